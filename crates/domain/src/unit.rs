@@ -1,0 +1,192 @@
+//! Administrative unit codes (Decision 124/2004/QĐ-TTg): province 2 digits,
+//! district 3, commune 5, shown zero-padded; hamlets get `CCCCC-NNN` under their commune.
+
+use crate::error::FieldError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitLevel {
+    Province,
+    District,
+    Commune,
+    Hamlet,
+}
+
+impl UnitLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitLevel::Province => "province",
+            UnitLevel::District => "district",
+            UnitLevel::Commune => "commune",
+            UnitLevel::Hamlet => "hamlet",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "province" => UnitLevel::Province,
+            "district" => UnitLevel::District,
+            "commune" => UnitLevel::Commune,
+            "hamlet" => UnitLevel::Hamlet,
+            _ => return None,
+        })
+    }
+
+    /// Digits of a national code at this level.
+    fn width(self) -> usize {
+        match self {
+            UnitLevel::Province => 2,
+            UnitLevel::District => 3,
+            UnitLevel::Commune | UnitLevel::Hamlet => 5,
+        }
+    }
+}
+
+/// A unit code in its canonical zero-padded form. The padded width tells the level,
+/// so one string names one unit across all levels.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct UnitCode(String);
+
+impl UnitCode {
+    /// The code of a national unit from its unpadded number (as in the GSO list).
+    pub fn national(level: UnitLevel, number: u32) -> Self {
+        UnitCode(format!("{:0w$}", number, w = level.width()))
+    }
+
+    /// The code of the `seq`-th hamlet of a commune.
+    pub fn hamlet(commune: &UnitCode, seq: u32) -> Self {
+        UnitCode(format!("{}-{:03}", commune.0, seq))
+    }
+
+    pub fn level(&self) -> UnitLevel {
+        match self.0.len() {
+            2 => UnitLevel::Province,
+            3 => UnitLevel::District,
+            5 => UnitLevel::Commune,
+            _ => UnitLevel::Hamlet,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The commune a hamlet belongs to, from its code.
+    pub fn hamlet_commune(&self) -> Option<UnitCode> {
+        (self.level() == UnitLevel::Hamlet).then(|| UnitCode(self.0[..5].to_owned()))
+    }
+
+    /// Parse a code as users type it. Padded codes tell their level by width;
+    /// an unpadded number needs the level it is expected at.
+    pub fn parse_at(s: &str, expected: Option<UnitLevel>) -> Result<Self, FieldError> {
+        let s = s.trim();
+        let bad = || {
+            FieldError::new(
+                "unit_code",
+                "invalid_unit_code",
+                format!(
+                    "Mã đơn vị hành chính «{s}» không hợp lệ: tỉnh 2 chữ số, huyện 3, xã 5, thôn dạng 00001-001."
+                ),
+                format!(
+                    "Administrative unit code “{s}” is invalid: province 2 digits, district 3, commune 5, hamlet like 00001-001."
+                ),
+            )
+        };
+        if let Some((commune, seq)) = s.split_once('-') {
+            let ok = commune.len() == 5
+                && commune.bytes().all(|b| b.is_ascii_digit())
+                && seq.len() == 3
+                && seq.bytes().all(|b| b.is_ascii_digit());
+            return if ok {
+                Ok(UnitCode(s.to_owned()))
+            } else {
+                Err(bad())
+            };
+        }
+        if s.is_empty() || s.len() > 5 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let number: u32 = s.parse().map_err(|_| bad())?;
+        let level = match (expected, s.len()) {
+            (Some(level), _) if level != UnitLevel::Hamlet => level,
+            (_, 2) => UnitLevel::Province,
+            (_, 3) => UnitLevel::District,
+            (_, 5) => UnitLevel::Commune,
+            _ => return Err(bad()),
+        };
+        if s.len() > level.width() {
+            return Err(bad());
+        }
+        Ok(UnitCode::national(level, number))
+    }
+
+    pub fn parse(s: &str) -> Result<Self, FieldError> {
+        Self::parse_at(s, None)
+    }
+}
+
+impl fmt::Display for UnitCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for UnitCode {
+    type Error = FieldError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        UnitCode::parse(&s)
+    }
+}
+
+impl From<UnitCode> for String {
+    fn from(c: UnitCode) -> String {
+        c.0
+    }
+}
+
+/// Province codes of the 2021 list: CCCD numbers start with one of these (3 digits).
+pub const PROVINCE_CODES_2021: [u32; 63] = [
+    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37,
+    38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77,
+    79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_padded_and_know_their_level() {
+        assert_eq!(UnitCode::national(UnitLevel::Province, 1).as_str(), "01");
+        assert_eq!(UnitCode::national(UnitLevel::District, 1).as_str(), "001");
+        assert_eq!(UnitCode::national(UnitLevel::Commune, 4).as_str(), "00004");
+        assert_eq!(UnitCode::parse("193").unwrap().level(), UnitLevel::District);
+        assert_eq!(
+            UnitCode::parse("06649").unwrap().level(),
+            UnitLevel::Commune
+        );
+        let h = UnitCode::hamlet(&UnitCode::parse("06649").unwrap(), 7);
+        assert_eq!(h.as_str(), "06649-007");
+        assert_eq!(h.level(), UnitLevel::Hamlet);
+        assert_eq!(h.hamlet_commune().unwrap().as_str(), "06649");
+    }
+
+    #[test]
+    fn unpadded_numbers_need_a_level() {
+        let c = UnitCode::parse_at("6649", Some(UnitLevel::Commune)).unwrap();
+        assert_eq!(c.as_str(), "06649");
+        assert_eq!(
+            UnitCode::parse_at("1", Some(UnitLevel::Province))
+                .unwrap()
+                .as_str(),
+            "01"
+        );
+        assert!(UnitCode::parse("6649").is_err());
+        assert!(UnitCode::parse("12a").is_err());
+        assert!(UnitCode::parse_at("123456", Some(UnitLevel::Commune)).is_err());
+        assert!(UnitCode::parse("06649-7").is_err());
+    }
+}
