@@ -1,1 +1,3 @@
+mod generate;
+
 fn main() {}

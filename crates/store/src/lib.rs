@@ -1,1 +1,196 @@
+//! The store: one schema and one query path over SQLite (embedded default) and
+//! PostgreSQL. Every read and write of person-level data takes a [`Scope`] and is
+//! filtered by it here, so no caller can forget jurisdiction.
 
+mod audit;
+mod error;
+mod import;
+mod migrate;
+mod persons;
+pub mod testing;
+mod units;
+
+pub use audit::{AuditEntry, AuditFilter};
+pub use error::StoreError;
+pub use import::{BatchOutcome, ImportPolicy, ImportRun, RowOutcome};
+pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
+pub use units::{NewHamlet, PopulationRow, Unit};
+
+use phongdich_domain::{UnitCode, UnitLevel};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database engine a store runs on; only migrations and bulk paths differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The part of the administrative tree a caller may see and change: one unit
+/// and everything under it, or the whole country for the system itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope(Option<UnitCode>);
+
+impl Scope {
+    /// The whole country: the CLI run by the operator, migrations, the demo.
+    pub fn national() -> Self {
+        Scope(None)
+    }
+
+    pub fn unit(code: UnitCode) -> Self {
+        Scope(Some(code))
+    }
+
+    pub fn root(&self) -> Option<&UnitCode> {
+        self.0.as_ref()
+    }
+
+    /// SQL condition restricting a table with `province_code`, `district_code`,
+    /// `commune_code` and `hamlet_code` columns to this scope, and its parameter.
+    /// `n` is the placeholder number to use.
+    fn condition(&self, alias: &str, n: usize) -> Option<(String, String)> {
+        let code = self.0.as_ref()?;
+        let column = match code.level() {
+            UnitLevel::Province => "province_code",
+            UnitLevel::District => "district_code",
+            UnitLevel::Commune => "commune_code",
+            UnitLevel::Hamlet => "hamlet_code",
+        };
+        Some((format!("{alias}.{column} = ${n}"), code.as_str().to_owned()))
+    }
+
+    /// Whether a unit (given by its ancestry) lies inside this scope.
+    pub fn contains(&self, unit: &Unit) -> bool {
+        match &self.0 {
+            None => true,
+            Some(root) => unit.lineage().any(|c| c == root.as_str()),
+        }
+    }
+}
+
+/// Who is acting, from where, and within which scope: recorded in the audit log.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub name: String,
+    pub source: String,
+    pub scope: Scope,
+}
+
+impl Actor {
+    /// The operator at the terminal: national scope.
+    pub fn system(source: &str) -> Self {
+        Actor {
+            name: "system".into(),
+            source: source.into(),
+            scope: Scope::national(),
+        }
+    }
+}
+
+/// A handle on the database. Writes go through a single-connection pool on
+/// SQLite so that write transactions queue instead of failing with SQLITE_BUSY.
+#[derive(Clone)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    engine: Engine,
+    url: String,
+}
+
+/// `sqlite://PATH`, a bare path, or `postgres://…`.
+pub fn normalize_url(db: &str) -> String {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        db.to_owned()
+    } else {
+        let path = db
+            .strip_prefix("sqlite://")
+            .or_else(|| db.strip_prefix("sqlite:"))
+            .unwrap_or(db);
+        if path.contains('?') {
+            format!("sqlite://{path}")
+        } else {
+            format!("sqlite://{path}?mode=rwc")
+        }
+    }
+}
+
+impl Store {
+    /// Open (creating an SQLite file if needed) without migrating.
+    pub async fn connect(db: &str) -> Result<Store> {
+        install_default_drivers();
+        let url = normalize_url(db);
+        let engine = if url.starts_with("sqlite:") {
+            Engine::Sqlite
+        } else {
+            Engine::Postgres
+        };
+        let options = || {
+            AnyPoolOptions::new()
+                .acquire_timeout(Duration::from_secs(30))
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        if engine == Engine::Sqlite {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA cache_size = -65536;",
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
+                })
+        };
+        let (read, write) = match engine {
+            Engine::Sqlite => {
+                let write = options().max_connections(1).connect(&url).await?;
+                let read = options().max_connections(4).connect(&url).await?;
+                (read, write)
+            }
+            Engine::Postgres => {
+                let pool = options().max_connections(8).connect(&url).await?;
+                (pool.clone(), pool)
+            }
+        };
+        Ok(Store {
+            read,
+            write,
+            engine,
+            url,
+        })
+    }
+
+    /// Open and bring the schema up to date.
+    pub async fn open(db: &str) -> Result<Store> {
+        let store = Store::connect(db).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Cheap round trip for health checks.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

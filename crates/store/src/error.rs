@@ -1,0 +1,44 @@
+//! What can go wrong in the store, in terms a caller can answer a user with.
+
+use crate::persons::DuplicateCandidate;
+use phongdich_domain::Invalid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// Absent, or outside the caller's jurisdiction: the two are not told apart.
+    #[error("{entity} {id} not found")]
+    NotFound { entity: &'static str, id: String },
+    #[error("national ID already registered to person {existing_id}")]
+    DuplicateNationalId { existing_id: i64 },
+    #[error("likely duplicate of {} existing person(s)", candidates.len())]
+    LikelyDuplicates { candidates: Vec<DuplicateCandidate> },
+    #[error("{message_en}")]
+    Conflict {
+        message_vi: String,
+        message_en: String,
+    },
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("stored JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("data file: {0}")]
+    Data(String),
+}
+
+impl StoreError {
+    pub(crate) fn not_found(entity: &'static str, id: impl ToString) -> Self {
+        StoreError::NotFound {
+            entity,
+            id: id.to_string(),
+        }
+    }
+
+    pub(crate) fn conflict(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        StoreError::Conflict {
+            message_vi: vi.into(),
+            message_en: en.into(),
+        }
+    }
+}

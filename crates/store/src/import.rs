@@ -1,0 +1,622 @@
+//! Bulk import of people: every row validated, checked for duplicates against
+//! the store and the rest of its batch, and the good rows of a batch written in
+//! one transaction. The outcome of every row is returned for the report.
+
+use crate::persons::{DuplicateCandidate, PersonRow, insert_tokens, placeholders};
+use crate::units::Unit;
+use crate::{Actor, Result, Store, StoreError, audit, now};
+use chrono::NaiveDate;
+use phongdich_domain::similarity::names_similar;
+use phongdich_domain::{FieldError, PersonInput, UnitLevel};
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// What to do with rows that look like people already registered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportPolicy {
+    /// Import likely duplicates anyway and keep each pair for review,
+    /// instead of refusing them.
+    pub allow_likely_duplicates: bool,
+}
+
+/// What became of one row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum RowOutcome {
+    Imported {
+        person_id: i64,
+        likely_duplicates: Vec<DuplicateCandidate>,
+    },
+    Invalid {
+        errors: Vec<FieldError>,
+    },
+    DuplicateNationalId {
+        existing_person_id: Option<i64>,
+        same_file_line: Option<u64>,
+    },
+    LikelyDuplicate {
+        candidates: Vec<DuplicateCandidate>,
+        same_file_line: Option<u64>,
+    },
+}
+
+impl RowOutcome {
+    pub fn is_imported(&self) -> bool {
+        matches!(self, RowOutcome::Imported { .. })
+    }
+
+    /// One line per reason, in Vietnamese and in English, for the report.
+    pub fn reasons(&self) -> Vec<(String, String)> {
+        let ids = |c: &[DuplicateCandidate]| {
+            c.iter()
+                .map(|c| format!("#{} {}", c.person_id, c.full_name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            RowOutcome::Imported {
+                likely_duplicates, ..
+            } if !likely_duplicates.is_empty() => vec![(
+                format!(
+                    "Đã nhập; nghi trùng với {} — chờ rà soát.",
+                    ids(likely_duplicates)
+                ),
+                format!(
+                    "Imported; likely duplicate of {} — pending review.",
+                    ids(likely_duplicates)
+                ),
+            )],
+            RowOutcome::Imported { .. } => Vec::new(),
+            RowOutcome::Invalid { errors } => errors
+                .iter()
+                .map(|e| {
+                    (
+                        format!("{}: {}", e.field, e.message_vi),
+                        format!("{}: {}", e.field, e.message_en),
+                    )
+                })
+                .collect(),
+            RowOutcome::DuplicateNationalId {
+                existing_person_id: Some(id),
+                ..
+            } => vec![(
+                format!("Số định danh đã có ở hồ sơ #{id} (/api/v1/persons/{id})."),
+                format!("National ID already registered to person #{id} (/api/v1/persons/{id})."),
+            )],
+            RowOutcome::DuplicateNationalId { same_file_line, .. } => vec![(
+                format!(
+                    "Số định danh trùng với dòng {} của cùng tệp.",
+                    same_file_line.unwrap_or_default()
+                ),
+                format!(
+                    "National ID repeats line {} of the same file.",
+                    same_file_line.unwrap_or_default()
+                ),
+            )],
+            RowOutcome::LikelyDuplicate {
+                candidates,
+                same_file_line,
+            } => match same_file_line {
+                Some(l) => vec![(
+                    format!(
+                        "Nghi trùng với dòng {l} của cùng tệp (cùng SĐT, hoặc cùng tên, năm sinh và xã)."
+                    ),
+                    format!(
+                        "Likely duplicate of line {l} of the same file (same phone, or same name, birth year and commune)."
+                    ),
+                )],
+                None => vec![(
+                    format!(
+                        "Nghi trùng với {}; dùng --allow-likely-duplicates để vẫn nhập.",
+                        ids(candidates)
+                    ),
+                    format!(
+                        "Likely duplicate of {}; use --allow-likely-duplicates to import anyway.",
+                        ids(candidates)
+                    ),
+                )],
+            },
+        }
+    }
+}
+
+/// One running import: its record, and what it remembers between batches.
+pub struct ImportRun {
+    pub id: i64,
+    units: HashMap<String, Option<Unit>>,
+    households: HashMap<String, i64>,
+    pub rows_total: u64,
+    pub rows_imported: u64,
+}
+
+/// One input row: its line in the file, the raw fields, and an optional
+/// household key shared by the rows of one household in the same file.
+pub type ImportRow = (u64, PersonInput, Option<String>);
+
+/// Outcomes of a batch, in input order.
+pub type BatchOutcome = Vec<(u64, RowOutcome)>;
+
+struct Checked {
+    line: u64,
+    row: PersonRow,
+    household: Option<String>,
+    street: Option<String>,
+}
+
+impl Store {
+    pub async fn begin_import(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        file_name: &str,
+    ) -> Result<ImportRun> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO import_runs (kind, file_name, actor, started_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(kind)
+        .bind(file_name)
+        .bind(actor.name.as_str())
+        .bind(now())
+        .fetch_one(&self.write)
+        .await?;
+        Ok(ImportRun {
+            id,
+            units: HashMap::new(),
+            households: HashMap::new(),
+            rows_total: 0,
+            rows_imported: 0,
+        })
+    }
+
+    /// Validate, de-duplicate and write one batch of rows in one transaction.
+    pub async fn import_person_batch(
+        &self,
+        actor: &Actor,
+        run: &mut ImportRun,
+        rows: Vec<ImportRow>,
+        policy: ImportPolicy,
+        today: NaiveDate,
+    ) -> Result<BatchOutcome> {
+        let mut outcomes: Vec<(u64, Option<RowOutcome>)> = Vec::with_capacity(rows.len());
+        let mut checked: Vec<(usize, Checked)> = Vec::new();
+        self.cache_units(run, &rows).await?;
+        for (line, input, household) in rows {
+            let slot = outcomes.len();
+            outcomes.push((line, None));
+            let person = match input.parse(today) {
+                Ok(p) => p,
+                Err(e) => {
+                    outcomes[slot].1 = Some(RowOutcome::Invalid { errors: e.0 });
+                    continue;
+                }
+            };
+            let commune = run
+                .units
+                .get(person.commune_code.as_str())
+                .cloned()
+                .flatten();
+            let commune = match commune {
+                Some(u) if u.level == UnitLevel::Commune && actor.scope.contains(&u) => u,
+                _ => {
+                    outcomes[slot].1 =
+                        Some(unknown_unit("commune_code", person.commune_code.as_str()));
+                    continue;
+                }
+            };
+            if let Some(h) = &person.hamlet_code {
+                let ok = run
+                    .units
+                    .get(h.as_str())
+                    .and_then(Option::as_ref)
+                    .is_some_and(|u| u.parent_code.as_deref() == Some(commune.code.as_str()));
+                if !ok {
+                    outcomes[slot].1 = Some(unknown_unit("hamlet_code", h.as_str()));
+                    continue;
+                }
+            }
+            let street = person.street_address.clone();
+            checked.push((
+                slot,
+                Checked {
+                    line,
+                    row: PersonRow::new(&person, &commune),
+                    household,
+                    street,
+                },
+            ));
+        }
+
+        let mut tx = self.write.begin().await?;
+        let existing = ExistingMatches::load(&mut tx, &checked).await?;
+        // Duplicates inside this batch: the first row of a pair wins.
+        let mut batch_ids: HashMap<&str, u64> = HashMap::new();
+        // Accepted rows by phone and by duplicate block: (index in `accepted`, name).
+        let mut batch_phones: HashMap<&str, Vec<(usize, &str)>> = HashMap::new();
+        let mut batch_blocks: HashMap<(&str, i64, &str), Vec<(usize, &str)>> = HashMap::new();
+        let mut accepted: Vec<(usize, &Checked, Vec<DuplicateCandidate>)> = Vec::new();
+        // Pairs inside the batch let through by the policy: (row, earlier row, reason).
+        let mut batch_pairs: Vec<(usize, usize, &str)> = Vec::new();
+        for (slot, c) in &checked {
+            let r = &c.row;
+            if let Some(nid) = r.national_id.as_deref() {
+                if let Some(&id) = existing.national_ids.get(nid) {
+                    outcomes[*slot].1 = Some(RowOutcome::DuplicateNationalId {
+                        existing_person_id: Some(id),
+                        same_file_line: None,
+                    });
+                    continue;
+                }
+                if let Some(&line) = batch_ids.get(nid) {
+                    outcomes[*slot].1 = Some(RowOutcome::DuplicateNationalId {
+                        existing_person_id: None,
+                        same_file_line: Some(line),
+                    });
+                    continue;
+                }
+            }
+            let block = (r.commune_code.as_str(), r.birth_year, r.given_key.as_str());
+            let by_phone = r
+                .phone
+                .as_deref()
+                .and_then(|p| batch_phones.get(p))
+                .into_iter()
+                .flatten();
+            let by_block = batch_blocks.get(&block).into_iter().flatten();
+            let same_file = by_phone
+                .map(|e| (e, "same_phone_similar_name"))
+                .chain(by_block.map(|e| (e, "similar_name_same_birth_year_commune")))
+                .find(|((_, name), _)| names_similar(name, &r.full_name))
+                .map(|((earlier, _), reason)| (*earlier, reason));
+            let candidates = existing.candidates(r);
+            if let Some((earlier, reason)) = same_file {
+                if !policy.allow_likely_duplicates {
+                    let same_file_line = Some(accepted[earlier].1.line);
+                    outcomes[*slot].1 = Some(RowOutcome::LikelyDuplicate {
+                        candidates,
+                        same_file_line,
+                    });
+                    continue;
+                }
+                batch_pairs.push((accepted.len(), earlier, reason));
+            }
+            if !candidates.is_empty() && !policy.allow_likely_duplicates {
+                outcomes[*slot].1 = Some(RowOutcome::LikelyDuplicate {
+                    candidates,
+                    same_file_line: None,
+                });
+                continue;
+            }
+            if let Some(nid) = r.national_id.as_deref() {
+                batch_ids.insert(nid, c.line);
+            }
+            if let Some(p) = r.phone.as_deref() {
+                batch_phones
+                    .entry(p)
+                    .or_default()
+                    .push((accepted.len(), &r.full_name));
+            }
+            batch_blocks
+                .entry(block)
+                .or_default()
+                .push((accepted.len(), &r.full_name));
+            accepted.push((*slot, c, candidates));
+        }
+
+        // Households named in the file get one record each, on first sight.
+        for (_, c, _) in &accepted {
+            let Some(key) = &c.household else { continue };
+            if run.households.contains_key(key) {
+                continue;
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO households (commune_code, hamlet_code, address, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(c.row.commune_code.as_str())
+            .bind(c.row.hamlet_code.as_deref())
+            .bind(c.street.as_deref())
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await?;
+            run.households.insert(key.clone(), id);
+        }
+
+        let stamp = now();
+        let width = PersonRow::WIDTH + 4;
+        let mut new_ids: Vec<i64> = Vec::with_capacity(accepted.len());
+        for chunk in accepted.chunks(400) {
+            let sql = format!(
+                "INSERT INTO persons ({}, household_id, import_run_id, created_at, updated_at) VALUES {} RETURNING id",
+                PersonRow::COLUMNS,
+                placeholders(chunk.len(), width, "")
+            );
+            let mut q = sqlx::query(&sql);
+            for (_, c, _) in chunk {
+                let household = c
+                    .household
+                    .as_ref()
+                    .and_then(|k| run.households.get(k))
+                    .copied();
+                q = c
+                    .row
+                    .bind(q)
+                    .bind(household)
+                    .bind(run.id)
+                    .bind(stamp.as_str())
+                    .bind(stamp.as_str());
+            }
+            let mut ids: Vec<i64> = q
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
+            // Keys are assigned in VALUES order within one statement, whatever
+            // order RETURNING reports them in.
+            ids.sort_unstable();
+            new_ids.extend(ids);
+        }
+        let mut tokens: Vec<(&str, i64)> = Vec::with_capacity(accepted.len() * 3);
+        for ((_, c, _), id) in accepted.iter().zip(&new_ids) {
+            tokens.extend(c.row.tokens().into_iter().map(|t| (t, *id)));
+        }
+        insert_tokens(&mut tx, &tokens).await?;
+        let pairs = accepted
+            .iter()
+            .zip(&new_ids)
+            .flat_map(|((_, _, cands), id)| {
+                cands
+                    .iter()
+                    .map(move |c| (*id, c.person_id, c.reason.as_str()))
+            })
+            .chain(
+                batch_pairs
+                    .iter()
+                    .map(|(row, earlier, reason)| (new_ids[*row], new_ids[*earlier], *reason)),
+            );
+        for (id, other, reason) in pairs {
+            sqlx::query("INSERT INTO duplicate_candidates (person_id, other_person_id, reason, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(other)
+                .bind(reason)
+                .bind(stamp.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        for ((_, c, _), id) in accepted.iter().zip(&new_ids) {
+            if let Some(hid) = c.household.as_ref().and_then(|k| run.households.get(k)) {
+                sqlx::query("UPDATE households SET head_person_id = $1 WHERE id = $2 AND head_person_id IS NULL")
+                    .bind(*id)
+                    .bind(*hid)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        for ((slot, _, candidates), id) in accepted.into_iter().zip(new_ids) {
+            outcomes[slot].1 = Some(RowOutcome::Imported {
+                person_id: id,
+                likely_duplicates: candidates,
+            });
+        }
+        let done: BatchOutcome = outcomes
+            .into_iter()
+            .map(|(line, o)| {
+                (
+                    line,
+                    o.unwrap_or(RowOutcome::Invalid { errors: Vec::new() }),
+                )
+            })
+            .collect();
+        run.rows_total += done.len() as u64;
+        run.rows_imported += done.iter().filter(|(_, o)| o.is_imported()).count() as u64;
+        Ok(done)
+    }
+
+    /// Close the run and record it in the audit log with its counts.
+    pub async fn finish_import(
+        &self,
+        actor: &Actor,
+        run: &ImportRun,
+        file_name: &str,
+    ) -> Result<()> {
+        let refused = run.rows_total - run.rows_imported;
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "UPDATE import_runs SET finished_at = $1, rows_total = $2, rows_imported = $3, rows_refused = $4 WHERE id = $5",
+        )
+        .bind(now())
+        .bind(run.rows_total as i64)
+        .bind(run.rows_imported as i64)
+        .bind(refused as i64)
+        .bind(run.id)
+        .execute(&mut *tx)
+        .await?;
+        let summary = serde_json::json!({
+            "file": file_name, "rows": run.rows_total, "imported": run.rows_imported, "refused": refused,
+            "persons": format!("import_run_id = {}", run.id),
+        });
+        audit::record(
+            &mut tx,
+            actor,
+            "import",
+            "import_run",
+            &run.id.to_string(),
+            actor.scope.root().map(|c| c.as_str()),
+            None::<&()>,
+            Some(&summary),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn cache_units(&self, run: &mut ImportRun, rows: &[ImportRow]) -> Result<()> {
+        let mut wanted: Vec<String> = Vec::new();
+        for (_, input, _) in rows {
+            for raw in [&input.commune_code, &input.hamlet_code] {
+                let code = match phongdich_domain::UnitCode::parse_at(raw, Some(UnitLevel::Commune))
+                {
+                    Ok(c) => c.to_string(),
+                    Err(_) => continue,
+                };
+                if !run.units.contains_key(&code) && !wanted.contains(&code) {
+                    wanted.push(code);
+                }
+            }
+        }
+        for chunk in wanted.chunks(500) {
+            let sql = format!(
+                "SELECT {} FROM units WHERE code IN ({})",
+                crate::units::UNIT_COLUMNS,
+                (1..=chunk.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            let mut q = sqlx::query(&sql);
+            for c in chunk {
+                q = q.bind(c.as_str());
+            }
+            for r in q.fetch_all(&self.read).await? {
+                let u = crate::units::unit_from_row(&r)?;
+                run.units.insert(u.code.clone(), Some(u));
+            }
+            for c in chunk {
+                run.units.entry(c.clone()).or_insert(None);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unknown_unit(field: &str, code: &str) -> RowOutcome {
+    RowOutcome::Invalid {
+        errors: vec![FieldError::new(
+            field,
+            "unknown_unit",
+            format!("Không có đơn vị hành chính mã «{code}» trong phạm vi của bạn."),
+            format!("No administrative unit with code “{code}” within your jurisdiction."),
+        )],
+    }
+}
+
+/// Stored people that rows of a batch may repeat, fetched in a few queries.
+struct ExistingMatches {
+    national_ids: HashMap<String, i64>,
+    by_phone: HashMap<String, Vec<DuplicateCandidate>>,
+    by_block: HashMap<(String, i64, String), Vec<DuplicateCandidate>>,
+}
+
+impl ExistingMatches {
+    async fn load(
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        rows: &[(usize, Checked)],
+    ) -> Result<Self> {
+        let mut m = ExistingMatches {
+            national_ids: HashMap::new(),
+            by_phone: HashMap::new(),
+            by_block: HashMap::new(),
+        };
+        let nids: Vec<&str> = rows
+            .iter()
+            .filter_map(|(_, c)| c.row.national_id.as_deref())
+            .collect();
+        for chunk in nids.chunks(900) {
+            let sql = format!(
+                "SELECT id, national_id FROM persons WHERE merged_into IS NULL AND national_id IN ({})",
+                (1..=chunk.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            let mut q = sqlx::query(&sql);
+            for n in chunk {
+                q = q.bind(*n);
+            }
+            for r in q.fetch_all(&mut **tx).await? {
+                m.national_ids
+                    .insert(r.try_get("national_id")?, r.try_get("id")?);
+            }
+        }
+        let phones: Vec<&str> = rows
+            .iter()
+            .filter_map(|(_, c)| c.row.phone.as_deref())
+            .collect();
+        for chunk in phones.chunks(900) {
+            let sql = format!(
+                "SELECT id, full_name, birth_year, commune_code, phone FROM persons WHERE merged_into IS NULL AND phone IN ({})",
+                (1..=chunk.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            let mut q = sqlx::query(&sql);
+            for n in chunk {
+                q = q.bind(*n);
+            }
+            for r in q.fetch_all(&mut **tx).await? {
+                let c = candidate(&r, "same_phone_similar_name")?;
+                m.by_phone.entry(r.try_get("phone")?).or_default().push(c);
+            }
+        }
+        let blocks: Vec<&PersonRow> = rows.iter().map(|(_, c)| &c.row).collect();
+        for chunk in blocks.chunks(300) {
+            let sql = format!(
+                "SELECT id, full_name, birth_year, commune_code, given_key FROM persons WHERE merged_into IS NULL AND \
+                 (commune_code, birth_year, given_key) IN (VALUES {})",
+                placeholders(chunk.len(), 3, "")
+            );
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                q = q
+                    .bind(r.commune_code.as_str())
+                    .bind(r.birth_year)
+                    .bind(r.given_key.as_str());
+            }
+            for r in q.fetch_all(&mut **tx).await? {
+                let c = candidate(&r, "similar_name_same_birth_year_commune")?;
+                let key = (
+                    c.commune_code.clone(),
+                    c.birth_year,
+                    r.try_get("given_key")?,
+                );
+                m.by_block.entry(key).or_default().push(c);
+            }
+        }
+        Ok(m)
+    }
+
+    fn candidates(&self, r: &PersonRow) -> Vec<DuplicateCandidate> {
+        let mut out: Vec<DuplicateCandidate> = Vec::new();
+        let by_phone = r
+            .phone
+            .as_ref()
+            .and_then(|p| self.by_phone.get(p))
+            .into_iter()
+            .flatten();
+        let by_block = self
+            .by_block
+            .get(&(r.commune_code.clone(), r.birth_year, r.given_key.clone()))
+            .into_iter()
+            .flatten();
+        for c in by_phone.chain(by_block) {
+            if names_similar(&c.full_name, &r.full_name)
+                && !out.iter().any(|o| o.person_id == c.person_id)
+            {
+                out.push(c.clone());
+            }
+        }
+        out
+    }
+}
+
+fn candidate(r: &sqlx::any::AnyRow, reason: &str) -> Result<DuplicateCandidate, StoreError> {
+    Ok(DuplicateCandidate {
+        person_id: r.try_get("id")?,
+        full_name: r.try_get("full_name")?,
+        birth_year: r.try_get("birth_year")?,
+        commune_code: r.try_get("commune_code")?,
+        reason: reason.to_owned(),
+    })
+}

@@ -1,0 +1,505 @@
+//! Administrative units: the official 2021 tree loaded by migration, hamlets
+//! users add under communes, population, tree queries and folded name search.
+
+use crate::{Actor, Engine, Result, Scope, Store, StoreError, audit, now};
+use phongdich_domain::{FieldError, Invalid, UnitCode, UnitLevel, text};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+
+pub(crate) type BoxFut<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
+
+const UNITS_2021: &str = include_str!("../../../data/vn_admin_units_2021.csv");
+pub(crate) const TREE_2021: &str = "vn2021";
+
+/// One unit of the tree, with its ancestry spelled out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub code: String,
+    pub level: UnitLevel,
+    pub name: String,
+    /// `tỉnh`, `thành phố trung ương`, `quận`, `huyện`, `xã`, `phường`, `thôn`, …
+    pub kind: String,
+    pub parent_code: Option<String>,
+    pub province_code: String,
+    pub district_code: Option<String>,
+    pub commune_code: Option<String>,
+    pub tree: String,
+    pub population: Option<i64>,
+    pub population_as_of: Option<String>,
+}
+
+impl Unit {
+    /// This unit's code and its ancestors' codes, nearest first.
+    pub fn lineage(&self) -> impl Iterator<Item = &str> {
+        let above = [
+            self.commune_code.as_ref(),
+            self.district_code.as_ref(),
+            Some(&self.province_code),
+        ];
+        std::iter::once(self.code.as_str()).chain(
+            above
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .filter(move |c| *c != self.code),
+        )
+    }
+}
+
+pub(crate) const UNIT_COLUMNS: &str = "code, level, name, kind, parent_code, province_code, \
+    district_code, commune_code, tree, population, population_as_of";
+
+pub(crate) fn unit_from_row(r: &AnyRow) -> Result<Unit> {
+    let level: String = r.try_get("level")?;
+    Ok(Unit {
+        code: r.try_get("code")?,
+        level: UnitLevel::parse(&level)
+            .ok_or_else(|| StoreError::Data(format!("unit level {level}")))?,
+        name: r.try_get("name")?,
+        kind: r.try_get("kind")?,
+        parent_code: r.try_get("parent_code")?,
+        province_code: r.try_get("province_code")?,
+        district_code: r.try_get("district_code")?,
+        commune_code: r.try_get("commune_code")?,
+        tree: r.try_get("tree")?,
+        population: r.try_get("population")?,
+        population_as_of: r.try_get("population_as_of")?,
+    })
+}
+
+/// A hamlet or residential group to add under a commune.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct NewHamlet {
+    pub commune_code: String,
+    pub name: String,
+    /// `thôn`, `ấp`, `bản`, `tổ dân phố`, `khu phố`, …; `thôn` when empty.
+    #[serde(default)]
+    pub kind: String,
+}
+
+/// One row of a population file: unit code and head count.
+#[derive(Debug, Clone)]
+pub struct PopulationRow {
+    pub line: u64,
+    pub code: String,
+    pub population: String,
+}
+
+struct UnitRow {
+    code: String,
+    level: UnitLevel,
+    parent: Option<String>,
+    province: String,
+    district: Option<String>,
+    commune: Option<String>,
+    name: String,
+    kind: String,
+}
+
+/// Migration step: the official list of February 2021, one row per commune.
+pub(crate) fn load_units_2021<'a>(
+    tx: &'a mut Transaction<'static, Any>,
+    _engine: Engine,
+) -> BoxFut<'a> {
+    Box::pin(async move {
+        let mut rows: BTreeMap<String, UnitRow> = BTreeMap::new();
+        let mut reader = csv::Reader::from_reader(UNITS_2021.as_bytes());
+        for record in reader.records() {
+            let r = record.map_err(|e| StoreError::Data(e.to_string()))?;
+            let num = |i: usize| -> Result<u32> {
+                r[i].parse()
+                    .map_err(|_| StoreError::Data(format!("unit code {:?}", &r[i])))
+            };
+            let p = UnitCode::national(UnitLevel::Province, num(0)?).to_string();
+            let d = UnitCode::national(UnitLevel::District, num(3)?).to_string();
+            rows.entry(p.clone()).or_insert_with(|| UnitRow {
+                code: p.clone(),
+                level: UnitLevel::Province,
+                parent: None,
+                province: p.clone(),
+                district: None,
+                commune: None,
+                name: r[1].to_owned(),
+                kind: r[2].to_owned(),
+            });
+            rows.entry(d.clone()).or_insert_with(|| UnitRow {
+                code: d.clone(),
+                level: UnitLevel::District,
+                parent: Some(p.clone()),
+                province: p.clone(),
+                district: Some(d.clone()),
+                commune: None,
+                name: r[4].to_owned(),
+                kind: r[5].to_owned(),
+            });
+            if !r[6].is_empty() {
+                let c = UnitCode::national(UnitLevel::Commune, num(6)?).to_string();
+                rows.insert(
+                    c.clone(),
+                    UnitRow {
+                        code: c.clone(),
+                        level: UnitLevel::Commune,
+                        parent: Some(d.clone()),
+                        province: p.clone(),
+                        district: Some(d.clone()),
+                        commune: Some(c),
+                        name: r[7].to_owned(),
+                        kind: r[8].to_owned(),
+                    },
+                );
+            }
+        }
+        // Parents before children so the foreign key holds at every row.
+        let mut ordered: Vec<UnitRow> = rows.into_values().collect();
+        ordered.sort_by_key(|u| u.level);
+        let created = now();
+        for chunk in ordered.chunks(400) {
+            let mut sql = String::from(
+                "INSERT INTO units (code, level, parent_code, province_code, district_code, \
+                 commune_code, name, kind, name_folded, tree, created_at) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 9;
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!(
+                    "(${},${},${},${},${},${},${},${},${},'{TREE_2021}','{created}')",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9
+                ));
+            }
+            let mut q = sqlx::query(&sql);
+            for u in chunk {
+                q = q
+                    .bind(u.code.clone())
+                    .bind(u.level.as_str())
+                    .bind(u.parent.clone())
+                    .bind(u.province.clone())
+                    .bind(u.district.clone())
+                    .bind(u.commune.clone())
+                    .bind(u.name.clone())
+                    .bind(u.kind.clone())
+                    .bind(text::fold(&u.name));
+            }
+            q.execute(&mut **tx).await?;
+        }
+        Ok(())
+    })
+}
+
+impl Store {
+    /// One unit by code (padded or not).
+    pub async fn unit(&self, code: &str) -> Result<Unit> {
+        let code = UnitCode::parse(code).map_err(Invalid::from)?;
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE code = $1");
+        let row = sqlx::query(&sql)
+            .bind(code.as_str())
+            .fetch_optional(&self.read)
+            .await?;
+        match row {
+            Some(r) => unit_from_row(&r),
+            None => Err(StoreError::not_found("unit", code)),
+        }
+    }
+
+    /// The top units of a scope: all provinces nationally, else the scope's root.
+    pub async fn root_units(&self, scope: &Scope) -> Result<Vec<Unit>> {
+        match scope.root() {
+            Some(code) => Ok(vec![self.unit(code.as_str()).await?]),
+            None => {
+                let sql = format!(
+                    "SELECT {UNIT_COLUMNS} FROM units WHERE level = 'province' ORDER BY code"
+                );
+                self.units_query(&sql, &[]).await
+            }
+        }
+    }
+
+    /// Direct children of a unit, by code.
+    pub async fn children(&self, code: &str) -> Result<Vec<Unit>> {
+        let parent = self.unit(code).await?;
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE parent_code = $1 ORDER BY code");
+        self.units_query(&sql, &[parent.code]).await
+    }
+
+    /// Ancestors from the province down to the parent.
+    pub async fn ancestors(&self, code: &str) -> Result<Vec<Unit>> {
+        let unit = self.unit(code).await?;
+        let mut out = Vec::new();
+        for c in unit.lineage().skip(1).collect::<Vec<_>>().into_iter().rev() {
+            out.push(self.unit(c).await?);
+        }
+        Ok(out)
+    }
+
+    /// Every unit under a unit (not the unit itself), parents before children.
+    pub async fn descendants(&self, code: &str) -> Result<Vec<Unit>> {
+        let unit = self.unit(code).await?;
+        let column = match unit.level {
+            UnitLevel::Province => "province_code",
+            UnitLevel::District => "district_code",
+            UnitLevel::Commune => "commune_code",
+            UnitLevel::Hamlet => return Ok(Vec::new()),
+        };
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM units WHERE {column} = $1 AND code <> $1 ORDER BY code"
+        );
+        let mut units = self.units_query(&sql, &[unit.code]).await?;
+        units.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.code.cmp(&b.code)));
+        Ok(units)
+    }
+
+    /// Units whose folded name contains every folded word of the query, in any
+    /// order; exact names first, then higher levels. Limited to a scope.
+    pub async fn search_units(&self, query: &str, scope: &Scope, limit: i64) -> Result<Vec<Unit>> {
+        let words = text::tokens(query);
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = format!("SELECT {UNIT_COLUMNS} FROM units u WHERE 1 = 1");
+        let mut params = Vec::new();
+        for w in &words {
+            params.push(format!("% {w}%"));
+            sql.push_str(&format!(
+                " AND (' ' || u.name_folded) LIKE ${}",
+                params.len()
+            ));
+        }
+        if let Some((cond, p)) = scope.condition("u", params.len() + 1) {
+            sql.push_str(&format!(" AND {cond}"));
+            params.push(p);
+        }
+        let folded = words.join(" ");
+        params.push(folded);
+        let n = params.len();
+        sql.push_str(&format!(
+            " ORDER BY CASE WHEN u.name_folded = ${n} OR u.name_folded LIKE '% ' || ${n} THEN 0 ELSE 1 END, \
+             CASE u.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 WHEN 'commune' THEN 2 ELSE 3 END, u.code LIMIT {limit}"
+        ));
+        self.units_query(&sql, &params).await
+    }
+
+    /// The whole tree, parents before children (for export).
+    pub async fn all_units(&self) -> Result<Vec<Unit>> {
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM units ORDER BY province_code, \
+             COALESCE(district_code, ''), COALESCE(commune_code, ''), code"
+        );
+        self.units_query(&sql, &[]).await
+    }
+
+    async fn units_query(&self, sql: &str, params: &[String]) -> Result<Vec<Unit>> {
+        let mut q = sqlx::query(sql);
+        for p in params {
+            q = q.bind(p.as_str());
+        }
+        q.fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(unit_from_row)
+            .collect()
+    }
+
+    /// Add a hamlet / residential group under a commune within the actor's scope.
+    pub async fn add_hamlet(&self, actor: &Actor, input: &NewHamlet) -> Result<Unit> {
+        let commune_code = UnitCode::parse_at(&input.commune_code, Some(UnitLevel::Commune))
+            .map_err(Invalid::from)?;
+        let name = text::clean(&input.name);
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(Invalid::from(FieldError::new(
+                "name",
+                "invalid_name",
+                "Tên thôn/tổ dân phố phải có từ 1 đến 100 ký tự.",
+                "Hamlet name must have 1 to 100 characters.",
+            ))
+            .into());
+        }
+        let kind = match text::clean(&input.kind) {
+            k if k.is_empty() => "thôn".to_owned(),
+            k => k.to_lowercase(),
+        };
+        let commune = self.unit(commune_code.as_str()).await?;
+        if commune.level != UnitLevel::Commune || !actor.scope.contains(&commune) {
+            return Err(StoreError::not_found("unit", commune_code));
+        }
+        let mut tx = self.write.begin().await?;
+        let existing: Vec<(String, String)> =
+            sqlx::query_as("SELECT code, name_folded FROM units WHERE parent_code = $1")
+                .bind(commune.code.as_str())
+                .fetch_all(&mut *tx)
+                .await?;
+        let folded = text::fold(&name);
+        if existing.iter().any(|(_, f)| *f == folded) {
+            return Err(StoreError::conflict(
+                format!("Xã đã có thôn/tổ dân phố tên «{name}»."),
+                format!("The commune already has a hamlet named “{name}”."),
+            ));
+        }
+        let seq = existing
+            .iter()
+            .filter_map(|(c, _)| c.rsplit('-').next()?.parse::<u32>().ok())
+            .max()
+            .unwrap_or(0)
+            + 1;
+        if seq > 999 {
+            return Err(StoreError::conflict(
+                "Xã đã có 999 thôn/tổ.",
+                "The commune already has 999 hamlets.",
+            ));
+        }
+        let code = UnitCode::hamlet(&commune_code, seq);
+        sqlx::query(
+            "INSERT INTO units (code, level, parent_code, province_code, district_code, commune_code, \
+             name, kind, name_folded, tree, created_at) VALUES ($1, 'hamlet', $2, $3, $4, $2, $5, $6, $7, $8, $9)",
+        )
+        .bind(code.as_str())
+        .bind(commune.code.as_str())
+        .bind(commune.province_code.as_str())
+        .bind(commune.district_code.clone())
+        .bind(name.as_str())
+        .bind(kind.as_str())
+        .bind(folded.as_str())
+        .bind(commune.tree.as_str())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        let unit = Unit {
+            code: code.to_string(),
+            level: UnitLevel::Hamlet,
+            name,
+            kind,
+            parent_code: Some(commune.code.clone()),
+            province_code: commune.province_code.clone(),
+            district_code: commune.district_code.clone(),
+            commune_code: Some(commune.code.clone()),
+            tree: commune.tree.clone(),
+            population: None,
+            population_as_of: None,
+        };
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "unit",
+            unit.code.as_str(),
+            Some(&unit.code),
+            None::<&()>,
+            Some(&unit),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(unit)
+    }
+
+    /// Set population per unit from rows of a file, all or nothing: every bad
+    /// row is reported with its line and nothing is written if any is bad.
+    pub async fn import_population(
+        &self,
+        actor: &Actor,
+        rows: &[PopulationRow],
+        as_of: &str,
+    ) -> Result<usize, (Vec<(u64, FieldError)>, Option<StoreError>)> {
+        let mut errors = Vec::new();
+        let mut parsed = Vec::new();
+        let known: std::collections::HashMap<String, Unit> = self
+            .all_units()
+            .await
+            .map_err(|e| (Vec::new(), Some(e)))?
+            .into_iter()
+            .map(|u| (u.code.clone(), u))
+            .collect();
+        for row in rows {
+            let code = match UnitCode::parse(&row.code) {
+                Ok(c)
+                    if known
+                        .get(c.as_str())
+                        .is_some_and(|u| actor.scope.contains(u)) =>
+                {
+                    c
+                }
+                Ok(_) => {
+                    errors.push((
+                        row.line,
+                        FieldError::new(
+                            "code",
+                            "unknown_unit",
+                            format!("Không có đơn vị mã «{}» trong phạm vi của bạn.", row.code),
+                            format!("No unit with code “{}” within your jurisdiction.", row.code),
+                        ),
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    errors.push((row.line, e));
+                    continue;
+                }
+            };
+            match row
+                .population
+                .trim()
+                .replace(['.', ',', ' '], "")
+                .parse::<i64>()
+            {
+                Ok(n) if (0..=50_000_000).contains(&n) => parsed.push((code, n)),
+                _ => errors.push((
+                    row.line,
+                    FieldError::new(
+                        "population",
+                        "invalid_population",
+                        format!(
+                            "Dân số «{}» không hợp lệ: số nguyên từ 0 đến 50.000.000.",
+                            row.population
+                        ),
+                        format!(
+                            "Population “{}” is invalid: a whole number from 0 to 50,000,000.",
+                            row.population
+                        ),
+                    ),
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err((errors, None));
+        }
+        let write = async {
+            let mut tx = self.write.begin().await?;
+            for (code, n) in &parsed {
+                sqlx::query(
+                    "UPDATE units SET population = $1, population_as_of = $2 WHERE code = $3",
+                )
+                .bind(*n)
+                .bind(as_of)
+                .bind(code.as_str())
+                .execute(&mut *tx)
+                .await?;
+            }
+            let summary = serde_json::json!({ "units": parsed.len(), "as_of": as_of });
+            audit::record(
+                &mut tx,
+                actor,
+                "import",
+                "population",
+                as_of,
+                actor.scope.root().map(UnitCode::as_str),
+                None::<&()>,
+                Some(&summary),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(parsed.len())
+        };
+        write.await.map_err(|e| (Vec::new(), Some(e)))
+    }
+}

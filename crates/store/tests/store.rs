@@ -1,0 +1,679 @@
+//! The store against a real database (SQLite, or PostgreSQL when
+//! PHONGDICH_TEST_POSTGRES is set): what a user of the registry relies on.
+
+use chrono::NaiveDate;
+use phongdich_domain::{PersonInput, UnitCode, UnitLevel};
+use phongdich_store::testing::TestDb;
+use phongdich_store::{
+    Actor, ImportPolicy, NewHamlet, PersonQuery, PersonUpdate, RowOutcome, Scope, StoreError,
+};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, 9, 1).expect("date")
+}
+
+fn person(name: &str, birth: &str, sex: &str, commune: &str) -> PersonInput {
+    PersonInput {
+        full_name: name.into(),
+        birth: birth.into(),
+        sex: sex.into(),
+        commune_code: commune.into(),
+        ..Default::default()
+    }
+}
+
+fn actor_in(code: &str) -> Actor {
+    Actor {
+        name: format!("staff@{code}"),
+        source: "test".into(),
+        scope: Scope::unit(UnitCode::parse(code).expect("code")),
+    }
+}
+
+// Hạ Long (district 193, Quảng Ninh 22): communes 06649 Hà Khánh, 06652 Hà Phong.
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+// Ba Đình, Hà Nội: commune 00001 Phúc Xá.
+const PHUC_XA: &str = "00001";
+
+#[tokio::test]
+async fn the_official_tree_is_loaded_once() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let units = s.all_units().await.unwrap();
+    let count = |l: UnitLevel| units.iter().filter(|u| u.level == l).count();
+    assert_eq!(
+        (
+            count(UnitLevel::Province),
+            count(UnitLevel::District),
+            count(UnitLevel::Commune)
+        ),
+        (63, 705, 10_603)
+    );
+    assert!(
+        s.migrate().await.unwrap().is_empty(),
+        "a second migrate applies nothing"
+    );
+    assert_eq!(s.schema_version().await.unwrap(), 2);
+
+    let ha_long = s.unit("193").await.unwrap();
+    assert_eq!(ha_long.name, "Thành phố Hạ Long");
+    assert_eq!(ha_long.parent_code.as_deref(), Some("22"));
+    let ancestors = s.ancestors(HA_KHANH).await.unwrap();
+    assert_eq!(
+        ancestors
+            .iter()
+            .map(|u| u.code.as_str())
+            .collect::<Vec<_>>(),
+        vec!["22", "193"]
+    );
+    let children = s.children("193").await.unwrap();
+    assert!(
+        children
+            .iter()
+            .all(|u| u.level == UnitLevel::Commune && u.parent_code.as_deref() == Some("193"))
+    );
+    assert!(children.iter().any(|u| u.code == HA_KHANH));
+    let below = s.descendants("22").await.unwrap();
+    assert_eq!(
+        below
+            .iter()
+            .filter(|u| u.level == UnitLevel::District)
+            .count(),
+        13
+    );
+    assert!(
+        below.iter().position(|u| u.code == "193") < below.iter().position(|u| u.code == HA_KHANH)
+    );
+    // The island districts have no communes but are in the tree.
+    assert!(s.children("318").await.unwrap().is_empty());
+    assert!(matches!(
+        s.unit("99999").await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn unit_names_are_found_with_or_without_diacritics() {
+    let db = TestDb::new().await;
+    for q in ["ha long", "Hạ Long", "HẠ LONG", "thanh pho ha long"] {
+        let found = db
+            .store
+            .search_units(q, &Scope::national(), 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            found.first().map(|u| u.code.as_str()),
+            Some("193"),
+            "query {q:?}: {found:?}"
+        );
+    }
+    // Word order is free: "long ha" finds Xã Long Hà first, and Hạ Long too.
+    let found = db
+        .store
+        .search_units("long ha", &Scope::national(), 10)
+        .await
+        .unwrap();
+    assert_eq!(found[0].name, "Xã Long Hà");
+    assert!(found.iter().any(|u| u.code == "193"));
+    let inside = db
+        .store
+        .search_units("phuc xa", &Scope::unit(UnitCode::parse("22").unwrap()), 10)
+        .await
+        .unwrap();
+    assert!(inside.is_empty(), "Phúc Xá (Hà Nội) is outside Quảng Ninh");
+}
+
+#[tokio::test]
+async fn hamlets_are_added_under_a_commune_within_jurisdiction() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let actor = actor_in("193");
+    let h = s
+        .add_hamlet(
+            &actor,
+            &NewHamlet {
+                commune_code: HA_KHANH.into(),
+                name: "Tổ dân phố 1".into(),
+                kind: "tổ dân phố".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(h.code, "06649-001");
+    assert_eq!(s.ancestors(&h.code).await.unwrap().len(), 3);
+    let h2 = s
+        .add_hamlet(
+            &actor,
+            &NewHamlet {
+                commune_code: HA_KHANH.into(),
+                name: "Tổ dân phố 2".into(),
+                kind: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(h2.code, "06649-002");
+    assert!(matches!(
+        s.add_hamlet(
+            &actor,
+            &NewHamlet {
+                commune_code: HA_KHANH.into(),
+                name: "to dan pho 1".into(),
+                kind: String::new()
+            }
+        )
+        .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let outside = s
+        .add_hamlet(
+            &actor,
+            &NewHamlet {
+                commune_code: PHUC_XA.into(),
+                name: "Thôn A".into(),
+                kind: String::new(),
+            },
+        )
+        .await;
+    assert!(
+        matches!(outside, Err(StoreError::NotFound { .. })),
+        "{outside:?}"
+    );
+    assert_eq!(s.children(HA_KHANH).await.unwrap().len(), 2);
+    let audit = s.audit_entries(&Default::default()).await.unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.entity == "unit" && e.action == "create")
+            .count(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn people_are_registered_and_found_by_name_id_phone_and_unit() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let actor = Actor::system("test");
+    let mut an = person("Nguyễn Văn An", "15/03/1985", "Nam", HA_KHANH);
+    an.national_id = "022085001234".into();
+    an.phone = "0912 345 678".into();
+    let an = s
+        .create_person(&actor, &an.parse(today()).unwrap(), false)
+        .await
+        .unwrap();
+    s.create_person(
+        &actor,
+        &person("Trần Thị Bình", "1990", "Nữ", HA_PHONG)
+            .parse(today())
+            .unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
+    s.create_person(
+        &actor,
+        &person("Lê Văn Anh", "1970", "Nam", PHUC_XA)
+            .parse(today())
+            .unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
+
+    let names = |q: &str, unit: Option<&str>| {
+        let query = PersonQuery {
+            q: Some(q.into()),
+            unit: unit.map(Into::into),
+            ..Default::default()
+        };
+        async move {
+            let (found, _) = s.search_persons(&Scope::national(), &query).await.unwrap();
+            let mut n: Vec<String> = found.into_iter().map(|p| p.full_name).collect();
+            n.sort();
+            n
+        }
+    };
+    assert_eq!(names("nguyen van an", None).await, vec!["Nguyễn Văn An"]);
+    assert_eq!(names("An Nguyễn", None).await, vec!["Nguyễn Văn An"]);
+    assert_eq!(
+        names("van an", None).await,
+        vec!["Lê Văn Anh", "Nguyễn Văn An"],
+        "last word is a prefix"
+    );
+    assert_eq!(names("+84912345678", None).await, vec!["Nguyễn Văn An"]);
+    assert_eq!(names("022085001234", None).await, vec!["Nguyễn Văn An"]);
+    assert_eq!(names("van", Some("22")).await, vec!["Nguyễn Văn An"]);
+    assert_eq!(names("", Some(HA_PHONG)).await, vec!["Trần Thị Bình"]);
+    assert_eq!(names("binh", None).await, vec!["Trần Thị Bình"]);
+
+    // Jurisdiction: Quảng Ninh staff do not see Hà Nội, and a direct read is "not found".
+    let qn = actor_in("22");
+    let (found, _) = s
+        .search_persons(
+            &qn.scope,
+            &PersonQuery {
+                q: Some("anh".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(found.is_empty());
+    let hn_staff = actor_in("01");
+    assert!(matches!(
+        s.person(&hn_staff.scope, an.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.search_persons(
+            &hn_staff.scope,
+            &PersonQuery {
+                unit: Some("22".into()),
+                ..Default::default()
+            }
+        )
+        .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    // Creating someone outside one's own unit is refused as an unknown unit.
+    let err = s
+        .create_person(
+            &hn_staff,
+            &person("Phạm Văn C", "1980", "Nam", HA_KHANH)
+                .parse(today())
+                .unwrap(),
+            false,
+        )
+        .await;
+    assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
+}
+
+#[tokio::test]
+async fn duplicates_are_refused_or_flagged() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let actor = Actor::system("test");
+    let mut a = person("Nguyễn Văn Hùng", "1980", "Nam", HA_KHANH);
+    a.national_id = "022080000001".into();
+    a.phone = "0987654321".into();
+    let first = s
+        .create_person(&actor, &a.parse(today()).unwrap(), false)
+        .await
+        .unwrap();
+
+    let mut same_id = person("Hoàng Văn Minh", "1980", "Nam", HA_PHONG);
+    same_id.national_id = "022080000001".into();
+    match s
+        .create_person(&actor, &same_id.parse(today()).unwrap(), false)
+        .await
+    {
+        Err(StoreError::DuplicateNationalId { existing_id }) => assert_eq!(existing_id, first.id),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+
+    let mut same_phone = person("Nguyen Van Hung", "1981", "Nam", HA_PHONG);
+    same_phone.phone = "+84 987 654 321".into();
+    let parsed = same_phone.parse(today()).unwrap();
+    match s.create_person(&actor, &parsed, false).await {
+        Err(StoreError::LikelyDuplicates { candidates }) => {
+            assert_eq!(candidates.len(), 1);
+            assert_eq!(candidates[0].person_id, first.id);
+            assert_eq!(candidates[0].reason, "same_phone_similar_name");
+        }
+        other => panic!("expected likely duplicates, got {other:?}"),
+    }
+    let similar_name = person("Nguyễn Hùng", "1980", "Nam", HA_KHANH)
+        .parse(today())
+        .unwrap();
+    let found = s
+        .likely_duplicates(&Scope::national(), &similar_name)
+        .await
+        .unwrap();
+    assert_eq!(
+        found.iter().map(|c| c.reason.as_str()).collect::<Vec<_>>(),
+        vec!["similar_name_same_birth_year_commune"]
+    );
+    // A different person in the same commune and year is not a duplicate.
+    let other = person("Nguyễn Thị Lan", "1980", "Nữ", HA_KHANH)
+        .parse(today())
+        .unwrap();
+    assert!(
+        s.likely_duplicates(&Scope::national(), &other)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let second = s.create_person(&actor, &parsed, true).await.unwrap();
+    let pairs = s
+        .open_duplicate_pairs(&Scope::national(), 10)
+        .await
+        .unwrap();
+    assert_eq!(pairs.len(), 1);
+    assert_eq!((pairs[0].1.id, pairs[0].2.id), (second.id, first.id));
+}
+
+#[tokio::test]
+async fn updates_refuse_stale_versions_and_are_audited() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let actor = Actor::system("test");
+    let p = s
+        .create_person(
+            &actor,
+            &person("Đỗ Thị Hoa", "1975", "Nữ", HA_KHANH)
+                .parse(today())
+                .unwrap(),
+            false,
+        )
+        .await
+        .unwrap();
+    let mut input = person("Đỗ Thị Hoa", "12/05/1975", "Nữ", HA_KHANH);
+    input.occupation = "giáo viên".into();
+    let updated = s
+        .update_person(
+            &actor,
+            p.id,
+            &PersonUpdate {
+                expected_version: p.version,
+                person: input.parse(today()).unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.birth_date.as_deref(), Some("1975-05-12"));
+    assert_eq!(updated.version, p.version + 1);
+    let stale = s
+        .update_person(
+            &actor,
+            p.id,
+            &PersonUpdate {
+                expected_version: p.version,
+                person: input.parse(today()).unwrap(),
+            },
+        )
+        .await;
+    assert!(matches!(stale, Err(StoreError::Conflict { .. })));
+    let entries = s
+        .audit_entries(&phongdich_store::AuditFilter {
+            entity: Some("person".into()),
+            entity_id: Some(p.id.to_string()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        entries
+            .iter()
+            .map(|e| e.action.as_str())
+            .collect::<Vec<_>>(),
+        vec!["update", "create"]
+    );
+    assert_eq!(
+        entries[0].before.as_ref().unwrap()["occupation"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        entries[0].after.as_ref().unwrap()["occupation"],
+        "giáo viên"
+    );
+}
+
+#[tokio::test]
+async fn a_merge_repoints_references_and_can_be_undone() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let actor = Actor::system("test");
+    let mut rows = Vec::new();
+    let mut a = person("Phạm Văn Long", "1960", "Nam", HA_KHANH);
+    a.phone = "0911111111".into();
+    rows.push((2, a, Some("H1".to_owned())));
+    let mut b = person("Pham Long", "1960", "Nam", HA_KHANH);
+    b.national_id = "022060000777".into();
+    rows.push((3, b, Some("H2".to_owned())));
+    let mut run = s.begin_import(&actor, "persons", "t.csv").await.unwrap();
+    let out = s
+        .import_person_batch(
+            &actor,
+            &mut run,
+            rows,
+            ImportPolicy {
+                allow_likely_duplicates: true,
+            },
+            today(),
+        )
+        .await
+        .unwrap();
+    let ids: Vec<i64> = out
+        .iter()
+        .map(|(_, o)| match o {
+            RowOutcome::Imported { person_id, .. } => *person_id,
+            o => panic!("{o:?}"),
+        })
+        .collect();
+    let (kept_id, merged_id) = (ids[0], ids[1]);
+
+    assert_eq!(
+        s.open_duplicate_pairs(&Scope::national(), 10)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the pair awaits review"
+    );
+    let m = s.merge_persons(&actor, kept_id, merged_id).await.unwrap();
+    assert_eq!(
+        m.kept.national_id.as_deref(),
+        Some("022060000777"),
+        "the kept record takes what it lacked"
+    );
+    assert_eq!(m.merged.merged_into, Some(kept_id));
+    let (found, _) = s
+        .search_persons(
+            &Scope::national(),
+            &PersonQuery {
+                q: Some("long pham".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![kept_id]
+    );
+    assert!(
+        s.open_duplicate_pairs(&Scope::national(), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let heads: Vec<Option<i64>> = sqlx_heads(&db).await;
+    assert_eq!(
+        heads,
+        vec![Some(kept_id), Some(kept_id)],
+        "the merged person's household now points at the kept one"
+    );
+
+    let undone = s.undo_merge(&actor, m.audit_id).await.unwrap();
+    assert_eq!(undone.kept.national_id, None);
+    assert_eq!(undone.merged.merged_into, None);
+    assert_eq!(undone.merged.national_id.as_deref(), Some("022060000777"));
+    assert_eq!(sqlx_heads(&db).await, vec![Some(kept_id), Some(merged_id)]);
+    assert_eq!(
+        s.open_duplicate_pairs(&Scope::national(), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        matches!(
+            s.undo_merge(&actor, m.audit_id).await,
+            Err(StoreError::Conflict { .. })
+        ),
+        "undo only once"
+    );
+    // Outside staff can neither merge nor see.
+    assert!(matches!(
+        s.merge_persons(&actor_in("01"), kept_id, merged_id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn sqlx_heads(db: &TestDb) -> Vec<Option<i64>> {
+    db.ints("SELECT head_person_id FROM households ORDER BY id")
+        .await
+}
+
+#[tokio::test]
+async fn an_import_reports_bad_rows_and_keeps_good_ones() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let actor = actor_in("22");
+    let mut ok1 = person("Vũ Thị Mai", "02/02/1992", "Nữ", "6649");
+    ok1.national_id = "022192000321".into();
+    let ok2 = person("Bùi Văn Nam", "1988", "Nam", HA_PHONG);
+    let bad = person("Lý", "2099", "?", HA_KHANH);
+    let outside = person("Hà Văn Tâm", "1977", "Nam", PHUC_XA);
+    let mut again = person("Vu Mai", "1992", "Nữ", HA_KHANH);
+    again.national_id = "022192000321".into();
+    let same_file = person("Bùi Văn Nam", "1988", "Nam", HA_PHONG);
+    let rows = vec![
+        (2, ok1, None),
+        (3, ok2, None),
+        (4, bad, None),
+        (5, outside, None),
+        (6, again, None),
+        (7, same_file, None),
+    ];
+    let mut run = s.begin_import(&actor, "persons", "list.csv").await.unwrap();
+    let out = s
+        .import_person_batch(
+            &actor,
+            &mut run,
+            rows.clone(),
+            ImportPolicy::default(),
+            today(),
+        )
+        .await
+        .unwrap();
+    let kinds: Vec<(u64, &str)> = out
+        .iter()
+        .map(|(l, o)| {
+            (
+                *l,
+                match o {
+                    RowOutcome::Imported { .. } => "imported",
+                    RowOutcome::Invalid { .. } => "invalid",
+                    RowOutcome::DuplicateNationalId { .. } => "duplicate_id",
+                    RowOutcome::LikelyDuplicate { .. } => "likely_duplicate",
+                },
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (2, "imported"),
+            (3, "imported"),
+            (4, "invalid"),
+            (5, "invalid"),
+            (6, "duplicate_id"),
+            (7, "likely_duplicate")
+        ]
+    );
+    let RowOutcome::Invalid { errors } = &out[2].1 else {
+        unreachable!()
+    };
+    assert_eq!(
+        errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+        vec!["full_name", "birth", "sex"]
+    );
+    assert!(!out[4].1.reasons().is_empty());
+    s.finish_import(&actor, &run, "list.csv").await.unwrap();
+
+    // Importing the same file again adds nothing.
+    let mut run2 = s.begin_import(&actor, "persons", "list.csv").await.unwrap();
+    let out2 = s
+        .import_person_batch(&actor, &mut run2, rows, ImportPolicy::default(), today())
+        .await
+        .unwrap();
+    assert!(out2.iter().all(|(_, o)| !o.is_imported()), "{out2:?}");
+    let (all, _) = s
+        .search_persons(&Scope::national(), &PersonQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    let audit = s
+        .audit_entries(&phongdich_store::AuditFilter {
+            action: Some("import".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit[0].after.as_ref().unwrap()["imported"], 2);
+}
+
+#[tokio::test]
+async fn population_import_is_all_or_nothing() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let actor = Actor::system("test");
+    let row = |line, code: &str, n: &str| phongdich_store::PopulationRow {
+        line,
+        code: code.into(),
+        population: n.into(),
+    };
+    let bad = s
+        .import_population(
+            &actor,
+            &[
+                row(2, "06649", "12.345"),
+                row(3, "99999", "10"),
+                row(4, "06652", "-5"),
+            ],
+            "2021-04-01",
+        )
+        .await;
+    let (errors, _) = bad.unwrap_err();
+    assert_eq!(
+        errors.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+        vec![3, 4]
+    );
+    assert_eq!(s.unit(HA_KHANH).await.unwrap().population, None);
+    let n = s
+        .import_population(
+            &actor,
+            &[row(2, "06649", "12.345"), row(3, "193", "300000")],
+            "2021-04-01",
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(s.unit(HA_KHANH).await.unwrap().population, Some(12_345));
+}
+
+#[tokio::test]
+async fn the_audit_log_cannot_be_changed() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    s.create_person(
+        &Actor::system("test"),
+        &person("Ngô Văn Tú", "1990", "Nam", HA_KHANH)
+            .parse(today())
+            .unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
+    assert!(
+        db.execute("UPDATE audit_log SET actor = 'someone else'")
+            .await
+            .is_err()
+    );
+    assert!(db.execute("DELETE FROM audit_log").await.is_err());
+    assert_eq!(s.audit_entries(&Default::default()).await.unwrap().len(), 1);
+}
