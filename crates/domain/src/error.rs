@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// One thing wrong with one field of an input, said in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     /// The input field at fault, as named in the API (`national_id`, `phone`, …).
     pub field: String,
@@ -58,3 +58,5 @@ impl From<FieldError> for Invalid {
         Invalid(vec![e])
     }
 }
+
+impl std::error::Error for FieldError {}

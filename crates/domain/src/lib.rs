@@ -2,12 +2,15 @@
 //! Input becomes a checked type here ("parse, don't validate"); the rest of the
 //! system never sees an unchecked national ID, phone number or unit code.
 
+pub mod access;
+pub mod contact;
 pub mod error;
 pub mod person;
 pub mod similarity;
 pub mod text;
 pub mod unit;
 
+pub use access::{Permission, Role};
 pub use error::{FieldError, Invalid};
 pub use person::{Birth, NationalId, NewPerson, PersonInput, PhoneNumber, Sex, Vulnerability};
 pub use unit::{UnitCode, UnitLevel};

@@ -308,7 +308,7 @@ impl Vulnerability {
 
 /// A person as typed: every field a string, nothing checked yet. Forms, the API
 /// and spreadsheet rows all arrive in this shape.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PersonInput {
     pub full_name: String,
@@ -497,30 +497,30 @@ impl PersonInput {
         }
         vulnerabilities.sort();
 
-        if let (Some(id), Some(sex), Some(birth)) = (&national_id, sex, birth) {
-            if let Some((id_sex, id_year)) = id.cccd_sex_and_year() {
-                if id_sex != sex {
-                    errors.push(FieldError::new(
-                        "national_id",
-                        "cccd_sex_mismatch",
-                        "Chữ số thứ 4 của CCCD (giới tính, thế kỷ) không khớp với giới tính đã ghi.",
-                        "The CCCD's fourth digit (sex and century) does not match the sex given.",
-                    ));
-                }
-                if id_year != birth.year() {
-                    errors.push(FieldError::new(
-                        "national_id",
-                        "cccd_birth_year_mismatch",
-                        format!(
-                            "CCCD ghi năm sinh {id_year}, khác năm sinh đã ghi {}.",
-                            birth.year()
-                        ),
-                        format!(
-                            "The CCCD encodes birth year {id_year}, not the {} given.",
-                            birth.year()
-                        ),
-                    ));
-                }
+        if let (Some(id), Some(sex), Some(birth)) = (&national_id, sex, birth)
+            && let Some((id_sex, id_year)) = id.cccd_sex_and_year()
+        {
+            if id_sex != sex {
+                errors.push(FieldError::new(
+                    "national_id",
+                    "cccd_sex_mismatch",
+                    "Chữ số thứ 4 của CCCD (giới tính, thế kỷ) không khớp với giới tính đã ghi.",
+                    "The CCCD's fourth digit (sex and century) does not match the sex given.",
+                ));
+            }
+            if id_year != birth.year() {
+                errors.push(FieldError::new(
+                    "national_id",
+                    "cccd_birth_year_mismatch",
+                    format!(
+                        "CCCD ghi năm sinh {id_year}, khác năm sinh đã ghi {}.",
+                        birth.year()
+                    ),
+                    format!(
+                        "The CCCD encodes birth year {id_year}, not the {} given.",
+                        birth.year()
+                    ),
+                ));
             }
         }
         if vulnerabilities.contains(&Vulnerability::Pregnant) && sex == Some(Sex::Male) {

@@ -5,7 +5,7 @@ use crate::{Actor, Result, Store, now};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: String,
@@ -24,6 +24,13 @@ pub struct AuditFilter {
     pub entity: Option<String>,
     pub entity_id: Option<String>,
     pub action: Option<String>,
+    pub actor: Option<String>,
+    /// Entries at or after this time (RFC 3339 or a date).
+    pub from: Option<String>,
+    /// Entries before this time (RFC 3339 or a date).
+    pub to: Option<String>,
+    /// Entries older than this id (paging backwards).
+    pub before_id: Option<i64>,
     pub limit: i64,
 }
 
@@ -43,8 +50,11 @@ pub(crate) async fn record<B: Serialize + ?Sized, A: Serialize + ?Sized>(
     let before = before.map(serde_json::to_string).transpose()?;
     let after = after.map(serde_json::to_string).transpose()?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO audit_log (at, actor, source, action, entity, entity_id, unit_code, before_json, after_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO audit_log (at, actor, source, action, entity, entity_id, unit_code, before_json, after_json, \
+         province_code, district_code, commune_code) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+         (SELECT province_code FROM units WHERE code = $7), (SELECT district_code FROM units WHERE code = $7), \
+         (SELECT commune_code FROM units WHERE code = $7)) RETURNING id",
     )
     .bind(now())
     .bind(actor.name.as_str())
@@ -80,32 +90,45 @@ fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry> {
 }
 
 impl Store {
-    /// Newest entries first, filtered.
-    pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        let mut sql = String::from(
-            "SELECT id, at, actor, source, action, entity, entity_id, unit_code, before_json, after_json \
-             FROM audit_log WHERE 1 = 1",
-        );
-        let mut params: Vec<&str> = Vec::new();
-        for (column, value) in [
-            ("entity", &filter.entity),
-            ("entity_id", &filter.entity_id),
-            ("action", &filter.action),
+    /// Newest entries first, filtered, within the actor's jurisdiction
+    /// (entries filed under no unit are seen only with national scope).
+    pub async fn audit_entries(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+    ) -> Result<Vec<AuditEntry>> {
+        actor.require(phongdich_domain::Permission::ViewAudit)?;
+        let mut sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_log a WHERE 1 = 1");
+        let mut params: Vec<String> = Vec::new();
+        for (column, op, value) in [
+            ("entity", "=", &filter.entity),
+            ("entity_id", "=", &filter.entity_id),
+            ("action", "=", &filter.action),
+            ("actor", "=", &filter.actor),
+            ("at", ">=", &filter.from),
+            ("at", "<", &filter.to),
         ] {
-            if let Some(v) = value {
-                params.push(v);
-                sql.push_str(&format!(" AND {column} = ${}", params.len()));
+            if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                params.push(v.to_owned());
+                sql.push_str(&format!(" AND a.{column} {op} ${}", params.len()));
             }
+        }
+        if let Some((cond, p)) = actor.scope.condition("a", params.len() + 1) {
+            sql.push_str(&format!(" AND {cond}"));
+            params.push(p);
+        }
+        if let Some(b) = filter.before_id {
+            sql.push_str(&format!(" AND a.id < {b}"));
         }
         let limit = if filter.limit > 0 {
             filter.limit.min(1000)
         } else {
             100
         };
-        sql.push_str(&format!(" ORDER BY id DESC LIMIT {limit}"));
+        sql.push_str(&format!(" ORDER BY a.id DESC LIMIT {limit}"));
         let mut q = sqlx::query(&sql);
-        for p in params {
-            q = q.bind(p);
+        for p in &params {
+            q = q.bind(p.as_str());
         }
         q.fetch_all(&self.read)
             .await?
@@ -114,12 +137,58 @@ impl Store {
             .collect()
     }
 
-    pub async fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>> {
-        let sql = "SELECT id, at, actor, source, action, entity, entity_id, unit_code, before_json, after_json \
-                   FROM audit_log WHERE id = $1";
-        let Some(r) = sqlx::query(sql).bind(id).fetch_optional(&self.read).await? else {
-            return Ok(None);
-        };
-        entry_from_row(&r).map(Some)
+    /// One entry, if it lies within the actor's jurisdiction.
+    pub async fn audit_entry(&self, actor: &Actor, id: i64) -> Result<AuditEntry> {
+        actor.require(phongdich_domain::Permission::ViewAudit)?;
+        self.audit_entry_in_scope(actor, id).await
+    }
+
+    /// One entry within the actor's jurisdiction, whatever the actor's role:
+    /// for operations (undoing a merge) that read the entry they act on.
+    pub(crate) async fn audit_entry_in_scope(&self, actor: &Actor, id: i64) -> Result<AuditEntry> {
+        let mut sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_log a WHERE a.id = $1");
+        let cond = actor.scope.condition("a", 2);
+        if let Some((c, _)) = &cond {
+            sql.push_str(&format!(" AND {c}"));
+        }
+        let mut q = sqlx::query(&sql).bind(id);
+        if let Some((_, p)) = cond {
+            q = q.bind(p);
+        }
+        match q.fetch_optional(&self.read).await? {
+            Some(r) => entry_from_row(&r),
+            None => Err(crate::StoreError::not_found("audit entry", id)),
+        }
+    }
+}
+
+const AUDIT_COLUMNS: &str = "a.id, a.at, a.actor, a.source, a.action, a.entity, a.entity_id, a.unit_code, a.before_json, a.after_json";
+
+impl Store {
+    /// Record an event that changes no record but must be on file (an export,
+    /// a view of full personal data).
+    pub async fn record_event<A: Serialize + ?Sized>(
+        &self,
+        actor: &Actor,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        details: &A,
+    ) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let unit = actor.scope.root().map(|c| c.as_str().to_owned());
+        let id = record(
+            &mut tx,
+            actor,
+            action,
+            entity,
+            entity_id,
+            unit.as_deref(),
+            None::<&()>,
+            Some(details),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 }

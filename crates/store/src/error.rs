@@ -19,6 +19,17 @@ pub enum StoreError {
         message_vi: String,
         message_en: String,
     },
+    /// The caller's role does not allow this.
+    #[error("not permitted: {permission:?}")]
+    Forbidden {
+        permission: phongdich_domain::Permission,
+    },
+    /// Login refused: wrong name or password, disabled, or throttled.
+    #[error("{message_en}")]
+    Unauthorized {
+        message_vi: String,
+        message_en: String,
+    },
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
     #[error("stored JSON: {0}")]

@@ -2,9 +2,9 @@
 //! the store and the rest of its batch, and the good rows of a batch written in
 //! one transaction. The outcome of every row is returned for the report.
 
-use crate::persons::{DuplicateCandidate, PersonRow, insert_tokens, placeholders};
+use crate::persons::{DuplicateCandidate, PersonRow, in_list, insert_tokens, placeholders};
 use crate::units::Unit;
-use crate::{Actor, Result, Store, StoreError, audit, now};
+use crate::{Actor, Engine, Result, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::similarity::names_similar;
 use phongdich_domain::{FieldError, PersonInput, UnitLevel};
@@ -128,6 +128,8 @@ pub struct ImportRun {
     households: HashMap<String, i64>,
     pub rows_total: u64,
     pub rows_imported: u64,
+    /// Rows imported when PostgreSQL's statistics were last refreshed.
+    analyzed_at: u64,
 }
 
 /// One input row: its line in the file, the raw fields, and an optional
@@ -151,6 +153,7 @@ impl Store {
         kind: &str,
         file_name: &str,
     ) -> Result<ImportRun> {
+        actor.require(phongdich_domain::Permission::ImportPersons)?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO import_runs (kind, file_name, actor, started_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -166,6 +169,7 @@ impl Store {
             households: HashMap::new(),
             rows_total: 0,
             rows_imported: 0,
+            analyzed_at: 0,
         })
     }
 
@@ -227,13 +231,15 @@ impl Store {
             ));
         }
 
+        /// (commune, birth year, given-name key) — the duplicate block of a row.
+        type BlockKey<'a> = (&'a str, i64, &'a str);
         let mut tx = self.write.begin().await?;
-        let existing = ExistingMatches::load(&mut tx, &checked).await?;
+        let existing = ExistingMatches::load(&mut tx, self.engine, &actor.scope, &checked).await?;
         // Duplicates inside this batch: the first row of a pair wins.
         let mut batch_ids: HashMap<&str, u64> = HashMap::new();
         // Accepted rows by phone and by duplicate block: (index in `accepted`, name).
         let mut batch_phones: HashMap<&str, Vec<(usize, &str)>> = HashMap::new();
-        let mut batch_blocks: HashMap<(&str, i64, &str), Vec<(usize, &str)>> = HashMap::new();
+        let mut batch_blocks: HashMap<BlockKey, Vec<(usize, &str)>> = HashMap::new();
         let mut accepted: Vec<(usize, &Checked, Vec<DuplicateCandidate>)> = Vec::new();
         // Pairs inside the batch let through by the policy: (row, earlier row, reason).
         let mut batch_pairs: Vec<(usize, usize, &str)> = Vec::new();
@@ -304,31 +310,50 @@ impl Store {
         }
 
         // Households named in the file get one record each, on first sight.
+        let stamp = now();
+        let mut new_households: Vec<&Checked> = Vec::new();
         for (_, c, _) in &accepted {
             let Some(key) = &c.household else { continue };
-            if run.households.contains_key(key) {
-                continue;
+            if !run.households.contains_key(key)
+                && !new_households.iter().any(|h| h.household == c.household)
+            {
+                new_households.push(c);
             }
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO households (commune_code, hamlet_code, address, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-            )
-            .bind(c.row.commune_code.as_str())
-            .bind(c.row.hamlet_code.as_deref())
-            .bind(c.street.as_deref())
-            .bind(now())
-            .fetch_one(&mut *tx)
-            .await?;
-            run.households.insert(key.clone(), id);
+        }
+        for chunk in new_households.chunks(500) {
+            let sql = format!(
+                "INSERT INTO households (commune_code, hamlet_code, address, created_at) VALUES {} RETURNING id",
+                placeholders(self.engine, chunk.len(), 4, "")
+            );
+            let mut q = sqlx::query(&sql);
+            for c in chunk {
+                q = q
+                    .bind(c.row.commune_code.as_str())
+                    .bind(c.row.hamlet_code.as_deref())
+                    .bind(c.street.as_deref())
+                    .bind(stamp.as_str());
+            }
+            let mut ids: Vec<i64> = q
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
+            ids.sort_unstable();
+            for (c, id) in chunk.iter().zip(ids) {
+                if let Some(key) = &c.household {
+                    run.households.insert(key.clone(), id);
+                }
+            }
         }
 
-        let stamp = now();
         let width = PersonRow::WIDTH + 4;
         let mut new_ids: Vec<i64> = Vec::with_capacity(accepted.len());
         for chunk in accepted.chunks(400) {
             let sql = format!(
                 "INSERT INTO persons ({}, household_id, import_run_id, created_at, updated_at) VALUES {} RETURNING id",
                 PersonRow::COLUMNS,
-                placeholders(chunk.len(), width, "")
+                placeholders(self.engine, chunk.len(), width, "")
             );
             let mut q = sqlx::query(&sql);
             for (_, c, _) in chunk {
@@ -360,7 +385,7 @@ impl Store {
         for ((_, c, _), id) in accepted.iter().zip(&new_ids) {
             tokens.extend(c.row.tokens().into_iter().map(|t| (t, *id)));
         }
-        insert_tokens(&mut tx, &tokens).await?;
+        insert_tokens(&mut tx, self.engine, &tokens).await?;
         let pairs = accepted
             .iter()
             .zip(&new_ids)
@@ -374,23 +399,38 @@ impl Store {
                     .iter()
                     .map(|(row, earlier, reason)| (new_ids[*row], new_ids[*earlier], *reason)),
             );
-        for (id, other, reason) in pairs {
-            sqlx::query("INSERT INTO duplicate_candidates (person_id, other_person_id, reason, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(id)
-                .bind(other)
-                .bind(reason)
-                .bind(stamp.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
-        for ((_, c, _), id) in accepted.iter().zip(&new_ids) {
-            if let Some(hid) = c.household.as_ref().and_then(|k| run.households.get(k)) {
-                sqlx::query("UPDATE households SET head_person_id = $1 WHERE id = $2 AND head_person_id IS NULL")
-                    .bind(*id)
-                    .bind(*hid)
-                    .execute(&mut *tx)
-                    .await?;
+        let pairs: Vec<(i64, i64, &str)> = pairs.collect();
+        for chunk in pairs.chunks(500) {
+            let sql = format!(
+                "INSERT INTO duplicate_candidates (person_id, other_person_id, reason, created_at) VALUES {}",
+                placeholders(self.engine, chunk.len(), 4, "")
+            );
+            let mut q = sqlx::query(&sql);
+            for (id, other, reason) in chunk {
+                q = q.bind(*id).bind(*other).bind(*reason).bind(stamp.as_str());
             }
+            q.execute(&mut *tx).await?;
+        }
+        // The first person imported into a household becomes its head.
+        let mut touched: Vec<i64> = accepted
+            .iter()
+            .filter_map(|(_, c, _)| c.household.as_ref().and_then(|k| run.households.get(k)))
+            .copied()
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        for chunk in touched.chunks(500) {
+            let sql = format!(
+                "UPDATE households SET head_person_id = \
+                 (SELECT MIN(p.id) FROM persons p WHERE p.household_id = households.id) \
+                 WHERE head_person_id IS NULL AND id IN ({})",
+                in_list(self.engine, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         for ((slot, _, candidates), id) in accepted.into_iter().zip(new_ids) {
@@ -410,6 +450,16 @@ impl Store {
             .collect();
         run.rows_total += done.len() as u64;
         run.rows_imported += done.iter().filter(|(_, o)| o.is_imported()).count() as u64;
+        // PostgreSQL plans the duplicate look-ups from table statistics that
+        // autovacuum refreshes too late for a bulk load: planned as if the
+        // table were empty, each batch's look-up scanned it whole (1 s a
+        // batch at 20,000 rows). Refresh them each time the import doubles.
+        if self.engine == Engine::Postgres && run.rows_imported >= (2 * run.analyzed_at).max(1000) {
+            sqlx::query("ANALYZE persons, households, person_name_tokens")
+                .execute(&self.write)
+                .await?;
+            run.analyzed_at = run.rows_imported;
+        }
         Ok(done)
     }
 
@@ -469,10 +519,7 @@ impl Store {
             let sql = format!(
                 "SELECT {} FROM units WHERE code IN ({})",
                 crate::units::UNIT_COLUMNS,
-                (1..=chunk.len())
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(",")
+                in_list(self.engine, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for c in chunk {
@@ -511,6 +558,8 @@ struct ExistingMatches {
 impl ExistingMatches {
     async fn load(
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        engine: Engine,
+        scope: &crate::Scope,
         rows: &[(usize, Checked)],
     ) -> Result<Self> {
         let mut m = ExistingMatches {
@@ -525,10 +574,7 @@ impl ExistingMatches {
         for chunk in nids.chunks(900) {
             let sql = format!(
                 "SELECT id, national_id FROM persons WHERE merged_into IS NULL AND national_id IN ({})",
-                (1..=chunk.len())
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(",")
+                in_list(engine, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for n in chunk {
@@ -545,17 +591,23 @@ impl ExistingMatches {
             .collect();
         for chunk in phones.chunks(900) {
             let sql = format!(
-                "SELECT id, full_name, birth_year, commune_code, phone FROM persons WHERE merged_into IS NULL AND phone IN ({})",
-                (1..=chunk.len())
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(",")
+                "SELECT id, full_name, birth_year, province_code, district_code, commune_code, phone FROM persons \
+                 WHERE merged_into IS NULL AND phone IN ({})",
+                in_list(engine, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for n in chunk {
                 q = q.bind(*n);
             }
             for r in q.fetch_all(&mut **tx).await? {
+                // Someone in another unit is not shown to this importer.
+                if !scope.contains_codes(
+                    &r.try_get::<String, _>("province_code")?,
+                    &r.try_get::<String, _>("district_code")?,
+                    &r.try_get::<String, _>("commune_code")?,
+                ) {
+                    continue;
+                }
                 let c = candidate(&r, "same_phone_similar_name")?;
                 m.by_phone.entry(r.try_get("phone")?).or_default().push(c);
             }
@@ -565,7 +617,7 @@ impl ExistingMatches {
             let sql = format!(
                 "SELECT id, full_name, birth_year, commune_code, given_key FROM persons WHERE merged_into IS NULL AND \
                  (commune_code, birth_year, given_key) IN (VALUES {})",
-                placeholders(chunk.len(), 3, "")
+                placeholders(engine, chunk.len(), 3, "")
             );
             let mut q = sqlx::query(&sql);
             for r in chunk {

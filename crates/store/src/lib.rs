@@ -2,7 +2,10 @@
 //! PostgreSQL. Every read and write of person-level data takes a [`Scope`] and is
 //! filtered by it here, so no caller can forget jurisdiction.
 
+mod accounts;
 mod audit;
+mod cases;
+mod clusters;
 mod error;
 mod import;
 mod migrate;
@@ -10,13 +13,19 @@ mod persons;
 pub mod testing;
 mod units;
 
+pub use accounts::{ApiToken, NewUser, Session, User};
 pub use audit::{AuditEntry, AuditFilter};
+pub use cases::{
+    Case, CaseInput, Chain, ChainEdge, ChainNode, ClassChange, ClassHistoryEntry, ClassInfo,
+    Contact, DEPTH as TRACING_DEPTH,
+};
+pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterMember};
 pub use error::StoreError;
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, RowOutcome};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
 pub use units::{NewHamlet, PopulationRow, Unit};
 
-use phongdich_domain::{UnitCode, UnitLevel};
+use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
@@ -33,27 +42,53 @@ pub enum Engine {
 /// The part of the administrative tree a caller may see and change: one unit
 /// and everything under it, or the whole country for the system itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scope(Option<UnitCode>);
+pub struct Scope(ScopeKind);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ScopeKind {
+    National,
+    Unit(UnitCode),
+    /// Sees nothing: a login attempt, a broken account.
+    Nothing,
+}
 
 impl Scope {
     /// The whole country: the CLI run by the operator, migrations, the demo.
     pub fn national() -> Self {
-        Scope(None)
+        Scope(ScopeKind::National)
     }
 
     pub fn unit(code: UnitCode) -> Self {
-        Scope(Some(code))
+        Scope(ScopeKind::Unit(code))
+    }
+
+    pub fn nothing() -> Self {
+        Scope(ScopeKind::Nothing)
     }
 
     pub fn root(&self) -> Option<&UnitCode> {
-        self.0.as_ref()
+        match &self.0 {
+            ScopeKind::Unit(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn is_national(&self) -> bool {
+        self.0 == ScopeKind::National
     }
 
     /// SQL condition restricting a table with `province_code`, `district_code`,
     /// `commune_code` and `hamlet_code` columns to this scope, and its parameter.
     /// `n` is the placeholder number to use.
     fn condition(&self, alias: &str, n: usize) -> Option<(String, String)> {
-        let code = self.0.as_ref()?;
+        let code = match &self.0 {
+            ScopeKind::National => return None,
+            // No unit has an empty province code.
+            ScopeKind::Nothing => {
+                return Some((format!("{alias}.province_code = ${n}"), String::new()));
+            }
+            ScopeKind::Unit(code) => code,
+        };
         let column = match code.level() {
             UnitLevel::Province => "province_code",
             UnitLevel::District => "district_code",
@@ -63,11 +98,26 @@ impl Scope {
         Some((format!("{alias}.{column} = ${n}"), code.as_str().to_owned()))
     }
 
+    /// Whether a record with these denormalised unit codes lies inside this scope.
+    pub fn contains_codes(&self, province: &str, district: &str, commune: &str) -> bool {
+        match &self.0 {
+            ScopeKind::National => true,
+            ScopeKind::Nothing => false,
+            ScopeKind::Unit(root) => match root.level() {
+                UnitLevel::Province => root.as_str() == province,
+                UnitLevel::District => root.as_str() == district,
+                UnitLevel::Commune => root.as_str() == commune,
+                UnitLevel::Hamlet => false,
+            },
+        }
+    }
+
     /// Whether a unit (given by its ancestry) lies inside this scope.
     pub fn contains(&self, unit: &Unit) -> bool {
         match &self.0 {
-            None => true,
-            Some(root) => unit.lineage().any(|c| c == root.as_str()),
+            ScopeKind::National => true,
+            ScopeKind::Nothing => false,
+            ScopeKind::Unit(root) => unit.lineage().any(|c| c == root.as_str()),
         }
     }
 }
@@ -78,6 +128,7 @@ pub struct Actor {
     pub name: String,
     pub source: String,
     pub scope: Scope,
+    pub role: Role,
 }
 
 impl Actor {
@@ -87,6 +138,16 @@ impl Actor {
             name: "system".into(),
             source: source.into(),
             scope: Scope::national(),
+            role: Role::Admin,
+        }
+    }
+
+    /// Refuse, unless the actor's role allows `p`.
+    pub fn require(&self, p: Permission) -> Result<()> {
+        if self.role.can(p) {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden { permission: p })
         }
     }
 }
@@ -99,6 +160,8 @@ pub struct Store {
     write: AnyPool,
     engine: Engine,
     url: String,
+    /// The contact-tracing engine, loaded on first use (see `cases`).
+    tracing: std::sync::Arc<tokio::sync::Mutex<Option<phongdich_engine::Engine>>>,
 }
 
 /// `sqlite://PATH`, a bare path, or `postgres://…`.
@@ -161,6 +224,7 @@ impl Store {
             write,
             engine,
             url,
+            tracing: Default::default(),
         })
     }
 

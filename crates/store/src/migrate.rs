@@ -31,6 +31,22 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: Some(units::load_units_2021),
     },
+    Migration {
+        version: 3,
+        name: "accounts, sessions, API tokens",
+        shared: include_str!("../migrations/0003_accounts.sql"),
+        sqlite: include_str!("../migrations/0003_accounts.sqlite.sql"),
+        postgres: include_str!("../migrations/0003_accounts.postgres.sql"),
+        data: None,
+    },
+    Migration {
+        version: 4,
+        name: "cases, contacts, classes",
+        shared: include_str!("../migrations/0004_tracing.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

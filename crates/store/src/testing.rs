@@ -99,4 +99,12 @@ impl TestDb {
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
+
+    /// A column of nullable strings from a raw query, for checks a test makes.
+    pub async fn strings(&self, sql: &str) -> Vec<Option<String>> {
+        sqlx::query_scalar(sql)
+            .fetch_all(&self.store.read)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
 }

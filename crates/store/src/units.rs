@@ -16,7 +16,7 @@ const UNITS_2021: &str = include_str!("../../../data/vn_admin_units_2021.csv");
 pub(crate) const TREE_2021: &str = "vn2021";
 
 /// One unit of the tree, with its ancestry spelled out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Unit {
     pub code: String,
     pub level: UnitLevel,
@@ -72,7 +72,7 @@ pub(crate) fn unit_from_row(r: &AnyRow) -> Result<Unit> {
 }
 
 /// A hamlet or residential group to add under a commune.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewHamlet {
     pub commune_code: String,
     pub name: String,
@@ -314,6 +314,7 @@ impl Store {
 
     /// Add a hamlet / residential group under a commune within the actor's scope.
     pub async fn add_hamlet(&self, actor: &Actor, input: &NewHamlet) -> Result<Unit> {
+        actor.require(phongdich_domain::Permission::EditUnits)?;
         let commune_code = UnitCode::parse_at(&input.commune_code, Some(UnitLevel::Commune))
             .map_err(Invalid::from)?;
         let name = text::clean(&input.name);
@@ -411,6 +412,9 @@ impl Store {
         rows: &[PopulationRow],
         as_of: &str,
     ) -> Result<usize, (Vec<(u64, FieldError)>, Option<StoreError>)> {
+        actor
+            .require(phongdich_domain::Permission::EditUnits)
+            .map_err(|e| (Vec::new(), Some(e)))?;
         let mut errors = Vec::new();
         let mut parsed = Vec::new();
         let known: std::collections::HashMap<String, Unit> = self

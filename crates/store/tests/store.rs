@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! The store against a real database (SQLite, or PostgreSQL when
 //! PHONGDICH_TEST_POSTGRES is set): what a user of the registry relies on.
 
@@ -27,6 +28,7 @@ fn actor_in(code: &str) -> Actor {
         name: format!("staff@{code}"),
         source: "test".into(),
         scope: Scope::unit(UnitCode::parse(code).expect("code")),
+        role: phongdich_domain::Role::HealthStaff,
     }
 }
 
@@ -54,7 +56,7 @@ async fn the_official_tree_is_loaded_once() {
         s.migrate().await.unwrap().is_empty(),
         "a second migrate applies nothing"
     );
-    assert_eq!(s.schema_version().await.unwrap(), 2);
+    assert_eq!(s.schema_version().await.unwrap(), 4);
 
     let ha_long = s.unit("193").await.unwrap();
     assert_eq!(ha_long.name, "Thành phố Hạ Long");
@@ -181,7 +183,10 @@ async fn hamlets_are_added_under_a_commune_within_jurisdiction() {
         "{outside:?}"
     );
     assert_eq!(s.children(HA_KHANH).await.unwrap().len(), 2);
-    let audit = s.audit_entries(&Default::default()).await.unwrap();
+    let audit = s
+        .audit_entries(&Actor::system("test"), &Default::default())
+        .await
+        .unwrap();
     assert_eq!(
         audit
             .iter()
@@ -397,11 +402,14 @@ async fn updates_refuse_stale_versions_and_are_audited() {
         .await;
     assert!(matches!(stale, Err(StoreError::Conflict { .. })));
     let entries = s
-        .audit_entries(&phongdich_store::AuditFilter {
-            entity: Some("person".into()),
-            entity_id: Some(p.id.to_string()),
-            ..Default::default()
-        })
+        .audit_entries(
+            &Actor::system("test"),
+            &phongdich_store::AuditFilter {
+                entity: Some("person".into()),
+                entity_id: Some(p.id.to_string()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -608,10 +616,13 @@ async fn an_import_reports_bad_rows_and_keeps_good_ones() {
         .unwrap();
     assert_eq!(all.len(), 2);
     let audit = s
-        .audit_entries(&phongdich_store::AuditFilter {
-            action: Some("import".into()),
-            ..Default::default()
-        })
+        .audit_entries(
+            &Actor::system("test"),
+            &phongdich_store::AuditFilter {
+                action: Some("import".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(audit[0].after.as_ref().unwrap()["imported"], 2);
@@ -675,5 +686,11 @@ async fn the_audit_log_cannot_be_changed() {
             .is_err()
     );
     assert!(db.execute("DELETE FROM audit_log").await.is_err());
-    assert_eq!(s.audit_entries(&Default::default()).await.unwrap().len(), 1);
+    assert_eq!(
+        s.audit_entries(&Actor::system("test"), &Default::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }

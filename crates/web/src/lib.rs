@@ -1,1 +1,56 @@
+//! The web layer: the JSON API under `/api/v1` (described by OpenAPI at
+//! `/api/v1/openapi.json`) and the HTML pages, behind one authentication layer.
+//! Nothing here touches SQL: handlers call the store with the caller's actor.
 
+mod api;
+mod caller;
+mod pages;
+mod problem;
+
+pub use api::ApiDoc;
+pub use problem::Problem;
+
+use axum::Router;
+use phongdich_store::Store;
+use std::net::SocketAddr;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// The whole application as one router, ready for `axum::serve` or a test.
+pub fn router(store: Store) -> Router {
+    let state = AppState { store };
+    api::routes()
+        .merge(pages::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            caller::authenticate,
+        ))
+        .with_state(state)
+}
+
+/// Serve until Ctrl-C or SIGTERM, then let running requests finish.
+pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = router(store).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,165 @@
+//! Roles and what each may do: the permission matrix, in one place.
+//!
+//! A user holds one role at one administrative unit; what a role allows is
+//! limited to that unit and everything under it (the store enforces the unit
+//! part, this module the role part). `ARCHITECTURE.md` shows the same matrix.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The work a user does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Committee administrator (of a province, district or commune: the level
+    /// of the user's unit).
+    Admin,
+    HealthStaff,
+    ContactTracer,
+    LabStaff,
+    QuarantineStaff,
+    AidVolunteer,
+    Viewer,
+}
+
+/// One thing a role may or may not do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// See people (with national ID and phone masked unless `ViewIdentifiers`).
+    ViewPersons,
+    /// See national IDs and phone numbers in full (each view is audited).
+    ViewIdentifiers,
+    /// Create and correct people.
+    EditPersons,
+    /// Merge likely duplicates and undo merges.
+    MergePersons,
+    /// Import people from spreadsheets.
+    ImportPersons,
+    /// Export people (audited).
+    ExportPersons,
+    /// Add hamlets, import population.
+    EditUnits,
+    /// Confirm cases, record contacts, isolation and release (tracing).
+    Trace,
+    /// Create, disable and reset accounts and API tokens under one's unit.
+    ManageUsers,
+    /// Browse and export the audit log of one's unit.
+    ViewAudit,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 10] = [
+        Permission::ViewPersons,
+        Permission::ViewIdentifiers,
+        Permission::EditPersons,
+        Permission::MergePersons,
+        Permission::ImportPersons,
+        Permission::ExportPersons,
+        Permission::EditUnits,
+        Permission::Trace,
+        Permission::ManageUsers,
+        Permission::ViewAudit,
+    ];
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::HealthStaff,
+        Role::ContactTracer,
+        Role::LabStaff,
+        Role::QuarantineStaff,
+        Role::AidVolunteer,
+        Role::Viewer,
+    ];
+
+    /// The permission matrix.
+    pub fn can(self, p: Permission) -> bool {
+        use Permission as P;
+        use Role as R;
+        match self {
+            R::Admin => true,
+            R::HealthStaff => !matches!(p, P::ManageUsers | P::ViewAudit),
+            R::ContactTracer => matches!(
+                p,
+                P::ViewPersons | P::ViewIdentifiers | P::EditPersons | P::ImportPersons | P::Trace
+            ),
+            R::LabStaff => matches!(p, P::ViewPersons | P::ViewIdentifiers),
+            R::QuarantineStaff => matches!(p, P::ViewPersons | P::ViewIdentifiers | P::EditPersons),
+            R::AidVolunteer | R::Viewer => matches!(p, P::ViewPersons),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::HealthStaff => "health_staff",
+            Role::ContactTracer => "contact_tracer",
+            Role::LabStaff => "lab_staff",
+            Role::QuarantineStaff => "quarantine_staff",
+            Role::AidVolunteer => "aid_volunteer",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    /// Names shown to users: (Vietnamese, English).
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Role::Admin => ("Quản trị Ban Chỉ đạo", "Committee administrator"),
+            Role::HealthStaff => ("Cán bộ y tế", "Health staff"),
+            Role::ContactTracer => ("Truy vết", "Contact tracer"),
+            Role::LabStaff => ("Xét nghiệm", "Lab staff"),
+            Role::QuarantineStaff => ("Khu cách ly", "Quarantine-site staff"),
+            Role::AidVolunteer => ("Tình nguyện viên hỗ trợ", "Aid volunteer"),
+            Role::Viewer => ("Chỉ xem", "Read-only viewer"),
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A national ID or phone as shown to someone who may not see it: the last
+/// three characters kept, e.g. `*********123`.
+pub fn mask(value: &str) -> String {
+    let n = value.chars().count();
+    let keep = 3.min(n);
+    let mut s: String = "•".repeat(n - keep);
+    s.extend(value.chars().skip(n - keep));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admins_can_everything_viewers_only_look() {
+        for p in Permission::ALL {
+            assert!(Role::Admin.can(p));
+            assert_eq!(Role::Viewer.can(p), p == Permission::ViewPersons);
+        }
+        assert!(!Role::AidVolunteer.can(Permission::ViewIdentifiers));
+        assert!(Role::ContactTracer.can(Permission::ViewIdentifiers));
+        assert!(!Role::HealthStaff.can(Permission::ManageUsers));
+        assert!(!Role::ContactTracer.can(Permission::ExportPersons));
+    }
+
+    #[test]
+    fn roles_round_trip_and_masks_keep_three() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+        assert_eq!(mask("0912345678"), "•••••••678");
+        assert_eq!(mask("12"), "12");
+    }
+}

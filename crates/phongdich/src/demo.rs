@@ -1,0 +1,228 @@
+//! `phongdich demo`: one real province with its real districts and communes,
+//! hamlets, and generated people in households, imported through the same
+//! importer users run; the same seed always gives the same data.
+
+use crate::generate::{self, GenCommune, GenPerson};
+use anyhow::Context;
+use phongdich_domain::{UnitCode, UnitLevel};
+use phongdich_sheets::{Format, TableWriter};
+use phongdich_store::{Actor, ImportPolicy, NewHamlet, Scope, Store};
+use std::path::Path;
+
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    /// Province code (default Quảng Ninh).
+    #[arg(long, default_value = "22")]
+    province: String,
+    #[arg(long, default_value_t = 100_000)]
+    persons: usize,
+    #[arg(long, default_value_t = 2021)]
+    seed: u64,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Build the database and stop, without serving.
+    #[arg(long)]
+    no_serve: bool,
+}
+
+/// Headers of generated files: the Vietnamese ones a committee's sheet has.
+pub const GENERATED_HEADERS: [&str; 12] = [
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số CCCD/CMND",
+    "Số điện thoại",
+    "Mã xã",
+    "Mã thôn",
+    "Địa chỉ",
+    "Nghề nghiệp",
+    "Nơi làm việc",
+    "Diện ưu tiên",
+    "Hộ gia đình",
+];
+
+pub fn person_cells(p: &GenPerson) -> [String; 12] {
+    let i = &p.input;
+    [
+        i.full_name.clone(),
+        i.birth.clone(),
+        i.sex.clone(),
+        i.national_id.clone(),
+        i.phone.clone(),
+        i.commune_code.clone(),
+        i.hamlet_code.clone(),
+        i.street_address.clone(),
+        i.occupation.clone(),
+        i.workplace.clone(),
+        i.vulnerabilities.clone(),
+        format!("HGD{}", p.household),
+    ]
+}
+
+/// The reference date generated ages are computed from.
+pub fn generation_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2021, 9, 1).unwrap_or_default()
+}
+
+/// Communes of a province, each with its hamlets created if it has none yet.
+pub async fn prepare_communes(
+    store: &Store,
+    actor: &Actor,
+    province: &str,
+    seed: u64,
+) -> anyhow::Result<Vec<GenCommune>> {
+    let province_unit = store.unit(province).await?;
+    anyhow::ensure!(
+        province_unit.level == UnitLevel::Province,
+        "{province} không phải mã tỉnh / is not a province code"
+    );
+    let province_number: u32 = province_unit.code.parse()?;
+    let mut communes = Vec::new();
+    for unit in store.descendants(&province_unit.code).await? {
+        if unit.level != UnitLevel::Commune {
+            continue;
+        }
+        let urban = unit.kind == "phường" || unit.kind == "thị trấn";
+        let mut hamlets: Vec<String> = store
+            .children(&unit.code)
+            .await?
+            .into_iter()
+            .map(|h| h.code)
+            .collect();
+        if hamlets.is_empty() {
+            for name in generate::hamlet_names(seed, &unit.code, urban) {
+                let kind = if urban { "tổ dân phố" } else { "thôn" };
+                let h = store
+                    .add_hamlet(
+                        actor,
+                        &NewHamlet {
+                            commune_code: unit.code.clone(),
+                            name,
+                            kind: kind.into(),
+                        },
+                    )
+                    .await?;
+                hamlets.push(h.code);
+            }
+        }
+        communes.push(GenCommune {
+            code: unit.code,
+            hamlets,
+            urban,
+            province_code: province_number,
+        });
+    }
+    Ok(communes)
+}
+
+pub async fn run(args: DemoArgs, db: &str) -> anyhow::Result<()> {
+    let store = crate::open(db).await?;
+    let actor = Actor::system("demo");
+    let province = UnitCode::parse_at(&args.province, Some(UnitLevel::Province))?;
+    let unit = store.unit(province.as_str()).await?;
+    let existing = store.person_count(&Scope::unit(province.clone())).await?;
+    if existing > 0 {
+        eprintln!(
+            "Mở lại dữ liệu mẫu / reopening the demo: {} — {existing} người / people",
+            unit.name
+        );
+    } else {
+        eprintln!(
+            "Tạo dữ liệu mẫu / building the demo: {} ({} người / people, seed {})",
+            unit.name, args.persons, args.seed
+        );
+        let communes = prepare_communes(&store, &actor, province.as_str(), args.seed).await?;
+        let dir = std::env::temp_dir().join(format!("phongdich-demo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let file = dir.join("nguoi-dan.csv");
+        write_people(
+            &file,
+            generate::people(args.seed, &communes, args.persons, generation_day()),
+        )?;
+        let report = dir.join("nguoi-dan.report.csv");
+        let policy = ImportPolicy {
+            allow_likely_duplicates: true,
+        };
+        let s = crate::import::import_persons(&store, &actor, &file, &report, policy, 5000, true)
+            .await?;
+        eprintln!(
+            "Đã nhập / imported {} người / people ({} cặp nghi trùng chờ rà soát / likely-duplicate pairs to review) in {:.1} s",
+            s.imported,
+            s.flagged,
+            s.elapsed.as_secs_f64()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    ensure_demo_accounts(&store, &actor, &unit).await?;
+    if args.no_serve {
+        return Ok(());
+    }
+    crate::serve(store, &args.listen).await
+}
+
+/// The demo's password for every demo account (printed; demo data only).
+pub const DEMO_PASSWORD: &str = "phongdich-demo-2021";
+
+/// A province administrator and a commune health worker, created once.
+async fn ensure_demo_accounts(
+    store: &Store,
+    actor: &Actor,
+    province: &phongdich_store::Unit,
+) -> anyhow::Result<()> {
+    let commune = store
+        .descendants(&province.code)
+        .await?
+        .into_iter()
+        .find(|u| u.level == UnitLevel::Commune)
+        .context("the demo province has no commune")?;
+    let accounts = [
+        (
+            "admin",
+            "Quản trị tỉnh (demo)",
+            province.code.clone(),
+            "admin",
+        ),
+        (
+            "yte",
+            "Cán bộ trạm y tế xã (demo)",
+            commune.code.clone(),
+            "health_staff",
+        ),
+    ];
+    for (username, name, unit, role) in accounts {
+        if store.user(&Scope::national(), username).await.is_err() {
+            store
+                .add_user(
+                    actor,
+                    &phongdich_store::NewUser {
+                        username: username.into(),
+                        display_name: name.into(),
+                        unit_code: unit.clone(),
+                        role: role.into(),
+                        password: DEMO_PASSWORD.into(),
+                    },
+                )
+                .await?;
+        }
+    }
+    eprintln!(
+        "Đăng nhập / log in: admin / {DEMO_PASSWORD} (quản trị tỉnh / province admin, {}), yte / {DEMO_PASSWORD} (y tế xã / commune health staff, {} {})",
+        province.name, commune.code, commune.name
+    );
+    Ok(())
+}
+
+fn write_people(path: &Path, people: impl Iterator<Item = GenPerson>) -> anyhow::Result<()> {
+    let out =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = TableWriter::new(
+        Box::new(std::io::BufWriter::new(out)),
+        Format::Csv,
+        &GENERATED_HEADERS,
+    )?;
+    for p in people {
+        w.write_row(&person_cells(&p))?;
+    }
+    w.finish()?;
+    Ok(())
+}

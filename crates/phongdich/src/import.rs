@@ -1,0 +1,214 @@
+//! `phongdich import`: spreadsheets in, every row accounted for in a report.
+
+use anyhow::Context;
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+use phongdich_sheets::{ColumnMap, POPULATION_FIELDS, SheetReader};
+use phongdich_store::{Actor, ImportPolicy, Store};
+use std::path::{Path, PathBuf};
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// People from CSV or XLSX; Vietnamese or English column headers.
+    Persons {
+        file: PathBuf,
+        /// Row-by-row report of refused and flagged rows (default: FILE.report.csv).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Import likely duplicates anyway, keeping each pair for review.
+        #[arg(long)]
+        allow_likely_duplicates: bool,
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 5000)]
+        batch: usize,
+    },
+    /// Confirmed cases with an "infected by" column (case code, cluster, country).
+    Cases {
+        file: PathBuf,
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// A contact list of one person (usually an F0).
+    Contacts {
+        /// The person's record number.
+        #[arg(long)]
+        person: i64,
+        file: PathBuf,
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Population per unit (columns: mã / code, dân số / population).
+    Population {
+        file: PathBuf,
+        /// Date the figures refer to (YYYY-MM-DD).
+        #[arg(long, default_value = "2021-04-01")]
+        as_of: String,
+    },
+}
+
+pub async fn run(store: &Store, cmd: ImportCommand) -> anyhow::Result<()> {
+    let actor = Actor::system("cli");
+    match cmd {
+        ImportCommand::Persons {
+            file,
+            report,
+            allow_likely_duplicates,
+            batch,
+        } => {
+            let report = report.unwrap_or_else(|| default_report_path(&file));
+            let policy = ImportPolicy {
+                allow_likely_duplicates,
+            };
+            let s = import_persons(store, &actor, &file, &report, policy, batch, true).await?;
+            println!(
+                "{} dòng / rows: {} đã nhập / imported, {} bị từ chối / refused, {} nghi trùng chờ rà soát / flagged as likely duplicates — {:.1} s",
+                s.rows,
+                s.imported,
+                s.refused,
+                s.flagged,
+                s.elapsed.as_secs_f64()
+            );
+            println!(
+                "Báo cáo từng dòng / row-by-row report: {}",
+                report.display()
+            );
+            Ok(())
+        }
+        ImportCommand::Cases { file, report } => {
+            let report = report.unwrap_or_else(|| default_report_path(&file));
+            let s = phongdich_sheets::cases::import_cases(store, &actor, &file, &report)
+                .await
+                .map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "{} dòng / rows: {} ca bệnh / cases confirmed, {} bị từ chối / refused",
+                s.rows, s.confirmed, s.refused
+            );
+            println!(
+                "Báo cáo từng dòng / row-by-row report: {}",
+                report.display()
+            );
+            Ok(())
+        }
+        ImportCommand::Contacts {
+            person,
+            file,
+            report,
+        } => {
+            let report = report.unwrap_or_else(|| default_report_path(&file));
+            let s =
+                phongdich_sheets::contacts::import_contacts(store, &actor, person, &file, &report)
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "{} dòng / rows: {} tiếp xúc / contacts recorded ({} người mới / new people), {} bị từ chối / refused",
+                s.rows, s.recorded, s.new_people, s.refused
+            );
+            println!(
+                "Báo cáo từng dòng / row-by-row report: {}",
+                report.display()
+            );
+            Ok(())
+        }
+        ImportCommand::Population { file, as_of } => {
+            chrono::NaiveDate::parse_from_str(&as_of, "%Y-%m-%d")
+                .with_context(|| format!("--as-of «{as_of}»: ghi YYYY-MM-DD / use YYYY-MM-DD"))?;
+            let mut reader = SheetReader::open(&file)?;
+            let map = ColumnMap::new(reader.headers(), POPULATION_FIELDS)?;
+            let mut rows = Vec::new();
+            while let Some(row) = reader.next_row() {
+                let (line, cells) = row?;
+                rows.push(phongdich_store::PopulationRow {
+                    line,
+                    code: map.get(&cells, "code").to_owned(),
+                    population: map.get(&cells, "population").to_owned(),
+                });
+            }
+            match store.import_population(&actor, &rows, &as_of).await {
+                Ok(n) => {
+                    println!("Đã cập nhật dân số {n} đơn vị / population set for {n} units");
+                    Ok(())
+                }
+                Err((errors, failure)) => {
+                    for (line, e) in &errors {
+                        eprintln!("dòng / line {line}: {} / {}", e.message_vi, e.message_en);
+                    }
+                    if let Some(e) = failure {
+                        return Err(e.into());
+                    }
+                    anyhow::bail!(
+                        "{} dòng lỗi, không ghi gì / {} bad rows, nothing was written",
+                        errors.len(),
+                        errors.len()
+                    )
+                }
+            }
+        }
+    }
+}
+
+pub fn default_report_path(file: &Path) -> PathBuf {
+    let mut name = file.file_name().unwrap_or_default().to_os_string();
+    name.push(".report.csv");
+    file.with_file_name(name)
+}
+
+pub use phongdich_sheets::import::ImportSummary;
+
+/// The shared import pipeline with a progress bar on the terminal.
+pub async fn import_persons(
+    store: &Store,
+    actor: &Actor,
+    file: &Path,
+    report_path: &Path,
+    policy: ImportPolicy,
+    batch_size: usize,
+    progress: bool,
+) -> anyhow::Result<ImportSummary> {
+    let bar = if progress {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut styled = false;
+    let mut on_progress = |p: phongdich_sheets::import::Progress| {
+        let (len, pos, template) = match p.rows_total {
+            Some(n) => (
+                n,
+                p.rows_done,
+                "{bar:40} {pos}/{len} dòng / rows  {per_sec}  ETA {eta}",
+            ),
+            None => (
+                p.bytes_total,
+                p.bytes_done,
+                "{bar:40} {bytes}/{total_bytes}  {bytes_per_sec}  ETA {eta}",
+            ),
+        };
+        if !styled {
+            bar.set_style(
+                ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_length(len);
+            styled = true;
+        }
+        bar.set_position(pos);
+    };
+    let s = phongdich_sheets::import::import_persons(
+        store,
+        actor,
+        file,
+        &file.display().to_string(),
+        report_path,
+        policy,
+        batch_size,
+        &mut on_progress,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!(e))
+    .with_context(|| format!("importing {}", file.display()))?;
+    bar.finish_and_clear();
+    for ignored in &s.ignored_columns {
+        eprintln!("Bỏ qua cột không dùng / ignoring unknown column: {ignored}");
+    }
+    Ok(s)
+}

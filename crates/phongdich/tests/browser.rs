@@ -1,0 +1,948 @@
+#![allow(clippy::unwrap_used)]
+//! The web pages in a real browser, as people use them: headless Chromium
+//! driven over WebDriver by a chromedriver this test starts itself. A commune
+//! health worker registers a person (correcting a mistyped national ID),
+//! finds them again with and without diacritics, switches the language; a
+//! worker of the neighbouring commune cannot open the record; the province
+//! administrator sees it all in the audit log. Screenshots of the main pages
+//! in both languages, at 1280 px and on a 360 px phone, are left under
+//! `target/screenshots/` for a person to look at.
+//!
+//! Runs on SQLite, or on the PostgreSQL server named by
+//! PHONGDICH_TEST_POSTGRES when that is set. Needs Debian's `chromium` and
+//! `chromium-driver`; without them it fails, saying how to install them.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use phongdich_store::testing::TestDb;
+use serde_json::{Value, json};
+use std::future::Future;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+// Quảng Ninh (22), Thành phố Hạ Long (193).
+const QUANG_NINH: &str = "22";
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+
+const PASSWORD: &str = "mat-khau-du-dai-2024";
+const WORKER: &str = "yte.hakhanh";
+const NEIGHBOUR: &str = "yte.haphong";
+const ADMIN: &str = "quantri.quangninh";
+
+const NAME: &str = "Nguyễn Văn Bình";
+const GOOD_ID: &str = "022085001234";
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const INSTALL_HINT: &str = "install them with: apt-get install -y chromium chromium-driver";
+
+/// How long a page may take to show what the test waits for.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// One browser at a time: two Chromiums and two servers on a 2-core machine
+/// made page loads slow enough to time out.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn add_user(db: &TestDb, username: &str, name: &str, unit: &str, role: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_phongdich"))
+        .arg("--db")
+        .arg(&db.url)
+        .args(["user", "add", username, "--name", name, "--unit", unit])
+        .args(["--role", role])
+        .env_remove("PHONGDICH_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "phongdich user add {username} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A running `phongdich serve`, killed when dropped (as in tests/cli.rs).
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(db: &TestDb) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_phongdich"))
+            .arg("--db")
+            .arg(&db.url)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env_remove("PHONGDICH_DB")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                eprintln!("[serve] {line}");
+                if let Some(rest) = line.strip_prefix("phongdich: http://") {
+                    let addr = rest.split('/').next().unwrap_or_default().to_owned();
+                    let _ = tx.send(addr);
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            base: String::new(),
+        };
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(addr) => server.base = format!("http://{addr}"),
+            Err(_) => panic!(
+                "phongdich serve printed no address (exit: {:?})",
+                server.child.try_wait()
+            ),
+        }
+        server
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// On a fresh machine of this kind the browser is not installed yet: the
+/// README's test command installs Debian's packages (from the package
+/// registry, the only network this project uses) when it can, once.
+fn install_browser_if_missing() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists() {
+            return;
+        }
+        eprintln!("chromium/chromedriver missing: apt-get install -y chromium chromium-driver");
+        let apt = |args: &[&str]| {
+            Command::new("apt-get")
+                .args(args)
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false)
+        };
+        if !apt(&["install", "-y", "-q", "chromium", "chromium-driver"]) {
+            apt(&["update", "-q"]);
+            apt(&["install", "-y", "-q", "chromium", "chromium-driver"]);
+        }
+    });
+}
+
+/// A chromedriver on a free local port, with a fresh browser profile; the
+/// driver, and any browser left behind by a failed test, are killed when
+/// this is dropped.
+struct Driver {
+    child: Child,
+    url: String,
+    profile: tempfile::TempDir,
+    log: PathBuf,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        install_browser_if_missing();
+        for (path, what) in [(CHROMEDRIVER, "chromedriver"), (CHROMIUM, "chromium")] {
+            assert!(
+                Path::new(path).exists(),
+                "{what} is missing ({path} not found): the browser tests need Debian's \
+                 chromium and chromium-driver packages; {INSTALL_HINT}"
+            );
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let profile = tempfile::tempdir().unwrap();
+        let log = profile.path().join("chromedriver.log");
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .arg(format!("--log-path={}", log.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}; {INSTALL_HINT}"));
+        let mut driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            profile,
+            log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = driver.child.try_wait() {
+                panic!(
+                    "chromedriver exited at start ({status}); {INSTALL_HINT}\n{}",
+                    driver.log_tail()
+                );
+            }
+            let ready = ureq::get(&format!("{}/status", driver.url))
+                .timeout(Duration::from_secs(2))
+                .call()
+                .ok()
+                .and_then(|r| r.into_json::<Value>().ok())
+                .is_some_and(|v| v["value"]["ready"] == json!(true));
+            if ready {
+                return driver;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not answer on {} within 30 s; {INSTALL_HINT}\n{}",
+                driver.url,
+                driver.log_tail()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+
+    /// A new browser session: headless Chromium with its own empty profile.
+    async fn browser(&self) -> Client {
+        let profile = self.profile.path().join("chromium");
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "chromedriver could not start Chromium: {e}; {INSTALL_HINT}\n{}",
+                    self.log_tail()
+                )
+            })
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // A browser whose session was never closed (the test failed) would
+        // outlive its driver: end the processes started on this profile.
+        let marker = format!("--user-data-dir={}", self.profile.path().display());
+        let Ok(procs) = std::fs::read_dir("/proc") else {
+            return;
+        };
+        for entry in procs.flatten() {
+            let pid = entry.file_name().to_string_lossy().into_owned();
+            if !pid.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+                continue;
+            };
+            if String::from_utf8_lossy(&cmdline).contains(&marker) {
+                let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            }
+        }
+    }
+}
+
+/// Wait until `check` gives a value, or fail with `what` and the page's text.
+async fn wait_until<T, F, Fut>(c: &Client, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        if Instant::now() > deadline {
+            let url = c.current_url().await.map(|u| u.to_string());
+            panic!(
+                "timed out waiting for {what}\nat {url:?}\npage text:\n{}",
+                body_text(c).await
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn body_text(c: &Client) -> String {
+    match c.find(Locator::Css("body")).await {
+        Ok(b) => b.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// The text of the first element matching `css`, if there is one.
+async fn text_of(c: &Client, css: &str) -> Option<String> {
+    c.find(Locator::Css(css)).await.ok()?.text().await.ok()
+}
+
+/// Wait until the page's main heading reads `expected`.
+async fn wait_heading(c: &Client, expected: &str) {
+    wait_until(c, &format!("the heading {expected:?}"), || async {
+        text_of(c, "h1").await.filter(|h| h == expected)
+    })
+    .await;
+}
+
+/// Wait until an element matching `css` is on the page.
+async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+    wait_until(c, &format!("an element {css:?}"), || async {
+        c.find(Locator::Css(css)).await.ok()
+    })
+    .await
+}
+
+async fn fill(c: &Client, name: &str, value: &str) {
+    let input = c
+        .find(Locator::Css(&format!("main [name='{name}']")))
+        .await
+        .unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(value).await.unwrap();
+}
+
+async fn value_of(c: &Client, name: &str) -> String {
+    c.find(Locator::Css(&format!("main [name='{name}']")))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// Press the submit button of the form in the page's content (not the
+/// header's log-out button).
+async fn submit(c: &Client, form_css: &str) {
+    c.find(Locator::Css(&format!(
+        "main {form_css} button[type='submit']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+}
+
+async fn log_in(c: &Client, server: &Server, username: &str, password: &str) {
+    c.goto(&server.url("/login")).await.unwrap();
+    wait_for(c, "#f-username").await;
+    fill(c, "username", username).await;
+    fill(c, "password", password).await;
+    submit(c, "form").await;
+}
+
+async fn log_out(c: &Client) {
+    c.find(Locator::Css("header form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(c, "#f-username").await;
+}
+
+/// Follow the language link in the page (header, or the login page's foot).
+async fn switch_language(c: &Client, to: &str) {
+    c.find(Locator::Css(&format!("a[href^='/lang?to={to}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(c, &format!("the page in {to}"), || async {
+        let lang = c.find(Locator::Css("html")).await.ok()?.attr("lang").await;
+        lang.ok().flatten().filter(|l| l == to)
+    })
+    .await;
+}
+
+/// Search the people list for `q`; the names in the results.
+async fn search(c: &Client, server: &Server, q: &str) -> Vec<String> {
+    c.goto(&server.url("/persons")).await.unwrap();
+    wait_for(c, "form.filters").await;
+    fill(c, "q", q).await;
+    submit(c, "form.filters").await;
+    wait_until(c, &format!("the results for {q:?}"), || async {
+        let url = c.current_url().await.ok()?;
+        url.query()?.contains("q=").then_some(())
+    })
+    .await;
+    let mut names = Vec::new();
+    for a in c
+        .find_all(Locator::Css("table tbody td a[href^='/persons/']"))
+        .await
+        .unwrap()
+    {
+        names.push(a.text().await.unwrap());
+    }
+    names
+}
+
+/// The texts of the audit log's rows, one string per row.
+async fn audit_rows(c: &Client) -> Vec<String> {
+    let mut rows = Vec::new();
+    for tr in c.find_all(Locator::Css("table tbody tr")).await.unwrap() {
+        let mut cells = Vec::new();
+        for td in tr.find_all(Locator::Css("td")).await.unwrap() {
+            cells.push(td.text().await.unwrap());
+        }
+        rows.push(cells.join(" | "));
+    }
+    rows
+}
+
+/// Interface text in an English page that is not English: any element
+/// matching `css` whose text holds a non-ASCII letter (Vietnamese has many).
+async fn untranslated(c: &Client, css: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in c.find_all(Locator::Css(css)).await.unwrap() {
+        if e.attr("lang").await.unwrap().is_some() {
+            continue; // The link to the other language is meant to be in it.
+        }
+        let text = e.text().await.unwrap();
+        if text.chars().any(|ch| ch.is_alphabetic() && !ch.is_ascii()) {
+            found.push(text);
+        }
+    }
+    found
+}
+
+/// How far the page is wider than the window (0 when nothing overflows).
+async fn horizontal_overflow(c: &Client) -> i64 {
+    c.execute(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_i64()
+    .unwrap()
+}
+
+/// Screenshots of the pages, whole length, under `target/screenshots/`.
+struct Shots {
+    dir: PathBuf,
+}
+
+impl Shots {
+    fn new() -> Shots {
+        // CARGO_TARGET_TMPDIR is `<target>/tmp`.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .parent()
+            .unwrap()
+            .join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        Shots { dir }
+    }
+
+    /// Save the whole page at `width` px: the window is made as tall as the
+    /// page for the shot, then set back to `width` × 900.
+    async fn take(&self, c: &Client, name: &str, width: u32) {
+        c.set_window_size(width, 900).await.unwrap();
+        // The window's height includes the (invisible) browser frame.
+        let sizes = c
+            .execute(
+                "return [Math.ceil(document.documentElement.scrollHeight), \
+                         window.outerHeight - window.innerHeight];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let page = sizes[0].as_u64().unwrap();
+        let frame = sizes[1].as_u64().unwrap();
+        let height = (page + frame).clamp(900, 4000);
+        c.set_window_size(width, u32::try_from(height).unwrap())
+            .await
+            .unwrap();
+        let png = c.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "a screenshot is a PNG");
+        let path = self.dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        eprintln!("screenshot: {}", path.display());
+        c.set_window_size(width, 900).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_are_registered_found_kept_within_their_commune_and_audited() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    add_user(&db, WORKER, "Trần Thị Hà", HA_KHANH, "health_staff");
+    add_user(&db, NEIGHBOUR, "Lê Văn Phong", HA_PHONG, "health_staff");
+    add_user(&db, ADMIN, "Phạm Quản Trị", QUANG_NINH, "admin");
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+
+    // 1. The commune health worker logs in; the interface is Vietnamese.
+    c.goto(&server.url("/login")).await.unwrap();
+    wait_heading(&c, "phongdich — Đăng nhập").await;
+    shots.take(&c, "login-vi", 1280).await;
+    log_in(&c, &server, WORKER, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    shots.take(&c, "persons-vi", 1280).await;
+
+    // 2. Register a person with a mistyped national ID: the error stands
+    // beside the field and what was typed is kept; correct it and save.
+    c.find(Locator::Css("a[href='/persons/new']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_heading(&c, "Thêm người").await;
+    assert_eq!(
+        value_of(&c, "commune_code").await,
+        HA_KHANH,
+        "a commune worker's own commune is filled in"
+    );
+    fill(&c, "full_name", NAME).await;
+    fill(&c, "birth", "12/03/1985").await;
+    c.find(Locator::Css("main select[name='sex']"))
+        .await
+        .unwrap()
+        .select_by_value("male")
+        .await
+        .unwrap();
+    fill(&c, "national_id", "12345").await;
+    fill(&c, "phone", "0912345678").await;
+    submit(&c, "form").await;
+    let error = wait_for(&c, "span.field-error#err-national_id").await;
+    let message = error.text().await.unwrap();
+    assert!(!message.trim().is_empty(), "the error says something");
+    let error_box = c
+        .find(Locator::Css(".field.invalid"))
+        .await
+        .unwrap()
+        .find(Locator::Css("input"))
+        .await
+        .unwrap();
+    assert_eq!(
+        error_box.attr("name").await.unwrap().as_deref(),
+        Some("national_id"),
+        "the national ID field, and only it, is marked"
+    );
+    assert_eq!(
+        c.find_all(Locator::Css(".field.invalid"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        c.find(Locator::Css("#f-national_id"))
+            .await
+            .unwrap()
+            .attr("aria-describedby")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("err-national_id"),
+        "the error is tied to its field for screen readers"
+    );
+    assert_eq!(value_of(&c, "full_name").await, NAME, "the name is kept");
+    assert_eq!(value_of(&c, "birth").await, "12/03/1985");
+    assert_eq!(value_of(&c, "sex").await, "male");
+    assert_eq!(value_of(&c, "national_id").await, "12345");
+    assert_eq!(value_of(&c, "phone").await, "0912345678");
+    assert_eq!(
+        text_of(&c, "div.alert").await.as_deref(),
+        Some("Chưa lưu: hãy sửa các lỗi được đánh dấu.")
+    );
+    shots.take(&c, "person-form-errors-vi", 1280).await;
+    fill(&c, "national_id", GOOD_ID).await;
+    submit(&c, "form").await;
+    wait_heading(&c, NAME).await;
+    let person_url = c.current_url().await.unwrap().to_string();
+    let person_id: i64 = person_url
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("saving leads to the person's page, not {person_url}"));
+    let facts = text_of(&c, "dl.facts").await.unwrap();
+    for expected in [GOOD_ID, "12/03/1985", "Nam", HA_KHANH, "0912345678"] {
+        assert!(facts.contains(expected), "{expected:?} in:\n{facts}");
+    }
+    shots.take(&c, "person-vi", 1280).await;
+
+    // 3. Found by name, with its diacritics or typed without them.
+    for q in [NAME, "nguyen van binh"] {
+        assert_eq!(search(&c, &server, q).await, [NAME], "searching {q:?}");
+    }
+    assert_eq!(
+        value_of(&c, "q").await,
+        "nguyen van binh",
+        "the search box keeps the query"
+    );
+    // On a phone: nothing runs off the side of the screen.
+    shots.take(&c, "persons-vi-360", 360).await;
+    let inner = c
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .unwrap();
+    assert!(
+        inner.as_i64().unwrap() <= 400,
+        "the window narrows to a phone's width (inner width {inner})"
+    );
+    assert_eq!(
+        horizontal_overflow(&c).await,
+        0,
+        "the people list is wider than a 360 px phone"
+    );
+    c.set_window_size(1280, 900).await.unwrap();
+
+    // 4. English, remembered across a reload; then back to Vietnamese.
+    switch_language(&c, "en").await;
+    wait_heading(&c, "People").await;
+    c.refresh().await.unwrap();
+    wait_heading(&c, "People").await;
+    assert_eq!(
+        search(&c, &server, "nguyen van binh").await,
+        [NAME],
+        "the search works in English too"
+    );
+    let left = untranslated(&c, "header nav a, h1, label, th, button, .pager").await;
+    assert!(
+        left.is_empty(),
+        "Vietnamese left in the English list: {left:?}"
+    );
+    shots.take(&c, "persons-en", 1280).await;
+    shots.take(&c, "persons-en-360", 360).await;
+    assert_eq!(
+        horizontal_overflow(&c).await,
+        0,
+        "the English people list is wider than a 360 px phone"
+    );
+    c.set_window_size(1280, 900).await.unwrap();
+
+    c.goto(&server.url("/persons/new")).await.unwrap();
+    wait_heading(&c, "Add a person").await;
+    fill(&c, "full_name", "Đỗ Thị Hoa").await;
+    fill(&c, "birth", "1990").await;
+    fill(&c, "national_id", "12345").await;
+    submit(&c, "form").await;
+    let error = wait_for(&c, "span.field-error#err-national_id").await;
+    let message = error.text().await.unwrap();
+    assert!(
+        !message
+            .chars()
+            .any(|ch| ch.is_alphabetic() && !ch.is_ascii()),
+        "the error is in English: {message:?}"
+    );
+    assert_eq!(value_of(&c, "full_name").await, "Đỗ Thị Hoa");
+    let left = untranslated(&c, "h1, label, button, .alert, .field-error").await;
+    assert!(
+        left.is_empty(),
+        "Vietnamese left in the English form: {left:?}"
+    );
+    shots.take(&c, "person-form-errors-en", 1280).await;
+
+    c.goto(&person_url).await.unwrap();
+    wait_heading(&c, NAME).await;
+    let facts = text_of(&c, "dl.facts").await.unwrap();
+    assert!(facts.contains("Male"), "{facts}");
+    let left = untranslated(&c, "header nav a, dt, .button").await;
+    assert!(
+        left.is_empty(),
+        "Vietnamese left on the English person page: {left:?}"
+    );
+    shots.take(&c, "person-en", 1280).await;
+
+    switch_language(&c, "vi").await;
+    wait_heading(&c, NAME).await;
+    assert!(text_of(&c, "dl.facts").await.unwrap().contains("Nam"));
+
+    // 5. Log out; a mistyped password is refused; the worker of the
+    // neighbouring commune cannot open the person, not even by address.
+    log_out(&c).await;
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        "/login",
+        "logging out leads to the login page"
+    );
+    c.goto(&person_url).await.unwrap();
+    wait_for(&c, "#f-username").await;
+    assert!(
+        !body_text(&c).await.contains(NAME),
+        "logged out, the person is not shown"
+    );
+    switch_language(&c, "en").await;
+    wait_heading(&c, "phongdich — Log in").await;
+    shots.take(&c, "login-en", 1280).await;
+    switch_language(&c, "vi").await;
+    wait_heading(&c, "phongdich — Đăng nhập").await;
+
+    log_in(&c, &server, WORKER, "not-the-password").await;
+    let refusal = wait_until(&c, "the login refusal", || async {
+        text_of(&c, "div.alert").await
+    })
+    .await;
+    assert!(refusal.contains("Sai tên đăng nhập"), "{refusal}");
+    assert_eq!(
+        value_of(&c, "username").await,
+        WORKER,
+        "the user name is kept"
+    );
+
+    log_in(&c, &server, NEIGHBOUR, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&person_url).await.unwrap();
+    let heading = wait_until(&c, "an error page", || async {
+        text_of(&c, "h1").await.filter(|h| h != "Người dân")
+    })
+    .await;
+    assert!(heading.starts_with("404"), "not found, not {heading:?}");
+    shots.take(&c, "person-404-vi", 1280).await;
+    let page = body_text(&c).await;
+    for secret in [NAME, GOOD_ID, "0912345678"] {
+        assert!(!page.contains(secret), "{secret:?} leaked:\n{page}");
+    }
+    assert!(
+        search(&c, &server, "nguyen van binh").await.is_empty(),
+        "nor is the person listed for the neighbouring commune"
+    );
+    log_out(&c).await;
+
+    // 6. The province administrator sees it all in the audit log.
+    log_in(&c, &server, ADMIN, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.find(Locator::Css("header nav a[href='/audit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_heading(&c, "Nhật ký thao tác").await;
+    let rows = audit_rows(&c).await;
+    let listed = |action: &str, actor: &str, entity: &str| {
+        rows.iter().any(|r| {
+            let cells: Vec<&str> = r.split(" | ").collect();
+            cells.len() >= 6
+                && cells[2] == actor
+                && cells[4].ends_with(&format!("({action})"))
+                && cells[5] == entity
+        })
+    };
+    assert!(
+        listed("create", WORKER, &format!("person {person_id}")),
+        "the registration is listed:\n{}",
+        rows.join("\n")
+    );
+    for (action, actor, entity) in [
+        ("login", WORKER, format!("user {WORKER}")),
+        ("login_failed", WORKER, format!("user {WORKER}")),
+        ("login", NEIGHBOUR, format!("user {NEIGHBOUR}")),
+        ("login", ADMIN, format!("user {ADMIN}")),
+    ] {
+        assert!(
+            listed(action, actor, &entity),
+            "{action} of {actor} is listed:\n{}",
+            rows.join("\n")
+        );
+    }
+    shots.take(&c, "audit-vi", 1280).await;
+    switch_language(&c, "en").await;
+    wait_heading(&c, "Audit log").await;
+    let left = untranslated(&c, "header nav a, h1, label, th, button, .button").await;
+    assert!(
+        left.is_empty(),
+        "Vietnamese left in the English audit log: {left:?}"
+    );
+    shots.take(&c, "audit-en", 1280).await;
+    switch_language(&c, "vi").await;
+
+    c.close().await.unwrap();
+    drop(driver);
+    drop(server);
+}
+
+/// Open the `<details>` holding the form that posts to `action`.
+async fn open_form(c: &Client, action: &str) {
+    c.find(Locator::Css(&format!(
+        "details:has(form[action='{action}']) > summary"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+}
+
+async fn record_contact(
+    c: &Client,
+    server: &Server,
+    from: i64,
+    to: i64,
+    date: &str,
+    extra: &[(&str, &str)],
+) {
+    c.goto(&server.url(&format!("/persons/{from}")))
+        .await
+        .unwrap();
+    wait_for(c, "#tracing").await;
+    let action = format!("/persons/{from}/contacts");
+    open_form(c, &action).await;
+    fill(c, "other_person_id", &to.to_string()).await;
+    fill(c, "date", date).await;
+    for (name, value) in extra {
+        fill(c, name, value).await;
+    }
+    submit(c, &format!("form[action='{action}']")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tracer_records_contacts_confirms_an_f0_and_the_classes_follow() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    const TRACER: &str = "truyvet.hakhanh";
+    const OTHER: &str = "yte.haphong2";
+    add_user(&db, TRACER, "Đỗ Thị Truy", HA_KHANH, "contact_tracer");
+    add_user(&db, OTHER, "Lê Văn Phong", HA_PHONG, "health_staff");
+    let system = phongdich_store::Actor::system("test");
+    let today = chrono::Local::now().date_naive();
+    let mut ids = Vec::new();
+    for (name, commune) in [
+        ("Nguyễn Văn An", HA_KHANH),
+        ("Trần Thị Bích", HA_KHANH),
+        ("Lê Văn Cường", HA_KHANH),
+        ("Phạm Thị Dung", HA_PHONG),
+    ] {
+        let input = phongdich_domain::PersonInput {
+            full_name: name.into(),
+            birth: "1980".into(),
+            sex: "nam".into(),
+            commune_code: commune.into(),
+            ..Default::default()
+        };
+        ids.push(
+            db.store
+                .create_person(&system, &input.parse(today).unwrap(), true)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let [a, b, cuong, d] = [ids[0], ids[1], ids[2], ids[3]];
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+    log_in(&c, &server, TRACER, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+
+    record_contact(&c, &server, a, b, "05/08/2021", &[]).await;
+    wait_for(&c, "#contacts").await;
+    record_contact(
+        &c,
+        &server,
+        b,
+        cuong,
+        "06/08/2021",
+        &[("distance_m", "1"), ("duration_min", "30")],
+    )
+    .await;
+    wait_for(&c, "#contacts").await;
+    record_contact(&c, &server, b, d, "06/08/2021", &[]).await;
+    wait_for(&c, "#contacts").await;
+    // A mistyped date: the error stands beside the field, nothing recorded.
+    record_contact(&c, &server, a, cuong, "31/02/2021", &[]).await;
+    let error = wait_for(&c, "#tracing span.field-error#err-date").await;
+    assert!(!error.text().await.unwrap().trim().is_empty());
+    assert_eq!(
+        value_of(&c, "date").await,
+        "",
+        "a fresh form after the error"
+    );
+
+    // Confirm A as F0: B becomes F1, Cường F2, and Dung (another commune) F2.
+    c.goto(&server.url(&format!("/persons/{a}"))).await.unwrap();
+    wait_for(&c, "#tracing").await;
+    open_form(&c, &format!("/persons/{a}/case")).await;
+    fill(&c, "sample_on", "04/08/2021").await;
+    submit(&c, &format!("form[action='/persons/{a}/case']")).await;
+    wait_until(&c, "the F0 badge", || async {
+        text_of(&c, ".class-badge").await.filter(|t| t == "F0")
+    })
+    .await;
+    c.goto(&server.url(&format!("/persons/{cuong}")))
+        .await
+        .unwrap();
+    let badge = wait_for(&c, ".class-badge").await;
+    assert_eq!(badge.text().await.unwrap(), "F2");
+    let chain = text_of(&c, ".class-line").await.unwrap();
+    assert!(
+        chain.contains(&format!("#{a}")) && chain.contains(&format!("#{b}")),
+        "the chain names A and B: {chain}"
+    );
+    shots.take(&c, "tracing-person-vi", 1280).await;
+    c.goto(&server.url("/tracing?level=1")).await.unwrap();
+    wait_heading(&c, "Danh sách truy vết").await;
+    let list = body_text(&c).await;
+    assert!(
+        list.contains("Trần Thị Bích"),
+        "B is on the F1 list:\n{list}"
+    );
+    shots.take(&c, "tracing-list-vi", 1280).await;
+
+    // The neighbouring commune sees its own F2 handed over, not our F0.
+    log_out(&c).await;
+    log_in(&c, &server, OTHER, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/tracing?level=2")).await.unwrap();
+    wait_heading(&c, "Danh sách truy vết").await;
+    let list = body_text(&c).await;
+    assert!(
+        list.contains("Phạm Thị Dung"),
+        "D is on Hà Phong's F2 list:\n{list}"
+    );
+    assert!(!list.contains("Lê Văn Cường"), "Hà Khánh's F2 is not");
+    c.goto(&server.url(&format!("/persons/{a}"))).await.unwrap();
+    wait_until(&c, "the 404 page", || async {
+        text_of(&c, "h1").await.filter(|t| t.starts_with("404"))
+    })
+    .await;
+    assert!(!body_text(&c).await.contains("Nguyễn Văn An"));
+}

@@ -1,0 +1,200 @@
+//! The people import pipeline shared by `phongdich import` and the import page:
+//! read the sheet in batches, import each batch in its own transaction, and
+//! write every refused or flagged row to a report with its line and reasons.
+
+use crate::{ColumnMap, Format, PERSON_FIELDS, SheetReader, TableWriter};
+use phongdich_store::{Actor, ImportPolicy, RowOutcome, Store};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub type ImportError = Box<dyn std::error::Error + Send + Sync>;
+
+/// One line of the report: a refused or flagged row.
+#[derive(Debug, Clone)]
+pub struct ReportRow {
+    pub line: u64,
+    /// `refused_invalid`, `refused_duplicate_national_id`,
+    /// `refused_likely_duplicate` or `flagged_likely_duplicate`.
+    pub outcome: &'static str,
+    pub person_id: Option<i64>,
+    pub reason_vi: String,
+    pub reason_en: String,
+}
+
+impl ReportRow {
+    /// The row as written to the report file.
+    pub fn cells(&self) -> [String; 5] {
+        [
+            self.line.to_string(),
+            self.outcome.to_owned(),
+            self.person_id.map(|i| i.to_string()).unwrap_or_default(),
+            self.reason_vi.clone(),
+            self.reason_en.clone(),
+        ]
+    }
+
+    /// A refused row with its reasons (Vietnamese, English).
+    pub fn refused(line: u64, reasons: &[(String, String)]) -> ReportRow {
+        let join = |f: fn(&(String, String)) -> &str| {
+            reasons.iter().map(f).collect::<Vec<_>>().join(" | ")
+        };
+        ReportRow {
+            line,
+            outcome: "refused_invalid",
+            person_id: None,
+            reason_vi: join(|r| r.0.as_str()),
+            reason_en: join(|r| r.1.as_str()),
+        }
+    }
+}
+
+/// Field errors as report reasons: "field: message" in both languages.
+pub fn field_reasons(errors: &[phongdich_domain::FieldError]) -> Vec<(String, String)> {
+    errors
+        .iter()
+        .map(|e| {
+            (
+                format!("{}: {}", e.field, e.message_vi),
+                format!("{}: {}", e.field, e.message_en),
+            )
+        })
+        .collect()
+}
+
+/// A new report file with the standard headers.
+pub fn open_report(path: &Path) -> Result<TableWriter, ImportError> {
+    Ok(TableWriter::new(
+        Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
+        Format::Csv,
+        &REPORT_HEADERS,
+    )?)
+}
+
+/// The person columns followed by a module's own.
+pub fn person_fields_with(
+    extra: &[(&'static str, bool, &'static [&'static str])],
+) -> Vec<(&'static str, bool, &'static [&'static str])> {
+    PERSON_FIELDS.iter().chain(extra.iter()).copied().collect()
+}
+
+pub struct ImportSummary {
+    pub rows: u64,
+    pub imported: u64,
+    pub refused: u64,
+    pub flagged: u64,
+    pub elapsed: Duration,
+    /// Columns of the file that match no field (ignored).
+    pub ignored_columns: Vec<String>,
+    /// The first report rows (all are in the report file).
+    pub first_report_rows: Vec<ReportRow>,
+}
+
+/// Where the import stands, for a progress display.
+pub struct Progress {
+    pub rows_done: u64,
+    pub rows_total: Option<u64>,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+pub const REPORT_HEADERS: [&str; 5] = [
+    "dong_line",
+    "ket_qua_outcome",
+    "person_id",
+    "ly_do",
+    "reason",
+];
+
+/// How many report rows [`ImportSummary::first_report_rows`] keeps.
+const KEEP_ROWS: usize = 2000;
+
+#[allow(clippy::too_many_arguments)]
+pub async fn import_persons(
+    store: &Store,
+    actor: &Actor,
+    file: &Path,
+    file_name: &str,
+    report_path: &Path,
+    policy: ImportPolicy,
+    batch_size: usize,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<ImportSummary, ImportError> {
+    let started = Instant::now();
+    let mut reader = SheetReader::open(file)?;
+    let map = ColumnMap::new(reader.headers(), PERSON_FIELDS)?;
+    let ignored_columns = map.ignored().to_vec();
+    let mut report = open_report(report_path)?;
+    let mut run = store.begin_import(actor, "persons", file_name).await?;
+    let today = chrono::Local::now().date_naive();
+    let (mut refused, mut flagged) = (0u64, 0u64);
+    let mut first_report_rows = Vec::new();
+    loop {
+        let mut rows = Vec::with_capacity(batch_size);
+        while rows.len() < batch_size {
+            match reader.next_row() {
+                Some(Ok((line, cells))) => {
+                    let (input, household) = crate::person_input(&map, &cells);
+                    rows.push((line, input, household));
+                }
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            }
+        }
+        if rows.is_empty() {
+            break;
+        }
+        for (line, outcome) in store
+            .import_person_batch(actor, &mut run, rows, policy, today)
+            .await?
+        {
+            let (kind, person_id) = match &outcome {
+                RowOutcome::Imported {
+                    person_id,
+                    likely_duplicates,
+                } if !likely_duplicates.is_empty() => {
+                    flagged += 1;
+                    ("flagged_likely_duplicate", Some(*person_id))
+                }
+                RowOutcome::Imported { .. } => continue,
+                RowOutcome::Invalid { .. } => ("refused_invalid", None),
+                RowOutcome::DuplicateNationalId { .. } => ("refused_duplicate_national_id", None),
+                RowOutcome::LikelyDuplicate { .. } => ("refused_likely_duplicate", None),
+            };
+            if kind.starts_with("refused") {
+                refused += 1;
+            }
+            let reasons = outcome.reasons();
+            let join = |f: fn(&(String, String)) -> &str| {
+                reasons.iter().map(f).collect::<Vec<_>>().join(" | ")
+            };
+            let row = ReportRow {
+                line,
+                outcome: kind,
+                person_id,
+                reason_vi: join(|r| r.0.as_str()),
+                reason_en: join(|r| r.1.as_str()),
+            };
+            report.write_row(&row.cells())?;
+            if first_report_rows.len() < KEEP_ROWS {
+                first_report_rows.push(row);
+            }
+        }
+        progress(Progress {
+            rows_done: run.rows_total,
+            rows_total: reader.len_hint(),
+            bytes_done: reader.position_bytes(),
+            bytes_total: reader.file_size(),
+        });
+    }
+    report.finish()?;
+    store.finish_import(actor, &run, file_name).await?;
+    Ok(ImportSummary {
+        rows: run.rows_total,
+        imported: run.rows_imported,
+        refused,
+        flagged,
+        elapsed: started.elapsed(),
+        ignored_columns,
+        first_report_rows,
+    })
+}

@@ -1,0 +1,381 @@
+//! Reading a CSV or XLSX file as a header and text rows. Each row keeps the line
+//! number the user sees (text-editor line for CSV, sheet row for XLSX) so that an
+//! import report can say "dòng 17" and be found in the file.
+
+use crate::{Format, SheetError};
+use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Range, Reader, SheetType, Xlsx};
+use std::fs::File;
+use std::io::{BufReader, Read, Seek};
+use std::path::Path;
+
+/// How much of a CSV file is looked at to guess its delimiter.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// A file opened for reading: the header row and then data rows with their
+/// 1-based line numbers in the file (header = line 1, so the first data row is
+/// line 2). Fully blank rows are skipped, but still counted in line numbers.
+pub struct SheetReader {
+    headers: Vec<String>,
+    file_size: u64,
+    source: Source,
+}
+
+enum Source {
+    Csv {
+        reader: csv::Reader<File>,
+        record: csv::StringRecord,
+        done: bool,
+    },
+    Xlsx {
+        range: Range<Data>,
+        /// Range row of the next data row.
+        next: usize,
+        /// Sheet row number (1-based) of range row 0.
+        first_line: u64,
+        data_rows: u64,
+    },
+}
+
+impl SheetReader {
+    /// Opens a `.csv` (UTF-8, BOM optional, `,` `;` or tab delimited) or the first
+    /// worksheet of an `.xlsx` file and reads its header row.
+    pub fn open(path: &Path) -> Result<SheetReader, SheetError> {
+        let format = Format::from_path(path)?;
+        let open_err = |source| SheetError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let file = File::open(path).map_err(open_err)?;
+        let file_size = file.metadata().map_err(open_err)?.len();
+        let (headers, source) = match format {
+            Format::Csv => open_csv(file)?,
+            Format::Xlsx => open_xlsx(file)?,
+        };
+        Ok(SheetReader {
+            headers,
+            file_size,
+            source,
+        })
+    }
+
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// Total data rows when cheaply known (XLSX: yes; CSV: `None`), for a progress bar.
+    pub fn len_hint(&self) -> Option<u64> {
+        match &self.source {
+            Source::Csv { .. } => None,
+            Source::Xlsx { data_rows, .. } => Some(*data_rows),
+        }
+    }
+
+    /// Bytes of the file, for a progress bar over CSV.
+    pub fn file_size(&self) -> u64 {
+        self.file_size
+    }
+
+    /// Bytes of a CSV file read so far. An XLSX file is read whole on open, so
+    /// this is its full size.
+    pub fn position_bytes(&self) -> u64 {
+        match &self.source {
+            Source::Csv { reader, .. } => reader.position().byte(),
+            Source::Xlsx { .. } => self.file_size,
+        }
+    }
+
+    /// Next data row: its line and its cells, padded with "" to the header length.
+    /// A line that is not UTF-8 is reported and skipped; other errors end the file.
+    pub fn next_row(&mut self) -> Option<Result<(u64, Vec<String>), SheetError>> {
+        let width = self.headers.len();
+        let (line, mut cells) = match &mut self.source {
+            Source::Csv {
+                reader,
+                record,
+                done,
+            } => {
+                if *done {
+                    return None;
+                }
+                match next_csv_row(reader, record) {
+                    Ok(Some(row)) => row,
+                    Ok(None) => {
+                        *done = true;
+                        return None;
+                    }
+                    Err(e) => {
+                        *done = !matches!(e, SheetError::Encoding { .. });
+                        return Some(Err(e));
+                    }
+                }
+            }
+            Source::Xlsx {
+                range,
+                next,
+                first_line,
+                ..
+            } => next_xlsx_row(range, next, *first_line)?,
+        };
+        if cells.len() < width {
+            cells.resize(width, String::new());
+        }
+        Some(Ok((line, cells)))
+    }
+}
+
+fn is_blank(cells: &[String]) -> bool {
+    cells.iter().all(|c| c.trim().is_empty())
+}
+
+/// Header cells trimmed, without the empty cells a trailing delimiter leaves.
+fn header_row(mut cells: Vec<String>) -> Vec<String> {
+    while cells.last().is_some_and(|c| c.trim().is_empty()) {
+        cells.pop();
+    }
+    cells.iter().map(|c| c.trim().to_owned()).collect()
+}
+
+fn open_csv(mut file: File) -> Result<(Vec<String>, Source), SheetError> {
+    let mut prefix = Vec::new();
+    file.by_ref().take(SNIFF_BYTES).read_to_end(&mut prefix)?;
+    file.rewind()?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(&prefix))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(file);
+    let mut record = csv::StringRecord::new();
+    let (_, headers) = next_csv_row(&mut reader, &mut record)?.ok_or(SheetError::EmptyFile)?;
+    let source = Source::Csv {
+        reader,
+        record,
+        done: false,
+    };
+    Ok((header_row(headers), source))
+}
+
+/// The most frequent of `,` `;` and tab outside quotes on the first non-blank line;
+/// `,` when none occurs. Vietnamese Excel exports use `;` (the decimal mark is `,`).
+fn sniff_delimiter(prefix: &[u8]) -> u8 {
+    const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in prefix {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted && counts.iter().any(|&n| n > 0) => break,
+            _ if !quoted => {
+                if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    // `rev` so that ties go to the earlier, more usual delimiter.
+    DELIMITERS
+        .into_iter()
+        .zip(counts)
+        .rev()
+        .max_by_key(|&(_, n)| n)
+        .filter(|&(_, n)| n > 0)
+        .map_or(b',', |(d, _)| d)
+}
+
+/// The next non-blank CSV record with the file line it starts on.
+fn next_csv_row(
+    reader: &mut csv::Reader<File>,
+    record: &mut csv::StringRecord,
+) -> Result<Option<(u64, Vec<String>)>, SheetError> {
+    loop {
+        match reader.read_record(record) {
+            Ok(false) => return Ok(None),
+            Ok(true) => {
+                let cells: Vec<String> = record.iter().map(str::to_owned).collect();
+                if !is_blank(&cells) {
+                    let line = record.position().map_or(0, csv::Position::line);
+                    return Ok(Some((line, cells)));
+                }
+            }
+            Err(e) => {
+                return Err(match e.kind() {
+                    csv::ErrorKind::Utf8 { pos, .. } => SheetError::Encoding {
+                        line: pos.as_ref().map_or(0, csv::Position::line),
+                    },
+                    _ => e.into(),
+                });
+            }
+        }
+    }
+}
+
+fn open_xlsx(file: File) -> Result<(Vec<String>, Source), SheetError> {
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(BufReader::new(file))?;
+    let name = workbook
+        .sheets_metadata()
+        .iter()
+        .find(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .ok_or(SheetError::EmptyFile)?;
+    let range = workbook.worksheet_range(&name)?;
+    let first_line = range.start().map_or(1, |(row, _)| u64::from(row) + 1);
+    let mut next = 0;
+    let (_, headers) = next_xlsx_row(&range, &mut next, first_line).ok_or(SheetError::EmptyFile)?;
+    let data_rows = range
+        .rows()
+        .skip(next)
+        .filter(|row| row.iter().any(|c| !cell_text(c).trim().is_empty()))
+        .count() as u64;
+    let source = Source::Xlsx {
+        range,
+        next,
+        first_line,
+        data_rows,
+    };
+    Ok((header_row(headers), source))
+}
+
+/// The next non-blank sheet row from `next` on, with its sheet row number.
+fn next_xlsx_row(
+    range: &Range<Data>,
+    next: &mut usize,
+    first_line: u64,
+) -> Option<(u64, Vec<String>)> {
+    while *next < range.height() {
+        let row = *next;
+        *next += 1;
+        let cells: Vec<String> = (0..range.width())
+            .map(|col| range.get((row, col)).map_or_else(String::new, cell_text))
+            .collect();
+        if !is_blank(&cells) {
+            return Some((first_line + row as u64, cells));
+        }
+    }
+    None
+}
+
+/// A cell as the user sees it: whole numbers without ".0", dates as DD/MM/YYYY.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => (if *b { "TRUE" } else { "FALSE" }).to_owned(),
+        Data::DateTime(dt) => datetime_text(dt),
+        Data::DateTimeIso(s) => iso_datetime_text(s),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        (f as i64).to_string()
+    } else {
+        f.to_string()
+    }
+}
+
+/// An Excel serial date. calamine hides the workbook's date system and whether
+/// the cell is a duration, so both are recovered by comparing with known values.
+fn datetime_text(dt: &ExcelDateTime) -> String {
+    let serial = dt.as_f64();
+    let kind = ExcelDateTimeType::DateTime;
+    if *dt == ExcelDateTime::new(serial, kind, false) {
+        serial_text(serial)
+    } else if *dt == ExcelDateTime::new(serial, kind, true) {
+        serial_text(serial + 1462.0)
+    } else {
+        number_text(serial)
+    }
+}
+
+/// A 1900-system serial: days since 1899-12-30 (Excel counts a false 29/02/1900,
+/// so earlier serials are one day off), the fraction being the time of day.
+fn serial_text(serial: f64) -> String {
+    let total = (serial * 86_400.0).round() as i64;
+    let (days, secs) = (total.div_euclid(86_400), total.rem_euclid(86_400));
+    let time = match (secs / 3600, secs / 60 % 60, secs % 60) {
+        (h, m, 0) => format!("{h:02}:{m:02}"),
+        (h, m, s) => format!("{h:02}:{m:02}:{s:02}"),
+    };
+    if days == 0 {
+        return time;
+    }
+    let days = if days < 60 { days + 1 } else { days };
+    let (y, m, d) = civil_from_days(days - 25_569);
+    if secs == 0 {
+        format!("{d:02}/{m:02}/{y:04}")
+    } else {
+        format!("{d:02}/{m:02}/{y:04} {time}")
+    }
+}
+
+/// (year, month, day) of a count of days since 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `YYYY-MM-DD[THH:MM:SS]` as `DD/MM/YYYY[ HH:MM:SS]`; anything else unchanged.
+fn iso_datetime_text(s: &str) -> String {
+    let b = s.as_bytes();
+    let is_date = b.len() >= 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[..10]
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !is_date {
+        return s.to_owned();
+    }
+    let date = format!("{}/{}/{}", &s[8..10], &s[5..7], &s[..4]);
+    match s[10..].trim_start_matches(['T', ' ']) {
+        "" | "00:00:00" => date,
+        time => format!("{date} {time}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_is_sniffed_outside_quotes() {
+        assert_eq!(sniff_delimiter(b"a;b;c\n1,2;3"), b';');
+        assert_eq!(sniff_delimiter(b"\"a;b\",c\n"), b',');
+        assert_eq!(sniff_delimiter(b"a\tb\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"\n\nname\n"), b',');
+    }
+
+    #[test]
+    fn serials_become_vietnamese_dates() {
+        assert_eq!(serial_text(25_569.0), "01/01/1970");
+        assert_eq!(serial_text(44_197.0), "01/01/2021");
+        assert_eq!(serial_text(1.0), "01/01/1900");
+        assert_eq!(serial_text(61.0), "01/03/1900");
+        assert_eq!(serial_text(44_197.5), "01/01/2021 12:00");
+        assert_eq!(serial_text(0.25), "06:00");
+        assert_eq!(iso_datetime_text("2021-05-03T00:00:00"), "03/05/2021");
+        assert_eq!(
+            iso_datetime_text("2021-05-03T07:30:00"),
+            "03/05/2021 07:30:00"
+        );
+        assert_eq!(iso_datetime_text("07:30:00"), "07:30:00");
+    }
+
+    #[test]
+    fn whole_numbers_lose_the_fraction() {
+        assert_eq!(number_text(22_085_001_234.0), "22085001234");
+        assert_eq!(number_text(-0.0), "0");
+        assert_eq!(number_text(1.5), "1.5");
+    }
+}

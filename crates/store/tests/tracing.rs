@@ -1,0 +1,512 @@
+#![allow(clippy::unwrap_used)]
+//! Cases, contacts and F-classes through the store, on SQLite or PostgreSQL:
+//! the classes a tracer and a committee read right after each write.
+
+use chrono::NaiveDate;
+use phongdich_domain::contact::ContactInput;
+use phongdich_domain::{PersonInput, Role, UnitCode};
+use phongdich_store::testing::TestDb;
+use phongdich_store::{Actor, CaseInput, Scope, Store, StoreError};
+
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, 9, 1).unwrap()
+}
+
+fn tracer(unit: &str) -> Actor {
+    Actor {
+        name: format!("tracer@{unit}"),
+        source: "test".into(),
+        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
+        role: Role::ContactTracer,
+    }
+}
+
+async fn person(s: &Store, name: &str, commune: &str) -> i64 {
+    let input = PersonInput {
+        full_name: name.into(),
+        birth: "1980".into(),
+        sex: "nam".into(),
+        commune_code: commune.into(),
+        ..Default::default()
+    };
+    s.create_person(&Actor::system("test"), &input.parse(today()).unwrap(), true)
+        .await
+        .unwrap()
+        .id
+}
+
+fn contact(a: i64, b: i64, date: &str) -> phongdich_domain::contact::NewContact {
+    ContactInput {
+        person_id: a,
+        other_person_id: b,
+        date: date.into(),
+        setting: "household".into(),
+        ..Default::default()
+    }
+    .parse(today())
+    .unwrap()
+}
+
+async fn level(s: &Store, p: i64) -> Option<i64> {
+    s.person_class(&Scope::national(), p)
+        .await
+        .unwrap()
+        .0
+        .map(|c| c.level)
+}
+
+fn case(p: i64, sample_on: &str) -> CaseInput {
+    CaseInput {
+        person_id: p,
+        confirmed_on: sample_on.into(),
+        sample_on: sample_on.into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn classes_follow_every_write_and_survive_a_restart() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tracer(HA_KHANH);
+    let names = [
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Lê Văn Cường",
+        "Phạm Thị Dung",
+        "Hoàng Văn Em",
+        "Vũ Thị Gấm",
+    ];
+    let mut ids = Vec::new();
+    for n in names {
+        ids.push(person(s, n, HA_KHANH).await);
+    }
+    // Household chain: 0 — 1 — 2 — 3 — 4 — 5, on consecutive days.
+    for i in 0..5 {
+        s.add_contact(
+            &t,
+            &contact(ids[i], ids[i + 1], &format!("2021-08-{:02}", 5 + i)),
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(level(s, ids[1]).await, None, "no F0 yet");
+    let (c, changes) = s
+        .confirm_case(&t, &case(ids[0], "2021-08-06"), today())
+        .await
+        .unwrap();
+    assert_eq!(c.code, format!("BN{}", c.id));
+    assert_eq!(changes.len(), 5, "F0 and F1..F4: {changes:?}");
+    let levels = |v: Vec<Option<i64>>| v;
+    let mut now = Vec::new();
+    for &p in &ids {
+        now.push(level(s, p).await);
+    }
+    assert_eq!(
+        now,
+        levels(vec![Some(0), Some(1), Some(2), Some(3), Some(4), None])
+    );
+    let (info, history) = s.person_class(&Scope::national(), ids[3]).await.unwrap();
+    assert_eq!(info.unwrap().path, ids[..4].to_vec());
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].cause, format!("case:{}", c.id));
+    assert_eq!(
+        s.class_counts(&Scope::national()).await.unwrap(),
+        [1, 1, 1, 1, 1]
+    );
+
+    // The F1 turns positive: everyone behind moves up a class.
+    let (c1, _) = s
+        .confirm_case(&t, &case(ids[1], "2021-08-08"), today())
+        .await
+        .unwrap();
+    let mut now = Vec::new();
+    for &p in &ids {
+        now.push(level(s, p).await);
+    }
+    assert_eq!(
+        now,
+        vec![Some(0), Some(0), Some(1), Some(2), Some(3), Some(4)]
+    );
+
+    // Both recover: everyone is released, and the history says so.
+    s.set_case_course(&t, c.id, "recovered", None)
+        .await
+        .unwrap();
+    s.set_case_course(&t, c1.id, "recovered", None)
+        .await
+        .unwrap();
+    for &p in &ids {
+        assert_eq!(level(s, p).await, None);
+    }
+    let (_, history) = s.person_class(&Scope::national(), ids[2]).await.unwrap();
+    assert_eq!(history.last().unwrap().level, None);
+
+    // A restart rebuilds the engine from the tables: the next write sees it all.
+    let reopened = Store::open(&db.url).await.unwrap();
+    let late = person(&reopened, "Đỗ Văn Hùng", HA_KHANH).await;
+    reopened
+        .add_contact(&t, &contact(ids[5], late, "2021-08-20"))
+        .await
+        .unwrap();
+    let (c2, changes) = reopened
+        .confirm_case(&t, &case(ids[5], "2021-08-19"), today())
+        .await
+        .unwrap();
+    assert_eq!(level(&reopened, late).await, Some(1));
+    assert_eq!(
+        level(&reopened, ids[4]).await,
+        None,
+        "met 5 on 2021-08-09, before 5's window"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.person_id == late && c.after == Some(1))
+    );
+    assert_eq!(c2.person_id, ids[5]);
+    reopened.close().await;
+}
+
+#[tokio::test]
+async fn contacts_not_meeting_the_f1_criteria_are_kept_but_carry_nothing() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tracer(HA_KHANH);
+    let a = person(s, "Nguyễn Văn An", HA_KHANH).await;
+    let b = person(s, "Trần Thị Bình", HA_KHANH).await;
+    let far = ContactInput {
+        person_id: a,
+        other_person_id: b,
+        date: "2021-08-09".into(),
+        setting: "venue".into(),
+        distance_m: Some(5.0),
+        duration_min: Some(5),
+        masked: true,
+        ..Default::default()
+    }
+    .parse(today())
+    .unwrap();
+    let (c, _) = s.add_contact(&t, &far).await.unwrap();
+    assert!(!c.qualifies);
+    assert!(c.why_en.contains("Does not meet"));
+    s.confirm_case(&t, &case(a, "2021-08-08"), today())
+        .await
+        .unwrap();
+    assert_eq!(level(s, b).await, None);
+    assert_eq!(s.contacts_of(&Scope::national(), b).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn isolation_and_release_are_applied_at_once() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tracer(HA_KHANH);
+    let f0 = person(s, "Nguyễn Văn An", HA_KHANH).await;
+    let f1 = person(s, "Trần Thị Bình", HA_KHANH).await;
+    let f2 = person(s, "Lê Văn Cường", HA_KHANH).await;
+    s.add_contact(&t, &contact(f0, f1, "2021-08-08"))
+        .await
+        .unwrap();
+    s.add_contact(&t, &contact(f1, f2, "2021-08-12"))
+        .await
+        .unwrap();
+    s.confirm_case(&t, &case(f0, "2021-08-09"), today())
+        .await
+        .unwrap();
+    assert_eq!(level(s, f2).await, Some(2));
+    // Quarantined on the 11th: the contact on the 12th no longer counts.
+    s.set_person_status(&t, f1, NaiveDate::from_ymd_opt(2021, 8, 11), None)
+        .await
+        .unwrap();
+    assert_eq!(level(s, f2).await, None);
+    assert_eq!(level(s, f1).await, Some(1));
+    // Released after 14 days: no longer F1.
+    s.set_person_status(
+        &t,
+        f1,
+        NaiveDate::from_ymd_opt(2021, 8, 11),
+        NaiveDate::from_ymd_opt(2021, 8, 25),
+    )
+    .await
+    .unwrap();
+    assert_eq!(level(s, f1).await, None);
+}
+
+#[tokio::test]
+async fn tracing_stays_within_the_tracers_jurisdiction() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let here = tracer(HA_KHANH);
+    let there = tracer(HA_PHONG);
+    let a = person(s, "Nguyễn Văn An", HA_KHANH).await;
+    let b = person(s, "Trần Thị Bình", HA_PHONG).await;
+    // A contact living in another commune can be recorded from here …
+    s.add_contact(&here, &contact(a, b, "2021-08-09"))
+        .await
+        .unwrap();
+    let (c, _) = s
+        .confirm_case(&here, &case(a, "2021-08-08"), today())
+        .await
+        .unwrap();
+    // … and appears on that commune's work list, not on this one's.
+    let theirs = s.class_list(&there.scope, 1, 100).await.unwrap();
+    assert_eq!(
+        theirs.iter().map(|c| c.person_id).collect::<Vec<_>>(),
+        vec![b]
+    );
+    assert!(s.class_list(&here.scope, 1, 100).await.unwrap().is_empty());
+    assert_eq!(s.class_counts(&there.scope).await.unwrap(), [0, 1, 0, 0, 0]);
+    // The other commune cannot confirm, read or change what is not theirs.
+    assert!(matches!(
+        s.case(&there.scope, c.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.confirm_case(&there, &case(a, "2021-08-08"), today())
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.set_case_course(&there, c.id, "recovered", None).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.person_class(&there.scope, a).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    // A viewer cannot trace.
+    let viewer = Actor {
+        role: Role::Viewer,
+        ..here.clone()
+    };
+    assert!(matches!(
+        s.add_contact(&viewer, &contact(a, b, "2021-08-10")).await,
+        Err(StoreError::Forbidden { .. })
+    ));
+    // Bad input is refused field by field, and nothing is written.
+    let bad = CaseInput {
+        person_id: a,
+        sample_on: "31/02/2021".into(),
+        course: "flying".into(),
+        source_kind: "imported".into(),
+        ..Default::default()
+    };
+    match s.confirm_case(&here, &bad, today()).await {
+        Err(StoreError::Invalid(i)) => {
+            let f: Vec<&str> = i.0.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(f, vec!["sample_on", "course", "source_ref"]);
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_chain_of_an_f0_lists_everyone_through_it() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tracer(HA_KHANH);
+    let a = person(s, "Nguyễn Văn An", HA_KHANH).await;
+    let b = person(s, "Trần Thị Bình", HA_KHANH).await;
+    let c = person(s, "Lê Văn Cường", HA_PHONG).await;
+    s.add_contact(&t, &contact(a, b, "2021-08-09"))
+        .await
+        .unwrap();
+    s.add_contact(&t, &contact(b, c, "2021-08-10"))
+        .await
+        .unwrap();
+    s.confirm_case(&t, &case(a, "2021-08-08"), today())
+        .await
+        .unwrap();
+    let chain = s.chain(&t.scope, a).await.unwrap();
+    let nodes: Vec<(i64, i64, bool)> = chain
+        .nodes
+        .iter()
+        .map(|n| (n.person_id, n.level, n.in_scope))
+        .collect();
+    assert_eq!(nodes, vec![(a, 0, true), (b, 1, true), (c, 2, false)]);
+    let edges: Vec<(i64, i64, &str)> = chain
+        .edges
+        .iter()
+        .map(|e| (e.from, e.to, e.on.as_str()))
+        .collect();
+    assert_eq!(edges, vec![(a, b, "2021-08-09"), (b, c, "2021-08-10")]);
+    assert!(matches!(
+        s.chain(&tracer(HA_PHONG).scope, a).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn clusters_gather_their_cases_and_count_by_class() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tracer(HA_KHANH);
+    let market = s
+        .create_cluster(
+            &t,
+            &phongdich_store::ClusterInput {
+                name: "Chợ Hạ Long I".into(),
+                kind: "market".into(),
+                place: "Phố Hạ Long".into(),
+                unit_code: HA_KHANH.into(),
+                started_on: "2021-08-01".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let a = person(s, "Nguyễn Văn An", HA_KHANH).await;
+    let b = person(s, "Trần Thị Bình", HA_KHANH).await;
+    s.add_contact(&t, &contact(a, b, "2021-08-09"))
+        .await
+        .unwrap();
+    // A case whose source is the cluster, written without diacritics, joins it.
+    let input = CaseInput {
+        source_kind: "cluster".into(),
+        source_ref: "cho ha long i".into(),
+        ..case(a, "2021-08-08")
+    };
+    s.confirm_case(&t, &input, today()).await.unwrap();
+    s.add_cluster_member(&t, market.id, b).await.unwrap();
+    let detail = s.cluster(&t.scope, market.id).await.unwrap();
+    assert_eq!(detail.counts, [1, 1, 0, 0, 0, 0]);
+    assert_eq!(detail.members.len(), 2);
+    // Out of jurisdiction: not found; bad input: refused by field.
+    assert!(matches!(
+        s.cluster(&tracer(HA_PHONG).scope, market.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    match s
+        .create_cluster(
+            &t,
+            &phongdich_store::ClusterInput {
+                kind: "moon".into(),
+                unit_code: HA_PHONG.into(),
+                started_on: "x".into(),
+                ..Default::default()
+            },
+        )
+        .await
+    {
+        Err(StoreError::Invalid(i)) => {
+            let f: Vec<&str> = i.0.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(f, vec!["name", "kind", "started_on", "unit_code"]);
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert_eq!(s.clusters(&t.scope).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_f1_waiting_list_shows_who_is_not_isolated_yet() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tracer(HA_KHANH);
+    let f0 = person(s, "Nguyễn Văn An", HA_KHANH).await;
+    let early = person(s, "Trần Thị Bình", HA_KHANH).await;
+    let late = person(s, "Lê Văn Cường", HA_KHANH).await;
+    let isolated = person(s, "Phạm Thị Dung", HA_KHANH).await;
+    s.add_contact(&t, &contact(f0, late, "2021-08-12"))
+        .await
+        .unwrap();
+    s.add_contact(&t, &contact(f0, early, "2021-08-09"))
+        .await
+        .unwrap();
+    s.add_contact(&t, &contact(f0, isolated, "2021-08-10"))
+        .await
+        .unwrap();
+    s.confirm_case(&t, &case(f0, "2021-08-08"), today())
+        .await
+        .unwrap();
+    s.set_person_status(&t, isolated, NaiveDate::from_ymd_opt(2021, 8, 13), None)
+        .await
+        .unwrap();
+    let waiting: Vec<i64> = s
+        .class_list_not_isolated(&t.scope, 1, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.person_id)
+        .collect();
+    assert_eq!(
+        waiting,
+        vec![early, late],
+        "longest waiting first, isolated left out"
+    );
+    assert_eq!(s.class_list(&t.scope, 1, 100).await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn an_f1_turning_positive_is_recorded_as_infected_by_the_f0_and_joins_its_chain() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tracer(HA_KHANH);
+    let a = person(s, "Nguyễn Văn An", HA_KHANH).await;
+    let b = person(s, "Trần Thị Bình", HA_KHANH).await;
+    let c = person(s, "Lê Văn Cường", HA_KHANH).await;
+    s.add_contact(&t, &contact(a, b, "2021-08-09"))
+        .await
+        .unwrap();
+    s.add_contact(&t, &contact(b, c, "2021-08-11"))
+        .await
+        .unwrap();
+    let (ca, _) = s
+        .confirm_case(&t, &case(a, "2021-08-08"), today())
+        .await
+        .unwrap();
+    let (cb, _) = s
+        .confirm_case(&t, &case(b, "2021-08-12"), today())
+        .await
+        .unwrap();
+    assert_eq!(cb.source_kind, "case");
+    assert_eq!(cb.source_ref.as_deref(), Some(ca.code.as_str()));
+    assert_eq!(
+        s.case_person_by_code(&ca.code.to_lowercase())
+            .await
+            .unwrap(),
+        Some(a)
+    );
+    let chain = s.chain(&t.scope, a).await.unwrap();
+    let mut nodes: Vec<(i64, i64)> = chain.nodes.iter().map(|n| (n.person_id, n.level)).collect();
+    nodes.sort();
+    assert_eq!(nodes, vec![(a, 0), (b, 0), (c, 1)]);
+    let mut edges: Vec<(i64, i64)> = chain.edges.iter().map(|e| (e.from, e.to)).collect();
+    edges.sort();
+    assert_eq!(edges, vec![(a, b), (b, c)]);
+}
+
+#[tokio::test]
+async fn merging_two_records_moves_their_contacts_and_the_classes_follow() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tracer(HA_KHANH);
+    let a = person(s, "Nguyễn Văn An", HA_KHANH).await;
+    let b = person(s, "Trần Thị Bình", HA_KHANH).await;
+    let b2 = person(s, "Tran Thi Binh", HA_KHANH).await;
+    let d = person(s, "Lê Văn Dũng", HA_KHANH).await;
+    s.add_contact(&t, &contact(a, b, "2021-08-09"))
+        .await
+        .unwrap();
+    s.add_contact(&t, &contact(b2, d, "2021-08-10"))
+        .await
+        .unwrap();
+    s.confirm_case(&t, &case(a, "2021-08-08"), today())
+        .await
+        .unwrap();
+    assert_eq!(level(s, d).await, None, "d met the second record only");
+    let staff = Actor {
+        role: Role::HealthStaff,
+        ..t.clone()
+    };
+    let merge = s.merge_persons(&staff, b, b2).await.unwrap();
+    assert_eq!(
+        level(s, d).await,
+        Some(2),
+        "the contact moved to the kept record"
+    );
+    s.undo_merge(&staff, merge.audit_id).await.unwrap();
+    assert_eq!(level(s, d).await, None, "and back with the undo");
+}

@@ -1,0 +1,256 @@
+//! JSON API v1: one module per resource, extractors that answer bad input with
+//! problem details, and the OpenAPI document assembled from the handlers.
+
+mod admin;
+mod audit;
+mod docs;
+mod persons;
+mod tracing;
+mod units;
+
+use crate::AppState;
+use crate::problem::Problem;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "phongdich API",
+        description = "Operations system of Vietnam's epidemic steering committees. Errors are RFC 9457 problem details with Vietnamese and English messages."
+    ),
+    paths(
+        health,
+        units::list,
+        units::show,
+        units::children,
+        units::descendants,
+        units::add_hamlet,
+        persons::search,
+        persons::create,
+        persons::show,
+        persons::update,
+        persons::check_duplicates,
+        persons::duplicate_pairs,
+        persons::merge,
+        audit::list,
+        audit::undo,
+        admin::users,
+        admin::add_user,
+        admin::disable_user,
+        admin::enable_user,
+        admin::set_role,
+        admin::tokens,
+        admin::create_token,
+        admin::revoke_token,
+        tracing::confirm,
+        tracing::show,
+        tracing::course,
+        tracing::add_contact,
+        tracing::set_status,
+        tracing::person_tracing,
+        tracing::list,
+        tracing::counts,
+        tracing::chain,
+        tracing::create_cluster,
+        tracing::clusters,
+        tracing::cluster,
+        tracing::add_member,
+    ),
+    components(schemas(Problem, phongdich_domain::FieldError, phongdich_domain::PersonInput)),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = []))
+)]
+pub struct ApiDoc;
+
+/// API tokens (`Authorization: Bearer pd_…`) for integrations, or the browser
+/// session cookie (state-changing requests then also need `X-CSRF-Token`).
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "API token created by an administrator (page /tokens or `phongdich token add`), bound to a unit and a role.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::caller::SESSION_COOKIE,
+                "Browser session after /login; unsafe methods also need the X-CSRF-Token header.",
+            ))),
+        );
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/docs", get(docs::page))
+        .route("/api/v1/docs.js", get(docs::script))
+        .route("/api/v1/units", get(units::list))
+        .route("/api/v1/units/{code}", get(units::show))
+        .route("/api/v1/units/{code}/children", get(units::children))
+        .route("/api/v1/units/{code}/descendants", get(units::descendants))
+        .route("/api/v1/units/{code}/hamlets", post(units::add_hamlet))
+        .route(
+            "/api/v1/persons",
+            get(persons::search).post(persons::create),
+        )
+        .route(
+            "/api/v1/persons/duplicates/check",
+            post(persons::check_duplicates),
+        )
+        .route(
+            "/api/v1/persons/{id}",
+            get(persons::show).put(persons::update),
+        )
+        .route("/api/v1/duplicates", get(persons::duplicate_pairs))
+        .route("/api/v1/merges", post(persons::merge))
+        .route("/api/v1/cases", post(tracing::confirm))
+        .route("/api/v1/cases/{id}", get(tracing::show))
+        .route("/api/v1/cases/{id}/course", post(tracing::course))
+        .route("/api/v1/contacts", post(tracing::add_contact))
+        .route(
+            "/api/v1/persons/{id}/status",
+            axum::routing::put(tracing::set_status),
+        )
+        .route("/api/v1/persons/{id}/tracing", get(tracing::person_tracing))
+        .route("/api/v1/tracing/list", get(tracing::list))
+        .route("/api/v1/tracing/counts", get(tracing::counts))
+        .route("/api/v1/chains/{person_id}", get(tracing::chain))
+        .route(
+            "/api/v1/clusters",
+            get(tracing::clusters).post(tracing::create_cluster),
+        )
+        .route("/api/v1/clusters/{id}", get(tracing::cluster))
+        .route("/api/v1/clusters/{id}/members", post(tracing::add_member))
+        .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/audit/{id}/undo", post(audit::undo))
+        .route("/api/v1/users", get(admin::users).post(admin::add_user))
+        .route(
+            "/api/v1/users/{username}/disable",
+            post(admin::disable_user),
+        )
+        .route("/api/v1/users/{username}/enable", post(admin::enable_user))
+        .route("/api/v1/users/{username}/role", post(admin::set_role))
+        .route(
+            "/api/v1/tokens",
+            get(admin::tokens).post(admin::create_token),
+        )
+        .route("/api/v1/tokens/{id}/revoke", post(admin::revoke_token))
+        .fallback(not_found)
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+async fn not_found() -> Problem {
+    Problem::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "not-found",
+        "Không có trang hoặc địa chỉ API này.",
+        "No such page or API route.",
+    )
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Health {
+    status: &'static str,
+    database: &'static str,
+    schema_version: i64,
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/healthz", security(()), responses((status = 200, body = Health), (status = 503, body = Problem)))]
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<Json<Health>, Problem> {
+    let unavailable = |_| {
+        Problem::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Không kết nối được cơ sở dữ liệu.",
+            "The database cannot be reached.",
+        )
+    };
+    state.store.ping().await.map_err(unavailable)?;
+    let schema_version = state.store.schema_version().await.map_err(unavailable)?;
+    let database = match state.store.engine() {
+        phongdich_store::Engine::Sqlite => "sqlite",
+        phongdich_store::Engine::Postgres => "postgres",
+    };
+    Ok(Json(Health {
+        status: "ok",
+        database,
+        schema_version,
+    }))
+}
+
+/// A JSON body; a malformed one is answered with a problem document.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(r) => Err(Problem::bad_request(
+                format!("Nội dung JSON không hợp lệ: {}", r.body_text()),
+                format!("Invalid JSON body: {}", r.body_text()),
+            )),
+        }
+    }
+}
+
+/// Query parameters; bad ones are answered with a problem document.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(q) => Ok(ApiQuery(q.0)),
+            Err(r) => Err(Problem::bad_request(
+                format!("Tham số truy vấn không hợp lệ: {}", r.body_text()),
+                format!("Invalid query parameters: {}", r.body_text()),
+            )),
+        }
+    }
+}
+
+/// Path parameters; bad ones (a non-numeric id) are answered with a problem document.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(p) => Ok(ApiPath(p.0)),
+            Err(r) => Err(Problem::bad_request(
+                format!("Đường dẫn không hợp lệ: {}", r.body_text()),
+                format!("Invalid path: {}", r.body_text()),
+            )),
+        }
+    }
+}

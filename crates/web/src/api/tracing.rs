@@ -1,0 +1,390 @@
+//! Cases (F0), contacts, isolation and release, and the F-classes that follow
+//! from them at once; work lists and counts by unit.
+
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+use crate::caller::Caller;
+use crate::problem::Problem;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use phongdich_domain::contact::ContactInput;
+use phongdich_domain::{FieldError, Invalid};
+use phongdich_store::{
+    Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, Contact, StoreError,
+};
+use serde::{Deserialize, Serialize};
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CaseResult {
+    case: Case,
+    /// Every class that changed with this confirmation, in the same transaction.
+    changes: Vec<ClassChange>,
+}
+
+/// Confirm a person as F0; contacts are re-classified before the answer.
+#[utoipa::path(post, path = "/api/v1/cases", request_body = CaseInput,
+    responses((status = 201, body = CaseResult), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn confirm(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<CaseInput>,
+) -> Result<(StatusCode, Json<CaseResult>), Problem> {
+    let (case, changes) = s.store.confirm_case(&actor, &body, today()).await?;
+    Ok((StatusCode::CREATED, Json(CaseResult { case, changes })))
+}
+
+/// One case.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = Case), (status = 404, body = Problem)))]
+pub async fn show(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Case>, Problem> {
+    Ok(Json(s.store.case(&actor.scope, id).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct CourseBody {
+    /// `home`, `hospital`, `icu`, `recovered`, `deceased`, `transferred_out`.
+    course: String,
+    /// The day the case tested negative (end of the transmission period).
+    #[serde(default)]
+    negative_on: Option<String>,
+}
+
+/// Change a case's course; a recovered or deceased F0 releases what depended on it.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/course", params(("id" = i64, Path)), request_body = CourseBody,
+    responses((status = 200, body = CaseResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn course(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<CourseBody>,
+) -> Result<Json<CaseResult>, Problem> {
+    let negative_on = match body.negative_on.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(d) => Some(
+            phongdich_domain::contact::parse_date("negative_on", d)
+                .map_err(|e| Problem::invalid(vec![e]))?,
+        ),
+        None => None,
+    };
+    let (case, changes) = s
+        .store
+        .set_case_course(&actor, id, &body.course, negative_on)
+        .await?;
+    Ok(Json(CaseResult { case, changes }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ContactResult {
+    contact: Contact,
+    changes: Vec<ClassChange>,
+}
+
+/// Record a contact between two people; whether it meets the F1 criteria is
+/// answered with the reason, and classes follow at once.
+#[utoipa::path(post, path = "/api/v1/contacts", request_body = ContactInput,
+    responses((status = 201, body = ContactResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_contact(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<ContactInput>,
+) -> Result<(StatusCode, Json<ContactResult>), Problem> {
+    let c = body.parse(today()).map_err(|e| Problem::invalid(e.0))?;
+    let (contact, changes) = s.store.add_contact(&actor, &c).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ContactResult { contact, changes }),
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct StatusBody {
+    /// First day of isolation or quarantine (no onward transmission from then).
+    #[serde(default)]
+    isolated_from: Option<String>,
+    /// Day of release (quarantine completed, tests negative).
+    #[serde(default)]
+    released_on: Option<String>,
+}
+
+fn optional_date(field: &str, v: &Option<String>) -> Result<Option<chrono::NaiveDate>, FieldError> {
+    match v.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => phongdich_domain::contact::parse_date(field, d).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Set a person's isolation start and release day.
+#[utoipa::path(put, path = "/api/v1/persons/{id}/status", params(("id" = i64, Path)), request_body = StatusBody,
+    responses((status = 200, body = [ClassChange]), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_status(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<StatusBody>,
+) -> Result<Json<Vec<ClassChange>>, Problem> {
+    let mut errors = Vec::new();
+    let iso = optional_date("isolated_from", &body.isolated_from)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let rel = optional_date("released_on", &body.released_on)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(Invalid(errors)).into());
+    }
+    Ok(Json(s.store.set_person_status(&actor, id, iso, rel).await?))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PersonTracing {
+    /// The current class, if any.
+    class: Option<ClassInfo>,
+    history: Vec<ClassHistoryEntry>,
+    contacts: Vec<Contact>,
+}
+
+/// A person's class, class history (when, which class, through which F0 and
+/// path) and recorded contacts.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/tracing", params(("id" = i64, Path)),
+    responses((status = 200, body = PersonTracing), (status = 404, body = Problem)))]
+pub async fn person_tracing(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<PersonTracing>, Problem> {
+    let (class, history) = s.store.person_class(&actor.scope, id).await?;
+    let contacts = s.store.contacts_of(&actor.scope, id).await?;
+    Ok(Json(PersonTracing {
+        class,
+        history,
+        contacts,
+    }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    /// 0 = F0 … 4 = F4.
+    level: i64,
+    limit: Option<i64>,
+    /// Only people not yet isolated or quarantined, longest waiting first.
+    not_isolated: Option<bool>,
+}
+
+/// Work list: people of one class in the caller's jurisdiction, most recent first.
+#[utoipa::path(get, path = "/api/v1/tracing/list", params(ListParams),
+    responses((status = 200, body = [ClassInfo]), (status = 422, body = Problem)))]
+pub async fn list(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<Json<Vec<ClassInfo>>, Problem> {
+    if !(0..=4).contains(&p.level) {
+        return Err(Problem::invalid(vec![FieldError::new(
+            "level",
+            "out_of_range",
+            "Cấp phải từ 0 (F0) đến 4 (F4).",
+            "The level must be 0 (F0) to 4 (F4).",
+        )]));
+    }
+    let limit = p.limit.unwrap_or(200);
+    Ok(Json(if p.not_isolated.unwrap_or(false) {
+        s.store
+            .class_list_not_isolated(&actor.scope, p.level, limit)
+            .await?
+    } else {
+        s.store.class_list(&actor.scope, p.level, limit).await?
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ClassCounts {
+    f0: i64,
+    f1: i64,
+    f2: i64,
+    f3: i64,
+    f4: i64,
+}
+
+/// How many people of each class live in the caller's jurisdiction.
+#[utoipa::path(get, path = "/api/v1/tracing/counts", responses((status = 200, body = ClassCounts)))]
+pub async fn counts(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<Json<ClassCounts>, Problem> {
+    let [f0, f1, f2, f3, f4] = s.store.class_counts(&actor.scope).await?;
+    Ok(Json(ClassCounts { f0, f1, f2, f3, f4 }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ChainParams {
+    /// `json` (default), `csv` (edge list with dates), `dot` (Graphviz) or `graphml`.
+    format: Option<String>,
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The transmission chain of an F0: everyone classified through it, with the
+/// edges of their paths. Export as JSON, CSV, DOT or GraphML.
+#[utoipa::path(get, path = "/api/v1/chains/{person_id}", params(("person_id" = i64, Path), ChainParams),
+    responses((status = 200, body = phongdich_store::Chain), (status = 404, body = Problem)))]
+pub async fn chain(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(p): ApiQuery<ChainParams>,
+) -> Result<axum::response::Response, Problem> {
+    use axum::response::IntoResponse;
+    let chain = s.store.chain(&actor.scope, id).await?;
+    let file = |ctype: &'static str, ext: &str, body: String| {
+        (
+            [
+                (axum::http::header::CONTENT_TYPE, ctype.to_owned()),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"chuoi-lay-{id}.{ext}\""),
+                ),
+            ],
+            body,
+        )
+            .into_response()
+    };
+    Ok(match p.format.as_deref().unwrap_or("json") {
+        "csv" => {
+            let mut out = String::from("source,target,date,target_class\n");
+            let level: std::collections::HashMap<i64, i64> =
+                chain.nodes.iter().map(|n| (n.person_id, n.level)).collect();
+            for e in &chain.edges {
+                out.push_str(&format!(
+                    "{},{},{},F{}\n",
+                    e.from,
+                    e.to,
+                    e.on,
+                    level.get(&e.to).copied().unwrap_or_default()
+                ));
+            }
+            file("text/csv; charset=utf-8", "csv", out)
+        }
+        "dot" => {
+            let mut out = format!("digraph chain_{id} {{\n  rankdir=LR;\n");
+            for n in &chain.nodes {
+                out.push_str(&format!(
+                    "  p{} [label=\"#{} F{}\", class=\"F{}\"];\n",
+                    n.person_id, n.person_id, n.level, n.level
+                ));
+            }
+            for e in &chain.edges {
+                out.push_str(&format!(
+                    "  p{} -> p{} [label=\"{}\"];\n",
+                    e.from, e.to, e.on
+                ));
+            }
+            out.push_str("}\n");
+            file("text/vnd.graphviz; charset=utf-8", "dot", out)
+        }
+        "graphml" => {
+            let mut out = String::from(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n  \
+                 <key id=\"class\" for=\"node\" attr.name=\"class\" attr.type=\"string\"/>\n  \
+                 <key id=\"commune\" for=\"node\" attr.name=\"commune\" attr.type=\"string\"/>\n  \
+                 <key id=\"date\" for=\"edge\" attr.name=\"date\" attr.type=\"string\"/>\n  \
+                 <graph id=\"chain\" edgedefault=\"directed\">\n",
+            );
+            for n in &chain.nodes {
+                out.push_str(&format!(
+                    "    <node id=\"p{}\"><data key=\"class\">F{}</data><data key=\"commune\">{}</data></node>\n",
+                    n.person_id,
+                    n.level,
+                    xml_escape(&n.commune_code)
+                ));
+            }
+            for (i, e) in chain.edges.iter().enumerate() {
+                out.push_str(&format!(
+                    "    <edge id=\"e{i}\" source=\"p{}\" target=\"p{}\"><data key=\"date\">{}</data></edge>\n",
+                    e.from,
+                    e.to,
+                    xml_escape(&e.on)
+                ));
+            }
+            out.push_str("  </graph>\n</graphml>\n");
+            file("application/graphml+xml; charset=utf-8", "graphml", out)
+        }
+        "json" => Json(chain).into_response(),
+        other => {
+            return Err(Problem::invalid(vec![FieldError::new(
+                "format",
+                "invalid_format",
+                format!("Định dạng «{other}» không hỗ trợ: json, csv, dot, graphml."),
+                format!("Format “{other}” is not supported: json, csv, dot, graphml."),
+            )]));
+        }
+    })
+}
+
+/// Create a cluster (*ổ dịch*) in the caller's jurisdiction.
+#[utoipa::path(post, path = "/api/v1/clusters", request_body = phongdich_store::ClusterInput,
+    responses((status = 201, body = phongdich_store::Cluster), (status = 422, body = Problem)))]
+pub async fn create_cluster(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<phongdich_store::ClusterInput>,
+) -> Result<(StatusCode, Json<phongdich_store::Cluster>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_cluster(&actor, &body).await?),
+    ))
+}
+
+/// Clusters of the caller's jurisdiction, newest first.
+#[utoipa::path(get, path = "/api/v1/clusters", responses((status = 200, body = [phongdich_store::Cluster])))]
+pub async fn clusters(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<Json<Vec<phongdich_store::Cluster>>, Problem> {
+    Ok(Json(s.store.clusters(&actor.scope).await?))
+}
+
+/// A cluster with its members and their counts by class.
+#[utoipa::path(get, path = "/api/v1/clusters/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = phongdich_store::ClusterDetail), (status = 404, body = Problem)))]
+pub async fn cluster(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<phongdich_store::ClusterDetail>, Problem> {
+    Ok(Json(s.store.cluster(&actor.scope, id).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct MemberBody {
+    person_id: i64,
+}
+
+/// Add a person to a cluster.
+#[utoipa::path(post, path = "/api/v1/clusters/{id}/members", params(("id" = i64, Path)), request_body = MemberBody,
+    responses((status = 200, body = phongdich_store::ClusterDetail), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_member(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<MemberBody>,
+) -> Result<Json<phongdich_store::ClusterDetail>, Problem> {
+    s.store
+        .add_cluster_member(&actor, id, body.person_id)
+        .await?;
+    Ok(Json(s.store.cluster(&actor.scope, id).await?))
+}

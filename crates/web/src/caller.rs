@@ -1,0 +1,248 @@
+//! Who is calling: a middleware resolves the session cookie or the API token
+//! once per request, checks cross-site request forgery on every state-changing
+//! request, and leaves an [`Auth`] in the request for the extractors below.
+//!
+//! - [`Caller`] (JSON API): answers 401 without credentials.
+//! - [`crate::pages::Page`] (HTML): redirects to the login page.
+
+use crate::AppState;
+use crate::problem::Problem;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use phongdich_store::{Actor, User};
+use std::net::SocketAddr;
+
+pub const SESSION_COOKIE: &str = "pd_session";
+pub const LANG_COOKIE: &str = "pd_lang";
+
+/// The interface language, remembered in a cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn t<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// What the middleware learnt about the request.
+#[derive(Clone, Default)]
+pub struct Auth {
+    pub actor: Option<Actor>,
+    /// The logged-in user (absent for API tokens).
+    pub user: Option<User>,
+    pub session_token: Option<String>,
+    pub csrf: Option<String>,
+    pub lang: Lang,
+    pub source: String,
+    /// Whether the request came over TLS (directly or through a proxy).
+    pub secure: bool,
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn forbidden(vi: &str, en: &str) -> Response {
+    Problem::new(StatusCode::FORBIDDEN, "csrf", vi, en).into_response()
+}
+
+/// Resolve credentials and enforce CSRF protection.
+pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let source = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".into());
+    let h = &parts.headers;
+    let lang = match cookie(h, LANG_COOKIE) {
+        Some("en") => Lang::En,
+        _ => Lang::Vi,
+    };
+    let secure = h
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let mut auth = Auth {
+        lang,
+        source: source.clone(),
+        secure,
+        ..Auth::default()
+    };
+    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+
+    // A browser announces where a request comes from; refuse other sites.
+    if unsafe_method
+        && let (Some(origin), Some(host)) = (
+            h.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+            h.get(header::HOST).and_then(|v| v.to_str().ok()),
+        )
+    {
+        let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+        if origin != "null" && origin_host != host {
+            return forbidden(
+                "Yêu cầu từ trang web khác bị từ chối.",
+                "A request from another site was refused.",
+            );
+        }
+    }
+
+    let bearer = h
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_owned());
+    let session = cookie(h, SESSION_COOKIE).map(str::to_owned);
+    let store = &state.store;
+    let mut body = body;
+    if let Some(token) = bearer {
+        match store.token_actor(&token, &source).await {
+            Ok(Some(actor)) => auth.actor = Some(actor),
+            Ok(None) => {
+                return Problem::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "Mã truy cập API không hợp lệ hoặc đã bị thu hồi.",
+                    "The API token is invalid or revoked.",
+                )
+                .into_response();
+            }
+            Err(e) => return Problem::from(e).into_response(),
+        }
+    } else if let Some(token) = session {
+        match store.session_user(&token).await {
+            Ok(Some((user, csrf))) => {
+                if unsafe_method {
+                    // The token comes in a header (scripts), a query parameter
+                    // (file uploads) or the `_csrf` field of a form.
+                    let mut presented = h
+                        .get("x-csrf-token")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned)
+                        .or_else(|| query_field(parts.uri.query().unwrap_or(""), "_csrf"));
+                    let is_form = h
+                        .get(header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+                    if presented.is_none() && is_form {
+                        let bytes = match axum::body::to_bytes(body, 2 * 1024 * 1024).await {
+                            Ok(b) => b,
+                            Err(_) => {
+                                return Problem::bad_request(
+                                    "Biểu mẫu quá lớn.",
+                                    "The form is too large.",
+                                )
+                                .into_response();
+                            }
+                        };
+                        presented = query_field(&String::from_utf8_lossy(&bytes), "_csrf");
+                        body = Body::from(bytes);
+                    }
+                    if presented.as_deref() != Some(csrf.as_str()) {
+                        return forbidden(
+                            "Phiên làm việc không khớp (mã chống giả mạo yêu cầu); hãy tải lại trang và thử lại.",
+                            "The request's anti-forgery token does not match your session; reload the page and try again.",
+                        );
+                    }
+                }
+                auth.actor = Some(user.actor(&source));
+                auth.user = Some(user);
+                auth.session_token = Some(token);
+                auth.csrf = Some(csrf);
+            }
+            Ok(None) => {}
+            Err(e) => return Problem::from(e).into_response(),
+        }
+    }
+    parts.extensions.insert(auth);
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// One field of an `application/x-www-form-urlencoded` string.
+pub fn query_field(s: &str, name: &str) -> Option<String> {
+    form_urlencoded_pairs(s)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+fn form_urlencoded_pairs(s: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    s.split('&').filter(|p| !p.is_empty()).map(|p| {
+        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+        (decode(k), decode(v))
+    })
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The caller of a JSON API route: 401 without credentials.
+pub struct Caller(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Problem> {
+        parts
+            .extensions
+            .get::<Auth>()
+            .and_then(|a| a.actor.clone())
+            .map(Caller)
+            .ok_or_else(|| {
+                Problem::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "Cần đăng nhập hoặc mã truy cập API (Authorization: Bearer …).",
+                    "Log in or send an API token (Authorization: Bearer …).",
+                )
+            })
+    }
+}

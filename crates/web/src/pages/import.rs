@@ -1,0 +1,194 @@
+//! Import people from a spreadsheet in the browser: the same pipeline as
+//! `phongdich import persons`, with the row-by-row report on the page.
+
+use super::{Page, PageResult, layout};
+use crate::AppState;
+use axum::extract::{Multipart, State};
+use maud::html;
+use phongdich_domain::Permission;
+use phongdich_sheets::import::ImportSummary;
+use phongdich_store::ImportPolicy;
+use std::io::Write;
+
+fn form(page: &Page, error: Option<(&str, &str)>) -> maud::Markup {
+    let l = page.lang;
+    html! {
+        h1 { (l.t("Nhập danh sách người dân", "Import people")) }
+        p { (l.t(
+            "Tệp CSV (UTF-8) hoặc XLSX, dòng đầu là tiêu đề cột: Họ và tên, Ngày sinh, Giới tính, Số CCCD/CMND, Số điện thoại, Mã xã, Mã thôn, Địa chỉ, Nghề nghiệp, Nơi làm việc, Diện ưu tiên, Hộ gia đình. Dòng hợp lệ được nhập; dòng lỗi được báo kèm số dòng và lý do.",
+            "A CSV (UTF-8) or XLSX file whose first row holds the column headers (Vietnamese or English: full_name, birth, sex, national_id, phone, commune_code, hamlet_code, street_address, occupation, workplace, vulnerabilities, household). Good rows are imported; bad rows are reported with their line and reason."
+        )) }
+        @if let Some((vi, en)) = error { div.alert role="alert" { p { (l.t(vi, en)) } } }
+        form method="post" action={ "/import?_csrf=" (page.csrf) } enctype="multipart/form-data" {
+            div.field {
+                label for="f-file" { (l.t("Tệp", "File")) }
+                input #f-file type="file" name="file" accept=".csv,.xlsx,text/csv" required;
+            }
+            div.field {
+                label { input type="checkbox" name="allow_likely_duplicates" value="yes"; " "
+                    (l.t("Vẫn nhập các dòng nghi trùng (giữ từng cặp để rà soát)", "Import likely duplicates anyway (each pair kept for review)")) }
+            }
+            button type="submit" { (l.t("Nhập", "Import")) }
+        }
+    }
+}
+
+pub async fn page(page: Page) -> PageResult {
+    page.require(Permission::ImportPersons)?;
+    Ok(layout(
+        &page,
+        page.t("Nhập tệp", "Import"),
+        form(&page, None),
+    ))
+}
+
+pub async fn upload(State(s): State<AppState>, page: Page, mut multipart: Multipart) -> PageResult {
+    page.require(Permission::ImportPersons)?;
+    let l = page.lang;
+    let dir = tempfile_dir();
+    let mut file_name = String::new();
+    let mut saved: Option<std::path::PathBuf> = None;
+    let mut allow = false;
+    let bad = |vi: &'static str, en: &'static str| {
+        Ok(with_status(
+            layout(
+                &page,
+                l.t("Nhập tệp", "Import"),
+                form(&page, Some((vi, en))),
+            ),
+            400,
+        ))
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => {
+                return bad(
+                    "Không đọc được tệp gửi lên.",
+                    "The upload could not be read.",
+                );
+            }
+        };
+        match field.name() {
+            Some("file") => {
+                file_name = field.file_name().unwrap_or("upload.csv").to_owned();
+                let ext = if file_name.to_lowercase().ends_with(".xlsx") {
+                    "xlsx"
+                } else {
+                    "csv"
+                };
+                let bytes = match field.bytes().await {
+                    Ok(b) => b,
+                    Err(_) => {
+                        return bad(
+                            "Tệp quá lớn hoặc bị gián đoạn.",
+                            "The file is too large or was cut off.",
+                        );
+                    }
+                };
+                if bytes.is_empty() {
+                    return bad("Chưa chọn tệp.", "No file was chosen.");
+                }
+                let path = dir.join(format!("upload.{ext}"));
+                if std::fs::File::create(&path)
+                    .and_then(|mut f| f.write_all(&bytes))
+                    .is_err()
+                {
+                    return Err(page.fail(crate::problem::Problem::bad_request(
+                        "Không lưu được tệp tạm.",
+                        "Cannot store the upload.",
+                    )));
+                }
+                saved = Some(path);
+            }
+            Some("allow_likely_duplicates") => allow = true,
+            _ => {}
+        }
+    }
+    let Some(path) = saved else {
+        return bad("Chưa chọn tệp.", "No file was chosen.");
+    };
+    let report = dir.join("report.csv");
+    let result = phongdich_sheets::import::import_persons(
+        &s.store,
+        &page.actor,
+        &path,
+        &file_name,
+        &report,
+        ImportPolicy {
+            allow_likely_duplicates: allow,
+        },
+        5000,
+        &mut |_| {},
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    match result {
+        Ok(summary) => Ok(layout(
+            &page,
+            l.t("Kết quả nhập", "Import result"),
+            report_view(&page, &file_name, &summary),
+        )),
+        Err(e) => {
+            // Errors about the file itself (headers, format) are bilingual already.
+            let msg = e.to_string();
+            Ok(with_status(
+                layout(
+                    &page,
+                    l.t("Nhập tệp", "Import"),
+                    html! {
+                        (form(&page, None))
+                        div.alert role="alert" { p { (msg) } }
+                    },
+                ),
+                422,
+            ))
+        }
+    }
+}
+
+fn report_view(page: &Page, file_name: &str, s: &ImportSummary) -> maud::Markup {
+    let l = page.lang;
+    html! {
+        h1 { (l.t("Kết quả nhập", "Import result")) ": " (file_name) }
+        p.notice role="status" {
+            (s.rows) " " (l.t("dòng", "rows")) ": "
+            strong { (s.imported) } " " (l.t("đã nhập", "imported")) ", "
+            strong { (s.refused) } " " (l.t("bị từ chối", "refused")) ", "
+            strong { (s.flagged) } " " (l.t("nghi trùng chờ rà soát", "flagged as likely duplicates"))
+        }
+        @if !s.ignored_columns.is_empty() {
+            p.muted { (l.t("Cột không dùng: ", "Ignored columns: ")) (s.ignored_columns.join(", ")) }
+        }
+        @if !s.first_report_rows.is_empty() {
+            div.table-wrap { table.responsive #import-report {
+                thead { tr { th { (l.t("Dòng", "Line")) } th { (l.t("Kết quả", "Outcome")) } th { (l.t("Lý do", "Reason")) } } }
+                tbody { @for r in &s.first_report_rows { tr {
+                    td.mono data-label=(l.t("Dòng", "Line")) { (r.line) }
+                    td data-label=(l.t("Kết quả", "Outcome")) {
+                        @if let Some(id) = r.person_id { a href={ "/persons/" (id) } { (r.outcome) } } @else { (r.outcome) }
+                    }
+                    td data-label=(l.t("Lý do", "Reason")) { (l.t(&r.reason_vi, &r.reason_en)) }
+                } } }
+            } }
+        }
+        p { a href="/import" { (l.t("Nhập tệp khác", "Import another file")) } }
+    }
+}
+
+fn with_status(mut r: axum::response::Response, status: u16) -> axum::response::Response {
+    *r.status_mut() =
+        axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::OK);
+    r
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let dir = std::env::temp_dir().join(format!("phongdich-import-{}-{nanos}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}

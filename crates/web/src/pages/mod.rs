@@ -1,0 +1,453 @@
+//! Server-rendered HTML pages, Vietnamese by default and English by a switch
+//! remembered in a cookie. Every page works without JavaScript; forms post
+//! back to the same address, keep what was typed and show each error beside
+//! its field.
+
+mod account;
+mod admin;
+mod import;
+mod persons;
+mod tracing;
+mod units;
+
+use crate::AppState;
+use crate::caller::{Auth, LANG_COOKIE, Lang};
+use crate::problem::Problem;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{DOCTYPE, Markup, html};
+use phongdich_domain::{FieldError, Permission};
+use phongdich_store::{Actor, StoreError, User};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/static/app.css", get(css))
+        .route("/lang", get(switch_lang))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route(
+            "/account",
+            get(account::account_page).post(account::change_password),
+        )
+        .route("/persons", get(persons::list))
+        .route("/persons/new", get(persons::new_form).post(persons::create))
+        .route("/persons/export", get(persons::export))
+        .route("/persons/{id}", get(persons::show))
+        .route(
+            "/persons/{id}/edit",
+            get(persons::edit_form).post(persons::update),
+        )
+        .route(
+            "/import",
+            get(import::page)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024)),
+        )
+        .route("/persons/{id}/contacts", post(tracing::add_contact))
+        .route(
+            "/persons/{id}/contacts/import",
+            post(tracing::import_contacts)
+                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .route("/persons/{id}/case", post(tracing::confirm))
+        .route("/persons/{id}/status", post(tracing::set_status))
+        .route("/tracing", get(tracing::lists))
+        .route(
+            "/tracing/import",
+            post(tracing::import_cases)
+                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .route("/chains/{id}", get(tracing::chain_page))
+        .route("/static/chain.js", get(tracing::chain_script))
+        .route(
+            "/clusters",
+            get(tracing::clusters).post(tracing::create_cluster),
+        )
+        .route("/clusters/{id}", get(tracing::cluster))
+        .route("/clusters/{id}/members", post(tracing::add_member))
+        .route("/duplicates", get(persons::duplicates))
+        .route("/merges", post(persons::merge))
+        .route("/units", get(units::index))
+        .route("/units/{code}", get(units::show).post(units::add_hamlet))
+        .route("/users", get(admin::users).post(admin::add_user))
+        .route("/users/{username}", post(admin::user_action))
+        .route("/tokens", get(admin::tokens).post(admin::create_token))
+        .route("/tokens/{id}/revoke", post(admin::revoke_token))
+        .route("/audit", get(admin::audit))
+        .route("/audit.csv", get(admin::audit_csv))
+}
+
+/// A logged-in page request: without a session, the login page.
+#[derive(Clone)]
+pub struct Page {
+    pub lang: Lang,
+    pub user: User,
+    pub actor: Actor,
+    pub csrf: String,
+    pub path: String,
+}
+
+impl Page {
+    pub fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        self.lang.t(vi, en)
+    }
+
+    pub fn can(&self, p: Permission) -> bool {
+        self.actor.role.can(p)
+    }
+
+    /// A hidden field carrying the anti-forgery token.
+    pub fn csrf_field(&self) -> Markup {
+        html! { input type="hidden" name="_csrf" value=(self.csrf); }
+    }
+
+    /// Refuse with a page when the role lacks a permission.
+    pub fn require(&self, p: Permission) -> Result<(), PageError> {
+        if self.can(p) {
+            Ok(())
+        } else {
+            Err(PageError {
+                page: Some(Box::new(self.clone())),
+                lang: self.lang,
+                problem: Box::new(Problem::from(StoreError::Forbidden { permission: p })),
+            })
+        }
+    }
+
+    pub fn fail(&self, e: impl Into<Problem>) -> PageError {
+        PageError {
+            page: Some(Box::new(self.clone())),
+            lang: self.lang,
+            problem: Box::new(e.into()),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Page {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
+        let auth = parts.extensions.get::<Auth>().cloned().unwrap_or_default();
+        // The address of this page, for links back to it (language switch,
+        // login) and the audit log: without an anti-forgery token a form sent
+        // in the query, which must not travel on into links, history or logs.
+        let query: Vec<&str> = parts
+            .uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty() && p.split('=').next() != Some("_csrf"))
+            .collect();
+        let path = if query.is_empty() {
+            parts.uri.path().to_owned()
+        } else {
+            format!("{}?{}", parts.uri.path(), query.join("&"))
+        };
+        match (auth.user, auth.actor, auth.csrf) {
+            (Some(user), Some(actor), Some(csrf)) => Ok(Page {
+                lang: auth.lang,
+                user,
+                actor,
+                csrf,
+                path,
+            }),
+            _ => Err(Redirect::to(&format!("/login?next={}", encode(&path))).into_response()),
+        }
+    }
+}
+
+/// An error shown as a page, with the problem's message in the user's language.
+pub struct PageError {
+    pub lang: Lang,
+    pub problem: Box<Problem>,
+    /// The page frame (navigation, user) when the user is logged in.
+    pub page: Option<Box<Page>>,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let l = self.lang;
+        let content = html! {
+            h1 { (status.as_u16()) " — " (l.t("Không thực hiện được", "Could not do that")) }
+            p.error role="alert" { (l.t(&self.problem.message_vi, &self.problem.message_en)) }
+            p { a href="/persons" { (l.t("Về danh sách người dân", "Back to the people list")) } }
+        };
+        let mut r = match &self.page {
+            Some(page) => layout(page, l.t("Lỗi", "Error"), content),
+            None => axum::response::Html(
+                bare(l, l.t("Lỗi", "Error"), html! { main.narrow { (content) } }).into_string(),
+            )
+            .into_response(),
+        };
+        *r.status_mut() = status;
+        r
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// Whether a redirect target stays on this site. Browsers read a backslash as
+/// `/` and drop tabs and newlines, so `/` + `\evil.example` or `/` + TAB +
+/// `/evil.example` would leave it just like `//evil.example`.
+pub fn is_local_path(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+}
+
+/// Percent-encode a value for a URL query.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The page frame: navigation by module, the user and unit, the language
+/// switch, and the content.
+pub fn layout(page: &Page, title: &str, content: Markup) -> Response {
+    let l = page.lang;
+    let nav: [(&str, &str, &str, Option<Permission>); 10] = [
+        ("/persons", "Người dân", "People", None),
+        ("/tracing", "Truy vết", "Tracing", None),
+        ("/clusters", "Ổ dịch", "Clusters", None),
+        (
+            "/import",
+            "Nhập tệp",
+            "Import",
+            Some(Permission::ImportPersons),
+        ),
+        (
+            "/duplicates",
+            "Nghi trùng",
+            "Duplicates",
+            Some(Permission::MergePersons),
+        ),
+        ("/units", "Đơn vị hành chính", "Units", None),
+        (
+            "/users",
+            "Tài khoản",
+            "Accounts",
+            Some(Permission::ManageUsers),
+        ),
+        (
+            "/tokens",
+            "Mã API",
+            "API tokens",
+            Some(Permission::ManageUsers),
+        ),
+        (
+            "/audit",
+            "Nhật ký",
+            "Audit log",
+            Some(Permission::ViewAudit),
+        ),
+        ("/api/v1/docs", "API", "API", None),
+    ];
+    let (role_vi, role_en) = page.user.role.label();
+    let other = match l {
+        Lang::Vi => ("en", "English"),
+        Lang::En => ("vi", "Tiếng Việt"),
+    };
+    let body = html! {
+        a.skip href="#main" { (l.t("Bỏ qua điều hướng", "Skip to content")) }
+        header.top {
+            a.brand href="/" { "phongdich" }
+            nav aria-label=(l.t("Chức năng", "Modules")) {
+                ul {
+                    @for (href, vi, en, perm) in nav {
+                        @if perm.is_none_or(|p| page.can(p)) {
+                            li { a href=(href) aria-current=[page.path.starts_with(href).then_some("page")] { (l.t(vi, en)) } }
+                        }
+                    }
+                }
+            }
+            div.who {
+                a href="/account" title=(l.t("Tài khoản của tôi", "My account")) {
+                    (page.user.display_name)
+                }
+                " · " span.unit { (l.t(role_vi, role_en)) ", " (page.user.unit_code) }
+                " · " a lang=(other.0) href={ "/lang?to=" (other.0) "&next=" (encode(&page.path)) } { (other.1) }
+                form.inline method="post" action="/logout" {
+                    (page.csrf_field())
+                    button.link type="submit" { (l.t("Đăng xuất", "Log out")) }
+                }
+            }
+        }
+        main #main { (content) }
+    };
+    axum::response::Html(bare(l, title, body).into_string()).into_response()
+}
+
+/// A whole HTML document.
+pub fn bare(l: Lang, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(l.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — phongdich" }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body { (body) }
+        }
+    }
+}
+
+/// The error for one field, if any, shown beside it.
+pub fn field_error(l: Lang, errors: &[FieldError], field: &str) -> Markup {
+    let mine: Vec<&FieldError> = errors.iter().filter(|e| e.field == field).collect();
+    html! {
+        @for e in mine {
+            span.field-error id={ "err-" (field) } role="alert" { (l.t(&e.message_vi, &e.message_en)) }
+        }
+    }
+}
+
+/// A labelled text input that keeps its value and shows its error.
+pub fn text_field(
+    l: Lang,
+    name: &str,
+    label: (&str, &str),
+    value: &str,
+    errors: &[FieldError],
+    attrs: &str,
+) -> Markup {
+    let required = attrs.contains("required");
+    let inputmode = ["numeric", "tel"]
+        .into_iter()
+        .find(|m| attrs.contains(&format!("inputmode=\"{m}\"")));
+    let autocomplete = attrs.contains("autocomplete=\"off\"").then_some("off");
+    let invalid = errors.iter().any(|e| e.field == name);
+    html! {
+        div.field.invalid[invalid] {
+            label for={ "f-" (name) } { (l.t(label.0, label.1)) }
+            input id={ "f-" (name) } name=(name) value=(value)
+                aria-invalid=[invalid.then_some("true")]
+                aria-describedby=[invalid.then(|| format!("err-{name}"))]
+                required[required] inputmode=[inputmode] autocomplete=[autocomplete];
+            (field_error(l, errors, name))
+        }
+    }
+}
+
+/// Errors not tied to a field, at the top of a form.
+pub fn form_errors(l: Lang, errors: &[FieldError], fields: &[&str]) -> Markup {
+    let general: Vec<&FieldError> = errors
+        .iter()
+        .filter(|e| !fields.contains(&e.field.as_str()))
+        .collect();
+    html! {
+        @if !errors.is_empty() {
+            div.alert role="alert" {
+                p { (l.t("Chưa lưu: hãy sửa các lỗi được đánh dấu.", "Not saved: correct the marked errors.")) }
+                @for e in general { p { (l.t(&e.message_vi, &e.message_en)) } }
+            }
+        }
+    }
+}
+
+async fn home(auth: Option<axum::Extension<Auth>>) -> Redirect {
+    match auth.and_then(|a| a.0.user) {
+        Some(_) => Redirect::to("/persons"),
+        None => Redirect::to("/login"),
+    }
+}
+
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("app.css"),
+    )
+        .into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct LangQuery {
+    to: String,
+    next: Option<String>,
+}
+
+/// Switch the language and go back where the user was.
+async fn switch_lang(axum::extract::Query(q): axum::extract::Query<LangQuery>) -> Response {
+    let lang = if q.to == "en" { "en" } else { "vi" };
+    // Only paths on this site: never an open redirect.
+    let next = q
+        .next
+        .filter(|n| is_local_path(n))
+        .unwrap_or_else(|| "/".into());
+    (
+        [(
+            header::SET_COOKIE,
+            format!("{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax"),
+        )],
+        Redirect::to(&next),
+    )
+        .into_response()
+}
+
+/// `1985-03-12` → `12/03/1985`, as Vietnamese forms write dates; anything
+/// else unchanged.
+pub fn show_date(iso: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(d) => d.format("%d/%m/%Y").to_string(),
+        Err(_) => iso.to_owned(),
+    }
+}
+
+/// A stored UTC time shown in Vietnam's time (UTC+7), to the second.
+pub fn show_time(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(t) => {
+            let vn =
+                chrono::FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| t.offset().to_owned());
+            t.with_timezone(&vn).format("%H:%M:%S %d/%m/%Y").to_string()
+        }
+        Err(_) => rfc3339.to_owned(),
+    }
+}
+
+/// Audit actions in words.
+pub fn action_label(l: Lang, action: &str) -> String {
+    let (vi, en) = match action {
+        "create" => ("Tạo mới", "Created"),
+        "update" => ("Sửa", "Updated"),
+        "delete" => ("Xoá", "Deleted"),
+        "merge" => ("Gộp hồ sơ", "Merged"),
+        "unmerge" => ("Hoàn tác gộp", "Merge undone"),
+        "import" => ("Nhập tệp", "Imported"),
+        "export" => ("Xuất dữ liệu", "Exported"),
+        "login" => ("Đăng nhập", "Logged in"),
+        "logout" => ("Đăng xuất", "Logged out"),
+        "login_failed" => ("Đăng nhập sai", "Failed login"),
+        "login_throttled" => ("Đăng nhập bị chặn tạm", "Login throttled"),
+        "view_identifiers" => ("Xem CCCD/SĐT đầy đủ", "Viewed full ID/phone"),
+        "disable" => ("Khoá tài khoản", "Account disabled"),
+        "enable" => ("Mở khoá tài khoản", "Account enabled"),
+        "change_role" => ("Đổi vai trò", "Role changed"),
+        "change_password" => ("Đổi mật khẩu", "Password changed"),
+        "reset_password" => ("Đặt lại mật khẩu", "Password reset"),
+        "revoke" => ("Thu hồi", "Revoked"),
+        "population" => ("Cập nhật dân số", "Population set"),
+        other => return other.to_owned(),
+    };
+    l.t(vi, en).to_owned()
+}

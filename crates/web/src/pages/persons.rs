@@ -1,0 +1,612 @@
+//! People: search list, register, view, edit, likely duplicates and merge.
+
+use super::{Page, PageResult, encode, form_errors, layout, show_date, show_time, text_field};
+use crate::AppState;
+use crate::caller::Lang;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use phongdich_domain::access::mask;
+use phongdich_domain::{FieldError, Permission, PersonInput};
+use phongdich_store::{Person, PersonQuery, PersonUpdate, StoreError};
+use serde::Deserialize;
+
+const PAGE_SIZE: i64 = 50;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn sex_label(l: Lang, sex: &str) -> &'static str {
+    match sex {
+        "male" => l.t("Nam", "Male"),
+        "female" => l.t("Nữ", "Female"),
+        _ => "",
+    }
+}
+
+/// National ID or phone as this user may see it.
+fn shown(page: &Page, v: &Option<String>) -> String {
+    match v {
+        Some(v) if page.can(Permission::ViewIdentifiers) => v.clone(),
+        Some(v) => mask(v),
+        None => String::new(),
+    }
+}
+
+/// Record that full identifiers were shown to this user.
+async fn audit_identifiers(s: &AppState, page: &Page, people: &[&Person]) {
+    if !page.can(Permission::ViewIdentifiers) {
+        return;
+    }
+    let ids: Vec<i64> = people
+        .iter()
+        .filter(|p| p.national_id.is_some() || p.phone.is_some())
+        .map(|p| p.id)
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    let entity_id = if ids.len() == 1 {
+        ids[0].to_string()
+    } else {
+        "list".to_owned()
+    };
+    if let Err(e) = s
+        .store
+        .record_event(
+            &page.actor,
+            "view_identifiers",
+            "person",
+            &entity_id,
+            &serde_json::json!({ "person_ids": ids, "page": page.path }),
+        )
+        .await
+    {
+        tracing::error!(error = %e, "cannot audit an identifier view");
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    page: Option<i64>,
+    #[serde(default)]
+    sort: String,
+}
+
+pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQuery>) -> PageResult {
+    let l = page.lang;
+    let n = q.page.unwrap_or(1).max(1);
+    let query = PersonQuery {
+        q: Some(q.q.clone()),
+        unit: Some(q.unit.clone()),
+        limit: Some(PAGE_SIZE),
+        offset: Some((n - 1) * PAGE_SIZE),
+        sort: Some(q.sort.clone()).filter(|s| !s.is_empty()),
+    };
+    let units = s
+        .store
+        .root_units(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let mut choices = Vec::new();
+    for u in &units {
+        choices.push(u.clone());
+        choices.extend(s.store.children(&u.code).await.map_err(|e| page.fail(e))?);
+    }
+    let (people, more, error) = match s.store.search_persons(&page.actor.scope, &query).await {
+        Ok((p, more)) => (p, more, None),
+        Err(StoreError::NotFound { .. }) => (
+            Vec::new(),
+            false,
+            Some(l.t(
+                "Đơn vị không có hoặc nằm ngoài phạm vi của bạn.",
+                "No such unit within your jurisdiction.",
+            )),
+        ),
+        Err(e) => return Err(page.fail(e)),
+    };
+    audit_identifiers(&s, &page, &people.iter().collect::<Vec<_>>()).await;
+    let link = |p: i64| {
+        format!(
+            "/persons?q={}&unit={}&sort={}&page={p}",
+            encode(&q.q),
+            encode(&q.unit),
+            encode(&q.sort)
+        )
+    };
+    Ok(layout(
+        &page,
+        l.t("Người dân", "People"),
+        html! {
+            h1 { (l.t("Người dân", "People")) }
+            form.filters method="get" action="/persons" role="search" {
+                div.field {
+                    label for="f-q" { (l.t("Tìm theo tên, CCCD/CMND hoặc SĐT", "Search by name, national ID or phone")) }
+                    input #f-q type="search" name="q" value=(q.q) placeholder=(l.t("vd. nguyen van an", "e.g. nguyen van an"));
+                }
+                div.field {
+                    label for="f-unit" { (l.t("Đơn vị", "Unit")) }
+                    select #f-unit name="unit" {
+                        option value="" { (l.t("Toàn bộ phạm vi của tôi", "All of my jurisdiction")) }
+                        @for u in &choices {
+                            option value=(u.code) selected[u.code == q.unit] { (u.code) " — " (u.name) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="f-sort" { (l.t("Sắp xếp", "Sort")) }
+                    select #f-sort name="sort" {
+                        option value="" { (l.t("Mặc định", "Default")) }
+                        option value="name" selected[q.sort == "name"] { (l.t("Theo tên (A–Z)", "By name (A–Z)")) }
+                        option value="newest" selected[q.sort == "newest"] { (l.t("Mới đăng ký trước", "Newest first")) }
+                    }
+                }
+                button type="submit" { (l.t("Tìm", "Search")) }
+                @if page.can(Permission::EditPersons) {
+                    a.button.secondary href="/persons/new" { (l.t("Thêm người", "Add a person")) }
+                }
+                @if page.can(Permission::ExportPersons) {
+                    @let unit = if q.unit.is_empty() { page.user.unit_code.clone() } else { q.unit.clone() };
+                    a.button.secondary href={ "/persons/export?format=xlsx&unit=" (encode(&unit)) } { (l.t("Xuất XLSX", "Export XLSX")) }
+                }
+            }
+            @if let Some(e) = error { div.alert role="alert" { p { (e) } } }
+            @if people.is_empty() {
+                p.muted { (l.t("Không có ai phù hợp.", "Nobody matches.")) }
+            } @else {
+                div.table-wrap {
+                    table.responsive {
+                        thead { tr {
+                            th { (l.t("Họ và tên", "Full name")) }
+                            th { (l.t("Ngày/năm sinh", "Born")) }
+                            th { (l.t("Giới tính", "Sex")) }
+                            th { (l.t("CCCD/CMND", "National ID")) }
+                            th { (l.t("Điện thoại", "Phone")) }
+                            th { (l.t("Xã", "Commune")) }
+                        } }
+                        tbody {
+                            @for p in &people {
+                                tr {
+                                    td data-label=(l.t("Họ và tên", "Full name")) { a href={ "/persons/" (p.id) } { (p.full_name) } }
+                                    td data-label=(l.t("Sinh", "Born")) { (p.birth_date.as_deref().map(show_date).unwrap_or_else(|| p.birth_year.to_string())) }
+                                    td data-label=(l.t("Giới tính", "Sex")) { (sex_label(l, &p.sex)) }
+                                    td.mono data-label=(l.t("CCCD/CMND", "National ID")) { (shown(&page, &p.national_id)) }
+                                    td.mono data-label=(l.t("Điện thoại", "Phone")) { (shown(&page, &p.phone)) }
+                                    td.mono data-label=(l.t("Xã", "Commune")) { (p.commune_code) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            nav.pager aria-label=(l.t("Trang", "Pages")) {
+                @if n > 1 { a href=(link(n - 1)) rel="prev" { "← " (l.t("Trang trước", "Previous")) } }
+                span { (l.t("Trang", "Page")) " " (n) }
+                @if more { a href=(link(n + 1)) rel="next" { (l.t("Trang sau", "Next")) " →" } }
+            }
+        },
+    ))
+}
+
+/// The person form: used to register and to edit.
+#[derive(Deserialize, Default)]
+pub struct PersonForm {
+    #[serde(flatten)]
+    input: PersonInput,
+    // Strings: a flattened form cannot hold numbers (serde buffers them as text).
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    confirm_not_duplicate: Option<String>,
+}
+
+const FIELDS: [&str; 11] = [
+    "full_name",
+    "birth",
+    "sex",
+    "national_id",
+    "phone",
+    "commune_code",
+    "hamlet_code",
+    "street_address",
+    "occupation",
+    "workplace",
+    "vulnerabilities",
+];
+
+fn person_form(
+    page: &Page,
+    action: &str,
+    f: &PersonForm,
+    errors: &[FieldError],
+    duplicates: &[phongdich_store::DuplicateCandidate],
+) -> Markup {
+    let l = page.lang;
+    let i = &f.input;
+    let sex_invalid = errors.iter().any(|e| e.field == "sex");
+    html! {
+        (form_errors(l, errors, &FIELDS))
+        @if !duplicates.is_empty() {
+            div.alert role="alert" {
+                p { (l.t("Có thể người này đã có trong danh sách:", "This person may already be registered:")) }
+                ul { @for d in duplicates {
+                    li { a href={ "/persons/" (d.person_id) } { (d.full_name) } " (" (d.birth_year) ", " (d.commune_code) ")" }
+                } }
+                label { input type="checkbox" name="confirm_not_duplicate" value="yes"; " " (l.t("Đây là người khác — vẫn lưu", "This is someone else — save anyway")) }
+            }
+        }
+        form method="post" action=(action) novalidate {
+            (page.csrf_field())
+            @if let Some(v) = &f.version { input type="hidden" name="version" value=(v); }
+            div.grid {
+                (text_field(l, "full_name", ("Họ và tên", "Full name"), &i.full_name, errors, "required autocomplete=\"off\""))
+                (text_field(l, "birth", ("Ngày sinh (dd/mm/yyyy) hoặc năm sinh", "Birth date (dd/mm/yyyy) or year"), &i.birth, errors, "required"))
+                div.field.invalid[sex_invalid] {
+                    label for="f-sex" { (l.t("Giới tính", "Sex")) }
+                    select #f-sex name="sex" aria-invalid=[sex_invalid.then_some("true")] {
+                        option value="" { "—" }
+                        option value="male" selected[matches!(i.sex.as_str(), "male" | "nam" | "Nam")] { (l.t("Nam", "Male")) }
+                        option value="female" selected[matches!(i.sex.as_str(), "female" | "nu" | "Nữ" | "nữ")] { (l.t("Nữ", "Female")) }
+                    }
+                    (super::field_error(l, errors, "sex"))
+                }
+                (text_field(l, "national_id", ("Số CCCD/CMND", "National ID (CCCD/CMND)"), &i.national_id, errors, "inputmode=\"numeric\""))
+                (text_field(l, "phone", ("Số điện thoại", "Phone"), &i.phone, errors, "inputmode=\"tel\""))
+                (text_field(l, "commune_code", ("Mã xã/phường (5 số)", "Commune code (5 digits)"), &i.commune_code, errors, "inputmode=\"numeric\" required"))
+                (text_field(l, "hamlet_code", ("Mã thôn/tổ dân phố", "Hamlet code"), &i.hamlet_code, errors, ""))
+                (text_field(l, "street_address", ("Địa chỉ (số nhà, đường)", "Street address"), &i.street_address, errors, ""))
+                (text_field(l, "occupation", ("Nghề nghiệp", "Occupation"), &i.occupation, errors, ""))
+                (text_field(l, "workplace", ("Nơi làm việc", "Workplace"), &i.workplace, errors, ""))
+                (text_field(l, "vulnerabilities", ("Diện ưu tiên (cao tuổi sống một mình, khuyết tật, hộ nghèo, mang thai, bệnh nền)", "Vulnerabilities (elderly_alone, disability, poor_household, pregnant, chronic_disease)"), &i.vulnerabilities, errors, ""))
+            }
+            button type="submit" { (l.t("Lưu", "Save")) }
+        }
+    }
+}
+
+pub async fn new_form(page: Page) -> PageResult {
+    page.require(Permission::EditPersons)?;
+    let l = page.lang;
+    let mut f = PersonForm::default();
+    if let Some(root) = page.actor.scope.root()
+        && root.level() == phongdich_domain::UnitLevel::Commune
+    {
+        f.input.commune_code = root.to_string();
+    }
+    Ok(layout(
+        &page,
+        l.t("Thêm người", "Add a person"),
+        html! {
+            h1 { (l.t("Thêm người", "Add a person")) }
+            (person_form(&page, "/persons/new", &f, &[], &[]))
+        },
+    ))
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<PersonForm>,
+) -> PageResult {
+    page.require(Permission::EditPersons)?;
+    let l = page.lang;
+    let again = |errors: &[FieldError], dups: &[phongdich_store::DuplicateCandidate]| {
+        layout(
+            &page,
+            l.t("Thêm người", "Add a person"),
+            html! {
+                h1 { (l.t("Thêm người", "Add a person")) }
+                (person_form(&page, "/persons/new", &f, errors, dups))
+            },
+        )
+    };
+    let person = match f.input.parse(today()) {
+        Ok(p) => p,
+        Err(e) => return Ok(with_status(again(&e.0, &[]), 422)),
+    };
+    let confirm = f.confirm_not_duplicate.is_some();
+    match s.store.create_person(&page.actor, &person, confirm).await {
+        Ok(p) => Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
+        Err(StoreError::Invalid(i)) => Ok(with_status(again(&i.0, &[]), 422)),
+        Err(StoreError::DuplicateNationalId { existing_id }) => {
+            let e = FieldError::new(
+                "national_id",
+                "duplicate",
+                format!("Số định danh này đã có ở hồ sơ #{existing_id}."),
+                format!("This national ID is already registered to person #{existing_id}."),
+            );
+            Ok(with_status(again(&[e], &[]), 409))
+        }
+        Err(StoreError::LikelyDuplicates { candidates }) => {
+            Ok(with_status(again(&[], &candidates), 409))
+        }
+        Err(e) => Err(page.fail(e)),
+    }
+}
+
+fn with_status(mut r: Response, status: u16) -> Response {
+    *r.status_mut() =
+        axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::OK);
+    r
+}
+
+pub async fn show(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+    person_page(&s, &page, id, &[]).await
+}
+
+/// A person's page, with tracing-form errors if a form came back.
+pub async fn person_page(s: &AppState, page: &Page, id: i64, errors: &[FieldError]) -> PageResult {
+    let l = page.lang;
+    let p = s
+        .store
+        .person(&page.actor.scope, id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    audit_identifiers(s, page, &[&p]).await;
+    let tracing = super::tracing::section(s, page, &p, errors).await;
+    let none = || "—".to_owned();
+    Ok(layout(
+        page,
+        &p.full_name,
+        html! {
+            h1 { (p.full_name) }
+            @if let Some(m) = p.merged_into {
+                div.notice role="status" { p { (l.t("Hồ sơ này đã được gộp vào ", "This record was merged into ")) a href={ "/persons/" (m) } { "#" (m) } } }
+            }
+            dl.facts {
+                dt { (l.t("Mã hồ sơ", "Record")) } dd.mono { "#" (p.id) }
+                dt { (l.t("Ngày/năm sinh", "Born")) } dd { (p.birth_date.as_deref().map(show_date).unwrap_or_else(|| p.birth_year.to_string())) }
+                dt { (l.t("Giới tính", "Sex")) } dd { (sex_label(l, &p.sex)) }
+                dt { (l.t("CCCD/CMND", "National ID")) } dd.mono { (Some(shown(page, &p.national_id)).filter(|s| !s.is_empty()).unwrap_or_else(none)) }
+                dt { (l.t("Điện thoại", "Phone")) } dd.mono { (Some(shown(page, &p.phone)).filter(|s| !s.is_empty()).unwrap_or_else(none)) }
+                dt { (l.t("Xã/phường", "Commune")) } dd { a href={ "/units/" (p.commune_code) } { (p.commune_code) } }
+                dt { (l.t("Thôn/tổ", "Hamlet")) } dd { (p.hamlet_code.clone().unwrap_or_else(none)) }
+                dt { (l.t("Địa chỉ", "Address")) } dd { (p.street_address.clone().unwrap_or_else(none)) }
+                dt { (l.t("Nghề nghiệp", "Occupation")) } dd { (p.occupation.clone().unwrap_or_else(none)) }
+                dt { (l.t("Nơi làm việc", "Workplace")) } dd { (p.workplace.clone().unwrap_or_else(none)) }
+                dt { (l.t("Diện ưu tiên", "Vulnerabilities")) } dd { (if p.vulnerabilities.is_empty() { none() } else { p.vulnerabilities.join(", ") }) }
+                dt { (l.t("Cập nhật", "Updated")) } dd { (show_time(&p.updated_at)) " (v" (p.version) ")" }
+            }
+            @if page.can(Permission::EditPersons) && p.merged_into.is_none() {
+                p { a.button href={ "/persons/" (p.id) "/edit" } { (l.t("Sửa", "Edit")) } }
+            }
+            (tracing)
+        },
+    ))
+}
+
+fn input_of(p: &Person) -> PersonInput {
+    PersonInput {
+        full_name: p.full_name.clone(),
+        birth: p
+            .birth_date
+            .clone()
+            .unwrap_or_else(|| p.birth_year.to_string()),
+        sex: p.sex.clone(),
+        national_id: p.national_id.clone().unwrap_or_default(),
+        phone: p.phone.clone().unwrap_or_default(),
+        commune_code: p.commune_code.clone(),
+        hamlet_code: p.hamlet_code.clone().unwrap_or_default(),
+        street_address: p.street_address.clone().unwrap_or_default(),
+        occupation: p.occupation.clone().unwrap_or_default(),
+        workplace: p.workplace.clone().unwrap_or_default(),
+        vulnerabilities: p.vulnerabilities.join(", "),
+    }
+}
+
+pub async fn edit_form(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+    page.require(Permission::EditPersons)?;
+    let l = page.lang;
+    let p = s
+        .store
+        .person(&page.actor.scope, id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let f = PersonForm {
+        input: input_of(&p),
+        version: Some(p.version.to_string()),
+        confirm_not_duplicate: None,
+    };
+    Ok(layout(
+        &page,
+        &p.full_name,
+        html! {
+            h1 { (l.t("Sửa: ", "Edit: ")) (p.full_name) }
+            (person_form(&page, &format!("/persons/{id}/edit"), &f, &[], &[]))
+        },
+    ))
+}
+
+pub async fn update(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<PersonForm>,
+) -> PageResult {
+    page.require(Permission::EditPersons)?;
+    let l = page.lang;
+    let again = |errors: &[FieldError]| {
+        layout(
+            &page,
+            l.t("Sửa", "Edit"),
+            html! {
+                h1 { (l.t("Sửa: ", "Edit: ")) (f.input.full_name) }
+                (person_form(&page, &format!("/persons/{id}/edit"), &f, errors, &[]))
+            },
+        )
+    };
+    let person = match f.input.parse(today()) {
+        Ok(p) => p,
+        Err(e) => return Ok(with_status(again(&e.0), 422)),
+    };
+    let update = PersonUpdate {
+        expected_version: f
+            .version
+            .as_deref()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(-1),
+        person,
+    };
+    match s.store.update_person(&page.actor, id, &update).await {
+        Ok(p) => Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
+        Err(StoreError::Invalid(i)) => Ok(with_status(again(&i.0), 422)),
+        Err(StoreError::DuplicateNationalId { existing_id }) => {
+            let e = FieldError::new(
+                "national_id",
+                "duplicate",
+                format!("Số định danh này đã có ở hồ sơ #{existing_id}."),
+                format!("This national ID is already registered to person #{existing_id}."),
+            );
+            Ok(with_status(again(&[e]), 409))
+        }
+        Err(StoreError::Conflict {
+            message_vi,
+            message_en,
+        }) => {
+            let e = FieldError::new("version", "stale", message_vi, message_en);
+            Ok(with_status(again(&[e]), 409))
+        }
+        Err(e) => Err(page.fail(e)),
+    }
+}
+
+pub async fn duplicates(State(s): State<AppState>, page: Page) -> PageResult {
+    page.require(Permission::MergePersons)?;
+    let l = page.lang;
+    let pairs = s
+        .store
+        .open_duplicate_pairs(&page.actor.scope, 200)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let person_cell = |p: &Person| {
+        html! {
+            a href={ "/persons/" (p.id) } { (p.full_name) } br;
+            span.muted { (p.birth_date.as_deref().map(show_date).unwrap_or_else(|| p.birth_year.to_string())) " · " (p.commune_code) " · #" (p.id) }
+        }
+    };
+    Ok(layout(
+        &page,
+        l.t("Nghi trùng", "Likely duplicates"),
+        html! {
+            h1 { (l.t("Hồ sơ nghi trùng chờ rà soát", "Likely duplicates awaiting review")) }
+            @if pairs.is_empty() { p.muted { (l.t("Không có cặp nào.", "No pairs.")) } }
+            @else {
+                div.table-wrap { table.responsive {
+                    thead { tr { th { (l.t("Hồ sơ", "Record")) } th { (l.t("Nghi trùng với", "Likely the same as")) } th { (l.t("Lý do", "Reason")) } th { (l.t("Gộp", "Merge")) } } }
+                    tbody { @for (_, a, b, reason) in &pairs {
+                        tr {
+                            td data-label=(l.t("Hồ sơ", "Record")) { (person_cell(a)) }
+                            td data-label=(l.t("Nghi trùng", "Same as")) { (person_cell(b)) }
+                            td data-label=(l.t("Lý do", "Reason")) { (reason) }
+                            td { form method="post" action="/merges" {
+                                (page.csrf_field())
+                                input type="hidden" name="kept_id" value=(b.id);
+                                input type="hidden" name="merged_id" value=(a.id);
+                                button type="submit" { (l.t("Gộp vào hồ sơ cũ", "Merge into the older record")) }
+                            } }
+                        }
+                    } }
+                } }
+            }
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    kept_id: i64,
+    merged_id: i64,
+}
+
+pub async fn merge(State(s): State<AppState>, page: Page, Form(f): Form<MergeForm>) -> PageResult {
+    page.require(Permission::MergePersons)?;
+    s.store
+        .merge_persons(&page.actor, f.kept_id, f.merged_id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(Redirect::to(&format!("/persons/{}", f.kept_id)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    unit: String,
+    #[serde(default)]
+    format: String,
+}
+
+/// A writer whose bytes can be taken back after the exporter drops it.
+#[derive(Clone, Default)]
+struct SharedBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Everyone living in a unit of the user's jurisdiction, as CSV or XLSX (audited).
+pub async fn export(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<ExportQuery>,
+) -> PageResult {
+    page.require(Permission::ExportPersons)?;
+    let format = if q.format == "xlsx" {
+        phongdich_sheets::Format::Xlsx
+    } else {
+        phongdich_sheets::Format::Csv
+    };
+    let buf = SharedBuf::default();
+    match phongdich_sheets::export::export_persons(
+        &s.store,
+        &page.actor,
+        &q.unit,
+        format,
+        Box::new(buf.clone()),
+    )
+    .await
+    {
+        Ok(_) => {}
+        Err(e) => {
+            return Err(match e.downcast::<StoreError>() {
+                Ok(se) => page.fail(*se),
+                Err(other) => page.fail(crate::problem::Problem::bad_request(
+                    other.to_string(),
+                    other.to_string(),
+                )),
+            });
+        }
+    }
+    let bytes = buf.0.lock().map(|b| b.clone()).unwrap_or_default();
+    let (ctype, ext) = match format {
+        phongdich_sheets::Format::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        _ => ("text/csv; charset=utf-8", "csv"),
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, ctype.to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"nguoi-dan-{}.{ext}\"", q.unit.trim()),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,824 @@
+//! Tracing on the pages: a person's class, chain and contacts, with forms to
+//! confirm an F0, record a contact and set isolation or release; work lists
+//! by class for the user's jurisdiction.
+
+use super::{Page, PageResult, encode, layout, show_date, show_time};
+use crate::AppState;
+use crate::caller::Lang;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use maud::{Markup, html};
+use phongdich_domain::contact::{ContactInput, Setting};
+use phongdich_domain::{FieldError, Permission};
+use phongdich_store::{CaseInput, Person, StoreError};
+use serde::Deserialize;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn setting_label(l: Lang, s: Setting) -> &'static str {
+    match s {
+        Setting::Household => l.t("Hộ gia đình", "Household"),
+        Setting::Workplace => l.t("Nơi làm việc", "Workplace"),
+        Setting::School => l.t("Trường học", "School"),
+        Setting::Healthcare => l.t("Cơ sở y tế", "Healthcare"),
+        Setting::Community => l.t("Cộng đồng", "Community"),
+        Setting::Transport => l.t("Phương tiện", "Transport"),
+        Setting::Venue => l.t("Địa điểm", "Venue"),
+    }
+}
+
+fn person_link(id: i64) -> Markup {
+    html! { a href={ "/persons/" (id) } { "#" (id) } }
+}
+
+/// The tracing part of a person's page.
+pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError]) -> Markup {
+    let l = page.lang;
+    let (class, history) = s
+        .store
+        .person_class(&page.actor.scope, p.id)
+        .await
+        .unwrap_or((None, Vec::new()));
+    let contacts = s
+        .store
+        .contacts_of(&page.actor.scope, p.id)
+        .await
+        .unwrap_or_default();
+    let can = page.can(Permission::Trace) && p.merged_into.is_none();
+    let err = |field: &str| super::field_error(l, errors, field);
+    html! {
+        section #tracing aria-labelledby="h-tracing" {
+            h2 #h-tracing { (l.t("Truy vết", "Tracing")) }
+            @match &class {
+                Some(c) => {
+                    p.class-line {
+                        strong.class-badge data-level=(c.level) { "F" (c.level) }
+                        @if c.level > 0 {
+                            " " (l.t("từ ngày", "since")) " " (show_date(&c.since_on)) " — " (l.t("chuỗi", "chain")) ": "
+                            @for (i, id) in c.path.iter().enumerate() {
+                                @if i > 0 { " → " }
+                                (person_link(*id))
+                            }
+                        }
+                    }
+                }
+                None => p.muted { (l.t("Không thuộc diện F0–F4.", "Not classified F0–F4.")) }
+            }
+            @if class.as_ref().is_some_and(|c| c.level == 0) {
+                p {
+                    a href={ "/chains/" (p.id) } { (l.t("Xem chuỗi lây", "View the transmission chain")) } " · "
+                    @for (fmt, label) in [("csv", "CSV"), ("dot", "DOT"), ("graphml", "GraphML"), ("json", "JSON")] {
+                        a href={ "/api/v1/chains/" (p.id) "?format=" (fmt) } { (label) } " "
+                    }
+                }
+            }
+            @if !history.is_empty() {
+                details {
+                    summary { (l.t("Lịch sử phân loại", "Class history")) " (" (history.len()) ")" }
+                    table {
+                        thead { tr { th { (l.t("Lúc", "When")) } th { (l.t("Phân loại", "Class")) } th { (l.t("Qua F0", "Via F0")) } th { (l.t("Nguyên nhân", "Cause")) } } }
+                        tbody { @for h in &history { tr {
+                            td { (show_time(&h.at)) }
+                            td { (h.level.map(|l| format!("F{l}")).unwrap_or_else(|| l.t("Hết phân loại", "Released").to_owned())) }
+                            td { @if let Some(f) = h.via_f0 { (person_link(f)) } }
+                            td.mono { (h.cause) }
+                        } } }
+                    }
+                }
+            }
+            h3 { (l.t("Các lần tiếp xúc", "Contacts")) " (" (contacts.len()) ")" }
+            @if !contacts.is_empty() {
+                div.table-wrap { table.responsive #contacts {
+                    thead { tr { th { (l.t("Với", "With")) } th { (l.t("Ngày", "Date")) } th { (l.t("Bối cảnh", "Setting")) } th { (l.t("Tiêu chí F1", "F1 criteria")) } } }
+                    tbody { @for c in &contacts {
+                        @let other = if c.person_id == p.id { c.other_person_id } else { c.person_id };
+                        tr {
+                            td data-label=(l.t("Với", "With")) { (person_link(other)) }
+                            td data-label=(l.t("Ngày", "Date")) { (show_date(&c.from_on)) @if c.to_on != c.from_on { " – " (show_date(&c.to_on)) } }
+                            td data-label=(l.t("Bối cảnh", "Setting")) { (Setting::parse(&c.setting).map(|s| setting_label(l, s)).unwrap_or("")) }
+                            td data-label=(l.t("Tiêu chí F1", "F1 criteria")) {
+                                @if c.qualifies { strong { (l.t("Đạt", "Met")) } } @else { (l.t("Không đạt", "Not met")) }
+                                ": " (l.t(&c.why_vi, &c.why_en))
+                            }
+                        }
+                    } }
+                } }
+            }
+            @if can {
+                @if !errors.is_empty() {
+                    div.alert role="alert" { p { (l.t("Chưa lưu: hãy sửa các lỗi được đánh dấu.", "Not saved: correct the marked errors.")) }
+                        @for e in errors.iter().filter(|e| !["other_person_id", "date", "until", "setting", "distance_m", "duration_min", "sample_on", "onset_on", "course", "source_kind", "source_ref", "isolated_from", "released_on"].contains(&e.field.as_str())) {
+                            p { (l.t(&e.message_vi, &e.message_en)) }
+                        }
+                    }
+                }
+                details open[errors.iter().any(|e| ["other_person_id", "date", "until", "setting", "distance_m", "duration_min"].contains(&e.field.as_str()))] {
+                    summary { (l.t("Ghi nhận tiếp xúc", "Record a contact")) }
+                    form method="post" action={ "/persons/" (p.id) "/contacts" } {
+                        (page.csrf_field())
+                        div.grid {
+                            div.field { label for="c-other" { (l.t("Mã hồ sơ người tiếp xúc (#)", "Record number of the contact (#)")) } input #c-other name="other_person_id" inputmode="numeric" required; (err("other_person_id")) }
+                            div.field { label for="c-date" { (l.t("Ngày tiếp xúc", "Date")) } input #c-date name="date" placeholder="dd/mm/yyyy" required; (err("date")) }
+                            div.field { label for="c-until" { (l.t("Đến ngày (nếu nhiều ngày)", "Until (if several days)")) } input #c-until name="until" placeholder="dd/mm/yyyy"; (err("until")) }
+                            div.field { label for="c-setting" { (l.t("Bối cảnh", "Setting")) }
+                                select #c-setting name="setting" { @for st in Setting::ALL { option value=(st.as_str()) { (setting_label(l, st)) } } } (err("setting")) }
+                            div.field { label for="c-distance" { (l.t("Khoảng cách (m)", "Distance (m)")) } input #c-distance name="distance_m" inputmode="decimal"; (err("distance_m")) }
+                            div.field { label for="c-duration" { (l.t("Thời gian (phút)", "Duration (minutes)")) } input #c-duration name="duration_min" inputmode="numeric"; (err("duration_min")) }
+                        }
+                        fieldset {
+                            legend { (l.t("Hoàn cảnh", "Circumstances")) }
+                            @for (name, vi, en) in [("masked", "Cả hai đeo khẩu trang", "Both masked"), ("body_contact", "Tiếp xúc cơ thể", "Body contact"), ("caregiving", "Chăm sóc người bệnh", "Caregiving"), ("protective_equipment", "Đủ đồ bảo hộ", "Full protective equipment"), ("closed_space", "Cùng không gian kín", "Same closed space")] {
+                                label.check { input type="checkbox" name=(name) value="true"; " " (l.t(vi, en)) }
+                            }
+                        }
+                        button type="submit" { (l.t("Ghi nhận", "Record")) }
+                    }
+                }
+                details open[errors.iter().any(|e| e.field == "file")] {
+                    summary { (l.t("Nhập danh sách tiếp xúc (CSV, XLSX)", "Import a contact list (CSV, XLSX)")) }
+                    p.muted { (l.t(
+                        "Mỗi dòng một người: các cột người dân (Họ và tên, Ngày sinh, Giới tính, CCCD, SĐT, Mã xã…) và Ngày tiếp xúc, Bối cảnh, Khoảng cách, Thời gian, Khẩu trang. Người đã có được nhận ra theo CCCD hoặc quy tắc nghi trùng; người mới được đăng ký.",
+                        "One person a row: the person columns (full_name, birth, sex, national_id, phone, commune_code…) and date, setting, distance_m, duration_min, masked. Known people are matched by national ID or the duplicate rules; new people are registered."
+                    )) }
+                    (err("file"))
+                    form method="post" action={ "/persons/" (p.id) "/contacts/import?_csrf=" (page.csrf) } enctype="multipart/form-data" {
+                        div.field { label for="ci-file" { (l.t("Tệp", "File")) } input #ci-file type="file" name="file" accept=".csv,.xlsx" required; }
+                        button type="submit" { (l.t("Nhập", "Import")) }
+                    }
+                }
+                @if class.as_ref().is_none_or(|c| c.level > 0) {
+                    details open[errors.iter().any(|e| ["sample_on", "onset_on", "course", "source_kind", "source_ref"].contains(&e.field.as_str()))] {
+                        summary { (l.t("Khẳng định F0", "Confirm as F0")) }
+                        form method="post" action={ "/persons/" (p.id) "/case" } {
+                            (page.csrf_field())
+                            div.grid {
+                                div.field { label for="k-sample" { (l.t("Ngày lấy mẫu", "Sample date")) } input #k-sample name="sample_on" placeholder="dd/mm/yyyy" required; (err("sample_on")) }
+                                div.field { label for="k-onset" { (l.t("Ngày khởi phát (trống nếu không triệu chứng)", "Symptom onset (empty if none)")) } input #k-onset name="onset_on" placeholder="dd/mm/yyyy"; (err("onset_on")) }
+                                div.field { label for="k-source" { (l.t("Nguồn lây", "Source")) }
+                                    select #k-source name="source_kind" {
+                                        option value="investigating" { (l.t("Đang điều tra", "Under investigation")) }
+                                        option value="case" { (l.t("Ca bệnh đã biết", "A known case")) }
+                                        option value="cluster" { (l.t("Ổ dịch", "A cluster")) }
+                                        option value="imported" { (l.t("Nhập cảnh", "Imported")) }
+                                    } (err("source_kind")) }
+                                div.field { label for="k-ref" { (l.t("Mã ca / tên ổ dịch / quốc gia", "Case code / cluster / country")) } input #k-ref name="source_ref"; (err("source_ref")) }
+                                div.field { label for="k-course" { (l.t("Điều trị", "Course")) }
+                                    select #k-course name="course" {
+                                        option value="home" { (l.t("Tại nhà", "At home")) }
+                                        option value="hospital" { (l.t("Bệnh viện", "Hospital")) }
+                                        option value="icu" { (l.t("Hồi sức tích cực", "ICU")) }
+                                    } (err("course")) }
+                                div.field { label for="k-where" { (l.t("Phát hiện tại", "Detected in")) }
+                                    select #k-where name="detected_where" {
+                                        option value="community" { (l.t("Cộng đồng", "Community")) }
+                                        option value="quarantine" { (l.t("Khu cách ly", "Quarantine")) }
+                                        option value="checkpoint" { (l.t("Chốt kiểm soát", "Checkpoint")) }
+                                        option value="hospital" { (l.t("Bệnh viện", "Hospital")) }
+                                    } }
+                            }
+                            button type="submit" { (l.t("Khẳng định F0", "Confirm F0")) }
+                        }
+                    }
+                }
+                details open[errors.iter().any(|e| ["isolated_from", "released_on"].contains(&e.field.as_str()))] {
+                    summary { (l.t("Cách ly / kết thúc cách ly", "Isolation / release")) }
+                    form method="post" action={ "/persons/" (p.id) "/status" } {
+                        (page.csrf_field())
+                        div.grid {
+                            div.field { label for="s-iso" { (l.t("Bắt đầu cách ly", "Isolated from")) } input #s-iso name="isolated_from" placeholder="dd/mm/yyyy"; (err("isolated_from")) }
+                            div.field { label for="s-rel" { (l.t("Kết thúc cách ly (âm tính)", "Released on (negative)")) } input #s-rel name="released_on" placeholder="dd/mm/yyyy"; (err("released_on")) }
+                        }
+                        button type="submit" { (l.t("Lưu", "Save")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Re-show the person page with errors from a tracing form.
+async fn person_with_errors(
+    s: &AppState,
+    page: &Page,
+    id: i64,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let mut r = super::persons::person_page(s, page, id, &errors).await?;
+    *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ContactForm {
+    #[serde(default)]
+    other_person_id: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    setting: String,
+    #[serde(default)]
+    distance_m: String,
+    #[serde(default)]
+    duration_min: String,
+    #[serde(default)]
+    masked: Option<String>,
+    #[serde(default)]
+    body_contact: Option<String>,
+    #[serde(default)]
+    caregiving: Option<String>,
+    #[serde(default)]
+    protective_equipment: Option<String>,
+    #[serde(default)]
+    closed_space: Option<String>,
+}
+
+pub async fn add_contact(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<ContactForm>,
+) -> PageResult {
+    page.require(Permission::Trace)?;
+    let mut errors = Vec::new();
+    let num = |field: &str, v: &str, errors: &mut Vec<FieldError>| -> Option<f64> {
+        let v = v.trim().replace(',', ".");
+        if v.is_empty() {
+            return None;
+        }
+        v.parse::<f64>()
+            .map_err(|_| {
+                errors.push(FieldError::new(
+                    field,
+                    "not_a_number",
+                    "Cần một con số.",
+                    "A number is needed.",
+                ))
+            })
+            .ok()
+    };
+    let other = f
+        .other_person_id
+        .trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .unwrap_or(0);
+    let distance_m = num("distance_m", &f.distance_m, &mut errors);
+    let duration_min = num("duration_min", &f.duration_min, &mut errors).map(|d| d as i64);
+    let input = ContactInput {
+        person_id: id,
+        other_person_id: other,
+        date: f.date,
+        until: f.until,
+        setting: f.setting,
+        distance_m,
+        duration_min,
+        masked: f.masked.is_some(),
+        body_contact: f.body_contact.is_some(),
+        caregiving: f.caregiving.is_some(),
+        protective_equipment: f.protective_equipment.is_some(),
+        closed_space: f.closed_space.is_some(),
+    };
+    let contact = match input.parse(today()) {
+        Ok(c) if errors.is_empty() => c,
+        Ok(_) => return person_with_errors(&s, &page, id, errors).await,
+        Err(e) => {
+            errors.extend(e.0);
+            return person_with_errors(&s, &page, id, errors).await;
+        }
+    };
+    match s.store.add_contact(&page.actor, &contact).await {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}#tracing")).into_response()),
+        Err(StoreError::Invalid(i)) => person_with_errors(&s, &page, id, i.0).await,
+        Err(e) => Err(page.fail(e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct CaseForm {
+    #[serde(default)]
+    sample_on: String,
+    #[serde(default)]
+    onset_on: String,
+    #[serde(default)]
+    source_kind: String,
+    #[serde(default)]
+    source_ref: String,
+    #[serde(default)]
+    course: String,
+    #[serde(default)]
+    detected_where: String,
+}
+
+pub async fn confirm(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<CaseForm>,
+) -> PageResult {
+    page.require(Permission::Trace)?;
+    let input = CaseInput {
+        person_id: id,
+        confirmed_on: String::new(),
+        sample_on: f.sample_on,
+        onset_on: f.onset_on,
+        test_kind: "rt_pcr".into(),
+        source_kind: f.source_kind,
+        source_ref: f.source_ref,
+        course: f.course,
+        hospital: String::new(),
+        detected_where: f.detected_where,
+        negative_on: String::new(),
+    };
+    match s.store.confirm_case(&page.actor, &input, today()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}#tracing")).into_response()),
+        Err(StoreError::Invalid(i)) => person_with_errors(&s, &page, id, i.0).await,
+        Err(StoreError::Conflict {
+            message_vi,
+            message_en,
+        }) => {
+            let e = FieldError::new("case", "conflict", message_vi, message_en);
+            person_with_errors(&s, &page, id, vec![e]).await
+        }
+        Err(e) => Err(page.fail(e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct StatusForm {
+    #[serde(default)]
+    isolated_from: String,
+    #[serde(default)]
+    released_on: String,
+}
+
+pub async fn set_status(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> PageResult {
+    page.require(Permission::Trace)?;
+    let mut errors = Vec::new();
+    let mut date = |field: &str, v: &str| {
+        if v.trim().is_empty() {
+            return None;
+        }
+        phongdich_domain::contact::parse_date(field, v)
+            .map_err(|e| errors.push(e))
+            .ok()
+    };
+    let iso = date("isolated_from", &f.isolated_from);
+    let rel = date("released_on", &f.released_on);
+    if !errors.is_empty() {
+        return person_with_errors(&s, &page, id, errors).await;
+    }
+    match s.store.set_person_status(&page.actor, id, iso, rel).await {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}#tracing")).into_response()),
+        Err(StoreError::Invalid(i)) => person_with_errors(&s, &page, id, i.0).await,
+        Err(e) => Err(page.fail(e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    level: Option<i64>,
+    /// Only those not yet isolated or quarantined, oldest first.
+    #[serde(default)]
+    waiting: Option<String>,
+}
+
+/// Work lists: counts by class and the people of one class.
+pub async fn lists(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let l = page.lang;
+    let level = q.level.unwrap_or(1).clamp(0, 4);
+    let counts = s
+        .store
+        .class_counts(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let waiting = q.waiting.is_some();
+    let list = if waiting {
+        s.store
+            .class_list_not_isolated(&page.actor.scope, level, 500)
+            .await
+    } else {
+        s.store.class_list(&page.actor.scope, level, 500).await
+    }
+    .map_err(|e| page.fail(e))?;
+    let mut people = Vec::with_capacity(list.len());
+    for c in &list {
+        if let Ok(p) = s.store.person(&page.actor.scope, c.person_id).await {
+            people.push((c, p));
+        }
+    }
+    Ok(layout(
+        &page,
+        l.t("Truy vết", "Tracing"),
+        html! {
+            h1 { (l.t("Danh sách truy vết", "Tracing work lists")) }
+            nav.pager aria-label=(l.t("Phân loại", "Classes")) {
+                @for (i, n) in counts.iter().enumerate() {
+                    a href={ "/tracing?level=" (i) } aria-current=[(i as i64 == level).then_some("page")] {
+                        "F" (i) ": " strong { (super::units::vn_number(*n)) }
+                    }
+                }
+            }
+            p {
+                @if waiting {
+                    a href={ "/tracing?level=" (level) } { (l.t("Xem tất cả", "Show everyone")) }
+                } @else {
+                    a href={ "/tracing?waiting=1&level=" (level) } { (l.t("Chỉ người chưa cách ly (lâu nhất trước)", "Only those not yet isolated (longest waiting first)")) }
+                }
+            }
+            @if page.can(Permission::Trace) {
+                details {
+                    summary { (l.t("Nhập danh sách ca bệnh (CSV, XLSX)", "Import a case list (CSV, XLSX)")) }
+                    p.muted { (l.t(
+                        "Các cột người dân và Ngày lấy mẫu, Ngày khởi phát, Lây từ (mã ca bệnh như BN123, tên ổ dịch, hoặc mã quốc gia), Điều trị.",
+                        "The person columns and sample_on, onset_on, infected_by (a case code such as BN123, a cluster name, or a country code), course."
+                    )) }
+                    form method="post" action={ "/tracing/import?_csrf=" (page.csrf) } enctype="multipart/form-data" {
+                        div.field { label for="ki-file" { (l.t("Tệp", "File")) } input #ki-file type="file" name="file" accept=".csv,.xlsx" required; }
+                        button type="submit" { (l.t("Nhập", "Import")) }
+                    }
+                }
+            }
+            h2 { "F" (level) " — " (people.len()) " "
+                (if waiting { l.t("người chưa cách ly (lâu nhất trước)", "people not yet isolated (longest waiting first)") } else { l.t("người (mới nhất trước)", "people (most recent first)") }) }
+            @if people.is_empty() { p.muted { (l.t("Không có ai.", "Nobody.")) } }
+            @else {
+                div.table-wrap { table.responsive {
+                    thead { tr { th { (l.t("Họ và tên", "Full name")) } th { (l.t("Từ ngày", "Since")) } th { (l.t("Qua F0", "Via F0")) } th { (l.t("Xã", "Commune")) } } }
+                    tbody { @for (c, p) in &people { tr {
+                        td data-label=(l.t("Họ và tên", "Full name")) { a href={ "/persons/" (p.id) "#tracing" } { (p.full_name) } }
+                        td data-label=(l.t("Từ ngày", "Since")) { (show_date(&c.since_on)) }
+                        td data-label=(l.t("Qua F0", "Via F0")) { (person_link(c.via_f0)) }
+                        td.mono data-label=(l.t("Xã", "Commune")) { a href={ "/persons?unit=" (encode(&p.commune_code)) } { (p.commune_code) } }
+                    } } }
+                } }
+            }
+        },
+    ))
+}
+
+fn cluster_kind(l: Lang, k: &str) -> &'static str {
+    match k {
+        "market" => l.t("Chợ", "Market"),
+        "hospital" => l.t("Bệnh viện", "Hospital"),
+        "factory" => l.t("Nhà máy", "Factory"),
+        "school" => l.t("Trường học", "School"),
+        "bar" => l.t("Quán bar", "Bar"),
+        "village" => l.t("Thôn/xóm", "Village"),
+        "flight" => l.t("Chuyến bay", "Flight"),
+        "household" => l.t("Hộ gia đình", "Household"),
+        _ => l.t("Khác", "Other"),
+    }
+}
+
+async fn clusters_page(
+    s: &AppState,
+    page: &Page,
+    form: &phongdich_store::ClusterInput,
+    errors: &[FieldError],
+) -> PageResult {
+    let l = page.lang;
+    let list = s
+        .store
+        .clusters(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(layout(
+        page,
+        l.t("Ổ dịch", "Clusters"),
+        html! {
+            h1 { (l.t("Ổ dịch", "Clusters")) }
+            @if list.is_empty() { p.muted { (l.t("Chưa có ổ dịch nào.", "No clusters yet.")) } }
+            @else {
+                div.table-wrap { table.responsive {
+                    thead { tr { th { (l.t("Tên", "Name")) } th { (l.t("Loại", "Kind")) } th { (l.t("Đơn vị", "Unit")) } th { (l.t("Từ ngày", "Since")) } th { (l.t("Trạng thái", "Status")) } } }
+                    tbody { @for c in &list { tr {
+                        td data-label=(l.t("Tên", "Name")) { a href={ "/clusters/" (c.id) } { (c.name) } }
+                        td data-label=(l.t("Loại", "Kind")) { (cluster_kind(l, &c.kind)) }
+                        td.mono data-label=(l.t("Đơn vị", "Unit")) { (c.unit_code) }
+                        td data-label=(l.t("Từ ngày", "Since")) { (show_date(&c.started_on)) }
+                        td data-label=(l.t("Trạng thái", "Status")) { (if c.status == "active" { l.t("Đang hoạt động", "Active") } else { l.t("Đã đóng", "Closed") }) }
+                    } } }
+                } }
+            }
+            @if page.can(Permission::Trace) {
+                h2 { (l.t("Thêm ổ dịch", "Add a cluster")) }
+                (super::form_errors(l, errors, &["name", "kind", "place", "unit_code", "started_on"]))
+                form method="post" action="/clusters" {
+                    (page.csrf_field())
+                    div.grid {
+                        (super::text_field(l, "name", ("Tên", "Name"), &form.name, errors, "required"))
+                        div.field {
+                            label for="f-kind" { (l.t("Loại", "Kind")) }
+                            select #f-kind name="kind" { @for k in phongdich_store::CLUSTER_KINDS { option value=(k) selected[form.kind == k] { (cluster_kind(l, k)) } } }
+                            (super::field_error(l, errors, "kind"))
+                        }
+                        (super::text_field(l, "place", ("Địa điểm", "Place"), &form.place, errors, ""))
+                        (super::text_field(l, "unit_code", ("Mã đơn vị", "Unit code"), &form.unit_code, errors, "required"))
+                        (super::text_field(l, "started_on", ("Ngày bắt đầu (dd/mm/yyyy)", "Start date (dd/mm/yyyy)"), &form.started_on, errors, "required"))
+                    }
+                    button type="submit" { (l.t("Thêm", "Add")) }
+                }
+            }
+        },
+    ))
+}
+
+pub async fn clusters(State(s): State<AppState>, page: Page) -> PageResult {
+    let form = phongdich_store::ClusterInput {
+        unit_code: page.user.unit_code.clone(),
+        kind: "market".into(),
+        ..Default::default()
+    };
+    clusters_page(&s, &page, &form, &[]).await
+}
+
+pub async fn create_cluster(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<phongdich_store::ClusterInput>,
+) -> PageResult {
+    page.require(Permission::Trace)?;
+    match s.store.create_cluster(&page.actor, &f).await {
+        Ok(c) => Ok(Redirect::to(&format!("/clusters/{}", c.id)).into_response()),
+        Err(StoreError::Invalid(i)) => {
+            let mut r = clusters_page(&s, &page, &f, &i.0).await?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(page.fail(e)),
+    }
+}
+
+pub async fn cluster(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+    let l = page.lang;
+    let d = s
+        .store
+        .cluster(&page.actor.scope, id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(layout(
+        &page,
+        &d.cluster.name,
+        html! {
+            h1 { (d.cluster.name) }
+            p { (cluster_kind(l, &d.cluster.kind)) @if let Some(p) = &d.cluster.place { " · " (p) } " · " (l.t("từ ngày", "since")) " " (show_date(&d.cluster.started_on)) " · " span.mono { (d.cluster.unit_code) } }
+            p {
+                @for (i, n) in d.counts.iter().take(5).enumerate() {
+                    strong.class-badge data-level=(i) { "F" (i) } " " (n) "  "
+                }
+                (l.t("chưa phân loại", "unclassified")) " " (d.counts[5])
+            }
+            h2 { (l.t("Thành viên", "Members")) " (" (d.members.len()) ")" }
+            ul { @for m in &d.members {
+                li { (person_link(m.person_id)) " " (m.level.map(|l| format!("F{l}")).unwrap_or_default())
+                    @if m.level == Some(0) { " — " a href={ "/api/v1/chains/" (m.person_id) "?format=csv" } { (l.t("chuỗi lây (CSV)", "chain (CSV)")) } }
+                }
+            } }
+            @if page.can(Permission::Trace) {
+                form method="post" action={ "/clusters/" (id) "/members" } {
+                    (page.csrf_field())
+                    div.field { label for="m-person" { (l.t("Thêm người (mã hồ sơ #)", "Add a person (record #)")) } input #m-person name="person_id" inputmode="numeric" required; }
+                    button type="submit" { (l.t("Thêm", "Add")) }
+                }
+            }
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct MemberForm {
+    #[serde(default)]
+    person_id: String,
+}
+
+pub async fn add_member(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<MemberForm>,
+) -> PageResult {
+    page.require(Permission::Trace)?;
+    let person = f
+        .person_id
+        .trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .unwrap_or(0);
+    s.store
+        .add_cluster_member(&page.actor, id, person)
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
+}
+
+/// Upload a contact list for this person: matched against the registry,
+/// new people registered, every row reported.
+pub async fn import_contacts(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    mut multipart: axum::extract::Multipart,
+) -> PageResult {
+    page.require(Permission::Trace)?;
+    let l = page.lang;
+    s.store
+        .person(&page.actor.scope, id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let (dir, saved) = save_upload(&mut multipart).await;
+    let Some(path) = saved else {
+        let _ = std::fs::remove_dir_all(&dir);
+        let e = FieldError::new("file", "required", "Chưa chọn tệp.", "No file was chosen.");
+        return person_with_errors(&s, &page, id, vec![e]).await;
+    };
+    let result = phongdich_sheets::contacts::import_contacts(
+        &s.store,
+        &page.actor,
+        id,
+        &path,
+        &dir.join("report.csv"),
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let summary = match result {
+        Ok(sm) => sm,
+        Err(e) => {
+            let msg = e.to_string();
+            let e = FieldError::new("file", "unreadable", msg.clone(), msg);
+            return person_with_errors(&s, &page, id, vec![e]).await;
+        }
+    };
+    Ok(layout(
+        &page,
+        l.t("Kết quả nhập tiếp xúc", "Contact import result"),
+        html! {
+            h1 { (l.t("Kết quả nhập danh sách tiếp xúc", "Contact list import")) }
+            p.notice role="status" {
+                (summary.rows) " " (l.t("dòng", "rows")) ": " strong { (summary.recorded) } " " (l.t("đã ghi nhận", "recorded"))
+                " (" (summary.new_people) " " (l.t("người mới", "new people")) "), "
+                strong { (summary.refused) } " " (l.t("bị từ chối", "refused"))
+            }
+            div.table-wrap { table.responsive #import-report {
+                thead { tr { th { (l.t("Dòng", "Line")) } th { (l.t("Kết quả", "Outcome")) } th { (l.t("Người", "Person")) } th { (l.t("Ghi chú", "Note")) } } }
+                tbody { @for r in &summary.report_rows { tr {
+                    td.mono { (r.line) }
+                    td { (r.outcome) }
+                    td { @if let Some(p) = r.person_id { (person_link(p)) } }
+                    td { (l.t(&r.reason_vi, &r.reason_en)) }
+                } } }
+            } }
+            p { a href={ "/persons/" (id) "#tracing" } { (l.t("Về hồ sơ", "Back to the record")) } }
+        },
+    ))
+}
+
+/// The interactive chain of an F0 (a canvas; the data comes from the API).
+pub async fn chain_page(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+    let l = page.lang;
+    let chain = s
+        .store
+        .chain(&page.actor.scope, id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(layout(
+        &page,
+        l.t("Chuỗi lây", "Transmission chain"),
+        html! {
+            h1 { (l.t("Chuỗi lây từ ", "Transmission chain from ")) (person_link(id)) }
+            p {
+                (chain.nodes.len()) " " (l.t("người", "people")) " · "
+                (l.t("Kéo để di chuyển, cuộn để phóng to, bấm vào một người để mở hồ sơ.", "Drag to pan, scroll to zoom, click a person to open the record."))
+                " " (l.t("Tải về", "Download")) ": "
+                @for (fmt, label) in [("csv", "CSV"), ("dot", "DOT"), ("graphml", "GraphML")] {
+                    a href={ "/api/v1/chains/" (id) "?format=" (fmt) } { (label) } " "
+                }
+            }
+            div.filters {
+                div.field {
+                    label for="chain-date" { (l.t("Đến ngày", "Up to")) " " span #chain-date-label {} }
+                    input #chain-date type="range" min="0" max="0" value="0";
+                }
+                p #chain-info.muted aria-live="polite" {}
+            }
+            canvas #chain-canvas data-src={ "/api/v1/chains/" (id) } style="width:100%;height:70vh;border:1px solid #c8c8c8;touch-action:none" {}
+            noscript { p { (l.t("Cần JavaScript để xem sơ đồ; bảng CSV tải về ở trên.", "The diagram needs JavaScript; the CSV above has the same data.")) } }
+            script src="/static/chain.js" {}
+        },
+    ))
+}
+
+pub async fn chain_script() -> axum::response::Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/javascript; charset=utf-8",
+        )],
+        include_str!("chain.js"),
+    )
+        .into_response()
+}
+
+/// Save the `file` field of an upload in a fresh temporary directory.
+async fn save_upload(
+    multipart: &mut axum::extract::Multipart,
+) -> (std::path::PathBuf, Option<std::path::PathBuf>) {
+    let dir = std::env::temp_dir().join(format!(
+        "phongdich-upload-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    ));
+    let _ = std::fs::create_dir_all(&dir);
+    let mut saved = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let ext = if field
+            .file_name()
+            .is_some_and(|n| n.to_lowercase().ends_with(".xlsx"))
+        {
+            "xlsx"
+        } else {
+            "csv"
+        };
+        if let Ok(bytes) = field.bytes().await
+            && !bytes.is_empty()
+        {
+            let path = dir.join(format!("upload.{ext}"));
+            if std::fs::write(&path, &bytes).is_ok() {
+                saved = Some(path);
+            }
+        }
+    }
+    (dir, saved)
+}
+
+/// Upload a list of confirmed cases with an "infected by" column.
+pub async fn import_cases(
+    State(s): State<AppState>,
+    page: Page,
+    mut multipart: axum::extract::Multipart,
+) -> PageResult {
+    page.require(Permission::Trace)?;
+    let l = page.lang;
+    let (dir, saved) = save_upload(&mut multipart).await;
+    let result = match &saved {
+        Some(path) => Some(
+            phongdich_sheets::cases::import_cases(
+                &s.store,
+                &page.actor,
+                path,
+                &dir.join("report.csv"),
+            )
+            .await,
+        ),
+        None => None,
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    let body = match result {
+        None => {
+            html! { div.alert role="alert" { p { (l.t("Chưa chọn tệp.", "No file was chosen.")) } } }
+        }
+        Some(Err(e)) => html! { div.alert role="alert" { p { (e.to_string()) } } },
+        Some(Ok(sm)) => html! {
+            p.notice role="status" {
+                (sm.rows) " " (l.t("dòng", "rows")) ": " strong { (sm.confirmed) } " " (l.t("ca bệnh được khẳng định", "cases confirmed")) ", "
+                strong { (sm.refused) } " " (l.t("bị từ chối", "refused"))
+            }
+            div.table-wrap { table.responsive #import-report {
+                thead { tr { th { (l.t("Dòng", "Line")) } th { (l.t("Kết quả", "Outcome")) } th { (l.t("Người", "Person")) } th { (l.t("Ghi chú", "Note")) } } }
+                tbody { @for r in &sm.report_rows { tr {
+                    td.mono { (r.line) } td { (r.outcome) }
+                    td { @if let Some(p) = r.person_id { (person_link(p)) } }
+                    td { (l.t(&r.reason_vi, &r.reason_en)) }
+                } } }
+            } }
+        },
+    };
+    Ok(layout(
+        &page,
+        l.t("Nhập ca bệnh", "Case import"),
+        html! {
+            h1 { (l.t("Kết quả nhập ca bệnh", "Case import result")) }
+            (body)
+            p { a href="/tracing?level=0" { (l.t("Về danh sách F0", "Back to the F0 list")) } }
+        },
+    ))
+}

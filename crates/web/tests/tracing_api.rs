@@ -1,0 +1,350 @@
+#![allow(clippy::unwrap_used)]
+//! Tracing through the JSON API, as a tracer and a committee use it: classes
+//! come back in the same answer as the write that caused them. SQLite, or
+//! PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use phongdich_store::testing::TestDb;
+use phongdich_store::{Actor, AuditFilter};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+
+async fn call(
+    app: &Router,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "phongdich.test");
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn token(db: &TestDb, unit: &str, role: &str) -> String {
+    db.store
+        .create_api_token(&Actor::system("test"), "test", unit, role)
+        .await
+        .unwrap()
+        .1
+}
+
+async fn person(app: &Router, t: &str, name: &str, commune: &str) -> i64 {
+    let (status, body) = call(
+        app,
+        Method::POST,
+        "/api/v1/persons",
+        Some(t),
+        Some(json!({"full_name": name, "birth": "1980", "sex": "nam", "commune_code": commune, "confirm_not_duplicate": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+async fn contact(app: &Router, t: &str, a: i64, b: i64, date: &str) -> Value {
+    let (status, body) = call(
+        app,
+        Method::POST,
+        "/api/v1/contacts",
+        Some(t),
+        Some(json!({"person_id": a, "other_person_id": b, "date": date, "setting": "household"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
+}
+
+fn changes(body: &Value) -> Vec<(i64, Option<i64>)> {
+    let mut c: Vec<(i64, Option<i64>)> = body["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["person_id"].as_i64().unwrap(), c["after"].as_i64()))
+        .collect();
+    c.sort();
+    c
+}
+
+#[tokio::test]
+async fn a_tracer_confirms_an_f0_and_reads_the_classes_in_the_same_answer() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let t = token(&db, HA_KHANH, "contact_tracer").await;
+    let [a, b, c, d] = [
+        person(&app, &t, "Nguyễn Văn An", HA_KHANH).await,
+        person(&app, &t, "Trần Thị Bình", HA_KHANH).await,
+        person(&app, &t, "Lê Văn Cường", HA_KHANH).await,
+        person(&app, &t, "Phạm Thị Dung", HA_KHANH).await,
+    ];
+    contact(&app, &t, a, b, "2021-08-05").await;
+    contact(&app, &t, b, c, "06/08/2021").await;
+    contact(&app, &t, c, d, "2021-08-07").await;
+    let (status, case) = call(
+        &app,
+        Method::POST,
+        "/api/v1/cases",
+        Some(&t),
+        Some(json!({"person_id": a, "sample_on": "2021-08-04", "confirmed_on": "2021-08-05"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    assert_eq!(
+        changes(&case),
+        vec![(a, Some(0)), (b, Some(1)), (c, Some(2)), (d, Some(3))]
+    );
+    let (_, tr) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/persons/{b}/tracing"),
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(tr["class"]["level"], 1);
+    assert_eq!(tr["class"]["via_f0"], a);
+    assert_eq!(tr["class"]["path"], json!([a, b]));
+    assert_eq!(
+        tr["history"][0]["cause"],
+        format!("case:{}", case["case"]["id"])
+    );
+    assert_eq!(tr["contacts"].as_array().unwrap().len(), 2);
+    let (_, counts) = call(&app, Method::GET, "/api/v1/tracing/counts", Some(&t), None).await;
+    assert_eq!(counts, json!({"f0": 1, "f1": 1, "f2": 1, "f3": 1, "f4": 0}));
+    let (_, list) = call(
+        &app,
+        Method::GET,
+        "/api/v1/tracing/list?level=2",
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(list[0]["person_id"], c);
+
+    // B turns positive: C and D move up.
+    let (_, case_b) = call(
+        &app,
+        Method::POST,
+        "/api/v1/cases",
+        Some(&t),
+        Some(json!({"person_id": b, "sample_on": "2021-08-08", "confirmed_on": "2021-08-08"})),
+    )
+    .await;
+    assert_eq!(
+        changes(&case_b),
+        vec![(b, Some(0)), (c, Some(1)), (d, Some(2))]
+    );
+    assert_eq!(case_b["case"]["source_kind"], "case");
+    // Both recover: everyone is released.
+    for id in [&case["case"]["id"], &case_b["case"]["id"]] {
+        let (status, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/course"),
+            Some(&t),
+            Some(json!({"course": "recovered", "negative_on": "2021-08-20"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (_, counts) = call(&app, Method::GET, "/api/v1/tracing/counts", Some(&t), None).await;
+    assert_eq!(counts, json!({"f0": 0, "f1": 0, "f2": 0, "f3": 0, "f4": 0}));
+    let (_, tr) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/persons/{d}/tracing"),
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(tr["class"], Value::Null);
+    assert_eq!(
+        tr["history"].as_array().unwrap().last().unwrap()["level"],
+        Value::Null
+    );
+    // The case changes are in the audit log with before and after.
+    let audit = db
+        .store
+        .audit_entries(
+            &Actor::system("t"),
+            &AuditFilter {
+                entity: Some("case".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.iter().filter(|e| e.action == "create").count(), 2);
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "update" && e.before.is_some() && e.after.is_some())
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_field_by_field_and_writes_nothing() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let t = token(&db, HA_KHANH, "contact_tracer").await;
+    let a = person(&app, &t, "Nguyễn Văn An", HA_KHANH).await;
+    let (status, p) = call(
+        &app,
+        Method::POST,
+        "/api/v1/contacts",
+        Some(&t),
+        Some(
+            json!({"person_id": a, "other_person_id": a, "date": "31/02/2021", "setting": "moon"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["other_person_id", "date", "setting"]);
+    assert!(p["message_vi"].is_string() && p["message_en"].is_string());
+    let (status, p) = call(
+        &app,
+        Method::POST,
+        "/api/v1/cases",
+        Some(&t),
+        Some(json!({"person_id": a, "course": "flying", "source_kind": "imported"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["course", "source_ref"]);
+    let (_, counts) = call(&app, Method::GET, "/api/v1/tracing/counts", Some(&t), None).await;
+    assert_eq!(counts["f0"], 0);
+    let ok = json!({"person_id": a, "sample_on": "2021-08-04"});
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/cases",
+        Some(&t),
+        Some(ok.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, p) = call(&app, Method::POST, "/api/v1/cases", Some(&t), Some(ok)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{p}");
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        "/api/v1/chains/1?format=svg",
+        Some(&t),
+        None,
+    )
+    .await;
+    assert!(status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn tracing_keeps_to_each_communes_jurisdiction() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let here = token(&db, HA_KHANH, "contact_tracer").await;
+    let there = token(&db, HA_PHONG, "contact_tracer").await;
+    let a = person(&app, &here, "Nguyễn Văn An", HA_KHANH).await;
+    let b = person(&app, &there, "Trần Thị Bình", HA_PHONG).await;
+    contact(&app, &here, a, b, "2021-08-05").await;
+    let (_, case) = call(
+        &app,
+        Method::POST,
+        "/api/v1/cases",
+        Some(&here),
+        Some(json!({"person_id": a, "sample_on": "2021-08-04"})),
+    )
+    .await;
+    let case_id = case["case"]["id"].as_i64().unwrap();
+    // The contact in Hà Phong is on Hà Phong's list, not Hà Khánh's.
+    let (_, theirs) = call(
+        &app,
+        Method::GET,
+        "/api/v1/tracing/list?level=1",
+        Some(&there),
+        None,
+    )
+    .await;
+    assert_eq!(theirs.as_array().unwrap().len(), 1);
+    assert_eq!(theirs[0]["person_id"], b);
+    let (_, ours) = call(
+        &app,
+        Method::GET,
+        "/api/v1/tracing/list?level=1",
+        Some(&here),
+        None,
+    )
+    .await;
+    assert!(ours.as_array().unwrap().is_empty());
+    // Hà Phong cannot read or change Hà Khánh's case, person or chain.
+    for (method, path, body) in [
+        (Method::GET, format!("/api/v1/cases/{case_id}"), None),
+        (
+            Method::POST,
+            format!("/api/v1/cases/{case_id}/course"),
+            Some(json!({"course": "recovered"})),
+        ),
+        (Method::GET, format!("/api/v1/persons/{a}/tracing"), None),
+        (Method::GET, format!("/api/v1/chains/{a}"), None),
+        (
+            Method::POST,
+            "/api/v1/cases".to_owned(),
+            Some(json!({"person_id": a, "sample_on": "2021-08-04"})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/persons/{a}/status"),
+            Some(json!({"isolated_from": "2021-08-06"})),
+        ),
+    ] {
+        let (status, p) = call(&app, method.clone(), &path, Some(&there), body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {p}");
+    }
+    // A viewer cannot trace; nobody without credentials can read.
+    let viewer = token(&db, HA_KHANH, "viewer").await;
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/contacts",
+        Some(&viewer),
+        Some(json!({"person_id": a, "other_person_id": b, "date": "2021-08-06", "setting": "household"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = call(&app, Method::GET, "/api/v1/tracing/counts", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

@@ -1,0 +1,1524 @@
+#![allow(clippy::unwrap_used)]
+//! The web application as its users meet it, driven in process through the
+//! whole router (authentication middleware included): API callers with tokens,
+//! browsers with a session cookie and forms, across two communes of Hạ Long.
+//! Runs on SQLite, or on PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
+//!
+//! Requests come without a peer address here, so the audit log files them
+//! under the source "local".
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use phongdich_store::testing::TestDb;
+use phongdich_store::{Actor, AuditEntry, AuditFilter, NewUser};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use tower::ServiceExt;
+
+// Quảng Ninh (22), Thành phố Hạ Long (193): communes Hà Khánh and Hà Phong.
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+// Hà Nội (01), Quận Ba Đình (001).
+const BA_DINH: &str = "001";
+
+const HOST: &str = "phongdich.test";
+const PASSWORD: &str = "mat-khau-rat-dai-2024";
+
+/// Full identifiers of Bình, who lives in Hà Phong.
+const BINH_ID: &str = "022190004321";
+const BINH_PHONE: &str = "0987654321";
+
+/// A response, read to the end.
+struct Resp {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Resp {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}), status {}: {}", self.status, self.body))
+    }
+
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(&name)
+            .map(|v| v.to_str().unwrap())
+            .unwrap_or_else(|| panic!("no {name} header (status {}): {}", self.status, self.body))
+    }
+
+    fn location(&self) -> &str {
+        self.header(header::LOCATION)
+    }
+
+    fn set_cookies(&self) -> Vec<&str> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect()
+    }
+
+    /// The anti-forgery token of the first form on the page.
+    fn csrf(&self) -> String {
+        let marker = "name=\"_csrf\" value=\"";
+        let start = self
+            .body
+            .find(marker)
+            .unwrap_or_else(|| panic!("no _csrf field on the page: {}", self.body))
+            + marker.len();
+        let len = self.body[start..].find('"').unwrap();
+        self.body[start..start + len].to_owned()
+    }
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Resp {
+    let response = app.clone().oneshot(req).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+/// `application/x-www-form-urlencoded`, as a browser encodes a form.
+fn form_encode(fields: &[(&str, &str)]) -> String {
+    let enc = |s: &str| {
+        let mut out = String::new();
+        for b in s.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    out.push(b as char)
+                }
+                b' ' => out.push('+'),
+                _ => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+        out
+    };
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A JSON API call, with an API token when given.
+async fn api(
+    app: &Router,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Resp {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, HOST);
+    if let Some(token) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    };
+    send(app, req.unwrap()).await
+}
+
+async fn api_get(app: &Router, path: &str, token: &str) -> Resp {
+    api(app, Method::GET, path, Some(token), None).await
+}
+
+/// A problem document: status, media type and both messages.
+fn assert_problem(r: &Resp, status: StatusCode, kind: &str) -> Value {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_eq!(
+        r.header(header::CONTENT_TYPE),
+        "application/problem+json",
+        "{}",
+        r.body
+    );
+    let p = r.json();
+    assert_eq!(p["status"], status.as_u16(), "{p}");
+    assert_eq!(p["type"], format!("/problems/{kind}"), "{p}");
+    for key in ["title", "detail", "message_vi", "message_en"] {
+        assert!(
+            p[key].as_str().is_some_and(|s| !s.is_empty()),
+            "{key} missing: {p}"
+        );
+    }
+    p
+}
+
+/// A browser: keeps its cookies, sends the site's Host and, optionally, headers
+/// of its own on every request.
+struct Browser {
+    app: Router,
+    cookies: BTreeMap<String, String>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Browser {
+    fn new(app: &Router) -> Browser {
+        Browser {
+            app: app.clone(),
+            cookies: BTreeMap::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    fn session(&self) -> Option<&str> {
+        self.cookies.get("pd_session").map(String::as_str)
+    }
+
+    async fn request(&mut self, method: Method, path: &str, body: Option<String>) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, HOST);
+        for (name, value) in &self.headers {
+            req = req.header(*name, value.as_str());
+        }
+        if !self.cookies.is_empty() {
+            let jar = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req = req.header(header::COOKIE, jar);
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(b)),
+            None => req.body(Body::empty()),
+        };
+        let r = send(&self.app, req.unwrap()).await;
+        for c in r.set_cookies() {
+            let pair = c.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() || c.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        r
+    }
+
+    async fn get(&mut self, path: &str) -> Resp {
+        self.request(Method::GET, path, None).await
+    }
+
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        self.request(Method::POST, path, Some(form_encode(fields)))
+            .await
+    }
+
+    /// Log in through the form; panics unless the login succeeds.
+    async fn login(&mut self, username: &str) -> Resp {
+        let r = self
+            .post(
+                "/login",
+                &[
+                    ("username", username),
+                    ("password", PASSWORD),
+                    ("next", "/persons"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login {username}: {}",
+            r.body
+        );
+        assert!(self.session().is_some(), "no session cookie for {username}");
+        r
+    }
+
+    /// The anti-forgery token of the current session, from a page's form.
+    async fn csrf(&mut self) -> String {
+        let page = self.get("/account").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        page.csrf()
+    }
+}
+
+async fn add_user(db: &TestDb, username: &str, unit: &str, role: &str) {
+    db.store
+        .add_user(
+            &Actor::system("test"),
+            &NewUser {
+                username: username.into(),
+                display_name: format!("Người dùng {username}"),
+                unit_code: unit.into(),
+                role: role.into(),
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .unwrap();
+}
+
+async fn token(db: &TestDb, name: &str, unit: &str, role: &str) -> String {
+    db.store
+        .create_api_token(&Actor::system("test"), name, unit, role)
+        .await
+        .unwrap()
+        .1
+}
+
+async fn audit(db: &TestDb, action: &str) -> Vec<AuditEntry> {
+    db.store
+        .audit_entries(
+            &Actor::system("t"),
+            &AuditFilter {
+                action: Some(action.into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+}
+
+async fn person_count(db: &TestDb) -> i64 {
+    db.ints("SELECT COUNT(*) FROM persons").await[0].unwrap()
+}
+
+fn binh() -> Value {
+    json!({
+        "full_name": "Trần Thị Bình",
+        "birth": "21/07/1990",
+        "sex": "Nữ",
+        "national_id": BINH_ID,
+        "phone": BINH_PHONE,
+        "commune_code": HA_PHONG,
+    })
+}
+
+fn an() -> Value {
+    json!({
+        "full_name": "Nguyễn Văn An",
+        "birth": "12/03/1985",
+        "sex": "Nam",
+        "national_id": "022085001234",
+        "phone": "0912345678",
+        "commune_code": HA_KHANH,
+    })
+}
+
+/// A value for a URL query.
+fn query(value: &str) -> String {
+    form_encode(&[("", value)])[1..].to_owned()
+}
+
+fn token_names(r: &Resp) -> Vec<String> {
+    let mut names: Vec<String> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// Register a person through the API; returns the id.
+async fn register(app: &Router, token: &str, person: Value) -> i64 {
+    let r = api(
+        app,
+        Method::POST,
+        "/api/v1/persons",
+        Some(token),
+        Some(person),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()["id"].as_i64().unwrap()
+}
+
+// 1. API authentication.
+
+#[tokio::test]
+async fn the_api_needs_a_valid_unrevoked_token() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+
+    let r = api(&app, Method::GET, "/api/v1/persons", None, None).await;
+    let p = assert_problem(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert!(
+        p["message_vi"].as_str().unwrap().contains("đăng nhập"),
+        "{p}"
+    );
+    assert!(p["message_en"].as_str().unwrap().contains("token"), "{p}");
+    // Writes too, and a made-up token or a stale session cookie opens nothing.
+    let r = api(&app, Method::POST, "/api/v1/persons", None, Some(an())).await;
+    assert_problem(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    let r = api(&app, Method::GET, "/api/v1/persons", Some("pd_0000"), None).await;
+    assert_problem(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    let mut stranger = Browser::new(&app);
+    stranger
+        .cookies
+        .insert("pd_session".into(), "f00d".repeat(16));
+    let r = stranger.get("/api/v1/persons").await;
+    assert_problem(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(person_count(&db).await, 0);
+
+    let (t, secret) = db
+        .store
+        .create_api_token(&Actor::system("test"), "hệ thống báo cáo", "22", "viewer")
+        .await
+        .unwrap();
+    assert!(secret.starts_with("pd_"), "{secret}");
+    let r = api_get(&app, "/api/v1/persons", &secret).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["items"], json!([]));
+
+    db.store
+        .revoke_api_token(&Actor::system("test"), t.id)
+        .await
+        .unwrap();
+    let r = api_get(&app, "/api/v1/persons", &secret).await;
+    let p = assert_problem(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert!(p["message_en"].as_str().unwrap().contains("revoked"), "{p}");
+
+    // What anyone may read: liveness and the API's description.
+    let r = api(&app, Method::GET, "/healthz", None, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "ok");
+    let r = api(&app, Method::GET, "/api/v1/openapi.json", None, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["paths"]["/api/v1/persons"].is_object());
+}
+
+// 2. Login, session cookie, CSRF, logout, language.
+
+#[tokio::test]
+async fn a_wrong_password_shows_the_login_page_again_with_the_error() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let app = phongdich_web::router(db.store.clone());
+    let mut b = Browser::new(&app);
+
+    let r = b
+        .post(
+            "/login",
+            &[
+                ("username", "khanh.yte"),
+                ("password", "sai-mat-khau-roi"),
+                ("next", "/persons"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.set_cookies().is_empty(), "{:?}", r.set_cookies());
+    assert!(r.body.contains("lang=\"vi\""), "{}", r.body);
+    assert!(
+        r.body.contains("Sai tên đăng nhập hoặc mật khẩu"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"khanh.yte\""), "typed name kept");
+    assert!(!r.body.contains("sai-mat-khau-roi"), "password not echoed");
+    // An unknown account reads the same.
+    let r = b
+        .post(
+            "/login",
+            &[("username", "khong.co.ai"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("Sai tên đăng nhập hoặc mật khẩu"));
+    assert_eq!(b.get("/persons").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn login_sets_a_safe_cookie_that_opens_the_pages() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let app = phongdich_web::router(db.store.clone());
+
+    // Without a session, pages lead to the login form and back.
+    let mut b = Browser::new(&app);
+    let r = b.get("/persons?q=an").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/login?next=/persons%3Fq%3Dan");
+    let form = b.get(r.location()).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("name=\"next\" value=\"/persons?q=an\""),
+        "{}",
+        form.body
+    );
+
+    let r = b.login("khanh.yte").await;
+    assert_eq!(r.location(), "/persons");
+    let cookies = r.set_cookies();
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    let flags: Vec<&str> = cookies[0].split("; ").collect();
+    assert!(
+        flags[0].starts_with("pd_session=") && flags[0].len() > 40,
+        "{flags:?}"
+    );
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(flags.contains(&flag), "{flag} missing: {flags:?}");
+    }
+    assert!(!flags.contains(&"Secure"), "plain HTTP: {flags:?}");
+
+    let page = b.get("/persons").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("<html lang=\"vi\">"), "{}", page.body);
+    assert!(page.body.contains("Người dân"));
+    assert!(page.body.contains("Đăng xuất"));
+
+    // Behind a TLS-terminating proxy the cookie is marked Secure.
+    let mut tls = Browser::new(&app);
+    tls.headers.push(("x-forwarded-proto", "https".to_owned()));
+    let r = tls.login("khanh.yte").await;
+    let cookie = r.set_cookies()[0].to_owned();
+    assert!(cookie.split("; ").any(|f| f == "Secure"), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    assert_ne!(tls.session(), b.session(), "each login has its own session");
+
+    // `next` only ever leads to a page of this site.
+    for next in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/login",
+    ] {
+        let mut c = Browser::new(&app);
+        let r = c
+            .post(
+                "/login",
+                &[
+                    ("username", "khanh.yte"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "next={next}: {}", r.body);
+        assert_eq!(r.location(), "/persons", "next={next}");
+    }
+    let mut c = Browser::new(&app);
+    let r = c
+        .post(
+            "/login",
+            &[
+                ("username", "khanh.yte"),
+                ("password", PASSWORD),
+                ("next", "/units?q=ha"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/units?q=ha");
+}
+
+#[tokio::test]
+async fn posts_with_a_session_need_the_csrf_token_and_our_origin() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let app = phongdich_web::router(db.store.clone());
+    let mut b = Browser::new(&app);
+    b.login("khanh.yte").await;
+    let form = b.get("/persons/new").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let csrf = form.csrf();
+    assert_eq!(csrf.len(), 64, "{csrf}");
+    let person = |name: &'static str, nid: &'static str| {
+        vec![
+            ("full_name", name),
+            ("birth", "1985"),
+            ("sex", "male"),
+            ("national_id", nid),
+            ("commune_code", HA_KHANH),
+        ]
+    };
+
+    // A form without the token, or with someone else's, changes nothing.
+    let r = b
+        .post("/persons/new", &person("Nguyễn Văn An", "022085001234"))
+        .await;
+    let p = assert_problem(&r, StatusCode::FORBIDDEN, "csrf");
+    assert!(
+        p["message_vi"].as_str().unwrap().contains("tải lại trang"),
+        "{p}"
+    );
+    let mut forged = person("Nguyễn Văn An", "022085001234");
+    forged.push(("_csrf", "0123456789abcdef"));
+    assert_eq!(
+        b.post("/persons/new", &forged).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Nor does a script without the header, or a multipart upload without the query token.
+    let r = b.request(Method::POST, "/api/v1/persons", None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/import")
+        .header(header::HOST, HOST)
+        .header(
+            header::COOKIE,
+            format!("pd_session={}", b.session().unwrap()),
+        )
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+        .body(Body::from(format!(
+            "--X\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--X--\r\n"
+        )))
+        .unwrap();
+    assert_eq!(send(&app, req).await.status, StatusCode::FORBIDDEN);
+    // Logging out is a change too.
+    assert_eq!(b.post("/logout", &[]).await.status, StatusCode::FORBIDDEN);
+    assert!(
+        b.get("/persons").await.status == StatusCode::OK,
+        "still logged in"
+    );
+    assert_eq!(person_count(&db).await, 0);
+
+    // With the token from the page, it works: as a form field, …
+    let mut ok = person("Nguyễn Văn An", "022085001234");
+    ok.push(("_csrf", &csrf));
+    let r = b.post("/persons/new", &ok).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location().starts_with("/persons/"), "{}", r.location());
+    assert_eq!(person_count(&db).await, 1);
+    // … as the header scripts send, …
+    req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/persons")
+        .header(header::HOST, HOST)
+        .header(
+            header::COOKIE,
+            format!("pd_session={}", b.session().unwrap()),
+        )
+        .header("x-csrf-token", csrf.as_str())
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(binh().to_string().replace(HA_PHONG, HA_KHANH)))
+        .unwrap();
+    let r = send(&app, req).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // … or in the query string.
+    let third = person("Lê Văn Cường", "022085000111");
+    let r = b
+        .request(
+            Method::POST,
+            &format!("/persons/new?_csrf={csrf}"),
+            Some(form_encode(&third)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(person_count(&db).await, 3);
+    // A form shown again after such a post does not carry the token on into
+    // its links (and so into history, logs and Referer headers).
+    let r = b
+        .request(
+            Method::POST,
+            &format!("/persons/new?_csrf={csrf}"),
+            Some(form_encode(&person("Lê Văn Dũng", "12345"))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("next=/persons/new\""), "{}", r.body);
+    assert!(!r.body.contains("_csrf%3D"), "{}", r.body);
+
+    // Another site's page posting with the user's cookie and even the right
+    // token is refused by its Origin; our own origin passes.
+    b.headers
+        .push(("origin", "https://evil.example".to_owned()));
+    let mut evil = person("Kẻ Giả Mạo", "022085000999");
+    evil.push(("_csrf", &csrf));
+    let r = b.post("/persons/new", &evil).await;
+    let p = assert_problem(&r, StatusCode::FORBIDDEN, "csrf");
+    assert!(
+        p["message_en"].as_str().unwrap().contains("another site"),
+        "{p}"
+    );
+    // A look-alike host is another site too.
+    b.headers[0].1 = format!("http://{HOST}.evil.example");
+    assert_eq!(
+        b.post("/persons/new", &evil).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Even without a session (a login planted from elsewhere).
+    let mut planted = Browser::new(&app);
+    planted
+        .headers
+        .push(("origin", "https://evil.example".to_owned()));
+    let r = planted
+        .post(
+            "/login",
+            &[("username", "khanh.yte"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(planted.session().is_none());
+    assert_eq!(person_count(&db).await, 3);
+
+    b.headers[0].1 = format!("http://{HOST}");
+    let r = b.post("/persons/new", &evil).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(person_count(&db).await, 4);
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let app = phongdich_web::router(db.store.clone());
+    let mut b = Browser::new(&app);
+    b.login("khanh.yte").await;
+    let session = b.session().unwrap().to_owned();
+    let csrf = b.csrf().await;
+
+    let r = b.post("/logout", &[("_csrf", &csrf)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/login");
+    let cleared = r.set_cookies()[0].to_owned();
+    assert!(cleared.starts_with("pd_session=;"), "{cleared}");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert!(b.session().is_none());
+
+    // The old cookie, kept by an attacker or a stale tab, opens nothing now.
+    b.cookies.insert("pd_session".into(), session);
+    let r = b.get("/persons").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/login"), "{}", r.location());
+    let r = b.get("/api/v1/persons").await;
+    assert_problem(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(audit(&db, "logout").await.len(), 1);
+}
+
+#[tokio::test]
+async fn logging_in_again_from_a_logged_in_browser_replaces_the_session() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    add_user(&db, "khanh.admin", HA_KHANH, "admin").await;
+    let app = phongdich_web::router(db.store.clone());
+    let mut b = Browser::new(&app);
+    b.login("khanh.yte").await;
+    let old = b.session().unwrap().to_owned();
+
+    // The login page, opened while logged in, still logs in (as someone else).
+    let form = b.get("/login").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let mut fields = vec![
+        ("username", "khanh.admin"),
+        ("password", PASSWORD),
+        ("next", "/users"),
+    ];
+    let csrf = form.csrf();
+    fields.push(("_csrf", &csrf));
+    let r = b.post("/login", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/users");
+    assert_ne!(b.session().unwrap(), old);
+    let users = b.get("/users").await;
+    assert_eq!(users.status, StatusCode::OK, "{}", users.body);
+
+    // The session from before is gone.
+    let mut stale = Browser::new(&app);
+    stale.cookies.insert("pd_session".into(), old);
+    assert_eq!(stale.get("/persons").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_language_switch_keeps_to_this_site() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let app = phongdich_web::router(db.store.clone());
+    let mut b = Browser::new(&app);
+    b.login("khanh.yte").await;
+
+    let r = b.get("/lang?to=en&next=/persons%3Fq%3Dan").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/persons?q=an");
+    let cookie = r.set_cookies()[0];
+    assert!(cookie.starts_with("pd_lang=en;"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    let page = b.get("/persons").await;
+    assert!(page.body.contains("<html lang=\"en\">"), "{}", page.body);
+    assert!(page.body.contains("People") && page.body.contains("Log out"));
+    assert!(!page.body.contains("Đăng xuất"));
+    // Errors come in English too.
+    let r = b.get("/persons/999999").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("No person 999999"), "{}", r.body);
+    // And the login page of a logged-out browser.
+    let mut anon = Browser::new(&app);
+    anon.get("/lang?to=en&next=/login").await;
+    assert!(anon.get("/login").await.body.contains("User name"));
+
+    let r = b.get("/lang?to=vi&next=/persons").await;
+    assert!(r.set_cookies()[0].starts_with("pd_lang=vi;"));
+    assert!(b.get("/persons").await.body.contains("<html lang=\"vi\">"));
+
+    // Never off to another site, however the address is dressed up.
+    for next in [
+        "//evil.com",
+        "//evil.com/persons",
+        "https://evil.com",
+        "/%5Cevil.com",
+        "/%5C%5Cevil.com",
+        "/%09/evil.com",
+        "%2F%2Fevil.com",
+    ] {
+        let r = b.get(&format!("/lang?to=en&next={next}")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "next={next}: {}", r.body);
+        let location = r.location();
+        assert!(
+            location.starts_with('/')
+                && !location.starts_with("//")
+                && !location.contains('\\')
+                && !location.chars().any(char::is_control)
+                && !location.contains("evil.com"),
+            "next={next} → {location}"
+        );
+    }
+}
+
+// 3. Jurisdiction.
+
+#[tokio::test]
+async fn another_communes_person_is_invisible_through_the_api() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let khanh = token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
+    let phong = token(&db, "yte-ha-phong", HA_PHONG, "health_staff").await;
+    let an_id = register(&app, &khanh, an()).await;
+    let binh_id = register(&app, &phong, binh()).await;
+
+    // Hà Phong sees Bình (so the checks below are not empty by accident).
+    let r = api_get(&app, &format!("/api/v1/persons/{binh_id}"), &phong).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for q in ["tran thi binh", BINH_ID, BINH_PHONE] {
+        let r = api_get(&app, &format!("/api/v1/persons?q={}", query(q)), &phong).await;
+        assert_eq!(r.json()["items"][0]["id"], binh_id, "q={q}: {}", r.body);
+    }
+
+    // Hà Khánh gets what a nonexistent id gets.
+    let hidden = api_get(&app, &format!("/api/v1/persons/{binh_id}"), &khanh).await;
+    let p = assert_problem(&hidden, StatusCode::NOT_FOUND, "not-found");
+    let missing = api_get(&app, "/api/v1/persons/999999", &khanh).await;
+    let m = assert_problem(&missing, StatusCode::NOT_FOUND, "not-found");
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&p), keys(&m));
+    for key in ["message_vi", "message_en", "detail"] {
+        assert_eq!(
+            p[key].as_str().unwrap().replace(&binh_id.to_string(), "N"),
+            m[key].as_str().unwrap().replace("999999", "N"),
+            "{p} / {m}"
+        );
+    }
+    assert!(!hidden.body.contains("Bình") && !hidden.body.contains(BINH_ID));
+
+    let mut edit = binh();
+    edit["full_name"] = json!("Trần Thị Bình Sửa");
+    edit["version"] = json!(1);
+    let r = api(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/persons/{binh_id}"),
+        Some(&khanh),
+        Some(edit.clone()),
+    )
+    .await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    // Moving her into Hà Khánh is no way in either.
+    edit["commune_code"] = json!(HA_KHANH);
+    let r = api(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/persons/{binh_id}"),
+        Some(&khanh),
+        Some(edit),
+    )
+    .await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+
+    for q in ["tran thi binh", "binh", BINH_ID, BINH_PHONE] {
+        let path = format!("/api/v1/persons?q={}", query(q));
+        let r = api_get(&app, &path, &khanh).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["items"], json!([]), "q={q}");
+    }
+    let r = api_get(&app, "/api/v1/persons", &khanh).await;
+    let ids: Vec<i64> = r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [an_id]);
+    let r = api_get(&app, &format!("/api/v1/persons?unit={HA_PHONG}"), &khanh).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+
+    // No merging across the line, in either direction.
+    for (kept, merged) in [(an_id, binh_id), (binh_id, an_id)] {
+        let r = api(
+            &app,
+            Method::POST,
+            "/api/v1/merges",
+            Some(&khanh),
+            Some(json!({ "kept_id": kept, "merged_id": merged })),
+        )
+        .await;
+        assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    }
+    // Nor registering someone into Hà Phong.
+    let mut cuong = an();
+    cuong["full_name"] = json!("Lê Văn Cường");
+    cuong["national_id"] = json!("");
+    cuong["phone"] = json!("");
+    cuong["commune_code"] = json!(HA_PHONG);
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/persons",
+        Some(&khanh),
+        Some(cuong),
+    )
+    .await;
+    let p = assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(p["errors"][0]["field"], "commune_code", "{p}");
+    // Nor adding a hamlet there.
+    let admin = token(&db, "admin-ha-khanh", HA_KHANH, "admin").await;
+    let r = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/units/{HA_PHONG}/hamlets"),
+        Some(&admin),
+        Some(json!({ "name": "Tổ 99" })),
+    )
+    .await;
+    assert!(r.status.is_client_error(), "{} {}", r.status, r.body);
+
+    let r = api_get(&app, &format!("/api/v1/persons/{binh_id}"), &phong).await;
+    assert_eq!(r.json()["full_name"], "Trần Thị Bình");
+    assert_eq!(r.json()["version"], 1);
+    assert_eq!(r.json()["merged_into"], Value::Null);
+    assert_eq!(person_count(&db).await, 2);
+}
+
+#[tokio::test]
+async fn another_communes_person_is_invisible_on_the_pages() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    add_user(&db, "phong.yte", HA_PHONG, "health_staff").await;
+    let app = phongdich_web::router(db.store.clone());
+    let khanh_token = token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
+    let phong_token = token(&db, "yte-ha-phong", HA_PHONG, "health_staff").await;
+    let an_id = register(&app, &khanh_token, an()).await;
+    let binh_id = register(&app, &phong_token, binh()).await;
+
+    let mut phong = Browser::new(&app);
+    phong.login("phong.yte").await;
+    let r = phong.get(&format!("/persons/{binh_id}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Trần Thị Bình") && r.body.contains(BINH_ID));
+    assert!(
+        phong
+            .get("/persons?q=tran+thi+binh")
+            .await
+            .body
+            .contains("Trần Thị Bình")
+    );
+
+    let mut khanh = Browser::new(&app);
+    khanh.login("khanh.yte").await;
+    let csrf = khanh.csrf().await;
+    for path in [
+        format!("/persons/{binh_id}"),
+        format!("/persons/{binh_id}/edit"),
+    ] {
+        let r = khanh.get(&path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.body);
+        assert!(
+            r.body.contains("<html lang=\"vi\">"),
+            "an error page: {}",
+            r.body
+        );
+        assert!(r.body.contains("Không tìm thấy người"), "{}", r.body);
+        assert!(
+            !r.body.contains("Bình") && !r.body.contains(BINH_ID),
+            "{}",
+            r.body
+        );
+    }
+    let r = khanh
+        .post(
+            &format!("/persons/{binh_id}/edit"),
+            &[
+                ("_csrf", &csrf),
+                ("full_name", "Trần Thị Bình Sửa"),
+                ("birth", "1990"),
+                ("sex", "female"),
+                ("commune_code", HA_KHANH),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    for q in ["tran+thi+binh", BINH_ID, BINH_PHONE] {
+        let r = khanh.get(&format!("/persons?q={q}")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.body.contains("Bình"), "q={q}: {}", r.body);
+        assert!(r.body.contains("Không có ai phù hợp."), "q={q}");
+    }
+    let list = khanh.get("/persons").await;
+    assert!(list.body.contains("Nguyễn Văn An") && !list.body.contains("Bình"));
+    let r = khanh
+        .post(
+            "/merges",
+            &[
+                ("_csrf", &csrf),
+                ("kept_id", &an_id.to_string()),
+                ("merged_id", &binh_id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = khanh
+        .get(&format!("/persons/export?unit={HA_PHONG}&format=csv"))
+        .await;
+    assert!(r.status.is_client_error(), "{}: {}", r.status, r.body);
+    assert!(!r.body.contains("Bình"));
+
+    let r = phong.get(&format!("/persons/{binh_id}")).await;
+    assert!(
+        r.body.contains("Trần Thị Bình") && r.body.contains("(v1)"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        db.ints("SELECT COUNT(*) FROM persons WHERE merged_into IS NOT NULL")
+            .await,
+        [Some(0)]
+    );
+}
+
+#[tokio::test]
+async fn administrators_read_only_their_own_jurisdictions_audit_log() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let khanh = token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
+    let phong = token(&db, "yte-ha-phong", HA_PHONG, "health_staff").await;
+    let khanh_admin = token(&db, "admin-ha-khanh", HA_KHANH, "admin").await;
+    let phong_admin = token(&db, "admin-ha-phong", HA_PHONG, "admin").await;
+    let ba_dinh_admin = token(&db, "admin-ba-dinh", BA_DINH, "admin").await;
+    let an_id = register(&app, &khanh, an()).await;
+    let binh_id = register(&app, &phong, binh()).await;
+    // A look at Bình in full is on file in Hà Phong.
+    api_get(&app, &format!("/api/v1/persons/{binh_id}"), &phong).await;
+
+    let entries = |r: Resp| -> Vec<Value> {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.json().as_array().unwrap().clone()
+    };
+    let about = |es: &[Value], entity: &str, id: i64| {
+        es.iter()
+            .filter(|e| {
+                e["entity"] == entity
+                    && e["entity_id"].as_str().and_then(|s| s.parse::<i64>().ok()) == Some(id)
+            })
+            .count()
+    };
+
+    let theirs = entries(api_get(&app, "/api/v1/audit", &phong_admin).await);
+    assert_eq!(
+        about(&theirs, "person", binh_id),
+        2,
+        "create and view: {theirs:?}"
+    );
+    assert_eq!(about(&theirs, "person", an_id), 0);
+
+    let ours = entries(api_get(&app, "/api/v1/audit", &khanh_admin).await);
+    assert_eq!(about(&ours, "person", an_id), 1, "{ours:?}");
+    assert_eq!(about(&ours, "person", binh_id), 0, "{ours:?}");
+    for e in &ours {
+        assert_ne!(e["unit_code"], HA_PHONG, "{e}");
+        assert!(!e.to_string().contains("Bình"), "{e}");
+    }
+    // Asking for it by name changes nothing.
+    let r = api_get(
+        &app,
+        &format!("/api/v1/audit?entity=person&entity_id={binh_id}"),
+        &khanh_admin,
+    )
+    .await;
+    assert_eq!(entries(r), Vec::<Value>::new());
+
+    // Ba Đình (Hà Nội) sees nothing of Quảng Ninh.
+    let far = entries(api_get(&app, "/api/v1/audit", &ba_dinh_admin).await);
+    for e in &far {
+        assert!(
+            !["22", "193", HA_KHANH, HA_PHONG].contains(&e["unit_code"].as_str().unwrap_or("")),
+            "{e}"
+        );
+        assert_ne!(e["entity"], "person", "{e}");
+    }
+    let r = api_get(&app, "/api/v1/persons", &ba_dinh_admin).await;
+    assert_eq!(r.json()["items"], json!([]));
+    for id in [an_id, binh_id] {
+        let r = api_get(&app, &format!("/api/v1/persons/{id}"), &ba_dinh_admin).await;
+        assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    }
+    let r = api_get(&app, "/api/v1/duplicates", &ba_dinh_admin).await;
+    assert_eq!(r.json(), json!([]));
+    // Nor its accounts and tokens.
+    let r = api_get(&app, "/api/v1/tokens", &ba_dinh_admin).await;
+    assert_eq!(token_names(&r), ["admin-ba-dinh"]);
+    let r = api_get(&app, "/api/v1/tokens", &khanh_admin).await;
+    assert_eq!(token_names(&r), ["admin-ha-khanh", "yte-ha-khanh"]);
+    let phong_token_id = db
+        .store
+        .api_tokens(&phongdich_store::Scope::national())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "yte-ha-phong")
+        .unwrap()
+        .id;
+    let r = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/tokens/{phong_token_id}/revoke"),
+        Some(&khanh_admin),
+        None,
+    )
+    .await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    assert_eq!(
+        api_get(&app, "/api/v1/persons", &phong).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn the_audit_pages_keep_to_the_administrators_commune() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.admin", HA_KHANH, "admin").await;
+    add_user(&db, "phong.yte", HA_PHONG, "health_staff").await;
+    let app = phongdich_web::router(db.store.clone());
+    let phong = token(&db, "yte-ha-phong", HA_PHONG, "health_staff").await;
+    let khanh = token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
+    register(&app, &phong, binh()).await;
+    register(&app, &khanh, an()).await;
+
+    let mut b = Browser::new(&app);
+    b.login("khanh.admin").await;
+    for path in ["/audit", "/audit.csv", "/audit?entity=person"] {
+        let r = b.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.body.contains("Nguyễn Văn An"), "{path}: {}", r.body);
+        assert!(
+            !r.body.contains("Bình") && !r.body.contains(BINH_ID),
+            "{path}"
+        );
+    }
+    let users = b.get("/users").await;
+    assert!(users.body.contains("khanh.admin") && !users.body.contains("phong.yte"));
+    let tokens = b.get("/tokens").await;
+    assert!(tokens.body.contains("yte-ha-khanh") && !tokens.body.contains("yte-ha-phong"));
+    let csrf = users.csrf();
+    let r = b
+        .post(
+            "/users/phong.yte",
+            &[("_csrf", &csrf), ("action", "disable")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let disabled = db
+        .ints("SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL")
+        .await;
+    assert_eq!(disabled, [Some(0)]);
+}
+
+// 4. Privacy.
+
+#[tokio::test]
+async fn identifiers_are_masked_for_viewers_and_audited_for_health_staff() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.xem", HA_KHANH, "viewer").await;
+    let app = phongdich_web::router(db.store.clone());
+    let staff = token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
+    let viewer = token(&db, "bao-cao", HA_KHANH, "viewer").await;
+    let volunteer = token(&db, "tinh-nguyen", "22", "aid_volunteer").await;
+    let id = register(&app, &staff, an()).await;
+    let before = audit(&db, "view_identifiers").await.len();
+
+    for t in [&viewer, &volunteer] {
+        let list = api_get(&app, "/api/v1/persons", t).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        let one = api_get(&app, &format!("/api/v1/persons/{id}"), t).await;
+        assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+        for (r, p) in [(&list, list.json()["items"][0].clone()), (&one, one.json())] {
+            assert_eq!(p["id"], id);
+            assert_eq!(p["full_name"], "Nguyễn Văn An");
+            assert_eq!(p["national_id"], "•••••••••234", "{p}");
+            assert_eq!(p["phone"], "•••••••678", "{p}");
+            assert!(!r.body.contains("022085001234") && !r.body.contains("0912345678"));
+        }
+    }
+    assert_eq!(
+        audit(&db, "view_identifiers").await.len(),
+        before,
+        "nothing shown, nothing to record"
+    );
+    // A viewer's pages mask them too.
+    let mut b = Browser::new(&app);
+    b.login("khanh.xem").await;
+    for path in ["/persons".to_owned(), format!("/persons/{id}")] {
+        let r = b.get(&path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(
+            r.body.contains("•••••••••234") && r.body.contains("•••••••678"),
+            "{path}"
+        );
+        assert!(
+            !r.body.contains("022085001234") && !r.body.contains("0912345678"),
+            "{path}"
+        );
+    }
+
+    let one = api_get(&app, &format!("/api/v1/persons/{id}"), &staff).await;
+    assert_eq!(one.json()["national_id"], "022085001234");
+    assert_eq!(one.json()["phone"], "0912345678");
+    let list = api_get(&app, "/api/v1/persons?q=nguyen+van+an", &staff).await;
+    assert_eq!(list.json()["items"][0]["national_id"], "022085001234");
+    let views = audit(&db, "view_identifiers").await;
+    assert_eq!(views.len(), before + 2, "{views:?}");
+    for v in &views[..2] {
+        assert_eq!(v.actor, "token:yte-ha-khanh");
+        assert_eq!(v.source, "local");
+        assert_eq!(v.entity, "person");
+        assert_eq!(v.entity_id, id.to_string());
+        assert_eq!(v.unit_code.as_deref(), Some(HA_KHANH));
+        assert_eq!(v.after.as_ref().unwrap()["person_ids"], json!([id]));
+    }
+}
+
+// 5. Permissions.
+
+#[tokio::test]
+async fn roles_decide_what_a_caller_may_do() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    add_user(&db, "khanh.xem", HA_KHANH, "viewer").await;
+    let app = phongdich_web::router(db.store.clone());
+    let viewer = token(&db, "bao-cao", HA_KHANH, "viewer").await;
+    let staff = token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
+
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/persons",
+        Some(&viewer),
+        Some(an()),
+    )
+    .await;
+    let p = assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+    assert!(p["message_vi"].as_str().unwrap().contains("Vai trò"), "{p}");
+    // Refused for the role before the input is even looked at.
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/persons",
+        Some(&viewer),
+        Some(json!({ "full_name": "" })),
+    )
+    .await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(person_count(&db).await, 0);
+
+    let id = register(&app, &staff, an()).await;
+    let mut edit = an();
+    edit["occupation"] = json!("giáo viên");
+    edit["version"] = json!(1);
+    let r = api(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/persons/{id}"),
+        Some(&viewer),
+        Some(edit.clone()),
+    )
+    .await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+    let r = api(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/persons/{id}"),
+        Some(&staff),
+        Some(edit),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["occupation"], "giáo viên");
+    for path in ["/api/v1/users", "/api/v1/tokens", "/api/v1/audit"] {
+        let r = api_get(&app, path, &staff).await;
+        assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+    }
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/tokens",
+        Some(&staff),
+        Some(json!({ "name": "x", "unit_code": HA_KHANH, "role": "admin" })),
+    )
+    .await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+
+    let mut b = Browser::new(&app);
+    b.login("khanh.yte").await;
+    let nav = b.get("/persons").await;
+    assert!(
+        !nav.body.contains("href=\"/users\""),
+        "no link to what is refused"
+    );
+    for path in ["/users", "/tokens", "/audit", "/audit.csv"] {
+        let r = b.get(path).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+        assert!(
+            r.header(header::CONTENT_TYPE).starts_with("text/html"),
+            "{path}"
+        );
+        assert!(r.body.contains("403"), "{path}");
+        assert!(
+            r.body.contains("Vai trò của bạn không được phép"),
+            "{path}: {}",
+            r.body
+        );
+    }
+    let csrf = b.csrf().await;
+    let r = b
+        .post(
+            "/users",
+            &[
+                ("_csrf", &csrf),
+                ("username", "ke.gian"),
+                ("display_name", "Kẻ Gian"),
+                ("unit_code", HA_KHANH),
+                ("role", "admin"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        db.ints("SELECT COUNT(*) FROM users WHERE username = 'ke.gian'")
+            .await,
+        [Some(0)]
+    );
+
+    let mut v = Browser::new(&app);
+    v.login("khanh.xem").await;
+    assert_eq!(v.get("/persons/new").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        v.get(&format!("/persons/{id}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        v.get(&format!("/persons/{id}")).await.status,
+        StatusCode::OK
+    );
+}
+
+// 6. Forms.
+
+#[tokio::test]
+async fn the_person_form_shows_errors_beside_fields_and_keeps_what_was_typed() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let app = phongdich_web::router(db.store.clone());
+    let mut b = Browser::new(&app);
+    b.login("khanh.yte").await;
+    let form = b.get("/persons/new").await;
+    assert!(
+        form.body
+            .contains(&format!("name=\"commune_code\" value=\"{HA_KHANH}\"")),
+        "commune prefilled"
+    );
+    let csrf = form.csrf();
+    let mut fields = vec![
+        ("_csrf", csrf.as_str()),
+        ("full_name", "Trần Thị Bình"),
+        ("birth", "21/07/1990"),
+        ("sex", "female"),
+        ("national_id", "12345"),
+        ("phone", BINH_PHONE),
+        ("commune_code", HA_KHANH),
+        ("street_address", "Số 7, tổ 2"),
+    ];
+
+    let r = b.post("/persons/new", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let at = r
+        .body
+        .find("id=\"err-national_id\"")
+        .unwrap_or_else(|| panic!("{}", r.body));
+    let error: String = r.body[at..].chars().take(200).collect();
+    assert!(
+        error.contains("Số định danh «12345» không hợp lệ"),
+        "{error}"
+    );
+    let input = r.body.find("name=\"national_id\"").unwrap();
+    assert!(
+        at > input && at - input < 300,
+        "the error sits beside its field"
+    );
+    assert!(r.body.contains("name=\"national_id\" value=\"12345\" aria-invalid=\"true\" aria-describedby=\"err-national_id\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("name=\"full_name\" value=\"Trần Thị Bình\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("name=\"street_address\" value=\"Số 7, tổ 2\"")
+    );
+    assert!(r.body.contains("option value=\"female\" selected"));
+    assert!(r.body.contains("Chưa lưu"), "{}", r.body);
+    assert!(
+        !r.body.contains("id=\"err-full_name\""),
+        "only the faulty field is marked"
+    );
+    assert_eq!(person_count(&db).await, 0, "nothing stored");
+
+    fields[4].1 = BINH_ID;
+    let r = b.post("/persons/new", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = db.ints("SELECT id FROM persons").await[0].unwrap();
+    assert_eq!(r.location(), format!("/persons/{id}"));
+    let page = b.get(r.location()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Trần Thị Bình") && page.body.contains(BINH_ID));
+
+    // The same national ID again: refused beside the field, naming the record.
+    fields[1].1 = "Trần Bình";
+    let r = b.post("/persons/new", &fields).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("id=\"err-national_id\""));
+    assert!(r.body.contains(&format!("hồ sơ #{id}")), "{}", r.body);
+    assert_eq!(person_count(&db).await, 1);
+}
+
+// 7. Audit of logins and changes.
+
+#[tokio::test]
+async fn logins_and_changes_are_in_the_audit_log_with_before_and_after() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let app = phongdich_web::router(db.store.clone());
+    let mut b = Browser::new(&app);
+    let r = b
+        .post(
+            "/login",
+            &[("username", "khanh.yte"), ("password", "sai-mat-khau-1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    b.login("khanh.yte").await;
+    let csrf = b.csrf().await;
+    let r = b
+        .post(
+            "/persons/new",
+            &[
+                ("_csrf", &csrf),
+                ("full_name", "Nguyễn Văn An"),
+                ("birth", "12/03/1985"),
+                ("sex", "male"),
+                ("commune_code", HA_KHANH),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let path = r.location().to_owned();
+    let id = path.rsplit('/').next().unwrap().to_owned();
+    let edit = b.get(&format!("{path}/edit")).await;
+    assert!(
+        edit.body.contains("name=\"version\" value=\"1\""),
+        "{}",
+        edit.body
+    );
+    let r = b
+        .post(
+            &format!("{path}/edit"),
+            &[
+                ("_csrf", &csrf),
+                ("version", "1"),
+                ("full_name", "Nguyễn Văn Ân"),
+                ("birth", "12/03/1985"),
+                ("sex", "male"),
+                ("commune_code", HA_KHANH),
+                ("occupation", "ngư dân"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // An edit based on the old version is refused, not lost silently.
+    let r = b
+        .post(
+            &format!("{path}/edit"),
+            &[
+                ("_csrf", &csrf),
+                ("version", "1"),
+                ("full_name", "Nguyễn An"),
+                ("birth", "1985"),
+                ("sex", "male"),
+                ("commune_code", HA_KHANH),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    let failed = audit(&db, "login_failed").await;
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].entity_id, "khanh.yte");
+    assert_eq!(failed[0].source, "local");
+    assert_eq!(
+        failed[0].unit_code.as_deref(),
+        Some(HA_KHANH),
+        "filed under the account's unit"
+    );
+    let logins = audit(&db, "login").await;
+    assert_eq!(logins.len(), 1);
+    assert_eq!(logins[0].actor, "khanh.yte");
+    assert_eq!(logins[0].source, "local");
+    assert!(logins[0].id > failed[0].id);
+
+    let created = audit(&db, "create")
+        .await
+        .into_iter()
+        .filter(|e| e.entity == "person")
+        .collect::<Vec<_>>();
+    assert_eq!(created.len(), 1);
+    let c = &created[0];
+    assert_eq!(c.actor, "khanh.yte");
+    assert_eq!(c.entity_id, id);
+    assert_eq!(c.unit_code.as_deref(), Some(HA_KHANH));
+    assert_eq!(c.before, None);
+    assert_eq!(c.after.as_ref().unwrap()["full_name"], "Nguyễn Văn An");
+
+    let updated = audit(&db, "update").await;
+    assert_eq!(updated.len(), 1, "the stale edit left no entry");
+    let u = &updated[0];
+    assert_eq!(u.actor, "khanh.yte");
+    assert_eq!(u.entity_id, id);
+    assert_eq!(u.before.as_ref().unwrap()["full_name"], "Nguyễn Văn An");
+    assert_eq!(u.before.as_ref().unwrap()["occupation"], Value::Null);
+    assert_eq!(u.after.as_ref().unwrap()["full_name"], "Nguyễn Văn Ân");
+    assert_eq!(u.after.as_ref().unwrap()["occupation"], "ngư dân");
+    assert_eq!(u.after.as_ref().unwrap()["version"], 2);
+}
