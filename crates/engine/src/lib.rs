@@ -26,7 +26,10 @@
 //! pass infection on earlier through a longer chain, the search keeps the
 //! earliest arrival per (person, level), at most `depth + 1` states a person.
 
-use std::collections::{HashMap, HashSet};
+/// Maps and sets keyed by node: foldhash with a fixed seed, so that runs are
+/// reproducible (iteration order never decides a class; see `better`).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 pub type Day = i32;
 pub type PersonId = i64;
@@ -102,11 +105,11 @@ impl Engine {
         Engine {
             depth: depth.max(1),
             ids: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             edges: Vec::new(),
             status: Vec::new(),
-            classes: HashMap::new(),
-            state: vec![HashMap::new(); depth.max(1) as usize + 1],
+            classes: HashMap::default(),
+            state: vec![HashMap::default(); depth.max(1) as usize + 1],
         }
     }
 
@@ -298,18 +301,31 @@ impl Engine {
         self.edges.iter().map(Vec::len).sum::<usize>() / 2
     }
 
-    /// Only people within `depth` contacts of a change can change class: a
-    /// chain is at most `depth` long. Their classes are recomputed from the
-    /// active F0s within `depth` of them.
+    /// Only people a chain through a changed person can reach (a
+    /// time-respecting walk of at most `depth` contacts) can change class;
+    /// everyone else keeps their labels, which are final. The affected
+    /// people's labels are cleared and recomputed level by level with the
+    /// full search's rule (`best_at`: the best over all contacts of the
+    /// labels one level down), reading the kept labels of their unaffected
+    /// contacts — so no search from distant F0s is needed.
     fn reclassify(&mut self, changed: &[u32]) -> Vec<Change> {
         let seeds: Vec<(u32, Day)> = changed.iter().map(|&n| (n, Day::MIN)).collect();
         let affected = self.forward(&seeds, self.depth as usize);
-        let around = self.backward(&affected, self.depth as usize);
-        let partial = self.levels(&self.sources(around.into_iter()));
-        for (level, fresh) in partial.into_iter().enumerate() {
-            self.state[level].retain(|n, _| !affected.contains(n));
-            for (n, st) in fresh {
-                if affected.contains(&n) {
+        let mut order: Vec<u32> = affected.iter().copied().collect();
+        order.sort_unstable();
+        for level in self.state.iter_mut() {
+            for n in &order {
+                level.remove(n);
+            }
+        }
+        for &n in &order {
+            if let Some((start, _)) = self.status[n as usize].f0 {
+                self.state[0].insert(n, (start, None, n));
+            }
+        }
+        for level in 1..=self.depth as usize {
+            for &n in &order {
+                if let Some(st) = self.best_at(n, level) {
                     self.state[level].insert(n, st);
                 }
             }
@@ -374,7 +390,7 @@ impl Engine {
     /// everyone touched. Exact for changes that only add chains.
     fn improve(&mut self, seeds: Vec<(usize, u32, State)>) -> Vec<Change> {
         let depth = self.depth as usize;
-        let mut touched: HashSet<u32> = HashSet::new();
+        let mut touched: HashSet<u32> = HashSet::default();
         let mut by_level: Vec<Vec<(u32, State)>> = vec![Vec::new(); depth + 1];
         for (level, n, st) in seeds {
             by_level[level].push((n, st));
@@ -423,13 +439,13 @@ impl Engine {
     /// (a superset is safe). Only these people's classes can change.
     fn forward(&self, seeds: &[(u32, Day)], radius: usize) -> HashSet<u32> {
         let mut out: HashSet<u32> = seeds.iter().map(|&(n, _)| n).collect();
-        let mut frontier: HashMap<u32, Day> = HashMap::new();
+        let mut frontier: HashMap<u32, Day> = HashMap::default();
         for &(n, d) in seeds {
             let e = frontier.entry(n).or_insert(d);
             *e = (*e).min(d);
         }
         for _ in 0..radius {
-            let mut next: HashMap<u32, Day> = HashMap::new();
+            let mut next: HashMap<u32, Day> = HashMap::default();
             for (&u, &a) in &frontier {
                 for e in &self.edges[u as usize] {
                     if !e.qualifies || e.to_day < a {
@@ -438,36 +454,6 @@ impl Engine {
                     let at = e.from_day.max(a);
                     let slot = next.entry(e.to).or_insert(at);
                     *slot = (*slot).min(at);
-                    out.insert(e.to);
-                }
-            }
-            if next.is_empty() {
-                break;
-            }
-            frontier = next;
-        }
-        out
-    }
-
-    /// Everyone who could start a chain reaching one of `targets` within
-    /// `radius` contacts: the same walks, backwards, keeping for each person
-    /// the latest day they may have been infected for the chain to hold.
-    fn backward(&self, targets: &HashSet<u32>, radius: usize) -> HashSet<u32> {
-        let mut out: HashSet<u32> = targets.clone();
-        let mut frontier: HashMap<u32, Day> = targets.iter().map(|&n| (n, Day::MAX)).collect();
-        for _ in 0..radius {
-            let mut next: HashMap<u32, Day> = HashMap::new();
-            for (&v, &latest) in &frontier {
-                for e in &self.edges[v as usize] {
-                    // e leads from e.to (earlier in the chain) to v: v was
-                    // infected no earlier than e.from_day, which must not be
-                    // after the latest day allowed at v.
-                    if !e.qualifies || e.from_day > latest {
-                        continue;
-                    }
-                    let bound = latest.min(e.to_day);
-                    let slot = next.entry(e.to).or_insert(bound);
-                    *slot = (*slot).max(bound);
                     out.insert(e.to);
                 }
             }
@@ -496,13 +482,13 @@ impl Engine {
     /// reached with the earliest arrival (ties: the smaller predecessor).
     fn levels(&self, sources: &[(u32, Day, Option<Day>)]) -> Vec<Reached> {
         let mut levels: Vec<Reached> = Vec::with_capacity(self.depth as usize + 1);
-        let mut zero = HashMap::new();
+        let mut zero = HashMap::default();
         for &(n, start, _) in sources {
             zero.insert(n, (start, None, n));
         }
         levels.push(zero);
         for level in 0..self.depth as usize {
-            let mut next: Reached = HashMap::new();
+            let mut next: Reached = HashMap::default();
             for (&u, &st) in &levels[level] {
                 for e in &self.edges[u as usize] {
                     if let Some(c) = self.relax(u, level, st, e)
@@ -520,7 +506,7 @@ impl Engine {
     /// The class of each given person from the kept per-level states: the
     /// smallest level reached, with its path back to the F0.
     fn assign(&self, people: impl Iterator<Item = u32>) -> HashMap<u32, Assignment> {
-        let mut out = HashMap::new();
+        let mut out = HashMap::default();
         for n in people {
             let Some((level, &(since, _, f0))) = self
                 .state

@@ -36,6 +36,13 @@ pub struct TracingArgs {
     pg: String,
     #[arg(long, default_value = "bench-results")]
     out: PathBuf,
+    /// F0 confirmations timed through the store (SQLite: the case row, the
+    /// engine, every class change and history row, the audit entry, commit).
+    #[arg(long, default_value_t = 1_000)]
+    requests: usize,
+    /// Size of the chain whose view is timed.
+    #[arg(long, default_value_t = 20_000)]
+    chain_nodes: usize,
 }
 
 /// 2021-06-01 as days since 1970-01-01; contacts fall in the 90 days after.
@@ -304,6 +311,17 @@ pub async fn run(args: TracingArgs) -> anyhow::Result<()> {
     let full_ms = ms(t.elapsed());
     let classified = engine.classes().count();
 
+    drop(engine);
+    eprintln!(
+        "[6/6] whole requests through the store (SQLite): {} F0 confirmations, then the view of a {}-node chain",
+        args.requests, args.chain_nodes
+    );
+    let mut rng = fastrand::Rng::with_seed(args.seed ^ 0x57_0e);
+    let request_f0s: Vec<(i64, Day)> = (0..args.requests.max(1))
+        .map(|_| (rng.usize(0..args.people) as i64, DAY0 + rng.i32(0..60)))
+        .collect();
+    let store_result = store_requests(&args, &contacts, &request_f0s).await?;
+
     let ours = percentile(&times, 0.5);
     let peer = percentile(&pg_times, 0.5);
     let result = json!({
@@ -316,6 +334,7 @@ pub async fn run(args: TracingArgs) -> anyhow::Result<()> {
         "peer_ms": {"p50": peer, "p99": percentile(&pg_times, 0.99)},
         "mismatches": mismatches,
         "full_reclassification": {"active_f0": args.active, "ms": full_ms, "classified": classified},
+        "store": store_result,
     });
     std::fs::create_dir_all(&args.out)?;
     let file = args
@@ -331,11 +350,177 @@ pub async fn run(args: TracingArgs) -> anyhow::Result<()> {
     println!(
         "{}",
         json!({"bench": "tracing", "ours_ms": ours, "peer": "postgres recursive CTE", "peer_ms": peer,
-               "ratio": ratio, "mismatches": mismatches, "people": args.people, "contacts": contacts.len()})
+               "ratio": ratio, "mismatches": mismatches, "people": args.people, "contacts": contacts.len(),
+               "request_ms": store_result["request_ms"]["p50"], "chain_ms": store_result["chain"]["p50_ms"],
+               "chain_nodes": store_result["chain"]["nodes"]})
     );
     anyhow::ensure!(
         mismatches == 0,
         "{mismatches} F0s classified differently by the engine and the query"
     );
     Ok(())
+}
+
+/// Run a script (SQL and dot-commands, one per line) in the `sqlite3` shell.
+fn sqlite3(db: &Path, script: &str) -> anyhow::Result<()> {
+    let mut child = std::process::Command::new("sqlite3")
+        .arg("-bail")
+        .arg(db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .context("running sqlite3 (apt-get install sqlite3)")?;
+    child
+        .stdin
+        .take()
+        .context("sqlite3's input")?
+        .write_all(script.as_bytes())?;
+    let status = child.wait()?;
+    anyhow::ensure!(status.success(), "sqlite3 failed: {script}");
+    Ok(())
+}
+
+/// The same network in a real store: people spread over the communes of
+/// Quảng Ninh, every contact as a row (loaded by `sqlite3`, untimed). Then
+/// F0 confirmations through `Store::confirm_case`, each timed from the call
+/// to the commit of its case, class changes, history and audit entry — what
+/// a request does after parsing its form. The F0s accumulate, as in a wave.
+/// Finally one F0's chain is grown (its F1s confirmed in turn, their source
+/// its case) to `--chain-nodes` and `Store::chain` + its JSON is timed.
+async fn store_requests(
+    args: &TracingArgs,
+    contacts: &[Contact],
+    f0s: &[(i64, Day)],
+) -> anyhow::Result<serde_json::Value> {
+    use phongdich_store::{Actor, CaseInput, Scope, Store};
+    let work = std::env::temp_dir().join(format!("phongdich-bench-store-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let db = work.join("store.db");
+    let outcome = async {
+        let t = Instant::now();
+        Store::open(&format!("sqlite://{}", db.display())).await?.close().await;
+        let csv = work.join("contacts.csv");
+        {
+            let mut w = std::io::BufWriter::new(std::fs::File::create(&csv)?);
+            for c in contacts {
+                writeln!(w, "{},{},{},{},{}", c.a + 1, c.b + 1, c.from, c.to, c.qualifies as u8)?;
+            }
+            w.flush()?;
+        }
+        sqlite3(
+            &db,
+            &format!(
+                "PRAGMA journal_mode=WAL;\nPRAGMA cache_size=-1048576;\n\
+                 CREATE TEMP TABLE communes AS SELECT ROW_NUMBER() OVER (ORDER BY code) - 1 AS n, code, district_code, province_code \
+                   FROM units WHERE level = 'commune' AND province_code = '22'; \
+                 BEGIN; \
+                 WITH RECURSIVE i(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM i WHERE id < {people}) \
+                 INSERT INTO persons (id, full_name, name_folded, given_key, birth_year, sex, province_code, district_code, commune_code, created_at, updated_at) \
+                 SELECT id, 'Người ' || id, 'nguoi ' || id, 'k' || (id % 997), 1940 + id % 70, CASE id % 2 WHEN 0 THEN 'male' ELSE 'female' END, \
+                   c.province_code, c.district_code, c.code, '2021-06-01T00:00:00Z', '2021-06-01T00:00:00Z' \
+                 FROM i JOIN communes c ON c.n = i.id % (SELECT COUNT(*) FROM communes); \
+                 COMMIT; \
+                 CREATE TEMP TABLE e (a INTEGER, b INTEGER, f INTEGER, t INTEGER, q INTEGER);\n\
+                 .import --csv {csv} e\n\
+                 BEGIN; \
+                 INSERT INTO contacts (person_id, other_person_id, from_on, to_on, setting, masked, body_contact, caregiving, \
+                   protective_equipment, closed_space, qualifies, why_vi, why_en, created_by, created_at) \
+                 SELECT a, b, date(f * 86400, 'unixepoch'), date(t * 86400, 'unixepoch'), 'community', 0, 0, 0, 0, 0, q, '', '', 'bench', \
+                   '2021-06-01T00:00:00Z' FROM e; \
+                 COMMIT;",
+                people = args.people,
+                csv = csv.display()
+            ),
+        )?;
+        let db_load_ms = ms(t.elapsed());
+        let store = Store::open(&format!("sqlite://{}", db.display())).await?;
+        let actor = Actor::system("bench");
+        let today = chrono::NaiveDate::from_ymd_opt(2021, 12, 31).expect("a date");
+        let case = |person_id: i64, start: Day| CaseInput {
+            person_id,
+            confirmed_on: day_text(start + 3),
+            sample_on: day_text(start + 2),
+            test_kind: "rt_pcr".into(),
+            source_kind: "investigating".into(),
+            course: "home".into(),
+            detected_where: "community".into(),
+            ..CaseInput::default()
+        };
+        // The first call loads the engine from the tables.
+        let t = Instant::now();
+        store.class_counts(&Scope::national()).await?;
+        let mut times = Vec::new();
+        let mut changed = Vec::new();
+        let mut confirmed = std::collections::HashSet::new();
+        let mut engine_load_ms = 0.0;
+        for (i, &(p, start)) in f0s.iter().enumerate() {
+            if !confirmed.insert(p + 1) {
+                continue;
+            }
+            let t2 = Instant::now();
+            let (_, changes) = store.confirm_case(&actor, &case(p + 1, start), today).await?;
+            if i == 0 {
+                engine_load_ms = ms(t.elapsed());
+                continue; // includes the engine's load
+            }
+            times.push(ms(t2.elapsed()));
+            changed.push(changes.len());
+        }
+        times.sort_by(f64::total_cmp);
+        changed.sort_unstable();
+
+        // Grow one chain to the wanted size.
+        let (head, start) = f0s[0];
+        let head = head + 1;
+        let mut chain = store.chain(&Scope::national(), head).await?;
+        let mut grown = 0;
+        while chain.nodes.len() < args.chain_nodes && grown < 2_000 {
+            let Some(next) = chain
+                .nodes
+                .iter()
+                .filter(|n| n.level > 0 && !confirmed.contains(&n.person_id))
+                .max_by_key(|n| (std::cmp::Reverse(n.level), n.person_id))
+                .map(|n| n.person_id)
+            else {
+                break;
+            };
+            confirmed.insert(next);
+            store.confirm_case(&actor, &case(next, start + 1), today).await?;
+            grown += 1;
+            if grown % 20 == 0 {
+                chain = store.chain(&Scope::national(), head).await?;
+                eprintln!("  chain of {}: {} nodes after {grown} more cases", head, chain.nodes.len());
+            }
+        }
+        let mut chain_times = Vec::new();
+        let mut nodes = 0;
+        let mut bytes = 0;
+        for _ in 0..20 {
+            let t = Instant::now();
+            let chain = store.chain(&Scope::national(), head).await?;
+            let json = serde_json::to_vec(&chain)?;
+            chain_times.push(ms(t.elapsed()));
+            nodes = chain.nodes.len();
+            bytes = json.len();
+        }
+        chain_times.sort_by(f64::total_cmp);
+        store.close().await;
+        Ok::<_, anyhow::Error>(json!({
+            "engine": "sqlite", "db_load_ms": db_load_ms, "engine_load_ms": engine_load_ms,
+            "requests": times.len(),
+            "request_ms": {"p50": percentile(&times, 0.5), "p99": percentile(&times, 0.99), "max": times.last().copied().unwrap_or_default()},
+            "class_changes": {"p50": changed.get(changed.len() / 2), "max": changed.last()},
+            "chain": {"f0": head, "nodes": nodes, "json_bytes": bytes, "cases_added": grown,
+                      "p50_ms": percentile(&chain_times, 0.5), "max_ms": chain_times.last().copied().unwrap_or_default()},
+        }))
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&work);
+    outcome
+}
+
+/// A day number (days since 1970-01-01) as the `YYYY-MM-DD` a form sends.
+fn day_text(d: Day) -> String {
+    (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date") + chrono::Days::new(d as u64))
+        .to_string()
 }

@@ -143,8 +143,16 @@ pub async fn run(args: DemoArgs, db: &str) -> anyhow::Result<()> {
         let policy = ImportPolicy {
             allow_likely_duplicates: true,
         };
-        let s = crate::import::import_persons(&store, &actor, &file, &report, policy, 5000, true)
-            .await?;
+        let s = crate::import::import_persons(
+            &store,
+            &actor,
+            &file,
+            &report,
+            policy,
+            crate::import::BATCH_ROWS,
+            true,
+        )
+        .await?;
         eprintln!(
             "Đã nhập / imported {} người / people ({} cặp nghi trùng chờ rà soát / likely-duplicate pairs to review) in {:.1} s",
             s.imported,

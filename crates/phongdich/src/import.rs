@@ -18,8 +18,9 @@ pub enum ImportCommand {
         /// Import likely duplicates anyway, keeping each pair for review.
         #[arg(long)]
         allow_likely_duplicates: bool,
-        /// Rows per transaction.
-        #[arg(long, default_value_t = 5000)]
+        /// Rows per transaction (each holds the write lock for about a second
+        /// at the default; smaller batches let a busy server's writes in sooner).
+        #[arg(long, default_value_t = BATCH_ROWS)]
         batch: usize,
     },
     /// Confirmed cases with an "infected by" column (case code, cluster, country).
@@ -155,6 +156,10 @@ pub fn default_report_path(file: &Path) -> PathBuf {
 pub use phongdich_sheets::import::ImportSummary;
 
 /// The shared import pipeline with a progress bar on the terminal.
+/// Rows per import transaction by default: fewer commits mean each page of
+/// the random-keyed indexes is written to the WAL fewer times (BENCHMARKS.md).
+pub const BATCH_ROWS: usize = 20_000;
+
 pub async fn import_persons(
     store: &Store,
     actor: &Actor,

@@ -77,6 +77,14 @@ pub fn person_fields_with(
     PERSON_FIELDS.iter().chain(extra.iter()).copied().collect()
 }
 
+/// A batch read and validated on the reading thread.
+struct ReadBatch {
+    rows: Vec<phongdich_store::ParsedRow>,
+    rows_total: Option<u64>,
+    bytes_done: u64,
+    bytes_total: u64,
+}
+
 pub struct ImportSummary {
     pub rows: u64,
     pub imported: u64,
@@ -128,23 +136,46 @@ pub async fn import_persons(
     let today = chrono::Local::now().date_naive();
     let (mut refused, mut flagged) = (0u64, 0u64);
     let mut first_report_rows = Vec::new();
-    loop {
-        let mut rows = Vec::with_capacity(batch_size);
-        while rows.len() < batch_size {
-            match reader.next_row() {
-                Some(Ok((line, cells))) => {
-                    let (input, household) = crate::person_input(&map, &cells);
-                    rows.push((line, input, household));
+    // Reading and validating run on their own thread, a batch or two ahead of
+    // the store's writes (two cores: one parses while the other writes).
+    let (tx, mut batches) = tokio::sync::mpsc::channel::<Result<ReadBatch, ImportError>>(2);
+    let reading = std::thread::spawn(move || {
+        loop {
+            let mut rows = Vec::with_capacity(batch_size);
+            while rows.len() < batch_size {
+                match reader.next_row() {
+                    Some(Ok((line, cells))) => {
+                        let (input, household) = crate::person_input(&map, &cells);
+                        rows.push((line, input, household));
+                    }
+                    Some(Err(e)) => {
+                        let _ = tx.blocking_send(Err(e.into()));
+                        return;
+                    }
+                    None => break,
                 }
-                Some(Err(e)) => return Err(e.into()),
-                None => break,
+            }
+            if rows.is_empty() {
+                return;
+            }
+            let batch = ReadBatch {
+                rows: phongdich_store::parse_rows(rows, today),
+                rows_total: reader.len_hint(),
+                bytes_done: reader.position_bytes(),
+                bytes_total: reader.file_size(),
+            };
+            if tx.blocking_send(Ok(batch)).is_err() {
+                return; // the import stopped
             }
         }
-        if rows.is_empty() {
-            break;
-        }
+    });
+    while let Some(batch) = batches.recv().await {
+        let batch = batch?;
+        let (rows_total, bytes_done, bytes_total) =
+            (batch.rows_total, batch.bytes_done, batch.bytes_total);
+        let rows = batch.rows;
         for (line, outcome) in store
-            .import_person_batch(actor, &mut run, rows, policy, today)
+            .import_parsed_batch(actor, &mut run, rows, policy)
             .await?
         {
             let (kind, person_id) = match &outcome {
@@ -181,11 +212,15 @@ pub async fn import_persons(
         }
         progress(Progress {
             rows_done: run.rows_total,
-            rows_total: reader.len_hint(),
-            bytes_done: reader.position_bytes(),
-            bytes_total: reader.file_size(),
+            rows_total,
+            bytes_done,
+            bytes_total,
         });
     }
+    drop(batches);
+    reading
+        .join()
+        .map_err(|_| "the reading thread panicked / luồng đọc tệp bị lỗi")?;
     report.finish()?;
     store.finish_import(actor, &run, file_name).await?;
     Ok(ImportSummary {

@@ -497,60 +497,114 @@ impl Store {
         }
         if !changes.is_empty() {
             let mut tx = self.write.begin().await?;
-            Self::persist_changes(&mut tx, &changes, cause).await?;
+            self.persist_changes(&mut tx, &changes, cause).await?;
             tx.commit().await?;
         }
         *guard = Some(fresh);
         Ok(())
     }
 
-    /// Persist the engine's class changes in the write's transaction.
+    /// Persist the engine's class changes in the write's transaction: a few
+    /// multi-row statements, not three per change (a confirmation changes
+    /// hundreds of classes at a province's scale).
     async fn persist_changes(
+        &self,
         tx: &mut Transaction<'static, Any>,
         changes: &[Change],
         cause: &str,
     ) -> Result<Vec<ClassChange>> {
+        use crate::persons::{in_list, placeholders};
+        let engine = self.engine;
         let stamp = now();
-        let mut out = Vec::with_capacity(changes.len());
-        for c in changes {
-            sqlx::query("DELETE FROM person_classes WHERE person_id = $1")
-                .bind(c.person)
-                .execute(&mut **tx)
-                .await?;
-            if let Some(a) = &c.after {
-                sqlx::query(
-                    "INSERT INTO person_classes (person_id, level, since_on, via_f0, path, province_code, district_code, \
-                     commune_code, updated_at) SELECT $1, $2, $3, $4, $5, p.province_code, p.district_code, p.commune_code, $6 \
-                     FROM persons p WHERE p.id = $1",
-                )
-                .bind(c.person)
-                .bind(a.level as i64)
-                .bind(date(a.since))
-                .bind(a.via_f0)
-                .bind(path_text(&a.path))
-                .bind(stamp.as_str())
-                .execute(&mut **tx)
-                .await?;
+        for chunk in changes.chunks(500) {
+            let sql = format!(
+                "DELETE FROM person_classes WHERE person_id IN ({})",
+                in_list(engine, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for c in chunk {
+                q = q.bind(c.person);
             }
-            sqlx::query(
-                "INSERT INTO class_history (person_id, at, level, since_on, via_f0, path, cause) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(c.person)
-            .bind(stamp.as_str())
-            .bind(c.after.as_ref().map(|a| a.level as i64))
-            .bind(c.after.as_ref().map(|a| date(a.since)))
-            .bind(c.after.as_ref().map(|a| a.via_f0))
-            .bind(c.after.as_ref().map(|a| path_text(&a.path)))
-            .bind(cause)
-            .execute(&mut **tx)
-            .await?;
-            out.push(ClassChange {
+            q.execute(&mut **tx).await?;
+        }
+        let classed: Vec<(&Change, &Assignment)> = changes
+            .iter()
+            .filter_map(|c| c.after.as_ref().map(|a| (c, a)))
+            .collect();
+        for chunk in classed.chunks(200) {
+            // The unit columns that the work lists filter by, from the person.
+            let sql = format!(
+                "SELECT id, province_code, district_code, commune_code FROM persons WHERE id IN ({})",
+                in_list(engine, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for (c, _) in chunk {
+                q = q.bind(c.person);
+            }
+            let mut units: HashMap<i64, (String, String, String)> = HashMap::new();
+            for r in q.fetch_all(&mut **tx).await? {
+                units.insert(
+                    r.try_get("id")?,
+                    (
+                        r.try_get("province_code")?,
+                        r.try_get("district_code")?,
+                        r.try_get("commune_code")?,
+                    ),
+                );
+            }
+            let rows: Vec<_> = chunk
+                .iter()
+                .filter_map(|(c, a)| units.get(&c.person).map(|u| (c.person, *a, u)))
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let sql = format!(
+                "INSERT INTO person_classes (person_id, level, since_on, via_f0, path, province_code, district_code, \
+                 commune_code, updated_at) VALUES {}",
+                placeholders(engine, rows.len(), 9, "")
+            );
+            let mut q = sqlx::query(&sql);
+            for (person, a, (province, district, commune)) in rows {
+                q = q
+                    .bind(person)
+                    .bind(a.level as i64)
+                    .bind(date(a.since))
+                    .bind(a.via_f0)
+                    .bind(path_text(&a.path))
+                    .bind(province.as_str())
+                    .bind(district.as_str())
+                    .bind(commune.as_str())
+                    .bind(stamp.as_str());
+            }
+            q.execute(&mut **tx).await?;
+        }
+        for chunk in changes.chunks(200) {
+            let sql = format!(
+                "INSERT INTO class_history (person_id, at, level, since_on, via_f0, path, cause) VALUES {}",
+                placeholders(engine, chunk.len(), 7, "")
+            );
+            let mut q = sqlx::query(&sql);
+            for c in chunk {
+                q = q
+                    .bind(c.person)
+                    .bind(stamp.as_str())
+                    .bind(c.after.as_ref().map(|a| a.level as i64))
+                    .bind(c.after.as_ref().map(|a| date(a.since)))
+                    .bind(c.after.as_ref().map(|a| a.via_f0))
+                    .bind(c.after.as_ref().map(|a| path_text(&a.path)))
+                    .bind(cause);
+            }
+            q.execute(&mut **tx).await?;
+        }
+        Ok(changes
+            .iter()
+            .map(|c| ClassChange {
                 person_id: c.person,
                 before: c.before.as_ref().map(|a| a.level as i64),
                 after: c.after.as_ref().map(|a| a.level as i64),
-            });
-        }
-        Ok(out)
+            })
+            .collect())
     }
 
     /// Confirm a person (within the actor's jurisdiction) as F0; classes
@@ -637,7 +691,9 @@ impl Store {
         let old = engine.status(person.id);
         let changes = engine.set_status(person.id, case.status(old));
         let written = async {
-            let out = Self::persist_changes(&mut tx, &changes, &format!("case:{id}")).await?;
+            let out = self
+                .persist_changes(&mut tx, &changes, &format!("case:{id}"))
+                .await?;
             audit::record(
                 &mut tx,
                 actor,
@@ -744,7 +800,9 @@ impl Store {
         )?;
         let changes = engine.add_contact(person.id, other.id, from, to, ok);
         let written = async {
-            let out = Self::persist_changes(&mut tx, &changes, &format!("contact:{id}")).await?;
+            let out = self
+                .persist_changes(&mut tx, &changes, &format!("contact:{id}"))
+                .await?;
             audit::record(
                 &mut tx,
                 actor,
@@ -805,7 +863,7 @@ impl Store {
             .await?;
         let changes = engine.set_status(person.id, new);
         let written = async {
-            let out = Self::persist_changes(&mut tx, &changes, &format!("status:{}", person.id)).await?;
+            let out = self.persist_changes(&mut tx, &changes, &format!("status:{}", person.id)).await?;
             let after = serde_json::json!({
                 "isolated_from": new.isolated_from.map(date), "released_on": new.released_on.map(date)
             });
@@ -881,7 +939,9 @@ impl Store {
         let old = engine.status(after.person_id);
         let changes = engine.set_status(after.person_id, after.status(old));
         let written = async {
-            let out = Self::persist_changes(&mut tx, &changes, &format!("case:{case_id}")).await?;
+            let out = self
+                .persist_changes(&mut tx, &changes, &format!("case:{case_id}"))
+                .await?;
             audit::record(
                 &mut tx,
                 actor,
@@ -1052,69 +1112,93 @@ impl Store {
     /// The chain of an F0 who lives in the scope (people elsewhere appear by
     /// id and class only).
     pub async fn chain(&self, scope: &Scope, f0: i64) -> Result<Chain> {
+        use crate::persons::in_list;
         self.person(scope, f0).await?;
         let mut nodes = Vec::new();
         let mut edges = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        let mut queue = std::collections::VecDeque::from([f0]);
+        let mut seen = std::collections::HashSet::from([f0]);
         // Each F0's classified people, then the cases it infected (cases whose
-        // source is its case code), and theirs, up to a province's worth.
-        while let Some(head) = queue.pop_front() {
-            if !seen.insert(head) || nodes.len() > 200_000 {
-                continue;
-            }
-            let rows = sqlx::query(
-                "SELECT person_id, level, since_on, path, province_code, district_code, commune_code \
-                 FROM person_classes WHERE via_f0 = $1 ORDER BY level, person_id",
-            )
-            .bind(head)
-            .fetch_all(&self.read)
-            .await?;
-            for r in &rows {
-                let person_id: i64 = r.try_get("person_id")?;
-                let since_on: String = r.try_get("since_on")?;
-                let path = parse_path(&r.try_get::<String, _>("path")?);
-                if let [.., from, to] = path.as_slice() {
-                    edges.push(ChainEdge {
-                        from: *from,
-                        to: *to,
-                        on: since_on.clone(),
+        // source is its case code), and theirs, up to a province's worth —
+        // a generation of F0s at a time, three queries per generation.
+        let mut heads = vec![f0];
+        while !heads.is_empty() && nodes.len() <= 200_000 {
+            let mut codes: Vec<(i64, String)> = Vec::new();
+            for chunk in heads.chunks(500) {
+                let sql = format!(
+                    "SELECT person_id, level, since_on, path, province_code, district_code, commune_code \
+                     FROM person_classes WHERE via_f0 IN ({}) ORDER BY via_f0, level, person_id",
+                    in_list(self.engine, chunk.len())
+                );
+                let mut q = sqlx::query(&sql);
+                for h in chunk {
+                    q = q.bind(*h);
+                }
+                for r in &q.fetch_all(&self.read).await? {
+                    let person_id: i64 = r.try_get("person_id")?;
+                    let since_on: String = r.try_get("since_on")?;
+                    let path = parse_path(&r.try_get::<String, _>("path")?);
+                    if let [.., from, to] = path.as_slice() {
+                        edges.push(ChainEdge {
+                            from: *from,
+                            to: *to,
+                            on: since_on.clone(),
+                        });
+                    }
+                    let commune_code: String = r.try_get("commune_code")?;
+                    nodes.push(ChainNode {
+                        person_id,
+                        level: r.try_get("level")?,
+                        in_scope: scope.contains_codes(
+                            &r.try_get::<String, _>("province_code")?,
+                            &r.try_get::<String, _>("district_code")?,
+                            &commune_code,
+                        ),
+                        since_on,
+                        commune_code,
                     });
                 }
-                let commune_code: String = r.try_get("commune_code")?;
-                nodes.push(ChainNode {
-                    person_id,
-                    level: r.try_get("level")?,
-                    in_scope: scope.contains_codes(
-                        &r.try_get::<String, _>("province_code")?,
-                        &r.try_get::<String, _>("district_code")?,
-                        &commune_code,
-                    ),
-                    since_on,
-                    commune_code,
-                });
-            }
-            let Some(code) = self.case_code_of(head).await? else {
-                continue;
-            };
-            for r in sqlx::query(
-                "SELECT person_id, COALESCE(sample_on, confirmed_on) AS on_day FROM cases \
-                 WHERE source_kind = 'case' AND source_ref = $1 ORDER BY id",
-            )
-            .bind(code.as_str())
-            .fetch_all(&self.read)
-            .await?
-            {
-                let child: i64 = r.try_get("person_id")?;
-                if child != head && !seen.contains(&child) {
-                    edges.push(ChainEdge {
-                        from: head,
-                        to: child,
-                        on: r.try_get("on_day")?,
-                    });
-                    queue.push_back(child);
+                let sql = format!(
+                    "SELECT person_id, code FROM cases WHERE person_id IN ({}) ORDER BY person_id",
+                    in_list(self.engine, chunk.len())
+                );
+                let mut q = sqlx::query(&sql);
+                for h in chunk {
+                    q = q.bind(*h);
+                }
+                for r in &q.fetch_all(&self.read).await? {
+                    codes.push((r.try_get("person_id")?, r.try_get("code")?));
                 }
             }
+            let mut next = Vec::new();
+            for chunk in codes.chunks(500) {
+                let by_code: HashMap<&str, i64> =
+                    chunk.iter().map(|(p, c)| (c.as_str(), *p)).collect();
+                let sql = format!(
+                    "SELECT person_id, source_ref, COALESCE(sample_on, confirmed_on) AS on_day FROM cases \
+                     WHERE source_kind = 'case' AND source_ref IN ({}) ORDER BY id",
+                    in_list(self.engine, chunk.len())
+                );
+                let mut q = sqlx::query(&sql);
+                for (_, code) in chunk {
+                    q = q.bind(code.as_str());
+                }
+                for r in &q.fetch_all(&self.read).await? {
+                    let child: i64 = r.try_get("person_id")?;
+                    let source: String = r.try_get("source_ref")?;
+                    let Some(&head) = by_code.get(source.as_str()) else {
+                        continue;
+                    };
+                    if seen.insert(child) {
+                        edges.push(ChainEdge {
+                            from: head,
+                            to: child,
+                            on: r.try_get("on_day")?,
+                        });
+                        next.push(child);
+                    }
+                }
+            }
+            heads = next;
         }
         Ok(Chain { f0, nodes, edges })
     }

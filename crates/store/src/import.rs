@@ -7,10 +7,10 @@ use crate::units::Unit;
 use crate::{Actor, Engine, Result, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::similarity::names_similar;
-use phongdich_domain::{FieldError, PersonInput, UnitLevel};
+use phongdich_domain::{FieldError, Invalid, NewPerson, PersonInput, UnitLevel};
 use serde::Serialize;
 use sqlx::Row;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What to do with rows that look like people already registered.
 #[derive(Debug, Clone, Copy, Default)]
@@ -136,8 +136,20 @@ pub struct ImportRun {
 /// household key shared by the rows of one household in the same file.
 pub type ImportRow = (u64, PersonInput, Option<String>);
 
+/// A row after validation: its line, the person or what was wrong, and the
+/// household key. [`parse_rows`] makes these; it needs no database, so an
+/// import can validate the next batch while the store writes this one.
+pub type ParsedRow = (u64, Result<NewPerson, Invalid>, Option<String>);
+
 /// Outcomes of a batch, in input order.
 pub type BatchOutcome = Vec<(u64, RowOutcome)>;
+
+/// Validate raw rows into [`ParsedRow`]s (pure; no database).
+pub fn parse_rows(rows: Vec<ImportRow>, today: NaiveDate) -> Vec<ParsedRow> {
+    rows.into_iter()
+        .map(|(line, input, household)| (line, input.parse(today), household))
+        .collect()
+}
 
 struct Checked {
     line: u64,
@@ -182,13 +194,25 @@ impl Store {
         policy: ImportPolicy,
         today: NaiveDate,
     ) -> Result<BatchOutcome> {
+        self.import_parsed_batch(actor, run, parse_rows(rows, today), policy)
+            .await
+    }
+
+    /// [`Store::import_person_batch`] for rows already validated by [`parse_rows`].
+    pub async fn import_parsed_batch(
+        &self,
+        actor: &Actor,
+        run: &mut ImportRun,
+        rows: Vec<ParsedRow>,
+        policy: ImportPolicy,
+    ) -> Result<BatchOutcome> {
         let mut outcomes: Vec<(u64, Option<RowOutcome>)> = Vec::with_capacity(rows.len());
         let mut checked: Vec<(usize, Checked)> = Vec::new();
         self.cache_units(run, &rows).await?;
-        for (line, input, household) in rows {
+        for (line, parsed, household) in rows {
             let slot = outcomes.len();
             outcomes.push((line, None));
-            let person = match input.parse(today) {
+            let person = match parsed {
                 Ok(p) => p,
                 Err(e) => {
                     outcomes[slot].1 = Some(RowOutcome::Invalid { errors: e.0 });
@@ -312,11 +336,10 @@ impl Store {
         // Households named in the file get one record each, on first sight.
         let stamp = now();
         let mut new_households: Vec<&Checked> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for (_, c, _) in &accepted {
             let Some(key) = &c.household else { continue };
-            if !run.households.contains_key(key)
-                && !new_households.iter().any(|h| h.household == c.household)
-            {
+            if !run.households.contains_key(key) && seen.insert(key.as_str()) {
                 new_households.push(c);
             }
         }
@@ -385,6 +408,8 @@ impl Store {
         for ((_, c, _), id) in accepted.iter().zip(&new_ids) {
             tokens.extend(c.row.tokens().into_iter().map(|t| (t, *id)));
         }
+        // In key order, the index's pages are visited once each, not at random.
+        tokens.sort_unstable();
         insert_tokens(&mut tx, self.engine, &tokens).await?;
         let pairs = accepted
             .iter()
@@ -501,17 +526,15 @@ impl Store {
         Ok(())
     }
 
-    async fn cache_units(&self, run: &mut ImportRun, rows: &[ImportRow]) -> Result<()> {
+    async fn cache_units(&self, run: &mut ImportRun, rows: &[ParsedRow]) -> Result<()> {
         let mut wanted: Vec<String> = Vec::new();
-        for (_, input, _) in rows {
-            for raw in [&input.commune_code, &input.hamlet_code] {
-                let code = match phongdich_domain::UnitCode::parse_at(raw, Some(UnitLevel::Commune))
-                {
-                    Ok(c) => c.to_string(),
-                    Err(_) => continue,
-                };
-                if !run.units.contains_key(&code) && !wanted.contains(&code) {
-                    wanted.push(code);
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (_, parsed, _) in rows {
+            let Ok(p) = parsed else { continue };
+            for code in std::iter::once(&p.commune_code).chain(&p.hamlet_code) {
+                let code = code.as_str();
+                if !run.units.contains_key(code) && seen.insert(code) {
+                    wanted.push(code.to_owned());
                 }
             }
         }

@@ -21,7 +21,7 @@ pub use cases::{
 };
 pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterMember};
 pub use error::StoreError;
-pub use import::{BatchOutcome, ImportPolicy, ImportRun, RowOutcome};
+pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
 pub use units::{NewHamlet, PopulationRow, Unit};
 
@@ -191,7 +191,10 @@ impl Store {
         } else {
             Engine::Postgres
         };
-        let options = || {
+        // The one writer gets a larger page cache and checkpoints less often:
+        // bulk imports touch pages of several random-keyed indexes per batch,
+        // and each checkpoint rewrites them (measured in BENCHMARKS.md).
+        let options = |writer: bool| {
             AnyPoolOptions::new()
                 .acquire_timeout(Duration::from_secs(30))
                 .after_connect(move |conn, _meta| {
@@ -199,9 +202,14 @@ impl Store {
                         if engine == Engine::Sqlite {
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
-                                 PRAGMA cache_size = -65536;",
+                                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
                             )
+                            .await?;
+                            conn.execute(if writer {
+                                "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384;"
+                            } else {
+                                "PRAGMA cache_size = -65536;"
+                            })
                             .await?;
                         }
                         Ok(())
@@ -210,12 +218,12 @@ impl Store {
         };
         let (read, write) = match engine {
             Engine::Sqlite => {
-                let write = options().max_connections(1).connect(&url).await?;
-                let read = options().max_connections(4).connect(&url).await?;
+                let write = options(true).max_connections(1).connect(&url).await?;
+                let read = options(false).max_connections(4).connect(&url).await?;
                 (read, write)
             }
             Engine::Postgres => {
-                let pool = options().max_connections(8).connect(&url).await?;
+                let pool = options(false).max_connections(8).connect(&url).await?;
                 (pool.clone(), pool)
             }
         };

@@ -103,7 +103,7 @@ struct UnitRow {
 /// Migration step: the official list of February 2021, one row per commune.
 pub(crate) fn load_units_2021<'a>(
     tx: &'a mut Transaction<'static, Any>,
-    _engine: Engine,
+    engine: Engine,
 ) -> BoxFut<'a> {
     Box::pin(async move {
         let mut rows: BTreeMap<String, UnitRow> = BTreeMap::new();
@@ -158,28 +158,17 @@ pub(crate) fn load_units_2021<'a>(
         ordered.sort_by_key(|u| u.level);
         let created = now();
         for chunk in ordered.chunks(400) {
-            let mut sql = String::from(
+            // `?` on SQLite, `$N` on PostgreSQL (see `persons::placeholders`).
+            let sql = format!(
                 "INSERT INTO units (code, level, parent_code, province_code, district_code, \
-                 commune_code, name, kind, name_folded, tree, created_at) VALUES ",
+                 commune_code, name, kind, name_folded, tree, created_at) VALUES {}",
+                crate::persons::placeholders(
+                    engine,
+                    chunk.len(),
+                    9,
+                    &format!(",'{TREE_2021}','{created}'")
+                )
             );
-            for i in 0..chunk.len() {
-                let b = i * 9;
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "(${},${},${},${},${},${},${},${},${},'{TREE_2021}','{created}')",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9
-                ));
-            }
             let mut q = sqlx::query(&sql);
             for u in chunk {
                 q = q
