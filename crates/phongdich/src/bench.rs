@@ -131,7 +131,7 @@ async fn bench_import(
             &file,
             &report,
             ImportPolicy::default(),
-            crate::import::BATCH_ROWS,
+            crate::import::batch_rows(&store),
             true,
         )
         .await?;

@@ -149,7 +149,7 @@ pub async fn run(args: DemoArgs, db: &str) -> anyhow::Result<()> {
             &file,
             &report,
             policy,
-            crate::import::BATCH_ROWS,
+            crate::import::batch_rows(&store),
             true,
         )
         .await?;

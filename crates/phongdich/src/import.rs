@@ -18,10 +18,10 @@ pub enum ImportCommand {
         /// Import likely duplicates anyway, keeping each pair for review.
         #[arg(long)]
         allow_likely_duplicates: bool,
-        /// Rows per transaction (each holds the write lock for about a second
-        /// at the default; smaller batches let a busy server's writes in sooner).
-        #[arg(long, default_value_t = BATCH_ROWS)]
-        batch: usize,
+        /// Rows per transaction (default: 20,000 on SQLite, 5,000 on PostgreSQL;
+        /// smaller batches let a busy server's writes in sooner).
+        #[arg(long)]
+        batch: Option<usize>,
     },
     /// Confirmed cases with an "infected by" column (case code, cluster, country).
     Cases {
@@ -60,6 +60,7 @@ pub async fn run(store: &Store, cmd: ImportCommand) -> anyhow::Result<()> {
             let policy = ImportPolicy {
                 allow_likely_duplicates,
             };
+            let batch = batch.unwrap_or_else(|| batch_rows(store));
             let s = import_persons(store, &actor, &file, &report, policy, batch, true).await?;
             println!(
                 "{} dòng / rows: {} đã nhập / imported, {} bị từ chối / refused, {} nghi trùng chờ rà soát / flagged as likely duplicates — {:.1} s",
@@ -156,9 +157,16 @@ pub fn default_report_path(file: &Path) -> PathBuf {
 pub use phongdich_sheets::import::ImportSummary;
 
 /// The shared import pipeline with a progress bar on the terminal.
-/// Rows per import transaction by default: fewer commits mean each page of
-/// the random-keyed indexes is written to the WAL fewer times (BENCHMARKS.md).
-pub const BATCH_ROWS: usize = 20_000;
+/// Rows per import transaction by default. On SQLite fewer commits mean each
+/// page of the random-keyed indexes is written to the WAL fewer times (200,000
+/// people: 5,000 → 20,000 rows a batch, about 10 % faster); on PostgreSQL the
+/// larger batch was slower (27.8 s → 33.1 s; BENCHMARKS.md).
+pub fn batch_rows(store: &Store) -> usize {
+    match store.engine() {
+        phongdich_store::Engine::Sqlite => 20_000,
+        phongdich_store::Engine::Postgres => 5_000,
+    }
+}
 
 pub async fn import_persons(
     store: &Store,

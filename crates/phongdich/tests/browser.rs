@@ -887,6 +887,13 @@ async fn a_tracer_records_contacts_confirms_an_f0_and_the_classes_follow() {
     wait_for(&c, "#contacts").await;
     record_contact(&c, &server, b, d, "06/08/2021", &[]).await;
     wait_for(&c, "#contacts").await;
+    // Dung lives in Hà Phong: the tracer sees that she was handed over.
+    let handed = wait_for(&c, "#contacts .handed-over").await;
+    let handed = handed.text().await.unwrap();
+    assert!(
+        handed.contains("đã chuyển cho") && handed.contains(HA_PHONG),
+        "the contact in another commune is shown as handed over: {handed}"
+    );
     // A mistyped date: the error stands beside the field, nothing recorded.
     record_contact(&c, &server, a, cuong, "31/02/2021", &[]).await;
     let error = wait_for(&c, "#tracing span.field-error#err-date").await;

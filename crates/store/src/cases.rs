@@ -1224,6 +1224,38 @@ impl Store {
     }
 
     /// Contacts recorded for a person in scope.
+    /// The contacts of a person in the scope who live outside it, with the
+    /// commune whose lists they were handed to: (code, name) by person id.
+    /// What the tracer who recorded them sees; nothing else about them.
+    pub async fn handed_over(
+        &self,
+        scope: &Scope,
+        person_id: i64,
+    ) -> Result<HashMap<i64, (String, String)>> {
+        let p = self.person(scope, person_id).await?;
+        let mut out = HashMap::new();
+        for r in sqlx::query(
+            "SELECT o.id, o.province_code, o.district_code, o.commune_code, u.name FROM contacts c \
+             JOIN persons o ON o.id = CASE WHEN c.person_id = $1 THEN c.other_person_id ELSE c.person_id END \
+             JOIN units u ON u.code = o.commune_code \
+             WHERE c.person_id = $1 OR c.other_person_id = $1",
+        )
+        .bind(p.id)
+        .fetch_all(&self.read)
+        .await?
+        {
+            let commune: String = r.try_get("commune_code")?;
+            if !scope.contains_codes(
+                &r.try_get::<String, _>("province_code")?,
+                &r.try_get::<String, _>("district_code")?,
+                &commune,
+            ) {
+                out.insert(r.try_get("id")?, (commune, r.try_get("name")?));
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn contacts_of(&self, scope: &Scope, person_id: i64) -> Result<Vec<Contact>> {
         let p = self.person(scope, person_id).await?;
         sqlx::query(&format!(

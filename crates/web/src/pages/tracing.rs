@@ -46,6 +46,11 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
         .contacts_of(&page.actor.scope, p.id)
         .await
         .unwrap_or_default();
+    let handed = s
+        .store
+        .handed_over(&page.actor.scope, p.id)
+        .await
+        .unwrap_or_default();
     let can = page.can(Permission::Trace) && p.merged_into.is_none();
     let err = |field: &str| super::field_error(l, errors, field);
     html! {
@@ -95,7 +100,14 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                     tbody { @for c in &contacts {
                         @let other = if c.person_id == p.id { c.other_person_id } else { c.person_id };
                         tr {
-                            td data-label=(l.t("Với", "With")) { (person_link(other)) }
+                            td data-label=(l.t("Với", "With")) {
+                                (person_link(other))
+                                @if let Some((code, name)) = handed.get(&other) {
+                                    " " span.handed-over.muted {
+                                        (l.t("— đã chuyển cho ", "— handed over to ")) (name) " (" (code) ")"
+                                    }
+                                }
+                            }
                             td data-label=(l.t("Ngày", "Date")) { (show_date(&c.from_on)) @if c.to_on != c.from_on { " – " (show_date(&c.to_on)) } }
                             td data-label=(l.t("Bối cảnh", "Setting")) { (Setting::parse(&c.setting).map(|s| setting_label(l, s)).unwrap_or("")) }
                             td data-label=(l.t("Tiêu chí F1", "F1 criteria")) {
