@@ -46,10 +46,14 @@ pub enum Permission {
     ManageUsers,
     /// Browse and export the audit log of one's unit.
     ViewAudit,
+    /// Take samples (single or pooled) at the door, a site or a checkpoint.
+    CollectSamples,
+    /// Enter or import lab results.
+    RecordResults,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ViewPersons,
         Permission::ViewIdentifiers,
         Permission::EditPersons,
@@ -60,6 +64,8 @@ impl Permission {
         Permission::Trace,
         Permission::ManageUsers,
         Permission::ViewAudit,
+        Permission::CollectSamples,
+        Permission::RecordResults,
     ];
 }
 
@@ -85,8 +91,11 @@ impl Role {
                 p,
                 P::ViewPersons | P::ViewIdentifiers | P::EditPersons | P::ImportPersons | P::Trace
             ),
-            R::LabStaff => matches!(p, P::ViewPersons | P::ViewIdentifiers),
-            R::QuarantineStaff => matches!(p, P::ViewPersons | P::ViewIdentifiers | P::EditPersons),
+            R::LabStaff => matches!(p, P::ViewPersons | P::ViewIdentifiers | P::RecordResults),
+            R::QuarantineStaff => matches!(
+                p,
+                P::ViewPersons | P::ViewIdentifiers | P::EditPersons | P::CollectSamples
+            ),
             R::AidVolunteer | R::Viewer => matches!(p, P::ViewPersons),
         }
     }
@@ -151,6 +160,10 @@ mod tests {
         assert!(Role::ContactTracer.can(Permission::ViewIdentifiers));
         assert!(!Role::HealthStaff.can(Permission::ManageUsers));
         assert!(!Role::ContactTracer.can(Permission::ExportPersons));
+        assert!(Role::LabStaff.can(Permission::RecordResults));
+        assert!(!Role::LabStaff.can(Permission::CollectSamples));
+        assert!(Role::QuarantineStaff.can(Permission::CollectSamples));
+        assert!(!Role::ContactTracer.can(Permission::RecordResults));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod contact;
 pub mod error;
 pub mod person;
 pub mod similarity;
+pub mod testing;
 pub mod text;
 pub mod unit;
 

@@ -10,6 +10,7 @@ mod error;
 mod import;
 mod migrate;
 mod persons;
+mod samples;
 pub mod testing;
 mod units;
 
@@ -23,6 +24,7 @@ pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterM
 pub use error::StoreError;
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
+pub use samples::{Pool, PoolInput, ResultOutcome, SPECIMENS, Sample, SampleInput, SamplingItem};
 pub use units::{NewHamlet, PopulationRow, Unit};
 
 use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};

@@ -122,6 +122,7 @@ const PERSON_REFERENCES: &[(&str, &str)] = &[
     ("contacts", "other_person_id"),
     ("cases", "person_id"),
     ("cluster_members", "person_id"),
+    ("samples", "person_id"),
 ];
 
 /// The stored columns of a checked person, derived once for insert and update.

@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod docs;
 mod persons;
+mod testing;
 mod tracing;
 mod units;
 
@@ -60,6 +61,11 @@ use utoipa::OpenApi;
         tracing::clusters,
         tracing::cluster,
         tracing::add_member,
+        testing::create_sample,
+        testing::show_sample,
+        testing::create_pool,
+        testing::create_result,
+        testing::sampling_list,
     ),
     components(schemas(Problem, phongdich_domain::FieldError, phongdich_domain::PersonInput)),
     modifiers(&Security),
@@ -141,6 +147,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/clusters/{id}", get(tracing::cluster))
         .route("/api/v1/clusters/{id}/members", post(tracing::add_member))
+        .route("/api/v1/samples", post(testing::create_sample))
+        .route("/api/v1/samples/{code}", get(testing::show_sample))
+        .route("/api/v1/pools", post(testing::create_pool))
+        .route("/api/v1/results", post(testing::create_result))
+        .route("/api/v1/sampling-list", get(testing::sampling_list))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/audit/{id}/undo", post(audit::undo))
         .route("/api/v1/users", get(admin::users).post(admin::add_user))

@@ -1,0 +1,682 @@
+//! Samples, pools and lab results. A result names a sample or a pool by the
+//! code on its label; it updates the samples it covers in one transaction,
+//! and a positive individual result that confirms an F0 under the rules in
+//! force (`domain::testing::confirms_f0`) confirms the case at once, so the
+//! contact classes follow within the same call.
+
+use crate::{Actor, CaseInput, ClassChange, Result, Scope, Store, StoreError, audit, now};
+use chrono::NaiveDate;
+use phongdich_domain::contact::parse_date;
+use phongdich_domain::testing::{NewResult, POOL_MAX, ResultInput, SampleStatus, confirms_f0};
+use phongdich_domain::{FieldError, Invalid, Permission};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// Specimen types a sampling team records.
+pub const SPECIMENS: [&str; 4] = ["nasopharyngeal", "oropharyngeal", "nasal", "saliva"];
+
+/// One sample, as typed at the door.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct SampleInput {
+    pub person_id: i64,
+    /// `nasopharyngeal` (default), `oropharyngeal`, `nasal`, `saliva`.
+    #[serde(default)]
+    pub specimen: String,
+    /// dd/mm/yyyy or yyyy-mm-dd.
+    pub collected_on: String,
+    /// Where: an address, a site, a checkpoint.
+    #[serde(default)]
+    pub collected_where: String,
+    /// The lab it goes to.
+    #[serde(default)]
+    pub lab: String,
+}
+
+/// A pool: the people sampled together (a household, or a list at the door).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct PoolInput {
+    pub person_ids: Vec<i64>,
+    /// All members of one household (pools up to 20 allowed then).
+    #[serde(default)]
+    pub household: bool,
+    /// Largest pool allowed here (5 or 10 by campaign; default 10, at most 20).
+    #[serde(default)]
+    pub max_size: Option<usize>,
+    #[serde(default)]
+    pub specimen: String,
+    pub collected_on: String,
+    #[serde(default)]
+    pub collected_where: String,
+    #[serde(default)]
+    pub lab: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Sample {
+    pub id: i64,
+    /// The code on the label, e.g. `S123`.
+    pub code: String,
+    pub person_id: i64,
+    /// The pool's code when the sample was pooled.
+    pub pool_code: Option<String>,
+    pub specimen: String,
+    pub collected_on: String,
+    pub collected_where: Option<String>,
+    pub lab: Option<String>,
+    /// `collected`, `negative`, `positive`, `pool_positive` (individual sample
+    /// needed) or `resample` (inconclusive).
+    pub status: String,
+    pub commune_code: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Pool {
+    pub id: i64,
+    /// The code on the label, e.g. `P45`.
+    pub code: String,
+    pub household: bool,
+    pub status: String,
+    pub samples: Vec<Sample>,
+}
+
+/// What a result did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ResultOutcome {
+    pub result_id: i64,
+    /// The same result had been recorded before: nothing changed.
+    pub unchanged: bool,
+    /// The samples it covers, with their new status.
+    pub samples: Vec<Sample>,
+    /// The case it confirmed, if any (code `BN…`).
+    pub case_code: Option<String>,
+    /// The classes that changed with that case.
+    pub class_changes: Vec<ClassChange>,
+}
+
+/// Someone to sample: why, and since when.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SamplingItem {
+    pub person_id: i64,
+    pub full_name: String,
+    pub commune_code: String,
+    /// `pool_positive`, `resample` or `f1_not_sampled`.
+    pub reason: String,
+    /// The day the need arose (the result, or the day the F1 was exposed).
+    pub since_on: String,
+}
+
+const SAMPLE_COLUMNS: &str = "s.id, s.code, s.person_id, s.specimen, s.collected_on, s.collected_where, s.lab, \
+    s.status, s.commune_code, (SELECT code FROM pools WHERE id = s.pool_id) AS pool_code";
+
+fn sample_from_row(r: &AnyRow) -> Result<Sample> {
+    Ok(Sample {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        person_id: r.try_get("person_id")?,
+        pool_code: r.try_get("pool_code")?,
+        specimen: r.try_get("specimen")?,
+        collected_on: r.try_get("collected_on")?,
+        collected_where: r.try_get("collected_where")?,
+        lab: r.try_get("lab")?,
+        status: r.try_get("status")?,
+        commune_code: r.try_get("commune_code")?,
+    })
+}
+
+/// The shared fields of a sample or a pool, checked.
+struct Taken {
+    specimen: String,
+    collected_on: String,
+    collected_where: Option<String>,
+    lab: Option<String>,
+}
+
+fn check_taken(
+    specimen: &str,
+    collected_on: &str,
+    collected_where: &str,
+    lab: &str,
+    today: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) -> Option<Taken> {
+    let specimen = match specimen.trim() {
+        "" => "nasopharyngeal".to_owned(),
+        s if SPECIMENS.contains(&s) => s.to_owned(),
+        s => {
+            errors.push(FieldError::new(
+                "specimen",
+                "invalid",
+                format!(
+                    "Loại bệnh phẩm «{s}» không hợp lệ: {}.",
+                    SPECIMENS.join(", ")
+                ),
+                format!("Specimen “{s}” is invalid: {}.", SPECIMENS.join(", ")),
+            ));
+            return None;
+        }
+    };
+    let collected_on = match parse_date("collected_on", collected_on) {
+        Ok(d) if d > today => {
+            errors.push(FieldError::new(
+                "collected_on",
+                "in_future",
+                "Ngày lấy mẫu ở tương lai.",
+                "The sampling date is in the future.",
+            ));
+            return None;
+        }
+        Ok(d) => d.to_string(),
+        Err(e) => {
+            errors.push(e);
+            return None;
+        }
+    };
+    let text = |s: &str| {
+        let s = phongdich_domain::text::clean(s);
+        (!s.is_empty()).then_some(s)
+    };
+    Some(Taken {
+        specimen,
+        collected_on,
+        collected_where: text(collected_where),
+        lab: text(lab),
+    })
+}
+
+impl Store {
+    /// Record one individual sample of a person in the actor's jurisdiction.
+    pub async fn record_sample(
+        &self,
+        actor: &Actor,
+        input: &SampleInput,
+        today: NaiveDate,
+    ) -> Result<Sample> {
+        actor.require(Permission::CollectSamples)?;
+        let mut errors = Vec::new();
+        let taken = check_taken(
+            &input.specimen,
+            &input.collected_on,
+            &input.collected_where,
+            &input.lab,
+            today,
+            &mut errors,
+        );
+        let Some(taken) = taken else {
+            return Err(Invalid(errors).into());
+        };
+        let person = self.person(&actor.scope, input.person_id).await?;
+        let mut tx = self.write.begin().await?;
+        let id = insert_sample(&mut tx, actor, &person, None, &taken).await?;
+        let sample = sample_in(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "sample",
+            &sample.code,
+            Some(&person.commune_code),
+            None::<&()>,
+            Some(&sample),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(sample)
+    }
+
+    /// Record a pool: one sample per member under one pool code.
+    pub async fn record_pool(
+        &self,
+        actor: &Actor,
+        input: &PoolInput,
+        today: NaiveDate,
+    ) -> Result<Pool> {
+        actor.require(Permission::CollectSamples)?;
+        let mut errors = Vec::new();
+        let max = input
+            .max_size
+            .unwrap_or(if input.household { POOL_MAX } else { 10 });
+        let mut ids = input.person_ids.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        if !(2..=POOL_MAX).contains(&max) {
+            errors.push(FieldError::new(
+                "max_size",
+                "invalid",
+                format!("Cỡ gộp tối đa phải từ 2 đến {POOL_MAX}."),
+                format!("The largest pool must be between 2 and {POOL_MAX}."),
+            ));
+        } else if ids.len() < 2 || ids.len() > max {
+            errors.push(FieldError::new(
+                "person_ids",
+                "pool_size",
+                format!(
+                    "Một mẫu gộp có từ 2 đến {max} người khác nhau (có {}).",
+                    ids.len()
+                ),
+                format!(
+                    "A pool holds 2 to {max} different people (got {}).",
+                    ids.len()
+                ),
+            ));
+        }
+        let taken = check_taken(
+            &input.specimen,
+            &input.collected_on,
+            &input.collected_where,
+            &input.lab,
+            today,
+            &mut errors,
+        );
+        let taken = match taken {
+            Some(t) if errors.is_empty() => t,
+            _ => return Err(Invalid(errors).into()),
+        };
+        let mut people = Vec::with_capacity(ids.len());
+        for id in &ids {
+            people.push(self.person(&actor.scope, *id).await?);
+        }
+        let first = &people[0];
+        let mut tx = self.write.begin().await?;
+        let stamp = now();
+        let pool_id: i64 = sqlx::query_scalar(
+            "INSERT INTO pools (code, household, specimen, collected_on, lab, status, province_code, district_code, \
+             commune_code, created_by, created_at) VALUES ('pending', $1, $2, $3, $4, 'collected', $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(input.household as i64)
+        .bind(taken.specimen.as_str())
+        .bind(taken.collected_on.as_str())
+        .bind(taken.lab.as_deref())
+        .bind(first.province_code.as_str())
+        .bind(first.district_code.as_str())
+        .bind(first.commune_code.as_str())
+        .bind(actor.name.as_str())
+        .bind(stamp.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        let code = format!("P{pool_id}");
+        sqlx::query("UPDATE pools SET code = $1 WHERE id = $2")
+            .bind(code.as_str())
+            .bind(pool_id)
+            .execute(&mut *tx)
+            .await?;
+        for p in &people {
+            insert_sample(&mut tx, actor, p, Some(pool_id), &taken).await?;
+        }
+        let pool = pool_in(&mut tx, pool_id).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "pool",
+            &pool.code,
+            Some(&first.commune_code),
+            None::<&()>,
+            Some(&pool),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(pool)
+    }
+
+    /// A sample by its code, within the scope.
+    pub async fn sample_by_code(&self, scope: &Scope, code: &str) -> Result<Sample> {
+        let mut sql = format!("SELECT {SAMPLE_COLUMNS} FROM samples s WHERE s.code = $1");
+        let cond = scope.condition("s", 2);
+        if let Some((c, _)) = &cond {
+            sql.push_str(&format!(" AND {c}"));
+        }
+        let mut q = sqlx::query(&sql).bind(code.trim().to_uppercase());
+        if let Some((_, p)) = cond {
+            q = q.bind(p);
+        }
+        match q.fetch_optional(&self.read).await? {
+            Some(r) => sample_from_row(&r),
+            None => Err(StoreError::not_found("sample", code)),
+        }
+    }
+
+    /// A person's samples, newest first.
+    pub async fn samples_of(&self, scope: &Scope, person_id: i64) -> Result<Vec<Sample>> {
+        let p = self.person(scope, person_id).await?;
+        sqlx::query(&format!(
+            "SELECT {SAMPLE_COLUMNS} FROM samples s WHERE s.person_id = $1 ORDER BY s.id DESC"
+        ))
+        .bind(p.id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(sample_from_row)
+        .collect()
+    }
+
+    /// Record a lab result for a sample or a pool in the actor's jurisdiction.
+    /// Sending the same result again changes nothing. A negative pool clears
+    /// its members; a positive pool puts each on the sampling list; a positive
+    /// individual result that makes an F0 confirms the case.
+    pub async fn record_result(
+        &self,
+        actor: &Actor,
+        input: &ResultInput,
+        today: NaiveDate,
+    ) -> Result<ResultOutcome> {
+        actor.require(Permission::RecordResults)?;
+        let r = input.parse(today)?;
+        let target = self.result_target(&actor.scope, &r.code).await?;
+        let mut tx = self.write.begin().await?;
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM test_results WHERE code = $1 AND test_kind = $2 AND outcome = $3 AND resulted_on = $4",
+        )
+        .bind(r.code.as_str())
+        .bind(r.kind.as_str())
+        .bind(r.outcome.as_str())
+        .bind(r.resulted_on.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = existing {
+            tx.rollback().await?;
+            let samples = self.target_samples(&target).await?;
+            return Ok(ResultOutcome {
+                result_id: id,
+                unchanged: true,
+                samples,
+                case_code: None,
+                class_changes: Vec::new(),
+            });
+        }
+        let (sample_id, pool_id, unit) = match &target {
+            Target::Sample(s) => (Some(s.id), None, s.commune_code.clone()),
+            Target::Pool(id, unit) => (None, Some(*id), unit.clone()),
+        };
+        let stamp = now();
+        let result_id: i64 = sqlx::query_scalar(
+            "INSERT INTO test_results (code, test_kind, outcome, ct, resulted_on, lab, sample_id, pool_id, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(r.code.as_str())
+        .bind(r.kind.as_str())
+        .bind(r.outcome.as_str())
+        .bind(r.ct_text())
+        .bind(r.resulted_on.to_string())
+        .bind(r.lab.as_deref())
+        .bind(sample_id)
+        .bind(pool_id)
+        .bind(actor.name.as_str())
+        .bind(stamp.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        let status = SampleStatus::after(r.outcome, pool_id.is_some());
+        match &target {
+            Target::Sample(s) => {
+                sqlx::query("UPDATE samples SET status = $1, updated_at = $2 WHERE id = $3")
+                    .bind(status.as_str())
+                    .bind(stamp.as_str())
+                    .bind(s.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Target::Pool(id, _) => {
+                sqlx::query("UPDATE pools SET status = $1 WHERE id = $2")
+                    .bind(r.outcome.as_str())
+                    .bind(*id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE samples SET status = $1, updated_at = $2 WHERE pool_id = $3")
+                    .bind(status.as_str())
+                    .bind(stamp.as_str())
+                    .bind(*id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "test_result",
+            &result_id.to_string(),
+            Some(&unit),
+            None::<&()>,
+            Some(&serde_json::json!({
+                "code": r.code, "test_kind": r.kind.as_str(), "outcome": r.outcome.as_str(),
+                "ct": r.ct_text(), "resulted_on": r.resulted_on.to_string(), "lab": r.lab,
+            })),
+        )
+        .await?;
+        tx.commit().await?;
+        let samples = self.target_samples(&target).await?;
+        let (case_code, class_changes) = match &target {
+            Target::Sample(s) => {
+                self.confirm_from_result(actor, s, &r, result_id, today)
+                    .await?
+            }
+            Target::Pool(..) => (None, Vec::new()),
+        };
+        Ok(ResultOutcome {
+            result_id,
+            unchanged: false,
+            samples,
+            case_code,
+            class_changes,
+        })
+    }
+
+    /// A positive individual result that makes an F0 confirms the case
+    /// (unless the person is one already): source from their chain, if any.
+    async fn confirm_from_result(
+        &self,
+        actor: &Actor,
+        s: &Sample,
+        r: &NewResult,
+        result_id: i64,
+        today: NaiveDate,
+    ) -> Result<(Option<String>, Vec<ClassChange>)> {
+        let (class, _) = self.person_class(&actor.scope, s.person_id).await?;
+        let level = class.map(|c| c.level.clamp(0, 255) as u8);
+        if level == Some(0) || !confirms_f0(r.kind, r.outcome, level, r.resulted_on) {
+            return Ok((None, Vec::new()));
+        }
+        // Confirming is tracing work; the lab's result triggers it as the system.
+        let confirmer = Actor {
+            name: actor.name.clone(),
+            source: format!("{} (result {result_id})", actor.source),
+            scope: actor.scope.clone(),
+            role: phongdich_domain::Role::HealthStaff,
+        };
+        let input = CaseInput {
+            person_id: s.person_id,
+            confirmed_on: r.resulted_on.to_string(),
+            sample_on: s.collected_on.clone(),
+            test_kind: r.kind.as_str().into(),
+            source_kind: "investigating".into(),
+            course: "home".into(),
+            detected_where: "community".into(),
+            ..CaseInput::default()
+        };
+        let (case, changes) = match self.confirm_case(&confirmer, &input, today).await {
+            Ok(x) => x,
+            // Already a case (e.g. recovered and positive again): the result
+            // stands, the case is not confirmed twice.
+            Err(StoreError::Conflict { .. }) => return Ok((None, Vec::new())),
+            Err(e) => return Err(e),
+        };
+        sqlx::query("UPDATE test_results SET case_id = $1 WHERE id = $2")
+            .bind(case.id)
+            .bind(result_id)
+            .execute(&self.write)
+            .await?;
+        Ok((Some(case.code), changes))
+    }
+
+    async fn result_target(&self, scope: &Scope, code: &str) -> Result<Target> {
+        if code.starts_with('P') {
+            let mut sql = "SELECT p.id, p.commune_code FROM pools p WHERE p.code = $1".to_owned();
+            let cond = scope.condition("p", 2);
+            if let Some((c, _)) = &cond {
+                sql.push_str(&format!(" AND {c}"));
+            }
+            let mut q = sqlx::query(&sql).bind(code);
+            if let Some((_, p)) = cond {
+                q = q.bind(p);
+            }
+            return match q.fetch_optional(&self.read).await? {
+                Some(r) => Ok(Target::Pool(r.try_get("id")?, r.try_get("commune_code")?)),
+                None => Err(StoreError::not_found("pool", code)),
+            };
+        }
+        Ok(Target::Sample(self.sample_by_code(scope, code).await?))
+    }
+
+    async fn target_samples(&self, target: &Target) -> Result<Vec<Sample>> {
+        let (sql, id) = match target {
+            Target::Sample(s) => (
+                format!("SELECT {SAMPLE_COLUMNS} FROM samples s WHERE s.id = $1"),
+                s.id,
+            ),
+            Target::Pool(id, _) => (
+                format!(
+                    "SELECT {SAMPLE_COLUMNS} FROM samples s WHERE s.pool_id = $1 ORDER BY s.id"
+                ),
+                *id,
+            ),
+        };
+        sqlx::query(&sql)
+            .bind(id)
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(sample_from_row)
+            .collect()
+    }
+
+    /// Who must be sampled in the scope, oldest need first: people whose
+    /// latest sample was in a positive pool or inconclusive, and F1s with no
+    /// sample since they were exposed.
+    pub async fn sampling_list(&self, scope: &Scope) -> Result<Vec<SamplingItem>> {
+        let mut out = Vec::new();
+        let (cond_s, param) = match scope.condition("s", 1) {
+            Some((c, p)) => (format!(" AND {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        let sql = format!(
+            "SELECT s.person_id, p.full_name, s.commune_code, s.status, s.updated_at FROM samples s \
+             JOIN persons p ON p.id = s.person_id \
+             WHERE s.status IN ('pool_positive', 'resample'){cond_s} \
+             AND s.id = (SELECT MAX(l.id) FROM samples l WHERE l.person_id = s.person_id) \
+             ORDER BY s.updated_at, s.person_id"
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        for r in q.fetch_all(&self.read).await? {
+            let at: String = r.try_get("updated_at")?;
+            out.push(SamplingItem {
+                person_id: r.try_get("person_id")?,
+                full_name: r.try_get("full_name")?,
+                commune_code: r.try_get("commune_code")?,
+                reason: r.try_get("status")?,
+                since_on: at.get(..10).unwrap_or(&at).to_owned(),
+            });
+        }
+        let (cond_c, param) = match scope.condition("c", 1) {
+            Some((c, p)) => (format!(" AND {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        let sql = format!(
+            "SELECT c.person_id, p.full_name, c.commune_code, c.since_on FROM person_classes c \
+             JOIN persons p ON p.id = c.person_id \
+             WHERE c.level = 1{cond_c} \
+             AND NOT EXISTS (SELECT 1 FROM samples s WHERE s.person_id = c.person_id AND s.collected_on >= c.since_on) \
+             ORDER BY c.since_on, c.person_id"
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        for r in q.fetch_all(&self.read).await? {
+            out.push(SamplingItem {
+                person_id: r.try_get("person_id")?,
+                full_name: r.try_get("full_name")?,
+                commune_code: r.try_get("commune_code")?,
+                reason: "f1_not_sampled".into(),
+                since_on: r.try_get("since_on")?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+enum Target {
+    Sample(Sample),
+    /// Pool id and its commune.
+    Pool(i64, String),
+}
+
+async fn insert_sample(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    person: &crate::Person,
+    pool_id: Option<i64>,
+    t: &Taken,
+) -> Result<i64> {
+    let stamp = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO samples (code, person_id, pool_id, specimen, collected_on, collected_where, lab, status, \
+         province_code, district_code, commune_code, created_by, created_at, updated_at) \
+         VALUES ('pending', $1, $2, $3, $4, $5, $6, 'collected', $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(person.id)
+    .bind(pool_id)
+    .bind(t.specimen.as_str())
+    .bind(t.collected_on.as_str())
+    .bind(t.collected_where.as_deref())
+    .bind(t.lab.as_deref())
+    .bind(person.province_code.as_str())
+    .bind(person.district_code.as_str())
+    .bind(person.commune_code.as_str())
+    .bind(actor.name.as_str())
+    .bind(stamp.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE samples SET code = $1 WHERE id = $2")
+        .bind(format!("S{id}"))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(id)
+}
+
+async fn sample_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Result<Sample> {
+    sample_from_row(
+        &sqlx::query(&format!(
+            "SELECT {SAMPLE_COLUMNS} FROM samples s WHERE s.id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?,
+    )
+}
+
+async fn pool_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Result<Pool> {
+    let r = sqlx::query("SELECT id, code, household, status FROM pools WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let samples = sqlx::query(&format!(
+        "SELECT {SAMPLE_COLUMNS} FROM samples s WHERE s.pool_id = $1 ORDER BY s.id"
+    ))
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(sample_from_row)
+    .collect::<Result<Vec<_>>>()?;
+    Ok(Pool {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        household: r.try_get::<i64, _>("household")? != 0,
+        status: r.try_get("status")?,
+        samples,
+    })
+}

@@ -1,0 +1,342 @@
+#![allow(clippy::unwrap_used)]
+//! Samples, pools and lab results through the store, on SQLite or PostgreSQL:
+//! what the sampling list and the classes show right after each result.
+
+use chrono::NaiveDate;
+use phongdich_domain::contact::ContactInput;
+use phongdich_domain::testing::ResultInput;
+use phongdich_domain::{PersonInput, Role, UnitCode};
+use phongdich_store::testing::TestDb;
+use phongdich_store::{Actor, CaseInput, PoolInput, SampleInput, Scope, Store, StoreError};
+
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, 9, 1).unwrap()
+}
+
+fn actor(unit: &str, role: Role) -> Actor {
+    Actor {
+        name: format!("{}@{unit}", role.as_str()),
+        source: "test".into(),
+        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
+        role,
+    }
+}
+
+async fn person(s: &Store, name: &str, commune: &str) -> i64 {
+    let input = PersonInput {
+        full_name: name.into(),
+        birth: "1985".into(),
+        sex: "nữ".into(),
+        commune_code: commune.into(),
+        ..Default::default()
+    };
+    s.create_person(&Actor::system("test"), &input.parse(today()).unwrap(), true)
+        .await
+        .unwrap()
+        .id
+}
+
+fn result(code: &str, kind: &str, outcome: &str, on: &str) -> ResultInput {
+    ResultInput {
+        code: code.into(),
+        test_kind: kind.into(),
+        outcome: outcome.into(),
+        ct: String::new(),
+        resulted_on: on.into(),
+        lab: "CDC Quảng Ninh".into(),
+    }
+}
+
+fn pool(ids: &[i64]) -> PoolInput {
+    PoolInput {
+        person_ids: ids.to_vec(),
+        collected_on: "20/08/2021".into(),
+        ..Default::default()
+    }
+}
+
+async fn level(s: &Store, p: i64) -> Option<i64> {
+    s.person_class(&Scope::national(), p)
+        .await
+        .unwrap()
+        .0
+        .map(|c| c.level)
+}
+
+#[tokio::test]
+async fn a_negative_pool_clears_its_members_and_a_positive_one_sends_them_back() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    let lab = actor(HA_KHANH, Role::LabStaff);
+    let mut ids = Vec::new();
+    for name in [
+        "Nguyễn Thị Lan",
+        "Trần Văn Minh",
+        "Lê Thị Hoa",
+        "Phạm Văn Nam",
+        "Vũ Thị Mai",
+    ] {
+        ids.push(person(s, name, HA_KHANH).await);
+    }
+    let clear = s
+        .record_pool(&staff, &pool(&ids[..3]), today())
+        .await
+        .unwrap();
+    assert_eq!(clear.samples.len(), 3);
+    assert!(clear.code.starts_with('P'));
+    let dirty = s
+        .record_pool(&staff, &pool(&ids[3..]), today())
+        .await
+        .unwrap();
+
+    let out = s
+        .record_result(
+            &lab,
+            &result(&clear.code, "rt_pcr", "âm tính", "21/08/2021"),
+            today(),
+        )
+        .await
+        .unwrap();
+    assert!(out.samples.iter().all(|x| x.status == "negative"));
+    let out = s
+        .record_result(
+            &lab,
+            &result(&dirty.code, "RT-PCR", "dương tính", "21/08/2021"),
+            today(),
+        )
+        .await
+        .unwrap();
+    assert!(out.samples.iter().all(|x| x.status == "pool_positive"));
+    assert_eq!(out.case_code, None, "a positive pool confirms nobody");
+    assert_eq!(level(s, ids[3]).await, None);
+
+    let list = s.sampling_list(&staff.scope).await.unwrap();
+    let listed: Vec<i64> = list.iter().map(|i| i.person_id).collect();
+    assert_eq!(
+        listed,
+        [ids[3], ids[4]],
+        "the positive pool's members, to sample again"
+    );
+    assert!(list.iter().all(|i| i.reason == "pool_positive"));
+
+    // An individual sample taken: off the list until its result.
+    s.record_sample(
+        &staff,
+        &SampleInput {
+            person_id: ids[3],
+            collected_on: "22/08/2021".into(),
+            ..Default::default()
+        },
+        today(),
+    )
+    .await
+    .unwrap();
+    let listed: Vec<i64> = s
+        .sampling_list(&staff.scope)
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.person_id)
+        .collect();
+    assert_eq!(listed, [ids[4]]);
+}
+
+#[tokio::test]
+async fn a_positive_result_confirms_the_f0_and_the_classes_follow_at_once() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let tracer = actor(HA_KHANH, Role::ContactTracer);
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    let lab = actor(HA_KHANH, Role::LabStaff);
+    let (a, b, c) = (
+        person(s, "Nguyễn Văn An", HA_KHANH).await,
+        person(s, "Trần Thị Bích", HA_KHANH).await,
+        person(s, "Lê Văn Cường", HA_KHANH).await,
+    );
+    for (x, y, on) in [(a, b, "10/08/2021"), (b, c, "12/08/2021")] {
+        let contact = ContactInput {
+            person_id: x,
+            other_person_id: y,
+            date: on.into(),
+            setting: "household".into(),
+            ..Default::default()
+        }
+        .parse(today())
+        .unwrap();
+        s.add_contact(&tracer, &contact).await.unwrap();
+    }
+    let case = CaseInput {
+        person_id: a,
+        confirmed_on: "11/08/2021".into(),
+        sample_on: "11/08/2021".into(),
+        test_kind: "rt_pcr".into(),
+        source_kind: "investigating".into(),
+        course: "home".into(),
+        detected_where: "community".into(),
+        ..Default::default()
+    };
+    s.confirm_case(&tracer, &case, today()).await.unwrap();
+    assert_eq!((level(s, b).await, level(s, c).await), (Some(1), Some(2)));
+    // B is an F1 not yet sampled: on the list.
+    let list = s.sampling_list(&staff.scope).await.unwrap();
+    assert!(
+        list.iter()
+            .any(|i| i.person_id == b && i.reason == "f1_not_sampled")
+    );
+
+    let sample = s
+        .record_sample(
+            &staff,
+            &SampleInput {
+                person_id: b,
+                collected_on: "13/08/2021".into(),
+                lab: "CDC Quảng Ninh".into(),
+                ..Default::default()
+            },
+            today(),
+        )
+        .await
+        .unwrap();
+    let mut positive = result(&sample.code, "rt_pcr", "positive", "14/08/2021");
+    positive.ct = "N:22.5; E:24".into();
+    let out = s.record_result(&lab, &positive, today()).await.unwrap();
+    assert!(!out.unchanged);
+    assert!(
+        out.case_code
+            .as_deref()
+            .is_some_and(|c| c.starts_with("BN"))
+    );
+    assert_eq!(level(s, b).await, Some(0), "B is an F0");
+    assert_eq!(
+        level(s, c).await,
+        Some(1),
+        "C moved up to F1 in the same call"
+    );
+    assert!(
+        out.class_changes
+            .iter()
+            .any(|ch| ch.person_id == c && ch.after == Some(1))
+    );
+    // Infected by A's case, found through B's chain.
+    let cases = s.class_counts(&Scope::national()).await.unwrap();
+    assert_eq!(cases[0], 2);
+
+    // The lab sends the same file again: nothing changes.
+    let again = s.record_result(&lab, &positive, today()).await.unwrap();
+    assert!(again.unchanged);
+    assert_eq!(again.result_id, out.result_id);
+    assert_eq!(again.case_code, None);
+}
+
+#[tokio::test]
+async fn antigen_confirms_only_an_f1_and_only_from_late_december_2021() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    let lab = actor(HA_KHANH, Role::LabStaff);
+    let late = NaiveDate::from_ymd_opt(2022, 1, 10).unwrap();
+    let p = person(s, "Đỗ Văn Hùng", HA_KHANH).await;
+    let sample = s
+        .record_sample(
+            &staff,
+            &SampleInput {
+                person_id: p,
+                collected_on: "05/01/2022".into(),
+                ..Default::default()
+            },
+            late,
+        )
+        .await
+        .unwrap();
+    let out = s
+        .record_result(
+            &lab,
+            &result(&sample.code, "test nhanh", "dương tính", "05/01/2022"),
+            late,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        out.case_code, None,
+        "not an F1: antigen alone does not confirm"
+    );
+    assert_eq!(out.samples[0].status, "positive");
+    assert_eq!(level(s, p).await, None);
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_whole_and_other_units_are_not_found() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    let lab_elsewhere = actor(HA_PHONG, Role::LabStaff);
+    let ids = [
+        person(s, "Nguyễn Văn Một", HA_KHANH).await,
+        person(s, "Nguyễn Văn Hai", HA_KHANH).await,
+    ];
+    let outsider = person(s, "Trần Văn Ba", HA_PHONG).await;
+
+    // One person is not a pool; someone of another commune is "not found".
+    let err = s
+        .record_pool(&staff, &pool(&ids[..1]), today())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(e) if e.0[0].field == "person_ids"),
+        "{err:?}"
+    );
+    let err = s
+        .record_pool(&staff, &pool(&[ids[0], ids[1], outsider]), today())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+    let mut big = pool(&ids);
+    big.max_size = Some(25);
+    assert!(matches!(
+        s.record_pool(&staff, &big, today()).await.unwrap_err(),
+        StoreError::Invalid(_)
+    ));
+    let mut future = pool(&ids);
+    future.collected_on = "02/09/2021".into();
+    assert!(matches!(
+        s.record_pool(&staff, &future, today()).await.unwrap_err(),
+        StoreError::Invalid(e) if e.0[0].field == "collected_on"
+    ));
+    let p = s.record_pool(&staff, &pool(&ids), today()).await.unwrap();
+
+    // A lab of another commune cannot see, let alone resolve, this pool.
+    let err = s
+        .record_result(
+            &lab_elsewhere,
+            &result(&p.code, "rt_pcr", "negative", "21/08/2021"),
+            today(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+    assert!(matches!(
+        s.sample_by_code(&lab_elsewhere.scope, &p.samples[0].code)
+            .await
+            .unwrap_err(),
+        StoreError::NotFound { .. }
+    ));
+    // Wrong role: a contact tracer does not enter results.
+    let err = s
+        .record_result(
+            &actor(HA_KHANH, Role::ContactTracer),
+            &result(&p.code, "rt_pcr", "negative", "21/08/2021"),
+            today(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
+    // Nothing of that reached the samples.
+    let samples = s.samples_of(&staff.scope, ids[0]).await.unwrap();
+    assert_eq!(samples.len(), 1);
+    assert_eq!(samples[0].status, "collected");
+    assert_eq!(samples[0].pool_code.as_deref(), Some(p.code.as_str()));
+}

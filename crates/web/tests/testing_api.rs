@@ -1,0 +1,188 @@
+#![allow(clippy::unwrap_used)]
+//! Samples, pools and lab results through the JSON API, as a sampling team and
+//! a lab use it. SQLite, or PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use phongdich_store::Actor;
+use phongdich_store::testing::TestDb;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+
+async fn call(
+    app: &Router,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "phongdich.test")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn token(db: &TestDb, unit: &str, role: &str) -> String {
+    db.store
+        .create_api_token(&Actor::system("test"), "test", unit, role)
+        .await
+        .unwrap()
+        .1
+}
+
+async fn person(app: &Router, t: &str, name: &str) -> i64 {
+    let (status, body) = call(
+        app,
+        Method::POST,
+        "/api/v1/persons",
+        t,
+        Some(json!({"full_name": name, "birth": "1990", "sex": "nữ", "commune_code": HA_KHANH, "confirm_not_duplicate": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn a_team_pools_samples_and_the_lab_resolves_them() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let staff = token(&db, HA_KHANH, "health_staff").await;
+    let lab = token(&db, HA_KHANH, "lab_staff").await;
+    let other_lab = token(&db, HA_PHONG, "lab_staff").await;
+    let mut ids = Vec::new();
+    for name in ["Hoàng Thị Thu", "Đặng Văn Tú", "Bùi Thị Yến"] {
+        ids.push(person(&app, &staff, name).await);
+    }
+    let (status, pool) = call(
+        &app,
+        Method::POST,
+        "/api/v1/pools",
+        &staff,
+        Some(json!({"person_ids": ids, "collected_on": "2021-08-20", "lab": "CDC Quảng Ninh"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{pool}");
+    let code = pool["code"].as_str().unwrap().to_owned();
+    assert_eq!(pool["samples"].as_array().unwrap().len(), 3);
+
+    // The lab of another commune does not see the pool; a bad result names its fields.
+    let body = json!({"code": code, "test_kind": "rt_pcr", "outcome": "dương tính", "resulted_on": "2021-08-21"});
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/results",
+        &other_lab,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, problem) = call(
+        &app,
+        Method::POST,
+        "/api/v1/results",
+        &lab,
+        Some(json!({"code": code, "test_kind": "blood", "outcome": "yes", "resulted_on": "2099-01-01"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["test_kind", "outcome", "resulted_on"]);
+    assert!(
+        problem["errors"][0]["message_vi"]
+            .as_str()
+            .unwrap()
+            .contains("không hợp lệ")
+    );
+
+    let (status, out) = call(
+        &app,
+        Method::POST,
+        "/api/v1/results",
+        &lab,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+    assert!(
+        out["samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["status"] == "pool_positive")
+    );
+    let (status, again) = call(&app, Method::POST, "/api/v1/results", &lab, Some(body)).await;
+    assert_eq!(
+        (status, again["unchanged"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
+
+    let (status, list) = call(&app, Method::GET, "/api/v1/sampling-list", &staff, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let listed: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["person_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, ids);
+    let (_, list) = call(&app, Method::GET, "/api/v1/sampling-list", &other_lab, None).await;
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        0,
+        "nothing of Hà Khánh in Hà Phong's list"
+    );
+
+    // A lab cannot take samples; the team can, and the sample is found by its label.
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/samples",
+        &lab,
+        Some(json!({"person_id": ids[0], "collected_on": "2021-08-22"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, sample) = call(
+        &app,
+        Method::POST,
+        "/api/v1/samples",
+        &staff,
+        Some(json!({"person_id": ids[0], "collected_on": "2021-08-22", "specimen": "saliva"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{sample}");
+    let path = format!("/api/v1/samples/{}", sample["code"].as_str().unwrap());
+    let (status, shown) = call(&app, Method::GET, &path, &lab, None).await;
+    assert_eq!(
+        (status, shown["specimen"].as_str()),
+        (StatusCode::OK, Some("saliva"))
+    );
+    let (status, _) = call(&app, Method::GET, &path, &other_lab, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
