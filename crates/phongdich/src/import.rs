@@ -38,6 +38,13 @@ pub enum ImportCommand {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// A lab's results file: sample or pool code, test kind, outcome, Ct, date, lab.
+    /// Importing the same file again changes nothing.
+    Results {
+        file: PathBuf,
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
     /// Population per unit (columns: mã / code, dân số / population).
     Population {
         file: PathBuf,
@@ -84,6 +91,22 @@ pub async fn run(store: &Store, cmd: ImportCommand) -> anyhow::Result<()> {
             println!(
                 "{} dòng / rows: {} ca bệnh / cases confirmed, {} bị từ chối / refused",
                 s.rows, s.confirmed, s.refused
+            );
+            println!(
+                "Báo cáo từng dòng / row-by-row report: {}",
+                report.display()
+            );
+            Ok(())
+        }
+        ImportCommand::Results { file, report } => {
+            let report = report.unwrap_or_else(|| default_report_path(&file));
+            let s = phongdich_sheets::results::import_results(store, &actor, &file, &report)
+                .await
+                .map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "{} dòng / rows: {} kết quả mới / new results ({} khẳng định F0 / confirmed F0), \
+                 {} đã có / unchanged, {} bị từ chối / refused",
+                s.rows, s.recorded, s.confirmed, s.unchanged, s.refused
             );
             println!(
                 "Báo cáo từng dòng / row-by-row report: {}",

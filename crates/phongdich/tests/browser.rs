@@ -953,3 +953,182 @@ async fn a_tracer_records_contacts_confirms_an_f0_and_the_classes_follow() {
     .await;
     assert!(!body_text(&c).await.contains("Nguyễn Văn An"));
 }
+
+/// Fill a field of the form that posts to `action` (several forms on a page
+/// share field names).
+async fn fill_in(c: &Client, action: &str, name: &str, value: &str) {
+    let input = c
+        .find(Locator::Css(&format!(
+            "main form[action^='{action}'] [name='{name}']"
+        )))
+        .await
+        .unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(value).await.unwrap();
+}
+
+async fn choose(c: &Client, action: &str, name: &str, value: &str) {
+    c.execute(
+        &format!(
+            "document.querySelector(\"main form[action^='{action}'] [name='{name}']\").value = arguments[0];"
+        ),
+        vec![serde_json::json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+/// Log in as `user` and open the testing page.
+async fn on_testing_page(c: &Client, server: &Server, user: &str) {
+    log_in(c, server, user, PASSWORD).await;
+    wait_heading(c, "Người dân").await;
+    c.goto(&server.url("/testing")).await.unwrap();
+    wait_heading(c, "Xét nghiệm").await;
+}
+
+/// Enter a positive result for `code`; wait for the notice containing `expect`.
+async fn enter_positive(c: &Client, code: &str, ct: &str, on: &str, expect: &str) {
+    open_form(c, "/testing/results").await;
+    fill_in(c, "/testing/results", "code", code).await;
+    choose(c, "/testing/results", "outcome", "positive").await;
+    fill_in(c, "/testing/results", "ct", ct).await;
+    fill_in(c, "/testing/results", "resulted_on", on).await;
+    submit(c, "form[action='/testing/results']").await;
+    wait_until(c, expect, || async {
+        text_of(c, "p.notice").await.filter(|t| t.contains(expect))
+    })
+    .await;
+}
+
+/// Fill and send the form posting to `action`.
+async fn send_form(c: &Client, action: &str, fields: &[(&str, &str)]) {
+    for (name, value) in fields {
+        fill_in(c, action, name, value).await;
+    }
+    submit(c, &format!("form[action='{action}']")).await;
+}
+
+/// The label code (`P12`, `S34`) in the notice after saving a sample or pool.
+async fn saved_code(c: &Client, prefix: char) -> String {
+    let notice = wait_for(c, "p.notice").await.text().await.unwrap();
+    notice
+        .split_whitespace()
+        .map(|w| w.trim_end_matches('.'))
+        .find(|w| {
+            w.len() > 1 && w.starts_with(prefix) && w[1..].chars().all(|ch| ch.is_ascii_digit())
+        })
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_pools_samples_the_lab_resolves_them_and_a_positive_becomes_f0() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    const TEAM: &str = "laymau.hakhanh";
+    const LAB: &str = "xetnghiem.hakhanh";
+    add_user(&db, TEAM, "Vũ Thị Mẫu", HA_KHANH, "health_staff");
+    add_user(&db, LAB, "Ngô Văn Lab", HA_KHANH, "lab_staff");
+    let system = phongdich_store::Actor::system("test");
+    let today = chrono::Local::now().date_naive();
+    let mut ids = Vec::new();
+    for name in ["Hoàng Văn Hải", "Đinh Thị Hà"] {
+        let input = phongdich_domain::PersonInput {
+            full_name: name.into(),
+            birth: "1970".into(),
+            sex: "nam".into(),
+            commune_code: HA_KHANH.into(),
+            ..Default::default()
+        };
+        ids.push(
+            db.store
+                .create_person(&system, &input.parse(today).unwrap(), true)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+
+    // A pool with a typo in the members: the error stands beside the field.
+    on_testing_page(&c, &server, TEAM).await;
+    open_form(&c, "/testing/pools").await;
+    let typo = format!("{}, x{}", ids[0], ids[1]);
+    send_form(
+        &c,
+        "/testing/pools",
+        &[("person_ids", &typo), ("collected_on", "20/08/2021")],
+    )
+    .await;
+    let error = wait_for(&c, "form[action='/testing/pools'] .field-error").await;
+    assert!(error.text().await.unwrap().contains("Mã hồ sơ"));
+    let members = format!("{}, {}", ids[0], ids[1]);
+    send_form(
+        &c,
+        "/testing/pools",
+        &[("person_ids", &members), ("collected_on", "20/08/2021")],
+    )
+    .await;
+    let pool_code = saved_code(&c, 'P').await;
+    log_out(&c).await;
+
+    // The lab: the pool is positive, both members go on the list.
+    on_testing_page(&c, &server, LAB).await;
+    enter_positive(&c, &pool_code, "", "21/08/2021", "lấy mẫu lại").await;
+    let list = text_of(&c, "#sampling-list").await.unwrap();
+    assert!(
+        list.contains("Hoàng Văn Hải") && list.contains("Đinh Thị Hà"),
+        "{list}"
+    );
+    assert!(
+        list.contains("21/08/2021"),
+        "listed since the result's day: {list}"
+    );
+    shots.take(&c, "testing-vi", 1280).await;
+    switch_language(&c, "en").await;
+    wait_heading(&c, "Testing").await;
+    let left = untranslated(&c, "header nav a, h1, h2, label, th, button, summary").await;
+    assert!(
+        left.is_empty(),
+        "Vietnamese left in the English testing page: {left:?}"
+    );
+    shots.take(&c, "testing-en", 1280).await;
+    switch_language(&c, "vi").await;
+    log_out(&c).await;
+
+    // The team samples Hải alone (off the list); the lab finds it positive: an F0.
+    on_testing_page(&c, &server, TEAM).await;
+    open_form(&c, "/testing/samples").await;
+    let hai = ids[0].to_string();
+    send_form(
+        &c,
+        "/testing/samples",
+        &[("person_id", &hai), ("collected_on", "22/08/2021")],
+    )
+    .await;
+    let sample_code = saved_code(&c, 'S').await;
+    let list = text_of(&c, "#sampling-list").await.unwrap_or_default();
+    assert!(
+        !list.contains("Hoàng Văn Hải"),
+        "sampled again: off the list: {list}"
+    );
+    log_out(&c).await;
+    on_testing_page(&c, &server, LAB).await;
+    enter_positive(&c, &sample_code, "N:21,5", "23/08/2021", "Khẳng định F0 BN").await;
+    c.goto(&server.url(&format!("/persons/{}", ids[0])))
+        .await
+        .unwrap();
+    let badge = wait_for(&c, ".class-badge").await;
+    assert_eq!(badge.text().await.unwrap(), "F0");
+    let samples = text_of(&c, "#samples").await.unwrap();
+    assert!(
+        samples.contains(&sample_code) && samples.contains("Dương tính"),
+        "{samples}"
+    );
+    c.close().await.unwrap();
+    drop(driver);
+    drop(server);
+}

@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod export;
 pub mod import;
 mod read;
+pub mod results;
 mod write;
 
 pub use columns::{ColumnMap, PERSON_FIELDS, POPULATION_FIELDS, person_input};

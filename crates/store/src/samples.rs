@@ -559,24 +559,25 @@ impl Store {
             None => (String::new(), None),
         };
         let sql = format!(
-            "SELECT s.person_id, p.full_name, s.commune_code, s.status, s.updated_at FROM samples s \
-             JOIN persons p ON p.id = s.person_id \
+            "SELECT s.person_id, p.full_name, s.commune_code, s.status, \
+             COALESCE((SELECT MAX(r.resulted_on) FROM test_results r \
+               WHERE r.sample_id = s.id OR (s.pool_id IS NOT NULL AND r.pool_id = s.pool_id)), s.collected_on) AS since_on \
+             FROM samples s JOIN persons p ON p.id = s.person_id \
              WHERE s.status IN ('pool_positive', 'resample'){cond_s} \
              AND s.id = (SELECT MAX(l.id) FROM samples l WHERE l.person_id = s.person_id) \
-             ORDER BY s.updated_at, s.person_id"
+             ORDER BY since_on, s.person_id"
         );
         let mut q = sqlx::query(&sql);
         if let Some(p) = &param {
             q = q.bind(p.as_str());
         }
         for r in q.fetch_all(&self.read).await? {
-            let at: String = r.try_get("updated_at")?;
             out.push(SamplingItem {
                 person_id: r.try_get("person_id")?,
                 full_name: r.try_get("full_name")?,
                 commune_code: r.try_get("commune_code")?,
                 reason: r.try_get("status")?,
-                since_on: at.get(..10).unwrap_or(&at).to_owned(),
+                since_on: r.try_get("since_on")?,
             });
         }
         let (cond_c, param) = match scope.condition("c", 1) {

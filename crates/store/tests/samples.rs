@@ -121,7 +121,10 @@ async fn a_negative_pool_clears_its_members_and_a_positive_one_sends_them_back()
         [ids[3], ids[4]],
         "the positive pool's members, to sample again"
     );
-    assert!(list.iter().all(|i| i.reason == "pool_positive"));
+    assert!(
+        list.iter()
+            .all(|i| i.reason == "pool_positive" && i.since_on == "2021-08-21")
+    );
 
     // An individual sample taken: off the list until its result.
     s.record_sample(

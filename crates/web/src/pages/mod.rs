@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod import;
 mod persons;
+mod testing;
 mod tracing;
 mod units;
 
@@ -70,6 +71,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/clusters/{id}", get(tracing::cluster))
         .route("/clusters/{id}/members", post(tracing::add_member))
+        .route("/testing", get(testing::index))
+        .route("/testing/samples", post(testing::create_sample))
+        .route("/testing/pools", post(testing::create_pool))
+        .route("/testing/results", post(testing::create_result))
+        .route(
+            "/testing/import",
+            post(testing::import).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
         .route("/duplicates", get(persons::duplicates))
         .route("/merges", post(persons::merge))
         .route("/units", get(units::index))
@@ -221,9 +230,10 @@ pub fn encode(s: &str) -> String {
 /// switch, and the content.
 pub fn layout(page: &Page, title: &str, content: Markup) -> Response {
     let l = page.lang;
-    let nav: [(&str, &str, &str, Option<Permission>); 10] = [
+    let nav: [(&str, &str, &str, Option<Permission>); 11] = [
         ("/persons", "Người dân", "People", None),
         ("/tracing", "Truy vết", "Tracing", None),
+        ("/testing", "Xét nghiệm", "Testing", None),
         ("/clusters", "Ổ dịch", "Clusters", None),
         (
             "/import",

@@ -51,6 +51,11 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
         .handed_over(&page.actor.scope, p.id)
         .await
         .unwrap_or_default();
+    let samples = s
+        .store
+        .samples_of(&page.actor.scope, p.id)
+        .await
+        .unwrap_or_default();
     let can = page.can(Permission::Trace) && p.merged_into.is_none();
     let err = |field: &str| super::field_error(l, errors, field);
     html! {
@@ -92,6 +97,18 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                         } } }
                     }
                 }
+            }
+            @if !samples.is_empty() {
+                h3 { (l.t("Mẫu xét nghiệm", "Samples")) " (" (samples.len()) ")" }
+                div.table-wrap { table.responsive #samples {
+                    thead { tr { th { (l.t("Mã", "Code")) } th { (l.t("Ngày lấy", "Taken")) } th { (l.t("Gộp", "Pool")) } th { (l.t("Tình trạng", "Status")) } } }
+                    tbody { @for x in &samples { tr {
+                        td.mono data-label=(l.t("Mã", "Code")) { (x.code) }
+                        td data-label=(l.t("Ngày lấy", "Taken")) { (show_date(&x.collected_on)) }
+                        td.mono data-label=(l.t("Gộp", "Pool")) { (x.pool_code.as_deref().unwrap_or("—")) }
+                        td data-label=(l.t("Tình trạng", "Status")) { (super::testing::status_label(l, &x.status)) }
+                    } } }
+                } }
             }
             h3 { (l.t("Các lần tiếp xúc", "Contacts")) " (" (contacts.len()) ")" }
             @if !contacts.is_empty() {
@@ -745,7 +762,7 @@ pub async fn chain_script() -> axum::response::Response {
 }
 
 /// Save the `file` field of an upload in a fresh temporary directory.
-async fn save_upload(
+pub(crate) async fn save_upload(
     multipart: &mut axum::extract::Multipart,
 ) -> (std::path::PathBuf, Option<std::path::PathBuf>) {
     let dir = std::env::temp_dir().join(format!(

@@ -1,0 +1,578 @@
+//! Testing on the pages: the sampling list of the user's jurisdiction, forms
+//! to record a sample, a pool and a result, and the import of a lab's file.
+
+use super::{Page, PageResult, field_error, layout, show_date};
+use crate::AppState;
+use crate::caller::Lang;
+use axum::extract::{Form, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use maud::{Markup, html};
+use phongdich_domain::testing::ResultInput;
+use phongdich_domain::{FieldError, Permission};
+use phongdich_store::{PoolInput, ResultOutcome, SPECIMENS, SampleInput, StoreError};
+use serde::Deserialize;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct SampleForm {
+    #[serde(default)]
+    person_id: String,
+    #[serde(default)]
+    specimen: String,
+    #[serde(default)]
+    collected_on: String,
+    #[serde(default)]
+    collected_where: String,
+    #[serde(default)]
+    lab: String,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct PoolForm {
+    /// Record numbers, separated by commas or spaces.
+    #[serde(default)]
+    person_ids: String,
+    #[serde(default)]
+    household: Option<String>,
+    #[serde(default)]
+    max_size: String,
+    #[serde(default)]
+    specimen: String,
+    #[serde(default)]
+    collected_on: String,
+    #[serde(default)]
+    lab: String,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ResultForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    test_kind: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    ct: String,
+    #[serde(default)]
+    resulted_on: String,
+    #[serde(default)]
+    lab: String,
+}
+
+/// What the last form did, carried by the redirect after it (so that a
+/// reload or a language switch does not post it again).
+#[derive(Deserialize, Default)]
+pub struct Done {
+    /// The code just recorded (a sample or a pool).
+    #[serde(default)]
+    recorded: Option<String>,
+    /// A result: `unchanged`, `f0`, `resample` or `updated`.
+    #[serde(default)]
+    result: Option<String>,
+    /// The case a result confirmed.
+    #[serde(default)]
+    case: Option<String>,
+    /// How many: classes changed (`f0`), people to sample (`resample`), samples (`updated`).
+    #[serde(default)]
+    n: Option<usize>,
+}
+
+/// What the forms hold and say on one rendering.
+#[derive(Default)]
+struct Forms {
+    sample: SampleForm,
+    pool: PoolForm,
+    result: ResultForm,
+    /// Which form the errors belong to: `sample`, `pool`, `result`, `file`.
+    failed: &'static str,
+    errors: Vec<FieldError>,
+    notice: Option<(String, String)>,
+}
+
+impl Forms {
+    /// The page again after `form` was refused, with its errors.
+    fn failing(failed: &'static str, errors: Vec<FieldError>) -> Forms {
+        Forms {
+            failed,
+            errors,
+            ..Default::default()
+        }
+    }
+}
+
+pub(crate) fn status_label(l: Lang, status: &str) -> &'static str {
+    match status {
+        "collected" => l.t("Đã lấy mẫu, chờ kết quả", "Sampled, awaiting result"),
+        "negative" => l.t("Âm tính", "Negative"),
+        "positive" => l.t("Dương tính", "Positive"),
+        "pool_positive" => l.t(
+            "Mẫu gộp dương tính — cần lấy mẫu đơn",
+            "Pool positive — individual sample needed",
+        ),
+        "resample" => l.t(
+            "Không xác định — cần lấy mẫu lại",
+            "Inconclusive — sample again",
+        ),
+        "f1_not_sampled" => l.t("F1 chưa lấy mẫu", "F1 not yet sampled"),
+        _ => "",
+    }
+}
+
+fn specimen_label(l: Lang, s: &str) -> &'static str {
+    match s {
+        "nasopharyngeal" => l.t("Dịch tỵ hầu", "Nasopharyngeal swab"),
+        "oropharyngeal" => l.t("Dịch họng", "Oropharyngeal swab"),
+        "nasal" => l.t("Dịch mũi", "Nasal swab"),
+        "saliva" => l.t("Nước bọt", "Saliva"),
+        _ => "",
+    }
+}
+
+/// A text input of one of the forms: keeps its value, shows its error.
+fn input(
+    l: Lang,
+    form: &str,
+    f: &Forms,
+    name: &str,
+    label: (&str, &str),
+    value: &str,
+    hint: &str,
+) -> Markup {
+    let errors: &[FieldError] = if f.failed == form { &f.errors } else { &[] };
+    let invalid = errors.iter().any(|e| e.field == name);
+    let id = format!("{form}-{name}");
+    html! {
+        div.field.invalid[invalid] {
+            label for=(id) { (l.t(label.0, label.1)) }
+            input id=(id) name=(name) value=(value) placeholder=[(!hint.is_empty()).then_some(hint)]
+                aria-invalid=[invalid.then_some("true")];
+            (field_error(l, errors, name))
+        }
+    }
+}
+
+fn specimen_select(l: Lang, form: &str, value: &str) -> Markup {
+    html! {
+        div.field {
+            label for={ (form) "-specimen" } { (l.t("Bệnh phẩm", "Specimen")) }
+            select id={ (form) "-specimen" } name="specimen" {
+                @for s in SPECIMENS {
+                    option value=(s) selected[value == s] { (specimen_label(l, s)) }
+                }
+            }
+        }
+    }
+}
+
+async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
+    let l = page.lang;
+    let list = s
+        .store
+        .sampling_list(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let errors_of =
+        |form: &str| -> &[FieldError] { if f.failed == form { &f.errors } else { &[] } };
+    let content = html! {
+        h1 { (l.t("Xét nghiệm", "Testing")) }
+        @if let Some((vi, en)) = &f.notice {
+            p.notice role="status" { (l.t(vi, en)) }
+        }
+        section aria-labelledby="h-list" {
+            h2 #h-list { (l.t("Danh sách cần lấy mẫu", "To be sampled")) " (" (list.len()) ")" }
+            @if list.is_empty() {
+                p.muted { (l.t("Không có ai cần lấy mẫu trong phạm vi của bạn.", "Nobody to sample in your jurisdiction.")) }
+            } @else {
+                div.table-wrap { table.responsive #sampling-list {
+                    thead { tr {
+                        th { (l.t("Người", "Person")) } th { (l.t("Xã/phường", "Commune")) }
+                        th { (l.t("Lý do", "Reason")) } th { (l.t("Từ ngày", "Since")) }
+                    } }
+                    tbody { @for i in &list { tr {
+                        td data-label=(l.t("Người", "Person")) { a href={ "/persons/" (i.person_id) } { (i.full_name) } " #" (i.person_id) }
+                        td data-label=(l.t("Xã/phường", "Commune")) { (i.commune_code) }
+                        td data-label=(l.t("Lý do", "Reason")) { (status_label(l, &i.reason)) }
+                        td data-label=(l.t("Từ ngày", "Since")) { (show_date(&i.since_on)) }
+                    } } }
+                } }
+            }
+        }
+        @if page.can(Permission::CollectSamples) {
+            details open[f.failed == "sample"] {
+                summary { (l.t("Ghi nhận mẫu đơn", "Record an individual sample")) }
+                form.stack method="post" action="/testing/samples" {
+                    (page.csrf_field())
+                    (input(l, "sample", &f, "person_id", ("Mã hồ sơ người được lấy mẫu", "Record number of the person"), &f.sample.person_id, "123"))
+                    (specimen_select(l, "sample", &f.sample.specimen))
+                    (input(l, "sample", &f, "collected_on", ("Ngày lấy mẫu", "Sampling date"), &f.sample.collected_on, "dd/mm/yyyy"))
+                    (input(l, "sample", &f, "collected_where", ("Nơi lấy mẫu", "Where"), &f.sample.collected_where, ""))
+                    (input(l, "sample", &f, "lab", ("Phòng xét nghiệm", "Lab"), &f.sample.lab, ""))
+                    @for e in errors_of("sample").iter().filter(|e| !["person_id", "specimen", "collected_on"].contains(&e.field.as_str())) {
+                        p.field-error role="alert" { (l.t(&e.message_vi, &e.message_en)) }
+                    }
+                    button type="submit" { (l.t("Lưu mẫu", "Save sample")) }
+                }
+            }
+            details open[f.failed == "pool"] {
+                summary { (l.t("Ghi nhận mẫu gộp", "Record a pooled sample")) }
+                form.stack method="post" action="/testing/pools" {
+                    (page.csrf_field())
+                    (input(l, "pool", &f, "person_ids", ("Mã hồ sơ các thành viên (cách nhau bởi dấu phẩy)", "Record numbers of the members (comma-separated)"), &f.pool.person_ids, "12, 13, 14"))
+                    div.field {
+                        label { input type="checkbox" name="household" value="1" checked[f.pool.household.is_some()]; " " (l.t("Cùng một hộ gia đình (gộp đến 20)", "One household (pools up to 20)")) }
+                    }
+                    (input(l, "pool", &f, "max_size", ("Cỡ gộp tối đa (mặc định 10)", "Largest pool (default 10)"), &f.pool.max_size, "5"))
+                    (specimen_select(l, "pool", &f.pool.specimen))
+                    (input(l, "pool", &f, "collected_on", ("Ngày lấy mẫu", "Sampling date"), &f.pool.collected_on, "dd/mm/yyyy"))
+                    (input(l, "pool", &f, "lab", ("Phòng xét nghiệm", "Lab"), &f.pool.lab, ""))
+                    button type="submit" { (l.t("Lưu mẫu gộp", "Save pool")) }
+                }
+            }
+        }
+        @if page.can(Permission::RecordResults) {
+            details open[f.failed == "result"] {
+                summary { (l.t("Nhập kết quả xét nghiệm", "Enter a test result")) }
+                form.stack method="post" action="/testing/results" {
+                    (page.csrf_field())
+                    (input(l, "result", &f, "code", ("Mã mẫu hoặc mã gộp (trên nhãn)", "Sample or pool code (on the label)"), &f.result.code, "S123 / P45"))
+                    div.field {
+                        label for="result-test_kind" { (l.t("Kỹ thuật", "Test")) }
+                        select #result-test_kind name="test_kind" {
+                            option value="rt_pcr" selected[f.result.test_kind != "antigen"] { "RT-PCR" }
+                            option value="antigen" selected[f.result.test_kind == "antigen"] { (l.t("Test nhanh kháng nguyên", "Rapid antigen")) }
+                        }
+                    }
+                    div.field.invalid[errors_of("result").iter().any(|e| e.field == "outcome")] {
+                        label for="result-outcome" { (l.t("Kết quả", "Outcome")) }
+                        select #result-outcome name="outcome" {
+                            @for (v, vi, en) in [("negative", "Âm tính", "Negative"), ("positive", "Dương tính", "Positive"), ("inconclusive", "Không xác định", "Inconclusive")] {
+                                option value=(v) selected[f.result.outcome == v] { (l.t(vi, en)) }
+                            }
+                        }
+                        (field_error(l, errors_of("result"), "outcome"))
+                    }
+                    (input(l, "result", &f, "ct", ("Giá trị Ct (RT-PCR, tuỳ chọn)", "Ct values (RT-PCR, optional)"), &f.result.ct, "N:24,5; E:26"))
+                    (input(l, "result", &f, "resulted_on", ("Ngày có kết quả", "Result date"), &f.result.resulted_on, "dd/mm/yyyy"))
+                    (input(l, "result", &f, "lab", ("Phòng xét nghiệm", "Lab"), &f.result.lab, ""))
+                    @for e in errors_of("result").iter().filter(|e| !["code", "outcome", "ct", "resulted_on"].contains(&e.field.as_str())) {
+                        p.field-error role="alert" { (l.t(&e.message_vi, &e.message_en)) }
+                    }
+                    button type="submit" { (l.t("Lưu kết quả", "Save result")) }
+                }
+            }
+            details open[f.failed == "file"] {
+                summary { (l.t("Nhập tệp kết quả của phòng xét nghiệm (CSV, XLSX)", "Import a lab's results file (CSV, XLSX)")) }
+                form.stack method="post" action={ "/testing/import?_csrf=" (page.csrf) } enctype="multipart/form-data" {
+                    p.muted { (l.t("Cột: Mã mẫu, Kỹ thuật, Kết quả, Giá trị Ct, Ngày trả kết quả, Phòng xét nghiệm. Nhập lại cùng tệp không thay đổi gì.",
+                        "Columns: sample code, test, outcome, Ct, result date, lab. Importing the same file again changes nothing.")) }
+                    div.field.invalid[f.failed == "file"] {
+                        label for="result-file" { (l.t("Tệp", "File")) }
+                        input #result-file type="file" name="file" accept=".csv,.xlsx";
+                        (field_error(l, errors_of("file"), "file"))
+                    }
+                    button type="submit" { (l.t("Nhập tệp", "Import file")) }
+                }
+            }
+        }
+    };
+    Ok(layout(page, l.t("Xét nghiệm", "Testing"), content))
+}
+
+pub async fn index(State(s): State<AppState>, page: Page, Query(q): Query<Done>) -> PageResult {
+    let n = q.n.unwrap_or_default();
+    let notice = match (q.recorded, q.result.as_deref()) {
+        (Some(code), _) => Some((
+            format!("Đã lưu {code}. Ghi mã này lên nhãn mẫu."),
+            format!("Saved {code}. Write this code on the sample's label."),
+        )),
+        (None, Some("unchanged")) => Some((
+            "Kết quả này đã có; không thay đổi gì.".into(),
+            "This result was already recorded; nothing changed.".into(),
+        )),
+        (None, Some("f0")) => {
+            let code = q.case.unwrap_or_default();
+            Some((
+                format!("Đã lưu. Khẳng định F0 {code}; {n} người đổi phân loại."),
+                format!("Saved. Confirmed as F0 {code}; {n} classes changed."),
+            ))
+        }
+        (None, Some("resample")) => Some((
+            format!("Đã lưu. {n} người cần lấy mẫu lại (đã vào danh sách)."),
+            format!("Saved. {n} people to sample again (now on the list)."),
+        )),
+        (None, Some(_)) => Some((
+            format!("Đã lưu. {n} mẫu đã cập nhật."),
+            format!("Saved. {n} samples updated."),
+        )),
+        (None, None) => None,
+    };
+    render(
+        &s,
+        &page,
+        Forms {
+            notice,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+fn refusal(e: StoreError) -> Result<Vec<FieldError>, StoreError> {
+    match e {
+        StoreError::Invalid(i) => Ok(i.0),
+        StoreError::NotFound { entity, id } => Ok(vec![FieldError::new(
+            if entity == "person" {
+                "person_id"
+            } else {
+                "code"
+            },
+            "not_found",
+            format!("Không tìm thấy «{id}» trong phạm vi của bạn."),
+            format!("No “{id}” within your jurisdiction."),
+        )]),
+        other => Err(other),
+    }
+}
+
+pub async fn create_sample(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<SampleForm>,
+) -> PageResult {
+    page.require(Permission::CollectSamples)?;
+    let Ok(person_id) = f.person_id.trim().trim_start_matches('#').parse::<i64>() else {
+        let e = FieldError::new(
+            "person_id",
+            "invalid",
+            "Cần mã hồ sơ (một số).",
+            "A record number is required.",
+        );
+        return render(
+            &s,
+            &page,
+            Forms {
+                sample: f,
+                ..Forms::failing("sample", vec![e])
+            },
+        )
+        .await;
+    };
+    let input = SampleInput {
+        person_id,
+        specimen: f.specimen.clone(),
+        collected_on: f.collected_on.clone(),
+        collected_where: f.collected_where.clone(),
+        lab: f.lab.clone(),
+    };
+    match s.store.record_sample(&page.actor, &input, today()).await {
+        Ok(sample) => {
+            Ok(Redirect::to(&format!("/testing?recorded={}", sample.code)).into_response())
+        }
+        Err(e) => {
+            let errors = refusal(e).map_err(|e| page.fail(e))?;
+            render(
+                &s,
+                &page,
+                Forms {
+                    sample: f,
+                    ..Forms::failing("sample", errors)
+                },
+            )
+            .await
+        }
+    }
+}
+
+pub async fn create_pool(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<PoolForm>,
+) -> PageResult {
+    page.require(Permission::CollectSamples)?;
+    let mut errors = Vec::new();
+    let ids: Result<Vec<i64>, _> = f
+        .person_ids
+        .split([',', ' ', ';', '\n'])
+        .map(|p| p.trim().trim_start_matches('#'))
+        .filter(|p| !p.is_empty())
+        .map(str::parse::<i64>)
+        .collect();
+    let max_size = match f.max_size.trim() {
+        "" => None,
+        m => match m.parse::<usize>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "max_size",
+                    "invalid",
+                    "Cỡ gộp phải là một số.",
+                    "The pool size must be a number.",
+                ));
+                None
+            }
+        },
+    };
+    let ids = match ids {
+        Ok(ids) => ids,
+        Err(_) => {
+            errors.push(FieldError::new(
+                "person_ids",
+                "invalid",
+                "Mã hồ sơ là các số, cách nhau bởi dấu phẩy.",
+                "Record numbers are numbers separated by commas.",
+            ));
+            Vec::new()
+        }
+    };
+    if !errors.is_empty() {
+        return render(
+            &s,
+            &page,
+            Forms {
+                pool: f,
+                ..Forms::failing("pool", errors)
+            },
+        )
+        .await;
+    }
+    let input = PoolInput {
+        person_ids: ids,
+        household: f.household.is_some(),
+        max_size,
+        specimen: f.specimen.clone(),
+        collected_on: f.collected_on.clone(),
+        collected_where: String::new(),
+        lab: f.lab.clone(),
+    };
+    match s.store.record_pool(&page.actor, &input, today()).await {
+        Ok(pool) => Ok(Redirect::to(&format!("/testing?recorded={}", pool.code)).into_response()),
+        Err(e) => {
+            let mut errors = refusal(e).map_err(|e| page.fail(e))?;
+            for e in &mut errors {
+                if e.field == "person_id" {
+                    e.field = "person_ids".into();
+                }
+            }
+            render(
+                &s,
+                &page,
+                Forms {
+                    pool: f,
+                    ..Forms::failing("pool", errors)
+                },
+            )
+            .await
+        }
+    }
+}
+
+/// Where to go after a result: the testing page, saying what it did.
+fn outcome_target(out: &ResultOutcome) -> String {
+    if out.unchanged {
+        return "/testing?result=unchanged".into();
+    }
+    if let Some(code) = &out.case_code {
+        return format!(
+            "/testing?result=f0&case={code}&n={}",
+            out.class_changes.len()
+        );
+    }
+    let needing = out
+        .samples
+        .iter()
+        .filter(|s| s.status == "pool_positive" || s.status == "resample")
+        .count();
+    if needing > 0 {
+        return format!("/testing?result=resample&n={needing}");
+    }
+    format!("/testing?result=updated&n={}", out.samples.len())
+}
+
+pub async fn create_result(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<ResultForm>,
+) -> PageResult {
+    page.require(Permission::RecordResults)?;
+    let input = ResultInput {
+        code: f.code.clone(),
+        test_kind: f.test_kind.clone(),
+        outcome: f.outcome.clone(),
+        ct: f.ct.clone(),
+        resulted_on: f.resulted_on.clone(),
+        lab: f.lab.clone(),
+    };
+    match s.store.record_result(&page.actor, &input, today()).await {
+        Ok(out) => Ok(Redirect::to(&outcome_target(&out)).into_response()),
+        Err(e) => {
+            let errors = refusal(e).map_err(|e| page.fail(e))?;
+            render(
+                &s,
+                &page,
+                Forms {
+                    result: f,
+                    ..Forms::failing("result", errors)
+                },
+            )
+            .await
+        }
+    }
+}
+
+pub async fn import(
+    State(s): State<AppState>,
+    page: Page,
+    mut multipart: axum::extract::Multipart,
+) -> PageResult {
+    page.require(Permission::RecordResults)?;
+    let l = page.lang;
+    let (dir, saved) = super::tracing::save_upload(&mut multipart).await;
+    let Some(path) = saved else {
+        let _ = std::fs::remove_dir_all(&dir);
+        let e = FieldError::new("file", "required", "Chưa chọn tệp.", "No file was chosen.");
+        return render(&s, &page, Forms::failing("file", vec![e])).await;
+    };
+    let result = phongdich_sheets::results::import_results(
+        &s.store,
+        &page.actor,
+        &path,
+        &dir.join("report.csv"),
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let sm = match result {
+        Ok(sm) => sm,
+        Err(e) => {
+            let msg = e.to_string();
+            let e = FieldError::new("file", "unreadable", msg.clone(), msg);
+            return render(&s, &page, Forms::failing("file", vec![e])).await;
+        }
+    };
+    Ok(layout(
+        &page,
+        l.t("Kết quả nhập tệp xét nghiệm", "Lab file import"),
+        html! {
+            h1 { (l.t("Kết quả nhập tệp xét nghiệm", "Lab file import")) }
+            p.notice role="status" {
+                (sm.rows) " " (l.t("dòng", "rows")) ": " strong { (sm.recorded) } " " (l.t("kết quả mới", "new results"))
+                " (" (sm.confirmed) " " (l.t("khẳng định F0", "confirmed F0")) "), "
+                (sm.unchanged) " " (l.t("đã có", "already recorded")) ", "
+                strong { (sm.refused) } " " (l.t("bị từ chối", "refused"))
+            }
+            div.table-wrap { table.responsive #import-report {
+                thead { tr { th { (l.t("Dòng", "Line")) } th { (l.t("Kết quả", "Outcome")) } th { (l.t("Người", "Person")) } th { (l.t("Ghi chú", "Note")) } } }
+                tbody { @for r in &sm.report_rows { tr {
+                    td.mono data-label=(l.t("Dòng", "Line")) { (r.line) }
+                    td data-label=(l.t("Kết quả", "Outcome")) { (r.outcome) }
+                    td data-label=(l.t("Người", "Person")) { @if let Some(p) = r.person_id { a href={ "/persons/" (p) } { "#" (p) } } }
+                    td data-label=(l.t("Ghi chú", "Note")) { (l.t(&r.reason_vi, &r.reason_en)) }
+                } } }
+            } }
+            p { a href="/testing" { (l.t("Về trang xét nghiệm", "Back to testing")) } }
+        },
+    ))
+}
