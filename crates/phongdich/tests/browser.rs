@@ -841,30 +841,16 @@ async fn a_tracer_records_contacts_confirms_an_f0_and_the_classes_follow() {
     const OTHER: &str = "yte.haphong2";
     add_user(&db, TRACER, "Đỗ Thị Truy", HA_KHANH, "contact_tracer");
     add_user(&db, OTHER, "Lê Văn Phong", HA_PHONG, "health_staff");
-    let system = phongdich_store::Actor::system("test");
-    let today = chrono::Local::now().date_naive();
-    let mut ids = Vec::new();
-    for (name, commune) in [
-        ("Nguyễn Văn An", HA_KHANH),
-        ("Trần Thị Bích", HA_KHANH),
-        ("Lê Văn Cường", HA_KHANH),
-        ("Phạm Thị Dung", HA_PHONG),
-    ] {
-        let input = phongdich_domain::PersonInput {
-            full_name: name.into(),
-            birth: "1980".into(),
-            sex: "nam".into(),
-            commune_code: commune.into(),
-            ..Default::default()
-        };
-        ids.push(
-            db.store
-                .create_person(&system, &input.parse(today).unwrap(), true)
-                .await
-                .unwrap()
-                .id,
-        );
-    }
+    let ids = register(
+        &db,
+        &[
+            ("Nguyễn Văn An", HA_KHANH),
+            ("Trần Thị Bích", HA_KHANH),
+            ("Lê Văn Cường", HA_KHANH),
+            ("Phạm Thị Dung", HA_PHONG),
+        ],
+    )
+    .await;
     let [a, b, cuong, d] = [ids[0], ids[1], ids[2], ids[3]];
     let server = Server::start(&db);
     let driver = Driver::start();
@@ -978,6 +964,26 @@ async fn choose(c: &Client, action: &str, name: &str, value: &str) {
     .unwrap();
 }
 
+/// Register people (born 1980) straight in the store; their record numbers.
+async fn register(db: &TestDb, people: &[(&str, &str)]) -> Vec<i64> {
+    let system = phongdich_store::Actor::system("test");
+    let today = chrono::Local::now().date_naive();
+    let mut ids = Vec::new();
+    for (name, commune) in people {
+        let input = phongdich_domain::PersonInput {
+            full_name: (*name).into(),
+            birth: "1980".into(),
+            sex: "nam".into(),
+            commune_code: (*commune).into(),
+            ..Default::default()
+        };
+        let person = input.parse(today).unwrap();
+        let created = db.store.create_person(&system, &person, true).await;
+        ids.push(created.unwrap().id);
+    }
+    ids
+}
+
 /// Log in as `user` and open the testing page.
 async fn on_testing_page(c: &Client, server: &Server, user: &str) {
     log_in(c, server, user, PASSWORD).await;
@@ -1029,25 +1035,11 @@ async fn a_team_pools_samples_the_lab_resolves_them_and_a_positive_becomes_f0() 
     const LAB: &str = "xetnghiem.hakhanh";
     add_user(&db, TEAM, "Vũ Thị Mẫu", HA_KHANH, "health_staff");
     add_user(&db, LAB, "Ngô Văn Lab", HA_KHANH, "lab_staff");
-    let system = phongdich_store::Actor::system("test");
-    let today = chrono::Local::now().date_naive();
-    let mut ids = Vec::new();
-    for name in ["Hoàng Văn Hải", "Đinh Thị Hà"] {
-        let input = phongdich_domain::PersonInput {
-            full_name: name.into(),
-            birth: "1970".into(),
-            sex: "nam".into(),
-            commune_code: HA_KHANH.into(),
-            ..Default::default()
-        };
-        ids.push(
-            db.store
-                .create_person(&system, &input.parse(today).unwrap(), true)
-                .await
-                .unwrap()
-                .id,
-        );
-    }
+    let ids = register(
+        &db,
+        &[("Hoàng Văn Hải", HA_KHANH), ("Đinh Thị Hà", HA_KHANH)],
+    )
+    .await;
     let server = Server::start(&db);
     let driver = Driver::start();
     let c = driver.browser().await;
