@@ -42,11 +42,15 @@ pub enum BenchCommand {
     /// Classify F0–F4 on a province-sized contact network, against a
     /// PostgreSQL recursive query with the same time rules.
     Tracing(crate::bench_tracing::TracingArgs),
+    /// Import a lab's results file (pooled and single samples, ~1 % positive)
+    /// into a store of people and contacts, against the engine's bulk insert.
+    Results(crate::bench_results::ResultsArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     let (persons, engine, pg, province, seed, searches, out) = match cmd {
         BenchCommand::Tracing(args) => return crate::bench_tracing::run(args).await,
+        BenchCommand::Results(args) => return crate::bench_results::run(args).await,
         BenchCommand::Import {
             persons,
             engine,

@@ -120,7 +120,7 @@ fn generate(seed: u64, people: usize, contacts: usize) -> Vec<Contact> {
     out
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e5).round() / 100.0
 }
 
@@ -362,7 +362,7 @@ pub async fn run(args: TracingArgs) -> anyhow::Result<()> {
 }
 
 /// Run a script (SQL and dot-commands, one per line) in the `sqlite3` shell.
-fn sqlite3(db: &Path, script: &str) -> anyhow::Result<()> {
+pub(crate) fn sqlite3(db: &Path, script: &str) -> anyhow::Result<()> {
     let mut child = std::process::Command::new("sqlite3")
         .arg("-bail")
         .arg(db)
@@ -374,7 +374,7 @@ fn sqlite3(db: &Path, script: &str) -> anyhow::Result<()> {
         .stdin
         .take()
         .context("sqlite3's input")?
-        .write_all(script.as_bytes())?;
+        .write_all(format!(".timeout 30000\n{script}").as_bytes())?;
     let status = child.wait()?;
     anyhow::ensure!(status.success(), "sqlite3 failed: {script}");
     Ok(())
