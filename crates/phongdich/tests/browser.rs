@@ -1107,6 +1107,9 @@ async fn a_team_pools_samples_the_lab_resolves_them_and_a_positive_becomes_f0() 
         !list.contains("Hoàng Văn Hải"),
         "sampled again: off the list: {list}"
     );
+    // Taken in 2021, no result yet: it waits past 24 hours.
+    let overdue = text_of(&c, "#overdue").await.unwrap();
+    assert!(overdue.contains(&sample_code), "{overdue}");
     log_out(&c).await;
     on_testing_page(&c, &server, LAB).await;
     enter_positive(&c, &sample_code, "N:21,5", "23/08/2021", "Khẳng định F0 BN").await;

@@ -24,7 +24,10 @@ pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterM
 pub use error::StoreError;
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
-pub use samples::{Pool, PoolInput, ResultOutcome, SPECIMENS, Sample, SampleInput, SamplingItem};
+pub use samples::{
+    LabTurnaround, OverdueSample, Pool, PoolInput, ResultOutcome, SPECIMENS, Sample, SampleInput,
+    SamplingItem, Turnaround,
+};
 pub use units::{NewHamlet, PopulationRow, Unit};
 
 use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};

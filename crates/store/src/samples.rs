@@ -681,3 +681,195 @@ async fn pool_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Res
         samples,
     })
 }
+
+/// A sample still without a result past the turnaround target.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OverdueSample {
+    pub code: String,
+    pub person_id: i64,
+    pub full_name: String,
+    pub commune_code: String,
+    pub lab: Option<String>,
+    pub pool_code: Option<String>,
+    pub collected_on: String,
+    /// Whole days since it was taken.
+    pub days_waiting: i64,
+}
+
+/// Turnaround of one lab (or of "no lab named").
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LabTurnaround {
+    pub lab: Option<String>,
+    /// Results received.
+    pub results: i64,
+    /// Median whole days from sampling to result.
+    pub median_days: f64,
+    /// Share of results within the target, in percent.
+    pub within_target_percent: f64,
+    /// Samples still waiting past the target.
+    pub overdue: i64,
+}
+
+/// Turnaround figures of a jurisdiction (days: dates are whole days).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Turnaround {
+    pub target_hours: i64,
+    /// Median whole days from becoming F1 to the first sample after it.
+    pub f1_to_sample_median_days: Option<f64>,
+    /// F1s sampled within the target, in percent of those sampled.
+    pub f1_sampled_within_target_percent: Option<f64>,
+    pub labs: Vec<LabTurnaround>,
+}
+
+fn median(v: &mut [i64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2] as f64
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0
+    })
+}
+
+fn days_between(from: &str, to: &str) -> Option<i64> {
+    let d = |s: &str| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok();
+    Some((d(to)? - d(from)?).num_days())
+}
+
+impl Store {
+    /// Samples of the scope taken at least `target_hours` ago (in whole days)
+    /// and still without a result, oldest first — the lists a committee
+    /// chases labs with.
+    pub async fn overdue_samples(
+        &self,
+        scope: &Scope,
+        today: NaiveDate,
+        target_hours: i64,
+    ) -> Result<Vec<OverdueSample>> {
+        let days = (target_hours.max(1) + 23) / 24;
+        let cutoff = (today - chrono::Days::new(days as u64)).to_string();
+        let (cond, param) = match scope.condition("s", 2) {
+            Some((c, p)) => (format!(" AND {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        let sql = format!(
+            "SELECT s.code, s.person_id, p.full_name, s.commune_code, s.lab, s.collected_on, \
+             (SELECT code FROM pools WHERE id = s.pool_id) AS pool_code \
+             FROM samples s JOIN persons p ON p.id = s.person_id \
+             WHERE s.status = 'collected' AND s.collected_on <= $1{cond} ORDER BY s.collected_on, s.id"
+        );
+        let mut q = sqlx::query(&sql).bind(cutoff);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let mut out = Vec::new();
+        for r in q.fetch_all(&self.read).await? {
+            let collected_on: String = r.try_get("collected_on")?;
+            out.push(OverdueSample {
+                days_waiting: days_between(&collected_on, &today.to_string()).unwrap_or_default(),
+                code: r.try_get("code")?,
+                person_id: r.try_get("person_id")?,
+                full_name: r.try_get("full_name")?,
+                commune_code: r.try_get("commune_code")?,
+                lab: r.try_get("lab")?,
+                pool_code: r.try_get("pool_code")?,
+                collected_on,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Turnaround of the scope: F1 → sample, and sample → result per lab,
+    /// against a target of `target_hours` (24 by the Ministry's practice).
+    pub async fn turnaround(
+        &self,
+        scope: &Scope,
+        today: NaiveDate,
+        target_hours: i64,
+    ) -> Result<Turnaround> {
+        let target_days = (target_hours.max(1) + 23) / 24;
+        let (cond, param) = match scope.condition("s", 1) {
+            Some((c, p)) => (format!(" WHERE {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        // Sample → result: each sample's first result (its own, or its pool's).
+        let sql = format!(
+            "SELECT s.lab, s.collected_on, (SELECT MIN(r.resulted_on) FROM test_results r \
+             WHERE r.sample_id = s.id OR (s.pool_id IS NOT NULL AND r.pool_id = s.pool_id)) AS resulted_on \
+             FROM samples s{cond}"
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let mut labs: std::collections::BTreeMap<Option<String>, (Vec<i64>, i64)> =
+            std::collections::BTreeMap::new();
+        let today_s = today.to_string();
+        for r in q.fetch_all(&self.read).await? {
+            let lab: Option<String> = r.try_get("lab")?;
+            let collected: String = r.try_get("collected_on")?;
+            let resulted: Option<String> = r.try_get("resulted_on")?;
+            let entry = labs.entry(lab).or_default();
+            match resulted.and_then(|to| days_between(&collected, &to)) {
+                Some(d) => entry.0.push(d),
+                None if days_between(&collected, &today_s).is_some_and(|d| d >= target_days) => {
+                    entry.1 += 1
+                }
+                None => {}
+            }
+        }
+        let labs = labs
+            .into_iter()
+            .map(|(lab, (mut days, overdue))| {
+                let within = days.iter().filter(|d| **d <= target_days).count();
+                LabTurnaround {
+                    lab,
+                    results: days.len() as i64,
+                    within_target_percent: if days.is_empty() {
+                        0.0
+                    } else {
+                        (within as f64 * 1000.0 / days.len() as f64).round() / 10.0
+                    },
+                    median_days: median(&mut days).unwrap_or_default(),
+                    overdue,
+                }
+            })
+            .collect();
+        // F1 → sample: the day someone first became F1 (class history), to
+        // their first sample on or after it.
+        let (cond, param) = match scope.condition("s", 1) {
+            Some((c, p)) => (format!(" AND {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        let sql = format!(
+            "SELECT h.person_id, MIN(h.at) AS became, \
+             (SELECT MIN(x.collected_on) FROM samples x WHERE x.person_id = h.person_id \
+              AND x.collected_on >= SUBSTR(MIN(h.at), 1, 10)) AS sampled \
+             FROM class_history h JOIN persons s ON s.id = h.person_id \
+             WHERE h.level = 1{cond} GROUP BY h.person_id"
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let mut waits = Vec::new();
+        for r in q.fetch_all(&self.read).await? {
+            let became: String = r.try_get("became")?;
+            let sampled: Option<String> = r.try_get("sampled")?;
+            if let Some(d) = sampled.and_then(|s| days_between(&became, &s)) {
+                waits.push(d);
+            }
+        }
+        let within = waits.iter().filter(|d| **d <= target_days).count();
+        Ok(Turnaround {
+            target_hours,
+            f1_sampled_within_target_percent: (!waits.is_empty())
+                .then(|| (within as f64 * 1000.0 / waits.len() as f64).round() / 10.0),
+            f1_to_sample_median_days: median(&mut waits),
+            labs,
+        })
+    }
+}

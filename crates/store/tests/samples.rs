@@ -343,3 +343,149 @@ async fn bad_input_is_refused_whole_and_other_units_are_not_found() {
     assert_eq!(samples[0].status, "collected");
     assert_eq!(samples[0].pool_code.as_deref(), Some(p.code.as_str()));
 }
+
+#[tokio::test]
+async fn results_waiting_past_the_target_are_listed_and_turnaround_is_counted_per_lab() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    let lab = actor(HA_KHANH, Role::LabStaff);
+    let ids = [
+        person(s, "Nguyễn Văn Sớm", HA_KHANH).await,
+        person(s, "Trần Văn Muộn", HA_KHANH).await,
+        person(s, "Lê Thị Nay", HA_KHANH).await,
+    ];
+    let sample = |person_id: i64, on: &str, lab: &str| SampleInput {
+        person_id,
+        collected_on: on.into(),
+        lab: lab.into(),
+        ..Default::default()
+    };
+    let done = s
+        .record_sample(
+            &staff,
+            &sample(ids[0], "20/08/2021", "CDC Quảng Ninh"),
+            today(),
+        )
+        .await
+        .unwrap();
+    s.record_result(
+        &lab,
+        &result(&done.code, "rt_pcr", "negative", "21/08/2021"),
+        today(),
+    )
+    .await
+    .unwrap();
+    let late = s
+        .record_sample(
+            &staff,
+            &sample(ids[1], "30/08/2021", "CDC Quảng Ninh"),
+            today(),
+        )
+        .await
+        .unwrap();
+    s.record_sample(
+        &staff,
+        &sample(ids[2], "01/09/2021", "BV Bãi Cháy"),
+        today(),
+    )
+    .await
+    .unwrap();
+
+    let overdue = s.overdue_samples(&staff.scope, today(), 24).await.unwrap();
+    let codes: Vec<(&str, i64)> = overdue
+        .iter()
+        .map(|o| (o.code.as_str(), o.days_waiting))
+        .collect();
+    assert_eq!(
+        codes,
+        [(late.code.as_str(), 2)],
+        "only the sample waiting past 24 h"
+    );
+    assert!(
+        s.overdue_samples(&actor(HA_PHONG, Role::HealthStaff).scope, today(), 24)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        s.overdue_samples(&staff.scope, today(), 72)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+
+    let t = s.turnaround(&staff.scope, today(), 24).await.unwrap();
+    let cdc = t
+        .labs
+        .iter()
+        .find(|l| l.lab.as_deref() == Some("CDC Quảng Ninh"))
+        .unwrap();
+    assert_eq!(
+        (
+            cdc.results,
+            cdc.median_days,
+            cdc.within_target_percent,
+            cdc.overdue
+        ),
+        (1, 1.0, 100.0, 1)
+    );
+    let bv = t
+        .labs
+        .iter()
+        .find(|l| l.lab.as_deref() == Some("BV Bãi Cháy"))
+        .unwrap();
+    assert_eq!(
+        (bv.results, bv.overdue),
+        (0, 0),
+        "taken today: not yet overdue"
+    );
+}
+
+#[tokio::test]
+async fn the_time_from_becoming_f1_to_sampling_is_counted() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let tracer = actor(HA_KHANH, Role::ContactTracer);
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    // Class history is stamped with the real clock: use real days here.
+    let now = chrono::Local::now().date_naive();
+    let ago = |d: u64| (now - chrono::Days::new(d)).format("%d/%m/%Y").to_string();
+    let (a, b) = (
+        person(s, "Phan Văn Nguồn", HA_KHANH).await,
+        person(s, "Phan Thị Tiếp", HA_KHANH).await,
+    );
+    let contact = ContactInput {
+        person_id: a,
+        other_person_id: b,
+        date: ago(3),
+        setting: "household".into(),
+        ..Default::default()
+    }
+    .parse(now)
+    .unwrap();
+    s.add_contact(&tracer, &contact).await.unwrap();
+    let case = CaseInput {
+        person_id: a,
+        confirmed_on: ago(2),
+        sample_on: ago(3),
+        test_kind: "rt_pcr".into(),
+        source_kind: "investigating".into(),
+        course: "home".into(),
+        detected_where: "community".into(),
+        ..Default::default()
+    };
+    s.confirm_case(&tracer, &case, now).await.unwrap();
+    let before = s.turnaround(&staff.scope, now, 24).await.unwrap();
+    assert_eq!(before.f1_to_sample_median_days, None, "not sampled yet");
+    let sample = SampleInput {
+        person_id: b,
+        collected_on: ago(0),
+        ..Default::default()
+    };
+    s.record_sample(&staff, &sample, now).await.unwrap();
+    let after = s.turnaround(&staff.scope, now, 24).await.unwrap();
+    assert_eq!(after.f1_to_sample_median_days, Some(0.0));
+    assert_eq!(after.f1_sampled_within_target_percent, Some(100.0));
+}

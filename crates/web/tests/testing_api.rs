@@ -185,4 +185,59 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
     );
     let (status, _) = call(&app, Method::GET, &path, &other_lab, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Taken in 2021 and still without a result: overdue, for Hà Khánh only.
+    let (status, overdue) = call(
+        &app,
+        Method::GET,
+        "/api/v1/testing/overdue?hours=24",
+        &staff,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{overdue}");
+    let codes: Vec<&str> = overdue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, [sample["code"].as_str().unwrap()]);
+    let (_, none) = call(
+        &app,
+        Method::GET,
+        "/api/v1/testing/overdue",
+        &other_lab,
+        None,
+    )
+    .await;
+    assert_eq!(none.as_array().unwrap().len(), 0);
+    let (status, t) = call(
+        &app,
+        Method::GET,
+        "/api/v1/testing/turnaround",
+        &staff,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    let cdc = t["labs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["lab"] == "CDC Quảng Ninh")
+        .unwrap();
+    assert_eq!(
+        (cdc["results"].as_i64(), cdc["median_days"].as_f64()),
+        (Some(3), Some(1.0))
+    );
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        "/api/v1/testing/overdue?hours=abc",
+        &staff,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -66,6 +66,8 @@ use utoipa::OpenApi;
         testing::create_pool,
         testing::create_result,
         testing::sampling_list,
+        testing::overdue,
+        testing::turnaround,
     ),
     components(schemas(Problem, phongdich_domain::FieldError, phongdich_domain::PersonInput)),
     modifiers(&Security),
@@ -152,6 +154,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/pools", post(testing::create_pool))
         .route("/api/v1/results", post(testing::create_result))
         .route("/api/v1/sampling-list", get(testing::sampling_list))
+        .route("/api/v1/testing/overdue", get(testing::overdue))
+        .route("/api/v1/testing/turnaround", get(testing::turnaround))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/audit/{id}/undo", post(audit::undo))
         .route("/api/v1/users", get(admin::users).post(admin::add_user))

@@ -1,7 +1,7 @@
 //! Samples (single and pooled), lab results, and the sampling list. A result
 //! that confirms an F0 re-classifies the contacts before the answer.
 
-use super::{ApiJson, ApiPath};
+use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::caller::Caller;
 use crate::problem::Problem;
@@ -9,7 +9,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use phongdich_domain::testing::ResultInput;
-use phongdich_store::{Pool, PoolInput, ResultOutcome, Sample, SampleInput, SamplingItem};
+use phongdich_store::{
+    OverdueSample, Pool, PoolInput, ResultOutcome, Sample, SampleInput, SamplingItem, Turnaround,
+};
 
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
@@ -80,4 +82,40 @@ pub async fn sampling_list(
     Caller(actor): Caller,
 ) -> Result<Json<Vec<SamplingItem>>, Problem> {
     Ok(Json(s.store.sampling_list(&actor.scope).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct TargetParams {
+    /// The turnaround target in hours (24 by default).
+    hours: Option<i64>,
+}
+
+/// Samples of the caller's jurisdiction still without a result past the target, oldest first.
+#[utoipa::path(get, path = "/api/v1/testing/overdue", params(TargetParams),
+    responses((status = 200, body = Vec<OverdueSample>), (status = 401, body = Problem)))]
+pub async fn overdue(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<TargetParams>,
+) -> Result<Json<Vec<OverdueSample>>, Problem> {
+    let hours = p.hours.unwrap_or(24);
+    Ok(Json(
+        s.store
+            .overdue_samples(&actor.scope, today(), hours)
+            .await?,
+    ))
+}
+
+/// Turnaround of the caller's jurisdiction: F1 → sample, and sample → result per lab.
+#[utoipa::path(get, path = "/api/v1/testing/turnaround", params(TargetParams),
+    responses((status = 200, body = Turnaround), (status = 401, body = Problem)))]
+pub async fn turnaround(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<TargetParams>,
+) -> Result<Json<Turnaround>, Problem> {
+    let hours = p.hours.unwrap_or(24);
+    Ok(Json(
+        s.store.turnaround(&actor.scope, today(), hours).await?,
+    ))
 }

@@ -12,6 +12,9 @@ use phongdich_domain::{FieldError, Permission};
 use phongdich_store::{PoolInput, ResultOutcome, SPECIMENS, SampleInput, StoreError};
 use serde::Deserialize;
 
+/// The turnaround target shown on the page (the Ministry's 24 hours).
+const TARGET_HOURS: i64 = 24;
+
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
@@ -175,6 +178,16 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
         .sampling_list(&page.actor.scope)
         .await
         .map_err(|e| page.fail(e))?;
+    let overdue = s
+        .store
+        .overdue_samples(&page.actor.scope, today(), TARGET_HOURS)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let turnaround = s
+        .store
+        .turnaround(&page.actor.scope, today(), TARGET_HOURS)
+        .await
+        .map_err(|e| page.fail(e))?;
     let errors_of =
         |form: &str| -> &[FieldError] { if f.failed == form { &f.errors } else { &[] } };
     let content = html! {
@@ -197,6 +210,52 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
                         td data-label=(l.t("Xã/phường", "Commune")) { (i.commune_code) }
                         td data-label=(l.t("Lý do", "Reason")) { (status_label(l, &i.reason)) }
                         td data-label=(l.t("Từ ngày", "Since")) { (show_date(&i.since_on)) }
+                    } } }
+                } }
+            }
+        }
+        section aria-labelledby="h-overdue" {
+            h2 #h-overdue { (l.t("Quá 24 giờ chưa có kết quả", "No result after 24 hours")) " (" (overdue.len()) ")" }
+            @if !overdue.is_empty() {
+                div.table-wrap { table.responsive #overdue {
+                    thead { tr {
+                        th { (l.t("Mã mẫu", "Sample")) } th { (l.t("Người", "Person")) }
+                        th { (l.t("Phòng xét nghiệm", "Lab")) } th { (l.t("Ngày lấy", "Taken")) } th { (l.t("Số ngày chờ", "Days waiting")) }
+                    } }
+                    tbody { @for o in &overdue { tr {
+                        td.mono data-label=(l.t("Mã mẫu", "Sample")) { (o.code) @if let Some(p) = &o.pool_code { " (" (p) ")" } }
+                        td data-label=(l.t("Người", "Person")) { a href={ "/persons/" (o.person_id) } { (o.full_name) } }
+                        td data-label=(l.t("Phòng xét nghiệm", "Lab")) { (o.lab.as_deref().unwrap_or("—")) }
+                        td data-label=(l.t("Ngày lấy", "Taken")) { (show_date(&o.collected_on)) }
+                        td data-label=(l.t("Số ngày chờ", "Days waiting")) { (o.days_waiting) }
+                    } } }
+                } }
+            }
+        }
+        section aria-labelledby="h-turnaround" {
+            h2 #h-turnaround { (l.t("Thời gian trả kết quả", "Turnaround")) }
+            p {
+                (l.t("Từ khi thành F1 đến khi lấy mẫu (trung vị): ", "From becoming F1 to sampling (median): "))
+                @match turnaround.f1_to_sample_median_days {
+                    Some(d) => { strong { (d) } " " (l.t("ngày", "days")) }
+                    None => { "—" }
+                }
+                @if let Some(p) = turnaround.f1_sampled_within_target_percent {
+                    " · " (p) "% " (l.t("trong 24 giờ", "within 24 hours"))
+                }
+            }
+            @if !turnaround.labs.is_empty() {
+                div.table-wrap { table.responsive #turnaround {
+                    thead { tr {
+                        th { (l.t("Phòng xét nghiệm", "Lab")) } th { (l.t("Kết quả", "Results")) }
+                        th { (l.t("Trung vị (ngày)", "Median (days)")) } th { (l.t("Trong 24 giờ", "Within 24 h")) } th { (l.t("Quá hạn", "Overdue")) }
+                    } }
+                    tbody { @for t in &turnaround.labs { tr {
+                        td data-label=(l.t("Phòng xét nghiệm", "Lab")) { (t.lab.as_deref().unwrap_or("—")) }
+                        td data-label=(l.t("Kết quả", "Results")) { (t.results) }
+                        td data-label=(l.t("Trung vị (ngày)", "Median (days)")) { (t.median_days) }
+                        td data-label=(l.t("Trong 24 giờ", "Within 24 h")) { (t.within_target_percent) "%" }
+                        td data-label=(l.t("Quá hạn", "Overdue")) { (t.overdue) }
                     } } }
                 } }
             }
