@@ -1065,6 +1065,23 @@ async fn a_team_pools_samples_the_lab_resolves_them_and_a_positive_becomes_f0() 
     )
     .await;
     let pool_code = saved_code(&c, 'P').await;
+    // Its printable label: the code as a QR code and in letters, with the members.
+    c.find(Locator::Css("#label-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let label = wait_for(&c, "#label").await.text().await.unwrap();
+    assert!(
+        label.contains(&pool_code) && label.contains("2 người"),
+        "{label}"
+    );
+    assert!(
+        c.find(Locator::Css("#label svg")).await.is_ok(),
+        "a QR code"
+    );
+    shots.take(&c, "label-vi", 640).await;
     log_out(&c).await;
 
     // The lab: the pool is positive, both members go on the list.

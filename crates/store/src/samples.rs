@@ -873,3 +873,19 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// A pool with its samples, by the code on its label, within the scope.
+    pub async fn pool_by_code(&self, scope: &Scope, code: &str) -> Result<Pool> {
+        let code = code.trim().to_uppercase();
+        match self.result_target(scope, &code).await? {
+            Target::Pool(id, _) => {
+                let mut tx = self.read.begin().await?;
+                let pool = pool_in(&mut tx, id).await?;
+                tx.rollback().await?;
+                Ok(pool)
+            }
+            Target::Sample(_) => Err(StoreError::not_found("pool", code)),
+        }
+    }
+}

@@ -73,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/clusters/{id}/members", post(tracing::add_member))
         .route("/testing", get(testing::index))
         .route("/testing/samples", post(testing::create_sample))
+        .route("/testing/labels/{code}", get(testing::label))
         .route("/testing/pools", post(testing::create_pool))
         .route("/testing/results", post(testing::create_result))
         .route(

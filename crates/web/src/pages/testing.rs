@@ -94,6 +94,8 @@ struct Forms {
     failed: &'static str,
     errors: Vec<FieldError>,
     notice: Option<(String, String)>,
+    /// The sample or pool just saved, for the link to its label.
+    label: Option<String>,
 }
 
 impl Forms {
@@ -193,7 +195,12 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
     let content = html! {
         h1 { (l.t("Xét nghiệm", "Testing")) }
         @if let Some((vi, en)) = &f.notice {
-            p.notice role="status" { (l.t(vi, en)) }
+            p.notice role="status" {
+                (l.t(vi, en))
+                @if let Some(code) = &f.label {
+                    " " a #label-link href={ "/testing/labels/" (code) } { (l.t("In nhãn", "Print label")) }
+                }
+            }
         }
         section aria-labelledby="h-list" {
             h2 #h-list { (l.t("Danh sách cần lấy mẫu", "To be sampled")) " (" (list.len()) ")" }
@@ -343,10 +350,14 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
 
 pub async fn index(State(s): State<AppState>, page: Page, Query(q): Query<Done>) -> PageResult {
     let n = q.n.unwrap_or_default();
+    let label = q
+        .recorded
+        .clone()
+        .filter(|c| c.len() > 1 && c[1..].chars().all(|ch| ch.is_ascii_digit()));
     let notice = match (q.recorded, q.result.as_deref()) {
         (Some(code), _) => Some((
-            format!("Đã lưu {code}. Ghi mã này lên nhãn mẫu."),
-            format!("Saved {code}. Write this code on the sample's label."),
+            format!("Đã lưu {code}. Ghi mã này lên mẫu, hoặc in nhãn."),
+            format!("Saved {code}. Write this code on the sample, or print its label."),
         )),
         (None, Some("unchanged")) => Some((
             "Kết quả này đã có; không thay đổi gì.".into(),
@@ -374,6 +385,7 @@ pub async fn index(State(s): State<AppState>, page: Page, Query(q): Query<Done>)
         &page,
         Forms {
             notice,
+            label,
             ..Default::default()
         },
     )
@@ -632,6 +644,81 @@ pub async fn import(
                 } } }
             } }
             p { a href="/testing" { (l.t("Về trang xét nghiệm", "Back to testing")) } }
+        },
+    ))
+}
+
+/// A QR code of `text` as an inline SVG, `size` px square.
+fn qr_svg(text: &str, size: u32) -> Markup {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => maud::PreEscaped(
+            code.render::<qrcode::render::svg::Color>()
+                .min_dimensions(size, size)
+                .quiet_zone(true)
+                .build(),
+        ),
+        Err(_) => html! {},
+    }
+}
+
+/// The printable label of a sample or a pool: its code as a QR code the lab
+/// scans and in large letters, with who and when.
+pub async fn label(
+    State(s): State<AppState>,
+    page: Page,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> PageResult {
+    let l = page.lang;
+    let code = code.trim().to_uppercase();
+    let content = if code.starts_with('P') {
+        let pool = s
+            .store
+            .pool_by_code(&page.actor.scope, &code)
+            .await
+            .map_err(|e| page.fail(e))?;
+        let first = pool.samples.first();
+        html! {
+            div.label #label {
+                (qr_svg(&pool.code, 160))
+                p.label-code { (pool.code) }
+                p { (l.t("Mẫu gộp", "Pooled sample")) " · " (pool.samples.len()) " " (l.t("người", "people"))
+                    @if pool.household { " · " (l.t("cùng hộ", "one household")) } }
+                @if let Some(f) = first {
+                    p { (show_date(&f.collected_on)) " · " (specimen_label(l, &f.specimen)) @if let Some(lab) = &f.lab { " · " (lab) } }
+                }
+                ol { @for x in &pool.samples { li.mono { (x.code) " — #" (x.person_id) } } }
+            }
+        }
+    } else {
+        let sample = s
+            .store
+            .sample_by_code(&page.actor.scope, &code)
+            .await
+            .map_err(|e| page.fail(e))?;
+        let person = s
+            .store
+            .person(&page.actor.scope, sample.person_id)
+            .await
+            .map_err(|e| page.fail(e))?;
+        html! {
+            div.label #label {
+                (qr_svg(&sample.code, 160))
+                p.label-code { (sample.code) }
+                p { strong { (person.full_name) } " #" (person.id) }
+                p { (show_date(&sample.collected_on)) " · " (specimen_label(l, &sample.specimen))
+                    @if let Some(lab) = &sample.lab { " · " (lab) } }
+                @if let Some(p) = &sample.pool_code { p { (l.t("Thuộc mẫu gộp ", "In pool ")) (p) } }
+            }
+        }
+    };
+    Ok(layout(
+        &page,
+        l.t("Nhãn mẫu", "Sample label"),
+        html! {
+            h1.no-print { (l.t("Nhãn mẫu ", "Label of ")) (code) }
+            (content)
+            p.no-print { button type="button" onclick="window.print()" { (l.t("In nhãn", "Print label")) } " "
+                a href="/testing" { (l.t("Về trang xét nghiệm", "Back to testing")) } }
         },
     ))
 }
