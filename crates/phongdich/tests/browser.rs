@@ -12,14 +12,16 @@
 //! PHONGDICH_TEST_POSTGRES when that is set. Needs Debian's `chromium` and
 //! `chromium-driver`; without them it fails, saying how to install them.
 
+mod support;
 use fantoccini::{Client, ClientBuilder, Locator};
 use phongdich_store::testing::TestDb;
 use serde_json::{Value, json};
 use std::future::Future;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use support::Server;
 
 // Quảng Ninh (22), Thành phố Hạ Long (193).
 const QUANG_NINH: &str = "22";
@@ -65,63 +67,6 @@ fn add_user(db: &TestDb, username: &str, name: &str, unit: &str, role: &str) {
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// A running `phongdich serve`, killed when dropped (as in tests/cli.rs).
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(db: &TestDb) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_phongdich"))
-            .arg("--db")
-            .arg(&db.url)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env_remove("PHONGDICH_DB")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                eprintln!("[serve] {line}");
-                if let Some(rest) = line.strip_prefix("phongdich: http://") {
-                    let addr = rest.split('/').next().unwrap_or_default().to_owned();
-                    let _ = tx.send(addr);
-                }
-            }
-        });
-        let mut server = Server {
-            child,
-            base: String::new(),
-        };
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(addr) => server.base = format!("http://{addr}"),
-            Err(_) => panic!(
-                "phongdich serve printed no address (exit: {:?})",
-                server.child.try_wait()
-            ),
-        }
-        server
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// On a fresh machine of this kind the browser is not installed yet: the

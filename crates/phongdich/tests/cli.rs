@@ -3,13 +3,14 @@
 //! spreadsheet, export the tree, serve the API. Runs on SQLite, or on the
 //! PostgreSQL server named by PHONGDICH_TEST_POSTGRES when that is set.
 
+mod support;
 use phongdich_store::testing::{POSTGRES_ENV, TestDb};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Command, Output, Stdio};
+use support::Server;
 
 // Quảng Ninh (22), Thành phố Hạ Long (193).
 const HA_KHANH: &str = "06649";
@@ -357,63 +358,6 @@ async fn export_units_prints_the_whole_tree_with_padded_codes() {
     // Parents come before their children.
     let pos = |code: &str| rows.iter().position(|r| r[0] == code).unwrap();
     assert!(pos("01") < pos("001") && pos("001") < pos("00001"));
-}
-
-/// A running `phongdich serve`, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(db: &TestDb) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_phongdich"))
-            .arg("--db")
-            .arg(&db.url)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env_remove("PHONGDICH_DB")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                eprintln!("[serve] {line}");
-                if let Some(rest) = line.strip_prefix("phongdich: http://") {
-                    let addr = rest.split('/').next().unwrap_or_default().to_owned();
-                    let _ = tx.send(addr);
-                }
-            }
-        });
-        let mut server = Server {
-            child,
-            base: String::new(),
-        };
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(addr) => server.base = format!("http://{addr}"),
-            Err(_) => panic!(
-                "phongdich serve printed no address (exit: {:?})",
-                server.child.try_wait()
-            ),
-        }
-        server
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Status, content type and JSON body of a response, whatever its status.

@@ -1,0 +1,64 @@
+//! Helpers shared by the end-to-end tests (`mod support;` in each).
+#![allow(dead_code, clippy::unwrap_used)]
+
+use phongdich_store::testing::TestDb;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A running `phongdich serve`, killed when dropped.
+pub struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    pub fn start(db: &TestDb) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_phongdich"))
+            .arg("--db")
+            .arg(&db.url)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env_remove("PHONGDICH_DB")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                eprintln!("[serve] {line}");
+                if let Some(rest) = line.strip_prefix("phongdich: http://") {
+                    let addr = rest.split('/').next().unwrap_or_default().to_owned();
+                    let _ = tx.send(addr);
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            base: String::new(),
+        };
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(addr) => server.base = format!("http://{addr}"),
+            Err(_) => panic!(
+                "phongdich serve printed no address (exit: {:?})",
+                server.child.try_wait()
+            ),
+        }
+        server
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
