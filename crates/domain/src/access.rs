@@ -50,10 +50,14 @@ pub enum Permission {
     CollectSamples,
     /// Enter or import lab results.
     RecordResults,
+    /// Order testing campaigns, start their rounds, close them.
+    RunCampaigns,
+    /// Change the province's settings (e.g. confirm F0 after review).
+    Configure,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 14] = [
         Permission::ViewPersons,
         Permission::ViewIdentifiers,
         Permission::EditPersons,
@@ -66,6 +70,8 @@ impl Permission {
         Permission::ViewAudit,
         Permission::CollectSamples,
         Permission::RecordResults,
+        Permission::RunCampaigns,
+        Permission::Configure,
     ];
 }
 
@@ -86,7 +92,7 @@ impl Role {
         use Role as R;
         match self {
             R::Admin => true,
-            R::HealthStaff => !matches!(p, P::ManageUsers | P::ViewAudit),
+            R::HealthStaff => !matches!(p, P::ManageUsers | P::ViewAudit | P::Configure),
             R::ContactTracer => matches!(
                 p,
                 P::ViewPersons | P::ViewIdentifiers | P::EditPersons | P::ImportPersons | P::Trace
@@ -164,6 +170,9 @@ mod tests {
         assert!(!Role::LabStaff.can(Permission::CollectSamples));
         assert!(Role::QuarantineStaff.can(Permission::CollectSamples));
         assert!(!Role::ContactTracer.can(Permission::RecordResults));
+        assert!(Role::HealthStaff.can(Permission::RunCampaigns));
+        assert!(!Role::HealthStaff.can(Permission::Configure));
+        assert!(!Role::QuarantineStaff.can(Permission::RunCampaigns));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod campaigns;
 mod cases;
 mod clusters;
 mod error;
@@ -14,6 +15,10 @@ mod samples;
 pub mod testing;
 mod units;
 
+pub use campaigns::{
+    Campaign, CampaignInput, CampaignPerson, CampaignProgress, CampaignRound, PROGRESS_STATUSES,
+    UnitProgress, parse_deadline,
+};
 pub use accounts::{ApiToken, NewUser, Session, User};
 pub use audit::{AuditEntry, AuditFilter};
 pub use cases::{

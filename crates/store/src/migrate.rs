@@ -63,6 +63,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 7,
+        name: "testing campaigns, province settings, result review",
+        shared: include_str!("../migrations/0007_campaigns.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

@@ -31,6 +31,9 @@ pub struct SampleInput {
     /// The lab it goes to.
     #[serde(default)]
     pub lab: String,
+    /// The testing campaign it is taken for, if any.
+    #[serde(default)]
+    pub campaign_id: Option<i64>,
 }
 
 /// A pool: the people sampled together (a household, or a list at the door).
@@ -40,7 +43,8 @@ pub struct PoolInput {
     /// All members of one household (pools up to 20 allowed then).
     #[serde(default)]
     pub household: bool,
-    /// Largest pool allowed here (5 or 10 by campaign; default 10, at most 20).
+    /// Largest pool allowed here (default: the campaign's pool size, else 10;
+    /// at most 20).
     #[serde(default)]
     pub max_size: Option<usize>,
     #[serde(default)]
@@ -50,6 +54,9 @@ pub struct PoolInput {
     pub collected_where: String,
     #[serde(default)]
     pub lab: String,
+    /// The testing campaign it is taken for, if any.
+    #[serde(default)]
+    pub campaign_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -68,6 +75,7 @@ pub struct Sample {
     /// needed) or `resample` (inconclusive).
     pub status: String,
     pub commune_code: String,
+    pub campaign_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -107,7 +115,7 @@ pub struct SamplingItem {
 }
 
 const SAMPLE_COLUMNS: &str = "s.id, s.code, s.person_id, s.specimen, s.collected_on, s.collected_where, s.lab, \
-    s.status, s.commune_code, (SELECT code FROM pools WHERE id = s.pool_id) AS pool_code";
+    s.status, s.commune_code, s.campaign_id, (SELECT code FROM pools WHERE id = s.pool_id) AS pool_code";
 
 fn sample_from_row(r: &AnyRow) -> Result<Sample> {
     Ok(Sample {
@@ -121,6 +129,7 @@ fn sample_from_row(r: &AnyRow) -> Result<Sample> {
         lab: r.try_get("lab")?,
         status: r.try_get("status")?,
         commune_code: r.try_get("commune_code")?,
+        campaign_id: r.try_get("campaign_id")?,
     })
 }
 
@@ -130,6 +139,7 @@ struct Taken {
     collected_on: String,
     collected_where: Option<String>,
     lab: Option<String>,
+    campaign_id: Option<i64>,
 }
 
 fn check_taken(
@@ -181,6 +191,7 @@ fn check_taken(
         collected_on,
         collected_where: text(collected_where),
         lab: text(lab),
+        campaign_id: None,
     })
 }
 
@@ -202,9 +213,12 @@ impl Store {
             today,
             &mut errors,
         );
-        let Some(taken) = taken else {
+        let Some(mut taken) = taken else {
             return Err(Invalid(errors).into());
         };
+        if let Some(c) = input.campaign_id {
+            taken.campaign_id = Some(self.campaign_for_sample(&actor.scope, c, today).await?.id);
+        }
         let person = self.person(&actor.scope, input.person_id).await?;
         let mut tx = self.write.begin().await?;
         let id = insert_sample(&mut tx, actor, &person, None, &taken).await?;
@@ -233,9 +247,15 @@ impl Store {
     ) -> Result<Pool> {
         actor.require(Permission::CollectSamples)?;
         let mut errors = Vec::new();
-        let max = input
-            .max_size
-            .unwrap_or(if input.household { POOL_MAX } else { 10 });
+        let campaign = match input.campaign_id {
+            Some(c) => Some(self.campaign_for_sample(&actor.scope, c, today).await?),
+            None => None,
+        };
+        let max = input.max_size.unwrap_or(match &campaign {
+            _ if input.household => POOL_MAX,
+            Some(c) => c.pool_size.max(2) as usize,
+            None => 10,
+        });
         let mut ids = input.person_ids.clone();
         ids.sort_unstable();
         ids.dedup();
@@ -268,10 +288,11 @@ impl Store {
             today,
             &mut errors,
         );
-        let taken = match taken {
+        let mut taken = match taken {
             Some(t) if errors.is_empty() => t,
             _ => return Err(Invalid(errors).into()),
         };
+        taken.campaign_id = campaign.map(|c| c.id);
         let mut people = Vec::with_capacity(ids.len());
         for id in &ids {
             people.push(self.person(&actor.scope, *id).await?);
@@ -281,7 +302,8 @@ impl Store {
         let stamp = now();
         let pool_id: i64 = sqlx::query_scalar(
             "INSERT INTO pools (code, household, specimen, collected_on, lab, status, province_code, district_code, \
-             commune_code, created_by, created_at) VALUES ('pending', $1, $2, $3, $4, 'collected', $5, $6, $7, $8, $9) RETURNING id",
+             commune_code, created_by, created_at, campaign_id) \
+             VALUES ('pending', $1, $2, $3, $4, 'collected', $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(input.household as i64)
         .bind(taken.specimen.as_str())
@@ -292,6 +314,7 @@ impl Store {
         .bind(first.commune_code.as_str())
         .bind(actor.name.as_str())
         .bind(stamp.as_str())
+        .bind(taken.campaign_id)
         .fetch_one(&mut *tx)
         .await?;
         let code = format!("P{pool_id}");
@@ -624,8 +647,8 @@ async fn insert_sample(
     let stamp = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO samples (code, person_id, pool_id, specimen, collected_on, collected_where, lab, status, \
-         province_code, district_code, commune_code, created_by, created_at, updated_at) \
-         VALUES ('pending', $1, $2, $3, $4, $5, $6, 'collected', $7, $8, $9, $10, $11, $11) RETURNING id",
+         province_code, district_code, commune_code, created_by, created_at, updated_at, campaign_id) \
+         VALUES ('pending', $1, $2, $3, $4, $5, $6, 'collected', $7, $8, $9, $10, $11, $11, $12) RETURNING id",
     )
     .bind(person.id)
     .bind(pool_id)
@@ -638,6 +661,7 @@ async fn insert_sample(
     .bind(person.commune_code.as_str())
     .bind(actor.name.as_str())
     .bind(stamp.as_str())
+    .bind(t.campaign_id)
     .fetch_one(&mut **tx)
     .await?;
     sqlx::query("UPDATE samples SET code = $1 WHERE id = $2")

@@ -438,6 +438,7 @@ pub async fn create_sample(
         collected_on: f.collected_on.clone(),
         collected_where: f.collected_where.clone(),
         lab: f.lab.clone(),
+        campaign_id: None,
     };
     match s.store.record_sample(&page.actor, &input, today()).await {
         Ok(sample) => {
@@ -518,6 +519,7 @@ pub async fn create_pool(
         collected_on: f.collected_on.clone(),
         collected_where: String::new(),
         lab: f.lab.clone(),
+        campaign_id: None,
     };
     match s.store.record_pool(&page.actor, &input, today()).await {
         Ok(pool) => Ok(Redirect::to(&format!("/testing?recorded={}", pool.code)).into_response()),

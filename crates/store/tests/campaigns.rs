@@ -1,0 +1,483 @@
+#![allow(clippy::unwrap_used)]
+//! Testing campaigns through the store, on SQLite or PostgreSQL: ordering one,
+//! sampling its targets, watching the figures per unit, repeating rounds, and
+//! the jurisdiction of everything a campaign shows.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use phongdich_domain::contact::ContactInput;
+use phongdich_domain::testing::ResultInput;
+use phongdich_domain::{PersonInput, Role, UnitCode};
+use phongdich_store::testing::TestDb;
+use phongdich_store::{
+    Actor, CampaignInput, CaseInput, PoolInput, SampleInput, Scope, Store, StoreError,
+};
+
+const QUANG_NINH: &str = "22";
+const HA_LONG: &str = "193";
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+const CAM_PHA: &str = "195";
+const MONG_DUONG: &str = "06760";
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, 9, 1).unwrap()
+}
+
+fn at(day: u32, hour: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2021, 9, day)
+        .unwrap()
+        .and_hms_opt(hour, 0, 0)
+        .unwrap()
+}
+
+fn actor(unit: &str, role: Role) -> Actor {
+    Actor {
+        name: format!("{}@{unit}", role.as_str()),
+        source: "test".into(),
+        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
+        role,
+    }
+}
+
+async fn person(s: &Store, name: &str, commune: &str, national_id: &str) -> i64 {
+    let input = PersonInput {
+        full_name: name.into(),
+        birth: "1985".into(),
+        sex: "nam".into(),
+        commune_code: commune.into(),
+        national_id: national_id.into(),
+        ..Default::default()
+    };
+    s.create_person(&Actor::system("test"), &input.parse(today()).unwrap(), true)
+        .await
+        .unwrap()
+        .id
+}
+
+/// An F0 in Hà Khánh with household contacts: two in Hà Khánh, one in Hà
+/// Phong, and one in Mông Dương (another district). Returns (f0, f1s).
+async fn outbreak(s: &Store) -> (i64, Vec<i64>) {
+    let f0 = person(s, "Nguyễn Văn An", HA_KHANH, "").await;
+    let f1s = vec![
+        person(s, "Trần Thị Bích", HA_KHANH, "").await,
+        person(s, "Lê Văn Cường", HA_KHANH, "").await,
+        person(s, "Phạm Thị Dung", HA_PHONG, "").await,
+        person(s, "Vũ Văn Em", MONG_DUONG, "").await,
+    ];
+    let tracer = Actor::system("test");
+    for f1 in &f1s {
+        let c = ContactInput {
+            person_id: f0,
+            other_person_id: *f1,
+            date: "28/08/2021".into(),
+            setting: "household".into(),
+            ..Default::default()
+        }
+        .parse(today())
+        .unwrap();
+        s.add_contact(&tracer, &c).await.unwrap();
+    }
+    let case = CaseInput {
+        person_id: f0,
+        confirmed_on: "30/08/2021".into(),
+        sample_on: "30/08/2021".into(),
+        test_kind: "rt_pcr".into(),
+        source_kind: "investigating".into(),
+        course: "home".into(),
+        detected_where: "community".into(),
+        ..Default::default()
+    };
+    s.confirm_case(&tracer, &case, today()).await.unwrap();
+    (f0, f1s)
+}
+
+fn f1_campaign() -> CampaignInput {
+    CampaignInput {
+        name: "Xét nghiệm F1 Hạ Long".into(),
+        unit_code: HA_LONG.into(),
+        target: "f1".into(),
+        deadline: "16:00 02/09/2021".into(),
+        pool_size: Some(2),
+        every_days: Some(3),
+        teams: vec!["Tổ 1 Hà Khánh, Tổ 2 Hà Phong".into()],
+        ..Default::default()
+    }
+}
+
+fn result(code: &str, outcome: &str) -> ResultInput {
+    ResultInput {
+        code: code.into(),
+        test_kind: "rt_pcr".into(),
+        outcome: outcome.into(),
+        ct: String::new(),
+        resulted_on: "01/09/2021".into(),
+        lab: "CDC Quảng Ninh".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_campaign_fills_as_samples_and_results_come_in() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, f1s) = outbreak(s).await;
+    let district = actor(HA_LONG, Role::HealthStaff);
+    let lab = actor(HA_LONG, Role::LabStaff);
+    let c = s
+        .create_campaign(&district, &f1_campaign(), at(1, 8))
+        .await
+        .unwrap();
+    assert_eq!(c.teams, ["Tổ 1 Hà Khánh", "Tổ 2 Hà Phong"]);
+    assert_eq!(c.rounds.len(), 1);
+    assert_eq!(c.rounds[0].deadline, "2021-09-02 16:00");
+    assert_eq!(
+        c.rounds[0].targeted, 3,
+        "the F1s living in Hạ Long, not the one in Cẩm Phả"
+    );
+    assert_eq!(c.next_round_on.as_deref(), Some("2021-09-04"));
+
+    let p = s
+        .campaign_progress(&district.scope, c.id, None, None, at(1, 9))
+        .await
+        .unwrap();
+    assert_eq!((p.total.targeted, p.total.not_sampled), (3, 3));
+    let per: Vec<(&str, i64)> = p
+        .units
+        .iter()
+        .map(|u| (u.unit_code.as_str(), u.targeted))
+        .collect();
+    assert_eq!(per, [(HA_KHANH, 2), (HA_PHONG, 1)]);
+
+    // The pool size is the campaign's: three in one pool is refused.
+    let pool = |ids: &[i64]| PoolInput {
+        person_ids: ids.to_vec(),
+        collected_on: "01/09/2021".into(),
+        campaign_id: Some(c.id),
+        ..Default::default()
+    };
+    let err = s
+        .record_pool(&district, &pool(&f1s[..3]), today())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    let pooled = s
+        .record_pool(&district, &pool(&f1s[..2]), today())
+        .await
+        .unwrap();
+    assert!(pooled.samples.iter().all(|x| x.campaign_id == Some(c.id)));
+    let single = s
+        .record_sample(
+            &district,
+            &SampleInput {
+                person_id: f1s[2],
+                collected_on: "01/09/2021".into(),
+                campaign_id: Some(c.id),
+                ..Default::default()
+            },
+            today(),
+        )
+        .await
+        .unwrap();
+    let p = s
+        .campaign_progress(&district.scope, c.id, None, None, at(1, 12))
+        .await
+        .unwrap();
+    assert_eq!(
+        (p.total.sampled, p.total.pending, p.total.not_sampled),
+        (3, 3, 0)
+    );
+
+    s.record_result(&lab, &result(&pooled.code, "negative"), today())
+        .await
+        .unwrap();
+    let out = s
+        .record_result(&lab, &result(&single.code, "positive"), today())
+        .await
+        .unwrap();
+    assert!(out.case_code.is_some(), "a positive F1 becomes an F0");
+    let p = s
+        .campaign_progress(&district.scope, c.id, None, None, at(1, 18))
+        .await
+        .unwrap();
+    let t = &p.total;
+    assert_eq!(
+        (t.targeted, t.negative, t.positive, t.pending, t.not_sampled),
+        (3, 2, 1, 0, 0)
+    );
+    assert!(!p.overdue);
+
+    // The list behind each number.
+    let positive = s
+        .campaign_people(&district.scope, c.id, None, None, "positive", 100, today())
+        .await
+        .unwrap();
+    assert_eq!(positive.len(), 1);
+    assert_eq!(positive[0].person_id, f1s[2]);
+    assert_eq!(positive[0].sample_code.as_deref(), Some(single.code.as_str()));
+    let negative = s
+        .campaign_people(
+            &district.scope,
+            c.id,
+            None,
+            Some(HA_KHANH),
+            "negative",
+            100,
+            today(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        negative.iter().map(|x| x.person_id).collect::<Vec<_>>(),
+        f1s[..2]
+    );
+    assert!(
+        negative
+            .iter()
+            .all(|x| x.pool_code.as_deref() == Some(pooled.code.as_str()))
+    );
+    let bad = s
+        .campaign_people(&district.scope, c.id, None, None, "done", 100, today())
+        .await;
+    assert!(matches!(bad, Err(StoreError::Invalid(_))));
+}
+
+#[tokio::test]
+async fn units_see_only_their_part_and_run_only_their_own() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    outbreak(s).await;
+    let district = actor(HA_LONG, Role::HealthStaff);
+    let c = s
+        .create_campaign(&district, &f1_campaign(), at(1, 8))
+        .await
+        .unwrap();
+
+    // A commune under it sees the campaign and only its own people.
+    let commune = actor(HA_PHONG, Role::HealthStaff);
+    let p = s
+        .campaign_progress(&commune.scope, c.id, None, None, at(1, 9))
+        .await
+        .unwrap();
+    assert_eq!(p.total.targeted, 1);
+    assert_eq!(p.units.len(), 1);
+    assert_eq!(p.units[0].unit_code, HA_PHONG);
+    let listed = s
+        .campaign_people(&commune.scope, c.id, None, None, "targeted", 100, today())
+        .await
+        .unwrap();
+    assert!(listed.iter().all(|x| x.commune_code == HA_PHONG));
+    assert_eq!(s.campaigns(&commune.scope, today()).await.unwrap().len(), 1);
+    // … but may not repeat or close it.
+    let err = s.start_round(&commune, c.id, at(4, 7)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
+    let err = s.close_campaign(&commune, c.id, today()).await.unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
+
+    // Another district does not see it at all.
+    let other = actor(CAM_PHA, Role::HealthStaff);
+    let err = s
+        .campaign_progress(&other.scope, c.id, None, None, at(1, 9))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+    assert!(s.campaigns(&other.scope, today()).await.unwrap().is_empty());
+    // Nor may it take samples under it.
+    let err = s
+        .record_sample(
+            &other,
+            &SampleInput {
+                person_id: 1,
+                collected_on: "01/09/2021".into(),
+                campaign_id: Some(c.id),
+                ..Default::default()
+            },
+            today(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+    // A commune cannot order a campaign for its district, nor a viewer at all.
+    let err = s
+        .create_campaign(&commune, &f1_campaign(), at(1, 8))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    let err = s
+        .create_campaign(&actor(HA_LONG, Role::Viewer), &f1_campaign(), at(1, 8))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
+    // The province above sees it, broken down by district.
+    let province = actor(QUANG_NINH, Role::Viewer);
+    let p = s
+        .campaign_progress(&province.scope, c.id, None, None, at(1, 9))
+        .await
+        .unwrap();
+    assert_eq!(p.total.targeted, 3);
+    let p = s
+        .campaign_progress(&province.scope, c.id, None, Some(QUANG_NINH), at(1, 9))
+        .await
+        .unwrap();
+    assert_eq!(p.units.len(), 1);
+    assert_eq!(p.units[0].unit_code, HA_LONG);
+}
+
+#[tokio::test]
+async fn rounds_repeat_with_the_group_as_it_stands_and_a_late_round_is_overdue() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, f1s) = outbreak(s).await;
+    let district = actor(HA_LONG, Role::HealthStaff);
+    let c = s
+        .create_campaign(&district, &f1_campaign(), at(1, 8))
+        .await
+        .unwrap();
+    s.record_sample(
+        &district,
+        &SampleInput {
+            person_id: f1s[0],
+            collected_on: "01/09/2021".into(),
+            ..Default::default()
+        },
+        today(),
+    )
+    .await
+    .unwrap();
+    // Round 1 past its deadline with people not sampled.
+    let p = s
+        .campaign_progress(&district.scope, c.id, None, None, at(2, 17))
+        .await
+        .unwrap();
+    assert!(p.overdue);
+    assert_eq!((p.total.sampled, p.total.not_sampled), (1, 2));
+
+    let err = s.start_round(&district, c.id, at(1, 20)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    let c = s.start_round(&district, c.id, at(4, 7)).await.unwrap();
+    assert_eq!(c.rounds.len(), 2);
+    assert_eq!(c.rounds[1].starts_on, "2021-09-04");
+    assert_eq!(
+        c.rounds[1].deadline, "2021-09-05 16:00",
+        "as long as the first round"
+    );
+    assert_eq!(c.next_round_on.as_deref(), Some("2021-09-07"));
+    // Round 1's sample does not count in round 2, and round 1 keeps its figures.
+    let now = at(4, 8);
+    let p2 = s
+        .campaign_progress(&district.scope, c.id, None, None, now)
+        .await
+        .unwrap();
+    assert_eq!((p2.round_no, p2.total.sampled), (2, 0));
+    let p1 = s
+        .campaign_progress(&district.scope, c.id, Some(1), None, now)
+        .await
+        .unwrap();
+    assert_eq!(p1.total.sampled, 1);
+
+    let c = s.close_campaign(&district, c.id, today()).await.unwrap();
+    assert_eq!((c.status.as_str(), c.next_round_on), ("closed", None));
+    let err = s.start_round(&district, c.id, at(8, 7)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    let entries = s
+        .audit_entries(
+            &Actor::system("test"),
+            &phongdich_store::AuditFilter {
+                entity: Some("campaign".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 2, "ordered and closed, both on file");
+}
+
+#[tokio::test]
+async fn a_list_with_one_unknown_line_is_refused_whole() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let a = person(s, "Đỗ Thị Hạnh", HA_KHANH, "022085000123").await;
+    let b = person(s, "Ngô Văn Hùng", HA_PHONG, "").await;
+    let far = person(s, "Hoàng Văn Khải", MONG_DUONG, "").await;
+    let district = actor(HA_LONG, Role::HealthStaff);
+    let mut input = CampaignInput {
+        name: "Tiểu thương chợ Hạ Long 1".into(),
+        unit_code: HA_LONG.into(),
+        target: "list".into(),
+        person_ids: vec![b, far],
+        national_ids: vec!["022 085 000 123".into(), "022085999999".into()],
+        deadline: "2021-09-01T20:00".into(),
+        ..Default::default()
+    };
+    let err = s
+        .create_campaign(&district, &input, at(1, 8))
+        .await
+        .unwrap_err();
+    let StoreError::Invalid(i) = err else {
+        panic!("{err:?}")
+    };
+    let fields: Vec<&str> = i.0.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["person_ids[1]", "national_ids[1]"]);
+    assert!(s.campaigns(&district.scope, today()).await.unwrap().is_empty());
+
+    input.person_ids = vec![b];
+    input.national_ids.pop();
+    let c = s.create_campaign(&district, &input, at(1, 8)).await.unwrap();
+    assert_eq!((c.rounds[0].targeted, c.pool_size), (2, 5));
+    let listed = s
+        .campaign_people(&district.scope, c.id, None, None, "not_sampled", 100, today())
+        .await
+        .unwrap();
+    let mut ids: Vec<i64> = listed.iter().map(|x| x.person_id).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, [a, b]);
+}
+
+#[tokio::test]
+async fn bad_orders_say_what_is_wrong() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let district = actor(HA_LONG, Role::HealthStaff);
+    let input = CampaignInput {
+        name: " ".into(),
+        unit_code: HA_LONG.into(),
+        target: "everyone".into(),
+        deadline: "31/08/2021 16:00".into(),
+        pool_size: Some(25),
+        every_days: Some(0),
+        ..Default::default()
+    };
+    let StoreError::Invalid(i) = s
+        .create_campaign(&district, &input, at(1, 8))
+        .await
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    let mut fields: Vec<&str> = i.0.iter().map(|e| e.field.as_str()).collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        ["deadline", "every_days", "name", "pool_size", "target"]
+    );
+    assert!(
+        i.0.iter()
+            .all(|e| !e.message_vi.is_empty() && !e.message_en.is_empty())
+    );
+    // A whole unit: everyone living there but known F0s, pools of 10.
+    outbreak(s).await;
+    let c = s
+        .create_campaign(
+            &district,
+            &CampaignInput {
+                name: "Toàn dân Hà Khánh".into(),
+                unit_code: HA_KHANH.into(),
+                target: "unit".into(),
+                deadline: "02/09/2021".into(),
+                ..Default::default()
+            },
+            at(1, 8),
+        )
+        .await
+        .unwrap();
+    assert_eq!((c.rounds[0].targeted, c.pool_size), (2, 10));
+    assert_eq!(c.rounds[0].deadline, "2021-09-02 23:59");
+}
