@@ -241,3 +241,154 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let staff = token(&db, HA_KHANH, "health_staff").await;
+    let lab = token(&db, HA_KHANH, "lab_staff").await;
+    let other = token(&db, HA_PHONG, "health_staff").await;
+    let mut ids = Vec::new();
+    for name in ["Lương Thị Nga", "Cao Văn Phúc", "Đinh Thị Quế"] {
+        ids.push(person(&app, &staff, name).await);
+    }
+    let today = chrono::Local::now().format("%d/%m/%Y").to_string();
+
+    // Refused with every reason, and nothing created.
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/v1/campaigns",
+        &staff,
+        Some(json!({"name": "", "unit_code": HA_KHANH, "target": "list", "person_ids": [ids[0], 999999],
+            "deadline": "hôm qua"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["name", "deadline"], "{body}");
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/v1/campaigns",
+        &staff,
+        Some(json!({"name": "Chợ Hà Khánh", "unit_code": HA_KHANH, "target": "list",
+            "person_ids": [ids[0], 999999], "deadline": "31/12/2099 16:00"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "person_ids[1]", "{body}");
+    let (_, list) = call(&app, Method::GET, "/api/v1/campaigns", &staff, None).await;
+    assert_eq!(list, json!([]));
+
+    let (status, c) = call(
+        &app,
+        Method::POST,
+        "/api/v1/campaigns",
+        &staff,
+        Some(json!({"name": "Chợ Hà Khánh", "unit_code": HA_KHANH, "target": "list",
+            "person_ids": ids, "deadline": "31/12/2099 16:00", "pool_size": 2, "teams": ["Tổ 3"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let id = c["id"].as_i64().unwrap();
+    assert_eq!(c["rounds"][0]["targeted"], 3);
+
+    let (status, pool) = call(
+        &app,
+        Method::POST,
+        "/api/v1/pools",
+        &staff,
+        Some(json!({"person_ids": [ids[0], ids[1]], "collected_on": today, "campaign_id": id})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{pool}");
+    let (status, single) = call(
+        &app,
+        Method::POST,
+        "/api/v1/samples",
+        &staff,
+        Some(json!({"person_id": ids[2], "collected_on": today, "campaign_id": id})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{single}");
+    for (code, outcome) in [(&pool["code"], "negative"), (&single["code"], "positive")] {
+        let (status, body) = call(
+            &app,
+            Method::POST,
+            "/api/v1/results",
+            &lab,
+            Some(json!({"code": code, "test_kind": "rt_pcr", "outcome": outcome, "resulted_on": today})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
+    let (status, p) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/campaigns/{id}"),
+        &staff,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    let t = &p["total"];
+    assert_eq!(
+        (&t["targeted"], &t["negative"], &t["positive"], &t["not_sampled"]),
+        (&json!(3), &json!(2), &json!(1), &json!(0)),
+        "{p}"
+    );
+    let (_, people) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/campaigns/{id}/people?status=positive"),
+        &staff,
+        None,
+    )
+    .await;
+    assert_eq!(people[0]["person_id"], ids[2], "{people}");
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/campaigns/{id}/people?status=half"),
+        &staff,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Another commune neither sees it nor runs it.
+    for (method, path) in [
+        (Method::GET, format!("/api/v1/campaigns/{id}")),
+        (Method::POST, format!("/api/v1/campaigns/{id}/close")),
+    ] {
+        let (status, _) = call(&app, method, &path, &other, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/campaigns/{id}/rounds"),
+        &staff,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "a second round today: {body}");
+    assert!(body["message_vi"].as_str().is_some_and(|m| !m.is_empty()));
+    let (status, c) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/campaigns/{id}/close"),
+        &staff,
+        None,
+    )
+    .await;
+    assert_eq!((status, &c["status"]), (StatusCode::OK, &json!("closed")));
+}

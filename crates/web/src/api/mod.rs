@@ -6,6 +6,7 @@ mod audit;
 mod docs;
 mod persons;
 mod testing;
+mod campaigns;
 mod tracing;
 mod units;
 
@@ -68,6 +69,12 @@ use utoipa::OpenApi;
         testing::sampling_list,
         testing::overdue,
         testing::turnaround,
+        campaigns::create,
+        campaigns::list,
+        campaigns::show,
+        campaigns::people,
+        campaigns::next_round,
+        campaigns::close,
     ),
     components(schemas(Problem, phongdich_domain::FieldError, phongdich_domain::PersonInput)),
     modifiers(&Security),
@@ -156,6 +163,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sampling-list", get(testing::sampling_list))
         .route("/api/v1/testing/overdue", get(testing::overdue))
         .route("/api/v1/testing/turnaround", get(testing::turnaround))
+        .route(
+            "/api/v1/campaigns",
+            get(campaigns::list).post(campaigns::create),
+        )
+        .route("/api/v1/campaigns/{id}", get(campaigns::show))
+        .route("/api/v1/campaigns/{id}/people", get(campaigns::people))
+        .route("/api/v1/campaigns/{id}/rounds", post(campaigns::next_round))
+        .route("/api/v1/campaigns/{id}/close", post(campaigns::close))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/audit/{id}/undo", post(audit::undo))
         .route("/api/v1/users", get(admin::users).post(admin::add_user))

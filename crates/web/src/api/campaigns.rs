@@ -1,0 +1,129 @@
+//! Testing campaigns: order one, follow its live progress per unit, open the
+//! list behind any figure, start the next round, close it.
+
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+use crate::caller::Caller;
+use crate::problem::Problem;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use phongdich_store::{Campaign, CampaignInput, CampaignPerson, CampaignProgress};
+
+fn now_local() -> chrono::NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+/// Order a campaign; its first round starts today with the target group as it stands.
+#[utoipa::path(post, path = "/api/v1/campaigns", request_body = CampaignInput,
+    responses((status = 201, body = Campaign), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<CampaignInput>,
+) -> Result<(StatusCode, Json<Campaign>), Problem> {
+    let c = s.store.create_campaign(&actor, &body, now_local()).await?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// The campaigns of the caller's unit, of the units above it and below it; open ones first.
+#[utoipa::path(get, path = "/api/v1/campaigns",
+    responses((status = 200, body = Vec<Campaign>), (status = 401, body = Problem)))]
+pub async fn list(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<Json<Vec<Campaign>>, Problem> {
+    Ok(Json(
+        s.store
+            .campaigns(&actor.scope, now_local().date())
+            .await?,
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct ProgressParams {
+    /// The round (the current one by default).
+    round: Option<i64>,
+    /// Break the figures down under this unit (the campaign's by default).
+    within: Option<String>,
+}
+
+/// Live progress of a round per unit: targeted, sampled, negative, positive,
+/// pending, not yet sampled — counting only the caller's jurisdiction.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}", params(("id" = i64, Path), ProgressParams),
+    responses((status = 200, body = CampaignProgress), (status = 404, body = Problem)))]
+pub async fn show(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(p): ApiQuery<ProgressParams>,
+) -> Result<Json<CampaignProgress>, Problem> {
+    Ok(Json(
+        s.store
+            .campaign_progress(&actor.scope, id, p.round, p.within.as_deref(), now_local())
+            .await?,
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct PeopleParams {
+    /// `targeted`, `sampled`, `negative`, `positive`, `pending` or `not_sampled`.
+    status: Option<String>,
+    /// The round (the current one by default).
+    round: Option<i64>,
+    /// Only the people living under this unit.
+    unit: Option<String>,
+    /// At most this many (500 by default, 10,000 at most).
+    limit: Option<i64>,
+}
+
+/// The people behind one figure, by commune and household.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/people", params(("id" = i64, Path), PeopleParams),
+    responses((status = 200, body = Vec<CampaignPerson>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn people(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(p): ApiQuery<PeopleParams>,
+) -> Result<Json<Vec<CampaignPerson>>, Problem> {
+    Ok(Json(
+        s.store
+            .campaign_people(
+                &actor.scope,
+                id,
+                p.round,
+                p.unit.as_deref(),
+                p.status.as_deref().unwrap_or("targeted"),
+                p.limit.unwrap_or(500),
+                now_local().date(),
+            )
+            .await?,
+    ))
+}
+
+/// Start the next round today, with the target group as it stands now.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/rounds", params(("id" = i64, Path)),
+    responses((status = 201, body = Campaign), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn next_round(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<Campaign>), Problem> {
+    let c = s.store.start_round(&actor, id, now_local()).await?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// Close a campaign: no more rounds.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/close", params(("id" = i64, Path)),
+    responses((status = 200, body = Campaign), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn close(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Campaign>, Problem> {
+    Ok(Json(
+        s.store
+            .close_campaign(&actor, id, now_local().date())
+            .await?,
+    ))
+}
