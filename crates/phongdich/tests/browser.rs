@@ -1089,3 +1089,199 @@ async fn a_team_pools_samples_the_lab_resolves_them_and_a_positive_becomes_f0() 
     drop(driver);
     drop(server);
 }
+
+/// An F0 in Hà Khánh confirmed in the store with household contacts: the
+/// contacts are F1. Returns their record numbers.
+async fn f0_with_contacts(db: &TestDb, f0: &str, contacts: &[&str]) -> Vec<i64> {
+    let mut people = vec![(f0, HA_KHANH)];
+    people.extend(contacts.iter().map(|c| (*c, HA_KHANH)));
+    let ids = register(db, &people).await;
+    let system = phongdich_store::Actor::system("test");
+    let today = chrono::Local::now().date_naive();
+    let yesterday = (today - chrono::Days::new(1))
+        .format("%d/%m/%Y")
+        .to_string();
+    for other in &ids[1..] {
+        let c = phongdich_domain::contact::ContactInput {
+            person_id: ids[0],
+            other_person_id: *other,
+            date: yesterday.clone(),
+            setting: "household".into(),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap();
+        db.store.add_contact(&system, &c).await.unwrap();
+    }
+    let case = phongdich_store::CaseInput {
+        person_id: ids[0],
+        confirmed_on: yesterday.clone(),
+        sample_on: yesterday,
+        test_kind: "rt_pcr".into(),
+        source_kind: "investigating".into(),
+        course: "home".into(),
+        detected_where: "community".into(),
+        ..Default::default()
+    };
+    db.store.confirm_case(&system, &case, today).await.unwrap();
+    ids[1..].to_vec()
+}
+
+/// The figure `status` of the progress table's total row.
+async fn total_figure(c: &Client, status: &str) -> String {
+    text_of(c, &format!("#progress tfoot a[data-figure='{status}']"))
+        .await
+        .unwrap_or_default()
+}
+
+/// Tick the people on a campaign list and press `button`.
+async fn tick_and_sample(c: &Client, ids: &[i64], button: &str) {
+    for id in ids {
+        wait_for(c, &format!("input[name='person_id'][value='{id}']"))
+            .await
+            .click()
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Css(button))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_is_ordered_sampled_and_filled_in_by_the_lab() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    const TEAM: &str = "chiendich.hakhanh";
+    const LAB: &str = "lab.hakhanh";
+    add_user(&db, TEAM, "Trịnh Thị Đợt", HA_KHANH, "health_staff");
+    add_user(&db, LAB, "Mạc Văn Lab", HA_KHANH, "lab_staff");
+    let f1s = f0_with_contacts(
+        &db,
+        "Kiều Văn Nguồn",
+        &["Kiều Thị Một", "Kiều Văn Hai", "Kiều Thị Ba"],
+    )
+    .await;
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+
+    // Ordered without a deadline: refused, the error beside the field.
+    log_in(&c, &server, TEAM, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/campaigns")).await.unwrap();
+    wait_heading(&c, "Đợt xét nghiệm").await;
+    fill(&c, "name", "Xét nghiệm F1 Hà Khánh").await;
+    fill(&c, "pool_size", "2").await;
+    fill(&c, "every_days", "3").await;
+    fill(&c, "teams", "Tổ 1").await;
+    submit(&c, "form#order").await;
+    let error = wait_for(&c, "#order .invalid .field-error").await;
+    assert!(
+        error.text().await.unwrap().contains("Hạn"),
+        "deadline error"
+    );
+    assert_eq!(value_of(&c, "name").await, "Xét nghiệm F1 Hà Khánh", "kept");
+    let tomorrow = (chrono::Local::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%dT16:00")
+        .to_string();
+    choose(&c, "/campaigns", "deadline", &tomorrow).await;
+    submit(&c, "form#order").await;
+    wait_heading(&c, "Xét nghiệm F1 Hà Khánh").await;
+    assert_eq!(total_figure(&c, "targeted").await, "3");
+    assert_eq!(total_figure(&c, "not_sampled").await, "3");
+
+    // The team samples two in one pool and the third alone, from the list.
+    c.find(Locator::Css("#sample-now"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    tick_and_sample(&c, &f1s[..2], "#take-pool").await;
+    let pool_code = saved_code(&c, 'P').await;
+    assert_eq!(total_figure(&c, "pending").await, "2");
+    c.find(Locator::Css("#sample-now"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    tick_and_sample(&c, &f1s[2..], "#take-single").await;
+    wait_until(&c, "the notice of one sample", || async {
+        text_of(&c, "p.notice")
+            .await
+            .filter(|t| t.contains("1 mẫu đơn"))
+    })
+    .await;
+    assert_eq!(total_figure(&c, "not_sampled").await, "0");
+    let single_code = {
+        c.goto(&server.url(&format!("/persons/{}", f1s[2])))
+            .await
+            .unwrap();
+        let samples = text_of(&c, "#samples").await.unwrap();
+        samples
+            .split_whitespace()
+            .find(|w| w.starts_with('S') && w[1..].chars().all(|ch| ch.is_ascii_digit()))
+            .unwrap()
+            .to_owned()
+    };
+    log_out(&c).await;
+
+    // The lab: the pool negative, the single positive — an F0.
+    let today = chrono::Local::now().format("%d/%m/%Y").to_string();
+    on_testing_page(&c, &server, LAB).await;
+    open_form(&c, "/testing/results").await;
+    fill_in(&c, "/testing/results", "code", &pool_code).await;
+    choose(&c, "/testing/results", "outcome", "negative").await;
+    fill_in(&c, "/testing/results", "resulted_on", &today).await;
+    submit(&c, "form[action='/testing/results']").await;
+    wait_for(&c, "p.notice").await;
+    enter_positive(&c, &single_code, "", &today, "Khẳng định F0 BN").await;
+    log_out(&c).await;
+
+    // The committee's view: every figure filled, each opening its list.
+    log_in(&c, &server, TEAM, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/campaigns")).await.unwrap();
+    let row = text_of(&c, "#campaigns tbody").await.unwrap();
+    assert!(row.contains("3 / 3"), "{row}");
+    c.find(Locator::LinkText("Xét nghiệm F1 Hà Khánh"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_heading(&c, "Xét nghiệm F1 Hà Khánh").await;
+    assert_eq!(total_figure(&c, "negative").await, "2");
+    assert_eq!(total_figure(&c, "positive").await, "1");
+    shots.take(&c, "campaign-vi", 1280).await;
+    shots.take(&c, "campaign-vi-phone", 360).await;
+    assert!(horizontal_overflow(&c).await <= 0, "fits a 360 px phone");
+    c.set_window_size(1280, 900).await.unwrap();
+    switch_language(&c, "en").await;
+    wait_for(&c, "#progress").await;
+    let left = untranslated(&c, "header nav a, h2, label, th, button").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    shots.take(&c, "campaign-en", 1280).await;
+    switch_language(&c, "vi").await;
+    wait_for(&c, "#progress").await;
+    c.find(Locator::Css("#progress tfoot a[data-figure='positive']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let listed = wait_for(&c, "#campaign-people").await.text().await.unwrap();
+    assert!(
+        listed.contains("Kiều Thị Ba") && !listed.contains("Kiều Thị Một"),
+        "{listed}"
+    );
+    c.close().await.unwrap();
+    drop(driver);
+    drop(server);
+}

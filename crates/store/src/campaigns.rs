@@ -130,6 +130,7 @@ pub struct CampaignPerson {
     pub full_name: String,
     pub birth_year: i64,
     pub commune_code: String,
+    pub commune_name: String,
     pub household_id: Option<i64>,
     /// `not_sampled`, `pending`, `negative` or `positive`.
     pub status: String,
@@ -152,7 +153,12 @@ pub const PROGRESS_STATUSES: [&str; 6] = [
 
 const TARGET_KINDS: [&str; 3] = ["f1", "unit", "list"];
 
-fn invalid(field: &str, code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> StoreError {
+fn invalid(
+    field: &str,
+    code: &'static str,
+    vi: impl Into<String>,
+    en: impl Into<String>,
+) -> StoreError {
     Invalid(vec![FieldError::new(field, code, vi, en)]).into()
 }
 
@@ -302,7 +308,10 @@ impl Store {
                         "Không có đơn vị «{}» trong phạm vi của bạn.",
                         input.unit_code.trim()
                     ),
-                    format!("No unit “{}” within your jurisdiction.", input.unit_code.trim()),
+                    format!(
+                        "No unit “{}” within your jurisdiction.",
+                        input.unit_code.trim()
+                    ),
                 ));
                 None
             }
@@ -418,7 +427,11 @@ impl Store {
                         parsed.as_str(),
                         unit.name
                     ),
-                    format!("Nobody with ID number {} in {}.", parsed.as_str(), unit.name),
+                    format!(
+                        "Nobody with ID number {} in {}.",
+                        parsed.as_str(),
+                        unit.name
+                    ),
                 )),
             }
         }
@@ -588,7 +601,12 @@ impl Store {
     }
 
     /// Close a campaign: no more rounds, no more samples counted to it.
-    pub async fn close_campaign(&self, actor: &Actor, id: i64, today: NaiveDate) -> Result<Campaign> {
+    pub async fn close_campaign(
+        &self,
+        actor: &Actor,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<Campaign> {
         let c = self.runnable(actor, id, today).await?;
         let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE campaigns SET status = 'closed' WHERE id = $1")
@@ -622,7 +640,11 @@ impl Store {
         .fetch_optional(&self.read)
         .await?
         .ok_or_else(|| StoreError::not_found("campaign round", format!("{id}/{round_no}")))?;
-        Ok((r.try_get("id")?, r.try_get("starts_on")?, r.try_get("ends_on")?))
+        Ok((
+            r.try_get("id")?,
+            r.try_get("starts_on")?,
+            r.try_get("ends_on")?,
+        ))
     }
 
     /// Live progress of a round (the current one by default), broken down by
@@ -703,8 +725,8 @@ impl Store {
             total.add(&u);
             units.push(u);
         }
-        let overdue = total.not_sampled > 0
-            && parse_deadline(&round.deadline).is_some_and(|d| d < now_local);
+        let overdue =
+            total.not_sampled > 0 && parse_deadline(&round.deadline).is_some_and(|d| d < now_local);
         Ok(CampaignProgress {
             round_no: round.round_no,
             deadline: round.deadline.clone(),
@@ -735,7 +757,10 @@ impl Store {
                 "status",
                 "invalid",
                 format!("Trạng thái phải là: {}.", PROGRESS_STATUSES.join(", ")),
-                format!("The status must be one of: {}.", PROGRESS_STATUSES.join(", ")),
+                format!(
+                    "The status must be one of: {}.",
+                    PROGRESS_STATUSES.join(", ")
+                ),
             ));
         }
         let campaign = self.campaign(scope, id, today).await?;
@@ -762,6 +787,7 @@ impl Store {
         };
         let sql = format!(
             "SELECT x.person_id, p.full_name, p.birth_year, p.commune_code, p.household_id, \
+             (SELECT u.name FROM units u WHERE u.code = p.commune_code) AS commune_name, \
              s.status AS sample_status, s.code AS sample_code, s.collected_on, \
              (SELECT code FROM pools WHERE id = s.pool_id) AS pool_code \
              FROM (SELECT t.person_id, {LATEST_SAMPLE} AS sample_id \
@@ -794,6 +820,7 @@ impl Store {
                 full_name: r.try_get("full_name")?,
                 birth_year: r.try_get("birth_year")?,
                 commune_code: r.try_get("commune_code")?,
+                commune_name: r.try_get("commune_name")?,
                 household_id: r.try_get("household_id")?,
                 status: status.into(),
                 sample_status,
@@ -887,14 +914,12 @@ async fn fill_round(
                     .map(i64::to_string)
                     .collect::<Vec<_>>()
                     .join(", ");
-                n += sqlx::query(&format!(
-                    "{COLUMNS} WHERE p.id IN ({ids}) AND {cond}"
-                ))
-                .bind(round_id)
-                .bind(param.as_str())
-                .execute(&mut **tx)
-                .await?
-                .rows_affected();
+                n += sqlx::query(&format!("{COLUMNS} WHERE p.id IN ({ids}) AND {cond}"))
+                    .bind(round_id)
+                    .bind(param.as_str())
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected();
             }
             return Ok(n);
         }

@@ -15,12 +15,12 @@ mod samples;
 pub mod testing;
 mod units;
 
+pub use accounts::{ApiToken, NewUser, Session, User};
+pub use audit::{AuditEntry, AuditFilter};
 pub use campaigns::{
     Campaign, CampaignInput, CampaignPerson, CampaignProgress, CampaignRound, PROGRESS_STATUSES,
     UnitProgress, parse_deadline,
 };
-pub use accounts::{ApiToken, NewUser, Session, User};
-pub use audit::{AuditEntry, AuditFilter};
 pub use cases::{
     Case, CaseInput, Chain, ChainEdge, ChainNode, ClassChange, ClassHistoryEntry, ClassInfo,
     Contact, DEPTH as TRACING_DEPTH,

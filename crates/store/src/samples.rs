@@ -203,39 +203,62 @@ impl Store {
         input: &SampleInput,
         today: NaiveDate,
     ) -> Result<Sample> {
+        let mut v = self
+            .record_samples(actor, std::slice::from_ref(input), today)
+            .await?;
+        v.pop().ok_or_else(|| StoreError::not_found("sample", ""))
+    }
+
+    /// Record individual samples of several people (a team's round of the
+    /// door list) in one transaction: all are saved, or none.
+    pub async fn record_samples(
+        &self,
+        actor: &Actor,
+        inputs: &[SampleInput],
+        today: NaiveDate,
+    ) -> Result<Vec<Sample>> {
         actor.require(Permission::CollectSamples)?;
-        let mut errors = Vec::new();
-        let taken = check_taken(
-            &input.specimen,
-            &input.collected_on,
-            &input.collected_where,
-            &input.lab,
-            today,
-            &mut errors,
-        );
-        let Some(mut taken) = taken else {
-            return Err(Invalid(errors).into());
-        };
-        if let Some(c) = input.campaign_id {
-            taken.campaign_id = Some(self.campaign_for_sample(&actor.scope, c, today).await?.id);
+        let mut checked = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let mut errors = Vec::new();
+            let taken = check_taken(
+                &input.specimen,
+                &input.collected_on,
+                &input.collected_where,
+                &input.lab,
+                today,
+                &mut errors,
+            );
+            let Some(mut taken) = taken else {
+                return Err(Invalid(errors).into());
+            };
+            if let Some(c) = input.campaign_id {
+                taken.campaign_id =
+                    Some(self.campaign_for_sample(&actor.scope, c, today).await?.id);
+            }
+            let person = self.person(&actor.scope, input.person_id).await?;
+            checked.push((person, taken));
         }
-        let person = self.person(&actor.scope, input.person_id).await?;
         let mut tx = self.write.begin().await?;
-        let id = insert_sample(&mut tx, actor, &person, None, &taken).await?;
-        let sample = sample_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "create",
-            "sample",
-            &sample.code,
-            Some(&person.commune_code),
-            None::<&()>,
-            Some(&sample),
-        )
-        .await?;
+        let mut out = Vec::with_capacity(checked.len());
+        for (person, taken) in &checked {
+            let id = insert_sample(&mut tx, actor, person, None, taken).await?;
+            let sample = sample_in(&mut tx, id).await?;
+            audit::record(
+                &mut tx,
+                actor,
+                "create",
+                "sample",
+                &sample.code,
+                Some(&person.commune_code),
+                None::<&()>,
+                Some(&sample),
+            )
+            .await?;
+            out.push(sample);
+        }
         tx.commit().await?;
-        Ok(sample)
+        Ok(out)
     }
 
     /// Record a pool: one sample per member under one pool code.

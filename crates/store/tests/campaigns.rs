@@ -212,7 +212,10 @@ async fn a_campaign_fills_as_samples_and_results_come_in() {
         .unwrap();
     assert_eq!(positive.len(), 1);
     assert_eq!(positive[0].person_id, f1s[2]);
-    assert_eq!(positive[0].sample_code.as_deref(), Some(single.code.as_str()));
+    assert_eq!(
+        positive[0].sample_code.as_deref(),
+        Some(single.code.as_str())
+    );
     let negative = s
         .campaign_people(
             &district.scope,
@@ -416,14 +419,30 @@ async fn a_list_with_one_unknown_line_is_refused_whole() {
     };
     let fields: Vec<&str> = i.0.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["person_ids[1]", "national_ids[1]"]);
-    assert!(s.campaigns(&district.scope, today()).await.unwrap().is_empty());
+    assert!(
+        s.campaigns(&district.scope, today())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     input.person_ids = vec![b];
     input.national_ids.pop();
-    let c = s.create_campaign(&district, &input, at(1, 8)).await.unwrap();
+    let c = s
+        .create_campaign(&district, &input, at(1, 8))
+        .await
+        .unwrap();
     assert_eq!((c.rounds[0].targeted, c.pool_size), (2, 5));
     let listed = s
-        .campaign_people(&district.scope, c.id, None, None, "not_sampled", 100, today())
+        .campaign_people(
+            &district.scope,
+            c.id,
+            None,
+            None,
+            "not_sampled",
+            100,
+            today(),
+        )
         .await
         .unwrap();
     let mut ids: Vec<i64> = listed.iter().map(|x| x.person_id).collect();

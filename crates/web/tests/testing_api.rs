@@ -278,8 +278,10 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
         Method::POST,
         "/api/v1/campaigns",
         &staff,
-        Some(json!({"name": "Chợ Hà Khánh", "unit_code": HA_KHANH, "target": "list",
-            "person_ids": [ids[0], 999999], "deadline": "31/12/2099 16:00"})),
+        Some(
+            json!({"name": "Chợ Hà Khánh", "unit_code": HA_KHANH, "target": "list",
+            "person_ids": [ids[0], 999999], "deadline": "31/12/2099 16:00"}),
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -292,8 +294,10 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
         Method::POST,
         "/api/v1/campaigns",
         &staff,
-        Some(json!({"name": "Chợ Hà Khánh", "unit_code": HA_KHANH, "target": "list",
-            "person_ids": ids, "deadline": "31/12/2099 16:00", "pool_size": 2, "teams": ["Tổ 3"]})),
+        Some(
+            json!({"name": "Chợ Hà Khánh", "unit_code": HA_KHANH, "target": "list",
+            "person_ids": ids, "deadline": "31/12/2099 16:00", "pool_size": 2, "teams": ["Tổ 3"]}),
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{c}");
@@ -341,7 +345,12 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
     assert_eq!(status, StatusCode::OK, "{p}");
     let t = &p["total"];
     assert_eq!(
-        (&t["targeted"], &t["negative"], &t["positive"], &t["not_sampled"]),
+        (
+            &t["targeted"],
+            &t["negative"],
+            &t["positive"],
+            &t["not_sampled"]
+        ),
         (&json!(3), &json!(2), &json!(1), &json!(0)),
         "{p}"
     );

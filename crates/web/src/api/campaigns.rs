@@ -34,9 +34,7 @@ pub async fn list(
     Caller(actor): Caller,
 ) -> Result<Json<Vec<Campaign>>, Problem> {
     Ok(Json(
-        s.store
-            .campaigns(&actor.scope, now_local().date())
-            .await?,
+        s.store.campaigns(&actor.scope, now_local().date()).await?,
     ))
 }
 

@@ -3,10 +3,10 @@
 
 mod admin;
 mod audit;
+mod campaigns;
 mod docs;
 mod persons;
 mod testing;
-mod campaigns;
 mod tracing;
 mod units;
 

@@ -5,6 +5,7 @@
 
 mod account;
 mod admin;
+mod campaigns;
 mod import;
 mod persons;
 mod testing;
@@ -71,6 +72,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/clusters/{id}", get(tracing::cluster))
         .route("/clusters/{id}/members", post(tracing::add_member))
+        .route("/campaigns", get(campaigns::index).post(campaigns::create))
+        .route("/campaigns/{id}", get(campaigns::show))
+        .route("/campaigns/{id}/people", get(campaigns::people))
+        .route("/campaigns/{id}/sample", post(campaigns::sample))
+        .route("/campaigns/{id}/rounds", post(campaigns::next_round))
+        .route("/campaigns/{id}/close", post(campaigns::close))
         .route("/testing", get(testing::index))
         .route("/testing/samples", post(testing::create_sample))
         .route("/testing/labels/{code}", get(testing::label))
@@ -231,10 +238,11 @@ pub fn encode(s: &str) -> String {
 /// switch, and the content.
 pub fn layout(page: &Page, title: &str, content: Markup) -> Response {
     let l = page.lang;
-    let nav: [(&str, &str, &str, Option<Permission>); 11] = [
+    let nav: [(&str, &str, &str, Option<Permission>); 12] = [
         ("/persons", "Người dân", "People", None),
         ("/tracing", "Truy vết", "Tracing", None),
         ("/testing", "Xét nghiệm", "Testing", None),
+        ("/campaigns", "Đợt xét nghiệm", "Campaigns", None),
         ("/clusters", "Ổ dịch", "Clusters", None),
         (
             "/import",
@@ -415,6 +423,42 @@ async fn switch_lang(axum::extract::Query(q): axum::extract::Query<LangQuery>) -
         .into_response()
 }
 
+/// The units a user may pick: the roots of their jurisdiction and the units
+/// right under each.
+pub async fn unit_choices(
+    s: &AppState,
+    page: &Page,
+) -> Result<Vec<phongdich_store::Unit>, PageError> {
+    let units = s
+        .store
+        .root_units(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let mut choices = Vec::new();
+    for u in &units {
+        choices.push(u.clone());
+        choices.extend(s.store.children(&u.code).await.map_err(|e| page.fail(e))?);
+    }
+    Ok(choices)
+}
+
+/// A count as people read it: `9.199` in Vietnamese, `9,199` in English.
+pub fn num(l: Lang, n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let sep = l.t(".", ",");
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
 /// `1985-03-12` → `12/03/1985`, as Vietnamese forms write dates; anything
 /// else unchanged.
 pub fn show_date(iso: &str) -> String {
@@ -461,4 +505,18 @@ pub fn action_label(l: Lang, action: &str) -> String {
         other => return other.to_owned(),
     };
     l.t(vi, en).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_as_each_language_writes_them() {
+        assert_eq!(num(Lang::Vi, 9199), "9.199");
+        assert_eq!(num(Lang::En, 1_234_567), "1,234,567");
+        assert_eq!(num(Lang::Vi, 999), "999");
+        assert_eq!(num(Lang::Vi, -1000), "-1.000");
+        assert_eq!(num(Lang::Vi, 0), "0");
+    }
 }

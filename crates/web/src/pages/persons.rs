@@ -89,16 +89,7 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQue
         offset: Some((n - 1) * PAGE_SIZE),
         sort: Some(q.sort.clone()).filter(|s| !s.is_empty()),
     };
-    let units = s
-        .store
-        .root_units(&page.actor.scope)
-        .await
-        .map_err(|e| page.fail(e))?;
-    let mut choices = Vec::new();
-    for u in &units {
-        choices.push(u.clone());
-        choices.extend(s.store.children(&u.code).await.map_err(|e| page.fail(e))?);
-    }
+    let choices = super::unit_choices(&s, &page).await?;
     let (people, more, error) = match s.store.search_persons(&page.actor.scope, &query).await {
         Ok((p, more)) => (p, more, None),
         Err(StoreError::NotFound { .. }) => (
