@@ -1157,8 +1157,10 @@ async fn a_campaign_is_ordered_sampled_and_filled_in_by_the_lab() {
     let db = TestDb::new().await;
     const TEAM: &str = "chiendich.hakhanh";
     const LAB: &str = "lab.hakhanh";
+    const PROVINCE: &str = "quantri.tinh";
     add_user(&db, TEAM, "Trịnh Thị Đợt", HA_KHANH, "health_staff");
     add_user(&db, LAB, "Mạc Văn Lab", HA_KHANH, "lab_staff");
+    add_user(&db, PROVINCE, "Lý Văn Tỉnh", QUANG_NINH, "admin");
     let f1s = f0_with_contacts(
         &db,
         "Kiều Văn Nguồn",
@@ -1232,7 +1234,25 @@ async fn a_campaign_is_ordered_sampled_and_filled_in_by_the_lab() {
     };
     log_out(&c).await;
 
-    // The lab: the pool negative, the single positive — an F0.
+    // The province confirms F0 only after a health officer's review.
+    on_testing_page(&c, &server, PROVINCE).await;
+    c.find(Locator::Css("#settings summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    choose(&c, "/testing/settings", "value", "review").await;
+    submit(&c, "form[action='/testing/settings']").await;
+    wait_until(&c, "the setting saved", || async {
+        text_of(&c, "p.notice")
+            .await
+            .filter(|t| t.contains("cài đặt"))
+    })
+    .await;
+    log_out(&c).await;
+
+    // The lab: the pool negative, the single positive — waiting for review.
     let today = chrono::Local::now().format("%d/%m/%Y").to_string();
     on_testing_page(&c, &server, LAB).await;
     open_form(&c, "/testing/results").await;
@@ -1241,7 +1261,28 @@ async fn a_campaign_is_ordered_sampled_and_filled_in_by_the_lab() {
     fill_in(&c, "/testing/results", "resulted_on", &today).await;
     submit(&c, "form[action='/testing/results']").await;
     wait_for(&c, "p.notice").await;
-    enter_positive(&c, &single_code, "", &today, "Khẳng định F0 BN").await;
+    enter_positive(&c, &single_code, "", &today, "chờ cán bộ y tế xem xét").await;
+    log_out(&c).await;
+
+    // The team reviews it and confirms the F0.
+    on_testing_page(&c, &server, TEAM).await;
+    let waiting = text_of(&c, "#reviews").await.unwrap();
+    assert!(
+        waiting.contains("Kiều Thị Ba") && waiting.contains("(F1)"),
+        "{waiting}"
+    );
+    c.find(Locator::Css("#reviews button[value='confirm']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(&c, "the F0 confirmed", || async {
+        text_of(&c, "p.notice")
+            .await
+            .filter(|t| t.contains("Khẳng định F0 BN"))
+    })
+    .await;
     log_out(&c).await;
 
     // The committee's view: every figure filled, each opening its list.

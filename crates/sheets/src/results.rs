@@ -6,7 +6,7 @@
 use crate::import::{ImportError, ReportRow, field_reasons};
 use crate::{ColumnMap, SheetReader};
 use phongdich_domain::testing::ResultInput;
-use phongdich_store::{Actor, Store, StoreError};
+use phongdich_store::{Actor, ResultSummary, Store, StoreError};
 use std::path::Path;
 
 pub const RESULT_FIELDS: &[(&str, bool, &[&str])] = &[
@@ -86,6 +86,73 @@ fn store_reasons(e: &StoreError) -> Vec<(String, String)> {
     }
 }
 
+/// Rows recorded together: one transaction, a few statements.
+const BATCH: usize = 2_000;
+
+fn report_row(
+    s: &mut ResultImportSummary,
+    line: u64,
+    outcome: Result<ResultSummary, StoreError>,
+) -> ReportRow {
+    match outcome {
+        Ok(out) if out.unchanged => {
+            s.unchanged += 1;
+            ReportRow {
+                line,
+                outcome: "unchanged",
+                person_id: out.person_id,
+                reason_vi: "Kết quả này đã có; không thay đổi gì.".into(),
+                reason_en: "This result was already recorded; nothing changed.".into(),
+            }
+        }
+        Ok(out) => {
+            s.recorded += 1;
+            let (vi, en) = match &out.case_code {
+                Some(code) => {
+                    s.confirmed += 1;
+                    (
+                        format!(
+                            "Khẳng định F0 {code}; {} người đổi phân loại.",
+                            out.class_changes
+                        ),
+                        format!(
+                            "Confirmed as F0 {code}; {} classes changed.",
+                            out.class_changes
+                        ),
+                    )
+                }
+                None if out.review_pending => (
+                    "Dương tính: chờ cán bộ y tế xem xét trước khi khẳng định F0.".into(),
+                    "Positive: waits for a health officer's review before confirming an F0.".into(),
+                ),
+                None if out.needing > 0 => (
+                    format!("{} người cần lấy mẫu lại.", out.needing),
+                    format!("{} people to sample again.", out.needing),
+                ),
+                None => (
+                    format!("{} mẫu đã cập nhật.", out.samples),
+                    format!("{} samples updated.", out.samples),
+                ),
+            };
+            ReportRow {
+                line,
+                outcome: if out.case_code.is_some() {
+                    "recorded_confirmed_f0"
+                } else {
+                    "recorded"
+                },
+                person_id: out.person_id,
+                reason_vi: vi,
+                reason_en: en,
+            }
+        }
+        Err(e) => {
+            s.refused += 1;
+            ReportRow::refused(line, &store_reasons(&e))
+        }
+    }
+}
+
 pub async fn import_results(
     store: &Store,
     actor: &Actor,
@@ -104,79 +171,41 @@ pub async fn import_results(
         refused: 0,
         report_rows: Vec::new(),
     };
-    while let Some(row) = reader.next_row() {
-        let (line, cells) = row?;
-        s.rows += 1;
-        let get = |f: &str| map.get(&cells, f).to_owned();
-        let input = ResultInput {
-            code: get("code"),
-            test_kind: get("test_kind"),
-            outcome: get("outcome"),
-            ct: get("ct"),
-            resulted_on: get("resulted_on"),
-            lab: get("lab"),
-        };
-        let r = match store.record_result(actor, &input, today).await {
-            Ok(out) if out.unchanged => {
-                s.unchanged += 1;
-                ReportRow {
-                    line,
-                    outcome: "unchanged",
-                    person_id: None,
-                    reason_vi: "Kết quả này đã có; không thay đổi gì.".into(),
-                    reason_en: "This result was already recorded; nothing changed.".into(),
-                }
+    let mut batch: Vec<(u64, ResultInput)> = Vec::with_capacity(BATCH);
+    loop {
+        let row = reader.next_row();
+        if let Some(row) = row {
+            let (line, cells) = row?;
+            s.rows += 1;
+            let get = |f: &str| map.get(&cells, f).to_owned();
+            batch.push((
+                line,
+                ResultInput {
+                    code: get("code"),
+                    test_kind: get("test_kind"),
+                    outcome: get("outcome"),
+                    ct: get("ct"),
+                    resulted_on: get("resulted_on"),
+                    lab: get("lab"),
+                },
+            ));
+            if batch.len() < BATCH {
+                continue;
             }
-            Ok(out) => {
-                s.recorded += 1;
-                let person_id = (out.samples.len() == 1).then(|| out.samples[0].person_id);
-                let needing = out
-                    .samples
-                    .iter()
-                    .filter(|x| x.status == "pool_positive" || x.status == "resample")
-                    .count();
-                let (vi, en) = match &out.case_code {
-                    Some(code) => {
-                        s.confirmed += 1;
-                        (
-                            format!(
-                                "Khẳng định F0 {code}; {} người đổi phân loại.",
-                                out.class_changes.len()
-                            ),
-                            format!(
-                                "Confirmed as F0 {code}; {} classes changed.",
-                                out.class_changes.len()
-                            ),
-                        )
-                    }
-                    None if needing > 0 => (
-                        format!("{needing} người cần lấy mẫu lại."),
-                        format!("{needing} people to sample again."),
-                    ),
-                    None => (
-                        format!("{} mẫu đã cập nhật.", out.samples.len()),
-                        format!("{} samples updated.", out.samples.len()),
-                    ),
-                };
-                ReportRow {
-                    line,
-                    outcome: if out.case_code.is_some() {
-                        "recorded_confirmed_f0"
-                    } else {
-                        "recorded"
-                    },
-                    person_id,
-                    reason_vi: vi,
-                    reason_en: en,
-                }
-            }
-            Err(e) => {
-                s.refused += 1;
-                ReportRow::refused(line, &store_reasons(&e))
-            }
-        };
-        report.write_row(&r.cells())?;
-        s.report_rows.push(r);
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let inputs: Vec<ResultInput> = batch.iter().map(|(_, i)| i.clone()).collect();
+        let outcomes = store
+            .record_results(actor, &inputs, today)
+            .await
+            .map_err(|e| -> ImportError { Box::new(e) })?;
+        for ((line, _), outcome) in batch.drain(..).zip(outcomes) {
+            let r = report_row(&mut s, line, outcome);
+            report.write_row(&r.cells())?;
+            s.report_rows.push(r);
+        }
     }
     report.finish()?;
     Ok(s)

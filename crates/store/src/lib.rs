@@ -11,7 +11,9 @@ mod error;
 mod import;
 mod migrate;
 mod persons;
+mod results_batch;
 mod samples;
+mod settings;
 pub mod testing;
 mod units;
 
@@ -29,10 +31,12 @@ pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterM
 pub use error::StoreError;
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
+pub use results_batch::ResultSummary;
 pub use samples::{
-    LabTurnaround, OverdueSample, Pool, PoolInput, ResultOutcome, SPECIMENS, Sample, SampleInput,
-    SamplingItem, Turnaround,
+    LabTurnaround, OverdueSample, PendingReview, Pool, PoolInput, ResultOutcome, SPECIMENS, Sample,
+    SampleInput, SamplingItem, Turnaround,
 };
+pub use settings::{F0_CONFIRMATION, F0_CONFIRMATION_VALUES, ProvinceSetting};
 pub use units::{NewHamlet, PopulationRow, Unit};
 
 use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};

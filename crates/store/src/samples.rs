@@ -4,7 +4,9 @@
 //! force (`domain::testing::confirms_f0`) confirms the case at once, so the
 //! contact classes follow within the same call.
 
-use crate::{Actor, CaseInput, ClassChange, Result, Scope, Store, StoreError, audit, now};
+use crate::{
+    Actor, CaseInput, ClassChange, F0_CONFIRMATION, Result, Scope, Store, StoreError, audit, now,
+};
 use chrono::NaiveDate;
 use phongdich_domain::contact::parse_date;
 use phongdich_domain::testing::{NewResult, POOL_MAX, ResultInput, SampleStatus, confirms_f0};
@@ -100,6 +102,25 @@ pub struct ResultOutcome {
     pub case_code: Option<String>,
     /// The classes that changed with that case.
     pub class_changes: Vec<ClassChange>,
+    /// The result would make an F0, and the province confirms F0 only after
+    /// a health officer's review: it waits in the review list.
+    pub review_pending: bool,
+}
+
+/// A positive result waiting for review before it confirms an F0.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PendingReview {
+    pub result_id: i64,
+    pub sample_code: String,
+    pub test_kind: String,
+    pub ct: String,
+    pub resulted_on: String,
+    pub lab: Option<String>,
+    pub person_id: i64,
+    pub full_name: String,
+    pub commune_code: String,
+    /// The person's class now (1 for F1, …), if any.
+    pub class_level: Option<i64>,
 }
 
 /// Someone to sample: why, and since when.
@@ -117,7 +138,7 @@ pub struct SamplingItem {
 const SAMPLE_COLUMNS: &str = "s.id, s.code, s.person_id, s.specimen, s.collected_on, s.collected_where, s.lab, \
     s.status, s.commune_code, s.campaign_id, (SELECT code FROM pools WHERE id = s.pool_id) AS pool_code";
 
-fn sample_from_row(r: &AnyRow) -> Result<Sample> {
+pub(crate) fn sample_from_row(r: &AnyRow) -> Result<Sample> {
     Ok(Sample {
         id: r.try_get("id")?,
         code: r.try_get("code")?,
@@ -428,6 +449,7 @@ impl Store {
                 samples,
                 case_code: None,
                 class_changes: Vec::new(),
+                review_pending: false,
             });
         }
         let (sample_id, pool_id, unit) = match &target {
@@ -491,12 +513,12 @@ impl Store {
         .await?;
         tx.commit().await?;
         let samples = self.target_samples(&target).await?;
-        let (case_code, class_changes) = match &target {
+        let (case_code, class_changes, review_pending) = match &target {
             Target::Sample(s) => {
                 self.confirm_from_result(actor, s, &r, result_id, today)
                     .await?
             }
-            Target::Pool(..) => (None, Vec::new()),
+            Target::Pool(..) => (None, Vec::new(), false),
         };
         Ok(ResultOutcome {
             result_id,
@@ -504,23 +526,37 @@ impl Store {
             samples,
             case_code,
             class_changes,
+            review_pending,
         })
     }
 
     /// A positive individual result that makes an F0 confirms the case
-    /// (unless the person is one already): source from their chain, if any.
-    async fn confirm_from_result(
+    /// (unless the person is one already), or waits for review where the
+    /// province says so.
+    pub(crate) async fn confirm_from_result(
         &self,
         actor: &Actor,
         s: &Sample,
         r: &NewResult,
         result_id: i64,
         today: NaiveDate,
-    ) -> Result<(Option<String>, Vec<ClassChange>)> {
+    ) -> Result<(Option<String>, Vec<ClassChange>, bool)> {
         let (class, _) = self.person_class(&actor.scope, s.person_id).await?;
         let level = class.map(|c| c.level.clamp(0, 255) as u8);
         if level == Some(0) || !confirms_f0(r.kind, r.outcome, level, r.resulted_on) {
-            return Ok((None, Vec::new()));
+            return Ok((None, Vec::new(), false));
+        }
+        let province: String =
+            sqlx::query_scalar("SELECT province_code FROM samples WHERE id = $1")
+                .bind(s.id)
+                .fetch_one(&self.read)
+                .await?;
+        if self.setting(&province, F0_CONFIRMATION).await?.value == "review" {
+            sqlx::query("UPDATE test_results SET review = 'pending' WHERE id = $1")
+                .bind(result_id)
+                .execute(&self.write)
+                .await?;
+            return Ok((None, Vec::new(), true));
         }
         // Confirming is tracing work; the lab's result triggers it as the system.
         let confirmer = Actor {
@@ -529,17 +565,40 @@ impl Store {
             scope: actor.scope.clone(),
             role: phongdich_domain::Role::HealthStaff,
         };
+        let (code, changes) = self
+            .confirm_for_result(
+                &confirmer,
+                s,
+                r.kind.as_str(),
+                &r.resulted_on.to_string(),
+                result_id,
+                today,
+            )
+            .await?;
+        Ok((code, changes, false))
+    }
+
+    /// Confirm the F0 a result shows, and link the result to the case.
+    async fn confirm_for_result(
+        &self,
+        confirmer: &Actor,
+        s: &Sample,
+        test_kind: &str,
+        resulted_on: &str,
+        result_id: i64,
+        today: NaiveDate,
+    ) -> Result<(Option<String>, Vec<ClassChange>)> {
         let input = CaseInput {
             person_id: s.person_id,
-            confirmed_on: r.resulted_on.to_string(),
+            confirmed_on: resulted_on.to_owned(),
             sample_on: s.collected_on.clone(),
-            test_kind: r.kind.as_str().into(),
+            test_kind: test_kind.into(),
             source_kind: "investigating".into(),
             course: "home".into(),
             detected_where: "community".into(),
             ..CaseInput::default()
         };
-        let (case, changes) = match self.confirm_case(&confirmer, &input, today).await {
+        let (case, changes) = match self.confirm_case(confirmer, &input, today).await {
             Ok(x) => x,
             // Already a case (e.g. recovered and positive again): the result
             // stands, the case is not confirmed twice.
@@ -552,6 +611,117 @@ impl Store {
             .execute(&self.write)
             .await?;
         Ok((Some(case.code), changes))
+    }
+
+    /// Positive results waiting for a health officer's review before they
+    /// confirm an F0, oldest first, within the scope.
+    pub async fn pending_reviews(&self, scope: &Scope) -> Result<Vec<PendingReview>> {
+        let (cond, param) = match scope.condition("s", 1) {
+            Some((c, p)) => (format!(" AND {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        let sql = format!(
+            "SELECT r.id, r.code, r.test_kind, r.ct, r.resulted_on, r.lab, s.person_id, p.full_name, \
+             s.commune_code, (SELECT c.level FROM person_classes c WHERE c.person_id = s.person_id) AS level \
+             FROM test_results r JOIN samples s ON s.id = r.sample_id JOIN persons p ON p.id = s.person_id \
+             WHERE r.review = 'pending'{cond} ORDER BY r.resulted_on, r.id"
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let mut out = Vec::new();
+        for r in q.fetch_all(&self.read).await? {
+            out.push(PendingReview {
+                result_id: r.try_get("id")?,
+                sample_code: r.try_get("code")?,
+                test_kind: r.try_get("test_kind")?,
+                ct: r.try_get("ct")?,
+                resulted_on: r.try_get("resulted_on")?,
+                lab: r.try_get("lab")?,
+                person_id: r.try_get("person_id")?,
+                full_name: r.try_get("full_name")?,
+                commune_code: r.try_get("commune_code")?,
+                class_level: r.try_get("level")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A health officer's decision on a result waiting for review: confirm
+    /// the F0 (the classes follow at once) or not, on file either way.
+    pub async fn review_result(
+        &self,
+        actor: &Actor,
+        result_id: i64,
+        confirm: bool,
+        today: NaiveDate,
+    ) -> Result<ResultOutcome> {
+        actor.require(Permission::Trace)?;
+        let pending = self
+            .pending_reviews(&actor.scope)
+            .await?
+            .into_iter()
+            .find(|p| p.result_id == result_id);
+        let Some(p) = pending else {
+            let exists: Option<Option<String>> =
+                sqlx::query_scalar("SELECT review FROM test_results WHERE id = $1")
+                    .bind(result_id)
+                    .fetch_optional(&self.read)
+                    .await?;
+            return Err(match exists {
+                Some(Some(state)) if state != "pending" => StoreError::conflict(
+                    "Kết quả này đã được xem xét.",
+                    "This result has already been reviewed.",
+                ),
+                _ => StoreError::not_found("test result", result_id),
+            });
+        };
+        let sample = self.sample_by_code(&actor.scope, &p.sample_code).await?;
+        let (case_code, class_changes) = if confirm {
+            self.confirm_for_result(
+                actor,
+                &sample,
+                &p.test_kind,
+                &p.resulted_on,
+                result_id,
+                today,
+            )
+            .await?
+        } else {
+            (None, Vec::new())
+        };
+        let decision = if confirm { "confirmed" } else { "dismissed" };
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "UPDATE test_results SET review = $1, reviewed_by = $2, reviewed_at = $3 WHERE id = $4",
+        )
+        .bind(decision)
+        .bind(actor.name.as_str())
+        .bind(now())
+        .bind(result_id)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "test_result",
+            &result_id.to_string(),
+            Some(&sample.commune_code),
+            Some(&serde_json::json!({ "review": "pending" })),
+            Some(&serde_json::json!({ "review": decision, "case": case_code })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ResultOutcome {
+            result_id,
+            unchanged: false,
+            samples: vec![self.sample_by_code(&actor.scope, &p.sample_code).await?],
+            case_code,
+            class_changes,
+            review_pending: false,
+        })
     }
 
     async fn result_target(&self, scope: &Scope, code: &str) -> Result<Target> {

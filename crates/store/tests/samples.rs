@@ -489,3 +489,251 @@ async fn the_time_from_becoming_f1_to_sampling_is_counted() {
     assert_eq!(after.f1_to_sample_median_days, Some(0.0));
     assert_eq!(after.f1_sampled_within_target_percent, Some(100.0));
 }
+
+#[tokio::test]
+async fn where_the_province_reviews_a_positive_waits_for_a_health_officer() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    let lab = actor(HA_KHANH, Role::LabStaff);
+    let province_admin = actor("22", Role::Admin);
+    // Only the province's own administrator sets it.
+    let err = s
+        .set_setting(
+            &actor("193", Role::Admin),
+            "22",
+            "f0_confirmation",
+            "review",
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
+    let err = s
+        .set_setting(&province_admin, "22", "f0_confirmation", "sometimes")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert_eq!(
+        s.setting("22", "f0_confirmation").await.unwrap().value,
+        "automatic"
+    );
+    s.set_setting(&province_admin, "22", "f0_confirmation", "review")
+        .await
+        .unwrap();
+
+    let mut ids = Vec::new();
+    for name in ["Tạ Văn Xem", "Tạ Thị Xét", "Tạ Văn Lại"] {
+        ids.push(person(s, name, HA_KHANH).await);
+    }
+    let mut codes = Vec::new();
+    for id in &ids[..2] {
+        let sample = s
+            .record_sample(
+                &staff,
+                &SampleInput {
+                    person_id: *id,
+                    collected_on: "30/08/2021".into(),
+                    ..Default::default()
+                },
+                today(),
+            )
+            .await
+            .unwrap();
+        let out = s
+            .record_result(
+                &lab,
+                &result(&sample.code, "rt_pcr", "positive", "31/08/2021"),
+                today(),
+            )
+            .await
+            .unwrap();
+        assert!(out.review_pending && out.case_code.is_none(), "{out:?}");
+        codes.push(sample.code);
+    }
+    assert_eq!(level(s, ids[0]).await, None, "not an F0 before the review");
+    let pending = s.pending_reviews(&staff.scope).await.unwrap();
+    assert_eq!(pending.len(), 2);
+    assert!(
+        s.pending_reviews(&actor(HA_PHONG, Role::HealthStaff).scope)
+            .await
+            .unwrap()
+            .is_empty(),
+        "another commune does not see them"
+    );
+    let err = s
+        .review_result(
+            &actor(HA_PHONG, Role::HealthStaff),
+            pending[0].result_id,
+            true,
+            today(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+    let err = s
+        .review_result(&lab, pending[0].result_id, true, today())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
+
+    let out = s
+        .review_result(&staff, pending[0].result_id, true, today())
+        .await
+        .unwrap();
+    assert!(out.case_code.is_some());
+    assert_eq!(level(s, ids[0]).await, Some(0), "confirmed on review");
+    s.review_result(&staff, pending[1].result_id, false, today())
+        .await
+        .unwrap();
+    assert_eq!(level(s, ids[1]).await, None, "dismissed: no case");
+    let again = s
+        .review_result(&staff, pending[1].result_id, true, today())
+        .await
+        .unwrap_err();
+    assert!(matches!(again, StoreError::Conflict { .. }), "{again:?}");
+    assert!(s.pending_reviews(&staff.scope).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_batch_of_results_resolves_like_one_at_a_time_and_twice_changes_nothing() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    let lab = actor(HA_KHANH, Role::LabStaff);
+    let tracer = actor(HA_KHANH, Role::ContactTracer);
+    let mut ids = Vec::new();
+    for name in [
+        "Âu Văn Một",
+        "Âu Thị Hai",
+        "Âu Văn Ba",
+        "Âu Thị Bốn",
+        "Âu Văn Năm",
+        "Âu Thị Sáu",
+    ] {
+        ids.push(person(s, name, HA_KHANH).await);
+    }
+    let elsewhere = person(s, "Âu Văn Xa", HA_PHONG).await;
+    // Six is an F1 of an F0 (One's household); Five is Six's contact.
+    for (x, y, on) in [
+        (ids[0], ids[5], "25/08/2021"),
+        (ids[5], ids[4], "28/08/2021"),
+    ] {
+        let c = ContactInput {
+            person_id: x,
+            other_person_id: y,
+            date: on.into(),
+            setting: "household".into(),
+            ..Default::default()
+        }
+        .parse(today())
+        .unwrap();
+        s.add_contact(&tracer, &c).await.unwrap();
+    }
+    let case = CaseInput {
+        person_id: ids[0],
+        confirmed_on: "26/08/2021".into(),
+        sample_on: "26/08/2021".into(),
+        test_kind: "rt_pcr".into(),
+        source_kind: "investigating".into(),
+        course: "home".into(),
+        detected_where: "community".into(),
+        ..Default::default()
+    };
+    s.confirm_case(&tracer, &case, today()).await.unwrap();
+    let clean = s
+        .record_pool(&staff, &pool(&ids[1..3]), today())
+        .await
+        .unwrap();
+    let dirty = s
+        .record_pool(&staff, &pool(&ids[3..5]), today())
+        .await
+        .unwrap();
+    let single = |p: i64| SampleInput {
+        person_id: p,
+        collected_on: "28/08/2021".into(),
+        ..Default::default()
+    };
+    let six = s
+        .record_sample(&staff, &single(ids[5]), today())
+        .await
+        .unwrap();
+    let far = s
+        .record_sample(
+            &actor(HA_PHONG, Role::HealthStaff),
+            &single(elsewhere),
+            today(),
+        )
+        .await
+        .unwrap();
+    let rows = vec![
+        result(&clean.code, "rt_pcr", "negative", "29/08/2021"),
+        result(&dirty.code, "rt_pcr", "positive", "29/08/2021"),
+        result(&six.code, "rt_pcr", "positive", "29/08/2021"),
+        result(&six.code, "rt_pcr", "positive", "29/08/2021"),
+        result("S999999", "rt_pcr", "negative", "29/08/2021"),
+        result(&far.code, "rt_pcr", "negative", "29/08/2021"),
+        result(&clean.code, "rt_pcr", "maybe", "29/08/2021"),
+    ];
+    let out = s.record_results(&lab, &rows, today()).await.unwrap();
+    let ok: Vec<_> = out.iter().map(|o| o.as_ref().ok()).collect();
+    assert_eq!(ok[0].unwrap().samples, 2);
+    assert_eq!(
+        ok[1].unwrap().needing,
+        2,
+        "a positive pool: both to sample again"
+    );
+    let confirmed = ok[2].unwrap();
+    assert!(confirmed.case_code.is_some() && confirmed.class_changes > 0);
+    assert!(ok[3].unwrap().unchanged, "the same row twice in one file");
+    assert!(matches!(out[4], Err(StoreError::NotFound { .. })));
+    assert!(
+        matches!(out[5], Err(StoreError::NotFound { .. })),
+        "another commune's sample"
+    );
+    assert!(matches!(out[6], Err(StoreError::Invalid(_))));
+    assert_eq!(level(s, ids[5]).await, Some(0), "Six is an F0");
+    assert_eq!(
+        level(s, ids[4]).await,
+        Some(1),
+        "and Five an F1, in the same call"
+    );
+    let statuses = |code: String| async move {
+        s.pool_by_code(&Scope::national(), &code)
+            .await
+            .unwrap()
+            .samples
+            .into_iter()
+            .map(|x| x.status)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(statuses(clean.code.clone()).await, ["negative", "negative"]);
+    assert_eq!(
+        statuses(dirty.code.clone()).await,
+        ["pool_positive", "pool_positive"]
+    );
+    let far_now = s
+        .sample_by_code(&Scope::national(), &far.code)
+        .await
+        .unwrap();
+    assert_eq!(far_now.status, "collected", "untouched");
+
+    // The same file again: nothing changes, and the audit log has one entry per result.
+    let again = s.record_results(&lab, &rows, today()).await.unwrap();
+    assert!(again[..4].iter().all(|o| o.as_ref().unwrap().unchanged));
+    let entries = s
+        .audit_entries(
+            &Actor::system("test"),
+            &phongdich_store::AuditFilter {
+                entity: Some("test_result".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 3);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.unit_code.as_deref() == Some(HA_KHANH))
+    );
+}

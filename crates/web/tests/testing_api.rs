@@ -401,3 +401,87 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
     .await;
     assert_eq!((status, &c["status"]), (StatusCode::OK, &json!("closed")));
 }
+
+#[tokio::test]
+async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let staff = token(&db, HA_KHANH, "health_staff").await;
+    let lab = token(&db, HA_KHANH, "lab_staff").await;
+    let admin = token(&db, "22", "admin").await;
+    let path = "/api/v1/provinces/22/settings/f0_confirmation";
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        path,
+        &staff,
+        Some(json!({"value": "review"})),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "health staff may not change it"
+    );
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        path,
+        &admin,
+        Some(json!({"value": "review"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, body) = call(&app, Method::GET, path, &staff, None).await;
+    assert_eq!(body["value"], "review");
+
+    let id = person(&app, &staff, "Hà Văn Duyệt").await;
+    let today = chrono::Local::now().format("%d/%m/%Y").to_string();
+    let (_, sample) = call(
+        &app,
+        Method::POST,
+        "/api/v1/samples",
+        &staff,
+        Some(json!({"person_id": id, "collected_on": today})),
+    )
+    .await;
+    let (status, out) = call(
+        &app,
+        Method::POST,
+        "/api/v1/results",
+        &lab,
+        Some(json!({"code": sample["code"], "test_kind": "rt_pcr", "outcome": "positive", "resulted_on": today})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+    assert_eq!(
+        (&out["review_pending"], &out["case_code"]),
+        (&json!(true), &Value::Null)
+    );
+    let (_, reviews) = call(&app, Method::GET, "/api/v1/reviews", &staff, None).await;
+    let result_id = reviews[0]["result_id"].as_i64().unwrap();
+    let (status, out) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/reviews/{result_id}"),
+        &staff,
+        Some(json!({"confirm": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert!(
+        out["case_code"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("BN")),
+        "{out}"
+    );
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/reviews/{result_id}"),
+        &staff,
+        Some(json!({"confirm": false})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "decided once");
+}

@@ -69,6 +69,10 @@ use utoipa::OpenApi;
         testing::sampling_list,
         testing::overdue,
         testing::turnaround,
+        testing::reviews,
+        testing::review,
+        testing::setting,
+        testing::set_setting,
         campaigns::create,
         campaigns::list,
         campaigns::show,
@@ -163,6 +167,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sampling-list", get(testing::sampling_list))
         .route("/api/v1/testing/overdue", get(testing::overdue))
         .route("/api/v1/testing/turnaround", get(testing::turnaround))
+        .route("/api/v1/reviews", get(testing::reviews))
+        .route("/api/v1/reviews/{result_id}", post(testing::review))
+        .route(
+            "/api/v1/provinces/{code}/settings/{name}",
+            get(testing::setting).put(testing::set_setting),
+        )
         .route(
             "/api/v1/campaigns",
             get(campaigns::list).post(campaigns::create),

@@ -10,7 +10,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use phongdich_domain::testing::ResultInput;
 use phongdich_store::{
-    OverdueSample, Pool, PoolInput, ResultOutcome, Sample, SampleInput, SamplingItem, Turnaround,
+    OverdueSample, PendingReview, Pool, PoolInput, ProvinceSetting, ResultOutcome, Sample,
+    SampleInput, SamplingItem, Turnaround,
 };
 
 fn today() -> chrono::NaiveDate {
@@ -117,5 +118,79 @@ pub async fn turnaround(
     let hours = p.hours.unwrap_or(24);
     Ok(Json(
         s.store.turnaround(&actor.scope, today(), hours).await?,
+    ))
+}
+
+/// Positive results waiting for a health officer's review before they confirm
+/// an F0 (where the province confirms after review), oldest first.
+#[utoipa::path(get, path = "/api/v1/reviews",
+    responses((status = 200, body = Vec<PendingReview>), (status = 401, body = Problem)))]
+pub async fn reviews(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<Json<Vec<PendingReview>>, Problem> {
+    Ok(Json(s.store.pending_reviews(&actor.scope).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ReviewInput {
+    /// `true` confirms the F0 (the classes follow at once); `false` does not.
+    confirm: bool,
+}
+
+/// Decide on a result waiting for review.
+#[utoipa::path(post, path = "/api/v1/reviews/{result_id}", params(("result_id" = i64, Path)), request_body = ReviewInput,
+    responses((status = 200, body = ResultOutcome), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn review(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ReviewInput>,
+) -> Result<Json<ResultOutcome>, Problem> {
+    Ok(Json(
+        s.store
+            .review_result(&actor, id, body.confirm, today())
+            .await?,
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct SettingInput {
+    value: String,
+}
+
+/// A province's setting (`f0_confirmation`: `automatic` or `review`).
+#[utoipa::path(get, path = "/api/v1/provinces/{code}/settings/{name}", params(("code" = String, Path), ("name" = String, Path)),
+    responses((status = 200, body = ProvinceSetting), (status = 404, body = Problem)))]
+pub async fn setting(
+    State(s): State<AppState>,
+    Caller(_actor): Caller,
+    ApiPath((code, name)): ApiPath<(String, String)>,
+) -> Result<Json<ProvinceSetting>, Problem> {
+    if name != phongdich_store::F0_CONFIRMATION {
+        return Err(phongdich_store::StoreError::NotFound {
+            entity: "setting",
+            id: name,
+        }
+        .into());
+    }
+    let unit = s.store.unit(&code).await?;
+    Ok(Json(s.store.setting(&unit.code, &name).await?))
+}
+
+/// Change a setting of one's province (province administrators).
+#[utoipa::path(put, path = "/api/v1/provinces/{code}/settings/{name}", params(("code" = String, Path), ("name" = String, Path)),
+    request_body = SettingInput,
+    responses((status = 200, body = ProvinceSetting), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_setting(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath((code, name)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<SettingInput>,
+) -> Result<Json<ProvinceSetting>, Problem> {
+    Ok(Json(
+        s.store
+            .set_setting(&actor, &code, &name, &body.value)
+            .await?,
     ))
 }

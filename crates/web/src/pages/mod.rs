@@ -83,6 +83,8 @@ pub fn routes() -> Router<AppState> {
         .route("/testing/labels/{code}", get(testing::label))
         .route("/testing/pools", post(testing::create_pool))
         .route("/testing/results", post(testing::create_result))
+        .route("/testing/reviews/{id}", post(testing::review))
+        .route("/testing/settings", post(testing::save_setting))
         .route(
             "/testing/import",
             post(testing::import).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),

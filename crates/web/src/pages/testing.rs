@@ -190,10 +190,34 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
         .turnaround(&page.actor.scope, today(), TARGET_HOURS)
         .await
         .map_err(|e| page.fail(e))?;
+    let reviews = s
+        .store
+        .pending_reviews(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
+    // The province's own administrator chooses how F0 are confirmed.
+    let province = page
+        .actor
+        .scope
+        .root()
+        .filter(|r| {
+            r.level() == phongdich_domain::UnitLevel::Province && page.can(Permission::Configure)
+        })
+        .map(|r| r.as_str().to_owned());
+    let confirmation = match &province {
+        Some(p) => Some(
+            s.store
+                .setting(p, phongdich_store::F0_CONFIRMATION)
+                .await
+                .map_err(|e| page.fail(e))?,
+        ),
+        None => None,
+    };
     let errors_of =
         |form: &str| -> &[FieldError] { if f.failed == form { &f.errors } else { &[] } };
     let content = html! {
         h1 { (l.t("Xét nghiệm", "Testing")) }
+        p { a href="/campaigns" { (l.t("Các đợt xét nghiệm →", "Testing campaigns →")) } }
         @if let Some((vi, en)) = &f.notice {
             p.notice role="status" {
                 (l.t(vi, en))
@@ -217,6 +241,34 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
                         td data-label=(l.t("Xã/phường", "Commune")) { (i.commune_code) }
                         td data-label=(l.t("Lý do", "Reason")) { (status_label(l, &i.reason)) }
                         td data-label=(l.t("Từ ngày", "Since")) { (show_date(&i.since_on)) }
+                    } } }
+                } }
+            }
+        }
+        @if !reviews.is_empty() {
+            section aria-labelledby="h-reviews" {
+                h2 #h-reviews { (l.t("Chờ xem xét trước khi khẳng định F0", "Waiting for review before confirming F0")) " (" (reviews.len()) ")" }
+                div.table-wrap { table.responsive #reviews {
+                    thead { tr {
+                        th { (l.t("Người", "Person")) } th { (l.t("Mã mẫu", "Sample")) } th { (l.t("Kỹ thuật", "Test")) }
+                        th { (l.t("Ngày có kết quả", "Result date")) } th { (l.t("Quyết định", "Decision")) }
+                    } }
+                    tbody { @for r in &reviews { tr {
+                        td data-label=(l.t("Người", "Person")) { a href={ "/persons/" (r.person_id) } { (r.full_name) }
+                            @if let Some(level) = r.class_level { " (F" (level) ")" } }
+                        td.mono data-label=(l.t("Mã mẫu", "Sample")) { (r.sample_code) @if !r.ct.is_empty() { " · Ct " (r.ct) } }
+                        td data-label=(l.t("Kỹ thuật", "Test")) { (if r.test_kind == "antigen" { l.t("Test nhanh kháng nguyên", "Rapid antigen") } else { "RT-PCR" }) }
+                        td data-label=(l.t("Ngày có kết quả", "Result date")) { (show_date(&r.resulted_on)) }
+                        td data-label=(l.t("Quyết định", "Decision")) {
+                            @if page.can(Permission::Trace) {
+                                form.inline method="post" action={ "/testing/reviews/" (r.result_id) } {
+                                    (page.csrf_field())
+                                    button type="submit" name="decision" value="confirm" { (l.t("Khẳng định F0", "Confirm F0")) }
+                                    " "
+                                    button.secondary type="submit" name="decision" value="dismiss" { (l.t("Không khẳng định", "Do not confirm")) }
+                                }
+                            }
+                        }
                     } } }
                 } }
             }
@@ -345,7 +397,83 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
             }
         }
     };
+    let content = html! {
+        (content)
+        @if let (Some(p), Some(c)) = (&province, &confirmation) {
+            details #settings {
+                summary { (l.t("Cài đặt của tỉnh: khẳng định F0 từ kết quả dương tính", "Province setting: confirming F0 from a positive result")) }
+                form.stack method="post" action="/testing/settings" {
+                    (page.csrf_field())
+                    input type="hidden" name="province" value=(p);
+                    div.field {
+                        label for="f0-confirmation" { (l.t("Khi có kết quả dương tính đủ tiêu chuẩn F0", "When a positive result makes an F0")) }
+                        select #f0-confirmation name="value" {
+                            option value="automatic" selected[c.value == "automatic"] { (l.t("Khẳng định ngay (tự động)", "Confirm at once (automatic)")) }
+                            option value="review" selected[c.value == "review"] { (l.t("Chờ cán bộ y tế xem xét", "After a health officer's review")) }
+                        }
+                    }
+                    @if !c.updated_by.is_empty() { p.muted { (l.t("Đổi lần cuối bởi ", "Last changed by ")) (c.updated_by) " · " (super::show_time(&c.updated_at)) } }
+                    button type="submit" { (l.t("Lưu cài đặt", "Save setting")) }
+                }
+            }
+        }
+    };
     Ok(layout(page, l.t("Xét nghiệm", "Testing"), content))
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    decision: String,
+}
+
+/// A health officer confirms, or does not, the F0 a positive result shows.
+pub async fn review(
+    State(s): State<AppState>,
+    page: Page,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> PageResult {
+    page.require(Permission::Trace)?;
+    let confirm = f.decision == "confirm";
+    let out = s
+        .store
+        .review_result(&page.actor, id, confirm, today())
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(Redirect::to(&match out.case_code {
+        Some(code) => format!(
+            "/testing?result=f0&case={code}&n={}",
+            out.class_changes.len()
+        ),
+        None => "/testing?result=dismissed".into(),
+    })
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SettingForm {
+    #[serde(default)]
+    province: String,
+    #[serde(default)]
+    value: String,
+}
+
+pub async fn save_setting(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<SettingForm>,
+) -> PageResult {
+    s.store
+        .set_setting(
+            &page.actor,
+            &f.province,
+            phongdich_store::F0_CONFIRMATION,
+            &f.value,
+        )
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(Redirect::to("/testing?result=setting").into_response())
 }
 
 pub async fn index(State(s): State<AppState>, page: Page, Query(q): Query<Done>) -> PageResult {
@@ -370,6 +498,18 @@ pub async fn index(State(s): State<AppState>, page: Page, Query(q): Query<Done>)
                 format!("Saved. Confirmed as F0 {code}; {n} classes changed."),
             ))
         }
+        (None, Some("review")) => Some((
+            "Đã lưu. Kết quả dương tính chờ cán bộ y tế xem xét trước khi khẳng định F0.".into(),
+            "Saved. The positive result waits for a health officer's review before confirming an F0.".into(),
+        )),
+        (None, Some("dismissed")) => Some((
+            "Đã ghi nhận: không khẳng định F0.".into(),
+            "Recorded: not confirmed as an F0.".into(),
+        )),
+        (None, Some("setting")) => Some((
+            "Đã lưu cài đặt của tỉnh.".into(),
+            "The province setting is saved.".into(),
+        )),
         (None, Some("resample")) => Some((
             format!("Đã lưu. {n} người cần lấy mẫu lại (đã vào danh sách)."),
             format!("Saved. {n} people to sample again (now on the list)."),
@@ -547,6 +687,9 @@ pub async fn create_pool(
 fn outcome_target(out: &ResultOutcome) -> String {
     if out.unchanged {
         return "/testing?result=unchanged".into();
+    }
+    if out.review_pending {
+        return "/testing?result=review".into();
     }
     if let Some(code) = &out.case_code {
         return format!(
