@@ -83,7 +83,7 @@ impl Store {
         let existing = self.existing_results(&codes).await?;
 
         // Which rows are new; in-file repeats point at their first row.
-        let mut first_of: HashMap<Key, usize> = HashMap::new();
+        let mut seen: std::collections::HashSet<Key> = std::collections::HashSet::new();
         let mut new_rows = Vec::new();
         for (i, r) in parsed.iter().enumerate() {
             let Some(r) = r else { continue };
@@ -99,8 +99,7 @@ impl Store {
             let k = key(r);
             if let Some(id) = existing.get(&k) {
                 out[i] = Some(Ok(summary(*id, true, f, r)));
-            } else if !first_of.contains_key(&k) {
-                first_of.insert(k, i);
+            } else if seen.insert(k) {
                 new_rows.push(i);
             }
         }
