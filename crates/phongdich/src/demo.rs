@@ -160,12 +160,168 @@ pub async fn run(args: DemoArgs, db: &str) -> anyhow::Result<()> {
             s.elapsed.as_secs_f64()
         );
         let _ = std::fs::remove_dir_all(&dir);
+        demo_outbreak(&store, &actor, &unit).await?;
     }
     ensure_demo_accounts(&store, &actor, &unit).await?;
     if args.no_serve {
         return Ok(());
     }
     crate::serve(store, &args.listen).await
+}
+
+/// A small outbreak in the demo commune (the `yte` account's): F0s confirmed
+/// three days ago with their households and a neighbour as contacts, and a
+/// campaign sampling every F1 of the district, under way — one household
+/// pooled and negative, one F1 sampled and positive (now an F0 herself).
+async fn demo_outbreak(
+    store: &Store,
+    actor: &Actor,
+    province: &phongdich_store::Unit,
+) -> anyhow::Result<()> {
+    let commune = store
+        .descendants(&province.code)
+        .await?
+        .into_iter()
+        .find(|u| u.level == UnitLevel::Commune)
+        .context("the demo province has no commune")?;
+    let (people, _) = store
+        .search_persons(
+            &Scope::national(),
+            &phongdich_store::PersonQuery {
+                unit: Some(commune.code.clone()),
+                limit: Some(400),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let mut households: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for p in &people {
+        if let Some(h) = p.household_id {
+            households.entry(h).or_default().push(p.id);
+        }
+    }
+    let households: Vec<Vec<i64>> = households
+        .into_values()
+        .filter(|h| h.len() >= 3)
+        .take(8)
+        .collect();
+    if households.len() < 8 {
+        return Ok(());
+    }
+    let today = chrono::Local::now().date_naive();
+    let day = |n: u64| {
+        (today - chrono::Days::new(n))
+            .format("%d/%m/%Y")
+            .to_string()
+    };
+    // Households 0, 2, 4, 6 have an F0; each F0 also met the next household's first member.
+    for pair in households.chunks(2) {
+        let (home, next) = (&pair[0], &pair[1]);
+        let f0 = home[0];
+        let mut met: Vec<(i64, &str)> = home[1..].iter().map(|p| (*p, "household")).collect();
+        met.push((next[0], "workplace"));
+        for (other, setting) in met {
+            let c = phongdich_domain::contact::ContactInput {
+                person_id: f0,
+                other_person_id: other,
+                date: day(4),
+                setting: setting.into(),
+                duration_min: Some(60),
+                closed_space: true,
+                ..Default::default()
+            }
+            .parse(today)?;
+            store.add_contact(actor, &c).await?;
+        }
+        for other in &next[1..] {
+            let c = phongdich_domain::contact::ContactInput {
+                person_id: next[0],
+                other_person_id: *other,
+                date: day(3),
+                setting: "household".into(),
+                ..Default::default()
+            }
+            .parse(today)?;
+            store.add_contact(actor, &c).await?;
+        }
+        let case = phongdich_store::CaseInput {
+            person_id: f0,
+            confirmed_on: day(3),
+            sample_on: day(3),
+            test_kind: "rt_pcr".into(),
+            source_kind: "investigating".into(),
+            course: "home".into(),
+            detected_where: "community".into(),
+            ..Default::default()
+        };
+        store.confirm_case(actor, &case, today).await?;
+    }
+    let now = chrono::Local::now().naive_local();
+    let deadline = (today + chrono::Days::new(1))
+        .format("%Y-%m-%d 16:00")
+        .to_string();
+    let campaign = store
+        .create_campaign(
+            actor,
+            &phongdich_store::CampaignInput {
+                name: format!("Xét nghiệm F1 {}", commune.name),
+                unit_code: commune
+                    .district_code
+                    .clone()
+                    .unwrap_or(commune.code.clone()),
+                target: "f1".into(),
+                deadline,
+                pool_size: Some(5),
+                every_days: Some(3),
+                teams: vec!["Tổ lấy mẫu 1, Tổ lấy mẫu 2".into()],
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
+    let pool = store
+        .record_pool(
+            actor,
+            &phongdich_store::PoolInput {
+                person_ids: households[0][1..].to_vec(),
+                household: true,
+                collected_on: day(0),
+                lab: "CDC Quảng Ninh".into(),
+                campaign_id: Some(campaign.id),
+                ..Default::default()
+            },
+            today,
+        )
+        .await?;
+    let single = store
+        .record_sample(
+            actor,
+            &phongdich_store::SampleInput {
+                person_id: households[2][1],
+                collected_on: day(0),
+                lab: "CDC Quảng Ninh".into(),
+                campaign_id: Some(campaign.id),
+                ..Default::default()
+            },
+            today,
+        )
+        .await?;
+    for (code, outcome) in [(&pool.code, "negative"), (&single.code, "positive")] {
+        let r = phongdich_domain::testing::ResultInput {
+            code: code.clone(),
+            test_kind: "rt_pcr".into(),
+            outcome: outcome.into(),
+            resulted_on: day(0),
+            lab: "CDC Quảng Ninh".into(),
+            ..Default::default()
+        };
+        store.record_result(actor, &r, today).await?;
+    }
+    eprintln!(
+        "Ổ dịch mẫu / demo outbreak: 4 F0 ở / in {}, đợt xét nghiệm / campaign #{} ({} F1)",
+        commune.name, campaign.id, campaign.rounds[0].targeted
+    );
+    Ok(())
 }
 
 /// The demo's password for every demo account (printed; demo data only).

@@ -704,3 +704,43 @@ async fn user_accounts_are_managed_from_the_command_line() {
     let out = phongdich_with_input(&db, &["user", "disable", "khong.co.ai"], "");
     assert!(!out.status.success());
 }
+
+#[tokio::test]
+async fn the_demo_has_an_outbreak_and_a_campaign_under_way() {
+    let db = TestDb::new().await;
+    let out = phongdich(&db, &["demo", "--persons", "20000", "--no-serve"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("campaign #"), "{said}");
+    let campaigns = db
+        .store
+        .campaigns(
+            &phongdich_store::Scope::national(),
+            chrono::Local::now().date_naive(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(campaigns.len(), 1);
+    let p = db
+        .store
+        .campaign_progress(
+            &phongdich_store::Scope::national(),
+            campaigns[0].id,
+            None,
+            None,
+            chrono::Local::now().naive_local(),
+        )
+        .await
+        .unwrap();
+    assert!(p.total.targeted >= 8, "{:?}", p.total);
+    assert!(
+        p.total.negative >= 2 && p.total.positive == 1,
+        "{:?}",
+        p.total
+    );
+    let counts = db
+        .store
+        .class_counts(&phongdich_store::Scope::national())
+        .await
+        .unwrap();
+    assert_eq!(counts[0], 5, "four F0 and the campaign's positive");
+}
