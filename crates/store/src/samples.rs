@@ -541,6 +541,10 @@ impl Store {
         result_id: i64,
         today: NaiveDate,
     ) -> Result<(Option<String>, Vec<ClassChange>, bool)> {
+        // Only a positive can make an F0: spare the look-up for the rest.
+        if r.outcome != phongdich_domain::testing::Outcome::Positive {
+            return Ok((None, Vec::new(), false));
+        }
         let (class, _) = self.person_class(&actor.scope, s.person_id).await?;
         let level = class.map(|c| c.level.clamp(0, 255) as u8);
         if level == Some(0) || !confirms_f0(r.kind, r.outcome, level, r.resulted_on) {
