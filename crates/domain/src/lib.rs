@@ -6,6 +6,7 @@ pub mod access;
 pub mod contact;
 pub mod error;
 pub mod person;
+pub mod quarantine;
 pub mod similarity;
 pub mod testing;
 pub mod text;
