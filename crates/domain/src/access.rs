@@ -52,12 +52,15 @@ pub enum Permission {
     RecordResults,
     /// Order testing campaigns, start their rounds, close them.
     RunCampaigns,
-    /// Change the province's settings (e.g. confirm F0 after review).
+    /// Change the province's settings (e.g. confirm F0 after review) and its
+    /// own quarantine rules.
     Configure,
+    /// Issue, extend and release quarantine orders.
+    Quarantine,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::ViewPersons,
         Permission::ViewIdentifiers,
         Permission::EditPersons,
@@ -72,6 +75,7 @@ impl Permission {
         Permission::RecordResults,
         Permission::RunCampaigns,
         Permission::Configure,
+        Permission::Quarantine,
     ];
 }
 
@@ -100,7 +104,11 @@ impl Role {
             R::LabStaff => matches!(p, P::ViewPersons | P::ViewIdentifiers | P::RecordResults),
             R::QuarantineStaff => matches!(
                 p,
-                P::ViewPersons | P::ViewIdentifiers | P::EditPersons | P::CollectSamples
+                P::ViewPersons
+                    | P::ViewIdentifiers
+                    | P::EditPersons
+                    | P::CollectSamples
+                    | P::Quarantine
             ),
             R::AidVolunteer | R::Viewer => matches!(p, P::ViewPersons),
         }
@@ -173,6 +181,8 @@ mod tests {
         assert!(Role::HealthStaff.can(Permission::RunCampaigns));
         assert!(!Role::HealthStaff.can(Permission::Configure));
         assert!(!Role::QuarantineStaff.can(Permission::RunCampaigns));
+        assert!(Role::QuarantineStaff.can(Permission::Quarantine));
+        assert!(!Role::ContactTracer.can(Permission::Quarantine));
     }
 
     #[test]

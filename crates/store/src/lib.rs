@@ -11,6 +11,7 @@ mod error;
 mod import;
 mod migrate;
 mod persons;
+mod quarantine;
 mod results_batch;
 mod samples;
 mod settings;
@@ -31,6 +32,7 @@ pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterM
 pub use error::StoreError;
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
+pub use quarantine::{OrderInput, Proposal, QuarantineDay, QuarantineOrder};
 pub use results_batch::ResultSummary;
 pub use samples::{
     LabTurnaround, OverdueSample, PendingReview, Pool, PoolInput, ResultOutcome, SPECIMENS, Sample,

@@ -71,6 +71,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 8,
+        name: "quarantine rules and orders",
+        shared: include_str!("../migrations/0008_quarantine.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

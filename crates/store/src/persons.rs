@@ -123,6 +123,7 @@ const PERSON_REFERENCES: &[(&str, &str)] = &[
     ("cases", "person_id"),
     ("cluster_members", "person_id"),
     ("samples", "person_id"),
+    ("quarantine_orders", "person_id"),
 ];
 
 /// The stored columns of a checked person, derived once for insert and update.

@@ -1,0 +1,646 @@
+//! Quarantine orders. An order's kind, length and test days come from the
+//! rule in force on its first day for the person's situation
+//! (`domain::quarantine::rule_in_force`, national rules plus the province's
+//! own); the order keeps a copy of that rule, so later rules never rewrite
+//! it. Release only when the rule's conditions hold: the last day reached
+//! and a negative test on each test day.
+
+use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
+use chrono::NaiveDate;
+use phongdich_domain::contact::parse_date;
+use phongdich_domain::quarantine::{
+    Circumstances, Plan, QuarantineRule, Situation, national_rules, plan, release_blockers,
+    rule_in_force,
+};
+use phongdich_domain::{FieldError, Invalid, Permission};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// An order as asked for.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct OrderInput {
+    pub person_id: i64,
+    /// `f1`, `from_epidemic_area` or `arrival_abroad`.
+    pub situation: String,
+    /// The first day (dd/mm/yyyy or yyyy-mm-dd).
+    pub start_on: String,
+    /// A site and bed, or the home address (empty: the person's address).
+    #[serde(default)]
+    pub place: String,
+    /// Vaccine doses received, for the rules that depend on it.
+    #[serde(default)]
+    pub doses: u8,
+    #[serde(default)]
+    pub last_dose_on: String,
+    /// When the person recovered from COVID-19, if they did.
+    #[serde(default)]
+    pub recovered_on: String,
+}
+
+/// The rule that applies and the dates it gives.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Proposal {
+    pub rule: QuarantineRule,
+    pub plan: Plan,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QuarantineOrder {
+    pub id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub commune_code: String,
+    pub situation: String,
+    /// `centralised`, `home` or `self_monitoring`.
+    pub kind: String,
+    pub place: Option<String>,
+    pub rule_code: String,
+    /// The document the rule comes from.
+    pub source: String,
+    pub start_on: String,
+    pub planned_end: String,
+    pub monitoring_end: String,
+    pub test_days: Vec<String>,
+    /// `active`, `released` or `cancelled`.
+    pub status: String,
+    pub released_on: Option<String>,
+    pub extension_reason: Option<String>,
+}
+
+/// A unit's quarantine work for one day.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QuarantineDay {
+    pub day: String,
+    /// Active orders with a test due that day.
+    pub tests_due: Vec<QuarantineOrder>,
+    /// Active orders whose last day it is.
+    pub ending: Vec<QuarantineOrder>,
+    /// Active orders past their last day: release or extend them.
+    pub overdue: Vec<QuarantineOrder>,
+    /// Active orders in all.
+    pub active: i64,
+}
+
+const ORDER_COLUMNS: &str = "o.id, o.person_id, p.full_name, o.commune_code, o.situation, o.kind, o.place, \
+    o.rule_code, o.rule_json, o.start_on, o.planned_end, o.monitoring_end, o.test_days, o.status, o.released_on, \
+    o.extension_reason";
+
+fn order_from_row(r: &AnyRow) -> Result<QuarantineOrder> {
+    let rule: QuarantineRule = serde_json::from_str(&r.try_get::<String, _>("rule_json")?)?;
+    let days: String = r.try_get("test_days")?;
+    Ok(QuarantineOrder {
+        id: r.try_get("id")?,
+        person_id: r.try_get("person_id")?,
+        full_name: r.try_get("full_name")?,
+        commune_code: r.try_get("commune_code")?,
+        situation: r.try_get("situation")?,
+        kind: r.try_get("kind")?,
+        place: r.try_get("place")?,
+        rule_code: r.try_get("rule_code")?,
+        source: rule.source,
+        start_on: r.try_get("start_on")?,
+        planned_end: r.try_get("planned_end")?,
+        monitoring_end: r.try_get("monitoring_end")?,
+        test_days: days
+            .split(',')
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        status: r.try_get("status")?,
+        released_on: r.try_get("released_on")?,
+        extension_reason: r.try_get("extension_reason")?,
+    })
+}
+
+fn optional_date(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    if s.trim().is_empty() {
+        return None;
+    }
+    match parse_date(field, s) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
+impl Store {
+    /// The rules a province applies: the national ones and its own current versions.
+    pub async fn quarantine_rules(&self, province_code: &str) -> Result<Vec<QuarantineRule>> {
+        let mut rules = national_rules();
+        let own: Vec<String> = sqlx::query_scalar(
+            "SELECT rule_json FROM quarantine_rules WHERE province_code = $1 AND current = 1 ORDER BY code",
+        )
+        .bind(province_code)
+        .fetch_all(&self.read)
+        .await?;
+        for json in own {
+            rules.push(serde_json::from_str(&json)?);
+        }
+        Ok(rules)
+    }
+
+    /// Add a province's own rule, or a new version of one (same code); the
+    /// previous version stays on file, and the audit log has both.
+    pub async fn save_province_rule(
+        &self,
+        actor: &Actor,
+        rule: &QuarantineRule,
+    ) -> Result<QuarantineRule> {
+        actor.require(Permission::Configure)?;
+        let province = rule.province_code.clone().unwrap_or_default();
+        let unit = self.unit(&province).await?;
+        let own_province = actor.scope.is_national()
+            || actor.scope.root().map(|r| r.as_str()) == Some(unit.code.as_str());
+        if unit.level != phongdich_domain::UnitLevel::Province || !own_province {
+            return Err(StoreError::Forbidden {
+                permission: Permission::Configure,
+            });
+        }
+        let mut errors = Vec::new();
+        if rule.code.trim().is_empty() || rule.source.trim().is_empty() {
+            errors.push(FieldError::new(
+                "code",
+                "required",
+                "Quy định cần mã và văn bản nguồn.",
+                "A rule needs a code and its source document.",
+            ));
+        }
+        if rule.days > 60
+            || rule.monitoring_days > 60
+            || rule
+                .test_days
+                .iter()
+                .any(|d| *d == 0 || *d > rule.days.max(1) + rule.monitoring_days)
+        {
+            errors.push(FieldError::new(
+                "days",
+                "invalid",
+                "Số ngày (tối đa 60) hoặc ngày xét nghiệm không hợp lệ.",
+                "The days (at most 60) or the test days are not valid.",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Invalid(errors).into());
+        }
+        let before: Option<(i64, String)> = sqlx::query_as(
+            "SELECT version, rule_json FROM quarantine_rules WHERE code = $1 AND current = 1",
+        )
+        .bind(rule.code.as_str())
+        .fetch_optional(&self.read)
+        .await?;
+        let version = before.as_ref().map(|b| b.0 + 1).unwrap_or(1);
+        let json = serde_json::to_string(rule)?;
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE quarantine_rules SET current = 0 WHERE code = $1")
+            .bind(rule.code.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO quarantine_rules (code, version, province_code, rule_json, current, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, 1, $5, $6)",
+        )
+        .bind(rule.code.as_str())
+        .bind(version)
+        .bind(unit.code.as_str())
+        .bind(json.as_str())
+        .bind(actor.name.as_str())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        let before: Option<serde_json::Value> =
+            before.map(|b| serde_json::from_str(&b.1)).transpose()?;
+        audit::record(
+            &mut tx,
+            actor,
+            if version == 1 { "create" } else { "update" },
+            "quarantine_rule",
+            &format!("{}/v{version}", rule.code),
+            Some(&unit.code),
+            before.as_ref(),
+            Some(rule),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rule.clone())
+    }
+
+    /// The rule and dates an order for this person would have.
+    pub async fn propose_order(&self, scope: &Scope, input: &OrderInput) -> Result<Proposal> {
+        let mut errors = Vec::new();
+        let situation = Situation::parse(&input.situation);
+        if situation.is_none() {
+            errors.push(FieldError::new(
+                "situation",
+                "invalid",
+                "Đối tượng phải là: f1, from_epidemic_area, arrival_abroad.",
+                "The situation must be f1, from_epidemic_area or arrival_abroad.",
+            ));
+        }
+        let start = match parse_date("start_on", &input.start_on) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let c = Circumstances {
+            doses: input.doses,
+            last_dose_on: optional_date("last_dose_on", &input.last_dose_on, &mut errors),
+            recovered_on: optional_date("recovered_on", &input.recovered_on, &mut errors),
+        };
+        let (Some(situation), Some(start), true) = (situation, start, errors.is_empty()) else {
+            return Err(Invalid(errors).into());
+        };
+        let person = self.person(scope, input.person_id).await?;
+        let rules = self.quarantine_rules(&person.province_code).await?;
+        let Some(rule) = rule_in_force(&rules, situation, start, &person.province_code, &c) else {
+            return Err(Invalid(vec![FieldError::new(
+                "start_on",
+                "no_rule",
+                "Không có quy định cách ly nào có hiệu lực vào ngày này.",
+                "No quarantine rule is in force on that day.",
+            )])
+            .into());
+        };
+        Ok(Proposal {
+            plan: plan(rule, start),
+            rule: rule.clone(),
+        })
+    }
+
+    /// Issue an order computed from the rule in force; one active order per person.
+    pub async fn create_order(&self, actor: &Actor, input: &OrderInput) -> Result<QuarantineOrder> {
+        actor.require(Permission::Quarantine)?;
+        let proposal = self.propose_order(&actor.scope, input).await?;
+        let person = self.person(&actor.scope, input.person_id).await?;
+        let mut tx = self.write.begin().await?;
+        let active: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM quarantine_orders WHERE person_id = $1 AND status = 'active'",
+        )
+        .bind(person.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = active {
+            return Err(StoreError::conflict(
+                format!("Người này đang có quyết định cách ly số {id}."),
+                format!("This person already has an active quarantine order, no. {id}."),
+            ));
+        }
+        let place = phongdich_domain::text::clean(&input.place);
+        let place = if place.is_empty() {
+            person.street_address.clone()
+        } else {
+            Some(place)
+        };
+        let p = &proposal.plan;
+        let stamp = now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO quarantine_orders (person_id, situation, kind, place, rule_code, rule_json, start_on, planned_end, \
+             monitoring_end, test_days, status, province_code, district_code, commune_code, hamlet_code, created_by, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $11, $12, $13, $14, $15, $16, $16) \
+             RETURNING id",
+        )
+        .bind(person.id)
+        .bind(proposal.rule.situation.as_str())
+        .bind(proposal.rule.kind.as_str())
+        .bind(place)
+        .bind(proposal.rule.code.as_str())
+        .bind(serde_json::to_string(&proposal.rule)?)
+        .bind(p.start.to_string())
+        .bind(p.planned_end.to_string())
+        .bind(p.monitoring_end.to_string())
+        .bind(
+            p.test_days
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+        .bind(person.province_code.as_str())
+        .bind(person.district_code.as_str())
+        .bind(person.commune_code.as_str())
+        .bind(person.hamlet_code.as_deref())
+        .bind(actor.name.as_str())
+        .bind(stamp.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        let order = order_in(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "quarantine_order",
+            &id.to_string(),
+            Some(&person.commune_code),
+            None::<&()>,
+            Some(&order),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(order)
+    }
+
+    /// An order within the scope.
+    pub async fn quarantine_order(&self, scope: &Scope, id: i64) -> Result<QuarantineOrder> {
+        let mut sql = format!(
+            "SELECT {ORDER_COLUMNS} FROM quarantine_orders o JOIN persons p ON p.id = o.person_id WHERE o.id = $1"
+        );
+        let cond = scope.condition("o", 2);
+        if let Some((c, _)) = &cond {
+            sql.push_str(&format!(" AND {c}"));
+        }
+        let mut q = sqlx::query(&sql).bind(id);
+        if let Some((_, p)) = &cond {
+            q = q.bind(p.as_str());
+        }
+        match q.fetch_optional(&self.read).await? {
+            Some(r) => order_from_row(&r),
+            None => Err(StoreError::not_found("quarantine order", id)),
+        }
+    }
+
+    /// A person's orders, newest first.
+    pub async fn orders_of(&self, scope: &Scope, person_id: i64) -> Result<Vec<QuarantineOrder>> {
+        let person = self.person(scope, person_id).await?;
+        sqlx::query(&format!(
+            "SELECT {ORDER_COLUMNS} FROM quarantine_orders o JOIN persons p ON p.id = o.person_id \
+             WHERE o.person_id = $1 ORDER BY o.id DESC"
+        ))
+        .bind(person.id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(order_from_row)
+        .collect()
+    }
+
+    /// The person's tests during an order: (day taken, negative?), from
+    /// samples with a result (a pool's result counts for each member).
+    async fn tests_during(&self, o: &QuarantineOrder) -> Result<Vec<(NaiveDate, bool)>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT collected_on, status FROM samples WHERE person_id = $1 AND collected_on >= $2 \
+             AND status IN ('negative', 'positive', 'pool_positive', 'resample')",
+        )
+        .bind(o.person_id)
+        .bind(o.start_on.as_str())
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(d, s)| {
+                NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .ok()
+                    .map(|d| (d, s == "negative"))
+            })
+            .collect())
+    }
+
+    /// Release an order on `on`, only when its rule allows: refused with
+    /// every reason otherwise.
+    pub async fn release_order(
+        &self,
+        actor: &Actor,
+        id: i64,
+        on: NaiveDate,
+    ) -> Result<QuarantineOrder> {
+        actor.require(Permission::Quarantine)?;
+        let o = self.quarantine_order(&actor.scope, id).await?;
+        if o.status != "active" {
+            return Err(StoreError::conflict(
+                "Quyết định này không còn hiệu lực.",
+                "This order is no longer active.",
+            ));
+        }
+        let rule: QuarantineRule = {
+            let json: String =
+                sqlx::query_scalar("SELECT rule_json FROM quarantine_orders WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&self.read)
+                    .await?;
+            serde_json::from_str(&json)?
+        };
+        let parse = |s: &str| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| StoreError::Data(e.to_string()))
+        };
+        let plan = Plan {
+            start: parse(&o.start_on)?,
+            planned_end: parse(&o.planned_end)?,
+            monitoring_end: parse(&o.monitoring_end)?,
+            test_days: o
+                .test_days
+                .iter()
+                .map(|d| parse(d))
+                .collect::<Result<Vec<_>>>()?,
+        };
+        let tests = self.tests_during(&o).await?;
+        let blockers = release_blockers(&rule, &plan, &tests, on);
+        if !blockers.is_empty() {
+            return Err(Invalid(blockers).into());
+        }
+        self.change_order(
+            actor,
+            &o,
+            "UPDATE quarantine_orders SET status = 'released', released_on = $1, updated_at = $2 WHERE id = $3",
+            &on.to_string(),
+        )
+        .await
+    }
+
+    /// Extend an order to a new last day, with the reason.
+    pub async fn extend_order(
+        &self,
+        actor: &Actor,
+        id: i64,
+        new_end: &str,
+        reason: &str,
+    ) -> Result<QuarantineOrder> {
+        actor.require(Permission::Quarantine)?;
+        let o = self.quarantine_order(&actor.scope, id).await?;
+        let mut errors = Vec::new();
+        let end = parse_date("planned_end", new_end)
+            .map_err(|e| errors.push(e))
+            .ok();
+        if end.is_some_and(|e| e.to_string() <= o.planned_end) {
+            errors.push(FieldError::new(
+                "planned_end",
+                "not_later",
+                "Ngày kết thúc mới phải sau ngày kết thúc hiện tại.",
+                "The new last day must be after the current one.",
+            ));
+        }
+        let reason = phongdich_domain::text::clean(reason);
+        if reason.is_empty() {
+            errors.push(FieldError::new(
+                "reason",
+                "required",
+                "Cần lý do gia hạn.",
+                "An extension needs a reason.",
+            ));
+        }
+        let (Some(end), true) = (end, errors.is_empty()) else {
+            return Err(Invalid(errors).into());
+        };
+        if o.status != "active" {
+            return Err(StoreError::conflict(
+                "Quyết định này không còn hiệu lực.",
+                "This order is no longer active.",
+            ));
+        }
+        let extra = (end
+            - NaiveDate::parse_from_str(&o.planned_end, "%Y-%m-%d")
+                .map_err(|e| StoreError::Data(e.to_string()))?)
+        .num_days();
+        let monitoring_end = NaiveDate::parse_from_str(&o.monitoring_end, "%Y-%m-%d")
+            .map_err(|e| StoreError::Data(e.to_string()))?
+            + chrono::Days::new(extra.max(0) as u64);
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "UPDATE quarantine_orders SET planned_end = $1, monitoring_end = $2, extension_reason = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(end.to_string())
+        .bind(monitoring_end.to_string())
+        .bind(reason.as_str())
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let after = order_in(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "quarantine_order",
+            &id.to_string(),
+            Some(&o.commune_code),
+            Some(&o),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    async fn change_order(
+        &self,
+        actor: &Actor,
+        o: &QuarantineOrder,
+        sql: &str,
+        value: &str,
+    ) -> Result<QuarantineOrder> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(sql)
+            .bind(value)
+            .bind(now())
+            .bind(o.id)
+            .execute(&mut *tx)
+            .await?;
+        let after = order_in(&mut tx, o.id).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "quarantine_order",
+            &o.id.to_string(),
+            Some(&o.commune_code),
+            Some(o),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Orders for every F1 of the scope without an active order, starting
+    /// `start_on` — the bulk "one click" after tracing. Those whose rule is
+    /// self-monitoring only are skipped. Returns the orders issued.
+    pub async fn order_all_f1(
+        &self,
+        actor: &Actor,
+        start_on: &str,
+    ) -> Result<Vec<QuarantineOrder>> {
+        actor.require(Permission::Quarantine)?;
+        let (cond, param) = match actor.scope.condition("c", 1) {
+            Some((c, p)) => (format!(" AND {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        let sql = format!(
+            "SELECT c.person_id FROM person_classes c WHERE c.level = 1{cond} AND NOT EXISTS \
+             (SELECT 1 FROM quarantine_orders o WHERE o.person_id = c.person_id AND o.status = 'active') \
+             ORDER BY c.person_id"
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let mut out = Vec::new();
+        for person_id in q.fetch_all(&self.read).await? {
+            let input = OrderInput {
+                person_id,
+                situation: "f1".into(),
+                start_on: start_on.into(),
+                ..Default::default()
+            };
+            let proposal = self.propose_order(&actor.scope, &input).await?;
+            if proposal.rule.days == 0 {
+                continue;
+            }
+            out.push(self.create_order(actor, &input).await?);
+        }
+        Ok(out)
+    }
+
+    /// The day's quarantine work in the scope: tests due, orders ending,
+    /// orders past their last day.
+    pub async fn quarantine_day(&self, scope: &Scope, day: NaiveDate) -> Result<QuarantineDay> {
+        let (cond, param) = match scope.condition("o", 1) {
+            Some((c, p)) => (format!(" AND {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        let sql = format!(
+            "SELECT {ORDER_COLUMNS} FROM quarantine_orders o JOIN persons p ON p.id = o.person_id \
+             WHERE o.status = 'active'{cond} ORDER BY o.commune_code, o.planned_end, o.id"
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let d = day.to_string();
+        let mut out = QuarantineDay {
+            day: d.clone(),
+            tests_due: Vec::new(),
+            ending: Vec::new(),
+            overdue: Vec::new(),
+            active: 0,
+        };
+        for r in q.fetch_all(&self.read).await? {
+            let o = order_from_row(&r)?;
+            out.active += 1;
+            if o.test_days.contains(&d) {
+                out.tests_due.push(o.clone());
+            }
+            if o.planned_end == d {
+                out.ending.push(o);
+            } else if o.planned_end < d {
+                out.overdue.push(o);
+            }
+        }
+        Ok(out)
+    }
+}
+
+async fn order_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+) -> Result<QuarantineOrder> {
+    order_from_row(
+        &sqlx::query(&format!(
+            "SELECT {ORDER_COLUMNS} FROM quarantine_orders o JOIN persons p ON p.id = o.person_id WHERE o.id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?,
+    )
+}

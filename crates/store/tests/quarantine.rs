@@ -1,0 +1,287 @@
+#![allow(clippy::unwrap_used)]
+//! Quarantine orders through the store, on SQLite or PostgreSQL: from an F1
+//! through an order computed by the rule in force, its tests and its release.
+
+use chrono::NaiveDate;
+use phongdich_domain::contact::ContactInput;
+use phongdich_domain::quarantine::{QuarantineKind, QuarantineRule, Situation};
+use phongdich_domain::testing::ResultInput;
+use phongdich_domain::{PersonInput, Role, UnitCode};
+use phongdich_store::testing::TestDb;
+use phongdich_store::{Actor, CaseInput, OrderInput, SampleInput, Scope, Store, StoreError};
+
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+
+fn d(day: u32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, month, day).unwrap()
+}
+
+fn actor(unit: &str, role: Role) -> Actor {
+    Actor {
+        name: format!("{}@{unit}", role.as_str()),
+        source: "test".into(),
+        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
+        role,
+    }
+}
+
+async fn person(s: &Store, name: &str) -> i64 {
+    let input = PersonInput {
+        full_name: name.into(),
+        birth: "1990".into(),
+        sex: "nữ".into(),
+        commune_code: HA_KHANH.into(),
+        street_address: "Tổ 5, khu 3".into(),
+        ..Default::default()
+    };
+    s.create_person(&Actor::system("test"), &input.parse(d(1, 8)).unwrap(), true)
+        .await
+        .unwrap()
+        .id
+}
+
+async fn test_on(s: &Store, person_id: i64, day: &str, outcome: &str) {
+    let staff = actor(HA_KHANH, Role::QuarantineStaff);
+    let today = d(30, 8);
+    let sample = s
+        .record_sample(
+            &staff,
+            &SampleInput {
+                person_id,
+                collected_on: day.into(),
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .unwrap();
+    s.record_result(
+        &actor(HA_KHANH, Role::LabStaff),
+        &ResultInput {
+            code: sample.code,
+            test_kind: "rt_pcr".into(),
+            outcome: outcome.into(),
+            resulted_on: day.into(),
+            ..Default::default()
+        },
+        today,
+    )
+    .await
+    .unwrap();
+}
+
+fn f1_order(person_id: i64) -> OrderInput {
+    OrderInput {
+        person_id,
+        situation: "f1".into(),
+        start_on: "01/08/2021".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn an_f1_is_ordered_tested_and_released_only_when_the_rule_allows() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::QuarantineStaff);
+    let a = person(s, "Hồ Thị Cách").await;
+
+    let proposal = s.propose_order(&staff.scope, &f1_order(a)).await.unwrap();
+    assert_eq!(proposal.rule.source, "5599/BYT-MT");
+    let order = s.create_order(&staff, &f1_order(a)).await.unwrap();
+    assert_eq!(
+        (order.kind.as_str(), order.planned_end.as_str()),
+        ("centralised", "2021-08-14")
+    );
+    assert_eq!(order.test_days, ["2021-08-01", "2021-08-07", "2021-08-14"]);
+    assert_eq!(order.place.as_deref(), Some("Tổ 5, khu 3"));
+    let again = s.create_order(&staff, &f1_order(a)).await.unwrap_err();
+    assert!(matches!(again, StoreError::Conflict { .. }), "{again:?}");
+
+    // The day lists follow the order.
+    let day7 = s.quarantine_day(&staff.scope, d(7, 8)).await.unwrap();
+    assert_eq!((day7.tests_due.len(), day7.active), (1, 1));
+    let day14 = s.quarantine_day(&staff.scope, d(14, 8)).await.unwrap();
+    assert_eq!(day14.ending.len(), 1);
+    let day16 = s.quarantine_day(&staff.scope, d(16, 8)).await.unwrap();
+    assert_eq!(day16.overdue.len(), 1, "not forgotten past its last day");
+
+    test_on(s, a, "01/08/2021", "negative").await;
+    test_on(s, a, "07/08/2021", "negative").await;
+    let StoreError::Invalid(i) = s
+        .release_order(&staff, order.id, d(10, 8))
+        .await
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    let codes: Vec<&str> = i.0.iter().map(|e| e.code).collect();
+    assert_eq!(codes, ["too_early", "missing_test"]);
+    assert!(
+        i.0.iter()
+            .all(|e| !e.message_vi.is_empty() && !e.message_en.is_empty())
+    );
+    test_on(s, a, "14/08/2021", "negative").await;
+    // Another commune cannot see it, nor release it.
+    let other = actor(HA_PHONG, Role::QuarantineStaff);
+    let err = s
+        .release_order(&other, order.id, d(14, 8))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+    let released = s.release_order(&staff, order.id, d(14, 8)).await.unwrap();
+    assert_eq!(
+        (released.status.as_str(), released.released_on.as_deref()),
+        ("released", Some("2021-08-14"))
+    );
+    let entries = s
+        .audit_entries(
+            &Actor::system("test"),
+            &phongdich_store::AuditFilter {
+                entity: Some("quarantine_order".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 2, "issued and released, both on file");
+}
+
+#[tokio::test]
+async fn every_f1_gets_an_order_in_one_go_and_an_extension_needs_a_reason() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::QuarantineStaff);
+    let (f0, b, c) = (
+        person(s, "Mai Văn Nguồn").await,
+        person(s, "Mai Thị Bé").await,
+        person(s, "Mai Văn Cả").await,
+    );
+    let system = Actor::system("test");
+    for other in [b, c] {
+        let contact = ContactInput {
+            person_id: f0,
+            other_person_id: other,
+            date: "29/07/2021".into(),
+            setting: "household".into(),
+            ..Default::default()
+        }
+        .parse(d(1, 8))
+        .unwrap();
+        s.add_contact(&system, &contact).await.unwrap();
+    }
+    let case = CaseInput {
+        person_id: f0,
+        confirmed_on: "31/07/2021".into(),
+        sample_on: "31/07/2021".into(),
+        test_kind: "rt_pcr".into(),
+        source_kind: "investigating".into(),
+        course: "home".into(),
+        detected_where: "community".into(),
+        ..Default::default()
+    };
+    s.confirm_case(&system, &case, d(1, 8)).await.unwrap();
+    let orders = s.order_all_f1(&staff, "01/08/2021").await.unwrap();
+    assert_eq!(orders.len(), 2);
+    assert!(
+        s.order_all_f1(&staff, "01/08/2021")
+            .await
+            .unwrap()
+            .is_empty(),
+        "once"
+    );
+    assert!(
+        s.order_all_f1(&actor(HA_KHANH, Role::ContactTracer), "01/08/2021")
+            .await
+            .is_err(),
+        "a tracer does not issue orders"
+    );
+
+    let err = s
+        .extend_order(&staff, orders[0].id, "20/08/2021", " ")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)));
+    let longer = s
+        .extend_order(
+            &staff,
+            orders[0].id,
+            "20/08/2021",
+            "Xét nghiệm ngày 14 dương tính trong hộ",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (longer.planned_end.as_str(), longer.monitoring_end.as_str()),
+        ("2021-08-20", "2021-09-03")
+    );
+}
+
+#[tokio::test]
+async fn a_province_adds_its_own_rule_and_new_orders_follow_it() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::QuarantineStaff);
+    let admin = actor("22", Role::Admin);
+    let a = person(s, "Lò Văn Về").await;
+    let mut rule = QuarantineRule {
+        code: "qn-2021-08-vung-dich".into(),
+        situation: Situation::FromEpidemicArea,
+        from: d(10, 8),
+        who: None,
+        kind: QuarantineKind::Centralised,
+        days: 14,
+        monitoring_days: 7,
+        test_days: vec![1, 7, 14],
+        release_needs_negative_tests: true,
+        source: "Công văn UBND tỉnh Quảng Ninh".into(),
+        province_code: Some("22".into()),
+    };
+    let err = s
+        .save_province_rule(&actor("193", Role::Admin), &rule)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Forbidden { .. }),
+        "a district may not"
+    );
+    s.save_province_rule(&admin, &rule).await.unwrap();
+    rule.monitoring_days = 14;
+    s.save_province_rule(&admin, &rule).await.unwrap();
+    let input = OrderInput {
+        person_id: a,
+        situation: "from_epidemic_area".into(),
+        start_on: "15/08/2021".into(),
+        doses: 2,
+        last_dose_on: "01/07/2021".into(),
+        ..Default::default()
+    };
+    let p = s.propose_order(&staff.scope, &input).await.unwrap();
+    assert_eq!(
+        (p.rule.code.as_str(), p.rule.monitoring_days),
+        ("qn-2021-08-vung-dich", 14),
+        "the province's latest version, even for the vaccinated"
+    );
+    let before = OrderInput {
+        start_on: "05/08/2021".into(),
+        ..input.clone()
+    };
+    let p = s.propose_order(&staff.scope, &before).await.unwrap();
+    assert_eq!(p.rule.code, "moh-2021-08-area-protected", "before its date");
+    let err = s
+        .propose_order(
+            &staff.scope,
+            &OrderInput {
+                situation: "tourist".into(),
+                start_on: "hôm qua".into(),
+                ..input
+            },
+        )
+        .await
+        .unwrap_err();
+    let StoreError::Invalid(i) = err else {
+        panic!()
+    };
+    assert_eq!(i.0.len(), 2);
+}
