@@ -1326,3 +1326,122 @@ async fn a_campaign_is_ordered_sampled_and_filled_in_by_the_lab() {
     drop(driver);
     drop(server);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_f1_is_quarantined_tested_and_released_with_a_certificate() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    const STAFF: &str = "cachly.hakhanh";
+    add_user(&db, STAFF, "Phan Thị Ly", HA_KHANH, "quarantine_staff");
+    let ids = register(&db, &[("Tăng Văn Cách", HA_KHANH)]).await;
+    let id = ids[0];
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+    log_in(&c, &server, STAFF, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+
+    // An order as an F1 from 1 August 2021: 5599/BYT-MT, 14 days, tests on days 1, 7, 14.
+    c.goto(&server.url(&format!("/persons/{id}")))
+        .await
+        .unwrap();
+    let form = format!("/persons/{id}/quarantine");
+    open_form(&c, &form).await;
+    fill_in(&c, &form, "start_on", "01/08/2021").await;
+    submit(&c, &format!("form[action='{form}']")).await;
+    let order = wait_for(&c, "#quarantine .order")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        order.contains("5599/BYT-MT") && order.contains("14/08/2021"),
+        "{order}"
+    );
+    let days = text_of(&c, "#quarantine .test-days").await.unwrap();
+    assert_eq!(days, "01/08/2021, 07/08/2021, 14/08/2021");
+
+    // Released too early: every reason is shown, nothing changes.
+    let release = c
+        .find(Locator::Css("#quarantine form[action$='/release']"))
+        .await
+        .unwrap();
+    let action = release.attr("action").await.unwrap().unwrap();
+    fill_in(&c, &action, "released_on", "10/08/2021").await;
+    submit(&c, &format!("form[action='{action}']")).await;
+    let alert = wait_for(&c, "#quarantine .alert")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        alert.contains("14/08/2021") && alert.contains("Thiếu xét nghiệm ngày 01/08/2021"),
+        "{alert}"
+    );
+    shots.take(&c, "quarantine-person-vi", 1280).await;
+
+    // The tests of days 1, 7 and 14, negative; then the release and its certificate.
+    let staff = phongdich_store::Actor::system("test");
+    let today = chrono::Local::now().date_naive();
+    for day in ["01/08/2021", "07/08/2021", "14/08/2021"] {
+        let sample = db
+            .store
+            .record_sample(
+                &staff,
+                &phongdich_store::SampleInput {
+                    person_id: id,
+                    collected_on: day.into(),
+                    ..Default::default()
+                },
+                today,
+            )
+            .await
+            .unwrap();
+        db.store
+            .record_result(
+                &staff,
+                &phongdich_domain::testing::ResultInput {
+                    code: sample.code,
+                    test_kind: "rt_pcr".into(),
+                    outcome: "negative".into(),
+                    resulted_on: day.into(),
+                    ..Default::default()
+                },
+                today,
+            )
+            .await
+            .unwrap();
+    }
+    c.goto(&server.url(&format!("/persons/{id}")))
+        .await
+        .unwrap();
+    wait_for(&c, "#quarantine").await;
+    fill_in(&c, &action, "released_on", "14/08/2021").await;
+    submit(&c, &format!("form[action='{action}']")).await;
+    wait_for(&c, "#certificate").await.click().await.unwrap();
+    let cert = wait_for(&c, "div#certificate").await.text().await.unwrap();
+    assert!(
+        cert.contains("GIẤY XÁC NHẬN HOÀN THÀNH CÁCH LY")
+            && cert.contains("Tăng Văn Cách")
+            && cert.contains("Độc lập - Tự do - Hạnh phúc"),
+        "{cert}"
+    );
+    shots.take(&c, "quarantine-certificate-vi", 1280).await;
+    switch_language(&c, "en").await;
+    wait_for(&c, "div#certificate").await;
+    shots.take(&c, "quarantine-certificate-en", 1280).await;
+
+    // The day list of 7 August 2021 had the test due.
+    c.goto(&server.url("/quarantine?day=07/08/2021"))
+        .await
+        .unwrap();
+    wait_heading(&c, "Quarantine").await;
+    let left = untranslated(&c, "header nav a, h1, h2, label, th, button").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    switch_language(&c, "vi").await;
+    wait_heading(&c, "Cách ly").await;
+    c.close().await.unwrap();
+    drop(driver);
+    drop(server);
+}

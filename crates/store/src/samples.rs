@@ -129,7 +129,8 @@ pub struct SamplingItem {
     pub person_id: i64,
     pub full_name: String,
     pub commune_code: String,
-    /// `pool_positive`, `resample` or `f1_not_sampled`.
+    /// `pool_positive`, `resample`, `f1_not_sampled` or `scheduled_test`
+    /// (a test a quarantine order requires that day).
     pub reason: String,
     /// The day the need arose (the result, or the day the F1 was exposed).
     pub since_on: String,
@@ -773,6 +774,17 @@ impl Store {
     /// latest sample was in a positive pool or inconclusive, and F1s with no
     /// sample since they were exposed.
     pub async fn sampling_list(&self, scope: &Scope) -> Result<Vec<SamplingItem>> {
+        self.sampling_list_on(scope, chrono::Local::now().date_naive())
+            .await
+    }
+
+    /// The sampling list as of `day`: it also holds the tests quarantine
+    /// orders require that day (`scheduled_test`) not yet taken.
+    pub async fn sampling_list_on(
+        &self,
+        scope: &Scope,
+        day: NaiveDate,
+    ) -> Result<Vec<SamplingItem>> {
         let mut out = Vec::new();
         let (cond_s, param) = match scope.condition("s", 1) {
             Some((c, p)) => (format!(" AND {c}"), Some(p)),
@@ -822,6 +834,31 @@ impl Store {
                 commune_code: r.try_get("commune_code")?,
                 reason: "f1_not_sampled".into(),
                 since_on: r.try_get("since_on")?,
+            });
+        }
+        let (cond_o, param) = match scope.condition("o", 3) {
+            Some((c, p)) => (format!(" AND {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        let sql = format!(
+            "SELECT o.person_id, p.full_name, o.commune_code FROM quarantine_orders o \
+             JOIN persons p ON p.id = o.person_id \
+             WHERE o.status = 'active' AND o.test_days LIKE $1{cond_o} \
+             AND NOT EXISTS (SELECT 1 FROM samples s WHERE s.person_id = o.person_id AND s.collected_on = $2) \
+             ORDER BY o.commune_code, o.person_id"
+        );
+        let d = day.to_string();
+        let mut q = sqlx::query(&sql).bind(format!("%{d}%")).bind(d.as_str());
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        for r in q.fetch_all(&self.read).await? {
+            out.push(SamplingItem {
+                person_id: r.try_get("person_id")?,
+                full_name: r.try_get("full_name")?,
+                commune_code: r.try_get("commune_code")?,
+                reason: "scheduled_test".into(),
+                since_on: d.clone(),
             });
         }
         Ok(out)

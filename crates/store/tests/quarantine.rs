@@ -100,6 +100,13 @@ async fn an_f1_is_ordered_tested_and_released_only_when_the_rule_allows() {
     assert!(matches!(again, StoreError::Conflict { .. }), "{again:?}");
 
     // The day lists follow the order.
+    let listed = s.sampling_list_on(&staff.scope, d(7, 8)).await.unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|i| i.person_id == a && i.reason == "scheduled_test"),
+        "day 7's test is on the day's sampling list"
+    );
     let day7 = s.quarantine_day(&staff.scope, d(7, 8)).await.unwrap();
     assert_eq!((day7.tests_due.len(), day7.active), (1, 1));
     let day14 = s.quarantine_day(&staff.scope, d(14, 8)).await.unwrap();
@@ -109,6 +116,11 @@ async fn an_f1_is_ordered_tested_and_released_only_when_the_rule_allows() {
 
     test_on(s, a, "01/08/2021", "negative").await;
     test_on(s, a, "07/08/2021", "negative").await;
+    let listed = s.sampling_list_on(&staff.scope, d(7, 8)).await.unwrap();
+    assert!(
+        !listed.iter().any(|i| i.reason == "scheduled_test"),
+        "taken"
+    );
     let StoreError::Invalid(i) = s
         .release_order(&staff, order.id, d(10, 8))
         .await

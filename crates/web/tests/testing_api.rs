@@ -485,3 +485,109 @@ async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() 
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "decided once");
 }
+
+#[tokio::test]
+async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let staff = token(&db, HA_KHANH, "quarantine_staff").await;
+    let other = token(&db, HA_PHONG, "quarantine_staff").await;
+    let viewer = token(&db, HA_KHANH, "viewer").await;
+    let id = person(&app, &staff, "Lã Thị Ở").await;
+    let order = json!({"person_id": id, "situation": "f1", "start_on": "20/12/2021",
+        "doses": 2, "last_dose_on": "01/10/2021"});
+    let (status, p) = call(
+        &app,
+        Method::POST,
+        "/api/v1/quarantine/proposals",
+        &staff,
+        Some(order.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(p["rule"]["source"], "10696/BYT-MT", "{p}");
+    assert_eq!(p["plan"]["test_days"], json!(["2021-12-20", "2021-12-26"]));
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/quarantine/orders",
+        &viewer,
+        Some(order.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, o) = call(
+        &app,
+        Method::POST,
+        "/api/v1/quarantine/orders",
+        &staff,
+        Some(order.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{o}");
+    assert_eq!(
+        (&o["kind"], &o["planned_end"]),
+        (&json!("home"), &json!("2021-12-26"))
+    );
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/quarantine/orders",
+        &staff,
+        Some(order),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "one active order per person");
+    let oid = o["id"].as_i64().unwrap();
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/quarantine/orders/{oid}/release"),
+        &staff,
+        Some(json!({"released_on": "26/12/2021"})),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no tests yet: {body}"
+    );
+    assert_eq!(body["errors"].as_array().unwrap().len(), 2, "{body}");
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/quarantine/orders/{oid}"),
+        &other,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another commune");
+    let (_, day) = call(
+        &app,
+        Method::GET,
+        "/api/v1/quarantine/day?day=26/12/2021",
+        &staff,
+        None,
+    )
+    .await;
+    assert_eq!(day["tests_due"][0]["id"], oid, "{day}");
+    assert_eq!(day["ending"][0]["id"], oid, "{day}");
+    let (_, mine) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/persons/{id}/quarantine"),
+        &staff,
+        None,
+    )
+    .await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    let (_, rules) = call(
+        &app,
+        Method::GET,
+        "/api/v1/provinces/22/quarantine-rules",
+        &staff,
+        None,
+    )
+    .await;
+    assert!(rules.as_array().unwrap().len() >= 10, "the national rules");
+}

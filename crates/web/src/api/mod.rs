@@ -6,6 +6,7 @@ mod audit;
 mod campaigns;
 mod docs;
 mod persons;
+mod quarantine;
 mod testing;
 mod tracing;
 mod units;
@@ -74,6 +75,16 @@ use utoipa::OpenApi;
         testing::setting,
         testing::set_setting,
         campaigns::create,
+        quarantine::propose,
+        quarantine::create,
+        quarantine::order_all_f1,
+        quarantine::show,
+        quarantine::release,
+        quarantine::extend,
+        quarantine::day,
+        quarantine::of_person,
+        quarantine::rules,
+        quarantine::save_rule,
         campaigns::list,
         campaigns::show,
         campaigns::people,
@@ -181,6 +192,30 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/campaigns/{id}/people", get(campaigns::people))
         .route("/api/v1/campaigns/{id}/rounds", post(campaigns::next_round))
         .route("/api/v1/campaigns/{id}/close", post(campaigns::close))
+        .route("/api/v1/quarantine/proposals", post(quarantine::propose))
+        .route("/api/v1/quarantine/orders", post(quarantine::create))
+        .route(
+            "/api/v1/quarantine/orders/f1",
+            post(quarantine::order_all_f1),
+        )
+        .route("/api/v1/quarantine/orders/{id}", get(quarantine::show))
+        .route(
+            "/api/v1/quarantine/orders/{id}/release",
+            post(quarantine::release),
+        )
+        .route(
+            "/api/v1/quarantine/orders/{id}/extend",
+            post(quarantine::extend),
+        )
+        .route("/api/v1/quarantine/day", get(quarantine::day))
+        .route(
+            "/api/v1/persons/{id}/quarantine",
+            get(quarantine::of_person),
+        )
+        .route(
+            "/api/v1/provinces/{code}/quarantine-rules",
+            get(quarantine::rules).post(quarantine::save_rule),
+        )
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/audit/{id}/undo", post(audit::undo))
         .route("/api/v1/users", get(admin::users).post(admin::add_user))

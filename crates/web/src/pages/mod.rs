@@ -8,6 +8,7 @@ mod admin;
 mod campaigns;
 mod import;
 mod persons;
+mod quarantine;
 mod testing;
 mod tracing;
 mod units;
@@ -78,6 +79,15 @@ pub fn routes() -> Router<AppState> {
         .route("/campaigns/{id}/sample", post(campaigns::sample))
         .route("/campaigns/{id}/rounds", post(campaigns::next_round))
         .route("/campaigns/{id}/close", post(campaigns::close))
+        .route("/persons/{id}/quarantine", post(quarantine::create))
+        .route("/quarantine", get(quarantine::day_page))
+        .route("/quarantine/f1", post(quarantine::order_all_f1))
+        .route("/quarantine/orders/{id}/release", post(quarantine::release))
+        .route("/quarantine/orders/{id}/extend", post(quarantine::extend))
+        .route(
+            "/quarantine/orders/{id}/certificate",
+            get(quarantine::certificate),
+        )
         .route("/testing", get(testing::index))
         .route("/testing/samples", post(testing::create_sample))
         .route("/testing/labels/{code}", get(testing::label))
@@ -240,11 +250,12 @@ pub fn encode(s: &str) -> String {
 /// switch, and the content.
 pub fn layout(page: &Page, title: &str, content: Markup) -> Response {
     let l = page.lang;
-    let nav: [(&str, &str, &str, Option<Permission>); 12] = [
+    let nav: [(&str, &str, &str, Option<Permission>); 13] = [
         ("/persons", "Người dân", "People", None),
         ("/tracing", "Truy vết", "Tracing", None),
         ("/testing", "Xét nghiệm", "Testing", None),
         ("/campaigns", "Đợt xét nghiệm", "Campaigns", None),
+        ("/quarantine", "Cách ly", "Quarantine", None),
         ("/clusters", "Ổ dịch", "Clusters", None),
         (
             "/import",

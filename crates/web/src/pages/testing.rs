@@ -123,6 +123,10 @@ pub(crate) fn status_label(l: Lang, status: &str) -> &'static str {
             "Inconclusive — sample again",
         ),
         "f1_not_sampled" => l.t("F1 chưa lấy mẫu", "F1 not yet sampled"),
+        "scheduled_test" => l.t(
+            "Xét nghiệm theo lịch cách ly hôm nay",
+            "Quarantine test due today",
+        ),
         _ => "",
     }
 }

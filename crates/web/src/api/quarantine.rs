@@ -1,0 +1,181 @@
+//! Quarantine: the rule an order would follow, orders (one person, or every
+//! F1 at once), release and extension, the day's lists, province rules.
+
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+use crate::caller::Caller;
+use crate::problem::Problem;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use phongdich_domain::quarantine::QuarantineRule;
+use phongdich_store::{OrderInput, Proposal, QuarantineDay, QuarantineOrder};
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The rule in force and the dates an order would have (nothing is saved).
+#[utoipa::path(post, path = "/api/v1/quarantine/proposals", request_body = OrderInput,
+    responses((status = 200, body = Proposal), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn propose(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<OrderInput>,
+) -> Result<Json<Proposal>, Problem> {
+    Ok(Json(s.store.propose_order(&actor.scope, &body).await?))
+}
+
+/// Issue a quarantine order computed from the rule in force on its first day.
+#[utoipa::path(post, path = "/api/v1/quarantine/orders", request_body = OrderInput,
+    responses((status = 201, body = QuarantineOrder), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<OrderInput>,
+) -> Result<(StatusCode, Json<QuarantineOrder>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_order(&actor, &body).await?),
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct StartInput {
+    /// The first day of the orders (dd/mm/yyyy or yyyy-mm-dd).
+    start_on: String,
+}
+
+/// Orders for every F1 of the caller's jurisdiction who has none.
+#[utoipa::path(post, path = "/api/v1/quarantine/orders/f1", request_body = StartInput,
+    responses((status = 201, body = Vec<QuarantineOrder>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn order_all_f1(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<StartInput>,
+) -> Result<(StatusCode, Json<Vec<QuarantineOrder>>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.order_all_f1(&actor, &body.start_on).await?),
+    ))
+}
+
+/// One order.
+#[utoipa::path(get, path = "/api/v1/quarantine/orders/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = QuarantineOrder), (status = 404, body = Problem)))]
+pub async fn show(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<QuarantineOrder>, Problem> {
+    Ok(Json(s.store.quarantine_order(&actor.scope, id).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ReleaseInput {
+    /// The day of release (today by default).
+    #[serde(default)]
+    released_on: Option<String>,
+}
+
+/// Release, only when the rule allows (every reason otherwise).
+#[utoipa::path(post, path = "/api/v1/quarantine/orders/{id}/release", params(("id" = i64, Path)), request_body = ReleaseInput,
+    responses((status = 200, body = QuarantineOrder), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn release(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ReleaseInput>,
+) -> Result<Json<QuarantineOrder>, Problem> {
+    let on = match body.released_on.as_deref().map(str::trim) {
+        None | Some("") => today(),
+        Some(d) => phongdich_domain::contact::parse_date("released_on", d)
+            .map_err(|e| phongdich_store::StoreError::from(phongdich_domain::Invalid(vec![e])))?,
+    };
+    Ok(Json(s.store.release_order(&actor, id, on).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ExtendInput {
+    planned_end: String,
+    reason: String,
+}
+
+/// Extend an order to a later last day, with the reason.
+#[utoipa::path(post, path = "/api/v1/quarantine/orders/{id}/extend", params(("id" = i64, Path)), request_body = ExtendInput,
+    responses((status = 200, body = QuarantineOrder), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn extend(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ExtendInput>,
+) -> Result<Json<QuarantineOrder>, Problem> {
+    Ok(Json(
+        s.store
+            .extend_order(&actor, id, &body.planned_end, &body.reason)
+            .await?,
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct DayParams {
+    /// The day (today by default).
+    day: Option<String>,
+}
+
+/// The day's lists of the caller's jurisdiction: tests due, orders ending, orders overdue.
+#[utoipa::path(get, path = "/api/v1/quarantine/day", params(DayParams),
+    responses((status = 200, body = QuarantineDay), (status = 422, body = Problem)))]
+pub async fn day(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<DayParams>,
+) -> Result<Json<QuarantineDay>, Problem> {
+    let day = match p.day.as_deref().map(str::trim) {
+        None | Some("") => today(),
+        Some(d) => phongdich_domain::contact::parse_date("day", d)
+            .map_err(|e| phongdich_store::StoreError::from(phongdich_domain::Invalid(vec![e])))?,
+    };
+    Ok(Json(s.store.quarantine_day(&actor.scope, day).await?))
+}
+
+/// A person's quarantine orders, newest first.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/quarantine", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<QuarantineOrder>), (status = 404, body = Problem)))]
+pub async fn of_person(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<QuarantineOrder>>, Problem> {
+    Ok(Json(s.store.orders_of(&actor.scope, id).await?))
+}
+
+/// The rules a province applies: the national ones and its own.
+#[utoipa::path(get, path = "/api/v1/provinces/{code}/quarantine-rules", params(("code" = String, Path)),
+    responses((status = 200, body = Vec<QuarantineRule>), (status = 404, body = Problem)))]
+pub async fn rules(
+    State(s): State<AppState>,
+    Caller(_actor): Caller,
+    ApiPath(code): ApiPath<String>,
+) -> Result<Json<Vec<QuarantineRule>>, Problem> {
+    let unit = s.store.unit(&code).await?;
+    Ok(Json(s.store.quarantine_rules(&unit.province_code).await?))
+}
+
+/// Add a province rule, or a new version of one (same code); province administrators.
+#[utoipa::path(post, path = "/api/v1/provinces/{code}/quarantine-rules", params(("code" = String, Path)),
+    request_body = QuarantineRule,
+    responses((status = 201, body = QuarantineRule), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn save_rule(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(mut body): ApiJson<QuarantineRule>,
+) -> Result<(StatusCode, Json<QuarantineRule>), Problem> {
+    body.province_code = Some(code);
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.save_province_rule(&actor, &body).await?),
+    ))
+}

@@ -1,0 +1,446 @@
+//! Quarantine on the pages: a person's orders (issue one computed from the
+//! rule in force, extend it, release it when the rule allows, print the
+//! release certificate), and the day's lists of the user's jurisdiction with
+//! orders for every F1 in one click.
+
+use super::{Page, PageResult, field_error, layout, show_date};
+use crate::AppState;
+use crate::caller::Lang;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use maud::{Markup, html};
+use phongdich_domain::quarantine::{QuarantineKind, Situation};
+use phongdich_domain::{FieldError, Permission};
+use phongdich_store::{OrderInput, Person, QuarantineOrder, StoreError};
+use serde::Deserialize;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn kind_label(l: Lang, k: &str) -> &'static str {
+    QuarantineKind::parse(k)
+        .map(|k| {
+            let (vi, en) = k.label();
+            l.t(vi, en)
+        })
+        .unwrap_or("")
+}
+
+fn situation_label(l: Lang, s: &str) -> &'static str {
+    Situation::parse(s)
+        .map(|s| {
+            let (vi, en) = s.label();
+            l.t(vi, en)
+        })
+        .unwrap_or("")
+}
+
+fn status_label(l: Lang, s: &str) -> &'static str {
+    match s {
+        "active" => l.t("Đang cách ly", "In quarantine"),
+        "released" => l.t("Đã hoàn thành cách ly", "Released"),
+        "cancelled" => l.t("Đã huỷ", "Cancelled"),
+        _ => "",
+    }
+}
+
+fn days(list: &[String]) -> String {
+    list.iter()
+        .map(|d| show_date(d))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The quarantine part of a person's page.
+pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError]) -> Markup {
+    let l = page.lang;
+    let orders = s
+        .store
+        .orders_of(&page.actor.scope, p.id)
+        .await
+        .unwrap_or_default();
+    let can = page.can(Permission::Quarantine) && p.merged_into.is_none();
+    let active = orders.iter().any(|o| o.status == "active");
+    let err = |f: &str| field_error(l, errors, f);
+    html! {
+        section #quarantine aria-labelledby="h-quarantine" {
+            h2 #h-quarantine { (l.t("Cách ly", "Quarantine")) }
+            @if errors.iter().any(|e| e.field == "tests") {
+                div.alert role="alert" {
+                    p { (l.t("Chưa thể kết thúc cách ly:", "Cannot release yet:")) }
+                    @for e in errors.iter().filter(|e| e.field == "tests" || e.field == "released_on") {
+                        p { (l.t(&e.message_vi, &e.message_en)) }
+                    }
+                }
+            }
+            @for o in &orders {
+                div.order data-status=(o.status) {
+                    p {
+                        strong { (l.t("Quyết định số ", "Order no. ")) (o.id) } " · " (kind_label(l, &o.kind)) " · "
+                        (situation_label(l, &o.situation)) " · " (status_label(l, &o.status))
+                    }
+                    dl.facts {
+                        dt { (l.t("Từ ngày", "From")) } dd { (show_date(&o.start_on)) }
+                        dt { (l.t("Đến hết ngày", "Until")) } dd { (show_date(&o.planned_end)) }
+                        dt { (l.t("Tự theo dõi đến", "Self-monitoring until")) } dd { (show_date(&o.monitoring_end)) }
+                        dt { (l.t("Ngày xét nghiệm", "Test days")) } dd.test-days { (days(&o.test_days)) }
+                        dt { (l.t("Nơi cách ly", "Where")) } dd { (o.place.as_deref().unwrap_or("—")) }
+                        dt { (l.t("Căn cứ", "Rule")) } dd { (o.source) " (" (o.rule_code) ")" }
+                        @if let Some(r) = &o.extension_reason { dt { (l.t("Gia hạn vì", "Extended because")) } dd { (r) } }
+                        @if let Some(d) = &o.released_on { dt { (l.t("Kết thúc ngày", "Released on")) } dd { (show_date(d)) } }
+                    }
+                    @if o.status == "released" {
+                        p { a href={ "/quarantine/orders/" (o.id) "/certificate" } #certificate { (l.t("In giấy xác nhận hoàn thành cách ly", "Print the release certificate")) } }
+                    }
+                    @if can && o.status == "active" {
+                        form.inline method="post" action={ "/quarantine/orders/" (o.id) "/release" } {
+                            (page.csrf_field())
+                            label for={ "rel-" (o.id) } { (l.t("Ngày kết thúc", "Release day")) }
+                            " " input id={ "rel-" (o.id) } name="released_on" value=(today().format("%d/%m/%Y")) size="10";
+                            " " button type="submit" { (l.t("Kết thúc cách ly", "Release")) }
+                        }
+                        details {
+                            summary { (l.t("Gia hạn", "Extend")) }
+                            form.stack method="post" action={ "/quarantine/orders/" (o.id) "/extend" } {
+                                (page.csrf_field())
+                                div.field.invalid[errors.iter().any(|e| e.field == "planned_end")] {
+                                    label for={ "ext-end-" (o.id) } { (l.t("Đến hết ngày", "New last day")) }
+                                    input id={ "ext-end-" (o.id) } name="planned_end" placeholder="dd/mm/yyyy";
+                                    (err("planned_end"))
+                                }
+                                div.field.invalid[errors.iter().any(|e| e.field == "reason")] {
+                                    label for={ "ext-reason-" (o.id) } { (l.t("Lý do", "Reason")) }
+                                    input id={ "ext-reason-" (o.id) } name="reason";
+                                    (err("reason"))
+                                }
+                                button type="submit" { (l.t("Gia hạn", "Extend")) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if orders.is_empty() {
+                p.muted { (l.t("Chưa có quyết định cách ly.", "No quarantine order.")) }
+            }
+            @if can && !active {
+                details open[errors.iter().any(|e| ["situation", "start_on", "last_dose_on", "recovered_on"].contains(&e.field.as_str()))] {
+                    summary { (l.t("Ra quyết định cách ly", "Issue a quarantine order")) }
+                    form.stack method="post" action={ "/persons/" (p.id) "/quarantine" } {
+                        (page.csrf_field())
+                        div.field {
+                            label for="q-situation" { (l.t("Đối tượng", "Situation")) }
+                            select #q-situation name="situation" {
+                                @for st in Situation::ALL { option value=(st.as_str()) { (situation_label(l, st.as_str())) } }
+                            }
+                            (err("situation"))
+                        }
+                        div.field.invalid[errors.iter().any(|e| e.field == "start_on")] {
+                            label for="q-start_on" { (l.t("Ngày bắt đầu", "First day")) }
+                            input #q-start_on name="start_on" value=(today().format("%d/%m/%Y"));
+                            (err("start_on"))
+                        }
+                        div.field {
+                            label for="q-place" { (l.t("Nơi cách ly (để trống: tại nhà theo địa chỉ)", "Where (empty: at home, the address)")) }
+                            input #q-place name="place";
+                        }
+                        div.field {
+                            label for="q-doses" { (l.t("Số mũi vắc xin đã tiêm", "Vaccine doses received")) }
+                            input #q-doses name="doses" inputmode="numeric" value="0";
+                        }
+                        div.field.invalid[errors.iter().any(|e| e.field == "last_dose_on")] {
+                            label for="q-last_dose_on" { (l.t("Ngày tiêm mũi cuối", "Date of the last dose")) }
+                            input #q-last_dose_on name="last_dose_on" placeholder="dd/mm/yyyy";
+                            (err("last_dose_on"))
+                        }
+                        div.field.invalid[errors.iter().any(|e| e.field == "recovered_on")] {
+                            label for="q-recovered_on" { (l.t("Ngày khỏi bệnh COVID-19 (nếu có)", "Recovered from COVID-19 on (if so)")) }
+                            input #q-recovered_on name="recovered_on" placeholder="dd/mm/yyyy";
+                            (err("recovered_on"))
+                        }
+                        p.muted { (l.t("Thời gian, hình thức và ngày xét nghiệm theo quy định có hiệu lực vào ngày bắt đầu.",
+                            "Length, kind and test days follow the rule in force on the first day.")) }
+                        button type="submit" { (l.t("Ra quyết định", "Issue the order")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct OrderForm {
+    #[serde(default)]
+    situation: String,
+    #[serde(default)]
+    start_on: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    doses: String,
+    #[serde(default)]
+    last_dose_on: String,
+    #[serde(default)]
+    recovered_on: String,
+}
+
+/// Refusals shown on the person's page; anything else is an error page.
+fn refusal(e: StoreError) -> Result<Vec<FieldError>, StoreError> {
+    match e {
+        StoreError::Invalid(i) => Ok(i.0),
+        StoreError::Conflict {
+            message_vi,
+            message_en,
+        } => Ok(vec![FieldError::new(
+            "tests", "conflict", message_vi, message_en,
+        )]),
+        other => Err(other),
+    }
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<OrderForm>,
+) -> PageResult {
+    page.require(Permission::Quarantine)?;
+    let input = OrderInput {
+        person_id: id,
+        situation: f.situation,
+        start_on: f.start_on,
+        place: f.place,
+        doses: f.doses.trim().parse().unwrap_or(0),
+        last_dose_on: f.last_dose_on,
+        recovered_on: f.recovered_on,
+    };
+    let result = s.store.create_order(&page.actor, &input).await;
+    after_action(&s, &page, id, result, None).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReleaseForm {
+    #[serde(default)]
+    released_on: String,
+}
+
+/// Back to the person's page after an action on one of their orders:
+/// the order on success, the refusal's reasons beside it otherwise.
+async fn after_action(
+    s: &AppState,
+    page: &Page,
+    person_id: i64,
+    result: Result<QuarantineOrder, StoreError>,
+    all_under: Option<&str>,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{person_id}#quarantine")).into_response()),
+        Err(e) => {
+            let mut errors = refusal(e).map_err(|e| page.fail(e))?;
+            if let Some(field) = all_under {
+                for e in &mut errors {
+                    e.field = field.into();
+                }
+            }
+            super::persons::person_page(s, page, person_id, &errors).await
+        }
+    }
+}
+
+/// The order an action is about, within the user's jurisdiction.
+async fn order_for(
+    s: &AppState,
+    page: &Page,
+    id: i64,
+) -> Result<QuarantineOrder, super::PageError> {
+    page.require(Permission::Quarantine)?;
+    s.store
+        .quarantine_order(&page.actor.scope, id)
+        .await
+        .map_err(|e| page.fail(e))
+}
+
+pub async fn release(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<ReleaseForm>,
+) -> PageResult {
+    let order = order_for(&s, &page, id).await?;
+    let result = match phongdich_domain::contact::parse_date("released_on", &f.released_on) {
+        Ok(on) => s.store.release_order(&page.actor, id, on).await,
+        Err(e) => Err(phongdich_domain::Invalid(vec![e]).into()),
+    };
+    after_action(&s, &page, order.person_id, result, Some("tests")).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ExtendForm {
+    #[serde(default)]
+    planned_end: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn extend(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<ExtendForm>,
+) -> PageResult {
+    let order = order_for(&s, &page, id).await?;
+    let result = s
+        .store
+        .extend_order(&page.actor, id, &f.planned_end, &f.reason)
+        .await;
+    after_action(&s, &page, order.person_id, result, None).await
+}
+
+fn order_table(l: Lang, id: &str, orders: &[QuarantineOrder]) -> Markup {
+    html! {
+        @if orders.is_empty() {
+            p.muted { (l.t("Không có.", "None.")) }
+        } @else {
+            div.table-wrap { table.responsive id=(id) {
+                thead { tr {
+                    th { (l.t("Người", "Person")) } th { (l.t("Hình thức", "Kind")) } th { (l.t("Từ", "From")) }
+                    th { (l.t("Đến hết", "Until")) } th { (l.t("Ngày xét nghiệm", "Test days")) } th { (l.t("Nơi", "Where")) }
+                } }
+                tbody { @for o in orders { tr {
+                    td data-label=(l.t("Người", "Person")) { a href={ "/persons/" (o.person_id) "#quarantine" } { (o.full_name) } " #" (o.person_id) }
+                    td data-label=(l.t("Hình thức", "Kind")) { (kind_label(l, &o.kind)) }
+                    td data-label=(l.t("Từ", "From")) { (show_date(&o.start_on)) }
+                    td data-label=(l.t("Đến hết", "Until")) { (show_date(&o.planned_end)) }
+                    td data-label=(l.t("Ngày xét nghiệm", "Test days")) { (days(&o.test_days)) }
+                    td data-label=(l.t("Nơi", "Where")) { (o.place.as_deref().unwrap_or("—")) }
+                } } }
+            } }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DayQuery {
+    #[serde(default)]
+    day: String,
+    /// Orders just issued in bulk.
+    #[serde(default)]
+    issued: Option<usize>,
+}
+
+/// The day's lists: tests due, orders ending, orders past their last day.
+pub async fn day_page(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<DayQuery>,
+) -> PageResult {
+    let l = page.lang;
+    let day = phongdich_domain::contact::parse_date("day", &q.day).unwrap_or_else(|_| today());
+    let d = s
+        .store
+        .quarantine_day(&page.actor.scope, day)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let content = html! {
+        h1 { (l.t("Cách ly", "Quarantine")) }
+        @if let Some(n) = q.issued {
+            p.notice role="status" { (l.t("Đã ra quyết định cách ly cho ", "Orders issued for ")) strong { (n) } (l.t(" F1.", " F1s.")) }
+        }
+        form.filters method="get" action="/quarantine" {
+            div.field { label for="q-day" { (l.t("Ngày", "Day")) } input #q-day name="day" value=(day.format("%d/%m/%Y")); }
+            button type="submit" { (l.t("Xem", "Show")) }
+        }
+        p { (l.t("Đang cách ly: ", "In quarantine: ")) strong #active { (super::num(l, d.active)) } }
+        h2 { (l.t("Xét nghiệm đến hạn", "Tests due")) " (" (d.tests_due.len()) ")" }
+        (order_table(l, "tests-due", &d.tests_due))
+        h2 { (l.t("Kết thúc cách ly trong ngày", "Ending that day")) " (" (d.ending.len()) ")" }
+        (order_table(l, "ending", &d.ending))
+        h2 { (l.t("Đã quá ngày kết thúc — cần kết thúc hoặc gia hạn", "Past their last day — release or extend")) " (" (d.overdue.len()) ")" }
+        (order_table(l, "overdue", &d.overdue))
+        @if page.can(Permission::Quarantine) {
+            form.inline method="post" action="/quarantine/f1" {
+                (page.csrf_field())
+                label for="f1-start" { (l.t("Ra quyết định cách ly cho mọi F1 chưa có, bắt đầu từ", "Issue orders for every F1 without one, starting")) }
+                input #f1-start name="start_on" value=(today().format("%d/%m/%Y")) size="10";
+                button type="submit" #order-all-f1 { (l.t("Ra quyết định", "Issue orders")) }
+            }
+            p.muted { (l.t("Theo quy định có hiệu lực vào ngày bắt đầu; nơi quy định chỉ còn tự theo dõi sức khỏe thì không ra quyết định.",
+                "By the rule in force on the first day; where the rule is self-monitoring only, no order is issued.")) }
+        }
+    };
+    Ok(layout(&page, l.t("Cách ly", "Quarantine"), content))
+}
+
+#[derive(Deserialize, Default)]
+pub struct StartForm {
+    #[serde(default)]
+    start_on: String,
+}
+
+pub async fn order_all_f1(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<StartForm>,
+) -> PageResult {
+    page.require(Permission::Quarantine)?;
+    let orders = s
+        .store
+        .order_all_f1(&page.actor, &f.start_on)
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(Redirect::to(&format!("/quarantine?issued={}", orders.len())).into_response())
+}
+
+/// The release certificate, printable on A4.
+pub async fn certificate(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+    let l = page.lang;
+    let o = s
+        .store
+        .quarantine_order(&page.actor.scope, id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    if o.status != "released" {
+        return Err(page.fail(StoreError::NotFound {
+            entity: "release certificate",
+            id: id.to_string(),
+        }));
+    }
+    let person = s
+        .store
+        .person(&page.actor.scope, o.person_id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let commune = s
+        .store
+        .unit(&o.commune_code)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let content = html! {
+        div.document #certificate {
+            div.doc-head {
+                div { p { strong { (l.t("BAN CHỈ ĐẠO PHÒNG, CHỐNG DỊCH", "EPIDEMIC STEERING COMMITTEE")) } } p { (commune.name) } }
+                div { p { strong { (l.t("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM")) } }
+                      p { (l.t("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness")) } }
+            }
+            h1 { (l.t("GIẤY XÁC NHẬN HOÀN THÀNH CÁCH LY", "CERTIFICATE OF COMPLETED QUARANTINE")) }
+            p { (l.t("Số: ", "No.: ")) (o.id) "/XNCL" }
+            p { (l.t("Xác nhận Ông/Bà: ", "This certifies that ")) strong { (person.full_name) }
+                (l.t(", sinh năm ", ", born ")) (person.birth_year) }
+            p { (l.t("Địa chỉ: ", "Address: "))
+                (person.street_address.iter().map(String::as_str).chain([commune.name.as_str()]).collect::<Vec<_>>().join(", ")) }
+            p { (l.t("Đã hoàn thành ", "has completed ")) (kind_label(l, &o.kind).to_lowercase())
+                (l.t(" từ ngày ", " from ")) (show_date(&o.start_on)) (l.t(" đến ngày ", " to ")) (show_date(o.released_on.as_deref().unwrap_or(&o.planned_end)))
+                (l.t(", theo ", ", under ")) (o.source) "." }
+            p { (l.t("Xét nghiệm vào các ngày: ", "Tested on: ")) (days(&o.test_days)) (l.t(" — âm tính.", " — negative.")) }
+            p { (l.t("Tiếp tục tự theo dõi sức khỏe đến hết ngày ", "Continue self-monitoring until ")) (show_date(&o.monitoring_end)) "." }
+            div.signature { p { (commune.name) ", " (l.t("ngày ", "")) (show_date(o.released_on.as_deref().unwrap_or(""))) }
+                p { strong { (l.t("TM. BAN CHỈ ĐẠO", "FOR THE COMMITTEE")) } } p.muted { (l.t("(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, name, seal)")) } }
+        }
+        p.no-print { button type="button" onclick="window.print()" { (l.t("In", "Print")) } }
+    };
+    Ok(layout(
+        &page,
+        l.t("Giấy xác nhận hoàn thành cách ly", "Release certificate"),
+        content,
+    ))
+}
