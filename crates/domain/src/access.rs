@@ -57,10 +57,12 @@ pub enum Permission {
     Configure,
     /// Issue, extend and release quarantine orders.
     Quarantine,
+    /// Enrol F0 in home treatment, record vital signs, answer alerts.
+    Treat,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Permission::ViewPersons,
         Permission::ViewIdentifiers,
         Permission::EditPersons,
@@ -76,6 +78,7 @@ impl Permission {
         Permission::RunCampaigns,
         Permission::Configure,
         Permission::Quarantine,
+        Permission::Treat,
     ];
 }
 

@@ -10,6 +10,7 @@ pub mod quarantine;
 pub mod similarity;
 pub mod testing;
 pub mod text;
+pub mod treatment;
 pub mod unit;
 
 pub use access::{Permission, Role};

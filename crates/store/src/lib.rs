@@ -16,6 +16,7 @@ mod results_batch;
 mod samples;
 mod settings;
 pub mod testing;
+mod treatment;
 mod units;
 
 pub use accounts::{ApiToken, NewUser, Session, User};
@@ -39,6 +40,7 @@ pub use samples::{
     SampleInput, SamplingItem, Turnaround,
 };
 pub use settings::{F0_CONFIRMATION, F0_CONFIRMATION_VALUES, ProvinceSetting};
+pub use treatment::{AlertAction, HomeTreatment, TreatmentAlert, VitalRecord};
 pub use units::{NewHamlet, PopulationRow, Unit};
 
 use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};

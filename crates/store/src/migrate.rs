@@ -79,6 +79,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 9,
+        name: "home treatment, vital signs, alerts",
+        shared: include_str!("../migrations/0009_home_treatment.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

@@ -124,6 +124,8 @@ const PERSON_REFERENCES: &[(&str, &str)] = &[
     ("cluster_members", "person_id"),
     ("samples", "person_id"),
     ("quarantine_orders", "person_id"),
+    ("home_treatments", "person_id"),
+    ("treatment_alerts", "person_id"),
 ];
 
 /// The stored columns of a checked person, derived once for insert and update.

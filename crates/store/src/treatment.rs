@@ -1,0 +1,563 @@
+//! F0 treated at home: enrolment checked against 4038/QĐ-BYT, vital signs
+//! with the warning signs of the handbook in force, and the alerts they
+//! raise — acknowledged, then acted on (a visit, oxygen, or a transfer to
+//! hospital, which changes the case's course). Every step is audited, and an
+//! alert keeps its times so response times can be shown.
+
+use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
+use chrono::NaiveDate;
+use phongdich_domain::treatment::{Enrolment, Vitals, ineligibility, warning_signs};
+use phongdich_domain::{FieldError, Invalid, Permission};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HomeTreatment {
+    pub id: i64,
+    pub person_id: i64,
+    pub case_id: i64,
+    pub enrolled_on: String,
+    pub age_years: i64,
+    /// `active`, `transferred` or `ended`.
+    pub status: String,
+    pub commune_code: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VitalRecord {
+    pub id: i64,
+    pub at: String,
+    pub vitals: Vitals,
+    /// Warning-sign codes found.
+    pub signs: Vec<String>,
+    pub recorded_by: String,
+    /// The alert they raised, if any.
+    pub alert_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TreatmentAlert {
+    pub id: i64,
+    pub treatment_id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub commune_code: String,
+    pub raised_at: String,
+    /// (code, Vietnamese, English) of each sign.
+    pub signs: Vec<(String, String, String)>,
+    /// `open`, `acknowledged` or `closed`.
+    pub status: String,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<String>,
+    pub action: Option<String>,
+    pub action_note: Option<String>,
+    pub acted_by: Option<String>,
+    pub acted_at: Option<String>,
+    /// Minutes from raised to acknowledged / to acted, when done.
+    pub minutes_to_acknowledge: Option<i64>,
+    pub minutes_to_act: Option<i64>,
+}
+
+/// What a responder did about an alert.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct AlertAction {
+    /// `visit`, `oxygen` or `transfer` (to hospital).
+    pub action: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+const ACTIONS: [&str; 3] = ["visit", "oxygen", "transfer"];
+
+fn minutes(from: &str, to: Option<&str>) -> Option<i64> {
+    let a = chrono::DateTime::parse_from_rfc3339(from).ok()?;
+    let b = chrono::DateTime::parse_from_rfc3339(to?).ok()?;
+    Some((b - a).num_minutes())
+}
+
+const ALERT_COLUMNS: &str = "a.id, a.treatment_id, a.person_id, p.full_name, a.commune_code, a.raised_at, a.signs_json, \
+    a.status, a.acknowledged_by, a.acknowledged_at, a.action, a.action_note, a.acted_by, a.acted_at";
+
+fn alert_from_row(r: &sqlx::any::AnyRow) -> Result<TreatmentAlert> {
+    let raised_at: String = r.try_get("raised_at")?;
+    let acknowledged_at: Option<String> = r.try_get("acknowledged_at")?;
+    let acted_at: Option<String> = r.try_get("acted_at")?;
+    Ok(TreatmentAlert {
+        id: r.try_get("id")?,
+        treatment_id: r.try_get("treatment_id")?,
+        person_id: r.try_get("person_id")?,
+        full_name: r.try_get("full_name")?,
+        commune_code: r.try_get("commune_code")?,
+        signs: serde_json::from_str(&r.try_get::<String, _>("signs_json")?)?,
+        status: r.try_get("status")?,
+        acknowledged_by: r.try_get("acknowledged_by")?,
+        minutes_to_acknowledge: minutes(&raised_at, acknowledged_at.as_deref()),
+        minutes_to_act: minutes(&raised_at, acted_at.as_deref()),
+        acknowledged_at,
+        action: r.try_get("action")?,
+        action_note: r.try_get("action_note")?,
+        acted_by: r.try_get("acted_by")?,
+        acted_at,
+        raised_at,
+    })
+}
+
+impl Store {
+    /// Enrol an F0 of the scope in home treatment, if 4038/QĐ-BYT allows.
+    pub async fn enrol_home_treatment(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        e: &Enrolment,
+        today: NaiveDate,
+    ) -> Result<HomeTreatment> {
+        actor.require(Permission::Treat)?;
+        let person = self.person(&actor.scope, person_id).await?;
+        let case_id: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE person_id = $1 AND course IN ('home', 'hospital') ORDER BY id DESC LIMIT 1",
+        )
+        .bind(person.id)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some(case_id) = case_id else {
+            return Err(StoreError::conflict(
+                "Người này không phải F0 đang điều trị.",
+                "This person is not an F0 under treatment.",
+            ));
+        };
+        let reasons = ineligibility(e);
+        if !reasons.is_empty() {
+            return Err(Invalid(
+                reasons
+                    .into_iter()
+                    .map(|(code, vi, en)| FieldError::new(code, "not_eligible", vi, en))
+                    .collect(),
+            )
+            .into());
+        }
+        let mut tx = self.write.begin().await?;
+        let active: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM home_treatments WHERE person_id = $1 AND status = 'active'",
+        )
+        .bind(person.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if active.is_some() {
+            return Err(StoreError::conflict(
+                "Người này đang được điều trị tại nhà.",
+                "This person is already treated at home.",
+            ));
+        }
+        let json = serde_json::json!({
+            "age_years": e.age_years, "mild_or_no_symptoms": e.mild_or_no_symptoms,
+            "breathing_rate": e.breathing_rate, "spo2": e.spo2, "doses": e.doses,
+            "last_dose_days_ago": e.last_dose_days_ago, "underlying_disease": e.underlying_disease,
+            "pregnant": e.pregnant, "can_self_care_and_call": e.can_self_care_and_call,
+        });
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO home_treatments (person_id, case_id, enrolled_on, age_years, enrolment_json, status, \
+             province_code, district_code, commune_code, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(person.id)
+        .bind(case_id)
+        .bind(today.to_string())
+        .bind(i64::from(e.age_years))
+        .bind(json.to_string())
+        .bind(person.province_code.as_str())
+        .bind(person.district_code.as_str())
+        .bind(person.commune_code.as_str())
+        .bind(actor.name.as_str())
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let t = HomeTreatment {
+            id,
+            person_id: person.id,
+            case_id,
+            enrolled_on: today.to_string(),
+            age_years: i64::from(e.age_years),
+            status: "active".into(),
+            commune_code: person.commune_code.clone(),
+        };
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "home_treatment",
+            &id.to_string(),
+            Some(&person.commune_code),
+            None::<&()>,
+            Some(&json),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    /// A person's home treatments, newest first.
+    pub async fn treatments_of(&self, scope: &Scope, person_id: i64) -> Result<Vec<HomeTreatment>> {
+        let person = self.person(scope, person_id).await?;
+        let rows = sqlx::query(
+            "SELECT id, person_id, case_id, enrolled_on, age_years, status, commune_code FROM home_treatments \
+             WHERE person_id = $1 ORDER BY id DESC",
+        )
+        .bind(person.id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HomeTreatment {
+                    id: r.try_get("id")?,
+                    person_id: r.try_get("person_id")?,
+                    case_id: r.try_get("case_id")?,
+                    enrolled_on: r.try_get("enrolled_on")?,
+                    age_years: r.try_get("age_years")?,
+                    status: r.try_get("status")?,
+                    commune_code: r.try_get("commune_code")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn treatment(&self, scope: &Scope, id: i64) -> Result<HomeTreatment> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT person_id, status FROM home_treatments WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await?;
+        let Some((person_id, _)) = row else {
+            return Err(StoreError::not_found("home treatment", id));
+        };
+        // Within the scope, or not found.
+        self.treatments_of(scope, person_id)
+            .await
+            .map_err(|_| StoreError::not_found("home treatment", id))?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| StoreError::not_found("home treatment", id))
+    }
+
+    /// Record vital signs; warning signs by the handbook in force on `on`
+    /// raise an alert in the same transaction.
+    pub async fn record_vitals(
+        &self,
+        actor: &Actor,
+        treatment_id: i64,
+        v: &Vitals,
+        on: NaiveDate,
+    ) -> Result<VitalRecord> {
+        actor.require(Permission::Treat)?;
+        let t = self.treatment(&actor.scope, treatment_id).await?;
+        if t.status != "active" {
+            return Err(StoreError::conflict(
+                "Đợt điều trị tại nhà này đã kết thúc.",
+                "This home treatment has ended.",
+            ));
+        }
+        let mut errors = Vec::new();
+        let check = |field: &str,
+                     value: Option<u32>,
+                     range: std::ops::RangeInclusive<u32>,
+                     errors: &mut Vec<FieldError>| {
+            if let Some(x) = value
+                && !range.contains(&x)
+            {
+                errors.push(FieldError::new(
+                    field,
+                    "out_of_range",
+                    format!(
+                        "Giá trị {x} không hợp lý ({}–{}).",
+                        range.start(),
+                        range.end()
+                    ),
+                    format!("{x} is not plausible ({}–{}).", range.start(), range.end()),
+                ));
+            }
+        };
+        check("spo2", v.spo2, 50..=100, &mut errors);
+        check("breathing_rate", v.breathing_rate, 5..=80, &mut errors);
+        check("pulse", v.pulse, 20..=250, &mut errors);
+        check("systolic", v.systolic, 40..=260, &mut errors);
+        check("diastolic", v.diastolic, 20..=160, &mut errors);
+        if v.temperature.is_some_and(|t| !(30.0..=43.5).contains(&t)) {
+            errors.push(FieldError::new(
+                "temperature",
+                "out_of_range",
+                "Nhiệt độ không hợp lý (30–43,5 °C).",
+                "The temperature is not plausible (30–43.5 °C).",
+            ));
+        }
+        if v.spo2.is_none()
+            && v.breathing_rate.is_none()
+            && v.pulse.is_none()
+            && v.temperature.is_none()
+        {
+            errors.push(FieldError::new(
+                "spo2",
+                "required",
+                "Cần ít nhất SpO2, nhịp thở, mạch hoặc nhiệt độ.",
+                "At least SpO2, breathing rate, pulse or temperature is needed.",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Invalid(errors).into());
+        }
+        let signs = warning_signs(v, t.age_years.clamp(0, 150) as u32, on);
+        let codes: Vec<String> = signs.iter().map(|s| s.0.to_owned()).collect();
+        let stamp = now();
+        let (province, district): (String, String) = sqlx::query_as(
+            "SELECT province_code, district_code FROM home_treatments WHERE id = $1",
+        )
+        .bind(t.id)
+        .fetch_one(&self.read)
+        .await?;
+        let mut tx = self.write.begin().await?;
+        let vital_id: i64 = sqlx::query_scalar(
+            "INSERT INTO vital_signs (treatment_id, at, vitals_json, signs, recorded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $2) RETURNING id",
+        )
+        .bind(t.id)
+        .bind(stamp.as_str())
+        .bind(serde_json::to_string(v)?)
+        .bind(codes.join(","))
+        .bind(actor.name.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "vital_signs",
+            &vital_id.to_string(),
+            Some(&t.commune_code),
+            None::<&()>,
+            Some(&serde_json::json!({ "treatment": t.id, "vitals": v, "signs": codes })),
+        )
+        .await?;
+        let mut alert_id = None;
+        if !signs.is_empty() {
+            let json: Vec<(&str, &str, &str)> = signs
+                .iter()
+                .map(|s| (s.0, s.1.as_str(), s.2.as_str()))
+                .collect();
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO treatment_alerts (treatment_id, vital_id, person_id, raised_at, signs_json, status, \
+                 province_code, district_code, commune_code) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8) RETURNING id",
+            )
+            .bind(t.id)
+            .bind(vital_id)
+            .bind(t.person_id)
+            .bind(stamp.as_str())
+            .bind(serde_json::to_string(&json)?)
+            .bind(province.as_str())
+            .bind(district.as_str())
+            .bind(t.commune_code.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+            audit::record(
+                &mut tx,
+                actor,
+                "create",
+                "treatment_alert",
+                &id.to_string(),
+                Some(&t.commune_code),
+                None::<&()>,
+                Some(&serde_json::json!({ "treatment": t.id, "signs": codes })),
+            )
+            .await?;
+            alert_id = Some(id);
+        }
+        tx.commit().await?;
+        Ok(VitalRecord {
+            id: vital_id,
+            at: stamp,
+            vitals: v.clone(),
+            signs: codes,
+            recorded_by: actor.name.clone(),
+            alert_id,
+        })
+    }
+
+    /// The vital signs of a treatment, newest first.
+    pub async fn vitals_of(&self, scope: &Scope, treatment_id: i64) -> Result<Vec<VitalRecord>> {
+        let t = self.treatment(scope, treatment_id).await?;
+        let rows = sqlx::query(
+            "SELECT v.id, v.at, v.vitals_json, v.signs, v.recorded_by, \
+             (SELECT a.id FROM treatment_alerts a WHERE a.vital_id = v.id) AS alert_id \
+             FROM vital_signs v WHERE v.treatment_id = $1 ORDER BY v.at DESC, v.id DESC",
+        )
+        .bind(t.id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let signs: String = r.try_get("signs")?;
+                Ok(VitalRecord {
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    vitals: serde_json::from_str(&r.try_get::<String, _>("vitals_json")?)?,
+                    signs: signs
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    recorded_by: r.try_get("recorded_by")?,
+                    alert_id: r.try_get("alert_id")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Alerts of the scope: open and acknowledged ones first, oldest first;
+    /// then the latest closed ones.
+    pub async fn treatment_alerts(&self, scope: &Scope) -> Result<Vec<TreatmentAlert>> {
+        let (cond, param) = match scope.condition("a", 1) {
+            Some((c, p)) => (format!(" WHERE {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        let sql = format!(
+            "SELECT {ALERT_COLUMNS} FROM treatment_alerts a JOIN persons p ON p.id = a.person_id{cond} \
+             ORDER BY CASE WHEN a.status = 'closed' THEN 1 ELSE 0 END, \
+             CASE WHEN a.status = 'closed' THEN a.acted_at END DESC, a.raised_at LIMIT 500"
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        q.fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(alert_from_row)
+            .collect()
+    }
+
+    async fn alert(&self, scope: &Scope, id: i64) -> Result<TreatmentAlert> {
+        let mut sql = format!(
+            "SELECT {ALERT_COLUMNS} FROM treatment_alerts a JOIN persons p ON p.id = a.person_id WHERE a.id = $1"
+        );
+        let cond = scope.condition("a", 2);
+        if let Some((c, _)) = &cond {
+            sql.push_str(&format!(" AND {c}"));
+        }
+        let mut q = sqlx::query(&sql).bind(id);
+        if let Some((_, p)) = &cond {
+            q = q.bind(p.as_str());
+        }
+        match q.fetch_optional(&self.read).await? {
+            Some(r) => alert_from_row(&r),
+            None => Err(StoreError::not_found("alert", id)),
+        }
+    }
+
+    /// A responder takes the alert: the clock to acknowledge stops.
+    pub async fn acknowledge_alert(&self, actor: &Actor, id: i64) -> Result<TreatmentAlert> {
+        actor.require(Permission::Treat)?;
+        let a = self.alert(&actor.scope, id).await?;
+        if a.status != "open" {
+            return Err(StoreError::conflict(
+                "Cảnh báo này đã được tiếp nhận.",
+                "This alert has already been acknowledged.",
+            ));
+        }
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "UPDATE treatment_alerts SET status = 'acknowledged', acknowledged_by = $1, acknowledged_at = $2 WHERE id = $3",
+        )
+        .bind(actor.name.as_str())
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "treatment_alert",
+            &id.to_string(),
+            Some(&a.commune_code),
+            Some(&serde_json::json!({ "status": "open" })),
+            Some(&serde_json::json!({ "status": "acknowledged" })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.alert(&actor.scope, id).await
+    }
+
+    /// What was done: a visit, oxygen, or a transfer to hospital (the case's
+    /// course becomes `hospital` and the home treatment ends). Closes the alert.
+    pub async fn act_on_alert(
+        &self,
+        actor: &Actor,
+        id: i64,
+        what: &AlertAction,
+    ) -> Result<TreatmentAlert> {
+        actor.require(Permission::Treat)?;
+        let a = self.alert(&actor.scope, id).await?;
+        let action = what.action.trim();
+        if !ACTIONS.contains(&action) {
+            return Err(Invalid(vec![FieldError::new(
+                "action",
+                "invalid",
+                "Chọn: thăm khám (visit), cho thở oxy (oxygen) hoặc chuyển viện (transfer).",
+                "Choose a visit, oxygen or a transfer to hospital.",
+            )])
+            .into());
+        }
+        if a.status == "closed" {
+            return Err(StoreError::conflict(
+                "Cảnh báo này đã xử lý xong.",
+                "This alert has been dealt with.",
+            ));
+        }
+        let stamp = now();
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "UPDATE treatment_alerts SET status = 'closed', action = $1, action_note = $2, acted_by = $3, acted_at = $4, \
+             acknowledged_by = COALESCE(acknowledged_by, $3), acknowledged_at = COALESCE(acknowledged_at, $4) WHERE id = $5",
+        )
+        .bind(action)
+        .bind(phongdich_domain::text::clean(&what.note))
+        .bind(actor.name.as_str())
+        .bind(stamp.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if action == "transfer" {
+            sqlx::query(
+                "UPDATE home_treatments SET status = 'transferred', ended_on = $1 WHERE id = $2",
+            )
+            .bind(&stamp[..10])
+            .bind(a.treatment_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "treatment_alert",
+            &id.to_string(),
+            Some(&a.commune_code),
+            Some(&serde_json::json!({ "status": a.status })),
+            Some(&serde_json::json!({ "status": "closed", "action": action, "note": what.note })),
+        )
+        .await?;
+        tx.commit().await?;
+        if action == "transfer" {
+            let case_id: i64 =
+                sqlx::query_scalar("SELECT case_id FROM home_treatments WHERE id = $1")
+                    .bind(a.treatment_id)
+                    .fetch_one(&self.read)
+                    .await?;
+            // The case's course is tracing data; the transfer changes it as health staff.
+            let health = Actor {
+                role: phongdich_domain::Role::HealthStaff,
+                ..actor.clone()
+            };
+            self.set_case_course(&health, case_id, "hospital", None)
+                .await?;
+        }
+        self.alert(&actor.scope, id).await
+    }
+}

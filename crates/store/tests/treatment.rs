@@ -1,0 +1,147 @@
+#![allow(clippy::unwrap_used)]
+//! F0 treated at home through the store, on SQLite or PostgreSQL: enrolment,
+//! vital signs, an alert and a transfer to hospital.
+
+use chrono::NaiveDate;
+use phongdich_domain::treatment::{Enrolment, Vitals};
+use phongdich_domain::{PersonInput, Role, UnitCode};
+use phongdich_store::testing::TestDb;
+use phongdich_store::{Actor, AlertAction, CaseInput, Scope, StoreError};
+
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+
+fn actor(unit: &str, role: Role) -> Actor {
+    Actor {
+        name: format!("{}@{unit}", role.as_str()),
+        source: "test".into(),
+        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
+        role,
+    }
+}
+
+#[tokio::test]
+async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let on = NaiveDate::from_ymd_opt(2021, 9, 20).unwrap();
+    let input = PersonInput {
+        full_name: "Triệu Thị Nhà".into(),
+        birth: "1961".into(),
+        sex: "nữ".into(),
+        commune_code: HA_KHANH.into(),
+        ..Default::default()
+    };
+    let system = Actor::system("test");
+    let id = s
+        .create_person(&system, &input.parse(on).unwrap(), true)
+        .await
+        .unwrap()
+        .id;
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    let mut e = Enrolment {
+        age_years: 60,
+        mild_or_no_symptoms: true,
+        breathing_rate: 18,
+        spo2: 97,
+        can_self_care_and_call: true,
+        ..Default::default()
+    };
+    let err = s
+        .enrol_home_treatment(&staff, id, &e, on)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { .. }),
+        "not an F0 yet: {err:?}"
+    );
+    let case = CaseInput {
+        person_id: id,
+        confirmed_on: "19/09/2021".into(),
+        sample_on: "19/09/2021".into(),
+        test_kind: "rt_pcr".into(),
+        source_kind: "investigating".into(),
+        course: "home".into(),
+        detected_where: "community".into(),
+        ..Default::default()
+    };
+    let (case, _) = s.confirm_case(&system, &case, on).await.unwrap();
+    let StoreError::Invalid(i) = s
+        .enrol_home_treatment(&staff, id, &e, on)
+        .await
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(i.0[0].field, "risk", "60 and unvaccinated: not at home");
+    e.doses = 2;
+    let t = s.enrol_home_treatment(&staff, id, &e, on).await.unwrap();
+    assert_eq!(t.status, "active");
+
+    let fine = Vitals {
+        spo2: Some(97),
+        breathing_rate: Some(18),
+        pulse: Some(80),
+        ..Default::default()
+    };
+    let r = s.record_vitals(&staff, t.id, &fine, on).await.unwrap();
+    assert!(r.alert_id.is_none() && r.signs.is_empty());
+    let bad = Vitals {
+        spo2: Some(93),
+        breathing_rate: Some(24),
+        ..Default::default()
+    };
+    let r = s.record_vitals(&staff, t.id, &bad, on).await.unwrap();
+    assert_eq!(r.signs, ["breathing", "spo2"]);
+    let alert_id = r.alert_id.unwrap();
+    let nonsense = Vitals {
+        spo2: Some(130),
+        ..Default::default()
+    };
+    assert!(matches!(
+        s.record_vitals(&staff, t.id, &nonsense, on).await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    let other = actor(HA_PHONG, Role::HealthStaff);
+    assert!(s.treatment_alerts(&other.scope).await.unwrap().is_empty());
+    assert!(matches!(
+        s.acknowledge_alert(&other, alert_id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let alerts = s.treatment_alerts(&staff.scope).await.unwrap();
+    assert_eq!((alerts.len(), alerts[0].status.as_str()), (1, "open"));
+    let a = s.acknowledge_alert(&staff, alert_id).await.unwrap();
+    assert!(a.minutes_to_acknowledge.is_some());
+    let a = s
+        .act_on_alert(
+            &staff,
+            alert_id,
+            &AlertAction {
+                action: "transfer".into(),
+                note: "Bệnh viện dã chiến số 1".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.status.as_str(), a.action.as_deref()),
+        ("closed", Some("transfer"))
+    );
+    let t = &s.treatments_of(&staff.scope, id).await.unwrap()[0];
+    assert_eq!(t.status, "transferred");
+    assert_eq!(
+        s.case(&staff.scope, case.id).await.unwrap().course,
+        "hospital"
+    );
+    let entries = s
+        .audit_entries(&system, &phongdich_store::AuditFilter::default())
+        .await
+        .unwrap();
+    for entity in ["home_treatment", "vital_signs", "treatment_alert"] {
+        assert!(
+            entries.iter().any(|e| e.entity == entity),
+            "{entity} audited"
+        );
+    }
+}
