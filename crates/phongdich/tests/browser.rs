@@ -1445,3 +1445,118 @@ async fn an_f1_is_quarantined_tested_and_released_with_a_certificate() {
     drop(driver);
     drop(server);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_f0_at_home_raises_an_alert_that_ends_in_a_transfer() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    const NURSE: &str = "dieuduong.hakhanh";
+    add_user(&db, NURSE, "Hà Thị Điều", HA_KHANH, "health_staff");
+    let contacts = f0_with_contacts(&db, "Vi Văn Bệnh", &["Vi Thị Nhà"]).await;
+    let f0 = contacts[0] - 1;
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+    log_in(&c, &server, NURSE, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url(&format!("/persons/{f0}")))
+        .await
+        .unwrap();
+    let enrol = format!("/persons/{f0}/home-treatment");
+    open_form(&c, &enrol).await;
+    // SpO2 95: not eligible, the reason is shown.
+    fill_in(&c, &enrol, "breathing_rate", "18").await;
+    fill_in(&c, &enrol, "spo2", "95").await;
+    submit(&c, &format!("form[action='{enrol}']")).await;
+    let alert = wait_for(&c, "#home-treatment .alert")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(alert.contains("SpO2 dưới 96%"), "{alert}");
+    // The form stays open with the refusal.
+    fill_in(&c, &enrol, "breathing_rate", "18").await;
+    fill_in(&c, &enrol, "spo2", "97").await;
+    submit(&c, &format!("form[action='{enrol}']")).await;
+    let line = wait_for(&c, "#home-treatment p.treatment")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(line.contains("đang điều trị tại nhà"), "{line}");
+
+    // Vital signs with SpO2 93 and 26 breaths a minute: an alert.
+    let form = c
+        .find(Locator::Css("#home-treatment form[action$='/vitals']"))
+        .await
+        .unwrap();
+    let action = form.attr("action").await.unwrap().unwrap();
+    open_form(&c, &action).await;
+    fill_in(&c, &action, "spo2", "93").await;
+    fill_in(&c, &action, "breathing_rate", "26").await;
+    submit(&c, &format!("form[action='{action}']")).await;
+    let row = wait_for(&c, "#vitals tr.warning")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(row.contains("SpO2") && row.contains("Nhịp thở"), "{row}");
+    shots.take(&c, "home-treatment-vi", 1280).await;
+
+    // The response team takes it and transfers the patient.
+    c.goto(&server.url("/alerts")).await.unwrap();
+    wait_heading(&c, "Cảnh báo điều trị tại nhà").await;
+    let open = text_of(&c, "#alerts tbody").await.unwrap();
+    assert!(
+        open.contains("Vi Văn Bệnh") && open.contains("Chưa tiếp nhận"),
+        "{open}"
+    );
+    c.find(Locator::Css("#alerts form[action$='/acknowledge'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(&c, "the alert taken", || async {
+        text_of(&c, "#alerts tbody")
+            .await
+            .filter(|t| t.contains("Đã tiếp nhận"))
+    })
+    .await;
+    let act = c
+        .find(Locator::Css("#alerts form[action$='/action']"))
+        .await
+        .unwrap()
+        .attr("action")
+        .await
+        .unwrap()
+        .unwrap();
+    choose(&c, &act, "action", "transfer").await;
+    fill_in(&c, &act, "note", "Bệnh viện dã chiến số 1").await;
+    submit(&c, &format!("form[action='{act}']")).await;
+    wait_until(&c, "the transfer recorded", || async {
+        text_of(&c, "#alerts tbody")
+            .await
+            .filter(|t| t.contains("Chuyển viện") && t.contains("Bệnh viện dã chiến số 1"))
+    })
+    .await;
+    shots.take(&c, "alerts-vi", 1280).await;
+    switch_language(&c, "en").await;
+    wait_heading(&c, "Home-treatment alerts").await;
+    let left = untranslated(&c, "header nav a, h1, th, button").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    switch_language(&c, "vi").await;
+    c.goto(&server.url(&format!("/persons/{f0}")))
+        .await
+        .unwrap();
+    let line = wait_for(&c, "#home-treatment p.treatment")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(line.contains("đã chuyển viện"), "{line}");
+    c.close().await.unwrap();
+    drop(driver);
+    drop(server);
+}

@@ -220,6 +220,11 @@ impl Store {
             .collect()
     }
 
+    /// The person a home treatment of the scope is for.
+    pub async fn treatment_person(&self, scope: &Scope, id: i64) -> Result<i64> {
+        Ok(self.treatment(scope, id).await?.person_id)
+    }
+
     async fn treatment(&self, scope: &Scope, id: i64) -> Result<HomeTreatment> {
         let row: Option<(i64, String)> =
             sqlx::query_as("SELECT person_id, status FROM home_treatments WHERE id = $1")

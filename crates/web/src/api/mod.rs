@@ -9,6 +9,7 @@ mod persons;
 mod quarantine;
 mod testing;
 mod tracing;
+mod treatment;
 mod units;
 
 use crate::AppState;
@@ -76,6 +77,13 @@ use utoipa::OpenApi;
         testing::set_setting,
         campaigns::create,
         quarantine::propose,
+        treatment::enrol,
+        treatment::of_person,
+        treatment::record_vitals,
+        treatment::vitals,
+        treatment::alerts,
+        treatment::acknowledge,
+        treatment::act,
         quarantine::create,
         quarantine::order_all_f1,
         quarantine::show,
@@ -192,6 +200,20 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/campaigns/{id}/people", get(campaigns::people))
         .route("/api/v1/campaigns/{id}/rounds", post(campaigns::next_round))
         .route("/api/v1/campaigns/{id}/close", post(campaigns::close))
+        .route(
+            "/api/v1/persons/{id}/home-treatment",
+            get(treatment::of_person).post(treatment::enrol),
+        )
+        .route(
+            "/api/v1/home-treatments/{id}/vitals",
+            get(treatment::vitals).post(treatment::record_vitals),
+        )
+        .route("/api/v1/alerts", get(treatment::alerts))
+        .route(
+            "/api/v1/alerts/{id}/acknowledge",
+            post(treatment::acknowledge),
+        )
+        .route("/api/v1/alerts/{id}/action", post(treatment::act))
         .route("/api/v1/quarantine/proposals", post(quarantine::propose))
         .route("/api/v1/quarantine/orders", post(quarantine::create))
         .route(

@@ -11,6 +11,7 @@ mod persons;
 mod quarantine;
 mod testing;
 mod tracing;
+mod treatment;
 mod units;
 
 use crate::AppState;
@@ -81,6 +82,14 @@ pub fn routes() -> Router<AppState> {
         .route("/campaigns/{id}/close", post(campaigns::close))
         .route("/persons/{id}/quarantine", post(quarantine::create))
         .route("/quarantine", get(quarantine::day_page))
+        .route("/persons/{id}/home-treatment", post(treatment::enrol))
+        .route(
+            "/home-treatments/{id}/vitals",
+            post(treatment::record_vitals),
+        )
+        .route("/alerts", get(treatment::alerts))
+        .route("/alerts/{id}/acknowledge", post(treatment::acknowledge))
+        .route("/alerts/{id}/action", post(treatment::act))
         .route("/quarantine/f1", post(quarantine::order_all_f1))
         .route("/quarantine/orders/{id}/release", post(quarantine::release))
         .route("/quarantine/orders/{id}/extend", post(quarantine::extend))
@@ -250,12 +259,13 @@ pub fn encode(s: &str) -> String {
 /// switch, and the content.
 pub fn layout(page: &Page, title: &str, content: Markup) -> Response {
     let l = page.lang;
-    let nav: [(&str, &str, &str, Option<Permission>); 13] = [
+    let nav: [(&str, &str, &str, Option<Permission>); 14] = [
         ("/persons", "Người dân", "People", None),
         ("/tracing", "Truy vết", "Tracing", None),
         ("/testing", "Xét nghiệm", "Testing", None),
         ("/campaigns", "Đợt xét nghiệm", "Campaigns", None),
         ("/quarantine", "Cách ly", "Quarantine", None),
+        ("/alerts", "Cảnh báo", "Alerts", None),
         ("/clusters", "Ổ dịch", "Clusters", None),
         (
             "/import",

@@ -342,6 +342,7 @@ pub async fn person_page(s: &AppState, page: &Page, id: i64, errors: &[FieldErro
     audit_identifiers(s, page, &[&p]).await;
     let tracing = super::tracing::section(s, page, &p, errors).await;
     let quarantine = super::quarantine::section(s, page, &p, errors).await;
+    let treatment = super::treatment::section(s, page, &p, errors).await;
     let none = || "—".to_owned();
     Ok(layout(
         page,
@@ -369,6 +370,7 @@ pub async fn person_page(s: &AppState, page: &Page, id: i64, errors: &[FieldErro
                 p { a.button href={ "/persons/" (p.id) "/edit" } { (l.t("Sửa", "Edit")) } }
             }
             (tracing)
+            (treatment)
             (quarantine)
         },
     ))

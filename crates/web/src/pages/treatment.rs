@@ -1,0 +1,441 @@
+//! Home treatment on the pages: enrolment and vital signs on an F0's page,
+//! and the alerts of the user's jurisdiction with the response to each.
+
+use super::{Page, PageResult, field_error, layout, show_time};
+use crate::AppState;
+use crate::caller::Lang;
+use axum::extract::{Form, Path, State};
+use axum::response::{IntoResponse, Redirect};
+use maud::{Markup, html};
+use phongdich_domain::treatment::{Enrolment, Vitals};
+use phongdich_domain::{FieldError, Permission};
+use phongdich_store::{AlertAction, Person, StoreError};
+use serde::Deserialize;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn sign_label(l: Lang, code: &str) -> &'static str {
+    match code {
+        "breathing" => l.t("Nhịp thở", "Breathing rate"),
+        "spo2" => "SpO2",
+        "pulse" => l.t("Mạch", "Pulse"),
+        "blood_pressure" => l.t("Huyết áp", "Blood pressure"),
+        "chest_pain" => l.t("Đau ngực", "Chest pain"),
+        "consciousness" => l.t("Ý thức", "Consciousness"),
+        _ => "",
+    }
+}
+
+fn action_label(l: Lang, a: &str) -> &'static str {
+    match a {
+        "visit" => l.t("Đến thăm khám", "Visit"),
+        "oxygen" => l.t("Cho thở oxy", "Oxygen"),
+        "transfer" => l.t("Chuyển viện", "Transfer to hospital"),
+        _ => "",
+    }
+}
+
+fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
+}
+
+fn number_field(
+    l: Lang,
+    errors: &[FieldError],
+    name: &str,
+    label: (&str, &str),
+    value: &str,
+) -> Markup {
+    let invalid = errors.iter().any(|e| e.field == name);
+    html! {
+        div.field.invalid[invalid] {
+            label for={ "t-" (name) } { (l.t(label.0, label.1)) }
+            input id={ "t-" (name) } name=(name) value=(value) inputmode="decimal" aria-invalid=[invalid.then_some("true")];
+            (field_error(l, errors, name))
+        }
+    }
+}
+
+fn check(l: Lang, name: &str, label: (&str, &str), checked: bool) -> Markup {
+    html! {
+        div.field { label { input type="checkbox" name=(name) value="1" checked[checked]; " " (l.t(label.0, label.1)) } }
+    }
+}
+
+/// The home-treatment part of a person's page (for F0).
+pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError]) -> Markup {
+    let l = page.lang;
+    let treatments = s
+        .store
+        .treatments_of(&page.actor.scope, p.id)
+        .await
+        .unwrap_or_default();
+    let (class, _) = s
+        .store
+        .person_class(&page.actor.scope, p.id)
+        .await
+        .unwrap_or((None, Vec::new()));
+    let is_f0 = class.is_some_and(|c| c.level == 0);
+    if !is_f0 && treatments.is_empty() {
+        return html! {};
+    }
+    let active = treatments.iter().find(|t| t.status == "active");
+    let vitals = match active.or(treatments.first()) {
+        Some(t) => s
+            .store
+            .vitals_of(&page.actor.scope, t.id)
+            .await
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let can = page.can(Permission::Treat) && p.merged_into.is_none();
+    let age = today().year_ce().1 as i64 - p.birth_year;
+    html! {
+        section #home-treatment aria-labelledby="h-home" {
+            h2 #h-home { (l.t("Điều trị tại nhà", "Home treatment")) }
+            @if errors.iter().any(|e| e.code == "not_eligible" || e.code == "conflict") {
+                div.alert role="alert" {
+                    p { (l.t("Không đủ điều kiện điều trị tại nhà:", "Not eligible for home treatment:")) }
+                    @for e in errors.iter().filter(|e| e.code == "not_eligible" || e.code == "conflict") { p { (l.t(&e.message_vi, &e.message_en)) } }
+                }
+            }
+            @for t in &treatments {
+                p.treatment data-status=(t.status) {
+                    (l.t("Từ ngày ", "Since ")) (super::show_date(&t.enrolled_on)) " · "
+                    @match t.status.as_str() {
+                        "active" => { (l.t("đang điều trị tại nhà", "treated at home")) }
+                        "transferred" => { strong { (l.t("đã chuyển viện", "transferred to hospital")) } }
+                        _ => { (l.t("đã kết thúc", "ended")) }
+                    }
+                }
+            }
+            @if can && active.is_none() && is_f0 {
+                details open[errors.iter().any(|e| e.code == "not_eligible")] {
+                    summary { (l.t("Đưa vào điều trị tại nhà", "Enrol in home treatment")) }
+                    form.stack method="post" action={ "/persons/" (p.id) "/home-treatment" } {
+                        (page.csrf_field())
+                        (number_field(l, errors, "age_years", ("Tuổi", "Age"), &age.max(0).to_string()))
+                        (check(l, "mild_or_no_symptoms", ("Không triệu chứng hoặc triệu chứng nhẹ", "No or mild symptoms"), true))
+                        (number_field(l, errors, "breathing_rate", ("Nhịp thở (lần/phút)", "Breathing rate (per minute)"), ""))
+                        (number_field(l, errors, "spo2", ("SpO2 (%)", "SpO2 (%)"), ""))
+                        (number_field(l, errors, "doses", ("Số mũi vắc xin", "Vaccine doses"), "0"))
+                        (number_field(l, errors, "last_dose_days_ago", ("Mũi cuối cách đây (ngày)", "Last dose, days ago"), ""))
+                        (check(l, "underlying_disease", ("Có bệnh nền", "Underlying disease"), false))
+                        (check(l, "pregnant", ("Đang mang thai", "Pregnant"), false))
+                        (check(l, "can_self_care_and_call", ("Tự chăm sóc được và liên lạc được qua điện thoại", "Can self-care and be reached by phone"), true))
+                        button type="submit" { (l.t("Đưa vào điều trị tại nhà", "Enrol")) }
+                    }
+                }
+            }
+            @if let (Some(t), true) = (active, can) {
+                details open[errors.iter().any(|e| e.code == "out_of_range" || e.code == "required")] {
+                    summary { (l.t("Ghi chỉ số sinh tồn", "Record vital signs")) }
+                    form.stack method="post" action={ "/home-treatments/" (t.id) "/vitals" } {
+                        (page.csrf_field())
+                        (number_field(l, errors, "spo2", ("SpO2 (%)", "SpO2 (%)"), ""))
+                        (number_field(l, errors, "breathing_rate", ("Nhịp thở (lần/phút)", "Breathing rate (per minute)"), ""))
+                        (number_field(l, errors, "pulse", ("Mạch (lần/phút)", "Pulse (per minute)"), ""))
+                        (number_field(l, errors, "temperature", ("Nhiệt độ (°C)", "Temperature (°C)"), ""))
+                        (number_field(l, errors, "systolic", ("Huyết áp tâm thu", "Systolic pressure"), ""))
+                        (number_field(l, errors, "diastolic", ("Huyết áp tâm trương", "Diastolic pressure"), ""))
+                        (check(l, "chest_pain", ("Đau tức ngực", "Chest pain"), false))
+                        (check(l, "altered_consciousness", ("Thay đổi ý thức", "Altered consciousness"), false))
+                        button type="submit" { (l.t("Lưu chỉ số", "Save")) }
+                    }
+                }
+            }
+            @if !vitals.is_empty() {
+                div.table-wrap { table.responsive #vitals {
+                    thead { tr {
+                        th { (l.t("Lúc", "When")) } th { "SpO2" } th { (l.t("Nhịp thở", "Breathing")) } th { (l.t("Mạch", "Pulse")) }
+                        th { (l.t("Nhiệt độ", "Temp.")) } th { (l.t("Dấu hiệu cảnh báo", "Warning signs")) }
+                    } }
+                    tbody { @for v in &vitals { tr.warning[!v.signs.is_empty()] {
+                        td data-label=(l.t("Lúc", "When")) { (show_time(&v.at)) }
+                        td data-label="SpO2" { (opt(v.vitals.spo2)) }
+                        td data-label=(l.t("Nhịp thở", "Breathing")) { (opt(v.vitals.breathing_rate)) }
+                        td data-label=(l.t("Mạch", "Pulse")) { (opt(v.vitals.pulse)) }
+                        td data-label=(l.t("Nhiệt độ", "Temp.")) { (opt(v.vitals.temperature)) }
+                        td data-label=(l.t("Dấu hiệu cảnh báo", "Warning signs")) {
+                            (v.signs.iter().map(|c| sign_label(l, c)).collect::<Vec<_>>().join(", "))
+                            @if v.alert_id.is_some() { " " a href="/alerts" { (l.t("→ cảnh báo", "→ alert")) } }
+                        }
+                    } } }
+                } }
+            }
+        }
+    }
+}
+
+use chrono::Datelike;
+
+#[derive(Deserialize, Default)]
+pub struct EnrolForm {
+    #[serde(default)]
+    age_years: String,
+    #[serde(default)]
+    mild_or_no_symptoms: Option<String>,
+    #[serde(default)]
+    breathing_rate: String,
+    #[serde(default)]
+    spo2: String,
+    #[serde(default)]
+    doses: String,
+    #[serde(default)]
+    last_dose_days_ago: String,
+    #[serde(default)]
+    underlying_disease: Option<String>,
+    #[serde(default)]
+    pregnant: Option<String>,
+    #[serde(default)]
+    can_self_care_and_call: Option<String>,
+}
+
+/// A number typed in a form: empty is `None`; anything else not a number is an error.
+fn number<T: std::str::FromStr>(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+    let s = s.trim().replace(',', ".");
+    if s.is_empty() {
+        return None;
+    }
+    match s.parse() {
+        Ok(v) => Some(v),
+        Err(_) => {
+            errors.push(FieldError::new(
+                field,
+                "out_of_range",
+                "Cần một số.",
+                "A number is needed.",
+            ));
+            None
+        }
+    }
+}
+
+fn refusal(e: StoreError) -> Result<Vec<FieldError>, StoreError> {
+    match e {
+        StoreError::Invalid(i) => Ok(i.0),
+        StoreError::Conflict {
+            message_vi,
+            message_en,
+        } => Ok(vec![FieldError::new(
+            "treatment",
+            "conflict",
+            message_vi,
+            message_en,
+        )]),
+        other => Err(other),
+    }
+}
+
+pub async fn enrol(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<EnrolForm>,
+) -> PageResult {
+    page.require(Permission::Treat)?;
+    let mut errors = Vec::new();
+    let e = Enrolment {
+        age_years: number("age_years", &f.age_years, &mut errors).unwrap_or(0),
+        mild_or_no_symptoms: f.mild_or_no_symptoms.is_some(),
+        breathing_rate: number("breathing_rate", &f.breathing_rate, &mut errors).unwrap_or(0),
+        spo2: number("spo2", &f.spo2, &mut errors).unwrap_or(0),
+        doses: number("doses", &f.doses, &mut errors).unwrap_or(0),
+        last_dose_days_ago: number("last_dose_days_ago", &f.last_dose_days_ago, &mut errors),
+        underlying_disease: f.underlying_disease.is_some(),
+        pregnant: f.pregnant.is_some(),
+        can_self_care_and_call: f.can_self_care_and_call.is_some(),
+    };
+    for (field, missing) in [
+        ("breathing_rate", f.breathing_rate.trim().is_empty()),
+        ("spo2", f.spo2.trim().is_empty()),
+    ] {
+        if missing {
+            errors.push(FieldError::new(
+                field,
+                "out_of_range",
+                "Cần đo chỉ số này.",
+                "This must be measured.",
+            ));
+        }
+    }
+    let result = if errors.is_empty() {
+        s.store
+            .enrol_home_treatment(&page.actor, id, &e, today())
+            .await
+            .map(|_| ())
+    } else {
+        Err(phongdich_domain::Invalid(errors).into())
+    };
+    back(&s, &page, id, result).await
+}
+
+async fn back(
+    s: &AppState,
+    page: &Page,
+    person_id: i64,
+    result: Result<(), StoreError>,
+) -> PageResult {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/persons/{person_id}#home-treatment")).into_response()),
+        Err(e) => {
+            let errors = refusal(e).map_err(|e| page.fail(e))?;
+            super::persons::person_page(s, page, person_id, &errors).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct VitalsForm {
+    #[serde(default)]
+    spo2: String,
+    #[serde(default)]
+    breathing_rate: String,
+    #[serde(default)]
+    pulse: String,
+    #[serde(default)]
+    temperature: String,
+    #[serde(default)]
+    systolic: String,
+    #[serde(default)]
+    diastolic: String,
+    #[serde(default)]
+    chest_pain: Option<String>,
+    #[serde(default)]
+    altered_consciousness: Option<String>,
+}
+
+pub async fn record_vitals(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<VitalsForm>,
+) -> PageResult {
+    page.require(Permission::Treat)?;
+    let person_id: i64 = s
+        .store
+        .treatment_person(&page.actor.scope, id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let mut errors = Vec::new();
+    let v = Vitals {
+        spo2: number("spo2", &f.spo2, &mut errors),
+        breathing_rate: number("breathing_rate", &f.breathing_rate, &mut errors),
+        pulse: number("pulse", &f.pulse, &mut errors),
+        temperature: number("temperature", &f.temperature, &mut errors),
+        systolic: number("systolic", &f.systolic, &mut errors),
+        diastolic: number("diastolic", &f.diastolic, &mut errors),
+        chest_pain: f.chest_pain.is_some(),
+        altered_consciousness: f.altered_consciousness.is_some(),
+    };
+    let result = if errors.is_empty() {
+        s.store
+            .record_vitals(&page.actor, id, &v, today())
+            .await
+            .map(|_| ())
+    } else {
+        Err(phongdich_domain::Invalid(errors).into())
+    };
+    back(&s, &page, person_id, result).await
+}
+
+/// The alerts of the user's jurisdiction: open ones first with their age,
+/// then those dealt with and how fast.
+pub async fn alerts(State(s): State<AppState>, page: Page) -> PageResult {
+    let l = page.lang;
+    let alerts = s
+        .store
+        .treatment_alerts(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let now = chrono::Utc::now();
+    let age = |at: &str| {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .map(|t| (now - t.with_timezone(&chrono::Utc)).num_minutes())
+            .unwrap_or(0)
+    };
+    let can = page.can(Permission::Treat);
+    let content = html! {
+        h1 { (l.t("Cảnh báo điều trị tại nhà", "Home-treatment alerts")) }
+        @if alerts.is_empty() {
+            p.muted { (l.t("Không có cảnh báo.", "No alerts.")) }
+        } @else {
+            div.table-wrap { table.responsive #alerts {
+                thead { tr {
+                    th { (l.t("Người bệnh", "Patient")) } th { (l.t("Dấu hiệu", "Signs")) } th { (l.t("Lúc", "Raised")) }
+                    th { (l.t("Tình trạng", "Status")) } th { (l.t("Xử lý", "Response")) }
+                } }
+                tbody { @for a in &alerts { tr data-status=(a.status) {
+                    td data-label=(l.t("Người bệnh", "Patient")) { a href={ "/persons/" (a.person_id) "#home-treatment" } { (a.full_name) } }
+                    td data-label=(l.t("Dấu hiệu", "Signs")) { @for (_, vi, en) in &a.signs { (l.t(vi, en)) " " } }
+                    td data-label=(l.t("Lúc", "Raised")) { (show_time(&a.raised_at)) }
+                    td data-label=(l.t("Tình trạng", "Status")) {
+                        @match a.status.as_str() {
+                            "open" => { strong { (l.t("Chưa tiếp nhận", "Not yet taken")) } " · " (age(&a.raised_at)) (l.t(" phút", " min")) }
+                            "acknowledged" => { (l.t("Đã tiếp nhận: ", "Taken by ")) (a.acknowledged_by.as_deref().unwrap_or("")) " (" (opt(a.minutes_to_acknowledge)) (l.t(" phút", " min")) ")" }
+                            _ => { (action_label(l, a.action.as_deref().unwrap_or(""))) " · " (a.acted_by.as_deref().unwrap_or("")) " (" (opt(a.minutes_to_act)) (l.t(" phút", " min")) ")"
+                                @if let Some(n) = a.action_note.as_deref().filter(|n| !n.is_empty()) { " — " (n) } }
+                        }
+                    }
+                    td data-label=(l.t("Xử lý", "Response")) {
+                        @if can && a.status == "open" {
+                            form.inline method="post" action={ "/alerts/" (a.id) "/acknowledge" } {
+                                (page.csrf_field())
+                                button type="submit" { (l.t("Tiếp nhận", "Take it")) }
+                            }
+                        }
+                        @if can && a.status != "closed" {
+                            form.inline method="post" action={ "/alerts/" (a.id) "/action" } {
+                                (page.csrf_field())
+                                select name="action" aria-label=(l.t("Việc đã làm", "What was done")) {
+                                    @for x in ["visit", "oxygen", "transfer"] { option value=(x) { (action_label(l, x)) } }
+                                }
+                                input name="note" placeholder=(l.t("Ghi chú (nơi chuyển đến…)", "Note (where to…)")) aria-label=(l.t("Ghi chú", "Note"));
+                                button type="submit" { (l.t("Ghi nhận", "Record")) }
+                            }
+                        }
+                    }
+                } } }
+            } }
+        }
+    };
+    Ok(layout(&page, l.t("Cảnh báo", "Alerts"), content))
+}
+
+pub async fn acknowledge(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+    s.store
+        .acknowledge_alert(&page.actor, id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(Redirect::to("/alerts").into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct ActionForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn act(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionForm>,
+) -> PageResult {
+    s.store
+        .act_on_alert(
+            &page.actor,
+            id,
+            &AlertAction {
+                action: f.action,
+                note: f.note,
+            },
+        )
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(Redirect::to("/alerts").into_response())
+}
