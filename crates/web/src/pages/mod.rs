@@ -465,6 +465,27 @@ pub async fn unit_choices(
     Ok(choices)
 }
 
+/// A store refusal as the errors shown on a form: each invalid field, or
+/// a conflict under `conflict_field`; anything else stays an error page.
+pub fn refusal_fields(
+    e: phongdich_store::StoreError,
+    conflict_field: &str,
+) -> Result<Vec<FieldError>, phongdich_store::StoreError> {
+    match e {
+        phongdich_store::StoreError::Invalid(i) => Ok(i.0),
+        phongdich_store::StoreError::Conflict {
+            message_vi,
+            message_en,
+        } => Ok(vec![FieldError::new(
+            conflict_field,
+            "conflict",
+            message_vi,
+            message_en,
+        )]),
+        other => Err(other),
+    }
+}
+
 /// A count as people read it: `9.199` in Vietnamese, `9,199` in English.
 pub fn num(l: Lang, n: i64) -> String {
     let digits = n.unsigned_abs().to_string();

@@ -184,18 +184,8 @@ pub struct OrderForm {
     recovered_on: String,
 }
 
-/// Refusals shown on the person's page; anything else is an error page.
 fn refusal(e: StoreError) -> Result<Vec<FieldError>, StoreError> {
-    match e {
-        StoreError::Invalid(i) => Ok(i.0),
-        StoreError::Conflict {
-            message_vi,
-            message_en,
-        } => Ok(vec![FieldError::new(
-            "tests", "conflict", message_vi, message_en,
-        )]),
-        other => Err(other),
-    }
+    super::refusal_fields(e, "tests")
 }
 
 pub async fn create(

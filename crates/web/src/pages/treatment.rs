@@ -214,19 +214,7 @@ fn number<T: std::str::FromStr>(field: &str, s: &str, errors: &mut Vec<FieldErro
 }
 
 fn refusal(e: StoreError) -> Result<Vec<FieldError>, StoreError> {
-    match e {
-        StoreError::Invalid(i) => Ok(i.0),
-        StoreError::Conflict {
-            message_vi,
-            message_en,
-        } => Ok(vec![FieldError::new(
-            "treatment",
-            "conflict",
-            message_vi,
-            message_en,
-        )]),
-        other => Err(other),
-    }
+    super::refusal_fields(e, "treatment")
 }
 
 pub async fn enrol(
