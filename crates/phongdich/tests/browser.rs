@@ -1503,6 +1503,11 @@ async fn an_f0_at_home_raises_an_alert_that_ends_in_a_transfer() {
         .unwrap();
     assert!(row.contains("SpO2") && row.contains("Nhịp thở"), "{row}");
     shots.take(&c, "home-treatment-vi", 1280).await;
+    // The day list: one reading of two, and an alert waiting.
+    c.goto(&server.url("/quarantine")).await.unwrap();
+    let missing = wait_for(&c, "#missing-vitals").await.text().await.unwrap();
+    assert!(missing.contains("Vi Văn Bệnh — 1/2"), "{missing}");
+    assert!(body_text(&c).await.contains("Cảnh báo chưa xử lý xong (1)"));
 
     // The response team takes it and transfers the patient.
     c.goto(&server.url("/alerts")).await.unwrap();

@@ -40,7 +40,7 @@ pub use samples::{
     SampleInput, SamplingItem, Turnaround,
 };
 pub use settings::{F0_CONFIRMATION, F0_CONFIRMATION_VALUES, ProvinceSetting};
-pub use treatment::{AlertAction, HomeTreatment, TreatmentAlert, VitalRecord};
+pub use treatment::{AlertAction, HomeTreatment, MissingVitals, TreatmentAlert, VitalRecord};
 pub use units::{NewHamlet, PopulationRow, Unit};
 
 use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};

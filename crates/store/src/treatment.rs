@@ -23,6 +23,17 @@ pub struct HomeTreatment {
     pub commune_code: String,
 }
 
+/// An F0 at home who has not yet had both of the day's readings.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MissingVitals {
+    pub treatment_id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub commune_code: String,
+    /// Readings recorded that day (two are due).
+    pub readings: i64,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VitalRecord {
     pub id: i64,
@@ -412,6 +423,56 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// F0 at home in the scope with fewer than the day's two readings
+    /// (`day` in the server's local time, as everywhere else; readings are
+    /// stamped in UTC).
+    pub async fn missing_vitals(
+        &self,
+        scope: &Scope,
+        day: NaiveDate,
+    ) -> Result<Vec<MissingVitals>> {
+        use chrono::TimeZone;
+        let utc = |d: NaiveDate| {
+            let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
+            chrono::Local
+                .from_local_datetime(&midnight)
+                .earliest()
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .unwrap_or_else(|| midnight.and_utc())
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        };
+        let start = utc(day);
+        let end = utc(day + chrono::Days::new(1));
+        let (cond, param) = match scope.condition("t", 3) {
+            Some((c, p)) => (format!(" AND {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        let sql = format!(
+            "SELECT t.id, t.person_id, p.full_name, t.commune_code, \
+             (SELECT COUNT(*) FROM vital_signs v WHERE v.treatment_id = t.id AND v.at >= $1 AND v.at < $2) AS readings \
+             FROM home_treatments t JOIN persons p ON p.id = t.person_id \
+             WHERE t.status = 'active'{cond} ORDER BY t.commune_code, t.id"
+        );
+        let mut q = sqlx::query(&sql).bind(start).bind(end);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let mut out = Vec::new();
+        for r in q.fetch_all(&self.read).await? {
+            let readings: i64 = r.try_get("readings")?;
+            if readings < 2 {
+                out.push(MissingVitals {
+                    treatment_id: r.try_get("id")?,
+                    person_id: r.try_get("person_id")?,
+                    full_name: r.try_get("full_name")?,
+                    commune_code: r.try_get("commune_code")?,
+                    readings,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Alerts of the scope: open and acknowledged ones first, oldest first;

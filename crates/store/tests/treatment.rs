@@ -78,6 +78,13 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
     let t = s.enrol_home_treatment(&staff, id, &e, on).await.unwrap();
     assert_eq!(t.status, "active");
 
+    let today = chrono::Local::now().date_naive();
+    let missing = s.missing_vitals(&staff.scope, today).await.unwrap();
+    assert_eq!(
+        (missing.len(), missing[0].readings),
+        (1, 0),
+        "no reading yet today"
+    );
     let fine = Vitals {
         spo2: Some(97),
         breathing_rate: Some(18),
@@ -86,6 +93,14 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
     };
     let r = s.record_vitals(&staff, t.id, &fine, on).await.unwrap();
     assert!(r.alert_id.is_none() && r.signs.is_empty());
+    let missing = s.missing_vitals(&staff.scope, today).await.unwrap();
+    assert_eq!(missing[0].readings, 1, "one of the day's two");
+    assert!(
+        s.missing_vitals(&actor(HA_PHONG, Role::HealthStaff).scope, today)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let bad = Vitals {
         spo2: Some(93),
         breathing_rate: Some(24),
@@ -93,6 +108,13 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
     };
     let r = s.record_vitals(&staff, t.id, &bad, on).await.unwrap();
     assert_eq!(r.signs, ["breathing", "spo2"]);
+    assert!(
+        s.missing_vitals(&staff.scope, today)
+            .await
+            .unwrap()
+            .is_empty(),
+        "both taken"
+    );
     let alert_id = r.alert_id.unwrap();
     let nonsense = Vitals {
         spo2: Some(130),

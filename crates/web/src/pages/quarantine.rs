@@ -331,6 +331,19 @@ pub async fn day_page(
         .quarantine_day(&page.actor.scope, day)
         .await
         .map_err(|e| page.fail(e))?;
+    let missing = s
+        .store
+        .missing_vitals(&page.actor.scope, day)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let open_alerts: Vec<_> = s
+        .store
+        .treatment_alerts(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?
+        .into_iter()
+        .filter(|a| a.status != "closed")
+        .collect();
     let content = html! {
         h1 { (l.t("Cách ly", "Quarantine")) }
         @if let Some(n) = q.issued {
@@ -347,6 +360,16 @@ pub async fn day_page(
         (order_table(l, "ending", &d.ending))
         h2 { (l.t("Đã quá ngày kết thúc — cần kết thúc hoặc gia hạn", "Past their last day — release or extend")) " (" (d.overdue.len()) ")" }
         (order_table(l, "overdue", &d.overdue))
+        h2 { (l.t("Cảnh báo chưa xử lý xong", "Alerts not yet dealt with")) " (" (open_alerts.len()) ")" }
+        @if let Some(oldest) = open_alerts.iter().map(|a| a.raised_at.as_str()).min() {
+            p { (l.t("Cũ nhất từ ", "Oldest since ")) (super::show_time(oldest)) " · " a href="/alerts" { (l.t("Xem cảnh báo", "See the alerts")) } }
+        }
+        h2 { (l.t("F0 tại nhà chưa đủ 2 lần đo chỉ số trong ngày", "F0 at home without the day's two readings")) " (" (missing.len()) ")" }
+        @if !missing.is_empty() {
+            ul #missing-vitals { @for m in &missing {
+                li { a href={ "/persons/" (m.person_id) "#home-treatment" } { (m.full_name) } " — " (m.readings) "/2" }
+            } }
+        }
         @if page.can(Permission::Quarantine) {
             form.inline method="post" action="/quarantine/f1" {
                 (page.csrf_field())
