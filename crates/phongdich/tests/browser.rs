@@ -1362,6 +1362,41 @@ async fn an_f1_is_quarantined_tested_and_released_with_a_certificate() {
     let days = text_of(&c, "#quarantine .test-days").await.unwrap();
     assert_eq!(days, "01/08/2021, 07/08/2021, 14/08/2021");
 
+    // The site: added with one bed, the person admitted; it is then full.
+    c.goto(&server.url("/places")).await.unwrap();
+    wait_heading(&c, "Nơi cách ly, điều trị").await;
+    fill_in(&c, "/places", "name", "Khu cách ly Trường Chính trị").await;
+    fill_in(&c, "/places", "regular", "1").await;
+    submit(&c, "form#add-place").await;
+    let admit = wait_for(&c, "form[action$='/admissions']")
+        .await
+        .attr("action")
+        .await
+        .unwrap()
+        .unwrap();
+    fill_in(&c, &admit, "person_id", &id.to_string()).await;
+    submit(&c, &format!("form[action='{admit}']")).await;
+    wait_until(&c, "the person admitted", || async {
+        text_of(&c, "section.place")
+            .await
+            .filter(|t| t.contains("Tăng Văn Cách"))
+    })
+    .await;
+    assert_eq!(text_of(&c, "section.place td.free").await.unwrap(), "0");
+    shots.take(&c, "places-vi", 1280).await;
+    c.goto(&server.url(&format!("/persons/{id}")))
+        .await
+        .unwrap();
+    let order = wait_for(&c, "#quarantine .order")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        order.contains("Khu cách ly Trường Chính trị"),
+        "the order names the site: {order}"
+    );
+
     // Released too early: every reason is shown, nothing changes.
     let release = c
         .find(Locator::Css("#quarantine form[action$='/release']"))

@@ -11,6 +11,7 @@ mod error;
 mod import;
 mod migrate;
 mod persons;
+mod places;
 mod quarantine;
 mod results_batch;
 mod samples;
@@ -33,6 +34,7 @@ pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterM
 pub use error::StoreError;
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
+pub use places::{Admission, BED_TYPES, BedCount, PLACE_KINDS, Place, PlaceInput};
 pub use quarantine::{OrderInput, Proposal, QuarantineDay, QuarantineOrder};
 pub use results_batch::ResultSummary;
 pub use samples::{

@@ -87,6 +87,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 10,
+        name: "quarantine and treatment places, beds, admissions",
+        shared: include_str!("../migrations/0010_places.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

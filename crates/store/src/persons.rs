@@ -126,6 +126,7 @@ const PERSON_REFERENCES: &[(&str, &str)] = &[
     ("quarantine_orders", "person_id"),
     ("home_treatments", "person_id"),
     ("treatment_alerts", "person_id"),
+    ("admissions", "person_id"),
 ];
 
 /// The stored columns of a checked person, derived once for insert and update.

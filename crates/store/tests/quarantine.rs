@@ -297,3 +297,78 @@ async fn a_province_adds_its_own_rule_and_new_orders_follow_it() {
     };
     assert_eq!(i.0.len(), 2);
 }
+
+#[tokio::test]
+async fn a_site_admits_until_its_beds_are_full_and_counts_them_per_day() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::QuarantineStaff);
+    let input = phongdich_store::PlaceInput {
+        name: "Ký túc xá Trường Cao đẳng Y tế".into(),
+        kind: "centralised".into(),
+        commune_code: HA_KHANH.into(),
+        beds: vec![("regular".into(), 2)],
+        staff: 12,
+        ..Default::default()
+    };
+    let err = s
+        .create_place(&actor(HA_PHONG, Role::QuarantineStaff), &input)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Invalid(_)),
+        "another commune's site: {err:?}"
+    );
+    let place = s.create_place(&staff, &input).await.unwrap();
+    let (a, b, c) = (
+        person(s, "Đào Văn Một").await,
+        person(s, "Đào Thị Hai").await,
+        person(s, "Đào Văn Ba").await,
+    );
+    s.create_order(&staff, &f1_order(a)).await.unwrap();
+    let first = s
+        .admit(&staff, place.id, a, "regular", "01/08/2021")
+        .await
+        .unwrap();
+    s.admit(&staff, place.id, b, "regular", "02/08/2021")
+        .await
+        .unwrap();
+    let full = s
+        .admit(&staff, place.id, c, "regular", "02/08/2021")
+        .await
+        .unwrap_err();
+    assert!(matches!(full, StoreError::Conflict { .. }), "{full:?}");
+    let again = s
+        .admit(&staff, place.id, a, "regular", "02/08/2021")
+        .await
+        .unwrap_err();
+    assert!(matches!(again, StoreError::Conflict { .. }));
+    let now = s.place(&staff.scope, place.id).await.unwrap();
+    assert_eq!((now.beds[0].occupied, now.beds[0].free), (2, 0));
+    let order = &s.orders_of(&staff.scope, a).await.unwrap()[0];
+    assert_eq!(
+        order.place.as_deref(),
+        Some("Ký túc xá Trường Cao đẳng Y tế")
+    );
+    s.discharge(&staff, first.id, "03/08/2021").await.unwrap();
+    let days = s
+        .occupancy(&staff.scope, place.id, d(1, 8), d(4, 8))
+        .await
+        .unwrap();
+    let counts: Vec<i64> = days.iter().map(|x| x.1).collect();
+    assert_eq!(counts, [1, 2, 1, 1]);
+    assert!(
+        s.places(&actor(HA_PHONG, Role::Viewer).scope)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        s.places(&actor("193", Role::Viewer).scope)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the district sees it"
+    );
+}

@@ -77,6 +77,10 @@ use utoipa::OpenApi;
         testing::set_setting,
         campaigns::create,
         quarantine::propose,
+        quarantine::places,
+        quarantine::create_place,
+        quarantine::admit,
+        quarantine::discharge,
         treatment::enrol,
         treatment::of_person,
         treatment::record_vitals,
@@ -214,6 +218,15 @@ pub fn routes() -> Router<AppState> {
             post(treatment::acknowledge),
         )
         .route("/api/v1/alerts/{id}/action", post(treatment::act))
+        .route(
+            "/api/v1/places",
+            get(quarantine::places).post(quarantine::create_place),
+        )
+        .route("/api/v1/places/{id}/admissions", post(quarantine::admit))
+        .route(
+            "/api/v1/admissions/{id}/discharge",
+            post(quarantine::discharge),
+        )
         .route("/api/v1/quarantine/proposals", post(quarantine::propose))
         .route("/api/v1/quarantine/orders", post(quarantine::create))
         .route(

@@ -179,3 +179,79 @@ pub async fn save_rule(
         Json(s.store.save_province_rule(&actor, &body).await?),
     ))
 }
+
+/// The places of the caller's jurisdiction with their beds now.
+#[utoipa::path(get, path = "/api/v1/places",
+    responses((status = 200, body = Vec<phongdich_store::Place>), (status = 401, body = Problem)))]
+pub async fn places(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<Json<Vec<phongdich_store::Place>>, Problem> {
+    Ok(Json(s.store.places(&actor.scope).await?))
+}
+
+/// Add a place (centralised site, field hospital, hospital) with its beds.
+#[utoipa::path(post, path = "/api/v1/places", request_body = phongdich_store::PlaceInput,
+    responses((status = 201, body = phongdich_store::Place), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_place(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<phongdich_store::PlaceInput>,
+) -> Result<(StatusCode, Json<phongdich_store::Place>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_place(&actor, &body).await?),
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct AdmitInput {
+    person_id: i64,
+    /// `regular`, `oxygen` or `icu`.
+    bed_type: String,
+    admitted_on: String,
+}
+
+/// Admit a person to a bed (refused when none of that type is free).
+#[utoipa::path(post, path = "/api/v1/places/{id}/admissions", params(("id" = i64, Path)), request_body = AdmitInput,
+    responses((status = 201, body = phongdich_store::Admission), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn admit(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<AdmitInput>,
+) -> Result<(StatusCode, Json<phongdich_store::Admission>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            s.store
+                .admit(
+                    &actor,
+                    id,
+                    body.person_id,
+                    &body.bed_type,
+                    &body.admitted_on,
+                )
+                .await?,
+        ),
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct DischargeInput {
+    discharged_on: String,
+}
+
+/// Discharge an admission.
+#[utoipa::path(post, path = "/api/v1/admissions/{id}/discharge", params(("id" = i64, Path)), request_body = DischargeInput,
+    responses((status = 200, body = phongdich_store::Admission), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn discharge(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<DischargeInput>,
+) -> Result<Json<phongdich_store::Admission>, Problem> {
+    Ok(Json(
+        s.store.discharge(&actor, id, &body.discharged_on).await?,
+    ))
+}

@@ -82,6 +82,12 @@ pub fn routes() -> Router<AppState> {
         .route("/campaigns/{id}/close", post(campaigns::close))
         .route("/persons/{id}/quarantine", post(quarantine::create))
         .route("/quarantine", get(quarantine::day_page))
+        .route(
+            "/places",
+            get(quarantine::places_page).post(quarantine::create_place),
+        )
+        .route("/places/{id}/admissions", post(quarantine::admit))
+        .route("/admissions/{id}/discharge", post(quarantine::discharge))
         .route("/persons/{id}/home-treatment", post(treatment::enrol))
         .route(
             "/home-treatments/{id}/vitals",

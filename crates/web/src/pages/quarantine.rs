@@ -344,6 +344,11 @@ pub async fn day_page(
         .into_iter()
         .filter(|a| a.status != "closed")
         .collect();
+    let places = s
+        .store
+        .places(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
     let content = html! {
         h1 { (l.t("Cách ly", "Quarantine")) }
         @if let Some(n) = q.issued {
@@ -360,6 +365,15 @@ pub async fn day_page(
         (order_table(l, "ending", &d.ending))
         h2 { (l.t("Đã quá ngày kết thúc — cần kết thúc hoặc gia hạn", "Past their last day — release or extend")) " (" (d.overdue.len()) ")" }
         (order_table(l, "overdue", &d.overdue))
+        h2 { (l.t("Giường còn trống", "Free beds")) }
+        @if places.is_empty() {
+            p.muted { a href="/places" { (l.t("Chưa khai báo nơi cách ly, điều trị.", "No places declared yet.")) } }
+        } @else {
+            ul #free-beds { @for p in &places {
+                li { a href="/places" { (p.name) } ": "
+                    (p.beds.iter().map(|b| format!("{} {}", super::num(l, b.free), bed_label(l, &b.bed_type).to_lowercase())).collect::<Vec<_>>().join(", ")) }
+            } }
+        }
         h2 { (l.t("Cảnh báo chưa xử lý xong", "Alerts not yet dealt with")) " (" (open_alerts.len()) ")" }
         @if let Some(oldest) = open_alerts.iter().map(|a| a.raised_at.as_str()).min() {
             p { (l.t("Cũ nhất từ ", "Oldest since ")) (super::show_time(oldest)) " · " a href="/alerts" { (l.t("Xem cảnh báo", "See the alerts")) } }
@@ -456,4 +470,247 @@ pub async fn certificate(State(s): State<AppState>, page: Page, Path(id): Path<i
         l.t("Giấy xác nhận hoàn thành cách ly", "Release certificate"),
         content,
     ))
+}
+
+fn place_kind_label(l: Lang, k: &str) -> &'static str {
+    match k {
+        "centralised" => l.t("Khu cách ly tập trung", "Centralised quarantine site"),
+        "field_hospital" => l.t("Bệnh viện dã chiến", "Field hospital"),
+        "hospital" => l.t("Bệnh viện", "Hospital"),
+        _ => "",
+    }
+}
+
+fn bed_label(l: Lang, b: &str) -> &'static str {
+    match b {
+        "regular" => l.t("Giường thường", "Regular beds"),
+        "oxygen" => l.t("Giường có oxy", "Oxygen beds"),
+        "icu" => l.t("Hồi sức tích cực", "ICU beds"),
+        _ => "",
+    }
+}
+
+/// The places of the user's jurisdiction, their beds and who is in them.
+pub async fn places_page(State(s): State<AppState>, page: Page) -> PageResult {
+    places_render(&s, &page, Vec::new()).await
+}
+
+async fn places_render(s: &AppState, page: &Page, errors: Vec<FieldError>) -> PageResult {
+    let l = page.lang;
+    let places = s
+        .store
+        .places(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let mut inside = Vec::new();
+    for p in &places {
+        inside.push(
+            s.store
+                .admissions(&page.actor.scope, p.id, true)
+                .await
+                .map_err(|e| page.fail(e))?,
+        );
+    }
+    let communes = super::unit_choices(s, page).await?;
+    let can = page.can(Permission::Quarantine);
+    let content = html! {
+        h1 { (l.t("Nơi cách ly, điều trị", "Quarantine and treatment places")) }
+        @if !errors.is_empty() {
+            div.alert role="alert" { @for e in &errors { p { (l.t(&e.message_vi, &e.message_en)) } } }
+        }
+        @for (p, people) in places.iter().zip(&inside) {
+            section.place data-place=(p.id) {
+                h2 { (p.name) }
+                p { (place_kind_label(l, &p.kind)) " · " (p.oxygen_points) (l.t(" điểm oxy · ", " oxygen points · ")) (p.staff) (l.t(" nhân viên", " staff")) }
+                div.table-wrap { table.responsive.beds {
+                    thead { tr { th { (l.t("Loại giường", "Beds")) } th.num { (l.t("Tổng", "Capacity")) } th.num { (l.t("Đang dùng", "Occupied")) } th.num { (l.t("Còn trống", "Free")) } } }
+                    tbody { @for b in &p.beds { tr {
+                        td { (bed_label(l, &b.bed_type)) }
+                        td.num { (super::num(l, b.capacity)) } td.num { (super::num(l, b.occupied)) } td.num.free { (super::num(l, b.free)) }
+                    } } }
+                } }
+                @if !people.is_empty() {
+                    ul { @for a in people { li {
+                        a href={ "/persons/" (a.person_id) } { (a.full_name) } " · " (bed_label(l, &a.bed_type)) " · " (l.t("vào ", "since ")) (show_date(&a.admitted_on))
+                        @if can {
+                            " " form.inline method="post" action={ "/admissions/" (a.id) "/discharge" } {
+                                (page.csrf_field())
+                                input type="hidden" name="discharged_on" value=(today().format("%d/%m/%Y"));
+                                button.secondary type="submit" { (l.t("Cho ra hôm nay", "Discharge today")) }
+                            }
+                        }
+                    } } }
+                }
+                @if can {
+                    form.inline method="post" action={ "/places/" (p.id) "/admissions" } {
+                        (page.csrf_field())
+                        label for={ "adm-" (p.id) } { (l.t("Nhận người (mã hồ sơ)", "Admit (record number)")) }
+                        input id={ "adm-" (p.id) } name="person_id" size="8";
+                        select name="bed_type" aria-label=(l.t("Loại giường", "Bed type")) { @for b in &p.beds { option value=(b.bed_type) { (bed_label(l, &b.bed_type)) } } }
+                        input type="hidden" name="admitted_on" value=(today().format("%d/%m/%Y"));
+                        button type="submit" { (l.t("Nhận vào", "Admit")) }
+                    }
+                }
+            }
+        }
+        @if places.is_empty() { p.muted { (l.t("Chưa có nơi cách ly, điều trị nào.", "No places yet.")) } }
+        @if can {
+            details open[!errors.is_empty() || places.is_empty()] {
+                summary { (l.t("Thêm nơi cách ly, điều trị", "Add a place")) }
+                form.stack #add-place method="post" action="/places" {
+                    (page.csrf_field())
+                    div.field { label for="pl-name" { (l.t("Tên", "Name")) } input #pl-name name="name"; (field_error(l, &errors, "name")) }
+                    div.field { label for="pl-kind" { (l.t("Loại", "Kind")) }
+                        select #pl-kind name="kind" { @for k in phongdich_store::PLACE_KINDS { option value=(k) { (place_kind_label(l, k)) } } } }
+                    div.field { label for="pl-commune" { (l.t("Xã/phường", "Commune")) }
+                        select #pl-commune name="commune_code" { @for u in &communes { option value=(u.code) { (u.name) } } }
+                        (field_error(l, &errors, "commune_code")) }
+                    div.field { label for="pl-address" { (l.t("Địa chỉ", "Address")) } input #pl-address name="address"; }
+                    @for b in phongdich_store::BED_TYPES {
+                        div.field { label for={ "pl-" (b) } { (bed_label(l, b)) } input id={ "pl-" (b) } name=(b) inputmode="numeric" value="0"; }
+                    }
+                    (field_error(l, &errors, "beds"))
+                    div.field { label for="pl-oxygen" { (l.t("Điểm cung cấp oxy", "Oxygen points")) } input #pl-oxygen name="oxygen_points" inputmode="numeric" value="0"; }
+                    div.field { label for="pl-staff" { (l.t("Nhân viên", "Staff")) } input #pl-staff name="staff" inputmode="numeric" value="0"; }
+                    button type="submit" { (l.t("Thêm", "Add")) }
+                }
+            }
+        }
+    };
+    Ok(layout(
+        page,
+        l.t("Nơi cách ly, điều trị", "Places"),
+        content,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct PlaceForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    commune_code: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    regular: String,
+    #[serde(default)]
+    oxygen: String,
+    #[serde(default)]
+    icu: String,
+    #[serde(default)]
+    oxygen_points: String,
+    #[serde(default)]
+    staff: String,
+}
+
+pub async fn create_place(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<PlaceForm>,
+) -> PageResult {
+    page.require(Permission::Quarantine)?;
+    let n = |v: &str| v.trim().parse::<i64>().unwrap_or(-1);
+    let input = phongdich_store::PlaceInput {
+        name: f.name,
+        kind: f.kind,
+        commune_code: f.commune_code,
+        address: f.address,
+        beds: [
+            ("regular", &f.regular),
+            ("oxygen", &f.oxygen),
+            ("icu", &f.icu),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty() && v.trim() != "0")
+        .map(|(t, v)| (t.to_owned(), n(v)))
+        .collect(),
+        oxygen_points: if f.oxygen_points.trim().is_empty() {
+            0
+        } else {
+            n(&f.oxygen_points)
+        },
+        staff: if f.staff.trim().is_empty() {
+            0
+        } else {
+            n(&f.staff)
+        },
+    };
+    match s.store.create_place(&page.actor, &input).await {
+        Ok(_) => Ok(Redirect::to("/places").into_response()),
+        Err(e) => {
+            let errors = refusal(e).map_err(|e| page.fail(e))?;
+            places_render(&s, &page, errors).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct AdmitForm {
+    #[serde(default)]
+    person_id: String,
+    #[serde(default)]
+    bed_type: String,
+    #[serde(default)]
+    admitted_on: String,
+}
+
+pub async fn admit(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<AdmitForm>,
+) -> PageResult {
+    page.require(Permission::Quarantine)?;
+    let person_id = f
+        .person_id
+        .trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .unwrap_or(0);
+    match s
+        .store
+        .admit(&page.actor, id, person_id, &f.bed_type, &f.admitted_on)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/places").into_response()),
+        Err(StoreError::NotFound {
+            entity: "person", ..
+        }) => {
+            let e = FieldError::new(
+                "person_id",
+                "not_found",
+                "Không tìm thấy người này trong phạm vi của bạn.",
+                "No such person within your jurisdiction.",
+            );
+            places_render(&s, &page, vec![e]).await
+        }
+        Err(e) => {
+            let errors = refusal(e).map_err(|e| page.fail(e))?;
+            places_render(&s, &page, errors).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DischargeForm {
+    #[serde(default)]
+    discharged_on: String,
+}
+
+pub async fn discharge(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<DischargeForm>,
+) -> PageResult {
+    match s.store.discharge(&page.actor, id, &f.discharged_on).await {
+        Ok(_) => Ok(Redirect::to("/places").into_response()),
+        Err(e) => {
+            let errors = refusal(e).map_err(|e| page.fail(e))?;
+            places_render(&s, &page, errors).await
+        }
+    }
 }

@@ -1,0 +1,463 @@
+//! Places: centralised quarantine sites, field hospitals and hospitals a
+//! committee has, with beds by type, oxygen points and staff; admissions and
+//! discharges; occupancy now and per day. A place belongs to the commune it
+//! stands in, so the units above it see it too; an admission is refused
+//! when no bed of its type is free.
+
+use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
+use chrono::NaiveDate;
+use phongdich_domain::contact::parse_date;
+use phongdich_domain::{FieldError, Invalid, Permission};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+pub const PLACE_KINDS: [&str; 3] = ["centralised", "field_hospital", "hospital"];
+pub const BED_TYPES: [&str; 3] = ["regular", "oxygen", "icu"];
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct PlaceInput {
+    pub name: String,
+    /// `centralised`, `field_hospital` or `hospital`.
+    pub kind: String,
+    /// The commune it stands in.
+    pub commune_code: String,
+    #[serde(default)]
+    pub address: String,
+    /// Beds by type: `regular`, `oxygen`, `icu`.
+    #[serde(default)]
+    pub beds: Vec<(String, i64)>,
+    #[serde(default)]
+    pub oxygen_points: i64,
+    #[serde(default)]
+    pub staff: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BedCount {
+    pub bed_type: String,
+    pub capacity: i64,
+    pub occupied: i64,
+    pub free: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Place {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub address: Option<String>,
+    pub commune_code: String,
+    pub oxygen_points: i64,
+    pub staff: i64,
+    pub beds: Vec<BedCount>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Admission {
+    pub id: i64,
+    pub place_id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub bed_type: String,
+    pub admitted_on: String,
+    pub discharged_on: Option<String>,
+}
+
+fn invalid(field: &str, vi: impl Into<String>, en: impl Into<String>) -> StoreError {
+    Invalid(vec![FieldError::new(field, "invalid", vi, en)]).into()
+}
+
+impl Store {
+    /// Add a place in a commune of the actor's jurisdiction.
+    pub async fn create_place(&self, actor: &Actor, input: &PlaceInput) -> Result<Place> {
+        actor.require(Permission::Quarantine)?;
+        let mut errors = Vec::new();
+        let name = phongdich_domain::text::clean(&input.name);
+        if name.is_empty() {
+            errors.push(FieldError::new(
+                "name",
+                "required",
+                "Cần tên nơi cách ly, điều trị.",
+                "The place needs a name.",
+            ));
+        }
+        if !PLACE_KINDS.contains(&input.kind.trim()) {
+            errors.push(FieldError::new(
+                "kind",
+                "invalid",
+                "Loại phải là: centralised, field_hospital, hospital.",
+                "The kind must be centralised, field_hospital or hospital.",
+            ));
+        }
+        let mut beds: Vec<(String, i64)> = Vec::new();
+        for (t, n) in &input.beds {
+            if !BED_TYPES.contains(&t.trim()) || *n < 0 || *n > 100_000 {
+                errors.push(FieldError::new(
+                    "beds",
+                    "invalid",
+                    format!("Giường «{t}: {n}» không hợp lệ (regular, oxygen, icu; 0–100.000)."),
+                    format!("Beds “{t}: {n}” are invalid (regular, oxygen, icu; 0–100,000)."),
+                ));
+            } else if let Some(b) = beds.iter_mut().find(|b| b.0 == t.trim()) {
+                b.1 += n;
+            } else {
+                beds.push((t.trim().to_owned(), *n));
+            }
+        }
+        if beds.iter().map(|b| b.1).sum::<i64>() == 0 {
+            errors.push(FieldError::new(
+                "beds",
+                "required",
+                "Cần số giường.",
+                "The number of beds is needed.",
+            ));
+        }
+        if input.oxygen_points < 0 || input.staff < 0 {
+            errors.push(FieldError::new(
+                "staff",
+                "invalid",
+                "Số không được âm.",
+                "Numbers cannot be negative.",
+            ));
+        }
+        let unit = match self.unit(&input.commune_code).await {
+            Ok(u)
+                if actor.scope.contains(&u) && u.level == phongdich_domain::UnitLevel::Commune =>
+            {
+                Some(u)
+            }
+            Ok(_) | Err(StoreError::NotFound { .. }) | Err(StoreError::Invalid(_)) => {
+                errors.push(FieldError::new(
+                    "commune_code",
+                    "not_found",
+                    "Không có xã/phường này trong phạm vi của bạn.",
+                    "No such commune within your jurisdiction.",
+                ));
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let (Some(unit), true) = (unit, errors.is_empty()) else {
+            return Err(Invalid(errors).into());
+        };
+        let address = phongdich_domain::text::clean(&input.address);
+        let mut tx = self.write.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO places (name, kind, address, oxygen_points, staff, province_code, district_code, commune_code, \
+             created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(name.as_str())
+        .bind(input.kind.trim())
+        .bind((!address.is_empty()).then_some(address))
+        .bind(input.oxygen_points)
+        .bind(input.staff)
+        .bind(unit.province_code.as_str())
+        .bind(unit.district_code.as_deref().unwrap_or(""))
+        .bind(unit.code.as_str())
+        .bind(actor.name.as_str())
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        for (t, n) in &beds {
+            sqlx::query(
+                "INSERT INTO place_beds (place_id, bed_type, capacity) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(t.as_str())
+            .bind(*n)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "place",
+            &id.to_string(),
+            Some(&unit.code),
+            None::<&()>,
+            Some(&serde_json::json!({ "name": name, "kind": input.kind.trim(), "beds": beds })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.place(&actor.scope, id).await
+    }
+
+    /// The places of the scope with their beds now.
+    pub async fn places(&self, scope: &Scope) -> Result<Vec<Place>> {
+        let (cond, param) = match scope.condition("p", 1) {
+            Some((c, p)) => (format!(" WHERE {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        let sql = format!("SELECT p.id FROM places p{cond} ORDER BY p.name");
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let mut out = Vec::new();
+        for id in q.fetch_all(&self.read).await? {
+            out.push(self.place(scope, id).await?);
+        }
+        Ok(out)
+    }
+
+    /// One place of the scope, with capacity, occupied and free beds by type.
+    pub async fn place(&self, scope: &Scope, id: i64) -> Result<Place> {
+        let mut sql =
+            "SELECT p.id, p.name, p.kind, p.address, p.commune_code, p.oxygen_points, p.staff \
+                       FROM places p WHERE p.id = $1"
+                .to_owned();
+        let cond = scope.condition("p", 2);
+        if let Some((c, _)) = &cond {
+            sql.push_str(&format!(" AND {c}"));
+        }
+        let mut q = sqlx::query(&sql).bind(id);
+        if let Some((_, p)) = &cond {
+            q = q.bind(p.as_str());
+        }
+        let r = q
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| StoreError::not_found("place", id))?;
+        let beds = sqlx::query(
+            "SELECT b.bed_type, b.capacity, (SELECT COUNT(*) FROM admissions a WHERE a.place_id = b.place_id \
+             AND a.bed_type = b.bed_type AND a.discharged_on IS NULL) AS occupied \
+             FROM place_beds b WHERE b.place_id = $1 ORDER BY b.bed_type",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|b| {
+            let capacity: i64 = b.try_get("capacity")?;
+            let occupied: i64 = b.try_get("occupied")?;
+            Ok(BedCount {
+                bed_type: b.try_get("bed_type")?,
+                capacity,
+                occupied,
+                free: (capacity - occupied).max(0),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        Ok(Place {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            kind: r.try_get("kind")?,
+            address: r.try_get("address")?,
+            commune_code: r.try_get("commune_code")?,
+            oxygen_points: r.try_get("oxygen_points")?,
+            staff: r.try_get("staff")?,
+            beds,
+        })
+    }
+
+    /// Admit a person of the actor's jurisdiction to a bed of the place;
+    /// refused when none of that type is free or the person is already in a place.
+    pub async fn admit(
+        &self,
+        actor: &Actor,
+        place_id: i64,
+        person_id: i64,
+        bed_type: &str,
+        on: &str,
+    ) -> Result<Admission> {
+        actor.require(Permission::Quarantine)?;
+        let place = self.place(&actor.scope, place_id).await?;
+        let person = self.person(&actor.scope, person_id).await?;
+        let day = parse_date("admitted_on", on).map_err(|e| Invalid(vec![e]))?;
+        let Some(bed) = place.beds.iter().find(|b| b.bed_type == bed_type.trim()) else {
+            return Err(invalid(
+                "bed_type",
+                format!("{} không có loại giường «{bed_type}».", place.name),
+                format!("{} has no “{bed_type}” beds.", place.name),
+            ));
+        };
+        let mut tx = self.write.begin().await?;
+        let occupied: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM admissions WHERE place_id = $1 AND bed_type = $2 AND discharged_on IS NULL",
+        )
+        .bind(place.id)
+        .bind(bed.bed_type.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        if occupied >= bed.capacity {
+            return Err(StoreError::conflict(
+                format!(
+                    "{} đã hết giường loại này ({}/{}).",
+                    place.name, occupied, bed.capacity
+                ),
+                format!(
+                    "{} has no free bed of this type ({}/{}).",
+                    place.name, occupied, bed.capacity
+                ),
+            ));
+        }
+        let inside: Option<i64> = sqlx::query_scalar(
+            "SELECT place_id FROM admissions WHERE person_id = $1 AND discharged_on IS NULL",
+        )
+        .bind(person.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if inside.is_some() {
+            return Err(StoreError::conflict(
+                "Người này đang ở một nơi cách ly, điều trị khác; hãy cho ra trước.",
+                "This person is in another place; discharge them first.",
+            ));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO admissions (place_id, person_id, bed_type, admitted_on, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(place.id)
+        .bind(person.id)
+        .bind(bed.bed_type.as_str())
+        .bind(day.to_string())
+        .bind(actor.name.as_str())
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        // An active centralised order now names the place.
+        sqlx::query(
+            "UPDATE quarantine_orders SET place = $1, updated_at = $2 WHERE person_id = $3 AND status = 'active' AND kind = 'centralised'",
+        )
+        .bind(place.name.as_str())
+        .bind(now())
+        .bind(person.id)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "admission",
+            &id.to_string(),
+            Some(&person.commune_code),
+            None::<&()>,
+            Some(&serde_json::json!({ "place": place.id, "person": person.id, "bed_type": bed.bed_type, "on": day.to_string() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Admission {
+            id,
+            place_id: place.id,
+            person_id: person.id,
+            full_name: person.full_name,
+            bed_type: bed.bed_type.clone(),
+            admitted_on: day.to_string(),
+            discharged_on: None,
+        })
+    }
+
+    /// The people in a place now (`current`), or all who have been.
+    pub async fn admissions(
+        &self,
+        scope: &Scope,
+        place_id: i64,
+        current: bool,
+    ) -> Result<Vec<Admission>> {
+        let place = self.place(scope, place_id).await?;
+        let filter = if current {
+            " AND a.discharged_on IS NULL"
+        } else {
+            ""
+        };
+        sqlx::query(&format!(
+            "SELECT a.id, a.place_id, a.person_id, p.full_name, a.bed_type, a.admitted_on, a.discharged_on \
+             FROM admissions a JOIN persons p ON p.id = a.person_id WHERE a.place_id = $1{filter} ORDER BY a.id"
+        ))
+        .bind(place.id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Admission {
+                id: r.try_get("id")?,
+                place_id: r.try_get("place_id")?,
+                person_id: r.try_get("person_id")?,
+                full_name: r.try_get("full_name")?,
+                bed_type: r.try_get("bed_type")?,
+                admitted_on: r.try_get("admitted_on")?,
+                discharged_on: r.try_get("discharged_on")?,
+            })
+        })
+        .collect()
+    }
+
+    /// Discharge an admission on a day (not before it began).
+    pub async fn discharge(&self, actor: &Actor, admission_id: i64, on: &str) -> Result<Admission> {
+        actor.require(Permission::Quarantine)?;
+        let row: Option<(i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT place_id, admitted_on, discharged_on FROM admissions WHERE id = $1",
+        )
+        .bind(admission_id)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some((place_id, admitted_on, discharged)) = row else {
+            return Err(StoreError::not_found("admission", admission_id));
+        };
+        let place = self.place(&actor.scope, place_id).await?;
+        let day = parse_date("discharged_on", on).map_err(|e| Invalid(vec![e]))?;
+        if discharged.is_some() {
+            return Err(StoreError::conflict(
+                "Đã cho ra trước đó.",
+                "Already discharged.",
+            ));
+        }
+        if day.to_string() < admitted_on {
+            return Err(invalid(
+                "discharged_on",
+                "Ngày ra trước ngày vào.",
+                "The discharge is before the admission.",
+            ));
+        }
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE admissions SET discharged_on = $1 WHERE id = $2")
+            .bind(day.to_string())
+            .bind(admission_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "admission",
+            &admission_id.to_string(),
+            Some(&place.commune_code),
+            None::<&()>,
+            Some(&serde_json::json!({ "discharged_on": day.to_string() })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.admissions(&actor.scope, place_id, false)
+            .await?
+            .into_iter()
+            .find(|a| a.id == admission_id)
+            .ok_or_else(|| StoreError::not_found("admission", admission_id))
+    }
+
+    /// Beds occupied in a place on each day from `from` to `to` (inclusive).
+    pub async fn occupancy(
+        &self,
+        scope: &Scope,
+        place_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, i64)>> {
+        let all = self.admissions(scope, place_id, false).await?;
+        let mut out = Vec::new();
+        let mut d = from;
+        while d <= to && out.len() < 400 {
+            let day = d.to_string();
+            let n = all
+                .iter()
+                .filter(|a| {
+                    a.admitted_on <= day
+                        && a.discharged_on.as_deref().is_none_or(|x| x > day.as_str())
+                })
+                .count() as i64;
+            out.push((day, n));
+            d = d + chrono::Days::new(1);
+        }
+        Ok(out)
+    }
+}
