@@ -45,12 +45,16 @@ pub enum BenchCommand {
     /// Import a lab's results file (pooled and single samples, ~1 % positive)
     /// into a store of people and contacts, against the engine's bulk insert.
     Results(crate::bench_results::ResultsArgs),
+    /// Every commune's quarantine and home-treatment day lists, against
+    /// plain SQL on the same engine.
+    Quarantine(crate::bench_quarantine::QuarantineArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     let (persons, engine, pg, province, seed, searches, out) = match cmd {
         BenchCommand::Tracing(args) => return crate::bench_tracing::run(args).await,
         BenchCommand::Results(args) => return crate::bench_results::run(args).await,
+        BenchCommand::Quarantine(args) => return crate::bench_quarantine::run(args).await,
         BenchCommand::Import {
             persons,
             engine,

@@ -2,6 +2,7 @@
 //! open the store and hand over to the library crates.
 
 mod bench;
+mod bench_quarantine;
 mod bench_results;
 mod bench_tracing;
 mod demo;

@@ -86,8 +86,14 @@ const ORDER_COLUMNS: &str = "o.id, o.person_id, p.full_name, o.commune_code, o.s
     o.rule_code, o.rule_json, o.start_on, o.planned_end, o.monitoring_end, o.test_days, o.status, o.released_on, \
     o.extension_reason";
 
+/// The one field of an order's stored rule that lists show.
+#[derive(Deserialize)]
+struct RuleSource {
+    source: String,
+}
+
 fn order_from_row(r: &AnyRow) -> Result<QuarantineOrder> {
-    let rule: QuarantineRule = serde_json::from_str(&r.try_get::<String, _>("rule_json")?)?;
+    let rule: RuleSource = serde_json::from_str(&r.try_get::<String, _>("rule_json")?)?;
     let days: String = r.try_get("test_days")?;
     Ok(QuarantineOrder {
         id: r.try_get("id")?,
