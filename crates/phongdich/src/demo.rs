@@ -244,16 +244,7 @@ async fn demo_outbreak(
             .parse(today)?;
             store.add_contact(actor, &c).await?;
         }
-        let case = phongdich_store::CaseInput {
-            person_id: f0,
-            confirmed_on: day(3),
-            sample_on: day(3),
-            test_kind: "rt_pcr".into(),
-            source_kind: "investigating".into(),
-            course: "home".into(),
-            detected_where: "community".into(),
-            ..Default::default()
-        };
+        let case = phongdich_store::CaseInput::found_in_community(f0, &day(3), &day(3), "rt_pcr");
         store.confirm_case(actor, &case, today).await?;
     }
     let now = chrono::Local::now().naive_local();

@@ -1113,16 +1113,8 @@ async fn f0_with_contacts(db: &TestDb, f0: &str, contacts: &[&str]) -> Vec<i64> 
         .unwrap();
         db.store.add_contact(&system, &c).await.unwrap();
     }
-    let case = phongdich_store::CaseInput {
-        person_id: ids[0],
-        confirmed_on: yesterday.clone(),
-        sample_on: yesterday,
-        test_kind: "rt_pcr".into(),
-        source_kind: "investigating".into(),
-        course: "home".into(),
-        detected_where: "community".into(),
-        ..Default::default()
-    };
+    let case =
+        phongdich_store::CaseInput::found_in_community(ids[0], &yesterday, &yesterday, "rt_pcr");
     db.store.confirm_case(&system, &case, today).await.unwrap();
     ids[1..].to_vec()
 }

@@ -63,6 +63,28 @@ pub struct CaseInput {
     pub negative_on: String,
 }
 
+impl CaseInput {
+    /// The usual case found by a test in the community, source still under
+    /// investigation, treated at home — what a positive lab result confirms.
+    pub fn found_in_community(
+        person_id: i64,
+        confirmed_on: &str,
+        sample_on: &str,
+        test_kind: &str,
+    ) -> CaseInput {
+        CaseInput {
+            person_id,
+            confirmed_on: confirmed_on.into(),
+            sample_on: sample_on.into(),
+            test_kind: test_kind.into(),
+            source_kind: "investigating".into(),
+            course: "home".into(),
+            detected_where: "community".into(),
+            ..CaseInput::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Case {
     pub id: i64,

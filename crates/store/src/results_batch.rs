@@ -43,6 +43,28 @@ struct Found {
 
 type Key = (String, &'static str, &'static str, String);
 
+/// A stored result's identity and id, from a row with `id`, `code`,
+/// `test_kind`, `outcome` and `resulted_on`.
+fn keyed_row(r: &sqlx::any::AnyRow) -> Result<Option<(Key, i64)>> {
+    let kind: String = r.try_get("test_kind")?;
+    let outcome: String = r.try_get("outcome")?;
+    let (Some(kind), Some(outcome)) = (
+        phongdich_domain::testing::TestKind::parse(&kind),
+        phongdich_domain::testing::Outcome::parse(&outcome),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some((
+        (
+            r.try_get("code")?,
+            kind.as_str(),
+            outcome.as_str(),
+            r.try_get("resulted_on")?,
+        ),
+        r.try_get("id")?,
+    )))
+}
+
 fn key(r: &NewResult) -> Key {
     (
         r.code.clone(),
@@ -130,23 +152,9 @@ impl Store {
                     .bind(stamp.as_str());
             }
             for row in q.fetch_all(&mut *tx).await? {
-                let kind: String = row.try_get("test_kind")?;
-                let outcome: String = row.try_get("outcome")?;
-                let (Some(kind), Some(outcome)) = (
-                    phongdich_domain::testing::TestKind::parse(&kind),
-                    phongdich_domain::testing::Outcome::parse(&outcome),
-                ) else {
-                    continue;
-                };
-                ids.insert(
-                    (
-                        row.try_get("code")?,
-                        kind.as_str(),
-                        outcome.as_str(),
-                        row.try_get("resulted_on")?,
-                    ),
-                    row.try_get("id")?,
-                );
+                if let Some((k, id)) = keyed_row(&row)? {
+                    ids.insert(k, id);
+                }
             }
         }
         // The last result of a file decides a sample's or a pool's status.
@@ -369,23 +377,9 @@ impl Store {
                 q = q.bind(*c);
             }
             for r in q.fetch_all(&self.read).await? {
-                let kind: String = r.try_get("test_kind")?;
-                let outcome: String = r.try_get("outcome")?;
-                let (Some(kind), Some(outcome)) = (
-                    phongdich_domain::testing::TestKind::parse(&kind),
-                    phongdich_domain::testing::Outcome::parse(&outcome),
-                ) else {
-                    continue;
-                };
-                out.insert(
-                    (
-                        r.try_get("code")?,
-                        kind.as_str(),
-                        outcome.as_str(),
-                        r.try_get("resulted_on")?,
-                    ),
-                    r.try_get("id")?,
-                );
+                if let Some((k, id)) = keyed_row(&r)? {
+                    out.insert(k, id);
+                }
             }
         }
         Ok(out)

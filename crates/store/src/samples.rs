@@ -593,16 +593,8 @@ impl Store {
         result_id: i64,
         today: NaiveDate,
     ) -> Result<(Option<String>, Vec<ClassChange>)> {
-        let input = CaseInput {
-            person_id: s.person_id,
-            confirmed_on: resulted_on.to_owned(),
-            sample_on: s.collected_on.clone(),
-            test_kind: test_kind.into(),
-            source_kind: "investigating".into(),
-            course: "home".into(),
-            detected_where: "community".into(),
-            ..CaseInput::default()
-        };
+        let input =
+            CaseInput::found_in_community(s.person_id, resulted_on, &s.collected_on, test_kind);
         let (case, changes) = match self.confirm_case(confirmer, &input, today).await {
             Ok(x) => x,
             // Already a case (e.g. recovered and positive again): the result

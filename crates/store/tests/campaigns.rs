@@ -77,16 +77,7 @@ async fn outbreak(s: &Store) -> (i64, Vec<i64>) {
         .unwrap();
         s.add_contact(&tracer, &c).await.unwrap();
     }
-    let case = CaseInput {
-        person_id: f0,
-        confirmed_on: "30/08/2021".into(),
-        sample_on: "30/08/2021".into(),
-        test_kind: "rt_pcr".into(),
-        source_kind: "investigating".into(),
-        course: "home".into(),
-        detected_where: "community".into(),
-        ..Default::default()
-    };
+    let case = CaseInput::found_in_community(f0, "30/08/2021", "30/08/2021", "rt_pcr");
     s.confirm_case(&tracer, &case, today()).await.unwrap();
     (f0, f1s)
 }

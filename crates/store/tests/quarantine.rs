@@ -183,16 +183,7 @@ async fn every_f1_gets_an_order_in_one_go_and_an_extension_needs_a_reason() {
         .unwrap();
         s.add_contact(&system, &contact).await.unwrap();
     }
-    let case = CaseInput {
-        person_id: f0,
-        confirmed_on: "31/07/2021".into(),
-        sample_on: "31/07/2021".into(),
-        test_kind: "rt_pcr".into(),
-        source_kind: "investigating".into(),
-        course: "home".into(),
-        detected_where: "community".into(),
-        ..Default::default()
-    };
+    let case = CaseInput::found_in_community(f0, "31/07/2021", "31/07/2021", "rt_pcr");
     s.confirm_case(&system, &case, d(1, 8)).await.unwrap();
     let orders = s.order_all_f1(&staff, "01/08/2021").await.unwrap();
     assert_eq!(orders.len(), 2);

@@ -172,16 +172,7 @@ async fn a_positive_result_confirms_the_f0_and_the_classes_follow_at_once() {
         .unwrap();
         s.add_contact(&tracer, &contact).await.unwrap();
     }
-    let case = CaseInput {
-        person_id: a,
-        confirmed_on: "11/08/2021".into(),
-        sample_on: "11/08/2021".into(),
-        test_kind: "rt_pcr".into(),
-        source_kind: "investigating".into(),
-        course: "home".into(),
-        detected_where: "community".into(),
-        ..Default::default()
-    };
+    let case = CaseInput::found_in_community(a, "11/08/2021", "11/08/2021", "rt_pcr");
     s.confirm_case(&tracer, &case, today()).await.unwrap();
     assert_eq!((level(s, b).await, level(s, c).await), (Some(1), Some(2)));
     // B is an F1 not yet sampled: on the list.
@@ -466,16 +457,7 @@ async fn the_time_from_becoming_f1_to_sampling_is_counted() {
     .parse(now)
     .unwrap();
     s.add_contact(&tracer, &contact).await.unwrap();
-    let case = CaseInput {
-        person_id: a,
-        confirmed_on: ago(2),
-        sample_on: ago(3),
-        test_kind: "rt_pcr".into(),
-        source_kind: "investigating".into(),
-        course: "home".into(),
-        detected_where: "community".into(),
-        ..Default::default()
-    };
+    let case = CaseInput::found_in_community(a, &ago(2), &ago(3), "rt_pcr");
     s.confirm_case(&tracer, &case, now).await.unwrap();
     let before = s.turnaround(&staff.scope, now, 24).await.unwrap();
     assert_eq!(before.f1_to_sample_median_days, None, "not sampled yet");
@@ -629,16 +611,7 @@ async fn a_batch_of_results_resolves_like_one_at_a_time_and_twice_changes_nothin
         .unwrap();
         s.add_contact(&tracer, &c).await.unwrap();
     }
-    let case = CaseInput {
-        person_id: ids[0],
-        confirmed_on: "26/08/2021".into(),
-        sample_on: "26/08/2021".into(),
-        test_kind: "rt_pcr".into(),
-        source_kind: "investigating".into(),
-        course: "home".into(),
-        detected_where: "community".into(),
-        ..Default::default()
-    };
+    let case = CaseInput::found_in_community(ids[0], "26/08/2021", "26/08/2021", "rt_pcr");
     s.confirm_case(&tracer, &case, today()).await.unwrap();
     let clean = s
         .record_pool(&staff, &pool(&ids[1..3]), today())

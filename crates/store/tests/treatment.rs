@@ -55,16 +55,7 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
         matches!(err, StoreError::Conflict { .. }),
         "not an F0 yet: {err:?}"
     );
-    let case = CaseInput {
-        person_id: id,
-        confirmed_on: "19/09/2021".into(),
-        sample_on: "19/09/2021".into(),
-        test_kind: "rt_pcr".into(),
-        source_kind: "investigating".into(),
-        course: "home".into(),
-        detected_where: "community".into(),
-        ..Default::default()
-    };
+    let case = CaseInput::found_in_community(id, "19/09/2021", "19/09/2021", "rt_pcr");
     let (case, _) = s.confirm_case(&system, &case, on).await.unwrap();
     let StoreError::Invalid(i) = s
         .enrol_home_treatment(&staff, id, &e, on)
