@@ -59,10 +59,12 @@ pub enum Permission {
     Quarantine,
     /// Enrol F0 in home treatment, record vital signs, answer alerts.
     Treat,
+    /// Keep the unit's duty roster of response teams and its oxygen equipment.
+    ManageResponse,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Permission::ViewPersons,
         Permission::ViewIdentifiers,
         Permission::EditPersons,
@@ -79,6 +81,7 @@ impl Permission {
         Permission::Configure,
         Permission::Quarantine,
         Permission::Treat,
+        Permission::ManageResponse,
     ];
 }
 

@@ -13,6 +13,7 @@ mod migrate;
 mod persons;
 mod places;
 mod quarantine;
+mod response;
 mod results_batch;
 mod samples;
 mod settings;
@@ -36,12 +37,19 @@ pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, p
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
 pub use places::{Admission, BED_TYPES, BedCount, PLACE_KINDS, Place, PlaceInput};
 pub use quarantine::{OrderInput, Proposal, QuarantineDay, QuarantineOrder};
+pub use response::{
+    DutyShift, EQUIPMENT_KINDS, EquipmentInput, OxygenEquipment, OxygenLoan, ResponseTimes,
+    ShiftInput, parse_time,
+};
 pub use results_batch::ResultSummary;
 pub use samples::{
     LabTurnaround, OverdueSample, PendingReview, Pool, PoolInput, ResultOutcome, SPECIMENS, Sample,
     SampleInput, SamplingItem, Turnaround,
 };
-pub use settings::{F0_CONFIRMATION, F0_CONFIRMATION_VALUES, ProvinceSetting};
+pub use settings::{
+    ALERT_ESCALATION_MINUTES, ALERT_ESCALATION_RANGE, F0_CONFIRMATION, F0_CONFIRMATION_VALUES,
+    ProvinceSetting, setting_default,
+};
 pub use treatment::{AlertAction, HomeTreatment, MissingVitals, TreatmentAlert, VitalRecord};
 pub use units::{NewHamlet, PopulationRow, Unit};
 

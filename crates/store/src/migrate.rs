@@ -95,6 +95,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 11,
+        name: "duty roster, alert routing and escalation, oxygen equipment",
+        shared: include_str!("../migrations/0011_response.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

@@ -1,6 +1,7 @@
 //! Settings a province chooses for itself, kept with who set them and when
-//! (and in the audit log). Today: whether a positive result confirms an F0 at
-//! once or waits for a health officer's review.
+//! (and in the audit log): whether a positive result confirms an F0 at once
+//! or waits for a health officer's review, and how long an alert may wait
+//! untaken before it goes to the level above.
 
 use crate::{Actor, Result, Store, StoreError, audit, now};
 use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
@@ -10,6 +11,55 @@ use serde::{Deserialize, Serialize};
 pub const F0_CONFIRMATION: &str = "f0_confirmation";
 /// The values of [`F0_CONFIRMATION`]; the first is the default.
 pub const F0_CONFIRMATION_VALUES: [&str; 2] = ["automatic", "review"];
+/// Minutes an alert may stay untaken before it is escalated one level up.
+pub const ALERT_ESCALATION_MINUTES: &str = "alert_escalation_minutes";
+/// The bounds of [`ALERT_ESCALATION_MINUTES`], and its default.
+pub const ALERT_ESCALATION_RANGE: std::ops::RangeInclusive<i64> = 5..=240;
+const ALERT_ESCALATION_DEFAULT: &str = "30";
+
+/// Whether `name` is a known setting: its default.
+pub fn setting_default(name: &str) -> Option<&'static str> {
+    match name {
+        F0_CONFIRMATION => Some(F0_CONFIRMATION_VALUES[0]),
+        ALERT_ESCALATION_MINUTES => Some(ALERT_ESCALATION_DEFAULT),
+        _ => None,
+    }
+}
+
+/// The value as stored, or what is wrong with it.
+fn check_value(name: &str, value: &str) -> Result<String> {
+    let value = value.trim();
+    let ok = match name {
+        F0_CONFIRMATION => F0_CONFIRMATION_VALUES.contains(&value),
+        _ => value
+            .parse::<i64>()
+            .is_ok_and(|m| ALERT_ESCALATION_RANGE.contains(&m)),
+    };
+    if ok {
+        return Ok(value
+            .parse::<i64>()
+            .map_or(value.to_owned(), |m| m.to_string()));
+    }
+    let (vi, en) = match name {
+        F0_CONFIRMATION => (
+            "Chọn «automatic» (tự động) hoặc «review» (sau khi xem xét).".to_owned(),
+            "Choose “automatic” or “review”.".to_owned(),
+        ),
+        _ => (
+            format!(
+                "Nhập số phút từ {} đến {}.",
+                ALERT_ESCALATION_RANGE.start(),
+                ALERT_ESCALATION_RANGE.end()
+            ),
+            format!(
+                "Give a number of minutes from {} to {}.",
+                ALERT_ESCALATION_RANGE.start(),
+                ALERT_ESCALATION_RANGE.end()
+            ),
+        ),
+    };
+    Err(Invalid(vec![FieldError::new("value", "invalid", vi, en)]).into())
+}
 
 /// One setting of one province.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -23,7 +73,7 @@ pub struct ProvinceSetting {
 }
 
 impl Store {
-    /// A province's setting, or its default.
+    /// A province's setting, or its default; "not found" for an unknown name.
     pub async fn setting(&self, province_code: &str, name: &str) -> Result<ProvinceSetting> {
         let row: Option<(String, String, String)> = sqlx::query_as(
             "SELECT value, updated_by, updated_at FROM province_settings WHERE province_code = $1 AND name = $2",
@@ -32,13 +82,10 @@ impl Store {
         .bind(name)
         .fetch_optional(&self.read)
         .await?;
-        let (value, updated_by, updated_at) = row.unwrap_or_else(|| {
-            (
-                F0_CONFIRMATION_VALUES[0].to_owned(),
-                String::new(),
-                String::new(),
-            )
-        });
+        let default =
+            setting_default(name).ok_or_else(|| StoreError::not_found("setting", name))?;
+        let (value, updated_by, updated_at) =
+            row.unwrap_or_else(|| (default.to_owned(), String::new(), String::new()));
         Ok(ProvinceSetting {
             province_code: province_code.to_owned(),
             name: name.to_owned(),
@@ -58,19 +105,11 @@ impl Store {
         value: &str,
     ) -> Result<ProvinceSetting> {
         actor.require(Permission::Configure)?;
-        if name != F0_CONFIRMATION {
+        if setting_default(name).is_none() {
             return Err(StoreError::not_found("setting", name));
         }
-        let value = value.trim();
-        if !F0_CONFIRMATION_VALUES.contains(&value) {
-            return Err(Invalid(vec![FieldError::new(
-                "value",
-                "invalid",
-                "Chọn «automatic» (tự động) hoặc «review» (sau khi xem xét).",
-                "Choose “automatic” or “review”.",
-            )])
-            .into());
-        }
+        let value = check_value(name, value)?;
+        let value = value.as_str();
         let province = self.unit(province_code).await?;
         let allowed = province.level == UnitLevel::Province
             && (actor.scope.is_national()

@@ -67,6 +67,15 @@ pub struct TreatmentAlert {
     /// Minutes from raised to acknowledged / to acted, when done.
     pub minutes_to_acknowledge: Option<i64>,
     pub minutes_to_act: Option<i64>,
+    /// The unit responsible now: the commune's, or a level above after an
+    /// escalation (or when the commune had no team on duty).
+    pub level_unit: String,
+    /// The team on duty it was routed to, and its phone; none when no team
+    /// of that unit was on duty.
+    pub team: Option<String>,
+    pub team_phone: Option<String>,
+    pub escalations: i64,
+    pub escalated_at: Option<String>,
 }
 
 /// What a responder did about an alert.
@@ -76,6 +85,9 @@ pub struct AlertAction {
     pub action: String,
     #[serde(default)]
     pub note: String,
+    /// With `oxygen`: the concentrator or cylinder lent.
+    #[serde(default)]
+    pub equipment_id: Option<i64>,
 }
 
 const ACTIONS: [&str; 3] = ["visit", "oxygen", "transfer"];
@@ -87,7 +99,9 @@ fn minutes(from: &str, to: Option<&str>) -> Option<i64> {
 }
 
 const ALERT_COLUMNS: &str = "a.id, a.treatment_id, a.person_id, p.full_name, a.commune_code, a.raised_at, a.signs_json, \
-    a.status, a.acknowledged_by, a.acknowledged_at, a.action, a.action_note, a.acted_by, a.acted_at";
+    a.status, a.acknowledged_by, a.acknowledged_at, a.action, a.action_note, a.acted_by, a.acted_at, \
+    COALESCE(a.level_unit, a.commune_code) AS level_unit, s.team, s.phone AS team_phone, a.escalations, a.escalated_at";
+const ALERT_FROM: &str = "treatment_alerts a JOIN persons p ON p.id = a.person_id LEFT JOIN duty_shifts s ON s.id = a.shift_id";
 
 fn alert_from_row(r: &sqlx::any::AnyRow) -> Result<TreatmentAlert> {
     let raised_at: String = r.try_get("raised_at")?;
@@ -110,6 +124,11 @@ fn alert_from_row(r: &sqlx::any::AnyRow) -> Result<TreatmentAlert> {
         acted_by: r.try_get("acted_by")?,
         acted_at,
         raised_at,
+        level_unit: r.try_get("level_unit")?,
+        team: r.try_get("team")?,
+        team_phone: r.try_get("team_phone")?,
+        escalations: r.try_get("escalations")?,
+        escalated_at: r.try_get("escalated_at")?,
     })
 }
 
@@ -236,7 +255,7 @@ impl Store {
         Ok(self.treatment(scope, id).await?.person_id)
     }
 
-    async fn treatment(&self, scope: &Scope, id: i64) -> Result<HomeTreatment> {
+    pub(crate) async fn treatment(&self, scope: &Scope, id: i64) -> Result<HomeTreatment> {
         let row: Option<(i64, String)> =
             sqlx::query_as("SELECT person_id, status FROM home_treatments WHERE id = $1")
                 .bind(id)
@@ -357,9 +376,25 @@ impl Store {
                 .iter()
                 .map(|s| (s.0, s.1.as_str(), s.2.as_str()))
                 .collect();
+            // To the team on duty at the nearest level that has one.
+            let routed = crate::response::route(
+                &mut tx,
+                &[
+                    t.commune_code.as_str(),
+                    district.as_str(),
+                    province.as_str(),
+                ],
+                &stamp,
+            )
+            .await?;
+            let (level_unit, shift_id) = match &routed {
+                Some((unit, shift)) => (unit.as_str(), Some(*shift)),
+                None => (t.commune_code.as_str(), None),
+            };
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO treatment_alerts (treatment_id, vital_id, person_id, raised_at, signs_json, status, \
-                 province_code, district_code, commune_code) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8) RETURNING id",
+                 province_code, district_code, commune_code, level_unit, shift_id) \
+                 VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10) RETURNING id",
             )
             .bind(t.id)
             .bind(vital_id)
@@ -369,6 +404,8 @@ impl Store {
             .bind(province.as_str())
             .bind(district.as_str())
             .bind(t.commune_code.as_str())
+            .bind(level_unit)
+            .bind(shift_id)
             .fetch_one(&mut *tx)
             .await?;
             audit::record(
@@ -379,7 +416,7 @@ impl Store {
                 &id.to_string(),
                 Some(&t.commune_code),
                 None::<&()>,
-                Some(&serde_json::json!({ "treatment": t.id, "signs": codes })),
+                Some(&serde_json::json!({ "treatment": t.id, "signs": codes, "level_unit": level_unit, "shift": shift_id })),
             )
             .await?;
             alert_id = Some(id);
@@ -483,7 +520,7 @@ impl Store {
             None => (String::new(), None),
         };
         let sql = format!(
-            "SELECT {ALERT_COLUMNS} FROM treatment_alerts a JOIN persons p ON p.id = a.person_id{cond} \
+            "SELECT {ALERT_COLUMNS} FROM {ALERT_FROM}{cond} \
              ORDER BY CASE WHEN a.status = 'closed' THEN 1 ELSE 0 END, \
              CASE WHEN a.status = 'closed' THEN a.acted_at END DESC, a.raised_at LIMIT 500"
         );
@@ -499,9 +536,7 @@ impl Store {
     }
 
     async fn alert(&self, scope: &Scope, id: i64) -> Result<TreatmentAlert> {
-        let mut sql = format!(
-            "SELECT {ALERT_COLUMNS} FROM treatment_alerts a JOIN persons p ON p.id = a.person_id WHERE a.id = $1"
-        );
+        let mut sql = format!("SELECT {ALERT_COLUMNS} FROM {ALERT_FROM} WHERE a.id = $1");
         let cond = scope.condition("a", 2);
         if let Some((c, _)) = &cond {
             sql.push_str(&format!(" AND {c}"));
@@ -576,8 +611,25 @@ impl Store {
                 "This alert has been dealt with.",
             ));
         }
+        if what.equipment_id.is_some() && action != "oxygen" {
+            return Err(Invalid(vec![FieldError::new(
+                "equipment_id",
+                "invalid",
+                "Chỉ cho mượn thiết bị khi xử lý bằng oxy.",
+                "Equipment is lent only with the oxygen action.",
+            )])
+            .into());
+        }
+        let treatment = self.treatment(&actor.scope, a.treatment_id).await?;
         let stamp = now();
         let mut tx = self.write.begin().await?;
+        let loan = match what.equipment_id {
+            Some(e) => Some(
+                self.lend_in(&mut tx, actor, e, &treatment, Some(id))
+                    .await?,
+            ),
+            None => None,
+        };
         sqlx::query(
             "UPDATE treatment_alerts SET status = 'closed', action = $1, action_note = $2, acted_by = $3, acted_at = $4, \
              acknowledged_by = COALESCE(acknowledged_by, $3), acknowledged_at = COALESCE(acknowledged_at, $4) WHERE id = $5",
@@ -606,7 +658,7 @@ impl Store {
             &id.to_string(),
             Some(&a.commune_code),
             Some(&serde_json::json!({ "status": a.status })),
-            Some(&serde_json::json!({ "status": "closed", "action": action, "note": what.note })),
+            Some(&serde_json::json!({ "status": "closed", "action": action, "note": what.note, "loan": loan })),
         )
         .await?;
         tx.commit().await?;

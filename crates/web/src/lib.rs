@@ -33,10 +33,28 @@ pub fn router(store: Store) -> Router {
 
 /// Serve until Ctrl-C or SIGTERM, then let running requests finish.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    tokio::spawn(escalate_every_minute(store.clone()));
     let app = router(store).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await
+}
+
+/// Alerts nobody takes go up a level after the province's configured
+/// minutes; checked once a minute while the server runs.
+async fn escalate_every_minute(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match store.escalate_alerts(chrono::Utc::now()).await {
+            Ok(moved) if !moved.is_empty() => {
+                tracing::info!(alerts = ?moved, "alerts escalated");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "escalating alerts failed"),
+        }
+    }
 }
 
 async fn shutdown() {

@@ -7,6 +7,7 @@ mod campaigns;
 mod docs;
 mod persons;
 mod quarantine;
+mod response;
 mod testing;
 mod tracing;
 mod treatment;
@@ -88,6 +89,14 @@ use utoipa::OpenApi;
         treatment::alerts,
         treatment::acknowledge,
         treatment::act,
+        response::shifts,
+        response::add_shifts,
+        response::cancel_shift,
+        response::response_times,
+        response::equipment,
+        response::add_equipment,
+        response::lend,
+        response::return_equipment,
         quarantine::create,
         quarantine::order_all_f1,
         quarantine::show,
@@ -218,6 +227,27 @@ pub fn routes() -> Router<AppState> {
             post(treatment::acknowledge),
         )
         .route("/api/v1/alerts/{id}/action", post(treatment::act))
+        .route(
+            "/api/v1/alerts/response-times",
+            get(response::response_times),
+        )
+        .route(
+            "/api/v1/duty-shifts",
+            get(response::shifts).post(response::add_shifts),
+        )
+        .route(
+            "/api/v1/duty-shifts/{id}/cancel",
+            post(response::cancel_shift),
+        )
+        .route(
+            "/api/v1/oxygen-equipment",
+            get(response::equipment).post(response::add_equipment),
+        )
+        .route("/api/v1/oxygen-equipment/{id}/lend", post(response::lend))
+        .route(
+            "/api/v1/oxygen-equipment/{id}/return",
+            post(response::return_equipment),
+        )
         .route(
             "/api/v1/places",
             get(quarantine::places).post(quarantine::create_place),

@@ -159,7 +159,8 @@ pub struct SettingInput {
     value: String,
 }
 
-/// A province's setting (`f0_confirmation`: `automatic` or `review`).
+/// A province's setting (`f0_confirmation`: `automatic` or `review`;
+/// `alert_escalation_minutes`: 5–240, 30 by default).
 #[utoipa::path(get, path = "/api/v1/provinces/{code}/settings/{name}", params(("code" = String, Path), ("name" = String, Path)),
     responses((status = 200, body = ProvinceSetting), (status = 404, body = Problem)))]
 pub async fn setting(
@@ -167,13 +168,6 @@ pub async fn setting(
     Caller(_actor): Caller,
     ApiPath((code, name)): ApiPath<(String, String)>,
 ) -> Result<Json<ProvinceSetting>, Problem> {
-    if name != phongdich_store::F0_CONFIRMATION {
-        return Err(phongdich_store::StoreError::NotFound {
-            entity: "setting",
-            id: name,
-        }
-        .into());
-    }
     let unit = s.store.unit(&code).await?;
     Ok(Json(s.store.setting(&unit.code, &name).await?))
 }

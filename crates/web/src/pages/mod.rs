@@ -9,6 +9,7 @@ mod campaigns;
 mod import;
 mod persons;
 mod quarantine;
+mod response;
 mod testing;
 mod tracing;
 mod treatment;
@@ -96,6 +97,15 @@ pub fn routes() -> Router<AppState> {
         .route("/alerts", get(treatment::alerts))
         .route("/alerts/{id}/acknowledge", post(treatment::acknowledge))
         .route("/alerts/{id}/action", post(treatment::act))
+        .route("/duty", get(response::duty_page).post(response::add_shifts))
+        .route("/duty/{id}/cancel", post(response::cancel_shift))
+        .route("/duty/escalation", post(response::save_escalation))
+        .route(
+            "/oxygen",
+            get(response::oxygen_page).post(response::add_equipment),
+        )
+        .route("/oxygen/{id}/return", post(response::return_equipment))
+        .route("/home-treatments/{id}/oxygen", post(response::lend))
         .route("/quarantine/f1", post(quarantine::order_all_f1))
         .route("/quarantine/orders/{id}/release", post(quarantine::release))
         .route("/quarantine/orders/{id}/extend", post(quarantine::extend))
@@ -265,13 +275,14 @@ pub fn encode(s: &str) -> String {
 /// switch, and the content.
 pub fn layout(page: &Page, title: &str, content: Markup) -> Response {
     let l = page.lang;
-    let nav: [(&str, &str, &str, Option<Permission>); 14] = [
+    let nav: [(&str, &str, &str, Option<Permission>); 15] = [
         ("/persons", "Người dân", "People", None),
         ("/tracing", "Truy vết", "Tracing", None),
         ("/testing", "Xét nghiệm", "Testing", None),
         ("/campaigns", "Đợt xét nghiệm", "Campaigns", None),
         ("/quarantine", "Cách ly", "Quarantine", None),
         ("/alerts", "Cảnh báo", "Alerts", None),
+        ("/duty", "Trực", "Duty", None),
         ("/clusters", "Ổ dịch", "Clusters", None),
         (
             "/import",
@@ -489,6 +500,15 @@ pub fn refusal_fields(
             message_en,
         )]),
         other => Err(other),
+    }
+}
+
+/// A form's optional number: an empty field is `None`.
+pub fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let s: Option<String> = serde::Deserialize::deserialize(d)?;
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(serde::de::Error::custom),
     }
 }
 

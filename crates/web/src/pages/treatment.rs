@@ -92,10 +92,29 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
     };
     let can = page.can(Permission::Treat) && p.merged_into.is_none();
     let age = today().year_ce().1 as i64 - p.birth_year;
+    let loans = match active.or(treatments.first()) {
+        Some(t) => s
+            .store
+            .loans_of_treatment(&page.actor.scope, t.id)
+            .await
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let available: Vec<_> = if can && active.is_some() {
+        s.store
+            .oxygen_equipment(&page.actor.scope)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| e.status == "available")
+            .collect()
+    } else {
+        Vec::new()
+    };
     html! {
         section #home-treatment aria-labelledby="h-home" {
             h2 #h-home { (l.t("Điều trị tại nhà", "Home treatment")) }
-            @if errors.iter().any(|e| e.code == "not_eligible" || e.code == "conflict") {
+            @if errors.iter().any(|e| e.code == "not_eligible" || (e.code == "conflict" && e.field != "equipment_id")) {
                 div.alert role="alert" {
                     p { (l.t("Không đủ điều kiện điều trị tại nhà:", "Not eligible for home treatment:")) }
                     @for e in errors.iter().filter(|e| e.code == "not_eligible" || e.code == "conflict") { p { (l.t(&e.message_vi, &e.message_en)) } }
@@ -143,6 +162,28 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                         (check(l, "chest_pain", ("Đau tức ngực", "Chest pain"), false))
                         (check(l, "altered_consciousness", ("Thay đổi ý thức", "Altered consciousness"), false))
                         button type="submit" { (l.t("Lưu chỉ số", "Save")) }
+                    }
+                }
+            }
+            @if !loans.is_empty() || active.is_some_and(|_| can) {
+                div #oxygen-loans {
+                    h3 { (l.t("Thiết bị oxy", "Oxygen equipment")) }
+                    @for loan in &loans {
+                        p { (l.t("Mượn lúc ", "Lent at ")) (show_time(&loan.lent_at)) " (" (loan.lent_by) ")"
+                            @if let Some(r) = &loan.returned_at { " · " (l.t("đã trả ", "returned ")) (show_time(r)) }
+                            " · " a href="/oxygen" { "#" (loan.equipment_id) } }
+                    }
+                    @if let (Some(t), true) = (active, can) {
+                        form.inline method="post" action={ "/home-treatments/" (t.id) "/oxygen" } {
+                            (page.csrf_field())
+                            label for="lend-equipment" { (l.t("Cho mượn", "Lend")) }
+                            select #lend-equipment name="equipment_id" {
+                                option value="" { (l.t("— chọn thiết bị —", "— choose —")) }
+                                @for e in &available { option value=(e.id) { (e.label) " · " (e.capacity) } }
+                            }
+                            button type="submit" { (l.t("Cho mượn", "Lend")) }
+                            (field_error(l, errors, "equipment_id"))
+                        }
                     }
                 }
             }
@@ -260,7 +301,7 @@ pub async fn enrol(
     back(&s, &page, id, result).await
 }
 
-async fn back(
+pub(super) async fn back(
     s: &AppState,
     page: &Page,
     person_id: i64,
@@ -330,7 +371,8 @@ pub async fn record_vitals(
 }
 
 /// The alerts of the user's jurisdiction: open ones first with their age,
-/// then those dealt with and how fast.
+/// the team each went to (and how often it went up a level), then those
+/// dealt with and how fast.
 pub async fn alerts(State(s): State<AppState>, page: Page) -> PageResult {
     let l = page.lang;
     let alerts = s
@@ -338,27 +380,52 @@ pub async fn alerts(State(s): State<AppState>, page: Page) -> PageResult {
         .treatment_alerts(&page.actor.scope)
         .await
         .map_err(|e| page.fail(e))?;
+    let times = super::response::response_times(&s, &page).await?;
+    let can = page.can(Permission::Treat);
+    let equipment: Vec<_> = if can {
+        s.store
+            .oxygen_equipment(&page.actor.scope)
+            .await
+            .map_err(|e| page.fail(e))?
+            .into_iter()
+            .filter(|e| e.status == "available")
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mine = page.actor.scope.root().map(|r| r.as_str().to_owned());
     let now = chrono::Utc::now();
     let age = |at: &str| {
         chrono::DateTime::parse_from_rfc3339(at)
             .map(|t| (now - t.with_timezone(&chrono::Utc)).num_minutes())
             .unwrap_or(0)
     };
-    let can = page.can(Permission::Treat);
     let content = html! {
         h1 { (l.t("Cảnh báo điều trị tại nhà", "Home-treatment alerts")) }
+        p { a href="/duty" { (l.t("Lịch trực →", "Duty roster →")) } " · " a href="/oxygen" { (l.t("Thiết bị oxy →", "Oxygen equipment →")) } }
+        (super::response::times_summary(l, &times))
         @if alerts.is_empty() {
             p.muted { (l.t("Không có cảnh báo.", "No alerts.")) }
         } @else {
             div.table-wrap { table.responsive #alerts {
                 thead { tr {
                     th { (l.t("Người bệnh", "Patient")) } th { (l.t("Dấu hiệu", "Signs")) } th { (l.t("Lúc", "Raised")) }
-                    th { (l.t("Tình trạng", "Status")) } th { (l.t("Xử lý", "Response")) }
+                    th { (l.t("Đội trực", "Team")) } th { (l.t("Tình trạng", "Status")) } th { (l.t("Xử lý", "Response")) }
                 } }
-                tbody { @for a in &alerts { tr data-status=(a.status) {
+                tbody { @for a in &alerts { tr data-status=(a.status) data-level=(a.level_unit) .mine[mine.as_deref() == Some(a.level_unit.as_str()) && a.status != "closed"] {
                     td data-label=(l.t("Người bệnh", "Patient")) { a href={ "/persons/" (a.person_id) "#home-treatment" } { (a.full_name) } }
                     td data-label=(l.t("Dấu hiệu", "Signs")) { @for (_, vi, en) in &a.signs { (l.t(vi, en)) " " } }
                     td data-label=(l.t("Lúc", "Raised")) { (show_time(&a.raised_at)) }
+                    td data-label=(l.t("Đội trực", "Team")) {
+                        @match (&a.team, &a.team_phone) {
+                            (Some(team), Some(phone)) => { (team) " · " a href={ "tel:" (phone.replace(' ', "")) } { (phone) } }
+                            _ => { em { (l.t("Không có đội trực", "No team on duty")) } }
+                        }
+                        " (" (a.level_unit) ")"
+                        @if a.escalations > 0 {
+                            br; strong.escalated { (l.t("Đã chuyển lên cấp trên ", "Escalated ")) (a.escalations) (l.t(" lần", "×")) }
+                        }
+                    }
                     td data-label=(l.t("Tình trạng", "Status")) {
                         @match a.status.as_str() {
                             "open" => { strong { (l.t("Chưa tiếp nhận", "Not yet taken")) } " · " (age(&a.raised_at)) (l.t(" phút", " min")) }
@@ -379,6 +446,10 @@ pub async fn alerts(State(s): State<AppState>, page: Page) -> PageResult {
                                 (page.csrf_field())
                                 select name="action" aria-label=(l.t("Việc đã làm", "What was done")) {
                                     @for x in ["visit", "oxygen", "transfer"] { option value=(x) { (action_label(l, x)) } }
+                                }
+                                select name="equipment_id" aria-label=(l.t("Thiết bị oxy cho mượn", "Oxygen equipment lent")) {
+                                    option value="" { (l.t("— không mượn thiết bị —", "— no equipment —")) }
+                                    @for e in &equipment { option value=(e.id) { (e.label) " · " (e.capacity) } }
                                 }
                                 input name="note" placeholder=(l.t("Ghi chú (nơi chuyển đến…)", "Note (where to…)")) aria-label=(l.t("Ghi chú", "Note"));
                                 button type="submit" { (l.t("Ghi nhận", "Record")) }
@@ -406,6 +477,8 @@ pub struct ActionForm {
     action: String,
     #[serde(default)]
     note: String,
+    #[serde(default, deserialize_with = "crate::pages::empty_as_none")]
+    equipment_id: Option<i64>,
 }
 
 pub async fn act(
@@ -421,6 +494,7 @@ pub async fn act(
             &AlertAction {
                 action: f.action,
                 note: f.note,
+                equipment_id: f.equipment_id,
             },
         )
         .await

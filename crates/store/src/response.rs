@@ -1,0 +1,904 @@
+//! Rapid response for F0 at home: the duty roster (shifts of a unit's
+//! response team, day and night), alerts routed to the team on duty at the
+//! nearest level that has one, alerts nobody takes escalated one level up
+//! after the province's configured minutes, response times, and the oxygen
+//! concentrators and cylinders lent to patients.
+
+use crate::{
+    ALERT_ESCALATION_MINUTES, Actor, Result, Scope, Store, StoreError, audit, now, units::Unit,
+};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use phongdich_domain::text::clean;
+use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
+
+/// Shifts as asked for: one, or the same hours repeated on following days.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ShiftInput {
+    /// The commune, district or province whose team it is.
+    pub unit_code: String,
+    pub team: String,
+    /// Names (and roles) of the members.
+    #[serde(default)]
+    pub members: String,
+    /// The number the team answers on.
+    pub phone: String,
+    /// Start, local time (`YYYY-MM-DDTHH:MM`) or RFC 3339.
+    pub starts_at: String,
+    /// End, after the start, at most 24 hours later.
+    pub ends_at: String,
+    /// The same shift on this many days in a row (1–31; 1 by default).
+    #[serde(default)]
+    pub repeat_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DutyShift {
+    pub id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub team: String,
+    pub members: String,
+    pub phone: String,
+    /// RFC 3339 UTC.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub cancelled_at: Option<String>,
+}
+
+/// How fast alerts of a scope were answered.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct ResponseTimes {
+    /// Alerts raised since the given time.
+    pub raised: i64,
+    pub acknowledged: i64,
+    pub acted: i64,
+    /// Of them, escalated at least once.
+    pub escalated: i64,
+    /// Open now (not yet taken), and the oldest one's age in minutes.
+    pub open: i64,
+    pub oldest_open_minutes: Option<i64>,
+    /// Medians, in minutes.
+    pub median_minutes_to_acknowledge: Option<i64>,
+    pub median_minutes_to_act: Option<i64>,
+}
+
+pub const EQUIPMENT_KINDS: [&str; 2] = ["concentrator", "cylinder"];
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct EquipmentInput {
+    /// `concentrator` or `cylinder`.
+    pub kind: String,
+    /// Inventory number or serial, unique in the province.
+    pub label: String,
+    /// e.g. "5 L/phút", "40 L".
+    #[serde(default)]
+    pub capacity: String,
+    /// The unit that keeps it (commune health station, district centre…).
+    pub unit_code: String,
+}
+
+/// A piece of oxygen equipment and, when lent, to whom.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OxygenEquipment {
+    pub id: i64,
+    pub kind: String,
+    pub label: String,
+    pub capacity: String,
+    /// `available`, `lent` or `retired`.
+    pub status: String,
+    pub unit_code: String,
+    pub loan: Option<OxygenLoan>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OxygenLoan {
+    pub id: i64,
+    pub equipment_id: i64,
+    pub treatment_id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub alert_id: Option<i64>,
+    pub lent_at: String,
+    pub lent_by: String,
+    pub returned_at: Option<String>,
+    /// The home treatment's status: when no longer `active`, collect it.
+    pub treatment_status: String,
+}
+
+fn invalid(field: &str, vi: impl Into<String>, en: impl Into<String>) -> FieldError {
+    FieldError::new(field, "invalid", vi, en)
+}
+
+/// A time typed in a form (local, `YYYY-MM-DDTHH:MM`) or given by the API
+/// (RFC 3339), as UTC.
+pub fn parse_time(field: &str, s: &str) -> std::result::Result<DateTime<Utc>, FieldError> {
+    use chrono::TimeZone;
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for f in ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, f)
+            && let Some(local) = chrono::Local.from_local_datetime(&t).earliest()
+        {
+            return Ok(local.with_timezone(&Utc));
+        }
+    }
+    Err(FieldError::new(
+        field,
+        if s.is_empty() { "required" } else { "invalid" },
+        "Nhập ngày giờ dạng dd/mm/yyyy hh:mm.",
+        "Give a date and time as dd/mm/yyyy hh:mm.",
+    ))
+}
+
+pub(crate) fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn unit_columns(u: &Unit) -> (String, Option<String>, Option<String>) {
+    (
+        u.province_code.clone(),
+        u.district_code.clone(),
+        u.commune_code.clone(),
+    )
+}
+
+/// Where a scope condition on a table with nullable district/commune codes
+/// (records of a district or a province) goes.
+fn scope_filter(scope: &Scope, alias: &str, n: usize) -> (String, Option<String>) {
+    match scope.condition(alias, n) {
+        Some((c, p)) => (format!(" AND {c}"), Some(p)),
+        None => (String::new(), None),
+    }
+}
+
+const SHIFT_COLUMNS: &str = "s.id, s.unit_code, u.name AS unit_name, s.team, s.members, s.phone, s.starts_at, s.ends_at, s.cancelled_at";
+
+fn shift_from_row(r: &sqlx::any::AnyRow) -> Result<DutyShift> {
+    Ok(DutyShift {
+        id: r.try_get("id")?,
+        unit_code: r.try_get("unit_code")?,
+        unit_name: r.try_get("unit_name")?,
+        team: r.try_get("team")?,
+        members: r.try_get("members")?,
+        phone: r.try_get("phone")?,
+        starts_at: r.try_get("starts_at")?,
+        ends_at: r.try_get("ends_at")?,
+        cancelled_at: r.try_get("cancelled_at")?,
+    })
+}
+
+/// The shift on duty at `at` for the first of `units` (nearest level first)
+/// that has one: its unit and id. At a handover, the shift that started last.
+pub(crate) async fn route(
+    tx: &mut Transaction<'static, Any>,
+    units: &[&str],
+    at: &str,
+) -> Result<Option<(String, i64)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, unit_code FROM duty_shifts WHERE unit_code IN ($1, $2, $3) AND cancelled_at IS NULL \
+         AND starts_at <= $4 AND ends_at > $4 ORDER BY starts_at DESC, id DESC",
+    )
+    .bind(units.first().copied().unwrap_or(""))
+    .bind(units.get(1).copied().unwrap_or(""))
+    .bind(units.get(2).copied().unwrap_or(""))
+    .bind(at)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(units.iter().find_map(|u| {
+        rows.iter()
+            .find(|(_, code)| code == u)
+            .map(|(id, code)| (code.clone(), *id))
+    }))
+}
+
+fn median(mut v: Vec<i64>) -> Option<i64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    Some(v[v.len() / 2])
+}
+
+impl Store {
+    /// A unit of the actor's jurisdiction at commune level or above, for a
+    /// roster or an equipment store.
+    async fn response_unit(&self, actor: &Actor, code: &str) -> Result<Unit> {
+        let unit = self.unit(code.trim()).await.map_err(|_| {
+            StoreError::from(Invalid(vec![invalid(
+                "unit_code",
+                "Chọn một đơn vị (xã, huyện hoặc tỉnh).",
+                "Choose a unit (commune, district or province).",
+            )]))
+        })?;
+        if !actor.scope.contains(&unit) {
+            return Err(StoreError::not_found("unit", code.trim()));
+        }
+        if unit.level == UnitLevel::Hamlet {
+            return Err(Invalid(vec![invalid(
+                "unit_code",
+                "Đội trực thuộc xã, huyện hoặc tỉnh, không thuộc thôn.",
+                "A team belongs to a commune, district or province, not a hamlet.",
+            )])
+            .into());
+        }
+        Ok(unit)
+    }
+
+    /// Put shifts on the roster (all or none).
+    pub async fn add_shifts(&self, actor: &Actor, input: &ShiftInput) -> Result<Vec<DutyShift>> {
+        actor.require(Permission::ManageResponse)?;
+        let mut errors = Vec::new();
+        let team = clean(&input.team);
+        let members = clean(&input.members);
+        let phone = clean(&input.phone);
+        if team.is_empty() {
+            errors.push(FieldError::new(
+                "team",
+                "required",
+                "Nhập tên đội.",
+                "Give the team's name.",
+            ));
+        }
+        if phone.chars().filter(char::is_ascii_digit).count() < 3 {
+            errors.push(FieldError::new(
+                "phone",
+                "required",
+                "Nhập số điện thoại trực của đội.",
+                "Give the number the team answers on.",
+            ));
+        }
+        let starts = parse_time("starts_at", &input.starts_at)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let ends = parse_time("ends_at", &input.ends_at)
+            .map_err(|e| errors.push(e))
+            .ok();
+        if let (Some(s), Some(e)) = (starts, ends)
+            && (e <= s || e - s > Duration::hours(24))
+        {
+            errors.push(invalid(
+                "ends_at",
+                "Ca trực phải kết thúc sau khi bắt đầu, dài tối đa 24 giờ.",
+                "A shift ends after it starts and lasts at most 24 hours.",
+            ));
+        }
+        if let Some(s) = starts
+            && s > Utc::now() + Duration::days(90)
+        {
+            errors.push(invalid(
+                "starts_at",
+                "Chỉ xếp ca trong 90 ngày tới.",
+                "Shifts can be set up to 90 days ahead.",
+            ));
+        }
+        let repeat = input.repeat_days.unwrap_or(1);
+        if !(1..=31).contains(&repeat) {
+            errors.push(invalid(
+                "repeat_days",
+                "Lặp lại từ 1 đến 31 ngày.",
+                "Repeat on 1 to 31 days.",
+            ));
+        }
+        let unit = match self.response_unit(actor, &input.unit_code).await {
+            Ok(u) => Some(u),
+            Err(StoreError::Invalid(Invalid(e))) => {
+                errors.extend(e);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let (Some(unit), Some(starts), Some(ends)) = (unit, starts, ends) else {
+            return Err(Invalid(errors).into());
+        };
+        if !errors.is_empty() {
+            return Err(Invalid(errors).into());
+        }
+        let (province, district, commune) = unit_columns(&unit);
+        let created = now();
+        let mut tx = self.write.begin().await?;
+        let mut ids = Vec::new();
+        for day in 0..i64::from(repeat) {
+            let (s, e) = (
+                stamp(starts + Duration::days(day)),
+                stamp(ends + Duration::days(day)),
+            );
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO duty_shifts (unit_code, team, members, phone, starts_at, ends_at, province_code, district_code, \
+                 commune_code, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(unit.code.as_str())
+            .bind(team.as_str())
+            .bind(members.as_str())
+            .bind(phone.as_str())
+            .bind(s.as_str())
+            .bind(e.as_str())
+            .bind(province.as_str())
+            .bind(district.as_deref())
+            .bind(commune.as_deref())
+            .bind(actor.name.as_str())
+            .bind(created.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+            audit::record(
+                &mut tx,
+                actor,
+                "create",
+                "duty_shift",
+                &id.to_string(),
+                Some(&unit.code),
+                None::<&()>,
+                Some(&serde_json::json!({
+                    "unit": unit.code, "team": team, "members": members, "phone": phone, "starts_at": s, "ends_at": e,
+                })),
+            )
+            .await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        let mut out = Vec::new();
+        for id in ids {
+            out.push(self.duty_shift(&actor.scope, id).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn duty_shift(&self, scope: &Scope, id: i64) -> Result<DutyShift> {
+        let (cond, param) = scope_filter(scope, "s", 2);
+        let sql = format!(
+            "SELECT {SHIFT_COLUMNS} FROM duty_shifts s JOIN units u ON u.code = s.unit_code WHERE s.id = $1{cond}"
+        );
+        let mut q = sqlx::query(&sql).bind(id);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        match q.fetch_optional(&self.read).await? {
+            Some(r) => shift_from_row(&r),
+            None => Err(StoreError::not_found("duty shift", id)),
+        }
+    }
+
+    /// Shifts of the scope overlapping `[from, to)`, cancelled ones too, by start.
+    pub async fn duty_shifts(
+        &self,
+        scope: &Scope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<DutyShift>> {
+        let (cond, param) = scope_filter(scope, "s", 3);
+        let sql = format!(
+            "SELECT {SHIFT_COLUMNS} FROM duty_shifts s JOIN units u ON u.code = s.unit_code \
+             WHERE s.ends_at > $1 AND s.starts_at < $2{cond} ORDER BY s.starts_at, s.unit_code, s.id LIMIT 2000"
+        );
+        let mut q = sqlx::query(&sql).bind(stamp(from)).bind(stamp(to));
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        q.fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(shift_from_row)
+            .collect()
+    }
+
+    /// Take a shift off the roster; alerts routed to it stay where they are.
+    pub async fn cancel_shift(&self, actor: &Actor, id: i64) -> Result<DutyShift> {
+        actor.require(Permission::ManageResponse)?;
+        let shift = self.duty_shift(&actor.scope, id).await?;
+        if shift.cancelled_at.is_some() {
+            return Err(StoreError::conflict(
+                "Ca trực này đã được huỷ.",
+                "This shift has already been cancelled.",
+            ));
+        }
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE duty_shifts SET cancelled_at = $1, cancelled_by = $2 WHERE id = $3")
+            .bind(now())
+            .bind(actor.name.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "cancel",
+            "duty_shift",
+            &id.to_string(),
+            Some(&shift.unit_code),
+            Some(&shift),
+            None::<&()>,
+        )
+        .await?;
+        tx.commit().await?;
+        self.duty_shift(&actor.scope, id).await
+    }
+
+    /// Move every alert nobody has taken within its province's
+    /// `alert_escalation_minutes` (since it was raised or last escalated) one
+    /// level up — commune → district → province — to the team on duty there.
+    /// Run by the server every minute; returns the alerts moved.
+    pub async fn escalate_alerts(&self, at: DateTime<Utc>) -> Result<Vec<i64>> {
+        let rows = sqlx::query(
+            "SELECT id, raised_at, escalated_at, level_unit, province_code, district_code, commune_code, escalations \
+             FROM treatment_alerts WHERE status = 'open' ORDER BY id",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut minutes: HashMap<String, i64> = HashMap::new();
+        let system = Actor::system("escalation");
+        let when = stamp(at);
+        let mut moved = Vec::new();
+        let mut tx = self.write.begin().await?;
+        for r in &rows {
+            let id: i64 = r.try_get("id")?;
+            let since: String = r
+                .try_get::<Option<String>, _>("escalated_at")?
+                .unwrap_or(r.try_get("raised_at")?);
+            let level: Option<String> = r.try_get("level_unit")?;
+            let province: String = r.try_get("province_code")?;
+            let district: String = r.try_get("district_code")?;
+            let commune: String = r.try_get("commune_code")?;
+            let level = level.unwrap_or_else(|| commune.clone());
+            let next = if level == commune {
+                district.clone()
+            } else if level == district {
+                province.clone()
+            } else {
+                continue; // already at the province
+            };
+            let limit = match minutes.get(&province) {
+                Some(m) => *m,
+                None => {
+                    let m = self
+                        .setting(&province, ALERT_ESCALATION_MINUTES)
+                        .await?
+                        .value
+                        .parse()
+                        .unwrap_or(30);
+                    minutes.insert(province.clone(), m);
+                    m
+                }
+            };
+            let Ok(since) = DateTime::parse_from_rfc3339(&since) else {
+                continue;
+            };
+            if at - since.with_timezone(&Utc) < Duration::minutes(limit) {
+                continue;
+            }
+            let shift = route(&mut tx, &[next.as_str()], &when).await?;
+            let changed = sqlx::query(
+                "UPDATE treatment_alerts SET level_unit = $1, shift_id = $2, escalations = escalations + 1, escalated_at = $3 \
+                 WHERE id = $4 AND status = 'open'",
+            )
+            .bind(next.as_str())
+            .bind(shift.as_ref().map(|s| s.1))
+            .bind(when.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                continue;
+            }
+            audit::record(
+                &mut tx,
+                &system,
+                "escalate",
+                "treatment_alert",
+                &id.to_string(),
+                Some(&commune),
+                Some(&serde_json::json!({ "level_unit": level })),
+                Some(&serde_json::json!({
+                    "level_unit": next, "shift": shift.as_ref().map(|s| s.1), "after_minutes": limit,
+                })),
+            )
+            .await?;
+            moved.push(id);
+        }
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    /// How fast the alerts of the scope raised since `since` were answered.
+    pub async fn response_times(
+        &self,
+        scope: &Scope,
+        since: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<ResponseTimes> {
+        let (cond, param) = scope_filter(scope, "a", 2);
+        let sql = format!(
+            "SELECT a.raised_at, a.acknowledged_at, a.acted_at, a.status, a.escalations FROM treatment_alerts a \
+             WHERE a.raised_at >= $1{cond}"
+        );
+        let mut q = sqlx::query(&sql).bind(stamp(since));
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let minutes = |from: &str, to: &str| {
+            let a = DateTime::parse_from_rfc3339(from).ok()?;
+            let b = DateTime::parse_from_rfc3339(to).ok()?;
+            Some((b - a).num_minutes())
+        };
+        let mut out = ResponseTimes::default();
+        let (mut to_ack, mut to_act) = (Vec::new(), Vec::new());
+        let now = stamp(at);
+        for r in q.fetch_all(&self.read).await? {
+            let raised: String = r.try_get("raised_at")?;
+            let ack: Option<String> = r.try_get("acknowledged_at")?;
+            let acted: Option<String> = r.try_get("acted_at")?;
+            let status: String = r.try_get("status")?;
+            out.raised += 1;
+            if r.try_get::<i64, _>("escalations")? > 0 {
+                out.escalated += 1;
+            }
+            if let Some(m) = ack.as_deref().and_then(|t| minutes(&raised, t)) {
+                out.acknowledged += 1;
+                to_ack.push(m);
+            }
+            if let Some(m) = acted.as_deref().and_then(|t| minutes(&raised, t)) {
+                out.acted += 1;
+                to_act.push(m);
+            }
+            if status == "open" {
+                out.open += 1;
+                let age = minutes(&raised, &now);
+                out.oldest_open_minutes = out.oldest_open_minutes.max(age);
+            }
+        }
+        out.median_minutes_to_acknowledge = median(to_ack);
+        out.median_minutes_to_act = median(to_act);
+        Ok(out)
+    }
+
+    /// Register a concentrator or cylinder kept by a unit of the jurisdiction.
+    pub async fn add_equipment(
+        &self,
+        actor: &Actor,
+        input: &EquipmentInput,
+    ) -> Result<OxygenEquipment> {
+        actor.require(Permission::ManageResponse)?;
+        let mut errors = Vec::new();
+        let kind = input.kind.trim();
+        if !EQUIPMENT_KINDS.contains(&kind) {
+            errors.push(invalid(
+                "kind",
+                "Chọn máy tạo oxy (concentrator) hoặc bình oxy (cylinder).",
+                "Choose a concentrator or a cylinder.",
+            ));
+        }
+        let label = clean(&input.label);
+        if label.is_empty() || label.chars().count() > 40 {
+            errors.push(FieldError::new(
+                "label",
+                "required",
+                "Nhập số hiệu (tối đa 40 ký tự).",
+                "Give the inventory number (at most 40 characters).",
+            ));
+        }
+        let capacity = clean(&input.capacity);
+        let unit = match self.response_unit(actor, &input.unit_code).await {
+            Ok(u) => Some(u),
+            Err(StoreError::Invalid(Invalid(e))) => {
+                errors.extend(e);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let Some(unit) = unit.filter(|_| errors.is_empty()) else {
+            return Err(Invalid(errors).into());
+        };
+        let (province, district, commune) = unit_columns(&unit);
+        let mut tx = self.write.begin().await?;
+        let taken: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM oxygen_equipment WHERE province_code = $1 AND label = $2",
+        )
+        .bind(province.as_str())
+        .bind(label.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if taken.is_some() {
+            return Err(Invalid(vec![FieldError::new(
+                "label",
+                "duplicate",
+                format!("Số hiệu «{label}» đã có trong tỉnh."),
+                format!("“{label}” is already registered in the province."),
+            )])
+            .into());
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO oxygen_equipment (kind, label, capacity, status, unit_code, province_code, district_code, \
+             commune_code, created_by, created_at) VALUES ($1, $2, $3, 'available', $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(kind)
+        .bind(label.as_str())
+        .bind(capacity.as_str())
+        .bind(unit.code.as_str())
+        .bind(province.as_str())
+        .bind(district.as_deref())
+        .bind(commune.as_deref())
+        .bind(actor.name.as_str())
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "oxygen_equipment",
+            &id.to_string(),
+            Some(&unit.code),
+            None::<&()>,
+            Some(&serde_json::json!({ "kind": kind, "label": label, "capacity": capacity, "unit": unit.code })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.equipment(&actor.scope, id).await
+    }
+
+    /// The equipment of the scope, with the current loan of each piece lent.
+    pub async fn oxygen_equipment(&self, scope: &Scope) -> Result<Vec<OxygenEquipment>> {
+        let (cond, param) = scope_filter(scope, "e", 1);
+        let sql = format!(
+            "SELECT e.id FROM oxygen_equipment e WHERE 1 = 1{cond} ORDER BY e.status, e.kind, e.label"
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let ids = q.fetch_all(&self.read).await?;
+        let mut loans = self.current_loans(scope).await?;
+        let mut out = Vec::new();
+        for id in ids {
+            let mut e = self.equipment_row(scope, id).await?;
+            e.loan = loans.remove(&id);
+            out.push(e);
+        }
+        Ok(out)
+    }
+
+    pub async fn equipment(&self, scope: &Scope, id: i64) -> Result<OxygenEquipment> {
+        let mut e = self.equipment_row(scope, id).await?;
+        e.loan = self
+            .loans_where("l.equipment_id = $1", id)
+            .await?
+            .pop()
+            .filter(|l| l.returned_at.is_none());
+        Ok(e)
+    }
+
+    async fn equipment_row(&self, scope: &Scope, id: i64) -> Result<OxygenEquipment> {
+        let (cond, param) = scope_filter(scope, "e", 2);
+        let sql = format!(
+            "SELECT e.id, e.kind, e.label, e.capacity, e.status, e.unit_code FROM oxygen_equipment e WHERE e.id = $1{cond}"
+        );
+        let mut q = sqlx::query(&sql).bind(id);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let Some(r) = q.fetch_optional(&self.read).await? else {
+            return Err(StoreError::not_found("oxygen equipment", id));
+        };
+        Ok(OxygenEquipment {
+            id: r.try_get("id")?,
+            kind: r.try_get("kind")?,
+            label: r.try_get("label")?,
+            capacity: r.try_get("capacity")?,
+            status: r.try_get("status")?,
+            unit_code: r.try_get("unit_code")?,
+            loan: None,
+        })
+    }
+
+    /// Loans not yet returned of the equipment in the scope, by equipment.
+    async fn current_loans(&self, scope: &Scope) -> Result<HashMap<i64, OxygenLoan>> {
+        let (cond, param) = scope_filter(scope, "e", 1);
+        let sql = format!(
+            "SELECT {LOAN_COLUMNS} FROM oxygen_loans l JOIN oxygen_equipment e ON e.id = l.equipment_id \
+             JOIN persons p ON p.id = l.person_id JOIN home_treatments t ON t.id = l.treatment_id \
+             WHERE l.returned_at IS NULL{cond}"
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        q.fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| loan_from_row(r).map(|l| (l.equipment_id, l)))
+            .collect()
+    }
+
+    /// Loans matching a condition on `l` with one id parameter, oldest first.
+    async fn loans_where(&self, condition: &str, id: i64) -> Result<Vec<OxygenLoan>> {
+        let sql = format!(
+            "SELECT {LOAN_COLUMNS} FROM oxygen_loans l JOIN persons p ON p.id = l.person_id \
+             JOIN home_treatments t ON t.id = l.treatment_id WHERE {condition} ORDER BY l.lent_at, l.id"
+        );
+        sqlx::query(&sql)
+            .bind(id)
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(loan_from_row)
+            .collect()
+    }
+
+    /// The equipment lent for a home treatment of the scope, returned or not.
+    pub async fn loans_of_treatment(
+        &self,
+        scope: &Scope,
+        treatment_id: i64,
+    ) -> Result<Vec<OxygenLoan>> {
+        let t = self.treatment(scope, treatment_id).await?;
+        self.loans_where("l.treatment_id = $1", t.id).await
+    }
+
+    /// Lend a piece of equipment to an F0 treated at home.
+    pub async fn lend_equipment(
+        &self,
+        actor: &Actor,
+        equipment_id: i64,
+        treatment_id: i64,
+    ) -> Result<OxygenLoan> {
+        actor.require(Permission::Treat)?;
+        let t = self.treatment(&actor.scope, treatment_id).await?;
+        let mut tx = self.write.begin().await?;
+        let loan = self.lend_in(&mut tx, actor, equipment_id, &t, None).await?;
+        tx.commit().await?;
+        Ok(self
+            .loans_where("l.id = $1", loan)
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::not_found("loan", loan))?)
+    }
+
+    /// Lend inside the caller's transaction (an alert answered with oxygen
+    /// lends in the same transaction). Returns the loan's id.
+    pub(crate) async fn lend_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        actor: &Actor,
+        equipment_id: i64,
+        t: &crate::HomeTreatment,
+        alert_id: Option<i64>,
+    ) -> Result<i64> {
+        let e = self
+            .equipment_row(&actor.scope, equipment_id)
+            .await
+            .map_err(|_| {
+                StoreError::from(Invalid(vec![FieldError::new(
+                    "equipment_id",
+                    "not_found",
+                    "Không tìm thấy thiết bị oxy này trong địa bàn.",
+                    "No such oxygen equipment in your jurisdiction.",
+                )]))
+            })?;
+        if t.status != "active" {
+            return Err(StoreError::conflict(
+                "Đợt điều trị tại nhà này đã kết thúc.",
+                "This home treatment has ended.",
+            ));
+        }
+        let taken = sqlx::query(
+            "UPDATE oxygen_equipment SET status = 'lent' WHERE id = $1 AND status = 'available'",
+        )
+        .bind(e.id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if taken == 0 {
+            return Err(Invalid(vec![FieldError::new(
+                "equipment_id",
+                "unavailable",
+                format!(
+                    "Thiết bị {} không sẵn sàng (đang cho mượn hoặc đã thanh lý).",
+                    e.label
+                ),
+                format!("{} is not available (lent or retired).", e.label),
+            )])
+            .into());
+        }
+        let (province, district): (String, String) = sqlx::query_as(
+            "SELECT province_code, district_code FROM home_treatments WHERE id = $1",
+        )
+        .bind(t.id)
+        .fetch_one(&mut **tx)
+        .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO oxygen_loans (equipment_id, treatment_id, person_id, alert_id, lent_at, lent_by, province_code, \
+             district_code, commune_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(e.id)
+        .bind(t.id)
+        .bind(t.person_id)
+        .bind(alert_id)
+        .bind(now())
+        .bind(actor.name.as_str())
+        .bind(province.as_str())
+        .bind(district.as_str())
+        .bind(t.commune_code.as_str())
+        .fetch_one(&mut **tx)
+        .await?;
+        audit::record(
+            tx,
+            actor,
+            "lend",
+            "oxygen_equipment",
+            &e.id.to_string(),
+            Some(&t.commune_code),
+            Some(&serde_json::json!({ "status": e.status })),
+            Some(&serde_json::json!({
+                "status": "lent", "loan": id, "treatment": t.id, "person": t.person_id, "alert": alert_id,
+            })),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// The equipment came back: available again.
+    pub async fn return_equipment(
+        &self,
+        actor: &Actor,
+        equipment_id: i64,
+    ) -> Result<OxygenEquipment> {
+        actor.require(Permission::Treat)?;
+        let e = self.equipment(&actor.scope, equipment_id).await?;
+        let Some(loan) = e.loan.as_ref().filter(|l| l.returned_at.is_none()) else {
+            return Err(StoreError::conflict(
+                "Thiết bị này không đang cho mượn.",
+                "This equipment is not lent out.",
+            ));
+        };
+        let stamp = now();
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE oxygen_loans SET returned_at = $1, returned_by = $2 WHERE id = $3")
+            .bind(stamp.as_str())
+            .bind(actor.name.as_str())
+            .bind(loan.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE oxygen_equipment SET status = 'available' WHERE id = $1")
+            .bind(e.id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "return",
+            "oxygen_equipment",
+            &e.id.to_string(),
+            Some(&e.unit_code),
+            Some(&serde_json::json!({ "status": "lent", "loan": loan.id })),
+            Some(&serde_json::json!({ "status": "available", "returned_at": stamp })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.equipment(&actor.scope, e.id).await
+    }
+}
+
+const LOAN_COLUMNS: &str = "l.id, l.equipment_id, l.treatment_id, l.person_id, p.full_name, l.alert_id, l.lent_at, \
+    l.lent_by, l.returned_at, t.status AS treatment_status";
+
+fn loan_from_row(r: &sqlx::any::AnyRow) -> Result<OxygenLoan> {
+    Ok(OxygenLoan {
+        id: r.try_get("id")?,
+        equipment_id: r.try_get("equipment_id")?,
+        treatment_id: r.try_get("treatment_id")?,
+        person_id: r.try_get("person_id")?,
+        full_name: r.try_get("full_name")?,
+        alert_id: r.try_get("alert_id")?,
+        lent_at: r.try_get("lent_at")?,
+        lent_by: r.try_get("lent_by")?,
+        returned_at: r.try_get("returned_at")?,
+        treatment_status: r.try_get("treatment_status")?,
+    })
+}
