@@ -1592,3 +1592,222 @@ async fn an_f0_at_home_raises_an_alert_that_ends_in_a_transfer() {
     drop(driver);
     drop(server);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_on_duty_takes_an_alert_and_lends_a_concentrator() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    const DISTRICT: &str = "yte.halong";
+    const NURSE: &str = "dieuduong.hakhanh";
+    add_user(&db, DISTRICT, "Trần Văn Điều Phối", "193", "health_staff");
+    add_user(&db, NURSE, "Hà Thị Điều", HA_KHANH, "health_staff");
+    let contacts = f0_with_contacts(&db, "Lò Văn Thở", &["Lò Thị Nhà"]).await;
+    let f0 = contacts[0] - 1;
+    let system = phongdich_store::Actor::system("test");
+    let today = chrono::Local::now().date_naive();
+    let enrolment = phongdich_domain::treatment::Enrolment {
+        age_years: 44,
+        mild_or_no_symptoms: true,
+        breathing_rate: 18,
+        spo2: 97,
+        doses: 2,
+        can_self_care_and_call: true,
+        ..Default::default()
+    };
+    let treatment = db
+        .store
+        .enrol_home_treatment(&system, f0, &enrolment, today)
+        .await
+        .unwrap();
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+
+    // The district puts Hà Khánh's team on duty for a week; a missing name is refused.
+    log_in(&c, &server, DISTRICT, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/duty")).await.unwrap();
+    wait_heading(&c, "Trực phản ứng nhanh").await;
+    assert!(
+        text_of(&c, "#uncovered")
+            .await
+            .unwrap()
+            .contains("Phường Hà Khánh")
+    );
+    choose(&c, "/duty", "unit_code", HA_KHANH).await;
+    send_form(&c, "/duty", &[("phone", "0203 3835 115")]).await;
+    let error = wait_for(&c, "#add-shift .field-error")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(error.contains("Nhập tên đội"), "{error}");
+    assert_eq!(
+        value_of(&c, "phone").await,
+        "0203 3835 115",
+        "typed values kept"
+    );
+    let vn = chrono::Utc::now().with_timezone(&phongdich_store::vietnam());
+    let start = (vn - chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M");
+    let end = (vn + chrono::Duration::hours(11)).format("%Y-%m-%dT%H:%M");
+    choose(&c, "/duty", "starts_at", &start.to_string()).await;
+    choose(&c, "/duty", "ends_at", &end.to_string()).await;
+    choose(&c, "/duty", "unit_code", HA_KHANH).await;
+    send_form(
+        &c,
+        "/duty",
+        &[
+            ("team", "Tổ phản ứng nhanh Hà Khánh"),
+            ("members", "BS. Lan, ĐD. Hùng"),
+            ("repeat_days", "7"),
+        ],
+    )
+    .await;
+    let on_duty = wait_for(&c, "#on-duty").await.text().await.unwrap();
+    assert!(on_duty.contains("Tổ phản ứng nhanh Hà Khánh") && on_duty.contains("0203 3835 115"));
+    let rows = c
+        .find_all(Locator::Css("#shifts tbody tr"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(rows, 7, "a shift a day for a week");
+    shots.take(&c, "duty-vi", 1280).await;
+    switch_language(&c, "en").await;
+    wait_heading(&c, "Rapid-response duty roster").await;
+    let left = untranslated(&c, "h1, h2, th, button, label, dt").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    shots.take(&c, "duty-en", 1280).await;
+    switch_language(&c, "vi").await;
+
+    // A concentrator kept by the commune.
+    c.goto(&server.url("/oxygen")).await.unwrap();
+    wait_heading(&c, "Thiết bị oxy").await;
+    choose(&c, "/oxygen", "unit_code", HA_KHANH).await;
+    send_form(
+        &c,
+        "/oxygen",
+        &[("label", "MTO-HK-01"), ("capacity", "5 L/phút")],
+    )
+    .await;
+    wait_until(&c, "the concentrator listed", || async {
+        text_of(&c, "#equipment")
+            .await
+            .filter(|t| t.contains("MTO-HK-01"))
+    })
+    .await;
+    log_out(&c).await;
+
+    // SpO2 93 at home: the alert goes to the team on duty.
+    let nurse = phongdich_store::Actor {
+        name: NURSE.into(),
+        source: "test".into(),
+        scope: phongdich_store::Scope::unit(phongdich_domain::UnitCode::parse(HA_KHANH).unwrap()),
+        role: phongdich_domain::Role::HealthStaff,
+    };
+    let low = phongdich_domain::treatment::Vitals {
+        spo2: Some(93),
+        ..Default::default()
+    };
+    db.store
+        .record_vitals(&nurse, treatment.id, &low, today)
+        .await
+        .unwrap();
+    log_in(&c, &server, NURSE, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/alerts")).await.unwrap();
+    wait_heading(&c, "Cảnh báo điều trị tại nhà").await;
+    let row = text_of(&c, "#alerts tbody tr.mine").await.unwrap();
+    assert!(
+        row.contains("Lò Văn Thở") && row.contains("Tổ phản ứng nhanh Hà Khánh"),
+        "{row}"
+    );
+    let act = c
+        .find(Locator::Css("#alerts form[action$='/action']"))
+        .await
+        .unwrap()
+        .attr("action")
+        .await
+        .unwrap()
+        .unwrap();
+    choose(&c, &act, "action", "oxygen").await;
+    let equipment: Vec<String> = c
+        .execute(
+            "return [...document.querySelectorAll(\"#alerts select[name='equipment_id'] option\")].map(o => o.value);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .filter(|v| !v.is_empty())
+        .collect();
+    assert_eq!(equipment.len(), 1, "the one concentrator on offer");
+    choose(&c, &act, "equipment_id", &equipment[0]).await;
+    fill_in(&c, &act, "note", "Thở oxy 3 L/phút").await;
+    submit(&c, &format!("form[action='{act}']")).await;
+    wait_until(&c, "oxygen recorded", || async {
+        text_of(&c, "#alerts tbody")
+            .await
+            .filter(|t| t.contains("Cho thở oxy") && t.contains("Thở oxy 3 L/phút"))
+    })
+    .await;
+    let raised = text_of(&c, "#response-times div:first-child dd").await;
+    assert_eq!(raised.as_deref(), Some("1"), "one alert this week");
+    shots.take(&c, "alerts-team-vi", 1280).await;
+
+    // The concentrator is out with the patient, then comes back.
+    c.goto(&server.url("/oxygen")).await.unwrap();
+    let row = wait_for(&c, "#equipment tr[data-status='lent']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(row.contains("Lò Văn Thở"), "{row}");
+    shots.take(&c, "oxygen-vi", 1280).await;
+    c.goto(&server.url(&format!("/persons/{f0}")))
+        .await
+        .unwrap();
+    let loans = wait_for(&c, "#oxygen-loans").await.text().await.unwrap();
+    assert!(loans.contains("Mượn lúc"), "{loans}");
+    c.goto(&server.url("/oxygen")).await.unwrap();
+    c.find(Locator::Css("#equipment form[action$='/return'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "#equipment tr[data-status='available']").await;
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    c.close().await.unwrap();
+    drop(driver);
+    drop(server);
+
+    let entries = db
+        .store
+        .audit_entries(
+            &system,
+            &phongdich_store::AuditFilter {
+                limit: 200,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    for (entity, action) in [
+        ("duty_shift", "create"),
+        ("oxygen_equipment", "create"),
+        ("oxygen_equipment", "lend"),
+        ("oxygen_equipment", "return"),
+        ("treatment_alert", "update"),
+    ] {
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.entity == entity && e.action == action),
+            "{entity} {action} audited"
+        );
+    }
+}

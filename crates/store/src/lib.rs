@@ -39,7 +39,7 @@ pub use places::{Admission, BED_TYPES, BedCount, PLACE_KINDS, Place, PlaceInput}
 pub use quarantine::{OrderInput, Proposal, QuarantineDay, QuarantineOrder};
 pub use response::{
     DutyShift, EQUIPMENT_KINDS, EquipmentInput, OxygenEquipment, OxygenLoan, ResponseTimes,
-    ShiftInput, parse_time,
+    ShiftInput, parse_time, vietnam,
 };
 pub use results_batch::ResultSummary;
 pub use samples::{

@@ -112,8 +112,14 @@ fn invalid(field: &str, vi: impl Into<String>, en: impl Into<String>) -> FieldEr
     FieldError::new(field, "invalid", vi, en)
 }
 
-/// A time typed in a form (local, `YYYY-MM-DDTHH:MM`) or given by the API
-/// (RFC 3339), as UTC.
+/// Vietnam's time (UTC+7, no daylight saving): times are typed and shown in
+/// it whatever the server's own zone.
+pub fn vietnam() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is within ±24 hours")
+}
+
+/// A time typed in a form (Vietnam's time, `YYYY-MM-DDTHH:MM`) or given by
+/// the API (RFC 3339, any offset), as UTC.
 pub fn parse_time(field: &str, s: &str) -> std::result::Result<DateTime<Utc>, FieldError> {
     use chrono::TimeZone;
     let s = s.trim();
@@ -122,7 +128,7 @@ pub fn parse_time(field: &str, s: &str) -> std::result::Result<DateTime<Utc>, Fi
     }
     for f in ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, f)
-            && let Some(local) = chrono::Local.from_local_datetime(&t).earliest()
+            && let Some(local) = vietnam().from_local_datetime(&t).single()
         {
             return Ok(local.with_timezone(&Utc));
         }

@@ -541,11 +541,10 @@ pub fn show_date(iso: &str) -> String {
 /// A stored UTC time shown in Vietnam's time (UTC+7), to the second.
 pub fn show_time(rfc3339: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(t) => {
-            let vn =
-                chrono::FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| t.offset().to_owned());
-            t.with_timezone(&vn).format("%H:%M:%S %d/%m/%Y").to_string()
-        }
+        Ok(t) => t
+            .with_timezone(&phongdich_store::vietnam())
+            .format("%H:%M:%S %d/%m/%Y")
+            .to_string(),
         Err(_) => rfc3339.to_owned(),
     }
 }

@@ -55,9 +55,9 @@ pub async fn response_times(s: &AppState, page: &Page) -> Result<ResponseTimes, 
         .map_err(|e| page.fail(e))
 }
 
-/// A stored UTC time as a `datetime-local` value in the server's time zone.
+/// A UTC time as a `datetime-local` value in Vietnam's time, as it is shown.
 fn local_input(t: chrono::DateTime<Utc>) -> String {
-    t.with_timezone(&chrono::Local)
+    t.with_timezone(&phongdich_store::vietnam())
         .format("%Y-%m-%dT%H:%M")
         .to_string()
 }
