@@ -591,3 +591,138 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
     .await;
     assert!(rules.as_array().unwrap().len() >= 10, "the national rules");
 }
+
+#[tokio::test]
+async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let district = token(&db, "193", "health_staff").await;
+    let neighbour = token(&db, HA_PHONG, "health_staff").await;
+    let province_admin = token(&db, "22", "admin").await;
+    let viewer = token(&db, HA_KHANH, "viewer").await;
+    let now = chrono::Utc::now();
+    let shift = json!({
+        "unit_code": HA_KHANH, "team": "Tổ phản ứng nhanh 1", "phone": "0203 3835 115",
+        "starts_at": (now - chrono::Duration::hours(1)).to_rfc3339(),
+        "ends_at": (now + chrono::Duration::hours(11)).to_rfc3339(), "repeat_days": 2,
+    });
+    let (status, body) = call(&app, Method::POST, "/api/v1/duty-shifts", &district, Some(json!({
+        "unit_code": HA_KHANH, "team": "", "phone": "115", "starts_at": "hôm nay", "ends_at": "",
+    }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["team", "starts_at", "ends_at"]);
+    assert!(
+        body["errors"][0]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("team")
+    );
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/v1/duty-shifts",
+        &district,
+        Some(shift.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body.as_array().unwrap().len(), 2);
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/duty-shifts",
+        &viewer,
+        Some(shift.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, seen) = call(&app, Method::GET, "/api/v1/duty-shifts", &neighbour, None).await;
+    assert_eq!(
+        seen.as_array().unwrap().len(),
+        0,
+        "another commune's roster is not shown"
+    );
+    let (_, seen) = call(
+        &app,
+        Method::GET,
+        "/api/v1/duty-shifts?to=2000-01-01T00:00:00Z",
+        &district,
+        None,
+    )
+    .await;
+    assert_eq!(seen["errors"][0]["field"], "to");
+
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        "/api/v1/provinces/22/settings/alert_escalation_minutes",
+        &province_admin,
+        Some(json!({"value": "1000"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        "/api/v1/provinces/22/settings/alert_escalation_minutes",
+        &province_admin,
+        Some(json!({"value": "20"})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["value"].as_str()),
+        (StatusCode::OK, Some("20")),
+        "{body}"
+    );
+
+    let (status, e) = call(
+        &app,
+        Method::POST,
+        "/api/v1/oxygen-equipment",
+        &district,
+        Some(json!({
+            "kind": "cylinder", "label": "BO-HL-07", "capacity": "40 L", "unit_code": "193",
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{e}");
+    let (_, list) = call(
+        &app,
+        Method::GET,
+        "/api/v1/oxygen-equipment",
+        &neighbour,
+        None,
+    )
+    .await;
+    assert!(
+        list.as_array().unwrap().is_empty(),
+        "the district's cylinder is not the commune's"
+    );
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/oxygen-equipment/{}/lend", e["id"]),
+        &district,
+        Some(json!({"treatment_id": 999})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, times) = call(
+        &app,
+        Method::GET,
+        "/api/v1/alerts/response-times?days=3",
+        &district,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, times["raised"].as_i64()),
+        (StatusCode::OK, Some(0))
+    );
+}
