@@ -312,6 +312,112 @@ async fn demo_outbreak(
         "Ổ dịch mẫu / demo outbreak: 4 F0 ở / in {}, đợt xét nghiệm / campaign #{} ({} F1)",
         commune.name, campaign.id, campaign.rounds[0].targeted
     );
+    let f0s: Vec<i64> = households.iter().step_by(2).map(|h| h[0]).collect();
+    demo_response(store, actor, &commune, &f0s).await
+}
+
+/// The commune's and district's response teams on duty for a week (day and
+/// night shifts), two concentrators, and the outbreak's F0 treated at home —
+/// one with low SpO2 this morning, an alert waiting for the team.
+async fn demo_response(
+    store: &Store,
+    actor: &Actor,
+    commune: &phongdich_store::Unit,
+    f0s: &[i64],
+) -> anyhow::Result<()> {
+    // From yesterday morning, so that someone is on duty whatever the hour.
+    let vn = chrono::Utc::now().with_timezone(&phongdich_store::vietnam());
+    let yesterday = vn.date_naive() - chrono::Days::new(1);
+    let morning = yesterday
+        .and_hms_opt(7, 0, 0)
+        .context("7 o'clock")?
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let evening = morning.replace("T07:00", "T19:00");
+    let next_morning = vn
+        .date_naive()
+        .and_hms_opt(7, 0, 0)
+        .context("7 o'clock")?
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let district = commune
+        .district_code
+        .clone()
+        .unwrap_or(commune.code.clone());
+    for (unit, team, phone, from, to) in [
+        (
+            &commune.code,
+            format!("Tổ phản ứng nhanh {} (ngày)", commune.name),
+            "0203 3825 115",
+            &morning,
+            &evening,
+        ),
+        (
+            &commune.code,
+            format!("Tổ phản ứng nhanh {} (đêm)", commune.name),
+            "0203 3825 115",
+            &evening,
+            &next_morning,
+        ),
+        (
+            &district,
+            "Đội cấp cứu lưu động cấp huyện".to_owned(),
+            "0203 3835 115",
+            &morning,
+            &next_morning,
+        ),
+    ] {
+        store
+            .add_shifts(
+                actor,
+                &phongdich_store::ShiftInput {
+                    unit_code: unit.clone(),
+                    team,
+                    members: "BS. Nguyễn Thị Lan, ĐD. Trần Văn Hùng".into(),
+                    phone: phone.into(),
+                    starts_at: from.clone(),
+                    ends_at: to.clone(),
+                    repeat_days: Some(8),
+                },
+            )
+            .await?;
+    }
+    for (label, unit) in [("MTO-01", &commune.code), ("MTO-02", &district)] {
+        store
+            .add_equipment(
+                actor,
+                &phongdich_store::EquipmentInput {
+                    kind: "concentrator".into(),
+                    label: label.into(),
+                    capacity: "5 L/phút".into(),
+                    unit_code: unit.clone(),
+                },
+            )
+            .await?;
+    }
+    let today = chrono::Local::now().date_naive();
+    for (i, f0) in f0s.iter().enumerate() {
+        let e = phongdich_domain::treatment::Enrolment {
+            age_years: 35,
+            mild_or_no_symptoms: true,
+            breathing_rate: 18,
+            spo2: 97,
+            doses: 2,
+            can_self_care_and_call: true,
+            ..Default::default()
+        };
+        let Ok(t) = store.enrol_home_treatment(actor, *f0, &e, today).await else {
+            continue;
+        };
+        let v = phongdich_domain::treatment::Vitals {
+            spo2: Some(if i == 0 { 94 } else { 98 }),
+            breathing_rate: Some(if i == 0 { 23 } else { 17 }),
+            pulse: Some(88),
+            temperature: Some(37.4),
+            ..Default::default()
+        };
+        store.record_vitals(actor, t.id, &v, today).await?;
+    }
     Ok(())
 }
 

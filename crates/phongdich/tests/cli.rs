@@ -743,4 +743,10 @@ async fn the_demo_has_an_outbreak_and_a_campaign_under_way() {
         .await
         .unwrap();
     assert_eq!(counts[0], 5, "four F0 and the campaign's positive");
+    let national = phongdich_store::Scope::national();
+    let alerts = db.store.treatment_alerts(&national).await.unwrap();
+    assert_eq!(alerts.len(), 1, "one F0 at home with low SpO2");
+    assert!(alerts[0].team.is_some(), "routed to the team on duty");
+    let equipment = db.store.oxygen_equipment(&national).await.unwrap();
+    assert_eq!(equipment.len(), 2);
 }
