@@ -1375,6 +1375,11 @@ async fn an_f1_is_quarantined_tested_and_released_with_a_certificate() {
     })
     .await;
     assert_eq!(text_of(&c, "section.place td.free").await.unwrap(), "0");
+    let bars = c
+        .find_all(Locator::Css("section.place figure.occupancy rect"))
+        .await
+        .unwrap();
+    assert_eq!(bars.len(), 14, "a bar a day for a fortnight");
     shots.take(&c, "places-vi", 1280).await;
     c.goto(&server.url(&format!("/persons/{id}")))
         .await
@@ -1481,6 +1486,22 @@ async fn an_f0_at_home_raises_an_alert_that_ends_in_a_transfer() {
     add_user(&db, NURSE, "Hà Thị Điều", HA_KHANH, "health_staff");
     let contacts = f0_with_contacts(&db, "Vi Văn Bệnh", &["Vi Thị Nhà"]).await;
     let f0 = contacts[0] - 1;
+    // The province's field hospital (in Móng Cái) and hospital (in Hà Phong).
+    let province = phongdich_store::Actor::system("test");
+    let mut hospitals = Vec::new();
+    for (name, kind, commune) in [
+        ("Bệnh viện dã chiến số 1", "field_hospital", "06709"),
+        ("Bệnh viện Bãi Cháy", "hospital", HA_PHONG),
+    ] {
+        let place = phongdich_store::PlaceInput {
+            name: name.into(),
+            kind: kind.into(),
+            commune_code: commune.into(),
+            beds: vec![("oxygen".into(), 20), ("regular".into(), 50)],
+            ..Default::default()
+        };
+        hospitals.push(db.store.create_place(&province, &place).await.unwrap().id);
+    }
     let server = Server::start(&db);
     let driver = Driver::start();
     let c = driver.browser().await;
@@ -1565,6 +1586,8 @@ async fn an_f0_at_home_raises_an_alert_that_ends_in_a_transfer() {
         .unwrap()
         .unwrap();
     choose(&c, &act, "action", "transfer").await;
+    choose(&c, &act, "place_id", &hospitals[0].to_string()).await;
+    choose(&c, &act, "bed_type", "oxygen").await;
     fill_in(&c, &act, "note", "Bệnh viện dã chiến số 1").await;
     submit(&c, &format!("form[action='{act}']")).await;
     wait_until(&c, "the transfer recorded", || async {
@@ -1588,6 +1611,16 @@ async fn an_f0_at_home_raises_an_alert_that_ends_in_a_transfer() {
         .await
         .unwrap();
     assert!(line.contains("đã chuyển viện"), "{line}");
+    // Admitted to an oxygen bed of the field hospital, as the province sees it.
+    let admitted = db
+        .store
+        .admissions(&phongdich_store::Scope::national(), hospitals[0], true)
+        .await
+        .unwrap();
+    assert_eq!(
+        (admitted.len(), admitted[0].bed_type.as_str()),
+        (1, "oxygen")
+    );
     c.close().await.unwrap();
     drop(driver);
     drop(server);

@@ -74,3 +74,8 @@ CREATE TABLE oxygen_loans (
 CREATE INDEX oxygen_loans_equipment ON oxygen_loans(equipment_id, returned_at);
 CREATE INDEX oxygen_loans_treatment ON oxygen_loans(treatment_id);
 CREATE INDEX oxygen_loans_person ON oxygen_loans(person_id);
+
+-- An admission that continues another (a transfer between places), or that
+-- answered an alert (an F0 sent from home to hospital).
+ALTER TABLE admissions ADD COLUMN transferred_from BIGINT REFERENCES admissions(id);
+ALTER TABLE admissions ADD COLUMN alert_id BIGINT REFERENCES treatment_alerts(id);

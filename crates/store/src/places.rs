@@ -4,12 +4,13 @@
 //! stands in, so the units above it see it too; an admission is refused
 //! when no bed of its type is free.
 
-use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Person, Result, Scope, Store, StoreError, audit, now};
 use chrono::NaiveDate;
+use phongdich_domain::UnitCode;
 use phongdich_domain::contact::parse_date;
 use phongdich_domain::{FieldError, Invalid, Permission};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 pub const PLACE_KINDS: [&str; 3] = ["centralised", "field_hospital", "hospital"];
 pub const BED_TYPES: [&str; 3] = ["regular", "oxygen", "icu"];
@@ -61,6 +62,13 @@ pub struct Admission {
     pub bed_type: String,
     pub admitted_on: String,
     pub discharged_on: Option<String>,
+}
+
+/// What an admission continues or answers.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Links {
+    pub transferred_from: Option<i64>,
+    pub alert_id: Option<i64>,
 }
 
 fn invalid(field: &str, vi: impl Into<String>, en: impl Into<String>) -> StoreError {
@@ -265,6 +273,35 @@ impl Store {
         let place = self.place(&actor.scope, place_id).await?;
         let person = self.person(&actor.scope, person_id).await?;
         let day = parse_date("admitted_on", on).map_err(|e| Invalid(vec![e]))?;
+        let mut tx = self.write.begin().await?;
+        let admission = self
+            .admit_in(
+                &mut tx,
+                actor,
+                &place,
+                &person,
+                bed_type,
+                day,
+                Links::default(),
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(admission)
+    }
+
+    /// Admit inside the caller's transaction (a transfer discharges first; an
+    /// alert answered by a transfer to hospital admits with it).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn admit_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        actor: &Actor,
+        place: &Place,
+        person: &Person,
+        bed_type: &str,
+        day: NaiveDate,
+        links: Links,
+    ) -> Result<Admission> {
         let Some(bed) = place.beds.iter().find(|b| b.bed_type == bed_type.trim()) else {
             return Err(invalid(
                 "bed_type",
@@ -272,13 +309,12 @@ impl Store {
                 format!("{} has no “{bed_type}” beds.", place.name),
             ));
         };
-        let mut tx = self.write.begin().await?;
         let occupied: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM admissions WHERE place_id = $1 AND bed_type = $2 AND discharged_on IS NULL",
         )
         .bind(place.id)
         .bind(bed.bed_type.as_str())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         if occupied >= bed.capacity {
             return Err(StoreError::conflict(
@@ -296,7 +332,7 @@ impl Store {
             "SELECT place_id FROM admissions WHERE person_id = $1 AND discharged_on IS NULL",
         )
         .bind(person.id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         if inside.is_some() {
             return Err(StoreError::conflict(
@@ -305,8 +341,8 @@ impl Store {
             ));
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO admissions (place_id, person_id, bed_type, admitted_on, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO admissions (place_id, person_id, bed_type, admitted_on, created_by, created_at, \
+             transferred_from, alert_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(place.id)
         .bind(person.id)
@@ -314,7 +350,9 @@ impl Store {
         .bind(day.to_string())
         .bind(actor.name.as_str())
         .bind(now())
-        .fetch_one(&mut *tx)
+        .bind(links.transferred_from)
+        .bind(links.alert_id)
+        .fetch_one(&mut **tx)
         .await?;
         // An active centralised order now names the place.
         sqlx::query(
@@ -323,29 +361,149 @@ impl Store {
         .bind(place.name.as_str())
         .bind(now())
         .bind(person.id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         audit::record(
-            &mut tx,
+            tx,
             actor,
             "create",
             "admission",
             &id.to_string(),
             Some(&person.commune_code),
             None::<&()>,
-            Some(&serde_json::json!({ "place": place.id, "person": person.id, "bed_type": bed.bed_type, "on": day.to_string() })),
+            Some(&serde_json::json!({
+                "place": place.id, "person": person.id, "bed_type": bed.bed_type, "on": day.to_string(),
+                "transferred_from": links.transferred_from, "alert": links.alert_id,
+            })),
         )
         .await?;
-        tx.commit().await?;
         Ok(Admission {
             id,
             place_id: place.id,
             person_id: person.id,
-            full_name: person.full_name,
+            full_name: person.full_name.clone(),
             bed_type: bed.bed_type.clone(),
             admitted_on: day.to_string(),
             discharged_on: None,
         })
+    }
+
+    /// The scope of the actor's whole province (itself when national).
+    async fn province_scope(&self, scope: &Scope) -> Result<Scope> {
+        match scope.root() {
+            None => Ok(scope.clone()),
+            Some(root) => {
+                let unit = self.unit(root.as_str()).await?;
+                Ok(Scope::unit(
+                    UnitCode::parse(&unit.province_code).map_err(Invalid::from)?,
+                ))
+            }
+        }
+    }
+
+    /// Where a person may be sent: the places of the scope, and the hospitals
+    /// and field hospitals of the actor's province — a commune sends its F0 to
+    /// the province's hospitals, whose patients it does not otherwise see.
+    pub async fn transfer_destinations(&self, scope: &Scope) -> Result<Vec<Place>> {
+        let mut out = self.places(scope).await?;
+        let province = self.province_scope(scope).await?;
+        for p in self.places(&province).await? {
+            if p.kind != "centralised" && !out.iter().any(|o| o.id == p.id) {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A destination the actor may send someone to, or "not found".
+    pub(crate) async fn destination(&self, actor: &Actor, id: i64) -> Result<Place> {
+        if let Ok(p) = self.place(&actor.scope, id).await {
+            return Ok(p);
+        }
+        let province = self.province_scope(&actor.scope).await?;
+        match self.place(&province, id).await {
+            Ok(p) if p.kind != "centralised" => Ok(p),
+            _ => Err(invalid(
+                "to_place_id",
+                "Không có nơi tiếp nhận này.",
+                "No such place to send to.",
+            )),
+        }
+    }
+
+    /// Move someone from one place to another on a day: the admission is
+    /// discharged and a new one begins, in one transaction.
+    pub async fn transfer(
+        &self,
+        actor: &Actor,
+        admission_id: i64,
+        to_place_id: i64,
+        bed_type: &str,
+        on: &str,
+    ) -> Result<Admission> {
+        actor.require(Permission::Quarantine)?;
+        let row: Option<(i64, i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT place_id, person_id, admitted_on, discharged_on FROM admissions WHERE id = $1",
+        )
+        .bind(admission_id)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some((from_id, person_id, admitted_on, discharged)) = row else {
+            return Err(StoreError::not_found("admission", admission_id));
+        };
+        let from = self
+            .place(&actor.scope, from_id)
+            .await
+            .map_err(|_| StoreError::not_found("admission", admission_id))?;
+        let person = self.person(&Scope::national(), person_id).await?;
+        let to = self.destination(actor, to_place_id).await?;
+        let day = parse_date("transferred_on", on).map_err(|e| Invalid(vec![e]))?;
+        if discharged.is_some() {
+            return Err(StoreError::conflict(
+                "Người này đã ra khỏi nơi này.",
+                "This person has already left this place.",
+            ));
+        }
+        if to.id == from.id {
+            return Err(invalid(
+                "to_place_id",
+                "Chọn một nơi khác nơi đang ở.",
+                "Choose another place than the present one.",
+            ));
+        }
+        if day.to_string() < admitted_on {
+            return Err(invalid(
+                "transferred_on",
+                "Ngày chuyển trước ngày vào.",
+                "The transfer is before the admission.",
+            ));
+        }
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE admissions SET discharged_on = $1 WHERE id = $2")
+            .bind(day.to_string())
+            .bind(admission_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "transfer",
+            "admission",
+            &admission_id.to_string(),
+            Some(&person.commune_code),
+            Some(&serde_json::json!({ "place": from.id })),
+            Some(&serde_json::json!({ "discharged_on": day.to_string(), "to_place": to.id })),
+        )
+        .await?;
+        let links = Links {
+            transferred_from: Some(admission_id),
+            alert_id: None,
+        };
+        let admission = self
+            .admit_in(&mut tx, actor, &to, &person, bed_type, day, links)
+            .await?;
+        tx.commit().await?;
+        Ok(admission)
     }
 
     /// The people in a place now (`current`), or all who have been.

@@ -79,7 +79,7 @@ pub struct TreatmentAlert {
 }
 
 /// What a responder did about an alert.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct AlertAction {
     /// `visit`, `oxygen` or `transfer` (to hospital).
     pub action: String,
@@ -88,6 +88,13 @@ pub struct AlertAction {
     /// With `oxygen`: the concentrator or cylinder lent.
     #[serde(default)]
     pub equipment_id: Option<i64>,
+    /// With `transfer`: the hospital or field hospital that admits the
+    /// patient (one of `transfer_destinations`), and the bed type
+    /// (`regular` by default).
+    #[serde(default)]
+    pub place_id: Option<i64>,
+    #[serde(default)]
+    pub bed_type: Option<String>,
 }
 
 const ACTIONS: [&str; 3] = ["visit", "oxygen", "transfer"];
@@ -620,6 +627,22 @@ impl Store {
             )])
             .into());
         }
+        if what.place_id.is_some() && action != "transfer" {
+            return Err(Invalid(vec![FieldError::new(
+                "place_id",
+                "invalid",
+                "Chỉ chọn nơi tiếp nhận khi chuyển viện.",
+                "A receiving place goes only with a transfer.",
+            )])
+            .into());
+        }
+        let destination = match what.place_id {
+            Some(p) => {
+                actor.require(Permission::Quarantine)?;
+                Some(self.destination(actor, p).await?)
+            }
+            None => None,
+        };
         let treatment = self.treatment(&actor.scope, a.treatment_id).await?;
         let stamp = now();
         let mut tx = self.write.begin().await?;
@@ -649,6 +672,19 @@ impl Store {
             .bind(a.treatment_id)
             .execute(&mut *tx)
             .await?;
+        }
+        if let Some(place) = &destination {
+            let person = self.person(&actor.scope, a.person_id).await?;
+            let day = chrono::Utc::now()
+                .with_timezone(&crate::vietnam())
+                .date_naive();
+            let links = crate::places::Links {
+                transferred_from: None,
+                alert_id: Some(id),
+            };
+            let bed = what.bed_type.as_deref().unwrap_or("regular");
+            self.admit_in(&mut tx, actor, place, &person, bed, day, links)
+                .await?;
         }
         audit::record(
             &mut tx,

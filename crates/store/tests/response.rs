@@ -384,6 +384,7 @@ async fn oxygen_is_lent_with_an_alert_and_comes_back() {
         action: "visit".into(),
         note: String::new(),
         equipment_id: Some(e.id),
+        ..Default::default()
     };
     assert!(matches!(
         s.act_on_alert(&staff, alert, &wrong).await,
@@ -397,6 +398,7 @@ async fn oxygen_is_lent_with_an_alert_and_comes_back() {
                 action: "oxygen".into(),
                 note: "Thở oxy 3 L/phút".into(),
                 equipment_id: Some(e.id),
+                ..Default::default()
             },
         )
         .await
@@ -423,6 +425,7 @@ async fn oxygen_is_lent_with_an_alert_and_comes_back() {
                 action: "oxygen".into(),
                 note: String::new(),
                 equipment_id: Some(e.id),
+                ..Default::default()
             },
         )
         .await,
@@ -456,4 +459,129 @@ async fn oxygen_is_lent_with_an_alert_and_comes_back() {
             .await,
         Err(StoreError::Forbidden { .. })
     ));
+}
+
+#[tokio::test]
+async fn a_transfer_from_home_admits_the_f0_to_the_provinces_field_hospital() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = patient(s).await;
+    let province = actor(QUANG_NINH, Role::Admin);
+    let place = |name: &str, kind: &str, commune: &str| phongdich_store::PlaceInput {
+        name: name.into(),
+        kind: kind.into(),
+        commune_code: commune.into(),
+        beds: vec![("regular".into(), 1), ("oxygen".into(), 1)],
+        ..Default::default()
+    };
+    // A field hospital in Móng Cái, a hospital in Hà Phong, a site in Hà Phong.
+    let field = s
+        .create_place(
+            &province,
+            &place("Bệnh viện dã chiến số 1", "field_hospital", "06709"),
+        )
+        .await
+        .unwrap();
+    let hospital = s
+        .create_place(
+            &province,
+            &place("Bệnh viện Bãi Cháy", "hospital", HA_PHONG),
+        )
+        .await
+        .unwrap();
+    let site = s
+        .create_place(
+            &province,
+            &place("Khu cách ly Hà Phong", "centralised", HA_PHONG),
+        )
+        .await
+        .unwrap();
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    let offered: Vec<i64> = s
+        .transfer_destinations(&staff.scope)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert!(offered.contains(&field.id) && offered.contains(&hospital.id));
+    assert!(
+        !offered.contains(&site.id),
+        "another commune's site is not offered"
+    );
+
+    let alert = raise(s, t).await;
+    let to_site = AlertAction {
+        action: "transfer".into(),
+        place_id: Some(site.id),
+        ..Default::default()
+    };
+    assert!(matches!(
+        s.act_on_alert(&staff, alert, &to_site).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let to_field = AlertAction {
+        action: "transfer".into(),
+        note: "SpO2 92".into(),
+        place_id: Some(field.id),
+        bed_type: Some("oxygen".into()),
+        ..Default::default()
+    };
+    let a = s.act_on_alert(&staff, alert, &to_field).await.unwrap();
+    assert_eq!(a.action.as_deref(), Some("transfer"));
+    let inside = s.admissions(&province.scope, field.id, true).await.unwrap();
+    assert_eq!(
+        (
+            inside.len(),
+            inside[0].bed_type.as_str(),
+            inside[0].full_name.as_str()
+        ),
+        (1, "oxygen", "Lê Văn Thở")
+    );
+    assert_eq!(
+        s.place(&province.scope, field.id).await.unwrap().beds[0].free,
+        0,
+        "the oxygen bed is taken"
+    );
+
+    // The field hospital moves the patient on to the hospital.
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%d/%m/%Y")
+        .to_string();
+    let moved = s
+        .transfer(&province, inside[0].id, hospital.id, "regular", &today)
+        .await
+        .unwrap();
+    assert_eq!(moved.place_id, hospital.id);
+    assert!(
+        s.admissions(&province.scope, field.id, true)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        s.transfer(&province, inside[0].id, hospital.id, "regular", &today)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // Hà Khánh's staff cannot move someone out of a place it does not run.
+    assert!(matches!(
+        s.transfer(&staff, moved.id, field.id, "regular", &today)
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let entries = s
+        .audit_entries(
+            &Actor::system("test"),
+            &AuditFilter {
+                entity: Some("admission".into()),
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(entries.iter().any(|e| e.action == "transfer"));
+    assert_eq!(entries.iter().filter(|e| e.action == "create").count(), 2);
 }

@@ -133,7 +133,7 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
             &AlertAction {
                 action: "transfer".into(),
                 note: "Bệnh viện dã chiến số 1".into(),
-                equipment_id: None,
+                ..Default::default()
             },
         )
         .await

@@ -82,6 +82,9 @@ use utoipa::OpenApi;
         quarantine::create_place,
         quarantine::admit,
         quarantine::discharge,
+        quarantine::transfer,
+        quarantine::destinations,
+        quarantine::occupancy,
         treatment::enrol,
         treatment::of_person,
         treatment::record_vitals,
@@ -253,6 +256,12 @@ pub fn routes() -> Router<AppState> {
             get(quarantine::places).post(quarantine::create_place),
         )
         .route("/api/v1/places/{id}/admissions", post(quarantine::admit))
+        .route("/api/v1/places/destinations", get(quarantine::destinations))
+        .route("/api/v1/places/{id}/occupancy", get(quarantine::occupancy))
+        .route(
+            "/api/v1/admissions/{id}/transfer",
+            post(quarantine::transfer),
+        )
         .route(
             "/api/v1/admissions/{id}/discharge",
             post(quarantine::discharge),

@@ -255,3 +255,92 @@ pub async fn discharge(
         s.store.discharge(&actor, id, &body.discharged_on).await?,
     ))
 }
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct TransferInput {
+    /// The receiving place (one of `/api/v1/places/destinations`).
+    to_place_id: i64,
+    /// `regular`, `oxygen` or `icu`.
+    bed_type: String,
+    transferred_on: String,
+}
+
+/// Move a person to another place: the admission ends and a new one begins.
+#[utoipa::path(post, path = "/api/v1/admissions/{id}/transfer", params(("id" = i64, Path)), request_body = TransferInput,
+    responses((status = 201, body = phongdich_store::Admission), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn transfer(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<TransferInput>,
+) -> Result<(StatusCode, Json<phongdich_store::Admission>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            s.store
+                .transfer(
+                    &actor,
+                    id,
+                    body.to_place_id,
+                    &body.bed_type,
+                    &body.transferred_on,
+                )
+                .await?,
+        ),
+    ))
+}
+
+/// Where the caller may send someone: the places of the jurisdiction, and the
+/// hospitals and field hospitals of the caller's province.
+#[utoipa::path(get, path = "/api/v1/places/destinations",
+    responses((status = 200, body = Vec<phongdich_store::Place>)))]
+pub async fn destinations(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<Json<Vec<phongdich_store::Place>>, Problem> {
+    Ok(Json(s.store.transfer_destinations(&actor.scope).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct OccupancyParams {
+    /// First day (14 days ago by default).
+    from: Option<String>,
+    /// Last day (today by default); at most 366 days after `from`.
+    to: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct OccupancyDay {
+    day: String,
+    occupied: i64,
+}
+
+/// Beds occupied in a place on each day.
+#[utoipa::path(get, path = "/api/v1/places/{id}/occupancy", params(("id" = i64, Path), OccupancyParams),
+    responses((status = 200, body = Vec<OccupancyDay>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn occupancy(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    super::ApiQuery(p): super::ApiQuery<OccupancyParams>,
+) -> Result<Json<Vec<OccupancyDay>>, Problem> {
+    let today = chrono::Local::now().date_naive();
+    let day = |field: &str, v: &Option<String>, default| -> Result<chrono::NaiveDate, Problem> {
+        match v.as_deref().filter(|v| !v.trim().is_empty()) {
+            None => Ok(default),
+            Some(v) => phongdich_domain::contact::parse_date(field, v).map_err(|e| {
+                phongdich_store::StoreError::from(phongdich_domain::Invalid(vec![e])).into()
+            }),
+        }
+    };
+    let from = day("from", &p.from, today - chrono::Days::new(14))?;
+    let to = day("to", &p.to, today)?;
+    Ok(Json(
+        s.store
+            .occupancy(&actor.scope, id, from, to)
+            .await?
+            .into_iter()
+            .map(|(day, occupied)| OccupancyDay { day, occupied })
+            .collect(),
+    ))
+}

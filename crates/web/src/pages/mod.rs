@@ -89,6 +89,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/places/{id}/admissions", post(quarantine::admit))
         .route("/admissions/{id}/discharge", post(quarantine::discharge))
+        .route("/admissions/{id}/transfer", post(quarantine::transfer))
         .route("/persons/{id}/home-treatment", post(treatment::enrol))
         .route(
             "/home-treatments/{id}/vitals",

@@ -513,12 +513,30 @@ async fn places_render(s: &AppState, page: &Page, errors: Vec<FieldError>) -> Pa
     }
     let communes = super::unit_choices(s, page).await?;
     let can = page.can(Permission::Quarantine);
+    let destinations = if can {
+        s.store
+            .transfer_destinations(&page.actor.scope)
+            .await
+            .map_err(|e| page.fail(e))?
+    } else {
+        Vec::new()
+    };
+    let fortnight = today() - chrono::Days::new(13);
+    let mut history = Vec::new();
+    for p in &places {
+        history.push(
+            s.store
+                .occupancy(&page.actor.scope, p.id, fortnight, today())
+                .await
+                .map_err(|e| page.fail(e))?,
+        );
+    }
     let content = html! {
         h1 { (l.t("Nơi cách ly, điều trị", "Quarantine and treatment places")) }
         @if !errors.is_empty() {
             div.alert role="alert" { @for e in &errors { p { (l.t(&e.message_vi, &e.message_en)) } } }
         }
-        @for (p, people) in places.iter().zip(&inside) {
+        @for ((p, people), days) in places.iter().zip(&inside).zip(&history) {
             section.place data-place=(p.id) {
                 h2 { (p.name) }
                 p { (place_kind_label(l, &p.kind)) " · " (p.oxygen_points) (l.t(" điểm oxy · ", " oxygen points · ")) (p.staff) (l.t(" nhân viên", " staff")) }
@@ -529,6 +547,7 @@ async fn places_render(s: &AppState, page: &Page, errors: Vec<FieldError>) -> Pa
                         td.num { (super::num(l, b.capacity)) } td.num { (super::num(l, b.occupied)) } td.num.free { (super::num(l, b.free)) }
                     } } }
                 } }
+                (occupancy_chart(l, p, days))
                 @if !people.is_empty() {
                     ul { @for a in people { li {
                         a href={ "/persons/" (a.person_id) } { (a.full_name) } " · " (bed_label(l, &a.bed_type)) " · " (l.t("vào ", "since ")) (show_date(&a.admitted_on))
@@ -537,6 +556,19 @@ async fn places_render(s: &AppState, page: &Page, errors: Vec<FieldError>) -> Pa
                                 (page.csrf_field())
                                 input type="hidden" name="discharged_on" value=(today().format("%d/%m/%Y"));
                                 button.secondary type="submit" { (l.t("Cho ra hôm nay", "Discharge today")) }
+                            }
+                            @if destinations.iter().any(|d| d.id != p.id) {
+                            " " form.inline method="post" action={ "/admissions/" (a.id) "/transfer" } {
+                                (page.csrf_field())
+                                input type="hidden" name="transferred_on" value=(today().format("%d/%m/%Y"));
+                                select name="to_place_id" aria-label=(l.t("Chuyển đến", "Transfer to")) {
+                                    @for d in destinations.iter().filter(|d| d.id != p.id) {
+                                        option value=(d.id) { (d.name) " (" (d.beds.iter().map(|b| b.free).sum::<i64>()) (l.t(" trống", " free")) ")" }
+                                    }
+                                }
+                                select name="bed_type" aria-label=(l.t("Loại giường", "Bed type")) { @for b in phongdich_store::BED_TYPES { option value=(b) { (bed_label(l, b)) } } }
+                                button.secondary type="submit" { (l.t("Chuyển", "Transfer")) }
+                            }
                             }
                         }
                     } } }
@@ -582,6 +614,61 @@ async fn places_render(s: &AppState, page: &Page, errors: Vec<FieldError>) -> Pa
         l.t("Nơi cách ly, điều trị", "Places"),
         content,
     ))
+}
+
+/// Beds occupied each day of the last fortnight against the capacity, as
+/// bars (no script; readable when printed).
+fn occupancy_chart(l: Lang, p: &phongdich_store::Place, days: &[(String, i64)]) -> Markup {
+    let capacity: i64 = p.beds.iter().map(|b| b.capacity).sum::<i64>().max(1);
+    let top = days.iter().map(|d| d.1).max().unwrap_or(0).max(capacity);
+    let (w, h, bar) = (14 * 22, 60, 16);
+    let y = |n: i64| h - (n * h / top.max(1));
+    html! {
+        figure.occupancy {
+            svg width=(w) height=(h + 16) viewBox={ "0 0 " (w) " " (h + 16) } role="img"
+                aria-label=(format!("{} {}", l.t("Số giường đang dùng 14 ngày qua; tổng", "Beds occupied, last 14 days; capacity"), capacity)) {
+                @for (i, (day, n)) in days.iter().enumerate() {
+                    rect x=(i * 22 + 3) y=(y(*n)) width=(bar) height=(h - y(*n)) fill=(if *n >= capacity { "#b71c1c" } else { "#1565c0" }) {
+                        title { (show_date(day)) ": " (n) }
+                    }
+                }
+                line x1="0" x2=(w) y1=(y(capacity)) y2=(y(capacity)) stroke="#555" stroke-dasharray="4 3" {}
+                text x="0" y=(h + 13) font-size="11" { (days.first().map(|d| show_date(&d.0)).unwrap_or_default()) }
+                text x=(w) y=(h + 13) font-size="11" text-anchor="end" { (days.last().map(|d| show_date(&d.0)).unwrap_or_default()) }
+            }
+            figcaption { (l.t("Giường đang dùng 14 ngày qua (vạch: tổng số giường ", "Beds occupied over 14 days (dashes: capacity ")) (capacity) ")" }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct TransferForm {
+    #[serde(default)]
+    to_place_id: String,
+    #[serde(default)]
+    bed_type: String,
+    #[serde(default)]
+    transferred_on: String,
+}
+
+pub async fn transfer(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<TransferForm>,
+) -> PageResult {
+    let to = f.to_place_id.trim().parse::<i64>().unwrap_or(0);
+    match s
+        .store
+        .transfer(&page.actor, id, to, &f.bed_type, &f.transferred_on)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/places").into_response()),
+        Err(e) => {
+            let errors = refusal(e).map_err(|e| page.fail(e))?;
+            places_render(&s, &page, errors).await
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -393,6 +393,17 @@ pub async fn alerts(State(s): State<AppState>, page: Page) -> PageResult {
     } else {
         Vec::new()
     };
+    let hospitals: Vec<_> = if can && page.can(Permission::Quarantine) {
+        s.store
+            .transfer_destinations(&page.actor.scope)
+            .await
+            .map_err(|e| page.fail(e))?
+            .into_iter()
+            .filter(|p| p.kind != "centralised")
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mine = page.actor.scope.root().map(|r| r.as_str().to_owned());
     let now = chrono::Utc::now();
     let age = |at: &str| {
@@ -451,6 +462,17 @@ pub async fn alerts(State(s): State<AppState>, page: Page) -> PageResult {
                                     option value="" { (l.t("— không mượn thiết bị —", "— no equipment —")) }
                                     @for e in &equipment { option value=(e.id) { (e.label) " · " (e.capacity) } }
                                 }
+                                @if !hospitals.is_empty() {
+                                    select name="place_id" aria-label=(l.t("Nơi tiếp nhận khi chuyển viện", "Receiving hospital")) {
+                                        option value="" { (l.t("— nơi tiếp nhận (khi chuyển viện) —", "— receiving hospital (transfers) —")) }
+                                        @for h in &hospitals { option value=(h.id) { (h.name) " (" (h.beds.iter().map(|b| b.free).sum::<i64>()) (l.t(" trống", " free")) ")" } }
+                                    }
+                                    select name="bed_type" aria-label=(l.t("Loại giường", "Bed type")) {
+                                        option value="regular" { (l.t("Giường thường", "Regular bed")) }
+                                        option value="oxygen" { (l.t("Giường có oxy", "Oxygen bed")) }
+                                        option value="icu" { (l.t("Hồi sức tích cực", "ICU")) }
+                                    }
+                                }
                                 input name="note" placeholder=(l.t("Ghi chú (nơi chuyển đến…)", "Note (where to…)")) aria-label=(l.t("Ghi chú", "Note"));
                                 button type="submit" { (l.t("Ghi nhận", "Record")) }
                             }
@@ -479,6 +501,10 @@ pub struct ActionForm {
     note: String,
     #[serde(default, deserialize_with = "crate::pages::empty_as_none")]
     equipment_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::pages::empty_as_none")]
+    place_id: Option<i64>,
+    #[serde(default)]
+    bed_type: String,
 }
 
 pub async fn act(
@@ -495,6 +521,8 @@ pub async fn act(
                 action: f.action,
                 note: f.note,
                 equipment_id: f.equipment_id,
+                place_id: f.place_id,
+                bed_type: Some(f.bed_type).filter(|b| !b.is_empty()),
             },
         )
         .await
