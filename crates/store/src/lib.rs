@@ -36,7 +36,7 @@ pub use error::StoreError;
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
 pub use places::{Admission, BED_TYPES, BedCount, PLACE_KINDS, Place, PlaceInput};
-pub use quarantine::{OrderInput, Proposal, QuarantineDay, QuarantineOrder};
+pub use quarantine::{OrderInput, Proposal, QuarantineDay, QuarantineOrder, RuleVersion};
 pub use response::{
     DutyShift, EQUIPMENT_KINDS, EquipmentInput, OxygenEquipment, OxygenLoan, ResponseTimes,
     ShiftInput, parse_time, vietnam,

@@ -17,6 +17,17 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+/// One saved version of a province's rule.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RuleVersion {
+    pub code: String,
+    pub version: i64,
+    pub current: bool,
+    pub saved_by: String,
+    pub saved_at: String,
+    pub rule: QuarantineRule,
+}
+
 /// An order as asked for.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct OrderInput {
@@ -188,22 +199,54 @@ impl Store {
                 "The days (at most 60) or the test days are not valid.",
             ));
         }
+        // A code names one province's rule: another province's code, or a
+        // national one, is refused rather than versioned over.
+        let owner: Option<String> = sqlx::query_scalar(
+            "SELECT province_code FROM quarantine_rules WHERE code = $1 AND province_code <> $2 LIMIT 1",
+        )
+        .bind(rule.code.trim())
+        .bind(unit.code.as_str())
+        .fetch_optional(&self.read)
+        .await?;
+        if owner.is_some() || national_rules().iter().any(|r| r.code == rule.code.trim()) {
+            errors.push(FieldError::new(
+                "code",
+                "taken",
+                format!(
+                    "Mã «{}» đã dùng cho quy định khác; chọn mã khác.",
+                    rule.code.trim()
+                ),
+                format!(
+                    "The code “{}” belongs to another rule; choose another.",
+                    rule.code.trim()
+                ),
+            ));
+        }
         if !errors.is_empty() {
             return Err(Invalid(errors).into());
         }
+        let mut rule = rule.clone();
+        rule.code = rule.code.trim().to_owned();
+        rule.source = phongdich_domain::text::clean(&rule.source);
+        rule.province_code = Some(unit.code.clone());
+        let rule = &rule;
+        let mut tx = self.write.begin().await?;
         let before: Option<(i64, String)> = sqlx::query_as(
-            "SELECT version, rule_json FROM quarantine_rules WHERE code = $1 AND current = 1",
+            "SELECT version, rule_json FROM quarantine_rules WHERE code = $1 AND province_code = $2 AND current = 1",
         )
         .bind(rule.code.as_str())
-        .fetch_optional(&self.read)
+        .bind(unit.code.as_str())
+        .fetch_optional(&mut *tx)
         .await?;
         let version = before.as_ref().map(|b| b.0 + 1).unwrap_or(1);
         let json = serde_json::to_string(rule)?;
-        let mut tx = self.write.begin().await?;
-        sqlx::query("UPDATE quarantine_rules SET current = 0 WHERE code = $1")
-            .bind(rule.code.as_str())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE quarantine_rules SET current = 0 WHERE code = $1 AND province_code = $2",
+        )
+        .bind(rule.code.as_str())
+        .bind(unit.code.as_str())
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO quarantine_rules (code, version, province_code, rule_json, current, created_by, created_at) \
              VALUES ($1, $2, $3, $4, 1, $5, $6)",
@@ -231,6 +274,30 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(rule.clone())
+    }
+
+    /// Every version of a province's own rules, newest first: code, version,
+    /// who saved it and when, whether it is the current one, and the rule.
+    pub async fn province_rule_versions(&self, province_code: &str) -> Result<Vec<RuleVersion>> {
+        sqlx::query(
+            "SELECT code, version, rule_json, current, created_by, created_at FROM quarantine_rules \
+             WHERE province_code = $1 ORDER BY code, version DESC",
+        )
+        .bind(province_code)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(RuleVersion {
+                code: r.try_get("code")?,
+                version: r.try_get("version")?,
+                current: r.try_get::<i64, _>("current")? == 1,
+                saved_by: r.try_get("created_by")?,
+                saved_at: r.try_get("created_at")?,
+                rule: serde_json::from_str(&r.try_get::<String, _>("rule_json")?)?,
+            })
+        })
+        .collect()
     }
 
     /// The rule and dates an order for this person would have.

@@ -252,6 +252,37 @@ async fn a_province_adds_its_own_rule_and_new_orders_follow_it() {
     s.save_province_rule(&admin, &rule).await.unwrap();
     rule.monitoring_days = 14;
     s.save_province_rule(&admin, &rule).await.unwrap();
+    // Another province may not version Quảng Ninh's rule (nor a national one).
+    let hai_phong = actor("31", Role::Admin);
+    let theirs = QuarantineRule {
+        province_code: Some("31".into()),
+        ..rule.clone()
+    };
+    for code in ["qn-2021-08-vung-dich", "5599-f1"] {
+        let StoreError::Invalid(i) = s
+            .save_province_rule(
+                &hai_phong,
+                &QuarantineRule {
+                    code: code.into(),
+                    ..theirs.clone()
+                },
+            )
+            .await
+            .unwrap_err()
+        else {
+            panic!("{code} refused")
+        };
+        assert_eq!((i.0[0].field.as_str(), i.0[0].code), ("code", "taken"));
+    }
+    let versions = s.province_rule_versions("22").await.unwrap();
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| (v.version, v.current))
+            .collect::<Vec<_>>(),
+        [(2, true), (1, false)]
+    );
+    assert!(s.province_rule_versions("31").await.unwrap().is_empty());
     let input = OrderInput {
         person_id: a,
         situation: "from_epidemic_area".into(),
