@@ -1844,3 +1844,107 @@ async fn a_team_on_duty_takes_an_alert_and_lends_a_concentrator() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_province_administrator_adds_and_revises_a_quarantine_rule() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    add_user(&db, ADMIN, "Quản trị tỉnh", QUANG_NINH, "admin");
+    add_user(&db, WORKER, "Cán bộ Hà Khánh", HA_KHANH, "health_staff");
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+    log_in(&c, &server, ADMIN, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/quarantine/rules")).await.unwrap();
+    wait_heading(&c, "Quy định cách ly").await;
+    let national = text_of(&c, "#rules").await.unwrap();
+    assert!(national.contains("5599/BYT-MT") && national.contains("1909/BYT-DP"));
+
+    // Test days that are not numbers, and no source: refused, typed values kept.
+    choose(&c, "/quarantine/rules", "situation", "from_epidemic_area").await;
+    send_form(
+        &c,
+        "/quarantine/rules",
+        &[
+            ("code", "qn-vung-dich-2021"),
+            ("from", "10/08/2021"),
+            ("days", "14"),
+            ("monitoring_days", "7"),
+            ("test_days", "một, bảy"),
+        ],
+    )
+    .await;
+    let error = wait_for(&c, "#err-test_days").await.text().await.unwrap();
+    assert!(error.contains("Ngày xét nghiệm là các số"), "{error}");
+    assert_eq!(value_of(&c, "code").await, "qn-vung-dich-2021");
+    send_form(
+        &c,
+        "/quarantine/rules",
+        &[
+            ("test_days", "1, 7, 14"),
+            ("source", "Công văn 3775/UBND-YT tỉnh Quảng Ninh"),
+        ],
+    )
+    .await;
+    let own = wait_for(&c, "#rules tr.own").await.text().await.unwrap();
+    assert!(
+        own.contains("3775/UBND-YT") && own.contains("1, 7, 14"),
+        "{own}"
+    );
+
+    // A new version: 21 days; the first stays on file.
+    c.find(Locator::Css("#rules tr.own a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(&c, "the form filled from the rule", || async {
+        Some(value_of(&c, "days").await).filter(|d| d == "14")
+    })
+    .await;
+    send_form(&c, "/quarantine/rules", &[("days", "21")]).await;
+    let versions = wait_for(&c, "#rule-versions").await.text().await.unwrap();
+    assert!(
+        versions.contains("v2") && versions.contains("v1"),
+        "{versions}"
+    );
+    shots.take(&c, "quarantine-rules-vi", 1280).await;
+    switch_language(&c, "en").await;
+    wait_heading(&c, "Quarantine rules").await;
+    let left = untranslated(&c, "h1, h2, th, label, button").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    shots.take(&c, "quarantine-rules-en", 1280).await;
+    switch_language(&c, "vi").await;
+    log_out(&c).await;
+
+    // A commune worker sees the rules but cannot change them.
+    log_in(&c, &server, WORKER, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/quarantine/rules")).await.unwrap();
+    wait_heading(&c, "Quy định cách ly").await;
+    let own = text_of(&c, "#rules tr.own").await.unwrap();
+    assert!(own.contains("21"), "{own}");
+    assert!(c.find(Locator::Css("#add-rule")).await.is_err());
+    c.close().await.unwrap();
+    drop(driver);
+    drop(server);
+    let versions = db.store.province_rule_versions(QUANG_NINH).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    let audit = db
+        .store
+        .audit_entries(
+            &phongdich_store::Actor::system("test"),
+            &phongdich_store::AuditFilter {
+                entity: Some("quarantine_rule".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 2);
+    assert!(audit.iter().all(|e| e.actor == ADMIN));
+}

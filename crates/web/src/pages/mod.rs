@@ -10,6 +10,7 @@ mod import;
 mod persons;
 mod quarantine;
 mod response;
+mod rules;
 mod testing;
 mod tracing;
 mod treatment;
@@ -83,6 +84,10 @@ pub fn routes() -> Router<AppState> {
         .route("/campaigns/{id}/close", post(campaigns::close))
         .route("/persons/{id}/quarantine", post(quarantine::create))
         .route("/quarantine", get(quarantine::day_page))
+        .route(
+            "/quarantine/rules",
+            get(rules::rules_page).post(rules::save),
+        )
         .route(
             "/places",
             get(quarantine::places_page).post(quarantine::create_place),

@@ -351,6 +351,7 @@ pub async fn day_page(
         .map_err(|e| page.fail(e))?;
     let content = html! {
         h1 { (l.t("Cách ly", "Quarantine")) }
+        p { (super::rules::link(l)) }
         @if let Some(n) = q.issued {
             p.notice role="status" { (l.t("Đã ra quyết định cách ly cho ", "Orders issued for ")) strong { (n) } (l.t(" F1.", " F1s.")) }
         }
