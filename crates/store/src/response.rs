@@ -759,11 +759,10 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let loan = self.lend_in(&mut tx, actor, equipment_id, &t, None).await?;
         tx.commit().await?;
-        Ok(self
-            .loans_where("l.id = $1", loan)
+        self.loans_where("l.id = $1", loan)
             .await?
             .pop()
-            .ok_or_else(|| StoreError::not_found("loan", loan))?)
+            .ok_or_else(|| StoreError::not_found("loan", loan))
     }
 
     /// Lend inside the caller's transaction (an alert answered with oxygen

@@ -325,16 +325,20 @@ pub async fn occupancy(
     super::ApiQuery(p): super::ApiQuery<OccupancyParams>,
 ) -> Result<Json<Vec<OccupancyDay>>, Problem> {
     let today = chrono::Local::now().date_naive();
-    let day = |field: &str, v: &Option<String>, default| -> Result<chrono::NaiveDate, Problem> {
-        match v.as_deref().filter(|v| !v.trim().is_empty()) {
-            None => Ok(default),
-            Some(v) => phongdich_domain::contact::parse_date(field, v).map_err(|e| {
-                phongdich_store::StoreError::from(phongdich_domain::Invalid(vec![e])).into()
-            }),
-        }
+    let day = |field: &str, v: &Option<String>, default| match v
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+    {
+        None => Ok(default),
+        Some(v) => phongdich_domain::contact::parse_date(field, v),
     };
-    let from = day("from", &p.from, today - chrono::Days::new(14))?;
-    let to = day("to", &p.to, today)?;
+    let invalid = |e| {
+        Problem::from(phongdich_store::StoreError::from(
+            phongdich_domain::Invalid(vec![e]),
+        ))
+    };
+    let from = day("from", &p.from, today - chrono::Days::new(14)).map_err(invalid)?;
+    let to = day("to", &p.to, today).map_err(invalid)?;
     Ok(Json(
         s.store
             .occupancy(&actor.scope, id, from, to)

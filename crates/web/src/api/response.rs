@@ -30,15 +30,19 @@ pub async fn shifts(
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<ShiftParams>,
 ) -> Result<Json<Vec<DutyShift>>, Problem> {
-    let time = |field: &str, v: &Option<String>| -> Result<Option<_>, Problem> {
+    let time = |field: &str, v: &Option<String>| {
         v.as_deref()
             .filter(|v| !v.trim().is_empty())
             .map(|v| phongdich_store::parse_time(field, v))
             .transpose()
-            .map_err(|e| StoreError::from(Invalid(vec![e])).into())
     };
-    let from = time("from", &p.from)?.unwrap_or_else(Utc::now);
-    let to = time("to", &p.to)?.unwrap_or(from + Duration::days(7));
+    let invalid = |e| Problem::from(StoreError::from(Invalid(vec![e])));
+    let from = time("from", &p.from)
+        .map_err(invalid)?
+        .unwrap_or_else(Utc::now);
+    let to = time("to", &p.to)
+        .map_err(invalid)?
+        .unwrap_or(from + Duration::days(7));
     if to <= from || to - from > Duration::days(62) {
         return Err(StoreError::from(Invalid(vec![FieldError::new(
             "to",
