@@ -236,7 +236,7 @@ impl Store {
         Ok(self.treatment(scope, id).await?.person_id)
     }
 
-    async fn treatment(&self, scope: &Scope, id: i64) -> Result<HomeTreatment> {
+    pub(crate) async fn treatment(&self, scope: &Scope, id: i64) -> Result<HomeTreatment> {
         let row: Option<(i64, String)> =
             sqlx::query_as("SELECT person_id, status FROM home_treatments WHERE id = $1")
                 .bind(id)
@@ -265,6 +265,19 @@ impl Store {
     ) -> Result<VitalRecord> {
         actor.require(Permission::Treat)?;
         let t = self.treatment(&actor.scope, treatment_id).await?;
+        self.save_vitals(actor, &t, v, on).await
+    }
+
+    /// The checks, warning signs and writes of `record_vitals`, for a
+    /// treatment already found; `actor` is named in the audit log (staff,
+    /// or the person's own link).
+    pub(crate) async fn save_vitals(
+        &self,
+        actor: &Actor,
+        t: &HomeTreatment,
+        v: &Vitals,
+        on: NaiveDate,
+    ) -> Result<VitalRecord> {
         if t.status != "active" {
             return Err(StoreError::conflict(
                 "Đợt điều trị tại nhà này đã kết thúc.",
