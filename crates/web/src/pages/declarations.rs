@@ -813,6 +813,9 @@ async fn make_link(
                 Some(u) => { (l.t("Dùng được đến hết ngày ", "Works until the end of ")) (show_date(u)) "." }
                 None => { (l.t("Dùng được đến khi kết thúc điều trị tại nhà.", "Works until the home treatment ends.")) }
             } }
+            @if let Some(phone) = &new.link.contact_phone {
+                p { (l.t("Cần hỗ trợ, gọi: ", "For help, call: ")) strong { (phone) } }
+            }
             p.muted { (l.t("Giữ bí mật: ai có đường dẫn hoặc mã này đều khai báo được thay bạn.",
                 "Keep it private: anyone with this link or code can declare for you.")) }
         }
