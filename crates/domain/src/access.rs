@@ -55,9 +55,11 @@ pub enum Permission {
     /// Change the province's settings (e.g. confirm F0 after review) and its
     /// own quarantine rules.
     Configure,
-    /// Issue, extend and release quarantine orders.
+    /// Issue, extend and release quarantine orders; enter health
+    /// declarations and make personal links for orders.
     Quarantine,
-    /// Enrol F0 in home treatment, record vital signs, answer alerts.
+    /// Enrol F0 in home treatment, record vital signs, answer alerts; make
+    /// personal links for home treatments.
     Treat,
     /// Keep the unit's duty roster of response teams and its oxygen equipment.
     ManageResponse,

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod contact;
+pub mod declaration;
 pub mod error;
 pub mod person;
 pub mod quarantine;

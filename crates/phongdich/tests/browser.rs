@@ -1948,3 +1948,244 @@ async fn a_province_administrator_adds_and_revises_a_quarantine_rule() {
     assert_eq!(audit.len(), 2);
     assert!(audit.iter().all(|e| e.actor == ADMIN));
 }
+
+/// Make a personal link from the person's page (the form posting to
+/// `action`); the address on the printable card.
+async fn make_link(c: &Client, shots: &Shots, action: &str, shot: &str) -> String {
+    fill_in(c, action, "contact_phone", "0203 3825 123").await;
+    submit(c, &format!("form[action='{action}']")).await;
+    let url = wait_for(c, "#link-url").await.text().await.unwrap();
+    let code = text_of(c, "#link-code").await.unwrap();
+    assert_eq!(code.len(), 9, "ABCD-EFGH: {code}");
+    assert!(
+        c.find(Locator::Css("#link-card svg")).await.is_ok(),
+        "a QR code"
+    );
+    shots.take(c, shot, 1280).await;
+    url
+}
+
+/// Open a personal link as the person does: logged out, on a 360 × 740 phone.
+async fn open_on_phone(c: &Client, url: &str) {
+    log_out(c).await;
+    c.set_window_size(360, 740).await.unwrap();
+    c.goto(url).await.unwrap();
+    wait_for(c, "main.phone").await;
+    assert!(horizontal_overflow(c).await <= 0, "fits a 360 px phone");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_in_quarantine_declares_from_their_phone_through_a_personal_link() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    const STAFF: &str = "cachly.hakhanh";
+    add_user(&db, STAFF, "Phan Thị Ly", HA_KHANH, "quarantine_staff");
+    let id = register(&db, &[("Lương Thị Khai", HA_KHANH)]).await[0];
+    // At home from an epidemic area, from four days ago: day 5 of 14.
+    let today = chrono::Local::now().date_naive();
+    let order = db
+        .store
+        .create_order(
+            &phongdich_store::Actor::system("test"),
+            &phongdich_store::OrderInput {
+                person_id: id,
+                situation: "from_epidemic_area".into(),
+                start_on: (today - chrono::Days::new(4)).to_string(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+    log_in(&c, &server, STAFF, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/quarantine")).await.unwrap();
+    let missed = wait_for(&c, "#missed-declaration")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(missed.contains("Lương Thị Khai — ngày 5/14"), "{missed}");
+
+    c.goto(&server.url(&format!("/persons/{id}")))
+        .await
+        .unwrap();
+    wait_for(&c, "#declarations").await;
+    shots
+        .take(&c, "quarantine-person-declarations-vi", 1280)
+        .await;
+    let url = make_link(
+        &c,
+        &shots,
+        &format!("/quarantine/orders/{}/link", order.id),
+        "personal-link-vi",
+    )
+    .await;
+
+    open_on_phone(&c, &url).await;
+    wait_heading(&c, "Khai báo y tế hằng ngày").await;
+    let text = body_text(&c).await;
+    assert!(
+        text.contains("Chào Khai!") && !text.contains("Lương"),
+        "the given name only: {text}"
+    );
+    assert!(text.contains("Ngày 5/14 cách ly"), "{text}");
+    assert_eq!(
+        text_of(&c, "#today-status").await.unwrap(),
+        "Chưa khai báo hôm nay"
+    );
+    shots.take(&c, "phone-declaration-vi", 360).await;
+    let action = url
+        .split_once("/k/")
+        .map(|(_, t)| format!("/k/{t}/declaration"))
+        .unwrap();
+    fill_in(&c, &action, "temperature", "37,8").await;
+    c.find(Locator::Css("input[name='symptoms'][value='cough']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    submit(&c, "form.phone-form").await;
+    wait_until(&c, "the declaration sent", || async {
+        text_of(&c, "p.notice")
+            .await
+            .filter(|t| t.contains("Đã gửi"))
+    })
+    .await;
+    let status = text_of(&c, "#today-status").await.unwrap();
+    assert!(
+        status.contains("Đã khai báo hôm nay") && status.contains("lấy mẫu"),
+        "{status}"
+    );
+    shots.take(&c, "phone-declared-vi", 360).await;
+    switch_language(&c, "en").await;
+    wait_heading(&c, "Daily health declaration").await;
+    let left = untranslated(&c, "h1, label, legend, button, #today-status").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    shots.take(&c, "phone-declared-en", 360).await;
+
+    // The wrong code, typed by hand: a clear answer, not an error page.
+    c.goto(&server.url("/k")).await.unwrap();
+    wait_for(&c, "#f-code").await;
+    fill_in(&c, "/k", "code", "ZZZZ-ZZZZ").await;
+    submit(&c, "form").await;
+    let refused = wait_for(&c, "p.alert").await.text().await.unwrap();
+    assert!(refused.contains("not right"), "{refused}");
+    shots.take(&c, "phone-code-en", 360).await;
+    switch_language(&c, "vi").await;
+
+    // The day list: no longer missed; the symptoms to sample.
+    c.set_window_size(1280, 900).await.unwrap();
+    log_in(&c, &server, STAFF, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/quarantine")).await.unwrap();
+    wait_heading(&c, "Cách ly").await;
+    assert!(
+        body_text(&c).await.contains("Chưa khai báo hôm nay (0)"),
+        "no longer missed"
+    );
+    assert!(c.find(Locator::Css("#missed-declaration")).await.is_err());
+    let flagged = text_of(&c, "#declared-symptoms").await.unwrap();
+    assert!(
+        flagged.contains("Lương Thị Khai — 37,8 °C, Ho"),
+        "{flagged}"
+    );
+    shots.take(&c, "quarantine-day-declarations-vi", 1280).await;
+    c.close().await.unwrap();
+    drop(driver);
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_f0_at_home_records_spo2_93_from_their_phone_and_the_team_is_alerted() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    const NURSE: &str = "dieuduong.hakhanh";
+    add_user(&db, NURSE, "Hà Thị Điều", HA_KHANH, "health_staff");
+    let contacts = f0_with_contacts(&db, "Nông Văn Thở", &["Nông Thị Nhà"]).await;
+    let f0 = contacts[0] - 1;
+    let today = chrono::Local::now().date_naive();
+    db.store
+        .enrol_home_treatment(
+            &phongdich_store::Actor::system("test"),
+            f0,
+            &phongdich_domain::treatment::Enrolment {
+                age_years: 41,
+                mild_or_no_symptoms: true,
+                breathing_rate: 18,
+                spo2: 97,
+                doses: 2,
+                can_self_care_and_call: true,
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .unwrap();
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+    log_in(&c, &server, NURSE, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url(&format!("/persons/{f0}")))
+        .await
+        .unwrap();
+    let action = wait_for(&c, "#home-treatment form.make-link")
+        .await
+        .attr("action")
+        .await
+        .unwrap()
+        .unwrap();
+    let url = make_link(&c, &shots, &action, "personal-link-f0-vi").await;
+
+    open_on_phone(&c, &url).await;
+    wait_heading(&c, "Theo dõi sức khỏe tại nhà").await;
+    assert!(body_text(&c).await.contains("Hôm nay đã ghi 0/2 lần"));
+    shots.take(&c, "phone-vitals-vi", 360).await;
+    let form = url
+        .split_once("/k/")
+        .map(|(_, t)| format!("/k/{t}/vitals"))
+        .unwrap();
+    fill_in(&c, &form, "spo2", "93").await;
+    fill_in(&c, &form, "breathing_rate", "19").await;
+    fill_in(&c, &form, "pulse", "88").await;
+    submit(&c, "form.phone-form").await;
+    let alerted = wait_for(&c, "#alerted").await.text().await.unwrap();
+    assert!(
+        alerted.contains("Hãy bình tĩnh")
+            && alerted.contains("SpO2")
+            && alerted.contains("đã được báo")
+            && alerted.contains("0203"),
+        "{alerted}"
+    );
+    assert!(body_text(&c).await.contains("Hôm nay đã ghi 1/2 lần"));
+    shots.take(&c, "phone-vitals-alert-vi", 360).await;
+    switch_language(&c, "en").await;
+    let alerted = wait_for(&c, "#alerted").await.text().await.unwrap();
+    assert!(
+        alerted.contains("Stay calm") && alerted.contains("has been alerted"),
+        "{alerted}"
+    );
+    shots.take(&c, "phone-vitals-alert-en", 360).await;
+    switch_language(&c, "vi").await;
+
+    // The response team sees the alert, raised through the link.
+    c.set_window_size(1280, 900).await.unwrap();
+    log_in(&c, &server, NURSE, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/alerts")).await.unwrap();
+    wait_heading(&c, "Cảnh báo điều trị tại nhà").await;
+    let open = text_of(&c, "#alerts tbody").await.unwrap();
+    assert!(
+        open.contains("Nông Văn Thở") && open.contains("Chưa tiếp nhận") && open.contains("SpO2"),
+        "{open}"
+    );
+    c.close().await.unwrap();
+    drop(driver);
+    drop(server);
+}

@@ -3,6 +3,7 @@
 //! stored. Every login (success and failure), account change and token change
 //! is in the audit log.
 
+use crate::audit::RecentBy;
 use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -114,13 +115,13 @@ fn token_from_row(r: &AnyRow) -> Result<ApiToken> {
 }
 
 /// A fresh random secret, hex-encoded.
-fn secret() -> String {
+pub(crate) fn secret() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     hex(&bytes)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -130,7 +131,7 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
-fn sha256(s: &str) -> String {
+pub(crate) fn sha256(s: &str) -> String {
     hex(&Sha256::digest(s.as_bytes()))
 }
 
@@ -539,22 +540,17 @@ impl Store {
             scope: Scope::nothing(),
             role: Role::Viewer,
         };
-        let since =
-            (Utc::now() - THROTTLE_WINDOW).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-        let by_account: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND at >= $1 AND entity_id = $2",
-        )
-        .bind(since.as_str())
-        .bind(username.as_str())
-        .fetch_one(&self.read)
-        .await?;
-        let by_address: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND at >= $1 AND source = $2",
-        )
-        .bind(since.as_str())
-        .bind(source)
-        .fetch_one(&self.read)
-        .await?;
+        let by_account = self
+            .recent_count(
+                "login_failed",
+                RecentBy::EntityId,
+                &username,
+                THROTTLE_WINDOW,
+            )
+            .await?;
+        let by_address = self
+            .recent_count("login_failed", RecentBy::Source, source, THROTTLE_WINDOW)
+            .await?;
         if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
             // Filed under the account's unit when there is one, like failures.
             let unit: Option<String> =

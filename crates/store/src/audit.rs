@@ -34,6 +34,15 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
+/// The column [`Store::recent_count`] counts by.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RecentBy {
+    /// The address the requests came from.
+    Source,
+    /// The account (or other entity) they were about.
+    EntityId,
+}
+
 /// Append one entry inside the caller's transaction, so the change and its
 /// record commit or roll back together. Returns the entry's id.
 #[allow(clippy::too_many_arguments)]
@@ -167,6 +176,33 @@ const AUDIT_COLUMNS: &str = "a.id, a.at, a.actor, a.source, a.action, a.entity, 
 impl Store {
     /// Record an event that changes no record but must be on file (an export,
     /// a view of full personal data).
+    /// How many `action` entries in the last `window` have `column`
+    /// (`source` or `entity_id`) equal to `value`: the count behind the
+    /// throttling of logins and of personal-link codes, kept in the database
+    /// so it holds across restarts and several server processes.
+    pub(crate) async fn recent_count(
+        &self,
+        action: &str,
+        column: RecentBy,
+        value: &str,
+        window: chrono::Duration,
+    ) -> Result<i64> {
+        let since =
+            (chrono::Utc::now() - window).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let column = match column {
+            RecentBy::Source => "source",
+            RecentBy::EntityId => "entity_id",
+        };
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND at >= $2 AND {column} = $3"
+        ))
+        .bind(action)
+        .bind(since.as_str())
+        .bind(value)
+        .fetch_one(&self.read)
+        .await?)
+    }
+
     pub async fn record_event<A: Serialize + ?Sized>(
         &self,
         actor: &Actor,

@@ -7,6 +7,7 @@ mod audit;
 mod campaigns;
 mod cases;
 mod clusters;
+mod declarations;
 mod error;
 mod import;
 mod migrate;
@@ -32,6 +33,10 @@ pub use cases::{
     Contact, DEPTH as TRACING_DEPTH,
 };
 pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterMember};
+pub use declarations::{
+    HealthDeclaration, LinkAccess, LinkFor, LinkOrder, LinkSubject, LinkTreatment, NewLink,
+    PersonalLink, show_code,
+};
 pub use error::StoreError;
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};

@@ -128,6 +128,8 @@ const PERSON_REFERENCES: &[(&str, &str)] = &[
     ("treatment_alerts", "person_id"),
     ("admissions", "person_id"),
     ("oxygen_loans", "person_id"),
+    ("health_declarations", "person_id"),
+    ("personal_links", "person_id"),
 ];
 
 /// The stored columns of a checked person, derived once for insert and update.

@@ -91,9 +91,14 @@ pub struct QuarantineDay {
     pub overdue: Vec<QuarantineOrder>,
     /// Active orders in all.
     pub active: i64,
+    /// Orders under quarantine that day (not self-monitoring) without the
+    /// day's health declaration.
+    pub missed_declaration: Vec<QuarantineOrder>,
+    /// The day's declarations with fever or symptoms: sample these people.
+    pub declared_symptoms: Vec<crate::HealthDeclaration>,
 }
 
-const ORDER_COLUMNS: &str = "o.id, o.person_id, p.full_name, o.commune_code, o.situation, o.kind, o.place, \
+pub(crate) const ORDER_COLUMNS: &str = "o.id, o.person_id, p.full_name, o.commune_code, o.situation, o.kind, o.place, \
     o.rule_code, o.rule_json, o.start_on, o.planned_end, o.monitoring_end, o.test_days, o.status, o.released_on, \
     o.extension_reason";
 
@@ -103,7 +108,7 @@ struct RuleSource {
     source: String,
 }
 
-fn order_from_row(r: &AnyRow) -> Result<QuarantineOrder> {
+pub(crate) fn order_from_row(r: &AnyRow) -> Result<QuarantineOrder> {
     let rule: RuleSource = serde_json::from_str(&r.try_get::<String, _>("rule_json")?)?;
     let days: String = r.try_get("test_days")?;
     Ok(QuarantineOrder {
@@ -687,6 +692,8 @@ impl Store {
             ending: Vec::new(),
             overdue: Vec::new(),
             active: 0,
+            missed_declaration: self.missed_declarations(scope, day).await?,
+            declared_symptoms: self.declared_symptoms(scope, day).await?,
         };
         for r in q.fetch_all(&self.read).await? {
             let o = order_from_row(&r)?;

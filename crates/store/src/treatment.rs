@@ -291,6 +291,19 @@ impl Store {
     ) -> Result<VitalRecord> {
         actor.require(Permission::Treat)?;
         let t = self.treatment(&actor.scope, treatment_id).await?;
+        self.save_vitals(actor, &t, v, on).await
+    }
+
+    /// The checks, warning signs and writes of `record_vitals`, for a
+    /// treatment already found; `actor` is named in the audit log (staff,
+    /// or the person's own link).
+    pub(crate) async fn save_vitals(
+        &self,
+        actor: &Actor,
+        t: &HomeTreatment,
+        v: &Vitals,
+        on: NaiveDate,
+    ) -> Result<VitalRecord> {
         if t.status != "active" {
             return Err(StoreError::conflict(
                 "Đợt điều trị tại nhà này đã kết thúc.",

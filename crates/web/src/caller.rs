@@ -113,12 +113,20 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
         }
     }
 
+    // A person's own page (`/k/…`) is used without an account: the token in
+    // its path is the credential, checked by its handler. A staff session in
+    // the same browser is neither used there nor asked for its CSRF token.
+    let path = parts.uri.path();
+    let personal_page = path == "/k" || path.starts_with("/k/");
     let bearer = h
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|v| v.trim().to_owned());
-    let session = cookie(h, SESSION_COOKIE).map(str::to_owned);
+        .map(|v| v.trim().to_owned())
+        .filter(|_| !personal_page);
+    let session = cookie(h, SESSION_COOKIE)
+        .filter(|_| !personal_page)
+        .map(str::to_owned);
     let store = &state.store;
     let mut body = body;
     if let Some(token) = bearer {

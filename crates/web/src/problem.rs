@@ -156,6 +156,8 @@ fn entity_vi(entity: &str) -> &'static str {
         "user" => "tài khoản",
         "api_token" => "mã API",
         "audit entry" => "mục nhật ký",
+        "personal link" => "đường dẫn cá nhân",
+        "health declaration" => "khai báo y tế",
         _ => "bản ghi",
     }
 }

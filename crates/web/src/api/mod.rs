@@ -4,6 +4,7 @@
 mod admin;
 mod audit;
 mod campaigns;
+mod declarations;
 mod docs;
 mod persons;
 mod quarantine;
@@ -109,6 +110,11 @@ use utoipa::OpenApi;
         quarantine::of_person,
         quarantine::rules,
         quarantine::save_rule,
+        declarations::declare,
+        declarations::of_order,
+        declarations::order_link,
+        declarations::treatment_link,
+        declarations::revoke,
         campaigns::list,
         campaigns::show,
         campaigns::people,
@@ -282,6 +288,19 @@ pub fn routes() -> Router<AppState> {
             post(quarantine::extend),
         )
         .route("/api/v1/quarantine/day", get(quarantine::day))
+        .route(
+            "/api/v1/quarantine/orders/{id}/declarations",
+            get(declarations::of_order).post(declarations::declare),
+        )
+        .route(
+            "/api/v1/quarantine/orders/{id}/link",
+            post(declarations::order_link),
+        )
+        .route(
+            "/api/v1/home-treatments/{id}/link",
+            post(declarations::treatment_link),
+        )
+        .route("/api/v1/links/{id}/revoke", post(declarations::revoke))
         .route(
             "/api/v1/persons/{id}/quarantine",
             get(quarantine::of_person),

@@ -124,7 +124,8 @@ pub struct DayParams {
     day: Option<String>,
 }
 
-/// The day's lists of the caller's jurisdiction: tests due, orders ending, orders overdue.
+/// The day's lists of the caller's jurisdiction: tests due, orders ending, orders overdue,
+/// missed health declarations, declarations with symptoms.
 #[utoipa::path(get, path = "/api/v1/quarantine/day", params(DayParams),
     responses((status = 200, body = QuarantineDay), (status = 422, body = Problem)))]
 pub async fn day(

@@ -6,6 +6,7 @@
 mod account;
 mod admin;
 mod campaigns;
+mod declarations;
 mod import;
 mod persons;
 mod quarantine;
@@ -112,6 +113,29 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/oxygen/{id}/return", post(response::return_equipment))
         .route("/home-treatments/{id}/oxygen", post(response::lend))
+        .route(
+            "/k",
+            get(declarations::code_page).post(declarations::open_code),
+        )
+        .route("/k/{credential}", get(declarations::phone_page))
+        .route(
+            "/k/{credential}/declaration",
+            post(declarations::phone_declare),
+        )
+        .route("/k/{credential}/vitals", post(declarations::phone_vitals))
+        .route(
+            "/quarantine/orders/{id}/declarations",
+            post(declarations::declare),
+        )
+        .route(
+            "/quarantine/orders/{id}/link",
+            post(declarations::order_link),
+        )
+        .route(
+            "/home-treatments/{id}/link",
+            post(declarations::treatment_link),
+        )
+        .route("/links/{id}/revoke", post(declarations::revoke))
         .route("/quarantine/f1", post(quarantine::order_all_f1))
         .route("/quarantine/orders/{id}/release", post(quarantine::release))
         .route("/quarantine/orders/{id}/extend", post(quarantine::extend))
@@ -576,6 +600,7 @@ pub fn action_label(l: Lang, action: &str) -> String {
         "change_password" => ("Đổi mật khẩu", "Password changed"),
         "reset_password" => ("Đặt lại mật khẩu", "Password reset"),
         "revoke" => ("Thu hồi", "Revoked"),
+        "link_failed" => ("Nhập sai mã cá nhân", "Wrong personal code"),
         "population" => ("Cập nhật dân số", "Population set"),
         other => return other.to_owned(),
     };

@@ -62,6 +62,10 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
         .unwrap_or_default();
     let can = page.can(Permission::Quarantine) && p.merged_into.is_none();
     let active = orders.iter().any(|o| o.status == "active");
+    let declarations = match orders.iter().find(|o| o.status == "active") {
+        Some(o) => super::declarations::order_part(s, page, o, errors).await,
+        None => html! {},
+    };
     let err = |f: &str| field_error(l, errors, f);
     html! {
         section #quarantine aria-labelledby="h-quarantine" {
@@ -120,6 +124,7 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                     }
                 }
             }
+            (declarations)
             @if orders.is_empty() {
                 p.muted { (l.t("Chưa có quyết định cách ly.", "No quarantine order.")) }
             }
@@ -366,6 +371,7 @@ pub async fn day_page(
         (order_table(l, "ending", &d.ending))
         h2 { (l.t("Đã quá ngày kết thúc — cần kết thúc hoặc gia hạn", "Past their last day — release or extend")) " (" (d.overdue.len()) ")" }
         (order_table(l, "overdue", &d.overdue))
+        (super::declarations::day_lists(l, &d, day == today()))
         h2 { (l.t("Giường còn trống", "Free beds")) }
         @if places.is_empty() {
             p.muted { a href="/places" { (l.t("Chưa khai báo nơi cách ly, điều trị.", "No places declared yet.")) } }

@@ -798,7 +798,7 @@ pub async fn import(
 }
 
 /// A QR code of `text` as an inline SVG, `size` px square.
-fn qr_svg(text: &str, size: u32) -> Markup {
+pub(super) fn qr_svg(text: &str, size: u32) -> Markup {
     match qrcode::QrCode::new(text.as_bytes()) {
         Ok(code) => maud::PreEscaped(
             code.render::<qrcode::render::svg::Color>()

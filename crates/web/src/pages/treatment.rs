@@ -16,7 +16,7 @@ fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn sign_label(l: Lang, code: &str) -> &'static str {
+pub(super) fn sign_label(l: Lang, code: &str) -> &'static str {
     match code {
         "breathing" => l.t("Nhịp thở", "Breathing rate"),
         "spo2" => "SpO2",
@@ -111,6 +111,10 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
     } else {
         Vec::new()
     };
+    let link = match active {
+        Some(t) => super::declarations::treatment_part(s, page, t).await,
+        None => html! {},
+    };
     html! {
         section #home-treatment aria-labelledby="h-home" {
             h2 #h-home { (l.t("Điều trị tại nhà", "Home treatment")) }
@@ -153,14 +157,7 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                     summary { (l.t("Ghi chỉ số sinh tồn", "Record vital signs")) }
                     form.stack method="post" action={ "/home-treatments/" (t.id) "/vitals" } {
                         (page.csrf_field())
-                        (number_field(l, errors, "spo2", ("SpO2 (%)", "SpO2 (%)"), ""))
-                        (number_field(l, errors, "breathing_rate", ("Nhịp thở (lần/phút)", "Breathing rate (per minute)"), ""))
-                        (number_field(l, errors, "pulse", ("Mạch (lần/phút)", "Pulse (per minute)"), ""))
-                        (number_field(l, errors, "temperature", ("Nhiệt độ (°C)", "Temperature (°C)"), ""))
-                        (number_field(l, errors, "systolic", ("Huyết áp tâm thu", "Systolic pressure"), ""))
-                        (number_field(l, errors, "diastolic", ("Huyết áp tâm trương", "Diastolic pressure"), ""))
-                        (check(l, "chest_pain", ("Đau tức ngực", "Chest pain"), false))
-                        (check(l, "altered_consciousness", ("Thay đổi ý thức", "Altered consciousness"), false))
+                        (vitals_fields(l, errors, &VitalsForm::default()))
                         button type="submit" { (l.t("Lưu chỉ số", "Save")) }
                     }
                 }
@@ -187,6 +184,7 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                     }
                 }
             }
+            (link)
             @if !vitals.is_empty() {
                 div.table-wrap { table.responsive #vitals {
                     thead { tr {
@@ -207,6 +205,21 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                 } }
             }
         }
+    }
+}
+
+/// The vital-signs inputs, shared by the staff's form and the person's own
+/// phone page; `f` keeps what was typed when a form comes back.
+pub(super) fn vitals_fields(l: Lang, errors: &[FieldError], f: &VitalsForm) -> Markup {
+    html! {
+        (number_field(l, errors, "spo2", ("SpO2 (%)", "SpO2 (%)"), &f.spo2))
+        (number_field(l, errors, "breathing_rate", ("Nhịp thở (lần/phút)", "Breathing rate (per minute)"), &f.breathing_rate))
+        (number_field(l, errors, "pulse", ("Mạch (lần/phút)", "Pulse (per minute)"), &f.pulse))
+        (number_field(l, errors, "temperature", ("Nhiệt độ (°C)", "Temperature (°C)"), &f.temperature))
+        (number_field(l, errors, "systolic", ("Huyết áp tâm thu", "Systolic pressure"), &f.systolic))
+        (number_field(l, errors, "diastolic", ("Huyết áp tâm trương", "Diastolic pressure"), &f.diastolic))
+        (check(l, "chest_pain", ("Đau tức ngực", "Chest pain"), f.chest_pain.is_some()))
+        (check(l, "altered_consciousness", ("Thay đổi ý thức", "Altered consciousness"), f.altered_consciousness.is_some()))
     }
 }
 
@@ -235,7 +248,11 @@ pub struct EnrolForm {
 }
 
 /// A number typed in a form: empty is `None`; anything else not a number is an error.
-fn number<T: std::str::FromStr>(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+pub(super) fn number<T: std::str::FromStr>(
+    field: &str,
+    s: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
     let s = s.trim().replace(',', ".");
     if s.is_empty() {
         return None;
@@ -336,6 +353,28 @@ pub struct VitalsForm {
     altered_consciousness: Option<String>,
 }
 
+impl VitalsForm {
+    /// The numbers typed; a field that is not a number is an error.
+    pub(super) fn vitals(&self) -> Result<Vitals, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let v = Vitals {
+            spo2: number("spo2", &self.spo2, &mut errors),
+            breathing_rate: number("breathing_rate", &self.breathing_rate, &mut errors),
+            pulse: number("pulse", &self.pulse, &mut errors),
+            temperature: number("temperature", &self.temperature, &mut errors),
+            systolic: number("systolic", &self.systolic, &mut errors),
+            diastolic: number("diastolic", &self.diastolic, &mut errors),
+            chest_pain: self.chest_pain.is_some(),
+            altered_consciousness: self.altered_consciousness.is_some(),
+        };
+        if errors.is_empty() {
+            Ok(v)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 pub async fn record_vitals(
     State(s): State<AppState>,
     page: Page,
@@ -348,24 +387,13 @@ pub async fn record_vitals(
         .treatment_person(&page.actor.scope, id)
         .await
         .map_err(|e| page.fail(e))?;
-    let mut errors = Vec::new();
-    let v = Vitals {
-        spo2: number("spo2", &f.spo2, &mut errors),
-        breathing_rate: number("breathing_rate", &f.breathing_rate, &mut errors),
-        pulse: number("pulse", &f.pulse, &mut errors),
-        temperature: number("temperature", &f.temperature, &mut errors),
-        systolic: number("systolic", &f.systolic, &mut errors),
-        diastolic: number("diastolic", &f.diastolic, &mut errors),
-        chest_pain: f.chest_pain.is_some(),
-        altered_consciousness: f.altered_consciousness.is_some(),
-    };
-    let result = if errors.is_empty() {
-        s.store
+    let result = match f.vitals() {
+        Ok(v) => s
+            .store
             .record_vitals(&page.actor, id, &v, today())
             .await
-            .map(|_| ())
-    } else {
-        Err(phongdich_domain::Invalid(errors).into())
+            .map(|_| ()),
+        Err(errors) => Err(phongdich_domain::Invalid(errors).into()),
     };
     back(&s, &page, person_id, result).await
 }

@@ -1,0 +1,314 @@
+#![allow(clippy::unwrap_used)]
+//! Health declarations through the JSON API and the person's own page
+//! (`/k/…`) reached without an account. SQLite, or PostgreSQL when
+//! PHONGDICH_TEST_POSTGRES is set.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use phongdich_store::testing::TestDb;
+use phongdich_store::{Actor, NewUser};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+
+struct Answer {
+    status: StatusCode,
+    location: String,
+    text: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Answer {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let location = res
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        location,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn api(app: &Router, method: Method, path: &str, token: &str, body: Option<Value>) -> Answer {
+    let req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "phongdich.test")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    };
+    send(app, req.unwrap()).await
+}
+
+/// A request from the person's phone: no token, maybe a cookie, a form.
+async fn phone(
+    app: &Router,
+    method: Method,
+    path: &str,
+    form: &str,
+    extra: &[(&str, &str)],
+) -> Answer {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "phongdich.test");
+    for (k, v) in extra {
+        req = req.header(*k, *v);
+    }
+    let req = if form.is_empty() {
+        req.body(Body::empty())
+    } else {
+        req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form.to_owned()))
+    };
+    send(app, req.unwrap()).await
+}
+
+async fn token(db: &TestDb, unit: &str, role: &str) -> String {
+    db.store
+        .create_api_token(&Actor::system("test"), "test", unit, role)
+        .await
+        .unwrap()
+        .1
+}
+
+#[tokio::test]
+async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let t = token(&db, HA_KHANH, "quarantine_staff").await;
+    let (status, person) = {
+        let a = api(
+            &app,
+            Method::POST,
+            "/api/v1/persons",
+            &t,
+            Some(json!({"full_name": "Đặng Thị Hằng", "birth": "1980", "sex": "nữ", "commune_code": HA_KHANH, "confirm_not_duplicate": true})),
+        )
+        .await;
+        (a.status, a.json())
+    };
+    assert_eq!(status, StatusCode::CREATED, "{person}");
+    // Home quarantine from an epidemic area, started four days ago: day 5 of 14.
+    let today = chrono::Local::now().date_naive();
+    let start = (today - chrono::Days::new(4))
+        .format("%d/%m/%Y")
+        .to_string();
+    let order = api(
+        &app,
+        Method::POST,
+        "/api/v1/quarantine/orders",
+        &t,
+        Some(json!({"person_id": person["id"], "situation": "from_epidemic_area", "start_on": start})),
+    )
+    .await;
+    assert_eq!(order.status, StatusCode::CREATED, "{}", order.text);
+    let order_id = order.json()["id"].as_i64().unwrap();
+    let day = api(&app, Method::GET, "/api/v1/quarantine/day", &t, None).await;
+    assert_eq!(
+        day.json()["missed_declaration"][0]["id"],
+        order_id,
+        "{}",
+        day.text
+    );
+
+    // Checked field by field, in both languages.
+    let declarations = format!("/api/v1/quarantine/orders/{order_id}/declarations");
+    let bad = api(
+        &app,
+        Method::POST,
+        &declarations,
+        &t,
+        Some(json!({"temperature": 50, "symptoms": ["sneezing"]})),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    let bad = bad.json();
+    let fields: Vec<&str> = bad["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["temperature", "symptoms"]);
+    let made = api(
+        &app,
+        Method::POST,
+        &declarations,
+        &t,
+        Some(json!({"temperature": 38.2, "symptoms": ["cough"]})),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    assert_eq!(made.json()["flagged"], true);
+    let day = api(&app, Method::GET, "/api/v1/quarantine/day", &t, None)
+        .await
+        .json();
+    assert_eq!(day["missed_declaration"], json!([]));
+    assert_eq!(day["declared_symptoms"][0]["order_id"], order_id);
+    let list = api(&app, Method::GET, &declarations, &t, None).await.json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    // Other communes do not see the order; viewers cannot declare.
+    let neighbour = token(&db, HA_PHONG, "quarantine_staff").await;
+    let link_path = format!("/api/v1/quarantine/orders/{order_id}/link");
+    for path in [&declarations, &link_path] {
+        let a = api(&app, Method::POST, path, &neighbour, Some(json!({}))).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{path}: {}", a.text);
+    }
+    let viewer = token(&db, HA_KHANH, "viewer").await;
+    let a = api(&app, Method::POST, &declarations, &viewer, Some(json!({}))).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text);
+
+    // The link: the person's page, without an account.
+    let link = api(
+        &app,
+        Method::POST,
+        &link_path,
+        &t,
+        Some(json!({"contact_phone": "0203 3825 123"})),
+    )
+    .await;
+    assert_eq!(link.status, StatusCode::CREATED, "{}", link.text);
+    let link = link.json();
+    let page_path = format!("/k/{}", link["token"].as_str().unwrap());
+    let page = phone(&app, Method::GET, &page_path, "", &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(
+        page.text.contains("Hằng") && !page.text.contains("Đặng Thị"),
+        "given name only"
+    );
+    assert!(page.text.contains("5/14"), "{}", page.text);
+    assert!(
+        page.text.contains("Đã khai báo hôm nay"),
+        "staff's declaration counts"
+    );
+
+    // A post from another site is refused; one from the page, even with a
+    // staff session in the same browser and no anti-forgery token, is taken.
+    let form = "temperature=36%2C7&contact_with_f0=no&note=";
+    let send_path = format!("{page_path}/declaration");
+    let foreign = phone(
+        &app,
+        Method::POST,
+        &send_path,
+        form,
+        &[("origin", "https://evil.example")],
+    )
+    .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    db.store
+        .add_user(
+            &Actor::system("test"),
+            &NewUser {
+                username: "cachly.hakhanh".into(),
+                display_name: "Cán bộ cách ly".into(),
+                unit_code: HA_KHANH.into(),
+                role: "quarantine_staff".into(),
+                password: "mat-khau-du-dai-2024".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let (_, session) = db
+        .store
+        .login("cachly.hakhanh", "mat-khau-du-dai-2024", "test")
+        .await
+        .unwrap();
+    let cookie = format!("pd_session={}", session.token);
+    let sent = phone(
+        &app,
+        Method::POST,
+        &send_path,
+        form,
+        &[("origin", "http://phongdich.test"), ("cookie", &cookie)],
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    assert_eq!(sent.location, format!("{page_path}?sent=1"));
+    let list = api(&app, Method::GET, &declarations, &t, None).await.json();
+    assert_eq!(list[0]["temperature"], 36.7, "replaced: {list}");
+    assert_eq!(
+        list[0]["recorded_by"],
+        format!("link:{}", link["link"]["id"])
+    );
+    let wrong = phone(&app, Method::POST, &send_path, "temperature=abc", &[]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.text.contains("Cần một số."), "{}", wrong.text);
+
+    // The typed code leads to the same page.
+    let code = link["code"].as_str().unwrap().to_lowercase();
+    let typed = phone(
+        &app,
+        Method::POST,
+        "/k",
+        &format!("code={}-{}", &code[..4], &code[4..]),
+        &[],
+    )
+    .await;
+    assert_eq!(typed.status, StatusCode::SEE_OTHER);
+    let by_code = phone(&app, Method::GET, &typed.location, "", &[]).await;
+    assert!(by_code.text.contains("Hằng"), "{}", by_code.text);
+    let unknown = phone(
+        &app,
+        Method::GET,
+        "/k/ZZZZ-ZZZZ",
+        "",
+        &[("cookie", "pd_lang=en")],
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(
+        unknown.text.contains("The link or code is not right"),
+        "{}",
+        unknown.text
+    );
+
+    // Revoked: a clear page, not an error.
+    let link_id = link["link"]["id"].as_i64().unwrap();
+    let revoked = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/links/{link_id}/revoke"),
+        &t,
+        None,
+    )
+    .await;
+    assert_eq!(revoked.json()["status"], "revoked", "{}", revoked.text);
+    let gone = phone(&app, Method::GET, &page_path, "", &[]).await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    assert!(
+        gone.text.contains("Đường dẫn đã bị thu hồi"),
+        "{}",
+        gone.text
+    );
+    let late = phone(&app, Method::POST, &send_path, form, &[]).await;
+    assert_eq!(late.status, StatusCode::GONE);
+    let a = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/links/{link_id}/revoke"),
+        &neighbour,
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+}
