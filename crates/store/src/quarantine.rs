@@ -44,7 +44,8 @@ pub struct OrderInput {
     pub doses: u8,
     #[serde(default)]
     pub last_dose_on: String,
-    /// When the person recovered from COVID-19, if they did.
+    /// When the person recovered from COVID-19, if they did (blank: taken
+    /// from the person's own case when it is recovered with a negative test).
     #[serde(default)]
     pub recovered_on: String,
 }
@@ -324,7 +325,7 @@ impl Store {
                 None
             }
         };
-        let c = Circumstances {
+        let mut c = Circumstances {
             doses: input.doses,
             last_dose_on: optional_date("last_dose_on", &input.last_dose_on, &mut errors),
             recovered_on: optional_date("recovered_on", &input.recovered_on, &mut errors),
@@ -333,6 +334,19 @@ impl Store {
             return Err(Invalid(errors).into());
         };
         let person = self.person(scope, input.person_id).await?;
+        if c.recovered_on.is_none() {
+            // Recovery on record: the person's own case, recovered with a
+            // negative test before the first day.
+            let negative: Option<String> = sqlx::query_scalar(
+                "SELECT negative_on FROM cases WHERE person_id = $1 AND course = 'recovered' AND negative_on IS NOT NULL",
+            )
+            .bind(person.id)
+            .fetch_optional(&self.read)
+            .await?;
+            c.recovered_on = negative
+                .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+                .filter(|d| *d <= start);
+        }
         let rules = self.quarantine_rules(&person.province_code).await?;
         let Some(rule) = rule_in_force(&rules, situation, start, &person.province_code, &c) else {
             return Err(Invalid(vec![FieldError::new(

@@ -394,3 +394,40 @@ async fn a_site_admits_until_its_beds_are_full_and_counts_them_per_day() {
         "the district sees it"
     );
 }
+
+#[tokio::test]
+async fn a_recovered_f0_gets_the_rule_for_the_recovered_without_typing_it() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::QuarantineStaff);
+    let system = Actor::system("test");
+    let id = person(s, "Ma Thị Khỏi").await;
+    let case =
+        phongdich_store::CaseInput::found_in_community(id, "01/11/2021", "01/11/2021", "rt_pcr");
+    let (case, _) = s.confirm_case(&system, &case, d(1, 11)).await.unwrap();
+    let input = OrderInput {
+        person_id: id,
+        situation: "f1".into(),
+        start_on: "20/12/2021".into(),
+        ..Default::default()
+    };
+    let p = s.propose_order(&staff.scope, &input).await.unwrap();
+    assert_eq!(
+        p.rule.source, "5599/BYT-MT",
+        "still ill: no recovery on record"
+    );
+    s.set_case_course(
+        &system,
+        case.id,
+        "recovered",
+        NaiveDate::from_ymd_opt(2021, 11, 15),
+    )
+    .await
+    .unwrap();
+    let p = s.propose_order(&staff.scope, &input).await.unwrap();
+    assert_eq!(
+        (p.rule.source.as_str(), p.rule.days),
+        ("10696/BYT-MT", 7),
+        "recovered 35 days before: 7 days at home"
+    );
+}
