@@ -235,6 +235,23 @@ impl Store {
         Ok(unit)
     }
 
+    /// [`Self::response_unit`], its refusal added to the form's `errors`.
+    async fn response_unit_or(
+        &self,
+        actor: &Actor,
+        code: &str,
+        errors: &mut Vec<FieldError>,
+    ) -> Result<Option<Unit>> {
+        match self.response_unit(actor, code).await {
+            Ok(u) => Ok(Some(u)),
+            Err(StoreError::Invalid(Invalid(e))) => {
+                errors.extend(e);
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Put shifts on the roster (all or none).
     pub async fn add_shifts(&self, actor: &Actor, input: &ShiftInput) -> Result<Vec<DutyShift>> {
         actor.require(Permission::ManageResponse)?;
@@ -290,14 +307,9 @@ impl Store {
                 "Repeat on 1 to 31 days.",
             ));
         }
-        let unit = match self.response_unit(actor, &input.unit_code).await {
-            Ok(u) => Some(u),
-            Err(StoreError::Invalid(Invalid(e))) => {
-                errors.extend(e);
-                None
-            }
-            Err(e) => return Err(e),
-        };
+        let unit = self
+            .response_unit_or(actor, &input.unit_code, &mut errors)
+            .await?;
         let (Some(unit), Some(starts), Some(ends)) = (unit, starts, ends) else {
             return Err(Invalid(errors).into());
         };
@@ -590,14 +602,9 @@ impl Store {
             ));
         }
         let capacity = clean(&input.capacity);
-        let unit = match self.response_unit(actor, &input.unit_code).await {
-            Ok(u) => Some(u),
-            Err(StoreError::Invalid(Invalid(e))) => {
-                errors.extend(e);
-                None
-            }
-            Err(e) => return Err(e),
-        };
+        let unit = self
+            .response_unit_or(actor, &input.unit_code, &mut errors)
+            .await?;
         let Some(unit) = unit.filter(|_| errors.is_empty()) else {
             return Err(Invalid(errors).into());
         };
