@@ -8,6 +8,7 @@ pub mod declaration;
 pub mod error;
 pub mod person;
 pub mod quarantine;
+pub mod report;
 pub mod similarity;
 pub mod testing;
 pub mod text;

@@ -14,6 +14,7 @@ mod migrate;
 mod persons;
 mod places;
 mod quarantine;
+mod reports;
 mod response;
 mod results_batch;
 mod samples;
@@ -42,6 +43,7 @@ pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, p
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
 pub use places::{Admission, BED_TYPES, BedCount, PLACE_KINDS, Place, PlaceInput};
 pub use quarantine::{OrderInput, Proposal, QuarantineDay, QuarantineOrder, RuleVersion};
+pub use reports::{ChildFigures, ReportFigures};
 pub use response::{
     DutyShift, EQUIPMENT_KINDS, EquipmentInput, OxygenEquipment, OxygenLoan, ResponseTimes,
     ShiftInput, parse_time, vietnam,

@@ -141,6 +141,20 @@ pub fn parse_time(field: &str, s: &str) -> std::result::Result<DateTime<Utc>, Fi
     ))
 }
 
+/// Vietnam's days `from..=to` as UTC times `[start, end)`, for columns
+/// stamped in RFC 3339 UTC.
+pub(crate) fn responses_window(from: chrono::NaiveDate, to: chrono::NaiveDate) -> (String, String) {
+    use chrono::TimeZone;
+    let midnight = |d: chrono::NaiveDate| {
+        vietnam()
+            .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+            .single()
+            .map(|t| stamp(t.with_timezone(&Utc)))
+            .unwrap_or_default()
+    };
+    (midnight(from), midnight(to + chrono::Days::new(1)))
+}
+
 pub(crate) fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

@@ -1,0 +1,206 @@
+#![allow(clippy::unwrap_used)]
+//! Report figures computed from the records, on SQLite or PostgreSQL: each
+//! commune's counts, the district's as their sum (with what the district keeps
+//! itself), and nothing from outside the reader's jurisdiction.
+
+use chrono::NaiveDate;
+use phongdich_domain::contact::ContactInput;
+use phongdich_domain::testing::ResultInput;
+use phongdich_domain::{PersonInput, Role, UnitCode};
+use phongdich_store::testing::TestDb;
+use phongdich_store::{
+    Actor, CaseInput, EquipmentInput, OrderInput, SampleInput, Scope, Store, StoreError,
+};
+
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+const HA_LONG: &str = "193";
+
+fn d(day: u32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, month, day).unwrap()
+}
+
+fn actor(unit: &str, role: Role) -> Actor {
+    Actor {
+        name: format!("{}@{unit}", role.as_str()),
+        source: "test".into(),
+        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
+        role,
+    }
+}
+
+async fn person(s: &Store, name: &str, commune: &str) -> i64 {
+    let input = PersonInput {
+        full_name: name.into(),
+        birth: "1985".into(),
+        sex: "nam".into(),
+        commune_code: commune.into(),
+        ..Default::default()
+    };
+    s.create_person(&Actor::system("test"), &input.parse(d(1, 8)).unwrap(), true)
+        .await
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn a_districts_figures_are_the_sum_of_its_communes() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let system = Actor::system("test");
+    // Hà Khánh: two F0 on 10/8 (one found in quarantine), three contacts of the first.
+    let a = person(s, "Lý Văn Một", HA_KHANH).await;
+    let b = person(s, "Lý Thị Hai", HA_KHANH).await;
+    let mut contacts = Vec::new();
+    for name in ["Lý Văn Ba", "Lý Văn Bốn", "Lý Văn Năm"] {
+        contacts.push(person(s, name, HA_KHANH).await);
+    }
+    for c in &contacts {
+        let input = ContactInput {
+            person_id: a,
+            other_person_id: *c,
+            date: "08/08/2021".into(),
+            setting: "household".into(),
+            ..Default::default()
+        };
+        s.add_contact(&system, &input.parse(d(10, 8)).unwrap())
+            .await
+            .unwrap();
+    }
+    s.confirm_case(
+        &system,
+        &CaseInput::found_in_community(a, "10/08/2021", "09/08/2021", "rt_pcr"),
+        d(10, 8),
+    )
+    .await
+    .unwrap();
+    let mut in_quarantine = CaseInput::found_in_community(b, "10/08/2021", "09/08/2021", "rt_pcr");
+    in_quarantine.detected_where = "quarantine".into();
+    s.confirm_case(&system, &in_quarantine, d(10, 8))
+        .await
+        .unwrap();
+    // Hà Phong: one imported F0 on 11/8; one earlier F0 (1/8), before the period.
+    let c = person(s, "Trần Văn Về", HA_PHONG).await;
+    let mut imported = CaseInput::found_in_community(c, "11/08/2021", "10/08/2021", "rt_pcr");
+    imported.source_kind = "imported".into();
+    imported.source_ref = "KR".into();
+    s.confirm_case(&system, &imported, d(11, 8)).await.unwrap();
+    let e = person(s, "Trần Thị Cũ", HA_PHONG).await;
+    s.confirm_case(
+        &system,
+        &CaseInput::found_in_community(e, "01/08/2021", "31/07/2021", "rt_pcr"),
+        d(1, 8),
+    )
+    .await
+    .unwrap();
+    // One F1 quarantined at home and sampled negative; one sampled, waiting.
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    let order = OrderInput {
+        person_id: contacts[0],
+        situation: "f1".into(),
+        start_on: "10/08/2021".into(),
+        ..Default::default()
+    };
+    s.create_order(&staff, &order).await.unwrap();
+    for (who, outcome) in [(contacts[0], Some("negative")), (contacts[1], None)] {
+        let sample = s
+            .record_sample(
+                &staff,
+                &SampleInput {
+                    person_id: who,
+                    collected_on: "10/08/2021".into(),
+                    ..Default::default()
+                },
+                d(10, 8),
+            )
+            .await
+            .unwrap();
+        if let Some(outcome) = outcome {
+            let r = ResultInput {
+                code: sample.code.clone(),
+                test_kind: "rt_pcr".into(),
+                outcome: outcome.into(),
+                resulted_on: "11/08/2021".into(),
+                ..Default::default()
+            };
+            s.record_result(&staff, &r, d(11, 8)).await.unwrap();
+        }
+    }
+    // The district keeps a concentrator; Hà Khánh one too.
+    for (label, unit) in [("MTO-1", HA_LONG), ("MTO-2", HA_KHANH)] {
+        s.add_equipment(
+            &system,
+            &EquipmentInput {
+                kind: "concentrator".into(),
+                label: label.into(),
+                capacity: "5 L/phút".into(),
+                unit_code: unit.into(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+
+    let district = actor(HA_LONG, Role::Viewer);
+    let r = s
+        .report_figures(&district.scope, HA_LONG, d(10, 8), d(11, 8), d(1, 8))
+        .await
+        .unwrap();
+    let f = &r.figures;
+    assert_eq!(
+        (
+            f.f0_new,
+            f.f0_new_community,
+            f.f0_new_quarantine,
+            f.f0_new_imported
+        ),
+        (3, 1, 1, 1)
+    );
+    assert_eq!(
+        (f.f0_home, f.f0_cumulative),
+        (4, 4),
+        "the 1/8 case counts since the wave"
+    );
+    assert_eq!((f.f1, f.f1_quarantined, f.f1_sampled), (3, 1, 2));
+    assert_eq!((f.f1_negative, f.f1_pending, f.f1_reviewed), (1, 1, 2));
+    assert_eq!((f.quarantine_centralised, f.samples_taken), (1, 2), "5599: centralised");
+    assert_eq!((f.tests_done, f.tests_negative), (1, 1));
+    assert_eq!(
+        f.oxygen_equipment, 2,
+        "the district's own and the commune's"
+    );
+    assert_eq!(r.rates.turnaround_days, Some(1.0));
+
+    let khanh = r.children.iter().find(|c| c.unit_code == HA_KHANH).unwrap();
+    let phong = r.children.iter().find(|c| c.unit_code == HA_PHONG).unwrap();
+    assert_eq!((khanh.figures.f0_new, phong.figures.f0_new), (2, 1));
+    assert_eq!(
+        khanh.figures.oxygen_equipment, 1,
+        "the district's own is in no commune"
+    );
+    let mut sum = phongdich_domain::report::Figures::default();
+    for c in &r.children {
+        sum.add(&c.figures);
+    }
+    sum.oxygen_equipment += 1;
+    assert_eq!(
+        &sum, f,
+        "the district is its communes plus what it keeps itself"
+    );
+
+    // The commune's own report equals its line in the district's.
+    let own = s
+        .report_figures(&staff.scope, HA_KHANH, d(10, 8), d(11, 8), d(1, 8))
+        .await
+        .unwrap();
+    assert_eq!(own.figures, khanh.figures);
+    // Hà Phong's staff cannot read Hà Khánh's report, nor the district's.
+    let neighbour = actor(HA_PHONG, Role::HealthStaff);
+    for unit in [HA_KHANH, HA_LONG] {
+        assert!(matches!(
+            s.report_figures(&neighbour.scope, unit, d(10, 8), d(11, 8), d(1, 8))
+                .await,
+            Err(StoreError::NotFound { .. })
+        ));
+    }
+}
