@@ -63,10 +63,13 @@ pub enum Permission {
     Treat,
     /// Keep the unit's duty roster of response teams and its oxygen equipment.
     ManageResponse,
+    /// Send the unit's rapid situation reports; review (approve or return)
+    /// those of the units below; remind them.
+    Report,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::ViewPersons,
         Permission::ViewIdentifiers,
         Permission::EditPersons,
@@ -84,6 +87,7 @@ impl Permission {
         Permission::Quarantine,
         Permission::Treat,
         Permission::ManageResponse,
+        Permission::Report,
     ];
 }
 

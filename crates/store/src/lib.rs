@@ -19,6 +19,7 @@ mod response;
 mod results_batch;
 mod samples;
 mod settings;
+mod situation_reports;
 pub mod testing;
 mod treatment;
 mod units;
@@ -55,8 +56,9 @@ pub use samples::{
 };
 pub use settings::{
     ALERT_ESCALATION_MINUTES, ALERT_ESCALATION_RANGE, F0_CONFIRMATION, F0_CONFIRMATION_VALUES,
-    ProvinceSetting, setting_default,
+    ProvinceSetting, REPORT_DEADLINE, WAVE_START, setting_default,
 };
+pub use situation_reports::{SituationReport, Submission};
 pub use treatment::{AlertAction, HomeTreatment, MissingVitals, TreatmentAlert, VitalRecord};
 pub use units::{NewHamlet, PopulationRow, Unit};
 

@@ -111,6 +111,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 14,
+        name: "situation reports as sent, reminders",
+        shared: include_str!("../migrations/0014_reports.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

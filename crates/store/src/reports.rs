@@ -12,12 +12,12 @@ use crate::{Result, Scope, Store};
 use chrono::NaiveDate;
 use phongdich_domain::report::{Figures, Rates};
 use phongdich_domain::{UnitCode, UnitLevel};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::HashMap;
 
 /// A unit's report figures for a period, with the units one level below.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportFigures {
     pub unit_code: String,
     pub unit_name: String,
@@ -32,7 +32,7 @@ pub struct ReportFigures {
     pub children: Vec<ChildFigures>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ChildFigures {
     pub unit_code: String,
     pub unit_name: String,

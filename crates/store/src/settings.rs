@@ -17,11 +17,19 @@ pub const ALERT_ESCALATION_MINUTES: &str = "alert_escalation_minutes";
 pub const ALERT_ESCALATION_RANGE: std::ops::RangeInclusive<i64> = 5..=240;
 const ALERT_ESCALATION_DEFAULT: &str = "30";
 
+/// The time of day (Vietnam's, `HH:MM`) by which units send their daily report.
+pub const REPORT_DEADLINE: &str = "report_deadline";
+/// The first day of the current wave, from which F0 are counted cumulatively.
+pub const WAVE_START: &str = "wave_start";
+
 /// Whether `name` is a known setting: its default.
 pub fn setting_default(name: &str) -> Option<&'static str> {
     match name {
         F0_CONFIRMATION => Some(F0_CONFIRMATION_VALUES[0]),
         ALERT_ESCALATION_MINUTES => Some(ALERT_ESCALATION_DEFAULT),
+        REPORT_DEADLINE => Some("17:00"),
+        // The fourth wave in Vietnam began on 27 April 2021.
+        WAVE_START => Some("2021-04-27"),
         _ => None,
     }
 }
@@ -29,6 +37,27 @@ pub fn setting_default(name: &str) -> Option<&'static str> {
 /// The value as stored, or what is wrong with it.
 fn check_value(name: &str, value: &str) -> Result<String> {
     let value = value.trim();
+    match name {
+        REPORT_DEADLINE => {
+            return chrono::NaiveTime::parse_from_str(value, "%H:%M")
+                .map(|t| t.format("%H:%M").to_string())
+                .map_err(|_| {
+                    Invalid(vec![FieldError::new(
+                        "value",
+                        "invalid",
+                        "Nhập giờ dạng hh:mm (vd. 17:00).",
+                        "Give a time as hh:mm (e.g. 17:00).",
+                    )])
+                    .into()
+                });
+        }
+        WAVE_START => {
+            return phongdich_domain::contact::parse_date("value", value)
+                .map(|d| d.to_string())
+                .map_err(|e| Invalid(vec![e]).into());
+        }
+        _ => {}
+    }
     let ok = match name {
         F0_CONFIRMATION => F0_CONFIRMATION_VALUES.contains(&value),
         _ => value

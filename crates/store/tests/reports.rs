@@ -3,7 +3,7 @@
 //! commune's counts, the district's as their sum (with what the district keeps
 //! itself), and nothing from outside the reader's jurisdiction.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, TimeZone};
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::testing::ResultInput;
 use phongdich_domain::{PersonInput, Role, UnitCode};
@@ -163,7 +163,11 @@ async fn a_districts_figures_are_the_sum_of_its_communes() {
     );
     assert_eq!((f.f1, f.f1_quarantined, f.f1_sampled), (3, 1, 2));
     assert_eq!((f.f1_negative, f.f1_pending, f.f1_reviewed), (1, 1, 2));
-    assert_eq!((f.quarantine_centralised, f.samples_taken), (1, 2), "5599: centralised");
+    assert_eq!(
+        (f.quarantine_centralised, f.samples_taken),
+        (1, 2),
+        "5599: centralised"
+    );
     assert_eq!((f.tests_done, f.tests_negative), (1, 1));
     assert_eq!(
         f.oxygen_equipment, 2,
@@ -203,4 +207,168 @@ async fn a_districts_figures_are_the_sum_of_its_communes() {
             Err(StoreError::NotFound { .. })
         ));
     }
+}
+
+#[tokio::test]
+async fn a_report_sent_stays_as_sent_and_the_level_above_reviews_it() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let system = Actor::system("test");
+    let today = chrono::Utc::now()
+        .with_timezone(&phongdich_store::vietnam())
+        .date_naive();
+    let a = person(s, "Đỗ Văn Gửi", HA_KHANH).await;
+    let day = today.format("%d/%m/%Y").to_string();
+    s.confirm_case(
+        &system,
+        &CaseInput::found_in_community(a, &day, &day, "rt_pcr"),
+        today,
+    )
+    .await
+    .unwrap();
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    let district = actor(HA_LONG, Role::Admin);
+    let viewer = actor(HA_KHANH, Role::Viewer);
+    assert!(matches!(
+        s.submit_report(&viewer, HA_KHANH, today, today, "", today)
+            .await,
+        Err(StoreError::Forbidden { .. })
+    ));
+    assert!(
+        matches!(
+            s.submit_report(&district, HA_KHANH, today, today, "", today)
+                .await,
+            Err(StoreError::Invalid(_))
+        ),
+        "the district does not send the commune's report"
+    );
+    let sent = s
+        .submit_report(
+            &commune,
+            HA_KHANH,
+            today,
+            today,
+            "Đã khoanh vùng tổ 5.",
+            today,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            sent.status.as_str(),
+            sent.version,
+            sent.figures.figures.f0_new
+        ),
+        ("submitted", 1, 1)
+    );
+    assert!(matches!(
+        s.submit_report(&commune, HA_KHANH, today, today, "", today)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+
+    // A second F0 later the same day: the report as sent does not change.
+    let b = person(s, "Đỗ Thị Sau", HA_KHANH).await;
+    s.confirm_case(
+        &system,
+        &CaseInput::found_in_community(b, &day, &day, "rt_pcr"),
+        today,
+    )
+    .await
+    .unwrap();
+    let again = s.situation_report(&commune.scope, sent.id).await.unwrap();
+    assert_eq!(again.figures.figures.f0_new, 1, "frozen");
+    let live = s
+        .report_figures(&commune.scope, HA_KHANH, today, today, today)
+        .await
+        .unwrap();
+    assert_eq!(live.figures.f0_new, 2);
+
+    // The commune cannot review itself, the neighbour cannot see it; the
+    // district returns it (a reason is needed), then approves the next version.
+    assert!(s.review_report(&commune, sent.id, true, "").await.is_err());
+    assert!(matches!(
+        s.review_report(&actor(HA_PHONG, Role::Admin), sent.id, true, "")
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.review_report(&district, sent.id, false, " ").await,
+        Err(StoreError::Invalid(_))
+    ));
+    let returned = s
+        .review_report(&district, sent.id, false, "Thiếu ca thứ hai.")
+        .await
+        .unwrap();
+    assert_eq!(returned.status, "returned");
+    let v2 = s
+        .submit_report(
+            &commune,
+            HA_KHANH,
+            today,
+            today,
+            "Bổ sung ca thứ hai.",
+            today,
+        )
+        .await
+        .unwrap();
+    assert_eq!((v2.version, v2.figures.figures.f0_new), (2, 2));
+    let approved = s.review_report(&district, v2.id, true, "").await.unwrap();
+    assert_eq!(approved.status, "approved");
+
+    // The district's board: Hà Khánh sent, the others missing once the deadline passed.
+    let before_deadline = phongdich_store::vietnam()
+        .from_local_datetime(&today.and_hms_opt(8, 0, 0).unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let board = s
+        .submissions(&district.scope, HA_LONG, today, before_deadline)
+        .await
+        .unwrap();
+    assert!(board.len() > 20, "every commune of Hạ Long");
+    let khanh = board.iter().find(|b| b.unit_code == HA_KHANH).unwrap();
+    assert_eq!(
+        (khanh.report_id, khanh.status.as_deref()),
+        (Some(v2.id), Some("approved"))
+    );
+    assert!(
+        board.iter().all(|b| !b.missing),
+        "not missing before the deadline"
+    );
+    let after = before_deadline + chrono::Duration::hours(12);
+    let board = s
+        .submissions(&district.scope, HA_LONG, today, after)
+        .await
+        .unwrap();
+    let phong = board.iter().find(|b| b.unit_code == HA_PHONG).unwrap();
+    assert!(phong.missing);
+    s.remind(&district, HA_PHONG, today).await.unwrap();
+    assert!(matches!(
+        s.remind(&commune, HA_PHONG, today).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(s.reminders(HA_PHONG, today).await.unwrap().len(), 1);
+    let board = s
+        .submissions(&district.scope, HA_LONG, today, after)
+        .await
+        .unwrap();
+    assert!(
+        board
+            .iter()
+            .find(|b| b.unit_code == HA_PHONG)
+            .unwrap()
+            .reminded_at
+            .is_some()
+    );
+    let history = s
+        .reports_of_unit(&district.scope, HA_KHANH, 10)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(
+        s.previous_report(&commune.scope, HA_KHANH, today)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
