@@ -34,15 +34,18 @@ pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterM
 pub use error::StoreError;
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
-pub use places::{Admission, BED_TYPES, BedCount, PLACE_KINDS, Place, PlaceInput};
-pub use quarantine::{OrderInput, Proposal, QuarantineDay, QuarantineOrder};
+pub use places::{Admission, BED_TYPES, BedCount, FreeBeds, PLACE_KINDS, Place, PlaceInput};
+pub use quarantine::{DayList, DayListEntry, OrderInput, Proposal, QuarantineDay, QuarantineOrder};
 pub use results_batch::ResultSummary;
 pub use samples::{
     LabTurnaround, OverdueSample, PendingReview, Pool, PoolInput, ResultOutcome, SPECIMENS, Sample,
     SampleInput, SamplingItem, Turnaround,
 };
 pub use settings::{F0_CONFIRMATION, F0_CONFIRMATION_VALUES, ProvinceSetting};
-pub use treatment::{AlertAction, HomeTreatment, MissingVitals, TreatmentAlert, VitalRecord};
+pub use treatment::{
+    AlertAction, HomeTreatment, MissingVitals, MissingVitalsList, OpenAlert, OpenAlerts,
+    TreatmentAlert, VitalRecord,
+};
 pub use units::{NewHamlet, PopulationRow, Unit};
 
 use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};
@@ -51,6 +54,50 @@ use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A window on a long list. A district's or a province's day list can name
+/// tens of thousands of people; it is read a page at a time, its full count
+/// beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Paging {
+    /// Entries skipped.
+    pub offset: i64,
+    /// Entries given at most.
+    pub limit: i64,
+}
+
+impl Paging {
+    pub const DEFAULT_LIMIT: i64 = 100;
+    /// A larger page is clipped: it would be the whole list again.
+    pub const MAX_LIMIT: i64 = 1000;
+
+    /// `limit` entries from `offset`, both brought into range.
+    pub fn new(offset: i64, limit: i64) -> Self {
+        Paging {
+            offset: offset.max(0),
+            limit: limit.clamp(1, Self::MAX_LIMIT),
+        }
+    }
+
+    /// The `n`-th page (from 1) of `DEFAULT_LIMIT` entries.
+    pub fn page(n: i64) -> Self {
+        Self::new(
+            (n.max(1) - 1).saturating_mul(Self::DEFAULT_LIMIT),
+            Self::DEFAULT_LIMIT,
+        )
+    }
+
+    /// Whether entries remain after this page in a list of `total`.
+    pub fn has_more(&self, total: i64) -> bool {
+        self.offset.saturating_add(self.limit) < total
+    }
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self::page(1)
+    }
+}
 
 /// Which database engine a store runs on; only migrations and bulk paths differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

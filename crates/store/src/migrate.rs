@@ -95,6 +95,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 13,
+        name: "day lists as index ranges: test days, order ends",
+        shared: include_str!("../migrations/0013_day_list_indexes.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

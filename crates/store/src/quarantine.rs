@@ -68,18 +68,67 @@ pub struct QuarantineOrder {
     pub extension_reason: Option<String>,
 }
 
-/// A unit's quarantine work for one day.
+/// One line of a day list: what the list shows and links to, without the
+/// order's rule (that is on the order's page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct DayListEntry {
+    pub order_id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub commune_code: String,
+    /// `centralised`, `home` or `self_monitoring`.
+    pub kind: String,
+    pub place: Option<String>,
+    pub start_on: String,
+    pub planned_end: String,
+    pub test_days: Vec<String>,
+}
+
+/// A day list: how many in all, and the page asked for.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DayList {
+    pub total: i64,
+    pub entries: Vec<DayListEntry>,
+}
+
+/// A unit's quarantine work for one day. Counts are whole; each list gives
+/// the same page (`paging`) of its entries.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct QuarantineDay {
     pub day: String,
-    /// Active orders with a test due that day.
-    pub tests_due: Vec<QuarantineOrder>,
-    /// Active orders whose last day it is.
-    pub ending: Vec<QuarantineOrder>,
-    /// Active orders past their last day: release or extend them.
-    pub overdue: Vec<QuarantineOrder>,
     /// Active orders in all.
     pub active: i64,
+    pub paging: crate::Paging,
+    /// Active orders with a test due that day (by commune, then order).
+    pub tests_due: DayList,
+    /// Active orders whose last day it is (by commune, then order).
+    pub ending: DayList,
+    /// Active orders past their last day, longest overdue first: release or extend them.
+    pub overdue: DayList,
+}
+
+const ENTRY_COLUMNS: &str = "o.id, o.person_id, p.full_name, o.commune_code, o.kind, o.place, o.start_on, \
+    o.planned_end, o.test_days";
+
+fn split_days(days: &str) -> Vec<String> {
+    days.split(',')
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn entry_from_row(r: &AnyRow) -> Result<DayListEntry> {
+    Ok(DayListEntry {
+        order_id: r.try_get("id")?,
+        person_id: r.try_get("person_id")?,
+        full_name: r.try_get("full_name")?,
+        commune_code: r.try_get("commune_code")?,
+        kind: r.try_get("kind")?,
+        place: r.try_get("place")?,
+        start_on: r.try_get("start_on")?,
+        planned_end: r.try_get("planned_end")?,
+        test_days: split_days(&r.try_get::<String, _>("test_days")?),
+    })
 }
 
 const ORDER_COLUMNS: &str = "o.id, o.person_id, p.full_name, o.commune_code, o.situation, o.kind, o.place, \
@@ -108,11 +157,7 @@ fn order_from_row(r: &AnyRow) -> Result<QuarantineOrder> {
         start_on: r.try_get("start_on")?,
         planned_end: r.try_get("planned_end")?,
         monitoring_end: r.try_get("monitoring_end")?,
-        test_days: days
-            .split(',')
-            .filter(|d| !d.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        test_days: split_days(&days),
         status: r.try_get("status")?,
         released_on: r.try_get("released_on")?,
         extension_reason: r.try_get("extension_reason")?,
@@ -333,6 +378,25 @@ impl Store {
         .bind(stamp.as_str())
         .fetch_one(&mut *tx)
         .await?;
+        // The order's test days as rows of the day lists' index (deduplicated:
+        // a province rule may name a day twice).
+        let mut days: Vec<String> = p.test_days.iter().map(|d| d.to_string()).collect();
+        days.sort();
+        days.dedup();
+        for day in &days {
+            sqlx::query(
+                "INSERT INTO quarantine_test_days (order_id, day, province_code, district_code, commune_code, hamlet_code) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(day.as_str())
+            .bind(person.province_code.as_str())
+            .bind(person.district_code.as_str())
+            .bind(person.commune_code.as_str())
+            .bind(person.hamlet_code.as_deref())
+            .execute(&mut *tx)
+            .await?;
+        }
         let order = order_in(&mut tx, id).await?;
         audit::record(
             &mut tx,
@@ -543,6 +607,15 @@ impl Store {
             .bind(o.id)
             .execute(&mut *tx)
             .await?;
+        // Test-day rows exist only while the order is active: a released
+        // (or cancelled) order is off every day list.
+        sqlx::query(
+            "DELETE FROM quarantine_test_days WHERE order_id = $1 AND NOT EXISTS \
+             (SELECT 1 FROM quarantine_orders o WHERE o.id = $1 AND o.status = 'active')",
+        )
+        .bind(o.id)
+        .execute(&mut *tx)
+        .await?;
         let after = order_in(&mut tx, o.id).await?;
         audit::record(
             &mut tx,
@@ -599,41 +672,85 @@ impl Store {
     }
 
     /// The day's quarantine work in the scope: tests due, orders ending,
-    /// orders past their last day.
-    pub async fn quarantine_day(&self, scope: &Scope, day: NaiveDate) -> Result<QuarantineDay> {
-        let (cond, param) = match scope.condition("o", 1) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
-        };
-        let sql = format!(
-            "SELECT {ORDER_COLUMNS} FROM quarantine_orders o JOIN persons p ON p.id = o.person_id \
-             WHERE o.status = 'active'{cond} ORDER BY o.commune_code, o.planned_end, o.id"
-        );
-        let mut q = sqlx::query(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+    /// orders past their last day — each an index range (migration 13), the
+    /// counts whole and the entries of `paging` only.
+    pub async fn quarantine_day(
+        &self,
+        scope: &Scope,
+        day: NaiveDate,
+        paging: crate::Paging,
+    ) -> Result<QuarantineDay> {
         let d = day.to_string();
-        let mut out = QuarantineDay {
-            day: d.clone(),
-            tests_due: Vec::new(),
-            ending: Vec::new(),
-            overdue: Vec::new(),
-            active: 0,
+        // The scope's parameter comes last: $2 in the counts (after the day),
+        // $4 in the lists (after the day and the page).
+        let unit = |alias: &str, n: usize| match scope.condition(alias, n) {
+            Some((c, _)) => format!(" AND {c}"),
+            None => String::new(),
         };
-        for r in q.fetch_all(&self.read).await? {
-            let o = order_from_row(&r)?;
-            out.active += 1;
-            if o.test_days.contains(&d) {
-                out.tests_due.push(o.clone());
+        let param = scope.condition("o", 1).map(|(_, p)| p);
+        let (cond_o, cond_t) = (unit("o", 2), unit("t", 2));
+        let counts_sql = format!(
+            "SELECT (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active'{cond_o}) AS active, \
+             (SELECT COUNT(*) FROM quarantine_test_days t WHERE t.day = $1{cond_t}) AS tests_due, \
+             (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end = $1{cond_o}) AS ending, \
+             (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end < $1{cond_o}) AS overdue"
+        );
+        let (cond_o, cond_t) = (unit("o", 4), unit("t", 4));
+        let from_orders = "FROM quarantine_orders o JOIN persons p ON p.id = o.person_id WHERE o.status = 'active'";
+        let lists = [
+            format!(
+                "SELECT {ENTRY_COLUMNS} FROM quarantine_test_days t JOIN quarantine_orders o ON o.id = t.order_id \
+                 JOIN persons p ON p.id = o.person_id WHERE t.day = $1{cond_t} \
+                 ORDER BY t.commune_code, t.order_id LIMIT $2 OFFSET $3"
+            ),
+            format!(
+                "SELECT {ENTRY_COLUMNS} {from_orders} AND o.planned_end = $1{cond_o} \
+                 ORDER BY o.commune_code, o.id LIMIT $2 OFFSET $3"
+            ),
+            format!(
+                "SELECT {ENTRY_COLUMNS} {from_orders} AND o.planned_end < $1{cond_o} \
+                 ORDER BY o.planned_end, o.commune_code, o.id LIMIT $2 OFFSET $3"
+            ),
+        ];
+        let counts = {
+            let mut q = sqlx::query(&counts_sql).bind(d.as_str());
+            if let Some(p) = &param {
+                q = q.bind(p.as_str());
             }
-            if o.planned_end == d {
-                out.ending.push(o);
-            } else if o.planned_end < d {
-                out.overdue.push(o);
+            q.fetch_one(&self.read).await?
+        };
+        let mut pages = Vec::with_capacity(lists.len());
+        for sql in &lists {
+            let mut q = sqlx::query(sql)
+                .bind(d.as_str())
+                .bind(paging.limit)
+                .bind(paging.offset);
+            if let Some(p) = &param {
+                q = q.bind(p.as_str());
             }
+            pages.push(
+                q.fetch_all(&self.read)
+                    .await?
+                    .iter()
+                    .map(entry_from_row)
+                    .collect::<Result<Vec<_>>>()?,
+            );
         }
-        Ok(out)
+        let mut pages = pages.into_iter();
+        let mut list = |column: &str| -> Result<DayList> {
+            Ok(DayList {
+                total: counts.try_get(column)?,
+                entries: pages.next().unwrap_or_default(),
+            })
+        };
+        Ok(QuarantineDay {
+            day: d.clone(),
+            active: counts.try_get("active")?,
+            paging,
+            tests_due: list("tests_due")?,
+            ending: list("ending")?,
+            overdue: list("overdue")?,
+        })
     }
 }
 

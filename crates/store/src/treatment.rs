@@ -34,6 +34,33 @@ pub struct MissingVitals {
     pub readings: i64,
 }
 
+/// F0 at home missing readings: how many in all, and the page asked for.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MissingVitalsList {
+    pub total: i64,
+    pub entries: Vec<MissingVitals>,
+}
+
+/// An alert not yet dealt with, as the day list shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OpenAlert {
+    pub id: i64,
+    pub treatment_id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub commune_code: String,
+    pub raised_at: String,
+    /// `open` or `acknowledged`.
+    pub status: String,
+}
+
+/// Alerts not yet dealt with, oldest first: how many in all, and the page asked for.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OpenAlerts {
+    pub total: i64,
+    pub entries: Vec<OpenAlert>,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VitalRecord {
     pub id: i64,
@@ -427,12 +454,13 @@ impl Store {
 
     /// F0 at home in the scope with fewer than the day's two readings
     /// (`day` in the server's local time, as everywhere else; readings are
-    /// stamped in UTC).
+    /// stamped in UTC): the count, and the entries of `paging` by commune.
     pub async fn missing_vitals(
         &self,
         scope: &Scope,
         day: NaiveDate,
-    ) -> Result<Vec<MissingVitals>> {
+        paging: crate::Paging,
+    ) -> Result<MissingVitalsList> {
         use chrono::TimeZone;
         let utc = |d: NaiveDate| {
             let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
@@ -445,34 +473,103 @@ impl Store {
         };
         let start = utc(day);
         let end = utc(day + chrono::Days::new(1));
-        let (cond, param) = match scope.condition("t", 3) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
+        // The day's readings of one treatment: a range of `vital_signs_treatment`.
+        let readings = "(SELECT COUNT(*) FROM vital_signs v WHERE v.treatment_id = t.id AND v.at >= $1 AND v.at < $2)";
+        let unit = |n: usize| match scope.condition("t", n) {
+            Some((c, _)) => format!(" AND {c}"),
+            None => String::new(),
         };
-        let sql = format!(
-            "SELECT t.id, t.person_id, p.full_name, t.commune_code, \
-             (SELECT COUNT(*) FROM vital_signs v WHERE v.treatment_id = t.id AND v.at >= $1 AND v.at < $2) AS readings \
-             FROM home_treatments t JOIN persons p ON p.id = t.person_id \
-             WHERE t.status = 'active'{cond} ORDER BY t.commune_code, t.id"
+        let param = scope.condition("t", 1).map(|(_, p)| p);
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM home_treatments t WHERE t.status = 'active'{} AND {readings} < 2",
+            unit(3)
         );
-        let mut q = sqlx::query(&sql).bind(start).bind(end);
+        let list_sql = format!(
+            "SELECT m.id, m.person_id, p.full_name, m.commune_code, m.readings FROM \
+             (SELECT t.id, t.person_id, t.commune_code, {readings} AS readings FROM home_treatments t \
+              WHERE t.status = 'active'{}) m JOIN persons p ON p.id = m.person_id \
+             WHERE m.readings < 2 ORDER BY m.commune_code, m.id LIMIT $3 OFFSET $4",
+            unit(5)
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(&count_sql)
+            .bind(start.as_str())
+            .bind(end.as_str());
         if let Some(p) = &param {
             q = q.bind(p.as_str());
         }
-        let mut out = Vec::new();
-        for r in q.fetch_all(&self.read).await? {
-            let readings: i64 = r.try_get("readings")?;
-            if readings < 2 {
-                out.push(MissingVitals {
+        let total = q.fetch_one(&self.read).await?;
+        let mut q = sqlx::query(&list_sql)
+            .bind(start.as_str())
+            .bind(end.as_str())
+            .bind(paging.limit)
+            .bind(paging.offset);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let entries = q
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(MissingVitals {
                     treatment_id: r.try_get("id")?,
                     person_id: r.try_get("person_id")?,
                     full_name: r.try_get("full_name")?,
                     commune_code: r.try_get("commune_code")?,
-                    readings,
-                });
-            }
+                    readings: r.try_get("readings")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(MissingVitalsList { total, entries })
+    }
+
+    /// Alerts of the scope not yet dealt with (open or acknowledged), oldest
+    /// first: the count, and the entries of `paging`.
+    pub async fn open_alerts(&self, scope: &Scope, paging: crate::Paging) -> Result<OpenAlerts> {
+        let unit = |n: usize| match scope.condition("a", n) {
+            Some((c, _)) => format!(" AND {c}"),
+            None => String::new(),
+        };
+        let param = scope.condition("a", 1).map(|(_, p)| p);
+        let open = "a.status IN ('open', 'acknowledged')";
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM treatment_alerts a WHERE {open}{}",
+            unit(1)
+        );
+        let list_sql = format!(
+            "SELECT a.id, a.treatment_id, a.person_id, p.full_name, a.commune_code, a.raised_at, a.status \
+             FROM treatment_alerts a JOIN persons p ON p.id = a.person_id WHERE {open}{} \
+             ORDER BY a.raised_at, a.id LIMIT $1 OFFSET $2",
+            unit(3)
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(&count_sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
         }
-        Ok(out)
+        let total = q.fetch_one(&self.read).await?;
+        let mut q = sqlx::query(&list_sql)
+            .bind(paging.limit)
+            .bind(paging.offset);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let entries = q
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(OpenAlert {
+                    id: r.try_get("id")?,
+                    treatment_id: r.try_get("treatment_id")?,
+                    person_id: r.try_get("person_id")?,
+                    full_name: r.try_get("full_name")?,
+                    commune_code: r.try_get("commune_code")?,
+                    raised_at: r.try_get("raised_at")?,
+                    status: r.try_get("status")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(OpenAlerts { total, entries })
     }
 
     /// Alerts of the scope: open and acknowledged ones first, oldest first;
