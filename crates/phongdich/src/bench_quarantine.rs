@@ -23,6 +23,9 @@ pub struct QuarantineArgs {
     treated: usize,
     #[arg(long, default_value = "bench-results")]
     out: std::path::PathBuf,
+    /// Keep the store built for the run (its path is printed), to look at query plans.
+    #[arg(long)]
+    keep: bool,
 }
 
 pub async fn run(args: QuarantineArgs) -> anyhow::Result<()> {
@@ -30,7 +33,11 @@ pub async fn run(args: QuarantineArgs) -> anyhow::Result<()> {
         std::env::temp_dir().join(format!("phongdich-bench-quarantine-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
     let outcome = bench(&args, &work).await;
-    let _ = std::fs::remove_dir_all(&work);
+    if args.keep {
+        eprintln!("the store is kept: {}", work.join("store.db").display());
+    } else {
+        let _ = std::fs::remove_dir_all(&work);
+    }
     let result = outcome?;
     std::fs::create_dir_all(&args.out)?;
     let file = args
@@ -134,16 +141,30 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
     let page = Paging::default();
     // One warm-up pass (page cache, statement cache), then the timed one.
     let mut ours = std::time::Duration::ZERO;
+    // Time in each store call, summed over the communes (where it goes).
+    let mut parts = [std::time::Duration::ZERO; 4];
     let mut results = Vec::new();
     for pass in 0..2 {
         results.clear();
+        parts = Default::default();
         let t = Instant::now();
         for c in &communes {
             let scope = Scope::unit(UnitCode::parse(c)?);
+            let t0 = Instant::now();
             let d = store.quarantine_day(&scope, today, page).await?;
+            let t1 = Instant::now();
             let missing = store.missing_vitals(&scope, today, page).await?;
+            let t2 = Instant::now();
             let alerts = store.open_alerts(&scope, page).await?;
+            let t3 = Instant::now();
             let beds = store.free_beds(&scope).await?;
+            let t4 = Instant::now();
+            for (part, (a, b)) in parts
+                .iter_mut()
+                .zip([(t0, t1), (t1, t2), (t2, t3), (t3, t4)])
+            {
+                *part += b - a;
+            }
             results.push((d, missing, alerts, beds));
         }
         if pass == 1 {
@@ -270,8 +291,15 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
     }
     // The first run (warm-up) writes the lists, checked against ours; the
     // timed one writes them nowhere.
+    // The peer reads with the settings of our read connections (page cache,
+    // memory-mapped file), so that only the path differs.
+    // (Set before `.output`: the pragma answers with its value.)
+    let settings = "PRAGMA cache_size = -65536;\nPRAGMA mmap_size = 1073741824;\n";
     let check = work.join("peer.txt");
-    sqlite3(&db, &format!(".output {}\n{queries}", check.display()))?;
+    sqlite3(
+        &db,
+        &format!("{settings}.output {}\n{queries}", check.display()),
+    )?;
     let peer_text = std::fs::read_to_string(&check)?;
     let differences = peer_text
         .lines()
@@ -290,13 +318,17 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
         eprintln!("the lists differ in {differences} lines; first: {first:?}");
     }
     let t = Instant::now();
-    sqlite3(&db, &format!(".output /dev/null\n{queries}"))?;
+    sqlite3(&db, &format!("{settings}.output /dev/null\n{queries}"))?;
     let peer = t.elapsed();
     Ok(json!({
         "bench": "quarantine", "engine": "sqlite", "orders": args.orders, "treated": args.treated,
         "communes": communes.len(), "setup_ms": setup_ms,
         "ours_ms": ms(ours), "peer": "sqlite3 plain SQL, one script", "peer_ms": ms(peer),
         "ratio": ms(peer) / ms(ours).max(0.001),
+        "ours_breakdown_ms": {
+            "quarantine_day": ms(parts[0]), "missing_vitals": ms(parts[1]),
+            "open_alerts": ms(parts[2]), "free_beds": ms(parts[3]),
+        },
         "ours_per_commune_ms": ms(ours) / communes.len().max(1) as f64,
         "page": page.limit, "lines_compared": ours_text.lines().count(), "differences": differences,
         "active": totals[0], "tests_due": totals[1], "ending": totals[2], "overdue": totals[3],

@@ -55,6 +55,44 @@ use std::time::Duration;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+impl Engine {
+    /// A scalar subquery giving one page of a list as one JSON array text:
+    /// each row of `from` (`FROM … WHERE …`) as an array of `columns`, in
+    /// `order`, then `limit_offset`. One value where there were a hundred
+    /// rows: every row through the `Any` driver is a hand-off from the
+    /// connection's thread to the caller's, which was most of the day
+    /// lists' time (BENCHMARKS.md). The JSON functions are the one thing
+    /// the engines spell differently here.
+    pub(crate) fn json_page(
+        self,
+        columns: &str,
+        from: &str,
+        order: &[&str],
+        limit_offset: &str,
+    ) -> String {
+        let (array, agg) = match self {
+            Engine::Sqlite => ("json_array", "json_group_array(json(x.e)"),
+            Engine::Postgres => ("json_build_array", "json_agg(x.e"),
+        };
+        // The page is taken in index order (LIMIT stops the scan early); the
+        // aggregate orders its hundred rows again by the same keys, as
+        // neither engine promises to keep a subquery's order.
+        let keys: Vec<String> = (0..order.len()).map(|i| format!("x.k{i}")).collect();
+        let selected: Vec<String> = order
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} AS k{i}"))
+            .collect();
+        format!(
+            "(SELECT CAST(COALESCE({agg} ORDER BY {}), '[]') AS TEXT) FROM (SELECT {array}({columns}) AS e, {} \
+             {from} ORDER BY {} {limit_offset}) x)",
+            keys.join(", "),
+            selected.join(", "),
+            order.join(", ")
+        )
+    }
+}
+
 /// A window on a long list. A district's or a province's day list can name
 /// tens of thousands of people; it is read a page at a time, its full count
 /// beside it.
@@ -165,6 +203,15 @@ impl Scope {
         Some((format!("{alias}.{column} = ${n}"), code.as_str().to_owned()))
     }
 
+    /// ` AND {alias}.{unit column} = ${n}` (nothing for the whole country) and
+    /// the value to bind for it.
+    pub(crate) fn and_condition(&self, alias: &str, n: usize) -> (String, Option<String>) {
+        match self.condition(alias, n) {
+            Some((c, p)) => (format!(" AND {c}"), Some(p)),
+            None => (String::new(), None),
+        }
+    }
+
     /// Whether a record with these denormalised unit codes lies inside this scope.
     pub fn contains_codes(&self, province: &str, district: &str, commune: &str) -> bool {
         match &self.0 {
@@ -264,6 +311,11 @@ impl Store {
         let options = |writer: bool| {
             AnyPoolOptions::new()
                 .acquire_timeout(Duration::from_secs(30))
+                // A SQLite connection is a file handle and cannot drop like a
+                // network one: testing it at every acquire (sqlx's default, a
+                // round trip to the connection's thread) doubled the round
+                // trips of every read (BENCHMARKS.md, day lists).
+                .test_before_acquire(engine == Engine::Postgres)
                 .after_connect(move |conn, _meta| {
                     Box::pin(async move {
                         if engine == Engine::Sqlite {
@@ -275,7 +327,10 @@ impl Store {
                             conn.execute(if writer {
                                 "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384;"
                             } else {
-                                "PRAGMA cache_size = -65536;"
+                                // Readers map the file: a page read is then a
+                                // memory access, not a `pread` copying the page
+                                // (the day lists spent half their time copying).
+                                "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;"
                             })
                             .await?;
                         }

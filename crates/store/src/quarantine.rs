@@ -68,9 +68,11 @@ pub struct QuarantineOrder {
     pub extension_reason: Option<String>,
 }
 
+// Read from the JSON array of `ENTRY_COLUMNS` that `Engine::json_page`
+// gives (serde reads a struct from an array, field by field).
 /// One line of a day list: what the list shows and links to, without the
 /// order's rule (that is on the order's page).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DayListEntry {
     pub order_id: i64,
     pub person_id: i64,
@@ -81,6 +83,7 @@ pub struct DayListEntry {
     pub place: Option<String>,
     pub start_on: String,
     pub planned_end: String,
+    #[serde(deserialize_with = "comma_days")]
     pub test_days: Vec<String>,
 }
 
@@ -117,18 +120,11 @@ fn split_days(days: &str) -> Vec<String> {
         .collect()
 }
 
-fn entry_from_row(r: &AnyRow) -> Result<DayListEntry> {
-    Ok(DayListEntry {
-        order_id: r.try_get("id")?,
-        person_id: r.try_get("person_id")?,
-        full_name: r.try_get("full_name")?,
-        commune_code: r.try_get("commune_code")?,
-        kind: r.try_get("kind")?,
-        place: r.try_get("place")?,
-        start_on: r.try_get("start_on")?,
-        planned_end: r.try_get("planned_end")?,
-        test_days: split_days(&r.try_get::<String, _>("test_days")?),
-    })
+/// `test_days` as stored: comma-separated.
+fn comma_days<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<String>, D::Error> {
+    Ok(split_days(&String::deserialize(d)?))
 }
 
 const ORDER_COLUMNS: &str = "o.id, o.person_id, p.full_name, o.commune_code, o.situation, o.kind, o.place, \
@@ -681,75 +677,62 @@ impl Store {
         paging: crate::Paging,
     ) -> Result<QuarantineDay> {
         let d = day.to_string();
-        // The scope's parameter comes last: $2 in the counts (after the day),
-        // $4 in the lists (after the day and the page).
-        let unit = |alias: &str, n: usize| match scope.condition(alias, n) {
-            Some((c, _)) => format!(" AND {c}"),
-            None => String::new(),
-        };
-        let param = scope.condition("o", 1).map(|(_, p)| p);
-        let (cond_o, cond_t) = (unit("o", 2), unit("t", 2));
-        let counts_sql = format!(
+        // One statement, one row: the four counts and the three pages (as
+        // JSON). $1 the day, $2 and $3 the page, $4 the scope's unit.
+        let (cond_o, param) = scope.and_condition("o", 4);
+        let (cond_t, _) = scope.and_condition("t", 4);
+        let from_orders = "FROM quarantine_orders o JOIN persons p ON p.id = o.person_id WHERE o.status = 'active'";
+        let page = "LIMIT $2 OFFSET $3";
+        let e = self.engine;
+        let sql = format!(
             "SELECT (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active'{cond_o}) AS active, \
              (SELECT COUNT(*) FROM quarantine_test_days t WHERE t.day = $1{cond_t}) AS tests_due, \
              (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end = $1{cond_o}) AS ending, \
-             (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end < $1{cond_o}) AS overdue"
+             (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end < $1{cond_o}) AS overdue, \
+             {} AS tests_due_page, {} AS ending_page, {} AS overdue_page",
+            e.json_page(
+                ENTRY_COLUMNS,
+                &format!(
+                    "FROM quarantine_test_days t JOIN quarantine_orders o ON o.id = t.order_id \
+                     JOIN persons p ON p.id = o.person_id WHERE t.day = $1{cond_t}"
+                ),
+                &["t.commune_code", "t.order_id"],
+                page
+            ),
+            e.json_page(
+                ENTRY_COLUMNS,
+                &format!("{from_orders} AND o.planned_end = $1{cond_o}"),
+                &["o.commune_code", "o.id"],
+                page
+            ),
+            e.json_page(
+                ENTRY_COLUMNS,
+                &format!("{from_orders} AND o.planned_end < $1{cond_o}"),
+                &["o.planned_end", "o.commune_code", "o.id"],
+                page
+            ),
         );
-        let (cond_o, cond_t) = (unit("o", 4), unit("t", 4));
-        let from_orders = "FROM quarantine_orders o JOIN persons p ON p.id = o.person_id WHERE o.status = 'active'";
-        let lists = [
-            format!(
-                "SELECT {ENTRY_COLUMNS} FROM quarantine_test_days t JOIN quarantine_orders o ON o.id = t.order_id \
-                 JOIN persons p ON p.id = o.person_id WHERE t.day = $1{cond_t} \
-                 ORDER BY t.commune_code, t.order_id LIMIT $2 OFFSET $3"
-            ),
-            format!(
-                "SELECT {ENTRY_COLUMNS} {from_orders} AND o.planned_end = $1{cond_o} \
-                 ORDER BY o.commune_code, o.id LIMIT $2 OFFSET $3"
-            ),
-            format!(
-                "SELECT {ENTRY_COLUMNS} {from_orders} AND o.planned_end < $1{cond_o} \
-                 ORDER BY o.planned_end, o.commune_code, o.id LIMIT $2 OFFSET $3"
-            ),
-        ];
-        let counts = {
-            let mut q = sqlx::query(&counts_sql).bind(d.as_str());
-            if let Some(p) = &param {
-                q = q.bind(p.as_str());
-            }
-            q.fetch_one(&self.read).await?
-        };
-        let mut pages = Vec::with_capacity(lists.len());
-        for sql in &lists {
-            let mut q = sqlx::query(sql)
-                .bind(d.as_str())
-                .bind(paging.limit)
-                .bind(paging.offset);
-            if let Some(p) = &param {
-                q = q.bind(p.as_str());
-            }
-            pages.push(
-                q.fetch_all(&self.read)
-                    .await?
-                    .iter()
-                    .map(entry_from_row)
-                    .collect::<Result<Vec<_>>>()?,
-            );
+        let mut q = sqlx::query(&sql)
+            .bind(d.as_str())
+            .bind(paging.limit)
+            .bind(paging.offset);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
         }
-        let mut pages = pages.into_iter();
-        let mut list = |column: &str| -> Result<DayList> {
+        let r = q.fetch_one(&self.read).await?;
+        let list = |count: &str, page: &str| -> Result<DayList> {
             Ok(DayList {
-                total: counts.try_get(column)?,
-                entries: pages.next().unwrap_or_default(),
+                total: r.try_get(count)?,
+                entries: serde_json::from_str(&r.try_get::<String, _>(page)?)?,
             })
         };
         Ok(QuarantineDay {
             day: d.clone(),
-            active: counts.try_get("active")?,
+            active: r.try_get("active")?,
             paging,
-            tests_due: list("tests_due")?,
-            ending: list("ending")?,
-            overdue: list("overdue")?,
+            tests_due: list("tests_due", "tests_due_page")?,
+            ending: list("ending", "ending_page")?,
+            overdue: list("overdue", "overdue_page")?,
         })
     }
 }

@@ -23,8 +23,9 @@ pub struct HomeTreatment {
     pub commune_code: String,
 }
 
+// Read from the JSON array `Engine::json_page` gives, field by field.
 /// An F0 at home who has not yet had both of the day's readings.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MissingVitals {
     pub treatment_id: i64,
     pub person_id: i64,
@@ -41,8 +42,9 @@ pub struct MissingVitalsList {
     pub entries: Vec<MissingVitals>,
 }
 
+// Read like `MissingVitals`.
 /// An alert not yet dealt with, as the day list shows it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OpenAlert {
     pub id: i64,
     pub treatment_id: i64,
@@ -475,30 +477,22 @@ impl Store {
         let end = utc(day + chrono::Days::new(1));
         // The day's readings of one treatment: a range of `vital_signs_treatment`.
         let readings = "(SELECT COUNT(*) FROM vital_signs v WHERE v.treatment_id = t.id AND v.at >= $1 AND v.at < $2)";
-        let unit = |n: usize| match scope.condition("t", n) {
-            Some((c, _)) => format!(" AND {c}"),
-            None => String::new(),
-        };
-        let param = scope.condition("t", 1).map(|(_, p)| p);
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM home_treatments t WHERE t.status = 'active'{} AND {readings} < 2",
-            unit(3)
+        // One statement: the count and the page (as JSON, `Engine::json_page`).
+        let (cond, param) = scope.and_condition("t", 5);
+        let sql = format!(
+            "SELECT (SELECT COUNT(*) FROM home_treatments t WHERE t.status = 'active'{cond} AND {readings} < 2) AS total, \
+             {} AS page",
+            self.engine.json_page(
+                "m.id, m.person_id, p.full_name, m.commune_code, m.readings",
+                &format!(
+                    "FROM (SELECT t.id, t.person_id, t.commune_code, {readings} AS readings FROM home_treatments t \
+                     WHERE t.status = 'active'{cond}) m JOIN persons p ON p.id = m.person_id WHERE m.readings < 2"
+                ),
+                &["m.commune_code", "m.id"],
+                "LIMIT $3 OFFSET $4",
+            )
         );
-        let list_sql = format!(
-            "SELECT m.id, m.person_id, p.full_name, m.commune_code, m.readings FROM \
-             (SELECT t.id, t.person_id, t.commune_code, {readings} AS readings FROM home_treatments t \
-              WHERE t.status = 'active'{}) m JOIN persons p ON p.id = m.person_id \
-             WHERE m.readings < 2 ORDER BY m.commune_code, m.id LIMIT $3 OFFSET $4",
-            unit(5)
-        );
-        let mut q = sqlx::query_scalar::<_, i64>(&count_sql)
-            .bind(start.as_str())
-            .bind(end.as_str());
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
-        let total = q.fetch_one(&self.read).await?;
-        let mut q = sqlx::query(&list_sql)
+        let mut q = sqlx::query(&sql)
             .bind(start.as_str())
             .bind(end.as_str())
             .bind(paging.limit)
@@ -506,70 +500,36 @@ impl Store {
         if let Some(p) = &param {
             q = q.bind(p.as_str());
         }
-        let entries = q
-            .fetch_all(&self.read)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(MissingVitals {
-                    treatment_id: r.try_get("id")?,
-                    person_id: r.try_get("person_id")?,
-                    full_name: r.try_get("full_name")?,
-                    commune_code: r.try_get("commune_code")?,
-                    readings: r.try_get("readings")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(MissingVitalsList { total, entries })
+        let r = q.fetch_one(&self.read).await?;
+        Ok(MissingVitalsList {
+            total: r.try_get("total")?,
+            entries: serde_json::from_str(&r.try_get::<String, _>("page")?)?,
+        })
     }
 
     /// Alerts of the scope not yet dealt with (open or acknowledged), oldest
     /// first: the count, and the entries of `paging`.
     pub async fn open_alerts(&self, scope: &Scope, paging: crate::Paging) -> Result<OpenAlerts> {
-        let unit = |n: usize| match scope.condition("a", n) {
-            Some((c, _)) => format!(" AND {c}"),
-            None => String::new(),
-        };
-        let param = scope.condition("a", 1).map(|(_, p)| p);
+        let (cond, param) = scope.and_condition("a", 3);
         let open = "a.status IN ('open', 'acknowledged')";
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM treatment_alerts a WHERE {open}{}",
-            unit(1)
+        let sql = format!(
+            "SELECT (SELECT COUNT(*) FROM treatment_alerts a WHERE {open}{cond}) AS total, {} AS page",
+            self.engine.json_page(
+                "a.id, a.treatment_id, a.person_id, p.full_name, a.commune_code, a.raised_at, a.status",
+                &format!("FROM treatment_alerts a JOIN persons p ON p.id = a.person_id WHERE {open}{cond}"),
+                &["a.raised_at", "a.id"],
+                "LIMIT $1 OFFSET $2",
+            )
         );
-        let list_sql = format!(
-            "SELECT a.id, a.treatment_id, a.person_id, p.full_name, a.commune_code, a.raised_at, a.status \
-             FROM treatment_alerts a JOIN persons p ON p.id = a.person_id WHERE {open}{} \
-             ORDER BY a.raised_at, a.id LIMIT $1 OFFSET $2",
-            unit(3)
-        );
-        let mut q = sqlx::query_scalar::<_, i64>(&count_sql);
+        let mut q = sqlx::query(&sql).bind(paging.limit).bind(paging.offset);
         if let Some(p) = &param {
             q = q.bind(p.as_str());
         }
-        let total = q.fetch_one(&self.read).await?;
-        let mut q = sqlx::query(&list_sql)
-            .bind(paging.limit)
-            .bind(paging.offset);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
-        let entries = q
-            .fetch_all(&self.read)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(OpenAlert {
-                    id: r.try_get("id")?,
-                    treatment_id: r.try_get("treatment_id")?,
-                    person_id: r.try_get("person_id")?,
-                    full_name: r.try_get("full_name")?,
-                    commune_code: r.try_get("commune_code")?,
-                    raised_at: r.try_get("raised_at")?,
-                    status: r.try_get("status")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(OpenAlerts { total, entries })
+        let r = q.fetch_one(&self.read).await?;
+        Ok(OpenAlerts {
+            total: r.try_get("total")?,
+            entries: serde_json::from_str(&r.try_get::<String, _>("page")?)?,
+        })
     }
 
     /// Alerts of the scope: open and acknowledged ones first, oldest first;
