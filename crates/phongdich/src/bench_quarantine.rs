@@ -1,12 +1,14 @@
 //! `phongdich bench quarantine`: a province with people under quarantine
 //! orders and F0 treated at home with a week of vital signs; every commune's
 //! day lists (tests due, ending, overdue; F0 missing the day's readings;
-//! open alerts) through the store, against the same lists by plain SQL on
-//! the same engine in the same run (sqlite3 running one script of queries).
+//! open alerts by age; beds free by place) through the store — whole counts
+//! and the first page of 100 of each list — against the same lists by plain
+//! SQL on the same schema and engine in the same run (sqlite3 running one
+//! script of queries), whose output is checked line by line against ours.
 
 use crate::bench_tracing::{ms, sqlite3};
 use phongdich_domain::UnitCode;
-use phongdich_store::{Scope, Store};
+use phongdich_store::{Paging, Scope, Store};
 use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
@@ -21,6 +23,9 @@ pub struct QuarantineArgs {
     treated: usize,
     #[arg(long, default_value = "bench-results")]
     out: std::path::PathBuf,
+    /// Keep the store built for the run (its path is printed), to look at query plans.
+    #[arg(long)]
+    keep: bool,
 }
 
 pub async fn run(args: QuarantineArgs) -> anyhow::Result<()> {
@@ -28,7 +33,11 @@ pub async fn run(args: QuarantineArgs) -> anyhow::Result<()> {
         std::env::temp_dir().join(format!("phongdich-bench-quarantine-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
     let outcome = bench(&args, &work).await;
-    let _ = std::fs::remove_dir_all(&work);
+    if args.keep {
+        eprintln!("the store is kept: {}", work.join("store.db").display());
+    } else {
+        let _ = std::fs::remove_dir_all(&work);
+    }
     let result = outcome?;
     std::fs::create_dir_all(&args.out)?;
     let file = args
@@ -57,8 +66,11 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
         .ok_or_else(|| anyhow::anyhow!("the 5599 rule"))?;
     let rule_json = serde_json::to_string(&rule)?.replace('\'', "''");
     let t = Instant::now();
-    // Orders started 0–13 days ago, 14 days long, tests on days 1, 7, 14;
-    // every 20th is past its end. Readings: twice a day for 7 days, the
+    // Orders started 0–13 days ago, 14 days long, tests on days 1, 7, 14
+    // (rows of `quarantine_test_days`, as the store writes them); every 20th
+    // is past its end. One centralised site per commune, 150 regular and 10
+    // oxygen beds, a tenth of the people under orders admitted (a thirtieth
+    // of those discharged). Readings: twice a day for 7 days, the
     // last day's second one missing for every 3rd F0; 1 in 50 raised an alert.
     sqlite3(
         &db,
@@ -82,6 +94,17 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
                date('{today}', '-' || (p.id % 14) || ' days', '+13 days'), \
                'active', p.province_code, p.district_code, p.commune_code, 'bench', '2021-08-01T00:00:00Z', '2021-08-01T00:00:00Z' \
              FROM persons p WHERE p.id <= {orders};\n\
+             INSERT INTO quarantine_test_days (order_id, day, province_code, district_code, commune_code, hamlet_code) \
+             SELECT o.id, date(o.start_on, '+' || x.k || ' days'), o.province_code, o.district_code, o.commune_code, o.hamlet_code \
+             FROM quarantine_orders o, (SELECT 0 AS k UNION ALL SELECT 6 UNION ALL SELECT 13) x;\n\
+             INSERT INTO places (id, name, kind, address, oxygen_points, staff, province_code, district_code, commune_code, created_by, created_at) \
+             SELECT n + 1, 'Khu cách ly ' || code, 'centralised', NULL, 2, 10, province_code, district_code, code, 'bench', '2021-08-01T00:00:00Z' \
+             FROM communes;\n\
+             INSERT INTO place_beds (place_id, bed_type, capacity) SELECT id, 'regular', 150 FROM places \
+             UNION ALL SELECT id, 'oxygen', 10 FROM places;\n\
+             INSERT INTO admissions (place_id, person_id, bed_type, admitted_on, discharged_on, created_by, created_at) \
+             SELECT c.n + 1, p.id, 'regular', '{week}', CASE WHEN p.id % 30 = 0 THEN '{yesterday}' END, 'bench', '2021-08-01T00:00:00Z' \
+             FROM persons p JOIN communes c ON c.code = p.commune_code WHERE p.id <= {orders} AND p.id % 10 = 0;\n\
              INSERT INTO home_treatments (id, person_id, case_id, enrolled_on, age_years, enrolment_json, status, province_code, district_code, commune_code, created_by, created_at) \
              SELECT p.id - {orders}, p.id, 1, '{week}', 40, '{{}}', 'active', p.province_code, p.district_code, p.commune_code, 'bench', '2021-08-01T00:00:00Z' \
              FROM persons p WHERE p.id > {orders};\n\
@@ -115,67 +138,200 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
         "[2/3] ours: every commune's day lists through the store ({} communes)",
         communes.len()
     );
-    // One warm-up pass (page cache), then the timed one.
+    let page = Paging::default();
+    // One warm-up pass (page cache, statement cache), then the timed one.
+    let mut ours = std::time::Duration::ZERO;
+    // Time in each store call, summed over the communes (where it goes).
+    let mut parts = [std::time::Duration::ZERO; 4];
+    let mut results = Vec::new();
     for pass in 0..2 {
-        let mut totals = (0usize, 0usize, 0usize, 0usize, 0usize);
+        results.clear();
+        parts = Default::default();
         let t = Instant::now();
         for c in &communes {
             let scope = Scope::unit(UnitCode::parse(c)?);
-            let d = store.quarantine_day(&scope, today).await?;
-            let missing = store.missing_vitals(&scope, today).await?;
-            let alerts = store.treatment_alerts(&scope).await?;
-            totals.0 += d.tests_due.len();
-            totals.1 += d.ending.len();
-            totals.2 += d.overdue.len();
-            totals.3 += missing.len();
-            totals.4 += alerts.iter().filter(|a| a.status != "closed").count();
+            let t0 = Instant::now();
+            let d = store.quarantine_day(&scope, today, page).await?;
+            let t1 = Instant::now();
+            let missing = store.missing_vitals(&scope, today, page).await?;
+            let t2 = Instant::now();
+            let alerts = store.open_alerts(&scope, page).await?;
+            let t3 = Instant::now();
+            let beds = store.free_beds(&scope).await?;
+            let t4 = Instant::now();
+            for (part, (a, b)) in parts
+                .iter_mut()
+                .zip([(t0, t1), (t1, t2), (t2, t3), (t3, t4)])
+            {
+                *part += b - a;
+            }
+            results.push((d, missing, alerts, beds));
         }
         if pass == 1 {
-            let ours = t.elapsed();
-            store.close().await;
-            eprintln!("[3/3] the peer: the same lists by plain SQL in sqlite3, one script");
-            let mut script = String::from(".output /dev/null\n");
-            let d = today.to_string();
-            let (start, end) = {
-                use chrono::TimeZone;
-                let utc = |x: chrono::NaiveDate| {
-                    chrono::Local
-                        .from_local_datetime(&x.and_hms_opt(0, 0, 0).expect("midnight"))
-                        .earliest()
-                        .map(|t| t.with_timezone(&chrono::Utc))
-                        .expect("a local midnight")
-                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-                };
-                (utc(today), utc(today + chrono::Days::new(1)))
-            };
-            for c in &communes {
-                script.push_str(&format!(
-                    "SELECT o.id, p.full_name FROM quarantine_orders o JOIN persons p ON p.id = o.person_id \
-                     WHERE o.commune_code = '{c}' AND o.status = 'active' AND o.test_days LIKE '%{d}%';\n\
-                     SELECT o.id, p.full_name FROM quarantine_orders o JOIN persons p ON p.id = o.person_id \
-                     WHERE o.commune_code = '{c}' AND o.status = 'active' AND o.planned_end = '{d}';\n\
-                     SELECT o.id, p.full_name FROM quarantine_orders o JOIN persons p ON p.id = o.person_id \
-                     WHERE o.commune_code = '{c}' AND o.status = 'active' AND o.planned_end < '{d}';\n\
-                     SELECT t.id, p.full_name, COUNT(v.id) FROM home_treatments t JOIN persons p ON p.id = t.person_id \
-                     LEFT JOIN vital_signs v ON v.treatment_id = t.id AND v.at >= '{start}' AND v.at < '{end}' \
-                     WHERE t.commune_code = '{c}' AND t.status = 'active' GROUP BY t.id, p.full_name HAVING COUNT(v.id) < 2;\n\
-                     SELECT a.id, p.full_name FROM treatment_alerts a JOIN persons p ON p.id = a.person_id \
-                     WHERE a.commune_code = '{c}' AND a.status <> 'closed' ORDER BY a.raised_at;\n"
-                ));
-            }
-            sqlite3(&db, &script)?; // warm
-            let t = Instant::now();
-            sqlite3(&db, &script)?;
-            let peer = t.elapsed();
-            return Ok(json!({
-                "bench": "quarantine", "engine": "sqlite", "orders": args.orders, "treated": args.treated,
-                "communes": communes.len(), "setup_ms": setup_ms,
-                "ours_ms": ms(ours), "peer": "sqlite3 plain SQL, one script", "peer_ms": ms(peer),
-                "ours_per_commune_ms": ms(ours) / communes.len().max(1) as f64,
-                "tests_due": totals.0, "ending": totals.1, "overdue": totals.2,
-                "missing_readings": totals.3, "open_alerts": totals.4,
-            }));
+            ours = t.elapsed();
         }
     }
-    unreachable!("two passes")
+    store.close().await;
+    // Our lists in the peer's output format (sqlite3's list mode: `|` between
+    // columns, NULL as empty), to check that both computed the same.
+    let mut ours_text = String::new();
+    let mut totals = [0i64; 7];
+    for (c, (d, missing, alerts, beds)) in communes.iter().zip(&results) {
+        let counts = [
+            d.active,
+            d.tests_due.total,
+            d.ending.total,
+            d.overdue.total,
+            missing.total,
+            alerts.total,
+        ];
+        for (t, n) in totals.iter_mut().zip(counts) {
+            *t += n;
+        }
+        ours_text.push_str(&format!(
+            "counts|{c}|{}\n",
+            counts.map(|n| n.to_string()).join("|")
+        ));
+        for list in [&d.tests_due, &d.ending, &d.overdue] {
+            for e in &list.entries {
+                ours_text.push_str(&format!(
+                    "{}|{}|{}|{}|{}|{}|{}|{}|{}\n",
+                    e.order_id,
+                    e.person_id,
+                    e.full_name,
+                    e.commune_code,
+                    e.kind,
+                    e.place.as_deref().unwrap_or(""),
+                    e.start_on,
+                    e.planned_end,
+                    e.test_days.join(",")
+                ));
+            }
+        }
+        for m in &missing.entries {
+            ours_text.push_str(&format!(
+                "{}|{}|{}|{}|{}\n",
+                m.treatment_id, m.person_id, m.full_name, m.commune_code, m.readings
+            ));
+        }
+        for a in &alerts.entries {
+            ours_text.push_str(&format!(
+                "{}|{}|{}|{}|{}|{}|{}\n",
+                a.id,
+                a.treatment_id,
+                a.person_id,
+                a.full_name,
+                a.commune_code,
+                a.raised_at,
+                a.status
+            ));
+        }
+        for p in beds {
+            for b in &p.beds {
+                totals[6] += b.free;
+                ours_text.push_str(&format!(
+                    "{}|{}|{}|{}|{}\n",
+                    p.place_id, p.name, b.bed_type, b.capacity, b.occupied
+                ));
+            }
+        }
+    }
+
+    eprintln!("[3/3] the peer: the same lists by plain SQL in sqlite3, one script");
+    let d = today.to_string();
+    let (start, end) = {
+        use chrono::TimeZone;
+        let utc = |x: chrono::NaiveDate| {
+            chrono::Local
+                .from_local_datetime(&x.and_hms_opt(0, 0, 0).expect("midnight"))
+                .earliest()
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .expect("a local midnight")
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        };
+        (utc(today), utc(today + chrono::Days::new(1)))
+    };
+    let (lim, off) = (page.limit, page.offset);
+    let entry = "o.id, o.person_id, p.full_name, o.commune_code, o.kind, o.place, o.start_on, o.planned_end, o.test_days";
+    let readings = format!(
+        "(SELECT COUNT(*) FROM vital_signs v WHERE v.treatment_id = t.id AND v.at >= '{start}' AND v.at < '{end}')"
+    );
+    let mut queries = String::new();
+    for c in &communes {
+        queries.push_str(&format!(
+            "SELECT 'counts', '{c}', \
+               (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.commune_code = '{c}'), \
+               (SELECT COUNT(*) FROM quarantine_test_days t WHERE t.day = '{d}' AND t.commune_code = '{c}'), \
+               (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end = '{d}' AND o.commune_code = '{c}'), \
+               (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end < '{d}' AND o.commune_code = '{c}'), \
+               (SELECT COUNT(*) FROM home_treatments t WHERE t.status = 'active' AND t.commune_code = '{c}' AND {readings} < 2), \
+               (SELECT COUNT(*) FROM treatment_alerts a WHERE a.status IN ('open', 'acknowledged') AND a.commune_code = '{c}');\n\
+             SELECT {entry} FROM quarantine_test_days t JOIN quarantine_orders o ON o.id = t.order_id \
+               JOIN persons p ON p.id = o.person_id WHERE t.day = '{d}' AND t.commune_code = '{c}' \
+               ORDER BY t.commune_code, t.order_id LIMIT {lim} OFFSET {off};\n\
+             SELECT {entry} FROM quarantine_orders o JOIN persons p ON p.id = o.person_id \
+               WHERE o.status = 'active' AND o.planned_end = '{d}' AND o.commune_code = '{c}' \
+               ORDER BY o.commune_code, o.id LIMIT {lim} OFFSET {off};\n\
+             SELECT {entry} FROM quarantine_orders o JOIN persons p ON p.id = o.person_id \
+               WHERE o.status = 'active' AND o.planned_end < '{d}' AND o.commune_code = '{c}' \
+               ORDER BY o.planned_end, o.commune_code, o.id LIMIT {lim} OFFSET {off};\n\
+             SELECT t.id, t.person_id, p.full_name, t.commune_code, {readings} AS readings \
+               FROM home_treatments t JOIN persons p ON p.id = t.person_id \
+               WHERE t.status = 'active' AND t.commune_code = '{c}' AND readings < 2 \
+               ORDER BY t.commune_code, t.id LIMIT {lim} OFFSET {off};\n\
+             SELECT a.id, a.treatment_id, a.person_id, p.full_name, a.commune_code, a.raised_at, a.status \
+               FROM treatment_alerts a JOIN persons p ON p.id = a.person_id \
+               WHERE a.status IN ('open', 'acknowledged') AND a.commune_code = '{c}' \
+               ORDER BY a.raised_at, a.id LIMIT {lim} OFFSET {off};\n\
+             SELECT p.id, p.name, b.bed_type, b.capacity, \
+               (SELECT COUNT(*) FROM admissions a WHERE a.place_id = b.place_id AND a.bed_type = b.bed_type AND a.discharged_on IS NULL) \
+               FROM places p JOIN place_beds b ON b.place_id = p.id WHERE p.commune_code = '{c}' \
+               ORDER BY p.name, p.id, b.bed_type;\n"
+        ));
+    }
+    // The first run (warm-up) writes the lists, checked against ours; the
+    // timed one writes them nowhere.
+    // The peer reads with the settings of our read connections (page cache,
+    // memory-mapped file), so that only the path differs.
+    // (Set before `.output`: the pragma answers with its value.)
+    let settings = "PRAGMA cache_size = -65536;\nPRAGMA mmap_size = 1073741824;\n";
+    let check = work.join("peer.txt");
+    sqlite3(
+        &db,
+        &format!("{settings}.output {}\n{queries}", check.display()),
+    )?;
+    let peer_text = std::fs::read_to_string(&check)?;
+    let differences = peer_text
+        .lines()
+        .zip(ours_text.lines())
+        .filter(|(a, b)| a != b)
+        .count()
+        + peer_text
+            .lines()
+            .count()
+            .abs_diff(ours_text.lines().count());
+    if differences > 0 {
+        let first = peer_text
+            .lines()
+            .zip(ours_text.lines())
+            .find(|(a, b)| a != b);
+        eprintln!("the lists differ in {differences} lines; first: {first:?}");
+    }
+    let t = Instant::now();
+    sqlite3(&db, &format!("{settings}.output /dev/null\n{queries}"))?;
+    let peer = t.elapsed();
+    Ok(json!({
+        "bench": "quarantine", "engine": "sqlite", "orders": args.orders, "treated": args.treated,
+        "communes": communes.len(), "setup_ms": setup_ms,
+        "ours_ms": ms(ours), "peer": "sqlite3 plain SQL, one script", "peer_ms": ms(peer),
+        "ratio": ms(peer) / ms(ours).max(0.001),
+        "ours_breakdown_ms": {
+            "quarantine_day": ms(parts[0]), "missing_vitals": ms(parts[1]),
+            "open_alerts": ms(parts[2]), "free_beds": ms(parts[3]),
+        },
+        "ours_per_commune_ms": ms(ours) / communes.len().max(1) as f64,
+        "page": page.limit, "lines_compared": ours_text.lines().count(), "differences": differences,
+        "active": totals[0], "tests_due": totals[1], "ending": totals[2], "overdue": totals[3],
+        "missing_readings": totals[4], "open_alerts": totals[5], "free_beds": totals[6],
+    }))
 }

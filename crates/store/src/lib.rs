@@ -42,8 +42,10 @@ pub use declarations::{
 pub use error::StoreError;
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
-pub use places::{Admission, BED_TYPES, BedCount, PLACE_KINDS, Place, PlaceInput};
-pub use quarantine::{OrderInput, Proposal, QuarantineDay, QuarantineOrder, RuleVersion};
+pub use places::{Admission, BED_TYPES, BedCount, FreeBeds, PLACE_KINDS, Place, PlaceInput};
+pub use quarantine::{
+    DayList, DayListEntry, OrderInput, Proposal, QuarantineDay, QuarantineOrder, RuleVersion,
+};
 pub use reports::{ChildFigures, ReportFigures};
 pub use response::{
     DutyShift, EQUIPMENT_KINDS, EquipmentInput, OxygenEquipment, OxygenLoan, ResponseTimes,
@@ -59,7 +61,10 @@ pub use settings::{
     ProvinceSetting, REPORT_DEADLINE, WAVE_START, setting_default,
 };
 pub use situation_reports::{SituationReport, Submission};
-pub use treatment::{AlertAction, HomeTreatment, MissingVitals, TreatmentAlert, VitalRecord};
+pub use treatment::{
+    AlertAction, HomeTreatment, MissingVitals, MissingVitalsList, OpenAlert, OpenAlerts,
+    TreatmentAlert, VitalRecord,
+};
 pub use units::{NewHamlet, PopulationRow, Unit};
 
 use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};
@@ -68,6 +73,88 @@ use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl Engine {
+    /// A scalar subquery giving one page of a list as one JSON array text:
+    /// each row of `from` (`FROM … WHERE …`) as an array of `columns`, in
+    /// `order`, then `limit_offset`. One value where there were a hundred
+    /// rows: every row through the `Any` driver is a hand-off from the
+    /// connection's thread to the caller's, which was most of the day
+    /// lists' time (BENCHMARKS.md). The JSON functions are the one thing
+    /// the engines spell differently here.
+    pub(crate) fn json_page(
+        self,
+        columns: &str,
+        from: &str,
+        order: &[&str],
+        limit_offset: &str,
+    ) -> String {
+        let (array, agg) = match self {
+            Engine::Sqlite => ("json_array", "json_group_array(json(x.e)"),
+            Engine::Postgres => ("json_build_array", "json_agg(x.e"),
+        };
+        // The page is taken in index order (LIMIT stops the scan early); the
+        // aggregate orders its hundred rows again by the same keys, as
+        // neither engine promises to keep a subquery's order.
+        let keys: Vec<String> = (0..order.len()).map(|i| format!("x.k{i}")).collect();
+        let selected: Vec<String> = order
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} AS k{i}"))
+            .collect();
+        format!(
+            "(SELECT CAST(COALESCE({agg} ORDER BY {}), '[]') AS TEXT) FROM (SELECT {array}({columns}) AS e, {} \
+             {from} ORDER BY {} {limit_offset}) x)",
+            keys.join(", "),
+            selected.join(", "),
+            order.join(", ")
+        )
+    }
+}
+
+/// A window on a long list. A district's or a province's day list can name
+/// tens of thousands of people; it is read a page at a time, its full count
+/// beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Paging {
+    /// Entries skipped.
+    pub offset: i64,
+    /// Entries given at most.
+    pub limit: i64,
+}
+
+impl Paging {
+    pub const DEFAULT_LIMIT: i64 = 100;
+    /// A larger page is clipped: it would be the whole list again.
+    pub const MAX_LIMIT: i64 = 1000;
+
+    /// `limit` entries from `offset`, both brought into range.
+    pub fn new(offset: i64, limit: i64) -> Self {
+        Paging {
+            offset: offset.max(0),
+            limit: limit.clamp(1, Self::MAX_LIMIT),
+        }
+    }
+
+    /// The `n`-th page (from 1) of `DEFAULT_LIMIT` entries.
+    pub fn page(n: i64) -> Self {
+        Self::new(
+            (n.max(1) - 1).saturating_mul(Self::DEFAULT_LIMIT),
+            Self::DEFAULT_LIMIT,
+        )
+    }
+
+    /// Whether entries remain after this page in a list of `total`.
+    pub fn has_more(&self, total: i64) -> bool {
+        self.offset.saturating_add(self.limit) < total
+    }
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self::page(1)
+    }
+}
 
 /// Which database engine a store runs on; only migrations and bulk paths differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +220,15 @@ impl Scope {
             UnitLevel::Hamlet => "hamlet_code",
         };
         Some((format!("{alias}.{column} = ${n}"), code.as_str().to_owned()))
+    }
+
+    /// ` AND {alias}.{unit column} = ${n}` (nothing for the whole country) and
+    /// the value to bind for it.
+    pub(crate) fn and_condition(&self, alias: &str, n: usize) -> (String, Option<String>) {
+        match self.condition(alias, n) {
+            Some((c, p)) => (format!(" AND {c}"), Some(p)),
+            None => (String::new(), None),
+        }
     }
 
     /// Whether a record with these denormalised unit codes lies inside this scope.
@@ -234,6 +330,11 @@ impl Store {
         let options = |writer: bool| {
             AnyPoolOptions::new()
                 .acquire_timeout(Duration::from_secs(30))
+                // A SQLite connection is a file handle and cannot drop like a
+                // network one: testing it at every acquire (sqlx's default, a
+                // round trip to the connection's thread) doubled the round
+                // trips of every read (BENCHMARKS.md, day lists).
+                .test_before_acquire(engine == Engine::Postgres)
                 .after_connect(move |conn, _meta| {
                     Box::pin(async move {
                         if engine == Engine::Sqlite {
@@ -245,7 +346,10 @@ impl Store {
                             conn.execute(if writer {
                                 "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384;"
                             } else {
-                                "PRAGMA cache_size = -65536;"
+                                // Readers map the file: a page read is then a
+                                // memory access, not a `pread` copying the page
+                                // (the day lists spent half their time copying).
+                                "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;"
                             })
                             .await?;
                         }

@@ -112,6 +112,14 @@ const MIGRATIONS: &[Migration] = &[
         data: None,
     },
     Migration {
+        version: 13,
+        name: "day lists as index ranges: test days, order ends",
+        shared: include_str!("../migrations/0013_day_list_indexes.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
+    Migration {
         version: 14,
         name: "situation reports as sent, reminders",
         shared: include_str!("../migrations/0014_reports.sql"),

@@ -53,6 +53,14 @@ pub struct Place {
     pub beds: Vec<BedCount>,
 }
 
+/// A place's beds now, as the day list shows them.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FreeBeds {
+    pub place_id: i64,
+    pub name: String,
+    pub beds: Vec<BedCount>,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Admission {
     pub id: i64,
@@ -205,6 +213,45 @@ impl Store {
         let mut out = Vec::new();
         for id in q.fetch_all(&self.read).await? {
             out.push(self.place(scope, id).await?);
+        }
+        Ok(out)
+    }
+
+    /// Beds free by place in the scope, in one query (the day list reads
+    /// it for every unit; `places` reads each place in turn).
+    pub async fn free_beds(&self, scope: &Scope) -> Result<Vec<FreeBeds>> {
+        let (cond, param) = match scope.condition("p", 1) {
+            Some((c, p)) => (format!(" WHERE {c}"), Some(p)),
+            None => (String::new(), None),
+        };
+        let sql = format!(
+            "SELECT p.id, p.name, b.bed_type, b.capacity, (SELECT COUNT(*) FROM admissions a WHERE a.place_id = b.place_id \
+             AND a.bed_type = b.bed_type AND a.discharged_on IS NULL) AS occupied \
+             FROM places p JOIN place_beds b ON b.place_id = p.id{cond} ORDER BY p.name, p.id, b.bed_type"
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
+        }
+        let mut out: Vec<FreeBeds> = Vec::new();
+        for r in q.fetch_all(&self.read).await? {
+            let id: i64 = r.try_get("id")?;
+            let capacity: i64 = r.try_get("capacity")?;
+            let occupied: i64 = r.try_get("occupied")?;
+            let bed = BedCount {
+                bed_type: r.try_get("bed_type")?,
+                capacity,
+                occupied,
+                free: (capacity - occupied).max(0),
+            };
+            match out.last_mut() {
+                Some(last) if last.place_id == id => last.beds.push(bed),
+                _ => out.push(FreeBeds {
+                    place_id: id,
+                    name: r.try_get("name")?,
+                    beds: vec![bed],
+                }),
+            }
         }
         Ok(out)
     }

@@ -80,23 +80,68 @@ pub struct QuarantineOrder {
     pub extension_reason: Option<String>,
 }
 
-/// A unit's quarantine work for one day.
+// Read from the JSON array of `ENTRY_COLUMNS` that `Engine::json_page`
+// gives (serde reads a struct from an array, field by field).
+/// One line of a day list: what the list shows and links to, without the
+/// order's rule (that is on the order's page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DayListEntry {
+    pub order_id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub commune_code: String,
+    /// `centralised`, `home` or `self_monitoring`.
+    pub kind: String,
+    pub place: Option<String>,
+    pub start_on: String,
+    pub planned_end: String,
+    #[serde(deserialize_with = "comma_days")]
+    pub test_days: Vec<String>,
+}
+
+/// A day list: how many in all, and the page asked for.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DayList {
+    pub total: i64,
+    pub entries: Vec<DayListEntry>,
+}
+
+/// A unit's quarantine work for one day. Counts are whole; each list gives
+/// the same page (`paging`) of its entries.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct QuarantineDay {
     pub day: String,
-    /// Active orders with a test due that day.
-    pub tests_due: Vec<QuarantineOrder>,
-    /// Active orders whose last day it is.
-    pub ending: Vec<QuarantineOrder>,
-    /// Active orders past their last day: release or extend them.
-    pub overdue: Vec<QuarantineOrder>,
     /// Active orders in all.
     pub active: i64,
+    pub paging: crate::Paging,
+    /// Active orders with a test due that day (by commune, then order).
+    pub tests_due: DayList,
+    /// Active orders whose last day it is (by commune, then order).
+    pub ending: DayList,
+    /// Active orders past their last day, longest overdue first: release or extend them.
+    pub overdue: DayList,
     /// Orders under quarantine that day (not self-monitoring) without the
     /// day's health declaration.
-    pub missed_declaration: Vec<QuarantineOrder>,
+    pub missed_declaration: DayList,
     /// The day's declarations with fever or symptoms: sample these people.
     pub declared_symptoms: Vec<crate::HealthDeclaration>,
+}
+
+const ENTRY_COLUMNS: &str = "o.id, o.person_id, p.full_name, o.commune_code, o.kind, o.place, o.start_on, \
+    o.planned_end, o.test_days";
+
+fn split_days(days: &str) -> Vec<String> {
+    days.split(',')
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `test_days` as stored: comma-separated.
+fn comma_days<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<String>, D::Error> {
+    Ok(split_days(&String::deserialize(d)?))
 }
 
 pub(crate) const ORDER_COLUMNS: &str = "o.id, o.person_id, p.full_name, o.commune_code, o.situation, o.kind, o.place, \
@@ -125,11 +170,7 @@ pub(crate) fn order_from_row(r: &AnyRow) -> Result<QuarantineOrder> {
         start_on: r.try_get("start_on")?,
         planned_end: r.try_get("planned_end")?,
         monitoring_end: r.try_get("monitoring_end")?,
-        test_days: days
-            .split(',')
-            .filter(|d| !d.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        test_days: split_days(&days),
         status: r.try_get("status")?,
         released_on: r.try_get("released_on")?,
         extension_reason: r.try_get("extension_reason")?,
@@ -419,6 +460,25 @@ impl Store {
         .bind(stamp.as_str())
         .fetch_one(&mut *tx)
         .await?;
+        // The order's test days as rows of the day lists' index (deduplicated:
+        // a province rule may name a day twice).
+        let mut days: Vec<String> = p.test_days.iter().map(|d| d.to_string()).collect();
+        days.sort();
+        days.dedup();
+        for day in &days {
+            sqlx::query(
+                "INSERT INTO quarantine_test_days (order_id, day, province_code, district_code, commune_code, hamlet_code) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(day.as_str())
+            .bind(person.province_code.as_str())
+            .bind(person.district_code.as_str())
+            .bind(person.commune_code.as_str())
+            .bind(person.hamlet_code.as_deref())
+            .execute(&mut *tx)
+            .await?;
+        }
         let order = order_in(&mut tx, id).await?;
         audit::record(
             &mut tx,
@@ -629,6 +689,15 @@ impl Store {
             .bind(o.id)
             .execute(&mut *tx)
             .await?;
+        // Test-day rows exist only while the order is active: a released
+        // (or cancelled) order is off every day list.
+        sqlx::query(
+            "DELETE FROM quarantine_test_days WHERE order_id = $1 AND NOT EXISTS \
+             (SELECT 1 FROM quarantine_orders o WHERE o.id = $1 AND o.status = 'active')",
+        )
+        .bind(o.id)
+        .execute(&mut *tx)
+        .await?;
         let after = order_in(&mut tx, o.id).await?;
         audit::record(
             &mut tx,
@@ -685,43 +754,84 @@ impl Store {
     }
 
     /// The day's quarantine work in the scope: tests due, orders ending,
-    /// orders past their last day.
-    pub async fn quarantine_day(&self, scope: &Scope, day: NaiveDate) -> Result<QuarantineDay> {
-        let (cond, param) = match scope.condition("o", 1) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
-        };
+    /// orders past their last day — each an index range (migration 13), the
+    /// counts whole and the entries of `paging` only.
+    pub async fn quarantine_day(
+        &self,
+        scope: &Scope,
+        day: NaiveDate,
+        paging: crate::Paging,
+    ) -> Result<QuarantineDay> {
+        let d = day.to_string();
+        // One statement, one row: the four counts and the three pages (as
+        // JSON). $1 the day, $2 and $3 the page, $4 the scope's unit.
+        let (cond_o, param) = scope.and_condition("o", 4);
+        let (cond_t, _) = scope.and_condition("t", 4);
+        let from_orders = "FROM quarantine_orders o JOIN persons p ON p.id = o.person_id WHERE o.status = 'active'";
+        let page = "LIMIT $2 OFFSET $3";
+        // Under quarantine that day (not self-monitoring) and not yet declared.
+        let undeclared = " AND o.kind <> 'self_monitoring' AND o.start_on <= $1 AND o.planned_end >= $1 \
+            AND NOT EXISTS (SELECT 1 FROM health_declarations hd WHERE hd.order_id = o.id AND hd.day = $1)";
+        let e = self.engine;
         let sql = format!(
-            "SELECT {ORDER_COLUMNS} FROM quarantine_orders o JOIN persons p ON p.id = o.person_id \
-             WHERE o.status = 'active'{cond} ORDER BY o.commune_code, o.planned_end, o.id"
+            "SELECT (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active'{cond_o}) AS active, \
+             (SELECT COUNT(*) FROM quarantine_test_days t WHERE t.day = $1{cond_t}) AS tests_due, \
+             (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end = $1{cond_o}) AS ending, \
+             (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end < $1{cond_o}) AS overdue, \
+             (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active'{undeclared}{cond_o}) AS missed, \
+             {} AS tests_due_page, {} AS ending_page, {} AS overdue_page, {} AS missed_page",
+            e.json_page(
+                ENTRY_COLUMNS,
+                &format!(
+                    "FROM quarantine_test_days t JOIN quarantine_orders o ON o.id = t.order_id \
+                     JOIN persons p ON p.id = o.person_id WHERE t.day = $1{cond_t}"
+                ),
+                &["t.commune_code", "t.order_id"],
+                page
+            ),
+            e.json_page(
+                ENTRY_COLUMNS,
+                &format!("{from_orders} AND o.planned_end = $1{cond_o}"),
+                &["o.commune_code", "o.id"],
+                page
+            ),
+            e.json_page(
+                ENTRY_COLUMNS,
+                &format!("{from_orders} AND o.planned_end < $1{cond_o}"),
+                &["o.planned_end", "o.commune_code", "o.id"],
+                page
+            ),
+            e.json_page(
+                ENTRY_COLUMNS,
+                &format!("{from_orders}{undeclared}{cond_o}"),
+                &["o.commune_code", "o.id"],
+                page
+            ),
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql)
+            .bind(d.as_str())
+            .bind(paging.limit)
+            .bind(paging.offset);
         if let Some(p) = &param {
             q = q.bind(p.as_str());
         }
-        let d = day.to_string();
-        let mut out = QuarantineDay {
-            day: d.clone(),
-            tests_due: Vec::new(),
-            ending: Vec::new(),
-            overdue: Vec::new(),
-            active: 0,
-            missed_declaration: self.missed_declarations(scope, day).await?,
-            declared_symptoms: self.declared_symptoms(scope, day).await?,
+        let r = q.fetch_one(&self.read).await?;
+        let list = |count: &str, page: &str| -> Result<DayList> {
+            Ok(DayList {
+                total: r.try_get(count)?,
+                entries: serde_json::from_str(&r.try_get::<String, _>(page)?)?,
+            })
         };
-        for r in q.fetch_all(&self.read).await? {
-            let o = order_from_row(&r)?;
-            out.active += 1;
-            if o.test_days.contains(&d) {
-                out.tests_due.push(o.clone());
-            }
-            if o.planned_end == d {
-                out.ending.push(o);
-            } else if o.planned_end < d {
-                out.overdue.push(o);
-            }
-        }
-        Ok(out)
+        Ok(QuarantineDay {
+            day: d.clone(),
+            active: r.try_get("active")?,
+            paging,
+            tests_due: list("tests_due", "tests_due_page")?,
+            ending: list("ending", "ending_page")?,
+            overdue: list("overdue", "overdue_page")?,
+            missed_declaration: list("missed", "missed_page")?,
+            declared_symptoms: self.declared_symptoms(scope, day).await?,
+        })
     }
 }
 

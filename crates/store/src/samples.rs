@@ -828,19 +828,20 @@ impl Store {
                 since_on: r.try_get("since_on")?,
             });
         }
-        let (cond_o, param) = match scope.condition("o", 3) {
+        // Test days of active orders are rows of `quarantine_test_days` (migration 13).
+        let (cond_t, param) = match scope.condition("t", 2) {
             Some((c, p)) => (format!(" AND {c}"), Some(p)),
             None => (String::new(), None),
         };
         let sql = format!(
-            "SELECT o.person_id, p.full_name, o.commune_code FROM quarantine_orders o \
-             JOIN persons p ON p.id = o.person_id \
-             WHERE o.status = 'active' AND o.test_days LIKE $1{cond_o} \
-             AND NOT EXISTS (SELECT 1 FROM samples s WHERE s.person_id = o.person_id AND s.collected_on = $2) \
+            "SELECT o.person_id, p.full_name, o.commune_code FROM quarantine_test_days t \
+             JOIN quarantine_orders o ON o.id = t.order_id JOIN persons p ON p.id = o.person_id \
+             WHERE t.day = $1{cond_t} \
+             AND NOT EXISTS (SELECT 1 FROM samples s WHERE s.person_id = o.person_id AND s.collected_on = $1) \
              ORDER BY o.commune_code, o.person_id"
         );
         let d = day.to_string();
-        let mut q = sqlx::query(&sql).bind(format!("%{d}%")).bind(d.as_str());
+        let mut q = sqlx::query(&sql).bind(d.as_str());
         if let Some(p) = &param {
             q = q.bind(p.as_str());
         }

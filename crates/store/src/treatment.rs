@@ -23,8 +23,9 @@ pub struct HomeTreatment {
     pub commune_code: String,
 }
 
+// Read from the JSON array `Engine::json_page` gives, field by field.
 /// An F0 at home who has not yet had both of the day's readings.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MissingVitals {
     pub treatment_id: i64,
     pub person_id: i64,
@@ -32,6 +33,34 @@ pub struct MissingVitals {
     pub commune_code: String,
     /// Readings recorded that day (two are due).
     pub readings: i64,
+}
+
+/// F0 at home missing readings: how many in all, and the page asked for.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MissingVitalsList {
+    pub total: i64,
+    pub entries: Vec<MissingVitals>,
+}
+
+// Read like `MissingVitals`.
+/// An alert not yet dealt with, as the day list shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OpenAlert {
+    pub id: i64,
+    pub treatment_id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub commune_code: String,
+    pub raised_at: String,
+    /// `open` or `acknowledged`.
+    pub status: String,
+}
+
+/// Alerts not yet dealt with, oldest first: how many in all, and the page asked for.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OpenAlerts {
+    pub total: i64,
+    pub entries: Vec<OpenAlert>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -484,12 +513,13 @@ impl Store {
 
     /// F0 at home in the scope with fewer than the day's two readings
     /// (`day` in the server's local time, as everywhere else; readings are
-    /// stamped in UTC).
+    /// stamped in UTC): the count, and the entries of `paging` by commune.
     pub async fn missing_vitals(
         &self,
         scope: &Scope,
         day: NaiveDate,
-    ) -> Result<Vec<MissingVitals>> {
+        paging: crate::Paging,
+    ) -> Result<MissingVitalsList> {
         use chrono::TimeZone;
         let utc = |d: NaiveDate| {
             let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
@@ -502,34 +532,61 @@ impl Store {
         };
         let start = utc(day);
         let end = utc(day + chrono::Days::new(1));
-        let (cond, param) = match scope.condition("t", 3) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
-        };
+        // The day's readings of one treatment: a range of `vital_signs_treatment`.
+        let readings = "(SELECT COUNT(*) FROM vital_signs v WHERE v.treatment_id = t.id AND v.at >= $1 AND v.at < $2)";
+        // One statement: the count and the page (as JSON, `Engine::json_page`).
+        let (cond, param) = scope.and_condition("t", 5);
         let sql = format!(
-            "SELECT t.id, t.person_id, p.full_name, t.commune_code, \
-             (SELECT COUNT(*) FROM vital_signs v WHERE v.treatment_id = t.id AND v.at >= $1 AND v.at < $2) AS readings \
-             FROM home_treatments t JOIN persons p ON p.id = t.person_id \
-             WHERE t.status = 'active'{cond} ORDER BY t.commune_code, t.id"
+            "SELECT (SELECT COUNT(*) FROM home_treatments t WHERE t.status = 'active'{cond} AND {readings} < 2) AS total, \
+             {} AS page",
+            self.engine.json_page(
+                "m.id, m.person_id, p.full_name, m.commune_code, m.readings",
+                &format!(
+                    "FROM (SELECT t.id, t.person_id, t.commune_code, {readings} AS readings FROM home_treatments t \
+                     WHERE t.status = 'active'{cond}) m JOIN persons p ON p.id = m.person_id WHERE m.readings < 2"
+                ),
+                &["m.commune_code", "m.id"],
+                "LIMIT $3 OFFSET $4",
+            )
         );
-        let mut q = sqlx::query(&sql).bind(start).bind(end);
+        let mut q = sqlx::query(&sql)
+            .bind(start.as_str())
+            .bind(end.as_str())
+            .bind(paging.limit)
+            .bind(paging.offset);
         if let Some(p) = &param {
             q = q.bind(p.as_str());
         }
-        let mut out = Vec::new();
-        for r in q.fetch_all(&self.read).await? {
-            let readings: i64 = r.try_get("readings")?;
-            if readings < 2 {
-                out.push(MissingVitals {
-                    treatment_id: r.try_get("id")?,
-                    person_id: r.try_get("person_id")?,
-                    full_name: r.try_get("full_name")?,
-                    commune_code: r.try_get("commune_code")?,
-                    readings,
-                });
-            }
+        let r = q.fetch_one(&self.read).await?;
+        Ok(MissingVitalsList {
+            total: r.try_get("total")?,
+            entries: serde_json::from_str(&r.try_get::<String, _>("page")?)?,
+        })
+    }
+
+    /// Alerts of the scope not yet dealt with (open or acknowledged), oldest
+    /// first: the count, and the entries of `paging`.
+    pub async fn open_alerts(&self, scope: &Scope, paging: crate::Paging) -> Result<OpenAlerts> {
+        let (cond, param) = scope.and_condition("a", 3);
+        let open = "a.status IN ('open', 'acknowledged')";
+        let sql = format!(
+            "SELECT (SELECT COUNT(*) FROM treatment_alerts a WHERE {open}{cond}) AS total, {} AS page",
+            self.engine.json_page(
+                "a.id, a.treatment_id, a.person_id, p.full_name, a.commune_code, a.raised_at, a.status",
+                &format!("FROM treatment_alerts a JOIN persons p ON p.id = a.person_id WHERE {open}{cond}"),
+                &["a.raised_at", "a.id"],
+                "LIMIT $1 OFFSET $2",
+            )
+        );
+        let mut q = sqlx::query(&sql).bind(paging.limit).bind(paging.offset);
+        if let Some(p) = &param {
+            q = q.bind(p.as_str());
         }
-        Ok(out)
+        let r = q.fetch_one(&self.read).await?;
+        Ok(OpenAlerts {
+            total: r.try_get("total")?,
+            entries: serde_json::from_str(&r.try_get::<String, _>("page")?)?,
+        })
     }
 
     /// Alerts of the scope: open and acknowledged ones first, oldest first;

@@ -98,11 +98,15 @@ async fn declarations_fill_the_day_lists_and_a_second_one_replaces_the_first() {
         (first.day.as_str(), first.recorded_by.as_str()),
         ("2021-08-05", staff.name.as_str())
     );
-    let day = s.quarantine_day(&staff.scope, d(5, 8)).await.unwrap();
+    let day = s
+        .quarantine_day(&staff.scope, d(5, 8), phongdich_store::Paging::default())
+        .await
+        .unwrap();
     assert_eq!(
         day.missed_declaration
+            .entries
             .iter()
-            .map(|o| o.id)
+            .map(|o| o.order_id)
             .collect::<Vec<_>>(),
         [b]
     );
@@ -130,7 +134,10 @@ async fn declarations_fill_the_day_lists_and_a_second_one_replaces_the_first() {
     assert!(second.flagged && second.contact_with_f0);
     let list = s.declarations_of(&staff.scope, a).await.unwrap();
     assert_eq!(list.len(), 1);
-    let day = s.quarantine_day(&staff.scope, d(5, 8)).await.unwrap();
+    let day = s
+        .quarantine_day(&staff.scope, d(5, 8), phongdich_store::Paging::default())
+        .await
+        .unwrap();
     assert_eq!(
         day.declared_symptoms
             .iter()
@@ -142,9 +149,15 @@ async fn declarations_fill_the_day_lists_and_a_second_one_replaces_the_first() {
     s.declare(&staff, b, &declaration(37.5, &[]), d(5, 8))
         .await
         .unwrap();
-    let day = s.quarantine_day(&staff.scope, d(5, 8)).await.unwrap();
+    let day = s
+        .quarantine_day(&staff.scope, d(5, 8), phongdich_store::Paging::default())
+        .await
+        .unwrap();
     assert_eq!(
-        (day.declared_symptoms.len(), day.missed_declaration.len()),
+        (
+            day.declared_symptoms.len(),
+            day.missed_declaration.total as usize
+        ),
         (2, 0)
     );
 

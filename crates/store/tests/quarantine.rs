@@ -8,7 +8,9 @@ use phongdich_domain::quarantine::{QuarantineKind, QuarantineRule, Situation};
 use phongdich_domain::testing::ResultInput;
 use phongdich_domain::{PersonInput, Role, UnitCode};
 use phongdich_store::testing::TestDb;
-use phongdich_store::{Actor, CaseInput, OrderInput, SampleInput, Scope, Store, StoreError};
+use phongdich_store::{
+    Actor, CaseInput, OrderInput, Paging, QuarantineDay, SampleInput, Scope, Store, StoreError,
+};
 
 const HA_KHANH: &str = "06649";
 const HA_PHONG: &str = "06652";
@@ -107,12 +109,22 @@ async fn an_f1_is_ordered_tested_and_released_only_when_the_rule_allows() {
             .any(|i| i.person_id == a && i.reason == "scheduled_test"),
         "day 7's test is on the day's sampling list"
     );
-    let day7 = s.quarantine_day(&staff.scope, d(7, 8)).await.unwrap();
-    assert_eq!((day7.tests_due.len(), day7.active), (1, 1));
-    let day14 = s.quarantine_day(&staff.scope, d(14, 8)).await.unwrap();
-    assert_eq!(day14.ending.len(), 1);
-    let day16 = s.quarantine_day(&staff.scope, d(16, 8)).await.unwrap();
-    assert_eq!(day16.overdue.len(), 1, "not forgotten past its last day");
+    let day7 = s
+        .quarantine_day(&staff.scope, d(7, 8), Paging::default())
+        .await
+        .unwrap();
+    assert_eq!((day7.tests_due.total, day7.active), (1, 1));
+    assert_eq!(day7.tests_due.entries[0].order_id, order.id);
+    let day14 = s
+        .quarantine_day(&staff.scope, d(14, 8), Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(day14.ending.total, 1);
+    let day16 = s
+        .quarantine_day(&staff.scope, d(16, 8), Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(day16.overdue.total, 1, "not forgotten past its last day");
 
     test_on(s, a, "01/08/2021", "negative").await;
     test_on(s, a, "07/08/2021", "negative").await;
@@ -429,5 +441,133 @@ async fn a_recovered_f0_gets_the_rule_for_the_recovered_without_typing_it() {
         (p.rule.source.as_str(), p.rule.days),
         ("10696/BYT-MT", 7),
         "recovered 35 days before: 7 days at home"
+    );
+}
+
+/// The day's lists for the staff of Hà Khánh, first page.
+async fn lists(s: &Store, day: NaiveDate) -> QuarantineDay {
+    let staff = actor(HA_KHANH, Role::QuarantineStaff);
+    s.quarantine_day(&staff.scope, day, Paging::default())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn test_day_rows_follow_an_order_through_extension_and_release() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::QuarantineStaff);
+    let a = person(s, "Vi Văn Theo").await;
+    let order = s.create_order(&staff, &f1_order(a)).await.unwrap();
+    for day in [d(1, 8), d(7, 8), d(14, 8)] {
+        let l = lists(s, day).await;
+        assert_eq!(l.tests_due.total, 1, "test due on {day}");
+        assert_eq!(l.tests_due.entries[0].order_id, order.id);
+        assert_eq!(l.tests_due.entries[0].test_days, order.test_days);
+    }
+    assert_eq!(
+        lists(s, d(8, 8)).await.tests_due.total,
+        0,
+        "no test that day"
+    );
+    // The district and the province see the same rows; another commune none.
+    for unit in ["193", "22"] {
+        let l = s
+            .quarantine_day(&actor(unit, Role::Viewer).scope, d(7, 8), Paging::default())
+            .await
+            .unwrap();
+        assert_eq!((l.active, l.tests_due.total), (1, 1), "seen from {unit}");
+    }
+    let other = s
+        .quarantine_day(
+            &actor(HA_PHONG, Role::Viewer).scope,
+            d(7, 8),
+            Paging::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((other.active, other.tests_due.total), (0, 0));
+
+    s.extend_order(&staff, order.id, "20/08/2021", "Hộ có F0 mới")
+        .await
+        .unwrap();
+    let l = lists(s, d(14, 8)).await;
+    assert_eq!(
+        (l.tests_due.total, l.ending.total, l.overdue.total),
+        (1, 0, 0),
+        "extended: the day-14 test stays, the order no longer ends that day"
+    );
+    let l = lists(s, d(20, 8)).await;
+    assert_eq!(
+        (l.ending.total, l.ending.entries[0].planned_end.as_str()),
+        (1, "2021-08-20")
+    );
+    assert_eq!(lists(s, d(21, 8)).await.overdue.total, 1);
+
+    for day in ["01/08/2021", "07/08/2021", "14/08/2021"] {
+        test_on(s, a, day, "negative").await;
+    }
+    s.release_order(&staff, order.id, d(20, 8)).await.unwrap();
+    for day in [d(1, 8), d(7, 8), d(14, 8), d(20, 8), d(21, 8)] {
+        let l = lists(s, day).await;
+        assert_eq!(
+            (l.active, l.tests_due.total, l.ending.total, l.overdue.total),
+            (0, 0, 0, 0),
+            "released: off every list on {day}"
+        );
+    }
+    assert!(
+        s.sampling_list_on(&staff.scope, d(14, 8))
+            .await
+            .unwrap()
+            .iter()
+            .all(|i| i.reason != "scheduled_test"),
+        "and off the sampling list"
+    );
+    // The order itself keeps its test days.
+    let kept = s.quarantine_order(&staff.scope, order.id).await.unwrap();
+    assert_eq!(kept.test_days, ["2021-08-01", "2021-08-07", "2021-08-14"]);
+}
+
+#[tokio::test]
+async fn day_lists_are_paged_with_whole_counts() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::QuarantineStaff);
+    let mut orders = Vec::new();
+    let given = ["An", "Bình", "Chi", "Dũng", "Em", "Giang", "Hà"];
+    for g in given {
+        let p = person(s, &format!("Lục Văn {g}")).await;
+        orders.push(s.create_order(&staff, &f1_order(p)).await.unwrap().id);
+    }
+    let mut seen = Vec::new();
+    for page in 0..4 {
+        let l = s
+            .quarantine_day(&staff.scope, d(7, 8), Paging::new(page * 3, 3))
+            .await
+            .unwrap();
+        assert_eq!(
+            (l.tests_due.total, l.active),
+            (7, 7),
+            "whole counts on page {page}"
+        );
+        assert_eq!(l.tests_due.entries.len(), [3, 3, 1, 0][page as usize]);
+        assert_eq!(
+            Paging::new(page * 3, 3).has_more(l.tests_due.total),
+            page < 2
+        );
+        seen.extend(l.tests_due.entries.iter().map(|e| e.order_id));
+    }
+    assert_eq!(seen, orders, "disjoint pages covering the list, in order");
+    let l = s
+        .quarantine_day(&staff.scope, d(16, 8), Paging::new(5, 100))
+        .await
+        .unwrap();
+    assert_eq!((l.overdue.total, l.overdue.entries.len()), (7, 2));
+    assert_eq!(l.overdue.entries[1].order_id, orders[6]);
+    assert_eq!(Paging::page(3), Paging::new(200, 100));
+    assert_eq!(
+        Paging::new(-5, 1_000_000),
+        Paging::new(0, Paging::MAX_LIMIT)
     );
 }

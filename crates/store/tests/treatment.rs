@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use phongdich_domain::treatment::{Enrolment, Vitals};
 use phongdich_domain::{PersonInput, Role, UnitCode};
 use phongdich_store::testing::TestDb;
-use phongdich_store::{Actor, AlertAction, CaseInput, Scope, StoreError};
+use phongdich_store::{Actor, AlertAction, CaseInput, Paging, Scope, StoreError};
 
 const HA_KHANH: &str = "06649";
 const HA_PHONG: &str = "06652";
@@ -70,9 +70,12 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
     assert_eq!(t.status, "active");
 
     let today = chrono::Local::now().date_naive();
-    let missing = s.missing_vitals(&staff.scope, today).await.unwrap();
+    let missing = s
+        .missing_vitals(&staff.scope, today, Paging::default())
+        .await
+        .unwrap();
     assert_eq!(
-        (missing.len(), missing[0].readings),
+        (missing.total, missing.entries[0].readings),
         (1, 0),
         "no reading yet today"
     );
@@ -84,14 +87,17 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
     };
     let r = s.record_vitals(&staff, t.id, &fine, on).await.unwrap();
     assert!(r.alert_id.is_none() && r.signs.is_empty());
-    let missing = s.missing_vitals(&staff.scope, today).await.unwrap();
-    assert_eq!(missing[0].readings, 1, "one of the day's two");
-    assert!(
-        s.missing_vitals(&actor(HA_PHONG, Role::HealthStaff).scope, today)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    let missing = s
+        .missing_vitals(&staff.scope, today, Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(missing.entries[0].readings, 1, "one of the day's two");
+    let elsewhere = actor(HA_PHONG, Role::HealthStaff).scope;
+    let none = s
+        .missing_vitals(&elsewhere, today, Paging::default())
+        .await
+        .unwrap();
+    assert_eq!((none.total, none.entries.len()), (0, 0));
     let bad = Vitals {
         spo2: Some(93),
         breathing_rate: Some(24),
@@ -99,13 +105,11 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
     };
     let r = s.record_vitals(&staff, t.id, &bad, on).await.unwrap();
     assert_eq!(r.signs, ["breathing", "spo2"]);
-    assert!(
-        s.missing_vitals(&staff.scope, today)
-            .await
-            .unwrap()
-            .is_empty(),
-        "both taken"
-    );
+    let missing = s
+        .missing_vitals(&staff.scope, today, Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(missing.total, 0, "both taken");
     let alert_id = r.alert_id.unwrap();
     let nonsense = Vitals {
         spo2: Some(130),
@@ -124,8 +128,29 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
     ));
     let alerts = s.treatment_alerts(&staff.scope).await.unwrap();
     assert_eq!((alerts.len(), alerts[0].status.as_str()), (1, "open"));
+    let open = s
+        .open_alerts(&staff.scope, Paging::default())
+        .await
+        .unwrap();
+    assert_eq!((open.total, open.entries[0].id), (1, alert_id));
+    assert_eq!(
+        s.open_alerts(&other.scope, Paging::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
     let a = s.acknowledge_alert(&staff, alert_id).await.unwrap();
     assert!(a.minutes_to_acknowledge.is_some());
+    let open = s
+        .open_alerts(&staff.scope, Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        (open.total, open.entries[0].status.as_str()),
+        (1, "acknowledged"),
+        "taken, not yet dealt with"
+    );
     let a = s
         .act_on_alert(
             &staff,
@@ -144,6 +169,22 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
     );
     let t = &s.treatments_of(&staff.scope, id).await.unwrap()[0];
     assert_eq!(t.status, "transferred");
+    assert_eq!(
+        s.open_alerts(&staff.scope, Paging::default())
+            .await
+            .unwrap()
+            .total,
+        0,
+        "dealt with"
+    );
+    assert_eq!(
+        s.missing_vitals(&staff.scope, today, Paging::default())
+            .await
+            .unwrap()
+            .total,
+        0,
+        "in hospital, no readings due at home"
+    );
     assert_eq!(
         s.case(&staff.scope, case.id).await.unwrap().course,
         "hospital"

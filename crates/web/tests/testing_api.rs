@@ -570,8 +570,26 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
         None,
     )
     .await;
-    assert_eq!(day["tests_due"][0]["id"], oid, "{day}");
-    assert_eq!(day["ending"][0]["id"], oid, "{day}");
+    assert_eq!(day["tests_due"]["entries"][0]["order_id"], oid, "{day}");
+    assert_eq!(day["ending"]["entries"][0]["order_id"], oid, "{day}");
+    assert_eq!(day["ending"]["total"], 1, "{day}");
+    assert!(
+        day["tests_due"]["entries"][0].get("rule_json").is_none(),
+        "narrow rows"
+    );
+    // The next page: the count stays whole, no entry is repeated.
+    let (status, next) = call(
+        &app,
+        Method::GET,
+        "/api/v1/quarantine/day?day=26/12/2021&offset=1&limit=1",
+        &staff,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{next}");
+    assert_eq!(next["tests_due"]["total"], 1, "{next}");
+    assert_eq!(next["tests_due"]["entries"], json!([]), "{next}");
+    assert_eq!(next["paging"], json!({"offset": 1, "limit": 1}), "{next}");
     let (_, mine) = call(
         &app,
         Method::GET,

@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use phongdich_domain::quarantine::QuarantineRule;
-use phongdich_store::{OrderInput, Proposal, QuarantineDay, QuarantineOrder};
+use phongdich_store::{OrderInput, Paging, Proposal, QuarantineDay, QuarantineOrder};
 
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
@@ -122,10 +122,15 @@ pub async fn extend(
 pub struct DayParams {
     /// The day (today by default).
     day: Option<String>,
+    /// Entries of each list to skip (0 by default).
+    offset: Option<i64>,
+    /// Entries of each list to give, at most (100 by default, 1,000 at most).
+    limit: Option<i64>,
 }
 
-/// The day's lists of the caller's jurisdiction: tests due, orders ending, orders overdue,
-/// missed health declarations, declarations with symptoms.
+/// The day's lists of the caller's jurisdiction: tests due, orders ending,
+/// orders overdue, missed health declarations — each with its whole count and
+/// one page of entries — and the declarations with symptoms.
 #[utoipa::path(get, path = "/api/v1/quarantine/day", params(DayParams),
     responses((status = 200, body = QuarantineDay), (status = 422, body = Problem)))]
 pub async fn day(
@@ -138,7 +143,13 @@ pub async fn day(
         Some(d) => phongdich_domain::contact::parse_date("day", d)
             .map_err(|e| phongdich_store::StoreError::from(phongdich_domain::Invalid(vec![e])))?,
     };
-    Ok(Json(s.store.quarantine_day(&actor.scope, day).await?))
+    let paging = Paging::new(
+        p.offset.unwrap_or(0),
+        p.limit.unwrap_or(Paging::DEFAULT_LIMIT),
+    );
+    Ok(Json(
+        s.store.quarantine_day(&actor.scope, day, paging).await?,
+    ))
 }
 
 /// A person's quarantine orders, newest first.

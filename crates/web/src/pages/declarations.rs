@@ -857,9 +857,9 @@ pub fn day_lists(l: Lang, d: &QuarantineDay, is_today: bool) -> Markup {
     };
     let day = date(&d.day);
     html! {
-        h2 { (missed_title) " (" (d.missed_declaration.len()) ")" }
-        @if !d.missed_declaration.is_empty() {
-            ul #missed-declaration { @for o in &d.missed_declaration {
+        h2 { (missed_title) " (" span #missed-total { (d.missed_declaration.total) } ")" }
+        @if !d.missed_declaration.entries.is_empty() {
+            ul #missed-declaration { @for o in &d.missed_declaration.entries {
                 li { a href={ "/persons/" (o.person_id) "#declarations" } { (o.full_name) }
                     @if let (Some(day), Some(start), Some(end)) = (day, date(&o.start_on), date(&o.planned_end)) {
                         " — " (l.t("ngày ", "day ")) ((day - start).num_days() + 1) "/" ((end - start).num_days() + 1)

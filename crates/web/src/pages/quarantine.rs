@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use phongdich_domain::quarantine::{QuarantineKind, Situation};
 use phongdich_domain::{FieldError, Permission};
-use phongdich_store::{OrderInput, Person, QuarantineOrder, StoreError};
+use phongdich_store::{DayList, OrderInput, Paging, Person, QuarantineOrder, StoreError};
 use serde::Deserialize;
 
 fn today() -> chrono::NaiveDate {
@@ -291,17 +291,23 @@ pub async fn extend(
     after_action(&s, &page, order.person_id, result, None).await
 }
 
-fn order_table(l: Lang, id: &str, orders: &[QuarantineOrder]) -> Markup {
+fn order_table(l: Lang, id: &str, list: &DayList, paging: Paging) -> Markup {
     html! {
-        @if orders.is_empty() {
+        @if list.total == 0 {
             p.muted { (l.t("Không có.", "None.")) }
+        } @else if list.entries.is_empty() {
+            p.muted { (l.t("Không còn trên trang này.", "No more on this page.")) }
         } @else {
+            @if list.total > list.entries.len() as i64 {
+                p.muted.range { (l.t("Từ ", "Showing ")) (paging.offset + 1) "–" (paging.offset + list.entries.len() as i64)
+                    (l.t(" trong ", " of ")) (list.total) }
+            }
             div.table-wrap { table.responsive id=(id) {
                 thead { tr {
                     th { (l.t("Người", "Person")) } th { (l.t("Hình thức", "Kind")) } th { (l.t("Từ", "From")) }
                     th { (l.t("Đến hết", "Until")) } th { (l.t("Ngày xét nghiệm", "Test days")) } th { (l.t("Nơi", "Where")) }
                 } }
-                tbody { @for o in orders { tr {
+                tbody { @for o in &list.entries { tr {
                     td data-label=(l.t("Người", "Person")) { a href={ "/persons/" (o.person_id) "#quarantine" } { (o.full_name) } " #" (o.person_id) }
                     td data-label=(l.t("Hình thức", "Kind")) { (kind_label(l, &o.kind)) }
                     td data-label=(l.t("Từ", "From")) { (show_date(&o.start_on)) }
@@ -318,12 +324,17 @@ fn order_table(l: Lang, id: &str, orders: &[QuarantineOrder]) -> Markup {
 pub struct DayQuery {
     #[serde(default)]
     day: String,
+    /// Which page of each list (from 1): a district's list can name thousands.
+    #[serde(default)]
+    page: Option<String>,
     /// Orders just issued in bulk.
     #[serde(default)]
     issued: Option<usize>,
 }
 
-/// The day's lists: tests due, orders ending, orders past their last day.
+/// The day's lists: tests due, orders ending, orders past their last day,
+/// free beds, open alerts, F0 at home missing readings. Counts are whole;
+/// the lists show one page of 100 each, with a link to the next.
 pub async fn day_page(
     State(s): State<AppState>,
     page: Page,
@@ -331,29 +342,43 @@ pub async fn day_page(
 ) -> PageResult {
     let l = page.lang;
     let day = phongdich_domain::contact::parse_date("day", &q.day).unwrap_or_else(|_| today());
+    let n = q
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let paging = Paging::page(n);
     let d = s
         .store
-        .quarantine_day(&page.actor.scope, day)
+        .quarantine_day(&page.actor.scope, day, paging)
         .await
         .map_err(|e| page.fail(e))?;
     let missing = s
         .store
-        .missing_vitals(&page.actor.scope, day)
+        .missing_vitals(&page.actor.scope, day, paging)
         .await
         .map_err(|e| page.fail(e))?;
-    let open_alerts: Vec<_> = s
+    // The count and the oldest: the alerts page has the list.
+    let open_alerts = s
         .store
-        .treatment_alerts(&page.actor.scope)
+        .open_alerts(&page.actor.scope, Paging::new(0, 1))
         .await
-        .map_err(|e| page.fail(e))?
-        .into_iter()
-        .filter(|a| a.status != "closed")
-        .collect();
+        .map_err(|e| page.fail(e))?;
     let places = s
         .store
-        .places(&page.actor.scope)
+        .free_beds(&page.actor.scope)
         .await
         .map_err(|e| page.fail(e))?;
+    let more = [
+        d.tests_due.total,
+        d.ending.total,
+        d.overdue.total,
+        missing.total,
+    ]
+    .iter()
+    .any(|t| paging.has_more(*t));
+    let link = |n: i64| format!("/quarantine?day={}&page={n}", day.format("%d/%m/%Y"));
     let content = html! {
         h1 { (l.t("Cách ly", "Quarantine")) }
         p { (super::rules::link(l)) }
@@ -365,12 +390,12 @@ pub async fn day_page(
             button type="submit" { (l.t("Xem", "Show")) }
         }
         p { (l.t("Đang cách ly: ", "In quarantine: ")) strong #active { (super::num(l, d.active)) } }
-        h2 { (l.t("Xét nghiệm đến hạn", "Tests due")) " (" (d.tests_due.len()) ")" }
-        (order_table(l, "tests-due", &d.tests_due))
-        h2 { (l.t("Kết thúc cách ly trong ngày", "Ending that day")) " (" (d.ending.len()) ")" }
-        (order_table(l, "ending", &d.ending))
-        h2 { (l.t("Đã quá ngày kết thúc — cần kết thúc hoặc gia hạn", "Past their last day — release or extend")) " (" (d.overdue.len()) ")" }
-        (order_table(l, "overdue", &d.overdue))
+        h2 { (l.t("Xét nghiệm đến hạn", "Tests due")) " (" span #tests-due-total { (d.tests_due.total) } ")" }
+        (order_table(l, "tests-due", &d.tests_due, paging))
+        h2 { (l.t("Kết thúc cách ly trong ngày", "Ending that day")) " (" span #ending-total { (d.ending.total) } ")" }
+        (order_table(l, "ending", &d.ending, paging))
+        h2 { (l.t("Đã quá ngày kết thúc — cần kết thúc hoặc gia hạn", "Past their last day — release or extend")) " (" span #overdue-total { (d.overdue.total) } ")" }
+        (order_table(l, "overdue", &d.overdue, paging))
         (super::declarations::day_lists(l, &d, day == today()))
         h2 { (l.t("Giường còn trống", "Free beds")) }
         @if places.is_empty() {
@@ -381,15 +406,24 @@ pub async fn day_page(
                     (p.beds.iter().map(|b| format!("{} {}", super::num(l, b.free), bed_label(l, &b.bed_type).to_lowercase())).collect::<Vec<_>>().join(", ")) }
             } }
         }
-        h2 { (l.t("Cảnh báo chưa xử lý xong", "Alerts not yet dealt with")) " (" (open_alerts.len()) ")" }
-        @if let Some(oldest) = open_alerts.iter().map(|a| a.raised_at.as_str()).min() {
-            p { (l.t("Cũ nhất từ ", "Oldest since ")) (super::show_time(oldest)) " · " a href="/alerts" { (l.t("Xem cảnh báo", "See the alerts")) } }
+        h2 { (l.t("Cảnh báo chưa xử lý xong", "Alerts not yet dealt with")) " (" (open_alerts.total) ")" }
+        @if let Some(oldest) = open_alerts.entries.first() {
+            p { (l.t("Cũ nhất từ ", "Oldest since ")) (super::show_time(&oldest.raised_at)) " · " a href="/alerts" { (l.t("Xem cảnh báo", "See the alerts")) } }
         }
-        h2 { (l.t("F0 tại nhà chưa đủ 2 lần đo chỉ số trong ngày", "F0 at home without the day's two readings")) " (" (missing.len()) ")" }
-        @if !missing.is_empty() {
-            ul #missing-vitals { @for m in &missing {
+        h2 { (l.t("F0 tại nhà chưa đủ 2 lần đo chỉ số trong ngày", "F0 at home without the day's two readings")) " (" (missing.total) ")" }
+        @if !missing.entries.is_empty() {
+            ul #missing-vitals { @for m in &missing.entries {
                 li { a href={ "/persons/" (m.person_id) "#home-treatment" } { (m.full_name) } " — " (m.readings) "/2" }
             } }
+        } @else if missing.total > 0 {
+            p.muted { (l.t("Không còn trên trang này.", "No more on this page.")) }
+        }
+        @if n > 1 || more {
+            nav.pager aria-label=(l.t("Trang", "Pages")) {
+                @if n > 1 { a href=(link(n - 1)) rel="prev" { "← " (l.t("Trang trước", "Previous")) } }
+                span { (l.t("Trang", "Page")) " " (n) }
+                @if more { a #next-page href=(link(n + 1)) rel="next" { (l.t("Trang sau", "Next")) " →" } }
+            }
         }
         @if page.can(Permission::Quarantine) {
             form.inline method="post" action="/quarantine/f1" {
