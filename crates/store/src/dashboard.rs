@@ -298,14 +298,7 @@ impl Store {
              SUM(CASE WHEN c.source_kind = 'imported' THEN 1 ELSE 0 END) AS imported \
              FROM cases c WHERE c.confirmed_on BETWEEN $1 AND $2{c} GROUP BY c.confirmed_on"
         );
-        let rows = bind_scope(
-            sqlx::query(&sql)
-                .bind(back.to_string())
-                .bind(to.to_string()),
-            &p,
-        )
-        .fetch_all(&self.read)
-        .await?;
+        let rows = self.rows_between(&sql, back, to, &p).await?;
         let mut found: HashMap<String, CurveDay> = HashMap::new();
         for r in rows {
             let day: String = r.try_get("day")?;
@@ -363,14 +356,7 @@ impl Store {
                    UNION ALL SELECT r.resulted_on AS day, r.outcome FROM test_results r JOIN pools pl ON pl.id = r.pool_id \
                    WHERE r.resulted_on BETWEEN $1 AND $2{cp}) x GROUP BY x.day"
         );
-        let rows = bind_scope(
-            sqlx::query(&sql)
-                .bind(from.to_string())
-                .bind(to.to_string()),
-            &p,
-        )
-        .fetch_all(&self.read)
-        .await?;
+        let rows = self.rows_between(&sql, from, to, &p).await?;
         let mut found: HashMap<String, TestDay> = HashMap::new();
         for r in rows {
             let day: String = r.try_get("day")?;
@@ -419,14 +405,7 @@ impl Store {
             "SELECT c.{column} AS unit, c.confirmed_on AS day, COUNT(*) AS n FROM cases c \
              WHERE c.confirmed_on BETWEEN $1 AND $2{c} GROUP BY c.{column}, c.confirmed_on"
         );
-        let rows = bind_scope(
-            sqlx::query(&sql)
-                .bind(from.to_string())
-                .bind(to.to_string()),
-            &p,
-        )
-        .fetch_all(&self.read)
-        .await?;
+        let rows = self.rows_between(&sql, from, to, &p).await?;
         let mut out: HashMap<String, HashMap<String, i64>> = HashMap::new();
         for r in rows {
             let unit: Option<String> = r.try_get("unit")?;
@@ -469,6 +448,21 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+impl Store {
+    /// The rows of a query whose `$1` and `$2` are the first and last day
+    /// and whose `$3`, if any, is the scope's parameter.
+    async fn rows_between(
+        &self,
+        sql: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        scope_param: &Option<String>,
+    ) -> Result<Vec<sqlx::any::AnyRow>> {
+        let q = sqlx::query(sql).bind(from.to_string()).bind(to.to_string());
+        Ok(bind_scope(q, scope_param).fetch_all(&self.read).await?)
     }
 }
 

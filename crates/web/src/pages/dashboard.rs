@@ -137,16 +137,24 @@ struct Series<'a> {
 
 /// A stacked bar chart of whole counts per day as inline SVG, with an
 /// optional average line, gridlines labelled with `num`, dates below and a
-/// legend. The viewBox scales to the page's width, on screen and on paper.
+/// legend. The viewBox (`size`: width and height) scales to the width it is
+/// given, on screen and on paper: a chart meant for a narrow column needs a
+/// narrow viewBox, or its labels shrink past reading.
 fn stacked_chart(
     l: Lang,
     id: &str,
+    size: (f64, f64),
     caption: &str,
     days: &[String],
     series: &[Series],
     average: Option<(&str, &[f64])>,
 ) -> Markup {
-    let (w, h, left, right, top, bottom) = (900.0, 250.0, 62.0, 12.0, 12.0, 34.0);
+    let (w, h) = size;
+    // Letters of 14 units on a 900-unit chart are about 18 px on a 1280 px
+    // screen and 8 pt across an A4 page; a narrow chart is shown smaller,
+    // so its letters are larger.
+    let font = if w < 600.0 { 16.0 } else { 14.0 };
+    let (left, right, top, bottom) = (font * 5.0, font * 2.0, 12.0, font * 2.8);
     let (plot_w, plot_h) = (w - left - right, h - top - bottom);
     let n = days.len().max(1);
     let totals: Vec<i64> = (0..days.len())
@@ -172,14 +180,13 @@ fn stacked_chart(
         .map(|k| k * step)
         .take_while(|v| *v as f64 <= top_value)
         .collect();
-    // Date labels: every day when few, else every 2nd, 7th or 14th, counted
-    // back from the last day so that the period's end is always named.
-    let every = match n {
-        0..=12 => 1,
-        13..=24 => 2,
-        25..=84 => 7,
-        _ => 14,
-    };
+    // Date labels every 1, 2, 7, 14 or 28 days — the fewest that leave each
+    // label room (four letter heights) — counted back from the last day so that
+    // the period's end is always named.
+    let every = [1, 2, 7, 14, 28]
+        .into_iter()
+        .find(|k| *k as f64 * slot >= font * 4.0)
+        .unwrap_or(28);
     let line: Vec<String> = average
         .map(|(_, a)| {
             a.iter()
@@ -193,7 +200,7 @@ fn stacked_chart(
             svg viewBox={ "0 0 " (w) " " (h) } role="img" aria-label=(caption) preserveAspectRatio="xMidYMid meet" {
                 @for t in &ticks {
                     line x1=(left) x2=(w - right) y1=(y(*t as f64)) y2=(y(*t as f64)) stroke=(if *t == 0 { "#333" } else { "#d0d0d0" }) stroke-width="1" {}
-                    text x=(left - 6.0) y=(y(*t as f64) + 4.0) font-size="12" text-anchor="end" fill="#333" { (num(l, *t)) }
+                    text x=(left - 6.0) y=(y(*t as f64) + font / 3.0) font-size=(font) text-anchor="end" fill="#333" { (num(l, *t)) }
                 }
                 @for (i, day) in days.iter().enumerate() {
                     g {
@@ -208,9 +215,9 @@ fn stacked_chart(
                                 fill=(s.colour) data-series=(s.en) data-value=(v) {}
                         }
                     }
-                    @if (n - 1 - i) % every == 0 {
+                    @if (n - 1 - i).is_multiple_of(every) {
                         line x1=(format!("{:.1}", x(i) + bar / 2.0)) x2=(format!("{:.1}", x(i) + bar / 2.0)) y1=(top + plot_h) y2=(top + plot_h + 4.0) stroke="#333" {}
-                        text x=(format!("{:.1}", x(i) + bar / 2.0)) y=(h - bottom + 18.0) font-size="12" text-anchor="middle" fill="#333" {
+                        text x=(format!("{:.1}", x(i) + bar / 2.0)) y=(h - bottom + font * 1.5) font-size=(font) text-anchor="middle" fill="#333" {
                             (day.get(8..10).unwrap_or("")) "/" (day.get(5..7).unwrap_or(""))
                         }
                     }
@@ -448,6 +455,7 @@ fn curve_chart(l: Lang, curve: &[CurveDay]) -> Markup {
         (stacked_chart(
             l,
             "epi-curve",
+            (900.0, 250.0),
             &format!("{} {}", l.t("F0 mới theo ngày; tổng", "New F0 per day; total"), num(l, total)),
             &days,
             &series,
@@ -510,9 +518,13 @@ fn tests(l: Lang, d: &Dashboard) -> Markup {
             } }
         }
         @let days: Vec<String> = d.tests.iter().map(|t| t.day.clone()).collect();
+        @if f.tests_done == 0 {
+            p.muted { (l.t("Chưa có kết quả xét nghiệm trong kỳ.", "No test results in the period.")) }
+        } @else {
         (stacked_chart(
             l,
             "tests-chart",
+            (420.0, 190.0),
             l.t("Xét nghiệm có kết quả theo ngày", "Tests with a result per day"),
             &days,
             &[
@@ -522,6 +534,7 @@ fn tests(l: Lang, d: &Dashboard) -> Markup {
             ],
             None,
         ))
+        }
     }
 }
 
