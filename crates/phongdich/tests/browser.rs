@@ -1906,11 +1906,14 @@ async fn a_province_administrator_adds_and_revises_a_quarantine_rule() {
     })
     .await;
     send_form(&c, "/quarantine/rules", &[("days", "21")]).await;
-    let versions = wait_for(&c, "#rule-versions").await.text().await.unwrap();
-    assert!(
-        versions.contains("v2") && versions.contains("v1"),
-        "{versions}"
-    );
+    // The list is on the page before and after the post: wait for the new one.
+    let versions = wait_until(&c, "the second version listed", || async {
+        text_of(&c, "#rule-versions")
+            .await
+            .filter(|t| t.contains("v2"))
+    })
+    .await;
+    assert!(versions.contains("v1"), "{versions}");
     shots.take(&c, "quarantine-rules-vi", 1280).await;
     switch_language(&c, "en").await;
     wait_heading(&c, "Quarantine rules").await;
@@ -2185,6 +2188,329 @@ async fn an_f0_at_home_records_spo2_93_from_their_phone_and_the_team_is_alerted(
         open.contains("Nông Văn Thở") && open.contains("Chưa tiếp nhận") && open.contains("SpO2"),
         "{open}"
     );
+    c.close().await.unwrap();
+    drop(driver);
+    drop(server);
+}
+
+/// Confirm an F0 `days_ago` days before today for each of `people` (record
+/// numbers), found where `source` says (`community`, `quarantine`, `imported`).
+async fn confirm_on(db: &TestDb, people: &[i64], days_ago: u64, source: &str) {
+    let system = phongdich_store::Actor::system("test");
+    let today = chrono::Local::now().date_naive();
+    let on = (today - chrono::Days::new(days_ago))
+        .format("%d/%m/%Y")
+        .to_string();
+    for id in people {
+        let mut case = phongdich_store::CaseInput::found_in_community(*id, &on, &on, "rt_pcr");
+        match source {
+            "quarantine" => case.detected_where = "quarantine".into(),
+            "imported" => {
+                case.source_kind = "imported".into();
+                case.source_ref = "LA".into();
+            }
+            _ => {}
+        }
+        db.store.confirm_case(&system, &case, today).await.unwrap();
+    }
+}
+
+/// Apply the page's print rules on screen, so a screenshot shows the page
+/// as it prints (WebDriver has no print-media switch).
+async fn as_printed(c: &Client) {
+    c.execute(
+        "const rules = [];
+         for (const sheet of document.styleSheets) {
+           for (const r of sheet.cssRules) {
+             if (r.media && r.media.mediaText === 'print') {
+               for (const inner of r.cssRules) rules.push(inner.cssText);
+             }
+           }
+         }
+         const style = document.createElement('style');
+         style.textContent = rules.join('\\n');
+         document.head.appendChild(style);",
+        vec![],
+    )
+    .await
+    .unwrap();
+}
+
+/// Click the first element matching `css`.
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The unit codes of the dashboard's units table, top to bottom.
+async fn unit_rows(c: &Client) -> Vec<String> {
+    let mut codes = Vec::new();
+    for row in c
+        .find_all(Locator::Css("#unit-table tbody tr"))
+        .await
+        .unwrap()
+    {
+        codes.push(row.attr("data-unit").await.unwrap().unwrap_or_default());
+    }
+    codes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_district_dashboard_shows_the_curve_and_sorts_its_communes() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    const DISTRICT: &str = "yte.halong";
+    add_user(&db, DISTRICT, "Đoàn Thị Quận", "193", "health_staff");
+    // Hà Khánh: yesterday's F0 with two F1, and a few more over the fortnight;
+    // Hà Phong: a rising outbreak around its market.
+    let contacts = f0_with_contacts(&db, "Vũ Văn Gốc", &["Vũ Thị Con", "Vũ Văn Cháu"]).await;
+    let given = [
+        "An", "Bình", "Cường", "Dũng", "Giang", "Hạnh", "Khoa", "Lan", "Minh", "Nga", "Oanh",
+        "Phúc", "Quân", "Sơn", "Tâm", "Uyên", "Vân", "Xuân", "Yến", "Hùng",
+    ];
+    let names: Vec<String> = given
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            format!(
+                "{} {g}",
+                ["Nguyễn Văn", "Trần Thị", "Lê Văn", "Phạm Thị"][i % 4]
+            )
+        })
+        .collect();
+    let mut people = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let commune = if i < 6 { HA_KHANH } else { HA_PHONG };
+        people.push((name.as_str(), commune));
+    }
+    let ids = register(&db, &people).await;
+    let (khanh, phong) = ids.split_at(6);
+    for (who, days_ago, source) in [
+        (&khanh[0..1], 12, "community"),
+        (&khanh[1..2], 9, "quarantine"),
+        (&khanh[2..3], 6, "community"),
+        (&khanh[3..4], 4, "imported"),
+        (&khanh[4..6], 0, "quarantine"),
+        (&phong[0..1], 10, "community"),
+        (&phong[1..2], 7, "community"),
+        (&phong[2..4], 5, "community"),
+        (&phong[4..6], 3, "quarantine"),
+        (&phong[6..9], 2, "community"),
+        (&phong[9..11], 1, "community"),
+        (&phong[11..14], 0, "community"),
+    ] {
+        confirm_on(&db, who, days_ago, source).await;
+    }
+    let system = phongdich_store::Actor::system("test");
+    // The contacts tested negative twice: results 2 days ago and today.
+    let today = chrono::Local::now().date_naive();
+    let ago = |n: u64| {
+        (today - chrono::Days::new(n))
+            .format("%d/%m/%Y")
+            .to_string()
+    };
+    for (taken, resulted) in [(3, 2), (1, 0)] {
+        for id in &contacts {
+            let sample = phongdich_store::SampleInput {
+                person_id: *id,
+                collected_on: ago(taken),
+                ..Default::default()
+            };
+            let sample = db
+                .store
+                .record_sample(&system, &sample, today)
+                .await
+                .unwrap();
+            let result = phongdich_domain::testing::ResultInput {
+                code: sample.code,
+                test_kind: "rt_pcr".into(),
+                outcome: "negative".into(),
+                resulted_on: ago(resulted),
+                ..Default::default()
+            };
+            db.store
+                .record_result(&system, &result, today)
+                .await
+                .unwrap();
+        }
+    }
+    let market = db
+        .store
+        .create_cluster(
+            &system,
+            &phongdich_store::ClusterInput {
+                name: "Chợ Hà Phong".into(),
+                kind: "market".into(),
+                place: "Khu 5".into(),
+                unit_code: HA_PHONG.into(),
+                started_on: (chrono::Local::now().date_naive() - chrono::Days::new(10))
+                    .format("%d/%m/%Y")
+                    .to_string(),
+            },
+        )
+        .await
+        .unwrap();
+    for id in &phong[0..8] {
+        db.store
+            .add_cluster_member(&system, market.id, *id)
+            .await
+            .unwrap();
+    }
+
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+    c.set_window_size(1280, 900).await.unwrap();
+    log_in(&c, &server, DISTRICT, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    click(&c, "header nav a[href='/dashboard']").await;
+    wait_heading(&c, "Bảng điều hành — Thành phố Hạ Long").await;
+
+    // Today: 2 in Hà Khánh + 3 in Hà Phong; yesterday 1 + 2.
+    let new_today = text_of(&c, "#key-figures [data-key='f0_new']")
+        .await
+        .unwrap();
+    assert!(
+        new_today.contains("F0 mới\n5") && new_today.contains("▲ 2 so với"),
+        "{new_today}"
+    );
+    let period = text_of(&c, "#key-figures [data-key='f0_period']")
+        .await
+        .unwrap();
+    assert!(period.ends_with("21"), "{period}");
+    // The curve: a bar part per source and day, the average line, the legend.
+    let parts = c
+        .find_all(Locator::Css("#epi-curve rect[data-series]"))
+        .await
+        .unwrap();
+    assert_eq!(parts.len(), 12, "one part per day and source with cases");
+    assert!(
+        c.find(Locator::Css("#epi-curve polyline.average"))
+            .await
+            .is_ok()
+    );
+    let legend = text_of(&c, "#epi-curve figcaption").await.unwrap();
+    assert!(
+        legend.contains("Trong cộng đồng")
+            && legend.contains("Đang cách ly")
+            && legend.contains("Nhập cảnh")
+            && legend.contains("Trung bình 7 ngày"),
+        "{legend}"
+    );
+    let clusters = text_of(&c, "#top-clusters").await.unwrap();
+    assert!(clusters.contains("Chợ Hà Phong"), "{clusters}");
+    assert_eq!(
+        c.find(Locator::Css("#top-clusters a[href^='/clusters/']"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap(),
+        Some(format!("/clusters/{}", market.id))
+    );
+    assert_eq!(
+        text_of(&c, "#class-counts")
+            .await
+            .map(|t| t.contains("F1\n2")),
+        Some(true),
+        "the two household contacts"
+    );
+
+    // The units table: most new F0 first, then sorted by a click on a heading.
+    let rows = unit_rows(&c).await;
+    assert_eq!(&rows[..2], [HA_PHONG, HA_KHANH], "{rows:?}");
+    let phong_line = text_of(&c, "#unit-table tr[data-unit='06652']")
+        .await
+        .unwrap();
+    assert!(phong_line.starts_with("Phường Hà Phong 14"), "{phong_line}");
+    assert!(
+        c.find(Locator::Css(
+            "#unit-table tr[data-unit='06652'] svg.sparkline rect"
+        ))
+        .await
+        .is_ok()
+    );
+    shots.take(&c, "dashboard-vi", 1280).await;
+    click(&c, "#unit-table th[data-sort='f0_new'] a").await;
+    wait_for(
+        &c,
+        "#unit-table th[data-sort='f0_new'][aria-sort='ascending']",
+    )
+    .await;
+    let rows = unit_rows(&c).await;
+    assert_eq!(
+        &rows[rows.len() - 2..],
+        [HA_KHANH, HA_PHONG],
+        "fewest first now"
+    );
+    click(&c, "#unit-table th[data-sort='name'] a").await;
+    wait_for(
+        &c,
+        "#unit-table th[data-sort='name'][aria-sort='ascending']",
+    )
+    .await;
+    let names = text_of(&c, "#unit-table tbody").await.unwrap();
+    assert!(
+        names.find("Phường Bãi Cháy") < names.find("Phường Hà Khánh"),
+        "A–Z by name"
+    );
+
+    // Filter: Hà Phong over the last 7 days.
+    let from = (chrono::Local::now().date_naive() - chrono::Days::new(6))
+        .format("%d/%m/%Y")
+        .to_string();
+    choose(&c, "/dashboard", "unit", HA_PHONG).await;
+    fill_in(&c, "/dashboard", "from", &from).await;
+    submit(&c, "form[action='/dashboard']").await;
+    wait_heading(&c, "Bảng điều hành — Phường Hà Phong").await;
+    let period = text_of(&c, "#key-figures [data-key='f0_period']")
+        .await
+        .unwrap();
+    assert!(period.ends_with("12"), "7 days of Hà Phong: {period}");
+    assert_eq!(
+        c.find_all(Locator::Css("#epi-curve g"))
+            .await
+            .unwrap()
+            .len(),
+        7
+    );
+    assert!(
+        body_text(&c)
+            .await
+            .contains("Các danh sách được liên kết cho thấy toàn bộ phạm vi của bạn")
+    );
+    // A period too long names its field.
+    fill_in(&c, "/dashboard", "from", "01/01/2020").await;
+    submit(&c, "form[action='/dashboard']").await;
+    let error = wait_for(&c, "#err-from").await.text().await.unwrap();
+    assert!(error.contains("Tối đa 120 ngày"), "{error}");
+
+    // Back to the district, in English, and as printed.
+    c.goto(&server.url("/dashboard")).await.unwrap();
+    wait_heading(&c, "Bảng điều hành — Thành phố Hạ Long").await;
+    switch_language(&c, "en").await;
+    wait_heading(&c, "Dashboard — Thành phố Hạ Long").await;
+    let legend = text_of(&c, "#epi-curve figcaption").await.unwrap();
+    assert!(legend.contains("In the community") && legend.contains("7-day average"));
+    assert_eq!(
+        untranslated(
+            &c,
+            "main h2, main label, main thead th, main dt, main figcaption li, main button, main summary"
+        )
+        .await,
+        Vec::<String>::new()
+    );
+    shots.take(&c, "dashboard-en", 1280).await;
+    switch_language(&c, "vi").await;
+    wait_heading(&c, "Bảng điều hành — Thành phố Hạ Long").await;
+    as_printed(&c).await;
+    // A4 portrait at 96 dpi, less the margins.
+    shots.take(&c, "dashboard-print-vi", 720).await;
     c.close().await.unwrap();
     drop(driver);
     drop(server);

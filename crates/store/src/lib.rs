@@ -7,6 +7,7 @@ mod audit;
 mod campaigns;
 mod cases;
 mod clusters;
+mod dashboard;
 mod declarations;
 mod error;
 mod import;
@@ -35,6 +36,10 @@ pub use cases::{
     Contact, DEPTH as TRACING_DEPTH,
 };
 pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterMember};
+pub use dashboard::{
+    ClusterLoad, CurveDay, DEFAULT_DASHBOARD_DAYS, Dashboard, DashboardQuery, DashboardUnit,
+    MAX_DASHBOARD_DAYS, SPARKLINE_DAYS, TestDay, dashboard_period,
+};
 pub use declarations::{
     HealthDeclaration, LinkAccess, LinkFor, LinkOrder, LinkSubject, LinkTreatment, NewLink,
     PersonalLink, show_code,

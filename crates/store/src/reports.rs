@@ -40,7 +40,7 @@ pub struct ChildFigures {
 }
 
 /// The scope's condition on `alias`, as ` AND …` with its parameter.
-fn cond(scope: &Scope, alias: &str, n: usize) -> (String, Option<String>) {
+pub(crate) fn cond(scope: &Scope, alias: &str, n: usize) -> (String, Option<String>) {
     match scope.condition(alias, n) {
         Some((c, p)) => (format!(" AND {c}"), Some(p)),
         None => (String::new(), None),

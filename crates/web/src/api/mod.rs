@@ -4,6 +4,7 @@
 mod admin;
 mod audit;
 mod campaigns;
+mod dashboard;
 mod declarations;
 mod docs;
 mod persons;
@@ -120,6 +121,7 @@ use utoipa::OpenApi;
         campaigns::people,
         campaigns::next_round,
         campaigns::close,
+        dashboard::dashboard,
     ),
     components(schemas(Problem, phongdich_domain::FieldError, phongdich_domain::PersonInput)),
     modifiers(&Security),
@@ -309,6 +311,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/provinces/{code}/quarantine-rules",
             get(quarantine::rules).post(quarantine::save_rule),
         )
+        .route("/api/v1/dashboard", get(dashboard::dashboard))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/audit/{id}/undo", post(audit::undo))
         .route("/api/v1/users", get(admin::users).post(admin::add_user))

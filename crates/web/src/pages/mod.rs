@@ -6,6 +6,7 @@
 mod account;
 mod admin;
 mod campaigns;
+mod dashboard;
 mod declarations;
 mod import;
 mod persons;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
             "/account",
             get(account::account_page).post(account::change_password),
         )
+        .route("/dashboard", get(dashboard::page))
         .route("/persons", get(persons::list))
         .route("/persons/new", get(persons::new_form).post(persons::create))
         .route("/persons/export", get(persons::export))
@@ -305,8 +307,9 @@ pub fn encode(s: &str) -> String {
 /// switch, and the content.
 pub fn layout(page: &Page, title: &str, content: Markup) -> Response {
     let l = page.lang;
-    let nav: [(&str, &str, &str, Option<Permission>); 15] = [
+    let nav: [(&str, &str, &str, Option<Permission>); 16] = [
         ("/persons", "Người dân", "People", None),
+        ("/dashboard", "Bảng điều hành", "Dashboard", None),
         ("/tracing", "Truy vết", "Tracing", None),
         ("/testing", "Xét nghiệm", "Testing", None),
         ("/campaigns", "Đợt xét nghiệm", "Campaigns", None),

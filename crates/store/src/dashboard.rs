@@ -1,0 +1,528 @@
+//! The dashboard: a unit's report figures for a period and its last day,
+//! the day-by-day series behind its charts (new F0 by source, tests by
+//! result, new F0 of each unit one level below for sparklines) and its
+//! busiest clusters. Each series is one grouped query (by day, or by day and
+//! unit), never a query per day or per unit, and every query is restricted
+//! to the unit in SQL — which itself must lie in the reader's jurisdiction.
+
+use crate::reports::{ReportFigures, cond};
+use crate::{Result, Scope, Store, StoreError};
+use chrono::{Days, NaiveDate};
+use phongdich_domain::contact::parse_date;
+use phongdich_domain::report::Figures;
+use phongdich_domain::{FieldError, Invalid, UnitCode, UnitLevel};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// The longest period a dashboard shows, in days (a chart of 120 bars is
+/// still readable on a printed A4 page).
+pub const MAX_DASHBOARD_DAYS: i64 = 120;
+/// Days in the sparkline of each unit of the table.
+pub const SPARKLINE_DAYS: u64 = 14;
+/// Days in the default period.
+pub const DEFAULT_DASHBOARD_DAYS: u64 = 28;
+
+/// What the dashboard is asked for, as typed (a form or a query string).
+/// Empty fields take their defaults: the reader's own unit, the last
+/// [`DEFAULT_DASHBOARD_DAYS`] days up to today.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct DashboardQuery {
+    /// A unit code (province, district or commune) within the reader's jurisdiction.
+    pub unit: String,
+    /// First day (dd/mm/yyyy or yyyy-mm-dd).
+    pub from: String,
+    /// Last day (dd/mm/yyyy or yyyy-mm-dd), not after today.
+    pub to: String,
+}
+
+/// One day of the epidemic curve.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct CurveDay {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// New F0 found in the community (not imported, not in quarantine).
+    pub community: i64,
+    /// New F0 found while already in quarantine.
+    pub quarantine: i64,
+    /// New imported F0.
+    pub imported: i64,
+    /// New F0 of the 7 days ending this day, divided by 7.
+    pub average_7d: f64,
+}
+
+impl CurveDay {
+    pub fn total(&self) -> i64 {
+        self.community + self.quarantine + self.imported
+    }
+}
+
+/// Tests with a result on one day (individual samples and pools: a pool is one test).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct TestDay {
+    pub day: String,
+    pub positive: i64,
+    pub negative: i64,
+    /// Inconclusive and anything else.
+    pub other: i64,
+}
+
+/// A unit one level below, with its figures for the period and its new F0
+/// on each of the last [`SPARKLINE_DAYS`] days (oldest first).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DashboardUnit {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub figures: Figures,
+    pub f0_new_by_day: Vec<i64>,
+}
+
+/// A cluster of the unit by its members who are active F0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ClusterLoad {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub unit_code: String,
+    pub started_on: String,
+    pub members: i64,
+    /// Members whose case is still active (not recovered, deceased or transferred out).
+    pub active_f0: i64,
+}
+
+/// Everything the dashboard shows.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Dashboard {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub unit_level: String,
+    pub from: String,
+    pub to: String,
+    /// The report figures over the whole period, with the units one level below.
+    pub period: ReportFigures,
+    /// The figures of the period's last day and of the day before (for trends).
+    pub last_day: Figures,
+    pub day_before: Figures,
+    /// `last_day - day_before`, figure by figure.
+    pub change: Figures,
+    /// One entry per day of the period, days without cases included.
+    pub curve: Vec<CurveDay>,
+    /// One entry per day of the period.
+    pub tests: Vec<TestDay>,
+    /// The days of the sparklines, oldest first (the last is `to`).
+    pub sparkline_days: Vec<String>,
+    pub units: Vec<DashboardUnit>,
+    /// The 10 active clusters with the most active F0.
+    pub clusters: Vec<ClusterLoad>,
+}
+
+/// The period asked for, checked: both days valid, `from ≤ to ≤ today`, at
+/// most [`MAX_DASHBOARD_DAYS`] days.
+pub fn dashboard_period(
+    q: &DashboardQuery,
+    today: NaiveDate,
+) -> std::result::Result<(NaiveDate, NaiveDate), Invalid> {
+    let mut errors = Vec::new();
+    let to = if q.to.trim().is_empty() {
+        Some(today)
+    } else {
+        parse_date("to", &q.to).map_err(|e| errors.push(e)).ok()
+    };
+    let from = if q.from.trim().is_empty() {
+        to.map(|t| t - Days::new(DEFAULT_DASHBOARD_DAYS - 1))
+    } else {
+        parse_date("from", &q.from).map_err(|e| errors.push(e)).ok()
+    };
+    if let Some(t) = to.filter(|t| *t > today) {
+        errors.push(FieldError::new(
+            "to",
+            "future",
+            format!("Ngày {} chưa đến.", t.format("%d/%m/%Y")),
+            format!("{} has not come yet.", t.format("%d/%m/%Y")),
+        ));
+    }
+    if let (Some(f), Some(t)) = (from, to) {
+        let days = (t - f).num_days() + 1;
+        if days < 1 {
+            errors.push(FieldError::new(
+                "from",
+                "after_end",
+                "Ngày bắt đầu phải trước ngày kết thúc.",
+                "The first day must come before the last.",
+            ));
+        } else if days > MAX_DASHBOARD_DAYS {
+            errors.push(FieldError::new(
+                "from",
+                "too_long",
+                format!("Tối đa {MAX_DASHBOARD_DAYS} ngày (đang chọn {days} ngày)."),
+                format!("At most {MAX_DASHBOARD_DAYS} days ({days} chosen)."),
+            ));
+        }
+    }
+    match (from, to, errors.is_empty()) {
+        (Some(f), Some(t), true) => Ok((f, t)),
+        _ => Err(Invalid(errors)),
+    }
+}
+
+/// Every day of `from..=to`, as `YYYY-MM-DD`.
+fn days(from: NaiveDate, to: NaiveDate) -> Vec<String> {
+    from.iter_days()
+        .take_while(|d| *d <= to)
+        .map(|d| d.to_string())
+        .collect()
+}
+
+/// The trailing 7-day mean of `counts` (which start 6 days before the first
+/// day shown), one value per shown day.
+fn average_7d(counts: &[i64]) -> Vec<f64> {
+    counts
+        .windows(7)
+        .map(|w| w.iter().sum::<i64>() as f64 / 7.0)
+        .collect()
+}
+
+/// The unit column of the units one level below `level`, on tables with
+/// denormalised unit codes; `None` under a commune (hamlets keep no cases).
+fn child_column(level: UnitLevel) -> Option<&'static str> {
+    match level {
+        UnitLevel::Province => Some("district_code"),
+        UnitLevel::District => Some("commune_code"),
+        UnitLevel::Commune | UnitLevel::Hamlet => None,
+    }
+}
+
+impl Store {
+    /// The dashboard of a unit of the reader's jurisdiction (their own unit
+    /// when `q.unit` is empty) for a period (the last 28 days by default).
+    /// A unit outside the jurisdiction is not found; bad dates are invalid.
+    pub async fn dashboard(
+        &self,
+        scope: &Scope,
+        q: &DashboardQuery,
+        today: NaiveDate,
+    ) -> Result<Dashboard> {
+        let (from, to) = dashboard_period(q, today)?;
+        let code = match q.unit.trim() {
+            "" => match scope.root() {
+                Some(root) => root.as_str().to_owned(),
+                None => {
+                    return Err(StoreError::Invalid(Invalid(vec![FieldError::new(
+                        "unit",
+                        "required",
+                        "Cần chọn đơn vị.",
+                        "Choose a unit.",
+                    )])));
+                }
+            },
+            c => c.to_owned(),
+        };
+        // `f0_cumulative` counts from the province's wave start (a setting).
+        let province = self.unit(&code).await?.province_code;
+        let wave = self.wave_start(&province).await?;
+        // report_figures checks the unit against the reader's scope (not found outside).
+        let period = self.report_figures(scope, &code, from, to, wave).await?;
+        let yesterday = to - Days::new(1);
+        let last_day = self.report_figures(scope, &code, to, to, wave).await?;
+        let day_before = self
+            .report_figures(scope, &code, yesterday, yesterday, wave)
+            .await?;
+        let unit = self.unit(&code).await?;
+        let within = Scope::unit(UnitCode::parse(&unit.code).map_err(Invalid::from)?);
+
+        let curve = self.f0_curve(&within, from, to).await?;
+        let tests = self.tests_by_day(&within, from, to).await?;
+        let spark_from = to - Days::new(SPARKLINE_DAYS - 1);
+        let sparkline_days = days(spark_from, to);
+        let mut by_unit = match child_column(unit.level) {
+            Some(column) => {
+                self.f0_by_unit_and_day(&within, column, spark_from, to)
+                    .await?
+            }
+            None => HashMap::new(),
+        };
+        let units = period
+            .children
+            .iter()
+            .map(|c| {
+                let per_day = by_unit.remove(&c.unit_code).unwrap_or_default();
+                DashboardUnit {
+                    unit_code: c.unit_code.clone(),
+                    unit_name: c.unit_name.clone(),
+                    figures: c.figures.clone(),
+                    f0_new_by_day: sparkline_days
+                        .iter()
+                        .map(|d| per_day.get(d).copied().unwrap_or(0))
+                        .collect(),
+                }
+            })
+            .collect();
+        let clusters = self.top_clusters(&within, 10).await?;
+        let change = phongdich_domain::report::change(&last_day.figures, &day_before.figures);
+        Ok(Dashboard {
+            unit_code: unit.code.clone(),
+            unit_name: unit.name.clone(),
+            unit_level: unit.level.as_str().to_owned(),
+            from: from.to_string(),
+            to: to.to_string(),
+            period,
+            last_day: last_day.figures,
+            day_before: day_before.figures,
+            change,
+            curve,
+            tests,
+            sparkline_days,
+            units,
+            clusters,
+        })
+    }
+
+    /// New F0 per day of `from..=to` by source, with the 7-day average (the
+    /// query reaches 6 days further back for it). Same definitions as the
+    /// report's `f0_new_*`.
+    pub async fn f0_curve(
+        &self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<CurveDay>> {
+        let back = from - Days::new(6);
+        let (c, p) = cond(scope, "c", 3);
+        let sql = format!(
+            "SELECT c.confirmed_on AS day, \
+             SUM(CASE WHEN c.source_kind <> 'imported' AND c.detected_where <> 'quarantine' THEN 1 ELSE 0 END) AS community, \
+             SUM(CASE WHEN c.source_kind <> 'imported' AND c.detected_where = 'quarantine' THEN 1 ELSE 0 END) AS quarantine, \
+             SUM(CASE WHEN c.source_kind = 'imported' THEN 1 ELSE 0 END) AS imported \
+             FROM cases c WHERE c.confirmed_on BETWEEN $1 AND $2{c} GROUP BY c.confirmed_on"
+        );
+        let rows = self.rows_between(&sql, back, to, &p).await?;
+        let mut found: HashMap<String, CurveDay> = HashMap::new();
+        for r in rows {
+            let day: String = r.try_get("day")?;
+            let n = |k: &str| {
+                r.try_get::<Option<i64>, _>(k)
+                    .map(Option::unwrap_or_default)
+            };
+            found.insert(
+                day.clone(),
+                CurveDay {
+                    day,
+                    community: n("community")?,
+                    quarantine: n("quarantine")?,
+                    imported: n("imported")?,
+                    average_7d: 0.0,
+                },
+            );
+        }
+        let all: Vec<CurveDay> = days(back, to)
+            .into_iter()
+            .map(|d| {
+                found.remove(&d).unwrap_or(CurveDay {
+                    day: d,
+                    ..Default::default()
+                })
+            })
+            .collect();
+        let totals: Vec<i64> = all.iter().map(CurveDay::total).collect();
+        Ok(all
+            .into_iter()
+            .skip(6)
+            .zip(average_7d(&totals))
+            .map(|(mut d, avg)| {
+                d.average_7d = avg;
+                d
+            })
+            .collect())
+    }
+
+    /// Tests with a result per day of `from..=to` by outcome: individual
+    /// samples and pools, each result one test, as in the report.
+    pub async fn tests_by_day(
+        &self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<TestDay>> {
+        let (cs, p) = cond(scope, "s", 3);
+        let (cp, _) = cond(scope, "pl", 3);
+        let sql = format!(
+            "SELECT x.day, SUM(CASE WHEN x.outcome = 'positive' THEN 1 ELSE 0 END) AS positive, \
+             SUM(CASE WHEN x.outcome = 'negative' THEN 1 ELSE 0 END) AS negative, COUNT(*) AS done \
+             FROM (SELECT r.resulted_on AS day, r.outcome FROM test_results r JOIN samples s ON s.id = r.sample_id \
+                   WHERE r.resulted_on BETWEEN $1 AND $2{cs} \
+                   UNION ALL SELECT r.resulted_on AS day, r.outcome FROM test_results r JOIN pools pl ON pl.id = r.pool_id \
+                   WHERE r.resulted_on BETWEEN $1 AND $2{cp}) x GROUP BY x.day"
+        );
+        let rows = self.rows_between(&sql, from, to, &p).await?;
+        let mut found: HashMap<String, TestDay> = HashMap::new();
+        for r in rows {
+            let day: String = r.try_get("day")?;
+            let n = |k: &str| {
+                r.try_get::<Option<i64>, _>(k)
+                    .map(Option::unwrap_or_default)
+            };
+            let (positive, negative, done) = (n("positive")?, n("negative")?, n("done")?);
+            found.insert(
+                day.clone(),
+                TestDay {
+                    day,
+                    positive,
+                    negative,
+                    other: done - positive - negative,
+                },
+            );
+        }
+        Ok(days(from, to)
+            .into_iter()
+            .map(|d| {
+                found.remove(&d).unwrap_or(TestDay {
+                    day: d,
+                    ..Default::default()
+                })
+            })
+            .collect())
+    }
+
+    /// New F0 per unit (the `column` of the cases: `district_code` or
+    /// `commune_code`) and day of `from..=to`: unit → day → count.
+    pub async fn f0_by_unit_and_day(
+        &self,
+        scope: &Scope,
+        column: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<HashMap<String, HashMap<String, i64>>> {
+        // Only the two known columns reach the SQL text.
+        let column = match column {
+            "district_code" => "district_code",
+            _ => "commune_code",
+        };
+        let (c, p) = cond(scope, "c", 3);
+        let sql = format!(
+            "SELECT c.{column} AS unit, c.confirmed_on AS day, COUNT(*) AS n FROM cases c \
+             WHERE c.confirmed_on BETWEEN $1 AND $2{c} GROUP BY c.{column}, c.confirmed_on"
+        );
+        let rows = self.rows_between(&sql, from, to, &p).await?;
+        let mut out: HashMap<String, HashMap<String, i64>> = HashMap::new();
+        for r in rows {
+            let unit: Option<String> = r.try_get("unit")?;
+            out.entry(unit.unwrap_or_default())
+                .or_default()
+                .insert(r.try_get("day")?, r.try_get("n")?);
+        }
+        Ok(out)
+    }
+
+    /// The active clusters lying in the scope with the most members who are
+    /// active F0 (then the most members), at most `limit`.
+    pub async fn top_clusters(&self, scope: &Scope, limit: i64) -> Result<Vec<ClusterLoad>> {
+        let active = "CASE WHEN ca.id IS NOT NULL AND ca.course NOT IN ('recovered', 'deceased', 'transferred_out') THEN 1 ELSE 0 END";
+        let (c, p) = cond(scope, "cl", 2);
+        let sql = format!(
+            "SELECT cl.id, cl.name, cl.kind, cl.unit_code, cl.started_on, COUNT(m.person_id) AS members, \
+             SUM({active}) AS active_f0 \
+             FROM clusters cl JOIN cluster_members m ON m.cluster_id = cl.id \
+             LEFT JOIN cases ca ON ca.person_id = m.person_id \
+             WHERE cl.status = 'active'{c} \
+             GROUP BY cl.id, cl.name, cl.kind, cl.unit_code, cl.started_on \
+             ORDER BY SUM({active}) DESC, COUNT(m.person_id) DESC, cl.id LIMIT $1"
+        );
+        let rows = bind_scope(sqlx::query(&sql).bind(limit), &p)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ClusterLoad {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    kind: r.try_get("kind")?,
+                    unit_code: r.try_get("unit_code")?,
+                    started_on: r.try_get("started_on")?,
+                    members: r.try_get("members")?,
+                    active_f0: r
+                        .try_get::<Option<i64>, _>("active_f0")?
+                        .unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}
+
+impl Store {
+    /// The rows of a query whose `$1` and `$2` are the first and last day
+    /// and whose `$3`, if any, is the scope's parameter.
+    async fn rows_between(
+        &self,
+        sql: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        scope_param: &Option<String>,
+    ) -> Result<Vec<sqlx::any::AnyRow>> {
+        let q = sqlx::query(sql).bind(from.to_string()).bind(to.to_string());
+        Ok(bind_scope(q, scope_param).fetch_all(&self.read).await?)
+    }
+}
+
+fn bind_scope<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    p: &'q Option<String>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    match p {
+        Some(p) => q.bind(p.as_str()),
+        None => q,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    fn q(from: &str, to: &str) -> DashboardQuery {
+        DashboardQuery {
+            unit: String::new(),
+            from: from.into(),
+            to: to.into(),
+        }
+    }
+
+    #[test]
+    fn the_period_defaults_to_four_weeks_and_is_checked() {
+        let today = d("2021-08-31");
+        assert_eq!(
+            dashboard_period(&q("", ""), today).ok(),
+            Some((d("2021-08-04"), today))
+        );
+        assert_eq!(
+            dashboard_period(&q("01/08/2021", "2021-08-10"), today).ok(),
+            Some((d("2021-08-01"), d("2021-08-10")))
+        );
+        let codes = |from: &str, to: &str| -> Vec<String> {
+            dashboard_period(&q(from, to), today)
+                .err()
+                .map(|i| {
+                    i.0.iter()
+                        .map(|e| format!("{}:{}", e.field, e.code))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(codes("x", ""), ["from:invalid_date"]);
+        assert_eq!(codes("", "01/09/2021"), ["to:future"]);
+        assert_eq!(codes("10/08/2021", "09/08/2021"), ["from:after_end"]);
+        assert_eq!(codes("01/01/2021", "31/08/2021"), ["from:too_long"]);
+        // 120 days exactly is allowed.
+        assert!(dashboard_period(&q("2021-05-04", "2021-08-31"), today).is_ok());
+    }
+
+    #[test]
+    fn the_average_trails_seven_days() {
+        let counts = [7, 0, 0, 0, 0, 0, 0, 14, 0];
+        assert_eq!(average_7d(&counts), [1.0, 2.0, 2.0]);
+    }
+}

@@ -1,0 +1,665 @@
+//! The dashboard (`/dashboard`): "how are we doing" for a unit and a period
+//! in one screen — key figures of the last day with the change since the day
+//! before, the epidemic curve, classes, tests, capacity, the busiest
+//! clusters and the units below with sparklines, sortable by any column on
+//! the server. Charts are inline SVG (no script), drawn with numbers written
+//! as the reader's language writes them, and print on A4.
+//!
+//! Numbers link to the list of records behind them where such a list exists.
+//! The lists (`/tracing?level=`, `/places`, `/oxygen`, `/alerts`) cover the
+//! reader's whole jurisdiction and take no unit or date; on a dashboard of a
+//! unit below the reader's own the page says so. Figures with no list of
+//! their own — recovered, deceased, released from quarantine, tests by
+//! result, people in quarantine (the quarantine page lists the day's work,
+//! not everyone in quarantine) — are shown without a link.
+
+use super::{Page, PageResult, encode, layout, num, show_date};
+use crate::AppState;
+use crate::caller::Lang;
+use axum::extract::{Query, State};
+use maud::{Markup, html};
+use phongdich_domain::FieldError;
+use phongdich_domain::report::Figures;
+use phongdich_store::{CurveDay, Dashboard, DashboardQuery, DashboardUnit, StoreError};
+use serde::Deserialize;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DashboardPageQuery {
+    unit: String,
+    from: String,
+    to: String,
+    /// A column of the units table (see [`COLUMNS`]).
+    sort: String,
+    /// `asc` or `desc`.
+    dir: String,
+}
+
+/// The columns of the units table: key, Vietnamese, English.
+const COLUMNS: [(&str, &str, &str); 11] = [
+    ("name", "Đơn vị", "Unit"),
+    ("f0_new", "F0 mới", "New F0"),
+    ("f0_14d", "F0 mới 14 ngày", "New F0, 14 days"),
+    ("f0_treating", "F0 đang điều trị", "F0 in treatment"),
+    ("f0_cumulative", "F0 cộng dồn", "F0 since the wave"),
+    ("f1", "F1", "F1"),
+    ("quarantine", "Đang cách ly", "In quarantine"),
+    ("tests_done", "Xét nghiệm", "Tests"),
+    ("tests_positive", "Dương tính", "Positive"),
+    ("beds_occupied", "Giường đang dùng", "Beds in use"),
+    ("alerts_open", "Cảnh báo chờ", "Alerts waiting"),
+];
+
+/// A unit's value in a numeric column of the table.
+fn column_value(u: &DashboardUnit, key: &str) -> i64 {
+    let f = &u.figures;
+    match key {
+        "f0_14d" => u.f0_new_by_day.iter().sum(),
+        "f0_treating" => f.f0_home + f.f0_hospital,
+        "quarantine" => f.quarantine_centralised + f.quarantine_home,
+        k => f.get(k).unwrap_or(0),
+    }
+}
+
+/// The same for the unit's own totals (the table's footer).
+fn total_value(d: &Dashboard, key: &str) -> i64 {
+    let f = &d.period.figures;
+    match key {
+        "f0_14d" => d.units.iter().map(|u| column_value(u, key)).sum(),
+        "f0_treating" => f.f0_home + f.f0_hospital,
+        "quarantine" => f.quarantine_centralised + f.quarantine_home,
+        k => f.get(k).unwrap_or(0),
+    }
+}
+
+/// The table's order: a known column (new F0 by default) and a direction
+/// (numbers largest first, names A–Z unless asked otherwise).
+fn sort_order(q: &DashboardPageQuery) -> (&'static str, bool) {
+    let key = COLUMNS
+        .iter()
+        .map(|c| c.0)
+        .find(|k| *k == q.sort)
+        .unwrap_or("f0_new");
+    let descending = match q.dir.as_str() {
+        "asc" => false,
+        "desc" => true,
+        _ => key != "name",
+    };
+    (key, descending)
+}
+
+fn sort_units(units: &mut [DashboardUnit], key: &str, descending: bool) {
+    units.sort_by(|a, b| {
+        let order = if key == "name" {
+            phongdich_domain::text::fold(&a.unit_name)
+                .cmp(&phongdich_domain::text::fold(&b.unit_name))
+        } else {
+            column_value(a, key).cmp(&column_value(b, key))
+        };
+        let order = if descending { order.reverse() } else { order };
+        // Ties in code order, whatever the direction, so the table is stable.
+        order.then_with(|| a.unit_code.cmp(&b.unit_code))
+    });
+}
+
+/// `1.4` as each language writes it (`1,4` in Vietnamese).
+fn decimal(l: Lang, v: f64) -> String {
+    let s = format!("{v:.1}");
+    match l {
+        Lang::Vi => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+/// A tick step of 1, 2 or 5 × 10ⁿ giving about four gridlines up to `max`.
+fn tick_step(max: i64) -> i64 {
+    let raw = (max as f64 / 4.0).max(1.0);
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    (step.round() as i64).max(1)
+}
+
+/// One stacked series of a bar chart.
+struct Series<'a> {
+    vi: &'a str,
+    en: &'a str,
+    colour: &'a str,
+    values: Vec<i64>,
+}
+
+/// A stacked bar chart of whole counts per day as inline SVG, with an
+/// optional average line, gridlines labelled with `num`, dates below and a
+/// legend. The viewBox (`size`: width and height) scales to the width it is
+/// given, on screen and on paper: a chart meant for a narrow column needs a
+/// narrow viewBox, or its labels shrink past reading.
+fn stacked_chart(
+    l: Lang,
+    id: &str,
+    size: (f64, f64),
+    caption: &str,
+    days: &[String],
+    series: &[Series],
+    average: Option<(&str, &[f64])>,
+) -> Markup {
+    let (w, h) = size;
+    // Letters of 14 units on a 900-unit chart are about 18 px on a 1280 px
+    // screen and 8 pt across an A4 page; a narrow chart is shown smaller,
+    // so its letters are larger.
+    let font = if w < 600.0 { 16.0 } else { 14.0 };
+    let (left, right, top, bottom) = (font * 5.0, font * 2.0, 12.0, font * 2.8);
+    let (plot_w, plot_h) = (w - left - right, h - top - bottom);
+    let n = days.len().max(1);
+    let totals: Vec<i64> = (0..days.len())
+        .map(|i| {
+            series
+                .iter()
+                .map(|s| s.values.get(i).copied().unwrap_or(0))
+                .sum()
+        })
+        .collect();
+    let highest = totals.iter().copied().max().unwrap_or(0).max(
+        average
+            .map(|(_, a)| a.iter().copied().fold(0.0, f64::max).ceil() as i64)
+            .unwrap_or(0),
+    );
+    let step = tick_step(highest);
+    let top_value = (((highest.max(1) + step - 1) / step) * step) as f64;
+    let y = |v: f64| top + plot_h - v * plot_h / top_value;
+    let slot = plot_w / n as f64;
+    let bar = (slot * 0.78).min(36.0);
+    let x = |i: usize| left + i as f64 * slot + (slot - bar) / 2.0;
+    let ticks: Vec<i64> = (0..)
+        .map(|k| k * step)
+        .take_while(|v| *v as f64 <= top_value)
+        .collect();
+    // Date labels every 1, 2, 7, 14 or 28 days — the fewest that leave each
+    // label room (four letter heights) — counted back from the last day so that
+    // the period's end is always named.
+    let every = [1, 2, 7, 14, 28]
+        .into_iter()
+        .find(|k| *k as f64 * slot >= font * 4.0)
+        .unwrap_or(28);
+    let line: Vec<String> = average
+        .map(|(_, a)| {
+            a.iter()
+                .enumerate()
+                .map(|(i, v)| format!("{:.1},{:.1}", x(i) + bar / 2.0, y(*v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    html! {
+        figure.chart id=(id) {
+            svg viewBox={ "0 0 " (w) " " (h) } role="img" aria-label=(caption) preserveAspectRatio="xMidYMid meet" {
+                @for t in &ticks {
+                    line x1=(left) x2=(w - right) y1=(y(*t as f64)) y2=(y(*t as f64)) stroke=(if *t == 0 { "#333" } else { "#d0d0d0" }) stroke-width="1" {}
+                    text x=(left - 6.0) y=(y(*t as f64) + font / 3.0) font-size=(font) text-anchor="end" fill="#333" { (num(l, *t)) }
+                }
+                @for (i, day) in days.iter().enumerate() {
+                    g {
+                        title {
+                            (show_date(day)) ": " (num(l, totals[i]))
+                            @for s in series { "; " (l.t(s.vi, s.en)) " " (num(l, s.values.get(i).copied().unwrap_or(0))) }
+                            @if let Some((label, a)) = average { "; " (label) " " (decimal(l, a.get(i).copied().unwrap_or(0.0))) }
+                        }
+                        @for (s, below, v) in stack(series, i) {
+                            rect x=(format!("{:.1}", x(i))) y=(format!("{:.1}", y((below + v) as f64)))
+                                width=(format!("{bar:.1}")) height=(format!("{:.1}", y(below as f64) - y((below + v) as f64)))
+                                fill=(s.colour) data-series=(s.en) data-value=(v) {}
+                        }
+                    }
+                    @if (n - 1 - i).is_multiple_of(every) {
+                        line x1=(format!("{:.1}", x(i) + bar / 2.0)) x2=(format!("{:.1}", x(i) + bar / 2.0)) y1=(top + plot_h) y2=(top + plot_h + 4.0) stroke="#333" {}
+                        text x=(format!("{:.1}", x(i) + bar / 2.0)) y=(h - bottom + font * 1.5) font-size=(font) text-anchor="middle" fill="#333" {
+                            (day.get(8..10).unwrap_or("")) "/" (day.get(5..7).unwrap_or(""))
+                        }
+                    }
+                }
+                @if !line.is_empty() {
+                    // A white casing under the line keeps it visible over the bars, also in grey print.
+                    polyline points=(line.join(" ")) fill="none" stroke="#fff" stroke-width="5" stroke-linejoin="round" {}
+                    polyline.average points=(line.join(" ")) fill="none" stroke="#111" stroke-width="2.2" stroke-linejoin="round" {}
+                }
+            }
+            figcaption {
+                (caption)
+                ul.legend {
+                    @for s in series {
+                        li { svg width="14" height="14" aria-hidden="true" { rect width="14" height="14" fill=(s.colour) {} } " " (l.t(s.vi, s.en)) }
+                    }
+                    @if let Some((label, _)) = average {
+                        li { svg width="22" height="14" aria-hidden="true" { line x1="0" x2="22" y1="7" y2="7" stroke="#111" stroke-width="2.5" {} } " " (label) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The non-empty parts of day `i`'s bar: each series with the sum below it and its value.
+fn stack<'a, 'b>(series: &'a [Series<'b>], i: usize) -> Vec<(&'a Series<'b>, i64, i64)> {
+    let mut below = 0;
+    let mut parts = Vec::new();
+    for s in series {
+        let v = s.values.get(i).copied().unwrap_or(0);
+        if v > 0 {
+            parts.push((s, below, v));
+            below += v;
+        }
+    }
+    parts
+}
+
+/// A tiny bar chart of a unit's new F0 per day.
+fn sparkline(l: Lang, days: &[String], values: &[i64]) -> Markup {
+    let top = values.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let (w, h, slot) = (values.len() as f64 * 6.0, 22.0, 6.0);
+    let described: Vec<String> = days
+        .iter()
+        .zip(values)
+        .map(|(d, v)| format!("{}: {}", d.get(8..10).unwrap_or(""), num(l, *v)))
+        .collect();
+    html! {
+        svg.sparkline width=(w) height=(h) viewBox={ "0 0 " (w) " " (h) } role="img"
+            aria-label=(format!("{} {}", l.t("F0 mới theo ngày:", "New F0 by day:"), described.join(", "))) {
+            line x1="0" x2=(w) y1=(h - 0.5) y2=(h - 0.5) stroke="#999" stroke-width="1" {}
+            @for (i, v) in values.iter().enumerate() {
+                @if *v > 0 {
+                    @let bh = (*v as f64 * (h - 2.0) / top).max(2.0);
+                    rect x=(i as f64 * slot + 0.5) y=(format!("{:.1}", h - 1.0 - bh)) width="4.5" height=(format!("{bh:.1}")) fill="#9b1c1c" {}
+                }
+            }
+        }
+    }
+}
+
+/// A change as an arrow and its size; for F0 and alerts up is worse.
+fn trend(l: Lang, change: i64, day_before: &str) -> Markup {
+    let (arrow, class) = match change {
+        c if c > 0 => ("▲", "up"),
+        c if c < 0 => ("▼", "down"),
+        _ => ("=", "same"),
+    };
+    html! {
+        span.trend class=(class) {
+            (arrow) " " (num(l, change.abs())) " "
+            (l.t("so với ", "vs ")) (day_before)
+        }
+    }
+}
+
+/// The dashboard's address with the same unit and period and other `extra` parameters.
+fn href(d: &Dashboard, extra: &str) -> String {
+    format!(
+        "/dashboard?unit={}&from={}&to={}{extra}",
+        encode(&d.unit_code),
+        d.from,
+        d.to
+    )
+}
+
+pub async fn page(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<DashboardPageQuery>,
+) -> PageResult {
+    let l = page.lang;
+    let asked = DashboardQuery {
+        unit: q.unit.clone(),
+        from: q.from.clone(),
+        to: q.to.clone(),
+    };
+    let choices = super::unit_choices(&s, &page).await?;
+    let (dashboard, errors) = match s.store.dashboard(&page.actor.scope, &asked, today()).await {
+        Ok(d) => (Some(d), Vec::new()),
+        Err(StoreError::Invalid(i)) => (None, i.0),
+        Err(StoreError::NotFound { .. }) => (
+            None,
+            vec![FieldError::new(
+                "unit",
+                "invalid_unit",
+                "Đơn vị không có hoặc nằm ngoài phạm vi của bạn.",
+                "No such unit within your jurisdiction.",
+            )],
+        ),
+        Err(e) => return Err(page.fail(e)),
+    };
+    let (sort, descending) = sort_order(&q);
+    let form_unit = dashboard
+        .as_ref()
+        .map(|d| d.unit_code.clone())
+        .unwrap_or(q.unit.clone());
+    let (form_from, form_to) = match &dashboard {
+        Some(d) => (show_date(&d.from), show_date(&d.to)),
+        None => (q.from.clone(), q.to.clone()),
+    };
+    let filter = html! {
+        (super::form_errors(l, &errors, &["unit", "from", "to"]))
+        form.filters method="get" action="/dashboard" {
+            div.field.invalid[errors.iter().any(|e| e.field == "unit")] {
+                label for="f-unit" { (l.t("Đơn vị", "Unit")) }
+                select #f-unit name="unit" {
+                    @if !choices.iter().any(|u| u.code == form_unit) && !form_unit.is_empty() {
+                        option value=(form_unit) selected { (form_unit) @if let Some(d) = &dashboard { " — " (d.unit_name) } }
+                    }
+                    @for u in &choices {
+                        option value=(u.code) selected[u.code == form_unit] { (u.code) " — " (u.name) }
+                    }
+                }
+                (super::field_error(l, &errors, "unit"))
+            }
+            (super::text_field(l, "from", ("Từ ngày (dd/mm/yyyy)", "From (dd/mm/yyyy)"), &form_from, &errors, "autocomplete=\"off\""))
+            (super::text_field(l, "to", ("Đến ngày (dd/mm/yyyy)", "To (dd/mm/yyyy)"), &form_to, &errors, "autocomplete=\"off\""))
+            @if !q.sort.is_empty() {
+                input type="hidden" name="sort" value=(sort);
+                input type="hidden" name="dir" value=(if descending { "desc" } else { "asc" });
+            }
+            button type="submit" { (l.t("Xem", "Show")) }
+        }
+    };
+    let Some(mut d) = dashboard else {
+        return Ok(layout(
+            &page,
+            l.t("Bảng điều hành", "Dashboard"),
+            html! { h1 { (l.t("Bảng điều hành", "Dashboard")) } (filter) },
+        ));
+    };
+    sort_units(&mut d.units, sort, descending);
+    let own_unit = page.actor.scope.root().map(|c| c.as_str()) == Some(d.unit_code.as_str());
+    let content = html! {
+        h1 { (l.t("Bảng điều hành", "Dashboard")) " — " (d.unit_name) }
+        p.period {
+            (l.t("Từ ", "From ")) (show_date(&d.from)) (l.t(" đến ", " to ")) (show_date(&d.to))
+            " (" (num(l, d.curve.len() as i64)) (l.t(" ngày", " days")) ")"
+        }
+        (filter)
+        @if !own_unit {
+            p.muted.no-print { (l.t(
+                "Các danh sách được liên kết cho thấy toàn bộ phạm vi của bạn, không chỉ đơn vị này.",
+                "The linked lists show your whole jurisdiction, not only this unit."
+            )) }
+        }
+        (key_figures(l, &d))
+        h2 #h-curve { (l.t("F0 mới theo ngày và nguồn phát hiện", "New F0 per day by where they were found")) }
+        (curve_chart(l, &d.curve))
+        div.dash-columns {
+            section #classes { (classes(l, &d.period.figures)) }
+            section #tests { (tests(l, &d)) }
+            section #capacity { (capacity(l, &d.period.figures)) }
+        }
+        (clusters(l, &d))
+        (units_table(l, &d, sort, descending))
+    };
+    Ok(layout(&page, l.t("Bảng điều hành", "Dashboard"), content))
+}
+
+/// Today's key figures: the period's last day, each with its change since the day before.
+fn key_figures(l: Lang, d: &Dashboard) -> Markup {
+    let day = show_date(&d.to);
+    let before = chrono::NaiveDate::parse_from_str(&d.to, "%Y-%m-%d")
+        .map(|to| (to - chrono::Days::new(1)).format("%d/%m").to_string())
+        .unwrap_or_else(|_| l.t("hôm trước", "the day before").to_owned());
+    let (f, c, p) = (&d.last_day, &d.change, &d.period.figures);
+    html! {
+        h2 #h-key { (l.t("Số liệu chính ngày ", "Key figures of ")) (day) }
+        dl.figures.key #key-figures {
+            div data-key="f0_new" { dt { (l.t("F0 mới", "New F0")) } dd { a href="/tracing?level=0" { (num(l, f.f0_new)) } } dd.sub { (trend(l, c.f0_new, &before)) } }
+            div data-key="f0_treating" { dt { (l.t("F0 đang điều trị", "F0 in treatment")) } dd { a href="/tracing?level=0" { (num(l, f.f0_home + f.f0_hospital)) } }
+                dd.sub { (l.t("tại nhà ", "at home ")) (num(l, f.f0_home)) (l.t(", cơ sở y tế ", ", in hospital ")) (num(l, f.f0_hospital)) } }
+            div data-key="f1_new" { dt { (l.t("F1 mới truy vết", "F1 newly traced")) } dd { a href="/tracing?level=1" { (num(l, f.f1_new)) } } dd.sub { (trend(l, c.f1_new, &before)) } }
+            // Tests by result have no list of their own (the testing page lists work to do).
+            div data-key="tests_done" { dt { (l.t("Xét nghiệm có kết quả", "Tests with a result")) } dd { (num(l, f.tests_done)) } dd.sub { (trend(l, c.tests_done, &before)) } }
+            div data-key="tests_positive" { dt { (l.t("— dương tính", "— positive")) } dd { (num(l, f.tests_positive)) } dd.sub { (trend(l, c.tests_positive, &before)) } }
+            // No list of recoveries or deaths exists.
+            div data-key="f0_recovered" { dt { (l.t("Khỏi bệnh", "Recovered")) } dd { (num(l, f.f0_recovered)) } dd.sub { (trend(l, c.f0_recovered, &before)) } }
+            div data-key="f0_deceased" { dt { (l.t("Tử vong", "Deceased")) } dd { (num(l, f.f0_deceased)) } dd.sub { (trend(l, c.f0_deceased, &before)) } }
+            div data-key="alerts_open" { dt { (l.t("Cảnh báo đang chờ", "Alerts waiting")) } dd { a href="/alerts" { (num(l, f.alerts_open)) } } }
+            div data-key="f0_period" { dt { (l.t("F0 mới cả kỳ", "New F0, whole period")) } dd { a href="/tracing?level=0" { (num(l, p.f0_new)) } } }
+            div data-key="f0_cumulative" { dt { (l.t("F0 từ đầu đợt dịch (", "F0 since the wave began (")) (show_date(&d.period.wave_start)) ")" } dd { a href="/tracing?level=0" { (num(l, p.f0_cumulative)) } } }
+        }
+    }
+}
+
+fn curve_chart(l: Lang, curve: &[CurveDay]) -> Markup {
+    let days: Vec<String> = curve.iter().map(|c| c.day.clone()).collect();
+    let series = [
+        Series {
+            vi: "Trong cộng đồng",
+            en: "In the community",
+            colour: "#9b1c1c",
+            values: curve.iter().map(|c| c.community).collect(),
+        },
+        Series {
+            vi: "Đang cách ly",
+            en: "In quarantine",
+            colour: "#f08c00",
+            values: curve.iter().map(|c| c.quarantine).collect(),
+        },
+        Series {
+            vi: "Nhập cảnh",
+            en: "Imported",
+            colour: "#8ec5e8",
+            values: curve.iter().map(|c| c.imported).collect(),
+        },
+    ];
+    let average: Vec<f64> = curve.iter().map(|c| c.average_7d).collect();
+    let total: i64 = curve.iter().map(CurveDay::total).sum();
+    html! {
+        (stacked_chart(
+            l,
+            "epi-curve",
+            (900.0, 250.0),
+            &format!("{} {}", l.t("F0 mới theo ngày; tổng", "New F0 per day; total"), num(l, total)),
+            &days,
+            &series,
+            Some((l.t("Trung bình 7 ngày", "7-day average"), &average)),
+        ))
+        details.no-print {
+            summary { (l.t("Số liệu theo ngày", "Figures by day")) }
+            div.table-wrap { table #curve-table {
+                thead { tr {
+                    th { (l.t("Ngày", "Day")) } th.num { (l.t("Cộng đồng", "Community")) } th.num { (l.t("Đang cách ly", "In quarantine")) }
+                    th.num { (l.t("Nhập cảnh", "Imported")) } th.num { (l.t("Tổng", "Total")) } th.num { (l.t("TB 7 ngày", "7-day avg.")) }
+                } }
+                tbody { @for c in curve { tr {
+                    td { (show_date(&c.day)) } td.num { (num(l, c.community)) } td.num { (num(l, c.quarantine)) }
+                    td.num { (num(l, c.imported)) } td.num { (num(l, c.total())) } td.num { (decimal(l, c.average_7d)) }
+                } } }
+            } }
+        }
+    }
+}
+
+fn classes(l: Lang, f: &Figures) -> Markup {
+    html! {
+        h2 { (l.t("Phân loại hiện nay", "Classes now")) }
+        dl.figures #class-counts {
+            div { dt { "F0" } dd { a href="/tracing?level=0" { (num(l, f.f0_home + f.f0_hospital)) } } }
+            @for (level, n) in [(1, f.f1), (2, f.f2), (3, f.f3), (4, f.f4)] {
+                div { dt { "F" (level) } dd { a href={ "/tracing?level=" (level) } { (num(l, n)) } } }
+            }
+        }
+        // The F1 follow-up counts have no list of their own: the F1 list shows them all.
+        dl.facts #f1-follow-up {
+            dt { (l.t("F1 đã rà soát", "F1 reviewed")) } dd { (num(l, f.f1_reviewed)) }
+            dt { (l.t("F1 đang cách ly", "F1 in quarantine")) } dd { (num(l, f.f1_quarantined)) }
+            dt { (l.t("F1 đã lấy mẫu", "F1 sampled")) } dd { (num(l, f.f1_sampled)) }
+            dt { (l.t("— âm tính / dương tính / chờ", "— negative / positive / waiting")) }
+            dd { (num(l, f.f1_negative)) " / " (num(l, f.f1_positive)) " / " (num(l, f.f1_pending)) }
+        }
+    }
+}
+
+fn tests(l: Lang, d: &Dashboard) -> Markup {
+    let f = &d.period.figures;
+    let other = f.tests_done - f.tests_positive - f.tests_negative;
+    html! {
+        h2 { (l.t("Xét nghiệm trong kỳ", "Tests in the period")) }
+        // No list of results by day exists; turnaround links to its section of the testing page.
+        dl.figures #test-figures {
+            div { dt { (l.t("Có kết quả", "With a result")) } dd { (num(l, f.tests_done)) } }
+            div { dt { (l.t("Dương tính", "Positive")) } dd { (num(l, f.tests_positive)) } }
+            div { dt { (l.t("Âm tính", "Negative")) } dd { (num(l, f.tests_negative)) } }
+            div { dt { (l.t("Khác", "Other")) } dd { (num(l, other)) } }
+            div { dt { (l.t("Trả kết quả (trung vị)", "Turnaround (median)")) } dd {
+                a href="/testing#h-turnaround" {
+                    @match d.period.rates.turnaround_days {
+                        Some(days) => { (decimal(l, days)) (l.t(" ngày", " days")) }
+                        None => { "—" }
+                    }
+                }
+            } }
+        }
+        @let days: Vec<String> = d.tests.iter().map(|t| t.day.clone()).collect();
+        @if f.tests_done == 0 {
+            p.muted { (l.t("Chưa có kết quả xét nghiệm trong kỳ.", "No test results in the period.")) }
+        } @else {
+        (stacked_chart(
+            l,
+            "tests-chart",
+            (420.0, 190.0),
+            l.t("Xét nghiệm có kết quả theo ngày", "Tests with a result per day"),
+            &days,
+            &[
+                Series { vi: "Dương tính", en: "Positive", colour: "#9b1c1c", values: d.tests.iter().map(|t| t.positive).collect() },
+                Series { vi: "Âm tính", en: "Negative", colour: "#7fbf7f", values: d.tests.iter().map(|t| t.negative).collect() },
+                Series { vi: "Khác", en: "Other", colour: "#bbbbbb", values: d.tests.iter().map(|t| t.other).collect() },
+            ],
+            None,
+        ))
+        }
+    }
+}
+
+/// A share as a bar and a fraction.
+fn usage(l: Lang, used: i64, of: i64) -> Markup {
+    let pct = if of > 0 { used * 100 / of } else { 0 };
+    html! {
+        span.usage { (num(l, used)) " / " (num(l, of)) }
+        @if of > 0 {
+            " (" (pct) "%)"
+            svg.meter width="120" height="8" aria-hidden="true" {
+                rect width="120" height="8" fill="#e4e4e4" {}
+                rect width=((pct.min(100) * 120 / 100).max(1)) height="8" fill=(if pct >= 90 { "#9b1c1c" } else { "#1565c0" }) {}
+            }
+        }
+    }
+}
+
+fn capacity(l: Lang, f: &Figures) -> Markup {
+    html! {
+        h2 { (l.t("Năng lực đang dùng", "Capacity in use")) }
+        dl.facts #capacity-figures {
+            dt { (l.t("Giường cách ly, điều trị", "Quarantine and treatment beds")) }
+            dd { a href="/places" { (usage(l, f.beds_occupied, f.beds)) } }
+            dt { (l.t("Thiết bị oxy đang cho mượn", "Oxygen equipment lent")) }
+            dd { a href="/oxygen" { (usage(l, f.oxygen_lent, f.oxygen_equipment)) } }
+            // Nobody lists everyone in quarantine: the quarantine page lists the day's work.
+            dt { (l.t("Đang cách ly tập trung", "In centralised quarantine")) } dd { (num(l, f.quarantine_centralised)) }
+            dt { (l.t("Đang cách ly tại nhà", "In home quarantine")) } dd { (num(l, f.quarantine_home)) }
+            dt { (l.t("F0 điều trị tại nhà", "F0 treated at home")) } dd { a href="/tracing?level=0" { (num(l, f.f0_home)) } }
+            dt { (l.t("F0 điều trị tại cơ sở y tế", "F0 in hospital")) } dd { a href="/tracing?level=0" { (num(l, f.f0_hospital)) } }
+        }
+    }
+}
+
+fn clusters(l: Lang, d: &Dashboard) -> Markup {
+    html! {
+        h2 #h-clusters { (l.t("Ổ dịch đang hoạt động nhiều F0 nhất", "Active clusters with the most F0")) }
+        @if d.clusters.is_empty() {
+            p.muted { (l.t("Không có ổ dịch đang hoạt động.", "No active clusters.")) }
+        } @else {
+            div.table-wrap { table.responsive #top-clusters {
+                thead { tr {
+                    th { (l.t("Ổ dịch", "Cluster")) } th { (l.t("Đơn vị", "Unit")) } th { (l.t("Từ ngày", "Since")) }
+                    th.num { (l.t("F0 đang điều trị", "Active F0")) } th.num { (l.t("Thành viên", "Members")) }
+                } }
+                tbody { @for c in &d.clusters { tr {
+                    td data-label=(l.t("Ổ dịch", "Cluster")) { a href={ "/clusters/" (c.id) } { (c.name) } }
+                    td.mono data-label=(l.t("Đơn vị", "Unit")) { (c.unit_code) }
+                    td data-label=(l.t("Từ ngày", "Since")) { (show_date(&c.started_on)) }
+                    td.num data-label=(l.t("F0 đang điều trị", "Active F0")) { a href={ "/clusters/" (c.id) } { (num(l, c.active_f0)) } }
+                    td.num data-label=(l.t("Thành viên", "Members")) { a href={ "/clusters/" (c.id) } { (num(l, c.members)) } }
+                } } }
+            } }
+        }
+    }
+}
+
+fn units_table(l: Lang, d: &Dashboard, sort: &str, descending: bool) -> Markup {
+    html! {
+        h2 #units { (l.t("Các đơn vị trực thuộc", "Units below")) }
+        @if d.units.is_empty() {
+            p.muted { (l.t("Không có đơn vị cấp dưới có số liệu.", "No units below with figures.")) }
+        } @else {
+            p.muted.no-print { (l.t(
+                "Bấm tiêu đề cột để sắp xếp; bấm tên đơn vị để xem bảng điều hành của đơn vị đó.",
+                "Click a column heading to sort; click a unit's name to open its dashboard."
+            )) }
+            div.table-wrap { table.responsive.units #unit-table {
+                thead { tr {
+                    @for (key, vi, en) in COLUMNS {
+                        @let current = key == sort;
+                        // A second click on the sorted column reverses it; a new one starts largest first (names A–Z).
+                        @let next_desc = if current { !descending } else { key != "name" };
+                        th.num[key != "name"] scope="col" data-sort=(key)
+                            aria-sort=[current.then_some(if descending { "descending" } else { "ascending" })] {
+                            a href=(href(d, &format!("&sort={key}&dir={}#units", if next_desc { "desc" } else { "asc" }))) {
+                                (l.t(vi, en))
+                                @if current { " " (if descending { "▼" } else { "▲" }) }
+                            }
+                        }
+                    }
+                } }
+                tbody { @for u in &d.units { tr data-unit=(u.unit_code) {
+                    td data-label=(l.t("Đơn vị", "Unit")) {
+                        a href=(format!("/dashboard?unit={}&from={}&to={}", encode(&u.unit_code), d.from, d.to)) { (u.unit_name) }
+                    }
+                    @for (key, vi, en) in &COLUMNS[1..] {
+                        // The lists take no unit: a unit's numbers are links on its own dashboard.
+                        td.num data-label=(l.t(vi, en)) data-key=(key) {
+                            @if *key == "f0_14d" {
+                                (sparkline(l, &d.sparkline_days, &u.f0_new_by_day)) " "
+                            }
+                            (num(l, column_value(u, key)))
+                        }
+                    }
+                } } }
+                tfoot { tr {
+                    th scope="row" { (l.t("Tổng ", "Total ")) (d.unit_name) }
+                    @for (key, vi, en) in &COLUMNS[1..] {
+                        td.num data-label=(l.t(vi, en)) { (num(l, total_value(d, key))) }
+                    }
+                } }
+            } }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_numbers() {
+        assert_eq!(tick_step(0), 1);
+        assert_eq!(tick_step(3), 1);
+        assert_eq!(tick_step(10), 5);
+        assert_eq!(tick_step(37), 10);
+        assert_eq!(tick_step(9199), 5000);
+        assert_eq!(tick_step(120_000), 50_000);
+    }
+
+    #[test]
+    fn decimals_read_as_each_language_writes_them() {
+        assert_eq!(decimal(Lang::Vi, 1.43), "1,4");
+        assert_eq!(decimal(Lang::En, 1.43), "1.4");
+    }
+}
