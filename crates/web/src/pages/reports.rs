@@ -282,28 +282,54 @@ fn figures_table(l: Lang, v: &View, screen: bool) -> Markup {
     }
 }
 
-fn minutes(l: Lang, m: Option<i64>) -> String {
-    m.map_or("—".into(), |m| {
-        format!("{}{}", num(l, m), l.t(" phút", " min"))
-    })
+fn minutes(l: Lang, m: i64) -> String {
+    format!("{}{}", num(l, m), l.t(" phút", " min"))
 }
 
 fn rates(l: Lang, f: &ReportFigures, screen: bool) -> Markup {
-    let days = f.rates.turnaround_days.map_or("—".into(), |d| {
+    let r = &f.rates;
+    let days = r.turnaround_days.map(|d| {
         format!(
             "{}{}",
             d.to_string().replace('.', l.t(",", ".")),
             l.t(" ngày", " days")
         )
     });
+    let rows = [
+        (
+            l.t(
+                "Thời gian trả kết quả xét nghiệm (trung vị)",
+                "Test turnaround (median)",
+            ),
+            days,
+            "/testing#h-turnaround",
+        ),
+        (
+            l.t(
+                "Thời gian tiếp nhận cảnh báo (trung vị)",
+                "Time to take an alert (median)",
+            ),
+            r.minutes_to_acknowledge.map(|m| minutes(l, m)),
+            "/duty",
+        ),
+        (
+            l.t(
+                "Thời gian xử lý cảnh báo (trung vị)",
+                "Time to act on an alert (median)",
+            ),
+            r.minutes_to_act.map(|m| minutes(l, m)),
+            "/duty",
+        ),
+    ];
     html! {
         dl.figures #rates {
-            div { dt { (l.t("Thời gian trả kết quả xét nghiệm (trung vị)", "Test turnaround (median)")) }
-                  dd { @if screen { a href="/testing#h-turnaround" { (days) } } @else { (days) } } }
-            div { dt { (l.t("Thời gian tiếp nhận cảnh báo (trung vị)", "Time to take an alert (median)")) }
-                  dd { @if screen { a href="/duty" { (minutes(l, f.rates.minutes_to_acknowledge)) } } @else { (minutes(l, f.rates.minutes_to_acknowledge)) } } }
-            div { dt { (l.t("Thời gian xử lý cảnh báo (trung vị)", "Time to act on an alert (median)")) }
-                  dd { @if screen { a href="/duty" { (minutes(l, f.rates.minutes_to_act)) } } @else { (minutes(l, f.rates.minutes_to_act)) } } }
+            @for (label, value, href) in rows {
+                div { dt { (label) } dd { @match value {
+                    Some(v) if screen => a href=(href) { (v) },
+                    Some(v) => (v),
+                    None => "—",
+                } } }
+            }
         }
     }
 }
@@ -701,10 +727,16 @@ async fn print(s: &AppState, page: &Page, q: &ReportQuery, v: &View) -> PageResu
         .map_or_else(vn_today, |t| t.with_timezone(&vietnam()).date_naive());
     let place = place_name(&province.name);
     let place_date = match l {
+        // Nghị định 30/2020/NĐ-CP: a day below 10 and the months 1 and 2
+        // are written with a leading zero.
         Lang::Vi => format!(
-            "{place}, ngày {} tháng {} năm {}",
+            "{place}, ngày {:02} tháng {} năm {}",
             dated.day(),
-            dated.month(),
+            if dated.month() <= 2 {
+                format!("{:02}", dated.month())
+            } else {
+                dated.month().to_string()
+            },
             dated.year()
         ),
         Lang::En => format!("{place}, {}", dated.format("%-d %B %Y")),
