@@ -313,7 +313,41 @@ async fn demo_outbreak(
         commune.name, campaign.id, campaign.rounds[0].targeted
     );
     let f0s: Vec<i64> = households.iter().step_by(2).map(|h| h[0]).collect();
-    demo_response(store, actor, &commune, &f0s).await
+    demo_response(store, actor, &commune, &f0s).await?;
+    demo_report(store, &commune).await
+}
+
+/// The demo commune's rapid report for yesterday, sent in the name of its
+/// health worker (`yte`), so that the district's board shows a unit that has
+/// reported and today's draft a change since the previous report.
+async fn demo_report(store: &Store, commune: &phongdich_store::Unit) -> anyhow::Result<()> {
+    let worker = Actor {
+        name: "yte".into(),
+        source: "demo".into(),
+        scope: Scope::unit(UnitCode::parse(&commune.code)?),
+        role: phongdich_domain::Role::HealthStaff,
+    };
+    let today = chrono::Utc::now()
+        .with_timezone(&phongdich_store::vietnam())
+        .date_naive();
+    let yesterday = today - chrono::Days::new(1);
+    let report = store
+        .submit_report(
+            &worker,
+            &commune.code,
+            yesterday,
+            yesterday,
+            "Đã khoanh vùng các hộ gia đình có F0, lấy mẫu toàn bộ F1; đề nghị cấp huyện hỗ trợ thêm 2 máy tạo oxy.",
+            today,
+        )
+        .await?;
+    eprintln!(
+        "Báo cáo nhanh mẫu / demo rapid report: {} ngày / of {} (#{})",
+        commune.name,
+        yesterday.format("%d/%m/%Y"),
+        report.id
+    );
+    Ok(())
 }
 
 /// The commune's and district's response teams on duty for a week (day and

@@ -2515,3 +2515,299 @@ async fn the_district_dashboard_shows_the_curve_and_sorts_its_communes() {
     drop(driver);
     drop(server);
 }
+
+/// The text of the report's cell `cell` (`value`, `change`, `corrected`) on
+/// the line `key`.
+async fn report_cell(c: &Client, key: &str, cell: &str) -> String {
+    text_of(c, &format!("#figures tr[data-key='{key}'] td.{cell}"))
+        .await
+        .unwrap_or_default()
+}
+
+/// The number of the report shown (`/reports/12…`).
+async fn report_id(c: &Client) -> i64 {
+    wait_until(c, "a report's address", || async {
+        let url = c.current_url().await.ok()?;
+        let rest = url.path().strip_prefix("/reports/")?;
+        rest.parse::<i64>().ok()
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commune_sends_its_rapid_report_the_district_returns_and_approves_it() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    const DISTRICT_ADMIN: &str = "quantri.halong";
+    add_user(&db, WORKER, "Trần Thị Hà", HA_KHANH, "health_staff");
+    add_user(&db, DISTRICT_ADMIN, "Vũ Văn Long", "193", "admin");
+    add_user(&db, ADMIN, "Phạm Quản Trị", QUANG_NINH, "admin");
+    let contacts = f0_with_contacts(&db, "Nguyễn Văn An", &["Trần Thị Bình", "Lê Văn Cường"]).await;
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+
+    // 1. The commune's health worker sends the day's report with a comment.
+    log_in(&c, &server, WORKER, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.find(Locator::Css("header a[href='/reports']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_heading(&c, "Báo cáo nhanh — Phường Hà Khánh").await;
+    wait_for(&c, "#figures").await;
+    assert_eq!(report_cell(&c, "f1", "value").await, "2");
+    assert_eq!(report_cell(&c, "f0_cumulative", "value").await, "1");
+    assert_eq!(report_cell(&c, "f1", "change").await, "—");
+    let link = c
+        .find(Locator::Css("#figures tr[data-key='f1'] td.value a"))
+        .await
+        .unwrap();
+    assert_eq!(
+        link.attr("href").await.unwrap().as_deref(),
+        Some("/tracing?level=1")
+    );
+    assert!(
+        c.find(Locator::Css("#figures tr[data-key='f0_new'] td.value a"))
+            .await
+            .is_err(),
+        "no list of new F0 by day, so no link"
+    );
+    assert!(
+        text_of(&c, "#report-status")
+            .await
+            .unwrap()
+            .contains("Bản nháp")
+    );
+    fill(
+        &c,
+        "comments",
+        "Tình hình ổn định; đề nghị bổ sung 200 test nhanh.",
+    )
+    .await;
+    submit(&c, "form#send").await;
+    wait_until(&c, "the notice of the report sent", || async {
+        text_of(&c, "p.notice")
+            .await
+            .filter(|t| t.contains("Đã gửi báo cáo"))
+    })
+    .await;
+    let v1 = report_id(&c).await;
+    assert!(text_of(&c, "#report-status").await.unwrap().contains("v1"));
+
+    // 2. A new F0 is confirmed: the sent report keeps its figures and shows
+    //    the difference with the records now.
+    let system = phongdich_store::Actor::system("test");
+    let today = chrono::Local::now().date_naive();
+    let yesterday = (today - chrono::Days::new(1))
+        .format("%d/%m/%Y")
+        .to_string();
+    let case = phongdich_store::CaseInput::found_in_community(
+        contacts[0],
+        &yesterday,
+        &yesterday,
+        "rt_pcr",
+    );
+    db.store.confirm_case(&system, &case, today).await.unwrap();
+    c.refresh().await.unwrap();
+    wait_for(&c, "#figures td.corrected").await;
+    assert_eq!(report_cell(&c, "f0_cumulative", "value").await, "1");
+    assert_eq!(report_cell(&c, "f0_cumulative", "corrected").await, "+1");
+    assert_eq!(
+        text_of(&c, "#comments").await.unwrap(),
+        "Tình hình ổn định; đề nghị bổ sung 200 test nhanh."
+    );
+    shots.take(&c, "report-vi", 1280).await;
+    log_out(&c).await;
+
+    // 3. The province's administrator sets the deadline to midnight on the
+    //    board: every unit that has not sent today is now missing.
+    log_in(&c, &server, ADMIN, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/reports/board?unit=193"))
+        .await
+        .unwrap();
+    wait_heading(&c, "Tình hình gửi báo cáo — Thành phố Hạ Long").await;
+    fill(&c, "deadline", "00:00").await;
+    submit(&c, "form#deadline-form").await;
+    wait_until(&c, "the deadline saved", || async {
+        text_of(&c, "#deadline").await.filter(|t| t == "00:00")
+    })
+    .await;
+    log_out(&c).await;
+
+    // 4. The district's administrator sees the board, reminds a ward, and
+    //    returns the commune's report with a reason.
+    log_in(&c, &server, DISTRICT_ADMIN, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/reports/board")).await.unwrap();
+    wait_heading(&c, "Tình hình gửi báo cáo — Thành phố Hạ Long").await;
+    let sent = text_of(&c, &format!("#board tr[data-unit='{HA_KHANH}'] td.state"))
+        .await
+        .unwrap();
+    assert!(sent.contains("Đã gửi") && sent.contains("muộn"), "{sent}");
+    let missing = c
+        .find_all(Locator::Css("#board tr.missing"))
+        .await
+        .unwrap()
+        .len();
+    let units = c
+        .find_all(Locator::Css("#board tbody tr"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(missing, units - 1, "everyone but the sender is missing");
+    assert_eq!(
+        text_of(&c, "#missing-count").await.unwrap(),
+        (units - 1).to_string()
+    );
+    c.find(Locator::Css(&format!(
+        "#board tr[data-unit='{HA_PHONG}'] form button"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_until(&c, "the reminder", || async {
+        text_of(
+            &c,
+            &format!("#board tr[data-unit='{HA_PHONG}'] td.reminded"),
+        )
+        .await
+        .filter(|t| !t.is_empty())
+    })
+    .await;
+    assert!(
+        c.find(Locator::Css("#settings")).await.is_err(),
+        "the province's admin only"
+    );
+    shots.take(&c, "report-board-vi", 1280).await;
+    c.find(Locator::Css(&format!(
+        "#board tr[data-unit='{HA_KHANH}'] td a"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for(&c, "#review").await;
+    fill(&c, "note", "Đề nghị ghi rõ số F0 mới phát hiện chiều nay.").await;
+    submit(&c, "form#return").await;
+    wait_until(&c, "the report returned", || async {
+        text_of(&c, "p.notice")
+            .await
+            .filter(|t| t.contains("trả lại"))
+    })
+    .await;
+    log_out(&c).await;
+
+    // 5. The commune sees why, and sends version 2 with the records as they are now.
+    log_in(&c, &server, WORKER, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/reports")).await.unwrap();
+    let status = wait_for(&c, "#report-status").await.text().await.unwrap();
+    assert!(
+        status.contains("Bản nháp") && status.contains("F0 mới phát hiện chiều nay"),
+        "{status}"
+    );
+    assert_eq!(report_cell(&c, "f0_cumulative", "value").await, "2");
+    fill(&c, "comments", "Đã bổ sung: 1 F0 mới trong ngày.").await;
+    submit(&c, "form#send").await;
+    wait_for(&c, "p.notice").await;
+    let v2 = report_id(&c).await;
+    assert_ne!(v1, v2);
+    let versions = c.find_all(Locator::Css("#history tbody tr")).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    log_out(&c).await;
+
+    // 6. The district approves it.
+    log_in(&c, &server, DISTRICT_ADMIN, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url(&format!("/reports/{v2}")))
+        .await
+        .unwrap();
+    wait_for(&c, "#review").await;
+    submit(&c, "form#approve").await;
+    wait_until(&c, "the report approved", || async {
+        text_of(&c, "p.notice")
+            .await
+            .filter(|t| t.contains("Đã duyệt"))
+    })
+    .await;
+    assert!(
+        text_of(&c, "#report-status")
+            .await
+            .unwrap()
+            .contains("Đã duyệt")
+    );
+
+    // 7. The A4 document in both languages, and the CSV file.
+    c.goto(&server.url(&format!("/reports/{v2}/print")))
+        .await
+        .unwrap();
+    let doc = wait_for(&c, "#report-document").await.text().await.unwrap();
+    for expected in [
+        "BAN CHỈ ĐẠO PHÒNG, CHỐNG DỊCH COVID-19",
+        "PHƯỜNG HÀ KHÁNH",
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        &format!("Số: {v2}/BC-BCĐ"),
+        "Quảng Ninh, ngày",
+        "BÁO CÁO NHANH",
+        "Tình hình dịch COVID-19 trên địa bàn Phường Hà Khánh",
+        "Kính gửi: Ban Chỉ đạo phòng, chống dịch COVID-19 Thành phố Hạ Long",
+        "Đã bổ sung: 1 F0 mới trong ngày.",
+        "TM. BAN CHỈ ĐẠO",
+        "TRƯỞNG BAN",
+    ] {
+        assert!(doc.contains(expected), "{expected:?} in\n{doc}");
+    }
+    shots.take(&c, "report-print-vi", 1000).await;
+    c.find(Locator::Css("a[lang='en']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(&c, "the English document", || async {
+        let lang = c.find(Locator::Css("html")).await.ok()?.attr("lang").await;
+        lang.ok().flatten().filter(|l| l == "en")
+    })
+    .await;
+    let doc = wait_for(&c, "#report-document").await.text().await.unwrap();
+    for expected in [
+        "SOCIALIST REPUBLIC OF VIET NAM",
+        "Independence - Freedom - Happiness",
+        "RAPID REPORT",
+        "FOR THE STEERING COMMITTEE",
+        "New F0",
+    ] {
+        assert!(doc.contains(expected), "{expected:?} in\n{doc}");
+    }
+    assert_eq!(untranslated(&c, "#figures th").await, Vec::<String>::new());
+    shots.take(&c, "report-print-en", 1000).await;
+    let csv = c
+        .execute(
+            "return fetch(arguments[0]).then(r => r.text());",
+            vec![json!(format!("/reports/{v2}.csv"))],
+        )
+        .await
+        .unwrap();
+    let csv = csv.as_str().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "Mã,Chỉ tiêu,Số liệu,Thay đổi", "{csv}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("f0_cumulative,") && l.contains(",2,")),
+        "{csv}"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("f1,")), "{csv}");
+    c.close().await.unwrap();
+    drop(driver);
+    drop(server);
+}

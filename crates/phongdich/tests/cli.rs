@@ -749,4 +749,20 @@ async fn the_demo_has_an_outbreak_and_a_campaign_under_way() {
     assert!(alerts[0].team.is_some(), "routed to the team on duty");
     let equipment = db.store.oxygen_equipment(&national).await.unwrap();
     assert_eq!(equipment.len(), 2);
+    // The demo commune sent yesterday's rapid report: the F0 are in it.
+    assert!(said.contains("demo rapid report"), "{said}");
+    let id: i64 = said
+        .split("(#")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    let report = db.store.situation_report(&national, id).await.unwrap();
+    assert_eq!(report.status, "submitted");
+    // The four F0 confirmed three days ago; the campaign's positive is today's.
+    assert_eq!(
+        report.figures.figures.f0_cumulative, 4,
+        "{:?}",
+        report.figures.figures
+    );
 }

@@ -114,3 +114,44 @@ impl TableWriter {
 fn column(col: usize) -> Result<u16, SheetError> {
     u16::try_from(col).map_err(|_| SheetError::Xlsx(format!("column {col} out of range")))
 }
+
+/// A writer whose bytes can be taken back after the writer that owned a
+/// clone of it is dropped (a download built in memory).
+#[derive(Clone, Default)]
+pub struct SharedBuf(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl SharedBuf {
+    /// The bytes written so far.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.0.lock().map(|b| b.clone()).unwrap_or_default()
+    }
+}
+
+impl Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A whole table, written in memory: the bytes of a CSV or XLSX file, for a
+/// download built from figures already at hand (a situation report).
+pub fn table_bytes(
+    format: Format,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, SheetError> {
+    let buf = SharedBuf::default();
+    let mut w = TableWriter::new(Box::new(buf.clone()), format, headers)?;
+    for row in rows {
+        w.write_row(row)?;
+    }
+    w.finish()?;
+    Ok(buf.bytes())
+}

@@ -9,6 +9,7 @@ mod declarations;
 mod docs;
 mod persons;
 mod quarantine;
+mod reports;
 mod response;
 mod testing;
 mod tracing;
@@ -122,6 +123,13 @@ use utoipa::OpenApi;
         campaigns::next_round,
         campaigns::close,
         dashboard::dashboard,
+        reports::figures,
+        reports::submit,
+        reports::show,
+        reports::of_unit,
+        reports::review,
+        reports::board,
+        reports::remind,
     ),
     components(schemas(Problem, phongdich_domain::FieldError, phongdich_domain::PersonInput)),
     modifiers(&Security),
@@ -312,6 +320,13 @@ pub fn routes() -> Router<AppState> {
             get(quarantine::rules).post(quarantine::save_rule),
         )
         .route("/api/v1/dashboard", get(dashboard::dashboard))
+        .route("/api/v1/reports", post(reports::submit))
+        .route("/api/v1/reports/figures", get(reports::figures))
+        .route("/api/v1/reports/board", get(reports::board))
+        .route("/api/v1/reports/remind", post(reports::remind))
+        .route("/api/v1/reports/{id}", get(reports::show))
+        .route("/api/v1/reports/{id}/review", post(reports::review))
+        .route("/api/v1/units/{code}/reports", get(reports::of_unit))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/audit/{id}/undo", post(audit::undo))
         .route("/api/v1/users", get(admin::users).post(admin::add_user))

@@ -11,6 +11,7 @@ mod declarations;
 mod import;
 mod persons;
 mod quarantine;
+mod reports;
 mod response;
 mod rules;
 mod testing;
@@ -156,6 +157,17 @@ pub fn routes() -> Router<AppState> {
             "/testing/import",
             post(testing::import).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
+        .route("/reports", get(reports::report_page).post(reports::send))
+        .route("/reports.csv", get(reports::csv_draft))
+        .route("/reports.xlsx", get(reports::xlsx_draft))
+        .route("/reports/print", get(reports::print_draft))
+        .route("/reports/board", get(reports::board))
+        .route("/reports/board/remind", post(reports::remind))
+        .route("/reports/board/settings", post(reports::save_setting))
+        .route("/reports/{id}", get(reports::report_by_id))
+        .route("/reports/{id}/print", get(reports::print_sent))
+        .route("/reports/{id}/review", post(reports::review))
+        .route("/static/report.css", get(reports::css))
         .route("/duplicates", get(persons::duplicates))
         .route("/merges", post(persons::merge))
         .route("/units", get(units::index))
@@ -307,7 +319,7 @@ pub fn encode(s: &str) -> String {
 /// switch, and the content.
 pub fn layout(page: &Page, title: &str, content: Markup) -> Response {
     let l = page.lang;
-    let nav: [(&str, &str, &str, Option<Permission>); 16] = [
+    let nav: [(&str, &str, &str, Option<Permission>); 17] = [
         ("/persons", "Người dân", "People", None),
         ("/dashboard", "Bảng điều hành", "Dashboard", None),
         ("/tracing", "Truy vết", "Tracing", None),
@@ -317,6 +329,7 @@ pub fn layout(page: &Page, title: &str, content: Markup) -> Response {
         ("/alerts", "Cảnh báo", "Alerts", None),
         ("/duty", "Trực", "Duty", None),
         ("/clusters", "Ổ dịch", "Clusters", None),
+        ("/reports", "Báo cáo", "Reports", None),
         (
             "/import",
             "Nhập tệp",

@@ -535,23 +535,6 @@ pub struct ExportQuery {
     format: String,
 }
 
-/// A writer whose bytes can be taken back after the exporter drops it.
-#[derive(Clone, Default)]
-struct SharedBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for SharedBuf {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Everyone living in a unit of the user's jurisdiction, as CSV or XLSX (audited).
 pub async fn export(
     State(s): State<AppState>,
@@ -564,7 +547,7 @@ pub async fn export(
     } else {
         phongdich_sheets::Format::Csv
     };
-    let buf = SharedBuf::default();
+    let buf = phongdich_sheets::SharedBuf::default();
     match phongdich_sheets::export::export_persons(
         &s.store,
         &page.actor,
@@ -585,7 +568,7 @@ pub async fn export(
             });
         }
     }
-    let bytes = buf.0.lock().map(|b| b.clone()).unwrap_or_default();
+    let bytes = buf.bytes();
     let (ctype, ext) = match format {
         phongdich_sheets::Format::Xlsx => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

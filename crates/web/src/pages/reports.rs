@@ -1,0 +1,1237 @@
+//! Rapid situation reports (*báo cáo nhanh*) on the pages: a unit's report for
+//! a period — every figure with its change since the previous report and a
+//! link to the records behind it, the units below it, the medians — sent by
+//! the unit's committee with its comments, approved or returned by the level
+//! above; the day's board of the units below (sent, late, missing, reminded);
+//! and the outputs: the printable A4 administrative document in either
+//! language, CSV and XLSX.
+
+use super::{Page, PageError, PageResult, encode, layout, num, show_date, show_time};
+use crate::AppState;
+use crate::caller::Lang;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, NaiveDate, Utc};
+use maud::{DOCTYPE, Markup, html};
+use phongdich_domain::report::{Figures, GROUPS, LINES, Line, change};
+use phongdich_domain::{FieldError, Permission, UnitLevel};
+use phongdich_store::{
+    REPORT_DEADLINE, ReportFigures, SituationReport, StoreError, Unit, WAVE_START, vietnam,
+};
+use serde::Deserialize;
+
+/// Today in Vietnam, whatever the server's zone: the default period.
+pub fn vn_today() -> NaiveDate {
+    Utc::now().with_timezone(&vietnam()).date_naive()
+}
+
+/// The print page's own rules (A4, the administrative document's layout).
+const REPORT_CSS: &str = include_str!("report.css");
+
+pub async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        REPORT_CSS,
+    )
+        .into_response()
+}
+
+/// Where the records behind a figure are listed, if anywhere. The lists show
+/// the reader's whole jurisdiction as it stands now (the pages take no unit
+/// or period), so they are where to start checking a figure, for a commune
+/// reading its own report exactly the people counted in the stocks.
+/// Left unlinked, because no page lists them: new, recovered and deceased F0
+/// by day and the cumulative count (cases are listed by class, not by
+/// confirmation day), and releases from quarantine during the period.
+fn records_link(key: &str, to: NaiveDate) -> Option<String> {
+    let link = match key {
+        // The F0 list (class 0); each person's page shows where they are treated.
+        "f0_home" | "f0_hospital" => "/tracing?level=0".to_owned(),
+        "f1" | "f1_new" | "f1_reviewed" | "f1_quarantined" => "/tracing?level=1".to_owned(),
+        // Who still needs a sample, results overdue, the turnaround.
+        "f1_sampled" | "f1_negative" | "f1_positive" | "f1_pending" => "/testing".to_owned(),
+        "f2" => "/tracing?level=2".to_owned(),
+        "f3" => "/tracing?level=3".to_owned(),
+        "f4" => "/tracing?level=4".to_owned(),
+        "quarantine_centralised" | "quarantine_home" => {
+            format!("/quarantine?day={}", to.format("%d/%m/%Y"))
+        }
+        "samples_taken" | "tests_done" | "tests_positive" | "tests_negative" => {
+            "/testing#h-turnaround".to_owned()
+        }
+        "alerts_raised" | "alerts_escalated" | "alerts_open" => "/alerts".to_owned(),
+        "beds" | "beds_occupied" => "/places".to_owned(),
+        "oxyg_enequipment" | "oxyg_enlent" => "/oxygen".to_owned(),
+        _ => return None,
+    };
+    Some(link)
+}
+
+/// A change as a signed count: `+3`, `-2`, `0`.
+fn signed(l: Lang, n: i64) -> String {
+    if n > 0 {
+        format!("+{}", num(l, n))
+    } else {
+        num(l, n)
+    }
+}
+
+fn label(l: Lang, line: &Line) -> &'static str {
+    l.t(line.vi, line.en)
+}
+
+fn status_label(l: Lang, status: &str) -> &'static str {
+    match status {
+        "submitted" => l.t("Đã gửi, chờ duyệt", "Sent, awaiting review"),
+        "approved" => l.t("Đã duyệt", "Approved"),
+        "returned" => l.t("Bị trả lại", "Returned"),
+        _ => "",
+    }
+}
+
+/// The period in words: one day, or a range.
+fn period_text(l: Lang, from: NaiveDate, to: NaiveDate) -> String {
+    if from == to {
+        format!("{}{}", l.t("ngày ", ""), from.format("%d/%m/%Y"))
+    } else {
+        format!(
+            "{}{}{}{}",
+            l.t("từ ngày ", "from "),
+            from.format("%d/%m/%Y"),
+            l.t(" đến ngày ", " to "),
+            to.format("%d/%m/%Y")
+        )
+    }
+}
+
+fn report_query(unit: &str, from: NaiveDate, to: NaiveDate) -> String {
+    format!(
+        "unit={}&from={}&to={}",
+        encode(unit),
+        from.format("%Y-%m-%d"),
+        to.format("%Y-%m-%d")
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReportQuery {
+    unit: String,
+    from: String,
+    to: String,
+    /// `en` or `vi`: the print page's language, whatever the switch says.
+    lang: String,
+    /// What was just done: `sent`, `approved`, `returned`.
+    done: String,
+    /// The committee's comments, when the form sends the report.
+    comments: String,
+}
+
+/// One report as the pages show it.
+pub struct View {
+    pub unit: Unit,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The version shown; `None`: the draft, computed live.
+    pub sent: Option<SituationReport>,
+    /// The latest version sent for the period (the one to review or follow).
+    pub latest: Option<SituationReport>,
+    /// The figures shown: as sent, or live for a draft.
+    pub figures: ReportFigures,
+    /// The live figures now (for a sent report: the corrections since).
+    pub live: ReportFigures,
+    pub previous: Option<SituationReport>,
+    /// Every version of the period, newest first.
+    pub versions: Vec<SituationReport>,
+}
+
+impl View {
+    fn changes(&self) -> Option<Figures> {
+        self.previous
+            .as_ref()
+            .map(|p| change(&self.figures.figures, &p.figures.figures))
+    }
+}
+
+fn parse_day(field: &str, v: &str, default: NaiveDate) -> Result<NaiveDate, StoreError> {
+    if v.trim().is_empty() {
+        return Ok(default);
+    }
+    phongdich_domain::contact::parse_date(field, v)
+        .map_err(|e| StoreError::from(phongdich_domain::Invalid(vec![e])))
+}
+
+/// The report of `unit` for `from..=to` (the reader's unit and today by
+/// default), or the version `id`.
+pub async fn load(
+    s: &AppState,
+    page: &Page,
+    q: &ReportQuery,
+    id: Option<i64>,
+) -> Result<View, PageError> {
+    let scope = &page.actor.scope;
+    let fail = |e| page.fail(e);
+    let chosen = match id {
+        Some(id) => Some(s.store.situation_report(scope, id).await.map_err(fail)?),
+        None => None,
+    };
+    let (code, from, to) = match &chosen {
+        Some(r) => (
+            r.unit_code.clone(),
+            parse_day("from", &r.period_from, vn_today()).map_err(fail)?,
+            parse_day("to", &r.period_to, vn_today()).map_err(fail)?,
+        ),
+        None => {
+            let code = if q.unit.trim().is_empty() {
+                page.user.unit_code.clone()
+            } else {
+                q.unit.trim().to_owned()
+            };
+            let to = parse_day("to", &q.to, vn_today()).map_err(fail)?;
+            let from = parse_day("from", &q.from, to).map_err(fail)?;
+            (code, from, to)
+        }
+    };
+    let unit = s.store.unit(&code).await.map_err(fail)?;
+    let wave = s
+        .store
+        .wave_start(&unit.province_code)
+        .await
+        .map_err(fail)?;
+    let live = s
+        .store
+        .report_figures(scope, &unit.code, from, to, wave)
+        .await
+        .map_err(fail)?;
+    let (f, t) = (from.to_string(), to.to_string());
+    let versions: Vec<SituationReport> = s
+        .store
+        .reports_of_unit(scope, &unit.code, 1000)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .filter(|r| r.period_from == f && r.period_to == t)
+        .collect();
+    let latest = versions.first().cloned();
+    // Without a chosen version: the latest, unless it was returned (then the
+    // next version is a draft again).
+    let sent = chosen.or_else(|| latest.clone().filter(|r| r.status != "returned"));
+    let previous = s
+        .store
+        .previous_report(scope, &unit.code, from)
+        .await
+        .map_err(fail)?;
+    Ok(View {
+        figures: sent
+            .as_ref()
+            .map_or_else(|| live.clone(), |r| r.figures.clone()),
+        unit,
+        from,
+        to,
+        sent,
+        latest,
+        live,
+        previous,
+        versions,
+    })
+}
+
+/// The figures by section: value, change since the previous report, and —
+/// for a sent report on screen — the difference the records show now.
+fn figures_table(l: Lang, v: &View, screen: bool) -> Markup {
+    let changes = v.changes();
+    let corrections = screen && v.sent.is_some();
+    html! {
+        table.report-figures #figures {
+            thead { tr {
+                th { (l.t("Chỉ tiêu", "Figure")) }
+                th.num { (l.t("Số liệu", "Count")) }
+                th.num { (l.t("Thay đổi so với báo cáo trước", "Change since the previous report")) }
+                @if corrections { th.num { (l.t("Hồ sơ sửa từ khi gửi", "Records corrected since sent")) } }
+            } }
+            @for (group, gvi, g_en) in GROUPS {
+                tbody {
+                    tr.group { th colspan=(if corrections { 4 } else { 3 }) scope="colgroup" { (l.t(gvi, g_en)) } }
+                    @for line in LINES.iter().filter(|x| x.group == group) {
+                        @let value = v.figures.figures.get(line.key).unwrap_or(0);
+                        tr data-key=(line.key) {
+                            th scope="row" { (label(l, line)) }
+                            td.num.value {
+                                @match records_link(line.key, v.to).filter(|_| screen) {
+                                    Some(href) => a href=(href) { (num(l, value)) },
+                                    None => (num(l, value)),
+                                }
+                            }
+                            td.num.change { @match changes.as_ref().and_then(|c| c.get(line.key)) {
+                                Some(d) => (signed(l, d)),
+                                None => "—",
+                            } }
+                            @if corrections {
+                                @let d = v.live.figures.get(line.key).unwrap_or(0) - value;
+                                td.num.corrected { @if d != 0 { (signed(l, d)) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn minutes(l: Lang, m: i64) -> String {
+    format!("{}{}", num(l, m), l.t(" phút", " min"))
+}
+
+fn rates(l: Lang, f: &ReportFigures, screen: bool) -> Markup {
+    let r = &f.rates;
+    let days = r.turnaround_days.map(|d| {
+        format!(
+            "{}{}",
+            d.to_string().replace('.', l.t(",", ".")),
+            l.t(" ngày", " days")
+        )
+    });
+    let rows = [
+        (
+            l.t(
+                "Thời gian trả kết quả xét nghiệm (trung vị)",
+                "Test turnaround (median)",
+            ),
+            days,
+            "/testing#h-turnaround",
+        ),
+        (
+            l.t(
+                "Thời gian tiếp nhận cảnh báo (trung vị)",
+                "Time to take an alert (median)",
+            ),
+            r.minutes_to_acknowledge.map(|m| minutes(l, m)),
+            "/duty",
+        ),
+        (
+            l.t(
+                "Thời gian xử lý cảnh báo (trung vị)",
+                "Time to act on an alert (median)",
+            ),
+            r.minutes_to_act.map(|m| minutes(l, m)),
+            "/duty",
+        ),
+    ];
+    html! {
+        dl.figures #rates {
+            @for (label, value, href) in rows {
+                div { dt { (label) } dd { @match value {
+                    Some(v) if screen => a href=(href) { (v) },
+                    Some(v) => (v),
+                    None => "—",
+                } } }
+            }
+        }
+    }
+}
+
+/// The figures the A4 document's table of units shows (the whole table is in
+/// the CSV and XLSX files and on the screen).
+const PRINTED_CHILD_LINES: [&str; 9] = [
+    "f0_new",
+    "f0_home",
+    "f0_hospital",
+    "f1",
+    "f1_quarantined",
+    "quarantine_centralised",
+    "quarantine_home",
+    "tests_done",
+    "alerts_open",
+];
+
+/// The units one level below, each with its figures, and the total row
+/// (equal to the unit's own figures: a sum by construction).
+fn children_table(l: Lang, v: &View, screen: bool) -> Markup {
+    let lines: Vec<&Line> = LINES
+        .iter()
+        .filter(|x| screen || PRINTED_CHILD_LINES.contains(&x.key))
+        .collect();
+    let f = &v.figures;
+    html! {
+        @if !f.children.is_empty() {
+            div.table-wrap { table.report-children #children {
+                thead { tr {
+                    th { (l.t("Đơn vị", "Unit")) }
+                    @for line in &lines { th.num { (label(l, line)) } }
+                } }
+                tbody { @for c in &f.children { tr data-unit=(c.unit_code) {
+                    th scope="row" {
+                        @if screen { a href={ "/reports?" (report_query(&c.unit_code, v.from, v.to)) } { (c.unit_name) } }
+                        @else { (c.unit_name) }
+                    }
+                    @for line in &lines { td.num { (num(l, c.figures.get(line.key).unwrap_or(0))) } }
+                } } }
+                tfoot { tr.total {
+                    th scope="row" { (l.t("Tổng", "Total")) }
+                    @for line in &lines { td.num { (num(l, f.figures.get(line.key).unwrap_or(0))) } }
+                } }
+            } }
+        }
+    }
+}
+
+/// Every version of the period: who sent it, when, on time or late, the review.
+fn history(l: Lang, v: &View) -> Markup {
+    html! {
+        @if !v.versions.is_empty() {
+            div.table-wrap { table.responsive #history {
+                thead { tr {
+                    th { (l.t("Phiên bản", "Version")) } th { (l.t("Gửi lúc", "Sent at")) } th { (l.t("Người gửi", "Sent by")) }
+                    th { (l.t("Đúng hạn", "On time")) } th { (l.t("Trạng thái", "Status")) } th { (l.t("Cấp trên", "Review")) }
+                } }
+                tbody { @for r in &v.versions { tr data-version=(r.version) data-status=(r.status) {
+                    td data-label=(l.t("Phiên bản", "Version")) { a href={ "/reports/" (r.id) } { "v" (r.version) } }
+                    td data-label=(l.t("Gửi lúc", "Sent at")) { (show_time(&r.submitted_at)) }
+                    td data-label=(l.t("Người gửi", "Sent by")) { (r.submitted_by) }
+                    td data-label=(l.t("Đúng hạn", "On time")) {
+                        @if r.late { span.late { (l.t("Muộn", "Late")) } } @else { (l.t("Đúng hạn", "On time")) } }
+                    td data-label=(l.t("Trạng thái", "Status")) { (status_label(l, &r.status)) }
+                    td data-label=(l.t("Cấp trên", "Review")) {
+                        @if let (Some(by), Some(at)) = (&r.reviewed_by, &r.reviewed_at) { (by) ", " (show_time(at)) }
+                        @if let Some(note) = &r.review_note { br; em.note { (note) } }
+                    }
+                } } }
+            } }
+        }
+    }
+}
+
+/// The report page: the unit and period, the figures, the units below, the
+/// medians, and what the reader may do with it.
+pub async fn report_page(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let v = load(&s, &page, &q, None).await?;
+    render(&s, &page, &v, &q.done, "", &[]).await
+}
+
+/// One version, as sent.
+pub async fn report_by_id(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    // `/reports/12`, `/reports/12.csv`, `/reports/12.xlsx`.
+    let (number, ext) = match id.split_once('.') {
+        Some((n, ext)) => (n, Some(ext)),
+        None => (id.as_str(), None),
+    };
+    let Ok(id) = number.parse::<i64>() else {
+        return Err(page.fail(StoreError::NotFound {
+            entity: "situation report",
+            id: id.clone(),
+        }));
+    };
+    let v = load(&s, &page, &q, Some(id)).await?;
+    match ext {
+        None => render(&s, &page, &v, &q.done, "", &[]).await,
+        Some(ext) => download(&page, &v, ext),
+    }
+}
+
+async fn render(
+    s: &AppState,
+    page: &Page,
+    v: &View,
+    done: &str,
+    comments: &str,
+    errors: &[FieldError],
+) -> PageResult {
+    let l = page.lang;
+    let own = page.actor.scope.root().map(|r| r.as_str()) == Some(v.unit.code.as_str());
+    let can = page.can(Permission::Report);
+    let latest_open = v.latest.as_ref().is_none_or(|r| r.status == "returned");
+    let may_send = can && own && latest_open && v.to <= vn_today();
+    let to_review = v
+        .latest
+        .as_ref()
+        .filter(|r| can && !own && r.status == "submitted");
+    let reminders = if latest_open {
+        s.store
+            .reminders(&v.unit.code, v.to)
+            .await
+            .map_err(|e| page.fail(e))?
+    } else {
+        Vec::new()
+    };
+    let choices: Vec<Unit> = super::unit_choices(s, page)
+        .await?
+        .into_iter()
+        .filter(|u| u.level != UnitLevel::Hamlet)
+        .collect();
+    let recent = s
+        .store
+        .reports_of_unit(&page.actor.scope, &v.unit.code, 10)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let query = report_query(&v.unit.code, v.from, v.to);
+    let (print, csv, xlsx) = match &v.sent {
+        Some(r) => (
+            format!("/reports/{}/print", r.id),
+            format!("/reports/{}.csv", r.id),
+            format!("/reports/{}.xlsx", r.id),
+        ),
+        None => (
+            format!("/reports/print?{query}"),
+            format!("/reports.csv?{query}"),
+            format!("/reports.xlsx?{query}"),
+        ),
+    };
+    let notice = match done {
+        "sent" => Some(l.t(
+            "Đã gửi báo cáo lên cấp trên.",
+            "The report is sent to the level above.",
+        )),
+        "approved" => Some(l.t("Đã duyệt báo cáo.", "The report is approved.")),
+        "returned" => Some(l.t(
+            "Đã trả lại báo cáo để đơn vị sửa.",
+            "The report is returned for correction.",
+        )),
+        _ => None,
+    };
+    let content = html! {
+        link rel="stylesheet" href="/static/report.css";
+        h1 { (l.t("Báo cáo nhanh", "Rapid report")) " — " (v.unit.name) }
+        p.period { (period_text(l, v.from, v.to)) }
+        @if let Some(n) = notice { p.notice role="status" { (n) } }
+        form.filters method="get" action="/reports" {
+            div.field { label for="r-unit" { (l.t("Đơn vị", "Unit")) }
+                select #r-unit name="unit" { @for u in &choices {
+                    option value=(u.code) selected[u.code == v.unit.code] { (u.name) }
+                } } }
+            div.field { label for="r-from" { (l.t("Từ ngày", "From")) } input #r-from name="from" value=(v.from.format("%d/%m/%Y")); }
+            div.field { label for="r-to" { (l.t("Đến ngày", "To")) } input #r-to name="to" value=(v.to.format("%d/%m/%Y")); }
+            button type="submit" { (l.t("Xem", "Show")) }
+        }
+        p.no-print {
+            a href=(print) { (l.t("Bản in A4", "A4 print")) } " · "
+            a href=(csv) { "CSV" } " · " a href=(xlsx) { "XLSX" }
+            @if matches!(v.unit.level, UnitLevel::Province | UnitLevel::District) {
+                " · " a href={ "/reports/board?unit=" (encode(&v.unit.code)) "&day=" (v.to.format("%Y-%m-%d")) } { (l.t("Tình hình gửi báo cáo của cấp dưới", "Who below has reported")) }
+            }
+        }
+        @for (by, at) in &reminders {
+            p.alert.reminder role="status" { (l.t("Cấp trên đã nhắc gửi báo cáo: ", "The level above reminded you to send the report: ")) (by) ", " (show_time(at)) }
+        }
+        @match &v.sent {
+            Some(r) => div.status.done #report-status {
+                p { strong { (l.t("Báo cáo đã gửi", "Sent report")) " v" (r.version) } " · " (status_label(l, &r.status)) " · "
+                    (r.submitted_by) ", " (show_time(&r.submitted_at))
+                    @if r.late { " · " span.late { (l.t("gửi muộn", "late")) } } }
+                p { small { (l.t("Số liệu như khi gửi; cột cuối là chênh lệch với hồ sơ hiện nay.",
+                    "The figures as sent; the last column is the difference with the records now.")) } }
+            },
+            None => div.status.todo #report-status {
+                p { strong { (l.t("Bản nháp", "Draft")) } " · " (l.t("số liệu tính trực tiếp từ hồ sơ, chưa gửi.", "figures computed live from the records, not sent.")) }
+                @if let Some(r) = v.latest.as_ref().filter(|r| r.status == "returned") {
+                    p { (l.t("Phiên bản v", "Version v")) (r.version) (l.t(" bị trả lại: ", " was returned: ")) em { (r.review_note.clone().unwrap_or_default()) } }
+                }
+            },
+        }
+        (figures_table(l, v, true))
+        h2 { (l.t("Trung vị", "Medians")) }
+        (rates(l, &v.figures, true))
+        @if !v.figures.children.is_empty() {
+            h2 { (l.t("Các đơn vị trực thuộc", "Units below")) }
+            (children_table(l, v, true))
+        }
+        h2 { (l.t("Ý kiến của Ban Chỉ đạo", "The committee's comments")) }
+        @if let Some(r) = &v.sent {
+            @if r.comments.is_empty() { p.muted { (l.t("Không có ý kiến.", "No comments.")) } }
+            @else { p.comments #comments { (r.comments) } }
+        }
+        @if may_send {
+            form #send method="post" action="/reports" {
+                (page.csrf_field())
+                input type="hidden" name="unit" value=(v.unit.code);
+                input type="hidden" name="from" value=(v.from.format("%Y-%m-%d"));
+                input type="hidden" name="to" value=(v.to.format("%Y-%m-%d"));
+                div.field.invalid[errors.iter().any(|e| e.field == "comments")] {
+                    label for="f-comments" { (l.t("Nhận xét, đề xuất", "Comments and requests")) }
+                    textarea #f-comments name="comments" rows="4" { (comments) }
+                    @for e in errors { span.field-error role="alert" { (l.t(&e.message_vi, &e.message_en)) } }
+                }
+                button type="submit" { (l.t("Gửi báo cáo", "Send")) }
+            }
+        } @else if v.sent.is_none() && !own {
+            p.muted { (l.t("Đơn vị tự gửi báo cáo của mình.", "The unit sends its own report.")) }
+        }
+        @if let Some(r) = to_review {
+            section #review {
+                h2 { (l.t("Duyệt báo cáo", "Review")) " v" (r.version) }
+                form.inline #approve method="post" action={ "/reports/" (r.id) "/review" } {
+                    (page.csrf_field())
+                    input type="hidden" name="decision" value="approve";
+                    button type="submit" { (l.t("Duyệt", "Approve")) }
+                }
+                form #return method="post" action={ "/reports/" (r.id) "/review" } {
+                    (page.csrf_field())
+                    input type="hidden" name="decision" value="return";
+                    div.field.invalid[errors.iter().any(|e| e.field == "note")] {
+                        label for="f-note" { (l.t("Lý do trả lại", "Why it is returned")) }
+                        textarea #f-note name="note" rows="2" {}
+                        (super::field_error(l, errors, "note"))
+                    }
+                    button.secondary type="submit" { (l.t("Trả lại", "Return")) }
+                }
+            }
+        }
+        @if !v.versions.is_empty() {
+            h2 { (l.t("Các phiên bản của kỳ này", "Versions of this period")) }
+            (history(l, v))
+        }
+        @if !recent.is_empty() {
+            h2 { (l.t("Báo cáo đã gửi gần đây", "Recently sent reports")) }
+            ul #recent { @for r in &recent { li {
+                a href={ "/reports/" (r.id) } { (period_text(l, parse_day("from", &r.period_from, v.from).unwrap_or(v.from), parse_day("to", &r.period_to, v.to).unwrap_or(v.to))) " v" (r.version) }
+                " · " (status_label(l, &r.status))
+            } } }
+        }
+    };
+    Ok(layout(page, l.t("Báo cáo nhanh", "Rapid report"), content))
+}
+
+/// The committee sends its report: the figures are frozen as they are now.
+pub async fn send(State(s): State<AppState>, page: Page, Form(f): Form<ReportQuery>) -> PageResult {
+    page.require(Permission::Report)?;
+    let today = vn_today();
+    let to = parse_day("to", &f.to, today).map_err(|e| page.fail(e))?;
+    let from = parse_day("from", &f.from, to).map_err(|e| page.fail(e))?;
+    match s
+        .store
+        .submit_report(&page.actor, f.unit.trim(), from, to, &f.comments, today)
+        .await
+    {
+        Ok(r) => Ok(Redirect::to(&format!("/reports/{}?done=sent", r.id)).into_response()),
+        Err(e) => {
+            let errors = super::refusal_fields(e, "comments").map_err(|e| page.fail(e))?;
+            // Each refusal beside the comments, the only field typed.
+            let errors: Vec<FieldError> = errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: "comments".into(),
+                    ..e
+                })
+                .collect();
+            let v = load(&s, &page, &f, None).await?;
+            render(&s, &page, &v, "", &f.comments, &errors).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewForm {
+    decision: String,
+    note: String,
+}
+
+/// The level above approves the report, or returns it with a reason.
+pub async fn review(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> PageResult {
+    page.require(Permission::Report)?;
+    let approve = f.decision == "approve";
+    match s
+        .store
+        .review_report(&page.actor, id, approve, &f.note)
+        .await
+    {
+        Ok(r) => Ok(Redirect::to(&format!(
+            "/reports/{}?done={}",
+            r.id,
+            if approve { "approved" } else { "returned" }
+        ))
+        .into_response()),
+        Err(e) => {
+            let errors = super::refusal_fields(e, "note").map_err(|e| page.fail(e))?;
+            let v = load(&s, &page, &ReportQuery::default(), Some(id)).await?;
+            render(&s, &page, &v, "", "", &errors).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------- outputs
+
+/// The language of an output: `?lang=` when given, else the reader's.
+fn output_lang(page: &Page, q: &ReportQuery) -> Lang {
+    match q.lang.as_str() {
+        "en" => Lang::En,
+        "vi" => Lang::Vi,
+        _ => page.lang,
+    }
+}
+
+/// A province's name as the place line writes it: `Tỉnh Quảng Ninh` → `Quảng Ninh`.
+fn place_name(name: &str) -> &str {
+    ["Thành phố ", "Tỉnh "]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        .unwrap_or(name)
+}
+
+pub async fn print_draft(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let v = load(&s, &page, &q, None).await?;
+    print(&s, &page, &q, &v).await
+}
+
+pub async fn print_sent(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let v = load(&s, &page, &q, Some(id)).await?;
+    print(&s, &page, &q, &v).await
+}
+
+/// The report as a Vietnamese administrative document on A4: issuing body and
+/// national motto, number and place-date line, title, the tables, the
+/// committee's comments, the signature block. "Save as PDF" in the browser's
+/// print dialog makes the PDF.
+async fn print(s: &AppState, page: &Page, q: &ReportQuery, v: &View) -> PageResult {
+    let l = output_lang(page, q);
+    let province = s
+        .store
+        .unit(&v.unit.province_code)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let parent = match &v.unit.parent_code {
+        Some(p) => Some(s.store.unit(p).await.map_err(|e| page.fail(e))?),
+        None => None,
+    };
+    // The date of the document: when it was sent, else today.
+    let dated = v
+        .sent
+        .as_ref()
+        .and_then(|r| chrono::DateTime::parse_from_rfc3339(&r.submitted_at).ok())
+        .map_or_else(vn_today, |t| t.with_timezone(&vietnam()).date_naive());
+    let place = place_name(&province.name);
+    let place_date = match l {
+        // Nghị định 30/2020/NĐ-CP: a day below 10 and the months 1 and 2
+        // are written with a leading zero.
+        Lang::Vi => format!(
+            "{place}, ngày {:02} tháng {} năm {}",
+            dated.day(),
+            if dated.month() <= 2 {
+                format!("{:02}", dated.month())
+            } else {
+                dated.month().to_string()
+            },
+            dated.year()
+        ),
+        Lang::En => format!("{place}, {}", dated.format("%-d %B %Y")),
+    };
+    let number = match &v.sent {
+        Some(r) => format!("{}/BC-BCĐ", r.id),
+        None => l.t("…/BC-BCĐ (bản nháp)", "…/BC-BCĐ (draft)").to_owned(),
+    };
+    let comments = v.sent.as_ref().map(|r| r.comments.as_str()).unwrap_or("");
+    let other = match l {
+        Lang::Vi => ("en", "English"),
+        Lang::En => ("vi", "Tiếng Việt"),
+    };
+    let here = page.path.split('?').next().unwrap_or("/reports");
+    let here_query: String = page
+        .path
+        .split_once('?')
+        .map(|(_, qs)| {
+            qs.split('&')
+                .filter(|p| !p.starts_with("lang="))
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+        .unwrap_or_default();
+    let sep = if here_query.is_empty() { "" } else { "&" };
+    let back = match &v.sent {
+        Some(r) => format!("/reports/{}", r.id),
+        None => format!("/reports?{}", report_query(&v.unit.code, v.from, v.to)),
+    };
+    let body = html! {
+        nav.print-bar.no-print {
+            a href=(back) { (l.t("← Về báo cáo", "← Back to the report")) }
+            a lang=(other.0) href={ (here) "?" (here_query) (sep) "lang=" (other.0) } { (other.1) }
+            button type="button" onclick="window.print()" { (l.t("In / Lưu PDF", "Print / Save as PDF")) }
+        }
+        article.document.a4 #report-document {
+            div.doc-head {
+                div.issuer {
+                    p { (l.t("BAN CHỈ ĐẠO PHÒNG, CHỐNG DỊCH COVID-19", "COVID-19 PREVENTION AND CONTROL")) }
+                    p { strong { (l.t("", "STEERING COMMITTEE, ")) (v.unit.name.to_uppercase()) } }
+                    p.rule {}
+                    p { (l.t("Số: ", "No.: ")) (number) }
+                }
+                div.motto {
+                    p { strong { (l.t("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM")) } }
+                    p { strong.underlined { (l.t("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness")) } }
+                    p.place-date { em { (place_date) } }
+                }
+            }
+            h1 { (l.t("BÁO CÁO NHANH", "RAPID REPORT")) }
+            p.subtitle { strong { (l.t("Tình hình dịch COVID-19 trên địa bàn ", "The COVID-19 situation in "))
+                (v.unit.name) " " (period_text(l, v.from, v.to)) } }
+            @if let Some(p) = &parent {
+                p.recipient { (l.t("Kính gửi: Ban Chỉ đạo phòng, chống dịch COVID-19 ", "To: the COVID-19 Prevention and Control Steering Committee of "))
+                    (p.name) "." }
+            }
+            p { (l.t("Số liệu tính từ hồ sơ của hệ thống phongdich", "Figures computed from the records of the phongdich system"))
+                @if let Some(r) = &v.sent { (l.t(" tại thời điểm gửi (", " when sent (")) (show_time(&r.submitted_at)) ")" }
+                (l.t("; F0 cộng dồn tính từ ngày ", "; cumulative F0 counted from ")) (show_date(&v.figures.wave_start)) "." }
+            h2 { (l.t("I. Số liệu", "I. Figures")) }
+            (figures_table(l, v, false))
+            (rates(l, &v.figures, false))
+            @if !v.figures.children.is_empty() {
+                h2 { (l.t("II. Các đơn vị trực thuộc", "II. Units below")) }
+                (children_table(l, v, false))
+                p.note { small { (l.t("Bảng đầy đủ mọi chỉ tiêu theo đơn vị: tệp XLSX/CSV kèm theo.", "The full table of every figure by unit: the attached XLSX/CSV file.")) } }
+            }
+            h2 { @if v.figures.children.is_empty() { (l.t("II. ", "II. ")) } @else { (l.t("III. ", "III. ")) }
+                (l.t("Nhận xét, đề xuất", "Comments and requests")) }
+            @if comments.is_empty() { p { "…" } } @else { p.comments { (comments) } }
+            div.doc-foot {
+                div.recipients {
+                    p { strong { em { (l.t("Nơi nhận:", "Recipients:")) } } }
+                    @if let Some(p) = &parent { p { "- " (l.t("BCĐ ", "Committee of ")) (p.name) ";" } }
+                    p { "- " (l.t("Lưu: VT.", "File: Records.")) }
+                }
+                div.signature {
+                    p { strong { (l.t("TM. BAN CHỈ ĐẠO", "FOR THE STEERING COMMITTEE")) } }
+                    p { strong { (l.t("TRƯỞNG BAN", "CHAIR")) } }
+                    p.muted { em { (l.t("(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)")) } }
+                }
+            }
+        }
+    };
+    let title = format!("{} — {}", l.t("Báo cáo nhanh", "Rapid report"), v.unit.name);
+    let doc = html! {
+        (DOCTYPE)
+        html lang=(l.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                link rel="stylesheet" href="/static/app.css";
+                link rel="stylesheet" href="/static/report.css";
+            }
+            body.print-page { (body) }
+        }
+    };
+    Ok(axum::response::Html(doc.into_string()).into_response())
+}
+
+pub async fn csv_draft(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let v = load(&s, &page, &q, None).await?;
+    download(&page, &v, "csv")
+}
+
+pub async fn xlsx_draft(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let v = load(&s, &page, &q, None).await?;
+    download(&page, &v, "xlsx")
+}
+
+/// One row per line (key, label, value, change since the previous report),
+/// then each unit below as a column; the medians last.
+pub fn table_rows(l: Lang, v: &View) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut headers: Vec<String> = [
+        l.t("Mã", "key"),
+        l.t("Chỉ tiêu", "line"),
+        l.t("Số liệu", "value"),
+        l.t("Thay đổi", "change"),
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    headers.extend(v.figures.children.iter().map(|c| c.unit_name.clone()));
+    let changes = v.changes();
+    let mut rows = Vec::new();
+    for line in LINES {
+        let mut row = vec![
+            line.key.to_owned(),
+            label(l, line).to_owned(),
+            v.figures.figures.get(line.key).unwrap_or(0).to_string(),
+            changes
+                .as_ref()
+                .and_then(|c| c.get(line.key))
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ];
+        row.extend(
+            v.figures
+                .children
+                .iter()
+                .map(|c| c.figures.get(line.key).unwrap_or(0).to_string()),
+        );
+        rows.push(row);
+    }
+    let r = &v.figures.rates;
+    for (key, vi, en, value) in [
+        (
+            "turnaround_days",
+            "Thời gian trả kết quả, ngày (trung vị)",
+            "Test turnaround, days (median)",
+            r.turnaround_days.map(|d| d.to_string()),
+        ),
+        (
+            "minutes_to_acknowledge",
+            "Phút đến khi tiếp nhận cảnh báo (trung vị)",
+            "Minutes to take an alert (median)",
+            r.minutes_to_acknowledge.map(|m| m.to_string()),
+        ),
+        (
+            "minutes_to_act",
+            "Phút đến khi xử lý cảnh báo (trung vị)",
+            "Minutes to act on an alert (median)",
+            r.minutes_to_act.map(|m| m.to_string()),
+        ),
+    ] {
+        rows.push(vec![
+            key.to_owned(),
+            l.t(vi, en).to_owned(),
+            value.unwrap_or_default(),
+            String::new(),
+        ]);
+    }
+    (headers, rows)
+}
+
+fn download(page: &Page, v: &View, ext: &str) -> PageResult {
+    let format = match ext {
+        "csv" => phongdich_sheets::Format::Csv,
+        "xlsx" => phongdich_sheets::Format::Xlsx,
+        _ => {
+            return Err(page.fail(StoreError::NotFound {
+                entity: "situation report",
+                id: ext.to_owned(),
+            }));
+        }
+    };
+    let (headers, rows) = table_rows(page.lang, v);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let bytes = phongdich_sheets::table_bytes(format, &headers, &rows).map_err(|e| {
+        page.fail(crate::problem::Problem::bad_request(
+            e.to_string(),
+            e.to_string(),
+        ))
+    })?;
+    let ctype = match format {
+        phongdich_sheets::Format::Xlsx => {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }
+        _ => "text/csv; charset=utf-8",
+    };
+    let name = match &v.sent {
+        Some(r) => format!("bao-cao-{}-{}-v{}.{ext}", v.unit.code, v.to, r.version),
+        None => format!("bao-cao-{}-{}-nhap.{ext}", v.unit.code, v.to),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, ctype.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+// ------------------------------------------------------------------ board
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BoardQuery {
+    unit: String,
+    day: String,
+    done: String,
+}
+
+/// The day's board of the units one level below: who has sent, late or on
+/// time, reviewed, missing after the deadline, reminded.
+pub async fn board(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<BoardQuery>,
+) -> PageResult {
+    board_render(&s, &page, &q, &[]).await
+}
+
+async fn board_render(
+    s: &AppState,
+    page: &Page,
+    q: &BoardQuery,
+    errors: &[FieldError],
+) -> PageResult {
+    let l = page.lang;
+    let code = if q.unit.trim().is_empty() {
+        page.user.unit_code.clone()
+    } else {
+        q.unit.trim().to_owned()
+    };
+    let day = parse_day("day", &q.day, vn_today()).map_err(|e| page.fail(e))?;
+    let unit = s.store.unit(&code).await.map_err(|e| page.fail(e))?;
+    let rows = s
+        .store
+        .submissions(&page.actor.scope, &unit.code, day, Utc::now())
+        .await
+        .map_err(|e| page.fail(e))?;
+    let deadline = s
+        .store
+        .report_deadline(&unit.province_code)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let wave = s
+        .store
+        .wave_start(&unit.province_code)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let can = page.can(Permission::Report);
+    // The province's administrator sets the deadline and the wave start.
+    let configure = page.can(Permission::Configure)
+        && page.actor.scope.root().map(|r| r.as_str()) == Some(unit.province_code.as_str());
+    let choices: Vec<Unit> = super::unit_choices(s, page)
+        .await?
+        .into_iter()
+        .filter(|u| matches!(u.level, UnitLevel::Province | UnitLevel::District))
+        .collect();
+    let sent = rows.iter().filter(|r| r.report_id.is_some()).count();
+    let missing = rows.iter().filter(|r| r.missing).count();
+    let d = day.format("%Y-%m-%d").to_string();
+    let notice = match q.done.as_str() {
+        "reminded" => Some(l.t("Đã nhắc đơn vị gửi báo cáo.", "The unit is reminded.")),
+        "setting" => Some(l.t("Đã lưu cài đặt của tỉnh.", "The province setting is saved.")),
+        _ => None,
+    };
+    let content = html! {
+        link rel="stylesheet" href="/static/report.css";
+        h1 { (l.t("Tình hình gửi báo cáo", "Report board")) " — " (unit.name) }
+        @if let Some(n) = notice { p.notice role="status" { (n) } }
+        form.filters method="get" action="/reports/board" {
+            div.field { label for="b-unit" { (l.t("Đơn vị", "Unit")) }
+                select #b-unit name="unit" { @for u in &choices {
+                    option value=(u.code) selected[u.code == unit.code] { (u.name) }
+                } } }
+            div.field { label for="b-day" { (l.t("Ngày", "Day")) } input #b-day name="day" value=(day.format("%d/%m/%Y")); }
+            button type="submit" { (l.t("Xem", "Show")) }
+        }
+        p { (l.t("Hạn gửi: ", "Deadline: ")) strong #deadline { (deadline.format("%H:%M")) } (l.t(" hằng ngày", " each day"))
+            " · " (l.t("Đã gửi: ", "Sent: ")) strong #sent-count { (sent) "/" (rows.len()) }
+            " · " (l.t("Quá hạn chưa gửi: ", "Missing after the deadline: ")) strong #missing-count { (missing) }
+            " · " a href={ "/reports?" (report_query(&unit.code, day, day)) } { (l.t("Báo cáo của ", "The report of ")) (unit.name) } }
+        @if rows.is_empty() {
+            p.muted { (l.t("Không có đơn vị cấp dưới gửi báo cáo cho đơn vị này.", "No units below this one send reports to it.")) }
+        } @else {
+            div.table-wrap { table.responsive #board {
+                thead { tr {
+                    th { (l.t("Đơn vị", "Unit")) } th { (l.t("Tình trạng", "Status")) } th { (l.t("Gửi lúc", "Sent at")) }
+                    th { (l.t("Đã nhắc", "Reminded")) } th {}
+                } }
+                tbody { @for r in &rows {
+                    tr data-unit=(r.unit_code) .missing[r.missing] {
+                        td data-label=(l.t("Đơn vị", "Unit")) {
+                            @match r.report_id {
+                                Some(id) => a href={ "/reports/" (id) } { (r.unit_name) },
+                                None => a href={ "/reports?" (report_query(&r.unit_code, day, day)) } { (r.unit_name) },
+                            }
+                        }
+                        td.state data-label=(l.t("Tình trạng", "Status")) {
+                            @match r.status.as_deref() {
+                                Some(st) => { (status_label(l, st)) @if r.late { " · " span.late { (l.t("muộn", "late")) } } },
+                                None if r.missing => strong.missing { (l.t("Chưa gửi — quá hạn", "Not sent — past the deadline")) },
+                                None => (l.t("Chưa gửi", "Not sent yet")),
+                            }
+                        }
+                        td data-label=(l.t("Gửi lúc", "Sent at")) { @if let Some(t) = &r.submitted_at { (show_time(t)) } }
+                        td.reminded data-label=(l.t("Đã nhắc", "Reminded")) { @if let Some(t) = &r.reminded_at { (show_time(t)) } }
+                        td {
+                            @if can && (r.report_id.is_none() || r.status.as_deref() == Some("returned")) {
+                                form.inline method="post" action="/reports/board/remind" {
+                                    (page.csrf_field())
+                                    input type="hidden" name="unit" value=(r.unit_code);
+                                    input type="hidden" name="board" value=(unit.code);
+                                    input type="hidden" name="day" value=(d);
+                                    button.secondary type="submit" { (l.t("Nhắc", "Remind")) }
+                                }
+                            }
+                        }
+                    }
+                } }
+            } }
+        }
+        @if configure {
+            section #settings aria-labelledby="h-settings" {
+                h2 #h-settings { (l.t("Cài đặt của tỉnh", "Province settings")) }
+                form #deadline-form method="post" action="/reports/board/settings" {
+                    (page.csrf_field())
+                    input type="hidden" name="name" value=(REPORT_DEADLINE);
+                    input type="hidden" name="unit" value=(unit.code);
+                    input type="hidden" name="day" value=(d);
+                    (super::text_field(l, "deadline", ("Hạn gửi báo cáo hằng ngày (giờ:phút)", "Daily deadline (hh:mm)"),
+                        &deadline.format("%H:%M").to_string(), errors, ""))
+                    button type="submit" { (l.t("Lưu hạn gửi", "Save the deadline")) }
+                }
+                form #wave-form method="post" action="/reports/board/settings" {
+                    (page.csrf_field())
+                    input type="hidden" name="name" value=(WAVE_START);
+                    input type="hidden" name="unit" value=(unit.code);
+                    input type="hidden" name="day" value=(d);
+                    (super::text_field(l, "wave_start", ("Ngày bắt đầu đợt dịch (F0 cộng dồn từ ngày này)", "First day of the wave (cumulative F0 from this day)"),
+                        &wave.format("%d/%m/%Y").to_string(), errors, ""))
+                    button type="submit" { (l.t("Lưu ngày bắt đầu", "Save the wave start")) }
+                }
+            }
+        }
+    };
+    Ok(layout(
+        page,
+        l.t("Tình hình gửi báo cáo", "Report board"),
+        content,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RemindForm {
+    unit: String,
+    board: String,
+    day: String,
+}
+
+pub async fn remind(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<RemindForm>,
+) -> PageResult {
+    page.require(Permission::Report)?;
+    let day = parse_day("day", &f.day, vn_today()).map_err(|e| page.fail(e))?;
+    s.store
+        .remind(&page.actor, f.unit.trim(), day)
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(Redirect::to(&format!(
+        "/reports/board?unit={}&day={day}&done=reminded",
+        encode(f.board.trim())
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SettingForm {
+    name: String,
+    unit: String,
+    day: String,
+    deadline: String,
+    wave_start: String,
+}
+
+/// The province's administrator sets the deadline or the wave start.
+pub async fn save_setting(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<SettingForm>,
+) -> PageResult {
+    page.require(Permission::Configure)?;
+    let (field, value) = match f.name.as_str() {
+        REPORT_DEADLINE => ("deadline", &f.deadline),
+        WAVE_START => ("wave_start", &f.wave_start),
+        other => {
+            return Err(page.fail(StoreError::NotFound {
+                entity: "setting",
+                id: other.to_owned(),
+            }));
+        }
+    };
+    let unit = s
+        .store
+        .unit(f.unit.trim())
+        .await
+        .map_err(|e| page.fail(e))?;
+    let q = BoardQuery {
+        unit: unit.code.clone(),
+        day: f.day.clone(),
+        done: String::new(),
+    };
+    match s
+        .store
+        .set_setting(&page.actor, &unit.province_code, &f.name, value)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/reports/board?unit={}&day={}&done=setting",
+            encode(&unit.code),
+            encode(f.day.trim())
+        ))
+        .into_response()),
+        Err(e) => {
+            let errors = super::refusal_fields(e, field).map_err(|e| page.fail(e))?;
+            // The setting's error names `value`; show it beside its own field.
+            let errors: Vec<FieldError> = errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: field.into(),
+                    ..e
+                })
+                .collect();
+            board_render(&s, &page, &q, &errors).await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_link_opens_a_page_that_exists() {
+        let pages = [
+            "/tracing",
+            "/testing",
+            "/quarantine",
+            "/alerts",
+            "/places",
+            "/oxygen",
+        ];
+        let day = NaiveDate::from_ymd_opt(2021, 9, 1).unwrap_or_default();
+        for line in LINES {
+            if let Some(href) = records_link(line.key, day) {
+                assert!(
+                    pages.iter().any(|p| href.starts_with(p)),
+                    "{}: {href}",
+                    line.key
+                );
+            }
+        }
+        assert_eq!(place_name("Tỉnh Quảng Ninh"), "Quảng Ninh");
+        assert_eq!(place_name("Thành phố Hà Nội"), "Hà Nội");
+        assert_eq!(signed(Lang::Vi, 1200), "+1.200");
+        assert_eq!(signed(Lang::En, -3), "-3");
+    }
+}

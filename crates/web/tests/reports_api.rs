@@ -1,0 +1,348 @@
+#![allow(clippy::unwrap_used)]
+//! Rapid situation reports through the JSON API: live figures that add up,
+//! sending (frozen), the level above returning and approving, the board and
+//! reminders, and jurisdiction — a neighbouring commune gets 404, a viewer
+//! reads but does not send, a commune does not review its own. SQLite, or
+//! PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use phongdich_store::Actor;
+use phongdich_store::testing::TestDb;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+
+async fn call(
+    app: &Router,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "phongdich.test");
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn token(db: &TestDb, unit: &str, role: &str) -> String {
+    db.store
+        .create_api_token(&Actor::system("test"), "test", unit, role)
+        .await
+        .unwrap()
+        .1
+}
+
+async fn person(app: &Router, t: &str, name: &str, commune: &str) -> i64 {
+    let (status, body) = call(
+        app,
+        Method::POST,
+        "/api/v1/persons",
+        Some(t),
+        Some(json!({"full_name": name, "birth": "1980", "sex": "nam", "commune_code": commune, "confirm_not_duplicate": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+const HA_LONG: &str = "193";
+/// A past day, so that the test does not depend on the clock.
+const DAY: &str = "2021-08-05";
+
+async fn confirm(app: &Router, t: &str, person: i64) {
+    let (status, body) = call(
+        app,
+        Method::POST,
+        "/api/v1/cases",
+        Some(t),
+        Some(json!({"person_id": person, "sample_on": DAY, "confirmed_on": DAY})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test]
+async fn a_commune_sends_its_report_the_district_returns_and_approves_it() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let commune = token(&db, HA_KHANH, "health_staff").await;
+    let district = token(&db, HA_LONG, "health_staff").await;
+    let neighbour = token(&db, HA_PHONG, "health_staff").await;
+    let viewer = token(&db, HA_KHANH, "viewer").await;
+    let a = person(&app, &commune, "Nguyễn Văn An", HA_KHANH).await;
+    confirm(&app, &commune, a).await;
+
+    // Live figures: the commune's own by default; the district's add up.
+    let figures = format!("/api/v1/reports/figures?from={DAY}&to={DAY}");
+    let (status, mine) = call(&app, Method::GET, &figures, Some(&commune), None).await;
+    assert_eq!(status, StatusCode::OK, "{mine}");
+    assert_eq!(mine["unit_code"], HA_KHANH);
+    assert_eq!(mine["figures"]["f0_new"], 1);
+    assert_eq!(mine["figures"]["f0_new_community"], 1);
+    let (status, whole) = call(
+        &app,
+        Method::GET,
+        &format!("{figures}&unit={HA_LONG}"),
+        Some(&district),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{whole}");
+    let children = whole["children"].as_array().unwrap();
+    let sum: i64 = children
+        .iter()
+        .map(|c| c["figures"]["f0_new"].as_i64().unwrap())
+        .sum();
+    assert_eq!((whole["figures"]["f0_new"].as_i64(), sum), (Some(1), 1));
+    assert!(children.iter().any(|c| c["unit_code"] == HA_KHANH));
+
+    // A neighbouring commune sees neither the figures nor the report; a
+    // viewer reads them but does not send.
+    let (status, p) = call(
+        &app,
+        Method::GET,
+        &format!("{figures}&unit={HA_KHANH}"),
+        Some(&neighbour),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
+    assert!(p["message_vi"].is_string() && p["message_en"].is_string());
+    let (status, _) = call(&app, Method::GET, &figures, Some(&viewer), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let send =
+        json!({"unit_code": HA_KHANH, "from": DAY, "to": DAY, "comments": "Tình hình ổn định."});
+    let (status, p) = call(
+        &app,
+        Method::POST,
+        "/api/v1/reports",
+        Some(&viewer),
+        Some(send.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{p}");
+    let (status, p) = call(
+        &app,
+        Method::POST,
+        "/api/v1/reports",
+        Some(&neighbour),
+        Some(send.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
+
+    // Sent: frozen, once per period.
+    let (status, report) = call(
+        &app,
+        Method::POST,
+        "/api/v1/reports",
+        Some(&commune),
+        Some(send.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    assert_eq!(
+        (report["version"].as_i64(), report["status"].as_str()),
+        (Some(1), Some("submitted"))
+    );
+    let id = report["id"].as_i64().unwrap();
+    let (status, p) = call(
+        &app,
+        Method::POST,
+        "/api/v1/reports",
+        Some(&commune),
+        Some(send.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{p}");
+    let b = person(&app, &commune, "Trần Thị Bình", HA_KHANH).await;
+    confirm(&app, &commune, b).await;
+    let path = format!("/api/v1/reports/{id}");
+    let (_, sent) = call(&app, Method::GET, &path, Some(&viewer), None).await;
+    assert_eq!(sent["figures"]["figures"]["f0_new"], 1, "{sent}");
+    let (_, live) = call(&app, Method::GET, &figures, Some(&commune), None).await;
+    assert_eq!(live["figures"]["f0_new"], 2);
+    let (status, _) = call(&app, Method::GET, &path, Some(&neighbour), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The commune cannot approve its own; the district returns it with a reason.
+    let review = format!("{path}/review");
+    let (status, p) = call(
+        &app,
+        Method::POST,
+        &review,
+        Some(&commune),
+        Some(json!({"approve": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    let (status, p) = call(
+        &app,
+        Method::POST,
+        &review,
+        Some(&neighbour),
+        Some(json!({"approve": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
+    let (status, p) = call(
+        &app,
+        Method::POST,
+        &review,
+        Some(&district),
+        Some(json!({"approve": false})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "note");
+    let (status, returned) = call(
+        &app,
+        Method::POST,
+        &review,
+        Some(&district),
+        Some(json!({"approve": false, "note": "Thiếu số F0 mới trong ngày."})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{returned}");
+    assert_eq!(returned["status"], "returned");
+
+    // Version 2, with the corrected records, approved.
+    let (status, v2) = call(
+        &app,
+        Method::POST,
+        "/api/v1/reports",
+        Some(&commune),
+        Some(send),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v2}");
+    assert_eq!(
+        (
+            v2["version"].as_i64(),
+            v2["figures"]["figures"]["f0_new"].as_i64()
+        ),
+        (Some(2), Some(2))
+    );
+    let v2_id = v2["id"].as_i64().unwrap();
+    let (status, approved) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/reports/{v2_id}/review"),
+        Some(&district),
+        Some(json!({"approve": true})),
+    )
+    .await;
+    assert_eq!(
+        (status, approved["status"].as_str()),
+        (StatusCode::OK, Some("approved"))
+    );
+    let (_, list) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/units/{HA_KHANH}/reports"),
+        Some(&viewer),
+        None,
+    )
+    .await;
+    let versions: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versions, [2, 1]);
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/units/{HA_KHANH}/reports"),
+        Some(&neighbour),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The district's board: the commune sent (late: the day is long past),
+    // the others missing; a reminder for one of them.
+    let (status, p) = call(
+        &app,
+        Method::POST,
+        "/api/v1/reports/remind",
+        Some(&commune),
+        Some(json!({"unit_code": HA_KHANH, "day": DAY})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
+    let (status, p) = call(
+        &app,
+        Method::POST,
+        "/api/v1/reports/remind",
+        Some(&district),
+        Some(json!({"unit_code": HA_PHONG, "day": DAY})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{p}");
+    let (status, board) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/reports/board?day={DAY}"),
+        Some(&district),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    assert_eq!(board["deadline"], "17:00");
+    let units = board["units"].as_array().unwrap();
+    let of = |code: &str| units.iter().find(|u| u["unit_code"] == code).unwrap();
+    let k = of(HA_KHANH);
+    assert_eq!(
+        (
+            k["report_id"].as_i64(),
+            k["status"].as_str(),
+            k["late"].as_bool()
+        ),
+        (Some(v2_id), Some("approved"), Some(true))
+    );
+    let p = of(HA_PHONG);
+    assert_eq!(
+        (p["missing"].as_bool(), p["reminded_at"].is_string()),
+        (Some(true), true)
+    );
+    assert!(
+        units
+            .iter()
+            .filter(|u| u["unit_code"] != HA_KHANH)
+            .all(|u| u["missing"] == true)
+    );
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/reports/board?unit={HA_LONG}&day={DAY}"),
+        Some(&neighbour),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
