@@ -4,7 +4,7 @@
 //! open alerts) through the store, against the same lists by plain SQL on
 //! the same engine in the same run (sqlite3 running one script of queries).
 
-use crate::bench_tracing::{ms, sqlite3};
+use crate::bench_tracing::{communes_of, ms, sqlite3};
 use phongdich_domain::UnitCode;
 use phongdich_store::{Scope, Store};
 use serde_json::json;
@@ -40,6 +40,16 @@ pub async fn run(args: QuarantineArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The national F1 rule (5599) as JSON, quoted for a SQL string: what every
+/// generated order keeps as its rule.
+pub(crate) fn f1_rule_sql() -> anyhow::Result<String> {
+    let rule = phongdich_domain::quarantine::national_rules()
+        .into_iter()
+        .find(|r| r.code == "5599-f1")
+        .ok_or_else(|| anyhow::anyhow!("the 5599 rule"))?;
+    Ok(serde_json::to_string(&rule)?.replace('\'', "''"))
+}
+
 async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json::Value> {
     let people = args.orders + args.treated;
     let today = chrono::Local::now().date_naive();
@@ -51,11 +61,7 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
     let db = work.join("store.db");
     let url = format!("sqlite://{}", db.display());
     Store::open(&url).await?.close().await;
-    let rule = phongdich_domain::quarantine::national_rules()
-        .into_iter()
-        .find(|r| r.code == "5599-f1")
-        .ok_or_else(|| anyhow::anyhow!("the 5599 rule"))?;
-    let rule_json = serde_json::to_string(&rule)?.replace('\'', "''");
+    let rule_json = f1_rule_sql()?;
     let t = Instant::now();
     // Orders started 0–13 days ago, 14 days long, tests on days 1, 7, 14;
     // every 20th is past its end. Readings: twice a day for 7 days, the
@@ -103,13 +109,7 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
     )?;
     let setup_ms = ms(t.elapsed());
     let store = Store::open(&url).await?;
-    let communes: Vec<String> = store
-        .descendants("22")
-        .await?
-        .into_iter()
-        .filter(|u| u.level == phongdich_domain::UnitLevel::Commune)
-        .map(|u| u.code)
-        .collect();
+    let communes = communes_of(&store, "22").await?;
 
     eprintln!(
         "[2/3] ours: every commune's day lists through the store ({} communes)",

@@ -163,7 +163,11 @@ async fn a_districts_figures_are_the_sum_of_its_communes() {
     );
     assert_eq!((f.f1, f.f1_quarantined, f.f1_sampled), (3, 1, 2));
     assert_eq!((f.f1_negative, f.f1_pending, f.f1_reviewed), (1, 1, 2));
-    assert_eq!((f.quarantine_centralised, f.samples_taken), (1, 2), "5599: centralised");
+    assert_eq!(
+        (f.quarantine_centralised, f.samples_taken),
+        (1, 2),
+        "5599: centralised"
+    );
     assert_eq!((f.tests_done, f.tests_negative), (1, 1));
     assert_eq!(
         f.oxygen_equipment, 2,
