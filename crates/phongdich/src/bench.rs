@@ -48,6 +48,9 @@ pub enum BenchCommand {
     /// Every commune's quarantine and home-treatment day lists, against
     /// plain SQL on the same engine.
     Quarantine(crate::bench_quarantine::QuarantineArgs),
+    /// The province dashboard and every commune's rapid report on a province
+    /// at the height of a wave, against plain SQL `GROUP BY` on the same engine.
+    Reports(crate::bench_reports::ReportsArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -55,6 +58,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Tracing(args) => return crate::bench_tracing::run(args).await,
         BenchCommand::Results(args) => return crate::bench_results::run(args).await,
         BenchCommand::Quarantine(args) => return crate::bench_quarantine::run(args).await,
+        BenchCommand::Reports(args) => return crate::bench_reports::run(args).await,
         BenchCommand::Import {
             persons,
             engine,

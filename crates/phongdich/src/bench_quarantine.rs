@@ -6,7 +6,7 @@
 //! SQL on the same schema and engine in the same run (sqlite3 running one
 //! script of queries), whose output is checked line by line against ours.
 
-use crate::bench_tracing::{ms, sqlite3};
+use crate::bench_tracing::{communes_of, ms, sqlite3};
 use phongdich_domain::UnitCode;
 use phongdich_store::{Paging, Scope, Store};
 use serde_json::json;
@@ -49,6 +49,16 @@ pub async fn run(args: QuarantineArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The national F1 rule (5599) as JSON, quoted for a SQL string: what every
+/// generated order keeps as its rule.
+pub(crate) fn f1_rule_sql() -> anyhow::Result<String> {
+    let rule = phongdich_domain::quarantine::national_rules()
+        .into_iter()
+        .find(|r| r.code == "5599-f1")
+        .ok_or_else(|| anyhow::anyhow!("the 5599 rule"))?;
+    Ok(serde_json::to_string(&rule)?.replace('\'', "''"))
+}
+
 async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json::Value> {
     let people = args.orders + args.treated;
     let today = chrono::Local::now().date_naive();
@@ -60,11 +70,7 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
     let db = work.join("store.db");
     let url = format!("sqlite://{}", db.display());
     Store::open(&url).await?.close().await;
-    let rule = phongdich_domain::quarantine::national_rules()
-        .into_iter()
-        .find(|r| r.code == "5599-f1")
-        .ok_or_else(|| anyhow::anyhow!("the 5599 rule"))?;
-    let rule_json = serde_json::to_string(&rule)?.replace('\'', "''");
+    let rule_json = f1_rule_sql()?;
     let t = Instant::now();
     // Orders started 0–13 days ago, 14 days long, tests on days 1, 7, 14
     // (rows of `quarantine_test_days`, as the store writes them); every 20th
@@ -126,13 +132,7 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
     )?;
     let setup_ms = ms(t.elapsed());
     let store = Store::open(&url).await?;
-    let communes: Vec<String> = store
-        .descendants("22")
-        .await?
-        .into_iter()
-        .filter(|u| u.level == phongdich_domain::UnitLevel::Commune)
-        .map(|u| u.code)
-        .collect();
+    let communes = communes_of(&store, "22").await?;
 
     eprintln!(
         "[2/3] ours: every commune's day lists through the store ({} communes)",

@@ -120,6 +120,20 @@ fn generate(seed: u64, people: usize, contacts: usize) -> Vec<Contact> {
     out
 }
 
+/// The codes of a province's communes, in order.
+pub(crate) async fn communes_of(
+    store: &phongdich_store::Store,
+    province: &str,
+) -> anyhow::Result<Vec<String>> {
+    Ok(store
+        .descendants(province)
+        .await?
+        .into_iter()
+        .filter(|u| u.level == phongdich_domain::UnitLevel::Commune)
+        .map(|u| u.code)
+        .collect())
+}
+
 pub(crate) fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e5).round() / 100.0
 }

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_quarantine;
+mod bench_reports;
 mod bench_results;
 mod bench_tracing;
 mod demo;

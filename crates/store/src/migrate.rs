@@ -127,6 +127,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 15,
+        name: "indexes for the reports' period figures",
+        shared: include_str!("../migrations/0015_report_indexes.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

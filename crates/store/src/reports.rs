@@ -182,8 +182,27 @@ impl Store {
             ],
             &mut out,
         )?;
-        // F1 newly traced: a first entry at level 1 during the period.
-        let (c, p) = cond(scope, "q", 3);
+        // F1 newly traced: a first entry at level 1 during the period. The
+        // period's level-1 entries come from an index (`class_history_level_at`).
+        // Below a province the unit's people are few: their ids, from the unit
+        // index, filter the entries before any person row is read (`+` keeps
+        // the planner from walking the unit's people into the history
+        // instead — 5,600 look-ups a commune at 1 M people). A province's are
+        // nearly everyone, so there the join reads each entry's person.
+        let small = scope
+            .root()
+            .is_some_and(|u| matches!(u.level(), UnitLevel::Commune | UnitLevel::District));
+        let (c, p) = if small {
+            match scope.condition("u", 3) {
+                Some((c, p)) => (
+                    format!(" AND +h.person_id IN (SELECT u.id FROM persons u WHERE {c})"),
+                    Some(p),
+                ),
+                None => (String::new(), None),
+            }
+        } else {
+            cond(scope, "q", 3)
+        };
         let rows = run(
             format!(
                 "SELECT q.commune_code AS unit, COUNT(DISTINCT h.person_id) AS f1_new FROM class_history h \
