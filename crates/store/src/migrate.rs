@@ -127,6 +127,15 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    // 15 is taken on another branch.
+    Migration {
+        version: 16,
+        name: "day list counts from indexes: orders' first day and kind, flagged declarations",
+        shared: include_str!("../migrations/0016_day_list_covering.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {
