@@ -1,7 +1,8 @@
 //! `phongdich bench quarantine`: a province with people under quarantine
 //! orders and F0 treated at home with a week of vital signs; every commune's
-//! day lists (tests due, ending, overdue; F0 missing the day's readings;
-//! open alerts by age; beds free by place) through the store — whole counts
+//! day lists (tests due, ending, overdue, missed declarations, declared
+//! symptoms; F0 missing the day's readings;
+//! open alerts by age; beds free by place) through the store (one call per commune) — whole counts
 //! and the first page of 100 of each list — against the same lists by plain
 //! SQL on the same schema and engine in the same run (sqlite3 running one
 //! script of queries), whose output is checked line by line against ours.
@@ -78,6 +79,9 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
     // oxygen beds, a tenth of the people under orders admitted (a thirtieth
     // of those discharged). Readings: twice a day for 7 days, the
     // last day's second one missing for every 3rd F0; 1 in 50 raised an alert.
+    // Health declarations today and yesterday from two orders in three (those
+    // under quarantine that day), 1 in 101 of them with fever and cough: a
+    // third of the orders miss today's declaration.
     sqlite3(
         &db,
         &format!(
@@ -114,6 +118,13 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
              INSERT INTO home_treatments (id, person_id, case_id, enrolled_on, age_years, enrolment_json, status, province_code, district_code, commune_code, created_by, created_at) \
              SELECT p.id - {orders}, p.id, 1, '{week}', 40, '{{}}', 'active', p.province_code, p.district_code, p.commune_code, 'bench', '2021-08-01T00:00:00Z' \
              FROM persons p WHERE p.id > {orders};\n\
+             INSERT INTO health_declarations (order_id, person_id, day, declared_at, temperature, symptoms, contact_with_f0, note, flagged, \
+               recorded_by, province_code, district_code, commune_code) \
+             SELECT o.id, o.person_id, x.day, x.day || 'T01:30:00.000Z', CASE WHEN o.id % 101 = 0 THEN 38.2 ELSE 36.6 END, \
+               CASE WHEN o.id % 101 = 0 THEN 'fever,cough' ELSE '' END, 0, NULL, CASE WHEN o.id % 101 = 0 THEN 1 ELSE 0 END, \
+               'bench', o.province_code, o.district_code, o.commune_code \
+             FROM quarantine_orders o, (SELECT '{today}' AS day UNION ALL SELECT '{yesterday}') x \
+             WHERE o.id % 3 <> 0 AND x.day BETWEEN o.start_on AND o.planned_end;\n\
              CREATE TEMP TABLE k AS WITH RECURSIVE r(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r WHERE n < 13) SELECT n FROM r;\n\
              INSERT INTO vital_signs (treatment_id, at, vitals_json, signs, recorded_by, created_at) \
              SELECT t.id, strftime('%Y-%m-%dT%H:%M:%fZ', '{today}', '-' || (k.n / 2) || ' days', CASE WHEN k.n % 2 = 0 THEN '+1 hours' ELSE '+10 hours' END), \
@@ -141,31 +152,14 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
     let page = Paging::default();
     // One warm-up pass (page cache, statement cache), then the timed one.
     let mut ours = std::time::Duration::ZERO;
-    // Time in each store call, summed over the communes (where it goes).
-    let mut parts = [std::time::Duration::ZERO; 4];
     let mut results = Vec::new();
     for pass in 0..2 {
         results.clear();
-        parts = Default::default();
         let t = Instant::now();
         for c in &communes {
             let scope = Scope::unit(UnitCode::parse(c)?);
-            let t0 = Instant::now();
-            let d = store.quarantine_day(&scope, today, page).await?;
-            let t1 = Instant::now();
-            let missing = store.missing_vitals(&scope, today, page).await?;
-            let t2 = Instant::now();
-            let alerts = store.open_alerts(&scope, page).await?;
-            let t3 = Instant::now();
-            let beds = store.free_beds(&scope).await?;
-            let t4 = Instant::now();
-            for (part, (a, b)) in parts
-                .iter_mut()
-                .zip([(t0, t1), (t1, t2), (t2, t3), (t3, t4)])
-            {
-                *part += b - a;
-            }
-            results.push((d, missing, alerts, beds));
+            // Everything the day page shows, in one store call.
+            results.push(store.quarantine_day(&scope, today, page).await?);
         }
         if pass == 1 {
             ours = t.elapsed();
@@ -175,13 +169,15 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
     // Our lists in the peer's output format (sqlite3's list mode: `|` between
     // columns, NULL as empty), to check that both computed the same.
     let mut ours_text = String::new();
-    let mut totals = [0i64; 7];
-    for (c, (d, missing, alerts, beds)) in communes.iter().zip(&results) {
+    let mut totals = [0i64; 9];
+    for (c, d) in communes.iter().zip(&results) {
+        let (missing, alerts, beds) = (&d.missing_vitals, &d.open_alerts, &d.free_beds);
         let counts = [
             d.active,
             d.tests_due.total,
             d.ending.total,
             d.overdue.total,
+            d.missed_declaration.total,
             missing.total,
             alerts.total,
         ];
@@ -192,7 +188,7 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
             "counts|{c}|{}\n",
             counts.map(|n| n.to_string()).join("|")
         ));
-        for list in [&d.tests_due, &d.ending, &d.overdue] {
+        for list in [&d.tests_due, &d.ending, &d.overdue, &d.missed_declaration] {
             for e in &list.entries {
                 ours_text.push_str(&format!(
                     "{}|{}|{}|{}|{}|{}|{}|{}|{}\n",
@@ -207,6 +203,25 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
                     e.test_days.join(",")
                 ));
             }
+        }
+        totals[8] += d.declared_symptoms.len() as i64;
+        for x in &d.declared_symptoms {
+            ours_text.push_str(&format!(
+                "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}\n",
+                x.id,
+                x.order_id,
+                x.person_id,
+                x.full_name,
+                x.commune_code,
+                x.day,
+                x.declared_at,
+                x.temperature.map(|t| t.to_string()).unwrap_or_default(),
+                x.symptoms.join(","),
+                i64::from(x.contact_with_f0),
+                x.note.as_deref().unwrap_or(""),
+                i64::from(x.flagged),
+                x.recorded_by
+            ));
         }
         for m in &missing.entries {
             ours_text.push_str(&format!(
@@ -228,7 +243,7 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
         }
         for p in beds {
             for b in &p.beds {
-                totals[6] += b.free;
+                totals[7] += b.free;
                 ours_text.push_str(&format!(
                     "{}|{}|{}|{}|{}\n",
                     p.place_id, p.name, b.bed_type, b.capacity, b.occupied
@@ -256,6 +271,10 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
     let readings = format!(
         "(SELECT COUNT(*) FROM vital_signs v WHERE v.treatment_id = t.id AND v.at >= '{start}' AND v.at < '{end}')"
     );
+    let undeclared = format!(
+        " AND o.kind <> 'self_monitoring' AND o.start_on <= '{d}' AND o.planned_end >= '{d}' \
+         AND NOT EXISTS (SELECT 1 FROM health_declarations hd WHERE hd.order_id = o.id AND hd.day = '{d}')"
+    );
     let mut queries = String::new();
     for c in &communes {
         queries.push_str(&format!(
@@ -264,6 +283,7 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
                (SELECT COUNT(*) FROM quarantine_test_days t WHERE t.day = '{d}' AND t.commune_code = '{c}'), \
                (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end = '{d}' AND o.commune_code = '{c}'), \
                (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end < '{d}' AND o.commune_code = '{c}'), \
+               (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.commune_code = '{c}'{undeclared}), \
                (SELECT COUNT(*) FROM home_treatments t WHERE t.status = 'active' AND t.commune_code = '{c}' AND {readings} < 2), \
                (SELECT COUNT(*) FROM treatment_alerts a WHERE a.status IN ('open', 'acknowledged') AND a.commune_code = '{c}');\n\
              SELECT {entry} FROM quarantine_test_days t JOIN quarantine_orders o ON o.id = t.order_id \
@@ -275,6 +295,13 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
              SELECT {entry} FROM quarantine_orders o JOIN persons p ON p.id = o.person_id \
                WHERE o.status = 'active' AND o.planned_end < '{d}' AND o.commune_code = '{c}' \
                ORDER BY o.planned_end, o.commune_code, o.id LIMIT {lim} OFFSET {off};\n\
+             SELECT {entry} FROM quarantine_orders o JOIN persons p ON p.id = o.person_id \
+               WHERE o.status = 'active' AND o.commune_code = '{c}'{undeclared} \
+               ORDER BY o.commune_code, o.id LIMIT {lim} OFFSET {off};\n\
+             SELECT d.id, d.order_id, d.person_id, p.full_name, d.commune_code, d.day, d.declared_at, d.temperature, d.symptoms, \
+               d.contact_with_f0, d.note, d.flagged, d.recorded_by \
+               FROM health_declarations d JOIN persons p ON p.id = d.person_id \
+               WHERE d.day = '{d}' AND d.flagged = 1 AND d.commune_code = '{c}' ORDER BY d.commune_code, d.id;\n\
              SELECT t.id, t.person_id, p.full_name, t.commune_code, {readings} AS readings \
                FROM home_treatments t JOIN persons p ON p.id = t.person_id \
                WHERE t.status = 'active' AND t.commune_code = '{c}' AND readings < 2 \
@@ -325,13 +352,10 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
         "communes": communes.len(), "setup_ms": setup_ms,
         "ours_ms": ms(ours), "peer": "sqlite3 plain SQL, one script", "peer_ms": ms(peer),
         "ratio": ms(peer) / ms(ours).max(0.001),
-        "ours_breakdown_ms": {
-            "quarantine_day": ms(parts[0]), "missing_vitals": ms(parts[1]),
-            "open_alerts": ms(parts[2]), "free_beds": ms(parts[3]),
-        },
         "ours_per_commune_ms": ms(ours) / communes.len().max(1) as f64,
         "page": page.limit, "lines_compared": ours_text.lines().count(), "differences": differences,
         "active": totals[0], "tests_due": totals[1], "ending": totals[2], "overdue": totals[3],
-        "missing_readings": totals[4], "open_alerts": totals[5], "free_beds": totals[6],
+        "missed_declarations": totals[4], "missing_readings": totals[5], "open_alerts": totals[6],
+        "free_beds": totals[7], "declared_symptoms": totals[8],
     }))
 }

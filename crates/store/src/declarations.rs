@@ -13,12 +13,14 @@ use chrono::NaiveDate;
 use phongdich_domain::declaration::DeclarationInput;
 use phongdich_domain::treatment::Vitals;
 use phongdich_domain::{Invalid, Permission, PhoneNumber, Role};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+// Read from the JSON array of `DECLARATION_COLUMNS` that `Engine::json_page`
+// gives (serde reads a struct from an array, field by field).
 /// One day's health declaration of a person in quarantine.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HealthDeclaration {
     pub id: i64,
     pub order_id: i64,
@@ -31,10 +33,13 @@ pub struct HealthDeclaration {
     /// °C.
     pub temperature: Option<f64>,
     /// Symptom codes (`fever`, `cough`, …).
+    #[serde(deserialize_with = "crate::quarantine::comma_list")]
     pub symptoms: Vec<String>,
+    #[serde(deserialize_with = "int_bool")]
     pub contact_with_f0: bool,
     pub note: Option<String>,
     /// Fever or any symptom: sample the person.
+    #[serde(deserialize_with = "int_bool")]
     pub flagged: bool,
     /// An account name, or `link:<id>` when the person declared through a link.
     pub recorded_by: String,
@@ -407,27 +412,6 @@ impl Store {
         .await?
         .iter()
         .map(order_from_row)
-        .collect()
-    }
-
-    /// The day's declarations of the scope with fever or symptoms.
-    pub async fn declared_symptoms(
-        &self,
-        scope: &Scope,
-        day: NaiveDate,
-    ) -> Result<Vec<HealthDeclaration>> {
-        self.rows_on_day(
-            scope,
-            day,
-            "d",
-            &format!(
-                "SELECT {DECLARATION_COLUMNS} FROM health_declarations d JOIN persons p ON p.id = d.person_id \
-                 WHERE d.day = $1 AND d.flagged = 1"
-            ),
-        )
-        .await?
-        .iter()
-        .map(declaration_from_row)
         .collect()
     }
 
@@ -886,6 +870,32 @@ async fn revoke_in(
     )
     .await?;
     Ok(())
+}
+
+/// The day's declarations with fever or symptoms (`day`: its placeholder),
+/// for `quarantine_day`, as one JSON array
+/// of `DECLARATION_COLUMNS`, by commune, in the order they were made; `cond`
+/// is the scope's condition on `d`, starting with ` AND`.
+pub(crate) fn declared_symptoms_sql(engine: crate::Engine, cond: &str, day: &str) -> String {
+    engine.json_page(
+        DECLARATION_COLUMNS,
+        &format!(
+            "FROM health_declarations d JOIN persons p ON p.id = d.person_id \
+             WHERE d.day = {day} AND d.flagged = 1{cond}"
+        ),
+        &["d.commune_code", "d.id"],
+        "",
+    )
+}
+
+/// `declared_symptoms_sql`'s array.
+pub(crate) fn declarations_from_json(json: &str) -> Result<Vec<HealthDeclaration>> {
+    Ok(serde_json::from_str(json)?)
+}
+
+/// 0 or 1 as stored.
+fn int_bool<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
+    Ok(i64::deserialize(d)? != 0)
 }
 
 #[cfg(test)]

@@ -135,6 +135,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 16,
+        name: "day list counts from indexes: orders' first day and kind, flagged declarations",
+        shared: include_str!("../migrations/0016_day_list_covering.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

@@ -217,43 +217,20 @@ impl Store {
         Ok(out)
     }
 
-    /// Beds free by place in the scope, in one query (the day list reads
-    /// it for every unit; `places` reads each place in turn).
+    /// Beds free by place in the scope, in one query (`places` reads each
+    /// place in turn; the day page reads these with its lists: `quarantine_day`).
     pub async fn free_beds(&self, scope: &Scope) -> Result<Vec<FreeBeds>> {
-        let (cond, param) = match scope.condition("p", 1) {
-            Some((c, p)) => (format!(" WHERE {c}"), Some(p)),
-            None => (String::new(), None),
-        };
-        let sql = format!(
-            "SELECT p.id, p.name, b.bed_type, b.capacity, (SELECT COUNT(*) FROM admissions a WHERE a.place_id = b.place_id \
-             AND a.bed_type = b.bed_type AND a.discharged_on IS NULL) AS occupied \
-             FROM places p JOIN place_beds b ON b.place_id = p.id{cond} ORDER BY p.name, p.id, b.bed_type"
-        );
+        let (cond, param) = scope.and_condition("p", 1);
+        let sql = format!("SELECT {} AS beds", free_beds_sql(self.engine, &cond));
         let mut q = sqlx::query(&sql);
         if let Some(p) = &param {
             q = q.bind(p.as_str());
         }
-        let mut out: Vec<FreeBeds> = Vec::new();
-        for r in q.fetch_all(&self.read).await? {
-            let id: i64 = r.try_get("id")?;
-            let capacity: i64 = r.try_get("capacity")?;
-            let occupied: i64 = r.try_get("occupied")?;
-            let bed = BedCount {
-                bed_type: r.try_get("bed_type")?,
-                capacity,
-                occupied,
-                free: (capacity - occupied).max(0),
-            };
-            match out.last_mut() {
-                Some(last) if last.place_id == id => last.beds.push(bed),
-                _ => out.push(FreeBeds {
-                    place_id: id,
-                    name: r.try_get("name")?,
-                    beds: vec![bed],
-                }),
-            }
-        }
-        Ok(out)
+        free_beds_from_json(
+            &q.fetch_one(&self.read)
+                .await?
+                .try_get::<String, _>("beds")?,
+        )
     }
 
     /// One place of the scope, with capacity, occupied and free beds by type.
@@ -665,4 +642,40 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Beds by place as one JSON array (`Engine::json_page`, all of them): a row
+/// per place and bed type, with the beds occupied now. `cond` is the scope's
+/// condition on `p` (places), starting with ` AND`.
+pub(crate) fn free_beds_sql(engine: crate::Engine, cond: &str) -> String {
+    engine.json_page(
+        "p.id, p.name, b.bed_type, b.capacity, (SELECT COUNT(*) FROM admissions a WHERE a.place_id = b.place_id \
+         AND a.bed_type = b.bed_type AND a.discharged_on IS NULL)",
+        &format!("FROM places p JOIN place_beds b ON b.place_id = p.id WHERE 1 = 1{cond}"),
+        &["p.name", "p.id", "b.bed_type"],
+        "",
+    )
+}
+
+/// `free_beds_sql`'s array, a place's bed types together.
+pub(crate) fn free_beds_from_json(json: &str) -> Result<Vec<FreeBeds>> {
+    let rows: Vec<(i64, String, String, i64, i64)> = serde_json::from_str(json)?;
+    let mut out: Vec<FreeBeds> = Vec::new();
+    for (id, name, bed_type, capacity, occupied) in rows {
+        let bed = BedCount {
+            bed_type,
+            capacity,
+            occupied,
+            free: (capacity - occupied).max(0),
+        };
+        match out.last_mut() {
+            Some(last) if last.place_id == id => last.beds.push(bed),
+            _ => out.push(FreeBeds {
+                place_id: id,
+                name,
+                beds: vec![bed],
+            }),
+        }
+    }
+    Ok(out)
 }

@@ -95,7 +95,7 @@ pub struct DayListEntry {
     pub place: Option<String>,
     pub start_on: String,
     pub planned_end: String,
-    #[serde(deserialize_with = "comma_days")]
+    #[serde(deserialize_with = "comma_list")]
     pub test_days: Vec<String>,
 }
 
@@ -125,6 +125,12 @@ pub struct QuarantineDay {
     pub missed_declaration: DayList,
     /// The day's declarations with fever or symptoms: sample these people.
     pub declared_symptoms: Vec<crate::HealthDeclaration>,
+    /// F0 at home without the day's two readings (by commune).
+    pub missing_vitals: crate::MissingVitalsList,
+    /// Alerts not yet dealt with, oldest first.
+    pub open_alerts: crate::OpenAlerts,
+    /// Beds free now, by place.
+    pub free_beds: Vec<crate::FreeBeds>,
 }
 
 const ENTRY_COLUMNS: &str = "o.id, o.person_id, p.full_name, o.commune_code, o.kind, o.place, o.start_on, \
@@ -137,8 +143,8 @@ fn split_days(days: &str) -> Vec<String> {
         .collect()
 }
 
-/// `test_days` as stored: comma-separated.
-fn comma_days<'de, D: serde::Deserializer<'de>>(
+/// A list stored comma-separated (`test_days`, symptoms).
+pub(crate) fn comma_list<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Vec<String>, D::Error> {
     Ok(split_days(&String::deserialize(d)?))
@@ -753,9 +759,11 @@ impl Store {
         Ok(out)
     }
 
-    /// The day's quarantine work in the scope: tests due, orders ending,
-    /// orders past their last day — each an index range (migration 13), the
-    /// counts whole and the entries of `paging` only.
+    /// The day's work in the scope, everything the day page shows: tests
+    /// due, orders ending, orders past their last day (each an index range,
+    /// migration 13), missed declarations, declared symptoms, F0 at home
+    /// missing readings, open alerts, free beds — the counts whole and the
+    /// entries of `paging` only (declared symptoms and beds in full).
     pub async fn quarantine_day(
         &self,
         scope: &Scope,
@@ -763,23 +771,44 @@ impl Store {
         paging: crate::Paging,
     ) -> Result<QuarantineDay> {
         let d = day.to_string();
-        // One statement, one row: the four counts and the three pages (as
-        // JSON). $1 the day, $2 and $3 the page, $4 the scope's unit.
-        let (cond_o, param) = scope.and_condition("o", 4);
-        let (cond_t, _) = scope.and_condition("t", 4);
+        let (start, end) = crate::treatment::day_window(day);
+        // One statement, one row: every count and every page (as JSON) —
+        // one round trip to the connection's thread for the whole page
+        // (BENCHMARKS.md). $1 the day, $2 and $3 the page, $4 and $5 the
+        // day's UTC window (readings), $6 the scope's unit.
+        let (cond_o, param) = scope.and_condition("o", 6);
+        let (cond_t, _) = scope.and_condition("t", 6);
+        let (cond_a, _) = scope.and_condition("a", 6);
+        let (cond_p, _) = scope.and_condition("p", 6);
+        let (cond_d, _) = scope.and_condition("d", 6);
         let from_orders = "FROM quarantine_orders o JOIN persons p ON p.id = o.person_id WHERE o.status = 'active'";
         let page = "LIMIT $2 OFFSET $3";
         // Under quarantine that day (not self-monitoring) and not yet declared.
         let undeclared = " AND o.kind <> 'self_monitoring' AND o.start_on <= $1 AND o.planned_end >= $1 \
             AND NOT EXISTS (SELECT 1 FROM health_declarations hd WHERE hd.order_id = o.id AND hd.day = $1)";
         let e = self.engine;
+        let (vitals_with, vitals_total, vitals_page) =
+            crate::treatment::missing_vitals_sql(e, &cond_t, "$4", "$5", page);
+        let (alerts_total, alerts_oldest, alerts_page) =
+            crate::treatment::open_alerts_sql(e, &cond_a, page);
+        // The orders that missed the day's declaration, found once for both
+        // the count and the page (a CTE used twice is computed once by both
+        // engines): each is a probe of the declarations' index, and a unit
+        // has hundreds. Only the page's hundred are joined and built as JSON.
+        let missed_with = format!(
+            "u AS (SELECT o.id, o.commune_code FROM quarantine_orders o WHERE o.status = 'active'{undeclared}{cond_o})"
+        );
         let sql = format!(
-            "SELECT (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active'{cond_o}) AS active, \
+            "WITH {vitals_with}, {missed_with} \
+             SELECT (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active'{cond_o}) AS active, \
              (SELECT COUNT(*) FROM quarantine_test_days t WHERE t.day = $1{cond_t}) AS tests_due, \
              (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end = $1{cond_o}) AS ending, \
              (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active' AND o.planned_end < $1{cond_o}) AS overdue, \
-             (SELECT COUNT(*) FROM quarantine_orders o WHERE o.status = 'active'{undeclared}{cond_o}) AS missed, \
-             {} AS tests_due_page, {} AS ending_page, {} AS overdue_page, {} AS missed_page",
+             (SELECT COUNT(*) FROM u) AS missed, \
+             {} AS tests_due_page, {} AS ending_page, {} AS overdue_page, {} AS missed_page, \
+             {} AS symptoms, {vitals_total} AS vitals, {vitals_page} AS vitals_page, \
+             {alerts_total} AS alerts, {alerts_oldest} AS alerts_oldest, {alerts_page} AS alerts_page, \
+             {} AS beds",
             e.json_page(
                 ENTRY_COLUMNS,
                 &format!(
@@ -803,23 +832,31 @@ impl Store {
             ),
             e.json_page(
                 ENTRY_COLUMNS,
-                &format!("{from_orders}{undeclared}{cond_o}"),
-                &["o.commune_code", "o.id"],
-                page
+                &format!(
+                    "FROM (SELECT u.id, u.commune_code FROM u ORDER BY u.commune_code, u.id {page}) k \
+                     JOIN quarantine_orders o ON o.id = k.id JOIN persons p ON p.id = o.person_id"
+                ),
+                &["k.commune_code", "k.id"],
+                ""
             ),
+            crate::declarations::declared_symptoms_sql(e, &cond_d, "$1"),
+            crate::places::free_beds_sql(e, &cond_p),
         );
         let mut q = sqlx::query(&sql)
             .bind(d.as_str())
             .bind(paging.limit)
-            .bind(paging.offset);
+            .bind(paging.offset)
+            .bind(start.as_str())
+            .bind(end.as_str());
         if let Some(p) = &param {
             q = q.bind(p.as_str());
         }
         let r = q.fetch_one(&self.read).await?;
+        let json = |column: &str| r.try_get::<String, _>(column);
         let list = |count: &str, page: &str| -> Result<DayList> {
             Ok(DayList {
                 total: r.try_get(count)?,
-                entries: serde_json::from_str(&r.try_get::<String, _>(page)?)?,
+                entries: serde_json::from_str(&json(page)?)?,
             })
         };
         Ok(QuarantineDay {
@@ -830,7 +867,17 @@ impl Store {
             ending: list("ending", "ending_page")?,
             overdue: list("overdue", "overdue_page")?,
             missed_declaration: list("missed", "missed_page")?,
-            declared_symptoms: self.declared_symptoms(scope, day).await?,
+            declared_symptoms: crate::declarations::declarations_from_json(&json("symptoms")?)?,
+            missing_vitals: crate::MissingVitalsList {
+                total: r.try_get("vitals")?,
+                entries: serde_json::from_str(&json("vitals_page")?)?,
+            },
+            open_alerts: crate::OpenAlerts {
+                total: r.try_get("alerts")?,
+                oldest: r.try_get("alerts_oldest")?,
+                entries: serde_json::from_str(&json("alerts_page")?)?,
+            },
+            free_beds: crate::places::free_beds_from_json(&json("beds")?)?,
         })
     }
 }

@@ -60,6 +60,8 @@ pub struct OpenAlert {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OpenAlerts {
     pub total: i64,
+    /// When the oldest of them (of the whole list) was raised.
+    pub oldest: Option<String>,
     pub entries: Vec<OpenAlert>,
 }
 
@@ -514,41 +516,18 @@ impl Store {
     /// F0 at home in the scope with fewer than the day's two readings
     /// (`day` in the server's local time, as everywhere else; readings are
     /// stamped in UTC): the count, and the entries of `paging` by commune.
+    /// (The day page reads it with the other day lists: `quarantine_day`.)
     pub async fn missing_vitals(
         &self,
         scope: &Scope,
         day: NaiveDate,
         paging: crate::Paging,
     ) -> Result<MissingVitalsList> {
-        use chrono::TimeZone;
-        let utc = |d: NaiveDate| {
-            let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
-            chrono::Local
-                .from_local_datetime(&midnight)
-                .earliest()
-                .map(|t| t.with_timezone(&chrono::Utc))
-                .unwrap_or_else(|| midnight.and_utc())
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-        };
-        let start = utc(day);
-        let end = utc(day + chrono::Days::new(1));
-        // The day's readings of one treatment: a range of `vital_signs_treatment`.
-        let readings = "(SELECT COUNT(*) FROM vital_signs v WHERE v.treatment_id = t.id AND v.at >= $1 AND v.at < $2)";
-        // One statement: the count and the page (as JSON, `Engine::json_page`).
+        let (start, end) = day_window(day);
         let (cond, param) = scope.and_condition("t", 5);
-        let sql = format!(
-            "SELECT (SELECT COUNT(*) FROM home_treatments t WHERE t.status = 'active'{cond} AND {readings} < 2) AS total, \
-             {} AS page",
-            self.engine.json_page(
-                "m.id, m.person_id, p.full_name, m.commune_code, m.readings",
-                &format!(
-                    "FROM (SELECT t.id, t.person_id, t.commune_code, {readings} AS readings FROM home_treatments t \
-                     WHERE t.status = 'active'{cond}) m JOIN persons p ON p.id = m.person_id WHERE m.readings < 2"
-                ),
-                &["m.commune_code", "m.id"],
-                "LIMIT $3 OFFSET $4",
-            )
-        );
+        let (with, total, page) =
+            missing_vitals_sql(self.engine, &cond, "$1", "$2", "LIMIT $3 OFFSET $4");
+        let sql = format!("WITH {with} SELECT {total} AS total, {page} AS page");
         let mut q = sqlx::query(&sql)
             .bind(start.as_str())
             .bind(end.as_str())
@@ -565,19 +544,11 @@ impl Store {
     }
 
     /// Alerts of the scope not yet dealt with (open or acknowledged), oldest
-    /// first: the count, and the entries of `paging`.
+    /// first: the count, when the oldest was raised, and the entries of `paging`.
     pub async fn open_alerts(&self, scope: &Scope, paging: crate::Paging) -> Result<OpenAlerts> {
         let (cond, param) = scope.and_condition("a", 3);
-        let open = "a.status IN ('open', 'acknowledged')";
-        let sql = format!(
-            "SELECT (SELECT COUNT(*) FROM treatment_alerts a WHERE {open}{cond}) AS total, {} AS page",
-            self.engine.json_page(
-                "a.id, a.treatment_id, a.person_id, p.full_name, a.commune_code, a.raised_at, a.status",
-                &format!("FROM treatment_alerts a JOIN persons p ON p.id = a.person_id WHERE {open}{cond}"),
-                &["a.raised_at", "a.id"],
-                "LIMIT $1 OFFSET $2",
-            )
-        );
+        let (total, oldest, page) = open_alerts_sql(self.engine, &cond, "LIMIT $1 OFFSET $2");
+        let sql = format!("SELECT {total} AS total, {oldest} AS oldest, {page} AS page");
         let mut q = sqlx::query(&sql).bind(paging.limit).bind(paging.offset);
         if let Some(p) = &param {
             q = q.bind(p.as_str());
@@ -585,6 +556,7 @@ impl Store {
         let r = q.fetch_one(&self.read).await?;
         Ok(OpenAlerts {
             total: r.try_get("total")?,
+            oldest: r.try_get("oldest")?,
             entries: serde_json::from_str(&r.try_get::<String, _>("page")?)?,
         })
     }
@@ -784,4 +756,70 @@ impl Store {
         }
         self.alert(&actor.scope, id).await
     }
+}
+
+/// A local day as the UTC instants readings are stamped with: `[start, end)`.
+pub(crate) fn day_window(day: NaiveDate) -> (String, String) {
+    use chrono::TimeZone;
+    let utc = |d: NaiveDate| {
+        let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
+        chrono::Local
+            .from_local_datetime(&midnight)
+            .earliest()
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_else(|| midnight.and_utc())
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    };
+    (utc(day), utc(day + chrono::Days::new(1)))
+}
+
+/// The missing-readings list as parts of a statement (shared by
+/// `missing_vitals` and `quarantine_day`): a `WITH` entry `m` of the scope's
+/// active F0 with the day's readings (`start`, `end`: placeholders of the
+/// day's UTC window), the count, and the page as JSON. Count and page both
+/// read `m`, which both engines then compute once (a CTE used twice is
+/// materialised): each F0's readings are counted once, not twice.
+pub(crate) fn missing_vitals_sql(
+    engine: crate::Engine,
+    cond: &str,
+    start: &str,
+    end: &str,
+    limit_offset: &str,
+) -> (String, String, String) {
+    (
+        format!(
+            "m AS (SELECT t.id, t.person_id, t.commune_code, (SELECT COUNT(*) FROM vital_signs v \
+             WHERE v.treatment_id = t.id AND v.at >= {start} AND v.at < {end}) AS readings \
+             FROM home_treatments t WHERE t.status = 'active'{cond})"
+        ),
+        "(SELECT COUNT(*) FROM m WHERE m.readings < 2)".to_owned(),
+        engine.json_page(
+            "m.id, m.person_id, p.full_name, m.commune_code, m.readings",
+            "FROM m JOIN persons p ON p.id = m.person_id WHERE m.readings < 2",
+            &["m.commune_code", "m.id"],
+            limit_offset,
+        ),
+    )
+}
+
+/// The open-alerts list as parts of a statement (shared by `open_alerts`
+/// and `quarantine_day`): the count, the oldest one's time, the page as JSON.
+pub(crate) fn open_alerts_sql(
+    engine: crate::Engine,
+    cond: &str,
+    limit_offset: &str,
+) -> (String, String, String) {
+    let open = "a.status IN ('open', 'acknowledged')";
+    (
+        format!("(SELECT COUNT(*) FROM treatment_alerts a WHERE {open}{cond})"),
+        format!("(SELECT MIN(a.raised_at) FROM treatment_alerts a WHERE {open}{cond})"),
+        engine.json_page(
+            "a.id, a.treatment_id, a.person_id, p.full_name, a.commune_code, a.raised_at, a.status",
+            &format!(
+                "FROM treatment_alerts a JOIN persons p ON p.id = a.person_id WHERE {open}{cond}"
+            ),
+            &["a.raised_at", "a.id"],
+            limit_offset,
+        ),
+    )
 }

@@ -379,6 +379,34 @@ async fn a_site_admits_until_its_beds_are_full_and_counts_them_per_day() {
     assert!(matches!(again, StoreError::Conflict { .. }));
     let now = s.place(&staff.scope, place.id).await.unwrap();
     assert_eq!((now.beds[0].occupied, now.beds[0].free), (2, 0));
+    // The day page's one call gives the same beds as the list of places.
+    let day = s
+        .quarantine_day(&staff.scope, d(2, 8), Paging::default())
+        .await
+        .unwrap();
+    let beds = &day.free_beds[0];
+    assert_eq!(
+        (beds.place_id, beds.name.as_str()),
+        (place.id, now.name.as_str())
+    );
+    assert_eq!(
+        beds.beds
+            .iter()
+            .map(|b| (b.bed_type.as_str(), b.capacity, b.occupied, b.free))
+            .collect::<Vec<_>>(),
+        now.beds
+            .iter()
+            .map(|b| (b.bed_type.as_str(), b.capacity, b.occupied, b.free))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        s.free_beds(&actor(HA_PHONG, Role::Viewer).scope)
+            .await
+            .unwrap()
+            .len(),
+        0,
+        "another district's places"
+    );
     let order = &s.orders_of(&staff.scope, a).await.unwrap()[0];
     assert_eq!(
         order.place.as_deref(),

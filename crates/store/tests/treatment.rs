@@ -92,6 +92,18 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
         .await
         .unwrap();
     assert_eq!(missing.entries[0].readings, 1, "one of the day's two");
+    let day = s
+        .quarantine_day(&staff.scope, today, Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            day.missing_vitals.total,
+            day.missing_vitals.entries[0].readings
+        ),
+        (1, 1),
+        "the day page's one call reads the same list"
+    );
     let elsewhere = actor(HA_PHONG, Role::HealthStaff).scope;
     let none = s
         .missing_vitals(&elsewhere, today, Paging::default())
@@ -133,6 +145,23 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
         .await
         .unwrap();
     assert_eq!((open.total, open.entries[0].id), (1, alert_id));
+    assert_eq!(
+        open.oldest.as_deref(),
+        Some(open.entries[0].raised_at.as_str())
+    );
+    let day = s
+        .quarantine_day(&staff.scope, today, Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            day.open_alerts.total,
+            day.open_alerts.entries[0].id,
+            &day.open_alerts.oldest
+        ),
+        (1, alert_id, &open.oldest),
+        "the day page's one call reads the same list"
+    );
     assert_eq!(
         s.open_alerts(&other.scope, Paging::default())
             .await

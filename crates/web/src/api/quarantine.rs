@@ -129,8 +129,9 @@ pub struct DayParams {
 }
 
 /// The day's lists of the caller's jurisdiction: tests due, orders ending,
-/// orders overdue, missed health declarations — each with its whole count and
-/// one page of entries — and the declarations with symptoms.
+/// orders overdue, missed health declarations, F0 at home missing readings,
+/// alerts not yet dealt with — each with its whole count and one page of
+/// entries — the declarations with symptoms and the free beds.
 #[utoipa::path(get, path = "/api/v1/quarantine/day", params(DayParams),
     responses((status = 200, body = QuarantineDay), (status = 422, body = Problem)))]
 pub async fn day(

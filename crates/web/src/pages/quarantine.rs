@@ -333,8 +333,9 @@ pub struct DayQuery {
 }
 
 /// The day's lists: tests due, orders ending, orders past their last day,
-/// free beds, open alerts, F0 at home missing readings. Counts are whole;
-/// the lists show one page of 100 each, with a link to the next.
+/// missed and flagged declarations, free beds, open alerts, F0 at home
+/// missing readings — one store call. Counts are whole; the lists show one
+/// page of 100 each, with a link to the next.
 pub async fn day_page(
     State(s): State<AppState>,
     page: Page,
@@ -354,26 +355,12 @@ pub async fn day_page(
         .quarantine_day(&page.actor.scope, day, paging)
         .await
         .map_err(|e| page.fail(e))?;
-    let missing = s
-        .store
-        .missing_vitals(&page.actor.scope, day, paging)
-        .await
-        .map_err(|e| page.fail(e))?;
-    // The count and the oldest: the alerts page has the list.
-    let open_alerts = s
-        .store
-        .open_alerts(&page.actor.scope, Paging::new(0, 1))
-        .await
-        .map_err(|e| page.fail(e))?;
-    let places = s
-        .store
-        .free_beds(&page.actor.scope)
-        .await
-        .map_err(|e| page.fail(e))?;
+    let (missing, open_alerts, places) = (&d.missing_vitals, &d.open_alerts, &d.free_beds);
     let more = [
         d.tests_due.total,
         d.ending.total,
         d.overdue.total,
+        d.missed_declaration.total,
         missing.total,
     ]
     .iter()
@@ -401,14 +388,14 @@ pub async fn day_page(
         @if places.is_empty() {
             p.muted { a href="/places" { (l.t("Chưa khai báo nơi cách ly, điều trị.", "No places declared yet.")) } }
         } @else {
-            ul #free-beds { @for p in &places {
+            ul #free-beds { @for p in places {
                 li { a href="/places" { (p.name) } ": "
                     (p.beds.iter().map(|b| format!("{} {}", super::num(l, b.free), bed_label(l, &b.bed_type).to_lowercase())).collect::<Vec<_>>().join(", ")) }
             } }
         }
         h2 { (l.t("Cảnh báo chưa xử lý xong", "Alerts not yet dealt with")) " (" (open_alerts.total) ")" }
-        @if let Some(oldest) = open_alerts.entries.first() {
-            p { (l.t("Cũ nhất từ ", "Oldest since ")) (super::show_time(&oldest.raised_at)) " · " a href="/alerts" { (l.t("Xem cảnh báo", "See the alerts")) } }
+        @if let Some(oldest) = &open_alerts.oldest {
+            p { (l.t("Cũ nhất từ ", "Oldest since ")) (super::show_time(oldest)) " · " a href="/alerts" { (l.t("Xem cảnh báo", "See the alerts")) } }
         }
         h2 { (l.t("F0 tại nhà chưa đủ 2 lần đo chỉ số trong ngày", "F0 at home without the day's two readings")) " (" (missing.total) ")" }
         @if !missing.entries.is_empty() {
