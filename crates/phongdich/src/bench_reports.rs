@@ -544,6 +544,24 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
     }
     let (dash_report, dash_table) = dash.context("a dashboard")?;
     let dashboard_ms = median_ms(dash_times.clone());
+    // The whole dashboard as the page asks for it (28 days to the last day):
+    // figures, curve, tests, sparklines, clusters. Its figures come from
+    // `report_figures`, checked against the peer above and below.
+    let query = phongdich_store::DashboardQuery {
+        unit: PROVINCE.into(),
+        from: month.to_string(),
+        to: last.to_string(),
+    };
+    let mut full_times = Vec::new();
+    for run in 0..=args.repeat {
+        let t = Instant::now();
+        store.dashboard(&province, &query, last).await?;
+        if run > 0 {
+            full_times.push(ms(t.elapsed()));
+        }
+    }
+    let dashboard_full_ms = median_ms(full_times.clone());
+    eprintln!("  the whole dashboard (Store::dashboard): {dashboard_full_ms:.0} ms");
 
     eprintln!(
         "[3/4] ours: every commune's report for {last} ({} communes; warm-up, then timed)",
@@ -703,6 +721,7 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
         "province_last_day": dash_report.figures, "province_rates": dash_report.rates,
         "ours": {
             "dashboard_ms": dashboard_ms, "dashboard_runs_ms": dash_times,
+            "dashboard_full_ms": dashboard_full_ms, "dashboard_full_runs_ms": full_times,
             "communes_ms": communes_ms,
             "per_commune_ms": {"mean": communes_ms / communes.len().max(1) as f64,
                 "p50": per_commune.get(per_commune.len() / 2), "max": per_commune.last()},

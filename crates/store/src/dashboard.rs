@@ -5,7 +5,7 @@
 //! unit), never a query per day or per unit, and every query is restricted
 //! to the unit in SQL — which itself must lie in the reader's jurisdiction.
 
-use crate::reports::{ReportFigures, cond};
+use crate::reports::{CURRENT_ONLY, Counts, ReportFigures, cond};
 use crate::{Result, Scope, Store, StoreError};
 use chrono::{Days, NaiveDate};
 use phongdich_domain::contact::parse_date;
@@ -224,11 +224,19 @@ impl Store {
         let wave = self.wave_start(&province).await?;
         // report_figures checks the unit against the reader's scope (not found outside).
         let period = self.report_figures(scope, &code, from, to, wave).await?;
+        // The two days of the trend differ only in what happened on them:
+        // what stands now (classes, follow-up, capacity) is counted once.
         let yesterday = to - Days::new(1);
-        let last_day = self.report_figures(scope, &code, to, to, wave).await?;
-        let day_before = self
-            .report_figures(scope, &code, yesterday, yesterday, wave)
-            .await?;
+        let day = |d: NaiveDate| self.report_of(scope, &code, d, d, wave, Counts::Flows);
+        let (mut last_day, mut day_before) = (day(to).await?, day(yesterday).await?);
+        for key in CURRENT_ONLY {
+            let now = period.figures.get(key).unwrap_or(0);
+            for f in [&mut last_day.figures, &mut day_before.figures] {
+                if let Some(slot) = f.slot(key) {
+                    *slot = now;
+                }
+            }
+        }
         let unit = self.unit(&code).await?;
         let within = Scope::unit(UnitCode::parse(&unit.code).map_err(Invalid::from)?);
 

@@ -39,6 +39,34 @@ pub struct ChildFigures {
     pub figures: Figures,
 }
 
+/// Which figures to count: all, or leave out those that stand now whatever
+/// the period ([`CURRENT_ONLY`]) — a dashboard counts them once, not for
+/// each of its periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Counts {
+    All,
+    Flows,
+}
+
+/// Figures counted as they stand now, whatever the period: the classes, the
+/// F1s' follow-up and the capacity (the most expensive to count).
+pub(crate) const CURRENT_ONLY: [&str; 14] = [
+    "f1",
+    "f2",
+    "f3",
+    "f4",
+    "f1_quarantined",
+    "f1_reviewed",
+    "f1_sampled",
+    "f1_negative",
+    "f1_positive",
+    "f1_pending",
+    "beds",
+    "beds_occupied",
+    "oxygen_equipment",
+    "oxygen_lent",
+];
+
 /// The scope's condition on `alias`, as ` AND …` with its parameter.
 pub(crate) fn cond(scope: &Scope, alias: &str, n: usize) -> (String, Option<String>) {
     match scope.condition(alias, n) {
@@ -88,6 +116,21 @@ impl Store {
         to: NaiveDate,
         wave_start: NaiveDate,
     ) -> Result<HashMap<String, Figures>> {
+        self.figures_of(scope, from, to, wave_start, Counts::All)
+            .await
+    }
+
+    /// [`Self::figures_by_unit`], leaving out with `Counts::Flows` the
+    /// [`CURRENT_ONLY`] figures, which do not depend on the period.
+    pub(crate) async fn figures_of(
+        &self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+        wave_start: NaiveDate,
+        counts: Counts,
+    ) -> Result<HashMap<String, Figures>> {
+        let all = counts == Counts::All;
         let (f, t, w) = (from.to_string(), to.to_string(), wave_start.to_string());
         let (start, end) = responses_window(from, to);
         let mut out: HashMap<String, Figures> = HashMap::new();
@@ -139,8 +182,9 @@ impl Store {
         )?;
 
         // F1–F4 now, and how far each F1's follow-up has gone.
-        let (c, p) = cond(scope, "k", 1);
-        let rows = run(
+        if all {
+            let (c, p) = cond(scope, "k", 1);
+            let rows = run(
             format!(
                 "SELECT k.commune_code AS unit, \
                  SUM(CASE WHEN k.level = 1 THEN 1 ELSE 0 END) AS f1, SUM(CASE WHEN k.level = 2 THEN 1 ELSE 0 END) AS f2, \
@@ -151,9 +195,9 @@ impl Store {
             p,
         )
         .await?;
-        accumulate(&rows, &["f1", "f2", "f3", "f4"], &mut out)?;
-        let (c, p) = cond(scope, "k", 1);
-        let rows = run(
+            accumulate(&rows, &["f1", "f2", "f3", "f4"], &mut out)?;
+            let (c, p) = cond(scope, "k", 1);
+            let rows = run(
             format!(
                 "SELECT x.unit, SUM(x.quarantined) AS f1_quarantined, \
                  SUM(CASE WHEN x.quarantined = 1 OR x.status IS NOT NULL THEN 1 ELSE 0 END) AS f1_reviewed, \
@@ -170,18 +214,20 @@ impl Store {
             p,
         )
         .await?;
-        accumulate(
-            &rows,
-            &[
-                "f1_quarantined",
-                "f1_reviewed",
-                "f1_sampled",
-                "f1_negative",
-                "f1_positive",
-                "f1_pending",
-            ],
-            &mut out,
-        )?;
+            accumulate(
+                &rows,
+                &[
+                    "f1_quarantined",
+                    "f1_reviewed",
+                    "f1_sampled",
+                    "f1_negative",
+                    "f1_positive",
+                    "f1_pending",
+                ],
+                &mut out,
+            )?;
+        }
+
         // F1 newly traced: a first entry at level 1 during the period. The
         // period's level-1 entries come from an index (`class_history_level_at`).
         // Below a province the unit's people are few: their ids, from the unit
@@ -294,8 +340,9 @@ impl Store {
         )?;
 
         // Capacity now: beds of the places, oxygen equipment where it is kept.
-        let (c, p) = cond(scope, "pl", 1);
-        let rows = run(
+        if all {
+            let (c, p) = cond(scope, "pl", 1);
+            let rows = run(
             format!(
                 "SELECT pl.commune_code AS unit, SUM(b.capacity) AS beds, \
                  SUM((SELECT COUNT(*) FROM admissions ad WHERE ad.place_id = b.place_id AND ad.bed_type = b.bed_type AND ad.discharged_on IS NULL)) AS beds_occupied \
@@ -305,9 +352,9 @@ impl Store {
             p,
         )
         .await?;
-        accumulate(&rows, &["beds", "beds_occupied"], &mut out)?;
-        let (c, p) = cond(scope, "e", 1);
-        let rows = run(
+            accumulate(&rows, &["beds", "beds_occupied"], &mut out)?;
+            let (c, p) = cond(scope, "e", 1);
+            let rows = run(
             format!(
                 "SELECT e.unit_code AS unit, SUM(CASE WHEN e.status <> 'retired' THEN 1 ELSE 0 END) AS oxygen_equipment, \
                  SUM(CASE WHEN e.status = 'lent' THEN 1 ELSE 0 END) AS oxygen_lent \
@@ -317,7 +364,8 @@ impl Store {
             p,
         )
         .await?;
-        accumulate(&rows, &["oxygen_equipment", "oxygen_lent"], &mut out)?;
+            accumulate(&rows, &["oxygen_equipment", "oxygen_lent"], &mut out)?;
+        }
         Ok(out)
     }
 
@@ -331,13 +379,30 @@ impl Store {
         to: NaiveDate,
         wave_start: NaiveDate,
     ) -> Result<ReportFigures> {
+        self.report_of(scope, unit_code, from, to, wave_start, Counts::All)
+            .await
+    }
+
+    /// [`Self::report_figures`]; with `Counts::Flows`, without the
+    /// [`CURRENT_ONLY`] figures (left at 0) and the medians.
+    pub(crate) async fn report_of(
+        &self,
+        scope: &Scope,
+        unit_code: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        wave_start: NaiveDate,
+        counts: Counts,
+    ) -> Result<ReportFigures> {
         let unit = self.unit(unit_code).await?;
         if !scope.contains(&unit) || unit.level == UnitLevel::Hamlet {
             return Err(crate::StoreError::not_found("unit", unit_code));
         }
         let code = UnitCode::parse(&unit.code).map_err(phongdich_domain::Invalid::from)?;
         let within = Scope::unit(code);
-        let by_unit = self.figures_by_unit(&within, from, to, wave_start).await?;
+        let by_unit = self
+            .figures_of(&within, from, to, wave_start, counts)
+            .await?;
         let children = self.children(&unit.code).await?;
         // Which unit one level below holds each key: itself, or its ancestor.
         let mut holder: HashMap<String, String> = HashMap::new();
@@ -371,7 +436,10 @@ impl Store {
             from: from.to_string(),
             to: to.to_string(),
             wave_start: wave_start.to_string(),
-            rates: self.report_rates(&within, from, to).await?,
+            rates: match counts {
+                Counts::All => self.report_rates(&within, from, to).await?,
+                Counts::Flows => Rates::default(),
+            },
             figures: total,
             children: parts,
         })
