@@ -403,12 +403,19 @@ impl Store {
         let by_unit = self
             .figures_of(&within, from, to, wave_start, counts)
             .await?;
-        let children = self.children(&unit.code).await?;
+        // A commune's report has no units below it (hamlets keep no records
+        // of their own here), so the tree is read only above a commune.
+        let children = match unit.level {
+            UnitLevel::Commune => Vec::new(),
+            _ => self.children(&unit.code).await?,
+        };
         // Which unit one level below holds each key: itself, or its ancestor.
         let mut holder: HashMap<String, String> = HashMap::new();
-        for d in self.descendants(&unit.code).await? {
-            if let Some(child) = children.iter().find(|c| d.lineage().any(|x| x == c.code)) {
-                holder.insert(d.code.clone(), child.code.clone());
+        if !children.is_empty() {
+            for d in self.descendants(&unit.code).await? {
+                if let Some(child) = children.iter().find(|c| d.lineage().any(|x| x == c.code)) {
+                    holder.insert(d.code.clone(), child.code.clone());
+                }
             }
         }
         let mut total = Figures::default();
