@@ -292,6 +292,11 @@ fn link_actor(link_id: i64, source: &str) -> Actor {
     }
 }
 
+/// Orders `o` under quarantine on day `$1` (not self-monitoring) with no
+/// declaration that day: the missed-declaration list, here and on the day page.
+pub(crate) const UNDECLARED: &str = " AND o.kind <> 'self_monitoring' AND o.start_on <= $1 AND o.planned_end >= $1 \
+    AND NOT EXISTS (SELECT 1 FROM health_declarations hd WHERE hd.order_id = o.id AND hd.day = $1)";
+
 impl Store {
     /// Record a day's declaration for an order of the actor's jurisdiction;
     /// a second one for the same day replaces the first.
@@ -405,8 +410,7 @@ impl Store {
             "o",
             &format!(
                 "SELECT {ORDER_COLUMNS} FROM quarantine_orders o JOIN persons p ON p.id = o.person_id \
-                 WHERE o.status = 'active' AND o.kind <> 'self_monitoring' AND o.start_on <= $1 AND o.planned_end >= $1 \
-                 AND NOT EXISTS (SELECT 1 FROM health_declarations d WHERE d.order_id = o.id AND d.day = $1)"
+                 WHERE o.status = 'active'{UNDECLARED}"
             ),
         )
         .await?

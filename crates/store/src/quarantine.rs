@@ -783,9 +783,7 @@ impl Store {
         let (cond_d, _) = scope.and_condition("d", 6);
         let from_orders = "FROM quarantine_orders o JOIN persons p ON p.id = o.person_id WHERE o.status = 'active'";
         let page = "LIMIT $2 OFFSET $3";
-        // Under quarantine that day (not self-monitoring) and not yet declared.
-        let undeclared = " AND o.kind <> 'self_monitoring' AND o.start_on <= $1 AND o.planned_end >= $1 \
-            AND NOT EXISTS (SELECT 1 FROM health_declarations hd WHERE hd.order_id = o.id AND hd.day = $1)";
+        let undeclared = crate::declarations::UNDECLARED;
         let e = self.engine;
         let (vitals_with, vitals_total, vitals_page) =
             crate::treatment::missing_vitals_sql(e, &cond_t, "$4", "$5", page);

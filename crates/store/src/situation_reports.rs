@@ -359,12 +359,14 @@ impl Store {
         let deadline = self.report_deadline(&unit.province_code).await?;
         let due = deadline_stamp(&day.to_string(), deadline).unwrap_or_default();
         let past_deadline = stamp(at) > due;
+        // Each unit with its latest version for the day (if any), in one query.
         let rows = sqlx::query(
-            "SELECT u.code, u.name, \
-             (SELECT r.id FROM situation_reports r WHERE r.unit_code = u.code AND r.period_from = $2 AND r.period_to = $2 \
-               ORDER BY r.version DESC LIMIT 1) AS report_id, \
+            "SELECT u.code, u.name, r.id AS report_id, r.status, r.submitted_at, \
              (SELECT MAX(m.reminded_at) FROM report_reminders m WHERE m.unit_code = u.code AND m.day = $2) AS reminded_at \
-             FROM units u WHERE u.parent_code = $1 AND u.level <> 'hamlet' ORDER BY u.code",
+             FROM units u LEFT JOIN situation_reports r ON r.id = \
+               (SELECT x.id FROM situation_reports x WHERE x.unit_code = u.code AND x.period_from = $2 AND x.period_to = $2 \
+                ORDER BY x.version DESC LIMIT 1) \
+             WHERE u.parent_code = $1 AND u.level <> 'hamlet' ORDER BY u.code",
         )
         .bind(unit.code.as_str())
         .bind(day.to_string())
@@ -373,18 +375,8 @@ impl Store {
         let mut out = Vec::new();
         for r in rows {
             let report_id: Option<i64> = r.try_get("report_id")?;
-            let (status, submitted_at) = match report_id {
-                Some(id) => {
-                    let (s, t): (String, String) = sqlx::query_as(
-                        "SELECT status, submitted_at FROM situation_reports WHERE id = $1",
-                    )
-                    .bind(id)
-                    .fetch_one(&self.read)
-                    .await?;
-                    (Some(s), Some(t))
-                }
-                None => (None, None),
-            };
+            let status: Option<String> = r.try_get("status")?;
+            let submitted_at: Option<String> = r.try_get("submitted_at")?;
             out.push(Submission {
                 unit_code: r.try_get("code")?,
                 unit_name: r.try_get("name")?,
