@@ -297,13 +297,11 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<CurveDay>> {
         let back = from - Days::new(6);
-        let (c, p) = cond(scope, "c", 3);
+        self.refresh_figures(scope).await?;
+        let (c, p) = cond(scope, "d", 3);
         let sql = format!(
-            "SELECT c.confirmed_on AS day, \
-             SUM(CASE WHEN c.source_kind <> 'imported' AND c.detected_where <> 'quarantine' THEN 1 ELSE 0 END) AS community, \
-             SUM(CASE WHEN c.source_kind <> 'imported' AND c.detected_where = 'quarantine' THEN 1 ELSE 0 END) AS quarantine, \
-             SUM(CASE WHEN c.source_kind = 'imported' THEN 1 ELSE 0 END) AS imported \
-             FROM cases c WHERE c.confirmed_on BETWEEN $1 AND $2{c} GROUP BY c.confirmed_on"
+            "SELECT d.day, CAST(SUM(d.f0_new_community) AS BIGINT) AS community, CAST(SUM(d.f0_new_quarantine) AS BIGINT) AS quarantine, \
+             CAST(SUM(d.f0_new_imported) AS BIGINT) AS imported FROM figure_days d WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.day"
         );
         let rows = self.rows_between(&sql, back, to, &p).await?;
         let mut found: HashMap<String, CurveDay> = HashMap::new();
@@ -353,15 +351,11 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<TestDay>> {
-        let (cs, p) = cond(scope, "s", 3);
-        let (cp, _) = cond(scope, "pl", 3);
+        self.refresh_figures(scope).await?;
+        let (c, p) = cond(scope, "d", 3);
         let sql = format!(
-            "SELECT x.day, SUM(CASE WHEN x.outcome = 'positive' THEN 1 ELSE 0 END) AS positive, \
-             SUM(CASE WHEN x.outcome = 'negative' THEN 1 ELSE 0 END) AS negative, COUNT(*) AS done \
-             FROM (SELECT r.resulted_on AS day, r.outcome FROM test_results r JOIN samples s ON s.id = r.sample_id \
-                   WHERE r.resulted_on BETWEEN $1 AND $2{cs} \
-                   UNION ALL SELECT r.resulted_on AS day, r.outcome FROM test_results r JOIN pools pl ON pl.id = r.pool_id \
-                   WHERE r.resulted_on BETWEEN $1 AND $2{cp}) x GROUP BY x.day"
+            "SELECT d.day, CAST(SUM(d.tests_positive) AS BIGINT) AS positive, CAST(SUM(d.tests_negative) AS BIGINT) AS negative, \
+             CAST(SUM(d.tests_done) AS BIGINT) AS done FROM figure_days d WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.day"
         );
         let rows = self.rows_between(&sql, from, to, &p).await?;
         let mut found: HashMap<String, TestDay> = HashMap::new();
@@ -407,10 +401,11 @@ impl Store {
             "district_code" => "district_code",
             _ => "commune_code",
         };
-        let (c, p) = cond(scope, "c", 3);
+        self.refresh_figures(scope).await?;
+        let (c, p) = cond(scope, "d", 3);
         let sql = format!(
-            "SELECT c.{column} AS unit, c.confirmed_on AS day, COUNT(*) AS n FROM cases c \
-             WHERE c.confirmed_on BETWEEN $1 AND $2{c} GROUP BY c.{column}, c.confirmed_on"
+            "SELECT d.{column} AS unit, d.day, CAST(SUM(d.f0_new) AS BIGINT) AS n FROM figure_days d \
+             WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.{column}, d.day"
         );
         let rows = self.rows_between(&sql, from, to, &p).await?;
         let mut out: HashMap<String, HashMap<String, i64>> = HashMap::new();

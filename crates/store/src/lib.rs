@@ -10,6 +10,7 @@ mod clusters;
 mod dashboard;
 mod declarations;
 mod error;
+mod figures;
 mod import;
 mod migrate;
 mod persons;

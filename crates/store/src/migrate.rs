@@ -143,6 +143,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 17,
+        name: "report figures kept per commune and day, recomputed after changes",
+        shared: include_str!("../migrations/0017_figures.sql"),
+        sqlite: include_str!("../migrations/0017_figures.sqlite.sql"),
+        postgres: include_str!("../migrations/0017_figures.postgres.sql"),
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

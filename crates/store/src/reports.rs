@@ -7,6 +7,7 @@
 //! Medians (turnaround, response times) are computed at the report's own
 //! level from the underlying rows.
 
+use crate::figures::{DAY_KEYS, STOCK_KEYS, median_of_counts};
 use crate::response::responses_window;
 use crate::{Result, Scope, Store};
 use chrono::NaiveDate;
@@ -97,14 +98,6 @@ fn accumulate(
     Ok(())
 }
 
-fn median_f64(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    Some(v[v.len() / 2])
-}
-
 impl Store {
     /// Every figure of every unit of the scope that has records, keyed by the
     /// unit that holds them (a commune, or a district or province for what it
@@ -130,10 +123,13 @@ impl Store {
         wave_start: NaiveDate,
         counts: Counts,
     ) -> Result<HashMap<String, Figures>> {
-        let all = counts == Counts::All;
-        let (f, t, w) = (from.to_string(), to.to_string(), wave_start.to_string());
-        let (start, end) = responses_window(from, to);
         let mut out: HashMap<String, Figures> = HashMap::new();
+        if scope.root().is_some_and(|u| u.level() == UnitLevel::Hamlet) {
+            // Hamlets keep no figures of their own.
+            return Ok(out);
+        }
+        self.refresh_figures(scope).await?;
+        let (f, t, w) = (from.to_string(), to.to_string(), wave_start.to_string());
         let run = |sql: String, binds: Vec<String>, param: Option<String>| async move {
             let mut q = sqlx::query(&sql);
             for b in &binds {
@@ -145,202 +141,54 @@ impl Store {
             q.fetch_all(&self.read).await
         };
 
-        // Cases: new by where found, in treatment, recovered, deceased, since the wave began.
-        let (c, p) = cond(scope, "c", 4);
+        // What happened during the period, and the F0 since the wave began,
+        // from the communes' days (`figures` module).
+        let (c, p) = cond(scope, "d", 5);
+        let sums: Vec<String> = DAY_KEYS
+            .iter()
+            .map(|k| {
+                format!("CAST(SUM(CASE WHEN d.day >= $1 THEN d.{k} ELSE 0 END) AS BIGINT) AS {k}")
+            })
+            .collect();
         let rows = run(
             format!(
-                "SELECT c.commune_code AS unit, \
-                 SUM(CASE WHEN c.confirmed_on BETWEEN $1 AND $2 THEN 1 ELSE 0 END) AS f0_new, \
-                 SUM(CASE WHEN c.confirmed_on BETWEEN $1 AND $2 AND c.source_kind <> 'imported' AND c.detected_where <> 'quarantine' THEN 1 ELSE 0 END) AS f0_new_community, \
-                 SUM(CASE WHEN c.confirmed_on BETWEEN $1 AND $2 AND c.source_kind <> 'imported' AND c.detected_where = 'quarantine' THEN 1 ELSE 0 END) AS f0_new_quarantine, \
-                 SUM(CASE WHEN c.confirmed_on BETWEEN $1 AND $2 AND c.source_kind = 'imported' THEN 1 ELSE 0 END) AS f0_new_imported, \
-                 SUM(CASE WHEN c.course = 'home' THEN 1 ELSE 0 END) AS f0_home, \
-                 SUM(CASE WHEN c.course IN ('hospital', 'icu') THEN 1 ELSE 0 END) AS f0_hospital, \
-                 SUM(CASE WHEN c.course = 'recovered' AND c.negative_on BETWEEN $1 AND $2 THEN 1 ELSE 0 END) AS f0_recovered, \
-                 SUM(CASE WHEN c.course = 'deceased' AND SUBSTR(c.updated_at, 1, 10) BETWEEN $1 AND $2 THEN 1 ELSE 0 END) AS f0_deceased, \
-                 SUM(CASE WHEN c.confirmed_on BETWEEN $3 AND $2 THEN 1 ELSE 0 END) AS f0_cumulative \
-                 FROM cases c WHERE 1 = 1{c} GROUP BY c.commune_code"
+                "SELECT d.commune_code AS unit, {}, \
+                 CAST(SUM(CASE WHEN d.day >= $3 THEN d.f0_new ELSE 0 END) AS BIGINT) AS f0_cumulative \
+                 FROM figure_days d WHERE d.day >= $4 AND d.day <= $2{c} GROUP BY d.commune_code",
+                sums.join(", ")
             ),
-            vec![f.clone(), t.clone(), w.clone()],
+            vec![f.clone(), t.clone(), w.clone(), f.clone().min(w.clone())],
             p,
         )
         .await?;
-        accumulate(
-            &rows,
-            &[
-                "f0_new",
-                "f0_new_community",
-                "f0_new_quarantine",
-                "f0_new_imported",
-                "f0_home",
-                "f0_hospital",
-                "f0_recovered",
-                "f0_deceased",
-                "f0_cumulative",
-            ],
-            &mut out,
-        )?;
+        accumulate(&rows, &DAY_KEYS, &mut out)?;
+        accumulate(&rows, &["f0_cumulative"], &mut out)?;
 
-        // F1–F4 now, and how far each F1's follow-up has gone.
-        if all {
-            let (c, p) = cond(scope, "k", 1);
-            let rows = run(
+        // What stands now.
+        let (c, p) = cond(scope, "s", 1);
+        let rows = run(
             format!(
-                "SELECT k.commune_code AS unit, \
-                 SUM(CASE WHEN k.level = 1 THEN 1 ELSE 0 END) AS f1, SUM(CASE WHEN k.level = 2 THEN 1 ELSE 0 END) AS f2, \
-                 SUM(CASE WHEN k.level = 3 THEN 1 ELSE 0 END) AS f3, SUM(CASE WHEN k.level = 4 THEN 1 ELSE 0 END) AS f4 \
-                 FROM person_classes k WHERE k.level > 0{c} GROUP BY k.commune_code"
+                "SELECT s.commune_code AS unit, {} FROM figure_stocks s WHERE 1 = 1{c}",
+                STOCK_KEYS
+                    .iter()
+                    .map(|k| format!("s.{k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             vec![],
             p,
         )
         .await?;
-            accumulate(&rows, &["f1", "f2", "f3", "f4"], &mut out)?;
-            let (c, p) = cond(scope, "k", 1);
-            let rows = run(
-            format!(
-                "SELECT x.unit, SUM(x.quarantined) AS f1_quarantined, \
-                 SUM(CASE WHEN x.quarantined = 1 OR x.status IS NOT NULL THEN 1 ELSE 0 END) AS f1_reviewed, \
-                 SUM(CASE WHEN x.status IS NOT NULL THEN 1 ELSE 0 END) AS f1_sampled, \
-                 SUM(CASE WHEN x.status = 'negative' THEN 1 ELSE 0 END) AS f1_negative, \
-                 SUM(CASE WHEN x.status = 'positive' THEN 1 ELSE 0 END) AS f1_positive, \
-                 SUM(CASE WHEN x.status IN ('collected', 'pool_positive', 'resample') THEN 1 ELSE 0 END) AS f1_pending \
-                 FROM (SELECT k.commune_code AS unit, \
-                   CASE WHEN EXISTS (SELECT 1 FROM quarantine_orders o WHERE o.person_id = k.person_id AND o.status = 'active') THEN 1 ELSE 0 END AS quarantined, \
-                   (SELECT s.status FROM samples s WHERE s.person_id = k.person_id AND s.collected_on >= k.since_on ORDER BY s.id DESC LIMIT 1) AS status \
-                   FROM person_classes k WHERE k.level = 1{c}) x GROUP BY x.unit"
-            ),
-            vec![],
-            p,
-        )
-        .await?;
-            accumulate(
-                &rows,
-                &[
-                    "f1_quarantined",
-                    "f1_reviewed",
-                    "f1_sampled",
-                    "f1_negative",
-                    "f1_positive",
-                    "f1_pending",
-                ],
-                &mut out,
-            )?;
-        }
+        let keys: Vec<&str> = STOCK_KEYS
+            .iter()
+            .copied()
+            .filter(|k| counts == Counts::All || !CURRENT_ONLY.contains(k))
+            .collect();
+        accumulate(&rows, &keys, &mut out)?;
 
-        // F1 newly traced: a first entry at level 1 during the period. The
-        // period's level-1 entries come from an index (`class_history_level_at`).
-        // Below a province the unit's people are few: their ids, from the unit
-        // index, filter the entries before any person row is read (`+` keeps
-        // the planner from walking the unit's people into the history
-        // instead — 5,600 look-ups a commune at 1 M people). A province's are
-        // nearly everyone, so there the join reads each entry's person.
-        let small = scope
-            .root()
-            .is_some_and(|u| matches!(u.level(), UnitLevel::Commune | UnitLevel::District));
-        let (c, p) = if small {
-            match scope.condition("u", 3) {
-                Some((c, p)) => (
-                    format!(" AND +h.person_id IN (SELECT u.id FROM persons u WHERE {c})"),
-                    Some(p),
-                ),
-                None => (String::new(), None),
-            }
-        } else {
-            cond(scope, "q", 3)
-        };
-        let rows = run(
-            format!(
-                "SELECT q.commune_code AS unit, COUNT(DISTINCT h.person_id) AS f1_new FROM class_history h \
-                 JOIN persons q ON q.id = h.person_id WHERE h.level = 1 AND h.at >= $1 AND h.at < $2{c} GROUP BY q.commune_code"
-            ),
-            vec![start.clone(), end.clone()],
-            p,
-        )
-        .await?;
-        accumulate(&rows, &["f1_new"], &mut out)?;
-
-        // Quarantine now, and releases during the period.
-        let (c, p) = cond(scope, "o", 3);
-        let rows = run(
-            format!(
-                "SELECT o.commune_code AS unit, \
-                 SUM(CASE WHEN o.status = 'active' AND o.kind = 'centralised' THEN 1 ELSE 0 END) AS quarantine_centralised, \
-                 SUM(CASE WHEN o.status = 'active' AND o.kind = 'home' THEN 1 ELSE 0 END) AS quarantine_home, \
-                 SUM(CASE WHEN o.status = 'released' AND o.released_on BETWEEN $1 AND $2 THEN 1 ELSE 0 END) AS quarantine_released \
-                 FROM quarantine_orders o WHERE 1 = 1{c} GROUP BY o.commune_code"
-            ),
-            vec![f.clone(), t.clone()],
-            p,
-        )
-        .await?;
-        accumulate(
-            &rows,
-            &[
-                "quarantine_centralised",
-                "quarantine_home",
-                "quarantine_released",
-            ],
-            &mut out,
-        )?;
-
-        // Samples taken; results of individual samples and of pools (a pool is one test).
-        let (c, p) = cond(scope, "s", 3);
-        let rows = run(
-            format!(
-                "SELECT s.commune_code AS unit, COUNT(*) AS samples_taken FROM samples s \
-                 WHERE s.collected_on BETWEEN $1 AND $2{c} GROUP BY s.commune_code"
-            ),
-            vec![f.clone(), t.clone()],
-            p,
-        )
-        .await?;
-        accumulate(&rows, &["samples_taken"], &mut out)?;
-        for (join, alias) in [
-            ("samples s ON s.id = r.sample_id", "s"),
-            ("pools s ON s.id = r.pool_id", "s"),
-        ] {
-            let (c, p) = cond(scope, alias, 3);
-            let rows = run(
-                format!(
-                    "SELECT s.commune_code AS unit, COUNT(*) AS tests_done, \
-                     SUM(CASE WHEN r.outcome = 'positive' THEN 1 ELSE 0 END) AS tests_positive, \
-                     SUM(CASE WHEN r.outcome = 'negative' THEN 1 ELSE 0 END) AS tests_negative \
-                     FROM test_results r JOIN {join} WHERE r.resulted_on BETWEEN $1 AND $2{c} GROUP BY s.commune_code"
-                ),
-                vec![f.clone(), t.clone()],
-                p,
-            )
-            .await?;
-            accumulate(
-                &rows,
-                &["tests_done", "tests_positive", "tests_negative"],
-                &mut out,
-            )?;
-        }
-
-        // Alerts raised (and escalated) during the period; open now.
-        let (c, p) = cond(scope, "a", 3);
-        let rows = run(
-            format!(
-                "SELECT a.commune_code AS unit, \
-                 SUM(CASE WHEN a.raised_at >= $1 AND a.raised_at < $2 THEN 1 ELSE 0 END) AS alerts_raised, \
-                 SUM(CASE WHEN a.raised_at >= $1 AND a.raised_at < $2 AND a.escalations > 0 THEN 1 ELSE 0 END) AS alerts_escalated, \
-                 SUM(CASE WHEN a.status = 'open' THEN 1 ELSE 0 END) AS alerts_open \
-                 FROM treatment_alerts a WHERE 1 = 1{c} GROUP BY a.commune_code"
-            ),
-            vec![start.clone(), end.clone()],
-            p,
-        )
-        .await?;
-        accumulate(
-            &rows,
-            &["alerts_raised", "alerts_escalated", "alerts_open"],
-            &mut out,
-        )?;
-
-        // Capacity now: beds of the places, oxygen equipment where it is kept.
-        if all {
+        // Capacity now: beds of the places, oxygen equipment where it is
+        // kept (small tables, counted each time).
+        if counts == Counts::All {
             let (c, p) = cond(scope, "pl", 1);
             let rows = run(
             format!(
@@ -454,10 +302,12 @@ impl Store {
 
     /// Medians of the unit's period: sample → result days, alert response minutes.
     async fn report_rates(&self, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Result<Rates> {
-        let (c, p) = cond(scope, "s", 3);
+        // Days from sample to result, counted per commune and day (the
+        // figures were refreshed by the report that asks for them).
+        let (c, p) = cond(scope, "t", 3);
         let sql = format!(
-            "SELECT s.collected_on, r.resulted_on FROM test_results r JOIN samples s ON s.id = r.sample_id \
-             WHERE r.resulted_on BETWEEN $1 AND $2{c}"
+            "SELECT t.days_taken, CAST(SUM(t.tests) AS BIGINT) AS n FROM figure_turnaround t \
+             WHERE t.day BETWEEN $1 AND $2{c} GROUP BY t.days_taken"
         );
         let mut q = sqlx::query(&sql)
             .bind(from.to_string())
@@ -465,16 +315,12 @@ impl Store {
         if let Some(p) = &p {
             q = q.bind(p.as_str());
         }
-        let mut days = Vec::new();
+        let mut days = std::collections::BTreeMap::new();
         for r in q.fetch_all(&self.read).await? {
-            let a: String = r.try_get("collected_on")?;
-            let b: String = r.try_get("resulted_on")?;
-            if let (Ok(a), Ok(b)) = (
-                NaiveDate::parse_from_str(&a, "%Y-%m-%d"),
-                NaiveDate::parse_from_str(&b, "%Y-%m-%d"),
-            ) {
-                days.push((b - a).num_days() as f64);
-            }
+            days.insert(
+                r.try_get::<i64, _>("days_taken")?,
+                r.try_get::<Option<i64>, _>("n")?.unwrap_or(0),
+            );
         }
         let (start, end) = responses_window(from, to);
         let times = self
@@ -489,7 +335,7 @@ impl Store {
             )
             .await?;
         Ok(Rates {
-            turnaround_days: median_f64(days),
+            turnaround_days: median_of_counts(&days),
             minutes_to_acknowledge: times.median_minutes_to_acknowledge,
             minutes_to_act: times.median_minutes_to_act,
         })

@@ -1,0 +1,292 @@
+#![allow(clippy::unwrap_used)]
+//! The report figures kept per commune and day (migration 17) against a
+//! recount from the records, on SQLite or PostgreSQL: after every kind of
+//! write the figures' rows must be exactly what counting everything again
+//! gives — so no write the triggers miss can leave a report stale.
+
+use chrono::NaiveDate;
+use phongdich_domain::contact::ContactInput;
+use phongdich_domain::testing::ResultInput;
+use phongdich_domain::treatment::{Enrolment, Vitals};
+use phongdich_domain::{PersonInput, Role, UnitCode};
+use phongdich_store::testing::TestDb;
+use phongdich_store::{Actor, CaseInput, OrderInput, PersonUpdate, SampleInput, Scope, Store};
+
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+const QUANG_NINH: &str = "22";
+
+fn d(day: u32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, month, day).unwrap()
+}
+
+fn actor(unit: &str, role: Role) -> Actor {
+    Actor {
+        name: format!("{}@{unit}", role.as_str()),
+        source: "test".into(),
+        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
+        role,
+    }
+}
+
+fn person_input(name: &str, commune: &str) -> PersonInput {
+    PersonInput {
+        full_name: name.into(),
+        birth: "1970".into(),
+        sex: "nữ".into(),
+        commune_code: commune.into(),
+        ..Default::default()
+    }
+}
+
+async fn person(s: &Store, name: &str, commune: &str) -> i64 {
+    s.create_person(
+        &Actor::system("test"),
+        &person_input(name, commune).parse(d(1, 8)).unwrap(),
+        true,
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// Every row the figures keep for the province, as text.
+async fn kept(db: &TestDb) -> Vec<Option<String>> {
+    let days = [
+        "f0_new",
+        "f0_new_community",
+        "f0_new_quarantine",
+        "f0_new_imported",
+        "f0_recovered",
+        "f0_deceased",
+        "f1_new",
+        "quarantine_released",
+        "samples_taken",
+        "tests_done",
+        "tests_positive",
+        "tests_negative",
+        "alerts_raised",
+        "alerts_escalated",
+    ];
+    let stocks = [
+        "f0_home",
+        "f0_hospital",
+        "f1",
+        "f2",
+        "f3",
+        "f4",
+        "f1_reviewed",
+        "f1_quarantined",
+        "f1_sampled",
+        "f1_negative",
+        "f1_positive",
+        "f1_pending",
+        "quarantine_centralised",
+        "quarantine_home",
+        "alerts_open",
+    ];
+    let text = |cols: &[&str]| cols.join(" || ' ' || ");
+    let mut rows = db
+        .strings(&format!(
+            "SELECT 'day ' || commune_code || ' ' || day || ' ' || {} FROM figure_days \
+             WHERE province_code = '{QUANG_NINH}' ORDER BY commune_code, day",
+            text(&days)
+        ))
+        .await;
+    rows.extend(
+        db.strings(&format!(
+            "SELECT 'now ' || commune_code || ' ' || {} FROM figure_stocks \
+             WHERE province_code = '{QUANG_NINH}' ORDER BY commune_code",
+            text(&stocks)
+        ))
+        .await,
+    );
+    rows.extend(
+        db.strings(&format!(
+            "SELECT 'tat ' || commune_code || ' ' || day || ' ' || days_taken || ' ' || tests \
+             FROM figure_turnaround WHERE province_code = '{QUANG_NINH}' ORDER BY commune_code, day, days_taken"
+        ))
+        .await,
+    );
+    rows
+}
+
+/// The rows kept after the last write equal a recount of the province.
+async fn same_as_recount(db: &TestDb, after: &str) -> Vec<Option<String>> {
+    let province = Scope::unit(UnitCode::parse(QUANG_NINH).unwrap());
+    db.store.refresh_figures(&province).await.unwrap();
+    let incremental = kept(db).await;
+    let counted = db.store.recount_figures(&province).await.unwrap();
+    assert!(counted > 100, "every commune of the province: {counted}");
+    assert_eq!(incremental, kept(db).await, "after {after}");
+    incremental
+}
+
+fn has(rows: &[Option<String>], prefix: &str) -> bool {
+    rows.iter().flatten().any(|r| r.starts_with(prefix))
+}
+
+#[tokio::test]
+async fn the_kept_figures_equal_a_recount_after_every_kind_of_write() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let system = Actor::system("test");
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    same_as_recount(&db, "nothing").await;
+
+    // A (Hà Khánh) met B and C; B met D (Hà Phong).
+    let a = person(s, "Vũ Văn Nguồn", HA_KHANH).await;
+    let b = person(s, "Vũ Thị Gần", HA_KHANH).await;
+    let c = person(s, "Vũ Văn Cùng", HA_KHANH).await;
+    let dd = person(s, "Phạm Thị Xa", HA_PHONG).await;
+    for (x, y) in [(a, b), (a, c), (b, dd)] {
+        let input = ContactInput {
+            person_id: x,
+            other_person_id: y,
+            date: "08/08/2021".into(),
+            setting: "household".into(),
+            ..Default::default()
+        };
+        s.add_contact(&system, &input.parse(d(10, 8)).unwrap())
+            .await
+            .unwrap();
+    }
+    same_as_recount(&db, "contacts").await;
+
+    let (case_a, _) = s
+        .confirm_case(
+            &system,
+            &CaseInput::found_in_community(a, "10/08/2021", "09/08/2021", "rt_pcr"),
+            d(10, 8),
+        )
+        .await
+        .unwrap();
+    let rows = same_as_recount(&db, "an F0 confirmed").await;
+    assert!(
+        has(&rows, &format!("day {HA_KHANH} 2021-08-10 1 1 0 0")),
+        "{rows:?}"
+    );
+    assert!(
+        has(&rows, &format!("now {HA_PHONG} 0 0 0 1")),
+        "D is F2 in Hà Phong: {rows:?}"
+    );
+
+    let order = s
+        .create_order(
+            &staff,
+            &OrderInput {
+                person_id: b,
+                situation: "f1".into(),
+                start_on: "10/08/2021".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    same_as_recount(&db, "a quarantine order").await;
+
+    let mut codes = Vec::new();
+    for who in [b, c] {
+        let sample = s
+            .record_sample(
+                &staff,
+                &SampleInput {
+                    person_id: who,
+                    collected_on: "10/08/2021".into(),
+                    ..Default::default()
+                },
+                d(10, 8),
+            )
+            .await
+            .unwrap();
+        codes.push(sample.code);
+    }
+    same_as_recount(&db, "samples").await;
+    for (code, outcome, on) in [
+        (&codes[0], "negative", "11/08/2021"),
+        (&codes[1], "positive", "12/08/2021"),
+    ] {
+        let r = ResultInput {
+            code: code.clone(),
+            test_kind: "rt_pcr".into(),
+            outcome: outcome.into(),
+            resulted_on: on.into(),
+            ..Default::default()
+        };
+        s.record_result(&staff, &r, d(12, 8)).await.unwrap();
+        same_as_recount(&db, &format!("a {outcome} result")).await;
+    }
+    let rows = kept(&db).await;
+    assert!(
+        has(&rows, &format!("tat {HA_KHANH} 2021-08-12 2 1")),
+        "{rows:?}"
+    );
+
+    // B's tests of days 7 and 14 of her quarantine, then her release.
+    for (day, on) in [(16, "16/08/2021"), (23, "23/08/2021")] {
+        let sample = s
+            .record_sample(
+                &staff,
+                &SampleInput {
+                    person_id: b,
+                    collected_on: on.into(),
+                    ..Default::default()
+                },
+                d(day, 8),
+            )
+            .await
+            .unwrap();
+        let r = ResultInput {
+            code: sample.code,
+            test_kind: "rt_pcr".into(),
+            outcome: "negative".into(),
+            resulted_on: on.into(),
+            ..Default::default()
+        };
+        s.record_result(&staff, &r, d(day, 8)).await.unwrap();
+    }
+    same_as_recount(&db, "the quarantine's tests").await;
+    s.release_order(&staff, order.id, d(24, 8)).await.unwrap();
+    same_as_recount(&db, "a release").await;
+    s.set_case_course(&system, case_a.id, "recovered", Some(d(20, 8)))
+        .await
+        .unwrap();
+    same_as_recount(&db, "a recovery").await;
+
+    // C, positive, is treated at home and raises an alert.
+    let e = Enrolment {
+        age_years: 40,
+        mild_or_no_symptoms: true,
+        breathing_rate: 18,
+        spo2: 97,
+        can_self_care_and_call: true,
+        doses: 2,
+        ..Default::default()
+    };
+    let t = s
+        .enrol_home_treatment(&staff, c, &e, d(12, 8))
+        .await
+        .unwrap();
+    let bad = Vitals {
+        spo2: Some(93),
+        breathing_rate: Some(24),
+        ..Default::default()
+    };
+    let r = s.record_vitals(&staff, t.id, &bad, d(12, 8)).await.unwrap();
+    assert!(r.alert_id.is_some());
+    same_as_recount(&db, "an alert").await;
+
+    // B moves to Hà Phong: the F1 newly traced on 10/8 moves with her.
+    let before = s.person(&system.scope, b).await.unwrap();
+    s.update_person(
+        &system,
+        b,
+        &PersonUpdate {
+            expected_version: before.version,
+            person: person_input("Vũ Thị Gần", HA_PHONG).parse(d(1, 8)).unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    same_as_recount(&db, "a move").await;
+}
