@@ -352,8 +352,9 @@ fn peer_queries(
            SUM(s.status = 'negative') AS f1_negative, SUM(s.status = 'positive') AS f1_positive, \
            SUM(s.status IN ('collected', 'pool_positive', 'resample')) AS f1_pending \
          FROM f1 LEFT JOIN q ON q.person_id = f1.person_id LEFT JOIN s ON s.person_id = f1.person_id GROUP BY f1.commune_code;\n\
-         SELECT p.commune_code AS unit, COUNT(DISTINCT h.person_id) AS f1_new FROM class_history h JOIN persons p ON p.id = h.person_id \
-         WHERE h.level = 1 AND h.at >= '{start}' AND h.at < '{end}' AND {p} GROUP BY p.commune_code;\n\
+         SELECT unit, SUM(n) AS f1_new FROM (SELECT p.commune_code AS unit, date(substr(h.at, 1, 19), '+7 hours') AS d, \
+           COUNT(DISTINCT h.person_id) AS n FROM class_history h JOIN persons p ON p.id = h.person_id \
+           WHERE h.level = 1 AND h.at >= '{start}' AND h.at < '{end}' AND {p} GROUP BY p.commune_code, d) GROUP BY unit;\n\
          SELECT o.commune_code AS unit, SUM(o.status = 'active' AND o.kind = 'centralised') AS quarantine_centralised, \
            SUM(o.status = 'active' AND o.kind = 'home') AS quarantine_home, \
            SUM(o.status = 'released' AND o.released_on BETWEEN '{f}' AND '{t}') AS quarantine_released \
@@ -521,6 +522,15 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
     let store = Store::open(&url).await?;
     let province = Scope::unit(UnitCode::parse(PROVINCE)?);
     let communes = communes_of(&store, PROVINCE).await?;
+    // The first read after the bulk load counts every commune of the
+    // province into the figures' rows (the load's writes listed them all).
+    let t = Instant::now();
+    let cold = store.refresh_figures(&province).await?;
+    let cold_refresh_ms = ms(t.elapsed());
+    eprintln!(
+        "  first read after the load: {cold} communes counted in {:.2} s",
+        cold_refresh_ms / 1000.0
+    );
 
     eprintln!(
         "[2/4] ours: the province dashboard (warm-up, then {} timed runs)",
@@ -562,7 +572,32 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
     }
     let dashboard_full_ms = median_ms(full_times.clone());
     eprintln!("  the whole dashboard (Store::dashboard): {dashboard_full_ms:.0} ms");
-
+    // The dashboard after writes in a few communes since the last read (a
+    // case of each updated by `sqlite3`, untimed): it recounts them first.
+    // Five is about what 20 seconds bring at the peak (the server recounts
+    // every 20 s on its own); twenty is a heavy minute.
+    let mut after_writes = BTreeMap::new();
+    let mut offset = 0;
+    for changed in [5usize, 20] {
+        let mut runs = Vec::new();
+        for _ in 0..args.repeat {
+            sqlite3(
+                &db,
+                &format!(
+                    "UPDATE cases SET updated_at = updated_at WHERE id IN (SELECT MIN(id) FROM cases \
+                     WHERE province_code = '{PROVINCE}' GROUP BY commune_code ORDER BY commune_code LIMIT {changed} OFFSET {});\n",
+                    offset % communes.len().max(1)
+                ),
+            )?;
+            offset += changed;
+            let t = Instant::now();
+            store.dashboard(&province, &query, last).await?;
+            runs.push(ms(t.elapsed()));
+        }
+        let median = median_ms(runs.clone());
+        eprintln!("  the whole dashboard after writes in {changed} communes: {median:.0} ms");
+        after_writes.insert(changed, json!({"median_ms": median, "runs_ms": runs}));
+    }
     eprintln!(
         "[3/4] ours: every commune's report for {last} ({} communes; warm-up, then timed)",
         communes.len()
@@ -722,6 +757,8 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
         "ours": {
             "dashboard_ms": dashboard_ms, "dashboard_runs_ms": dash_times,
             "dashboard_full_ms": dashboard_full_ms, "dashboard_full_runs_ms": full_times,
+            "cold_refresh_ms": cold_refresh_ms, "cold_refresh_communes": cold,
+            "dashboard_after_writes_in_communes": after_writes,
             "communes_ms": communes_ms,
             "per_commune_ms": {"mean": communes_ms / communes.len().max(1) as f64,
                 "p50": per_commune.get(per_commune.len() / 2), "max": per_commune.last()},
@@ -735,7 +772,7 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
         "ratio_communes_each": ((ms(peer_each) / communes_ms) * 1000.0).round() / 1000.0,
         "ratio_communes_at_once": ((ms(peer_at_once) / communes_ms) * 1000.0).round() / 1000.0,
         "checked": {"communes": communes.len(), "one_by_one_sample": communes.len().div_ceil(16), "mismatches": 0},
-        "goals": {"dashboard_under_300_ms": dashboard_ms < 300.0, "communes_under_2_s": communes_ms < 2000.0},
+        "goals": {"dashboard_under_300_ms": dashboard_full_ms < 300.0, "communes_under_2_s": communes_ms < 2000.0},
         "province_f0_new": f.f0_new, "province_f1": f.f1,
     });
     Ok(result)

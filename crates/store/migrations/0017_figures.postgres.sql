@@ -3,6 +3,17 @@
 -- communes of the rows written and of the people they concern.
 -- The same in 0017_figures.sqlite.sql.
 
+-- A history entry takes the person's units.
+CREATE FUNCTION class_history_units() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.commune_code IS NULL THEN
+        SELECT q.province_code, q.district_code, q.commune_code INTO NEW.province_code, NEW.district_code, NEW.commune_code
+        FROM persons q WHERE q.id = NEW.person_id;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER class_history_units BEFORE INSERT ON class_history FOR EACH ROW EXECUTE FUNCTION class_history_units();
+
 CREATE FUNCTION cases_figures() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -32,11 +43,11 @@ CREATE TRIGGER person_classes_figures AFTER INSERT OR UPDATE OR DELETE ON person
 CREATE FUNCTION class_history_figures() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT q.commune_code AS c FROM persons q WHERE q.id = NEW.person_id) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c) x WHERE x.c IS NOT NULL;
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT q.commune_code AS c FROM persons q WHERE q.id = OLD.person_id) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT OLD.commune_code AS c) x WHERE x.c IS NOT NULL;
     ELSE
-        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT q.commune_code AS c FROM persons q WHERE q.id = NEW.person_id UNION SELECT q.commune_code FROM persons q WHERE q.id = OLD.person_id) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c UNION SELECT OLD.commune_code) x WHERE x.c IS NOT NULL;
     END IF;
     RETURN NULL;
 END $$;
@@ -93,12 +104,3 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE TRIGGER treatment_alerts_figures AFTER INSERT OR UPDATE OR DELETE ON treatment_alerts FOR EACH ROW EXECUTE FUNCTION treatment_alerts_figures();
-
--- A person who moves: "F1 newly traced" counts people where they live now.
-CREATE FUNCTION persons_figures_move() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO figure_changes (commune_code) VALUES (OLD.commune_code), (NEW.commune_code);
-    RETURN NULL;
-END $$;
-CREATE TRIGGER persons_figures_move AFTER UPDATE OF commune_code ON persons FOR EACH ROW
-    WHEN (OLD.commune_code IS DISTINCT FROM NEW.commune_code) EXECUTE FUNCTION persons_figures_move();

@@ -9,6 +9,19 @@
 -- a province's million records. Capacity (beds, oxygen) and response times
 -- are counted from their small tables each time.
 
+-- History entries carry the person's units when they were written (filled
+-- by a trigger from the person): "F1 newly traced" counts each F1 where they
+-- lived when traced, and a commune's entries are one index range.
+ALTER TABLE class_history ADD COLUMN province_code TEXT;
+ALTER TABLE class_history ADD COLUMN district_code TEXT;
+ALTER TABLE class_history ADD COLUMN commune_code TEXT;
+UPDATE class_history SET province_code = (SELECT q.province_code FROM persons q WHERE q.id = class_history.person_id),
+    district_code = (SELECT q.district_code FROM persons q WHERE q.id = class_history.person_id),
+    commune_code = (SELECT q.commune_code FROM persons q WHERE q.id = class_history.person_id);
+CREATE INDEX class_history_commune ON class_history(commune_code, level, at, person_id);
+CREATE INDEX class_history_district ON class_history(district_code, level, at, person_id);
+CREATE INDEX class_history_province ON class_history(province_code, level, at, person_id);
+
 CREATE TABLE figure_days (
     commune_code TEXT NOT NULL,
     day TEXT NOT NULL,

@@ -3,6 +3,12 @@
 -- communes of the rows written and of the people they concern.
 -- The same in 0017_figures.postgres.sql.
 
+-- A history entry takes the person's units (then the update trigger below
+-- lists the commune).
+CREATE TRIGGER class_history_units AFTER INSERT ON class_history WHEN NEW.commune_code IS NULL BEGIN
+    UPDATE class_history SET province_code = q.province_code, district_code = q.district_code, commune_code = q.commune_code
+    FROM persons q WHERE q.id = NEW.person_id AND class_history.id = NEW.id;
+END;
 CREATE TRIGGER cases_figures_insert AFTER INSERT ON cases BEGIN
     INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c) x WHERE x.c IS NOT NULL;
 END;
@@ -22,13 +28,13 @@ CREATE TRIGGER person_classes_figures_delete AFTER DELETE ON person_classes BEGI
     INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT OLD.commune_code AS c) x WHERE x.c IS NOT NULL;
 END;
 CREATE TRIGGER class_history_figures_insert AFTER INSERT ON class_history BEGIN
-    INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT q.commune_code AS c FROM persons q WHERE q.id = NEW.person_id) x WHERE x.c IS NOT NULL;
+    INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c) x WHERE x.c IS NOT NULL;
 END;
 CREATE TRIGGER class_history_figures_update AFTER UPDATE ON class_history BEGIN
-    INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT q.commune_code AS c FROM persons q WHERE q.id = NEW.person_id UNION SELECT q.commune_code FROM persons q WHERE q.id = OLD.person_id) x WHERE x.c IS NOT NULL;
+    INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c UNION SELECT OLD.commune_code) x WHERE x.c IS NOT NULL;
 END;
 CREATE TRIGGER class_history_figures_delete AFTER DELETE ON class_history BEGIN
-    INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT q.commune_code AS c FROM persons q WHERE q.id = OLD.person_id) x WHERE x.c IS NOT NULL;
+    INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT OLD.commune_code AS c) x WHERE x.c IS NOT NULL;
 END;
 CREATE TRIGGER samples_figures_insert AFTER INSERT ON samples BEGIN
     INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c UNION SELECT k.commune_code FROM person_classes k WHERE k.person_id = NEW.person_id) x WHERE x.c IS NOT NULL;
@@ -65,9 +71,4 @@ CREATE TRIGGER treatment_alerts_figures_update AFTER UPDATE ON treatment_alerts 
 END;
 CREATE TRIGGER treatment_alerts_figures_delete AFTER DELETE ON treatment_alerts BEGIN
     INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT OLD.commune_code AS c) x WHERE x.c IS NOT NULL;
-END;
--- A person who moves: "F1 newly traced" counts people where they live now.
-CREATE TRIGGER persons_figures_move AFTER UPDATE OF commune_code ON persons
-WHEN OLD.commune_code <> NEW.commune_code BEGIN
-    INSERT INTO figure_changes (commune_code) VALUES (OLD.commune_code), (NEW.commune_code);
 END;

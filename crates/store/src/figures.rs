@@ -5,8 +5,8 @@
 //! Invariant: for every commune not listed in `figure_changes`, its rows
 //! equal what [`compute`] counts from the records. Triggers on every table
 //! the figures come from append the communes a write touches (the row's own
-//! commune and, where a figure counts a person where they are classed or
-//! live, theirs); [`Store::refresh_figures`] recomputes the listed communes
+//! commune and, where a figure counts a person where they are classed,
+//! theirs); [`Store::refresh_figures`] recomputes the listed communes
 //! of a scope and removes exactly the entries it has seen, in one
 //! transaction (on PostgreSQL at REPEATABLE READ under an advisory lock, so
 //! an entry committed after its snapshot stays for the next refresh). Every
@@ -179,38 +179,37 @@ async fn compute(
     )
     .await?;
     add_rows(&rows, &DAY_KEYS[..4], true, &mut out)?;
+    // One pass for the rest: each commune's cases by course and the day it
+    // counts on (negative test for the recovered, last update for the dead).
     let rows = fetch(
         tx,
         &format!(
-            "SELECT c.commune_code AS unit, c.negative_on AS day, COUNT(*) AS f0_recovered FROM cases c \
-             WHERE c.course = 'recovered' AND c.negative_on IS NOT NULL{c} GROUP BY c.commune_code, c.negative_on"
+            "SELECT c.commune_code AS unit, c.course, \
+             CASE WHEN c.course = 'recovered' THEN c.negative_on WHEN c.course = 'deceased' THEN SUBSTR(c.updated_at, 1, 10) END AS day, \
+             COUNT(*) AS n FROM cases c WHERE c.course IN ('recovered', 'deceased', 'home', 'hospital', 'icu'){c} \
+             GROUP BY c.commune_code, c.course, CASE WHEN c.course = 'recovered' THEN c.negative_on \
+             WHEN c.course = 'deceased' THEN SUBSTR(c.updated_at, 1, 10) END"
         ),
         &p,
     )
     .await?;
-    add_rows(&rows, &["f0_recovered"], true, &mut out)?;
-    let rows = fetch(
-        tx,
-        &format!(
-            "SELECT c.commune_code AS unit, SUBSTR(c.updated_at, 1, 10) AS day, COUNT(*) AS f0_deceased FROM cases c \
-             WHERE c.course = 'deceased'{c} GROUP BY c.commune_code, SUBSTR(c.updated_at, 1, 10)"
-        ),
-        &p,
-    )
-    .await?;
-    add_rows(&rows, &["f0_deceased"], true, &mut out)?;
-    let rows = fetch(
-        tx,
-        &format!(
-            "SELECT c.commune_code AS unit, \
-             SUM(CASE WHEN c.course = 'home' THEN 1 ELSE 0 END) AS f0_home, \
-             SUM(CASE WHEN c.course IN ('hospital', 'icu') THEN 1 ELSE 0 END) AS f0_hospital \
-             FROM cases c WHERE c.course IN ('home', 'hospital', 'icu'){c} GROUP BY c.commune_code"
-        ),
-        &p,
-    )
-    .await?;
-    add_rows(&rows, &["f0_home", "f0_hospital"], false, &mut out)?;
+    for r in &rows {
+        let unit: String = r.try_get("unit")?;
+        let course: String = r.try_get("course")?;
+        let day: Option<String> = r.try_get("day")?;
+        let n: i64 = r.try_get("n")?;
+        let c = out.entry(unit).or_default();
+        let (f, key) = match (course.as_str(), day) {
+            ("recovered", Some(day)) => (c.days.entry(day).or_default(), "f0_recovered"),
+            ("deceased", Some(day)) => (c.days.entry(day).or_default(), "f0_deceased"),
+            ("home", _) => (&mut c.stocks, "f0_home"),
+            ("hospital" | "icu", _) => (&mut c.stocks, "f0_hospital"),
+            _ => continue,
+        };
+        if let Some(slot) = f.slot(key) {
+            *slot += n;
+        }
+    }
 
     // F1–F4 now, and how far each F1's follow-up has gone.
     let (c, p) = when("k");
@@ -246,15 +245,14 @@ async fn compute(
     add_rows(&rows, &STOCK_KEYS[6..12], false, &mut out)?;
 
     // F1 newly traced: the people who entered level 1 on each day, counted
-    // where they live.
-    let (c, p) = when("q");
+    // where they lived then (the history entry's units).
+    let (c, p) = when("h");
     let day = vietnam_day(engine, "h.at");
     let rows = fetch(
         tx,
         &format!(
-            "SELECT q.commune_code AS unit, {day} AS day, COUNT(DISTINCT h.person_id) AS f1_new \
-             FROM class_history h JOIN persons q ON q.id = h.person_id WHERE h.level = 1{c} \
-             GROUP BY q.commune_code, {day}"
+            "SELECT h.commune_code AS unit, {day} AS day, COUNT(DISTINCT h.person_id) AS f1_new \
+             FROM class_history h WHERE h.level = 1{c} GROUP BY h.commune_code, {day}"
         ),
         &p,
     )
@@ -305,38 +303,44 @@ async fn compute(
     )
     .await?;
     add_rows(&rows, &["samples_taken"], true, &mut out)?;
-    for join in [
-        "samples s ON s.id = r.sample_id",
-        "pools s ON s.id = r.pool_id",
-    ] {
-        let rows = fetch(
-            tx,
-            &format!(
-                "SELECT s.commune_code AS unit, r.resulted_on AS day, COUNT(*) AS tests_done, \
-                 SUM(CASE WHEN r.outcome = 'positive' THEN 1 ELSE 0 END) AS tests_positive, \
-                 SUM(CASE WHEN r.outcome = 'negative' THEN 1 ELSE 0 END) AS tests_negative \
-                 FROM test_results r JOIN {join} WHERE 1 = 1{c} GROUP BY s.commune_code, r.resulted_on"
-            ),
-            &p,
-        )
-        .await?;
-        add_rows(
-            &rows,
-            &["tests_done", "tests_positive", "tests_negative"],
-            true,
-            &mut out,
-        )?;
-    }
+    // Results of pools (a pool is one test).
     let rows = fetch(
         tx,
         &format!(
-            "SELECT s.commune_code AS unit, r.resulted_on AS day, s.collected_on AS collected, COUNT(*) AS n \
+            "SELECT s.commune_code AS unit, r.resulted_on AS day, COUNT(*) AS tests_done, \
+             SUM(CASE WHEN r.outcome = 'positive' THEN 1 ELSE 0 END) AS tests_positive, \
+             SUM(CASE WHEN r.outcome = 'negative' THEN 1 ELSE 0 END) AS tests_negative \
+             FROM test_results r JOIN pools s ON s.id = r.pool_id WHERE 1 = 1{c} GROUP BY s.commune_code, r.resulted_on"
+        ),
+        &p,
+    )
+    .await?;
+    add_rows(
+        &rows,
+        &["tests_done", "tests_positive", "tests_negative"],
+        true,
+        &mut out,
+    )?;
+    // Results of individual samples, with the day each was taken: the tests
+    // of the day and their turnaround in one pass.
+    let rows = fetch(
+        tx,
+        &format!(
+            "SELECT s.commune_code AS unit, r.resulted_on AS day, s.collected_on AS collected, COUNT(*) AS tests_done, \
+             SUM(CASE WHEN r.outcome = 'positive' THEN 1 ELSE 0 END) AS tests_positive, \
+             SUM(CASE WHEN r.outcome = 'negative' THEN 1 ELSE 0 END) AS tests_negative \
              FROM test_results r JOIN samples s ON s.id = r.sample_id WHERE 1 = 1{c} \
              GROUP BY s.commune_code, r.resulted_on, s.collected_on"
         ),
         &p,
     )
     .await?;
+    add_rows(
+        &rows,
+        &["tests_done", "tests_positive", "tests_negative"],
+        true,
+        &mut out,
+    )?;
     for r in &rows {
         let unit: String = r.try_get("unit")?;
         let day: String = r.try_get("day")?;
@@ -347,7 +351,7 @@ async fn compute(
                 .or_default()
                 .turnaround
                 .entry((day, (b - a).num_days()))
-                .or_default() += r.try_get::<i64, _>("n")?;
+                .or_default() += r.try_get::<i64, _>("tests_done")?;
         }
     }
 
@@ -417,6 +421,24 @@ impl Store {
                 other => return other,
             }
         }
+    }
+
+    /// Refresh every province with changed communes, one province at a
+    /// time (the server does this in the background, so that readers seldom
+    /// find anything to recount); returns how many communes were counted.
+    pub async fn refresh_all_figures(&self) -> Result<usize> {
+        let provinces: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT u.province_code FROM figure_changes l JOIN units u ON u.code = l.commune_code",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        let mut counted = 0;
+        for code in provinces {
+            let code = phongdich_domain::UnitCode::parse(&code)
+                .map_err(phongdich_domain::Invalid::from)?;
+            counted += self.refresh_figures(&Scope::unit(code)).await?;
+        }
+        Ok(counted)
     }
 
     /// Count every commune of `scope` again from the records, changed or

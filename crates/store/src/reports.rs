@@ -1,11 +1,11 @@
-//! The figures of rapid situation reports, computed from the records: one
-//! grouped query per table gives every figure of every commune of the scope
-//! (`figures_by_unit`), and a report is their sum over the units below it —
-//! so a district's figure equals the sum of its communes' by construction.
-//! Records kept by a district or province themselves (oxygen equipment of a
-//! district centre) are keyed by that unit and count from its level up.
-//! Medians (turnaround, response times) are computed at the report's own
-//! level from the underlying rows.
+//! The figures of rapid situation reports, read from the rows each commune
+//! keeps (`figures` module, refreshed first so they equal the records):
+//! every commune's figures of the scope (`figures_by_unit`), and a report as
+//! their sum over the units below it — so a district's figure equals the sum
+//! of its communes' by construction. Records kept by a district or province
+//! themselves (oxygen equipment of a district centre) are keyed by that unit
+//! and count from its level up. Medians (turnaround, response times) are
+//! computed at the report's own level.
 
 use crate::figures::{DAY_KEYS, STOCK_KEYS, median_of_counts};
 use crate::response::responses_window;

@@ -276,7 +276,7 @@ async fn the_kept_figures_equal_a_recount_after_every_kind_of_write() {
     assert!(r.alert_id.is_some());
     same_as_recount(&db, "an alert").await;
 
-    // B moves to Hà Phong: the F1 newly traced on 10/8 moves with her.
+    // B moves to Hà Phong: she was traced in Hà Khánh, and counts there.
     let before = s.person(&system.scope, b).await.unwrap();
     s.update_person(
         &system,
@@ -288,5 +288,16 @@ async fn the_kept_figures_equal_a_recount_after_every_kind_of_write() {
     )
     .await
     .unwrap();
-    same_as_recount(&db, "a move").await;
+    let rows = same_as_recount(&db, "a move").await;
+    // F1 newly traced, by the day the tracing was recorded: B and C in Hà
+    // Khánh, where they lived then; nobody in Hà Phong, B's home now.
+    let f1_new = |commune: &str| -> i64 {
+        rows.iter()
+            .flatten()
+            .filter(|r| r.starts_with(&format!("day {commune} ")))
+            .map(|r| r.split(' ').nth(9).unwrap().parse::<i64>().unwrap())
+            .sum()
+    };
+    assert!(f1_new(HA_KHANH) >= 2, "{rows:?}");
+    assert_eq!(f1_new(HA_PHONG), 0, "{rows:?}");
 }

@@ -34,6 +34,7 @@ pub fn router(store: Store) -> Router {
 /// Serve until Ctrl-C or SIGTERM, then let running requests finish.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     tokio::spawn(escalate_every_minute(store.clone()));
+    tokio::spawn(refresh_figures_often(store.clone()));
     let app = router(store).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
@@ -53,6 +54,22 @@ async fn escalate_every_minute(store: Store) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "escalating alerts failed"),
+        }
+    }
+}
+
+/// The report figures of communes whose records changed are recounted
+/// every 20 seconds, so that a report or dashboard seldom has any to count
+/// itself (it still does, so it never shows figures older than the records).
+async fn refresh_figures_often(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(20));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match store.refresh_all_figures().await {
+            Ok(n) if n > 0 => tracing::debug!(communes = n, "report figures recounted"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "recounting report figures failed"),
         }
     }
 }
