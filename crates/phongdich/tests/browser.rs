@@ -2479,10 +2479,18 @@ async fn the_district_dashboard_shows_the_curve_and_sorts_its_communes() {
             .len(),
         7
     );
+    // Its numbers open Hà Phong's lists, for the days they count.
+    let href = c
+        .find(Locator::Css("#key-figures [data-key='f0_period'] a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap_or_default();
     assert!(
-        body_text(&c)
-            .await
-            .contains("Các danh sách được liên kết cho thấy toàn bộ phạm vi của bạn")
+        href.starts_with(&format!("/tracing?level=0&unit={HA_PHONG}&confirmed_from=")),
+        "{href}"
     );
     // A period too long names its field.
     fill_in(&c, "/dashboard", "from", "01/01/2020").await;
@@ -2567,14 +2575,20 @@ async fn a_commune_sends_its_rapid_report_the_district_returns_and_approves_it()
         .await
         .unwrap();
     assert_eq!(
-        link.attr("href").await.unwrap().as_deref(),
-        Some("/tracing?level=1")
+        link.attr("href").await.unwrap(),
+        Some(format!("/tracing?level=1&unit={HA_KHANH}"))
     );
+    let new_f0 = c
+        .find(Locator::Css("#figures tr[data-key='f0_new'] td.value a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap_or_default();
     assert!(
-        c.find(Locator::Css("#figures tr[data-key='f0_new'] td.value a"))
-            .await
-            .is_err(),
-        "no list of new F0 by day, so no link"
+        new_f0.starts_with(&format!("/tracing?level=0&unit={HA_KHANH}&confirmed_from=")),
+        "new F0 open the F0 confirmed in the period: {new_f0}"
     );
     assert!(
         text_of(&c, "#report-status")

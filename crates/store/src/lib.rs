@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod campaigns;
+mod case_lists;
 mod cases;
 mod clusters;
 mod dashboard;
@@ -32,6 +33,7 @@ pub use campaigns::{
     Campaign, CampaignInput, CampaignPerson, CampaignProgress, CampaignRound, PROGRESS_STATUSES,
     UnitProgress, parse_deadline,
 };
+pub use case_lists::{CaseEvent, CaseFound, CaseList, CaseListEntry, CaseListQuery};
 pub use cases::{
     Case, CaseInput, Chain, ChainEdge, ChainNode, ClassChange, ClassHistoryEntry, ClassInfo,
     Contact, DEPTH as TRACING_DEPTH,

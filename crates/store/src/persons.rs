@@ -430,6 +430,39 @@ impl Store {
         }
     }
 
+    /// Several people within the scope in one query per 500 ids (a work
+    /// list's page needs them all), keyed by id. Ids unknown or outside the
+    /// scope are left out, as [`Self::person`] would not find them.
+    pub async fn persons_by_ids(
+        &self,
+        scope: &Scope,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Person>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            // `$N` on both engines: a few hundred parameters, with the
+            // scope's own after them.
+            let list = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let (c, p) = scope.and_condition("p", chunk.len() + 1);
+            let sql = format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE p.id IN ({list}){c}");
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            if let Some(p) = p {
+                q = q.bind(p);
+            }
+            for r in q.fetch_all(&self.read).await? {
+                let person = person_from_row(&r)?;
+                out.insert(person.id, person);
+            }
+        }
+        Ok(out)
+    }
+
     /// The registered person a typed one most likely is: the holder of the
     /// same national ID (anywhere), else the first likely duplicate within
     /// the scope. Used to match imported contact lists against the registry.

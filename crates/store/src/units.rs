@@ -189,6 +189,40 @@ pub(crate) fn load_units_2021<'a>(
 }
 
 impl Store {
+    /// The part of `scope` under one of its units: a list narrowed to a
+    /// province, district or commune inside the reader's jurisdiction (its
+    /// own unit included). The narrower scope is passed to the usual
+    /// readers, so the store goes on restricting every query by it. A unit
+    /// outside the scope reads as not found, like any record outside; a
+    /// malformed code or a hamlet (the lists keep no hamlet column) is
+    /// refused naming the `unit` field.
+    pub async fn scope_within(&self, scope: &Scope, code: &str) -> Result<(Scope, Unit)> {
+        let parsed = UnitCode::parse(code).map_err(|mut e| {
+            e.field = "unit".into();
+            Invalid(vec![e])
+        })?;
+        let unit = self.unit(parsed.as_str()).await?;
+        if !scope.contains(&unit) {
+            return Err(StoreError::not_found("unit", &unit.code));
+        }
+        if unit.level == UnitLevel::Hamlet {
+            return Err(Invalid(vec![FieldError::new(
+                "unit",
+                "hamlet_not_listed",
+                format!(
+                    "Danh sách chỉ lọc theo tỉnh, huyện hoặc xã; «{}» là thôn, tổ dân phố.",
+                    unit.code
+                ),
+                format!(
+                    "Lists narrow to a province, district or commune; “{}” is a hamlet.",
+                    unit.code
+                ),
+            )])
+            .into());
+        }
+        Ok((Scope::unit(parsed), unit))
+    }
+
     /// One unit by code (padded or not).
     pub async fn unit(&self, code: &str) -> Result<Unit> {
         let code = UnitCode::parse(code).map_err(Invalid::from)?;

@@ -5,21 +5,22 @@
 //! the server. Charts are inline SVG (no script), drawn with numbers written
 //! as the reader's language writes them, and print on A4.
 //!
-//! Numbers link to the list of records behind them where such a list exists.
-//! The lists (`/tracing?level=`, `/places`, `/oxygen`, `/alerts`) cover the
-//! reader's whole jurisdiction and take no unit or date; on a dashboard of a
-//! unit below the reader's own the page says so. Figures with no list of
-//! their own — recovered, deceased, released from quarantine, tests by
-//! result, people in quarantine (the quarantine page lists the day's work,
-//! not everyone in quarantine) — are shown without a link.
+//! Numbers link to the list of records behind them, for the unit they count
+//! (the dashboard's, or a unit of the table below) and — for new, recovered
+//! and deceased F0 — the days they count, through the report's
+//! `records_link`: the F0 by day (`/tracing?level=0&confirmed_from=…`), the
+//! class lists, `/testing`, the quarantine day, `/alerts`, `/places`,
+//! `/oxygen`, each with `unit=` (checked by the list against the reader's
+//! jurisdiction). People in quarantine link to the day's work lists of the
+//! period's last day; nothing lists releases, so those stay unlinked.
 
+use super::reports::{Records, records_link};
 use super::{Page, PageResult, encode, layout, num, show_date};
 use crate::AppState;
 use crate::caller::Lang;
 use axum::extract::{Query, State};
 use maud::{Markup, html};
 use phongdich_domain::FieldError;
-use phongdich_domain::report::Figures;
 use phongdich_store::{CurveDay, Dashboard, DashboardQuery, DashboardUnit, StoreError};
 use serde::Deserialize;
 
@@ -305,6 +306,62 @@ fn href(d: &Dashboard, extra: &str) -> String {
     )
 }
 
+fn day(s: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// Where the records behind the figure `key` of `unit` are listed, for the
+/// days from `from` to the period's last day (see `reports::records_link`).
+fn link(d: &Dashboard, key: &str, unit: &str, from: &str) -> Option<String> {
+    records_link(
+        key,
+        Records {
+            unit,
+            from: day(from)?,
+            to: day(&d.to)?,
+            wave_start: day(&d.period.wave_start),
+        },
+    )
+}
+
+/// A figure of the dashboard's unit over the whole period, as a link to its records.
+fn figure(d: &Dashboard, key: &str, content: Markup) -> Markup {
+    linked(link(d, key, &d.unit_code, &d.from), content)
+}
+
+/// A figure of the dashboard's unit on the period's last day, as a link.
+fn last_day(d: &Dashboard, key: &str, content: Markup) -> Markup {
+    linked(link(d, key, &d.unit_code, &d.to), content)
+}
+
+/// A number of the units table as a link to the records of `unit`.
+fn column_link(d: &Dashboard, column: &str, unit: &str, content: Markup) -> Markup {
+    let href = match column {
+        // The sparkline's days: new F0 of the last fortnight.
+        "f0_14d" => link(
+            d,
+            "f0_new",
+            unit,
+            d.sparkline_days
+                .first()
+                .map_or(d.to.as_str(), String::as_str),
+        ),
+        "f0_treating" => link(d, "f0_home", unit, &d.from),
+        "quarantine" => link(d, "quarantine_home", unit, &d.from),
+        key => link(d, key, unit, &d.from),
+    };
+    linked(href, content)
+}
+
+fn linked(href: Option<String>, content: Markup) -> Markup {
+    html! {
+        @match href {
+            Some(h) => a href=(h) { (content) },
+            None => (content),
+        }
+    }
+}
+
 pub async fn page(
     State(s): State<AppState>,
     page: Page,
@@ -372,7 +429,6 @@ pub async fn page(
         ));
     };
     sort_units(&mut d.units, sort, descending);
-    let own_unit = page.actor.scope.root().map(|c| c.as_str()) == Some(d.unit_code.as_str());
     let content = html! {
         h1 { (l.t("Bảng điều hành", "Dashboard")) " — " (d.unit_name) }
         p.period {
@@ -380,19 +436,13 @@ pub async fn page(
             " (" (num(l, d.curve.len() as i64)) (l.t(" ngày", " days")) ")"
         }
         (filter)
-        @if !own_unit {
-            p.muted.no-print { (l.t(
-                "Các danh sách được liên kết cho thấy toàn bộ phạm vi của bạn, không chỉ đơn vị này.",
-                "The linked lists show your whole jurisdiction, not only this unit."
-            )) }
-        }
         (key_figures(l, &d))
         h2 #h-curve { (l.t("F0 mới theo ngày và nguồn phát hiện", "New F0 per day by where they were found")) }
         (curve_chart(l, &d.curve))
         div.dash-columns {
-            section #classes { (classes(l, &d.period.figures)) }
+            section #classes { (classes(l, &d)) }
             section #tests { (tests(l, &d)) }
-            section #capacity { (capacity(l, &d.period.figures)) }
+            section #capacity { (capacity(l, &d)) }
         }
         (clusters(l, &d))
         (units_table(l, &d, sort, descending))
@@ -410,19 +460,18 @@ fn key_figures(l: Lang, d: &Dashboard) -> Markup {
     html! {
         h2 #h-key { (l.t("Số liệu chính ngày ", "Key figures of ")) (day) }
         dl.figures.key #key-figures {
-            div data-key="f0_new" { dt { (l.t("F0 mới", "New F0")) } dd { a href="/tracing?level=0" { (num(l, f.f0_new)) } } dd.sub { (trend(l, c.f0_new, &before)) } }
-            div data-key="f0_treating" { dt { (l.t("F0 đang điều trị", "F0 in treatment")) } dd { a href="/tracing?level=0" { (num(l, f.f0_home + f.f0_hospital)) } }
+            div data-key="f0_new" { dt { (l.t("F0 mới", "New F0")) } dd { (last_day(d, "f0_new", html! { (num(l, f.f0_new)) })) } dd.sub { (trend(l, c.f0_new, &before)) } }
+            div data-key="f0_treating" { dt { (l.t("F0 đang điều trị", "F0 in treatment")) } dd { (last_day(d, "f0_home", html! { (num(l, f.f0_home + f.f0_hospital)) })) }
                 dd.sub { (l.t("tại nhà ", "at home ")) (num(l, f.f0_home)) (l.t(", cơ sở y tế ", ", in hospital ")) (num(l, f.f0_hospital)) } }
-            div data-key="f1_new" { dt { (l.t("F1 mới truy vết", "F1 newly traced")) } dd { a href="/tracing?level=1" { (num(l, f.f1_new)) } } dd.sub { (trend(l, c.f1_new, &before)) } }
-            // Tests by result have no list of their own (the testing page lists work to do).
-            div data-key="tests_done" { dt { (l.t("Xét nghiệm có kết quả", "Tests with a result")) } dd { (num(l, f.tests_done)) } dd.sub { (trend(l, c.tests_done, &before)) } }
-            div data-key="tests_positive" { dt { (l.t("— dương tính", "— positive")) } dd { (num(l, f.tests_positive)) } dd.sub { (trend(l, c.tests_positive, &before)) } }
-            // No list of recoveries or deaths exists.
-            div data-key="f0_recovered" { dt { (l.t("Khỏi bệnh", "Recovered")) } dd { (num(l, f.f0_recovered)) } dd.sub { (trend(l, c.f0_recovered, &before)) } }
-            div data-key="f0_deceased" { dt { (l.t("Tử vong", "Deceased")) } dd { (num(l, f.f0_deceased)) } dd.sub { (trend(l, c.f0_deceased, &before)) } }
-            div data-key="alerts_open" { dt { (l.t("Cảnh báo đang chờ", "Alerts waiting")) } dd { a href="/alerts" { (num(l, f.alerts_open)) } } }
-            div data-key="f0_period" { dt { (l.t("F0 mới cả kỳ", "New F0, whole period")) } dd { a href="/tracing?level=0" { (num(l, p.f0_new)) } } }
-            div data-key="f0_cumulative" { dt { (l.t("F0 từ đầu đợt dịch (", "F0 since the wave began (")) (show_date(&d.period.wave_start)) ")" } dd { a href="/tracing?level=0" { (num(l, p.f0_cumulative)) } } }
+            div data-key="f1_new" { dt { (l.t("F1 mới truy vết", "F1 newly traced")) } dd { (last_day(d, "f1_new", html! { (num(l, f.f1_new)) })) } dd.sub { (trend(l, c.f1_new, &before)) } }
+            // Tests by result are listed by the testing page's turnaround (no list of results by day).
+            div data-key="tests_done" { dt { (l.t("Xét nghiệm có kết quả", "Tests with a result")) } dd { (last_day(d, "tests_done", html! { (num(l, f.tests_done)) })) } dd.sub { (trend(l, c.tests_done, &before)) } }
+            div data-key="tests_positive" { dt { (l.t("— dương tính", "— positive")) } dd { (last_day(d, "tests_positive", html! { (num(l, f.tests_positive)) })) } dd.sub { (trend(l, c.tests_positive, &before)) } }
+            div data-key="f0_recovered" { dt { (l.t("Khỏi bệnh", "Recovered")) } dd { (last_day(d, "f0_recovered", html! { (num(l, f.f0_recovered)) })) } dd.sub { (trend(l, c.f0_recovered, &before)) } }
+            div data-key="f0_deceased" { dt { (l.t("Tử vong", "Deceased")) } dd { (last_day(d, "f0_deceased", html! { (num(l, f.f0_deceased)) })) } dd.sub { (trend(l, c.f0_deceased, &before)) } }
+            div data-key="alerts_open" { dt { (l.t("Cảnh báo đang chờ", "Alerts waiting")) } dd { (last_day(d, "alerts_open", html! { (num(l, f.alerts_open)) })) } }
+            div data-key="f0_period" { dt { (l.t("F0 mới cả kỳ", "New F0, whole period")) } dd { (figure(d, "f0_new", html! { (num(l, p.f0_new)) })) } }
+            div data-key="f0_cumulative" { dt { (l.t("F0 từ đầu đợt dịch (", "F0 since the wave began (")) (show_date(&d.period.wave_start)) ")" } dd { (figure(d, "f0_cumulative", html! { (num(l, p.f0_cumulative)) })) } }
         }
     }
 }
@@ -477,22 +526,23 @@ fn curve_chart(l: Lang, curve: &[CurveDay]) -> Markup {
     }
 }
 
-fn classes(l: Lang, f: &Figures) -> Markup {
+fn classes(l: Lang, d: &Dashboard) -> Markup {
+    let f = &d.period.figures;
     html! {
         h2 { (l.t("Phân loại hiện nay", "Classes now")) }
         dl.figures #class-counts {
-            div { dt { "F0" } dd { a href="/tracing?level=0" { (num(l, f.f0_home + f.f0_hospital)) } } }
-            @for (level, n) in [(1, f.f1), (2, f.f2), (3, f.f3), (4, f.f4)] {
-                div { dt { "F" (level) } dd { a href={ "/tracing?level=" (level) } { (num(l, n)) } } }
+            div { dt { "F0" } dd { (figure(d, "f0_home", html! { (num(l, f.f0_home + f.f0_hospital)) })) } }
+            @for (key, level, n) in [("f1", 1, f.f1), ("f2", 2, f.f2), ("f3", 3, f.f3), ("f4", 4, f.f4)] {
+                div { dt { "F" (level) } dd { (figure(d, key, html! { (num(l, n)) })) } }
             }
         }
-        // The F1 follow-up counts have no list of their own: the F1 list shows them all.
+        // The F1 follow-up counts open the F1 list and the testing page, as in the report.
         dl.facts #f1-follow-up {
-            dt { (l.t("F1 đã rà soát", "F1 reviewed")) } dd { (num(l, f.f1_reviewed)) }
-            dt { (l.t("F1 đang cách ly", "F1 in quarantine")) } dd { (num(l, f.f1_quarantined)) }
-            dt { (l.t("F1 đã lấy mẫu", "F1 sampled")) } dd { (num(l, f.f1_sampled)) }
+            dt { (l.t("F1 đã rà soát", "F1 reviewed")) } dd { (figure(d, "f1_reviewed", html! { (num(l, f.f1_reviewed)) })) }
+            dt { (l.t("F1 đang cách ly", "F1 in quarantine")) } dd { (figure(d, "f1_quarantined", html! { (num(l, f.f1_quarantined)) })) }
+            dt { (l.t("F1 đã lấy mẫu", "F1 sampled")) } dd { (figure(d, "f1_sampled", html! { (num(l, f.f1_sampled)) })) }
             dt { (l.t("— âm tính / dương tính / chờ", "— negative / positive / waiting")) }
-            dd { (num(l, f.f1_negative)) " / " (num(l, f.f1_positive)) " / " (num(l, f.f1_pending)) }
+            dd { (figure(d, "f1_negative", html! { (num(l, f.f1_negative)) })) " / " (figure(d, "f1_positive", html! { (num(l, f.f1_positive)) })) " / " (figure(d, "f1_pending", html! { (num(l, f.f1_pending)) })) }
         }
     }
 }
@@ -502,19 +552,19 @@ fn tests(l: Lang, d: &Dashboard) -> Markup {
     let other = f.tests_done - f.tests_positive - f.tests_negative;
     html! {
         h2 { (l.t("Xét nghiệm trong kỳ", "Tests in the period")) }
-        // No list of results by day exists; turnaround links to its section of the testing page.
+        // No list of results by day exists; the figures open the unit's turnaround on the testing page.
         dl.figures #test-figures {
-            div { dt { (l.t("Có kết quả", "With a result")) } dd { (num(l, f.tests_done)) } }
-            div { dt { (l.t("Dương tính", "Positive")) } dd { (num(l, f.tests_positive)) } }
-            div { dt { (l.t("Âm tính", "Negative")) } dd { (num(l, f.tests_negative)) } }
+            div { dt { (l.t("Có kết quả", "With a result")) } dd { (figure(d, "tests_done", html! { (num(l, f.tests_done)) })) } }
+            div { dt { (l.t("Dương tính", "Positive")) } dd { (figure(d, "tests_positive", html! { (num(l, f.tests_positive)) })) } }
+            div { dt { (l.t("Âm tính", "Negative")) } dd { (figure(d, "tests_negative", html! { (num(l, f.tests_negative)) })) } }
             div { dt { (l.t("Khác", "Other")) } dd { (num(l, other)) } }
             div { dt { (l.t("Trả kết quả (trung vị)", "Turnaround (median)")) } dd {
-                a href="/testing#h-turnaround" {
+                (figure(d, "tests_done", html! {
                     @match d.period.rates.turnaround_days {
                         Some(days) => { (decimal(l, days)) (l.t(" ngày", " days")) }
                         None => { "—" }
                     }
-                }
+                }))
             } }
         }
         @let days: Vec<String> = d.tests.iter().map(|t| t.day.clone()).collect();
@@ -553,19 +603,20 @@ fn usage(l: Lang, used: i64, of: i64) -> Markup {
     }
 }
 
-fn capacity(l: Lang, f: &Figures) -> Markup {
+fn capacity(l: Lang, d: &Dashboard) -> Markup {
+    let f = &d.period.figures;
     html! {
         h2 { (l.t("Năng lực đang dùng", "Capacity in use")) }
         dl.facts #capacity-figures {
             dt { (l.t("Giường cách ly, điều trị", "Quarantine and treatment beds")) }
-            dd { a href="/places" { (usage(l, f.beds_occupied, f.beds)) } }
+            dd { (figure(d, "beds", usage(l, f.beds_occupied, f.beds))) }
             dt { (l.t("Thiết bị oxy đang cho mượn", "Oxygen equipment lent")) }
-            dd { a href="/oxygen" { (usage(l, f.oxygen_lent, f.oxygen_equipment)) } }
-            // Nobody lists everyone in quarantine: the quarantine page lists the day's work.
-            dt { (l.t("Đang cách ly tập trung", "In centralised quarantine")) } dd { (num(l, f.quarantine_centralised)) }
-            dt { (l.t("Đang cách ly tại nhà", "In home quarantine")) } dd { (num(l, f.quarantine_home)) }
-            dt { (l.t("F0 điều trị tại nhà", "F0 treated at home")) } dd { a href="/tracing?level=0" { (num(l, f.f0_home)) } }
-            dt { (l.t("F0 điều trị tại cơ sở y tế", "F0 in hospital")) } dd { a href="/tracing?level=0" { (num(l, f.f0_hospital)) } }
+            dd { (figure(d, "oxygen_equipment", usage(l, f.oxygen_lent, f.oxygen_equipment))) }
+            // Nobody lists everyone in quarantine: the link opens the day's work of the period's last day.
+            dt { (l.t("Đang cách ly tập trung", "In centralised quarantine")) } dd { (figure(d, "quarantine_centralised", html! { (num(l, f.quarantine_centralised)) })) }
+            dt { (l.t("Đang cách ly tại nhà", "In home quarantine")) } dd { (figure(d, "quarantine_home", html! { (num(l, f.quarantine_home)) })) }
+            dt { (l.t("F0 điều trị tại nhà", "F0 treated at home")) } dd { (figure(d, "f0_home", html! { (num(l, f.f0_home)) })) }
+            dt { (l.t("F0 điều trị tại cơ sở y tế", "F0 in hospital")) } dd { (figure(d, "f0_hospital", html! { (num(l, f.f0_hospital)) })) }
         }
     }
 }
@@ -623,19 +674,19 @@ fn units_table(l: Lang, d: &Dashboard, sort: &str, descending: bool) -> Markup {
                         a href=(format!("/dashboard?unit={}&from={}&to={}", encode(&u.unit_code), d.from, d.to)) { (u.unit_name) }
                     }
                     @for (key, vi, en) in &COLUMNS[1..] {
-                        // The lists take no unit: a unit's numbers are links on its own dashboard.
+                        // Each number opens the list of its own unit.
                         td.num data-label=(l.t(vi, en)) data-key=(key) {
                             @if *key == "f0_14d" {
                                 (sparkline(l, &d.sparkline_days, &u.f0_new_by_day)) " "
                             }
-                            (num(l, column_value(u, key)))
+                            (column_link(d, key, &u.unit_code, html! { (num(l, column_value(u, key))) }))
                         }
                     }
                 } } }
                 tfoot { tr {
                     th scope="row" { (l.t("Tổng ", "Total ")) (d.unit_name) }
                     @for (key, vi, en) in &COLUMNS[1..] {
-                        td.num data-label=(l.t(vi, en)) { (num(l, total_value(d, key))) }
+                        td.num data-label=(l.t(vi, en)) { (column_link(d, key, &d.unit_code, html! { (num(l, total_value(d, key))) })) }
                     }
                 } }
             } }

@@ -30,7 +30,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{DOCTYPE, Markup, html};
 use phongdich_domain::{FieldError, Permission};
-use phongdich_store::{Actor, StoreError, User};
+use phongdich_store::{Actor, Scope, StoreError, User};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -275,6 +275,9 @@ impl IntoResponse for PageError {
         let content = html! {
             h1 { (status.as_u16()) " — " (l.t("Không thực hiện được", "Could not do that")) }
             p.error role="alert" { (l.t(&self.problem.message_vi, &self.problem.message_en)) }
+            @if !self.problem.errors.is_empty() {
+                ul.errors { @for e in &self.problem.errors { li { (l.t(&e.message_vi, &e.message_en)) } } }
+            }
             p { a href="/persons" { (l.t("Về danh sách người dân", "Back to the people list")) } }
         };
         let mut r = match &self.page {
@@ -526,6 +529,102 @@ pub async fn unit_choices(
         choices.extend(s.store.children(&u.code).await.map_err(|e| page.fail(e))?);
     }
     Ok(choices)
+}
+
+/// `?unit=` of a list page.
+#[derive(serde::Deserialize, Default)]
+pub struct UnitFilter {
+    #[serde(default)]
+    pub unit: String,
+}
+
+/// What a list page shows: the reader's whole jurisdiction, or — with
+/// `?unit=` — one province, district or commune inside it. The narrower
+/// scope is built by the store ([`phongdich_store::Store::scope_within`]) and
+/// passed to the usual readers, so jurisdiction stays enforced there: a unit
+/// outside gives the not-found page, a malformed code a bilingual error.
+#[derive(Clone)]
+pub struct Within {
+    pub scope: Scope,
+    /// The unit narrowed to, when one was asked for.
+    pub unit: Option<phongdich_store::Unit>,
+}
+
+impl Within {
+    /// The reader's whole jurisdiction.
+    pub fn whole(page: &Page) -> Self {
+        Within {
+            scope: page.actor.scope.clone(),
+            unit: None,
+        }
+    }
+
+    /// `unit` (a code; empty: the whole jurisdiction) within the reader's scope.
+    pub async fn of(s: &AppState, page: &Page, unit: &str) -> Result<Self, PageError> {
+        if unit.trim().is_empty() {
+            return Ok(Self::whole(page));
+        }
+        let (scope, unit) = s
+            .store
+            .scope_within(&page.actor.scope, unit.trim())
+            .await
+            .map_err(|e| page.fail(e))?;
+        Ok(Within {
+            scope,
+            unit: Some(unit),
+        })
+    }
+
+    /// `&unit=CODE` to carry the filter on a link, or nothing.
+    pub fn query(&self) -> String {
+        match &self.unit {
+            Some(u) => format!("&unit={}", encode(&u.code)),
+            None => String::new(),
+        }
+    }
+
+    /// `href` with the filter carried on (`?unit=` or `&unit=`).
+    pub fn on(&self, href: &str) -> String {
+        match &self.unit {
+            Some(u) => format!(
+                "{href}{}unit={}",
+                if href.contains('?') { '&' } else { '?' },
+                encode(&u.code)
+            ),
+            None => href.to_owned(),
+        }
+    }
+
+    /// Which unit the page is narrowed to, with a link to this page without
+    /// the filter (and on its first page); nothing when not narrowed.
+    pub fn notice(&self, page: &Page) -> Markup {
+        let l = page.lang;
+        html! {
+            @if let Some(u) = &self.unit {
+                p.notice.narrowed #narrowed role="status" data-unit=(u.code) {
+                    (l.t("Chỉ hiển thị đơn vị: ", "Showing only: ")) strong { (u.name) } " (" (u.code) ")"
+                    " · " a #drop-unit href=(without_unit(&page.path)) { (l.t("Xem toàn bộ phạm vi của bạn", "Show your whole jurisdiction")) }
+                }
+            }
+        }
+    }
+}
+
+/// A page's address without its `unit` filter and page number.
+pub fn without_unit(path: &str) -> String {
+    let (base, query) = path.split_once('?').unwrap_or((path, ""));
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| {
+            let name = p.split('=').next().unwrap_or("");
+            !p.is_empty() && name != "unit" && name != "page"
+        })
+        .collect();
+    if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    }
 }
 
 /// A store refusal as the errors shown on a form: each invalid field, or

@@ -3,7 +3,7 @@
 //! release certificate), and the day's lists of the user's jurisdiction with
 //! orders for every F1 in one click.
 
-use super::{Page, PageResult, field_error, layout, show_date};
+use super::{Page, PageResult, UnitFilter, Within, field_error, layout, show_date};
 use crate::AppState;
 use crate::caller::Lang;
 use axum::extract::{Form, Path, Query, State};
@@ -330,6 +330,9 @@ pub struct DayQuery {
     /// Orders just issued in bulk.
     #[serde(default)]
     issued: Option<usize>,
+    /// A province, district or commune inside the reader's jurisdiction.
+    #[serde(default)]
+    unit: String,
 }
 
 /// The day's lists: tests due, orders ending, orders past their last day,
@@ -350,9 +353,11 @@ pub async fn day_page(
         .unwrap_or(1)
         .max(1);
     let paging = Paging::page(n);
+    let within = Within::of(&s, &page, &q.unit).await?;
+    let unit_q = within.query();
     let d = s
         .store
-        .quarantine_day(&page.actor.scope, day, paging)
+        .quarantine_day(&within.scope, day, paging)
         .await
         .map_err(|e| page.fail(e))?;
     let (missing, open_alerts, places) = (&d.missing_vitals, &d.open_alerts, &d.free_beds);
@@ -365,15 +370,22 @@ pub async fn day_page(
     ]
     .iter()
     .any(|t| paging.has_more(*t));
-    let link = |n: i64| format!("/quarantine?day={}&page={n}", day.format("%d/%m/%Y"));
+    let link = |n: i64| {
+        format!(
+            "/quarantine?day={}{unit_q}&page={n}",
+            day.format("%d/%m/%Y")
+        )
+    };
     let content = html! {
         h1 { (l.t("Cách ly", "Quarantine")) }
+        (within.notice(&page))
         p { (super::rules::link(l)) }
         @if let Some(n) = q.issued {
             p.notice role="status" { (l.t("Đã ra quyết định cách ly cho ", "Orders issued for ")) strong { (n) } (l.t(" F1.", " F1s.")) }
         }
         form.filters method="get" action="/quarantine" {
             div.field { label for="q-day" { (l.t("Ngày", "Day")) } input #q-day name="day" value=(day.format("%d/%m/%Y")); }
+            @if let Some(u) = &within.unit { input type="hidden" name="unit" value=(u.code); }
             button type="submit" { (l.t("Xem", "Show")) }
         }
         p { (l.t("Đang cách ly: ", "In quarantine: ")) strong #active { (super::num(l, d.active)) } }
@@ -386,16 +398,16 @@ pub async fn day_page(
         (super::declarations::day_lists(l, &d, day == today()))
         h2 { (l.t("Giường còn trống", "Free beds")) }
         @if places.is_empty() {
-            p.muted { a href="/places" { (l.t("Chưa khai báo nơi cách ly, điều trị.", "No places declared yet.")) } }
+            p.muted { a href=(within.on("/places")) { (l.t("Chưa khai báo nơi cách ly, điều trị.", "No places declared yet.")) } }
         } @else {
             ul #free-beds { @for p in places {
-                li { a href="/places" { (p.name) } ": "
+                li { a href=(within.on("/places")) { (p.name) } ": "
                     (p.beds.iter().map(|b| format!("{} {}", super::num(l, b.free), bed_label(l, &b.bed_type).to_lowercase())).collect::<Vec<_>>().join(", ")) }
             } }
         }
         h2 { (l.t("Cảnh báo chưa xử lý xong", "Alerts not yet dealt with")) " (" (open_alerts.total) ")" }
         @if let Some(oldest) = &open_alerts.oldest {
-            p { (l.t("Cũ nhất từ ", "Oldest since ")) (super::show_time(oldest)) " · " a href="/alerts" { (l.t("Xem cảnh báo", "See the alerts")) } }
+            p { (l.t("Cũ nhất từ ", "Oldest since ")) (super::show_time(oldest)) " · " a href=(within.on("/alerts")) { (l.t("Xem cảnh báo", "See the alerts")) } }
         }
         h2 { (l.t("F0 tại nhà chưa đủ 2 lần đo chỉ số trong ngày", "F0 at home without the day's two readings")) " (" (missing.total) ")" }
         @if !missing.entries.is_empty() {
@@ -519,22 +531,37 @@ fn bed_label(l: Lang, b: &str) -> &'static str {
 }
 
 /// The places of the user's jurisdiction, their beds and who is in them.
-pub async fn places_page(State(s): State<AppState>, page: Page) -> PageResult {
-    places_render(&s, &page, Vec::new()).await
+pub async fn places_page(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<UnitFilter>,
+) -> PageResult {
+    let within = Within::of(&s, &page, &q.unit).await?;
+    places_in(&s, &page, &within, Vec::new()).await
 }
 
 async fn places_render(s: &AppState, page: &Page, errors: Vec<FieldError>) -> PageResult {
+    places_in(s, page, &Within::whole(page), errors).await
+}
+
+/// The places of `within` (the reader's jurisdiction, or a unit inside it).
+async fn places_in(
+    s: &AppState,
+    page: &Page,
+    within: &Within,
+    errors: Vec<FieldError>,
+) -> PageResult {
     let l = page.lang;
     let places = s
         .store
-        .places(&page.actor.scope)
+        .places(&within.scope)
         .await
         .map_err(|e| page.fail(e))?;
     let mut inside = Vec::new();
     for p in &places {
         inside.push(
             s.store
-                .admissions(&page.actor.scope, p.id, true)
+                .admissions(&within.scope, p.id, true)
                 .await
                 .map_err(|e| page.fail(e))?,
         );
@@ -554,13 +581,14 @@ async fn places_render(s: &AppState, page: &Page, errors: Vec<FieldError>) -> Pa
     for p in &places {
         history.push(
             s.store
-                .occupancy(&page.actor.scope, p.id, fortnight, today())
+                .occupancy(&within.scope, p.id, fortnight, today())
                 .await
                 .map_err(|e| page.fail(e))?,
         );
     }
     let content = html! {
         h1 { (l.t("Nơi cách ly, điều trị", "Quarantine and treatment places")) }
+        (within.notice(page))
         @if !errors.is_empty() {
             div.alert role="alert" { @for e in &errors { p { (l.t(&e.message_vi, &e.message_en)) } } }
         }

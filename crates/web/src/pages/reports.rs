@@ -40,32 +40,80 @@ pub async fn css() -> Response {
         .into_response()
 }
 
-/// Where the records behind a figure are listed, if anywhere. The lists show
-/// the reader's whole jurisdiction as it stands now (the pages take no unit
-/// or period), so they are where to start checking a figure, for a commune
-/// reading its own report exactly the people counted in the stocks.
-/// Left unlinked, because no page lists them: new, recovered and deceased F0
-/// by day and the cumulative count (cases are listed by class, not by
-/// confirmation day), and releases from quarantine during the period.
-fn records_link(key: &str, to: NaiveDate) -> Option<String> {
+/// The unit and period whose records a report's figures count.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Records<'a> {
+    pub(super) unit: &'a str,
+    pub(super) from: NaiveDate,
+    pub(super) to: NaiveDate,
+    /// The wave's first day (`f0_cumulative` counts from it).
+    pub(super) wave_start: Option<NaiveDate>,
+}
+
+impl View {
+    /// The records behind the report's own figures.
+    fn records(&self) -> Records<'_> {
+        self.records_of(&self.unit.code)
+    }
+
+    /// The records behind a figure of `unit` (the report's or one below it).
+    fn records_of<'a>(&self, unit: &'a str) -> Records<'a> {
+        Records {
+            unit,
+            from: self.from,
+            to: self.to,
+            wave_start: NaiveDate::parse_from_str(&self.figures.wave_start, "%Y-%m-%d").ok(),
+        }
+    }
+}
+
+/// Where the records behind a figure are listed, if anywhere, for the
+/// figure's unit (`unit=`, which the list checks against the reader's
+/// jurisdiction) and, for the F0 flows, its period: new F0 (by where found)
+/// confirmed in the period, recovered and deceased in it, and F0 since the
+/// wave began. Stocks link to the lists as they stand now (class lists,
+/// `/testing`, the quarantine day of the period's last day, `/alerts`,
+/// `/places`, `/oxygen`). Releases from quarantine have no list and stay
+/// unlinked.
+pub(super) fn records_link(key: &str, r: Records) -> Option<String> {
+    let unit = encode(r.unit);
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let cases = |from: NaiveDate, extra: &str| {
+        format!(
+            "/tracing?level=0&unit={unit}&confirmed_from={}&confirmed_to={}{extra}",
+            day(from),
+            day(r.to)
+        )
+    };
     let link = match key {
+        "f0_new" => cases(r.from, ""),
+        "f0_new_community" => cases(r.from, "&found=community"),
+        "f0_new_quarantine" => cases(r.from, "&found=quarantine"),
+        "f0_new_imported" => cases(r.from, "&found=imported"),
+        "f0_recovered" => cases(r.from, "&status=recovered"),
+        "f0_deceased" => cases(r.from, "&status=deceased"),
+        "f0_cumulative" => cases(r.wave_start?, ""),
         // The F0 list (class 0); each person's page shows where they are treated.
-        "f0_home" | "f0_hospital" => "/tracing?level=0".to_owned(),
-        "f1" | "f1_new" | "f1_reviewed" | "f1_quarantined" => "/tracing?level=1".to_owned(),
+        "f0_home" | "f0_hospital" => format!("/tracing?level=0&unit={unit}"),
+        "f1" | "f1_new" | "f1_reviewed" | "f1_quarantined" => {
+            format!("/tracing?level=1&unit={unit}")
+        }
         // Who still needs a sample, results overdue, the turnaround.
-        "f1_sampled" | "f1_negative" | "f1_positive" | "f1_pending" => "/testing".to_owned(),
-        "f2" => "/tracing?level=2".to_owned(),
-        "f3" => "/tracing?level=3".to_owned(),
-        "f4" => "/tracing?level=4".to_owned(),
+        "f1_sampled" | "f1_negative" | "f1_positive" | "f1_pending" => {
+            format!("/testing?unit={unit}")
+        }
+        "f2" => format!("/tracing?level=2&unit={unit}"),
+        "f3" => format!("/tracing?level=3&unit={unit}"),
+        "f4" => format!("/tracing?level=4&unit={unit}"),
         "quarantine_centralised" | "quarantine_home" => {
-            format!("/quarantine?day={}", to.format("%d/%m/%Y"))
+            format!("/quarantine?day={}&unit={unit}", day(r.to))
         }
         "samples_taken" | "tests_done" | "tests_positive" | "tests_negative" => {
-            "/testing#h-turnaround".to_owned()
+            format!("/testing?unit={unit}#h-turnaround")
         }
-        "alerts_raised" | "alerts_escalated" | "alerts_open" => "/alerts".to_owned(),
-        "beds" | "beds_occupied" => "/places".to_owned(),
-        "oxyg_enequipment" | "oxyg_enlent" => "/oxygen".to_owned(),
+        "alerts_raised" | "alerts_escalated" | "alerts_open" => format!("/alerts?unit={unit}"),
+        "beds" | "beds_occupied" => format!("/places?unit={unit}"),
+        "oxygen_equipment" | "oxygen_lent" => format!("/oxygen?unit={unit}"),
         _ => return None,
     };
     Some(link)
@@ -245,6 +293,7 @@ pub async fn load(
 fn figures_table(l: Lang, v: &View, screen: bool) -> Markup {
     let changes = v.changes();
     let corrections = screen && v.sent.is_some();
+    let records = v.records();
     html! {
         table.report-figures #figures {
             thead { tr {
@@ -261,7 +310,7 @@ fn figures_table(l: Lang, v: &View, screen: bool) -> Markup {
                         tr data-key=(line.key) {
                             th scope="row" { (label(l, line)) }
                             td.num.value {
-                                @match records_link(line.key, v.to).filter(|_| screen) {
+                                @match records_link(line.key, records).filter(|_| screen) {
                                     Some(href) => a href=(href) { (num(l, value)) },
                                     None => (num(l, value)),
                                 }
@@ -302,7 +351,7 @@ fn rates(l: Lang, f: &ReportFigures, screen: bool) -> Markup {
                 "Test turnaround (median)",
             ),
             days,
-            "/testing#h-turnaround",
+            format!("/testing?unit={}#h-turnaround", encode(&f.unit_code)),
         ),
         (
             l.t(
@@ -310,7 +359,7 @@ fn rates(l: Lang, f: &ReportFigures, screen: bool) -> Markup {
                 "Time to take an alert (median)",
             ),
             r.minutes_to_acknowledge.map(|m| minutes(l, m)),
-            "/duty",
+            "/duty".to_owned(),
         ),
         (
             l.t(
@@ -318,7 +367,7 @@ fn rates(l: Lang, f: &ReportFigures, screen: bool) -> Markup {
                 "Time to act on an alert (median)",
             ),
             r.minutes_to_act.map(|m| minutes(l, m)),
-            "/duty",
+            "/duty".to_owned(),
         ),
     ];
     html! {
@@ -368,7 +417,13 @@ fn children_table(l: Lang, v: &View, screen: bool) -> Markup {
                         @if screen { a href={ "/reports?" (report_query(&c.unit_code, v.from, v.to)) } { (c.unit_name) } }
                         @else { (c.unit_name) }
                     }
-                    @for line in &lines { td.num { (num(l, c.figures.get(line.key).unwrap_or(0))) } }
+                    @for line in &lines {
+                        @let value = num(l, c.figures.get(line.key).unwrap_or(0));
+                        td.num data-key=(line.key) { @match records_link(line.key, v.records_of(&c.unit_code)).filter(|_| screen) {
+                            Some(href) => a href=(href) { (value) },
+                            None => (value),
+                        } }
+                    }
                 } } }
                 tfoot { tr.total {
                     th scope="row" { (l.t("Tổng", "Total")) }
@@ -1220,15 +1275,48 @@ mod tests {
             "/oxygen",
         ];
         let day = NaiveDate::from_ymd_opt(2021, 9, 1).unwrap_or_default();
+        let records = Records {
+            unit: "06649",
+            from: day,
+            to: day,
+            wave_start: NaiveDate::from_ymd_opt(2021, 4, 27),
+        };
         for line in LINES {
-            if let Some(href) = records_link(line.key, day) {
+            if let Some(href) = records_link(line.key, records) {
                 assert!(
                     pages.iter().any(|p| href.starts_with(p)),
                     "{}: {href}",
                     line.key
                 );
+                // Every list is narrowed to the report's unit.
+                assert!(href.contains("unit=06649"), "{}: {href}", line.key);
             }
         }
+        // Every F0 figure opens its list; only releases stay unlinked.
+        for key in [
+            "f0_new",
+            "f0_new_community",
+            "f0_new_quarantine",
+            "f0_new_imported",
+            "f0_recovered",
+            "f0_deceased",
+            "f0_cumulative",
+            "oxygen_equipment",
+            "oxygen_lent",
+        ] {
+            assert!(records_link(key, records).is_some(), "{key}");
+        }
+        assert_eq!(
+            records_link("f0_cumulative", records).as_deref(),
+            Some("/tracing?level=0&unit=06649&confirmed_from=2021-04-27&confirmed_to=2021-09-01")
+        );
+        assert_eq!(
+            records_link("f0_recovered", records).as_deref(),
+            Some(
+                "/tracing?level=0&unit=06649&confirmed_from=2021-09-01&confirmed_to=2021-09-01&status=recovered"
+            )
+        );
+        assert_eq!(records_link("quarantine_released", records), None);
         assert_eq!(place_name("Tỉnh Quảng Ninh"), "Quảng Ninh");
         assert_eq!(place_name("Thành phố Hà Nội"), "Hà Nội");
         assert_eq!(signed(Lang::Vi, 1200), "+1.200");

@@ -3,10 +3,10 @@
 //! once, the escalation delay, response times) and the oxygen equipment with
 //! what is lent to whom.
 
-use super::{Page, PageResult, field_error, layout, show_time};
+use super::{Page, PageResult, UnitFilter, Within, field_error, layout, show_time};
 use crate::AppState;
 use crate::caller::Lang;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use chrono::{Duration, Utc};
 use maud::{Markup, html};
@@ -48,9 +48,18 @@ pub fn times_summary(l: Lang, t: &ResponseTimes) -> Markup {
 }
 
 pub async fn response_times(s: &AppState, page: &Page) -> Result<ResponseTimes, super::PageError> {
+    response_times_in(s, page, &page.actor.scope).await
+}
+
+/// The last week's response times within `scope` (the reader's, or narrower).
+pub async fn response_times_in(
+    s: &AppState,
+    page: &Page,
+    scope: &phongdich_store::Scope,
+) -> Result<ResponseTimes, super::PageError> {
     let now = Utc::now();
     s.store
-        .response_times(&page.actor.scope, now - Duration::days(7), now)
+        .response_times(scope, now - Duration::days(7), now)
         .await
         .map_err(|e| page.fail(e))
 }
@@ -302,15 +311,30 @@ pub async fn save_escalation(
     Ok(Redirect::to("/duty").into_response())
 }
 
-pub async fn oxygen_page(State(s): State<AppState>, page: Page) -> PageResult {
-    oxygen_render(&s, &page, &[]).await
+pub async fn oxygen_page(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<UnitFilter>,
+) -> PageResult {
+    let within = Within::of(&s, &page, &q.unit).await?;
+    oxygen_in(&s, &page, &within, &[]).await
 }
 
 async fn oxygen_render(s: &AppState, page: &Page, errors: &[FieldError]) -> PageResult {
+    oxygen_in(s, page, &Within::whole(page), errors).await
+}
+
+/// The equipment kept by `within` (the reader's jurisdiction, or a unit in it).
+async fn oxygen_in(
+    s: &AppState,
+    page: &Page,
+    within: &Within,
+    errors: &[FieldError],
+) -> PageResult {
     let l = page.lang;
     let all = s
         .store
-        .oxygen_equipment(&page.actor.scope)
+        .oxygen_equipment(&within.scope)
         .await
         .map_err(|e| page.fail(e))?;
     let units = super::unit_choices(s, page).await?;
@@ -322,6 +346,7 @@ async fn oxygen_render(s: &AppState, page: &Page, errors: &[FieldError]) -> Page
     let can_lend = page.can(Permission::Treat);
     let content = html! {
         h1 { (l.t("Thiết bị oxy", "Oxygen equipment")) }
+        (within.notice(page))
         dl.figures #oxygen-figures {
             @for k in phongdich_store::EQUIPMENT_KINDS {
                 div { dt { (kind_label(l, k)) (l.t(" sẵn sàng", " available")) } dd { (super::num(l, count(k, "available"))) } }

@@ -1,7 +1,7 @@
 //! Testing on the pages: the sampling list of the user's jurisdiction, forms
 //! to record a sample, a pool and a result, and the import of a lab's file.
 
-use super::{Page, PageResult, field_error, layout, show_date};
+use super::{Page, PageResult, Within, field_error, layout, show_date};
 use crate::AppState;
 use crate::caller::Lang;
 use axum::extract::{Form, Query, State};
@@ -82,6 +82,9 @@ pub struct Done {
     /// How many: classes changed (`f0`), people to sample (`resample`), samples (`updated`).
     #[serde(default)]
     n: Option<usize>,
+    /// A province, district or commune inside the reader's jurisdiction.
+    #[serde(default)]
+    unit: String,
 }
 
 /// What the forms hold and say on one rendering.
@@ -96,6 +99,8 @@ struct Forms {
     notice: Option<(String, String)>,
     /// The sample or pool just saved, for the link to its label.
     label: Option<String>,
+    /// The lists of one unit inside the jurisdiction (`?unit=`); else the whole.
+    within: Option<Within>,
 }
 
 impl Forms {
@@ -179,24 +184,26 @@ fn specimen_select(l: Lang, form: &str, value: &str) -> Markup {
 
 async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
     let l = page.lang;
+    let within = f.within.clone().unwrap_or_else(|| Within::whole(page));
+    let scope = &within.scope;
     let list = s
         .store
-        .sampling_list(&page.actor.scope)
+        .sampling_list(scope)
         .await
         .map_err(|e| page.fail(e))?;
     let overdue = s
         .store
-        .overdue_samples(&page.actor.scope, today(), TARGET_HOURS)
+        .overdue_samples(scope, today(), TARGET_HOURS)
         .await
         .map_err(|e| page.fail(e))?;
     let turnaround = s
         .store
-        .turnaround(&page.actor.scope, today(), TARGET_HOURS)
+        .turnaround(scope, today(), TARGET_HOURS)
         .await
         .map_err(|e| page.fail(e))?;
     let reviews = s
         .store
-        .pending_reviews(&page.actor.scope)
+        .pending_reviews(scope)
         .await
         .map_err(|e| page.fail(e))?;
     // The province's own administrator chooses how F0 are confirmed.
@@ -221,6 +228,7 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
         |form: &str| -> &[FieldError] { if f.failed == form { &f.errors } else { &[] } };
     let content = html! {
         h1 { (l.t("Xét nghiệm", "Testing")) }
+        (within.notice(page))
         p { a href="/campaigns" { (l.t("Các đợt xét nghiệm →", "Testing campaigns →")) } }
         @if let Some((vi, en)) = &f.notice {
             p.notice role="status" {
@@ -524,12 +532,14 @@ pub async fn index(State(s): State<AppState>, page: Page, Query(q): Query<Done>)
         )),
         (None, None) => None,
     };
+    let within = Within::of(&s, &page, &q.unit).await?;
     render(
         &s,
         &page,
         Forms {
             notice,
             label,
+            within: Some(within),
             ..Default::default()
         },
     )

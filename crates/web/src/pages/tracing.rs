@@ -2,7 +2,7 @@
 //! confirm an F0, record a contact and set isolation or release; work lists
 //! by class for the user's jurisdiction.
 
-use super::{Page, PageResult, encode, layout, show_date, show_time};
+use super::{Page, PageResult, Within, encode, layout, show_date, show_time};
 use crate::AppState;
 use crate::caller::Lang;
 use axum::extract::{Form, Path, Query, State};
@@ -10,7 +10,10 @@ use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use phongdich_domain::contact::{ContactInput, Setting};
 use phongdich_domain::{FieldError, Permission};
-use phongdich_store::{CaseInput, Person, StoreError};
+use phongdich_store::{
+    CaseEvent, CaseFound, CaseInput, CaseList, CaseListEntry, CaseListQuery, Paging, Person,
+    StoreError,
+};
 use serde::Deserialize;
 
 fn today() -> chrono::NaiveDate {
@@ -419,55 +422,331 @@ pub struct ListQuery {
     /// Only those not yet isolated or quarantined, oldest first.
     #[serde(default)]
     waiting: Option<String>,
+    /// A province, district or commune inside the reader's jurisdiction.
+    #[serde(default)]
+    unit: String,
+    /// F0 by day: the period (dd/mm/yyyy or yyyy-mm-dd; one of them alone is one day).
+    #[serde(default)]
+    confirmed_from: String,
+    #[serde(default)]
+    confirmed_to: String,
+    /// `confirmed` (default), `recovered` or `deceased`: which day counts.
+    #[serde(default)]
+    status: String,
+    /// `community`, `quarantine` or `imported`: where new cases were found.
+    #[serde(default)]
+    found: String,
+    #[serde(default)]
+    page: Option<String>,
 }
 
-/// Work lists: counts by class and the people of one class.
+impl ListQuery {
+    /// Whether the F0 list by day was asked for.
+    fn by_day(&self) -> bool {
+        [
+            &self.confirmed_from,
+            &self.confirmed_to,
+            &self.status,
+            &self.found,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+    }
+
+    /// The period and kind of the F0 list by day, or each error of the form.
+    fn case_query(&self) -> Result<CaseListQuery, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut date = |field: &str, v: &str| {
+            if v.trim().is_empty() {
+                return None;
+            }
+            phongdich_domain::contact::parse_date(field, v)
+                .map_err(|e| errors.push(e))
+                .ok()
+        };
+        let from = date("confirmed_from", &self.confirmed_from);
+        let to = date("confirmed_to", &self.confirmed_to);
+        let event = if self.status.trim().is_empty() {
+            Some(CaseEvent::Confirmed)
+        } else {
+            CaseEvent::parse(&self.status).or_else(|| {
+                errors.push(FieldError::new(
+                    "status",
+                    "invalid_status",
+                    "Chọn: được khẳng định, khỏi bệnh hoặc tử vong.",
+                    "Choose: confirmed, recovered or deceased.",
+                ));
+                None
+            })
+        };
+        let found = if self.found.trim().is_empty() {
+            None
+        } else {
+            let f = CaseFound::parse(&self.found);
+            if f.is_none() {
+                errors.push(FieldError::new(
+                    "found",
+                    "invalid_found",
+                    "Chọn nơi phát hiện: cộng đồng, đang cách ly hoặc nhập cảnh.",
+                    "Choose where found: community, in quarantine or imported.",
+                ));
+            }
+            f
+        };
+        if self.confirmed_from.trim().is_empty() && self.confirmed_to.trim().is_empty() {
+            errors.push(FieldError::new(
+                "confirmed_from",
+                "required",
+                "Cần ngày bắt đầu hoặc ngày kết thúc của kỳ.",
+                "The period needs a first or a last day.",
+            ));
+        }
+        let (from, to) = (from.or(to), to.or(from));
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            errors.push(FieldError::new(
+                "confirmed_to",
+                "period_order",
+                "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.",
+                "The last day must be on or after the first.",
+            ));
+        }
+        match (from, to, event) {
+            (Some(from), Some(to), Some(event)) if errors.is_empty() => Ok(CaseListQuery {
+                from,
+                to,
+                event,
+                found,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn course_label(l: Lang, course: &str) -> &'static str {
+    match course {
+        "home" => l.t("Tại nhà", "At home"),
+        "hospital" => l.t("Bệnh viện", "Hospital"),
+        "icu" => l.t("Hồi sức tích cực", "ICU"),
+        "recovered" => l.t("Khỏi bệnh", "Recovered"),
+        "deceased" => l.t("Tử vong", "Deceased"),
+        "transferred_out" => l.t("Chuyển đi nơi khác", "Transferred out"),
+        _ => "",
+    }
+}
+
+fn found_label(l: Lang, found: CaseFound) -> &'static str {
+    match found {
+        CaseFound::Community => l.t("Phát hiện trong cộng đồng", "Found in the community"),
+        CaseFound::Quarantine => l.t("Phát hiện khi đang cách ly", "Found in quarantine"),
+        CaseFound::Imported => l.t("Nhập cảnh", "Imported"),
+    }
+}
+
+fn event_label(l: Lang, e: CaseEvent) -> &'static str {
+    match e {
+        CaseEvent::Confirmed => l.t("Được khẳng định F0", "Confirmed F0"),
+        CaseEvent::Recovered => l.t("Khỏi bệnh", "Recovered"),
+        CaseEvent::Deceased => l.t("Tử vong", "Deceased"),
+    }
+}
+
+/// A case's source as the report splits new cases.
+fn case_found(e: &CaseListEntry) -> CaseFound {
+    if e.source_kind == "imported" {
+        CaseFound::Imported
+    } else if e.detected_where == "quarantine" {
+        CaseFound::Quarantine
+    } else {
+        CaseFound::Community
+    }
+}
+
+/// This page's address on page `n` of its list.
+fn with_page(path: &str, n: i64) -> String {
+    let (base, query) = path.split_once('?').unwrap_or((path, ""));
+    let mut kept: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && p.split('=').next() != Some("page"))
+        .map(str::to_owned)
+        .collect();
+    kept.push(format!("page={n}"));
+    format!("{base}?{}", kept.join("&"))
+}
+
+/// The F0 by day form (on the F0 tab), keeping what was typed.
+fn by_day_form(l: Lang, q: &ListQuery, within: &Within, errors: &[FieldError]) -> Markup {
+    let err = |field: &str| super::field_error(l, errors, field);
+    html! {
+        details #by-day open[q.by_day()] {
+            summary { (l.t("F0 theo ngày (mới, khỏi bệnh, tử vong)", "F0 by day (new, recovered, deceased)")) }
+            form.filters method="get" action="/tracing" {
+                input type="hidden" name="level" value="0";
+                @if let Some(u) = &within.unit { input type="hidden" name="unit" value=(u.code); }
+                div.grid {
+                    div.field { label for="bd-from" { (l.t("Từ ngày", "From")) } input #bd-from name="confirmed_from" placeholder="dd/mm/yyyy" value=(q.confirmed_from); (err("confirmed_from")) }
+                    div.field { label for="bd-to" { (l.t("Đến ngày", "To")) } input #bd-to name="confirmed_to" placeholder="dd/mm/yyyy" value=(q.confirmed_to); (err("confirmed_to")) }
+                    div.field { label for="bd-status" { (l.t("Ca", "Cases")) }
+                        select #bd-status name="status" {
+                            @for e in CaseEvent::ALL { option value=(e.as_str()) selected[q.status.trim() == e.as_str()] { (event_label(l, e)) } }
+                        } (err("status")) }
+                    div.field { label for="bd-found" { (l.t("Nơi phát hiện (ca mới)", "Where found (new cases)")) }
+                        select #bd-found name="found" {
+                            option value="" { (l.t("Tất cả", "All")) }
+                            @for f in CaseFound::ALL { option value=(f.as_str()) selected[q.found.trim() == f.as_str()] { (found_label(l, f)) } }
+                        } (err("found")) }
+                }
+                button type="submit" { (l.t("Xem", "Show")) }
+            }
+        }
+    }
+}
+
+/// The cases of the period, a page at a time, with their count.
+fn case_table(l: Lang, path: &str, q: &CaseListQuery, list: &CaseList, n: i64) -> Markup {
+    let day_heading = match q.event {
+        CaseEvent::Confirmed => l.t("Ngày khẳng định", "Confirmed on"),
+        CaseEvent::Recovered => l.t("Ngày âm tính", "Negative on"),
+        CaseEvent::Deceased => l.t("Ngày ghi nhận", "Recorded on"),
+    };
+    let period = if q.from == q.to {
+        format!("{}{}", l.t("ngày ", "on "), q.from.format("%d/%m/%Y"))
+    } else {
+        format!(
+            "{}{}{}{}",
+            l.t("từ ngày ", "from "),
+            q.from.format("%d/%m/%Y"),
+            l.t(" đến ngày ", " to "),
+            q.to.format("%d/%m/%Y")
+        )
+    };
+    let more = list.paging.has_more(list.total);
+    html! {
+        h2 #h-cases {
+            (event_label(l, q.event)) @if let Some(f) = q.found { " — " (found_label(l, f).to_lowercase()) } " " (period) ": "
+            span #case-total { (super::num(l, list.total)) } " " (l.t("ca", "cases"))
+        }
+        @if list.entries.is_empty() {
+            p.muted { (if list.total > 0 { l.t("Không còn trên trang này.", "No more on this page.") } else { l.t("Không có ca nào.", "No cases.") }) }
+        } @else {
+            div.table-wrap { table.responsive #cases {
+                thead { tr {
+                    th { (l.t("Mã ca", "Case")) } th { (l.t("Họ và tên", "Full name")) } th { (day_heading) }
+                    th { (l.t("Phát hiện", "Found")) } th { (l.t("Điều trị", "Course")) } th { (l.t("Xã", "Commune")) }
+                } }
+                tbody { @for e in &list.entries { tr data-case=(e.code) {
+                    td.mono data-label=(l.t("Mã ca", "Case")) { (e.code) }
+                    td data-label=(l.t("Họ và tên", "Full name")) { a href={ "/persons/" (e.person_id) "#tracing" } { (e.full_name) } }
+                    td data-label=(day_heading) { (show_date(&e.on_day)) }
+                    td data-label=(l.t("Phát hiện", "Found")) { (found_label(l, case_found(e))) }
+                    td data-label=(l.t("Điều trị", "Course")) { (course_label(l, &e.course)) }
+                    td.mono data-label=(l.t("Xã", "Commune")) { a href={ "/persons?unit=" (encode(&e.commune_code)) } { (e.commune_code) } }
+                } } }
+            } }
+        }
+        @if n > 1 || more {
+            nav.pager aria-label=(l.t("Trang", "Pages")) {
+                @if n > 1 { a href=(with_page(path, n - 1)) rel="prev" { "← " (l.t("Trang trước", "Previous")) } }
+                span { (l.t("Trang", "Page")) " " (n) }
+                @if more { a #next-page href=(with_page(path, n + 1)) rel="next" { (l.t("Trang sau", "Next")) " →" } }
+            }
+        }
+    }
+}
+
+/// Work lists: counts by class and the people of one class, or the F0
+/// confirmed (recovered, deceased) during a period; the reader's whole
+/// jurisdiction or one unit inside it (`?unit=`).
 pub async fn lists(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
     let l = page.lang;
-    let level = q.level.unwrap_or(1).clamp(0, 4);
+    let within = Within::of(&s, &page, &q.unit).await?;
+    let scope = &within.scope;
+    let by_day = q.by_day();
+    let level = if by_day {
+        0
+    } else {
+        q.level.unwrap_or(1).clamp(0, 4)
+    };
+    let n = q
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .unwrap_or(1)
+        .max(1);
     let counts = s
         .store
-        .class_counts(&page.actor.scope)
+        .class_counts(scope)
         .await
         .map_err(|e| page.fail(e))?;
-    let waiting = q.waiting.is_some();
-    let list = if waiting {
-        s.store
-            .class_list_not_isolated(&page.actor.scope, level, 500)
-            .await
-    } else {
-        s.store.class_list(&page.actor.scope, level, 500).await
-    }
-    .map_err(|e| page.fail(e))?;
-    let mut people = Vec::with_capacity(list.len());
-    for c in &list {
-        if let Ok(p) = s.store.person(&page.actor.scope, c.person_id).await {
-            people.push((c, p));
+    let waiting = q.waiting.is_some() && !by_day;
+    // The F0 by day, or the errors of its form.
+    let (cases, errors) = if by_day {
+        match q.case_query() {
+            Ok(cq) => {
+                let list = s
+                    .store
+                    .case_list(scope, &cq, Paging::page(n))
+                    .await
+                    .map_err(|e| page.fail(e))?;
+                (Some((cq, list)), Vec::new())
+            }
+            Err(errors) => (None, errors),
         }
-    }
-    Ok(layout(
+    } else {
+        (None, Vec::new())
+    };
+    let list = if by_day {
+        Vec::new()
+    } else if waiting {
+        s.store
+            .class_list_not_isolated(scope, level, 500)
+            .await
+            .map_err(|e| page.fail(e))?
+    } else {
+        s.store
+            .class_list(scope, level, 500)
+            .await
+            .map_err(|e| page.fail(e))?
+    };
+    let ids: Vec<i64> = list.iter().map(|c| c.person_id).collect();
+    let persons = s
+        .store
+        .persons_by_ids(scope, &ids)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let people: Vec<_> = list
+        .iter()
+        .filter_map(|c| persons.get(&c.person_id).map(|p| (c, p)))
+        .collect();
+    let unit_q = within.query();
+    let mut r = layout(
         &page,
         l.t("Truy vết", "Tracing"),
         html! {
             h1 { (l.t("Danh sách truy vết", "Tracing work lists")) }
+            (within.notice(&page))
             nav.pager aria-label=(l.t("Phân loại", "Classes")) {
-                @for (i, n) in counts.iter().enumerate() {
-                    a href={ "/tracing?level=" (i) } aria-current=[(i as i64 == level).then_some("page")] {
-                        "F" (i) ": " strong { (super::units::vn_number(*n)) }
+                @for (i, c) in counts.iter().enumerate() {
+                    a href={ "/tracing?level=" (i) (unit_q) } aria-current=[(i as i64 == level && !by_day).then_some("page")] {
+                        "F" (i) ": " strong { (super::units::vn_number(*c)) }
                     }
                 }
             }
-            p {
-                @if waiting {
-                    a href={ "/tracing?level=" (level) } { (l.t("Xem tất cả", "Show everyone")) }
-                } @else {
-                    a href={ "/tracing?waiting=1&level=" (level) } { (l.t("Chỉ người chưa cách ly (lâu nhất trước)", "Only those not yet isolated (longest waiting first)")) }
+            @if !by_day {
+                p {
+                    @if waiting {
+                        a href={ "/tracing?level=" (level) (unit_q) } { (l.t("Xem tất cả", "Show everyone")) }
+                    } @else {
+                        a href={ "/tracing?waiting=1&level=" (level) (unit_q) } { (l.t("Chỉ người chưa cách ly (lâu nhất trước)", "Only those not yet isolated (longest waiting first)")) }
+                    }
                 }
             }
+            @if level == 0 { (by_day_form(l, &q, &within, &errors)) }
             @if page.can(Permission::Trace) {
                 details {
                     summary { (l.t("Nhập danh sách ca bệnh (CSV, XLSX)", "Import a case list (CSV, XLSX)")) }
@@ -481,22 +760,34 @@ pub async fn lists(
                     }
                 }
             }
-            h2 { "F" (level) " — " (people.len()) " "
-                (if waiting { l.t("người chưa cách ly (lâu nhất trước)", "people not yet isolated (longest waiting first)") } else { l.t("người (mới nhất trước)", "people (most recent first)") }) }
-            @if people.is_empty() { p.muted { (l.t("Không có ai.", "Nobody.")) } }
-            @else {
-                div.table-wrap { table.responsive {
-                    thead { tr { th { (l.t("Họ và tên", "Full name")) } th { (l.t("Từ ngày", "Since")) } th { (l.t("Qua F0", "Via F0")) } th { (l.t("Xã", "Commune")) } } }
-                    tbody { @for (c, p) in &people { tr {
-                        td data-label=(l.t("Họ và tên", "Full name")) { a href={ "/persons/" (p.id) "#tracing" } { (p.full_name) } }
-                        td data-label=(l.t("Từ ngày", "Since")) { (show_date(&c.since_on)) }
-                        td data-label=(l.t("Qua F0", "Via F0")) { (person_link(c.via_f0)) }
-                        td.mono data-label=(l.t("Xã", "Commune")) { a href={ "/persons?unit=" (encode(&p.commune_code)) } { (p.commune_code) } }
-                    } } }
-                } }
+            @if by_day {
+                @if let Some((cq, list)) = &cases {
+                    (case_table(l, &page.path, cq, list, n))
+                } @else {
+                    div.alert role="alert" { p { (l.t("Chưa xem được: hãy sửa các lỗi được đánh dấu.", "Cannot show the list: correct the marked errors.")) } }
+                }
+            } @else {
+                h2 { "F" (level) " — " (people.len()) " "
+                    (if waiting { l.t("người chưa cách ly (lâu nhất trước)", "people not yet isolated (longest waiting first)") } else { l.t("người (mới nhất trước)", "people (most recent first)") }) }
+                @if people.is_empty() { p.muted { (l.t("Không có ai.", "Nobody.")) } }
+                @else {
+                    div.table-wrap { table.responsive {
+                        thead { tr { th { (l.t("Họ và tên", "Full name")) } th { (l.t("Từ ngày", "Since")) } th { (l.t("Qua F0", "Via F0")) } th { (l.t("Xã", "Commune")) } } }
+                        tbody { @for (c, p) in &people { tr {
+                            td data-label=(l.t("Họ và tên", "Full name")) { a href={ "/persons/" (p.id) "#tracing" } { (p.full_name) } }
+                            td data-label=(l.t("Từ ngày", "Since")) { (show_date(&c.since_on)) }
+                            td data-label=(l.t("Qua F0", "Via F0")) { (person_link(c.via_f0)) }
+                            td.mono data-label=(l.t("Xã", "Commune")) { a href={ "/persons?unit=" (encode(&p.commune_code)) } { (p.commune_code) } }
+                        } } }
+                    } }
+                }
             }
         },
-    ))
+    );
+    if !errors.is_empty() {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
 }
 
 fn cluster_kind(l: Lang, k: &str) -> &'static str {

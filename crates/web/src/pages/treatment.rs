@@ -1,10 +1,10 @@
 //! Home treatment on the pages: enrolment and vital signs on an F0's page,
 //! and the alerts of the user's jurisdiction with the response to each.
 
-use super::{Page, PageResult, field_error, layout, show_time};
+use super::{Page, PageResult, UnitFilter, Within, field_error, layout, show_time};
 use crate::AppState;
 use crate::caller::Lang;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use phongdich_domain::treatment::{Enrolment, Vitals};
@@ -401,14 +401,21 @@ pub async fn record_vitals(
 /// The alerts of the user's jurisdiction: open ones first with their age,
 /// the team each went to (and how often it went up a level), then those
 /// dealt with and how fast.
-pub async fn alerts(State(s): State<AppState>, page: Page) -> PageResult {
+pub async fn alerts(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<UnitFilter>,
+) -> PageResult {
     let l = page.lang;
+    // The alerts and times of the unit asked for; the equipment and
+    // hospitals offered when answering stay the reader's own.
+    let within = Within::of(&s, &page, &q.unit).await?;
     let alerts = s
         .store
-        .treatment_alerts(&page.actor.scope)
+        .treatment_alerts(&within.scope)
         .await
         .map_err(|e| page.fail(e))?;
-    let times = super::response::response_times(&s, &page).await?;
+    let times = super::response::response_times_in(&s, &page, &within.scope).await?;
     let can = page.can(Permission::Treat);
     let equipment: Vec<_> = if can {
         s.store
@@ -441,7 +448,8 @@ pub async fn alerts(State(s): State<AppState>, page: Page) -> PageResult {
     };
     let content = html! {
         h1 { (l.t("Cảnh báo điều trị tại nhà", "Home-treatment alerts")) }
-        p { a href="/duty" { (l.t("Lịch trực →", "Duty roster →")) } " · " a href="/oxygen" { (l.t("Thiết bị oxy →", "Oxygen equipment →")) } }
+        (within.notice(&page))
+        p { a href="/duty" { (l.t("Lịch trực →", "Duty roster →")) } " · " a href=(within.on("/oxygen")) { (l.t("Thiết bị oxy →", "Oxygen equipment →")) } }
         (super::response::times_summary(l, &times))
         @if alerts.is_empty() {
             p.muted { (l.t("Không có cảnh báo.", "No alerts.")) }

@@ -1,0 +1,431 @@
+#![allow(clippy::unwrap_used)]
+//! Every number of a report or dashboard opens the list of the people behind
+//! it, for the figure's unit and period: a province reader following a
+//! commune's figure sees that commune's people only; `unit=` outside the
+//! reader's jurisdiction is refused with the not-found page and shows
+//! nobody; the F0 by day list holds exactly the cases confirmed those days.
+//! Driven in process through the whole router with a session, as a browser.
+//! SQLite, or PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use chrono::NaiveDate;
+use http_body_util::BodyExt;
+use phongdich_domain::PersonInput;
+use phongdich_store::testing::TestDb;
+use phongdich_store::{Actor, CaseInput, NewUser, Store};
+use std::collections::BTreeMap;
+use tower::ServiceExt;
+
+// Quảng Ninh (22), Thành phố Hạ Long (193): communes Hà Khánh and Hà Phong.
+const QUANG_NINH: &str = "22";
+const HA_LONG: &str = "193";
+const HA_KHANH: &str = "06649";
+const HA_PHONG: &str = "06652";
+// Hà Nội (01), Ba Đình: commune Phúc Xá.
+const PHUC_XA: &str = "00001";
+
+const PASSWORD: &str = "mat-khau-rat-dai-2024";
+/// A past period, so that the tests do not depend on the clock.
+const DAY: &str = "2021-08-05";
+
+struct Resp {
+    status: StatusCode,
+    body: String,
+}
+
+impl Resp {
+    /// The first link after `marker` on the page, as a browser follows it.
+    fn href_after(&self, marker: &str) -> String {
+        let at = self
+            .body
+            .find(marker)
+            .unwrap_or_else(|| panic!("no {marker} on the page ({}): {}", self.status, self.body));
+        let rest = &self.body[at..];
+        let start = rest.find("href=\"").unwrap() + 6;
+        let len = rest[start..].find('"').unwrap();
+        rest[start..start + len].replace("&amp;", "&")
+    }
+}
+
+/// A browser keeping its cookies.
+struct Browser {
+    app: Router,
+    cookies: BTreeMap<String, String>,
+}
+
+impl Browser {
+    async fn get(&mut self, path: &str) -> Resp {
+        self.request(Method::GET, path, None).await
+    }
+
+    async fn request(&mut self, method: Method, path: &str, body: Option<String>) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "phongdich.test");
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            req = req.header(header::COOKIE, jar.join("; "));
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(b)),
+            None => req.body(Body::empty()),
+        };
+        let res = self.app.clone().oneshot(req.unwrap()).await.unwrap();
+        let status = res.status();
+        for c in res.headers().get_all(header::SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let (name, value) = c.split(';').next().unwrap().split_once('=').unwrap();
+            if value.is_empty() || c.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Resp {
+            status,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+
+    /// A browser logged in as a new user of `role` at `unit`.
+    async fn login(db: &TestDb, app: &Router, username: &str, unit: &str, role: &str) -> Browser {
+        db.store
+            .add_user(
+                &Actor::system("test"),
+                &NewUser {
+                    username: username.into(),
+                    display_name: format!("Người dùng {username}"),
+                    unit_code: unit.into(),
+                    role: role.into(),
+                    password: PASSWORD.into(),
+                },
+            )
+            .await
+            .unwrap();
+        let mut b = Browser {
+            app: app.clone(),
+            cookies: BTreeMap::new(),
+        };
+        let r = b
+            .request(
+                Method::POST,
+                "/login",
+                Some(format!(
+                    "username={username}&password={PASSWORD}&next=%2Fpersons"
+                )),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login {username}: {}",
+            r.body
+        );
+        b
+    }
+}
+
+fn d(day: u32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, month, day).unwrap()
+}
+
+async fn person(s: &Store, name: &str, commune: &str) -> i64 {
+    let input = PersonInput {
+        full_name: name.into(),
+        birth: "1985".into(),
+        sex: "nam".into(),
+        commune_code: commune.into(),
+        ..Default::default()
+    };
+    s.create_person(&Actor::system("test"), &input.parse(d(1, 8)).unwrap(), true)
+        .await
+        .unwrap()
+        .id
+}
+
+/// A person of `commune` confirmed as F0 on `day` (yyyy-mm-dd).
+async fn f0(s: &Store, name: &str, commune: &str, day: &str) -> i64 {
+    let p = person(s, name, commune).await;
+    s.confirm_case(
+        &Actor::system("test"),
+        &CaseInput::found_in_community(p, day, day, "rt_pcr"),
+        d(31, 8),
+    )
+    .await
+    .unwrap()
+    .0
+    .id
+}
+
+#[tokio::test]
+async fn a_communes_figure_opens_the_list_of_that_commune_for_the_reports_period() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let s = &db.store;
+    f0(s, "Nguyễn Văn An", HA_KHANH, DAY).await;
+    f0(s, "Trần Thị Bình", HA_PHONG, DAY).await;
+    f0(s, "Lê Văn Cường", HA_KHANH, "2021-08-03").await;
+    f0(s, "Phạm Văn Dũng", PHUC_XA, DAY).await;
+    let mut province = Browser::login(&db, &app, "tinh", QUANG_NINH, "health_staff").await;
+
+    // The province reads Hà Khánh's report: its new F0 open Hà Khánh's
+    // cases confirmed that day, not Hà Phong's nor earlier ones.
+    let report = province
+        .get(&format!("/reports?unit={HA_KHANH}&from={DAY}&to={DAY}"))
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let href = report.href_after("data-key=\"f0_new\"");
+    assert_eq!(
+        href,
+        format!("/tracing?level=0&unit={HA_KHANH}&confirmed_from={DAY}&confirmed_to={DAY}")
+    );
+    let list = province.get(&href).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(list.body.contains("Nguyễn Văn An"), "{}", list.body);
+    for other in ["Trần Thị Bình", "Lê Văn Cường", "Phạm Văn Dũng"] {
+        assert!(!list.body.contains(other), "{other}: {}", list.body);
+    }
+    assert!(
+        list.body.contains("<span id=\"case-total\">1</span>"),
+        "{}",
+        list.body
+    );
+    // The page says which unit it shows, with a link to drop the filter.
+    assert!(list.body.contains("id=\"narrowed\""), "{}", list.body);
+    assert!(list.body.contains("Hà Khánh"), "{}", list.body);
+    let whole = list.href_after("id=\"drop-unit\"");
+    assert!(!whole.contains("unit="), "{whole}");
+    let whole = province.get(&whole).await;
+    assert!(whole.body.contains("Trần Thị Bình"), "{}", whole.body);
+    assert!(!whole.body.contains("Phạm Văn Dũng"), "{}", whole.body);
+
+    // The F0 in treatment (a stock): Hà Khánh's two F0, not Hà Phong's.
+    let href = report.href_after("data-key=\"f0_home\"");
+    assert_eq!(href, format!("/tracing?level=0&unit={HA_KHANH}"));
+    let list = province.get(&href).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(list.body.contains("Nguyễn Văn An") && list.body.contains("Lê Văn Cường"));
+    assert!(!list.body.contains("Trần Thị Bình"), "{}", list.body);
+
+    // Every other figure's list carries the unit and opens.
+    for key in [
+        "f1",
+        "quarantine_home",
+        "tests_done",
+        "alerts_open",
+        "beds",
+        "oxygen_equipment",
+    ] {
+        let href = report.href_after(&format!("data-key=\"{key}\""));
+        assert!(href.contains(&format!("unit={HA_KHANH}")), "{key}: {href}");
+        let page = province.get(&href).await;
+        assert_eq!(page.status, StatusCode::OK, "{key} {href}: {}", page.body);
+        assert!(
+            page.body.contains("id=\"narrowed\""),
+            "{key}: {}",
+            page.body
+        );
+    }
+
+    // The district's report: the figure in Hà Phong's row of the units below
+    // opens Hà Phong's list.
+    let district = province
+        .get(&format!("/reports?unit={HA_LONG}&from={DAY}&to={DAY}"))
+        .await;
+    assert_eq!(district.status, StatusCode::OK, "{}", district.body);
+    let row = district
+        .body
+        .find(&format!("data-unit=\"{HA_PHONG}\""))
+        .unwrap();
+    let cell = row + district.body[row..].find("data-key=\"f0_new\"").unwrap();
+    let href = Resp {
+        status: district.status,
+        body: district.body[cell..].to_owned(),
+    }
+    .href_after("data-key");
+    assert!(href.contains(&format!("unit={HA_PHONG}")), "{href}");
+    let list = province.get(&href).await;
+    assert!(list.body.contains("Trần Thị Bình"), "{}", list.body);
+    assert!(!list.body.contains("Nguyễn Văn An"), "{}", list.body);
+
+    // The dashboard of Hà Khánh: the period's new F0 open the same list.
+    let dash = province
+        .get(&format!(
+            "/dashboard?unit={HA_KHANH}&from=2021-08-01&to={DAY}"
+        ))
+        .await;
+    assert_eq!(dash.status, StatusCode::OK, "{}", dash.body);
+    let href = dash.href_after("data-key=\"f0_period\"");
+    assert_eq!(
+        href,
+        format!("/tracing?level=0&unit={HA_KHANH}&confirmed_from=2021-08-01&confirmed_to={DAY}")
+    );
+    let list = province.get(&href).await;
+    assert!(
+        list.body.contains("<span id=\"case-total\">2</span>"),
+        "{}",
+        list.body
+    );
+    assert!(!list.body.contains("Trần Thị Bình"), "{}", list.body);
+}
+
+#[tokio::test]
+async fn a_unit_outside_the_jurisdiction_is_refused_and_shows_nobody() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let s = &db.store;
+    f0(s, "Phạm Văn Dũng", PHUC_XA, DAY).await;
+    f0(s, "Trần Thị Bình", HA_PHONG, DAY).await;
+    let mut province = Browser::login(&db, &app, "tinh", QUANG_NINH, "health_staff").await;
+    let mut commune = Browser::login(&db, &app, "xa-ha-khanh", HA_KHANH, "health_staff").await;
+
+    let lists = [
+        "/tracing?level=0&unit=",
+        "/tracing?level=0&confirmed_from=2021-08-05&unit=",
+        "/quarantine?unit=",
+        "/alerts?unit=",
+        "/places?unit=",
+        "/oxygen?unit=",
+        "/testing?unit=",
+    ];
+    // Another province (or one of its communes) from a province; a
+    // neighbouring commune or the district above from a commune.
+    for (browser, units) in [
+        (&mut province, vec!["01", PHUC_XA]),
+        (&mut commune, vec![HA_PHONG, HA_LONG]),
+    ] {
+        for unit in units {
+            for list in lists {
+                let r = browser.get(&format!("{list}{unit}")).await;
+                assert_eq!(r.status, StatusCode::NOT_FOUND, "{list}{unit}: {}", r.body);
+                assert!(r.body.contains("nằm ngoài phạm vi"), "{}", r.body);
+                assert!(!r.body.contains("Phạm Văn Dũng") && !r.body.contains("Trần Thị Bình"));
+            }
+        }
+    }
+    // In English too.
+    commune.cookies.insert("pd_lang".into(), "en".into());
+    let r = commune
+        .get(&format!("/tracing?level=0&unit={HA_PHONG}"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("outside your jurisdiction"), "{}", r.body);
+
+    // A malformed or unknown code: a clear error, not a server error.
+    let r = province.get("/tracing?level=0&unit=abc").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("Mã đơn vị hành chính"), "{}", r.body);
+    let r = commune.get("/places?unit=12%3B%20DROP").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("Administrative unit code"), "{}", r.body);
+    let r = province.get("/alerts?unit=99999").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+
+    // Inside: the province narrows to its commune and sees Bình there.
+    let r = province
+        .get(&format!("/tracing?level=0&unit={HA_PHONG}"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Trần Thị Bình"));
+}
+
+#[tokio::test]
+async fn the_f0_by_day_list_shows_exactly_the_cases_confirmed_those_days() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let s = &db.store;
+    f0(s, "Ca Ngày Bốn", HA_KHANH, "2021-08-04").await;
+    f0(s, "Ca Ngày Năm", HA_KHANH, "2021-08-05").await;
+    f0(s, "Ca Ngày Sáu", HA_PHONG, "2021-08-06").await;
+    let recovered = f0(s, "Ca Khỏi Bệnh", HA_KHANH, "2021-08-01").await;
+    f0(s, "Ca Ngày Bảy", HA_KHANH, "2021-08-07").await;
+    s.set_case_course(
+        &Actor::system("test"),
+        recovered,
+        "recovered",
+        Some(d(6, 8)),
+    )
+    .await
+    .unwrap();
+    let mut district = Browser::login(&db, &app, "huyen", HA_LONG, "viewer").await;
+
+    let names = [
+        "Ca Ngày Bốn",
+        "Ca Ngày Năm",
+        "Ca Ngày Sáu",
+        "Ca Ngày Bảy",
+        "Ca Khỏi Bệnh",
+    ];
+    let shown = |r: &Resp| -> Vec<&str> {
+        names
+            .iter()
+            .copied()
+            .filter(|n| r.body.contains(n))
+            .collect()
+    };
+    // Either spelling of the dates.
+    for q in [
+        "confirmed_from=05/08/2021&confirmed_to=06/08/2021",
+        "confirmed_from=2021-08-05&confirmed_to=2021-08-06",
+    ] {
+        let r = district.get(&format!("/tracing?level=0&{q}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(shown(&r), ["Ca Ngày Năm", "Ca Ngày Sáu"], "{q}");
+        assert!(
+            r.body.contains("<span id=\"case-total\">2</span>"),
+            "{}",
+            r.body
+        );
+    }
+    // One day alone; one commune of it.
+    let r = district.get("/tracing?confirmed_to=07/08/2021").await;
+    assert_eq!(shown(&r), ["Ca Ngày Bảy"]);
+    let r = district
+        .get(&format!(
+            "/tracing?level=0&unit={HA_KHANH}&confirmed_from=04/08/2021&confirmed_to=07/08/2021"
+        ))
+        .await;
+    assert_eq!(shown(&r), ["Ca Ngày Bốn", "Ca Ngày Năm", "Ca Ngày Bảy"]);
+    // Recovered on the day of the negative test.
+    let r = district
+        .get("/tracing?level=0&confirmed_from=06/08/2021&status=recovered")
+        .await;
+    assert_eq!(shown(&r), ["Ca Khỏi Bệnh"]);
+
+    // Wrong input: each error beside its field, in both languages.
+    let r = district
+        .get("/tracing?level=0&confirmed_from=32/08/2021&confirmed_to=2021-08-01&status=alive")
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("Ngày «32/08/2021» không hợp lệ"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("Chọn: được khẳng định, khỏi bệnh hoặc tử vong.")
+    );
+    assert!(shown(&r).is_empty());
+    district.cookies.insert("pd_lang".into(), "en".into());
+    let r = district
+        .get("/tracing?level=0&confirmed_from=07/08/2021&confirmed_to=05/08/2021")
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body
+            .contains("The last day must be on or after the first."),
+        "{}",
+        r.body
+    );
+}
