@@ -493,7 +493,9 @@ impl Store {
         } else {
             Which::Communes(&changed)
         };
+        let started = std::time::Instant::now();
         let computed = compute(&mut tx, self.engine, &which).await?;
+        let counted = started.elapsed();
         // The communes being rewritten, with their district and province.
         let (c, p) = which.cond(self.engine, "u");
         let units: Vec<(String, String, String)> = fetch(
@@ -595,6 +597,12 @@ impl Store {
             insert_rows(&mut tx, self.engine, table, columns, rows, numbers).await?;
         }
         tx.commit().await?;
+        tracing::debug!(
+            communes = codes.len(),
+            count_ms = counted.as_secs_f64() * 1000.0,
+            total_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "report figures recounted"
+        );
         Ok(codes.len())
     }
 }

@@ -59,10 +59,10 @@ async fn escalate_every_minute(store: Store) {
 }
 
 /// The report figures of communes whose records changed are recounted
-/// every 20 seconds, so that a report or dashboard seldom has any to count
+/// every 10 seconds, so that a report or dashboard seldom has any to count
 /// itself (it still does, so it never shows figures older than the records).
 async fn refresh_figures_often(store: Store) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(20));
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
