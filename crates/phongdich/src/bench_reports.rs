@@ -575,7 +575,7 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
     // The dashboard after writes in a few communes since the last read (a
     // case of each updated by `sqlite3`, untimed): it recounts them first.
     // Five is about what 20 seconds bring at the peak (the server recounts
-    // every 20 s on its own); twenty is a heavy minute.
+    // every 10 s on its own); twenty is a heavy minute.
     let mut after_writes = BTreeMap::new();
     let mut offset = 0;
     for changed in [5usize, 20] {
