@@ -8,7 +8,7 @@
 //! commune and, where a figure counts a person where they are classed,
 //! theirs); [`Store::refresh_figures`] recomputes the listed communes
 //! of a scope and removes exactly the entries it has seen, in one
-//! transaction (on PostgreSQL at REPEATABLE READ under an advisory lock, so
+//! transaction (on PostgreSQL at REPEATABLE READ under a table lock, so
 //! an entry committed after its snapshot stays for the next refresh). Every
 //! reader of figures refreshes its scope first, so the rows are never older
 //! than the records the reader could see.
@@ -24,7 +24,7 @@ use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, HashMap};
 
 /// The figures counted per day (`figure_days`), in its column order.
-pub(crate) const DAY_KEYS: [&str; 14] = [
+pub const DAY_KEYS: [&str; 14] = [
     "f0_new",
     "f0_new_community",
     "f0_new_quarantine",
@@ -42,7 +42,7 @@ pub(crate) const DAY_KEYS: [&str; 14] = [
 ];
 
 /// The figures that stand now (`figure_stocks`), in its column order.
-pub(crate) const STOCK_KEYS: [&str; 15] = [
+pub const STOCK_KEYS: [&str; 15] = [
     "f0_home",
     "f0_hospital",
     "f1",
@@ -468,8 +468,11 @@ impl Store {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 .execute(&mut *tx)
                 .await?;
-            // One refresher at a time; the snapshot is taken by this statement.
-            sqlx::query("SELECT pg_advisory_xact_lock(7420252)")
+            // One refresher at a time. LOCK is not a query, so the snapshot is
+            // taken after it is granted: a refresher that waited sees what the
+            // one before it wrote. Plain reads of the table are not blocked,
+            // and writers of records never touch it.
+            sqlx::query("LOCK TABLE figure_stocks IN EXCLUSIVE MODE")
                 .execute(&mut *tx)
                 .await?;
         }

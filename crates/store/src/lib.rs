@@ -48,6 +48,7 @@ pub use declarations::{
     PersonalLink, show_code,
 };
 pub use error::StoreError;
+pub use figures::{DAY_KEYS, STOCK_KEYS};
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
 pub use places::{Admission, BED_TYPES, BedCount, FreeBeds, PLACE_KINDS, Place, PlaceInput};

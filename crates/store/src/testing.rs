@@ -108,3 +108,41 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 }
+
+/// A signed-in user of `unit` with `role`, as the store tests act.
+pub fn actor(unit: &str, role: phongdich_domain::Role) -> crate::Actor {
+    let code = match phongdich_domain::UnitCode::parse(unit) {
+        Ok(code) => code,
+        Err(e) => panic!("unit {unit}: {e:?}"),
+    };
+    crate::Actor {
+        name: format!("{}@{unit}", role.as_str()),
+        source: "test".into(),
+        scope: crate::Scope::unit(code),
+        role,
+    }
+}
+
+/// A man born in 1985 living in `commune`, recorded by the system without
+/// the duplicate check; his id.
+pub async fn person(store: &Store, name: &str, commune: &str) -> i64 {
+    let input = phongdich_domain::PersonInput {
+        full_name: name.into(),
+        birth: "1985".into(),
+        sex: "nam".into(),
+        commune_code: commune.into(),
+        ..Default::default()
+    };
+    let today = chrono::Utc::now().date_naive();
+    let parsed = match input.parse(today) {
+        Ok(p) => p,
+        Err(e) => panic!("person {name}: {e:?}"),
+    };
+    match store
+        .create_person(&crate::Actor::system("test"), &parsed, true)
+        .await
+    {
+        Ok(p) => p.id,
+        Err(e) => panic!("person {name}: {e:?}"),
+    }
+}

@@ -6,8 +6,8 @@
 //! in one query, within the scope.
 
 use chrono::NaiveDate;
-use phongdich_domain::{PersonInput, UnitCode};
-use phongdich_store::testing::TestDb;
+use phongdich_domain::UnitCode;
+use phongdich_store::testing::{TestDb, person};
 use phongdich_store::{
     Actor, CaseEvent, CaseFound, CaseInput, CaseListQuery, NewHamlet, Paging, Scope, Store,
     StoreError,
@@ -27,20 +27,6 @@ fn d(day: u32, month: u32) -> NaiveDate {
 
 fn scope(unit: &str) -> Scope {
     Scope::unit(UnitCode::parse(unit).unwrap())
-}
-
-async fn person(s: &Store, name: &str, commune: &str) -> i64 {
-    let input = PersonInput {
-        full_name: name.into(),
-        birth: "1985".into(),
-        sex: "nam".into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    };
-    s.create_person(&Actor::system("test"), &input.parse(d(1, 8)).unwrap(), true)
-        .await
-        .unwrap()
-        .id
 }
 
 /// Confirm `person` on `day` (dd/mm/2021), found as `found`.

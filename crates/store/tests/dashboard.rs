@@ -5,12 +5,11 @@
 //! active F0 — and nothing from outside the reader's jurisdiction.
 
 use chrono::NaiveDate;
+use phongdich_domain::Role;
 use phongdich_domain::testing::ResultInput;
-use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
+use phongdich_store::testing::{TestDb, actor, person};
 use phongdich_store::{
-    Actor, CaseInput, ClusterInput, DashboardQuery, PoolInput, SampleInput, Scope, Store,
-    StoreError,
+    Actor, CaseInput, ClusterInput, DashboardQuery, PoolInput, SampleInput, Store, StoreError,
 };
 
 const HA_KHANH: &str = "06649";
@@ -22,29 +21,6 @@ const KA_LONG: &str = "06709";
 
 fn d(day: u32, month: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, month, day).unwrap()
-}
-
-fn actor(unit: &str, role: Role) -> Actor {
-    Actor {
-        name: format!("{}@{unit}", role.as_str()),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role,
-    }
-}
-
-async fn person(s: &Store, name: &str, commune: &str) -> i64 {
-    let input = PersonInput {
-        full_name: name.into(),
-        birth: "1985".into(),
-        sex: "nam".into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    };
-    s.create_person(&Actor::system("test"), &input.parse(d(1, 8)).unwrap(), true)
-        .await
-        .unwrap()
-        .id
 }
 
 /// A new F0 confirmed on `day` of August: `source` is `community`,

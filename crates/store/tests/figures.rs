@@ -9,8 +9,10 @@ use phongdich_domain::contact::ContactInput;
 use phongdich_domain::testing::ResultInput;
 use phongdich_domain::treatment::{Enrolment, Vitals};
 use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
-use phongdich_store::{Actor, CaseInput, OrderInput, PersonUpdate, SampleInput, Scope, Store};
+use phongdich_store::testing::{TestDb, actor, person};
+use phongdich_store::{
+    Actor, CaseInput, DAY_KEYS, OrderInput, PersonUpdate, STOCK_KEYS, SampleInput, Scope,
+};
 
 const HA_KHANH: &str = "06649";
 const HA_PHONG: &str = "06652";
@@ -18,15 +20,6 @@ const QUANG_NINH: &str = "22";
 
 fn d(day: u32, month: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, month, day).unwrap()
-}
-
-fn actor(unit: &str, role: Role) -> Actor {
-    Actor {
-        name: format!("{}@{unit}", role.as_str()),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role,
-    }
 }
 
 fn person_input(name: &str, commune: &str) -> PersonInput {
@@ -39,52 +32,9 @@ fn person_input(name: &str, commune: &str) -> PersonInput {
     }
 }
 
-async fn person(s: &Store, name: &str, commune: &str) -> i64 {
-    s.create_person(
-        &Actor::system("test"),
-        &person_input(name, commune).parse(d(1, 8)).unwrap(),
-        true,
-    )
-    .await
-    .unwrap()
-    .id
-}
-
 /// Every row the figures keep for the province, as text.
 async fn kept(db: &TestDb) -> Vec<Option<String>> {
-    let days = [
-        "f0_new",
-        "f0_new_community",
-        "f0_new_quarantine",
-        "f0_new_imported",
-        "f0_recovered",
-        "f0_deceased",
-        "f1_new",
-        "quarantine_released",
-        "samples_taken",
-        "tests_done",
-        "tests_positive",
-        "tests_negative",
-        "alerts_raised",
-        "alerts_escalated",
-    ];
-    let stocks = [
-        "f0_home",
-        "f0_hospital",
-        "f1",
-        "f2",
-        "f3",
-        "f4",
-        "f1_reviewed",
-        "f1_quarantined",
-        "f1_sampled",
-        "f1_negative",
-        "f1_positive",
-        "f1_pending",
-        "quarantine_centralised",
-        "quarantine_home",
-        "alerts_open",
-    ];
+    let (days, stocks) = (DAY_KEYS, STOCK_KEYS);
     let text = |cols: &[&str]| cols.join(" || ' ' || ");
     let mut rows = db
         .strings(&format!(
@@ -300,4 +250,70 @@ async fn the_kept_figures_equal_a_recount_after_every_kind_of_write() {
     };
     assert!(f1_new(HA_KHANH) >= 2, "{rows:?}");
     assert_eq!(f1_new(HA_PHONG), 0, "{rows:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn readers_recounting_while_others_write_lose_no_change() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let province = Scope::unit(UnitCode::parse(QUANG_NINH).unwrap());
+    let mut people = Vec::new();
+    let names = [
+        "An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Khoa", "Lan", "Minh", "Nam", "Oanh",
+        "Phúc", "Quân", "Sơn", "Tâm", "Uyên", "Vinh", "Xuân", "Yến", "Bảo", "Cường", "Đức", "Hùng",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let commune = if i % 2 == 0 { HA_KHANH } else { HA_PHONG };
+        people.push((person(s, &format!("Lê Văn {name}"), commune).await, commune));
+    }
+    s.refresh_figures(&province).await.unwrap();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Two readers recount while three writers record samples.
+    let mut readers = Vec::new();
+    for _ in 0..2 {
+        let (store, scope, done) = (s.clone(), province.clone(), done.clone());
+        readers.push(tokio::spawn(async move {
+            let mut rounds = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                store.refresh_figures(&scope).await.unwrap();
+                rounds += 1;
+            }
+            rounds
+        }));
+    }
+    let mut writers = Vec::new();
+    for chunk in people.chunks(8) {
+        let (store, chunk) = (s.clone(), chunk.to_vec());
+        writers.push(tokio::spawn(async move {
+            for (who, commune) in chunk {
+                store
+                    .record_sample(
+                        &actor(commune, Role::HealthStaff),
+                        &SampleInput {
+                            person_id: who,
+                            collected_on: "10/08/2021".into(),
+                            ..Default::default()
+                        },
+                        d(10, 8),
+                    )
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    for r in readers {
+        assert!(r.await.unwrap() > 0);
+    }
+    let rows = same_as_recount(&db, "concurrent samples").await;
+    let taken: i64 = rows
+        .iter()
+        .flatten()
+        .filter(|r| r.starts_with("day ") && r.contains(" 2021-08-10 "))
+        .map(|r| r.split(' ').nth(11).unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(taken, 24, "every sample counted: {rows:?}");
 }

@@ -4,13 +4,11 @@
 //! itself), and nothing from outside the reader's jurisdiction.
 
 use chrono::{NaiveDate, TimeZone};
+use phongdich_domain::Role;
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::testing::ResultInput;
-use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
-use phongdich_store::{
-    Actor, CaseInput, EquipmentInput, OrderInput, SampleInput, Scope, Store, StoreError,
-};
+use phongdich_store::testing::{TestDb, actor, person};
+use phongdich_store::{Actor, CaseInput, EquipmentInput, OrderInput, SampleInput, StoreError};
 
 const HA_KHANH: &str = "06649";
 const HA_PHONG: &str = "06652";
@@ -18,29 +16,6 @@ const HA_LONG: &str = "193";
 
 fn d(day: u32, month: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, month, day).unwrap()
-}
-
-fn actor(unit: &str, role: Role) -> Actor {
-    Actor {
-        name: format!("{}@{unit}", role.as_str()),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role,
-    }
-}
-
-async fn person(s: &Store, name: &str, commune: &str) -> i64 {
-    let input = PersonInput {
-        full_name: name.into(),
-        birth: "1985".into(),
-        sex: "nam".into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    };
-    s.create_person(&Actor::system("test"), &input.parse(d(1, 8)).unwrap(), true)
-        .await
-        .unwrap()
-        .id
 }
 
 #[tokio::test]
