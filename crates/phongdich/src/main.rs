@@ -63,6 +63,14 @@ enum Command {
         #[command(subcommand)]
         what: users::TokenCommand,
     },
+    /// Count the rapid reports' figures again from the records (after a repair
+    /// made outside the application, or a restore): every commune of the unit,
+    /// or of the country.
+    Recount {
+        /// A province, district or commune code; the whole country when absent.
+        #[arg(long)]
+        unit: Option<String>,
+    },
     /// Measure against the engines' own tools; see BENCHMARKS.md.
     Bench {
         #[command(subcommand)]
@@ -118,6 +126,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &explicit_db.unwrap_or_else(|| "phongdich-demo.db".to_owned()),
             )
             .await
+        }
+        Command::Recount { unit } => {
+            let store = open(&db).await?;
+            let scope = match unit.as_deref().map(str::trim) {
+                None | Some("") => phongdich_store::Scope::national(),
+                Some(code) => {
+                    let (scope, _) = store
+                        .scope_within(&phongdich_store::Scope::national(), code)
+                        .await
+                        .with_context(|| format!("Đơn vị / unit {code}"))?;
+                    scope
+                }
+            };
+            let started = std::time::Instant::now();
+            let communes = store.recount_figures(&scope).await?;
+            println!(
+                "{communes} xã/phường đã được đếm lại / communes counted again ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::Bench { what } => bench::run(what).await,
     }

@@ -766,3 +766,39 @@ async fn the_demo_has_an_outbreak_and_a_campaign_under_way() {
         report.figures.figures
     );
 }
+
+#[tokio::test]
+async fn recount_puts_the_report_figures_back_after_a_repair_outside_the_application() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let a = phongdich_store::testing::person(s, "Đinh Văn Đếm", HA_KHANH).await;
+    let system = phongdich_store::Actor::system("test");
+    let on = chrono::NaiveDate::from_ymd_opt(2021, 8, 10).unwrap();
+    s.confirm_case(
+        &system,
+        &phongdich_store::CaseInput::found_in_community(a, "10/08/2021", "09/08/2021", "rt_pcr"),
+        on,
+    )
+    .await
+    .unwrap();
+    let khanh = phongdich_store::Scope::unit(phongdich_domain::UnitCode::parse(HA_KHANH).unwrap());
+    let f0_home =
+        || async { s.figures_by_unit(&khanh, on, on, on).await.unwrap()[HA_KHANH].f0_home };
+    assert_eq!(f0_home().await, 1);
+    // Someone edits the kept rows by hand: the figures are wrong until a recount.
+    db.execute(&format!(
+        "UPDATE figure_stocks SET f0_home = 7 WHERE commune_code = '{HA_KHANH}'"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(f0_home().await, 7);
+    let out = phongdich(&db, &["recount", "--unit", "193"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("communes counted again"), "{text}");
+    assert_eq!(f0_home().await, 1, "counted again from the records");
+    // An unknown unit is refused, in both languages.
+    let out = phongdich_with_input(&db, &["recount", "--unit", "99999"], "");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Đơn vị / unit 99999"), "{err}");
+}
