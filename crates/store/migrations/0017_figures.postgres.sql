@@ -1,6 +1,7 @@
 -- The triggers that list the communes whose figures a write changes (see
 -- 0017_figures.sql): every table the figures are counted from names the
--- communes of the rows written and of the people they concern.
+-- communes of the rows written; samples and orders also name their person,
+-- whose class decides where the F1 follow-up counts them.
 -- The same in 0017_figures.sqlite.sql.
 
 -- A history entry takes the person's units.
@@ -56,11 +57,14 @@ CREATE TRIGGER class_history_figures AFTER INSERT OR UPDATE OR DELETE ON class_h
 CREATE FUNCTION samples_figures() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c UNION SELECT k.commune_code FROM person_classes k WHERE k.person_id = NEW.person_id) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_person_changes (person_id) VALUES (NEW.person_id);
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT OLD.commune_code AS c UNION SELECT k.commune_code FROM person_classes k WHERE k.person_id = OLD.person_id) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT OLD.commune_code AS c) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_person_changes (person_id) VALUES (OLD.person_id);
     ELSE
-        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c UNION SELECT k.commune_code FROM person_classes k WHERE k.person_id = NEW.person_id UNION SELECT OLD.commune_code UNION SELECT k.commune_code FROM person_classes k WHERE k.person_id = OLD.person_id) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c UNION SELECT OLD.commune_code) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_person_changes (person_id) SELECT NEW.person_id UNION SELECT OLD.person_id;
     END IF;
     RETURN NULL;
 END $$;
@@ -82,11 +86,14 @@ CREATE TRIGGER test_results_figures AFTER INSERT OR UPDATE OR DELETE ON test_res
 CREATE FUNCTION quarantine_orders_figures() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c UNION SELECT k.commune_code FROM person_classes k WHERE k.person_id = NEW.person_id) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_person_changes (person_id) VALUES (NEW.person_id);
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT OLD.commune_code AS c UNION SELECT k.commune_code FROM person_classes k WHERE k.person_id = OLD.person_id) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT OLD.commune_code AS c) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_person_changes (person_id) VALUES (OLD.person_id);
     ELSE
-        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c UNION SELECT k.commune_code FROM person_classes k WHERE k.person_id = NEW.person_id UNION SELECT OLD.commune_code UNION SELECT k.commune_code FROM person_classes k WHERE k.person_id = OLD.person_id) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c UNION SELECT OLD.commune_code) x WHERE x.c IS NOT NULL;
+        INSERT INTO figure_person_changes (person_id) SELECT NEW.person_id UNION SELECT OLD.person_id;
     END IF;
     RETURN NULL;
 END $$;

@@ -91,6 +91,13 @@ CREATE TABLE figure_changes (
     commune_code TEXT NOT NULL
 );
 CREATE INDEX figure_changes_commune ON figure_changes(commune_code);
+-- People whose samples or orders changed: the F1 follow-up counts them where
+-- they are classed, which the refresh looks up in its own snapshot (a
+-- trigger could not see a class change another writer has not committed).
+CREATE TABLE figure_person_changes (
+    id {{ID}},
+    person_id BIGINT NOT NULL
+);
 
 -- Nothing is computed yet: every commune is to be counted on first read.
 INSERT INTO figure_changes (commune_code) SELECT code FROM units WHERE level = 'commune';

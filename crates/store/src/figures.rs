@@ -2,11 +2,13 @@
 //! happened on each day (`figure_days`), what stands now (`figure_stocks`)
 //! and the turnaround of each day's tests (`figure_turnaround`).
 //!
-//! Invariant: for every commune not listed in `figure_changes`, its rows
+//! Invariant: for every commune not listed in `figure_changes` (nor the
+//! class commune of a person listed in `figure_person_changes`), its rows
 //! equal what [`compute`] counts from the records. Triggers on every table
-//! the figures come from append the communes a write touches (the row's own
-//! commune and, where a figure counts a person where they are classed,
-//! theirs); [`Store::refresh_figures`] recomputes the listed communes
+//! the figures come from append the communes a write touches (the row's
+//! own) and, for samples and orders, the person — the F1 follow-up counts a
+//! person where they are classed, which only the refresh can read
+//! consistently; [`Store::refresh_figures`] recomputes the listed communes
 //! of a scope and removes exactly the entries it has seen, in one
 //! transaction (on PostgreSQL at REPEATABLE READ under a table lock, so
 //! an entry committed after its snapshot stays for the next refresh). Every
@@ -14,7 +16,9 @@
 //! than the records the reader could see.
 //!
 //! A day is Vietnam's day: timestamps (history, alerts) are bucketed at UTC+7,
-//! dates (confirmation, sampling, results, releases) are already local.
+//! dates (confirmation, sampling, results, releases) are already local. Deaths
+//! are dated by the UTC date of the case's last update, as before (no death
+//! date is recorded yet).
 
 use crate::persons::{in_list, placeholders};
 use crate::{Engine, Result, Scope, Store};
@@ -406,7 +410,9 @@ impl Store {
         let (c, p) = scope.and_condition("u", 1);
         let listed =
             format!("FROM figure_changes l JOIN units u ON u.code = l.commune_code WHERE 1 = 1{c}");
-        let any = format!("SELECT COUNT(*) FROM (SELECT 1 {listed} LIMIT 1) x");
+        let any = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 {listed} UNION ALL SELECT 1 FROM figure_person_changes LIMIT 1) x"
+        );
         let mut q = sqlx::query_scalar::<_, i64>(&any);
         if let Some(p) = &p {
             q = q.bind(p.as_str());
@@ -427,6 +433,9 @@ impl Store {
     /// time (the server does this in the background, so that readers seldom
     /// find anything to recount); returns how many communes were counted.
     pub async fn refresh_all_figures(&self) -> Result<usize> {
+        // The people listed become their communes first (a refresh of no
+        // unit does only that).
+        self.refresh_figures(&Scope::nothing()).await?;
         let provinces: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT u.province_code FROM figure_changes l JOIN units u ON u.code = l.commune_code",
         )
@@ -463,7 +472,14 @@ impl Store {
         listed: &str,
         p: &Option<String>,
     ) -> Result<usize> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.figures.begin().await?;
+        if self.engine == Engine::Sqlite {
+            // Write first: the transaction takes the write lock now, so another
+            // process's write cannot come between its reads and its writes.
+            sqlx::query("DELETE FROM figure_changes WHERE 1 = 0")
+                .execute(&mut *tx)
+                .await?;
+        }
         if self.engine == Engine::Postgres {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 .execute(&mut *tx)
@@ -476,6 +492,18 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        // Changes listed by person (samples, orders: the F1 follow-up counts
+        // a person where they are classed) become communes here, inside the
+        // snapshot — a trigger could not see a class change not yet committed.
+        sqlx::query(
+            "INSERT INTO figure_changes (commune_code) SELECT DISTINCT k.commune_code \
+             FROM figure_person_changes c JOIN person_classes k ON k.person_id = c.person_id",
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM figure_person_changes")
+            .execute(&mut *tx)
+            .await?;
         let binds: Vec<String> = p.iter().cloned().collect();
         let changed: Vec<String> = fetch(
             &mut tx,

@@ -300,6 +300,10 @@ impl Actor {
 pub struct Store {
     read: AnyPool,
     write: AnyPool,
+    /// Where report figures are recounted (`figures`): the one writer on
+    /// SQLite; on PostgreSQL two connections of their own, so that readers
+    /// queueing for a recount never hold the connections everything else needs.
+    figures: AnyPool,
     engine: Engine,
     url: String,
     /// The contact-tracing engine, loaded on first use (see `cases`).
@@ -366,20 +370,22 @@ impl Store {
                     })
                 })
         };
-        let (read, write) = match engine {
+        let (read, write, figures) = match engine {
             Engine::Sqlite => {
                 let write = options(true).max_connections(1).connect(&url).await?;
                 let read = options(false).max_connections(4).connect(&url).await?;
-                (read, write)
+                (read, write.clone(), write)
             }
             Engine::Postgres => {
                 let pool = options(false).max_connections(8).connect(&url).await?;
-                (pool.clone(), pool)
+                let figures = options(false).max_connections(2).connect_lazy(&url)?;
+                (pool.clone(), pool, figures)
             }
         };
         Ok(Store {
             read,
             write,
+            figures,
             engine,
             url,
             tracing: Default::default(),
@@ -408,6 +414,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.figures.close().await;
         self.write.close().await;
         self.read.close().await;
     }
