@@ -112,6 +112,7 @@ pub struct CaseListEntry {
     /// `BN<id>`.
     pub code: String,
     pub person_id: i64,
+    /// Empty when the person has since moved out of the reader's jurisdiction.
     pub full_name: String,
     pub commune_code: String,
     pub confirmed_on: String,
@@ -162,8 +163,14 @@ impl Store {
             .fetch_one(&self.read)
             .await?
             .try_get("n")?;
+        // The person's name only while they live within the scope (a case
+        // stays where it was confirmed; its person may have moved away).
+        let name = match scope.condition("p", 3) {
+            Some((cond, _)) => format!("CASE WHEN {cond} THEN p.full_name ELSE '' END"),
+            None => "p.full_name".to_owned(),
+        };
         let page_sql = format!(
-            "SELECT c.id, c.code, c.person_id, p.full_name, c.commune_code, c.confirmed_on, \
+            "SELECT c.id, c.code, c.person_id, {name} AS full_name, c.commune_code, c.confirmed_on, \
              c.source_kind, c.detected_where, c.course, c.negative_on, {day} AS on_day \
              FROM cases c JOIN persons p ON p.id = c.person_id WHERE {filter} \
              ORDER BY on_day DESC, c.id LIMIT {} OFFSET {}",

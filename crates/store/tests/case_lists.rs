@@ -285,3 +285,34 @@ async fn people_are_read_by_ids_within_the_scope() {
             .contains_key(&mot)
     );
 }
+
+#[tokio::test]
+async fn a_case_whose_person_moved_away_is_listed_without_their_name() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let system = Actor::system("test");
+    let a = person(s, "Tạ Văn Chuyển", HA_KHANH).await;
+    case(s, a, "10/08/2021", CaseFound::Community).await;
+    let before = s.person(&system.scope, a).await.unwrap();
+    let input = phongdich_domain::PersonInput {
+        full_name: "Tạ Văn Chuyển".into(),
+        birth: "1985".into(),
+        sex: "nam".into(),
+        commune_code: PHUC_XA.into(),
+        ..Default::default()
+    };
+    s.update_person(
+        &system,
+        a,
+        &phongdich_store::PersonUpdate {
+            expected_version: before.version,
+            person: input.parse(d(20, 8)).unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    let q = query(d(10, 8), d(10, 8), CaseEvent::Confirmed);
+    // Hà Khánh still counts the case it confirmed, but no longer sees who it is.
+    assert_eq!(names(s, &scope(HA_KHANH), &q).await, [""]);
+    assert_eq!(names(s, &Scope::national(), &q).await, ["Tạ Văn Chuyển"]);
+}

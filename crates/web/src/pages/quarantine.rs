@@ -427,7 +427,13 @@ pub async fn day_page(
         @if page.can(Permission::Quarantine) {
             form.inline method="post" action="/quarantine/f1" {
                 (page.csrf_field())
-                label for="f1-start" { (l.t("Ra quyết định cách ly cho mọi F1 chưa có, bắt đầu từ", "Issue orders for every F1 without one, starting")) }
+                // A page narrowed to a unit issues that unit's orders only.
+                @if let Some(u) = &within.unit { input type="hidden" name="unit" value=(u.code); }
+                label for="f1-start" {
+                    (l.t("Ra quyết định cách ly cho mọi F1 chưa có", "Issue orders for every F1 without one"))
+                    @if let Some(u) = &within.unit { " " (l.t("ở", "in")) " " (u.name) }
+                    ", " (l.t("bắt đầu từ", "starting"))
+                }
                 input #f1-start name="start_on" value=(today().format("%d/%m/%Y")) size="10";
                 button type="submit" #order-all-f1 { (l.t("Ra quyết định", "Issue orders")) }
             }
@@ -442,6 +448,9 @@ pub async fn day_page(
 pub struct StartForm {
     #[serde(default)]
     start_on: String,
+    /// The unit the page was narrowed to (empty: the whole jurisdiction).
+    #[serde(default)]
+    unit: String,
 }
 
 pub async fn order_all_f1(
@@ -450,12 +459,23 @@ pub async fn order_all_f1(
     Form(f): Form<StartForm>,
 ) -> PageResult {
     page.require(Permission::Quarantine)?;
+    // Narrowed in the store to a unit inside the reader's jurisdiction.
+    let within = Within::of(&s, &page, &f.unit).await?;
+    let actor = phongdich_store::Actor {
+        scope: within.scope.clone(),
+        ..page.actor.clone()
+    };
     let orders = s
         .store
-        .order_all_f1(&page.actor, &f.start_on)
+        .order_all_f1(&actor, &f.start_on)
         .await
         .map_err(|e| page.fail(e))?;
-    Ok(Redirect::to(&format!("/quarantine?issued={}", orders.len())).into_response())
+    Ok(Redirect::to(&format!(
+        "/quarantine?issued={}{}",
+        orders.len(),
+        within.query()
+    ))
+    .into_response())
 }
 
 /// The release certificate, printable on A4.

@@ -637,7 +637,13 @@ fn case_table(l: Lang, path: &str, q: &CaseListQuery, list: &CaseList, n: i64) -
                 } }
                 tbody { @for e in &list.entries { tr data-case=(e.code) {
                     td.mono data-label=(l.t("Mã ca", "Case")) { (e.code) }
-                    td data-label=(l.t("Họ và tên", "Full name")) { a href={ "/persons/" (e.person_id) "#tracing" } { (e.full_name) } }
+                    td data-label=(l.t("Họ và tên", "Full name")) {
+                        @if e.full_name.is_empty() {
+                            span.muted { (l.t("Đã chuyển khỏi địa bàn", "Moved out of your area")) }
+                        } @else {
+                            a href={ "/persons/" (e.person_id) "#tracing" } { (e.full_name) }
+                        }
+                    }
                     td data-label=(day_heading) { (show_date(&e.on_day)) }
                     td data-label=(l.t("Phát hiện", "Found")) { (found_label(l, case_found(e))) }
                     td data-label=(l.t("Điều trị", "Course")) { (course_label(l, &e.course)) }
