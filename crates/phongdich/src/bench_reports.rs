@@ -353,8 +353,11 @@ fn peer_queries(
            SUM(s.status IN ('collected', 'pool_positive', 'resample')) AS f1_pending \
          FROM f1 LEFT JOIN q ON q.person_id = f1.person_id LEFT JOIN s ON s.person_id = f1.person_id GROUP BY f1.commune_code;\n\
          SELECT unit, SUM(n) AS f1_new FROM (SELECT p.commune_code AS unit, date(substr(h.at, 1, 19), '+7 hours') AS d, \
-           COUNT(DISTINCT h.person_id) AS n FROM class_history h JOIN persons p ON p.id = h.person_id \
-           WHERE h.level = 1 AND h.at >= '{start}' AND h.at < '{end}' AND {p} GROUP BY p.commune_code, d) GROUP BY unit;\n\
+           COUNT(DISTINCT h.person_id) AS n FROM (SELECT x.person_id, x.at, x.level, \
+             LAG(x.level) OVER (PARTITION BY x.person_id ORDER BY x.id) AS before FROM class_history x \
+             WHERE x.person_id IN (SELECT pp.id FROM persons pp WHERE {pp})) h JOIN persons p ON p.id = h.person_id \
+           WHERE h.level = 1 AND COALESCE(h.before, -1) <> 1 AND h.at >= '{start}' AND h.at < '{end}' AND {p} \
+           GROUP BY p.commune_code, d) GROUP BY unit;\n\
          SELECT o.commune_code AS unit, SUM(o.status = 'active' AND o.kind = 'centralised') AS quarantine_centralised, \
            SUM(o.status = 'active' AND o.kind = 'home') AS quarantine_home, \
            SUM(o.status = 'released' AND o.released_on BETWEEN '{f}' AND '{t}') AS quarantine_released \
@@ -377,6 +380,7 @@ fn peer_queries(
         c = on("c"),
         k = on("k"),
         p = on("p"),
+        pp = on("pp"),
         o = on("o"),
         s = on("s"),
         a = on("a"),

@@ -248,15 +248,19 @@ async fn compute(
     .await?;
     add_rows(&rows, &STOCK_KEYS[6..12], false, &mut out)?;
 
-    // F1 newly traced: the people who entered level 1 on each day, counted
-    // where they lived then (the history entry's units).
+    // F1 newly traced: the people who entered level 1 on each day — not
+    // those already F1 whose source or path changed (the history records
+    // that too) — counted where they lived then (the entry's units).
     let (c, p) = when("h");
     let day = vietnam_day(engine, "h.at");
     let rows = fetch(
         tx,
         &format!(
             "SELECT h.commune_code AS unit, {day} AS day, COUNT(DISTINCT h.person_id) AS f1_new \
-             FROM class_history h WHERE h.level = 1{c} GROUP BY h.commune_code, {day}"
+             FROM class_history h WHERE h.level = 1{c} \
+             AND COALESCE((SELECT b.level FROM class_history b WHERE b.person_id = h.person_id AND b.id < h.id \
+               ORDER BY b.id DESC LIMIT 1), -1) <> 1 \
+             GROUP BY h.commune_code, {day}"
         ),
         &p,
     )

@@ -317,3 +317,44 @@ async fn readers_recounting_while_others_write_lose_no_change() {
         .sum();
     assert_eq!(taken, 24, "every sample counted: {rows:?}");
 }
+
+#[tokio::test]
+async fn an_f1_whose_source_changes_is_not_traced_anew() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let b = person(s, "Hồ Thị Một", HA_KHANH).await;
+    // The history as the tracing engine writes it: B becomes F1 on 10/8
+    // (Vietnam's day), her source F0 changes on 11/8 (a level-1 entry
+    // again), she is released on 12/8 and traced again on 13/8.
+    for (at, level) in [
+        ("2021-08-10T02:00:00.000Z", "1"),
+        ("2021-08-11T02:00:00.000Z", "1"),
+        ("2021-08-12T02:00:00.000Z", "NULL"),
+        ("2021-08-12T18:00:00.000Z", "1"),
+    ] {
+        db.execute(&format!(
+            "INSERT INTO class_history (person_id, at, level, cause) VALUES ({b}, '{at}', {level}, 'test')"
+        ))
+        .await
+        .unwrap();
+    }
+    let rows = same_as_recount(&db, "history entries").await;
+    let traced: Vec<&str> = rows
+        .iter()
+        .flatten()
+        .filter(|r| r.starts_with(&format!("day {HA_KHANH} ")))
+        .filter(|r| r.split(' ').nth(9) != Some("0"))
+        .map(|r| r.split(' ').nth(2).unwrap())
+        .collect();
+    // 18:00 UTC on 12/8 is 01:00 on 13/8 in Vietnam.
+    assert_eq!(traced, ["2021-08-10", "2021-08-13"], "{rows:?}");
+    let khanh = Scope::unit(UnitCode::parse(HA_KHANH).unwrap());
+    let f = s
+        .figures_by_unit(&khanh, d(10, 8), d(13, 8), d(1, 8))
+        .await
+        .unwrap();
+    assert_eq!(
+        f[HA_KHANH].f1_new, 2,
+        "traced twice in the period, on two days"
+    );
+}
