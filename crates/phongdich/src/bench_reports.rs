@@ -580,19 +580,23 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
     // case of each updated by `sqlite3`, untimed): it recounts them first.
     // Five is about what 20 seconds bring at the peak (the server recounts
     // every 10 s on its own); twenty is a heavy minute.
+    // Update one case in each of `changed` communes from the `offset`-th on.
+    let touch = |changed: usize, offset: usize| {
+        sqlite3(
+            &db,
+            &format!(
+                "UPDATE cases SET updated_at = updated_at WHERE id IN (SELECT MIN(id) FROM cases \
+                 WHERE province_code = '{PROVINCE}' GROUP BY commune_code ORDER BY commune_code LIMIT {changed} OFFSET {});\n",
+                offset % communes.len().max(1)
+            ),
+        )
+    };
     let mut after_writes = BTreeMap::new();
     let mut offset = 0;
     for changed in [5usize, 20] {
         let mut runs = Vec::new();
         for _ in 0..args.repeat {
-            sqlite3(
-                &db,
-                &format!(
-                    "UPDATE cases SET updated_at = updated_at WHERE id IN (SELECT MIN(id) FROM cases \
-                     WHERE province_code = '{PROVINCE}' GROUP BY commune_code ORDER BY commune_code LIMIT {changed} OFFSET {});\n",
-                    offset % communes.len().max(1)
-                ),
-            )?;
+            touch(changed, offset)?;
             offset += changed;
             let t = Instant::now();
             store.dashboard(&province, &query, last).await?;
@@ -601,14 +605,7 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
         // The recount alone, the dashboard then reading clean rows.
         let mut recounts = Vec::new();
         for _ in 0..args.repeat {
-            sqlite3(
-                &db,
-                &format!(
-                    "UPDATE cases SET updated_at = updated_at WHERE id IN (SELECT MIN(id) FROM cases \
-                     WHERE province_code = '{PROVINCE}' GROUP BY commune_code ORDER BY commune_code LIMIT {changed} OFFSET {});\n",
-                    offset % communes.len().max(1)
-                ),
-            )?;
+            touch(changed, offset)?;
             offset += changed;
             let t = Instant::now();
             store.refresh_figures(&province).await?;

@@ -101,6 +101,24 @@ impl Which<'_> {
             ),
         }
     }
+
+    /// The same restriction on the communes of `units u`, whose own code is
+    /// `u.code`.
+    fn units_cond(&self, engine: Engine) -> (String, Vec<String>) {
+        match self {
+            Which::Scope(_) => self.cond(engine, "u"),
+            Which::Communes(codes) => (
+                format!(" AND u.code IN ({})", in_list(engine, codes.len())),
+                codes.to_vec(),
+            ),
+        }
+    }
+}
+
+/// One value of a row to insert.
+enum Cell {
+    Text(String),
+    Int(i64),
 }
 
 /// The Vietnam day (`YYYY-MM-DD`) of an RFC 3339 UTC timestamp column.
@@ -532,13 +550,12 @@ impl Store {
         let computed = compute(&mut tx, self.engine, &which).await?;
         let counted = started.elapsed();
         // The communes being rewritten, with their district and province.
-        let (c, p) = which.cond(self.engine, "u");
+        let (c, p) = which.units_cond(self.engine);
         let units: Vec<(String, String, String)> = fetch(
             &mut tx,
             &format!(
                 "SELECT u.code AS unit, u.province_code, u.district_code FROM units u \
-                 WHERE u.level = 'commune'{}",
-                c.replace("u.commune_code IN", "u.code IN")
+                 WHERE u.level = 'commune'{c}"
             ),
             &p,
         )
@@ -571,43 +588,35 @@ impl Store {
             }
         }
         let empty = CommuneFigures::default();
-        let mut days: Vec<Vec<String>> = Vec::new();
-        let mut stocks: Vec<Vec<String>> = Vec::new();
-        let mut turnaround: Vec<Vec<String>> = Vec::new();
+        let mut days: Vec<Vec<Cell>> = Vec::new();
+        let mut stocks: Vec<Vec<Cell>> = Vec::new();
+        let mut turnaround: Vec<Vec<Cell>> = Vec::new();
+        let counts = |f: &Figures, keys: &[&str]| -> Vec<Cell> {
+            keys.iter()
+                .map(|k| Cell::Int(f.get(k).unwrap_or(0)))
+                .collect()
+        };
         for (code, province, district) in &units {
             let f = computed.get(code).unwrap_or(&empty);
-            let head = [code.clone(), province.clone(), district.clone()];
+            let text = |s: &String| Cell::Text(s.clone());
             for (day, figures) in &f.days {
-                let mut row = vec![
-                    code.clone(),
-                    day.clone(),
-                    province.clone(),
-                    district.clone(),
-                ];
-                row.extend(
-                    DAY_KEYS
-                        .iter()
-                        .map(|k| figures.get(k).unwrap_or(0).to_string()),
-                );
+                let mut row = vec![text(code), text(day), text(province), text(district)];
+                row.extend(counts(figures, &DAY_KEYS));
                 days.push(row);
             }
             if f.stocks != Figures::default() {
-                let mut row = head.to_vec();
-                row.extend(
-                    STOCK_KEYS
-                        .iter()
-                        .map(|k| f.stocks.get(k).unwrap_or(0).to_string()),
-                );
+                let mut row = vec![text(code), text(province), text(district)];
+                row.extend(counts(&f.stocks, &STOCK_KEYS));
                 stocks.push(row);
             }
             for ((day, taken), n) in &f.turnaround {
                 turnaround.push(vec![
-                    code.clone(),
-                    day.clone(),
-                    taken.to_string(),
-                    province.clone(),
-                    district.clone(),
-                    n.to_string(),
+                    text(code),
+                    text(day),
+                    Cell::Int(*taken),
+                    text(province),
+                    text(district),
+                    Cell::Int(*n),
                 ]);
             }
         }
@@ -619,17 +628,16 @@ impl Store {
             "commune_code, province_code, district_code, {}",
             STOCK_KEYS.join(", ")
         );
-        for (table, columns, rows, numbers) in [
-            ("figure_days", day_columns.as_str(), &days, 4),
-            ("figure_stocks", stock_columns.as_str(), &stocks, 3),
+        for (table, columns, rows) in [
+            ("figure_days", day_columns.as_str(), &days),
+            ("figure_stocks", stock_columns.as_str(), &stocks),
             (
                 "figure_turnaround",
                 "commune_code, day, days_taken, province_code, district_code, tests",
                 &turnaround,
-                usize::MAX,
             ),
         ] {
-            insert_rows(&mut tx, self.engine, table, columns, rows, numbers).await?;
+            insert_rows(&mut tx, self.engine, table, columns, rows).await?;
         }
         tx.commit().await?;
         tracing::debug!(
@@ -642,25 +650,16 @@ impl Store {
     }
 }
 
-/// Insert `rows` of text values into `table`; the columns from index
-/// `numbers` on (and `days_taken`, `tests` of the turnaround) are integers.
+/// Insert `rows` into `table`, many rows a statement.
 async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
     engine: Engine,
     table: &str,
     columns: &str,
-    rows: &[Vec<String>],
-    numbers: usize,
+    rows: &[Vec<Cell>],
 ) -> Result<()> {
     let Some(width) = rows.first().map(Vec::len) else {
         return Ok(());
-    };
-    let is_number = |i: usize| {
-        if numbers == usize::MAX {
-            i == 2 || i == 5
-        } else {
-            i >= numbers
-        }
     };
     for chunk in rows.chunks(30000 / width) {
         let sql = format!(
@@ -668,14 +667,11 @@ async fn insert_rows(
             placeholders(engine, chunk.len(), width, "")
         );
         let mut q = sqlx::query(&sql);
-        for row in chunk {
-            for (i, v) in row.iter().enumerate() {
-                q = if is_number(i) {
-                    q.bind(v.parse::<i64>().unwrap_or(0))
-                } else {
-                    q.bind(v.as_str())
-                };
-            }
+        for cell in chunk.iter().flatten() {
+            q = match cell {
+                Cell::Text(v) => q.bind(v.as_str()),
+                Cell::Int(n) => q.bind(*n),
+            };
         }
         q.execute(&mut **tx).await?;
     }
