@@ -151,6 +151,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/0017_figures.postgres.sql"),
         data: None,
     },
+    Migration {
+        version: 18,
+        name: "case records: official and local codes, dated course, sources as links, anonymised people",
+        shared: include_str!("../migrations/0018_case_records.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {
