@@ -3,7 +3,9 @@
 //! system never sees an unchecked national ID, phone number or unit code.
 
 pub mod access;
+pub mod case_code;
 pub mod contact;
+pub mod country;
 pub mod declaration;
 pub mod error;
 pub mod person;

@@ -13,6 +13,9 @@ use std::fmt;
 pub enum Sex {
     Male,
     Female,
+    /// Not stated: only anonymised case records (a published case list) may
+    /// leave it so ([`PersonInput::parse_case`]).
+    Unknown,
 }
 
 impl Sex {
@@ -20,6 +23,7 @@ impl Sex {
         match self {
             Sex::Male => "male",
             Sex::Female => "female",
+            Sex::Unknown => "unknown",
         }
     }
 
@@ -28,6 +32,7 @@ impl Sex {
         match text::fold(s).as_str() {
             "nam" | "male" | "m" | "trai" => Ok(Sex::Male),
             "nu" | "female" | "f" | "gai" => Ok(Sex::Female),
+            "khong ro" | "chua ro" | "unknown" | "?" | "-" | "kr" => Ok(Sex::Unknown),
             _ => Err(FieldError::new(
                 "sex",
                 "invalid_sex",
@@ -326,6 +331,9 @@ pub struct PersonInput {
     pub workplace: String,
     /// Comma- or semicolon-separated vulnerability keys or Vietnamese words.
     pub vulnerabilities: String,
+    /// Age in whole years, in place of a birth date or year (published case
+    /// lists); only for case records ([`PersonInput::parse_case`]).
+    pub age: String,
 }
 
 /// A person whose every field has been checked. Unit existence is the store's job.
@@ -342,6 +350,11 @@ pub struct NewPerson {
     pub occupation: Option<String>,
     pub workplace: Option<String>,
     pub vulnerabilities: Vec<Vulnerability>,
+    /// Known only by a case number (published lists): the name holds it.
+    pub anonymous: bool,
+    /// The age given in place of a birth date or year; `birth` is then the
+    /// year it implies (approximate by up to one year).
+    pub age_years: Option<i32>,
 }
 
 fn optional_text(field: &str, s: &str, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
@@ -384,9 +397,71 @@ fn parse_name(s: &str) -> Result<String, FieldError> {
 impl PersonInput {
     /// Check every field, collecting all problems; `today` bounds birth dates.
     pub fn parse(&self, today: NaiveDate) -> Result<NewPerson, Invalid> {
+        self.parse_with(today, None)
+    }
+
+    /// A person of a case record: when the case has a number (`case_code`),
+    /// the record may be anonymised as published lists are — no name (the
+    /// name shown is the case number), an age in years (as of `age_on`, the
+    /// confirmation) instead of a birth date or year, sex unknown. Without a
+    /// number every field is required as usual. Nothing is invented: the
+    /// person is marked anonymous and the age is kept as given.
+    pub fn parse_case(
+        &self,
+        today: NaiveDate,
+        case_code: Option<&str>,
+        age_on: NaiveDate,
+    ) -> Result<NewPerson, Invalid> {
+        self.parse_with(today, case_code.map(|c| (c, age_on)))
+    }
+
+    fn parse_with(
+        &self,
+        today: NaiveDate,
+        case: Option<(&str, NaiveDate)>,
+    ) -> Result<NewPerson, Invalid> {
         let mut errors = Vec::new();
-        let full_name = parse_name(&self.full_name).map_err(|e| errors.push(e)).ok();
-        let birth = if self.birth.trim().is_empty() {
+        let anonymous = case.is_some() && self.full_name.trim().is_empty();
+        let full_name = match case {
+            Some((code, _)) if anonymous => Some(code.to_owned()),
+            _ => parse_name(&self.full_name).map_err(|e| errors.push(e)).ok(),
+        };
+        let mut age_years = None;
+        let age = self.age.trim();
+        if !age.is_empty() {
+            match (age.parse::<i32>(), case) {
+                (Ok(a), Some((_, on))) if (0..=120).contains(&a) && self.birth.trim().is_empty() => {
+                    age_years = Some(a)
+                        .filter(|_| on.year() - a >= 1900)
+                        .or_else(|| {
+                            errors.push(FieldError::new(
+                                "age",
+                                "age_out_of_range",
+                                "Tuổi không hợp lệ.",
+                                "The age is out of range.",
+                            ));
+                            None
+                        });
+                    let _ = on;
+                }
+                (Ok(_), Some(_)) if !self.birth.trim().is_empty() => {}
+                (Ok(_), None) => errors.push(FieldError::new(
+                    "age",
+                    "age_needs_case_number",
+                    "Chỉ ghi tuổi thay ngày sinh cho ca bệnh có mã BN.",
+                    "An age in place of a birth date is only for a case with its case number.",
+                )),
+                _ => errors.push(FieldError::new(
+                    "age",
+                    "invalid_age",
+                    format!("Tuổi «{age}» không hợp lệ: số năm từ 0 đến 120."),
+                    format!("Age “{age}” is invalid: whole years from 0 to 120."),
+                )),
+            }
+        }
+        let birth = if let (Some(a), Some((_, on))) = (age_years, case) {
+            Some(Birth::Year(on.year() - a))
+        } else if self.birth.trim().is_empty() {
             errors.push(FieldError::required(
                 "birth",
                 "ngày hoặc năm sinh",
@@ -398,11 +473,24 @@ impl PersonInput {
                 .map_err(|e| errors.push(e))
                 .ok()
         };
-        let sex = if self.sex.trim().is_empty() {
+        let sex = if self.sex.trim().is_empty() && case.is_some() {
+            Some(Sex::Unknown)
+        } else if self.sex.trim().is_empty() {
             errors.push(FieldError::required("sex", "giới tính", "Sex"));
             None
         } else {
-            Sex::parse(&self.sex).map_err(|e| errors.push(e)).ok()
+            match Sex::parse(&self.sex) {
+                Ok(Sex::Unknown) if case.is_none() => {
+                    errors.push(FieldError::new(
+                        "sex",
+                        "invalid_sex",
+                        "Giới tính «không rõ» chỉ dùng cho ca bệnh có mã BN.",
+                        "Sex “unknown” is only for a case with its case number.",
+                    ));
+                    None
+                }
+                r => r.map_err(|e| errors.push(e)).ok(),
+            }
         };
         let national_id = (!self.national_id.trim().is_empty())
             .then(|| {
@@ -497,7 +585,7 @@ impl PersonInput {
         }
         vulnerabilities.sort();
 
-        if let (Some(id), Some(sex), Some(birth)) = (&national_id, sex, birth)
+        if let (Some(id), Some(sex), Some(birth)) = (&national_id, sex.filter(|s| *s != Sex::Unknown), birth)
             && let Some((id_sex, id_year)) = id.cccd_sex_and_year()
         {
             if id_sex != sex {
@@ -546,6 +634,8 @@ impl PersonInput {
                     occupation,
                     workplace,
                     vulnerabilities,
+                    anonymous,
+                    age_years,
                 })
             }
             _ => Err(Invalid(errors)),
