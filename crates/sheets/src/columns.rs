@@ -270,6 +270,7 @@ pub fn person_input(map: &ColumnMap, row: &[String]) -> (PersonInput, Option<Str
         occupation: get("occupation"),
         workplace: get("workplace"),
         vulnerabilities: get("vulnerabilities"),
+        age: get("age"),
     };
     let household = Some(get("household")).filter(|h| !h.is_empty());
     (input, household)

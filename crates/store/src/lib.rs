@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod campaigns;
 mod case_lists;
+mod case_sources;
 mod cases;
 mod clusters;
 mod dashboard;
@@ -33,6 +34,7 @@ pub use campaigns::{
     Campaign, CampaignInput, CampaignPerson, CampaignProgress, CampaignRound, PROGRESS_STATUSES,
     UnitProgress, parse_deadline,
 };
+pub use case_sources::{CaseSource, Source, summary as source_summary};
 pub use case_lists::{CaseEvent, CaseFound, CaseList, CaseListEntry, CaseListQuery};
 pub use cases::{
     Case, CaseInput, Chain, ChainEdge, ChainNode, ClassChange, ClassHistoryEntry, ClassInfo,

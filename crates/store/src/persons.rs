@@ -29,6 +29,12 @@ pub struct Person {
     pub occupation: Option<String>,
     pub workplace: Option<String>,
     pub vulnerabilities: Vec<String>,
+    /// Known only by a case number (an anonymised published case list): the
+    /// name holds that number.
+    pub anonymous: bool,
+    /// The age given in place of a birth date or year (then `birth_year` is
+    /// the year it implies, approximate).
+    pub age_years: Option<i64>,
     pub household_id: Option<i64>,
     /// Set when this record was merged into another; it then leaves search.
     pub merged_into: Option<i64>,
@@ -39,7 +45,7 @@ pub struct Person {
 
 pub(crate) const PERSON_COLUMNS: &str = "p.id, p.full_name, p.birth_date, p.birth_year, p.sex, \
     p.national_id, p.phone, p.province_code, p.district_code, p.commune_code, p.hamlet_code, \
-    p.street_address, p.occupation, p.workplace, p.vulnerabilities, p.household_id, \
+    p.street_address, p.occupation, p.workplace, p.vulnerabilities, p.anonymous, p.age_years, p.household_id, \
     p.merged_into, p.version, p.created_at, p.updated_at";
 
 pub(crate) fn person_from_row(r: &AnyRow) -> Result<Person> {
@@ -64,6 +70,8 @@ pub(crate) fn person_from_row(r: &AnyRow) -> Result<Person> {
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .collect(),
+        anonymous: r.try_get::<i64, _>("anonymous")? != 0,
+        age_years: r.try_get("age_years")?,
         household_id: r.try_get("household_id")?,
         merged_into: r.try_get("merged_into")?,
         version: r.try_get("version")?,
@@ -150,6 +158,8 @@ pub(crate) struct PersonRow {
     pub occupation: Option<String>,
     pub workplace: Option<String>,
     pub vulnerabilities: String,
+    pub anonymous: i64,
+    pub age_years: Option<i64>,
 }
 
 impl PersonRow {
@@ -176,6 +186,8 @@ impl PersonRow {
                 .map(|v| v.as_str())
                 .collect::<Vec<_>>()
                 .join(","),
+            anonymous: p.anonymous as i64,
+            age_years: p.age_years.map(i64::from),
         }
     }
 
@@ -186,7 +198,11 @@ impl PersonRow {
             given_key: phongdich_domain::similarity::given_name_key(&p.full_name),
             birth_date: p.birth_date.clone(),
             birth_year: p.birth_year,
-            sex: if p.sex == "female" { "female" } else { "male" },
+            sex: match p.sex.as_str() {
+                "female" => "female",
+                "unknown" => "unknown",
+                _ => "male",
+            },
             national_id: p.national_id.clone(),
             phone: p.phone.clone(),
             province_code: p.province_code.clone(),
@@ -197,14 +213,16 @@ impl PersonRow {
             occupation: p.occupation.clone(),
             workplace: p.workplace.clone(),
             vulnerabilities: p.vulnerabilities.join(","),
+            anonymous: p.anonymous as i64,
+            age_years: p.age_years,
         }
     }
 
-    /// Columns in insert order; 16 values.
+    /// Columns in insert order; 18 values.
     pub(crate) const COLUMNS: &'static str = "full_name, name_folded, given_key, birth_date, birth_year, sex, \
         national_id, phone, province_code, district_code, commune_code, hamlet_code, street_address, \
-        occupation, workplace, vulnerabilities";
-    pub(crate) const WIDTH: usize = 16;
+        occupation, workplace, vulnerabilities, anonymous, age_years";
+    pub(crate) const WIDTH: usize = 18;
 
     pub(crate) fn bind<'q>(
         &'q self,
@@ -226,6 +244,8 @@ impl PersonRow {
             .bind(self.occupation.as_deref())
             .bind(self.workplace.as_deref())
             .bind(self.vulnerabilities.as_str())
+            .bind(self.anonymous)
+            .bind(self.age_years)
     }
 
     pub(crate) fn tokens(&self) -> Vec<&str> {
