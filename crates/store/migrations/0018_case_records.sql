@@ -55,3 +55,11 @@ ALTER TABLE persons ADD COLUMN anonymous BIGINT NOT NULL DEFAULT 0;
 -- Age in years as given, and the day it was given for (birth_year is then
 -- derived from it and marked approximate by this column).
 ALTER TABLE persons ADD COLUMN age_years BIGINT;
+
+-- Codes the system made up (`BN<id>`) looked like national numbers and could
+-- collide with one; the record's own code is `PD<id>` from now on. Links are
+-- rows above, so nothing depends on the old text; the summary follows.
+UPDATE cases SET source_ref = 'PD' || substr(source_ref, 3)
+    WHERE source_kind = 'case' AND source_ref LIKE 'BN%'
+    AND EXISTS (SELECT 1 FROM case_sources s WHERE s.case_id = cases.id AND s.kind = 'case');
+UPDATE cases SET code = 'PD' || id WHERE code = 'BN' || id;

@@ -8,6 +8,7 @@
 //! second process writing the same database would not see its changes until
 //! restart — see ARCHITECTURE.md.
 
+use crate::case_sources::Source;
 use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::contact::{F1Rules, NewContact, parse_date, qualifies};
@@ -61,6 +62,22 @@ pub struct CaseInput {
     pub detected_where: String,
     /// The day the case tested negative (end of its transmission period).
     pub negative_on: String,
+    /// The national case number its authority gave (`BN1234`; typed loosely,
+    /// a bare number counts); unique nationally.
+    pub official_code: String,
+    /// The province's own case number; unique within the province.
+    pub local_code: String,
+    /// Every source, as written in case lists: `BN1, BN2`, `BN1; Chợ X`,
+    /// `BN3 và Anh` (case numbers, cluster names, countries). Each part must
+    /// resolve or the case is refused. When empty, `source_kind` and
+    /// `source_ref` give the one source.
+    pub infected_by: String,
+    /// The day of exposure to those sources, when known (dates the links).
+    pub exposure_on: String,
+    /// Discharged recovered on this day.
+    pub recovered_on: String,
+    /// Died on this day.
+    pub died_on: String,
 }
 
 impl CaseInput {
@@ -88,7 +105,17 @@ impl CaseInput {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Case {
     pub id: i64,
+    /// The code the case is known by: its national number (`BN1234`), else
+    /// the province's own number, else the record's own code (`PD12`).
     pub code: String,
+    /// The record's own code (`PD<id>`), whatever numbers it has.
+    pub record_code: String,
+    pub official_code: Option<String>,
+    pub local_code: Option<String>,
+    /// ISO 3166-1 alpha-2 of an imported case (`XX` unknown).
+    pub import_country: Option<String>,
+    pub recovered_on: Option<String>,
+    pub died_on: Option<String>,
     pub person_id: i64,
     pub confirmed_on: String,
     pub sample_on: Option<String>,
@@ -219,13 +246,20 @@ fn parse_path(s: &str) -> Vec<i64> {
     s.split(',').filter_map(|x| x.trim().parse().ok()).collect()
 }
 
-const CASE_COLUMNS: &str = "id, code, person_id, confirmed_on, sample_on, onset_on, test_kind, source_kind, source_ref, \
+const CASE_COLUMNS: &str = "id, COALESCE(official_code, local_code, code) AS code, code AS record_code, official_code, \
+    local_code, import_country, recovered_on, died_on, person_id, confirmed_on, sample_on, onset_on, test_kind, source_kind, source_ref, \
     course, hospital, detected_where, negative_on, commune_code, created_at";
 
 fn case_from_row(r: &AnyRow) -> Result<Case> {
     Ok(Case {
         id: r.try_get("id")?,
         code: r.try_get("code")?,
+        record_code: r.try_get("record_code")?,
+        official_code: r.try_get("official_code")?,
+        local_code: r.try_get("local_code")?,
+        import_country: r.try_get("import_country")?,
+        recovered_on: r.try_get("recovered_on")?,
+        died_on: r.try_get("died_on")?,
         person_id: r.try_get("person_id")?,
         confirmed_on: r.try_get("confirmed_on")?,
         sample_on: r.try_get("sample_on")?,
@@ -306,6 +340,13 @@ struct CheckedCase {
     hospital: Option<String>,
     detected_where: String,
     negative_on: Option<String>,
+    official_code: Option<String>,
+    local_code: Option<String>,
+    /// The sources as typed (resolved by the store against its records).
+    infected_by: String,
+    exposure_on: Option<String>,
+    recovered_on: Option<String>,
+    died_on: Option<String>,
 }
 
 fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invalid> {
@@ -318,6 +359,39 @@ fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invali
     let sample_on = optional_date("sample_on", &input.sample_on, &mut errors);
     let onset_on = optional_date("onset_on", &input.onset_on, &mut errors);
     let negative_on = optional_date("negative_on", &input.negative_on, &mut errors);
+    let exposure_on = optional_date("exposure_on", &input.exposure_on, &mut errors);
+    let recovered_on = optional_date("recovered_on", &input.recovered_on, &mut errors);
+    let died_on = optional_date("died_on", &input.died_on, &mut errors);
+    let official_code = match input.official_code.trim() {
+        "" => None,
+        typed => {
+            let code = phongdich_domain::case_code::national(typed);
+            if code.is_none() {
+                errors.push(FieldError::new(
+                    "official_code",
+                    "invalid_case_number",
+                    format!("Mã BN «{typed}» không hợp lệ: BN và số (BN1234)."),
+                    format!("Case number “{typed}” is invalid: BN and a number (BN1234)."),
+                ));
+            }
+            code
+        }
+    };
+    let local_code = match input.local_code.trim() {
+        "" => None,
+        typed => {
+            let code = phongdich_domain::case_code::local(typed);
+            if code.is_none() {
+                errors.push(FieldError::new(
+                    "local_code",
+                    "invalid_local_number",
+                    format!("Mã ca của tỉnh «{typed}» không hợp lệ: chữ, số, - . / _, tối đa 40 ký tự."),
+                    format!("Province case number “{typed}” is invalid: letters, digits, - . / _, at most 40."),
+                ));
+            }
+            code
+        }
+    };
     let test_kind = one_of(
         "test_kind",
         if input.test_kind.is_empty() {
@@ -340,10 +414,11 @@ fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invali
     );
     let course = one_of(
         "course",
-        if input.course.is_empty() {
-            "home"
-        } else {
-            &input.course
+        match (input.course.trim(), &died_on, &recovered_on) {
+            ("", Some(_), _) => "deceased",
+            ("", None, Some(_)) => "recovered",
+            ("", None, None) => "home",
+            (c, _, _) => c,
         },
         &[
             "home",
@@ -367,7 +442,10 @@ fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invali
     );
     let text = |s: &str| Some(phongdich_domain::text::clean(s)).filter(|s| !s.is_empty());
     let source_ref = text(&input.source_ref);
-    if matches!(source_kind.as_str(), "case" | "cluster" | "imported") && source_ref.is_none() {
+    if input.infected_by.trim().is_empty()
+        && matches!(source_kind.as_str(), "case" | "cluster" | "imported")
+        && source_ref.is_none()
+    {
         errors.push(FieldError::new(
             "source_ref",
             "required",
@@ -376,10 +454,39 @@ fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invali
         ));
     }
     let today_s = today.format("%Y-%m-%d").to_string();
+    if died_on.is_some() && course != "deceased" {
+        errors.push(FieldError::new(
+            "died_on",
+            "course_mismatch",
+            "Có ngày tử vong nhưng tình trạng không phải «tử vong».",
+            "A death date is given but the course is not “deceased”.",
+        ));
+    }
+    if recovered_on.is_some() && course != "recovered" && course != "deceased" {
+        errors.push(FieldError::new(
+            "recovered_on",
+            "course_mismatch",
+            "Có ngày ra viện (khỏi) nhưng tình trạng không phải «khỏi».",
+            "A recovery date is given but the course is not “recovered”.",
+        ));
+    }
+    if let (Some(r), Some(c)) = (&recovered_on, &confirmed)
+        && r < c
+    {
+        errors.push(FieldError::new(
+            "recovered_on",
+            "before_confirmation",
+            "Ngày khỏi trước ngày khẳng định.",
+            "The recovery date is before the confirmation.",
+        ));
+    }
     for (field, d) in [
         ("confirmed_on", &confirmed),
         ("sample_on", &sample_on),
         ("onset_on", &onset_on),
+        ("exposure_on", &exposure_on),
+        ("recovered_on", &recovered_on),
+        ("died_on", &died_on),
     ] {
         if d.as_deref().is_some_and(|d| d > today_s.as_str()) {
             errors.push(FieldError::new(
@@ -412,9 +519,21 @@ fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invali
             hospital: text(&input.hospital),
             detected_where,
             negative_on,
+            official_code,
+            local_code,
+            infected_by: input.infected_by.trim().to_owned(),
+            exposure_on,
+            recovered_on,
+            died_on,
         }),
         _ => Err(Invalid(errors)),
     }
+}
+
+/// Check a case's own fields without writing (an import checks every field
+/// of a row before it creates anybody).
+pub fn check_case_input(input: &CaseInput, today: NaiveDate) -> Result<(), Invalid> {
+    check_case(input, today).map(|_| ())
 }
 
 impl Store {
@@ -650,18 +769,30 @@ impl Store {
             .ok_or_else(|| StoreError::Data("engine".into()))?;
         // An F(n) turning positive without a known source: infected through the
         // F0 at the head of their chain, as committees record it.
-        if checked.source_kind == "investigating"
+        let inferred = if checked.source_kind == "investigating"
             && checked.source_ref.is_none()
+            && checked.infected_by.is_empty()
             && let Some(via) = engine
                 .class_of(person.id)
                 .filter(|a| a.level > 0)
                 .map(|a| a.via_f0)
-            && let Some(code) = self.case_code_of(via).await?
         {
-            checked.source_kind = "case".into();
-            checked.source_ref = Some(code);
+            self.case_source_of_person(via).await?
+        } else {
+            None
+        };
+        let sources = match inferred {
+            Some(s) => vec![s],
+            None => self.sources_of(&actor.scope, &checked).await?,
+        };
+        let (kind, summary, import_country) = crate::case_sources::summary(&sources);
+        if kind != "investigating" || !sources.is_empty() {
+            checked.source_kind = kind;
+            checked.source_ref = summary;
         }
         let mut tx = self.write.begin().await?;
+        self.codes_free(&mut tx, &checked, &person.province_code, None)
+            .await?;
         let taken: Option<String> =
             sqlx::query_scalar("SELECT code FROM cases WHERE person_id = $1")
                 .bind(person.id)
@@ -677,7 +808,8 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO cases (code, person_id, confirmed_on, sample_on, onset_on, test_kind, source_kind, source_ref, \
              course, hospital, detected_where, negative_on, province_code, district_code, commune_code, created_by, \
-             created_at, updated_at) VALUES ('pending', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
+             created_at, updated_at, official_code, local_code, recovered_on, died_on, import_country) \
+             VALUES ('pending', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $20, $21) \
              RETURNING id",
         )
         .bind(person.id)
@@ -696,14 +828,29 @@ impl Store {
         .bind(person.commune_code.as_str())
         .bind(actor.name.as_str())
         .bind(stamp.as_str())
+        .bind(checked.official_code.as_deref())
+        .bind(checked.local_code.as_deref())
+        .bind(checked.recovered_on.as_deref())
+        .bind(checked.died_on.as_deref())
+        .bind(import_country.as_deref())
         .fetch_one(&mut *tx)
         .await?;
-        // Case codes as committees write them: BN followed by the number.
+        // The record's own code; the case is shown by its national or
+        // provincial number when it has one.
         sqlx::query("UPDATE cases SET code = $1 WHERE id = $2")
-            .bind(format!("BN{id}"))
+            .bind(phongdich_domain::case_code::record_code(id))
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        self.write_sources(
+            &mut tx,
+            id,
+            &sources,
+            checked.exposure_on.as_deref(),
+            &actor.name,
+            &stamp,
+        )
+        .await?;
         let case = case_from_row(
             &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
                 .bind(id)
@@ -739,15 +886,332 @@ impl Store {
             }
         };
         drop(guard);
-        // A case whose source is a known cluster of the scope joins it.
-        if case.source_kind == "cluster"
-            && let Some(name) = &case.source_ref
-            && let Some(cluster) = self.cluster_by_name(&actor.scope, name).await?
-        {
-            self.add_cluster_member(actor, cluster.id, person.id)
-                .await?;
-        }
+        self.join_clusters(actor, person.id, &sources).await?;
         Ok((case, out))
+    }
+
+    /// A case joins every cluster it names as a source.
+    async fn join_clusters(&self, actor: &Actor, person_id: i64, sources: &[Source]) -> Result<()> {
+        for s in sources {
+            if let Source::Cluster { cluster_id, .. } = s {
+                self.add_cluster_member(actor, *cluster_id, person_id)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Correct a case on file (the form, the API, or a corrected list
+    /// imported again): a blank field keeps what is on file; given fields —
+    /// codes, dates, course, hospital, sources — replace it. Audited with
+    /// before and after (sources included); the engine follows (the
+    /// transmission window follows the dates and the course). Returns the
+    /// case, the class changes, and whether anything changed (nothing is
+    /// written or audited when the input says what is on file).
+    pub async fn correct_case(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &CaseInput,
+        today: NaiveDate,
+    ) -> Result<(Case, Vec<ClassChange>, bool)> {
+        actor.require(Permission::Trace)?;
+        let before = self.case(&actor.scope, case_id).await?;
+        let before_sources = self.case_sources(case_id).await?;
+        let keep = |typed: &str, stored: Option<&str>| -> String {
+            if typed.trim().is_empty() {
+                stored.unwrap_or_default().to_owned()
+            } else {
+                typed.to_owned()
+            }
+        };
+        let merged = CaseInput {
+            person_id: before.person_id,
+            confirmed_on: keep(&input.confirmed_on, Some(&before.confirmed_on)),
+            sample_on: keep(&input.sample_on, before.sample_on.as_deref()),
+            onset_on: keep(&input.onset_on, before.onset_on.as_deref()),
+            test_kind: keep(&input.test_kind, Some(&before.test_kind)),
+            source_kind: String::new(),
+            source_ref: String::new(),
+            course: keep(&input.course, Some(&before.course)),
+            hospital: keep(&input.hospital, before.hospital.as_deref()),
+            detected_where: keep(&input.detected_where, Some(&before.detected_where)),
+            negative_on: keep(&input.negative_on, before.negative_on.as_deref()),
+            official_code: keep(&input.official_code, before.official_code.as_deref()),
+            local_code: keep(&input.local_code, before.local_code.as_deref()),
+            infected_by: input.infected_by.clone(),
+            exposure_on: input.exposure_on.clone(),
+            recovered_on: keep(&input.recovered_on, before.recovered_on.as_deref()),
+            died_on: keep(&input.died_on, before.died_on.as_deref()),
+        };
+        // A course given without its date keeps no stale date of another course.
+        let mut merged = merged;
+        if !input.course.trim().is_empty() {
+            if merged.course != "deceased" && input.died_on.trim().is_empty() {
+                merged.died_on.clear();
+            }
+            if !matches!(merged.course.as_str(), "recovered" | "deceased")
+                && input.recovered_on.trim().is_empty()
+            {
+                merged.recovered_on.clear();
+            }
+        }
+        let mut checked = check_case(&merged, today)?;
+        let sources = if input.infected_by.trim().is_empty()
+            && input.source_kind.trim().is_empty()
+        {
+            before_sources.iter().map(|s| s.source.clone()).collect()
+        } else if input.infected_by.trim().is_empty() {
+            let mut legacy = check_case(
+                &CaseInput {
+                    source_kind: input.source_kind.clone(),
+                    source_ref: input.source_ref.clone(),
+                    ..merged.clone()
+                },
+                today,
+            )?;
+            legacy.infected_by.clear();
+            self.sources_of(&actor.scope, &legacy).await?
+        } else {
+            self.sources_of(&actor.scope, &checked).await?
+        };
+        if sources
+            .iter()
+            .any(|s| matches!(s, Source::Case { case_id: c, .. } if *c == case_id))
+        {
+            return Err(StoreError::Invalid(Invalid(vec![FieldError::new(
+                "infected_by",
+                "own_source",
+                "Ca bệnh không thể lây từ chính nó.",
+                "A case cannot be its own source.",
+            )])));
+        }
+        let exposure = checked
+            .exposure_on
+            .clone()
+            .or_else(|| before_sources.iter().find_map(|s| s.exposure_on.clone()));
+        let (kind, summary, import_country) = crate::case_sources::summary(&sources);
+        if !sources.is_empty() || kind != "investigating" || before.source_kind != "investigating" {
+            checked.source_kind = kind;
+            checked.source_ref = summary;
+        } else {
+            checked.source_kind = before.source_kind.clone();
+            checked.source_ref = before.source_ref.clone();
+        }
+        let same_sources = sources.len() == before_sources.len()
+            && sources
+                .iter()
+                .zip(&before_sources)
+                .all(|(a, b)| *a == b.source && exposure == b.exposure_on);
+        let same = same_sources
+            && checked.confirmed_on == before.confirmed_on
+            && checked.sample_on == before.sample_on
+            && checked.onset_on == before.onset_on
+            && checked.test_kind == before.test_kind
+            && checked.course == before.course
+            && checked.hospital == before.hospital
+            && checked.detected_where == before.detected_where
+            && checked.negative_on == before.negative_on
+            && checked.official_code == before.official_code
+            && checked.local_code == before.local_code
+            && checked.recovered_on == before.recovered_on
+            && checked.died_on == before.died_on;
+        if same {
+            return Ok((before, Vec::new(), false));
+        }
+        let mut guard = self.engine_guard().await?;
+        let engine = guard
+            .as_mut()
+            .ok_or_else(|| StoreError::Data("engine".into()))?;
+        let mut tx = self.write.begin().await?;
+        let province: String = sqlx::query_scalar("SELECT province_code FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        self.codes_free(&mut tx, &checked, &province, Some(case_id))
+            .await?;
+        let stamp = now();
+        sqlx::query(
+            "UPDATE cases SET confirmed_on = $1, sample_on = $2, onset_on = $3, test_kind = $4, source_kind = $5, \
+             source_ref = $6, course = $7, hospital = $8, detected_where = $9, negative_on = $10, official_code = $11, \
+             local_code = $12, recovered_on = $13, died_on = $14, import_country = $15, updated_at = $16, \
+             version = version + 1 WHERE id = $17",
+        )
+        .bind(checked.confirmed_on.as_str())
+        .bind(checked.sample_on.as_deref())
+        .bind(checked.onset_on.as_deref())
+        .bind(checked.test_kind.as_str())
+        .bind(checked.source_kind.as_str())
+        .bind(checked.source_ref.as_deref())
+        .bind(checked.course.as_str())
+        .bind(checked.hospital.as_deref())
+        .bind(checked.detected_where.as_str())
+        .bind(checked.negative_on.as_deref())
+        .bind(checked.official_code.as_deref())
+        .bind(checked.local_code.as_deref())
+        .bind(checked.recovered_on.as_deref())
+        .bind(checked.died_on.as_deref())
+        .bind(import_country.as_deref())
+        .bind(stamp.as_str())
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+        self.write_sources(&mut tx, case_id, &sources, exposure.as_deref(), &actor.name, &stamp)
+            .await?;
+        let after = case_from_row(
+            &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
+                .bind(case_id)
+                .fetch_one(&mut *tx)
+                .await?,
+        )?;
+        let old = engine.status(after.person_id);
+        let changes = engine.set_status(after.person_id, after.status(old));
+        let written = async {
+            let out = self
+                .persist_changes(&mut tx, &changes, &format!("case:{case_id}"))
+                .await?;
+            let before_json = serde_json::json!({ "case": &before, "sources": &before_sources });
+            let after_json = serde_json::json!({ "case": &after, "sources": &sources });
+            audit::record(
+                &mut tx,
+                actor,
+                "update",
+                "case",
+                &after.record_code,
+                Some(&after.commune_code),
+                Some(&before_json),
+                Some(&after_json),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(out)
+        }
+        .await;
+        let out = match written {
+            Ok(out) => out,
+            Err(e) => {
+                engine.set_status(after.person_id, old);
+                return Err(e);
+            }
+        };
+        drop(guard);
+        self.join_clusters(actor, after.person_id, &sources).await?;
+        Ok((after, out, true))
+    }
+
+    /// The sources a checked case names: the "infected by" list, else the
+    /// one source of `source_kind`/`source_ref`, each resolved or refused.
+    async fn sources_of(&self, scope: &Scope, checked: &CheckedCase) -> Result<Vec<Source>> {
+        if !checked.infected_by.is_empty() {
+            return match self.resolve_sources(scope, &checked.infected_by).await? {
+                Ok(sources) => Ok(sources),
+                Err(errors) => Err(StoreError::Invalid(Invalid(errors))),
+            };
+        }
+        let Some(reference) = checked.source_ref.as_deref() else {
+            return Ok(Vec::new());
+        };
+        let wrong = |vi: String, en: String| {
+            StoreError::Invalid(Invalid(vec![FieldError::new(
+                "source_ref",
+                "unknown_source",
+                vi,
+                en,
+            )]))
+        };
+        match checked.source_kind.as_str() {
+            "case" => match self.case_by_code(scope, reference).await? {
+                Some((case_id, code)) => Ok(vec![Source::Case { case_id, code }]),
+                None => Err(wrong(
+                    format!("Không có ca bệnh «{reference}»."),
+                    format!("There is no case “{reference}”."),
+                )),
+            },
+            "cluster" => match self.cluster_by_name(scope, reference).await? {
+                Some(c) => Ok(vec![Source::Cluster {
+                    cluster_id: c.id,
+                    name: c.name,
+                }]),
+                None => Err(wrong(
+                    format!("Không có ổ dịch «{reference}» trong địa bàn."),
+                    format!("There is no cluster “{reference}” in the jurisdiction."),
+                )),
+            },
+            "imported" => match phongdich_domain::country::parse(reference) {
+                Ok(country) => Ok(vec![Source::Imported { country }]),
+                Err(e) => Err(StoreError::Invalid(Invalid(vec![FieldError {
+                    field: "source_ref".into(),
+                    ..e
+                }]))),
+            },
+            // Under investigation: a note, not a link.
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// The case of a person as a source (the F0 at the head of a chain).
+    async fn case_source_of_person(&self, person_id: i64) -> Result<Option<Source>> {
+        let row = sqlx::query(
+            "SELECT id, COALESCE(official_code, local_code, code) AS code FROM cases WHERE person_id = $1",
+        )
+        .bind(person_id)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|r| {
+            Ok(Source::Case {
+                case_id: r.try_get("id")?,
+                code: r.try_get("code")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Refuse a national number another case has, or a province number
+    /// another case of the province has (`except`: the case being corrected).
+    async fn codes_free(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        checked: &CheckedCase,
+        province: &str,
+        except: Option<i64>,
+    ) -> Result<()> {
+        let except = except.unwrap_or(0);
+        if let Some(code) = &checked.official_code {
+            let other: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM cases WHERE official_code = $1 AND id <> $2",
+            )
+            .bind(code.as_str())
+            .bind(except)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if other.is_some() {
+                return Err(StoreError::Invalid(Invalid(vec![FieldError::new(
+                    "official_code",
+                    "taken",
+                    format!("Mã BN {code} đã thuộc một ca bệnh khác."),
+                    format!("Case number {code} belongs to another case."),
+                )])));
+            }
+        }
+        if let Some(code) = &checked.local_code {
+            let other: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM cases WHERE province_code = $1 AND local_code = $2 AND id <> $3",
+            )
+            .bind(province)
+            .bind(code.as_str())
+            .bind(except)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if other.is_some() {
+                return Err(StoreError::Invalid(Invalid(vec![FieldError::new(
+                    "local_code",
+                    "taken",
+                    format!("Mã ca {code} của tỉnh đã thuộc một ca bệnh khác."),
+                    format!("Province case number {code} belongs to another case."),
+                )])));
+            }
+        }
+        Ok(())
     }
 
     /// Record a contact of a person within the actor's jurisdiction (the

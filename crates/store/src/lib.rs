@@ -38,7 +38,7 @@ pub use case_sources::{CaseSource, Source, summary as source_summary};
 pub use case_lists::{CaseEvent, CaseFound, CaseList, CaseListEntry, CaseListQuery};
 pub use cases::{
     Case, CaseInput, Chain, ChainEdge, ChainNode, ClassChange, ClassHistoryEntry, ClassInfo,
-    Contact, DEPTH as TRACING_DEPTH,
+    Contact, DEPTH as TRACING_DEPTH, check_case_input,
 };
 pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterMember};
 pub use dashboard::{
@@ -60,7 +60,7 @@ pub use quarantine::{
 pub use reports::{ChildFigures, ReportFigures};
 pub use response::{
     DutyShift, EQUIPMENT_KINDS, EquipmentInput, OxygenEquipment, OxygenLoan, ResponseTimes,
-    ShiftInput, parse_time, vietnam,
+    ShiftInput, parse_time, vietnam, vietnam_today,
 };
 pub use results_batch::ResultSummary;
 pub use samples::{

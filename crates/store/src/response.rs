@@ -118,6 +118,11 @@ pub fn vietnam() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is within ±24 hours")
 }
 
+/// Today in Vietnam ("today" for every date rule), whatever the server's zone.
+pub fn vietnam_today() -> chrono::NaiveDate {
+    Utc::now().with_timezone(&vietnam()).date_naive()
+}
+
 /// A time typed in a form (Vietnam's time, `YYYY-MM-DDTHH:MM`) or given by
 /// the API (RFC 3339, any offset), as UTC.
 pub fn parse_time(field: &str, s: &str) -> std::result::Result<DateTime<Utc>, FieldError> {

@@ -181,21 +181,18 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                     }
                 }
                 @if class.as_ref().is_none_or(|c| c.level > 0) {
-                    details open[errors.iter().any(|e| ["sample_on", "onset_on", "course", "source_kind", "source_ref"].contains(&e.field.as_str()))] {
+                    details open[errors.iter().any(|e| ["sample_on", "onset_on", "course", "source_kind", "source_ref", "official_code", "local_code", "infected_by", "exposure_on", "case"].contains(&e.field.as_str()))] {
                         summary { (l.t("Khẳng định F0", "Confirm as F0")) }
                         form method="post" action={ "/persons/" (p.id) "/case" } {
                             (page.csrf_field())
                             div.grid {
                                 div.field { label for="k-sample" { (l.t("Ngày lấy mẫu", "Sample date")) } input #k-sample name="sample_on" placeholder="dd/mm/yyyy" required; (err("sample_on")) }
                                 div.field { label for="k-onset" { (l.t("Ngày khởi phát (trống nếu không triệu chứng)", "Symptom onset (empty if none)")) } input #k-onset name="onset_on" placeholder="dd/mm/yyyy"; (err("onset_on")) }
-                                div.field { label for="k-source" { (l.t("Nguồn lây", "Source")) }
-                                    select #k-source name="source_kind" {
-                                        option value="investigating" { (l.t("Đang điều tra", "Under investigation")) }
-                                        option value="case" { (l.t("Ca bệnh đã biết", "A known case")) }
-                                        option value="cluster" { (l.t("Ổ dịch", "A cluster")) }
-                                        option value="imported" { (l.t("Nhập cảnh", "Imported")) }
-                                    } (err("source_kind")) }
-                                div.field { label for="k-ref" { (l.t("Mã ca / tên ổ dịch / quốc gia", "Case code / cluster / country")) } input #k-ref name="source_ref"; (err("source_ref")) }
+                                div.field { label for="k-code" { (l.t("Mã BN (quốc gia)", "Case number (national)")) } input #k-code name="official_code" placeholder="BN1234"; (err("official_code")) }
+                                div.field { label for="k-local" { (l.t("Mã ca của tỉnh", "Province case number")) } input #k-local name="local_code"; (err("local_code")) }
+                                div.field.wide { label for="k-by" { (l.t("Lây từ — mã BN, tên ổ dịch hoặc nước; nhiều nguồn cách nhau bằng dấu phẩy (trống: đang điều tra)", "Infected by — case numbers, cluster names or countries, several separated by commas (empty: under investigation)")) }
+                                    input #k-by name="infected_by" placeholder="BN1, BN2; Chợ Long Biên; Anh"; (err("infected_by")) (err("source_ref")) }
+                                div.field { label for="k-exposure" { (l.t("Ngày tiếp xúc với nguồn", "Exposure date")) } input #k-exposure name="exposure_on" placeholder="dd/mm/yyyy"; (err("exposure_on")) }
                                 div.field { label for="k-course" { (l.t("Điều trị", "Course")) }
                                     select #k-course name="course" {
                                         option value="home" { (l.t("Tại nhà", "At home")) }
@@ -343,6 +340,48 @@ pub struct CaseForm {
     course: String,
     #[serde(default)]
     detected_where: String,
+    #[serde(default)]
+    official_code: String,
+    #[serde(default)]
+    local_code: String,
+    #[serde(default)]
+    infected_by: String,
+    #[serde(default)]
+    exposure_on: String,
+    #[serde(default)]
+    recovered_on: String,
+    #[serde(default)]
+    died_on: String,
+    #[serde(default)]
+    confirmed_on: String,
+    #[serde(default)]
+    negative_on: String,
+    #[serde(default)]
+    hospital: String,
+}
+
+impl CaseForm {
+    fn input(self, person_id: i64) -> CaseInput {
+        CaseInput {
+            person_id,
+            confirmed_on: self.confirmed_on,
+            sample_on: self.sample_on,
+            onset_on: self.onset_on,
+            test_kind: String::new(),
+            source_kind: self.source_kind,
+            source_ref: self.source_ref,
+            course: self.course,
+            hospital: self.hospital,
+            detected_where: self.detected_where,
+            negative_on: self.negative_on,
+            official_code: self.official_code,
+            local_code: self.local_code,
+            infected_by: self.infected_by,
+            exposure_on: self.exposure_on,
+            recovered_on: self.recovered_on,
+            died_on: self.died_on,
+        }
+    }
 }
 
 pub async fn confirm(
@@ -352,19 +391,7 @@ pub async fn confirm(
     Form(f): Form<CaseForm>,
 ) -> PageResult {
     page.require(Permission::Trace)?;
-    let input = CaseInput {
-        person_id: id,
-        confirmed_on: String::new(),
-        sample_on: f.sample_on,
-        onset_on: f.onset_on,
-        test_kind: "rt_pcr".into(),
-        source_kind: f.source_kind,
-        source_ref: f.source_ref,
-        course: f.course,
-        hospital: String::new(),
-        detected_where: f.detected_where,
-        negative_on: String::new(),
-    };
+    let input = f.input(id);
     match s.store.confirm_case(&page.actor, &input, today()).await {
         Ok(_) => Ok(Redirect::to(&format!("/persons/{id}#tracing")).into_response()),
         Err(StoreError::Invalid(i)) => person_with_errors(&s, &page, id, i.0).await,
