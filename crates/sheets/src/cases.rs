@@ -229,7 +229,8 @@ struct Row {
 }
 
 enum Outcome {
-    Confirmed(i64, String),
+    /// Person, code shown, and a note on a value the import supplied.
+    Confirmed(i64, String, Option<(String, String)>),
     Updated(i64, String),
     Unchanged(i64, String),
     Refused(Vec<(String, String)>),
@@ -368,14 +369,15 @@ pub async fn import_cases(
                 "Không xử lý được.".into(),
                 "Not processed.".into(),
             )])) {
-                Outcome::Confirmed(id, code) => {
+                Outcome::Confirmed(id, code, note) => {
                     s.confirmed += 1;
+                    let (vi, en) = note.unwrap_or_default();
                     ReportRow {
                         line,
                         outcome: "confirmed",
                         person_id: Some(id),
-                        reason_vi: format!("Ca bệnh {code}."),
-                        reason_en: format!("Case {code}."),
+                        reason_vi: format!("Ca bệnh {code}.{vi}"),
+                        reason_en: format!("Case {code}.{en}"),
                     }
                 }
                 Outcome::Updated(id, code) => {
@@ -523,6 +525,23 @@ async fn write_row(
             Err(e) => return other(e),
         }
     }
+    // A list without the confirmation date: the sample date stands in, and
+    // the report says so; without either the row is refused (a past list
+    // must not be dated today).
+    let mut note = None;
+    if case.confirmed_on.is_empty() {
+        if case.sample_on.is_empty() {
+            return Outcome::Refused(vec![(
+                "confirmed_on: Cần ngày khẳng định (hoặc ngày lấy mẫu).".into(),
+                "confirmed_on: The confirmation date (or the sample date) is required.".into(),
+            )]);
+        }
+        case.confirmed_on = case.sample_on.clone();
+        note = Some((
+            format!(" Không có ngày khẳng định: lấy ngày lấy mẫu {}.", case.sample_on),
+            format!(" No confirmation date: the sample date {} was used.", case.sample_on),
+        ));
+    }
     let (input, _) = crate::person_input(map, &row.cells);
     let confirmed = phongdich_domain::contact::parse_date("confirmed_on", &case.confirmed_on)
         .unwrap_or(today);
@@ -564,7 +583,7 @@ async fn write_row(
     };
     case.person_id = id;
     match store.confirm_case(actor, &case, today).await {
-        Ok((c, _)) => Outcome::Confirmed(id, c.code),
+        Ok((c, _)) => Outcome::Confirmed(id, c.code, note),
         Err(StoreError::Invalid(i)) => Outcome::Refused(reasons(&i.0)),
         Err(StoreError::Conflict {
             message_vi,

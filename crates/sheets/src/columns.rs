@@ -242,6 +242,16 @@ impl ColumnMap {
             .map_or("", |cell| cell.trim())
     }
 
+    /// As [`Self::get`] for a field a caller may or may not have asked for
+    /// (the person columns read by both the people and the case imports).
+    pub fn get_any<'a>(&self, row: &'a [String], field: &str) -> &'a str {
+        self.columns
+            .iter()
+            .find(|(name, _)| *name == field)
+            .and_then(|&(_, col)| row.get(col?))
+            .map_or("", |cell| cell.trim())
+    }
+
     /// Whether the file has a column for `field`.
     pub fn has(&self, field: &str) -> bool {
         self.columns
@@ -270,7 +280,7 @@ pub fn person_input(map: &ColumnMap, row: &[String]) -> (PersonInput, Option<Str
         occupation: get("occupation"),
         workplace: get("workplace"),
         vulnerabilities: get("vulnerabilities"),
-        age: get("age"),
+        age: map.get_any(row, "age").to_owned(),
     };
     let household = Some(get("household")).filter(|h| !h.is_empty());
     (input, household)

@@ -20,9 +20,69 @@ pub struct SheetReader {
     source: Source,
 }
 
+/// The file under the CSV reader, noting where each non-blank line starts
+/// and its number, so a record's line is the line an editor shows its first
+/// character on — whatever the line endings (`\r\n` counts once), blank
+/// lines and quoted line breaks before it. (The csv crate's own count was
+/// off on CRLF files, and its record positions may include the blank lines
+/// skipped before a record.)
+struct LineCounter<R> {
+    inner: R,
+    /// Bytes read so far.
+    offset: u64,
+    /// The line being read (1-based) and whether nothing but `\r` was read on it yet.
+    line: u64,
+    at_line_start: bool,
+    /// `(offset, line)` of each non-blank line start not yet passed.
+    starts: std::collections::VecDeque<(u64, u64)>,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            match b {
+                b'\n' => {
+                    self.line += 1;
+                    self.at_line_start = true;
+                }
+                b'\r' => {}
+                _ if self.at_line_start => {
+                    self.starts.push_back((self.offset + i as u64, self.line));
+                    self.at_line_start = false;
+                }
+                _ => {}
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R> LineCounter<R> {
+    fn new(inner: R) -> Self {
+        LineCounter {
+            inner,
+            offset: 0,
+            line: 1,
+            at_line_start: true,
+            starts: Default::default(),
+        }
+    }
+
+    /// The line of the first non-blank line starting at or after `byte`
+    /// (calls with non-decreasing `byte`).
+    fn line_at(&mut self, byte: u64) -> u64 {
+        while self.starts.front().is_some_and(|&(at, _)| at < byte) {
+            self.starts.pop_front();
+        }
+        self.starts.front().map_or(self.line, |&(_, line)| line)
+    }
+}
+
 enum Source {
     Csv {
-        reader: csv::Reader<File>,
+        reader: csv::Reader<LineCounter<File>>,
         record: csv::StringRecord,
         done: bool,
     },
@@ -143,7 +203,7 @@ fn open_csv(mut file: File) -> Result<(Vec<String>, Source), SheetError> {
         .delimiter(sniff_delimiter(&prefix))
         .has_headers(false)
         .flexible(true)
-        .from_reader(file);
+        .from_reader(LineCounter::new(file));
     let mut record = csv::StringRecord::new();
     let (_, headers) = next_csv_row(&mut reader, &mut record)?.ok_or(SheetError::EmptyFile)?;
     let source = Source::Csv {
@@ -184,7 +244,7 @@ fn sniff_delimiter(prefix: &[u8]) -> u8 {
 
 /// The next non-blank CSV record with the file line it starts on.
 fn next_csv_row(
-    reader: &mut csv::Reader<File>,
+    reader: &mut csv::Reader<LineCounter<File>>,
     record: &mut csv::StringRecord,
 ) -> Result<Option<(u64, Vec<String>)>, SheetError> {
     loop {
@@ -192,15 +252,18 @@ fn next_csv_row(
             Ok(false) => return Ok(None),
             Ok(true) => {
                 let cells: Vec<String> = record.iter().map(str::to_owned).collect();
+                let byte = record.position().map_or(0, csv::Position::byte);
+                let line = reader.get_mut().line_at(byte);
                 if !is_blank(&cells) {
-                    let line = record.position().map_or(0, csv::Position::line);
                     return Ok(Some((line, cells)));
                 }
             }
             Err(e) => {
                 return Err(match e.kind() {
                     csv::ErrorKind::Utf8 { pos, .. } => SheetError::Encoding {
-                        line: pos.as_ref().map_or(0, csv::Position::line),
+                        line: reader
+                            .get_mut()
+                            .line_at(pos.as_ref().map_or(0, csv::Position::byte)),
                     },
                     _ => e.into(),
                 });
