@@ -289,6 +289,18 @@ impl EngineWrite<'_> {
         Ok(())
     }
 
+    /// Roll back, the engine put back first.
+    pub(crate) async fn rollback(mut self) -> Result<()> {
+        self.revert();
+        let tx = self
+            .tx
+            .take()
+            .expect("the transaction is open until commit");
+        self.stage = Stage::Done;
+        tx.rollback().await?;
+        Ok(())
+    }
+
     fn revert(&mut self) {
         let Some(guard) = self.guard.as_mut() else {
             return;

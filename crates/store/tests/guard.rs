@@ -7,9 +7,10 @@
 
 use chrono::NaiveDate;
 use phongdich_domain::contact::{ContactInput, NewContact};
+use phongdich_domain::testing::ResultInput;
 use phongdich_domain::{PersonInput, Role, UnitCode};
 use phongdich_store::testing::TestDb;
-use phongdich_store::{Actor, CaseInput, Scope, Store, WriteFailpoint};
+use phongdich_store::{Actor, CaseInput, SampleInput, Scope, Store, WriteFailpoint};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -271,4 +272,187 @@ async fn a_merge_and_the_classes_it_changes_commit_together() {
     s.merge_persons(&admin, c, e).await.unwrap();
     assert_eq!((level(s, b).await, level(s, f).await), (Some(1), Some(3)));
     assert!(agree(s, "merged").await);
+}
+
+async fn count(db: &TestDb, sql: &str) -> i64 {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    let n: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+    pool.close().await;
+    n
+}
+
+fn positive(code: &str) -> ResultInput {
+    ResultInput {
+        code: code.into(),
+        test_kind: "rt_pcr".into(),
+        outcome: "positive".into(),
+        ct: String::new(),
+        resulted_on: "14/08/2021".into(),
+        lab: "CDC Quảng Ninh".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_result_the_case_it_confirms_and_their_link_commit_together() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = actor(Role::ContactTracer);
+    let staff = actor(Role::HealthStaff);
+    let lab = actor(Role::LabStaff);
+    let [a, b, c, _] = line(s).await;
+    s.confirm_case(&t, &case(a, "11/08/2021"), today())
+        .await
+        .unwrap();
+    let sample = |p: i64| SampleInput {
+        person_id: p,
+        collected_on: "13/08/2021".into(),
+        lab: "CDC Quảng Ninh".into(),
+        ..Default::default()
+    };
+    let sb = s.record_sample(&staff, &sample(b), today()).await.unwrap();
+    let status = |code: String| async move {
+        s.sample_by_code(&Scope::national(), &code)
+            .await
+            .unwrap()
+            .status
+    };
+    let before = status(sb.code.clone()).await;
+
+    // The case confirmation fails: the result goes too.
+    s.arm_write_failpoint(WriteFailpoint::FailBeforeCommit);
+    s.record_result(&lab, &positive(&sb.code), today())
+        .await
+        .unwrap_err();
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM test_results").await, 0);
+    assert_eq!(status(sb.code.clone()).await, before);
+    assert_eq!(s.case_code_of(b).await.unwrap(), None);
+    assert_eq!((level(s, b).await, level(s, c).await), (Some(1), Some(2)));
+    assert!(agree(s, "result failed").await);
+
+    // The lab's request dropped before the commit: the same.
+    let reached = pause(s);
+    dropped_at_failpoint(reached, s.record_result(&lab, &positive(&sb.code), today())).await;
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM test_results").await, 0);
+    assert_eq!(s.case_code_of(b).await.unwrap(), None);
+    assert!(agree(s, "result dropped").await);
+
+    // Committed: result, case and link, all at once.
+    let out = s
+        .record_result(&lab, &positive(&sb.code), today())
+        .await
+        .unwrap();
+    let code = out.case_code.clone().unwrap();
+    assert_eq!(s.case_code_of(b).await.unwrap(), Some(code.clone()));
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM test_results r JOIN cases c ON c.id = r.case_id \
+                 WHERE r.id = {} AND c.code = '{code}'",
+                out.result_id
+            )
+        )
+        .await,
+        1
+    );
+    assert_eq!(level(s, c).await, Some(1));
+    assert!(agree(s, "result committed").await);
+
+    // A lab file: the batch, its positives' cases and links, or nothing.
+    let sc = s.record_sample(&staff, &sample(c), today()).await.unwrap();
+    s.arm_write_failpoint(WriteFailpoint::FailBeforeCommit);
+    s.record_results(&lab, &[positive(&sc.code)], today())
+        .await
+        .unwrap_err();
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM test_results").await, 1);
+    assert_eq!(s.case_code_of(c).await.unwrap(), None);
+    assert_eq!(level(s, c).await, Some(1));
+    assert!(agree(s, "batch failed").await);
+    let rows = s
+        .record_results(&lab, &[positive(&sc.code)], today())
+        .await
+        .unwrap();
+    let row = rows[0].as_ref().unwrap();
+    let code = row.case_code.clone().unwrap();
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM test_results r JOIN cases c ON c.id = r.case_id \
+                 WHERE r.id = {} AND c.code = '{code}'",
+                row.result_id
+            )
+        )
+        .await,
+        1
+    );
+    assert_eq!(level(s, c).await, Some(0));
+    assert!(agree(s, "batch committed").await);
+}
+
+#[tokio::test]
+async fn a_reviewed_result_its_decision_the_case_and_their_link_commit_together() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(Role::HealthStaff);
+    let lab = actor(Role::LabStaff);
+    s.set_setting(
+        &Actor {
+            scope: Scope::unit(UnitCode::parse("22").unwrap()),
+            ..actor(Role::Admin)
+        },
+        "22",
+        "f0_confirmation",
+        "review",
+    )
+    .await
+    .unwrap();
+    let [a, b, _, _] = line(s).await;
+    let sample = s
+        .record_sample(
+            &staff,
+            &SampleInput {
+                person_id: a,
+                collected_on: "12/08/2021".into(),
+                ..Default::default()
+            },
+            today(),
+        )
+        .await
+        .unwrap();
+    let out = s
+        .record_result(&lab, &positive(&sample.code), today())
+        .await
+        .unwrap();
+    assert!(out.review_pending && out.case_code.is_none(), "{out:?}");
+    assert_eq!(level(s, a).await, None);
+
+    s.arm_write_failpoint(WriteFailpoint::FailBeforeCommit);
+    s.review_result(&staff, out.result_id, true, today())
+        .await
+        .unwrap_err();
+    assert_eq!(s.pending_reviews(&staff.scope).await.unwrap().len(), 1);
+    assert_eq!(s.case_code_of(a).await.unwrap(), None);
+    assert!(agree(s, "review failed").await);
+
+    let reviewed = s
+        .review_result(&staff, out.result_id, true, today())
+        .await
+        .unwrap();
+    let code = reviewed.case_code.unwrap();
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM test_results r JOIN cases c ON c.id = r.case_id \
+                 WHERE r.id = {} AND c.code = '{code}' AND r.review = 'confirmed'",
+                out.result_id
+            )
+        )
+        .await,
+        1
+    );
+    assert_eq!((level(s, a).await, level(s, b).await), (Some(0), Some(1)));
+    assert!(agree(s, "reviewed").await);
 }
