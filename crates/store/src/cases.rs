@@ -1,8 +1,9 @@
 //! Cases (F0), contacts, isolation and release, and the F-classes the engine
 //! derives from them. Every write updates the in-memory engine and persists
 //! the class changes it reports in the same transaction, so readers see the
-//! new classes the moment the write commits. If the transaction fails, the
-//! engine change is undone.
+//! new classes the moment the write commits. Writes go through
+//! [`EngineWrite`](crate::engine_write): unless it commits, the engine change
+//! is undone (also when the future is dropped or the task panics).
 //!
 //! One server process owns the engine (loaded lazily from the tables); a
 //! second process writing the same database would not see its changes until
