@@ -1,14 +1,16 @@
 //! Cases (F0), contacts, isolation and release, and the F-classes the engine
 //! derives from them. Every write updates the in-memory engine and persists
 //! the class changes it reports in the same transaction, so readers see the
-//! new classes the moment the write commits. If the transaction fails, the
-//! engine change is undone.
+//! new classes the moment the write commits. Writes go through
+//! [`EngineWrite`](crate::engine_write): unless it commits, the engine change
+//! is undone (also when the future is dropped or the task panics).
 //!
 //! One server process owns the engine (loaded lazily from the tables); a
 //! second process writing the same database would not see its changes until
 //! restart — see ARCHITECTURE.md.
 
 use crate::case_sources::Source;
+use crate::engine_write::EngineWrite;
 use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::contact::{F1Rules, NewContact, parse_date, qualifies};
@@ -16,7 +18,7 @@ use phongdich_domain::{FieldError, Invalid, Permission};
 use phongdich_engine::{Assignment, Change, Day, Engine, Status};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 use std::collections::HashMap;
 
 /// Classes are computed up to F4, as Vietnamese committees trace.
@@ -36,7 +38,7 @@ pub fn date(d: Day) -> String {
         .to_string()
 }
 
-fn parse_day(s: &str) -> Option<Day> {
+pub(crate) fn parse_day(s: &str) -> Option<Day> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(day)
 }
 
@@ -242,7 +244,7 @@ fn path_text(p: &[i64]) -> String {
     p.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
-fn parse_path(s: &str) -> Vec<i64> {
+pub(crate) fn parse_path(s: &str) -> Vec<i64> {
     s.split(',').filter_map(|x| x.trim().parse().ok()).collect()
 }
 
@@ -537,20 +539,20 @@ pub fn check_case_input(input: &CaseInput, today: NaiveDate) -> Result<(), Inval
 }
 
 impl Store {
-    /// The engine, loaded from the tables on first use; held for a whole write.
-    async fn engine_guard(&self) -> Result<tokio::sync::MutexGuard<'_, Option<Engine>>> {
-        let mut guard = self.tracing.lock().await;
-        if guard.is_none() {
-            *guard = Some(self.load_engine().await?);
-        }
-        Ok(guard)
+    /// The engine as the committed tables give it (loaded on first use by
+    /// [`Store::engine_write`], which holds it for a whole write).
+    pub(crate) async fn load_engine(&self) -> Result<Engine> {
+        let mut conn = self.read.acquire().await?;
+        self.load_engine_from(&mut conn).await
     }
 
-    async fn load_engine(&self) -> Result<Engine> {
+    /// The engine as the tables read through `conn` give it (a write's own
+    /// transaction included, for a resync inside it).
+    pub(crate) async fn load_engine_from(&self, conn: &mut AnyConnection) -> Result<Engine> {
         let mut e = Engine::new(DEPTH);
         let mut statuses: HashMap<i64, Status> = HashMap::new();
         for r in sqlx::query("SELECT person_id, isolated_from, released_on FROM person_status")
-            .fetch_all(&self.read)
+            .fetch_all(&mut *conn)
             .await?
         {
             let iso: Option<String> = r.try_get("isolated_from")?;
@@ -565,7 +567,7 @@ impl Store {
             );
         }
         for r in sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases"))
-            .fetch_all(&self.read)
+            .fetch_all(&mut *conn)
             .await?
         {
             let c = case_from_row(&r)?;
@@ -578,7 +580,7 @@ impl Store {
         for r in sqlx::query(
             "SELECT person_id, other_person_id, from_on, to_on, qualifies FROM contacts",
         )
-        .fetch_all(&self.read)
+        .fetch_all(&mut *conn)
         .await?
         {
             let (Some(f), Some(t)) = (
@@ -600,25 +602,25 @@ impl Store {
     }
 
     /// Rebuild the engine from the tables and store every class that differs
-    /// (after a merge or its undo re-pointed contacts and cases).
+    /// (after a merge or its undo re-pointed contacts and cases), as a write
+    /// of its own; merges use [`Store::resync_classes_in`] inside theirs.
+    #[allow(dead_code)]
     pub(crate) async fn resync_classes(&self, cause: &str) -> Result<()> {
-        let mut guard = self.tracing.lock().await;
-        let fresh = self.load_engine().await?;
-        let mut stored: HashMap<i64, Assignment> = HashMap::new();
-        for r in sqlx::query("SELECT person_id, level, since_on, via_f0, path FROM person_classes")
-            .fetch_all(&self.read)
-            .await?
-        {
-            stored.insert(
-                r.try_get("person_id")?,
-                Assignment {
-                    level: r.try_get::<i64, _>("level")? as u8,
-                    since: parse_day(&r.try_get::<String, _>("since_on")?).unwrap_or_default(),
-                    via_f0: r.try_get("via_f0")?,
-                    path: parse_path(&r.try_get::<String, _>("path")?),
-                },
-            );
-        }
+        let mut w = self.begin_write(true, false).await?;
+        self.resync_classes_in(&mut w, cause).await?;
+        w.commit().await
+    }
+
+    /// [`Store::resync_classes`] inside a write: the engine is rebuilt from
+    /// the tables as the write's transaction sees them, the differing classes
+    /// stored in it, and the old engine comes back unless it commits.
+    pub(crate) async fn resync_classes_in(
+        &self,
+        w: &mut EngineWrite<'_>,
+        cause: &str,
+    ) -> Result<()> {
+        let fresh = self.load_engine_from(w.conn()).await?;
+        let mut stored = crate::engine_write::stored_classes(w.conn()).await?;
         let mut changes = Vec::new();
         for (p, a) in fresh.classes() {
             if stored.remove(&p).as_ref() != Some(a) {
@@ -637,18 +639,15 @@ impl Store {
             });
         }
         if !changes.is_empty() {
-            let mut tx = self.write.begin().await?;
-            self.persist_changes(&mut tx, &changes, cause).await?;
-            tx.commit().await?;
+            self.persist_changes(w.tx(), &changes, cause).await?;
         }
-        *guard = Some(fresh);
-        Ok(())
+        w.replace_engine(fresh)
     }
 
     /// Persist the engine's class changes in the write's transaction: a few
     /// multi-row statements, not three per change (a confirmation changes
     /// hundreds of classes at a province's scale).
-    async fn persist_changes(
+    pub(crate) async fn persist_changes(
         &self,
         tx: &mut Transaction<'static, Any>,
         changes: &[Change],
@@ -757,27 +756,62 @@ impl Store {
         today: NaiveDate,
     ) -> Result<(Case, Vec<ClassChange>)> {
         actor.require(Permission::Trace)?;
+        let mut w = self.engine_write().await?;
+        let (case, out) = self.confirm_case_in(&mut w, actor, input, today).await?;
+        w.commit().await?;
+        // A case joins every cluster it names as a source.
+        let sources: Vec<Source> = self
+            .case_sources(case.id)
+            .await?
+            .into_iter()
+            .map(|s| s.source)
+            .collect();
+        self.join_clusters(actor, case.person_id, &sources).await?;
+        Ok((case, out))
+    }
+
+    /// The body of [`Store::confirm_case`] inside a caller's write, so that
+    /// what confirms the case (a lab result) commits with it: the case row,
+    /// its engine change, the class changes stored and the audit entry.
+    /// Nothing is committed here; a conflict (already a case) is refused
+    /// before anything is written.
+    pub(crate) async fn confirm_case_in(
+        &self,
+        w: &mut EngineWrite<'_>,
+        actor: &Actor,
+        input: &CaseInput,
+        today: NaiveDate,
+    ) -> Result<(Case, Vec<ClassChange>)> {
+        actor.require(Permission::Trace)?;
         let checked = check_case(input, today)?;
         let person = self.person(&actor.scope, input.person_id).await?;
         if person.merged_into.is_some() {
             return Err(StoreError::not_found("person", input.person_id));
         }
         let mut checked = checked;
-        let mut guard = self.engine_guard().await?;
-        let engine = guard
-            .as_mut()
-            .ok_or_else(|| StoreError::Data("engine".into()))?;
         // An F(n) turning positive without a known source: infected through the
-        // F0 at the head of their chain, as committees record it.
+        // F0 at the head of their chain, as committees record it (the head's
+        // case read in the write: it may be confirmed earlier in it).
+        let via = w
+            .engine()?
+            .class_of(person.id)
+            .filter(|a| a.level > 0)
+            .map(|a| a.via_f0);
         let inferred = if checked.source_kind == "investigating"
             && checked.source_ref.is_none()
             && checked.infected_by.is_empty()
-            && let Some(via) = engine
-                .class_of(person.id)
-                .filter(|a| a.level > 0)
-                .map(|a| a.via_f0)
+            && let Some(via) = via
+            && let Some(r) = sqlx::query(
+                "SELECT id, COALESCE(official_code, local_code, code) AS code FROM cases WHERE person_id = $1",
+            )
+            .bind(via)
+            .fetch_optional(w.conn())
+            .await?
         {
-            self.case_source_of_person(via).await?
+            Some(Source::Case {
+                case_id: r.try_get("id")?,
+                code: r.try_get("code")?,
+            })
         } else {
             None
         };
@@ -790,13 +824,12 @@ impl Store {
             checked.source_kind = kind;
             checked.source_ref = summary;
         }
-        let mut tx = self.write.begin().await?;
-        self.codes_free(&mut tx, &checked, &person.province_code, None)
+        self.codes_free(w.tx(), &checked, &person.province_code, None)
             .await?;
         let taken: Option<String> =
             sqlx::query_scalar("SELECT code FROM cases WHERE person_id = $1")
                 .bind(person.id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(w.conn())
                 .await?;
         if let Some(code) = taken {
             return Err(StoreError::conflict(
@@ -833,17 +866,17 @@ impl Store {
         .bind(checked.recovered_on.as_deref())
         .bind(checked.died_on.as_deref())
         .bind(import_country.as_deref())
-        .fetch_one(&mut *tx)
+        .fetch_one(w.conn())
         .await?;
         // The record's own code; the case is shown by its national or
         // provincial number when it has one.
         sqlx::query("UPDATE cases SET code = $1 WHERE id = $2")
             .bind(phongdich_domain::case_code::record_code(id))
             .bind(id)
-            .execute(&mut *tx)
+            .execute(w.conn())
             .await?;
         self.write_sources(
-            &mut tx,
+            w.tx(),
             id,
             &sources,
             checked.exposure_on.as_deref(),
@@ -854,39 +887,25 @@ impl Store {
         let case = case_from_row(
             &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
                 .bind(id)
-                .fetch_one(&mut *tx)
+                .fetch_one(w.conn())
                 .await?,
         )?;
-        let old = engine.status(person.id);
-        let changes = engine.set_status(person.id, case.status(old));
-        let written = async {
-            let out = self
-                .persist_changes(&mut tx, &changes, &format!("case:{id}"))
-                .await?;
-            audit::record(
-                &mut tx,
-                actor,
-                "create",
-                "case",
-                &case.code,
-                Some(&person.commune_code),
-                None::<&()>,
-                Some(&case),
-            )
+        let old = w.engine()?.status(person.id);
+        let changes = w.set_status(person.id, case.status(old))?;
+        let out = self
+            .persist_changes(w.tx(), &changes, &format!("case:{id}"))
             .await?;
-            tx.commit().await?;
-            Ok::<_, StoreError>(out)
-        }
-        .await;
-        let out = match written {
-            Ok(out) => out,
-            Err(e) => {
-                engine.set_status(person.id, old);
-                return Err(e);
-            }
-        };
-        drop(guard);
-        self.join_clusters(actor, person.id, &sources).await?;
+        audit::record(
+            w.tx(),
+            actor,
+            "create",
+            "case",
+            &case.code,
+            Some(&person.commune_code),
+            None::<&()>,
+            Some(&case),
+        )
+        .await?;
         Ok((case, out))
     }
 
@@ -1019,16 +1038,12 @@ impl Store {
         if same {
             return Ok((before, Vec::new(), false));
         }
-        let mut guard = self.engine_guard().await?;
-        let engine = guard
-            .as_mut()
-            .ok_or_else(|| StoreError::Data("engine".into()))?;
-        let mut tx = self.write.begin().await?;
+        let mut w = self.engine_write().await?;
         let province: String = sqlx::query_scalar("SELECT province_code FROM cases WHERE id = $1")
             .bind(case_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(w.conn())
             .await?;
-        self.codes_free(&mut tx, &checked, &province, Some(case_id))
+        self.codes_free(w.tx(), &checked, &province, Some(case_id))
             .await?;
         let stamp = now();
         sqlx::query(
@@ -1054,47 +1069,35 @@ impl Store {
         .bind(import_country.as_deref())
         .bind(stamp.as_str())
         .bind(case_id)
-        .execute(&mut *tx)
+        .execute(w.conn())
         .await?;
-        self.write_sources(&mut tx, case_id, &sources, exposure.as_deref(), &actor.name, &stamp)
+        self.write_sources(w.tx(), case_id, &sources, exposure.as_deref(), &actor.name, &stamp)
             .await?;
         let after = case_from_row(
             &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
                 .bind(case_id)
-                .fetch_one(&mut *tx)
+                .fetch_one(w.conn())
                 .await?,
         )?;
-        let old = engine.status(after.person_id);
-        let changes = engine.set_status(after.person_id, after.status(old));
-        let written = async {
-            let out = self
-                .persist_changes(&mut tx, &changes, &format!("case:{case_id}"))
-                .await?;
-            let before_json = serde_json::json!({ "case": &before, "sources": &before_sources });
-            let after_json = serde_json::json!({ "case": &after, "sources": &sources });
-            audit::record(
-                &mut tx,
-                actor,
-                "update",
-                "case",
-                &after.record_code,
-                Some(&after.commune_code),
-                Some(&before_json),
-                Some(&after_json),
-            )
+        let old = w.engine()?.status(after.person_id);
+        let changes = w.set_status(after.person_id, after.status(old))?;
+        let out = self
+            .persist_changes(w.tx(), &changes, &format!("case:{case_id}"))
             .await?;
-            tx.commit().await?;
-            Ok::<_, StoreError>(out)
-        }
-        .await;
-        let out = match written {
-            Ok(out) => out,
-            Err(e) => {
-                engine.set_status(after.person_id, old);
-                return Err(e);
-            }
-        };
-        drop(guard);
+        let before_json = serde_json::json!({ "case": &before, "sources": &before_sources });
+        let after_json = serde_json::json!({ "case": &after, "sources": &sources });
+        audit::record(
+            w.tx(),
+            actor,
+            "update",
+            "case",
+            &after.record_code,
+            Some(&after.commune_code),
+            Some(&before_json),
+            Some(&after_json),
+        )
+        .await?;
+        w.commit().await?;
         self.join_clusters(actor, after.person_id, &sources).await?;
         Ok((after, out, true))
     }
@@ -1147,23 +1150,6 @@ impl Store {
             // Under investigation: a note, not a link.
             _ => Ok(Vec::new()),
         }
-    }
-
-    /// The case of a person as a source (the F0 at the head of a chain).
-    async fn case_source_of_person(&self, person_id: i64) -> Result<Option<Source>> {
-        let row = sqlx::query(
-            "SELECT id, COALESCE(official_code, local_code, code) AS code FROM cases WHERE person_id = $1",
-        )
-        .bind(person_id)
-        .fetch_optional(&self.read)
-        .await?;
-        row.map(|r| {
-            Ok(Source::Case {
-                case_id: r.try_get("id")?,
-                code: r.try_get("code")?,
-            })
-        })
-        .transpose()
     }
 
     /// Refuse a national number another case has, or a province number
@@ -1242,11 +1228,7 @@ impl Store {
         }
         let (ok, why_vi, why_en) = qualifies(c, &F1Rules::on(c.from));
         let (from, to) = (day(c.from), day(c.to));
-        let mut guard = self.engine_guard().await?;
-        let engine = guard
-            .as_mut()
-            .ok_or_else(|| StoreError::Data("engine".into()))?;
-        let mut tx = self.write.begin().await?;
+        let mut w = self.engine_write().await?;
         let stamp = now();
         let b = |v: bool| v as i64;
         let id: i64 = sqlx::query_scalar(
@@ -1274,43 +1256,33 @@ impl Store {
         .bind(why_en.as_str())
         .bind(actor.name.as_str())
         .bind(stamp.as_str())
-        .fetch_one(&mut *tx)
+        .fetch_one(w.conn())
         .await?;
         let contact = contact_from_row(
             &sqlx::query(&format!(
                 "SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = $1"
             ))
             .bind(id)
-            .fetch_one(&mut *tx)
+            .fetch_one(w.conn())
             .await?,
         )?;
-        let changes = engine.add_contact(person.id, other.id, from, to, ok);
-        let written = async {
-            let out = self
-                .persist_changes(&mut tx, &changes, &format!("contact:{id}"))
-                .await?;
-            audit::record(
-                &mut tx,
-                actor,
-                "create",
-                "contact",
-                &id.to_string(),
-                Some(&person.commune_code),
-                None::<&()>,
-                Some(&contact),
-            )
+        let changes = w.add_contact(person.id, other.id, from, to, ok)?;
+        let out = self
+            .persist_changes(w.tx(), &changes, &format!("contact:{id}"))
             .await?;
-            tx.commit().await?;
-            Ok::<_, StoreError>(out)
-        }
-        .await;
-        match written {
-            Ok(out) => Ok((contact, out)),
-            Err(e) => {
-                engine.remove_contact(person.id, other.id, from, to, ok);
-                Err(e)
-            }
-        }
+        audit::record(
+            w.tx(),
+            actor,
+            "create",
+            "contact",
+            &id.to_string(),
+            Some(&person.commune_code),
+            None::<&()>,
+            Some(&contact),
+        )
+        .await?;
+        w.commit().await?;
+        Ok((contact, out))
     }
 
     /// Isolation start (`isolated_from`) or release (`released_on`) of a
@@ -1325,61 +1297,68 @@ impl Store {
     ) -> Result<Vec<ClassChange>> {
         actor.require(Permission::Trace)?;
         let person = self.person(&actor.scope, person_id).await?;
-        let mut guard = self.engine_guard().await?;
-        let engine = guard
-            .as_mut()
-            .ok_or_else(|| StoreError::Data("engine".into()))?;
-        let old = engine.status(person.id);
+        let mut w = self.engine_write().await?;
+        let old = w.engine()?.status(person.id);
         let new = Status {
             isolated_from: isolated_from.map(day),
             released_on: released_on.map(day),
             ..old
         };
-        let mut tx = self.write.begin().await?;
         sqlx::query("DELETE FROM person_status WHERE person_id = $1")
             .bind(person.id)
-            .execute(&mut *tx)
+            .execute(w.conn())
             .await?;
         sqlx::query("INSERT INTO person_status (person_id, isolated_from, released_on, updated_at) VALUES ($1, $2, $3, $4)")
             .bind(person.id)
             .bind(new.isolated_from.map(date))
             .bind(new.released_on.map(date))
             .bind(now())
-            .execute(&mut *tx)
+            .execute(w.conn())
             .await?;
-        let changes = engine.set_status(person.id, new);
-        let written = async {
-            let out = self.persist_changes(&mut tx, &changes, &format!("status:{}", person.id)).await?;
-            let after = serde_json::json!({
-                "isolated_from": new.isolated_from.map(date), "released_on": new.released_on.map(date)
-            });
-            audit::record(
-                &mut tx,
-                actor,
-                "update",
-                "person_status",
-                &person.id.to_string(),
-                Some(&person.commune_code),
-                None::<&()>,
-                Some(&after),
-            )
+        let changes = w.set_status(person.id, new)?;
+        let out = self
+            .persist_changes(w.tx(), &changes, &format!("status:{}", person.id))
             .await?;
-            tx.commit().await?;
-            Ok::<_, StoreError>(out)
-        }
-        .await;
-        match written {
-            Ok(out) => Ok(out),
-            Err(e) => {
-                engine.set_status(person.id, old);
-                Err(e)
-            }
-        }
+        let after = serde_json::json!({
+            "isolated_from": new.isolated_from.map(date), "released_on": new.released_on.map(date)
+        });
+        audit::record(
+            w.tx(),
+            actor,
+            "update",
+            "person_status",
+            &person.id.to_string(),
+            Some(&person.commune_code),
+            None::<&()>,
+            Some(&after),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(out)
     }
 
     /// Change a case's course (e.g. `recovered`) and the day it tested negative.
     pub async fn set_case_course(
         &self,
+        actor: &Actor,
+        case_id: i64,
+        course: &str,
+        negative_on: Option<NaiveDate>,
+    ) -> Result<(Case, Vec<ClassChange>)> {
+        actor.require(Permission::Trace)?;
+        let mut w = self.engine_write().await?;
+        let out = self
+            .set_case_course_in(&mut w, actor, case_id, course, negative_on)
+            .await?;
+        w.commit().await?;
+        Ok(out)
+    }
+
+    /// The body of [`Store::set_case_course`] inside a caller's write (a
+    /// home treatment ended by a transfer to hospital commits with it).
+    pub(crate) async fn set_case_course_in(
+        &self,
+        w: &mut EngineWrite<'_>,
         actor: &Actor,
         case_id: i64,
         course: &str,
@@ -1404,52 +1383,36 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(Invalid(errors)));
         }
-        let mut guard = self.engine_guard().await?;
-        let engine = guard
-            .as_mut()
-            .ok_or_else(|| StoreError::Data("engine".into()))?;
-        let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE cases SET course = $1, negative_on = $2, updated_at = $3, version = version + 1 WHERE id = $4")
             .bind(course.as_str())
             .bind(negative_on.map(|d| d.format("%Y-%m-%d").to_string()))
             .bind(now())
             .bind(case_id)
-            .execute(&mut *tx)
+            .execute(w.conn())
             .await?;
         let after = case_from_row(
             &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
                 .bind(case_id)
-                .fetch_one(&mut *tx)
+                .fetch_one(w.conn())
                 .await?,
         )?;
-        let old = engine.status(after.person_id);
-        let changes = engine.set_status(after.person_id, after.status(old));
-        let written = async {
-            let out = self
-                .persist_changes(&mut tx, &changes, &format!("case:{case_id}"))
-                .await?;
-            audit::record(
-                &mut tx,
-                actor,
-                "update",
-                "case",
-                &after.code,
-                Some(&after.commune_code),
-                Some(&before),
-                Some(&after),
-            )
+        let old = w.engine()?.status(after.person_id);
+        let changes = w.set_status(after.person_id, after.status(old))?;
+        let out = self
+            .persist_changes(w.tx(), &changes, &format!("case:{case_id}"))
             .await?;
-            tx.commit().await?;
-            Ok::<_, StoreError>(out)
-        }
-        .await;
-        match written {
-            Ok(out) => Ok((after, out)),
-            Err(e) => {
-                engine.set_status(after.person_id, old);
-                Err(e)
-            }
-        }
+        audit::record(
+            w.tx(),
+            actor,
+            "update",
+            "case",
+            &after.code,
+            Some(&after.commune_code),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        Ok((after, out))
     }
 
     /// One case within the scope.

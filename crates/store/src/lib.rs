@@ -11,6 +11,7 @@ mod cases;
 mod clusters;
 mod dashboard;
 mod declarations;
+mod engine_write;
 mod error;
 mod figures;
 mod import;
@@ -49,6 +50,7 @@ pub use declarations::{
     HealthDeclaration, LinkAccess, LinkFor, LinkOrder, LinkSubject, LinkTreatment, NewLink,
     PersonalLink, show_code,
 };
+pub use engine_write::{ClassCheck, WriteFailpoint};
 pub use error::StoreError;
 pub use figures::{DAY_KEYS, STOCK_KEYS};
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
@@ -310,6 +312,8 @@ pub struct Store {
     url: String,
     /// The contact-tracing engine, loaded on first use (see `cases`).
     tracing: std::sync::Arc<tokio::sync::Mutex<Option<phongdich_engine::Engine>>>,
+    /// A test hook for class-changing writes (`engine_write`).
+    failpoint: std::sync::Arc<std::sync::Mutex<Option<WriteFailpoint>>>,
 }
 
 /// `sqlite://PATH`, a bare path, or `postgres://…`.
@@ -391,6 +395,7 @@ impl Store {
             engine,
             url,
             tracing: Default::default(),
+            failpoint: Default::default(),
         })
     }
 

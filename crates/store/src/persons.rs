@@ -818,14 +818,17 @@ impl Store {
                 "One of the two records was already merged.",
             ));
         }
-        let mut tx = self.write.begin().await?;
+        // The engine is taken first and rebuilt inside the write: the merge and
+        // the classes it changes commit together, or neither does.
+        let mut w = self.begin_write(true, false).await?;
+        let tx = w.tx();
         let stamp = now();
         let moved = sqlx::query("UPDATE persons SET merged_into = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
             .bind(kept_id)
             .bind(stamp.as_str())
             .bind(merged_id)
             .bind(merged_before.version)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?
             .rows_affected();
         if moved != 1 {
@@ -834,7 +837,7 @@ impl Store {
         let mut filled = kept_before.clone();
         fill_missing(&mut filled, &merged_before);
         if !write_person_row(
-            &mut tx,
+            tx,
             kept_id,
             &PersonRow::from_person(&filled),
             Some(kept_before.version),
@@ -848,14 +851,14 @@ impl Store {
             let ids: Vec<i64> =
                 sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE {column} = $1"))
                     .bind(merged_id)
-                    .fetch_all(&mut *tx)
+                    .fetch_all(&mut **tx)
                     .await?;
             sqlx::query(&format!(
                 "UPDATE {table} SET {column} = $1 WHERE {column} = $2"
             ))
             .bind(kept_id)
             .bind(merged_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             repointed.insert(format!("{table}.{column}"), ids.into());
         }
@@ -867,7 +870,7 @@ impl Store {
         .bind(stamp.as_str())
         .bind(kept_id)
         .bind(merged_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let merge_id: i64 = sqlx::query_scalar(
             "INSERT INTO person_merges (kept_id, merged_id, repointed_json, merged_at, merged_by) \
@@ -878,14 +881,14 @@ impl Store {
         .bind(repointed.to_string())
         .bind(stamp.as_str())
         .bind(actor.name.as_str())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
-        let kept = fetch_person_tx(&mut tx, kept_id).await?;
-        let merged = fetch_person_tx(&mut tx, merged_id).await?;
+        let kept = fetch_person_tx(tx, kept_id).await?;
+        let merged = fetch_person_tx(tx, merged_id).await?;
         let before = serde_json::json!({ "kept": kept_before, "merged": merged_before });
         let after = serde_json::json!({ "merge_id": merge_id, "kept": kept, "merged": merged, "repointed": repointed });
         let audit_id = audit::record(
-            &mut tx,
+            tx,
             actor,
             "merge",
             "person",
@@ -895,8 +898,9 @@ impl Store {
             Some(&after),
         )
         .await?;
-        tx.commit().await?;
-        self.resync_classes(&format!("merge:{merge_id}")).await?;
+        self.resync_classes_in(&mut w, &format!("merge:{merge_id}"))
+            .await?;
+        w.commit().await?;
         Ok(MergeOutcome {
             merge_id,
             audit_id,
@@ -930,11 +934,14 @@ impl Store {
         // Both must be inside the actor's scope, as for the merge itself.
         let kept_now = self.person(&actor.scope, kept_before.id).await?;
         self.person(&actor.scope, merged_before.id).await?;
-        let mut tx = self.write.begin().await?;
+        // The engine is taken first and rebuilt inside the write: the merge and
+        // the classes it changes commit together, or neither does.
+        let mut w = self.begin_write(true, false).await?;
+        let tx = w.tx();
         let undone: Option<String> =
             sqlx::query_scalar("SELECT undone_at FROM person_merges WHERE id = $1")
                 .bind(merge_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?
                 .flatten();
         if undone.is_some() {
@@ -952,14 +959,14 @@ impl Store {
         let stamp = now();
         // Restore the kept record first: it gives back the national ID it took.
         write_person_row(
-            &mut tx,
+            tx,
             kept_before.id,
             &PersonRow::from_person(&kept_before),
             None,
         )
         .await?;
         if let Some(existing) = national_id_owner(
-            &mut tx,
+            tx,
             merged_before.national_id.as_deref(),
             Some(merged_before.id),
         )
@@ -970,7 +977,7 @@ impl Store {
         sqlx::query("UPDATE persons SET merged_into = NULL, version = version + 1, updated_at = $1 WHERE id = $2")
             .bind(stamp.as_str())
             .bind(merged_before.id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         for (table, column) in PERSON_REFERENCES {
             let key = format!("{table}.{column}");
@@ -986,7 +993,7 @@ impl Store {
                 .bind(merged_before.id)
                 .bind(id)
                 .bind(kept_before.id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             }
         }
@@ -996,20 +1003,20 @@ impl Store {
         )
         .bind(kept_before.id)
         .bind(merged_before.id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         sqlx::query("UPDATE person_merges SET undone_at = $1, undone_by = $2 WHERE id = $3")
             .bind(stamp.as_str())
             .bind(actor.name.as_str())
             .bind(merge_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        let kept = fetch_person_tx(&mut tx, kept_before.id).await?;
-        let merged = fetch_person_tx(&mut tx, merged_before.id).await?;
+        let kept = fetch_person_tx(tx, kept_before.id).await?;
+        let merged = fetch_person_tx(tx, merged_before.id).await?;
         let before = serde_json::json!({ "kept": kept_now });
         let after = serde_json::json!({ "merge_id": merge_id, "undoes_audit_id": audit_id, "kept": kept, "merged": merged });
         let new_audit = audit::record(
-            &mut tx,
+            tx,
             actor,
             "unmerge",
             "person",
@@ -1019,8 +1026,9 @@ impl Store {
             Some(&after),
         )
         .await?;
-        tx.commit().await?;
-        self.resync_classes(&format!("unmerge:{merge_id}")).await?;
+        self.resync_classes_in(&mut w, &format!("unmerge:{merge_id}"))
+            .await?;
+        w.commit().await?;
         Ok(MergeOutcome {
             merge_id,
             audit_id: new_audit,

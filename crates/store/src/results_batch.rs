@@ -2,7 +2,10 @@
 //! [`Store::record_result`] — idempotent, pools resolved, positives that
 //! make an F0 confirmed (or put up for review) — with the look-ups, inserts
 //! and status changes of a whole batch done in a few statements and one
-//! transaction. Rows are independent: a refused row does not stop the rest.
+//! transaction, which also holds the cases its positives confirm and the
+//! links to them (so a result is never kept without the case it confirms).
+//! Rows are independent: a refused row does not stop the rest; a failure of
+//! the write itself (a database error) records none of the batch.
 
 use crate::persons::{in_list, placeholders};
 use crate::{Actor, Result, Store, StoreError, now};
@@ -128,7 +131,16 @@ impl Store {
 
         let stamp = now();
         let mut ids: HashMap<Key, i64> = HashMap::new();
-        let mut tx = self.write.begin().await?;
+        // One write for the batch: its results, the cases its positives
+        // confirm and the links between them commit together (with the
+        // engine held from the start when a positive may confirm a case).
+        let may_confirm = new_rows.iter().any(|&i| {
+            parsed[i].as_ref().is_some_and(|r| {
+                r.outcome == phongdich_domain::testing::Outcome::Positive
+                    && found.get(&r.code).is_some_and(|f| f.sample.is_some())
+            })
+        });
+        let mut w = self.engine_write_if(may_confirm).await?;
         for chunk in new_rows.chunks(1000) {
             let sql = format!(
                 "INSERT INTO test_results (code, test_kind, outcome, ct, resulted_on, lab, sample_id, pool_id, \
@@ -151,7 +163,7 @@ impl Store {
                     .bind(actor.name.as_str())
                     .bind(stamp.as_str());
             }
-            for row in q.fetch_all(&mut *tx).await? {
+            for row in q.fetch_all(w.conn()).await? {
                 if let Some((k, id)) = keyed_row(&row)? {
                     ids.insert(k, id);
                 }
@@ -200,7 +212,7 @@ impl Store {
                 );
                 sqlx::query(&sql)
                     .bind(stamp.as_str())
-                    .execute(&mut *tx)
+                    .execute(w.conn())
                     .await?;
             }
         }
@@ -221,13 +233,13 @@ impl Store {
                 sqlx::query(&format!(
                     "UPDATE pools SET status = '{outcome}' WHERE id IN ({list})"
                 ))
-                .execute(&mut *tx)
+                .execute(w.conn())
                 .await?;
                 sqlx::query(&format!(
                     "UPDATE samples SET status = '{status}', updated_at = $1 WHERE pool_id IN ({list})"
                 ))
                 .bind(stamp.as_str())
-                .execute(&mut *tx)
+                .execute(w.conn())
                 .await?;
             }
         }
@@ -252,12 +264,10 @@ impl Store {
                     .bind(f.district.as_str())
                     .bind(f.commune.as_str());
             }
-            q.execute(&mut *tx).await?;
+            q.execute(w.conn()).await?;
         }
-        tx.commit().await?;
-
         // Summaries; then the positives that make an F0, one by one (the
-        // tracing engine re-classifies after each).
+        // tracing engine re-classifies after each), in the batch's write.
         for &i in &new_rows {
             let r = parsed[i].as_ref().expect("parsed");
             let f = &found[&r.code];
@@ -265,7 +275,7 @@ impl Store {
             let mut s = summary(id, false, f, r);
             if let Some(sample) = &f.sample {
                 let (case, changes, review) = self
-                    .confirm_from_result(actor, sample, r, id, today)
+                    .confirm_from_result_in(&mut w, actor, sample, r, id, today)
                     .await?;
                 s.case_code = case;
                 s.class_changes = changes.len();
@@ -273,6 +283,7 @@ impl Store {
             }
             out[i] = Some(Ok(s));
         }
+        w.commit().await?;
         // Repeats within the file: the same as their first row, unchanged.
         for (i, r) in parsed.iter().enumerate() {
             if out[i].is_none()

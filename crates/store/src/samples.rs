@@ -4,6 +4,7 @@
 //! force (`domain::testing::confirms_f0`) confirms the case at once, so the
 //! contact classes follow within the same call.
 
+use crate::engine_write::EngineWrite;
 use crate::{
     Actor, CaseInput, ClassChange, F0_CONFIRMATION, Result, Scope, Store, StoreError, audit, now,
 };
@@ -431,7 +432,11 @@ impl Store {
         actor.require(Permission::RecordResults)?;
         let r = input.parse(today)?;
         let target = self.result_target(&actor.scope, &r.code).await?;
-        let mut tx = self.write.begin().await?;
+        // A positive individual result may confirm a case: the result, the
+        // case and the link between them commit together, with the engine.
+        let may_confirm = r.outcome == phongdich_domain::testing::Outcome::Positive
+            && matches!(target, Target::Sample(_));
+        let mut w = self.engine_write_if(may_confirm).await?;
         let existing: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM test_results WHERE code = $1 AND test_kind = $2 AND outcome = $3 AND resulted_on = $4",
         )
@@ -439,10 +444,10 @@ impl Store {
         .bind(r.kind.as_str())
         .bind(r.outcome.as_str())
         .bind(r.resulted_on.to_string())
-        .fetch_optional(&mut *tx)
+        .fetch_optional(w.conn())
         .await?;
         if let Some(id) = existing {
-            tx.rollback().await?;
+            w.rollback().await?;
             let samples = self.target_samples(&target).await?;
             return Ok(ResultOutcome {
                 result_id: id,
@@ -472,7 +477,7 @@ impl Store {
         .bind(pool_id)
         .bind(actor.name.as_str())
         .bind(stamp.as_str())
-        .fetch_one(&mut *tx)
+        .fetch_one(w.conn())
         .await?;
         let status = SampleStatus::after(r.outcome, pool_id.is_some());
         match &target {
@@ -481,25 +486,25 @@ impl Store {
                     .bind(status.as_str())
                     .bind(stamp.as_str())
                     .bind(s.id)
-                    .execute(&mut *tx)
+                    .execute(w.conn())
                     .await?;
             }
             Target::Pool(id, _) => {
                 sqlx::query("UPDATE pools SET status = $1 WHERE id = $2")
                     .bind(r.outcome.as_str())
                     .bind(*id)
-                    .execute(&mut *tx)
+                    .execute(w.conn())
                     .await?;
                 sqlx::query("UPDATE samples SET status = $1, updated_at = $2 WHERE pool_id = $3")
                     .bind(status.as_str())
                     .bind(stamp.as_str())
                     .bind(*id)
-                    .execute(&mut *tx)
+                    .execute(w.conn())
                     .await?;
             }
         }
         audit::record(
-            &mut tx,
+            w.tx(),
             actor,
             "create",
             "test_result",
@@ -512,15 +517,15 @@ impl Store {
             })),
         )
         .await?;
-        tx.commit().await?;
-        let samples = self.target_samples(&target).await?;
         let (case_code, class_changes, review_pending) = match &target {
             Target::Sample(s) => {
-                self.confirm_from_result(actor, s, &r, result_id, today)
+                self.confirm_from_result_in(&mut w, actor, s, &r, result_id, today)
                     .await?
             }
             Target::Pool(..) => (None, Vec::new(), false),
         };
+        w.commit().await?;
+        let samples = self.target_samples(&target).await?;
         Ok(ResultOutcome {
             result_id,
             unchanged: false,
@@ -533,9 +538,11 @@ impl Store {
 
     /// A positive individual result that makes an F0 confirms the case
     /// (unless the person is one already), or waits for review where the
-    /// province says so.
-    pub(crate) async fn confirm_from_result(
+    /// province says so — in the result's own write, which holds the engine
+    /// whenever the result is positive.
+    pub(crate) async fn confirm_from_result_in(
         &self,
+        w: &mut EngineWrite<'_>,
         actor: &Actor,
         s: &Sample,
         r: &NewResult,
@@ -546,8 +553,9 @@ impl Store {
         if r.outcome != phongdich_domain::testing::Outcome::Positive {
             return Ok((None, Vec::new(), false));
         }
-        let (class, _) = self.person_class(&actor.scope, s.person_id).await?;
-        let level = class.map(|c| c.level.clamp(0, 255) as u8);
+        // The class as the engine holds it: earlier confirmations of the
+        // same write (a batch) included.
+        let level = w.engine()?.class_of(s.person_id).map(|a| a.level);
         if level == Some(0) || !confirms_f0(r.kind, r.outcome, level, r.resulted_on) {
             return Ok((None, Vec::new(), false));
         }
@@ -559,7 +567,7 @@ impl Store {
         if self.setting(&province, F0_CONFIRMATION).await?.value == "review" {
             sqlx::query("UPDATE test_results SET review = 'pending' WHERE id = $1")
                 .bind(result_id)
-                .execute(&self.write)
+                .execute(w.conn())
                 .await?;
             return Ok((None, Vec::new(), true));
         }
@@ -571,11 +579,15 @@ impl Store {
             role: phongdich_domain::Role::HealthStaff,
         };
         let (code, changes) = self
-            .confirm_for_result(
+            .confirm_for_result_in(
+                w,
                 &confirmer,
-                s,
-                r.kind.as_str(),
-                &r.resulted_on.to_string(),
+                &CaseInput::found_in_community(
+                    s.person_id,
+                    &r.resulted_on.to_string(),
+                    &s.collected_on,
+                    r.kind.as_str(),
+                ),
                 result_id,
                 today,
             )
@@ -583,19 +595,18 @@ impl Store {
         Ok((code, changes, false))
     }
 
-    /// Confirm the F0 a result shows, and link the result to the case.
-    async fn confirm_for_result(
+    /// Confirm the F0 a result shows (`input`, from the result and its
+    /// sample), and link the result to the case, in the caller's write
+    /// (nothing committed here).
+    async fn confirm_for_result_in(
         &self,
+        w: &mut EngineWrite<'_>,
         confirmer: &Actor,
-        s: &Sample,
-        test_kind: &str,
-        resulted_on: &str,
+        input: &CaseInput,
         result_id: i64,
         today: NaiveDate,
     ) -> Result<(Option<String>, Vec<ClassChange>)> {
-        let input =
-            CaseInput::found_in_community(s.person_id, resulted_on, &s.collected_on, test_kind);
-        let (case, changes) = match self.confirm_case(confirmer, &input, today).await {
+        let (case, changes) = match self.confirm_case_in(w, confirmer, input, today).await {
             Ok(x) => x,
             // Already a case (e.g. recovered and positive again): the result
             // stands, the case is not confirmed twice.
@@ -605,7 +616,7 @@ impl Store {
         sqlx::query("UPDATE test_results SET case_id = $1 WHERE id = $2")
             .bind(case.id)
             .bind(result_id)
-            .execute(&self.write)
+            .execute(w.conn())
             .await?;
         Ok((Some(case.code), changes))
     }
@@ -675,12 +686,18 @@ impl Store {
             });
         };
         let sample = self.sample_by_code(&actor.scope, &p.sample_code).await?;
+        // The decision, the case it confirms and the link commit together.
+        let mut w = self.engine_write_if(confirm).await?;
         let (case_code, class_changes) = if confirm {
-            self.confirm_for_result(
+            self.confirm_for_result_in(
+                &mut w,
                 actor,
-                &sample,
-                &p.test_kind,
-                &p.resulted_on,
+                &CaseInput::found_in_community(
+                    sample.person_id,
+                    &p.resulted_on,
+                    &sample.collected_on,
+                    &p.test_kind,
+                ),
                 result_id,
                 today,
             )
@@ -689,7 +706,6 @@ impl Store {
             (None, Vec::new())
         };
         let decision = if confirm { "confirmed" } else { "dismissed" };
-        let mut tx = self.write.begin().await?;
         sqlx::query(
             "UPDATE test_results SET review = $1, reviewed_by = $2, reviewed_at = $3 WHERE id = $4",
         )
@@ -697,10 +713,10 @@ impl Store {
         .bind(actor.name.as_str())
         .bind(now())
         .bind(result_id)
-        .execute(&mut *tx)
+        .execute(w.conn())
         .await?;
         audit::record(
-            &mut tx,
+            w.tx(),
             actor,
             "update",
             "test_result",
@@ -710,7 +726,7 @@ impl Store {
             Some(&serde_json::json!({ "review": decision, "case": case_code })),
         )
         .await?;
-        tx.commit().await?;
+        w.commit().await?;
         Ok(ResultOutcome {
             result_id,
             unchanged: false,

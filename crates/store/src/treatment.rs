@@ -687,12 +687,12 @@ impl Store {
         };
         let treatment = self.treatment(&actor.scope, a.treatment_id).await?;
         let stamp = now();
-        let mut tx = self.write.begin().await?;
+        // A transfer ends the home treatment and changes the case's course
+        // (tracing data: the engine follows it): one write for both.
+        let mut w = self.engine_write_if(action == "transfer").await?;
+        let tx = w.tx();
         let loan = match what.equipment_id {
-            Some(e) => Some(
-                self.lend_in(&mut tx, actor, e, &treatment, Some(id))
-                    .await?,
-            ),
+            Some(e) => Some(self.lend_in(tx, actor, e, &treatment, Some(id)).await?),
             None => None,
         };
         sqlx::query(
@@ -704,7 +704,7 @@ impl Store {
         .bind(actor.name.as_str())
         .bind(stamp.as_str())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if action == "transfer" {
             sqlx::query(
@@ -712,7 +712,7 @@ impl Store {
             )
             .bind(&stamp[..10])
             .bind(a.treatment_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         if let Some(place) = &destination {
@@ -725,11 +725,11 @@ impl Store {
                 alert_id: Some(id),
             };
             let bed = what.bed_type.as_deref().unwrap_or("regular");
-            self.admit_in(&mut tx, actor, place, &person, bed, day, links)
+            self.admit_in(tx, actor, place, &person, bed, day, links)
                 .await?;
         }
         audit::record(
-            &mut tx,
+            tx,
             actor,
             "update",
             "treatment_alert",
@@ -739,21 +739,21 @@ impl Store {
             Some(&serde_json::json!({ "status": "closed", "action": action, "note": what.note, "loan": loan })),
         )
         .await?;
-        tx.commit().await?;
         if action == "transfer" {
             let case_id: i64 =
                 sqlx::query_scalar("SELECT case_id FROM home_treatments WHERE id = $1")
                     .bind(a.treatment_id)
-                    .fetch_one(&self.read)
+                    .fetch_one(w.conn())
                     .await?;
             // The case's course is tracing data; the transfer changes it as health staff.
             let health = Actor {
                 role: phongdich_domain::Role::HealthStaff,
                 ..actor.clone()
             };
-            self.set_case_course(&health, case_id, "hospital", None)
+            self.set_case_course_in(&mut w, &health, case_id, "hospital", None)
                 .await?;
         }
+        w.commit().await?;
         self.alert(&actor.scope, id).await
     }
 }
