@@ -62,7 +62,7 @@ pub(crate) fn f1_rule_sql() -> anyhow::Result<String> {
 
 async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json::Value> {
     let people = args.orders + args.treated;
-    let today = chrono::Local::now().date_naive();
+    let today = phongdich_store::vietnam_today();
     let day = |n: i64| (today - chrono::Duration::days(n)).to_string();
     eprintln!(
         "[1/3] a store of {people} people of Quảng Ninh: {} under quarantine orders, {} F0 at home with 14 readings each",
@@ -257,7 +257,7 @@ async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json:
     let (start, end) = {
         use chrono::TimeZone;
         let utc = |x: chrono::NaiveDate| {
-            chrono::Local
+            phongdich_store::vietnam()
                 .from_local_datetime(&x.and_hms_opt(0, 0, 0).expect("midnight"))
                 .earliest()
                 .map(|t| t.with_timezone(&chrono::Utc))

@@ -208,7 +208,7 @@ async fn demo_outbreak(
     if households.len() < 8 {
         return Ok(());
     }
-    let today = chrono::Local::now().date_naive();
+    let today = phongdich_store::vietnam_today();
     let day = |n: u64| {
         (today - chrono::Days::new(n))
             .format("%d/%m/%Y")
@@ -247,7 +247,7 @@ async fn demo_outbreak(
         let case = phongdich_store::CaseInput::found_in_community(f0, &day(3), &day(3), "rt_pcr");
         store.confirm_case(actor, &case, today).await?;
     }
-    let now = chrono::Local::now().naive_local();
+    let now = chrono::Utc::now().with_timezone(&phongdich_store::vietnam()).naive_local();
     let deadline = (today + chrono::Days::new(1))
         .format("%Y-%m-%d 16:00")
         .to_string();
@@ -429,7 +429,7 @@ async fn demo_response(
             )
             .await?;
     }
-    let today = chrono::Local::now().date_naive();
+    let today = phongdich_store::vietnam_today();
     for (i, f0) in f0s.iter().enumerate() {
         let e = phongdich_domain::treatment::Enrolment {
             age_years: 35,

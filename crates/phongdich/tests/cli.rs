@@ -715,7 +715,7 @@ async fn the_demo_has_an_outbreak_and_a_campaign_under_way() {
         .store
         .campaigns(
             &phongdich_store::Scope::national(),
-            chrono::Local::now().date_naive(),
+            phongdich_store::vietnam_today(),
         )
         .await
         .unwrap();
@@ -727,7 +727,7 @@ async fn the_demo_has_an_outbreak_and_a_campaign_under_way() {
             campaigns[0].id,
             None,
             None,
-            chrono::Local::now().naive_local(),
+            chrono::Utc::now().with_timezone(&phongdich_store::vietnam()).naive_local(),
         )
         .await
         .unwrap();

@@ -133,7 +133,7 @@ pub async fn import_persons(
     let ignored_columns = map.ignored().to_vec();
     let mut report = open_report(report_path)?;
     let mut run = store.begin_import(actor, "persons", file_name).await?;
-    let today = chrono::Local::now().date_naive();
+    let today = phongdich_store::vietnam_today();
     let (mut refused, mut flagged) = (0u64, 0u64);
     let mut first_report_rows = Vec::new();
     // Reading and validating run on their own thread, a batch or two ahead of

@@ -677,7 +677,7 @@ impl Store {
                 let local_day = |at: &str| {
                     chrono::DateTime::parse_from_rfc3339(at)
                         .ok()
-                        .map(|t| t.with_timezone(&chrono::Local).date_naive())
+                        .map(|t| t.with_timezone(&crate::vietnam()).date_naive())
                 };
                 Some(LinkTreatment {
                     id,

@@ -782,7 +782,7 @@ impl Store {
     /// latest sample was in a positive pool or inconclusive, and F1s with no
     /// sample since they were exposed.
     pub async fn sampling_list(&self, scope: &Scope) -> Result<Vec<SamplingItem>> {
-        self.sampling_list_on(scope, chrono::Local::now().date_naive())
+        self.sampling_list_on(scope, crate::vietnam_today())
             .await
     }
 

@@ -758,12 +758,12 @@ impl Store {
     }
 }
 
-/// A local day as the UTC instants readings are stamped with: `[start, end)`.
+/// A Vietnam day as the UTC instants readings are stamped with: `[start, end)`.
 pub(crate) fn day_window(day: NaiveDate) -> (String, String) {
     use chrono::TimeZone;
     let utc = |d: NaiveDate| {
         let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
-        chrono::Local
+        crate::vietnam()
             .from_local_datetime(&midnight)
             .earliest()
             .map(|t| t.with_timezone(&chrono::Utc))

@@ -545,8 +545,7 @@ async fn a_transfer_from_home_admits_the_f0_to_the_provinces_field_hospital() {
     );
 
     // The field hospital moves the patient on to the hospital.
-    let today = chrono::Local::now()
-        .date_naive()
+    let today = phongdich_store::vietnam_today()
         .format("%d/%m/%Y")
         .to_string();
     let moved = s

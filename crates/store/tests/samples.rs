@@ -202,7 +202,7 @@ async fn a_positive_result_confirms_the_f0_and_the_classes_follow_at_once() {
     assert!(
         out.case_code
             .as_deref()
-            .is_some_and(|c| c.starts_with("BN"))
+            .is_some_and(|c| c.starts_with("PD"))
     );
     assert_eq!(level(s, b).await, Some(0), "B is an F0");
     assert_eq!(
@@ -441,7 +441,7 @@ async fn the_time_from_becoming_f1_to_sampling_is_counted() {
     let tracer = actor(HA_KHANH, Role::ContactTracer);
     let staff = actor(HA_KHANH, Role::HealthStaff);
     // Class history is stamped with the real clock: use real days here.
-    let now = chrono::Local::now().date_naive();
+    let now = phongdich_store::vietnam_today();
     let ago = |d: u64| (now - chrono::Days::new(d)).format("%d/%m/%Y").to_string();
     let (a, b) = (
         person(s, "Phan Văn Nguồn", HA_KHANH).await,

@@ -22,6 +22,6 @@ pub async fn dashboard(
     Caller(actor): Caller,
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> Result<Json<Dashboard>, Problem> {
-    let today = chrono::Local::now().date_naive();
+    let today = phongdich_store::vietnam_today();
     Ok(Json(s.store.dashboard(&actor.scope, &q, today).await?))
 }

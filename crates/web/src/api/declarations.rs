@@ -14,7 +14,7 @@ use phongdich_domain::declaration::DeclarationInput;
 use phongdich_store::{HealthDeclaration, LinkFor, NewLink, PersonalLink};
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 /// Record a day's declaration (today by default); a second one for the same

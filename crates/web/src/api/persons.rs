@@ -12,7 +12,7 @@ use phongdich_store::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, Per
 use serde::{Deserialize, Serialize};
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 /// Mask national ID and phone for roles that do not need them; for the

@@ -12,7 +12,7 @@ use phongdich_domain::quarantine::QuarantineRule;
 use phongdich_store::{OrderInput, Paging, Proposal, QuarantineDay, QuarantineOrder};
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 /// The rule in force and the dates an order would have (nothing is saved).
@@ -337,7 +337,7 @@ pub async fn occupancy(
     ApiPath(id): ApiPath<i64>,
     super::ApiQuery(p): super::ApiQuery<OccupancyParams>,
 ) -> Result<Json<Vec<OccupancyDay>>, Problem> {
-    let today = chrono::Local::now().date_naive();
+    let today = phongdich_store::vietnam_today();
     let day = |field: &str, v: &Option<String>, default| match v
         .as_deref()
         .filter(|v| !v.trim().is_empty())

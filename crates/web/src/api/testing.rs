@@ -15,7 +15,7 @@ use phongdich_store::{
 };
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 /// Record one individual sample.

@@ -16,7 +16,7 @@ use phongdich_store::{
 use serde::{Deserialize, Serialize};
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -11,7 +11,7 @@ use phongdich_domain::treatment::{Enrolment, Vitals};
 use phongdich_store::{AlertAction, HomeTreatment, TreatmentAlert, VitalRecord};
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 /// Enrol an F0 in home treatment (refused with the reasons when 4038/QĐ-BYT does not allow it).

@@ -25,7 +25,7 @@ use phongdich_store::{CurveDay, Dashboard, DashboardQuery, DashboardUnit, StoreE
 use serde::Deserialize;
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 #[derive(Deserialize, Default)]

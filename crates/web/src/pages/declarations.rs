@@ -23,7 +23,7 @@ use phongdich_store::{
 use serde::Deserialize;
 
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 fn date(s: &str) -> Option<NaiveDate> {
@@ -430,7 +430,7 @@ fn treatment_body(
     let latest_alert = t.latest.as_ref().filter(|v| {
         v.alert_id.is_some()
             && chrono::DateTime::parse_from_rfc3339(&v.at)
-                .is_ok_and(|at| at.with_timezone(&chrono::Local).date_naive() == today)
+                .is_ok_and(|at| at.with_timezone(&phongdich_store::vietnam()).date_naive() == today)
     });
     let phone = subject.contact_phone.as_deref();
     html! {

@@ -14,7 +14,7 @@ use serde::Deserialize;
 const PAGE_SIZE: i64 = 50;
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 fn sex_label(l: Lang, sex: &str) -> &'static str {

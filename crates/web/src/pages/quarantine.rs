@@ -15,7 +15,7 @@ use phongdich_store::{DayList, OrderInput, Paging, Person, QuarantineOrder, Stor
 use serde::Deserialize;
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 fn kind_label(l: Lang, k: &str) -> &'static str {

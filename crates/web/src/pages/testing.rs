@@ -16,7 +16,7 @@ use serde::Deserialize;
 const TARGET_HOURS: i64 = 24;
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 #[derive(Deserialize, Default, Clone)]

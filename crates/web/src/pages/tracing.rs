@@ -17,7 +17,7 @@ use phongdich_store::{
 use serde::Deserialize;
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 fn setting_label(l: Lang, s: Setting) -> &'static str {

@@ -13,7 +13,7 @@ use phongdich_store::{AlertAction, Person, StoreError};
 use serde::Deserialize;
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    phongdich_store::vietnam_today()
 }
 
 pub(super) fn sign_label(l: Lang, code: &str) -> &'static str {
