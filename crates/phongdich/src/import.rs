@@ -23,7 +23,25 @@ pub enum ImportCommand {
         #[arg(long)]
         batch: Option<usize>,
     },
-    /// Confirmed cases with an "infected by" column (case code, cluster, country).
+    /// Confirmed cases as case lists publish them, one row a case.
+    ///
+    /// Columns (Vietnamese or English headers; only a unit and a date are required):
+    /// Mã BN / case_code (national number BN1234, or a bare number);
+    /// Mã BN tỉnh / local_code (the province's own number);
+    /// Họ và tên / full_name (may be blank when the row has a case number: the
+    /// person is then known by it); Năm sinh or Ngày sinh / birth, or Tuổi / age
+    /// (with a case number); Giới tính / sex (blank or "không rõ" with a case
+    /// number); Mã xã / commune_code; Ngày khẳng định / confirmed_on (else the
+    /// sample date, said in the report); Ngày lấy mẫu / sample_on; Ngày khởi
+    /// phát / onset_on; Lây từ / infected_by (one or several sources separated by
+    /// "," ";" "+" or "và": case numbers, cluster names, countries — each must
+    /// resolve, and may name a row further down); Nhập cảnh từ / country;
+    /// Ngày tiếp xúc / exposure_on; Tình trạng / course; Nơi điều trị /
+    /// hospital; Ngày khỏi / recovered_on; Ngày tử vong / died_on; Ngày âm tính
+    /// / negative_on; Phát hiện tại / detected_where; Loại xét nghiệm / test_kind.
+    /// A row whose case number is already on file corrects that case.
+    /// Example: data/examples/ca-benh.csv. The report (FILE.report.csv) has one
+    /// line per row with its line number as an editor shows it.
     Cases {
         file: PathBuf,
         #[arg(long)]
@@ -89,9 +107,15 @@ pub async fn run(store: &Store, cmd: ImportCommand) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!(e))?;
             println!(
-                "{} dòng / rows: {} ca bệnh / cases confirmed, {} bị từ chối / refused",
-                s.rows, s.confirmed, s.refused
+                "{} dòng / rows: {} ca bệnh / cases confirmed, {} được sửa / corrected, {} không đổi / unchanged, {} bị từ chối / refused",
+                s.rows, s.confirmed, s.updated, s.unchanged, s.refused
             );
+            if !s.ignored_columns.is_empty() {
+                println!(
+                    "Cột không nhập / columns not imported: {}",
+                    s.ignored_columns.join(", ")
+                );
+            }
             println!(
                 "Báo cáo từng dòng / row-by-row report: {}",
                 report.display()
@@ -171,8 +195,9 @@ pub async fn run(store: &Store, cmd: ImportCommand) -> anyhow::Result<()> {
     }
 }
 
+/// `FILE.csv` → `FILE.report.csv` (as the README states), beside the file.
 pub fn default_report_path(file: &Path) -> PathBuf {
-    let mut name = file.file_name().unwrap_or_default().to_os_string();
+    let mut name = file.file_stem().unwrap_or_default().to_os_string();
     name.push(".report.csv");
     file.with_file_name(name)
 }

@@ -39,6 +39,8 @@ pub struct CaseSource {
     #[serde(flatten)]
     pub source: Source,
     pub exposure_on: Option<String>,
+    /// The person of a source case (to link to), when the source is a case.
+    pub source_person_id: Option<i64>,
 }
 
 /// `(source_kind, source_ref, import_country)`: the one-word summary the
@@ -191,7 +193,7 @@ impl Store {
     /// The sources of a case, in the order written.
     pub async fn case_sources(&self, case_id: i64) -> Result<Vec<CaseSource>> {
         let rows = sqlx::query(
-            "SELECT s.kind, s.source_case_id, COALESCE(c.official_code, c.local_code, c.code) AS code, \
+            "SELECT s.kind, s.source_case_id, COALESCE(c.official_code, c.local_code, c.code) AS code, c.person_id, \
              s.cluster_id, k.name AS cluster_name, s.country, s.exposure_on \
              FROM case_sources s LEFT JOIN cases c ON c.id = s.source_case_id \
              LEFT JOIN clusters k ON k.id = s.cluster_id WHERE s.case_id = $1 ORDER BY s.id",
@@ -220,6 +222,7 @@ impl Store {
                 Ok(CaseSource {
                     source,
                     exposure_on: r.try_get("exposure_on")?,
+                    source_person_id: r.try_get("person_id")?,
                 })
             })
             .collect()

@@ -1415,6 +1415,22 @@ impl Store {
         Ok((after, out))
     }
 
+    /// The case of a person within the scope, if they are one.
+    pub async fn case_of_person(&self, scope: &Scope, person_id: i64) -> Result<Option<Case>> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_optional(&self.read)
+            .await?;
+        match id {
+            Some(id) => match self.case(scope, id).await {
+                Ok(c) => Ok(Some(c)),
+                Err(StoreError::NotFound { .. }) => Ok(None),
+                Err(e) => Err(e),
+            },
+            None => Ok(None),
+        }
+    }
+
     /// One case within the scope.
     pub async fn case(&self, scope: &Scope, id: i64) -> Result<Case> {
         let mut sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = $1");

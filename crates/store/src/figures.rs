@@ -122,7 +122,7 @@ enum Cell {
 }
 
 /// The Vietnam day (`YYYY-MM-DD`) of an RFC 3339 UTC timestamp column.
-fn vietnam_day(engine: Engine, column: &str) -> String {
+pub(crate) fn vietnam_day(engine: Engine, column: &str) -> String {
     match engine {
         Engine::Sqlite => format!("date(SUBSTR({column}, 1, 19), '+7 hours')"),
         Engine::Postgres => format!(

@@ -1111,10 +1111,12 @@ impl Store {
             Some((c, p)) => (format!(" AND {c}"), Some(p)),
             None => (String::new(), None),
         };
+        // History is stamped in UTC; the day is Vietnam's, as samples are dated.
+        let became = crate::figures::vietnam_day(self.engine, "MIN(h.at)");
         let sql = format!(
-            "SELECT h.person_id, MIN(h.at) AS became, \
+            "SELECT h.person_id, {became} AS became, \
              (SELECT MIN(x.collected_on) FROM samples x WHERE x.person_id = h.person_id \
-              AND x.collected_on >= SUBSTR(MIN(h.at), 1, 10)) AS sampled \
+              AND x.collected_on >= {became}) AS sampled \
              FROM class_history h JOIN persons s ON s.id = h.person_id \
              WHERE h.level = 1{cond} GROUP BY h.person_id"
         );

@@ -8,7 +8,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use chrono::{Days, Local};
+use chrono::Days;
 use http_body_util::BodyExt;
 use phongdich_store::testing::TestDb;
 use phongdich_store::{Actor, CaseInput};
@@ -46,7 +46,7 @@ async fn token(db: &TestDb, unit: &str) -> String {
 /// An F0 living in `commune`, confirmed `days_ago` days before today.
 async fn f0(db: &TestDb, name: &str, commune: &str, days_ago: u64) {
     let system = Actor::system("test");
-    let today = Local::now().date_naive();
+    let today = phongdich_store::vietnam_today();
     let person = phongdich_domain::PersonInput {
         full_name: name.into(),
         birth: "1980".into(),
@@ -113,7 +113,7 @@ async fn the_dashboard_of_a_unit_and_its_period() {
     assert_eq!((days[13], days[11]), (1, 1), "today and two days ago");
 
     // A commune of the district, for a chosen period.
-    let to = Local::now().date_naive();
+    let to = phongdich_store::vietnam_today();
     let from = to - Days::new(59);
     let path = format!("/api/v1/dashboard?unit={HA_PHONG}&from={from}&to={to}");
     let (status, d) = get(&app, &path, &district).await;

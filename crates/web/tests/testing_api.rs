@@ -472,7 +472,7 @@ async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() 
     assert!(
         out["case_code"]
             .as_str()
-            .is_some_and(|c| c.starts_with("BN")),
+            .is_some_and(|c| c.starts_with("PD")),
         "{out}"
     );
     let (status, _) = call(

@@ -57,6 +57,7 @@ use utoipa::OpenApi;
         admin::revoke_token,
         tracing::confirm,
         tracing::show,
+        tracing::correct,
         tracing::course,
         tracing::add_contact,
         tracing::set_status,
@@ -194,7 +195,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/duplicates", get(persons::duplicate_pairs))
         .route("/api/v1/merges", post(persons::merge))
         .route("/api/v1/cases", post(tracing::confirm))
-        .route("/api/v1/cases/{id}", get(tracing::show))
+        .route(
+            "/api/v1/cases/{id}",
+            get(tracing::show).patch(tracing::correct),
+        )
         .route("/api/v1/cases/{id}/course", post(tracing::course))
         .route("/api/v1/contacts", post(tracing::add_contact))
         .route(

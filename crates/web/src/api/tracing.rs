@@ -38,15 +38,55 @@ pub async fn confirm(
     Ok((StatusCode::CREATED, Json(CaseResult { case, changes })))
 }
 
-/// One case.
+/// A case with every source it names.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    case: Case,
+    /// Each source a link of the chain: a case, a cluster or a country.
+    sources: Vec<phongdich_store::CaseSource>,
+}
+
+/// One case, with its sources.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = i64, Path)),
-    responses((status = 200, body = Case), (status = 404, body = Problem)))]
+    responses((status = 200, body = CaseDetail), (status = 404, body = Problem)))]
 pub async fn show(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Case>, Problem> {
-    Ok(Json(s.store.case(&actor.scope, id).await?))
+) -> Result<Json<CaseDetail>, Problem> {
+    let case = s.store.case(&actor.scope, id).await?;
+    let sources = s.store.case_sources(case.id).await?;
+    Ok(Json(CaseDetail { case, sources }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CorrectionResult {
+    case: Case,
+    /// Every class that changed with the correction, in the same transaction.
+    changes: Vec<ClassChange>,
+    /// False when the body described the case as it was (nothing written).
+    changed: bool,
+}
+
+/// Correct a case: blank fields keep what is on file; codes, dates, course,
+/// hospital and sources (`infected_by`: every source, replacing the old
+/// ones) replace it. Audited with before and after; the chain and classes
+/// follow.
+#[utoipa::path(patch, path = "/api/v1/cases/{id}", params(("id" = i64, Path)), request_body = CaseInput,
+    responses((status = 200, body = CorrectionResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn correct(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<CaseInput>,
+) -> Result<Json<CorrectionResult>, Problem> {
+    let (case, changes, changed) = s.store.correct_case(&actor, id, &body, today()).await?;
+    Ok(Json(CorrectionResult {
+        case,
+        changes,
+        changed,
+    }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

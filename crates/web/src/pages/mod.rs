@@ -65,6 +65,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
         .route("/persons/{id}/case", post(tracing::confirm))
+        .route("/persons/{id}/case/correct", post(tracing::correct))
         .route("/persons/{id}/status", post(tracing::set_status))
         .route("/tracing", get(tracing::lists))
         .route(

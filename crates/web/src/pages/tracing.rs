@@ -61,9 +61,19 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
         .unwrap_or_default();
     let can = page.can(Permission::Trace) && p.merged_into.is_none();
     let err = |field: &str| super::field_error(l, errors, field);
+    let case = s
+        .store
+        .case_of_person(&page.actor.scope, p.id)
+        .await
+        .unwrap_or_default();
+    let sources = match &case {
+        Some(c) => s.store.case_sources(c.id).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
     html! {
         section #tracing aria-labelledby="h-tracing" {
             h2 #h-tracing { (l.t("Truy vết", "Tracing")) }
+            @if let Some(c) = &case { (case_card(l, page, p.id, c, &sources, errors, can)) }
             @match &class {
                 Some(c) => {
                     p.class-line {
@@ -321,6 +331,122 @@ pub async fn add_contact(
     };
     match s.store.add_contact(&page.actor, &contact).await {
         Ok(_) => Ok(Redirect::to(&format!("/persons/{id}#tracing")).into_response()),
+        Err(StoreError::Invalid(i)) => person_with_errors(&s, &page, id, i.0).await,
+        Err(e) => Err(page.fail(e)),
+    }
+}
+
+/// The case of the person: its numbers, dates, course and every source
+/// (cases linked to their people, clusters, countries by name), with the
+/// form that corrects it.
+fn case_card(
+    l: Lang,
+    page: &Page,
+    person_id: i64,
+    c: &phongdich_store::Case,
+    sources: &[phongdich_store::CaseSource],
+    errors: &[FieldError],
+    can: bool,
+) -> Markup {
+    use phongdich_store::Source;
+    let err = |field: &str| super::field_error(l, errors, field);
+    let date = |d: &Option<String>| d.as_deref().map(show_date).unwrap_or_default();
+    let typed_sources = sources
+        .iter()
+        .map(|s| s.source.label())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let fields = [
+        "official_code", "local_code", "infected_by", "exposure_on", "confirmed_on", "recovered_on",
+        "died_on", "course", "hospital", "negative_on",
+    ];
+    html! {
+        div.case-card #case {
+            h3 { (l.t("Ca bệnh", "Case")) " " span.mono #case-code { (c.code) } }
+            dl.facts {
+                dt { (l.t("Mã BN (quốc gia)", "National case number")) } dd { (c.official_code.as_deref().unwrap_or("—")) }
+                dt { (l.t("Mã ca của tỉnh", "Province case number")) } dd { (c.local_code.as_deref().unwrap_or("—")) }
+                dt { (l.t("Mã hồ sơ", "Record code")) } dd.mono { (c.record_code) }
+                dt { (l.t("Ngày khẳng định", "Confirmed on")) } dd { (show_date(&c.confirmed_on)) }
+                dt { (l.t("Tình trạng", "Course")) } dd { (course_label(l, &c.course))
+                    @if c.recovered_on.is_some() { " " (date(&c.recovered_on)) }
+                    @if c.died_on.is_some() { " " (date(&c.died_on)) }
+                    @if let Some(h) = &c.hospital { " — " (h) } }
+                dt { (l.t("Lây từ", "Infected by")) }
+                dd #case-sources {
+                    @if sources.is_empty() { (l.t("Đang điều tra", "Under investigation")) }
+                    @for (i, s) in sources.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        @match &s.source {
+                            Source::Case { code, .. } => {
+                                @if let Some(pid) = s.source_person_id { a.source href={ "/persons/" (pid) } { (code) } } @else { (code) }
+                            }
+                            Source::Cluster { cluster_id, name } => { a.source href={ "/clusters/" (cluster_id) } { (name) } }
+                            Source::Imported { country } => { span.source { (l.t("nhập cảnh từ ", "imported from ")) (phongdich_domain::country::name(country, l == Lang::Vi)) } }
+                        }
+                    }
+                    @if let Some(d) = sources.iter().find_map(|s| s.exposure_on.as_deref()) {
+                        " (" (l.t("tiếp xúc ", "exposed ")) (show_date(d)) ")"
+                    }
+                }
+            }
+            @if can {
+                details open[errors.iter().any(|e| fields.contains(&e.field.as_str()))] {
+                    summary { (l.t("Sửa ca bệnh", "Correct the case")) }
+                    p.muted { (l.t("Ô để trống giữ nguyên. Nguồn lây ghi lại đầy đủ (thay cho nguồn cũ).", "Blank fields keep what is on file. Sources are written in full (they replace the old ones).")) }
+                    form method="post" action={ "/persons/" (person_id) "/case/correct" } {
+                        (page.csrf_field())
+                        div.grid {
+                            div.field { label for="c-code" { (l.t("Mã BN (quốc gia)", "Case number (national)")) } input #c-code name="official_code" value=(c.official_code.as_deref().unwrap_or("")); (err("official_code")) }
+                            div.field { label for="c-local" { (l.t("Mã ca của tỉnh", "Province case number")) } input #c-local name="local_code" value=(c.local_code.as_deref().unwrap_or("")); (err("local_code")) }
+                            div.field.wide { label for="c-by" { (l.t("Lây từ (nhiều nguồn cách nhau bằng dấu phẩy)", "Infected by (several separated by commas)")) } input #c-by name="infected_by" value=(typed_sources); (err("infected_by")) }
+                            div.field { label for="c-exposure" { (l.t("Ngày tiếp xúc", "Exposure date")) } input #c-exposure name="exposure_on" placeholder="dd/mm/yyyy"; (err("exposure_on")) }
+                            div.field { label for="c-confirmed" { (l.t("Ngày khẳng định", "Confirmed on")) } input #c-confirmed name="confirmed_on" placeholder=(show_date(&c.confirmed_on)); (err("confirmed_on")) }
+                            div.field { label for="c-course" { (l.t("Tình trạng", "Course")) }
+                                select #c-course name="course" {
+                                    option value="" { (l.t("— giữ nguyên —", "— keep —")) }
+                                    @for k in ["home", "hospital", "icu", "recovered", "deceased", "transferred_out"] { option value=(k) { (course_label(l, k)) } }
+                                } (err("course")) }
+                            div.field { label for="c-recovered" { (l.t("Ngày khỏi / ra viện", "Recovered / discharged on")) } input #c-recovered name="recovered_on" placeholder="dd/mm/yyyy"; (err("recovered_on")) }
+                            div.field { label for="c-died" { (l.t("Ngày tử vong", "Died on")) } input #c-died name="died_on" placeholder="dd/mm/yyyy"; (err("died_on")) }
+                            div.field { label for="c-hospital" { (l.t("Nơi điều trị", "Hospital")) } input #c-hospital name="hospital" value=(c.hospital.as_deref().unwrap_or("")); (err("hospital")) }
+                        }
+                        button type="submit" { (l.t("Lưu sửa đổi", "Save the correction")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Correct the person's case (the form on their page).
+pub async fn correct(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<CaseForm>,
+) -> PageResult {
+    page.require(Permission::Trace)?;
+    let Some(case) = s
+        .store
+        .case_of_person(&page.actor.scope, id)
+        .await
+        .map_err(|e| page.fail(e))?
+    else {
+        let e = FieldError::new(
+            "case",
+            "not_a_case",
+            "Người này chưa là ca bệnh.",
+            "This person is not a case.",
+        );
+        return person_with_errors(&s, &page, id, vec![e]).await;
+    };
+    match s
+        .store
+        .correct_case(&page.actor, case.id, &f.input(id), today())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}#case")).into_response()),
         Err(StoreError::Invalid(i)) => person_with_errors(&s, &page, id, i.0).await,
         Err(e) => Err(page.fail(e)),
     }
@@ -784,8 +910,8 @@ pub async fn lists(
                 details {
                     summary { (l.t("Nhập danh sách ca bệnh (CSV, XLSX)", "Import a case list (CSV, XLSX)")) }
                     p.muted { (l.t(
-                        "Các cột người dân và Ngày lấy mẫu, Ngày khởi phát, Lây từ (mã ca bệnh như BN123, tên ổ dịch, hoặc mã quốc gia), Điều trị.",
-                        "The person columns and sample_on, onset_on, infected_by (a case code such as BN123, a cluster name, or a country code), course."
+                        "Cột: Mã BN, Họ và tên (trống được khi có Mã BN), Tuổi hoặc Năm sinh, Giới tính, Mã xã, Ngày khẳng định, Ngày lấy mẫu, Ngày khởi phát, Lây từ (một hoặc nhiều: mã BN, tên ổ dịch, nước — cách nhau bằng dấu phẩy), Nhập cảnh từ, Tình trạng, Ngày khỏi, Ngày tử vong, Nơi điều trị. Dòng có Mã BN đã có sẽ sửa ca đó. Xem data/examples/ca-benh.csv.",
+                        "Columns: case number (Mã BN), full name (may be blank with a case number), age or birth year, sex, commune code, confirmed, sample and onset dates, infected by (one or several: case numbers, cluster names, countries, separated by commas), imported from, course, recovered and death dates, hospital. A row with a case number already on file corrects that case. See data/examples/ca-benh.csv."
                     )) }
                     form method="post" action={ "/tracing/import?_csrf=" (page.csrf) } enctype="multipart/form-data" {
                         div.field { label for="ki-file" { (l.t("Tệp", "File")) } input #ki-file type="file" name="file" accept=".csv,.xlsx" required; }
@@ -1153,7 +1279,12 @@ pub async fn import_cases(
         Some(Ok(sm)) => html! {
             p.notice role="status" {
                 (sm.rows) " " (l.t("dòng", "rows")) ": " strong { (sm.confirmed) } " " (l.t("ca bệnh được khẳng định", "cases confirmed")) ", "
+                strong { (sm.updated) } " " (l.t("được sửa", "corrected")) ", "
+                strong { (sm.unchanged) } " " (l.t("không đổi", "unchanged")) ", "
                 strong { (sm.refused) } " " (l.t("bị từ chối", "refused"))
+            }
+            @if !sm.ignored_columns.is_empty() {
+                p.alert role="status" { (l.t("Các cột không được nhập (không nhận ra tên cột): ", "Columns not imported (headers not recognised): ")) (sm.ignored_columns.join(", ")) }
             }
             div.table-wrap { table.responsive #import-report {
                 thead { tr { th { (l.t("Dòng", "Line")) } th { (l.t("Kết quả", "Outcome")) } th { (l.t("Người", "Person")) } th { (l.t("Ghi chú", "Note")) } } }
