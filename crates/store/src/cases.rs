@@ -12,7 +12,7 @@ use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::contact::{F1Rules, NewContact, parse_date, qualifies};
 use phongdich_domain::{FieldError, Invalid, Permission};
-use phongdich_engine::{Assignment, Change, Day, Engine, Status};
+use phongdich_engine::{Assignment, Change, Day, Engine, Exposure, Rules, Status};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -20,6 +20,29 @@ use std::collections::HashMap;
 
 /// Classes are computed up to F4, as Vietnamese committees trace.
 pub const DEPTH: u8 = 4;
+
+/// The engine's dated rules from the domain's (`domain::tracing`): how long
+/// a class lasts from its last exposure, and the tracing depth.
+pub fn engine_rules() -> Rules {
+    use phongdich_domain::tracing::{class_periods, depths};
+    let mut periods: Vec<(Day, [Day; 4])> = class_periods()
+        .into_iter()
+        .map(|(d, n)| (day(d), [n as Day; 4]))
+        .collect();
+    periods.sort_by_key(|p| p.0);
+    let mut depth: Vec<(Day, u8)> = depths().into_iter().map(|(d, n)| (day(d), n)).collect();
+    depth.sort_by_key(|p| p.0);
+    Rules { periods, depth }
+}
+
+/// How a recorded contact counts in the engine.
+fn exposure(qualifies: bool, setting: &str) -> Exposure {
+    match (qualifies, setting) {
+        (false, _) => Exposure::None,
+        (true, "household") => Exposure::Household,
+        (true, _) => Exposure::Close,
+    }
+}
 
 fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
@@ -100,8 +123,13 @@ pub struct Case {
     pub hospital: Option<String>,
     pub detected_where: String,
     pub negative_on: Option<String>,
+    /// Discharged recovered on this day (migration 18).
+    pub recovered_on: Option<String>,
+    /// Died on this day (migration 18).
+    pub died_on: Option<String>,
     pub commune_code: String,
     pub created_at: String,
+    pub updated_at: String,
 }
 
 impl Case {
@@ -113,21 +141,31 @@ impl Case {
         )
     }
 
-    /// The engine's view: transmission window from 2 days before onset (or
-    /// before the sample, or the confirmation) until the negative test.
+    /// The engine's view: the transmission window from the look-back in
+    /// force (`domain::tracing`: before onset, or before the sample — or the
+    /// confirmation — when asymptomatic) until the earliest of the negative
+    /// test, recovery and death. A closed case (recovered, deceased,
+    /// transferred out) is no longer an F0 but its window stays: the people
+    /// it exposed keep their classes. Closed without a date (a transfer has
+    /// no date column): the window ends on the day the course was recorded.
     fn status(&self, mut base: Status) -> Status {
-        base.f0 = if self.active() {
-            let anchor = self
-                .onset_on
-                .as_deref()
-                .or(self.sample_on.as_deref())
-                .and_then(parse_day)
-                .or_else(|| parse_day(&self.confirmed_on))
-                .unwrap_or_default();
-            Some((anchor - 2, self.negative_on.as_deref().and_then(parse_day)))
-        } else {
-            None
+        let date = |s: &Option<String>| {
+            s.as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         };
+        let sample = date(&self.sample_on)
+            .or_else(|| NaiveDate::parse_from_str(&self.confirmed_on, "%Y-%m-%d").ok())
+            .unwrap_or_default();
+        let start = phongdich_domain::tracing::transmission_start(date(&self.onset_on), sample);
+        let mut end = [&self.negative_on, &self.recovered_on, &self.died_on]
+            .into_iter()
+            .filter_map(|d| d.as_deref().and_then(parse_day))
+            .min();
+        if !self.active() && end.is_none() {
+            end = self.updated_at.get(..10).and_then(parse_day);
+        }
+        base.f0 = Some((day(start), end));
+        base.f0_closed = !self.active();
         base
     }
 }
@@ -220,7 +258,7 @@ fn parse_path(s: &str) -> Vec<i64> {
 }
 
 const CASE_COLUMNS: &str = "id, code, person_id, confirmed_on, sample_on, onset_on, test_kind, source_kind, source_ref, \
-    course, hospital, detected_where, negative_on, commune_code, created_at";
+    course, hospital, detected_where, negative_on, recovered_on, died_on, commune_code, created_at, updated_at";
 
 fn case_from_row(r: &AnyRow) -> Result<Case> {
     Ok(Case {
@@ -237,8 +275,11 @@ fn case_from_row(r: &AnyRow) -> Result<Case> {
         hospital: r.try_get("hospital")?,
         detected_where: r.try_get("detected_where")?,
         negative_on: r.try_get("negative_on")?,
+        recovered_on: r.try_get("recovered_on")?,
+        died_on: r.try_get("died_on")?,
         commune_code: r.try_get("commune_code")?,
         created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
     })
 }
 
@@ -419,31 +460,42 @@ fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invali
 
 impl Store {
     /// The engine, loaded from the tables on first use; held for a whole write.
-    async fn engine_guard(&self) -> Result<tokio::sync::MutexGuard<'_, Option<Engine>>> {
+    pub(crate) async fn engine_guard(&self) -> Result<tokio::sync::MutexGuard<'_, Option<Engine>>> {
         let mut guard = self.tracing.lock().await;
         if guard.is_none() {
-            *guard = Some(self.load_engine().await?);
+            *guard = Some(self.load_engine(Day::MIN).await?);
         }
         Ok(guard)
     }
 
-    async fn load_engine(&self) -> Result<Engine> {
-        let mut e = Engine::new(DEPTH);
+    /// A fresh engine from the tables, judged on `today` (`Day::MIN`: no
+    /// class expires — until the first sweep, [`Store::expire_classes`]).
+    async fn load_engine(&self, today: Day) -> Result<Engine> {
+        let mut e = Engine::with_rules(DEPTH, engine_rules());
         let mut statuses: HashMap<i64, Status> = HashMap::new();
+        let mut isolation: HashMap<i64, Isolation> = HashMap::new();
         for r in sqlx::query("SELECT person_id, isolated_from, released_on FROM person_status")
             .fetch_all(&self.read)
             .await?
         {
-            let iso: Option<String> = r.try_get("isolated_from")?;
-            let rel: Option<String> = r.try_get("released_on")?;
-            statuses.insert(
-                r.try_get("person_id")?,
-                Status {
-                    f0: None,
-                    isolated_from: iso.as_deref().and_then(parse_day),
-                    released_on: rel.as_deref().and_then(parse_day),
-                },
-            );
+            isolation
+                .entry(r.try_get("person_id")?)
+                .or_default()
+                .add_status_row(&r)?;
+        }
+        for r in sqlx::query(
+            "SELECT person_id, kind, start_on, released_on FROM quarantine_orders WHERE status <> 'cancelled'",
+        )
+        .fetch_all(&self.read)
+        .await?
+        {
+            isolation
+                .entry(r.try_get("person_id")?)
+                .or_default()
+                .add_order_row(&r)?;
+        }
+        for (p, iso) in isolation {
+            statuses.insert(p, iso.apply(Status::default()));
         }
         for r in sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases"))
             .fetch_all(&self.read)
@@ -457,7 +509,7 @@ impl Store {
             e.load_status(p, s);
         }
         for r in sqlx::query(
-            "SELECT person_id, other_person_id, from_on, to_on, qualifies FROM contacts",
+            "SELECT person_id, other_person_id, from_on, to_on, qualifies, setting FROM contacts",
         )
         .fetch_all(&self.read)
         .await?
@@ -473,18 +525,81 @@ impl Store {
                 r.try_get("other_person_id")?,
                 f,
                 t,
-                r.try_get::<i64, _>("qualifies")? != 0,
+                exposure(
+                    r.try_get::<i64, _>("qualifies")? != 0,
+                    &r.try_get::<String, _>("setting")?,
+                ),
             );
         }
         e.classify_all();
+        e.set_today(today);
         Ok(e)
+    }
+
+    /// A person's isolation, quarantine and release as the tables hold them
+    /// (`person_status` and the person's quarantine orders), over `base`
+    /// (whose F0 part is kept): what a write hands the engine after writing.
+    pub(crate) async fn isolation_status(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        person_id: i64,
+        base: Status,
+    ) -> Result<Status> {
+        let mut iso = Isolation::default();
+        for r in sqlx::query(
+            "SELECT person_id, isolated_from, released_on FROM person_status WHERE person_id = $1",
+        )
+        .bind(person_id)
+        .fetch_all(&mut **tx)
+        .await?
+        {
+            iso.add_status_row(&r)?;
+        }
+        for r in sqlx::query(
+            "SELECT person_id, kind, start_on, released_on FROM quarantine_orders WHERE person_id = $1 AND status <> 'cancelled'",
+        )
+        .bind(person_id)
+        .fetch_all(&mut **tx)
+        .await?
+        {
+            iso.add_order_row(&r)?;
+        }
+        Ok(iso.apply(base))
+    }
+
+    /// Move the tracing engine to `today`: classes whose period ended leave
+    /// `person_classes` (or fall to a class still running), each with a
+    /// `class_history` entry caused `expired`. Run when the server starts and
+    /// periodically (`phongdich_web::serve`); idempotent within a day.
+    pub async fn expire_classes(&self, today: NaiveDate) -> Result<Vec<ClassChange>> {
+        let mut guard = self.engine_guard().await?;
+        let engine = guard
+            .as_mut()
+            .ok_or_else(|| StoreError::Data("engine".into()))?;
+        let before = engine.today();
+        let changes = engine.set_today(day(today));
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let written = async {
+            let mut tx = self.write.begin().await?;
+            let out = self.persist_changes(&mut tx, &changes, "expired").await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(out)
+        }
+        .await;
+        if written.is_err() {
+            engine.set_today(before);
+        }
+        written
     }
 
     /// Rebuild the engine from the tables and store every class that differs
     /// (after a merge or its undo re-pointed contacts and cases).
     pub(crate) async fn resync_classes(&self, cause: &str) -> Result<()> {
         let mut guard = self.tracing.lock().await;
-        let fresh = self.load_engine().await?;
+        let today = guard.as_ref().map_or(Day::MIN, Engine::today);
+        let fresh = self.load_engine(today).await?;
         let mut stored: HashMap<i64, Assignment> = HashMap::new();
         for r in sqlx::query("SELECT person_id, level, since_on, via_f0, path FROM person_classes")
             .fetch_all(&self.read)
@@ -495,6 +610,7 @@ impl Store {
                 Assignment {
                     level: r.try_get::<i64, _>("level")? as u8,
                     since: parse_day(&r.try_get::<String, _>("since_on")?).unwrap_or_default(),
+                    until: 0,
                     via_f0: r.try_get("via_f0")?,
                     path: parse_path(&r.try_get::<String, _>("path")?),
                 },
@@ -502,7 +618,11 @@ impl Store {
         }
         let mut changes = Vec::new();
         for (p, a) in fresh.classes() {
-            if stored.remove(&p).as_ref() != Some(a) {
+            let a_stored = Assignment {
+                until: 0,
+                ..a.clone()
+            };
+            if stored.remove(&p).as_ref() != Some(&a_stored) {
                 changes.push(Change {
                     person: p,
                     before: None,
@@ -529,13 +649,27 @@ impl Store {
     /// Persist the engine's class changes in the write's transaction: a few
     /// multi-row statements, not three per change (a confirmation changes
     /// hundreds of classes at a province's scale).
-    async fn persist_changes(
+    pub(crate) async fn persist_changes(
         &self,
         tx: &mut Transaction<'static, Any>,
         changes: &[Change],
         cause: &str,
     ) -> Result<Vec<ClassChange>> {
         use crate::persons::{in_list, placeholders};
+        // `person_classes` does not keep a class's last day: a change of only
+        // that (a later exposure at the same class) is not a row change.
+        let stored = |a: &Option<Assignment>| {
+            a.as_ref().map(|a| Assignment {
+                until: 0,
+                ..a.clone()
+            })
+        };
+        let changes: Vec<Change> = changes
+            .iter()
+            .filter(|c| stored(&c.before) != stored(&c.after))
+            .cloned()
+            .collect();
+        let changes = changes.as_slice();
         let engine = self.engine;
         let stamp = now();
         for chunk in changes.chunks(500) {
@@ -820,7 +954,8 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?,
         )?;
-        let changes = engine.add_contact(person.id, other.id, from, to, ok);
+        let kind = exposure(ok, c.setting.as_str());
+        let changes = engine.add_contact(person.id, other.id, from, to, kind);
         let written = async {
             let out = self
                 .persist_changes(&mut tx, &changes, &format!("contact:{id}"))
@@ -843,7 +978,7 @@ impl Store {
         match written {
             Ok(out) => Ok((contact, out)),
             Err(e) => {
-                engine.remove_contact(person.id, other.id, from, to, ok);
+                engine.remove_contact(person.id, other.id, from, to, kind);
                 Err(e)
             }
         }
@@ -866,11 +1001,6 @@ impl Store {
             .as_mut()
             .ok_or_else(|| StoreError::Data("engine".into()))?;
         let old = engine.status(person.id);
-        let new = Status {
-            isolated_from: isolated_from.map(day),
-            released_on: released_on.map(day),
-            ..old
-        };
         let mut tx = self.write.begin().await?;
         sqlx::query("DELETE FROM person_status WHERE person_id = $1")
             .bind(person.id)
@@ -878,16 +1008,19 @@ impl Store {
             .await?;
         sqlx::query("INSERT INTO person_status (person_id, isolated_from, released_on, updated_at) VALUES ($1, $2, $3, $4)")
             .bind(person.id)
-            .bind(new.isolated_from.map(date))
-            .bind(new.released_on.map(date))
+            .bind(isolated_from.map(|d| date(day(d))))
+            .bind(released_on.map(|d| date(day(d))))
             .bind(now())
             .execute(&mut *tx)
             .await?;
+        // With the person's quarantine orders: an order's own start and
+        // release also reach the engine (see `isolation_status`).
+        let new = self.isolation_status(&mut tx, person.id, old).await?;
         let changes = engine.set_status(person.id, new);
         let written = async {
             let out = self.persist_changes(&mut tx, &changes, &format!("status:{}", person.id)).await?;
             let after = serde_json::json!({
-                "isolated_from": new.isolated_from.map(date), "released_on": new.released_on.map(date)
+                "isolated_from": isolated_from.map(|d| date(day(d))), "released_on": released_on.map(|d| date(day(d)))
             });
             audit::record(
                 &mut tx,
@@ -913,13 +1046,32 @@ impl Store {
         }
     }
 
-    /// Change a case's course (e.g. `recovered`) and the day it tested negative.
+    /// Change a case's course (e.g. `recovered`) and the day it tested
+    /// negative; see [`Store::set_case_course_on`] for the day of recovery or
+    /// death.
     pub async fn set_case_course(
         &self,
         actor: &Actor,
         case_id: i64,
         course: &str,
         negative_on: Option<NaiveDate>,
+    ) -> Result<(Case, Vec<ClassChange>)> {
+        self.set_case_course_on(actor, case_id, course, negative_on, None)
+            .await
+    }
+
+    /// Change a case's course, the day it tested negative and the day of the
+    /// course: `recovered` stores it as `recovered_on`, `deceased` as
+    /// `died_on` (other courses clear both). The case's transmission window
+    /// ends at the earliest of these; the people it exposed keep their classes
+    /// for their own periods.
+    pub async fn set_case_course_on(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        course: &str,
+        negative_on: Option<NaiveDate>,
+        course_on: Option<NaiveDate>,
     ) -> Result<(Case, Vec<ClassChange>)> {
         actor.require(Permission::Trace)?;
         let before = self.case(&actor.scope, case_id).await?;
@@ -945,9 +1097,18 @@ impl Store {
             .as_mut()
             .ok_or_else(|| StoreError::Data("engine".into()))?;
         let mut tx = self.write.begin().await?;
-        sqlx::query("UPDATE cases SET course = $1, negative_on = $2, updated_at = $3, version = version + 1 WHERE id = $4")
+        let on = |c: &str| {
+            (course == c)
+                .then_some(course_on)
+                .flatten()
+                .map(|d| d.format("%Y-%m-%d").to_string())
+        };
+        sqlx::query("UPDATE cases SET course = $1, negative_on = $2, recovered_on = $3, died_on = $4, updated_at = $5, \
+                     version = version + 1 WHERE id = $6")
             .bind(course.as_str())
             .bind(negative_on.map(|d| d.format("%Y-%m-%d").to_string()))
+            .bind(on("recovered"))
+            .bind(on("deceased"))
             .bind(now())
             .bind(case_id)
             .execute(&mut *tx)
@@ -1289,5 +1450,54 @@ impl Store {
         .iter()
         .map(contact_from_row)
         .collect()
+    }
+}
+
+/// A person's isolation, quarantine and release from `person_status` and
+/// their quarantine orders, merged: the latest centralised (or facility)
+/// start, the latest home start, the latest release. The engine ignores a
+/// start that a later release ended.
+#[derive(Debug, Default)]
+struct Isolation {
+    centralised: Option<Day>,
+    home: Option<Day>,
+    released: Option<Day>,
+}
+
+impl Isolation {
+    fn later(a: Option<Day>, b: Option<Day>) -> Option<Day> {
+        a.max(b)
+    }
+
+    /// A `person_status` row: isolation there is isolation in a facility.
+    fn add_status_row(&mut self, r: &AnyRow) -> Result<()> {
+        let iso: Option<String> = r.try_get("isolated_from")?;
+        let rel: Option<String> = r.try_get("released_on")?;
+        self.centralised = Self::later(self.centralised, iso.as_deref().and_then(parse_day));
+        self.released = Self::later(self.released, rel.as_deref().and_then(parse_day));
+        Ok(())
+    }
+
+    /// A quarantine order (not cancelled): centralised or home from its
+    /// start; self-monitoring changes nothing; its release day.
+    fn add_order_row(&mut self, r: &AnyRow) -> Result<()> {
+        let start = parse_day(&r.try_get::<String, _>("start_on")?);
+        match r.try_get::<String, _>("kind")?.as_str() {
+            "centralised" => self.centralised = Self::later(self.centralised, start),
+            "home" => self.home = Self::later(self.home, start),
+            _ => {}
+        }
+        let rel: Option<String> = r.try_get("released_on")?;
+        self.released = Self::later(self.released, rel.as_deref().and_then(parse_day));
+        Ok(())
+    }
+
+    fn apply(&self, base: Status) -> Status {
+        Status {
+            isolated_from: self.centralised,
+            home_from: self.home,
+            released_on: self.released,
+            ..base
+        }
     }
 }

@@ -415,6 +415,12 @@ impl Store {
         actor.require(Permission::Quarantine)?;
         let proposal = self.propose_order(&actor.scope, input).await?;
         let person = self.person(&actor.scope, input.person_id).await?;
+        // The order reaches the tracing engine in its transaction (its start
+        // and kind shape the person's onward exposures), so hold it.
+        let mut guard = self.engine_guard().await?;
+        let engine = guard
+            .as_mut()
+            .ok_or_else(|| StoreError::Data("engine".into()))?;
         let mut tx = self.write.begin().await?;
         let active: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM quarantine_orders WHERE person_id = $1 AND status = 'active'",
@@ -486,18 +492,31 @@ impl Store {
             .await?;
         }
         let order = order_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "create",
-            "quarantine_order",
-            &id.to_string(),
-            Some(&person.commune_code),
-            None::<&()>,
-            Some(&order),
-        )
-        .await?;
-        tx.commit().await?;
+        let old = engine.status(person.id);
+        let new = self.isolation_status(&mut tx, person.id, old).await?;
+        let changes = engine.set_status(person.id, new);
+        let written = async {
+            self.persist_changes(&mut tx, &changes, &format!("order:{id}"))
+                .await?;
+            audit::record(
+                &mut tx,
+                actor,
+                "create",
+                "quarantine_order",
+                &id.to_string(),
+                Some(&person.commune_code),
+                None::<&()>,
+                Some(&order),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        }
+        .await;
+        if let Err(e) = written {
+            engine.set_status(person.id, old);
+            return Err(e);
+        }
         Ok(order)
     }
 
@@ -688,6 +707,12 @@ impl Store {
         sql: &str,
         value: &str,
     ) -> Result<QuarantineOrder> {
+        // A release (or cancellation) reaches the tracing engine in the same
+        // transaction: see `create_order`.
+        let mut guard = self.engine_guard().await?;
+        let engine = guard
+            .as_mut()
+            .ok_or_else(|| StoreError::Data("engine".into()))?;
         let mut tx = self.write.begin().await?;
         sqlx::query(sql)
             .bind(value)
@@ -705,18 +730,31 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let after = order_in(&mut tx, o.id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "update",
-            "quarantine_order",
-            &o.id.to_string(),
-            Some(&o.commune_code),
-            Some(o),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
+        let old = engine.status(o.person_id);
+        let new = self.isolation_status(&mut tx, o.person_id, old).await?;
+        let changes = engine.set_status(o.person_id, new);
+        let written = async {
+            self.persist_changes(&mut tx, &changes, &format!("order:{}", o.id))
+                .await?;
+            audit::record(
+                &mut tx,
+                actor,
+                "update",
+                "quarantine_order",
+                &o.id.to_string(),
+                Some(&o.commune_code),
+                Some(o),
+                Some(&after),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        }
+        .await;
+        if let Err(e) = written {
+            engine.set_status(o.person_id, old);
+            return Err(e);
+        }
         Ok(after)
     }
 
