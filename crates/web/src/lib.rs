@@ -33,9 +33,21 @@ pub fn router(store: Store) -> Router {
 
 /// Serve until Ctrl-C or SIGTERM, then let running requests finish.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    serve_with(store, listener, true).await
+}
+
+/// [`serve`], choosing whether classes whose period ended by today's date
+/// are ended (off for records replayed from the past: demo, training, tests).
+pub async fn serve_with(
+    store: Store,
+    listener: tokio::net::TcpListener,
+    class_expiry: bool,
+) -> std::io::Result<()> {
     tokio::spawn(escalate_every_minute(store.clone()));
     tokio::spawn(refresh_figures_often(store.clone()));
-    tokio::spawn(expire_classes_often(store.clone()));
+    if class_expiry {
+        tokio::spawn(expire_classes_often(store.clone()));
+    }
     let app = router(store).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
