@@ -1,6 +1,7 @@
 //! Contacts between two people and whether one meets the F1 criteria of the
-//! rule set in force (Decision 3638/QĐ-BYT of 30/7/2021; caregiving distance
-//! 1 m from Official letter 1909/BYT-DP of 15/4/2022).
+//! rule set in force on the day of the contact (Decision 3638/QĐ-BYT of
+//! 30/7/2021; Official letter 11042/BYT-DP of 29/12/2021; caregiving distance
+//! 1 m from Official letter 1909/BYT-DP of 15/4/2022) — see [`F1Rules`].
 
 use crate::error::{FieldError, Invalid};
 use chrono::NaiveDate;
@@ -215,42 +216,85 @@ impl ContactInput {
 }
 
 /// The F1 criteria as data, so a new official letter is a new rule set.
+///
+/// - Decision 3638/QĐ-BYT of 30/7/2021 (part II, 1.3), as domain-rules §2
+///   states it: direct body contact; within 2 m or in the same closed space
+///   for ≥ 15 minutes while masked; within 2 m unmasked for any time; caring
+///   for the F0 without full protective equipment. The same closed space
+///   includes living in one home (the decision's examples of a closed space
+///   name a room and a family).
+/// - Official letter 11042/BYT-DP of 29/12/2021: direct body contact; within
+///   2 m or in the same closed space for ≥ 15 minutes; care without full
+///   protective equipment. A brief unmasked encounter (a lift, a shop) no
+///   longer makes an F1 (as the press reported the letter on 30/12/2021:
+///   ASSUMPTION that the "unmasked, any time" criterion was dropped; masks no
+///   longer change the 15 minutes).
+/// - Official letter 1909/BYT-DP of 15/4/2022: care within 1 m (was 2 m).
+///
+/// Unknown values never make a criterion hold: a contact whose distance (or
+/// duration) is unknown qualifies only through a criterion that does not
+/// need it, and the reason says what is missing.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct F1Rules {
+    /// The document the criteria come from.
+    pub source: &'static str,
     /// "Within 2 m".
     pub near_m: f64,
-    /// Masked, or in the same closed space: at least this long.
+    /// Within `near_m`, or in the same closed space: at least this long.
     pub masked_min: i64,
+    /// Within `near_m` without masks counts for any duration.
+    pub unmasked_any_time: bool,
     /// Caring without full protective equipment within this distance.
     pub care_m: f64,
 }
 
 impl F1Rules {
-    /// The rule set in force on a day.
+    /// The rule set in force on a day (the day of the contact).
     pub fn on(day: NaiveDate) -> F1Rules {
-        let care_1m_from = NaiveDate::from_ymd_opt(2022, 4, 15).unwrap_or(NaiveDate::MAX);
-        F1Rules {
-            near_m: 2.0,
-            masked_min: 15,
-            care_m: if day >= care_1m_from { 1.0 } else { 2.0 },
+        let from = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MAX);
+        if day >= from(2022, 4, 15) {
+            F1Rules {
+                source: "1909/BYT-DP",
+                near_m: 2.0,
+                masked_min: 15,
+                unmasked_any_time: false,
+                care_m: 1.0,
+            }
+        } else if day >= from(2021, 12, 29) {
+            F1Rules {
+                source: "11042/BYT-DP",
+                near_m: 2.0,
+                masked_min: 15,
+                unmasked_any_time: false,
+                care_m: 2.0,
+            }
+        } else {
+            F1Rules {
+                source: "3638/QĐ-BYT",
+                near_m: 2.0,
+                masked_min: 15,
+                unmasked_any_time: true,
+                care_m: 2.0,
+            }
         }
     }
 }
 
-/// Whether a contact meets the F1 criteria, and why (Vietnamese, English).
+/// Whether a contact meets the F1 criteria, and why (Vietnamese, English),
+/// naming the document.
 pub fn qualifies(c: &NewContact, rules: &F1Rules) -> (bool, String, String) {
-    let near = c.distance_m.is_none_or(|d| d <= rules.near_m);
-    let long = c.duration_min.is_some_and(|m| m >= rules.masked_min);
+    let src = rules.source;
+    let yes = |vi: String, en: String| (true, format!("{vi} ({src})"), format!("{en} ({src})"));
+    let near = c.distance_m.map(|d| d <= rules.near_m);
+    let long = c.duration_min.map(|m| m >= rules.masked_min);
     if c.body_contact {
-        return (
-            true,
+        return yes(
             "Tiếp xúc cơ thể trực tiếp.".into(),
             "Direct body contact.".into(),
         );
     }
     if c.caregiving && !c.protective_equipment && c.distance_m.is_none_or(|d| d <= rules.care_m) {
-        return (
-            true,
+        return yes(
             format!(
                 "Chăm sóc trong phạm vi {} m, không đủ đồ bảo hộ.",
                 rules.care_m
@@ -261,16 +305,20 @@ pub fn qualifies(c: &NewContact, rules: &F1Rules) -> (bool, String, String) {
             ),
         );
     }
-    if near && !c.masked && c.distance_m.is_some() {
-        return (
-            true,
+    if c.setting == Setting::Household && long != Some(false) {
+        return yes(
+            "Sống cùng nhà: cùng không gian kín.".into(),
+            "Lives in the same home: the same closed space.".into(),
+        );
+    }
+    if rules.unmasked_any_time && near == Some(true) && !c.masked {
+        return yes(
             format!("Trong phạm vi {} m, không đeo khẩu trang.", rules.near_m),
             format!("Within {} m without masks.", rules.near_m),
         );
     }
-    if (near || c.closed_space) && long {
-        return (
-            true,
+    if (near == Some(true) || c.closed_space) && long == Some(true) {
+        return yes(
             format!(
                 "Trong phạm vi {} m hoặc cùng không gian kín từ {} phút trở lên.",
                 rules.near_m, rules.masked_min
@@ -281,17 +329,45 @@ pub fn qualifies(c: &NewContact, rules: &F1Rules) -> (bool, String, String) {
             ),
         );
     }
-    if c.setting == Setting::Household && c.distance_m.is_none() && c.duration_min.is_none() {
-        return (
-            true,
-            "Sống cùng hộ gia đình.".into(),
-            "Lives in the same household.".into(),
-        );
+    // Not an F1: say what was missing or fell short.
+    let mut vi = Vec::new();
+    let mut en = Vec::new();
+    match near {
+        None if !c.closed_space => {
+            vi.push("chưa rõ khoảng cách".to_string());
+            en.push("distance unknown".to_string());
+        }
+        Some(false) if !c.closed_space => {
+            vi.push(format!("xa hơn {} m", rules.near_m));
+            en.push(format!("farther than {} m", rules.near_m));
+        }
+        _ => {}
+    }
+    match long {
+        None => {
+            vi.push("chưa rõ thời gian".into());
+            en.push("duration unknown".into());
+        }
+        Some(false) => {
+            vi.push(format!("dưới {} phút", rules.masked_min));
+            en.push(format!("under {} minutes", rules.masked_min));
+        }
+        Some(true) => {}
+    }
+    if near == Some(true) && !c.masked && !rules.unmasked_any_time {
+        vi.push("không đeo khẩu trang nhưng theo văn bản này phải đủ thời gian".into());
+        en.push("unmasked, but this document needs the duration too".into());
     }
     (
         false,
-        "Không đủ tiêu chí F1 (khoảng cách, thời gian, khẩu trang); vẫn được ghi nhận.".into(),
-        "Does not meet the F1 criteria (distance, duration, masks); recorded all the same.".into(),
+        format!(
+            "Không đủ tiêu chí F1 ({src}): {}; vẫn được ghi nhận.",
+            vi.join(", ")
+        ),
+        format!(
+            "Does not meet the F1 criteria ({src}): {}; recorded all the same.",
+            en.join(", ")
+        ),
     )
 }
 
@@ -336,6 +412,49 @@ mod tests {
         assert!(!qualifies(&care, &later).0, "1 m from 15/4/2022");
         care.protective_equipment = true;
         assert!(!qualifies(&care, &r).0);
+    }
+
+    #[test]
+    fn household_and_unknown_values_as_each_document_says() {
+        let r3638 = F1Rules::on(NaiveDate::from_ymd_opt(2021, 8, 1).unwrap_or_default());
+        let r11042 = F1Rules::on(NaiveDate::from_ymd_opt(2022, 1, 10).unwrap_or_default());
+        assert_eq!(
+            (r3638.source, r11042.source),
+            ("3638/QĐ-BYT", "11042/BYT-DP")
+        );
+        // Living together is the same closed space, whatever the distance.
+        let mut home = contact();
+        home.setting = Setting::Household;
+        home.distance_m = Some(4.0);
+        let (ok, vi, en) = qualifies(&home, &r3638);
+        assert!(ok && en.contains("same home") && en.contains("3638") && vi.contains("cùng nhà"));
+        assert!(qualifies(&home, &r11042).0);
+        // … unless it is known to have lasted less than 15 minutes.
+        home.duration_min = Some(5);
+        let (ok, _, en) = qualifies(&home, &r3638);
+        assert!(!ok && en.contains("under 15 minutes"), "{en}");
+        // Unknown distance or duration makes no criterion hold, and says so.
+        let mut c = contact();
+        c.duration_min = Some(60);
+        let (ok, _, en) = qualifies(&c, &r3638);
+        assert!(!ok && en.contains("distance unknown"), "{en}");
+        c.distance_m = Some(1.0);
+        c.duration_min = None;
+        assert!(
+            qualifies(&c, &r3638).0,
+            "3638: within 2 m unmasked, any time"
+        );
+        let (ok, _, en) = qualifies(&c, &r11042);
+        assert!(
+            !ok && en.contains("duration unknown"),
+            "11042 needs 15 minutes: {en}"
+        );
+        c.duration_min = Some(20);
+        c.masked = true;
+        assert!(
+            qualifies(&c, &r11042).0,
+            "11042: within 2 m for 15 minutes, masked or not"
+        );
     }
 
     #[test]

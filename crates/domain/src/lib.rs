@@ -14,6 +14,7 @@ pub mod report;
 pub mod similarity;
 pub mod testing;
 pub mod text;
+pub mod tracing;
 pub mod treatment;
 pub mod unit;
 

@@ -38,6 +38,10 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Do not end F-classes whose period is over by today's date (for
+        /// records replayed from the past: a demo, training, tests).
+        #[arg(long)]
+        no_class_expiry: bool,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -97,12 +101,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| "phongdich.db".to_owned());
     match cli.command {
-        Command::Serve { listen } => {
+        Command::Serve {
+            listen,
+            no_class_expiry,
+        } => {
             let store = open(&db).await?;
             if store.user_count().await? == 0 {
                 users::first_run_hint(&db);
             }
-            serve(store, &listen).await
+            serve(store, &listen, !no_class_expiry).await
         }
         Command::User { what } => users::user(&open(&db).await?, what).await,
         Command::Token { what } => users::token(&open(&db).await?, what).await,
@@ -157,13 +164,13 @@ async fn open(db: &str) -> anyhow::Result<Store> {
         .with_context(|| format!("Không mở được cơ sở dữ liệu / cannot open the database {db}"))
 }
 
-async fn serve(store: Store, listen: &str) -> anyhow::Result<()> {
+async fn serve(store: Store, listen: &str, class_expiry: bool) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("Không mở được cổng / cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     eprintln!("phongdich: http://{addr}/  (API: http://{addr}/api/v1/openapi.json)");
-    phongdich_web::serve(store, listener).await?;
+    phongdich_web::serve_with(store, listener, class_expiry).await?;
     Ok(())
 }
 

@@ -15,7 +15,7 @@ use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::contact::{F1Rules, NewContact, parse_date, qualifies};
 use phongdich_domain::{FieldError, Invalid, Permission};
-use phongdich_engine::{Assignment, Change, Day, Engine, Status};
+use phongdich_engine::{Assignment, Change, Day, Engine, Exposure, Rules, Status};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
@@ -23,6 +23,29 @@ use std::collections::HashMap;
 
 /// Classes are computed up to F4, as Vietnamese committees trace.
 pub const DEPTH: u8 = 4;
+
+/// The engine's dated rules from the domain's (`domain::tracing`): how long
+/// a class lasts from its last exposure, and the tracing depth.
+pub fn engine_rules() -> Rules {
+    use phongdich_domain::tracing::{class_periods, depths};
+    let mut periods: Vec<(Day, [Day; 4])> = class_periods()
+        .into_iter()
+        .map(|(d, n)| (day(d), [n as Day; 4]))
+        .collect();
+    periods.sort_by_key(|p| p.0);
+    let mut depth: Vec<(Day, u8)> = depths().into_iter().map(|(d, n)| (day(d), n)).collect();
+    depth.sort_by_key(|p| p.0);
+    Rules { periods, depth }
+}
+
+/// How a recorded contact counts in the engine.
+fn exposure(qualifies: bool, setting: &str) -> Exposure {
+    match (qualifies, setting) {
+        (false, _) => Exposure::None,
+        (true, "household") => Exposure::Household,
+        (true, _) => Exposure::Close,
+    }
+}
 
 fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
@@ -131,6 +154,7 @@ pub struct Case {
     pub negative_on: Option<String>,
     pub commune_code: String,
     pub created_at: String,
+    pub updated_at: String,
 }
 
 impl Case {
@@ -142,21 +166,31 @@ impl Case {
         )
     }
 
-    /// The engine's view: transmission window from 2 days before onset (or
-    /// before the sample, or the confirmation) until the negative test.
+    /// The engine's view: the transmission window from the look-back in
+    /// force (`domain::tracing`: before onset, or before the sample — or the
+    /// confirmation — when asymptomatic) until the earliest of the negative
+    /// test, recovery and death. A closed case (recovered, deceased,
+    /// transferred out) is no longer an F0 but its window stays: the people
+    /// it exposed keep their classes. Closed without a date (a transfer has
+    /// no date column): the window ends on the day the course was recorded.
     fn status(&self, mut base: Status) -> Status {
-        base.f0 = if self.active() {
-            let anchor = self
-                .onset_on
-                .as_deref()
-                .or(self.sample_on.as_deref())
-                .and_then(parse_day)
-                .or_else(|| parse_day(&self.confirmed_on))
-                .unwrap_or_default();
-            Some((anchor - 2, self.negative_on.as_deref().and_then(parse_day)))
-        } else {
-            None
+        let date = |s: &Option<String>| {
+            s.as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         };
+        let sample = date(&self.sample_on)
+            .or_else(|| NaiveDate::parse_from_str(&self.confirmed_on, "%Y-%m-%d").ok())
+            .unwrap_or_default();
+        let start = phongdich_domain::tracing::transmission_start(date(&self.onset_on), sample);
+        let mut end = [&self.negative_on, &self.recovered_on, &self.died_on]
+            .into_iter()
+            .filter_map(|d| d.as_deref().and_then(parse_day))
+            .min();
+        if !self.active() && end.is_none() {
+            end = self.updated_at.get(..10).and_then(parse_day);
+        }
+        base.f0 = Some((day(start), end));
+        base.f0_closed = !self.active();
         base
     }
 }
@@ -250,7 +284,7 @@ pub(crate) fn parse_path(s: &str) -> Vec<i64> {
 
 const CASE_COLUMNS: &str = "id, COALESCE(official_code, local_code, code) AS code, code AS record_code, official_code, \
     local_code, import_country, recovered_on, died_on, person_id, confirmed_on, sample_on, onset_on, test_kind, source_kind, source_ref, \
-    course, hospital, detected_where, negative_on, commune_code, created_at";
+    course, hospital, detected_where, negative_on, commune_code, created_at, updated_at";
 
 fn case_from_row(r: &AnyRow) -> Result<Case> {
     Ok(Case {
@@ -275,6 +309,7 @@ fn case_from_row(r: &AnyRow) -> Result<Case> {
         negative_on: r.try_get("negative_on")?,
         commune_code: r.try_get("commune_code")?,
         created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
     })
 }
 
@@ -540,7 +575,9 @@ pub fn check_case_input(input: &CaseInput, today: NaiveDate) -> Result<(), Inval
 
 impl Store {
     /// The engine as the committed tables give it (loaded on first use by
-    /// [`Store::engine_write`], which holds it for a whole write).
+    /// [`Store::engine_write`], which holds it for a whole write), judged on
+    /// the day of the last sweep ([`Store::expire_classes`]; before the first
+    /// sweep no class expires).
     pub(crate) async fn load_engine(&self) -> Result<Engine> {
         let mut conn = self.read.acquire().await?;
         self.load_engine_from(&mut conn).await
@@ -549,22 +586,32 @@ impl Store {
     /// The engine as the tables read through `conn` give it (a write's own
     /// transaction included, for a resync inside it).
     pub(crate) async fn load_engine_from(&self, conn: &mut AnyConnection) -> Result<Engine> {
-        let mut e = Engine::new(DEPTH);
+        let today = self.class_day.load(std::sync::atomic::Ordering::SeqCst);
+        let mut e = Engine::with_rules(DEPTH, engine_rules());
         let mut statuses: HashMap<i64, Status> = HashMap::new();
+        let mut isolation: HashMap<i64, Isolation> = HashMap::new();
         for r in sqlx::query("SELECT person_id, isolated_from, released_on FROM person_status")
             .fetch_all(&mut *conn)
             .await?
         {
-            let iso: Option<String> = r.try_get("isolated_from")?;
-            let rel: Option<String> = r.try_get("released_on")?;
-            statuses.insert(
-                r.try_get("person_id")?,
-                Status {
-                    f0: None,
-                    isolated_from: iso.as_deref().and_then(parse_day),
-                    released_on: rel.as_deref().and_then(parse_day),
-                },
-            );
+            isolation
+                .entry(r.try_get("person_id")?)
+                .or_default()
+                .add_status_row(&r)?;
+        }
+        for r in sqlx::query(
+            "SELECT person_id, kind, start_on, released_on FROM quarantine_orders WHERE status <> 'cancelled'",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            isolation
+                .entry(r.try_get("person_id")?)
+                .or_default()
+                .add_order_row(&r)?;
+        }
+        for (p, iso) in isolation {
+            statuses.insert(p, iso.apply(Status::default()));
         }
         for r in sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases"))
             .fetch_all(&mut *conn)
@@ -578,7 +625,7 @@ impl Store {
             e.load_status(p, s);
         }
         for r in sqlx::query(
-            "SELECT person_id, other_person_id, from_on, to_on, qualifies FROM contacts",
+            "SELECT person_id, other_person_id, from_on, to_on, qualifies, setting FROM contacts",
         )
         .fetch_all(&mut *conn)
         .await?
@@ -594,11 +641,64 @@ impl Store {
                 r.try_get("other_person_id")?,
                 f,
                 t,
-                r.try_get::<i64, _>("qualifies")? != 0,
+                exposure(
+                    r.try_get::<i64, _>("qualifies")? != 0,
+                    &r.try_get::<String, _>("setting")?,
+                ),
             );
         }
         e.classify_all();
+        e.set_today(today);
         Ok(e)
+    }
+
+    /// A person's isolation, quarantine and release as the tables hold them
+    /// (`person_status` and the person's quarantine orders), over `base`
+    /// (whose F0 part is kept): what a write hands the engine after writing.
+    pub(crate) async fn isolation_status(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        person_id: i64,
+        base: Status,
+    ) -> Result<Status> {
+        let mut iso = Isolation::default();
+        for r in sqlx::query(
+            "SELECT person_id, isolated_from, released_on FROM person_status WHERE person_id = $1",
+        )
+        .bind(person_id)
+        .fetch_all(&mut **tx)
+        .await?
+        {
+            iso.add_status_row(&r)?;
+        }
+        for r in sqlx::query(
+            "SELECT person_id, kind, start_on, released_on FROM quarantine_orders WHERE person_id = $1 AND status <> 'cancelled'",
+        )
+        .bind(person_id)
+        .fetch_all(&mut **tx)
+        .await?
+        {
+            iso.add_order_row(&r)?;
+        }
+        Ok(iso.apply(base))
+    }
+
+    /// Move the tracing engine to `today`: classes whose period ended leave
+    /// `person_classes` (or fall to a class still running), each with a
+    /// `class_history` entry caused `expired`. Run when the server starts and
+    /// periodically (`phongdich_web::serve`); idempotent within a day.
+    pub async fn expire_classes(&self, today: NaiveDate) -> Result<Vec<ClassChange>> {
+        let mut w = self.engine_write().await?;
+        let changes = w.set_today(day(today))?;
+        let out = if changes.is_empty() {
+            Vec::new()
+        } else {
+            self.persist_changes(w.tx(), &changes, "expired").await?
+        };
+        w.commit().await?;
+        self.class_day
+            .store(day(today), std::sync::atomic::Ordering::SeqCst);
+        Ok(out)
     }
 
     /// Rebuild the engine from the tables and store every class that differs
@@ -623,7 +723,11 @@ impl Store {
         let mut stored = crate::engine_write::stored_classes(w.conn()).await?;
         let mut changes = Vec::new();
         for (p, a) in fresh.classes() {
-            if stored.remove(&p).as_ref() != Some(a) {
+            let a_stored = Assignment {
+                until: 0,
+                ..a.clone()
+            };
+            if stored.remove(&p).as_ref() != Some(&a_stored) {
                 changes.push(Change {
                     person: p,
                     before: None,
@@ -654,6 +758,20 @@ impl Store {
         cause: &str,
     ) -> Result<Vec<ClassChange>> {
         use crate::persons::{in_list, placeholders};
+        // `person_classes` does not keep a class's last day: a change of only
+        // that (a later exposure at the same class) is not a row change.
+        let stored = |a: &Option<Assignment>| {
+            a.as_ref().map(|a| Assignment {
+                until: 0,
+                ..a.clone()
+            })
+        };
+        let changes: Vec<Change> = changes
+            .iter()
+            .filter(|c| stored(&c.before) != stored(&c.after))
+            .cloned()
+            .collect();
+        let changes = changes.as_slice();
         let engine = self.engine;
         let stamp = now();
         for chunk in changes.chunks(500) {
@@ -1266,7 +1384,8 @@ impl Store {
             .fetch_one(w.conn())
             .await?,
         )?;
-        let changes = w.add_contact(person.id, other.id, from, to, ok)?;
+        let kind = exposure(ok, c.setting.as_str());
+        let changes = w.add_contact(person.id, other.id, from, to, kind)?;
         let out = self
             .persist_changes(w.tx(), &changes, &format!("contact:{id}"))
             .await?;
@@ -1299,22 +1418,20 @@ impl Store {
         let person = self.person(&actor.scope, person_id).await?;
         let mut w = self.engine_write().await?;
         let old = w.engine()?.status(person.id);
-        let new = Status {
-            isolated_from: isolated_from.map(day),
-            released_on: released_on.map(day),
-            ..old
-        };
         sqlx::query("DELETE FROM person_status WHERE person_id = $1")
             .bind(person.id)
             .execute(w.conn())
             .await?;
         sqlx::query("INSERT INTO person_status (person_id, isolated_from, released_on, updated_at) VALUES ($1, $2, $3, $4)")
             .bind(person.id)
-            .bind(new.isolated_from.map(date))
-            .bind(new.released_on.map(date))
+            .bind(isolated_from.map(|d| date(day(d))))
+            .bind(released_on.map(|d| date(day(d))))
             .bind(now())
             .execute(w.conn())
             .await?;
+        // With the person's quarantine orders: an order's own start and
+        // release also reach the engine (see `isolation_status`).
+        let new = self.isolation_status(w.tx(), person.id, old).await?;
         let changes = w.set_status(person.id, new)?;
         let out = self
             .persist_changes(w.tx(), &changes, &format!("status:{}", person.id))
@@ -1337,7 +1454,9 @@ impl Store {
         Ok(out)
     }
 
-    /// Change a case's course (e.g. `recovered`) and the day it tested negative.
+    /// Change a case's course (e.g. `recovered`) and the day it tested
+    /// negative; see [`Store::set_case_course_on`] for the day of recovery or
+    /// death.
     pub async fn set_case_course(
         &self,
         actor: &Actor,
@@ -1345,10 +1464,27 @@ impl Store {
         course: &str,
         negative_on: Option<NaiveDate>,
     ) -> Result<(Case, Vec<ClassChange>)> {
+        self.set_case_course_on(actor, case_id, course, negative_on, None)
+            .await
+    }
+
+    /// Change a case's course, the day it tested negative and the day of the
+    /// course: `recovered` stores it as `recovered_on`, `deceased` as
+    /// `died_on` (other courses clear both). The case's transmission window
+    /// ends at the earliest of these; the people it exposed keep their classes
+    /// for their own periods.
+    pub async fn set_case_course_on(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        course: &str,
+        negative_on: Option<NaiveDate>,
+        course_on: Option<NaiveDate>,
+    ) -> Result<(Case, Vec<ClassChange>)> {
         actor.require(Permission::Trace)?;
         let mut w = self.engine_write().await?;
         let out = self
-            .set_case_course_in(&mut w, actor, case_id, course, negative_on)
+            .set_case_course_in(&mut w, actor, case_id, course, negative_on, course_on)
             .await?;
         w.commit().await?;
         Ok(out)
@@ -1363,6 +1499,7 @@ impl Store {
         case_id: i64,
         course: &str,
         negative_on: Option<NaiveDate>,
+        course_on: Option<NaiveDate>,
     ) -> Result<(Case, Vec<ClassChange>)> {
         actor.require(Permission::Trace)?;
         let before = self.case(&actor.scope, case_id).await?;
@@ -1383,9 +1520,18 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(Invalid(errors)));
         }
-        sqlx::query("UPDATE cases SET course = $1, negative_on = $2, updated_at = $3, version = version + 1 WHERE id = $4")
+        let on = |c: &str| {
+            (course == c)
+                .then_some(course_on)
+                .flatten()
+                .map(|d| d.format("%Y-%m-%d").to_string())
+        };
+        sqlx::query("UPDATE cases SET course = $1, negative_on = $2, recovered_on = $3, died_on = $4, updated_at = $5, \
+                     version = version + 1 WHERE id = $6")
             .bind(course.as_str())
             .bind(negative_on.map(|d| d.format("%Y-%m-%d").to_string()))
+            .bind(on("recovered"))
+            .bind(on("deceased"))
             .bind(now())
             .bind(case_id)
             .execute(w.conn())
@@ -1732,5 +1878,54 @@ impl Store {
         .iter()
         .map(contact_from_row)
         .collect()
+    }
+}
+
+/// A person's isolation, quarantine and release from `person_status` and
+/// their quarantine orders, merged: the latest centralised (or facility)
+/// start, the latest home start, the latest release. The engine ignores a
+/// start that a later release ended.
+#[derive(Debug, Default)]
+struct Isolation {
+    centralised: Option<Day>,
+    home: Option<Day>,
+    released: Option<Day>,
+}
+
+impl Isolation {
+    fn later(a: Option<Day>, b: Option<Day>) -> Option<Day> {
+        a.max(b)
+    }
+
+    /// A `person_status` row: isolation there is isolation in a facility.
+    fn add_status_row(&mut self, r: &AnyRow) -> Result<()> {
+        let iso: Option<String> = r.try_get("isolated_from")?;
+        let rel: Option<String> = r.try_get("released_on")?;
+        self.centralised = Self::later(self.centralised, iso.as_deref().and_then(parse_day));
+        self.released = Self::later(self.released, rel.as_deref().and_then(parse_day));
+        Ok(())
+    }
+
+    /// A quarantine order (not cancelled): centralised or home from its
+    /// start; self-monitoring changes nothing; its release day.
+    fn add_order_row(&mut self, r: &AnyRow) -> Result<()> {
+        let start = parse_day(&r.try_get::<String, _>("start_on")?);
+        match r.try_get::<String, _>("kind")?.as_str() {
+            "centralised" => self.centralised = Self::later(self.centralised, start),
+            "home" => self.home = Self::later(self.home, start),
+            _ => {}
+        }
+        let rel: Option<String> = r.try_get("released_on")?;
+        self.released = Self::later(self.released, rel.as_deref().and_then(parse_day));
+        Ok(())
+    }
+
+    fn apply(&self, base: Status) -> Status {
+        Status {
+            isolated_from: self.centralised,
+            home_from: self.home,
+            released_on: self.released,
+            ..base
+        }
     }
 }

@@ -14,7 +14,7 @@
 
 use crate::cases::parse_path;
 use crate::{Result, Store, StoreError};
-use phongdich_engine::{Assignment, Change, Day, Engine, Status};
+use phongdich_engine::{Assignment, Change, Day, Engine, Exposure, Status};
 use sqlx::{Any, AnyConnection, Row, Transaction};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,8 +28,10 @@ enum Undo {
         b: i64,
         from: Day,
         to: Day,
-        qualifies: bool,
+        kind: Exposure,
     },
+    /// The engine's day moved (an expiry sweep).
+    Today(Day),
     /// The whole engine was replaced (a resync after a merge).
     Engine(Option<Engine>),
 }
@@ -108,10 +110,19 @@ impl Store {
         let stored = stored_classes(&mut conn).await?;
         drop(conn);
         let fresh: HashMap<i64, &Assignment> = fresh.classes().collect();
-        let differ = |other: &HashMap<i64, &Assignment>| {
+        // The tables keep no last day of a class (`until`): the stored
+        // classes are compared without it, the engine's with it.
+        let differ = |other: &HashMap<i64, &Assignment>, with_until: bool| {
+            let same = |a: &Assignment, b: &Assignment| {
+                a.level == b.level
+                    && a.since == b.since
+                    && a.via_f0 == b.via_f0
+                    && a.path == b.path
+                    && (!with_until || a.until == b.until)
+            };
             let mut out: Vec<i64> = fresh
                 .iter()
-                .filter(|(p, a)| other.get(p) != Some(a))
+                .filter(|(p, a)| !other.get(p).is_some_and(|b| same(a, b)))
                 .map(|(p, _)| *p)
                 .chain(other.keys().filter(|p| !fresh.contains_key(p)).copied())
                 .collect();
@@ -119,9 +130,9 @@ impl Store {
             out.dedup();
             out
         };
-        let stored_differs = differ(&stored.iter().map(|(p, a)| (*p, a)).collect());
+        let stored_differs = differ(&stored.iter().map(|(p, a)| (*p, a)).collect(), false);
         let (engine_loaded, engine_differs) = match guard.as_ref() {
-            Some(e) => (true, differ(&e.classes().collect())),
+            Some(e) => (true, differ(&e.classes().collect(), true)),
             None => (false, Vec::new()),
         };
         Ok(ClassCheck {
@@ -164,6 +175,9 @@ pub(crate) async fn stored_classes(conn: &mut AnyConnection) -> Result<HashMap<i
                 level: r.try_get::<i64, _>("level")? as u8,
                 since: crate::cases::parse_day(&r.try_get::<String, _>("since_on")?)
                     .unwrap_or_default(),
+                // The tables keep no last day of a class: compare classes
+                // with `until` zeroed (see `without_until`).
+                until: 0,
                 via_f0: r.try_get("via_f0")?,
                 path: parse_path(&r.try_get::<String, _>("path")?),
             },
@@ -232,16 +246,26 @@ impl EngineWrite<'_> {
         b: i64,
         from: Day,
         to: Day,
-        qualifies: bool,
+        kind: Exposure,
     ) -> Result<Vec<Change>> {
-        let changes = self.engine_mut()?.add_contact(a, b, from, to, qualifies);
+        let changes = self.engine_mut()?.add_contact(a, b, from, to, kind);
         self.undo.push(Undo::Contact {
             a,
             b,
             from,
             to,
-            qualifies,
+            kind,
         });
+        Ok(changes)
+    }
+
+    /// Move the engine to a new day (classes whose period ended expire);
+    /// undone unless committed.
+    pub(crate) fn set_today(&mut self, today: Day) -> Result<Vec<Change>> {
+        let e = self.engine_mut()?;
+        let before = e.today();
+        let changes = e.set_today(today);
+        self.undo.push(Undo::Today(before));
         Ok(changes)
     }
 
@@ -318,10 +342,15 @@ impl EngineWrite<'_> {
                     b,
                     from,
                     to,
-                    qualifies,
+                    kind,
                 } => {
                     if let Some(e) = guard.as_mut() {
-                        e.remove_contact(a, b, from, to, qualifies);
+                        e.remove_contact(a, b, from, to, kind);
+                    }
+                }
+                Undo::Today(day) => {
+                    if let Some(e) = guard.as_mut() {
+                        e.set_today(day);
                     }
                 }
             }

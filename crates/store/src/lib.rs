@@ -312,6 +312,10 @@ pub struct Store {
     url: String,
     /// The contact-tracing engine, loaded on first use (see `cases`).
     tracing: std::sync::Arc<tokio::sync::Mutex<Option<phongdich_engine::Engine>>>,
+    /// The day classes are judged on: set by the last expiry sweep
+    /// (`expire_classes`), kept here so an engine reloaded after a discarded
+    /// write judges on the same day (`i32::MIN`: no sweep yet, nothing expires).
+    class_day: std::sync::Arc<std::sync::atomic::AtomicI32>,
     /// A test hook for class-changing writes (`engine_write`).
     failpoint: std::sync::Arc<std::sync::Mutex<Option<WriteFailpoint>>>,
 }
@@ -395,6 +399,7 @@ impl Store {
             engine,
             url,
             tracing: Default::default(),
+            class_day: std::sync::Arc::new(std::sync::atomic::AtomicI32::new(i32::MIN)),
             failpoint: Default::default(),
         })
     }

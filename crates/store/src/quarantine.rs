@@ -415,12 +415,14 @@ impl Store {
         actor.require(Permission::Quarantine)?;
         let proposal = self.propose_order(&actor.scope, input).await?;
         let person = self.person(&actor.scope, input.person_id).await?;
-        let mut tx = self.write.begin().await?;
+        // The order reaches the tracing engine in its transaction (its start
+        // and kind shape the person's onward exposures), so hold it.
+        let mut w = self.engine_write().await?;
         let active: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM quarantine_orders WHERE person_id = $1 AND status = 'active'",
         )
         .bind(person.id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(w.conn())
         .await?;
         if let Some(id) = active {
             return Err(StoreError::conflict(
@@ -464,7 +466,7 @@ impl Store {
         .bind(person.hamlet_code.as_deref())
         .bind(actor.name.as_str())
         .bind(stamp.as_str())
-        .fetch_one(&mut *tx)
+        .fetch_one(w.conn())
         .await?;
         // The order's test days as rows of the day lists' index (deduplicated:
         // a province rule may name a day twice).
@@ -482,22 +484,29 @@ impl Store {
             .bind(person.district_code.as_str())
             .bind(person.commune_code.as_str())
             .bind(person.hamlet_code.as_deref())
-            .execute(&mut *tx)
+            .execute(w.conn())
             .await?;
         }
-        let order = order_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "create",
-            "quarantine_order",
-            &id.to_string(),
-            Some(&person.commune_code),
-            None::<&()>,
-            Some(&order),
-        )
-        .await?;
-        tx.commit().await?;
+        let order = order_in(w.tx(), id).await?;
+        let old = w.engine()?.status(person.id);
+        let new = self.isolation_status(w.tx(), person.id, old).await?;
+        let changes = w.set_status(person.id, new)?;
+        {
+            self.persist_changes(w.tx(), &changes, &format!("order:{id}"))
+                .await?;
+            audit::record(
+                w.tx(),
+                actor,
+                "create",
+                "quarantine_order",
+                &id.to_string(),
+                Some(&person.commune_code),
+                None::<&()>,
+                Some(&order),
+            )
+            .await?;
+        }
+        w.commit().await?;
         Ok(order)
     }
 
@@ -688,12 +697,14 @@ impl Store {
         sql: &str,
         value: &str,
     ) -> Result<QuarantineOrder> {
-        let mut tx = self.write.begin().await?;
+        // A release (or cancellation) reaches the tracing engine in the same
+        // transaction: see `create_order`.
+        let mut w = self.engine_write().await?;
         sqlx::query(sql)
             .bind(value)
             .bind(now())
             .bind(o.id)
-            .execute(&mut *tx)
+            .execute(w.conn())
             .await?;
         // Test-day rows exist only while the order is active: a released
         // (or cancelled) order is off every day list.
@@ -702,21 +713,28 @@ impl Store {
              (SELECT 1 FROM quarantine_orders o WHERE o.id = $1 AND o.status = 'active')",
         )
         .bind(o.id)
-        .execute(&mut *tx)
+        .execute(w.conn())
         .await?;
-        let after = order_in(&mut tx, o.id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "update",
-            "quarantine_order",
-            &o.id.to_string(),
-            Some(&o.commune_code),
-            Some(o),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
+        let after = order_in(w.tx(), o.id).await?;
+        let old = w.engine()?.status(o.person_id);
+        let new = self.isolation_status(w.tx(), o.person_id, old).await?;
+        let changes = w.set_status(o.person_id, new)?;
+        {
+            self.persist_changes(w.tx(), &changes, &format!("order:{}", o.id))
+                .await?;
+            audit::record(
+                w.tx(),
+                actor,
+                "update",
+                "quarantine_order",
+                &o.id.to_string(),
+                Some(&o.commune_code),
+                Some(o),
+                Some(&after),
+            )
+            .await?;
+        }
+        w.commit().await?;
         Ok(after)
     }
 

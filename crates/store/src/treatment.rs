@@ -750,7 +750,7 @@ impl Store {
                 role: phongdich_domain::Role::HealthStaff,
                 ..actor.clone()
             };
-            self.set_case_course_in(&mut w, &health, case_id, "hospital", None)
+            self.set_case_course_in(&mut w, &health, case_id, "hospital", None, None)
                 .await?;
         }
         w.commit().await?;

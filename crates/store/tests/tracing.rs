@@ -58,6 +58,10 @@ async fn level(s: &Store, p: i64) -> Option<i64> {
         .map(|c| c.level)
 }
 
+fn d(m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, m, day).unwrap()
+}
+
 fn case(p: i64, sample_on: &str) -> CaseInput {
     CaseInput {
         person_id: p,
@@ -132,18 +136,33 @@ async fn classes_follow_every_write_and_survive_a_restart() {
         vec![Some(0), Some(0), Some(1), Some(2), Some(3), Some(4)]
     );
 
-    // Both recover: everyone is released, and the history says so.
-    s.set_case_course(&t, c.id, "recovered", None)
+    // Both recover: they are no longer F0, but the people they exposed stay
+    // in their classes for their own periods (domain-rules §2) …
+    s.set_case_course_on(&t, c.id, "recovered", None, Some(d(8, 20)))
         .await
         .unwrap();
-    s.set_case_course(&t, c1.id, "recovered", None)
+    s.set_case_course_on(&t, c1.id, "recovered", None, Some(d(8, 20)))
         .await
         .unwrap();
+    let mut now = Vec::new();
+    for &p in &ids {
+        now.push(level(s, p).await);
+    }
+    assert_eq!(now, vec![None, None, Some(1), Some(2), Some(3), Some(4)]);
+    // … which end 28 days (5599/BYT-MT: 14 + 14) after their last exposure:
+    // ids[5] was last exposed on 9/8 → F4 through 6/9, released on 7/9.
+    // (ids[2..5] were last exposed on 6/8, 7/8, 8/8: ended by then.)
+    let ended = s.expire_classes(d(9, 6)).await.unwrap();
+    assert_eq!(ended.len(), 3, "{ended:?}");
+    assert_eq!(level(s, ids[5]).await, Some(4));
+    let ended = s.expire_classes(d(9, 8)).await.unwrap();
+    assert_eq!(ended.len(), 1, "{ended:?}");
     for &p in &ids {
         assert_eq!(level(s, p).await, None);
     }
     let (_, history) = s.person_class(&Scope::national(), ids[2]).await.unwrap();
     assert_eq!(history.last().unwrap().level, None);
+    assert_eq!(history.last().unwrap().cause, "expired");
 
     // A restart rebuilds the engine from the tables: the next write sees it all.
     let reopened = Store::open(&db.url).await.unwrap();
@@ -509,4 +528,149 @@ async fn merging_two_records_moves_their_contacts_and_the_classes_follow() {
     );
     s.undo_merge(&staff, merge.audit_id).await.unwrap();
     assert_eq!(level(s, d).await, None, "and back with the undo");
+}
+
+#[tokio::test]
+async fn an_f0_recovering_mid_quarantine_leaves_its_f1s_f1_until_their_own_period_ends() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tracer(HA_KHANH);
+    let f0 = person(s, "Nguyễn Văn An", HA_KHANH).await;
+    let early = person(s, "Trần Thị Bình", HA_KHANH).await;
+    let late = person(s, "Lê Văn Cường", HA_KHANH).await;
+    let after = person(s, "Phạm Thị Dung", HA_KHANH).await;
+    s.add_contact(&t, &contact(f0, early, "2021-08-05"))
+        .await
+        .unwrap();
+    s.add_contact(&t, &contact(f0, late, "2021-08-12"))
+        .await
+        .unwrap();
+    s.add_contact(&t, &contact(f0, after, "2021-08-20"))
+        .await
+        .unwrap();
+    let (c, _) = s
+        .confirm_case(&t, &case(f0, "2021-08-06"), today())
+        .await
+        .unwrap();
+    assert_eq!(level(s, after).await, Some(1));
+    // Recovered on 15/8: the window closes that day; nobody is released …
+    let (closed, changes) = s
+        .set_case_course_on(&t, c.id, "recovered", None, Some(d(8, 15)))
+        .await
+        .unwrap();
+    assert_eq!(closed.recovered_on.as_deref(), Some("2021-08-15"));
+    assert_eq!(level(s, f0).await, None, "no longer an F0");
+    assert_eq!(
+        (level(s, early).await, level(s, late).await),
+        (Some(1), Some(1))
+    );
+    // … except whom it "met" after it recovered.
+    assert_eq!(level(s, after).await, None);
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    // Each F1 lasts 28 days (5599/BYT-MT) from its own last exposure.
+    s.expire_classes(d(9, 2)).await.unwrap();
+    assert_eq!(
+        (level(s, early).await, level(s, late).await),
+        (Some(1), Some(1))
+    );
+    s.expire_classes(d(9, 3)).await.unwrap();
+    assert_eq!(
+        (level(s, early).await, level(s, late).await),
+        (None, Some(1))
+    );
+    // A restart keeps the day (set again by the server's first sweep).
+    let reopened = Store::open(&db.url).await.unwrap();
+    reopened.expire_classes(d(9, 3)).await.unwrap();
+    assert_eq!(level(&reopened, late).await, Some(1));
+    reopened.expire_classes(d(9, 10)).await.unwrap();
+    assert_eq!(level(&reopened, late).await, None);
+    reopened.close().await;
+}
+
+#[tokio::test]
+async fn a_quarantine_order_stops_onward_exposure_when_centralised_not_for_the_household_at_home() {
+    use phongdich_store::OrderInput;
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let t = tracer(HA_KHANH);
+    let staff = Actor {
+        role: Role::HealthStaff,
+        ..t.clone()
+    };
+    let f0 = person(s, "Nguyễn Văn An", HA_KHANH).await;
+    let at_home = person(s, "Trần Thị Bình", HA_KHANH).await;
+    let away = person(s, "Lê Văn Cường", HA_KHANH).await;
+    let home_mate = person(s, "Phạm Thị Dung", HA_KHANH).await;
+    let visitor = person(s, "Hoàng Văn Em", HA_KHANH).await;
+    let away_mate = person(s, "Vũ Thị Gấm", HA_KHANH).await;
+    s.add_contact(&t, &contact(f0, at_home, "2021-08-05"))
+        .await
+        .unwrap();
+    s.add_contact(&t, &contact(f0, away, "2021-08-05"))
+        .await
+        .unwrap();
+    s.confirm_case(&t, &case(f0, "2021-08-06"), today())
+        .await
+        .unwrap();
+    let order = |p: i64, place: &str| OrderInput {
+        person_id: p,
+        situation: "f1".into(),
+        start_on: "2021-08-07".into(),
+        place: place.into(),
+        ..Default::default()
+    };
+    // 5599/BYT-MT: 14 days centralised (a province may send F1 home: here
+    // the order's kind is what the rule gives, centralised; the home order
+    // comes from a province rule below).
+    let centralised = s.create_order(&staff, &order(away, "KTX")).await.unwrap();
+    assert_eq!(centralised.kind, "centralised");
+    s.save_province_rule(
+        &Actor {
+            role: Role::Admin,
+            scope: Scope::unit(UnitCode::parse("22").unwrap()),
+            ..t.clone()
+        },
+        &phongdich_domain::quarantine::QuarantineRule {
+            code: "qn-f1-home".into(),
+            situation: phongdich_domain::quarantine::Situation::F1,
+            from: d(8, 1),
+            who: None,
+            kind: phongdich_domain::quarantine::QuarantineKind::Home,
+            days: 14,
+            monitoring_days: 14,
+            test_days: vec![1, 7, 14],
+            release_needs_negative_tests: false,
+            source: "QN".into(),
+            province_code: Some("22".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let home = s.create_order(&staff, &order(at_home, "")).await.unwrap();
+    assert_eq!(home.kind, "home");
+    // After the orders started: the household of the home-quarantined F1 is
+    // exposed, a visitor is not, nor is the household of the one away.
+    s.add_contact(&t, &contact(at_home, home_mate, "2021-08-10"))
+        .await
+        .unwrap();
+    let mut visit = contact(at_home, visitor, "2021-08-10");
+    visit.setting = phongdich_domain::contact::Setting::Community;
+    visit.distance_m = Some(1.0);
+    s.add_contact(&t, &visit).await.unwrap();
+    s.add_contact(&t, &contact(away, away_mate, "2021-08-10"))
+        .await
+        .unwrap();
+    assert_eq!(level(s, home_mate).await, Some(2));
+    assert_eq!(level(s, visitor).await, None);
+    assert_eq!(level(s, away_mate).await, None);
+    // The history names the order as the cause of what it changed.
+    let (_, history) = s.person_class(&Scope::national(), at_home).await.unwrap();
+    assert_eq!(history.len(), 1);
+    // Release clears the F1 and what it passed on before.
+    let released = s.release_order(&staff, home.id, d(8, 20)).await.unwrap();
+    assert_eq!(released.status, "released");
+    assert_eq!(level(s, at_home).await, None);
+    assert_eq!(level(s, home_mate).await, None);
+    let (_, history) = s.person_class(&Scope::national(), at_home).await.unwrap();
+    assert_eq!(history.last().unwrap().cause, format!("order:{}", home.id));
 }

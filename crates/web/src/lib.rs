@@ -33,8 +33,21 @@ pub fn router(store: Store) -> Router {
 
 /// Serve until Ctrl-C or SIGTERM, then let running requests finish.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    serve_with(store, listener, true).await
+}
+
+/// [`serve`], choosing whether classes whose period ended by today's date
+/// are ended (off for records replayed from the past: demo, training, tests).
+pub async fn serve_with(
+    store: Store,
+    listener: tokio::net::TcpListener,
+    class_expiry: bool,
+) -> std::io::Result<()> {
     tokio::spawn(escalate_every_minute(store.clone()));
     tokio::spawn(refresh_figures_often(store.clone()));
+    if class_expiry {
+        tokio::spawn(expire_classes_often(store.clone()));
+    }
     let app = router(store).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
@@ -70,6 +83,26 @@ async fn refresh_figures_often(store: Store) {
             Ok(n) if n > 0 => tracing::debug!(communes = n, "report figures recounted"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "recounting report figures failed"),
+        }
+    }
+}
+
+/// Classes whose period ended (counted from each person's last exposure)
+/// leave the lists: checked when the server starts (the first tick is at
+/// once) and every 10 minutes, so a new day is applied within minutes of
+/// midnight. The day is the committee's: Vietnam's local date (UTC+7).
+async fn expire_classes_often(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+        match store.expire_classes(today).await {
+            Ok(ended) if !ended.is_empty() => {
+                tracing::info!(classes = ended.len(), "classes expired");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "expiring classes failed"),
         }
     }
 }

@@ -159,7 +159,9 @@ async fn a_tracer_confirms_an_f0_and_reads_the_classes_in_the_same_answer() {
         vec![(b, Some(0)), (c, Some(1)), (d, Some(2))]
     );
     assert_eq!(case_b["case"]["source_kind"], "case");
-    // Both recover: everyone is released.
+    // Both recover: they are no longer F0, but the people they exposed keep
+    // their classes for their own periods (domain-rules §2; nothing expires
+    // here: no sweep ran).
     for id in [&case["case"]["id"], &case_b["case"]["id"]] {
         let (status, _) = call(
             &app,
@@ -172,7 +174,7 @@ async fn a_tracer_confirms_an_f0_and_reads_the_classes_in_the_same_answer() {
         assert_eq!(status, StatusCode::OK);
     }
     let (_, counts) = call(&app, Method::GET, "/api/v1/tracing/counts", Some(&t), None).await;
-    assert_eq!(counts, json!({"f0": 0, "f1": 0, "f2": 0, "f3": 0, "f4": 0}));
+    assert_eq!(counts, json!({"f0": 0, "f1": 1, "f2": 1, "f3": 0, "f4": 0}));
     let (_, tr) = call(
         &app,
         Method::GET,
@@ -181,10 +183,10 @@ async fn a_tracer_confirms_an_f0_and_reads_the_classes_in_the_same_answer() {
         None,
     )
     .await;
-    assert_eq!(tr["class"], Value::Null);
+    assert_eq!(tr["class"]["level"], 2);
     assert_eq!(
         tr["history"].as_array().unwrap().last().unwrap()["level"],
-        Value::Null
+        2
     );
     // The case changes are in the audit log with before and after.
     let audit = db

@@ -96,9 +96,13 @@ pub struct CourseBody {
     /// The day the case tested negative (end of the transmission period).
     #[serde(default)]
     negative_on: Option<String>,
+    /// The day of the course: recovered (discharged) or died on.
+    #[serde(default)]
+    on: Option<String>,
 }
 
-/// Change a case's course; a recovered or deceased F0 releases what depended on it.
+/// Change a case's course. A recovered or deceased F0 stops exposing people
+/// from that day; those it exposed keep their classes for their own periods.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/course", params(("id" = i64, Path)), request_body = CourseBody,
     responses((status = 200, body = CaseResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn course(
@@ -114,9 +118,16 @@ pub async fn course(
         ),
         None => None,
     };
+    let on = match body.on.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(d) => Some(
+            phongdich_domain::contact::parse_date("on", d)
+                .map_err(|e| Problem::invalid(vec![e]))?,
+        ),
+        None => None,
+    };
     let (case, changes) = s
         .store
-        .set_case_course(&actor, id, &body.course, negative_on)
+        .set_case_course_on(&actor, id, &body.course, negative_on, on)
         .await?;
     Ok(Json(CaseResult { case, changes }))
 }
