@@ -7,6 +7,7 @@ mod audit;
 mod campaigns;
 mod case_lists;
 mod cases;
+mod chain;
 mod clusters;
 mod dashboard;
 mod declarations;
@@ -35,9 +36,9 @@ pub use campaigns::{
 };
 pub use case_lists::{CaseEvent, CaseFound, CaseList, CaseListEntry, CaseListQuery};
 pub use cases::{
-    Case, CaseInput, Chain, ChainEdge, ChainNode, ClassChange, ClassHistoryEntry, ClassInfo,
-    Contact, DEPTH as TRACING_DEPTH,
+    Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, Contact, DEPTH as TRACING_DEPTH,
 };
+pub use chain::{Chain, ChainEdge, ChainNode};
 pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterMember};
 pub use dashboard::{
     ClusterLoad, CurveDay, DEFAULT_DASHBOARD_DAYS, Dashboard, DashboardQuery, DashboardUnit,
