@@ -108,7 +108,7 @@
     t.x = labels ? 90 * t.k + 10 : 10;
     t.y = 24 + Math.max(0, (r.height - 34 - maxY * t.k) / 2);
     var a = byId[asked];
-    if (a && a.x * t.k + t.x > r.width - 150) t.x = r.width / 3 - a.x * t.k;
+    if (a && a.x * t.k + t.x > r.width - 150) t.x = r.width / 2 - a.x * t.k;
     if (a && a.y * t.k + t.y > r.height - 20) t.y = r.height / 2 - a.y * t.k;
     apply();
   }
