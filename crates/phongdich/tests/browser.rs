@@ -885,6 +885,159 @@ async fn a_tracer_records_contacts_confirms_an_f0_and_the_classes_follow() {
     assert!(!body_text(&c).await.contains("Nguyễn Văn An"));
 }
 
+/// The drawing of a chain: (visible elements matching `css` in the SVG).
+async fn drawn(c: &Client, css: &str) -> i64 {
+    c.execute(
+        "return Array.from(document.querySelectorAll('#chain-view svg ' + arguments[0])) \
+           .filter(e => e.getBoundingClientRect().width > 0 || e.getBoundingClientRect().height > 0).length;",
+        vec![json!(css)],
+    )
+    .await
+    .unwrap()
+    .as_i64()
+    .unwrap()
+}
+
+/// Move the chain's date slider to `value` as a hand would (an input event).
+async fn slide_to(c: &Client, value: i64) {
+    c.execute(
+        "const s = document.getElementById('chain-date'); s.value = arguments[0]; \
+         s.dispatchEvent(new Event('input'));",
+        vec![json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chain_page_draws_every_case_and_link_of_a_chain_of_known_shape() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    let k = phongdich_store::testing::known_chain(&db.store).await;
+    const TRACER: &str = "truyvet.chuoi";
+    add_user(&db, TRACER, "Đỗ Thị Chuỗi", HA_KHANH, "contact_tracer");
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+    log_in(&c, &server, TRACER, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+
+    // Asked from the case of generation 2 with two sources: the whole chain.
+    c.goto(&server.url(&format!("/chains/{}", k.c1)))
+        .await
+        .unwrap();
+    wait_for(&c, "#chain-view[data-ready='17']").await;
+    // 15 cases (one recovered with its recovered secondary, one deceased),
+    // F1 and F2; 17 links, 14 of them dated by the later case's confirmation.
+    assert_eq!(drawn(&c, ".node").await, 17);
+    assert_eq!(drawn(&c, ".node.case").await, 15);
+    assert_eq!(drawn(&c, ".node.case.recovered").await, 2);
+    assert_eq!(drawn(&c, ".node.case.deceased").await, 1);
+    assert_eq!(drawn(&c, ".node.case.outside").await, 1, "Hà Phong's case");
+    assert_eq!(drawn(&c, ".node.contact").await, 2);
+    assert_eq!(drawn(&c, ".edge").await, 17);
+    assert_eq!(drawn(&c, ".edge.case").await, 15);
+    assert_eq!(drawn(&c, ".edge.confirmation").await, 14);
+    assert_eq!(drawn(&c, ".node.asked").await, 1);
+    // Two links reach the case asked for, from two cases of generation 1.
+    for (to, from) in [(k.c1, vec![k.b[0], k.b[1]]), (k.f2, vec![k.f1])] {
+        let drawn_from = c
+            .execute(
+                "return Array.from(document.querySelectorAll('#chain-view .edge[data-to=\"' + arguments[0] + '\"]')) \
+                   .map(e => Number(e.getAttribute('data-from'))).sort((a, b) => a - b);",
+                vec![json!(to)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(drawn_from, json!(from), "the links into {to}");
+    }
+    let generation_x = c
+        .execute(
+            "const xs = {}; document.querySelectorAll('#chain-view .node').forEach(n => { \
+               const m = /translate\\(([-0-9.]+),/.exec(n.getAttribute('transform')); xs[m[1]] = true; }); \
+             return Object.keys(xs).length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(generation_x, json!(7), "seven columns: generations 0 to 6");
+
+    // The slider runs from the first link (04/08) to the last (21/08).
+    let slider = wait_for(&c, "#chain-date").await;
+    assert_eq!(slider.attr("max").await.unwrap().as_deref(), Some("17"));
+    assert_eq!(
+        slider.attr("data-first").await.unwrap().as_deref(),
+        Some("2021-08-04")
+    );
+    assert_eq!(
+        text_of(&c, "#chain-date-label").await.as_deref(),
+        Some("21/08/2021")
+    );
+    slide_to(&c, 0).await;
+    assert_eq!(
+        text_of(&c, "#chain-date-label").await.as_deref(),
+        Some("04/08/2021")
+    );
+    assert_eq!(drawn(&c, ".edge").await, 1, "only A → B1 by 04/08");
+    assert_eq!(drawn(&c, ".node").await, 2);
+    slide_to(&c, 16).await;
+    assert_eq!(
+        drawn(&c, ".edge").await,
+        16,
+        "all but the F2's link by 20/08"
+    );
+    slide_to(&c, 17).await;
+    assert_eq!(drawn(&c, ".edge").await, 17);
+
+    // The same chain as a table, without JavaScript too.
+    let rows = c
+        .find_all(Locator::Css("#chain-table tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 17);
+    let table = text_of(&c, "#chain-table").await.unwrap();
+    assert!(table.contains("Nguyễn Thị An"), "{table}");
+    assert!(table.contains("ngày khẳng định"), "{table}");
+    assert!(
+        !table.contains("Vũ Văn Phúc") && !table.contains("Lương Thị Rạng"),
+        "no names from Hà Phong: {table}"
+    );
+    shots.take(&c, "chain-vi", 1280).await;
+
+    // On a phone: the drawing fits the screen's width, the page does not run off it.
+    c.set_window_size(390, 900).await.unwrap();
+    c.goto(&server.url(&format!("/chains/{}", k.c1)))
+        .await
+        .unwrap();
+    wait_for(&c, "#chain-view[data-ready='17']").await;
+    assert_eq!(drawn(&c, ".node").await, 17);
+    assert_eq!(drawn(&c, ".edge").await, 17);
+    assert_eq!(
+        horizontal_overflow(&c).await,
+        0,
+        "the chain page on a phone"
+    );
+    shots.take(&c, "chain-vi-390", 390).await;
+    // What the phone shows of the drawing itself, at the screen's height.
+    c.execute(
+        "document.getElementById('chain-view').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(shots.dir.join("chain-vi-390-drawing.png"), png).unwrap();
+    c.set_window_size(1280, 900).await.unwrap();
+    switch_language(&c, "en").await;
+    c.goto(&server.url(&format!("/chains/{}", k.a)))
+        .await
+        .unwrap();
+    wait_for(&c, "#chain-view[data-ready='17']").await;
+    assert!(body_text(&c).await.contains("exposure unknown"));
+    shots.take(&c, "chain-en", 1280).await;
+}
+
 /// Fill a field of the form that posts to `action` (several forms on a page
 /// share field names).
 async fn fill_in(c: &Client, action: &str, name: &str, value: &str) {

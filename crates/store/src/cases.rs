@@ -239,33 +239,6 @@ pub struct ClassHistoryEntry {
     pub cause: String,
 }
 
-/// The transmission chain of one F0: everyone whose class comes through it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Chain {
-    pub f0: i64,
-    pub nodes: Vec<ChainNode>,
-    pub edges: Vec<ChainEdge>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ChainNode {
-    pub person_id: i64,
-    pub level: i64,
-    pub since_on: String,
-    pub commune_code: String,
-    /// Whether the reader's jurisdiction covers this person (else only the id
-    /// and class are shown).
-    pub in_scope: bool,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ChainEdge {
-    pub from: i64,
-    pub to: i64,
-    /// The first day `to` could have been infected through `from`.
-    pub on: String,
-}
-
 /// A class change as answered to the writer.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ClassChange {
@@ -1718,100 +1691,6 @@ impl Store {
             }
         }
         Ok(out)
-    }
-
-    /// The chain of an F0 who lives in the scope (people elsewhere appear by
-    /// id and class only).
-    pub async fn chain(&self, scope: &Scope, f0: i64) -> Result<Chain> {
-        use crate::persons::in_list;
-        self.person(scope, f0).await?;
-        let mut nodes = Vec::new();
-        let mut edges = Vec::new();
-        let mut seen = std::collections::HashSet::from([f0]);
-        // Each F0's classified people, then the cases it infected (cases whose
-        // source is its case code), and theirs, up to a province's worth —
-        // a generation of F0s at a time, three queries per generation.
-        let mut heads = vec![f0];
-        while !heads.is_empty() && nodes.len() <= 200_000 {
-            let mut codes: Vec<(i64, String)> = Vec::new();
-            for chunk in heads.chunks(500) {
-                let sql = format!(
-                    "SELECT person_id, level, since_on, path, province_code, district_code, commune_code \
-                     FROM person_classes WHERE via_f0 IN ({}) ORDER BY via_f0, level, person_id",
-                    in_list(self.engine, chunk.len())
-                );
-                let mut q = sqlx::query(&sql);
-                for h in chunk {
-                    q = q.bind(*h);
-                }
-                for r in &q.fetch_all(&self.read).await? {
-                    let person_id: i64 = r.try_get("person_id")?;
-                    let since_on: String = r.try_get("since_on")?;
-                    let path = parse_path(&r.try_get::<String, _>("path")?);
-                    if let [.., from, to] = path.as_slice() {
-                        edges.push(ChainEdge {
-                            from: *from,
-                            to: *to,
-                            on: since_on.clone(),
-                        });
-                    }
-                    let commune_code: String = r.try_get("commune_code")?;
-                    nodes.push(ChainNode {
-                        person_id,
-                        level: r.try_get("level")?,
-                        in_scope: scope.contains_codes(
-                            &r.try_get::<String, _>("province_code")?,
-                            &r.try_get::<String, _>("district_code")?,
-                            &commune_code,
-                        ),
-                        since_on,
-                        commune_code,
-                    });
-                }
-                let sql = format!(
-                    "SELECT person_id, code FROM cases WHERE person_id IN ({}) ORDER BY person_id",
-                    in_list(self.engine, chunk.len())
-                );
-                let mut q = sqlx::query(&sql);
-                for h in chunk {
-                    q = q.bind(*h);
-                }
-                for r in &q.fetch_all(&self.read).await? {
-                    codes.push((r.try_get("person_id")?, r.try_get("code")?));
-                }
-            }
-            let mut next = Vec::new();
-            for chunk in codes.chunks(500) {
-                let by_code: HashMap<&str, i64> =
-                    chunk.iter().map(|(p, c)| (c.as_str(), *p)).collect();
-                let sql = format!(
-                    "SELECT person_id, source_ref, COALESCE(sample_on, confirmed_on) AS on_day FROM cases \
-                     WHERE source_kind = 'case' AND source_ref IN ({}) ORDER BY id",
-                    in_list(self.engine, chunk.len())
-                );
-                let mut q = sqlx::query(&sql);
-                for (_, code) in chunk {
-                    q = q.bind(code.as_str());
-                }
-                for r in &q.fetch_all(&self.read).await? {
-                    let child: i64 = r.try_get("person_id")?;
-                    let source: String = r.try_get("source_ref")?;
-                    let Some(&head) = by_code.get(source.as_str()) else {
-                        continue;
-                    };
-                    if seen.insert(child) {
-                        edges.push(ChainEdge {
-                            from: head,
-                            to: child,
-                            on: r.try_get("on_day")?,
-                        });
-                        next.push(child);
-                    }
-                }
-            }
-            heads = next;
-        }
-        Ok(Chain { f0, nodes, edges })
     }
 
     /// The code of a case, by person (any unit), for "infected by" links.

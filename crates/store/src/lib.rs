@@ -8,6 +8,7 @@ mod campaigns;
 mod case_lists;
 mod case_sources;
 mod cases;
+mod chain;
 mod clusters;
 mod dashboard;
 mod declarations;
@@ -38,9 +39,10 @@ pub use campaigns::{
 pub use case_sources::{CaseSource, Source, summary as source_summary};
 pub use case_lists::{CaseEvent, CaseFound, CaseList, CaseListEntry, CaseListQuery};
 pub use cases::{
-    Case, CaseInput, Chain, ChainEdge, ChainNode, ClassChange, ClassHistoryEntry, ClassInfo,
-    Contact, DEPTH as TRACING_DEPTH, check_case_input,
+    Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, Contact, DEPTH as TRACING_DEPTH,
+    check_case_input,
 };
+pub use chain::{Chain, ChainEdge, ChainNode};
 pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterMember};
 pub use dashboard::{
     ClusterLoad, CurveDay, DEFAULT_DASHBOARD_DAYS, Dashboard, DashboardQuery, DashboardUnit,

@@ -146,3 +146,170 @@ pub async fn person(store: &Store, name: &str, commune: &str) -> i64 {
         Err(e) => panic!("person {name}: {e:?}"),
     }
 }
+
+/// Stop-gap until case corrections write several sources: record one more
+/// case as a source of a case (by record ids), with its exposure day.
+pub async fn add_case_source(
+    store: &Store,
+    case_id: i64,
+    source_case_id: i64,
+    exposure_on: Option<&str>,
+) {
+    sqlx::query(
+        "INSERT INTO case_sources (case_id, kind, source_case_id, exposure_on, created_by, created_at) \
+         VALUES ($1, 'case', $2, $3, 'test', '2021-01-01T00:00:00Z')",
+    )
+    .bind(case_id)
+    .bind(source_case_id)
+    .bind(exposure_on)
+    .execute(&store.write)
+    .await
+    .unwrap_or_else(|e| panic!("adding a case source: {e}"));
+}
+
+/// The chain of known shape the chain tests (store and browser) draw: the
+/// people's ids, in Hạ Khánh (06649) unless said otherwise.
+pub struct KnownChain {
+    /// BN of generation 0, confirmed 01/08/2021.
+    pub a: i64,
+    /// A's 10 secondaries, confirmed 04/08 … 13/08/2021 (`b[i]` on 4 + i);
+    /// `b[2]` recovered, `b[4]` lives in Hà Phong (06652).
+    pub b: Vec<i64>,
+    /// Infected by `b[0]` (exposure unknown, confirmed 10/08) and by `b[1]`
+    /// (exposed 06/08).
+    pub c1: i64,
+    /// Infected by the recovered `b[2]`, recovered too (confirmed 11/08).
+    pub c2: i64,
+    /// Infected by `c1`, deceased (confirmed 15/08).
+    pub d1: i64,
+    /// Infected by `d1` (confirmed and sampled 20/08): generation 4.
+    pub e1: i64,
+    /// F1 of `e1` (contact 19/08).
+    pub f1: i64,
+    /// F2 through `f1` (contact 21/08, the last link), lives in Hà Phong.
+    pub f2: i64,
+}
+
+/// Build the [`KnownChain`] through the store's own writes.
+pub async fn known_chain(store: &Store) -> KnownChain {
+    use crate::{Actor, CaseInput};
+    use phongdich_domain::PersonInput;
+    use phongdich_domain::contact::ContactInput;
+    let today = chrono::NaiveDate::from_ymd_opt(2021, 9, 1).unwrap_or_default();
+    let system = Actor::system("test");
+    let mut n = 0;
+    let mut person = async |name: &str, commune: &str| {
+        n += 1;
+        let input = PersonInput {
+            full_name: name.into(),
+            birth: format!("{}", 1960 + n),
+            sex: "nữ".into(),
+            commune_code: commune.into(),
+            ..Default::default()
+        };
+        store
+            .create_person(
+                &system,
+                &input.parse(today).unwrap_or_else(|e| panic!("{e:?}")),
+                true,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("person {name}: {e}"))
+            .id
+    };
+    let names = [
+        "Nguyễn Thị An",
+        "Trần Văn Bảo",
+        "Lê Thị Cúc",
+        "Phạm Văn Dũng",
+        "Hoàng Thị Én",
+        "Vũ Văn Phúc",
+        "Đặng Thị Giang",
+        "Bùi Văn Hải",
+        "Đỗ Thị Hoa",
+        "Hồ Văn Khang",
+        "Ngô Thị Lan",
+        "Dương Văn Minh",
+        "Lý Thị Nga",
+        "Mai Văn Oanh",
+        "Cao Thị Phương",
+        "Tạ Văn Quang",
+        "Lương Thị Rạng",
+    ];
+    let mut ids = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let commune = if i == 5 || i == 16 { "06652" } else { "06649" };
+        ids.push(person(name, commune).await);
+    }
+    let confirm = async |p: i64, on: &str, source: Option<&str>| {
+        let input = CaseInput {
+            person_id: p,
+            confirmed_on: on.into(),
+            sample_on: on.into(),
+            source_kind: if source.is_some() {
+                "case"
+            } else {
+                "investigating"
+            }
+            .into(),
+            source_ref: source.unwrap_or_default().into(),
+            ..Default::default()
+        };
+        store
+            .confirm_case(&system, &input, today)
+            .await
+            .unwrap_or_else(|e| panic!("case of {p}: {e}"))
+            .0
+    };
+    let a = confirm(ids[0], "2021-08-01", None).await;
+    let mut b = Vec::new();
+    for i in 0..10 {
+        b.push(confirm(ids[1 + i], &format!("2021-08-{:02}", 4 + i), Some(&a.code)).await);
+    }
+    let c1 = confirm(ids[11], "2021-08-10", Some(&b[0].code)).await;
+    add_case_source(store, c1.id, b[1].id, Some("2021-08-06")).await;
+    let c2 = confirm(ids[12], "2021-08-11", Some(&b[2].code)).await;
+    let d1 = confirm(ids[13], "2021-08-15", Some(&c1.code)).await;
+    let e1 = confirm(ids[14], "2021-08-20", Some(&d1.code)).await;
+    let (f1, f2) = (ids[15], ids[16]);
+    for (x, y, on) in [(e1.person_id, f1, "2021-08-19"), (f1, f2, "2021-08-21")] {
+        let contact = ContactInput {
+            person_id: x,
+            other_person_id: y,
+            date: on.into(),
+            setting: "household".into(),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        store
+            .add_contact(&system, &contact)
+            .await
+            .unwrap_or_else(|e| panic!("contact: {e}"));
+    }
+    for (case, course, on) in [
+        (&b[2], "recovered", 25),
+        (&c2, "recovered", 28),
+        (&d1, "deceased", 30),
+    ] {
+        store
+            .set_case_course(
+                &system,
+                case.id,
+                course,
+                chrono::NaiveDate::from_ymd_opt(2021, 8, on),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("course: {e}"));
+    }
+    KnownChain {
+        a: a.person_id,
+        b: b.iter().map(|c| c.person_id).collect(),
+        c1: c1.person_id,
+        c2: c2.person_id,
+        d1: d1.person_id,
+        e1: e1.person_id,
+        f1,
+        f2,
+    }
+}

@@ -289,8 +289,12 @@ fn xml_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The transmission chain of an F0: everyone classified through it, with the
-/// edges of their paths. Export as JSON, CSV, DOT or GraphML.
+/// The transmission chain a person belongs to: every case linked to theirs
+/// through case sources (both ways), whatever its course, and the F1–F4
+/// classified through those cases; every link dated by exposure, or by the
+/// later case's confirmation when the exposure is unknown (`dated`); each
+/// person's generation. Names only within the caller's jurisdiction. Export as
+/// JSON, CSV, DOT or GraphML.
 #[utoipa::path(get, path = "/api/v1/chains/{person_id}", params(("person_id" = i64, Path), ChainParams),
     responses((status = 200, body = phongdich_store::Chain), (status = 404, body = Problem)))]
 pub async fn chain(
@@ -316,16 +320,30 @@ pub async fn chain(
     };
     Ok(match p.format.as_deref().unwrap_or("json") {
         "csv" => {
-            let mut out = String::from("source,target,date,target_class\n");
-            let level: std::collections::HashMap<i64, i64> =
-                chain.nodes.iter().map(|n| (n.person_id, n.level)).collect();
+            let mut out = String::from(
+                "source,target,date,target_class,dated,kind,source_code,target_code,source_generation,target_generation\n",
+            );
+            let node: std::collections::HashMap<i64, &phongdich_store::ChainNode> =
+                chain.nodes.iter().map(|n| (n.person_id, n)).collect();
+            let code = |p: i64| {
+                node.get(&p)
+                    .and_then(|n| n.case_code.clone())
+                    .unwrap_or_default()
+            };
+            let generation = |p: i64| node.get(&p).map(|n| n.generation).unwrap_or_default();
             for e in &chain.edges {
                 out.push_str(&format!(
-                    "{},{},{},F{}\n",
+                    "{},{},{},F{},{},{},{},{},{},{}\n",
                     e.from,
                     e.to,
                     e.on,
-                    level.get(&e.to).copied().unwrap_or_default()
+                    node.get(&e.to).map(|n| n.level).unwrap_or_default(),
+                    e.dated,
+                    e.kind,
+                    code(e.from),
+                    code(e.to),
+                    generation(e.from),
+                    generation(e.to),
                 ));
             }
             file("text/csv; charset=utf-8", "csv", out)
@@ -333,14 +351,27 @@ pub async fn chain(
         "dot" => {
             let mut out = format!("digraph chain_{id} {{\n  rankdir=LR;\n");
             for n in &chain.nodes {
+                let label = n
+                    .case_code
+                    .clone()
+                    .unwrap_or_else(|| format!("#{}", n.person_id));
                 out.push_str(&format!(
-                    "  p{} [label=\"#{} F{}\", class=\"F{}\"];\n",
-                    n.person_id, n.person_id, n.level, n.level
+                    "  p{} [label=\"{} F{}\", class=\"F{}\", generation={}];\n",
+                    n.person_id,
+                    label.replace('"', ""),
+                    n.level,
+                    n.level,
+                    n.generation
                 ));
             }
             for e in &chain.edges {
+                let style = if e.dated == "confirmation" {
+                    ", style=dashed"
+                } else {
+                    ""
+                };
                 out.push_str(&format!(
-                    "  p{} -> p{} [label=\"{}\"];\n",
+                    "  p{} -> p{} [label=\"{}\"{style}];\n",
                     e.from, e.to, e.on
                 ));
             }
@@ -351,24 +382,34 @@ pub async fn chain(
             let mut out = String::from(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n  \
                  <key id=\"class\" for=\"node\" attr.name=\"class\" attr.type=\"string\"/>\n  \
+                 <key id=\"code\" for=\"node\" attr.name=\"code\" attr.type=\"string\"/>\n  \
+                 <key id=\"generation\" for=\"node\" attr.name=\"generation\" attr.type=\"int\"/>\n  \
                  <key id=\"commune\" for=\"node\" attr.name=\"commune\" attr.type=\"string\"/>\n  \
                  <key id=\"date\" for=\"edge\" attr.name=\"date\" attr.type=\"string\"/>\n  \
+                 <key id=\"dated\" for=\"edge\" attr.name=\"dated\" attr.type=\"string\"/>\n  \
+                 <key id=\"kind\" for=\"edge\" attr.name=\"kind\" attr.type=\"string\"/>\n  \
                  <graph id=\"chain\" edgedefault=\"directed\">\n",
             );
             for n in &chain.nodes {
                 out.push_str(&format!(
-                    "    <node id=\"p{}\"><data key=\"class\">F{}</data><data key=\"commune\">{}</data></node>\n",
+                    "    <node id=\"p{}\"><data key=\"class\">F{}</data><data key=\"code\">{}</data>\
+                     <data key=\"generation\">{}</data><data key=\"commune\">{}</data></node>\n",
                     n.person_id,
                     n.level,
+                    xml_escape(n.case_code.as_deref().unwrap_or_default()),
+                    n.generation,
                     xml_escape(&n.commune_code)
                 ));
             }
             for (i, e) in chain.edges.iter().enumerate() {
                 out.push_str(&format!(
-                    "    <edge id=\"e{i}\" source=\"p{}\" target=\"p{}\"><data key=\"date\">{}</data></edge>\n",
+                    "    <edge id=\"e{i}\" source=\"p{}\" target=\"p{}\"><data key=\"date\">{}</data>\
+                     <data key=\"dated\">{}</data><data key=\"kind\">{}</data></edge>\n",
                     e.from,
                     e.to,
-                    xml_escape(&e.on)
+                    xml_escape(&e.on),
+                    xml_escape(&e.dated),
+                    xml_escape(&e.kind)
                 ));
             }
             out.push_str("  </graph>\n</graphml>\n");

@@ -6,6 +6,7 @@
 mod account;
 mod admin;
 mod campaigns;
+mod chain;
 mod dashboard;
 mod declarations;
 mod import;
@@ -73,8 +74,9 @@ pub fn routes() -> Router<AppState> {
             post(tracing::import_cases)
                 .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
-        .route("/chains/{id}", get(tracing::chain_page))
-        .route("/static/chain.js", get(tracing::chain_script))
+        .route("/chains/{id}", get(chain::chain_page))
+        .route("/static/chain.js", get(chain::chain_script))
+        .route("/static/chain.css", get(chain::chain_css))
         .route(
             "/clusters",
             get(tracing::clusters).post(tracing::create_cluster),

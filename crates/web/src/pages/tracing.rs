@@ -1165,52 +1165,6 @@ pub async fn import_contacts(
     ))
 }
 
-/// The interactive chain of an F0 (a canvas; the data comes from the API).
-pub async fn chain_page(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
-    let l = page.lang;
-    let chain = s
-        .store
-        .chain(&page.actor.scope, id)
-        .await
-        .map_err(|e| page.fail(e))?;
-    Ok(layout(
-        &page,
-        l.t("Chuỗi lây", "Transmission chain"),
-        html! {
-            h1 { (l.t("Chuỗi lây từ ", "Transmission chain from ")) (person_link(id)) }
-            p {
-                (chain.nodes.len()) " " (l.t("người", "people")) " · "
-                (l.t("Kéo để di chuyển, cuộn để phóng to, bấm vào một người để mở hồ sơ.", "Drag to pan, scroll to zoom, click a person to open the record."))
-                " " (l.t("Tải về", "Download")) ": "
-                @for (fmt, label) in [("csv", "CSV"), ("dot", "DOT"), ("graphml", "GraphML")] {
-                    a href={ "/api/v1/chains/" (id) "?format=" (fmt) } { (label) } " "
-                }
-            }
-            div.filters {
-                div.field {
-                    label for="chain-date" { (l.t("Đến ngày", "Up to")) " " span #chain-date-label {} }
-                    input #chain-date type="range" min="0" max="0" value="0";
-                }
-                p #chain-info.muted aria-live="polite" {}
-            }
-            canvas #chain-canvas data-src={ "/api/v1/chains/" (id) } style="width:100%;height:70vh;border:1px solid #c8c8c8;touch-action:none" {}
-            noscript { p { (l.t("Cần JavaScript để xem sơ đồ; bảng CSV tải về ở trên.", "The diagram needs JavaScript; the CSV above has the same data.")) } }
-            script src="/static/chain.js" {}
-        },
-    ))
-}
-
-pub async fn chain_script() -> axum::response::Response {
-    (
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "text/javascript; charset=utf-8",
-        )],
-        include_str!("chain.js"),
-    )
-        .into_response()
-}
-
 /// Save the `file` field of an upload in a fresh temporary directory.
 pub(crate) async fn save_upload(
     multipart: &mut axum::extract::Multipart,
