@@ -1495,6 +1495,7 @@ impl Generator {
             occupation: occupation.to_owned(),
             workplace,
             vulnerabilities,
+            age: String::new(),
         }
     }
 }

@@ -226,6 +226,8 @@ impl Store {
     }
 
     /// Replace the sources of a case in the write's transaction.
+    // Used by the case writes of the lead's next commit (1fa5500 on main).
+    #[allow(dead_code)]
     pub(crate) async fn write_sources(
         &self,
         tx: &mut Transaction<'static, Any>,

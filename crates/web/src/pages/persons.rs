@@ -392,6 +392,7 @@ fn input_of(p: &Person) -> PersonInput {
         occupation: p.occupation.clone().unwrap_or_default(),
         workplace: p.workplace.clone().unwrap_or_default(),
         vulnerabilities: p.vulnerabilities.join(", "),
+        age: String::new(),
     }
 }
 
