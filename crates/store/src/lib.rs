@@ -35,7 +35,10 @@ pub use campaigns::{
     UnitProgress, parse_deadline,
 };
 pub use case_sources::{CaseSource, Source, summary as source_summary};
-pub use case_lists::{CaseEvent, CaseFound, CaseList, CaseListEntry, CaseListQuery};
+pub use case_lists::{
+    CaseEvent, CaseFilter, CaseFilterParams, CaseFound, CaseList, CaseListEntry, CaseListQuery,
+    CaseRegister, CaseRegisterEntry, CaseStatus, SOURCE_KINDS,
+};
 pub use cases::{
     Case, CaseInput, Chain, ChainEdge, ChainNode, ClassChange, ClassHistoryEntry, ClassInfo,
     Contact, DEPTH as TRACING_DEPTH,
