@@ -307,9 +307,14 @@ async fn export_units_prints_the_whole_tree_with_padded_codes() {
             "population"
         ]
     );
-    assert_eq!(rows.len(), 63 + 705 + 10_603);
+    // The national level first (parents before children), then the tree.
+    assert_eq!(rows.len(), 1 + 63 + 705 + 10_603);
+    assert_eq!(
+        rows[0][..6],
+        ["VN", "national", "Toàn quốc", "quốc gia", "", "VN"]
+    );
     let mut by_level: HashMap<&str, usize> = HashMap::new();
-    for r in &rows {
+    for r in &rows[1..] {
         *by_level.entry(r[1].as_str()).or_default() += 1;
         let width = match r[1].as_str() {
             "province" => 2,
@@ -332,7 +337,7 @@ async fn export_units_prints_the_whole_tree_with_padded_codes() {
             "province",
             "Thành phố Hà Nội",
             "thành phố trung ương",
-            "",
+            "VN",
             "01"
         ]
     );

@@ -356,8 +356,8 @@ impl Store {
     /// The whole tree, parents before children (for export).
     pub async fn all_units(&self) -> Result<Vec<Unit>> {
         let sql = format!(
-            "SELECT {UNIT_COLUMNS} FROM units ORDER BY province_code, \
-             COALESCE(district_code, ''), COALESCE(commune_code, ''), code"
+            "SELECT {UNIT_COLUMNS} FROM units ORDER BY CASE WHEN level = 'national' THEN 0 ELSE 1 END, \
+             province_code, COALESCE(district_code, ''), COALESCE(commune_code, ''), code"
         );
         self.units_query(&sql, &[]).await
     }
