@@ -99,11 +99,27 @@ mod tests {
 
     #[test]
     fn national_numbers_typed_loosely_are_one_number() {
-        for typed in ["BN1234", "bn1234", "BN 1234", "BN-1234", " Bn 01234 ", "Bệnh nhân 1234", "BN#1234"] {
+        for typed in [
+            "BN1234",
+            "bn1234",
+            "BN 1234",
+            "BN-1234",
+            " Bn 01234 ",
+            "Bệnh nhân 1234",
+            "BN#1234",
+        ] {
             assert_eq!(national(typed).as_deref(), Some("BN1234"), "{typed}");
         }
         assert_eq!(national("1234").as_deref(), Some("BN1234"));
-        for not in ["BN", "BNX12", "BN0", "Chợ Bình Điền", "Anh", "PD12", "BN12a"] {
+        for not in [
+            "BN",
+            "BNX12",
+            "BN0",
+            "Chợ Bình Điền",
+            "Anh",
+            "PD12",
+            "BN12a",
+        ] {
             assert_eq!(national(not), None, "{not}");
         }
     }
@@ -129,7 +145,10 @@ mod tests {
         assert_eq!(split_sources("BN1, BN2"), ["BN1", "BN2"]);
         assert_eq!(split_sources("BN1; BN2"), ["BN1", "BN2"]);
         assert_eq!(split_sources("BN1 và BN2"), ["BN1", "BN2"]);
-        assert_eq!(split_sources("BN1 + Chợ Long Biên"), ["BN1", "Chợ Long Biên"]);
+        assert_eq!(
+            split_sources("BN1 + Chợ Long Biên"),
+            ["BN1", "Chợ Long Biên"]
+        );
         assert_eq!(split_sources("BN 1,, Anh ;"), ["BN 1", "Anh"]);
         assert_eq!(split_sources("BN1\r\nBN2"), ["BN1", "BN2"]);
         assert!(split_sources("  ").is_empty());

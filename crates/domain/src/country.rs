@@ -17,7 +17,10 @@ pub const UNKNOWN: &str = "XX";
 /// from in 2020–2022, and the usual ones besides; alpha-2 code first. Folded
 /// forms are compared, so diacritics are optional when typing.
 const VI: &[(&str, &[&str])] = &[
-    ("AE", &["Các Tiểu vương quốc Ả Rập Thống nhất", "UAE", "Dubai"]),
+    (
+        "AE",
+        &["Các Tiểu vương quốc Ả Rập Thống nhất", "UAE", "Dubai"],
+    ),
     ("AF", &["Afghanistan"]),
     ("AO", &["Angola"]),
     ("AR", &["Argentina", "Ác-hen-ti-na"]),
@@ -43,7 +46,20 @@ const VI: &[(&str, &[&str])] = &[
     ("ES", &["Tây Ban Nha"]),
     ("FI", &["Phần Lan"]),
     ("FR", &["Pháp"]),
-    ("GB", &["Anh", "Vương quốc Anh", "UK", "United Kingdom", "Britain", "Great Britain", "England", "Scotland", "Wales"]),
+    (
+        "GB",
+        &[
+            "Anh",
+            "Vương quốc Anh",
+            "UK",
+            "United Kingdom",
+            "Britain",
+            "Great Britain",
+            "England",
+            "Scotland",
+            "Wales",
+        ],
+    ),
     ("GH", &["Ghana", "Ga-na"]),
     ("GQ", &["Guinea Xích Đạo", "Equatorial Guinea"]),
     ("GR", &["Hy Lạp"]),
@@ -93,7 +109,10 @@ const VI: &[(&str, &[&str])] = &[
     ("TR", &["Thổ Nhĩ Kỳ", "Turkey", "Türkiye"]),
     ("TW", &["Đài Loan", "Taiwan"]),
     ("UA", &["Ukraine", "U-crai-na"]),
-    ("US", &["Mỹ", "Hoa Kỳ", "USA", "US", "United States", "America"]),
+    (
+        "US",
+        &["Mỹ", "Hoa Kỳ", "USA", "US", "United States", "America"],
+    ),
     ("UZ", &["Uzbekistan", "U-dơ-bê-ki-xtan"]),
     ("VE", &["Venezuela", "Vê-nê-xu-ê-la"]),
     ("VN", &["Việt Nam", "Vietnam"]),
@@ -159,9 +178,7 @@ pub fn parse(value: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(
             "country",
             "domestic",
-            format!(
-                "«{value}» là Việt Nam: ca nhập cảnh phải ghi nước đi, hoặc «không rõ»."
-            ),
+            format!("«{value}» là Việt Nam: ca nhập cảnh phải ghi nước đi, hoặc «không rõ»."),
             format!(
                 "“{value}” is Vietnam: an imported case names the country it came from, or “unknown”."
             ),
@@ -259,7 +276,10 @@ mod tests {
     #[test]
     fn shown_by_name() {
         assert_eq!(name("GB", true), "Anh");
-        assert_eq!(name("GB", false), "United Kingdom of Great Britain and Northern Ireland");
+        assert_eq!(
+            name("GB", false),
+            "United Kingdom of Great Britain and Northern Ireland"
+        );
         assert_eq!(name("XX", false), "Imported, country unknown");
         assert_eq!(name("FJ", true), "Fiji");
     }

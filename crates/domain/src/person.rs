@@ -430,18 +430,18 @@ impl PersonInput {
         let age = self.age.trim();
         if !age.is_empty() {
             match (age.parse::<i32>(), case) {
-                (Ok(a), Some((_, on))) if (0..=120).contains(&a) && self.birth.trim().is_empty() => {
-                    age_years = Some(a)
-                        .filter(|_| on.year() - a >= 1900)
-                        .or_else(|| {
-                            errors.push(FieldError::new(
-                                "age",
-                                "age_out_of_range",
-                                "Tuổi không hợp lệ.",
-                                "The age is out of range.",
-                            ));
-                            None
-                        });
+                (Ok(a), Some((_, on)))
+                    if (0..=120).contains(&a) && self.birth.trim().is_empty() =>
+                {
+                    age_years = Some(a).filter(|_| on.year() - a >= 1900).or_else(|| {
+                        errors.push(FieldError::new(
+                            "age",
+                            "age_out_of_range",
+                            "Tuổi không hợp lệ.",
+                            "The age is out of range.",
+                        ));
+                        None
+                    });
                     let _ = on;
                 }
                 (Ok(_), Some(_)) if !self.birth.trim().is_empty() => {}
@@ -585,7 +585,8 @@ impl PersonInput {
         }
         vulnerabilities.sort();
 
-        if let (Some(id), Some(sex), Some(birth)) = (&national_id, sex.filter(|s| *s != Sex::Unknown), birth)
+        if let (Some(id), Some(sex), Some(birth)) =
+            (&national_id, sex.filter(|s| *s != Sex::Unknown), birth)
             && let Some((id_sex, id_year)) = id.cccd_sex_and_year()
         {
             if id_sex != sex {

@@ -1,5 +1,7 @@
 //! Administrative unit codes (Decision 124/2004/QĐ-TTg): province 2 digits,
 //! district 3, commune 5, shown zero-padded; hamlets get `CCCCC-NNN` under their commune.
+//! Above the provinces, the national level (the Ministry of Health and the
+//! national steering committee) has the reserved code `VN`.
 
 use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
@@ -20,6 +22,8 @@ use std::fmt;
 )]
 #[serde(rename_all = "snake_case")]
 pub enum UnitLevel {
+    /// The whole country (`VN`): the Ministry and the national steering committee.
+    National,
     Province,
     District,
     Commune,
@@ -29,6 +33,7 @@ pub enum UnitLevel {
 impl UnitLevel {
     pub fn as_str(self) -> &'static str {
         match self {
+            UnitLevel::National => "national",
             UnitLevel::Province => "province",
             UnitLevel::District => "district",
             UnitLevel::Commune => "commune",
@@ -38,6 +43,7 @@ impl UnitLevel {
 
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
+            "national" => UnitLevel::National,
             "province" => UnitLevel::Province,
             "district" => UnitLevel::District,
             "commune" => UnitLevel::Commune,
@@ -49,7 +55,7 @@ impl UnitLevel {
     /// Digits of a national code at this level.
     fn width(self) -> usize {
         match self {
-            UnitLevel::Province => 2,
+            UnitLevel::National | UnitLevel::Province => 2,
             UnitLevel::District => 3,
             UnitLevel::Commune | UnitLevel::Hamlet => 5,
         }
@@ -63,6 +69,14 @@ impl UnitLevel {
 pub struct UnitCode(String);
 
 impl UnitCode {
+    /// The reserved code of the national level, above the 63 provinces.
+    pub const NATIONAL: &'static str = "VN";
+
+    /// The national level's unit (`VN`).
+    pub fn nation() -> Self {
+        UnitCode(Self::NATIONAL.to_owned())
+    }
+
     /// The code of a national unit from its unpadded number (as in the GSO list).
     pub fn national(level: UnitLevel, number: u32) -> Self {
         UnitCode(format!("{:0w$}", number, w = level.width()))
@@ -74,6 +88,9 @@ impl UnitCode {
     }
 
     pub fn level(&self) -> UnitLevel {
+        if self.0 == Self::NATIONAL {
+            return UnitLevel::National;
+        }
         match self.0.len() {
             2 => UnitLevel::Province,
             3 => UnitLevel::District,
@@ -92,18 +109,24 @@ impl UnitCode {
     }
 
     /// Parse a code as users type it. Padded codes tell their level by width;
-    /// an unpadded number needs the level it is expected at.
+    /// an unpadded number needs the level it is expected at. `VN` (any case)
+    /// is the national level, unless another level is expected.
     pub fn parse_at(s: &str, expected: Option<UnitLevel>) -> Result<Self, FieldError> {
         let s = s.trim();
+        if s.eq_ignore_ascii_case(Self::NATIONAL)
+            && matches!(expected, None | Some(UnitLevel::National))
+        {
+            return Ok(Self::nation());
+        }
         let bad = || {
             FieldError::new(
                 "unit_code",
                 "invalid_unit_code",
                 format!(
-                    "Mã đơn vị hành chính «{s}» không hợp lệ: tỉnh 2 chữ số, huyện 3, xã 5, thôn dạng 00001-001."
+                    "Mã đơn vị hành chính «{s}» không hợp lệ: toàn quốc VN, tỉnh 2 chữ số, huyện 3, xã 5, thôn dạng 00001-001."
                 ),
                 format!(
-                    "Administrative unit code “{s}” is invalid: province 2 digits, district 3, commune 5, hamlet like 00001-001."
+                    "Administrative unit code “{s}” is invalid: national VN, province 2 digits, district 3, commune 5, hamlet like 00001-001."
                 ),
             )
         };
@@ -123,6 +146,7 @@ impl UnitCode {
         }
         let number: u32 = s.parse().map_err(|_| bad())?;
         let level = match (expected, s.len()) {
+            (Some(UnitLevel::National), _) => return Err(bad()),
             (Some(level), _) if level != UnitLevel::Hamlet => level,
             (_, 2) => UnitLevel::Province,
             (_, 3) => UnitLevel::District,
@@ -200,5 +224,17 @@ mod tests {
         assert!(UnitCode::parse("12a").is_err());
         assert!(UnitCode::parse_at("123456", Some(UnitLevel::Commune)).is_err());
         assert!(UnitCode::parse("06649-7").is_err());
+    }
+
+    #[test]
+    fn the_national_level_is_vn() {
+        let vn = UnitCode::parse(" vn ").unwrap();
+        assert_eq!(vn.as_str(), "VN");
+        assert_eq!(vn.level(), UnitLevel::National);
+        assert_eq!(UnitCode::nation(), vn);
+        assert!(UnitLevel::National < UnitLevel::Province);
+        assert!(UnitCode::parse_at("VN", Some(UnitLevel::Commune)).is_err());
+        assert!(UnitCode::parse_at("01", Some(UnitLevel::National)).is_err());
+        assert!(UnitCode::parse("VX").is_err());
     }
 }

@@ -248,7 +248,9 @@ async fn demo_outbreak(
         let case = phongdich_store::CaseInput::found_in_community(f0, &day(3), &day(3), "rt_pcr");
         store.confirm_case(actor, &case, today).await?;
     }
-    let now = chrono::Utc::now().with_timezone(&phongdich_store::vietnam()).naive_local();
+    let now = chrono::Utc::now()
+        .with_timezone(&phongdich_store::vietnam())
+        .naive_local();
     let deadline = (today + chrono::Days::new(1))
         .format("%Y-%m-%d 16:00")
         .to_string();

@@ -14,7 +14,8 @@ pub enum UserCommand {
         /// Full name shown in the interface and the audit log.
         #[arg(long)]
         name: String,
-        /// The unit the account belongs to (province, district or commune code).
+        /// The unit the account belongs to: VN (national: the Ministry, the
+        /// national steering committee), or a province, district or commune code.
         #[arg(long)]
         unit: String,
         /// admin, health_staff, contact_tracer, lab_staff, quarantine_staff, aid_volunteer, viewer
@@ -37,6 +38,7 @@ pub enum TokenCommand {
     Add {
         #[arg(long)]
         name: String,
+        /// VN (national), or a province, district or commune code.
         #[arg(long)]
         unit: String,
         #[arg(long, default_value = "viewer")]

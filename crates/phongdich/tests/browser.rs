@@ -1227,7 +1227,7 @@ async fn a_team_pools_samples_the_lab_resolves_them_and_a_positive_becomes_f0() 
     assert!(overdue.contains(&sample_code), "{overdue}");
     log_out(&c).await;
     on_testing_page(&c, &server, LAB).await;
-    enter_positive(&c, &sample_code, "N:21,5", "23/08/2021", "Khẳng định F0 BN").await;
+    enter_positive(&c, &sample_code, "N:21,5", "23/08/2021", "Khẳng định F0 PD").await;
     c.goto(&server.url(&format!("/persons/{}", ids[0])))
         .await
         .unwrap();
@@ -1398,7 +1398,9 @@ async fn a_campaign_is_ordered_sampled_and_filled_in_by_the_lab() {
     log_out(&c).await;
 
     // The lab: the pool negative, the single positive — waiting for review.
-    let today = phongdich_store::vietnam_today().format("%d/%m/%Y").to_string();
+    let today = phongdich_store::vietnam_today()
+        .format("%d/%m/%Y")
+        .to_string();
     on_testing_page(&c, &server, LAB).await;
     open_form(&c, "/testing/results").await;
     fill_in(&c, "/testing/results", "code", &pool_code).await;
@@ -1425,7 +1427,7 @@ async fn a_campaign_is_ordered_sampled_and_filled_in_by_the_lab() {
     wait_until(&c, "the F0 confirmed", || async {
         text_of(&c, "p.notice")
             .await
-            .filter(|t| t.contains("Khẳng định F0 BN"))
+            .filter(|t| t.contains("Khẳng định F0 PD"))
     })
     .await;
     log_out(&c).await;

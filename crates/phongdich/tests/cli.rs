@@ -307,9 +307,14 @@ async fn export_units_prints_the_whole_tree_with_padded_codes() {
             "population"
         ]
     );
-    assert_eq!(rows.len(), 63 + 705 + 10_603);
+    // The national level first (parents before children), then the tree.
+    assert_eq!(rows.len(), 1 + 63 + 705 + 10_603);
+    assert_eq!(
+        rows[0][..6],
+        ["VN", "national", "Toàn quốc", "quốc gia", "", "VN"]
+    );
     let mut by_level: HashMap<&str, usize> = HashMap::new();
-    for r in &rows {
+    for r in &rows[1..] {
         *by_level.entry(r[1].as_str()).or_default() += 1;
         let width = match r[1].as_str() {
             "province" => 2,
@@ -332,7 +337,7 @@ async fn export_units_prints_the_whole_tree_with_padded_codes() {
             "province",
             "Thành phố Hà Nội",
             "thành phố trung ương",
-            "",
+            "VN",
             "01"
         ]
     );
@@ -727,7 +732,9 @@ async fn the_demo_has_an_outbreak_and_a_campaign_under_way() {
             campaigns[0].id,
             None,
             None,
-            chrono::Utc::now().with_timezone(&phongdich_store::vietnam()).naive_local(),
+            chrono::Utc::now()
+                .with_timezone(&phongdich_store::vietnam())
+                .naive_local(),
         )
         .await
         .unwrap();
@@ -801,4 +808,78 @@ async fn recount_puts_the_report_figures_back_after_a_repair_outside_the_applica
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Đơn vị / unit 99999"), "{err}");
+}
+
+#[tokio::test]
+async fn the_operator_makes_a_national_account_and_exports_the_case_register() {
+    let db = TestDb::new().await;
+    let out = phongdich_with_input(
+        &db,
+        &[
+            "user",
+            "add",
+            "bo.yte",
+            "--name",
+            "Ban Chỉ đạo Quốc gia",
+            "--unit",
+            "VN",
+            "--role",
+            "admin",
+        ],
+        "mat-khau-quoc-gia-2021\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let user = db
+        .store
+        .user(&phongdich_store::Scope::national(), "bo.yte")
+        .await
+        .unwrap();
+    assert_eq!(user.unit_code, "VN");
+    assert!(user.actor("test").scope.is_national());
+
+    let system = phongdich_store::Actor::system("test");
+    for (name, commune) in [("Ngô Văn Một", HA_KHANH), ("Ngô Văn Hai", "00001")] {
+        let id = phongdich_store::testing::person(&db.store, name, commune).await;
+        let case = phongdich_store::CaseInput::found_in_community(
+            id,
+            "10/08/2021",
+            "10/08/2021",
+            "rt_pcr",
+        );
+        db.store
+            .confirm_case(
+                &system,
+                &case,
+                chrono::NaiveDate::from_ymd_opt(2021, 8, 20).unwrap(),
+            )
+            .await
+            .unwrap();
+    }
+    let out = phongdich(&db, &["export", "cases", "--status", "active"]);
+    let (headers, rows) = read_csv(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(headers[0], "case_code");
+    assert_eq!(rows.len(), 2);
+    let out = phongdich(
+        &db,
+        &[
+            "export",
+            "cases",
+            "--unit",
+            "22",
+            "--confirmed-from",
+            "10/08/2021",
+        ],
+    );
+    let (_, rows) = read_csv(&String::from_utf8(out.stdout).unwrap());
+    let name = headers.iter().position(|h| h == "full_name").unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][name], "Ngô Văn Một");
+    // A bad filter is refused, naming it.
+    let out = phongdich_with_input(&db, &["export", "cases", "--status", "sick"], "");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sick"));
 }

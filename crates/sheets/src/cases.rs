@@ -116,7 +116,11 @@ pub const CASE_FIELDS: &[(&str, bool, &[&str])] = &[
             "exposure date",
         ],
     ),
-    ("course", false, &["Điều trị", "tình trạng", "course", "status"]),
+    (
+        "course",
+        false,
+        &["Điều trị", "tình trạng", "course", "status"],
+    ),
     (
         "hospital",
         false,
@@ -277,7 +281,10 @@ pub async fn import_cases(
             if let Some(&first) = by_code.get(code) {
                 early.entry(i).or_default().push((
                     format!("Mã BN {code} đã có ở dòng {}.", rows[first].line),
-                    format!("Case number {code} is already on line {}.", rows[first].line),
+                    format!(
+                        "Case number {code} is already on line {}.",
+                        rows[first].line
+                    ),
                 ));
             } else {
                 by_code.insert(code.clone(), i);
@@ -538,13 +545,19 @@ async fn write_row(
         }
         case.confirmed_on = case.sample_on.clone();
         note = Some((
-            format!(" Không có ngày khẳng định: lấy ngày lấy mẫu {}.", case.sample_on),
-            format!(" No confirmation date: the sample date {} was used.", case.sample_on),
+            format!(
+                " Không có ngày khẳng định: lấy ngày lấy mẫu {}.",
+                case.sample_on
+            ),
+            format!(
+                " No confirmation date: the sample date {} was used.",
+                case.sample_on
+            ),
         ));
     }
     let (input, _) = crate::person_input(map, &row.cells);
-    let confirmed = phongdich_domain::contact::parse_date("confirmed_on", &case.confirmed_on)
-        .unwrap_or(today);
+    let confirmed =
+        phongdich_domain::contact::parse_date("confirmed_on", &case.confirmed_on).unwrap_or(today);
     let person = input.parse_case(today, row.official.as_deref(), confirmed);
     // Every field of the row is checked before anything is written, so a
     // refused row leaves no person behind.

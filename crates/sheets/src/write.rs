@@ -12,6 +12,20 @@ const MAX_WIDTH: usize = 50;
 /// then rows. Nothing is guaranteed written until [`TableWriter::finish`].
 pub struct TableWriter {
     sink: Sink,
+    /// Whether CSV cells that a spreadsheet would run as a formula are
+    /// written inert ([`TableWriter::neutralising`]).
+    neutralise: bool,
+}
+
+/// A cell made inert for a spreadsheet (CSV injection, OWASP): text starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`,
+/// so that Excel or LibreOffice shows it instead of running it as a formula.
+pub fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 enum Sink {
@@ -35,6 +49,7 @@ impl TableWriter {
         let mut writer = match format {
             Format::Csv => TableWriter {
                 sink: Sink::Csv(Box::new(csv::Writer::from_writer(out))),
+                neutralise: false,
             },
             Format::Xlsx => {
                 let mut sheet = Box::new(Worksheet::new());
@@ -46,6 +61,7 @@ impl TableWriter {
                         row: 0,
                         widths: Vec::new(),
                     },
+                    neutralise: false,
                 }
             }
         };
@@ -53,7 +69,21 @@ impl TableWriter {
         Ok(writer)
     }
 
+    /// Rows written from now on hold what people typed (names, addresses):
+    /// in a CSV file, cells a spreadsheet would run as a formula are written
+    /// inert ([`neutralised`]). Not for tables of figures, where `-3` is a
+    /// number; an XLSX cell is written as text and never runs.
+    pub fn neutralising(mut self) -> Self {
+        self.neutralise = true;
+        self
+    }
+
     pub fn write_row(&mut self, cells: &[String]) -> Result<(), SheetError> {
+        if self.neutralise && matches!(self.sink, Sink::Csv(_)) {
+            let cells: Vec<std::borrow::Cow<'_, str>> =
+                cells.iter().map(|c| neutralised(c)).collect();
+            return self.write(&cells, None);
+        }
         self.write(cells, None)
     }
 
@@ -154,4 +184,29 @@ pub fn table_bytes(
     }
     w.finish()?;
     Ok(buf.bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_written_inert_in_csv_only_when_asked() {
+        for bad in ["=1+2", "+84", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralised(bad), format!("'{bad}"));
+        }
+        for good in ["Nguyễn Văn A", "BN12", "2021-08-10", "", "a=b"] {
+            assert_eq!(neutralised(good), good);
+        }
+        let row = |neutralise: bool| {
+            let buf = SharedBuf::default();
+            let w = TableWriter::new(Box::new(buf.clone()), Format::Csv, &["a", "b"]).unwrap();
+            let mut w = if neutralise { w.neutralising() } else { w };
+            w.write_row(&["=cmd".into(), "-3".into()]).unwrap();
+            w.finish().unwrap();
+            String::from_utf8(buf.bytes()).unwrap()
+        };
+        assert_eq!(row(true), "a,b\n'=cmd,'-3\n");
+        assert_eq!(row(false), "a,b\n=cmd,-3\n");
+    }
 }

@@ -94,10 +94,17 @@ async fn a_case_list_links_cases_clusters_and_imports() {
     assert_eq!(sources(s, &t, "BN3").await, ["cluster:Chợ Hạ Long I"]);
     assert_eq!(sources(s, &t, "BN4").await, ["country:KR"]);
     let detail = s.cluster(&t.scope, market).await.unwrap();
-    assert_eq!(detail.members.len(), 1, "the market case joined its cluster");
+    assert_eq!(
+        detail.members.len(),
+        1,
+        "the market case joined its cluster"
+    );
     let (bn4, _) = s.case_by_code(&t.scope, "BN4").await.unwrap().unwrap();
     let c = s.case(&t.scope, bn4).await.unwrap();
-    assert_eq!((c.source_kind.as_str(), c.import_country.as_deref()), ("imported", Some("KR")));
+    assert_eq!(
+        (c.source_kind.as_str(), c.import_country.as_deref()),
+        ("imported", Some("KR"))
+    );
     assert_eq!(c.code, "BN4");
     assert_eq!(c.record_code, format!("PD{bn4}"));
 }
@@ -134,10 +141,18 @@ async fn refused_rows_shift_nothing_and_later_rows_may_be_named() {
             (6, "confirmed")
         ]
     );
-    assert!(sm.report_rows[2].reason_en.contains("BN11"), "{}", sm.report_rows[2].reason_en);
+    assert!(
+        sm.report_rows[2].reason_en.contains("BN11"),
+        "{}",
+        sm.report_rows[2].reason_en
+    );
     assert!(sm.report_rows[2].reason_en.contains("line 3"));
     assert_eq!(sources(s, &t, "BN10").await, ["BN14"], "a later row named");
-    assert_eq!(sources(s, &t, "BN13").await, ["BN10"], "loose spelling, unshifted");
+    assert_eq!(
+        sources(s, &t, "BN13").await,
+        ["BN10"],
+        "loose spelling, unshifted"
+    );
     assert!(s.case_by_code(&t.scope, "BN11").await.unwrap().is_none());
     assert!(s.case_by_code(&t.scope, "BN12").await.unwrap().is_none());
     // Nothing was left behind by the refused rows: 3 people, 3 cases.
@@ -220,7 +235,11 @@ async fn anonymised_records_load_without_inventing_data() {
     )
     .await;
     assert_eq!((sm.rows, sm.confirmed, sm.refused), (4, 2, 2));
-    assert!(sm.report_rows[2].reason_en.contains("birth"), "{}", sm.report_rows[2].reason_en);
+    assert!(
+        sm.report_rows[2].reason_en.contains("birth"),
+        "{}",
+        sm.report_rows[2].reason_en
+    );
     assert!(sm.report_rows[3].reason_en.contains("Vietnam"));
     let p = s
         .person(&t.scope, sm.report_rows[0].person_id.unwrap())
@@ -228,7 +247,10 @@ async fn anonymised_records_load_without_inventing_data() {
         .unwrap();
     assert_eq!(p.full_name, "BN1440");
     assert!(p.anonymous);
-    assert_eq!((p.age_years, p.birth_year, p.sex.as_str()), (Some(34), 1987, "unknown"));
+    assert_eq!(
+        (p.age_years, p.birth_year, p.sex.as_str()),
+        (Some(34), 1987, "unknown")
+    );
     let (id, _) = s.case_by_code(&t.scope, "BN1440").await.unwrap().unwrap();
     let c = s.case(&t.scope, id).await.unwrap();
     assert_eq!(c.course, "recovered");
@@ -236,7 +258,10 @@ async fn anonymised_records_load_without_inventing_data() {
     assert_eq!(c.import_country.as_deref(), Some("JP"));
     let (id, _) = s.case_by_code(&t.scope, "BN1441").await.unwrap().unwrap();
     let c = s.case(&t.scope, id).await.unwrap();
-    assert_eq!((c.source_kind.as_str(), c.import_country.as_deref()), ("imported", Some("XX")));
+    assert_eq!(
+        (c.source_kind.as_str(), c.import_country.as_deref()),
+        ("imported", Some("XX"))
+    );
 }
 
 /// Line numbers as an editor shows them: CRLF, blank lines, a quoted line
@@ -261,7 +286,11 @@ async fn report_lines_are_the_editors_lines() {
     let lines: Vec<(u64, &str)> = sm.report_rows.iter().map(|r| (r.line, r.outcome)).collect();
     assert_eq!(
         lines,
-        [(2, "confirmed"), (4, "refused_invalid"), (6, "refused_invalid")]
+        [
+            (2, "confirmed"),
+            (4, "refused_invalid"),
+            (6, "refused_invalid")
+        ]
     );
 }
 
@@ -279,17 +308,31 @@ async fn a_corrected_list_imported_again_updates_its_cases() {
     let sm = import(s, &t, dir.path(), "v1.csv", first).await;
     assert_eq!(sm.confirmed, 3);
     let again = import(s, &t, dir.path(), "v1b.csv", first).await;
-    assert_eq!((again.confirmed, again.updated, again.unchanged, again.refused), (0, 0, 3, 0));
+    assert_eq!(
+        (
+            again.confirmed,
+            again.updated,
+            again.unchanged,
+            again.refused
+        ),
+        (0, 0, 3, 0)
+    );
     let corrected = "Mã BN,Họ và tên,Năm sinh,Giới tính,Mã xã,Ngày lấy mẫu,Lây từ,Tình trạng,Ngày khỏi\n\
          BN1,Nguyễn Văn An,1980,Nam,06649,08/08/2021,,khỏi,25/08/2021\n\
          BN2,Trần Thị Bình,1985,Nữ,06649,10/08/2021,,,\n\
          BN3,Lê Văn Cường,1990,Nam,06649,11/08/2021,\"BN1, BN2\",,\n";
     let sm = import(s, &t, dir.path(), "v2.csv", corrected).await;
-    assert_eq!((sm.confirmed, sm.updated, sm.unchanged, sm.refused), (0, 2, 1, 0));
+    assert_eq!(
+        (sm.confirmed, sm.updated, sm.unchanged, sm.refused),
+        (0, 2, 1, 0)
+    );
     assert_eq!(sources(s, &t, "BN3").await, ["BN1", "BN2"]);
     let (id, _) = s.case_by_code(&t.scope, "BN1").await.unwrap().unwrap();
     let c = s.case(&t.scope, id).await.unwrap();
-    assert_eq!((c.course.as_str(), c.recovered_on.as_deref()), ("recovered", Some("2021-08-25")));
+    assert_eq!(
+        (c.course.as_str(), c.recovered_on.as_deref()),
+        ("recovered", Some("2021-08-25"))
+    );
     // Each correction is audited with before and after.
     let admin = Actor {
         role: Role::Admin,

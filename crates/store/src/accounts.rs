@@ -242,8 +242,8 @@ async fn bound_unit(store: &Store, actor: &Actor, code: &str) -> Result<crate::U
     }
     if unit.level == UnitLevel::Hamlet {
         return Err(invalid(
-            "Tài khoản gắn với tỉnh, huyện hoặc xã, không gắn với thôn.",
-            "Accounts belong to a province, district or commune, not to a hamlet.",
+            "Tài khoản gắn với cấp quốc gia, tỉnh, huyện hoặc xã, không gắn với thôn.",
+            "Accounts belong to the national level, a province, district or commune, not to a hamlet.",
         ));
     }
     Ok(unit)

@@ -299,7 +299,13 @@ impl Store {
             ));
         }
         let unit = match self.unit(&input.unit_code).await {
-            Ok(u) if actor.scope.contains(&u) && u.level != UnitLevel::Hamlet => Some(u),
+            // A campaign is a province's or below: the whole country is no target group.
+            Ok(u)
+                if actor.scope.contains(&u)
+                    && !matches!(u.level, UnitLevel::Hamlet | UnitLevel::National) =>
+            {
+                Some(u)
+            }
             Ok(_) | Err(StoreError::NotFound { .. }) | Err(StoreError::Invalid(_)) => {
                 errors.push(FieldError::new(
                     "unit_code",
@@ -672,6 +678,7 @@ impl Store {
             .to_owned();
         let within_unit = self.unit(&within).await?;
         let group = match within_unit.level {
+            UnitLevel::National => "province_code",
             UnitLevel::Province => "district_code",
             _ => "commune_code",
         };

@@ -75,7 +75,9 @@ fn unresolved(value: &str) -> FieldError {
         format!(
             "Không tìm thấy nguồn lây «{value}»: không phải mã ca bệnh (BN…), ổ dịch hay quốc gia đã biết."
         ),
-        format!("Source “{value}” was not found: not a known case number (BN…), cluster or country."),
+        format!(
+            "Source “{value}” was not found: not a known case number (BN…), cluster or country."
+        ),
     )
 }
 
@@ -149,7 +151,11 @@ impl Store {
                 Err(e) => errors.push(e),
             }
         }
-        Ok(if errors.is_empty() { Ok(out) } else { Err(errors) })
+        Ok(if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        })
     }
 
     /// One source: a case code first (a number that looks national and is
@@ -216,7 +222,9 @@ impl Store {
                             .unwrap_or_default(),
                     },
                     _ => Source::Imported {
-                        country: r.try_get::<Option<String>, _>("country")?.unwrap_or_default(),
+                        country: r
+                            .try_get::<Option<String>, _>("country")?
+                            .unwrap_or_default(),
                     },
                 };
                 Ok(CaseSource {
@@ -229,6 +237,7 @@ impl Store {
     }
 
     /// Replace the sources of a case in the write's transaction.
+    // Used by the case writes of the lead's next commit (1fa5500 on main).
     pub(crate) async fn write_sources(
         &self,
         tx: &mut Transaction<'static, Any>,

@@ -1067,8 +1067,7 @@ impl Store {
             }
         }
         let mut checked = check_case(&merged, today)?;
-        let sources = if input.infected_by.trim().is_empty()
-            && input.source_kind.trim().is_empty()
+        let sources = if input.infected_by.trim().is_empty() && input.source_kind.trim().is_empty()
         {
             before_sources.iter().map(|s| s.source.clone()).collect()
         } else if input.infected_by.trim().is_empty() {
@@ -1162,8 +1161,15 @@ impl Store {
         .bind(case_id)
         .execute(w.conn())
         .await?;
-        self.write_sources(w.tx(), case_id, &sources, exposure.as_deref(), &actor.name, &stamp)
-            .await?;
+        self.write_sources(
+            w.tx(),
+            case_id,
+            &sources,
+            exposure.as_deref(),
+            &actor.name,
+            &stamp,
+        )
+        .await?;
         let after = case_from_row(
             &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
                 .bind(case_id)
@@ -1254,13 +1260,12 @@ impl Store {
     ) -> Result<()> {
         let except = except.unwrap_or(0);
         if let Some(code) = &checked.official_code {
-            let other: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM cases WHERE official_code = $1 AND id <> $2",
-            )
-            .bind(code.as_str())
-            .bind(except)
-            .fetch_optional(&mut **tx)
-            .await?;
+            let other: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM cases WHERE official_code = $1 AND id <> $2")
+                    .bind(code.as_str())
+                    .bind(except)
+                    .fetch_optional(&mut **tx)
+                    .await?;
             if other.is_some() {
                 return Err(StoreError::Invalid(Invalid(vec![FieldError::new(
                     "official_code",

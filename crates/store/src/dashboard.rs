@@ -10,7 +10,7 @@ use crate::{Result, Scope, Store, StoreError};
 use chrono::{Days, NaiveDate};
 use phongdich_domain::contact::parse_date;
 use phongdich_domain::report::Figures;
-use phongdich_domain::{FieldError, Invalid, UnitCode, UnitLevel};
+use phongdich_domain::{FieldError, Invalid, UnitCode};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::HashMap;
@@ -184,16 +184,6 @@ fn average_7d(counts: &[i64]) -> Vec<f64> {
         .collect()
 }
 
-/// The unit column of the units one level below `level`, on tables with
-/// denormalised unit codes; `None` under a commune (hamlets keep no cases).
-fn child_column(level: UnitLevel) -> Option<&'static str> {
-    match level {
-        UnitLevel::Province => Some("district_code"),
-        UnitLevel::District => Some("commune_code"),
-        UnitLevel::Commune | UnitLevel::Hamlet => None,
-    }
-}
-
 impl Store {
     /// The dashboard of a unit of the reader's jurisdiction (their own unit
     /// when `q.unit` is empty) for a period (the last 28 days by default).
@@ -206,8 +196,8 @@ impl Store {
     ) -> Result<Dashboard> {
         let (from, to) = dashboard_period(q, today)?;
         let code = match q.unit.trim() {
-            "" => match scope.root() {
-                Some(root) => root.as_str().to_owned(),
+            "" => match scope.home() {
+                Some(home) => home.as_str().to_owned(),
                 None => {
                     return Err(StoreError::Invalid(Invalid(vec![FieldError::new(
                         "unit",
@@ -244,7 +234,7 @@ impl Store {
         let tests = self.tests_by_day(&within, from, to).await?;
         let spark_from = to - Days::new(SPARKLINE_DAYS - 1);
         let sparkline_days = days(spark_from, to);
-        let mut by_unit = match child_column(unit.level) {
+        let mut by_unit = match crate::units::child_column(unit.level) {
             Some(column) => {
                 self.f0_by_unit_and_day(&within, column, spark_from, to)
                     .await?
@@ -396,8 +386,9 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<HashMap<String, HashMap<String, i64>>> {
-        // Only the two known columns reach the SQL text.
+        // Only the known columns reach the SQL text.
         let column = match column {
+            "province_code" => "province_code",
             "district_code" => "district_code",
             _ => "commune_code",
         };

@@ -36,8 +36,11 @@ pub use campaigns::{
     Campaign, CampaignInput, CampaignPerson, CampaignProgress, CampaignRound, PROGRESS_STATUSES,
     UnitProgress, parse_deadline,
 };
+pub use case_lists::{
+    CaseEvent, CaseFilter, CaseFilterParams, CaseFound, CaseList, CaseListEntry, CaseListQuery,
+    CaseRegister, CaseRegisterEntry, CaseStatus, SOURCE_KINDS,
+};
 pub use case_sources::{CaseSource, Source, summary as source_summary};
-pub use case_lists::{CaseEvent, CaseFound, CaseList, CaseListEntry, CaseListQuery};
 pub use cases::{
     Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, Contact, DEPTH as TRACING_DEPTH,
     check_case_input,
@@ -197,8 +200,13 @@ impl Scope {
         Scope(ScopeKind::National)
     }
 
+    /// The unit and everything under it; the national unit (`VN`) is the
+    /// whole country, so its accounts act with [`Scope::national`].
     pub fn unit(code: UnitCode) -> Self {
-        Scope(ScopeKind::Unit(code))
+        match code.level() {
+            UnitLevel::National => Self::national(),
+            _ => Scope(ScopeKind::Unit(code)),
+        }
     }
 
     pub fn nothing() -> Self {
@@ -216,6 +224,17 @@ impl Scope {
         self.0 == ScopeKind::National
     }
 
+    /// The unit whose records this scope holds: the root, or the national
+    /// unit (`VN`) for the whole country; none for a scope that sees nothing.
+    /// What a page or list shows by default.
+    pub fn home(&self) -> Option<UnitCode> {
+        match &self.0 {
+            ScopeKind::National => Some(UnitCode::nation()),
+            ScopeKind::Unit(c) => Some(c.clone()),
+            ScopeKind::Nothing => None,
+        }
+    }
+
     /// SQL condition restricting a table with `province_code`, `district_code`,
     /// `commune_code` and `hamlet_code` columns to this scope, and its parameter.
     /// `n` is the placeholder number to use.
@@ -229,6 +248,8 @@ impl Scope {
             ScopeKind::Unit(code) => code,
         };
         let column = match code.level() {
+            // Not built: `Scope::unit` makes the national unit `National`.
+            UnitLevel::National => return None,
             UnitLevel::Province => "province_code",
             UnitLevel::District => "district_code",
             UnitLevel::Commune => "commune_code",
@@ -252,6 +273,7 @@ impl Scope {
             ScopeKind::National => true,
             ScopeKind::Nothing => false,
             ScopeKind::Unit(root) => match root.level() {
+                UnitLevel::National => true,
                 UnitLevel::Province => root.as_str() == province,
                 UnitLevel::District => root.as_str() == district,
                 UnitLevel::Commune => root.as_str() == commune,

@@ -159,6 +159,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 19,
+        name: "the national unit (VN) above the provinces",
+        shared: include_str!("../migrations/0019_national_unit.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

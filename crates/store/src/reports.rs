@@ -258,14 +258,11 @@ impl Store {
             _ => self.children(&unit.code).await?,
         };
         // Which unit one level below holds each key: itself, or its ancestor.
-        let mut holder: HashMap<String, String> = HashMap::new();
-        if !children.is_empty() {
-            for d in self.descendants(&unit.code).await? {
-                if let Some(child) = children.iter().find(|c| d.lineage().any(|x| x == c.code)) {
-                    holder.insert(d.code.clone(), child.code.clone());
-                }
-            }
-        }
+        let holder = if children.is_empty() {
+            HashMap::new()
+        } else {
+            self.holders_below(&unit).await?
+        };
         let mut total = Figures::default();
         let mut parts: Vec<ChildFigures> = children
             .iter()

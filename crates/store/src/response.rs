@@ -243,11 +243,11 @@ impl Store {
         if !actor.scope.contains(&unit) {
             return Err(StoreError::not_found("unit", code.trim()));
         }
-        if unit.level == UnitLevel::Hamlet {
+        if matches!(unit.level, UnitLevel::Hamlet | UnitLevel::National) {
             return Err(Invalid(vec![invalid(
                 "unit_code",
-                "Đội trực thuộc xã, huyện hoặc tỉnh, không thuộc thôn.",
-                "A team belongs to a commune, district or province, not a hamlet.",
+                "Đội trực thuộc xã, huyện hoặc tỉnh, không thuộc thôn hay cấp quốc gia.",
+                "A team belongs to a commune, district or province, not a hamlet or the national level.",
             )])
             .into());
         }

@@ -782,8 +782,7 @@ impl Store {
     /// latest sample was in a positive pool or inconclusive, and F1s with no
     /// sample since they were exposed.
     pub async fn sampling_list(&self, scope: &Scope) -> Result<Vec<SamplingItem>> {
-        self.sampling_list_on(scope, crate::vietnam_today())
-            .await
+        self.sampling_list_on(scope, crate::vietnam_today()).await
     }
 
     /// The sampling list as of `day`: it also holds the tests quarantine

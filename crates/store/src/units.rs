@@ -6,7 +6,7 @@ use phongdich_domain::{FieldError, Invalid, UnitCode, UnitLevel, text};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -14,6 +14,32 @@ pub(crate) type BoxFut<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a
 
 const UNITS_2021: &str = include_str!("../../../data/vn_admin_units_2021.csv");
 pub(crate) const TREE_2021: &str = "vn2021";
+
+/// The condition on `units` selecting every unit under a unit of `level`
+/// (its code bound as `$1`; the unit itself left out): one indexed equality
+/// on the denormalised column of its level, or the whole tree under the
+/// national unit. None for a hamlet (nothing under it).
+pub(crate) fn under_condition(level: UnitLevel) -> Option<&'static str> {
+    match level {
+        UnitLevel::National => Some("code <> $1"),
+        UnitLevel::Province => Some("province_code = $1 AND code <> $1"),
+        UnitLevel::District => Some("district_code = $1 AND code <> $1"),
+        UnitLevel::Commune => Some("commune_code = $1 AND code <> $1"),
+        UnitLevel::Hamlet => None,
+    }
+}
+
+/// The column naming, for a record or unit under a unit of `level`, the unit
+/// one level below it that it lies in; none under a commune (hamlets keep
+/// no records of their own).
+pub(crate) fn child_column(level: UnitLevel) -> Option<&'static str> {
+    match level {
+        UnitLevel::National => Some("province_code"),
+        UnitLevel::Province => Some("district_code"),
+        UnitLevel::District => Some("commune_code"),
+        UnitLevel::Commune | UnitLevel::Hamlet => None,
+    }
+}
 
 /// One unit of the tree, with its ancestry spelled out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -270,18 +296,31 @@ impl Store {
     /// Every unit under a unit (not the unit itself), parents before children.
     pub async fn descendants(&self, code: &str) -> Result<Vec<Unit>> {
         let unit = self.unit(code).await?;
-        let column = match unit.level {
-            UnitLevel::Province => "province_code",
-            UnitLevel::District => "district_code",
-            UnitLevel::Commune => "commune_code",
-            UnitLevel::Hamlet => return Ok(Vec::new()),
+        let Some(under) = under_condition(unit.level) else {
+            return Ok(Vec::new());
         };
-        let sql = format!(
-            "SELECT {UNIT_COLUMNS} FROM units WHERE {column} = $1 AND code <> $1 ORDER BY code"
-        );
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE {under} ORDER BY code");
         let mut units = self.units_query(&sql, &[unit.code]).await?;
         units.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.code.cmp(&b.code)));
         Ok(units)
+    }
+
+    /// Each unit under `unit` (the unit itself left out) with the unit one
+    /// level below `unit` it lies in: the holder of its records in `unit`'s
+    /// report. Codes only — the whole country is some 11,000 units.
+    pub(crate) async fn holders_below(&self, unit: &Unit) -> Result<HashMap<String, String>> {
+        let (Some(under), Some(child)) = (under_condition(unit.level), child_column(unit.level))
+        else {
+            return Ok(HashMap::new());
+        };
+        let sql = format!(
+            "SELECT code, {child} AS holder FROM units WHERE {under} AND {child} IS NOT NULL"
+        );
+        let rows: Vec<(String, String)> = sqlx::query_as(&sql)
+            .bind(unit.code.as_str())
+            .fetch_all(&self.read)
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 
     /// Units whose folded name contains every folded word of the query, in any
@@ -317,8 +356,8 @@ impl Store {
     /// The whole tree, parents before children (for export).
     pub async fn all_units(&self) -> Result<Vec<Unit>> {
         let sql = format!(
-            "SELECT {UNIT_COLUMNS} FROM units ORDER BY province_code, \
-             COALESCE(district_code, ''), COALESCE(commune_code, ''), code"
+            "SELECT {UNIT_COLUMNS} FROM units ORDER BY CASE WHEN level = 'national' THEN 0 ELSE 1 END, \
+             province_code, COALESCE(district_code, ''), COALESCE(commune_code, ''), code"
         );
         self.units_query(&sql, &[]).await
     }

@@ -3,14 +3,15 @@
 //! confirmed, recovered and deceased during a period, exactly those the
 //! report counts, within the reader's scope narrowed to one unit; the
 //! narrowing itself (inside the jurisdiction only); and people read by ids
-//! in one query, within the scope.
+//! in one query, within the scope. The case register (`GET /api/v1/cases`):
+//! every filter, paging with the whole count, jurisdiction.
 
 use chrono::NaiveDate;
 use phongdich_domain::UnitCode;
 use phongdich_store::testing::{TestDb, person};
 use phongdich_store::{
-    Actor, CaseEvent, CaseFound, CaseInput, CaseListQuery, NewHamlet, Paging, Scope, Store,
-    StoreError,
+    Actor, CaseEvent, CaseFilter, CaseFilterParams, CaseFound, CaseInput, CaseListQuery, NewHamlet,
+    Paging, Scope, Store, StoreError,
 };
 
 // Quảng Ninh (22), Thành phố Hạ Long (193): communes Hà Khánh and Hà Phong.
@@ -315,4 +316,333 @@ async fn a_case_whose_person_moved_away_is_listed_without_their_name() {
     // Hà Khánh still counts the case it confirmed, but no longer sees who it is.
     assert_eq!(names(s, &scope(HA_KHANH), &q).await, [""]);
     assert_eq!(names(s, &Scope::national(), &q).await, ["Tạ Văn Chuyển"]);
+}
+
+/// The codes of a page of the register, in its order.
+async fn codes(s: &Store, scope: &Scope, params: CaseFilterParams) -> (i64, Vec<String>) {
+    let (filter, paging) = CaseFilter::parse(&params).unwrap();
+    let page = s.case_register(scope, &filter, paging).await.unwrap();
+    (
+        page.total,
+        page.entries.into_iter().map(|e| e.code).collect(),
+    )
+}
+
+fn params(pairs: &[(&str, &str)]) -> CaseFilterParams {
+    let mut p = CaseFilterParams::default();
+    for (k, v) in pairs {
+        let v = Some((*v).to_owned());
+        match *k {
+            "unit" => p.unit = v,
+            "confirmed_from" => p.confirmed_from = v,
+            "confirmed_to" => p.confirmed_to = v,
+            "recovered_from" => p.recovered_from = v,
+            "recovered_to" => p.recovered_to = v,
+            "deceased_from" => p.deceased_from = v,
+            "deceased_to" => p.deceased_to = v,
+            "source" => p.source = v,
+            "country" => p.country = v,
+            "cluster" => p.cluster = v,
+            "status" => p.status = v,
+            "offset" => p.offset = v,
+            "limit" => p.limit = v,
+            other => panic!("{other}"),
+        }
+    }
+    p
+}
+
+#[tokio::test]
+async fn the_case_register_filters_pages_and_counts_within_the_jurisdiction() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let system = Actor::system("test");
+    // Quảng Ninh: BN101 (Hà Khánh, 10/8, from a cluster, recovered 20/8 by
+    // discharge date), BN102 (Hà Khánh, 11/8, imported from the UK and in the
+    // cluster, died 25/8), BN103 (Hà Phong, 12/8, infected by BN101), one
+    // without an official number (Hà Phong, 13/8, under investigation).
+    // Hà Nội: BN201 (Phúc Xá, 11/8, imported from Japan).
+    let people = [
+        ("Đỗ Văn Một", HA_KHANH, "10/08/2021"),
+        ("Đỗ Thị Hai", HA_KHANH, "11/08/2021"),
+        ("Đỗ Văn Ba", HA_PHONG, "12/08/2021"),
+        ("Đỗ Văn Bốn", HA_PHONG, "13/08/2021"),
+        ("Đỗ Văn Năm", PHUC_XA, "11/08/2021"),
+    ];
+    let mut ids = Vec::new();
+    for (name, commune, day) in people {
+        let p = person(s, name, commune).await;
+        ids.push(case(s, p, day, CaseFound::Community).await);
+    }
+    let cluster = s
+        .create_cluster(
+            &system,
+            &phongdich_store::ClusterInput {
+                name: "Chợ Hạ Long 1".into(),
+                kind: "market".into(),
+                place: "Hạ Long".into(),
+                unit_code: HA_KHANH.into(),
+                started_on: "05/08/2021".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let k = cluster.id;
+    let [a, b, c, e, hn] = [ids[0], ids[1], ids[2], ids[3], ids[4]];
+    for sql in [
+        format!(
+            "UPDATE cases SET official_code = 'BN101', source_kind = 'cluster', source_ref = 'Chợ Hạ Long 1', recovered_on = '2021-08-20', course = 'recovered' WHERE id = {a}"
+        ),
+        format!(
+            "UPDATE cases SET official_code = 'BN102', source_kind = 'imported', source_ref = 'GB, Chợ Hạ Long 1', import_country = 'GB', died_on = '2021-08-25', course = 'deceased' WHERE id = {b}"
+        ),
+        format!(
+            "UPDATE cases SET official_code = 'BN103', source_kind = 'case', source_ref = 'BN101' WHERE id = {c}"
+        ),
+        format!(
+            "UPDATE cases SET official_code = 'BN201', source_kind = 'imported', source_ref = 'JP', import_country = 'JP' WHERE id = {hn}"
+        ),
+        format!(
+            "INSERT INTO case_sources (case_id, kind, cluster_id, created_by, created_at) VALUES ({a}, 'cluster', {k}, 't', 't')"
+        ),
+        format!(
+            "INSERT INTO case_sources (case_id, kind, country, created_by, created_at) VALUES ({b}, 'imported', 'GB', 't', 't')"
+        ),
+        format!(
+            "INSERT INTO case_sources (case_id, kind, cluster_id, created_by, created_at) VALUES ({b}, 'cluster', {k}, 't', 't')"
+        ),
+        format!(
+            "INSERT INTO case_sources (case_id, kind, source_case_id, created_by, created_at) VALUES ({c}, 'case', {a}, 't', 't')"
+        ),
+        format!(
+            "INSERT INTO case_sources (case_id, kind, country, created_by, created_at) VALUES ({hn}, 'imported', 'JP', 't', 't')"
+        ),
+    ] {
+        db.execute(&sql).await.unwrap();
+    }
+    let e_code = s
+        .case_register(
+            &Scope::national(),
+            &CaseFilter::default(),
+            Paging::default(),
+        )
+        .await
+        .unwrap()
+        .entries
+        .into_iter()
+        .find(|x| x.case_id == e)
+        .unwrap()
+        .code;
+    assert!(!e_code.starts_with("BN1"), "{e_code}");
+    let qn = scope(QUANG_NINH);
+
+    // Everything of the province, latest confirmed first; never Hà Nội's.
+    assert_eq!(
+        codes(s, &qn, params(&[])).await,
+        (
+            4,
+            vec![
+                e_code.clone(),
+                "BN103".into(),
+                "BN102".into(),
+                "BN101".into()
+            ]
+        )
+    );
+    // The nation sees all five.
+    assert_eq!(codes(s, &Scope::national(), params(&[])).await.0, 5);
+    assert_eq!(
+        codes(s, &Scope::national(), params(&[("unit", "VN")]))
+            .await
+            .0,
+        5
+    );
+    // Narrowed to a commune; outside the jurisdiction: not found.
+    assert_eq!(
+        codes(s, &qn, params(&[("unit", HA_PHONG)])).await,
+        (2, vec![e_code.clone(), "BN103".into()])
+    );
+    for outside in [PHUC_XA, "01", "VN"] {
+        let (f, p) = CaseFilter::parse(&params(&[("unit", outside)])).unwrap();
+        assert!(
+            matches!(
+                s.case_register(&qn, &f, p).await,
+                Err(StoreError::NotFound { .. })
+            ),
+            "{outside}"
+        );
+    }
+
+    // Dates: confirmed, recovered (discharge date), deceased (death date).
+    let by = |pairs: &[(&str, &str)]| params(pairs);
+    assert_eq!(
+        codes(
+            s,
+            &qn,
+            by(&[
+                ("confirmed_from", "11/08/2021"),
+                ("confirmed_to", "2021-08-12")
+            ])
+        )
+        .await
+        .1,
+        ["BN103", "BN102"]
+    );
+    assert_eq!(
+        codes(
+            s,
+            &qn,
+            by(&[
+                ("recovered_from", "2021-08-20"),
+                ("recovered_to", "2021-08-20")
+            ])
+        )
+        .await
+        .1,
+        ["BN101"]
+    );
+    assert!(
+        codes(s, &qn, by(&[("recovered_to", "2021-08-19")]))
+            .await
+            .1
+            .is_empty()
+    );
+    assert_eq!(
+        codes(s, &qn, by(&[("deceased_from", "2021-08-25")]))
+            .await
+            .1,
+        ["BN102"]
+    );
+    // Status.
+    assert_eq!(
+        codes(s, &qn, by(&[("status", "active")])).await.1,
+        [e_code.clone(), "BN103".into()]
+    );
+    assert_eq!(
+        codes(s, &qn, by(&[("status", "recovered")])).await.1,
+        ["BN101"]
+    );
+    assert_eq!(
+        codes(s, &qn, by(&[("status", "Deceased")])).await.1,
+        ["BN102"]
+    );
+    // Source kinds: any source of the kind; investigating = none.
+    assert_eq!(
+        codes(s, &qn, by(&[("source", "cluster")])).await.1,
+        ["BN102", "BN101"]
+    );
+    assert_eq!(codes(s, &qn, by(&[("source", "case")])).await.1, ["BN103"]);
+    assert_eq!(
+        codes(s, &qn, by(&[("source", "imported")])).await.1,
+        ["BN102"]
+    );
+    assert_eq!(
+        codes(s, &qn, by(&[("source", "investigating")])).await.1,
+        std::slice::from_ref(&e_code)
+    );
+    // Countries by code or name; the cluster by id.
+    for uk in ["GB", "gb", "Anh", "Vương quốc Anh", "UK"] {
+        assert_eq!(
+            codes(s, &qn, by(&[("country", uk)])).await.1,
+            ["BN102"],
+            "{uk}"
+        );
+    }
+    assert!(
+        codes(s, &qn, by(&[("country", "Nhật Bản")]))
+            .await
+            .1
+            .is_empty()
+    );
+    assert_eq!(
+        codes(s, &Scope::national(), by(&[("country", "Nhật Bản")]))
+            .await
+            .1,
+        ["BN201"]
+    );
+    assert_eq!(
+        codes(s, &qn, by(&[("cluster", &k.to_string())])).await.1,
+        ["BN102", "BN101"]
+    );
+    // Filters combine.
+    assert_eq!(
+        codes(
+            s,
+            &qn,
+            by(&[("cluster", &k.to_string()), ("status", "recovered")])
+        )
+        .await
+        .1,
+        ["BN101"]
+    );
+
+    // A page at a time with the whole count.
+    let (total, first) = codes(s, &qn, by(&[("limit", "3")])).await;
+    let (_, rest) = codes(s, &qn, by(&[("limit", "3"), ("offset", "3")])).await;
+    assert_eq!((total, first.len(), rest.len()), (4, 3, 1));
+    let (f, p) = CaseFilter::parse(&by(&[("limit", "5000")])).unwrap();
+    assert_eq!((f, p.limit), (CaseFilter::default(), Paging::MAX_LIMIT));
+
+    // An entry shows names and dates.
+    let (f, p) = CaseFilter::parse(&by(&[("status", "deceased")])).unwrap();
+    let entry = &s.case_register(&qn, &f, p).await.unwrap().entries[0];
+    assert_eq!(
+        (
+            entry.full_name.as_str(),
+            entry.commune_name.as_str(),
+            entry.died_on.as_deref(),
+            entry.import_country.as_deref(),
+            entry.sources.as_deref()
+        ),
+        (
+            "Đỗ Thị Hai",
+            "Phường Hà Khánh",
+            Some("2021-08-25"),
+            Some("GB"),
+            Some("GB, Chợ Hạ Long 1")
+        )
+    );
+}
+
+#[test]
+fn bad_register_filters_name_their_fields_in_both_languages() {
+    let bad = params(&[
+        ("confirmed_from", "32/08/2021"),
+        ("recovered_from", "2021-08-20"),
+        ("recovered_to", "2021-08-10"),
+        ("source", "rumour"),
+        ("country", "Việt Nam"),
+        ("cluster", "x"),
+        ("status", "sick"),
+        ("limit", "ten"),
+    ]);
+    let errors = CaseFilter::parse(&bad).unwrap_err().0;
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "confirmed_from",
+            "recovered_from",
+            "source",
+            "country",
+            "cluster",
+            "status",
+            "limit"
+        ]
+    );
+    assert!(
+        errors
+            .iter()
+            .all(|e| !e.message_vi.is_empty() && !e.message_en.is_empty())
+    );
+    // An unknown country is refused; "unknown" is a value.
+    assert!(CaseFilter::parse(&params(&[("country", "Atlantis")])).is_err());
+    assert_eq!(
+        CaseFilter::parse(&params(&[("country", "không rõ")]))
+            .unwrap()
+            .0
+            .country
+            .as_deref(),
+        Some("XX")
+    );
 }

@@ -88,7 +88,7 @@ async fn the_chain_of_a_case_holds_every_case_and_link_dated() {
             .nodes
             .iter()
             .filter(|n| n.level == 0)
-            .all(|n| n.case_code.as_deref().is_some_and(|c| c.starts_with("BN")))
+            .all(|n| n.case_code.as_deref().is_some_and(|c| c.starts_with("PD")))
     );
 
     let link = |from: i64, to: i64, kind: &str, on: &str, dated: &str| {

@@ -102,7 +102,11 @@ async fn classes_follow_every_write_and_survive_a_restart() {
         .confirm_case(&t, &case(ids[0], "2021-08-06"), today())
         .await
         .unwrap();
-    assert_eq!(c.code, format!("PD{}", c.id), "no number given: the record's own code");
+    assert_eq!(
+        c.code,
+        format!("PD{}", c.id),
+        "no number given: the record's own code"
+    );
     assert_eq!(changes.len(), 5, "F0 and F1..F4: {changes:?}");
     let levels = |v: Vec<Option<i64>>| v;
     let mut now = Vec::new();

@@ -30,11 +30,16 @@ async fn get(app: &Router, path: &str, token: &str) -> (StatusCode, Value) {
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/examples").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/examples")
+        .join(name)
 }
 
 #[tokio::test]
@@ -79,12 +84,20 @@ async fn a_published_case_list_reads_back_exactly() {
             "invalid_date" => "confirmed_on",
             _ => "was refused",
         };
-        assert!(r.reason_en.contains(needle), "{code} ({why}): {}", r.reason_en);
+        assert!(
+            r.reason_en.contains(needle),
+            "{code} ({why}): {}",
+            r.reason_en
+        );
     }
     for (code, want) in cases {
         let r = by_line[&want["line"].as_u64().unwrap()];
         assert_eq!(r.outcome, "confirmed", "{code}: {}", r.reason_en);
-        assert_eq!(r.reason_en, format!("Case {code}."), "nothing supplied or altered");
+        assert_eq!(
+            r.reason_en,
+            format!("Case {code}."),
+            "nothing supplied or altered"
+        );
     }
 
     // Every case's sources through the API, in the file's order.

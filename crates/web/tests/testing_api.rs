@@ -253,7 +253,9 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
     for name in ["Lương Thị Nga", "Cao Văn Phúc", "Đinh Thị Quế"] {
         ids.push(person(&app, &staff, name).await);
     }
-    let today = phongdich_store::vietnam_today().format("%d/%m/%Y").to_string();
+    let today = phongdich_store::vietnam_today()
+        .format("%d/%m/%Y")
+        .to_string();
 
     // Refused with every reason, and nothing created.
     let (status, body) = call(
@@ -436,7 +438,9 @@ async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() 
     assert_eq!(body["value"], "review");
 
     let id = person(&app, &staff, "Hà Văn Duyệt").await;
-    let today = phongdich_store::vietnam_today().format("%d/%m/%Y").to_string();
+    let today = phongdich_store::vietnam_today()
+        .format("%d/%m/%Y")
+        .to_string();
     let (_, sample) = call(
         &app,
         Method::POST,

@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use phongdich_store::{Campaign, CampaignInput, CampaignPerson, CampaignProgress};
 
 fn now_local() -> chrono::NaiveDateTime {
-    chrono::Utc::now().with_timezone(&phongdich_store::vietnam()).naive_local()
+    chrono::Utc::now()
+        .with_timezone(&phongdich_store::vietnam())
+        .naive_local()
 }
 
 /// Order a campaign; its first round starts today with the target group as it stands.

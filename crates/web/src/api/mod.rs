@@ -4,6 +4,7 @@
 mod admin;
 mod audit;
 mod campaigns;
+mod cases;
 mod dashboard;
 mod declarations;
 mod docs;
@@ -56,6 +57,8 @@ use utoipa::OpenApi;
         admin::create_token,
         admin::revoke_token,
         tracing::confirm,
+        cases::list,
+        cases::export,
         tracing::show,
         tracing::correct,
         tracing::course,
@@ -194,7 +197,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/duplicates", get(persons::duplicate_pairs))
         .route("/api/v1/merges", post(persons::merge))
-        .route("/api/v1/cases", post(tracing::confirm))
+        .route("/api/v1/cases", get(cases::list).post(tracing::confirm))
+        .route("/api/v1/cases/export", get(cases::export))
         .route(
             "/api/v1/cases/{id}",
             get(tracing::show).patch(tracing::correct),

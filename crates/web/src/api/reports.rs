@@ -31,8 +31,8 @@ fn unit_or_own(actor: &Actor, unit: &Option<String>) -> Option<String> {
     unit.as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty())
-        .or(actor.scope.root().map(|r| r.as_str()))
         .map(str::to_owned)
+        .or(actor.scope.home().map(String::from))
 }
 
 fn no_unit() -> Problem {

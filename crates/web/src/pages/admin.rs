@@ -100,7 +100,7 @@ async fn users_page(
                 div.grid {
                     (text_field(l, "username", ("Tên đăng nhập", "User name"), &form.username, errors, "required autocomplete=\"off\""))
                     (text_field(l, "display_name", ("Họ tên", "Full name"), &form.display_name, errors, "required"))
-                    (text_field(l, "unit_code", ("Mã đơn vị (tỉnh, huyện hoặc xã)", "Unit code (province, district or commune)"), &form.unit_code, errors, "required"))
+                    (text_field(l, "unit_code", ("Mã đơn vị (VN: toàn quốc; tỉnh, huyện hoặc xã)", "Unit code (VN: national; province, district or commune)"), &form.unit_code, errors, "required"))
                     (role_select(page, &form.role))
                     div.field.invalid[errors.iter().any(|e| e.field == "password")] {
                         label for="f-password" { (l.t("Mật khẩu ban đầu (ít nhất 10 ký tự)", "Initial password (at least 10 characters)")) }

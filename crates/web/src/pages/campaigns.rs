@@ -17,7 +17,9 @@ use phongdich_store::{
 use serde::Deserialize;
 
 fn now_local() -> chrono::NaiveDateTime {
-    chrono::Utc::now().with_timezone(&phongdich_store::vietnam()).naive_local()
+    chrono::Utc::now()
+        .with_timezone(&phongdich_store::vietnam())
+        .naive_local()
 }
 
 fn target_label(l: Lang, t: &str) -> &'static str {

@@ -515,22 +515,28 @@ async fn switch_lang(axum::extract::Query(q): axum::extract::Query<LangQuery>) -
         .into_response()
 }
 
-/// The units a user may pick: the roots of their jurisdiction and the units
-/// right under each.
+/// The units a user may pick: their own unit and the units right under it.
 pub async fn unit_choices(
     s: &AppState,
     page: &Page,
 ) -> Result<Vec<phongdich_store::Unit>, PageError> {
-    let units = s
+    // The reader's own unit (the national unit `VN` for the whole country)
+    // and the units one level below it.
+    let Some(home) = page.actor.scope.home() else {
+        return Ok(Vec::new());
+    };
+    let unit = s
         .store
-        .root_units(&page.actor.scope)
+        .unit(home.as_str())
         .await
         .map_err(|e| page.fail(e))?;
-    let mut choices = Vec::new();
-    for u in &units {
-        choices.push(u.clone());
-        choices.extend(s.store.children(&u.code).await.map_err(|e| page.fail(e))?);
-    }
+    let mut choices = vec![unit.clone()];
+    choices.extend(
+        s.store
+            .children(&unit.code)
+            .await
+            .map_err(|e| page.fail(e))?,
+    );
     Ok(choices)
 }
 

@@ -357,8 +357,16 @@ fn case_card(
         .collect::<Vec<_>>()
         .join(", ");
     let fields = [
-        "official_code", "local_code", "infected_by", "exposure_on", "confirmed_on", "recovered_on",
-        "died_on", "course", "hospital", "negative_on",
+        "official_code",
+        "local_code",
+        "infected_by",
+        "exposure_on",
+        "confirmed_on",
+        "recovered_on",
+        "died_on",
+        "course",
+        "hospital",
+        "negative_on",
     ];
     html! {
         div.case-card #case {
