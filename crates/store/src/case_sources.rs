@@ -237,7 +237,6 @@ impl Store {
     }
 
     /// Replace the sources of a case in the write's transaction.
-    // Used by the case writes of the lead's next commit (1fa5500 on main).
     pub(crate) async fn write_sources(
         &self,
         tx: &mut Transaction<'static, Any>,
