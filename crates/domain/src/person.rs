@@ -433,16 +433,16 @@ impl PersonInput {
                 (Ok(a), Some((_, on)))
                     if (0..=120).contains(&a) && self.birth.trim().is_empty() =>
                 {
-                    age_years = Some(a).filter(|_| on.year() - a >= 1900).or_else(|| {
+                    if on.year() - a >= 1900 {
+                        age_years = Some(a);
+                    } else {
                         errors.push(FieldError::new(
                             "age",
                             "age_out_of_range",
-                            "Tuổi không hợp lệ.",
-                            "The age is out of range.",
+                            "Tuổi không hợp lệ: năm sinh suy ra trước 1900.",
+                            "The age is out of range: it implies a birth before 1900.",
                         ));
-                        None
-                    });
-                    let _ = on;
+                    }
                 }
                 (Ok(_), Some(_)) if !self.birth.trim().is_empty() => {}
                 (Ok(_), None) => errors.push(FieldError::new(

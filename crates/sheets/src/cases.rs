@@ -291,24 +291,25 @@ pub async fn import_cases(
             }
         }
     }
-    for i in 0..rows.len() {
-        let needs: Vec<usize> = case_code::split_sources(map.get(&rows[i].cells, "infected_by"))
+    for (i, row) in rows.iter_mut().enumerate() {
+        let named: Vec<String> = case_code::split_sources(map.get(&row.cells, "infected_by"))
             .iter()
             .filter_map(|part| case_code::national(part))
-            .filter_map(|code| by_code.get(&code).copied())
-            .filter(|&j| j != i)
             .collect();
-        if case_code::split_sources(map.get(&rows[i].cells, "infected_by"))
+        if named
             .iter()
-            .filter_map(|p| case_code::national(p))
-            .any(|c| rows[i].official.as_deref() == Some(c.as_str()))
+            .any(|c| row.official.as_deref() == Some(c.as_str()))
         {
             early.entry(i).or_default().push((
                 "Ca bệnh không thể lây từ chính nó.".into(),
                 "A case cannot be its own source.".into(),
             ));
         }
-        rows[i].needs = needs;
+        row.needs = named
+            .iter()
+            .filter_map(|code| by_code.get(code).copied())
+            .filter(|&j| j != i)
+            .collect();
     }
 
     // Pass 2: sources before the rows they infected (depth-first order);
