@@ -25,9 +25,62 @@ pub struct Enrolment {
     pub can_self_care_and_call: bool,
 }
 
-/// The reasons someone may not be treated at home: (code, Vietnamese, English).
-/// Empty when they may.
-pub fn ineligibility(e: &Enrolment) -> Vec<(&'static str, &'static str, &'static str)> {
+/// The criteria for treating an F0 at home in force over a period (domain
+/// rules §5): chosen by the day of enrolment, like the quarantine and
+/// tracing rules, so a later document is a new version, not an edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EligibilityRule {
+    /// First day in force.
+    pub from: NaiveDate,
+    pub document: &'static str,
+    /// Highest breathing rate (per minute) allowed at home.
+    pub max_breathing: u32,
+    /// Lowest SpO2 (%) allowed at home.
+    pub min_spo2: u32,
+    /// Doses that count as vaccinated, and the days after a single dose.
+    pub full_doses: u8,
+    pub single_dose_days: u32,
+    /// Ages that count as low risk when unvaccinated (with no underlying
+    /// disease, not pregnant).
+    pub low_risk_ages: (u32, u32),
+}
+
+/// The versions known, oldest first. 4038/QĐ-BYT (21/8/2021), section II.1:
+/// no or mild symptoms, breathing ≤ 20/min, SpO2 ≥ 96 %; vaccinated (2 doses,
+/// or 1 dose more than 14 days earlier) or aged 1–49 without listed
+/// underlying disease and not pregnant; able to self-care and to call staff.
+/// No earlier national document is on file: before 21/8/2021 the same
+/// criteria are applied (provinces' own pilots, e.g. Ho Chi Minh City in
+/// July 2021, used similar ones) — a province rule would be a new version.
+pub const ELIGIBILITY_RULES: &[EligibilityRule] = &[EligibilityRule {
+    from: match NaiveDate::from_ymd_opt(2021, 8, 21) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    },
+    document: "4038/QĐ-BYT",
+    max_breathing: 20,
+    min_spo2: 96,
+    full_doses: 2,
+    single_dose_days: 14,
+    low_risk_ages: (1, 49),
+}];
+
+/// The eligibility rule in force on `day` (the first version before it began).
+pub fn eligibility_rule_on(day: NaiveDate) -> &'static EligibilityRule {
+    ELIGIBILITY_RULES
+        .iter()
+        .rev()
+        .find(|r| r.from <= day)
+        .unwrap_or(&ELIGIBILITY_RULES[0])
+}
+
+/// The reasons someone may not be treated at home under the rule in force
+/// on `day`: (code, Vietnamese, English). Empty when they may.
+pub fn ineligibility_on(
+    e: &Enrolment,
+    day: NaiveDate,
+) -> Vec<(&'static str, &'static str, &'static str)> {
+    let rule = eligibility_rule_on(day);
     let mut out = Vec::new();
     if !e.mild_or_no_symptoms {
         out.push((
@@ -36,18 +89,22 @@ pub fn ineligibility(e: &Enrolment) -> Vec<(&'static str, &'static str, &'static
             "Symptoms beyond mild.",
         ));
     }
-    if e.breathing_rate > 20 {
+    if e.breathing_rate > rule.max_breathing {
         out.push((
             "breathing",
             "Nhịp thở trên 20 lần/phút.",
             "Breathing rate above 20 per minute.",
         ));
     }
-    if e.spo2 < 96 {
+    if e.spo2 < rule.min_spo2 {
         out.push(("spo2", "SpO2 dưới 96%.", "SpO2 below 96 %."));
     }
-    let vaccinated = e.doses >= 2 || (e.doses == 1 && e.last_dose_days_ago.is_some_and(|d| d > 14));
-    let low_risk = (1..=49).contains(&e.age_years) && !e.underlying_disease && !e.pregnant;
+    let vaccinated = e.doses >= rule.full_doses
+        || (e.doses == 1
+            && e.last_dose_days_ago
+                .is_some_and(|d| d > rule.single_dose_days));
+    let (young, old) = rule.low_risk_ages;
+    let low_risk = (young..=old).contains(&e.age_years) && !e.underlying_disease && !e.pregnant;
     if !vaccinated && !low_risk {
         out.push((
             "risk",
@@ -63,6 +120,11 @@ pub fn ineligibility(e: &Enrolment) -> Vec<(&'static str, &'static str, &'static
         ));
     }
     out
+}
+
+/// [`ineligibility_on`] under the first rule (4038/QĐ-BYT).
+pub fn ineligibility(e: &Enrolment) -> Vec<(&'static str, &'static str, &'static str)> {
+    ineligibility_on(e, ELIGIBILITY_RULES[0].from)
 }
 
 /// One set of vital signs.
@@ -153,6 +215,29 @@ pub fn warning_signs(v: &Vitals, age_years: u32, on: NaiveDate) -> Vec<Sign> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The rule is chosen by the day of enrolment (4038/QĐ-BYT, 21/8/2021,
+    /// the only national version on file; applied before it too).
+    #[test]
+    fn eligibility_follows_the_rule_of_the_day() {
+        assert_eq!(eligibility_rule_on(d(2021, 8, 21)).document, "4038/QĐ-BYT");
+        assert_eq!(eligibility_rule_on(d(2021, 7, 1)).document, "4038/QĐ-BYT");
+        assert_eq!(eligibility_rule_on(d(2022, 3, 1)).min_spo2, 96);
+        let breathless = Enrolment {
+            age_years: 30,
+            mild_or_no_symptoms: true,
+            breathing_rate: 21,
+            spo2: 97,
+            can_self_care_and_call: true,
+            ..Enrolment::default()
+        };
+        let codes: Vec<&str> = ineligibility_on(&breathless, d(2021, 9, 1))
+            .iter()
+            .map(|r| r.0)
+            .collect();
+        assert_eq!(codes, ["breathing"]);
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -6,7 +6,7 @@
 
 use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use chrono::NaiveDate;
-use phongdich_domain::treatment::{Enrolment, Vitals, ineligibility, warning_signs};
+use phongdich_domain::treatment::{Enrolment, Vitals, ineligibility_on, warning_signs};
 use phongdich_domain::{FieldError, Invalid, Permission};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -193,7 +193,7 @@ impl Store {
                 "This person is not an F0 under treatment.",
             ));
         };
-        let reasons = ineligibility(e);
+        let reasons = ineligibility_on(e, today);
         if !reasons.is_empty() {
             return Err(Invalid(
                 reasons
