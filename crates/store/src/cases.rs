@@ -359,6 +359,36 @@ struct CheckedCase {
     died_on: Option<String>,
 }
 
+/// The columns a checked case writes, in [`CheckedCase::bind`]'s order
+/// (insert and correction alike).
+const CHECKED_COLUMNS: &str = "confirmed_on, sample_on, onset_on, test_kind, source_kind, source_ref, course, \
+    hospital, detected_where, negative_on, official_code, local_code, recovered_on, died_on, import_country";
+
+impl CheckedCase {
+    /// Bind the values of [`CHECKED_COLUMNS`] (15 parameters).
+    fn bind<'q, O>(
+        &'q self,
+        q: sqlx::query::QueryScalar<'q, Any, O, sqlx::any::AnyArguments<'q>>,
+        import_country: Option<&'q str>,
+    ) -> sqlx::query::QueryScalar<'q, Any, O, sqlx::any::AnyArguments<'q>> {
+        q.bind(self.confirmed_on.as_str())
+            .bind(self.sample_on.as_deref())
+            .bind(self.onset_on.as_deref())
+            .bind(self.test_kind.as_str())
+            .bind(self.source_kind.as_str())
+            .bind(self.source_ref.as_deref())
+            .bind(self.course.as_str())
+            .bind(self.hospital.as_deref())
+            .bind(self.detected_where.as_str())
+            .bind(self.negative_on.as_deref())
+            .bind(self.official_code.as_deref())
+            .bind(self.local_code.as_deref())
+            .bind(self.recovered_on.as_deref())
+            .bind(self.died_on.as_deref())
+            .bind(import_country)
+    }
+}
+
 fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invalid> {
     let mut errors = Vec::new();
     let confirmed = if input.confirmed_on.trim().is_empty() {
@@ -929,36 +959,21 @@ impl Store {
             ));
         }
         let stamp = now();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO cases (code, person_id, confirmed_on, sample_on, onset_on, test_kind, source_kind, source_ref, \
-             course, hospital, detected_where, negative_on, province_code, district_code, commune_code, created_by, \
-             created_at, updated_at, official_code, local_code, recovered_on, died_on, import_country) \
-             VALUES ('pending', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $20, $21) \
-             RETURNING id",
-        )
-        .bind(person.id)
-        .bind(checked.confirmed_on.as_str())
-        .bind(checked.sample_on.as_deref())
-        .bind(checked.onset_on.as_deref())
-        .bind(checked.test_kind.as_str())
-        .bind(checked.source_kind.as_str())
-        .bind(checked.source_ref.as_deref())
-        .bind(checked.course.as_str())
-        .bind(checked.hospital.as_deref())
-        .bind(checked.detected_where.as_str())
-        .bind(checked.negative_on.as_deref())
-        .bind(person.province_code.as_str())
-        .bind(person.district_code.as_str())
-        .bind(person.commune_code.as_str())
-        .bind(actor.name.as_str())
-        .bind(stamp.as_str())
-        .bind(checked.official_code.as_deref())
-        .bind(checked.local_code.as_deref())
-        .bind(checked.recovered_on.as_deref())
-        .bind(checked.died_on.as_deref())
-        .bind(import_country.as_deref())
-        .fetch_one(w.conn())
-        .await?;
+        let sql = format!(
+            "INSERT INTO cases (code, person_id, {CHECKED_COLUMNS}, province_code, district_code, commune_code, \
+             created_by, created_at, updated_at) VALUES ('pending', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+             $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) RETURNING id"
+        );
+        let q = sqlx::query_scalar(&sql).bind(person.id);
+        let id: i64 = checked
+            .bind(q, import_country.as_deref())
+            .bind(person.province_code.as_str())
+            .bind(person.district_code.as_str())
+            .bind(person.commune_code.as_str())
+            .bind(actor.name.as_str())
+            .bind(stamp.as_str())
+            .fetch_one(w.conn())
+            .await?;
         // The record's own code; the case is shown by its national or
         // provincial number when it has one.
         sqlx::query("UPDATE cases SET code = $1 WHERE id = $2")
@@ -1136,31 +1151,17 @@ impl Store {
         self.codes_free(w.tx(), &checked, &province, Some(case_id))
             .await?;
         let stamp = now();
-        sqlx::query(
-            "UPDATE cases SET confirmed_on = $1, sample_on = $2, onset_on = $3, test_kind = $4, source_kind = $5, \
-             source_ref = $6, course = $7, hospital = $8, detected_where = $9, negative_on = $10, official_code = $11, \
-             local_code = $12, recovered_on = $13, died_on = $14, import_country = $15, updated_at = $16, \
-             version = version + 1 WHERE id = $17",
-        )
-        .bind(checked.confirmed_on.as_str())
-        .bind(checked.sample_on.as_deref())
-        .bind(checked.onset_on.as_deref())
-        .bind(checked.test_kind.as_str())
-        .bind(checked.source_kind.as_str())
-        .bind(checked.source_ref.as_deref())
-        .bind(checked.course.as_str())
-        .bind(checked.hospital.as_deref())
-        .bind(checked.detected_where.as_str())
-        .bind(checked.negative_on.as_deref())
-        .bind(checked.official_code.as_deref())
-        .bind(checked.local_code.as_deref())
-        .bind(checked.recovered_on.as_deref())
-        .bind(checked.died_on.as_deref())
-        .bind(import_country.as_deref())
-        .bind(stamp.as_str())
-        .bind(case_id)
-        .execute(w.conn())
-        .await?;
+        let sql = format!(
+            "UPDATE cases SET ({CHECKED_COLUMNS}, updated_at, version) = \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, version + 1) WHERE id = $17 \
+             RETURNING id"
+        );
+        let _: i64 = checked
+            .bind(sqlx::query_scalar(&sql), import_country.as_deref())
+            .bind(stamp.as_str())
+            .bind(case_id)
+            .fetch_one(w.conn())
+            .await?;
         self.write_sources(
             w.tx(),
             case_id,
