@@ -43,7 +43,7 @@ pub use case_lists::{
 pub use case_sources::{CaseSource, Source, summary as source_summary};
 pub use cases::{
     Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, Contact, DEPTH as TRACING_DEPTH,
-    check_case_input,
+    check_case_input, engine_rules,
 };
 pub use chain::{Chain, ChainEdge, ChainNode};
 pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterMember};
