@@ -963,12 +963,13 @@ async fn the_chain_page_draws_every_case_and_link_of_a_chain_of_known_shape() {
         .unwrap();
     assert_eq!(generation_x, json!(7), "seven columns: generations 0 to 6");
 
-    // The slider runs from the first link (04/08) to the last (21/08).
+    // The slider runs from the first case's confirmation (01/08) to the
+    // last link (21/08).
     let slider = wait_for(&c, "#chain-date").await;
-    assert_eq!(slider.attr("max").await.unwrap().as_deref(), Some("17"));
+    assert_eq!(slider.attr("max").await.unwrap().as_deref(), Some("20"));
     assert_eq!(
         slider.attr("data-first").await.unwrap().as_deref(),
-        Some("2021-08-04")
+        Some("2021-08-01")
     );
     assert_eq!(
         text_of(&c, "#chain-date-label").await.as_deref(),
@@ -977,17 +978,20 @@ async fn the_chain_page_draws_every_case_and_link_of_a_chain_of_known_shape() {
     slide_to(&c, 0).await;
     assert_eq!(
         text_of(&c, "#chain-date-label").await.as_deref(),
-        Some("04/08/2021")
+        Some("01/08/2021")
     );
+    assert_eq!(drawn(&c, ".edge").await, 0);
+    assert_eq!(drawn(&c, ".node").await, 1, "only A, confirmed on 01/08");
+    slide_to(&c, 3).await;
     assert_eq!(drawn(&c, ".edge").await, 1, "only A → B1 by 04/08");
     assert_eq!(drawn(&c, ".node").await, 2);
-    slide_to(&c, 16).await;
+    slide_to(&c, 19).await;
     assert_eq!(
         drawn(&c, ".edge").await,
         16,
         "all but the F2's link by 20/08"
     );
-    slide_to(&c, 17).await;
+    slide_to(&c, 20).await;
     assert_eq!(drawn(&c, ".edge").await, 17);
 
     // The same chain as a table, without JavaScript too.

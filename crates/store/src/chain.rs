@@ -33,7 +33,8 @@ pub struct Chain {
     pub nodes: Vec<ChainNode>,
     /// Ordered by source, then secondary.
     pub edges: Vec<ChainEdge>,
-    /// The earliest and the latest date of a link (none without links).
+    /// The earliest and the latest date of a link or of a case's
+    /// confirmation (none for an empty chain).
     pub first_on: Option<String>,
     pub last_on: Option<String>,
 }
@@ -419,8 +420,17 @@ impl Store {
         let mut nodes: Vec<ChainNode> = nodes.into_values().collect();
         nodes.sort_unstable_by_key(|n| (n.generation, n.person_id));
         edges.sort_unstable_by_key(|e| (e.from, e.to));
-        chain.first_on = edges.iter().map(|e| e.on.clone()).min();
-        chain.last_on = edges.iter().map(|e| e.on.clone()).max();
+        // The span runs from the first case's confirmation (or the first
+        // link, whichever is earlier) to the last link or confirmation.
+        let days = || {
+            edges
+                .iter()
+                .map(|e| &e.on)
+                .chain(nodes.iter().filter(|n| n.level == 0).map(|n| &n.since_on))
+                .filter(|d| !d.is_empty())
+        };
+        chain.first_on = days().min().cloned();
+        chain.last_on = days().max().cloned();
         chain.nodes = nodes;
         chain.edges = edges;
         Ok(chain)

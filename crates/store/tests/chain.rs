@@ -115,7 +115,11 @@ async fn the_chain_of_a_case_holds_every_case_and_link_dated() {
     ]);
     want.sort_by_key(|e| (e.0, e.1));
     assert_eq!(edges(&chain), want);
-    assert_eq!(chain.first_on.as_deref(), Some("2021-08-04"));
+    assert_eq!(
+        chain.first_on.as_deref(),
+        Some("2021-08-01"),
+        "A's confirmation, before its first link"
+    );
     assert_eq!(chain.last_on.as_deref(), Some("2021-08-21"));
 
     // Names within the jurisdiction only.

@@ -153,8 +153,8 @@
     });
   });
 
-  // The slider: the links dated up to a day, and the people they reach
-  // (people without a source in the chain are always shown).
+  // The slider: the links dated up to a day, the people they reach, and the
+  // cases without a source in the chain confirmed by that day.
   var info = document.getElementById("chain-info");
   var slider = document.getElementById("chain-date");
   var dateLabel = document.getElementById("chain-date-label");
@@ -172,7 +172,8 @@
       if (on) { shownEdges++; seen[e.from] = true; seen[e.to] = true; }
     });
     nodes.forEach(function (n) {
-      var on = seen[n.person_id] || incoming[n.person_id].length === 0;
+      // A case without a source in the chain appears on its own day.
+      var on = seen[n.person_id] || (incoming[n.person_id].length === 0 && (!n.since_on || n.since_on <= limit));
       n.el.style.display = on ? "" : "none";
       if (on) shownNodes++;
     });
