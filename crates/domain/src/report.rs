@@ -71,8 +71,12 @@ figures! {
         f0_new_community: Flow, "— phát hiện trong cộng đồng", "— found in the community";
         f0_new_quarantine: Flow, "— đang cách ly", "— already in quarantine";
         f0_new_imported: Flow, "— nhập cảnh", "— imported";
-        f0_home: Stock, "F0 điều trị tại nhà", "F0 treated at home";
-        f0_hospital: Stock, "F0 điều trị tại cơ sở y tế", "F0 in hospital";
+        f0_new_other_province: Flow, "— từ tỉnh, thành phố khác", "— from another province";
+        f0_active: Stock, "F0 đang điều trị", "F0 in treatment";
+        f0_home: Stock, "— tại nhà", "— at home";
+        f0_hospital: Stock, "— tại cơ sở y tế", "— in a health facility";
+        f0_icu: Stock, "— — trong đó hồi sức tích cực", "— — of whom in intensive care";
+        f0_unplaced: Stock, "— chưa ghi nơi điều trị", "— place of treatment not recorded";
         f0_recovered: Flow, "F0 khỏi bệnh", "F0 recovered";
         f0_deceased: Flow, "F0 tử vong", "F0 deceased";
         f0_cumulative: Stock, "F0 cộng dồn từ đầu đợt dịch", "F0 since the wave began";

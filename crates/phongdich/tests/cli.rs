@@ -794,7 +794,7 @@ async fn recount_puts_the_report_figures_back_after_a_repair_outside_the_applica
     assert_eq!(f0_home().await, 1);
     // Someone edits the kept rows by hand: the figures are wrong until a recount.
     db.execute(&format!(
-        "UPDATE figure_stocks SET f0_home = 7 WHERE commune_code = '{HA_KHANH}'"
+        "UPDATE figure_days SET f0_home = 7 WHERE commune_code = '{HA_KHANH}' AND day = '2021-08-10'"
     ))
     .await
     .unwrap();

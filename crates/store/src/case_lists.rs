@@ -16,10 +16,11 @@ use sqlx::Row;
 pub enum CaseEvent {
     /// Confirmed as F0 that day (`f0_new`, `f0_cumulative`).
     Confirmed,
-    /// Recovered: tested negative that day, course `recovered` (`f0_recovered`).
+    /// Recovered that day (its recovery, else its negative test: the day of
+    /// its course's last step), course `recovered` (`f0_recovered`).
     Recovered,
-    /// Deceased, dated by the case's last update (`f0_deceased`; no death
-    /// date is recorded yet).
+    /// Died that day (the day of its course's last step), course
+    /// `deceased` (`f0_deceased`).
     Deceased,
 }
 
@@ -46,29 +47,39 @@ impl CaseEvent {
     fn sql(self) -> (&'static str, &'static str) {
         match self {
             CaseEvent::Confirmed => ("c.confirmed_on", ""),
-            CaseEvent::Recovered => ("c.negative_on", " AND c.course = 'recovered'"),
-            CaseEvent::Deceased => ("SUBSTR(c.updated_at, 1, 10)", " AND c.course = 'deceased'"),
+            CaseEvent::Recovered => (LAST_STEP_DAY, " AND c.course = 'recovered'"),
+            CaseEvent::Deceased => (LAST_STEP_DAY, " AND c.course = 'deceased'"),
         }
     }
 }
+
+/// The day a case's course took its present step (`case_courses`): the
+/// recovery or death the report's `f0_recovered` and `f0_deceased` count.
+const LAST_STEP_DAY: &str = "(SELECT s.from_on FROM case_courses s WHERE s.case_id = c.id \
+     ORDER BY s.from_on DESC, s.id DESC LIMIT 1)";
 
 /// Where a new case was found, as the report splits `f0_new`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseFound {
-    /// Neither imported nor found in quarantine (`f0_new_community`).
+    /// Neither imported nor from another province nor found in quarantine
+    /// (`f0_new_community`).
     Community,
-    /// Found while in quarantine (`f0_new_quarantine`).
+    /// Found while in quarantine, not imported nor from another province
+    /// (`f0_new_quarantine`).
     Quarantine,
     /// Imported (`f0_new_imported`).
     Imported,
+    /// Came from another province (`f0_new_other_province`).
+    OtherProvince,
 }
 
 impl CaseFound {
-    pub const ALL: [CaseFound; 3] = [
+    pub const ALL: [CaseFound; 4] = [
         CaseFound::Community,
         CaseFound::Quarantine,
         CaseFound::Imported,
+        CaseFound::OtherProvince,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +87,7 @@ impl CaseFound {
             CaseFound::Community => "community",
             CaseFound::Quarantine => "quarantine",
             CaseFound::Imported => "imported",
+            CaseFound::OtherProvince => "other_province",
         }
     }
 
@@ -86,12 +98,13 @@ impl CaseFound {
     fn sql(self) -> &'static str {
         match self {
             CaseFound::Community => {
-                " AND c.source_kind <> 'imported' AND c.detected_where <> 'quarantine'"
+                " AND c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where <> 'quarantine'"
             }
             CaseFound::Quarantine => {
-                " AND c.source_kind <> 'imported' AND c.detected_where = 'quarantine'"
+                " AND c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where = 'quarantine'"
             }
             CaseFound::Imported => " AND c.source_kind = 'imported'",
+            CaseFound::OtherProvince => " AND c.source_kind = 'other_province'",
         }
     }
 }

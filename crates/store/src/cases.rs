@@ -55,6 +55,13 @@ pub fn day(d: NaiveDate) -> Day {
     (d - epoch()).num_days() as Day
 }
 
+/// Vietnam's today as `YYYY-MM-DD`.
+pub(crate) fn vn_today() -> String {
+    crate::response::vietnam_today()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 pub fn date(d: Day) -> String {
     (epoch() + chrono::Duration::days(d as i64))
         .format("%Y-%m-%d")
@@ -494,6 +501,22 @@ fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invali
         ));
     }
     let today_s = today.format("%Y-%m-%d").to_string();
+    if course == "recovered" && recovered_on.is_none() && negative_on.is_none() {
+        errors.push(FieldError::new(
+            "recovered_on",
+            "required",
+            "Ca khỏi bệnh cần ngày khỏi (ra viện) hoặc ngày xét nghiệm âm tính.",
+            "A recovered case needs its day of recovery (discharge) or of the negative test.",
+        ));
+    }
+    if course == "deceased" && died_on.is_none() {
+        errors.push(FieldError::new(
+            "died_on",
+            "required",
+            "Ca tử vong cần ngày tử vong.",
+            "A deceased case needs its day of death.",
+        ));
+    }
     if died_on.is_some() && course != "deceased" {
         errors.push(FieldError::new(
             "died_on",
@@ -761,6 +784,12 @@ impl Store {
         cause: &str,
     ) -> Result<Vec<ClassChange>> {
         use crate::persons::{in_list, placeholders};
+        // The periods keep every change, its last day too.
+        let today = match self.class_day.load(std::sync::atomic::Ordering::SeqCst) {
+            i32::MIN => vn_today(),
+            d => date(d),
+        };
+        crate::class_periods::record(tx, self.engine, changes, &today).await?;
         // `person_classes` does not keep a class's last day: a change of only
         // that (a later exposure at the same class) is not a row change.
         let stored = |a: &Option<Assignment>| {
@@ -990,6 +1019,7 @@ impl Store {
             &stamp,
         )
         .await?;
+        crate::class_periods::sync_course(w.conn(), id, &vn_today()).await?;
         let case = case_from_row(
             &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
                 .bind(id)
@@ -1171,6 +1201,7 @@ impl Store {
             &stamp,
         )
         .await?;
+        crate::class_periods::sync_course(w.conn(), case_id, &vn_today()).await?;
         let after = case_from_row(
             &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
                 .bind(case_id)
@@ -1496,6 +1527,35 @@ impl Store {
             ],
             &mut errors,
         );
+        // A course that ends treatment is dated (its day counts in every
+        // figure): recovery by its day or the negative test, death by its day.
+        match course.as_str() {
+            "recovered" if course_on.is_none() && negative_on.is_none() => {
+                errors.push(FieldError::new(
+                    "course_on",
+                    "required",
+                    "Cần ghi ngày khỏi bệnh (ra viện) hoặc ngày xét nghiệm âm tính.",
+                    "Give the day of recovery (discharge) or of the negative test.",
+                ))
+            }
+            "deceased" if course_on.is_none() => errors.push(FieldError::new(
+                "course_on",
+                "required",
+                "Cần ghi ngày tử vong.",
+                "Give the day of death.",
+            )),
+            _ => {}
+        }
+        if let Some(d) = course_on.or(negative_on)
+            && d.format("%Y-%m-%d").to_string() < before.confirmed_on
+        {
+            errors.push(FieldError::new(
+                "course_on",
+                "before_confirmation",
+                "Ngày này trước ngày khẳng định ca bệnh.",
+                "This day is before the case was confirmed.",
+            ));
+        }
         if !errors.is_empty() {
             return Err(StoreError::Invalid(Invalid(errors)));
         }
@@ -1515,6 +1575,7 @@ impl Store {
             .bind(case_id)
             .execute(w.conn())
             .await?;
+        crate::class_periods::sync_course(w.conn(), case_id, &vn_today()).await?;
         let after = case_from_row(
             &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
                 .bind(case_id)

@@ -5,7 +5,7 @@
 //! unit), never a query per day or per unit, and every query is restricted
 //! to the unit in SQL — which itself must lie in the reader's jurisdiction.
 
-use crate::reports::{CURRENT_ONLY, Counts, ReportFigures, cond};
+use crate::reports::{CAPACITY, Counts, ReportFigures, cond};
 use crate::{Result, Scope, Store, StoreError};
 use chrono::{Days, NaiveDate};
 use phongdich_domain::contact::parse_date;
@@ -214,12 +214,12 @@ impl Store {
         let wave = self.wave_start(&province).await?;
         // report_figures checks the unit against the reader's scope (not found outside).
         let period = self.report_figures(scope, &code, from, to, wave).await?;
-        // The two days of the trend differ only in what happened on them:
-        // what stands now (classes, follow-up, capacity) is counted once.
+        // The two days of the trend, each as it stood at its end; capacity
+        // (counted from its small tables) once, for the period's end.
         let yesterday = to - Days::new(1);
-        let day = |d: NaiveDate| self.report_of(scope, &code, d, d, wave, Counts::Flows);
+        let day = |d: NaiveDate| self.report_of(scope, &code, d, d, wave, Counts::Kept);
         let (mut last_day, mut day_before) = (day(to).await?, day(yesterday).await?);
-        for key in CURRENT_ONLY {
+        for key in CAPACITY {
             let now = period.figures.get(key).unwrap_or(0);
             for f in [&mut last_day.figures, &mut day_before.figures] {
                 if let Some(slot) = f.slot(key) {

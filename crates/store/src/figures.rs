@@ -1,6 +1,11 @@
-//! The report figures of each commune kept as rows (migration 17): what
-//! happened on each day (`figure_days`), what stands now (`figure_stocks`)
-//! and the turnaround of each day's tests (`figure_turnaround`).
+//! The report figures of each commune kept as rows (migrations 17, 20): on
+//! each day (`figure_days`), what happened (the flows, dated by when it
+//! happened) and how each stock changed, so that a stock at the end of any
+//! day D is the sum of its changes up to D; and the turnaround of each day's
+//! tests (`figure_turnaround`). Stocks come from dated records: a case's
+//! course steps (`case_courses`), the periods each class held
+//! (`class_periods`), orders from start to release, samples and results by
+//! their days, alerts from raised to taken.
 //!
 //! Invariant: for every commune not listed in `figure_changes` (nor the
 //! class commune of a person listed in `figure_person_changes`), its rows
@@ -16,23 +21,24 @@
 //! than the records the reader could see.
 //!
 //! A day is Vietnam's day: timestamps (history, alerts) are bucketed at UTC+7,
-//! dates (confirmation, sampling, results, releases) are already local. Deaths
-//! are dated by the UTC date of the case's last update, as before (no death
-//! date is recorded yet).
+//! dates (confirmation, course steps, sampling, results, releases) are
+//! already local.
 
 use crate::persons::{in_list, placeholders};
 use crate::{Engine, Result, Scope, Store};
+use chrono::NaiveDate;
 use phongdich_domain::UnitLevel;
 use phongdich_domain::report::Figures;
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, HashMap};
 
-/// The figures counted per day (`figure_days`), in its column order.
-pub const DAY_KEYS: [&str; 14] = [
+/// The flows counted per day (`figure_days`).
+pub const DAY_KEYS: [&str; 15] = [
     "f0_new",
     "f0_new_community",
     "f0_new_quarantine",
     "f0_new_imported",
+    "f0_new_other_province",
     "f0_recovered",
     "f0_deceased",
     "f1_new",
@@ -45,10 +51,14 @@ pub const DAY_KEYS: [&str; 14] = [
     "alerts_escalated",
 ];
 
-/// The figures that stand now (`figure_stocks`), in its column order.
-pub const STOCK_KEYS: [&str; 15] = [
+/// The stocks, kept as their change on each day (`figure_days`): a stock at
+/// the end of day D is the sum of its changes on the days up to D.
+pub const STOCK_KEYS: [&str; 18] = [
+    "f0_active",
     "f0_home",
     "f0_hospital",
+    "f0_icu",
+    "f0_unplaced",
     "f1",
     "f2",
     "f3",
@@ -71,8 +81,8 @@ const LIST_AT_MOST: usize = 40;
 /// What one commune's rows hold.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct CommuneFigures {
+    /// Each day's flows and the stocks' changes on it.
     pub days: BTreeMap<String, Figures>,
-    pub stocks: Figures,
     /// (day, days from sample to result) → tests.
     pub turnaround: BTreeMap<(String, i64), i64>,
 }
@@ -143,12 +153,10 @@ async fn fetch(
     Ok(q.fetch_all(&mut **tx).await?)
 }
 
-/// Add each row's named columns to its commune's figures: of its `day` when
-/// `by_day`, else to the stocks.
+/// Add each row's named columns to its commune's figures of its `day`.
 fn add_rows(
     rows: &[sqlx::any::AnyRow],
     keys: &[&str],
-    by_day: bool,
     into: &mut HashMap<String, CommuneFigures>,
 ) -> Result<()> {
     for r in rows {
@@ -156,16 +164,11 @@ fn add_rows(
         let Some(unit) = unit.filter(|u| !u.is_empty()) else {
             continue;
         };
-        let c = into.entry(unit).or_default();
-        let f = if by_day {
-            let day: Option<String> = r.try_get("day")?;
-            let Some(day) = day.filter(|d| !d.is_empty()) else {
-                continue;
-            };
-            c.days.entry(day).or_default()
-        } else {
-            &mut c.stocks
+        let day: Option<String> = r.try_get("day")?;
+        let Some(day) = day.filter(|d| !d.is_empty()) else {
+            continue;
         };
+        let f = into.entry(unit).or_default().days.entry(day).or_default();
         for key in keys {
             let n: Option<i64> = r.try_get(*key)?;
             if let Some(slot) = f.slot(key) {
@@ -176,7 +179,142 @@ fn add_rows(
     Ok(())
 }
 
-/// Count every commune's figures from the records, for every day.
+/// The day after `day` (`YYYY-MM-DD`); `day` itself when it does not parse.
+pub(crate) fn next_day(day: &str) -> String {
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.succ_opt())
+        .map_or_else(|| day.to_owned(), |d| d.format("%Y-%m-%d").to_string())
+}
+
+/// Add `n` to `key` on `day` of `unit`'s days.
+fn bump(out: &mut HashMap<String, CommuneFigures>, unit: &str, day: &str, key: &str, n: i64) {
+    if n == 0 || day.is_empty() {
+        return;
+    }
+    let f = out
+        .entry(unit.to_owned())
+        .or_default()
+        .days
+        .entry(day.to_owned())
+        .or_default();
+    if let Some(slot) = f.slot(key) {
+        *slot += n;
+    }
+}
+
+/// A stock's changes for something that holds on `[from, until]` (`until`
+/// none: still holding): +1 on its first day, −1 the day after its last.
+fn hold(
+    out: &mut HashMap<String, CommuneFigures>,
+    unit: &str,
+    key: &str,
+    from: &str,
+    until: Option<&str>,
+) {
+    if until.is_some_and(|u| u < from) {
+        return;
+    }
+    bump(out, unit, from, key, 1);
+    if let Some(u) = until {
+        bump(out, unit, &next_day(u), key, -1);
+    }
+}
+
+/// The changes of stocks that are constant between `days` (sorted, with
+/// duplicates allowed): `state` at each day, minus the one before; all back
+/// to zero on `end` when given.
+fn changes_at<const K: usize>(
+    out: &mut HashMap<String, CommuneFigures>,
+    unit: &str,
+    keys: [&str; K],
+    days: &[String],
+    end: Option<&str>,
+    state: impl Fn(&str) -> [i64; K],
+) {
+    let mut before = [0; K];
+    let mut last: Option<&str> = None;
+    for day in days {
+        if last == Some(day.as_str()) || end.is_some_and(|e| day.as_str() >= e) {
+            continue;
+        }
+        last = Some(day);
+        let now = state(day);
+        for k in 0..K {
+            bump(out, unit, day, keys[k], now[k] - before[k]);
+        }
+        before = now;
+    }
+    if let Some(e) = end {
+        for k in 0..K {
+            bump(out, unit, e, keys[k], -before[k]);
+        }
+    }
+}
+
+/// One step of a case's course (`case_courses`).
+struct Step {
+    course: String,
+    from: String,
+}
+
+/// A sample of an F1 and what its tests said, dated.
+struct SampleDays {
+    collected: String,
+    id: i64,
+    /// (result day, result id, outcome) of the sample's own tests.
+    own: Vec<(String, i64, String)>,
+    /// (result day, result id, outcome) of its pool's tests.
+    pool: Vec<(String, i64, String)>,
+}
+
+impl SampleDays {
+    /// `negative`, `positive` or `pending` at the end of `day`: the latest
+    /// own result known by then when it says positive or negative (an
+    /// inconclusive one means a new test is pending), else a negative pool
+    /// (a positive pool waits for the member's own test).
+    pub(crate) fn outcome_on(&self, day: &str) -> &'static str {
+        fn latest<'a>(v: &'a [(String, i64, String)], day: &str) -> Option<&'a str> {
+            v.iter()
+                .filter(|r| r.0.as_str() <= day)
+                .max_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)))
+                .map(|r| r.2.as_str())
+        }
+        match latest(&self.own, day) {
+            Some("positive") => "positive",
+            Some("negative") => "negative",
+            Some(_) => "pending",
+            None => match latest(&self.pool, day) {
+                Some("negative") => "negative",
+                _ => "pending",
+            },
+        }
+    }
+}
+
+/// The ids in `ids`, `chunk` at a time, bound to `sql` whose `{list}` is
+/// replaced by their placeholders.
+async fn fetch_ids(
+    tx: &mut Transaction<'static, Any>,
+    engine: Engine,
+    sql: &str,
+    ids: &[i64],
+) -> Result<Vec<sqlx::any::AnyRow>> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(500) {
+        let sql = sql.replace("{list}", &in_list(engine, chunk.len()));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        rows.extend(q.fetch_all(&mut **tx).await?);
+    }
+    Ok(rows)
+}
+
+/// Count every commune's figures from the records, for every day: the
+/// flows on the day they happened, the stocks' changes on the days they
+/// changed (the module's doc; the definitions are the report lines').
 async fn compute(
     tx: &mut Transaction<'static, Any>,
     engine: Engine,
@@ -185,136 +323,137 @@ async fn compute(
     let mut out: HashMap<String, CommuneFigures> = HashMap::new();
     let when = |alias: &str| which.cond(engine, alias);
 
-    // Cases: new by where found (day confirmed), recovered (day of the
-    // negative test), deceased (day last updated); at home or in hospital now.
+    // New cases by where found, on the day confirmed.
     let (c, p) = when("c");
     let rows = fetch(
         tx,
         &format!(
             "SELECT c.commune_code AS unit, c.confirmed_on AS day, COUNT(*) AS f0_new, \
-             SUM(CASE WHEN c.source_kind <> 'imported' AND c.detected_where <> 'quarantine' THEN 1 ELSE 0 END) AS f0_new_community, \
-             SUM(CASE WHEN c.source_kind <> 'imported' AND c.detected_where = 'quarantine' THEN 1 ELSE 0 END) AS f0_new_quarantine, \
-             SUM(CASE WHEN c.source_kind = 'imported' THEN 1 ELSE 0 END) AS f0_new_imported \
+             SUM(CASE WHEN c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where <> 'quarantine' THEN 1 ELSE 0 END) AS f0_new_community, \
+             SUM(CASE WHEN c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where = 'quarantine' THEN 1 ELSE 0 END) AS f0_new_quarantine, \
+             SUM(CASE WHEN c.source_kind = 'imported' THEN 1 ELSE 0 END) AS f0_new_imported, \
+             SUM(CASE WHEN c.source_kind = 'other_province' THEN 1 ELSE 0 END) AS f0_new_other_province \
              FROM cases c WHERE 1 = 1{c} GROUP BY c.commune_code, c.confirmed_on"
         ),
         &p,
     )
     .await?;
-    add_rows(&rows, &DAY_KEYS[..4], true, &mut out)?;
-    // One pass for the rest: each commune's cases by course and the day it
-    // counts on (negative test for the recovered, last update for the dead).
+    add_rows(&rows, &DAY_KEYS[..5], &mut out)?;
+
+    // Each case's course, step by step: in treatment (where) between its
+    // steps; recovered or dead on the day of its last step.
     let rows = fetch(
         tx,
         &format!(
-            "SELECT c.commune_code AS unit, c.course, \
-             CASE WHEN c.course = 'recovered' THEN c.negative_on WHEN c.course = 'deceased' THEN SUBSTR(c.updated_at, 1, 10) END AS day, \
-             COUNT(*) AS n FROM cases c WHERE c.course IN ('recovered', 'deceased', 'home', 'hospital', 'icu'){c} \
-             GROUP BY c.commune_code, c.course, CASE WHEN c.course = 'recovered' THEN c.negative_on \
-             WHEN c.course = 'deceased' THEN SUBSTR(c.updated_at, 1, 10) END"
+            "SELECT c.id, c.commune_code AS unit, c.confirmed_on, s.course, s.from_on FROM cases c \
+             JOIN case_courses s ON s.case_id = c.id WHERE 1 = 1{c} ORDER BY c.id, s.from_on, s.id"
+        ),
+        &p,
+    )
+    .await?;
+    let mut cases: Vec<(String, String, Vec<Step>)> = Vec::new();
+    let mut last_id = None;
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        if last_id != Some(id) {
+            cases.push((r.try_get("unit")?, r.try_get("confirmed_on")?, Vec::new()));
+            last_id = Some(id);
+        }
+        if let Some(case) = cases.last_mut() {
+            case.2.push(Step {
+                course: r.try_get("course")?,
+                from: r.try_get("from_on")?,
+            });
+        }
+    }
+    for (unit, confirmed, steps) in &cases {
+        course_changes(&mut out, unit, confirmed, steps);
+    }
+
+    // F1–F4 by the periods each class held, and the F1s newly traced: the
+    // people whose F1 period began on the day — not one that continues
+    // another F1 period ending the day before.
+    let (c, p) = when("k");
+    let rows = fetch(
+        tx,
+        &format!(
+            "SELECT k.person_id, k.level, k.from_on, k.to_on, k.commune_code AS unit FROM class_periods k \
+             WHERE 1 = 1{c} ORDER BY k.person_id, k.from_on, k.id"
+        ),
+        &p,
+    )
+    .await?;
+    // (person, unit, from, to) of the F1 periods.
+    let mut f1_periods: Vec<(i64, String, String, Option<String>)> = Vec::new();
+    let mut previous: Option<(i64, i64, Option<String>)> = None;
+    for r in &rows {
+        let person: i64 = r.try_get("person_id")?;
+        let level: i64 = r.try_get("level")?;
+        let from: String = r.try_get("from_on")?;
+        let to: Option<String> = r.try_get("to_on")?;
+        let unit: String = r.try_get("unit")?;
+        let key = match level {
+            1 => "f1",
+            2 => "f2",
+            3 => "f3",
+            4 => "f4",
+            _ => continue,
+        };
+        hold(&mut out, &unit, key, &from, to.as_deref());
+        if level == 1 {
+            let continues =
+                matches!(&previous, Some((p, 1, Some(t))) if *p == person && next_day(t) == from);
+            if !continues {
+                bump(&mut out, &unit, &from, "f1_new", 1);
+            }
+            f1_periods.push((person, unit.clone(), from.clone(), to.clone()));
+        }
+        previous = Some((person, level, to));
+    }
+    follow_up_changes(tx, engine, &f1_periods, &mut out).await?;
+
+    // Quarantine by kind while an order runs (its release day ends it);
+    // releases on their day. A cancelled order never ran.
+    let (c, p) = when("o");
+    let rows = fetch(
+        tx,
+        &format!(
+            "SELECT o.commune_code AS unit, o.kind, o.start_on, o.released_on, o.status FROM quarantine_orders o \
+             WHERE o.status <> 'cancelled'{c}"
         ),
         &p,
     )
     .await?;
     for r in &rows {
         let unit: String = r.try_get("unit")?;
-        let course: String = r.try_get("course")?;
-        let day: Option<String> = r.try_get("day")?;
-        let n: i64 = r.try_get("n")?;
-        let c = out.entry(unit).or_default();
-        let (f, key) = match (course.as_str(), day) {
-            ("recovered", Some(day)) => (c.days.entry(day).or_default(), "f0_recovered"),
-            ("deceased", Some(day)) => (c.days.entry(day).or_default(), "f0_deceased"),
-            ("home", _) => (&mut c.stocks, "f0_home"),
-            ("hospital" | "icu", _) => (&mut c.stocks, "f0_hospital"),
-            _ => continue,
+        let kind: String = r.try_get("kind")?;
+        let start: String = r.try_get("start_on")?;
+        let released: Option<String> = r.try_get("released_on")?;
+        let status: String = r.try_get("status")?;
+        let key = if kind == "centralised" {
+            "quarantine_centralised"
+        } else {
+            "quarantine_home"
         };
-        if let Some(slot) = f.slot(key) {
-            *slot += n;
+        // Released on R: not in quarantine at the end of R.
+        let last = released
+            .as_deref()
+            .filter(|r| *r > start.as_str())
+            .map(|r| {
+                NaiveDate::parse_from_str(r, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|d| d.pred_opt())
+                    .map_or_else(|| r.to_owned(), |d| d.format("%Y-%m-%d").to_string())
+            });
+        match (&released, last) {
+            // Released the day it started: never in quarantine at a day's end.
+            (Some(_), None) => {}
+            (_, last) => hold(&mut out, &unit, key, &start, last.as_deref()),
+        }
+        if let (Some(day), "released") = (&released, status.as_str()) {
+            bump(&mut out, &unit, day, "quarantine_released", 1);
         }
     }
-
-    // F1–F4 now, and how far each F1's follow-up has gone.
-    let (c, p) = when("k");
-    let rows = fetch(
-        tx,
-        &format!(
-            "SELECT k.commune_code AS unit, \
-             SUM(CASE WHEN k.level = 1 THEN 1 ELSE 0 END) AS f1, SUM(CASE WHEN k.level = 2 THEN 1 ELSE 0 END) AS f2, \
-             SUM(CASE WHEN k.level = 3 THEN 1 ELSE 0 END) AS f3, SUM(CASE WHEN k.level = 4 THEN 1 ELSE 0 END) AS f4 \
-             FROM person_classes k WHERE k.level > 0{c} GROUP BY k.commune_code"
-        ),
-        &p,
-    )
-    .await?;
-    add_rows(&rows, &["f1", "f2", "f3", "f4"], false, &mut out)?;
-    let rows = fetch(
-        tx,
-        &format!(
-            "SELECT x.unit, SUM(x.quarantined) AS f1_quarantined, \
-             SUM(CASE WHEN x.quarantined = 1 OR x.status IS NOT NULL THEN 1 ELSE 0 END) AS f1_reviewed, \
-             SUM(CASE WHEN x.status IS NOT NULL THEN 1 ELSE 0 END) AS f1_sampled, \
-             SUM(CASE WHEN x.status = 'negative' THEN 1 ELSE 0 END) AS f1_negative, \
-             SUM(CASE WHEN x.status = 'positive' THEN 1 ELSE 0 END) AS f1_positive, \
-             SUM(CASE WHEN x.status IN ('collected', 'pool_positive', 'resample') THEN 1 ELSE 0 END) AS f1_pending \
-             FROM (SELECT k.commune_code AS unit, \
-               CASE WHEN EXISTS (SELECT 1 FROM quarantine_orders o WHERE o.person_id = k.person_id AND o.status = 'active') THEN 1 ELSE 0 END AS quarantined, \
-               (SELECT s.status FROM samples s WHERE s.person_id = k.person_id AND s.collected_on >= k.since_on ORDER BY s.id DESC LIMIT 1) AS status \
-               FROM person_classes k WHERE k.level = 1{c}) x GROUP BY x.unit"
-        ),
-        &p,
-    )
-    .await?;
-    add_rows(&rows, &STOCK_KEYS[6..12], false, &mut out)?;
-
-    // F1 newly traced: the people who entered level 1 on each day — not
-    // those already F1 whose source or path changed (the history records
-    // that too) — counted where they lived then (the entry's units).
-    let (c, p) = when("h");
-    let day = vietnam_day(engine, "h.at");
-    let rows = fetch(
-        tx,
-        &format!(
-            "SELECT h.commune_code AS unit, {day} AS day, COUNT(DISTINCT h.person_id) AS f1_new \
-             FROM class_history h WHERE h.level = 1{c} \
-             AND COALESCE((SELECT b.level FROM class_history b WHERE b.person_id = h.person_id AND b.id < h.id \
-               ORDER BY b.id DESC LIMIT 1), -1) <> 1 \
-             GROUP BY h.commune_code, {day}"
-        ),
-        &p,
-    )
-    .await?;
-    add_rows(&rows, &["f1_new"], true, &mut out)?;
-
-    // Quarantine now, and releases by day.
-    let (c, p) = when("o");
-    let rows = fetch(
-        tx,
-        &format!(
-            "SELECT o.commune_code AS unit, \
-             SUM(CASE WHEN o.kind = 'centralised' THEN 1 ELSE 0 END) AS quarantine_centralised, \
-             SUM(CASE WHEN o.kind = 'home' THEN 1 ELSE 0 END) AS quarantine_home \
-             FROM quarantine_orders o WHERE o.status = 'active'{c} GROUP BY o.commune_code"
-        ),
-        &p,
-    )
-    .await?;
-    add_rows(
-        &rows,
-        &["quarantine_centralised", "quarantine_home"],
-        false,
-        &mut out,
-    )?;
-    let rows = fetch(
-        tx,
-        &format!(
-            "SELECT o.commune_code AS unit, o.released_on AS day, COUNT(*) AS quarantine_released \
-             FROM quarantine_orders o WHERE o.status = 'released' AND o.released_on IS NOT NULL{c} \
-             GROUP BY o.commune_code, o.released_on"
-        ),
-        &p,
-    )
-    .await?;
-    add_rows(&rows, &["quarantine_released"], true, &mut out)?;
 
     // Samples taken; results of individual samples and of pools (a pool is
     // one test); the turnaround of individual samples.
@@ -328,8 +467,7 @@ async fn compute(
         &p,
     )
     .await?;
-    add_rows(&rows, &["samples_taken"], true, &mut out)?;
-    // Results of pools (a pool is one test).
+    add_rows(&rows, &["samples_taken"], &mut out)?;
     let rows = fetch(
         tx,
         &format!(
@@ -344,11 +482,8 @@ async fn compute(
     add_rows(
         &rows,
         &["tests_done", "tests_positive", "tests_negative"],
-        true,
         &mut out,
     )?;
-    // Results of individual samples, with the day each was taken: the tests
-    // of the day and their turnaround in one pass.
     let rows = fetch(
         tx,
         &format!(
@@ -364,14 +499,13 @@ async fn compute(
     add_rows(
         &rows,
         &["tests_done", "tests_positive", "tests_negative"],
-        true,
         &mut out,
     )?;
     for r in &rows {
         let unit: String = r.try_get("unit")?;
         let day: String = r.try_get("day")?;
         let collected: String = r.try_get("collected")?;
-        let parse = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d");
+        let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d");
         if let (Ok(a), Ok(b)) = (parse(&collected), parse(&day)) {
             *out.entry(unit)
                 .or_default()
@@ -381,36 +515,244 @@ async fn compute(
         }
     }
 
-    // Home-treatment alerts raised (and escalated) by day; open now.
+    // Home-treatment alerts raised (and escalated) by day; open from the day
+    // raised until the day taken.
     let (c, p) = when("a");
-    let day = vietnam_day(engine, "a.raised_at");
+    let raised = vietnam_day(engine, "a.raised_at");
+    let taken = vietnam_day(engine, "COALESCE(a.acknowledged_at, a.acted_at)");
     let rows = fetch(
         tx,
         &format!(
-            "SELECT a.commune_code AS unit, {day} AS day, COUNT(*) AS alerts_raised, \
-             SUM(CASE WHEN a.escalations > 0 THEN 1 ELSE 0 END) AS alerts_escalated \
-             FROM treatment_alerts a WHERE 1 = 1{c} GROUP BY a.commune_code, {day}"
+            "SELECT a.commune_code AS unit, {raised} AS day, \
+             CASE WHEN COALESCE(a.acknowledged_at, a.acted_at) IS NULL THEN NULL ELSE {taken} END AS taken, \
+             a.escalations FROM treatment_alerts a WHERE 1 = 1{c}"
         ),
         &p,
     )
     .await?;
-    add_rows(
-        &rows,
-        &["alerts_raised", "alerts_escalated"],
-        true,
-        &mut out,
-    )?;
-    let rows = fetch(
-        tx,
-        &format!(
-            "SELECT a.commune_code AS unit, COUNT(*) AS alerts_open FROM treatment_alerts a \
-             WHERE a.status = 'open'{c} GROUP BY a.commune_code"
-        ),
-        &p,
-    )
-    .await?;
-    add_rows(&rows, &["alerts_open"], false, &mut out)?;
+    for r in &rows {
+        let unit: String = r.try_get("unit")?;
+        let day: String = r.try_get("day")?;
+        let taken: Option<String> = r.try_get("taken")?;
+        let escalations: i64 = r.try_get("escalations")?;
+        bump(&mut out, &unit, &day, "alerts_raised", 1);
+        if escalations > 0 {
+            bump(&mut out, &unit, &day, "alerts_escalated", 1);
+        }
+        match taken {
+            Some(t) if t <= day => {}
+            Some(t) => {
+                bump(&mut out, &unit, &day, "alerts_open", 1);
+                bump(&mut out, &unit, &t, "alerts_open", -1);
+            }
+            None => bump(&mut out, &unit, &day, "alerts_open", 1),
+        }
+    }
     Ok(out)
+}
+
+/// What a course step counts in: (in treatment, at home, in a facility, in
+/// intensive care, place not recorded).
+fn treatment(course: &str) -> [i64; 5] {
+    match course {
+        "home" => [1, 1, 0, 0, 0],
+        "hospital" => [1, 0, 1, 0, 0],
+        "icu" => [1, 0, 1, 1, 0],
+        "unplaced" => [1, 0, 0, 0, 1],
+        _ => [0; 5],
+    }
+}
+
+/// One case's course as stock changes (in treatment and where, from its
+/// confirmation) and its end as a flow (recovered, deceased: the day of the
+/// last step).
+fn course_changes(
+    out: &mut HashMap<String, CommuneFigures>,
+    unit: &str,
+    confirmed: &str,
+    steps: &[Step],
+) {
+    // A step before the confirmation counts from the confirmation.
+    let day = |s: &Step| {
+        if s.from.as_str() < confirmed {
+            confirmed.to_owned()
+        } else {
+            s.from.clone()
+        }
+    };
+    let days: Vec<String> = steps.iter().map(day).collect();
+    changes_at(
+        out,
+        unit,
+        [
+            "f0_active",
+            "f0_home",
+            "f0_hospital",
+            "f0_icu",
+            "f0_unplaced",
+        ],
+        &days,
+        None,
+        |d| {
+            // The last step begun by the end of `d` (steps are in order).
+            steps
+                .iter()
+                .zip(&days)
+                .rfind(|(_, from)| from.as_str() <= d)
+                .map_or([0; 5], |(s, _)| treatment(&s.course))
+        },
+    );
+    if let (Some(last), Some(on)) = (steps.last(), days.last()) {
+        match last.course.as_str() {
+            "recovered" => bump(out, unit, on, "f0_recovered", 1),
+            "deceased" => bump(out, unit, on, "f0_deceased", 1),
+            _ => {}
+        }
+    }
+}
+
+/// The follow-up of each F1 period: quarantined (an order running), and of
+/// the samples taken since the period began, the latest one's result as
+/// known at the end of each day.
+async fn follow_up_changes(
+    tx: &mut Transaction<'static, Any>,
+    engine: Engine,
+    periods: &[(i64, String, String, Option<String>)],
+    out: &mut HashMap<String, CommuneFigures>,
+) -> Result<()> {
+    let mut people: Vec<i64> = periods.iter().map(|p| p.0).collect();
+    people.sort_unstable();
+    people.dedup();
+    // (start, last day running) of each person's orders.
+    let mut orders: HashMap<i64, Vec<(String, Option<String>)>> = HashMap::new();
+    for r in fetch_ids(
+        tx,
+        engine,
+        "SELECT o.person_id, o.start_on, o.released_on FROM quarantine_orders o \
+         WHERE o.status <> 'cancelled' AND o.person_id IN ({list})",
+        &people,
+    )
+    .await?
+    {
+        orders
+            .entry(r.try_get("person_id")?)
+            .or_default()
+            .push((r.try_get("start_on")?, r.try_get("released_on")?));
+    }
+    let mut samples: HashMap<i64, Vec<SampleDays>> = HashMap::new();
+    let mut by_sample: HashMap<i64, (i64, usize)> = HashMap::new();
+    let mut by_pool: HashMap<i64, Vec<(i64, usize)>> = HashMap::new();
+    for r in fetch_ids(
+        tx,
+        engine,
+        "SELECT s.id, s.person_id, s.collected_on, s.pool_id FROM samples s WHERE s.person_id IN ({list}) ORDER BY s.id",
+        &people,
+    )
+    .await?
+    {
+        let person: i64 = r.try_get("person_id")?;
+        let id: i64 = r.try_get("id")?;
+        let list = samples.entry(person).or_default();
+        by_sample.insert(id, (person, list.len()));
+        if let Some(pool) = r.try_get::<Option<i64>, _>("pool_id")? {
+            by_pool.entry(pool).or_default().push((person, list.len()));
+        }
+        list.push(SampleDays {
+            collected: r.try_get("collected_on")?,
+            id,
+            own: Vec::new(),
+            pool: Vec::new(),
+        });
+    }
+    let sample_ids: Vec<i64> = by_sample.keys().copied().collect();
+    for r in fetch_ids(
+        tx,
+        engine,
+        "SELECT r.id, r.sample_id, r.outcome, r.resulted_on FROM test_results r WHERE r.sample_id IN ({list})",
+        &sample_ids,
+    )
+    .await?
+    {
+        let sample: i64 = r.try_get("sample_id")?;
+        if let Some((person, i)) = by_sample.get(&sample)
+            && let Some(s) = samples.get_mut(person).and_then(|v| v.get_mut(*i))
+        {
+            s.own
+                .push((r.try_get("resulted_on")?, r.try_get("id")?, r.try_get("outcome")?));
+        }
+    }
+    let pool_ids: Vec<i64> = by_pool.keys().copied().collect();
+    for r in fetch_ids(
+        tx,
+        engine,
+        "SELECT r.id, r.pool_id, r.outcome, r.resulted_on FROM test_results r WHERE r.pool_id IN ({list})",
+        &pool_ids,
+    )
+    .await?
+    {
+        let pool: i64 = r.try_get("pool_id")?;
+        let result: (String, i64, String) =
+            (r.try_get("resulted_on")?, r.try_get("id")?, r.try_get("outcome")?);
+        for (person, i) in by_pool.get(&pool).into_iter().flatten() {
+            if let Some(s) = samples.get_mut(person).and_then(|v| v.get_mut(*i)) {
+                s.pool.push(result.clone());
+            }
+        }
+    }
+    let none = Vec::new();
+    let no_samples = Vec::new();
+    for (person, unit, from, to) in periods {
+        let orders = orders.get(person).unwrap_or(&none);
+        let samples = samples.get(person).unwrap_or(&no_samples);
+        let in_period = |d: &str| d >= from.as_str() && to.as_deref().is_none_or(|t| d <= t);
+        let mut days: Vec<String> = vec![from.clone()];
+        for (start, released) in orders {
+            days.push(start.clone());
+            days.extend(released.clone());
+        }
+        for s in samples {
+            days.push(s.collected.clone());
+            days.extend(s.own.iter().map(|r| r.0.clone()));
+            days.extend(s.pool.iter().map(|r| r.0.clone()));
+        }
+        days.retain(|d| in_period(d));
+        days.sort_unstable();
+        let end = to.as_deref().map(next_day);
+        changes_at(
+            out,
+            unit,
+            [
+                "f1_reviewed",
+                "f1_quarantined",
+                "f1_sampled",
+                "f1_negative",
+                "f1_positive",
+                "f1_pending",
+            ],
+            &days,
+            end.as_deref(),
+            |d| {
+                let quarantined = orders.iter().any(|(start, released)| {
+                    start.as_str() <= d && released.as_deref().is_none_or(|r| r > d)
+                });
+                let latest = samples
+                    .iter()
+                    .filter(|s| s.collected.as_str() >= from.as_str() && s.collected.as_str() <= d)
+                    .max_by(|a, b| (&a.collected, a.id).cmp(&(&b.collected, b.id)));
+                let outcome = latest.map(|s| s.outcome_on(d));
+                let is = |o: &str| i64::from(outcome == Some(o));
+                [
+                    i64::from(quarantined || latest.is_some()),
+                    i64::from(quarantined),
+                    i64::from(latest.is_some()),
+                    is("negative"),
+                    is("positive"),
+                    is("pending"),
+                ]
+            },
+        );
+    }
+    Ok(())
 }
 
 /// Whether a database error is PostgreSQL's "could not serialize access".
@@ -510,7 +852,7 @@ impl Store {
             // taken after it is granted: a refresher that waited sees what the
             // one before it wrote. Plain reads of the table are not blocked,
             // and writers of records never touch it.
-            sqlx::query("LOCK TABLE figure_stocks IN EXCLUSIVE MODE")
+            sqlx::query("LOCK TABLE figure_days IN EXCLUSIVE MODE")
                 .execute(&mut *tx)
                 .await?;
         }
@@ -519,7 +861,7 @@ impl Store {
         // snapshot — a trigger could not see a class change not yet committed.
         sqlx::query(
             "INSERT INTO figure_changes (commune_code) SELECT DISTINCT k.commune_code \
-             FROM figure_person_changes c JOIN person_classes k ON k.person_id = c.person_id",
+             FROM figure_person_changes c JOIN class_periods k ON k.person_id = c.person_id",
         )
         .execute(&mut *tx)
         .await?;
@@ -573,12 +915,7 @@ impl Store {
         let codes: Vec<String> = units.iter().map(|u| u.0.clone()).collect();
         for chunk in codes.chunks(500) {
             let list = in_list(self.engine, chunk.len());
-            for table in [
-                "figure_days",
-                "figure_stocks",
-                "figure_turnaround",
-                "figure_changes",
-            ] {
+            for table in ["figure_days", "figure_turnaround", "figure_changes"] {
                 let sql = format!("DELETE FROM {table} WHERE commune_code IN ({list})");
                 let mut q = sqlx::query(&sql);
                 for code in chunk {
@@ -589,7 +926,6 @@ impl Store {
         }
         let empty = CommuneFigures::default();
         let mut days: Vec<Vec<Cell>> = Vec::new();
-        let mut stocks: Vec<Vec<Cell>> = Vec::new();
         let mut turnaround: Vec<Vec<Cell>> = Vec::new();
         let counts = |f: &Figures, keys: &[&str]| -> Vec<Cell> {
             keys.iter()
@@ -602,12 +938,8 @@ impl Store {
             for (day, figures) in &f.days {
                 let mut row = vec![text(code), text(day), text(province), text(district)];
                 row.extend(counts(figures, &DAY_KEYS));
+                row.extend(counts(figures, &STOCK_KEYS));
                 days.push(row);
-            }
-            if f.stocks != Figures::default() {
-                let mut row = vec![text(code), text(province), text(district)];
-                row.extend(counts(&f.stocks, &STOCK_KEYS));
-                stocks.push(row);
             }
             for ((day, taken), n) in &f.turnaround {
                 turnaround.push(vec![
@@ -621,16 +953,12 @@ impl Store {
             }
         }
         let day_columns = format!(
-            "commune_code, day, province_code, district_code, {}",
-            DAY_KEYS.join(", ")
-        );
-        let stock_columns = format!(
-            "commune_code, province_code, district_code, {}",
+            "commune_code, day, province_code, district_code, {}, {}",
+            DAY_KEYS.join(", "),
             STOCK_KEYS.join(", ")
         );
         for (table, columns, rows) in [
             ("figure_days", day_columns.as_str(), &days),
-            ("figure_stocks", stock_columns.as_str(), &stocks),
             (
                 "figure_turnaround",
                 "commune_code, day, days_taken, province_code, district_code, tests",

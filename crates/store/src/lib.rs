@@ -9,6 +9,7 @@ mod case_lists;
 mod case_sources;
 mod cases;
 mod chain;
+mod class_periods;
 mod clusters;
 mod dashboard;
 mod declarations;

@@ -167,6 +167,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 20,
+        name: "figures on any day: dated course steps, class periods, stocks kept as daily changes",
+        shared: include_str!("../migrations/0020_point_in_time.sql"),
+        sqlite: include_str!("../migrations/0020_point_in_time.sqlite.sql"),
+        postgres: include_str!("../migrations/0020_point_in_time.postgres.sql"),
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

@@ -40,33 +40,18 @@ pub struct ChildFigures {
     pub figures: Figures,
 }
 
-/// Which figures to count: all, or leave out those that stand now whatever
-/// the period ([`CURRENT_ONLY`]) — a dashboard counts them once, not for
-/// each of its periods.
+/// Which figures to count: all, or only those kept per commune and day
+/// (leaving out capacity, counted from its small tables, and the medians) —
+/// a dashboard counts capacity once, not for each of its days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Counts {
     All,
-    Flows,
+    Kept,
 }
 
-/// Figures counted as they stand now, whatever the period: the classes, the
-/// F1s' follow-up and the capacity (the most expensive to count).
-pub(crate) const CURRENT_ONLY: [&str; 14] = [
-    "f1",
-    "f2",
-    "f3",
-    "f4",
-    "f1_quarantined",
-    "f1_reviewed",
-    "f1_sampled",
-    "f1_negative",
-    "f1_positive",
-    "f1_pending",
-    "beds",
-    "beds_occupied",
-    "oxygen_equipment",
-    "oxygen_lent",
-];
+/// The figures counted from their small tables at the end of the period
+/// (capacity), not kept per commune and day.
+pub(crate) const CAPACITY: [&str; 4] = ["beds", "beds_occupied", "oxygen_equipment", "oxygen_lent"];
 
 /// The scope's condition on `alias`, as ` AND …` with its parameter.
 pub(crate) fn cond(scope: &Scope, alias: &str, n: usize) -> (String, Option<String>) {
@@ -113,8 +98,8 @@ impl Store {
             .await
     }
 
-    /// [`Self::figures_by_unit`], leaving out with `Counts::Flows` the
-    /// [`CURRENT_ONLY`] figures, which do not depend on the period.
+    /// [`Self::figures_by_unit`], leaving out with `Counts::Kept` the
+    /// [`CAPACITY`] figures.
     pub(crate) async fn figures_of(
         &self,
         scope: &Scope,
@@ -141,74 +126,66 @@ impl Store {
             q.fetch_all(&self.read).await
         };
 
-        // What happened during the period, and the F0 since the wave began,
-        // from the communes' days (`figures` module).
-        let (c, p) = cond(scope, "d", 5);
+        // What happened during the period, the F0 since the wave began, and
+        // every stock at the end of the period's last day (the sum of its
+        // changes up to it), from the communes' days (`figures` module).
+        let (c, p) = cond(scope, "d", 4);
         let sums: Vec<String> = DAY_KEYS
             .iter()
             .map(|k| {
                 format!("CAST(SUM(CASE WHEN d.day >= $1 THEN d.{k} ELSE 0 END) AS BIGINT) AS {k}")
             })
+            .chain(
+                STOCK_KEYS
+                    .iter()
+                    .map(|k| format!("CAST(SUM(d.{k}) AS BIGINT) AS {k}")),
+            )
             .collect();
         let rows = run(
             format!(
                 "SELECT d.commune_code AS unit, {}, \
                  CAST(SUM(CASE WHEN d.day >= $3 THEN d.f0_new ELSE 0 END) AS BIGINT) AS f0_cumulative \
-                 FROM figure_days d WHERE d.day >= $4 AND d.day <= $2{c} GROUP BY d.commune_code",
+                 FROM figure_days d WHERE d.day <= $2{c} GROUP BY d.commune_code",
                 sums.join(", ")
             ),
-            vec![f.clone(), t.clone(), w.clone(), f.clone().min(w.clone())],
+            vec![f.clone(), t.clone(), w.clone()],
             p,
         )
         .await?;
         accumulate(&rows, &DAY_KEYS, &mut out)?;
+        accumulate(&rows, &STOCK_KEYS, &mut out)?;
         accumulate(&rows, &["f0_cumulative"], &mut out)?;
 
-        // What stands now.
-        let (c, p) = cond(scope, "s", 1);
-        let rows = run(
-            format!(
-                "SELECT s.commune_code AS unit, {} FROM figure_stocks s WHERE 1 = 1{c}",
-                STOCK_KEYS
-                    .iter()
-                    .map(|k| format!("s.{k}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            vec![],
-            p,
-        )
-        .await?;
-        let keys: Vec<&str> = STOCK_KEYS
-            .iter()
-            .copied()
-            .filter(|k| counts == Counts::All || !CURRENT_ONLY.contains(k))
-            .collect();
-        accumulate(&rows, &keys, &mut out)?;
-
-        // Capacity now: beds of the places, oxygen equipment where it is
-        // kept (small tables, counted each time).
+        // Capacity: beds of the places (as they are now: their changes are
+        // not dated) and those occupied at the end of the period (admitted
+        // by then, not yet discharged); oxygen equipment where it is kept,
+        // and lent at the end of the period (small tables, counted each
+        // time).
         if counts == Counts::All {
-            let (c, p) = cond(scope, "pl", 1);
+            let (c, p) = cond(scope, "pl", 2);
             let rows = run(
             format!(
                 "SELECT pl.commune_code AS unit, SUM(b.capacity) AS beds, \
-                 SUM((SELECT COUNT(*) FROM admissions ad WHERE ad.place_id = b.place_id AND ad.bed_type = b.bed_type AND ad.discharged_on IS NULL)) AS beds_occupied \
+                 SUM((SELECT COUNT(*) FROM admissions ad WHERE ad.place_id = b.place_id AND ad.bed_type = b.bed_type \
+                   AND ad.admitted_on <= $1 AND (ad.discharged_on IS NULL OR ad.discharged_on > $1))) AS beds_occupied \
                  FROM places pl JOIN place_beds b ON b.place_id = pl.id WHERE 1 = 1{c} GROUP BY pl.commune_code"
             ),
-            vec![],
+            vec![t.clone()],
             p,
         )
         .await?;
             accumulate(&rows, &["beds", "beds_occupied"], &mut out)?;
-            let (c, p) = cond(scope, "e", 1);
+            let (c, p) = cond(scope, "e", 2);
+            let lent = crate::figures::vietnam_day(self.engine, "ol.lent_at");
+            let returned = crate::figures::vietnam_day(self.engine, "ol.returned_at");
             let rows = run(
             format!(
                 "SELECT e.unit_code AS unit, SUM(CASE WHEN e.status <> 'retired' THEN 1 ELSE 0 END) AS oxygen_equipment, \
-                 SUM(CASE WHEN e.status = 'lent' THEN 1 ELSE 0 END) AS oxygen_lent \
+                 SUM((SELECT COUNT(*) FROM oxygen_loans ol WHERE ol.equipment_id = e.id AND {lent} <= $1 \
+                   AND (ol.returned_at IS NULL OR {returned} > $1))) AS oxygen_lent \
                  FROM oxygen_equipment e WHERE 1 = 1{c} GROUP BY e.unit_code"
             ),
-            vec![],
+            vec![t.clone()],
             p,
         )
         .await?;
@@ -231,8 +208,8 @@ impl Store {
             .await
     }
 
-    /// [`Self::report_figures`]; with `Counts::Flows`, without the
-    /// [`CURRENT_ONLY`] figures (left at 0) and the medians.
+    /// [`Self::report_figures`]; with `Counts::Kept`, without the
+    /// [`CAPACITY`] figures (left at 0) and the medians.
     pub(crate) async fn report_of(
         &self,
         scope: &Scope,
@@ -290,7 +267,7 @@ impl Store {
             wave_start: wave_start.to_string(),
             rates: match counts {
                 Counts::All => self.report_rates(&within, from, to).await?,
-                Counts::Flows => Rates::default(),
+                Counts::Kept => Rates::default(),
             },
             figures: total,
             children: parts,

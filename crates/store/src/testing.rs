@@ -293,10 +293,11 @@ pub async fn known_chain(store: &Store) -> KnownChain {
         (&d1, "deceased", 30),
     ] {
         store
-            .set_case_course(
+            .set_case_course_on(
                 &system,
                 case.id,
                 course,
+                None,
                 chrono::NaiveDate::from_ymd_opt(2021, 8, on),
             )
             .await

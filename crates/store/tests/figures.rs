@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)]
-//! The report figures kept per commune and day (migration 17) against a
+//! The report figures kept per commune and day (migrations 17, 20) against a
 //! recount from the records, on SQLite or PostgreSQL: after every kind of
 //! write the figures' rows must be exactly what counting everything again
 //! gives — so no write the triggers miss can leave a report stale.
@@ -38,19 +38,12 @@ async fn kept(db: &TestDb) -> Vec<Option<String>> {
     let text = |cols: &[&str]| cols.join(" || ' ' || ");
     let mut rows = db
         .strings(&format!(
-            "SELECT 'day ' || commune_code || ' ' || day || ' ' || {} FROM figure_days \
+            "SELECT 'day ' || commune_code || ' ' || day || ' ' || {} || ' ' || {} FROM figure_days \
              WHERE province_code = '{QUANG_NINH}' ORDER BY commune_code, day",
-            text(&days)
-        ))
-        .await;
-    rows.extend(
-        db.strings(&format!(
-            "SELECT 'now ' || commune_code || ' ' || {} FROM figure_stocks \
-             WHERE province_code = '{QUANG_NINH}' ORDER BY commune_code",
+            text(&days),
             text(&stocks)
         ))
-        .await,
-    );
+        .await;
     rows.extend(
         db.strings(&format!(
             "SELECT 'tat ' || commune_code || ' ' || day || ' ' || days_taken || ' ' || tests \
@@ -116,9 +109,12 @@ async fn the_kept_figures_equal_a_recount_after_every_kind_of_write() {
         has(&rows, &format!("day {HA_KHANH} 2021-08-10 1 1 0 0")),
         "{rows:?}"
     );
-    assert!(
-        has(&rows, &format!("now {HA_PHONG} 0 0 0 1")),
-        "D is F2 in Hà Phong: {rows:?}"
+    let province = Scope::unit(UnitCode::parse(QUANG_NINH).unwrap());
+    let on = |day| s.figures_by_unit(&province, day, day, d(1, 8));
+    assert_eq!(
+        on(d(10, 8)).await.unwrap()[HA_PHONG].f2,
+        1,
+        "D is F2 in Hà Phong"
     );
 
     let order = s
@@ -239,13 +235,13 @@ async fn the_kept_figures_equal_a_recount_after_every_kind_of_write() {
     .await
     .unwrap();
     let rows = same_as_recount(&db, "a move").await;
-    // F1 newly traced, by the day the tracing was recorded: B and C in Hà
+    // F1 newly traced, by the first day of their F1 period: B and C in Hà
     // Khánh, where they lived then; nobody in Hà Phong, B's home now.
     let f1_new = |commune: &str| -> i64 {
         rows.iter()
             .flatten()
             .filter(|r| r.starts_with(&format!("day {commune} ")))
-            .map(|r| r.split(' ').nth(9).unwrap().parse::<i64>().unwrap())
+            .map(|r| r.split(' ').nth(10).unwrap().parse::<i64>().unwrap())
             .sum()
     };
     assert!(f1_new(HA_KHANH) >= 2, "{rows:?}");
@@ -313,7 +309,7 @@ async fn readers_recounting_while_others_write_lose_no_change() {
         .iter()
         .flatten()
         .filter(|r| r.starts_with("day ") && r.contains(" 2021-08-10 "))
-        .map(|r| r.split(' ').nth(11).unwrap().parse::<i64>().unwrap())
+        .map(|r| r.split(' ').nth(12).unwrap().parse::<i64>().unwrap())
         .sum();
     assert_eq!(taken, 24, "every sample counted: {rows:?}");
 }
@@ -323,17 +319,19 @@ async fn an_f1_whose_source_changes_is_not_traced_anew() {
     let db = TestDb::new().await;
     let s = &db.store;
     let b = person(s, "Hồ Thị Một", HA_KHANH).await;
-    // The history as the tracing engine writes it: B becomes F1 on 10/8
-    // (Vietnam's day), her source F0 changes on 11/8 (a level-1 entry
-    // again), she is released on 12/8 and traced again on 13/8.
-    for (at, level) in [
-        ("2021-08-10T02:00:00.000Z", "1"),
-        ("2021-08-11T02:00:00.000Z", "1"),
-        ("2021-08-12T02:00:00.000Z", "NULL"),
-        ("2021-08-12T18:00:00.000Z", "1"),
+    // The periods as the tracing store writes them: B is F1 from 10/8; her
+    // source F0 changes on 11/8 (a new F1 period continuing the first, the
+    // day after it ends); she is released on 12/8 (her period ends the day
+    // before) and traced again on 13/8 — F1 newly traced twice, on the days
+    // her F1 periods began.
+    for (from, to) in [
+        ("2021-08-10", "'2021-08-10'"),
+        ("2021-08-11", "'2021-08-11'"),
+        ("2021-08-13", "NULL"),
     ] {
         db.execute(&format!(
-            "INSERT INTO class_history (person_id, at, level, cause) VALUES ({b}, '{at}', {level}, 'test')"
+            "INSERT INTO class_periods (person_id, level, from_on, to_on, province_code, district_code, commune_code) \
+             VALUES ({b}, 1, '{from}', {to}, '22', '193', '{HA_KHANH}')"
         ))
         .await
         .unwrap();
@@ -343,10 +341,9 @@ async fn an_f1_whose_source_changes_is_not_traced_anew() {
         .iter()
         .flatten()
         .filter(|r| r.starts_with(&format!("day {HA_KHANH} ")))
-        .filter(|r| r.split(' ').nth(9) != Some("0"))
+        .filter(|r| r.split(' ').nth(10) != Some("0"))
         .map(|r| r.split(' ').nth(2).unwrap())
         .collect();
-    // 18:00 UTC on 12/8 is 01:00 on 13/8 in Vietnam.
     assert_eq!(traced, ["2021-08-10", "2021-08-13"], "{rows:?}");
     let khanh = Scope::unit(UnitCode::parse(HA_KHANH).unwrap());
     let f = s

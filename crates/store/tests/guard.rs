@@ -163,7 +163,13 @@ async fn every_class_write_dropped_before_its_commit_leaves_the_engine_as_the_ta
     let reached = pause(s);
     dropped_at_failpoint(
         reached,
-        s.set_case_course(&t, confirmed.id, "recovered", None),
+        s.set_case_course_on(
+            &t,
+            confirmed.id,
+            "recovered",
+            None,
+            NaiveDate::from_ymd_opt(2021, 8, 20),
+        ),
     )
     .await;
     assert!(agree(s, "course dropped").await);
@@ -177,9 +183,15 @@ async fn every_class_write_dropped_before_its_commit_leaves_the_engine_as_the_ta
     s.set_person_status(&t, b, NaiveDate::from_ymd_opt(2021, 8, 11), None)
         .await
         .unwrap();
-    s.set_case_course(&t, confirmed.id, "recovered", None)
-        .await
-        .unwrap();
+    s.set_case_course_on(
+        &t,
+        confirmed.id,
+        "recovered",
+        None,
+        NaiveDate::from_ymd_opt(2021, 8, 20),
+    )
+    .await
+    .unwrap();
     assert!(agree(s, "all committed").await);
 }
 

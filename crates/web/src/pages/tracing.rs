@@ -701,6 +701,7 @@ fn found_label(l: Lang, found: CaseFound) -> &'static str {
     match found {
         CaseFound::Community => l.t("Phát hiện trong cộng đồng", "Found in the community"),
         CaseFound::Quarantine => l.t("Phát hiện khi đang cách ly", "Found in quarantine"),
+        CaseFound::OtherProvince => l.t("Từ tỉnh, thành phố khác", "From another province"),
         CaseFound::Imported => l.t("Nhập cảnh", "Imported"),
     }
 }
