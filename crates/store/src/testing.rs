@@ -314,3 +314,47 @@ pub async fn known_chain(store: &Store) -> KnownChain {
         f2,
     }
 }
+
+/// Every figure of `unit`'s report for `from..=to` whose records are listed
+/// ([`crate::figure_has_list`]) against its list's whole count: the
+/// differences, as `key: figure ≠ list` (empty when every figure opens
+/// exactly its records).
+pub async fn figures_against_lists(
+    store: &Store,
+    unit: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    wave_start: chrono::NaiveDate,
+) -> Vec<String> {
+    let scope = crate::Scope::national();
+    let report = store
+        .report_figures(&scope, unit, from, to, wave_start)
+        .await
+        .unwrap_or_else(|e| panic!("report of {unit}: {e}"));
+    let mut out = Vec::new();
+    for line in phongdich_domain::report::LINES {
+        if !crate::figure_has_list(line.key) {
+            continue;
+        }
+        let figure = report.figures.get(line.key).unwrap_or(0);
+        let list = store
+            .figure_list(
+                &scope,
+                line.key,
+                unit,
+                from,
+                to,
+                wave_start,
+                crate::Paging::new(0, 1),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("list of {}: {e}", line.key));
+        if list.total != figure {
+            out.push(format!(
+                "{unit} {from}..{to} {}: figure {figure} ≠ list {}",
+                line.key, list.total
+            ));
+        }
+    }
+    out
+}

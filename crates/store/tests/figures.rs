@@ -9,7 +9,7 @@ use phongdich_domain::contact::ContactInput;
 use phongdich_domain::testing::ResultInput;
 use phongdich_domain::treatment::{Enrolment, Vitals};
 use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::{TestDb, actor, person};
+use phongdich_store::testing::{TestDb, actor, figures_against_lists, person};
 use phongdich_store::{
     Actor, CaseInput, DAY_KEYS, OrderInput, PersonUpdate, STOCK_KEYS, SampleInput, Scope,
 };
@@ -62,6 +62,25 @@ async fn same_as_recount(db: &TestDb, after: &str) -> Vec<Option<String>> {
     let counted = db.store.recount_figures(&province).await.unwrap();
     assert!(counted > 100, "every commune of the province: {counted}");
     assert_eq!(incremental, kept(db).await, "after {after}");
+    // Every figure opens exactly its records, on the days the story changes
+    // (the stocks as they stood at each day's end) and over its whole span.
+    let mut wrong = Vec::new();
+    for unit in [QUANG_NINH, HA_PHONG] {
+        wrong.extend(figures_against_lists(&db.store, unit, d(1, 8), d(30, 9), d(1, 8)).await);
+        for day in [
+            d(8, 8),
+            d(10, 8),
+            d(11, 8),
+            d(12, 8),
+            d(16, 8),
+            d(23, 8),
+            d(24, 8),
+            d(7, 9),
+        ] {
+            wrong.extend(figures_against_lists(&db.store, unit, day, day, d(1, 8)).await);
+        }
+    }
+    assert!(wrong.is_empty(), "after {after}: {wrong:#?}");
     incremental
 }
 
