@@ -238,37 +238,6 @@ pub(crate) async fn record(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn p(level: i64, from: &str, to: Option<&str>) -> Period {
-        Period {
-            level,
-            from: from.into(),
-            to: to.map(Into::into),
-        }
-    }
-
-    #[test]
-    fn ending_cuts_holding_periods_and_drops_later_ones() {
-        let mut list = vec![
-            p(2, "2021-08-01", Some("2021-08-15")),
-            p(1, "2021-08-20", None),
-        ];
-        end_at(&mut list, "2021-08-10");
-        assert_eq!(list, vec![p(2, "2021-08-01", Some("2021-08-10"))]);
-        let mut list = vec![p(1, "2021-08-01", Some("2021-08-05"))];
-        end_at(&mut list, "2021-08-10");
-        assert_eq!(
-            list,
-            vec![p(1, "2021-08-01", Some("2021-08-05"))],
-            "already over"
-        );
-        assert_eq!(day_before("2021-03-01"), "2021-02-28");
-    }
-}
-
 /// Bring a case's course steps (`case_courses`) in line with its row after
 /// a write: the first step begins on the confirmation; a new course is a
 /// new step, from the day it ended treatment for a closed course (recovery
@@ -371,4 +340,35 @@ pub(crate) async fn sync_course(
         set_from(conn, last.0, &end).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(level: i64, from: &str, to: Option<&str>) -> Period {
+        Period {
+            level,
+            from: from.into(),
+            to: to.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn ending_cuts_holding_periods_and_drops_later_ones() {
+        let mut list = vec![
+            p(2, "2021-08-01", Some("2021-08-15")),
+            p(1, "2021-08-20", None),
+        ];
+        end_at(&mut list, "2021-08-10");
+        assert_eq!(list, vec![p(2, "2021-08-01", Some("2021-08-10"))]);
+        let mut list = vec![p(1, "2021-08-01", Some("2021-08-05"))];
+        end_at(&mut list, "2021-08-10");
+        assert_eq!(
+            list,
+            vec![p(1, "2021-08-01", Some("2021-08-05"))],
+            "already over"
+        );
+        assert_eq!(day_before("2021-03-01"), "2021-02-28");
+    }
 }

@@ -241,6 +241,15 @@ fn inner(engine: Engine, key: &str, scope: &dyn Fn(&str) -> String) -> Option<St
     })
 }
 
+/// The period of a figure: its days `from..=to`, and the wave's first day
+/// (`f0_cumulative` counts from it).
+#[derive(Debug, Clone, Copy)]
+pub struct FigurePeriod {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub wave_start: NaiveDate,
+}
+
 impl Store {
     /// The records behind figure `key` of `unit_code`'s report for
     /// `from..=to` (Vietnam's days; `wave_start` for `f0_cumulative`), a page
@@ -251,11 +260,14 @@ impl Store {
         scope: &Scope,
         key: &str,
         unit_code: &str,
-        from: NaiveDate,
-        to: NaiveDate,
-        wave_start: NaiveDate,
+        period: FigurePeriod,
         paging: Paging,
     ) -> Result<FigureList> {
+        let FigurePeriod {
+            from,
+            to,
+            wave_start,
+        } = period;
         let unit = self.unit(unit_code).await?;
         if !scope.contains(&unit) || unit.level == UnitLevel::Hamlet {
             return Err(StoreError::not_found("unit", unit_code));

@@ -59,7 +59,7 @@ pub use declarations::{
 };
 pub use engine_write::{ClassCheck, WriteFailpoint};
 pub use error::StoreError;
-pub use figure_lists::{FigureEntry, FigureList, has_list as figure_has_list};
+pub use figure_lists::{FigureEntry, FigureList, FigurePeriod, has_list as figure_has_list};
 pub use figures::{DAY_KEYS, STOCK_KEYS};
 pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};

@@ -342,9 +342,11 @@ pub async fn figures_against_lists(
                 &scope,
                 line.key,
                 unit,
-                from,
-                to,
-                wave_start,
+                crate::FigurePeriod {
+                    from,
+                    to,
+                    wave_start,
+                },
                 crate::Paging::new(0, 1),
             )
             .await

@@ -187,7 +187,7 @@ async fn a_communes_figure_opens_the_list_of_that_commune_for_the_reports_period
     let href = report.href_after("data-key=\"f0_new\"");
     assert_eq!(
         href,
-        format!("/tracing?level=0&unit={HA_KHANH}&confirmed_from={DAY}&confirmed_to={DAY}")
+        format!("/reports/figure?key=f0_new&unit={HA_KHANH}&from={DAY}&to={DAY}")
     );
     let list = province.get(&href).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
@@ -195,37 +195,44 @@ async fn a_communes_figure_opens_the_list_of_that_commune_for_the_reports_period
     for other in ["Trần Thị Bình", "Lê Văn Cường", "Phạm Văn Dũng"] {
         assert!(!list.body.contains(other), "{other}: {}", list.body);
     }
+    // Exactly the report's figure, and the page says which unit and day.
     assert!(
-        list.body.contains("<span id=\"case-total\">1</span>"),
+        list.body.contains("<strong id=\"figure-total\">1</strong>"),
         "{}",
         list.body
     );
-    // The page says which unit it shows, with a link to drop the filter.
-    assert!(list.body.contains("id=\"narrowed\""), "{}", list.body);
     assert!(list.body.contains("Hà Khánh"), "{}", list.body);
-    let whole = list.href_after("id=\"drop-unit\"");
-    assert!(!whole.contains("unit="), "{whole}");
-    let whole = province.get(&whole).await;
-    assert!(whole.body.contains("Trần Thị Bình"), "{}", whole.body);
-    assert!(!whole.body.contains("Phạm Văn Dũng"), "{}", whole.body);
 
-    // The F0 in treatment (a stock): Hà Khánh's two F0, not Hà Phong's.
+    // The F0 at home at the end of the day (a stock): Hà Khánh's two F0,
+    // not Hà Phong's.
     let href = report.href_after("data-key=\"f0_home\"");
-    assert_eq!(href, format!("/tracing?level=0&unit={HA_KHANH}"));
+    assert_eq!(
+        href,
+        format!("/reports/figure?key=f0_home&unit={HA_KHANH}&from={DAY}&to={DAY}")
+    );
     let list = province.get(&href).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     assert!(list.body.contains("Nguyễn Văn An") && list.body.contains("Lê Văn Cường"));
     assert!(!list.body.contains("Trần Thị Bình"), "{}", list.body);
+    assert!(
+        list.body.contains("<strong id=\"figure-total\">2</strong>"),
+        "{}",
+        list.body
+    );
 
     // Every other figure's list carries the unit and opens.
-    for key in [
-        "f1",
-        "quarantine_home",
-        "tests_done",
-        "alerts_open",
-        "beds",
-        "oxygen_equipment",
-    ] {
+    for key in ["f1", "quarantine_home", "tests_done", "alerts_open"] {
+        let href = report.href_after(&format!("data-key=\"{key}\""));
+        assert!(href.contains(&format!("unit={HA_KHANH}")), "{key}: {href}");
+        let page = province.get(&href).await;
+        assert_eq!(page.status, StatusCode::OK, "{key} {href}: {}", page.body);
+        assert!(
+            page.body.contains("id=\"figure-total\""),
+            "{key}: {}",
+            page.body
+        );
+    }
+    for key in ["beds", "oxygen_equipment"] {
         let href = report.href_after(&format!("data-key=\"{key}\""));
         assert!(href.contains(&format!("unit={HA_KHANH}")), "{key}: {href}");
         let page = province.get(&href).await;
@@ -268,11 +275,11 @@ async fn a_communes_figure_opens_the_list_of_that_commune_for_the_reports_period
     let href = dash.href_after("data-key=\"f0_period\"");
     assert_eq!(
         href,
-        format!("/tracing?level=0&unit={HA_KHANH}&confirmed_from=2021-08-01&confirmed_to={DAY}")
+        format!("/reports/figure?key=f0_new&unit={HA_KHANH}&from=2021-08-01&to={DAY}")
     );
     let list = province.get(&href).await;
     assert!(
-        list.body.contains("<span id=\"case-total\">2</span>"),
+        list.body.contains("<strong id=\"figure-total\">2</strong>"),
         "{}",
         list.body
     );
@@ -297,6 +304,8 @@ async fn a_unit_outside_the_jurisdiction_is_refused_and_shows_nobody() {
         "/places?unit=",
         "/oxygen?unit=",
         "/testing?unit=",
+        "/reports/figure?key=f0_new&from=2021-08-01&unit=",
+        "/reports/figure?key=f1&unit=",
     ];
     // Another province (or one of its communes) from a province; a
     // neighbouring commune or the district above from a commune.

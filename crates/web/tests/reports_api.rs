@@ -346,3 +346,66 @@ async fn a_commune_sends_its_report_the_district_returns_and_approves_it() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_figure_lists_exactly_its_records_a_page_at_a_time_within_the_jurisdiction() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let district = token(&db, HA_LONG, "health_staff").await;
+    for (name, commune) in [
+        ("Đào Văn Một", HA_KHANH),
+        ("Đào Văn Hai", HA_KHANH),
+        ("Đào Văn Ba", HA_KHANH),
+        ("Đào Văn Bốn", HA_PHONG),
+    ] {
+        let p = person(&app, &district, name, commune).await;
+        confirm(&app, &district, p).await;
+    }
+    let figures = format!("/api/v1/reports/figures?unit={HA_LONG}&from={DAY}&to={DAY}");
+    let (status, report) = call(&app, Method::GET, &figures, Some(&district), None).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    // The F0 in treatment at the end of the day, two at a time.
+    let list = |offset: i64| {
+        format!(
+            "/api/v1/reports/figure?key=f0_active&unit={HA_LONG}&from={DAY}&to={DAY}&offset={offset}&limit=2"
+        )
+    };
+    let mut names = Vec::new();
+    for offset in [0, 2, 4] {
+        let (status, page) = call(&app, Method::GET, &list(offset), Some(&district), None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(page["total"], report["figures"]["f0_active"], "{page}");
+        for e in page["entries"].as_array().unwrap() {
+            names.push(e["full_name"].as_str().unwrap().to_owned());
+        }
+    }
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 4, "every case once: {names:?}");
+    // A bad page size is refused, not clipped.
+    let (status, body) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/reports/figure?key=f0_new&unit={HA_LONG}&limit=5000"),
+        Some(&district),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // An unknown figure, and a unit outside the jurisdiction, are not found.
+    let commune = token(&db, HA_PHONG, "health_staff").await;
+    for (who, path) in [
+        (
+            &district,
+            format!("/api/v1/reports/figure?key=f9&unit={HA_LONG}"),
+        ),
+        (
+            &commune,
+            format!("/api/v1/reports/figure?key=f0_new&unit={HA_KHANH}&from={DAY}&to={DAY}"),
+        ),
+    ] {
+        let (status, body) = call(&app, Method::GET, &path, Some(who), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+        assert!(!body.to_string().contains("Đào Văn"), "{body}");
+    }
+}

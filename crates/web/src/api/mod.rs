@@ -128,6 +128,7 @@ use utoipa::OpenApi;
         campaigns::close,
         dashboard::dashboard,
         reports::figures,
+        reports::figure_records,
         reports::submit,
         reports::show,
         reports::of_unit,
@@ -330,6 +331,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/dashboard", get(dashboard::dashboard))
         .route("/api/v1/reports", post(reports::submit))
         .route("/api/v1/reports/figures", get(reports::figures))
+        .route("/api/v1/reports/figure", get(reports::figure_records))
         .route("/api/v1/reports/board", get(reports::board))
         .route("/api/v1/reports/remind", post(reports::remind))
         .route("/api/v1/reports/{id}", get(reports::show))

@@ -60,19 +60,86 @@ pub async fn figures(
     ApiQuery(p): ApiQuery<FiguresParams>,
 ) -> Result<Json<ReportFigures>, Problem> {
     let code = unit_or_own(&actor, &p.unit).ok_or_else(no_unit)?;
-    let to = day("to", &p.to, today())?;
-    let from = day("from", &p.from, to)?;
+    let (from, to) = period(&p.from, &p.to).map_err(|e| *e)?;
+    let unit = s.store.unit(&code).await?;
+    let wave = s.store.wave_start(&unit.province_code).await?;
+    Ok(Json(
+        s.store
+            .report_figures(&actor.scope, &unit.code, from, to, wave)
+            .await?,
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct FigureRecordsParams {
+    /// The figure's key, as in the report (`f0_home`, `f1_pending`…).
+    key: String,
+    /// The unit (province, district or commune); the caller's own by default.
+    unit: Option<String>,
+    /// First day (`YYYY-MM-DD` or `dd/mm/yyyy`); `to` by default.
+    from: Option<String>,
+    /// Last day; today (Vietnam's time) by default. Stocks are listed as
+    /// they stood at its end.
+    to: Option<String>,
+    /// Entries to skip (0 by default).
+    offset: Option<i64>,
+    /// Entries to give (100 by default, 1 to 1,000).
+    limit: Option<i64>,
+}
+
+/// The period asked for: `from..=to`, forwards, at most a year.
+fn period(
+    from: &Option<String>,
+    to: &Option<String>,
+) -> Result<(NaiveDate, NaiveDate), Box<Problem>> {
+    let to = day("to", to, today()).map_err(|e| Box::new(e.into()))?;
+    let from = day("from", from, to).map_err(|e| Box::new(e.into()))?;
     if from > to || (to - from).num_days() > 366 {
-        return Err(Problem::bad_request(
+        return Err(Box::new(Problem::bad_request(
             "Kỳ báo cáo: từ ngày không sau đến ngày, tối đa một năm.",
             "The period runs forwards and lasts at most a year.",
+        )));
+    }
+    Ok((from, to))
+}
+
+/// The records behind one figure of a unit's report for a period — exactly
+/// as many as the figure counts (`total`), a page at a time: the people (or
+/// samples, tests) with the day that dates each and the commune it is
+/// counted in.
+#[utoipa::path(get, path = "/api/v1/reports/figure", params(FigureRecordsParams),
+    responses((status = 200, body = phongdich_store::FigureList), (status = 400, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn figure_records(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<FigureRecordsParams>,
+) -> Result<Json<phongdich_store::FigureList>, Problem> {
+    let code = unit_or_own(&actor, &p.unit).ok_or_else(no_unit)?;
+    let (from, to) = period(&p.from, &p.to).map_err(|e| *e)?;
+    let offset = p.offset.unwrap_or(0);
+    let limit = p.limit.unwrap_or(phongdich_store::Paging::DEFAULT_LIMIT);
+    if offset < 0 || !(1..=phongdich_store::Paging::MAX_LIMIT).contains(&limit) {
+        return Err(Problem::bad_request(
+            "«offset» không âm; «limit» từ 1 đến 1.000.",
+            "“offset” is not negative; “limit” is 1 to 1,000.",
         ));
     }
     let unit = s.store.unit(&code).await?;
     let wave = s.store.wave_start(&unit.province_code).await?;
     Ok(Json(
         s.store
-            .report_figures(&actor.scope, &unit.code, from, to, wave)
+            .figure_list(
+                &actor.scope,
+                p.key.trim(),
+                &unit.code,
+                phongdich_store::FigurePeriod {
+                    from,
+                    to,
+                    wave_start: wave,
+                },
+                phongdich_store::Paging::new(offset, limit),
+            )
             .await?,
     ))
 }

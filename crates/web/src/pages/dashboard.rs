@@ -60,7 +60,7 @@ fn column_value(u: &DashboardUnit, key: &str) -> i64 {
     let f = &u.figures;
     match key {
         "f0_14d" => u.f0_new_by_day.iter().sum(),
-        "f0_treating" => f.f0_home + f.f0_hospital,
+        "f0_treating" => f.f0_active,
         "quarantine" => f.quarantine_centralised + f.quarantine_home,
         k => f.get(k).unwrap_or(0),
     }
@@ -71,7 +71,7 @@ fn total_value(d: &Dashboard, key: &str) -> i64 {
     let f = &d.period.figures;
     match key {
         "f0_14d" => d.units.iter().map(|u| column_value(u, key)).sum(),
-        "f0_treating" => f.f0_home + f.f0_hospital,
+        "f0_treating" => f.f0_active,
         "quarantine" => f.quarantine_centralised + f.quarantine_home,
         k => f.get(k).unwrap_or(0),
     }
@@ -346,8 +346,10 @@ fn column_link(d: &Dashboard, column: &str, unit: &str, content: Markup) -> Mark
                 .first()
                 .map_or(d.to.as_str(), String::as_str),
         ),
-        "f0_treating" => link(d, "f0_home", unit, &d.from),
-        "quarantine" => link(d, "quarantine_home", unit, &d.from),
+        "f0_treating" => link(d, "f0_active", unit, &d.from),
+        // Both kinds together have no list of their own (the report lists
+        // each kind).
+        "quarantine" => None,
         key => link(d, key, unit, &d.from),
     };
     linked(href, content)
@@ -461,10 +463,10 @@ fn key_figures(l: Lang, d: &Dashboard) -> Markup {
         h2 #h-key { (l.t("Số liệu chính ngày ", "Key figures of ")) (day) }
         dl.figures.key #key-figures {
             div data-key="f0_new" { dt { (l.t("F0 mới", "New F0")) } dd { (last_day(d, "f0_new", html! { (num(l, f.f0_new)) })) } dd.sub { (trend(l, c.f0_new, &before)) } }
-            div data-key="f0_treating" { dt { (l.t("F0 đang điều trị", "F0 in treatment")) } dd { (last_day(d, "f0_home", html! { (num(l, f.f0_home + f.f0_hospital)) })) }
-                dd.sub { (l.t("tại nhà ", "at home ")) (num(l, f.f0_home)) (l.t(", cơ sở y tế ", ", in hospital ")) (num(l, f.f0_hospital)) } }
+            div data-key="f0_treating" { dt { (l.t("F0 đang điều trị", "F0 in treatment")) } dd { (last_day(d, "f0_active", html! { (num(l, f.f0_active)) })) }
+                dd.sub { (l.t("tại nhà ", "at home ")) (last_day(d, "f0_home", html! { (num(l, f.f0_home)) })) (l.t(", cơ sở y tế ", ", in hospital ")) (last_day(d, "f0_hospital", html! { (num(l, f.f0_hospital)) }))
+                    @if f.f0_unplaced > 0 { (l.t(", chưa rõ nơi ", ", place not recorded ")) (last_day(d, "f0_unplaced", html! { (num(l, f.f0_unplaced)) })) } } }
             div data-key="f1_new" { dt { (l.t("F1 mới truy vết", "F1 newly traced")) } dd { (last_day(d, "f1_new", html! { (num(l, f.f1_new)) })) } dd.sub { (trend(l, c.f1_new, &before)) } }
-            // Tests by result are listed by the testing page's turnaround (no list of results by day).
             div data-key="tests_done" { dt { (l.t("Xét nghiệm có kết quả", "Tests with a result")) } dd { (last_day(d, "tests_done", html! { (num(l, f.tests_done)) })) } dd.sub { (trend(l, c.tests_done, &before)) } }
             div data-key="tests_positive" { dt { (l.t("— dương tính", "— positive")) } dd { (last_day(d, "tests_positive", html! { (num(l, f.tests_positive)) })) } dd.sub { (trend(l, c.tests_positive, &before)) } }
             div data-key="f0_recovered" { dt { (l.t("Khỏi bệnh", "Recovered")) } dd { (last_day(d, "f0_recovered", html! { (num(l, f.f0_recovered)) })) } dd.sub { (trend(l, c.f0_recovered, &before)) } }
@@ -531,7 +533,7 @@ fn classes(l: Lang, d: &Dashboard) -> Markup {
     html! {
         h2 { (l.t("Phân loại hiện nay", "Classes now")) }
         dl.figures #class-counts {
-            div { dt { "F0" } dd { (figure(d, "f0_home", html! { (num(l, f.f0_home + f.f0_hospital)) })) } }
+            div { dt { "F0" } dd { (figure(d, "f0_active", html! { (num(l, f.f0_active)) })) } }
             @for (key, level, n) in [("f1", 1, f.f1), ("f2", 2, f.f2), ("f3", 3, f.f3), ("f4", 4, f.f4)] {
                 div { dt { "F" (level) } dd { (figure(d, key, html! { (num(l, n)) })) } }
             }

@@ -9,6 +9,7 @@ mod campaigns;
 mod chain;
 mod dashboard;
 mod declarations;
+mod figures;
 mod import;
 mod persons;
 mod quarantine;
@@ -164,6 +165,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports.csv", get(reports::csv_draft))
         .route("/reports.xlsx", get(reports::xlsx_draft))
         .route("/reports/print", get(reports::print_draft))
+        .route("/reports/figure", get(figures::figure_page))
         .route("/reports/board", get(reports::board))
         .route("/reports/board/remind", post(reports::remind))
         .route("/reports/board/settings", post(reports::save_setting))

@@ -67,56 +67,20 @@ impl View {
     }
 }
 
-/// Where the records behind a figure are listed, if anywhere, for the
-/// figure's unit (`unit=`, which the list checks against the reader's
-/// jurisdiction) and, for the F0 flows, its period: new F0 (by where found)
-/// confirmed in the period, recovered and deceased in it, and F0 since the
-/// wave began. Stocks link to the lists as they stand now (class lists,
-/// `/testing`, the quarantine day of the period's last day, `/alerts`,
-/// `/places`, `/oxygen`). Releases from quarantine have no list and stay
-/// unlinked.
+/// Where the records behind a figure are listed: for every figure that
+/// counts people (or samples, tests), its own list for the figure's unit
+/// (`unit=`, checked against the reader's jurisdiction) and period — exactly
+/// as many as the figure, stocks as they stood at the end of the period
+/// (`/reports/figure`); the beds and equipment kept, their pages.
 pub(super) fn records_link(key: &str, r: Records) -> Option<String> {
     let unit = encode(r.unit);
-    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-    let cases = |from: NaiveDate, extra: &str| {
-        format!(
-            "/tracing?level=0&unit={unit}&confirmed_from={}&confirmed_to={}{extra}",
-            day(from),
-            day(r.to)
-        )
-    };
-    let link = match key {
-        "f0_new" => cases(r.from, ""),
-        "f0_new_community" => cases(r.from, "&found=community"),
-        "f0_new_quarantine" => cases(r.from, "&found=quarantine"),
-        "f0_new_imported" => cases(r.from, "&found=imported"),
-        "f0_recovered" => cases(r.from, "&status=recovered"),
-        "f0_deceased" => cases(r.from, "&status=deceased"),
-        "f0_cumulative" => cases(r.wave_start?, ""),
-        // The F0 list (class 0); each person's page shows where they are treated.
-        "f0_home" | "f0_hospital" => format!("/tracing?level=0&unit={unit}"),
-        "f1" | "f1_new" | "f1_reviewed" | "f1_quarantined" => {
-            format!("/tracing?level=1&unit={unit}")
-        }
-        // Who still needs a sample, results overdue, the turnaround.
-        "f1_sampled" | "f1_negative" | "f1_positive" | "f1_pending" => {
-            format!("/testing?unit={unit}")
-        }
-        "f2" => format!("/tracing?level=2&unit={unit}"),
-        "f3" => format!("/tracing?level=3&unit={unit}"),
-        "f4" => format!("/tracing?level=4&unit={unit}"),
-        "quarantine_centralised" | "quarantine_home" => {
-            format!("/quarantine?day={}&unit={unit}", day(r.to))
-        }
-        "samples_taken" | "tests_done" | "tests_positive" | "tests_negative" => {
-            format!("/testing?unit={unit}#h-turnaround")
-        }
-        "alerts_raised" | "alerts_escalated" | "alerts_open" => format!("/alerts?unit={unit}"),
-        "beds" | "beds_occupied" => format!("/places?unit={unit}"),
-        "oxygen_equipment" | "oxygen_lent" => format!("/oxygen?unit={unit}"),
+    Some(match key {
+        "beds" => format!("/places?unit={unit}"),
+        "oxygen_equipment" => format!("/oxygen?unit={unit}"),
+        "f0_cumulative" => super::figures::href(key, r.unit, r.wave_start?, r.to),
+        k if phongdich_store::figure_has_list(k) => super::figures::href(k, r.unit, r.from, r.to),
         _ => return None,
-    };
-    Some(link)
+    })
 }
 
 /// A change as a signed count: `+3`, `-2`, `0`.
@@ -205,7 +169,7 @@ impl View {
     }
 }
 
-fn parse_day(field: &str, v: &str, default: NaiveDate) -> Result<NaiveDate, StoreError> {
+pub(super) fn parse_day(field: &str, v: &str, default: NaiveDate) -> Result<NaiveDate, StoreError> {
     if v.trim().is_empty() {
         return Ok(default);
     }
@@ -385,8 +349,9 @@ fn rates(l: Lang, f: &ReportFigures, screen: bool) -> Markup {
 
 /// The figures the A4 document's table of units shows (the whole table is in
 /// the CSV and XLSX files and on the screen).
-const PRINTED_CHILD_LINES: [&str; 9] = [
+const PRINTED_CHILD_LINES: [&str; 10] = [
     "f0_new",
+    "f0_active",
     "f0_home",
     "f0_hospital",
     "f1",
@@ -1266,14 +1231,7 @@ mod tests {
 
     #[test]
     fn every_link_opens_a_page_that_exists() {
-        let pages = [
-            "/tracing",
-            "/testing",
-            "/quarantine",
-            "/alerts",
-            "/places",
-            "/oxygen",
-        ];
+        let pages = ["/reports/figure?", "/places", "/oxygen"];
         let day = NaiveDate::from_ymd_opt(2021, 9, 1).unwrap_or_default();
         let records = Records {
             unit: "06649",
@@ -1281,42 +1239,26 @@ mod tests {
             to: day,
             wave_start: NaiveDate::from_ymd_opt(2021, 4, 27),
         };
+        // Every figure opens its records, narrowed to the report's unit.
         for line in LINES {
-            if let Some(href) = records_link(line.key, records) {
-                assert!(
-                    pages.iter().any(|p| href.starts_with(p)),
-                    "{}: {href}",
-                    line.key
-                );
-                // Every list is narrowed to the report's unit.
-                assert!(href.contains("unit=06649"), "{}: {href}", line.key);
-            }
-        }
-        // Every F0 figure opens its list; only releases stay unlinked.
-        for key in [
-            "f0_new",
-            "f0_new_community",
-            "f0_new_quarantine",
-            "f0_new_imported",
-            "f0_recovered",
-            "f0_deceased",
-            "f0_cumulative",
-            "oxygen_equipment",
-            "oxygen_lent",
-        ] {
-            assert!(records_link(key, records).is_some(), "{key}");
+            let href = records_link(line.key, records).unwrap_or_default();
+            assert!(
+                pages.iter().any(|p| href.starts_with(p)),
+                "{}: {href}",
+                line.key
+            );
+            assert!(href.contains("unit=06649"), "{}: {href}", line.key);
         }
         assert_eq!(
             records_link("f0_cumulative", records).as_deref(),
-            Some("/tracing?level=0&unit=06649&confirmed_from=2021-04-27&confirmed_to=2021-09-01")
+            Some("/reports/figure?key=f0_cumulative&unit=06649&from=2021-04-27&to=2021-09-01")
         );
         assert_eq!(
-            records_link("f0_recovered", records).as_deref(),
+            records_link("quarantine_released", records).as_deref(),
             Some(
-                "/tracing?level=0&unit=06649&confirmed_from=2021-09-01&confirmed_to=2021-09-01&status=recovered"
+                "/reports/figure?key=quarantine_released&unit=06649&from=2021-09-01&to=2021-09-01"
             )
         );
-        assert_eq!(records_link("quarantine_released", records), None);
         assert_eq!(place_name("Tỉnh Quảng Ninh"), "Quảng Ninh");
         assert_eq!(place_name("Thành phố Hà Nội"), "Hà Nội");
         assert_eq!(signed(Lang::Vi, 1200), "+1.200");
