@@ -251,6 +251,30 @@ pub struct FigurePeriod {
 }
 
 impl Store {
+    /// A hamlet's figures for `from..=to`: each figure the count of its
+    /// records among the people living there (hamlets keep no rows of their
+    /// own; a hamlet is small). Capacity and medians are the commune's.
+    pub(crate) async fn hamlet_figures(
+        &self,
+        scope: &Scope,
+        hamlet: &str,
+        period: FigurePeriod,
+    ) -> Result<phongdich_domain::report::Figures> {
+        let mut figures = phongdich_domain::report::Figures::default();
+        for line in phongdich_domain::report::LINES {
+            if !has_list(line.key) || line.key == "beds_occupied" || line.key == "oxygen_lent" {
+                continue;
+            }
+            let list = self
+                .figure_list(scope, line.key, hamlet, period, Paging::new(0, 1))
+                .await?;
+            if let Some(slot) = figures.slot(line.key) {
+                *slot = list.total;
+            }
+        }
+        Ok(figures)
+    }
+
     /// The records behind figure `key` of `unit_code`'s report for
     /// `from..=to` (Vietnam's days; `wave_start` for `f0_cumulative`), a page
     /// at a time: exactly as many as the report counts. A unit outside the
@@ -269,10 +293,16 @@ impl Store {
             wave_start,
         } = period;
         let unit = self.unit(unit_code).await?;
-        if !scope.contains(&unit) || unit.level == UnitLevel::Hamlet {
+        if !scope.contains(&unit) {
             return Err(StoreError::not_found("unit", unit_code));
         }
-        let code = UnitCode::parse(&unit.code).map_err(phongdich_domain::Invalid::from)?;
+        // A hamlet's records are its commune's of the people living in it
+        // (a pool's test, of no one person, is not a hamlet's).
+        let (counted, hamlet) = match (&unit.level, &unit.commune_code) {
+            (UnitLevel::Hamlet, Some(commune)) => (commune.clone(), Some(unit.code.clone())),
+            _ => (unit.code.clone(), None),
+        };
+        let code = UnitCode::parse(&counted).map_err(phongdich_domain::Invalid::from)?;
         let within = Scope::unit(code);
         let param = within.condition("x", 4).map(|(_, p)| p);
         let restrict = |alias: &str| match within.condition(alias, 4) {
@@ -285,11 +315,18 @@ impl Store {
             None
         }
         .ok_or_else(|| StoreError::not_found("figure", key))?;
+        let sql = match &hamlet {
+            Some(_) => format!(
+                "SELECT h.* FROM ({sql}) h WHERE h.person_id IN (SELECT q.id FROM persons q WHERE q.hamlet_code = $5)"
+            ),
+            None => sql,
+        };
         let args = [
             Some(from.to_string()),
             Some(to.to_string()),
             Some(wave_start.to_string()),
             param,
+            hamlet,
         ];
         fn binds<'q>(
             mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,

@@ -220,8 +220,25 @@ impl Store {
         counts: Counts,
     ) -> Result<ReportFigures> {
         let unit = self.unit(unit_code).await?;
-        if !scope.contains(&unit) || unit.level == UnitLevel::Hamlet {
+        if !scope.contains(&unit) {
             return Err(crate::StoreError::not_found("unit", unit_code));
+        }
+        if unit.level == UnitLevel::Hamlet {
+            let period = crate::FigurePeriod {
+                from,
+                to,
+                wave_start,
+            };
+            return Ok(ReportFigures {
+                unit_code: unit.code.clone(),
+                unit_name: unit.name.clone(),
+                from: from.to_string(),
+                to: to.to_string(),
+                wave_start: wave_start.to_string(),
+                figures: self.hamlet_figures(scope, &unit.code, period).await?,
+                rates: Rates::default(),
+                children: Vec::new(),
+            });
         }
         let code = UnitCode::parse(&unit.code).map_err(phongdich_domain::Invalid::from)?;
         let within = Scope::unit(code);
