@@ -167,6 +167,15 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    // 20 and 21 are reserved for work in progress on other branches.
+    Migration {
+        version: 22,
+        name: "contact reviews (rà soát): the tracing team reached a contact and checked the exposure",
+        shared: include_str!("../migrations/0022_contact_reviews.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {
