@@ -87,7 +87,7 @@ figures! {
         f2: Stock, "F2", "F2";
         f3: Stock, "F3", "F3";
         f4: Stock, "F4", "F4";
-        f1_reviewed: Stock, "F1 đã rà soát (có lệnh cách ly hoặc mẫu)", "F1 reviewed (order or sample)";
+        f1_reviewed: Stock, "F1 đã rà soát", "F1 reviewed";
         f1_quarantined: Stock, "F1 đang cách ly", "F1 in quarantine";
         f1_sampled: Stock, "F1 đã lấy mẫu", "F1 sampled";
         f1_negative: Stock, "F1 âm tính", "F1 negative";
@@ -116,6 +116,212 @@ figures! {
         oxygen_equipment: Stock, "Thiết bị oxy", "Oxygen equipment";
         oxygen_lent: Stock, "— đang cho mượn", "— lent to patients";
     }
+}
+
+/// What each line counts, in both languages, keyed by the line's key: shown
+/// as the figure's tooltip on the report page and the dashboard and in the
+/// printed report's notes. The rules (issue 15 §3): a **stock** counts what
+/// stood at the end of the report's last day D; a **flow** counts what
+/// happened on the days of the period, dated by when it happened, not when
+/// it was entered. "F1 reviewed" is the lead's decision: an F1 whose contact
+/// the tracing team checked (reached by call or visit, exposure confirmed),
+/// recorded as a dated review (`contact_reviews`, outcome `confirmed`).
+pub const DEFINITIONS: &[(&str, &str, &str)] = &[
+    (
+        "f0_new",
+        "Ca bệnh được khẳng định trong kỳ báo cáo (theo ngày khẳng định), chia theo nơi phát hiện: trong cộng đồng, đang cách ly, nhập cảnh, từ tỉnh khác.",
+        "Cases confirmed in the period (by confirmation date), split by where found: in the community, already in quarantine, imported from abroad, from another province.",
+    ),
+    (
+        "f0_new_community",
+        "Trong số F0 mới: phát hiện trong cộng đồng (không đang cách ly, không nhập cảnh, không từ tỉnh khác).",
+        "Of the new F0: found in the community (not in quarantine, not imported, not from another province).",
+    ),
+    (
+        "f0_new_quarantine",
+        "Trong số F0 mới: phát hiện khi đang cách ly (tập trung hoặc tại nhà).",
+        "Of the new F0: found while already in quarantine (centralised or at home).",
+    ),
+    (
+        "f0_new_imported",
+        "Trong số F0 mới: nhập cảnh từ nước ngoài.",
+        "Of the new F0: imported from abroad.",
+    ),
+    (
+        "f0_new_other_province",
+        "Trong số F0 mới: đến từ tỉnh, thành phố khác (người về từ vùng dịch).",
+        "Of the new F0: come from another province (people returning from an epidemic area).",
+    ),
+    (
+        "f0_active",
+        "Ca bệnh đang điều trị vào cuối ngày D (đã khẳng định, chưa khỏi, chưa tử vong, chưa chuyển đi), ở bất cứ nơi nào.",
+        "Cases in treatment at the end of day D (confirmed, not recovered, dead or moved away), wherever treated.",
+    ),
+    (
+        "f0_icu",
+        "Trong số F0 tại cơ sở y tế: đang hồi sức tích cực vào cuối ngày D.",
+        "Of the F0 in a health facility: in intensive care at the end of day D.",
+    ),
+    (
+        "f0_unplaced",
+        "Ca bệnh đang điều trị vào cuối ngày D mà hồ sơ chưa ghi nơi điều trị (danh sách công bố chỉ ghi ngày khỏi).",
+        "Cases in treatment at the end of day D whose records do not say where (a published list giving only the recovery).",
+    ),
+    (
+        "f0_home",
+        "Ca bệnh đang điều trị tại nhà vào cuối ngày D, theo diễn biến được ghi kèm ngày.",
+        "Cases in treatment at home at the end of day D, by the course recorded with its date.",
+    ),
+    (
+        "f0_hospital",
+        "Ca bệnh đang điều trị tại cơ sở y tế (kể cả hồi sức tích cực) vào cuối ngày D, theo diễn biến được ghi kèm ngày.",
+        "Cases in treatment in a health facility (including intensive care) at the end of day D, by the course recorded with its date.",
+    ),
+    (
+        "f0_recovered",
+        "Ca bệnh khỏi bệnh (ra viện) trong kỳ, theo ngày khỏi bệnh.",
+        "Cases recovered (discharged) in the period, by recovery date.",
+    ),
+    (
+        "f0_deceased",
+        "Ca bệnh tử vong trong kỳ, theo ngày tử vong.",
+        "Cases who died in the period, by date of death.",
+    ),
+    (
+        "f0_cumulative",
+        "Ca bệnh được khẳng định từ ngày đầu của đợt dịch đến hết ngày D.",
+        "Cases confirmed from the wave's first day to the end of day D.",
+    ),
+    (
+        "f1",
+        "Người là F1 vào cuối ngày D: từ lần tiếp xúc cuối cùng đến hết thời gian cách ly, theo dõi của chính họ theo quy định đang áp dụng.",
+        "People who were F1 at the end of day D: from their last exposure through the end of their own quarantine and monitoring period under the rule in force.",
+    ),
+    (
+        "f1_new",
+        "Người bắt đầu là F1 trong kỳ (theo ngày tiếp xúc).",
+        "People whose F1 period started in the period (by exposure date).",
+    ),
+    (
+        "f2",
+        "Người là F2 vào cuối ngày D (cách tính như F1).",
+        "People who were F2 at the end of day D (counted as for F1).",
+    ),
+    (
+        "f3",
+        "Người là F3 vào cuối ngày D (cách tính như F1).",
+        "People who were F3 at the end of day D (counted as for F1).",
+    ),
+    (
+        "f4",
+        "Người là F4 vào cuối ngày D (cách tính như F1).",
+        "People who were F4 at the end of day D (counted as for F1).",
+    ),
+    (
+        "f1_reviewed",
+        "F1 vào ngày D đã được tổ truy vết rà soát: liên hệ được (gọi điện hoặc đến nhà) và xác nhận có tiếp xúc, ghi ngày rà soát từ ngày bắt đầu là F1 đến ngày D.",
+        "F1 on day D whose contact the tracing team checked: reached (call or visit) and exposure confirmed, the review dated from the start of their F1 period to D.",
+    ),
+    (
+        "f1_quarantined",
+        "F1 vào ngày D có lệnh cách ly còn hiệu lực trong ngày D.",
+        "F1 on day D with a quarantine order running on D.",
+    ),
+    (
+        "f1_sampled",
+        "F1 vào ngày D đã được lấy mẫu từ ngày bắt đầu là F1 đến ngày D.",
+        "F1 on day D with a sample taken between the start of their F1 period and D.",
+    ),
+    (
+        "f1_negative",
+        "Trong số F1 đã lấy mẫu: mẫu gần nhất âm tính, theo kết quả biết được đến hết ngày D.",
+        "Of the F1 sampled: latest such sample negative, by the result known at the end of D.",
+    ),
+    (
+        "f1_positive",
+        "Trong số F1 đã lấy mẫu: mẫu gần nhất dương tính, theo kết quả biết được đến hết ngày D.",
+        "Of the F1 sampled: latest such sample positive, by the result known at the end of D.",
+    ),
+    (
+        "f1_pending",
+        "Trong số F1 đã lấy mẫu: mẫu gần nhất chưa có kết quả đến hết ngày D.",
+        "Of the F1 sampled: latest such sample without a result by the end of D.",
+    ),
+    (
+        "quarantine_centralised",
+        "Lệnh cách ly tập trung còn hiệu lực vào cuối ngày D (bắt đầu từ ngày D trở về trước, chưa kết thúc hoặc huỷ đến ngày D).",
+        "Centralised quarantine orders running at the end of D (started on or before D, not released or cancelled by D).",
+    ),
+    (
+        "quarantine_home",
+        "Lệnh cách ly tại nhà còn hiệu lực vào cuối ngày D (bắt đầu từ ngày D trở về trước, chưa kết thúc hoặc huỷ đến ngày D).",
+        "Home quarantine orders running at the end of D (started on or before D, not released or cancelled by D).",
+    ),
+    (
+        "quarantine_released",
+        "Lệnh cách ly kết thúc trong kỳ (theo ngày kết thúc cách ly).",
+        "Quarantine orders released in the period (by release date).",
+    ),
+    (
+        "samples_taken",
+        "Mẫu được lấy trong kỳ (theo ngày lấy mẫu).",
+        "Samples taken in the period (by collection date).",
+    ),
+    (
+        "tests_done",
+        "Kết quả xét nghiệm trong kỳ (theo ngày có kết quả); một mẫu gộp tính là một xét nghiệm.",
+        "Test results in the period (by result date); a pool counts as one test.",
+    ),
+    (
+        "tests_positive",
+        "Trong số xét nghiệm có kết quả: dương tính (theo ngày có kết quả; mẫu gộp tính là một).",
+        "Of the tests with a result: positive (by result date; a pool counts as one).",
+    ),
+    (
+        "tests_negative",
+        "Trong số xét nghiệm có kết quả: âm tính (theo ngày có kết quả; mẫu gộp tính là một).",
+        "Of the tests with a result: negative (by result date; a pool counts as one).",
+    ),
+    (
+        "alerts_raised",
+        "Cảnh báo của F0 điều trị tại nhà phát sinh trong kỳ.",
+        "Home-treatment alerts raised in the period.",
+    ),
+    (
+        "alerts_escalated",
+        "Trong số cảnh báo phát sinh trong kỳ: phải chuyển lên cấp trên vì không ai tiếp nhận kịp.",
+        "Of the alerts raised in the period: escalated a level up because nobody took them in time.",
+    ),
+    (
+        "alerts_open",
+        "Cảnh báo phát sinh đến hết ngày D mà đến lúc đó chưa được tiếp nhận.",
+        "Alerts raised by the end of D and not yet taken (acknowledged) by then.",
+    ),
+    (
+        "beds",
+        "Giường cách ly, điều trị có vào cuối ngày D.",
+        "Quarantine and treatment beds at the end of D.",
+    ),
+    (
+        "beds_occupied",
+        "Giường đang có người (lượt thu dung chưa ra) vào cuối ngày D.",
+        "Beds taken by admissions still running at the end of D.",
+    ),
+    (
+        "oxygen_equipment",
+        "Thiết bị oxy (máy tạo oxy, bình oxy) có vào cuối ngày D.",
+        "Oxygen equipment (concentrators, cylinders) at the end of D.",
+    ),
+    (
+        "oxygen_lent",
+        "Thiết bị oxy đang cho người bệnh mượn vào cuối ngày D.",
+        "Oxygen equipment lent to patients at the end of D.",
+    ),
+];
+
+/// The definition of the line `key`: (Vietnamese, English).
+pub fn definition(key: &str) -> Option<(&'static str, &'static str)> {
+    DEFINITIONS.iter().find(|d| d.0 == key).map(|d| (d.1, d.2))
 }
 
 /// The report's sections: (key, Vietnamese, English).
@@ -164,6 +370,26 @@ mod tests {
         }
         let json = serde_json::to_value(&f).unwrap_or_default();
         assert_eq!(json.as_object().map(|o| o.len()), Some(LINES.len()));
+    }
+
+    #[test]
+    fn every_line_has_its_definition_in_both_languages_and_no_other() {
+        for line in LINES {
+            let (vi, en) = definition(line.key).unwrap_or_default();
+            assert!(
+                vi.len() > 20 && en.len() > 20,
+                "{} has no definition in both languages",
+                line.key
+            );
+        }
+        for d in DEFINITIONS {
+            assert!(
+                LINES.iter().any(|l| l.key == d.0),
+                "definition of an unknown line {}",
+                d.0
+            );
+        }
+        assert_eq!(DEFINITIONS.len(), LINES.len());
     }
 
     #[test]

@@ -2648,7 +2648,7 @@ async fn the_district_dashboard_shows_the_curve_and_sorts_its_communes() {
         .unwrap()
         .unwrap_or_default();
     assert!(
-        href.starts_with(&format!("/tracing?level=0&unit={HA_PHONG}&confirmed_from=")),
+        href.starts_with(&format!("/reports/figure?key=f0_new&unit={HA_PHONG}&from=")),
         "{href}"
     );
     // A period too long names its field.
@@ -2733,9 +2733,10 @@ async fn a_commune_sends_its_rapid_report_the_district_returns_and_approves_it()
         .find(Locator::Css("#figures tr[data-key='f1'] td.value a"))
         .await
         .unwrap();
-    assert_eq!(
-        link.attr("href").await.unwrap(),
-        Some(format!("/tracing?level=1&unit={HA_KHANH}"))
+    let f1_href = link.attr("href").await.unwrap().unwrap_or_default();
+    assert!(
+        f1_href.starts_with(&format!("/reports/figure?key=f1&unit={HA_KHANH}&from=")),
+        "{f1_href}"
     );
     let new_f0 = c
         .find(Locator::Css("#figures tr[data-key='f0_new'] td.value a"))
@@ -2746,9 +2747,25 @@ async fn a_commune_sends_its_rapid_report_the_district_returns_and_approves_it()
         .unwrap()
         .unwrap_or_default();
     assert!(
-        new_f0.starts_with(&format!("/tracing?level=0&unit={HA_KHANH}&confirmed_from=")),
+        new_f0.starts_with(&format!("/reports/figure?key=f0_new&unit={HA_KHANH}&from=")),
         "new F0 open the F0 confirmed in the period: {new_f0}"
     );
+    // The F1 figure opens exactly its two people, by name, on a phone too.
+    c.goto(&server.url(&f1_href)).await.unwrap();
+    assert_eq!(text_of(&c, "#figure-total").await.as_deref(), Some("2"));
+    assert_eq!(
+        c.find_all(Locator::Css("#figure-list tbody tr"))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    shots.take(&c, "figure-list-vi", 1280).await;
+    c.set_window_size(390, 900).await.unwrap();
+    shots.take(&c, "figure-list-phone", 390).await;
+    c.set_window_size(1280, 900).await.unwrap();
+    c.back().await.unwrap();
+    wait_for(&c, "#figures").await;
     assert!(
         text_of(&c, "#report-status")
             .await

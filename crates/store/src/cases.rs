@@ -234,6 +234,17 @@ pub struct ClassInfo {
     pub path: Vec<i64>,
 }
 
+/// One page of a class's work list: the whole count, the window given and
+/// its people.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct ClassPage {
+    /// Everyone of the list, across all pages.
+    pub total: i64,
+    /// The window this page is (`offset`, `limit`).
+    pub paging: crate::Paging,
+    pub entries: Vec<ClassInfo>,
+}
+
 /// One entry of a person's class history; `level` absent means released.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ClassHistoryEntry {
@@ -1673,56 +1684,78 @@ impl Store {
         Ok((current, history))
     }
 
-    /// Work list: people of one class (0–4) living in the scope, newest first.
+    /// Work list: people of one class (0–4) living in the scope, newest first;
+    /// the first `limit` (at most 1,000) of [`Store::class_page`].
     pub async fn class_list(
         &self,
         scope: &Scope,
         level: i64,
         limit: i64,
     ) -> Result<Vec<ClassInfo>> {
-        self.work_list(scope, level, limit, false).await
+        Ok(self
+            .class_page(scope, level, false, crate::Paging::new(0, limit))
+            .await?
+            .entries)
     }
 
     /// Work list: people of one class in the scope not yet isolated or
-    /// quarantined, oldest exposure first (the ones to reach first).
+    /// quarantined, oldest exposure first (the ones to reach first); the
+    /// first `limit` (at most 1,000) of [`Store::class_page`].
     pub async fn class_list_not_isolated(
         &self,
         scope: &Scope,
         level: i64,
         limit: i64,
     ) -> Result<Vec<ClassInfo>> {
-        self.work_list(scope, level, limit, true).await
+        Ok(self
+            .class_page(scope, level, true, crate::Paging::new(0, limit))
+            .await?
+            .entries)
     }
 
-    async fn work_list(
+    /// One page of the people of one class (0–4) living in the scope, with
+    /// the whole count. Everyone: most recent class first; `waiting`: only
+    /// those not yet isolated or quarantined, oldest exposure first. Ties
+    /// are broken by person id, so the order is total and walking the pages
+    /// gives every person once (while the classes do not change).
+    pub async fn class_page(
         &self,
         scope: &Scope,
         level: i64,
-        limit: i64,
         waiting: bool,
-    ) -> Result<Vec<ClassInfo>> {
-        let mut sql = String::from(
-            "SELECT k.person_id, k.level, k.since_on, k.via_f0, k.path FROM person_classes k \
+        paging: crate::Paging,
+    ) -> Result<ClassPage> {
+        let mut from = String::from(
+            " FROM person_classes k \
              LEFT JOIN person_status st ON st.person_id = k.person_id WHERE k.level = $1",
         );
         if waiting {
-            sql.push_str(" AND st.isolated_from IS NULL");
+            from.push_str(" AND st.isolated_from IS NULL");
         }
         let cond = scope.condition("k", 2);
         if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
+            from.push_str(&format!(" AND {c}"));
         }
         let order = if waiting {
             "k.since_on, k.person_id"
         } else {
             "k.since_on DESC, k.person_id"
         };
-        sql.push_str(&format!(" ORDER BY {order} LIMIT {}", limit.clamp(1, 1000)));
+        let paging = crate::Paging::new(paging.offset, paging.limit);
+        let count_sql = format!("SELECT COUNT(*){from}");
+        let sql = format!(
+            "SELECT k.person_id, k.level, k.since_on, k.via_f0, k.path{from} ORDER BY {order} LIMIT {} OFFSET {}",
+            paging.limit, paging.offset
+        );
         let mut q = sqlx::query(&sql).bind(level);
+        let mut c = sqlx::query_scalar::<_, i64>(&count_sql).bind(level);
         if let Some((_, p)) = cond {
-            q = q.bind(p);
+            q = q.bind(p.clone());
+            c = c.bind(p);
         }
-        q.fetch_all(&self.read)
+        let total = c.fetch_one(&self.read).await?;
+        let entries = q
+            .fetch_all(&self.read)
             .await?
             .iter()
             .map(|r| {
@@ -1734,7 +1767,12 @@ impl Store {
                     path: parse_path(&r.try_get::<String, _>("path")?),
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ClassPage {
+            total,
+            paging,
+            entries,
+        })
     }
 
     /// How many people of each class (F0..F4) live in the scope.

@@ -120,6 +120,8 @@ fn inner(engine: Engine, key: &str, scope: &dyn Fn(&str) -> String) -> Option<St
                   WHERE s2.id = w.sid AND r.resulted_on <= $2 ORDER BY r.resulted_on DESC, r.id DESC LIMIT 1) AS pool \
              FROM (SELECT k.person_id, k.commune_code AS unit, k.from_on AS day, 'F1' AS detail, k.id AS rid, \
                CASE WHEN {} THEN 1 ELSE 0 END AS quarantined, \
+               CASE WHEN EXISTS (SELECT 1 FROM contact_reviews v WHERE v.person_id = k.person_id AND v.outcome = 'confirmed' \
+                 AND v.reviewed_on >= k.from_on AND v.reviewed_on <= $2) THEN 1 ELSE 0 END AS reviewed, \
                (SELECT s.id FROM samples s WHERE s.person_id = k.person_id AND s.collected_on >= k.from_on \
                   AND s.collected_on <= $2 ORDER BY s.collected_on DESC, s.id DESC LIMIT 1) AS sid \
              FROM class_periods k WHERE k.level = 1 AND k.from_on <= $2 AND (k.to_on IS NULL OR k.to_on >= $2){}) w) x) y \
@@ -188,7 +190,7 @@ fn inner(engine: Engine, key: &str, scope: &dyn Fn(&str) -> String) -> Option<St
             scope("k"),
             day_before(engine, "k.from_on")
         ),
-        "f1_reviewed" => followed("y.quarantined = 1 OR y.sid IS NOT NULL"),
+        "f1_reviewed" => followed("y.reviewed = 1"),
         "f1_quarantined" => followed("y.quarantined = 1"),
         "f1_sampled" => followed("y.sid IS NOT NULL"),
         "f1_negative" => followed("y.sid IS NOT NULL AND y.outcome = 'negative'"),

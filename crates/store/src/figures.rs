@@ -611,9 +611,10 @@ fn course_changes(
     }
 }
 
-/// The follow-up of each F1 period: quarantined (an order running), and of
-/// the samples taken since the period began, the latest one's result as
-/// known at the end of each day.
+/// The follow-up of each F1 period: reviewed (a confirmed contact review
+/// since the period began), quarantined (an order running), and of the
+/// samples taken since the period began, the latest one's result as known at
+/// the end of each day.
 async fn follow_up_changes(
     tx: &mut Transaction<'static, Any>,
     engine: Engine,
@@ -638,6 +639,21 @@ async fn follow_up_changes(
             .entry(r.try_get("person_id")?)
             .or_default()
             .push((r.try_get("start_on")?, r.try_get("released_on")?));
+    }
+    // The days of each person's confirmed contact reviews (rà soát).
+    let mut reviews: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in fetch_ids(
+        tx,
+        engine,
+        "SELECT v.person_id, v.reviewed_on FROM contact_reviews v WHERE v.outcome = 'confirmed' AND v.person_id IN ({list})",
+        &people,
+    )
+    .await?
+    {
+        reviews
+            .entry(r.try_get("person_id")?)
+            .or_default()
+            .push(r.try_get("reviewed_on")?);
     }
     let mut samples: HashMap<i64, Vec<SampleDays>> = HashMap::new();
     let mut by_sample: HashMap<i64, (i64, usize)> = HashMap::new();
@@ -701,15 +717,18 @@ async fn follow_up_changes(
     }
     let none = Vec::new();
     let no_samples = Vec::new();
+    let no_days = Vec::new();
     for (person, unit, from, to) in periods {
         let orders = orders.get(person).unwrap_or(&none);
         let samples = samples.get(person).unwrap_or(&no_samples);
+        let reviews = reviews.get(person).unwrap_or(&no_days);
         let in_period = |d: &str| d >= from.as_str() && to.as_deref().is_none_or(|t| d <= t);
         let mut days: Vec<String> = vec![from.clone()];
         for (start, released) in orders {
             days.push(start.clone());
             days.extend(released.clone());
         }
+        days.extend(reviews.iter().cloned());
         for s in samples {
             days.push(s.collected.clone());
             days.extend(s.own.iter().map(|r| r.0.clone()));
@@ -741,8 +760,11 @@ async fn follow_up_changes(
                     .max_by(|a, b| (&a.collected, a.id).cmp(&(&b.collected, b.id)));
                 let outcome = latest.map(|s| s.outcome_on(d));
                 let is = |o: &str| i64::from(outcome == Some(o));
+                let reviewed = reviews
+                    .iter()
+                    .any(|r| r.as_str() >= from.as_str() && r.as_str() <= d);
                 [
-                    i64::from(quarantined || latest.is_some()),
+                    i64::from(reviewed),
                     i64::from(quarantined),
                     i64::from(latest.is_some()),
                     is("negative"),

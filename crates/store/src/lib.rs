@@ -11,6 +11,7 @@ mod cases;
 mod chain;
 mod class_periods;
 mod clusters;
+mod contact_reviews;
 mod dashboard;
 mod declarations;
 mod engine_write;
@@ -44,11 +45,12 @@ pub use case_lists::{
 };
 pub use case_sources::{CaseSource, Source, summary as source_summary};
 pub use cases::{
-    Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, Contact, DEPTH as TRACING_DEPTH,
-    check_case_input, engine_rules,
+    Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, ClassPage, Contact,
+    DEPTH as TRACING_DEPTH, check_case_input, engine_rules,
 };
 pub use chain::{Chain, ChainEdge, ChainNode};
 pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterMember};
+pub use contact_reviews::{ContactReview, REVIEW_OUTCOMES};
 pub use dashboard::{
     ClusterLoad, CurveDay, DEFAULT_DASHBOARD_DAYS, Dashboard, DashboardQuery, DashboardUnit,
     MAX_DASHBOARD_DAYS, SPARKLINE_DAYS, TestDay, dashboard_period,

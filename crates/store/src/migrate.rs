@@ -175,6 +175,15 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/0020_point_in_time.postgres.sql"),
         data: None,
     },
+    // 21 is reserved for work in progress on another branch.
+    Migration {
+        version: 22,
+        name: "contact reviews (rà soát): the tracing team reached a contact and checked the exposure",
+        shared: include_str!("../migrations/0022_contact_reviews.sql"),
+        sqlite: include_str!("../migrations/0022_contact_reviews.sqlite.sql"),
+        postgres: include_str!("../migrations/0022_contact_reviews.postgres.sql"),
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

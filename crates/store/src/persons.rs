@@ -138,6 +138,7 @@ const PERSON_REFERENCES: &[(&str, &str)] = &[
     ("oxygen_loans", "person_id"),
     ("health_declarations", "person_id"),
     ("personal_links", "person_id"),
+    ("contact_reviews", "person_id"),
 ];
 
 /// The stored columns of a checked person, derived once for insert and update.

@@ -147,6 +147,56 @@ pub async fn person(store: &Store, name: &str, commune: &str) -> i64 {
     }
 }
 
+/// An F0 in `commune` (sampled and confirmed 01/08/2021), one F1 (household
+/// contact 01/08) and `n` F2 (household contacts of the F1 on 02/08), named
+/// `Trần Văn Aa…` (letters only, as names must be), through the store's own writes: (F0, F1, the F2s by id).
+/// For lists longer than a page.
+pub async fn seed_f2(store: &Store, commune: &str, n: usize) -> (i64, i64, Vec<i64>) {
+    use phongdich_domain::contact::ContactInput;
+    let today = chrono::NaiveDate::from_ymd_opt(2021, 8, 10).unwrap_or_default();
+    let system = crate::Actor::system("test");
+    let f0 = person(store, "Nguyễn Văn Gốc", commune).await;
+    let f1 = person(store, "Lê Thị Một", commune).await;
+    let mut f2 = Vec::with_capacity(n);
+    for i in 0..n {
+        let given: String = [i / 676, (i / 26) % 26, i % 26]
+            .iter()
+            .map(|&k| char::from(b'a' + k as u8))
+            .collect();
+        let given = format!("{}{}", given[..1].to_uppercase(), &given[1..]);
+        f2.push(person(store, &format!("Trần Văn {given}"), commune).await);
+    }
+    let mut pairs = vec![(f0, f1, "2021-08-01")];
+    pairs.extend(f2.iter().map(|&p| (f1, p, "2021-08-02")));
+    for (a, b, on) in pairs {
+        let contact = ContactInput {
+            person_id: a,
+            other_person_id: b,
+            date: on.into(),
+            setting: "household".into(),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        store
+            .add_contact(&system, &contact)
+            .await
+            .unwrap_or_else(|e| panic!("contact: {e}"));
+    }
+    let case = crate::CaseInput {
+        person_id: f0,
+        confirmed_on: "2021-08-01".into(),
+        sample_on: "2021-08-01".into(),
+        source_kind: "investigating".into(),
+        ..Default::default()
+    };
+    store
+        .confirm_case(&system, &case, today)
+        .await
+        .unwrap_or_else(|e| panic!("case: {e}"));
+    (f0, f1, f2)
+}
+
 /// Stop-gap until case corrections write several sources: record one more
 /// case as a source of a case (by record ids), with its exposure day.
 pub async fn add_case_source(

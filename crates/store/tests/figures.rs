@@ -149,6 +149,13 @@ async fn the_kept_figures_equal_a_recount_after_every_kind_of_write() {
         .await
         .unwrap();
     same_as_recount(&db, "a quarantine order").await;
+    // The tracing team reached B on 11/8 and confirmed the contact (rà soát).
+    s.record_contact_review(&staff, b, "11/08/2021", "confirmed", "")
+        .await
+        .unwrap();
+    same_as_recount(&db, "a contact review").await;
+    let reviewed = |day| async move { on(day).await.unwrap()[HA_KHANH].f1_reviewed };
+    assert_eq!((reviewed(d(10, 8)).await, reviewed(d(11, 8)).await), (0, 1));
 
     let mut codes = Vec::new();
     for who in [b, c] {

@@ -678,3 +678,185 @@ async fn a_quarantine_order_stops_onward_exposure_when_centralised_not_for_the_h
     let (_, history) = s.person_class(&Scope::national(), at_home).await.unwrap();
     assert_eq!(history.last().unwrap().cause, format!("order:{}", home.id));
 }
+
+#[tokio::test]
+async fn a_class_list_pages_through_everyone_once_with_the_whole_count() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, f1, f2) = phongdich_store::testing::seed_f2(s, HA_KHANH, 23).await;
+    // One F2 lives elsewhere: outside Hà Khánh's scope, on nobody's page there.
+    let away = person(s, "Ở Hà Phong", HA_PHONG).await;
+    s.add_contact(&Actor::system("test"), &contact(f1, away, "2021-08-02"))
+        .await
+        .unwrap();
+    let t = tracer(HA_KHANH);
+    for waiting in [false, true] {
+        let mut seen = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = s
+                .class_page(
+                    &t.scope,
+                    2,
+                    waiting,
+                    phongdich_store::Paging::new(offset, 5),
+                )
+                .await
+                .unwrap();
+            assert_eq!(page.total, 23, "the whole count on every page");
+            assert_eq!(page.paging.offset, offset);
+            if page.entries.is_empty() {
+                break;
+            }
+            assert!(page.entries.len() <= 5);
+            seen.extend(page.entries.iter().map(|c| c.person_id));
+            offset += 5;
+        }
+        assert_eq!(offset, 25, "five pages of 5 then an empty one");
+        let mut sorted = seen.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), seen.len(), "no one twice");
+        assert_eq!(sorted, f2, "everyone of the class, once");
+    }
+    // The nation sees the F2 of Hà Phong too; F1 is one person.
+    let all = s
+        .class_page(
+            &Scope::national(),
+            2,
+            false,
+            phongdich_store::Paging::new(20, 5),
+        )
+        .await
+        .unwrap();
+    assert_eq!((all.total, all.entries.len()), (24, 4));
+    assert_eq!(s.class_counts(&t.scope).await.unwrap(), [1, 1, 23, 0, 0]);
+    // A limit beyond 1,000 is clipped by the store (the API refuses it).
+    let big = s
+        .class_page(
+            &t.scope,
+            2,
+            false,
+            phongdich_store::Paging {
+                offset: 0,
+                limit: 5000,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(big.paging.limit, 1000);
+}
+
+fn field_codes(e: StoreError) -> Vec<(String, &'static str)> {
+    match e {
+        StoreError::Invalid(i) => i.0.into_iter().map(|f| (f.field, f.code)).collect(),
+        e => panic!("expected invalid, got {e:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_contact_review_is_dated_checked_in_the_store_and_audited() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (f0, f1, f2) = phongdich_store::testing::seed_f2(s, HA_KHANH, 2).await;
+    let stranger = person(s, "Võ Thị Lạ", HA_KHANH).await;
+    let t = tracer(HA_KHANH);
+    let today = d(8, 10);
+    let r = s
+        .record_contact_review_on(
+            &t,
+            f1,
+            "05/08/2021",
+            "confirmed",
+            "  gọi điện,  xác nhận ",
+            today,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            r.person_id,
+            r.reviewed_on.as_str(),
+            r.outcome.as_str(),
+            r.level
+        ),
+        (f1, "2021-08-05", "confirmed", 1)
+    );
+    assert_eq!(r.note.as_deref(), Some("gọi điện, xác nhận"));
+    assert_eq!(r.commune_code, HA_KHANH);
+    // Reached: not a close contact after all — an outcome of its own.
+    let other = s
+        .record_contact_review_on(&t, f2[0], "2021-08-10", "not_a_contact", "", today)
+        .await
+        .unwrap();
+    assert_eq!((other.level, other.note), (2, None));
+
+    // The future, a day before the class began, a bad outcome: refused, each named.
+    let e = s
+        .record_contact_review_on(&t, f1, "2021-08-11", "confirmed", "", today)
+        .await
+        .unwrap_err();
+    assert_eq!(field_codes(e), vec![("reviewed_on".into(), "in_future")]);
+    let e = s
+        .record_contact_review_on(&t, f1, "2021-07-20", "maybe", "", today)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field_codes(e),
+        vec![
+            ("outcome".into(), "invalid"),
+            ("reviewed_on".into(), "before_class")
+        ]
+    );
+    // Someone who is not F1–F4 (an F0, or nobody's contact) is not reviewed.
+    for p in [f0, stranger] {
+        let e = s
+            .record_contact_review_on(&t, p, "2021-08-09", "confirmed", "", today)
+            .await
+            .unwrap_err();
+        assert_eq!(field_codes(e), vec![("person_id".into(), "not_a_contact")]);
+    }
+    // Another commune's tracer does not find the person, nor their reviews;
+    // a viewer may not record one.
+    let there = tracer(HA_PHONG);
+    assert!(matches!(
+        s.record_contact_review_on(&there, f1, "2021-08-09", "confirmed", "", today)
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.contact_reviews(&there.scope, f1).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let viewer = Actor {
+        role: Role::Viewer,
+        ..tracer(HA_KHANH)
+    };
+    assert!(matches!(
+        s.record_contact_review_on(&viewer, f1, "2021-08-09", "confirmed", "", today)
+            .await,
+        Err(StoreError::Forbidden { .. })
+    ));
+    // Vietnam's today is the default bound: 2021 is in the past.
+    let later = s
+        .record_contact_review(&t, f1, "2021-08-08", "not_reached", "")
+        .await
+        .unwrap();
+    let list = s.contact_reviews(&t.scope, f1).await.unwrap();
+    assert_eq!(
+        list.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![later.id, r.id],
+        "latest day first"
+    );
+    assert_eq!(
+        db.strings(
+            "SELECT entity_id FROM audit_log WHERE entity = 'contact_review' AND action = 'create' ORDER BY id"
+        )
+        .await,
+        vec![
+            Some(r.id.to_string()),
+            Some(other.id.to_string()),
+            Some(later.id.to_string())
+        ]
+    );
+}

@@ -409,3 +409,109 @@ async fn a_figure_lists_exactly_its_records_a_page_at_a_time_within_the_jurisdic
         assert!(!body.to_string().contains("Đào Văn"), "{body}");
     }
 }
+
+/// A page's HTML as `cookie` reads it.
+async fn html_page(app: &Router, path: &str, cookie: &str) -> (StatusCode, String) {
+    let req = Request::builder()
+        .uri(path)
+        .header(header::HOST, "phongdich.test")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The text as maud escapes it in an attribute or element.
+fn escaped(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[tokio::test]
+async fn every_figure_shows_its_definition_on_the_report_the_print_and_the_dashboard() {
+    use phongdich_domain::report::{LINES, definition};
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    db.store
+        .add_user(
+            &Actor::system("test"),
+            &phongdich_store::NewUser {
+                username: "yte.hakhanh".into(),
+                display_name: "Cán bộ y tế".into(),
+                unit_code: HA_KHANH.into(),
+                role: "health_staff".into(),
+                password: "mat-khau-du-dai-2024".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let (_, session) = db
+        .store
+        .login("yte.hakhanh", "mat-khau-du-dai-2024", "test")
+        .await
+        .unwrap();
+    for (lang, cookie) in [
+        ("vi", format!("pd_session={}", session.token)),
+        ("en", format!("pd_session={}; pd_lang=en", session.token)),
+    ] {
+        let (status, report) =
+            html_page(&app, &format!("/reports?from={DAY}&to={DAY}"), &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let print_path = format!("/reports/print?unit={HA_KHANH}&from={DAY}&to={DAY}&lang={lang}");
+        let (status, print) = html_page(&app, &print_path, &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{print}");
+        assert!(
+            print.contains(if lang == "vi" {
+                ">Ghi chú<"
+            } else {
+                ">Notes<"
+            }),
+            "the notes section"
+        );
+        for (n, line) in LINES.iter().enumerate() {
+            let (vi, en) = definition(line.key).unwrap();
+            let d = escaped(if lang == "vi" { vi } else { en });
+            // On the page: a tooltip and a tap-to-open definition.
+            assert!(
+                report.contains(&format!("data-definition=\"{}\"", line.key))
+                    && report.contains(&format!("title=\"{d}\"")),
+                "{lang}: report page lacks the definition of {}",
+                line.key
+            );
+            // In print: the numbered note, referred to from the figure.
+            assert!(
+                print.contains(&format!("id=\"note-{}\"", line.key)) && print.contains(&d),
+                "{lang}: printed notes lack {}",
+                line.key
+            );
+            assert!(
+                print.contains(&format!("href=\"#note-{}\">{}</a>", line.key, n + 1)),
+                "{lang}: figure {} does not refer to note {}",
+                line.key,
+                n + 1
+            );
+        }
+        let (status, dash) = html_page(&app, "/dashboard", &cookie).await;
+        assert_eq!(status, StatusCode::OK);
+        for key in [
+            "f0_new",
+            "f0_home",
+            "f0_hospital",
+            "f1",
+            "f1_reviewed",
+            "tests_done",
+            "alerts_open",
+            "f0_cumulative",
+        ] {
+            assert!(
+                dash.contains(&format!("data-definition=\"{key}\"")),
+                "{lang}: dashboard card {key} lacks its definition"
+            );
+        }
+    }
+}

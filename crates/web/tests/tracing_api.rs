@@ -143,7 +143,8 @@ async fn a_tracer_confirms_an_f0_and_reads_the_classes_in_the_same_answer() {
         None,
     )
     .await;
-    assert_eq!(list[0]["person_id"], c);
+    assert_eq!(list["entries"][0]["person_id"], c);
+    assert_eq!(list["total"], 1);
 
     // B turns positive: C and D move up.
     let (_, case_b) = call(
@@ -301,8 +302,8 @@ async fn tracing_keeps_to_each_communes_jurisdiction() {
         None,
     )
     .await;
-    assert_eq!(theirs.as_array().unwrap().len(), 1);
-    assert_eq!(theirs[0]["person_id"], b);
+    assert_eq!(theirs["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(theirs["entries"][0]["person_id"], b);
     let (_, ours) = call(
         &app,
         Method::GET,
@@ -311,7 +312,8 @@ async fn tracing_keeps_to_each_communes_jurisdiction() {
         None,
     )
     .await;
-    assert!(ours.as_array().unwrap().is_empty());
+    assert!(ours["entries"].as_array().unwrap().is_empty());
+    assert_eq!(ours["total"], 0);
     // Hà Phong cannot read or change Hà Khánh's case, person or chain.
     for (method, path, body) in [
         (Method::GET, format!("/api/v1/cases/{case_id}"), None),
@@ -349,4 +351,209 @@ async fn tracing_keeps_to_each_communes_jurisdiction() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = call(&app, Method::GET, "/api/v1/tracing/counts", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+/// A page's HTML as `cookie` reads it.
+async fn page(app: &Router, path: &str, cookie: &str) -> (StatusCode, String) {
+    let req = Request::builder()
+        .uri(path)
+        .header(header::HOST, "phongdich.test")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The person ids a class page lists, in order.
+fn listed(html: &str) -> Vec<i64> {
+    html.split("href=\"/persons/")
+        .skip(1)
+        .filter_map(|s| s.split_once("#tracing\""))
+        .filter_map(|(id, _)| id.parse().ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_list_longer_than_a_page_is_walked_page_by_page_on_the_page_and_the_api() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let (_, _, f2) = phongdich_store::testing::seed_f2(&db.store, HA_KHANH, 507).await;
+    db.store
+        .add_user(
+            &Actor::system("test"),
+            &phongdich_store::NewUser {
+                username: "truyvet.hakhanh".into(),
+                display_name: "Cán bộ truy vết".into(),
+                unit_code: HA_KHANH.into(),
+                role: "contact_tracer".into(),
+                password: "mat-khau-du-dai-2024".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let (_, session) = db
+        .store
+        .login("truyvet.hakhanh", "mat-khau-du-dai-2024", "test")
+        .await
+        .unwrap();
+    let cookie = format!("pd_session={}", session.token);
+
+    // The page: 500 a page, the range and the whole count, next/previous.
+    let (status, first) = page(&app, "/tracing?level=2", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(first.contains("1–500 trên 507"), "{first}");
+    assert!(
+        first.contains("href=\"/tracing?level=2&amp;page=2\""),
+        "next page link"
+    );
+    let (_, second) = page(&app, "/tracing?level=2&page=2", &cookie).await;
+    assert!(second.contains("501–507 trên 507"), "{second}");
+    assert!(second.contains("rel=\"prev\""));
+    assert!(!second.contains("rel=\"next\""));
+    let (_, en) = page(
+        &app,
+        "/tracing?level=2&page=2",
+        &format!("{cookie}; pd_lang=en"),
+    )
+    .await;
+    assert!(en.contains("501–507 of 507"), "{en}");
+    let mut seen = listed(&first);
+    assert_eq!(seen.len(), 500);
+    seen.extend(listed(&second));
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), seen.len(), "no one on both pages");
+    assert_eq!(sorted, f2, "every F2 once");
+    // The waiting list pages the same way.
+    let (_, waiting) = page(&app, "/tracing?waiting=1&level=2&page=2", &cookie).await;
+    assert!(waiting.contains("501–507 trên 507"), "{waiting}");
+
+    // The API: offset and limit, the whole count, stable order.
+    let t = token(&db, HA_KHANH, "contact_tracer").await;
+    let mut api_seen = Vec::new();
+    let mut offset = 0;
+    loop {
+        let (status, body) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/tracing/list?level=2&offset={offset}&limit=200"),
+            Some(&t),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["total"], 507);
+        assert_eq!(body["paging"], json!({"offset": offset, "limit": 200}));
+        let entries = body["entries"].as_array().unwrap();
+        if entries.is_empty() {
+            break;
+        }
+        api_seen.extend(entries.iter().map(|e| e["person_id"].as_i64().unwrap()));
+        offset += 200;
+    }
+    assert_eq!(offset, 600);
+    assert_eq!(api_seen, seen, "the API walks the page's order");
+    // A bad window is refused in both languages, never clipped.
+    for (q, field) in [
+        ("limit=1001", "limit"),
+        ("limit=0", "limit"),
+        ("offset=-1", "offset"),
+    ] {
+        let (status, body) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/tracing/list?level=2&{q}"),
+            Some(&t),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {body}");
+        assert_eq!(body["errors"][0]["field"], field, "{body}");
+        assert!(body["message_vi"].as_str().unwrap().contains(field));
+        assert!(body["message_en"].as_str().unwrap().contains(field));
+    }
+}
+
+#[tokio::test]
+async fn a_tracer_records_contact_reviews_through_the_api() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let (f0, f1, _) = phongdich_store::testing::seed_f2(&db.store, HA_KHANH, 1).await;
+    let t = token(&db, HA_KHANH, "contact_tracer").await;
+    let path = format!("/api/v1/persons/{f1}/contact-reviews");
+    let (status, r) = call(
+        &app,
+        Method::POST,
+        &path,
+        Some(&t),
+        Some(json!({"reviewed_on": "05/08/2021", "outcome": "confirmed", "note": "Gọi điện"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    assert_eq!(r["reviewed_on"], "2021-08-05");
+    assert_eq!(r["level"], 1);
+    // Today by default.
+    let (status, r2) = call(
+        &app,
+        Method::POST,
+        &path,
+        Some(&t),
+        Some(json!({"outcome": "not_reached"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r2}");
+    assert_eq!(
+        r2["reviewed_on"],
+        phongdich_store::vietnam_today().to_string()
+    );
+    let (status, list) = call(&app, Method::GET, &path, Some(&t), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list[0]["id"], r2["id"]);
+    // Tomorrow, and an F0: refused in both languages, field by field.
+    let tomorrow = (phongdich_store::vietnam_today() + chrono::Days::new(1)).to_string();
+    let (status, e) = call(
+        &app,
+        Method::POST,
+        &path,
+        Some(&t),
+        Some(json!({"reviewed_on": tomorrow, "outcome": "confirmed"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"][0]["field"], "reviewed_on");
+    assert_eq!(e["errors"][0]["code"], "in_future");
+    let (status, e) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/persons/{f0}/contact-reviews"),
+        Some(&t),
+        Some(json!({"outcome": "confirmed"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"][0]["code"], "not_a_contact");
+    assert!(
+        e["errors"][0]["message_vi"]
+            .as_str()
+            .unwrap()
+            .contains("F1–F4")
+    );
+    // Another commune does not find the person.
+    let there = token(&db, HA_PHONG, "contact_tracer").await;
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &path,
+        Some(&there),
+        Some(json!({"outcome": "confirmed"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call(&app, Method::GET, &path, Some(&there), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -65,6 +65,8 @@ use utoipa::OpenApi;
         tracing::add_contact,
         tracing::set_status,
         tracing::person_tracing,
+        tracing::contact_reviews,
+        tracing::record_contact_review,
         tracing::list,
         tracing::counts,
         tracing::chain,
@@ -211,6 +213,10 @@ pub fn routes() -> Router<AppState> {
             axum::routing::put(tracing::set_status),
         )
         .route("/api/v1/persons/{id}/tracing", get(tracing::person_tracing))
+        .route(
+            "/api/v1/persons/{id}/contact-reviews",
+            get(tracing::contact_reviews).post(tracing::record_contact_review),
+        )
         .route("/api/v1/tracing/list", get(tracing::list))
         .route("/api/v1/tracing/counts", get(tracing::counts))
         .route("/api/v1/chains/{person_id}", get(tracing::chain))

@@ -11,7 +11,8 @@ use axum::http::StatusCode;
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::{FieldError, Invalid};
 use phongdich_store::{
-    Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, Contact, StoreError,
+    Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, ClassPage, Contact, ContactReview,
+    StoreError,
 };
 use serde::{Deserialize, Serialize};
 
@@ -222,23 +223,142 @@ pub async fn person_tracing(
     }))
 }
 
+/// A review of a contact by the tracing team (*rà soát*).
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ContactReviewInput {
+    /// The day the team reached (or tried to reach) the person: `yyyy-mm-dd`
+    /// or `dd/mm/yyyy`; today (Vietnam) when absent; never in the future.
+    reviewed_on: Option<String>,
+    /// `confirmed` (reached, exposure confirmed), `not_reached` or
+    /// `not_a_contact` (reached, no qualifying exposure).
+    outcome: String,
+    note: Option<String>,
+}
+
+/// Record that the tracing team reviewed a contact: reached them by call or
+/// visit and checked the exposure. Only a current F1–F4 of the caller's
+/// jurisdiction (another person is not found; someone not F1–F4 is refused);
+/// audited. An F1 with a `confirmed` review dated within their F1 period
+/// counts as "F1 reviewed" in the reports.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/contact-reviews", params(("id" = i64, Path)),
+    request_body = ContactReviewInput,
+    responses((status = 201, body = ContactReview), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_contact_review(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ContactReviewInput>,
+) -> Result<(StatusCode, Json<ContactReview>), Problem> {
+    let day = match body.reviewed_on.as_deref().map(str::trim) {
+        None | Some("") => today().to_string(),
+        Some(d) => d.to_owned(),
+    };
+    let review = s
+        .store
+        .record_contact_review(
+            &actor,
+            id,
+            &day,
+            &body.outcome,
+            body.note.as_deref().unwrap_or(""),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(review)))
+}
+
+/// A person's contact reviews, latest day first.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/contact-reviews", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ContactReview>), (status = 404, body = Problem)))]
+pub async fn contact_reviews(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<ContactReview>>, Problem> {
+    Ok(Json(s.store.contact_reviews(&actor.scope, id).await?))
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct ListParams {
     /// 0 = F0 … 4 = F4.
     level: i64,
+    /// People of the list to skip (0 by default; not negative).
+    offset: Option<i64>,
+    /// People to give at most (200 by default, 1 to 1,000; another value is refused).
     limit: Option<i64>,
     /// Only people not yet isolated or quarantined, longest waiting first.
     not_isolated: Option<bool>,
 }
 
-/// Work list: people of one class in the caller's jurisdiction, most recent first.
+/// The largest page of a work list the API gives.
+const LIST_MAX_LIMIT: i64 = phongdich_store::Paging::MAX_LIMIT;
+
+/// `offset` and `limit` of a list as asked, or the errors of each bad one:
+/// a page is never silently clipped.
+pub(crate) fn list_paging(
+    offset: Option<i64>,
+    limit: Option<i64>,
+    default_limit: i64,
+) -> Result<phongdich_store::Paging, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        errors.push(FieldError::new(
+            "offset",
+            "out_of_range",
+            "offset không được âm (0 là từ đầu danh sách).",
+            "offset must not be negative (0 is the start of the list).",
+        ));
+    }
+    let limit = limit.unwrap_or(default_limit);
+    if !(1..=LIST_MAX_LIMIT).contains(&limit) {
+        errors.push(FieldError::new(
+            "limit",
+            "out_of_range",
+            format!(
+                "limit phải từ 1 đến {LIST_MAX_LIMIT} (đã gửi {limit}); xem trang sau bằng offset."
+            ),
+            format!(
+                "limit must be 1 to {LIST_MAX_LIMIT} (got {limit}); read further pages with offset."
+            ),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(phongdich_store::Paging { offset, limit })
+    } else {
+        Err(errors)
+    }
+}
+
+/// A 400 naming each field of a bad list window, in both languages.
+pub(crate) fn bad_window(errors: Vec<FieldError>) -> Problem {
+    let mut p = Problem::bad_request(
+        errors
+            .iter()
+            .map(|e| e.message_vi.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        errors
+            .iter()
+            .map(|e| e.message_en.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    p.errors = errors;
+    p
+}
+
+/// Work list: people of one class in the caller's jurisdiction, most recent
+/// first (`not_isolated`: oldest exposure first), ties by person id, a page
+/// at a time: `total` counts the whole list, `entries` are `limit` people
+/// from `offset`. A negative `offset` or a `limit` outside 1–1,000 is a 400.
 #[utoipa::path(get, path = "/api/v1/tracing/list", params(ListParams),
-    responses((status = 200, body = [ClassInfo]), (status = 422, body = Problem)))]
+    responses((status = 200, body = ClassPage), (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<ListParams>,
-) -> Result<Json<Vec<ClassInfo>>, Problem> {
+) -> Result<Json<ClassPage>, Problem> {
     if !(0..=4).contains(&p.level) {
         return Err(Problem::invalid(vec![FieldError::new(
             "level",
@@ -247,14 +367,17 @@ pub async fn list(
             "The level must be 0 (F0) to 4 (F4).",
         )]));
     }
-    let limit = p.limit.unwrap_or(200);
-    Ok(Json(if p.not_isolated.unwrap_or(false) {
+    let paging = list_paging(p.offset, p.limit, 200).map_err(bad_window)?;
+    Ok(Json(
         s.store
-            .class_list_not_isolated(&actor.scope, p.level, limit)
-            .await?
-    } else {
-        s.store.class_list(&actor.scope, p.level, limit).await?
-    }))
+            .class_page(
+                &actor.scope,
+                p.level,
+                p.not_isolated.unwrap_or(false),
+                paging,
+            )
+            .await?,
+    ))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

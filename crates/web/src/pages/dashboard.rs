@@ -462,18 +462,19 @@ fn key_figures(l: Lang, d: &Dashboard) -> Markup {
     html! {
         h2 #h-key { (l.t("Số liệu chính ngày ", "Key figures of ")) (day) }
         dl.figures.key #key-figures {
-            div data-key="f0_new" { dt { (l.t("F0 mới", "New F0")) } dd { (last_day(d, "f0_new", html! { (num(l, f.f0_new)) })) } dd.sub { (trend(l, c.f0_new, &before)) } }
-            div data-key="f0_treating" { dt { (l.t("F0 đang điều trị", "F0 in treatment")) } dd { (last_day(d, "f0_active", html! { (num(l, f.f0_active)) })) }
-                dd.sub { (l.t("tại nhà ", "at home ")) (last_day(d, "f0_home", html! { (num(l, f.f0_home)) })) (l.t(", cơ sở y tế ", ", in hospital ")) (last_day(d, "f0_hospital", html! { (num(l, f.f0_hospital)) }))
-                    @if f.f0_unplaced > 0 { (l.t(", chưa rõ nơi ", ", place not recorded ")) (last_day(d, "f0_unplaced", html! { (num(l, f.f0_unplaced)) })) } } }
-            div data-key="f1_new" { dt { (l.t("F1 mới truy vết", "F1 newly traced")) } dd { (last_day(d, "f1_new", html! { (num(l, f.f1_new)) })) } dd.sub { (trend(l, c.f1_new, &before)) } }
-            div data-key="tests_done" { dt { (l.t("Xét nghiệm có kết quả", "Tests with a result")) } dd { (last_day(d, "tests_done", html! { (num(l, f.tests_done)) })) } dd.sub { (trend(l, c.tests_done, &before)) } }
-            div data-key="tests_positive" { dt { (l.t("— dương tính", "— positive")) } dd { (last_day(d, "tests_positive", html! { (num(l, f.tests_positive)) })) } dd.sub { (trend(l, c.tests_positive, &before)) } }
-            div data-key="f0_recovered" { dt { (l.t("Khỏi bệnh", "Recovered")) } dd { (last_day(d, "f0_recovered", html! { (num(l, f.f0_recovered)) })) } dd.sub { (trend(l, c.f0_recovered, &before)) } }
-            div data-key="f0_deceased" { dt { (l.t("Tử vong", "Deceased")) } dd { (last_day(d, "f0_deceased", html! { (num(l, f.f0_deceased)) })) } dd.sub { (trend(l, c.f0_deceased, &before)) } }
-            div data-key="alerts_open" { dt { (l.t("Cảnh báo đang chờ", "Alerts waiting")) } dd { (last_day(d, "alerts_open", html! { (num(l, f.alerts_open)) })) } }
-            div data-key="f0_period" { dt { (l.t("F0 mới cả kỳ", "New F0, whole period")) } dd { (figure(d, "f0_new", html! { (num(l, p.f0_new)) })) } }
-            div data-key="f0_cumulative" { dt { (l.t("F0 từ đầu đợt dịch (", "F0 since the wave began (")) (show_date(&d.period.wave_start)) ")" } dd { (figure(d, "f0_cumulative", html! { (num(l, p.f0_cumulative)) })) } }
+            div data-key="f0_new" { dt { (super::reports::defined(l, "f0_new", html! { (l.t("F0 mới", "New F0")) })) } dd { (last_day(d, "f0_new", html! { (num(l, f.f0_new)) })) } dd.sub { (trend(l, c.f0_new, &before)) } }
+            div data-key="f0_treating" { dt { (super::reports::defined(l, "f0_active", html! { (l.t("F0 đang điều trị", "F0 in treatment")) })) } dd { (last_day(d, "f0_active", html! { (num(l, f.f0_active)) })) }
+                dd.sub { (super::reports::defined(l, "f0_home", html! { (l.t("tại nhà", "at home")) })) " " (last_day(d, "f0_home", html! { (num(l, f.f0_home)) })) ", "
+                    (super::reports::defined(l, "f0_hospital", html! { (l.t("cơ sở y tế", "in hospital")) })) " " (last_day(d, "f0_hospital", html! { (num(l, f.f0_hospital)) }))
+                    @if f.f0_unplaced > 0 { ", " (super::reports::defined(l, "f0_unplaced", html! { (l.t("chưa rõ nơi", "place not recorded")) })) " " (last_day(d, "f0_unplaced", html! { (num(l, f.f0_unplaced)) })) } } }
+            div data-key="f1_new" { dt { (super::reports::defined(l, "f1_new", html! { (l.t("F1 mới truy vết", "F1 newly traced")) })) } dd { (last_day(d, "f1_new", html! { (num(l, f.f1_new)) })) } dd.sub { (trend(l, c.f1_new, &before)) } }
+            div data-key="tests_done" { dt { (super::reports::defined(l, "tests_done", html! { (l.t("Xét nghiệm có kết quả", "Tests with a result")) })) } dd { (last_day(d, "tests_done", html! { (num(l, f.tests_done)) })) } dd.sub { (trend(l, c.tests_done, &before)) } }
+            div data-key="tests_positive" { dt { (super::reports::defined(l, "tests_positive", html! { (l.t("— dương tính", "— positive")) })) } dd { (last_day(d, "tests_positive", html! { (num(l, f.tests_positive)) })) } dd.sub { (trend(l, c.tests_positive, &before)) } }
+            div data-key="f0_recovered" { dt { (super::reports::defined(l, "f0_recovered", html! { (l.t("Khỏi bệnh", "Recovered")) })) } dd { (last_day(d, "f0_recovered", html! { (num(l, f.f0_recovered)) })) } dd.sub { (trend(l, c.f0_recovered, &before)) } }
+            div data-key="f0_deceased" { dt { (super::reports::defined(l, "f0_deceased", html! { (l.t("Tử vong", "Deceased")) })) } dd { (last_day(d, "f0_deceased", html! { (num(l, f.f0_deceased)) })) } dd.sub { (trend(l, c.f0_deceased, &before)) } }
+            div data-key="alerts_open" { dt { (super::reports::defined(l, "alerts_open", html! { (l.t("Cảnh báo đang chờ", "Alerts waiting")) })) } dd { (last_day(d, "alerts_open", html! { (num(l, f.alerts_open)) })) } }
+            div data-key="f0_period" { dt { (super::reports::defined(l, "f0_new", html! { (l.t("F0 mới cả kỳ", "New F0, whole period")) })) } dd { (figure(d, "f0_new", html! { (num(l, p.f0_new)) })) } }
+            div data-key="f0_cumulative" { dt { (super::reports::defined(l, "f0_cumulative", html! { (l.t("F0 từ đầu đợt dịch (", "F0 since the wave began (")) (show_date(&d.period.wave_start)) ")" })) } dd { (figure(d, "f0_cumulative", html! { (num(l, p.f0_cumulative)) })) } }
         }
     }
 }
@@ -535,14 +536,14 @@ fn classes(l: Lang, d: &Dashboard) -> Markup {
         dl.figures #class-counts {
             div { dt { "F0" } dd { (figure(d, "f0_active", html! { (num(l, f.f0_active)) })) } }
             @for (key, level, n) in [("f1", 1, f.f1), ("f2", 2, f.f2), ("f3", 3, f.f3), ("f4", 4, f.f4)] {
-                div { dt { "F" (level) } dd { (figure(d, key, html! { (num(l, n)) })) } }
+                div { dt { (super::reports::defined(l, key, html! { "F" (level) })) } dd { (figure(d, key, html! { (num(l, n)) })) } }
             }
         }
         // The F1 follow-up counts open the F1 list and the testing page, as in the report.
         dl.facts #f1-follow-up {
-            dt { (l.t("F1 đã rà soát", "F1 reviewed")) } dd { (figure(d, "f1_reviewed", html! { (num(l, f.f1_reviewed)) })) }
-            dt { (l.t("F1 đang cách ly", "F1 in quarantine")) } dd { (figure(d, "f1_quarantined", html! { (num(l, f.f1_quarantined)) })) }
-            dt { (l.t("F1 đã lấy mẫu", "F1 sampled")) } dd { (figure(d, "f1_sampled", html! { (num(l, f.f1_sampled)) })) }
+            dt { (super::reports::defined(l, "f1_reviewed", html! { (l.t("F1 đã rà soát", "F1 reviewed")) })) } dd { (figure(d, "f1_reviewed", html! { (num(l, f.f1_reviewed)) })) }
+            dt { (super::reports::defined(l, "f1_quarantined", html! { (l.t("F1 đang cách ly", "F1 in quarantine")) })) } dd { (figure(d, "f1_quarantined", html! { (num(l, f.f1_quarantined)) })) }
+            dt { (super::reports::defined(l, "f1_sampled", html! { (l.t("F1 đã lấy mẫu", "F1 sampled")) })) } dd { (figure(d, "f1_sampled", html! { (num(l, f.f1_sampled)) })) }
             dt { (l.t("— âm tính / dương tính / chờ", "— negative / positive / waiting")) }
             dd { (figure(d, "f1_negative", html! { (num(l, f.f1_negative)) })) " / " (figure(d, "f1_positive", html! { (num(l, f.f1_positive)) })) " / " (figure(d, "f1_pending", html! { (num(l, f.f1_pending)) })) }
         }
@@ -556,9 +557,9 @@ fn tests(l: Lang, d: &Dashboard) -> Markup {
         h2 { (l.t("Xét nghiệm trong kỳ", "Tests in the period")) }
         // No list of results by day exists; the figures open the unit's turnaround on the testing page.
         dl.figures #test-figures {
-            div { dt { (l.t("Có kết quả", "With a result")) } dd { (figure(d, "tests_done", html! { (num(l, f.tests_done)) })) } }
-            div { dt { (l.t("Dương tính", "Positive")) } dd { (figure(d, "tests_positive", html! { (num(l, f.tests_positive)) })) } }
-            div { dt { (l.t("Âm tính", "Negative")) } dd { (figure(d, "tests_negative", html! { (num(l, f.tests_negative)) })) } }
+            div { dt { (super::reports::defined(l, "tests_done", html! { (l.t("Có kết quả", "With a result")) })) } dd { (figure(d, "tests_done", html! { (num(l, f.tests_done)) })) } }
+            div { dt { (super::reports::defined(l, "tests_positive", html! { (l.t("Dương tính", "Positive")) })) } dd { (figure(d, "tests_positive", html! { (num(l, f.tests_positive)) })) } }
+            div { dt { (super::reports::defined(l, "tests_negative", html! { (l.t("Âm tính", "Negative")) })) } dd { (figure(d, "tests_negative", html! { (num(l, f.tests_negative)) })) } }
             div { dt { (l.t("Khác", "Other")) } dd { (num(l, other)) } }
             div { dt { (l.t("Trả kết quả (trung vị)", "Turnaround (median)")) } dd {
                 (figure(d, "tests_done", html! {

@@ -69,6 +69,10 @@ pub fn routes() -> Router<AppState> {
         .route("/persons/{id}/case", post(tracing::confirm))
         .route("/persons/{id}/case/correct", post(tracing::correct))
         .route("/persons/{id}/status", post(tracing::set_status))
+        .route(
+            "/persons/{id}/contact-reviews",
+            post(tracing::record_review),
+        )
         .route("/tracing", get(tracing::lists))
         .route(
             "/tracing/import",

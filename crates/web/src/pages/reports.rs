@@ -14,7 +14,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate, Utc};
 use maud::{DOCTYPE, Markup, html};
-use phongdich_domain::report::{Figures, GROUPS, LINES, Line, change};
+use phongdich_domain::report::{Figures, GROUPS, LINES, Line, change, definition};
 use phongdich_domain::{FieldError, Permission, UnitLevel};
 use phongdich_store::{
     REPORT_DEADLINE, ReportFigures, SituationReport, StoreError, Unit, WAVE_START, vietnam,
@@ -89,6 +89,45 @@ fn signed(l: Lang, n: i64) -> String {
         format!("+{}", num(l, n))
     } else {
         num(l, n)
+    }
+}
+
+/// A figure's label with its definition (`domain::report::DEFINITIONS`) in
+/// the reader's language: `title=` on hover, and a tap (phones, keyboard)
+/// opens it below the label (`details`), no script needed.
+pub(crate) fn defined(l: Lang, key: &str, label: Markup) -> Markup {
+    match definition(key) {
+        Some((vi, en)) => {
+            let d = l.t(vi, en);
+            html! {
+                details.definition data-definition=(key) {
+                    summary title=(d) { abbr title=(d) { (label) } }
+                    span.definition-text role="note" { (d) }
+                }
+            }
+        }
+        None => label,
+    }
+}
+
+/// The printed report's notes: every line's definition, numbered as the
+/// figures table refers to them.
+fn notes(l: Lang) -> Markup {
+    html! {
+        section.notes #notes {
+            h2 { (l.t("Ghi chú", "Notes")) }
+            p.note { small { (l.t(
+                "Số tồn (đang …) tính vào cuối ngày cuối của kỳ báo cáo (ngày D); số phát sinh tính theo ngày sự việc xảy ra trong kỳ, không theo ngày nhập liệu.",
+                "Stocks (“in …”) count what stood at the end of the report's last day (D); flows count what happened on the days of the period, dated by when it happened, not when entered."
+            )) } }
+            ol {
+                @for line in LINES {
+                    @if let Some((vi, en)) = definition(line.key) {
+                        li #{ "note-" (line.key) } { strong { (label(l, line)) } ": " (l.t(vi, en)) }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -272,7 +311,13 @@ fn figures_table(l: Lang, v: &View, screen: bool) -> Markup {
                     @for line in LINES.iter().filter(|x| x.group == group) {
                         @let value = v.figures.figures.get(line.key).unwrap_or(0);
                         tr data-key=(line.key) {
-                            th scope="row" { (label(l, line)) }
+                            th scope="row" {
+                                @if screen { (defined(l, line.key, html! { (label(l, line)) })) }
+                                @else {
+                                    abbr title=(definition(line.key).map(|d| l.t(d.0, d.1)).unwrap_or_default()) { (label(l, line)) }
+                                    sup { a.note-ref href={ "#note-" (line.key) } { (LINES.iter().position(|x| x.key == line.key).unwrap_or(0) + 1) } }
+                                }
+                            }
                             td.num.value {
                                 @match records_link(line.key, records).filter(|_| screen) {
                                     Some(href) => a href=(href) { (num(l, value)) },
@@ -375,7 +420,7 @@ fn children_table(l: Lang, v: &View, screen: bool) -> Markup {
             div.table-wrap { table.report-children #children {
                 thead { tr {
                     th { (l.t("Đơn vị", "Unit")) }
-                    @for line in &lines { th.num { (label(l, line)) } }
+                    @for line in &lines { th.num title=(definition(line.key).map(|d| l.t(d.0, d.1)).unwrap_or_default()) { (label(l, line)) } }
                 } }
                 tbody { @for c in &f.children { tr data-unit=(c.unit_code) {
                     th scope="row" {
@@ -839,6 +884,7 @@ async fn print(s: &AppState, page: &Page, q: &ReportQuery, v: &View) -> PageResu
                     p.muted { em { (l.t("(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)")) } }
                 }
             }
+            (notes(l))
         }
     };
     let title = format!("{} — {}", l.t("Báo cáo nhanh", "Rapid report"), v.unit.name);

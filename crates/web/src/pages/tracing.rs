@@ -70,6 +70,12 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
         Some(c) => s.store.case_sources(c.id).await.unwrap_or_default(),
         None => Vec::new(),
     };
+    let reviews = s
+        .store
+        .contact_reviews(&page.actor.scope, p.id)
+        .await
+        .unwrap_or_default();
+    let contact = class.as_ref().is_some_and(|c| (1..=4).contains(&c.level));
     html! {
         section #tracing aria-labelledby="h-tracing" {
             h2 #h-tracing { (l.t("Truy vết", "Tracing")) }
@@ -88,6 +94,24 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                     }
                 }
                 None => p.muted { (l.t("Không thuộc diện F0–F4.", "Not classified F0–F4.")) }
+            }
+            @if contact || !reviews.is_empty() {
+                div #contact-reviews {
+                    h3 { (l.t("Rà soát tiếp xúc", "Contact reviews")) }
+                    @if reviews.is_empty() { p.muted { (l.t("Chưa rà soát.", "Not reviewed yet.")) } }
+                    @else {
+                        table {
+                            thead { tr { th { (l.t("Ngày rà soát", "Reviewed on")) } th { (l.t("Kết quả", "Outcome")) } th { (l.t("Ghi chú", "Note")) } th { (l.t("Người ghi", "By")) } } }
+                            tbody { @for r in &reviews { tr data-review=(r.id) {
+                                td { (show_date(&r.reviewed_on)) }
+                                td { (review_outcome(l, &r.outcome)) }
+                                td { (r.note.as_deref().unwrap_or("")) }
+                                td { (r.created_by) }
+                            } } }
+                        }
+                    }
+                    @if contact && can { (review_form(l, page, p.id, &format!("/persons/{}#tracing", p.id), err("reviewed_on"), err("outcome"))) }
+                }
             }
             @if class.as_ref().is_some_and(|c| c.level == 0) {
                 p {
@@ -823,6 +847,109 @@ fn case_table(l: Lang, path: &str, q: &CaseListQuery, list: &CaseList, n: i64) -
     }
 }
 
+/// A review outcome in the reader's language.
+fn review_outcome(l: Lang, outcome: &str) -> &'static str {
+    phongdich_store::REVIEW_OUTCOMES
+        .iter()
+        .find(|o| o.0 == outcome)
+        .map(|o| l.t(o.1, o.2))
+        .unwrap_or("—")
+}
+
+/// "Đã rà soát / Reviewed": the day (today by default) and the outcome of a
+/// contact review, posted for one person; back to `back` afterwards.
+fn review_form(
+    l: Lang,
+    page: &Page,
+    person: i64,
+    back: &str,
+    day_err: Markup,
+    outcome_err: Markup,
+) -> Markup {
+    let today = phongdich_store::vietnam_today()
+        .format("%d/%m/%Y")
+        .to_string();
+    html! {
+        form.inline.review-form method="post" action={ "/persons/" (person) "/contact-reviews?_csrf=" (page.csrf) } {
+            input type="hidden" name="back" value=(back);
+            label { span.visually-hidden { (l.t("Ngày rà soát", "Review day")) } input type="text" name="reviewed_on" value=(today) size="10" inputmode="numeric" pattern="[0-9]{2}/[0-9]{2}/[0-9]{4}" aria-label=(l.t("Ngày rà soát (dd/mm/yyyy)", "Review day (dd/mm/yyyy)")); }
+            (day_err)
+            select name="outcome" aria-label=(l.t("Kết quả rà soát", "Review outcome")) {
+                @for o in phongdich_store::REVIEW_OUTCOMES { option value=(o.0) { (l.t(o.1, o.2)) } }
+            }
+            (outcome_err)
+            button type="submit" { (l.t("Đã rà soát", "Reviewed")) }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    reviewed_on: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Record a contact review from the F1 list or the person's page.
+pub async fn record_review(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> PageResult {
+    page.require(Permission::Trace)?;
+    let day = if f.reviewed_on.trim().is_empty() {
+        phongdich_store::vietnam_today().to_string()
+    } else {
+        f.reviewed_on.clone()
+    };
+    match s
+        .store
+        .record_contact_review(&page.actor, id, &day, &f.outcome, &f.note)
+        .await
+    {
+        Ok(_) => {
+            // Only a path of this site.
+            let back = if f.back.starts_with('/')
+                && !f.back.starts_with("//")
+                && !f.back.starts_with("/\\")
+            {
+                f.back.as_str()
+            } else {
+                "/tracing?level=1"
+            };
+            Ok(Redirect::to(back).into_response())
+        }
+        Err(StoreError::Invalid(i)) => person_with_errors(&s, &page, id, i.0).await,
+        Err(e) => Err(page.fail(e)),
+    }
+}
+
+/// People a page of a class's work list shows.
+const CLASS_PAGE: i64 = 500;
+
+/// "1–500 of 12,345" with the previous and next pages of a class's list.
+fn class_pager(l: Lang, path: &str, cp: &phongdich_store::ClassPage, n: i64) -> Markup {
+    let first = cp.paging.offset + 1;
+    let last = (cp.paging.offset + cp.entries.len() as i64).max(cp.paging.offset);
+    let more = cp.paging.has_more(cp.total);
+    html! {
+        nav.pager #class-pager aria-label=(l.t("Trang", "Pages")) {
+            @if n > 1 { a href=(with_page(path, n - 1)) rel="prev" { "← " (l.t("Trang trước", "Previous")) } }
+            span #class-range {
+                @if cp.entries.is_empty() { "0" } @else { (super::num(l, first)) "–" (super::num(l, last)) }
+                " " (l.t("trên", "of")) " " (super::num(l, cp.total))
+            }
+            @if more { a #next-page href=(with_page(path, n + 1)) rel="next" { (l.t("Trang sau", "Next")) " →" } }
+        }
+    }
+}
+
 /// Work lists: counts by class and the people of one class, or the F0
 /// confirmed (recovered, deceased) during a period; the reader's whole
 /// jurisdiction or one unit inside it (`?unit=`).
@@ -868,19 +995,26 @@ pub async fn lists(
     } else {
         (None, Vec::new())
     };
-    let list = if by_day {
-        Vec::new()
-    } else if waiting {
-        s.store
-            .class_list_not_isolated(scope, level, 500)
-            .await
-            .map_err(|e| page.fail(e))?
+    // One page of the class's list (500 people), with the whole count.
+    let class_page = if by_day {
+        None
     } else {
-        s.store
-            .class_list(scope, level, 500)
-            .await
-            .map_err(|e| page.fail(e))?
+        Some(
+            s.store
+                .class_page(
+                    scope,
+                    level,
+                    waiting,
+                    Paging::new((n - 1).saturating_mul(CLASS_PAGE), CLASS_PAGE),
+                )
+                .await
+                .map_err(|e| page.fail(e))?,
+        )
     };
+    let list: &[phongdich_store::ClassInfo] = class_page
+        .as_ref()
+        .map(|c| c.entries.as_slice())
+        .unwrap_or(&[]);
     let ids: Vec<i64> = list.iter().map(|c| c.person_id).collect();
     let persons = s
         .store
@@ -892,6 +1026,8 @@ pub async fn lists(
         .filter_map(|c| persons.get(&c.person_id).map(|p| (c, p)))
         .collect();
     let unit_q = within.query();
+    // The F1 list takes reviews row by row (rà soát).
+    let review_here = level == 1 && !by_day && page.can(Permission::Trace);
     let mut r = layout(
         &page,
         l.t("Truy vết", "Tracing"),
@@ -935,17 +1071,21 @@ pub async fn lists(
                     div.alert role="alert" { p { (l.t("Chưa xem được: hãy sửa các lỗi được đánh dấu.", "Cannot show the list: correct the marked errors.")) } }
                 }
             } @else {
-                h2 { "F" (level) " — " (people.len()) " "
+                @let total = class_page.as_ref().map(|c| c.total).unwrap_or(0);
+                h2 { "F" (level) " — " span #class-total { (super::num(l, total)) } " "
                     (if waiting { l.t("người chưa cách ly (lâu nhất trước)", "people not yet isolated (longest waiting first)") } else { l.t("người (mới nhất trước)", "people (most recent first)") }) }
-                @if people.is_empty() { p.muted { (l.t("Không có ai.", "Nobody.")) } }
+                @if let Some(cp) = &class_page { (class_pager(l, &page.path, cp, n)) }
+                @if people.is_empty() { p.muted { (if total > 0 { l.t("Không còn trên trang này.", "No more on this page.") } else { l.t("Không có ai.", "Nobody.") }) } }
                 @else {
                     div.table-wrap { table.responsive {
-                        thead { tr { th { (l.t("Họ và tên", "Full name")) } th { (l.t("Từ ngày", "Since")) } th { (l.t("Qua F0", "Via F0")) } th { (l.t("Xã", "Commune")) } } }
-                        tbody { @for (c, p) in &people { tr {
+                        thead { tr { th { (l.t("Họ và tên", "Full name")) } th { (l.t("Từ ngày", "Since")) } th { (l.t("Qua F0", "Via F0")) } th { (l.t("Xã", "Commune")) }
+                            @if review_here { th { (l.t("Rà soát", "Review")) } } } }
+                        tbody { @for (c, p) in &people { tr data-person=(p.id) {
                             td data-label=(l.t("Họ và tên", "Full name")) { a href={ "/persons/" (p.id) "#tracing" } { (p.full_name) } }
                             td data-label=(l.t("Từ ngày", "Since")) { (show_date(&c.since_on)) }
                             td data-label=(l.t("Qua F0", "Via F0")) { (person_link(c.via_f0)) }
                             td.mono data-label=(l.t("Xã", "Commune")) { a href={ "/persons?unit=" (encode(&p.commune_code)) } { (p.commune_code) } }
+                            @if review_here { td data-label=(l.t("Rà soát", "Review")) { (review_form(l, &page, p.id, &page.path, html! {}, html! {})) } }
                         } } }
                     } }
                 }
