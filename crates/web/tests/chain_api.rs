@@ -42,7 +42,10 @@ async fn the_chain_and_its_exports_hold_every_link_with_its_dating() {
     assert_eq!(chain["person_id"], k.e1);
     assert_eq!(chain["nodes"].as_array().unwrap().len(), 17);
     assert_eq!(chain["edges"].as_array().unwrap().len(), 17);
-    assert_eq!(chain["first_on"], "2021-08-01", "the first case's confirmation");
+    assert_eq!(
+        chain["first_on"], "2021-08-01",
+        "the first case's confirmation"
+    );
     assert_eq!(chain["last_on"], "2021-08-21");
     let f2 = chain["nodes"]
         .as_array()
