@@ -167,6 +167,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 21,
+        name: "a case's source can be another province (and district) of origin",
+        shared: include_str!("../migrations/0021_source_province.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {
