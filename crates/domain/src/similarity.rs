@@ -34,6 +34,23 @@ pub fn names_similar(a: &str, b: &str) -> bool {
     strsim::jaro_winkler(&fa, &fb) >= 0.92
 }
 
+/// Two stored national IDs that tell two people apart: both present and of
+/// the same kind (two 12-digit CCCDs, or two 9-digit CMNDs) yet different.
+/// Such people are never a likely duplicate, however alike their names,
+/// birth years and communes (a ward of a city holds many a "Nguyễn Văn
+/// Hùng, 1985"): a CCCD is one person's for life, and the same ID is already
+/// a certain duplicate. A CMND and a CCCD can be the same person's (the CCCD
+/// replaced the CMND), so that pair, like a pair where one has no ID, is
+/// still judged by name, birth year, commune and phone.
+///
+/// The IDs are the stored forms (`NationalId::as_str`: digits only).
+pub fn ids_tell_apart(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.len() == b.len() && a != b,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +64,21 @@ mod tests {
         assert!(!names_similar("Nguyễn Văn Hùng", "Nguyễn Thị Lan"));
         assert!(!names_similar("Phạm Minh Tuấn", "Phạm Quốc Tuấn"));
         assert_eq!(given_name_key("Nguyễn Văn Hùng"), "hung");
+    }
+
+    #[test]
+    fn different_ids_of_one_kind_tell_people_apart() {
+        // Two CCCDs of men born in 1985 in Hà Nội (province 001, century-sex 0, year 85).
+        let (a, b) = ("001085012345", "001085067890");
+        assert!(ids_tell_apart(Some(a), Some(b)));
+        assert!(
+            !ids_tell_apart(Some(a), Some(a)),
+            "the same ID is the same person"
+        );
+        // A CMND and a CCCD may be one person's: judged by the other fields.
+        assert!(!ids_tell_apart(Some("012345678"), Some(a)));
+        assert!(ids_tell_apart(Some("012345678"), Some("012345679")));
+        assert!(!ids_tell_apart(None, Some(a)));
+        assert!(!ids_tell_apart(None, None));
     }
 }

@@ -190,6 +190,78 @@ pub const PROVINCE_CODES_2021: [u32; 63] = [
     79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
 ];
 
+/// A province or district named as case lists and committees write it: a
+/// unit code (`79`, `079` for a district), or a name with or without
+/// diacritics and its title — `Từ TP. Hồ Chí Minh`, `tỉnh Bình Dương`,
+/// `Hà Nội`, `quận 7`. [`unit_name_key`] gives the key both sides compare by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitReference {
+    /// Digits only: a code, padded by the caller for the level it expects.
+    Code(String),
+    /// The folded name without "từ", "về từ" and the unit's title.
+    Name(String),
+}
+
+/// Titles a province or district name may carry, folded, longest first.
+const TITLES: [&[&str]; 7] = [
+    &["thanh", "pho", "truc", "thuoc", "trung", "uong"],
+    &["thanh", "pho"],
+    &["thi", "xa"],
+    &["tinh"],
+    &["tp"],
+    &["quan"],
+    &["huyen"],
+];
+
+/// Names written for a province other than its official one (folded).
+const ALIASES: [(&str, &str); 5] = [
+    ("hcm", "ho chi minh"),
+    ("tphcm", "ho chi minh"),
+    ("sai gon", "ho chi minh"),
+    ("hue", "thua thien hue"),
+    ("brvt", "ba ria vung tau"),
+];
+
+/// The key a unit's name is compared by: folded, without a leading "từ" /
+/// "về từ" ("coming from") and without its title (`Thành phố Hồ Chí Minh`,
+/// `TP. Hồ Chí Minh` and `ho chi minh` all give `ho chi minh`). A title
+/// alone is kept (`Quận 1` gives `1`, but `Thành phố` stays itself).
+pub fn unit_name_key(name: &str) -> String {
+    let tokens = crate::text::tokens(name);
+    let mut t: &[String] = &tokens;
+    for lead in [&["ve", "tu"][..], &["tu"][..]] {
+        if t.len() > lead.len() && t.iter().zip(lead).all(|(a, b)| a == b) {
+            t = &t[lead.len()..];
+            break;
+        }
+    }
+    if let Some(title) = TITLES
+        .iter()
+        .find(|title| t.len() > title.len() && t.iter().zip(title.iter()).all(|(a, b)| a == b))
+    {
+        t = &t[title.len()..];
+    }
+    let key = t.join(" ");
+    match ALIASES.iter().find(|(alias, _)| *alias == key) {
+        Some((_, official)) => (*official).to_owned(),
+        None => key,
+    }
+}
+
+/// Read a typed reference to a province or district (see [`UnitReference`]);
+/// `None` when empty.
+pub fn unit_reference(s: &str) -> Option<UnitReference> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if t.chars().all(|c| c.is_ascii_digit()) {
+        return Some(UnitReference::Code(t.to_owned()));
+    }
+    let key = unit_name_key(t);
+    (!key.is_empty()).then_some(UnitReference::Name(key))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +308,28 @@ mod tests {
         assert!(UnitCode::parse_at("VN", Some(UnitLevel::Commune)).is_err());
         assert!(UnitCode::parse_at("01", Some(UnitLevel::National)).is_err());
         assert!(UnitCode::parse("VX").is_err());
+    }
+
+    #[test]
+    fn provinces_are_named_with_or_without_title_and_diacritics() {
+        let key = |s: &str| unit_reference(s);
+        let name = |s: &str| Some(UnitReference::Name(s.into()));
+        assert_eq!(key("Từ TP. Hồ Chí Minh"), name("ho chi minh"));
+        assert_eq!(key("về từ Thành phố Hồ Chí Minh"), name("ho chi minh"));
+        assert_eq!(key("TPHCM"), name("ho chi minh"));
+        assert_eq!(key("tỉnh Bình Dương"), name("binh duong"));
+        assert_eq!(key("Tinh Binh Duong"), name("binh duong"));
+        assert_eq!(key("Hà Nội"), name("ha noi"));
+        assert_eq!(
+            key("Thanh Hóa"),
+            name("thanh hoa"),
+            "not the title “thành phố”"
+        );
+        assert_eq!(key("Tuyên Quang"), name("tuyen quang"));
+        assert_eq!(key("Quận 7"), name("7"));
+        assert_eq!(key(" 79 "), Some(UnitReference::Code("79".into())));
+        assert_eq!(key("  "), None);
+        assert_eq!(unit_name_key("Thành phố Hồ Chí Minh"), "ho chi minh");
+        assert_eq!(unit_name_key("Tỉnh Bà Rịa - Vũng Tàu"), "ba ria vung tau");
     }
 }

@@ -107,6 +107,31 @@ pub const CASE_FIELDS: &[(&str, bool, &[&str])] = &[
         ],
     ),
     (
+        "origin_province",
+        false,
+        &[
+            "Về từ tỉnh",
+            "từ tỉnh",
+            "tỉnh nơi về",
+            "từ tỉnh khác",
+            "origin_province",
+            "origin province",
+            "from province",
+        ],
+    ),
+    (
+        "origin_district",
+        false,
+        &[
+            "Về từ huyện",
+            "từ huyện",
+            "huyện nơi về",
+            "origin_district",
+            "origin district",
+            "from district",
+        ],
+    ),
+    (
         "exposure_on",
         false,
         &[
@@ -513,6 +538,8 @@ async fn write_row(
         exposure_on: get("exposure_on"),
         recovered_on: get("recovered_on"),
         died_on: get("died_on"),
+        origin_province: get("origin_province"),
+        origin_district: get("origin_district"),
     };
     // A case already on file under this number: the row corrects it.
     if let Some(code) = &row.official {
@@ -573,9 +600,32 @@ async fn write_row(
     };
     // Resolve the sources before any person is created, so a refused row
     // leaves nothing behind.
-    match store.resolve_sources(&actor.scope, &case.infected_by).await {
-        Ok(Ok(_)) => {}
+    let mut sources = match store.resolve_sources(&actor.scope, &case.infected_by).await {
+        Ok(Ok(sources)) => sources,
         Ok(Err(errors)) => return Outcome::Refused(reasons(&errors)),
+        Err(e) => return other(e),
+    };
+    if !case.origin_province.trim().is_empty() {
+        match store
+            .resolve_origin(&case.origin_province, &case.origin_district)
+            .await
+        {
+            Ok(Ok(origin)) => sources.push(origin),
+            Ok(Err(e)) => return Outcome::Refused(reasons(&[e])),
+            Err(e) => return other(e),
+        }
+    }
+    // An origin in the person's own province is refused before anyone is created.
+    match store.unit(person.commune_code.as_str()).await {
+        Ok(commune) => {
+            if let Err(StoreError::Invalid(i)) =
+                phongdich_store::check_origin(&sources, &commune.province_code)
+            {
+                return Outcome::Refused(reasons(&i.0));
+            }
+        }
+        Err(StoreError::Invalid(i)) => return Outcome::Refused(reasons(&i.0)),
+        Err(StoreError::NotFound { .. }) => {}
         Err(e) => return other(e),
     }
     let found = if person.anonymous {

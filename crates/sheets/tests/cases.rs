@@ -60,6 +60,14 @@ async fn sources(s: &Store, t: &Actor, code: &str) -> Vec<String> {
             Source::Case { code, .. } => code,
             Source::Cluster { name, .. } => format!("cluster:{name}"),
             Source::Imported { country } => format!("country:{country}"),
+            Source::OtherProvince {
+                province_code,
+                district_code,
+                ..
+            } => match district_code {
+                Some(d) => format!("province:{province_code}/{d}"),
+                None => format!("province:{province_code}"),
+            },
         })
         .collect()
 }
@@ -350,4 +358,71 @@ async fn a_corrected_list_imported_again_updates_its_cases() {
         .await
         .unwrap();
     assert_eq!(log.iter().filter(|e| e.action == "update").count(), 2);
+}
+
+/// People coming home from an epidemic area: the province of origin in the
+/// "infected by" column (`Từ TP. Hồ Chí Minh`, `tỉnh Bình Dương`, `Hà Nội`,
+/// with or without diacritics, the district in brackets) or in a column of
+/// its own (`Về từ tỉnh`, a code or a name, with `Về từ huyện`). A name that
+/// names no province, a district outside it, or the list's own province
+/// refuses the row with the value and the reason, and leaves no one behind.
+#[tokio::test]
+async fn cases_from_other_provinces_name_their_origin() {
+    let db = TestDb::new().await;
+    let (s, t) = (&db.store, tracer());
+    let dir = tempfile::tempdir().unwrap();
+    let sm = import(
+        s,
+        &t,
+        dir.path(),
+        "ve-tu-vung-dich.csv",
+        "Mã BN,Họ và tên,Năm sinh,Giới tính,Mã xã,Ngày lấy mẫu,Lây từ,Về từ tỉnh,Về từ huyện\n\
+         BN1,Nguyễn Văn An,1980,Nam,06649,08/08/2021,Từ TP. Hồ Chí Minh,,\n\
+         BN2,Trần Thị Bình,1985,Nữ,06649,08/08/2021,tinh binh duong,,\n\
+         BN3,Lê Văn Cường,1990,Nam,06649,09/08/2021,Hà Nội,,\n\
+         BN4,Hoàng Văn Đức,1991,Nam,06649,09/08/2021,BN1,79,Quận 7\n\
+         BN5,Vũ Thị Hoa,1975,Nữ,06649,10/08/2021,Từ TP. Hồ Chí Minh (Quận 7),,\n\
+         BN6,Đỗ Văn Giang,1960,Nam,06649,10/08/2021,,Sài Gòn Mới,\n\
+         BN7,Ngô Thị Hạnh,1962,Nữ,06649,10/08/2021,,Bình Dương,Quận 7\n\
+         BN8,Bùi Văn Ích,1963,Nam,06649,10/08/2021,Từ tỉnh Quảng Ninh,,\n\
+         BN9,Lý Thị Kim,1964,Nữ,06649,10/08/2021,,22,\n",
+    )
+    .await;
+    assert_eq!(
+        (sm.rows, sm.confirmed, sm.refused),
+        (9, 5, 4),
+        "{:?}",
+        sm.report_rows
+    );
+    assert_eq!(sources(s, &t, "BN1").await, ["province:79"]);
+    assert_eq!(sources(s, &t, "BN2").await, ["province:74"]);
+    assert_eq!(sources(s, &t, "BN3").await, ["province:01"]);
+    assert_eq!(sources(s, &t, "BN4").await, ["BN1", "province:79/778"]);
+    assert_eq!(sources(s, &t, "BN5").await, ["province:79/778"]);
+    let (bn4, _) = s.case_by_code(&t.scope, "BN4").await.unwrap().unwrap();
+    let c = s.case(&t.scope, bn4).await.unwrap();
+    assert_eq!(c.source_kind, "other_province");
+    let reason = |line: u64| {
+        let r = sm.report_rows.iter().find(|r| r.line == line).unwrap();
+        (r.outcome, r.reason_vi.clone(), r.reason_en.clone())
+    };
+    for (line, needle) in [
+        (7, "Sài Gòn Mới"),
+        (8, "Quận 7 (Tỉnh Bình Dương)"),
+        (9, "Quảng Ninh"),
+        (10, "Quảng Ninh"),
+    ] {
+        let (outcome, vi, en) = reason(line);
+        assert_eq!(outcome, "refused_invalid", "line {line}");
+        assert!(
+            en.contains(needle) && vi.contains(needle),
+            "line {line}: {vi} / {en}"
+        );
+    }
+    assert!(reason(9).2.contains("own province"), "{:?}", reason(9));
+    assert_eq!(
+        db.ints("SELECT COUNT(*) FROM persons").await,
+        [Some(5)],
+        "refused rows leave no one behind"
+    );
 }

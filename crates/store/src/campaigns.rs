@@ -32,7 +32,13 @@ pub struct CampaignInput {
     /// For `list`: national IDs (CMND or CCCD).
     #[serde(default)]
     pub national_ids: Vec<String>,
-    /// Local time: `yyyy-mm-ddTHH:MM`, `yyyy-mm-dd HH:MM` or `dd/mm/yyyy HH:MM`.
+    /// The first round's first day (`yyyy-mm-dd` or `dd/mm/yyyy`); today when
+    /// empty. A day in the past records a campaign entered after the fact:
+    /// samples taken from that day count to it.
+    #[serde(default)]
+    pub starts_on: String,
+    /// Local time: `yyyy-mm-ddTHH:MM`, `yyyy-mm-dd HH:MM` or `dd/mm/yyyy HH:MM`;
+    /// after the round's first day began (in the past for a campaign entered late).
     pub deadline: String,
     /// Largest pool (2–20); 5 for F1 and lists, 10 for a whole unit by default.
     #[serde(default)]
@@ -183,6 +189,65 @@ pub fn parse_deadline(s: &str) -> Option<NaiveDateTime> {
         .and_then(|d| d.and_hms_opt(23, 59, 0))
 }
 
+/// The earliest day a campaign may be dated: the epidemic reached Vietnam in
+/// January 2020, so an earlier day is a typing error, not history.
+fn earliest_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// A round's first day as typed: today when empty; refused after today (a
+/// round begins when it is ordered or entered, never ahead) or before 2020.
+fn parse_round_start(s: &str, today: NaiveDate) -> std::result::Result<NaiveDate, FieldError> {
+    if s.trim().is_empty() {
+        return Ok(today);
+    }
+    let d = phongdich_domain::contact::parse_date("starts_on", s)?;
+    if d > today {
+        Err(FieldError::new(
+            "starts_on",
+            "in_future",
+            format!(
+                "Ngày bắt đầu {} ở tương lai: một vòng bắt đầu khi được ra lệnh (hoặc nhập lại ngày đã qua).",
+                d.format("%d/%m/%Y")
+            ),
+            format!(
+                "The first day {d} is in the future: a round begins when it is ordered (or is entered for a day already past)."
+            ),
+        ))
+    } else if d < earliest_day() {
+        Err(FieldError::new(
+            "starts_on",
+            "too_early",
+            format!(
+                "Ngày bắt đầu {} trước 01/01/2020: kiểm tra lại năm.",
+                d.format("%d/%m/%Y")
+            ),
+            format!("The first day {d} is before 2020-01-01: check the year."),
+        ))
+    } else {
+        Ok(d)
+    }
+}
+
+/// A round's deadline must fall after its first day began.
+fn deadline_error(deadline: NaiveDateTime, starts_on: NaiveDate) -> Option<FieldError> {
+    (deadline <= starts_on.and_time(NaiveTime::MIN)).then(|| {
+        FieldError::new(
+            "deadline",
+            "before_start",
+            format!(
+                "Hạn hoàn thành {} không sau ngày bắt đầu {}.",
+                deadline.format("%H:%M %d/%m/%Y"),
+                starts_on.format("%d/%m/%Y")
+            ),
+            format!(
+                "The deadline {} is not after the first day {starts_on} began.",
+                show(deadline)
+            ),
+        )
+    })
+}
+
 fn show(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
@@ -220,8 +285,9 @@ impl Store {
         })
     }
 
-    /// Order a campaign: its first round begins today with the target group
-    /// as it stands now.
+    /// Order a campaign: its first round begins today — or on the day given,
+    /// for a campaign entered after the fact — with the target group as it
+    /// stands now (for F1: those exposed by the round's deadline).
     pub async fn create_campaign(
         &self,
         actor: &Actor,
@@ -269,17 +335,18 @@ impl Store {
                 "Days between rounds must be 1 to 60.",
             ));
         }
+        let today = now_local.date();
+        let starts_on = parse_round_start(&input.starts_on, today)
+            .map_err(|e| errors.push(e))
+            .ok();
         let deadline = match parse_deadline(&input.deadline) {
-            Some(t) if t <= now_local => {
-                errors.push(FieldError::new(
-                    "deadline",
-                    "in_past",
-                    "Hạn hoàn thành đã qua.",
-                    "The deadline has already passed.",
-                ));
-                None
-            }
-            Some(t) => Some(t),
+            Some(t) => match starts_on.and_then(|s| deadline_error(t, s)) {
+                Some(e) => {
+                    errors.push(e);
+                    None
+                }
+                None => Some(t),
+            },
             None => {
                 errors.push(FieldError::new(
                     "deadline",
@@ -323,7 +390,9 @@ impl Store {
             }
             Err(e) => return Err(e),
         };
-        let (Some(unit), Some(deadline), true) = (unit, deadline, errors.is_empty()) else {
+        let (Some(unit), Some(starts_on), Some(deadline), true) =
+            (unit, starts_on, deadline, errors.is_empty())
+        else {
             return Err(Invalid(errors).into());
         };
         let teams: Vec<String> = input
@@ -358,9 +427,17 @@ impl Store {
         .bind(stamp.as_str())
         .fetch_one(&mut *tx)
         .await?;
-        let today = now_local.date();
-        let round_id = insert_round(&mut tx, actor, id, 1, today, deadline).await?;
-        let targeted = fill_round(&mut tx, round_id, &target, &unit.code, &list, None).await?;
+        let round_id = insert_round(&mut tx, actor, id, 1, starts_on, deadline).await?;
+        let targeted = fill_round(
+            &mut tx,
+            round_id,
+            &target,
+            &unit.code,
+            &list,
+            None,
+            deadline.date(),
+        )
+        .await?;
         audit::record(
             &mut tx,
             actor,
@@ -371,7 +448,8 @@ impl Store {
             None::<&()>,
             Some(&serde_json::json!({
                 "name": name, "unit_code": unit.code, "target": target, "pool_size": pool_size,
-                "every_days": input.every_days, "teams": teams, "deadline": show(deadline),
+                "every_days": input.every_days, "teams": teams, "starts_on": starts_on.to_string(),
+                "deadline": show(deadline),
                 "targeted": targeted,
             })),
         )
@@ -542,13 +620,15 @@ impl Store {
         Ok(c)
     }
 
-    /// Start the next round today: the target group as it stands now (the
-    /// same list for a list campaign), and a deadline as far from today as
-    /// the first round's was from its start.
+    /// Start the next round today — or on `starts_on`, a day already past,
+    /// for rounds entered after the fact: the target group as it stands now
+    /// (the same list for a list campaign), and a deadline as far from its
+    /// first day as the first round's was from its start.
     pub async fn start_round(
         &self,
         actor: &Actor,
         id: i64,
+        starts_on: Option<&str>,
         now_local: NaiveDateTime,
     ) -> Result<Campaign> {
         let today = now_local.date();
@@ -556,10 +636,18 @@ impl Store {
         let (Some(first), Some(last)) = (c.rounds.first(), c.rounds.last()) else {
             return Err(StoreError::not_found("campaign round", id));
         };
-        if last.starts_on >= today.to_string() {
+        let starts =
+            parse_round_start(starts_on.unwrap_or_default(), today).map_err(Invalid::from)?;
+        if last.starts_on >= starts.to_string() {
             return Err(StoreError::conflict(
-                "Vòng hiện tại bắt đầu hôm nay; vòng sau bắt đầu từ ngày mai.",
-                "The current round began today; the next can begin tomorrow at the earliest.",
+                format!(
+                    "Vòng hiện tại bắt đầu ngày {}; vòng sau bắt đầu từ ngày hôm sau.",
+                    last.starts_on
+                ),
+                format!(
+                    "The current round began on {}; the next can begin the day after at the earliest.",
+                    last.starts_on
+                ),
             ));
         }
         let first_start = NaiveDate::parse_from_str(&first.starts_on, "%Y-%m-%d")
@@ -568,7 +656,7 @@ impl Store {
         let span = parse_deadline(&first.deadline)
             .map(|d| d - first_start)
             .unwrap_or_else(|| chrono::Duration::days(1));
-        let deadline = today.and_time(NaiveTime::MIN) + span;
+        let deadline = starts.and_time(NaiveTime::MIN) + span;
         let round_no = last.round_no + 1;
         let mut tx = self.write.begin().await?;
         let previous: i64 = sqlx::query_scalar(
@@ -578,7 +666,7 @@ impl Store {
         .bind(last.round_no)
         .fetch_one(&mut *tx)
         .await?;
-        let round_id = insert_round(&mut tx, actor, id, round_no, today, deadline).await?;
+        let round_id = insert_round(&mut tx, actor, id, round_no, starts, deadline).await?;
         let targeted = fill_round(
             &mut tx,
             round_id,
@@ -586,6 +674,7 @@ impl Store {
             &c.unit_code,
             &[],
             Some(previous),
+            deadline.date(),
         )
         .await?;
         audit::record(
@@ -597,7 +686,7 @@ impl Store {
             Some(&c.unit_code),
             None::<&()>,
             Some(&serde_json::json!({
-                "campaign": id, "round_no": round_no, "starts_on": today.to_string(),
+                "campaign": id, "round_no": round_no, "starts_on": starts.to_string(),
                 "deadline": show(deadline), "targeted": targeted,
             })),
         )
@@ -888,7 +977,10 @@ async fn insert_round(
 
 /// Put the target group into a round: F1s or residents of the unit as they
 /// stand now, the given list, or (for a list campaign's later rounds) the
-/// previous round's people. Returns how many.
+/// previous round's people. Returns how many. F1s are those whose class began
+/// by the round's deadline day `by` — always so for a round of today; for a
+/// round entered after the fact, an F1 traced since is not its target (an F1
+/// whose class has already ended is no longer one, and is not either).
 async fn fill_round(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     round_id: i64,
@@ -896,6 +988,7 @@ async fn fill_round(
     unit: &str,
     list: &[i64],
     previous: Option<i64>,
+    by: NaiveDate,
 ) -> Result<u64> {
     const COLUMNS: &str = "INSERT INTO campaign_targets (round_id, person_id, province_code, district_code, commune_code, hamlet_code) \
         SELECT $1, p.id, p.province_code, p.district_code, p.commune_code, p.hamlet_code FROM persons p";
@@ -903,7 +996,7 @@ async fn fill_round(
     let sql = match (target, previous) {
         ("f1", _) => format!(
             "{COLUMNS} JOIN person_classes c ON c.person_id = p.id \
-             WHERE c.level = 1 AND p.merged_into IS NULL AND {cond}"
+             WHERE c.level = 1 AND c.since_on <= '{by}' AND p.merged_into IS NULL AND {cond}"
         ),
         ("unit", _) => format!(
             "{COLUMNS} WHERE p.merged_into IS NULL AND {cond} AND NOT EXISTS \

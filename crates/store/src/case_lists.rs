@@ -252,7 +252,13 @@ impl CaseStatus {
 
 /// The kinds of source a case may have (`case_sources.kind`, and
 /// `investigating` for a case with none yet).
-pub const SOURCE_KINDS: [&str; 4] = ["case", "cluster", "imported", "investigating"];
+pub const SOURCE_KINDS: [&str; 5] = [
+    "case",
+    "cluster",
+    "imported",
+    "other_province",
+    "investigating",
+];
 
 /// The day a case recovered: its discharge date, else — the course being
 /// `recovered` — its negative test (the report's `f0_recovered`).
@@ -370,10 +376,10 @@ impl CaseFilter {
                     "source",
                     "invalid_source",
                     format!(
-                        "Nguồn lây «{s}» không hợp lệ: case, cluster, imported hoặc investigating."
+                        "Nguồn lây «{s}» không hợp lệ: case, cluster, imported, other_province hoặc investigating."
                     ),
                     format!(
-                        "Source kind “{s}” is invalid: case, cluster, imported or investigating."
+                        "Source kind “{s}” is invalid: case, cluster, imported, other_province or investigating."
                     ),
                 ));
                 None

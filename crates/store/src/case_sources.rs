@@ -1,12 +1,15 @@
 //! The sources of a case ("infected by"), each a link of the chain: another
-//! case, a cluster, or a country (imported). Typed as text — `BN1, BN2`,
-//! `BN 1; Chợ Long Biên`, `BN3 và Anh` — every part must resolve, or the
+//! case, a cluster, a country (imported), or another province of Vietnam
+//! (people coming home from an epidemic area: `Từ TP. Hồ Chí Minh`, with its
+//! district in brackets: `Từ TP. Hồ Chí Minh (Quận 7)`). Typed as text —
+//! `BN1, BN2`, `BN 1; Chợ Long Biên`, `BN3 và Anh` — every part must resolve, or the
 //! whole write is refused with the part and the reason: nothing is stored
 //! quietly as "under investigation". Links to cases are kept by record id, so
 //! renumbering or a refused import row can never rewire them.
 
-use crate::{Result, Scope, Store};
-use phongdich_domain::{FieldError, case_code, country};
+use crate::{Result, Scope, Store, StoreError, Unit};
+use phongdich_domain::unit::{UnitReference, unit_name_key, unit_reference};
+use phongdich_domain::{FieldError, Invalid, UnitCode, UnitLevel, case_code, country};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
@@ -20,6 +23,14 @@ pub enum Source {
     Cluster { cluster_id: i64, name: String },
     /// Imported from a country (ISO 3166-1 alpha-2, `XX` unknown).
     Imported { country: String },
+    /// Came from another province (and district) of Vietnam, by unit code
+    /// with the names shown; never the case's own province.
+    OtherProvince {
+        province_code: String,
+        province_name: String,
+        district_code: Option<String>,
+        district_name: Option<String>,
+    },
 }
 
 impl Source {
@@ -29,7 +40,35 @@ impl Source {
             Source::Case { code, .. } => code.clone(),
             Source::Cluster { name, .. } => name.clone(),
             Source::Imported { country } => country.clone(),
+            Source::OtherProvince {
+                province_name,
+                district_name,
+                ..
+            } => match district_name {
+                Some(d) => format!("Từ {province_name} ({d})"),
+                None => format!("Từ {province_name}"),
+            },
         }
+    }
+}
+
+/// Refuse an origin in the case's own province: that is no other province.
+pub fn check_origin(sources: &[Source], own_province: &str) -> Result<()> {
+    match sources.iter().find_map(|s| match s {
+        Source::OtherProvince {
+            province_code,
+            province_name,
+            ..
+        } if province_code == own_province => Some(province_name),
+        _ => None,
+    }) {
+        Some(name) => Err(StoreError::Invalid(Invalid(vec![FieldError::new(
+            "origin_province",
+            "own_province",
+            format!("Nơi về «{name}» là tỉnh của chính ca bệnh, không phải tỉnh khác."),
+            format!("The origin “{name}” is the case's own province, not another one."),
+        )]))),
+        None => Ok(()),
     }
 }
 
@@ -45,7 +84,8 @@ pub struct CaseSource {
 
 /// `(source_kind, source_ref, import_country)`: the one-word summary the
 /// figures count by (an imported case is imported whichever other sources it
-/// has), the sources written back, and the country of an imported case.
+/// has; else one from another province is `other_province`), the sources
+/// written back, and the country of an imported case.
 pub fn summary(sources: &[Source]) -> (String, Option<String>, Option<String>) {
     let country = sources.iter().find_map(|s| match s {
         Source::Imported { country } => Some(country.clone()),
@@ -53,6 +93,11 @@ pub fn summary(sources: &[Source]) -> (String, Option<String>, Option<String>) {
     });
     let kind = if country.is_some() {
         "imported"
+    } else if sources
+        .iter()
+        .any(|s| matches!(s, Source::OtherProvince { .. }))
+    {
+        "other_province"
     } else if sources.iter().any(|s| matches!(s, Source::Case { .. })) {
         "case"
     } else if sources.iter().any(|s| matches!(s, Source::Cluster { .. })) {
@@ -90,7 +135,125 @@ fn unknown_case(value: &str, code: &str) -> FieldError {
     )
 }
 
+/// An origin that does not resolve: never a default.
+fn unknown_origin(field: &str, value: &str, what_vi: &str, what_en: &str) -> FieldError {
+    FieldError::new(
+        field,
+        "unknown_unit",
+        format!("Không có {what_vi} «{value}» (ghi mã hoặc tên, có dấu hay không)."),
+        format!(
+            "There is no {what_en} “{value}” (give its code or name, with or without diacritics)."
+        ),
+    )
+}
+
 impl Store {
+    /// The province a typed reference names: a code (`79`, `1`), or a name
+    /// with or without diacritics and its title (`Từ TP. Hồ Chí Minh`,
+    /// `tỉnh Bình Dương`, `Ha Noi`).
+    pub async fn province_by_reference(&self, text: &str) -> Result<Option<Unit>> {
+        Ok(match unit_reference(text) {
+            None => None,
+            Some(UnitReference::Code(c)) => {
+                match UnitCode::parse_at(&c, Some(UnitLevel::Province)) {
+                    Ok(code) if code.level() == UnitLevel::Province => {
+                        self.unit(code.as_str()).await.ok()
+                    }
+                    _ => None,
+                }
+            }
+            Some(UnitReference::Name(key)) => self
+                .root_units(&Scope::national())
+                .await?
+                .into_iter()
+                .find(|p| unit_name_key(&p.name) == key),
+        })
+    }
+
+    /// A district of `province` named by code (`769`) or name (`Quận 7`,
+    /// `huyen Nha Be`).
+    pub async fn district_by_reference(&self, province: &Unit, text: &str) -> Result<Option<Unit>> {
+        let districts = self.children(&province.code).await?;
+        Ok(match unit_reference(text) {
+            None => None,
+            Some(UnitReference::Code(c)) => {
+                let padded = format!("{:0>3}", c);
+                districts.into_iter().find(|d| d.code == padded)
+            }
+            Some(UnitReference::Name(key)) => districts
+                .into_iter()
+                .find(|d| unit_name_key(&d.name) == key),
+        })
+    }
+
+    /// The origin named by a province and an optional district, as typed
+    /// (fields `origin_province`, `origin_district`): each must resolve, the
+    /// district within the province.
+    pub async fn resolve_origin(
+        &self,
+        province: &str,
+        district: &str,
+    ) -> Result<std::result::Result<Source, FieldError>> {
+        if province.trim().is_empty() {
+            return Ok(Err(FieldError::new(
+                "origin_province",
+                "required",
+                "Cần tỉnh/thành phố nơi về (mã hoặc tên).",
+                "Give the province of origin (code or name).",
+            )));
+        }
+        let Some(p) = self.province_by_reference(province).await? else {
+            return Ok(Err(unknown_origin(
+                "origin_province",
+                province.trim(),
+                "tỉnh/thành phố",
+                "province",
+            )));
+        };
+        let d = if district.trim().is_empty() {
+            None
+        } else {
+            match self.district_by_reference(&p, district).await? {
+                Some(d) => Some(d),
+                None => {
+                    return Ok(Err(unknown_origin(
+                        "origin_district",
+                        &format!("{} ({})", district.trim(), p.name),
+                        "quận/huyện",
+                        "district",
+                    )));
+                }
+            }
+        };
+        Ok(Ok(Source::OtherProvince {
+            province_code: p.code,
+            province_name: p.name,
+            district_code: d.as_ref().map(|d| d.code.clone()),
+            district_name: d.map(|d| d.name),
+        }))
+    }
+
+    /// A part of an "infected by" text naming a province: `Từ X`, `tỉnh X`,
+    /// `Thành phố X`, `TP. X` or a bare province name (not a code, which
+    /// reads as a case number), with its district in brackets.
+    async fn origin_in_text(&self, part: &str) -> Result<Option<Source>> {
+        let (province, district) = match part
+            .trim()
+            .strip_suffix(')')
+            .and_then(|p| p.split_once('('))
+        {
+            Some((p, d)) => (p.trim(), d.trim()),
+            None => (part.trim(), ""),
+        };
+        if matches!(
+            unit_reference(province),
+            None | Some(UnitReference::Code(_))
+        ) {
+            return Ok(None);
+        }
+        Ok(self.resolve_origin(province, district).await?.ok())
+    }
+
     /// The case with this code: a national number (`BN1234`, typed loosely),
     /// the record's own code (`PD12`), or a province's own number within the
     /// scope's province. Returns `(case id, code shown)`.
@@ -177,6 +340,12 @@ impl Store {
                 name: c.name,
             }));
         }
+        if national.is_none()
+            && record.is_none()
+            && let Some(origin) = self.origin_in_text(part).await?
+        {
+            return Ok(Ok(origin));
+        }
         if national.is_none() && record.is_none() {
             match country::parse(part) {
                 Ok(country) => return Ok(Ok(Source::Imported { country })),
@@ -200,9 +369,12 @@ impl Store {
     pub async fn case_sources(&self, case_id: i64) -> Result<Vec<CaseSource>> {
         let rows = sqlx::query(
             "SELECT s.kind, s.source_case_id, COALESCE(c.official_code, c.local_code, c.code) AS code, c.person_id, \
-             s.cluster_id, k.name AS cluster_name, s.country, s.exposure_on \
+             s.cluster_id, k.name AS cluster_name, s.country, s.exposure_on, \
+             s.origin_province_code, op.name AS origin_province_name, s.origin_district_code, od.name AS origin_district_name \
              FROM case_sources s LEFT JOIN cases c ON c.id = s.source_case_id \
-             LEFT JOIN clusters k ON k.id = s.cluster_id WHERE s.case_id = $1 ORDER BY s.id",
+             LEFT JOIN clusters k ON k.id = s.cluster_id \
+             LEFT JOIN units op ON op.code = s.origin_province_code \
+             LEFT JOIN units od ON od.code = s.origin_district_code WHERE s.case_id = $1 ORDER BY s.id",
         )
         .bind(case_id)
         .fetch_all(&self.read)
@@ -220,6 +392,16 @@ impl Store {
                         name: r
                             .try_get::<Option<String>, _>("cluster_name")?
                             .unwrap_or_default(),
+                    },
+                    "other_province" => Source::OtherProvince {
+                        province_code: r
+                            .try_get::<Option<String>, _>("origin_province_code")?
+                            .unwrap_or_default(),
+                        province_name: r
+                            .try_get::<Option<String>, _>("origin_province_name")?
+                            .unwrap_or_default(),
+                        district_code: r.try_get("origin_district_code")?,
+                        district_name: r.try_get("origin_district_name")?,
                     },
                     _ => Source::Imported {
                         country: r
@@ -251,14 +433,35 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         for s in sources {
-            let (kind, case, cluster, country) = match s {
-                Source::Case { case_id, .. } => ("case", Some(*case_id), None, None),
-                Source::Cluster { cluster_id, .. } => ("cluster", None, Some(*cluster_id), None),
-                Source::Imported { country } => ("imported", None, None, Some(country.as_str())),
+            let (mut case, mut cluster, mut country) = (None, None, None);
+            let (mut province, mut district) = (None, None);
+            let kind = match s {
+                Source::Case { case_id, .. } => {
+                    case = Some(*case_id);
+                    "case"
+                }
+                Source::Cluster { cluster_id, .. } => {
+                    cluster = Some(*cluster_id);
+                    "cluster"
+                }
+                Source::Imported { country: c } => {
+                    country = Some(c.as_str());
+                    "imported"
+                }
+                Source::OtherProvince {
+                    province_code,
+                    district_code,
+                    ..
+                } => {
+                    province = Some(province_code.as_str());
+                    district = district_code.as_deref();
+                    "other_province"
+                }
             };
             sqlx::query(
                 "INSERT INTO case_sources (case_id, kind, source_case_id, cluster_id, country, exposure_on, \
-                 created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 created_by, created_at, origin_province_code, origin_district_code) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(case_id)
             .bind(kind)
@@ -268,6 +471,8 @@ impl Store {
             .bind(exposure_on)
             .bind(by)
             .bind(stamp)
+            .bind(province)
+            .bind(district)
             .execute(&mut **tx)
             .await?;
         }

@@ -83,7 +83,8 @@ pub struct CaseInput {
     pub onset_on: String,
     /// `rt_pcr` or `antigen`.
     pub test_kind: String,
-    /// `case` (a known case), `cluster`, `imported`, `investigating`.
+    /// `case` (a known case), `cluster`, `imported`, `other_province` (came
+    /// from another province: `origin_province`), `investigating`.
     pub source_kind: String,
     /// The case code, cluster name or country code behind `source_kind`.
     pub source_ref: String,
@@ -110,6 +111,12 @@ pub struct CaseInput {
     pub recovered_on: String,
     /// Died on this day.
     pub died_on: String,
+    /// For `other_province`: the province the case came from — its code
+    /// (`79`) or name (`TP. Hồ Chí Minh`, `Binh Duong`); required there, never
+    /// the case's own. Given alone, the source kind is `other_province`.
+    pub origin_province: String,
+    /// Optionally its district, by code (`769`) or name, within that province.
+    pub origin_district: String,
 }
 
 impl CaseInput {
@@ -375,6 +382,9 @@ struct CheckedCase {
     exposure_on: Option<String>,
     recovered_on: Option<String>,
     died_on: Option<String>,
+    /// The origin as typed, for `other_province` (resolved by the store).
+    origin_province: String,
+    origin_district: String,
 }
 
 /// The columns a checked case writes, in [`CheckedCase::bind`]'s order
@@ -462,12 +472,18 @@ fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invali
     );
     let source_kind = one_of(
         "source_kind",
-        if input.source_kind.is_empty() {
-            "investigating"
-        } else {
-            &input.source_kind
+        match input.source_kind.trim() {
+            "" if !input.origin_province.trim().is_empty() => "other_province",
+            "" => "investigating",
+            k => k,
         },
-        &["case", "cluster", "imported", "investigating"],
+        &[
+            "case",
+            "cluster",
+            "imported",
+            "other_province",
+            "investigating",
+        ],
         &mut errors,
     );
     let course = one_of(
@@ -509,6 +525,18 @@ fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invali
             "required",
             "Cần ghi nguồn lây: mã ca bệnh, tên ổ dịch hoặc mã quốc gia.",
             "Give the source: a case code, a cluster name or a country code.",
+        ));
+    }
+    if input.infected_by.trim().is_empty()
+        && source_kind == "other_province"
+        && input.origin_province.trim().is_empty()
+        && source_ref.is_none()
+    {
+        errors.push(FieldError::new(
+            "origin_province",
+            "required",
+            "Ca từ tỉnh khác: cần tỉnh/thành phố nơi về (mã hoặc tên).",
+            "A case from another province needs the province of origin (code or name).",
         ));
     }
     let today_s = today.format("%Y-%m-%d").to_string();
@@ -599,6 +627,8 @@ fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invali
             exposure_on,
             recovered_on,
             died_on,
+            origin_province: input.origin_province.trim().to_owned(),
+            origin_district: input.origin_district.trim().to_owned(),
         }),
         _ => Err(Invalid(errors)),
     }
@@ -980,6 +1010,7 @@ impl Store {
             Some(s) => vec![s],
             None => self.sources_of(&actor.scope, &checked).await?,
         };
+        crate::case_sources::check_origin(&sources, &person.province_code)?;
         let (kind, summary, import_country) = crate::case_sources::summary(&sources);
         if kind != "investigating" || !sources.is_empty() {
             checked.source_kind = kind;
@@ -1109,6 +1140,8 @@ impl Store {
             exposure_on: input.exposure_on.clone(),
             recovered_on: keep(&input.recovered_on, before.recovered_on.as_deref()),
             died_on: keep(&input.died_on, before.died_on.as_deref()),
+            origin_province: input.origin_province.clone(),
+            origin_district: input.origin_district.clone(),
         };
         // A course given without its date keeps no stale date of another course.
         let mut merged = merged;
@@ -1123,7 +1156,9 @@ impl Store {
             }
         }
         let mut checked = check_case(&merged, today)?;
-        let sources = if input.infected_by.trim().is_empty() && input.source_kind.trim().is_empty()
+        let sources = if input.infected_by.trim().is_empty()
+            && input.source_kind.trim().is_empty()
+            && input.origin_province.trim().is_empty()
         {
             before_sources.iter().map(|s| s.source.clone()).collect()
         } else if input.infected_by.trim().is_empty() {
@@ -1151,6 +1186,12 @@ impl Store {
                 "A case cannot be its own source.",
             )])));
         }
+        let own_province: String =
+            sqlx::query_scalar("SELECT province_code FROM persons WHERE id = $1")
+                .bind(before.person_id)
+                .fetch_one(&self.read)
+                .await?;
+        crate::case_sources::check_origin(&sources, &own_province)?;
         let exposure = checked
             .exposure_on
             .clone()
@@ -1243,14 +1284,46 @@ impl Store {
     }
 
     /// The sources a checked case names: the "infected by" list, else the
-    /// one source of `source_kind`/`source_ref`, each resolved or refused.
+    /// one source of `source_kind`/`source_ref`, each resolved or refused;
+    /// an origin in another province (`origin_province`) is added to either.
     async fn sources_of(&self, scope: &Scope, checked: &CheckedCase) -> Result<Vec<Source>> {
-        if !checked.infected_by.is_empty() {
-            return match self.resolve_sources(scope, &checked.infected_by).await? {
-                Ok(sources) => Ok(sources),
-                Err(errors) => Err(StoreError::Invalid(Invalid(errors))),
-            };
+        let province = match checked.origin_province.as_str() {
+            "" if checked.source_kind == "other_province" && checked.infected_by.is_empty() => {
+                checked.source_ref.as_deref().unwrap_or_default()
+            }
+            p => p,
+        };
+        let origin = if province.is_empty() {
+            None
+        } else {
+            match self
+                .resolve_origin(province, &checked.origin_district)
+                .await?
+            {
+                Ok(origin) => Some(origin),
+                Err(e) => return Err(StoreError::Invalid(Invalid(vec![e]))),
+            }
+        };
+        let mut sources = if !checked.infected_by.is_empty() {
+            match self.resolve_sources(scope, &checked.infected_by).await? {
+                Ok(sources) => sources,
+                Err(errors) => return Err(StoreError::Invalid(Invalid(errors))),
+            }
+        } else if checked.source_kind == "other_province" {
+            Vec::new()
+        } else {
+            self.one_source_of(scope, checked).await?
+        };
+        if let Some(o) = origin
+            && !sources.contains(&o)
+        {
+            sources.push(o);
         }
+        Ok(sources)
+    }
+
+    /// The one source of `source_kind`/`source_ref`.
+    async fn one_source_of(&self, scope: &Scope, checked: &CheckedCase) -> Result<Vec<Source>> {
         let Some(reference) = checked.source_ref.as_deref() else {
             return Ok(Vec::new());
         };

@@ -6,7 +6,7 @@ use crate::persons::{DuplicateCandidate, PersonRow, in_list, insert_tokens, plac
 use crate::units::Unit;
 use crate::{Actor, Engine, Result, Store, StoreError, audit, now};
 use chrono::NaiveDate;
-use phongdich_domain::similarity::names_similar;
+use phongdich_domain::similarity::{ids_tell_apart, names_similar};
 use phongdich_domain::{FieldError, Invalid, NewPerson, PersonInput, UnitLevel};
 use serde::Serialize;
 use sqlx::Row;
@@ -296,7 +296,13 @@ impl Store {
             let same_file = by_phone
                 .map(|e| (e, "same_phone_similar_name"))
                 .chain(by_block.map(|e| (e, "similar_name_same_birth_year_commune")))
-                .find(|((_, name), _)| names_similar(name, &r.full_name))
+                .find(|((earlier, name), _)| {
+                    names_similar(name, &r.full_name)
+                        && !ids_tell_apart(
+                            accepted[*earlier].1.row.national_id.as_deref(),
+                            r.national_id.as_deref(),
+                        )
+                })
                 .map(|((earlier, _), reason)| (*earlier, reason));
             let candidates = existing.candidates(r);
             if let Some((earlier, reason)) = same_file {
@@ -572,10 +578,13 @@ fn unknown_unit(field: &str, code: &str) -> RowOutcome {
 }
 
 /// Stored people that rows of a batch may repeat, fetched in a few queries.
+/// A stored person found by a duplicate block, with their national ID.
+type Found = (DuplicateCandidate, Option<String>);
+
 struct ExistingMatches {
     national_ids: HashMap<String, i64>,
-    by_phone: HashMap<String, Vec<DuplicateCandidate>>,
-    by_block: HashMap<(String, i64, String), Vec<DuplicateCandidate>>,
+    by_phone: HashMap<String, Vec<Found>>,
+    by_block: HashMap<(String, i64, String), Vec<Found>>,
 }
 
 impl ExistingMatches {
@@ -614,7 +623,7 @@ impl ExistingMatches {
             .collect();
         for chunk in phones.chunks(900) {
             let sql = format!(
-                "SELECT id, full_name, birth_year, province_code, district_code, commune_code, phone FROM persons \
+                "SELECT id, full_name, birth_year, province_code, district_code, commune_code, phone, national_id FROM persons \
                  WHERE merged_into IS NULL AND phone IN ({})",
                 in_list(engine, chunk.len())
             );
@@ -632,13 +641,16 @@ impl ExistingMatches {
                     continue;
                 }
                 let c = candidate(&r, "same_phone_similar_name")?;
-                m.by_phone.entry(r.try_get("phone")?).or_default().push(c);
+                m.by_phone
+                    .entry(r.try_get("phone")?)
+                    .or_default()
+                    .push((c, r.try_get("national_id")?));
             }
         }
         let blocks: Vec<&PersonRow> = rows.iter().map(|(_, c)| &c.row).collect();
         for chunk in blocks.chunks(300) {
             let sql = format!(
-                "SELECT id, full_name, birth_year, commune_code, given_key FROM persons WHERE merged_into IS NULL AND \
+                "SELECT id, full_name, birth_year, commune_code, given_key, national_id FROM persons WHERE merged_into IS NULL AND \
                  (commune_code, birth_year, given_key) IN (VALUES {})",
                 placeholders(engine, chunk.len(), 3, "")
             );
@@ -656,7 +668,10 @@ impl ExistingMatches {
                     c.birth_year,
                     r.try_get("given_key")?,
                 );
-                m.by_block.entry(key).or_default().push(c);
+                m.by_block
+                    .entry(key)
+                    .or_default()
+                    .push((c, r.try_get("national_id")?));
             }
         }
         Ok(m)
@@ -675,8 +690,9 @@ impl ExistingMatches {
             .get(&(r.commune_code.clone(), r.birth_year, r.given_key.clone()))
             .into_iter()
             .flatten();
-        for c in by_phone.chain(by_block) {
+        for (c, nid) in by_phone.chain(by_block) {
             if names_similar(&c.full_name, &r.full_name)
+                && !ids_tell_apart(nid.as_deref(), r.national_id.as_deref())
                 && !out.iter().any(|o| o.person_id == c.person_id)
             {
                 out.push(c.clone());

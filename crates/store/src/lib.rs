@@ -43,7 +43,7 @@ pub use case_lists::{
     CaseEvent, CaseFilter, CaseFilterParams, CaseFound, CaseList, CaseListEntry, CaseListQuery,
     CaseRegister, CaseRegisterEntry, CaseStatus, SOURCE_KINDS,
 };
-pub use case_sources::{CaseSource, Source, summary as source_summary};
+pub use case_sources::{CaseSource, Source, check_origin, summary as source_summary};
 pub use cases::{
     Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, ClassPage, Contact,
     DEPTH as TRACING_DEPTH, check_case_input, engine_rules,

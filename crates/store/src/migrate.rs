@@ -175,7 +175,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/0020_point_in_time.postgres.sql"),
         data: None,
     },
-    // 21 is reserved for work in progress on another branch.
+    Migration {
+        version: 21,
+        name: "a case's source can be another province (and district) of origin",
+        shared: include_str!("../migrations/0021_source_province.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
     Migration {
         version: 22,
         name: "contact reviews (rà soát): the tracing team reached a contact and checked the exposure",

@@ -3,7 +3,7 @@
 
 use crate::units::Unit;
 use crate::{Actor, Engine, Result, Scope, Store, StoreError, audit, now};
-use phongdich_domain::similarity::names_similar;
+use phongdich_domain::similarity::{ids_tell_apart, names_similar};
 use phongdich_domain::{
     FieldError, Invalid, NationalId, NewPerson, PhoneNumber, UnitCode, UnitLevel, text,
 };
@@ -347,8 +347,9 @@ fn candidate_from_row(r: &AnyRow, reason: &str) -> Result<DuplicateCandidate> {
 }
 
 /// Likely duplicates of a person among the stored ones: the same phone with a
-/// similar name, or a similar name with the same birth year in the same commune.
-/// Likely duplicates of a row among the people the scope can see: a
+/// similar name, or a similar name with the same birth year in the same commune
+/// — never someone whose national ID tells them apart
+/// (`similarity::ids_tell_apart`). Only among the people the scope can see: a
 /// candidate in another unit is not shown (its name would leak across
 /// jurisdictions); the national ID stays unique nationwide regardless.
 pub(crate) async fn find_likely_duplicates(
@@ -360,7 +361,7 @@ pub(crate) async fn find_likely_duplicates(
     let mut out: Vec<DuplicateCandidate> = Vec::new();
     if let Some(phone) = &row.phone {
         let rows = sqlx::query(
-            "SELECT id, full_name, birth_year, province_code, district_code, commune_code FROM persons \
+            "SELECT id, full_name, birth_year, province_code, district_code, commune_code, national_id FROM persons \
              WHERE phone = $1 AND merged_into IS NULL AND id <> $2",
         )
         .bind(phone.as_str())
@@ -374,13 +375,13 @@ pub(crate) async fn find_likely_duplicates(
                 &r.try_get::<String, _>("commune_code")?,
             );
             let c = candidate_from_row(r, "same_phone_similar_name")?;
-            if visible && names_similar(&c.full_name, &row.full_name) {
+            if visible && likely_same(r, &c, row)? {
                 out.push(c);
             }
         }
     }
     let rows = sqlx::query(
-        "SELECT id, full_name, birth_year, commune_code FROM persons \
+        "SELECT id, full_name, birth_year, commune_code, national_id FROM persons \
          WHERE commune_code = $1 AND birth_year = $2 AND given_key = $3 AND merged_into IS NULL AND id <> $4",
     )
     .bind(row.commune_code.as_str())
@@ -391,13 +392,20 @@ pub(crate) async fn find_likely_duplicates(
     .await?;
     for r in &rows {
         let c = candidate_from_row(r, "similar_name_same_birth_year_commune")?;
-        if names_similar(&c.full_name, &row.full_name)
-            && !out.iter().any(|o| o.person_id == c.person_id)
-        {
+        if likely_same(r, &c, row)? && !out.iter().any(|o| o.person_id == c.person_id) {
             out.push(c);
         }
     }
     Ok(out)
+}
+
+/// A stored person (`r`, read with its `national_id`) found by a duplicate
+/// block is likely `row`'s person: a similar name, and no national IDs that
+/// tell them apart.
+fn likely_same(r: &AnyRow, c: &DuplicateCandidate, row: &PersonRow) -> Result<bool> {
+    let theirs: Option<String> = r.try_get("national_id")?;
+    Ok(names_similar(&c.full_name, &row.full_name)
+        && !ids_tell_apart(theirs.as_deref(), row.national_id.as_deref()))
 }
 
 fn national_id_taken(existing_id: i64) -> StoreError {

@@ -261,7 +261,10 @@ async fn units_see_only_their_part_and_run_only_their_own() {
     assert!(listed.iter().all(|x| x.commune_code == HA_PHONG));
     assert_eq!(s.campaigns(&commune.scope, today()).await.unwrap().len(), 1);
     // … but may not repeat or close it.
-    let err = s.start_round(&commune, c.id, at(4, 7)).await.unwrap_err();
+    let err = s
+        .start_round(&commune, c.id, None, at(4, 7))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
     let err = s.close_campaign(&commune, c.id, today()).await.unwrap_err();
     assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
@@ -344,9 +347,15 @@ async fn rounds_repeat_with_the_group_as_it_stands_and_a_late_round_is_overdue()
     assert!(p.overdue);
     assert_eq!((p.total.sampled, p.total.not_sampled), (1, 2));
 
-    let err = s.start_round(&district, c.id, at(1, 20)).await.unwrap_err();
+    let err = s
+        .start_round(&district, c.id, None, at(1, 20))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
-    let c = s.start_round(&district, c.id, at(4, 7)).await.unwrap();
+    let c = s
+        .start_round(&district, c.id, None, at(4, 7))
+        .await
+        .unwrap();
     assert_eq!(c.rounds.len(), 2);
     assert_eq!(c.rounds[1].starts_on, "2021-09-04");
     assert_eq!(
@@ -369,7 +378,10 @@ async fn rounds_repeat_with_the_group_as_it_stands_and_a_late_round_is_overdue()
 
     let c = s.close_campaign(&district, c.id, today()).await.unwrap();
     assert_eq!((c.status.as_str(), c.next_round_on), ("closed", None));
-    let err = s.start_round(&district, c.id, at(8, 7)).await.unwrap_err();
+    let err = s
+        .start_round(&district, c.id, None, at(8, 7))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
     let entries = s
         .audit_entries(
@@ -490,4 +502,212 @@ async fn bad_orders_say_what_is_wrong() {
         .unwrap();
     assert_eq!((c.rounds[0].targeted, c.pool_size), (2, 10));
     assert_eq!(c.rounds[0].deadline, "2021-09-02 23:59");
+}
+
+fn codes(e: StoreError) -> Vec<(String, &'static str)> {
+    let StoreError::Invalid(i) = e else {
+        panic!("expected a refusal, got {e:?}")
+    };
+    assert!(
+        i.0.iter()
+            .all(|e| !e.message_vi.is_empty() && !e.message_en.is_empty())
+    );
+    i.0.into_iter().map(|e| (e.field, e.code)).collect()
+}
+
+/// A committee enters on 8 September the F1 campaign it ran from 1
+/// September (round 1, deadline 16:00 on the 2nd) and its second round of
+/// the 4th: accepted, with samples dated inside each round counted in that
+/// round's figures, and a sample dated the day before round 1 counted in
+/// none. An F1 traced on the 6th, after round 1's deadline, is not its target.
+#[tokio::test]
+async fn a_campaign_entered_late_counts_the_samples_dated_in_its_rounds() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (f0, f1s) = outbreak(s).await;
+    let late_f1 = person(s, "Đỗ Thị Giang", HA_KHANH, "").await;
+    let contact = ContactInput {
+        person_id: f0,
+        other_person_id: late_f1,
+        date: "06/09/2021".into(),
+        setting: "household".into(),
+        ..Default::default()
+    }
+    .parse(at(8, 9).date())
+    .unwrap();
+    s.add_contact(&Actor::system("test"), &contact)
+        .await
+        .unwrap();
+
+    let district = actor(HA_LONG, Role::HealthStaff);
+    let lab = actor(HA_LONG, Role::LabStaff);
+    let now = at(8, 10);
+    let input = CampaignInput {
+        starts_on: "01/09/2021".into(),
+        ..f1_campaign()
+    };
+    let c = s.create_campaign(&district, &input, now).await.unwrap();
+    assert_eq!(c.rounds[0].starts_on, "2021-09-01");
+    assert_eq!(c.rounds[0].deadline, "2021-09-02 16:00");
+    assert_eq!(
+        c.rounds[0].targeted, 3,
+        "the F1s of Hạ Long exposed by the deadline, not the one traced on the 6th"
+    );
+    assert_eq!(
+        c.next_round_on.as_deref(),
+        Some("2021-09-08"),
+        "due on the 4th, so today"
+    );
+
+    let sample = |person_id: i64, on: &str| SampleInput {
+        person_id,
+        collected_on: on.into(),
+        campaign_id: Some(c.id),
+        ..Default::default()
+    };
+    let today = now.date();
+    let a = s
+        .record_sample(&district, &sample(f1s[0], "01/09/2021"), today)
+        .await
+        .unwrap();
+    s.record_sample(&district, &sample(f1s[1], "02/09/2021"), today)
+        .await
+        .unwrap();
+    // The day before round 1: in no round.
+    s.record_sample(&district, &sample(f1s[2], "31/08/2021"), today)
+        .await
+        .unwrap();
+    s.record_result(&lab, &result(&a.code, "negative"), today)
+        .await
+        .unwrap();
+
+    // Round 2, entered for the 4th: its deadline as far from its start as round 1's.
+    let err = s
+        .start_round(&district, c.id, Some("01/09/2021"), now)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    assert_eq!(
+        codes(
+            s.start_round(&district, c.id, Some("09/09/2021"), now)
+                .await
+                .unwrap_err()
+        ),
+        [("starts_on".to_string(), "in_future")]
+    );
+    let c = s
+        .start_round(&district, c.id, Some("2021-09-04"), now)
+        .await
+        .unwrap();
+    assert_eq!(c.rounds[1].starts_on, "2021-09-04");
+    assert_eq!(c.rounds[1].deadline, "2021-09-05 16:00");
+    assert_eq!(c.rounds[1].targeted, 3);
+    // In round 2's window, so not in round 1's.
+    s.record_sample(&district, &sample(f1s[2], "04/09/2021"), today)
+        .await
+        .unwrap();
+
+    let scope = &district.scope;
+    let progress = |round| async move {
+        let p = s
+            .campaign_progress(scope, c.id, Some(round), None, now)
+            .await
+            .unwrap();
+        let row = |u: &phongdich_store::UnitProgress| {
+            (
+                u.unit_code.clone(),
+                [
+                    u.targeted,
+                    u.sampled,
+                    u.negative,
+                    u.positive,
+                    u.pending,
+                    u.not_sampled,
+                ],
+            )
+        };
+        (
+            row(&p.total),
+            p.units.iter().map(row).collect::<Vec<_>>(),
+            p.overdue,
+        )
+    };
+    let (total, units, overdue) = progress(1).await;
+    assert_eq!(total, (HA_LONG.to_string(), [3, 2, 1, 0, 1, 1]));
+    assert_eq!(
+        units,
+        [
+            (HA_KHANH.to_string(), [2, 2, 1, 0, 1, 0]),
+            (HA_PHONG.to_string(), [1, 0, 0, 0, 0, 1]),
+        ]
+    );
+    assert!(overdue, "its deadline passed with one not sampled");
+    let (total, units, _) = progress(2).await;
+    assert_eq!(total, (HA_LONG.to_string(), [3, 1, 0, 0, 1, 2]));
+    assert_eq!(
+        units,
+        [
+            (HA_KHANH.to_string(), [2, 0, 0, 0, 0, 2]),
+            (HA_PHONG.to_string(), [1, 1, 0, 0, 1, 0]),
+        ]
+    );
+    // The lists behind round 1's figures hold the same people.
+    let people = |status: &'static str| async move {
+        s.campaign_people(scope, c.id, Some(1), None, status, 100, today)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|x| x.person_id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(people("negative").await, [f1s[0]]);
+    assert_eq!(people("pending").await, [f1s[1]]);
+    assert_eq!(people("not_sampled").await, [f1s[2]]);
+}
+
+/// What stays refused when a campaign is entered late: a first day in the
+/// future or before 2020, and a deadline not after the first day began.
+#[tokio::test]
+async fn a_late_campaign_with_impossible_dates_is_refused() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let district = &actor(HA_LONG, Role::HealthStaff);
+    let now = at(8, 10);
+    let refused = |starts_on: &str, deadline: &str| {
+        let input = CampaignInput {
+            starts_on: starts_on.into(),
+            deadline: deadline.into(),
+            ..f1_campaign()
+        };
+        async move { codes(s.create_campaign(district, &input, now).await.unwrap_err()) }
+    };
+    let one = |field: &str, code: &'static str| vec![(field.to_string(), code)];
+    assert_eq!(
+        refused("09/09/2021", "16:00 10/09/2021").await,
+        one("starts_on", "in_future")
+    );
+    assert_eq!(
+        refused("31/12/2019", "16:00 02/01/2020").await,
+        one("starts_on", "too_early")
+    );
+    assert_eq!(
+        refused("01/09/2021", "16:00 31/08/2021").await,
+        one("deadline", "before_start")
+    );
+    // The start of today, or typed with the year wrong.
+    assert_eq!(
+        refused("", "00:00 08/09/2021").await,
+        one("deadline", "before_start")
+    );
+    assert_eq!(
+        refused("", "16:00 02/09/2012").await,
+        one("deadline", "before_start")
+    );
+    // A deadline earlier today, after the round's first day began: entered late, accepted.
+    let input = CampaignInput {
+        deadline: "08:00 08/09/2021".into(),
+        ..f1_campaign()
+    };
+    let c = s.create_campaign(district, &input, now).await.unwrap();
+    assert_eq!(c.rounds[0].starts_on, "2021-09-08");
 }

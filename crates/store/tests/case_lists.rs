@@ -11,7 +11,7 @@ use phongdich_domain::UnitCode;
 use phongdich_store::testing::{TestDb, person};
 use phongdich_store::{
     Actor, CaseEvent, CaseFilter, CaseFilterParams, CaseFound, CaseInput, CaseListQuery, NewHamlet,
-    Paging, Scope, Store, StoreError,
+    Paging, Scope, Source, Store, StoreError,
 };
 
 // Quảng Ninh (22), Thành phố Hạ Long (193): communes Hà Khánh and Hà Phong.
@@ -645,4 +645,175 @@ fn bad_register_filters_name_their_fields_in_both_languages() {
             .as_deref(),
         Some("XX")
     );
+}
+
+/// A case's source can be another province (people coming home from an
+/// epidemic area): named by code or by name, with or without diacritics and
+/// title, with an optional district inside it; stored by unit codes, shown
+/// by name, summarised as `other_province`, listed by that kind. A name that
+/// does not resolve, a district of another province, and the case's own
+/// province are refused with the value and the reason — never a default.
+#[tokio::test]
+async fn a_case_from_another_province_keeps_its_origin_by_unit() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let system = Actor::system("test");
+    let qn = scope(QUANG_NINH);
+    let refused = |input: CaseInput| async move {
+        let StoreError::Invalid(i) = s
+            .confirm_case(&system_actor(), &input, d(20, 8))
+            .await
+            .unwrap_err()
+        else {
+            panic!("refused")
+        };
+        assert!(
+            i.0.iter()
+                .all(|e| !e.message_vi.is_empty() && !e.message_en.is_empty())
+        );
+        i.0.into_iter()
+            .map(|e| (e.field, e.code))
+            .collect::<Vec<_>>()
+    };
+    let an = person(s, "Mai Văn An", HA_KHANH).await;
+    let base = CaseInput {
+        source_kind: "other_province".into(),
+        ..CaseInput::found_in_community(an, "15/08/2021", "15/08/2021", "rt_pcr")
+    };
+    assert_eq!(
+        refused(base.clone()).await,
+        [("origin_province".to_string(), "required")]
+    );
+    assert_eq!(
+        refused(CaseInput {
+            origin_province: "Tỉnh Sài Gòn Mới".into(),
+            ..base.clone()
+        })
+        .await,
+        [("origin_province".to_string(), "unknown_unit")]
+    );
+    assert_eq!(
+        refused(CaseInput {
+            origin_province: "Bình Dương".into(),
+            origin_district: "Quận 7".into(),
+            ..base.clone()
+        })
+        .await,
+        [("origin_district".to_string(), "unknown_unit")],
+        "Quận 7 is in Hồ Chí Minh City, not Bình Dương"
+    );
+    assert_eq!(
+        refused(CaseInput {
+            origin_province: "Quang Ninh".into(),
+            ..base.clone()
+        })
+        .await,
+        [("origin_province".to_string(), "own_province")]
+    );
+
+    // By name without diacritics, with its district: codes stored, names shown.
+    let (c, _) = s
+        .confirm_case(
+            &system,
+            &CaseInput {
+                origin_province: "tp ho chi minh".into(),
+                origin_district: "quan 7".into(),
+                ..base.clone()
+            },
+            d(20, 8),
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.source_kind, "other_province");
+    assert_eq!(
+        c.source_ref.as_deref(),
+        Some("Từ Thành phố Hồ Chí Minh (Quận 7)")
+    );
+    let sources = s.case_sources(c.id).await.unwrap();
+    assert_eq!(
+        sources.iter().map(|x| x.source.clone()).collect::<Vec<_>>(),
+        [Source::OtherProvince {
+            province_code: "79".into(),
+            province_name: "Thành phố Hồ Chí Minh".into(),
+            district_code: Some("778".into()),
+            district_name: Some("Quận 7".into()),
+        }]
+    );
+    assert_eq!(
+        db.ints(
+            "SELECT COUNT(*) FROM case_sources WHERE kind = 'other_province' \
+                 AND origin_province_code = '79' AND origin_district_code = '778'"
+        )
+        .await,
+        [Some(1)]
+    );
+
+    // In the "infected by" text, with a known case: both kept, the summary
+    // is the other province (counted apart from community); by code alone.
+    let binh = person(s, "Mai Thị Bình", HA_PHONG).await;
+    let (b, _) = s
+        .confirm_case(
+            &system,
+            &CaseInput {
+                infected_by: format!("{}, tỉnh Bình Dương", c.code),
+                ..CaseInput::found_in_community(binh, "16/08/2021", "16/08/2021", "rt_pcr")
+            },
+            d(20, 8),
+        )
+        .await
+        .unwrap();
+    assert_eq!(b.source_kind, "other_province");
+    let kinds: Vec<&str> = vec!["case", "other_province"];
+    let got = s.case_sources(b.id).await.unwrap();
+    assert_eq!(
+        got.iter()
+            .map(|x| match &x.source {
+                Source::Case { .. } => "case",
+                Source::OtherProvince { province_code, .. } => {
+                    assert_eq!(province_code, "74");
+                    "other_province"
+                }
+                _ => "other",
+            })
+            .collect::<Vec<_>>(),
+        kinds
+    );
+
+    // Corrected: the origin replaced by code, the register filters by kind.
+    let (c2, _, changed) = s
+        .correct_case(
+            &system,
+            c.id,
+            &CaseInput {
+                origin_province: "1".into(),
+                ..CaseInput::default()
+            },
+            d(20, 8),
+        )
+        .await
+        .unwrap();
+    assert!(changed);
+    assert_eq!(c2.source_ref.as_deref(), Some("Từ Thành phố Hà Nội"));
+    let err = s
+        .correct_case(
+            &system,
+            c.id,
+            &CaseInput {
+                origin_province: "22".into(),
+                ..CaseInput::default()
+            },
+            d(20, 8),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    let plain = person(s, "Mai Văn Cường", HA_KHANH).await;
+    case(s, plain, "17/08/2021", CaseFound::Community).await;
+    let (n, list) = codes(s, &qn, params(&[("source", "other_province")])).await;
+    assert_eq!(n, 2);
+    assert_eq!(list, [b.code.clone(), c.code.clone()]);
+}
+
+fn system_actor() -> Actor {
+    Actor::system("test")
 }

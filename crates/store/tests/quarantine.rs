@@ -599,3 +599,59 @@ async fn day_lists_are_paged_with_whole_counts() {
         Paging::new(0, Paging::MAX_LIMIT)
     );
 }
+
+/// History entered late, before the first national rule on file (5/5/2021):
+/// an F1 of the summer 2020 wave has no rule until the province adds its own
+/// (then the order follows it, dated 2020); an order of 2021 still follows
+/// the national rule of its day.
+#[tokio::test]
+async fn a_province_rule_covers_the_days_before_the_first_national_rule() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::QuarantineStaff);
+    let a = person(s, "Hoàng Thị Hoa").await;
+    let input = OrderInput {
+        start_on: "01/08/2020".into(),
+        ..f1_order(a)
+    };
+    let StoreError::Invalid(i) = s.propose_order(&staff.scope, &input).await.unwrap_err() else {
+        panic!("no rule in force in 2020 yet")
+    };
+    assert_eq!(
+        (i.0[0].field.as_str(), i.0[0].code),
+        ("start_on", "no_rule")
+    );
+    assert!(!i.0[0].message_vi.is_empty() && !i.0[0].message_en.is_empty());
+
+    let rule = QuarantineRule {
+        code: "qn-2020-07-f1".into(),
+        situation: Situation::F1,
+        from: NaiveDate::from_ymd_opt(2020, 7, 28).unwrap(),
+        who: None,
+        kind: QuarantineKind::Centralised,
+        days: 14,
+        monitoring_days: 14,
+        test_days: vec![1, 14],
+        release_needs_negative_tests: true,
+        source: "Công văn UBND tỉnh Quảng Ninh (đợt dịch Đà Nẵng)".into(),
+        province_code: Some("22".into()),
+    };
+    s.save_province_rule(&actor("22", Role::Admin), &rule)
+        .await
+        .unwrap();
+    let order = s.create_order(&staff, &input).await.unwrap();
+    assert_eq!(
+        (
+            order.rule_code.as_str(),
+            order.start_on.as_str(),
+            order.planned_end.as_str()
+        ),
+        ("qn-2020-07-f1", "2020-08-01", "2020-08-14")
+    );
+    let b = person(s, "Hoàng Văn Hải").await;
+    let p = s.propose_order(&staff.scope, &f1_order(b)).await.unwrap();
+    assert_ne!(
+        p.rule.code, "qn-2020-07-f1",
+        "the national rule of 1/8/2021"
+    );
+}

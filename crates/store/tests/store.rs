@@ -531,6 +531,23 @@ async fn a_merge_repoints_references_and_can_be_undone() {
     ));
 }
 
+/// Each row's line and outcome, by name.
+fn outcome_kinds(out: &[(u64, RowOutcome)]) -> Vec<(u64, &'static str)> {
+    out.iter()
+        .map(|(l, o)| {
+            (
+                *l,
+                match o {
+                    RowOutcome::Imported { .. } => "imported",
+                    RowOutcome::Invalid { .. } => "invalid",
+                    RowOutcome::DuplicateNationalId { .. } => "duplicate_id",
+                    RowOutcome::LikelyDuplicate { .. } => "likely_duplicate",
+                },
+            )
+        })
+        .collect()
+}
+
 async fn sqlx_heads(db: &TestDb) -> Vec<Option<i64>> {
     db.ints("SELECT head_person_id FROM households ORDER BY id")
         .await
@@ -568,20 +585,7 @@ async fn an_import_reports_bad_rows_and_keeps_good_ones() {
         )
         .await
         .unwrap();
-    let kinds: Vec<(u64, &str)> = out
-        .iter()
-        .map(|(l, o)| {
-            (
-                *l,
-                match o {
-                    RowOutcome::Imported { .. } => "imported",
-                    RowOutcome::Invalid { .. } => "invalid",
-                    RowOutcome::DuplicateNationalId { .. } => "duplicate_id",
-                    RowOutcome::LikelyDuplicate { .. } => "likely_duplicate",
-                },
-            )
-        })
-        .collect();
+    let kinds = outcome_kinds(&out);
     assert_eq!(
         kinds,
         vec![
@@ -692,5 +696,91 @@ async fn the_audit_log_cannot_be_changed() {
             .unwrap()
             .len(),
         1
+    );
+}
+
+/// Hand-drawn from the city import that refused real people: in one ward
+/// (Hà Khánh), men named Nguyễn Văn Hùng born in 1985 — a common name in a
+/// ward of thousands. Two carry different CCCDs: two people, never a likely
+/// duplicate, whether one is on file and the other typed or imported, or both
+/// come in one file. The same CCCD stays a certain duplicate. A namesake
+/// without an ID, or with an old CMND (the CCCD replaced it, so it can be the
+/// same man's), is still a likely duplicate, as before.
+#[tokio::test]
+async fn different_national_ids_are_never_likely_duplicates() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let actor = actor_in("22");
+    let hung = |nid: &str| {
+        let mut p = person("Nguyễn Văn Hùng", "1985", "Nam", HA_KHANH);
+        p.national_id = nid.into();
+        p
+    };
+    let first = s
+        .create_person(&actor, &hung("022085000111").parse(today()).unwrap(), false)
+        .await
+        .unwrap();
+
+    // Typed on the person form: another CCCD, same name, year and ward.
+    let other = hung("022085000222").parse(today()).unwrap();
+    assert!(
+        s.likely_duplicates(&actor.scope, &other)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    s.create_person(&actor, &other, false).await.unwrap();
+    // Without an ID, or with a CMND, the namesake is still checked by name.
+    let found = s
+        .likely_duplicates(&actor.scope, &hung("").parse(today()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 2, "{found:?}");
+    let found = s
+        .likely_duplicates(&actor.scope, &hung("100123456").parse(today()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 2, "{found:?}");
+
+    // Imported: a third CCCD (not a duplicate of the two on file), a fourth
+    // on the next line (not a duplicate of the third), the first CCCD again
+    // (certain duplicate), and a namesake without an ID (likely duplicate).
+    let rows = vec![
+        (2, hung("022085000333"), None),
+        (3, hung("022085000444"), None),
+        (4, hung("022085000111"), None),
+        (5, hung(""), None),
+    ];
+    let mut run = s
+        .begin_import(&actor, "persons", "phuong.csv")
+        .await
+        .unwrap();
+    let out = s
+        .import_person_batch(&actor, &mut run, rows, ImportPolicy::default(), today())
+        .await
+        .unwrap();
+    let kinds = outcome_kinds(&out);
+    assert_eq!(
+        kinds,
+        [
+            (2, "imported"),
+            (3, "imported"),
+            (4, "duplicate_id"),
+            (5, "likely_duplicate")
+        ]
+    );
+    let RowOutcome::DuplicateNationalId {
+        existing_person_id, ..
+    } = &out[2].1
+    else {
+        unreachable!()
+    };
+    assert_eq!(*existing_person_id, Some(first.id));
+    // No pair was kept for review between people the IDs tell apart.
+    assert!(
+        s.open_duplicate_pairs(&Scope::national(), 10)
+            .await
+            .unwrap()
+            .is_empty()
     );
 }

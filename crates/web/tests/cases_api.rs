@@ -21,13 +21,28 @@ const HA_KHANH: &str = "06649";
 const PHUC_XA: &str = "00001";
 
 async fn fetch(app: &Router, path: &str, token: &str) -> (StatusCode, String, Vec<u8>) {
-    let req = Request::builder()
+    send(app, "GET", path, token, None).await
+}
+
+/// A request with the token (and a JSON body), answered with its status,
+/// content type and bytes.
+async fn send(
+    app: &Router,
+    method: &str,
+    path: &str,
+    token: &str,
+    json: Option<Value>,
+) -> (StatusCode, String, Vec<u8>) {
+    let mut req = Request::builder()
+        .method(method)
         .uri(path)
         .header(header::HOST, "phongdich.test")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    if json.is_some() {
+        req = req.header(header::CONTENT_TYPE, "application/json");
+    }
+    let body = json.map_or_else(Body::empty, |j| Body::from(j.to_string()));
+    let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
     let status = res.status();
     let ctype = res
         .headers()
@@ -317,4 +332,78 @@ async fn a_national_account_pulls_the_national_dashboard_and_report() {
     assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
     let (_, d) = get(&app, "/api/v1/dashboard", &province).await;
     assert_eq!(d["period"]["figures"]["f0_new"], 1);
+}
+
+async fn patch(app: &Router, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+    let (status, _, bytes) = send(app, "PATCH", path, token, Some(body)).await;
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// A case that came from another province, through the API: corrected with
+/// its origin (by name, district by code), read back with codes and names,
+/// listed by the kind `other_province`; the case's own province and a name
+/// that names no province are refused (422) naming the field.
+#[tokio::test]
+async fn a_case_from_another_province_through_the_api() {
+    let db = TestDb::new().await;
+    let app = phongdich_web::router(db.store.clone());
+    let a = f0(&db, "Hoàng Văn Một", HA_KHANH, "10/08/2021").await;
+    f0(&db, "Hoàng Thị Hai", HA_KHANH, "11/08/2021").await;
+    let tracer = token(&db, QUANG_NINH, "contact_tracer").await;
+    let viewer = token(&db, QUANG_NINH, "viewer").await;
+
+    let (status, body) = patch(
+        &app,
+        &format!("/api/v1/cases/{a}"),
+        &tracer,
+        serde_json::json!({"source_kind": "other_province", "origin_province": "Thanh pho Ho Chi Minh", "origin_district": "778"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["case"]["source_kind"], "other_province");
+    let (status, body) = get(&app, &format!("/api/v1/cases/{a}"), &viewer).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["sources"],
+        serde_json::json!([{
+            "kind": "other_province",
+            "province_code": "79",
+            "province_name": "Thành phố Hồ Chí Minh",
+            "district_code": "778",
+            "district_name": "Quận 7",
+            "exposure_on": null,
+            "source_person_id": null,
+        }])
+    );
+    let (status, list) = get(&app, "/api/v1/cases?source=other_province", &viewer).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["entries"][0]["case_id"], a);
+
+    for (origin, field, code) in [
+        ("Quảng Ninh", "origin_province", "own_province"),
+        ("Tỉnh Không Có", "origin_province", "unknown_unit"),
+    ] {
+        let (status, body) = patch(
+            &app,
+            &format!("/api/v1/cases/{a}"),
+            &tracer,
+            serde_json::json!({"origin_province": origin}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{origin}: {body}");
+        let text = body.to_string();
+        assert!(
+            text.contains(field) && text.contains(code),
+            "{origin}: {text}"
+        );
+    }
+    let (_, body) = get(&app, &format!("/api/v1/cases/{a}"), &viewer).await;
+    assert_eq!(
+        body["sources"][0]["province_code"], "79",
+        "refusals changed nothing"
+    );
 }

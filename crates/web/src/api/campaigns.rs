@@ -16,7 +16,11 @@ fn now_local() -> chrono::NaiveDateTime {
         .naive_local()
 }
 
-/// Order a campaign; its first round starts today with the target group as it stands.
+/// Order a campaign; its first round starts today (or on `starts_on`) with the target group as it stands.
+///
+/// `starts_on` a day already past (from 2020-01-01) records a campaign entered
+/// after the fact: samples dated in its rounds count to them. The deadline
+/// must fall after the first day began.
 #[utoipa::path(post, path = "/api/v1/campaigns", request_body = CampaignInput,
     responses((status = 201, body = Campaign), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
@@ -101,15 +105,26 @@ pub async fn people(
     ))
 }
 
-/// Start the next round today, with the target group as it stands now.
-#[utoipa::path(post, path = "/api/v1/campaigns/{id}/rounds", params(("id" = i64, Path)),
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct RoundParams {
+    /// The round's first day (`yyyy-mm-dd`), today by default; a day already
+    /// past (after the last round's) for a round entered after the fact.
+    starts_on: Option<String>,
+}
+
+/// Start the next round today (or on `starts_on`), with the target group as it stands now.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/rounds", params(("id" = i64, Path), RoundParams),
     responses((status = 201, body = Campaign), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn next_round(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(p): ApiQuery<RoundParams>,
 ) -> Result<(StatusCode, Json<Campaign>), Problem> {
-    let c = s.store.start_round(&actor, id, now_local()).await?;
+    let c = s
+        .store
+        .start_round(&actor, id, p.starts_on.as_deref(), now_local())
+        .await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 

@@ -52,6 +52,7 @@ struct OrderForm {
     name: String,
     unit_code: String,
     target: String,
+    starts_on: String,
     deadline: String,
     pool_size: String,
     every_days: String,
@@ -152,6 +153,11 @@ async fn list_page(
                         (field_error(l, &errors, "file"))
                     }
                     (field(l, &errors, "person_ids", ("Hoặc mã hồ sơ, cách nhau bởi dấu phẩy", "Or record numbers, comma-separated"), &f.person_ids, "12, 13, 14"))
+                    div.field.invalid[errors.iter().any(|e| e.field == "starts_on")] {
+                        label for="c-starts-on" { (l.t("Ngày bắt đầu (để trống là hôm nay; ngày đã qua khi nhập lại đợt đã làm)", "First day (empty for today; a past day for a campaign entered after the fact)")) }
+                        input #c-starts-on type="date" name="starts_on" value=(f.starts_on);
+                        (field_error(l, &errors, "starts_on"))
+                    }
                     div.field.invalid[errors.iter().any(|e| e.field == "deadline")] {
                         label for="c-deadline" { (l.t("Hạn hoàn thành", "Deadline")) }
                         input #c-deadline type="datetime-local" name="deadline" value=(f.deadline);
@@ -244,6 +250,7 @@ pub async fn create(
             "name" => f.name = value,
             "unit_code" => f.unit_code = value,
             "target" => f.target = value,
+            "starts_on" => f.starts_on = value,
             "deadline" => f.deadline = value,
             "pool_size" => f.pool_size = value,
             "every_days" => f.every_days = value,
@@ -325,6 +332,7 @@ pub async fn create(
         target: f.target.clone(),
         person_ids,
         national_ids: list.national_ids.clone(),
+        starts_on: f.starts_on.clone(),
         deadline: f.deadline.clone(),
         pool_size,
         every_days,
@@ -491,7 +499,9 @@ pub async fn show(
             div.actions {
                 form method="post" action={ "/campaigns/" (c.id) "/rounds" } {
                     (page.csrf_field())
-                    button type="submit" #next-round { (l.t("Bắt đầu vòng tiếp theo hôm nay", "Start the next round today")) }
+                    label for="next-starts-on" { (l.t("Ngày bắt đầu (để trống là hôm nay)", "First day (empty for today)")) }
+                    " " input #next-starts-on type="date" name="starts_on";
+                    " " button type="submit" #next-round { (l.t("Bắt đầu vòng tiếp theo", "Start the next round")) }
                     @if let Some(on) = &c.next_round_on { " " span.muted { (l.t("Vòng sau đến hạn ", "Next round due ")) (show_date(on)) } }
                 }
                 form method="post" action={ "/campaigns/" (c.id) "/close" } {
@@ -695,8 +705,23 @@ pub async fn sample(
     }
 }
 
-pub async fn next_round(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
-    match s.store.start_round(&page.actor, id, now_local()).await {
+#[derive(Deserialize, Default)]
+pub struct NextRoundForm {
+    #[serde(default)]
+    starts_on: String,
+}
+
+pub async fn next_round(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<NextRoundForm>,
+) -> PageResult {
+    match s
+        .store
+        .start_round(&page.actor, id, Some(f.starts_on.as_str()), now_local())
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/campaigns/{id}")).into_response()),
         Err(e) => Err(page.fail(e)),
     }

@@ -215,7 +215,7 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                     }
                 }
                 @if class.as_ref().is_none_or(|c| c.level > 0) {
-                    details open[errors.iter().any(|e| ["sample_on", "onset_on", "course", "source_kind", "source_ref", "official_code", "local_code", "infected_by", "exposure_on", "case"].contains(&e.field.as_str()))] {
+                    details open[errors.iter().any(|e| ["sample_on", "onset_on", "course", "source_kind", "source_ref", "official_code", "local_code", "infected_by", "exposure_on", "origin_province", "origin_district", "case"].contains(&e.field.as_str()))] {
                         summary { (l.t("Khẳng định F0", "Confirm as F0")) }
                         form method="post" action={ "/persons/" (p.id) "/case" } {
                             (page.csrf_field())
@@ -226,6 +226,7 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                                 div.field { label for="k-local" { (l.t("Mã ca của tỉnh", "Province case number")) } input #k-local name="local_code"; (err("local_code")) }
                                 div.field.wide { label for="k-by" { (l.t("Lây từ — mã BN, tên ổ dịch hoặc nước; nhiều nguồn cách nhau bằng dấu phẩy (trống: đang điều tra)", "Infected by — case numbers, cluster names or countries, several separated by commas (empty: under investigation)")) }
                                     input #k-by name="infected_by" placeholder="BN1, BN2; Chợ Long Biên; Anh"; (err("infected_by")) (err("source_ref")) }
+                                (origin_fields(l, "k", &err))
                                 div.field { label for="k-exposure" { (l.t("Ngày tiếp xúc với nguồn", "Exposure date")) } input #k-exposure name="exposure_on" placeholder="dd/mm/yyyy"; (err("exposure_on")) }
                                 div.field { label for="k-course" { (l.t("Điều trị", "Course")) }
                                     select #k-course name="course" {
@@ -385,6 +386,8 @@ fn case_card(
         "local_code",
         "infected_by",
         "exposure_on",
+        "origin_province",
+        "origin_district",
         "confirmed_on",
         "recovered_on",
         "died_on",
@@ -415,6 +418,10 @@ fn case_card(
                             }
                             Source::Cluster { cluster_id, name } => { a.source href={ "/clusters/" (cluster_id) } { (name) } }
                             Source::Imported { country } => { span.source { (l.t("nhập cảnh từ ", "imported from ")) (phongdich_domain::country::name(country, l == Lang::Vi)) } }
+                            Source::OtherProvince { province_name, district_name, .. } => {
+                                span.source.origin { (l.t("từ tỉnh khác: ", "from another province: "))
+                                    @if let Some(d) = district_name { (d) ", " } (province_name) }
+                            }
                         }
                     }
                     @if let Some(d) = sources.iter().find_map(|s| s.exposure_on.as_deref()) {
@@ -432,6 +439,7 @@ fn case_card(
                             div.field { label for="c-code" { (l.t("Mã BN (quốc gia)", "Case number (national)")) } input #c-code name="official_code" value=(c.official_code.as_deref().unwrap_or("")); (err("official_code")) }
                             div.field { label for="c-local" { (l.t("Mã ca của tỉnh", "Province case number")) } input #c-local name="local_code" value=(c.local_code.as_deref().unwrap_or("")); (err("local_code")) }
                             div.field.wide { label for="c-by" { (l.t("Lây từ (nhiều nguồn cách nhau bằng dấu phẩy)", "Infected by (several separated by commas)")) } input #c-by name="infected_by" value=(typed_sources); (err("infected_by")) }
+                            (origin_fields(l, "c", &err))
                             div.field { label for="c-exposure" { (l.t("Ngày tiếp xúc", "Exposure date")) } input #c-exposure name="exposure_on" placeholder="dd/mm/yyyy"; (err("exposure_on")) }
                             div.field { label for="c-confirmed" { (l.t("Ngày khẳng định", "Confirmed on")) } input #c-confirmed name="confirmed_on" placeholder=(show_date(&c.confirmed_on)); (err("confirmed_on")) }
                             div.field { label for="c-course" { (l.t("Tình trạng", "Course")) }
@@ -516,6 +524,10 @@ pub struct CaseForm {
     negative_on: String,
     #[serde(default)]
     hospital: String,
+    #[serde(default)]
+    origin_province: String,
+    #[serde(default)]
+    origin_district: String,
 }
 
 impl CaseForm {
@@ -538,6 +550,8 @@ impl CaseForm {
             exposure_on: self.exposure_on,
             recovered_on: self.recovered_on,
             died_on: self.died_on,
+            origin_province: self.origin_province,
+            origin_district: self.origin_district,
         }
     }
 }
@@ -735,6 +749,17 @@ fn event_label(l: Lang, e: CaseEvent) -> &'static str {
         CaseEvent::Confirmed => l.t("Được khẳng định F0", "Confirmed F0"),
         CaseEvent::Recovered => l.t("Khỏi bệnh", "Recovered"),
         CaseEvent::Deceased => l.t("Tử vong", "Deceased"),
+    }
+}
+
+/// The origin of a case that came from another province: the province
+/// (code or name) and optionally its district; `id` prefixes the inputs' ids.
+fn origin_fields(l: Lang, id: &str, err: &dyn Fn(&str) -> Markup) -> Markup {
+    html! {
+        div.field { label for={ (id) "-origin-province" } { (l.t("Về từ tỉnh/thành phố khác (mã hoặc tên)", "Came from another province (code or name)")) }
+            input id={ (id) "-origin-province" } name="origin_province" placeholder="TP. Hồ Chí Minh"; (err("origin_province")) }
+        div.field { label for={ (id) "-origin-district" } { (l.t("Quận/huyện nơi về (không bắt buộc)", "District of origin (optional)")) }
+            input id={ (id) "-origin-district" } name="origin_district" placeholder="Quận 7"; (err("origin_district")) }
     }
 }
 
