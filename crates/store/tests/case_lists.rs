@@ -812,6 +812,27 @@ async fn a_case_from_another_province_keeps_its_origin_by_unit() {
     let (n, list) = codes(s, &qn, params(&[("source", "other_province")])).await;
     assert_eq!(n, 2);
     assert_eq!(list, [b.code.clone(), c.code.clone()]);
+    // The report counts them apart from the community, and lists them.
+    let report = s
+        .report_figures(&qn, QUANG_NINH, d(1, 8), d(20, 8), d(1, 8))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            report.figures.f0_new_other_province,
+            report.figures.f0_new_community
+        ),
+        (2, 1)
+    );
+    let wide = CaseListQuery {
+        found: Some(CaseFound::OtherProvince),
+        ..query(d(1, 8), d(20, 8), CaseEvent::Confirmed)
+    };
+    assert_eq!(names(s, &qn, &wide).await.len(), 2);
+    let wrong =
+        phongdich_store::testing::figures_against_lists(s, QUANG_NINH, d(1, 8), d(20, 8), d(1, 8))
+            .await;
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
 fn system_actor() -> Actor {
