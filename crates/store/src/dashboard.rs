@@ -43,19 +43,22 @@ pub struct DashboardQuery {
 pub struct CurveDay {
     /// `YYYY-MM-DD`.
     pub day: String,
-    /// New F0 found in the community (not imported, not in quarantine).
+    /// New F0 found in the community (not imported, not from another
+    /// province, not in quarantine).
     pub community: i64,
     /// New F0 found while already in quarantine.
     pub quarantine: i64,
     /// New imported F0.
     pub imported: i64,
+    /// New F0 come from another province.
+    pub other_province: i64,
     /// New F0 of the 7 days ending this day, divided by 7.
     pub average_7d: f64,
 }
 
 impl CurveDay {
     pub fn total(&self) -> i64 {
-        self.community + self.quarantine + self.imported
+        self.community + self.quarantine + self.imported + self.other_province
     }
 }
 
@@ -291,7 +294,8 @@ impl Store {
         let (c, p) = cond(scope, "d", 3);
         let sql = format!(
             "SELECT d.day, CAST(SUM(d.f0_new_community) AS BIGINT) AS community, CAST(SUM(d.f0_new_quarantine) AS BIGINT) AS quarantine, \
-             CAST(SUM(d.f0_new_imported) AS BIGINT) AS imported FROM figure_days d WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.day"
+             CAST(SUM(d.f0_new_imported) AS BIGINT) AS imported, CAST(SUM(d.f0_new_other_province) AS BIGINT) AS other_province \
+             FROM figure_days d WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.day"
         );
         let rows = self.rows_between(&sql, back, to, &p).await?;
         let mut found: HashMap<String, CurveDay> = HashMap::new();
@@ -308,6 +312,7 @@ impl Store {
                     community: n("community")?,
                     quarantine: n("quarantine")?,
                     imported: n("imported")?,
+                    other_province: n("other_province")?,
                     average_7d: 0.0,
                 },
             );

@@ -500,6 +500,12 @@ fn curve_chart(l: Lang, curve: &[CurveDay]) -> Markup {
             colour: "#8ec5e8",
             values: curve.iter().map(|c| c.imported).collect(),
         },
+        Series {
+            vi: "Từ tỉnh khác",
+            en: "From another province",
+            colour: "#6741d9",
+            values: curve.iter().map(|c| c.other_province).collect(),
+        },
     ];
     let average: Vec<f64> = curve.iter().map(|c| c.average_7d).collect();
     let total: i64 = curve.iter().map(CurveDay::total).sum();
@@ -518,11 +524,11 @@ fn curve_chart(l: Lang, curve: &[CurveDay]) -> Markup {
             div.table-wrap { table #curve-table {
                 thead { tr {
                     th { (l.t("Ngày", "Day")) } th.num { (l.t("Cộng đồng", "Community")) } th.num { (l.t("Đang cách ly", "In quarantine")) }
-                    th.num { (l.t("Nhập cảnh", "Imported")) } th.num { (l.t("Tổng", "Total")) } th.num { (l.t("TB 7 ngày", "7-day avg.")) }
+                    th.num { (l.t("Nhập cảnh", "Imported")) } th.num { (l.t("Từ tỉnh khác", "From another province")) } th.num { (l.t("Tổng", "Total")) } th.num { (l.t("TB 7 ngày", "7-day avg.")) }
                 } }
                 tbody { @for c in curve { tr {
                     td { (show_date(&c.day)) } td.num { (num(l, c.community)) } td.num { (num(l, c.quarantine)) }
-                    td.num { (num(l, c.imported)) } td.num { (num(l, c.total())) } td.num { (decimal(l, c.average_7d)) }
+                    td.num { (num(l, c.imported)) } td.num { (num(l, c.other_province)) } td.num { (num(l, c.total())) } td.num { (decimal(l, c.average_7d)) }
                 } } }
             } }
         }
