@@ -291,11 +291,11 @@ impl Store {
     ) -> Result<Vec<CurveDay>> {
         let back = from - Days::new(6);
         self.refresh_figures(scope).await?;
-        let (c, p) = cond(scope, "d", 3);
+        let (table, c, p) = day_rows(scope);
         let sql = format!(
             "SELECT d.day, CAST(SUM(d.f0_new_community) AS BIGINT) AS community, CAST(SUM(d.f0_new_quarantine) AS BIGINT) AS quarantine, \
              CAST(SUM(d.f0_new_imported) AS BIGINT) AS imported, CAST(SUM(d.f0_new_other_province) AS BIGINT) AS other_province \
-             FROM figure_days d WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.day"
+             FROM {table} d WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.day"
         );
         let rows = self.rows_between(&sql, back, to, &p).await?;
         let mut found: HashMap<String, CurveDay> = HashMap::new();
@@ -347,10 +347,10 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<TestDay>> {
         self.refresh_figures(scope).await?;
-        let (c, p) = cond(scope, "d", 3);
+        let (table, c, p) = day_rows(scope);
         let sql = format!(
             "SELECT d.day, CAST(SUM(d.tests_positive) AS BIGINT) AS positive, CAST(SUM(d.tests_negative) AS BIGINT) AS negative, \
-             CAST(SUM(d.tests_done) AS BIGINT) AS done FROM figure_days d WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.day"
+             CAST(SUM(d.tests_done) AS BIGINT) AS done FROM {table} d WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.day"
         );
         let rows = self.rows_between(&sql, from, to, &p).await?;
         let mut found: HashMap<String, TestDay> = HashMap::new();
@@ -418,7 +418,15 @@ impl Store {
     /// active F0 (then the most members), at most `limit`.
     pub async fn top_clusters(&self, scope: &Scope, limit: i64) -> Result<Vec<ClusterLoad>> {
         let active = "CASE WHEN ca.id IS NOT NULL AND ca.course NOT IN ('recovered', 'deceased', 'transferred_out') THEN 1 ELSE 0 END";
-        let (c, p) = cond(scope, "cl", 2);
+        // A hamlet's clusters are those placed in it (clusters keep no
+        // hamlet column of their own).
+        let (c, p) = match scope.root() {
+            Some(u) if u.level() == phongdich_domain::UnitLevel::Hamlet => (
+                " AND cl.unit_code = $2".to_owned(),
+                Some(u.as_str().to_owned()),
+            ),
+            _ => cond(scope, "cl", 2),
+        };
         let sql = format!(
             "SELECT cl.id, cl.name, cl.kind, cl.unit_code, cl.started_on, COUNT(m.person_id) AS members, \
              SUM({active}) AS active_f0 \
@@ -461,6 +469,36 @@ impl Store {
     ) -> Result<Vec<sqlx::any::AnyRow>> {
         let q = sqlx::query(sql).bind(from.to_string()).bind(to.to_string());
         Ok(bind_scope(q, scope_param).fetch_all(&self.read).await?)
+    }
+}
+
+/// The rows by day the curve and the tests by day sum (`$1`, `$2` the
+/// days, `$3` the scope's parameter): the communes' kept days, or for a
+/// hamlet (which keeps none) its records among the people living there —
+/// new cases by where found, tests of their samples (a pool's test is no
+/// one person's).
+fn day_rows(scope: &Scope) -> (String, String, Option<String>) {
+    match scope.root() {
+        Some(u) if u.level() == phongdich_domain::UnitLevel::Hamlet => (
+            "(SELECT c.confirmed_on AS day, \
+               CASE WHEN c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where <> 'quarantine' THEN 1 ELSE 0 END AS f0_new_community, \
+               CASE WHEN c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where = 'quarantine' THEN 1 ELSE 0 END AS f0_new_quarantine, \
+               CASE WHEN c.source_kind = 'imported' THEN 1 ELSE 0 END AS f0_new_imported, \
+               CASE WHEN c.source_kind = 'other_province' THEN 1 ELSE 0 END AS f0_new_other_province, \
+               0 AS tests_done, 0 AS tests_positive, 0 AS tests_negative \
+             FROM cases c JOIN persons q ON q.id = c.person_id WHERE q.hamlet_code = $3 \
+             UNION ALL SELECT r.resulted_on, 0, 0, 0, 0, 1, CASE WHEN r.outcome = 'positive' THEN 1 ELSE 0 END, \
+               CASE WHEN r.outcome = 'negative' THEN 1 ELSE 0 END \
+             FROM test_results r JOIN samples s ON s.id = r.sample_id JOIN persons q ON q.id = s.person_id \
+             WHERE q.hamlet_code = $3)"
+                .to_owned(),
+            String::new(),
+            Some(u.as_str().to_owned()),
+        ),
+        _ => {
+            let (c, p) = cond(scope, "d", 3);
+            ("figure_days".to_owned(), c, p)
+        }
     }
 }
 

@@ -347,3 +347,91 @@ async fn a_report_sent_stays_as_sent_and_the_level_above_reviews_it() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn a_hamlet_has_its_report_and_dashboard_from_the_people_living_there() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let system = Actor::system("test");
+    let hamlet = s
+        .add_hamlet(
+            &system,
+            &phongdich_store::NewHamlet {
+                commune_code: HA_KHANH.into(),
+                name: "Tổ dân phố 5".into(),
+                kind: "tổ dân phố".into(),
+            },
+        )
+        .await
+        .unwrap();
+    // Two F0 in the commune, one of them living in the hamlet.
+    let mut people = Vec::new();
+    for (name, in_hamlet) in [("Hồ Văn Thôn", true), ("Hồ Văn Xã", false)] {
+        let input = phongdich_domain::PersonInput {
+            full_name: name.into(),
+            birth: "1975".into(),
+            sex: "nam".into(),
+            commune_code: HA_KHANH.into(),
+            hamlet_code: if in_hamlet {
+                hamlet.code.clone()
+            } else {
+                String::new()
+            },
+            ..Default::default()
+        };
+        let p = s
+            .create_person(&system, &input.parse(d(1, 8)).unwrap(), true)
+            .await
+            .unwrap();
+        people.push(p.id);
+        s.confirm_case(
+            &system,
+            &CaseInput::found_in_community(p.id, "10/08/2021", "10/08/2021", "rt_pcr"),
+            d(10, 8),
+        )
+        .await
+        .unwrap();
+    }
+    let national = phongdich_store::Scope::national();
+    let report = s
+        .report_figures(&national, &hamlet.code, d(10, 8), d(10, 8), d(1, 8))
+        .await
+        .unwrap();
+    assert_eq!((report.figures.f0_new, report.figures.f0_active), (1, 1));
+    let commune = s
+        .report_figures(&national, HA_KHANH, d(10, 8), d(10, 8), d(1, 8))
+        .await
+        .unwrap();
+    assert_eq!(commune.figures.f0_new, 2);
+    let list = s
+        .figure_list(
+            &national,
+            "f0_new",
+            &hamlet.code,
+            phongdich_store::FigurePeriod {
+                from: d(10, 8),
+                to: d(10, 8),
+                wave_start: d(1, 8),
+            },
+            phongdich_store::Paging::new(0, 10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(list.total, 1);
+    assert_eq!(list.entries[0].full_name.as_deref(), Some("Hồ Văn Thôn"));
+    // Its dashboard reads too.
+    let dash = s
+        .dashboard(
+            &national,
+            &phongdich_store::DashboardQuery {
+                unit: hamlet.code.clone(),
+                from: "2021-08-04".into(),
+                to: "2021-08-10".into(),
+            },
+            d(20, 8),
+        )
+        .await
+        .unwrap();
+    assert_eq!(dash.period.figures.f0_new, 1);
+    assert_eq!(dash.curve.iter().map(|c| c.total()).sum::<i64>(), 1);
+}
