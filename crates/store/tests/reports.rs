@@ -137,7 +137,8 @@ async fn a_districts_figures_are_the_sum_of_its_communes() {
         "the 1/8 case counts since the wave"
     );
     assert_eq!((f.f1, f.f1_quarantined, f.f1_sampled), (3, 1, 2));
-    assert_eq!((f.f1_negative, f.f1_pending, f.f1_reviewed), (1, 1, 2));
+    // Reviewed: none — an order or a sample is not a contact review (rà soát).
+    assert_eq!((f.f1_negative, f.f1_pending, f.f1_reviewed), (1, 1, 0));
     assert_eq!(
         (f.quarantine_centralised, f.samples_taken),
         (1, 2),
