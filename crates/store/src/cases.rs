@@ -1564,7 +1564,8 @@ impl Store {
 
     /// Change a case's course, the day it tested negative and the day of the
     /// course: `recovered` stores it as `recovered_on`, `deceased` as
-    /// `died_on` (other courses clear both). The case's transmission window
+    /// `died_on` (other courses clear both); every course step is dated by
+    /// it (today when not given). The case's transmission window
     /// ends at the earliest of these; the people it exposed keep their classes
     /// for their own periods.
     pub async fn set_case_course_on(
@@ -1630,6 +1631,14 @@ impl Store {
             )),
             _ => {}
         }
+        if course_on.is_some_and(|d| d.format("%Y-%m-%d").to_string() > vn_today()) {
+            errors.push(FieldError::new(
+                "course_on",
+                "in_future",
+                "Ngày này ở tương lai.",
+                "This day is in the future.",
+            ));
+        }
         if let Some(d) = course_on.or(negative_on)
             && d.format("%Y-%m-%d").to_string() < before.confirmed_on
         {
@@ -1659,7 +1668,10 @@ impl Store {
             .bind(case_id)
             .execute(w.conn())
             .await?;
-        crate::class_periods::sync_course(w.conn(), case_id, &vn_today()).await?;
+        // The step takes the day given (a move to hospital typed
+        // afterwards counts from its day), else today.
+        let step_day = course_on.map_or_else(vn_today, |d| d.format("%Y-%m-%d").to_string());
+        crate::class_periods::sync_course(w.conn(), case_id, &step_day).await?;
         let after = case_from_row(
             &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
                 .bind(case_id)

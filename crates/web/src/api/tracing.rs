@@ -97,7 +97,9 @@ pub struct CourseBody {
     /// The day the case tested negative (end of the transmission period).
     #[serde(default)]
     negative_on: Option<String>,
-    /// The day of the course: recovered (discharged) or died on.
+    /// The day of the course: recovered (discharged), died, moved to
+    /// hospital or home on (today by default; required for recovered — or
+    /// `negative_on` — and deceased).
     #[serde(default)]
     on: Option<String>,
 }
