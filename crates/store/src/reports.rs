@@ -166,8 +166,8 @@ impl Store {
             let rows = run(
             format!(
                 "SELECT pl.commune_code AS unit, SUM(b.capacity) AS beds, \
-                 SUM((SELECT COUNT(*) FROM admissions ad WHERE ad.place_id = b.place_id AND ad.bed_type = b.bed_type \
-                   AND ad.admitted_on <= $1 AND (ad.discharged_on IS NULL OR ad.discharged_on > $1))) AS beds_occupied \
+                 CAST(SUM((SELECT COUNT(*) FROM admissions ad WHERE ad.place_id = b.place_id AND ad.bed_type = b.bed_type \
+                   AND ad.admitted_on <= $1 AND (ad.discharged_on IS NULL OR ad.discharged_on > $1))) AS BIGINT) AS beds_occupied \
                  FROM places pl JOIN place_beds b ON b.place_id = pl.id WHERE 1 = 1{c} GROUP BY pl.commune_code"
             ),
             vec![t.clone()],
@@ -181,8 +181,8 @@ impl Store {
             let rows = run(
             format!(
                 "SELECT e.unit_code AS unit, SUM(CASE WHEN e.status <> 'retired' THEN 1 ELSE 0 END) AS oxygen_equipment, \
-                 SUM((SELECT COUNT(*) FROM oxygen_loans ol WHERE ol.equipment_id = e.id AND {lent} <= $1 \
-                   AND (ol.returned_at IS NULL OR {returned} > $1))) AS oxygen_lent \
+                 CAST(SUM((SELECT COUNT(*) FROM oxygen_loans ol WHERE ol.equipment_id = e.id AND {lent} <= $1 \
+                   AND (ol.returned_at IS NULL OR {returned} > $1))) AS BIGINT) AS oxygen_lent \
                  FROM oxygen_equipment e WHERE 1 = 1{c} GROUP BY e.unit_code"
             ),
             vec![t.clone()],
