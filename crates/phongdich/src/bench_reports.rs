@@ -116,23 +116,44 @@ fn setup_script(args: &ReportsArgs, rule_json: &str) -> String {
          INSERT INTO cs SELECT i.i, i.i * 7919 % {p} + 1, \
              (SELECT MIN(v.n) FROM curve v WHERE v.cum * {c} > i.i * (SELECT MAX(cum) FROM curve)), \
              {src} % 100, 8 + {rec} % 15, {dead} % 1000 < 5, {ward} % 100 FROM i WHERE i.i < {c};\n\
-         CREATE TEMP TABLE cz AS SELECT cs.*, cs.day + cs.rec AS out_day, p.province_code, p.district_code, p.commune_code \
+         -- Where each case is treated first (home, hospital, ICU); one in\n\
+         -- twelve moves from home to hospital on its third day in treatment.\n\
+         CREATE TEMP TABLE cz AS SELECT cs.*, cs.day + cs.rec AS out_day, \
+             CASE WHEN cs.ward < 78 THEN 'home' WHEN cs.ward < 97 THEN 'hospital' ELSE 'icu' END AS place0, \
+             cs.ward BETWEEN 70 AND 77 AND cs.day + 3 <= {last} AS moved, \
+             p.province_code, p.district_code, p.commune_code \
            FROM cs JOIN persons p ON p.id = cs.person_id;\n\
-         -- Sources: 2 % imported (found at the border), 55 % found in quarantine\n\
-         -- (an F1 already isolated), the rest in the community.\n\
+         -- Sources: 2 % imported (found at the border), 2 % from another\n\
+         -- province, 53 % found in quarantine (an F1 already isolated), the\n\
+         -- rest in the community. Closed cases carry their recovery or death day.\n\
          INSERT INTO cases (id, code, person_id, confirmed_on, sample_on, test_kind, source_kind, source_ref, course, hospital, \
-             detected_where, negative_on, province_code, district_code, commune_code, created_by, created_at, updated_at) \
+             detected_where, negative_on, recovered_on, died_on, province_code, district_code, commune_code, created_by, created_at, updated_at) \
            SELECT cz.i + 1, 'BN' || (cz.i + 1), cz.person_id, dc.d, ds.d, 'rt_pcr', \
-             CASE WHEN cz.src < 2 THEN 'imported' WHEN cz.src < 57 THEN 'case' WHEN cz.src % 2 = 0 THEN 'cluster' ELSE 'investigating' END, \
-             CASE WHEN cz.src < 2 THEN 'KR' WHEN cz.src < 57 THEN 'BN' || (cz.i / 50 + 1) WHEN cz.src % 2 = 0 THEN 'Ổ dịch ' || cz.commune_code END, \
-             CASE WHEN cz.out_day > {last} THEN (CASE WHEN cz.ward < 78 THEN 'home' WHEN cz.ward < 97 THEN 'hospital' ELSE 'icu' END) \
+             CASE WHEN cz.src < 2 THEN 'imported' WHEN cz.src < 4 THEN 'other_province' WHEN cz.src < 57 THEN 'case' \
+                  WHEN cz.src % 2 = 0 THEN 'cluster' ELSE 'investigating' END, \
+             CASE WHEN cz.src < 2 THEN 'KR' WHEN cz.src < 4 THEN NULL WHEN cz.src < 57 THEN 'BN' || (cz.i / 50 + 1) \
+                  WHEN cz.src % 2 = 0 THEN 'Ổ dịch ' || cz.commune_code END, \
+             CASE WHEN cz.out_day > {last} THEN (CASE WHEN cz.moved THEN 'hospital' ELSE cz.place0 END) \
                   WHEN cz.dead THEN 'deceased' ELSE 'recovered' END, \
-             CASE WHEN cz.out_day > {last} AND cz.ward >= 78 THEN 'Bệnh viện Bãi Cháy' END, \
-             CASE WHEN cz.src < 2 THEN 'checkpoint' WHEN cz.src < 57 THEN 'quarantine' ELSE 'community' END, \
+             CASE WHEN cz.out_day > {last} AND (cz.ward >= 78 OR cz.moved) THEN 'Bệnh viện Bãi Cháy' END, \
+             CASE WHEN cz.src < 2 THEN 'checkpoint' WHEN cz.src < 4 THEN 'community' WHEN cz.src < 57 THEN 'quarantine' ELSE 'community' END, \
              CASE WHEN cz.out_day <= {last} AND NOT cz.dead THEN dq.d END, \
+             CASE WHEN cz.out_day <= {last} AND NOT cz.dead THEN dq.d END, \
+             CASE WHEN cz.out_day <= {last} AND cz.dead THEN dq.d END, \
              cz.province_code, cz.district_code, cz.commune_code, 'bench', dc.d || 'T03:00:00.000Z', \
              CASE WHEN cz.out_day <= {last} THEN dq.d ELSE dc.d END || 'T03:00:00.000Z' \
            FROM cz JOIN dd dc ON dc.n = cz.day JOIN dd ds ON ds.n = cz.day - 1 JOIN dd dq ON dq.n = cz.out_day;\n\
+         -- Each case's course, dated: where first treated from its\n\
+         -- confirmation, the move to hospital, its recovery or death.\n\
+         INSERT INTO case_courses (case_id, course, from_on, province_code, district_code, commune_code, recorded_at) \
+           SELECT cz.i + 1, cz.place0, dc.d, cz.province_code, cz.district_code, cz.commune_code, dc.d || 'T03:00:00.000Z' \
+           FROM cz JOIN dd dc ON dc.n = cz.day;\n\
+         INSERT INTO case_courses (case_id, course, from_on, province_code, district_code, commune_code, recorded_at) \
+           SELECT cz.i + 1, 'hospital', dm.d, cz.province_code, cz.district_code, cz.commune_code, dm.d || 'T05:00:00.000Z' \
+           FROM cz JOIN dd dm ON dm.n = cz.day + 3 WHERE cz.moved;\n\
+         INSERT INTO case_courses (case_id, course, from_on, province_code, district_code, commune_code, recorded_at) \
+           SELECT cz.i + 1, CASE WHEN cz.dead THEN 'deceased' ELSE 'recovered' END, dq.d, cz.province_code, cz.district_code, cz.commune_code, \
+             dq.d || 'T03:00:00.000Z' FROM cz JOIN dd dq ON dq.n = cz.out_day WHERE cz.out_day <= {last};\n\
          -- Contacts: fifty per case, the first five at home; 85 % within the\n\
          -- commune (people of a commune are every 177th id), the rest anywhere.\n\
          INSERT INTO contacts (person_id, other_person_id, from_on, to_on, setting, masked, body_contact, caregiving, \
@@ -172,6 +193,36 @@ fn setup_script(args: &ReportsArgs, rule_json: &str) -> String {
            FROM past x JOIN dd d ON d.n = x.day;\n\
          INSERT INTO class_history (person_id, at, level, since_on, via_f0, path, cause) \
            SELECT x.person_id, d.d || 'T02:00:00.000Z', NULL, NULL, NULL, NULL, 'released' FROM past x JOIN dd d ON d.n = x.day + 14;\n\
+         -- The periods each class held (what the store keeps with the\n\
+         -- classes): the current ones to the end of their fortnight, the\n\
+         -- earlier F1s' fortnight; one in ten of these was exposed again and\n\
+         -- stayed F1 another fortnight, one in ten was traced again a week\n\
+         -- after release (a new F1).\n\
+         INSERT INTO class_periods (person_id, level, from_on, to_on, province_code, district_code, commune_code) \
+           SELECT k.person_id, k.level, k.since_on, d13.d, k.province_code, k.district_code, k.commune_code \
+           FROM person_classes k JOIN cl ON cl.person_id = k.person_id JOIN dd d13 ON d13.n = cl.since + 13 WHERE k.level > 0;\n\
+         INSERT INTO class_periods (person_id, level, from_on, to_on, province_code, district_code, commune_code) \
+           SELECT x.person_id, 1, d0.d, d13.d, x.province_code, x.district_code, x.commune_code \
+           FROM past x JOIN dd d0 ON d0.n = x.day JOIN dd d13 ON d13.n = x.day + 13;\n\
+         INSERT INTO class_periods (person_id, level, from_on, to_on, province_code, district_code, commune_code) \
+           SELECT x.person_id, 1, d0.d, d1.d, x.province_code, x.district_code, x.commune_code \
+           FROM (SELECT x.*, {again} % 10 AS again FROM past x) x \
+           JOIN dd d0 ON d0.n = x.day + CASE x.again WHEN 0 THEN 14 ELSE 21 END \
+           JOIN dd d1 ON d1.n = MIN(x.day + CASE x.again WHEN 0 THEN 27 ELSE 34 END, {last} - 1) \
+           WHERE x.again < 2 AND x.day + CASE x.again WHEN 0 THEN 14 ELSE 21 END <= {last} - 1;\n\
+         -- Contact reviews (rà soát): six in ten current F1s reached and\n\
+         -- confirmed within three days of exposure, one not reached, one\n\
+         -- confirmed the day before their period (not counted); half the\n\
+         -- earlier F1s confirmed the day after exposure.\n\
+         INSERT INTO contact_reviews (person_id, reviewed_on, outcome, level, province_code, district_code, commune_code, created_by, created_at) \
+           SELECT x.person_id, d.d, CASE WHEN x.r = 6 THEN 'not_reached' ELSE 'confirmed' END, 1, x.province_code, x.district_code, x.commune_code, \
+             'bench', d.d || 'T08:00:00.000Z' \
+           FROM (SELECT cl.*, {review} % 10 AS r FROM cl WHERE cl.roll < 80) x \
+           JOIN dd d ON d.n = MIN(CASE WHEN x.r < 6 THEN x.since + x.r % 3 WHEN x.r = 6 THEN x.since ELSE x.since - 1 END, {last}) \
+           WHERE x.r < 8;\n\
+         INSERT INTO contact_reviews (person_id, reviewed_on, outcome, level, province_code, district_code, commune_code, created_by, created_at) \
+           SELECT x.person_id, d.d, 'confirmed', 1, x.province_code, x.district_code, x.commune_code, 'bench', d.d || 'T08:00:00.000Z' \
+           FROM past x JOIN dd d ON d.n = x.day + 1 WHERE {preview} % 2 = 0;\n\
          -- Samples: three in four current F1s the day after exposure; four in\n\
          -- five earlier F1s on days 1 and 7. 40 % pooled by five (same commune\n\
          -- and day); results 0–2 days later, none yet when that is after the last day.\n\
@@ -229,9 +280,12 @@ fn setup_script(args: &ReportsArgs, rule_json: &str) -> String {
          INSERT INTO admissions (place_id, person_id, bed_type, admitted_on, discharged_on, created_by, created_at) \
            SELECT dt.n + 1, o.person_id, 'regular', o.start_on, o.released_on, 'bench', o.created_at \
            FROM quarantine_orders o JOIN districts dt ON dt.code = o.district_code WHERE o.kind = 'centralised';\n\
-         INSERT INTO admissions (place_id, person_id, bed_type, admitted_on, created_by, created_at) \
-           SELECT 1000 + c.id % 4, c.person_id, CASE c.course WHEN 'icu' THEN 'icu' WHEN 'hospital' THEN (CASE WHEN c.id % 3 = 0 THEN 'oxygen' ELSE 'regular' END) END, \
-             c.confirmed_on, 'bench', c.created_at FROM cases c WHERE c.course IN ('hospital', 'icu');\n\
+         INSERT INTO admissions (place_id, person_id, bed_type, admitted_on, discharged_on, created_by, created_at) \
+           SELECT 1000 + (cz.i + 1) % 4, cz.person_id, \
+             CASE WHEN cz.place0 = 'icu' THEN 'icu' WHEN (cz.i + 1) % 3 = 0 THEN 'oxygen' ELSE 'regular' END, \
+             da.d, CASE WHEN cz.out_day <= {last} THEN dq.d END, 'bench', da.d || 'T05:00:00.000Z' \
+           FROM cz JOIN dd da ON da.n = cz.day + CASE WHEN cz.moved THEN 3 ELSE 0 END JOIN dd dq ON dq.n = cz.out_day \
+           WHERE cz.place0 <> 'home' OR cz.moved;\n\
          INSERT INTO place_beds (place_id, bed_type, capacity) \
            SELECT pl.id, t.bed_type, COALESCE((SELECT COUNT(*) * 5 / 4 FROM admissions a WHERE a.place_id = pl.id AND a.bed_type = t.bed_type \
              AND a.discharged_on IS NULL), 0) + 50 \
@@ -268,6 +322,19 @@ fn setup_script(args: &ReportsArgs, rule_json: &str) -> String {
          INSERT INTO oxygen_equipment (kind, label, capacity, status, unit_code, province_code, district_code, commune_code, created_by, created_at) \
            SELECT 'concentrator', 'MTO-T-' || i, '10 L/phút', CASE WHEN i % 3 = 0 THEN 'lent' ELSE 'available' END, '{PROVINCE}', '{PROVINCE}', NULL, NULL, \
              'bench', '2021-08-01T00:00:00.000Z' FROM i WHERE i < 50;\n\
+         -- Loans of the lent equipment to patients at home (lent within the\n\
+         -- last three weeks), and one earlier loan, returned after five days,\n\
+         -- of one in five of the others.\n\
+         CREATE TEMP TABLE ht AS SELECT ROW_NUMBER() OVER (ORDER BY id) - 1 AS n, id, person_id, province_code, district_code, commune_code \
+           FROM home_treatments;\n\
+         INSERT INTO oxygen_loans (equipment_id, treatment_id, person_id, lent_at, lent_by, returned_at, returned_by, province_code, district_code, commune_code) \
+           SELECT e.id, t.id, t.person_id, dl.d || 'T03:00:00.000Z', 'bench', \
+             CASE WHEN e.status <> 'lent' THEN dr.d || 'T03:00:00.000Z' END, CASE WHEN e.status <> 'lent' THEN 'bench' END, \
+             t.province_code, t.district_code, t.commune_code \
+           FROM oxygen_equipment e JOIN ht t ON t.n = e.id % (SELECT COUNT(*) FROM ht) \
+           JOIN dd dl ON dl.n = {last} - {lent_day} % 21 - CASE WHEN e.status = 'lent' THEN 0 ELSE 6 END \
+           JOIN dd dr ON dr.n = {last} - {lent_day} % 21 - 1 \
+           WHERE e.status = 'lent' OR (e.status = 'available' AND e.id % 5 = 1);\n\
          COMMIT;\n",
         big = p.max(c).max(k),
         last = d - 1,
@@ -298,6 +365,10 @@ fn setup_script(args: &ReportsArgs, rule_json: &str) -> String {
         okind = h("x.person_id", 7),
         ordered = h("cl.person_id", 8),
         pordered = h("x.person_id", 9),
+        again = h("x.person_id", 10),
+        review = h("cl.person_id", 11),
+        preview = h("x.person_id", 12),
+        lent_day = h("e.id", 0),
         pick = h("t.id", 0),
         aday = h("t.id", 1),
         amin = h("t.id", 2),
@@ -317,9 +388,12 @@ fn window(from: NaiveDate, to: NaiveDate) -> (String, String) {
 /// grouped by `unit` over the rows matching `scope` (a condition on the
 /// `province_code`/`commune_code` column, `{a}` standing for the alias),
 /// then the report's medians grouped by `median_unit` (a column, or a
-/// constant for the whole scope). Written independently of the store's
-/// queries (joins and window functions instead of correlated subqueries)
-/// so that equal figures mean something.
+/// constant for the whole scope). Stocks as they stood at the end of `to`,
+/// each by its own definition (`report::DEFINITIONS`) straight from the
+/// dated records — a case's last course step begun by then, the class
+/// periods holding then, the follow-up of each F1 period as known then —
+/// where the store sums kept daily changes: written independently of the
+/// store's queries so that equal figures mean something.
 fn peer_queries(
     scope: &str,
     from: NaiveDate,
@@ -333,54 +407,76 @@ fn peer_queries(
     let mut sql = format!(
         "SELECT c.commune_code AS unit, \
            SUM(c.confirmed_on BETWEEN '{f}' AND '{t}') AS f0_new, \
-           SUM(c.confirmed_on BETWEEN '{f}' AND '{t}' AND c.source_kind <> 'imported' AND c.detected_where <> 'quarantine') AS f0_new_community, \
-           SUM(c.confirmed_on BETWEEN '{f}' AND '{t}' AND c.source_kind <> 'imported' AND c.detected_where = 'quarantine') AS f0_new_quarantine, \
+           SUM(c.confirmed_on BETWEEN '{f}' AND '{t}' AND c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where <> 'quarantine') AS f0_new_community, \
+           SUM(c.confirmed_on BETWEEN '{f}' AND '{t}' AND c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where = 'quarantine') AS f0_new_quarantine, \
            SUM(c.confirmed_on BETWEEN '{f}' AND '{t}' AND c.source_kind = 'imported') AS f0_new_imported, \
-           SUM(c.course = 'home') AS f0_home, SUM(c.course IN ('hospital', 'icu')) AS f0_hospital, \
-           SUM(c.course = 'recovered' AND c.negative_on BETWEEN '{f}' AND '{t}') AS f0_recovered, \
-           SUM(c.course = 'deceased' AND substr(c.updated_at, 1, 10) BETWEEN '{f}' AND '{t}') AS f0_deceased, \
+           SUM(c.confirmed_on BETWEEN '{f}' AND '{t}' AND c.source_kind = 'other_province') AS f0_new_other_province, \
            SUM(c.confirmed_on BETWEEN '{w}' AND '{t}') AS f0_cumulative \
          FROM cases c WHERE {c} GROUP BY c.commune_code;\n\
+         WITH st AS (SELECT s.case_id, c.commune_code, s.course, s.from_on, s.id, MAX(s.from_on, c.confirmed_on) AS eff \
+             FROM case_courses s JOIN cases c ON c.id = s.case_id WHERE {c}), \
+           now AS (SELECT commune_code, course, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY from_on DESC, id DESC) AS rn \
+             FROM st WHERE eff <= '{t}'), \
+           ends AS (SELECT commune_code, course, eff, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY from_on DESC, id DESC) AS rn FROM st) \
+         SELECT commune_code AS unit, SUM(course IN ('home', 'hospital', 'icu', 'unplaced')) AS f0_active, SUM(course = 'home') AS f0_home, \
+           SUM(course IN ('hospital', 'icu')) AS f0_hospital, SUM(course = 'icu') AS f0_icu, SUM(course = 'unplaced') AS f0_unplaced, \
+           0 AS f0_recovered, 0 AS f0_deceased FROM now WHERE rn = 1 GROUP BY commune_code \
+         UNION ALL SELECT commune_code, 0, 0, 0, 0, 0, SUM(course = 'recovered'), SUM(course = 'deceased') FROM ends \
+           WHERE rn = 1 AND eff BETWEEN '{f}' AND '{t}' GROUP BY commune_code;\n\
          SELECT k.commune_code AS unit, SUM(k.level = 1) AS f1, SUM(k.level = 2) AS f2, SUM(k.level = 3) AS f3, SUM(k.level = 4) AS f4 \
-         FROM person_classes k WHERE k.level > 0 AND {k} GROUP BY k.commune_code;\n\
-         WITH f1 AS (SELECT k.person_id, k.commune_code, k.since_on FROM person_classes k WHERE k.level = 1 AND {k}), \
-           q AS (SELECT DISTINCT o.person_id FROM quarantine_orders o JOIN f1 ON f1.person_id = o.person_id WHERE o.status = 'active'), \
-           s AS (SELECT person_id, status FROM (SELECT s.person_id, s.status, ROW_NUMBER() OVER (PARTITION BY s.person_id ORDER BY s.id DESC) AS rn \
-                 FROM samples s JOIN f1 ON f1.person_id = s.person_id AND s.collected_on >= f1.since_on) WHERE rn = 1) \
-         SELECT f1.commune_code AS unit, COUNT(q.person_id) AS f1_quarantined, \
-           SUM(q.person_id IS NOT NULL OR s.status IS NOT NULL) AS f1_reviewed, COUNT(s.status) AS f1_sampled, \
-           SUM(s.status = 'negative') AS f1_negative, SUM(s.status = 'positive') AS f1_positive, \
-           SUM(s.status IN ('collected', 'pool_positive', 'resample')) AS f1_pending \
-         FROM f1 LEFT JOIN q ON q.person_id = f1.person_id LEFT JOIN s ON s.person_id = f1.person_id GROUP BY f1.commune_code;\n\
-         SELECT unit, SUM(n) AS f1_new FROM (SELECT p.commune_code AS unit, date(substr(h.at, 1, 19), '+7 hours') AS d, \
-           COUNT(DISTINCT h.person_id) AS n FROM (SELECT x.person_id, x.at, x.level, \
-             LAG(x.level) OVER (PARTITION BY x.person_id ORDER BY x.id) AS before FROM class_history x \
-             WHERE x.person_id IN (SELECT pp.id FROM persons pp WHERE {pp})) h JOIN persons p ON p.id = h.person_id \
-           WHERE h.level = 1 AND COALESCE(h.before, -1) <> 1 AND h.at >= '{start}' AND h.at < '{end}' AND {p} \
-           GROUP BY p.commune_code, d) GROUP BY unit;\n\
-         SELECT o.commune_code AS unit, SUM(o.status = 'active' AND o.kind = 'centralised') AS quarantine_centralised, \
-           SUM(o.status = 'active' AND o.kind = 'home') AS quarantine_home, \
+         FROM class_periods k WHERE k.from_on <= '{t}' AND (k.to_on IS NULL OR k.to_on >= '{t}') AND {k} GROUP BY k.commune_code;\n\
+         SELECT commune_code AS unit, COUNT(*) AS f1_new FROM (SELECT k.commune_code, k.level, k.from_on, \
+             LAG(k.level) OVER w AS before_level, LAG(k.to_on) OVER w AS before_to FROM class_periods k WHERE {k} \
+             WINDOW w AS (PARTITION BY k.person_id ORDER BY k.from_on, k.id)) \
+         WHERE level = 1 AND from_on BETWEEN '{f}' AND '{t}' \
+           AND NOT (before_level IS 1 AND before_to IS NOT NULL AND date(before_to, '+1 day') = from_on) GROUP BY commune_code;\n\
+         WITH f1 AS (SELECT k.id AS pid, k.person_id, k.commune_code, k.from_on FROM class_periods k \
+             WHERE k.level = 1 AND k.from_on <= '{t}' AND (k.to_on IS NULL OR k.to_on >= '{t}') AND {k}), \
+           q AS (SELECT DISTINCT f1.pid FROM f1 JOIN quarantine_orders o ON o.person_id = f1.person_id AND o.status <> 'cancelled' \
+             AND o.start_on <= '{t}' AND (o.released_on IS NULL OR o.released_on > '{t}')), \
+           v AS (SELECT DISTINCT f1.pid FROM f1 JOIN contact_reviews r ON r.person_id = f1.person_id AND r.outcome = 'confirmed' \
+             AND r.reviewed_on BETWEEN f1.from_on AND '{t}'), \
+           ls AS (SELECT pid, sid, pool_id FROM (SELECT f1.pid, s.id AS sid, s.pool_id, \
+               ROW_NUMBER() OVER (PARTITION BY f1.pid ORDER BY s.collected_on DESC, s.id DESC) AS rn \
+             FROM f1 JOIN samples s ON s.person_id = f1.person_id AND s.collected_on BETWEEN f1.from_on AND '{t}') WHERE rn = 1), \
+           own AS (SELECT sample_id, outcome FROM (SELECT r.sample_id, r.outcome, \
+               ROW_NUMBER() OVER (PARTITION BY r.sample_id ORDER BY r.resulted_on DESC, r.id DESC) AS rn \
+             FROM test_results r WHERE r.sample_id IN (SELECT sid FROM ls) AND r.resulted_on <= '{t}') WHERE rn = 1), \
+           pooled AS (SELECT pool_id, outcome FROM (SELECT r.pool_id, r.outcome, \
+               ROW_NUMBER() OVER (PARTITION BY r.pool_id ORDER BY r.resulted_on DESC, r.id DESC) AS rn \
+             FROM test_results r WHERE r.pool_id IN (SELECT pool_id FROM ls) AND r.resulted_on <= '{t}') WHERE rn = 1), \
+           said AS (SELECT ls.pid, CASE WHEN own.outcome IN ('positive', 'negative') THEN own.outcome \
+               WHEN own.outcome IS NOT NULL THEN 'pending' WHEN pooled.outcome = 'negative' THEN 'negative' ELSE 'pending' END AS o \
+             FROM ls LEFT JOIN own ON own.sample_id = ls.sid LEFT JOIN pooled ON pooled.pool_id = ls.pool_id) \
+         SELECT f1.commune_code AS unit, COUNT(v.pid) AS f1_reviewed, COUNT(q.pid) AS f1_quarantined, COUNT(said.pid) AS f1_sampled, \
+           SUM(said.o = 'negative') AS f1_negative, SUM(said.o = 'positive') AS f1_positive, SUM(said.o = 'pending') AS f1_pending \
+         FROM f1 LEFT JOIN q ON q.pid = f1.pid LEFT JOIN v ON v.pid = f1.pid LEFT JOIN said ON said.pid = f1.pid GROUP BY f1.commune_code;\n\
+         SELECT o.commune_code AS unit, \
+           SUM(o.kind = 'centralised' AND o.start_on <= '{t}' AND (o.released_on IS NULL OR o.released_on > '{t}')) AS quarantine_centralised, \
+           SUM(o.kind <> 'centralised' AND o.start_on <= '{t}' AND (o.released_on IS NULL OR o.released_on > '{t}')) AS quarantine_home, \
            SUM(o.status = 'released' AND o.released_on BETWEEN '{f}' AND '{t}') AS quarantine_released \
-         FROM quarantine_orders o WHERE {o} GROUP BY o.commune_code;\n\
+         FROM quarantine_orders o WHERE o.status <> 'cancelled' AND {o} GROUP BY o.commune_code;\n\
          SELECT s.commune_code AS unit, COUNT(*) AS samples_taken FROM samples s WHERE s.collected_on BETWEEN '{f}' AND '{t}' AND {s} GROUP BY s.commune_code;\n\
          SELECT unit, COUNT(*) AS tests_done, SUM(outcome = 'positive') AS tests_positive, SUM(outcome = 'negative') AS tests_negative FROM ( \
            SELECT s.commune_code AS unit, r.outcome FROM test_results r JOIN samples s ON s.id = r.sample_id WHERE r.resulted_on BETWEEN '{f}' AND '{t}' AND {s} \
            UNION ALL SELECT s.commune_code, r.outcome FROM test_results r JOIN pools s ON s.id = r.pool_id WHERE r.resulted_on BETWEEN '{f}' AND '{t}' AND {s}) \
          GROUP BY unit;\n\
          SELECT a.commune_code AS unit, SUM(a.raised_at >= '{start}' AND a.raised_at < '{end}') AS alerts_raised, \
-           SUM(a.raised_at >= '{start}' AND a.raised_at < '{end}' AND a.escalations > 0) AS alerts_escalated, SUM(a.status = 'open') AS alerts_open \
+           SUM(a.raised_at >= '{start}' AND a.raised_at < '{end}' AND a.escalations > 0) AS alerts_escalated, \
+           SUM(a.raised_at < '{end}' AND COALESCE(a.acknowledged_at, a.acted_at, '9999') >= '{end}') AS alerts_open \
          FROM treatment_alerts a WHERE {a} GROUP BY a.commune_code;\n\
          SELECT pl.commune_code AS unit, SUM(b.capacity) AS beds, SUM(COALESCE(n.n, 0)) AS beds_occupied \
          FROM places pl JOIN place_beds b ON b.place_id = pl.id \
-           LEFT JOIN (SELECT place_id, bed_type, COUNT(*) AS n FROM admissions WHERE discharged_on IS NULL GROUP BY place_id, bed_type) n \
+           LEFT JOIN (SELECT place_id, bed_type, COUNT(*) AS n FROM admissions \
+             WHERE admitted_on <= '{t}' AND (discharged_on IS NULL OR discharged_on > '{t}') GROUP BY place_id, bed_type) n \
              ON n.place_id = b.place_id AND n.bed_type = b.bed_type \
          WHERE {pl} GROUP BY pl.commune_code;\n\
-         SELECT e.unit_code AS unit, SUM(e.status <> 'retired') AS oxygen_equipment, SUM(e.status = 'lent') AS oxygen_lent \
-         FROM oxygen_equipment e WHERE {e} GROUP BY e.unit_code;\n",
+         SELECT e.unit_code AS unit, SUM(e.status <> 'retired') AS oxygen_equipment, SUM(COALESCE(l.n, 0)) AS oxygen_lent \
+         FROM oxygen_equipment e LEFT JOIN (SELECT equipment_id, COUNT(*) AS n FROM oxygen_loans \
+             WHERE lent_at < '{end}' AND (returned_at IS NULL OR returned_at >= '{end}') GROUP BY equipment_id) l ON l.equipment_id = e.id \
+         WHERE {e} GROUP BY e.unit_code;\n",
         c = on("c"),
         k = on("k"),
-        p = on("p"),
-        pp = on("pp"),
         o = on("o"),
         s = on("s"),
         a = on("a"),
@@ -643,6 +739,25 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
             communes_ms = ms(t.elapsed());
         }
     }
+    // A past week's report (the seven days to the middle of the wave): its
+    // stocks as they stood at the end of its last day, not as they stand now.
+    let past_to = first + chrono::Days::new(args.days as u64 / 2);
+    let past_from = past_to - chrono::Days::new(6);
+    let mut past_times = Vec::new();
+    let mut past_report = None;
+    for run in 0..=args.repeat {
+        let t = Instant::now();
+        let r = store
+            .report_figures(&province, PROVINCE, past_from, past_to, first)
+            .await?;
+        if run > 0 {
+            past_times.push(ms(t.elapsed()));
+        }
+        past_report = Some(r);
+    }
+    let past_report = past_report.context("a past report")?;
+    let past_ms = median_ms(past_times.clone());
+    eprintln!("  the province's report for {past_from} – {past_to}: {past_ms:.0} ms");
     store.close().await;
     per_commune.sort_by(f64::total_cmp);
 
@@ -662,12 +777,14 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
         peer_queries(whole, month, last, first, None)
     );
     let (peer_dash, dash_text) = peer_run(&db, &dash_sql, &work.join("peer-dashboard.csv"))?;
+    let past_sql = peer_queries(whole, past_from, past_to, first, Some("'22'"));
+    let (peer_past, past_text) = peer_run(&db, &past_sql, &work.join("peer-past.csv"))?;
     // The dashboard's epidemic curve (new F0 per day by source), which our
     // side does not compute yet: timed on its own.
     let series_sql = format!(
-        "SELECT confirmed_on, SUM(source_kind = 'imported') AS imported, \
-           SUM(source_kind <> 'imported' AND detected_where = 'quarantine') AS quarantine, \
-           SUM(source_kind <> 'imported' AND detected_where <> 'quarantine') AS community \
+        "SELECT confirmed_on, SUM(source_kind = 'imported') AS imported, SUM(source_kind = 'other_province') AS other_province, \
+           SUM(source_kind NOT IN ('imported', 'other_province') AND detected_where = 'quarantine') AS quarantine, \
+           SUM(source_kind NOT IN ('imported', 'other_province') AND detected_where <> 'quarantine') AS community \
          FROM cases WHERE province_code = '22' AND confirmed_on BETWEEN '{first}' AND '{last}' GROUP BY confirmed_on;\n"
     );
     let (peer_series, series_text) = peer_run(&db, &series_sql, &work.join("peer-series.csv"))?;
@@ -744,6 +861,19 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
     if mine != m {
         mismatches.push(format!("province, medians: {mine:?} ≠ {m:?}"));
     }
+    let past_peer = parse_peer(&past_text)?;
+    let mut past_sum = Figures::default();
+    for f in past_peer.figures.values() {
+        past_sum.add(f);
+    }
+    for d in differences(&past_report.figures, &past_sum) {
+        mismatches.push(format!("province, {past_from} – {past_to}: {d}"));
+    }
+    let m = past_peer.medians.get(PROVINCE).cloned().unwrap_or_default();
+    let mine = medians(&past_report.rates);
+    if mine != m {
+        mismatches.push(format!("province, past week, medians: {mine:?} ≠ {m:?}"));
+    }
     let units: std::collections::BTreeSet<&String> = dash_table
         .keys()
         .chain(dash_peer.1.figures.keys())
@@ -774,7 +904,9 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
     let f = &dash_report.figures;
     let result = json!({
         "bench": "reports", "engine": "sqlite", "persons": args.persons, "cases": args.cases, "contacts": args.contacts,
-        "days": args.days, "period": {"wave_start": first.to_string(), "last_day": last.to_string(), "units_table_from": month.to_string()},
+        "days": args.days, "period": {"wave_start": first.to_string(), "last_day": last.to_string(), "units_table_from": month.to_string(),
+            "past_week": [past_from.to_string(), past_to.to_string()]},
+        "province_past_week": past_report.figures,
         "communes": communes.len(), "setup_ms": setup_ms, "analyze_ms": analyze_ms, "db_mb": db_bytes >> 20,
         "province_last_day": dash_report.figures, "province_rates": dash_report.rates,
         "ours": {
@@ -783,12 +915,14 @@ async fn bench(args: &ReportsArgs, work: &Path) -> anyhow::Result<serde_json::Va
             "cold_refresh_ms": cold_refresh_ms, "cold_refresh_communes": cold,
             "dashboard_after_writes_in_communes": after_writes,
             "communes_ms": communes_ms,
+            "past_week_ms": past_ms, "past_week_runs_ms": past_times,
             "per_commune_ms": {"mean": communes_ms / communes.len().max(1) as f64,
                 "p50": per_commune.get(per_commune.len() / 2), "max": per_commune.last()},
         },
         "peer": {
             "name": "sqlite3 plain SQL GROUP BY, one script", "process_ms": overhead,
             "dashboard_ms": ms(peer_dash), "series_ms": ms(peer_series), "series_days": series_days,
+            "past_week_ms": ms(peer_past),
             "communes_at_once_ms": ms(peer_at_once), "communes_each_ms": ms(peer_each),
         },
         "ratio_dashboard": ((ms(peer_dash) / dashboard_ms) * 1000.0).round() / 1000.0,
