@@ -316,8 +316,118 @@ async fn demo_outbreak(
         commune.name, campaign.id, campaign.rounds[0].targeted
     );
     let f0s: Vec<i64> = households.iter().step_by(2).map(|h| h[0]).collect();
+    demo_follow_up(store, actor, &province.code, &commune, &households, &day(3)).await?;
     demo_response(store, actor, &commune, &f0s).await?;
     demo_report(store, &commune).await
+}
+
+/// The outbreak's follow-up as the commune runs it: every F1 ordered into
+/// quarantine from the day the F0 were confirmed, the F1 of the first
+/// household reached and their contact confirmed (*rà soát*), a centralised
+/// site of the district with beds where the first of them stays, the
+/// district hospital where the first F0 is treated, and the first
+/// household as a cluster — so that every list and figure of the demo has
+/// records behind it.
+async fn demo_follow_up(
+    store: &Store,
+    actor: &Actor,
+    province: &str,
+    commune: &phongdich_store::Unit,
+    households: &[Vec<i64>],
+    confirmed: &str,
+) -> anyhow::Result<()> {
+    // The Ministry's rules in force today ask no quarantine of an F1; the
+    // demo's province has a rule of its own for the outbreak (a rule of the
+    // demo, named as such), as a province may configure one.
+    let today = phongdich_store::vietnam_today();
+    store
+        .save_province_rule(
+            actor,
+            &phongdich_domain::quarantine::QuarantineRule {
+                code: "demo-f1-home".into(),
+                situation: phongdich_domain::quarantine::Situation::F1,
+                from: today - chrono::Days::new(30),
+                who: None,
+                kind: phongdich_domain::quarantine::QuarantineKind::Home,
+                days: 7,
+                monitoring_days: 7,
+                test_days: vec![1, 7],
+                release_needs_negative_tests: true,
+                source: "Quy định mẫu của dữ liệu thử / the demo's own rule (not a real document)"
+                    .into(),
+                province_code: Some(province.to_owned()),
+            },
+        )
+        .await?;
+    let ordered = store.order_all_f1(actor, confirmed).await?;
+    anyhow::ensure!(
+        !ordered.is_empty(),
+        "the demo's F1 were not ordered into quarantine"
+    );
+    for person in &households[0][1..] {
+        store
+            .record_contact_review(
+                actor,
+                *person,
+                confirmed,
+                "confirmed",
+                "Gọi điện, xác nhận tiếp xúc trong gia đình",
+            )
+            .await?;
+    }
+    let site = store
+        .create_place(
+            actor,
+            &phongdich_store::PlaceInput {
+                name: format!("Khu cách ly tập trung {}", commune.name),
+                kind: "centralised".into(),
+                commune_code: commune.code.clone(),
+                beds: vec![("regular".into(), 40)],
+                staff: 6,
+                ..Default::default()
+            },
+        )
+        .await?;
+    store
+        .admit(actor, site.id, households[0][1], "regular", confirmed)
+        .await?;
+    let hospital = store
+        .create_place(
+            actor,
+            &phongdich_store::PlaceInput {
+                name: format!("Trung tâm Y tế huyện ({})", commune.name),
+                kind: "hospital".into(),
+                commune_code: commune.code.clone(),
+                beds: vec![
+                    ("regular".into(), 60),
+                    ("oxygen".into(), 12),
+                    ("icu".into(), 4),
+                ],
+                oxygen_points: 12,
+                staff: 40,
+                ..Default::default()
+            },
+        )
+        .await?;
+    store
+        .admit(actor, hospital.id, households[2][0], "oxygen", confirmed)
+        .await?;
+    let cluster = store
+        .create_cluster(
+            actor,
+            &phongdich_store::ClusterInput {
+                name: format!("Ổ dịch hộ gia đình {}", commune.name),
+                kind: "household".into(),
+                place: commune.name.clone(),
+                unit_code: commune.code.clone(),
+                started_on: confirmed.into(),
+            },
+        )
+        .await?;
+    for person in &households[0] {
+        store.add_cluster_member(actor, cluster.id, *person).await?;
+    }
+    Ok(())
 }
 
 /// The demo commune's rapid report for yesterday, sent in the name of its
@@ -419,8 +529,9 @@ async fn demo_response(
             )
             .await?;
     }
+    let mut concentrators = Vec::new();
     for (label, unit) in [("MTO-01", &commune.code), ("MTO-02", &district)] {
-        store
+        let e = store
             .add_equipment(
                 actor,
                 &phongdich_store::EquipmentInput {
@@ -431,6 +542,7 @@ async fn demo_response(
                 },
             )
             .await?;
+        concentrators.push(e.id);
     }
     let today = phongdich_store::vietnam_today();
     for (i, f0) in f0s.iter().enumerate() {
@@ -454,6 +566,10 @@ async fn demo_response(
             ..Default::default()
         };
         store.record_vitals(actor, t.id, &v, today).await?;
+        if i == 0 {
+            // The commune's concentrator goes to the F0 short of breath.
+            store.lend_equipment(actor, concentrators[0], t.id).await?;
+        }
     }
     Ok(())
 }

@@ -10,31 +10,13 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use support::Server;
+use support::{Server, phongdich};
 
 // Quảng Ninh (22), Thành phố Hạ Long (193).
 const HA_KHANH: &str = "06649";
 const HA_PHONG: &str = "06652";
 const CAO_XANH: &str = "06658";
 const BAI_CHAY: &str = "06673";
-
-fn phongdich(db: &TestDb, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_phongdich"))
-        .arg("--db")
-        .arg(&db.url)
-        .args(args)
-        .env_remove("PHONGDICH_DB")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "phongdich {args:?} failed ({}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 /// Run the binary with `input` piped to its standard input, whatever the outcome.
 fn phongdich_with_input(db: &TestDb, args: &[&str], input: &str) -> Output {

@@ -165,7 +165,7 @@ impl Store {
             let (c, p) = cond(scope, "pl", 2);
             let rows = run(
             format!(
-                "SELECT pl.commune_code AS unit, SUM(b.capacity) AS beds, \
+                "SELECT pl.commune_code AS unit, CAST(SUM(b.capacity) AS BIGINT) AS beds, \
                  CAST(SUM((SELECT COUNT(*) FROM admissions ad WHERE ad.place_id = b.place_id AND ad.bed_type = b.bed_type \
                    AND ad.admitted_on <= $1 AND (ad.discharged_on IS NULL OR ad.discharged_on > $1))) AS BIGINT) AS beds_occupied \
                  FROM places pl JOIN place_beds b ON b.place_id = pl.id WHERE 1 = 1{c} GROUP BY pl.commune_code"

@@ -3,7 +3,7 @@
 
 use phongdich_store::testing::TestDb;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 /// A running `phongdich serve`, killed when dropped.
@@ -62,4 +62,23 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Run the binary on `db` with `args`; it must succeed.
+pub fn phongdich(db: &TestDb, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_phongdich"))
+        .arg("--db")
+        .arg(&db.url)
+        .args(args)
+        .env_remove("PHONGDICH_DB")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "phongdich {args:?} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
