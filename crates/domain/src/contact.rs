@@ -4,6 +4,7 @@
 //! 1 m from Official letter 1909/BYT-DP of 15/4/2022) — see [`F1Rules`].
 
 use crate::error::{FieldError, Invalid};
+use chrono::Datelike;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -106,7 +107,7 @@ pub struct NewContact {
 
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
     let t = s.trim();
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+    let d = NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y"))
         .map_err(|_| {
             FieldError::new(
@@ -115,8 +116,22 @@ pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
                 format!("Ngày «{t}» không hợp lệ: ghi dd/mm/yyyy hoặc yyyy-mm-dd."),
                 format!("Date “{t}” is invalid: use dd/mm/yyyy or yyyy-mm-dd."),
             )
-        })
+        })?;
+    // No record of the system falls outside these years; the calendar's
+    // far ends would also overflow the arithmetic done with the day.
+    if !(YEARS.0..=YEARS.1).contains(&d.year()) {
+        return Err(FieldError::new(
+            field,
+            "invalid_date",
+            format!("Ngày «{t}» nằm ngoài các năm {}–{}.", YEARS.0, YEARS.1),
+            format!("Date “{t}” is outside the years {}–{}.", YEARS.0, YEARS.1),
+        ));
+    }
+    Ok(d)
 }
+
+/// The years a date typed into the system may fall in.
+pub const YEARS: (i32, i32) = (1900, 2100);
 
 impl ContactInput {
     pub fn parse(&self, today: NaiveDate) -> Result<NewContact, Invalid> {

@@ -276,6 +276,7 @@ const STATUS: &str = "CASE WHEN c.died_on IS NOT NULL OR c.course = 'deceased' T
 /// The register's filters as given (query parameters, command-line options):
 /// every one optional, checked by [`CaseFilter::parse`].
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct CaseFilterParams {
     /// A province, district or commune of the caller's jurisdiction (`VN`

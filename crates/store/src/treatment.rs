@@ -86,6 +86,7 @@ pub struct TreatmentAlert {
     pub commune_code: String,
     pub raised_at: String,
     /// (code, Vietnamese, English) of each sign.
+    #[schema(value_type = Vec<Vec<String>>)]
     pub signs: Vec<(String, String, String)>,
     /// `open`, `acknowledged` or `closed`.
     pub status: String,

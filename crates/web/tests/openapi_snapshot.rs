@@ -47,3 +47,50 @@ fn every_operation_is_secured_except_health() {
         .unwrap();
     assert!(health.security.is_some(), "/healthz is marked public");
 }
+
+/// Issue 16 §11: query parameters were documented as required path
+/// parameters, problem documents as `application/json`, 400/422 not at all,
+/// and operation ids repeated (`list`, `show`): the document did not
+/// validate. Each of these, on the document itself.
+#[test]
+fn the_document_says_where_parameters_go_and_what_errors_look_like() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&phongdich_web::ApiDoc::openapi().to_json().unwrap()).unwrap();
+    let mut ids = std::collections::BTreeSet::new();
+    let mut wrong = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+            if !ids.insert(id.clone()) {
+                wrong.push(format!("{method} {path}: operation id {id} repeated"));
+            }
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                let in_path = path.contains(&format!("{{{name}}}"));
+                if (p["in"] == "path") != in_path {
+                    wrong.push(format!(
+                        "{method} {path}: {name} is documented in {}",
+                        p["in"]
+                    ));
+                }
+            }
+            let reads = op["parameters"].as_array().is_some_and(|p| !p.is_empty())
+                || op.get("requestBody").is_some();
+            for (status, r) in op["responses"].as_object().unwrap() {
+                let problem_as_json = r["content"]["application/json"]["schema"]["$ref"]
+                    == "#/components/schemas/Problem";
+                if problem_as_json {
+                    wrong.push(format!(
+                        "{method} {path}: {status} is a problem sent as application/json"
+                    ));
+                }
+            }
+            for status in ["400", "422"] {
+                if reads && op["responses"].get(status).is_none() {
+                    wrong.push(format!("{method} {path}: {status} not documented"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

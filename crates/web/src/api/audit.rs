@@ -10,6 +10,7 @@ use phongdich_store::{AuditEntry, AuditFilter, MergeOutcome};
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     entity: Option<String>,
     entity_id: Option<String>,
@@ -21,7 +22,14 @@ pub struct AuditParams {
     /// Entries before this time or date (UTC).
     to: Option<String>,
     /// Entries older than this id, to page backwards.
+    #[serde(
+        default,
+        deserialize_with = "crate::api::in_range::<1, 9223372036854775807, _>"
+    )]
+    #[param(minimum = 1)]
     before_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
 }
 

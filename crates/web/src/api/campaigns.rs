@@ -45,8 +45,11 @@ pub async fn list(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProgressParams {
     /// The round (the current one by default).
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
+    #[param(minimum = 1, maximum = 1000)]
     round: Option<i64>,
     /// Break the figures down under this unit (the campaign's by default).
     within: Option<String>,
@@ -70,14 +73,19 @@ pub async fn show(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeopleParams {
     /// `targeted`, `sampled`, `negative`, `positive`, `pending` or `not_sampled`.
     status: Option<String>,
     /// The round (the current one by default).
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
+    #[param(minimum = 1, maximum = 1000)]
     round: Option<i64>,
     /// Only the people living under this unit.
     unit: Option<String>,
     /// At most this many (500 by default, 10,000 at most).
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 5000, _>")]
+    #[param(minimum = 1, maximum = 5000)]
     limit: Option<i64>,
 }
 
@@ -106,6 +114,7 @@ pub async fn people(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RoundParams {
     /// The round's first day (`yyyy-mm-dd`), today by default; a day already
     /// past (after the last round's) for a round entered after the fact.

@@ -36,6 +36,7 @@ pub async fn list(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// `csv` (default) or `xlsx`.
     format: Option<String>,

@@ -139,10 +139,82 @@ use utoipa::OpenApi;
         reports::remind,
     ),
     components(schemas(Problem, phongdich_domain::FieldError, phongdich_domain::PersonInput)),
-    modifiers(&Security),
+    modifiers(&Security, &Problems),
     security(("bearer" = []), ("session" = []))
 )]
 pub struct ApiDoc;
+
+/// Errors as the server sends them, written once for every operation: a
+/// problem document (RFC 9457) is `application/problem+json`, not
+/// `application/json`; an operation that reads parameters or a body may
+/// answer 400 (unreadable: a number out of range, a malformed date or
+/// JSON) and 422 (read, but invalid: the error of each field), and every
+/// operation but the health check 401 without a token or session. Each
+/// operation's id is made unique from its method and path.
+struct Problems;
+
+impl utoipa::Modify for Problems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+        const PROBLEM: &str = "#/components/schemas/Problem";
+        const MEDIA: &str = "application/problem+json";
+        let problem = |what: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(what)
+                    .content(MEDIA, Content::new(Some(Ref::new(PROBLEM))))
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("patch", &mut item.patch),
+            ];
+            for (method, op) in operations {
+                let Some(op) = op else { continue };
+                // A unique id from the method and path (the handlers'
+                // names repeat across modules: `list`, `show`…).
+                let words: Vec<&str> = path
+                    .split(['/', '{', '}', '-'])
+                    .filter(|w| !w.is_empty() && *w != "api" && *w != "v1")
+                    .collect();
+                op.operation_id = Some(format!("{method}_{}", words.join("_")));
+                for response in op.responses.responses.values_mut() {
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
+                    let is_problem = response.content.get("application/json").is_some_and(
+                        |c| matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location == PROBLEM),
+                    );
+                    if is_problem && let Some(c) = response.content.shift_remove("application/json")
+                    {
+                        response.content.insert(MEDIA.to_owned(), c);
+                    }
+                }
+                let reads_input = op.parameters.as_ref().is_some_and(|p| !p.is_empty())
+                    || op.request_body.is_some();
+                let responses = &mut op.responses.responses;
+                if reads_input {
+                    responses.entry("400".into()).or_insert_with(|| {
+                        problem("The request cannot be read: a parameter out of its range, a malformed value or body.")
+                    });
+                    responses.entry("422".into()).or_insert_with(|| {
+                        problem("The input is invalid: the error of each field.")
+                    });
+                }
+                if path != "/healthz" {
+                    responses
+                        .entry("401".into())
+                        .or_insert_with(|| problem("No valid token or session."));
+                }
+            }
+        }
+    }
+}
 
 /// API tokens (`Authorization: Bearer pd_…`) for integrations, or the browser
 /// session cookie (state-changing requests then also need `X-CSRF-Token`).
@@ -432,12 +504,63 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(q) => Ok(ApiQuery(q.0)),
-            Err(r) => Err(Problem::bad_request(
-                format!("Tham số truy vấn không hợp lệ: {}", r.body_text()),
-                format!("Invalid query parameters: {}", r.body_text()),
-            )),
+            Err(r) => Err(query_problem(&r.body_text())),
         }
     }
+}
+
+/// A numeric query parameter, for `#[serde(deserialize_with = "in_range::<LO, HI, _>")]`:
+/// a value outside `LO..=HI` is refused (400, the parameter named by the
+/// query's error path) — never clamped quietly, never carried into
+/// arithmetic that could overflow.
+pub fn in_range<'de, const LO: i64, const HI: i64, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<i64>, D::Error> {
+    let v = <Option<i64> as serde::Deserialize>::deserialize(d)?;
+    match v {
+        Some(n) if !(LO..=HI).contains(&n) => Err(serde::de::Error::custom(format!(
+            "phải từ {LO} đến {HI}, không phải {n} / must be from {LO} to {HI}, not {n}"
+        ))),
+        _ => Ok(v),
+    }
+}
+
+/// [`in_range`] for a required parameter.
+pub fn required_in_range<'de, const LO: i64, const HI: i64, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<i64, D::Error> {
+    in_range::<LO, HI, D>(d)?.ok_or_else(|| serde::de::Error::custom("required / bắt buộc"))
+}
+
+/// A query that cannot be read, as a 400 problem naming the parameter at
+/// fault when the reader's error does (`limit: must be from 1 to 1000…`):
+/// its own message when it gives one in both languages (`vi / en`, as
+/// [`in_range`] does), else the reader's.
+fn query_problem(text: &str) -> Problem {
+    let detail = text
+        .strip_prefix("Failed to deserialize query string: ")
+        .unwrap_or(text);
+    let named = detail.split_once(": ").filter(|(field, _)| {
+        !field.is_empty() && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    let Some((field, why)) = named else {
+        return Problem::bad_request(
+            format!("Tham số truy vấn không hợp lệ: {detail}"),
+            format!("Invalid query parameters: {detail}"),
+        );
+    };
+    let (vi, en) = why.split_once(" / ").unwrap_or((why, why));
+    let mut p = Problem::bad_request(
+        format!("Tham số «{field}» không hợp lệ: {vi}."),
+        format!("Query parameter “{field}” is invalid: {en}."),
+    );
+    p.errors = vec![phongdich_domain::FieldError::new(
+        field,
+        "invalid",
+        p.message_vi.clone(),
+        p.message_en.clone(),
+    )];
+    p
 }
 
 /// Path parameters; bad ones (a non-numeric id) are answered with a problem document.

@@ -59,13 +59,18 @@ async fn disclose(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// A name (diacritics optional, any word order, last word may be partial),
     /// a national ID or a phone number.
     q: Option<String>,
     /// Only people living in this unit or under it.
     unit: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 500, _>")]
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
+    #[serde(default, deserialize_with = "crate::api::in_range::<0, 1000000000, _>")]
+    #[param(minimum = 0, maximum = 1000000000)]
     offset: Option<i64>,
     /// `name` (A–Z) or `newest`; by default the cheapest order.
     sort: Option<String>,

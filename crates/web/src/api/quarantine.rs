@@ -119,12 +119,17 @@ pub async fn extend(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DayParams {
     /// The day (today by default).
     day: Option<String>,
     /// Entries of each list to skip (0 by default).
+    #[serde(default, deserialize_with = "crate::api::in_range::<0, 1000000000, _>")]
+    #[param(minimum = 0, maximum = 1000000000)]
     offset: Option<i64>,
     /// Entries of each list to give, at most (100 by default, 1,000 at most).
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
 }
 
@@ -315,6 +320,7 @@ pub async fn destinations(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OccupancyParams {
     /// First day (14 days ago by default).
     from: Option<String>,

@@ -40,6 +40,7 @@ fn no_unit() -> Problem {
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FiguresParams {
     /// The unit (province, district or commune); the caller's own by default.
     unit: Option<String>,
@@ -71,6 +72,7 @@ pub async fn figures(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FigureRecordsParams {
     /// The figure's key, as in the report (`f0_home`, `f1_pending`…).
     key: String,
@@ -82,8 +84,12 @@ pub struct FigureRecordsParams {
     /// they stood at its end.
     to: Option<String>,
     /// Entries to skip (0 by default).
+    #[serde(default, deserialize_with = "crate::api::in_range::<0, 1000000000, _>")]
+    #[param(minimum = 0, maximum = 1000000000)]
     offset: Option<i64>,
     /// Entries to give (100 by default, 1 to 1,000).
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
 }
 
@@ -199,8 +205,11 @@ pub async fn show(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// At most this many (100 by default, 1–1,000), newest period first.
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
 }
 
@@ -247,6 +256,7 @@ pub async fn review(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BoardParams {
     /// The district or province; the caller's own by default.
     unit: Option<String>,

@@ -15,6 +15,7 @@ use phongdich_store::{
 };
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ShiftParams {
     /// From (RFC 3339 or local `YYYY-MM-DDTHH:MM`); now by default.
     from: Option<String>,
@@ -81,8 +82,11 @@ pub async fn cancel_shift(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TimesParams {
     /// Alerts raised in the last this many days (7 by default, 1–90).
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 90, _>")]
+    #[param(minimum = 1, maximum = 90)]
     days: Option<i64>,
 }
 
@@ -94,7 +98,7 @@ pub async fn response_times(
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<TimesParams>,
 ) -> Result<Json<ResponseTimes>, Problem> {
-    let days = p.days.unwrap_or(7).clamp(1, 90);
+    let days = p.days.unwrap_or(7);
     let now = Utc::now();
     Ok(Json(
         s.store

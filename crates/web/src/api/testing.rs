@@ -86,8 +86,11 @@ pub async fn sampling_list(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TargetParams {
     /// The turnaround target in hours (24 by default).
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 720, _>")]
+    #[param(minimum = 1, maximum = 720)]
     hours: Option<i64>,
 }
 

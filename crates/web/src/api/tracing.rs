@@ -281,12 +281,19 @@ pub async fn contact_reviews(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// 0 = F0 … 4 = F4.
+    #[serde(deserialize_with = "crate::api::required_in_range::<0, 4, _>")]
+    #[param(minimum = 0, maximum = 4)]
     level: i64,
     /// People of the list to skip (0 by default; not negative).
+    #[serde(default, deserialize_with = "crate::api::in_range::<0, 1000000000, _>")]
+    #[param(minimum = 0, maximum = 1000000000)]
     offset: Option<i64>,
     /// People to give at most (200 by default, 1 to 1,000; another value is refused).
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
     /// Only people not yet isolated or quarantined, longest waiting first.
     not_isolated: Option<bool>,
@@ -402,6 +409,7 @@ pub async fn counts(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChainParams {
     /// `json` (default), `csv` (edge list with dates), `dot` (Graphviz) or `graphml`.
     format: Option<String>,

@@ -11,9 +11,12 @@ use phongdich_store::{NewHamlet, Unit};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitSearch {
     /// Name to look for, with or without diacritics, words in any order.
     q: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 200, _>")]
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
 }
 
@@ -27,7 +30,7 @@ pub async fn list(
     let units = match p.q.as_deref().filter(|q| !q.trim().is_empty()) {
         Some(q) => {
             s.store
-                .search_units(q, &actor.scope, p.limit.unwrap_or(20).clamp(1, 200))
+                .search_units(q, &actor.scope, p.limit.unwrap_or(20))
                 .await?
         }
         None => s.store.root_units(&actor.scope).await?,

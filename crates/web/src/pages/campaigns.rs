@@ -377,6 +377,7 @@ pub async fn create(
 
 #[derive(Deserialize, Default)]
 pub struct ShowQuery {
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
     round: Option<i64>,
     within: Option<String>,
     /// What the last action did: a pool or sample code, or `n` samples.
@@ -519,6 +520,7 @@ pub async fn show(
 pub struct PeopleQuery {
     #[serde(default)]
     status: String,
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
     round: Option<i64>,
     #[serde(default)]
     unit: String,

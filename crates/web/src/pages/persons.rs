@@ -73,7 +73,7 @@ pub struct ListQuery {
     q: String,
     #[serde(default)]
     unit: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 100000, _>")]
     page: Option<i64>,
     #[serde(default)]
     sort: String,

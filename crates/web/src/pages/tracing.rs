@@ -616,7 +616,7 @@ pub async fn set_status(
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::api::in_range::<0, 4, _>")]
     level: Option<i64>,
     /// Only those not yet isolated or quarantined, oldest first.
     #[serde(default)]
