@@ -4,6 +4,7 @@
 
 mod api;
 mod caller;
+mod input;
 mod pages;
 mod problem;
 
@@ -24,6 +25,8 @@ pub fn router(store: Store) -> Router {
     let state = AppState { store };
     api::routes()
         .merge(pages::routes())
+        // Inner: text input is checked after authentication.
+        .layer(axum::middleware::from_fn(input::refuse_control_characters))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             caller::authenticate,
