@@ -8,20 +8,40 @@ mod pages;
 mod problem;
 
 pub use api::ApiDoc;
+pub use caller::ProxyNet;
 pub use problem::Problem;
 
 use axum::Router;
 use phongdich_store::Store;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub config: Arc<Config>,
+}
+
+/// How the server is deployed.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Reverse proxies whose `X-Forwarded-For` (or `Forwarded`) header is
+    /// believed: the client is the right-most address there that is not one
+    /// of them. None by default: the peer of the connection is the client.
+    pub trusted_proxies: Vec<ProxyNet>,
 }
 
 /// The whole application as one router, ready for `axum::serve` or a test.
 pub fn router(store: Store) -> Router {
-    let state = AppState { store };
+    router_with(store, Config::default())
+}
+
+/// [`router`], deployed as `config` says.
+pub fn router_with(store: Store, config: Config) -> Router {
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+    };
     api::routes()
         .merge(pages::routes())
         .layer(axum::middleware::from_fn_with_state(
@@ -33,7 +53,7 @@ pub fn router(store: Store) -> Router {
 
 /// Serve until Ctrl-C or SIGTERM, then let running requests finish.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    serve_with(store, listener, true).await
+    serve_with(store, listener, true, Config::default()).await
 }
 
 /// [`serve`], choosing whether classes whose period ended by today's date
@@ -42,13 +62,14 @@ pub async fn serve_with(
     store: Store,
     listener: tokio::net::TcpListener,
     class_expiry: bool,
+    config: Config,
 ) -> std::io::Result<()> {
     tokio::spawn(escalate_every_minute(store.clone()));
     tokio::spawn(refresh_figures_often(store.clone()));
     if class_expiry {
         tokio::spawn(expire_classes_often(store.clone()));
     }
-    let app = router(store).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router_with(store, config).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await
