@@ -48,7 +48,49 @@ pub fn router_with(store: Store, config: Config) -> Router {
             state.clone(),
             caller::authenticate,
         ))
+        .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// No script, style, frame or form target from elsewhere, and no inline
+/// script or style (the pages' scripts are files under `/static`); nothing
+/// may frame the pages.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";
+
+/// Headers on every answer, the authentication layer's refusals included.
+/// Everything but the static files (scripts, style sheets: no personal data)
+/// is `no-store`: pages and API answers hold personal data, and the simple
+/// rule cannot forget one. A handler's own value stands (the personal page
+/// sends `Referrer-Policy: no-referrer`).
+async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let path = req.uri().path();
+    let static_file = path.starts_with("/static/") || path == "/api/v1/docs.js";
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (
+            header::CACHE_CONTROL,
+            if static_file {
+                "public, max-age=3600"
+            } else {
+                "no-store"
+            },
+        ),
+    ] {
+        h.entry(name)
+            .or_insert_with(|| HeaderValue::from_static(value));
+    }
+    res
 }
 
 /// Serve until Ctrl-C or SIGTERM, then let running requests finish.

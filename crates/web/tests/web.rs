@@ -600,6 +600,124 @@ async fn an_untrusted_peers_forwarded_headers_are_ignored() {
     );
 }
 
+// Security headers on every answer.
+
+#[track_caller]
+fn assert_hardened(r: &Resp, what: &str) {
+    let csp = r.header(header::CONTENT_SECURITY_POLICY);
+    for part in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(part), "{what}: {part} not in {csp}");
+    }
+    assert!(!csp.contains("unsafe"), "{what}: {csp}");
+    assert_eq!(r.header(header::X_FRAME_OPTIONS), "DENY", "{what}");
+    assert_eq!(
+        r.header(header::X_CONTENT_TYPE_OPTIONS),
+        "nosniff",
+        "{what}"
+    );
+    let referrer = r.header(header::REFERRER_POLICY);
+    assert!(
+        referrer == "same-origin" || referrer == "no-referrer",
+        "{what}: {referrer}"
+    );
+}
+
+#[tokio::test]
+async fn pages_api_answers_and_static_files_carry_the_security_headers() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let secret = token(&db, "tich-hop", HA_KHANH, "health_staff").await;
+    let app = phongdich_web::router(db.store.clone());
+
+    // A page with personal data: never stored by the browser or a proxy.
+    let mut b = Browser::new(&app);
+    b.login("khanh.yte").await;
+    let page = b.get("/persons").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_hardened(&page, "page");
+    assert_eq!(page.header(header::CACHE_CONTROL), "no-store");
+    // The login page and a refusal too.
+    let login = Browser::new(&app).get("/login").await;
+    assert_hardened(&login, "login page");
+    assert_eq!(login.header(header::CACHE_CONTROL), "no-store");
+
+    // An API answer, and an API refusal from the authentication layer.
+    let answer = api_get(&app, "/api/v1/persons", &secret).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_hardened(&answer, "API");
+    assert_eq!(answer.header(header::CACHE_CONTROL), "no-store");
+    let refused = api_get(&app, "/api/v1/persons", "khong-phai-ma").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_hardened(&refused, "API refusal");
+    assert_eq!(refused.header(header::CACHE_CONTROL), "no-store");
+
+    // Static files may be cached; they are hardened all the same.
+    for path in [
+        "/static/app.css",
+        "/static/chain.js",
+        "/static/print.js",
+        "/api/v1/docs.js",
+    ] {
+        let r = Browser::new(&app).get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_hardened(&r, path);
+        assert_ne!(r.header(header::CACHE_CONTROL), "no-store", "{path}");
+    }
+}
+
+/// The policy allows no inline script or style: the pages must need none.
+#[test]
+fn the_pages_have_no_inline_scripts_handlers_or_styles() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    // The pages, and the API's documentation page.
+    let mut files = vec![src.join("api/docs.rs")];
+    for entry in std::fs::read_dir(src.join("pages")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for bad in [
+            "onclick=",
+            "onchange=",
+            "onsubmit=",
+            "onload=",
+            "oninput=",
+            "javascript:",
+            " style=",
+        ] {
+            assert!(
+                !text.contains(bad),
+                "{}: {bad} would be blocked by the Content-Security-Policy",
+                path.display()
+            );
+        }
+        // A script element without a src is inline code, unless it holds data.
+        for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for (i, _) in line.match_indices("script ") {
+                let rest = &line[i + "script ".len()..];
+                if rest.starts_with('{') || rest.starts_with('#') || rest.starts_with("type=") {
+                    assert!(
+                        rest.contains("type=\"application/json\""),
+                        "{}: inline script in {line}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn login_sets_a_safe_cookie_that_opens_the_pages() {
     let db = TestDb::new().await;

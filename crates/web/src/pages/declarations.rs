@@ -822,7 +822,7 @@ async fn make_link(
         p.no-print.muted { (l.t("Đường dẫn và mã chỉ hiện một lần này; nếu mất, hãy tạo đường dẫn mới.",
             "The link and code are shown this once only; if lost, create a new link.")) }
         p.no-print {
-            button type="button" onclick="window.print()" { (l.t("In", "Print")) } " "
+            (super::print_button(l.t("In", "Print"))) " "
             a href={ "/persons/" (person_id) } { (l.t("Về hồ sơ", "Back to the record")) }
         }
     };
