@@ -167,7 +167,7 @@ pub async fn run(args: DemoArgs, db: &str) -> anyhow::Result<()> {
         return Ok(());
     }
     // The demo's records are dated 2021: today's date would end every class.
-    crate::serve(store, &args.listen, false).await
+    crate::serve(store, &args.listen, false, phongdich_web::Config::default()).await
 }
 
 /// A small outbreak in the demo commune (the `yte` account's): F0s confirmed

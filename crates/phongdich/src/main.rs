@@ -42,6 +42,15 @@ enum Command {
         /// records replayed from the past: a demo, training, tests).
         #[arg(long)]
         no_class_expiry: bool,
+        /// A reverse proxy (address or network, e.g. `127.0.0.1`, `10.0.0.0/8`)
+        /// whose `X-Forwarded-For` / `Forwarded` header names the client;
+        /// repeat or separate with commas. None by default.
+        #[arg(
+            long = "trusted-proxy",
+            env = "PHONGDICH_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<phongdich_web::ProxyNet>,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -104,12 +113,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve {
             listen,
             no_class_expiry,
+            trusted_proxies,
         } => {
             let store = open(&db).await?;
             if store.user_count().await? == 0 {
                 users::first_run_hint(&db);
             }
-            serve(store, &listen, !no_class_expiry).await
+            let config = phongdich_web::Config { trusted_proxies };
+            serve(store, &listen, !no_class_expiry, config).await
         }
         Command::User { what } => users::user(&open(&db).await?, what).await,
         Command::Token { what } => users::token(&open(&db).await?, what).await,
@@ -164,13 +175,18 @@ async fn open(db: &str) -> anyhow::Result<Store> {
         .with_context(|| format!("Không mở được cơ sở dữ liệu / cannot open the database {db}"))
 }
 
-async fn serve(store: Store, listen: &str, class_expiry: bool) -> anyhow::Result<()> {
+async fn serve(
+    store: Store,
+    listen: &str,
+    class_expiry: bool,
+    config: phongdich_web::Config,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("Không mở được cổng / cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     eprintln!("phongdich: http://{addr}/  (API: http://{addr}/api/v1/openapi.json)");
-    phongdich_web::serve_with(store, listener, class_expiry).await?;
+    phongdich_web::serve_with(store, listener, class_expiry, config).await?;
     Ok(())
 }
 

@@ -3,7 +3,6 @@
 //! stored. Every login (success and failure), account change and token change
 //! is in the audit log.
 
-use crate::audit::RecentBy;
 use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -19,10 +18,54 @@ use sqlx::any::AnyRow;
 pub const SESSION_IDLE: Duration = Duration::minutes(30);
 /// and in any case this long after login.
 pub const SESSION_MAX: Duration = Duration::hours(12);
-/// Failed logins allowed per account, and per address, within the window.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failed logins of one account from one address before each further attempt
+/// from there waits: 1 s after the last failure, doubling with every failure
+/// up to [`MAX_LOGIN_WAIT`]. A successful login from there starts afresh;
+/// failures are forgotten after [`ACCOUNT_FAILURE_MEMORY`] without one.
+pub const FREE_LOGIN_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failed logins from one address, whatever the accounts, before it waits
+/// the same way (an office behind one address has many users); forgotten
+/// after [`ADDRESS_FAILURE_MEMORY`] without one.
+pub const FREE_LOGIN_FAILURES_PER_ADDRESS: i64 = 100;
+pub const MAX_LOGIN_WAIT: Duration = Duration::minutes(15);
+pub const ACCOUNT_FAILURE_MEMORY: Duration = Duration::hours(24);
+pub const ADDRESS_FAILURE_MEMORY: Duration = Duration::hours(1);
+/// Wrong personal-link codes allowed per address within the window.
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+
+/// How long after the last of `failures` the next attempt waits.
+fn login_wait(failures: i64, free: i64) -> Duration {
+    if failures < free {
+        return Duration::zero();
+    }
+    let doublings = u32::try_from(failures - free).unwrap_or(u32::MAX).min(20);
+    Duration::seconds(1_i64 << doublings).min(MAX_LOGIN_WAIT)
+}
+
+fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// "1 giây", "3 phút": a wait in words.
+fn wait_words(seconds: u64) -> (String, String) {
+    if seconds < 120 {
+        let s = if seconds == 1 { "" } else { "s" };
+        (format!("{seconds} giây"), format!("{seconds} second{s}"))
+    } else {
+        let m = seconds.div_ceil(60);
+        (format!("{m} phút"), format!("{m} minutes"))
+    }
+}
+
+/// One row of `login_throttle`: the failures it remembers and the refusals
+/// since the last of them.
+struct Tally {
+    key: String,
+    failures: i64,
+    last_failure: DateTime<Utc>,
+    refused: i64,
+}
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct User {
@@ -540,39 +583,90 @@ impl Store {
             scope: Scope::nothing(),
             role: Role::Viewer,
         };
+        let at = self.throttle_now();
+        // (No user name is this long: a longer one is kept to its start.)
+        let short: String = username.chars().take(200).collect();
+        let account_key = format!("u:{short} {source}");
+        let address_key = format!("a:{source}");
         let by_account = self
-            .recent_count(
-                "login_failed",
-                RecentBy::EntityId,
-                &username,
-                THROTTLE_WINDOW,
-            )
+            .tally(&account_key, at - ACCOUNT_FAILURE_MEMORY)
             .await?;
         let by_address = self
-            .recent_count("login_failed", RecentBy::Source, source, THROTTLE_WINDOW)
+            .tally(&address_key, at - ADDRESS_FAILURE_MEMORY)
             .await?;
-        if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-            // Filed under the account's unit when there is one, like failures.
-            let unit: Option<String> =
-                sqlx::query_scalar("SELECT unit_code FROM users WHERE username = $1")
-                    .bind(username.as_str())
-                    .fetch_optional(&self.read)
-                    .await?;
-            let filed = Actor {
-                scope: unit
-                    .as_deref()
-                    .and_then(|u| UnitCode::parse(u).ok())
-                    .map(Scope::unit)
-                    .unwrap_or_else(Scope::nothing),
-                ..anonymous.clone()
-            };
-            self.record_event(&filed, "login_throttled", "user", &username, &())
-                .await?;
-            return Err(unauthorized(
-                "Đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút.",
-                "Too many failed logins; try again in 15 minutes.",
-            ));
+        let mut retry_after = 0;
+        let mut burst = None;
+        for (tally, free) in [
+            (&by_account, FREE_LOGIN_FAILURES_PER_ACCOUNT),
+            (&by_address, FREE_LOGIN_FAILURES_PER_ADDRESS),
+        ] {
+            if let Some(t) = tally {
+                let left = t.last_failure + login_wait(t.failures, free) - at;
+                if left > Duration::zero() {
+                    // Whole seconds, rounded up.
+                    let secs = (left.num_milliseconds() as u64).div_ceil(1000);
+                    retry_after = retry_after.max(secs);
+                    burst.get_or_insert(t);
+                }
+            }
         }
+        if let Some(t) = burst {
+            // Refused unchecked; one audit row for the first refusal since
+            // the last failure, a count for the rest.
+            let first = sqlx::query(
+                "UPDATE login_throttle SET refused = refused + 1 WHERE key = $1 AND refused = 0",
+            )
+            .bind(t.key.as_str())
+            .execute(&self.write)
+            .await?
+            .rows_affected()
+                == 1;
+            if first {
+                // Filed under the account's unit when there is one, like failures.
+                let unit: Option<String> =
+                    sqlx::query_scalar("SELECT unit_code FROM users WHERE username = $1")
+                        .bind(username.as_str())
+                        .fetch_optional(&self.read)
+                        .await?;
+                let filed = Actor {
+                    scope: unit
+                        .as_deref()
+                        .and_then(|u| UnitCode::parse(u).ok())
+                        .map(Scope::unit)
+                        .unwrap_or_else(Scope::nothing),
+                    ..anonymous.clone()
+                };
+                self.record_event(
+                    &filed,
+                    "login_throttled",
+                    "user",
+                    &username,
+                    &serde_json::json!({
+                        "failures": t.failures,
+                        "by": if t.key == account_key { "account_and_address" } else { "address" },
+                        "retry_after_seconds": retry_after,
+                    }),
+                )
+                .await?;
+            } else {
+                sqlx::query("UPDATE login_throttle SET refused = refused + 1 WHERE key = $1")
+                    .bind(t.key.as_str())
+                    .execute(&self.write)
+                    .await?;
+            }
+            let (vi, en) = wait_words(retry_after);
+            return Err(StoreError::Throttled {
+                retry_after,
+                message_vi: format!("Đăng nhập sai quá nhiều lần; hãy thử lại sau {vi}."),
+                message_en: format!("Too many failed logins; try again in {en}."),
+            });
+        }
+        // Attempts refused in the burst before this one, for the audit row.
+        let refused: i64 = [&by_account, &by_address]
+            .iter()
+            .filter_map(|t| t.as_ref().map(|t| t.refused))
+            .max()
+            .unwrap_or(0);
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1"
         ))
@@ -599,7 +693,15 @@ impl Store {
                         anonymous
                     }
                 };
-                self.record_event(&failed, "login_failed", "user", &username, &())
+                for (key, forget) in [
+                    (&account_key, at - ACCOUNT_FAILURE_MEMORY),
+                    (&address_key, at - ADDRESS_FAILURE_MEMORY),
+                ] {
+                    self.count_failure(key, at, forget).await?;
+                }
+                let details =
+                    (refused > 0).then(|| serde_json::json!({ "refused_before": refused }));
+                self.record_event(&failed, "login_failed", "user", &username, &details)
                     .await?;
                 return Err(unauthorized(
                     "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đã bị khoá.",
@@ -624,6 +726,11 @@ impl Store {
         .bind(stamp.as_str())
         .execute(&mut *tx)
         .await?;
+        // Success from here starts this account's count from here afresh.
+        sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+            .bind(account_key.as_str())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
             .bind(stamp.as_str())
             .bind(user.id)
@@ -637,7 +744,9 @@ impl Store {
             &user.username,
             Some(&user.unit_code),
             None::<&()>,
-            None::<&()>,
+            (refused > 0)
+                .then(|| serde_json::json!({ "refused_before": refused }))
+                .as_ref(),
         )
         .await?;
         tx.commit().await?;
@@ -865,4 +974,69 @@ async fn fetch_user(tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> 
         .fetch_one(&mut **tx)
         .await?;
     user_from_row(&r)
+}
+
+impl Store {
+    /// For tests: the time the login throttle reads (`None`: the system clock).
+    pub fn set_throttle_clock(&self, at: Option<DateTime<Utc>>) {
+        *self
+            .throttle_clock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = at;
+    }
+
+    fn throttle_now(&self) -> DateTime<Utc> {
+        self.throttle_clock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(Utc::now)
+    }
+
+    /// The failures `key` remembers (none when the last is before `forget`).
+    async fn tally(&self, key: &str, forget: DateTime<Utc>) -> Result<Option<Tally>> {
+        let row = sqlx::query(
+            "SELECT failures, last_failure_at, refused FROM login_throttle \
+             WHERE key = $1 AND last_failure_at >= $2",
+        )
+        .bind(key)
+        .bind(stamp(forget))
+        .fetch_optional(&self.read)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let last: String = r.try_get("last_failure_at")?;
+        Ok(parse_time(&last).map(|last_failure| Tally {
+            key: key.to_owned(),
+            failures: r.try_get("failures").unwrap_or(0),
+            last_failure,
+            refused: r.try_get("refused").unwrap_or(0),
+        }))
+    }
+
+    /// One more failure for `key` (the first, when those it had are older
+    /// than `forget`); rows nobody failed at for a day go.
+    async fn count_failure(
+        &self,
+        key: &str,
+        at: DateTime<Utc>,
+        forget: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "INSERT INTO login_throttle (key, failures, last_failure_at, refused) VALUES ($1, 1, $2, 0) \
+             ON CONFLICT (key) DO UPDATE SET \
+             failures = CASE WHEN login_throttle.last_failure_at < $3 THEN 1 ELSE login_throttle.failures + 1 END, \
+             last_failure_at = $2, refused = 0",
+        )
+        .bind(key)
+        .bind(stamp(at))
+        .bind(stamp(forget))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM login_throttle WHERE last_failure_at < $1")
+            .bind(stamp(at - ACCOUNT_FAILURE_MEMORY))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

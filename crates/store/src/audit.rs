@@ -39,8 +39,6 @@ pub struct AuditFilter {
 pub(crate) enum RecentBy {
     /// The address the requests came from.
     Source,
-    /// The account (or other entity) they were about.
-    EntityId,
 }
 
 /// Append one entry inside the caller's transaction, so the change and its
@@ -191,7 +189,6 @@ impl Store {
             (chrono::Utc::now() - window).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let column = match column {
             RecentBy::Source => "source",
-            RecentBy::EntityId => "entity_id",
         };
         Ok(sqlx::query_scalar(&format!(
             "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND at >= $2 AND {column} = $3"

@@ -30,6 +30,14 @@ pub enum StoreError {
         message_vi: String,
         message_en: String,
     },
+    /// Too many failed logins from this address (for this account): try
+    /// again after `retry_after` seconds.
+    #[error("{message_en}")]
+    Throttled {
+        retry_after: u64,
+        message_vi: String,
+        message_en: String,
+    },
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
     #[error("stored JSON: {0}")]

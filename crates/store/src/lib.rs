@@ -347,6 +347,9 @@ pub struct Store {
     class_day: std::sync::Arc<std::sync::atomic::AtomicI32>,
     /// A test hook for class-changing writes (`engine_write`).
     failpoint: std::sync::Arc<std::sync::Mutex<Option<WriteFailpoint>>>,
+    /// The time the login throttle reads: the system clock unless a test
+    /// sets one ([`Store::set_throttle_clock`]).
+    throttle_clock: std::sync::Arc<std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>>,
 }
 
 /// `sqlite://PATH`, a bare path, or `postgres://…`.
@@ -430,6 +433,7 @@ impl Store {
             tracing: Default::default(),
             class_day: std::sync::Arc::new(std::sync::atomic::AtomicI32::new(i32::MIN)),
             failpoint: Default::default(),
+            throttle_clock: Default::default(),
         })
     }
 

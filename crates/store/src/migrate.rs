@@ -191,6 +191,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/0022_contact_reviews.postgres.sql"),
         data: None,
     },
+    Migration {
+        version: 24,
+        name: "login throttling per account and address, with backoff",
+        shared: include_str!("../migrations/0024_login_throttle.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

@@ -9,20 +9,40 @@ mod pages;
 mod problem;
 
 pub use api::ApiDoc;
+pub use caller::ProxyNet;
 pub use problem::Problem;
 
 use axum::Router;
 use phongdich_store::Store;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub config: Arc<Config>,
+}
+
+/// How the server is deployed.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Reverse proxies whose `X-Forwarded-For` (or `Forwarded`) header is
+    /// believed: the client is the right-most address there that is not one
+    /// of them. None by default: the peer of the connection is the client.
+    pub trusted_proxies: Vec<ProxyNet>,
 }
 
 /// The whole application as one router, ready for `axum::serve` or a test.
 pub fn router(store: Store) -> Router {
-    let state = AppState { store };
+    router_with(store, Config::default())
+}
+
+/// [`router`], deployed as `config` says.
+pub fn router_with(store: Store, config: Config) -> Router {
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+    };
     api::routes()
         .merge(pages::routes())
         // Inner: text input is checked after authentication.
@@ -31,12 +51,54 @@ pub fn router(store: Store) -> Router {
             state.clone(),
             caller::authenticate,
         ))
+        .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// No script, style, frame or form target from elsewhere, and no inline
+/// script or style (the pages' scripts are files under `/static`); nothing
+/// may frame the pages.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";
+
+/// Headers on every answer, the authentication layer's refusals included.
+/// Everything but the static files (scripts, style sheets: no personal data)
+/// is `no-store`: pages and API answers hold personal data, and the simple
+/// rule cannot forget one. A handler's own value stands (the personal page
+/// sends `Referrer-Policy: no-referrer`).
+async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let path = req.uri().path();
+    let static_file = path.starts_with("/static/") || path == "/api/v1/docs.js";
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (
+            header::CACHE_CONTROL,
+            if static_file {
+                "public, max-age=3600"
+            } else {
+                "no-store"
+            },
+        ),
+    ] {
+        h.entry(name)
+            .or_insert_with(|| HeaderValue::from_static(value));
+    }
+    res
 }
 
 /// Serve until Ctrl-C or SIGTERM, then let running requests finish.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    serve_with(store, listener, true).await
+    serve_with(store, listener, true, Config::default()).await
 }
 
 /// [`serve`], choosing whether classes whose period ended by today's date
@@ -45,13 +107,14 @@ pub async fn serve_with(
     store: Store,
     listener: tokio::net::TcpListener,
     class_expiry: bool,
+    config: Config,
 ) -> std::io::Result<()> {
     tokio::spawn(escalate_every_minute(store.clone()));
     tokio::spawn(refresh_figures_often(store.clone()));
     if class_expiry {
         tokio::spawn(expire_classes_often(store.clone()));
     }
-    let app = router(store).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router_with(store, config).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await

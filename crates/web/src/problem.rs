@@ -135,6 +135,16 @@ impl From<StoreError> for Problem {
                 message_vi,
                 message_en,
             ),
+            StoreError::Throttled {
+                message_vi,
+                message_en,
+                ..
+            } => Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "throttled",
+                message_vi,
+                message_en,
+            ),
             other => {
                 tracing::error!(error = %other, "internal error");
                 Problem::new(

@@ -18,6 +18,7 @@ const HA_PHONG: &str = "06652";
 struct Answer {
     status: StatusCode,
     location: String,
+    set_cookie: Vec<String>,
     text: String,
 }
 
@@ -35,10 +36,17 @@ async fn send(app: &Router, req: Request<Body>) -> Answer {
         .get(header::LOCATION)
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
+    let set_cookie = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     Answer {
         status,
         location,
+        set_cookie,
         text: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
@@ -265,8 +273,44 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
     )
     .await;
     assert_eq!(typed.status, StatusCode::SEE_OTHER);
-    let by_code = phone(&app, Method::GET, &typed.location, "", &[]).await;
+    // The code stays out of the address (and so of the browser's history):
+    // it rides in a cookie only this site's `/k` pages get.
+    let upper = code.to_uppercase();
+    assert_eq!(typed.location, "/k/ma");
+    let [set] = &typed.set_cookie[..] else {
+        panic!("one cookie: {:?}", typed.set_cookie)
+    };
+    for part in [
+        format!("pd_code={upper};"),
+        "Path=/k".into(),
+        "HttpOnly".into(),
+        "SameSite=Strict".into(),
+    ] {
+        assert!(set.contains(&part), "{part} not in {set}");
+    }
+    let cookie = format!("pd_code={upper}");
+    let by_code = phone(&app, Method::GET, "/k/ma", "", &[("cookie", &cookie)]).await;
+    assert_eq!(by_code.status, StatusCode::OK, "{}", by_code.text);
     assert!(by_code.text.contains("Hằng"), "{}", by_code.text);
+    assert!(
+        by_code.text.contains("action=\"/k/ma/declaration\"") && !by_code.text.contains(&upper),
+        "{}",
+        by_code.text
+    );
+    let sent = phone(
+        &app,
+        Method::POST,
+        "/k/ma/declaration",
+        form,
+        &[("cookie", &cookie)],
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    assert_eq!(sent.location, "/k/ma?sent=1");
+    // Without the cookie (another browser, or it expired): the code form.
+    let forgotten = phone(&app, Method::GET, "/k/ma", "", &[]).await;
+    assert_eq!(forgotten.status, StatusCode::SEE_OTHER);
+    assert_eq!(forgotten.location, "/k");
     let unknown = phone(
         &app,
         Method::GET,

@@ -9,12 +9,14 @@
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use phongdich_store::testing::TestDb;
 use phongdich_store::{Actor, AuditEntry, AuditFilter, NewUser};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use tower::ServiceExt;
 
 // Quảng Ninh (22), Thành phố Hạ Long (193): communes Hà Khánh and Hà Phong.
@@ -164,6 +166,8 @@ struct Browser {
     app: Router,
     cookies: BTreeMap<String, String>,
     headers: Vec<(&'static str, String)>,
+    /// The address the server sees the request come from.
+    peer: Option<SocketAddr>,
 }
 
 impl Browser {
@@ -172,6 +176,7 @@ impl Browser {
             app: app.clone(),
             cookies: BTreeMap::new(),
             headers: Vec::new(),
+            peer: None,
         }
     }
 
@@ -202,7 +207,11 @@ impl Browser {
                 .body(Body::from(b)),
             None => req.body(Body::empty()),
         };
-        let r = send(&self.app, req.unwrap()).await;
+        let mut req = req.unwrap();
+        if let Some(peer) = self.peer {
+            req.extensions_mut().insert(ConnectInfo(peer));
+        }
+        let r = send(&self.app, req).await;
         for c in r.set_cookies() {
             let pair = c.split(';').next().unwrap();
             let (name, value) = pair.split_once('=').unwrap();
@@ -441,6 +450,272 @@ async fn a_wrong_password_shows_the_login_page_again_with_the_error() {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.body.contains("Sai tên đăng nhập hoặc mật khẩu"));
     assert_eq!(b.get("/persons").await.status, StatusCode::SEE_OTHER);
+}
+
+/// A browser at an address: the peer the server sees (a client, or a proxy).
+fn browser_at(app: &Router, peer: &str) -> Browser {
+    let mut b = Browser::new(app);
+    b.peer = Some(SocketAddr::new(peer.parse().unwrap(), 40000));
+    b
+}
+
+async fn wrong_login(b: &mut Browser, username: &str) -> Resp {
+    b.post(
+        "/login",
+        &[("username", username), ("password", "doan-mo-mat-khau")],
+    )
+    .await
+}
+
+async fn right_login(b: &mut Browser, username: &str) -> Resp {
+    b.post("/login", &[("username", username), ("password", PASSWORD)])
+        .await
+}
+
+#[track_caller]
+fn assert_throttled(r: &Resp, retry_after: &str) {
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert_eq!(r.header(header::RETRY_AFTER), retry_after);
+    assert!(r.set_cookies().is_empty(), "{:?}", r.set_cookies());
+}
+
+#[tokio::test]
+async fn an_attacker_hammering_an_account_does_not_lock_its_user_out() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    db.store.set_throttle_clock(Some(chrono::Utc::now()));
+    let app = phongdich_web::router(db.store.clone());
+    let mut attacker = browser_at(&app, "203.0.113.66");
+    for _ in 0..5 {
+        let r = wrong_login(&mut attacker, "khanh.yte").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    }
+    // Now the attacker waits, whatever it tries, and is told so in both languages.
+    for _ in 0..20 {
+        assert_throttled(&wrong_login(&mut attacker, "khanh.yte").await, "1");
+    }
+    let r = right_login(&mut attacker, "khanh.yte").await;
+    assert_throttled(&r, "1");
+    assert!(r.body.contains("hãy thử lại sau 1 giây"), "{}", r.body);
+    attacker.get("/lang?to=en&next=/login").await;
+    let r = right_login(&mut attacker, "khanh.yte").await;
+    assert_throttled(&r, "1");
+    assert!(r.body.contains("try again in 1 second"), "{}", r.body);
+
+    // The user, from their own address, logs in.
+    let mut user = browser_at(&app, "192.0.2.10");
+    assert_eq!(
+        right_login(&mut user, "khanh.yte").await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Five failures on file, one row for the whole throttled burst.
+    assert_eq!(audit(&db, "login_failed").await.len(), 5);
+    let throttled = audit(&db, "login_throttled").await;
+    assert_eq!(throttled.len(), 1, "{throttled:?}");
+    assert_eq!(throttled[0].source, "203.0.113.66");
+    let logins = audit(&db, "login").await;
+    assert_eq!(logins[0].source, "192.0.2.10");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    db.store.set_throttle_clock(Some(chrono::Utc::now()));
+    let config = phongdich_web::Config {
+        trusted_proxies: vec!["10.0.0.2".parse().unwrap(), "fd00::/8".parse().unwrap()],
+    };
+    let app = phongdich_web::router_with(db.store.clone(), config);
+    // Both come through the proxy at 10.0.0.2.
+    let mut attacker = browser_at(&app, "10.0.0.2");
+    // What the client sent itself comes first; the proxy appends the address it saw.
+    attacker
+        .headers
+        .push(("x-forwarded-for", "192.0.2.10, 203.0.113.66".to_owned()));
+    for _ in 0..5 {
+        wrong_login(&mut attacker, "khanh.yte").await;
+    }
+    assert_throttled(&wrong_login(&mut attacker, "khanh.yte").await, "1");
+    let failed = audit(&db, "login_failed").await;
+    assert!(
+        failed.iter().all(|e| e.source == "203.0.113.66"),
+        "the right-most address not of a proxy: {failed:?}"
+    );
+
+    let mut user = browser_at(&app, "10.0.0.2");
+    user.headers
+        .push(("x-forwarded-for", "192.0.2.10".to_owned()));
+    assert_eq!(
+        right_login(&mut user, "khanh.yte").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(audit(&db, "login").await[0].source, "192.0.2.10");
+
+    // Through two proxies of ours, and with the standard `Forwarded` header.
+    let mut chained = browser_at(&app, "fd00::7");
+    chained
+        .headers
+        .push(("x-forwarded-for", "198.51.100.23, 10.0.0.2".to_owned()));
+    assert_eq!(
+        right_login(&mut chained, "khanh.yte").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(audit(&db, "login").await[0].source, "198.51.100.23");
+    let mut standard = browser_at(&app, "10.0.0.2");
+    standard.headers.push((
+        "forwarded",
+        "for=192.0.2.99;proto=https, for=\"[2001:db8::5]:4711\"".to_owned(),
+    ));
+    assert_eq!(
+        right_login(&mut standard, "khanh.yte").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(audit(&db, "login").await[0].source, "2001:db8::5");
+}
+
+#[tokio::test]
+async fn an_untrusted_peers_forwarded_headers_are_ignored() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    db.store.set_throttle_clock(Some(chrono::Utc::now()));
+    let config = phongdich_web::Config {
+        trusted_proxies: vec!["10.0.0.2".parse().unwrap()],
+    };
+    let app = phongdich_web::router_with(db.store.clone(), config);
+    let mut attacker = browser_at(&app, "203.0.113.66");
+    for i in 0..5 {
+        // A new address claimed each time does not make a new client.
+        attacker.headers = vec![
+            ("x-forwarded-for", format!("192.0.2.{i}")),
+            ("forwarded", format!("for=192.0.2.{i}")),
+        ];
+        wrong_login(&mut attacker, "khanh.yte").await;
+    }
+    attacker.headers = vec![("x-forwarded-for", "192.0.2.77".to_owned())];
+    assert_throttled(&right_login(&mut attacker, "khanh.yte").await, "1");
+    let failed = audit(&db, "login_failed").await;
+    assert!(
+        failed.iter().all(|e| e.source == "203.0.113.66"),
+        "{failed:?}"
+    );
+}
+
+// Security headers on every answer.
+
+#[track_caller]
+fn assert_hardened(r: &Resp, what: &str) {
+    let csp = r.header(header::CONTENT_SECURITY_POLICY);
+    for part in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(part), "{what}: {part} not in {csp}");
+    }
+    assert!(!csp.contains("unsafe"), "{what}: {csp}");
+    assert_eq!(r.header(header::X_FRAME_OPTIONS), "DENY", "{what}");
+    assert_eq!(
+        r.header(header::X_CONTENT_TYPE_OPTIONS),
+        "nosniff",
+        "{what}"
+    );
+    let referrer = r.header(header::REFERRER_POLICY);
+    assert!(
+        referrer == "same-origin" || referrer == "no-referrer",
+        "{what}: {referrer}"
+    );
+}
+
+#[tokio::test]
+async fn pages_api_answers_and_static_files_carry_the_security_headers() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let secret = token(&db, "tich-hop", HA_KHANH, "health_staff").await;
+    let app = phongdich_web::router(db.store.clone());
+
+    // A page with personal data: never stored by the browser or a proxy.
+    let mut b = Browser::new(&app);
+    b.login("khanh.yte").await;
+    let page = b.get("/persons").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_hardened(&page, "page");
+    assert_eq!(page.header(header::CACHE_CONTROL), "no-store");
+    // The login page and a refusal too.
+    let login = Browser::new(&app).get("/login").await;
+    assert_hardened(&login, "login page");
+    assert_eq!(login.header(header::CACHE_CONTROL), "no-store");
+
+    // An API answer, and an API refusal from the authentication layer.
+    let answer = api_get(&app, "/api/v1/persons", &secret).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_hardened(&answer, "API");
+    assert_eq!(answer.header(header::CACHE_CONTROL), "no-store");
+    let refused = api_get(&app, "/api/v1/persons", "khong-phai-ma").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_hardened(&refused, "API refusal");
+    assert_eq!(refused.header(header::CACHE_CONTROL), "no-store");
+
+    // Static files may be cached; they are hardened all the same.
+    for path in [
+        "/static/app.css",
+        "/static/chain.js",
+        "/static/print.js",
+        "/api/v1/docs.js",
+    ] {
+        let r = Browser::new(&app).get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_hardened(&r, path);
+        assert_ne!(r.header(header::CACHE_CONTROL), "no-store", "{path}");
+    }
+}
+
+/// The policy allows no inline script or style: the pages must need none.
+#[test]
+fn the_pages_have_no_inline_scripts_handlers_or_styles() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    // The pages, and the API's documentation page.
+    let mut files = vec![src.join("api/docs.rs")];
+    for entry in std::fs::read_dir(src.join("pages")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for bad in [
+            "onclick=",
+            "onchange=",
+            "onsubmit=",
+            "onload=",
+            "oninput=",
+            "javascript:",
+            " style=",
+        ] {
+            assert!(
+                !text.contains(bad),
+                "{}: {bad} would be blocked by the Content-Security-Policy",
+                path.display()
+            );
+        }
+        // A script element without a src is inline code, unless it holds data.
+        for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for (i, _) in line.match_indices("script ") {
+                let rest = &line[i + "script ".len()..];
+                if rest.starts_with('{') || rest.starts_with('#') || rest.starts_with("type=") {
+                    assert!(
+                        rest.contains("type=\"application/json\""),
+                        "{}: inline script in {line}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[tokio::test]

@@ -115,18 +115,43 @@ pub async fn login(
             )
                 .into_response()
         }
-        Err(StoreError::Unauthorized {
-            message_vi,
-            message_en,
-        }) => {
+        // Refused, or too many failures from here (wait, and say how long):
+        // the form again with why.
+        Err(e @ (StoreError::Unauthorized { .. } | StoreError::Throttled { .. })) => {
+            let (status, retry_after, vi, en) = match e {
+                StoreError::Throttled {
+                    retry_after,
+                    message_vi,
+                    message_en,
+                } => (
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    Some(retry_after),
+                    message_vi,
+                    message_en,
+                ),
+                StoreError::Unauthorized {
+                    message_vi,
+                    message_en,
+                } => (
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    None,
+                    message_vi,
+                    message_en,
+                ),
+                _ => unreachable!("matched above"),
+            };
             let mut r = login_page(
                 l,
                 auth.csrf.as_deref(),
                 &f.username,
                 &next,
-                Some((&message_vi, &message_en)),
+                Some((&vi, &en)),
             );
-            *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+            *r.status_mut() = status;
+            if let Some(secs) = retry_after {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+            }
             r
         }
         Err(e) => super::PageError {

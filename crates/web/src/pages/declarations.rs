@@ -209,7 +209,28 @@ pub struct CodeForm {
     code: String,
 }
 
-/// A typed code: on to the person's page when it names a link; wrong codes
+/// The address of the person's page opened by a typed code: the code itself
+/// rides in a cookie ([`CODE_COOKIE`]), so that it never enters the address
+/// bar, the browser's history or a server log. (No code or token is two
+/// letters long.)
+const TYPED: &str = "ma";
+const CODE_COOKIE: &str = "pd_code";
+
+/// The credential a `/k/<segment>` address stands for, and the address to
+/// use for it: the token or code in it, or for `/k/ma` the typed code from
+/// its cookie (none without the cookie).
+fn credential_of(segment: String, headers: &HeaderMap) -> Option<(String, String)> {
+    if segment == TYPED {
+        let code = crate::caller::cookie(headers, CODE_COOKIE)?.to_owned();
+        Some((code, format!("/k/{TYPED}")))
+    } else {
+        let path = format!("/k/{}", encode(&segment));
+        Some((segment, path))
+    }
+}
+
+/// A typed code: on to the person's page when it names a link (the code in
+/// a cookie sent only to `/k`, only by this site, for 12 hours); wrong codes
 /// count against the address (the store throttles them).
 pub async fn open_code(
     State(s): State<AppState>,
@@ -217,6 +238,7 @@ pub async fn open_code(
     Form(f): Form<CodeForm>,
 ) -> Response {
     let (l, source) = lang_of(&auth);
+    let secure = auth.as_ref().is_some_and(|a| a.secure);
     let clean: String = f
         .code
         .chars()
@@ -224,7 +246,18 @@ pub async fn open_code(
         .collect::<String>()
         .to_ascii_uppercase();
     match s.store.open_link(&clean, &source, today()).await {
-        Ok(_) => Redirect::to(&format!("/k/{}", encode(&clean))).into_response(),
+        Ok(_) => (
+            [(
+                header::SET_COOKIE,
+                format!(
+                    "{CODE_COOKIE}={clean}; Path=/k; HttpOnly; SameSite=Strict; Max-Age={}{}",
+                    12 * 3600,
+                    if secure { "; Secure" } else { "" }
+                ),
+            )],
+            Redirect::to(&format!("/k/{TYPED}")),
+        )
+            .into_response(),
         Err(e) => refused(l, &f.code, e),
     }
 }
@@ -303,15 +336,18 @@ pub struct SentQuery {
     sent: Option<String>,
 }
 
-/// `/k/<token or code>`: the person's page.
+/// `/k/<token or code>` (or `/k/ma`, a typed code): the person's page.
 pub async fn phone_page(
     State(s): State<AppState>,
     auth: Option<Extension<Auth>>,
-    Path(credential): Path<String>,
+    Path(segment): Path<String>,
     Query(q): Query<SentQuery>,
+    headers: HeaderMap,
 ) -> Response {
     let (l, source) = lang_of(&auth);
-    let path = format!("/k/{}", encode(&credential));
+    let Some((credential, path)) = credential_of(segment, &headers) else {
+        return Redirect::to("/k").into_response();
+    };
     match s.store.open_link(&credential, &source, today()).await {
         Ok(LinkAccess::Open(subject)) => subject_page(
             l,
@@ -472,10 +508,14 @@ fn treatment_body(
 pub async fn phone_declare(
     State(s): State<AppState>,
     auth: Option<Extension<Auth>>,
-    Path(credential): Path<String>,
+    Path(segment): Path<String>,
+    headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let (l, source) = lang_of(&auth);
+    let Some((credential, path)) = credential_of(segment, &headers) else {
+        return Redirect::to("/k").into_response();
+    };
     let f = DeclarationForm::from_pairs(&fields);
     let result = match f.input() {
         Ok(input) => s
@@ -485,7 +525,15 @@ pub async fn phone_declare(
             .map(|_| ()),
         Err(errors) => Err(Invalid(errors).into()),
     };
-    after_phone_send(&s, l, &source, &credential, result, Typed::Declaration(f)).await
+    after_phone_send(
+        &s,
+        l,
+        &source,
+        (&credential, &path),
+        result,
+        Typed::Declaration(f),
+    )
+    .await
 }
 
 /// The F0 at home sends their readings: warning signs raise an alert as when
@@ -493,10 +541,14 @@ pub async fn phone_declare(
 pub async fn phone_vitals(
     State(s): State<AppState>,
     auth: Option<Extension<Auth>>,
-    Path(credential): Path<String>,
+    Path(segment): Path<String>,
+    headers: HeaderMap,
     Form(f): Form<VitalsForm>,
 ) -> Response {
     let (l, source) = lang_of(&auth);
+    let Some((credential, path)) = credential_of(segment, &headers) else {
+        return Redirect::to("/k").into_response();
+    };
     let result = match f.vitals() {
         Ok(v) => s
             .store
@@ -505,7 +557,15 @@ pub async fn phone_vitals(
             .map(|_| ()),
         Err(errors) => Err(Invalid(errors).into()),
     };
-    after_phone_send(&s, l, &source, &credential, result, Typed::Vitals(f)).await
+    after_phone_send(
+        &s,
+        l,
+        &source,
+        (&credential, &path),
+        result,
+        Typed::Vitals(f),
+    )
+    .await
 }
 
 /// Back to the page after a send: the notice on success, the form with its
@@ -514,11 +574,10 @@ async fn after_phone_send(
     s: &AppState,
     l: Lang,
     source: &str,
-    credential: &str,
+    (credential, path): (&str, &str),
     result: Result<(), StoreError>,
     typed: Typed,
 ) -> Response {
-    let path = format!("/k/{}", encode(credential));
     let errors = match result {
         Ok(()) => return Redirect::to(&format!("{path}?sent=1")).into_response(),
         Err(e @ (StoreError::Invalid(_) | StoreError::Conflict { .. })) => {
@@ -534,14 +593,14 @@ async fn after_phone_send(
     match s.store.open_link(credential, source, today()).await {
         Ok(LinkAccess::Open(subject)) => subject_page(
             l,
-            &path,
+            path,
             &subject,
             &errors,
             typed,
             false,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Ok(other) => closed(l, &path, &other),
+        Ok(other) => closed(l, path, &other),
         Err(e) => refused(l, "", e),
     }
 }
@@ -822,7 +881,7 @@ async fn make_link(
         p.no-print.muted { (l.t("Đường dẫn và mã chỉ hiện một lần này; nếu mất, hãy tạo đường dẫn mới.",
             "The link and code are shown this once only; if lost, create a new link.")) }
         p.no-print {
-            button type="button" onclick="window.print()" { (l.t("In", "Print")) } " "
+            (super::print_button(l.t("In", "Print"))) " "
             a href={ "/persons/" (person_id) } { (l.t("Về hồ sơ", "Back to the record")) }
         }
     };

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(css))
+        .route("/static/print.js", get(print_script))
         .route("/lang", get(switch_lang))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
@@ -484,6 +485,25 @@ async fn home(auth: Option<axum::Extension<Auth>>) -> Redirect {
         Some(_) => Redirect::to("/persons"),
         None => Redirect::to("/login"),
     }
+}
+
+/// A button that prints the page (its script is a file: no inline code).
+pub(crate) fn print_button(label: &str) -> Markup {
+    html! {
+        button type="button" data-print { (label) }
+        script src="/static/print.js" defer {}
+    }
+}
+
+async fn print_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("print.js"),
+    )
+        .into_response()
 }
 
 async fn css() -> Response {

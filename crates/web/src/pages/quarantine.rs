@@ -523,7 +523,7 @@ pub async fn certificate(State(s): State<AppState>, page: Page, Path(id): Path<i
             div.signature { p { (commune.name) ", " (l.t("ngày ", "")) (show_date(o.released_on.as_deref().unwrap_or(""))) }
                 p { strong { (l.t("TM. BAN CHỈ ĐẠO", "FOR THE COMMITTEE")) } } p.muted { (l.t("(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, name, seal)")) } }
         }
-        p.no-print { button type="button" onclick="window.print()" { (l.t("In", "Print")) } }
+        p.no-print { (super::print_button(l.t("In", "Print"))) }
     };
     Ok(layout(
         &page,

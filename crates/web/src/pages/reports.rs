@@ -835,7 +835,7 @@ async fn print(s: &AppState, page: &Page, q: &ReportQuery, v: &View) -> PageResu
         nav.print-bar.no-print {
             a href=(back) { (l.t("← Về báo cáo", "← Back to the report")) }
             a lang=(other.0) href={ (here) "?" (here_query) (sep) "lang=" (other.0) } { (other.1) }
-            button type="button" onclick="window.print()" { (l.t("In / Lưu PDF", "Print / Save as PDF")) }
+            (super::print_button(l.t("In / Lưu PDF", "Print / Save as PDF")))
         }
         article.document.a4 #report-document {
             div.doc-head {

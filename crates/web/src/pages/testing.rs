@@ -876,7 +876,7 @@ pub async fn label(
         html! {
             h1.no-print { (l.t("Nhãn mẫu ", "Label of ")) (code) }
             (content)
-            p.no-print { button type="button" onclick="window.print()" { (l.t("In nhãn", "Print label")) } " "
+            p.no-print { (super::print_button(l.t("In nhãn", "Print label"))) " "
                 a href="/testing" { (l.t("Về trang xét nghiệm", "Back to testing")) } }
         },
     ))
