@@ -86,6 +86,11 @@ pub struct ContactInput {
     pub protective_equipment: bool,
     /// Same closed space (room, vehicle).
     pub closed_space: bool,
+    /// The contact's national ID (CCCD/CMND), needed when they live outside
+    /// the recorder's jurisdiction: knowing it is how a tracer hands a
+    /// contact over to the unit where they live (a record number alone does
+    /// not reach outside the jurisdiction).
+    pub other_national_id: String,
 }
 
 /// A checked contact.
@@ -103,6 +108,8 @@ pub struct NewContact {
     pub caregiving: bool,
     pub protective_equipment: bool,
     pub closed_space: bool,
+    /// [`ContactInput::other_national_id`], when given.
+    pub other_national_id: Option<String>,
 }
 
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
@@ -224,6 +231,8 @@ impl ContactInput {
                 caregiving: self.caregiving,
                 protective_equipment: self.protective_equipment,
                 closed_space: self.closed_space,
+                other_national_id: Some(self.other_national_id.trim().to_owned())
+                    .filter(|n| !n.is_empty()),
             }),
             _ => Err(Invalid(errors)),
         }

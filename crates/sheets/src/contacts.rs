@@ -127,6 +127,13 @@ pub async fn import_contacts(
                 caregiving: yes(&get("caregiving")),
                 protective_equipment: yes(&get("protective_equipment")),
                 closed_space: yes(&get("closed_space")),
+                // The row's national ID: how a contact living elsewhere is
+                // handed over (the registry matched it by that ID).
+                other_national_id: person
+                    .national_id
+                    .as_ref()
+                    .map(|n| n.as_str().to_owned())
+                    .unwrap_or_default(),
             }
             .parse(today)
             .map_err(|e| field_reasons(&e.0))?;

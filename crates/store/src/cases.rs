@@ -1412,8 +1412,13 @@ impl Store {
         Ok(())
     }
 
-    /// Record a contact of a person within the actor's jurisdiction (the
-    /// other person may live elsewhere: that unit sees them in its lists).
+    /// Record a contact of a person within the actor's jurisdiction. The
+    /// other person may live elsewhere — that unit then sees them in its
+    /// lists (the hand-over) — but is reached only through what shows the
+    /// recorder met them: someone of the jurisdiction by record, someone
+    /// outside it by their national ID as well. A record number alone never
+    /// reaches outside (it could be guessed); the refusal is the same as for
+    /// a number nobody holds, so it tells nothing about other units.
     pub async fn add_contact(
         &self,
         actor: &Actor,
@@ -1421,17 +1426,28 @@ impl Store {
     ) -> Result<(Contact, Vec<ClassChange>)> {
         actor.require(Permission::Trace)?;
         let person = self.person(&actor.scope, c.person_id).await?;
+        let unknown = || {
+            StoreError::Invalid(Invalid(vec![FieldError::new(
+                "other_person_id",
+                "unknown_person",
+                "Không có người này trong địa bàn của bạn. Người ở nơi khác: ghi kèm số định danh (CCCD/CMND) của họ để chuyển giao.",
+                "There is no such person in your jurisdiction. For someone living elsewhere, give their national ID too: the contact is then handed over.",
+            )]))
+        };
         let other = self
             .person(&Scope::national(), c.other_person_id)
             .await
-            .map_err(|_| {
-                StoreError::Invalid(Invalid(vec![FieldError::new(
-                    "other_person_id",
-                    "unknown_person",
-                    "Không có người này trong danh sách.",
-                    "There is no such person in the registry.",
-                )]))
-            })?;
+            .map_err(|_| unknown())?;
+        let within = actor.scope.contains_codes(
+            &other.province_code,
+            &other.district_code,
+            &other.commune_code,
+        );
+        let identified = c.other_national_id.is_some()
+            && other.national_id.as_deref() == c.other_national_id.as_deref();
+        if !within && !identified {
+            return Err(unknown());
+        }
         if person.merged_into.is_some() || other.merged_into.is_some() {
             return Err(StoreError::conflict(
                 "Hồ sơ đã được gộp; hãy dùng hồ sơ còn lại.",

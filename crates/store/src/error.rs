@@ -10,8 +10,10 @@ pub enum StoreError {
     /// Absent, or outside the caller's jurisdiction: the two are not told apart.
     #[error("{entity} {id} not found")]
     NotFound { entity: &'static str, id: String },
-    #[error("national ID already registered to person {existing_id}")]
-    DuplicateNationalId { existing_id: i64 },
+    /// The national ID belongs to another record: named (`existing_id`)
+    /// only when the caller may see it.
+    #[error("national ID already registered to another person")]
+    DuplicateNationalId { existing_id: Option<i64> },
     #[error("likely duplicate of {} existing person(s)", candidates.len())]
     LikelyDuplicates { candidates: Vec<DuplicateCandidate> },
     #[error("{message_en}")]

@@ -84,6 +84,13 @@ impl RowOutcome {
                 format!("Số định danh đã có ở hồ sơ #{id} (/api/v1/persons/{id})."),
                 format!("National ID already registered to person #{id} (/api/v1/persons/{id})."),
             )],
+            RowOutcome::DuplicateNationalId {
+                existing_person_id: None,
+                same_file_line: None,
+            } => vec![(
+                "Số định danh đã có ở một hồ sơ ngoài địa bàn của bạn.".to_owned(),
+                "National ID already registered to a person outside your jurisdiction.".to_owned(),
+            )],
             RowOutcome::DuplicateNationalId { same_file_line, .. } => vec![(
                 format!(
                     "Số định danh trùng với dòng {} của cùng tệp.",
@@ -272,7 +279,7 @@ impl Store {
             if let Some(nid) = r.national_id.as_deref() {
                 if let Some(&id) = existing.national_ids.get(nid) {
                     outcomes[*slot].1 = Some(RowOutcome::DuplicateNationalId {
-                        existing_person_id: Some(id),
+                        existing_person_id: id,
                         same_file_line: None,
                     });
                     continue;
@@ -582,7 +589,9 @@ fn unknown_unit(field: &str, code: &str) -> RowOutcome {
 type Found = (DuplicateCandidate, Option<String>);
 
 struct ExistingMatches {
-    national_ids: HashMap<String, i64>,
+    /// The record holding each national ID: its id when the importer may
+    /// see it, else `None` (the ID is still refused, its holder not named).
+    national_ids: HashMap<String, Option<i64>>,
     by_phone: HashMap<String, Vec<Found>>,
     by_block: HashMap<(String, i64, String), Vec<Found>>,
 }
@@ -605,7 +614,8 @@ impl ExistingMatches {
             .collect();
         for chunk in nids.chunks(900) {
             let sql = format!(
-                "SELECT id, national_id FROM persons WHERE merged_into IS NULL AND national_id IN ({})",
+                "SELECT id, national_id, province_code, district_code, commune_code FROM persons \
+                 WHERE merged_into IS NULL AND national_id IN ({})",
                 in_list(engine, chunk.len())
             );
             let mut q = sqlx::query(&sql);
@@ -613,8 +623,14 @@ impl ExistingMatches {
                 q = q.bind(*n);
             }
             for r in q.fetch_all(&mut **tx).await? {
+                let visible = scope.contains_codes(
+                    &r.try_get::<String, _>("province_code")?,
+                    &r.try_get::<String, _>("district_code")?,
+                    &r.try_get::<String, _>("commune_code")?,
+                );
+                let id: i64 = r.try_get("id")?;
                 m.national_ids
-                    .insert(r.try_get("national_id")?, r.try_get("id")?);
+                    .insert(r.try_get("national_id")?, visible.then_some(id));
             }
         }
         let phones: Vec<&str> = rows

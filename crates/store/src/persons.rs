@@ -317,23 +317,36 @@ pub(crate) async fn insert_tokens(
     Ok(())
 }
 
-/// Turn the unique-index violation on national ID into the user-facing refusal.
-pub(crate) async fn national_id_owner(
+/// The refusal of a national ID another record holds (the IDs are unique
+/// nationwide), naming that record only when `scope` can see it: a record
+/// of another unit is not revealed by its number.
+pub(crate) async fn national_id_taken(
     tx: &mut Transaction<'static, Any>,
+    scope: &crate::Scope,
     national_id: Option<&str>,
     except: Option<i64>,
-) -> Result<Option<i64>> {
+) -> Result<Option<StoreError>> {
     let Some(nid) = national_id else {
         return Ok(None);
     };
-    let id: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM persons WHERE national_id = $1 AND merged_into IS NULL AND id <> $2",
+    let row = sqlx::query(
+        "SELECT id, province_code, district_code, commune_code FROM persons \
+         WHERE national_id = $1 AND merged_into IS NULL AND id <> $2",
     )
     .bind(nid)
     .bind(except.unwrap_or(0))
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(id)
+    let Some(r) = row else { return Ok(None) };
+    let visible = scope.contains_codes(
+        &r.try_get::<String, _>("province_code")?,
+        &r.try_get::<String, _>("district_code")?,
+        &r.try_get::<String, _>("commune_code")?,
+    );
+    let id: i64 = r.try_get("id")?;
+    Ok(Some(StoreError::DuplicateNationalId {
+        existing_id: visible.then_some(id),
+    }))
 }
 
 fn candidate_from_row(r: &AnyRow, reason: &str) -> Result<DuplicateCandidate> {
@@ -406,10 +419,6 @@ fn likely_same(r: &AnyRow, c: &DuplicateCandidate, row: &PersonRow) -> Result<bo
     let theirs: Option<String> = r.try_get("national_id")?;
     Ok(names_similar(&c.full_name, &row.full_name)
         && !ids_tell_apart(theirs.as_deref(), row.national_id.as_deref()))
-}
-
-fn national_id_taken(existing_id: i64) -> StoreError {
-    StoreError::DuplicateNationalId { existing_id }
 }
 
 impl Store {
@@ -496,10 +505,17 @@ impl Store {
     /// same national ID (anywhere), else the first likely duplicate within
     /// the scope. Used to match imported contact lists against the registry.
     pub async fn match_person(&self, scope: &Scope, p: &NewPerson) -> Result<Option<i64>> {
-        let mut tx = self.read.begin().await?;
-        let by_id =
-            national_id_owner(&mut tx, p.national_id.as_ref().map(|n| n.as_str()), None).await?;
-        tx.rollback().await?;
+        let by_id: Option<i64> = match p.national_id.as_ref() {
+            Some(nid) => {
+                sqlx::query_scalar(
+                    "SELECT id FROM persons WHERE national_id = $1 AND merged_into IS NULL",
+                )
+                .bind(nid.as_str())
+                .fetch_optional(&self.read)
+                .await?
+            }
+            None => None,
+        };
         if by_id.is_some() {
             return Ok(by_id);
         }
@@ -537,9 +553,10 @@ impl Store {
         let commune = self.address_unit(&actor.scope, p).await?;
         let row = PersonRow::new(p, &commune);
         let mut tx = self.write.begin().await?;
-        if let Some(existing) = national_id_owner(&mut tx, row.national_id.as_deref(), None).await?
+        if let Some(refusal) =
+            national_id_taken(&mut tx, &actor.scope, row.national_id.as_deref(), None).await?
         {
-            return Err(national_id_taken(existing));
+            return Err(refusal);
         }
         let candidates = find_likely_duplicates(&mut tx, &actor.scope, &row, None).await?;
         if !candidates.is_empty() && !confirm_not_duplicate {
@@ -597,10 +614,10 @@ impl Store {
         let commune = self.address_unit(&actor.scope, &update.person).await?;
         let row = PersonRow::new(&update.person, &commune);
         let mut tx = self.write.begin().await?;
-        if let Some(existing) =
-            national_id_owner(&mut tx, row.national_id.as_deref(), Some(id)).await?
+        if let Some(refusal) =
+            national_id_taken(&mut tx, &actor.scope, row.national_id.as_deref(), Some(id)).await?
         {
-            return Err(national_id_taken(existing));
+            return Err(refusal);
         }
         let changed = write_person_row(&mut tx, id, &row, Some(update.expected_version)).await?;
         if !changed {
@@ -974,14 +991,15 @@ impl Store {
             None,
         )
         .await?;
-        if let Some(existing) = national_id_owner(
+        if let Some(refusal) = national_id_taken(
             tx,
+            &actor.scope,
             merged_before.national_id.as_deref(),
             Some(merged_before.id),
         )
         .await?
         {
-            return Err(national_id_taken(existing));
+            return Err(refusal);
         }
         sqlx::query("UPDATE persons SET merged_into = NULL, version = version + 1, updated_at = $1 WHERE id = $2")
             .bind(stamp.as_str())

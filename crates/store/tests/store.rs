@@ -314,7 +314,9 @@ async fn duplicates_are_refused_or_flagged() {
         .create_person(&actor, &same_id.parse(today()).unwrap(), false)
         .await
     {
-        Err(StoreError::DuplicateNationalId { existing_id }) => assert_eq!(existing_id, first.id),
+        Err(StoreError::DuplicateNationalId { existing_id }) => {
+            assert_eq!(existing_id, Some(first.id))
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
 

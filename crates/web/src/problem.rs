@@ -77,6 +77,25 @@ impl IntoResponse for Problem {
     }
 }
 
+/// The refusal of a national ID another record holds, naming that record
+/// only when the caller may see it (`existing`).
+pub fn duplicate_national_id(existing: Option<i64>) -> FieldError {
+    match existing {
+        Some(id) => FieldError::new(
+            "national_id",
+            "duplicate",
+            format!("Số định danh này đã có ở hồ sơ #{id}."),
+            format!("This national ID is already registered to person #{id}."),
+        ),
+        None => FieldError::new(
+            "national_id",
+            "duplicate",
+            "Số định danh này đã có ở một hồ sơ ngoài địa bàn của bạn.",
+            "This national ID is already registered to a person outside your jurisdiction.",
+        ),
+    }
+}
+
 impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Self {
         match e {
@@ -91,13 +110,14 @@ impl From<StoreError> for Problem {
                 format!("No {entity} {id} (or it lies outside your jurisdiction)."),
             ),
             StoreError::DuplicateNationalId { existing_id } => {
+                let e = duplicate_national_id(existing_id);
                 let mut p = Problem::new(
                     StatusCode::CONFLICT,
                     "duplicate-national-id",
-                    format!("Số định danh này đã có ở hồ sơ #{existing_id}."),
-                    format!("This national ID is already registered to person #{existing_id}."),
+                    e.message_vi,
+                    e.message_en,
                 );
-                p.existing = Some(format!("/api/v1/persons/{existing_id}"));
+                p.existing = existing_id.map(|id| format!("/api/v1/persons/{id}"));
                 p.errors = vec![FieldError::new(
                     "national_id",
                     "duplicate",

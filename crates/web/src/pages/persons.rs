@@ -306,12 +306,7 @@ pub async fn create(
         Ok(p) => Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
         Err(StoreError::Invalid(i)) => Ok(with_status(again(&i.0, &[]), 422)),
         Err(StoreError::DuplicateNationalId { existing_id }) => {
-            let e = FieldError::new(
-                "national_id",
-                "duplicate",
-                format!("Số định danh này đã có ở hồ sơ #{existing_id}."),
-                format!("This national ID is already registered to person #{existing_id}."),
-            );
+            let e = crate::problem::duplicate_national_id(existing_id);
             Ok(with_status(again(&[e], &[]), 409))
         }
         Err(StoreError::LikelyDuplicates { candidates }) => {
@@ -453,12 +448,7 @@ pub async fn update(
         Ok(p) => Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
         Err(StoreError::Invalid(i)) => Ok(with_status(again(&i.0), 422)),
         Err(StoreError::DuplicateNationalId { existing_id }) => {
-            let e = FieldError::new(
-                "national_id",
-                "duplicate",
-                format!("Số định danh này đã có ở hồ sơ #{existing_id}."),
-                format!("This national ID is already registered to person #{existing_id}."),
-            );
+            let e = crate::problem::duplicate_national_id(existing_id);
             Ok(with_status(again(&[e]), 409))
         }
         Err(StoreError::Conflict {

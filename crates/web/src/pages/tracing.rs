@@ -186,6 +186,7 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                         (page.csrf_field())
                         div.grid {
                             div.field { label for="c-other" { (l.t("Mã hồ sơ người tiếp xúc (#)", "Record number of the contact (#)")) } input #c-other name="other_person_id" inputmode="numeric" required; (err("other_person_id")) }
+                            div.field { label for="c-other-nid" { (l.t("Số CCCD/CMND của người tiếp xúc (bắt buộc nếu ở ngoài địa bàn)", "Their national ID (required if they live outside your area)")) } input #c-other-nid name="other_national_id" inputmode="numeric" autocomplete="off"; }
                             div.field { label for="c-date" { (l.t("Ngày tiếp xúc", "Date")) } input #c-date name="date" placeholder="dd/mm/yyyy" required; (err("date")) }
                             div.field { label for="c-until" { (l.t("Đến ngày (nếu nhiều ngày)", "Until (if several days)")) } input #c-until name="until" placeholder="dd/mm/yyyy"; (err("until")) }
                             div.field { label for="c-setting" { (l.t("Bối cảnh", "Setting")) }
@@ -298,6 +299,8 @@ pub struct ContactForm {
     protective_equipment: Option<String>,
     #[serde(default)]
     closed_space: Option<String>,
+    #[serde(default)]
+    other_national_id: String,
 }
 
 pub async fn add_contact(
@@ -345,6 +348,7 @@ pub async fn add_contact(
         caregiving: f.caregiving.is_some(),
         protective_equipment: f.protective_equipment.is_some(),
         closed_space: f.closed_space.is_some(),
+        other_national_id: f.other_national_id,
     };
     let contact = match input.parse(today()) {
         Ok(c) if errors.is_empty() => c,
