@@ -816,9 +816,31 @@ async fn a_tracer_records_contacts_confirms_an_f0_and_the_classes_follow() {
     )
     .await;
     wait_for(&c, "#contacts").await;
+    // Dung lives in Hà Phong: her record number alone does not reach her
+    // (it could be guessed); with her national ID she is handed over.
+    const DUNG_ID: &str = "022080001234";
+    db.execute(&format!(
+        "UPDATE persons SET national_id = '{DUNG_ID}' WHERE id = {d}"
+    ))
+    .await
+    .unwrap();
     record_contact(&c, &server, b, d, "06/08/2021", &[]).await;
+    let error = wait_for(&c, "#tracing span.field-error#err-other_person_id").await;
+    assert!(
+        error.text().await.unwrap().contains("CCCD"),
+        "the tracer is told to give the national ID"
+    );
+    record_contact(
+        &c,
+        &server,
+        b,
+        d,
+        "06/08/2021",
+        &[("other_national_id", DUNG_ID)],
+    )
+    .await;
     wait_for(&c, "#contacts").await;
-    // Dung lives in Hà Phong: the tracer sees that she was handed over.
+    // The tracer sees that she was handed over.
     let handed = wait_for(&c, "#contacts .handed-over").await;
     let handed = handed.text().await.unwrap();
     assert!(

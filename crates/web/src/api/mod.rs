@@ -149,7 +149,8 @@ pub struct ApiDoc;
 /// `application/json`; an operation that reads parameters or a body may
 /// answer 400 (unreadable: a number out of range, a malformed date or
 /// JSON) and 422 (read, but invalid: the error of each field), and every
-/// operation but the health check 401 without a token or session. Each
+/// operation but the health check 401 without a token or session and 403
+/// when the caller's role does not allow it. Each
 /// operation's id is made unique from its method and path.
 struct Problems;
 
@@ -210,6 +211,9 @@ impl utoipa::Modify for Problems {
                     responses
                         .entry("401".into())
                         .or_insert_with(|| problem("No valid token or session."));
+                    responses
+                        .entry("403".into())
+                        .or_insert_with(|| problem("The caller's role does not allow this."));
                 }
             }
         }
