@@ -50,6 +50,26 @@ fn contact(a: i64, b: i64, date: &str) -> phongdich_domain::contact::NewContact 
     .unwrap()
 }
 
+/// A contact with `b`, who lives outside the tracer's commune: recorded
+/// with their national ID (given to `b` here), the hand-over path.
+async fn handed_over(
+    db: &TestDb,
+    a: i64,
+    b: i64,
+    date: &str,
+) -> phongdich_domain::contact::NewContact {
+    let nid = format!("022085{b:06}");
+    db.execute(&format!(
+        "UPDATE persons SET national_id = '{nid}' WHERE id = {b}"
+    ))
+    .await
+    .unwrap();
+    phongdich_domain::contact::NewContact {
+        other_national_id: Some(nid),
+        ..contact(a, b, date)
+    }
+}
+
 async fn level(s: &Store, p: i64) -> Option<i64> {
     s.person_class(&Scope::national(), p)
         .await
@@ -267,8 +287,9 @@ async fn tracing_stays_within_the_tracers_jurisdiction() {
     let there = tracer(HA_PHONG);
     let a = person(s, "Nguyễn Văn An", HA_KHANH).await;
     let b = person(s, "Trần Thị Bình", HA_PHONG).await;
-    // A contact living in another commune can be recorded from here …
-    s.add_contact(&here, &contact(a, b, "2021-08-09"))
+    // A contact living in another commune can be recorded from here (with
+    // their national ID) …
+    s.add_contact(&here, &handed_over(&db, a, b, "2021-08-09").await)
         .await
         .unwrap();
     let (c, _) = s
@@ -338,7 +359,7 @@ async fn the_chain_of_an_f0_lists_everyone_through_it() {
     s.add_contact(&t, &contact(a, b, "2021-08-09"))
         .await
         .unwrap();
-    s.add_contact(&t, &contact(b, c, "2021-08-10"))
+    s.add_contact(&t, &handed_over(&db, b, c, "2021-08-10").await)
         .await
         .unwrap();
     s.confirm_case(&t, &case(a, "2021-08-08"), today())
