@@ -2,7 +2,7 @@
 //! read the sheet in batches, import each batch in its own transaction, and
 //! write every refused or flagged row to a report with its line and reasons.
 
-use crate::{ColumnMap, Format, PERSON_FIELDS, SheetReader, TableWriter};
+use crate::{ColumnMap, Format, PERSON_FIELDS, SheetError, SheetReader, TableWriter};
 use phongdich_store::{Actor, ImportPolicy, RowOutcome, Store};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -45,6 +45,20 @@ impl ReportRow {
             reason_vi: join(|r| r.0.as_str()),
             reason_en: join(|r| r.1.as_str()),
         }
+    }
+}
+
+/// The report's last row when the file itself is broken part-way (an
+/// unclosed quote, a limit passed): its line, and that nothing after it was read.
+pub fn file_error_row(e: &SheetError) -> ReportRow {
+    let text = e.to_string();
+    let (vi, en) = text.split_once(" / ").unwrap_or((&text, &text));
+    ReportRow {
+        line: e.line().unwrap_or(0),
+        outcome: "refused_file_error",
+        person_id: None,
+        reason_vi: vi.to_owned(),
+        reason_en: en.to_owned(),
     }
 }
 
@@ -138,10 +152,11 @@ pub async fn import_persons(
     let mut first_report_rows = Vec::new();
     // Reading and validating run on their own thread, a batch or two ahead of
     // the store's writes (two cores: one parses while the other writes).
-    let (tx, mut batches) = tokio::sync::mpsc::channel::<Result<ReadBatch, ImportError>>(2);
+    let (tx, mut batches) = tokio::sync::mpsc::channel::<Result<ReadBatch, SheetError>>(2);
     let reading = std::thread::spawn(move || {
         loop {
             let mut rows = Vec::with_capacity(batch_size);
+            let mut failed = None;
             while rows.len() < batch_size {
                 match reader.next_row() {
                     Some(Ok((line, cells))) => {
@@ -149,28 +164,49 @@ pub async fn import_persons(
                         rows.push((line, input, household));
                     }
                     Some(Err(e)) => {
-                        let _ = tx.blocking_send(Err(e.into()));
-                        return;
+                        failed = Some(e);
+                        break;
                     }
                     None => break,
                 }
             }
-            if rows.is_empty() {
+            let last = rows.len() < batch_size;
+            if !rows.is_empty() {
+                let batch = ReadBatch {
+                    rows: phongdich_store::parse_rows(rows, today),
+                    rows_total: reader.len_hint(),
+                    bytes_done: reader.position_bytes(),
+                    bytes_total: reader.file_size(),
+                };
+                if tx.blocking_send(Ok(batch)).is_err() {
+                    return; // the import stopped
+                }
+            }
+            if let Some(e) = failed {
+                // The rows before a broken part of the file are imported; the
+                // import then stops there, saying where (nothing after it is read).
+                let _ = tx.blocking_send(Err(e));
                 return;
             }
-            let batch = ReadBatch {
-                rows: phongdich_store::parse_rows(rows, today),
-                rows_total: reader.len_hint(),
-                bytes_done: reader.position_bytes(),
-                bytes_total: reader.file_size(),
-            };
-            if tx.blocking_send(Ok(batch)).is_err() {
-                return; // the import stopped
+            if last {
+                return;
             }
         }
     });
     while let Some(batch) = batches.recv().await {
-        let batch = batch?;
+        let batch = match batch {
+            Ok(batch) => batch,
+            Err(e) => {
+                let row = file_error_row(&e);
+                report.write_row(&row.cells())?;
+                report.finish()?;
+                let n = run.rows_imported;
+                return Err(format!(
+                    "{e} — {n} dòng trước đó đã được nhập / {n} rows before it were imported"
+                )
+                .into());
+            }
+        };
         let (rows_total, bytes_done, bytes_total) =
             (batch.rows_total, batch.bytes_done, batch.bytes_total);
         let rows = batch.rows;

@@ -20,12 +20,52 @@ pub struct SheetReader {
     source: Source,
 }
 
+/// Bounds on what a file may hold, checked while it is read so that a
+/// hostile or broken file is refused before it takes memory (issue 16).
+/// The defaults suit every import: a commune's list is a few thousand rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of one cell's text (Excel itself holds at most 32,767 characters).
+    pub cell_bytes: usize,
+    /// Line breaks one quoted CSV cell may span; past them (or to the end of
+    /// the file) its quote is taken to be unclosed.
+    pub quoted_lines: u64,
+    /// Columns of a row.
+    pub columns: usize,
+    /// Data rows of an XLSX sheet, which is held whole in memory while it is
+    /// read. A CSV file is streamed and has no row limit (the people bench
+    /// imports a million rows); the web's upload limit bounds it there.
+    pub xlsx_rows: u64,
+    /// Uncompressed bytes of any one part of an XLSX file (a sheet, the
+    /// shared strings), and of all its parts together.
+    pub xlsx_part_bytes: u64,
+    pub xlsx_total_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            cell_bytes: 32 * 1024,
+            quoted_lines: 10,
+            columns: 256,
+            xlsx_rows: 200_000,
+            xlsx_part_bytes: 256 * 1024 * 1024,
+            xlsx_total_bytes: 512 * 1024 * 1024,
+        }
+    }
+}
+
 /// The file under the CSV reader, noting where each non-blank line starts
 /// and its number, so a record's line is the line an editor shows its first
 /// character on — whatever the line endings (`\r\n` counts once), blank
 /// lines and quoted line breaks before it. (The csv crate's own count was
 /// off on CRLF files, and its record positions may include the blank lines
 /// skipped before a record.)
+///
+/// It also follows the csv crate's quoting rules, so that a quote that never
+/// closes — which the csv crate takes to the end of the file without a word —
+/// and a cell past [`Limits::cell_bytes`] are errors raised as soon as they are
+/// read, naming the line the cell began on.
 struct LineCounter<R> {
     inner: R,
     /// Bytes read so far.
@@ -35,12 +75,61 @@ struct LineCounter<R> {
     at_line_start: bool,
     /// `(offset, line)` of each non-blank line start not yet passed.
     starts: std::collections::VecDeque<(u64, u64)>,
+    delimiter: u8,
+    limits: Limits,
+    cell: Cell,
+    /// An error found past the bytes already handed on, for the next read.
+    pending: Option<SheetError>,
+    /// The error last raised (the csv crate sees only an I/O error).
+    raised: Option<SheetError>,
 }
+
+/// Where the CSV reader stands within a cell.
+#[derive(Clone, Copy)]
+enum Cell {
+    Start,
+    Unquoted {
+        line: u64,
+        bytes: usize,
+    },
+    Quoted {
+        line: u64,
+        bytes: usize,
+        breaks: u64,
+    },
+    /// A quote inside a quoted cell: closes it, or `""` for a quote.
+    QuoteInQuoted {
+        line: u64,
+        bytes: usize,
+        breaks: u64,
+    },
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(e) = self.pending.take() {
+            return Err(self.raise(e));
+        }
         let n = self.inner.read(buf)?;
+        if let (0, Cell::Quoted { line, .. }) = (n, self.cell) {
+            return Err(self.raise(self.unclosed(line)));
+        }
         for (i, &b) in buf[..n].iter().enumerate() {
+            let at = self.offset + i as u64;
+            if at < 3 && BOM.get(at as usize) == Some(&b) {
+                continue;
+            }
+            if let Err(e) = self.step(b) {
+                self.offset += i as u64;
+                if i == 0 {
+                    return Err(self.raise(e));
+                }
+                // The bytes before the bad cell go on, so every row before it is read.
+                self.pending = Some(e);
+                return Ok(i);
+            }
             match b {
                 b'\n' => {
                     self.line += 1;
@@ -48,7 +137,7 @@ impl<R: Read> Read for LineCounter<R> {
                 }
                 b'\r' => {}
                 _ if self.at_line_start => {
-                    self.starts.push_back((self.offset + i as u64, self.line));
+                    self.starts.push_back((at, self.line));
                     self.at_line_start = false;
                 }
                 _ => {}
@@ -60,14 +149,102 @@ impl<R: Read> Read for LineCounter<R> {
 }
 
 impl<R> LineCounter<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, delimiter: u8, limits: Limits) -> Self {
         LineCounter {
             inner,
             offset: 0,
             line: 1,
             at_line_start: true,
             starts: Default::default(),
+            delimiter,
+            limits,
+            cell: Cell::Start,
+            pending: None,
+            raised: None,
         }
+    }
+
+    /// Keeps `e` for [`next_csv_row`] and gives the csv crate an I/O error.
+    fn raise(&mut self, e: SheetError) -> std::io::Error {
+        let io = std::io::Error::other(e.to_string());
+        self.raised = Some(e);
+        io
+    }
+
+    fn unclosed(&self, line: u64) -> SheetError {
+        SheetError::UnclosedQuote {
+            line,
+            max_lines: self.limits.quoted_lines,
+            max_bytes: self.limits.cell_bytes,
+        }
+    }
+
+    /// One byte through the csv crate's quoting rules (a quote opens a
+    /// quoted cell only as its first byte; `""` inside one is a quote).
+    fn step(&mut self, b: u8) -> Result<(), SheetError> {
+        let ends_cell = b == self.delimiter || b == b'\n' || b == b'\r';
+        let max = self.limits.cell_bytes;
+        self.cell = match self.cell {
+            Cell::Start | Cell::Unquoted { .. } | Cell::QuoteInQuoted { .. } if ends_cell => {
+                Cell::Start
+            }
+            Cell::Start if b == b'"' => Cell::Quoted {
+                line: self.line,
+                bytes: 0,
+                breaks: 0,
+            },
+            // `""` inside a quoted cell: a quote, and the cell goes on.
+            Cell::QuoteInQuoted {
+                line,
+                bytes,
+                breaks,
+            } if b == b'"' => Cell::Quoted {
+                line,
+                bytes: bytes + 1,
+                breaks,
+            },
+            Cell::Start => Cell::Unquoted {
+                line: self.line,
+                bytes: 1,
+            },
+            Cell::Unquoted { line, bytes } | Cell::QuoteInQuoted { line, bytes, .. } => {
+                if bytes >= max {
+                    return Err(SheetError::CellTooLarge { line, limit: max });
+                }
+                Cell::Unquoted {
+                    line,
+                    bytes: bytes + 1,
+                }
+            }
+            Cell::Quoted {
+                line,
+                bytes,
+                breaks,
+            } if b == b'"' => Cell::QuoteInQuoted {
+                line,
+                bytes,
+                breaks,
+            },
+            Cell::Quoted {
+                line,
+                bytes,
+                breaks,
+            } => {
+                let breaks = breaks + u64::from(b == b'\n');
+                if breaks > self.limits.quoted_lines || (bytes >= max && breaks > 0) {
+                    return Err(self.unclosed(line));
+                }
+                if bytes >= max {
+                    return Err(SheetError::CellTooLarge { line, limit: max });
+                }
+                Cell::Quoted {
+                    line,
+                    bytes: bytes + 1,
+                    breaks,
+                }
+            }
+        };
+        Ok(())
     }
 
     /// The line of the first non-blank line starting at or after `byte`
@@ -82,7 +259,7 @@ impl<R> LineCounter<R> {
 
 enum Source {
     Csv {
-        reader: csv::Reader<LineCounter<File>>,
+        reader: Box<csv::Reader<LineCounter<File>>>,
         record: csv::StringRecord,
         done: bool,
     },
@@ -100,6 +277,11 @@ impl SheetReader {
     /// Opens a `.csv` (UTF-8, BOM optional, `,` `;` or tab delimited) or the first
     /// worksheet of an `.xlsx` file and reads its header row.
     pub fn open(path: &Path) -> Result<SheetReader, SheetError> {
+        SheetReader::open_with(path, Limits::default())
+    }
+
+    /// [`SheetReader::open`] with other [`Limits`] than the defaults.
+    pub fn open_with(path: &Path, limits: Limits) -> Result<SheetReader, SheetError> {
         let format = Format::from_path(path)?;
         let open_err = |source| SheetError::Open {
             path: path.to_owned(),
@@ -108,8 +290,8 @@ impl SheetReader {
         let file = File::open(path).map_err(open_err)?;
         let file_size = file.metadata().map_err(open_err)?.len();
         let (headers, source) = match format {
-            Format::Csv => open_csv(file)?,
-            Format::Xlsx => open_xlsx(file)?,
+            Format::Csv => open_csv(file, limits)?,
+            Format::Xlsx => open_xlsx(file, limits)?,
         };
         Ok(SheetReader {
             headers,
@@ -195,19 +377,20 @@ fn header_row(mut cells: Vec<String>) -> Vec<String> {
     cells.iter().map(|c| c.trim().to_owned()).collect()
 }
 
-fn open_csv(mut file: File) -> Result<(Vec<String>, Source), SheetError> {
+fn open_csv(mut file: File, limits: Limits) -> Result<(Vec<String>, Source), SheetError> {
     let mut prefix = Vec::new();
     file.by_ref().take(SNIFF_BYTES).read_to_end(&mut prefix)?;
     file.rewind()?;
+    let delimiter = sniff_delimiter(&prefix);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(&prefix))
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(LineCounter::new(file));
+        .from_reader(LineCounter::new(file, delimiter, limits));
     let mut record = csv::StringRecord::new();
     let (_, headers) = next_csv_row(&mut reader, &mut record)?.ok_or(SheetError::EmptyFile)?;
     let source = Source::Csv {
-        reader,
+        reader: Box::new(reader),
         record,
         done: false,
     };
@@ -251,9 +434,13 @@ fn next_csv_row(
         match reader.read_record(record) {
             Ok(false) => return Ok(None),
             Ok(true) => {
-                let cells: Vec<String> = record.iter().map(str::to_owned).collect();
                 let byte = record.position().map_or(0, csv::Position::byte);
                 let line = reader.get_mut().line_at(byte);
+                let limit = reader.get_ref().limits.columns;
+                if record.len() > limit {
+                    return Err(SheetError::TooManyColumns { line, limit });
+                }
+                let cells: Vec<String> = record.iter().map(str::to_owned).collect();
                 if !is_blank(&cells) {
                     return Ok(Some((line, cells)));
                 }
@@ -265,6 +452,8 @@ fn next_csv_row(
                             .get_mut()
                             .line_at(pos.as_ref().map_or(0, csv::Position::byte)),
                     },
+                    // A limit the line counter found.
+                    csv::ErrorKind::Io(_) => reader.get_mut().raised.take().unwrap_or(e.into()),
                     _ => e.into(),
                 });
             }
@@ -272,7 +461,7 @@ fn next_csv_row(
     }
 }
 
-fn open_xlsx(file: File) -> Result<(Vec<String>, Source), SheetError> {
+fn open_xlsx(file: File, _limits: Limits) -> Result<(Vec<String>, Source), SheetError> {
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(BufReader::new(file))?;
     let name = workbook
         .sheets_metadata()

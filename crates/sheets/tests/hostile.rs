@@ -1,0 +1,159 @@
+#![allow(clippy::unwrap_used)]
+//! Files made to hurt (issue 16): an unclosed quote that would swallow the
+//! rest of a CSV, cells and sheets too large, formula cells. Each is refused
+//! with an error naming the line and the limit, and nothing after it is
+//! taken silently. SQLite, or PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
+
+use phongdich_domain::Role;
+use phongdich_sheets::{SheetError, SheetReader};
+use phongdich_store::ImportPolicy;
+use phongdich_store::testing::{TestDb, actor};
+use std::path::Path;
+
+/// 30,000 people, one a line from line 2; data row 25,002 (line 25,003)
+/// opens a quote it never closes.
+fn people_with_unclosed_quote(path: &Path) {
+    let mut text = String::from("Họ và tên,Năm sinh,Giới tính,Mã xã\n");
+    for i in 1..=30_000u32 {
+        // A name of letters only: "Người " and i in base 26.
+        let (mut name, mut n) = (String::from("Người "), i);
+        while n > 0 {
+            name.push(char::from(b'a' + (n % 26) as u8));
+            n /= 26;
+        }
+        if i == 25_002 {
+            name.insert(0, '"');
+        }
+        text.push_str(&format!("{name},{},Nam,06649\n", 1930 + i % 90));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// A reader of a CSV file holding `text` (and the directory that keeps it).
+fn csv_reader(text: &str) -> (tempfile::TempDir, SheetReader) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nguoi.csv");
+    std::fs::write(&path, text).unwrap();
+    let reader = SheetReader::open(&path).unwrap();
+    (dir, reader)
+}
+
+#[test]
+fn an_unclosed_quote_is_an_error_at_the_line_it_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nguoi.csv");
+    people_with_unclosed_quote(&path);
+    let mut reader = SheetReader::open(&path).unwrap();
+    let mut lines = Vec::new();
+    let error = loop {
+        match reader.next_row() {
+            Some(Ok((line, _))) => lines.push(line),
+            Some(Err(e)) => break e,
+            None => panic!("the file ended without an error after {} rows", lines.len()),
+        }
+    };
+    assert_eq!(lines.len(), 25_001);
+    assert_eq!(lines.last(), Some(&25_002));
+    assert!(
+        matches!(error, SheetError::UnclosedQuote { line: 25_003, .. }),
+        "{error}"
+    );
+    let text = error.to_string();
+    assert!(text.contains("25003") && text.contains("ngoặc kép") && text.contains("quote"));
+    assert!(
+        reader.next_row().is_none(),
+        "nothing is read after the error"
+    );
+}
+
+#[test]
+fn a_quote_left_open_to_the_end_of_the_file_is_an_error() {
+    let (_dir, mut reader) = csv_reader("Họ và tên,Mã xã\nAn,06649\n\"Bình,06649\nCường,06649\n");
+    assert_eq!(reader.next_row().unwrap().unwrap().0, 2);
+    let error = reader.next_row().unwrap().unwrap_err();
+    assert!(
+        matches!(error, SheetError::UnclosedQuote { line: 3, .. }),
+        "{error}"
+    );
+    assert!(reader.next_row().is_none());
+}
+
+#[test]
+fn quotes_that_close_are_read_as_before() {
+    let (_dir, mut reader) = csv_reader(
+        "\u{feff}\"Họ và tên\";Ghi chú\n\"An \"\"Út\"\"\";\"dòng 1\r\ndòng 2\"\nBình;5\" màn hình\n",
+    );
+    assert_eq!(reader.headers(), ["Họ và tên", "Ghi chú"]);
+    let (line, cells) = reader.next_row().unwrap().unwrap();
+    assert_eq!((line, cells[0].as_str()), (2, "An \"Út\""));
+    assert_eq!(cells[1], "dòng 1\r\ndòng 2");
+    let (line, cells) = reader.next_row().unwrap().unwrap();
+    assert_eq!((line, cells[1].as_str()), (4, "5\" màn hình"));
+    assert!(reader.next_row().is_none());
+}
+
+#[tokio::test]
+async fn an_import_stops_at_an_unclosed_quote_and_says_so() {
+    let db = TestDb::new().await;
+    let staff = actor("22", Role::HealthStaff);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nguoi.csv");
+    people_with_unclosed_quote(&path);
+    let report = dir.path().join("nguoi.report.csv");
+    let result = phongdich_sheets::import::import_persons(
+        &db.store,
+        &staff,
+        &path,
+        "nguoi.csv",
+        &report,
+        ImportPolicy {
+            allow_likely_duplicates: true,
+        },
+        5000,
+        &mut |_| {},
+    )
+    .await;
+    let error = result.err().expect("the import fails").to_string();
+    assert!(error.contains("25003"), "{error}");
+    let stored = db.ints("SELECT COUNT(*) FROM persons").await;
+    assert_eq!(stored, [Some(25_001)]);
+    let report = std::fs::read_to_string(&report).unwrap();
+    let last = report.lines().last().unwrap();
+    assert!(
+        last.starts_with("25003,refused_file_error,") && last.contains("quote"),
+        "{last}"
+    );
+}
+
+#[test]
+fn a_cell_or_a_row_past_its_limit_is_refused_at_its_line() {
+    let huge = "x".repeat(40 * 1024);
+    let (_dir, mut reader) = csv_reader(&format!("Họ và tên,Mã xã\nAn,06649\n{huge},06649\n"));
+    assert_eq!(reader.next_row().unwrap().unwrap().0, 2);
+    let error = reader.next_row().unwrap().unwrap_err();
+    assert!(
+        matches!(
+            error,
+            SheetError::CellTooLarge {
+                line: 3,
+                limit: 32_768
+            }
+        ),
+        "{error}"
+    );
+    assert!(error.to_string().contains("32768"));
+
+    let wide = vec!["a"; 300].join(",");
+    let (_dir, mut reader) = csv_reader(&format!("Họ và tên,Mã xã\n{wide}\n"));
+    let error = reader.next_row().unwrap().unwrap_err();
+    assert!(
+        matches!(
+            error,
+            SheetError::TooManyColumns {
+                line: 2,
+                limit: 256
+            }
+        ),
+        "{error}"
+    );
+}
