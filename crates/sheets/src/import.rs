@@ -94,6 +94,8 @@ pub fn person_fields_with(
 /// A batch read and validated on the reading thread.
 struct ReadBatch {
     rows: Vec<phongdich_store::ParsedRow>,
+    /// Rows the reader refused itself (a formula without a value, not UTF-8).
+    refused_rows: Vec<ReportRow>,
     rows_total: Option<u64>,
     bytes_done: u64,
     bytes_total: u64,
@@ -149,6 +151,8 @@ pub async fn import_persons(
     let mut run = store.begin_import(actor, "persons", file_name).await?;
     let today = phongdich_store::vietnam_today();
     let (mut refused, mut flagged) = (0u64, 0u64);
+    // Rows refused by the reader, which the store never saw.
+    let mut file_rows = 0u64;
     let mut first_report_rows = Vec::new();
     // Reading and validating run on their own thread, a batch or two ahead of
     // the store's writes (two cores: one parses while the other writes).
@@ -157,12 +161,17 @@ pub async fn import_persons(
         loop {
             let mut rows = Vec::with_capacity(batch_size);
             let mut failed = None;
+            let mut refused_rows = Vec::new();
             while rows.len() < batch_size {
                 match reader.next_row() {
                     Some(Ok((line, cells))) => {
                         let (input, household) = crate::person_input(&map, &cells);
                         rows.push((line, input, household));
                     }
+                    Some(Err(e)) if e.is_row_error() => refused_rows.push(ReportRow {
+                        outcome: "refused_invalid",
+                        ..file_error_row(&e)
+                    }),
                     Some(Err(e)) => {
                         failed = Some(e);
                         break;
@@ -171,9 +180,10 @@ pub async fn import_persons(
                 }
             }
             let last = rows.len() < batch_size;
-            if !rows.is_empty() {
+            if !rows.is_empty() || !refused_rows.is_empty() {
                 let batch = ReadBatch {
                     rows: phongdich_store::parse_rows(rows, today),
+                    refused_rows,
                     rows_total: reader.len_hint(),
                     bytes_done: reader.position_bytes(),
                     bytes_total: reader.file_size(),
@@ -210,10 +220,22 @@ pub async fn import_persons(
         let (rows_total, bytes_done, bytes_total) =
             (batch.rows_total, batch.bytes_done, batch.bytes_total);
         let rows = batch.rows;
-        for (line, outcome) in store
-            .import_parsed_batch(actor, &mut run, rows, policy)
-            .await?
-        {
+        for row in batch.refused_rows {
+            refused += 1;
+            file_rows += 1;
+            report.write_row(&row.cells())?;
+            if first_report_rows.len() < KEEP_ROWS {
+                first_report_rows.push(row);
+            }
+        }
+        let outcomes = if rows.is_empty() {
+            Vec::new()
+        } else {
+            store
+                .import_parsed_batch(actor, &mut run, rows, policy)
+                .await?
+        };
+        for (line, outcome) in outcomes {
             let (kind, person_id) = match &outcome {
                 RowOutcome::Imported {
                     person_id,
@@ -260,7 +282,7 @@ pub async fn import_persons(
     report.finish()?;
     store.finish_import(actor, &run, file_name).await?;
     Ok(ImportSummary {
-        rows: run.rows_total,
+        rows: run.rows_total + file_rows,
         imported: run.rows_imported,
         refused,
         flagged,

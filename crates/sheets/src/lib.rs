@@ -108,6 +108,12 @@ pub enum SheetError {
          The Excel file unpacks past the limit of {limit} bytes (part “{part}”): possibly a zip bomb"
     )]
     XlsxTooLarge { part: String, limit: u64 },
+    #[error(
+        "Dòng {line}: ô {cell} là công thức chưa có giá trị tính sẵn; mở tệp trong Excel và lưu lại, \
+         hoặc gõ giá trị vào ô / Line {line}: cell {cell} is a formula with no computed value; \
+         open and save the file in Excel, or type the value in the cell"
+    )]
+    FormulaWithoutValue { line: u64, cell: String },
 }
 
 impl SheetError {
@@ -118,9 +124,18 @@ impl SheetError {
             | SheetError::UnclosedQuote { line, .. }
             | SheetError::CellTooLarge { line, .. }
             | SheetError::TooManyColumns { line, .. }
-            | SheetError::TooManyRows { line, .. } => Some(*line),
+            | SheetError::TooManyRows { line, .. }
+            | SheetError::FormulaWithoutValue { line, .. } => Some(*line),
             _ => None,
         }
+    }
+
+    /// Whether the error refuses one row only, the reading going on after it.
+    pub fn is_row_error(&self) -> bool {
+        matches!(
+            self,
+            SheetError::Encoding { .. } | SheetError::FormulaWithoutValue { .. }
+        )
     }
 }
 

@@ -3,7 +3,7 @@
 //! import report can say "dòng 17" and be found in the file.
 
 use crate::{Format, SheetError};
-use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Range, Reader, SheetType, Xlsx};
+use calamine::{Data, DataRef, ExcelDateTime, ExcelDateTimeType, Reader, SheetType, Xlsx};
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
@@ -263,12 +263,9 @@ enum Source {
         record: csv::StringRecord,
         done: bool,
     },
+    /// The sheet's non-blank data rows, read on open.
     Xlsx {
-        range: Range<Data>,
-        /// Range row of the next data row.
-        next: usize,
-        /// Sheet row number (1-based) of range row 0.
-        first_line: u64,
+        rows: std::collections::VecDeque<XlsxRow>,
         data_rows: u64,
     },
 }
@@ -327,7 +324,9 @@ impl SheetReader {
     }
 
     /// Next data row: its line and its cells, padded with "" to the header length.
-    /// A line that is not UTF-8 is reported and skipped; other errors end the file.
+    /// A row refused on its own ([`SheetError::is_row_error`]: a line that is
+    /// not UTF-8, a formula without a value) is reported and skipped; other
+    /// errors end the file.
     pub fn next_row(&mut self) -> Option<Result<(u64, Vec<String>), SheetError>> {
         let width = self.headers.len();
         let (line, mut cells) = match &mut self.source {
@@ -346,17 +345,15 @@ impl SheetReader {
                         return None;
                     }
                     Err(e) => {
-                        *done = !matches!(e, SheetError::Encoding { .. });
+                        *done = !e.is_row_error();
                         return Some(Err(e));
                     }
                 }
             }
-            Source::Xlsx {
-                range,
-                next,
-                first_line,
-                ..
-            } => next_xlsx_row(range, next, *first_line)?,
+            Source::Xlsx { rows, .. } => match rows.pop_front()? {
+                (line, Ok(cells)) => (line, cells),
+                (_, Err(e)) => return Some(Err(e)),
+            },
         };
         if cells.len() < width {
             cells.resize(width, String::new());
@@ -461,7 +458,47 @@ fn next_csv_row(
     }
 }
 
-fn open_xlsx(file: File, _limits: Limits) -> Result<(Vec<String>, Source), SheetError> {
+/// Unpacks every part of an XLSX file into nothing, counting: a part or a
+/// whole past its limit is refused before calamine reads any of it (a zip
+/// bomb — a small file unpacking to gigabytes — takes no memory here). The
+/// sizes the zip file declares are checked first, then the bytes it really
+/// unpacks to, since a hostile file can declare anything.
+fn check_xlsx_size(file: &mut File, limits: Limits) -> Result<(), SheetError> {
+    let zip_err = |e: zip::result::ZipError| SheetError::Xlsx(e.to_string());
+    let mut archive = zip::ZipArchive::new(BufReader::new(&mut *file)).map_err(zip_err)?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(zip_err)?;
+        let name = part.name().to_owned();
+        let too_large = |limit| SheetError::XlsxTooLarge {
+            part: name.clone(),
+            limit,
+        };
+        if part.size() > limits.xlsx_part_bytes {
+            return Err(too_large(limits.xlsx_part_bytes));
+        }
+        let unpacked = std::io::copy(
+            &mut part.by_ref().take(limits.xlsx_part_bytes + 1),
+            &mut std::io::sink(),
+        )?;
+        if unpacked > limits.xlsx_part_bytes {
+            return Err(too_large(limits.xlsx_part_bytes));
+        }
+        total += unpacked;
+        if total > limits.xlsx_total_bytes {
+            return Err(too_large(limits.xlsx_total_bytes));
+        }
+    }
+    drop(archive);
+    file.rewind()?;
+    Ok(())
+}
+
+/// A data row of a sheet: its line and its cells, or why it is refused.
+type XlsxRow = (u64, Result<Vec<String>, SheetError>);
+
+fn open_xlsx(mut file: File, limits: Limits) -> Result<(Vec<String>, Source), SheetError> {
+    check_xlsx_size(&mut file, limits)?;
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(BufReader::new(file))?;
     let name = workbook
         .sheets_metadata()
@@ -469,41 +506,91 @@ fn open_xlsx(file: File, _limits: Limits) -> Result<(Vec<String>, Source), Sheet
         .find(|s| s.typ == SheetType::WorkSheet)
         .map(|s| s.name.clone())
         .ok_or(SheetError::EmptyFile)?;
-    let range = workbook.worksheet_range(&name)?;
-    let first_line = range.start().map_or(1, |(row, _)| u64::from(row) + 1);
-    let mut next = 0;
-    let (_, headers) = next_xlsx_row(&range, &mut next, first_line).ok_or(SheetError::EmptyFile)?;
-    let data_rows = range
-        .rows()
-        .skip(next)
-        .filter(|row| row.iter().any(|c| !cell_text(c).trim().is_empty()))
-        .count() as u64;
-    let source = Source::Xlsx {
-        range,
-        next,
-        first_line,
-        data_rows,
+    // Cell by cell, not calamine's Range: a range is as large as the
+    // rectangle from the first cell to the last, so two cells far apart
+    // would ask for gigabytes.
+    let mut cells = workbook.worksheet_cells_reader(&name)?;
+    let mut rows: std::collections::VecDeque<XlsxRow> = Default::default();
+    let mut headers: Option<Vec<String>> = None;
+    let mut current: Option<(u32, Vec<String>, Option<String>)> = None;
+    let mut finish = |row: Option<(u32, Vec<String>, Option<String>)>,
+                      rows: &mut std::collections::VecDeque<XlsxRow>|
+     -> Result<(), SheetError> {
+        let Some((index, cells, formula)) = row else {
+            return Ok(());
+        };
+        let line = u64::from(index) + 1;
+        if is_blank(&cells) && formula.is_none() {
+            return Ok(());
+        }
+        if headers.is_none() {
+            headers = Some(cells);
+            return Ok(());
+        }
+        if rows.len() as u64 >= limits.xlsx_rows {
+            return Err(SheetError::TooManyRows {
+                line,
+                limit: limits.xlsx_rows,
+            });
+        }
+        rows.push_back(match formula {
+            Some(cell) => (line, Err(SheetError::FormulaWithoutValue { line, cell })),
+            None => (line, Ok(cells)),
+        });
+        Ok(())
     };
-    Ok((header_row(headers), source))
+    while let Some(cell) = cells.next_cell()? {
+        let (row, col) = cell.get_position();
+        let line = u64::from(row) + 1;
+        if col as usize >= limits.columns {
+            return Err(SheetError::TooManyColumns {
+                line,
+                limit: limits.columns,
+            });
+        }
+        if current.as_ref().is_some_and(|(r, ..)| *r != row) {
+            finish(current.take(), &mut rows)?;
+        }
+        let (_, texts, formula) = current.get_or_insert_with(|| (row, Vec::new(), None));
+        let value = cell.get_value();
+        let text = match value {
+            // A cell element with no value: a formula Excel never computed
+            // (calamine yields no cell for an empty one).
+            DataRef::Empty => {
+                formula.get_or_insert_with(|| cell_name(row, col));
+                String::new()
+            }
+            DataRef::SharedString(s) => (*s).to_owned(),
+            other => cell_text(&Data::from(other.clone())),
+        };
+        if text.len() > limits.cell_bytes {
+            return Err(SheetError::CellTooLarge {
+                line,
+                limit: limits.cell_bytes,
+            });
+        }
+        let col = col as usize;
+        if texts.len() <= col {
+            texts.resize(col + 1, String::new());
+        }
+        texts[col] = text;
+    }
+    finish(current.take(), &mut rows)?;
+    drop(cells);
+    let headers = headers.ok_or(SheetError::EmptyFile)?;
+    let data_rows = rows.len() as u64;
+    Ok((header_row(headers), Source::Xlsx { rows, data_rows }))
 }
 
-/// The next non-blank sheet row from `next` on, with its sheet row number.
-fn next_xlsx_row(
-    range: &Range<Data>,
-    next: &mut usize,
-    first_line: u64,
-) -> Option<(u64, Vec<String>)> {
-    while *next < range.height() {
-        let row = *next;
-        *next += 1;
-        let cells: Vec<String> = (0..range.width())
-            .map(|col| range.get((row, col)).map_or_else(String::new, cell_text))
-            .collect();
-        if !is_blank(&cells) {
-            return Some((first_line + row as u64, cells));
-        }
+/// A cell's name as Excel shows it: column letters and row number ("C5").
+fn cell_name(row: u32, col: u32) -> String {
+    let (mut letters, mut n) = (Vec::new(), col + 1);
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
     }
-    None
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
 }
 
 /// A cell as the user sees it: whole numbers without ".0", dates as DD/MM/YYYY.

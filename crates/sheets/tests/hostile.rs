@@ -125,22 +125,21 @@ async fn an_import_stops_at_an_unclosed_quote_and_says_so() {
     );
 }
 
+/// `error` is the default cell limit's, at `at`.
+fn assert_cell_too_large(error: &SheetError, at: u64) {
+    assert!(
+        matches!(error, SheetError::CellTooLarge { line, limit: 32_768 } if *line == at),
+        "{error}"
+    );
+}
+
 #[test]
 fn a_cell_or_a_row_past_its_limit_is_refused_at_its_line() {
     let huge = "x".repeat(40 * 1024);
     let (_dir, mut reader) = csv_reader(&format!("Họ và tên,Mã xã\nAn,06649\n{huge},06649\n"));
     assert_eq!(reader.next_row().unwrap().unwrap().0, 2);
     let error = reader.next_row().unwrap().unwrap_err();
-    assert!(
-        matches!(
-            error,
-            SheetError::CellTooLarge {
-                line: 3,
-                limit: 32_768
-            }
-        ),
-        "{error}"
-    );
+    assert_cell_too_large(&error, 3);
     assert!(error.to_string().contains("32768"));
 
     let wide = vec!["a"; 300].join(",");
@@ -155,5 +154,164 @@ fn a_cell_or_a_row_past_its_limit_is_refused_at_its_line() {
             }
         ),
         "{error}"
+    );
+}
+
+mod support;
+
+use phongdich_sheets::Limits;
+
+fn xlsx_rows(
+    name: &str,
+    rows: impl FnOnce(&mut dyn std::io::Write),
+) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    support::xlsx(&path, rows);
+    (dir, path)
+}
+
+#[test]
+fn an_xlsx_cell_past_its_limit_is_refused() {
+    let huge = "x".repeat(40 * 1024);
+    let (_dir, path) = xlsx_rows("a.xlsx", |out| {
+        support::row(out, 1, &["Họ và tên", "Mã xã"]);
+        support::row(out, 2, &["An", "06649"]);
+        support::row(out, 3, &[&huge, "06649"]);
+    });
+    let error = SheetReader::open(&path).err().expect("refused");
+    assert_cell_too_large(&error, 3);
+}
+
+#[test]
+fn an_xlsx_past_its_rows_or_columns_is_refused_and_far_cells_take_no_memory() {
+    let (_dir, path) = xlsx_rows("a.xlsx", |out| {
+        support::row(out, 1, &["Họ và tên", "Mã xã"]);
+        for line in 2..=151 {
+            support::row(out, line, &["An", "06649"]);
+        }
+    });
+    let limits = Limits {
+        xlsx_rows: 100,
+        ..Limits::default()
+    };
+    let error = SheetReader::open_with(&path, limits)
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(
+            error,
+            SheetError::TooManyRows {
+                line: 102,
+                limit: 100
+            }
+        ),
+        "{error}"
+    );
+    assert_eq!(SheetReader::open(&path).unwrap().len_hint(), Some(150));
+
+    // Two cells a sheet apart: calamine's range would be 16,384 × 1,048,576 cells.
+    let (_dir, path) = xlsx_rows("b.xlsx", |out| {
+        support::row(out, 1, &["Họ và tên"]);
+        write!(
+            out,
+            "<row r=\"1048576\"><c r=\"XFD1048576\" t=\"inlineStr\"><is><t>x</t></is></c></row>"
+        )
+        .unwrap();
+    });
+    let error = SheetReader::open(&path).err().expect("refused");
+    assert!(
+        matches!(
+            error,
+            SheetError::TooManyColumns {
+                line: 1_048_576,
+                limit: 256
+            }
+        ),
+        "{error}"
+    );
+    let (_dir, path) = xlsx_rows("c.xlsx", |out| {
+        support::row(out, 1, &["Họ và tên"]);
+        support::row(out, 1_048_576, &["An"]);
+    });
+    let mut reader = SheetReader::open(&path).unwrap();
+    assert_eq!(
+        reader.next_row().unwrap().unwrap(),
+        (1_048_576, vec!["An".to_owned()])
+    );
+}
+
+fn formulas(out: &mut dyn std::io::Write) {
+    support::row(out, 1, &["Họ và tên", "Năm sinh", "Mã xã", "Giới tính"]);
+    write!(
+            out,
+            "<row r=\"2\"><c r=\"A2\" t=\"str\"><f>CONCAT(\"An\",\"\")</f><v>Nguyễn Văn An</v></c>\
+             <c r=\"B2\"><f>1990+0</f><v>1990</v></c><c r=\"C2\" t=\"inlineStr\"><is><t>06649</t></is></c>\
+             <c r=\"D2\" t=\"inlineStr\"><is><t>Nam</t></is></c></row>\
+             <row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>Trần Thị Bình</t></is></c>\
+             <c r=\"B3\"><f>1990+1</f></c><c r=\"C3\" t=\"inlineStr\"><is><t>06649</t></is></c>\
+             <c r=\"D3\" t=\"inlineStr\"><is><t>Nữ</t></is></c></row>"
+        )
+        .unwrap();
+    support::row(out, 4, &["Lê Văn Cường", "1992", "06649", "Nam"]);
+}
+
+#[test]
+fn an_xlsx_formula_gives_its_value_or_its_row_is_refused() {
+    let (_dir, path) = xlsx_rows("f.xlsx", formulas);
+    let mut reader = SheetReader::open(&path).unwrap();
+    let strings = |c: &[&str]| c.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        reader.next_row().unwrap().unwrap(),
+        (2, strings(&["Nguyễn Văn An", "1990", "06649", "Nam"]))
+    );
+    let error = reader.next_row().unwrap().unwrap_err();
+    assert!(
+        matches!(&error, SheetError::FormulaWithoutValue { line: 3, cell } if cell == "B3"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("công thức") && error.to_string().contains("formula"));
+    assert_eq!(
+        reader.next_row().unwrap().unwrap(),
+        (4, strings(&["Lê Văn Cường", "1992", "06649", "Nam"]))
+    );
+    assert!(reader.next_row().is_none());
+}
+
+#[tokio::test]
+async fn an_import_refuses_a_formula_without_a_value_and_goes_on() {
+    let db = TestDb::new().await;
+    let staff = actor("22", Role::HealthStaff);
+    let (dir, path) = xlsx_rows("f.xlsx", formulas);
+    let report = dir.path().join("f.report.csv");
+    let summary = phongdich_sheets::import::import_persons(
+        &db.store,
+        &staff,
+        &path,
+        "f.xlsx",
+        &report,
+        ImportPolicy::default(),
+        5000,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!((summary.rows, summary.imported, summary.refused), (3, 2, 1));
+    let names = db
+        .strings("SELECT full_name FROM persons ORDER BY full_name")
+        .await;
+    assert_eq!(
+        names,
+        [
+            Some("Lê Văn Cường".to_owned()),
+            Some("Nguyễn Văn An".to_owned())
+        ]
+    );
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        report
+            .lines()
+            .any(|l| l.starts_with("3,refused_invalid,,") && l.contains("B3")),
+        "{report}"
     );
 }
