@@ -6,6 +6,7 @@ mod api;
 mod caller;
 mod pages;
 mod problem;
+pub mod upload;
 
 pub use api::ApiDoc;
 pub use problem::Problem;
@@ -21,9 +22,18 @@ pub struct AppState {
 
 /// The whole application as one router, ready for `axum::serve` or a test.
 pub fn router(store: Store) -> Router {
+    router_with(store, upload::ImportSlots::new(upload::CONCURRENT_IMPORTS))
+}
+
+/// [`router`] with its own places for imports running at once.
+pub fn router_with(store: Store, imports: upload::ImportSlots) -> Router {
     let state = AppState { store };
     api::routes()
         .merge(pages::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(
+            upload::FORM_BODY_LIMIT,
+        ))
+        .layer(axum::Extension(imports))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             caller::authenticate,

@@ -4,6 +4,7 @@
 use super::{Page, PageResult, layout};
 use crate::AppState;
 use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
 use maud::html;
 use phongdich_domain::Permission;
 use phongdich_sheets::import::ImportSummary;
@@ -63,6 +64,9 @@ pub async fn upload(State(s): State<AppState>, page: Page, mut multipart: Multip
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(page.fail(crate::upload::too_large(crate::upload::IMPORT_BODY_LIMIT)));
+            }
             Err(_) => {
                 return bad(
                     "Không đọc được tệp gửi lên.",
@@ -80,6 +84,11 @@ pub async fn upload(State(s): State<AppState>, page: Page, mut multipart: Multip
                 };
                 let bytes = match field.bytes().await {
                     Ok(b) => b,
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return Err(
+                            page.fail(crate::upload::too_large(crate::upload::IMPORT_BODY_LIMIT))
+                        );
+                    }
                     Err(_) => {
                         return bad(
                             "Tệp quá lớn hoặc bị gián đoạn.",
