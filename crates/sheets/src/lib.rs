@@ -17,7 +17,7 @@ mod write;
 
 pub use columns::{ColumnMap, PERSON_FIELDS, POPULATION_FIELDS, person_input};
 pub use read::{Limits, SheetReader};
-pub use write::{SharedBuf, TableWriter, neutralised, table_bytes};
+pub use write::{AsCell, Cell, SharedBuf, TableWriter, neutralised, table_bytes};
 
 use std::path::{Path, PathBuf};
 

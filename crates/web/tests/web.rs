@@ -1116,6 +1116,16 @@ async fn the_audit_pages_keep_to_the_administrators_commune() {
     register(&app, &phong, binh()).await;
     register(&app, &khanh, an()).await;
 
+    // A row a careless script wrote: in the CSV its cells cannot run.
+    db.execute(&format!(
+        "INSERT INTO audit_log (at, actor, source, action, entity, entity_id, unit_code, \
+         province_code, district_code, commune_code) \
+         VALUES ('{}', '=HYPERLINK(\"http://x\")', '@cmd', 'create', 'person', '-1+1', '{HA_KHANH}', \
+         '22', '193', '{HA_KHANH}')",
+        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ")
+    ))
+    .await
+    .unwrap();
     let mut b = Browser::new(&app);
     b.login("khanh.admin").await;
     for path in ["/audit", "/audit.csv", "/audit?entity=person"] {
@@ -1126,6 +1136,14 @@ async fn the_audit_pages_keep_to_the_administrators_commune() {
             !r.body.contains("Bình") && !r.body.contains(BINH_ID),
             "{path}"
         );
+        if path == "/audit.csv" {
+            assert!(
+                r.body
+                    .contains(",\"'=HYPERLINK(\"\"http://x\"\")\",'@cmd,create,person,'-1+1,"),
+                "{}",
+                r.body
+            );
+        }
     }
     let users = b.get("/users").await;
     assert!(users.body.contains("khanh.admin") && !users.body.contains("phong.yte"));
