@@ -210,6 +210,7 @@ pub async fn import_persons(
                 let row = file_error_row(&e);
                 report.write_row(&row.cells())?;
                 report.finish()?;
+                store.stop_import(&run, &e.to_string()).await?;
                 let n = run.rows_imported;
                 return Err(format!(
                     "{e} — {n} dòng trước đó đã được nhập / {n} rows before it were imported"

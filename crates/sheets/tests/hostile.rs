@@ -123,6 +123,14 @@ async fn an_import_stops_at_an_unclosed_quote_and_says_so() {
         last.starts_with("25003,refused_file_error,") && last.contains("quote"),
         "{last}"
     );
+    // The run's record: interrupted, with the rows it committed and why.
+    let runs = db.store.import_runs(&staff, 1).await.unwrap();
+    assert_eq!(runs[0].state, phongdich_store::ImportState::Interrupted);
+    assert_eq!(
+        (runs[0].rows_total, runs[0].rows_imported),
+        (25_001, 25_001)
+    );
+    assert!(runs[0].error.as_deref().unwrap().contains("25003"));
 }
 
 /// `error` is the default cell limit's, at `at`.

@@ -191,6 +191,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/0022_contact_reviews.postgres.sql"),
         data: None,
     },
+    Migration {
+        version: 23,
+        name: "import runs counted as batches commit; an unfinished run shows as interrupted",
+        shared: include_str!("../migrations/0023_import_progress.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Engine) -> String {

@@ -1598,6 +1598,14 @@ async fn bodies_have_limits_and_imports_wait_their_turn() {
     let r = send(&app, upload_request(&session, &csrf, &csv, None)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(person_count(&db).await, 1);
+    // The page lists it among the user's imports, with its state.
+    let page = b.get("/import").await;
+    assert!(page.body.contains("id=\"import-runs\""), "{}", page.body);
+    assert!(
+        page.body.contains("ds.csv") && page.body.contains("xong"),
+        "{}",
+        page.body
+    );
 
     // With every place for an import taken, another waits its turn.
     let full =
