@@ -62,6 +62,36 @@ pub fn file_error_row(e: &SheetError) -> ReportRow {
     }
 }
 
+/// The report row of a row the reader refused on its own
+/// ([`SheetError::is_row_error`]: a formula without a value, not UTF-8).
+pub fn unreadable_row(e: &SheetError) -> ReportRow {
+    ReportRow {
+        outcome: "refused_invalid",
+        ..file_error_row(e)
+    }
+}
+
+/// A row as read; or, for a row the reader refused on its own, `None` after
+/// writing it to the report as refused; an error that ends the file is returned.
+pub fn readable_row(
+    row: Result<(u64, Vec<String>), SheetError>,
+    report: &mut TableWriter,
+    report_rows: &mut Vec<ReportRow>,
+    refused: &mut u64,
+) -> Result<Option<(u64, Vec<String>)>, ImportError> {
+    match row {
+        Ok(row) => Ok(Some(row)),
+        Err(e) if e.is_row_error() => {
+            *refused += 1;
+            let r = unreadable_row(&e);
+            report.write_row(&r.cells())?;
+            report_rows.push(r);
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Field errors as report reasons: "field: message" in both languages.
 pub fn field_reasons(errors: &[phongdich_domain::FieldError]) -> Vec<(String, String)> {
     errors
@@ -168,10 +198,7 @@ pub async fn import_persons(
                         let (input, household) = crate::person_input(&map, &cells);
                         rows.push((line, input, household));
                     }
-                    Some(Err(e)) if e.is_row_error() => refused_rows.push(ReportRow {
-                        outcome: "refused_invalid",
-                        ..file_error_row(&e)
-                    }),
+                    Some(Err(e)) if e.is_row_error() => refused_rows.push(unreadable_row(&e)),
                     Some(Err(e)) => {
                         failed = Some(e);
                         break;

@@ -323,3 +323,36 @@ async fn an_import_refuses_a_formula_without_a_value_and_goes_on() {
         "{report}"
     );
 }
+
+#[tokio::test]
+async fn a_lab_file_refuses_a_formula_without_a_value_and_goes_on() {
+    let db = TestDb::new().await;
+    let lab = actor("22", Role::HealthStaff);
+    let (dir, path) = xlsx_rows("kq.xlsx", |out| {
+        support::row(
+            out,
+            1,
+            &["Mã mẫu", "Loại xét nghiệm", "Kết quả", "Ngày trả kết quả"],
+        );
+        write!(
+            out,
+            "<row r=\"2\"><c r=\"A2\"><f>A1&amp;\"1\"</f></c>\
+             <c r=\"B2\" t=\"inlineStr\"><is><t>PCR</t></is></c>\
+             <c r=\"C2\" t=\"inlineStr\"><is><t>Âm tính</t></is></c>\
+             <c r=\"D2\" t=\"inlineStr\"><is><t>01/08/2021</t></is></c></row>"
+        )
+        .unwrap();
+    });
+    let summary = phongdich_sheets::results::import_results(
+        &db.store,
+        &lab,
+        &path,
+        &dir.path().join("kq.report.csv"),
+    )
+    .await
+    .unwrap();
+    assert_eq!((summary.rows, summary.refused), (1, 1));
+    let row = &summary.report_rows[0];
+    assert_eq!((row.line, row.outcome), (2, "refused_invalid"));
+    assert!(row.reason_en.contains("A2"), "{}", row.reason_en);
+}

@@ -12,9 +12,8 @@ const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 /// An XLSX file at `path` whose one sheet's `<sheetData>` is what `rows` writes.
 pub fn xlsx(path: &Path, rows: impl FnOnce(&mut dyn Write)) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let deflated = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .large_file(true);
+    let deflated =
+        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let parts = [
         (
             "[Content_Types].xml",
