@@ -119,7 +119,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if store.user_count().await? == 0 {
                 users::first_run_hint(&db);
             }
-            let config = phongdich_web::Config { trusted_proxies };
+            let config = phongdich_web::Config {
+                trusted_proxies,
+                ..Default::default()
+            };
             serve(store, &listen, !no_class_expiry, config).await
         }
         Command::User { what } => users::user(&open(&db).await?, what).await,

@@ -18,6 +18,17 @@ const HA_PHONG: &str = "06652";
 const CAO_XANH: &str = "06658";
 const BAI_CHAY: &str = "06673";
 
+/// `import persons FILE --report REPORT`.
+fn import_persons_args<'a>(file: &'a Path, report: &'a Path) -> [&'a str; 5] {
+    [
+        "import",
+        "persons",
+        file.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]
+}
+
 /// Run the binary with `input` piped to its standard input, whatever the outcome.
 fn phongdich_with_input(db: &TestDb, args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_phongdich"))
@@ -105,16 +116,7 @@ async fn import_persons_lands_good_rows_and_reports_bad_ones_by_line() {
     );
     std::fs::write(&file, csv).unwrap();
 
-    let out = phongdich(
-        &db,
-        &[
-            "import",
-            "persons",
-            file.to_str().unwrap(),
-            "--report",
-            report.to_str().unwrap(),
-        ],
-    );
+    let out = phongdich(&db, &import_persons_args(&file, &report));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
         stdout.contains("7 dòng / rows: 4 đã nhập / imported, 3 bị từ chối / refused"),
@@ -215,13 +217,7 @@ async fn import_persons_refuses_a_national_id_repeated_in_the_file() {
          Ngô Văn Bảo,12/03/1985,Nam,022 085 001 234,{BAI_CHAY}\n"
     );
     std::fs::write(&file, csv).unwrap();
-    let args = [
-        "import",
-        "persons",
-        file.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-    ];
+    let args = import_persons_args(&file, &report);
 
     let out = phongdich(&db, &args);
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -864,4 +860,32 @@ async fn the_operator_makes_a_national_account_and_exports_the_case_register() {
     let out = phongdich_with_input(&db, &["export", "cases", "--status", "sick"], "");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("sick"));
+}
+
+#[tokio::test]
+async fn import_persons_stops_at_an_unclosed_quote_and_exits_non_zero() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nguoi.csv");
+    let report = dir.path().join("nguoi.report.csv");
+    // Line 3 opens a quote it never closes: line 4 must not vanish into it.
+    let csv = format!(
+        "Họ và tên,Ngày sinh,Giới tính,Mã xã\n\
+         Nguyễn Văn An,12/03/1985,Nam,{HA_KHANH}\n\
+         \"Trần Thị Bình,21/07/1990,Nữ,{HA_PHONG}\n\
+         Ngô Văn Bảo,12/03/1985,Nam,{BAI_CHAY}\n"
+    );
+    std::fs::write(&file, csv).unwrap();
+    let out = phongdich_with_input(&db, &import_persons_args(&file, &report), "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "exit 0:\n{stderr}");
+    assert!(
+        stderr.contains("Dòng 3")
+            && stderr.contains("Line 3")
+            && stderr.contains("1 rows before it"),
+        "{stderr}"
+    );
+    assert_eq!(db.ints("SELECT COUNT(*) FROM persons").await, [Some(1)]);
+    let report = read_report(&report);
+    assert_eq!(report[&3].0, "refused_file_error", "{report:?}");
 }

@@ -67,7 +67,15 @@ pub fn read_target_list(path: &Path) -> Result<TargetList, SheetError> {
     }
     let mut list = TargetList::default();
     while let Some(row) = reader.next_row() {
-        let (line, cells) = row?;
+        let (line, cells) = match row {
+            Ok(row) => row,
+            Err(e) if e.is_row_error() => {
+                let r = crate::import::unreadable_row(&e);
+                list.errors.push((r.line, r.reason_vi, r.reason_en));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let id = map.get(&cells, "person_id").trim_start_matches('#');
         let nid = map.get(&cells, "national_id");
         if !id.is_empty() {

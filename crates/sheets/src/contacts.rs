@@ -97,8 +97,12 @@ pub async fn import_contacts(
         report_rows: Vec::new(),
     };
     while let Some(row) = reader.next_row() {
-        let (line, cells) = row?;
         s.rows += 1;
+        let readable =
+            crate::import::readable_row(row, &mut report, &mut s.report_rows, &mut s.refused)?;
+        let Some((line, cells)) = readable else {
+            continue;
+        };
         let (input, _) = crate::person_input(&map, &cells);
         let field_reasons = crate::import::field_reasons;
         let outcome: Result<(i64, bool, bool), Vec<(String, String)>> = async {

@@ -44,7 +44,7 @@ pub async fn export_persons(
         .into());
     }
     let scope = Scope::unit(UnitCode::parse(&unit.code)?);
-    let mut w = TableWriter::new(out, format, &PERSON_EXPORT_HEADERS)?.neutralising();
+    let mut w = TableWriter::new(out, format, &PERSON_EXPORT_HEADERS)?;
     let (mut after, mut count) = (0, 0u64);
     loop {
         let page = store.persons_in_scope(&scope, after, 5000).await?;
@@ -113,7 +113,7 @@ pub async fn export_cases(
     let mut page = store
         .case_register(&actor.scope, filter, Paging::new(0, Paging::MAX_LIMIT))
         .await?;
-    let mut w = TableWriter::new(out, format, &CASE_EXPORT_HEADERS)?.neutralising();
+    let mut w = TableWriter::new(out, format, &CASE_EXPORT_HEADERS)?;
     let mut count = 0u64;
     loop {
         let fetched = page.entries.len() as i64;

@@ -2,7 +2,7 @@
 //! read the sheet in batches, import each batch in its own transaction, and
 //! write every refused or flagged row to a report with its line and reasons.
 
-use crate::{ColumnMap, Format, PERSON_FIELDS, SheetReader, TableWriter};
+use crate::{ColumnMap, Format, PERSON_FIELDS, SheetError, SheetReader, TableWriter};
 use phongdich_store::{Actor, ImportPolicy, RowOutcome, Store};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -48,6 +48,50 @@ impl ReportRow {
     }
 }
 
+/// The report's last row when the file itself is broken part-way (an
+/// unclosed quote, a limit passed): its line, and that nothing after it was read.
+pub fn file_error_row(e: &SheetError) -> ReportRow {
+    let text = e.to_string();
+    let (vi, en) = text.split_once(" / ").unwrap_or((&text, &text));
+    ReportRow {
+        line: e.line().unwrap_or(0),
+        outcome: "refused_file_error",
+        person_id: None,
+        reason_vi: vi.to_owned(),
+        reason_en: en.to_owned(),
+    }
+}
+
+/// The report row of a row the reader refused on its own
+/// ([`SheetError::is_row_error`]: a formula without a value, not UTF-8).
+pub fn unreadable_row(e: &SheetError) -> ReportRow {
+    ReportRow {
+        outcome: "refused_invalid",
+        ..file_error_row(e)
+    }
+}
+
+/// A row as read; or, for a row the reader refused on its own, `None` after
+/// writing it to the report as refused; an error that ends the file is returned.
+pub fn readable_row(
+    row: Result<(u64, Vec<String>), SheetError>,
+    report: &mut TableWriter,
+    report_rows: &mut Vec<ReportRow>,
+    refused: &mut u64,
+) -> Result<Option<(u64, Vec<String>)>, ImportError> {
+    match row {
+        Ok(row) => Ok(Some(row)),
+        Err(e) if e.is_row_error() => {
+            *refused += 1;
+            let r = unreadable_row(&e);
+            report.write_row(&r.cells())?;
+            report_rows.push(r);
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Field errors as report reasons: "field: message" in both languages.
 pub fn field_reasons(errors: &[phongdich_domain::FieldError]) -> Vec<(String, String)> {
     errors
@@ -80,6 +124,8 @@ pub fn person_fields_with(
 /// A batch read and validated on the reading thread.
 struct ReadBatch {
     rows: Vec<phongdich_store::ParsedRow>,
+    /// Rows the reader refused itself (a formula without a value, not UTF-8).
+    refused_rows: Vec<ReportRow>,
     rows_total: Option<u64>,
     bytes_done: u64,
     bytes_total: u64,
@@ -135,49 +181,89 @@ pub async fn import_persons(
     let mut run = store.begin_import(actor, "persons", file_name).await?;
     let today = phongdich_store::vietnam_today();
     let (mut refused, mut flagged) = (0u64, 0u64);
+    // Rows refused by the reader, which the store never saw.
+    let mut file_rows = 0u64;
     let mut first_report_rows = Vec::new();
     // Reading and validating run on their own thread, a batch or two ahead of
     // the store's writes (two cores: one parses while the other writes).
-    let (tx, mut batches) = tokio::sync::mpsc::channel::<Result<ReadBatch, ImportError>>(2);
+    let (tx, mut batches) = tokio::sync::mpsc::channel::<Result<ReadBatch, SheetError>>(2);
     let reading = std::thread::spawn(move || {
         loop {
             let mut rows = Vec::with_capacity(batch_size);
+            let mut failed = None;
+            let mut refused_rows = Vec::new();
             while rows.len() < batch_size {
                 match reader.next_row() {
                     Some(Ok((line, cells))) => {
                         let (input, household) = crate::person_input(&map, &cells);
                         rows.push((line, input, household));
                     }
+                    Some(Err(e)) if e.is_row_error() => refused_rows.push(unreadable_row(&e)),
                     Some(Err(e)) => {
-                        let _ = tx.blocking_send(Err(e.into()));
-                        return;
+                        failed = Some(e);
+                        break;
                     }
                     None => break,
                 }
             }
-            if rows.is_empty() {
+            let last = rows.len() < batch_size;
+            if !rows.is_empty() || !refused_rows.is_empty() {
+                let batch = ReadBatch {
+                    rows: phongdich_store::parse_rows(rows, today),
+                    refused_rows,
+                    rows_total: reader.len_hint(),
+                    bytes_done: reader.position_bytes(),
+                    bytes_total: reader.file_size(),
+                };
+                if tx.blocking_send(Ok(batch)).is_err() {
+                    return; // the import stopped
+                }
+            }
+            if let Some(e) = failed {
+                // The rows before a broken part of the file are imported; the
+                // import then stops there, saying where (nothing after it is read).
+                let _ = tx.blocking_send(Err(e));
                 return;
             }
-            let batch = ReadBatch {
-                rows: phongdich_store::parse_rows(rows, today),
-                rows_total: reader.len_hint(),
-                bytes_done: reader.position_bytes(),
-                bytes_total: reader.file_size(),
-            };
-            if tx.blocking_send(Ok(batch)).is_err() {
-                return; // the import stopped
+            if last {
+                return;
             }
         }
     });
     while let Some(batch) = batches.recv().await {
-        let batch = batch?;
+        let batch = match batch {
+            Ok(batch) => batch,
+            Err(e) => {
+                let row = file_error_row(&e);
+                report.write_row(&row.cells())?;
+                report.finish()?;
+                store.stop_import(&run, &e.to_string()).await?;
+                let n = run.rows_imported;
+                return Err(format!(
+                    "{e} — {n} dòng trước đó đã được nhập / {n} rows before it were imported"
+                )
+                .into());
+            }
+        };
         let (rows_total, bytes_done, bytes_total) =
             (batch.rows_total, batch.bytes_done, batch.bytes_total);
         let rows = batch.rows;
-        for (line, outcome) in store
-            .import_parsed_batch(actor, &mut run, rows, policy)
-            .await?
-        {
+        for row in batch.refused_rows {
+            refused += 1;
+            file_rows += 1;
+            report.write_row(&row.cells())?;
+            if first_report_rows.len() < KEEP_ROWS {
+                first_report_rows.push(row);
+            }
+        }
+        let outcomes = if rows.is_empty() {
+            Vec::new()
+        } else {
+            store
+                .import_parsed_batch(actor, &mut run, rows, policy)
+                .await?
+        };
+        for (line, outcome) in outcomes {
             let (kind, person_id) = match &outcome {
                 RowOutcome::Imported {
                     person_id,
@@ -224,7 +310,7 @@ pub async fn import_persons(
     report.finish()?;
     store.finish_import(actor, &run, file_name).await?;
     Ok(ImportSummary {
-        rows: run.rows_total,
+        rows: run.rows_total + file_rows,
         imported: run.rows_imported,
         refused,
         flagged,

@@ -16,8 +16,8 @@ pub mod results;
 mod write;
 
 pub use columns::{ColumnMap, PERSON_FIELDS, POPULATION_FIELDS, person_input};
-pub use read::SheetReader;
-pub use write::{SharedBuf, TableWriter, neutralised, table_bytes};
+pub use read::{Limits, SheetReader};
+pub use write::{AsCell, Cell, SharedBuf, TableWriter, neutralised, table_bytes};
 
 use std::path::{Path, PathBuf};
 
@@ -78,6 +78,65 @@ pub enum SheetError {
          Several columns map to one field: {0}; remove or rename the extras"
     )]
     DuplicateColumn(String),
+    #[error(
+        "Dòng {line}: dấu ngoặc kép mở ở đây không được đóng (ô kéo dài quá {max_lines} dòng, \
+         quá {max_bytes} byte hoặc đến hết tệp); sửa dòng này rồi nhập lại, phần sau của tệp chưa được đọc / \
+         Line {line}: the quote opened here is never closed (the cell runs past {max_lines} lines, \
+         {max_bytes} bytes or the end of the file); fix this line and import again, the rest of the file was not read"
+    )]
+    UnclosedQuote {
+        line: u64,
+        max_lines: u64,
+        max_bytes: usize,
+    },
+    #[error(
+        "Dòng {line}: một ô dài quá giới hạn {limit} byte / \
+         Line {line}: a cell is longer than the limit of {limit} bytes"
+    )]
+    CellTooLarge { line: u64, limit: usize },
+    #[error(
+        "Dòng {line}: quá giới hạn {limit} cột / Line {line}: more than the limit of {limit} columns"
+    )]
+    TooManyColumns { line: u64, limit: usize },
+    #[error(
+        "Tệp Excel có quá {limit} dòng dữ liệu (dòng {line}); hãy chia nhỏ hoặc lưu thành CSV / \
+         The Excel file holds more than {limit} data rows (line {line}); split it or save it as CSV"
+    )]
+    TooManyRows { line: u64, limit: u64 },
+    #[error(
+        "Tệp Excel giải nén quá giới hạn {limit} byte (phần «{part}»): có thể là tệp nén độc hại / \
+         The Excel file unpacks past the limit of {limit} bytes (part “{part}”): possibly a zip bomb"
+    )]
+    XlsxTooLarge { part: String, limit: u64 },
+    #[error(
+        "Dòng {line}: ô {cell} là công thức chưa có giá trị tính sẵn; mở tệp trong Excel và lưu lại, \
+         hoặc gõ giá trị vào ô / Line {line}: cell {cell} is a formula with no computed value; \
+         open and save the file in Excel, or type the value in the cell"
+    )]
+    FormulaWithoutValue { line: u64, cell: String },
+}
+
+impl SheetError {
+    /// The line of the file the error is at, when it is at one.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            SheetError::Encoding { line }
+            | SheetError::UnclosedQuote { line, .. }
+            | SheetError::CellTooLarge { line, .. }
+            | SheetError::TooManyColumns { line, .. }
+            | SheetError::TooManyRows { line, .. }
+            | SheetError::FormulaWithoutValue { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    /// Whether the error refuses one row only, the reading going on after it.
+    pub fn is_row_error(&self) -> bool {
+        matches!(
+            self,
+            SheetError::Encoding { .. } | SheetError::FormulaWithoutValue { .. }
+        )
+    }
 }
 
 impl From<calamine::XlsxError> for SheetError {

@@ -3,7 +3,7 @@
 //! import report can say "dòng 17" and be found in the file.
 
 use crate::{Format, SheetError};
-use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Range, Reader, SheetType, Xlsx};
+use calamine::{Data, DataRef, ExcelDateTime, ExcelDateTimeType, Reader, SheetType, Xlsx};
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
@@ -20,12 +20,52 @@ pub struct SheetReader {
     source: Source,
 }
 
+/// Bounds on what a file may hold, checked while it is read so that a
+/// hostile or broken file is refused before it takes memory (issue 16).
+/// The defaults suit every import: a commune's list is a few thousand rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of one cell's text (Excel itself holds at most 32,767 characters).
+    pub cell_bytes: usize,
+    /// Line breaks one quoted CSV cell may span; past them (or to the end of
+    /// the file) its quote is taken to be unclosed.
+    pub quoted_lines: u64,
+    /// Columns of a row.
+    pub columns: usize,
+    /// Data rows of an XLSX sheet, which is held whole in memory while it is
+    /// read. A CSV file is streamed and has no row limit (the people bench
+    /// imports a million rows); the web's upload limit bounds it there.
+    pub xlsx_rows: u64,
+    /// Uncompressed bytes of any one part of an XLSX file (a sheet, the
+    /// shared strings), and of all its parts together.
+    pub xlsx_part_bytes: u64,
+    pub xlsx_total_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            cell_bytes: 32 * 1024,
+            quoted_lines: 10,
+            columns: 256,
+            xlsx_rows: 200_000,
+            xlsx_part_bytes: 256 * 1024 * 1024,
+            xlsx_total_bytes: 512 * 1024 * 1024,
+        }
+    }
+}
+
 /// The file under the CSV reader, noting where each non-blank line starts
 /// and its number, so a record's line is the line an editor shows its first
 /// character on — whatever the line endings (`\r\n` counts once), blank
 /// lines and quoted line breaks before it. (The csv crate's own count was
 /// off on CRLF files, and its record positions may include the blank lines
 /// skipped before a record.)
+///
+/// It also follows the csv crate's quoting rules, so that a quote that never
+/// closes — which the csv crate takes to the end of the file without a word —
+/// and a cell past [`Limits::cell_bytes`] are errors raised as soon as they are
+/// read, naming the line the cell began on.
 struct LineCounter<R> {
     inner: R,
     /// Bytes read so far.
@@ -35,12 +75,61 @@ struct LineCounter<R> {
     at_line_start: bool,
     /// `(offset, line)` of each non-blank line start not yet passed.
     starts: std::collections::VecDeque<(u64, u64)>,
+    delimiter: u8,
+    limits: Limits,
+    cell: Cell,
+    /// An error found past the bytes already handed on, for the next read.
+    pending: Option<SheetError>,
+    /// The error last raised (the csv crate sees only an I/O error).
+    raised: Option<SheetError>,
 }
+
+/// Where the CSV reader stands within a cell.
+#[derive(Clone, Copy)]
+enum Cell {
+    Start,
+    Unquoted {
+        line: u64,
+        bytes: usize,
+    },
+    Quoted {
+        line: u64,
+        bytes: usize,
+        breaks: u64,
+    },
+    /// A quote inside a quoted cell: closes it, or `""` for a quote.
+    QuoteInQuoted {
+        line: u64,
+        bytes: usize,
+        breaks: u64,
+    },
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(e) = self.pending.take() {
+            return Err(self.raise(e));
+        }
         let n = self.inner.read(buf)?;
+        if let (0, Cell::Quoted { line, .. }) = (n, self.cell) {
+            return Err(self.raise(self.unclosed(line)));
+        }
         for (i, &b) in buf[..n].iter().enumerate() {
+            let at = self.offset + i as u64;
+            if at < 3 && BOM.get(at as usize) == Some(&b) {
+                continue;
+            }
+            if let Err(e) = self.step(b) {
+                self.offset += i as u64;
+                if i == 0 {
+                    return Err(self.raise(e));
+                }
+                // The bytes before the bad cell go on, so every row before it is read.
+                self.pending = Some(e);
+                return Ok(i);
+            }
             match b {
                 b'\n' => {
                     self.line += 1;
@@ -48,7 +137,7 @@ impl<R: Read> Read for LineCounter<R> {
                 }
                 b'\r' => {}
                 _ if self.at_line_start => {
-                    self.starts.push_back((self.offset + i as u64, self.line));
+                    self.starts.push_back((at, self.line));
                     self.at_line_start = false;
                 }
                 _ => {}
@@ -60,14 +149,102 @@ impl<R: Read> Read for LineCounter<R> {
 }
 
 impl<R> LineCounter<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, delimiter: u8, limits: Limits) -> Self {
         LineCounter {
             inner,
             offset: 0,
             line: 1,
             at_line_start: true,
             starts: Default::default(),
+            delimiter,
+            limits,
+            cell: Cell::Start,
+            pending: None,
+            raised: None,
         }
+    }
+
+    /// Keeps `e` for [`next_csv_row`] and gives the csv crate an I/O error.
+    fn raise(&mut self, e: SheetError) -> std::io::Error {
+        let io = std::io::Error::other(e.to_string());
+        self.raised = Some(e);
+        io
+    }
+
+    fn unclosed(&self, line: u64) -> SheetError {
+        SheetError::UnclosedQuote {
+            line,
+            max_lines: self.limits.quoted_lines,
+            max_bytes: self.limits.cell_bytes,
+        }
+    }
+
+    /// One byte through the csv crate's quoting rules (a quote opens a
+    /// quoted cell only as its first byte; `""` inside one is a quote).
+    fn step(&mut self, b: u8) -> Result<(), SheetError> {
+        let ends_cell = b == self.delimiter || b == b'\n' || b == b'\r';
+        let max = self.limits.cell_bytes;
+        self.cell = match self.cell {
+            Cell::Start | Cell::Unquoted { .. } | Cell::QuoteInQuoted { .. } if ends_cell => {
+                Cell::Start
+            }
+            Cell::Start if b == b'"' => Cell::Quoted {
+                line: self.line,
+                bytes: 0,
+                breaks: 0,
+            },
+            // `""` inside a quoted cell: a quote, and the cell goes on.
+            Cell::QuoteInQuoted {
+                line,
+                bytes,
+                breaks,
+            } if b == b'"' => Cell::Quoted {
+                line,
+                bytes: bytes + 1,
+                breaks,
+            },
+            Cell::Start => Cell::Unquoted {
+                line: self.line,
+                bytes: 1,
+            },
+            Cell::Unquoted { line, bytes } | Cell::QuoteInQuoted { line, bytes, .. } => {
+                if bytes >= max {
+                    return Err(SheetError::CellTooLarge { line, limit: max });
+                }
+                Cell::Unquoted {
+                    line,
+                    bytes: bytes + 1,
+                }
+            }
+            Cell::Quoted {
+                line,
+                bytes,
+                breaks,
+            } if b == b'"' => Cell::QuoteInQuoted {
+                line,
+                bytes,
+                breaks,
+            },
+            Cell::Quoted {
+                line,
+                bytes,
+                breaks,
+            } => {
+                let breaks = breaks + u64::from(b == b'\n');
+                if breaks > self.limits.quoted_lines || (bytes >= max && breaks > 0) {
+                    return Err(self.unclosed(line));
+                }
+                if bytes >= max {
+                    return Err(SheetError::CellTooLarge { line, limit: max });
+                }
+                Cell::Quoted {
+                    line,
+                    bytes: bytes + 1,
+                    breaks,
+                }
+            }
+        };
+        Ok(())
     }
 
     /// The line of the first non-blank line starting at or after `byte`
@@ -82,16 +259,13 @@ impl<R> LineCounter<R> {
 
 enum Source {
     Csv {
-        reader: csv::Reader<LineCounter<File>>,
+        reader: Box<csv::Reader<LineCounter<File>>>,
         record: csv::StringRecord,
         done: bool,
     },
+    /// The sheet's non-blank data rows, read on open.
     Xlsx {
-        range: Range<Data>,
-        /// Range row of the next data row.
-        next: usize,
-        /// Sheet row number (1-based) of range row 0.
-        first_line: u64,
+        rows: std::collections::VecDeque<XlsxRow>,
         data_rows: u64,
     },
 }
@@ -100,6 +274,11 @@ impl SheetReader {
     /// Opens a `.csv` (UTF-8, BOM optional, `,` `;` or tab delimited) or the first
     /// worksheet of an `.xlsx` file and reads its header row.
     pub fn open(path: &Path) -> Result<SheetReader, SheetError> {
+        SheetReader::open_with(path, Limits::default())
+    }
+
+    /// [`SheetReader::open`] with other [`Limits`] than the defaults.
+    pub fn open_with(path: &Path, limits: Limits) -> Result<SheetReader, SheetError> {
         let format = Format::from_path(path)?;
         let open_err = |source| SheetError::Open {
             path: path.to_owned(),
@@ -108,8 +287,8 @@ impl SheetReader {
         let file = File::open(path).map_err(open_err)?;
         let file_size = file.metadata().map_err(open_err)?.len();
         let (headers, source) = match format {
-            Format::Csv => open_csv(file)?,
-            Format::Xlsx => open_xlsx(file)?,
+            Format::Csv => open_csv(file, limits)?,
+            Format::Xlsx => open_xlsx(file, limits)?,
         };
         Ok(SheetReader {
             headers,
@@ -145,7 +324,9 @@ impl SheetReader {
     }
 
     /// Next data row: its line and its cells, padded with "" to the header length.
-    /// A line that is not UTF-8 is reported and skipped; other errors end the file.
+    /// A row refused on its own ([`SheetError::is_row_error`]: a line that is
+    /// not UTF-8, a formula without a value) is reported and skipped; other
+    /// errors end the file.
     pub fn next_row(&mut self) -> Option<Result<(u64, Vec<String>), SheetError>> {
         let width = self.headers.len();
         let (line, mut cells) = match &mut self.source {
@@ -164,17 +345,15 @@ impl SheetReader {
                         return None;
                     }
                     Err(e) => {
-                        *done = !matches!(e, SheetError::Encoding { .. });
+                        *done = !e.is_row_error();
                         return Some(Err(e));
                     }
                 }
             }
-            Source::Xlsx {
-                range,
-                next,
-                first_line,
-                ..
-            } => next_xlsx_row(range, next, *first_line)?,
+            Source::Xlsx { rows, .. } => match rows.pop_front()? {
+                (line, Ok(cells)) => (line, cells),
+                (_, Err(e)) => return Some(Err(e)),
+            },
         };
         if cells.len() < width {
             cells.resize(width, String::new());
@@ -195,19 +374,20 @@ fn header_row(mut cells: Vec<String>) -> Vec<String> {
     cells.iter().map(|c| c.trim().to_owned()).collect()
 }
 
-fn open_csv(mut file: File) -> Result<(Vec<String>, Source), SheetError> {
+fn open_csv(mut file: File, limits: Limits) -> Result<(Vec<String>, Source), SheetError> {
     let mut prefix = Vec::new();
     file.by_ref().take(SNIFF_BYTES).read_to_end(&mut prefix)?;
     file.rewind()?;
+    let delimiter = sniff_delimiter(&prefix);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(&prefix))
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(LineCounter::new(file));
+        .from_reader(LineCounter::new(file, delimiter, limits));
     let mut record = csv::StringRecord::new();
     let (_, headers) = next_csv_row(&mut reader, &mut record)?.ok_or(SheetError::EmptyFile)?;
     let source = Source::Csv {
-        reader,
+        reader: Box::new(reader),
         record,
         done: false,
     };
@@ -251,9 +431,13 @@ fn next_csv_row(
         match reader.read_record(record) {
             Ok(false) => return Ok(None),
             Ok(true) => {
-                let cells: Vec<String> = record.iter().map(str::to_owned).collect();
                 let byte = record.position().map_or(0, csv::Position::byte);
                 let line = reader.get_mut().line_at(byte);
+                let limit = reader.get_ref().limits.columns;
+                if record.len() > limit {
+                    return Err(SheetError::TooManyColumns { line, limit });
+                }
+                let cells: Vec<String> = record.iter().map(str::to_owned).collect();
                 if !is_blank(&cells) {
                     return Ok(Some((line, cells)));
                 }
@@ -265,6 +449,8 @@ fn next_csv_row(
                             .get_mut()
                             .line_at(pos.as_ref().map_or(0, csv::Position::byte)),
                     },
+                    // A limit the line counter found.
+                    csv::ErrorKind::Io(_) => reader.get_mut().raised.take().unwrap_or(e.into()),
                     _ => e.into(),
                 });
             }
@@ -272,7 +458,47 @@ fn next_csv_row(
     }
 }
 
-fn open_xlsx(file: File) -> Result<(Vec<String>, Source), SheetError> {
+/// Unpacks every part of an XLSX file into nothing, counting: a part or a
+/// whole past its limit is refused before calamine reads any of it (a zip
+/// bomb — a small file unpacking to gigabytes — takes no memory here). The
+/// sizes the zip file declares are checked first, then the bytes it really
+/// unpacks to, since a hostile file can declare anything.
+fn check_xlsx_size(file: &mut File, limits: Limits) -> Result<(), SheetError> {
+    let zip_err = |e: zip::result::ZipError| SheetError::Xlsx(e.to_string());
+    let mut archive = zip::ZipArchive::new(BufReader::new(&mut *file)).map_err(zip_err)?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(zip_err)?;
+        let name = part.name().to_owned();
+        let too_large = |limit| SheetError::XlsxTooLarge {
+            part: name.clone(),
+            limit,
+        };
+        if part.size() > limits.xlsx_part_bytes {
+            return Err(too_large(limits.xlsx_part_bytes));
+        }
+        let unpacked = std::io::copy(
+            &mut part.by_ref().take(limits.xlsx_part_bytes + 1),
+            &mut std::io::sink(),
+        )?;
+        if unpacked > limits.xlsx_part_bytes {
+            return Err(too_large(limits.xlsx_part_bytes));
+        }
+        total += unpacked;
+        if total > limits.xlsx_total_bytes {
+            return Err(too_large(limits.xlsx_total_bytes));
+        }
+    }
+    drop(archive);
+    file.rewind()?;
+    Ok(())
+}
+
+/// A data row of a sheet: its line and its cells, or why it is refused.
+type XlsxRow = (u64, Result<Vec<String>, SheetError>);
+
+fn open_xlsx(mut file: File, limits: Limits) -> Result<(Vec<String>, Source), SheetError> {
+    check_xlsx_size(&mut file, limits)?;
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(BufReader::new(file))?;
     let name = workbook
         .sheets_metadata()
@@ -280,41 +506,91 @@ fn open_xlsx(file: File) -> Result<(Vec<String>, Source), SheetError> {
         .find(|s| s.typ == SheetType::WorkSheet)
         .map(|s| s.name.clone())
         .ok_or(SheetError::EmptyFile)?;
-    let range = workbook.worksheet_range(&name)?;
-    let first_line = range.start().map_or(1, |(row, _)| u64::from(row) + 1);
-    let mut next = 0;
-    let (_, headers) = next_xlsx_row(&range, &mut next, first_line).ok_or(SheetError::EmptyFile)?;
-    let data_rows = range
-        .rows()
-        .skip(next)
-        .filter(|row| row.iter().any(|c| !cell_text(c).trim().is_empty()))
-        .count() as u64;
-    let source = Source::Xlsx {
-        range,
-        next,
-        first_line,
-        data_rows,
+    // Cell by cell, not calamine's Range: a range is as large as the
+    // rectangle from the first cell to the last, so two cells far apart
+    // would ask for gigabytes.
+    let mut cells = workbook.worksheet_cells_reader(&name)?;
+    let mut rows: std::collections::VecDeque<XlsxRow> = Default::default();
+    let mut headers: Option<Vec<String>> = None;
+    let mut current: Option<(u32, Vec<String>, Option<String>)> = None;
+    let mut finish = |row: Option<(u32, Vec<String>, Option<String>)>,
+                      rows: &mut std::collections::VecDeque<XlsxRow>|
+     -> Result<(), SheetError> {
+        let Some((index, cells, formula)) = row else {
+            return Ok(());
+        };
+        let line = u64::from(index) + 1;
+        if is_blank(&cells) && formula.is_none() {
+            return Ok(());
+        }
+        if headers.is_none() {
+            headers = Some(cells);
+            return Ok(());
+        }
+        if rows.len() as u64 >= limits.xlsx_rows {
+            return Err(SheetError::TooManyRows {
+                line,
+                limit: limits.xlsx_rows,
+            });
+        }
+        rows.push_back(match formula {
+            Some(cell) => (line, Err(SheetError::FormulaWithoutValue { line, cell })),
+            None => (line, Ok(cells)),
+        });
+        Ok(())
     };
-    Ok((header_row(headers), source))
+    while let Some(cell) = cells.next_cell()? {
+        let (row, col) = cell.get_position();
+        let line = u64::from(row) + 1;
+        if col as usize >= limits.columns {
+            return Err(SheetError::TooManyColumns {
+                line,
+                limit: limits.columns,
+            });
+        }
+        if current.as_ref().is_some_and(|(r, ..)| *r != row) {
+            finish(current.take(), &mut rows)?;
+        }
+        let (_, texts, formula) = current.get_or_insert_with(|| (row, Vec::new(), None));
+        let value = cell.get_value();
+        let text = match value {
+            // A cell element with no value: a formula Excel never computed
+            // (calamine yields no cell for an empty one).
+            DataRef::Empty => {
+                formula.get_or_insert_with(|| cell_name(row, col));
+                String::new()
+            }
+            DataRef::SharedString(s) => (*s).to_owned(),
+            other => cell_text(&Data::from(other.clone())),
+        };
+        if text.len() > limits.cell_bytes {
+            return Err(SheetError::CellTooLarge {
+                line,
+                limit: limits.cell_bytes,
+            });
+        }
+        let col = col as usize;
+        if texts.len() <= col {
+            texts.resize(col + 1, String::new());
+        }
+        texts[col] = text;
+    }
+    finish(current.take(), &mut rows)?;
+    drop(cells);
+    let headers = headers.ok_or(SheetError::EmptyFile)?;
+    let data_rows = rows.len() as u64;
+    Ok((header_row(headers), Source::Xlsx { rows, data_rows }))
 }
 
-/// The next non-blank sheet row from `next` on, with its sheet row number.
-fn next_xlsx_row(
-    range: &Range<Data>,
-    next: &mut usize,
-    first_line: u64,
-) -> Option<(u64, Vec<String>)> {
-    while *next < range.height() {
-        let row = *next;
-        *next += 1;
-        let cells: Vec<String> = (0..range.width())
-            .map(|col| range.get((row, col)).map_or_else(String::new, cell_text))
-            .collect();
-        if !is_blank(&cells) {
-            return Some((first_line + row as u64, cells));
-        }
+/// A cell's name as Excel shows it: column letters and row number ("C5").
+fn cell_name(row: u32, col: u32) -> String {
+    let (mut letters, mut n) = (Vec::new(), col + 1);
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
     }
-    None
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
 }
 
 /// A cell as the user sees it: whole numbers without ".0", dates as DD/MM/YYYY.

@@ -175,8 +175,12 @@ pub async fn import_results(
     loop {
         let row = reader.next_row();
         if let Some(row) = row {
-            let (line, cells) = row?;
             s.rows += 1;
+            let readable =
+                crate::import::readable_row(row, &mut report, &mut s.report_rows, &mut s.refused)?;
+            let Some((line, cells)) = readable else {
+                continue;
+            };
             let get = |f: &str| map.get(&cells, f).to_owned();
             batch.push((
                 line,

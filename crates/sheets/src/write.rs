@@ -10,11 +10,71 @@ const MAX_WIDTH: usize = 50;
 
 /// Writes a table to a CSV or XLSX file, or to any `io::Write` (stdout): header
 /// then rows. Nothing is guaranteed written until [`TableWriter::finish`].
+///
+/// Every CSV file the application writes goes through here, so that no text
+/// cell can run as a formula in the spreadsheet that opens it ([`neutralised`]):
+/// text cells are made inert, numbers the program computed ([`Cell::Number`])
+/// are written as they are, so that a change of `-3` stays a number.
 pub struct TableWriter {
     sink: Sink,
-    /// Whether CSV cells that a spreadsheet would run as a formula are
-    /// written inert ([`TableWriter::neutralising`]).
-    neutralise: bool,
+}
+
+/// A cell: text (whatever people typed, codes, dates, labels) or a number
+/// the program computed. A `String` or `&str` is text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    Number(String),
+}
+
+impl Cell {
+    /// A number, written as `Display` writes it.
+    pub fn number(n: impl std::fmt::Display) -> Cell {
+        Cell::Number(n.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Cell {
+        Cell::Text(text)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Cell {
+        Cell::Text(text.to_owned())
+    }
+}
+
+/// What [`TableWriter::write_row`] takes: its text and whether it is a number.
+pub trait AsCell {
+    fn text(&self) -> &str;
+    fn is_number(&self) -> bool {
+        false
+    }
+}
+
+impl AsCell for String {
+    fn text(&self) -> &str {
+        self
+    }
+}
+
+impl AsCell for &str {
+    fn text(&self) -> &str {
+        self
+    }
+}
+
+impl AsCell for Cell {
+    fn text(&self) -> &str {
+        match self {
+            Cell::Text(s) | Cell::Number(s) => s,
+        }
+    }
+    fn is_number(&self) -> bool {
+        matches!(self, Cell::Number(_))
+    }
 }
 
 /// A cell made inert for a spreadsheet (CSV injection, OWASP): text starting
@@ -49,7 +109,6 @@ impl TableWriter {
         let mut writer = match format {
             Format::Csv => TableWriter {
                 sink: Sink::Csv(Box::new(csv::Writer::from_writer(out))),
-                neutralise: false,
             },
             Format::Xlsx => {
                 let mut sheet = Box::new(Worksheet::new());
@@ -61,30 +120,35 @@ impl TableWriter {
                         row: 0,
                         widths: Vec::new(),
                     },
-                    neutralise: false,
                 }
             }
         };
-        writer.write(headers, Some(&rust_xlsxwriter::Format::new().set_bold()))?;
+        let headers: Vec<_> = match format {
+            Format::Csv => headers.iter().map(|h| neutralised(h)).collect(),
+            Format::Xlsx => headers
+                .iter()
+                .map(|h| std::borrow::Cow::Borrowed(*h))
+                .collect(),
+        };
+        writer.write(&headers, Some(&rust_xlsxwriter::Format::new().set_bold()))?;
         Ok(writer)
     }
 
-    /// Rows written from now on hold what people typed (names, addresses):
-    /// in a CSV file, cells a spreadsheet would run as a formula are written
-    /// inert ([`neutralised`]). Not for tables of figures, where `-3` is a
-    /// number; an XLSX cell is written as text and never runs.
-    pub fn neutralising(mut self) -> Self {
-        self.neutralise = true;
-        self
-    }
-
-    pub fn write_row(&mut self, cells: &[String]) -> Result<(), SheetError> {
-        if self.neutralise && matches!(self.sink, Sink::Csv(_)) {
-            let cells: Vec<std::borrow::Cow<'_, str>> =
-                cells.iter().map(|c| neutralised(c)).collect();
+    /// A row; in a CSV file, text cells a spreadsheet would run as a
+    /// formula are written inert, numbers as they are.
+    pub fn write_row<C: AsCell>(&mut self, cells: &[C]) -> Result<(), SheetError> {
+        if matches!(self.sink, Sink::Csv(_)) {
+            let cells: Vec<std::borrow::Cow<'_, str>> = cells
+                .iter()
+                .map(|c| match c.is_number() {
+                    true => std::borrow::Cow::Borrowed(c.text()),
+                    false => neutralised(c.text()),
+                })
+                .collect();
             return self.write(&cells, None);
         }
-        self.write(cells, None)
+        let cells: Vec<&str> = cells.iter().map(AsCell::text).collect();
+        self.write(&cells, None)
     }
 
     /// Every cell goes in as text, so "022085001234" keeps its leading zero.
@@ -172,10 +236,10 @@ impl Write for SharedBuf {
 
 /// A whole table, written in memory: the bytes of a CSV or XLSX file, for a
 /// download built from figures already at hand (a situation report).
-pub fn table_bytes(
+pub fn table_bytes<C: AsCell>(
     format: Format,
     headers: &[&str],
-    rows: &[Vec<String>],
+    rows: &[Vec<C>],
 ) -> Result<Vec<u8>, SheetError> {
     let buf = SharedBuf::default();
     let mut w = TableWriter::new(Box::new(buf.clone()), format, headers)?;
@@ -191,22 +255,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cells_a_spreadsheet_would_run_are_written_inert_in_csv_only_when_asked() {
+    fn text_a_spreadsheet_would_run_is_written_inert_in_csv_numbers_are_not() {
         for bad in ["=1+2", "+84", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
             assert_eq!(neutralised(bad), format!("'{bad}"));
         }
         for good in ["Nguyễn Văn A", "BN12", "2021-08-10", "", "a=b"] {
             assert_eq!(neutralised(good), good);
         }
-        let row = |neutralise: bool| {
-            let buf = SharedBuf::default();
-            let w = TableWriter::new(Box::new(buf.clone()), Format::Csv, &["a", "b"]).unwrap();
-            let mut w = if neutralise { w.neutralising() } else { w };
-            w.write_row(&["=cmd".into(), "-3".into()]).unwrap();
-            w.finish().unwrap();
-            String::from_utf8(buf.bytes()).unwrap()
+        let table = |format| {
+            table_bytes(
+                format,
+                &["=h", "b", "c"],
+                &[vec![
+                    Cell::from("=cmd|' /C calc'!A0"),
+                    Cell::from("-3"),
+                    Cell::number(-3),
+                ]],
+            )
+            .unwrap()
         };
-        assert_eq!(row(true), "a,b\n'=cmd,'-3\n");
-        assert_eq!(row(false), "a,b\n=cmd,-3\n");
+        assert_eq!(
+            String::from_utf8(table(Format::Csv)).unwrap(),
+            "'=h,b,c\n'=cmd|' /C calc'!A0,'-3,-3\n"
+        );
+        // Rows of plain strings are text.
+        let buf = SharedBuf::default();
+        let mut w = TableWriter::new(Box::new(buf.clone()), Format::Csv, &["a"]).unwrap();
+        w.write_row(&["@SUM(A1)".to_owned()]).unwrap();
+        w.finish().unwrap();
+        assert_eq!(String::from_utf8(buf.bytes()).unwrap(), "a\n'@SUM(A1)\n");
+        // An XLSX cell is written as text and never runs: left as typed.
+        let xlsx = table(Format::Xlsx);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        std::fs::write(&path, xlsx).unwrap();
+        let mut reader = crate::SheetReader::open(&path).unwrap();
+        assert_eq!(reader.headers(), ["=h", "b", "c"]);
+        let (_, cells) = reader.next_row().unwrap().unwrap();
+        assert_eq!(cells, ["=cmd|' /C calc'!A0", "-3", "-3"]);
     }
 }

@@ -128,6 +128,48 @@ impl RowOutcome {
     }
 }
 
+/// How long an unfinished import may go without committing a batch before
+/// it is taken to have been killed (a batch takes seconds).
+pub const IMPORT_STALE: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
+/// Where an import run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportState {
+    Running,
+    Finished,
+    /// It never finished: killed (no batch for [`IMPORT_STALE`]) or stopped
+    /// on a broken file. Its rows committed are counted.
+    Interrupted,
+}
+
+impl ImportState {
+    /// (Vietnamese, English).
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            ImportState::Running => ("đang chạy", "running"),
+            ImportState::Finished => ("xong", "finished"),
+            ImportState::Interrupted => ("bị gián đoạn", "interrupted"),
+        }
+    }
+}
+
+/// An import run as its record stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportRunRecord {
+    pub id: i64,
+    pub kind: String,
+    pub file_name: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub rows_total: i64,
+    pub rows_imported: i64,
+    pub rows_refused: i64,
+    /// Why it stopped before the end of its file.
+    pub error: Option<String>,
+    pub state: ImportState,
+}
+
 /// One running import: its record, and what it remembers between batches.
 pub struct ImportRun {
     pub id: i64,
@@ -470,6 +512,20 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
+        // The run's record counts what this transaction commits, so that an
+        // import killed part-way still says how many rows it wrote.
+        let total = run.rows_total + outcomes.len() as u64;
+        let imported = run.rows_imported + new_ids.len() as u64;
+        sqlx::query(
+            "UPDATE import_runs SET rows_total = $1, rows_imported = $2, rows_refused = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(total as i64)
+        .bind(imported as i64)
+        .bind((total - imported) as i64)
+        .bind(stamp.as_str())
+        .bind(run.id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         for ((slot, _, candidates), id) in accepted.into_iter().zip(new_ids) {
             outcomes[slot].1 = Some(RowOutcome::Imported {
@@ -537,6 +593,59 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Record that the run stopped before the end of its file (a broken
+    /// line): it shows as interrupted, with `reason` and the rows it committed.
+    pub async fn stop_import(&self, run: &ImportRun, reason: &str) -> Result<()> {
+        sqlx::query("UPDATE import_runs SET error = $1, updated_at = $2 WHERE id = $3")
+            .bind(reason)
+            .bind(now())
+            .bind(run.id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// The actor's latest import runs, newest first, with their state.
+    pub async fn import_runs(&self, actor: &Actor, limit: i64) -> Result<Vec<ImportRunRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, kind, file_name, started_at, finished_at, updated_at, error, \
+             rows_total, rows_imported, rows_refused FROM import_runs \
+             WHERE actor = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(actor.name.as_str())
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        let stale_before = crate::response::stamp(chrono::Utc::now() - IMPORT_STALE);
+        rows.iter()
+            .map(|r| {
+                let finished_at: Option<String> = r.try_get("finished_at")?;
+                let started_at: String = r.try_get("started_at")?;
+                let updated_at: Option<String> = r.try_get("updated_at")?;
+                let error: Option<String> = r.try_get("error")?;
+                let last = updated_at.unwrap_or_else(|| started_at.clone());
+                let state = match (&finished_at, &error) {
+                    (Some(_), _) => ImportState::Finished,
+                    (None, Some(_)) => ImportState::Interrupted,
+                    (None, None) if last < stale_before => ImportState::Interrupted,
+                    (None, None) => ImportState::Running,
+                };
+                Ok(ImportRunRecord {
+                    id: r.try_get("id")?,
+                    kind: r.try_get("kind")?,
+                    file_name: r.try_get("file_name")?,
+                    started_at,
+                    finished_at,
+                    rows_total: r.try_get("rows_total")?,
+                    rows_imported: r.try_get("rows_imported")?,
+                    rows_refused: r.try_get("rows_refused")?,
+                    error,
+                    state,
+                })
+            })
+            .collect()
     }
 
     async fn cache_units(&self, run: &mut ImportRun, rows: &[ParsedRow]) -> Result<()> {

@@ -63,7 +63,10 @@ pub use engine_write::{ClassCheck, WriteFailpoint};
 pub use error::StoreError;
 pub use figure_lists::{FigureEntry, FigureList, FigurePeriod, has_list as figure_has_list};
 pub use figures::{DAY_KEYS, STOCK_KEYS};
-pub use import::{BatchOutcome, ImportPolicy, ImportRun, ParsedRow, RowOutcome, parse_rows};
+pub use import::{
+    BatchOutcome, IMPORT_STALE, ImportPolicy, ImportRun, ImportRunRecord, ImportState, ParsedRow,
+    RowOutcome, parse_rows,
+};
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
 pub use places::{Admission, BED_TYPES, BedCount, FreeBeds, PLACE_KINDS, Place, PlaceInput};
 pub use quarantine::{

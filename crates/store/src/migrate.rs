@@ -192,6 +192,14 @@ const MIGRATIONS: &[Migration] = &[
         data: None,
     },
     Migration {
+        version: 23,
+        name: "import runs counted as batches commit; an unfinished run shows as interrupted",
+        shared: include_str!("../migrations/0023_import_progress.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
+    Migration {
         version: 24,
         name: "login throttling per account and address, with backoff",
         shared: include_str!("../migrations/0024_login_throttle.sql"),

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use phongdich_domain::{PersonInput, UnitCode, UnitLevel};
 use phongdich_store::testing::TestDb;
 use phongdich_store::{
-    Actor, ImportPolicy, NewHamlet, PersonQuery, PersonUpdate, RowOutcome, Scope, StoreError,
+    Actor, ImportPolicy, ImportState, NewHamlet, PersonQuery, PersonUpdate, RowOutcome, Scope,
+    StoreError,
 };
 
 fn today() -> NaiveDate {
@@ -781,6 +782,68 @@ async fn different_national_ids_are_never_likely_duplicates() {
     // No pair was kept for review between people the IDs tell apart.
     assert!(
         s.open_duplicate_pairs(&Scope::national(), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn an_import_killed_part_way_shows_as_interrupted_with_the_rows_it_committed() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let actor = actor_in("22");
+    let rows = vec![
+        (2, person("Vũ Thị Mai", "1992", "Nữ", HA_KHANH), None),
+        (3, person("Bùi Văn Nam", "1988", "Nam", HA_PHONG), None),
+        (4, person("Lý", "2099", "?", HA_KHANH), None),
+    ];
+    let mut run = s.begin_import(&actor, "persons", "ds.csv").await.unwrap();
+    s.import_person_batch(&actor, &mut run, rows, ImportPolicy::default(), today())
+        .await
+        .unwrap();
+    // Killed here: no finish. The record counts the committed batch at once.
+    let state = |r: &phongdich_store::ImportRunRecord| {
+        (r.state, r.rows_total, r.rows_imported, r.rows_refused)
+    };
+    let runs = s.import_runs(&actor, 10).await.unwrap();
+    assert_eq!(state(&runs[0]), (ImportState::Running, 3, 2, 1));
+    // Ten minutes on without a batch, it was interrupted.
+    db.execute(&format!(
+        "UPDATE import_runs SET updated_at = '2021-08-01T00:00:00.000Z' WHERE id = {}",
+        run.id
+    ))
+    .await
+    .unwrap();
+    let runs = s.import_runs(&actor, 10).await.unwrap();
+    assert_eq!(state(&runs[0]), (ImportState::Interrupted, 3, 2, 1));
+    assert_eq!(runs[0].state.label(), ("bị gián đoạn", "interrupted"));
+
+    // One stopped on a broken file is interrupted at once, saying why;
+    // one finished is finished.
+    let stopped = s.begin_import(&actor, "persons", "hong.csv").await.unwrap();
+    s.stop_import(&stopped, "Dòng 9: … / Line 9: …")
+        .await
+        .unwrap();
+    let done = s.begin_import(&actor, "persons", "xong.csv").await.unwrap();
+    s.finish_import(&actor, &done, "xong.csv").await.unwrap();
+    let runs = s.import_runs(&actor, 10).await.unwrap();
+    let states: Vec<_> = runs
+        .iter()
+        .map(|r| (r.file_name.as_str(), r.state))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("xong.csv", ImportState::Finished),
+            ("hong.csv", ImportState::Interrupted),
+            ("ds.csv", ImportState::Interrupted)
+        ]
+    );
+    assert_eq!(runs[1].error.as_deref(), Some("Dòng 9: … / Line 9: …"));
+    // Another user's runs are not listed.
+    assert!(
+        s.import_runs(&actor_in("06649"), 10)
             .await
             .unwrap()
             .is_empty()

@@ -14,9 +14,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use phongdich_domain::FieldError;
 
-/// The largest JSON or form body read (imports come as multipart uploads,
-/// which are not read here).
-pub const TEXT_BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// The largest JSON or form body read, as the handlers' own limit
+/// (imports come as multipart uploads, which are not read here).
+pub const TEXT_BODY_LIMIT: usize = crate::upload::FORM_BODY_LIMIT;
 
 /// The first control character of `s` that text input may not hold.
 pub fn forbidden_char(s: &str) -> Option<char> {
@@ -95,8 +95,8 @@ pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
                 return Problem::new(
                     axum::http::StatusCode::PAYLOAD_TOO_LARGE,
                     "too-large",
-                    format!("Nội dung gửi lên vượt quá {} MB.", TEXT_BODY_LIMIT >> 20),
-                    format!("The body is larger than {} MB.", TEXT_BODY_LIMIT >> 20),
+                    format!("Nội dung gửi lên vượt quá {} KB.", TEXT_BODY_LIMIT >> 10),
+                    format!("The body is larger than {} KB.", TEXT_BODY_LIMIT >> 10),
                 )
                 .into_response();
             }

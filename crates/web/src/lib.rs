@@ -7,6 +7,7 @@ mod caller;
 mod input;
 mod pages;
 mod problem;
+pub mod upload;
 
 pub use api::ApiDoc;
 pub use caller::ProxyNet;
@@ -24,12 +25,23 @@ pub struct AppState {
 }
 
 /// How the server is deployed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` (or `Forwarded`) header is
     /// believed: the client is the right-most address there that is not one
     /// of them. None by default: the peer of the connection is the client.
     pub trusted_proxies: Vec<ProxyNet>,
+    /// Imports that may run at once ([`upload::CONCURRENT_IMPORTS`] by default).
+    pub import_slots: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            trusted_proxies: Vec::new(),
+            import_slots: upload::CONCURRENT_IMPORTS,
+        }
+    }
 }
 
 /// The whole application as one router, ready for `axum::serve` or a test.
@@ -39,12 +51,17 @@ pub fn router(store: Store) -> Router {
 
 /// [`router`], deployed as `config` says.
 pub fn router_with(store: Store, config: Config) -> Router {
+    let imports = upload::ImportSlots::new(config.import_slots);
     let state = AppState {
         store,
         config: Arc::new(config),
     };
     api::routes()
         .merge(pages::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(
+            upload::FORM_BODY_LIMIT,
+        ))
+        .layer(axum::Extension(imports))
         // Inner: text input is checked after authentication.
         .layer(axum::middleware::from_fn(input::refuse_control_characters))
         .layer(axum::middleware::from_fn_with_state(

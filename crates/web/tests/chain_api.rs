@@ -66,6 +66,17 @@ async fn the_chain_and_its_exports_hold_every_link_with_its_dating() {
     );
     let b1 = format!("{},{},2021-08-06,F0,exposure,case,", k.b[1], k.c1);
     assert!(lines.iter().any(|l| l.starts_with(&b1)), "{csv}");
+    // A case number a spreadsheet would run is written inert; numbers are not.
+    db.execute(&format!(
+        "UPDATE cases SET official_code = '=1+2' WHERE person_id = {}",
+        k.c1
+    ))
+    .await
+    .unwrap();
+    let (_, csv) = get(&app, &format!("/api/v1/chains/{}?format=csv", k.a), &token).await;
+    let b1 = format!("{},{},2021-08-06,F0,exposure,case,", k.b[1], k.c1);
+    let line = csv.lines().find(|l| l.starts_with(&b1)).unwrap();
+    assert!(line.contains(",'=1+2,"), "{line}");
     assert_eq!(
         lines
             .iter()

@@ -524,6 +524,7 @@ async fn behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for() {
     db.store.set_throttle_clock(Some(chrono::Utc::now()));
     let config = phongdich_web::Config {
         trusted_proxies: vec!["10.0.0.2".parse().unwrap(), "fd00::/8".parse().unwrap()],
+        ..Default::default()
     };
     let app = phongdich_web::router_with(db.store.clone(), config);
     // Both come through the proxy at 10.0.0.2.
@@ -580,6 +581,7 @@ async fn an_untrusted_peers_forwarded_headers_are_ignored() {
     db.store.set_throttle_clock(Some(chrono::Utc::now()));
     let config = phongdich_web::Config {
         trusted_proxies: vec!["10.0.0.2".parse().unwrap()],
+        ..Default::default()
     };
     let app = phongdich_web::router_with(db.store.clone(), config);
     let mut attacker = browser_at(&app, "203.0.113.66");
@@ -1391,6 +1393,16 @@ async fn the_audit_pages_keep_to_the_administrators_commune() {
     register(&app, &phong, binh()).await;
     register(&app, &khanh, an()).await;
 
+    // A row a careless script wrote: in the CSV its cells cannot run.
+    db.execute(&format!(
+        "INSERT INTO audit_log (at, actor, source, action, entity, entity_id, unit_code, \
+         province_code, district_code, commune_code) \
+         VALUES ('{}', '=HYPERLINK(\"http://x\")', '@cmd', 'create', 'person', '-1+1', '{HA_KHANH}', \
+         '22', '193', '{HA_KHANH}')",
+        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ")
+    ))
+    .await
+    .unwrap();
     let mut b = Browser::new(&app);
     b.login("khanh.admin").await;
     for path in ["/audit", "/audit.csv", "/audit?entity=person"] {
@@ -1401,6 +1413,14 @@ async fn the_audit_pages_keep_to_the_administrators_commune() {
             !r.body.contains("Bình") && !r.body.contains(BINH_ID),
             "{path}"
         );
+        if path == "/audit.csv" {
+            assert!(
+                r.body
+                    .contains(",\"'=HYPERLINK(\"\"http://x\"\")\",'@cmd,create,person,'-1+1,"),
+                "{}",
+                r.body
+            );
+        }
     }
     let users = b.get("/users").await;
     assert!(users.body.contains("khanh.admin") && !users.body.contains("phong.yte"));
@@ -1796,4 +1816,100 @@ async fn logins_and_changes_are_in_the_audit_log_with_before_and_after() {
     assert_eq!(u.after.as_ref().unwrap()["full_name"], "Nguyễn Văn Ân");
     assert_eq!(u.after.as_ref().unwrap()["occupation"], "ngư dân");
     assert_eq!(u.after.as_ref().unwrap()["version"], 2);
+}
+
+/// A multipart upload of `csv` as the import page sends it, with `length`
+/// as its Content-Length when given (a client may announce any).
+fn upload_request(session: &str, csrf: &str, csv: &str, length: Option<u64>) -> Request<Body> {
+    let body = format!(
+        "--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ds.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{csv}\r\n--X--\r\n"
+    );
+    let length = length.unwrap_or(body.len() as u64);
+    Request::builder()
+        .method(Method::POST)
+        .uri(format!("/import?_csrf={csrf}"))
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, format!("pd_session={session}"))
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+        .header(header::CONTENT_LENGTH, length)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn bodies_have_limits_and_imports_wait_their_turn() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let app = phongdich_web::router(db.store.clone());
+    let mut b = Browser::new(&app);
+    b.login("khanh.yte").await;
+    let csrf = b.get("/import").await.csrf();
+    let session = b.session().unwrap().to_owned();
+    let csv = format!("Họ và tên,Năm sinh,Giới tính,Mã xã\nNguyễn Văn An,1985,Nam,{HA_KHANH}\n");
+
+    // An upload announcing more than 50 MB is refused before it is read.
+    let r = send(
+        &app,
+        upload_request(&session, &csrf, &csv, Some(60_000_000)),
+    )
+    .await;
+    let p = assert_problem(&r, StatusCode::PAYLOAD_TOO_LARGE, "too-large");
+    assert!(p["message_vi"].as_str().unwrap().contains("50 MB"), "{p}");
+    assert!(p["message_en"].as_str().unwrap().contains("50 MB"), "{p}");
+    // A JSON body past 1 MB too.
+    let token = token(&db, "script", HA_KHANH, "health_staff").await;
+    let mut big = an();
+    big["street_address"] = Value::String("x".repeat(1_100_000));
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/persons",
+        Some(&token),
+        Some(big),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert_eq!(person_count(&db).await, 0);
+    // A small upload goes through.
+    let r = send(&app, upload_request(&session, &csrf, &csv, None)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(person_count(&db).await, 1);
+    // The page lists it among the user's imports, with its state.
+    let page = b.get("/import").await;
+    assert!(page.body.contains("id=\"import-runs\""), "{}", page.body);
+    assert!(
+        page.body.contains("ds.csv") && page.body.contains("xong"),
+        "{}",
+        page.body
+    );
+
+    // With every place for an import taken, another waits its turn.
+    let full = phongdich_web::router_with(
+        db.store.clone(),
+        phongdich_web::Config {
+            import_slots: 0,
+            ..Default::default()
+        },
+    );
+    let r = send(&full, upload_request(&session, &csrf, &csv, None)).await;
+    let p = assert_problem(&r, StatusCode::SERVICE_UNAVAILABLE, "busy");
+    assert!(p["message_vi"].as_str().unwrap().contains("thử lại"), "{p}");
+    assert_eq!(r.header(header::RETRY_AFTER), "60");
+    assert_eq!(
+        send(
+            &full,
+            Request::builder()
+                .uri("/import")
+                .header(header::HOST, HOST)
+                .header(header::COOKIE, format!("pd_session={session}"))
+                .body(Body::empty())
+                .unwrap()
+        )
+        .await
+        .status,
+        StatusCode::OK,
+        "the page itself is not an import"
+    );
+    assert_eq!(person_count(&db).await, 1);
 }

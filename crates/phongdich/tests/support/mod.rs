@@ -57,6 +57,14 @@ impl Server {
     }
 }
 
+impl Server {
+    /// `kill -9`: the server gets no chance to finish anything.
+    pub fn kill_hard(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();

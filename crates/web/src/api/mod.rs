@@ -491,6 +491,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(r) if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(crate::upload::too_large(crate::upload::FORM_BODY_LIMIT))
+            }
             Err(r) => Err(Problem::bad_request(
                 format!("Nội dung JSON không hợp lệ: {}", r.body_text()),
                 format!("Invalid JSON body: {}", r.body_text()),

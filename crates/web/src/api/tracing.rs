@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::{FieldError, Invalid};
+use phongdich_sheets::Cell;
 use phongdich_store::{
     Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, ClassPage, Contact, ContactReview,
     StoreError,
@@ -453,9 +454,6 @@ pub async fn chain(
     };
     Ok(match p.format.as_deref().unwrap_or("json") {
         "csv" => {
-            let mut out = String::from(
-                "source,target,date,target_class,dated,kind,source_code,target_code,source_generation,target_generation\n",
-            );
             let node: std::collections::HashMap<i64, &phongdich_store::ChainNode> =
                 chain.nodes.iter().map(|n| (n.person_id, n)).collect();
             let code = |p: i64| {
@@ -464,21 +462,45 @@ pub async fn chain(
                     .unwrap_or_default()
             };
             let generation = |p: i64| node.get(&p).map(|n| n.generation).unwrap_or_default();
-            for e in &chain.edges {
-                out.push_str(&format!(
-                    "{},{},{},F{},{},{},{},{},{},{}\n",
-                    e.from,
-                    e.to,
-                    e.on,
-                    node.get(&e.to).map(|n| n.level).unwrap_or_default(),
-                    e.dated,
-                    e.kind,
-                    code(e.from),
-                    code(e.to),
-                    generation(e.from),
-                    generation(e.to),
-                ));
-            }
+            let rows: Vec<Vec<Cell>> = chain
+                .edges
+                .iter()
+                .map(|e| {
+                    vec![
+                        Cell::number(e.from),
+                        Cell::number(e.to),
+                        Cell::from(e.on.to_string()),
+                        Cell::from(format!(
+                            "F{}",
+                            node.get(&e.to).map(|n| n.level).unwrap_or_default()
+                        )),
+                        Cell::from(e.dated.to_string()),
+                        Cell::from(e.kind.to_string()),
+                        Cell::from(code(e.from)),
+                        Cell::from(code(e.to)),
+                        Cell::number(generation(e.from)),
+                        Cell::number(generation(e.to)),
+                    ]
+                })
+                .collect();
+            let bytes = phongdich_sheets::table_bytes(
+                phongdich_sheets::Format::Csv,
+                &[
+                    "source",
+                    "target",
+                    "date",
+                    "target_class",
+                    "dated",
+                    "kind",
+                    "source_code",
+                    "target_code",
+                    "source_generation",
+                    "target_generation",
+                ],
+                &rows,
+            )
+            .map_err(|e| Problem::bad_request(e.to_string(), e.to_string()))?;
+            let out = String::from_utf8(bytes).unwrap_or_default();
             file("text/csv; charset=utf-8", "csv", out)
         }
         "dot" => {

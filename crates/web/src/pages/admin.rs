@@ -442,10 +442,28 @@ pub async fn audit_csv(
         )
         .await
         .map_err(|e| page.fail(e))?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let write = |w: &mut csv::Writer<Vec<u8>>, row: &[&str]| w.write_record(row).ok();
-    write(
-        &mut w,
+    let rows: Vec<Vec<phongdich_sheets::Cell>> = entries
+        .iter()
+        .map(|e| {
+            let json = |v: &Option<serde_json::Value>| {
+                v.as_ref().map(|v| v.to_string()).unwrap_or_default()
+            };
+            vec![
+                phongdich_sheets::Cell::number(e.id),
+                e.at.clone().into(),
+                e.actor.clone().into(),
+                e.source.clone().into(),
+                e.action.clone().into(),
+                e.entity.clone().into(),
+                e.entity_id.clone().into(),
+                e.unit_code.clone().unwrap_or_default().into(),
+                json(&e.before).into(),
+                json(&e.after).into(),
+            ]
+        })
+        .collect();
+    let table = phongdich_sheets::table_bytes(
+        phongdich_sheets::Format::Csv,
         &[
             "id",
             "at",
@@ -458,28 +476,16 @@ pub async fn audit_csv(
             "before",
             "after",
         ],
-    );
-    for e in &entries {
-        let before = e.before.as_ref().map(|v| v.to_string()).unwrap_or_default();
-        let after = e.after.as_ref().map(|v| v.to_string()).unwrap_or_default();
-        write(
-            &mut w,
-            &[
-                &e.id.to_string(),
-                &e.at,
-                &e.actor,
-                &e.source,
-                &e.action,
-                &e.entity,
-                &e.entity_id,
-                e.unit_code.as_deref().unwrap_or(""),
-                &before,
-                &after,
-            ],
-        );
-    }
+        &rows,
+    )
+    .map_err(|e| {
+        page.fail(crate::problem::Problem::bad_request(
+            e.to_string(),
+            e.to_string(),
+        ))
+    })?;
     let mut body = "\u{feff}".as_bytes().to_vec();
-    body.extend(w.into_inner().unwrap_or_default());
+    body.extend(table);
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

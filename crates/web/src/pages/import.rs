@@ -4,10 +4,11 @@
 use super::{Page, PageResult, layout};
 use crate::AppState;
 use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
 use maud::html;
 use phongdich_domain::Permission;
 use phongdich_sheets::import::ImportSummary;
-use phongdich_store::ImportPolicy;
+use phongdich_store::{ImportPolicy, ImportRunRecord};
 use std::io::Write;
 
 fn form(page: &Page, error: Option<(&str, &str)>) -> maud::Markup {
@@ -33,13 +34,47 @@ fn form(page: &Page, error: Option<(&str, &str)>) -> maud::Markup {
     }
 }
 
-pub async fn page(page: Page) -> PageResult {
+pub async fn page(State(s): State<AppState>, page: Page) -> PageResult {
     page.require(Permission::ImportPersons)?;
+    let runs = s
+        .store
+        .import_runs(&page.actor, 10)
+        .await
+        .map_err(|e| page.fail(e))?;
     Ok(layout(
         &page,
         page.t("Nhập tệp", "Import"),
-        form(&page, None),
+        html! { (form(&page, None)) (recent_runs(&page, &runs)) },
     ))
+}
+
+/// The user's latest imports: one that never finished shows as interrupted
+/// with the rows it committed (they are in the register).
+fn recent_runs(page: &Page, runs: &[ImportRunRecord]) -> maud::Markup {
+    let l = page.lang;
+    html! {
+        @if !runs.is_empty() {
+            h2 { (l.t("Các lần nhập gần đây", "Recent imports")) }
+            div.table-wrap { table.responsive #import-runs {
+                thead { tr {
+                    th { (l.t("Tệp", "File")) } th { (l.t("Bắt đầu", "Started")) }
+                    th { (l.t("Trạng thái", "State")) } th { (l.t("Đã nhập", "Imported")) }
+                    th { (l.t("Bị từ chối", "Refused")) }
+                } }
+                tbody { @for r in runs { tr {
+                    td data-label=(l.t("Tệp", "File")) { (r.file_name) }
+                    td data-label=(l.t("Bắt đầu", "Started")) { (super::show_time(&r.started_at)) }
+                    td data-label=(l.t("Trạng thái", "State")) {
+                        @let (vi, en) = r.state.label();
+                        (l.t(vi, en))
+                        @if let Some(e) = &r.error { br; small.muted { (e) } }
+                    }
+                    td.num data-label=(l.t("Đã nhập", "Imported")) { (r.rows_imported) }
+                    td.num data-label=(l.t("Bị từ chối", "Refused")) { (r.rows_refused) }
+                } } }
+            } }
+        }
+    }
 }
 
 pub async fn upload(State(s): State<AppState>, page: Page, mut multipart: Multipart) -> PageResult {
@@ -63,6 +98,9 @@ pub async fn upload(State(s): State<AppState>, page: Page, mut multipart: Multip
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(page.fail(crate::upload::too_large(crate::upload::IMPORT_BODY_LIMIT)));
+            }
             Err(_) => {
                 return bad(
                     "Không đọc được tệp gửi lên.",
@@ -80,6 +118,11 @@ pub async fn upload(State(s): State<AppState>, page: Page, mut multipart: Multip
                 };
                 let bytes = match field.bytes().await {
                     Ok(b) => b,
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return Err(
+                            page.fail(crate::upload::too_large(crate::upload::IMPORT_BODY_LIMIT))
+                        );
+                    }
                     Err(_) => {
                         return bad(
                             "Tệp quá lớn hoặc bị gián đoạn.",

@@ -29,7 +29,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use maud::{DOCTYPE, Markup, html};
 use phongdich_domain::{FieldError, Permission};
 use phongdich_store::{Actor, Scope, StoreError, User};
@@ -55,17 +55,11 @@ pub fn routes() -> Router<AppState> {
             "/persons/{id}/edit",
             get(persons::edit_form).post(persons::update),
         )
-        .route(
-            "/import",
-            get(import::page)
-                .post(import::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024)),
-        )
+        .route("/import", upload(post(import::upload)).get(import::page))
         .route("/persons/{id}/contacts", post(tracing::add_contact))
         .route(
             "/persons/{id}/contacts/import",
-            post(tracing::import_contacts)
-                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+            upload(post(tracing::import_contacts)),
         )
         .route("/persons/{id}/case", post(tracing::confirm))
         .route("/persons/{id}/case/correct", post(tracing::correct))
@@ -75,11 +69,7 @@ pub fn routes() -> Router<AppState> {
             post(tracing::record_review),
         )
         .route("/tracing", get(tracing::lists))
-        .route(
-            "/tracing/import",
-            post(tracing::import_cases)
-                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
-        )
+        .route("/tracing/import", upload(post(tracing::import_cases)))
         .route("/chains/{id}", get(chain::chain_page))
         .route("/static/chain.js", get(chain::chain_script))
         .route("/static/chain.css", get(chain::chain_css))
@@ -89,7 +79,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/clusters/{id}", get(tracing::cluster))
         .route("/clusters/{id}/members", post(tracing::add_member))
-        .route("/campaigns", get(campaigns::index).post(campaigns::create))
+        .route(
+            "/campaigns",
+            upload(post(campaigns::create)).get(campaigns::index),
+        )
         .route("/campaigns/{id}", get(campaigns::show))
         .route("/campaigns/{id}/people", get(campaigns::people))
         .route("/campaigns/{id}/sample", post(campaigns::sample))
@@ -162,10 +155,7 @@ pub fn routes() -> Router<AppState> {
         .route("/testing/results", post(testing::create_result))
         .route("/testing/reviews/{id}", post(testing::review))
         .route("/testing/settings", post(testing::save_setting))
-        .route(
-            "/testing/import",
-            post(testing::import).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
-        )
+        .route("/testing/import", upload(post(testing::import)))
         .route("/reports", get(reports::report_page).post(reports::send))
         .route("/reports.csv", get(reports::csv_draft))
         .route("/reports.xlsx", get(reports::xlsx_draft))
@@ -188,6 +178,17 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/audit", get(admin::audit))
         .route("/audit.csv", get(admin::audit_csv))
+}
+
+/// A route taking a spreadsheet: the upload body limit and the bound on
+/// imports running at once ([`crate::upload`]). The `Content-Length` check
+/// runs first, so the limit layer is the inner one.
+fn upload(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    route
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::upload::IMPORT_BODY_LIMIT,
+        ))
+        .layer(axum::middleware::from_fn(crate::upload::import_gate))
 }
 
 /// A logged-in page request: without a session, the login page.

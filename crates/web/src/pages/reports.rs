@@ -16,6 +16,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use maud::{DOCTYPE, Markup, html};
 use phongdich_domain::report::{Figures, GROUPS, LINES, Line, change, definition};
 use phongdich_domain::{FieldError, Permission, UnitLevel};
+use phongdich_sheets::Cell;
 use phongdich_store::{
     REPORT_DEADLINE, ReportFigures, SituationReport, StoreError, Unit, WAVE_START, vietnam,
 };
@@ -924,7 +925,9 @@ pub async fn xlsx_draft(
 
 /// One row per line (key, label, value, change since the previous report),
 /// then each unit below as a column; the medians last.
-pub fn table_rows(l: Lang, v: &View) -> (Vec<String>, Vec<Vec<String>>) {
+/// The report as a table: labels are text, figures numbers (so a change of
+/// `-3` stays a number in a CSV file while any text is written inert).
+pub fn table_rows(l: Lang, v: &View) -> (Vec<String>, Vec<Vec<Cell>>) {
     let mut headers: Vec<String> = [
         l.t("Mã", "key"),
         l.t("Chỉ tiêu", "line"),
@@ -939,20 +942,19 @@ pub fn table_rows(l: Lang, v: &View) -> (Vec<String>, Vec<Vec<String>>) {
     let mut rows = Vec::new();
     for line in LINES {
         let mut row = vec![
-            line.key.to_owned(),
-            label(l, line).to_owned(),
-            v.figures.figures.get(line.key).unwrap_or(0).to_string(),
+            Cell::from(line.key),
+            Cell::from(label(l, line)),
+            Cell::number(v.figures.figures.get(line.key).unwrap_or(0)),
             changes
                 .as_ref()
                 .and_then(|c| c.get(line.key))
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
+                .map_or(Cell::from(""), Cell::number),
         ];
         row.extend(
             v.figures
                 .children
                 .iter()
-                .map(|c| c.figures.get(line.key).unwrap_or(0).to_string()),
+                .map(|c| Cell::number(c.figures.get(line.key).unwrap_or(0))),
         );
         rows.push(row);
     }
@@ -978,10 +980,10 @@ pub fn table_rows(l: Lang, v: &View) -> (Vec<String>, Vec<Vec<String>>) {
         ),
     ] {
         rows.push(vec![
-            key.to_owned(),
-            l.t(vi, en).to_owned(),
-            value.unwrap_or_default(),
-            String::new(),
+            Cell::from(key),
+            Cell::from(l.t(vi, en)),
+            value.map_or(Cell::from(""), Cell::Number),
+            Cell::from(""),
         ]);
     }
     (headers, rows)

@@ -1,0 +1,205 @@
+#![allow(clippy::unwrap_used)]
+//! `kill -9` in the middle of work (issue 16, "Crash"): an import killed
+//! between its batches keeps exactly the batches it committed, and running
+//! it again completes the file without a duplicate; a server killed while
+//! clients write keeps every write it acknowledged and nothing twice. Runs on
+//! SQLite, or on PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
+
+mod support;
+
+use phongdich_store::Actor;
+use phongdich_store::testing::TestDb;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use support::{Server, phongdich};
+
+const HA_KHANH: &str = "06649";
+const ROWS: usize = 30_000;
+const BATCH: usize = 1_000;
+
+/// A man born in 1980 + i % 40 in Hà Khánh with a national ID of his own.
+fn national_id(i: usize) -> String {
+    format!("022{:01}{:02}{:06}", 0, 80 + i % 20, i)
+}
+
+fn people_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let file = dir.join("nguoi.csv");
+    let mut csv = String::from("Họ và tên,Năm sinh,Giới tính,Số CCCD,Mã xã\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!(
+            "Nguyễn Văn An,{},Nam,{},{HA_KHANH}\n",
+            1980 + i % 20,
+            national_id(i)
+        ));
+    }
+    std::fs::write(&file, csv).unwrap();
+    file
+}
+
+async fn count(db: &TestDb, sql: &str) -> i64 {
+    db.ints(sql).await[0].unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_killed_between_batches_keeps_whole_batches_and_resumes_without_duplicates() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = people_file(dir.path());
+    let report = dir.path().join("report.csv");
+    let args = |r: &std::path::Path| {
+        vec![
+            "--db".to_owned(),
+            db.url.clone(),
+            "import".into(),
+            "persons".into(),
+            file.to_str().unwrap().into(),
+            "--report".into(),
+            r.to_str().unwrap().into(),
+            "--allow-likely-duplicates".into(),
+            "--batch".into(),
+            BATCH.to_string(),
+        ]
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_phongdich"))
+        .args(args(&report))
+        .env_remove("PHONGDICH_DB")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once a few batches are in, well before the end.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let n = count(&db, "SELECT COUNT(*) FROM persons").await;
+        if n >= 3 * BATCH as i64 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the import never got going ({n} rows)"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before it was killed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let kept = count(&db, "SELECT COUNT(*) FROM persons").await;
+    assert!(kept < ROWS as i64, "killed before the end ({kept} rows)");
+    assert_eq!(
+        kept % BATCH as i64,
+        0,
+        "only whole batches are kept: {kept}"
+    );
+
+    // Again, to the end: the rows already in are refused by their national
+    // ID, the others imported; nobody twice.
+    let again = dir.path().join("again.csv");
+    let out = phongdich(
+        &db,
+        &args(&again)[2..]
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!("{} đã nhập / imported", ROWS as i64 - kept)),
+        "{said}"
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM persons").await,
+        ROWS as i64
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(DISTINCT national_id) FROM persons").await,
+        ROWS as i64
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_while_clients_write_keeps_every_acknowledged_write_once() {
+    let db = TestDb::new().await;
+    let (_, token) = db
+        .store
+        .create_api_token(&Actor::system("test"), "crash", HA_KHANH, "health_staff")
+        .await
+        .unwrap();
+    let mut server = Server::start(&db);
+    let url = server.url("/api/v1/persons");
+    let acknowledged = Arc::new(Mutex::new(Vec::<(i64, String)>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (url, token) = (url.clone(), token.clone());
+            let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut attempts = 0;
+                for i in 0.. {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let nid = national_id(100_000 * (w + 1) + i);
+                    attempts += 1;
+                    let body = serde_json::json!({"full_name": "Trần Văn Bình", "birth": "1985", "sex": "nam",
+                        "national_id": nid, "commune_code": HA_KHANH, "confirm_not_duplicate": true});
+                    match ureq::post(&url)
+                        .set("Authorization", &format!("Bearer {token}"))
+                        .send_json(body)
+                    {
+                        Ok(r) if r.status() == 201 => {
+                            let v: serde_json::Value = r.into_json().unwrap();
+                            acknowledged.lock().unwrap().push((v["id"].as_i64().unwrap(), nid));
+                        }
+                        Ok(r) => panic!("unexpected answer {}", r.status()),
+                        Err(ureq::Error::Status(code, r)) => {
+                            panic!("refused {code}: {}", r.into_string().unwrap_or_default())
+                        }
+                        // The server is gone: this write may or may not have landed.
+                        Err(_) => break,
+                    }
+                }
+                attempts
+            })
+        })
+        .collect();
+    // Let them write, then kill the server under their feet.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acknowledged.lock().unwrap().len() < 200 {
+        assert!(Instant::now() < deadline, "the writers never got going");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.kill_hard();
+    stop.store(true, Ordering::Relaxed);
+    let attempts: usize = writers.into_iter().map(|w| w.join().unwrap()).sum();
+    let acknowledged = acknowledged.lock().unwrap().clone();
+
+    // Every acknowledged write is there, once; at most one more per writer
+    // (the request in flight when the server died).
+    let stored = count(&db, "SELECT COUNT(*) FROM persons").await as usize;
+    let distinct = count(&db, "SELECT COUNT(DISTINCT national_id) FROM persons").await as usize;
+    assert_eq!(stored, distinct, "nothing twice");
+    assert!(
+        stored >= acknowledged.len() && stored <= acknowledged.len() + 4 && stored <= attempts,
+        "{stored} stored, {} acknowledged, {attempts} attempted",
+        acknowledged.len()
+    );
+    for (id, nid) in &acknowledged {
+        let found = db
+            .strings(&format!("SELECT national_id FROM persons WHERE id = {id}"))
+            .await;
+        assert_eq!(found, [Some(nid.clone())], "acknowledged person {id} kept");
+    }
+    // The server starts again on the same records and answers.
+    let again = Server::start(&db);
+    let r = ureq::get(&again.url("/api/v1/persons?limit=1"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
