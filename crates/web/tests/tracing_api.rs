@@ -282,8 +282,42 @@ async fn tracing_keeps_to_each_communes_jurisdiction() {
     let here = token(&db, HA_KHANH, "contact_tracer").await;
     let there = token(&db, HA_PHONG, "contact_tracer").await;
     let a = person(&app, &here, "Nguyễn Văn An", HA_KHANH).await;
-    let b = person(&app, &there, "Trần Thị Bình", HA_PHONG).await;
-    contact(&app, &here, a, b, "2021-08-05").await;
+    // Bình lives in Hà Phong: Hà Khánh reaches her with her national ID,
+    // not by her record number alone (which could be guessed).
+    let (status, created) = call(
+        &app,
+        Method::POST,
+        "/api/v1/persons",
+        Some(&there),
+        Some(json!({"full_name": "Trần Thị Bình", "birth": "1980", "sex": "nữ", "national_id": "022180004321",
+                    "commune_code": HA_PHONG, "confirm_not_duplicate": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let b = created["id"].as_i64().unwrap();
+    let by_number =
+        json!({"person_id": a, "other_person_id": b, "date": "2021-08-05", "setting": "household"});
+    let (status, refused) = call(
+        &app,
+        Method::POST,
+        "/api/v1/contacts",
+        Some(&here),
+        Some(by_number),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["errors"][0]["field"], "other_person_id");
+    let handed = json!({"person_id": a, "other_person_id": b, "date": "2021-08-05", "setting": "household",
+                        "other_national_id": "022180004321"});
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/v1/contacts",
+        Some(&here),
+        Some(handed),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
     let (_, case) = call(
         &app,
         Method::POST,
