@@ -42,6 +42,22 @@ async fn count(db: &TestDb, sql: &str) -> i64 {
     db.ints(sql).await[0].unwrap_or(0)
 }
 
+/// After a `kill -9` of a client of PostgreSQL, a transaction whose commit
+/// was already sent still lands a moment later: wait until the writes of
+/// the killed process have settled (the table's rows unchanged for 300 ms).
+async fn settled(db: &TestDb, table: &str) {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    let mut last = count(db, &sql).await;
+    loop {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let now = count(db, &sql).await;
+        if now == last {
+            return;
+        }
+        last = now;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_killed_between_batches_keeps_whole_batches_and_resumes_without_duplicates() {
     let db = TestDb::new().await;
@@ -89,6 +105,7 @@ async fn an_import_killed_between_batches_keeps_whole_batches_and_resumes_withou
     }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
+    settled(&db, "persons").await;
     let kept = count(&db, "SELECT COUNT(*) FROM persons").await;
     assert!(kept < ROWS as i64, "killed before the end ({kept} rows)");
     assert_eq!(
@@ -179,6 +196,7 @@ async fn a_server_killed_while_clients_write_keeps_every_acknowledged_write_once
     stop.store(true, Ordering::Relaxed);
     let attempts: usize = writers.into_iter().map(|w| w.join().unwrap()).sum();
     let acknowledged = acknowledged.lock().unwrap().clone();
+    settled(&db, "persons").await;
 
     // Every acknowledged write is there, once; at most one more per writer
     // (the request in flight when the server died).
@@ -203,4 +221,111 @@ async fn a_server_killed_while_clients_write_keeps_every_acknowledged_write_once
         .call()
         .unwrap();
     assert_eq!(r.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_while_communes_send_reports_keeps_each_acknowledged_report_whole_and_once()
+{
+    let db = TestDb::new().await;
+    // Four communes of Hạ Long, each sending its reports for day after day.
+    let communes = ["06649", "06652", "06655", "06658"];
+    let mut tokens = Vec::new();
+    for c in communes {
+        let (_, t) = db
+            .store
+            .create_api_token(&Actor::system("test"), "crash", c, "health_staff")
+            .await
+            .unwrap();
+        tokens.push((c, t));
+    }
+    let mut server = Server::start(&db);
+    let url = server.url("/api/v1/reports");
+    let acknowledged = Arc::new(Mutex::new(Vec::<(i64, serde_json::Value)>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let today = phongdich_store::vietnam_today();
+    let senders: Vec<_> = tokens
+        .into_iter()
+        .map(|(unit, token)| {
+            let url = url.clone();
+            let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+            std::thread::spawn(move || {
+                for back in 0..300u64 {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let day = (today - chrono::Days::new(back)).to_string();
+                    let body = serde_json::json!({"unit_code": unit, "from": day, "to": day,
+                        "comments": "Tình hình ổn định"});
+                    match ureq::post(&url)
+                        .set("Authorization", &format!("Bearer {token}"))
+                        .send_json(body)
+                    {
+                        Ok(r) if r.status() == 201 => {
+                            let v: serde_json::Value = r.into_json().unwrap();
+                            let id = v["id"].as_i64().unwrap();
+                            acknowledged.lock().unwrap().push((id, v));
+                        }
+                        Ok(r) => panic!("unexpected answer {}", r.status()),
+                        Err(ureq::Error::Status(code, r)) => {
+                            panic!("refused {code}: {}", r.into_string().unwrap_or_default())
+                        }
+                        Err(_) => break,
+                    }
+                }
+            })
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while acknowledged.lock().unwrap().len() < 40 {
+        assert!(Instant::now() < deadline, "the senders never got going");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.kill_hard();
+    stop.store(true, Ordering::Relaxed);
+    for s in senders {
+        s.join().unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    settled(&db, "situation_reports").await;
+
+    // One report per unit and day (no period twice), each with its audit
+    // entry (written in the same transaction), at most one more per sender
+    // than acknowledged; every acknowledged one stored as it was answered.
+    let stored = count(&db, "SELECT COUNT(*) FROM situation_reports").await as usize;
+    let periods = count(
+        &db,
+        "SELECT COUNT(*) FROM (SELECT DISTINCT unit_code, period_from, period_to FROM situation_reports) x",
+    )
+    .await as usize;
+    let audited = count(
+        &db,
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'situation_report' AND action = 'submit'",
+    )
+    .await as usize;
+    assert_eq!(stored, periods, "no period sent twice");
+    assert_eq!(stored, audited, "every stored report has its audit entry");
+    assert!(
+        stored >= acknowledged.len() && stored <= acknowledged.len() + communes.len(),
+        "{stored} stored, {} acknowledged",
+        acknowledged.len()
+    );
+    let again = Server::start(&db);
+    let token = db
+        .store
+        .create_api_token(&Actor::system("test"), "check", "193", "health_staff")
+        .await
+        .unwrap()
+        .1;
+    for (id, sent) in &acknowledged {
+        let r = ureq::get(&again.url(&format!("/api/v1/reports/{id}")))
+            .set("Authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap();
+        let stored: serde_json::Value = r.into_json().unwrap();
+        assert!(sent["figures"]["figures"].is_object(), "{sent}");
+        assert_eq!(
+            stored["figures"], sent["figures"],
+            "report {id} kept as sent"
+        );
+    }
 }
