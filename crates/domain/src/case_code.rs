@@ -69,7 +69,7 @@ pub fn split_sources(s: &str) -> Vec<String> {
     for piece in s.split([',', ';', '+', '\n', '\r']) {
         let mut rest = piece.trim().to_owned();
         loop {
-            let lower = rest.to_lowercase();
+            let lower = lower_same_offsets(&rest);
             let cut = [" và ", " and ", " va "]
                 .iter()
                 .filter_map(|w| lower.find(w).map(|i| (i, w.len())))
@@ -91,6 +91,21 @@ pub fn split_sources(s: &str) -> Vec<String> {
         }
     }
     parts
+}
+
+/// `s` in lower case with every character at the same byte offset (a letter
+/// whose lower case has another length, such as the Kelvin sign or `İ`, is
+/// kept as it is), so that an offset found in it also cuts `s`.
+fn lower_same_offsets(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+                _ => c,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -152,5 +167,19 @@ mod tests {
         assert_eq!(split_sources("BN 1,, Anh ;"), ["BN 1", "Anh"]);
         assert_eq!(split_sources("BN1\r\nBN2"), ["BN1", "BN2"]);
         assert!(split_sources("  ").is_empty());
+    }
+
+    #[test]
+    fn letters_whose_lower_case_is_another_length_do_not_shift_the_cut() {
+        // U+212A KELVIN SIGN lowers to ASCII `k` (three bytes become one),
+        // `İ` to `i` and a combining dot (two bytes become three): the
+        // separator found in the lower-case text must cut the text as typed.
+        assert_eq!(split_sources("\u{212A} và BN2"), ["\u{212A}", "BN2"]);
+        assert_eq!(
+            split_sources("\u{212A}\u{212A} and x"),
+            ["\u{212A}\u{212A}", "x"]
+        );
+        assert_eq!(split_sources("İİİİ và BN2"), ["İİİİ", "BN2"]);
+        assert_eq!(split_sources("BN1 VÀ BN2 AND BN3"), ["BN1", "BN2", "BN3"]);
     }
 }
