@@ -6,6 +6,16 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+/// The first control character of `s` that text may not hold (all but tab,
+/// line feed and carriage return, which notes may hold): a NUL byte makes
+/// PostgreSQL refuse the text while SQLite stores it, and escape sequences
+/// reach terminals and spreadsheets. Checked in every text a request or an
+/// imported file brings.
+pub fn forbidden_char(s: &str) -> Option<char> {
+    s.chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
 /// NFC form with surrounding and repeated whitespace removed: how text is stored.
 pub fn clean(s: &str) -> String {
     let nfc: String = s.nfc().collect();

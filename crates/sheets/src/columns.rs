@@ -196,13 +196,18 @@ impl ColumnMap {
         let mut columns: Vec<(&'static str, Option<usize>)> =
             fields.iter().map(|&(name, _, _)| (name, None)).collect();
         let mut ignored = Vec::new();
+        // Each alias folded once, not once per header.
+        let alias_keys: Vec<Vec<(String, &str)>> = fields
+            .iter()
+            .map(|(_, _, aliases)| aliases.iter().map(|a| (key(a), *a)).collect())
+            .collect();
         for (col, header) in headers.iter().enumerate() {
             let header_key = key(header);
-            let field = fields.iter().position(|(_, _, aliases)| {
+            let field = alias_keys.iter().position(|aliases| {
                 !header_key.is_empty()
                     && aliases
                         .iter()
-                        .any(|alias| header_key == key(alias) && marks_agree(header, alias))
+                        .any(|(k, alias)| header_key == *k && marks_agree(header, alias))
             });
             match field {
                 None if header.trim().is_empty() => {}

@@ -109,6 +109,21 @@ pub enum SheetError {
     )]
     XlsxTooLarge { part: String, limit: u64 },
     #[error(
+        "Tệp Excel có tham chiếu ô «{value}» không hợp lệ hoặc vượt giới hạn trang tính (phần «{part}»): \
+         hãy mở tệp trong Excel và lưu lại / The Excel file has a cell reference “{value}” that is \
+         invalid or past a sheet's limits (part “{part}”): open and save the file in Excel"
+    )]
+    XlsxReference { part: String, value: String },
+    #[error(
+        "Dòng {line}: cột «{column}» chứa ký tự điều khiển {code}, không được phép trong văn bản / \
+         Line {line}: column “{column}” holds the control character {code}, which text may not hold"
+    )]
+    ControlCharacter {
+        line: u64,
+        column: String,
+        code: String,
+    },
+    #[error(
         "Dòng {line}: ô {cell} là công thức chưa có giá trị tính sẵn; mở tệp trong Excel và lưu lại, \
          hoặc gõ giá trị vào ô / Line {line}: cell {cell} is a formula with no computed value; \
          open and save the file in Excel, or type the value in the cell"
@@ -125,7 +140,8 @@ impl SheetError {
             | SheetError::CellTooLarge { line, .. }
             | SheetError::TooManyColumns { line, .. }
             | SheetError::TooManyRows { line, .. }
-            | SheetError::FormulaWithoutValue { line, .. } => Some(*line),
+            | SheetError::FormulaWithoutValue { line, .. }
+            | SheetError::ControlCharacter { line, .. } => Some(*line),
             _ => None,
         }
     }
@@ -134,7 +150,9 @@ impl SheetError {
     pub fn is_row_error(&self) -> bool {
         matches!(
             self,
-            SheetError::Encoding { .. } | SheetError::FormulaWithoutValue { .. }
+            SheetError::Encoding { .. }
+                | SheetError::FormulaWithoutValue { .. }
+                | SheetError::ControlCharacter { .. }
         )
     }
 }

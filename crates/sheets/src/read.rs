@@ -40,6 +40,10 @@ pub struct Limits {
     /// shared strings), and of all its parts together.
     pub xlsx_part_bytes: u64,
     pub xlsx_total_bytes: u64,
+    /// Cells covered by the shared formulas of one part (the reader expands
+    /// each shared formula's range cell by cell), and shared formulas' indexes.
+    pub xlsx_shared_formula_cells: u64,
+    pub xlsx_shared_formulas: u64,
 }
 
 impl Default for Limits {
@@ -51,6 +55,8 @@ impl Default for Limits {
             xlsx_rows: 200_000,
             xlsx_part_bytes: 256 * 1024 * 1024,
             xlsx_total_bytes: 512 * 1024 * 1024,
+            xlsx_shared_formula_cells: 2_000_000,
+            xlsx_shared_formulas: 100_000,
         }
     }
 }
@@ -73,6 +79,9 @@ struct LineCounter<R> {
     /// The line being read (1-based) and whether nothing but `\r` was read on it yet.
     line: u64,
     at_line_start: bool,
+    /// The byte before was a `\r`: a `\n` now ends no new line (CRLF), while
+    /// a bare `\r` ends one, as the csv crate reads it (old Mac files).
+    after_cr: bool,
     /// `(offset, line)` of each non-blank line start not yet passed.
     starts: std::collections::VecDeque<(u64, u64)>,
     delimiter: u8,
@@ -132,16 +141,22 @@ impl<R: Read> Read for LineCounter<R> {
             }
             match b {
                 b'\n' => {
+                    if !self.after_cr {
+                        self.line += 1;
+                    }
+                    self.at_line_start = true;
+                }
+                b'\r' => {
                     self.line += 1;
                     self.at_line_start = true;
                 }
-                b'\r' => {}
                 _ if self.at_line_start => {
                     self.starts.push_back((at, self.line));
                     self.at_line_start = false;
                 }
                 _ => {}
             }
+            self.after_cr = b == b'\r';
         }
         self.offset += n as u64;
         Ok(n)
@@ -155,6 +170,7 @@ impl<R> LineCounter<R> {
             offset: 0,
             line: 1,
             at_line_start: true,
+            after_cr: false,
             starts: Default::default(),
             delimiter,
             limits,
@@ -230,7 +246,8 @@ impl<R> LineCounter<R> {
                 bytes,
                 breaks,
             } => {
-                let breaks = breaks + u64::from(b == b'\n');
+                let ends_line = b == b'\r' || (b == b'\n' && !self.after_cr);
+                let breaks = breaks + u64::from(ends_line);
                 if breaks > self.limits.quoted_lines || (bytes >= max && breaks > 0) {
                     return Err(self.unclosed(line));
                 }
@@ -358,6 +375,22 @@ impl SheetReader {
         if cells.len() < width {
             cells.resize(width, String::new());
         }
+        // Control characters (issue 16 §7): the row is refused, as a request's text is.
+        for (col, cell) in cells.iter().enumerate() {
+            if let Some(c) = phongdich_domain::text::forbidden_char(cell) {
+                let column = self
+                    .headers
+                    .get(col)
+                    .filter(|h| !h.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| cell_name(0, col as u32).trim_end_matches('1').to_owned());
+                return Some(Err(SheetError::ControlCharacter {
+                    line,
+                    column,
+                    code: format!("U+{:04X}", u32::from(c)),
+                }));
+            }
+        }
         Some(Ok((line, cells)))
     }
 }
@@ -477,10 +510,18 @@ fn check_xlsx_size(file: &mut File, limits: Limits) -> Result<(), SheetError> {
         if part.size() > limits.xlsx_part_bytes {
             return Err(too_large(limits.xlsx_part_bytes));
         }
-        let unpacked = std::io::copy(
-            &mut part.by_ref().take(limits.xlsx_part_bytes + 1),
-            &mut std::io::sink(),
-        )?;
+        let unpacked = if name.ends_with(".xml") {
+            check_references(
+                part.by_ref().take(limits.xlsx_part_bytes + 1),
+                &name,
+                limits,
+            )?
+        } else {
+            std::io::copy(
+                &mut part.by_ref().take(limits.xlsx_part_bytes + 1),
+                &mut std::io::sink(),
+            )?
+        };
         if unpacked > limits.xlsx_part_bytes {
             return Err(too_large(limits.xlsx_part_bytes));
         }
@@ -492,6 +533,220 @@ fn check_xlsx_size(file: &mut File, limits: Limits) -> Result<(), SheetError> {
     drop(archive);
     file.rewind()?;
     Ok(())
+}
+
+/// Excel's own limits: a sheet has 1,048,576 rows and 16,384 columns (XFD).
+const EXCEL_ROWS: u64 = 1_048_576;
+const EXCEL_COLUMNS: u64 = 16_384;
+
+/// The longest XML tag read (its name and attributes); Excel's are a few
+/// hundred bytes.
+const MAX_TAG_BYTES: usize = 64 * 1024;
+
+/// Where the reference check stands in an XML part.
+#[derive(Clone, Copy, PartialEq)]
+enum Xml {
+    Text,
+    /// Inside `<…>`, and inside a quoted attribute value when `Some`.
+    Tag(Option<u8>),
+    /// Inside `<!--…-->`, `<![CDATA[…]]>` or `<?…?>`, until the terminator.
+    Skip(&'static [u8]),
+}
+
+/// Reads an XML part as calamine will, refusing the references calamine
+/// turns into arithmetic or allocations before it reads them (found by
+/// fuzzing, issue 16): a cell or row reference past Excel's limits (its
+/// arithmetic overflows), a shared formula's range (expanded cell by cell:
+/// the total area of a part's shared formulas is bounded) and a shared
+/// formula's index (an allocation size). Only tags are looked at, byte by
+/// byte, so a text of any size takes no memory; quoted attribute values,
+/// comments, CDATA and processing instructions are skipped as XML reads
+/// them. Returns the bytes the part unpacks to.
+fn check_references(mut part: impl Read, name: &str, limits: Limits) -> Result<u64, SheetError> {
+    let mut state = Xml::Text;
+    let mut tag: Vec<u8> = Vec::new();
+    let mut shared_cells = 0u64;
+    let mut total = 0u64;
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match part.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        total += n as u64;
+        for &b in &chunk[..n] {
+            state = match state {
+                Xml::Text if b == b'<' => {
+                    tag.clear();
+                    Xml::Tag(None)
+                }
+                Xml::Text => Xml::Text,
+                Xml::Skip(end) => {
+                    tag.push(b);
+                    if tag.ends_with(end) {
+                        tag.clear();
+                        Xml::Text
+                    } else {
+                        if tag.len() > end.len() {
+                            tag.drain(..tag.len() - end.len());
+                        }
+                        Xml::Skip(end)
+                    }
+                }
+                Xml::Tag(None) if b == b'>' => {
+                    check_tag(&tag, name, limits, &mut shared_cells)?;
+                    Xml::Text
+                }
+                Xml::Tag(quote) => {
+                    if tag.len() >= MAX_TAG_BYTES {
+                        return Err(SheetError::XlsxTooLarge {
+                            part: name.to_owned(),
+                            limit: MAX_TAG_BYTES as u64,
+                        });
+                    }
+                    tag.push(b);
+                    match quote {
+                        Some(q) if b == q => Xml::Tag(None),
+                        Some(q) => Xml::Tag(Some(q)),
+                        None if b == b'"' || b == b'\'' => Xml::Tag(Some(b)),
+                        None => {
+                            let skip = match tag.as_slice() {
+                                b"!--" => Some(Xml::Skip(b"-->")),
+                                b"![CDATA[" => Some(Xml::Skip(b"]]>")),
+                                b"?" => Some(Xml::Skip(b"?>")),
+                                _ => None,
+                            };
+                            if skip.is_some() {
+                                // The terminator is looked for from here.
+                                tag.clear();
+                            }
+                            skip.unwrap_or(Xml::Tag(None))
+                        }
+                    }
+                }
+            };
+        }
+    }
+    Ok(total)
+}
+
+/// The references of one tag (`c r`, `row r`, `dimension ref`, and a shared
+/// `f`'s `ref` and `si`), as calamine reads them: raw attribute values,
+/// keys without a prefix.
+fn check_tag(
+    tag: &[u8],
+    part: &str,
+    limits: Limits,
+    shared_cells: &mut u64,
+) -> Result<(), SheetError> {
+    let name_end = tag
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || *b == b'/')
+        .unwrap_or(tag.len());
+    let local = tag[..name_end]
+        .rsplit(|&b| b == b':')
+        .next()
+        .unwrap_or_default();
+    if !matches!(local, b"c" | b"row" | b"f" | b"dimension") {
+        return Ok(());
+    }
+    let refused = |value: &[u8]| SheetError::XlsxReference {
+        part: part.to_owned(),
+        value: String::from_utf8_lossy(value).chars().take(40).collect(),
+    };
+    let (mut shared, mut si, mut range) = (false, None, None);
+    for (key, value) in attributes(&tag[name_end..]) {
+        match (local, key) {
+            (b"c", b"r") => {
+                cell_reference(value).ok_or_else(|| refused(value))?;
+            }
+            (b"row", b"r") => {
+                let row = std::str::from_utf8(value)
+                    .ok()
+                    .and_then(|v| v.parse::<u64>().ok());
+                if !row.is_some_and(|r| (1..=EXCEL_ROWS).contains(&r)) {
+                    return Err(refused(value));
+                }
+            }
+            (b"dimension" | b"f", b"ref") => {
+                range = Some((range_area(value).ok_or_else(|| refused(value))?, value));
+            }
+            (b"f", b"t") => shared = value == b"shared",
+            (b"f", b"si") => si = Some(value),
+            _ => {}
+        }
+    }
+    if local == b"f" && shared {
+        if let Some(si) = si {
+            let index = std::str::from_utf8(si)
+                .ok()
+                .and_then(|v| v.parse::<u64>().ok());
+            if index.is_none_or(|i| i >= limits.xlsx_shared_formulas) {
+                return Err(refused(si));
+            }
+        }
+        if let Some((area, value)) = range {
+            *shared_cells += area;
+            if *shared_cells > limits.xlsx_shared_formula_cells {
+                return Err(refused(value));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The `key="value"` pairs of a tag after its name, raw; stops at the first
+/// malformed one (the XML reader refuses the tag there).
+fn attributes(mut rest: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    std::iter::from_fn(move || {
+        let trim = |s: &[u8]| -> usize { s.iter().take_while(|b| b.is_ascii_whitespace()).count() };
+        rest = &rest[trim(rest)..];
+        let eq = rest.iter().position(|&b| b == b'=')?;
+        let key = rest[..eq].trim_ascii();
+        rest = &rest[eq + 1..];
+        rest = &rest[trim(rest)..];
+        let quote = *rest.first().filter(|q| **q == b'"' || **q == b'\'')?;
+        let close = rest[1..].iter().position(|&b| b == quote)?;
+        let value = &rest[1..=close];
+        rest = &rest[close + 2..];
+        Some((key, value))
+    })
+}
+
+/// A cell reference ("B7", "$B$7", "b7") within Excel's limits: its row and
+/// column, from 1.
+fn cell_reference(value: &[u8]) -> Option<(u64, u64)> {
+    let text = std::str::from_utf8(value).ok()?.replace('$', "");
+    let split = text.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = text.split_at(split);
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let column = letters.bytes().fold(0u64, |n, c| {
+        n * 26 + u64::from(c.to_ascii_uppercase() - b'A') + 1
+    });
+    if digits.len() > 7 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let row: u64 = digits.parse().ok()?;
+    ((1..=EXCEL_ROWS).contains(&row) && column <= EXCEL_COLUMNS).then_some((row, column))
+}
+
+/// The number of cells of a reference ("A1") or range ("A1:C9").
+fn range_area(value: &[u8]) -> Option<u64> {
+    let mut ends = value.split(|&b| b == b':');
+    let first = cell_reference(ends.next()?)?;
+    let last = match ends.next() {
+        Some(end) => cell_reference(end)?,
+        None => first,
+    };
+    if ends.next().is_some() {
+        return None;
+    }
+    Some((first.0.abs_diff(last.0) + 1) * (first.1.abs_diff(last.1) + 1))
 }
 
 /// A data row of a sheet: its line and its cells, or why it is refused.
@@ -716,5 +971,47 @@ mod tests {
         assert_eq!(number_text(22_085_001_234.0), "22085001234");
         assert_eq!(number_text(-0.0), "0");
         assert_eq!(number_text(1.5), "1.5");
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+
+    fn check(xml: &str) -> Result<u64, SheetError> {
+        check_references(
+            xml.as_bytes(),
+            "xl/worksheets/sheet1.xml",
+            Limits::default(),
+        )
+    }
+
+    #[test]
+    fn references_are_read_as_the_xml_reader_reads_them() {
+        // Past the limits, in either quote, with a prefix on the element.
+        for bad in [
+            r#"<c r="XFE1"/>"#,
+            r#"<x:c r='A1048577'/>"#,
+            r#"<c t="n" r="AAAAAAAAAAAAAA1"><v>1</v></c>"#,
+            r#"<c foo=">" r="ZZZZ1"/>"#,
+            r#"<row r="0"/>"#,
+            r#"<dimension ref="A1:XFD1048577"/>"#,
+            r#"<f t="shared" si="100000" ref="A1:A2"/>"#,
+            r#"<f t="shared" si="0" ref="A1:Z100000"/>"#,
+        ] {
+            assert!(
+                matches!(check(bad), Err(SheetError::XlsxReference { .. })),
+                "{bad}"
+            );
+        }
+        // Comments, CDATA, processing instructions and text are not tags;
+        // a prefixed attribute is not calamine's `r`.
+        for good in [
+            r#"<?xml version="1.0"?><!-- <c r="XFE1"/> --><c r="$B$7" x:r="XFE1"/>"#,
+            r#"<is><t><![CDATA[<c r="XFE1"/>]]></t></is><t>a > b "q</t><c r="xfd1048576"/>"#,
+            r#"<?pi don't <c r="XFE1"/>?><row r="1048576"/><f t="shared" si="3" ref="A1:A1000000"/>"#,
+        ] {
+            assert_eq!(check(good).unwrap(), good.len() as u64, "{good}");
+        }
     }
 }

@@ -92,6 +92,38 @@ fn quotes_that_close_are_read_as_before() {
     assert!(reader.next_row().is_none());
 }
 
+#[test]
+fn line_numbers_are_the_same_whatever_ends_the_lines() {
+    // LF, CRLF and a bare CR (old Mac files; found by fuzzing, issue 16)
+    // all end a line as the csv crate reads them, and lines are counted
+    // the same way: a blank line and a quoted cell over two lines included.
+    for end in ["\n", "\r\n", "\r"] {
+        let text = [
+            "Họ và tên,Ghi chú",
+            "An,1",
+            "",
+            "Bình,\"dòng 1",
+            "dòng 2\"",
+            "Cường,3",
+            "",
+        ]
+        .join(end);
+        let (_dir, mut reader) = csv_reader(&text);
+        let lines: Vec<u64> = std::iter::from_fn(|| reader.next_row())
+            .map(|row| row.unwrap().0)
+            .collect();
+        assert_eq!(lines, [2, 4, 6], "line ends {end:?}");
+    }
+    // An unclosed quote is named at its line with bare CRs too.
+    let (_dir, mut reader) = csv_reader("Họ và tên,Mã xã\rAn,06649\r\r\"Bình,06649\rCường,06649\r");
+    assert_eq!(reader.next_row().unwrap().unwrap().0, 2);
+    let error = reader.next_row().unwrap().unwrap_err();
+    assert!(
+        matches!(error, SheetError::UnclosedQuote { line: 4, .. }),
+        "{error}"
+    );
+}
+
 #[tokio::test]
 async fn an_import_stops_at_an_unclosed_quote_and_says_so() {
     let db = TestDb::new().await;
@@ -286,17 +318,20 @@ fn an_xlsx_formula_gives_its_value_or_its_row_is_refused() {
     assert!(reader.next_row().is_none());
 }
 
-#[tokio::test]
-async fn an_import_refuses_a_formula_without_a_value_and_goes_on() {
-    let db = TestDb::new().await;
+/// The people import of `path` by a commune health worker (commune 22):
+/// its summary and its row report.
+async fn import_people(
+    db: &TestDb,
+    path: &Path,
+) -> (phongdich_sheets::import::ImportSummary, String) {
     let staff = actor("22", Role::HealthStaff);
-    let (dir, path) = xlsx_rows("f.xlsx", formulas);
-    let report = dir.path().join("f.report.csv");
+    let report = path.with_extension("report.csv");
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let summary = phongdich_sheets::import::import_persons(
         &db.store,
         &staff,
-        &path,
-        "f.xlsx",
+        path,
+        &name,
         &report,
         ImportPolicy::default(),
         5000,
@@ -304,6 +339,14 @@ async fn an_import_refuses_a_formula_without_a_value_and_goes_on() {
     )
     .await
     .unwrap();
+    (summary, std::fs::read_to_string(&report).unwrap())
+}
+
+#[tokio::test]
+async fn an_import_refuses_a_formula_without_a_value_and_goes_on() {
+    let db = TestDb::new().await;
+    let (_dir, path) = xlsx_rows("f.xlsx", formulas);
+    let (summary, report) = import_people(&db, &path).await;
     assert_eq!((summary.rows, summary.imported, summary.refused), (3, 2, 1));
     let names = db
         .strings("SELECT full_name FROM persons ORDER BY full_name")
@@ -315,7 +358,6 @@ async fn an_import_refuses_a_formula_without_a_value_and_goes_on() {
             Some("Nguyễn Văn An".to_owned())
         ]
     );
-    let report = std::fs::read_to_string(&report).unwrap();
     assert!(
         report
             .lines()
@@ -355,4 +397,140 @@ async fn a_lab_file_refuses_a_formula_without_a_value_and_goes_on() {
     let row = &summary.report_rows[0];
     assert_eq!((row.line, row.outcome), (2, "refused_invalid"));
     assert!(row.reason_en.contains("A2"), "{}", row.reason_en);
+}
+
+/// Peak resident memory of this process, in KiB (Linux).
+fn peak_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// A sheet whose second row is `cells` (raw XML), after a header.
+fn refused_reference(cells: &str) -> SheetError {
+    let (_dir, path) = xlsx_rows("r.xlsx", |out| {
+        support::row(out, 1, &["Họ và tên"]);
+        write!(out, "{cells}").unwrap();
+    });
+    let before = peak_kib();
+    let error = SheetReader::open(&path).err().expect("refused");
+    let grown_mib = peak_kib().saturating_sub(before) / 1024;
+    assert!(grown_mib < 32, "memory grew by {grown_mib} MiB for {cells}");
+    error
+}
+
+#[test]
+fn cell_references_past_the_sheet_are_refused_before_they_are_read() {
+    // Found by fuzzing (issue 16): column letters past XFD overflow the
+    // reader's arithmetic; a shared formula over the whole sheet would be
+    // expanded cell by cell; a shared-formula index is an allocation size.
+    for (cells, reference) in [
+        (
+            "<row r=\"2\"><c r=\"AAAAAAAAAAAA2\"><v>1</v></c></row>",
+            "AAAAAAAAAAAA2",
+        ),
+        ("<row r=\"2\"><c r=\"XFE2\"><v>1</v></c></row>", "XFE2"),
+        (
+            "<row r=\"2\"><c r=\"A99999999999\"><v>1</v></c></row>",
+            "A99999999999",
+        ),
+        (
+            "<row r=\"99999999999\"><c><v>1</v></c></row>",
+            "99999999999",
+        ),
+        (
+            "<row r=\"2\"><c r=\"A2\"><f t=\"shared\" ref=\"A2:XFD1048576\" si=\"0\">1+1</f><v>2</v></c></row>",
+            "A2:XFD1048576",
+        ),
+        (
+            "<row r=\"2\"><c r=\"A2\"><f t=\"shared\" ref=\"A2:A3\" si=\"4000000000\">1+1</f><v>2</v></c></row>",
+            "4000000000",
+        ),
+    ] {
+        let error = refused_reference(cells);
+        match &error {
+            SheetError::XlsxReference { part, value, .. } => {
+                assert_eq!(part, "xl/worksheets/sheet1.xml");
+                assert_eq!(value, reference, "{cells}");
+            }
+            other => panic!("{cells}: {other}"),
+        }
+        let text = error.to_string();
+        assert!(
+            text.contains("tham chiếu") && text.contains("reference"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn references_a_real_workbook_has_are_read() {
+    // The last cell of a sheet, a shared formula down a column, a dimension.
+    let (_dir, path) = xlsx_rows("ok.xlsx", |out| {
+        support::row(out, 1, &["Họ và tên", "Năm sinh"]);
+        write!(
+            out,
+            "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>An</t></is></c>\
+             <c r=\"B2\"><f t=\"shared\" ref=\"B2:B5000\" si=\"0\">1990+0</f><v>1990</v></c></row>\
+             <row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>Bình</t></is></c>\
+             <c r=\"B3\"><f t=\"shared\" si=\"0\"/><v>1991</v></c></row>\
+             <row r=\"1048576\"><c r=\"A1048576\" t=\"inlineStr\"><is><t>Cường</t></is></c></row>"
+        )
+        .unwrap();
+    });
+    let mut reader = SheetReader::open(&path).unwrap();
+    let strings = |c: &[&str]| c.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        reader.next_row().unwrap().unwrap(),
+        (2, strings(&["An", "1990"]))
+    );
+    assert_eq!(
+        reader.next_row().unwrap().unwrap(),
+        (3, strings(&["Bình", "1991"]))
+    );
+    assert_eq!(
+        reader.next_row().unwrap().unwrap(),
+        (1_048_576, strings(&["Cường", ""]))
+    );
+}
+
+#[tokio::test]
+async fn an_import_refuses_a_row_holding_a_control_character_and_goes_on() {
+    // The rule requests follow (issue 16 §7), row by row in a file: a NUL
+    // byte or an escape sequence refuses its row, naming the column; tab
+    // and line breaks inside a quoted note are text.
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nguoi.csv");
+    std::fs::write(
+        &path,
+        "Họ và tên,Năm sinh,Mã xã,Giới tính,Ghi chú\n\
+         Nguyễn Văn An,1990,06649,Nam,\"dòng 1\n\tdòng 2\"\n\
+         Trần Thị\u{0} Bình,1991,06649,Nữ,\n\
+         Lê Văn Cường,1992,06649,Nam,\u{1b}[31m\n\
+         Phạm Thị Dung,1993,06649,Nữ,\n",
+    )
+    .unwrap();
+    let (summary, report) = import_people(&db, &path).await;
+    assert_eq!((summary.rows, summary.imported, summary.refused), (4, 2, 2));
+    let names = db
+        .strings("SELECT full_name FROM persons ORDER BY full_name")
+        .await;
+    assert_eq!(
+        names,
+        [
+            Some("Nguyễn Văn An".to_owned()),
+            Some("Phạm Thị Dung".to_owned())
+        ]
+    );
+    for (line, column, code) in [(4, "Họ và tên", "U+0000"), (5, "Ghi chú", "U+001B")] {
+        assert!(
+            report
+                .lines()
+                .any(|l| l.starts_with(&format!("{line},refused_invalid,,"))
+                    && l.contains(column)
+                    && l.contains(code)),
+            "{report}"
+        );
+    }
 }

@@ -18,11 +18,7 @@ use phongdich_domain::FieldError;
 /// (imports come as multipart uploads, which are not read here).
 pub const TEXT_BODY_LIMIT: usize = crate::upload::FORM_BODY_LIMIT;
 
-/// The first control character of `s` that text input may not hold.
-pub fn forbidden_char(s: &str) -> Option<char> {
-    s.chars()
-        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-}
+pub use phongdich_domain::text::forbidden_char;
 
 fn refused(field: &str, c: char) -> FieldError {
     let code = format!("U+{:04X}", u32::from(c));
