@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod case_code;
+pub mod clock;
 pub mod contact;
 pub mod country;
 pub mod declaration;
@@ -19,6 +20,7 @@ pub mod treatment;
 pub mod unit;
 
 pub use access::{Permission, Role};
+pub use clock::Clock;
 pub use error::{FieldError, Invalid};
 pub use person::{Birth, NationalId, NewPerson, PersonInput, PhoneNumber, Sex, Vulnerability};
 pub use unit::{UnitCode, UnitLevel};

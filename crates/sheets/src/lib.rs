@@ -115,6 +115,12 @@ pub enum SheetError {
     )]
     XlsxReference { part: String, value: String },
     #[error(
+        "Tệp Excel có dòng {line} sau dòng {after}: các dòng không theo thứ tự; hãy mở tệp trong Excel \
+         và lưu lại / The Excel file has row {line} after row {after}: its rows are out of order; \
+         open and save the file in Excel"
+    )]
+    RowsOutOfOrder { line: u64, after: u64 },
+    #[error(
         "Dòng {line}: cột «{column}» chứa ký tự điều khiển {code}, không được phép trong văn bản / \
          Line {line}: column “{column}” holds the control character {code}, which text may not hold"
     )]

@@ -803,8 +803,18 @@ fn open_xlsx(mut file: File, limits: Limits) -> Result<(Vec<String>, Source), Sh
                 limit: limits.columns,
             });
         }
-        if current.as_ref().is_some_and(|(r, ..)| *r != row) {
-            finish(current.take(), &mut rows)?;
+        if let Some(&(previous, ..)) = current.as_ref() {
+            // Excel writes rows in order; a row going back would give lines
+            // out of order and split rows.
+            if row < previous {
+                return Err(SheetError::RowsOutOfOrder {
+                    line,
+                    after: u64::from(previous) + 1,
+                });
+            }
+            if row != previous {
+                finish(current.take(), &mut rows)?;
+            }
         }
         let (_, texts, formula) = current.get_or_insert_with(|| (row, Vec::new(), None));
         let value = cell.get_value();

@@ -534,3 +534,18 @@ async fn an_import_refuses_a_row_holding_a_control_character_and_goes_on() {
         );
     }
 }
+
+#[test]
+fn xlsx_rows_out_of_order_are_refused() {
+    // Found by fuzzing (issue 16): a row going back gave lines out of order.
+    let (_dir, path) = xlsx_rows("o.xlsx", |out| {
+        support::row(out, 1, &["Họ và tên"]);
+        support::row(out, 4, &["An"]);
+        support::row(out, 2, &["Bình"]);
+    });
+    let error = SheetReader::open(&path).err().expect("refused");
+    assert!(
+        matches!(error, SheetError::RowsOutOfOrder { line: 2, after: 4 }),
+        "{error}"
+    );
+}
