@@ -830,7 +830,7 @@ impl Store {
             i32::MIN => vn_today(),
             d => date(d),
         };
-        crate::class_periods::record(tx, self.engine, changes, &today).await?;
+        crate::class_periods::record(tx, self.dialect, changes, &today).await?;
         // `person_classes` does not keep a class's last day: a change of only
         // that (a later exposure at the same class) is not a row change.
         let stored = |a: &Option<Assignment>| {
@@ -845,7 +845,7 @@ impl Store {
             .cloned()
             .collect();
         let changes = changes.as_slice();
-        let engine = self.engine;
+        let engine = self.dialect;
         let stamp = now();
         for chunk in changes.chunks(500) {
             let sql = format!(

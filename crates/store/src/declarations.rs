@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-// Read from the JSON array of `DECLARATION_COLUMNS` that `Engine::json_page`
+// Read from the JSON array of `DECLARATION_COLUMNS` that `Dialect::json_page`
 // gives (serde reads a struct from an array, field by field).
 /// One day's health declaration of a person in quarantine.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -880,7 +880,7 @@ async fn revoke_in(
 /// for `quarantine_day`, as one JSON array
 /// of `DECLARATION_COLUMNS`, by commune, in the order they were made; `cond`
 /// is the scope's condition on `d`, starting with ` AND`.
-pub(crate) fn declared_symptoms_sql(engine: crate::Engine, cond: &str, day: &str) -> String {
+pub(crate) fn declared_symptoms_sql(engine: crate::Dialect, cond: &str, day: &str) -> String {
     engine.json_page(
         DECLARATION_COLUMNS,
         &format!(

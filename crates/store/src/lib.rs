@@ -100,7 +100,7 @@ use std::time::Duration;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-impl Engine {
+impl Dialect {
     /// A scalar subquery giving one page of a list as one JSON array text:
     /// each row of `from` (`FROM … WHERE …`) as an array of `columns`, in
     /// `order`, then `limit_offset`. One value where there were a hundred
@@ -116,8 +116,8 @@ impl Engine {
         limit_offset: &str,
     ) -> String {
         let (array, agg) = match self {
-            Engine::Sqlite => ("json_array", "json_group_array(json(x.e)"),
-            Engine::Postgres => ("json_build_array", "json_agg(x.e"),
+            Dialect::Sqlite => ("json_array", "json_group_array(json(x.e)"),
+            Dialect::Postgres => ("json_build_array", "json_agg(x.e"),
         };
         // The page is taken in index order (LIMIT stops the scan early); the
         // aggregate orders its hundred rows again by the same keys, as
@@ -182,9 +182,9 @@ impl Default for Paging {
     }
 }
 
-/// Which database engine a store runs on; only migrations and bulk paths differ.
+/// Which SQL dialect (database engine) a store runs on; only migrations and bulk paths differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
+pub enum Dialect {
     Sqlite,
     Postgres,
 }
@@ -340,7 +340,7 @@ pub struct Store {
     /// SQLite; on PostgreSQL two connections of their own, so that readers
     /// queueing for a recount never hold the connections everything else needs.
     figures: AnyPool,
-    engine: Engine,
+    dialect: Dialect,
     url: String,
     /// The contact-tracing engine, loaded on first use (see `cases`).
     tracing: std::sync::Arc<tokio::sync::Mutex<Option<phongdich_engine::Engine>>>,
@@ -378,9 +378,9 @@ impl Store {
         install_default_drivers();
         let url = normalize_url(db);
         let engine = if url.starts_with("sqlite:") {
-            Engine::Sqlite
+            Dialect::Sqlite
         } else {
-            Engine::Postgres
+            Dialect::Postgres
         };
         // The one writer gets a larger page cache and checkpoints less often:
         // bulk imports touch pages of several random-keyed indexes per batch,
@@ -392,10 +392,10 @@ impl Store {
                 // network one: testing it at every acquire (sqlx's default, a
                 // round trip to the connection's thread) doubled the round
                 // trips of every read (BENCHMARKS.md, day lists).
-                .test_before_acquire(engine == Engine::Postgres)
+                .test_before_acquire(engine == Dialect::Postgres)
                 .after_connect(move |conn, _meta| {
                     Box::pin(async move {
-                        if engine == Engine::Sqlite {
+                        if engine == Dialect::Sqlite {
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                                  PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
@@ -416,12 +416,12 @@ impl Store {
                 })
         };
         let (read, write, figures) = match engine {
-            Engine::Sqlite => {
+            Dialect::Sqlite => {
                 let write = options(true).max_connections(1).connect(&url).await?;
                 let read = options(false).max_connections(4).connect(&url).await?;
                 (read, write.clone(), write)
             }
-            Engine::Postgres => {
+            Dialect::Postgres => {
                 let pool = options(false).max_connections(8).connect(&url).await?;
                 let figures = options(false).max_connections(2).connect_lazy(&url)?;
                 (pool.clone(), pool, figures)
@@ -431,7 +431,7 @@ impl Store {
             read,
             write,
             figures,
-            engine,
+            dialect: engine,
             url,
             tracing: Default::default(),
             class_day: std::sync::Arc::new(std::sync::atomic::AtomicI32::new(i32::MIN)),
@@ -447,8 +447,8 @@ impl Store {
         Ok(store)
     }
 
-    pub fn engine(&self) -> Engine {
-        self.engine
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     pub fn url(&self) -> &str {

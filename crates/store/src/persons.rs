@@ -2,7 +2,7 @@
 //! order tolerant), likely-duplicate detection, merge and its undo.
 
 use crate::units::Unit;
-use crate::{Actor, Engine, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Dialect, Result, Scope, Store, StoreError, audit, now};
 use phongdich_domain::similarity::{ids_tell_apart, names_similar};
 use phongdich_domain::{
     FieldError, Invalid, NationalId, NewPerson, PhoneNumber, UnitCode, UnitLevel, text,
@@ -267,7 +267,7 @@ impl PersonRow {
 /// On SQLite the bulk paths use anonymous `?` parameters: sqlx resolves every
 /// `$N` through `sqlite3_bind_parameter_name`, a linear scan, which made a
 /// 10,000-parameter insert quadratic (58 % of an import's time).
-pub(crate) fn placeholders(engine: Engine, rows: usize, width: usize, extra: &str) -> String {
+pub(crate) fn placeholders(engine: Dialect, rows: usize, width: usize, extra: &str) -> String {
     let mut s = String::with_capacity(rows * width * 5);
     for r in 0..rows {
         if r > 0 {
@@ -279,8 +279,8 @@ pub(crate) fn placeholders(engine: Engine, rows: usize, width: usize, extra: &st
                 s.push(',');
             }
             match engine {
-                Engine::Sqlite => s.push('?'),
-                Engine::Postgres => {
+                Dialect::Sqlite => s.push('?'),
+                Dialect::Postgres => {
                     s.push('$');
                     s.push_str(&(r * width + c + 1).to_string());
                 }
@@ -293,14 +293,14 @@ pub(crate) fn placeholders(engine: Engine, rows: usize, width: usize, extra: &st
 }
 
 /// `a, b, c` parameters for an `IN (…)` list of `n` values.
-pub(crate) fn in_list(engine: Engine, n: usize) -> String {
+pub(crate) fn in_list(engine: Dialect, n: usize) -> String {
     let p = placeholders(engine, 1, n, "");
     p[1..p.len() - 1].to_owned()
 }
 
 pub(crate) async fn insert_tokens(
     tx: &mut Transaction<'static, Any>,
-    engine: Engine,
+    engine: Dialect,
     pairs: &[(&str, i64)],
 ) -> Result<()> {
     for chunk in pairs.chunks(2000) {
@@ -565,7 +565,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO persons ({}, created_at, updated_at) VALUES {} RETURNING id",
             PersonRow::COLUMNS,
-            placeholders(Engine::Postgres, 1, PersonRow::WIDTH + 2, "")
+            placeholders(Dialect::Postgres, 1, PersonRow::WIDTH + 2, "")
         );
         let stamp = now();
         let id: i64 = row
@@ -576,7 +576,7 @@ impl Store {
             .await?
             .try_get(0)?;
         let pairs: Vec<(&str, i64)> = row.tokens().into_iter().map(|t| (t, id)).collect();
-        insert_tokens(&mut tx, Engine::Postgres, &pairs).await?;
+        insert_tokens(&mut tx, Dialect::Postgres, &pairs).await?;
         for c in &candidates {
             record_candidate(&mut tx, id, c).await?;
         }
@@ -1157,7 +1157,7 @@ async fn write_person_row(
         .execute(&mut **tx)
         .await?;
     let pairs: Vec<(&str, i64)> = row.tokens().into_iter().map(|t| (t, id)).collect();
-    insert_tokens(tx, Engine::Postgres, &pairs).await?;
+    insert_tokens(tx, Dialect::Postgres, &pairs).await?;
     Ok(true)
 }
 

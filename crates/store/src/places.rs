@@ -221,7 +221,7 @@ impl Store {
     /// place in turn; the day page reads these with its lists: `quarantine_day`).
     pub async fn free_beds(&self, scope: &Scope) -> Result<Vec<FreeBeds>> {
         let (cond, param) = scope.and_condition("p", 1);
-        let sql = format!("SELECT {} AS beds", free_beds_sql(self.engine, &cond));
+        let sql = format!("SELECT {} AS beds", free_beds_sql(self.dialect, &cond));
         let mut q = sqlx::query(&sql);
         if let Some(p) = &param {
             q = q.bind(p.as_str());
@@ -644,10 +644,10 @@ impl Store {
     }
 }
 
-/// Beds by place as one JSON array (`Engine::json_page`, all of them): a row
+/// Beds by place as one JSON array (`Dialect::json_page`, all of them): a row
 /// per place and bed type, with the beds occupied now. `cond` is the scope's
 /// condition on `p` (places), starting with ` AND`.
-pub(crate) fn free_beds_sql(engine: crate::Engine, cond: &str) -> String {
+pub(crate) fn free_beds_sql(engine: crate::Dialect, cond: &str) -> String {
     engine.json_page(
         "p.id, p.name, b.bed_type, b.capacity, (SELECT COUNT(*) FROM admissions a WHERE a.place_id = b.place_id \
          AND a.bed_type = b.bed_type AND a.discharged_on IS NULL)",

@@ -80,7 +80,7 @@ pub struct QuarantineOrder {
     pub extension_reason: Option<String>,
 }
 
-// Read from the JSON array of `ENTRY_COLUMNS` that `Engine::json_page`
+// Read from the JSON array of `ENTRY_COLUMNS` that `Dialect::json_page`
 // gives (serde reads a struct from an array, field by field).
 /// One line of a day list: what the list shows and links to, without the
 /// order's rule (that is on the order's page).
@@ -802,7 +802,7 @@ impl Store {
         let from_orders = "FROM quarantine_orders o JOIN persons p ON p.id = o.person_id WHERE o.status = 'active'";
         let page = "LIMIT $2 OFFSET $3";
         let undeclared = crate::declarations::UNDECLARED;
-        let e = self.engine;
+        let e = self.dialect;
         let (vitals_with, vitals_total, vitals_page) =
             crate::treatment::missing_vitals_sql(e, &cond_t, "$4", "$5", page);
         let (alerts_total, alerts_oldest, alerts_page) =

@@ -176,8 +176,8 @@ impl Store {
         .await?;
             accumulate(&rows, &["beds", "beds_occupied"], &mut out)?;
             let (c, p) = cond(scope, "e", 2);
-            let lent = crate::figures::vietnam_day(self.engine, "ol.lent_at");
-            let returned = crate::figures::vietnam_day(self.engine, "ol.returned_at");
+            let lent = crate::figures::vietnam_day(self.dialect, "ol.lent_at");
+            let returned = crate::figures::vietnam_day(self.dialect, "ol.returned_at");
             let rows = run(
             format!(
                 "SELECT e.unit_code AS unit, SUM(CASE WHEN e.status <> 'retired' THEN 1 ELSE 0 END) AS oxygen_equipment, \

@@ -145,7 +145,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO test_results (code, test_kind, outcome, ct, resulted_on, lab, sample_id, pool_id, \
                  created_by, created_at) VALUES {} RETURNING id, code, test_kind, outcome, resulted_on",
-                placeholders(self.engine, chunk.len(), 10, "")
+                placeholders(self.dialect, chunk.len(), 10, "")
             );
             let mut q = sqlx::query(&sql);
             for &i in chunk {
@@ -247,7 +247,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO audit_log (at, actor, source, action, entity, entity_id, unit_code, after_json, \
                  province_code, district_code, commune_code) VALUES {}",
-                placeholders(self.engine, chunk.len(), 11, "")
+                placeholders(self.dialect, chunk.len(), 11, "")
             );
             let mut q = sqlx::query(&sql);
             for (id, f, after) in chunk {
@@ -311,11 +311,11 @@ impl Store {
                  s.commune_code, s.campaign_id, s.province_code, s.district_code, \
                  (SELECT code FROM pools WHERE id = s.pool_id) AS pool_code \
                  FROM samples s WHERE s.code IN ({})",
-                in_list(self.engine, chunk.len())
+                in_list(self.dialect, chunk.len())
             );
             let cond = actor.scope.condition("s", chunk.len() + 1);
             if let Some((c, _)) = &cond {
-                sql.push_str(&format!(" AND {}", sqlite_safe(self.engine, c)));
+                sql.push_str(&format!(" AND {}", sqlite_safe(self.dialect, c)));
             }
             let mut q = sqlx::query(&sql);
             for c in chunk {
@@ -344,11 +344,11 @@ impl Store {
                 "SELECT p.id, p.code, p.province_code, p.district_code, p.commune_code, \
                  (SELECT COUNT(*) FROM samples s WHERE s.pool_id = p.id) AS members \
                  FROM pools p WHERE p.code IN ({})",
-                in_list(self.engine, chunk.len())
+                in_list(self.dialect, chunk.len())
             );
             let cond = actor.scope.condition("p", chunk.len() + 1);
             if let Some((c, _)) = &cond {
-                sql.push_str(&format!(" AND {}", sqlite_safe(self.engine, c)));
+                sql.push_str(&format!(" AND {}", sqlite_safe(self.dialect, c)));
             }
             let mut q = sqlx::query(&sql);
             for c in chunk {
@@ -381,7 +381,7 @@ impl Store {
         for chunk in codes.chunks(500) {
             let sql = format!(
                 "SELECT id, code, test_kind, outcome, resulted_on FROM test_results WHERE code IN ({})",
-                in_list(self.engine, chunk.len())
+                in_list(self.dialect, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for c in chunk {
@@ -399,13 +399,13 @@ impl Store {
 
 /// On SQLite the list uses bare `?`: a `$n` after them would be numbered
 /// apart, so the scope's placeholder becomes `?` too.
-fn sqlite_safe(engine: crate::Engine, cond: &str) -> String {
+fn sqlite_safe(engine: crate::Dialect, cond: &str) -> String {
     match engine {
-        crate::Engine::Sqlite => match cond.rfind('$') {
+        crate::Dialect::Sqlite => match cond.rfind('$') {
             Some(at) => format!("{}?", &cond[..at]),
             None => cond.to_owned(),
         },
-        crate::Engine::Postgres => cond.to_owned(),
+        crate::Dialect::Postgres => cond.to_owned(),
     }
 }
 

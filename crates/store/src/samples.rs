@@ -1111,7 +1111,7 @@ impl Store {
             None => (String::new(), None),
         };
         // History is stamped in UTC; the day is Vietnam's, as samples are dated.
-        let became = crate::figures::vietnam_day(self.engine, "MIN(h.at)");
+        let became = crate::figures::vietnam_day(self.dialect, "MIN(h.at)");
         let sql = format!(
             "SELECT h.person_id, {became} AS became, \
              (SELECT MIN(x.collected_on) FROM samples x WHERE x.person_id = h.person_id \

@@ -23,7 +23,7 @@ pub struct HomeTreatment {
     pub commune_code: String,
 }
 
-// Read from the JSON array `Engine::json_page` gives, field by field.
+// Read from the JSON array `Dialect::json_page` gives, field by field.
 /// An F0 at home who has not yet had both of the day's readings.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MissingVitals {
@@ -527,7 +527,7 @@ impl Store {
         let (start, end) = day_window(day);
         let (cond, param) = scope.and_condition("t", 5);
         let (with, total, page) =
-            missing_vitals_sql(self.engine, &cond, "$1", "$2", "LIMIT $3 OFFSET $4");
+            missing_vitals_sql(self.dialect, &cond, "$1", "$2", "LIMIT $3 OFFSET $4");
         let sql = format!("WITH {with} SELECT {total} AS total, {page} AS page");
         let mut q = sqlx::query(&sql)
             .bind(start.as_str())
@@ -548,7 +548,7 @@ impl Store {
     /// first: the count, when the oldest was raised, and the entries of `paging`.
     pub async fn open_alerts(&self, scope: &Scope, paging: crate::Paging) -> Result<OpenAlerts> {
         let (cond, param) = scope.and_condition("a", 3);
-        let (total, oldest, page) = open_alerts_sql(self.engine, &cond, "LIMIT $1 OFFSET $2");
+        let (total, oldest, page) = open_alerts_sql(self.dialect, &cond, "LIMIT $1 OFFSET $2");
         let sql = format!("SELECT {total} AS total, {oldest} AS oldest, {page} AS page");
         let mut q = sqlx::query(&sql).bind(paging.limit).bind(paging.offset);
         if let Some(p) = &param {
@@ -781,7 +781,7 @@ pub(crate) fn day_window(day: NaiveDate) -> (String, String) {
 /// read `m`, which both engines then compute once (a CTE used twice is
 /// materialised): each F0's readings are counted once, not twice.
 pub(crate) fn missing_vitals_sql(
-    engine: crate::Engine,
+    engine: crate::Dialect,
     cond: &str,
     start: &str,
     end: &str,
@@ -806,7 +806,7 @@ pub(crate) fn missing_vitals_sql(
 /// The open-alerts list as parts of a statement (shared by `open_alerts`
 /// and `quarantine_day`): the count, the oldest one's time, the page as JSON.
 pub(crate) fn open_alerts_sql(
-    engine: crate::Engine,
+    engine: crate::Dialect,
     cond: &str,
     limit_offset: &str,
 ) -> (String, String, String) {

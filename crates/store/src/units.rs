@@ -1,7 +1,7 @@
 //! Administrative units: the official 2021 tree loaded by migration, hamlets
 //! users add under communes, population, tree queries and folded name search.
 
-use crate::{Actor, Engine, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Dialect, Result, Scope, Store, StoreError, audit, now};
 use phongdich_domain::{FieldError, Invalid, UnitCode, UnitLevel, text};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -129,7 +129,7 @@ struct UnitRow {
 /// Migration step: the official list of February 2021, one row per commune.
 pub(crate) fn load_units_2021<'a>(
     tx: &'a mut Transaction<'static, Any>,
-    engine: Engine,
+    engine: Dialect,
 ) -> BoxFut<'a> {
     Box::pin(async move {
         let mut rows: BTreeMap<String, UnitRow> = BTreeMap::new();
