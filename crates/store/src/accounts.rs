@@ -3,14 +3,15 @@
 //! stored. Every login (success and failure), account change and token change
 //! is in the audit log.
 
+use crate::sql::QueryBuilder;
+use crate::util::{secret, sha256};
 use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use argon2::Argon2;
-use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use phongdich_domain::{FieldError, Invalid, Permission, Role, UnitCode, UnitLevel};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -155,27 +156,6 @@ fn token_from_row(r: &AnyRow) -> Result<ApiToken> {
         last_used_at: r.try_get("last_used_at")?,
         revoked_at: r.try_get("revoked_at")?,
     })
-}
-
-/// A fresh random secret, hex-encoded.
-pub(crate) fn secret() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
-}
-
-pub(crate) fn sha256(s: &str) -> String {
-    hex(&Sha256::digest(s.as_bytes()))
 }
 
 pub fn hash_password(password: &str) -> Result<String> {
@@ -399,16 +379,11 @@ impl Store {
 
     /// Accounts within a scope, by user name.
     pub async fn users(&self, scope: &Scope) -> Result<Vec<User>> {
-        let mut sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE 1 = 1");
-        let cond = scope.condition("u", 1);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        sql.push_str(" ORDER BY username");
-        let mut q = sqlx::query(&sql);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE 1 = 1");
+        let mut b = QueryBuilder::numbered(sql, 0);
+        scope.push_filter(&mut b, "u");
+        b.push(" ORDER BY username");
+        let q = b.bind_onto(sqlx::query(b.sql()));
         q.fetch_all(&self.read)
             .await?
             .iter()
@@ -418,15 +393,10 @@ impl Store {
 
     /// One account within the scope; outside it, not found.
     pub async fn user(&self, scope: &Scope, username: &str) -> Result<User> {
-        let mut sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE username = $1");
-        let cond = scope.condition("u", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(username.trim().to_lowercase());
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE username = $1");
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "u");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(username.trim().to_lowercase()));
         match q.fetch_optional(&self.read).await? {
             Some(r) => user_from_row(&r),
             None => Err(StoreError::not_found("user", username)),
@@ -882,16 +852,11 @@ impl Store {
     }
 
     pub async fn api_tokens(&self, scope: &Scope) -> Result<Vec<ApiToken>> {
-        let mut sql = String::from("SELECT * FROM api_tokens t WHERE 1 = 1");
-        let cond = scope.condition("t", 1);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        sql.push_str(" ORDER BY id DESC");
-        let mut q = sqlx::query(&sql);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = String::from("SELECT * FROM api_tokens t WHERE 1 = 1");
+        let mut b = QueryBuilder::numbered(sql, 0);
+        scope.push_filter(&mut b, "t");
+        b.push(" ORDER BY id DESC");
+        let q = b.bind_onto(sqlx::query(b.sql()));
         q.fetch_all(&self.read)
             .await?
             .iter()

@@ -15,7 +15,7 @@
 //! two sources of different depths. An F1–F4 sits one column past the person
 //! before it on its path (its F0's generation plus its level).
 
-use crate::persons::in_list;
+use crate::sql::in_list;
 use crate::{Result, Scope, Store};
 use serde::Serialize;
 use sqlx::Row;

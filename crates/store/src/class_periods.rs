@@ -14,7 +14,7 @@
 //! keeps the days it was shown until the removal.
 
 use crate::cases::date;
-use crate::persons::{in_list, placeholders};
+use crate::sql::{in_list, placeholders};
 use crate::{Dialect, Result};
 use phongdich_engine::{Change, OPEN};
 use sqlx::{Any, Row, Transaction};

@@ -64,7 +64,7 @@ fn day_before(engine: Dialect, x: &str) -> String {
 /// `$2` its last (D), `$3` the wave's first day; `scope(alias)` restricts
 /// the rows of a table to the unit.
 fn inner(engine: Dialect, key: &str, scope: &dyn Fn(&str) -> String) -> Option<String> {
-    let vday = |c: &str| crate::figures::vietnam_day(engine, c);
+    let vday = |c: &str| crate::sql::vietnam_day(engine, c);
     let cases = |from: &str, extra: &str| {
         format!(
             "SELECT c.person_id, c.commune_code AS unit, c.confirmed_on AS day, COALESCE(c.official_code, c.local_code, c.code) AS detail, \

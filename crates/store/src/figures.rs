@@ -24,7 +24,7 @@
 //! dates (confirmation, course steps, sampling, results, releases) are
 //! already local.
 
-use crate::persons::{in_list, placeholders};
+use crate::sql::{in_list, placeholders, vietnam_day};
 use crate::{Dialect, Result, Scope, Store};
 use chrono::NaiveDate;
 use phongdich_domain::UnitLevel;
@@ -129,16 +129,6 @@ impl Which<'_> {
 enum Cell {
     Text(String),
     Int(i64),
-}
-
-/// The Vietnam day (`YYYY-MM-DD`) of an RFC 3339 UTC timestamp column.
-pub(crate) fn vietnam_day(engine: Dialect, column: &str) -> String {
-    match engine {
-        Dialect::Sqlite => format!("date(SUBSTR({column}, 1, 19), '+7 hours')"),
-        Dialect::Postgres => format!(
-            "TO_CHAR(CAST(SUBSTR({column}, 1, 19) AS TIMESTAMP) + INTERVAL '7 hours', 'YYYY-MM-DD')"
-        ),
-    }
 }
 
 async fn fetch(

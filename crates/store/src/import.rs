@@ -2,7 +2,8 @@
 //! the store and the rest of its batch, and the good rows of a batch written in
 //! one transaction. The outcome of every row is returned for the report.
 
-use crate::persons::{DuplicateCandidate, PersonRow, in_list, insert_tokens, placeholders};
+use crate::persons::{DuplicateCandidate, PersonRow, insert_tokens};
+use crate::sql::{in_list, placeholders};
 use crate::units::Unit;
 use crate::{Actor, Dialect, Result, Store, StoreError, audit, now};
 use chrono::NaiveDate;

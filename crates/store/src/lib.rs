@@ -29,9 +29,11 @@ mod results_batch;
 mod samples;
 mod settings;
 mod situation_reports;
+mod sql;
 pub mod testing;
 mod treatment;
 mod units;
+mod util;
 
 pub use accounts::{ApiToken, NewUser, Session, User};
 pub use audit::{AuditEntry, AuditFilter};
@@ -75,7 +77,7 @@ pub use quarantine::{
 pub use reports::{ChildFigures, ReportFigures};
 pub use response::{
     DutyShift, EQUIPMENT_KINDS, EquipmentInput, OxygenEquipment, OxygenLoan, ResponseTimes,
-    ShiftInput, parse_time, vietnam, vietnam_today,
+    ShiftInput, parse_time,
 };
 pub use results_batch::ResultSummary;
 pub use samples::{
@@ -87,11 +89,13 @@ pub use settings::{
     ProvinceSetting, REPORT_DEADLINE, WAVE_START, setting_default,
 };
 pub use situation_reports::{SituationReport, Submission};
+pub use sql::Dialect;
 pub use treatment::{
     AlertAction, HomeTreatment, MissingVitals, MissingVitalsList, OpenAlert, OpenAlerts,
     TreatmentAlert, VitalRecord,
 };
 pub use units::{NewHamlet, PopulationRow, Unit};
+pub use util::{vietnam, vietnam_today};
 
 use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -99,44 +103,6 @@ use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-impl Dialect {
-    /// A scalar subquery giving one page of a list as one JSON array text:
-    /// each row of `from` (`FROM … WHERE …`) as an array of `columns`, in
-    /// `order`, then `limit_offset`. One value where there were a hundred
-    /// rows: every row through the `Any` driver is a hand-off from the
-    /// connection's thread to the caller's, which was most of the day
-    /// lists' time (BENCHMARKS.md). The JSON functions are the one thing
-    /// the engines spell differently here.
-    pub(crate) fn json_page(
-        self,
-        columns: &str,
-        from: &str,
-        order: &[&str],
-        limit_offset: &str,
-    ) -> String {
-        let (array, agg) = match self {
-            Dialect::Sqlite => ("json_array", "json_group_array(json(x.e)"),
-            Dialect::Postgres => ("json_build_array", "json_agg(x.e"),
-        };
-        // The page is taken in index order (LIMIT stops the scan early); the
-        // aggregate orders its hundred rows again by the same keys, as
-        // neither engine promises to keep a subquery's order.
-        let keys: Vec<String> = (0..order.len()).map(|i| format!("x.k{i}")).collect();
-        let selected: Vec<String> = order
-            .iter()
-            .enumerate()
-            .map(|(i, k)| format!("{k} AS k{i}"))
-            .collect();
-        format!(
-            "(SELECT CAST(COALESCE({agg} ORDER BY {}), '[]') AS TEXT) FROM (SELECT {array}({columns}) AS e, {} \
-             {from} ORDER BY {} {limit_offset}) x)",
-            keys.join(", "),
-            selected.join(", "),
-            order.join(", ")
-        )
-    }
-}
 
 /// A window on a long list. A district's or a province's day list can name
 /// tens of thousands of people; it is read a page at a time, its full count
@@ -180,13 +146,6 @@ impl Default for Paging {
     fn default() -> Self {
         Self::page(1)
     }
-}
-
-/// Which SQL dialect (database engine) a store runs on; only migrations and bulk paths differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    Sqlite,
-    Postgres,
 }
 
 /// The part of the administrative tree a caller may see and change: one unit
@@ -240,38 +199,6 @@ impl Scope {
             ScopeKind::National => Some(UnitCode::nation()),
             ScopeKind::Unit(c) => Some(c.clone()),
             ScopeKind::Nothing => None,
-        }
-    }
-
-    /// SQL condition restricting a table with `province_code`, `district_code`,
-    /// `commune_code` and `hamlet_code` columns to this scope, and its parameter.
-    /// `n` is the placeholder number to use.
-    fn condition(&self, alias: &str, n: usize) -> Option<(String, String)> {
-        let code = match &self.0 {
-            ScopeKind::National => return None,
-            // No unit has an empty province code.
-            ScopeKind::Nothing => {
-                return Some((format!("{alias}.province_code = ${n}"), String::new()));
-            }
-            ScopeKind::Unit(code) => code,
-        };
-        let column = match code.level() {
-            // Not built: `Scope::unit` makes the national unit `National`.
-            UnitLevel::National => return None,
-            UnitLevel::Province => "province_code",
-            UnitLevel::District => "district_code",
-            UnitLevel::Commune => "commune_code",
-            UnitLevel::Hamlet => "hamlet_code",
-        };
-        Some((format!("{alias}.{column} = ${n}"), code.as_str().to_owned()))
-    }
-
-    /// ` AND {alias}.{unit column} = ${n}` (nothing for the whole country) and
-    /// the value to bind for it.
-    pub(crate) fn and_condition(&self, alias: &str, n: usize) -> (String, Option<String>) {
-        match self.condition(alias, n) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
         }
     }
 

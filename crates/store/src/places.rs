@@ -4,6 +4,7 @@
 //! stands in, so the units above it see it too; an admission is refused
 //! when no bed of its type is free.
 
+use crate::sql::QueryBuilder;
 use crate::{Actor, Person, Result, Scope, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::UnitCode;
@@ -235,18 +236,13 @@ impl Store {
 
     /// One place of the scope, with capacity, occupied and free beds by type.
     pub async fn place(&self, scope: &Scope, id: i64) -> Result<Place> {
-        let mut sql =
+        let sql =
             "SELECT p.id, p.name, p.kind, p.address, p.commune_code, p.oxygen_points, p.staff \
                        FROM places p WHERE p.id = $1"
                 .to_owned();
-        let cond = scope.condition("p", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some((_, p)) = &cond {
-            q = q.bind(p.as_str());
-        }
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "p");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         let r = q
             .fetch_optional(&self.read)
             .await?

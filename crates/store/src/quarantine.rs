@@ -5,6 +5,7 @@
 //! it. Release only when the rule's conditions hold: the last day reached
 //! and a negative test on each test day.
 
+use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::contact::parse_date;
@@ -512,17 +513,12 @@ impl Store {
 
     /// An order within the scope.
     pub async fn quarantine_order(&self, scope: &Scope, id: i64) -> Result<QuarantineOrder> {
-        let mut sql = format!(
+        let sql = format!(
             "SELECT {ORDER_COLUMNS} FROM quarantine_orders o JOIN persons p ON p.id = o.person_id WHERE o.id = $1"
         );
-        let cond = scope.condition("o", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some((_, p)) = &cond {
-            q = q.bind(p.as_str());
-        }
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "o");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => order_from_row(&r),
             None => Err(StoreError::not_found("quarantine order", id)),
@@ -747,10 +743,7 @@ impl Store {
         start_on: &str,
     ) -> Result<Vec<QuarantineOrder>> {
         actor.require(Permission::Quarantine)?;
-        let (cond, param) = match actor.scope.condition("c", 1) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
-        };
+        let (cond, param) = actor.scope.and_condition("c", 1);
         let sql = format!(
             "SELECT c.person_id FROM person_classes c WHERE c.level = 1{cond} AND NOT EXISTS \
              (SELECT 1 FROM quarantine_orders o WHERE o.person_id = c.person_id AND o.status = 'active') \

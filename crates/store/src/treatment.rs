@@ -4,6 +4,7 @@
 //! hospital, which changes the case's course). Every step is audited, and an
 //! alert keeps its times so response times can be shown.
 
+use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::treatment::{Enrolment, Vitals, ineligibility_on, warning_signs};
@@ -586,15 +587,10 @@ impl Store {
     }
 
     async fn alert(&self, scope: &Scope, id: i64) -> Result<TreatmentAlert> {
-        let mut sql = format!("SELECT {ALERT_COLUMNS} FROM {ALERT_FROM} WHERE a.id = $1");
-        let cond = scope.condition("a", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some((_, p)) = &cond {
-            q = q.bind(p.as_str());
-        }
+        let sql = format!("SELECT {ALERT_COLUMNS} FROM {ALERT_FROM} WHERE a.id = $1");
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "a");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => alert_from_row(&r),
             None => Err(StoreError::not_found("alert", id)),

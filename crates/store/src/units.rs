@@ -184,11 +184,11 @@ pub(crate) fn load_units_2021<'a>(
         ordered.sort_by_key(|u| u.level);
         let created = now();
         for chunk in ordered.chunks(400) {
-            // `?` on SQLite, `$N` on PostgreSQL (see `persons::placeholders`).
+            // `?` on SQLite, `$N` on PostgreSQL (see `sql::placeholders`).
             let sql = format!(
                 "INSERT INTO units (code, level, parent_code, province_code, district_code, \
                  commune_code, name, kind, name_folded, tree, created_at) VALUES {}",
-                crate::persons::placeholders(
+                crate::sql::placeholders(
                     engine,
                     chunk.len(),
                     9,
