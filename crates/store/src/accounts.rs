@@ -16,24 +16,24 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 /// A session ends after this long without a request.
-pub const SESSION_IDLE: Duration = Duration::minutes(30);
+pub(crate) const SESSION_IDLE: Duration = Duration::minutes(30);
 /// and in any case this long after login.
-pub const SESSION_MAX: Duration = Duration::hours(12);
+pub(crate) const SESSION_MAX: Duration = Duration::hours(12);
 /// Failed logins of one account from one address before each further attempt
 /// from there waits: 1 s after the last failure, doubling with every failure
 /// up to [`MAX_LOGIN_WAIT`]. A successful login from there starts afresh;
 /// failures are forgotten after [`ACCOUNT_FAILURE_MEMORY`] without one.
-pub const FREE_LOGIN_FAILURES_PER_ACCOUNT: i64 = 5;
+pub(crate) const FREE_LOGIN_FAILURES_PER_ACCOUNT: i64 = 5;
 /// Failed logins from one address, whatever the accounts, before it waits
 /// the same way (an office behind one address has many users); forgotten
 /// after [`ADDRESS_FAILURE_MEMORY`] without one.
-pub const FREE_LOGIN_FAILURES_PER_ADDRESS: i64 = 100;
-pub const MAX_LOGIN_WAIT: Duration = Duration::minutes(15);
-pub const ACCOUNT_FAILURE_MEMORY: Duration = Duration::hours(24);
-pub const ADDRESS_FAILURE_MEMORY: Duration = Duration::hours(1);
+pub(crate) const FREE_LOGIN_FAILURES_PER_ADDRESS: i64 = 100;
+pub(crate) const MAX_LOGIN_WAIT: Duration = Duration::minutes(15);
+pub(crate) const ACCOUNT_FAILURE_MEMORY: Duration = Duration::hours(24);
+pub(crate) const ADDRESS_FAILURE_MEMORY: Duration = Duration::hours(1);
 /// Wrong personal-link codes allowed per address within the window.
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
-pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+pub(crate) const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub(crate) const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 
 /// How long after the last of `failures` the next attempt waits.
 fn login_wait(failures: i64, free: i64) -> Duration {
@@ -158,7 +158,7 @@ fn token_from_row(r: &AnyRow) -> Result<ApiToken> {
     })
 }
 
-pub fn hash_password(password: &str) -> Result<String> {
+pub(crate) fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -177,7 +177,7 @@ fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// A password good enough for an account that sees personal health data.
-pub fn check_password(password: &str, username: &str) -> Result<(), FieldError> {
+pub(crate) fn check_password(password: &str, username: &str) -> Result<(), FieldError> {
     let n = password.chars().count();
     if n < 10 {
         return Err(FieldError::new(

@@ -52,7 +52,7 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
 }
 
-pub fn day(d: NaiveDate) -> Day {
+pub(crate) fn day(d: NaiveDate) -> Day {
     (d - epoch()).num_days() as Day
 }
 
@@ -61,7 +61,7 @@ pub(crate) fn vn_today() -> String {
     crate::util::vietnam_today().format("%Y-%m-%d").to_string()
 }
 
-pub fn date(d: Day) -> String {
+pub(crate) fn date(d: Day) -> String {
     (epoch() + chrono::Duration::days(d as i64))
         .format("%Y-%m-%d")
         .to_string()

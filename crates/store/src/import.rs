@@ -184,7 +184,7 @@ pub struct ImportRun {
 
 /// One input row: its line in the file, the raw fields, and an optional
 /// household key shared by the rows of one household in the same file.
-pub type ImportRow = (u64, PersonInput, Option<String>);
+pub(crate) type ImportRow = (u64, PersonInput, Option<String>);
 
 /// A row after validation: its line, the person or what was wrong, and the
 /// household key. [`parse_rows`] makes these; it needs no database, so an

@@ -2,28 +2,25 @@
 //! PostgreSQL. Every read and write of person-level data takes a [`Scope`] and is
 //! filtered by it here, so no caller can forget jurisdiction.
 
+#![warn(unreachable_pub)]
+
 mod accounts;
 mod audit;
 mod campaigns;
-mod case_lists;
 mod case_sources;
 mod cases;
-mod chain;
 mod class_periods;
 mod clusters;
 mod contact_reviews;
-mod dashboard;
 mod declarations;
 mod engine_write;
 mod error;
-mod figure_lists;
 mod figures;
 mod import;
 mod migrate;
 mod persons;
 mod places;
 mod quarantine;
-mod reports;
 mod response;
 mod results_batch;
 mod samples;
@@ -34,6 +31,7 @@ pub mod testing;
 mod treatment;
 mod units;
 mod util;
+mod views;
 
 pub use accounts::{ApiToken, NewUser, Session, User};
 pub use audit::{AuditEntry, AuditFilter};
@@ -41,29 +39,19 @@ pub use campaigns::{
     Campaign, CampaignInput, CampaignPerson, CampaignProgress, CampaignRound, PROGRESS_STATUSES,
     UnitProgress, parse_deadline,
 };
-pub use case_lists::{
-    CaseEvent, CaseFilter, CaseFilterParams, CaseFound, CaseList, CaseListEntry, CaseListQuery,
-    CaseRegister, CaseRegisterEntry, CaseStatus, SOURCE_KINDS,
-};
 pub use case_sources::{CaseSource, Source, check_origin, summary as source_summary};
 pub use cases::{
     Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, ClassPage, Contact,
     DEPTH as TRACING_DEPTH, check_case_input, engine_rules,
 };
-pub use chain::{Chain, ChainEdge, ChainNode};
 pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterMember};
 pub use contact_reviews::{ContactReview, REVIEW_OUTCOMES};
-pub use dashboard::{
-    ClusterLoad, CurveDay, DEFAULT_DASHBOARD_DAYS, Dashboard, DashboardQuery, DashboardUnit,
-    MAX_DASHBOARD_DAYS, SPARKLINE_DAYS, TestDay, dashboard_period,
-};
 pub use declarations::{
     HealthDeclaration, LinkAccess, LinkFor, LinkOrder, LinkSubject, LinkTreatment, NewLink,
     PersonalLink, show_code,
 };
 pub use engine_write::{ClassCheck, WriteFailpoint};
 pub use error::StoreError;
-pub use figure_lists::{FigureEntry, FigureList, FigurePeriod, has_list as figure_has_list};
 pub use figures::{DAY_KEYS, STOCK_KEYS};
 pub use import::{
     BatchOutcome, IMPORT_STALE, ImportPolicy, ImportRun, ImportRunRecord, ImportState, ParsedRow,
@@ -71,10 +59,7 @@ pub use import::{
 };
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
 pub use places::{Admission, BED_TYPES, BedCount, FreeBeds, PLACE_KINDS, Place, PlaceInput};
-pub use quarantine::{
-    DayList, DayListEntry, OrderInput, Proposal, QuarantineDay, QuarantineOrder, RuleVersion,
-};
-pub use reports::{ChildFigures, ReportFigures};
+pub use quarantine::{OrderInput, Proposal, QuarantineOrder, RuleVersion};
 pub use response::{
     DutyShift, EQUIPMENT_KINDS, EquipmentInput, OxygenEquipment, OxygenLoan, ResponseTimes,
     ShiftInput, parse_time,
@@ -96,6 +81,18 @@ pub use treatment::{
 };
 pub use units::{NewHamlet, PopulationRow, Unit};
 pub use util::{vietnam, vietnam_today};
+pub use views::case_lists::{
+    CaseEvent, CaseFilter, CaseFilterParams, CaseFound, CaseList, CaseListEntry, CaseListQuery,
+    CaseRegister, CaseRegisterEntry, CaseStatus, SOURCE_KINDS,
+};
+pub use views::chain::{Chain, ChainEdge, ChainNode};
+pub use views::dashboard::{
+    ClusterLoad, CurveDay, DEFAULT_DASHBOARD_DAYS, Dashboard, DashboardQuery, DashboardUnit,
+    MAX_DASHBOARD_DAYS, SPARKLINE_DAYS, TestDay, dashboard_period,
+};
+pub use views::figure_lists::{FigureEntry, FigureList, FigurePeriod, has_list as figure_has_list};
+pub use views::quarantine_day::{DayList, DayListEntry, QuarantineDay};
+pub use views::reports::{ChildFigures, ReportFigures};
 
 use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -5,7 +5,7 @@
 //! unit), never a query per day or per unit, and every query is restricted
 //! to the unit in SQL — which itself must lie in the reader's jurisdiction.
 
-use crate::reports::{CAPACITY, Counts, ReportFigures};
+use crate::views::reports::{CAPACITY, Counts, ReportFigures};
 use crate::{Result, Scope, Store, StoreError};
 use chrono::{Days, NaiveDate};
 use phongdich_domain::contact::parse_date;
