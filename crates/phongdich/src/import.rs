@@ -210,9 +210,9 @@ pub use phongdich_sheets::import::ImportSummary;
 /// people: 5,000 → 20,000 rows a batch, about 10 % faster); on PostgreSQL the
 /// larger batch was slower (27.8 s → 33.1 s; BENCHMARKS.md).
 pub fn batch_rows(store: &Store) -> usize {
-    match store.engine() {
-        phongdich_store::Engine::Sqlite => 20_000,
-        phongdich_store::Engine::Postgres => 5_000,
+    match store.dialect() {
+        phongdich_store::Dialect::Sqlite => 20_000,
+        phongdich_store::Dialect::Postgres => 5_000,
     }
 }
 

@@ -3,36 +3,37 @@
 //! stored. Every login (success and failure), account change and token change
 //! is in the audit log.
 
+use crate::sql::QueryBuilder;
+use crate::util::{secret, sha256};
 use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use argon2::Argon2;
-use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use phongdich_domain::{FieldError, Invalid, Permission, Role, UnitCode, UnitLevel};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 /// A session ends after this long without a request.
-pub const SESSION_IDLE: Duration = Duration::minutes(30);
+pub(crate) const SESSION_IDLE: Duration = Duration::minutes(30);
 /// and in any case this long after login.
-pub const SESSION_MAX: Duration = Duration::hours(12);
+pub(crate) const SESSION_MAX: Duration = Duration::hours(12);
 /// Failed logins of one account from one address before each further attempt
 /// from there waits: 1 s after the last failure, doubling with every failure
 /// up to [`MAX_LOGIN_WAIT`]. A successful login from there starts afresh;
 /// failures are forgotten after [`ACCOUNT_FAILURE_MEMORY`] without one.
-pub const FREE_LOGIN_FAILURES_PER_ACCOUNT: i64 = 5;
+pub(crate) const FREE_LOGIN_FAILURES_PER_ACCOUNT: i64 = 5;
 /// Failed logins from one address, whatever the accounts, before it waits
 /// the same way (an office behind one address has many users); forgotten
 /// after [`ADDRESS_FAILURE_MEMORY`] without one.
-pub const FREE_LOGIN_FAILURES_PER_ADDRESS: i64 = 100;
-pub const MAX_LOGIN_WAIT: Duration = Duration::minutes(15);
-pub const ACCOUNT_FAILURE_MEMORY: Duration = Duration::hours(24);
-pub const ADDRESS_FAILURE_MEMORY: Duration = Duration::hours(1);
+pub(crate) const FREE_LOGIN_FAILURES_PER_ADDRESS: i64 = 100;
+pub(crate) const MAX_LOGIN_WAIT: Duration = Duration::minutes(15);
+pub(crate) const ACCOUNT_FAILURE_MEMORY: Duration = Duration::hours(24);
+pub(crate) const ADDRESS_FAILURE_MEMORY: Duration = Duration::hours(1);
 /// Wrong personal-link codes allowed per address within the window.
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
-pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+pub(crate) const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub(crate) const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 
 /// How long after the last of `failures` the next attempt waits.
 fn login_wait(failures: i64, free: i64) -> Duration {
@@ -157,28 +158,7 @@ fn token_from_row(r: &AnyRow) -> Result<ApiToken> {
     })
 }
 
-/// A fresh random secret, hex-encoded.
-pub(crate) fn secret() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
-}
-
-pub(crate) fn sha256(s: &str) -> String {
-    hex(&Sha256::digest(s.as_bytes()))
-}
-
-pub fn hash_password(password: &str) -> Result<String> {
+pub(crate) fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -197,7 +177,7 @@ fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// A password good enough for an account that sees personal health data.
-pub fn check_password(password: &str, username: &str) -> Result<(), FieldError> {
+pub(crate) fn check_password(password: &str, username: &str) -> Result<(), FieldError> {
     let n = password.chars().count();
     if n < 10 {
         return Err(FieldError::new(
@@ -399,16 +379,11 @@ impl Store {
 
     /// Accounts within a scope, by user name.
     pub async fn users(&self, scope: &Scope) -> Result<Vec<User>> {
-        let mut sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE 1 = 1");
-        let cond = scope.condition("u", 1);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        sql.push_str(" ORDER BY username");
-        let mut q = sqlx::query(&sql);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE 1 = 1");
+        let mut b = QueryBuilder::numbered(sql, 0);
+        scope.push_filter(&mut b, "u");
+        b.push(" ORDER BY username");
+        let q = b.bind_onto(sqlx::query(b.sql()));
         q.fetch_all(&self.read)
             .await?
             .iter()
@@ -418,15 +393,10 @@ impl Store {
 
     /// One account within the scope; outside it, not found.
     pub async fn user(&self, scope: &Scope, username: &str) -> Result<User> {
-        let mut sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE username = $1");
-        let cond = scope.condition("u", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(username.trim().to_lowercase());
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE username = $1");
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "u");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(username.trim().to_lowercase()));
         match q.fetch_optional(&self.read).await? {
             Some(r) => user_from_row(&r),
             None => Err(StoreError::not_found("user", username)),
@@ -882,16 +852,11 @@ impl Store {
     }
 
     pub async fn api_tokens(&self, scope: &Scope) -> Result<Vec<ApiToken>> {
-        let mut sql = String::from("SELECT * FROM api_tokens t WHERE 1 = 1");
-        let cond = scope.condition("t", 1);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        sql.push_str(" ORDER BY id DESC");
-        let mut q = sqlx::query(&sql);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = String::from("SELECT * FROM api_tokens t WHERE 1 = 1");
+        let mut b = QueryBuilder::numbered(sql, 0);
+        scope.push_filter(&mut b, "t");
+        b.push(" ORDER BY id DESC");
+        let q = b.bind_onto(sqlx::query(b.sql()));
         q.fetch_all(&self.read)
             .await?
             .iter()

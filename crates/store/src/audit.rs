@@ -1,6 +1,7 @@
 //! The append-only audit log: who did what, when, from where, in which unit,
 //! with the record before and after. Database triggers refuse updates and deletes.
 
+use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Store, now};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -153,15 +154,10 @@ impl Store {
     /// One entry within the actor's jurisdiction, whatever the actor's role:
     /// for operations (undoing a merge) that read the entry they act on.
     pub(crate) async fn audit_entry_in_scope(&self, actor: &Actor, id: i64) -> Result<AuditEntry> {
-        let mut sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_log a WHERE a.id = $1");
-        let cond = actor.scope.condition("a", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_log a WHERE a.id = $1");
+        let mut b = QueryBuilder::numbered(sql, 1);
+        actor.scope.push_filter(&mut b, "a");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => entry_from_row(&r),
             None => Err(crate::StoreError::not_found("audit entry", id)),

@@ -773,10 +773,7 @@ impl Store {
         };
         let (round_id, starts, ends) = self.round_window(id, round.round_no).await?;
         let (wcond, wparam) = under(&within, "t", 4)?;
-        let (scond, sparam) = match scope.condition("t", 5) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
-        };
+        let (scond, sparam) = scope.and_condition("t", 5);
         let sql = format!(
             "SELECT x.unit_code, u.name AS unit_name, COUNT(*) AS targeted, \
              SUM(CASE WHEN s.status IS NULL THEN 1 ELSE 0 END) AS not_sampled, \
@@ -869,10 +866,7 @@ impl Store {
             .filter(|u| !u.is_empty())
             .unwrap_or(&campaign.unit_code);
         let (wcond, wparam) = under(unit, "t", 4)?;
-        let (scond, sparam) = match scope.condition("t", 5) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
-        };
+        let (scond, sparam) = scope.and_condition("t", 5);
         let filter = match status {
             "sampled" => "s.id IS NOT NULL",
             "negative" => "s.status = 'negative'",

@@ -11,6 +11,7 @@
 
 use crate::case_sources::Source;
 use crate::engine_write::EngineWrite;
+use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::contact::{F1Rules, NewContact, parse_date, qualifies};
@@ -51,18 +52,16 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
 }
 
-pub fn day(d: NaiveDate) -> Day {
+pub(crate) fn day(d: NaiveDate) -> Day {
     (d - epoch()).num_days() as Day
 }
 
 /// Vietnam's today as `YYYY-MM-DD`.
 pub(crate) fn vn_today() -> String {
-    crate::response::vietnam_today()
-        .format("%Y-%m-%d")
-        .to_string()
+    crate::util::vietnam_today().format("%Y-%m-%d").to_string()
 }
 
-pub fn date(d: Day) -> String {
+pub(crate) fn date(d: Day) -> String {
     (epoch() + chrono::Duration::days(d as i64))
         .format("%Y-%m-%d")
         .to_string()
@@ -824,13 +823,13 @@ impl Store {
         changes: &[Change],
         cause: &str,
     ) -> Result<Vec<ClassChange>> {
-        use crate::persons::{in_list, placeholders};
+        use crate::sql::{in_list, placeholders};
         // The periods keep every change, its last day too.
         let today = match self.class_day.load(std::sync::atomic::Ordering::SeqCst) {
             i32::MIN => vn_today(),
             d => date(d),
         };
-        crate::class_periods::record(tx, self.engine, changes, &today).await?;
+        crate::class_periods::record(tx, self.dialect, changes, &today).await?;
         // `person_classes` does not keep a class's last day: a change of only
         // that (a later exposure at the same class) is not a row change.
         let stored = |a: &Option<Assignment>| {
@@ -845,7 +844,7 @@ impl Store {
             .cloned()
             .collect();
         let changes = changes.as_slice();
-        let engine = self.engine;
+        let engine = self.dialect;
         let stamp = now();
         for chunk in changes.chunks(500) {
             let sql = format!(
@@ -1731,15 +1730,10 @@ impl Store {
 
     /// One case within the scope.
     pub async fn case(&self, scope: &Scope, id: i64) -> Result<Case> {
-        let mut sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = $1");
-        let cond = scope.condition("c", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = $1");
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "c");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => case_from_row(&r),
             None => Err(StoreError::not_found("case", id)),
@@ -1878,17 +1872,11 @@ impl Store {
 
     /// How many people of each class (F0..F4) live in the scope.
     pub async fn class_counts(&self, scope: &Scope) -> Result<[i64; 5]> {
-        let mut sql =
-            String::from("SELECT k.level, COUNT(*) AS n FROM person_classes k WHERE 1 = 1");
-        let cond = scope.condition("k", 1);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        sql.push_str(" GROUP BY k.level");
-        let mut q = sqlx::query(&sql);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = String::from("SELECT k.level, COUNT(*) AS n FROM person_classes k WHERE 1 = 1");
+        let mut b = QueryBuilder::numbered(sql, 0);
+        scope.push_filter(&mut b, "k");
+        b.push(" GROUP BY k.level");
+        let q = b.bind_onto(sqlx::query(b.sql()));
         let mut out = [0i64; 5];
         for r in q.fetch_all(&self.read).await? {
             let level: i64 = r.try_get("level")?;

@@ -14,8 +14,8 @@
 //! keeps the days it was shown until the removal.
 
 use crate::cases::date;
-use crate::persons::{in_list, placeholders};
-use crate::{Engine, Result};
+use crate::sql::{in_list, placeholders};
+use crate::{Dialect, Result};
 use phongdich_engine::{Change, OPEN};
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, HashMap};
@@ -48,7 +48,7 @@ fn end_at(periods: &mut Vec<Period>, last: &str) {
 
 async fn fetch_by_people(
     tx: &mut Transaction<'static, Any>,
-    engine: Engine,
+    engine: Dialect,
     sql: &str,
     people: &[i64],
 ) -> Result<Vec<sqlx::any::AnyRow>> {
@@ -68,7 +68,7 @@ async fn fetch_by_people(
 /// being the day classes are judged on (`YYYY-MM-DD`).
 pub(crate) async fn record(
     tx: &mut Transaction<'static, Any>,
-    engine: Engine,
+    engine: Dialect,
     changes: &[Change],
     today: &str,
 ) -> Result<()> {

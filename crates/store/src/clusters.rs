@@ -1,6 +1,7 @@
 //! Clusters (*ổ dịch*): named places where cases gathered, with their members
 //! and counts by class.
 
+use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use phongdich_domain::contact::parse_date;
 use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
@@ -161,16 +162,11 @@ impl Store {
 
     /// Clusters lying in the scope, newest first.
     pub async fn clusters(&self, scope: &Scope) -> Result<Vec<Cluster>> {
-        let mut sql = format!("SELECT {COLUMNS} FROM clusters c WHERE 1 = 1");
-        let cond = scope.condition("c", 1);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        sql.push_str(" ORDER BY c.started_on DESC, c.id DESC");
-        let mut q = sqlx::query(&sql);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = format!("SELECT {COLUMNS} FROM clusters c WHERE 1 = 1");
+        let mut b = QueryBuilder::numbered(sql, 0);
+        scope.push_filter(&mut b, "c");
+        b.push(" ORDER BY c.started_on DESC, c.id DESC");
+        let q = b.bind_onto(sqlx::query(b.sql()));
         q.fetch_all(&self.read)
             .await?
             .iter()
@@ -180,15 +176,10 @@ impl Store {
 
     /// A cluster of the scope with its members and counts by class.
     pub async fn cluster(&self, scope: &Scope, id: i64) -> Result<ClusterDetail> {
-        let mut sql = format!("SELECT {COLUMNS} FROM clusters c WHERE c.id = $1");
-        let cond = scope.condition("c", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = format!("SELECT {COLUMNS} FROM clusters c WHERE c.id = $1");
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "c");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         let cluster = match q.fetch_optional(&self.read).await? {
             Some(r) => from_row(&r)?,
             None => return Err(StoreError::not_found("cluster", id)),
@@ -266,16 +257,11 @@ impl Store {
 
     /// A cluster of the scope whose name matches (diacritics ignored).
     pub async fn cluster_by_name(&self, scope: &Scope, name: &str) -> Result<Option<Cluster>> {
-        let mut sql = format!("SELECT {COLUMNS} FROM clusters c WHERE c.name_folded = $1");
-        let cond = scope.condition("c", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        sql.push_str(" ORDER BY c.id DESC LIMIT 1");
-        let mut q = sqlx::query(&sql).bind(phongdich_domain::text::fold(name));
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = format!("SELECT {COLUMNS} FROM clusters c WHERE c.name_folded = $1");
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "c");
+        b.push(" ORDER BY c.id DESC LIMIT 1");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(phongdich_domain::text::fold(name)));
         q.fetch_optional(&self.read)
             .await?
             .as_ref()

@@ -4,9 +4,11 @@
 //! SHA-256 hashes of the token and the code are stored; a link works until
 //! the day after its order or treatment ends, unless revoked.
 
-use crate::accounts::{MAX_FAILURES_PER_ADDRESS, THROTTLE_WINDOW, secret, sha256};
+use crate::accounts::{MAX_FAILURES_PER_ADDRESS, THROTTLE_WINDOW};
 use crate::audit::RecentBy;
 use crate::quarantine::{ORDER_COLUMNS, order_from_row};
+use crate::sql::QueryBuilder;
+use crate::util::{secret, sha256};
 use crate::{Actor, QuarantineOrder, Result, Scope, Store, StoreError, VitalRecord, audit, now};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::NaiveDate;
@@ -17,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-// Read from the JSON array of `DECLARATION_COLUMNS` that `Engine::json_page`
+// Read from the JSON array of `DECLARATION_COLUMNS` that `Dialect::json_page`
 // gives (serde reads a struct from an array, field by field).
 /// One day's health declaration of a person in quarantine.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -428,16 +430,11 @@ impl Store {
         alias: &str,
         select: &str,
     ) -> Result<Vec<AnyRow>> {
-        let mut sql = select.to_owned();
-        let cond = scope.condition(alias, 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        sql.push_str(&format!(" ORDER BY {alias}.commune_code, {alias}.id"));
-        let mut q = sqlx::query(&sql).bind(day.to_string());
-        if let Some((_, p)) = &cond {
-            q = q.bind(p.as_str());
-        }
+        let sql = select.to_owned();
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, alias);
+        b.push(&format!(" ORDER BY {alias}.commune_code, {alias}.id"));
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(day.to_string()));
         Ok(q.fetch_all(&self.read).await?)
     }
 
@@ -555,15 +552,10 @@ impl Store {
         id: i64,
         today: NaiveDate,
     ) -> Result<PersonalLink> {
-        let mut sql = format!("SELECT {LINK_COLUMNS} FROM {LINK_FROM} WHERE l.id = $1");
-        let cond = scope.condition("l", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some((_, p)) = &cond {
-            q = q.bind(p.as_str());
-        }
+        let sql = format!("SELECT {LINK_COLUMNS} FROM {LINK_FROM} WHERE l.id = $1");
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "l");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => link_from_row(&r, today),
             None => Err(StoreError::not_found("personal link", id)),
@@ -880,7 +872,7 @@ async fn revoke_in(
 /// for `quarantine_day`, as one JSON array
 /// of `DECLARATION_COLUMNS`, by commune, in the order they were made; `cond`
 /// is the scope's condition on `d`, starting with ` AND`.
-pub(crate) fn declared_symptoms_sql(engine: crate::Engine, cond: &str, day: &str) -> String {
+pub(crate) fn declared_symptoms_sql(engine: crate::Dialect, cond: &str, day: &str) -> String {
     engine.json_page(
         DECLARATION_COLUMNS,
         &format!(

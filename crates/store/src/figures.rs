@@ -24,8 +24,8 @@
 //! dates (confirmation, course steps, sampling, results, releases) are
 //! already local.
 
-use crate::persons::{in_list, placeholders};
-use crate::{Engine, Result, Scope, Store};
+use crate::sql::{in_list, placeholders, vietnam_day};
+use crate::{Dialect, Result, Scope, Store};
 use chrono::NaiveDate;
 use phongdich_domain::UnitLevel;
 use phongdich_domain::report::Figures;
@@ -96,7 +96,7 @@ enum Which<'a> {
 impl Which<'_> {
     /// ` AND …` restricting the rows of `alias` (which carries unit columns),
     /// with its parameters (numbered from 1).
-    fn cond(&self, engine: Engine, alias: &str) -> (String, Vec<String>) {
+    fn cond(&self, engine: Dialect, alias: &str) -> (String, Vec<String>) {
         match self {
             Which::Scope(scope) => match scope.condition(alias, 1) {
                 Some((c, p)) => (format!(" AND {c}"), vec![p]),
@@ -114,7 +114,7 @@ impl Which<'_> {
 
     /// The same restriction on the communes of `units u`, whose own code is
     /// `u.code`.
-    fn units_cond(&self, engine: Engine) -> (String, Vec<String>) {
+    fn units_cond(&self, engine: Dialect) -> (String, Vec<String>) {
         match self {
             Which::Scope(_) => self.cond(engine, "u"),
             Which::Communes(codes) => (
@@ -129,16 +129,6 @@ impl Which<'_> {
 enum Cell {
     Text(String),
     Int(i64),
-}
-
-/// The Vietnam day (`YYYY-MM-DD`) of an RFC 3339 UTC timestamp column.
-pub(crate) fn vietnam_day(engine: Engine, column: &str) -> String {
-    match engine {
-        Engine::Sqlite => format!("date(SUBSTR({column}, 1, 19), '+7 hours')"),
-        Engine::Postgres => format!(
-            "TO_CHAR(CAST(SUBSTR({column}, 1, 19) AS TIMESTAMP) + INTERVAL '7 hours', 'YYYY-MM-DD')"
-        ),
-    }
 }
 
 async fn fetch(
@@ -296,7 +286,7 @@ impl SampleDays {
 /// replaced by their placeholders.
 async fn fetch_ids(
     tx: &mut Transaction<'static, Any>,
-    engine: Engine,
+    engine: Dialect,
     sql: &str,
     ids: &[i64],
 ) -> Result<Vec<sqlx::any::AnyRow>> {
@@ -317,7 +307,7 @@ async fn fetch_ids(
 /// changed (the module's doc; the definitions are the report lines').
 async fn compute(
     tx: &mut Transaction<'static, Any>,
-    engine: Engine,
+    engine: Dialect,
     which: &Which<'_>,
 ) -> Result<HashMap<String, CommuneFigures>> {
     let mut out: HashMap<String, CommuneFigures> = HashMap::new();
@@ -617,7 +607,7 @@ fn course_changes(
 /// the end of each day.
 async fn follow_up_changes(
     tx: &mut Transaction<'static, Any>,
-    engine: Engine,
+    engine: Dialect,
     periods: &[(i64, String, String, Option<String>)],
     out: &mut HashMap<String, CommuneFigures>,
 ) -> Result<()> {
@@ -859,14 +849,14 @@ impl Store {
         p: &Option<String>,
     ) -> Result<usize> {
         let mut tx = self.figures.begin().await?;
-        if self.engine == Engine::Sqlite {
+        if self.dialect == Dialect::Sqlite {
             // Write first: the transaction takes the write lock now, so another
             // process's write cannot come between its reads and its writes.
             sqlx::query("DELETE FROM figure_changes WHERE 1 = 0")
                 .execute(&mut *tx)
                 .await?;
         }
-        if self.engine == Engine::Postgres {
+        if self.dialect == Dialect::Postgres {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 .execute(&mut *tx)
                 .await?;
@@ -911,10 +901,10 @@ impl Store {
             Which::Communes(&changed)
         };
         let started = std::time::Instant::now();
-        let computed = compute(&mut tx, self.engine, &which).await?;
+        let computed = compute(&mut tx, self.dialect, &which).await?;
         let counted = started.elapsed();
         // The communes being rewritten, with their district and province.
-        let (c, p) = which.units_cond(self.engine);
+        let (c, p) = which.units_cond(self.dialect);
         let units: Vec<(String, String, String)> = fetch(
             &mut tx,
             &format!(
@@ -936,7 +926,7 @@ impl Store {
         .collect::<Result<_>>()?;
         let codes: Vec<String> = units.iter().map(|u| u.0.clone()).collect();
         for chunk in codes.chunks(500) {
-            let list = in_list(self.engine, chunk.len());
+            let list = in_list(self.dialect, chunk.len());
             for table in ["figure_days", "figure_turnaround", "figure_changes"] {
                 let sql = format!("DELETE FROM {table} WHERE commune_code IN ({list})");
                 let mut q = sqlx::query(&sql);
@@ -987,7 +977,7 @@ impl Store {
                 &turnaround,
             ),
         ] {
-            insert_rows(&mut tx, self.engine, table, columns, rows).await?;
+            insert_rows(&mut tx, self.dialect, table, columns, rows).await?;
         }
         tx.commit().await?;
         tracing::debug!(
@@ -1003,7 +993,7 @@ impl Store {
 /// Insert `rows` into `table`, many rows a statement.
 async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
-    engine: Engine,
+    engine: Dialect,
     table: &str,
     columns: &str,
     rows: &[Vec<Cell>],

@@ -2,9 +2,10 @@
 //! the store and the rest of its batch, and the good rows of a batch written in
 //! one transaction. The outcome of every row is returned for the report.
 
-use crate::persons::{DuplicateCandidate, PersonRow, in_list, insert_tokens, placeholders};
+use crate::persons::{DuplicateCandidate, PersonRow, insert_tokens};
+use crate::sql::{in_list, placeholders};
 use crate::units::Unit;
-use crate::{Actor, Engine, Result, Store, StoreError, audit, now};
+use crate::{Actor, Dialect, Result, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::similarity::{ids_tell_apart, names_similar};
 use phongdich_domain::{FieldError, Invalid, NewPerson, PersonInput, UnitLevel};
@@ -183,7 +184,7 @@ pub struct ImportRun {
 
 /// One input row: its line in the file, the raw fields, and an optional
 /// household key shared by the rows of one household in the same file.
-pub type ImportRow = (u64, PersonInput, Option<String>);
+pub(crate) type ImportRow = (u64, PersonInput, Option<String>);
 
 /// A row after validation: its line, the person or what was wrong, and the
 /// household key. [`parse_rows`] makes these; it needs no database, so an
@@ -307,7 +308,7 @@ impl Store {
         /// (commune, birth year, given-name key) — the duplicate block of a row.
         type BlockKey<'a> = (&'a str, i64, &'a str);
         let mut tx = self.write.begin().await?;
-        let existing = ExistingMatches::load(&mut tx, self.engine, &actor.scope, &checked).await?;
+        let existing = ExistingMatches::load(&mut tx, self.dialect, &actor.scope, &checked).await?;
         // Duplicates inside this batch: the first row of a pair wins.
         let mut batch_ids: HashMap<&str, u64> = HashMap::new();
         // Accepted rows by phone and by duplicate block: (index in `accepted`, name).
@@ -401,7 +402,7 @@ impl Store {
         for chunk in new_households.chunks(500) {
             let sql = format!(
                 "INSERT INTO households (commune_code, hamlet_code, address, created_at) VALUES {} RETURNING id",
-                placeholders(self.engine, chunk.len(), 4, "")
+                placeholders(self.dialect, chunk.len(), 4, "")
             );
             let mut q = sqlx::query(&sql);
             for c in chunk {
@@ -431,7 +432,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO persons ({}, household_id, import_run_id, created_at, updated_at) VALUES {} RETURNING id",
                 PersonRow::COLUMNS,
-                placeholders(self.engine, chunk.len(), width, "")
+                placeholders(self.dialect, chunk.len(), width, "")
             );
             let mut q = sqlx::query(&sql);
             for (_, c, _) in chunk {
@@ -465,7 +466,7 @@ impl Store {
         }
         // In key order, the index's pages are visited once each, not at random.
         tokens.sort_unstable();
-        insert_tokens(&mut tx, self.engine, &tokens).await?;
+        insert_tokens(&mut tx, self.dialect, &tokens).await?;
         let pairs = accepted
             .iter()
             .zip(&new_ids)
@@ -483,7 +484,7 @@ impl Store {
         for chunk in pairs.chunks(500) {
             let sql = format!(
                 "INSERT INTO duplicate_candidates (person_id, other_person_id, reason, created_at) VALUES {}",
-                placeholders(self.engine, chunk.len(), 4, "")
+                placeholders(self.dialect, chunk.len(), 4, "")
             );
             let mut q = sqlx::query(&sql);
             for (id, other, reason) in chunk {
@@ -504,7 +505,7 @@ impl Store {
                 "UPDATE households SET head_person_id = \
                  (SELECT MIN(p.id) FROM persons p WHERE p.household_id = households.id) \
                  WHERE head_person_id IS NULL AND id IN ({})",
-                in_list(self.engine, chunk.len())
+                in_list(self.dialect, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for id in chunk {
@@ -548,7 +549,8 @@ impl Store {
         // autovacuum refreshes too late for a bulk load: planned as if the
         // table were empty, each batch's look-up scanned it whole (1 s a
         // batch at 20,000 rows). Refresh them each time the import doubles.
-        if self.engine == Engine::Postgres && run.rows_imported >= (2 * run.analyzed_at).max(1000) {
+        if self.dialect == Dialect::Postgres && run.rows_imported >= (2 * run.analyzed_at).max(1000)
+        {
             sqlx::query("ANALYZE persons, households, person_name_tokens")
                 .execute(&self.write)
                 .await?;
@@ -664,7 +666,7 @@ impl Store {
             let sql = format!(
                 "SELECT {} FROM units WHERE code IN ({})",
                 crate::units::UNIT_COLUMNS,
-                in_list(self.engine, chunk.len())
+                in_list(self.dialect, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for c in chunk {
@@ -708,7 +710,7 @@ struct ExistingMatches {
 impl ExistingMatches {
     async fn load(
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        engine: Engine,
+        engine: Dialect,
         scope: &crate::Scope,
         rows: &[(usize, Checked)],
     ) -> Result<Self> {

@@ -2,36 +2,36 @@
 //! PostgreSQL. Every read and write of person-level data takes a [`Scope`] and is
 //! filtered by it here, so no caller can forget jurisdiction.
 
+#![warn(unreachable_pub)]
+
 mod accounts;
 mod audit;
 mod campaigns;
-mod case_lists;
 mod case_sources;
 mod cases;
-mod chain;
 mod class_periods;
 mod clusters;
 mod contact_reviews;
-mod dashboard;
 mod declarations;
 mod engine_write;
 mod error;
-mod figure_lists;
 mod figures;
 mod import;
 mod migrate;
 mod persons;
 mod places;
 mod quarantine;
-mod reports;
 mod response;
 mod results_batch;
 mod samples;
 mod settings;
 mod situation_reports;
+mod sql;
 pub mod testing;
 mod treatment;
 mod units;
+mod util;
+mod views;
 
 pub use accounts::{ApiToken, NewUser, Session, User};
 pub use audit::{AuditEntry, AuditFilter};
@@ -39,29 +39,19 @@ pub use campaigns::{
     Campaign, CampaignInput, CampaignPerson, CampaignProgress, CampaignRound, PROGRESS_STATUSES,
     UnitProgress, parse_deadline,
 };
-pub use case_lists::{
-    CaseEvent, CaseFilter, CaseFilterParams, CaseFound, CaseList, CaseListEntry, CaseListQuery,
-    CaseRegister, CaseRegisterEntry, CaseStatus, SOURCE_KINDS,
-};
 pub use case_sources::{CaseSource, Source, check_origin, summary as source_summary};
 pub use cases::{
     Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, ClassPage, Contact,
     DEPTH as TRACING_DEPTH, check_case_input, engine_rules,
 };
-pub use chain::{Chain, ChainEdge, ChainNode};
 pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterMember};
 pub use contact_reviews::{ContactReview, REVIEW_OUTCOMES};
-pub use dashboard::{
-    ClusterLoad, CurveDay, DEFAULT_DASHBOARD_DAYS, Dashboard, DashboardQuery, DashboardUnit,
-    MAX_DASHBOARD_DAYS, SPARKLINE_DAYS, TestDay, dashboard_period,
-};
 pub use declarations::{
     HealthDeclaration, LinkAccess, LinkFor, LinkOrder, LinkSubject, LinkTreatment, NewLink,
     PersonalLink, show_code,
 };
 pub use engine_write::{ClassCheck, WriteFailpoint};
 pub use error::StoreError;
-pub use figure_lists::{FigureEntry, FigureList, FigurePeriod, has_list as figure_has_list};
 pub use figures::{DAY_KEYS, STOCK_KEYS};
 pub use import::{
     BatchOutcome, IMPORT_STALE, ImportPolicy, ImportRun, ImportRunRecord, ImportState, ParsedRow,
@@ -69,13 +59,10 @@ pub use import::{
 };
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
 pub use places::{Admission, BED_TYPES, BedCount, FreeBeds, PLACE_KINDS, Place, PlaceInput};
-pub use quarantine::{
-    DayList, DayListEntry, OrderInput, Proposal, QuarantineDay, QuarantineOrder, RuleVersion,
-};
-pub use reports::{ChildFigures, ReportFigures};
+pub use quarantine::{OrderInput, Proposal, QuarantineOrder, RuleVersion};
 pub use response::{
     DutyShift, EQUIPMENT_KINDS, EquipmentInput, OxygenEquipment, OxygenLoan, ResponseTimes,
-    ShiftInput, parse_time, vietnam, vietnam_today,
+    ShiftInput, parse_time,
 };
 pub use results_batch::ResultSummary;
 pub use samples::{
@@ -87,11 +74,25 @@ pub use settings::{
     ProvinceSetting, REPORT_DEADLINE, WAVE_START, setting_default,
 };
 pub use situation_reports::{SituationReport, Submission};
+pub use sql::Dialect;
 pub use treatment::{
     AlertAction, HomeTreatment, MissingVitals, MissingVitalsList, OpenAlert, OpenAlerts,
     TreatmentAlert, VitalRecord,
 };
 pub use units::{NewHamlet, PopulationRow, Unit};
+pub use util::{vietnam, vietnam_today};
+pub use views::case_lists::{
+    CaseEvent, CaseFilter, CaseFilterParams, CaseFound, CaseList, CaseListEntry, CaseListQuery,
+    CaseRegister, CaseRegisterEntry, CaseStatus, SOURCE_KINDS,
+};
+pub use views::chain::{Chain, ChainEdge, ChainNode};
+pub use views::dashboard::{
+    ClusterLoad, CurveDay, DEFAULT_DASHBOARD_DAYS, Dashboard, DashboardQuery, DashboardUnit,
+    MAX_DASHBOARD_DAYS, SPARKLINE_DAYS, TestDay, dashboard_period,
+};
+pub use views::figure_lists::{FigureEntry, FigureList, FigurePeriod, has_list as figure_has_list};
+pub use views::quarantine_day::{DayList, DayListEntry, QuarantineDay};
+pub use views::reports::{ChildFigures, ReportFigures};
 
 use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -99,44 +100,6 @@ use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-impl Engine {
-    /// A scalar subquery giving one page of a list as one JSON array text:
-    /// each row of `from` (`FROM … WHERE …`) as an array of `columns`, in
-    /// `order`, then `limit_offset`. One value where there were a hundred
-    /// rows: every row through the `Any` driver is a hand-off from the
-    /// connection's thread to the caller's, which was most of the day
-    /// lists' time (BENCHMARKS.md). The JSON functions are the one thing
-    /// the engines spell differently here.
-    pub(crate) fn json_page(
-        self,
-        columns: &str,
-        from: &str,
-        order: &[&str],
-        limit_offset: &str,
-    ) -> String {
-        let (array, agg) = match self {
-            Engine::Sqlite => ("json_array", "json_group_array(json(x.e)"),
-            Engine::Postgres => ("json_build_array", "json_agg(x.e"),
-        };
-        // The page is taken in index order (LIMIT stops the scan early); the
-        // aggregate orders its hundred rows again by the same keys, as
-        // neither engine promises to keep a subquery's order.
-        let keys: Vec<String> = (0..order.len()).map(|i| format!("x.k{i}")).collect();
-        let selected: Vec<String> = order
-            .iter()
-            .enumerate()
-            .map(|(i, k)| format!("{k} AS k{i}"))
-            .collect();
-        format!(
-            "(SELECT CAST(COALESCE({agg} ORDER BY {}), '[]') AS TEXT) FROM (SELECT {array}({columns}) AS e, {} \
-             {from} ORDER BY {} {limit_offset}) x)",
-            keys.join(", "),
-            selected.join(", "),
-            order.join(", ")
-        )
-    }
-}
 
 /// A window on a long list. A district's or a province's day list can name
 /// tens of thousands of people; it is read a page at a time, its full count
@@ -180,13 +143,6 @@ impl Default for Paging {
     fn default() -> Self {
         Self::page(1)
     }
-}
-
-/// Which database engine a store runs on; only migrations and bulk paths differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    Sqlite,
-    Postgres,
 }
 
 /// The part of the administrative tree a caller may see and change: one unit
@@ -240,38 +196,6 @@ impl Scope {
             ScopeKind::National => Some(UnitCode::nation()),
             ScopeKind::Unit(c) => Some(c.clone()),
             ScopeKind::Nothing => None,
-        }
-    }
-
-    /// SQL condition restricting a table with `province_code`, `district_code`,
-    /// `commune_code` and `hamlet_code` columns to this scope, and its parameter.
-    /// `n` is the placeholder number to use.
-    fn condition(&self, alias: &str, n: usize) -> Option<(String, String)> {
-        let code = match &self.0 {
-            ScopeKind::National => return None,
-            // No unit has an empty province code.
-            ScopeKind::Nothing => {
-                return Some((format!("{alias}.province_code = ${n}"), String::new()));
-            }
-            ScopeKind::Unit(code) => code,
-        };
-        let column = match code.level() {
-            // Not built: `Scope::unit` makes the national unit `National`.
-            UnitLevel::National => return None,
-            UnitLevel::Province => "province_code",
-            UnitLevel::District => "district_code",
-            UnitLevel::Commune => "commune_code",
-            UnitLevel::Hamlet => "hamlet_code",
-        };
-        Some((format!("{alias}.{column} = ${n}"), code.as_str().to_owned()))
-    }
-
-    /// ` AND {alias}.{unit column} = ${n}` (nothing for the whole country) and
-    /// the value to bind for it.
-    pub(crate) fn and_condition(&self, alias: &str, n: usize) -> (String, Option<String>) {
-        match self.condition(alias, n) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
         }
     }
 
@@ -340,7 +264,7 @@ pub struct Store {
     /// SQLite; on PostgreSQL two connections of their own, so that readers
     /// queueing for a recount never hold the connections everything else needs.
     figures: AnyPool,
-    engine: Engine,
+    dialect: Dialect,
     url: String,
     /// The contact-tracing engine, loaded on first use (see `cases`).
     tracing: std::sync::Arc<tokio::sync::Mutex<Option<phongdich_engine::Engine>>>,
@@ -378,9 +302,9 @@ impl Store {
         install_default_drivers();
         let url = normalize_url(db);
         let engine = if url.starts_with("sqlite:") {
-            Engine::Sqlite
+            Dialect::Sqlite
         } else {
-            Engine::Postgres
+            Dialect::Postgres
         };
         // The one writer gets a larger page cache and checkpoints less often:
         // bulk imports touch pages of several random-keyed indexes per batch,
@@ -392,10 +316,10 @@ impl Store {
                 // network one: testing it at every acquire (sqlx's default, a
                 // round trip to the connection's thread) doubled the round
                 // trips of every read (BENCHMARKS.md, day lists).
-                .test_before_acquire(engine == Engine::Postgres)
+                .test_before_acquire(engine == Dialect::Postgres)
                 .after_connect(move |conn, _meta| {
                     Box::pin(async move {
-                        if engine == Engine::Sqlite {
+                        if engine == Dialect::Sqlite {
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                                  PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
@@ -416,12 +340,12 @@ impl Store {
                 })
         };
         let (read, write, figures) = match engine {
-            Engine::Sqlite => {
+            Dialect::Sqlite => {
                 let write = options(true).max_connections(1).connect(&url).await?;
                 let read = options(false).max_connections(4).connect(&url).await?;
                 (read, write.clone(), write)
             }
-            Engine::Postgres => {
+            Dialect::Postgres => {
                 let pool = options(false).max_connections(8).connect(&url).await?;
                 let figures = options(false).max_connections(2).connect_lazy(&url)?;
                 (pool.clone(), pool, figures)
@@ -431,7 +355,7 @@ impl Store {
             read,
             write,
             figures,
-            engine,
+            dialect: engine,
             url,
             tracing: Default::default(),
             class_day: std::sync::Arc::new(std::sync::atomic::AtomicI32::new(i32::MIN)),
@@ -447,8 +371,8 @@ impl Store {
         Ok(store)
     }
 
-    pub fn engine(&self) -> Engine {
-        self.engine
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     pub fn url(&self) -> &str {

@@ -1,8 +1,10 @@
 //! The people registry: create, read, update, search (diacritics optional, word
 //! order tolerant), likely-duplicate detection, merge and its undo.
 
+use crate::sql::QueryBuilder;
+use crate::sql::placeholders;
 use crate::units::Unit;
-use crate::{Actor, Engine, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Dialect, Result, Scope, Store, StoreError, audit, now};
 use phongdich_domain::similarity::{ids_tell_apart, names_similar};
 use phongdich_domain::{
     FieldError, Invalid, NationalId, NewPerson, PhoneNumber, UnitCode, UnitLevel, text,
@@ -261,46 +263,9 @@ impl PersonRow {
     }
 }
 
-/// `($1, …, $w), ($w+1, …)` for `rows` rows of `width` placeholders.
-/// `(…),(…)` parameter lists for a multi-row statement.
-///
-/// On SQLite the bulk paths use anonymous `?` parameters: sqlx resolves every
-/// `$N` through `sqlite3_bind_parameter_name`, a linear scan, which made a
-/// 10,000-parameter insert quadratic (58 % of an import's time).
-pub(crate) fn placeholders(engine: Engine, rows: usize, width: usize, extra: &str) -> String {
-    let mut s = String::with_capacity(rows * width * 5);
-    for r in 0..rows {
-        if r > 0 {
-            s.push(',');
-        }
-        s.push('(');
-        for c in 0..width {
-            if c > 0 {
-                s.push(',');
-            }
-            match engine {
-                Engine::Sqlite => s.push('?'),
-                Engine::Postgres => {
-                    s.push('$');
-                    s.push_str(&(r * width + c + 1).to_string());
-                }
-            }
-        }
-        s.push_str(extra);
-        s.push(')');
-    }
-    s
-}
-
-/// `a, b, c` parameters for an `IN (…)` list of `n` values.
-pub(crate) fn in_list(engine: Engine, n: usize) -> String {
-    let p = placeholders(engine, 1, n, "");
-    p[1..p.len() - 1].to_owned()
-}
-
 pub(crate) async fn insert_tokens(
     tx: &mut Transaction<'static, Any>,
-    engine: Engine,
+    engine: Dialect,
     pairs: &[(&str, i64)],
 ) -> Result<()> {
     for chunk in pairs.chunks(2000) {
@@ -453,15 +418,10 @@ impl Store {
     /// One person within the scope; merged records are returned too, with
     /// `merged_into` set. Outside the scope reads as not found.
     pub async fn person(&self, scope: &Scope, id: i64) -> Result<Person> {
-        let mut sql = format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE p.id = $1");
-        let cond = scope.condition("p", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE p.id = $1");
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "p");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => person_from_row(&r),
             None => Err(StoreError::not_found("person", id)),
@@ -565,7 +525,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO persons ({}, created_at, updated_at) VALUES {} RETURNING id",
             PersonRow::COLUMNS,
-            placeholders(Engine::Postgres, 1, PersonRow::WIDTH + 2, "")
+            placeholders(Dialect::Postgres, 1, PersonRow::WIDTH + 2, "")
         );
         let stamp = now();
         let id: i64 = row
@@ -576,7 +536,7 @@ impl Store {
             .await?
             .try_get(0)?;
         let pairs: Vec<(&str, i64)> = row.tokens().into_iter().map(|t| (t, id)).collect();
-        insert_tokens(&mut tx, Engine::Postgres, &pairs).await?;
+        insert_tokens(&mut tx, Dialect::Postgres, &pairs).await?;
         for c in &candidates {
             record_candidate(&mut tx, id, c).await?;
         }
@@ -768,18 +728,13 @@ impl Store {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<Person>> {
-        let mut sql = format!(
+        let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM persons p WHERE p.id > $1 AND p.merged_into IS NULL"
         );
-        let cond = scope.condition("p", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        sql.push_str(&format!(" ORDER BY p.id LIMIT {limit}"));
-        let mut q = sqlx::query(&sql).bind(after_id);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "p");
+        b.push(&format!(" ORDER BY p.id LIMIT {limit}"));
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(after_id));
         q.fetch_all(&self.read)
             .await?
             .iter()
@@ -793,22 +748,17 @@ impl Store {
         scope: &Scope,
         limit: i64,
     ) -> Result<Vec<(i64, Person, Person, String)>> {
-        let mut sql = String::from(
+        let sql = String::from(
             "SELECT d.id, d.person_id, d.other_person_id, d.reason FROM duplicate_candidates d \
              JOIN persons p ON p.id = d.person_id WHERE d.status = 'open'",
         );
-        let cond = scope.condition("p", 1);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        sql.push_str(&format!(
+        let mut b = QueryBuilder::numbered(sql, 0);
+        scope.push_filter(&mut b, "p");
+        b.push(&format!(
             " ORDER BY d.id DESC LIMIT {}",
             limit.clamp(1, 500)
         ));
-        let mut q = sqlx::query(&sql);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let q = b.bind_onto(sqlx::query(b.sql()));
         let mut out = Vec::new();
         for r in q.fetch_all(&self.read).await? {
             let (a, b): (i64, i64) = (r.try_get("person_id")?, r.try_get("other_person_id")?);
@@ -1157,7 +1107,7 @@ async fn write_person_row(
         .execute(&mut **tx)
         .await?;
     let pairs: Vec<(&str, i64)> = row.tokens().into_iter().map(|t| (t, id)).collect();
-    insert_tokens(tx, Engine::Postgres, &pairs).await?;
+    insert_tokens(tx, Dialect::Postgres, &pairs).await?;
     Ok(true)
 }
 

@@ -4,6 +4,7 @@
 //! stands in, so the units above it see it too; an admission is refused
 //! when no bed of its type is free.
 
+use crate::sql::QueryBuilder;
 use crate::{Actor, Person, Result, Scope, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::UnitCode;
@@ -221,7 +222,7 @@ impl Store {
     /// place in turn; the day page reads these with its lists: `quarantine_day`).
     pub async fn free_beds(&self, scope: &Scope) -> Result<Vec<FreeBeds>> {
         let (cond, param) = scope.and_condition("p", 1);
-        let sql = format!("SELECT {} AS beds", free_beds_sql(self.engine, &cond));
+        let sql = format!("SELECT {} AS beds", free_beds_sql(self.dialect, &cond));
         let mut q = sqlx::query(&sql);
         if let Some(p) = &param {
             q = q.bind(p.as_str());
@@ -235,18 +236,13 @@ impl Store {
 
     /// One place of the scope, with capacity, occupied and free beds by type.
     pub async fn place(&self, scope: &Scope, id: i64) -> Result<Place> {
-        let mut sql =
+        let sql =
             "SELECT p.id, p.name, p.kind, p.address, p.commune_code, p.oxygen_points, p.staff \
                        FROM places p WHERE p.id = $1"
                 .to_owned();
-        let cond = scope.condition("p", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some((_, p)) = &cond {
-            q = q.bind(p.as_str());
-        }
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "p");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         let r = q
             .fetch_optional(&self.read)
             .await?
@@ -644,10 +640,10 @@ impl Store {
     }
 }
 
-/// Beds by place as one JSON array (`Engine::json_page`, all of them): a row
+/// Beds by place as one JSON array (`Dialect::json_page`, all of them): a row
 /// per place and bed type, with the beds occupied now. `cond` is the scope's
 /// condition on `p` (places), starting with ` AND`.
-pub(crate) fn free_beds_sql(engine: crate::Engine, cond: &str) -> String {
+pub(crate) fn free_beds_sql(engine: crate::Dialect, cond: &str) -> String {
     engine.json_page(
         "p.id, p.name, b.bed_type, b.capacity, (SELECT COUNT(*) FROM admissions a WHERE a.place_id = b.place_id \
          AND a.bed_type = b.bed_type AND a.discharged_on IS NULL)",

@@ -4,6 +4,7 @@
 //! after the province's configured minutes, response times, and the oxygen
 //! concentrators and cylinders lent to patients.
 
+use crate::util::vietnam;
 use crate::{
     ALERT_ESCALATION_MINUTES, Actor, Result, Scope, Store, StoreError, audit, now, units::Unit,
 };
@@ -112,17 +113,6 @@ fn invalid(field: &str, vi: impl Into<String>, en: impl Into<String>) -> FieldEr
     FieldError::new(field, "invalid", vi, en)
 }
 
-/// Vietnam's time (UTC+7, no daylight saving): times are typed and shown in
-/// it whatever the server's own zone.
-pub fn vietnam() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is within ±24 hours")
-}
-
-/// Today in Vietnam ("today" for every date rule), whatever the server's zone.
-pub fn vietnam_today() -> chrono::NaiveDate {
-    Utc::now().with_timezone(&vietnam()).date_naive()
-}
-
 /// A time typed in a form (Vietnam's time, `YYYY-MM-DDTHH:MM`) or given by
 /// the API (RFC 3339, any offset), as UTC.
 pub fn parse_time(field: &str, s: &str) -> std::result::Result<DateTime<Utc>, FieldError> {
@@ -170,15 +160,6 @@ fn unit_columns(u: &Unit) -> (String, Option<String>, Option<String>) {
         u.district_code.clone(),
         u.commune_code.clone(),
     )
-}
-
-/// Where a scope condition on a table with nullable district/commune codes
-/// (records of a district or a province) goes.
-fn scope_filter(scope: &Scope, alias: &str, n: usize) -> (String, Option<String>) {
-    match scope.condition(alias, n) {
-        Some((c, p)) => (format!(" AND {c}"), Some(p)),
-        None => (String::new(), None),
-    }
 }
 
 const SHIFT_COLUMNS: &str = "s.id, s.unit_code, u.name AS unit_name, s.team, s.members, s.phone, s.starts_at, s.ends_at, s.cancelled_at";
@@ -385,7 +366,7 @@ impl Store {
     }
 
     pub async fn duty_shift(&self, scope: &Scope, id: i64) -> Result<DutyShift> {
-        let (cond, param) = scope_filter(scope, "s", 2);
+        let (cond, param) = scope.and_condition("s", 2);
         let sql = format!(
             "SELECT {SHIFT_COLUMNS} FROM duty_shifts s JOIN units u ON u.code = s.unit_code WHERE s.id = $1{cond}"
         );
@@ -406,7 +387,7 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<DutyShift>> {
-        let (cond, param) = scope_filter(scope, "s", 3);
+        let (cond, param) = scope.and_condition("s", 3);
         let sql = format!(
             "SELECT {SHIFT_COLUMNS} FROM duty_shifts s JOIN units u ON u.code = s.unit_code \
              WHERE s.ends_at > $1 AND s.starts_at < $2{cond} ORDER BY s.starts_at, s.unit_code, s.id LIMIT 2000"
@@ -550,7 +531,7 @@ impl Store {
         since: DateTime<Utc>,
         at: DateTime<Utc>,
     ) -> Result<ResponseTimes> {
-        let (cond, param) = scope_filter(scope, "a", 2);
+        let (cond, param) = scope.and_condition("a", 2);
         let sql = format!(
             "SELECT a.raised_at, a.acknowledged_at, a.acted_at, a.status, a.escalations FROM treatment_alerts a \
              WHERE a.raised_at >= $1{cond}"
@@ -677,7 +658,7 @@ impl Store {
 
     /// The equipment of the scope, with the current loan of each piece lent.
     pub async fn oxygen_equipment(&self, scope: &Scope) -> Result<Vec<OxygenEquipment>> {
-        let (cond, param) = scope_filter(scope, "e", 1);
+        let (cond, param) = scope.and_condition("e", 1);
         let sql = format!(
             "SELECT e.id FROM oxygen_equipment e WHERE 1 = 1{cond} ORDER BY e.status, e.kind, e.label"
         );
@@ -707,7 +688,7 @@ impl Store {
     }
 
     async fn equipment_row(&self, scope: &Scope, id: i64) -> Result<OxygenEquipment> {
-        let (cond, param) = scope_filter(scope, "e", 2);
+        let (cond, param) = scope.and_condition("e", 2);
         let sql = format!(
             "SELECT e.id, e.kind, e.label, e.capacity, e.status, e.unit_code FROM oxygen_equipment e WHERE e.id = $1{cond}"
         );
@@ -731,7 +712,7 @@ impl Store {
 
     /// Loans not yet returned of the equipment in the scope, by equipment.
     async fn current_loans(&self, scope: &Scope) -> Result<HashMap<i64, OxygenLoan>> {
-        let (cond, param) = scope_filter(scope, "e", 1);
+        let (cond, param) = scope.and_condition("e", 1);
         let sql = format!(
             "SELECT {LOAN_COLUMNS} FROM oxygen_loans l JOIN oxygen_equipment e ON e.id = l.equipment_id \
              JOIN persons p ON p.id = l.person_id JOIN home_treatments t ON t.id = l.treatment_id \

@@ -7,7 +7,7 @@
 //! Rows are independent: a refused row does not stop the rest; a failure of
 //! the write itself (a database error) records none of the batch.
 
-use crate::persons::{in_list, placeholders};
+use crate::sql::{QueryBuilder, in_list, placeholders};
 use crate::{Actor, Result, Store, StoreError, now};
 use chrono::NaiveDate;
 use phongdich_domain::Permission;
@@ -145,7 +145,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO test_results (code, test_kind, outcome, ct, resulted_on, lab, sample_id, pool_id, \
                  created_by, created_at) VALUES {} RETURNING id, code, test_kind, outcome, resulted_on",
-                placeholders(self.engine, chunk.len(), 10, "")
+                placeholders(self.dialect, chunk.len(), 10, "")
             );
             let mut q = sqlx::query(&sql);
             for &i in chunk {
@@ -247,7 +247,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO audit_log (at, actor, source, action, entity, entity_id, unit_code, after_json, \
                  province_code, district_code, commune_code) VALUES {}",
-                placeholders(self.engine, chunk.len(), 11, "")
+                placeholders(self.dialect, chunk.len(), 11, "")
             );
             let mut q = sqlx::query(&sql);
             for (id, f, after) in chunk {
@@ -306,25 +306,17 @@ impl Store {
         let (pools, samples): (Vec<&str>, Vec<&str>) =
             codes.iter().partition(|c| c.starts_with('P'));
         for chunk in samples.chunks(500) {
-            let mut sql = format!(
+            let mut b = QueryBuilder::new(self.dialect);
+            b.push(
                 "SELECT s.id, s.code, s.person_id, s.specimen, s.collected_on, s.collected_where, s.lab, s.status, \
                  s.commune_code, s.campaign_id, s.province_code, s.district_code, \
                  (SELECT code FROM pools WHERE id = s.pool_id) AS pool_code \
-                 FROM samples s WHERE s.code IN ({})",
-                in_list(self.engine, chunk.len())
-            );
-            let cond = actor.scope.condition("s", chunk.len() + 1);
-            if let Some((c, _)) = &cond {
-                sql.push_str(&format!(" AND {}", sqlite_safe(self.engine, c)));
-            }
-            let mut q = sqlx::query(&sql);
-            for c in chunk {
-                q = q.bind(*c);
-            }
-            if let Some((_, p)) = &cond {
-                q = q.bind(p.as_str());
-            }
-            for r in q.fetch_all(&self.read).await? {
+                 FROM samples s WHERE s.code IN (",
+            )
+            .push_list(chunk.iter().copied())
+            .push(")");
+            actor.scope.push_filter(&mut b, "s");
+            for r in b.query().fetch_all(&self.read).await? {
                 let sample = crate::samples::sample_from_row(&r)?;
                 found.insert(
                     sample.code.clone(),
@@ -340,24 +332,16 @@ impl Store {
             }
         }
         for chunk in pools.chunks(500) {
-            let mut sql = format!(
+            let mut b = QueryBuilder::new(self.dialect);
+            b.push(
                 "SELECT p.id, p.code, p.province_code, p.district_code, p.commune_code, \
                  (SELECT COUNT(*) FROM samples s WHERE s.pool_id = p.id) AS members \
-                 FROM pools p WHERE p.code IN ({})",
-                in_list(self.engine, chunk.len())
-            );
-            let cond = actor.scope.condition("p", chunk.len() + 1);
-            if let Some((c, _)) = &cond {
-                sql.push_str(&format!(" AND {}", sqlite_safe(self.engine, c)));
-            }
-            let mut q = sqlx::query(&sql);
-            for c in chunk {
-                q = q.bind(*c);
-            }
-            if let Some((_, p)) = &cond {
-                q = q.bind(p.as_str());
-            }
-            for r in q.fetch_all(&self.read).await? {
+                 FROM pools p WHERE p.code IN (",
+            )
+            .push_list(chunk.iter().copied())
+            .push(")");
+            actor.scope.push_filter(&mut b, "p");
+            for r in b.query().fetch_all(&self.read).await? {
                 let members: i64 = r.try_get("members")?;
                 found.insert(
                     r.try_get("code")?,
@@ -381,7 +365,7 @@ impl Store {
         for chunk in codes.chunks(500) {
             let sql = format!(
                 "SELECT id, code, test_kind, outcome, resulted_on FROM test_results WHERE code IN ({})",
-                in_list(self.engine, chunk.len())
+                in_list(self.dialect, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for c in chunk {
@@ -394,18 +378,6 @@ impl Store {
             }
         }
         Ok(out)
-    }
-}
-
-/// On SQLite the list uses bare `?`: a `$n` after them would be numbered
-/// apart, so the scope's placeholder becomes `?` too.
-fn sqlite_safe(engine: crate::Engine, cond: &str) -> String {
-    match engine {
-        crate::Engine::Sqlite => match cond.rfind('$') {
-            Some(at) => format!("{}?", &cond[..at]),
-            None => cond.to_owned(),
-        },
-        crate::Engine::Postgres => cond.to_owned(),
     }
 }
 

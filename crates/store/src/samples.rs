@@ -5,6 +5,7 @@
 //! contact classes follow within the same call.
 
 use crate::engine_write::EngineWrite;
+use crate::sql::QueryBuilder;
 use crate::{
     Actor, CaseInput, ClassChange, F0_CONFIRMATION, Result, Scope, Store, StoreError, audit, now,
 };
@@ -390,15 +391,10 @@ impl Store {
 
     /// A sample by its code, within the scope.
     pub async fn sample_by_code(&self, scope: &Scope, code: &str) -> Result<Sample> {
-        let mut sql = format!("SELECT {SAMPLE_COLUMNS} FROM samples s WHERE s.code = $1");
-        let cond = scope.condition("s", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(code.trim().to_uppercase());
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let sql = format!("SELECT {SAMPLE_COLUMNS} FROM samples s WHERE s.code = $1");
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "s");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(code.trim().to_uppercase()));
         match q.fetch_optional(&self.read).await? {
             Some(r) => sample_from_row(&r),
             None => Err(StoreError::not_found("sample", code)),
@@ -624,10 +620,7 @@ impl Store {
     /// Positive results waiting for a health officer's review before they
     /// confirm an F0, oldest first, within the scope.
     pub async fn pending_reviews(&self, scope: &Scope) -> Result<Vec<PendingReview>> {
-        let (cond, param) = match scope.condition("s", 1) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
-        };
+        let (cond, param) = scope.and_condition("s", 1);
         let sql = format!(
             "SELECT r.id, r.code, r.test_kind, r.ct, r.resulted_on, r.lab, s.person_id, p.full_name, \
              s.commune_code, (SELECT c.level FROM person_classes c WHERE c.person_id = s.person_id) AS level \
@@ -739,15 +732,10 @@ impl Store {
 
     async fn result_target(&self, scope: &Scope, code: &str) -> Result<Target> {
         if code.starts_with('P') {
-            let mut sql = "SELECT p.id, p.commune_code FROM pools p WHERE p.code = $1".to_owned();
-            let cond = scope.condition("p", 2);
-            if let Some((c, _)) = &cond {
-                sql.push_str(&format!(" AND {c}"));
-            }
-            let mut q = sqlx::query(&sql).bind(code);
-            if let Some((_, p)) = cond {
-                q = q.bind(p);
-            }
+            let sql = "SELECT p.id, p.commune_code FROM pools p WHERE p.code = $1".to_owned();
+            let mut b = QueryBuilder::numbered(sql, 1);
+            scope.push_filter(&mut b, "p");
+            let q = b.bind_onto(sqlx::query(b.sql()).bind(code));
             return match q.fetch_optional(&self.read).await? {
                 Some(r) => Ok(Target::Pool(r.try_get("id")?, r.try_get("commune_code")?)),
                 None => Err(StoreError::not_found("pool", code)),
@@ -793,10 +781,7 @@ impl Store {
         day: NaiveDate,
     ) -> Result<Vec<SamplingItem>> {
         let mut out = Vec::new();
-        let (cond_s, param) = match scope.condition("s", 1) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
-        };
+        let (cond_s, param) = scope.and_condition("s", 1);
         let sql = format!(
             "SELECT s.person_id, p.full_name, s.commune_code, s.status, \
              COALESCE((SELECT MAX(r.resulted_on) FROM test_results r \
@@ -819,10 +804,7 @@ impl Store {
                 since_on: r.try_get("since_on")?,
             });
         }
-        let (cond_c, param) = match scope.condition("c", 1) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
-        };
+        let (cond_c, param) = scope.and_condition("c", 1);
         let sql = format!(
             "SELECT c.person_id, p.full_name, c.commune_code, c.since_on FROM person_classes c \
              JOIN persons p ON p.id = c.person_id \
@@ -844,10 +826,7 @@ impl Store {
             });
         }
         // Test days of active orders are rows of `quarantine_test_days` (migration 13).
-        let (cond_t, param) = match scope.condition("t", 2) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
-        };
+        let (cond_t, param) = scope.and_condition("t", 2);
         let sql = format!(
             "SELECT o.person_id, p.full_name, o.commune_code FROM quarantine_test_days t \
              JOIN quarantine_orders o ON o.id = t.order_id JOIN persons p ON p.id = o.person_id \
@@ -1017,10 +996,7 @@ impl Store {
     ) -> Result<Vec<OverdueSample>> {
         let days = (target_hours.max(1) + 23) / 24;
         let cutoff = (today - chrono::Days::new(days as u64)).to_string();
-        let (cond, param) = match scope.condition("s", 2) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
-        };
+        let (cond, param) = scope.and_condition("s", 2);
         let sql = format!(
             "SELECT s.code, s.person_id, p.full_name, s.commune_code, s.lab, s.collected_on, \
              (SELECT code FROM pools WHERE id = s.pool_id) AS pool_code \
@@ -1106,12 +1082,9 @@ impl Store {
             .collect();
         // F1 → sample: the day someone first became F1 (class history), to
         // their first sample on or after it.
-        let (cond, param) = match scope.condition("s", 1) {
-            Some((c, p)) => (format!(" AND {c}"), Some(p)),
-            None => (String::new(), None),
-        };
+        let (cond, param) = scope.and_condition("s", 1);
         // History is stamped in UTC; the day is Vietnam's, as samples are dated.
-        let became = crate::figures::vietnam_day(self.engine, "MIN(h.at)");
+        let became = crate::sql::vietnam_day(self.dialect, "MIN(h.at)");
         let sql = format!(
             "SELECT h.person_id, {became} AS became, \
              (SELECT MIN(x.collected_on) FROM samples x WHERE x.person_id = h.person_id \

@@ -6,7 +6,9 @@
 //! sees which units have sent the day's report, which are late against the
 //! province's deadline, and reminds those that have not.
 
-use crate::response::{stamp, vietnam};
+use crate::response::stamp;
+use crate::sql::QueryBuilder;
+use crate::util::vietnam;
 use crate::{
     Actor, REPORT_DEADLINE, ReportFigures, Result, Scope, Store, StoreError, WAVE_START, audit, now,
 };
@@ -213,17 +215,12 @@ impl Store {
 
     /// A report of the scope, as sent.
     pub async fn situation_report(&self, scope: &Scope, id: i64) -> Result<SituationReport> {
-        let mut sql = format!(
+        let sql = format!(
             "SELECT {REPORT_COLUMNS} FROM situation_reports r JOIN units u ON u.code = r.unit_code WHERE r.id = $1"
         );
-        let cond = scope.condition("r", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some((_, p)) = &cond {
-            q = q.bind(p.as_str());
-        }
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "r");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         let Some(r) = q.fetch_optional(&self.read).await? else {
             return Err(StoreError::not_found("situation report", id));
         };

@@ -4,6 +4,7 @@
 //! hospital, which changes the case's course). Every step is audited, and an
 //! alert keeps its times so response times can be shown.
 
+use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
 use chrono::NaiveDate;
 use phongdich_domain::treatment::{Enrolment, Vitals, ineligibility_on, warning_signs};
@@ -23,7 +24,7 @@ pub struct HomeTreatment {
     pub commune_code: String,
 }
 
-// Read from the JSON array `Engine::json_page` gives, field by field.
+// Read from the JSON array `Dialect::json_page` gives, field by field.
 /// An F0 at home who has not yet had both of the day's readings.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MissingVitals {
@@ -527,7 +528,7 @@ impl Store {
         let (start, end) = day_window(day);
         let (cond, param) = scope.and_condition("t", 5);
         let (with, total, page) =
-            missing_vitals_sql(self.engine, &cond, "$1", "$2", "LIMIT $3 OFFSET $4");
+            missing_vitals_sql(self.dialect, &cond, "$1", "$2", "LIMIT $3 OFFSET $4");
         let sql = format!("WITH {with} SELECT {total} AS total, {page} AS page");
         let mut q = sqlx::query(&sql)
             .bind(start.as_str())
@@ -548,7 +549,7 @@ impl Store {
     /// first: the count, when the oldest was raised, and the entries of `paging`.
     pub async fn open_alerts(&self, scope: &Scope, paging: crate::Paging) -> Result<OpenAlerts> {
         let (cond, param) = scope.and_condition("a", 3);
-        let (total, oldest, page) = open_alerts_sql(self.engine, &cond, "LIMIT $1 OFFSET $2");
+        let (total, oldest, page) = open_alerts_sql(self.dialect, &cond, "LIMIT $1 OFFSET $2");
         let sql = format!("SELECT {total} AS total, {oldest} AS oldest, {page} AS page");
         let mut q = sqlx::query(&sql).bind(paging.limit).bind(paging.offset);
         if let Some(p) = &param {
@@ -586,15 +587,10 @@ impl Store {
     }
 
     async fn alert(&self, scope: &Scope, id: i64) -> Result<TreatmentAlert> {
-        let mut sql = format!("SELECT {ALERT_COLUMNS} FROM {ALERT_FROM} WHERE a.id = $1");
-        let cond = scope.condition("a", 2);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some((_, p)) = &cond {
-            q = q.bind(p.as_str());
-        }
+        let sql = format!("SELECT {ALERT_COLUMNS} FROM {ALERT_FROM} WHERE a.id = $1");
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "a");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => alert_from_row(&r),
             None => Err(StoreError::not_found("alert", id)),
@@ -781,7 +777,7 @@ pub(crate) fn day_window(day: NaiveDate) -> (String, String) {
 /// read `m`, which both engines then compute once (a CTE used twice is
 /// materialised): each F0's readings are counted once, not twice.
 pub(crate) fn missing_vitals_sql(
-    engine: crate::Engine,
+    engine: crate::Dialect,
     cond: &str,
     start: &str,
     end: &str,
@@ -806,7 +802,7 @@ pub(crate) fn missing_vitals_sql(
 /// The open-alerts list as parts of a statement (shared by `open_alerts`
 /// and `quarantine_day`): the count, the oldest one's time, the page as JSON.
 pub(crate) fn open_alerts_sql(
-    engine: crate::Engine,
+    engine: crate::Dialect,
     cond: &str,
     limit_offset: &str,
 ) -> (String, String, String) {

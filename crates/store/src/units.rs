@@ -1,7 +1,7 @@
 //! Administrative units: the official 2021 tree loaded by migration, hamlets
 //! users add under communes, population, tree queries and folded name search.
 
-use crate::{Actor, Engine, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Dialect, Result, Scope, Store, StoreError, audit, now};
 use phongdich_domain::{FieldError, Invalid, UnitCode, UnitLevel, text};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -129,7 +129,7 @@ struct UnitRow {
 /// Migration step: the official list of February 2021, one row per commune.
 pub(crate) fn load_units_2021<'a>(
     tx: &'a mut Transaction<'static, Any>,
-    engine: Engine,
+    engine: Dialect,
 ) -> BoxFut<'a> {
     Box::pin(async move {
         let mut rows: BTreeMap<String, UnitRow> = BTreeMap::new();
@@ -184,11 +184,11 @@ pub(crate) fn load_units_2021<'a>(
         ordered.sort_by_key(|u| u.level);
         let created = now();
         for chunk in ordered.chunks(400) {
-            // `?` on SQLite, `$N` on PostgreSQL (see `persons::placeholders`).
+            // `?` on SQLite, `$N` on PostgreSQL (see `sql::placeholders`).
             let sql = format!(
                 "INSERT INTO units (code, level, parent_code, province_code, district_code, \
                  commune_code, name, kind, name_folded, tree, created_at) VALUES {}",
-                crate::persons::placeholders(
+                crate::sql::placeholders(
                     engine,
                     chunk.len(),
                     9,

@@ -471,9 +471,9 @@ async fn health(
     };
     state.store.ping().await.map_err(unavailable)?;
     let schema_version = state.store.schema_version().await.map_err(unavailable)?;
-    let database = match state.store.engine() {
-        phongdich_store::Engine::Sqlite => "sqlite",
-        phongdich_store::Engine::Postgres => "postgres",
+    let database = match state.store.dialect() {
+        phongdich_store::Dialect::Sqlite => "sqlite",
+        phongdich_store::Dialect::Postgres => "postgres",
     };
     Ok(Json(Health {
         status: "ok",

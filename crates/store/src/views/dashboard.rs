@@ -5,7 +5,7 @@
 //! unit), never a query per day or per unit, and every query is restricted
 //! to the unit in SQL — which itself must lie in the reader's jurisdiction.
 
-use crate::reports::{CAPACITY, Counts, ReportFigures, cond};
+use crate::views::reports::{CAPACITY, Counts, ReportFigures};
 use crate::{Result, Scope, Store, StoreError};
 use chrono::{Days, NaiveDate};
 use phongdich_domain::contact::parse_date;
@@ -398,7 +398,7 @@ impl Store {
             _ => "commune_code",
         };
         self.refresh_figures(scope).await?;
-        let (c, p) = cond(scope, "d", 3);
+        let (c, p) = scope.and_condition("d", 3);
         let sql = format!(
             "SELECT d.{column} AS unit, d.day, CAST(SUM(d.f0_new) AS BIGINT) AS n FROM figure_days d \
              WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.{column}, d.day"
@@ -425,7 +425,7 @@ impl Store {
                 " AND cl.unit_code = $2".to_owned(),
                 Some(u.as_str().to_owned()),
             ),
-            _ => cond(scope, "cl", 2),
+            _ => scope.and_condition("cl", 2),
         };
         let sql = format!(
             "SELECT cl.id, cl.name, cl.kind, cl.unit_code, cl.started_on, COUNT(m.person_id) AS members, \
@@ -496,7 +496,7 @@ fn day_rows(scope: &Scope) -> (String, String, Option<String>) {
             Some(u.as_str().to_owned()),
         ),
         _ => {
-            let (c, p) = cond(scope, "d", 3);
+            let (c, p) = scope.and_condition("d", 3);
             ("figure_days".to_owned(), c, p)
         }
     }

@@ -53,14 +53,6 @@ pub(crate) enum Counts {
 /// (capacity), not kept per commune and day.
 pub(crate) const CAPACITY: [&str; 4] = ["beds", "beds_occupied", "oxygen_equipment", "oxygen_lent"];
 
-/// The scope's condition on `alias`, as ` AND …` with its parameter.
-pub(crate) fn cond(scope: &Scope, alias: &str, n: usize) -> (String, Option<String>) {
-    match scope.condition(alias, n) {
-        Some((c, p)) => (format!(" AND {c}"), Some(p)),
-        None => (String::new(), None),
-    }
-}
-
 /// Add each row's named columns to the figures of its unit (`unit` column).
 fn accumulate(
     rows: &[sqlx::any::AnyRow],
@@ -129,7 +121,7 @@ impl Store {
         // What happened during the period, the F0 since the wave began, and
         // every stock at the end of the period's last day (the sum of its
         // changes up to it), from the communes' days (`figures` module).
-        let (c, p) = cond(scope, "d", 4);
+        let (c, p) = scope.and_condition("d", 4);
         let sums: Vec<String> = DAY_KEYS
             .iter()
             .map(|k| {
@@ -162,7 +154,7 @@ impl Store {
         // and lent at the end of the period (small tables, counted each
         // time).
         if counts == Counts::All {
-            let (c, p) = cond(scope, "pl", 2);
+            let (c, p) = scope.and_condition("pl", 2);
             let rows = run(
             format!(
                 "SELECT pl.commune_code AS unit, CAST(SUM(b.capacity) AS BIGINT) AS beds, \
@@ -175,9 +167,9 @@ impl Store {
         )
         .await?;
             accumulate(&rows, &["beds", "beds_occupied"], &mut out)?;
-            let (c, p) = cond(scope, "e", 2);
-            let lent = crate::figures::vietnam_day(self.engine, "ol.lent_at");
-            let returned = crate::figures::vietnam_day(self.engine, "ol.returned_at");
+            let (c, p) = scope.and_condition("e", 2);
+            let lent = crate::sql::vietnam_day(self.dialect, "ol.lent_at");
+            let returned = crate::sql::vietnam_day(self.dialect, "ol.returned_at");
             let rows = run(
             format!(
                 "SELECT e.unit_code AS unit, SUM(CASE WHEN e.status <> 'retired' THEN 1 ELSE 0 END) AS oxygen_equipment, \
@@ -295,7 +287,7 @@ impl Store {
     async fn report_rates(&self, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Result<Rates> {
         // Days from sample to result, counted per commune and day (the
         // figures were refreshed by the report that asks for them).
-        let (c, p) = cond(scope, "t", 3);
+        let (c, p) = scope.and_condition("t", 3);
         let sql = format!(
             "SELECT t.days_taken, CAST(SUM(t.tests) AS BIGINT) AS n FROM figure_turnaround t \
              WHERE t.day BETWEEN $1 AND $2{c} GROUP BY t.days_taken"

@@ -8,7 +8,7 @@
 //! stood at the end of its last day (`to`). Capacity in beds and the
 //! equipment kept are not people and have their own pages.
 
-use crate::{Engine, Paging, Result, Scope, Store, StoreError};
+use crate::{Dialect, Paging, Result, Scope, Store, StoreError};
 use chrono::NaiveDate;
 use phongdich_domain::{UnitCode, UnitLevel};
 use serde::Serialize;
@@ -52,10 +52,10 @@ pub fn has_list(key: &str) -> bool {
 }
 
 /// The day before the date column `x` (`YYYY-MM-DD`).
-fn day_before(engine: Engine, x: &str) -> String {
+fn day_before(engine: Dialect, x: &str) -> String {
     match engine {
-        Engine::Sqlite => format!("date({x}, '-1 day')"),
-        Engine::Postgres => format!("TO_CHAR(CAST({x} AS DATE) - 1, 'YYYY-MM-DD')"),
+        Dialect::Sqlite => format!("date({x}, '-1 day')"),
+        Dialect::Postgres => format!("TO_CHAR(CAST({x} AS DATE) - 1, 'YYYY-MM-DD')"),
     }
 }
 
@@ -63,8 +63,8 @@ fn day_before(engine: Engine, x: &str) -> String {
 /// `day`, `detail`, `rid` (a tie-breaker). `$1` is the period's first day,
 /// `$2` its last (D), `$3` the wave's first day; `scope(alias)` restricts
 /// the rows of a table to the unit.
-fn inner(engine: Engine, key: &str, scope: &dyn Fn(&str) -> String) -> Option<String> {
-    let vday = |c: &str| crate::figures::vietnam_day(engine, c);
+fn inner(engine: Dialect, key: &str, scope: &dyn Fn(&str) -> String) -> Option<String> {
+    let vday = |c: &str| crate::sql::vietnam_day(engine, c);
     let cases = |from: &str, extra: &str| {
         format!(
             "SELECT c.person_id, c.commune_code AS unit, c.confirmed_on AS day, COALESCE(c.official_code, c.local_code, c.code) AS detail, \
@@ -312,7 +312,7 @@ impl Store {
             None => String::new(),
         };
         let sql = if has_list(key) {
-            inner(self.engine, key, &restrict)
+            inner(self.dialect, key, &restrict)
         } else {
             None
         }

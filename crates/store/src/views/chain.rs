@@ -15,7 +15,7 @@
 //! two sources of different depths. An F1–F4 sits one column past the person
 //! before it on its path (its F0's generation plus its level).
 
-use crate::persons::in_list;
+use crate::sql::in_list;
 use crate::{Result, Scope, Store};
 use serde::Serialize;
 use sqlx::Row;
@@ -182,7 +182,7 @@ impl Store {
                     let sql = format!(
                         "SELECT case_id, source_case_id, exposure_on FROM case_sources \
                          WHERE kind = 'case' AND source_case_id IS NOT NULL AND {column} IN ({})",
-                        in_list(self.engine, chunk.len())
+                        in_list(self.dialect, chunk.len())
                     );
                     let mut q = sqlx::query(&sql);
                     for id in chunk {
@@ -224,7 +224,7 @@ impl Store {
                 "SELECT c.id, c.code, c.official_code, c.person_id, c.confirmed_on, c.course, c.recovered_on, \
                  c.died_on, p.full_name, p.province_code, p.district_code, p.commune_code \
                  FROM cases c JOIN persons p ON p.id = c.person_id WHERE c.id IN ({})",
-                in_list(self.engine, chunk.len())
+                in_list(self.dialect, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for id in chunk {
@@ -311,7 +311,7 @@ impl Store {
                 "SELECT k.person_id, k.level, k.since_on, k.via_f0, k.path, k.province_code, k.district_code, \
                  k.commune_code, p.full_name FROM person_classes k JOIN persons p ON p.id = k.person_id \
                  WHERE k.level > 0 AND k.via_f0 IN ({})",
-                in_list(self.engine, chunk.len())
+                in_list(self.dialect, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for h in chunk {
@@ -378,7 +378,7 @@ impl Store {
             let sql = format!(
                 "SELECT p.id, p.full_name, p.province_code, p.district_code, p.commune_code, k.level, k.since_on \
                  FROM persons p LEFT JOIN person_classes k ON k.person_id = p.id WHERE p.id IN ({})",
-                in_list(self.engine, chunk.len())
+                in_list(self.dialect, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for (p, _) in chunk {

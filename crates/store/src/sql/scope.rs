@@ -1,0 +1,91 @@
+//! The jurisdiction filter, pushed through the builder: every read and write
+//! of person-level data restricts its table this way, and only this way.
+
+use phongdich_domain::UnitLevel;
+
+use super::QueryBuilder;
+use crate::{Scope, ScopeKind};
+
+impl Scope {
+    /// The unit column and value restricting a table with `province_code`,
+    /// `district_code`, `commune_code` and `hamlet_code` columns to this
+    /// scope; none for the whole country. A scope that sees nothing asks for
+    /// an empty province code, which no unit has.
+    fn filter(&self) -> Option<(&'static str, String)> {
+        let code = match &self.0 {
+            ScopeKind::National => return None,
+            ScopeKind::Nothing => return Some(("province_code", String::new())),
+            ScopeKind::Unit(code) => code,
+        };
+        let column = match code.level() {
+            // Not built: `Scope::unit` makes the national unit `National`.
+            UnitLevel::National => return None,
+            UnitLevel::Province => "province_code",
+            UnitLevel::District => "district_code",
+            UnitLevel::Commune => "commune_code",
+            UnitLevel::Hamlet => "hamlet_code",
+        };
+        Some((column, code.as_str().to_owned()))
+    }
+
+    /// `{alias}.{unit column} = ?`, its value bound in `b`'s turn; none for
+    /// the whole country (nothing is bound then). For a condition placed
+    /// elsewhere than at the end of a `WHERE`.
+    pub(crate) fn filter_sql(&self, b: &mut QueryBuilder, alias: &str) -> Option<String> {
+        let (column, value) = self.filter()?;
+        Some(format!("{alias}.{column} = {}", b.mark(value)))
+    }
+
+    /// ` AND {alias}.{unit column} = ${n}` (nothing for the whole country)
+    /// and the value to bind for it: the same filter as [`Scope::push_filter`]
+    /// for a statement whose placeholders are still numbered by hand, `n`
+    /// being this one's. New code pushes the filter through a builder.
+    pub(crate) fn and_condition(&self, alias: &str, n: usize) -> (String, Option<String>) {
+        let mut b = QueryBuilder::numbered(String::new(), n - 1);
+        self.push_filter(&mut b, alias);
+        let value = self.filter().map(|(_, v)| v);
+        (b.sql().to_owned(), value)
+    }
+
+    /// `{alias}.{unit column} = ${n}` and its value, none for the whole
+    /// country: [`Scope::and_condition`] without the ` AND `.
+    pub(crate) fn condition(&self, alias: &str, n: usize) -> Option<(String, String)> {
+        let (c, v) = self.and_condition(alias, n);
+        Some((c.strip_prefix(" AND ")?.to_owned(), v?))
+    }
+
+    /// Append ` AND {alias}.{unit column} = ?` restricting `alias` to this
+    /// scope (nothing for the whole country).
+    pub(crate) fn push_filter(&self, b: &mut QueryBuilder, alias: &str) {
+        if let Some(c) = self.filter_sql(b, alias) {
+            b.push(" AND ").push(&c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::{Dialect, Value};
+    use phongdich_domain::UnitCode;
+
+    #[test]
+    fn the_filter_names_the_scopes_own_level() {
+        let mut b = QueryBuilder::numbered("SELECT 1 FROM persons p WHERE p.id = $1", 1);
+        Scope::national().push_filter(&mut b, "p");
+        assert_eq!(b.sql(), "SELECT 1 FROM persons p WHERE p.id = $1");
+        assert!(b.values().is_empty());
+
+        let mut b = QueryBuilder::new(Dialect::Sqlite);
+        b.push("x");
+        Scope::nothing().push_filter(&mut b, "p");
+        assert_eq!(b.sql(), "x AND p.province_code = ?");
+        assert_eq!(b.values(), [Value::Text(String::new())]);
+
+        let mut b = QueryBuilder::new(Dialect::Postgres);
+        b.push("x");
+        Scope::unit(UnitCode::parse("22").unwrap()).push_filter(&mut b, "c");
+        assert_eq!(b.sql(), "x AND c.province_code = $1");
+        assert_eq!(b.values(), [Value::Text("22".to_owned())]);
+    }
+}
