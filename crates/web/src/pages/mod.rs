@@ -20,6 +20,7 @@ mod testing;
 mod tracing;
 mod treatment;
 mod units;
+mod vitals;
 
 use crate::AppState;
 use crate::caller::{Auth, LANG_COOKIE, Lang};
