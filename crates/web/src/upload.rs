@@ -86,3 +86,41 @@ fn busy() -> Response {
         .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
     response
 }
+
+/// Save the `file` field of an upload in a fresh temporary directory.
+pub(crate) async fn save_upload(
+    multipart: &mut axum::extract::Multipart,
+) -> (std::path::PathBuf, Option<std::path::PathBuf>) {
+    let dir = std::env::temp_dir().join(format!(
+        "phongdich-upload-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    ));
+    let _ = std::fs::create_dir_all(&dir);
+    let mut saved = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let ext = if field
+            .file_name()
+            .is_some_and(|n| n.to_lowercase().ends_with(".xlsx"))
+        {
+            "xlsx"
+        } else {
+            "csv"
+        };
+        if let Ok(bytes) = field.bytes().await
+            && !bytes.is_empty()
+        {
+            let path = dir.join(format!("upload.{ext}"));
+            if std::fs::write(&path, &bytes).is_ok() {
+                saved = Some(path);
+            }
+        }
+    }
+    (dir, saved)
+}

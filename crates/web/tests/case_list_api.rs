@@ -8,33 +8,17 @@
 //! (`ca-benh.expected.json`, written by `tools/gen_case_list.py`), not this
 //! code's. SQLite, or PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
+mod support;
+
+use support::get;
+
+use axum::http::StatusCode;
 use phongdich_domain::{Role, UnitCode};
 use phongdich_store::testing::TestDb;
 use phongdich_store::{Actor, Scope};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
-use tower::ServiceExt;
-
-async fn get(app: &Router, path: &str, token: &str) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .uri(path)
-        .header(header::HOST, "phongdich.test")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
 
 fn example(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -6,67 +6,30 @@
 //! both languages), and the CSV/XLSX export (permission, inert formulas,
 //! audit). SQLite, or PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
 
+mod support;
+
+use support::{HA_KHANH, call, get, token};
+
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use chrono::Local;
-use http_body_util::BodyExt;
 use phongdich_store::testing::TestDb;
 use phongdich_store::{Actor, CaseInput};
 use serde_json::Value;
-use tower::ServiceExt;
 
 const QUANG_NINH: &str = "22";
-const HA_KHANH: &str = "06649";
 const PHUC_XA: &str = "00001";
 
+/// An F0 living in `commune`, confirmed on `on` (dd/mm/yyyy); the case id.
+/// A GET with the token, answered with its status, content type and bytes.
 async fn fetch(app: &Router, path: &str, token: &str) -> (StatusCode, String, Vec<u8>) {
-    send(app, "GET", path, token, None).await
-}
-
-/// A request with the token (and a JSON body), answered with its status,
-/// content type and bytes.
-async fn send(
-    app: &Router,
-    method: &str,
-    path: &str,
-    token: &str,
-    json: Option<Value>,
-) -> (StatusCode, String, Vec<u8>) {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::HOST, "phongdich.test")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    if json.is_some() {
-        req = req.header(header::CONTENT_TYPE, "application/json");
-    }
-    let body = json.map_or_else(Body::empty, |j| Body::from(j.to_string()));
-    let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = res.status();
-    let ctype = res
-        .headers()
+    let r = support::api(app, Method::GET, path, Some(token), None).await;
+    let ctype = r
+        .headers
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, ctype, bytes.to_vec())
-}
-
-async fn get(app: &Router, path: &str, token: &str) -> (StatusCode, Value) {
-    let (status, _, bytes) = fetch(app, path, token).await;
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-async fn token(db: &TestDb, unit: &str, role: &str) -> String {
-    db.store
-        .create_api_token(&Actor::system("test"), "test", unit, role)
-        .await
-        .unwrap()
-        .1
+    (r.status, ctype, r.bytes)
 }
 
 /// An F0 living in `commune`, confirmed on `on` (dd/mm/yyyy); the case id.
@@ -109,7 +72,7 @@ fn codes(list: &Value) -> Vec<&str> {
 #[tokio::test]
 async fn the_case_register_by_jurisdiction_filters_and_pages() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let a = f0(&db, "Hoàng Văn Một", HA_KHANH, "10/08/2021").await;
     let b = f0(&db, "Hoàng Thị Hai", HA_KHANH, "11/08/2021").await;
     let c = f0(&db, "Hoàng Văn Ba", PHUC_XA, "12/08/2021").await;
@@ -218,7 +181,7 @@ async fn the_case_register_by_jurisdiction_filters_and_pages() {
 #[tokio::test]
 async fn the_case_register_exports_as_csv_and_xlsx_audited_and_inert() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let a = f0(&db, "Hoàng Văn Một", HA_KHANH, "10/08/2021").await;
     f0(&db, "Hoàng Văn Ba", PHUC_XA, "12/08/2021").await;
     // A source typed to run as a formula in a spreadsheet.
@@ -299,7 +262,7 @@ async fn the_case_register_exports_as_csv_and_xlsx_audited_and_inert() {
 #[tokio::test]
 async fn a_national_account_pulls_the_national_dashboard_and_report() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let day = Local::now().date_naive();
     let today = day.format("%d/%m/%Y").to_string();
     let period = format!("from={}&to={}", day - chrono::Days::new(2), day);
@@ -334,14 +297,6 @@ async fn a_national_account_pulls_the_national_dashboard_and_report() {
     assert_eq!(d["period"]["figures"]["f0_new"], 1);
 }
 
-async fn patch(app: &Router, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    let (status, _, bytes) = send(app, "PATCH", path, token, Some(body)).await;
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
 /// A case that came from another province, through the API: corrected with
 /// its origin (by name, district by code), read back with codes and names,
 /// listed by the kind `other_province`; the case's own province and a name
@@ -349,17 +304,18 @@ async fn patch(app: &Router, path: &str, token: &str, body: Value) -> (StatusCod
 #[tokio::test]
 async fn a_case_from_another_province_through_the_api() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let a = f0(&db, "Hoàng Văn Một", HA_KHANH, "10/08/2021").await;
     f0(&db, "Hoàng Thị Hai", HA_KHANH, "11/08/2021").await;
     let tracer = token(&db, QUANG_NINH, "contact_tracer").await;
     let viewer = token(&db, QUANG_NINH, "viewer").await;
 
-    let (status, body) = patch(
+    let (status, body) = call(
         &app,
+        Method::PATCH,
         &format!("/api/v1/cases/{a}"),
-        &tracer,
-        serde_json::json!({"source_kind": "other_province", "origin_province": "Thanh pho Ho Chi Minh", "origin_district": "778"}),
+        Some(&tracer),
+        Some(serde_json::json!({"source_kind": "other_province", "origin_province": "Thanh pho Ho Chi Minh", "origin_district": "778"})),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -387,11 +343,12 @@ async fn a_case_from_another_province_through_the_api() {
         ("Quảng Ninh", "origin_province", "own_province"),
         ("Tỉnh Không Có", "origin_province", "unknown_unit"),
     ] {
-        let (status, body) = patch(
+        let (status, body) = call(
             &app,
+            Method::PATCH,
             &format!("/api/v1/cases/{a}"),
-            &tracer,
-            serde_json::json!({"origin_province": origin}),
+            Some(&tracer),
+            Some(serde_json::json!({"origin_province": origin})),
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{origin}: {body}");

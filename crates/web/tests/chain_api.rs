@@ -3,26 +3,14 @@
 //! (`phongdich_store::testing::known_chain`). SQLite, or PostgreSQL when
 //! PHONGDICH_TEST_POSTGRES is set.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
+mod support;
+
+use support::get_text as get;
+
+use axum::http::StatusCode;
 use phongdich_store::Actor;
 use phongdich_store::testing::{TestDb, known_chain};
 use serde_json::Value;
-use tower::ServiceExt;
-
-async fn get(app: &axum::Router, path: &str, token: &str) -> (StatusCode, String) {
-    let req = Request::builder()
-        .uri(path)
-        .header(header::HOST, "phongdich.test")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(bytes.to_vec()).unwrap())
-}
 
 #[tokio::test]
 async fn the_chain_and_its_exports_hold_every_link_with_its_dating() {
@@ -34,7 +22,7 @@ async fn the_chain_and_its_exports_hold_every_link_with_its_dating() {
         .await
         .unwrap()
         .1;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
 
     let (status, body) = get(&app, &format!("/api/v1/chains/{}", k.e1), &token).await;
     assert_eq!(status, StatusCode::OK, "{body}");

@@ -5,43 +5,17 @@
 //! naming its field in both languages). SQLite, or PostgreSQL when
 //! PHONGDICH_TEST_POSTGRES is set.
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+mod support;
+
+use support::{HA_KHANH, HA_PHONG, get, token};
+
+use axum::http::StatusCode;
 use chrono::Days;
-use http_body_util::BodyExt;
 use phongdich_store::testing::TestDb;
 use phongdich_store::{Actor, CaseInput};
 use serde_json::Value;
-use tower::ServiceExt;
 
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
 const HA_LONG: &str = "193";
-
-async fn get(app: &Router, path: &str, token: &str) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .uri(path)
-        .header(header::HOST, "phongdich.test")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-async fn token(db: &TestDb, unit: &str) -> String {
-    db.store
-        .create_api_token(&Actor::system("test"), "test", unit, "viewer")
-        .await
-        .unwrap()
-        .1
-}
 
 /// An F0 living in `commune`, confirmed `days_ago` days before today.
 async fn f0(db: &TestDb, name: &str, commune: &str, days_ago: u64) {
@@ -79,13 +53,13 @@ fn sum(series: &Value, key: &str) -> i64 {
 #[tokio::test]
 async fn the_dashboard_of_a_unit_and_its_period() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     f0(&db, "Hoàng Thị Một", HA_KHANH, 0).await;
     f0(&db, "Hoàng Thị Hai", HA_KHANH, 2).await;
     f0(&db, "Đặng Văn Ba", HA_PHONG, 2).await;
     f0(&db, "Đặng Văn Xưa", HA_PHONG, 40).await;
-    let district = token(&db, HA_LONG).await;
-    let commune = token(&db, HA_KHANH).await;
+    let district = token(&db, HA_LONG, "viewer").await;
+    let commune = token(&db, HA_KHANH, "viewer").await;
 
     // The district by default: its own unit, 28 days ending today.
     let (status, d) = get(&app, "/api/v1/dashboard", &district).await;

@@ -3,68 +3,16 @@
 //! (`/k/…`) reached without an account. SQLite, or PostgreSQL when
 //! PHONGDICH_TEST_POSTGRES is set.
 
+mod support;
+
+use support::{HA_KHANH, HA_PHONG, Resp as Answer, api, send, token};
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
 use phongdich_store::testing::TestDb;
 use phongdich_store::{Actor, NewUser};
-use serde_json::{Value, json};
-use tower::ServiceExt;
-
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-
-struct Answer {
-    status: StatusCode,
-    location: String,
-    set_cookie: Vec<String>,
-    text: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or(Value::Null)
-    }
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Answer {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let location = res
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let set_cookie = res
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        location,
-        set_cookie,
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn api(app: &Router, method: Method, path: &str, token: &str, body: Option<Value>) -> Answer {
-    let req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::HOST, "phongdich.test")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    let req = match body {
-        Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    };
-    send(app, req.unwrap()).await
-}
+use serde_json::json;
 
 /// A request from the person's phone: no token, maybe a cookie, a form.
 async fn phone(
@@ -77,7 +25,7 @@ async fn phone(
     let mut req = Request::builder()
         .method(method)
         .uri(path)
-        .header(header::HOST, "phongdich.test");
+        .header(header::HOST, support::HOST);
     for (k, v) in extra {
         req = req.header(*k, *v);
     }
@@ -90,29 +38,21 @@ async fn phone(
     send(app, req.unwrap()).await
 }
 
-async fn token(db: &TestDb, unit: &str, role: &str) -> String {
-    db.store
-        .create_api_token(&Actor::system("test"), "test", unit, role)
-        .await
-        .unwrap()
-        .1
-}
-
 #[tokio::test]
 async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let t = token(&db, HA_KHANH, "quarantine_staff").await;
     let (status, person) = {
         let a = api(
             &app,
             Method::POST,
             "/api/v1/persons",
-            &t,
+            Some(&t),
             Some(json!({"full_name": "Đặng Thị Hằng", "birth": "1980", "sex": "nữ", "commune_code": HA_KHANH, "confirm_not_duplicate": true})),
         )
         .await;
-        (a.status, a.json())
+        (a.status, a.value())
     };
     assert_eq!(status, StatusCode::CREATED, "{person}");
     // Home quarantine from an epidemic area, started four days ago: day 5 of 14.
@@ -124,18 +64,18 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
         &app,
         Method::POST,
         "/api/v1/quarantine/orders",
-        &t,
+        Some(&t),
         Some(json!({"person_id": person["id"], "situation": "from_epidemic_area", "start_on": start})),
     )
     .await;
-    assert_eq!(order.status, StatusCode::CREATED, "{}", order.text);
-    let order_id = order.json()["id"].as_i64().unwrap();
-    let day = api(&app, Method::GET, "/api/v1/quarantine/day", &t, None).await;
+    assert_eq!(order.status, StatusCode::CREATED, "{}", order.body);
+    let order_id = order.value()["id"].as_i64().unwrap();
+    let day = api(&app, Method::GET, "/api/v1/quarantine/day", Some(&t), None).await;
     assert_eq!(
-        day.json()["missed_declaration"]["entries"][0]["order_id"],
+        day.value()["missed_declaration"]["entries"][0]["order_id"],
         order_id,
         "{}",
-        day.text
+        day.body
     );
 
     // Checked field by field, in both languages.
@@ -144,12 +84,12 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
         &app,
         Method::POST,
         &declarations,
-        &t,
+        Some(&t),
         Some(json!({"temperature": 50, "symptoms": ["sneezing"]})),
     )
     .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
-    let bad = bad.json();
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let bad = bad.value();
     let fields: Vec<&str> = bad["errors"]
         .as_array()
         .unwrap()
@@ -161,52 +101,61 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
         &app,
         Method::POST,
         &declarations,
-        &t,
+        Some(&t),
         Some(json!({"temperature": 38.2, "symptoms": ["cough"]})),
     )
     .await;
-    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
-    assert_eq!(made.json()["flagged"], true);
-    let day = api(&app, Method::GET, "/api/v1/quarantine/day", &t, None)
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.value()["flagged"], true);
+    let day = api(&app, Method::GET, "/api/v1/quarantine/day", Some(&t), None)
         .await
-        .json();
+        .value();
     assert_eq!(day["missed_declaration"]["total"], json!(0));
     assert_eq!(day["declared_symptoms"][0]["order_id"], order_id);
-    let list = api(&app, Method::GET, &declarations, &t, None).await.json();
+    let list = api(&app, Method::GET, &declarations, Some(&t), None)
+        .await
+        .value();
     assert_eq!(list.as_array().unwrap().len(), 1);
 
     // Other communes do not see the order; viewers cannot declare.
     let neighbour = token(&db, HA_PHONG, "quarantine_staff").await;
     let link_path = format!("/api/v1/quarantine/orders/{order_id}/link");
     for path in [&declarations, &link_path] {
-        let a = api(&app, Method::POST, path, &neighbour, Some(json!({}))).await;
-        assert_eq!(a.status, StatusCode::NOT_FOUND, "{path}: {}", a.text);
+        let a = api(&app, Method::POST, path, Some(&neighbour), Some(json!({}))).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{path}: {}", a.body);
     }
     let viewer = token(&db, HA_KHANH, "viewer").await;
-    let a = api(&app, Method::POST, &declarations, &viewer, Some(json!({}))).await;
-    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text);
+    let a = api(
+        &app,
+        Method::POST,
+        &declarations,
+        Some(&viewer),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
 
     // The link: the person's page, without an account.
     let link = api(
         &app,
         Method::POST,
         &link_path,
-        &t,
+        Some(&t),
         Some(json!({"contact_phone": "0203 3825 123"})),
     )
     .await;
-    assert_eq!(link.status, StatusCode::CREATED, "{}", link.text);
-    let link = link.json();
+    assert_eq!(link.status, StatusCode::CREATED, "{}", link.body);
+    let link = link.value();
     let page_path = format!("/k/{}", link["token"].as_str().unwrap());
     let page = phone(&app, Method::GET, &page_path, "", &[]).await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(
-        page.text.contains("Hằng") && !page.text.contains("Đặng Thị"),
+        page.body.contains("Hằng") && !page.body.contains("Đặng Thị"),
         "given name only"
     );
-    assert!(page.text.contains("5/14"), "{}", page.text);
+    assert!(page.body.contains("5/14"), "{}", page.body);
     assert!(
-        page.text.contains("Đã khai báo hôm nay"),
+        page.body.contains("Đã khai báo hôm nay"),
         "staff's declaration counts"
     );
 
@@ -250,9 +199,11 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
         &[("origin", "http://phongdich.test"), ("cookie", &cookie)],
     )
     .await;
-    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
-    assert_eq!(sent.location, format!("{page_path}?sent=1"));
-    let list = api(&app, Method::GET, &declarations, &t, None).await.json();
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(sent.location(), format!("{page_path}?sent=1"));
+    let list = api(&app, Method::GET, &declarations, Some(&t), None)
+        .await
+        .value();
     assert_eq!(list[0]["temperature"], 36.7, "replaced: {list}");
     assert_eq!(
         list[0]["recorded_by"],
@@ -260,7 +211,7 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
     );
     let wrong = phone(&app, Method::POST, &send_path, "temperature=abc", &[]).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.text.contains("Cần một số."), "{}", wrong.text);
+    assert!(wrong.body.contains("Cần một số."), "{}", wrong.body);
 
     // The typed code leads to the same page.
     let code = link["code"].as_str().unwrap().to_lowercase();
@@ -276,9 +227,10 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
     // The code stays out of the address (and so of the browser's history):
     // it rides in a cookie only this site's `/k` pages get.
     let upper = code.to_uppercase();
-    assert_eq!(typed.location, "/k/ma");
-    let [set] = &typed.set_cookie[..] else {
-        panic!("one cookie: {:?}", typed.set_cookie)
+    assert_eq!(typed.location(), "/k/ma");
+    let cookies = typed.set_cookies();
+    let [set] = &cookies[..] else {
+        panic!("one cookie: {:?}", cookies)
     };
     for part in [
         format!("pd_code={upper};"),
@@ -290,12 +242,12 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
     }
     let cookie = format!("pd_code={upper}");
     let by_code = phone(&app, Method::GET, "/k/ma", "", &[("cookie", &cookie)]).await;
-    assert_eq!(by_code.status, StatusCode::OK, "{}", by_code.text);
-    assert!(by_code.text.contains("Hằng"), "{}", by_code.text);
+    assert_eq!(by_code.status, StatusCode::OK, "{}", by_code.body);
+    assert!(by_code.body.contains("Hằng"), "{}", by_code.body);
     assert!(
-        by_code.text.contains("action=\"/k/ma/declaration\"") && !by_code.text.contains(&upper),
+        by_code.body.contains("action=\"/k/ma/declaration\"") && !by_code.body.contains(&upper),
         "{}",
-        by_code.text
+        by_code.body
     );
     let sent = phone(
         &app,
@@ -305,12 +257,12 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
         &[("cookie", &cookie)],
     )
     .await;
-    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
-    assert_eq!(sent.location, "/k/ma?sent=1");
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(sent.location(), "/k/ma?sent=1");
     // Without the cookie (another browser, or it expired): the code form.
     let forgotten = phone(&app, Method::GET, "/k/ma", "", &[]).await;
     assert_eq!(forgotten.status, StatusCode::SEE_OTHER);
-    assert_eq!(forgotten.location, "/k");
+    assert_eq!(forgotten.location(), "/k");
     let unknown = phone(
         &app,
         Method::GET,
@@ -321,9 +273,9 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
     .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert!(
-        unknown.text.contains("The link or code is not right"),
+        unknown.body.contains("The link or code is not right"),
         "{}",
-        unknown.text
+        unknown.body
     );
 
     // Revoked: a clear page, not an error.
@@ -332,17 +284,17 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
         &app,
         Method::POST,
         &format!("/api/v1/links/{link_id}/revoke"),
-        &t,
+        Some(&t),
         None,
     )
     .await;
-    assert_eq!(revoked.json()["status"], "revoked", "{}", revoked.text);
+    assert_eq!(revoked.value()["status"], "revoked", "{}", revoked.body);
     let gone = phone(&app, Method::GET, &page_path, "", &[]).await;
     assert_eq!(gone.status, StatusCode::GONE);
     assert!(
-        gone.text.contains("Đường dẫn đã bị thu hồi"),
+        gone.body.contains("Đường dẫn đã bị thu hồi"),
         "{}",
-        gone.text
+        gone.body
     );
     let late = phone(&app, Method::POST, &send_path, form, &[]).await;
     assert_eq!(late.status, StatusCode::GONE);
@@ -350,7 +302,7 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
         &app,
         Method::POST,
         &format!("/api/v1/links/{link_id}/revoke"),
-        &neighbour,
+        Some(&neighbour),
         None,
     )
     .await;

@@ -7,12 +7,12 @@
 //! of range are refused the same way. Runs on SQLite, or on PostgreSQL when
 //! PHONGDICH_TEST_POSTGRES is set.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use phongdich_store::Actor;
+mod support;
+
+use support::get_text;
+
+use axum::http::StatusCode;
 use phongdich_store::testing::TestDb;
-use tower::ServiceExt;
 
 /// Values no parameter accepts whole: too large, negative, beyond i64.
 const HOSTILE: [&str; 5] = [
@@ -54,26 +54,11 @@ const DATES: [(&str, &str); 7] = [
     ("/api/v1/reports/board?unit=22", "day"),
 ];
 
-async fn get(app: &axum::Router, token: &str, uri: &str) -> (StatusCode, String) {
-    let req = Request::get(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
-
 /// A database, a token of Quảng Ninh's administrator, the application.
 async fn province_admin() -> (TestDb, String, axum::Router) {
     let db = TestDb::new().await;
-    let (_, token) = db
-        .store
-        .create_api_token(&Actor::system("test"), "test", "22", "admin")
-        .await
-        .unwrap();
-    let app = phongdich_web::router(db.store.clone());
+    let token = support::token(&db, "22", "admin").await;
+    let app = support::app(&db);
     (db, token, app)
 }
 
@@ -89,7 +74,7 @@ async fn a_number_out_of_range_is_refused_by_name_and_never_panics() {
     for (path, key) in NUMERIC {
         for value in HOSTILE {
             let uri = with(path, key, value);
-            let (status, body) = get(&app, &token, &uri).await;
+            let (status, body) = get_text(&app, &uri, &token).await;
             // Refused, naming the parameter (an offset or an id of any size
             // in range is fine: the list is then empty).
             let refused = status == StatusCode::BAD_REQUEST && body.contains(key);
@@ -112,7 +97,7 @@ async fn a_number_out_of_range_is_refused_by_name_and_never_panics() {
             "31/12/2101",
         ] {
             let uri = with(path, key, value);
-            let (status, body) = get(&app, &token, &uri).await;
+            let (status, body) = get_text(&app, &uri, &token).await;
             let invalid =
                 status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::BAD_REQUEST;
             if !invalid || !body.contains(key) {
@@ -141,7 +126,7 @@ async fn numbers_in_range_still_answer() {
         ("/api/v1/quarantine/day?day=2021-08-05", StatusCode::OK),
         ("/api/v1/quarantine/day?day=05/08/2021", StatusCode::OK),
     ] {
-        let (status, body) = get(&app, &token, uri).await;
+        let (status, body) = get_text(&app, uri, &token).await;
         assert_eq!(status, expected, "{uri}: {body}");
     }
 }

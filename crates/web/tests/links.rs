@@ -7,133 +7,24 @@
 //! Driven in process through the whole router with a session, as a browser.
 //! SQLite, or PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+mod support;
+
+use support::{Browser, HA_KHANH, HA_PHONG, href_after};
+
+use axum::http::StatusCode;
 use chrono::NaiveDate;
-use http_body_util::BodyExt;
 use phongdich_domain::PersonInput;
 use phongdich_store::testing::TestDb;
-use phongdich_store::{Actor, CaseInput, NewUser, Store};
-use std::collections::BTreeMap;
-use tower::ServiceExt;
+use phongdich_store::{Actor, CaseInput, Store};
 
 // Quảng Ninh (22), Thành phố Hạ Long (193): communes Hà Khánh and Hà Phong.
 const QUANG_NINH: &str = "22";
 const HA_LONG: &str = "193";
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
 // Hà Nội (01), Ba Đình: commune Phúc Xá.
 const PHUC_XA: &str = "00001";
 
-const PASSWORD: &str = "mat-khau-rat-dai-2024";
 /// A past period, so that the tests do not depend on the clock.
 const DAY: &str = "2021-08-05";
-
-struct Resp {
-    status: StatusCode,
-    body: String,
-}
-
-impl Resp {
-    /// The first link after `marker` on the page, as a browser follows it.
-    fn href_after(&self, marker: &str) -> String {
-        let at = self
-            .body
-            .find(marker)
-            .unwrap_or_else(|| panic!("no {marker} on the page ({}): {}", self.status, self.body));
-        let rest = &self.body[at..];
-        let start = rest.find("href=\"").unwrap() + 6;
-        let len = rest[start..].find('"').unwrap();
-        rest[start..start + len].replace("&amp;", "&")
-    }
-}
-
-/// A browser keeping its cookies.
-struct Browser {
-    app: Router,
-    cookies: BTreeMap<String, String>,
-}
-
-impl Browser {
-    async fn get(&mut self, path: &str) -> Resp {
-        self.request(Method::GET, path, None).await
-    }
-
-    async fn request(&mut self, method: Method, path: &str, body: Option<String>) -> Resp {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, "phongdich.test");
-        if !self.cookies.is_empty() {
-            let jar: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            req = req.header(header::COOKIE, jar.join("; "));
-        }
-        let req = match body {
-            Some(b) => req
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(b)),
-            None => req.body(Body::empty()),
-        };
-        let res = self.app.clone().oneshot(req.unwrap()).await.unwrap();
-        let status = res.status();
-        for c in res.headers().get_all(header::SET_COOKIE) {
-            let c = c.to_str().unwrap();
-            let (name, value) = c.split(';').next().unwrap().split_once('=').unwrap();
-            if value.is_empty() || c.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Resp {
-            status,
-            body: String::from_utf8(bytes.to_vec()).unwrap(),
-        }
-    }
-
-    /// A browser logged in as a new user of `role` at `unit`.
-    async fn login(db: &TestDb, app: &Router, username: &str, unit: &str, role: &str) -> Browser {
-        db.store
-            .add_user(
-                &Actor::system("test"),
-                &NewUser {
-                    username: username.into(),
-                    display_name: format!("Người dùng {username}"),
-                    unit_code: unit.into(),
-                    role: role.into(),
-                    password: PASSWORD.into(),
-                },
-            )
-            .await
-            .unwrap();
-        let mut b = Browser {
-            app: app.clone(),
-            cookies: BTreeMap::new(),
-        };
-        let r = b
-            .request(
-                Method::POST,
-                "/login",
-                Some(format!(
-                    "username={username}&password={PASSWORD}&next=%2Fpersons"
-                )),
-            )
-            .await;
-        assert_eq!(
-            r.status,
-            StatusCode::SEE_OTHER,
-            "login {username}: {}",
-            r.body
-        );
-        b
-    }
-}
 
 fn d(day: u32, month: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, month, day).unwrap()
@@ -170,13 +61,13 @@ async fn f0(s: &Store, name: &str, commune: &str, day: &str) -> i64 {
 #[tokio::test]
 async fn a_communes_figure_opens_the_list_of_that_commune_for_the_reports_period() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let s = &db.store;
     f0(s, "Nguyễn Văn An", HA_KHANH, DAY).await;
     f0(s, "Trần Thị Bình", HA_PHONG, DAY).await;
     f0(s, "Lê Văn Cường", HA_KHANH, "2021-08-03").await;
     f0(s, "Phạm Văn Dũng", PHUC_XA, DAY).await;
-    let mut province = Browser::login(&db, &app, "tinh", QUANG_NINH, "health_staff").await;
+    let mut province = Browser::logged_in(&db, &app, "tinh", QUANG_NINH, "health_staff").await;
 
     // The province reads Hà Khánh's report: its new F0 open Hà Khánh's
     // cases confirmed that day, not Hà Phong's nor earlier ones.
@@ -255,11 +146,7 @@ async fn a_communes_figure_opens_the_list_of_that_commune_for_the_reports_period
         .find(&format!("data-unit=\"{HA_PHONG}\""))
         .unwrap();
     let cell = row + district.body[row..].find("data-key=\"f0_new\"").unwrap();
-    let href = Resp {
-        status: district.status,
-        body: district.body[cell..].to_owned(),
-    }
-    .href_after("data-key");
+    let href = href_after(&district.body[cell..], "data-key");
     assert!(href.contains(&format!("unit={HA_PHONG}")), "{href}");
     let list = province.get(&href).await;
     assert!(list.body.contains("Trần Thị Bình"), "{}", list.body);
@@ -289,12 +176,12 @@ async fn a_communes_figure_opens_the_list_of_that_commune_for_the_reports_period
 #[tokio::test]
 async fn a_unit_outside_the_jurisdiction_is_refused_and_shows_nobody() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let s = &db.store;
     f0(s, "Phạm Văn Dũng", PHUC_XA, DAY).await;
     f0(s, "Trần Thị Bình", HA_PHONG, DAY).await;
-    let mut province = Browser::login(&db, &app, "tinh", QUANG_NINH, "health_staff").await;
-    let mut commune = Browser::login(&db, &app, "xa-ha-khanh", HA_KHANH, "health_staff").await;
+    let mut province = Browser::logged_in(&db, &app, "tinh", QUANG_NINH, "health_staff").await;
+    let mut commune = Browser::logged_in(&db, &app, "xa-ha-khanh", HA_KHANH, "health_staff").await;
 
     let lists = [
         "/tracing?level=0&unit=",
@@ -351,7 +238,7 @@ async fn a_unit_outside_the_jurisdiction_is_refused_and_shows_nobody() {
 #[tokio::test]
 async fn the_f0_by_day_list_shows_exactly_the_cases_confirmed_those_days() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let s = &db.store;
     f0(s, "Ca Ngày Bốn", HA_KHANH, "2021-08-04").await;
     f0(s, "Ca Ngày Năm", HA_KHANH, "2021-08-05").await;
@@ -366,7 +253,7 @@ async fn the_f0_by_day_list_shows_exactly_the_cases_confirmed_those_days() {
     )
     .await
     .unwrap();
-    let mut district = Browser::login(&db, &app, "huyen", HA_LONG, "viewer").await;
+    let mut district = Browser::logged_in(&db, &app, "huyen", HA_LONG, "viewer").await;
 
     let names = [
         "Ca Ngày Bốn",
@@ -375,7 +262,7 @@ async fn the_f0_by_day_list_shows_exactly_the_cases_confirmed_those_days() {
         "Ca Ngày Bảy",
         "Ca Khỏi Bệnh",
     ];
-    let shown = |r: &Resp| -> Vec<&str> {
+    let shown = |r: &support::Resp| -> Vec<&str> {
         names
             .iter()
             .copied()

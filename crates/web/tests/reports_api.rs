@@ -5,55 +5,15 @@
 //! reads but does not send, a commune does not review its own. SQLite, or
 //! PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
 
+mod support;
+
+use support::{HA_KHANH, HA_PHONG, call, page as html_page, token};
+
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::{Method, StatusCode};
 use phongdich_store::Actor;
 use phongdich_store::testing::TestDb;
-use serde_json::{Value, json};
-use tower::ServiceExt;
-
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-
-async fn call(
-    app: &Router,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::HOST, "phongdich.test");
-    if let Some(t) = token {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    let req = match body {
-        Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-async fn token(db: &TestDb, unit: &str, role: &str) -> String {
-    db.store
-        .create_api_token(&Actor::system("test"), "test", unit, role)
-        .await
-        .unwrap()
-        .1
-}
+use serde_json::json;
 
 async fn person(app: &Router, t: &str, name: &str, commune: &str) -> i64 {
     let (status, body) = call(
@@ -87,7 +47,7 @@ async fn confirm(app: &Router, t: &str, person: i64) {
 #[tokio::test]
 async fn a_commune_sends_its_report_the_district_returns_and_approves_it() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let commune = token(&db, HA_KHANH, "health_staff").await;
     let district = token(&db, HA_LONG, "health_staff").await;
     let neighbour = token(&db, HA_PHONG, "health_staff").await;
@@ -350,7 +310,7 @@ async fn a_commune_sends_its_report_the_district_returns_and_approves_it() {
 #[tokio::test]
 async fn a_figure_lists_exactly_its_records_a_page_at_a_time_within_the_jurisdiction() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let district = token(&db, HA_LONG, "health_staff").await;
     for (name, commune) in [
         ("Đào Văn Một", HA_KHANH),
@@ -410,20 +370,6 @@ async fn a_figure_lists_exactly_its_records_a_page_at_a_time_within_the_jurisdic
     }
 }
 
-/// A page's HTML as `cookie` reads it.
-async fn html_page(app: &Router, path: &str, cookie: &str) -> (StatusCode, String) {
-    let req = Request::builder()
-        .uri(path)
-        .header(header::HOST, "phongdich.test")
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
 /// The text as maud escapes it in an attribute or element.
 fn escaped(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -436,7 +382,7 @@ fn escaped(s: &str) -> String {
 async fn every_figure_shows_its_definition_on_the_report_the_print_and_the_dashboard() {
     use phongdich_domain::report::{LINES, definition};
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     db.store
         .add_user(
             &Actor::system("test"),

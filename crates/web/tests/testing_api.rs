@@ -2,60 +2,21 @@
 //! Samples, pools and lab results through the JSON API, as a sampling team and
 //! a lab use it. SQLite, or PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
 
+mod support;
+
+use support::{HA_KHANH, HA_PHONG, call, token};
+
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use phongdich_store::Actor;
+use axum::http::{Method, StatusCode};
 use phongdich_store::testing::TestDb;
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-
-async fn call(
-    app: &Router,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::HOST, "phongdich.test")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    let req = match body {
-        Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-async fn token(db: &TestDb, unit: &str, role: &str) -> String {
-    db.store
-        .create_api_token(&Actor::system("test"), "test", unit, role)
-        .await
-        .unwrap()
-        .1
-}
 
 async fn person(app: &Router, t: &str, name: &str) -> i64 {
     let (status, body) = call(
         app,
         Method::POST,
         "/api/v1/persons",
-        t,
+        Some(t),
         Some(json!({"full_name": name, "birth": "1990", "sex": "nữ", "commune_code": HA_KHANH, "confirm_not_duplicate": true})),
     )
     .await;
@@ -66,7 +27,7 @@ async fn person(app: &Router, t: &str, name: &str) -> i64 {
 #[tokio::test]
 async fn a_team_pools_samples_and_the_lab_resolves_them() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let staff = token(&db, HA_KHANH, "health_staff").await;
     let lab = token(&db, HA_KHANH, "lab_staff").await;
     let other_lab = token(&db, HA_PHONG, "lab_staff").await;
@@ -78,7 +39,7 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
         &app,
         Method::POST,
         "/api/v1/pools",
-        &staff,
+        Some(&staff),
         Some(json!({"person_ids": ids, "collected_on": "2021-08-20", "lab": "CDC Quảng Ninh"})),
     )
     .await;
@@ -92,7 +53,7 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
         &app,
         Method::POST,
         "/api/v1/results",
-        &other_lab,
+        Some(&other_lab),
         Some(body.clone()),
     )
     .await;
@@ -101,7 +62,7 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
         &app,
         Method::POST,
         "/api/v1/results",
-        &lab,
+        Some(&lab),
         Some(json!({"code": code, "test_kind": "blood", "outcome": "yes", "resulted_on": "2099-01-01"})),
     )
     .await;
@@ -124,7 +85,7 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
         &app,
         Method::POST,
         "/api/v1/results",
-        &lab,
+        Some(&lab),
         Some(body.clone()),
     )
     .await;
@@ -136,13 +97,27 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
             .iter()
             .all(|s| s["status"] == "pool_positive")
     );
-    let (status, again) = call(&app, Method::POST, "/api/v1/results", &lab, Some(body)).await;
+    let (status, again) = call(
+        &app,
+        Method::POST,
+        "/api/v1/results",
+        Some(&lab),
+        Some(body),
+    )
+    .await;
     assert_eq!(
         (status, again["unchanged"].as_bool()),
         (StatusCode::OK, Some(true))
     );
 
-    let (status, list) = call(&app, Method::GET, "/api/v1/sampling-list", &staff, None).await;
+    let (status, list) = call(
+        &app,
+        Method::GET,
+        "/api/v1/sampling-list",
+        Some(&staff),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let listed: Vec<i64> = list
         .as_array()
@@ -151,7 +126,14 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
         .map(|i| i["person_id"].as_i64().unwrap())
         .collect();
     assert_eq!(listed, ids);
-    let (_, list) = call(&app, Method::GET, "/api/v1/sampling-list", &other_lab, None).await;
+    let (_, list) = call(
+        &app,
+        Method::GET,
+        "/api/v1/sampling-list",
+        Some(&other_lab),
+        None,
+    )
+    .await;
     assert_eq!(
         list.as_array().unwrap().len(),
         0,
@@ -163,7 +145,7 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
         &app,
         Method::POST,
         "/api/v1/samples",
-        &lab,
+        Some(&lab),
         Some(json!({"person_id": ids[0], "collected_on": "2021-08-22"})),
     )
     .await;
@@ -172,18 +154,18 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
         &app,
         Method::POST,
         "/api/v1/samples",
-        &staff,
+        Some(&staff),
         Some(json!({"person_id": ids[0], "collected_on": "2021-08-22", "specimen": "saliva"})),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{sample}");
     let path = format!("/api/v1/samples/{}", sample["code"].as_str().unwrap());
-    let (status, shown) = call(&app, Method::GET, &path, &lab, None).await;
+    let (status, shown) = call(&app, Method::GET, &path, Some(&lab), None).await;
     assert_eq!(
         (status, shown["specimen"].as_str()),
         (StatusCode::OK, Some("saliva"))
     );
-    let (status, _) = call(&app, Method::GET, &path, &other_lab, None).await;
+    let (status, _) = call(&app, Method::GET, &path, Some(&other_lab), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Taken in 2021 and still without a result: overdue, for Hà Khánh only.
@@ -191,7 +173,7 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
         &app,
         Method::GET,
         "/api/v1/testing/overdue?hours=24",
-        &staff,
+        Some(&staff),
         None,
     )
     .await;
@@ -207,7 +189,7 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
         &app,
         Method::GET,
         "/api/v1/testing/overdue",
-        &other_lab,
+        Some(&other_lab),
         None,
     )
     .await;
@@ -216,7 +198,7 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
         &app,
         Method::GET,
         "/api/v1/testing/turnaround",
-        &staff,
+        Some(&staff),
         None,
     )
     .await;
@@ -235,7 +217,7 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
         &app,
         Method::GET,
         "/api/v1/testing/overdue?hours=abc",
-        &staff,
+        Some(&staff),
         None,
     )
     .await;
@@ -245,7 +227,7 @@ async fn a_team_pools_samples_and_the_lab_resolves_them() {
 #[tokio::test]
 async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let staff = token(&db, HA_KHANH, "health_staff").await;
     let lab = token(&db, HA_KHANH, "lab_staff").await;
     let other = token(&db, HA_PHONG, "health_staff").await;
@@ -262,7 +244,7 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
         &app,
         Method::POST,
         "/api/v1/campaigns",
-        &staff,
+        Some(&staff),
         Some(json!({"name": "", "unit_code": HA_KHANH, "target": "list", "person_ids": [ids[0], 999999],
             "deadline": "hôm qua"})),
     )
@@ -279,7 +261,7 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
         &app,
         Method::POST,
         "/api/v1/campaigns",
-        &staff,
+        Some(&staff),
         Some(
             json!({"name": "Chợ Hà Khánh", "unit_code": HA_KHANH, "target": "list",
             "person_ids": [ids[0], 999999], "deadline": "31/12/2099 16:00"}),
@@ -288,14 +270,14 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["errors"][0]["field"], "person_ids[1]", "{body}");
-    let (_, list) = call(&app, Method::GET, "/api/v1/campaigns", &staff, None).await;
+    let (_, list) = call(&app, Method::GET, "/api/v1/campaigns", Some(&staff), None).await;
     assert_eq!(list, json!([]));
 
     let (status, c) = call(
         &app,
         Method::POST,
         "/api/v1/campaigns",
-        &staff,
+        Some(&staff),
         Some(
             json!({"name": "Chợ Hà Khánh", "unit_code": HA_KHANH, "target": "list",
             "person_ids": ids, "deadline": "31/12/2099 16:00", "pool_size": 2, "teams": ["Tổ 3"]}),
@@ -310,7 +292,7 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
         &app,
         Method::POST,
         "/api/v1/pools",
-        &staff,
+        Some(&staff),
         Some(json!({"person_ids": [ids[0], ids[1]], "collected_on": today, "campaign_id": id})),
     )
     .await;
@@ -319,7 +301,7 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
         &app,
         Method::POST,
         "/api/v1/samples",
-        &staff,
+        Some(&staff),
         Some(json!({"person_id": ids[2], "collected_on": today, "campaign_id": id})),
     )
     .await;
@@ -329,7 +311,7 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
             &app,
             Method::POST,
             "/api/v1/results",
-            &lab,
+            Some(&lab),
             Some(json!({"code": code, "test_kind": "rt_pcr", "outcome": outcome, "resulted_on": today})),
         )
         .await;
@@ -340,7 +322,7 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
         &app,
         Method::GET,
         &format!("/api/v1/campaigns/{id}"),
-        &staff,
+        Some(&staff),
         None,
     )
     .await;
@@ -360,7 +342,7 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
         &app,
         Method::GET,
         &format!("/api/v1/campaigns/{id}/people?status=positive"),
-        &staff,
+        Some(&staff),
         None,
     )
     .await;
@@ -369,7 +351,7 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
         &app,
         Method::GET,
         &format!("/api/v1/campaigns/{id}/people?status=half"),
-        &staff,
+        Some(&staff),
         None,
     )
     .await;
@@ -380,14 +362,14 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
         (Method::GET, format!("/api/v1/campaigns/{id}")),
         (Method::POST, format!("/api/v1/campaigns/{id}/close")),
     ] {
-        let (status, _) = call(&app, method, &path, &other, None).await;
+        let (status, _) = call(&app, method, &path, Some(&other), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
     let (status, body) = call(
         &app,
         Method::POST,
         &format!("/api/v1/campaigns/{id}/rounds"),
-        &staff,
+        Some(&staff),
         None,
     )
     .await;
@@ -397,7 +379,7 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
         &app,
         Method::POST,
         &format!("/api/v1/campaigns/{id}/close"),
-        &staff,
+        Some(&staff),
         None,
     )
     .await;
@@ -407,7 +389,7 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
 #[tokio::test]
 async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let staff = token(&db, HA_KHANH, "health_staff").await;
     let lab = token(&db, HA_KHANH, "lab_staff").await;
     let admin = token(&db, "22", "admin").await;
@@ -416,7 +398,7 @@ async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() 
         &app,
         Method::PUT,
         path,
-        &staff,
+        Some(&staff),
         Some(json!({"value": "review"})),
     )
     .await;
@@ -429,12 +411,12 @@ async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() 
         &app,
         Method::PUT,
         path,
-        &admin,
+        Some(&admin),
         Some(json!({"value": "review"})),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (_, body) = call(&app, Method::GET, path, &staff, None).await;
+    let (_, body) = call(&app, Method::GET, path, Some(&staff), None).await;
     assert_eq!(body["value"], "review");
 
     let id = person(&app, &staff, "Hà Văn Duyệt").await;
@@ -445,7 +427,7 @@ async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() 
         &app,
         Method::POST,
         "/api/v1/samples",
-        &staff,
+        Some(&staff),
         Some(json!({"person_id": id, "collected_on": today})),
     )
     .await;
@@ -453,7 +435,7 @@ async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() 
         &app,
         Method::POST,
         "/api/v1/results",
-        &lab,
+        Some(&lab),
         Some(json!({"code": sample["code"], "test_kind": "rt_pcr", "outcome": "positive", "resulted_on": today})),
     )
     .await;
@@ -462,13 +444,13 @@ async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() 
         (&out["review_pending"], &out["case_code"]),
         (&json!(true), &Value::Null)
     );
-    let (_, reviews) = call(&app, Method::GET, "/api/v1/reviews", &staff, None).await;
+    let (_, reviews) = call(&app, Method::GET, "/api/v1/reviews", Some(&staff), None).await;
     let result_id = reviews[0]["result_id"].as_i64().unwrap();
     let (status, out) = call(
         &app,
         Method::POST,
         &format!("/api/v1/reviews/{result_id}"),
-        &staff,
+        Some(&staff),
         Some(json!({"confirm": true})),
     )
     .await;
@@ -483,7 +465,7 @@ async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() 
         &app,
         Method::POST,
         &format!("/api/v1/reviews/{result_id}"),
-        &staff,
+        Some(&staff),
         Some(json!({"confirm": false})),
     )
     .await;
@@ -493,7 +475,7 @@ async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() 
 #[tokio::test]
 async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let staff = token(&db, HA_KHANH, "quarantine_staff").await;
     let other = token(&db, HA_PHONG, "quarantine_staff").await;
     let viewer = token(&db, HA_KHANH, "viewer").await;
@@ -504,7 +486,7 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
         &app,
         Method::POST,
         "/api/v1/quarantine/proposals",
-        &staff,
+        Some(&staff),
         Some(order.clone()),
     )
     .await;
@@ -515,7 +497,7 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
         &app,
         Method::POST,
         "/api/v1/quarantine/orders",
-        &viewer,
+        Some(&viewer),
         Some(order.clone()),
     )
     .await;
@@ -524,7 +506,7 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
         &app,
         Method::POST,
         "/api/v1/quarantine/orders",
-        &staff,
+        Some(&staff),
         Some(order.clone()),
     )
     .await;
@@ -537,7 +519,7 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
         &app,
         Method::POST,
         "/api/v1/quarantine/orders",
-        &staff,
+        Some(&staff),
         Some(order),
     )
     .await;
@@ -547,7 +529,7 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
         &app,
         Method::POST,
         &format!("/api/v1/quarantine/orders/{oid}/release"),
-        &staff,
+        Some(&staff),
         Some(json!({"released_on": "26/12/2021"})),
     )
     .await;
@@ -561,7 +543,7 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
         &app,
         Method::GET,
         &format!("/api/v1/quarantine/orders/{oid}"),
-        &other,
+        Some(&other),
         None,
     )
     .await;
@@ -570,7 +552,7 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
         &app,
         Method::GET,
         "/api/v1/quarantine/day?day=26/12/2021",
-        &staff,
+        Some(&staff),
         None,
     )
     .await;
@@ -586,7 +568,7 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
         &app,
         Method::GET,
         "/api/v1/quarantine/day?day=26/12/2021&offset=1&limit=1",
-        &staff,
+        Some(&staff),
         None,
     )
     .await;
@@ -598,7 +580,7 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
         &app,
         Method::GET,
         &format!("/api/v1/persons/{id}/quarantine"),
-        &staff,
+        Some(&staff),
         None,
     )
     .await;
@@ -607,7 +589,7 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
         &app,
         Method::GET,
         "/api/v1/provinces/22/quarantine-rules",
-        &staff,
+        Some(&staff),
         None,
     )
     .await;
@@ -617,7 +599,7 @@ async fn a_quarantine_order_follows_the_rule_in_force_through_the_api() {
 #[tokio::test]
 async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let district = token(&db, "193", "health_staff").await;
     let neighbour = token(&db, HA_PHONG, "health_staff").await;
     let province_admin = token(&db, "22", "admin").await;
@@ -628,7 +610,7 @@ async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
         "starts_at": (now - chrono::Duration::hours(1)).to_rfc3339(),
         "ends_at": (now + chrono::Duration::hours(11)).to_rfc3339(), "repeat_days": 2,
     });
-    let (status, body) = call(&app, Method::POST, "/api/v1/duty-shifts", &district, Some(json!({
+    let (status, body) = call(&app, Method::POST, "/api/v1/duty-shifts", Some(&district), Some(json!({
         "unit_code": HA_KHANH, "team": "", "phone": "115", "starts_at": "hôm nay", "ends_at": "",
     }))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -649,7 +631,7 @@ async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
         &app,
         Method::POST,
         "/api/v1/duty-shifts",
-        &district,
+        Some(&district),
         Some(shift.clone()),
     )
     .await;
@@ -659,12 +641,19 @@ async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
         &app,
         Method::POST,
         "/api/v1/duty-shifts",
-        &viewer,
+        Some(&viewer),
         Some(shift.clone()),
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (_, seen) = call(&app, Method::GET, "/api/v1/duty-shifts", &neighbour, None).await;
+    let (_, seen) = call(
+        &app,
+        Method::GET,
+        "/api/v1/duty-shifts",
+        Some(&neighbour),
+        None,
+    )
+    .await;
     assert_eq!(
         seen.as_array().unwrap().len(),
         0,
@@ -674,7 +663,7 @@ async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
         &app,
         Method::GET,
         "/api/v1/duty-shifts?to=2000-01-01T00:00:00Z",
-        &district,
+        Some(&district),
         None,
     )
     .await;
@@ -684,7 +673,7 @@ async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
         &app,
         Method::PUT,
         "/api/v1/provinces/22/settings/alert_escalation_minutes",
-        &province_admin,
+        Some(&province_admin),
         Some(json!({"value": "1000"})),
     )
     .await;
@@ -693,7 +682,7 @@ async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
         &app,
         Method::PUT,
         "/api/v1/provinces/22/settings/alert_escalation_minutes",
-        &province_admin,
+        Some(&province_admin),
         Some(json!({"value": "20"})),
     )
     .await;
@@ -707,7 +696,7 @@ async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
         &app,
         Method::POST,
         "/api/v1/oxygen-equipment",
-        &district,
+        Some(&district),
         Some(json!({
             "kind": "cylinder", "label": "BO-HL-07", "capacity": "40 L", "unit_code": "193",
         })),
@@ -718,7 +707,7 @@ async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
         &app,
         Method::GET,
         "/api/v1/oxygen-equipment",
-        &neighbour,
+        Some(&neighbour),
         None,
     )
     .await;
@@ -730,7 +719,7 @@ async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
         &app,
         Method::POST,
         &format!("/api/v1/oxygen-equipment/{}/lend", e["id"]),
-        &district,
+        Some(&district),
         Some(json!({"treatment_id": 999})),
     )
     .await;
@@ -739,7 +728,7 @@ async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
         &app,
         Method::GET,
         "/api/v1/alerts/response-times?days=3",
-        &district,
+        Some(&district),
         None,
     )
     .await;

@@ -3,55 +3,15 @@
 //! come back in the same answer as the write that caused them. SQLite, or
 //! PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
 
+mod support;
+
+use support::{HA_KHANH, HA_PHONG, call, page, token};
+
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::{Method, StatusCode};
 use phongdich_store::testing::TestDb;
 use phongdich_store::{Actor, AuditFilter};
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-
-async fn call(
-    app: &Router,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::HOST, "phongdich.test");
-    if let Some(t) = token {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    let req = match body {
-        Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-async fn token(db: &TestDb, unit: &str, role: &str) -> String {
-    db.store
-        .create_api_token(&Actor::system("test"), "test", unit, role)
-        .await
-        .unwrap()
-        .1
-}
 
 async fn person(app: &Router, t: &str, name: &str, commune: &str) -> i64 {
     let (status, body) = call(
@@ -93,7 +53,7 @@ fn changes(body: &Value) -> Vec<(i64, Option<i64>)> {
 #[tokio::test]
 async fn a_tracer_confirms_an_f0_and_reads_the_classes_in_the_same_answer() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let t = token(&db, HA_KHANH, "contact_tracer").await;
     let [a, b, c, d] = [
         person(&app, &t, "Nguyễn Văn An", HA_KHANH).await,
@@ -212,7 +172,7 @@ async fn a_tracer_confirms_an_f0_and_reads_the_classes_in_the_same_answer() {
 #[tokio::test]
 async fn bad_input_is_refused_field_by_field_and_writes_nothing() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let t = token(&db, HA_KHANH, "contact_tracer").await;
     let a = person(&app, &t, "Nguyễn Văn An", HA_KHANH).await;
     let (status, p) = call(
@@ -278,7 +238,7 @@ async fn bad_input_is_refused_field_by_field_and_writes_nothing() {
 #[tokio::test]
 async fn tracing_keeps_to_each_communes_jurisdiction() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let here = token(&db, HA_KHANH, "contact_tracer").await;
     let there = token(&db, HA_PHONG, "contact_tracer").await;
     let a = person(&app, &here, "Nguyễn Văn An", HA_KHANH).await;
@@ -387,20 +347,6 @@ async fn tracing_keeps_to_each_communes_jurisdiction() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-/// A page's HTML as `cookie` reads it.
-async fn page(app: &Router, path: &str, cookie: &str) -> (StatusCode, String) {
-    let req = Request::builder()
-        .uri(path)
-        .header(header::HOST, "phongdich.test")
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
 /// The person ids a class page lists, in order.
 fn listed(html: &str) -> Vec<i64> {
     html.split("href=\"/persons/")
@@ -413,7 +359,7 @@ fn listed(html: &str) -> Vec<i64> {
 #[tokio::test]
 async fn a_list_longer_than_a_page_is_walked_page_by_page_on_the_page_and_the_api() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let (_, _, f2) = phongdich_store::testing::seed_f2(&db.store, HA_KHANH, 507).await;
     db.store
         .add_user(
@@ -515,7 +461,7 @@ async fn a_list_longer_than_a_page_is_walked_page_by_page_on_the_page_and_the_ap
 #[tokio::test]
 async fn a_tracer_records_contact_reviews_through_the_api() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let (f0, f1, _) = phongdich_store::testing::seed_f2(&db.store, HA_KHANH, 1).await;
     let t = token(&db, HA_KHANH, "contact_tracer").await;
     let path = format!("/api/v1/persons/{f1}/contact-reviews");

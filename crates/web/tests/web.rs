@@ -7,133 +7,27 @@
 //! Requests come without a peer address here, so the audit log files them
 //! under the source "local".
 
+mod support;
+
+use support::{
+    Browser, HA_KHANH, HA_PHONG, HOST, PASSWORD, Resp, add_user, api, form_encode, named_token,
+    send,
+};
+
 use axum::Router;
 use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::{Method, Request, StatusCode, header};
 use phongdich_store::testing::TestDb;
-use phongdich_store::{Actor, AuditEntry, AuditFilter, NewUser};
+use phongdich_store::{Actor, AuditEntry, AuditFilter};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use tower::ServiceExt;
 
-// Quảng Ninh (22), Thành phố Hạ Long (193): communes Hà Khánh and Hà Phong.
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
 // Hà Nội (01), Quận Ba Đình (001).
 const BA_DINH: &str = "001";
-
-const HOST: &str = "phongdich.test";
-const PASSWORD: &str = "mat-khau-rat-dai-2024";
 
 /// Full identifiers of Bình, who lives in Hà Phong.
 const BINH_ID: &str = "022190004321";
 const BINH_PHONE: &str = "0987654321";
-
-/// A response, read to the end.
-struct Resp {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}), status {}: {}", self.status, self.body))
-    }
-
-    fn header(&self, name: header::HeaderName) -> &str {
-        self.headers
-            .get(&name)
-            .map(|v| v.to_str().unwrap())
-            .unwrap_or_else(|| panic!("no {name} header (status {}): {}", self.status, self.body))
-    }
-
-    fn location(&self) -> &str {
-        self.header(header::LOCATION)
-    }
-
-    fn set_cookies(&self) -> Vec<&str> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap())
-            .collect()
-    }
-
-    /// The anti-forgery token of the first form on the page.
-    fn csrf(&self) -> String {
-        let marker = "name=\"_csrf\" value=\"";
-        let start = self
-            .body
-            .find(marker)
-            .unwrap_or_else(|| panic!("no _csrf field on the page: {}", self.body))
-            + marker.len();
-        let len = self.body[start..].find('"').unwrap();
-        self.body[start..start + len].to_owned()
-    }
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Resp {
-    let response = app.clone().oneshot(req).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Resp {
-        status,
-        headers,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
-    }
-}
-
-/// `application/x-www-form-urlencoded`, as a browser encodes a form.
-fn form_encode(fields: &[(&str, &str)]) -> String {
-    let enc = |s: &str| {
-        let mut out = String::new();
-        for b in s.bytes() {
-            match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    out.push(b as char)
-                }
-                b' ' => out.push('+'),
-                _ => out.push_str(&format!("%{b:02X}")),
-            }
-        }
-        out
-    };
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// A JSON API call, with an API token when given.
-async fn api(
-    app: &Router,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> Resp {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::HOST, HOST);
-    if let Some(token) = token {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    let req = match body {
-        Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    };
-    send(app, req.unwrap()).await
-}
 
 async fn api_get(app: &Router, path: &str, token: &str) -> Resp {
     api(app, Method::GET, path, Some(token), None).await
@@ -158,133 +52,6 @@ fn assert_problem(r: &Resp, status: StatusCode, kind: &str) -> Value {
         );
     }
     p
-}
-
-/// A browser: keeps its cookies, sends the site's Host and, optionally, headers
-/// of its own on every request.
-struct Browser {
-    app: Router,
-    cookies: BTreeMap<String, String>,
-    headers: Vec<(&'static str, String)>,
-    /// The address the server sees the request come from.
-    peer: Option<SocketAddr>,
-}
-
-impl Browser {
-    fn new(app: &Router) -> Browser {
-        Browser {
-            app: app.clone(),
-            cookies: BTreeMap::new(),
-            headers: Vec::new(),
-            peer: None,
-        }
-    }
-
-    fn session(&self) -> Option<&str> {
-        self.cookies.get("pd_session").map(String::as_str)
-    }
-
-    async fn request(&mut self, method: Method, path: &str, body: Option<String>) -> Resp {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, HOST);
-        for (name, value) in &self.headers {
-            req = req.header(*name, value.as_str());
-        }
-        if !self.cookies.is_empty() {
-            let jar = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            req = req.header(header::COOKIE, jar);
-        }
-        let req = match body {
-            Some(b) => req
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(b)),
-            None => req.body(Body::empty()),
-        };
-        let mut req = req.unwrap();
-        if let Some(peer) = self.peer {
-            req.extensions_mut().insert(ConnectInfo(peer));
-        }
-        let r = send(&self.app, req).await;
-        for c in r.set_cookies() {
-            let pair = c.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() || c.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        r
-    }
-
-    async fn get(&mut self, path: &str) -> Resp {
-        self.request(Method::GET, path, None).await
-    }
-
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        self.request(Method::POST, path, Some(form_encode(fields)))
-            .await
-    }
-
-    /// Log in through the form; panics unless the login succeeds.
-    async fn login(&mut self, username: &str) -> Resp {
-        let r = self
-            .post(
-                "/login",
-                &[
-                    ("username", username),
-                    ("password", PASSWORD),
-                    ("next", "/persons"),
-                ],
-            )
-            .await;
-        assert_eq!(
-            r.status,
-            StatusCode::SEE_OTHER,
-            "login {username}: {}",
-            r.body
-        );
-        assert!(self.session().is_some(), "no session cookie for {username}");
-        r
-    }
-
-    /// The anti-forgery token of the current session, from a page's form.
-    async fn csrf(&mut self) -> String {
-        let page = self.get("/account").await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        page.csrf()
-    }
-}
-
-async fn add_user(db: &TestDb, username: &str, unit: &str, role: &str) {
-    db.store
-        .add_user(
-            &Actor::system("test"),
-            &NewUser {
-                username: username.into(),
-                display_name: format!("Người dùng {username}"),
-                unit_code: unit.into(),
-                role: role.into(),
-                password: PASSWORD.into(),
-            },
-        )
-        .await
-        .unwrap();
-}
-
-async fn token(db: &TestDb, name: &str, unit: &str, role: &str) -> String {
-    db.store
-        .create_api_token(&Actor::system("test"), name, unit, role)
-        .await
-        .unwrap()
-        .1
 }
 
 async fn audit(db: &TestDb, action: &str) -> Vec<AuditEntry> {
@@ -362,7 +129,7 @@ async fn register(app: &Router, token: &str, person: Value) -> i64 {
 #[tokio::test]
 async fn the_api_needs_a_valid_unrevoked_token() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
 
     let r = api(&app, Method::GET, "/api/v1/persons", None, None).await;
     let p = assert_problem(&r, StatusCode::UNAUTHORIZED, "unauthorized");
@@ -417,7 +184,7 @@ async fn the_api_needs_a_valid_unrevoked_token() {
 async fn a_wrong_password_shows_the_login_page_again_with_the_error() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let mut b = Browser::new(&app);
 
     let r = b
@@ -484,7 +251,7 @@ async fn an_attacker_hammering_an_account_does_not_lock_its_user_out() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
     db.store.set_throttle_clock(Some(chrono::Utc::now()));
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let mut attacker = browser_at(&app, "203.0.113.66");
     for _ in 0..5 {
         let r = wrong_login(&mut attacker, "khanh.yte").await;
@@ -636,8 +403,8 @@ fn assert_hardened(r: &Resp, what: &str) {
 async fn pages_api_answers_and_static_files_carry_the_security_headers() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
-    let secret = token(&db, "tich-hop", HA_KHANH, "health_staff").await;
-    let app = phongdich_web::router(db.store.clone());
+    let secret = named_token(&db, "tich-hop", HA_KHANH, "health_staff").await;
+    let app = support::app(&db);
 
     // A page with personal data: never stored by the browser or a proxy.
     let mut b = Browser::new(&app);
@@ -724,7 +491,7 @@ fn the_pages_have_no_inline_scripts_handlers_or_styles() {
 async fn login_sets_a_safe_cookie_that_opens_the_pages() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
 
     // Without a session, pages lead to the login form and back.
     let mut b = Browser::new(&app);
@@ -807,7 +574,7 @@ async fn login_sets_a_safe_cookie_that_opens_the_pages() {
 async fn posts_with_a_session_need_the_csrf_token_and_our_origin() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let mut b = Browser::new(&app);
     b.login("khanh.yte").await;
     let form = b.get("/persons/new").await;
@@ -953,7 +720,7 @@ async fn posts_with_a_session_need_the_csrf_token_and_our_origin() {
 async fn logging_out_ends_the_session() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let mut b = Browser::new(&app);
     b.login("khanh.yte").await;
     let session = b.session().unwrap().to_owned();
@@ -982,7 +749,7 @@ async fn logging_in_again_from_a_logged_in_browser_replaces_the_session() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
     add_user(&db, "khanh.admin", HA_KHANH, "admin").await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let mut b = Browser::new(&app);
     b.login("khanh.yte").await;
     let old = b.session().unwrap().to_owned();
@@ -1014,7 +781,7 @@ async fn logging_in_again_from_a_logged_in_browser_replaces_the_session() {
 async fn the_language_switch_keeps_to_this_site() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let mut b = Browser::new(&app);
     b.login("khanh.yte").await;
 
@@ -1070,9 +837,9 @@ async fn the_language_switch_keeps_to_this_site() {
 #[tokio::test]
 async fn another_communes_person_is_invisible_through_the_api() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
-    let khanh = token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
-    let phong = token(&db, "yte-ha-phong", HA_PHONG, "health_staff").await;
+    let app = support::app(&db);
+    let khanh = named_token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
+    let phong = named_token(&db, "yte-ha-phong", HA_PHONG, "health_staff").await;
     let an_id = register(&app, &khanh, an()).await;
     let binh_id = register(&app, &phong, binh()).await;
 
@@ -1170,7 +937,7 @@ async fn another_communes_person_is_invisible_through_the_api() {
     let p = assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert_eq!(p["errors"][0]["field"], "commune_code", "{p}");
     // Nor adding a hamlet there.
-    let admin = token(&db, "admin-ha-khanh", HA_KHANH, "admin").await;
+    let admin = named_token(&db, "admin-ha-khanh", HA_KHANH, "admin").await;
     let r = api(
         &app,
         Method::POST,
@@ -1193,9 +960,9 @@ async fn another_communes_person_is_invisible_on_the_pages() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
     add_user(&db, "phong.yte", HA_PHONG, "health_staff").await;
-    let app = phongdich_web::router(db.store.clone());
-    let khanh_token = token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
-    let phong_token = token(&db, "yte-ha-phong", HA_PHONG, "health_staff").await;
+    let app = support::app(&db);
+    let khanh_token = named_token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
+    let phong_token = named_token(&db, "yte-ha-phong", HA_PHONG, "health_staff").await;
     let an_id = register(&app, &khanh_token, an()).await;
     let binh_id = register(&app, &phong_token, binh()).await;
 
@@ -1288,12 +1055,12 @@ async fn another_communes_person_is_invisible_on_the_pages() {
 #[tokio::test]
 async fn administrators_read_only_their_own_jurisdictions_audit_log() {
     let db = TestDb::new().await;
-    let app = phongdich_web::router(db.store.clone());
-    let khanh = token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
-    let phong = token(&db, "yte-ha-phong", HA_PHONG, "health_staff").await;
-    let khanh_admin = token(&db, "admin-ha-khanh", HA_KHANH, "admin").await;
-    let phong_admin = token(&db, "admin-ha-phong", HA_PHONG, "admin").await;
-    let ba_dinh_admin = token(&db, "admin-ba-dinh", BA_DINH, "admin").await;
+    let app = support::app(&db);
+    let khanh = named_token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
+    let phong = named_token(&db, "yte-ha-phong", HA_PHONG, "health_staff").await;
+    let khanh_admin = named_token(&db, "admin-ha-khanh", HA_KHANH, "admin").await;
+    let phong_admin = named_token(&db, "admin-ha-phong", HA_PHONG, "admin").await;
+    let ba_dinh_admin = named_token(&db, "admin-ba-dinh", BA_DINH, "admin").await;
     let an_id = register(&app, &khanh, an()).await;
     let binh_id = register(&app, &phong, binh()).await;
     // A look at Bình in full is on file in Hà Phong.
@@ -1387,9 +1154,9 @@ async fn the_audit_pages_keep_to_the_administrators_commune() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.admin", HA_KHANH, "admin").await;
     add_user(&db, "phong.yte", HA_PHONG, "health_staff").await;
-    let app = phongdich_web::router(db.store.clone());
-    let phong = token(&db, "yte-ha-phong", HA_PHONG, "health_staff").await;
-    let khanh = token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
+    let app = support::app(&db);
+    let phong = named_token(&db, "yte-ha-phong", HA_PHONG, "health_staff").await;
+    let khanh = named_token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
     register(&app, &phong, binh()).await;
     register(&app, &khanh, an()).await;
 
@@ -1446,10 +1213,10 @@ async fn the_audit_pages_keep_to_the_administrators_commune() {
 async fn identifiers_are_masked_for_viewers_and_audited_for_health_staff() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.xem", HA_KHANH, "viewer").await;
-    let app = phongdich_web::router(db.store.clone());
-    let staff = token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
-    let viewer = token(&db, "bao-cao", HA_KHANH, "viewer").await;
-    let volunteer = token(&db, "tinh-nguyen", "22", "aid_volunteer").await;
+    let app = support::app(&db);
+    let staff = named_token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
+    let viewer = named_token(&db, "bao-cao", HA_KHANH, "viewer").await;
+    let volunteer = named_token(&db, "tinh-nguyen", "22", "aid_volunteer").await;
     let id = register(&app, &staff, an()).await;
     let before = audit(&db, "view_identifiers").await.len();
 
@@ -1511,9 +1278,9 @@ async fn roles_decide_what_a_caller_may_do() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
     add_user(&db, "khanh.xem", HA_KHANH, "viewer").await;
-    let app = phongdich_web::router(db.store.clone());
-    let viewer = token(&db, "bao-cao", HA_KHANH, "viewer").await;
-    let staff = token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
+    let app = support::app(&db);
+    let viewer = named_token(&db, "bao-cao", HA_KHANH, "viewer").await;
+    let staff = named_token(&db, "yte-ha-khanh", HA_KHANH, "health_staff").await;
 
     let r = api(
         &app,
@@ -1635,7 +1402,7 @@ async fn roles_decide_what_a_caller_may_do() {
 async fn the_person_form_shows_errors_beside_fields_and_keeps_what_was_typed() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let mut b = Browser::new(&app);
     b.login("khanh.yte").await;
     let form = b.get("/persons/new").await;
@@ -1715,7 +1482,7 @@ async fn the_person_form_shows_errors_beside_fields_and_keeps_what_was_typed() {
 async fn logins_and_changes_are_in_the_audit_log_with_before_and_after() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let mut b = Browser::new(&app);
     let r = b
         .post(
@@ -1841,7 +1608,7 @@ fn upload_request(session: &str, csrf: &str, csv: &str, length: Option<u64>) -> 
 async fn bodies_have_limits_and_imports_wait_their_turn() {
     let db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
-    let app = phongdich_web::router(db.store.clone());
+    let app = support::app(&db);
     let mut b = Browser::new(&app);
     b.login("khanh.yte").await;
     let csrf = b.get("/import").await.csrf();
@@ -1858,7 +1625,7 @@ async fn bodies_have_limits_and_imports_wait_their_turn() {
     assert!(p["message_vi"].as_str().unwrap().contains("50 MB"), "{p}");
     assert!(p["message_en"].as_str().unwrap().contains("50 MB"), "{p}");
     // A JSON body past 1 MB too.
-    let token = token(&db, "script", HA_KHANH, "health_staff").await;
+    let token = named_token(&db, "script", HA_KHANH, "health_staff").await;
     let mut big = an();
     big["street_address"] = Value::String("x".repeat(1_100_000));
     let r = api(

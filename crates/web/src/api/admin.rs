@@ -10,6 +10,19 @@ use axum::http::StatusCode;
 use phongdich_domain::Permission;
 use phongdich_store::{ApiToken, NewUser, User};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(users, add_user))
+        .routes(routes!(disable_user))
+        .routes(routes!(enable_user))
+        .routes(routes!(set_role))
+        .routes(routes!(tokens, create_token))
+        .routes(routes!(revoke_token))
+}
 
 /// Accounts of the caller's unit and below.
 #[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = [User]), (status = 403, body = Problem)))]

@@ -9,6 +9,18 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use phongdich_store::{Campaign, CampaignInput, CampaignPerson, CampaignProgress};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show))
+        .routes(routes!(people))
+        .routes(routes!(next_round))
+        .routes(routes!(close))
+}
 
 fn now_local() -> chrono::NaiveDateTime {
     chrono::Utc::now()

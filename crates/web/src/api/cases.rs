@@ -13,6 +13,15 @@ use axum::response::{IntoResponse, Response};
 use phongdich_domain::{FieldError, Invalid};
 use phongdich_sheets::Format;
 use phongdich_store::{CaseFilter, CaseFilterParams, CaseRegister, StoreError};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(export))
+}
 
 /// The cases of the caller's jurisdiction (or of one unit inside it: `VN`,
 /// a province, district or commune) that pass every filter given, latest

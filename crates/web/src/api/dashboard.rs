@@ -7,6 +7,13 @@ use crate::problem::Problem;
 use axum::Json;
 use axum::extract::State;
 use phongdich_store::{Dashboard, DashboardQuery};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(dashboard))
+}
 
 /// A unit's dashboard for a period: the report figures of the period (with
 /// the units one level below), of its last day and of the day before; new F0

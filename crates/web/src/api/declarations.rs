@@ -12,6 +12,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use phongdich_domain::declaration::DeclarationInput;
 use phongdich_store::{HealthDeclaration, LinkFor, NewLink, PersonalLink};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(of_order, declare))
+        .routes(routes!(order_link))
+        .routes(routes!(treatment_link))
+        .routes(routes!(revoke))
+}
 
 fn today() -> chrono::NaiveDate {
     phongdich_store::vietnam_today()

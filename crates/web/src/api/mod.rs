@@ -21,128 +21,95 @@ use crate::AppState;
 use crate::problem::Problem;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+/// A resource's `routes()`: its handlers, each with its OpenAPI operation.
+type Routes = fn() -> OpenApiRouter<AppState>;
+
+/// The API's resources, each with the tag its operations carry in the
+/// document. A new resource is a module with a `routes()` function and a
+/// line here.
+const RESOURCES: &[(&str, Routes)] = &[
+    ("units", units::routes),
+    ("persons", persons::routes),
+    ("cases", cases::routes),
+    ("tracing", tracing::routes),
+    // Before `testing`: both name a schema `ReviewInput`, and the first
+    // merged is kept (the document has always shown the report's).
+    ("reports", reports::routes),
+    ("testing", testing::routes),
+    ("campaigns", campaigns::routes),
+    ("treatment", treatment::routes),
+    ("response", response::routes),
+    ("quarantine", quarantine::routes),
+    ("declarations", declarations::routes),
+    ("dashboard", dashboard::routes),
+    ("audit", audit::routes),
+    ("admin", admin::routes),
+];
+
+/// What the document says besides its operations.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "phongdich API",
         description = "Operations system of Vietnam's epidemic steering committees. Errors are RFC 9457 problem details with Vietnamese and English messages."
     ),
-    paths(
-        health,
-        units::list,
-        units::show,
-        units::children,
-        units::descendants,
-        units::add_hamlet,
-        persons::search,
-        persons::create,
-        persons::show,
-        persons::update,
-        persons::check_duplicates,
-        persons::duplicate_pairs,
-        persons::merge,
-        audit::list,
-        audit::undo,
-        admin::users,
-        admin::add_user,
-        admin::disable_user,
-        admin::enable_user,
-        admin::set_role,
-        admin::tokens,
-        admin::create_token,
-        admin::revoke_token,
-        tracing::confirm,
-        cases::list,
-        cases::export,
-        tracing::show,
-        tracing::correct,
-        tracing::course,
-        tracing::add_contact,
-        tracing::set_status,
-        tracing::person_tracing,
-        tracing::contact_reviews,
-        tracing::record_contact_review,
-        tracing::list,
-        tracing::counts,
-        tracing::chain,
-        tracing::create_cluster,
-        tracing::clusters,
-        tracing::cluster,
-        tracing::add_member,
-        testing::create_sample,
-        testing::show_sample,
-        testing::create_pool,
-        testing::create_result,
-        testing::sampling_list,
-        testing::overdue,
-        testing::turnaround,
-        testing::reviews,
-        testing::review,
-        testing::setting,
-        testing::set_setting,
-        campaigns::create,
-        quarantine::propose,
-        quarantine::places,
-        quarantine::create_place,
-        quarantine::admit,
-        quarantine::discharge,
-        quarantine::transfer,
-        quarantine::destinations,
-        quarantine::occupancy,
-        treatment::enrol,
-        treatment::of_person,
-        treatment::record_vitals,
-        treatment::vitals,
-        treatment::alerts,
-        treatment::acknowledge,
-        treatment::act,
-        response::shifts,
-        response::add_shifts,
-        response::cancel_shift,
-        response::response_times,
-        response::equipment,
-        response::add_equipment,
-        response::lend,
-        response::return_equipment,
-        quarantine::create,
-        quarantine::order_all_f1,
-        quarantine::show,
-        quarantine::release,
-        quarantine::extend,
-        quarantine::day,
-        quarantine::of_person,
-        quarantine::rules,
-        quarantine::save_rule,
-        declarations::declare,
-        declarations::of_order,
-        declarations::order_link,
-        declarations::treatment_link,
-        declarations::revoke,
-        campaigns::list,
-        campaigns::show,
-        campaigns::people,
-        campaigns::next_round,
-        campaigns::close,
-        dashboard::dashboard,
-        reports::figures,
-        reports::figure_records,
-        reports::submit,
-        reports::show,
-        reports::of_unit,
-        reports::review,
-        reports::board,
-        reports::remind,
-    ),
     components(schemas(Problem, phongdich_domain::FieldError, phongdich_domain::PersonInput)),
-    modifiers(&Security, &Problems),
+    modifiers(&Security),
     security(("bearer" = []), ("session" = []))
 )]
+struct ApiInfo;
+
+/// The OpenAPI document of the API, assembled from the routes themselves:
+/// an operation is in it exactly when its handler is routed.
 pub struct ApiDoc;
+
+impl OpenApi for ApiDoc {
+    fn openapi() -> utoipa::openapi::OpenApi {
+        documented().into_openapi()
+    }
+}
+
+/// Every documented route, with its document (the problem responses and
+/// operation ids of [`Problems`] added).
+fn documented() -> OpenApiRouter<AppState> {
+    let mut router = RESOURCES.iter().fold(
+        OpenApiRouter::with_openapi(ApiInfo::openapi())
+            .merge(tagged("", OpenApiRouter::new().routes(routes!(health)))),
+        |router, (tag, routes)| router.merge(tagged(tag, routes())),
+    );
+    utoipa::Modify::modify(&Problems, router.get_openapi_mut());
+    router
+}
+
+/// `routes`, each operation tagged `tag` (the health check's list of tags
+/// is empty, as the document has always had it).
+fn tagged(tag: &str, mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    for item in routes.get_openapi_mut().paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let tags = op.tags.get_or_insert_with(Vec::new);
+            if !tag.is_empty() && tags.is_empty() {
+                tags.push(tag.to_owned());
+            }
+        }
+    }
+    routes
+}
 
 /// Errors as the server sends them, written once for every operation: a
 /// problem document (RFC 9457) is `application/problem+json`, not
@@ -252,192 +219,21 @@ impl utoipa::Modify for Security {
 }
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(health))
-        .route("/api/v1/openapi.json", get(openapi))
+    let (router, doc) = documented().split_for_parts();
+    // Written once: the document does not change while the server runs.
+    let doc = axum::body::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
+    let json = [(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    )];
+    router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || std::future::ready((json.clone(), doc.clone()))),
+        )
         .route("/api/v1/docs", get(docs::page))
         .route("/api/v1/docs.js", get(docs::script))
-        .route("/api/v1/units", get(units::list))
-        .route("/api/v1/units/{code}", get(units::show))
-        .route("/api/v1/units/{code}/children", get(units::children))
-        .route("/api/v1/units/{code}/descendants", get(units::descendants))
-        .route("/api/v1/units/{code}/hamlets", post(units::add_hamlet))
-        .route(
-            "/api/v1/persons",
-            get(persons::search).post(persons::create),
-        )
-        .route(
-            "/api/v1/persons/duplicates/check",
-            post(persons::check_duplicates),
-        )
-        .route(
-            "/api/v1/persons/{id}",
-            get(persons::show).put(persons::update),
-        )
-        .route("/api/v1/duplicates", get(persons::duplicate_pairs))
-        .route("/api/v1/merges", post(persons::merge))
-        .route("/api/v1/cases", get(cases::list).post(tracing::confirm))
-        .route("/api/v1/cases/export", get(cases::export))
-        .route(
-            "/api/v1/cases/{id}",
-            get(tracing::show).patch(tracing::correct),
-        )
-        .route("/api/v1/cases/{id}/course", post(tracing::course))
-        .route("/api/v1/contacts", post(tracing::add_contact))
-        .route(
-            "/api/v1/persons/{id}/status",
-            axum::routing::put(tracing::set_status),
-        )
-        .route("/api/v1/persons/{id}/tracing", get(tracing::person_tracing))
-        .route(
-            "/api/v1/persons/{id}/contact-reviews",
-            get(tracing::contact_reviews).post(tracing::record_contact_review),
-        )
-        .route("/api/v1/tracing/list", get(tracing::list))
-        .route("/api/v1/tracing/counts", get(tracing::counts))
-        .route("/api/v1/chains/{person_id}", get(tracing::chain))
-        .route(
-            "/api/v1/clusters",
-            get(tracing::clusters).post(tracing::create_cluster),
-        )
-        .route("/api/v1/clusters/{id}", get(tracing::cluster))
-        .route("/api/v1/clusters/{id}/members", post(tracing::add_member))
-        .route("/api/v1/samples", post(testing::create_sample))
-        .route("/api/v1/samples/{code}", get(testing::show_sample))
-        .route("/api/v1/pools", post(testing::create_pool))
-        .route("/api/v1/results", post(testing::create_result))
-        .route("/api/v1/sampling-list", get(testing::sampling_list))
-        .route("/api/v1/testing/overdue", get(testing::overdue))
-        .route("/api/v1/testing/turnaround", get(testing::turnaround))
-        .route("/api/v1/reviews", get(testing::reviews))
-        .route("/api/v1/reviews/{result_id}", post(testing::review))
-        .route(
-            "/api/v1/provinces/{code}/settings/{name}",
-            get(testing::setting).put(testing::set_setting),
-        )
-        .route(
-            "/api/v1/campaigns",
-            get(campaigns::list).post(campaigns::create),
-        )
-        .route("/api/v1/campaigns/{id}", get(campaigns::show))
-        .route("/api/v1/campaigns/{id}/people", get(campaigns::people))
-        .route("/api/v1/campaigns/{id}/rounds", post(campaigns::next_round))
-        .route("/api/v1/campaigns/{id}/close", post(campaigns::close))
-        .route(
-            "/api/v1/persons/{id}/home-treatment",
-            get(treatment::of_person).post(treatment::enrol),
-        )
-        .route(
-            "/api/v1/home-treatments/{id}/vitals",
-            get(treatment::vitals).post(treatment::record_vitals),
-        )
-        .route("/api/v1/alerts", get(treatment::alerts))
-        .route(
-            "/api/v1/alerts/{id}/acknowledge",
-            post(treatment::acknowledge),
-        )
-        .route("/api/v1/alerts/{id}/action", post(treatment::act))
-        .route(
-            "/api/v1/alerts/response-times",
-            get(response::response_times),
-        )
-        .route(
-            "/api/v1/duty-shifts",
-            get(response::shifts).post(response::add_shifts),
-        )
-        .route(
-            "/api/v1/duty-shifts/{id}/cancel",
-            post(response::cancel_shift),
-        )
-        .route(
-            "/api/v1/oxygen-equipment",
-            get(response::equipment).post(response::add_equipment),
-        )
-        .route("/api/v1/oxygen-equipment/{id}/lend", post(response::lend))
-        .route(
-            "/api/v1/oxygen-equipment/{id}/return",
-            post(response::return_equipment),
-        )
-        .route(
-            "/api/v1/places",
-            get(quarantine::places).post(quarantine::create_place),
-        )
-        .route("/api/v1/places/{id}/admissions", post(quarantine::admit))
-        .route("/api/v1/places/destinations", get(quarantine::destinations))
-        .route("/api/v1/places/{id}/occupancy", get(quarantine::occupancy))
-        .route(
-            "/api/v1/admissions/{id}/transfer",
-            post(quarantine::transfer),
-        )
-        .route(
-            "/api/v1/admissions/{id}/discharge",
-            post(quarantine::discharge),
-        )
-        .route("/api/v1/quarantine/proposals", post(quarantine::propose))
-        .route("/api/v1/quarantine/orders", post(quarantine::create))
-        .route(
-            "/api/v1/quarantine/orders/f1",
-            post(quarantine::order_all_f1),
-        )
-        .route("/api/v1/quarantine/orders/{id}", get(quarantine::show))
-        .route(
-            "/api/v1/quarantine/orders/{id}/release",
-            post(quarantine::release),
-        )
-        .route(
-            "/api/v1/quarantine/orders/{id}/extend",
-            post(quarantine::extend),
-        )
-        .route("/api/v1/quarantine/day", get(quarantine::day))
-        .route(
-            "/api/v1/quarantine/orders/{id}/declarations",
-            get(declarations::of_order).post(declarations::declare),
-        )
-        .route(
-            "/api/v1/quarantine/orders/{id}/link",
-            post(declarations::order_link),
-        )
-        .route(
-            "/api/v1/home-treatments/{id}/link",
-            post(declarations::treatment_link),
-        )
-        .route("/api/v1/links/{id}/revoke", post(declarations::revoke))
-        .route(
-            "/api/v1/persons/{id}/quarantine",
-            get(quarantine::of_person),
-        )
-        .route(
-            "/api/v1/provinces/{code}/quarantine-rules",
-            get(quarantine::rules).post(quarantine::save_rule),
-        )
-        .route("/api/v1/dashboard", get(dashboard::dashboard))
-        .route("/api/v1/reports", post(reports::submit))
-        .route("/api/v1/reports/figures", get(reports::figures))
-        .route("/api/v1/reports/figure", get(reports::figure_records))
-        .route("/api/v1/reports/board", get(reports::board))
-        .route("/api/v1/reports/remind", post(reports::remind))
-        .route("/api/v1/reports/{id}", get(reports::show))
-        .route("/api/v1/reports/{id}/review", post(reports::review))
-        .route("/api/v1/units/{code}/reports", get(reports::of_unit))
-        .route("/api/v1/audit", get(audit::list))
-        .route("/api/v1/audit/{id}/undo", post(audit::undo))
-        .route("/api/v1/users", get(admin::users).post(admin::add_user))
-        .route(
-            "/api/v1/users/{username}/disable",
-            post(admin::disable_user),
-        )
-        .route("/api/v1/users/{username}/enable", post(admin::enable_user))
-        .route("/api/v1/users/{username}/role", post(admin::set_role))
-        .route(
-            "/api/v1/tokens",
-            get(admin::tokens).post(admin::create_token),
-        )
-        .route("/api/v1/tokens/{id}/revoke", post(admin::revoke_token))
         .fallback(not_found)
-}
-
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
 }
 
 async fn not_found() -> Problem {

@@ -10,6 +10,18 @@ use axum::http::StatusCode;
 use phongdich_domain::PersonInput;
 use phongdich_store::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search, create))
+        .routes(routes!(check_duplicates))
+        .routes(routes!(show, update))
+        .routes(routes!(duplicate_pairs))
+        .routes(routes!(merge))
+}
 
 fn today() -> chrono::NaiveDate {
     phongdich_store::vietnam_today()

@@ -10,6 +10,28 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use phongdich_domain::quarantine::QuarantineRule;
 use phongdich_store::{OrderInput, Paging, Proposal, QuarantineDay, QuarantineOrder};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(places, create_place))
+        .routes(routes!(admit))
+        .routes(routes!(destinations))
+        .routes(routes!(occupancy))
+        .routes(routes!(transfer))
+        .routes(routes!(discharge))
+        .routes(routes!(propose))
+        .routes(routes!(create))
+        .routes(routes!(order_all_f1))
+        .routes(routes!(show))
+        .routes(routes!(release))
+        .routes(routes!(extend))
+        .routes(routes!(day))
+        .routes(routes!(of_person))
+        .routes(routes!(rules, save_rule))
+}
 
 fn today() -> chrono::NaiveDate {
     phongdich_store::vietnam_today()

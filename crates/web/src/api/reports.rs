@@ -12,6 +12,21 @@ use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
 use phongdich_domain::Invalid;
 use phongdich_store::{Actor, ReportFigures, SituationReport, StoreError, Submission, vietnam};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(submit))
+        .routes(routes!(figures))
+        .routes(routes!(figure_records))
+        .routes(routes!(board))
+        .routes(routes!(remind))
+        .routes(routes!(show))
+        .routes(routes!(review))
+        .routes(routes!(of_unit))
+}
 
 fn today() -> NaiveDate {
     Utc::now().with_timezone(&vietnam()).date_naive()

@@ -13,6 +13,19 @@ use phongdich_domain::{FieldError, Invalid};
 use phongdich_store::{
     DutyShift, EquipmentInput, OxygenEquipment, OxygenLoan, ResponseTimes, ShiftInput, StoreError,
 };
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(response_times))
+        .routes(routes!(shifts, add_shifts))
+        .routes(routes!(cancel_shift))
+        .routes(routes!(equipment, add_equipment))
+        .routes(routes!(lend))
+        .routes(routes!(return_equipment))
+}
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -13,6 +13,23 @@ use phongdich_store::{
     OverdueSample, PendingReview, Pool, PoolInput, ProvinceSetting, ResultOutcome, Sample,
     SampleInput, SamplingItem, Turnaround,
 };
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_sample))
+        .routes(routes!(show_sample))
+        .routes(routes!(create_pool))
+        .routes(routes!(create_result))
+        .routes(routes!(sampling_list))
+        .routes(routes!(overdue))
+        .routes(routes!(turnaround))
+        .routes(routes!(reviews))
+        .routes(routes!(review))
+        .routes(routes!(setting, set_setting))
+}
 
 fn today() -> chrono::NaiveDate {
     phongdich_store::vietnam_today()

@@ -16,6 +16,26 @@ use phongdich_store::{
     StoreError,
 };
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(confirm))
+        .routes(routes!(show, correct))
+        .routes(routes!(course))
+        .routes(routes!(add_contact))
+        .routes(routes!(set_status))
+        .routes(routes!(person_tracing))
+        .routes(routes!(contact_reviews, record_contact_review))
+        .routes(routes!(list))
+        .routes(routes!(counts))
+        .routes(routes!(chain))
+        .routes(routes!(clusters, create_cluster))
+        .routes(routes!(cluster))
+        .routes(routes!(add_member))
+}
 
 fn today() -> chrono::NaiveDate {
     phongdich_store::vietnam_today()

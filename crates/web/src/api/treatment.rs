@@ -9,6 +9,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use phongdich_domain::treatment::{Enrolment, Vitals};
 use phongdich_store::{AlertAction, HomeTreatment, TreatmentAlert, VitalRecord};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(of_person, enrol))
+        .routes(routes!(vitals, record_vitals))
+        .routes(routes!(alerts))
+        .routes(routes!(acknowledge))
+        .routes(routes!(act))
+}
 
 fn today() -> chrono::NaiveDate {
     phongdich_store::vietnam_today()

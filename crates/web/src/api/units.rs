@@ -9,6 +9,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use phongdich_store::{NewHamlet, Unit};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(show))
+        .routes(routes!(children))
+        .routes(routes!(descendants))
+        .routes(routes!(add_hamlet))
+}
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

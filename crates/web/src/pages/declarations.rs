@@ -5,7 +5,7 @@
 //! code, revoked), declarations entered for a person, and the day lists of
 //! who missed the declaration and who declared symptoms.
 
-use super::treatment::{VitalsForm, number, sign_label, vitals_fields};
+use super::vitals::{VitalsForm, number, sign_label, vitals_fields};
 use super::{Page, PageResult, bare, encode, field_error, layout, show_date, show_time};
 use crate::AppState;
 use crate::caller::{Auth, Lang};

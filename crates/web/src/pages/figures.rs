@@ -3,9 +3,8 @@
 //! with the same conditions and the same day — stocks as they stood at the
 //! end of the period's last day — a page at a time, by name.
 
-use super::{Page, PageResult, encode, layout, num, show_date};
+use super::{Page, PageResult, encode, figure_href, layout, num, show_date};
 use axum::extract::{Query, State};
-use chrono::NaiveDate;
 use maud::html;
 use phongdich_domain::report::LINES;
 use phongdich_store::Paging;
@@ -23,17 +22,6 @@ pub struct FigureQuery {
     from: String,
     to: String,
     page: String,
-}
-
-/// The link to the records behind figure `key` of `unit` for `from..=to`.
-pub fn href(key: &str, unit: &str, from: NaiveDate, to: NaiveDate) -> String {
-    format!(
-        "/reports/figure?key={}&unit={}&from={}&to={}",
-        encode(key),
-        encode(unit),
-        from.format("%Y-%m-%d"),
-        to.format("%Y-%m-%d")
-    )
 }
 
 pub async fn figure_page(
@@ -101,7 +89,7 @@ pub async fn figure_page(
     );
     let first = paging.offset + 1;
     let last = paging.offset + list.entries.len() as i64;
-    let page_href = |k: i64| format!("{}&page={k}", href(&list.key, &unit.code, from, to));
+    let page_href = |k: i64| format!("{}&page={k}", figure_href(&list.key, &unit.code, from, to));
     Ok(layout(
         &page,
         &title,

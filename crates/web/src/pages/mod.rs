@@ -20,6 +20,7 @@ mod testing;
 mod tracing;
 mod treatment;
 mod units;
+mod vitals;
 
 use crate::AppState;
 use crate::caller::{Auth, LANG_COOKIE, Lang};
@@ -756,6 +757,22 @@ pub fn action_label(l: Lang, action: &str) -> String {
         other => return other.to_owned(),
     };
     l.t(vi, en).to_owned()
+}
+
+/// The link to the records behind figure `key` of `unit` for `from..=to`.
+pub(crate) fn figure_href(
+    key: &str,
+    unit: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> String {
+    format!(
+        "/reports/figure?key={}&unit={}&from={}&to={}",
+        encode(key),
+        encode(unit),
+        from.format("%Y-%m-%d"),
+        to.format("%Y-%m-%d")
+    )
 }
 
 #[cfg(test)]

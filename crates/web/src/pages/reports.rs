@@ -6,7 +6,7 @@
 //! and the outputs: the printable A4 administrative document in either
 //! language, CSV and XLSX.
 
-use super::{Page, PageError, PageResult, encode, layout, num, show_date, show_time};
+use super::{Page, PageError, PageResult, encode, figure_href, layout, num, show_date, show_time};
 use crate::AppState;
 use crate::caller::Lang;
 use axum::extract::{Form, Path, Query, State};
@@ -78,8 +78,8 @@ pub(super) fn records_link(key: &str, r: Records) -> Option<String> {
     Some(match key {
         "beds" => format!("/places?unit={unit}"),
         "oxygen_equipment" => format!("/oxygen?unit={unit}"),
-        "f0_cumulative" => super::figures::href(key, r.unit, r.wave_start?, r.to),
-        k if phongdich_store::figure_has_list(k) => super::figures::href(k, r.unit, r.from, r.to),
+        "f0_cumulative" => figure_href(key, r.unit, r.wave_start?, r.to),
+        k if phongdich_store::figure_has_list(k) => figure_href(k, r.unit, r.from, r.to),
         _ => return None,
     })
 }

@@ -760,7 +760,7 @@ pub async fn import(
 ) -> PageResult {
     page.require(Permission::RecordResults)?;
     let l = page.lang;
-    let (dir, saved) = super::tracing::save_upload(&mut multipart).await;
+    let (dir, saved) = crate::upload::save_upload(&mut multipart).await;
     let Some(path) = saved else {
         let _ = std::fs::remove_dir_all(&dir);
         let e = FieldError::new("file", "required", "Chưa chọn tệp.", "No file was chosen.");

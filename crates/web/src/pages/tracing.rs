@@ -1296,7 +1296,7 @@ pub async fn import_contacts(
         .person(&page.actor.scope, id)
         .await
         .map_err(|e| page.fail(e))?;
-    let (dir, saved) = save_upload(&mut multipart).await;
+    let (dir, saved) = crate::upload::save_upload(&mut multipart).await;
     let Some(path) = saved else {
         let _ = std::fs::remove_dir_all(&dir);
         let e = FieldError::new("file", "required", "Chưa chọn tệp.", "No file was chosen.");
@@ -1343,44 +1343,6 @@ pub async fn import_contacts(
     ))
 }
 
-/// Save the `file` field of an upload in a fresh temporary directory.
-pub(crate) async fn save_upload(
-    multipart: &mut axum::extract::Multipart,
-) -> (std::path::PathBuf, Option<std::path::PathBuf>) {
-    let dir = std::env::temp_dir().join(format!(
-        "phongdich-upload-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default()
-    ));
-    let _ = std::fs::create_dir_all(&dir);
-    let mut saved = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let ext = if field
-            .file_name()
-            .is_some_and(|n| n.to_lowercase().ends_with(".xlsx"))
-        {
-            "xlsx"
-        } else {
-            "csv"
-        };
-        if let Ok(bytes) = field.bytes().await
-            && !bytes.is_empty()
-        {
-            let path = dir.join(format!("upload.{ext}"));
-            if std::fs::write(&path, &bytes).is_ok() {
-                saved = Some(path);
-            }
-        }
-    }
-    (dir, saved)
-}
-
 /// Upload a list of confirmed cases with an "infected by" column.
 pub async fn import_cases(
     State(s): State<AppState>,
@@ -1389,7 +1351,7 @@ pub async fn import_cases(
 ) -> PageResult {
     page.require(Permission::Trace)?;
     let l = page.lang;
-    let (dir, saved) = save_upload(&mut multipart).await;
+    let (dir, saved) = crate::upload::save_upload(&mut multipart).await;
     let result = match &saved {
         Some(path) => Some(
             phongdich_sheets::cases::import_cases(

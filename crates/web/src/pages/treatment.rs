@@ -1,31 +1,20 @@
 //! Home treatment on the pages: enrolment and vital signs on an F0's page,
 //! and the alerts of the user's jurisdiction with the response to each.
 
+use super::vitals::{VitalsForm, check, number, number_field, sign_label, vitals_fields};
 use super::{Page, PageResult, UnitFilter, Within, field_error, layout, show_time};
 use crate::AppState;
 use crate::caller::Lang;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
-use phongdich_domain::treatment::{Enrolment, Vitals};
+use phongdich_domain::treatment::Enrolment;
 use phongdich_domain::{FieldError, Permission};
 use phongdich_store::{AlertAction, Person, StoreError};
 use serde::Deserialize;
 
 fn today() -> chrono::NaiveDate {
     phongdich_store::vietnam_today()
-}
-
-pub(super) fn sign_label(l: Lang, code: &str) -> &'static str {
-    match code {
-        "breathing" => l.t("Nhịp thở", "Breathing rate"),
-        "spo2" => "SpO2",
-        "pulse" => l.t("Mạch", "Pulse"),
-        "blood_pressure" => l.t("Huyết áp", "Blood pressure"),
-        "chest_pain" => l.t("Đau ngực", "Chest pain"),
-        "consciousness" => l.t("Ý thức", "Consciousness"),
-        _ => "",
-    }
 }
 
 fn action_label(l: Lang, a: &str) -> &'static str {
@@ -39,29 +28,6 @@ fn action_label(l: Lang, a: &str) -> &'static str {
 
 fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
-}
-
-fn number_field(
-    l: Lang,
-    errors: &[FieldError],
-    name: &str,
-    label: (&str, &str),
-    value: &str,
-) -> Markup {
-    let invalid = errors.iter().any(|e| e.field == name);
-    html! {
-        div.field.invalid[invalid] {
-            label for={ "t-" (name) } { (l.t(label.0, label.1)) }
-            input id={ "t-" (name) } name=(name) value=(value) inputmode="decimal" aria-invalid=[invalid.then_some("true")];
-            (field_error(l, errors, name))
-        }
-    }
-}
-
-fn check(l: Lang, name: &str, label: (&str, &str), checked: bool) -> Markup {
-    html! {
-        div.field { label { input type="checkbox" name=(name) value="1" checked[checked]; " " (l.t(label.0, label.1)) } }
-    }
 }
 
 /// The home-treatment part of a person's page (for F0).
@@ -208,21 +174,6 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
     }
 }
 
-/// The vital-signs inputs, shared by the staff's form and the person's own
-/// phone page; `f` keeps what was typed when a form comes back.
-pub(super) fn vitals_fields(l: Lang, errors: &[FieldError], f: &VitalsForm) -> Markup {
-    html! {
-        (number_field(l, errors, "spo2", ("SpO2 (%)", "SpO2 (%)"), &f.spo2))
-        (number_field(l, errors, "breathing_rate", ("Nhịp thở (lần/phút)", "Breathing rate (per minute)"), &f.breathing_rate))
-        (number_field(l, errors, "pulse", ("Mạch (lần/phút)", "Pulse (per minute)"), &f.pulse))
-        (number_field(l, errors, "temperature", ("Nhiệt độ (°C)", "Temperature (°C)"), &f.temperature))
-        (number_field(l, errors, "systolic", ("Huyết áp tâm thu", "Systolic pressure"), &f.systolic))
-        (number_field(l, errors, "diastolic", ("Huyết áp tâm trương", "Diastolic pressure"), &f.diastolic))
-        (check(l, "chest_pain", ("Đau tức ngực", "Chest pain"), f.chest_pain.is_some()))
-        (check(l, "altered_consciousness", ("Thay đổi ý thức", "Altered consciousness"), f.altered_consciousness.is_some()))
-    }
-}
-
 use chrono::Datelike;
 
 #[derive(Deserialize, Default)]
@@ -245,30 +196,6 @@ pub struct EnrolForm {
     pregnant: Option<String>,
     #[serde(default)]
     can_self_care_and_call: Option<String>,
-}
-
-/// A number typed in a form: empty is `None`; anything else not a number is an error.
-pub(super) fn number<T: std::str::FromStr>(
-    field: &str,
-    s: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<T> {
-    let s = s.trim().replace(',', ".");
-    if s.is_empty() {
-        return None;
-    }
-    match s.parse() {
-        Ok(v) => Some(v),
-        Err(_) => {
-            errors.push(FieldError::new(
-                field,
-                "out_of_range",
-                "Cần một số.",
-                "A number is needed.",
-            ));
-            None
-        }
-    }
 }
 
 fn refusal(e: StoreError) -> Result<Vec<FieldError>, StoreError> {
@@ -329,48 +256,6 @@ pub(super) async fn back(
         Err(e) => {
             let errors = refusal(e).map_err(|e| page.fail(e))?;
             super::persons::person_page(s, page, person_id, &errors).await
-        }
-    }
-}
-
-#[derive(Deserialize, Default)]
-pub struct VitalsForm {
-    #[serde(default)]
-    spo2: String,
-    #[serde(default)]
-    breathing_rate: String,
-    #[serde(default)]
-    pulse: String,
-    #[serde(default)]
-    temperature: String,
-    #[serde(default)]
-    systolic: String,
-    #[serde(default)]
-    diastolic: String,
-    #[serde(default)]
-    chest_pain: Option<String>,
-    #[serde(default)]
-    altered_consciousness: Option<String>,
-}
-
-impl VitalsForm {
-    /// The numbers typed; a field that is not a number is an error.
-    pub(super) fn vitals(&self) -> Result<Vitals, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let v = Vitals {
-            spo2: number("spo2", &self.spo2, &mut errors),
-            breathing_rate: number("breathing_rate", &self.breathing_rate, &mut errors),
-            pulse: number("pulse", &self.pulse, &mut errors),
-            temperature: number("temperature", &self.temperature, &mut errors),
-            systolic: number("systolic", &self.systolic, &mut errors),
-            diastolic: number("diastolic", &self.diastolic, &mut errors),
-            chest_pain: self.chest_pain.is_some(),
-            altered_consciousness: self.altered_consciousness.is_some(),
-        };
-        if errors.is_empty() {
-            Ok(v)
-        } else {
-            Err(errors)
         }
     }
 }
