@@ -76,7 +76,10 @@ mod tests {
         assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2021, 12, 4).unwrap());
         let shared = clock.clone();
         clock.set(Utc.with_ymd_and_hms(2021, 12, 4, 17, 0, 0).unwrap());
-        assert_eq!(shared.today(), NaiveDate::from_ymd_opt(2021, 12, 5).unwrap());
+        assert_eq!(
+            shared.today(),
+            NaiveDate::from_ymd_opt(2021, 12, 5).unwrap()
+        );
         assert_eq!(shared.now().format("%H:%M").to_string(), "00:00");
         assert_eq!(shared.stamp(), "2021-12-04T17:00:00.000Z");
     }

@@ -393,5 +393,5 @@ impl Store {
 }
 
 pub(crate) fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    phongdich_domain::Clock::system().stamp()
 }

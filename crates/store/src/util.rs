@@ -2,7 +2,6 @@
 //! Vietnam's time. Nothing here knows a table.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use chrono::Utc;
 use sha2::{Digest, Sha256};
 
 /// A fresh random secret, hex-encoded.
@@ -28,11 +27,10 @@ pub(crate) fn sha256(s: &str) -> String {
 
 /// Vietnam's time (UTC+7, no daylight saving): times are typed and shown in
 /// it whatever the server's own zone.
-pub fn vietnam() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is within ±24 hours")
-}
+pub use phongdich_domain::clock::vietnam;
 
-/// Today in Vietnam ("today" for every date rule), whatever the server's zone.
+/// Today in Vietnam ("today" for every date rule), whatever the server's zone,
+/// from the system's clock (the [`phongdich_domain::Clock`] the rest will take).
 pub fn vietnam_today() -> chrono::NaiveDate {
-    Utc::now().with_timezone(&vietnam()).date_naive()
+    phongdich_domain::Clock::system().today()
 }
