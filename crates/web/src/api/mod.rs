@@ -39,8 +39,6 @@ const RESOURCES: &[(&str, Routes)] = &[
     ("persons", persons::routes),
     ("cases", cases::routes),
     ("tracing", tracing::routes),
-    // Before `testing`: both name a schema `ReviewInput`, and the first
-    // merged is kept (the document has always shown the report's).
     ("reports", reports::routes),
     ("testing", testing::routes),
     ("campaigns", campaigns::routes),

@@ -152,7 +152,10 @@ pub async fn reviews(
     Ok(Json(s.store.pending_reviews(&actor.scope).await?))
 }
 
+/// A health officer's review of a positive result (named apart from the
+/// report review's `ReviewInput`: one schema name, one schema).
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = ResultReviewInput)]
 pub struct ReviewInput {
     /// `true` confirms the F0 (the classes follow at once); `false` does not.
     confirm: bool,
