@@ -383,7 +383,7 @@ impl SheetReader {
                     .get(col)
                     .filter(|h| !h.is_empty())
                     .cloned()
-                    .unwrap_or_else(|| cell_name(0, col as u32).trim_end_matches('1').to_owned());
+                    .unwrap_or_else(|| column_letters(col as u32));
                 return Some(Err(SheetError::ControlCharacter {
                     line,
                     column,
@@ -849,13 +849,18 @@ fn open_xlsx(mut file: File, limits: Limits) -> Result<(Vec<String>, Source), Sh
 
 /// A cell's name as Excel shows it: column letters and row number ("C5").
 fn cell_name(row: u32, col: u32) -> String {
+    format!("{}{}", column_letters(col), row + 1)
+}
+
+/// A column's letters as Excel shows them ("A", "AB"), from 0.
+fn column_letters(col: u32) -> String {
     let (mut letters, mut n) = (Vec::new(), col + 1);
     while n > 0 {
         letters.push(b'A' + ((n - 1) % 26) as u8);
         n = (n - 1) / 26;
     }
     letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+    String::from_utf8_lossy(&letters).into_owned()
 }
 
 /// A cell as the user sees it: whole numbers without ".0", dates as DD/MM/YYYY.
