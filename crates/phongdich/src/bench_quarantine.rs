@@ -62,7 +62,7 @@ pub(crate) fn f1_rule_sql() -> anyhow::Result<String> {
 
 async fn bench(args: &QuarantineArgs, work: &Path) -> anyhow::Result<serde_json::Value> {
     let people = args.orders + args.treated;
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     let day = |n: i64| (today - chrono::Duration::days(n)).to_string();
     eprintln!(
         "[1/3] a store of {people} people of Quảng Ninh: {} under quarantine orders, {} F0 at home with 14 readings each",

@@ -209,7 +209,7 @@ async fn demo_outbreak(
     if households.len() < 8 {
         return Ok(());
     }
-    let today = phongdich_store::vietnam_today();
+    let today = store.today();
     let day = |n: u64| {
         (today - chrono::Days::new(n))
             .format("%d/%m/%Y")
@@ -248,9 +248,7 @@ async fn demo_outbreak(
         let case = phongdich_store::CaseInput::found_in_community(f0, &day(3), &day(3), "rt_pcr");
         store.confirm_case(actor, &case, today).await?;
     }
-    let now = chrono::Utc::now()
-        .with_timezone(&phongdich_store::vietnam())
-        .naive_local();
+    let now = store.clock().now();
     let deadline = (today + chrono::Days::new(1))
         .format("%Y-%m-%d 16:00")
         .to_string();
@@ -339,7 +337,7 @@ async fn demo_follow_up(
     // The Ministry's rules in force today ask no quarantine of an F1; the
     // demo's province has a rule of its own for the outbreak (a rule of the
     // demo, named as such), as a province may configure one.
-    let today = phongdich_store::vietnam_today();
+    let today = store.today();
     store
         .save_province_rule(
             actor,
@@ -440,9 +438,7 @@ async fn demo_report(store: &Store, commune: &phongdich_store::Unit) -> anyhow::
         scope: Scope::unit(UnitCode::parse(&commune.code)?),
         role: phongdich_domain::Role::HealthStaff,
     };
-    let today = chrono::Utc::now()
-        .with_timezone(&phongdich_store::vietnam())
-        .date_naive();
+    let today = store.today();
     let yesterday = today - chrono::Days::new(1);
     let report = store
         .submit_report(
@@ -473,16 +469,15 @@ async fn demo_response(
     f0s: &[i64],
 ) -> anyhow::Result<()> {
     // From yesterday morning, so that someone is on duty whatever the hour.
-    let vn = chrono::Utc::now().with_timezone(&phongdich_store::vietnam());
-    let yesterday = vn.date_naive() - chrono::Days::new(1);
+    let yesterday = store.today() - chrono::Days::new(1);
     let morning = yesterday
         .and_hms_opt(7, 0, 0)
         .context("7 o'clock")?
         .format("%Y-%m-%dT%H:%M")
         .to_string();
     let evening = morning.replace("T07:00", "T19:00");
-    let next_morning = vn
-        .date_naive()
+    let next_morning = store
+        .today()
         .and_hms_opt(7, 0, 0)
         .context("7 o'clock")?
         .format("%Y-%m-%dT%H:%M")
@@ -544,7 +539,7 @@ async fn demo_response(
             .await?;
         concentrators.push(e.id);
     }
-    let today = phongdich_store::vietnam_today();
+    let today = store.today();
     for (i, f0) in f0s.iter().enumerate() {
         let e = phongdich_domain::treatment::Enrolment {
             age_years: 35,

@@ -1091,7 +1091,7 @@ async fn choose(c: &Client, action: &str, name: &str, value: &str) {
 /// Register people (born 1980) straight in the store; their record numbers.
 async fn register(db: &TestDb, people: &[(&str, &str)]) -> Vec<i64> {
     let system = phongdich_store::Actor::system("test");
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     let mut ids = Vec::new();
     for (name, commune) in people {
         let input = phongdich_domain::PersonInput {
@@ -1276,7 +1276,7 @@ async fn f0_with_contacts(db: &TestDb, f0: &str, contacts: &[&str]) -> Vec<i64> 
     people.extend(contacts.iter().map(|c| (*c, HA_KHANH)));
     let ids = register(db, &people).await;
     let system = phongdich_store::Actor::system("test");
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     let yesterday = (today - chrono::Days::new(1))
         .format("%d/%m/%Y")
         .to_string();
@@ -1359,7 +1359,7 @@ async fn a_campaign_is_ordered_sampled_and_filled_in_by_the_lab() {
         "deadline error"
     );
     assert_eq!(value_of(&c, "name").await, "Xét nghiệm F1 Hà Khánh", "kept");
-    let tomorrow = (phongdich_store::vietnam_today() + chrono::Duration::days(1))
+    let tomorrow = (phongdich_domain::Clock::system().today() + chrono::Duration::days(1))
         .format("%Y-%m-%dT16:00")
         .to_string();
     choose(&c, "/campaigns", "deadline", &tomorrow).await;
@@ -1424,7 +1424,8 @@ async fn a_campaign_is_ordered_sampled_and_filled_in_by_the_lab() {
     log_out(&c).await;
 
     // The lab: the pool negative, the single positive — waiting for review.
-    let today = phongdich_store::vietnam_today()
+    let today = phongdich_domain::Clock::system()
+        .today()
         .format("%d/%m/%Y")
         .to_string();
     on_testing_page(&c, &server, LAB).await;
@@ -1596,7 +1597,7 @@ async fn an_f1_is_quarantined_tested_and_released_with_a_certificate() {
 
     // The tests of days 1, 7 and 14, negative; then the release and its certificate.
     let staff = phongdich_store::Actor::system("test");
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     for day in ["01/08/2021", "07/08/2021", "14/08/2021"] {
         let sample = db
             .store
@@ -1818,7 +1819,7 @@ async fn a_team_on_duty_takes_an_alert_and_lends_a_concentrator() {
     let contacts = f0_with_contacts(&db, "Lò Văn Thở", &["Lò Thị Nhà"]).await;
     let f0 = contacts[0] - 1;
     let system = phongdich_store::Actor::system("test");
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     let enrolment = phongdich_domain::treatment::Enrolment {
         age_years: 44,
         mild_or_no_symptoms: true,
@@ -2166,7 +2167,7 @@ async fn a_person_in_quarantine_declares_from_their_phone_through_a_personal_lin
     add_user(&db, STAFF, "Phan Thị Ly", HA_KHANH, "quarantine_staff");
     let id = register(&db, &[("Lương Thị Khai", HA_KHANH)]).await[0];
     // At home from an epidemic area, from four days ago: day 5 of 14.
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     let order = db
         .store
         .create_order(
@@ -2292,7 +2293,7 @@ async fn an_f0_at_home_records_spo2_93_from_their_phone_and_the_team_is_alerted(
     add_user(&db, NURSE, "Hà Thị Điều", HA_KHANH, "health_staff");
     let contacts = f0_with_contacts(&db, "Nông Văn Thở", &["Nông Thị Nhà"]).await;
     let f0 = contacts[0] - 1;
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     db.store
         .enrol_home_treatment(
             &phongdich_store::Actor::system("test"),
@@ -2378,7 +2379,7 @@ async fn an_f0_at_home_records_spo2_93_from_their_phone_and_the_team_is_alerted(
 /// numbers), found where `source` says (`community`, `quarantine`, `imported`).
 async fn confirm_on(db: &TestDb, people: &[i64], days_ago: u64, source: &str) {
     let system = phongdich_store::Actor::system("test");
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     let on = (today - chrono::Days::new(days_ago))
         .format("%d/%m/%Y")
         .to_string();
@@ -2488,7 +2489,7 @@ async fn the_district_dashboard_shows_the_curve_and_sorts_its_communes() {
     }
     let system = phongdich_store::Actor::system("test");
     // The contacts tested negative twice: results 2 days ago and today.
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     let ago = |n: u64| {
         (today - chrono::Days::new(n))
             .format("%d/%m/%Y")
@@ -2528,7 +2529,7 @@ async fn the_district_dashboard_shows_the_curve_and_sorts_its_communes() {
                 kind: "market".into(),
                 place: "Khu 5".into(),
                 unit_code: HA_PHONG.into(),
-                started_on: (phongdich_store::vietnam_today() - chrono::Days::new(10))
+                started_on: (phongdich_domain::Clock::system().today() - chrono::Days::new(10))
                     .format("%d/%m/%Y")
                     .to_string(),
             },
@@ -2642,7 +2643,7 @@ async fn the_district_dashboard_shows_the_curve_and_sorts_its_communes() {
     );
 
     // Filter: Hà Phong over the last 7 days.
-    let from = (phongdich_store::vietnam_today() - chrono::Days::new(6))
+    let from = (phongdich_domain::Clock::system().today() - chrono::Days::new(6))
         .format("%d/%m/%Y")
         .to_string();
     choose(&c, "/dashboard", "unit", HA_PHONG).await;
@@ -2813,7 +2814,7 @@ async fn a_commune_sends_its_rapid_report_the_district_returns_and_approves_it()
     // 2. A new F0 is confirmed: the sent report keeps its figures and shows
     //    the difference with the records now.
     let system = phongdich_store::Actor::system("test");
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     let yesterday = (today - chrono::Days::new(1))
         .format("%d/%m/%Y")
         .to_string();

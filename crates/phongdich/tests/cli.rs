@@ -698,7 +698,7 @@ async fn the_demo_has_an_outbreak_and_a_campaign_under_way() {
         .store
         .campaigns(
             &phongdich_store::Scope::national(),
-            phongdich_store::vietnam_today(),
+            phongdich_domain::Clock::system().today(),
         )
         .await
         .unwrap();

@@ -242,7 +242,7 @@ async fn a_server_killed_while_communes_send_reports_keeps_each_acknowledged_rep
     let url = server.url("/api/v1/reports");
     let acknowledged = Arc::new(Mutex::new(Vec::<(i64, serde_json::Value)>::new()));
     let stop = Arc::new(AtomicBool::new(false));
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     let senders: Vec<_> = tokens
         .into_iter()
         .map(|(unit, token)| {

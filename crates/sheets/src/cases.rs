@@ -275,7 +275,7 @@ pub async fn import_cases(
     let mut reader = SheetReader::open(file)?;
     let fields = case_fields();
     let map = ColumnMap::new(reader.headers(), &fields)?;
-    let today = phongdich_store::vietnam_today();
+    let today = store.today();
 
     // Pass 1: every row, its number, and which rows of the file it names.
     let mut rows: Vec<Row> = Vec::new();

@@ -88,7 +88,7 @@ pub async fn import_contacts(
     let fields = crate::import::person_fields_with(CONTACT_FIELDS);
     let map = ColumnMap::new(reader.headers(), &fields)?;
     let mut report = crate::import::open_report(report_path)?;
-    let today = phongdich_store::vietnam_today();
+    let today = store.today();
     let mut s = ContactImportSummary {
         rows: 0,
         recorded: 0,

@@ -179,7 +179,7 @@ pub async fn import_persons(
     let ignored_columns = map.ignored().to_vec();
     let mut report = open_report(report_path)?;
     let mut run = store.begin_import(actor, "persons", file_name).await?;
-    let today = phongdich_store::vietnam_today();
+    let today = store.today();
     let (mut refused, mut flagged) = (0u64, 0u64);
     // Rows refused by the reader, which the store never saw.
     let mut file_rows = 0u64;

@@ -162,7 +162,7 @@ pub async fn import_results(
     let mut reader = SheetReader::open(file)?;
     let map = ColumnMap::new(reader.headers(), RESULT_FIELDS)?;
     let mut report = crate::import::open_report(report_path)?;
-    let today = phongdich_store::vietnam_today();
+    let today = store.today();
     let mut s = ResultImportSummary {
         rows: 0,
         recorded: 0,

@@ -5,7 +5,7 @@
 
 use crate::sql::QueryBuilder;
 use crate::util::{secret, sha256};
-use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Result, Scope, Store, StoreError, audit};
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -345,7 +345,7 @@ impl Store {
                 "This user name is already taken.",
             )])));
         }
-        let stamp = now();
+        let stamp = self.stamp();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, unit_code, province_code, district_code, commune_code, \
              role, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
@@ -363,6 +363,7 @@ impl Store {
         .await?;
         let user = fetch_user(&mut tx, id).await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",
@@ -412,7 +413,7 @@ impl Store {
         let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
             .bind(role.as_str())
-            .bind(now())
+            .bind(self.stamp())
             .bind(before.id)
             .execute(&mut *tx)
             .await?;
@@ -422,6 +423,7 @@ impl Store {
             .await?;
         let after = fetch_user(&mut tx, before.id).await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "change_role",
@@ -447,8 +449,8 @@ impl Store {
         let before = self.user(&actor.scope, username).await?;
         let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE users SET disabled_at = $1, updated_at = $2 WHERE id = $3")
-            .bind(disabled.then(now))
-            .bind(now())
+            .bind(disabled.then(|| self.stamp()))
+            .bind(self.stamp())
             .bind(before.id)
             .execute(&mut *tx)
             .await?;
@@ -460,6 +462,7 @@ impl Store {
         }
         let after = fetch_user(&mut tx, before.id).await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             if disabled { "disable" } else { "enable" },
@@ -511,7 +514,7 @@ impl Store {
         let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(hash.as_str())
-            .bind(now())
+            .bind(self.stamp())
             .bind(user.id)
             .execute(&mut *tx)
             .await?;
@@ -520,6 +523,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             if current.is_some() {
@@ -683,7 +687,7 @@ impl Store {
             token: secret(),
             csrf_token: secret(),
         };
-        let stamp = now();
+        let stamp = self.stamp();
         let mut tx = self.write.begin().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, source, created_at, last_seen_at) \
@@ -707,6 +711,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             &user.actor(source),
             "login",
@@ -746,7 +751,7 @@ impl Store {
         let csrf: String = r.try_get("csrf_token")?;
         let created = parse_time(&r.try_get::<String, _>("s_created")?);
         let seen = parse_time(&r.try_get::<String, _>("last_seen_at")?);
-        let now_t = Utc::now();
+        let now_t = self.clock.now_utc();
         let alive = matches!((created, seen), (Some(c), Some(s))
             if now_t - s < SESSION_IDLE && now_t - c < SESSION_MAX);
         if !alive || user.disabled {
@@ -759,7 +764,7 @@ impl Store {
         // Refresh at most once a minute: most requests need no write.
         if seen.is_some_and(|s| now_t - s > Duration::minutes(1)) {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                .bind(now())
+                .bind(self.stamp())
                 .bind(hash.as_str())
                 .execute(&self.write)
                 .await?;
@@ -775,6 +780,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             audit::record(
+                &self.clock,
                 &mut tx,
                 &user.actor(source),
                 "logout",
@@ -827,7 +833,7 @@ impl Store {
         .bind(unit.commune_code.as_deref())
         .bind(role.as_str())
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .fetch_one(&mut *tx)
         .await?;
         let token = token_from_row(
@@ -837,6 +843,7 @@ impl Store {
                 .await?,
         )?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",
@@ -874,7 +881,7 @@ impl Store {
             .ok_or_else(|| StoreError::not_found("api_token", id))?;
         let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now())
+            .bind(self.stamp())
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -885,6 +892,7 @@ impl Store {
                 .await?,
         )?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "revoke",
@@ -914,10 +922,10 @@ impl Store {
             .last_used_at
             .as_deref()
             .and_then(parse_time)
-            .is_none_or(|t| Utc::now() - t > Duration::minutes(1));
+            .is_none_or(|t| self.clock.now_utc() - t > Duration::minutes(1));
         if stale {
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(now())
+                .bind(self.stamp())
                 .bind(token.id)
                 .execute(&self.write)
                 .await?;
@@ -942,19 +950,8 @@ async fn fetch_user(tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> 
 }
 
 impl Store {
-    /// For tests: the time the login throttle reads (`None`: the system clock).
-    pub fn set_throttle_clock(&self, at: Option<DateTime<Utc>>) {
-        *self
-            .throttle_clock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = at;
-    }
-
     fn throttle_now(&self) -> DateTime<Utc> {
-        self.throttle_clock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .unwrap_or_else(Utc::now)
+        self.clock.now_utc()
     }
 
     /// The failures `key` remembers (none when the last is before `forget`).

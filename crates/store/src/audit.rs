@@ -2,7 +2,7 @@
 //! with the record before and after. Database triggers refuse updates and deletes.
 
 use crate::sql::QueryBuilder;
-use crate::{Actor, Result, Store, now};
+use crate::{Actor, Result, Store};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
@@ -46,6 +46,7 @@ pub(crate) enum RecentBy {
 /// record commit or roll back together. Returns the entry's id.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn record<B: Serialize + ?Sized, A: Serialize + ?Sized>(
+    clock: &phongdich_domain::Clock,
     tx: &mut Transaction<'static, Any>,
     actor: &Actor,
     action: &str,
@@ -64,7 +65,7 @@ pub(crate) async fn record<B: Serialize + ?Sized, A: Serialize + ?Sized>(
          (SELECT province_code FROM units WHERE code = $7), (SELECT district_code FROM units WHERE code = $7), \
          (SELECT commune_code FROM units WHERE code = $7)) RETURNING id",
     )
-    .bind(now())
+    .bind(clock.stamp())
     .bind(actor.name.as_str())
     .bind(actor.source.as_str())
     .bind(action)
@@ -182,7 +183,7 @@ impl Store {
         window: chrono::Duration,
     ) -> Result<i64> {
         let since =
-            (chrono::Utc::now() - window).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+            (self.clock.now_utc() - window).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let column = match column {
             RecentBy::Source => "source",
         };
@@ -207,6 +208,7 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let unit = actor.scope.root().map(|c| c.as_str().to_owned());
         let id = record(
+            &self.clock,
             &mut tx,
             actor,
             action,

@@ -9,7 +9,7 @@
 //! actor's unit; it is seen by the units above and below its own, and every
 //! figure and list counts only the targets inside the reader's jurisdiction.
 
-use crate::{Actor, Result, Scope, Store, StoreError, Unit, audit, now};
+use crate::{Actor, Result, Scope, Store, StoreError, Unit, audit};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use phongdich_domain::testing::POOL_MAX;
 use phongdich_domain::{FieldError, Invalid, Permission, UnitCode, UnitLevel};
@@ -407,7 +407,7 @@ impl Store {
         } else {
             Vec::new()
         };
-        let stamp = now();
+        let stamp = self.stamp();
         let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO campaigns (name, unit_code, province_code, district_code, commune_code, target_kind, \
@@ -427,7 +427,8 @@ impl Store {
         .bind(stamp.as_str())
         .fetch_one(&mut *tx)
         .await?;
-        let round_id = insert_round(&mut tx, actor, id, 1, starts_on, deadline).await?;
+        let round_id =
+            insert_round(&mut tx, actor, id, 1, starts_on, deadline, &self.stamp()).await?;
         let targeted = fill_round(
             &mut tx,
             round_id,
@@ -439,6 +440,7 @@ impl Store {
         )
         .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",
@@ -666,7 +668,16 @@ impl Store {
         .bind(last.round_no)
         .fetch_one(&mut *tx)
         .await?;
-        let round_id = insert_round(&mut tx, actor, id, round_no, starts, deadline).await?;
+        let round_id = insert_round(
+            &mut tx,
+            actor,
+            id,
+            round_no,
+            starts,
+            deadline,
+            &self.stamp(),
+        )
+        .await?;
         let targeted = fill_round(
             &mut tx,
             round_id,
@@ -678,6 +689,7 @@ impl Store {
         )
         .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",
@@ -709,6 +721,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "update",
@@ -954,6 +967,7 @@ async fn insert_round(
     round_no: i64,
     starts_on: NaiveDate,
     deadline: NaiveDateTime,
+    stamp: &str,
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO campaign_rounds (campaign_id, round_no, starts_on, deadline, created_by, created_at) \
@@ -964,7 +978,7 @@ async fn insert_round(
     .bind(starts_on.to_string())
     .bind(show(deadline))
     .bind(actor.name.as_str())
-    .bind(now())
+    .bind(stamp)
     .fetch_one(&mut **tx)
     .await?)
 }

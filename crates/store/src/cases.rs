@@ -12,7 +12,7 @@
 use crate::case_sources::Source;
 use crate::engine_write::EngineWrite;
 use crate::sql::QueryBuilder;
-use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Result, Scope, Store, StoreError, audit};
 use chrono::NaiveDate;
 use phongdich_domain::contact::{F1Rules, NewContact, parse_date, qualifies};
 use phongdich_domain::{FieldError, Invalid, Permission};
@@ -57,9 +57,6 @@ pub(crate) fn day(d: NaiveDate) -> Day {
 }
 
 /// Vietnam's today as `YYYY-MM-DD`.
-pub(crate) fn vn_today() -> String {
-    crate::util::vietnam_today().format("%Y-%m-%d").to_string()
-}
 
 pub(crate) fn date(d: Day) -> String {
     (epoch() + chrono::Duration::days(d as i64))
@@ -826,7 +823,7 @@ impl Store {
         use crate::sql::{in_list, placeholders};
         // The periods keep every change, its last day too.
         let today = match self.class_day.load(std::sync::atomic::Ordering::SeqCst) {
-            i32::MIN => vn_today(),
+            i32::MIN => self.today().format("%Y-%m-%d").to_string(),
             d => date(d),
         };
         crate::class_periods::record(tx, self.dialect, changes, &today).await?;
@@ -845,7 +842,7 @@ impl Store {
             .collect();
         let changes = changes.as_slice();
         let engine = self.dialect;
-        let stamp = now();
+        let stamp = self.stamp();
         for chunk in changes.chunks(500) {
             let sql = format!(
                 "DELETE FROM person_classes WHERE person_id IN ({})",
@@ -1028,7 +1025,7 @@ impl Store {
                 format!("This person is already case {code}."),
             ));
         }
-        let stamp = now();
+        let stamp = self.stamp();
         let sql = format!(
             "INSERT INTO cases (code, person_id, {CHECKED_COLUMNS}, province_code, district_code, commune_code, \
              created_by, created_at, updated_at) VALUES ('pending', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
@@ -1060,7 +1057,13 @@ impl Store {
             &stamp,
         )
         .await?;
-        crate::class_periods::sync_course(w.conn(), id, &vn_today()).await?;
+        crate::class_periods::sync_course(
+            w.conn(),
+            id,
+            &self.today().format("%Y-%m-%d").to_string(),
+            &self.stamp(),
+        )
+        .await?;
         let case = case_from_row(
             &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
                 .bind(id)
@@ -1073,6 +1076,7 @@ impl Store {
             .persist_changes(w.tx(), &changes, &format!("case:{id}"))
             .await?;
         audit::record(
+            &self.clock,
             w.tx(),
             actor,
             "create",
@@ -1231,7 +1235,7 @@ impl Store {
             .await?;
         self.codes_free(w.tx(), &checked, &province, Some(case_id))
             .await?;
-        let stamp = now();
+        let stamp = self.stamp();
         let sql = format!(
             "UPDATE cases SET ({CHECKED_COLUMNS}, updated_at, version) = \
              ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, version + 1) WHERE id = $17 \
@@ -1252,7 +1256,13 @@ impl Store {
             &stamp,
         )
         .await?;
-        crate::class_periods::sync_course(w.conn(), case_id, &vn_today()).await?;
+        crate::class_periods::sync_course(
+            w.conn(),
+            case_id,
+            &self.today().format("%Y-%m-%d").to_string(),
+            &self.stamp(),
+        )
+        .await?;
         let after = case_from_row(
             &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
                 .bind(case_id)
@@ -1267,6 +1277,7 @@ impl Store {
         let before_json = serde_json::json!({ "case": &before, "sources": &before_sources });
         let after_json = serde_json::json!({ "case": &after, "sources": &sources });
         audit::record(
+            &self.clock,
             w.tx(),
             actor,
             "update",
@@ -1456,7 +1467,7 @@ impl Store {
         let (ok, why_vi, why_en) = qualifies(c, &F1Rules::on(c.from));
         let (from, to) = (day(c.from), day(c.to));
         let mut w = self.engine_write().await?;
-        let stamp = now();
+        let stamp = self.stamp();
         let b = |v: bool| v as i64;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO contacts (person_id, other_person_id, from_on, to_on, setting, distance_m, duration_min, masked, \
@@ -1499,6 +1510,7 @@ impl Store {
             .persist_changes(w.tx(), &changes, &format!("contact:{id}"))
             .await?;
         audit::record(
+            &self.clock,
             w.tx(),
             actor,
             "create",
@@ -1535,7 +1547,7 @@ impl Store {
             .bind(person.id)
             .bind(isolated_from.map(|d| date(day(d))))
             .bind(released_on.map(|d| date(day(d))))
-            .bind(now())
+            .bind(self.stamp())
             .execute(w.conn())
             .await?;
         // With the person's quarantine orders: an order's own start and
@@ -1549,6 +1561,7 @@ impl Store {
             "isolated_from": new.isolated_from.map(date), "released_on": new.released_on.map(date)
         });
         audit::record(
+            &self.clock,
             w.tx(),
             actor,
             "update",
@@ -1646,7 +1659,9 @@ impl Store {
             )),
             _ => {}
         }
-        if course_on.is_some_and(|d| d.format("%Y-%m-%d").to_string() > vn_today()) {
+        if course_on.is_some_and(|d| {
+            d.format("%Y-%m-%d").to_string() > self.today().format("%Y-%m-%d").to_string()
+        }) {
             errors.push(FieldError::new(
                 "course_on",
                 "in_future",
@@ -1679,14 +1694,17 @@ impl Store {
             .bind(negative_on.map(|d| d.format("%Y-%m-%d").to_string()))
             .bind(on("recovered"))
             .bind(on("deceased"))
-            .bind(now())
+            .bind(self.stamp())
             .bind(case_id)
             .execute(w.conn())
             .await?;
         // The step takes the day given (a move to hospital typed
         // afterwards counts from its day), else today.
-        let step_day = course_on.map_or_else(vn_today, |d| d.format("%Y-%m-%d").to_string());
-        crate::class_periods::sync_course(w.conn(), case_id, &step_day).await?;
+        let step_day = course_on.map_or_else(
+            || self.today().format("%Y-%m-%d").to_string(),
+            |d| d.format("%Y-%m-%d").to_string(),
+        );
+        crate::class_periods::sync_course(w.conn(), case_id, &step_day, &self.stamp()).await?;
         let after = case_from_row(
             &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
                 .bind(case_id)
@@ -1699,6 +1717,7 @@ impl Store {
             .persist_changes(w.tx(), &changes, &format!("case:{case_id}"))
             .await?;
         audit::record(
+            &self.clock,
             w.tx(),
             actor,
             "update",

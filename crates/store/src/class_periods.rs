@@ -250,6 +250,7 @@ pub(crate) async fn sync_course(
     conn: &mut sqlx::AnyConnection,
     case_id: i64,
     today: &str,
+    stamp: &str,
 ) -> Result<()> {
     let row = sqlx::query(
         "SELECT course, confirmed_on, recovered_on, died_on, negative_on, hospital FROM cases WHERE id = $1",
@@ -292,7 +293,7 @@ pub(crate) async fn sync_course(
         )
         .bind(course)
         .bind(from)
-        .bind(crate::now())
+        .bind(stamp)
         .bind(case_id)
         .execute(&mut *conn)
         .await?;

@@ -2,7 +2,7 @@
 //! and counts by class.
 
 use crate::sql::QueryBuilder;
-use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Result, Scope, Store, StoreError, audit};
 use phongdich_domain::contact::parse_date;
 use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
 use serde::{Deserialize, Serialize};
@@ -136,7 +136,7 @@ impl Store {
         .bind(unit.commune_code.as_deref())
         .bind(started.format("%Y-%m-%d").to_string())
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .fetch_one(&mut *tx)
         .await?;
         let cluster = from_row(
@@ -146,6 +146,7 @@ impl Store {
                 .await?,
         )?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",
@@ -237,10 +238,11 @@ impl Store {
         )
         .bind(cluster_id)
         .bind(person_id)
-        .bind(now())
+        .bind(self.stamp())
         .execute(&mut *tx)
         .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "add_member",

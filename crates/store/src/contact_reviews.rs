@@ -13,7 +13,7 @@
 //! found. Only a current contact (F1–F4) can be reviewed, on a day not after
 //! Vietnam's today and not before their class began.
 
-use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Result, Scope, Store, StoreError, audit};
 use chrono::NaiveDate;
 use phongdich_domain::{FieldError, Invalid, Permission};
 use serde::Serialize;
@@ -81,15 +81,8 @@ impl Store {
         outcome: &str,
         note: &str,
     ) -> Result<ContactReview> {
-        self.record_contact_review_on(
-            actor,
-            person_id,
-            reviewed_on,
-            outcome,
-            note,
-            crate::vietnam_today(),
-        )
-        .await
+        self.record_contact_review_on(actor, person_id, reviewed_on, outcome, note, self.today())
+            .await
     }
 
     /// [`Store::record_contact_review`] with today given.
@@ -208,7 +201,7 @@ impl Store {
         .bind(person.district_code.as_str())
         .bind(person.commune_code.as_str())
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .fetch_one(&mut *tx)
         .await?;
         let row = sqlx::query(&format!(
@@ -219,6 +212,7 @@ impl Store {
         .await?;
         let review = review_from_row(&row)?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",

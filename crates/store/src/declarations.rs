@@ -9,7 +9,7 @@ use crate::audit::RecentBy;
 use crate::quarantine::{ORDER_COLUMNS, order_from_row};
 use crate::sql::QueryBuilder;
 use crate::util::{secret, sha256};
-use crate::{Actor, QuarantineOrder, Result, Scope, Store, StoreError, VitalRecord, audit, now};
+use crate::{Actor, QuarantineOrder, Result, Scope, Store, StoreError, VitalRecord, audit};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::NaiveDate;
 use phongdich_domain::declaration::DeclarationInput;
@@ -352,7 +352,7 @@ impl Store {
         .bind(o.id)
         .bind(o.person_id)
         .bind(day.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .bind(d.temperature)
         .bind(d.symptoms.join(","))
         .bind(i64::from(d.contact_with_f0))
@@ -366,6 +366,7 @@ impl Store {
         .await?;
         let after = declaration_in(&mut tx, o.id, &day).await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             if before.is_some() { "update" } else { "create" },
@@ -489,7 +490,7 @@ impl Store {
             LinkFor::Treatment(id) => (None, Some(id)),
         };
         let token = secret();
-        let stamp = now();
+        let stamp = self.stamp();
         let mut tx = self.write.begin().await?;
         // Eight letters of 31: a clash is rare, but the code must name one link.
         let mut code = new_code();
@@ -509,7 +510,7 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         for old in earlier {
-            revoke_in(&mut tx, actor, old, &commune, &stamp).await?;
+            revoke_in(&mut tx, actor, old, &commune, &stamp, &self.clock).await?;
         }
         let link_id: i64 = sqlx::query_scalar(
             "INSERT INTO personal_links (order_id, treatment_id, person_id, token_hash, code_hash, contact_phone, \
@@ -531,6 +532,7 @@ impl Store {
         .await?;
         let link = link_in(&mut tx, link_id, today).await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",
@@ -604,7 +606,7 @@ impl Store {
                 .fetch_one(&self.read)
                 .await?;
         let mut tx = self.write.begin().await?;
-        revoke_in(&mut tx, actor, id, &commune, &now()).await?;
+        revoke_in(&mut tx, actor, id, &commune, &self.stamp(), &self.clock).await?;
         let after = link_in(&mut tx, id, today).await?;
         tx.commit().await?;
         Ok(after)
@@ -847,6 +849,7 @@ async fn revoke_in(
     id: i64,
     commune: &str,
     stamp: &str,
+    clock: &phongdich_domain::Clock,
 ) -> Result<()> {
     sqlx::query("UPDATE personal_links SET revoked_at = $1, revoked_by = $2 WHERE id = $3")
         .bind(stamp)
@@ -855,6 +858,7 @@ async fn revoke_in(
         .execute(&mut **tx)
         .await?;
     audit::record(
+        clock,
         tx,
         actor,
         "revoke",

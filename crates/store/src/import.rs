@@ -5,7 +5,7 @@
 use crate::persons::{DuplicateCandidate, PersonRow, insert_tokens};
 use crate::sql::{in_list, placeholders};
 use crate::units::Unit;
-use crate::{Actor, Dialect, Result, Store, StoreError, audit, now};
+use crate::{Actor, Dialect, Result, Store, StoreError, audit};
 use chrono::NaiveDate;
 use phongdich_domain::similarity::{ids_tell_apart, names_similar};
 use phongdich_domain::{FieldError, Invalid, NewPerson, PersonInput, UnitLevel};
@@ -222,7 +222,7 @@ impl Store {
         .bind(kind)
         .bind(file_name)
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .fetch_one(&self.write)
         .await?;
         Ok(ImportRun {
@@ -390,7 +390,7 @@ impl Store {
         }
 
         // Households named in the file get one record each, on first sight.
-        let stamp = now();
+        let stamp = self.stamp();
         let mut new_households: Vec<&Checked> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         for (_, c, _) in &accepted {
@@ -571,7 +571,7 @@ impl Store {
         sqlx::query(
             "UPDATE import_runs SET finished_at = $1, rows_total = $2, rows_imported = $3, rows_refused = $4 WHERE id = $5",
         )
-        .bind(now())
+        .bind(self.stamp())
         .bind(run.rows_total as i64)
         .bind(run.rows_imported as i64)
         .bind(refused as i64)
@@ -583,6 +583,7 @@ impl Store {
             "persons": format!("import_run_id = {}", run.id),
         });
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "import",
@@ -602,7 +603,7 @@ impl Store {
     pub async fn stop_import(&self, run: &ImportRun, reason: &str) -> Result<()> {
         sqlx::query("UPDATE import_runs SET error = $1, updated_at = $2 WHERE id = $3")
             .bind(reason)
-            .bind(now())
+            .bind(self.stamp())
             .bind(run.id)
             .execute(&self.write)
             .await?;
@@ -620,7 +621,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        let stale_before = crate::response::stamp(chrono::Utc::now() - IMPORT_STALE);
+        let stale_before = crate::response::stamp(self.clock.now_utc() - IMPORT_STALE);
         rows.iter()
             .map(|r| {
                 let finished_at: Option<String> = r.try_get("finished_at")?;

@@ -80,7 +80,7 @@ pub use treatment::{
     TreatmentAlert, VitalRecord,
 };
 pub use units::{NewHamlet, PopulationRow, Unit};
-pub use util::{vietnam, vietnam_today};
+pub use util::vietnam;
 pub use views::case_lists::{
     CaseEvent, CaseFilter, CaseFilterParams, CaseFound, CaseList, CaseListEntry, CaseListQuery,
     CaseRegister, CaseRegisterEntry, CaseStatus, SOURCE_KINDS,
@@ -274,9 +274,9 @@ pub struct Store {
     class_day: std::sync::Arc<std::sync::atomic::AtomicI32>,
     /// A test hook for class-changing writes (`engine_write`).
     failpoint: std::sync::Arc<std::sync::Mutex<Option<WriteFailpoint>>>,
-    /// The time the login throttle reads: the system clock unless a test
-    /// sets one ([`Store::set_throttle_clock`]).
-    throttle_clock: std::sync::Arc<std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>>,
+    /// Where "now" and Vietnam's "today" come from: the system's, unless the
+    /// opener hands another ([`Store::with_clock`]; tests fix and move it).
+    clock: phongdich_domain::Clock,
 }
 
 /// `sqlite://PATH`, a bare path, or `postgres://…`.
@@ -360,7 +360,7 @@ impl Store {
             tracing: Default::default(),
             class_day: std::sync::Arc::new(std::sync::atomic::AtomicI32::new(i32::MIN)),
             failpoint: Default::default(),
-            throttle_clock: Default::default(),
+            clock: phongdich_domain::Clock::system(),
         })
     }
 
@@ -369,6 +369,28 @@ impl Store {
         let store = Store::connect(db).await?;
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// The same store reading its time from `clock` (clones of a fixed clock
+    /// share its time, so a test moves it with [`phongdich_domain::Clock::set`]).
+    pub fn with_clock(mut self, clock: phongdich_domain::Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock every date rule and stored timestamp reads.
+    pub fn clock(&self) -> &phongdich_domain::Clock {
+        &self.clock
+    }
+
+    /// Today in Vietnam, by the store's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
+    }
+
+    /// Now as stored (RFC 3339, UTC, milliseconds), by the store's clock.
+    pub(crate) fn stamp(&self) -> String {
+        self.clock.stamp()
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -390,8 +412,4 @@ impl Store {
         self.write.close().await;
         self.read.close().await;
     }
-}
-
-pub(crate) fn now() -> String {
-    phongdich_domain::Clock::system().stamp()
 }

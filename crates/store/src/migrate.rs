@@ -2,7 +2,7 @@
 //! SQL is written once with `{{…}}` slots for the few types that differ; a
 //! migration may add a per-engine file and a data step written in Rust.
 
-use crate::{Dialect, Result, Store, now, units};
+use crate::{Dialect, Result, Store, units};
 use sqlx::{Any, Transaction};
 
 struct Migration {
@@ -271,7 +271,7 @@ impl Store {
             )
             .bind(m.version)
             .bind(m.name)
-            .bind(now())
+            .bind(self.stamp())
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;

@@ -4,7 +4,7 @@
 use crate::sql::QueryBuilder;
 use crate::sql::placeholders;
 use crate::units::Unit;
-use crate::{Actor, Dialect, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Dialect, Result, Scope, Store, StoreError, audit};
 use phongdich_domain::similarity::{ids_tell_apart, names_similar};
 use phongdich_domain::{
     FieldError, Invalid, NationalId, NewPerson, PhoneNumber, UnitCode, UnitLevel, text,
@@ -527,7 +527,7 @@ impl Store {
             PersonRow::COLUMNS,
             placeholders(Dialect::Postgres, 1, PersonRow::WIDTH + 2, "")
         );
-        let stamp = now();
+        let stamp = self.stamp();
         let id: i64 = row
             .bind(sqlx::query(&sql))
             .bind(stamp.as_str())
@@ -538,10 +538,11 @@ impl Store {
         let pairs: Vec<(&str, i64)> = row.tokens().into_iter().map(|t| (t, id)).collect();
         insert_tokens(&mut tx, Dialect::Postgres, &pairs).await?;
         for c in &candidates {
-            record_candidate(&mut tx, id, c).await?;
+            record_candidate(&mut tx, id, c, &self.stamp()).await?;
         }
         let person = fetch_person_tx(&mut tx, id).await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",
@@ -579,12 +580,20 @@ impl Store {
         {
             return Err(refusal);
         }
-        let changed = write_person_row(&mut tx, id, &row, Some(update.expected_version)).await?;
+        let changed = write_person_row(
+            &mut tx,
+            id,
+            &row,
+            Some(update.expected_version),
+            &self.stamp(),
+        )
+        .await?;
         if !changed {
             return Err(stale(id));
         }
         let after = fetch_person_tx(&mut tx, id).await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "update",
@@ -798,7 +807,7 @@ impl Store {
         // the classes it changes commit together, or neither does.
         let mut w = self.begin_write(true, false).await?;
         let tx = w.tx();
-        let stamp = now();
+        let stamp = self.stamp();
         let moved = sqlx::query("UPDATE persons SET merged_into = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
             .bind(kept_id)
             .bind(stamp.as_str())
@@ -817,6 +826,7 @@ impl Store {
             kept_id,
             &PersonRow::from_person(&filled),
             Some(kept_before.version),
+            &self.stamp(),
         )
         .await?
         {
@@ -864,6 +874,7 @@ impl Store {
         let before = serde_json::json!({ "kept": kept_before, "merged": merged_before });
         let after = serde_json::json!({ "merge_id": merge_id, "kept": kept, "merged": merged, "repointed": repointed });
         let audit_id = audit::record(
+            &self.clock,
             tx,
             actor,
             "merge",
@@ -932,13 +943,14 @@ impl Store {
                 "The kept record changed after the merge; review it before undoing.",
             ));
         }
-        let stamp = now();
+        let stamp = self.stamp();
         // Restore the kept record first: it gives back the national ID it took.
         write_person_row(
             tx,
             kept_before.id,
             &PersonRow::from_person(&kept_before),
             None,
+            &self.stamp(),
         )
         .await?;
         if let Some(refusal) = national_id_taken(
@@ -993,6 +1005,7 @@ impl Store {
         let before = serde_json::json!({ "kept": kept_now });
         let after = serde_json::json!({ "merge_id": merge_id, "undoes_audit_id": audit_id, "kept": kept, "merged": merged });
         let new_audit = audit::record(
+            &self.clock,
             tx,
             actor,
             "unmerge",
@@ -1050,6 +1063,7 @@ async fn record_candidate(
     tx: &mut Transaction<'static, Any>,
     id: i64,
     c: &DuplicateCandidate,
+    stamp: &str,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO duplicate_candidates (person_id, other_person_id, reason, created_at) VALUES ($1, $2, $3, $4)",
@@ -1057,7 +1071,7 @@ async fn record_candidate(
     .bind(id)
     .bind(c.person_id)
     .bind(c.reason.as_str())
-    .bind(now())
+    .bind(stamp)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -1076,6 +1090,7 @@ async fn write_person_row(
     id: i64,
     row: &PersonRow,
     expected_version: Option<i64>,
+    stamp: &str,
 ) -> Result<bool> {
     let assignments: Vec<String> = PersonRow::COLUMNS
         .split(',')
@@ -1093,7 +1108,7 @@ async fn write_person_row(
     );
     let changed = row
         .bind(sqlx::query(&sql))
-        .bind(now())
+        .bind(stamp)
         .bind(id)
         .bind(expected_version.unwrap_or(-1))
         .execute(&mut **tx)

@@ -5,7 +5,7 @@
 //! when no bed of its type is free.
 
 use crate::sql::QueryBuilder;
-use crate::{Actor, Person, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Person, Result, Scope, Store, StoreError, audit};
 use chrono::NaiveDate;
 use phongdich_domain::UnitCode;
 use phongdich_domain::contact::parse_date;
@@ -172,7 +172,7 @@ impl Store {
         .bind(unit.district_code.as_deref().unwrap_or(""))
         .bind(unit.code.as_str())
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .fetch_one(&mut *tx)
         .await?;
         for (t, n) in &beds {
@@ -186,6 +186,7 @@ impl Store {
             .await?;
         }
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",
@@ -369,7 +370,7 @@ impl Store {
         .bind(bed.bed_type.as_str())
         .bind(day.to_string())
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .bind(links.transferred_from)
         .bind(links.alert_id)
         .fetch_one(&mut **tx)
@@ -379,11 +380,11 @@ impl Store {
             "UPDATE quarantine_orders SET place = $1, updated_at = $2 WHERE person_id = $3 AND status = 'active' AND kind = 'centralised'",
         )
         .bind(place.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .bind(person.id)
         .execute(&mut **tx)
         .await?;
-        audit::record(
+        audit::record(&self.clock,
             tx,
             actor,
             "create",
@@ -505,6 +506,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "transfer",
@@ -595,6 +597,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "update",

@@ -6,7 +6,7 @@
 //! and a negative test on each test day.
 
 use crate::sql::QueryBuilder;
-use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Result, Scope, Store, StoreError, audit};
 use chrono::NaiveDate;
 use phongdich_domain::contact::parse_date;
 use phongdich_domain::quarantine::{
@@ -254,12 +254,13 @@ impl Store {
         .bind(unit.code.as_str())
         .bind(json.as_str())
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .execute(&mut *tx)
         .await?;
         let before: Option<serde_json::Value> =
             before.map(|b| serde_json::from_str(&b.1)).transpose()?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             if version == 1 { "create" } else { "update" },
@@ -382,7 +383,7 @@ impl Store {
             Some(place)
         };
         let p = &proposal.plan;
-        let stamp = now();
+        let stamp = self.stamp();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO quarantine_orders (person_id, situation, kind, place, rule_code, rule_json, start_on, planned_end, \
              monitoring_end, test_days, status, province_code, district_code, commune_code, hamlet_code, created_by, \
@@ -440,6 +441,7 @@ impl Store {
             self.persist_changes(w.tx(), &changes, &format!("order:{id}"))
                 .await?;
             audit::record(
+                &self.clock,
                 w.tx(),
                 actor,
                 "create",
@@ -610,12 +612,13 @@ impl Store {
         .bind(end.to_string())
         .bind(monitoring_end.to_string())
         .bind(reason.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .bind(id)
         .execute(&mut *tx)
         .await?;
         let after = order_in(&mut tx, id).await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "update",
@@ -642,7 +645,7 @@ impl Store {
         let mut w = self.engine_write().await?;
         sqlx::query(sql)
             .bind(value)
-            .bind(now())
+            .bind(self.stamp())
             .bind(o.id)
             .execute(w.conn())
             .await?;
@@ -663,6 +666,7 @@ impl Store {
             self.persist_changes(w.tx(), &changes, &format!("order:{}", o.id))
                 .await?;
             audit::record(
+                &self.clock,
                 w.tx(),
                 actor,
                 "update",

@@ -6,7 +6,7 @@
 
 use crate::util::vietnam;
 use crate::{
-    ALERT_ESCALATION_MINUTES, Actor, Result, Scope, Store, StoreError, audit, now, units::Unit,
+    ALERT_ESCALATION_MINUTES, Actor, Result, Scope, Store, StoreError, audit, units::Unit,
 };
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use phongdich_domain::text::clean;
@@ -291,7 +291,7 @@ impl Store {
             ));
         }
         if let Some(s) = starts
-            && s > Utc::now() + Duration::days(90)
+            && s > self.clock.now_utc() + Duration::days(90)
         {
             errors.push(invalid(
                 "starts_at",
@@ -317,7 +317,7 @@ impl Store {
             return Err(Invalid(errors).into());
         }
         let (province, district, commune) = unit_columns(&unit);
-        let created = now();
+        let created = self.stamp();
         let mut tx = self.write.begin().await?;
         let mut ids = Vec::new();
         for day in 0..i64::from(repeat) {
@@ -342,7 +342,7 @@ impl Store {
             .bind(created.as_str())
             .fetch_one(&mut *tx)
             .await?;
-            audit::record(
+            audit::record(&self.clock,
                 &mut tx,
                 actor,
                 "create",
@@ -415,12 +415,13 @@ impl Store {
         }
         let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE duty_shifts SET cancelled_at = $1, cancelled_by = $2 WHERE id = $3")
-            .bind(now())
+            .bind(self.stamp())
             .bind(actor.name.as_str())
             .bind(id)
             .execute(&mut *tx)
             .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "cancel",
@@ -505,7 +506,7 @@ impl Store {
             if changed == 0 {
                 continue;
             }
-            audit::record(
+            audit::record(&self.clock,
                 &mut tx,
                 &system,
                 "escalate",
@@ -638,10 +639,10 @@ impl Store {
         .bind(district.as_deref())
         .bind(commune.as_deref())
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .fetch_one(&mut *tx)
         .await?;
-        audit::record(
+        audit::record(&self.clock,
             &mut tx,
             actor,
             "create",
@@ -832,14 +833,14 @@ impl Store {
         .bind(t.id)
         .bind(t.person_id)
         .bind(alert_id)
-        .bind(now())
+        .bind(self.stamp())
         .bind(actor.name.as_str())
         .bind(province.as_str())
         .bind(district.as_str())
         .bind(t.commune_code.as_str())
         .fetch_one(&mut **tx)
         .await?;
-        audit::record(
+        audit::record(&self.clock,
             tx,
             actor,
             "lend",
@@ -869,7 +870,7 @@ impl Store {
                 "This equipment is not lent out.",
             ));
         };
-        let stamp = now();
+        let stamp = self.stamp();
         let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE oxygen_loans SET returned_at = $1, returned_by = $2 WHERE id = $3")
             .bind(stamp.as_str())
@@ -882,6 +883,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "return",

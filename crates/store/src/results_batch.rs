@@ -8,7 +8,7 @@
 //! the write itself (a database error) records none of the batch.
 
 use crate::sql::{QueryBuilder, in_list, placeholders};
-use crate::{Actor, Result, Store, StoreError, now};
+use crate::{Actor, Result, Store, StoreError};
 use chrono::NaiveDate;
 use phongdich_domain::Permission;
 use phongdich_domain::testing::{NewResult, ResultInput, SampleStatus};
@@ -129,7 +129,7 @@ impl Store {
             }
         }
 
-        let stamp = now();
+        let stamp = self.stamp();
         let mut ids: HashMap<Key, i64> = HashMap::new();
         // One write for the batch: its results, the cases its positives
         // confirm and the links between them commit together (with the

@@ -7,7 +7,7 @@
 use crate::engine_write::EngineWrite;
 use crate::sql::QueryBuilder;
 use crate::{
-    Actor, CaseInput, ClassChange, F0_CONFIRMATION, Result, Scope, Store, StoreError, audit, now,
+    Actor, CaseInput, ClassChange, F0_CONFIRMATION, Result, Scope, Store, StoreError, audit,
 };
 use chrono::NaiveDate;
 use phongdich_domain::contact::parse_date;
@@ -266,9 +266,10 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let mut out = Vec::with_capacity(checked.len());
         for (person, taken) in &checked {
-            let id = insert_sample(&mut tx, actor, person, None, taken).await?;
+            let id = insert_sample(&mut tx, actor, person, None, taken, &self.stamp()).await?;
             let sample = sample_in(&mut tx, id).await?;
             audit::record(
+                &self.clock,
                 &mut tx,
                 actor,
                 "create",
@@ -346,7 +347,7 @@ impl Store {
         }
         let first = &people[0];
         let mut tx = self.write.begin().await?;
-        let stamp = now();
+        let stamp = self.stamp();
         let pool_id: i64 = sqlx::query_scalar(
             "INSERT INTO pools (code, household, specimen, collected_on, lab, status, province_code, district_code, \
              commune_code, created_by, created_at, campaign_id) \
@@ -371,10 +372,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         for p in &people {
-            insert_sample(&mut tx, actor, p, Some(pool_id), &taken).await?;
+            insert_sample(&mut tx, actor, p, Some(pool_id), &taken, &self.stamp()).await?;
         }
         let pool = pool_in(&mut tx, pool_id).await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",
@@ -458,7 +460,7 @@ impl Store {
             Target::Sample(s) => (Some(s.id), None, s.commune_code.clone()),
             Target::Pool(id, unit) => (None, Some(*id), unit.clone()),
         };
-        let stamp = now();
+        let stamp = self.stamp();
         let result_id: i64 = sqlx::query_scalar(
             "INSERT INTO test_results (code, test_kind, outcome, ct, resulted_on, lab, sample_id, pool_id, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -500,6 +502,7 @@ impl Store {
             }
         }
         audit::record(
+            &self.clock,
             w.tx(),
             actor,
             "create",
@@ -704,11 +707,12 @@ impl Store {
         )
         .bind(decision)
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .bind(result_id)
         .execute(w.conn())
         .await?;
         audit::record(
+            &self.clock,
             w.tx(),
             actor,
             "update",
@@ -770,7 +774,7 @@ impl Store {
     /// latest sample was in a positive pool or inconclusive, and F1s with no
     /// sample since they were exposed.
     pub async fn sampling_list(&self, scope: &Scope) -> Result<Vec<SamplingItem>> {
-        self.sampling_list_on(scope, crate::vietnam_today()).await
+        self.sampling_list_on(scope, self.today()).await
     }
 
     /// The sampling list as of `day`: it also holds the tests quarantine
@@ -864,8 +868,8 @@ async fn insert_sample(
     person: &crate::Person,
     pool_id: Option<i64>,
     t: &Taken,
+    stamp: &str,
 ) -> Result<i64> {
-    let stamp = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO samples (code, person_id, pool_id, specimen, collected_on, collected_where, lab, status, \
          province_code, district_code, commune_code, created_by, created_at, updated_at, campaign_id) \
@@ -881,7 +885,7 @@ async fn insert_sample(
     .bind(person.district_code.as_str())
     .bind(person.commune_code.as_str())
     .bind(actor.name.as_str())
-    .bind(stamp.as_str())
+    .bind(stamp)
     .bind(t.campaign_id)
     .fetch_one(&mut **tx)
     .await?;

@@ -3,7 +3,7 @@
 //! or waits for a health officer's review, and how long an alert may wait
 //! untaken before it goes to the level above.
 
-use crate::{Actor, Result, Store, StoreError, audit, now};
+use crate::{Actor, Result, Store, StoreError, audit};
 use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
 use serde::{Deserialize, Serialize};
 
@@ -149,7 +149,7 @@ impl Store {
             });
         }
         let before = self.setting(&province.code, name).await?;
-        let stamp = now();
+        let stamp = self.stamp();
         let mut tx = self.write.begin().await?;
         sqlx::query("DELETE FROM province_settings WHERE province_code = $1 AND name = $2")
             .bind(province.code.as_str())
@@ -173,6 +173,7 @@ impl Store {
             ..before.clone()
         };
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "update",

@@ -10,7 +10,7 @@ use crate::response::stamp;
 use crate::sql::QueryBuilder;
 use crate::util::vietnam;
 use crate::{
-    Actor, REPORT_DEADLINE, ReportFigures, Result, Scope, Store, StoreError, WAVE_START, audit, now,
+    Actor, REPORT_DEADLINE, ReportFigures, Result, Scope, Store, StoreError, WAVE_START, audit,
 };
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
@@ -189,13 +189,13 @@ impl Store {
         .bind(serde_json::to_string(&figures)?)
         .bind(comments.as_str())
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .bind(unit.province_code.as_str())
         .bind(unit.district_code.as_deref())
         .bind(unit.commune_code.as_deref())
         .fetch_one(&mut *tx)
         .await?;
-        audit::record(
+        audit::record(&self.clock,
             &mut tx,
             actor,
             "submit",
@@ -320,12 +320,13 @@ impl Store {
         )
         .bind(status)
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .bind((!note.is_empty()).then_some(note.as_str()))
         .bind(id)
         .execute(&mut *tx)
         .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             if approve { "approve" } else { "return" },
@@ -404,10 +405,11 @@ impl Store {
         .bind(unit.code.as_str())
         .bind(day.to_string())
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .fetch_one(&mut *tx)
         .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "remind",

@@ -133,7 +133,7 @@ pub async fn person(store: &Store, name: &str, commune: &str) -> i64 {
         commune_code: commune.into(),
         ..Default::default()
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = store.today();
     let parsed = match input.parse(today) {
         Ok(p) => p,
         Err(e) => panic!("person {name}: {e:?}"),

@@ -5,7 +5,7 @@
 //! alert keeps its times so response times can be shown.
 
 use crate::sql::QueryBuilder;
-use crate::{Actor, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Result, Scope, Store, StoreError, audit};
 use chrono::NaiveDate;
 use phongdich_domain::treatment::{Enrolment, Vitals, ineligibility_on, warning_signs};
 use phongdich_domain::{FieldError, Invalid, Permission};
@@ -238,7 +238,7 @@ impl Store {
         .bind(person.district_code.as_str())
         .bind(person.commune_code.as_str())
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .fetch_one(&mut *tx)
         .await?;
         let t = HomeTreatment {
@@ -251,6 +251,7 @@ impl Store {
             commune_code: person.commune_code.clone(),
         };
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",
@@ -393,7 +394,7 @@ impl Store {
         }
         let signs = warning_signs(v, t.age_years.clamp(0, 150) as u32, on);
         let codes: Vec<String> = signs.iter().map(|s| s.0.to_owned()).collect();
-        let stamp = now();
+        let stamp = self.stamp();
         let (province, district): (String, String) = sqlx::query_as(
             "SELECT province_code, district_code FROM home_treatments WHERE id = $1",
         )
@@ -413,6 +414,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",
@@ -461,7 +463,7 @@ impl Store {
             .bind(shift_id)
             .fetch_one(&mut *tx)
             .await?;
-            audit::record(
+            audit::record(&self.clock,
                 &mut tx,
                 actor,
                 "create",
@@ -612,11 +614,12 @@ impl Store {
             "UPDATE treatment_alerts SET status = 'acknowledged', acknowledged_by = $1, acknowledged_at = $2 WHERE id = $3",
         )
         .bind(actor.name.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .bind(id)
         .execute(&mut *tx)
         .await?;
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "update",
@@ -683,7 +686,7 @@ impl Store {
             None => None,
         };
         let treatment = self.treatment(&actor.scope, a.treatment_id).await?;
-        let stamp = now();
+        let stamp = self.stamp();
         // A transfer ends the home treatment and changes the case's course
         // (tracing data: the engine follows it): one write for both.
         let mut w = self.engine_write_if(action == "transfer").await?;
@@ -714,9 +717,7 @@ impl Store {
         }
         if let Some(place) = &destination {
             let person = self.person(&actor.scope, a.person_id).await?;
-            let day = chrono::Utc::now()
-                .with_timezone(&crate::vietnam())
-                .date_naive();
+            let day = self.today();
             let links = crate::places::Links {
                 transferred_from: None,
                 alert_id: Some(id),
@@ -725,7 +726,7 @@ impl Store {
             self.admit_in(tx, actor, place, &person, bed, day, links)
                 .await?;
         }
-        audit::record(
+        audit::record(&self.clock,
             tx,
             actor,
             "update",

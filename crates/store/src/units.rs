@@ -1,7 +1,7 @@
 //! Administrative units: the official 2021 tree loaded by migration, hamlets
 //! users add under communes, population, tree queries and folded name search.
 
-use crate::{Actor, Dialect, Result, Scope, Store, StoreError, audit, now};
+use crate::{Actor, Dialect, Result, Scope, Store, StoreError, audit};
 use phongdich_domain::{FieldError, Invalid, UnitCode, UnitLevel, text};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -182,7 +182,9 @@ pub(crate) fn load_units_2021<'a>(
         // Parents before children so the foreign key holds at every row.
         let mut ordered: Vec<UnitRow> = rows.into_values().collect();
         ordered.sort_by_key(|u| u.level);
-        let created = now();
+        // Recorded when the migration runs: the system's time (a migration
+        // step has no store, hence no clock handed in).
+        let created = phongdich_domain::Clock::system().stamp();
         for chunk in ordered.chunks(400) {
             // `?` on SQLite, `$N` on PostgreSQL (see `sql::placeholders`).
             let sql = format!(
@@ -435,7 +437,7 @@ impl Store {
         .bind(kind.as_str())
         .bind(folded.as_str())
         .bind(commune.tree.as_str())
-        .bind(now())
+        .bind(self.stamp())
         .execute(&mut *tx)
         .await?;
         let unit = Unit {
@@ -452,6 +454,7 @@ impl Store {
             population_as_of: None,
         };
         audit::record(
+            &self.clock,
             &mut tx,
             actor,
             "create",
@@ -553,6 +556,7 @@ impl Store {
             }
             let summary = serde_json::json!({ "units": parsed.len(), "as_of": as_of });
             audit::record(
+                &self.clock,
                 &mut tx,
                 actor,
                 "import",

@@ -28,9 +28,3 @@ pub(crate) fn sha256(s: &str) -> String {
 /// Vietnam's time (UTC+7, no daylight saving): times are typed and shown in
 /// it whatever the server's own zone.
 pub use phongdich_domain::clock::vietnam;
-
-/// Today in Vietnam ("today" for every date rule), whatever the server's zone,
-/// from the system's clock (the [`phongdich_domain::Clock`] the rest will take).
-pub fn vietnam_today() -> chrono::NaiveDate {
-    phongdich_domain::Clock::system().today()
-}

@@ -694,12 +694,13 @@ fn throttled<T: Debug>(r: Result<T, StoreError>) -> u64 {
 /// doubling, up to 15 minutes); its user logs in from elsewhere as usual.
 #[tokio::test]
 async fn guessing_from_one_address_backs_off_there_and_the_user_logs_in_elsewhere() {
-    let db = TestDb::new().await;
+    let mut db = TestDb::new().await;
+    let t0 = Utc::now();
+    let clock = phongdich_domain::Clock::fixed(t0);
+    db.store = db.store.clone().with_clock(clock.clone());
     let s = &db.store;
     let admin = staff(s, "qn.admin", QUANG_NINH, "admin").await;
     add(s, &admin, "hk.yte", HA_KHANH, "health_staff").await;
-    let t0 = Utc::now();
-    s.set_throttle_clock(Some(t0));
     const ATTACKER: &str = "203.0.113.66";
 
     for i in 0..5 {
@@ -729,7 +730,7 @@ async fn guessing_from_one_address_backs_off_there_and_the_user_logs_in_elsewher
     let mut wait = 1;
     for _ in 0..12 {
         at += Duration::seconds(wait);
-        s.set_throttle_clock(Some(at));
+        clock.set(at);
         unauthorized(s.login("hk.yte", "vẫn sai", ATTACKER).await);
         let next = throttled(s.login("hk.yte", PASSWORD, ATTACKER).await);
         assert_eq!(next, (wait as u64 * 2).min(900));
@@ -737,21 +738,21 @@ async fn guessing_from_one_address_backs_off_there_and_the_user_logs_in_elsewher
     }
     assert_eq!(wait, 900);
     // Part of the wait gone: the rest is what is said.
-    s.set_throttle_clock(Some(at + Duration::seconds(600)));
+    clock.set(at + Duration::seconds(600));
     assert_eq!(throttled(s.login("hk.yte", PASSWORD, ATTACKER).await), 300);
     // The failures were counted, not the refusals: one row for each burst.
     assert_eq!(audit(s, &admin, "login_failed").await.len(), 17);
     assert_eq!(audit(s, &admin, "login_throttled").await.len(), 13);
 
     // Once the wait is over the right password works, and starts afresh.
-    s.set_throttle_clock(Some(at + Duration::seconds(900)));
+    clock.set(at + Duration::seconds(900));
     s.login("hk.yte", PASSWORD, ATTACKER).await.unwrap();
     for i in 0..5 {
         unauthorized(s.login("hk.yte", &format!("quên {i}"), ATTACKER).await);
     }
     assert_eq!(throttled(s.login("hk.yte", PASSWORD, ATTACKER).await), 1);
     // Failures a day old are forgotten.
-    s.set_throttle_clock(Some(at + Duration::hours(25)));
+    clock.set(at + Duration::hours(25));
     s.login("hk.yte", PASSWORD, ATTACKER).await.unwrap();
 }
 
@@ -759,7 +760,8 @@ async fn guessing_from_one_address_backs_off_there_and_the_user_logs_in_elsewher
 /// more failures than one account allows (an office behind one address).
 #[tokio::test]
 async fn many_failures_from_one_address_are_slowed_down() {
-    let db = TestDb::new().await;
+    let mut db = TestDb::new().await;
+    db.store = (db.store.clone()).with_clock(phongdich_domain::Clock::fixed(Utc::now()));
     let s = &db.store;
     add(
         s,
@@ -769,7 +771,6 @@ async fn many_failures_from_one_address_are_slowed_down() {
         "health_staff",
     )
     .await;
-    s.set_throttle_clock(Some(Utc::now()));
     // Twenty failures, four each for five people: nobody is held up.
     for i in 0..20 {
         unauthorized(

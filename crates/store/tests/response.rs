@@ -545,7 +545,8 @@ async fn a_transfer_from_home_admits_the_f0_to_the_provinces_field_hospital() {
     );
 
     // The field hospital moves the patient on to the hospital.
-    let today = phongdich_store::vietnam_today()
+    let today = phongdich_domain::Clock::system()
+        .today()
         .format("%d/%m/%Y")
         .to_string();
     let moved = s

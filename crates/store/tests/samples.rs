@@ -441,7 +441,7 @@ async fn the_time_from_becoming_f1_to_sampling_is_counted() {
     let tracer = actor(HA_KHANH, Role::ContactTracer);
     let staff = actor(HA_KHANH, Role::HealthStaff);
     // Class history is stamped with the real clock: use real days here.
-    let now = phongdich_store::vietnam_today();
+    let now = phongdich_domain::Clock::system().today();
     let ago = |d: u64| (now - chrono::Days::new(d)).format("%d/%m/%Y").to_string();
     let (a, b) = (
         person(s, "Phan Văn Nguồn", HA_KHANH).await,

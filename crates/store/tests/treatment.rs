@@ -69,7 +69,7 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
     let t = s.enrol_home_treatment(&staff, id, &e, on).await.unwrap();
     assert_eq!(t.status, "active");
 
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     let missing = s
         .missing_vitals(&staff.scope, today, Paging::default())
         .await

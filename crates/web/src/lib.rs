@@ -24,6 +24,23 @@ pub struct AppState {
     pub config: Arc<Config>,
 }
 
+impl AppState {
+    /// Today in Vietnam, by the store's clock (the one clock: tests set it).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.store.today()
+    }
+
+    /// Now on Vietnam's wall clock.
+    pub fn now_local(&self) -> chrono::NaiveDateTime {
+        self.store.clock().now()
+    }
+
+    /// Now, as an instant.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.store.clock().now_utc()
+    }
+}
+
 /// How the server is deployed.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -144,7 +161,7 @@ async fn escalate_every_minute(store: Store) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match store.escalate_alerts(chrono::Utc::now()).await {
+        match store.escalate_alerts(store.clock().now_utc()).await {
             Ok(moved) if !moved.is_empty() => {
                 tracing::info!(alerts = ?moved, "alerts escalated");
             }
@@ -179,7 +196,7 @@ async fn expire_classes_often(store: Store) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+        let today = store.today();
         match store.expire_classes(today).await {
             Ok(ended) if !ended.is_empty() => {
                 tracing::info!(classes = ended.len(), "classes expired");

@@ -20,7 +20,7 @@ const HA_LONG: &str = "193";
 /// An F0 living in `commune`, confirmed `days_ago` days before today.
 async fn f0(db: &TestDb, name: &str, commune: &str, days_ago: u64) {
     let system = Actor::system("test");
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     let person = phongdich_domain::PersonInput {
         full_name: name.into(),
         birth: "1980".into(),
@@ -87,7 +87,7 @@ async fn the_dashboard_of_a_unit_and_its_period() {
     assert_eq!((days[13], days[11]), (1, 1), "today and two days ago");
 
     // A commune of the district, for a chosen period.
-    let to = phongdich_store::vietnam_today();
+    let to = phongdich_domain::Clock::system().today();
     let from = to - Days::new(59);
     let path = format!("/api/v1/dashboard?unit={HA_PHONG}&from={from}&to={to}");
     let (status, d) = get(&app, &path, &district).await;

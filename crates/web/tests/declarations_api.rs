@@ -56,7 +56,7 @@ async fn staff_declare_and_link_and_the_person_declares_from_their_phone() {
     };
     assert_eq!(status, StatusCode::CREATED, "{person}");
     // Home quarantine from an epidemic area, started four days ago: day 5 of 14.
-    let today = phongdich_store::vietnam_today();
+    let today = phongdich_domain::Clock::system().today();
     let start = (today - chrono::Days::new(4))
         .format("%d/%m/%Y")
         .to_string();

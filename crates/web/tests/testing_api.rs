@@ -235,7 +235,8 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
     for name in ["Lương Thị Nga", "Cao Văn Phúc", "Đinh Thị Quế"] {
         ids.push(person(&app, &staff, name).await);
     }
-    let today = phongdich_store::vietnam_today()
+    let today = phongdich_domain::Clock::system()
+        .today()
         .format("%d/%m/%Y")
         .to_string();
 
@@ -420,7 +421,8 @@ async fn a_province_that_reviews_positives_has_them_confirmed_through_the_api() 
     assert_eq!(body["value"], "review");
 
     let id = person(&app, &staff, "Hà Văn Duyệt").await;
-    let today = phongdich_store::vietnam_today()
+    let today = phongdich_domain::Clock::system()
+        .today()
         .format("%d/%m/%Y")
         .to_string();
     let (_, sample) = call(

@@ -488,14 +488,14 @@ async fn a_tracer_records_contact_reviews_through_the_api() {
     assert_eq!(status, StatusCode::CREATED, "{r2}");
     assert_eq!(
         r2["reviewed_on"],
-        phongdich_store::vietnam_today().to_string()
+        phongdich_domain::Clock::system().today().to_string()
     );
     let (status, list) = call(&app, Method::GET, &path, Some(&t), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert_eq!(list[0]["id"], r2["id"]);
     // Tomorrow, and an F0: refused in both languages, field by field.
-    let tomorrow = (phongdich_store::vietnam_today() + chrono::Days::new(1)).to_string();
+    let tomorrow = (phongdich_domain::Clock::system().today() + chrono::Days::new(1)).to_string();
     let (status, e) = call(
         &app,
         Method::POST,

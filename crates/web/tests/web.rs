@@ -248,9 +248,9 @@ fn assert_throttled(r: &Resp, retry_after: &str) {
 
 #[tokio::test]
 async fn an_attacker_hammering_an_account_does_not_lock_its_user_out() {
-    let db = TestDb::new().await;
+    let mut db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
-    db.store.set_throttle_clock(Some(chrono::Utc::now()));
+    db.store = (db.store.clone()).with_clock(phongdich_domain::Clock::fixed(chrono::Utc::now()));
     let app = support::app(&db);
     let mut attacker = browser_at(&app, "203.0.113.66");
     for _ in 0..5 {
@@ -286,9 +286,9 @@ async fn an_attacker_hammering_an_account_does_not_lock_its_user_out() {
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for() {
-    let db = TestDb::new().await;
+    let mut db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
-    db.store.set_throttle_clock(Some(chrono::Utc::now()));
+    db.store = (db.store.clone()).with_clock(phongdich_domain::Clock::fixed(chrono::Utc::now()));
     let config = phongdich_web::Config {
         trusted_proxies: vec!["10.0.0.2".parse().unwrap(), "fd00::/8".parse().unwrap()],
         ..Default::default()
@@ -343,9 +343,9 @@ async fn behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for() {
 
 #[tokio::test]
 async fn an_untrusted_peers_forwarded_headers_are_ignored() {
-    let db = TestDb::new().await;
+    let mut db = TestDb::new().await;
     add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
-    db.store.set_throttle_clock(Some(chrono::Utc::now()));
+    db.store = (db.store.clone()).with_clock(phongdich_domain::Clock::fixed(chrono::Utc::now()));
     let config = phongdich_web::Config {
         trusted_proxies: vec!["10.0.0.2".parse().unwrap()],
         ..Default::default()

@@ -22,12 +22,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(close))
 }
 
-fn now_local() -> chrono::NaiveDateTime {
-    chrono::Utc::now()
-        .with_timezone(&phongdich_store::vietnam())
-        .naive_local()
-}
-
 /// Order a campaign; its first round starts today (or on `starts_on`) with the target group as it stands.
 ///
 /// `starts_on` a day already past (from 2020-01-01) records a campaign entered
@@ -40,7 +34,10 @@ pub async fn create(
     Caller(actor): Caller,
     ApiJson(body): ApiJson<CampaignInput>,
 ) -> Result<(StatusCode, Json<Campaign>), Problem> {
-    let c = s.store.create_campaign(&actor, &body, now_local()).await?;
+    let c = s
+        .store
+        .create_campaign(&actor, &body, s.now_local())
+        .await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
@@ -52,7 +49,9 @@ pub async fn list(
     Caller(actor): Caller,
 ) -> Result<Json<Vec<Campaign>>, Problem> {
     Ok(Json(
-        s.store.campaigns(&actor.scope, now_local().date()).await?,
+        s.store
+            .campaigns(&actor.scope, s.now_local().date())
+            .await?,
     ))
 }
 
@@ -79,7 +78,13 @@ pub async fn show(
 ) -> Result<Json<CampaignProgress>, Problem> {
     Ok(Json(
         s.store
-            .campaign_progress(&actor.scope, id, p.round, p.within.as_deref(), now_local())
+            .campaign_progress(
+                &actor.scope,
+                id,
+                p.round,
+                p.within.as_deref(),
+                s.now_local(),
+            )
             .await?,
     ))
 }
@@ -119,7 +124,7 @@ pub async fn people(
                 p.unit.as_deref(),
                 p.status.as_deref().unwrap_or("targeted"),
                 p.limit.unwrap_or(500),
-                now_local().date(),
+                s.now_local().date(),
             )
             .await?,
     ))
@@ -144,7 +149,7 @@ pub async fn next_round(
 ) -> Result<(StatusCode, Json<Campaign>), Problem> {
     let c = s
         .store
-        .start_round(&actor, id, p.starts_on.as_deref(), now_local())
+        .start_round(&actor, id, p.starts_on.as_deref(), s.now_local())
         .await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
@@ -159,7 +164,7 @@ pub async fn close(
 ) -> Result<Json<Campaign>, Problem> {
     Ok(Json(
         s.store
-            .close_campaign(&actor, id, now_local().date())
+            .close_campaign(&actor, id, s.now_local().date())
             .await?,
     ))
 }

@@ -29,6 +29,6 @@ pub async fn dashboard(
     Caller(actor): Caller,
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> Result<Json<Dashboard>, Problem> {
-    let today = phongdich_store::vietnam_today();
+    let today = s.today();
     Ok(Json(s.store.dashboard(&actor.scope, &q, today).await?))
 }

@@ -24,10 +24,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(revoke))
 }
 
-fn today() -> chrono::NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 /// Record a day's declaration (today by default); a second one for the same
 /// day replaces the first.
 #[utoipa::path(post, path = "/api/v1/quarantine/orders/{id}/declarations", params(("id" = i64, Path)),
@@ -42,7 +38,7 @@ pub async fn declare(
 ) -> Result<(StatusCode, Json<HealthDeclaration>), Problem> {
     Ok((
         StatusCode::CREATED,
-        Json(s.store.declare(&actor, id, &body, today()).await?),
+        Json(s.store.declare(&actor, id, &body, s.today()).await?),
     ))
 }
 
@@ -102,7 +98,7 @@ async fn link(
         StatusCode::CREATED,
         Json(
             s.store
-                .create_link(actor, target, &body.contact_phone, today())
+                .create_link(actor, target, &body.contact_phone, s.today())
                 .await?,
         ),
     ))
@@ -116,5 +112,5 @@ pub async fn revoke(
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PersonalLink>, Problem> {
-    Ok(Json(s.store.revoke_link(&actor, id, today()).await?))
+    Ok(Json(s.store.revoke_link(&actor, id, s.today()).await?))
 }

@@ -23,10 +23,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(merge))
 }
 
-fn today() -> chrono::NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 /// Mask national ID and phone for roles that do not need them; for the
 /// others, record that they were shown in full.
 async fn disclose(
@@ -141,7 +137,7 @@ pub async fn create(
     actor.require(phongdich_domain::Permission::EditPersons)?;
     let person = body
         .person
-        .parse(today())
+        .parse(s.today())
         .map_err(|e| Problem::invalid(e.0))?;
     let created = s
         .store
@@ -183,7 +179,7 @@ pub async fn update(
     actor.require(phongdich_domain::Permission::EditPersons)?;
     let person = body
         .person
-        .parse(today())
+        .parse(s.today())
         .map_err(|e| Problem::invalid(e.0))?;
     Ok(Json(
         s.store
@@ -207,7 +203,7 @@ pub async fn check_duplicates(
     Caller(actor): Caller,
     ApiJson(body): ApiJson<PersonInput>,
 ) -> Result<Json<Vec<DuplicateCandidate>>, Problem> {
-    let person = body.parse(today()).map_err(|e| Problem::invalid(e.0))?;
+    let person = body.parse(s.today()).map_err(|e| Problem::invalid(e.0))?;
     Ok(Json(
         s.store.likely_duplicates(&actor.scope, &person).await?,
     ))

@@ -33,10 +33,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rules, save_rule))
 }
 
-fn today() -> chrono::NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 /// The rule in force and the dates an order would have (nothing is saved).
 #[utoipa::path(post, path = "/api/v1/quarantine/proposals", request_body = OrderInput,
     responses((status = 200, body = Proposal), (status = 404, body = Problem), (status = 422, body = Problem)))]
@@ -111,7 +107,7 @@ pub async fn release(
     ApiJson(body): ApiJson<ReleaseInput>,
 ) -> Result<Json<QuarantineOrder>, Problem> {
     let on = match body.released_on.as_deref().map(str::trim) {
-        None | Some("") => today(),
+        None | Some("") => s.today(),
         Some(d) => phongdich_domain::contact::parse_date("released_on", d)
             .map_err(|e| phongdich_store::StoreError::from(phongdich_domain::Invalid(vec![e])))?,
     };
@@ -167,7 +163,7 @@ pub async fn day(
     ApiQuery(p): ApiQuery<DayParams>,
 ) -> Result<Json<QuarantineDay>, Problem> {
     let day = match p.day.as_deref().map(str::trim) {
-        None | Some("") => today(),
+        None | Some("") => s.today(),
         Some(d) => phongdich_domain::contact::parse_date("day", d)
             .map_err(|e| phongdich_store::StoreError::from(phongdich_domain::Invalid(vec![e])))?,
     };
@@ -365,7 +361,7 @@ pub async fn occupancy(
     ApiPath(id): ApiPath<i64>,
     super::ApiQuery(p): super::ApiQuery<OccupancyParams>,
 ) -> Result<Json<Vec<OccupancyDay>>, Problem> {
-    let today = phongdich_store::vietnam_today();
+    let today = s.today();
     let day = |field: &str, v: &Option<String>, default| match v
         .as_deref()
         .filter(|v| !v.trim().is_empty())

@@ -9,9 +9,9 @@ use crate::problem::Problem;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use phongdich_domain::Invalid;
-use phongdich_store::{Actor, ReportFigures, SituationReport, StoreError, Submission, vietnam};
+use phongdich_store::{Actor, ReportFigures, SituationReport, StoreError, Submission};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,10 +26,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(show))
         .routes(routes!(review))
         .routes(routes!(of_unit))
-}
-
-fn today() -> NaiveDate {
-    Utc::now().with_timezone(&vietnam()).date_naive()
 }
 
 /// A day given as `YYYY-MM-DD` or `dd/mm/yyyy`; `default` when absent.
@@ -76,7 +72,7 @@ pub async fn figures(
     ApiQuery(p): ApiQuery<FiguresParams>,
 ) -> Result<Json<ReportFigures>, Problem> {
     let code = unit_or_own(&actor, &p.unit).ok_or_else(no_unit)?;
-    let (from, to) = period(&p.from, &p.to).map_err(|e| *e)?;
+    let (from, to) = period(&p.from, &p.to, s.today()).map_err(|e| *e)?;
     let unit = s.store.unit(&code).await?;
     let wave = s.store.wave_start(&unit.province_code).await?;
     Ok(Json(
@@ -112,8 +108,9 @@ pub struct FigureRecordsParams {
 fn period(
     from: &Option<String>,
     to: &Option<String>,
+    today: NaiveDate,
 ) -> Result<(NaiveDate, NaiveDate), Box<Problem>> {
-    let to = day("to", to, today()).map_err(|e| Box::new(e.into()))?;
+    let to = day("to", to, today).map_err(|e| Box::new(e.into()))?;
     let from = day("from", from, to).map_err(|e| Box::new(e.into()))?;
     if from > to || (to - from).num_days() > 366 {
         return Err(Box::new(Problem::bad_request(
@@ -137,7 +134,7 @@ pub async fn figure_records(
     ApiQuery(p): ApiQuery<FigureRecordsParams>,
 ) -> Result<Json<phongdich_store::FigureList>, Problem> {
     let code = unit_or_own(&actor, &p.unit).ok_or_else(no_unit)?;
-    let (from, to) = period(&p.from, &p.to).map_err(|e| *e)?;
+    let (from, to) = period(&p.from, &p.to, s.today()).map_err(|e| *e)?;
     let offset = p.offset.unwrap_or(0);
     let limit = p.limit.unwrap_or(phongdich_store::Paging::DEFAULT_LIMIT);
     if offset < 0 || !(1..=phongdich_store::Paging::MAX_LIMIT).contains(&limit) {
@@ -188,7 +185,7 @@ pub async fn submit(
     Caller(actor): Caller,
     ApiJson(body): ApiJson<ReportInput>,
 ) -> Result<(StatusCode, Json<SituationReport>), Problem> {
-    let today = today();
+    let today = s.today();
     let to = day("to", &body.to, today)?;
     let from = day("from", &body.from, to)?;
     Ok((
@@ -299,10 +296,10 @@ pub async fn board(
     ApiQuery(p): ApiQuery<BoardParams>,
 ) -> Result<Json<Board>, Problem> {
     let code = unit_or_own(&actor, &p.unit).ok_or_else(no_unit)?;
-    let day = day("day", &p.day, today())?;
+    let day = day("day", &p.day, s.today())?;
     let units = s
         .store
-        .submissions(&actor.scope, &code, day, Utc::now())
+        .submissions(&actor.scope, &code, day, s.now())
         .await?;
     let unit = s.store.unit(&code).await?;
     let deadline = s.store.report_deadline(&unit.province_code).await?;
@@ -331,7 +328,7 @@ pub async fn remind(
     Caller(actor): Caller,
     ApiJson(body): ApiJson<RemindInput>,
 ) -> Result<StatusCode, Problem> {
-    let day = day("day", &body.day, today())?;
+    let day = day("day", &body.day, s.today())?;
     s.store.remind(&actor, body.unit_code.trim(), day).await?;
     Ok(StatusCode::NO_CONTENT)
 }

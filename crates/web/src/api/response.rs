@@ -112,7 +112,7 @@ pub async fn response_times(
     ApiQuery(p): ApiQuery<TimesParams>,
 ) -> Result<Json<ResponseTimes>, Problem> {
     let days = p.days.unwrap_or(7);
-    let now = Utc::now();
+    let now = s.now();
     Ok(Json(
         s.store
             .response_times(&actor.scope, now - Duration::days(days), now)

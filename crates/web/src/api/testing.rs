@@ -31,10 +31,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(setting, set_setting))
 }
 
-fn today() -> chrono::NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 /// Record one individual sample.
 #[utoipa::path(post, path = "/api/v1/samples", request_body = SampleInput,
     responses((status = 201, body = Sample), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
@@ -43,7 +39,7 @@ pub async fn create_sample(
     Caller(actor): Caller,
     ApiJson(body): ApiJson<SampleInput>,
 ) -> Result<(StatusCode, Json<Sample>), Problem> {
-    let sample = s.store.record_sample(&actor, &body, today()).await?;
+    let sample = s.store.record_sample(&actor, &body, s.today()).await?;
     Ok((StatusCode::CREATED, Json(sample)))
 }
 
@@ -67,7 +63,7 @@ pub async fn create_pool(
     Caller(actor): Caller,
     ApiJson(body): ApiJson<PoolInput>,
 ) -> Result<(StatusCode, Json<Pool>), Problem> {
-    let pool = s.store.record_pool(&actor, &body, today()).await?;
+    let pool = s.store.record_pool(&actor, &body, s.today()).await?;
     Ok((StatusCode::CREATED, Json(pool)))
 }
 
@@ -83,7 +79,7 @@ pub async fn create_result(
     Caller(actor): Caller,
     ApiJson(body): ApiJson<ResultInput>,
 ) -> Result<(StatusCode, Json<ResultOutcome>), Problem> {
-    let out = s.store.record_result(&actor, &body, today()).await?;
+    let out = s.store.record_result(&actor, &body, s.today()).await?;
     let status = if out.unchanged {
         StatusCode::OK
     } else {
@@ -122,7 +118,7 @@ pub async fn overdue(
     let hours = p.hours.unwrap_or(24);
     Ok(Json(
         s.store
-            .overdue_samples(&actor.scope, today(), hours)
+            .overdue_samples(&actor.scope, s.today(), hours)
             .await?,
     ))
 }
@@ -137,7 +133,7 @@ pub async fn turnaround(
 ) -> Result<Json<Turnaround>, Problem> {
     let hours = p.hours.unwrap_or(24);
     Ok(Json(
-        s.store.turnaround(&actor.scope, today(), hours).await?,
+        s.store.turnaround(&actor.scope, s.today(), hours).await?,
     ))
 }
 
@@ -172,7 +168,7 @@ pub async fn review(
 ) -> Result<Json<ResultOutcome>, Problem> {
     Ok(Json(
         s.store
-            .review_result(&actor, id, body.confirm, today())
+            .review_result(&actor, id, body.confirm, s.today())
             .await?,
     ))
 }

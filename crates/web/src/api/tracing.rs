@@ -37,10 +37,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(add_member))
 }
 
-fn today() -> chrono::NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CaseResult {
     case: Case,
@@ -56,7 +52,7 @@ pub async fn confirm(
     Caller(actor): Caller,
     ApiJson(body): ApiJson<CaseInput>,
 ) -> Result<(StatusCode, Json<CaseResult>), Problem> {
-    let (case, changes) = s.store.confirm_case(&actor, &body, today()).await?;
+    let (case, changes) = s.store.confirm_case(&actor, &body, s.today()).await?;
     Ok((StatusCode::CREATED, Json(CaseResult { case, changes })))
 }
 
@@ -103,7 +99,7 @@ pub async fn correct(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CaseInput>,
 ) -> Result<Json<CorrectionResult>, Problem> {
-    let (case, changes, changed) = s.store.correct_case(&actor, id, &body, today()).await?;
+    let (case, changes, changed) = s.store.correct_case(&actor, id, &body, s.today()).await?;
     Ok(Json(CorrectionResult {
         case,
         changes,
@@ -171,7 +167,7 @@ pub async fn add_contact(
     Caller(actor): Caller,
     ApiJson(body): ApiJson<ContactInput>,
 ) -> Result<(StatusCode, Json<ContactResult>), Problem> {
-    let c = body.parse(today()).map_err(|e| Problem::invalid(e.0))?;
+    let c = body.parse(s.today()).map_err(|e| Problem::invalid(e.0))?;
     let (contact, changes) = s.store.add_contact(&actor, &c).await?;
     Ok((
         StatusCode::CREATED,
@@ -274,7 +270,7 @@ pub async fn record_contact_review(
     ApiJson(body): ApiJson<ContactReviewInput>,
 ) -> Result<(StatusCode, Json<ContactReview>), Problem> {
     let day = match body.reviewed_on.as_deref().map(str::trim) {
-        None | Some("") => today().to_string(),
+        None | Some("") => s.today().to_string(),
         Some(d) => d.to_owned(),
     };
     let review = s

@@ -22,10 +22,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(act))
 }
 
-fn today() -> chrono::NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 /// Enrol an F0 in home treatment (refused with the reasons when 4038/QĐ-BYT does not allow it).
 #[utoipa::path(post, path = "/api/v1/persons/{id}/home-treatment", params(("id" = i64, Path)), request_body = Enrolment,
     responses((status = 201, body = HomeTreatment), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -39,7 +35,7 @@ pub async fn enrol(
         StatusCode::CREATED,
         Json(
             s.store
-                .enrol_home_treatment(&actor, id, &body, today())
+                .enrol_home_treatment(&actor, id, &body, s.today())
                 .await?,
         ),
     ))
@@ -67,7 +63,7 @@ pub async fn record_vitals(
 ) -> Result<(StatusCode, Json<VitalRecord>), Problem> {
     Ok((
         StatusCode::CREATED,
-        Json(s.store.record_vitals(&actor, id, &body, today()).await?),
+        Json(s.store.record_vitals(&actor, id, &body, s.today()).await?),
     ))
 }
 

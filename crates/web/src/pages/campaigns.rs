@@ -16,12 +16,6 @@ use phongdich_store::{
 };
 use serde::Deserialize;
 
-fn now_local() -> chrono::NaiveDateTime {
-    chrono::Utc::now()
-        .with_timezone(&phongdich_store::vietnam())
-        .naive_local()
-}
-
 fn target_label(l: Lang, t: &str) -> &'static str {
     match t {
         "f1" => l.t("Tất cả F1 trong đơn vị", "Every F1 in the unit"),
@@ -68,7 +62,7 @@ async fn list_page(
     report: Vec<(u64, String, String)>,
 ) -> PageResult {
     let l = page.lang;
-    let today = now_local().date();
+    let today = page.now_local().date();
     let campaigns = s
         .store
         .campaigns(&page.actor.scope, today)
@@ -78,7 +72,7 @@ async fn list_page(
     for c in &campaigns {
         let p = if c.status == "open" {
             s.store
-                .campaign_progress(&page.actor.scope, c.id, None, None, now_local())
+                .campaign_progress(&page.actor.scope, c.id, None, None, page.now_local())
                 .await
                 .map(|p| Some(p.total))
                 .map_err(|e| page.fail(e))?
@@ -340,7 +334,7 @@ pub async fn create(
     };
     match s
         .store
-        .create_campaign(&page.actor, &input, now_local())
+        .create_campaign(&page.actor, &input, page.now_local())
         .await
     {
         Ok(c) => Ok(Redirect::to(&format!("/campaigns/{}", c.id)).into_response()),
@@ -433,7 +427,7 @@ pub async fn show(
             id,
             q.round,
             q.within.as_deref(),
-            now_local(),
+            page.now_local(),
         )
         .await
         .map_err(|e| page.fail(e))?;
@@ -541,7 +535,7 @@ pub async fn people(
     } else {
         q.status.as_str()
     };
-    let today = now_local().date();
+    let today = page.now_local().date();
     let c = s
         .store
         .campaign(&page.actor.scope, id, today)
@@ -660,7 +654,7 @@ pub async fn sample(
     if ids.is_empty() {
         return Ok(back(l.t("Chưa chọn ai.", "Nobody was selected.")));
     }
-    let collected_on = now_local().date().to_string();
+    let collected_on = page.now_local().date().to_string();
     let result = if get("mode") == "single" {
         let inputs: Vec<SampleInput> = ids
             .iter()
@@ -674,7 +668,7 @@ pub async fn sample(
             })
             .collect();
         s.store
-            .record_samples(&page.actor, &inputs, now_local().date())
+            .record_samples(&page.actor, &inputs, page.now_local().date())
             .await
             .map(|v| format!("/campaigns/{id}?sampled={}", v.len()))
     } else {
@@ -689,7 +683,7 @@ pub async fn sample(
             campaign_id: Some(id),
         };
         s.store
-            .record_pool(&page.actor, &input, now_local().date())
+            .record_pool(&page.actor, &input, page.now_local().date())
             .await
             .map(|p| format!("/campaigns/{id}?recorded={}", p.code))
     };
@@ -721,7 +715,12 @@ pub async fn next_round(
 ) -> PageResult {
     match s
         .store
-        .start_round(&page.actor, id, Some(f.starts_on.as_str()), now_local())
+        .start_round(
+            &page.actor,
+            id,
+            Some(f.starts_on.as_str()),
+            page.now_local(),
+        )
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/campaigns/{id}")).into_response()),
@@ -732,7 +731,7 @@ pub async fn next_round(
 pub async fn close(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
     match s
         .store
-        .close_campaign(&page.actor, id, now_local().date())
+        .close_campaign(&page.actor, id, page.now_local().date())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/campaigns/{id}")).into_response()),

@@ -24,10 +24,6 @@ use phongdich_domain::FieldError;
 use phongdich_store::{CurveDay, Dashboard, DashboardQuery, DashboardUnit, StoreError};
 use serde::Deserialize;
 
-fn today() -> chrono::NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct DashboardPageQuery {
@@ -376,7 +372,11 @@ pub async fn page(
         to: q.to.clone(),
     };
     let choices = super::unit_choices(&s, &page).await?;
-    let (dashboard, errors) = match s.store.dashboard(&page.actor.scope, &asked, today()).await {
+    let (dashboard, errors) = match s
+        .store
+        .dashboard(&page.actor.scope, &asked, page.today())
+        .await
+    {
         Ok(d) => (Some(d), Vec::new()),
         Err(StoreError::Invalid(i)) => (None, i.0),
         Err(StoreError::NotFound { .. }) => (

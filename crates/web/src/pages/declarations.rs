@@ -22,10 +22,6 @@ use phongdich_store::{
 };
 use serde::Deserialize;
 
-fn today() -> NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
@@ -245,7 +241,7 @@ pub async fn open_code(
         .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_uppercase();
-    match s.store.open_link(&clean, &source, today()).await {
+    match s.store.open_link(&clean, &source, s.today()).await {
         Ok(_) => (
             [(
                 header::SET_COOKIE,
@@ -348,9 +344,9 @@ pub async fn phone_page(
     let Some((credential, path)) = credential_of(segment, &headers) else {
         return Redirect::to("/k").into_response();
     };
-    match s.store.open_link(&credential, &source, today()).await {
+    match s.store.open_link(&credential, &source, s.today()).await {
         Ok(LinkAccess::Open(subject)) => subject_page(
-            l,
+            (l, s.today()),
             &path,
             &subject,
             &[],
@@ -372,7 +368,7 @@ enum Typed {
 use Typed::Blank;
 
 fn subject_page(
-    l: Lang,
+    (l, today): (Lang, NaiveDate),
     path: &str,
     subject: &LinkSubject,
     errors: &[FieldError],
@@ -383,11 +379,11 @@ fn subject_page(
     let (title, body) = match (&subject.order, &subject.treatment) {
         (Some(o), _) => (
             l.t("Khai báo y tế hằng ngày", "Daily health declaration"),
-            order_body(l, path, o, errors, typed),
+            order_body((l, today), path, o, errors, typed),
         ),
         (None, Some(t)) => (
             l.t("Theo dõi sức khỏe tại nhà", "Health check at home"),
-            treatment_body(l, path, subject, t, errors, typed),
+            treatment_body((l, today), path, subject, t, errors, typed),
         ),
         (None, None) => (l.t("Khai báo y tế", "Health declaration"), html! {}),
     };
@@ -407,8 +403,13 @@ fn subject_page(
     phone_frame(l, path, title, status, content)
 }
 
-fn order_body(l: Lang, path: &str, o: &LinkOrder, errors: &[FieldError], typed: Typed) -> Markup {
-    let today = today();
+fn order_body(
+    (l, today): (Lang, NaiveDate),
+    path: &str,
+    o: &LinkOrder,
+    errors: &[FieldError],
+    typed: Typed,
+) -> Markup {
     let (Some(start), Some(end)) = (date(&o.start_on), date(&o.planned_end)) else {
         return html! {};
     };
@@ -450,14 +451,13 @@ fn order_body(l: Lang, path: &str, o: &LinkOrder, errors: &[FieldError], typed: 
 }
 
 fn treatment_body(
-    l: Lang,
+    (l, today): (Lang, NaiveDate),
     path: &str,
     subject: &LinkSubject,
     t: &LinkTreatment,
     errors: &[FieldError],
     typed: Typed,
 ) -> Markup {
-    let today = today();
     let day = date(&t.enrolled_on).map(|d| (today - d).num_days() + 1);
     let form = match typed {
         Typed::Vitals(f) => f,
@@ -520,7 +520,7 @@ pub async fn phone_declare(
     let result = match f.input() {
         Ok(input) => s
             .store
-            .declare_by_link(&credential, &source, &input, today())
+            .declare_by_link(&credential, &source, &input, s.today())
             .await
             .map(|_| ()),
         Err(errors) => Err(Invalid(errors).into()),
@@ -552,7 +552,7 @@ pub async fn phone_vitals(
     let result = match f.vitals() {
         Ok(v) => s
             .store
-            .record_vitals_by_link(&credential, &source, &v, today())
+            .record_vitals_by_link(&credential, &source, &v, s.today())
             .await
             .map(|_| ()),
         Err(errors) => Err(Invalid(errors).into()),
@@ -590,9 +590,9 @@ async fn after_phone_send(
         Err(StoreError::Unauthorized { .. }) => Vec::new(),
         Err(e) => return refused(l, "", e),
     };
-    match s.store.open_link(credential, source, today()).await {
+    match s.store.open_link(credential, source, s.today()).await {
         Ok(LinkAccess::Open(subject)) => subject_page(
-            l,
+            (l, s.today()),
             path,
             &subject,
             &errors,
@@ -668,7 +668,7 @@ pub async fn order_part(
         .unwrap_or_default();
     let links = s
         .store
-        .links_of(&page.actor.scope, o.person_id, today())
+        .links_of(&page.actor.scope, o.person_id, page.today())
         .await
         .unwrap_or_default();
     let mine: Vec<&PersonalLink> = links.iter().filter(|k| k.order_id == Some(o.id)).collect();
@@ -710,7 +710,7 @@ pub async fn order_part(
                         (page.csrf_field())
                         div.field {
                             label for="decl_day" { (l.t("Ngày", "Day")) }
-                            input #decl_day name="day" value=(today().format("%d/%m/%Y")) size="10";
+                            input #decl_day name="day" value=(page.today().format("%d/%m/%Y")) size="10";
                         }
                         (declaration_fields(l, &mine_errors, &DeclarationForm::default(), "decl_"))
                         button type="submit" { (l.t("Lưu khai báo", "Save the declaration")) }
@@ -728,7 +728,7 @@ pub async fn order_part(
 pub async fn treatment_part(s: &AppState, page: &Page, t: &HomeTreatment) -> Markup {
     let links = s
         .store
-        .links_of(&page.actor.scope, t.person_id, today())
+        .links_of(&page.actor.scope, t.person_id, page.today())
         .await
         .unwrap_or_default();
     let mine: Vec<&PersonalLink> = links
@@ -759,7 +759,7 @@ pub async fn declare(
     let result = match DeclarationForm::from_pairs(&fields).input() {
         Ok(input) => s
             .store
-            .declare(&page.actor, id, &input, today())
+            .declare(&page.actor, id, &input, page.today())
             .await
             .map(|_| ()),
         Err(errors) => Err(Invalid(errors).into()),
@@ -827,7 +827,7 @@ async fn make_link(
 ) -> PageResult {
     let made = s
         .store
-        .create_link(&page.actor, target, &f.contact_phone, today())
+        .create_link(&page.actor, target, &f.contact_phone, page.today())
         .await;
     let l = page.lang;
     let new = match made {
@@ -896,7 +896,7 @@ async fn make_link(
 pub async fn revoke(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
     let link = s
         .store
-        .revoke_link(&page.actor, id, today())
+        .revoke_link(&page.actor, id, page.today())
         .await
         .map_err(|e| page.fail(e))?;
     let anchor = if link.order_id.is_some() {

@@ -30,7 +30,7 @@ pub async fn figure_page(
     Query(q): Query<FigureQuery>,
 ) -> PageResult {
     let l = page.lang;
-    let today = super::reports::vn_today();
+    let today = page.today();
     let to = parse_day("to", &q.to, today).map_err(|e| page.fail(e))?;
     let from = parse_day("from", &q.from, to).map_err(|e| page.fail(e))?;
     let code = match q.unit.trim() {

@@ -200,9 +200,26 @@ pub struct Page {
     pub actor: Actor,
     pub csrf: String,
     pub path: String,
+    /// The store's clock (the one clock), for "today" on the page.
+    pub clock: phongdich_domain::Clock,
 }
 
 impl Page {
+    /// Today in Vietnam.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
+    }
+
+    /// Now on Vietnam's wall clock.
+    pub fn now_local(&self) -> chrono::NaiveDateTime {
+        self.clock.now()
+    }
+
+    /// Now, as an instant.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now_utc()
+    }
+
     pub fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
         self.lang.t(vi, en)
     }
@@ -238,10 +255,10 @@ impl Page {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Page {
+impl FromRequestParts<AppState> for Page {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let auth = parts.extensions.get::<Auth>().cloned().unwrap_or_default();
         // The address of this page, for links back to it (language switch,
         // login) and the audit log: without an anti-forgery token a form sent
@@ -265,6 +282,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
                 actor,
                 csrf,
                 path,
+                clock: state.store.clock().clone(),
             }),
             _ => Err(Redirect::to(&format!("/login?next={}", encode(&path))).into_response()),
         }

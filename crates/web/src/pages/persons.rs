@@ -13,10 +13,6 @@ use serde::Deserialize;
 
 const PAGE_SIZE: i64 = 50;
 
-fn today() -> chrono::NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 fn sex_label(l: Lang, sex: &str) -> &'static str {
     match sex {
         "male" => l.t("Nam", "Male"),
@@ -297,7 +293,7 @@ pub async fn create(
             },
         )
     };
-    let person = match f.input.parse(today()) {
+    let person = match f.input.parse(page.today()) {
         Ok(p) => p,
         Err(e) => return Ok(with_status(again(&e.0, &[]), 422)),
     };
@@ -432,7 +428,7 @@ pub async fn update(
             },
         )
     };
-    let person = match f.input.parse(today()) {
+    let person = match f.input.parse(page.today()) {
         Ok(p) => p,
         Err(e) => return Ok(with_status(again(&e.0), 422)),
     };

@@ -14,10 +14,6 @@ use phongdich_domain::{FieldError, Permission};
 use phongdich_store::{DayList, OrderInput, Paging, Person, QuarantineOrder, StoreError};
 use serde::Deserialize;
 
-fn today() -> chrono::NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 fn kind_label(l: Lang, k: &str) -> &'static str {
     QuarantineKind::parse(k)
         .map(|k| {
@@ -101,7 +97,7 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                         form.inline method="post" action={ "/quarantine/orders/" (o.id) "/release" } {
                             (page.csrf_field())
                             label for={ "rel-" (o.id) } { (l.t("Ngày kết thúc", "Release day")) }
-                            " " input id={ "rel-" (o.id) } name="released_on" value=(today().format("%d/%m/%Y")) size="10";
+                            " " input id={ "rel-" (o.id) } name="released_on" value=(page.today().format("%d/%m/%Y")) size="10";
                             " " button type="submit" { (l.t("Kết thúc cách ly", "Release")) }
                         }
                         details {
@@ -142,7 +138,7 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
                         }
                         div.field.invalid[errors.iter().any(|e| e.field == "start_on")] {
                             label for="q-start_on" { (l.t("Ngày bắt đầu", "First day")) }
-                            input #q-start_on name="start_on" value=(today().format("%d/%m/%Y"));
+                            input #q-start_on name="start_on" value=(page.today().format("%d/%m/%Y"));
                             (err("start_on"))
                         }
                         div.field {
@@ -345,7 +341,7 @@ pub async fn day_page(
     Query(q): Query<DayQuery>,
 ) -> PageResult {
     let l = page.lang;
-    let day = phongdich_domain::contact::parse_date("day", &q.day).unwrap_or_else(|_| today());
+    let day = phongdich_domain::contact::parse_date("day", &q.day).unwrap_or_else(|_| page.today());
     let n = q
         .page
         .as_deref()
@@ -395,7 +391,7 @@ pub async fn day_page(
         (order_table(l, "ending", &d.ending, paging))
         h2 { (l.t("Đã quá ngày kết thúc — cần kết thúc hoặc gia hạn", "Past their last day — release or extend")) " (" span #overdue-total { (d.overdue.total) } ")" }
         (order_table(l, "overdue", &d.overdue, paging))
-        (super::declarations::day_lists(l, &d, day == today()))
+        (super::declarations::day_lists(l, &d, day == page.today()))
         h2 { (l.t("Giường còn trống", "Free beds")) }
         @if places.is_empty() {
             p.muted { a href=(within.on("/places")) { (l.t("Chưa khai báo nơi cách ly, điều trị.", "No places declared yet.")) } }
@@ -434,7 +430,7 @@ pub async fn day_page(
                     @if let Some(u) = &within.unit { " " (l.t("ở", "in")) " " (u.name) }
                     ", " (l.t("bắt đầu từ", "starting"))
                 }
-                input #f1-start name="start_on" value=(today().format("%d/%m/%Y")) size="10";
+                input #f1-start name="start_on" value=(page.today().format("%d/%m/%Y")) size="10";
                 button type="submit" #order-all-f1 { (l.t("Ra quyết định", "Issue orders")) }
             }
             p.muted { (l.t("Theo quy định có hiệu lực vào ngày bắt đầu; nơi quy định chỉ còn tự theo dõi sức khỏe thì không ra quyết định.",
@@ -596,12 +592,12 @@ async fn places_in(
     } else {
         Vec::new()
     };
-    let fortnight = today() - chrono::Days::new(13);
+    let fortnight = page.today() - chrono::Days::new(13);
     let mut history = Vec::new();
     for p in &places {
         history.push(
             s.store
-                .occupancy(&within.scope, p.id, fortnight, today())
+                .occupancy(&within.scope, p.id, fortnight, page.today())
                 .await
                 .map_err(|e| page.fail(e))?,
         );
@@ -630,13 +626,13 @@ async fn places_in(
                         @if can {
                             " " form.inline method="post" action={ "/admissions/" (a.id) "/discharge" } {
                                 (page.csrf_field())
-                                input type="hidden" name="discharged_on" value=(today().format("%d/%m/%Y"));
+                                input type="hidden" name="discharged_on" value=(page.today().format("%d/%m/%Y"));
                                 button.secondary type="submit" { (l.t("Cho ra hôm nay", "Discharge today")) }
                             }
                             @if destinations.iter().any(|d| d.id != p.id) {
                             " " form.inline method="post" action={ "/admissions/" (a.id) "/transfer" } {
                                 (page.csrf_field())
-                                input type="hidden" name="transferred_on" value=(today().format("%d/%m/%Y"));
+                                input type="hidden" name="transferred_on" value=(page.today().format("%d/%m/%Y"));
                                 select name="to_place_id" aria-label=(l.t("Chuyển đến", "Transfer to")) {
                                     @for d in destinations.iter().filter(|d| d.id != p.id) {
                                         option value=(d.id) { (d.name) " (" (d.beds.iter().map(|b| b.free).sum::<i64>()) (l.t(" trống", " free")) ")" }
@@ -655,7 +651,7 @@ async fn places_in(
                         label for={ "adm-" (p.id) } { (l.t("Nhận người (mã hồ sơ)", "Admit (record number)")) }
                         input id={ "adm-" (p.id) } name="person_id" size="8";
                         select name="bed_type" aria-label=(l.t("Loại giường", "Bed type")) { @for b in &p.beds { option value=(b.bed_type) { (bed_label(l, &b.bed_type)) } } }
-                        input type="hidden" name="admitted_on" value=(today().format("%d/%m/%Y"));
+                        input type="hidden" name="admitted_on" value=(page.today().format("%d/%m/%Y"));
                         button type="submit" { (l.t("Nhận vào", "Admit")) }
                     }
                 }

@@ -12,7 +12,7 @@ use crate::caller::Lang;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use maud::{DOCTYPE, Markup, html};
 use phongdich_domain::report::{Figures, GROUPS, LINES, Line, change, definition};
 use phongdich_domain::{FieldError, Permission, UnitLevel};
@@ -21,11 +21,6 @@ use phongdich_store::{
     REPORT_DEADLINE, ReportFigures, SituationReport, StoreError, Unit, WAVE_START, vietnam,
 };
 use serde::Deserialize;
-
-/// Today in Vietnam, whatever the server's zone: the default period.
-pub fn vn_today() -> NaiveDate {
-    Utc::now().with_timezone(&vietnam()).date_naive()
-}
 
 /// The print page's own rules (A4, the administrative document's layout).
 const REPORT_CSS: &str = include_str!("report.css");
@@ -234,8 +229,8 @@ pub async fn load(
     let (code, from, to) = match &chosen {
         Some(r) => (
             r.unit_code.clone(),
-            parse_day("from", &r.period_from, vn_today()).map_err(fail)?,
-            parse_day("to", &r.period_to, vn_today()).map_err(fail)?,
+            parse_day("from", &r.period_from, page.today()).map_err(fail)?,
+            parse_day("to", &r.period_to, page.today()).map_err(fail)?,
         ),
         None => {
             let code = if q.unit.trim().is_empty() {
@@ -243,7 +238,7 @@ pub async fn load(
             } else {
                 q.unit.trim().to_owned()
             };
-            let to = parse_day("to", &q.to, vn_today()).map_err(fail)?;
+            let to = parse_day("to", &q.to, page.today()).map_err(fail)?;
             let from = parse_day("from", &q.from, to).map_err(fail)?;
             (code, from, to)
         }
@@ -519,7 +514,7 @@ async fn render(
     let own = page.actor.scope.root().map(|r| r.as_str()) == Some(v.unit.code.as_str());
     let can = page.can(Permission::Report);
     let latest_open = v.latest.as_ref().is_none_or(|r| r.status == "returned");
-    let may_send = can && own && latest_open && v.to <= vn_today();
+    let may_send = can && own && latest_open && v.to <= page.today();
     let to_review = v
         .latest
         .as_ref()
@@ -672,7 +667,7 @@ async fn render(
 /// The committee sends its report: the figures are frozen as they are now.
 pub async fn send(State(s): State<AppState>, page: Page, Form(f): Form<ReportQuery>) -> PageResult {
     page.require(Permission::Report)?;
-    let today = vn_today();
+    let today = page.today();
     let to = parse_day("to", &f.to, today).map_err(|e| page.fail(e))?;
     let from = parse_day("from", &f.from, to).map_err(|e| page.fail(e))?;
     match s
@@ -790,7 +785,10 @@ async fn print(s: &AppState, page: &Page, q: &ReportQuery, v: &View) -> PageResu
         .sent
         .as_ref()
         .and_then(|r| chrono::DateTime::parse_from_rfc3339(&r.submitted_at).ok())
-        .map_or_else(vn_today, |t| t.with_timezone(&vietnam()).date_naive());
+        .map_or_else(
+            || page.today(),
+            |t| t.with_timezone(&vietnam()).date_naive(),
+        );
     let place = place_name(&province.name);
     let place_date = match l {
         // Nghị định 30/2020/NĐ-CP: a day below 10 and the months 1 and 2
@@ -1063,11 +1061,11 @@ async fn board_render(
     } else {
         q.unit.trim().to_owned()
     };
-    let day = parse_day("day", &q.day, vn_today()).map_err(|e| page.fail(e))?;
+    let day = parse_day("day", &q.day, page.today()).map_err(|e| page.fail(e))?;
     let unit = s.store.unit(&code).await.map_err(|e| page.fail(e))?;
     let rows = s
         .store
-        .submissions(&page.actor.scope, &unit.code, day, Utc::now())
+        .submissions(&page.actor.scope, &unit.code, day, page.now())
         .await
         .map_err(|e| page.fail(e))?;
     let deadline = s
@@ -1198,7 +1196,7 @@ pub async fn remind(
     Form(f): Form<RemindForm>,
 ) -> PageResult {
     page.require(Permission::Report)?;
-    let day = parse_day("day", &f.day, vn_today()).map_err(|e| page.fail(e))?;
+    let day = parse_day("day", &f.day, page.today()).map_err(|e| page.fail(e))?;
     s.store
         .remind(&page.actor, f.unit.trim(), day)
         .await

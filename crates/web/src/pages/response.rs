@@ -57,7 +57,7 @@ pub async fn response_times_in(
     page: &Page,
     scope: &phongdich_store::Scope,
 ) -> Result<ResponseTimes, super::PageError> {
-    let now = Utc::now();
+    let now = page.now();
     s.store
         .response_times(scope, now - Duration::days(7), now)
         .await
@@ -100,7 +100,7 @@ async fn duty_render(
     typed: &ShiftForm,
 ) -> PageResult {
     let l = page.lang;
-    let now = Utc::now();
+    let now = page.now();
     let shifts = s
         .store
         .duty_shifts(

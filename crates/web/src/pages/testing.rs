@@ -15,10 +15,6 @@ use serde::Deserialize;
 /// The turnaround target shown on the page (the Ministry's 24 hours).
 const TARGET_HOURS: i64 = 24;
 
-fn today() -> chrono::NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 #[derive(Deserialize, Default, Clone)]
 pub struct SampleForm {
     #[serde(default)]
@@ -193,12 +189,12 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
         .map_err(|e| page.fail(e))?;
     let overdue = s
         .store
-        .overdue_samples(scope, today(), TARGET_HOURS)
+        .overdue_samples(scope, page.today(), TARGET_HOURS)
         .await
         .map_err(|e| page.fail(e))?;
     let turnaround = s
         .store
-        .turnaround(scope, today(), TARGET_HOURS)
+        .turnaround(scope, page.today(), TARGET_HOURS)
         .await
         .map_err(|e| page.fail(e))?;
     let reviews = s
@@ -450,7 +446,7 @@ pub async fn review(
     let confirm = f.decision == "confirm";
     let out = s
         .store
-        .review_result(&page.actor, id, confirm, today())
+        .review_result(&page.actor, id, confirm, page.today())
         .await
         .map_err(|e| page.fail(e))?;
     Ok(Redirect::to(&match out.case_code {
@@ -594,7 +590,11 @@ pub async fn create_sample(
         lab: f.lab.clone(),
         campaign_id: None,
     };
-    match s.store.record_sample(&page.actor, &input, today()).await {
+    match s
+        .store
+        .record_sample(&page.actor, &input, page.today())
+        .await
+    {
         Ok(sample) => {
             Ok(Redirect::to(&format!("/testing?recorded={}", sample.code)).into_response())
         }
@@ -675,7 +675,7 @@ pub async fn create_pool(
         lab: f.lab.clone(),
         campaign_id: None,
     };
-    match s.store.record_pool(&page.actor, &input, today()).await {
+    match s.store.record_pool(&page.actor, &input, page.today()).await {
         Ok(pool) => Ok(Redirect::to(&format!("/testing?recorded={}", pool.code)).into_response()),
         Err(e) => {
             let mut errors = refusal(e).map_err(|e| page.fail(e))?;
@@ -736,7 +736,11 @@ pub async fn create_result(
         resulted_on: f.resulted_on.clone(),
         lab: f.lab.clone(),
     };
-    match s.store.record_result(&page.actor, &input, today()).await {
+    match s
+        .store
+        .record_result(&page.actor, &input, page.today())
+        .await
+    {
         Ok(out) => Ok(Redirect::to(&outcome_target(&out)).into_response()),
         Err(e) => {
             let errors = refusal(e).map_err(|e| page.fail(e))?;

@@ -16,10 +16,6 @@ use phongdich_store::{
 };
 use serde::Deserialize;
 
-fn today() -> chrono::NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 fn setting_label(l: Lang, s: Setting) -> &'static str {
     match s {
         Setting::Household => l.t("Hộ gia đình", "Household"),
@@ -350,7 +346,7 @@ pub async fn add_contact(
         closed_space: f.closed_space.is_some(),
         other_national_id: f.other_national_id,
     };
-    let contact = match input.parse(today()) {
+    let contact = match input.parse(page.today()) {
         Ok(c) if errors.is_empty() => c,
         Ok(_) => return person_with_errors(&s, &page, id, errors).await,
         Err(e) => {
@@ -487,7 +483,7 @@ pub async fn correct(
     };
     match s
         .store
-        .correct_case(&page.actor, case.id, &f.input(id), today())
+        .correct_case(&page.actor, case.id, &f.input(id), page.today())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/persons/{id}#case")).into_response()),
@@ -568,7 +564,11 @@ pub async fn confirm(
 ) -> PageResult {
     page.require(Permission::Trace)?;
     let input = f.input(id);
-    match s.store.confirm_case(&page.actor, &input, today()).await {
+    match s
+        .store
+        .confirm_case(&page.actor, &input, page.today())
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/persons/{id}#tracing")).into_response()),
         Err(StoreError::Invalid(i)) => person_with_errors(&s, &page, id, i.0).await,
         Err(StoreError::Conflict {
@@ -895,9 +895,7 @@ fn review_form(
     day_err: Markup,
     outcome_err: Markup,
 ) -> Markup {
-    let today = phongdich_store::vietnam_today()
-        .format("%d/%m/%Y")
-        .to_string();
+    let today = page.today().format("%d/%m/%Y").to_string();
     html! {
         form.inline.review-form method="post" action={ "/persons/" (person) "/contact-reviews?_csrf=" (page.csrf) } {
             input type="hidden" name="back" value=(back);
@@ -933,7 +931,7 @@ pub async fn record_review(
 ) -> PageResult {
     page.require(Permission::Trace)?;
     let day = if f.reviewed_on.trim().is_empty() {
-        phongdich_store::vietnam_today().to_string()
+        page.today().to_string()
     } else {
         f.reviewed_on.clone()
     };

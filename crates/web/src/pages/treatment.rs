@@ -13,10 +13,6 @@ use phongdich_domain::{FieldError, Permission};
 use phongdich_store::{AlertAction, Person, StoreError};
 use serde::Deserialize;
 
-fn today() -> chrono::NaiveDate {
-    phongdich_store::vietnam_today()
-}
-
 fn action_label(l: Lang, a: &str) -> &'static str {
     match a {
         "visit" => l.t("Đến thăm khám", "Visit"),
@@ -57,7 +53,7 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
         None => Vec::new(),
     };
     let can = page.can(Permission::Treat) && p.merged_into.is_none();
-    let age = today().year_ce().1 as i64 - p.birth_year;
+    let age = page.today().year_ce().1 as i64 - p.birth_year;
     let loans = match active.or(treatments.first()) {
         Some(t) => s
             .store
@@ -236,7 +232,7 @@ pub async fn enrol(
     }
     let result = if errors.is_empty() {
         s.store
-            .enrol_home_treatment(&page.actor, id, &e, today())
+            .enrol_home_treatment(&page.actor, id, &e, page.today())
             .await
             .map(|_| ())
     } else {
@@ -275,7 +271,7 @@ pub async fn record_vitals(
     let result = match f.vitals() {
         Ok(v) => s
             .store
-            .record_vitals(&page.actor, id, &v, today())
+            .record_vitals(&page.actor, id, &v, page.today())
             .await
             .map(|_| ()),
         Err(errors) => Err(phongdich_domain::Invalid(errors).into()),
@@ -325,7 +321,7 @@ pub async fn alerts(
         Vec::new()
     };
     let mine = page.actor.scope.root().map(|r| r.as_str().to_owned());
-    let now = chrono::Utc::now();
+    let now = page.now();
     let age = |at: &str| {
         chrono::DateTime::parse_from_rfc3339(at)
             .map(|t| (now - t.with_timezone(&chrono::Utc)).num_minutes())
