@@ -38,7 +38,7 @@ pub async fn export_persons(
     let unit = store.unit(unit_code).await?;
     if !actor.scope.contains(&unit) {
         return Err(StoreError::NotFound {
-            entity: "unit",
+            entity: phongdich_store::Entity::Unit,
             id: unit_code.to_owned(),
         }
         .into());

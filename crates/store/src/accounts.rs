@@ -400,7 +400,7 @@ impl Store {
         let q = b.bind_onto(sqlx::query(b.sql()).bind(username.trim().to_lowercase()));
         match q.fetch_optional(&self.read).await? {
             Some(r) => user_from_row(&r),
-            None => Err(StoreError::not_found("user", username)),
+            None => Err(StoreError::not_found(crate::error::Entity::User, username)),
         }
     }
 
@@ -878,7 +878,7 @@ impl Store {
             .await?
             .into_iter()
             .find(|t| t.id == id)
-            .ok_or_else(|| StoreError::not_found("api_token", id))?;
+            .ok_or_else(|| StoreError::not_found(crate::error::Entity::ApiToken, id))?;
         let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(self.stamp())

@@ -161,7 +161,10 @@ impl Store {
         let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => entry_from_row(&r),
-            None => Err(crate::StoreError::not_found("audit entry", id)),
+            None => Err(crate::StoreError::not_found(
+                crate::error::Entity::AuditEntry,
+                id,
+            )),
         }
     }
 }

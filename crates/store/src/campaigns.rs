@@ -539,10 +539,10 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.read)
         .await?
-        .ok_or_else(|| StoreError::not_found("campaign", id))?;
+        .ok_or_else(|| StoreError::not_found(crate::error::Entity::Campaign, id))?;
         let unit = self.unit(&row.try_get::<String, _>("unit_code")?).await?;
         if !self.sees(scope, &unit).await? {
-            return Err(StoreError::not_found("campaign", id));
+            return Err(StoreError::not_found(crate::error::Entity::Campaign, id));
         }
         let rounds = sqlx::query(
             "SELECT r.round_no, r.starts_on, r.deadline, \
@@ -636,7 +636,10 @@ impl Store {
         let today = now_local.date();
         let c = self.runnable(actor, id, today).await?;
         let (Some(first), Some(last)) = (c.rounds.first(), c.rounds.last()) else {
-            return Err(StoreError::not_found("campaign round", id));
+            return Err(StoreError::not_found(
+                crate::error::Entity::CampaignRound,
+                id,
+            ));
         };
         let starts =
             parse_round_start(starts_on.unwrap_or_default(), today).map_err(Invalid::from)?;
@@ -747,7 +750,7 @@ impl Store {
         .bind(round_no)
         .fetch_optional(&self.read)
         .await?
-        .ok_or_else(|| StoreError::not_found("campaign round", format!("{id}/{round_no}")))?;
+        .ok_or_else(|| StoreError::not_found(crate::error::Entity::CampaignRound, format!("{id}/{round_no}")))?;
         Ok((
             r.try_get("id")?,
             r.try_get("starts_on")?,
@@ -772,7 +775,12 @@ impl Store {
             None => campaign.current_round(),
         }
         .cloned()
-        .ok_or_else(|| StoreError::not_found("campaign round", format!("{id}/{round_no:?}")))?;
+        .ok_or_else(|| {
+            StoreError::not_found(
+                crate::error::Entity::CampaignRound,
+                format!("{id}/{round_no:?}"),
+            )
+        })?;
         let within = within
             .map(str::trim)
             .filter(|w| !w.is_empty())

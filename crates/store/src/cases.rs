@@ -973,7 +973,10 @@ impl Store {
         let checked = check_case(input, today)?;
         let person = self.person(&actor.scope, input.person_id).await?;
         if person.merged_into.is_some() {
-            return Err(StoreError::not_found("person", input.person_id));
+            return Err(StoreError::not_found(
+                crate::error::Entity::Person,
+                input.person_id,
+            ));
         }
         let mut checked = checked;
         // An F(n) turning positive without a known source: infected through the
@@ -1755,7 +1758,7 @@ impl Store {
         let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => case_from_row(&r),
-            None => Err(StoreError::not_found("case", id)),
+            None => Err(StoreError::not_found(crate::error::Entity::Case, id)),
         }
     }
 

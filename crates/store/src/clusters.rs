@@ -183,7 +183,7 @@ impl Store {
         let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         let cluster = match q.fetch_optional(&self.read).await? {
             Some(r) => from_row(&r)?,
-            None => return Err(StoreError::not_found("cluster", id)),
+            None => return Err(StoreError::not_found(crate::error::Entity::Cluster, id)),
         };
         let mut counts = [0i64; 6];
         let mut members = Vec::new();

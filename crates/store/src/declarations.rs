@@ -378,7 +378,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        after.ok_or_else(|| StoreError::not_found("health declaration", id))
+        after.ok_or_else(|| StoreError::not_found(crate::error::Entity::HealthDeclaration, id))
     }
 
     /// An order's declarations, latest day first.
@@ -560,7 +560,10 @@ impl Store {
         let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => link_from_row(&r, today),
-            None => Err(StoreError::not_found("personal link", id)),
+            None => Err(StoreError::not_found(
+                crate::error::Entity::PersonalLink,
+                id,
+            )),
         }
     }
 
@@ -803,7 +806,10 @@ impl Store {
                     self.record_event(&anonymous, "link_failed", "personal_link", "code", &())
                         .await?;
                 }
-                Err(StoreError::not_found("personal link", "?"))
+                Err(StoreError::not_found(
+                    crate::error::Entity::PersonalLink,
+                    "?",
+                ))
             }
         }
     }

@@ -9,7 +9,7 @@ pub enum StoreError {
     Invalid(#[from] Invalid),
     /// Absent, or outside the caller's jurisdiction: the two are not told apart.
     #[error("{entity} {id} not found")]
-    NotFound { entity: &'static str, id: String },
+    NotFound { entity: Entity, id: String },
     /// The national ID belongs to another record: named (`existing_id`)
     /// only when the caller may see it.
     #[error("national ID already registered to another person")]
@@ -49,7 +49,7 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn not_found(entity: &'static str, id: impl ToString) -> Self {
+    pub(crate) fn not_found(entity: Entity, id: impl ToString) -> Self {
         StoreError::NotFound {
             entity,
             id: id.to_string(),
@@ -60,6 +60,164 @@ impl StoreError {
         StoreError::Conflict {
             message_vi: vi.into(),
             message_en: en.into(),
+        }
+    }
+}
+
+/// What a "not found" names, in both languages: every kind of record the
+/// store answers for (a match here is exhaustive, so a new kind cannot go
+/// without its Vietnamese name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Entity {
+    Admission,
+    Alert,
+    ApiToken,
+    AuditEntry,
+    Campaign,
+    CampaignRound,
+    Case,
+    Cluster,
+    DutyShift,
+    Figure,
+    HealthDeclaration,
+    HomeTreatment,
+    Loan,
+    Merge,
+    OxygenEquipment,
+    Person,
+    PersonalLink,
+    Place,
+    Pool,
+    QuarantineOrder,
+    ReleaseCertificate,
+    Sample,
+    Setting,
+    SituationReport,
+    TestResult,
+    Unit,
+    User,
+}
+
+impl Entity {
+    /// Every kind, for tests.
+    pub const ALL: [Entity; 27] = [
+        Entity::Admission,
+        Entity::Alert,
+        Entity::ApiToken,
+        Entity::AuditEntry,
+        Entity::Campaign,
+        Entity::CampaignRound,
+        Entity::Case,
+        Entity::Cluster,
+        Entity::DutyShift,
+        Entity::Figure,
+        Entity::HealthDeclaration,
+        Entity::HomeTreatment,
+        Entity::Loan,
+        Entity::Merge,
+        Entity::OxygenEquipment,
+        Entity::Person,
+        Entity::PersonalLink,
+        Entity::Place,
+        Entity::Pool,
+        Entity::QuarantineOrder,
+        Entity::ReleaseCertificate,
+        Entity::Sample,
+        Entity::Setting,
+        Entity::SituationReport,
+        Entity::TestResult,
+        Entity::Unit,
+        Entity::User,
+    ];
+
+    /// The English name, as messages and logs have said it.
+    pub fn en(self) -> &'static str {
+        match self {
+            Entity::Admission => "admission",
+            Entity::Alert => "alert",
+            Entity::ApiToken => "api_token",
+            Entity::AuditEntry => "audit entry",
+            Entity::Campaign => "campaign",
+            Entity::CampaignRound => "campaign round",
+            Entity::Case => "case",
+            Entity::Cluster => "cluster",
+            Entity::DutyShift => "duty shift",
+            Entity::Figure => "figure",
+            Entity::HealthDeclaration => "health declaration",
+            Entity::HomeTreatment => "home treatment",
+            Entity::Loan => "loan",
+            Entity::Merge => "merge",
+            Entity::OxygenEquipment => "oxygen equipment",
+            Entity::Person => "person",
+            Entity::PersonalLink => "personal link",
+            Entity::Place => "place",
+            Entity::Pool => "pool",
+            Entity::QuarantineOrder => "quarantine order",
+            Entity::ReleaseCertificate => "release certificate",
+            Entity::Sample => "sample",
+            Entity::Setting => "setting",
+            Entity::SituationReport => "situation report",
+            Entity::TestResult => "test result",
+            Entity::Unit => "unit",
+            Entity::User => "user",
+        }
+    }
+
+    /// The Vietnamese name.
+    pub fn vi(self) -> &'static str {
+        match self {
+            Entity::Admission => "lượt tiếp nhận",
+            Entity::Alert => "cảnh báo",
+            Entity::ApiToken => "mã API",
+            Entity::AuditEntry => "mục nhật ký",
+            Entity::Campaign => "đợt xét nghiệm",
+            Entity::CampaignRound => "vòng xét nghiệm",
+            Entity::Case => "ca bệnh",
+            Entity::Cluster => "ổ dịch",
+            Entity::DutyShift => "ca trực",
+            Entity::Figure => "chỉ số báo cáo",
+            Entity::HealthDeclaration => "khai báo y tế",
+            Entity::HomeTreatment => "hồ sơ điều trị tại nhà",
+            Entity::Loan => "lượt cho mượn thiết bị",
+            Entity::Merge => "lần gộp",
+            Entity::OxygenEquipment => "thiết bị oxy",
+            Entity::Person => "người",
+            Entity::PersonalLink => "đường dẫn cá nhân",
+            Entity::Place => "cơ sở cách ly, điều trị",
+            Entity::Pool => "mẫu gộp",
+            Entity::QuarantineOrder => "quyết định cách ly",
+            Entity::ReleaseCertificate => "giấy xác nhận hoàn thành cách ly",
+            Entity::Sample => "mẫu xét nghiệm",
+            Entity::Setting => "thiết lập",
+            Entity::SituationReport => "báo cáo nhanh",
+            Entity::TestResult => "kết quả xét nghiệm",
+            Entity::Unit => "đơn vị",
+            Entity::User => "tài khoản",
+        }
+    }
+}
+
+impl std::fmt::Display for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.en())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Entity;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_entity_has_its_own_name_in_both_languages() {
+        let en: HashSet<_> = Entity::ALL.iter().map(|e| e.en()).collect();
+        let vi: HashSet<_> = Entity::ALL.iter().map(|e| e.vi()).collect();
+        assert_eq!(en.len(), Entity::ALL.len());
+        assert_eq!(vi.len(), Entity::ALL.len());
+        assert!(!vi.contains("bản ghi"));
+        for e in Entity::ALL {
+            assert_eq!(e.to_string(), e.en());
+            assert!(!e.vi().is_empty());
         }
     }
 }

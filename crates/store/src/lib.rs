@@ -51,7 +51,7 @@ pub use declarations::{
     PersonalLink, show_code,
 };
 pub use engine_write::{ClassCheck, WriteFailpoint};
-pub use error::StoreError;
+pub use error::{Entity, StoreError};
 pub use figures::{DAY_KEYS, STOCK_KEYS};
 pub use import::{
     BatchOutcome, IMPORT_STALE, ImportPolicy, ImportRun, ImportRunRecord, ImportState, ParsedRow,

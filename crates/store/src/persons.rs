@@ -424,7 +424,7 @@ impl Store {
         let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => person_from_row(&r),
-            None => Err(StoreError::not_found("person", id)),
+            None => Err(StoreError::not_found(crate::error::Entity::Person, id)),
         }
     }
 
@@ -624,7 +624,7 @@ impl Store {
             Some(code) => {
                 let unit = self.unit(code).await?;
                 if !scope.contains(&unit) {
-                    return Err(StoreError::not_found("unit", code));
+                    return Err(StoreError::not_found(crate::error::Entity::Unit, code));
                 }
                 Scope::unit(UnitCode::parse(&unit.code).map_err(Invalid::from)?)
             }
@@ -907,7 +907,7 @@ impl Store {
             Err(e) => return Err(e),
         };
         let Some(entry) = entry else {
-            return Err(StoreError::not_found("merge", audit_id));
+            return Err(StoreError::not_found(crate::error::Entity::Merge, audit_id));
         };
         let (Some(before), Some(after)) = (entry.before, entry.after) else {
             return Err(StoreError::Data(format!(

@@ -247,7 +247,7 @@ impl Store {
         let r = q
             .fetch_optional(&self.read)
             .await?
-            .ok_or_else(|| StoreError::not_found("place", id))?;
+            .ok_or_else(|| StoreError::not_found(crate::error::Entity::Place, id))?;
         let beds = sqlx::query(
             "SELECT b.bed_type, b.capacity, (SELECT COUNT(*) FROM admissions a WHERE a.place_id = b.place_id \
              AND a.bed_type = b.bed_type AND a.discharged_on IS NULL) AS occupied \
@@ -470,12 +470,15 @@ impl Store {
         .fetch_optional(&self.read)
         .await?;
         let Some((from_id, person_id, admitted_on, discharged)) = row else {
-            return Err(StoreError::not_found("admission", admission_id));
+            return Err(StoreError::not_found(
+                crate::error::Entity::Admission,
+                admission_id,
+            ));
         };
         let from = self
             .place(&actor.scope, from_id)
             .await
-            .map_err(|_| StoreError::not_found("admission", admission_id))?;
+            .map_err(|_| StoreError::not_found(crate::error::Entity::Admission, admission_id))?;
         let person = self.person(&Scope::national(), person_id).await?;
         let to = self.destination(actor, to_place_id).await?;
         let day = parse_date("transferred_on", on).map_err(|e| Invalid(vec![e]))?;
@@ -573,7 +576,10 @@ impl Store {
         .fetch_optional(&self.read)
         .await?;
         let Some((place_id, admitted_on, discharged)) = row else {
-            return Err(StoreError::not_found("admission", admission_id));
+            return Err(StoreError::not_found(
+                crate::error::Entity::Admission,
+                admission_id,
+            ));
         };
         let place = self.place(&actor.scope, place_id).await?;
         let day = parse_date("discharged_on", on).map_err(|e| Invalid(vec![e]))?;
@@ -613,7 +619,7 @@ impl Store {
             .await?
             .into_iter()
             .find(|a| a.id == admission_id)
-            .ok_or_else(|| StoreError::not_found("admission", admission_id))
+            .ok_or_else(|| StoreError::not_found(crate::error::Entity::Admission, admission_id))
     }
 
     /// Beds occupied in a place on each day from `from` to `to` (inclusive).

@@ -467,7 +467,10 @@ impl Store {
         let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => order_from_row(&r),
-            None => Err(StoreError::not_found("quarantine order", id)),
+            None => Err(StoreError::not_found(
+                crate::error::Entity::QuarantineOrder,
+                id,
+            )),
         }
     }
 

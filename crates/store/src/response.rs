@@ -222,7 +222,10 @@ impl Store {
             )]))
         })?;
         if !actor.scope.contains(&unit) {
-            return Err(StoreError::not_found("unit", code.trim()));
+            return Err(StoreError::not_found(
+                crate::error::Entity::Unit,
+                code.trim(),
+            ));
         }
         if matches!(unit.level, UnitLevel::Hamlet | UnitLevel::National) {
             return Err(Invalid(vec![invalid(
@@ -376,7 +379,7 @@ impl Store {
         }
         match q.fetch_optional(&self.read).await? {
             Some(r) => shift_from_row(&r),
-            None => Err(StoreError::not_found("duty shift", id)),
+            None => Err(StoreError::not_found(crate::error::Entity::DutyShift, id)),
         }
     }
 
@@ -698,7 +701,10 @@ impl Store {
             q = q.bind(p.as_str());
         }
         let Some(r) = q.fetch_optional(&self.read).await? else {
-            return Err(StoreError::not_found("oxygen equipment", id));
+            return Err(StoreError::not_found(
+                crate::error::Entity::OxygenEquipment,
+                id,
+            ));
         };
         Ok(OxygenEquipment {
             id: r.try_get("id")?,
@@ -770,7 +776,7 @@ impl Store {
         self.loans_where("l.id = $1", loan)
             .await?
             .pop()
-            .ok_or_else(|| StoreError::not_found("loan", loan))
+            .ok_or_else(|| StoreError::not_found(crate::error::Entity::Loan, loan))
     }
 
     /// Lend inside the caller's transaction (an alert answered with oxygen

@@ -114,9 +114,9 @@ impl Store {
             let Some(r) = r else { continue };
             let Some(f) = found.get(&r.code) else {
                 let entity = if r.code.starts_with('P') {
-                    "pool"
+                    crate::error::Entity::Pool
                 } else {
-                    "sample"
+                    crate::error::Entity::Sample
                 };
                 out[i] = Some(Err(StoreError::not_found(entity, &r.code)));
                 continue;

@@ -230,7 +230,8 @@ impl Store {
         let mut v = self
             .record_samples(actor, std::slice::from_ref(input), today)
             .await?;
-        v.pop().ok_or_else(|| StoreError::not_found("sample", ""))
+        v.pop()
+            .ok_or_else(|| StoreError::not_found(crate::error::Entity::Sample, ""))
     }
 
     /// Record individual samples of several people (a team's round of the
@@ -399,7 +400,7 @@ impl Store {
         let q = b.bind_onto(sqlx::query(b.sql()).bind(code.trim().to_uppercase()));
         match q.fetch_optional(&self.read).await? {
             Some(r) => sample_from_row(&r),
-            None => Err(StoreError::not_found("sample", code)),
+            None => Err(StoreError::not_found(crate::error::Entity::Sample, code)),
         }
     }
 
@@ -678,7 +679,7 @@ impl Store {
                     "Kết quả này đã được xem xét.",
                     "This result has already been reviewed.",
                 ),
-                _ => StoreError::not_found("test result", result_id),
+                _ => StoreError::not_found(crate::error::Entity::TestResult, result_id),
             });
         };
         let sample = self.sample_by_code(&actor.scope, &p.sample_code).await?;
@@ -742,7 +743,7 @@ impl Store {
             let q = b.bind_onto(sqlx::query(b.sql()).bind(code));
             return match q.fetch_optional(&self.read).await? {
                 Some(r) => Ok(Target::Pool(r.try_get("id")?, r.try_get("commune_code")?)),
-                None => Err(StoreError::not_found("pool", code)),
+                None => Err(StoreError::not_found(crate::error::Entity::Pool, code)),
             };
         }
         Ok(Target::Sample(self.sample_by_code(scope, code).await?))
@@ -1130,7 +1131,7 @@ impl Store {
                 tx.rollback().await?;
                 Ok(pool)
             }
-            Target::Sample(_) => Err(StoreError::not_found("pool", code)),
+            Target::Sample(_) => Err(StoreError::not_found(crate::error::Entity::Pool, code)),
         }
     }
 }

@@ -111,8 +111,8 @@ impl Store {
         .bind(name)
         .fetch_optional(&self.read)
         .await?;
-        let default =
-            setting_default(name).ok_or_else(|| StoreError::not_found("setting", name))?;
+        let default = setting_default(name)
+            .ok_or_else(|| StoreError::not_found(crate::error::Entity::Setting, name))?;
         let (value, updated_by, updated_at) =
             row.unwrap_or_else(|| (default.to_owned(), String::new(), String::new()));
         Ok(ProvinceSetting {
@@ -135,7 +135,7 @@ impl Store {
     ) -> Result<ProvinceSetting> {
         actor.require(Permission::Configure)?;
         if setting_default(name).is_none() {
-            return Err(StoreError::not_found("setting", name));
+            return Err(StoreError::not_found(crate::error::Entity::Setting, name));
         }
         let value = check_value(name, value)?;
         let value = value.as_str();

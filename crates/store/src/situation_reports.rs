@@ -128,7 +128,7 @@ impl Store {
         actor.require(Permission::Report)?;
         let unit = self.unit(unit_code).await?;
         if !actor.scope.contains(&unit) {
-            return Err(StoreError::not_found("unit", unit_code));
+            return Err(StoreError::not_found(crate::error::Entity::Unit, unit_code));
         }
         if !actor.scope.is_national() && actor.scope.root().map(|r| r.as_str()) != Some(&unit.code)
         {
@@ -222,7 +222,10 @@ impl Store {
         scope.push_filter(&mut b, "r");
         let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         let Some(r) = q.fetch_optional(&self.read).await? else {
-            return Err(StoreError::not_found("situation report", id));
+            return Err(StoreError::not_found(
+                crate::error::Entity::SituationReport,
+                id,
+            ));
         };
         let province: String = r.try_get("province_code")?;
         let deadline = self.report_deadline(&province).await?;
@@ -238,7 +241,7 @@ impl Store {
     ) -> Result<Vec<SituationReport>> {
         let unit = self.unit(unit_code).await?;
         if !scope.contains(&unit) {
-            return Err(StoreError::not_found("unit", unit_code));
+            return Err(StoreError::not_found(crate::error::Entity::Unit, unit_code));
         }
         let deadline = self.report_deadline(&unit.province_code).await?;
         let rows = sqlx::query(&format!(
@@ -265,7 +268,7 @@ impl Store {
     ) -> Result<Option<SituationReport>> {
         let unit = self.unit(unit_code).await?;
         if !scope.contains(&unit) {
-            return Err(StoreError::not_found("unit", unit_code));
+            return Err(StoreError::not_found(crate::error::Entity::Unit, unit_code));
         }
         let row = sqlx::query(&format!(
             "SELECT {REPORT_COLUMNS} FROM situation_reports r JOIN units u ON u.code = r.unit_code \
@@ -352,7 +355,7 @@ impl Store {
     ) -> Result<Vec<Submission>> {
         let unit = self.unit(unit_code).await?;
         if !scope.contains(&unit) {
-            return Err(StoreError::not_found("unit", unit_code));
+            return Err(StoreError::not_found(crate::error::Entity::Unit, unit_code));
         }
         let deadline = self.report_deadline(&unit.province_code).await?;
         let due = deadline_stamp(&day.to_string(), deadline).unwrap_or_default();
@@ -396,7 +399,7 @@ impl Store {
         if !actor.scope.contains(&unit)
             || actor.scope.root().map(|r| r.as_str()) == Some(&unit.code)
         {
-            return Err(StoreError::not_found("unit", unit_code));
+            return Err(StoreError::not_found(crate::error::Entity::Unit, unit_code));
         }
         let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query_scalar(

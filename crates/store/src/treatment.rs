@@ -303,15 +303,18 @@ impl Store {
                 .fetch_optional(&self.read)
                 .await?;
         let Some((person_id, _)) = row else {
-            return Err(StoreError::not_found("home treatment", id));
+            return Err(StoreError::not_found(
+                crate::error::Entity::HomeTreatment,
+                id,
+            ));
         };
         // Within the scope, or not found.
         self.treatments_of(scope, person_id)
             .await
-            .map_err(|_| StoreError::not_found("home treatment", id))?
+            .map_err(|_| StoreError::not_found(crate::error::Entity::HomeTreatment, id))?
             .into_iter()
             .find(|t| t.id == id)
-            .ok_or_else(|| StoreError::not_found("home treatment", id))
+            .ok_or_else(|| StoreError::not_found(crate::error::Entity::HomeTreatment, id))
     }
 
     /// Record vital signs; warning signs by the handbook in force on `on`
@@ -595,7 +598,7 @@ impl Store {
         let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => alert_from_row(&r),
-            None => Err(StoreError::not_found("alert", id)),
+            None => Err(StoreError::not_found(crate::error::Entity::Alert, id)),
         }
     }
 

@@ -231,7 +231,10 @@ impl Store {
         })?;
         let unit = self.unit(parsed.as_str()).await?;
         if !scope.contains(&unit) {
-            return Err(StoreError::not_found("unit", &unit.code));
+            return Err(StoreError::not_found(
+                crate::error::Entity::Unit,
+                &unit.code,
+            ));
         }
         if unit.level == UnitLevel::Hamlet {
             return Err(Invalid(vec![FieldError::new(
@@ -261,7 +264,7 @@ impl Store {
             .await?;
         match row {
             Some(r) => unit_from_row(&r),
-            None => Err(StoreError::not_found("unit", code)),
+            None => Err(StoreError::not_found(crate::error::Entity::Unit, code)),
         }
     }
 
@@ -397,7 +400,10 @@ impl Store {
         };
         let commune = self.unit(commune_code.as_str()).await?;
         if commune.level != UnitLevel::Commune || !actor.scope.contains(&commune) {
-            return Err(StoreError::not_found("unit", commune_code));
+            return Err(StoreError::not_found(
+                crate::error::Entity::Unit,
+                commune_code,
+            ));
         }
         let mut tx = self.write.begin().await?;
         let existing: Vec<(String, String)> =

@@ -209,7 +209,10 @@ async fn a_list_narrows_only_to_a_unit_inside_the_jurisdiction() {
     // Outside: not found, as any record outside; nor above one's own unit.
     for outside in [PHUC_XA, "01"] {
         match s.scope_within(&province, outside).await {
-            Err(StoreError::NotFound { entity: "unit", .. }) => {}
+            Err(StoreError::NotFound {
+                entity: phongdich_store::Entity::Unit,
+                ..
+            }) => {}
             other => panic!("{outside}: {other:?}"),
         }
     }

@@ -849,3 +849,51 @@ async fn an_import_killed_part_way_shows_as_interrupted_with_the_rows_it_committ
             .is_empty()
     );
 }
+
+/// The store takes its time from the clock it is handed (issue 17 §4): the
+/// stamps it writes and its "today" are the clock's, and Vietnam's day
+/// begins at 17:00 UTC, whatever the machine's zone.
+#[tokio::test]
+async fn the_store_reads_the_clock_it_is_handed() {
+    use chrono::TimeZone;
+    let mut db = TestDb::new().await;
+    // 23:59 in Hà Nội on 4 December 2021.
+    let clock = phongdich_domain::Clock::fixed(
+        chrono::Utc
+            .with_ymd_and_hms(2021, 12, 4, 16, 59, 0)
+            .unwrap(),
+    );
+    db.store = db.store.clone().with_clock(clock.clone());
+    let s = &db.store;
+    assert_eq!(s.today(), NaiveDate::from_ymd_opt(2021, 12, 4).unwrap());
+    let actor = actor_in(HA_KHANH);
+    let created = s
+        .create_person(
+            &actor,
+            &person("Nguyễn Văn Đồng Hồ", "1980", "nam", HA_KHANH)
+                .parse(s.today())
+                .unwrap(),
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.created_at, "2021-12-04T16:59:00.000Z");
+    let entries = s
+        .audit_entries(
+            &Actor::system("test"),
+            &phongdich_store::AuditFilter {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!entries.is_empty());
+    assert!(
+        entries.iter().all(|e| e.at == "2021-12-04T16:59:00.000Z"),
+        "{entries:?}"
+    );
+    // One minute later it is the 5th in Vietnam.
+    clock.set(chrono::Utc.with_ymd_and_hms(2021, 12, 4, 17, 0, 0).unwrap());
+    assert_eq!(s.today(), NaiveDate::from_ymd_opt(2021, 12, 5).unwrap());
+}

@@ -105,7 +105,7 @@ impl From<StoreError> for Problem {
                 "not-found",
                 format!(
                     "Không tìm thấy {} {id} (hoặc nằm ngoài phạm vi của bạn).",
-                    entity_vi(entity)
+                    entity.vi()
                 ),
                 format!("No {entity} {id} (or it lies outside your jurisdiction)."),
             ),
@@ -175,19 +175,5 @@ impl From<StoreError> for Problem {
                 )
             }
         }
-    }
-}
-
-fn entity_vi(entity: &str) -> &'static str {
-    match entity {
-        "person" => "người",
-        "unit" => "đơn vị",
-        "merge" => "lần gộp",
-        "user" => "tài khoản",
-        "api_token" => "mã API",
-        "audit entry" => "mục nhật ký",
-        "personal link" => "đường dẫn cá nhân",
-        "health declaration" => "khai báo y tế",
-        _ => "bản ghi",
     }
 }

@@ -128,3 +128,23 @@ async fn the_dashboard_of_a_unit_and_its_period() {
         );
     }
 }
+
+/// The server's "today" is the store's clock, in Vietnam's time (issue 17
+/// §4): at 17:30 UTC on 4 December it is already the 5th in Hà Nội, and the
+/// default period ends there, whatever the machine's clock says.
+#[tokio::test]
+async fn the_default_period_ends_on_the_clocks_day_in_vietnam() {
+    use chrono::TimeZone;
+    let mut db = TestDb::new().await;
+    db.store = db.store.clone().with_clock(phongdich_domain::Clock::fixed(
+        chrono::Utc
+            .with_ymd_and_hms(2021, 12, 4, 17, 30, 0)
+            .unwrap(),
+    ));
+    let t = token(&db, HA_KHANH, "health_staff").await;
+    let app = support::app(&db);
+    let (status, body) = get(&app, "/api/v1/dashboard", &t).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["to"], "2021-12-05");
+    assert_eq!(body["from"], "2021-11-08");
+}

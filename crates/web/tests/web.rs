@@ -11,7 +11,7 @@ mod support;
 
 use support::{
     Browser, HA_KHANH, HA_PHONG, HOST, PASSWORD, Resp, add_user, api, form_encode, named_token,
-    send,
+    send, token,
 };
 
 use axum::Router;
@@ -1679,4 +1679,30 @@ async fn bodies_have_limits_and_imports_wait_their_turn() {
         "the page itself is not an import"
     );
     assert_eq!(person_count(&db).await, 1);
+}
+
+/// A record that is not there (or not the caller's) is named in both
+/// languages, not as "a record" (issue 17 §7).
+#[tokio::test]
+async fn not_found_names_the_record_in_both_languages() {
+    let db = TestDb::new().await;
+    let t = token(&db, HA_KHANH, "health_staff").await;
+    let app = support::app(&db);
+    for (path, vi, en) in [
+        ("/api/v1/campaigns/987654", "đợt xét nghiệm", "campaign"),
+        ("/api/v1/clusters/987654", "ổ dịch", "cluster"),
+        ("/api/v1/persons/987654", "người", "person"),
+    ] {
+        let (status, p) = support::get(&app, path, &t).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {p}");
+        let (mvi, men) = (
+            p["message_vi"].as_str().unwrap(),
+            p["message_en"].as_str().unwrap(),
+        );
+        assert!(
+            mvi.contains(&format!("Không tìm thấy {vi} 987654")),
+            "{mvi}"
+        );
+        assert!(men.contains(&format!("No {en} 987654")), "{men}");
+    }
 }

@@ -296,7 +296,7 @@ impl Store {
         } = period;
         let unit = self.unit(unit_code).await?;
         if !scope.contains(&unit) {
-            return Err(StoreError::not_found("unit", unit_code));
+            return Err(StoreError::not_found(crate::error::Entity::Unit, unit_code));
         }
         // A hamlet's records are its commune's of the people living in it
         // (a pool's test, of no one person, is not a hamlet's).
@@ -316,7 +316,7 @@ impl Store {
         } else {
             None
         }
-        .ok_or_else(|| StoreError::not_found("figure", key))?;
+        .ok_or_else(|| StoreError::not_found(crate::error::Entity::Figure, key))?;
         let sql = match &hamlet {
             Some(_) => format!(
                 "SELECT h.* FROM ({sql}) h WHERE h.person_id IN (SELECT q.id FROM persons q WHERE q.hamlet_code = $5)"

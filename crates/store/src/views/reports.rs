@@ -213,7 +213,10 @@ impl Store {
     ) -> Result<ReportFigures> {
         let unit = self.unit(unit_code).await?;
         if !scope.contains(&unit) {
-            return Err(crate::StoreError::not_found("unit", unit_code));
+            return Err(crate::StoreError::not_found(
+                crate::error::Entity::Unit,
+                unit_code,
+            ));
         }
         if unit.level == UnitLevel::Hamlet {
             let period = crate::FigurePeriod {

@@ -66,7 +66,7 @@ async fn visible(
     let unit = s.store.unit(code).await?;
     if !actor.scope.contains(&unit) {
         return Err(phongdich_store::StoreError::NotFound {
-            entity: "unit",
+            entity: phongdich_store::Entity::Unit,
             id: code.to_owned(),
         }
         .into());

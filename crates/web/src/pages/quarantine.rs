@@ -484,7 +484,7 @@ pub async fn certificate(State(s): State<AppState>, page: Page, Path(id): Path<i
         .map_err(|e| page.fail(e))?;
     if o.status != "released" {
         return Err(page.fail(StoreError::NotFound {
-            entity: "release certificate",
+            entity: phongdich_store::Entity::ReleaseCertificate,
             id: id.to_string(),
         }));
     }
@@ -836,7 +836,8 @@ pub async fn admit(
     {
         Ok(_) => Ok(Redirect::to("/places").into_response()),
         Err(StoreError::NotFound {
-            entity: "person", ..
+            entity: phongdich_store::Entity::Person,
+            ..
         }) => {
             let e = FieldError::new(
                 "person_id",

@@ -491,7 +491,7 @@ pub async fn report_by_id(
     };
     let Ok(id) = number.parse::<i64>() else {
         return Err(page.fail(StoreError::NotFound {
-            entity: "situation report",
+            entity: phongdich_store::Entity::SituationReport,
             id: id.clone(),
         }));
     };
@@ -993,7 +993,7 @@ fn download(page: &Page, v: &View, ext: &str) -> PageResult {
         "xlsx" => phongdich_sheets::Format::Xlsx,
         _ => {
             return Err(page.fail(StoreError::NotFound {
-                entity: "situation report",
+                entity: phongdich_store::Entity::SituationReport,
                 id: ext.to_owned(),
             }));
         }
@@ -1230,7 +1230,7 @@ pub async fn save_setting(
         WAVE_START => ("wave_start", &f.wave_start),
         other => {
             return Err(page.fail(StoreError::NotFound {
-                entity: "setting",
+                entity: phongdich_store::Entity::Setting,
                 id: other.to_owned(),
             }));
         }

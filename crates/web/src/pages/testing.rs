@@ -546,7 +546,7 @@ fn refusal(e: StoreError) -> Result<Vec<FieldError>, StoreError> {
     match e {
         StoreError::Invalid(i) => Ok(i.0),
         StoreError::NotFound { entity, id } => Ok(vec![FieldError::new(
-            if entity == "person" {
+            if entity == phongdich_store::Entity::Person {
                 "person_id"
             } else {
                 "code"

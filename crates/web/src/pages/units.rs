@@ -82,7 +82,7 @@ async fn unit_page(
     let unit = s.store.unit(code).await.map_err(|e| page.fail(e))?;
     if !page.actor.scope.contains(&unit) {
         return Err(page.fail(StoreError::NotFound {
-            entity: "unit",
+            entity: phongdich_store::Entity::Unit,
             id: code.to_owned(),
         }));
     }
