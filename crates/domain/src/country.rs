@@ -132,7 +132,7 @@ const UNKNOWN_WORDS: &[&str] = &[
     "xx",
 ];
 
-/// The country's name in Vietnamese (the first name of [`VI`]) or English (ISO).
+/// The country's name in Vietnamese (the first of its names in the Vietnamese table) or English (ISO).
 pub fn name(code: &str, vietnamese: bool) -> String {
     if code == UNKNOWN {
         return if vietnamese {

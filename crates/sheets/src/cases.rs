@@ -203,6 +203,7 @@ pub fn case_fields() -> Vec<(&'static str, bool, &'static [&'static str])> {
         .collect()
 }
 
+#[derive(Debug)]
 pub struct CaseImportSummary {
     pub rows: u64,
     pub confirmed: u64,

@@ -62,6 +62,7 @@ pub const CONTACT_FIELDS: &[(&str, bool, &[&str])] = &[
     ),
 ];
 
+#[derive(Debug)]
 pub struct ContactImportSummary {
     pub rows: u64,
     pub recorded: u64,

@@ -131,6 +131,7 @@ struct ReadBatch {
     bytes_total: u64,
 }
 
+#[derive(Debug)]
 pub struct ImportSummary {
     pub rows: u64,
     pub imported: u64,
@@ -144,6 +145,7 @@ pub struct ImportSummary {
 }
 
 /// Where the import stands, for a progress display.
+#[derive(Debug)]
 pub struct Progress {
     pub rows_done: u64,
     pub rows_total: Option<u64>,

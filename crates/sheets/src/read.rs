@@ -20,6 +20,15 @@ pub struct SheetReader {
     source: Source,
 }
 
+impl std::fmt::Debug for SheetReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SheetReader")
+            .field("headers", &self.headers)
+            .field("file_size", &self.file_size)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Bounds on what a file may hold, checked while it is read so that a
 /// hostile or broken file is refused before it takes memory (issue 16).
 /// The defaults suit every import: a commune's list is a few thousand rows.

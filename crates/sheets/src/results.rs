@@ -57,6 +57,7 @@ pub const RESULT_FIELDS: &[(&str, bool, &[&str])] = &[
     ),
 ];
 
+#[derive(Debug)]
 pub struct ResultImportSummary {
     pub rows: u64,
     pub recorded: u64,

@@ -19,6 +19,18 @@ pub struct TableWriter {
     sink: Sink,
 }
 
+impl std::fmt::Debug for TableWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.sink {
+            Sink::Csv(_) => "csv",
+            Sink::Xlsx { .. } => "xlsx",
+        };
+        f.debug_struct("TableWriter")
+            .field("kind", &kind)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A cell: text (whatever people typed, codes, dates, labels) or a number
 /// the program computed. A `String` or `&str` is text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,7 +223,7 @@ fn column(col: usize) -> Result<u16, SheetError> {
 
 /// A writer whose bytes can be taken back after the writer that owned a
 /// clone of it is dropped (a download built in memory).
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SharedBuf(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
 impl SharedBuf {

@@ -145,7 +145,7 @@ async fn an_import_stops_at_an_unclosed_quote_and_says_so() {
         &mut |_| {},
     )
     .await;
-    let error = result.err().expect("the import fails").to_string();
+    let error = result.expect_err("the import fails").to_string();
     assert!(error.contains("25003"), "{error}");
     let stored = db.ints("SELECT COUNT(*) FROM persons").await;
     assert_eq!(stored, [Some(25_001)]);
@@ -219,7 +219,7 @@ fn an_xlsx_cell_past_its_limit_is_refused() {
         support::row(out, 2, &["An", "06649"]);
         support::row(out, 3, &[&huge, "06649"]);
     });
-    let error = SheetReader::open(&path).err().expect("refused");
+    let error = SheetReader::open(&path).expect_err("refused");
     assert_cell_too_large(&error, 3);
 }
 
@@ -235,9 +235,7 @@ fn an_xlsx_past_its_rows_or_columns_is_refused_and_far_cells_take_no_memory() {
         xlsx_rows: 100,
         ..Limits::default()
     };
-    let error = SheetReader::open_with(&path, limits)
-        .err()
-        .expect("refused");
+    let error = SheetReader::open_with(&path, limits).expect_err("refused");
     assert!(
         matches!(
             error,
@@ -259,7 +257,7 @@ fn an_xlsx_past_its_rows_or_columns_is_refused_and_far_cells_take_no_memory() {
         )
         .unwrap();
     });
-    let error = SheetReader::open(&path).err().expect("refused");
+    let error = SheetReader::open(&path).expect_err("refused");
     assert!(
         matches!(
             error,
@@ -413,7 +411,7 @@ fn refused_reference(cells: &str) -> SheetError {
         write!(out, "{cells}").unwrap();
     });
     let before = peak_kib();
-    let error = SheetReader::open(&path).err().expect("refused");
+    let error = SheetReader::open(&path).expect_err("refused");
     let grown_mib = peak_kib().saturating_sub(before) / 1024;
     assert!(grown_mib < 32, "memory grew by {grown_mib} MiB for {cells}");
     error
@@ -543,7 +541,7 @@ fn xlsx_rows_out_of_order_are_refused() {
         support::row(out, 4, &["An"]);
         support::row(out, 2, &["Bình"]);
     });
-    let error = SheetReader::open(&path).err().expect("refused");
+    let error = SheetReader::open(&path).expect_err("refused");
     assert!(
         matches!(error, SheetError::RowsOutOfOrder { line: 2, after: 4 }),
         "{error}"

@@ -62,7 +62,7 @@ fn a_zip_bomb_is_refused_while_unpacked() {
     let size = std::fs::metadata(&path).unwrap().len();
     assert!(size < 2 << 20, "the bomb is small: {size} bytes");
     let before = peak_kib();
-    let error = SheetReader::open(&path).err().expect("refused");
+    let error = SheetReader::open(&path).expect_err("refused");
     let grown_mib = (peak_kib().saturating_sub(before)) / 1024;
     assert!(
         matches!(&error, SheetError::XlsxTooLarge { part, limit } if part == "xl/worksheets/sheet1.xml" && *limit == 256 << 20),
@@ -83,7 +83,7 @@ fn a_zip_bomb_is_refused_while_unpacked() {
         1000
     );
     let before = peak_kib();
-    let error = SheetReader::open(&liar).err().expect("refused");
+    let error = SheetReader::open(&liar).expect_err("refused");
     let grown_mib = (peak_kib().saturating_sub(before)) / 1024;
     assert!(
         matches!(

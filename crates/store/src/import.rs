@@ -172,6 +172,7 @@ pub struct ImportRunRecord {
 }
 
 /// One running import: its record, and what it remembers between batches.
+#[derive(Debug)]
 pub struct ImportRun {
     pub id: i64,
     units: HashMap<String, Option<Unit>>,
@@ -313,7 +314,7 @@ impl Store {
         let mut batch_ids: HashMap<&str, u64> = HashMap::new();
         // Accepted rows by phone and by duplicate block: (index in `accepted`, name).
         let mut batch_phones: HashMap<&str, Vec<(usize, &str)>> = HashMap::new();
-        let mut batch_blocks: HashMap<BlockKey, Vec<(usize, &str)>> = HashMap::new();
+        let mut batch_blocks: HashMap<BlockKey<'_>, Vec<(usize, &str)>> = HashMap::new();
         let mut accepted: Vec<(usize, &Checked, Vec<DuplicateCandidate>)> = Vec::new();
         // Pairs inside the batch let through by the policy: (row, earlier row, reason).
         let mut batch_pairs: Vec<(usize, usize, &str)> = Vec::new();

@@ -256,7 +256,7 @@ impl Actor {
 
 /// A handle on the database. Writes go through a single-connection pool on
 /// SQLite so that write transactions queue instead of failing with SQLITE_BUSY.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Store {
     read: AnyPool,
     write: AnyPool,

@@ -287,7 +287,7 @@ pub(crate) async fn insert_tokens(
 /// of another unit is not revealed by its number.
 pub(crate) async fn national_id_taken(
     tx: &mut Transaction<'static, Any>,
-    scope: &crate::Scope,
+    scope: &Scope,
     national_id: Option<&str>,
     except: Option<i64>,
 ) -> Result<Option<StoreError>> {

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub const POSTGRES_ENV: &str = "PHONGDICH_TEST_POSTGRES";
 
 /// A test database; an SQLite file is removed when this is dropped.
+#[derive(Debug)]
 pub struct TestDb {
     pub store: Store,
     /// The URL to hand to another process (the binary under test).
@@ -219,6 +220,7 @@ pub async fn add_case_source(
 
 /// The chain of known shape the chain tests (store and browser) draw: the
 /// people's ids, in Hạ Khánh (06649) unless said otherwise.
+#[derive(Debug)]
 pub struct KnownChain {
     /// BN of generation 0, confirmed 01/08/2021.
     pub a: i64,

@@ -488,7 +488,7 @@ impl Store {
             .map_err(|e| (Vec::new(), Some(e)))?;
         let mut errors = Vec::new();
         let mut parsed = Vec::new();
-        let known: std::collections::HashMap<String, Unit> = self
+        let known: HashMap<String, Unit> = self
             .all_units()
             .await
             .map_err(|e| (Vec::new(), Some(e)))?

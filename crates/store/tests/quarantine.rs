@@ -442,8 +442,7 @@ async fn a_recovered_f0_gets_the_rule_for_the_recovered_without_typing_it() {
     let staff = actor(HA_KHANH, Role::QuarantineStaff);
     let system = Actor::system("test");
     let id = person(s, "Ma Thị Khỏi").await;
-    let case =
-        phongdich_store::CaseInput::found_in_community(id, "01/11/2021", "01/11/2021", "rt_pcr");
+    let case = CaseInput::found_in_community(id, "01/11/2021", "01/11/2021", "rt_pcr");
     let (case, _) = s.confirm_case(&system, &case, d(1, 11)).await.unwrap();
     let input = OrderInput {
         person_id: id,

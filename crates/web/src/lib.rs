@@ -18,7 +18,7 @@ use phongdich_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,

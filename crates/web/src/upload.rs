@@ -20,7 +20,7 @@ pub const IMPORT_BODY_LIMIT: usize = 50 * 1024 * 1024;
 pub const CONCURRENT_IMPORTS: usize = 2;
 
 /// The places for imports running at once, shared by the import routes.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct ImportSlots(Arc<Semaphore>);
 
 impl ImportSlots {

@@ -95,7 +95,7 @@ async fn every_operation_but_the_health_check_needs_authentication() {
 /// validate. Each of these, on the document itself.
 #[test]
 fn the_document_says_where_parameters_go_and_what_errors_look_like() {
-    let doc: serde_json::Value =
+    let doc: Value =
         serde_json::from_str(&phongdich_web::ApiDoc::openapi().to_json().unwrap()).unwrap();
     let mut ids = std::collections::BTreeSet::new();
     let mut wrong = Vec::new();

@@ -66,6 +66,7 @@ struct ApiInfo;
 
 /// The OpenAPI document of the API, assembled from the routes themselves:
 /// an operation is in it exactly when its handler is routed.
+#[derive(Debug)]
 pub struct ApiDoc;
 
 impl OpenApi for ApiDoc {

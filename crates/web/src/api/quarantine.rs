@@ -359,7 +359,7 @@ pub async fn occupancy(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
-    super::ApiQuery(p): super::ApiQuery<OccupancyParams>,
+    ApiQuery(p): ApiQuery<OccupancyParams>,
 ) -> Result<Json<Vec<OccupancyDay>>, Problem> {
     let today = s.today();
     let day = |field: &str, v: &Option<String>, default| match v

@@ -143,7 +143,7 @@ fn stacked_chart(
     size: (f64, f64),
     caption: &str,
     days: &[String],
-    series: &[Series],
+    series: &[Series<'_>],
     average: Option<(&str, &[f64])>,
 ) -> Markup {
     let (w, h) = size;

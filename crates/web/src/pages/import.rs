@@ -221,8 +221,7 @@ fn report_view(page: &Page, file_name: &str, s: &ImportSummary) -> maud::Markup 
 }
 
 fn with_status(mut r: axum::response::Response, status: u16) -> axum::response::Response {
-    *r.status_mut() =
-        axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::OK);
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     r
 }
 

@@ -684,13 +684,10 @@ pub fn without_unit(path: &str) -> String {
 
 /// A store refusal as the errors shown on a form: each invalid field, or
 /// a conflict under `conflict_field`; anything else stays an error page.
-pub fn refusal_fields(
-    e: phongdich_store::StoreError,
-    conflict_field: &str,
-) -> Result<Vec<FieldError>, phongdich_store::StoreError> {
+pub fn refusal_fields(e: StoreError, conflict_field: &str) -> Result<Vec<FieldError>, StoreError> {
     match e {
-        phongdich_store::StoreError::Invalid(i) => Ok(i.0),
-        phongdich_store::StoreError::Conflict {
+        StoreError::Invalid(i) => Ok(i.0),
+        StoreError::Conflict {
             message_vi,
             message_en,
         } => Ok(vec![FieldError::new(

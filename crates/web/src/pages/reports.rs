@@ -68,7 +68,7 @@ impl View {
 /// (`unit=`, checked against the reader's jurisdiction) and period — exactly
 /// as many as the figure, stocks as they stood at the end of the period
 /// (`/reports/figure`); the beds and equipment kept, their pages.
-pub(super) fn records_link(key: &str, r: Records) -> Option<String> {
+pub(super) fn records_link(key: &str, r: Records<'_>) -> Option<String> {
     let unit = encode(r.unit);
     Some(match key {
         "beds" => format!("/places?unit={unit}"),

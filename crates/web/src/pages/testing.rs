@@ -815,7 +815,7 @@ pub async fn import(
 pub(super) fn qr_svg(text: &str, size: u32) -> Markup {
     match qrcode::QrCode::new(text.as_bytes()) {
         Ok(code) => maud::PreEscaped(
-            code.render::<qrcode::render::svg::Color>()
+            code.render::<qrcode::render::svg::Color<'_>>()
                 .min_dimensions(size, size)
                 .quiet_zone(true)
                 .build(),
