@@ -2,6 +2,8 @@
 //! Input becomes a checked type here ("parse, don't validate"); the rest of the
 //! system never sees an unchecked national ID, phone number or unit code.
 
+#![warn(unreachable_pub)]
+
 pub mod access;
 pub mod case_code;
 pub mod clock;

@@ -52,6 +52,8 @@
 //! (person, level) every non-dominated (arrival, until) pair — among all
 //! walks and among those not returning — usually one or two.
 
+#![warn(unreachable_pub)]
+
 /// Maps and sets keyed by node: foldhash with a fixed seed, so that runs are
 /// reproducible (iteration order never decides a class; see `reduce`).
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;

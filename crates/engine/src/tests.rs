@@ -485,7 +485,7 @@ mod oracle {
     use super::{Day, Exposure, PersonId, Rules, Status};
     use std::collections::BTreeMap;
 
-    pub struct Contact {
+    pub(super) struct Contact {
         pub a: PersonId,
         pub b: PersonId,
         pub from: Day,
@@ -529,7 +529,7 @@ mod oracle {
     }
 
     /// (level, since, until) of everyone classified on `today`.
-    pub fn classes(
+    pub(super) fn classes(
         depth: usize,
         rules: &Rules,
         status: &BTreeMap<PersonId, Status>,

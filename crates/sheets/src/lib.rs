@@ -5,6 +5,8 @@
 //! Everything here is text: checking values is the domain crate's job, so a
 //! spreadsheet that cannot be parsed is only ever a file-level problem.
 
+#![warn(unreachable_pub)]
+
 pub mod campaigns;
 pub mod cases;
 mod columns;
