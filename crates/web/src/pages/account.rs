@@ -241,3 +241,13 @@ pub async fn change_password(
         Err(e) => Err(page.fail(e)),
     }
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/account", get(account_page).post(change_password))
+}

@@ -498,3 +498,16 @@ pub async fn audit_csv(
     )
         .into_response())
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/users", get(users).post(add_user))
+        .route("/users/{username}", post(user_action))
+        .route("/tokens", get(tokens).post(create_token))
+        .route("/tokens/{id}/revoke", post(revoke_token))
+        .route("/audit", get(audit))
+        .route("/audit.csv", get(audit_csv))
+}

@@ -738,3 +738,16 @@ pub async fn close(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -
         Err(e) => Err(page.fail(e)),
     }
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/campaigns", super::upload(post(create)).get(index))
+        .route("/campaigns/{id}", get(show))
+        .route("/campaigns/{id}/people", get(people))
+        .route("/campaigns/{id}/sample", post(sample))
+        .route("/campaigns/{id}/rounds", post(next_round))
+        .route("/campaigns/{id}/close", post(close))
+}

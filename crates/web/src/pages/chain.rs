@@ -213,3 +213,13 @@ pub async fn chain_css() -> Response {
     )
         .into_response()
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/chains/{id}", get(chain_page))
+        .route("/static/chain.js", get(chain_script))
+        .route("/static/chain.css", get(chain_css))
+}

@@ -703,6 +703,13 @@ fn units_table(l: Lang, d: &Dashboard, sort: &str, descending: bool) -> Markup {
     }
 }
 
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/dashboard", get(page))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -934,3 +934,18 @@ pub fn day_lists(l: Lang, d: &QuarantineDay, is_today: bool) -> Markup {
         }
     }
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/k", get(code_page).post(open_code))
+        .route("/k/{credential}", get(phone_page))
+        .route("/k/{credential}/declaration", post(phone_declare))
+        .route("/k/{credential}/vitals", post(phone_vitals))
+        .route("/quarantine/orders/{id}/declarations", post(declare))
+        .route("/quarantine/orders/{id}/link", post(order_link))
+        .route("/home-treatments/{id}/link", post(treatment_link))
+        .route("/links/{id}/revoke", post(revoke))
+}

@@ -136,3 +136,10 @@ pub async fn figure_page(
         },
     ))
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/reports/figure", get(figure_page))
+}

@@ -30,161 +30,42 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get};
 use maud::{DOCTYPE, Markup, html};
 use phongdich_domain::{FieldError, Permission};
 use phongdich_store::{Actor, Scope, StoreError, User};
 
+/// Every page: the frame's own routes, then each module's (`<module>::routes`),
+/// one line a module.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(css))
         .route("/static/print.js", get(print_script))
         .route("/lang", get(switch_lang))
-        .route("/login", get(account::login_form).post(account::login))
-        .route("/logout", post(account::logout))
-        .route(
-            "/account",
-            get(account::account_page).post(account::change_password),
-        )
-        .route("/dashboard", get(dashboard::page))
-        .route("/persons", get(persons::list))
-        .route("/persons/new", get(persons::new_form).post(persons::create))
-        .route("/persons/export", get(persons::export))
-        .route("/persons/{id}", get(persons::show))
-        .route(
-            "/persons/{id}/edit",
-            get(persons::edit_form).post(persons::update),
-        )
-        .route("/import", upload(post(import::upload)).get(import::page))
-        .route("/persons/{id}/contacts", post(tracing::add_contact))
-        .route(
-            "/persons/{id}/contacts/import",
-            upload(post(tracing::import_contacts)),
-        )
-        .route("/persons/{id}/case", post(tracing::confirm))
-        .route("/persons/{id}/case/correct", post(tracing::correct))
-        .route("/persons/{id}/status", post(tracing::set_status))
-        .route(
-            "/persons/{id}/contact-reviews",
-            post(tracing::record_review),
-        )
-        .route("/tracing", get(tracing::lists))
-        .route("/tracing/import", upload(post(tracing::import_cases)))
-        .route("/chains/{id}", get(chain::chain_page))
-        .route("/static/chain.js", get(chain::chain_script))
-        .route("/static/chain.css", get(chain::chain_css))
-        .route(
-            "/clusters",
-            get(tracing::clusters).post(tracing::create_cluster),
-        )
-        .route("/clusters/{id}", get(tracing::cluster))
-        .route("/clusters/{id}/members", post(tracing::add_member))
-        .route(
-            "/campaigns",
-            upload(post(campaigns::create)).get(campaigns::index),
-        )
-        .route("/campaigns/{id}", get(campaigns::show))
-        .route("/campaigns/{id}/people", get(campaigns::people))
-        .route("/campaigns/{id}/sample", post(campaigns::sample))
-        .route("/campaigns/{id}/rounds", post(campaigns::next_round))
-        .route("/campaigns/{id}/close", post(campaigns::close))
-        .route("/persons/{id}/quarantine", post(quarantine::create))
-        .route("/quarantine", get(quarantine::day_page))
-        .route(
-            "/quarantine/rules",
-            get(rules::rules_page).post(rules::save),
-        )
-        .route(
-            "/places",
-            get(quarantine::places_page).post(quarantine::create_place),
-        )
-        .route("/places/{id}/admissions", post(quarantine::admit))
-        .route("/admissions/{id}/discharge", post(quarantine::discharge))
-        .route("/admissions/{id}/transfer", post(quarantine::transfer))
-        .route("/persons/{id}/home-treatment", post(treatment::enrol))
-        .route(
-            "/home-treatments/{id}/vitals",
-            post(treatment::record_vitals),
-        )
-        .route("/alerts", get(treatment::alerts))
-        .route("/alerts/{id}/acknowledge", post(treatment::acknowledge))
-        .route("/alerts/{id}/action", post(treatment::act))
-        .route("/duty", get(response::duty_page).post(response::add_shifts))
-        .route("/duty/{id}/cancel", post(response::cancel_shift))
-        .route("/duty/escalation", post(response::save_escalation))
-        .route(
-            "/oxygen",
-            get(response::oxygen_page).post(response::add_equipment),
-        )
-        .route("/oxygen/{id}/return", post(response::return_equipment))
-        .route("/home-treatments/{id}/oxygen", post(response::lend))
-        .route(
-            "/k",
-            get(declarations::code_page).post(declarations::open_code),
-        )
-        .route("/k/{credential}", get(declarations::phone_page))
-        .route(
-            "/k/{credential}/declaration",
-            post(declarations::phone_declare),
-        )
-        .route("/k/{credential}/vitals", post(declarations::phone_vitals))
-        .route(
-            "/quarantine/orders/{id}/declarations",
-            post(declarations::declare),
-        )
-        .route(
-            "/quarantine/orders/{id}/link",
-            post(declarations::order_link),
-        )
-        .route(
-            "/home-treatments/{id}/link",
-            post(declarations::treatment_link),
-        )
-        .route("/links/{id}/revoke", post(declarations::revoke))
-        .route("/quarantine/f1", post(quarantine::order_all_f1))
-        .route("/quarantine/orders/{id}/release", post(quarantine::release))
-        .route("/quarantine/orders/{id}/extend", post(quarantine::extend))
-        .route(
-            "/quarantine/orders/{id}/certificate",
-            get(quarantine::certificate),
-        )
-        .route("/testing", get(testing::index))
-        .route("/testing/samples", post(testing::create_sample))
-        .route("/testing/labels/{code}", get(testing::label))
-        .route("/testing/pools", post(testing::create_pool))
-        .route("/testing/results", post(testing::create_result))
-        .route("/testing/reviews/{id}", post(testing::review))
-        .route("/testing/settings", post(testing::save_setting))
-        .route("/testing/import", upload(post(testing::import)))
-        .route("/reports", get(reports::report_page).post(reports::send))
-        .route("/reports.csv", get(reports::csv_draft))
-        .route("/reports.xlsx", get(reports::xlsx_draft))
-        .route("/reports/print", get(reports::print_draft))
-        .route("/reports/figure", get(figures::figure_page))
-        .route("/reports/board", get(reports::board))
-        .route("/reports/board/remind", post(reports::remind))
-        .route("/reports/board/settings", post(reports::save_setting))
-        .route("/reports/{id}", get(reports::report_by_id))
-        .route("/reports/{id}/print", get(reports::print_sent))
-        .route("/reports/{id}/review", post(reports::review))
-        .route("/static/report.css", get(reports::css))
-        .route("/duplicates", get(persons::duplicates))
-        .route("/merges", post(persons::merge))
-        .route("/units", get(units::index))
-        .route("/units/{code}", get(units::show).post(units::add_hamlet))
-        .route("/users", get(admin::users).post(admin::add_user))
-        .route("/users/{username}", post(admin::user_action))
-        .route("/tokens", get(admin::tokens).post(admin::create_token))
-        .route("/tokens/{id}/revoke", post(admin::revoke_token))
-        .route("/audit", get(admin::audit))
-        .route("/audit.csv", get(admin::audit_csv))
+        .merge(account::routes())
+        .merge(dashboard::routes())
+        .merge(persons::routes())
+        .merge(import::routes())
+        .merge(tracing::routes())
+        .merge(chain::routes())
+        .merge(campaigns::routes())
+        .merge(quarantine::routes())
+        .merge(rules::routes())
+        .merge(treatment::routes())
+        .merge(response::routes())
+        .merge(declarations::routes())
+        .merge(testing::routes())
+        .merge(reports::routes())
+        .merge(figures::routes())
+        .merge(units::routes())
+        .merge(admin::routes())
 }
 
 /// A route taking a spreadsheet: the upload body limit and the bound on
 /// imports running at once ([`crate::upload`]). The `Content-Length` check
 /// runs first, so the limit layer is the inner one.
-fn upload(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+pub(super) fn upload(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
     route
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::upload::IMPORT_BODY_LIMIT,

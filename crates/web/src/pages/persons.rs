@@ -575,3 +575,17 @@ pub async fn export(
     )
         .into_response())
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/persons", get(list))
+        .route("/persons/new", get(new_form).post(create))
+        .route("/persons/export", get(export))
+        .route("/persons/{id}", get(show))
+        .route("/persons/{id}/edit", get(edit_form).post(update))
+        .route("/duplicates", get(duplicates))
+        .route("/merges", post(merge))
+}

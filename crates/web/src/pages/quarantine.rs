@@ -874,3 +874,20 @@ pub async fn discharge(
         }
     }
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/persons/{id}/quarantine", post(create))
+        .route("/quarantine", get(day_page))
+        .route("/places", get(places_page).post(create_place))
+        .route("/places/{id}/admissions", post(admit))
+        .route("/admissions/{id}/discharge", post(discharge))
+        .route("/admissions/{id}/transfer", post(transfer))
+        .route("/quarantine/f1", post(order_all_f1))
+        .route("/quarantine/orders/{id}/release", post(release))
+        .route("/quarantine/orders/{id}/extend", post(extend))
+        .route("/quarantine/orders/{id}/certificate", get(certificate))
+}

@@ -1271,6 +1271,24 @@ pub async fn save_setting(
     }
 }
 
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/reports", get(report_page).post(send))
+        .route("/reports.csv", get(csv_draft))
+        .route("/reports.xlsx", get(xlsx_draft))
+        .route("/reports/print", get(print_draft))
+        .route("/reports/board", get(board))
+        .route("/reports/board/remind", post(remind))
+        .route("/reports/board/settings", post(save_setting))
+        .route("/reports/{id}", get(report_by_id))
+        .route("/reports/{id}/print", get(print_sent))
+        .route("/reports/{id}/review", post(review))
+        .route("/static/report.css", get(css))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -476,3 +476,16 @@ pub async fn lend(
     };
     super::treatment::back(&s, &page, person_id, result).await
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/duty", get(duty_page).post(add_shifts))
+        .route("/duty/{id}/cancel", post(cancel_shift))
+        .route("/duty/escalation", post(save_escalation))
+        .route("/oxygen", get(oxygen_page).post(add_equipment))
+        .route("/oxygen/{id}/return", post(return_equipment))
+        .route("/home-treatments/{id}/oxygen", post(lend))
+}

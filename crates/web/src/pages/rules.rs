@@ -422,3 +422,10 @@ pub async fn save(State(s): State<AppState>, page: Page, Form(f): Form<SaveForm>
 pub fn link(l: Lang) -> Markup {
     html! { a href="/quarantine/rules" { (l.t("Quy định cách ly →", "Quarantine rules →")) } }
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/quarantine/rules", get(rules_page).post(save))
+}

@@ -885,3 +885,18 @@ pub async fn label(
         },
     ))
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/testing", get(index))
+        .route("/testing/samples", post(create_sample))
+        .route("/testing/labels/{code}", get(label))
+        .route("/testing/pools", post(create_pool))
+        .route("/testing/results", post(create_result))
+        .route("/testing/reviews/{id}", post(review))
+        .route("/testing/settings", post(save_setting))
+        .route("/testing/import", super::upload(post(import)))
+}

@@ -1398,3 +1398,24 @@ pub async fn import_cases(
         },
     ))
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/persons/{id}/contacts", post(add_contact))
+        .route(
+            "/persons/{id}/contacts/import",
+            super::upload(post(import_contacts)),
+        )
+        .route("/persons/{id}/case", post(confirm))
+        .route("/persons/{id}/case/correct", post(correct))
+        .route("/persons/{id}/status", post(set_status))
+        .route("/persons/{id}/contact-reviews", post(record_review))
+        .route("/tracing", get(lists))
+        .route("/tracing/import", super::upload(post(import_cases)))
+        .route("/clusters", get(clusters).post(create_cluster))
+        .route("/clusters/{id}", get(cluster))
+        .route("/clusters/{id}/members", post(add_member))
+}

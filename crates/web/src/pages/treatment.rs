@@ -446,3 +446,15 @@ pub async fn act(
         .map_err(|e| page.fail(e))?;
     Ok(Redirect::to("/alerts").into_response())
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/persons/{id}/home-treatment", post(enrol))
+        .route("/home-treatments/{id}/vitals", post(record_vitals))
+        .route("/alerts", get(alerts))
+        .route("/alerts/{id}/acknowledge", post(acknowledge))
+        .route("/alerts/{id}/action", post(act))
+}

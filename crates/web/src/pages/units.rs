@@ -151,3 +151,12 @@ pub async fn add_hamlet(
         Err(e) => Err(page.fail(e)),
     }
 }
+
+/// This module's pages, each path with its handlers; merged once in
+/// [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/units", get(index))
+        .route("/units/{code}", get(show).post(add_hamlet))
+}
