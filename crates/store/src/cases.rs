@@ -48,23 +48,7 @@ fn exposure(qualifies: bool, setting: &str) -> Exposure {
     }
 }
 
-fn epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
-}
-
-pub(crate) fn day(d: NaiveDate) -> Day {
-    (d - epoch()).num_days() as Day
-}
-
-pub(crate) fn date(d: Day) -> String {
-    (epoch() + chrono::Duration::days(d as i64))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
-pub(crate) fn parse_day(s: &str) -> Option<Day> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(day)
-}
+pub(crate) use crate::sql::days::{date, day, parse_day, parse_path};
 
 /// A case as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -268,10 +252,6 @@ pub struct ClassChange {
 
 fn path_text(p: &[i64]) -> String {
     p.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-}
-
-pub(crate) fn parse_path(s: &str) -> Vec<i64> {
-    s.split(',').filter_map(|x| x.trim().parse().ok()).collect()
 }
 
 const CASE_COLUMNS: &str = "id, COALESCE(official_code, local_code, code) AS code, code AS record_code, official_code, \

@@ -13,7 +13,7 @@
 //! Known limit: a class removed because its contact was recorded in error
 //! keeps the days it was shown until the removal.
 
-use crate::cases::date;
+use crate::sql::days::date;
 use crate::sql::{in_list, placeholders};
 use crate::{Dialect, Result};
 use phongdich_engine::{Change, OPEN};

@@ -12,7 +12,7 @@
 //! loaded) classifies exactly as a fresh load of the tables does, and equals
 //! `person_classes` — [`Store::check_classes`] compares the three.
 
-use crate::cases::parse_path;
+use crate::sql::days::parse_path;
 use crate::{Result, Store, StoreError};
 use phongdich_engine::{Assignment, Change, Day, Engine, Exposure, Status};
 use sqlx::{Any, AnyConnection, Row, Transaction};
@@ -173,7 +173,7 @@ pub(crate) async fn stored_classes(conn: &mut AnyConnection) -> Result<HashMap<i
             r.try_get("person_id")?,
             Assignment {
                 level: r.try_get::<i64, _>("level")? as u8,
-                since: crate::cases::parse_day(&r.try_get::<String, _>("since_on")?)
+                since: crate::sql::days::parse_day(&r.try_get::<String, _>("since_on")?)
                     .unwrap_or_default(),
                 // The tables keep no last day of a class: compare classes
                 // with `until` zeroed (see `without_until`).

@@ -1,7 +1,18 @@
 //! What can go wrong in the store, in terms a caller can answer a user with.
 
-use crate::persons::DuplicateCandidate;
 use phongdich_domain::Invalid;
+use serde::{Deserialize, Serialize};
+
+/// An existing person that a new or edited record probably describes again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DuplicateCandidate {
+    pub person_id: i64,
+    pub full_name: String,
+    pub birth_year: i64,
+    pub commune_code: String,
+    /// `same_phone_similar_name` or `similar_name_same_birth_year_commune`.
+    pub reason: String,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

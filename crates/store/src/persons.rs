@@ -82,16 +82,7 @@ pub(crate) fn person_from_row(r: &AnyRow) -> Result<Person> {
     })
 }
 
-/// An existing person that a new or edited record probably describes again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct DuplicateCandidate {
-    pub person_id: i64,
-    pub full_name: String,
-    pub birth_year: i64,
-    pub commune_code: String,
-    /// `same_phone_similar_name` or `similar_name_same_birth_year_commune`.
-    pub reason: String,
-}
+pub use crate::error::DuplicateCandidate;
 
 /// What to search for; all parts optional and combined with AND.
 #[derive(Debug, Clone, Default, Deserialize)]

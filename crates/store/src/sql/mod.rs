@@ -4,6 +4,7 @@
 //! from these and the modules' own constants; nothing outside `store` sees it.
 
 mod builder;
+pub(crate) mod days;
 mod scope;
 
 pub(crate) use builder::QueryBuilder;

@@ -62,6 +62,25 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
 }
 
+/// A section of the person's record page, drawn with the errors of a form of
+/// its own that came back.
+pub(super) type RecordSection =
+    for<'a> fn(
+        &'a AppState,
+        &'a Page,
+        &'a phongdich_store::Person,
+        &'a [FieldError],
+    ) -> std::pin::Pin<Box<dyn Future<Output = Markup> + Send + 'a>>;
+
+/// The sections of the person's record page ([`persons::person_page`]), in
+/// order: one line a module. A module that draws a section registers it here,
+/// so the record page depends on none of them and they may redraw it.
+pub(super) const RECORD_SECTIONS: [RecordSection; 3] = [
+    |s, page, p, errors| Box::pin(tracing::section(s, page, p, errors)),
+    |s, page, p, errors| Box::pin(treatment::section(s, page, p, errors)),
+    |s, page, p, errors| Box::pin(quarantine::section(s, page, p, errors)),
+];
+
 /// A route taking a spreadsheet: the upload body limit and the bound on
 /// imports running at once ([`crate::upload`]). The `Content-Length` check
 /// runs first, so the limit layer is the inner one.

@@ -322,6 +322,24 @@ pub async fn show(State(s): State<AppState>, page: Page, Path(id): Path<i64>) ->
     person_page(&s, &page, id, &[]).await
 }
 
+/// After a form of the record page: to the record at `anchor`, or the record
+/// again with the form's errors (`refusal` says which errors are the form's).
+pub(super) async fn back_to_record(
+    s: &AppState,
+    page: &Page,
+    (person_id, anchor): (i64, &str),
+    result: Result<(), StoreError>,
+    refusal: fn(StoreError) -> Result<Vec<FieldError>, StoreError>,
+) -> PageResult {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/persons/{person_id}#{anchor}")).into_response()),
+        Err(e) => {
+            let errors = refusal(e).map_err(|e| page.fail(e))?;
+            person_page(s, page, person_id, &errors).await
+        }
+    }
+}
+
 /// A person's page, with tracing-form errors if a form came back.
 pub async fn person_page(s: &AppState, page: &Page, id: i64, errors: &[FieldError]) -> PageResult {
     let l = page.lang;
@@ -331,9 +349,10 @@ pub async fn person_page(s: &AppState, page: &Page, id: i64, errors: &[FieldErro
         .await
         .map_err(|e| page.fail(e))?;
     audit_identifiers(s, page, &[&p]).await;
-    let tracing = super::tracing::section(s, page, &p, errors).await;
-    let quarantine = super::quarantine::section(s, page, &p, errors).await;
-    let treatment = super::treatment::section(s, page, &p, errors).await;
+    let mut sections = Vec::with_capacity(super::RECORD_SECTIONS.len());
+    for section in super::RECORD_SECTIONS {
+        sections.push(section(s, page, &p, errors).await);
+    }
     let none = || "—".to_owned();
     Ok(layout(
         page,
@@ -360,9 +379,9 @@ pub async fn person_page(s: &AppState, page: &Page, id: i64, errors: &[FieldErro
             @if page.can(Permission::EditPersons) && p.merged_into.is_none() {
                 p { a.button href={ "/persons/" (p.id) "/edit" } { (l.t("Sửa", "Edit")) } }
             }
-            (tracing)
-            (treatment)
-            (quarantine)
+            @for section in sections {
+                (section)
+            }
         },
     ))
 }

@@ -474,7 +474,9 @@ pub async fn lend(
             ),
         ]))),
     };
-    super::treatment::back(&s, &page, person_id, result).await
+    // The loan form is on the record's home-treatment section.
+    let refusal = |e| super::refusal_fields(e, "treatment");
+    super::persons::back_to_record(&s, &page, (person_id, "home-treatment"), result, refusal).await
 }
 
 /// This module's pages, each path with its handlers; merged once in

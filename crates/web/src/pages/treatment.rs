@@ -241,19 +241,14 @@ pub async fn enrol(
     back(&s, &page, id, result).await
 }
 
+/// Back to the person's record at the home-treatment section.
 pub(super) async fn back(
     s: &AppState,
     page: &Page,
     person_id: i64,
     result: Result<(), StoreError>,
 ) -> PageResult {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/persons/{person_id}#home-treatment")).into_response()),
-        Err(e) => {
-            let errors = refusal(e).map_err(|e| page.fail(e))?;
-            super::persons::person_page(s, page, person_id, &errors).await
-        }
-    }
+    super::persons::back_to_record(s, page, (person_id, "home-treatment"), result, refusal).await
 }
 
 pub async fn record_vitals(
