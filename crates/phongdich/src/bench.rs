@@ -14,7 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[derive(Subcommand)]
-pub enum BenchCommand {
+pub(crate) enum BenchCommand {
     /// Import generated people with full validation and duplicate checks, against
     /// `sqlite3 .import` / `psql \copy` of the same file; then name search latency.
     Import {
@@ -53,7 +53,7 @@ pub enum BenchCommand {
     Reports(crate::bench_reports::ReportsArgs),
 }
 
-pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
+pub(crate) async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     let (persons, engine, pg, province, seed, searches, out) = match cmd {
         BenchCommand::Tracing(args) => return crate::bench_tracing::run(args).await,
         BenchCommand::Results(args) => return crate::bench_results::run(args).await,

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::time::Instant;
 
 #[derive(clap::Args)]
-pub struct QuarantineArgs {
+pub(crate) struct QuarantineArgs {
     /// People under an active quarantine order.
     #[arg(long, default_value_t = 200_000)]
     orders: usize,
@@ -29,7 +29,7 @@ pub struct QuarantineArgs {
     keep: bool,
 }
 
-pub async fn run(args: QuarantineArgs) -> anyhow::Result<()> {
+pub(crate) async fn run(args: QuarantineArgs) -> anyhow::Result<()> {
     let work =
         std::env::temp_dir().join(format!("phongdich-bench-quarantine-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;

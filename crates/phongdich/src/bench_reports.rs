@@ -17,7 +17,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
-pub struct ReportsArgs {
+pub(crate) struct ReportsArgs {
     #[arg(long, default_value_t = 1_000_000)]
     persons: usize,
     /// Cases confirmed over the period (an epidemic curve rising to a peak at
@@ -43,7 +43,7 @@ fn wave_start() -> NaiveDate {
 
 const PROVINCE: &str = "22";
 
-pub async fn run(args: ReportsArgs) -> anyhow::Result<()> {
+pub(crate) async fn run(args: ReportsArgs) -> anyhow::Result<()> {
     let work = std::env::temp_dir().join(format!("phongdich-bench-reports-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
     let outcome = bench(&args, &work).await;

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::Instant;
 
 #[derive(clap::Args)]
-pub struct ResultsArgs {
+pub(crate) struct ResultsArgs {
     /// Results in the lab file (half for pools of 5, half for single samples).
     #[arg(long, default_value_t = 100_000)]
     results: usize,
@@ -25,7 +25,7 @@ pub struct ResultsArgs {
     out: std::path::PathBuf,
 }
 
-pub async fn run(args: ResultsArgs) -> anyhow::Result<()> {
+pub(crate) async fn run(args: ResultsArgs) -> anyhow::Result<()> {
     let work = std::env::temp_dir().join(format!("phongdich-bench-results-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
     let outcome = bench(&args, &work).await;

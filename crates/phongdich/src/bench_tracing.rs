@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
-pub struct TracingArgs {
+pub(crate) struct TracingArgs {
     #[arg(long, default_value_t = 2_000_000)]
     people: usize,
     #[arg(long, default_value_t = 10_000_000)]
@@ -230,7 +230,7 @@ fn until_function(schema: &str, rules: &Rules) -> String {
     )
 }
 
-pub async fn run(args: TracingArgs) -> anyhow::Result<()> {
+pub(crate) async fn run(args: TracingArgs) -> anyhow::Result<()> {
     let t = Instant::now();
     eprintln!(
         "[1/5] generating {} people and {} contacts (seed {})",

@@ -10,7 +10,7 @@ use phongdich_store::{Actor, ImportPolicy, NewHamlet, Scope, Store};
 use std::path::Path;
 
 #[derive(clap::Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// Province code (default Quảng Ninh).
     #[arg(long, default_value = "22")]
     province: String,
@@ -26,7 +26,7 @@ pub struct DemoArgs {
 }
 
 /// Headers of generated files: the Vietnamese ones a committee's sheet has.
-pub const GENERATED_HEADERS: [&str; 12] = [
+pub(crate) const GENERATED_HEADERS: [&str; 12] = [
     "Họ và tên",
     "Ngày sinh",
     "Giới tính",
@@ -41,7 +41,7 @@ pub const GENERATED_HEADERS: [&str; 12] = [
     "Hộ gia đình",
 ];
 
-pub fn person_cells(p: &GenPerson) -> [String; 12] {
+pub(crate) fn person_cells(p: &GenPerson) -> [String; 12] {
     let i = &p.input;
     [
         i.full_name.clone(),
@@ -60,12 +60,12 @@ pub fn person_cells(p: &GenPerson) -> [String; 12] {
 }
 
 /// The reference date generated ages are computed from.
-pub fn generation_day() -> chrono::NaiveDate {
+pub(crate) fn generation_day() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2021, 9, 1).unwrap_or_default()
 }
 
 /// Communes of a province, each with its hamlets created if it has none yet.
-pub async fn prepare_communes(
+pub(crate) async fn prepare_communes(
     store: &Store,
     actor: &Actor,
     province: &str,
@@ -115,7 +115,7 @@ pub async fn prepare_communes(
     Ok(communes)
 }
 
-pub async fn run(args: DemoArgs, db: &str) -> anyhow::Result<()> {
+pub(crate) async fn run(args: DemoArgs, db: &str) -> anyhow::Result<()> {
     let store = crate::open(db).await?;
     let actor = Actor::system("demo");
     let province = UnitCode::parse_at(&args.province, Some(UnitLevel::Province))?;
@@ -570,7 +570,7 @@ async fn demo_response(
 }
 
 /// The demo's password for every demo account (printed; demo data only).
-pub const DEMO_PASSWORD: &str = "phongdich-demo-2021";
+pub(crate) const DEMO_PASSWORD: &str = "phongdich-demo-2021";
 
 /// A province administrator and a commune health worker, created once.
 async fn ensure_demo_accounts(

@@ -16,7 +16,7 @@ use phongdich_domain::{Birth, PersonInput, Sex, UnitCode, UnitLevel};
 
 /// A commune to place people in, with the hamlet codes that exist under it ("06649-001"...).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GenCommune {
+pub(crate) struct GenCommune {
     pub code: String,
     pub hamlets: Vec<String>,
     pub urban: bool,
@@ -27,7 +27,7 @@ pub struct GenCommune {
 
 /// One generated person: the raw input as a user would type it, plus the household it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GenPerson {
+pub(crate) struct GenPerson {
     pub input: PersonInput,
     pub household: u64,
 }
@@ -715,7 +715,7 @@ fn other_province(rng: &mut Rng, home: Option<u32>) -> u32 {
 // Hamlets.
 
 /// Names of hamlets for a commune: urban → "Tổ dân phố 1".., rural → "Thôn 1".. or "Thôn Đông"…; count between 4 and 12, deterministic from (seed, commune code).
-pub fn hamlet_names(seed: u64, commune_code: &str, urban: bool) -> Vec<String> {
+pub(crate) fn hamlet_names(seed: u64, commune_code: &str, urban: bool) -> Vec<String> {
     let mut rng = Rng::with_seed(mix(seed ^ fnv(commune_code)) ^ u64::from(urban));
     let count = rng.usize(4..=12);
     if urban {
@@ -1538,7 +1538,7 @@ impl ExactSizeIterator for Generator {}
 /// Communes are chosen in proportion to their size (urban communes hold three
 /// times the people of rural ones). With no communes it yields nothing. The
 /// iterator owns its data, so it does not borrow `communes`.
-pub fn people(
+pub(crate) fn people(
     seed: u64,
     communes: &[GenCommune],
     n: usize,
@@ -1551,7 +1551,7 @@ pub fn people(
 // Corruption.
 
 /// Corrupt a valid row into a realistically invalid one (bad phone, 10-digit ID, empty name, birth in future, unknown sex, CCCD inconsistent with sex...), deterministic from rng. Used to sprinkle ~1% bad rows into benchmark files.
-pub fn corrupt(rng: &mut Rng, input: &mut PersonInput) {
+pub(crate) fn corrupt(rng: &mut Rng, input: &mut PersonInput) {
     match rng.u32(0..100) {
         0..18 => corrupt_phone(rng, input),
         18..32 => input.national_id = bad_id_digits(rng),

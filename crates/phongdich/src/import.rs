@@ -8,7 +8,7 @@ use phongdich_store::{Actor, ImportPolicy, Store};
 use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]
-pub enum ImportCommand {
+pub(crate) enum ImportCommand {
     /// People from CSV or XLSX; Vietnamese or English column headers.
     Persons {
         file: PathBuf,
@@ -72,7 +72,7 @@ pub enum ImportCommand {
     },
 }
 
-pub async fn run(store: &Store, cmd: ImportCommand) -> anyhow::Result<()> {
+pub(crate) async fn run(store: &Store, cmd: ImportCommand) -> anyhow::Result<()> {
     let actor = Actor::system("cli");
     match cmd {
         ImportCommand::Persons {
@@ -196,27 +196,27 @@ pub async fn run(store: &Store, cmd: ImportCommand) -> anyhow::Result<()> {
 }
 
 /// `FILE.csv` → `FILE.report.csv` (as the README states), beside the file.
-pub fn default_report_path(file: &Path) -> PathBuf {
+pub(crate) fn default_report_path(file: &Path) -> PathBuf {
     let mut name = file.file_stem().unwrap_or_default().to_os_string();
     name.push(".report.csv");
     file.with_file_name(name)
 }
 
-pub use phongdich_sheets::import::ImportSummary;
+pub(crate) use phongdich_sheets::import::ImportSummary;
 
 /// The shared import pipeline with a progress bar on the terminal.
 /// Rows per import transaction by default. On SQLite fewer commits mean each
 /// page of the random-keyed indexes is written to the WAL fewer times (200,000
 /// people: 5,000 → 20,000 rows a batch, about 10 % faster); on PostgreSQL the
 /// larger batch was slower (27.8 s → 33.1 s; BENCHMARKS.md).
-pub fn batch_rows(store: &Store) -> usize {
+pub(crate) fn batch_rows(store: &Store) -> usize {
     match store.dialect() {
         phongdich_store::Dialect::Sqlite => 20_000,
         phongdich_store::Dialect::Postgres => 5_000,
     }
 }
 
-pub async fn import_persons(
+pub(crate) async fn import_persons(
     store: &Store,
     actor: &Actor,
     file: &Path,

@@ -1,5 +1,6 @@
 //! `phongdich`: the one binary. Subcommands are thin: they parse arguments,
 //! open the store and hand over to the library crates.
+#![warn(unreachable_pub)]
 
 mod bench;
 mod bench_quarantine;

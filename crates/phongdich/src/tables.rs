@@ -8,7 +8,7 @@ use phongdich_store::{Actor, Store};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
-pub enum ExportCommand {
+pub(crate) enum ExportCommand {
     /// The whole administrative tree, one row per unit.
     Units {
         #[arg(long, default_value = "csv")]
@@ -40,7 +40,7 @@ pub enum ExportCommand {
 
 /// The filters of the case register, as options.
 #[derive(clap::Args)]
-pub struct CaseFilterArgs {
+pub(crate) struct CaseFilterArgs {
     /// VN (the whole country, by default), a province, district or commune.
     #[arg(long)]
     unit: Option<String>,
@@ -71,7 +71,7 @@ pub struct CaseFilterArgs {
     status: Option<String>,
 }
 
-pub async fn export(store: &Store, cmd: ExportCommand) -> anyhow::Result<()> {
+pub(crate) async fn export(store: &Store, cmd: ExportCommand) -> anyhow::Result<()> {
     let actor = Actor::system("cli");
     match cmd {
         ExportCommand::Units { format, out } => {

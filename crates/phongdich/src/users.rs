@@ -7,7 +7,7 @@ use phongdich_store::{Actor, NewUser, Scope, Store, StoreError};
 use std::io::{BufRead, IsTerminal, Write};
 
 #[derive(clap::Subcommand)]
-pub enum UserCommand {
+pub(crate) enum UserCommand {
     /// Create an account; the password is read from standard input.
     Add {
         username: String,
@@ -33,7 +33,7 @@ pub enum UserCommand {
 }
 
 #[derive(clap::Subcommand)]
-pub enum TokenCommand {
+pub(crate) enum TokenCommand {
     /// Create an API token for an integration; the secret is printed once.
     Add {
         #[arg(long)]
@@ -82,7 +82,7 @@ fn explain(e: StoreError) -> anyhow::Error {
     }
 }
 
-pub async fn user(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
+pub(crate) async fn user(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
     let actor = Actor::system("cli");
     match cmd {
         UserCommand::Add {
@@ -142,7 +142,7 @@ pub async fn user(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn token(store: &Store, cmd: TokenCommand) -> anyhow::Result<()> {
+pub(crate) async fn token(store: &Store, cmd: TokenCommand) -> anyhow::Result<()> {
     let actor = Actor::system("cli");
     match cmd {
         TokenCommand::Add { name, unit, role } => {
@@ -178,7 +178,7 @@ pub async fn token(store: &Store, cmd: TokenCommand) -> anyhow::Result<()> {
 }
 
 /// Printed by `serve` while no account exists.
-pub fn first_run_hint(db: &str) {
+pub(crate) fn first_run_hint(db: &str) {
     eprintln!(
         "Chưa có tài khoản nào. Tạo quản trị viên đầu tiên / no accounts yet; create the first administrator:\n  \
          phongdich --db {db} user add admin --name \"Quản trị tỉnh\" --unit 22 --role admin   (mật khẩu đọc từ đầu vào chuẩn / password read from stdin)"
