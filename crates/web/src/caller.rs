@@ -17,26 +17,26 @@ use phongdich_store::{Actor, User};
 use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
 
-pub const SESSION_COOKIE: &str = "pd_session";
-pub const LANG_COOKIE: &str = "pd_lang";
+pub(crate) const SESSION_COOKIE: &str = "pd_session";
+pub(crate) const LANG_COOKIE: &str = "pd_lang";
 
 /// The interface language, remembered in a cookie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
+pub(crate) enum Lang {
     #[default]
     Vi,
     En,
 }
 
 impl Lang {
-    pub fn t<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+    pub(crate) fn t<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::Vi => vi,
             Lang::En => en,
         }
     }
 
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Lang::Vi => "vi",
             Lang::En => "en",
@@ -46,7 +46,7 @@ impl Lang {
 
 /// What the middleware learnt about the request.
 #[derive(Clone, Default)]
-pub struct Auth {
+pub(crate) struct Auth {
     pub actor: Option<Actor>,
     /// The logged-in user (absent for API tokens).
     pub user: Option<User>,
@@ -58,7 +58,7 @@ pub struct Auth {
     pub secure: bool,
 }
 
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -152,7 +152,11 @@ fn forwarded_ip(s: &str) -> Option<IpAddr> {
 /// trusted proxy, the right-most address in its `X-Forwarded-For` (else
 /// `Forwarded`) that is not a trusted proxy. Headers from any other peer are
 /// ignored: anyone can write them.
-pub fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[ProxyNet]) -> String {
+pub(crate) fn client_address(
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[ProxyNet],
+) -> String {
     let Some(peer) = peer else {
         return "local".into();
     };
@@ -207,7 +211,11 @@ pub fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[Prox
 }
 
 /// Resolve credentials and enforce CSRF protection.
-pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn authenticate(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = req.into_parts();
     let peer = parts
         .extensions
@@ -327,7 +335,7 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
 }
 
 /// One field of an `application/x-www-form-urlencoded` string.
-pub fn query_field(s: &str, name: &str) -> Option<String> {
+pub(crate) fn query_field(s: &str, name: &str) -> Option<String> {
     form_urlencoded_pairs(s)
         .find(|(k, _)| k == name)
         .map(|(_, v)| v)
@@ -367,7 +375,7 @@ fn decode(s: &str) -> String {
 }
 
 /// The caller of a JSON API route: 401 without credentials.
-pub struct Caller(pub Actor);
+pub(crate) struct Caller(pub Actor);
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = Problem;

@@ -16,9 +16,9 @@ use phongdich_domain::FieldError;
 
 /// The largest JSON or form body read, as the handlers' own limit
 /// (imports come as multipart uploads, which are not read here).
-pub const TEXT_BODY_LIMIT: usize = crate::upload::FORM_BODY_LIMIT;
+pub(crate) const TEXT_BODY_LIMIT: usize = crate::upload::FORM_BODY_LIMIT;
 
-pub use phongdich_domain::text::forbidden_char;
+pub(crate) use phongdich_domain::text::forbidden_char;
 
 fn refused(field: &str, c: char) -> FieldError {
     let code = format!("U+{:04X}", u32::from(c));
@@ -70,7 +70,7 @@ fn form_faults(bytes: &[u8], out: &mut Vec<FieldError>) {
 }
 
 /// The middleware: the request as it came, or a 422 naming each field.
-pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
+pub(crate) async fn refuse_control_characters(req: Request, next: Next) -> Response {
     let mut faults = Vec::new();
     if let Some(q) = req.uri().query() {
         form_faults(q.as_bytes(), &mut faults);

@@ -2,6 +2,8 @@
 //! `/api/v1/openapi.json`) and the HTML pages, behind one authentication layer.
 //! Nothing here touches SQL: handlers call the store with the caller's actor.
 
+#![warn(unreachable_pub)]
+
 mod api;
 mod caller;
 mod input;

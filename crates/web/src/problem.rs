@@ -79,7 +79,7 @@ impl IntoResponse for Problem {
 
 /// The refusal of a national ID another record holds, naming that record
 /// only when the caller may see it (`existing`).
-pub fn duplicate_national_id(existing: Option<i64>) -> FieldError {
+pub(crate) fn duplicate_national_id(existing: Option<i64>) -> FieldError {
     match existing {
         Some(id) => FieldError::new(
             "national_id",

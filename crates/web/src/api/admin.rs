@@ -26,7 +26,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 
 /// Accounts of the caller's unit and below.
 #[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = [User]), (status = 403, body = Problem)))]
-pub async fn users(
+pub(super) async fn users(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<Vec<User>>, Problem> {
@@ -37,7 +37,7 @@ pub async fn users(
 /// Create an account in the caller's jurisdiction.
 #[utoipa::path(post, path = "/api/v1/users", request_body = NewUser,
     responses((status = 201, body = User), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_user(
+pub(super) async fn add_user(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<NewUser>,
@@ -51,7 +51,7 @@ pub async fn add_user(
 /// Disable an account (its sessions end at once).
 #[utoipa::path(post, path = "/api/v1/users/{username}/disable", params(("username" = String, Path)),
     responses((status = 200, body = User), (status = 404, body = Problem)))]
-pub async fn disable_user(
+pub(super) async fn disable_user(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(username): ApiPath<String>,
@@ -64,7 +64,7 @@ pub async fn disable_user(
 /// Enable a disabled account.
 #[utoipa::path(post, path = "/api/v1/users/{username}/enable", params(("username" = String, Path)),
     responses((status = 200, body = User), (status = 404, body = Problem)))]
-pub async fn enable_user(
+pub(super) async fn enable_user(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(username): ApiPath<String>,
@@ -75,14 +75,14 @@ pub async fn enable_user(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct RoleBody {
+pub(super) struct RoleBody {
     role: String,
 }
 
 /// Change an account's role (audited; its sessions end).
 #[utoipa::path(post, path = "/api/v1/users/{username}/role", params(("username" = String, Path)), request_body = RoleBody,
     responses((status = 200, body = User), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn set_role(
+pub(super) async fn set_role(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(username): ApiPath<String>,
@@ -95,7 +95,7 @@ pub async fn set_role(
 
 /// API tokens of the caller's unit and below (never their secrets).
 #[utoipa::path(get, path = "/api/v1/tokens", responses((status = 200, body = [ApiToken]), (status = 403, body = Problem)))]
-pub async fn tokens(
+pub(super) async fn tokens(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<Vec<ApiToken>>, Problem> {
@@ -104,7 +104,7 @@ pub async fn tokens(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct NewToken {
+pub(super) struct NewToken {
     /// Which system uses the token.
     name: String,
     unit_code: String,
@@ -112,7 +112,7 @@ pub struct NewToken {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct CreatedToken {
+pub(super) struct CreatedToken {
     token: ApiToken,
     /// The secret, shown this once: send it as `Authorization: Bearer …`.
     secret: String,
@@ -121,7 +121,7 @@ pub struct CreatedToken {
 /// Create a token bound to a unit and a role.
 #[utoipa::path(post, path = "/api/v1/tokens", request_body = NewToken,
     responses((status = 201, body = CreatedToken), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_token(
+pub(super) async fn create_token(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<NewToken>,
@@ -136,7 +136,7 @@ pub async fn create_token(
 /// Revoke a token; it stops working at once.
 #[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", params(("id" = i64, Path)),
     responses((status = 200, body = ApiToken), (status = 404, body = Problem)))]
-pub async fn revoke_token(
+pub(super) async fn revoke_token(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,

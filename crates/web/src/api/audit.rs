@@ -20,7 +20,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct AuditParams {
+pub(super) struct AuditParams {
     entity: Option<String>,
     entity_id: Option<String>,
     action: Option<String>,
@@ -44,7 +44,7 @@ pub struct AuditParams {
 
 /// Audit entries of the caller's jurisdiction, newest first (administrators).
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditParams), responses((status = 200, body = [AuditEntry])))]
-pub async fn list(
+pub(super) async fn list(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<AuditParams>,
@@ -65,7 +65,7 @@ pub async fn list(
 /// Undo the change an audit entry records (a merge).
 #[utoipa::path(post, path = "/api/v1/audit/{id}/undo", params(("id" = i64, Path)),
     responses((status = 200, body = MergeOutcome), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn undo(
+pub(super) async fn undo(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,

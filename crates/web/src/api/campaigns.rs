@@ -29,7 +29,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 /// must fall after the first day began.
 #[utoipa::path(post, path = "/api/v1/campaigns", request_body = CampaignInput,
     responses((status = 201, body = Campaign), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create(
+pub(super) async fn create(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<CampaignInput>,
@@ -44,7 +44,7 @@ pub async fn create(
 /// The campaigns of the caller's unit, of the units above it and below it; open ones first.
 #[utoipa::path(get, path = "/api/v1/campaigns",
     responses((status = 200, body = Vec<Campaign>), (status = 401, body = Problem)))]
-pub async fn list(
+pub(super) async fn list(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<Vec<Campaign>>, Problem> {
@@ -57,7 +57,7 @@ pub async fn list(
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ProgressParams {
+pub(super) struct ProgressParams {
     /// The round (the current one by default).
     #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
     #[param(minimum = 1, maximum = 1000)]
@@ -70,7 +70,7 @@ pub struct ProgressParams {
 /// pending, not yet sampled — counting only the caller's jurisdiction.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}", params(("id" = i64, Path), ProgressParams),
     responses((status = 200, body = CampaignProgress), (status = 404, body = Problem)))]
-pub async fn show(
+pub(super) async fn show(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -91,7 +91,7 @@ pub async fn show(
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct PeopleParams {
+pub(super) struct PeopleParams {
     /// `targeted`, `sampled`, `negative`, `positive`, `pending` or `not_sampled`.
     status: Option<String>,
     /// The round (the current one by default).
@@ -109,7 +109,7 @@ pub struct PeopleParams {
 /// The people behind one figure, by commune and household.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/people", params(("id" = i64, Path), PeopleParams),
     responses((status = 200, body = Vec<CampaignPerson>), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn people(
+pub(super) async fn people(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -132,7 +132,7 @@ pub async fn people(
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct RoundParams {
+pub(super) struct RoundParams {
     /// The round's first day (`yyyy-mm-dd`), today by default; a day already
     /// past (after the last round's) for a round entered after the fact.
     starts_on: Option<String>,
@@ -141,7 +141,7 @@ pub struct RoundParams {
 /// Start the next round today (or on `starts_on`), with the target group as it stands now.
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/rounds", params(("id" = i64, Path), RoundParams),
     responses((status = 201, body = Campaign), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn next_round(
+pub(super) async fn next_round(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -157,7 +157,7 @@ pub async fn next_round(
 /// Close a campaign: no more rounds.
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/close", params(("id" = i64, Path)),
     responses((status = 200, body = Campaign), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn close(
+pub(super) async fn close(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,

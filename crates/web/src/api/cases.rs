@@ -33,7 +33,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/cases", params(CaseFilterParams),
     responses((status = 200, body = CaseRegister), (status = 401, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn list(
+pub(super) async fn list(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<CaseFilterParams>,
@@ -46,7 +46,7 @@ pub async fn list(
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ExportParams {
+pub(super) struct ExportParams {
     /// `csv` (default) or `xlsx`.
     format: Option<String>,
 }
@@ -58,7 +58,7 @@ pub struct ExportParams {
     responses((status = 200, description = "The file (text/csv or XLSX)", content_type = "text/csv"),
         (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn export(
+pub(super) async fn export(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<CaseFilterParams>,

@@ -24,7 +24,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/dashboard", params(DashboardQuery),
     responses((status = 200, body = Dashboard), (status = 401, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn dashboard(
+pub(super) async fn dashboard(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(q): ApiQuery<DashboardQuery>,

@@ -30,7 +30,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     request_body = DeclarationInput,
     responses((status = 201, body = HealthDeclaration), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn declare(
+pub(super) async fn declare(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -45,7 +45,7 @@ pub async fn declare(
 /// An order's declarations, latest day first.
 #[utoipa::path(get, path = "/api/v1/quarantine/orders/{id}/declarations", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<HealthDeclaration>), (status = 404, body = Problem)))]
-pub async fn of_order(
+pub(super) async fn of_order(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -54,7 +54,7 @@ pub async fn of_order(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema, Default)]
-pub struct LinkInput {
+pub(super) struct LinkInput {
     /// The team's phone, shown on the person's page.
     #[serde(default)]
     contact_phone: String,
@@ -65,7 +65,7 @@ pub struct LinkInput {
 #[utoipa::path(post, path = "/api/v1/quarantine/orders/{id}/link", params(("id" = i64, Path)), request_body = LinkInput,
     responses((status = 201, body = NewLink), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn order_link(
+pub(super) async fn order_link(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -79,7 +79,7 @@ pub async fn order_link(
 #[utoipa::path(post, path = "/api/v1/home-treatments/{id}/link", params(("id" = i64, Path)), request_body = LinkInput,
     responses((status = 201, body = NewLink), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn treatment_link(
+pub(super) async fn treatment_link(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -107,7 +107,7 @@ async fn link(
 /// Revoke a personal link at once; revoking it again changes nothing.
 #[utoipa::path(post, path = "/api/v1/links/{id}/revoke", params(("id" = i64, Path)),
     responses((status = 200, body = PersonalLink), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn revoke(
+pub(super) async fn revoke(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,

@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, html};
 use utoipa::OpenApi;
 
-pub async fn page(Extension(auth): Extension<Auth>) -> Html<String> {
+pub(super) async fn page(Extension(auth): Extension<Auth>) -> Html<String> {
     let l = auth.lang;
     let doc = ApiDoc::openapi();
     let mut ops: Vec<(String, String, String)> = Vec::new();
@@ -77,7 +77,7 @@ pub async fn page(Extension(auth): Extension<Auth>) -> Html<String> {
     )
 }
 
-pub async fn script() -> Response {
+pub(super) async fn script() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("docs.js"),

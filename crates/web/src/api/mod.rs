@@ -217,7 +217,7 @@ impl utoipa::Modify for Security {
     }
 }
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     let (router, doc) = documented().split_for_parts();
     // Written once: the document does not change while the server runs.
     let doc = axum::body::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
@@ -278,7 +278,7 @@ async fn health(
 }
 
 /// A JSON body; a malformed one is answered with a problem document.
-pub struct ApiJson<T>(pub T);
+pub(crate) struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = Problem;
@@ -298,7 +298,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 }
 
 /// Query parameters; bad ones are answered with a problem document.
-pub struct ApiQuery<T>(pub T);
+pub(crate) struct ApiQuery<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = Problem;
@@ -315,7 +315,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 /// a value outside `LO..=HI` is refused (400, the parameter named by the
 /// query's error path) — never clamped quietly, never carried into
 /// arithmetic that could overflow.
-pub fn in_range<'de, const LO: i64, const HI: i64, D: serde::Deserializer<'de>>(
+pub(crate) fn in_range<'de, const LO: i64, const HI: i64, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<i64>, D::Error> {
     let v = <Option<i64> as serde::Deserialize>::deserialize(d)?;
@@ -328,7 +328,7 @@ pub fn in_range<'de, const LO: i64, const HI: i64, D: serde::Deserializer<'de>>(
 }
 
 /// [`in_range`] for a required parameter.
-pub fn required_in_range<'de, const LO: i64, const HI: i64, D: serde::Deserializer<'de>>(
+pub(crate) fn required_in_range<'de, const LO: i64, const HI: i64, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<i64, D::Error> {
     in_range::<LO, HI, D>(d)?.ok_or_else(|| serde::de::Error::custom("required / bắt buộc"))
@@ -366,7 +366,7 @@ fn query_problem(text: &str) -> Problem {
 }
 
 /// Path parameters; bad ones (a non-numeric id) are answered with a problem document.
-pub struct ApiPath<T>(pub T);
+pub(crate) struct ApiPath<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
     type Rejection = Problem;

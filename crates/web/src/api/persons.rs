@@ -68,7 +68,7 @@ async fn disclose(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct SearchParams {
+pub(super) struct SearchParams {
     /// A name (diacritics optional, any word order, last word may be partial),
     /// a national ID or a phone number.
     q: Option<String>,
@@ -85,7 +85,7 @@ pub struct SearchParams {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct PersonPage {
+pub(super) struct PersonPage {
     items: Vec<Person>,
     has_more: bool,
     offset: i64,
@@ -93,7 +93,7 @@ pub struct PersonPage {
 
 /// Search people within the caller's jurisdiction.
 #[utoipa::path(get, path = "/api/v1/persons", params(SearchParams), responses((status = 200, body = PersonPage), (status = 404, body = Problem)))]
-pub async fn search(
+pub(super) async fn search(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<SearchParams>,
@@ -115,7 +115,7 @@ pub async fn search(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct CreateBody {
+pub(super) struct CreateBody {
     #[serde(flatten)]
     person: PersonInput,
     /// Register even though likely duplicates were shown; the pair is kept for review.
@@ -127,7 +127,7 @@ pub struct CreateBody {
 /// `candidates` when the person is likely registered already.
 #[utoipa::path(post, path = "/api/v1/persons", request_body = CreateBody,
     responses((status = 201, body = Person), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create(
+pub(super) async fn create(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<CreateBody>,
@@ -148,7 +148,7 @@ pub async fn create(
 
 /// One person. Merged records answer with `merged_into` set.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", params(("id" = i64, Path)), responses((status = 200, body = Person), (status = 404, body = Problem)))]
-pub async fn show(
+pub(super) async fn show(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -160,7 +160,7 @@ pub async fn show(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct UpdateBody {
+pub(super) struct UpdateBody {
     #[serde(flatten)]
     person: PersonInput,
     /// The `version` the edit was based on; a stale one is refused with 409.
@@ -170,7 +170,7 @@ pub struct UpdateBody {
 /// Replace a person's details.
 #[utoipa::path(put, path = "/api/v1/persons/{id}", params(("id" = i64, Path)), request_body = UpdateBody,
     responses((status = 200, body = Person), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn update(
+pub(super) async fn update(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -198,7 +198,7 @@ pub async fn update(
 /// Likely duplicates of a person not yet registered (nothing is written).
 #[utoipa::path(post, path = "/api/v1/persons/duplicates/check", request_body = PersonInput,
     responses((status = 200, body = [DuplicateCandidate]), (status = 422, body = Problem)))]
-pub async fn check_duplicates(
+pub(super) async fn check_duplicates(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<PersonInput>,
@@ -210,7 +210,7 @@ pub async fn check_duplicates(
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct DuplicatePair {
+pub(super) struct DuplicatePair {
     id: i64,
     person: Person,
     other: Person,
@@ -219,7 +219,7 @@ pub struct DuplicatePair {
 
 /// Open likely-duplicate pairs awaiting review.
 #[utoipa::path(get, path = "/api/v1/duplicates", responses((status = 200, body = [DuplicatePair])))]
-pub async fn duplicate_pairs(
+pub(super) async fn duplicate_pairs(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<Vec<DuplicatePair>>, Problem> {
@@ -238,7 +238,7 @@ pub async fn duplicate_pairs(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct MergeBody {
+pub(super) struct MergeBody {
     /// The record that stays.
     kept_id: i64,
     /// The record merged into it; it stays stored, marked `merged_into`.
@@ -248,7 +248,7 @@ pub struct MergeBody {
 /// Merge two records of the same person. Undo with `POST /api/v1/audit/{audit_id}/undo`.
 #[utoipa::path(post, path = "/api/v1/merges", request_body = MergeBody,
     responses((status = 201, body = MergeOutcome), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn merge(
+pub(super) async fn merge(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<MergeBody>,

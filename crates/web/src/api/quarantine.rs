@@ -36,7 +36,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 /// The rule in force and the dates an order would have (nothing is saved).
 #[utoipa::path(post, path = "/api/v1/quarantine/proposals", request_body = OrderInput,
     responses((status = 200, body = Proposal), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn propose(
+pub(super) async fn propose(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<OrderInput>,
@@ -48,7 +48,7 @@ pub async fn propose(
 #[utoipa::path(post, path = "/api/v1/quarantine/orders", request_body = OrderInput,
     responses((status = 201, body = QuarantineOrder), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create(
+pub(super) async fn create(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<OrderInput>,
@@ -60,7 +60,7 @@ pub async fn create(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
-pub struct StartInput {
+pub(super) struct StartInput {
     /// The first day of the orders (dd/mm/yyyy or yyyy-mm-dd).
     start_on: String,
 }
@@ -68,7 +68,7 @@ pub struct StartInput {
 /// Orders for every F1 of the caller's jurisdiction who has none.
 #[utoipa::path(post, path = "/api/v1/quarantine/orders/f1", request_body = StartInput,
     responses((status = 201, body = Vec<QuarantineOrder>), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn order_all_f1(
+pub(super) async fn order_all_f1(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<StartInput>,
@@ -82,7 +82,7 @@ pub async fn order_all_f1(
 /// One order.
 #[utoipa::path(get, path = "/api/v1/quarantine/orders/{id}", params(("id" = i64, Path)),
     responses((status = 200, body = QuarantineOrder), (status = 404, body = Problem)))]
-pub async fn show(
+pub(super) async fn show(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -91,7 +91,7 @@ pub async fn show(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
-pub struct ReleaseInput {
+pub(super) struct ReleaseInput {
     /// The day of release (today by default).
     #[serde(default)]
     released_on: Option<String>,
@@ -100,7 +100,7 @@ pub struct ReleaseInput {
 /// Release, only when the rule allows (every reason otherwise).
 #[utoipa::path(post, path = "/api/v1/quarantine/orders/{id}/release", params(("id" = i64, Path)), request_body = ReleaseInput,
     responses((status = 200, body = QuarantineOrder), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn release(
+pub(super) async fn release(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -115,7 +115,7 @@ pub async fn release(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
-pub struct ExtendInput {
+pub(super) struct ExtendInput {
     planned_end: String,
     reason: String,
 }
@@ -123,7 +123,7 @@ pub struct ExtendInput {
 /// Extend an order to a later last day, with the reason.
 #[utoipa::path(post, path = "/api/v1/quarantine/orders/{id}/extend", params(("id" = i64, Path)), request_body = ExtendInput,
     responses((status = 200, body = QuarantineOrder), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn extend(
+pub(super) async fn extend(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -138,7 +138,7 @@ pub async fn extend(
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct DayParams {
+pub(super) struct DayParams {
     /// The day (today by default).
     day: Option<String>,
     /// Entries of each list to skip (0 by default).
@@ -157,7 +157,7 @@ pub struct DayParams {
 /// entries — the declarations with symptoms and the free beds.
 #[utoipa::path(get, path = "/api/v1/quarantine/day", params(DayParams),
     responses((status = 200, body = QuarantineDay), (status = 422, body = Problem)))]
-pub async fn day(
+pub(super) async fn day(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<DayParams>,
@@ -179,7 +179,7 @@ pub async fn day(
 /// A person's quarantine orders, newest first.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/quarantine", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<QuarantineOrder>), (status = 404, body = Problem)))]
-pub async fn of_person(
+pub(super) async fn of_person(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -190,7 +190,7 @@ pub async fn of_person(
 /// The rules a province applies: the national ones and its own.
 #[utoipa::path(get, path = "/api/v1/provinces/{code}/quarantine-rules", params(("code" = String, Path)),
     responses((status = 200, body = Vec<QuarantineRule>), (status = 404, body = Problem)))]
-pub async fn rules(
+pub(super) async fn rules(
     State(s): State<AppState>,
     Caller(_actor): Caller,
     ApiPath(code): ApiPath<String>,
@@ -203,7 +203,7 @@ pub async fn rules(
 #[utoipa::path(post, path = "/api/v1/provinces/{code}/quarantine-rules", params(("code" = String, Path)),
     request_body = QuarantineRule,
     responses((status = 201, body = QuarantineRule), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn save_rule(
+pub(super) async fn save_rule(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(code): ApiPath<String>,
@@ -219,7 +219,7 @@ pub async fn save_rule(
 /// The places of the caller's jurisdiction with their beds now.
 #[utoipa::path(get, path = "/api/v1/places",
     responses((status = 200, body = Vec<phongdich_store::Place>), (status = 401, body = Problem)))]
-pub async fn places(
+pub(super) async fn places(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<Vec<phongdich_store::Place>>, Problem> {
@@ -229,7 +229,7 @@ pub async fn places(
 /// Add a place (centralised site, field hospital, hospital) with its beds.
 #[utoipa::path(post, path = "/api/v1/places", request_body = phongdich_store::PlaceInput,
     responses((status = 201, body = phongdich_store::Place), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_place(
+pub(super) async fn create_place(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<phongdich_store::PlaceInput>,
@@ -241,7 +241,7 @@ pub async fn create_place(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
-pub struct AdmitInput {
+pub(super) struct AdmitInput {
     person_id: i64,
     /// `regular`, `oxygen` or `icu`.
     bed_type: String,
@@ -251,7 +251,7 @@ pub struct AdmitInput {
 /// Admit a person to a bed (refused when none of that type is free).
 #[utoipa::path(post, path = "/api/v1/places/{id}/admissions", params(("id" = i64, Path)), request_body = AdmitInput,
     responses((status = 201, body = phongdich_store::Admission), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn admit(
+pub(super) async fn admit(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -274,14 +274,14 @@ pub async fn admit(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
-pub struct DischargeInput {
+pub(super) struct DischargeInput {
     discharged_on: String,
 }
 
 /// Discharge an admission.
 #[utoipa::path(post, path = "/api/v1/admissions/{id}/discharge", params(("id" = i64, Path)), request_body = DischargeInput,
     responses((status = 200, body = phongdich_store::Admission), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn discharge(
+pub(super) async fn discharge(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -293,7 +293,7 @@ pub async fn discharge(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
-pub struct TransferInput {
+pub(super) struct TransferInput {
     /// The receiving place (one of `/api/v1/places/destinations`).
     to_place_id: i64,
     /// `regular`, `oxygen` or `icu`.
@@ -304,7 +304,7 @@ pub struct TransferInput {
 /// Move a person to another place: the admission ends and a new one begins.
 #[utoipa::path(post, path = "/api/v1/admissions/{id}/transfer", params(("id" = i64, Path)), request_body = TransferInput,
     responses((status = 201, body = phongdich_store::Admission), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn transfer(
+pub(super) async fn transfer(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -330,7 +330,7 @@ pub async fn transfer(
 /// hospitals and field hospitals of the caller's province.
 #[utoipa::path(get, path = "/api/v1/places/destinations",
     responses((status = 200, body = Vec<phongdich_store::Place>)))]
-pub async fn destinations(
+pub(super) async fn destinations(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<Vec<phongdich_store::Place>>, Problem> {
@@ -339,7 +339,7 @@ pub async fn destinations(
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct OccupancyParams {
+pub(super) struct OccupancyParams {
     /// First day (14 days ago by default).
     from: Option<String>,
     /// Last day (today by default); at most 366 days after `from`.
@@ -347,7 +347,7 @@ pub struct OccupancyParams {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct OccupancyDay {
+pub(super) struct OccupancyDay {
     day: String,
     occupied: i64,
 }
@@ -355,7 +355,7 @@ pub struct OccupancyDay {
 /// Beds occupied in a place on each day.
 #[utoipa::path(get, path = "/api/v1/places/{id}/occupancy", params(("id" = i64, Path), OccupancyParams),
     responses((status = 200, body = Vec<OccupancyDay>), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn occupancy(
+pub(super) async fn occupancy(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,

@@ -52,7 +52,7 @@ fn no_unit() -> Problem {
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct FiguresParams {
+pub(super) struct FiguresParams {
     /// The unit (province, district or commune); the caller's own by default.
     unit: Option<String>,
     /// First day (`YYYY-MM-DD` or `dd/mm/yyyy`); `to` by default.
@@ -66,7 +66,7 @@ pub struct FiguresParams {
 /// below, and the medians.
 #[utoipa::path(get, path = "/api/v1/reports/figures", params(FiguresParams),
     responses((status = 200, body = ReportFigures), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn figures(
+pub(super) async fn figures(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<FiguresParams>,
@@ -84,7 +84,7 @@ pub async fn figures(
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct FigureRecordsParams {
+pub(super) struct FigureRecordsParams {
     /// The figure's key, as in the report (`f0_home`, `f1_pending`…).
     key: String,
     /// The unit (province, district or commune); the caller's own by default.
@@ -128,7 +128,7 @@ fn period(
 #[utoipa::path(get, path = "/api/v1/reports/figure", params(FigureRecordsParams),
     responses((status = 200, body = phongdich_store::FigureList), (status = 400, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn figure_records(
+pub(super) async fn figure_records(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<FigureRecordsParams>,
@@ -163,7 +163,7 @@ pub async fn figure_records(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
-pub struct ReportInput {
+pub(super) struct ReportInput {
     /// The caller's own unit (each unit sends its own report).
     pub unit_code: String,
     /// First day of the period (`YYYY-MM-DD` or `dd/mm/yyyy`); `to` by default.
@@ -180,7 +180,7 @@ pub struct ReportInput {
 #[utoipa::path(post, path = "/api/v1/reports", request_body = ReportInput,
     responses((status = 201, body = SituationReport), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn submit(
+pub(super) async fn submit(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<ReportInput>,
@@ -208,7 +208,7 @@ pub async fn submit(
 /// A report as sent, with its review.
 #[utoipa::path(get, path = "/api/v1/reports/{id}", params(("id" = i64, Path)),
     responses((status = 200, body = SituationReport), (status = 404, body = Problem)))]
-pub async fn show(
+pub(super) async fn show(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -218,7 +218,7 @@ pub async fn show(
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ListParams {
+pub(super) struct ListParams {
     /// At most this many (100 by default, 1–1,000), newest period first.
     #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
     #[param(minimum = 1, maximum = 1000)]
@@ -228,7 +228,7 @@ pub struct ListParams {
 /// The reports a unit has sent, every version, newest period first.
 #[utoipa::path(get, path = "/api/v1/units/{code}/reports", params(("code" = String, Path), ListParams),
     responses((status = 200, body = Vec<SituationReport>), (status = 404, body = Problem)))]
-pub async fn of_unit(
+pub(super) async fn of_unit(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(code): ApiPath<String>,
@@ -242,7 +242,7 @@ pub async fn of_unit(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
-pub struct ReviewInput {
+pub(super) struct ReviewInput {
     /// `true` approves; `false` returns it to the unit, with a `note`.
     pub approve: bool,
     /// Why it is returned (needed to return).
@@ -254,7 +254,7 @@ pub struct ReviewInput {
 #[utoipa::path(post, path = "/api/v1/reports/{id}/review", params(("id" = i64, Path)), request_body = ReviewInput,
     responses((status = 200, body = SituationReport), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn review(
+pub(super) async fn review(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -269,7 +269,7 @@ pub async fn review(
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct BoardParams {
+pub(super) struct BoardParams {
     /// The district or province; the caller's own by default.
     unit: Option<String>,
     /// The day; today (Vietnam's time) by default.
@@ -278,7 +278,7 @@ pub struct BoardParams {
 
 /// Where the units one level below stand with a day's report.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct Board {
+pub(super) struct Board {
     pub unit_code: String,
     pub day: String,
     /// The province's deadline, `HH:MM` Vietnam's time.
@@ -290,7 +290,7 @@ pub struct Board {
 /// missing after the province's deadline, reminded.
 #[utoipa::path(get, path = "/api/v1/reports/board", params(BoardParams),
     responses((status = 200, body = Board), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn board(
+pub(super) async fn board(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<BoardParams>,
@@ -312,7 +312,7 @@ pub async fn board(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
-pub struct RemindInput {
+pub(super) struct RemindInput {
     /// A unit below the caller's.
     pub unit_code: String,
     /// The day of the report; today by default.
@@ -323,7 +323,7 @@ pub struct RemindInput {
 /// report page).
 #[utoipa::path(post, path = "/api/v1/reports/remind", request_body = RemindInput,
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn remind(
+pub(super) async fn remind(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<RemindInput>,

@@ -29,7 +29,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ShiftParams {
+pub(super) struct ShiftParams {
     /// From (RFC 3339 or local `YYYY-MM-DDTHH:MM`); now by default.
     from: Option<String>,
     /// Until; 7 days after `from` by default, at most 62 days after it.
@@ -39,7 +39,7 @@ pub struct ShiftParams {
 /// Shifts of the caller's jurisdiction overlapping a window (cancelled ones too).
 #[utoipa::path(get, path = "/api/v1/duty-shifts", params(ShiftParams),
     responses((status = 200, body = Vec<DutyShift>), (status = 422, body = Problem)))]
-pub async fn shifts(
+pub(super) async fn shifts(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<ShiftParams>,
@@ -72,7 +72,7 @@ pub async fn shifts(
 /// Put a shift on the roster, or the same hours on several days in a row.
 #[utoipa::path(post, path = "/api/v1/duty-shifts", request_body = ShiftInput,
     responses((status = 201, body = Vec<DutyShift>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_shifts(
+pub(super) async fn add_shifts(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<ShiftInput>,
@@ -86,7 +86,7 @@ pub async fn add_shifts(
 /// Take a shift off the roster.
 #[utoipa::path(post, path = "/api/v1/duty-shifts/{id}/cancel", params(("id" = i64, Path)),
     responses((status = 200, body = DutyShift), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn cancel_shift(
+pub(super) async fn cancel_shift(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -96,7 +96,7 @@ pub async fn cancel_shift(
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct TimesParams {
+pub(super) struct TimesParams {
     /// Alerts raised in the last this many days (7 by default, 1–90).
     #[serde(default, deserialize_with = "crate::api::in_range::<1, 90, _>")]
     #[param(minimum = 1, maximum = 90)]
@@ -106,7 +106,7 @@ pub struct TimesParams {
 /// How fast the alerts of the caller's jurisdiction were taken and acted on.
 #[utoipa::path(get, path = "/api/v1/alerts/response-times", params(TimesParams),
     responses((status = 200, body = ResponseTimes)))]
-pub async fn response_times(
+pub(super) async fn response_times(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<TimesParams>,
@@ -123,7 +123,7 @@ pub async fn response_times(
 /// Oxygen concentrators and cylinders of the caller's jurisdiction, with their loans.
 #[utoipa::path(get, path = "/api/v1/oxygen-equipment",
     responses((status = 200, body = Vec<OxygenEquipment>)))]
-pub async fn equipment(
+pub(super) async fn equipment(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<Vec<OxygenEquipment>>, Problem> {
@@ -133,7 +133,7 @@ pub async fn equipment(
 /// Register a concentrator or cylinder.
 #[utoipa::path(post, path = "/api/v1/oxygen-equipment", request_body = EquipmentInput,
     responses((status = 201, body = OxygenEquipment), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_equipment(
+pub(super) async fn add_equipment(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<EquipmentInput>,
@@ -145,7 +145,7 @@ pub async fn add_equipment(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
-pub struct LendInput {
+pub(super) struct LendInput {
     /// The home treatment of the F0 who takes it.
     pub treatment_id: i64,
 }
@@ -153,7 +153,7 @@ pub struct LendInput {
 /// Lend a piece of equipment to an F0 treated at home.
 #[utoipa::path(post, path = "/api/v1/oxygen-equipment/{id}/lend", params(("id" = i64, Path)), request_body = LendInput,
     responses((status = 201, body = OxygenLoan), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn lend(
+pub(super) async fn lend(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -172,7 +172,7 @@ pub async fn lend(
 /// The equipment came back.
 #[utoipa::path(post, path = "/api/v1/oxygen-equipment/{id}/return", params(("id" = i64, Path)),
     responses((status = 200, body = OxygenEquipment), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn return_equipment(
+pub(super) async fn return_equipment(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,

@@ -34,7 +34,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 /// Record one individual sample.
 #[utoipa::path(post, path = "/api/v1/samples", request_body = SampleInput,
     responses((status = 201, body = Sample), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_sample(
+pub(super) async fn create_sample(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<SampleInput>,
@@ -46,7 +46,7 @@ pub async fn create_sample(
 /// One sample by the code on its label.
 #[utoipa::path(get, path = "/api/v1/samples/{code}", params(("code" = String, Path)),
     responses((status = 200, body = Sample), (status = 404, body = Problem)))]
-pub async fn show_sample(
+pub(super) async fn show_sample(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(code): ApiPath<String>,
@@ -58,7 +58,7 @@ pub async fn show_sample(
 /// default, up to 20 for a household or when `max_size` says so).
 #[utoipa::path(post, path = "/api/v1/pools", request_body = PoolInput,
     responses((status = 201, body = Pool), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_pool(
+pub(super) async fn create_pool(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<PoolInput>,
@@ -74,7 +74,7 @@ pub async fn create_pool(
 #[utoipa::path(post, path = "/api/v1/results", request_body = ResultInput,
     responses((status = 201, body = ResultOutcome), (status = 200, body = ResultOutcome, description = "already recorded"),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_result(
+pub(super) async fn create_result(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<ResultInput>,
@@ -91,7 +91,7 @@ pub async fn create_result(
 /// Who must be sampled in the caller's jurisdiction, oldest need first.
 #[utoipa::path(get, path = "/api/v1/sampling-list",
     responses((status = 200, body = Vec<SamplingItem>), (status = 401, body = Problem)))]
-pub async fn sampling_list(
+pub(super) async fn sampling_list(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<Vec<SamplingItem>>, Problem> {
@@ -100,7 +100,7 @@ pub async fn sampling_list(
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct TargetParams {
+pub(super) struct TargetParams {
     /// The turnaround target in hours (24 by default).
     #[serde(default, deserialize_with = "crate::api::in_range::<1, 720, _>")]
     #[param(minimum = 1, maximum = 720)]
@@ -110,7 +110,7 @@ pub struct TargetParams {
 /// Samples of the caller's jurisdiction still without a result past the target, oldest first.
 #[utoipa::path(get, path = "/api/v1/testing/overdue", params(TargetParams),
     responses((status = 200, body = Vec<OverdueSample>), (status = 401, body = Problem)))]
-pub async fn overdue(
+pub(super) async fn overdue(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<TargetParams>,
@@ -126,7 +126,7 @@ pub async fn overdue(
 /// Turnaround of the caller's jurisdiction: F1 → sample, and sample → result per lab.
 #[utoipa::path(get, path = "/api/v1/testing/turnaround", params(TargetParams),
     responses((status = 200, body = Turnaround), (status = 401, body = Problem)))]
-pub async fn turnaround(
+pub(super) async fn turnaround(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<TargetParams>,
@@ -141,7 +141,7 @@ pub async fn turnaround(
 /// an F0 (where the province confirms after review), oldest first.
 #[utoipa::path(get, path = "/api/v1/reviews",
     responses((status = 200, body = Vec<PendingReview>), (status = 401, body = Problem)))]
-pub async fn reviews(
+pub(super) async fn reviews(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<Vec<PendingReview>>, Problem> {
@@ -152,7 +152,7 @@ pub async fn reviews(
 /// report review's `ReviewInput`: one schema name, one schema).
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 #[schema(as = ResultReviewInput)]
-pub struct ReviewInput {
+pub(super) struct ReviewInput {
     /// `true` confirms the F0 (the classes follow at once); `false` does not.
     confirm: bool,
 }
@@ -160,7 +160,7 @@ pub struct ReviewInput {
 /// Decide on a result waiting for review.
 #[utoipa::path(post, path = "/api/v1/reviews/{result_id}", params(("result_id" = i64, Path)), request_body = ReviewInput,
     responses((status = 200, body = ResultOutcome), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn review(
+pub(super) async fn review(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -174,7 +174,7 @@ pub async fn review(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
-pub struct SettingInput {
+pub(super) struct SettingInput {
     value: String,
 }
 
@@ -182,7 +182,7 @@ pub struct SettingInput {
 /// `alert_escalation_minutes`: 5–240, 30 by default).
 #[utoipa::path(get, path = "/api/v1/provinces/{code}/settings/{name}", params(("code" = String, Path), ("name" = String, Path)),
     responses((status = 200, body = ProvinceSetting), (status = 404, body = Problem)))]
-pub async fn setting(
+pub(super) async fn setting(
     State(s): State<AppState>,
     Caller(_actor): Caller,
     ApiPath((code, name)): ApiPath<(String, String)>,
@@ -195,7 +195,7 @@ pub async fn setting(
 #[utoipa::path(put, path = "/api/v1/provinces/{code}/settings/{name}", params(("code" = String, Path), ("name" = String, Path)),
     request_body = SettingInput,
     responses((status = 200, body = ProvinceSetting), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn set_setting(
+pub(super) async fn set_setting(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath((code, name)): ApiPath<(String, String)>,

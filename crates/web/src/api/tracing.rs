@@ -38,7 +38,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct CaseResult {
+pub(super) struct CaseResult {
     case: Case,
     /// Every class that changed with this confirmation, in the same transaction.
     changes: Vec<ClassChange>,
@@ -47,7 +47,7 @@ pub struct CaseResult {
 /// Confirm a person as F0; contacts are re-classified before the answer.
 #[utoipa::path(post, path = "/api/v1/cases", request_body = CaseInput,
     responses((status = 201, body = CaseResult), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn confirm(
+pub(super) async fn confirm(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<CaseInput>,
@@ -58,7 +58,7 @@ pub async fn confirm(
 
 /// A case with every source it names.
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct CaseDetail {
+pub(super) struct CaseDetail {
     #[serde(flatten)]
     case: Case,
     /// Each source a link of the chain: a case, a cluster or a country.
@@ -68,7 +68,7 @@ pub struct CaseDetail {
 /// One case, with its sources.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = i64, Path)),
     responses((status = 200, body = CaseDetail), (status = 404, body = Problem)))]
-pub async fn show(
+pub(super) async fn show(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -79,7 +79,7 @@ pub async fn show(
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct CorrectionResult {
+pub(super) struct CorrectionResult {
     case: Case,
     /// Every class that changed with the correction, in the same transaction.
     changes: Vec<ClassChange>,
@@ -93,7 +93,7 @@ pub struct CorrectionResult {
 /// follow.
 #[utoipa::path(patch, path = "/api/v1/cases/{id}", params(("id" = i64, Path)), request_body = CaseInput,
     responses((status = 200, body = CorrectionResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn correct(
+pub(super) async fn correct(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -108,7 +108,7 @@ pub async fn correct(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct CourseBody {
+pub(super) struct CourseBody {
     /// `home`, `hospital`, `icu`, `recovered`, `deceased`, `transferred_out`.
     course: String,
     /// The day the case tested negative (end of the transmission period).
@@ -125,7 +125,7 @@ pub struct CourseBody {
 /// from that day; those it exposed keep their classes for their own periods.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/course", params(("id" = i64, Path)), request_body = CourseBody,
     responses((status = 200, body = CaseResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn course(
+pub(super) async fn course(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -153,7 +153,7 @@ pub async fn course(
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct ContactResult {
+pub(super) struct ContactResult {
     contact: Contact,
     changes: Vec<ClassChange>,
 }
@@ -162,7 +162,7 @@ pub struct ContactResult {
 /// answered with the reason, and classes follow at once.
 #[utoipa::path(post, path = "/api/v1/contacts", request_body = ContactInput,
     responses((status = 201, body = ContactResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_contact(
+pub(super) async fn add_contact(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<ContactInput>,
@@ -176,7 +176,7 @@ pub async fn add_contact(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct StatusBody {
+pub(super) struct StatusBody {
     /// First day of isolation or quarantine (no onward transmission from then).
     #[serde(default)]
     isolated_from: Option<String>,
@@ -195,7 +195,7 @@ fn optional_date(field: &str, v: &Option<String>) -> Result<Option<chrono::Naive
 /// Set a person's isolation start and release day.
 #[utoipa::path(put, path = "/api/v1/persons/{id}/status", params(("id" = i64, Path)), request_body = StatusBody,
     responses((status = 200, body = [ClassChange]), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn set_status(
+pub(super) async fn set_status(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -217,7 +217,7 @@ pub async fn set_status(
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct PersonTracing {
+pub(super) struct PersonTracing {
     /// The current class, if any.
     class: Option<ClassInfo>,
     history: Vec<ClassHistoryEntry>,
@@ -228,7 +228,7 @@ pub struct PersonTracing {
 /// path) and recorded contacts.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/tracing", params(("id" = i64, Path)),
     responses((status = 200, body = PersonTracing), (status = 404, body = Problem)))]
-pub async fn person_tracing(
+pub(super) async fn person_tracing(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -244,7 +244,7 @@ pub async fn person_tracing(
 
 /// A review of a contact by the tracing team (*rà soát*).
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct ContactReviewInput {
+pub(super) struct ContactReviewInput {
     /// The day the team reached (or tried to reach) the person: `yyyy-mm-dd`
     /// or `dd/mm/yyyy`; today (Vietnam) when absent; never in the future.
     reviewed_on: Option<String>,
@@ -263,7 +263,7 @@ pub struct ContactReviewInput {
     request_body = ContactReviewInput,
     responses((status = 201, body = ContactReview), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn record_contact_review(
+pub(super) async fn record_contact_review(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -289,7 +289,7 @@ pub async fn record_contact_review(
 /// A person's contact reviews, latest day first.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/contact-reviews", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ContactReview>), (status = 404, body = Problem)))]
-pub async fn contact_reviews(
+pub(super) async fn contact_reviews(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -299,7 +299,7 @@ pub async fn contact_reviews(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ListParams {
+pub(super) struct ListParams {
     /// 0 = F0 … 4 = F4.
     #[serde(deserialize_with = "crate::api::required_in_range::<0, 4, _>")]
     #[param(minimum = 0, maximum = 4)]
@@ -380,7 +380,7 @@ pub(crate) fn bad_window(errors: Vec<FieldError>) -> Problem {
 /// from `offset`. A negative `offset` or a `limit` outside 1–1,000 is a 400.
 #[utoipa::path(get, path = "/api/v1/tracing/list", params(ListParams),
     responses((status = 200, body = ClassPage), (status = 400, body = Problem), (status = 422, body = Problem)))]
-pub async fn list(
+pub(super) async fn list(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<ListParams>,
@@ -407,7 +407,7 @@ pub async fn list(
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct ClassCounts {
+pub(super) struct ClassCounts {
     f0: i64,
     f1: i64,
     f2: i64,
@@ -417,7 +417,7 @@ pub struct ClassCounts {
 
 /// How many people of each class live in the caller's jurisdiction.
 #[utoipa::path(get, path = "/api/v1/tracing/counts", responses((status = 200, body = ClassCounts)))]
-pub async fn counts(
+pub(super) async fn counts(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<ClassCounts>, Problem> {
@@ -427,7 +427,7 @@ pub async fn counts(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ChainParams {
+pub(super) struct ChainParams {
     /// `json` (default), `csv` (edge list with dates), `dot` (Graphviz) or `graphml`.
     format: Option<String>,
 }
@@ -447,7 +447,7 @@ fn xml_escape(s: &str) -> String {
 /// JSON, CSV, DOT or GraphML.
 #[utoipa::path(get, path = "/api/v1/chains/{person_id}", params(("person_id" = i64, Path), ChainParams),
     responses((status = 200, body = phongdich_store::Chain), (status = 404, body = Problem)))]
-pub async fn chain(
+pub(super) async fn chain(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -601,7 +601,7 @@ pub async fn chain(
 /// Create a cluster (*ổ dịch*) in the caller's jurisdiction.
 #[utoipa::path(post, path = "/api/v1/clusters", request_body = phongdich_store::ClusterInput,
     responses((status = 201, body = phongdich_store::Cluster), (status = 422, body = Problem)))]
-pub async fn create_cluster(
+pub(super) async fn create_cluster(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiJson(body): ApiJson<phongdich_store::ClusterInput>,
@@ -614,7 +614,7 @@ pub async fn create_cluster(
 
 /// Clusters of the caller's jurisdiction, newest first.
 #[utoipa::path(get, path = "/api/v1/clusters", responses((status = 200, body = [phongdich_store::Cluster])))]
-pub async fn clusters(
+pub(super) async fn clusters(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<Vec<phongdich_store::Cluster>>, Problem> {
@@ -624,7 +624,7 @@ pub async fn clusters(
 /// A cluster with its members and their counts by class.
 #[utoipa::path(get, path = "/api/v1/clusters/{id}", params(("id" = i64, Path)),
     responses((status = 200, body = phongdich_store::ClusterDetail), (status = 404, body = Problem)))]
-pub async fn cluster(
+pub(super) async fn cluster(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -633,14 +633,14 @@ pub async fn cluster(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct MemberBody {
+pub(super) struct MemberBody {
     person_id: i64,
 }
 
 /// Add a person to a cluster.
 #[utoipa::path(post, path = "/api/v1/clusters/{id}/members", params(("id" = i64, Path)), request_body = MemberBody,
     responses((status = 200, body = phongdich_store::ClusterDetail), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_member(
+pub(super) async fn add_member(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,

@@ -25,7 +25,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 /// Enrol an F0 in home treatment (refused with the reasons when 4038/QĐ-BYT does not allow it).
 #[utoipa::path(post, path = "/api/v1/persons/{id}/home-treatment", params(("id" = i64, Path)), request_body = Enrolment,
     responses((status = 201, body = HomeTreatment), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn enrol(
+pub(super) async fn enrol(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -44,7 +44,7 @@ pub async fn enrol(
 /// A person's home treatments, newest first.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/home-treatment", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<HomeTreatment>), (status = 404, body = Problem)))]
-pub async fn of_person(
+pub(super) async fn of_person(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -55,7 +55,7 @@ pub async fn of_person(
 /// Record vital signs; warning signs raise an alert for the response team.
 #[utoipa::path(post, path = "/api/v1/home-treatments/{id}/vitals", params(("id" = i64, Path)), request_body = Vitals,
     responses((status = 201, body = VitalRecord), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn record_vitals(
+pub(super) async fn record_vitals(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -70,7 +70,7 @@ pub async fn record_vitals(
 /// The vital signs of a home treatment, newest first.
 #[utoipa::path(get, path = "/api/v1/home-treatments/{id}/vitals", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<VitalRecord>), (status = 404, body = Problem)))]
-pub async fn vitals(
+pub(super) async fn vitals(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -81,7 +81,7 @@ pub async fn vitals(
 /// Alerts of the caller's jurisdiction: open ones first, oldest first.
 #[utoipa::path(get, path = "/api/v1/alerts",
     responses((status = 200, body = Vec<TreatmentAlert>), (status = 401, body = Problem)))]
-pub async fn alerts(
+pub(super) async fn alerts(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<Vec<TreatmentAlert>>, Problem> {
@@ -91,7 +91,7 @@ pub async fn alerts(
 /// Take an alert (the time to acknowledge is kept).
 #[utoipa::path(post, path = "/api/v1/alerts/{id}/acknowledge", params(("id" = i64, Path)),
     responses((status = 200, body = TreatmentAlert), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn acknowledge(
+pub(super) async fn acknowledge(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
@@ -102,7 +102,7 @@ pub async fn acknowledge(
 /// Record what was done: `visit`, `oxygen` or `transfer` (to hospital).
 #[utoipa::path(post, path = "/api/v1/alerts/{id}/action", params(("id" = i64, Path)), request_body = AlertAction,
     responses((status = 200, body = TreatmentAlert), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn act(
+pub(super) async fn act(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,

@@ -24,7 +24,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct UnitSearch {
+pub(super) struct UnitSearch {
     /// Name to look for, with or without diacritics, words in any order.
     q: Option<String>,
     #[serde(default, deserialize_with = "crate::api::in_range::<1, 200, _>")]
@@ -34,7 +34,7 @@ pub struct UnitSearch {
 
 /// Search units by name, or list the top units of the caller's jurisdiction.
 #[utoipa::path(get, path = "/api/v1/units", params(UnitSearch), responses((status = 200, body = [Unit])))]
-pub async fn list(
+pub(super) async fn list(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<UnitSearch>,
@@ -51,7 +51,7 @@ pub async fn list(
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct UnitDetail {
+pub(super) struct UnitDetail {
     unit: Unit,
     /// From the province down to the parent.
     ancestors: Vec<Unit>,
@@ -77,7 +77,7 @@ async fn visible(
 /// One unit with its ancestors and children.
 #[utoipa::path(get, path = "/api/v1/units/{code}", params(("code" = String, Path, description = "Unit code, zero-padded")),
     responses((status = 200, body = UnitDetail), (status = 404, body = Problem)))]
-pub async fn show(
+pub(super) async fn show(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(code): ApiPath<String>,
@@ -94,7 +94,7 @@ pub async fn show(
 
 /// Direct children of a unit.
 #[utoipa::path(get, path = "/api/v1/units/{code}/children", params(("code" = String, Path)), responses((status = 200, body = [Unit]), (status = 404, body = Problem)))]
-pub async fn children(
+pub(super) async fn children(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(code): ApiPath<String>,
@@ -105,7 +105,7 @@ pub async fn children(
 
 /// Every unit under a unit, parents first.
 #[utoipa::path(get, path = "/api/v1/units/{code}/descendants", params(("code" = String, Path)), responses((status = 200, body = [Unit]), (status = 404, body = Problem)))]
-pub async fn descendants(
+pub(super) async fn descendants(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(code): ApiPath<String>,
@@ -115,7 +115,7 @@ pub async fn descendants(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct HamletBody {
+pub(super) struct HamletBody {
     name: String,
     /// `thôn`, `ấp`, `bản`, `tổ dân phố`, …
     #[serde(default)]
@@ -125,7 +125,7 @@ pub struct HamletBody {
 /// Add a hamlet or residential group under a commune.
 #[utoipa::path(post, path = "/api/v1/units/{code}/hamlets", params(("code" = String, Path, description = "Commune code")), request_body = HamletBody,
     responses((status = 201, body = Unit), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_hamlet(
+pub(super) async fn add_hamlet(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(code): ApiPath<String>,

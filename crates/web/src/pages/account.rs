@@ -13,7 +13,7 @@ use phongdich_store::StoreError;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
-pub struct NextQuery {
+pub(super) struct NextQuery {
     next: Option<String>,
 }
 
@@ -67,7 +67,10 @@ fn login_page(
     axum::response::Html(page.into_string()).into_response()
 }
 
-pub async fn login_form(Extension(auth): Extension<Auth>, Query(q): Query<NextQuery>) -> Response {
+pub(super) async fn login_form(
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<NextQuery>,
+) -> Response {
     login_page(
         auth.lang,
         auth.csrf.as_deref(),
@@ -78,7 +81,7 @@ pub async fn login_form(Extension(auth): Extension<Auth>, Query(q): Query<NextQu
 }
 
 #[derive(Deserialize)]
-pub struct LoginForm {
+pub(super) struct LoginForm {
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -93,7 +96,7 @@ fn session_cookie(value: &str, max_age: i64, secure: bool) -> String {
     )
 }
 
-pub async fn login(
+pub(super) async fn login(
     State(s): State<AppState>,
     Extension(auth): Extension<Auth>,
     Form(f): Form<LoginForm>,
@@ -163,7 +166,10 @@ pub async fn login(
     }
 }
 
-pub async fn logout(State(s): State<AppState>, Extension(auth): Extension<Auth>) -> Response {
+pub(super) async fn logout(
+    State(s): State<AppState>,
+    Extension(auth): Extension<Auth>,
+) -> Response {
     if let Some(token) = &auth.session_token {
         let _ = s.store.logout(token, &auth.source).await;
     }
@@ -209,19 +215,19 @@ fn account_view(page: &Page, errors: &[FieldError], done: bool) -> Response {
     )
 }
 
-pub async fn account_page(page: Page) -> Response {
+pub(super) async fn account_page(page: Page) -> Response {
     account_view(&page, &[], false)
 }
 
 #[derive(Deserialize)]
-pub struct PasswordForm {
+pub(super) struct PasswordForm {
     #[serde(default)]
     current_password: String,
     #[serde(default)]
     password: String,
 }
 
-pub async fn change_password(
+pub(super) async fn change_password(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<PasswordForm>,

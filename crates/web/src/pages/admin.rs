@@ -114,7 +114,7 @@ async fn users_page(
     ))
 }
 
-pub async fn users(State(s): State<AppState>, page: Page) -> PageResult {
+pub(super) async fn users(State(s): State<AppState>, page: Page) -> PageResult {
     page.require(Permission::ManageUsers)?;
     let form = NewUser {
         unit_code: page.user.unit_code.clone(),
@@ -124,7 +124,11 @@ pub async fn users(State(s): State<AppState>, page: Page) -> PageResult {
     users_page(&s, &page, &form, &[], None).await
 }
 
-pub async fn add_user(State(s): State<AppState>, page: Page, Form(f): Form<NewUser>) -> PageResult {
+pub(super) async fn add_user(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<NewUser>,
+) -> PageResult {
     page.require(Permission::ManageUsers)?;
     match s.store.add_user(&page.actor, &f).await {
         Ok(u) => {
@@ -150,7 +154,7 @@ pub async fn add_user(State(s): State<AppState>, page: Page, Form(f): Form<NewUs
 }
 
 #[derive(Deserialize)]
-pub struct UserAction {
+pub(super) struct UserAction {
     action: String,
     #[serde(default)]
     password: String,
@@ -158,7 +162,7 @@ pub struct UserAction {
     role: String,
 }
 
-pub async fn user_action(
+pub(super) async fn user_action(
     State(s): State<AppState>,
     page: Page,
     Path(username): Path<String>,
@@ -275,13 +279,13 @@ async fn tokens_page(
     ))
 }
 
-pub async fn tokens(State(s): State<AppState>, page: Page) -> PageResult {
+pub(super) async fn tokens(State(s): State<AppState>, page: Page) -> PageResult {
     page.require(Permission::ManageUsers)?;
     tokens_page(&s, &page, &[], None).await
 }
 
 #[derive(Deserialize)]
-pub struct TokenForm {
+pub(super) struct TokenForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -290,7 +294,7 @@ pub struct TokenForm {
     role: String,
 }
 
-pub async fn create_token(
+pub(super) async fn create_token(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<TokenForm>,
@@ -307,7 +311,7 @@ pub async fn create_token(
     }
 }
 
-pub async fn revoke_token(
+pub(super) async fn revoke_token(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -321,7 +325,7 @@ pub async fn revoke_token(
 }
 
 #[derive(Deserialize, Default)]
-pub struct AuditQuery {
+pub(super) struct AuditQuery {
     #[serde(default)]
     action: String,
     #[serde(default)]
@@ -362,7 +366,7 @@ impl AuditQuery {
     }
 }
 
-pub async fn audit(
+pub(super) async fn audit(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<AuditQuery>,
@@ -421,7 +425,7 @@ pub async fn audit(
 }
 
 /// The filtered audit log as CSV; the export itself is audited.
-pub async fn audit_csv(
+pub(super) async fn audit_csv(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<AuditQuery>,

@@ -198,7 +198,7 @@ fn show_deadline(d: &str) -> String {
     }
 }
 
-pub async fn index(State(s): State<AppState>, page: Page) -> PageResult {
+pub(super) async fn index(State(s): State<AppState>, page: Page) -> PageResult {
     list_page(&s, &page, OrderForm::default(), Vec::new(), Vec::new()).await
 }
 
@@ -206,7 +206,7 @@ fn number_error(field: &str, vi: &str, en: &str) -> FieldError {
     FieldError::new(field, "invalid", vi, en)
 }
 
-pub async fn create(
+pub(super) async fn create(
     State(s): State<AppState>,
     page: Page,
     mut multipart: axum::extract::Multipart,
@@ -370,7 +370,7 @@ pub async fn create(
 }
 
 #[derive(Deserialize, Default)]
-pub struct ShowQuery {
+pub(super) struct ShowQuery {
     #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
     round: Option<i64>,
     within: Option<String>,
@@ -413,7 +413,7 @@ fn progress_row(
     }
 }
 
-pub async fn show(
+pub(super) async fn show(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -511,7 +511,7 @@ pub async fn show(
 }
 
 #[derive(Deserialize, Default)]
-pub struct PeopleQuery {
+pub(super) struct PeopleQuery {
     #[serde(default)]
     status: String,
     #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
@@ -523,7 +523,7 @@ pub struct PeopleQuery {
     error: Option<String>,
 }
 
-pub async fn people(
+pub(super) async fn people(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -622,7 +622,7 @@ pub async fn people(
 
 /// Sample the people ticked on a list: one pool of the campaign's size, or
 /// one individual sample each, all in one go.
-pub async fn sample(
+pub(super) async fn sample(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -702,12 +702,12 @@ pub async fn sample(
 }
 
 #[derive(Deserialize, Default)]
-pub struct NextRoundForm {
+pub(super) struct NextRoundForm {
     #[serde(default)]
     starts_on: String,
 }
 
-pub async fn next_round(
+pub(super) async fn next_round(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -728,7 +728,11 @@ pub async fn next_round(
     }
 }
 
-pub async fn close(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn close(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> PageResult {
     match s
         .store
         .close_campaign(&page.actor, id, page.now_local().date())

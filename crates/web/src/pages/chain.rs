@@ -66,7 +66,11 @@ fn days_between(first: &str, last: &str) -> i64 {
     }
 }
 
-pub async fn chain_page(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn chain_page(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> PageResult {
     let l = page.lang;
     let chain = s
         .store
@@ -198,7 +202,7 @@ pub async fn chain_page(State(s): State<AppState>, page: Page, Path(id): Path<i6
     ))
 }
 
-pub async fn chain_script() -> Response {
+pub(super) async fn chain_script() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("chain.js"),
@@ -206,7 +210,7 @@ pub async fn chain_script() -> Response {
         .into_response()
 }
 
-pub async fn chain_css() -> Response {
+pub(super) async fn chain_css() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         include_str!("chain.css"),

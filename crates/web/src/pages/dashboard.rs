@@ -26,7 +26,7 @@ use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct DashboardPageQuery {
+pub(super) struct DashboardPageQuery {
     unit: String,
     from: String,
     to: String,
@@ -360,7 +360,7 @@ fn linked(href: Option<String>, content: Markup) -> Markup {
     }
 }
 
-pub async fn page(
+pub(super) async fn page(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<DashboardPageQuery>,

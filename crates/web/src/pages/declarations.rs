@@ -194,13 +194,13 @@ fn code_form(l: Lang, typed: &str, message: Option<(&str, &str)>, status: Status
 }
 
 /// `/k`: the form to type a code.
-pub async fn code_page(auth: Option<Extension<Auth>>) -> Response {
+pub(super) async fn code_page(auth: Option<Extension<Auth>>) -> Response {
     let (l, _) = lang_of(&auth);
     code_form(l, "", None, StatusCode::OK)
 }
 
 #[derive(Deserialize, Default)]
-pub struct CodeForm {
+pub(super) struct CodeForm {
     #[serde(default)]
     code: String,
 }
@@ -228,7 +228,7 @@ fn credential_of(segment: String, headers: &HeaderMap) -> Option<(String, String
 /// A typed code: on to the person's page when it names a link (the code in
 /// a cookie sent only to `/k`, only by this site, for 12 hours); wrong codes
 /// count against the address (the store throttles them).
-pub async fn open_code(
+pub(super) async fn open_code(
     State(s): State<AppState>,
     auth: Option<Extension<Auth>>,
     Form(f): Form<CodeForm>,
@@ -327,13 +327,13 @@ fn closed(l: Lang, path: &str, access: &LinkAccess) -> Response {
 }
 
 #[derive(Deserialize, Default)]
-pub struct SentQuery {
+pub(super) struct SentQuery {
     #[serde(default)]
     sent: Option<String>,
 }
 
 /// `/k/<token or code>` (or `/k/ma`, a typed code): the person's page.
-pub async fn phone_page(
+pub(super) async fn phone_page(
     State(s): State<AppState>,
     auth: Option<Extension<Auth>>,
     Path(segment): Path<String>,
@@ -505,7 +505,7 @@ fn treatment_body(
 }
 
 /// The person sends today's declaration.
-pub async fn phone_declare(
+pub(super) async fn phone_declare(
     State(s): State<AppState>,
     auth: Option<Extension<Auth>>,
     Path(segment): Path<String>,
@@ -538,7 +538,7 @@ pub async fn phone_declare(
 
 /// The F0 at home sends their readings: warning signs raise an alert as when
 /// staff enter them.
-pub async fn phone_vitals(
+pub(super) async fn phone_vitals(
     State(s): State<AppState>,
     auth: Option<Extension<Auth>>,
     Path(segment): Path<String>,
@@ -654,7 +654,7 @@ fn links_part(page: &Page, links: &[&PersonalLink], action: &str, can: bool) -> 
 
 /// Declarations and the personal link of a person's active order, for the
 /// quarantine section of their page.
-pub async fn order_part(
+pub(super) async fn order_part(
     s: &AppState,
     page: &Page,
     o: &QuarantineOrder,
@@ -725,7 +725,7 @@ pub async fn order_part(
 }
 
 /// The personal link of an active home treatment, for its section.
-pub async fn treatment_part(s: &AppState, page: &Page, t: &HomeTreatment) -> Markup {
+pub(super) async fn treatment_part(s: &AppState, page: &Page, t: &HomeTreatment) -> Markup {
     let links = s
         .store
         .links_of(&page.actor.scope, t.person_id, page.today())
@@ -744,7 +744,7 @@ pub async fn treatment_part(s: &AppState, page: &Page, t: &HomeTreatment) -> Mar
 }
 
 /// A staff declaration, from the person's page.
-pub async fn declare(
+pub(super) async fn declare(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -779,12 +779,12 @@ pub async fn declare(
 }
 
 #[derive(Deserialize, Default)]
-pub struct LinkForm {
+pub(super) struct LinkForm {
     #[serde(default)]
     contact_phone: String,
 }
 
-pub async fn order_link(
+pub(super) async fn order_link(
     State(s): State<AppState>,
     page: Page,
     headers: HeaderMap,
@@ -800,7 +800,7 @@ pub async fn order_link(
     make_link(&s, &page, &headers, person_id, LinkFor::Order(id), &f).await
 }
 
-pub async fn treatment_link(
+pub(super) async fn treatment_link(
     State(s): State<AppState>,
     page: Page,
     headers: HeaderMap,
@@ -893,7 +893,11 @@ async fn make_link(
     Ok(r)
 }
 
-pub async fn revoke(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn revoke(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> PageResult {
     let link = s
         .store
         .revoke_link(&page.actor, id, page.today())
@@ -908,7 +912,7 @@ pub async fn revoke(State(s): State<AppState>, page: Page, Path(id): Path<i64>) 
 }
 
 /// The declaration lists of the quarantine day page.
-pub fn day_lists(l: Lang, d: &QuarantineDay, is_today: bool) -> Markup {
+pub(super) fn day_lists(l: Lang, d: &QuarantineDay, is_today: bool) -> Markup {
     let missed_title = if is_today {
         l.t("Chưa khai báo hôm nay", "Missed today's declaration")
     } else {

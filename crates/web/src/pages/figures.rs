@@ -16,7 +16,7 @@ use crate::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct FigureQuery {
+pub(super) struct FigureQuery {
     key: String,
     unit: String,
     from: String,
@@ -24,7 +24,7 @@ pub struct FigureQuery {
     page: String,
 }
 
-pub async fn figure_page(
+pub(super) async fn figure_page(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<FigureQuery>,

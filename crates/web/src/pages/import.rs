@@ -34,7 +34,7 @@ fn form(page: &Page, error: Option<(&str, &str)>) -> maud::Markup {
     }
 }
 
-pub async fn page(State(s): State<AppState>, page: Page) -> PageResult {
+pub(super) async fn page(State(s): State<AppState>, page: Page) -> PageResult {
     page.require(Permission::ImportPersons)?;
     let runs = s
         .store
@@ -77,7 +77,11 @@ fn recent_runs(page: &Page, runs: &[ImportRunRecord]) -> maud::Markup {
     }
 }
 
-pub async fn upload(State(s): State<AppState>, page: Page, mut multipart: Multipart) -> PageResult {
+pub(super) async fn upload(
+    State(s): State<AppState>,
+    page: Page,
+    mut multipart: Multipart,
+) -> PageResult {
     page.require(Permission::ImportPersons)?;
     let l = page.lang;
     let dir = tempfile_dir();

@@ -37,7 +37,7 @@ use phongdich_store::{Actor, Scope, StoreError, User};
 
 /// Every page: the frame's own routes, then each module's (`<module>::routes`),
 /// one line a module.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(css))
@@ -94,7 +94,7 @@ pub(super) fn upload(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
 
 /// A logged-in page request: without a session, the login page.
 #[derive(Clone)]
-pub struct Page {
+pub(crate) struct Page {
     pub lang: Lang,
     pub user: User,
     pub actor: Actor,
@@ -106,35 +106,35 @@ pub struct Page {
 
 impl Page {
     /// Today in Vietnam.
-    pub fn today(&self) -> chrono::NaiveDate {
+    pub(crate) fn today(&self) -> chrono::NaiveDate {
         self.clock.today()
     }
 
     /// Now on Vietnam's wall clock.
-    pub fn now_local(&self) -> chrono::NaiveDateTime {
+    pub(crate) fn now_local(&self) -> chrono::NaiveDateTime {
         self.clock.now()
     }
 
     /// Now, as an instant.
-    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now_utc()
     }
 
-    pub fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+    pub(crate) fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
         self.lang.t(vi, en)
     }
 
-    pub fn can(&self, p: Permission) -> bool {
+    pub(crate) fn can(&self, p: Permission) -> bool {
         self.actor.role.can(p)
     }
 
     /// A hidden field carrying the anti-forgery token.
-    pub fn csrf_field(&self) -> Markup {
+    pub(crate) fn csrf_field(&self) -> Markup {
         html! { input type="hidden" name="_csrf" value=(self.csrf); }
     }
 
     /// Refuse with a page when the role lacks a permission.
-    pub fn require(&self, p: Permission) -> Result<(), PageError> {
+    pub(crate) fn require(&self, p: Permission) -> Result<(), PageError> {
         if self.can(p) {
             Ok(())
         } else {
@@ -146,7 +146,7 @@ impl Page {
         }
     }
 
-    pub fn fail(&self, e: impl Into<Problem>) -> PageError {
+    pub(crate) fn fail(&self, e: impl Into<Problem>) -> PageError {
         PageError {
             page: Some(Box::new(self.clone())),
             lang: self.lang,
@@ -190,7 +190,7 @@ impl FromRequestParts<AppState> for Page {
 }
 
 /// An error shown as a page, with the problem's message in the user's language.
-pub struct PageError {
+pub(crate) struct PageError {
     pub lang: Lang,
     pub problem: Box<Problem>,
     /// The page frame (navigation, user) when the user is logged in.
@@ -222,12 +222,12 @@ impl IntoResponse for PageError {
     }
 }
 
-pub type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 /// Whether a redirect target stays on this site. Browsers read a backslash as
 /// `/` and drop tabs and newlines, so `/` + `\evil.example` or `/` + TAB +
 /// `/evil.example` would leave it just like `//evil.example`.
-pub fn is_local_path(next: &str) -> bool {
+pub(crate) fn is_local_path(next: &str) -> bool {
     next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
@@ -235,7 +235,7 @@ pub fn is_local_path(next: &str) -> bool {
 }
 
 /// Percent-encode a value for a URL query.
-pub fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
@@ -250,7 +250,7 @@ pub fn encode(s: &str) -> String {
 
 /// The page frame: navigation by module, the user and unit, the language
 /// switch, and the content.
-pub fn layout(page: &Page, title: &str, content: Markup) -> Response {
+pub(crate) fn layout(page: &Page, title: &str, content: Markup) -> Response {
     let l = page.lang;
     let nav: [(&str, &str, &str, Option<Permission>); 17] = [
         ("/persons", "Người dân", "People", None),
@@ -332,7 +332,7 @@ pub fn layout(page: &Page, title: &str, content: Markup) -> Response {
 }
 
 /// A whole HTML document.
-pub fn bare(l: Lang, title: &str, body: Markup) -> Markup {
+pub(crate) fn bare(l: Lang, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(l.code()) {
@@ -348,7 +348,7 @@ pub fn bare(l: Lang, title: &str, body: Markup) -> Markup {
 }
 
 /// The error for one field, if any, shown beside it.
-pub fn field_error(l: Lang, errors: &[FieldError], field: &str) -> Markup {
+pub(crate) fn field_error(l: Lang, errors: &[FieldError], field: &str) -> Markup {
     let mine: Vec<&FieldError> = errors.iter().filter(|e| e.field == field).collect();
     html! {
         @for e in mine {
@@ -358,7 +358,7 @@ pub fn field_error(l: Lang, errors: &[FieldError], field: &str) -> Markup {
 }
 
 /// A labelled text input that keeps its value and shows its error.
-pub fn text_field(
+pub(crate) fn text_field(
     l: Lang,
     name: &str,
     label: (&str, &str),
@@ -385,7 +385,7 @@ pub fn text_field(
 }
 
 /// Errors not tied to a field, at the top of a form.
-pub fn form_errors(l: Lang, errors: &[FieldError], fields: &[&str]) -> Markup {
+pub(crate) fn form_errors(l: Lang, errors: &[FieldError], fields: &[&str]) -> Markup {
     let general: Vec<&FieldError> = errors
         .iter()
         .filter(|e| !fields.contains(&e.field.as_str()))
@@ -462,7 +462,7 @@ async fn switch_lang(axum::extract::Query(q): axum::extract::Query<LangQuery>) -
 }
 
 /// The units a user may pick: their own unit and the units right under it.
-pub async fn unit_choices(
+pub(crate) async fn unit_choices(
     s: &AppState,
     page: &Page,
 ) -> Result<Vec<phongdich_store::Unit>, PageError> {
@@ -488,7 +488,7 @@ pub async fn unit_choices(
 
 /// `?unit=` of a list page.
 #[derive(serde::Deserialize, Default)]
-pub struct UnitFilter {
+pub(crate) struct UnitFilter {
     #[serde(default)]
     pub unit: String,
 }
@@ -499,7 +499,7 @@ pub struct UnitFilter {
 /// passed to the usual readers, so jurisdiction stays enforced there: a unit
 /// outside gives the not-found page, a malformed code a bilingual error.
 #[derive(Clone)]
-pub struct Within {
+pub(crate) struct Within {
     pub scope: Scope,
     /// The unit narrowed to, when one was asked for.
     pub unit: Option<phongdich_store::Unit>,
@@ -507,7 +507,7 @@ pub struct Within {
 
 impl Within {
     /// The reader's whole jurisdiction.
-    pub fn whole(page: &Page) -> Self {
+    pub(crate) fn whole(page: &Page) -> Self {
         Within {
             scope: page.actor.scope.clone(),
             unit: None,
@@ -515,7 +515,7 @@ impl Within {
     }
 
     /// `unit` (a code; empty: the whole jurisdiction) within the reader's scope.
-    pub async fn of(s: &AppState, page: &Page, unit: &str) -> Result<Self, PageError> {
+    pub(crate) async fn of(s: &AppState, page: &Page, unit: &str) -> Result<Self, PageError> {
         if unit.trim().is_empty() {
             return Ok(Self::whole(page));
         }
@@ -531,7 +531,7 @@ impl Within {
     }
 
     /// `&unit=CODE` to carry the filter on a link, or nothing.
-    pub fn query(&self) -> String {
+    pub(crate) fn query(&self) -> String {
         match &self.unit {
             Some(u) => format!("&unit={}", encode(&u.code)),
             None => String::new(),
@@ -539,7 +539,7 @@ impl Within {
     }
 
     /// `href` with the filter carried on (`?unit=` or `&unit=`).
-    pub fn on(&self, href: &str) -> String {
+    pub(crate) fn on(&self, href: &str) -> String {
         match &self.unit {
             Some(u) => format!(
                 "{href}{}unit={}",
@@ -552,7 +552,7 @@ impl Within {
 
     /// Which unit the page is narrowed to, with a link to this page without
     /// the filter (and on its first page); nothing when not narrowed.
-    pub fn notice(&self, page: &Page) -> Markup {
+    pub(crate) fn notice(&self, page: &Page) -> Markup {
         let l = page.lang;
         html! {
             @if let Some(u) = &self.unit {
@@ -566,7 +566,7 @@ impl Within {
 }
 
 /// A page's address without its `unit` filter and page number.
-pub fn without_unit(path: &str) -> String {
+pub(crate) fn without_unit(path: &str) -> String {
     let (base, query) = path.split_once('?').unwrap_or((path, ""));
     let kept: Vec<&str> = query
         .split('&')
@@ -584,7 +584,10 @@ pub fn without_unit(path: &str) -> String {
 
 /// A store refusal as the errors shown on a form: each invalid field, or
 /// a conflict under `conflict_field`; anything else stays an error page.
-pub fn refusal_fields(e: StoreError, conflict_field: &str) -> Result<Vec<FieldError>, StoreError> {
+pub(crate) fn refusal_fields(
+    e: StoreError,
+    conflict_field: &str,
+) -> Result<Vec<FieldError>, StoreError> {
     match e {
         StoreError::Invalid(i) => Ok(i.0),
         StoreError::Conflict {
@@ -601,7 +604,9 @@ pub fn refusal_fields(e: StoreError, conflict_field: &str) -> Result<Vec<FieldEr
 }
 
 /// A form's optional number: an empty field is `None`.
-pub fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+pub(crate) fn empty_as_none<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<i64>, D::Error> {
     let s: Option<String> = serde::Deserialize::deserialize(d)?;
     match s.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
@@ -610,7 +615,7 @@ pub fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i6
 }
 
 /// A count as people read it: `9.199` in Vietnamese, `9,199` in English.
-pub fn num(l: Lang, n: i64) -> String {
+pub(crate) fn num(l: Lang, n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let sep = l.t(".", ",");
     let mut out = String::new();
@@ -628,7 +633,7 @@ pub fn num(l: Lang, n: i64) -> String {
 
 /// `1985-03-12` → `12/03/1985`, as Vietnamese forms write dates; anything
 /// else unchanged.
-pub fn show_date(iso: &str) -> String {
+pub(crate) fn show_date(iso: &str) -> String {
     match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
         Ok(d) => d.format("%d/%m/%Y").to_string(),
         Err(_) => iso.to_owned(),
@@ -636,7 +641,7 @@ pub fn show_date(iso: &str) -> String {
 }
 
 /// A stored UTC time shown in Vietnam's time (UTC+7), to the second.
-pub fn show_time(rfc3339: &str) -> String {
+pub(crate) fn show_time(rfc3339: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(rfc3339) {
         Ok(t) => t
             .with_timezone(&phongdich_store::vietnam())
@@ -647,7 +652,7 @@ pub fn show_time(rfc3339: &str) -> String {
 }
 
 /// Audit actions in words.
-pub fn action_label(l: Lang, action: &str) -> String {
+pub(crate) fn action_label(l: Lang, action: &str) -> String {
     let (vi, en) = match action {
         "create" => ("Tạo mới", "Created"),
         "update" => ("Sửa", "Updated"),

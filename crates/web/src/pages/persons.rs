@@ -64,7 +64,7 @@ async fn audit_identifiers(s: &AppState, page: &Page, people: &[&Person]) {
 }
 
 #[derive(Deserialize, Default)]
-pub struct ListQuery {
+pub(super) struct ListQuery {
     #[serde(default)]
     q: String,
     #[serde(default)]
@@ -75,7 +75,11 @@ pub struct ListQuery {
     sort: String,
 }
 
-pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQuery>) -> PageResult {
+pub(super) async fn list(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
     let l = page.lang;
     let n = q.page.unwrap_or(1).max(1);
     let query = PersonQuery {
@@ -183,7 +187,7 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQue
 
 /// The person form: used to register and to edit.
 #[derive(Deserialize, Default)]
-pub struct PersonForm {
+pub(super) struct PersonForm {
     #[serde(flatten)]
     input: PersonInput,
     // Strings: a flattened form cannot hold numbers (serde buffers them as text).
@@ -257,7 +261,7 @@ fn person_form(
     }
 }
 
-pub async fn new_form(page: Page) -> PageResult {
+pub(super) async fn new_form(page: Page) -> PageResult {
     page.require(Permission::EditPersons)?;
     let l = page.lang;
     let mut f = PersonForm::default();
@@ -276,7 +280,7 @@ pub async fn new_form(page: Page) -> PageResult {
     ))
 }
 
-pub async fn create(
+pub(super) async fn create(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<PersonForm>,
@@ -318,7 +322,7 @@ fn with_status(mut r: Response, status: u16) -> Response {
     r
 }
 
-pub async fn show(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn show(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
     person_page(&s, &page, id, &[]).await
 }
 
@@ -341,7 +345,12 @@ pub(super) async fn back_to_record(
 }
 
 /// A person's page, with tracing-form errors if a form came back.
-pub async fn person_page(s: &AppState, page: &Page, id: i64, errors: &[FieldError]) -> PageResult {
+pub(super) async fn person_page(
+    s: &AppState,
+    page: &Page,
+    id: i64,
+    errors: &[FieldError],
+) -> PageResult {
     let l = page.lang;
     let p = s
         .store
@@ -406,7 +415,11 @@ fn input_of(p: &Person) -> PersonInput {
     }
 }
 
-pub async fn edit_form(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn edit_form(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> PageResult {
     page.require(Permission::EditPersons)?;
     let l = page.lang;
     let p = s
@@ -429,7 +442,7 @@ pub async fn edit_form(State(s): State<AppState>, page: Page, Path(id): Path<i64
     ))
 }
 
-pub async fn update(
+pub(super) async fn update(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -477,7 +490,7 @@ pub async fn update(
     }
 }
 
-pub async fn duplicates(State(s): State<AppState>, page: Page) -> PageResult {
+pub(super) async fn duplicates(State(s): State<AppState>, page: Page) -> PageResult {
     page.require(Permission::MergePersons)?;
     let l = page.lang;
     let pairs = s
@@ -520,12 +533,16 @@ pub async fn duplicates(State(s): State<AppState>, page: Page) -> PageResult {
 }
 
 #[derive(Deserialize)]
-pub struct MergeForm {
+pub(super) struct MergeForm {
     kept_id: i64,
     merged_id: i64,
 }
 
-pub async fn merge(State(s): State<AppState>, page: Page, Form(f): Form<MergeForm>) -> PageResult {
+pub(super) async fn merge(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<MergeForm>,
+) -> PageResult {
     page.require(Permission::MergePersons)?;
     s.store
         .merge_persons(&page.actor, f.kept_id, f.merged_id)
@@ -535,14 +552,14 @@ pub async fn merge(State(s): State<AppState>, page: Page, Form(f): Form<MergeFor
 }
 
 #[derive(Deserialize)]
-pub struct ExportQuery {
+pub(super) struct ExportQuery {
     unit: String,
     #[serde(default)]
     format: String,
 }
 
 /// Everyone living in a unit of the user's jurisdiction, as CSV or XLSX (audited).
-pub async fn export(
+pub(super) async fn export(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<ExportQuery>,

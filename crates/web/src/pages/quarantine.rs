@@ -49,7 +49,12 @@ fn days(list: &[String]) -> String {
 }
 
 /// The quarantine part of a person's page.
-pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError]) -> Markup {
+pub(super) async fn section(
+    s: &AppState,
+    page: &Page,
+    p: &Person,
+    errors: &[FieldError],
+) -> Markup {
     let l = page.lang;
     let orders = s
         .store
@@ -170,7 +175,7 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
 }
 
 #[derive(Deserialize, Default)]
-pub struct OrderForm {
+pub(super) struct OrderForm {
     #[serde(default)]
     situation: String,
     #[serde(default)]
@@ -189,7 +194,7 @@ fn refusal(e: StoreError) -> Result<Vec<FieldError>, StoreError> {
     super::refusal_fields(e, "tests")
 }
 
-pub async fn create(
+pub(super) async fn create(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -210,7 +215,7 @@ pub async fn create(
 }
 
 #[derive(Deserialize, Default)]
-pub struct ReleaseForm {
+pub(super) struct ReleaseForm {
     #[serde(default)]
     released_on: String,
 }
@@ -251,7 +256,7 @@ async fn order_for(
         .map_err(|e| page.fail(e))
 }
 
-pub async fn release(
+pub(super) async fn release(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -266,14 +271,14 @@ pub async fn release(
 }
 
 #[derive(Deserialize, Default)]
-pub struct ExtendForm {
+pub(super) struct ExtendForm {
     #[serde(default)]
     planned_end: String,
     #[serde(default)]
     reason: String,
 }
 
-pub async fn extend(
+pub(super) async fn extend(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -317,7 +322,7 @@ fn order_table(l: Lang, id: &str, list: &DayList, paging: Paging) -> Markup {
 }
 
 #[derive(Deserialize, Default)]
-pub struct DayQuery {
+pub(super) struct DayQuery {
     #[serde(default)]
     day: String,
     /// Which page of each list (from 1): a district's list can name thousands.
@@ -335,7 +340,7 @@ pub struct DayQuery {
 /// missed and flagged declarations, free beds, open alerts, F0 at home
 /// missing readings — one store call. Counts are whole; the lists show one
 /// page of 100 each, with a link to the next.
-pub async fn day_page(
+pub(super) async fn day_page(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<DayQuery>,
@@ -441,7 +446,7 @@ pub async fn day_page(
 }
 
 #[derive(Deserialize, Default)]
-pub struct StartForm {
+pub(super) struct StartForm {
     #[serde(default)]
     start_on: String,
     /// The unit the page was narrowed to (empty: the whole jurisdiction).
@@ -449,7 +454,7 @@ pub struct StartForm {
     unit: String,
 }
 
-pub async fn order_all_f1(
+pub(super) async fn order_all_f1(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<StartForm>,
@@ -475,7 +480,11 @@ pub async fn order_all_f1(
 }
 
 /// The release certificate, printable on A4.
-pub async fn certificate(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn certificate(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> PageResult {
     let l = page.lang;
     let o = s
         .store
@@ -547,7 +556,7 @@ fn bed_label(l: Lang, b: &str) -> &'static str {
 }
 
 /// The places of the user's jurisdiction, their beds and who is in them.
-pub async fn places_page(
+pub(super) async fn places_page(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<UnitFilter>,
@@ -714,7 +723,7 @@ fn occupancy_chart(l: Lang, p: &phongdich_store::Place, days: &[(String, i64)]) 
 }
 
 #[derive(Deserialize, Default)]
-pub struct TransferForm {
+pub(super) struct TransferForm {
     #[serde(default)]
     to_place_id: String,
     #[serde(default)]
@@ -723,7 +732,7 @@ pub struct TransferForm {
     transferred_on: String,
 }
 
-pub async fn transfer(
+pub(super) async fn transfer(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -744,7 +753,7 @@ pub async fn transfer(
 }
 
 #[derive(Deserialize, Default)]
-pub struct PlaceForm {
+pub(super) struct PlaceForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -765,7 +774,7 @@ pub struct PlaceForm {
     staff: String,
 }
 
-pub async fn create_place(
+pub(super) async fn create_place(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<PlaceForm>,
@@ -807,7 +816,7 @@ pub async fn create_place(
 }
 
 #[derive(Deserialize, Default)]
-pub struct AdmitForm {
+pub(super) struct AdmitForm {
     #[serde(default)]
     person_id: String,
     #[serde(default)]
@@ -816,7 +825,7 @@ pub struct AdmitForm {
     admitted_on: String,
 }
 
-pub async fn admit(
+pub(super) async fn admit(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -855,12 +864,12 @@ pub async fn admit(
 }
 
 #[derive(Deserialize, Default)]
-pub struct DischargeForm {
+pub(super) struct DischargeForm {
     #[serde(default)]
     discharged_on: String,
 }
 
-pub async fn discharge(
+pub(super) async fn discharge(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,

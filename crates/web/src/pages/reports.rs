@@ -25,7 +25,7 @@ use serde::Deserialize;
 /// The print page's own rules (A4, the administrative document's layout).
 const REPORT_CSS: &str = include_str!("report.css");
 
-pub async fn css() -> Response {
+pub(super) async fn css() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
@@ -166,7 +166,7 @@ fn report_query(unit: &str, from: NaiveDate, to: NaiveDate) -> String {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct ReportQuery {
+pub(super) struct ReportQuery {
     unit: String,
     from: String,
     to: String,
@@ -179,7 +179,7 @@ pub struct ReportQuery {
 }
 
 /// One report as the pages show it.
-pub struct View {
+pub(super) struct View {
     pub unit: Unit,
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -214,7 +214,7 @@ pub(super) fn parse_day(field: &str, v: &str, default: NaiveDate) -> Result<Naiv
 
 /// The report of `unit` for `from..=to` (the reader's unit and today by
 /// default), or the version `id`.
-pub async fn load(
+pub(super) async fn load(
     s: &AppState,
     page: &Page,
     q: &ReportQuery,
@@ -468,7 +468,7 @@ fn history(l: Lang, v: &View) -> Markup {
 
 /// The report page: the unit and period, the figures, the units below, the
 /// medians, and what the reader may do with it.
-pub async fn report_page(
+pub(super) async fn report_page(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<ReportQuery>,
@@ -478,7 +478,7 @@ pub async fn report_page(
 }
 
 /// One version, as sent.
-pub async fn report_by_id(
+pub(super) async fn report_by_id(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<String>,
@@ -665,7 +665,11 @@ async fn render(
 }
 
 /// The committee sends its report: the figures are frozen as they are now.
-pub async fn send(State(s): State<AppState>, page: Page, Form(f): Form<ReportQuery>) -> PageResult {
+pub(super) async fn send(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<ReportQuery>,
+) -> PageResult {
     page.require(Permission::Report)?;
     let today = page.today();
     let to = parse_day("to", &f.to, today).map_err(|e| page.fail(e))?;
@@ -694,13 +698,13 @@ pub async fn send(State(s): State<AppState>, page: Page, Form(f): Form<ReportQue
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct ReviewForm {
+pub(super) struct ReviewForm {
     decision: String,
     note: String,
 }
 
 /// The level above approves the report, or returns it with a reason.
-pub async fn review(
+pub(super) async fn review(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -746,7 +750,7 @@ fn place_name(name: &str) -> &str {
         .unwrap_or(name)
 }
 
-pub async fn print_draft(
+pub(super) async fn print_draft(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<ReportQuery>,
@@ -755,7 +759,7 @@ pub async fn print_draft(
     print(&s, &page, &q, &v).await
 }
 
-pub async fn print_sent(
+pub(super) async fn print_sent(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -903,7 +907,7 @@ async fn print(s: &AppState, page: &Page, q: &ReportQuery, v: &View) -> PageResu
     Ok(axum::response::Html(doc.into_string()).into_response())
 }
 
-pub async fn csv_draft(
+pub(super) async fn csv_draft(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<ReportQuery>,
@@ -912,7 +916,7 @@ pub async fn csv_draft(
     download(&page, &v, "csv")
 }
 
-pub async fn xlsx_draft(
+pub(super) async fn xlsx_draft(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<ReportQuery>,
@@ -925,7 +929,7 @@ pub async fn xlsx_draft(
 /// then each unit below as a column; the medians last.
 /// The report as a table: labels are text, figures numbers (so a change of
 /// `-3` stays a number in a CSV file while any text is written inert).
-pub fn table_rows(l: Lang, v: &View) -> (Vec<String>, Vec<Vec<Cell>>) {
+pub(super) fn table_rows(l: Lang, v: &View) -> (Vec<String>, Vec<Vec<Cell>>) {
     let mut headers: Vec<String> = [
         l.t("Mã", "key"),
         l.t("Chỉ tiêu", "line"),
@@ -1033,7 +1037,7 @@ fn download(page: &Page, v: &View, ext: &str) -> PageResult {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct BoardQuery {
+pub(super) struct BoardQuery {
     unit: String,
     day: String,
     done: String,
@@ -1041,7 +1045,7 @@ pub struct BoardQuery {
 
 /// The day's board of the units one level below: who has sent, late or on
 /// time, reviewed, missing after the deadline, reminded.
-pub async fn board(
+pub(super) async fn board(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<BoardQuery>,
@@ -1184,13 +1188,13 @@ async fn board_render(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct RemindForm {
+pub(super) struct RemindForm {
     unit: String,
     board: String,
     day: String,
 }
 
-pub async fn remind(
+pub(super) async fn remind(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<RemindForm>,
@@ -1210,7 +1214,7 @@ pub async fn remind(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct SettingForm {
+pub(super) struct SettingForm {
     name: String,
     unit: String,
     day: String,
@@ -1219,7 +1223,7 @@ pub struct SettingForm {
 }
 
 /// The province's administrator sets the deadline or the wave start.
-pub async fn save_setting(
+pub(super) async fn save_setting(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<SettingForm>,

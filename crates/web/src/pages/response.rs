@@ -32,7 +32,7 @@ fn minutes(l: Lang, m: Option<i64>) -> String {
 }
 
 /// The response-time figures, shown on the roster and the alerts page.
-pub fn times_summary(l: Lang, t: &ResponseTimes) -> Markup {
+pub(super) fn times_summary(l: Lang, t: &ResponseTimes) -> Markup {
     html! {
         dl.figures #response-times {
             div { dt { (l.t("Cảnh báo 7 ngày qua", "Alerts, last 7 days")) } dd { (super::num(l, t.raised)) } }
@@ -47,12 +47,15 @@ pub fn times_summary(l: Lang, t: &ResponseTimes) -> Markup {
     }
 }
 
-pub async fn response_times(s: &AppState, page: &Page) -> Result<ResponseTimes, super::PageError> {
+pub(super) async fn response_times(
+    s: &AppState,
+    page: &Page,
+) -> Result<ResponseTimes, super::PageError> {
     response_times_in(s, page, &page.actor.scope).await
 }
 
 /// The last week's response times within `scope` (the reader's, or narrower).
-pub async fn response_times_in(
+pub(super) async fn response_times_in(
     s: &AppState,
     page: &Page,
     scope: &phongdich_store::Scope,
@@ -72,7 +75,7 @@ fn local_input(t: chrono::DateTime<Utc>) -> String {
 }
 
 #[derive(Deserialize, Default, Clone)]
-pub struct ShiftForm {
+pub(super) struct ShiftForm {
     #[serde(default)]
     unit_code: String,
     #[serde(default)]
@@ -89,7 +92,7 @@ pub struct ShiftForm {
     repeat_days: String,
 }
 
-pub async fn duty_page(State(s): State<AppState>, page: Page) -> PageResult {
+pub(super) async fn duty_page(State(s): State<AppState>, page: Page) -> PageResult {
     duty_render(&s, &page, &[], &ShiftForm::default()).await
 }
 
@@ -250,7 +253,7 @@ async fn duty_render(
     ))
 }
 
-pub async fn add_shifts(
+pub(super) async fn add_shifts(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<ShiftForm>,
@@ -279,7 +282,7 @@ pub async fn add_shifts(
     }
 }
 
-pub async fn cancel_shift(
+pub(super) async fn cancel_shift(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -292,14 +295,14 @@ pub async fn cancel_shift(
 }
 
 #[derive(Deserialize, Default)]
-pub struct EscalationForm {
+pub(super) struct EscalationForm {
     #[serde(default)]
     province: String,
     #[serde(default)]
     value: String,
 }
 
-pub async fn save_escalation(
+pub(super) async fn save_escalation(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<EscalationForm>,
@@ -311,7 +314,7 @@ pub async fn save_escalation(
     Ok(Redirect::to("/duty").into_response())
 }
 
-pub async fn oxygen_page(
+pub(super) async fn oxygen_page(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<UnitFilter>,
@@ -414,7 +417,7 @@ async fn oxygen_in(
     ))
 }
 
-pub async fn add_equipment(
+pub(super) async fn add_equipment(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<EquipmentInput>,
@@ -429,7 +432,7 @@ pub async fn add_equipment(
     }
 }
 
-pub async fn return_equipment(
+pub(super) async fn return_equipment(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -442,13 +445,13 @@ pub async fn return_equipment(
 }
 
 #[derive(Deserialize, Default)]
-pub struct LendForm {
+pub(super) struct LendForm {
     #[serde(default)]
     equipment_id: String,
 }
 
 /// Lend from the F0's page; back to it, with the refusal beside the field.
-pub async fn lend(
+pub(super) async fn lend(
     State(s): State<AppState>,
     page: Page,
     Path(treatment_id): Path<i64>,

@@ -55,7 +55,7 @@ fn who_label(l: Lang, who: &Option<Protection>) -> String {
 }
 
 #[derive(Deserialize, Default, Clone)]
-pub struct RuleForm {
+pub(super) struct RuleForm {
     #[serde(default)]
     code: String,
     #[serde(default)]
@@ -246,7 +246,7 @@ impl RuleForm {
     }
 }
 
-pub async fn rules_page(
+pub(super) async fn rules_page(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<RuleForm>,
@@ -392,14 +392,18 @@ async fn render(
 }
 
 #[derive(Deserialize, Default)]
-pub struct SaveForm {
+pub(super) struct SaveForm {
     #[serde(default)]
     province: String,
     #[serde(flatten)]
     rule: RuleForm,
 }
 
-pub async fn save(State(s): State<AppState>, page: Page, Form(f): Form<SaveForm>) -> PageResult {
+pub(super) async fn save(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<SaveForm>,
+) -> PageResult {
     page.require(Permission::Configure)?;
     let result = match f.rule.parse(&f.province) {
         Ok(rule) => s
@@ -419,7 +423,7 @@ pub async fn save(State(s): State<AppState>, page: Page, Form(f): Form<SaveForm>
 }
 
 /// The rules link for the quarantine page.
-pub fn link(l: Lang) -> Markup {
+pub(super) fn link(l: Lang) -> Markup {
     html! { a href="/quarantine/rules" { (l.t("Quy định cách ly →", "Quarantine rules →")) } }
 }
 

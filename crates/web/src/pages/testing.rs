@@ -16,7 +16,7 @@ use serde::Deserialize;
 const TARGET_HOURS: i64 = 24;
 
 #[derive(Deserialize, Default, Clone)]
-pub struct SampleForm {
+pub(super) struct SampleForm {
     #[serde(default)]
     person_id: String,
     #[serde(default)]
@@ -30,7 +30,7 @@ pub struct SampleForm {
 }
 
 #[derive(Deserialize, Default, Clone)]
-pub struct PoolForm {
+pub(super) struct PoolForm {
     /// Record numbers, separated by commas or spaces.
     #[serde(default)]
     person_ids: String,
@@ -47,7 +47,7 @@ pub struct PoolForm {
 }
 
 #[derive(Deserialize, Default, Clone)]
-pub struct ResultForm {
+pub(super) struct ResultForm {
     #[serde(default)]
     code: String,
     #[serde(default)]
@@ -65,7 +65,7 @@ pub struct ResultForm {
 /// What the last form did, carried by the redirect after it (so that a
 /// reload or a language switch does not post it again).
 #[derive(Deserialize, Default)]
-pub struct Done {
+pub(super) struct Done {
     /// The code just recorded (a sample or a pool).
     #[serde(default)]
     recorded: Option<String>,
@@ -430,13 +430,13 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
 }
 
 #[derive(Deserialize)]
-pub struct ReviewForm {
+pub(super) struct ReviewForm {
     #[serde(default)]
     decision: String,
 }
 
 /// A health officer confirms, or does not, the F0 a positive result shows.
-pub async fn review(
+pub(super) async fn review(
     State(s): State<AppState>,
     page: Page,
     axum::extract::Path(id): axum::extract::Path<i64>,
@@ -460,14 +460,14 @@ pub async fn review(
 }
 
 #[derive(Deserialize)]
-pub struct SettingForm {
+pub(super) struct SettingForm {
     #[serde(default)]
     province: String,
     #[serde(default)]
     value: String,
 }
 
-pub async fn save_setting(
+pub(super) async fn save_setting(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<SettingForm>,
@@ -484,7 +484,11 @@ pub async fn save_setting(
     Ok(Redirect::to("/testing?result=setting").into_response())
 }
 
-pub async fn index(State(s): State<AppState>, page: Page, Query(q): Query<Done>) -> PageResult {
+pub(super) async fn index(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<Done>,
+) -> PageResult {
     let n = q.n.unwrap_or_default();
     let label = q
         .recorded
@@ -559,7 +563,7 @@ fn refusal(e: StoreError) -> Result<Vec<FieldError>, StoreError> {
     }
 }
 
-pub async fn create_sample(
+pub(super) async fn create_sample(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<SampleForm>,
@@ -613,7 +617,7 @@ pub async fn create_sample(
     }
 }
 
-pub async fn create_pool(
+pub(super) async fn create_pool(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<PoolForm>,
@@ -722,7 +726,7 @@ fn outcome_target(out: &ResultOutcome) -> String {
     format!("/testing?result=updated&n={}", out.samples.len())
 }
 
-pub async fn create_result(
+pub(super) async fn create_result(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<ResultForm>,
@@ -757,7 +761,7 @@ pub async fn create_result(
     }
 }
 
-pub async fn import(
+pub(super) async fn import(
     State(s): State<AppState>,
     page: Page,
     mut multipart: axum::extract::Multipart,
@@ -826,7 +830,7 @@ pub(super) fn qr_svg(text: &str, size: u32) -> Markup {
 
 /// The printable label of a sample or a pool: its code as a QR code the lab
 /// scans and in large letters, with who and when.
-pub async fn label(
+pub(super) async fn label(
     State(s): State<AppState>,
     page: Page,
     axum::extract::Path(code): axum::extract::Path<String>,

@@ -33,7 +33,12 @@ fn person_link(id: i64) -> Markup {
 }
 
 /// The tracing part of a person's page.
-pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError]) -> Markup {
+pub(super) async fn section(
+    s: &AppState,
+    page: &Page,
+    p: &Person,
+    errors: &[FieldError],
+) -> Markup {
     let l = page.lang;
     let (class, history) = s
         .store
@@ -272,7 +277,7 @@ async fn person_with_errors(
 }
 
 #[derive(Deserialize, Default)]
-pub struct ContactForm {
+pub(super) struct ContactForm {
     #[serde(default)]
     other_person_id: String,
     #[serde(default)]
@@ -299,7 +304,7 @@ pub struct ContactForm {
     other_national_id: String,
 }
 
-pub async fn add_contact(
+pub(super) async fn add_contact(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -460,7 +465,7 @@ fn case_card(
 }
 
 /// Correct the person's case (the form on their page).
-pub async fn correct(
+pub(super) async fn correct(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -493,7 +498,7 @@ pub async fn correct(
 }
 
 #[derive(Deserialize, Default)]
-pub struct CaseForm {
+pub(super) struct CaseForm {
     #[serde(default)]
     sample_on: String,
     #[serde(default)]
@@ -556,7 +561,7 @@ impl CaseForm {
     }
 }
 
-pub async fn confirm(
+pub(super) async fn confirm(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -583,14 +588,14 @@ pub async fn confirm(
 }
 
 #[derive(Deserialize, Default)]
-pub struct StatusForm {
+pub(super) struct StatusForm {
     #[serde(default)]
     isolated_from: String,
     #[serde(default)]
     released_on: String,
 }
 
-pub async fn set_status(
+pub(super) async fn set_status(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -619,7 +624,7 @@ pub async fn set_status(
 }
 
 #[derive(Deserialize, Default)]
-pub struct ListQuery {
+pub(super) struct ListQuery {
     #[serde(default, deserialize_with = "crate::api::in_range::<0, 4, _>")]
     level: Option<i64>,
     /// Only those not yet isolated or quarantined, oldest first.
@@ -911,7 +916,7 @@ fn review_form(
 }
 
 #[derive(Deserialize)]
-pub struct ReviewForm {
+pub(super) struct ReviewForm {
     #[serde(default)]
     reviewed_on: String,
     #[serde(default)]
@@ -923,7 +928,7 @@ pub struct ReviewForm {
 }
 
 /// Record a contact review from the F1 list or the person's page.
-pub async fn record_review(
+pub(super) async fn record_review(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -980,7 +985,7 @@ fn class_pager(l: Lang, path: &str, cp: &phongdich_store::ClassPage, n: i64) -> 
 /// Work lists: counts by class and the people of one class, or the F0
 /// confirmed (recovered, deceased) during a period; the reader's whole
 /// jurisdiction or one unit inside it (`?unit=`).
-pub async fn lists(
+pub(super) async fn lists(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<ListQuery>,
@@ -1192,7 +1197,7 @@ async fn clusters_page(
     ))
 }
 
-pub async fn clusters(State(s): State<AppState>, page: Page) -> PageResult {
+pub(super) async fn clusters(State(s): State<AppState>, page: Page) -> PageResult {
     let form = phongdich_store::ClusterInput {
         unit_code: page.user.unit_code.clone(),
         kind: "market".into(),
@@ -1201,7 +1206,7 @@ pub async fn clusters(State(s): State<AppState>, page: Page) -> PageResult {
     clusters_page(&s, &page, &form, &[]).await
 }
 
-pub async fn create_cluster(
+pub(super) async fn create_cluster(
     State(s): State<AppState>,
     page: Page,
     Form(f): Form<phongdich_store::ClusterInput>,
@@ -1218,7 +1223,11 @@ pub async fn create_cluster(
     }
 }
 
-pub async fn cluster(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn cluster(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> PageResult {
     let l = page.lang;
     let d = s
         .store
@@ -1255,12 +1264,12 @@ pub async fn cluster(State(s): State<AppState>, page: Page, Path(id): Path<i64>)
 }
 
 #[derive(Deserialize)]
-pub struct MemberForm {
+pub(super) struct MemberForm {
     #[serde(default)]
     person_id: String,
 }
 
-pub async fn add_member(
+pub(super) async fn add_member(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -1282,7 +1291,7 @@ pub async fn add_member(
 
 /// Upload a contact list for this person: matched against the registry,
 /// new people registered, every row reported.
-pub async fn import_contacts(
+pub(super) async fn import_contacts(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -1342,7 +1351,7 @@ pub async fn import_contacts(
 }
 
 /// Upload a list of confirmed cases with an "infected by" column.
-pub async fn import_cases(
+pub(super) async fn import_cases(
     State(s): State<AppState>,
     page: Page,
     mut multipart: axum::extract::Multipart,

@@ -27,7 +27,12 @@ fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
 }
 
 /// The home-treatment part of a person's page (for F0).
-pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError]) -> Markup {
+pub(super) async fn section(
+    s: &AppState,
+    page: &Page,
+    p: &Person,
+    errors: &[FieldError],
+) -> Markup {
     let l = page.lang;
     let treatments = s
         .store
@@ -173,7 +178,7 @@ pub async fn section(s: &AppState, page: &Page, p: &Person, errors: &[FieldError
 use chrono::Datelike;
 
 #[derive(Deserialize, Default)]
-pub struct EnrolForm {
+pub(super) struct EnrolForm {
     #[serde(default)]
     age_years: String,
     #[serde(default)]
@@ -198,7 +203,7 @@ fn refusal(e: StoreError) -> Result<Vec<FieldError>, StoreError> {
     super::refusal_fields(e, "treatment")
 }
 
-pub async fn enrol(
+pub(super) async fn enrol(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -251,7 +256,7 @@ pub(super) async fn back(
     super::persons::back_to_record(s, page, (person_id, "home-treatment"), result, refusal).await
 }
 
-pub async fn record_vitals(
+pub(super) async fn record_vitals(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
@@ -277,7 +282,7 @@ pub async fn record_vitals(
 /// The alerts of the user's jurisdiction: open ones first with their age,
 /// the team each went to (and how often it went up a level), then those
 /// dealt with and how fast.
-pub async fn alerts(
+pub(super) async fn alerts(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<UnitFilter>,
@@ -397,7 +402,11 @@ pub async fn alerts(
     Ok(layout(&page, l.t("Cảnh báo", "Alerts"), content))
 }
 
-pub async fn acknowledge(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn acknowledge(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> PageResult {
     s.store
         .acknowledge_alert(&page.actor, id)
         .await
@@ -406,7 +415,7 @@ pub async fn acknowledge(State(s): State<AppState>, page: Page, Path(id): Path<i
 }
 
 #[derive(Deserialize, Default)]
-pub struct ActionForm {
+pub(super) struct ActionForm {
     #[serde(default)]
     action: String,
     #[serde(default)]
@@ -419,7 +428,7 @@ pub struct ActionForm {
     bed_type: String,
 }
 
-pub async fn act(
+pub(super) async fn act(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,

@@ -24,7 +24,7 @@ fn unit_rows(page: &Page, units: &[Unit]) -> Markup {
 }
 
 /// `9199` → `9.199`, as Vietnamese documents write numbers.
-pub fn vn_number(n: i64) -> String {
+pub(super) fn vn_number(n: i64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -37,12 +37,12 @@ pub fn vn_number(n: i64) -> String {
 }
 
 #[derive(Deserialize, Default)]
-pub struct UnitQuery {
+pub(super) struct UnitQuery {
     #[serde(default)]
     q: String,
 }
 
-pub async fn index(
+pub(super) async fn index(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<UnitQuery>,
@@ -121,19 +121,23 @@ async fn unit_page(
     ))
 }
 
-pub async fn show(State(s): State<AppState>, page: Page, Path(code): Path<String>) -> PageResult {
+pub(super) async fn show(
+    State(s): State<AppState>,
+    page: Page,
+    Path(code): Path<String>,
+) -> PageResult {
     unit_page(&s, &page, &code, &[], "").await
 }
 
 #[derive(Deserialize)]
-pub struct HamletForm {
+pub(super) struct HamletForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
     kind: String,
 }
 
-pub async fn add_hamlet(
+pub(super) async fn add_hamlet(
     State(s): State<AppState>,
     page: Page,
     Path(code): Path<String>,

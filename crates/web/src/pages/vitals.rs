@@ -84,7 +84,7 @@ pub(super) fn number<T: std::str::FromStr>(
 }
 
 #[derive(Deserialize, Default)]
-pub struct VitalsForm {
+pub(super) struct VitalsForm {
     #[serde(default)]
     spo2: String,
     #[serde(default)]
