@@ -1,5 +1,14 @@
 //! A person of the registry: the checked types a person is made of, and the
 //! parse from raw input (a form, an API body, a spreadsheet row) into them.
+//!
+//! `PersonInput` (raw strings as typed or imported) is parsed by
+//! `PersonInput::parse(today)` into `NewPerson`: `NationalId` CMND 9 / CCCD 12
+//! digits, with the CCCD's province, century-and-sex digit and birth year
+//! checked against the other fields; `PhoneNumber` normalised to `0…` from
+//! `+84`/`84`/spaces/dots; `Birth` (a date or a year), `Sex`, `Vulnerability`.
+//! `PersonInput::parse_case` makes anonymised case persons (name = the case
+//! number and `anonymous`, `age_years` kept as given with the birth year it
+//! implies, sex `unknown`).
 
 use crate::error::{FieldError, Invalid};
 use crate::text;

@@ -3,6 +3,14 @@
 //! whether it is a flow over the period or a stock at its end. Counts add up
 //! — a district's figures are the sum of its communes' — so a roll-up is a
 //! sum by construction; medians, which do not add, live in [`Rates`].
+//!
+//! The lines are written once in a macro that makes the `Figures` struct (one
+//! `i64` a line), `LINES` (key, section, Vietnamese and English labels, flow or
+//! stock) and `add`/`get`/`slot`. `DEFINITIONS` (`definition(key)`) say what
+//! each line counts in both languages (a test checks every line has one); they
+//! are shown as the label's tooltip (`title=` and a tap-to-open `details`) on
+//! the report page and the dashboard and as the numbered notes of the printed
+//! report. `change(now, before)` gives the change since a previous report.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,16 @@
 //! When two names are "similar" for duplicate detection. Names are compared folded
 //! (no diacritics, lower case), so "Nguyễn Văn Hùng" and "Nguyen Van Hung" are equal
 //! and a typo or a dropped middle name still counts as similar.
+//!
+//! `names_similar` is token-order tolerant with an edit distance on the given
+//! name; `given_name_key` is the blocking key for duplicate search: candidates
+//! are people in the same commune with the same birth year and the same
+//! given-name key, or with the same phone, and full names are then compared
+//! here — so a typo in the given name is only caught through the phone.
+//! `ids_tell_apart`: two people with different national IDs of the same kind
+//! (two CCCDs, two CMNDs) are never a likely duplicate (a city ward holds many
+//! namesakes born the same year); a CMND and a CCCD, or a person without an ID,
+//! are still judged by name.
 
 use crate::text;
 

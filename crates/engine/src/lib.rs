@@ -3,7 +3,7 @@
 //! [`Engine::set_today`]); the store loads it, feeds it changes and persists
 //! what it answers.
 //!
-//! # Semantics (see ARCHITECTURE.md, "Classification")
+//! # Semantics
 //!
 //! Days are whole days (`i32`, days since 1970-01-01). A *source* is an F0
 //! with a transmission window `[start, end)`: from the look-back before onset
@@ -51,6 +51,33 @@
 //! one ended, and a longer chain can arrive earlier, the search keeps per
 //! (person, level) every non-dominated (arrival, until) pair — among all
 //! walks and among those not returning — usually one or two.
+//!
+//! # Incremental re-classification
+//!
+//! The engine keeps, per level, every person's labels (earliest arrivals with
+//! their end, chain and F0). `add_contact`, `remove_contact`, `set_status` and
+//! `set_today` re-classify incrementally and return the list of class changes.
+//! Changes that only *add* chains — a new contact, or a person nobody reaches
+//! becoming an F0 — propagate improvements from there, recomputing each
+//! touched label from its neighbours' final labels one level down (exactly the
+//! full search's rule), and re-assign only the people touched. Changes that
+//! may *remove* chains (recovery, isolation, release, an F(n) turning F0,
+//! taking a contact back) find the people a time-respecting walk of at most
+//! `depth` contacts can reach from the change — the only ones whose labels can
+//! depend on it — clear their labels, and recompute them level by level with
+//! the same rule (the best over all contacts of the labels one level down),
+//! reading the kept labels of their unaffected contacts, which are final. No
+//! search from distant F0s is needed (an earlier version searched again from
+//! every F0 within reach of the affected people, found by a backward walk; it
+//! was slower, see BENCHMARKS.md, "Tuning notes").
+//!
+//! Tested by hand-drawn graphs and a brute-force walk enumeration
+//! (`src/tests.rs`), and a randomised test that checks after each of 16,000
+//! operations that the labels and the classes agree and equal a full
+//! classification. Deterministic: ties are broken by person order, node maps
+//! use foldhash with a fixed seed, and iteration order never decides a class.
+//! Classes only change through the four mutating calls, which report every
+//! change.
 
 #![warn(unreachable_pub)]
 

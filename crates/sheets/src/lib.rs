@@ -4,6 +4,47 @@
 //!
 //! Everything here is text: checking values is the domain crate's job, so a
 //! spreadsheet that cannot be parsed is only ever a file-level problem.
+//!
+//! Pipelines: `import::import_persons` is the one people-import pipeline
+//! (batches, report file, progress callback) used by both `phongdich import
+//! persons` and the import page; validation needs no database, so the next
+//! batch is validated on its own thread while the store writes the current one.
+//! `cases::import_cases` reads the whole file (at most 200,000 rows), finds
+//! which rows a row's sources name, and writes sources before the rows they
+//! infected (depth-first order; circles and rows naming refused rows are
+//! refused with that reason); a row whose number is on file corrects that case;
+//! a person is created only after every field of the row passed.
+//! `results::import_results` records a lab's file in batches of 2,000 rows
+//! (`Store::record_results`; the store makes it idempotent) with a report line
+//! per row. `campaigns::read_target_list` reads a campaign's list (record
+//! number or national ID per row) keeping each row's line for the report.
+//! `SheetReader` streams CSV (UTF-8, with or without BOM; `,`, `;` or tab,
+//! guessed) and XLSX rows; CSV line numbers are counted by the reader itself
+//! (`LineCounter`: the first non-blank line of a record, `\r\n` once), as an
+//! editor shows them. `ColumnMap` maps Vietnamese or English headers (folded,
+//! so `Ho va ten` works too) to fields.
+//!
+//! Hostile files (issue 16) are refused while read, before they take memory,
+//! each with a bilingual error naming the line and the limit (`Limits`,
+//! defaults; other limits through `SheetReader::open_with`): a cell at most 32
+//! KiB; at most 256 columns; a quoted CSV cell spanning more than 10 line
+//! breaks, or open at the end of the file, is an unclosed quote reported at the
+//! line it opened on, and nothing after it is read; an XLSX file has each part
+//! unpacked into nothing first (at most 256 MiB a part, 512 MiB in all — a zip
+//! bomb is refused in constant memory), is then read cell by cell (never as
+//! calamine's `Range`, as large as the rectangle from the first cell to the
+//! last), and holds at most 200,000 data rows. The row limit is for XLSX only,
+//! which is held in memory while read; CSV is streamed and has none, the web's
+//! 50 MiB upload limit bounding it there. A formula cell gives its cached
+//! value; one without refuses its row, naming the cell. The people import
+//! commits the rows before a broken line, reports it (`refused_file_error`),
+//! marks its run interrupted and fails. Its run record is counted in each
+//! batch's transaction, so a run killed part-way shows the rows it committed;
+//! `Store::import_runs` gives its state (running, finished, or interrupted when
+//! it stopped on a broken file or no batch came for 10 minutes). Every CSV
+//! written goes through `TableWriter`, which writes a text cell beginning with
+//! `=` `+` `-` `@` tab or CR with a leading `'` (OWASP); numbers the program
+//! computed (`Cell::Number`) are written as they are.
 
 #![warn(unreachable_pub)]
 

@@ -8,6 +8,21 @@
 //! Jurisdiction: a campaign is ordered, repeated and closed only inside the
 //! actor's unit; it is seen by the units above and below its own, and every
 //! figure and list counts only the targets inside the reader's jurisdiction.
+//!
+//! History may be entered late: a round's first day `starts_on` may lie in the
+//! past (from 2020-01-01, not after today) and its deadline after that day
+//! began; the F1 targets of a round are the current F1s whose class began by
+//! its deadline day. Target groups: `f1` (every F1 living there), `unit`
+//! (everyone living there except known F0), `list` (people by record number or
+//! national ID, refused whole if one line does not match). Pool size: 5 for F1
+//! and lists, 10 for a whole unit by default; 1–20. Targets are a snapshot with
+//! unit columns. A round's progress is computed from the latest sample of each
+//! target taken in its window `[starts_on, next round's start)`: not sampled /
+//! pending (collected, pool positive, inconclusive) / negative / positive,
+//! grouped by the units one level below (districts under a province, communes
+//! otherwise), and the list behind each figure uses the same query. Samples and
+//! pools may name the campaign (`campaign_id`), which gives a pool its size.
+//! Lockdown-area targets wait for a lockdown module.
 
 use crate::{Actor, Result, Scope, Store, StoreError, Unit, audit};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};

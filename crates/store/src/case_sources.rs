@@ -6,6 +6,22 @@
 //! whole write is refused with the part and the reason: nothing is stored
 //! quietly as "under investigation". Links to cases are kept by record id, so
 //! renumbering or a refused import row can never rewire them.
+//!
+//! Every source is a row of `case_sources` (migration 18): another case by
+//! record id (never by code text), a cluster by id, a country (ISO alpha-2,
+//! `XX` unknown), or another province of Vietnam (migration 21: kind
+//! `other_province`, `origin_province_code` required, `origin_district_code`
+//! optional — unit codes, never the case's own province; typed as
+//! `origin_province`/`origin_district`, codes or names read by
+//! `domain::unit::unit_reference`). "Infected by" text is split (`,` `;` `+`
+//! `và`) and each part resolved: a national, record or province number, else a
+//! cluster of the scope, else a province named (`Từ TP. Hồ Chí Minh (Quận 7)`,
+//! `tỉnh Bình Dương`, `Ha Noi`), else a country (`domain::country`). A part
+//! that looks like a case number and is not found is an unknown case, never a
+//! cluster or a country; anything unresolved refuses the write with the value.
+//! `cases.source_kind`/`source_ref` stay as the summary the figures count by
+//! (imported if any source is a country, else `other_province` if any source is
+//! another province).
 
 use crate::{Result, Scope, Store, StoreError, Unit};
 use phongdich_domain::unit::{UnitReference, unit_name_key, unit_reference};

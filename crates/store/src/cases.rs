@@ -8,6 +8,42 @@
 //! One server process owns the engine (loaded lazily from the tables); a
 //! second process writing the same database would not see its changes until
 //! restart — see ARCHITECTURE.md.
+//!
+//! Codes: a case has the record's own code `PD<id>` (generated `BN<id>` codes
+//! looked like national numbers and were renamed by migration 18), besides the
+//! national number `official_code` (unique nationally) and the province's
+//! `local_code` (unique in the province); a case is shown by the first it has.
+//! Its dated course (`recovered_on`, `died_on`) is corrected by `correct_case`
+//! (a blank keeps, a given value replaces; audited before/after with the
+//! sources). Contacts carry the F1 criteria of the rule set in force and why
+//! (`domain::contact`). `person_classes` holds each person's current class,
+//! with unit columns for work lists, and `class_history` when, which class, via
+//! which F0, the path and the cause. Class changes are persisted with a few
+//! multi-row statements (delete, insert current classes with their unit
+//! columns, insert history), not three per change.
+//!
+//! The engine is loaded from the tables on first use and rebuilt after a merge
+//! or unmerge (which re-point contacts and cases) inside the merge's own write,
+//! from the tables as that transaction sees them, storing any class that
+//! differs. One server process owns the engine: a second process writing the
+//! same database would not see the first one's engine changes until restart (a
+//! PostgreSQL `LISTEN/NOTIFY` feed is the planned fix when several processes
+//! are needed). Quarantine orders reach the engine in their transaction
+//! (`create_order`, release: cause `order:ID`), merged with `person_status`
+//! (`isolation_status`).
+//!
+//! Expiry: classes change with the day without any write.
+//! `Store::expire_classes(today)` moves the engine's day, persisting what ended
+//! (`class_history` cause `expired`); the web server runs it at start and every
+//! 10 minutes with the store's clock (Vietnam's date). Until the first sweep
+//! after a (re)load nothing expires (tests set the clock and sweep themselves).
+//!
+//! Class work lists (`class_page(scope, level, waiting, paging)`): one page of
+//! a class with the whole count, ordered by class start then person id (a total
+//! order: walking the pages gives everyone once); `/tracing?level=N&page=P`
+//! shows 500 a page ("1–500 trên 12.345") with previous/next, `GET
+//! /api/v1/tracing/list` takes `offset`/`limit` (1–1,000; another value is a
+//! 400 naming the field, never clipped) and answers `{total, paging, entries}`.
 
 use crate::case_sources::Source;
 use crate::engine_write::EngineWrite;

@@ -3,6 +3,30 @@
 //! or records vital signs at home, from a phone without an account. Only
 //! SHA-256 hashes of the token and the code are stored; a link works until
 //! the day after its order or treatment ends, unless revoked.
+//!
+//! Declarations are validated by `domain::declaration` (temperature 34–43.5 °C,
+//! symptom codes, the day within the order and not in the future), one per
+//! order and day — a second one replaces the first (`ON CONFLICT … DO UPDATE`,
+//! audited with before/after); fever ≥ 37.5 °C or any symptom flags it. Missed
+//! declarations (active home/centralised orders, the day within start..=planned
+//! end, no declaration; `missed_declarations` lists them in full) and the day's
+//! flagged declarations are lists of the quarantine day.
+//!
+//! Personal links (`personal_links`): one per order or home treatment at a time
+//! (a new one revokes the old), made by staff with the Quarantine (order) or
+//! Treat (treatment) permission within their jurisdiction; `open_link` resolves
+//! a 256-bit token or an 8-letter code (alphabet without 0/O/1/I/L) and says
+//! whether it is open, expired or revoked. A link works until the day after its
+//! order ends (release day, else planned end) or while its treatment goes on
+//! (then the day after it ended); this is computed from the order or treatment
+//! at each use, so an extension needs no update of the link. Writes through a
+//! link are audited as `link:<id>` with the caller's address and go through the
+//! same code as staff (`save_declaration`, `save_vitals`, so warning signs
+//! raise an alert). Wrong codes are audited (`link_failed`) and throttled per
+//! address with the login counter (`audit::recent_count`); full tokens are not
+//! throttled. Only hashes are stored, so the full link and code are shown once,
+//! on the printable card, and a lost one is replaced, not looked up (see
+//! SECURITY.md for what protects the short code).
 
 use crate::accounts::{MAX_FAILURES_PER_ADDRESS, THROTTLE_WINDOW};
 use crate::audit::RecentBy;

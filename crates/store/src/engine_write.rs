@@ -11,6 +11,14 @@
 //! Invariant: outside a write holding the lock, the engine in memory (when
 //! loaded) classifies exactly as a fresh load of the tables does, and equals
 //! `person_classes` — [`Store::check_classes`] compares the three.
+//!
+//! It takes the engine lock, then begins the transaction (always in that
+//! order), and changes the engine only through its methods, which keep an undo;
+//! the write's rows, the class changes the engine returns and the audit entry
+//! go in that transaction. Tests drop, abort, fail and panic writes at a
+//! test-only failpoint (`arm_write_failpoint`) on both engines and compare with
+//! `check_classes`. Bodies usable inside a caller's write: `confirm_case_in`,
+//! `set_case_course_in`, `resync_classes_in`.
 
 use crate::sql::days::parse_path;
 use crate::{Result, Store, StoreError};

@@ -23,6 +23,47 @@
 //! A day is Vietnam's day: timestamps (history, alerts) are bucketed at UTC+7,
 //! dates (confirmation, course steps, sampling, results, releases) are
 //! already local.
+//!
+//! What the rows hold: on each Vietnam day, new F0 by source, recovered,
+//! deceased, F1 newly traced, releases, samples, tests by outcome, alerts
+//! raised and escalated — each dated by when it happened, not when it was typed
+//! — and how much each stock changed (F0 in treatment by place, F1–F4, the F1s'
+//! follow-up, quarantine by kind, open alerts); `figure_turnaround` holds each
+//! day's tests of individual samples by whole days from sample to result, for
+//! exact medians. Case courses (`case_courses`:
+//! home/hospital/icu/unplaced/recovered/deceased, each from its day) are kept
+//! by `class_periods::sync_course` after every case write, and class periods by
+//! `persist_changes` from the engine's changes. A recovery or death must carry
+//! its date (store, API, page, import). F1 newly traced is the F1 periods
+//! beginning on each day (by exposure), not one continuing a period that ended
+//! the day before, summed over the period's days.
+//!
+//! The triggers (on cases, person_classes, class_history, samples,
+//! test_results, quarantine_orders, treatment_alerts; `0017_figures.sqlite.sql`
+//! / `.postgres.sql`, the same logic) append to `figure_changes` the communes a
+//! write touches (the row's own; a result's sample or pool's) and, for samples
+//! and orders, the person to `figure_person_changes`: a trigger cannot see a
+//! class change another writer has not yet committed, so the refresh turns the
+//! people into communes inside its own snapshot. Append-only, so writers never
+//! wait on one another there (an upserted flag per commune would make
+//! PostgreSQL writers lock rows in any order, and deadlock).
+//! `refresh_figures(scope)` recounts the listed communes of the scope (listed
+//! one by one up to 40, else the whole scope in one pass), rewrites their rows
+//! and deletes the entries it saw, in one transaction: on SQLite the one write
+//! connection serialises it with every writer; on PostgreSQL at REPEATABLE READ
+//! after `LOCK TABLE figure_days IN EXCLUSIVE MODE` (refreshers queue, readers
+//! do not; the snapshot is taken after the lock), and serialization failures
+//! are retried. A refresh with nothing listed is one indexed look-up; `serve`
+//! also refreshes every 10 s, province by province. `recount_figures(scope)`
+//! lists every commune again (`phongdich recount [--unit]`). The test
+//! `tests/figures.rs` compares the kept rows with a recount after every kind of
+//! write, on both engines, and every figure of the story's days with its list
+//! (`figure_lists`).
+//!
+//! Decision: figures kept as dated rows. Runners-up: replaying the engine as of
+//! each day (exact, but a report would re-run tracing); daily snapshots written
+//! at day close (wrong for history entered late, and they leave "what stands
+//! now" to be counted live, which was most of the dashboard's time).
 
 use crate::sql::{in_list, placeholders, vietnam_day};
 use crate::{Dialect, Result, Scope, Store};

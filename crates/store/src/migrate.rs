@@ -1,6 +1,14 @@
 //! Versioned migrations, applied at start and by `phongdich migrate`. The shared
 //! SQL is written once with `{{…}}` slots for the few types that differ; a
 //! migration may add a per-engine file and a data step written in Rust.
+//!
+//! The slots are `{{ID}}` (auto key), `{{WITHOUT_ROWID}}` and `{{BINARY}}`
+//! (collation); an engine-specific companion file holds what the languages
+//! spell differently (the triggers that make `audit_log` append-only, the
+//! figures' triggers). Migration 2 is a data step only: it loads the 2021 units
+//! from the CSV embedded at build time (`data/vn_admin_units_2021.csv`). A new
+//! migration is one more entry at the end of `MIGRATIONS`, with the next
+//! version number and `include_str!` of its file.
 
 use crate::{Dialect, Result, Store, units};
 use sqlx::{Any, Transaction};

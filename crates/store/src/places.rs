@@ -3,6 +3,19 @@
 //! discharges; occupancy now and per day. A place belongs to the commune it
 //! stands in, so the units above it see it too; an admission is refused
 //! when no bed of its type is free.
+//!
+//! Beds by type (regular, oxygen, ICU); an admission is refused when no bed of
+//! the type is free (checked inside the write transaction) or the person is
+//! already in a place; an admission names the place on the person's active
+//! centralised order; occupancy per day comes from the admissions (a
+//! fortnight's bars on `/places`). A transfer ends one admission and begins the
+//! next (`transferred_from`) in one transaction. Where one may send someone
+//! (`transfer_destinations`): the places of one's jurisdiction and the
+//! hospitals and field hospitals of one's province — a commune sends its F0 to
+//! the province's hospitals, which it does not otherwise see; it learns their
+//! names and free beds, never who is inside. An alert answered by a transfer
+//! can name the receiving hospital and bed type: the admission (`alert_id`) is
+//! written in the alert's transaction.
 
 use crate::sql::QueryBuilder;
 use crate::{Actor, Person, Result, Scope, Store, StoreError, audit};

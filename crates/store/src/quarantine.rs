@@ -4,6 +4,28 @@
 //! own); the order keeps a copy of that rule, so later rules never rewrite
 //! it. Release only when the rule's conditions hold: the last day reached
 //! and a negative test on each test day.
+//!
+//! Rules: national rules are in code, a province's own in `quarantine_rules`,
+//! versioned — a new version replaces the current one, both stay on file and in
+//! the audit log; a code belongs to one province (another province's code or a
+//! national one is refused, never versioned over). The page `/quarantine/rules`
+//! lists the rules in force with their documents and lets the province's
+//! administrator add or revise one. An order stores its rule as `rule_json`;
+//! one active order per person; release only when `release_blockers` is empty
+//! (last day reached, a negative test on — or the day after — each test day,
+//! read from the person's samples); extension with a reason; `order_all_f1`
+//! issues orders for every F1 of the scope without one (skipping rules that are
+//! self-monitoring only). Orders reach the tracing engine in their transaction.
+//!
+//! Day lists (migration 13): each test day of an active order is a row of
+//! `quarantine_test_days(order_id, day, unit codes)`, written in the order's
+//! transaction and deleted in the one that releases it (the order's
+//! comma-separated `test_days` stays its record); indexed by `(unit, day)` per
+//! level, and the orders by `(unit, status, planned_end)`, so tests due, ending
+//! (`planned_end = D`) and overdue (`planned_end < D`) are index ranges.
+//! Migration 16 makes the counts index-only: the orders' unit indexes also hold
+//! `start_on` and `kind`. The day page itself is the read model
+//! `views::quarantine_day`.
 
 use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, audit};

@@ -3,6 +3,30 @@
 //! nearest level that has one, alerts nobody takes escalated one level up
 //! after the province's configured minutes, response times, and the oxygen
 //! concentrators and cylinders lent to patients.
+//!
+//! `duty_shifts` is a roster of shifts per unit (commune, district or province;
+//! `[starts_at, ends_at)` in UTC, at most 24 hours, added one at a time or the
+//! same hours on up to 31 days in one transaction; cancelled, never deleted).
+//! When vital signs raise an alert, `route` gives it to the shift on duty at
+//! the nearest level that has one (commune, then district, then province — at a
+//! handover the shift that started last); with no team on duty anywhere it
+//! stays with the commune, shown as "no team on duty". `escalate_alerts(at)`
+//! moves every alert still untaken after the province's
+//! `alert_escalation_minutes` (5–240, 30 by default) since it was raised or
+//! last escalated one level up, to the team on duty there; the web server runs
+//! it once a minute, and each move is an audit entry by `system` (source
+//! `escalation`). `response_times` gives medians to take and to act,
+//! escalations, and the oldest alert waiting.
+//!
+//! Oxygen equipment (`oxygen_equipment`, concentrators and cylinders kept by a
+//! unit, numbered uniquely in the province) is lent to a home treatment
+//! (`oxygen_loans`) from the F0's page or as part of answering an alert with
+//! oxygen — in the alert's transaction, so a refused loan leaves the alert open
+//! — and returned; the list flags equipment still out with a patient whose home
+//! treatment is over. Rosters and equipment carry the unit's own codes
+//! (district and commune empty above them), so a commune sees its own, a
+//! district its own and its communes'. Times are typed and shown in Vietnam's
+//! time (`vietnam()`, UTC+7), whatever the server's zone.
 
 use crate::util::vietnam;
 use crate::{

@@ -6,6 +6,12 @@
 //! links to them (so a result is never kept without the case it confirms).
 //! Rows are independent: a refused row does not stop the rest; a failure of
 //! the write itself (a database error) records none of the batch.
+//!
+//! A batch is 2,000 rows: targets and earlier results are looked up with `IN
+//! (…)` lists; new results, status changes (the last result of a file decides a
+//! sample's status) and one audit row per result are written with multi-row
+//! statements; the positives that make an F0 are then confirmed one by one
+//! (each re-classifies through the engine) in that same write.
 
 use crate::sql::{QueryBuilder, in_list, placeholders};
 use crate::{Actor, Result, Store, StoreError};

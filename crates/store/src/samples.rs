@@ -3,6 +3,26 @@
 //! and a positive individual result that confirms an F0 under the rules in
 //! force (`domain::testing::confirms_f0`) confirms the case at once, so the
 //! contact classes follow within the same call.
+//!
+//! Codes: samples `S<id>`, pools `P<id>` (2–10 people by default, up to 20 for
+//! a household or by `max_size`). A result is recorded once (unique on code,
+//! kind, outcome and day — a lab file imported again changes nothing). Negative
+//! pool → every member negative; positive pool → `pool_positive` (an individual
+//! sample is needed, on the sampling list); inconclusive → `resample`. A
+//! positive individual result that makes an F0 (RT-PCR; antigen for an F1 from
+//! 29/12/2021) confirms the case through `confirm_case_in` in the result's own
+//! write (taken with the engine when the result is a positive individual one),
+//! so the result, the case, the classes and the result's link to the case
+//! commit together or not at all. Where the province reviews positives (setting
+//! `f0_confirmation = review`), the result waits (`review = 'pending'`) and the
+//! officer's decision, the case and the link commit together likewise.
+//!
+//! The sampling list is everyone whose latest sample needs another, every F1
+//! with no sample since exposure, and the test days of quarantine orders
+//! (`scheduled_test`). Turnaround (`overdue_samples`, `turnaround`) is counted
+//! in whole days, as samples and results carry dates: a sample is overdue at a
+//! 24-hour target from the day after it was taken; F1 → sample runs from the
+//! first `class_history` entry at level 1.
 
 use crate::engine_write::EngineWrite;
 use crate::sql::QueryBuilder;

@@ -2,6 +2,13 @@
 //! (and in the audit log): whether a positive result confirms an F0 at once
 //! or waits for a health officer's review, and how long an alert may wait
 //! untaken before it goes to the level above.
+//!
+//! `alert_escalation_minutes` (5–240, 30 by default; see `response`);
+//! `f0_confirmation`: `automatic` by default, or `review` — a positive result
+//! that makes an F0 then waits in `pending_reviews` until someone with the
+//! Trace permission confirms or dismisses it with `review_result`; both are
+//! audited. The report deadline and the wave's first day (`wave_start`) are
+//! province settings too (`situation_reports`).
 
 use crate::{Actor, Result, Store, StoreError, audit};
 use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};

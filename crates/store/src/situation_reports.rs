@@ -5,6 +5,15 @@
 //! returned report is sent again as the next version), and the level above
 //! sees which units have sent the day's report, which are late against the
 //! province's deadline, and reminds those that have not.
+//!
+//! Sending needs the Report permission and is the unit's own; the figures are
+//! stored as JSON, never updated. Reviewing is for any ancestor in scope, never
+//! the unit itself; a returned report is sent again as the next version,
+//! anything else refuses a second sending. `submissions` is the board of the
+//! units one level below for a day (sent, late against the province's
+//! `report_deadline`, missing once it passed, reminded); `remind` records a
+//! reminder (and an audit entry). The wave's first day (`wave_start`, for
+//! cumulative F0) and the deadline are province settings.
 
 use crate::response::stamp;
 use crate::sql::QueryBuilder;

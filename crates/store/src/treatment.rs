@@ -3,6 +3,15 @@
 //! raise — acknowledged, then acted on (a visit, oxygen, or a transfer to
 //! hospital, which changes the case's course). Every step is audited, and an
 //! alert keeps its times so response times can be shown.
+//!
+//! Enrolment is checked by `domain::treatment::ineligibility` (4038/QĐ-BYT;
+//! refused with every reason). Vital signs are checked for plausibility and for
+//! warning signs by the handbook in force that day (4377 until 30/1/2022, 261
+//! from 31/1/2022, adult and child breathing thresholds); warning signs raise a
+//! `treatment_alerts` row in the same transaction. A transfer ends the home
+//! treatment and sets the case's course to `hospital` through
+//! `set_case_course`, so the tracing engine sees it. Minutes to acknowledge and
+//! to act are kept.
 
 use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, audit};

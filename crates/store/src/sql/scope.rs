@@ -1,5 +1,12 @@
 //! The jurisdiction filter, pushed through the builder: every read and write
 //! of person-level data restricts its table this way, and only this way.
+//!
+//! A person-level query takes the actor and filters by the actor's unit subtree
+//! in SQL (`province_code = $n` etc., one indexed equality on the denormalised
+//! unit columns). `Scope::unit(VN)` is `Scope::national()` (no condition), so
+//! an account or token of the national unit acts over the whole country like
+//! the operator at the terminal; `Scope::home()` is the unit a scope shows by
+//! default (`VN` for the nation).
 
 use phongdich_domain::UnitLevel;
 

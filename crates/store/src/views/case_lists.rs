@@ -3,6 +3,34 @@
 //! deceased during a period — with the report's own definitions, so a list
 //! holds exactly the cases its figure counts (`reports::figures_of`).
 //! Restricted by scope in SQL like every person-level read.
+//!
+//! `case_list(scope, query, paging)` gives the cases confirmed (optionally by
+//! where found: community, quarantine, imported), recovered or deceased during
+//! a period, with the whole count and one page, under the report's own
+//! conditions. `Store::scope_within(scope, code)` narrows a scope to a
+//! province, district or commune inside it (outside: not found; malformed or a
+//! hamlet: invalid, field `unit`), which the list pages pass to the usual
+//! readers; `persons_by_ids` reads a page's people in one query within the
+//! scope.
+//!
+//! The case register (`case_register(scope, filter, paging)`, `GET
+//! /api/v1/cases`, `/api/v1/cases/export`, `phongdich export cases`): every
+//! case of the scope, narrowed by `scope_within` to `filter.unit`, with filters
+//! checked by `CaseFilter::parse` (bilingual field errors) — confirmed,
+//! recovered and deceased day ranges (the discharge date `recovered_on` and the
+//! death date `died_on` of migration 18 when set, else the report's own days:
+//! negative test of a recovered case, last update of a deceased one), source
+//! kind (a source of that kind in `case_sources` or the case's summary kind;
+//! `investigating` = none), country (`import_country` or an imported source;
+//! ISO code or name through `domain::country::parse`), cluster (a
+//! `case_sources` row of kind `cluster`), status (`active|recovered|deceased`)
+//! — latest confirmed first, one page with the whole count. Entries show the
+//! case's code (`COALESCE(official_code, local_code, code)`), the person's name
+//! (within the scope), the commune's name, the dates and the sources as written
+//! back. The export (`sheets::export::export_cases`) needs `ExportPersons`,
+//! reads the list page by page and records an `export` audit entry with the
+//! filters and the row count; its CSV cells that a spreadsheet would run are
+//! neutralised by `TableWriter` like every CSV written.
 
 use crate::{Paging, Result, Scope, Store};
 use chrono::NaiveDate;

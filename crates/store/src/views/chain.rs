@@ -14,6 +14,18 @@
 //! every case link points one or more columns forward, even for a case with
 //! two sources of different depths. An F1–F4 sits one column past the person
 //! before it on its path (its F0's generation plus its level).
+//!
+//! Each link is dated by its exposure (`case_sources.exposure_on`, a class's
+//! `since_on`) or, when unknown, by the secondary's confirmation, and says
+//! which (`dated`). Cycles, a data error, follow the sources already placed.
+//! The chain is walked a generation of links at a time (two indexed queries a
+//! step), then the cases and the classes are read in `IN` lists of 500. Outside
+//! the reader's jurisdiction a person shows only case code and class (no name,
+//! no course). The page `/chains/{id}` embeds the chain as JSON; its
+//! first-party `chain.js` draws an SVG (columns by generation, each person
+//! under its latest source as a tree, dashed links dated by confirmation,
+//! pan/pinch/zoom, a slider over the span of link dates), and the same chain is
+//! a table by generation without JS.
 
 use crate::sql::in_list;
 use crate::{Result, Scope, Store};

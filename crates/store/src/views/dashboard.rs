@@ -4,6 +4,23 @@
 //! busiest clusters. Each series is one grouped query (by day, or by day and
 //! unit), never a query per day or per unit, and every query is restricted
 //! to the unit in SQL — which itself must lie in the reader's jurisdiction.
+//!
+//! `DashboardQuery`: the reader's own unit and the last 28 days by default;
+//! `dashboard_period` checks the days (valid, in order, not after today, at
+//! most 120). It reads `report_figures` of the period, of its last day and of
+//! the day before (the trend; the two days are counted with
+//! `reports::Counts::Flows`, and what stands now — classes, F1 follow-up,
+//! capacity, `reports::CURRENT_ONLY` — is counted once and copied, as it is the
+//! same for every period), and the series behind the charts, each one grouped
+//! query over `figure_days`: new F0 per day by source (the report's
+//! definitions: community = neither imported nor found in quarantine), reaching
+//! 6 days back for the trailing 7-day average; tests with a result per day by
+//! outcome (samples and pools, `UNION ALL`, a pool is one test); new F0 per
+//! unit one level below and day over the last 14 days (none under a commune,
+//! whose hamlets keep no cases); the 10 active clusters of the unit with the
+//! most members whose case is still active. Days without records are filled in
+//! Rust, so each series has one entry per day. The unit is checked against the
+//! reader's scope by `report_figures` (outside: not found).
 
 use crate::views::reports::{CAPACITY, Counts, ReportFigures};
 use crate::{Result, Scope, Store, StoreError};

@@ -7,6 +7,10 @@
 //! A flow lists what happened on the days of the period; a stock, what
 //! stood at the end of its last day (`to`). Capacity in beds and the
 //! equipment kept are not people and have their own pages.
+//!
+//! Served at `/reports/figure` and `GET /api/v1/reports/figure`;
+//! `testing::figures_against_lists` checks the kept figures and the lists
+//! against each other: a figure opens exactly its records.
 
 use crate::{Dialect, Paging, Result, Scope, Store, StoreError};
 use chrono::NaiveDate;

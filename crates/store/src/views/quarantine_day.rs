@@ -1,6 +1,27 @@
 //! The quarantine day page: the day's work in a scope — tests due, orders
 //! ending and overdue, missed declarations, declared symptoms, F0 at home
 //! missing readings, open alerts, free beds — read in one statement.
+//!
+//! `quarantine_day` is everything the day page shows, in one statement
+//! returning one row, for the page, `GET /api/v1/quarantine/day` and the bench:
+//! the counts and pages of tests due, ending, overdue and missed declarations,
+//! the day's declarations with symptoms, F0 at home missing readings, open
+//! alerts (count, oldest, page) and free beds. Each page is a JSON array built
+//! by the database (`Engine::json_page` — `json_group_array`/`json_agg`, the
+//! one engine-specific spelling), because every row through the `Any` driver is
+//! a hand-off between the connection's thread and ours. Lists give narrow
+//! entries (`DayListEntry`: order, person, name, commune, kind, place, dates —
+//! no rule JSON), the whole count of each list and one page of it (`Paging`:
+//! 100 by default, 1,000 at most; the page's `?page=`, the API's
+//! `offset`/`limit`). Lists whose count and page need the same per-row work are
+//! a CTE read twice (both engines compute it once): the F0's readings of the
+//! day (a probe of `vital_signs` each) and the orders without the day's
+//! declaration (a probe of `health_declarations` each; only the page's hundred
+//! are joined to persons and built as JSON). The SQL of the treatment, places
+//! and declarations parts lives in their modules (`missing_vitals_sql`,
+//! `open_alerts_sql`, `free_beds_sql`, `declared_symptoms_sql`), shared with
+//! the single-list readers `missing_vitals`, `open_alerts` and `free_beds`.
+//! Flagged declarations have partial indexes by unit and day (migration 16).
 
 use crate::quarantine::comma_list;
 use crate::{Result, Scope, Store};

@@ -6,6 +6,20 @@
 //! themselves (oxygen equipment of a district centre) are keyed by that unit
 //! and count from its level up. Medians (turnaround, response times) are
 //! computed at the report's own level.
+//!
+//! `figures_by_unit` refreshes the scope's kept rows, then sums each commune's
+//! days up to the period's end in one grouped query (flows of the period's
+//! days, stocks of all days up to its end, new F0 since the wave began);
+//! capacity (beds as they are now, beds occupied and oxygen lent at the
+//! period's end) is counted from its small tables each time. `report_figures`
+//! sums them for a unit and for each unit one level below (`holders_below`:
+//! each unit's code and its holder one level below, codes only), so the
+//! national unit's figure is the sum of the 63 provinces' (`tests/national.rs`;
+//! `f0_cumulative` counts from the default wave start there, as the national
+//! unit has no wave-start setting of its own). Medians: sample → result days
+//! from `figure_turnaround`, minutes to take and to act on alerts from the
+//! alerts. Periods are Vietnam's days; columns stamped in UTC are bucketed at
+//! UTC+7.
 
 use crate::figures::{DAY_KEYS, STOCK_KEYS, median_of_counts};
 use crate::response::responses_window;

@@ -1,5 +1,22 @@
 //! JSON API v1: one module per resource, extractors that answer bad input with
 //! problem details, and the OpenAPI document assembled from the handlers.
+//!
+//! Registering a resource: `<resource>.rs` holds the handlers, each with its
+//! `#[utoipa::path(…)]`, and `pub(super) fn routes() ->
+//! OpenApiRouter<AppState>` with one `.routes(routes!(…))` line per path; this
+//! file gets `mod <resource>;` and a line in `RESOURCES`. `routes!` registers
+//! the route and its OpenAPI operation together, so neither exists without the
+//! other. The document is post-processed once (`Problems`): problems as
+//! `application/problem+json`, 400 and 422 on every operation that reads input,
+//! 401 and 403 on every secured one, unique operation ids from method and path.
+//! CI validates it (`openapi-spec-validator`) and fuzzes the running server
+//! with it (`.ci/fuzz-api`, schemathesis, both engines). Every number in a
+//! query has a range (`in_range::<LO, HI, _>` as the serde `deserialize_with`,
+//! documented as `minimum`/`maximum`); a value outside is a 400 naming the
+//! parameter, never clamped. Dates typed anywhere are 1900–2100
+//! (`domain::contact::parse_date`), so date arithmetic cannot overflow. Every
+//! operation but `/healthz` needs authentication: a test checks the document
+//! and calls every live route without credentials (401).
 
 mod admin;
 mod audit;

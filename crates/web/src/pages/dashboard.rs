@@ -13,6 +13,17 @@
 //! `/oxygen`, each with `unit=` (checked by the list against the reader's
 //! jurisdiction). People in quarantine link to the day's work lists of the
 //! period's last day; nothing lists releases, so those stay unlinked.
+//!
+//! Also `GET /api/v1/dashboard?unit=&from=&to=` (`api::dashboard`). Charts: a
+//! stacked bar per day with gridlines at 1-2-5 steps labelled by `num` (`9.199`
+//! / `9,199`), dates spaced so labels never collide, a 7-day average line with
+//! a white casing (visible over bars in grey print), a legend, and each bar's
+//! figures in its `<title>`; the viewBox scales to the column, so a chart for a
+//! narrow column has a narrow viewBox and larger letters. The units table sorts
+//! on the server (`?sort=<column>&dir=asc|desc`, headings are links,
+//! `aria-sort` on the sorted one). Clusters link to `/clusters/{id}`. `@media
+//! print` in `app.css` keeps charts and sections whole on a page and shrinks
+//! the units table to A4 width.
 
 use super::reports::{Records, records_link};
 use super::{Page, PageResult, encode, layout, num, show_date};

@@ -2,6 +2,16 @@
 //! remembered in a cookie. Every page works without JavaScript; forms post
 //! back to the same address, keep what was typed and show each error beside
 //! its field.
+//!
+//! Language: Vietnamese by default, the `pd_lang` cookie set by `/lang?to=en`;
+//! every string is written as a `(vi, en)` pair at its place of use
+//! (`Lang::t`). List pages (`/tracing`, `/quarantine`, `/alerts`, `/places`,
+//! `/oxygen`, `/testing`) take `?unit=` (`Within`): the store narrows the
+//! reader's scope to that unit (`scope_within`), the page reads with the
+//! narrower scope, says which unit it shows and links to the whole
+//! jurisdiction; a unit outside is the not-found page. Modules register here:
+//! one `.merge(<module>::routes())` each, the navigation list in `layout`, and
+//! `RECORD_SECTIONS` for the sections of a person's record page.
 
 mod account;
 mod admin;

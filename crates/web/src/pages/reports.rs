@@ -5,6 +5,29 @@
 //! above; the day's board of the units below (sent, late, missing, reminded);
 //! and the outputs: the printable A4 administrative document in either
 //! language, CSV and XLSX.
+//!
+//! `/reports?unit=&from=&to=` (the reader's unit and today by default) shows
+//! the draft computed live, or — once sent — the figures as sent with, beside
+//! each, the difference the records show now; the change since
+//! `previous_report`; each figure links to its records through `records_link`
+//! (new F0 by where found, recovered, deceased and cumulative F0 to
+//! `/tracing?level=0&confirmed_from=&confirmed_to=`; class lists, `/testing`,
+//! `/quarantine?day=`, `/alerts`, `/places`, `/oxygen`, each with `unit=`;
+//! releases have no list and stay unlinked); the units below with a total row;
+//! send (own unit), approve / return (the level above), the period's versions.
+//! `/reports/{id}` is one version, `/reports/board` the day's board with
+//! reminders and the province's deadline and wave start forms. Outputs:
+//! `/reports/{id}/print` (a draft: `/reports/print?unit=&from=&to=`) is a
+//! standalone A4 document in the layout of Nghị định 30/2020 (issuing body,
+//! national motto, `Số: <id>/BC-BCĐ`, place and date, recipients, signature
+//! block), `?lang=en` for English, print rules in `report.css` served at
+//! `/static/report.css`; `/reports/{id}.csv|.xlsx` (drafts:
+//! `/reports.csv|.xlsx?…`) one row per line (key, label in the reader's
+//! language, value, change) with a column per unit below and the medians,
+//! written by `sheets::table_bytes`. API (`api::reports`):
+//! `/api/v1/reports/figures`, `POST /api/v1/reports`, `/api/v1/reports/{id}`
+//! (`/review`), `/api/v1/units/{code}/reports`, `/api/v1/reports/board`, `POST
+//! /api/v1/reports/remind`.
 
 use super::{Page, PageError, PageResult, encode, figure_href, layout, num, show_date, show_time};
 use crate::AppState;

@@ -1,6 +1,11 @@
 //! Tracing on the pages: a person's class, chain and contacts, with forms to
 //! confirm an F0, record a contact and set isolation or release; work lists
 //! by class for the user's jurisdiction.
+//!
+//! The F0 tab of `/tracing` lists F0 by day (`confirmed_from`, `confirmed_to`,
+//! `status=confirmed|recovered|deceased`,
+//! `found=community|quarantine|imported`; 100 a page with the count); class
+//! lists show 500 a page.
 
 use super::{Page, PageResult, Within, encode, layout, show_date, show_time};
 use crate::AppState;
