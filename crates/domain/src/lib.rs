@@ -3,6 +3,7 @@
 //! system never sees an unchecked national ID, phone number or unit code.
 
 pub mod access;
+pub mod case;
 pub mod case_code;
 pub mod clock;
 pub mod contact;
