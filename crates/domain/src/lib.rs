@@ -5,6 +5,7 @@
 #![warn(unreachable_pub)]
 
 pub mod access;
+pub mod case;
 pub mod case_code;
 pub mod clock;
 pub mod contact;

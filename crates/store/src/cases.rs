@@ -50,7 +50,7 @@ use crate::engine_write::EngineWrite;
 use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, audit};
 use chrono::NaiveDate;
-use phongdich_domain::contact::{F1Rules, NewContact, parse_date, qualifies};
+use phongdich_domain::contact::{F1Rules, NewContact, qualifies};
 use phongdich_domain::{FieldError, Invalid, Permission};
 use phongdich_engine::{Assignment, Change, Day, Engine, Exposure, Rules, Status};
 use serde::{Deserialize, Serialize};
@@ -86,74 +86,8 @@ fn exposure(qualifies: bool, setting: &str) -> Exposure {
 
 pub(crate) use crate::sql::days::{date, day, parse_day, parse_path};
 
-/// A case as typed.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
-pub struct CaseInput {
-    pub person_id: i64,
-    pub confirmed_on: String,
-    pub sample_on: String,
-    /// Empty when asymptomatic.
-    pub onset_on: String,
-    /// `rt_pcr` or `antigen`.
-    pub test_kind: String,
-    /// `case` (a known case), `cluster`, `imported`, `other_province` (came
-    /// from another province: `origin_province`), `investigating`.
-    pub source_kind: String,
-    /// The case code, cluster name or country code behind `source_kind`.
-    pub source_ref: String,
-    /// `home`, `hospital`, `icu`, `recovered`, `deceased`, `transferred_out`.
-    pub course: String,
-    pub hospital: String,
-    /// `community`, `quarantine`, `checkpoint`, `hospital`.
-    pub detected_where: String,
-    /// The day the case tested negative (end of its transmission period).
-    pub negative_on: String,
-    /// The national case number its authority gave (`BN1234`; typed loosely,
-    /// a bare number counts); unique nationally.
-    pub official_code: String,
-    /// The province's own case number; unique within the province.
-    pub local_code: String,
-    /// Every source, as written in case lists: `BN1, BN2`, `BN1; Chợ X`,
-    /// `BN3 và Anh` (case numbers, cluster names, countries). Each part must
-    /// resolve or the case is refused. When empty, `source_kind` and
-    /// `source_ref` give the one source.
-    pub infected_by: String,
-    /// The day of exposure to those sources, when known (dates the links).
-    pub exposure_on: String,
-    /// Discharged recovered on this day.
-    pub recovered_on: String,
-    /// Died on this day.
-    pub died_on: String,
-    /// For `other_province`: the province the case came from — its code
-    /// (`79`) or name (`TP. Hồ Chí Minh`, `Binh Duong`); required there, never
-    /// the case's own. Given alone, the source kind is `other_province`.
-    pub origin_province: String,
-    /// Optionally its district, by code (`769`) or name, within that province.
-    pub origin_district: String,
-}
-
-impl CaseInput {
-    /// The usual case found by a test in the community, source still under
-    /// investigation, treated at home — what a positive lab result confirms.
-    pub fn found_in_community(
-        person_id: i64,
-        confirmed_on: &str,
-        sample_on: &str,
-        test_kind: &str,
-    ) -> CaseInput {
-        CaseInput {
-            person_id,
-            confirmed_on: confirmed_on.into(),
-            sample_on: sample_on.into(),
-            test_kind: test_kind.into(),
-            source_kind: "investigating".into(),
-            course: "home".into(),
-            detected_where: "community".into(),
-            ..CaseInput::default()
-        }
-    }
-}
+pub use phongdich_domain::case::CaseInput;
+use phongdich_domain::case::NewCase;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Case {
@@ -363,16 +297,6 @@ fn one_of(field: &str, value: &str, allowed: &[&str], errors: &mut Vec<FieldErro
     }
 }
 
-fn optional_date(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<String> {
-    if s.trim().is_empty() {
-        return None;
-    }
-    parse_date(field, s)
-        .map_err(|e| errors.push(e))
-        .ok()
-        .map(|d| d.format("%Y-%m-%d").to_string())
-}
-
 /// Checked case fields: (confirmed, sample, onset, test, source kind, source ref, course, hospital, detected, negative).
 struct CheckedCase {
     confirmed_on: String,
@@ -427,221 +351,31 @@ impl CheckedCase {
     }
 }
 
+/// The case's own fields checked by the domain ([`CaseInput::parse`]), as
+/// the store writes and compares them (dates and words as stored).
 fn check_case(input: &CaseInput, today: NaiveDate) -> Result<CheckedCase, Invalid> {
-    let mut errors = Vec::new();
-    let confirmed = if input.confirmed_on.trim().is_empty() {
-        Some(today.format("%Y-%m-%d").to_string())
-    } else {
-        optional_date("confirmed_on", &input.confirmed_on, &mut errors)
-    };
-    let sample_on = optional_date("sample_on", &input.sample_on, &mut errors);
-    let onset_on = optional_date("onset_on", &input.onset_on, &mut errors);
-    let negative_on = optional_date("negative_on", &input.negative_on, &mut errors);
-    let exposure_on = optional_date("exposure_on", &input.exposure_on, &mut errors);
-    let recovered_on = optional_date("recovered_on", &input.recovered_on, &mut errors);
-    let died_on = optional_date("died_on", &input.died_on, &mut errors);
-    let official_code = match input.official_code.trim() {
-        "" => None,
-        typed => {
-            let code = phongdich_domain::case_code::national(typed);
-            if code.is_none() {
-                errors.push(FieldError::new(
-                    "official_code",
-                    "invalid_case_number",
-                    format!("Mã BN «{typed}» không hợp lệ: BN và số (BN1234)."),
-                    format!("Case number “{typed}” is invalid: BN and a number (BN1234)."),
-                ));
-            }
-            code
-        }
-    };
-    let local_code = match input.local_code.trim() {
-        "" => None,
-        typed => {
-            let code = phongdich_domain::case_code::local(typed);
-            if code.is_none() {
-                errors.push(FieldError::new(
-                    "local_code",
-                    "invalid_local_number",
-                    format!("Mã ca của tỉnh «{typed}» không hợp lệ: chữ, số, - . / _, tối đa 40 ký tự."),
-                    format!("Province case number “{typed}” is invalid: letters, digits, - . / _, at most 40."),
-                ));
-            }
-            code
-        }
-    };
-    let test_kind = one_of(
-        "test_kind",
-        if input.test_kind.is_empty() {
-            "rt_pcr"
-        } else {
-            &input.test_kind
-        },
-        &["rt_pcr", "antigen"],
-        &mut errors,
-    );
-    let source_kind = one_of(
-        "source_kind",
-        match input.source_kind.trim() {
-            "" if !input.origin_province.trim().is_empty() => "other_province",
-            "" => "investigating",
-            k => k,
-        },
-        &[
-            "case",
-            "cluster",
-            "imported",
-            "other_province",
-            "investigating",
-        ],
-        &mut errors,
-    );
-    let course = one_of(
-        "course",
-        match (input.course.trim(), &died_on, &recovered_on) {
-            ("", Some(_), _) => "deceased",
-            ("", None, Some(_)) => "recovered",
-            ("", None, None) => "home",
-            (c, _, _) => c,
-        },
-        &[
-            "home",
-            "hospital",
-            "icu",
-            "recovered",
-            "deceased",
-            "transferred_out",
-        ],
-        &mut errors,
-    );
-    let detected_where = one_of(
-        "detected_where",
-        if input.detected_where.is_empty() {
-            "community"
-        } else {
-            &input.detected_where
-        },
-        &["community", "quarantine", "checkpoint", "hospital"],
-        &mut errors,
-    );
-    let text = |s: &str| Some(phongdich_domain::text::clean(s)).filter(|s| !s.is_empty());
-    let source_ref = text(&input.source_ref);
-    if input.infected_by.trim().is_empty()
-        && matches!(source_kind.as_str(), "case" | "cluster" | "imported")
-        && source_ref.is_none()
-    {
-        errors.push(FieldError::new(
-            "source_ref",
-            "required",
-            "Cần ghi nguồn lây: mã ca bệnh, tên ổ dịch hoặc mã quốc gia.",
-            "Give the source: a case code, a cluster name or a country code.",
-        ));
-    }
-    if input.infected_by.trim().is_empty()
-        && source_kind == "other_province"
-        && input.origin_province.trim().is_empty()
-        && source_ref.is_none()
-    {
-        errors.push(FieldError::new(
-            "origin_province",
-            "required",
-            "Ca từ tỉnh khác: cần tỉnh/thành phố nơi về (mã hoặc tên).",
-            "A case from another province needs the province of origin (code or name).",
-        ));
-    }
-    let today_s = today.format("%Y-%m-%d").to_string();
-    if course == "recovered" && recovered_on.is_none() && negative_on.is_none() {
-        errors.push(FieldError::new(
-            "recovered_on",
-            "required",
-            "Ca khỏi bệnh cần ngày khỏi (ra viện) hoặc ngày xét nghiệm âm tính.",
-            "A recovered case needs its day of recovery (discharge) or of the negative test.",
-        ));
-    }
-    if course == "deceased" && died_on.is_none() {
-        errors.push(FieldError::new(
-            "died_on",
-            "required",
-            "Ca tử vong cần ngày tử vong.",
-            "A deceased case needs its day of death.",
-        ));
-    }
-    if died_on.is_some() && course != "deceased" {
-        errors.push(FieldError::new(
-            "died_on",
-            "course_mismatch",
-            "Có ngày tử vong nhưng tình trạng không phải «tử vong».",
-            "A death date is given but the course is not “deceased”.",
-        ));
-    }
-    if recovered_on.is_some() && course != "recovered" && course != "deceased" {
-        errors.push(FieldError::new(
-            "recovered_on",
-            "course_mismatch",
-            "Có ngày ra viện (khỏi) nhưng tình trạng không phải «khỏi».",
-            "A recovery date is given but the course is not “recovered”.",
-        ));
-    }
-    if let (Some(r), Some(c)) = (&recovered_on, &confirmed)
-        && r < c
-    {
-        errors.push(FieldError::new(
-            "recovered_on",
-            "before_confirmation",
-            "Ngày khỏi trước ngày khẳng định.",
-            "The recovery date is before the confirmation.",
-        ));
-    }
-    for (field, d) in [
-        ("confirmed_on", &confirmed),
-        ("sample_on", &sample_on),
-        ("onset_on", &onset_on),
-        ("exposure_on", &exposure_on),
-        ("recovered_on", &recovered_on),
-        ("died_on", &died_on),
-    ] {
-        if d.as_deref().is_some_and(|d| d > today_s.as_str()) {
-            errors.push(FieldError::new(
-                field,
-                "in_future",
-                "Ngày ở tương lai.",
-                "The date is in the future.",
-            ));
-        }
-    }
-    if let (Some(s), Some(c)) = (&sample_on, &confirmed)
-        && s > c
-    {
-        errors.push(FieldError::new(
-            "sample_on",
-            "after_confirmation",
-            "Ngày lấy mẫu sau ngày khẳng định.",
-            "The sample date is after the confirmation.",
-        ));
-    }
-    match (confirmed, errors.is_empty()) {
-        (Some(confirmed_on), true) => Ok(CheckedCase {
-            confirmed_on,
-            sample_on,
-            onset_on,
-            test_kind,
-            source_kind,
-            source_ref,
-            course,
-            hospital: text(&input.hospital),
-            detected_where,
-            negative_on,
-            official_code,
-            local_code,
-            infected_by: input.infected_by.trim().to_owned(),
-            exposure_on,
-            recovered_on,
-            died_on,
-            origin_province: input.origin_province.trim().to_owned(),
-            origin_district: input.origin_district.trim().to_owned(),
-        }),
-        _ => Err(Invalid(errors)),
-    }
+    let c: NewCase = input.parse(today)?;
+    let d = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    Ok(CheckedCase {
+        confirmed_on: d(c.confirmed_on),
+        sample_on: c.sample_on.map(d),
+        onset_on: c.onset_on.map(d),
+        test_kind: c.test_kind.as_str().to_owned(),
+        source_kind: c.source_kind.as_str().to_owned(),
+        source_ref: c.source_ref,
+        course: c.course.as_str().to_owned(),
+        hospital: c.hospital,
+        detected_where: c.detected_where.as_str().to_owned(),
+        negative_on: c.negative_on.map(d),
+        official_code: c.official_code,
+        local_code: c.local_code,
+        infected_by: c.infected_by,
+        exposure_on: c.exposure_on.map(d),
+        recovered_on: c.recovered_on.map(d),
+        died_on: c.died_on.map(d),
+        origin_province: c.origin_province,
+        origin_district: c.origin_district,
+    })
 }
 
 /// Check a case's own fields without writing (an import checks every field
