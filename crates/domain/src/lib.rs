@@ -7,7 +7,9 @@
 pub mod access;
 pub mod case;
 pub mod case_code;
+pub mod choice;
 pub mod clock;
+pub mod cluster;
 pub mod contact;
 pub mod country;
 pub mod declaration;

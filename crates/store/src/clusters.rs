@@ -3,35 +3,12 @@
 
 use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, audit};
-use phongdich_domain::contact::parse_date;
 use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-pub const CLUSTER_KINDS: [&str; 9] = [
-    "market",
-    "hospital",
-    "factory",
-    "school",
-    "bar",
-    "village",
-    "flight",
-    "household",
-    "other",
-];
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
-pub struct ClusterInput {
-    pub name: String,
-    /// market, hospital, factory, school, bar, village, flight, household, other
-    pub kind: String,
-    pub place: String,
-    /// The unit it lies in (province, district or commune).
-    pub unit_code: String,
-    pub started_on: String,
-}
+pub use phongdich_domain::cluster::{ClusterInput, ClusterKind};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Cluster {
@@ -83,52 +60,37 @@ fn from_row(r: &AnyRow) -> Result<Cluster> {
 impl Store {
     pub async fn create_cluster(&self, actor: &Actor, input: &ClusterInput) -> Result<Cluster> {
         actor.require(Permission::Trace)?;
-        let mut errors = Vec::new();
-        let name = phongdich_domain::text::clean(&input.name);
-        if name.is_empty() || name.chars().count() > 200 {
-            errors.push(FieldError::new(
-                "name",
-                "required",
-                "Cần tên ổ dịch (tối đa 200 ký tự).",
-                "The cluster needs a name (up to 200 characters).",
-            ));
-        }
-        let kind = input.kind.trim().to_lowercase();
-        if !CLUSTER_KINDS.contains(&kind.as_str()) {
-            errors.push(FieldError::new(
-                "kind",
-                "invalid_choice",
-                format!("Loại không hợp lệ; chọn: {}.", CLUSTER_KINDS.join(", ")),
-                format!("Invalid kind; use one of: {}.", CLUSTER_KINDS.join(", ")),
-            ));
-        }
-        let started = parse_date("started_on", &input.started_on)
-            .map_err(|e| errors.push(e))
-            .ok();
+        let parsed = input.parse();
         let unit = match self.unit(input.unit_code.trim()).await {
             Ok(u) if actor.scope.contains(&u) && u.level != UnitLevel::Hamlet => Some(u),
-            _ => {
+            _ => None,
+        };
+        let (Ok(checked), Some(unit)) = (&parsed, &unit) else {
+            let mut errors = parsed.err().map(|e| e.0).unwrap_or_default();
+            if unit.is_none() {
                 errors.push(FieldError::new(
                     "unit_code",
                     "invalid_unit",
                     "Đơn vị không có hoặc nằm ngoài phạm vi của bạn.",
                     "No such unit within your jurisdiction.",
                 ));
-                None
             }
-        };
-        let (Some(started), Some(unit), true) = (started, unit, errors.is_empty()) else {
             return Err(StoreError::Invalid(Invalid(errors)));
         };
-        let place = Some(phongdich_domain::text::clean(&input.place)).filter(|p| !p.is_empty());
+        let (name, kind, place, started) = (
+            &checked.name,
+            checked.kind.as_str(),
+            &checked.place,
+            checked.started_on,
+        );
         let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO clusters (name, name_folded, kind, place, unit_code, province_code, district_code, commune_code, \
              started_on, status, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11) RETURNING id",
         )
         .bind(name.as_str())
-        .bind(phongdich_domain::text::fold(&name))
-        .bind(kind.as_str())
+        .bind(phongdich_domain::text::fold(name))
+        .bind(kind)
         .bind(place.as_deref())
         .bind(unit.code.as_str())
         .bind(unit.province_code.as_str())

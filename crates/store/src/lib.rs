@@ -44,7 +44,7 @@ pub use cases::{
     Case, CaseInput, ClassChange, ClassHistoryEntry, ClassInfo, ClassPage, Contact,
     DEPTH as TRACING_DEPTH, check_case_input, engine_rules,
 };
-pub use clusters::{CLUSTER_KINDS, Cluster, ClusterDetail, ClusterInput, ClusterMember};
+pub use clusters::{Cluster, ClusterDetail, ClusterInput, ClusterKind, ClusterMember};
 pub use contact_reviews::{ContactReview, REVIEW_OUTCOMES};
 pub use declarations::{
     HealthDeclaration, LinkAccess, LinkFor, LinkOrder, LinkSubject, LinkTreatment, NewLink,

@@ -1188,7 +1188,7 @@ async fn clusters_page(
                         (super::text_field(l, "name", ("Tên", "Name"), &form.name, errors, "required"))
                         div.field {
                             label for="f-kind" { (l.t("Loại", "Kind")) }
-                            select #f-kind name="kind" { @for k in phongdich_store::CLUSTER_KINDS { option value=(k) selected[form.kind == k] { (cluster_kind(l, k)) } } }
+                            select #f-kind name="kind" { @for k in phongdich_store::ClusterKind::ALL.iter().map(|k| k.as_str()) { option value=(k) selected[form.kind == k] { (cluster_kind(l, k)) } } }
                             (super::field_error(l, errors, "kind"))
                         }
                         (super::text_field(l, "place", ("Địa điểm", "Place"), &form.place, errors, ""))
