@@ -6,37 +6,17 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::testing::ResultInput;
-use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
-use phongdich_store::{
-    Actor, CampaignInput, CaseInput, PoolInput, SampleInput, Scope, Store, StoreError,
+use phongdich_domain::{PersonInput, Role};
+use phongdich_store::testing::{
+    CAM_PHA, HA_KHANH, HA_LONG, HA_PHONG, MONG_DUONG, QUANG_NINH, TestDb, actor, today,
 };
-
-const QUANG_NINH: &str = "22";
-const HA_LONG: &str = "193";
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-const CAM_PHA: &str = "195";
-const MONG_DUONG: &str = "06760";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, 9, 1).unwrap()
-}
+use phongdich_store::{Actor, CampaignInput, CaseInput, PoolInput, SampleInput, Store, StoreError};
 
 fn at(day: u32, hour: u32) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2021, 9, day)
         .unwrap()
         .and_hms_opt(hour, 0, 0)
         .unwrap()
-}
-
-fn actor(unit: &str, role: Role) -> Actor {
-    Actor {
-        name: format!("{}@{unit}", role.as_str()),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role,
-    }
 }
 
 async fn person(s: &Store, name: &str, commune: &str, national_id: &str) -> i64 {

@@ -6,27 +6,11 @@ use chrono::NaiveDate;
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::quarantine::{QuarantineKind, QuarantineRule, Situation};
 use phongdich_domain::testing::ResultInput;
-use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
+use phongdich_domain::{PersonInput, Role};
+use phongdich_store::testing::{HA_KHANH, HA_PHONG, TestDb, actor, d};
 use phongdich_store::{
-    Actor, CaseInput, OrderInput, Paging, QuarantineDay, SampleInput, Scope, Store, StoreError,
+    Actor, CaseInput, OrderInput, Paging, QuarantineDay, SampleInput, Store, StoreError,
 };
-
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-
-fn d(day: u32, month: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, month, day).unwrap()
-}
-
-fn actor(unit: &str, role: Role) -> Actor {
-    Actor {
-        name: format!("{}@{unit}", role.as_str()),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role,
-    }
-}
 
 async fn person(s: &Store, name: &str) -> i64 {
     let input = PersonInput {
