@@ -56,8 +56,6 @@ pub(crate) fn day(d: NaiveDate) -> Day {
     (d - epoch()).num_days() as Day
 }
 
-/// Vietnam's today as `YYYY-MM-DD`.
-
 pub(crate) fn date(d: Day) -> String {
     (epoch() + chrono::Duration::days(d as i64))
         .format("%Y-%m-%d")
