@@ -100,6 +100,16 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
+    /// The one integer a raw query answers (a `COUNT`), 0 for none or NULL.
+    pub async fn count(&self, sql: &str) -> i64 {
+        self.ints(sql).await.first().copied().flatten().unwrap_or(0)
+    }
+
+    /// The number of rows of `table`.
+    pub async fn rows(&self, table: &str) -> i64 {
+        self.count(&format!("SELECT COUNT(*) FROM {table}")).await
+    }
+
     /// A column of nullable strings from a raw query, for checks a test makes.
     pub async fn strings(&self, sql: &str) -> Vec<Option<String>> {
         sqlx::query_scalar(sql)

@@ -1471,7 +1471,7 @@ async fn read_only_roles_change_nothing() {
             .merged_into,
         Some(an.id)
     );
-    assert_eq!(db_count(&t.db, "import_runs").await, 0);
+    assert_eq!(t.db.rows("import_runs").await, 0);
     not_found(s.user(&Scope::national(), "hk.moi").await);
 
     // A contact tracer may import but not merge; staff may merge and undo.
@@ -1486,8 +1486,4 @@ async fn read_only_roles_change_nothing() {
         Permission::MergePersons
     );
     s.undo_merge(&t.hk_staff, merge.audit_id).await.unwrap();
-}
-
-async fn db_count(db: &TestDb, table: &str) -> i64 {
-    db.ints(&format!("SELECT COUNT(*) FROM {table}")).await[0].unwrap()
 }
