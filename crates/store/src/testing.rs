@@ -136,25 +136,12 @@ pub fn actor(unit: &str, role: phongdich_domain::Role) -> crate::Actor {
 /// A man born in 1985 living in `commune`, recorded by the system without
 /// the duplicate check; his id.
 pub async fn person(store: &Store, name: &str, commune: &str) -> i64 {
-    let input = phongdich_domain::PersonInput {
-        full_name: name.into(),
-        birth: "1985".into(),
-        sex: "nam".into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    };
-    let today = store.today();
-    let parsed = match input.parse(today) {
-        Ok(p) => p,
-        Err(e) => panic!("person {name}: {e:?}"),
-    };
-    match store
-        .create_person(&crate::Actor::system("test"), &parsed, true)
-        .await
-    {
-        Ok(p) => p.id,
-        Err(e) => panic!("person {name}: {e:?}"),
-    }
+    create_person(
+        store,
+        &person_input(name, "1985", "nam", commune),
+        store.today(),
+    )
+    .await
 }
 
 /// An F0 in `commune` (sampled and confirmed 01/08/2021), one F1 (household

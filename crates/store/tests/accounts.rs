@@ -6,7 +6,8 @@
 use chrono::{Duration, SecondsFormat, Utc};
 use phongdich_domain::{FieldError, Invalid, NewPerson, Permission, PersonInput, Role, UnitCode};
 use phongdich_store::testing::{
-    CAM_PHA, HA_KHANH, HA_LONG, HA_NOI, HA_PHONG, MONG_DUONG, PHUC_XA, QUANG_NINH, TestDb, today,
+    CAM_PHA, HA_KHANH, HA_LONG, HA_NOI, HA_PHONG, MONG_DUONG, PHUC_XA, QUANG_NINH, TestDb,
+    person_input, today,
 };
 use phongdich_store::{
     Actor, AuditEntry, AuditFilter, NewHamlet, NewUser, Person, PersonQuery, PersonUpdate, Scope,
@@ -1026,15 +1027,9 @@ async fn api_tokens_are_refused_outside_jurisdiction_and_with_bad_input() {
 // ------------------------------------------------- jurisdiction over people
 
 fn person(name: &str, birth: &str, sex: &str, commune: &str) -> NewPerson {
-    PersonInput {
-        full_name: name.into(),
-        birth: birth.into(),
-        sex: sex.into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    }
-    .parse(today())
-    .unwrap()
+    person_input(name, birth, sex, commune)
+        .parse(today())
+        .unwrap()
 }
 
 fn person_with_ids(

@@ -8,7 +8,8 @@ use phongdich_domain::contact::ContactInput;
 use phongdich_domain::testing::ResultInput;
 use phongdich_domain::{PersonInput, Role};
 use phongdich_store::testing::{
-    CAM_PHA, HA_KHANH, HA_LONG, HA_PHONG, MONG_DUONG, QUANG_NINH, TestDb, actor, today,
+    CAM_PHA, HA_KHANH, HA_LONG, HA_PHONG, MONG_DUONG, QUANG_NINH, TestDb, actor, create_person,
+    person_input, today,
 };
 use phongdich_store::{Actor, CampaignInput, CaseInput, PoolInput, SampleInput, Store, StoreError};
 
@@ -21,17 +22,10 @@ fn at(day: u32, hour: u32) -> NaiveDateTime {
 
 async fn person(s: &Store, name: &str, commune: &str, national_id: &str) -> i64 {
     let input = PersonInput {
-        full_name: name.into(),
-        birth: "1985".into(),
-        sex: "nam".into(),
-        commune_code: commune.into(),
         national_id: national_id.into(),
-        ..Default::default()
+        ..person_input(name, "1985", "nam", commune)
     };
-    s.create_person(&Actor::system("test"), &input.parse(today()).unwrap(), true)
-        .await
-        .unwrap()
-        .id
+    create_person(s, &input, today()).await
 }
 
 /// An F0 in Hà Khánh with household contacts: two in Hà Khánh, one in Hà

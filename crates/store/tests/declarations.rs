@@ -7,23 +7,13 @@
 use phongdich_domain::declaration::DeclarationInput;
 use phongdich_domain::treatment::{Enrolment, Vitals};
 use phongdich_domain::{PersonInput, Role};
-use phongdich_store::testing::{HA_KHANH, HA_PHONG, TestDb, actor, d};
+use phongdich_store::testing::{HA_KHANH, HA_PHONG, TestDb, actor, create_person, d, person_input};
 use phongdich_store::{
     Actor, AuditFilter, CaseInput, LinkAccess, LinkFor, OrderInput, Store, StoreError,
 };
 
 async fn person(s: &Store, name: &str) -> i64 {
-    let input = PersonInput {
-        full_name: name.into(),
-        birth: "1990".into(),
-        sex: "nữ".into(),
-        commune_code: HA_KHANH.into(),
-        ..Default::default()
-    };
-    s.create_person(&Actor::system("test"), &input.parse(d(1, 8)).unwrap(), true)
-        .await
-        .unwrap()
-        .id
+    create_person(s, &person_input(name, "1990", "nữ", HA_KHANH), d(1, 8)).await
 }
 
 /// A home quarantine from 1 August 2021: 14 days, until the 14th.

@@ -9,20 +9,14 @@ use phongdich_domain::testing::ResultInput;
 use phongdich_domain::treatment::{Enrolment, Vitals};
 use phongdich_domain::{PersonInput, Role, UnitCode};
 use phongdich_store::testing::{
-    HA_KHANH, HA_PHONG, QUANG_NINH, TestDb, actor, d, figures_against_lists, person,
+    HA_KHANH, HA_PHONG, QUANG_NINH, TestDb, actor, d, figures_against_lists, person, person_input,
 };
 use phongdich_store::{
     Actor, CaseInput, DAY_KEYS, OrderInput, PersonUpdate, STOCK_KEYS, SampleInput, Scope,
 };
 
-fn person_input(name: &str, commune: &str) -> PersonInput {
-    PersonInput {
-        full_name: name.into(),
-        birth: "1970".into(),
-        sex: "nữ".into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    }
+fn woman_of_1970(name: &str, commune: &str) -> PersonInput {
+    person_input(name, "1970", "nữ", commune)
 }
 
 /// Every row the figures keep for the province, as text.
@@ -248,7 +242,9 @@ async fn the_kept_figures_equal_a_recount_after_every_kind_of_write() {
         b,
         &PersonUpdate {
             expected_version: before.version,
-            person: person_input("Vũ Thị Gần", HA_PHONG).parse(d(1, 8)).unwrap(),
+            person: woman_of_1970("Vũ Thị Gần", HA_PHONG)
+                .parse(d(1, 8))
+                .unwrap(),
         },
     )
     .await

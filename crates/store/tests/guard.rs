@@ -7,25 +7,17 @@
 
 use chrono::NaiveDate;
 use phongdich_domain::testing::ResultInput;
-use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::{HA_KHANH, TestDb, actor, class_level, household_contact, today};
+use phongdich_domain::{Role, UnitCode};
+use phongdich_store::testing::{
+    HA_KHANH, TestDb, actor, class_level, create_person, household_contact, person_input, today,
+};
 use phongdich_store::{Actor, CaseInput, SampleInput, Scope, Store, WriteFailpoint};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
 async fn person(s: &Store, name: &str) -> i64 {
-    let input = PersonInput {
-        full_name: name.into(),
-        birth: "1980".into(),
-        sex: "nam".into(),
-        commune_code: HA_KHANH.into(),
-        ..Default::default()
-    };
-    s.create_person(&Actor::system("test"), &input.parse(today()).unwrap(), true)
-        .await
-        .unwrap()
-        .id
+    create_person(s, &person_input(name, "1980", "nam", HA_KHANH), today()).await
 }
 
 fn case(p: i64, on: &str) -> CaseInput {

@@ -7,24 +7,17 @@ use phongdich_domain::contact::ContactInput;
 use phongdich_domain::quarantine::{QuarantineKind, QuarantineRule, Situation};
 use phongdich_domain::testing::ResultInput;
 use phongdich_domain::{PersonInput, Role};
-use phongdich_store::testing::{HA_KHANH, HA_PHONG, TestDb, actor, d};
+use phongdich_store::testing::{HA_KHANH, HA_PHONG, TestDb, actor, create_person, d, person_input};
 use phongdich_store::{
     Actor, CaseInput, OrderInput, Paging, QuarantineDay, SampleInput, Store, StoreError,
 };
 
 async fn person(s: &Store, name: &str) -> i64 {
     let input = PersonInput {
-        full_name: name.into(),
-        birth: "1990".into(),
-        sex: "nữ".into(),
-        commune_code: HA_KHANH.into(),
         street_address: "Tổ 5, khu 3".into(),
-        ..Default::default()
+        ..person_input(name, "1990", "nữ", HA_KHANH)
     };
-    s.create_person(&Actor::system("test"), &input.parse(d(1, 8)).unwrap(), true)
-        .await
-        .unwrap()
-        .id
+    create_person(s, &input, d(1, 8)).await
 }
 
 async fn test_on(s: &Store, person_id: i64, day: &str, outcome: &str) {

@@ -3,24 +3,16 @@
 //! what the sampling list and the classes show right after each result.
 
 use chrono::NaiveDate;
+use phongdich_domain::Role;
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::testing::ResultInput;
-use phongdich_domain::{PersonInput, Role};
-use phongdich_store::testing::{HA_KHANH, HA_PHONG, TestDb, actor, class_level, today};
+use phongdich_store::testing::{
+    HA_KHANH, HA_PHONG, TestDb, actor, class_level, create_person, person_input, today,
+};
 use phongdich_store::{Actor, CaseInput, PoolInput, SampleInput, Scope, Store, StoreError};
 
 async fn person(s: &Store, name: &str, commune: &str) -> i64 {
-    let input = PersonInput {
-        full_name: name.into(),
-        birth: "1985".into(),
-        sex: "nữ".into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    };
-    s.create_person(&Actor::system("test"), &input.parse(today()).unwrap(), true)
-        .await
-        .unwrap()
-        .id
+    create_person(s, &person_input(name, "1985", "nữ", commune), today()).await
 }
 
 fn result(code: &str, kind: &str, outcome: &str, on: &str) -> ResultInput {

@@ -4,24 +4,15 @@
 
 use chrono::NaiveDate;
 use phongdich_domain::contact::ContactInput;
-use phongdich_domain::{PersonInput, Role, UnitCode};
+use phongdich_domain::{Role, UnitCode};
 use phongdich_store::testing::{
-    HA_KHANH, HA_PHONG, TestDb, class_level, d, household_contact, today, tracer,
+    HA_KHANH, HA_PHONG, TestDb, class_level, create_person, d, household_contact, person_input,
+    today, tracer,
 };
 use phongdich_store::{Actor, CaseInput, Scope, Store, StoreError};
 
 async fn person(s: &Store, name: &str, commune: &str) -> i64 {
-    let input = PersonInput {
-        full_name: name.into(),
-        birth: "1980".into(),
-        sex: "nam".into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    };
-    s.create_person(&Actor::system("test"), &input.parse(today()).unwrap(), true)
-        .await
-        .unwrap()
-        .id
+    create_person(s, &person_input(name, "1980", "nam", commune), today()).await
 }
 
 /// A contact with `b`, who lives outside the tracer's commune: recorded
