@@ -14,19 +14,15 @@
 
 mod support;
 use fantoccini::{Client, ClientBuilder, Locator};
-use phongdich_store::testing::TestDb;
+use phongdich_store::testing::{HA_KHANH, HA_PHONG, QUANG_NINH, TestDb};
 use serde_json::{Value, json};
 use std::future::Future;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use support::Server;
 
 // Quảng Ninh (22), Thành phố Hạ Long (193).
-const QUANG_NINH: &str = "22";
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
 
 const PASSWORD: &str = "mat-khau-du-dai-2024";
 const WORKER: &str = "yte.hakhanh";
@@ -48,19 +44,9 @@ const PATIENCE: Duration = Duration::from_secs(20);
 static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn add_user(db: &TestDb, username: &str, name: &str, unit: &str, role: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_phongdich"))
-        .arg("--db")
-        .arg(&db.url)
-        .args(["user", "add", username, "--name", name, "--unit", unit])
-        .args(["--role", role])
-        .env_remove("PHONGDICH_DB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let args = ["user", "add", username, "--name", name, "--unit", unit];
+    let args = [&args[..], &["--role", role]].concat();
+    let out = support::phongdich_with_input(db, &args, &format!("{PASSWORD}\n"));
     assert!(
         out.status.success(),
         "phongdich user add {username} failed ({}):\n{}",

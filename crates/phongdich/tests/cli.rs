@@ -4,17 +4,13 @@
 //! PostgreSQL server named by PHONGDICH_TEST_POSTGRES when that is set.
 
 mod support;
-use phongdich_store::testing::{POSTGRES_ENV, TestDb};
+use phongdich_store::testing::{HA_KHANH, HA_PHONG, POSTGRES_ENV, TestDb};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use support::{Server, phongdich};
+use support::{Server, phongdich, phongdich_with_input};
 
 // Quảng Ninh (22), Thành phố Hạ Long (193).
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
 const CAO_XANH: &str = "06658";
 const BAI_CHAY: &str = "06673";
 
@@ -27,27 +23,6 @@ fn import_persons_args<'a>(file: &'a Path, report: &'a Path) -> [&'a str; 5] {
         "--report",
         report.to_str().unwrap(),
     ]
-}
-
-/// Run the binary with `input` piped to its standard input, whatever the outcome.
-fn phongdich_with_input(db: &TestDb, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_phongdich"))
-        .arg("--db")
-        .arg(&db.url)
-        .args(args)
-        .env_remove("PHONGDICH_DB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }
 
 fn read_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {

@@ -8,14 +8,13 @@
 mod support;
 
 use phongdich_store::Actor;
-use phongdich_store::testing::TestDb;
+use phongdich_store::testing::{HA_KHANH, TestDb};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::{Server, phongdich};
 
-const HA_KHANH: &str = "06649";
 const ROWS: usize = 8_000;
 const BATCH: usize = 500;
 
@@ -38,19 +37,15 @@ fn people_file(dir: &std::path::Path) -> std::path::PathBuf {
     file
 }
 
-async fn count(db: &TestDb, sql: &str) -> i64 {
-    db.ints(sql).await[0].unwrap_or(0)
-}
-
 /// After a `kill -9` of a client of PostgreSQL, a transaction whose commit
 /// was already sent still lands a moment later: wait until the writes of
 /// the killed process have settled (the table's rows unchanged for 300 ms).
 async fn settled(db: &TestDb, table: &str) {
     let sql = format!("SELECT COUNT(*) FROM {table}");
-    let mut last = count(db, &sql).await;
+    let mut last = db.count(&sql).await;
     loop {
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let now = count(db, &sql).await;
+        let now = db.count(&sql).await;
         if now == last {
             return;
         }
@@ -89,7 +84,7 @@ async fn an_import_killed_between_batches_keeps_whole_batches_and_resumes_withou
     // Killed once a few batches are in, well before the end.
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        let n = count(&db, "SELECT COUNT(*) FROM persons").await;
+        let n = db.count("SELECT COUNT(*) FROM persons").await;
         if n >= 3 * BATCH as i64 {
             break;
         }
@@ -106,7 +101,7 @@ async fn an_import_killed_between_batches_keeps_whole_batches_and_resumes_withou
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     settled(&db, "persons").await;
-    let kept = count(&db, "SELECT COUNT(*) FROM persons").await;
+    let kept = db.count("SELECT COUNT(*) FROM persons").await;
     assert!(kept < ROWS as i64, "killed before the end ({kept} rows)");
     assert_eq!(
         kept % BATCH as i64,
@@ -129,12 +124,10 @@ async fn an_import_killed_between_batches_keeps_whole_batches_and_resumes_withou
         said.contains(&format!("{} đã nhập / imported", ROWS as i64 - kept)),
         "{said}"
     );
+    assert_eq!(db.count("SELECT COUNT(*) FROM persons").await, ROWS as i64);
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM persons").await,
-        ROWS as i64
-    );
-    assert_eq!(
-        count(&db, "SELECT COUNT(DISTINCT national_id) FROM persons").await,
+        db.count("SELECT COUNT(DISTINCT national_id) FROM persons")
+            .await,
         ROWS as i64
     );
 }
@@ -200,8 +193,10 @@ async fn a_server_killed_while_clients_write_keeps_every_acknowledged_write_once
 
     // Every acknowledged write is there, once; at most one more per writer
     // (the request in flight when the server died).
-    let stored = count(&db, "SELECT COUNT(*) FROM persons").await as usize;
-    let distinct = count(&db, "SELECT COUNT(DISTINCT national_id) FROM persons").await as usize;
+    let stored = db.count("SELECT COUNT(*) FROM persons").await as usize;
+    let distinct = db
+        .count("SELECT COUNT(DISTINCT national_id) FROM persons")
+        .await as usize;
     assert_eq!(stored, distinct, "nothing twice");
     assert!(
         stored >= acknowledged.len() && stored <= acknowledged.len() + 4 && stored <= attempts,
@@ -291,14 +286,12 @@ async fn a_server_killed_while_communes_send_reports_keeps_each_acknowledged_rep
     // One report per unit and day (no period twice), each with its audit
     // entry (written in the same transaction), at most one more per sender
     // than acknowledged; every acknowledged one stored as it was answered.
-    let stored = count(&db, "SELECT COUNT(*) FROM situation_reports").await as usize;
-    let periods = count(
-        &db,
+    let stored = db.count("SELECT COUNT(*) FROM situation_reports").await as usize;
+    let periods = db.count(
         "SELECT COUNT(*) FROM (SELECT DISTINCT unit_code, period_from, period_to FROM situation_reports) x",
     )
     .await as usize;
-    let audited = count(
-        &db,
+    let audited = db.count(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'situation_report' AND action = 'submit'",
     )
     .await as usize;

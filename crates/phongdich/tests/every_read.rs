@@ -117,11 +117,6 @@ fn demo(db: &TestDb) {
     phongdich(db, &["demo", "--persons", "3000", "--no-serve"]);
 }
 
-/// The number of rows of `table`.
-async fn rows(db: &TestDb, table: &str) -> i64 {
-    db.ints(&format!("SELECT COUNT(*) FROM {table}")).await[0].unwrap_or(0)
-}
-
 #[tokio::test]
 async fn every_page_and_api_read_answers_on_a_database_where_every_table_has_rows() {
     let db = TestDb::new().await;
@@ -152,7 +147,7 @@ async fn every_page_and_api_read_answers_on_a_database_where_every_table_has_row
         "oxygen_loans",
         "situation_reports",
     ] {
-        assert!(rows(&db, table).await > 0, "the demo has no {table}");
+        assert!(db.rows(table).await > 0, "the demo has no {table}");
     }
 
     let server = Server::start(&db);

@@ -101,6 +101,16 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
+    /// The one integer a raw query answers (a `COUNT`), 0 for none or NULL.
+    pub async fn count(&self, sql: &str) -> i64 {
+        self.ints(sql).await.first().copied().flatten().unwrap_or(0)
+    }
+
+    /// The number of rows of `table`.
+    pub async fn rows(&self, table: &str) -> i64 {
+        self.count(&format!("SELECT COUNT(*) FROM {table}")).await
+    }
+
     /// A column of nullable strings from a raw query, for checks a test makes.
     pub async fn strings(&self, sql: &str) -> Vec<Option<String>> {
         sqlx::query_scalar(sql)
@@ -127,25 +137,12 @@ pub fn actor(unit: &str, role: phongdich_domain::Role) -> crate::Actor {
 /// A man born in 1985 living in `commune`, recorded by the system without
 /// the duplicate check; his id.
 pub async fn person(store: &Store, name: &str, commune: &str) -> i64 {
-    let input = phongdich_domain::PersonInput {
-        full_name: name.into(),
-        birth: "1985".into(),
-        sex: "nam".into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    };
-    let today = store.today();
-    let parsed = match input.parse(today) {
-        Ok(p) => p,
-        Err(e) => panic!("person {name}: {e:?}"),
-    };
-    match store
-        .create_person(&crate::Actor::system("test"), &parsed, true)
-        .await
-    {
-        Ok(p) => p.id,
-        Err(e) => panic!("person {name}: {e:?}"),
-    }
+    create_person(
+        store,
+        &person_input(name, "1985", "nam", commune),
+        store.today(),
+    )
+    .await
 }
 
 /// An F0 in `commune` (sampled and confirmed 01/08/2021), one F1 (household
@@ -411,4 +408,100 @@ pub async fn figures_against_lists(
         }
     }
     out
+}
+
+// The units the store tests act in (the official tree the migrations load).
+/// Quảng Ninh (province 22).
+pub const QUANG_NINH: &str = "22";
+/// Hạ Long (district 193 of Quảng Ninh).
+pub const HA_LONG: &str = "193";
+/// Hà Khánh (commune 06649 of Hạ Long).
+pub const HA_KHANH: &str = "06649";
+/// Hà Phong (commune 06652 of Hạ Long).
+pub const HA_PHONG: &str = "06652";
+/// Móng Cái (district 194 of Quảng Ninh).
+pub const MONG_CAI: &str = "194";
+/// Cẩm Phả (district 195 of Quảng Ninh).
+pub const CAM_PHA: &str = "195";
+/// Mông Dương (commune 06760 of Cẩm Phả).
+pub const MONG_DUONG: &str = "06760";
+/// Hà Nội (province 01).
+pub const HA_NOI: &str = "01";
+/// Phúc Xá (commune 00001 of Ba Đình, Hà Nội).
+pub const PHUC_XA: &str = "00001";
+
+/// A day of 2021 (`d(28, 8)` is 28/08/2021), the year the tests live in.
+pub fn d(day: u32, month: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2021, month, day)
+        .unwrap_or_else(|| panic!("no day {day}/{month}/2021"))
+}
+
+/// The "today" of the store tests: 01/09/2021.
+pub fn today() -> chrono::NaiveDate {
+    d(1, 9)
+}
+
+/// A contact tracer of `unit`, named `tracer@unit`.
+pub fn tracer(unit: &str) -> crate::Actor {
+    crate::Actor {
+        name: format!("tracer@{unit}"),
+        ..actor(unit, phongdich_domain::Role::ContactTracer)
+    }
+}
+
+/// A person input with the fields every person needs.
+pub fn person_input(
+    name: &str,
+    birth: &str,
+    sex: &str,
+    commune: &str,
+) -> phongdich_domain::PersonInput {
+    phongdich_domain::PersonInput {
+        full_name: name.into(),
+        birth: birth.into(),
+        sex: sex.into(),
+        commune_code: commune.into(),
+        ..Default::default()
+    }
+}
+
+/// `input` parsed as on `on` and recorded by the system without the
+/// duplicate check; the new person's id.
+pub async fn create_person(
+    store: &Store,
+    input: &phongdich_domain::PersonInput,
+    on: chrono::NaiveDate,
+) -> i64 {
+    let parsed = input
+        .parse(on)
+        .unwrap_or_else(|e| panic!("person {}: {e:?}", input.full_name));
+    store
+        .create_person(&crate::Actor::system("test"), &parsed, true)
+        .await
+        .unwrap_or_else(|e| panic!("person {}: {e:?}", input.full_name))
+        .id
+}
+
+/// A household contact between `a` and `b` on `date` (as typed), parsed as
+/// of [`today`].
+pub fn household_contact(a: i64, b: i64, date: &str) -> phongdich_domain::contact::NewContact {
+    phongdich_domain::contact::ContactInput {
+        person_id: a,
+        other_person_id: b,
+        date: date.into(),
+        setting: "household".into(),
+        ..Default::default()
+    }
+    .parse(today())
+    .unwrap_or_else(|e| panic!("contact {a}–{b}: {e:?}"))
+}
+
+/// The class level (0 for F0, 1 for F1…) of person `p`, read nationally.
+pub async fn class_level(store: &Store, p: i64) -> Option<i64> {
+    store
+        .person_class(&crate::Scope::national(), p)
+        .await
+        .unwrap_or_else(|e| panic!("class of {p}: {e:?}"))
+        .0
+        .map(|c| c.level)
 }

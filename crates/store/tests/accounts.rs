@@ -3,9 +3,12 @@
 //! (SQLite, or PostgreSQL when PHONGDICH_TEST_POSTGRES is set): what an
 //! administrator and a member of staff rely on when they sign in.
 
-use chrono::{Duration, NaiveDate, SecondsFormat, Utc};
+use chrono::{Duration, SecondsFormat, Utc};
 use phongdich_domain::{FieldError, Invalid, NewPerson, Permission, PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
+use phongdich_store::testing::{
+    CAM_PHA, HA_KHANH, HA_LONG, HA_NOI, HA_PHONG, MONG_DUONG, PHUC_XA, QUANG_NINH, TestDb,
+    person_input, today,
+};
 use phongdich_store::{
     Actor, AuditEntry, AuditFilter, NewHamlet, NewUser, Person, PersonQuery, PersonUpdate, Scope,
     Session, Store, StoreError, User,
@@ -14,23 +17,11 @@ use std::fmt::Debug;
 
 // Quảng Ninh (22): Hạ Long (district 193) with communes 06649 Hà Khánh and
 // 06652 Hà Phong; Cẩm Phả (district 195) with commune 06760 Mông Dương.
-const QUANG_NINH: &str = "22";
-const HA_LONG: &str = "193";
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-const CAM_PHA: &str = "195";
-const MONG_DUONG: &str = "06760";
 // Hà Nội (01), Ba Đình: commune 00001 Phúc Xá.
-const HA_NOI: &str = "01";
-const PHUC_XA: &str = "00001";
 
 /// Long enough, and containing none of the user names used here.
 const PASSWORD: &str = "Rừng thông xanh 2021";
 const NEW_PASSWORD: &str = "Biển Bãi Cháy 2022!";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, 9, 1).expect("date")
-}
 
 fn user_input(username: &str, unit: &str, role: &str) -> NewUser {
     NewUser {
@@ -1036,15 +1027,9 @@ async fn api_tokens_are_refused_outside_jurisdiction_and_with_bad_input() {
 // ------------------------------------------------- jurisdiction over people
 
 fn person(name: &str, birth: &str, sex: &str, commune: &str) -> NewPerson {
-    PersonInput {
-        full_name: name.into(),
-        birth: birth.into(),
-        sex: sex.into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    }
-    .parse(today())
-    .unwrap()
+    person_input(name, birth, sex, commune)
+        .parse(today())
+        .unwrap()
 }
 
 fn person_with_ids(
@@ -1481,7 +1466,7 @@ async fn read_only_roles_change_nothing() {
             .merged_into,
         Some(an.id)
     );
-    assert_eq!(db_count(&t.db, "import_runs").await, 0);
+    assert_eq!(t.db.rows("import_runs").await, 0);
     not_found(s.user(&Scope::national(), "hk.moi").await);
 
     // A contact tracer may import but not merge; staff may merge and undo.
@@ -1496,8 +1481,4 @@ async fn read_only_roles_change_nothing() {
         Permission::MergePersons
     );
     s.undo_merge(&t.hk_staff, merge.audit_id).await.unwrap();
-}
-
-async fn db_count(db: &TestDb, table: &str) -> i64 {
-    db.ints(&format!("SELECT COUNT(*) FROM {table}")).await[0].unwrap()
 }

@@ -6,22 +6,12 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::testing::ResultInput;
-use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
-use phongdich_store::{
-    Actor, CampaignInput, CaseInput, PoolInput, SampleInput, Scope, Store, StoreError,
+use phongdich_domain::{PersonInput, Role};
+use phongdich_store::testing::{
+    CAM_PHA, HA_KHANH, HA_LONG, HA_PHONG, MONG_DUONG, QUANG_NINH, TestDb, actor, create_person,
+    person_input, today,
 };
-
-const QUANG_NINH: &str = "22";
-const HA_LONG: &str = "193";
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-const CAM_PHA: &str = "195";
-const MONG_DUONG: &str = "06760";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, 9, 1).unwrap()
-}
+use phongdich_store::{Actor, CampaignInput, CaseInput, PoolInput, SampleInput, Store, StoreError};
 
 fn at(day: u32, hour: u32) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2021, 9, day)
@@ -30,28 +20,12 @@ fn at(day: u32, hour: u32) -> NaiveDateTime {
         .unwrap()
 }
 
-fn actor(unit: &str, role: Role) -> Actor {
-    Actor {
-        name: format!("{}@{unit}", role.as_str()),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role,
-    }
-}
-
 async fn person(s: &Store, name: &str, commune: &str, national_id: &str) -> i64 {
     let input = PersonInput {
-        full_name: name.into(),
-        birth: "1985".into(),
-        sex: "nam".into(),
-        commune_code: commune.into(),
         national_id: national_id.into(),
-        ..Default::default()
+        ..person_input(name, "1985", "nam", commune)
     };
-    s.create_person(&Actor::system("test"), &input.parse(today()).unwrap(), true)
-        .await
-        .unwrap()
-        .id
+    create_person(s, &input, today()).await
 }
 
 /// An F0 in Hà Khánh with household contacts: two in Hà Khánh, one in Hà

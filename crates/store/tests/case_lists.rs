@@ -8,23 +8,16 @@
 
 use chrono::NaiveDate;
 use phongdich_domain::UnitCode;
-use phongdich_store::testing::{TestDb, person};
+use phongdich_store::testing::{
+    HA_KHANH, HA_LONG, HA_PHONG, PHUC_XA, QUANG_NINH, TestDb, d, person,
+};
 use phongdich_store::{
     Actor, CaseEvent, CaseFilter, CaseFilterParams, CaseFound, CaseInput, CaseListQuery, NewHamlet,
     Paging, Scope, Source, Store, StoreError,
 };
 
 // Quảng Ninh (22), Thành phố Hạ Long (193): communes Hà Khánh and Hà Phong.
-const QUANG_NINH: &str = "22";
-const HA_LONG: &str = "193";
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
 // Hà Nội (01), Ba Đình: commune Phúc Xá.
-const PHUC_XA: &str = "00001";
-
-fn d(day: u32, month: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, month, day).unwrap()
-}
 
 fn scope(unit: &str) -> Scope {
     Scope::unit(UnitCode::parse(unit).unwrap())

@@ -3,18 +3,8 @@
 //! (`phongdich_store::testing::known_chain`): every case whatever its course,
 //! every link with its date, generations, and jurisdiction.
 
-use phongdich_domain::{Role, UnitCode};
-use phongdich_store::testing::{TestDb, known_chain};
-use phongdich_store::{Actor, Chain, Scope, StoreError};
-
-fn tracer(unit: &str) -> Actor {
-    Actor {
-        name: format!("tracer@{unit}"),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role: Role::ContactTracer,
-    }
-}
+use phongdich_store::testing::{TestDb, known_chain, tracer};
+use phongdich_store::{Chain, StoreError};
 
 type Node = (i64, Option<String>, i64, i64, Option<String>, bool);
 

@@ -4,24 +4,15 @@
 //! commune's new F0 per day for the sparklines, the clusters with the most
 //! active F0 — and nothing from outside the reader's jurisdiction.
 
-use chrono::NaiveDate;
 use phongdich_domain::Role;
 use phongdich_domain::testing::ResultInput;
-use phongdich_store::testing::{TestDb, actor, person};
+use phongdich_store::testing::{HA_KHANH, HA_LONG, HA_PHONG, MONG_CAI, TestDb, actor, d, person};
 use phongdich_store::{
     Actor, CaseInput, ClusterInput, DashboardQuery, PoolInput, SampleInput, Store, StoreError,
 };
 
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-const HA_LONG: &str = "193";
-/// Another district of Quảng Ninh (Móng Cái) and one of its communes (Ka Long).
-const MONG_CAI: &str = "194";
+/// A commune of Móng Cái (Ka Long).
 const KA_LONG: &str = "06709";
-
-fn d(day: u32, month: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, month, day).unwrap()
-}
 
 /// A new F0 confirmed on `day` of August: `source` is `community`,
 /// `quarantine` or `imported`. Returns the person and the case.

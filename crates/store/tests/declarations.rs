@@ -4,43 +4,16 @@
 //! through their own link, the day lists show who missed it and who has
 //! symptoms; links expire, are revoked, and open nothing else.
 
-use chrono::NaiveDate;
 use phongdich_domain::declaration::DeclarationInput;
 use phongdich_domain::treatment::{Enrolment, Vitals};
-use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
+use phongdich_domain::{PersonInput, Role};
+use phongdich_store::testing::{HA_KHANH, HA_PHONG, TestDb, actor, create_person, d, person_input};
 use phongdich_store::{
-    Actor, AuditFilter, CaseInput, LinkAccess, LinkFor, OrderInput, Scope, Store, StoreError,
+    Actor, AuditFilter, CaseInput, LinkAccess, LinkFor, OrderInput, Store, StoreError,
 };
 
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-
-fn d(day: u32, month: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, month, day).unwrap()
-}
-
-fn actor(unit: &str, role: Role) -> Actor {
-    Actor {
-        name: format!("{}@{unit}", role.as_str()),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role,
-    }
-}
-
 async fn person(s: &Store, name: &str) -> i64 {
-    let input = PersonInput {
-        full_name: name.into(),
-        birth: "1990".into(),
-        sex: "nữ".into(),
-        commune_code: HA_KHANH.into(),
-        ..Default::default()
-    };
-    s.create_person(&Actor::system("test"), &input.parse(d(1, 8)).unwrap(), true)
-        .await
-        .unwrap()
-        .id
+    create_person(s, &person_input(name, "1990", "nữ", HA_KHANH), d(1, 8)).await
 }
 
 /// A home quarantine from 1 August 2021: 14 days, until the 14th.

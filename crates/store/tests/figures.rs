@@ -4,32 +4,19 @@
 //! write the figures' rows must be exactly what counting everything again
 //! gives — so no write the triggers miss can leave a report stale.
 
-use chrono::NaiveDate;
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::testing::ResultInput;
 use phongdich_domain::treatment::{Enrolment, Vitals};
 use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::{TestDb, actor, figures_against_lists, person};
+use phongdich_store::testing::{
+    HA_KHANH, HA_PHONG, QUANG_NINH, TestDb, actor, d, figures_against_lists, person, person_input,
+};
 use phongdich_store::{
     Actor, CaseInput, DAY_KEYS, OrderInput, PersonUpdate, STOCK_KEYS, SampleInput, Scope,
 };
 
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-const QUANG_NINH: &str = "22";
-
-fn d(day: u32, month: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, month, day).unwrap()
-}
-
-fn person_input(name: &str, commune: &str) -> PersonInput {
-    PersonInput {
-        full_name: name.into(),
-        birth: "1970".into(),
-        sex: "nữ".into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    }
+fn woman_of_1970(name: &str, commune: &str) -> PersonInput {
+    person_input(name, "1970", "nữ", commune)
 }
 
 /// Every row the figures keep for the province, as text.
@@ -255,7 +242,9 @@ async fn the_kept_figures_equal_a_recount_after_every_kind_of_write() {
         b,
         &PersonUpdate {
             expected_version: before.version,
-            person: person_input("Vũ Thị Gần", HA_PHONG).parse(d(1, 8)).unwrap(),
+            person: woman_of_1970("Vũ Thị Gần", HA_PHONG)
+                .parse(d(1, 8))
+                .unwrap(),
         },
     )
     .await

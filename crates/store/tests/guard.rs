@@ -6,66 +6,22 @@
 //! them commit together or not at all.
 
 use chrono::NaiveDate;
-use phongdich_domain::contact::{ContactInput, NewContact};
 use phongdich_domain::testing::ResultInput;
-use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
+use phongdich_domain::{Role, UnitCode};
+use phongdich_store::testing::{
+    HA_KHANH, TestDb, actor, class_level, create_person, household_contact, person_input, today,
+};
 use phongdich_store::{Actor, CaseInput, SampleInput, Scope, Store, WriteFailpoint};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
-const HA_KHANH: &str = "06649";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, 9, 1).unwrap()
-}
-
-fn actor(role: Role) -> Actor {
-    Actor {
-        name: format!("{}@{HA_KHANH}", role.as_str()),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(HA_KHANH).unwrap()),
-        role,
-    }
-}
-
 async fn person(s: &Store, name: &str) -> i64 {
-    let input = PersonInput {
-        full_name: name.into(),
-        birth: "1980".into(),
-        sex: "nam".into(),
-        commune_code: HA_KHANH.into(),
-        ..Default::default()
-    };
-    s.create_person(&Actor::system("test"), &input.parse(today()).unwrap(), true)
-        .await
-        .unwrap()
-        .id
-}
-
-fn contact(a: i64, b: i64, date: &str) -> NewContact {
-    ContactInput {
-        person_id: a,
-        other_person_id: b,
-        date: date.into(),
-        setting: "household".into(),
-        ..Default::default()
-    }
-    .parse(today())
-    .unwrap()
+    create_person(s, &person_input(name, "1980", "nam", HA_KHANH), today()).await
 }
 
 fn case(p: i64, on: &str) -> CaseInput {
     CaseInput::found_in_community(p, on, on, "rt_pcr")
-}
-
-async fn level(s: &Store, p: i64) -> Option<i64> {
-    s.person_class(&Scope::national(), p)
-        .await
-        .unwrap()
-        .0
-        .map(|c| c.level)
 }
 
 /// The engine in memory (when loaded), the stored classes and a fresh load
@@ -97,17 +53,17 @@ fn pause(s: &Store) -> Arc<Notify> {
 /// Four people in a line of household contacts: A–B on 10/08, B–C on
 /// 12/08, C–D on 14/08 (the last not yet recorded).
 async fn line(s: &Store) -> [i64; 4] {
-    let t = actor(Role::ContactTracer);
+    let t = actor(HA_KHANH, Role::ContactTracer);
     let ids = [
         person(s, "Nguyễn Văn An").await,
         person(s, "Trần Thị Bình").await,
         person(s, "Lê Văn Cường").await,
         person(s, "Phạm Thị Dung").await,
     ];
-    s.add_contact(&t, &contact(ids[0], ids[1], "10/08/2021"))
+    s.add_contact(&t, &household_contact(ids[0], ids[1], "10/08/2021"))
         .await
         .unwrap();
-    s.add_contact(&t, &contact(ids[1], ids[2], "12/08/2021"))
+    s.add_contact(&t, &household_contact(ids[1], ids[2], "12/08/2021"))
         .await
         .unwrap();
     ids
@@ -117,7 +73,7 @@ async fn line(s: &Store) -> [i64; 4] {
 async fn every_class_write_dropped_before_its_commit_leaves_the_engine_as_the_tables() {
     let db = TestDb::new().await;
     let s = &db.store;
-    let t = actor(Role::ContactTracer);
+    let t = actor(HA_KHANH, Role::ContactTracer);
     let [a, b, c, d] = line(s).await;
 
     // confirm_case: the engine made B F1 and C F2, then the client went away.
@@ -127,21 +83,31 @@ async fn every_class_write_dropped_before_its_commit_leaves_the_engine_as_the_ta
         agree(s, "confirmation dropped").await,
         "engine kept, reverted"
     );
-    assert_eq!((level(s, a).await, level(s, b).await), (None, None));
+    assert_eq!(
+        (class_level(s, a).await, class_level(s, b).await),
+        (None, None)
+    );
     assert_eq!(s.case_code_of(a).await.unwrap(), None);
     // The engine is usable and right: the same confirmation now commits.
     let (confirmed, _) = s
         .confirm_case(&t, &case(a, "11/08/2021"), today())
         .await
         .unwrap();
-    assert_eq!((level(s, b).await, level(s, c).await), (Some(1), Some(2)));
+    assert_eq!(
+        (class_level(s, b).await, class_level(s, c).await),
+        (Some(1), Some(2))
+    );
     agree(s, "confirmation committed").await;
 
     // add_contact: D would become F3.
     let reached = pause(s);
-    dropped_at_failpoint(reached, s.add_contact(&t, &contact(c, d, "14/08/2021"))).await;
+    dropped_at_failpoint(
+        reached,
+        s.add_contact(&t, &household_contact(c, d, "14/08/2021")),
+    )
+    .await;
     assert!(agree(s, "contact dropped").await);
-    assert_eq!(level(s, d).await, None);
+    assert_eq!(class_level(s, d).await, None);
     assert!(
         s.contacts_of(&Scope::national(), d)
             .await
@@ -157,7 +123,7 @@ async fn every_class_write_dropped_before_its_commit_leaves_the_engine_as_the_ta
     )
     .await;
     assert!(agree(s, "status dropped").await);
-    assert_eq!(level(s, c).await, Some(2));
+    assert_eq!(class_level(s, c).await, Some(2));
 
     // set_case_course: A recovered would release the chain.
     let reached = pause(s);
@@ -173,13 +139,16 @@ async fn every_class_write_dropped_before_its_commit_leaves_the_engine_as_the_ta
     )
     .await;
     assert!(agree(s, "course dropped").await);
-    assert_eq!((level(s, a).await, level(s, b).await), (Some(0), Some(1)));
+    assert_eq!(
+        (class_level(s, a).await, class_level(s, b).await),
+        (Some(0), Some(1))
+    );
 
     // And each committed without the failpoint, still in agreement.
-    s.add_contact(&t, &contact(c, d, "14/08/2021"))
+    s.add_contact(&t, &household_contact(c, d, "14/08/2021"))
         .await
         .unwrap();
-    assert_eq!(level(s, d).await, Some(3));
+    assert_eq!(class_level(s, d).await, Some(3));
     s.set_person_status(&t, b, NaiveDate::from_ymd_opt(2021, 8, 11), None)
         .await
         .unwrap();
@@ -199,7 +168,7 @@ async fn every_class_write_dropped_before_its_commit_leaves_the_engine_as_the_ta
 async fn a_write_aborted_failing_or_panicking_leaves_the_engine_as_the_tables() {
     let db = TestDb::new().await;
     let s = &db.store;
-    let t = actor(Role::ContactTracer);
+    let t = actor(HA_KHANH, Role::ContactTracer);
     let [a, b, _, _] = line(s).await;
 
     // The task running the write aborted while it waits to commit.
@@ -212,7 +181,7 @@ async fn a_write_aborted_failing_or_panicking_leaves_the_engine_as_the_tables() 
     task.abort();
     assert!(task.await.unwrap_err().is_cancelled());
     assert!(agree(s, "aborted").await, "engine kept, reverted");
-    assert_eq!(level(s, b).await, None);
+    assert_eq!(class_level(s, b).await, None);
 
     // A statement failing after the engine change: the error path.
     s.arm_write_failpoint(WriteFailpoint::FailBeforeCommit);
@@ -220,7 +189,7 @@ async fn a_write_aborted_failing_or_panicking_leaves_the_engine_as_the_tables() 
         .await
         .unwrap_err();
     assert!(agree(s, "failed").await);
-    assert_eq!(level(s, b).await, None);
+    assert_eq!(class_level(s, b).await, None);
 
     // A panic between the engine change and the commit: the engine is
     // dropped and loaded again from the tables on next use.
@@ -231,12 +200,12 @@ async fn a_write_aborted_failing_or_panicking_leaves_the_engine_as_the_tables() 
     });
     assert!(task.await.unwrap_err().is_panic());
     assert!(!agree(s, "panicked").await, "engine discarded");
-    assert_eq!(level(s, b).await, None);
+    assert_eq!(class_level(s, b).await, None);
 
     s.confirm_case(&t, &case(a, "11/08/2021"), today())
         .await
         .unwrap();
-    assert_eq!(level(s, b).await, Some(1));
+    assert_eq!(class_level(s, b).await, Some(1));
     assert!(agree(s, "reloaded and committed").await);
 }
 
@@ -244,7 +213,7 @@ async fn a_write_aborted_failing_or_panicking_leaves_the_engine_as_the_tables() 
 async fn a_write_cut_short_during_its_commit_reloads_the_engine_from_the_tables() {
     let db = TestDb::new().await;
     let s = &db.store;
-    let t = actor(Role::ContactTracer);
+    let t = actor(HA_KHANH, Role::ContactTracer);
     let [a, b, c, _] = line(s).await;
     let reached = Arc::new(Notify::new());
     s.arm_write_failpoint(WriteFailpoint::PauseInCommit(reached.clone()));
@@ -253,18 +222,18 @@ async fn a_write_cut_short_during_its_commit_reloads_the_engine_from_the_tables(
         !agree(s, "cut short in commit").await,
         "outcome unknown: engine discarded"
     );
-    s.add_contact(&t, &contact(c, a, "20/08/2021"))
+    s.add_contact(&t, &household_contact(c, a, "20/08/2021"))
         .await
         .unwrap();
     assert!(agree(s, "reloaded").await);
-    assert_eq!(level(s, b).await, None);
+    assert_eq!(class_level(s, b).await, None);
 }
 
 #[tokio::test]
 async fn a_merge_and_the_classes_it_changes_commit_together() {
     let db = TestDb::new().await;
     let s = &db.store;
-    let t = actor(Role::ContactTracer);
+    let t = actor(HA_KHANH, Role::ContactTracer);
     let admin = Actor::system("test");
     let [a, b, c, _] = line(s).await;
     s.confirm_case(&t, &case(a, "11/08/2021"), today())
@@ -273,16 +242,19 @@ async fn a_merge_and_the_classes_it_changes_commit_together() {
     // E, a second record of C, met F (unknown to the chain until merged).
     let e = person(s, "Lê Văn Cường").await;
     let f = person(s, "Vũ Văn Phúc").await;
-    s.add_contact(&t, &contact(e, f, "15/08/2021"))
+    s.add_contact(&t, &household_contact(e, f, "15/08/2021"))
         .await
         .unwrap();
-    assert_eq!(level(s, f).await, None);
+    assert_eq!(class_level(s, f).await, None);
     let reached = pause(s);
     dropped_at_failpoint(reached, s.merge_persons(&admin, c, e)).await;
     assert!(agree(s, "merge dropped").await);
-    assert_eq!(level(s, f).await, None);
+    assert_eq!(class_level(s, f).await, None);
     s.merge_persons(&admin, c, e).await.unwrap();
-    assert_eq!((level(s, b).await, level(s, f).await), (Some(1), Some(3)));
+    assert_eq!(
+        (class_level(s, b).await, class_level(s, f).await),
+        (Some(1), Some(3))
+    );
     assert!(agree(s, "merged").await);
 }
 
@@ -309,9 +281,9 @@ fn positive(code: &str) -> ResultInput {
 async fn a_result_the_case_it_confirms_and_their_link_commit_together() {
     let db = TestDb::new().await;
     let s = &db.store;
-    let t = actor(Role::ContactTracer);
-    let staff = actor(Role::HealthStaff);
-    let lab = actor(Role::LabStaff);
+    let t = actor(HA_KHANH, Role::ContactTracer);
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    let lab = actor(HA_KHANH, Role::LabStaff);
     let [a, b, c, _] = line(s).await;
     s.confirm_case(&t, &case(a, "11/08/2021"), today())
         .await
@@ -339,7 +311,10 @@ async fn a_result_the_case_it_confirms_and_their_link_commit_together() {
     assert_eq!(count(&db, "SELECT COUNT(*) FROM test_results").await, 0);
     assert_eq!(status(sb.code.clone()).await, before);
     assert_eq!(s.case_code_of(b).await.unwrap(), None);
-    assert_eq!((level(s, b).await, level(s, c).await), (Some(1), Some(2)));
+    assert_eq!(
+        (class_level(s, b).await, class_level(s, c).await),
+        (Some(1), Some(2))
+    );
     assert!(agree(s, "result failed").await);
 
     // The lab's request dropped before the commit: the same.
@@ -368,7 +343,7 @@ async fn a_result_the_case_it_confirms_and_their_link_commit_together() {
         .await,
         1
     );
-    assert_eq!(level(s, c).await, Some(1));
+    assert_eq!(class_level(s, c).await, Some(1));
     assert!(agree(s, "result committed").await);
 
     // A lab file: the batch, its positives' cases and links, or nothing.
@@ -379,7 +354,7 @@ async fn a_result_the_case_it_confirms_and_their_link_commit_together() {
         .unwrap_err();
     assert_eq!(count(&db, "SELECT COUNT(*) FROM test_results").await, 1);
     assert_eq!(s.case_code_of(c).await.unwrap(), None);
-    assert_eq!(level(s, c).await, Some(1));
+    assert_eq!(class_level(s, c).await, Some(1));
     assert!(agree(s, "batch failed").await);
     let rows = s
         .record_results(&lab, &[positive(&sc.code)], today())
@@ -399,7 +374,7 @@ async fn a_result_the_case_it_confirms_and_their_link_commit_together() {
         .await,
         1
     );
-    assert_eq!(level(s, c).await, Some(0));
+    assert_eq!(class_level(s, c).await, Some(0));
     assert!(agree(s, "batch committed").await);
 }
 
@@ -407,12 +382,12 @@ async fn a_result_the_case_it_confirms_and_their_link_commit_together() {
 async fn a_reviewed_result_its_decision_the_case_and_their_link_commit_together() {
     let db = TestDb::new().await;
     let s = &db.store;
-    let staff = actor(Role::HealthStaff);
-    let lab = actor(Role::LabStaff);
+    let staff = actor(HA_KHANH, Role::HealthStaff);
+    let lab = actor(HA_KHANH, Role::LabStaff);
     s.set_setting(
         &Actor {
             scope: Scope::unit(UnitCode::parse("22").unwrap()),
-            ..actor(Role::Admin)
+            ..actor(HA_KHANH, Role::Admin)
         },
         "22",
         "f0_confirmation",
@@ -438,7 +413,7 @@ async fn a_reviewed_result_its_decision_the_case_and_their_link_commit_together(
         .await
         .unwrap();
     assert!(out.review_pending && out.case_code.is_none(), "{out:?}");
-    assert_eq!(level(s, a).await, None);
+    assert_eq!(class_level(s, a).await, None);
 
     s.arm_write_failpoint(WriteFailpoint::FailBeforeCommit);
     s.review_result(&staff, out.result_id, true, today())
@@ -465,6 +440,9 @@ async fn a_reviewed_result_its_decision_the_case_and_their_link_commit_together(
         .await,
         1
     );
-    assert_eq!((level(s, a).await, level(s, b).await), (Some(0), Some(1)));
+    assert_eq!(
+        (class_level(s, a).await, class_level(s, b).await),
+        (Some(0), Some(1))
+    );
     assert!(agree(s, "reviewed").await);
 }

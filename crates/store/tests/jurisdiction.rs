@@ -9,20 +9,13 @@
 //! writer cannot see is refused without that record's number. SQLite, or
 //! PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
 
-use chrono::NaiveDate;
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::{PersonInput, Role};
-use phongdich_store::testing::{TestDb, actor, person};
+use phongdich_store::testing::{HA_KHANH, HA_PHONG, TestDb, actor, person, today};
 use phongdich_store::{Actor, CaseInput, Scope, StoreError};
 
 // Quảng Ninh, Hạ Long: Hà Khánh and Hà Phong.
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
 const BINH_ID: &str = "022090004321";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, 9, 1).unwrap()
-}
 
 fn contact(a: i64, b: i64, national_id: &str) -> phongdich_domain::contact::NewContact {
     ContactInput {

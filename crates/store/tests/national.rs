@@ -4,25 +4,16 @@
 //! national level), its jurisdiction (every province; a province still sees
 //! only itself), and its report and dashboard as the sum of the provinces.
 
-use chrono::NaiveDate;
 use phongdich_domain::report::Figures;
 use phongdich_domain::{UnitCode, UnitLevel};
-use phongdich_store::testing::{TestDb, person};
+use phongdich_store::testing::{HA_KHANH, HA_NOI, PHUC_XA, QUANG_NINH, TestDb, d, person};
 use phongdich_store::{
     Actor, CaseInput, DashboardQuery, NewUser, PersonQuery, Scope, Store, StoreError, User,
 };
 
 // Quảng Ninh (22): Hà Khánh (Hạ Long); Hà Nội (01): Phúc Xá (Ba Đình);
 // Hải Phòng (31): Quán Toan (Hồng Bàng).
-const QUANG_NINH: &str = "22";
-const HA_KHANH: &str = "06649";
-const HA_NOI: &str = "01";
-const PHUC_XA: &str = "00001";
 const HAI_PHONG: &str = "31";
-
-fn d(day: u32, month: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, month, day).unwrap()
-}
 
 fn scope(unit: &str) -> Scope {
     Scope::unit(UnitCode::parse(unit).unwrap())

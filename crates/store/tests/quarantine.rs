@@ -6,41 +6,18 @@ use chrono::NaiveDate;
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::quarantine::{QuarantineKind, QuarantineRule, Situation};
 use phongdich_domain::testing::ResultInput;
-use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
+use phongdich_domain::{PersonInput, Role};
+use phongdich_store::testing::{HA_KHANH, HA_PHONG, TestDb, actor, create_person, d, person_input};
 use phongdich_store::{
-    Actor, CaseInput, OrderInput, Paging, QuarantineDay, SampleInput, Scope, Store, StoreError,
+    Actor, CaseInput, OrderInput, Paging, QuarantineDay, SampleInput, Store, StoreError,
 };
-
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-
-fn d(day: u32, month: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, month, day).unwrap()
-}
-
-fn actor(unit: &str, role: Role) -> Actor {
-    Actor {
-        name: format!("{}@{unit}", role.as_str()),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role,
-    }
-}
 
 async fn person(s: &Store, name: &str) -> i64 {
     let input = PersonInput {
-        full_name: name.into(),
-        birth: "1990".into(),
-        sex: "nữ".into(),
-        commune_code: HA_KHANH.into(),
         street_address: "Tổ 5, khu 3".into(),
-        ..Default::default()
+        ..person_input(name, "1990", "nữ", HA_KHANH)
     };
-    s.create_person(&Actor::system("test"), &input.parse(d(1, 8)).unwrap(), true)
-        .await
-        .unwrap()
-        .id
+    create_person(s, &input, d(1, 8)).await
 }
 
 async fn test_on(s: &Store, person_id: i64, day: &str, outcome: &str) {

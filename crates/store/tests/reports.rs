@@ -3,20 +3,12 @@
 //! commune's counts, the district's as their sum (with what the district keeps
 //! itself), and nothing from outside the reader's jurisdiction.
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::TimeZone;
 use phongdich_domain::Role;
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::testing::ResultInput;
-use phongdich_store::testing::{TestDb, actor, person};
+use phongdich_store::testing::{HA_KHANH, HA_LONG, HA_PHONG, TestDb, actor, d, person};
 use phongdich_store::{Actor, CaseInput, EquipmentInput, OrderInput, SampleInput, StoreError};
-
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-const HA_LONG: &str = "193";
-
-fn d(day: u32, month: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, month, day).unwrap()
-}
 
 #[tokio::test]
 async fn a_districts_figures_are_the_sum_of_its_communes() {

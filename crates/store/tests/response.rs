@@ -6,26 +6,11 @@
 use chrono::{Duration, NaiveDate, Utc};
 use phongdich_domain::treatment::{Enrolment, Vitals};
 use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
+use phongdich_store::testing::{HA_KHANH, HA_LONG, HA_PHONG, MONG_CAI, QUANG_NINH, TestDb, actor};
 use phongdich_store::{
     ALERT_ESCALATION_MINUTES, Actor, AlertAction, AuditFilter, CaseInput, EquipmentInput, Scope,
     ShiftInput, Store, StoreError,
 };
-
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-const HA_LONG: &str = "193";
-const MONG_CAI: &str = "194";
-const QUANG_NINH: &str = "22";
-
-fn actor(unit: &str, role: Role) -> Actor {
-    Actor {
-        name: format!("{}@{unit}", role.as_str()),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role,
-    }
-}
 
 fn shift(unit: &str, team: &str, from: chrono::DateTime<Utc>, hours: i64) -> ShiftInput {
     ShiftInput {

@@ -3,40 +3,16 @@
 //! what the sampling list and the classes show right after each result.
 
 use chrono::NaiveDate;
+use phongdich_domain::Role;
 use phongdich_domain::contact::ContactInput;
 use phongdich_domain::testing::ResultInput;
-use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
+use phongdich_store::testing::{
+    HA_KHANH, HA_PHONG, TestDb, actor, class_level, create_person, person_input, today,
+};
 use phongdich_store::{Actor, CaseInput, PoolInput, SampleInput, Scope, Store, StoreError};
 
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, 9, 1).unwrap()
-}
-
-fn actor(unit: &str, role: Role) -> Actor {
-    Actor {
-        name: format!("{}@{unit}", role.as_str()),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role,
-    }
-}
-
 async fn person(s: &Store, name: &str, commune: &str) -> i64 {
-    let input = PersonInput {
-        full_name: name.into(),
-        birth: "1985".into(),
-        sex: "nữ".into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    };
-    s.create_person(&Actor::system("test"), &input.parse(today()).unwrap(), true)
-        .await
-        .unwrap()
-        .id
+    create_person(s, &person_input(name, "1985", "nữ", commune), today()).await
 }
 
 fn result(code: &str, kind: &str, outcome: &str, on: &str) -> ResultInput {
@@ -56,14 +32,6 @@ fn pool(ids: &[i64]) -> PoolInput {
         collected_on: "20/08/2021".into(),
         ..Default::default()
     }
-}
-
-async fn level(s: &Store, p: i64) -> Option<i64> {
-    s.person_class(&Scope::national(), p)
-        .await
-        .unwrap()
-        .0
-        .map(|c| c.level)
 }
 
 #[tokio::test]
@@ -112,7 +80,7 @@ async fn a_negative_pool_clears_its_members_and_a_positive_one_sends_them_back()
         .unwrap();
     assert!(out.samples.iter().all(|x| x.status == "pool_positive"));
     assert_eq!(out.case_code, None, "a positive pool confirms nobody");
-    assert_eq!(level(s, ids[3]).await, None);
+    assert_eq!(class_level(s, ids[3]).await, None);
 
     let list = s.sampling_list(&staff.scope).await.unwrap();
     let listed: Vec<i64> = list.iter().map(|i| i.person_id).collect();
@@ -174,7 +142,10 @@ async fn a_positive_result_confirms_the_f0_and_the_classes_follow_at_once() {
     }
     let case = CaseInput::found_in_community(a, "11/08/2021", "11/08/2021", "rt_pcr");
     s.confirm_case(&tracer, &case, today()).await.unwrap();
-    assert_eq!((level(s, b).await, level(s, c).await), (Some(1), Some(2)));
+    assert_eq!(
+        (class_level(s, b).await, class_level(s, c).await),
+        (Some(1), Some(2))
+    );
     // B is an F1 not yet sampled: on the list.
     let list = s.sampling_list(&staff.scope).await.unwrap();
     assert!(
@@ -204,9 +175,9 @@ async fn a_positive_result_confirms_the_f0_and_the_classes_follow_at_once() {
             .as_deref()
             .is_some_and(|c| c.starts_with("PD"))
     );
-    assert_eq!(level(s, b).await, Some(0), "B is an F0");
+    assert_eq!(class_level(s, b).await, Some(0), "B is an F0");
     assert_eq!(
-        level(s, c).await,
+        class_level(s, c).await,
         Some(1),
         "C moved up to F1 in the same call"
     );
@@ -259,7 +230,7 @@ async fn antigen_confirms_only_an_f1_and_only_from_late_december_2021() {
         "not an F1: antigen alone does not confirm"
     );
     assert_eq!(out.samples[0].status, "positive");
-    assert_eq!(level(s, p).await, None);
+    assert_eq!(class_level(s, p).await, None);
 }
 
 #[tokio::test]
@@ -532,7 +503,11 @@ async fn where_the_province_reviews_a_positive_waits_for_a_health_officer() {
         assert!(out.review_pending && out.case_code.is_none(), "{out:?}");
         codes.push(sample.code);
     }
-    assert_eq!(level(s, ids[0]).await, None, "not an F0 before the review");
+    assert_eq!(
+        class_level(s, ids[0]).await,
+        None,
+        "not an F0 before the review"
+    );
     let pending = s.pending_reviews(&staff.scope).await.unwrap();
     assert_eq!(pending.len(), 2);
     assert!(
@@ -563,11 +538,11 @@ async fn where_the_province_reviews_a_positive_waits_for_a_health_officer() {
         .await
         .unwrap();
     assert!(out.case_code.is_some());
-    assert_eq!(level(s, ids[0]).await, Some(0), "confirmed on review");
+    assert_eq!(class_level(s, ids[0]).await, Some(0), "confirmed on review");
     s.review_result(&staff, pending[1].result_id, false, today())
         .await
         .unwrap();
-    assert_eq!(level(s, ids[1]).await, None, "dismissed: no case");
+    assert_eq!(class_level(s, ids[1]).await, None, "dismissed: no case");
     let again = s
         .review_result(&staff, pending[1].result_id, true, today())
         .await
@@ -664,9 +639,9 @@ async fn a_batch_of_results_resolves_like_one_at_a_time_and_twice_changes_nothin
         "another commune's sample"
     );
     assert!(matches!(out[6], Err(StoreError::Invalid(_))));
-    assert_eq!(level(s, ids[5]).await, Some(0), "Six is an F0");
+    assert_eq!(class_level(s, ids[5]).await, Some(0), "Six is an F0");
     assert_eq!(
-        level(s, ids[4]).await,
+        class_level(s, ids[4]).await,
         Some(1),
         "and Five an F1, in the same call"
     );

@@ -14,7 +14,10 @@ use phongdich_domain::contact::ContactInput;
 use phongdich_domain::report::Figures;
 use phongdich_domain::testing::ResultInput;
 use phongdich_domain::treatment::Enrolment;
-use phongdich_store::testing::{TestDb, figures_against_lists, person};
+use phongdich_store::testing::{
+    CAM_PHA, HA_KHANH, HA_LONG, HA_PHONG, MONG_DUONG, PHUC_XA, QUANG_NINH, TestDb,
+    figures_against_lists, person,
+};
 use phongdich_store::{Actor, CaseInput, OrderInput, PoolInput, SampleInput, Scope, Store};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -118,12 +121,6 @@ async fn order(s: &Store, who: i64, situation: &str, start: NaiveDate, doses: u8
 // 1. Quảng Ninh on the morning of 20/08/2021, the wave since 01/08/2021.
 // ---------------------------------------------------------------------------
 
-const QUANG_NINH: &str = "22";
-const HA_LONG: &str = "193";
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-const CAM_PHA: &str = "195";
-const MONG_DUONG: &str = "06760";
 const CUA_ONG: &str = "06763";
 
 fn aug(day: u32) -> NaiveDate {
@@ -588,7 +585,6 @@ async fn a_case_from_another_province_counts_apart() {
 // ---------------------------------------------------------------------------
 
 const BA_DINH: &str = "001";
-const PHUC_XA: &str = "00001";
 const TRUC_BACH: &str = "00004";
 /// F1 per F0; each F1 has two F2, each F2 one F3, each F3 one F4.
 const F1_PER_F0: usize = 20;

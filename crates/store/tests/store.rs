@@ -2,27 +2,12 @@
 //! The store against a real database (SQLite, or PostgreSQL when
 //! PHONGDICH_TEST_POSTGRES is set): what a user of the registry relies on.
 
-use chrono::NaiveDate;
-use phongdich_domain::{PersonInput, UnitCode, UnitLevel};
-use phongdich_store::testing::TestDb;
+use phongdich_domain::{UnitCode, UnitLevel};
+use phongdich_store::testing::{HA_KHANH, HA_PHONG, PHUC_XA, TestDb, person_input, today};
 use phongdich_store::{
     Actor, ImportPolicy, ImportState, NewHamlet, PersonQuery, PersonUpdate, RowOutcome, Scope,
     StoreError,
 };
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, 9, 1).expect("date")
-}
-
-fn person(name: &str, birth: &str, sex: &str, commune: &str) -> PersonInput {
-    PersonInput {
-        full_name: name.into(),
-        birth: birth.into(),
-        sex: sex.into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    }
-}
 
 fn actor_in(code: &str) -> Actor {
     Actor {
@@ -34,10 +19,7 @@ fn actor_in(code: &str) -> Actor {
 }
 
 // Hạ Long (district 193, Quảng Ninh 22): communes 06649 Hà Khánh, 06652 Hà Phong.
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
 // Ba Đình, Hà Nội: commune 00001 Phúc Xá.
-const PHUC_XA: &str = "00001";
 
 #[tokio::test]
 async fn the_official_tree_is_loaded_once() {
@@ -202,7 +184,7 @@ async fn people_are_registered_and_found_by_name_id_phone_and_unit() {
     let db = TestDb::new().await;
     let s = &db.store;
     let actor = Actor::system("test");
-    let mut an = person("Nguyễn Văn An", "15/03/1985", "Nam", HA_KHANH);
+    let mut an = person_input("Nguyễn Văn An", "15/03/1985", "Nam", HA_KHANH);
     an.national_id = "022085001234".into();
     an.phone = "0912 345 678".into();
     let an = s
@@ -211,7 +193,7 @@ async fn people_are_registered_and_found_by_name_id_phone_and_unit() {
         .unwrap();
     s.create_person(
         &actor,
-        &person("Trần Thị Bình", "1990", "Nữ", HA_PHONG)
+        &person_input("Trần Thị Bình", "1990", "Nữ", HA_PHONG)
             .parse(today())
             .unwrap(),
         false,
@@ -220,7 +202,7 @@ async fn people_are_registered_and_found_by_name_id_phone_and_unit() {
     .unwrap();
     s.create_person(
         &actor,
-        &person("Lê Văn Anh", "1970", "Nam", PHUC_XA)
+        &person_input("Lê Văn Anh", "1970", "Nam", PHUC_XA)
             .parse(today())
             .unwrap(),
         false,
@@ -287,7 +269,7 @@ async fn people_are_registered_and_found_by_name_id_phone_and_unit() {
     let err = s
         .create_person(
             &hn_staff,
-            &person("Phạm Văn C", "1980", "Nam", HA_KHANH)
+            &person_input("Phạm Văn C", "1980", "Nam", HA_KHANH)
                 .parse(today())
                 .unwrap(),
             false,
@@ -301,7 +283,7 @@ async fn duplicates_are_refused_or_flagged() {
     let db = TestDb::new().await;
     let s = &db.store;
     let actor = Actor::system("test");
-    let mut a = person("Nguyễn Văn Hùng", "1980", "Nam", HA_KHANH);
+    let mut a = person_input("Nguyễn Văn Hùng", "1980", "Nam", HA_KHANH);
     a.national_id = "022080000001".into();
     a.phone = "0987654321".into();
     let first = s
@@ -309,7 +291,7 @@ async fn duplicates_are_refused_or_flagged() {
         .await
         .unwrap();
 
-    let mut same_id = person("Hoàng Văn Minh", "1980", "Nam", HA_PHONG);
+    let mut same_id = person_input("Hoàng Văn Minh", "1980", "Nam", HA_PHONG);
     same_id.national_id = "022080000001".into();
     match s
         .create_person(&actor, &same_id.parse(today()).unwrap(), false)
@@ -321,7 +303,7 @@ async fn duplicates_are_refused_or_flagged() {
         other => panic!("expected a refusal, got {other:?}"),
     }
 
-    let mut same_phone = person("Nguyen Van Hung", "1981", "Nam", HA_PHONG);
+    let mut same_phone = person_input("Nguyen Van Hung", "1981", "Nam", HA_PHONG);
     same_phone.phone = "+84 987 654 321".into();
     let parsed = same_phone.parse(today()).unwrap();
     match s.create_person(&actor, &parsed, false).await {
@@ -332,7 +314,7 @@ async fn duplicates_are_refused_or_flagged() {
         }
         other => panic!("expected likely duplicates, got {other:?}"),
     }
-    let similar_name = person("Nguyễn Hùng", "1980", "Nam", HA_KHANH)
+    let similar_name = person_input("Nguyễn Hùng", "1980", "Nam", HA_KHANH)
         .parse(today())
         .unwrap();
     let found = s
@@ -344,7 +326,7 @@ async fn duplicates_are_refused_or_flagged() {
         vec!["similar_name_same_birth_year_commune"]
     );
     // A different person in the same commune and year is not a duplicate.
-    let other = person("Nguyễn Thị Lan", "1980", "Nữ", HA_KHANH)
+    let other = person_input("Nguyễn Thị Lan", "1980", "Nữ", HA_KHANH)
         .parse(today())
         .unwrap();
     assert!(
@@ -371,14 +353,14 @@ async fn updates_refuse_stale_versions_and_are_audited() {
     let p = s
         .create_person(
             &actor,
-            &person("Đỗ Thị Hoa", "1975", "Nữ", HA_KHANH)
+            &person_input("Đỗ Thị Hoa", "1975", "Nữ", HA_KHANH)
                 .parse(today())
                 .unwrap(),
             false,
         )
         .await
         .unwrap();
-    let mut input = person("Đỗ Thị Hoa", "12/05/1975", "Nữ", HA_KHANH);
+    let mut input = person_input("Đỗ Thị Hoa", "12/05/1975", "Nữ", HA_KHANH);
     input.occupation = "giáo viên".into();
     let updated = s
         .update_person(
@@ -438,10 +420,10 @@ async fn a_merge_repoints_references_and_can_be_undone() {
     let s = &db.store;
     let actor = Actor::system("test");
     let mut rows = Vec::new();
-    let mut a = person("Phạm Văn Long", "1960", "Nam", HA_KHANH);
+    let mut a = person_input("Phạm Văn Long", "1960", "Nam", HA_KHANH);
     a.phone = "0911111111".into();
     rows.push((2, a, Some("H1".to_owned())));
-    let mut b = person("Pham Long", "1960", "Nam", HA_KHANH);
+    let mut b = person_input("Pham Long", "1960", "Nam", HA_KHANH);
     b.national_id = "022060000777".into();
     rows.push((3, b, Some("H2".to_owned())));
     let mut run = s.begin_import(&actor, "persons", "t.csv").await.unwrap();
@@ -561,14 +543,14 @@ async fn an_import_reports_bad_rows_and_keeps_good_ones() {
     let db = TestDb::new().await;
     let s = &db.store;
     let actor = actor_in("22");
-    let mut ok1 = person("Vũ Thị Mai", "02/02/1992", "Nữ", "6649");
+    let mut ok1 = person_input("Vũ Thị Mai", "02/02/1992", "Nữ", "6649");
     ok1.national_id = "022192000321".into();
-    let ok2 = person("Bùi Văn Nam", "1988", "Nam", HA_PHONG);
-    let bad = person("Lý", "2099", "?", HA_KHANH);
-    let outside = person("Hà Văn Tâm", "1977", "Nam", PHUC_XA);
-    let mut again = person("Vu Mai", "1992", "Nữ", HA_KHANH);
+    let ok2 = person_input("Bùi Văn Nam", "1988", "Nam", HA_PHONG);
+    let bad = person_input("Lý", "2099", "?", HA_KHANH);
+    let outside = person_input("Hà Văn Tâm", "1977", "Nam", PHUC_XA);
+    let mut again = person_input("Vu Mai", "1992", "Nữ", HA_KHANH);
     again.national_id = "022192000321".into();
-    let same_file = person("Bùi Văn Nam", "1988", "Nam", HA_PHONG);
+    let same_file = person_input("Bùi Văn Nam", "1988", "Nam", HA_PHONG);
     let rows = vec![
         (2, ok1, None),
         (3, ok2, None),
@@ -680,7 +662,7 @@ async fn the_audit_log_cannot_be_changed() {
     let s = &db.store;
     s.create_person(
         &Actor::system("test"),
-        &person("Ngô Văn Tú", "1990", "Nam", HA_KHANH)
+        &person_input("Ngô Văn Tú", "1990", "Nam", HA_KHANH)
             .parse(today())
             .unwrap(),
         false,
@@ -715,7 +697,7 @@ async fn different_national_ids_are_never_likely_duplicates() {
     let s = &db.store;
     let actor = actor_in("22");
     let hung = |nid: &str| {
-        let mut p = person("Nguyễn Văn Hùng", "1985", "Nam", HA_KHANH);
+        let mut p = person_input("Nguyễn Văn Hùng", "1985", "Nam", HA_KHANH);
         p.national_id = nid.into();
         p
     };
@@ -794,9 +776,13 @@ async fn an_import_killed_part_way_shows_as_interrupted_with_the_rows_it_committ
     let s = &db.store;
     let actor = actor_in("22");
     let rows = vec![
-        (2, person("Vũ Thị Mai", "1992", "Nữ", HA_KHANH), None),
-        (3, person("Bùi Văn Nam", "1988", "Nam", HA_PHONG), None),
-        (4, person("Lý", "2099", "?", HA_KHANH), None),
+        (2, person_input("Vũ Thị Mai", "1992", "Nữ", HA_KHANH), None),
+        (
+            3,
+            person_input("Bùi Văn Nam", "1988", "Nam", HA_PHONG),
+            None,
+        ),
+        (4, person_input("Lý", "2099", "?", HA_KHANH), None),
     ];
     let mut run = s.begin_import(&actor, "persons", "ds.csv").await.unwrap();
     s.import_person_batch(&actor, &mut run, rows, ImportPolicy::default(), today())
@@ -865,12 +851,15 @@ async fn the_store_reads_the_clock_it_is_handed() {
     );
     db.store = db.store.clone().with_clock(clock.clone());
     let s = &db.store;
-    assert_eq!(s.today(), NaiveDate::from_ymd_opt(2021, 12, 4).unwrap());
+    assert_eq!(
+        s.today(),
+        chrono::NaiveDate::from_ymd_opt(2021, 12, 4).unwrap()
+    );
     let actor = actor_in(HA_KHANH);
     let created = s
         .create_person(
             &actor,
-            &person("Nguyễn Văn Đồng Hồ", "1980", "nam", HA_KHANH)
+            &person_input("Nguyễn Văn Đồng Hồ", "1980", "nam", HA_KHANH)
                 .parse(s.today())
                 .unwrap(),
             true,
@@ -895,5 +884,8 @@ async fn the_store_reads_the_clock_it_is_handed() {
     );
     // One minute later it is the 5th in Vietnam.
     clock.set(chrono::Utc.with_ymd_and_hms(2021, 12, 4, 17, 0, 0).unwrap());
-    assert_eq!(s.today(), NaiveDate::from_ymd_opt(2021, 12, 5).unwrap());
+    assert_eq!(
+        s.today(),
+        chrono::NaiveDate::from_ymd_opt(2021, 12, 5).unwrap()
+    );
 }

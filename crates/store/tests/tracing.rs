@@ -4,50 +4,15 @@
 
 use chrono::NaiveDate;
 use phongdich_domain::contact::ContactInput;
-use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
+use phongdich_domain::{Role, UnitCode};
+use phongdich_store::testing::{
+    HA_KHANH, HA_PHONG, TestDb, class_level, create_person, d, household_contact, person_input,
+    today, tracer,
+};
 use phongdich_store::{Actor, CaseInput, Scope, Store, StoreError};
 
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, 9, 1).unwrap()
-}
-
-fn tracer(unit: &str) -> Actor {
-    Actor {
-        name: format!("tracer@{unit}"),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role: Role::ContactTracer,
-    }
-}
-
 async fn person(s: &Store, name: &str, commune: &str) -> i64 {
-    let input = PersonInput {
-        full_name: name.into(),
-        birth: "1980".into(),
-        sex: "nam".into(),
-        commune_code: commune.into(),
-        ..Default::default()
-    };
-    s.create_person(&Actor::system("test"), &input.parse(today()).unwrap(), true)
-        .await
-        .unwrap()
-        .id
-}
-
-fn contact(a: i64, b: i64, date: &str) -> phongdich_domain::contact::NewContact {
-    ContactInput {
-        person_id: a,
-        other_person_id: b,
-        date: date.into(),
-        setting: "household".into(),
-        ..Default::default()
-    }
-    .parse(today())
-    .unwrap()
+    create_person(s, &person_input(name, "1980", "nam", commune), today()).await
 }
 
 /// A contact with `b`, who lives outside the tracer's commune: recorded
@@ -66,20 +31,8 @@ async fn handed_over(
     .unwrap();
     phongdich_domain::contact::NewContact {
         other_national_id: Some(nid),
-        ..contact(a, b, date)
+        ..household_contact(a, b, date)
     }
-}
-
-async fn level(s: &Store, p: i64) -> Option<i64> {
-    s.person_class(&Scope::national(), p)
-        .await
-        .unwrap()
-        .0
-        .map(|c| c.level)
-}
-
-fn d(m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, m, day).unwrap()
 }
 
 fn case(p: i64, sample_on: &str) -> CaseInput {
@@ -112,12 +65,12 @@ async fn classes_follow_every_write_and_survive_a_restart() {
     for i in 0..5 {
         s.add_contact(
             &t,
-            &contact(ids[i], ids[i + 1], &format!("2021-08-{:02}", 5 + i)),
+            &household_contact(ids[i], ids[i + 1], &format!("2021-08-{:02}", 5 + i)),
         )
         .await
         .unwrap();
     }
-    assert_eq!(level(s, ids[1]).await, None, "no F0 yet");
+    assert_eq!(class_level(s, ids[1]).await, None, "no F0 yet");
     let (c, changes) = s
         .confirm_case(&t, &case(ids[0], "2021-08-06"), today())
         .await
@@ -131,7 +84,7 @@ async fn classes_follow_every_write_and_survive_a_restart() {
     let levels = |v: Vec<Option<i64>>| v;
     let mut now = Vec::new();
     for &p in &ids {
-        now.push(level(s, p).await);
+        now.push(class_level(s, p).await);
     }
     assert_eq!(
         now,
@@ -153,7 +106,7 @@ async fn classes_follow_every_write_and_survive_a_restart() {
         .unwrap();
     let mut now = Vec::new();
     for &p in &ids {
-        now.push(level(s, p).await);
+        now.push(class_level(s, p).await);
     }
     assert_eq!(
         now,
@@ -162,27 +115,27 @@ async fn classes_follow_every_write_and_survive_a_restart() {
 
     // Both recover: they are no longer F0, but the people they exposed stay
     // in their classes for their own periods (domain-rules §2) …
-    s.set_case_course_on(&t, c.id, "recovered", None, Some(d(8, 20)))
+    s.set_case_course_on(&t, c.id, "recovered", None, Some(d(20, 8)))
         .await
         .unwrap();
-    s.set_case_course_on(&t, c1.id, "recovered", None, Some(d(8, 20)))
+    s.set_case_course_on(&t, c1.id, "recovered", None, Some(d(20, 8)))
         .await
         .unwrap();
     let mut now = Vec::new();
     for &p in &ids {
-        now.push(level(s, p).await);
+        now.push(class_level(s, p).await);
     }
     assert_eq!(now, vec![None, None, Some(1), Some(2), Some(3), Some(4)]);
     // … which end 28 days (5599/BYT-MT: 14 + 14) after their last exposure:
     // ids[5] was last exposed on 9/8 → F4 through 6/9, released on 7/9.
     // (ids[2..5] were last exposed on 6/8, 7/8, 8/8: ended by then.)
-    let ended = s.expire_classes(d(9, 6)).await.unwrap();
+    let ended = s.expire_classes(d(6, 9)).await.unwrap();
     assert_eq!(ended.len(), 3, "{ended:?}");
-    assert_eq!(level(s, ids[5]).await, Some(4));
-    let ended = s.expire_classes(d(9, 8)).await.unwrap();
+    assert_eq!(class_level(s, ids[5]).await, Some(4));
+    let ended = s.expire_classes(d(8, 9)).await.unwrap();
     assert_eq!(ended.len(), 1, "{ended:?}");
     for &p in &ids {
-        assert_eq!(level(s, p).await, None);
+        assert_eq!(class_level(s, p).await, None);
     }
     let (_, history) = s.person_class(&Scope::national(), ids[2]).await.unwrap();
     assert_eq!(history.last().unwrap().level, None);
@@ -192,16 +145,16 @@ async fn classes_follow_every_write_and_survive_a_restart() {
     let reopened = Store::open(&db.url).await.unwrap();
     let late = person(&reopened, "Đỗ Văn Hùng", HA_KHANH).await;
     reopened
-        .add_contact(&t, &contact(ids[5], late, "2021-08-20"))
+        .add_contact(&t, &household_contact(ids[5], late, "2021-08-20"))
         .await
         .unwrap();
     let (c2, changes) = reopened
         .confirm_case(&t, &case(ids[5], "2021-08-19"), today())
         .await
         .unwrap();
-    assert_eq!(level(&reopened, late).await, Some(1));
+    assert_eq!(class_level(&reopened, late).await, Some(1));
     assert_eq!(
-        level(&reopened, ids[4]).await,
+        class_level(&reopened, ids[4]).await,
         None,
         "met 5 on 2021-08-09, before 5's window"
     );
@@ -239,7 +192,7 @@ async fn contacts_not_meeting_the_f1_criteria_are_kept_but_carry_nothing() {
     s.confirm_case(&t, &case(a, "2021-08-08"), today())
         .await
         .unwrap();
-    assert_eq!(level(s, b).await, None);
+    assert_eq!(class_level(s, b).await, None);
     assert_eq!(s.contacts_of(&Scope::national(), b).await.unwrap().len(), 1);
 }
 
@@ -251,22 +204,22 @@ async fn isolation_and_release_are_applied_at_once() {
     let f0 = person(s, "Nguyễn Văn An", HA_KHANH).await;
     let f1 = person(s, "Trần Thị Bình", HA_KHANH).await;
     let f2 = person(s, "Lê Văn Cường", HA_KHANH).await;
-    s.add_contact(&t, &contact(f0, f1, "2021-08-08"))
+    s.add_contact(&t, &household_contact(f0, f1, "2021-08-08"))
         .await
         .unwrap();
-    s.add_contact(&t, &contact(f1, f2, "2021-08-12"))
+    s.add_contact(&t, &household_contact(f1, f2, "2021-08-12"))
         .await
         .unwrap();
     s.confirm_case(&t, &case(f0, "2021-08-09"), today())
         .await
         .unwrap();
-    assert_eq!(level(s, f2).await, Some(2));
+    assert_eq!(class_level(s, f2).await, Some(2));
     // Quarantined on the 11th: the contact on the 12th no longer counts.
     s.set_person_status(&t, f1, NaiveDate::from_ymd_opt(2021, 8, 11), None)
         .await
         .unwrap();
-    assert_eq!(level(s, f2).await, None);
-    assert_eq!(level(s, f1).await, Some(1));
+    assert_eq!(class_level(s, f2).await, None);
+    assert_eq!(class_level(s, f1).await, Some(1));
     // Released after 14 days: no longer F1.
     s.set_person_status(
         &t,
@@ -276,7 +229,7 @@ async fn isolation_and_release_are_applied_at_once() {
     )
     .await
     .unwrap();
-    assert_eq!(level(s, f1).await, None);
+    assert_eq!(class_level(s, f1).await, None);
 }
 
 #[tokio::test]
@@ -328,7 +281,8 @@ async fn tracing_stays_within_the_tracers_jurisdiction() {
         ..here.clone()
     };
     assert!(matches!(
-        s.add_contact(&viewer, &contact(a, b, "2021-08-10")).await,
+        s.add_contact(&viewer, &household_contact(a, b, "2021-08-10"))
+            .await,
         Err(StoreError::Forbidden { .. })
     ));
     // Bad input is refused field by field, and nothing is written.
@@ -356,7 +310,7 @@ async fn the_chain_of_an_f0_lists_everyone_through_it() {
     let a = person(s, "Nguyễn Văn An", HA_KHANH).await;
     let b = person(s, "Trần Thị Bình", HA_KHANH).await;
     let c = person(s, "Lê Văn Cường", HA_PHONG).await;
-    s.add_contact(&t, &contact(a, b, "2021-08-09"))
+    s.add_contact(&t, &household_contact(a, b, "2021-08-09"))
         .await
         .unwrap();
     s.add_contact(&t, &handed_over(&db, b, c, "2021-08-10").await)
@@ -404,7 +358,7 @@ async fn clusters_gather_their_cases_and_count_by_class() {
         .unwrap();
     let a = person(s, "Nguyễn Văn An", HA_KHANH).await;
     let b = person(s, "Trần Thị Bình", HA_KHANH).await;
-    s.add_contact(&t, &contact(a, b, "2021-08-09"))
+    s.add_contact(&t, &household_contact(a, b, "2021-08-09"))
         .await
         .unwrap();
     // A case whose source is the cluster, written without diacritics, joins it.
@@ -453,13 +407,13 @@ async fn the_f1_waiting_list_shows_who_is_not_isolated_yet() {
     let early = person(s, "Trần Thị Bình", HA_KHANH).await;
     let late = person(s, "Lê Văn Cường", HA_KHANH).await;
     let isolated = person(s, "Phạm Thị Dung", HA_KHANH).await;
-    s.add_contact(&t, &contact(f0, late, "2021-08-12"))
+    s.add_contact(&t, &household_contact(f0, late, "2021-08-12"))
         .await
         .unwrap();
-    s.add_contact(&t, &contact(f0, early, "2021-08-09"))
+    s.add_contact(&t, &household_contact(f0, early, "2021-08-09"))
         .await
         .unwrap();
-    s.add_contact(&t, &contact(f0, isolated, "2021-08-10"))
+    s.add_contact(&t, &household_contact(f0, isolated, "2021-08-10"))
         .await
         .unwrap();
     s.confirm_case(&t, &case(f0, "2021-08-08"), today())
@@ -491,10 +445,10 @@ async fn an_f1_turning_positive_is_recorded_as_infected_by_the_f0_and_joins_its_
     let a = person(s, "Nguyễn Văn An", HA_KHANH).await;
     let b = person(s, "Trần Thị Bình", HA_KHANH).await;
     let c = person(s, "Lê Văn Cường", HA_KHANH).await;
-    s.add_contact(&t, &contact(a, b, "2021-08-09"))
+    s.add_contact(&t, &household_contact(a, b, "2021-08-09"))
         .await
         .unwrap();
-    s.add_contact(&t, &contact(b, c, "2021-08-11"))
+    s.add_contact(&t, &household_contact(b, c, "2021-08-11"))
         .await
         .unwrap();
     let (ca, _) = s
@@ -531,28 +485,32 @@ async fn merging_two_records_moves_their_contacts_and_the_classes_follow() {
     let b = person(s, "Trần Thị Bình", HA_KHANH).await;
     let b2 = person(s, "Tran Thi Binh", HA_KHANH).await;
     let d = person(s, "Lê Văn Dũng", HA_KHANH).await;
-    s.add_contact(&t, &contact(a, b, "2021-08-09"))
+    s.add_contact(&t, &household_contact(a, b, "2021-08-09"))
         .await
         .unwrap();
-    s.add_contact(&t, &contact(b2, d, "2021-08-10"))
+    s.add_contact(&t, &household_contact(b2, d, "2021-08-10"))
         .await
         .unwrap();
     s.confirm_case(&t, &case(a, "2021-08-08"), today())
         .await
         .unwrap();
-    assert_eq!(level(s, d).await, None, "d met the second record only");
+    assert_eq!(
+        class_level(s, d).await,
+        None,
+        "d met the second record only"
+    );
     let staff = Actor {
         role: Role::HealthStaff,
         ..t.clone()
     };
     let merge = s.merge_persons(&staff, b, b2).await.unwrap();
     assert_eq!(
-        level(s, d).await,
+        class_level(s, d).await,
         Some(2),
         "the contact moved to the kept record"
     );
     s.undo_merge(&staff, merge.audit_id).await.unwrap();
-    assert_eq!(level(s, d).await, None, "and back with the undo");
+    assert_eq!(class_level(s, d).await, None, "and back with the undo");
 }
 
 #[tokio::test]
@@ -564,51 +522,51 @@ async fn an_f0_recovering_mid_quarantine_leaves_its_f1s_f1_until_their_own_perio
     let early = person(s, "Trần Thị Bình", HA_KHANH).await;
     let late = person(s, "Lê Văn Cường", HA_KHANH).await;
     let after = person(s, "Phạm Thị Dung", HA_KHANH).await;
-    s.add_contact(&t, &contact(f0, early, "2021-08-05"))
+    s.add_contact(&t, &household_contact(f0, early, "2021-08-05"))
         .await
         .unwrap();
-    s.add_contact(&t, &contact(f0, late, "2021-08-12"))
+    s.add_contact(&t, &household_contact(f0, late, "2021-08-12"))
         .await
         .unwrap();
-    s.add_contact(&t, &contact(f0, after, "2021-08-20"))
+    s.add_contact(&t, &household_contact(f0, after, "2021-08-20"))
         .await
         .unwrap();
     let (c, _) = s
         .confirm_case(&t, &case(f0, "2021-08-06"), today())
         .await
         .unwrap();
-    assert_eq!(level(s, after).await, Some(1));
+    assert_eq!(class_level(s, after).await, Some(1));
     // Recovered on 15/8: the window closes that day; nobody is released …
     let (closed, changes) = s
-        .set_case_course_on(&t, c.id, "recovered", None, Some(d(8, 15)))
+        .set_case_course_on(&t, c.id, "recovered", None, Some(d(15, 8)))
         .await
         .unwrap();
     assert_eq!(closed.recovered_on.as_deref(), Some("2021-08-15"));
-    assert_eq!(level(s, f0).await, None, "no longer an F0");
+    assert_eq!(class_level(s, f0).await, None, "no longer an F0");
     assert_eq!(
-        (level(s, early).await, level(s, late).await),
+        (class_level(s, early).await, class_level(s, late).await),
         (Some(1), Some(1))
     );
     // … except whom it "met" after it recovered.
-    assert_eq!(level(s, after).await, None);
+    assert_eq!(class_level(s, after).await, None);
     assert_eq!(changes.len(), 2, "{changes:?}");
     // Each F1 lasts 28 days (5599/BYT-MT) from its own last exposure.
-    s.expire_classes(d(9, 2)).await.unwrap();
+    s.expire_classes(d(2, 9)).await.unwrap();
     assert_eq!(
-        (level(s, early).await, level(s, late).await),
+        (class_level(s, early).await, class_level(s, late).await),
         (Some(1), Some(1))
     );
-    s.expire_classes(d(9, 3)).await.unwrap();
+    s.expire_classes(d(3, 9)).await.unwrap();
     assert_eq!(
-        (level(s, early).await, level(s, late).await),
+        (class_level(s, early).await, class_level(s, late).await),
         (None, Some(1))
     );
     // A restart keeps the day (set again by the server's first sweep).
     let reopened = Store::open(&db.url).await.unwrap();
-    reopened.expire_classes(d(9, 3)).await.unwrap();
-    assert_eq!(level(&reopened, late).await, Some(1));
-    reopened.expire_classes(d(9, 10)).await.unwrap();
-    assert_eq!(level(&reopened, late).await, None);
+    reopened.expire_classes(d(3, 9)).await.unwrap();
+    assert_eq!(class_level(&reopened, late).await, Some(1));
+    reopened.expire_classes(d(10, 9)).await.unwrap();
+    assert_eq!(class_level(&reopened, late).await, None);
     reopened.close().await;
 }
 
@@ -628,10 +586,10 @@ async fn a_quarantine_order_stops_onward_exposure_when_centralised_not_for_the_h
     let home_mate = person(s, "Phạm Thị Dung", HA_KHANH).await;
     let visitor = person(s, "Hoàng Văn Em", HA_KHANH).await;
     let away_mate = person(s, "Vũ Thị Gấm", HA_KHANH).await;
-    s.add_contact(&t, &contact(f0, at_home, "2021-08-05"))
+    s.add_contact(&t, &household_contact(f0, at_home, "2021-08-05"))
         .await
         .unwrap();
-    s.add_contact(&t, &contact(f0, away, "2021-08-05"))
+    s.add_contact(&t, &household_contact(f0, away, "2021-08-05"))
         .await
         .unwrap();
     s.confirm_case(&t, &case(f0, "2021-08-06"), today())
@@ -658,7 +616,7 @@ async fn a_quarantine_order_stops_onward_exposure_when_centralised_not_for_the_h
         &phongdich_domain::quarantine::QuarantineRule {
             code: "qn-f1-home".into(),
             situation: phongdich_domain::quarantine::Situation::F1,
-            from: d(8, 1),
+            from: d(1, 8),
             who: None,
             kind: phongdich_domain::quarantine::QuarantineKind::Home,
             days: 14,
@@ -675,27 +633,27 @@ async fn a_quarantine_order_stops_onward_exposure_when_centralised_not_for_the_h
     assert_eq!(home.kind, "home");
     // After the orders started: the household of the home-quarantined F1 is
     // exposed, a visitor is not, nor is the household of the one away.
-    s.add_contact(&t, &contact(at_home, home_mate, "2021-08-10"))
+    s.add_contact(&t, &household_contact(at_home, home_mate, "2021-08-10"))
         .await
         .unwrap();
-    let mut visit = contact(at_home, visitor, "2021-08-10");
+    let mut visit = household_contact(at_home, visitor, "2021-08-10");
     visit.setting = phongdich_domain::contact::Setting::Community;
     visit.distance_m = Some(1.0);
     s.add_contact(&t, &visit).await.unwrap();
-    s.add_contact(&t, &contact(away, away_mate, "2021-08-10"))
+    s.add_contact(&t, &household_contact(away, away_mate, "2021-08-10"))
         .await
         .unwrap();
-    assert_eq!(level(s, home_mate).await, Some(2));
-    assert_eq!(level(s, visitor).await, None);
-    assert_eq!(level(s, away_mate).await, None);
+    assert_eq!(class_level(s, home_mate).await, Some(2));
+    assert_eq!(class_level(s, visitor).await, None);
+    assert_eq!(class_level(s, away_mate).await, None);
     // The history names the order as the cause of what it changed.
     let (_, history) = s.person_class(&Scope::national(), at_home).await.unwrap();
     assert_eq!(history.len(), 1);
     // Release clears the F1 and what it passed on before.
-    let released = s.release_order(&staff, home.id, d(8, 20)).await.unwrap();
+    let released = s.release_order(&staff, home.id, d(20, 8)).await.unwrap();
     assert_eq!(released.status, "released");
-    assert_eq!(level(s, at_home).await, None);
-    assert_eq!(level(s, home_mate).await, None);
+    assert_eq!(class_level(s, at_home).await, None);
+    assert_eq!(class_level(s, home_mate).await, None);
     let (_, history) = s.person_class(&Scope::national(), at_home).await.unwrap();
     assert_eq!(history.last().unwrap().cause, format!("order:{}", home.id));
 }
@@ -707,9 +665,12 @@ async fn a_class_list_pages_through_everyone_once_with_the_whole_count() {
     let (_, f1, f2) = phongdich_store::testing::seed_f2(s, HA_KHANH, 23).await;
     // One F2 lives elsewhere: outside Hà Khánh's scope, on nobody's page there.
     let away = person(s, "Ở Hà Phong", HA_PHONG).await;
-    s.add_contact(&Actor::system("test"), &contact(f1, away, "2021-08-02"))
-        .await
-        .unwrap();
+    s.add_contact(
+        &Actor::system("test"),
+        &household_contact(f1, away, "2021-08-02"),
+    )
+    .await
+    .unwrap();
     let t = tracer(HA_KHANH);
     for waiting in [false, true] {
         let mut seen = Vec::new();
@@ -782,7 +743,7 @@ async fn a_contact_review_is_dated_checked_in_the_store_and_audited() {
     let (f0, f1, f2) = phongdich_store::testing::seed_f2(s, HA_KHANH, 2).await;
     let stranger = person(s, "Võ Thị Lạ", HA_KHANH).await;
     let t = tracer(HA_KHANH);
-    let today = d(8, 10);
+    let today = d(10, 8);
     let r = s
         .record_contact_review_on(
             &t,

@@ -4,21 +4,9 @@
 
 use chrono::NaiveDate;
 use phongdich_domain::treatment::{Enrolment, Vitals};
-use phongdich_domain::{PersonInput, Role, UnitCode};
-use phongdich_store::testing::TestDb;
-use phongdich_store::{Actor, AlertAction, CaseInput, Paging, Scope, StoreError};
-
-const HA_KHANH: &str = "06649";
-const HA_PHONG: &str = "06652";
-
-fn actor(unit: &str, role: Role) -> Actor {
-    Actor {
-        name: format!("{}@{unit}", role.as_str()),
-        source: "test".into(),
-        scope: Scope::unit(UnitCode::parse(unit).unwrap()),
-        role,
-    }
-}
+use phongdich_domain::{PersonInput, Role};
+use phongdich_store::testing::{HA_KHANH, HA_PHONG, TestDb, actor};
+use phongdich_store::{Actor, AlertAction, CaseInput, Paging, StoreError};
 
 #[tokio::test]
 async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
