@@ -221,12 +221,11 @@ impl Store {
     /// Beds free by place in the scope, in one query (`places` reads each
     /// place in turn; the day page reads these with its lists: `quarantine_day`).
     pub async fn free_beds(&self, scope: &Scope) -> Result<Vec<FreeBeds>> {
-        let (cond, param) = scope.and_condition("p", 1);
+        let mut b = QueryBuilder::numbered(String::new(), 0);
+        let [cond] = scope.and_filters(&mut b, ["p"]);
         let sql = format!("SELECT {} AS beds", free_beds_sql(self.dialect, &cond));
-        let mut q = sqlx::query(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        b.push(&sql);
+        let q = b.bind_onto(sqlx::query(b.sql()));
         free_beds_from_json(
             &q.fetch_one(&self.read)
                 .await?
