@@ -1028,20 +1028,15 @@ impl Store {
         target_hours: i64,
     ) -> Result<Turnaround> {
         let target_days = (target_hours.max(1) + 23) / 24;
-        let (cond, param) = match scope.condition("s", 1) {
-            Some((c, p)) => (format!(" WHERE {c}"), Some(p)),
-            None => (String::new(), None),
-        };
         // Sample → result: each sample's first result (its own, or its pool's).
-        let sql = format!(
+        let mut b = QueryBuilder::numbered(
             "SELECT s.lab, s.collected_on, (SELECT MIN(r.resulted_on) FROM test_results r \
              WHERE r.sample_id = s.id OR (s.pool_id IS NOT NULL AND r.pool_id = s.pool_id)) AS resulted_on \
-             FROM samples s{cond}"
+             FROM samples s WHERE 1 = 1",
+            0,
         );
-        let mut q = sqlx::query(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        scope.push_filter(&mut b, "s");
+        let q = b.query();
         let mut labs: std::collections::BTreeMap<Option<String>, (Vec<i64>, i64)> =
             std::collections::BTreeMap::new();
         let today_s = today.to_string();
