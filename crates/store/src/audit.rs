@@ -122,23 +122,22 @@ impl Store {
                 sql.push_str(&format!(" AND a.{column} {op} ${}", params.len()));
             }
         }
-        if let Some((cond, p)) = actor.scope.condition("a", params.len() + 1) {
-            sql.push_str(&format!(" AND {cond}"));
-            params.push(p);
-        }
-        if let Some(b) = filter.before_id {
-            sql.push_str(&format!(" AND a.id < {b}"));
+        let mut b = QueryBuilder::numbered(sql, params.len());
+        actor.scope.push_filter(&mut b, "a");
+        if let Some(id) = filter.before_id {
+            b.push(&format!(" AND a.id < {id}"));
         }
         let limit = if filter.limit > 0 {
             filter.limit.min(1000)
         } else {
             100
         };
-        sql.push_str(&format!(" ORDER BY a.id DESC LIMIT {limit}"));
-        let mut q = sqlx::query(&sql);
+        b.push(&format!(" ORDER BY a.id DESC LIMIT {limit}"));
+        let mut q = sqlx::query(b.sql());
         for p in &params {
             q = q.bind(p.as_str());
         }
+        let q = b.bind_onto(q);
         q.fetch_all(&self.read)
             .await?
             .iter()

@@ -65,6 +65,7 @@
 //! at day close (wrong for history entered late, and they leave "what stands
 //! now" to be counted live, which was most of the dashboard's time).
 
+use crate::sql::QueryBuilder;
 use crate::sql::{in_list, placeholders, vietnam_day};
 use crate::{Dialect, Result, Scope, Store};
 use chrono::NaiveDate;
@@ -871,14 +872,12 @@ impl Store {
     /// not (after a repair done outside the application, say); returns how
     /// many communes were counted.
     pub async fn recount_figures(&self, scope: &Scope) -> Result<usize> {
-        let (c, p) = scope.and_condition("u", 1);
-        let sql = format!(
-            "INSERT INTO figure_changes (commune_code) SELECT u.code FROM units u WHERE u.level = 'commune'{c}"
+        let mut b = QueryBuilder::numbered(
+            "INSERT INTO figure_changes (commune_code) SELECT u.code FROM units u WHERE u.level = 'commune'",
+            0,
         );
-        let mut q = sqlx::query(&sql);
-        if let Some(p) = &p {
-            q = q.bind(p.as_str());
-        }
+        scope.push_filter(&mut b, "u");
+        let q = b.query();
         q.execute(&self.write).await?;
         self.refresh_figures(scope).await
     }

@@ -216,15 +216,10 @@ impl Store {
 
     /// The places of the scope with their beds now.
     pub async fn places(&self, scope: &Scope) -> Result<Vec<Place>> {
-        let (cond, param) = match scope.condition("p", 1) {
-            Some((c, p)) => (format!(" WHERE {c}"), Some(p)),
-            None => (String::new(), None),
-        };
-        let sql = format!("SELECT p.id FROM places p{cond} ORDER BY p.name");
-        let mut q = sqlx::query_scalar::<_, i64>(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        let mut b = QueryBuilder::numbered("SELECT p.id FROM places p WHERE 1 = 1", 0);
+        scope.push_filter(&mut b, "p");
+        b.push(" ORDER BY p.name");
+        let q = b.bind_scalar_onto(sqlx::query_scalar::<_, i64>(b.sql()));
         let mut out = Vec::new();
         for id in q.fetch_all(&self.read).await? {
             out.push(self.place(scope, id).await?);
@@ -235,12 +230,11 @@ impl Store {
     /// Beds free by place in the scope, in one query (`places` reads each
     /// place in turn; the day page reads these with its lists: `quarantine_day`).
     pub async fn free_beds(&self, scope: &Scope) -> Result<Vec<FreeBeds>> {
-        let (cond, param) = scope.and_condition("p", 1);
+        let mut b = QueryBuilder::numbered(String::new(), 0);
+        let [cond] = scope.and_filters(&mut b, ["p"]);
         let sql = format!("SELECT {} AS beds", free_beds_sql(self.dialect, &cond));
-        let mut q = sqlx::query(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        b.push(&sql);
+        let q = b.bind_onto(sqlx::query(b.sql()));
         free_beds_from_json(
             &q.fetch_one(&self.read)
                 .await?

@@ -716,16 +716,17 @@ impl Store {
         start_on: &str,
     ) -> Result<Vec<QuarantineOrder>> {
         actor.require(Permission::Quarantine)?;
-        let (cond, param) = actor.scope.and_condition("c", 1);
-        let sql = format!(
-            "SELECT c.person_id FROM person_classes c WHERE c.level = 1{cond} AND NOT EXISTS \
-             (SELECT 1 FROM quarantine_orders o WHERE o.person_id = c.person_id AND o.status = 'active') \
-             ORDER BY c.person_id"
+        let mut b = QueryBuilder::numbered(
+            "SELECT c.person_id FROM person_classes c WHERE c.level = 1",
+            0,
         );
-        let mut q = sqlx::query_scalar::<_, i64>(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        actor.scope.push_filter(&mut b, "c");
+        b.push(
+            " AND NOT EXISTS \
+             (SELECT 1 FROM quarantine_orders o WHERE o.person_id = c.person_id AND o.status = 'active') \
+             ORDER BY c.person_id",
+        );
+        let q = b.bind_scalar_onto(sqlx::query_scalar::<_, i64>(b.sql()));
         let mut out = Vec::new();
         for person_id in q.fetch_all(&self.read).await? {
             let input = OrderInput {

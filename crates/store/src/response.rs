@@ -28,6 +28,7 @@
 //! district its own and its communes'. Times are typed and shown in Vietnam's
 //! time (`vietnam()`, UTC+7), whatever the server's zone.
 
+use crate::sql::QueryBuilder;
 use crate::util::vietnam;
 use crate::{
     ALERT_ESCALATION_MINUTES, Actor, Result, Scope, Store, StoreError, audit, units::Unit,
@@ -393,14 +394,12 @@ impl Store {
     }
 
     pub async fn duty_shift(&self, scope: &Scope, id: i64) -> Result<DutyShift> {
-        let (cond, param) = scope.and_condition("s", 2);
         let sql = format!(
-            "SELECT {SHIFT_COLUMNS} FROM duty_shifts s JOIN units u ON u.code = s.unit_code WHERE s.id = $1{cond}"
+            "SELECT {SHIFT_COLUMNS} FROM duty_shifts s JOIN units u ON u.code = s.unit_code WHERE s.id = $1"
         );
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "s");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         match q.fetch_optional(&self.read).await? {
             Some(r) => shift_from_row(&r),
             None => Err(StoreError::not_found(crate::error::Entity::DutyShift, id)),
@@ -414,15 +413,14 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<DutyShift>> {
-        let (cond, param) = scope.and_condition("s", 3);
         let sql = format!(
             "SELECT {SHIFT_COLUMNS} FROM duty_shifts s JOIN units u ON u.code = s.unit_code \
-             WHERE s.ends_at > $1 AND s.starts_at < $2{cond} ORDER BY s.starts_at, s.unit_code, s.id LIMIT 2000"
+             WHERE s.ends_at > $1 AND s.starts_at < $2"
         );
-        let mut q = sqlx::query(&sql).bind(stamp(from)).bind(stamp(to));
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        let mut b = QueryBuilder::numbered(sql, 2);
+        scope.push_filter(&mut b, "s");
+        b.push(" ORDER BY s.starts_at, s.unit_code, s.id LIMIT 2000");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(stamp(from)).bind(stamp(to)));
         q.fetch_all(&self.read)
             .await?
             .iter()
@@ -559,15 +557,11 @@ impl Store {
         since: DateTime<Utc>,
         at: DateTime<Utc>,
     ) -> Result<ResponseTimes> {
-        let (cond, param) = scope.and_condition("a", 2);
-        let sql = format!(
-            "SELECT a.raised_at, a.acknowledged_at, a.acted_at, a.status, a.escalations FROM treatment_alerts a \
-             WHERE a.raised_at >= $1{cond}"
-        );
-        let mut q = sqlx::query(&sql).bind(stamp(since));
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        let sql = "SELECT a.raised_at, a.acknowledged_at, a.acted_at, a.status, a.escalations FROM treatment_alerts a \
+             WHERE a.raised_at >= $1";
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "a");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(stamp(since)));
         let minutes = |from: &str, to: &str| {
             let a = DateTime::parse_from_rfc3339(from).ok()?;
             let b = DateTime::parse_from_rfc3339(to).ok()?;
@@ -686,14 +680,10 @@ impl Store {
 
     /// The equipment of the scope, with the current loan of each piece lent.
     pub async fn oxygen_equipment(&self, scope: &Scope) -> Result<Vec<OxygenEquipment>> {
-        let (cond, param) = scope.and_condition("e", 1);
-        let sql = format!(
-            "SELECT e.id FROM oxygen_equipment e WHERE 1 = 1{cond} ORDER BY e.status, e.kind, e.label"
-        );
-        let mut q = sqlx::query_scalar::<_, i64>(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        let mut b = QueryBuilder::numbered("SELECT e.id FROM oxygen_equipment e WHERE 1 = 1", 0);
+        scope.push_filter(&mut b, "e");
+        b.push(" ORDER BY e.status, e.kind, e.label");
+        let q = b.bind_scalar_onto(sqlx::query_scalar::<_, i64>(b.sql()));
         let ids = q.fetch_all(&self.read).await?;
         let mut loans = self.current_loans(scope).await?;
         let mut out = Vec::new();
@@ -716,14 +706,10 @@ impl Store {
     }
 
     async fn equipment_row(&self, scope: &Scope, id: i64) -> Result<OxygenEquipment> {
-        let (cond, param) = scope.and_condition("e", 2);
-        let sql = format!(
-            "SELECT e.id, e.kind, e.label, e.capacity, e.status, e.unit_code FROM oxygen_equipment e WHERE e.id = $1{cond}"
-        );
-        let mut q = sqlx::query(&sql).bind(id);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        let sql = "SELECT e.id, e.kind, e.label, e.capacity, e.status, e.unit_code FROM oxygen_equipment e WHERE e.id = $1";
+        let mut b = QueryBuilder::numbered(sql, 1);
+        scope.push_filter(&mut b, "e");
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(id));
         let Some(r) = q.fetch_optional(&self.read).await? else {
             return Err(StoreError::not_found(
                 crate::error::Entity::OxygenEquipment,
@@ -743,16 +729,14 @@ impl Store {
 
     /// Loans not yet returned of the equipment in the scope, by equipment.
     async fn current_loans(&self, scope: &Scope) -> Result<HashMap<i64, OxygenLoan>> {
-        let (cond, param) = scope.and_condition("e", 1);
         let sql = format!(
             "SELECT {LOAN_COLUMNS} FROM oxygen_loans l JOIN oxygen_equipment e ON e.id = l.equipment_id \
              JOIN persons p ON p.id = l.person_id JOIN home_treatments t ON t.id = l.treatment_id \
-             WHERE l.returned_at IS NULL{cond}"
+             WHERE l.returned_at IS NULL"
         );
-        let mut q = sqlx::query(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        let mut b = QueryBuilder::numbered(sql, 0);
+        scope.push_filter(&mut b, "e");
+        let q = b.query();
         q.fetch_all(&self.read)
             .await?
             .iter()

@@ -644,17 +644,16 @@ impl Store {
     /// Positive results waiting for a health officer's review before they
     /// confirm an F0, oldest first, within the scope.
     pub async fn pending_reviews(&self, scope: &Scope) -> Result<Vec<PendingReview>> {
-        let (cond, param) = scope.and_condition("s", 1);
+        let mut b = QueryBuilder::numbered(String::new(), 0);
+        let [cond] = scope.and_filters(&mut b, ["s"]);
         let sql = format!(
             "SELECT r.id, r.code, r.test_kind, r.ct, r.resulted_on, r.lab, s.person_id, p.full_name, \
              s.commune_code, (SELECT c.level FROM person_classes c WHERE c.person_id = s.person_id) AS level \
              FROM test_results r JOIN samples s ON s.id = r.sample_id JOIN persons p ON p.id = s.person_id \
              WHERE r.review = 'pending'{cond} ORDER BY r.resulted_on, r.id"
         );
-        let mut q = sqlx::query(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        b.push(&sql);
+        let q = b.bind_onto(sqlx::query(b.sql()));
         let mut out = Vec::new();
         for r in q.fetch_all(&self.read).await? {
             out.push(PendingReview {
@@ -806,7 +805,8 @@ impl Store {
         day: NaiveDate,
     ) -> Result<Vec<SamplingItem>> {
         let mut out = Vec::new();
-        let (cond_s, param) = scope.and_condition("s", 1);
+        let mut b = QueryBuilder::numbered(String::new(), 0);
+        let [cond_s] = scope.and_filters(&mut b, ["s"]);
         let sql = format!(
             "SELECT s.person_id, p.full_name, s.commune_code, s.status, \
              COALESCE((SELECT MAX(r.resulted_on) FROM test_results r \
@@ -816,10 +816,8 @@ impl Store {
              AND s.id = (SELECT MAX(l.id) FROM samples l WHERE l.person_id = s.person_id) \
              ORDER BY since_on, s.person_id"
         );
-        let mut q = sqlx::query(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        b.push(&sql);
+        let q = b.bind_onto(sqlx::query(b.sql()));
         for r in q.fetch_all(&self.read).await? {
             out.push(SamplingItem {
                 person_id: r.try_get("person_id")?,
@@ -829,7 +827,8 @@ impl Store {
                 since_on: r.try_get("since_on")?,
             });
         }
-        let (cond_c, param) = scope.and_condition("c", 1);
+        let mut b = QueryBuilder::numbered(String::new(), 0);
+        let [cond_c] = scope.and_filters(&mut b, ["c"]);
         let sql = format!(
             "SELECT c.person_id, p.full_name, c.commune_code, c.since_on FROM person_classes c \
              JOIN persons p ON p.id = c.person_id \
@@ -837,10 +836,8 @@ impl Store {
              AND NOT EXISTS (SELECT 1 FROM samples s WHERE s.person_id = c.person_id AND s.collected_on >= c.since_on) \
              ORDER BY c.since_on, c.person_id"
         );
-        let mut q = sqlx::query(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        b.push(&sql);
+        let q = b.bind_onto(sqlx::query(b.sql()));
         for r in q.fetch_all(&self.read).await? {
             out.push(SamplingItem {
                 person_id: r.try_get("person_id")?,
@@ -851,7 +848,8 @@ impl Store {
             });
         }
         // Test days of active orders are rows of `quarantine_test_days` (migration 13).
-        let (cond_t, param) = scope.and_condition("t", 2);
+        let mut b = QueryBuilder::numbered(String::new(), 1);
+        let [cond_t] = scope.and_filters(&mut b, ["t"]);
         let sql = format!(
             "SELECT o.person_id, p.full_name, o.commune_code FROM quarantine_test_days t \
              JOIN quarantine_orders o ON o.id = t.order_id JOIN persons p ON p.id = o.person_id \
@@ -860,10 +858,8 @@ impl Store {
              ORDER BY o.commune_code, o.person_id"
         );
         let d = day.to_string();
-        let mut q = sqlx::query(&sql).bind(d.as_str());
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        b.push(&sql);
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(d.as_str()));
         for r in q.fetch_all(&self.read).await? {
             out.push(SamplingItem {
                 person_id: r.try_get("person_id")?,
@@ -1021,17 +1017,16 @@ impl Store {
     ) -> Result<Vec<OverdueSample>> {
         let days = (target_hours.max(1) + 23) / 24;
         let cutoff = (today - chrono::Days::new(days as u64)).to_string();
-        let (cond, param) = scope.and_condition("s", 2);
+        let mut b = QueryBuilder::numbered(String::new(), 1);
+        let [cond] = scope.and_filters(&mut b, ["s"]);
         let sql = format!(
             "SELECT s.code, s.person_id, p.full_name, s.commune_code, s.lab, s.collected_on, \
              (SELECT code FROM pools WHERE id = s.pool_id) AS pool_code \
              FROM samples s JOIN persons p ON p.id = s.person_id \
              WHERE s.status = 'collected' AND s.collected_on <= $1{cond} ORDER BY s.collected_on, s.id"
         );
-        let mut q = sqlx::query(&sql).bind(cutoff);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        b.push(&sql);
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(cutoff));
         let mut out = Vec::new();
         for r in q.fetch_all(&self.read).await? {
             let collected_on: String = r.try_get("collected_on")?;
@@ -1058,20 +1053,15 @@ impl Store {
         target_hours: i64,
     ) -> Result<Turnaround> {
         let target_days = (target_hours.max(1) + 23) / 24;
-        let (cond, param) = match scope.condition("s", 1) {
-            Some((c, p)) => (format!(" WHERE {c}"), Some(p)),
-            None => (String::new(), None),
-        };
         // Sample → result: each sample's first result (its own, or its pool's).
-        let sql = format!(
+        let mut b = QueryBuilder::numbered(
             "SELECT s.lab, s.collected_on, (SELECT MIN(r.resulted_on) FROM test_results r \
              WHERE r.sample_id = s.id OR (s.pool_id IS NOT NULL AND r.pool_id = s.pool_id)) AS resulted_on \
-             FROM samples s{cond}"
+             FROM samples s WHERE 1 = 1",
+            0,
         );
-        let mut q = sqlx::query(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        scope.push_filter(&mut b, "s");
+        let q = b.query();
         let mut labs: std::collections::BTreeMap<Option<String>, (Vec<i64>, i64)> =
             std::collections::BTreeMap::new();
         let today_s = today.to_string();
@@ -1107,7 +1097,8 @@ impl Store {
             .collect();
         // F1 → sample: the day someone first became F1 (class history), to
         // their first sample on or after it.
-        let (cond, param) = scope.and_condition("s", 1);
+        let mut b = QueryBuilder::numbered(String::new(), 0);
+        let [cond] = scope.and_filters(&mut b, ["s"]);
         // History is stamped in UTC; the day is Vietnam's, as samples are dated.
         let became = crate::sql::vietnam_day(self.dialect, "MIN(h.at)");
         let sql = format!(
@@ -1117,10 +1108,8 @@ impl Store {
              FROM class_history h JOIN persons s ON s.id = h.person_id \
              WHERE h.level = 1{cond} GROUP BY h.person_id"
         );
-        let mut q = sqlx::query(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        b.push(&sql);
+        let q = b.bind_onto(sqlx::query(b.sql()));
         let mut waits = Vec::new();
         for r in q.fetch_all(&self.read).await? {
             let became: String = r.try_get("became")?;

@@ -540,18 +540,20 @@ impl Store {
         paging: crate::Paging,
     ) -> Result<MissingVitalsList> {
         let (start, end) = day_window(day);
-        let (cond, param) = scope.and_condition("t", 5);
+        let mut b = QueryBuilder::numbered(String::new(), 4);
+        let [cond] = scope.and_filters(&mut b, ["t"]);
         let (with, total, page) =
             missing_vitals_sql(self.dialect, &cond, "$1", "$2", "LIMIT $3 OFFSET $4");
-        let sql = format!("WITH {with} SELECT {total} AS total, {page} AS page");
-        let mut q = sqlx::query(&sql)
-            .bind(start.as_str())
-            .bind(end.as_str())
-            .bind(paging.limit)
-            .bind(paging.offset);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        b.push(&format!(
+            "WITH {with} SELECT {total} AS total, {page} AS page"
+        ));
+        let q = b.bind_onto(
+            sqlx::query(b.sql())
+                .bind(start.as_str())
+                .bind(end.as_str())
+                .bind(paging.limit)
+                .bind(paging.offset),
+        );
         let r = q.fetch_one(&self.read).await?;
         Ok(MissingVitalsList {
             total: r.try_get("total")?,
@@ -562,13 +564,13 @@ impl Store {
     /// Alerts of the scope not yet dealt with (open or acknowledged), oldest
     /// first: the count, when the oldest was raised, and the entries of `paging`.
     pub async fn open_alerts(&self, scope: &Scope, paging: crate::Paging) -> Result<OpenAlerts> {
-        let (cond, param) = scope.and_condition("a", 3);
+        let mut b = QueryBuilder::numbered(String::new(), 2);
+        let [cond] = scope.and_filters(&mut b, ["a"]);
         let (total, oldest, page) = open_alerts_sql(self.dialect, &cond, "LIMIT $1 OFFSET $2");
-        let sql = format!("SELECT {total} AS total, {oldest} AS oldest, {page} AS page");
-        let mut q = sqlx::query(&sql).bind(paging.limit).bind(paging.offset);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        b.push(&format!(
+            "SELECT {total} AS total, {oldest} AS oldest, {page} AS page"
+        ));
+        let q = b.bind_onto(sqlx::query(b.sql()).bind(paging.limit).bind(paging.offset));
         let r = q.fetch_one(&self.read).await?;
         Ok(OpenAlerts {
             total: r.try_get("total")?,
@@ -580,19 +582,16 @@ impl Store {
     /// Alerts of the scope: open and acknowledged ones first, oldest first;
     /// then the latest closed ones.
     pub async fn treatment_alerts(&self, scope: &Scope) -> Result<Vec<TreatmentAlert>> {
-        let (cond, param) = match scope.condition("a", 1) {
-            Some((c, p)) => (format!(" WHERE {c}"), Some(p)),
-            None => (String::new(), None),
-        };
-        let sql = format!(
-            "SELECT {ALERT_COLUMNS} FROM {ALERT_FROM}{cond} \
-             ORDER BY CASE WHEN a.status = 'closed' THEN 1 ELSE 0 END, \
-             CASE WHEN a.status = 'closed' THEN a.acted_at END DESC, a.raised_at LIMIT 500"
+        let mut b = QueryBuilder::numbered(
+            format!("SELECT {ALERT_COLUMNS} FROM {ALERT_FROM} WHERE 1 = 1"),
+            0,
         );
-        let mut q = sqlx::query(&sql);
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        scope.push_filter(&mut b, "a");
+        b.push(
+            " ORDER BY CASE WHEN a.status = 'closed' THEN 1 ELSE 0 END, \
+             CASE WHEN a.status = 'closed' THEN a.acted_at END DESC, a.raised_at LIMIT 500",
+        );
+        let q = b.query();
         q.fetch_all(&self.read)
             .await?
             .iter()

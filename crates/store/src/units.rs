@@ -1,6 +1,7 @@
 //! Administrative units: the official 2021 tree loaded by migration, hamlets
 //! users add under communes, population, tree queries and folded name search.
 
+use crate::sql::QueryBuilder;
 use crate::{Actor, Dialect, Result, Scope, Store, StoreError, audit};
 use phongdich_domain::{FieldError, Invalid, UnitCode, UnitLevel, text};
 use serde::Serialize;
@@ -344,18 +345,23 @@ impl Store {
                 params.len()
             ));
         }
-        if let Some((cond, p)) = scope.condition("u", params.len() + 1) {
-            sql.push_str(&format!(" AND {cond}"));
-            params.push(p);
-        }
-        let folded = words.join(" ");
-        params.push(folded);
-        let n = params.len();
-        sql.push_str(&format!(
-            " ORDER BY CASE WHEN u.name_folded = ${n} OR u.name_folded LIKE '% ' || ${n} THEN 0 ELSE 1 END, \
+        let mut b = QueryBuilder::numbered(sql, params.len());
+        scope.push_filter(&mut b, "u");
+        let n = b.mark_shared(words.join(" "));
+        b.push(&format!(
+            " ORDER BY CASE WHEN u.name_folded = {n} OR u.name_folded LIKE '% ' || {n} THEN 0 ELSE 1 END, \
              CASE u.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 WHEN 'commune' THEN 2 ELSE 3 END, u.code LIMIT {limit}"
         ));
-        self.units_query(&sql, &params).await
+        let mut q = sqlx::query(b.sql());
+        for p in &params {
+            q = q.bind(p.as_str());
+        }
+        b.bind_onto(q)
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(unit_from_row)
+            .collect()
     }
 
     /// The whole tree, parents before children (for export).

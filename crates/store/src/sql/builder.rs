@@ -3,7 +3,7 @@
 
 use sqlx::Any;
 use sqlx::any::AnyArguments;
-use sqlx::query::Query;
+use sqlx::query::{Query, QueryScalar};
 
 use super::Dialect;
 
@@ -117,6 +117,14 @@ impl QueryBuilder {
         }
     }
 
+    /// The placeholder for `value`, bound in its turn, which the text may
+    /// name more than once: only for a numbered builder (`$n` on both engines).
+    pub(crate) fn mark_shared(&mut self, value: impl Into<Value>) -> String {
+        debug_assert_eq!(self.marks, Marks::Numbered, "`?` cannot be named twice");
+        self.values.push(value.into());
+        format!("${}", self.before + self.values.len())
+    }
+
     /// Append a placeholder for `value`.
     pub(crate) fn push_bind(&mut self, value: impl Into<Value>) -> &mut Self {
         let m = self.mark(value);
@@ -160,6 +168,24 @@ impl QueryBuilder {
         q: Query<'q, Any, AnyArguments<'q>>,
     ) -> Query<'q, Any, AnyArguments<'q>> {
         bind_values(q, &self.values)
+    }
+}
+
+impl QueryBuilder {
+    /// [`QueryBuilder::bind_onto`] for a statement read as one column.
+    pub(crate) fn bind_scalar_onto<'q, O>(
+        &'q self,
+        mut q: QueryScalar<'q, Any, O, AnyArguments<'q>>,
+    ) -> QueryScalar<'q, Any, O, AnyArguments<'q>> {
+        for v in &self.values {
+            q = match v {
+                Value::Text(s) => q.bind(s.as_str()),
+                Value::Int(i) => q.bind(*i),
+                Value::Float(f) => q.bind(*f),
+                Value::Null => q.bind(None::<String>),
+            };
+        }
+        q
     }
 }
 

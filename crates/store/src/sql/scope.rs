@@ -61,6 +61,22 @@ impl Scope {
         Some((c.strip_prefix(" AND ")?.to_owned(), v?))
     }
 
+    /// ` AND {alias}.{unit column} = $k` for each alias, all naming the one
+    /// value bound in `b`'s turn (`b` numbered: the text it is placed in is
+    /// pushed after); empty for the whole country, nothing bound then. For a
+    /// statement restricting several tables, or the filter inside its text.
+    pub(crate) fn and_filters<const N: usize>(
+        &self,
+        b: &mut QueryBuilder,
+        aliases: [&str; N],
+    ) -> [String; N] {
+        let Some((column, value)) = self.filter() else {
+            return aliases.map(|_| String::new());
+        };
+        let mark = b.mark_shared(value);
+        aliases.map(|a| format!(" AND {a}.{column} = {mark}"))
+    }
+
     /// Append ` AND {alias}.{unit column} = ?` restricting `alias` to this
     /// scope (nothing for the whole country).
     pub(crate) fn push_filter(&self, b: &mut QueryBuilder, alias: &str) {

@@ -24,6 +24,7 @@
 //! Flagged declarations have partial indexes by unit and day (migration 16).
 
 use crate::quarantine::comma_list;
+use crate::sql::QueryBuilder;
 use crate::{Result, Scope, Store};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -103,11 +104,9 @@ impl Store {
         // one round trip to the connection's thread for the whole page
         // (BENCHMARKS.md). $1 the day, $2 and $3 the page, $4 and $5 the
         // day's UTC window (readings), $6 the scope's unit.
-        let (cond_o, param) = scope.and_condition("o", 6);
-        let (cond_t, _) = scope.and_condition("t", 6);
-        let (cond_a, _) = scope.and_condition("a", 6);
-        let (cond_p, _) = scope.and_condition("p", 6);
-        let (cond_d, _) = scope.and_condition("d", 6);
+        let mut b = QueryBuilder::numbered(String::new(), 5);
+        let [cond_o, cond_t, cond_a, cond_p, cond_d] =
+            scope.and_filters(&mut b, ["o", "t", "a", "p", "d"]);
         let from_orders = "FROM quarantine_orders o JOIN persons p ON p.id = o.person_id WHERE o.status = 'active'";
         let page = "LIMIT $2 OFFSET $3";
         let undeclared = crate::declarations::UNDECLARED;
@@ -167,15 +166,15 @@ impl Store {
             crate::declarations::declared_symptoms_sql(e, &cond_d, "$1"),
             crate::places::free_beds_sql(e, &cond_p),
         );
-        let mut q = sqlx::query(&sql)
-            .bind(d.as_str())
-            .bind(paging.limit)
-            .bind(paging.offset)
-            .bind(start.as_str())
-            .bind(end.as_str());
-        if let Some(p) = &param {
-            q = q.bind(p.as_str());
-        }
+        b.push(&sql);
+        let q = b.bind_onto(
+            sqlx::query(b.sql())
+                .bind(d.as_str())
+                .bind(paging.limit)
+                .bind(paging.offset)
+                .bind(start.as_str())
+                .bind(end.as_str()),
+        );
         let r = q.fetch_one(&self.read).await?;
         let json = |column: &str| r.try_get::<String, _>(column);
         let list = |count: &str, page: &str| -> Result<DayList> {

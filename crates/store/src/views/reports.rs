@@ -23,6 +23,7 @@
 
 use crate::figures::{DAY_KEYS, STOCK_KEYS, median_of_counts};
 use crate::response::responses_window;
+use crate::sql::QueryBuilder;
 use crate::{Result, Scope, Store};
 use chrono::NaiveDate;
 use phongdich_domain::report::{Figures, Rates};
@@ -304,17 +305,18 @@ impl Store {
     async fn report_rates(&self, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Result<Rates> {
         // Days from sample to result, counted per commune and day (the
         // figures were refreshed by the report that asks for them).
-        let (c, p) = scope.and_condition("t", 3);
-        let sql = format!(
+        let mut b = QueryBuilder::numbered(
             "SELECT t.days_taken, CAST(SUM(t.tests) AS BIGINT) AS n FROM figure_turnaround t \
-             WHERE t.day BETWEEN $1 AND $2{c} GROUP BY t.days_taken"
+             WHERE t.day BETWEEN $1 AND $2",
+            2,
         );
-        let mut q = sqlx::query(&sql)
-            .bind(from.to_string())
-            .bind(to.to_string());
-        if let Some(p) = &p {
-            q = q.bind(p.as_str());
-        }
+        scope.push_filter(&mut b, "t");
+        b.push(" GROUP BY t.days_taken");
+        let q = b.bind_onto(
+            sqlx::query(b.sql())
+                .bind(from.to_string())
+                .bind(to.to_string()),
+        );
         let mut days = std::collections::BTreeMap::new();
         for r in q.fetch_all(&self.read).await? {
             days.insert(
