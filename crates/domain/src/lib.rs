@@ -17,6 +17,7 @@ pub mod error;
 pub mod person;
 pub mod quarantine;
 pub mod report;
+pub mod response;
 pub mod similarity;
 pub mod testing;
 pub mod text;

@@ -61,7 +61,7 @@ pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonU
 pub use places::{Admission, BED_TYPES, BedCount, FreeBeds, PLACE_KINDS, Place, PlaceInput};
 pub use quarantine::{OrderInput, Proposal, QuarantineOrder, RuleVersion};
 pub use response::{
-    DutyShift, EQUIPMENT_KINDS, EquipmentInput, OxygenEquipment, OxygenLoan, ResponseTimes,
+    DutyShift, EquipmentInput, EquipmentKind, OxygenEquipment, OxygenLoan, ResponseTimes,
     ShiftInput, parse_time,
 };
 pub use results_batch::ResultSummary;

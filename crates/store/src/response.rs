@@ -33,32 +33,14 @@ use crate::util::vietnam;
 use crate::{
     ALERT_ESCALATION_MINUTES, Actor, Result, Scope, Store, StoreError, audit, units::Unit,
 };
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use phongdich_domain::text::clean;
+use chrono::{DateTime, Duration, Utc};
+use phongdich_domain::response::{NewEquipment, NewShifts};
 use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
 
-/// Shifts as asked for: one, or the same hours repeated on following days.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ShiftInput {
-    /// The commune, district or province whose team it is.
-    pub unit_code: String,
-    pub team: String,
-    /// Names (and roles) of the members.
-    #[serde(default)]
-    pub members: String,
-    /// The number the team answers on.
-    pub phone: String,
-    /// Start, local time (`YYYY-MM-DDTHH:MM`) or RFC 3339.
-    pub starts_at: String,
-    /// End, after the start, at most 24 hours later.
-    pub ends_at: String,
-    /// The same shift on this many days in a row (1–31; 1 by default).
-    #[serde(default)]
-    pub repeat_days: Option<u32>,
-}
+pub use phongdich_domain::response::{EquipmentInput, EquipmentKind, ShiftInput, parse_time};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DutyShift {
@@ -91,21 +73,6 @@ pub struct ResponseTimes {
     pub median_minutes_to_act: Option<i64>,
 }
 
-pub const EQUIPMENT_KINDS: [&str; 2] = ["concentrator", "cylinder"];
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct EquipmentInput {
-    /// `concentrator` or `cylinder`.
-    pub kind: String,
-    /// Inventory number or serial, unique in the province.
-    pub label: String,
-    /// e.g. "5 L/phút", "40 L".
-    #[serde(default)]
-    pub capacity: String,
-    /// The unit that keeps it (commune health station, district centre…).
-    pub unit_code: String,
-}
-
 /// A piece of oxygen equipment and, when lent, to whom.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OxygenEquipment {
@@ -136,29 +103,6 @@ pub struct OxygenLoan {
 
 fn invalid(field: &str, vi: impl Into<String>, en: impl Into<String>) -> FieldError {
     FieldError::new(field, "invalid", vi, en)
-}
-
-/// A time typed in a form (Vietnam's time, `YYYY-MM-DDTHH:MM`) or given by
-/// the API (RFC 3339, any offset), as UTC.
-pub fn parse_time(field: &str, s: &str) -> std::result::Result<DateTime<Utc>, FieldError> {
-    use chrono::TimeZone;
-    let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    for f in ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, f)
-            && let Some(local) = vietnam().from_local_datetime(&t).single()
-        {
-            return Ok(local.with_timezone(&Utc));
-        }
-    }
-    Err(FieldError::new(
-        field,
-        if s.is_empty() { "required" } else { "invalid" },
-        "Nhập ngày giờ dạng dd/mm/yyyy hh:mm.",
-        "Give a date and time as dd/mm/yyyy hh:mm.",
-    ))
 }
 
 /// Vietnam's days `from..=to` as UTC times `[start, end)`, for columns
@@ -283,67 +227,27 @@ impl Store {
     /// Put shifts on the roster (all or none).
     pub async fn add_shifts(&self, actor: &Actor, input: &ShiftInput) -> Result<Vec<DutyShift>> {
         actor.require(Permission::ManageResponse)?;
-        let mut errors = Vec::new();
-        let team = clean(&input.team);
-        let members = clean(&input.members);
-        let phone = clean(&input.phone);
-        if team.is_empty() {
-            errors.push(FieldError::new(
-                "team",
-                "required",
-                "Nhập tên đội.",
-                "Give the team's name.",
-            ));
-        }
-        if phone.chars().filter(char::is_ascii_digit).count() < 3 {
-            errors.push(FieldError::new(
-                "phone",
-                "required",
-                "Nhập số điện thoại trực của đội.",
-                "Give the number the team answers on.",
-            ));
-        }
-        let starts = parse_time("starts_at", &input.starts_at)
-            .map_err(|e| errors.push(e))
-            .ok();
-        let ends = parse_time("ends_at", &input.ends_at)
-            .map_err(|e| errors.push(e))
-            .ok();
-        if let (Some(s), Some(e)) = (starts, ends)
-            && (e <= s || e - s > Duration::hours(24))
-        {
-            errors.push(invalid(
-                "ends_at",
-                "Ca trực phải kết thúc sau khi bắt đầu, dài tối đa 24 giờ.",
-                "A shift ends after it starts and lasts at most 24 hours.",
-            ));
-        }
-        if let Some(s) = starts
-            && s > self.clock.now_utc() + Duration::days(90)
-        {
-            errors.push(invalid(
-                "starts_at",
-                "Chỉ xếp ca trong 90 ngày tới.",
-                "Shifts can be set up to 90 days ahead.",
-            ));
-        }
-        let repeat = input.repeat_days.unwrap_or(1);
-        if !(1..=31).contains(&repeat) {
-            errors.push(invalid(
-                "repeat_days",
-                "Lặp lại từ 1 đến 31 ngày.",
-                "Repeat on 1 to 31 days.",
-            ));
-        }
+        let parsed = input.parse(self.clock.now_utc());
+        let mut errors = parsed
+            .as_ref()
+            .err()
+            .map(|e| e.0.clone())
+            .unwrap_or_default();
         let unit = self
             .response_unit_or(actor, &input.unit_code, &mut errors)
             .await?;
-        let (Some(unit), Some(starts), Some(ends)) = (unit, starts, ends) else {
+        let (Some(unit), Ok(shifts)) = (unit, parsed) else {
             return Err(Invalid(errors).into());
         };
-        if !errors.is_empty() {
-            return Err(Invalid(errors).into());
-        }
+        let NewShifts {
+            team,
+            members,
+            phone,
+            starts_at: starts,
+            ends_at: ends,
+            repeat_days: repeat,
+            ..
+        } = shifts;
         let (province, district, commune) = unit_columns(&unit);
         let created = self.stamp();
         let mut tx = self.write.begin().await?;
@@ -605,31 +509,25 @@ impl Store {
         input: &EquipmentInput,
     ) -> Result<OxygenEquipment> {
         actor.require(Permission::ManageResponse)?;
-        let mut errors = Vec::new();
-        let kind = input.kind.trim();
-        if !EQUIPMENT_KINDS.contains(&kind) {
-            errors.push(invalid(
-                "kind",
-                "Chọn máy tạo oxy (concentrator) hoặc bình oxy (cylinder).",
-                "Choose a concentrator or a cylinder.",
-            ));
-        }
-        let label = clean(&input.label);
-        if label.is_empty() || label.chars().count() > 40 {
-            errors.push(FieldError::new(
-                "label",
-                "required",
-                "Nhập số hiệu (tối đa 40 ký tự).",
-                "Give the inventory number (at most 40 characters).",
-            ));
-        }
-        let capacity = clean(&input.capacity);
+        let parsed = input.parse();
+        let mut errors = parsed
+            .as_ref()
+            .err()
+            .map(|e| e.0.clone())
+            .unwrap_or_default();
         let unit = self
             .response_unit_or(actor, &input.unit_code, &mut errors)
             .await?;
-        let Some(unit) = unit.filter(|_| errors.is_empty()) else {
+        let (Some(unit), Ok(equipment)) = (unit, parsed) else {
             return Err(Invalid(errors).into());
         };
+        let NewEquipment {
+            kind,
+            label,
+            capacity,
+            ..
+        } = equipment;
+        let kind = kind.as_str();
         let (province, district, commune) = unit_columns(&unit);
         let mut tx = self.write.begin().await?;
         let taken: Option<i64> = sqlx::query_scalar(

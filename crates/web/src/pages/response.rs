@@ -351,7 +351,7 @@ async fn oxygen_in(
         h1 { (l.t("Thiết bị oxy", "Oxygen equipment")) }
         (within.notice(page))
         dl.figures #oxygen-figures {
-            @for k in phongdich_store::EQUIPMENT_KINDS {
+            @for k in phongdich_store::EquipmentKind::ALL.iter().map(|k| k.as_str()) {
                 div { dt { (kind_label(l, k)) (l.t(" sẵn sàng", " available")) } dd { (super::num(l, count(k, "available"))) } }
                 div { dt { (kind_label(l, k)) (l.t(" đang cho mượn", " lent")) } dd { (super::num(l, count(k, "lent"))) } }
             }
@@ -398,7 +398,7 @@ async fn oxygen_in(
                 form.stack #add-equipment method="post" action="/oxygen" {
                     (page.csrf_field())
                     div.field { label for="o-kind" { (l.t("Loại", "Kind")) }
-                        select #o-kind name="kind" { @for k in phongdich_store::EQUIPMENT_KINDS { option value=(k) { (kind_label(l, k)) } } }
+                        select #o-kind name="kind" { @for k in phongdich_store::EquipmentKind::ALL.iter().map(|k| k.as_str()) { option value=(k) { (kind_label(l, k)) } } }
                         (field_error(l, errors, "kind")) }
                     div.field { label for="o-label" { (l.t("Số hiệu", "Number")) } input #o-label name="label"; (field_error(l, errors, "label")) }
                     div.field { label for="o-capacity" { (l.t("Công suất (L/phút, L)", "Capacity (L/min, L)")) } input #o-capacity name="capacity"; }
