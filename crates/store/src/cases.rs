@@ -276,27 +276,6 @@ fn contact_from_row(r: &AnyRow) -> Result<Contact> {
     })
 }
 
-fn one_of(field: &str, value: &str, allowed: &[&str], errors: &mut Vec<FieldError>) -> String {
-    let v = value.trim().to_lowercase();
-    if allowed.contains(&v.as_str()) {
-        v
-    } else {
-        errors.push(FieldError::new(
-            field,
-            "invalid_choice",
-            format!(
-                "Giá trị «{value}» không hợp lệ; chọn một trong: {}.",
-                allowed.join(", ")
-            ),
-            format!(
-                "“{value}” is not valid; use one of: {}.",
-                allowed.join(", ")
-            ),
-        ));
-        String::new()
-    }
-}
-
 /// Checked case fields: (confirmed, sample, onset, test, source kind, source ref, course, hospital, detected, negative).
 struct CheckedCase {
     confirmed_on: String,
@@ -1378,19 +1357,12 @@ impl Store {
         actor.require(Permission::Trace)?;
         let before = self.case(&actor.scope, case_id).await?;
         let mut errors = Vec::new();
-        let course = one_of(
+        let course = phongdich_domain::choice::one_of::<phongdich_domain::case::Course>(
             "course",
             course,
-            &[
-                "home",
-                "hospital",
-                "icu",
-                "recovered",
-                "deceased",
-                "transferred_out",
-            ],
             &mut errors,
-        );
+        )
+        .map_or_else(String::new, |c| c.as_str().to_owned());
         // A course that ends treatment is dated (its day counts in every
         // figure): recovery by its day or the negative test, death by its day.
         match course.as_str() {
