@@ -5,6 +5,7 @@
 #![warn(unreachable_pub)]
 
 pub mod access;
+pub mod campaign;
 pub mod case;
 pub mod case_code;
 pub mod choice;
@@ -15,6 +16,7 @@ pub mod country;
 pub mod declaration;
 pub mod error;
 pub mod person;
+pub mod place;
 pub mod quarantine;
 pub mod report;
 pub mod response;

@@ -405,6 +405,90 @@ pub fn release_blockers(
     out
 }
 
+/// An order as asked for.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct OrderInput {
+    pub person_id: i64,
+    /// `f1`, `from_epidemic_area` or `arrival_abroad`.
+    pub situation: String,
+    /// The first day (dd/mm/yyyy or yyyy-mm-dd).
+    pub start_on: String,
+    /// A site and bed, or the home address (empty: the person's address).
+    #[serde(default)]
+    pub place: String,
+    /// Vaccine doses received, for the rules that depend on it.
+    #[serde(default)]
+    pub doses: u8,
+    #[serde(default)]
+    pub last_dose_on: String,
+    /// When the person recovered from COVID-19, if they did (blank: taken
+    /// from the person's own case when it is recovered with a negative test).
+    #[serde(default)]
+    pub recovered_on: String,
+}
+
+/// An order whose fields were checked. Which rule applies, and the person's
+/// recovery when none was given, the store finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrder {
+    pub situation: Situation,
+    pub start_on: NaiveDate,
+    /// The place as typed (cleaned); `None` when blank.
+    pub place: Option<String>,
+    pub circumstances: Circumstances,
+}
+
+fn optional_date(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    if s.trim().is_empty() {
+        return None;
+    }
+    match crate::contact::parse_date(field, s) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
+impl OrderInput {
+    /// Check the situation and the dates, collecting every fault.
+    pub fn parse(&self) -> Result<NewOrder, crate::Invalid> {
+        let mut errors = Vec::new();
+        let situation = Situation::parse(&self.situation);
+        if situation.is_none() {
+            errors.push(FieldError::new(
+                "situation",
+                "invalid",
+                "Đối tượng phải là: f1, from_epidemic_area, arrival_abroad.",
+                "The situation must be f1, from_epidemic_area or arrival_abroad.",
+            ));
+        }
+        let start = match crate::contact::parse_date("start_on", &self.start_on) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let circumstances = Circumstances {
+            doses: self.doses,
+            last_dose_on: optional_date("last_dose_on", &self.last_dose_on, &mut errors),
+            recovered_on: optional_date("recovered_on", &self.recovered_on, &mut errors),
+        };
+        let place = crate::text::clean(&self.place);
+        match (situation, start) {
+            (Some(situation), Some(start_on)) if errors.is_empty() => Ok(NewOrder {
+                situation,
+                start_on,
+                place: (!place.is_empty()).then_some(place),
+                circumstances,
+            }),
+            _ => Err(crate::Invalid(errors)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -551,5 +635,38 @@ mod tests {
             (date(2021, 8, 15), true),
         ];
         assert!(release_blockers(r, &p, &tests, date(2021, 8, 15)).is_empty());
+    }
+
+    #[test]
+    fn an_order_input_names_every_bad_field_and_keeps_a_blank_place_blank() {
+        let ok = OrderInput {
+            person_id: 1,
+            situation: "f1".into(),
+            start_on: "05/08/2021".into(),
+            place: "   ".into(),
+            doses: 2,
+            last_dose_on: "2021-07-01".into(),
+            ..OrderInput::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(ok.situation, Situation::F1);
+        assert_eq!(ok.start_on, NaiveDate::from_ymd_opt(2021, 8, 5).unwrap());
+        assert_eq!(ok.place, None);
+        assert_eq!(ok.circumstances.doses, 2);
+        assert_eq!(
+            ok.circumstances.last_dose_on,
+            NaiveDate::from_ymd_opt(2021, 7, 1)
+        );
+        let crate::Invalid(e) = OrderInput {
+            situation: "f5".into(),
+            start_on: "".into(),
+            recovered_on: "yesterday".into(),
+            ..OrderInput::default()
+        }
+        .parse()
+        .unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["situation", "start_on", "recovered_on"]);
     }
 }

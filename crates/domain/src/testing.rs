@@ -7,6 +7,7 @@
 //! pool sends every member back for an individual sample; an inconclusive
 //! result asks for a new sample.
 
+use crate::choice::choice;
 use crate::contact::parse_date;
 use crate::{FieldError, Invalid};
 use chrono::NaiveDate;
@@ -285,6 +286,195 @@ impl ResultInput {
     }
 }
 
+choice!(
+    /// The specimen a sampling team takes.
+    Specimen {
+        Nasopharyngeal = "nasopharyngeal",
+        Oropharyngeal = "oropharyngeal",
+        Nasal = "nasal",
+        Saliva = "saliva",
+    }
+);
+
+/// One sample, as typed at the door.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct SampleInput {
+    pub person_id: i64,
+    /// `nasopharyngeal` (default), `oropharyngeal`, `nasal`, `saliva`.
+    #[serde(default)]
+    pub specimen: String,
+    /// dd/mm/yyyy or yyyy-mm-dd.
+    pub collected_on: String,
+    /// Where: an address, a site, a checkpoint.
+    #[serde(default)]
+    pub collected_where: String,
+    /// The lab it goes to.
+    #[serde(default)]
+    pub lab: String,
+    /// The testing campaign it is taken for, if any.
+    #[serde(default)]
+    pub campaign_id: Option<i64>,
+}
+
+/// A pool: the people sampled together (a household, or a list at the door).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct PoolInput {
+    pub person_ids: Vec<i64>,
+    /// All members of one household (pools up to 20 allowed then).
+    #[serde(default)]
+    pub household: bool,
+    /// Largest pool allowed here (default: the campaign's pool size, else 10;
+    /// at most 20).
+    #[serde(default)]
+    pub max_size: Option<usize>,
+    #[serde(default)]
+    pub specimen: String,
+    pub collected_on: String,
+    #[serde(default)]
+    pub collected_where: String,
+    #[serde(default)]
+    pub lab: String,
+    /// The testing campaign it is taken for, if any.
+    #[serde(default)]
+    pub campaign_id: Option<i64>,
+}
+
+/// The shared fields of a sample or a pool, checked. Whether the person and
+/// the campaign exist and lie in the writer's jurisdiction the store checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken {
+    pub specimen: Specimen,
+    pub collected_on: NaiveDate,
+    pub collected_where: Option<String>,
+    pub lab: Option<String>,
+}
+
+/// A pool whose fields were checked: its distinct members, ascending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPool {
+    pub person_ids: Vec<i64>,
+    pub household: bool,
+    pub taken: Taken,
+}
+
+fn parse_taken(
+    specimen: &str,
+    collected_on: &str,
+    collected_where: &str,
+    lab: &str,
+    today: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) -> Option<Taken> {
+    let specimen = match specimen.trim() {
+        "" => Specimen::Nasopharyngeal,
+        s => match Specimen::from_stored(s) {
+            Some(sp) => sp,
+            None => {
+                let all: Vec<&str> = Specimen::ALL.iter().map(|s| s.as_str()).collect();
+                errors.push(FieldError::new(
+                    "specimen",
+                    "invalid",
+                    format!("Loại bệnh phẩm «{s}» không hợp lệ: {}.", all.join(", ")),
+                    format!("Specimen “{s}” is invalid: {}.", all.join(", ")),
+                ));
+                return None;
+            }
+        },
+    };
+    let collected_on = match parse_date("collected_on", collected_on) {
+        Ok(d) if d > today => {
+            errors.push(FieldError::new(
+                "collected_on",
+                "in_future",
+                "Ngày lấy mẫu ở tương lai.",
+                "The sampling date is in the future.",
+            ));
+            return None;
+        }
+        Ok(d) => d,
+        Err(e) => {
+            errors.push(e);
+            return None;
+        }
+    };
+    let text = |s: &str| {
+        let s = crate::text::clean(s);
+        (!s.is_empty()).then_some(s)
+    };
+    Some(Taken {
+        specimen,
+        collected_on,
+        collected_where: text(collected_where),
+        lab: text(lab),
+    })
+}
+
+impl SampleInput {
+    /// Check the specimen and the day (not after `today`); the first fault.
+    pub fn parse(&self, today: NaiveDate) -> Result<Taken, Invalid> {
+        let mut errors = Vec::new();
+        parse_taken(
+            &self.specimen,
+            &self.collected_on,
+            &self.collected_where,
+            &self.lab,
+            today,
+            &mut errors,
+        )
+        .ok_or(Invalid(errors))
+    }
+}
+
+impl PoolInput {
+    /// Check the pool's size — `max_size`, else `default_max` (the store's:
+    /// the campaign's pool size, [`POOL_MAX`] for a household, else 10) —,
+    /// the specimen and the day.
+    pub fn parse(&self, today: NaiveDate, default_max: usize) -> Result<NewPool, Invalid> {
+        let mut errors = Vec::new();
+        let max = self.max_size.unwrap_or(default_max);
+        let mut ids = self.person_ids.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        if !(2..=POOL_MAX).contains(&max) {
+            errors.push(FieldError::new(
+                "max_size",
+                "invalid",
+                format!("Cỡ gộp tối đa phải từ 2 đến {POOL_MAX}."),
+                format!("The largest pool must be between 2 and {POOL_MAX}."),
+            ));
+        } else if ids.len() < 2 || ids.len() > max {
+            errors.push(FieldError::new(
+                "person_ids",
+                "pool_size",
+                format!(
+                    "Một mẫu gộp có từ 2 đến {max} người khác nhau (có {}).",
+                    ids.len()
+                ),
+                format!(
+                    "A pool holds 2 to {max} different people (got {}).",
+                    ids.len()
+                ),
+            ));
+        }
+        let taken = parse_taken(
+            &self.specimen,
+            &self.collected_on,
+            &self.collected_where,
+            &self.lab,
+            today,
+            &mut errors,
+        );
+        match taken {
+            Some(taken) if errors.is_empty() => Ok(NewPool {
+                person_ids: ids,
+                household: self.household,
+                taken,
+            }),
+            _ => Err(Invalid(errors)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,5 +545,78 @@ mod tests {
         assert!(!confirms_f0(ag, pos, Some(1), day(2021, 12, 28)));
         assert!(confirms_f0(ag, pos, Some(1), day(2021, 12, 29)));
         assert!(!confirms_f0(ag, pos, Some(2), day(2022, 1, 5)));
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_sample_defaults_to_a_nasopharyngeal_swab_and_refuses_a_day_ahead() {
+        let today = d(2021, 8, 10);
+        let s = SampleInput {
+            collected_on: "10/08/2021".into(),
+            collected_where: "  Chốt   Cầu Ông Lãnh ".into(),
+            ..SampleInput::default()
+        }
+        .parse(today)
+        .unwrap();
+        assert_eq!(s.specimen, Specimen::Nasopharyngeal);
+        assert_eq!(s.collected_on, today);
+        assert_eq!(s.collected_where.as_deref(), Some("Chốt Cầu Ông Lãnh"));
+        assert_eq!(s.lab, None);
+        let Invalid(e) = SampleInput {
+            collected_on: "2021-08-11".into(),
+            ..SampleInput::default()
+        }
+        .parse(today)
+        .unwrap_err();
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code),
+            ("collected_on", "in_future")
+        );
+        let Invalid(e) = SampleInput {
+            specimen: "blood".into(),
+            collected_on: "2021-08-10".into(),
+            ..SampleInput::default()
+        }
+        .parse(today)
+        .unwrap_err();
+        assert_eq!((e[0].field.as_str(), e[0].code), ("specimen", "invalid"));
+        assert!(
+            e[0].message_en
+                .contains("nasopharyngeal, oropharyngeal, nasal, saliva")
+        );
+    }
+
+    #[test]
+    fn a_pool_counts_distinct_people_against_its_largest_size() {
+        // 3486/QĐ-BYT: pools of 5 or 10; a household up to POOL_MAX here.
+        let today = d(2021, 8, 10);
+        let pool = |ids: &[i64], max: Option<usize>| PoolInput {
+            person_ids: ids.to_vec(),
+            max_size: max,
+            collected_on: "10/08/2021".into(),
+            ..PoolInput::default()
+        };
+        let p = pool(&[7, 3, 7, 5], None).parse(today, 10).unwrap();
+        assert_eq!(p.person_ids, vec![3, 5, 7]);
+        let Invalid(e) = pool(&[1, 2, 3], None).parse(today, 2).unwrap_err();
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code),
+            ("person_ids", "pool_size")
+        );
+        let Invalid(e) = pool(&[1, 1], None).parse(today, 10).unwrap_err();
+        assert_eq!(e[0].code, "pool_size");
+        let Invalid(e) = pool(&[1, 2], Some(POOL_MAX + 1))
+            .parse(today, 10)
+            .unwrap_err();
+        assert_eq!((e[0].field.as_str(), e[0].code), ("max_size", "invalid"));
+        // Size and day faults are named together.
+        let mut bad = pool(&[1], None);
+        bad.collected_on = "31/02/2021".into();
+        let Invalid(e) = bad.parse(today, 10).unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["person_ids", "collected_on"]);
     }
 }

@@ -26,45 +26,12 @@
 
 use crate::{Actor, Result, Scope, Store, StoreError, Unit, audit};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use phongdich_domain::testing::POOL_MAX;
+pub use phongdich_domain::campaign::{CampaignInput, TargetKind, parse_deadline};
+use phongdich_domain::campaign::{NewCampaign, parse_round_start};
 use phongdich_domain::{FieldError, Invalid, Permission, UnitCode, UnitLevel};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-/// What a committee orders.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct CampaignInput {
-    pub name: String,
-    /// The unit it covers (province, district or commune code).
-    pub unit_code: String,
-    /// `f1` (every F1 living in the unit), `unit` (everyone living there,
-    /// known F0 excepted) or `list` (the people named below).
-    pub target: String,
-    /// For `list`: record numbers.
-    #[serde(default)]
-    pub person_ids: Vec<i64>,
-    /// For `list`: national IDs (CMND or CCCD).
-    #[serde(default)]
-    pub national_ids: Vec<String>,
-    /// The first round's first day (`yyyy-mm-dd` or `dd/mm/yyyy`); today when
-    /// empty. A day in the past records a campaign entered after the fact:
-    /// samples taken from that day count to it.
-    #[serde(default)]
-    pub starts_on: String,
-    /// Local time: `yyyy-mm-ddTHH:MM`, `yyyy-mm-dd HH:MM` or `dd/mm/yyyy HH:MM`;
-    /// after the round's first day began (in the past for a campaign entered late).
-    pub deadline: String,
-    /// Largest pool (2–20); 5 for F1 and lists, 10 for a whole unit by default.
-    #[serde(default)]
-    pub pool_size: Option<i64>,
-    /// Days between rounds for a repeated campaign (e.g. 3).
-    #[serde(default)]
-    pub every_days: Option<i64>,
-    /// The sampling teams assigned.
-    #[serde(default)]
-    pub teams: Vec<String>,
-}
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CampaignRound {
@@ -172,8 +139,6 @@ pub const PROGRESS_STATUSES: [&str; 6] = [
     "not_sampled",
 ];
 
-const TARGET_KINDS: [&str; 3] = ["f1", "unit", "list"];
-
 fn invalid(
     field: &str,
     code: &'static str,
@@ -181,86 +146,6 @@ fn invalid(
     en: impl Into<String>,
 ) -> StoreError {
     Invalid(vec![FieldError::new(field, code, vi, en)]).into()
-}
-
-/// A deadline as people type it, or as a browser's `datetime-local` sends it.
-pub fn parse_deadline(s: &str) -> Option<NaiveDateTime> {
-    let s = s.trim();
-    for f in [
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%d/%m/%Y %H:%M",
-        "%H:%M %d/%m/%Y",
-        "%Hh%M %d/%m/%Y",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
-            return Some(t);
-        }
-    }
-    // A bare date means the end of that day.
-    phongdich_domain::contact::parse_date("deadline", s)
-        .ok()
-        .and_then(|d| d.and_hms_opt(23, 59, 0))
-}
-
-/// The earliest day a campaign may be dated: the epidemic reached Vietnam in
-/// January 2020, so an earlier day is a typing error, not history.
-fn earliest_day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or(NaiveDate::MIN)
-}
-
-/// A round's first day as typed: today when empty; refused after today (a
-/// round begins when it is ordered or entered, never ahead) or before 2020.
-fn parse_round_start(s: &str, today: NaiveDate) -> std::result::Result<NaiveDate, FieldError> {
-    if s.trim().is_empty() {
-        return Ok(today);
-    }
-    let d = phongdich_domain::contact::parse_date("starts_on", s)?;
-    if d > today {
-        Err(FieldError::new(
-            "starts_on",
-            "in_future",
-            format!(
-                "Ngày bắt đầu {} ở tương lai: một vòng bắt đầu khi được ra lệnh (hoặc nhập lại ngày đã qua).",
-                d.format("%d/%m/%Y")
-            ),
-            format!(
-                "The first day {d} is in the future: a round begins when it is ordered (or is entered for a day already past)."
-            ),
-        ))
-    } else if d < earliest_day() {
-        Err(FieldError::new(
-            "starts_on",
-            "too_early",
-            format!(
-                "Ngày bắt đầu {} trước 01/01/2020: kiểm tra lại năm.",
-                d.format("%d/%m/%Y")
-            ),
-            format!("The first day {d} is before 2020-01-01: check the year."),
-        ))
-    } else {
-        Ok(d)
-    }
-}
-
-/// A round's deadline must fall after its first day began.
-fn deadline_error(deadline: NaiveDateTime, starts_on: NaiveDate) -> Option<FieldError> {
-    (deadline <= starts_on.and_time(NaiveTime::MIN)).then(|| {
-        FieldError::new(
-            "deadline",
-            "before_start",
-            format!(
-                "Hạn hoàn thành {} không sau ngày bắt đầu {}.",
-                deadline.format("%H:%M %d/%m/%Y"),
-                starts_on.format("%d/%m/%Y")
-            ),
-            format!(
-                "The deadline {} is not after the first day {starts_on} began.",
-                show(deadline)
-            ),
-        )
-    })
 }
 
 fn show(t: NaiveDateTime) -> String {
@@ -310,76 +195,12 @@ impl Store {
         now_local: NaiveDateTime,
     ) -> Result<Campaign> {
         actor.require(Permission::RunCampaigns)?;
-        let mut errors = Vec::new();
-        let name = phongdich_domain::text::clean(&input.name);
-        if name.is_empty() {
-            errors.push(FieldError::new(
-                "name",
-                "required",
-                "Cần tên đợt xét nghiệm.",
-                "The campaign needs a name.",
-            ));
-        }
-        let target = input.target.trim().to_lowercase();
-        if !TARGET_KINDS.contains(&target.as_str()) {
-            errors.push(FieldError::new(
-                "target",
-                "invalid",
-                "Đối tượng phải là: tất cả F1 (f1), toàn bộ người dân (unit) hoặc danh sách (list).",
-                "The target must be every F1 (f1), everyone living there (unit) or a list (list).",
-            ));
-        }
-        let pool_size = input
-            .pool_size
-            .unwrap_or(if target == "unit" { 10 } else { 5 });
-        if !(1..=POOL_MAX as i64).contains(&pool_size) {
-            errors.push(FieldError::new(
-                "pool_size",
-                "invalid",
-                format!("Cỡ gộp từ 1 (không gộp) đến {POOL_MAX}."),
-                format!("The pool size is 1 (no pooling) to {POOL_MAX}."),
-            ));
-        }
-        if let Some(d) = input.every_days
-            && !(1..=60).contains(&d)
-        {
-            errors.push(FieldError::new(
-                "every_days",
-                "invalid",
-                "Số ngày giữa hai vòng từ 1 đến 60.",
-                "Days between rounds must be 1 to 60.",
-            ));
-        }
         let today = now_local.date();
-        let starts_on = parse_round_start(&input.starts_on, today)
-            .map_err(|e| errors.push(e))
-            .ok();
-        let deadline = match parse_deadline(&input.deadline) {
-            Some(t) => match starts_on.and_then(|s| deadline_error(t, s)) {
-                Some(e) => {
-                    errors.push(e);
-                    None
-                }
-                None => Some(t),
-            },
-            None => {
-                errors.push(FieldError::new(
-                    "deadline",
-                    "invalid",
-                    "Hạn hoàn thành không hợp lệ (ví dụ 16:00 03/12/2026).",
-                    "The deadline is not valid (e.g. 2026-12-03 16:00).",
-                ));
-                None
-            }
+        let parsed = input.parse(today);
+        let mut errors = match &parsed {
+            Ok(_) => Vec::new(),
+            Err(Invalid(e)) => e.clone(),
         };
-        if target == "list" && input.person_ids.is_empty() && input.national_ids.is_empty() {
-            errors.push(FieldError::new(
-                "person_ids",
-                "required",
-                "Danh sách không có ai.",
-                "The list names nobody.",
-            ));
-        }
         let unit = match self.unit(&input.unit_code).await {
             // A campaign is a province's or below: the whole country is no target group.
             Ok(u)
@@ -405,18 +226,20 @@ impl Store {
             }
             Err(e) => return Err(e),
         };
-        let (Some(unit), Some(starts_on), Some(deadline), true) =
-            (unit, starts_on, deadline, errors.is_empty())
-        else {
+        let (Ok(campaign), Some(unit), true) = (parsed, unit, errors.is_empty()) else {
             return Err(Invalid(errors).into());
         };
-        let teams: Vec<String> = input
-            .teams
-            .iter()
-            .flat_map(|t| t.split([',', ';', '\n']))
-            .map(phongdich_domain::text::clean)
-            .filter(|t| !t.is_empty())
-            .collect();
+        let NewCampaign {
+            name,
+            target,
+            pool_size,
+            every_days,
+            starts_on,
+            deadline,
+            teams,
+            ..
+        } = campaign;
+        let target = target.as_str();
         let list = if target == "list" {
             self.resolve_list(&unit, input).await?
         } else {
@@ -434,9 +257,9 @@ impl Store {
         .bind(unit.province_code.as_str())
         .bind(unit.district_code.as_deref())
         .bind(unit.commune_code.as_deref())
-        .bind(target.as_str())
+        .bind(target)
         .bind(pool_size)
-        .bind(input.every_days)
+        .bind(every_days)
         .bind(teams.join("\n"))
         .bind(actor.name.as_str())
         .bind(stamp.as_str())
@@ -447,7 +270,7 @@ impl Store {
         let targeted = fill_round(
             &mut tx,
             round_id,
-            &target,
+            target,
             &unit.code,
             &list,
             None,
@@ -465,7 +288,7 @@ impl Store {
             None::<&()>,
             Some(&serde_json::json!({
                 "name": name, "unit_code": unit.code, "target": target, "pool_size": pool_size,
-                "every_days": input.every_days, "teams": teams, "starts_on": starts_on.to_string(),
+                "every_days": every_days, "teams": teams, "starts_on": starts_on.to_string(),
                 "deadline": show(deadline),
                 "targeted": targeted,
             })),

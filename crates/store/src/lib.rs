@@ -37,7 +37,7 @@ pub use accounts::{ApiToken, NewUser, Session, User};
 pub use audit::{AuditEntry, AuditFilter};
 pub use campaigns::{
     Campaign, CampaignInput, CampaignPerson, CampaignProgress, CampaignRound, PROGRESS_STATUSES,
-    UnitProgress, parse_deadline,
+    TargetKind, UnitProgress, parse_deadline,
 };
 pub use case_sources::{CaseSource, Source, check_origin, summary as source_summary};
 pub use cases::{
@@ -58,7 +58,7 @@ pub use import::{
     RowOutcome, parse_rows,
 };
 pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
-pub use places::{Admission, BED_TYPES, BedCount, FreeBeds, PLACE_KINDS, Place, PlaceInput};
+pub use places::{Admission, BedCount, BedType, FreeBeds, Place, PlaceInput, PlaceKind};
 pub use quarantine::{OrderInput, Proposal, QuarantineOrder, RuleVersion};
 pub use response::{
     DutyShift, EquipmentInput, EquipmentKind, OxygenEquipment, OxygenLoan, ResponseTimes,
@@ -66,8 +66,8 @@ pub use response::{
 };
 pub use results_batch::ResultSummary;
 pub use samples::{
-    LabTurnaround, OverdueSample, PendingReview, Pool, PoolInput, ResultOutcome, SPECIMENS, Sample,
-    SampleInput, SamplingItem, Turnaround,
+    LabTurnaround, OverdueSample, PendingReview, Pool, PoolInput, ResultOutcome, Sample,
+    SampleInput, SamplingItem, Specimen, Turnaround,
 };
 pub use settings::{
     ALERT_ESCALATION_MINUTES, ALERT_ESCALATION_RANGE, F0_CONFIRMATION, F0_CONFIRMATION_VALUES,

@@ -22,30 +22,12 @@ use crate::{Actor, Person, Result, Scope, Store, StoreError, audit};
 use chrono::NaiveDate;
 use phongdich_domain::UnitCode;
 use phongdich_domain::contact::parse_date;
+use phongdich_domain::place::NewPlace;
 use phongdich_domain::{FieldError, Invalid, Permission};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
-pub const PLACE_KINDS: [&str; 3] = ["centralised", "field_hospital", "hospital"];
-pub const BED_TYPES: [&str; 3] = ["regular", "oxygen", "icu"];
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct PlaceInput {
-    pub name: String,
-    /// `centralised`, `field_hospital` or `hospital`.
-    pub kind: String,
-    /// The commune it stands in.
-    pub commune_code: String,
-    #[serde(default)]
-    pub address: String,
-    /// Beds by type: `regular`, `oxygen`, `icu`.
-    #[serde(default)]
-    pub beds: Vec<(String, i64)>,
-    #[serde(default)]
-    pub oxygen_points: i64,
-    #[serde(default)]
-    pub staff: i64,
-}
+pub use phongdich_domain::place::{BedType, PlaceInput, PlaceKind};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BedCount {
@@ -101,55 +83,11 @@ impl Store {
     /// Add a place in a commune of the actor's jurisdiction.
     pub async fn create_place(&self, actor: &Actor, input: &PlaceInput) -> Result<Place> {
         actor.require(Permission::Quarantine)?;
-        let mut errors = Vec::new();
-        let name = phongdich_domain::text::clean(&input.name);
-        if name.is_empty() {
-            errors.push(FieldError::new(
-                "name",
-                "required",
-                "Cần tên nơi cách ly, điều trị.",
-                "The place needs a name.",
-            ));
-        }
-        if !PLACE_KINDS.contains(&input.kind.trim()) {
-            errors.push(FieldError::new(
-                "kind",
-                "invalid",
-                "Loại phải là: centralised, field_hospital, hospital.",
-                "The kind must be centralised, field_hospital or hospital.",
-            ));
-        }
-        let mut beds: Vec<(String, i64)> = Vec::new();
-        for (t, n) in &input.beds {
-            if !BED_TYPES.contains(&t.trim()) || *n < 0 || *n > 100_000 {
-                errors.push(FieldError::new(
-                    "beds",
-                    "invalid",
-                    format!("Giường «{t}: {n}» không hợp lệ (regular, oxygen, icu; 0–100.000)."),
-                    format!("Beds “{t}: {n}” are invalid (regular, oxygen, icu; 0–100,000)."),
-                ));
-            } else if let Some(b) = beds.iter_mut().find(|b| b.0 == t.trim()) {
-                b.1 += n;
-            } else {
-                beds.push((t.trim().to_owned(), *n));
-            }
-        }
-        if beds.iter().map(|b| b.1).sum::<i64>() == 0 {
-            errors.push(FieldError::new(
-                "beds",
-                "required",
-                "Cần số giường.",
-                "The number of beds is needed.",
-            ));
-        }
-        if input.oxygen_points < 0 || input.staff < 0 {
-            errors.push(FieldError::new(
-                "staff",
-                "invalid",
-                "Số không được âm.",
-                "Numbers cannot be negative.",
-            ));
-        }
+        let parsed = input.parse();
+        let mut errors = match &parsed {
+            Ok(_) => Vec::new(),
+            Err(Invalid(e)) => e.clone(),
+        };
         let unit = match self.unit(&input.commune_code).await {
             Ok(u)
                 if actor.scope.contains(&u) && u.level == phongdich_domain::UnitLevel::Commune =>
@@ -167,20 +105,28 @@ impl Store {
             }
             Err(e) => return Err(e),
         };
-        let (Some(unit), true) = (unit, errors.is_empty()) else {
+        let (Ok(place), Some(unit), true) = (parsed, unit, errors.is_empty()) else {
             return Err(Invalid(errors).into());
         };
-        let address = phongdich_domain::text::clean(&input.address);
+        let NewPlace {
+            name,
+            kind,
+            address,
+            beds,
+            oxygen_points,
+            staff,
+            ..
+        } = place;
         let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO places (name, kind, address, oxygen_points, staff, province_code, district_code, commune_code, \
              created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(name.as_str())
-        .bind(input.kind.trim())
+        .bind(kind.as_str())
         .bind((!address.is_empty()).then_some(address))
-        .bind(input.oxygen_points)
-        .bind(input.staff)
+        .bind(oxygen_points)
+        .bind(staff)
         .bind(unit.province_code.as_str())
         .bind(unit.district_code.as_deref().unwrap_or(""))
         .bind(unit.code.as_str())
@@ -207,7 +153,7 @@ impl Store {
             &id.to_string(),
             Some(&unit.code),
             None::<&()>,
-            Some(&serde_json::json!({ "name": name, "kind": input.kind.trim(), "beds": beds })),
+            Some(&serde_json::json!({ "name": name, "kind": kind, "beds": beds })),
         )
         .await?;
         tx.commit().await?;

@@ -31,9 +31,9 @@ use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, audit};
 use chrono::NaiveDate;
 use phongdich_domain::contact::parse_date;
+pub use phongdich_domain::quarantine::OrderInput;
 use phongdich_domain::quarantine::{
-    Circumstances, Plan, QuarantineRule, Situation, national_rules, plan, release_blockers,
-    rule_in_force,
+    NewOrder, Plan, QuarantineRule, national_rules, plan, release_blockers, rule_in_force,
 };
 use phongdich_domain::{FieldError, Invalid, Permission};
 use serde::{Deserialize, Serialize};
@@ -49,28 +49,6 @@ pub struct RuleVersion {
     pub saved_by: String,
     pub saved_at: String,
     pub rule: QuarantineRule,
-}
-
-/// An order as asked for.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct OrderInput {
-    pub person_id: i64,
-    /// `f1`, `from_epidemic_area` or `arrival_abroad`.
-    pub situation: String,
-    /// The first day (dd/mm/yyyy or yyyy-mm-dd).
-    pub start_on: String,
-    /// A site and bed, or the home address (empty: the person's address).
-    #[serde(default)]
-    pub place: String,
-    /// Vaccine doses received, for the rules that depend on it.
-    #[serde(default)]
-    pub doses: u8,
-    #[serde(default)]
-    pub last_dose_on: String,
-    /// When the person recovered from COVID-19, if they did (blank: taken
-    /// from the person's own case when it is recovered with a negative test).
-    #[serde(default)]
-    pub recovered_on: String,
 }
 
 /// The rule that applies and the dates it gives.
@@ -148,19 +126,6 @@ pub(crate) fn order_from_row(r: &AnyRow) -> Result<QuarantineOrder> {
         released_on: r.try_get("released_on")?,
         extension_reason: r.try_get("extension_reason")?,
     })
-}
-
-fn optional_date(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-    if s.trim().is_empty() {
-        return None;
-    }
-    match parse_date(field, s) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    }
 }
 
 impl Store {
@@ -323,31 +288,12 @@ impl Store {
 
     /// The rule and dates an order for this person would have.
     pub async fn propose_order(&self, scope: &Scope, input: &OrderInput) -> Result<Proposal> {
-        let mut errors = Vec::new();
-        let situation = Situation::parse(&input.situation);
-        if situation.is_none() {
-            errors.push(FieldError::new(
-                "situation",
-                "invalid",
-                "Đối tượng phải là: f1, from_epidemic_area, arrival_abroad.",
-                "The situation must be f1, from_epidemic_area or arrival_abroad.",
-            ));
-        }
-        let start = match parse_date("start_on", &input.start_on) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        };
-        let mut c = Circumstances {
-            doses: input.doses,
-            last_dose_on: optional_date("last_dose_on", &input.last_dose_on, &mut errors),
-            recovered_on: optional_date("recovered_on", &input.recovered_on, &mut errors),
-        };
-        let (Some(situation), Some(start), true) = (situation, start, errors.is_empty()) else {
-            return Err(Invalid(errors).into());
-        };
+        let NewOrder {
+            situation,
+            start_on: start,
+            circumstances: mut c,
+            ..
+        } = input.parse()?;
         let person = self.person(scope, input.person_id).await?;
         if c.recovered_on.is_none() {
             // Recovery on record: the person's own case, recovered with a
@@ -398,12 +344,10 @@ impl Store {
                 format!("This person already has an active quarantine order, no. {id}."),
             ));
         }
-        let place = phongdich_domain::text::clean(&input.place);
-        let place = if place.is_empty() {
-            person.street_address.clone()
-        } else {
-            Some(place)
-        };
+        let place = input
+            .parse()?
+            .place
+            .or_else(|| person.street_address.clone());
         let p = &proposal.plan;
         let stamp = self.stamp();
         let id: i64 = sqlx::query_scalar(

@@ -30,58 +30,14 @@ use crate::{
     Actor, CaseInput, ClassChange, F0_CONFIRMATION, Result, Scope, Store, StoreError, audit,
 };
 use chrono::NaiveDate;
-use phongdich_domain::contact::parse_date;
-use phongdich_domain::testing::{NewResult, POOL_MAX, ResultInput, SampleStatus, confirms_f0};
-use phongdich_domain::{FieldError, Invalid, Permission};
-use serde::{Deserialize, Serialize};
+use phongdich_domain::Permission;
+use phongdich_domain::testing::{
+    NewPool, NewResult, POOL_MAX, ResultInput, SampleStatus, Taken as DomainTaken, confirms_f0,
+};
+pub use phongdich_domain::testing::{PoolInput, SampleInput, Specimen};
+use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-/// Specimen types a sampling team records.
-pub const SPECIMENS: [&str; 4] = ["nasopharyngeal", "oropharyngeal", "nasal", "saliva"];
-
-/// One sample, as typed at the door.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct SampleInput {
-    pub person_id: i64,
-    /// `nasopharyngeal` (default), `oropharyngeal`, `nasal`, `saliva`.
-    #[serde(default)]
-    pub specimen: String,
-    /// dd/mm/yyyy or yyyy-mm-dd.
-    pub collected_on: String,
-    /// Where: an address, a site, a checkpoint.
-    #[serde(default)]
-    pub collected_where: String,
-    /// The lab it goes to.
-    #[serde(default)]
-    pub lab: String,
-    /// The testing campaign it is taken for, if any.
-    #[serde(default)]
-    pub campaign_id: Option<i64>,
-}
-
-/// A pool: the people sampled together (a household, or a list at the door).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct PoolInput {
-    pub person_ids: Vec<i64>,
-    /// All members of one household (pools up to 20 allowed then).
-    #[serde(default)]
-    pub household: bool,
-    /// Largest pool allowed here (default: the campaign's pool size, else 10;
-    /// at most 20).
-    #[serde(default)]
-    pub max_size: Option<usize>,
-    #[serde(default)]
-    pub specimen: String,
-    pub collected_on: String,
-    #[serde(default)]
-    pub collected_where: String,
-    #[serde(default)]
-    pub lab: String,
-    /// The testing campaign it is taken for, if any.
-    #[serde(default)]
-    pub campaign_id: Option<i64>,
-}
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Sample {
@@ -176,67 +132,25 @@ pub(crate) fn sample_from_row(r: &AnyRow) -> Result<Sample> {
         campaign_id: r.try_get("campaign_id")?,
     })
 }
-
-/// The shared fields of a sample or a pool, checked.
+/// The shared fields of a sample or a pool as stored.
 struct Taken {
-    specimen: String,
+    specimen: &'static str,
     collected_on: String,
     collected_where: Option<String>,
     lab: Option<String>,
     campaign_id: Option<i64>,
 }
 
-fn check_taken(
-    specimen: &str,
-    collected_on: &str,
-    collected_where: &str,
-    lab: &str,
-    today: NaiveDate,
-    errors: &mut Vec<FieldError>,
-) -> Option<Taken> {
-    let specimen = match specimen.trim() {
-        "" => "nasopharyngeal".to_owned(),
-        s if SPECIMENS.contains(&s) => s.to_owned(),
-        s => {
-            errors.push(FieldError::new(
-                "specimen",
-                "invalid",
-                format!(
-                    "Loại bệnh phẩm «{s}» không hợp lệ: {}.",
-                    SPECIMENS.join(", ")
-                ),
-                format!("Specimen “{s}” is invalid: {}.", SPECIMENS.join(", ")),
-            ));
-            return None;
+impl Taken {
+    fn new(t: DomainTaken, campaign_id: Option<i64>) -> Self {
+        Taken {
+            specimen: t.specimen.as_str(),
+            collected_on: t.collected_on.to_string(),
+            collected_where: t.collected_where,
+            lab: t.lab,
+            campaign_id,
         }
-    };
-    let collected_on = match parse_date("collected_on", collected_on) {
-        Ok(d) if d > today => {
-            errors.push(FieldError::new(
-                "collected_on",
-                "in_future",
-                "Ngày lấy mẫu ở tương lai.",
-                "The sampling date is in the future.",
-            ));
-            return None;
-        }
-        Ok(d) => d.to_string(),
-        Err(e) => {
-            errors.push(e);
-            return None;
-        }
-    };
-    let text = |s: &str| {
-        let s = phongdich_domain::text::clean(s);
-        (!s.is_empty()).then_some(s)
-    };
-    Some(Taken {
-        specimen,
-        collected_on,
-        collected_where: text(collected_where),
-        lab: text(lab),
-        campaign_id: None,
-    })
+    }
 }
 
 impl Store {
@@ -265,22 +179,12 @@ impl Store {
         actor.require(Permission::CollectSamples)?;
         let mut checked = Vec::with_capacity(inputs.len());
         for input in inputs {
-            let mut errors = Vec::new();
-            let taken = check_taken(
-                &input.specimen,
-                &input.collected_on,
-                &input.collected_where,
-                &input.lab,
-                today,
-                &mut errors,
-            );
-            let Some(mut taken) = taken else {
-                return Err(Invalid(errors).into());
+            let taken = input.parse(today)?;
+            let campaign_id = match input.campaign_id {
+                Some(c) => Some(self.campaign_for_sample(&actor.scope, c, today).await?.id),
+                None => None,
             };
-            if let Some(c) = input.campaign_id {
-                taken.campaign_id =
-                    Some(self.campaign_for_sample(&actor.scope, c, today).await?.id);
-            }
+            let taken = Taken::new(taken, campaign_id);
             let person = self.person(&actor.scope, input.person_id).await?;
             checked.push((person, taken));
         }
@@ -315,53 +219,21 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Pool> {
         actor.require(Permission::CollectSamples)?;
-        let mut errors = Vec::new();
         let campaign = match input.campaign_id {
             Some(c) => Some(self.campaign_for_sample(&actor.scope, c, today).await?),
             None => None,
         };
-        let max = input.max_size.unwrap_or(match &campaign {
+        let default_max = match &campaign {
             _ if input.household => POOL_MAX,
             Some(c) => c.pool_size.max(2) as usize,
             None => 10,
-        });
-        let mut ids = input.person_ids.clone();
-        ids.sort_unstable();
-        ids.dedup();
-        if !(2..=POOL_MAX).contains(&max) {
-            errors.push(FieldError::new(
-                "max_size",
-                "invalid",
-                format!("Cỡ gộp tối đa phải từ 2 đến {POOL_MAX}."),
-                format!("The largest pool must be between 2 and {POOL_MAX}."),
-            ));
-        } else if ids.len() < 2 || ids.len() > max {
-            errors.push(FieldError::new(
-                "person_ids",
-                "pool_size",
-                format!(
-                    "Một mẫu gộp có từ 2 đến {max} người khác nhau (có {}).",
-                    ids.len()
-                ),
-                format!(
-                    "A pool holds 2 to {max} different people (got {}).",
-                    ids.len()
-                ),
-            ));
-        }
-        let taken = check_taken(
-            &input.specimen,
-            &input.collected_on,
-            &input.collected_where,
-            &input.lab,
-            today,
-            &mut errors,
-        );
-        let mut taken = match taken {
-            Some(t) if errors.is_empty() => t,
-            _ => return Err(Invalid(errors).into()),
         };
-        taken.campaign_id = campaign.map(|c| c.id);
+        let NewPool {
+            person_ids: ids,
+            household,
+            taken,
+        } = input.parse(today, default_max)?;
+        let taken = Taken::new(taken, campaign.map(|c| c.id));
         let mut people = Vec::with_capacity(ids.len());
         for id in &ids {
             people.push(self.person(&actor.scope, *id).await?);
@@ -374,8 +246,8 @@ impl Store {
              commune_code, created_by, created_at, campaign_id) \
              VALUES ('pending', $1, $2, $3, $4, 'collected', $5, $6, $7, $8, $9, $10) RETURNING id",
         )
-        .bind(input.household as i64)
-        .bind(taken.specimen.as_str())
+        .bind(household as i64)
+        .bind(taken.specimen)
         .bind(taken.collected_on.as_str())
         .bind(taken.lab.as_deref())
         .bind(first.province_code.as_str())
@@ -894,7 +766,7 @@ async fn insert_sample(
     )
     .bind(person.id)
     .bind(pool_id)
-    .bind(t.specimen.as_str())
+    .bind(t.specimen)
     .bind(t.collected_on.as_str())
     .bind(t.collected_where.as_deref())
     .bind(t.lab.as_deref())

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use phongdich_domain::{FieldError, Permission};
 use phongdich_store::{
-    Campaign, CampaignInput, CampaignProgress, PoolInput, SPECIMENS, SampleInput, StoreError,
+    Campaign, CampaignInput, CampaignProgress, PoolInput, SampleInput, Specimen, StoreError,
     UnitProgress,
 };
 use serde::Deserialize;
@@ -604,7 +604,7 @@ pub(super) async fn people(
                     legend { (l.t("Lấy mẫu những người đã chọn, hôm nay", "Sample the people selected, today")) }
                     div.field {
                         label for="s-specimen" { (l.t("Bệnh phẩm", "Specimen")) }
-                        select #s-specimen name="specimen" { @for sp in SPECIMENS { option value=(sp) { (sp) } } }
+                        select #s-specimen name="specimen" { @for sp in Specimen::ALL { option value=(sp.as_str()) { (sp.as_str()) } } }
                     }
                     div.field { label for="s-lab" { (l.t("Phòng xét nghiệm", "Lab")) } input #s-lab name="lab"; }
                     div.field { label for="s-where" { (l.t("Nơi lấy mẫu", "Where")) } input #s-where name="collected_where"; }

@@ -647,7 +647,7 @@ async fn places_in(
                                         option value=(d.id) { (d.name) " (" (d.beds.iter().map(|b| b.free).sum::<i64>()) (l.t(" trống", " free")) ")" }
                                     }
                                 }
-                                select name="bed_type" aria-label=(l.t("Loại giường", "Bed type")) { @for b in phongdich_store::BED_TYPES { option value=(b) { (bed_label(l, b)) } } }
+                                select name="bed_type" aria-label=(l.t("Loại giường", "Bed type")) { @for b in phongdich_store::BedType::ALL.iter().map(|b| b.as_str()) { option value=(b) { (bed_label(l, b)) } } }
                                 button.secondary type="submit" { (l.t("Chuyển", "Transfer")) }
                             }
                             }
@@ -674,12 +674,12 @@ async fn places_in(
                     (page.csrf_field())
                     div.field { label for="pl-name" { (l.t("Tên", "Name")) } input #pl-name name="name"; (field_error(l, &errors, "name")) }
                     div.field { label for="pl-kind" { (l.t("Loại", "Kind")) }
-                        select #pl-kind name="kind" { @for k in phongdich_store::PLACE_KINDS { option value=(k) { (place_kind_label(l, k)) } } } }
+                        select #pl-kind name="kind" { @for k in phongdich_store::PlaceKind::ALL.iter().map(|k| k.as_str()) { option value=(k) { (place_kind_label(l, k)) } } } }
                     div.field { label for="pl-commune" { (l.t("Xã/phường", "Commune")) }
                         select #pl-commune name="commune_code" { @for u in &communes { option value=(u.code) { (u.name) } } }
                         (field_error(l, &errors, "commune_code")) }
                     div.field { label for="pl-address" { (l.t("Địa chỉ", "Address")) } input #pl-address name="address"; }
-                    @for b in phongdich_store::BED_TYPES {
+                    @for b in phongdich_store::BedType::ALL.iter().map(|b| b.as_str()) {
                         div.field { label for={ "pl-" (b) } { (bed_label(l, b)) } input id={ "pl-" (b) } name=(b) inputmode="numeric" value="0"; }
                     }
                     (field_error(l, &errors, "beds"))

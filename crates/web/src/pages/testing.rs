@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use phongdich_domain::testing::ResultInput;
 use phongdich_domain::{FieldError, Permission};
-use phongdich_store::{PoolInput, ResultOutcome, SPECIMENS, SampleInput, StoreError};
+use phongdich_store::{PoolInput, ResultOutcome, SampleInput, Specimen, StoreError};
 use serde::Deserialize;
 
 /// The turnaround target shown on the page (the Ministry's 24 hours).
@@ -170,7 +170,7 @@ fn specimen_select(l: Lang, form: &str, value: &str) -> Markup {
         div.field {
             label for={ (form) "-specimen" } { (l.t("Bệnh phẩm", "Specimen")) }
             select id={ (form) "-specimen" } name="specimen" {
-                @for s in SPECIMENS {
+                @for s in Specimen::ALL.iter().map(|s| s.as_str()) {
                     option value=(s) selected[value == s] { (specimen_label(l, s)) }
                 }
             }
