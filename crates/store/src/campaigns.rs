@@ -24,6 +24,7 @@
 //! pools may name the campaign (`campaign_id`), which gives a pool its size.
 //! Lockdown-area targets wait for a lockdown module.
 
+use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, Unit, audit};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 pub use phongdich_domain::campaign::{CampaignInput, TargetKind, parse_deadline};
@@ -152,12 +153,13 @@ fn show(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// The scope condition restricting `alias` to the tree under `unit`.
-fn under(unit: &str, alias: &str, n: usize) -> Result<(String, String)> {
+/// The scope condition restricting `alias` to the tree under `unit`, its
+/// value bound in `b`'s turn (`1 = 1`, nothing bound, for the whole country).
+fn under(b: &mut QueryBuilder, unit: &str, alias: &str) -> Result<String> {
     let code = UnitCode::parse(unit).map_err(Invalid::from)?;
     Ok(Scope::unit(code)
-        .condition(alias, n)
-        .unwrap_or_else(|| ("1 = 1".into(), String::new())))
+        .filter_sql(b, alias)
+        .unwrap_or_else(|| "1 = 1".into()))
 }
 
 fn round_from_row(r: &AnyRow) -> Result<CampaignRound> {
@@ -303,14 +305,14 @@ impl Store {
     async fn resolve_list(&self, unit: &Unit, input: &CampaignInput) -> Result<Vec<i64>> {
         let mut errors = Vec::new();
         let mut ids = Vec::new();
-        let (cond, param) = under(&unit.code, "p", 2)?;
+        let mut b = QueryBuilder::numbered(String::new(), 1);
+        let cond = under(&mut b, &unit.code, "p")?;
         let by_id = format!(
             "SELECT p.id FROM persons p WHERE p.id = $1 AND p.merged_into IS NULL AND {cond}"
         );
         for (i, id) in input.person_ids.iter().enumerate() {
-            let found: Option<i64> = sqlx::query_scalar(&by_id)
-                .bind(*id)
-                .bind(param.as_str())
+            let found: Option<i64> = b
+                .bind_scalar_onto(sqlx::query_scalar(&by_id).bind(*id))
                 .fetch_optional(&self.read)
                 .await?;
             match found {
@@ -336,9 +338,8 @@ impl Store {
                     continue;
                 }
             };
-            let found: Option<i64> = sqlx::query_scalar(&by_nid)
-                .bind(parsed.as_str())
-                .bind(param.as_str())
+            let found: Option<i64> = b
+                .bind_scalar_onto(sqlx::query_scalar(&by_nid).bind(parsed.as_str()))
                 .fetch_optional(&self.read)
                 .await?;
             match found {
@@ -631,8 +632,9 @@ impl Store {
             _ => "commune_code",
         };
         let (round_id, starts, ends) = self.round_window(id, round.round_no).await?;
-        let (wcond, wparam) = under(&within, "t", 4)?;
-        let (scond, sparam) = scope.and_condition("t", 5);
+        let mut b = QueryBuilder::numbered(String::new(), 3);
+        let wcond = under(&mut b, &within, "t")?;
+        let [scond] = scope.and_filters(&mut b, ["t"]);
         let sql = format!(
             "SELECT x.unit_code, u.name AS unit_name, COUNT(*) AS targeted, \
              SUM(CASE WHEN s.status IS NULL THEN 1 ELSE 0 END) AS not_sampled, \
@@ -644,14 +646,13 @@ impl Store {
              JOIN units u ON u.code = x.unit_code \
              GROUP BY x.unit_code, u.name ORDER BY u.name"
         );
-        let mut q = sqlx::query(&sql)
-            .bind(round_id)
-            .bind(starts.as_str())
-            .bind(ends.as_str())
-            .bind(wparam.as_str());
-        if let Some(p) = &sparam {
-            q = q.bind(p.as_str());
-        }
+        b.push(&sql);
+        let q = b.bind_onto(
+            sqlx::query(b.sql())
+                .bind(round_id)
+                .bind(starts.as_str())
+                .bind(ends.as_str()),
+        );
         let mut total = UnitProgress {
             unit_code: within_unit.code.clone(),
             unit_name: within_unit.name.clone(),
@@ -724,8 +725,9 @@ impl Store {
             .map(str::trim)
             .filter(|u| !u.is_empty())
             .unwrap_or(&campaign.unit_code);
-        let (wcond, wparam) = under(unit, "t", 4)?;
-        let (scond, sparam) = scope.and_condition("t", 5);
+        let mut b = QueryBuilder::numbered(String::new(), 3);
+        let wcond = under(&mut b, unit, "t")?;
+        let [scond] = scope.and_filters(&mut b, ["t"]);
         let filter = match status {
             "sampled" => "s.id IS NOT NULL",
             "negative" => "s.status = 'negative'",
@@ -747,14 +749,13 @@ impl Store {
              ORDER BY p.commune_code, p.household_id, p.id LIMIT {}",
             limit.clamp(1, 10_000)
         );
-        let mut q = sqlx::query(&sql)
-            .bind(round_id)
-            .bind(starts.as_str())
-            .bind(ends.as_str())
-            .bind(wparam.as_str());
-        if let Some(p) = &sparam {
-            q = q.bind(p.as_str());
-        }
+        b.push(&sql);
+        let q = b.bind_onto(
+            sqlx::query(b.sql())
+                .bind(round_id)
+                .bind(starts.as_str())
+                .bind(ends.as_str()),
+        );
         let mut out = Vec::new();
         for r in q.fetch_all(&self.read).await? {
             let sample_status: Option<String> = r.try_get("sample_status")?;
@@ -846,7 +847,8 @@ async fn fill_round(
 ) -> Result<u64> {
     const COLUMNS: &str = "INSERT INTO campaign_targets (round_id, person_id, province_code, district_code, commune_code, hamlet_code) \
         SELECT $1, p.id, p.province_code, p.district_code, p.commune_code, p.hamlet_code FROM persons p";
-    let (cond, param) = under(unit, "p", 2)?;
+    let mut b = QueryBuilder::numbered(String::new(), 1);
+    let cond = under(&mut b, unit, "p")?;
     let sql = match (target, previous) {
         ("f1", _) => format!(
             "{COLUMNS} JOIN person_classes c ON c.person_id = p.id \
@@ -868,9 +870,9 @@ async fn fill_round(
                     .map(i64::to_string)
                     .collect::<Vec<_>>()
                     .join(", ");
-                n += sqlx::query(&format!("{COLUMNS} WHERE p.id IN ({ids}) AND {cond}"))
-                    .bind(round_id)
-                    .bind(param.as_str())
+                let sql = format!("{COLUMNS} WHERE p.id IN ({ids}) AND {cond}");
+                n += b
+                    .bind_onto(sqlx::query(&sql).bind(round_id))
                     .execute(&mut **tx)
                     .await?
                     .rows_affected();
@@ -878,9 +880,7 @@ async fn fill_round(
             return Ok(n);
         }
     };
-    Ok(sqlx::query(&sql)
-        .bind(round_id)
-        .bind(param.as_str())
+    Ok(b.bind_onto(sqlx::query(&sql).bind(round_id))
         .execute(&mut **tx)
         .await?
         .rows_affected())

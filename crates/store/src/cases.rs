@@ -1569,10 +1569,9 @@ impl Store {
         if waiting {
             from.push_str(" AND st.isolated_from IS NULL");
         }
-        let cond = scope.condition("k", 2);
-        if let Some((c, _)) = &cond {
-            from.push_str(&format!(" AND {c}"));
-        }
+        let mut b = QueryBuilder::numbered(String::new(), 1);
+        scope.push_filter(&mut b, "k");
+        from.push_str(b.sql());
         let order = if waiting {
             "k.since_on, k.person_id"
         } else {
@@ -1584,12 +1583,8 @@ impl Store {
             "SELECT k.person_id, k.level, k.since_on, k.via_f0, k.path{from} ORDER BY {order} LIMIT {} OFFSET {}",
             paging.limit, paging.offset
         );
-        let mut q = sqlx::query(&sql).bind(level);
-        let mut c = sqlx::query_scalar::<_, i64>(&count_sql).bind(level);
-        if let Some((_, p)) = cond {
-            q = q.bind(p.clone());
-            c = c.bind(p);
-        }
+        let q = b.bind_onto(sqlx::query(&sql).bind(level));
+        let c = b.bind_scalar_onto(sqlx::query_scalar::<_, i64>(&count_sql).bind(level));
         let total = c.fetch_one(&self.read).await?;
         let entries = q
             .fetch_all(&self.read)

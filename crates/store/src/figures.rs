@@ -137,34 +137,37 @@ enum Which<'a> {
 
 impl Which<'_> {
     /// ` AND …` restricting the rows of `alias` (which carries unit columns),
-    /// with its parameters (numbered from 1).
-    fn cond(&self, engine: Dialect, alias: &str) -> (String, Vec<String>) {
+    /// as a builder holding its text and its values: the statements it is
+    /// placed in have no placeholders of their own, and bind its values
+    /// with [`QueryBuilder::bind_onto`] (see [`fetch`]).
+    fn cond(&self, engine: Dialect, alias: &str) -> QueryBuilder {
         match self {
-            Which::Scope(scope) => match scope.condition(alias, 1) {
-                Some((c, p)) => (format!(" AND {c}"), vec![p]),
-                None => (String::new(), Vec::new()),
-            },
-            Which::Communes(codes) => (
-                format!(
-                    " AND {alias}.commune_code IN ({})",
-                    in_list(engine, codes.len())
-                ),
-                codes.to_vec(),
-            ),
+            Which::Scope(scope) => {
+                let mut b = QueryBuilder::numbered(String::new(), 0);
+                scope.push_filter(&mut b, alias);
+                b
+            }
+            Which::Communes(codes) => communes_in(engine, &format!("{alias}.commune_code"), codes),
         }
     }
 
     /// The same restriction on the communes of `units u`, whose own code is
     /// `u.code`.
-    fn units_cond(&self, engine: Dialect) -> (String, Vec<String>) {
+    fn units_cond(&self, engine: Dialect) -> QueryBuilder {
         match self {
             Which::Scope(_) => self.cond(engine, "u"),
-            Which::Communes(codes) => (
-                format!(" AND u.code IN ({})", in_list(engine, codes.len())),
-                codes.to_vec(),
-            ),
+            Which::Communes(codes) => communes_in(engine, "u.code", codes),
         }
     }
+}
+
+/// ` AND {column} IN (…)`, one placeholder per code.
+fn communes_in(engine: Dialect, column: &str, codes: &[String]) -> QueryBuilder {
+    let mut b = QueryBuilder::new(engine);
+    b.push(&format!(" AND {column} IN ("))
+        .push_list(codes)
+        .push(")");
+    b
 }
 
 /// One value of a row to insert.
@@ -173,15 +176,13 @@ enum Cell {
     Int(i64),
 }
 
+/// The rows of `sql`, whose only placeholders are `filter`'s.
 async fn fetch(
     tx: &mut Transaction<'static, Any>,
     sql: &str,
-    binds: &[String],
+    filter: &QueryBuilder,
 ) -> Result<Vec<sqlx::any::AnyRow>> {
-    let mut q = sqlx::query(sql);
-    for b in binds {
-        q = q.bind(b.as_str());
-    }
+    let q = filter.bind_onto(sqlx::query(sql));
     Ok(q.fetch_all(&mut **tx).await?)
 }
 
@@ -356,7 +357,8 @@ async fn compute(
     let when = |alias: &str| which.cond(engine, alias);
 
     // New cases by where found, on the day confirmed.
-    let (c, p) = when("c");
+    let w = when("c");
+    let c = w.sql();
     let rows = fetch(
         tx,
         &format!(
@@ -367,7 +369,7 @@ async fn compute(
              SUM(CASE WHEN c.source_kind = 'other_province' THEN 1 ELSE 0 END) AS f0_new_other_province \
              FROM cases c WHERE 1 = 1{c} GROUP BY c.commune_code, c.confirmed_on"
         ),
-        &p,
+        &w,
     )
     .await?;
     add_rows(&rows, &DAY_KEYS[..5], &mut out)?;
@@ -380,7 +382,7 @@ async fn compute(
             "SELECT c.id, c.commune_code AS unit, c.confirmed_on, s.course, s.from_on FROM cases c \
              JOIN case_courses s ON s.case_id = c.id WHERE 1 = 1{c} ORDER BY c.id, s.from_on, s.id"
         ),
-        &p,
+        &w,
     )
     .await?;
     let mut cases: Vec<(String, String, Vec<Step>)> = Vec::new();
@@ -405,14 +407,15 @@ async fn compute(
     // F1–F4 by the periods each class held, and the F1s newly traced: the
     // people whose F1 period began on the day — not one that continues
     // another F1 period ending the day before.
-    let (c, p) = when("k");
+    let w = when("k");
+    let c = w.sql();
     let rows = fetch(
         tx,
         &format!(
             "SELECT k.person_id, k.level, k.from_on, k.to_on, k.commune_code AS unit FROM class_periods k \
              WHERE 1 = 1{c} ORDER BY k.person_id, k.from_on, k.id"
         ),
-        &p,
+        &w,
     )
     .await?;
     // (person, unit, from, to) of the F1 periods.
@@ -446,14 +449,15 @@ async fn compute(
 
     // Quarantine by kind while an order runs (its release day ends it);
     // releases on their day. A cancelled order never ran.
-    let (c, p) = when("o");
+    let w = when("o");
+    let c = w.sql();
     let rows = fetch(
         tx,
         &format!(
             "SELECT o.commune_code AS unit, o.kind, o.start_on, o.released_on, o.status FROM quarantine_orders o \
              WHERE o.status <> 'cancelled'{c}"
         ),
-        &p,
+        &w,
     )
     .await?;
     for r in &rows {
@@ -489,14 +493,15 @@ async fn compute(
 
     // Samples taken; results of individual samples and of pools (a pool is
     // one test); the turnaround of individual samples.
-    let (c, p) = when("s");
+    let w = when("s");
+    let c = w.sql();
     let rows = fetch(
         tx,
         &format!(
             "SELECT s.commune_code AS unit, s.collected_on AS day, COUNT(*) AS samples_taken FROM samples s \
              WHERE 1 = 1{c} GROUP BY s.commune_code, s.collected_on"
         ),
-        &p,
+        &w,
     )
     .await?;
     add_rows(&rows, &["samples_taken"], &mut out)?;
@@ -508,7 +513,7 @@ async fn compute(
              SUM(CASE WHEN r.outcome = 'negative' THEN 1 ELSE 0 END) AS tests_negative \
              FROM test_results r JOIN pools s ON s.id = r.pool_id WHERE 1 = 1{c} GROUP BY s.commune_code, r.resulted_on"
         ),
-        &p,
+        &w,
     )
     .await?;
     add_rows(
@@ -525,7 +530,7 @@ async fn compute(
              FROM test_results r JOIN samples s ON s.id = r.sample_id WHERE 1 = 1{c} \
              GROUP BY s.commune_code, r.resulted_on, s.collected_on"
         ),
-        &p,
+        &w,
     )
     .await?;
     add_rows(
@@ -549,7 +554,8 @@ async fn compute(
 
     // Home-treatment alerts raised (and escalated) by day; open from the day
     // raised until the day taken.
-    let (c, p) = when("a");
+    let w = when("a");
+    let c = w.sql();
     let raised = vietnam_day(engine, "a.raised_at");
     let taken = vietnam_day(engine, "COALESCE(a.acknowledged_at, a.acted_at)");
     let rows = fetch(
@@ -559,7 +565,7 @@ async fn compute(
              CASE WHEN COALESCE(a.acknowledged_at, a.acted_at) IS NULL THEN NULL ELSE {taken} END AS taken, \
              a.escalations FROM treatment_alerts a WHERE 1 = 1{c}"
         ),
-        &p,
+        &w,
     )
     .await?;
     for r in &rows {
@@ -825,22 +831,22 @@ impl Store {
         if scope.root().is_some_and(|u| u.level() == UnitLevel::Hamlet) {
             return Ok(0);
         }
-        let (c, p) = scope.and_condition("u", 1);
-        let listed =
-            format!("FROM figure_changes l JOIN units u ON u.code = l.commune_code WHERE 1 = 1{c}");
+        let mut filter = QueryBuilder::numbered(String::new(), 0);
+        scope.push_filter(&mut filter, "u");
+        let listed = format!(
+            "FROM figure_changes l JOIN units u ON u.code = l.commune_code WHERE 1 = 1{}",
+            filter.sql()
+        );
         let any = format!(
             "SELECT COUNT(*) FROM (SELECT 1 {listed} UNION ALL SELECT 1 FROM figure_person_changes LIMIT 1) x"
         );
-        let mut q = sqlx::query_scalar::<_, i64>(&any);
-        if let Some(p) = &p {
-            q = q.bind(p.as_str());
-        }
+        let q = filter.bind_scalar_onto(sqlx::query_scalar::<_, i64>(&any));
         if q.fetch_one(&self.read).await? == 0 {
             return Ok(0);
         }
         let mut attempt = 0;
         loop {
-            match self.refresh_listed(scope, &listed, &p).await {
+            match self.refresh_listed(scope, &listed, &filter).await {
                 Err(e) if is_serialization_failure(&e) && attempt < 5 => attempt += 1,
                 other => return other,
             }
@@ -886,7 +892,7 @@ impl Store {
         &self,
         scope: &Scope,
         listed: &str,
-        p: &Option<String>,
+        filter: &QueryBuilder,
     ) -> Result<usize> {
         let mut tx = self.figures.begin().await?;
         if self.dialect == Dialect::Sqlite {
@@ -920,11 +926,10 @@ impl Store {
         sqlx::query("DELETE FROM figure_person_changes")
             .execute(&mut *tx)
             .await?;
-        let binds: Vec<String> = p.iter().cloned().collect();
         let changed: Vec<String> = fetch(
             &mut tx,
             &format!("SELECT DISTINCT l.commune_code AS code {listed}"),
-            &binds,
+            filter,
         )
         .await?
         .iter()
@@ -944,14 +949,15 @@ impl Store {
         let computed = compute(&mut tx, self.dialect, &which).await?;
         let counted = started.elapsed();
         // The communes being rewritten, with their district and province.
-        let (c, p) = which.units_cond(self.dialect);
+        let w = which.units_cond(self.dialect);
         let units: Vec<(String, String, String)> = fetch(
             &mut tx,
             &format!(
                 "SELECT u.code AS unit, u.province_code, u.district_code FROM units u \
-                 WHERE u.level = 'commune'{c}"
+                 WHERE u.level = 'commune'{}",
+                w.sql()
             ),
-            &p,
+            &w,
         )
         .await?
         .iter()

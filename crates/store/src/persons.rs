@@ -435,15 +435,14 @@ impl Store {
                 .map(|i| format!("${i}"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let (c, p) = scope.and_condition("p", chunk.len() + 1);
-            let sql = format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE p.id IN ({list}){c}");
-            let mut q = sqlx::query(&sql);
+            let sql = format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE p.id IN ({list})");
+            let mut b = QueryBuilder::numbered(sql, chunk.len());
+            scope.push_filter(&mut b, "p");
+            let mut q = sqlx::query(b.sql());
             for id in chunk {
                 q = q.bind(*id);
             }
-            if let Some(p) = p {
-                q = q.bind(p);
-            }
+            let q = b.bind_onto(q);
             for r in q.fetch_all(&self.read).await? {
                 let person = person_from_row(&r)?;
                 out.insert(person.id, person);
@@ -668,22 +667,21 @@ impl Store {
             }
         }
         sql.push_str(" AND p.merged_into IS NULL");
-        if let Some((cond, p)) = scope.condition("p", params.len() + 1) {
-            sql.push_str(&format!(" AND {cond}"));
-            params.push(p);
-        }
+        let mut b = QueryBuilder::numbered(sql, params.len());
+        scope.push_filter(&mut b, "p");
         // Without a sort the engine's index order is kept: sorting every match
         // of a common name would cost more than the search itself.
-        sql.push_str(match query.sort.as_deref() {
+        b.push(match query.sort.as_deref() {
             Some("name") => " ORDER BY p.name_folded, p.id",
             Some("newest") => " ORDER BY p.id DESC",
             _ => "",
         });
-        sql.push_str(&format!(" LIMIT {} OFFSET {offset}", limit + 1));
-        let mut qry = sqlx::query(&sql);
+        b.push(&format!(" LIMIT {} OFFSET {offset}", limit + 1));
+        let mut qry = sqlx::query(b.sql());
         for p in &params {
             qry = qry.bind(p.as_str());
         }
+        let qry = b.bind_onto(qry);
         let mut people: Vec<Person> = qry
             .fetch_all(&self.read)
             .await?
@@ -1131,15 +1129,12 @@ fn word_range(word: &str, prefix: bool) -> (String, String) {
 impl Store {
     /// How many people (not merged away) live in the scope.
     pub async fn person_count(&self, scope: &Scope) -> Result<i64> {
-        let mut sql = String::from("SELECT COUNT(*) FROM persons p WHERE p.merged_into IS NULL");
-        let cond = scope.condition("p", 1);
-        if let Some((c, _)) = &cond {
-            sql.push_str(&format!(" AND {c}"));
-        }
-        let mut q = sqlx::query_scalar(&sql);
-        if let Some((_, p)) = cond {
-            q = q.bind(p);
-        }
+        let mut b = QueryBuilder::numbered(
+            "SELECT COUNT(*) FROM persons p WHERE p.merged_into IS NULL",
+            0,
+        );
+        scope.push_filter(&mut b, "p");
+        let q = b.bind_scalar_onto(sqlx::query_scalar(b.sql()));
         Ok(q.fetch_one(&self.read).await?)
     }
 }

@@ -43,24 +43,6 @@ impl Scope {
         Some(format!("{alias}.{column} = {}", b.mark(value)))
     }
 
-    /// ` AND {alias}.{unit column} = ${n}` (nothing for the whole country)
-    /// and the value to bind for it: the same filter as [`Scope::push_filter`]
-    /// for a statement whose placeholders are still numbered by hand, `n`
-    /// being this one's. New code pushes the filter through a builder.
-    pub(crate) fn and_condition(&self, alias: &str, n: usize) -> (String, Option<String>) {
-        let mut b = QueryBuilder::numbered(String::new(), n - 1);
-        self.push_filter(&mut b, alias);
-        let value = self.filter().map(|(_, v)| v);
-        (b.sql().to_owned(), value)
-    }
-
-    /// `{alias}.{unit column} = ${n}` and its value, none for the whole
-    /// country: [`Scope::and_condition`] without the ` AND `.
-    pub(crate) fn condition(&self, alias: &str, n: usize) -> Option<(String, String)> {
-        let (c, v) = self.and_condition(alias, n);
-        Some((c.strip_prefix(" AND ")?.to_owned(), v?))
-    }
-
     /// ` AND {alias}.{unit column} = $k` for each alias, all naming the one
     /// value bound in `b`'s turn (`b` numbered: the text it is placed in is
     /// pushed after); empty for the whole country, nothing bound then. For a

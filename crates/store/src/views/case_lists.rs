@@ -32,6 +32,7 @@
 //! filters and the row count; its CSV cells that a spreadsheet would run are
 //! neutralised by `TableWriter` like every CSV written.
 
+use crate::sql::QueryBuilder;
 use crate::{Paging, Result, Scope, Store};
 use chrono::NaiveDate;
 use phongdich_domain::{FieldError, Invalid};
@@ -186,29 +187,25 @@ impl Store {
     ) -> Result<CaseList> {
         let (day, extra) = q.event.sql();
         let found = q.found.map(CaseFound::sql).unwrap_or("");
-        let (c, p) = scope.and_condition("c", 3);
+        // The case's and the person's filter name the one value, `$3`.
+        let mut b = QueryBuilder::numbered(String::new(), 2);
+        let [c, in_scope] = scope.and_filters(&mut b, ["c", "p"]);
         let filter = format!("{day} BETWEEN $1 AND $2{extra}{found}{c}");
-        fn bind<'q>(
-            sql: &'q str,
-            values: &'q [String],
-        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-            values
-                .iter()
-                .fold(sqlx::query(sql), |q, v| q.bind(v.as_str()))
-        }
-        let values: Vec<String> = [Some(q.from.to_string()), Some(q.to.to_string()), p]
-            .into_iter()
-            .flatten()
-            .collect();
+        let (from, to) = (q.from.to_string(), q.to.to_string());
         let count_sql = format!("SELECT COUNT(*) AS n FROM cases c WHERE {filter}");
-        let total: i64 = bind(&count_sql, &values)
+        let total: i64 = b
+            .bind_onto(
+                sqlx::query(&count_sql)
+                    .bind(from.as_str())
+                    .bind(to.as_str()),
+            )
             .fetch_one(&self.read)
             .await?
             .try_get("n")?;
         // The person's name only while they live within the scope (a case
         // stays where it was confirmed; its person may have moved away).
-        let name = match scope.condition("p", 3) {
-            Some((cond, _)) => format!("CASE WHEN {cond} THEN p.full_name ELSE '' END"),
+        let name = match in_scope.strip_prefix(" AND ") {
+            Some(cond) => format!("CASE WHEN {cond} THEN p.full_name ELSE '' END"),
             None => "p.full_name".to_owned(),
         };
         let page_sql = format!(
@@ -218,7 +215,8 @@ impl Store {
              ORDER BY on_day DESC, c.id LIMIT {} OFFSET {}",
             paging.limit, paging.offset
         );
-        let entries = bind(&page_sql, &values)
+        let entries = b
+            .bind_onto(sqlx::query(&page_sql).bind(from.as_str()).bind(to.as_str()))
             .fetch_all(&self.read)
             .await?
             .iter()
@@ -479,31 +477,20 @@ impl CaseFilter {
         ))
     }
 
-    /// The SQL condition on `cases c` (after the scope's) and its values, in
-    /// placeholder order from `$first`.
-    fn sql(&self, first: usize) -> (String, Vec<String>) {
+    /// The SQL condition on `cases c` (after the scope's), its values bound
+    /// in `b`'s turn (`b` numbered: a value may be named twice).
+    fn sql(&self, b: &mut QueryBuilder) -> String {
         let mut sql = String::new();
-        let mut values: Vec<String> = Vec::new();
-        let param = |v: String, values: &mut Vec<String>| {
-            values.push(v);
-            format!("${}", first + values.len() - 1)
-        };
         for (day, (from, to)) in [
             ("c.confirmed_on", self.confirmed),
             (RECOVERED_DAY, self.recovered),
             (DIED_DAY, self.deceased),
         ] {
             if let Some(f) = from {
-                sql.push_str(&format!(
-                    " AND {day} >= {}",
-                    param(f.to_string(), &mut values)
-                ));
+                sql.push_str(&format!(" AND {day} >= {}", b.mark(f.to_string())));
             }
             if let Some(t) = to {
-                sql.push_str(&format!(
-                    " AND {day} <= {}",
-                    param(t.to_string(), &mut values)
-                ));
+                sql.push_str(&format!(" AND {day} <= {}", b.mark(t.to_string())));
             }
         }
         match self.source.as_deref() {
@@ -513,7 +500,7 @@ impl CaseFilter {
                  AND NOT EXISTS (SELECT 1 FROM case_sources s WHERE s.case_id = c.id)",
             ),
             Some(kind) => {
-                let k = param(kind.to_owned(), &mut values);
+                let k = b.mark_shared(kind);
                 sql.push_str(&format!(
                     " AND (c.source_kind = {k} OR EXISTS (SELECT 1 FROM case_sources s \
                      WHERE s.case_id = c.id AND s.kind = {k}))"
@@ -521,7 +508,7 @@ impl CaseFilter {
             }
         }
         if let Some(country) = &self.country {
-            let k = param(country.clone(), &mut values);
+            let k = b.mark_shared(country);
             sql.push_str(&format!(
                 " AND (c.import_country = {k} OR EXISTS (SELECT 1 FROM case_sources s \
                  WHERE s.case_id = c.id AND s.kind = 'imported' AND s.country = {k}))"
@@ -537,7 +524,7 @@ impl CaseFilter {
         if let Some(status) = self.status {
             sql.push_str(&format!(" AND ({STATUS}) = '{}'", status.as_str()));
         }
-        (sql, values)
+        sql
     }
 }
 
@@ -609,36 +596,23 @@ impl Store {
                     .unwrap_or_default(),
             ),
         };
-        let (c, p) = scope.and_condition("c", 1);
-        let first = 1 + usize::from(p.is_some());
-        let (f, mut values) = filter.sql(first);
+        let mut b = QueryBuilder::numbered(String::new(), 0);
+        let [c] = scope.and_filters(&mut b, ["c"]);
+        let f = filter.sql(&mut b);
         let filter_sql = format!("1 = 1{c}{f}");
-        if let Some(p) = p {
-            values.insert(0, p);
-        }
-        fn bind<'q>(
-            sql: &'q str,
-            values: &'q [String],
-        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-            values
-                .iter()
-                .fold(sqlx::query(sql), |q, v| q.bind(v.as_str()))
-        }
         let count_sql = format!("SELECT COUNT(*) AS n FROM cases c WHERE {filter_sql}");
-        let total: i64 = bind(&count_sql, &values)
+        let total: i64 = b
+            .bind_onto(sqlx::query(&count_sql))
             .fetch_one(&self.read)
             .await?
             .try_get("n")?;
-        // The person's name only while they live within the scope.
-        let n = values.len() + 1;
-        let (name, name_value) = match scope.condition("p", n) {
-            Some((cond, v)) => (
-                format!("CASE WHEN {cond} THEN p.full_name ELSE '' END"),
-                Some(v),
-            ),
-            None => ("p.full_name".to_owned(), None),
+        // The person's name only while they live within the scope: the
+        // page's statement binds the scope's value once more, last.
+        let mut page = b.clone();
+        let name = match scope.filter_sql(&mut page, "p") {
+            Some(cond) => format!("CASE WHEN {cond} THEN p.full_name ELSE '' END"),
+            None => "p.full_name".to_owned(),
         };
-        values.extend(name_value);
         let page_sql = format!(
             "SELECT c.id, COALESCE(c.official_code, c.local_code, c.code) AS shown_code, c.code, \
              c.person_id, {name} AS full_name, c.province_code, c.commune_code, \
@@ -649,7 +623,8 @@ impl Store {
              ORDER BY c.confirmed_on DESC, c.id DESC LIMIT {} OFFSET {}",
             paging.limit, paging.offset
         );
-        let entries = bind(&page_sql, &values)
+        let entries = page
+            .bind_onto(sqlx::query(&page_sql))
             .fetch_all(&self.read)
             .await?
             .iter()

@@ -22,6 +22,7 @@
 //! Rust, so each series has one entry per day. The unit is checked against the
 //! reader's scope by `report_figures` (outside: not found).
 
+use crate::sql::QueryBuilder;
 use crate::views::reports::{CAPACITY, Counts, ReportFigures};
 use crate::{Result, Scope, Store, StoreError};
 use chrono::{Days, NaiveDate};
@@ -308,13 +309,14 @@ impl Store {
     ) -> Result<Vec<CurveDay>> {
         let back = from - Days::new(6);
         self.refresh_figures(scope).await?;
-        let (table, c, p) = day_rows(scope);
-        let sql = format!(
+        let mut b = QueryBuilder::numbered(String::new(), 2);
+        let (table, c) = day_rows(scope, &mut b);
+        b.push(&format!(
             "SELECT d.day, CAST(SUM(d.f0_new_community) AS BIGINT) AS community, CAST(SUM(d.f0_new_quarantine) AS BIGINT) AS quarantine, \
              CAST(SUM(d.f0_new_imported) AS BIGINT) AS imported, CAST(SUM(d.f0_new_other_province) AS BIGINT) AS other_province \
              FROM {table} d WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.day"
-        );
-        let rows = self.rows_between(&sql, back, to, &p).await?;
+        ));
+        let rows = self.rows_between(&b, back, to).await?;
         let mut found: HashMap<String, CurveDay> = HashMap::new();
         for r in rows {
             let day: String = r.try_get("day")?;
@@ -364,12 +366,13 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<TestDay>> {
         self.refresh_figures(scope).await?;
-        let (table, c, p) = day_rows(scope);
-        let sql = format!(
+        let mut b = QueryBuilder::numbered(String::new(), 2);
+        let (table, c) = day_rows(scope, &mut b);
+        b.push(&format!(
             "SELECT d.day, CAST(SUM(d.tests_positive) AS BIGINT) AS positive, CAST(SUM(d.tests_negative) AS BIGINT) AS negative, \
              CAST(SUM(d.tests_done) AS BIGINT) AS done FROM {table} d WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.day"
-        );
-        let rows = self.rows_between(&sql, from, to, &p).await?;
+        ));
+        let rows = self.rows_between(&b, from, to).await?;
         let mut found: HashMap<String, TestDay> = HashMap::new();
         for r in rows {
             let day: String = r.try_get("day")?;
@@ -415,12 +418,13 @@ impl Store {
             _ => "commune_code",
         };
         self.refresh_figures(scope).await?;
-        let (c, p) = scope.and_condition("d", 3);
-        let sql = format!(
+        let mut b = QueryBuilder::numbered(String::new(), 2);
+        let [c] = scope.and_filters(&mut b, ["d"]);
+        b.push(&format!(
             "SELECT d.{column} AS unit, d.day, CAST(SUM(d.f0_new) AS BIGINT) AS n FROM figure_days d \
              WHERE d.day BETWEEN $1 AND $2{c} GROUP BY d.{column}, d.day"
-        );
-        let rows = self.rows_between(&sql, from, to, &p).await?;
+        ));
+        let rows = self.rows_between(&b, from, to).await?;
         let mut out: HashMap<String, HashMap<String, i64>> = HashMap::new();
         for r in rows {
             let unit: Option<String> = r.try_get("unit")?;
@@ -437,14 +441,17 @@ impl Store {
         let active = "CASE WHEN ca.id IS NOT NULL AND ca.course NOT IN ('recovered', 'deceased', 'transferred_out') THEN 1 ELSE 0 END";
         // A hamlet's clusters are those placed in it (clusters keep no
         // hamlet column of their own).
-        let (c, p) = match scope.root() {
-            Some(u) if u.level() == phongdich_domain::UnitLevel::Hamlet => (
-                " AND cl.unit_code = $2".to_owned(),
-                Some(u.as_str().to_owned()),
-            ),
-            _ => scope.and_condition("cl", 2),
+        let mut b = QueryBuilder::numbered(String::new(), 1);
+        let c = match scope.root() {
+            Some(u) if u.level() == phongdich_domain::UnitLevel::Hamlet => {
+                format!(" AND cl.unit_code = {}", b.mark(u.as_str()))
+            }
+            _ => {
+                let [c] = scope.and_filters(&mut b, ["cl"]);
+                c
+            }
         };
-        let sql = format!(
+        b.push(&format!(
             "SELECT cl.id, cl.name, cl.kind, cl.unit_code, cl.started_on, COUNT(m.person_id) AS members, \
              SUM({active}) AS active_f0 \
              FROM clusters cl JOIN cluster_members m ON m.cluster_id = cl.id \
@@ -452,8 +459,9 @@ impl Store {
              WHERE cl.status = 'active'{c} \
              GROUP BY cl.id, cl.name, cl.kind, cl.unit_code, cl.started_on \
              ORDER BY SUM({active}) DESC, COUNT(m.person_id) DESC, cl.id LIMIT $1"
-        );
-        let rows = bind_scope(sqlx::query(&sql).bind(limit), &p)
+        ));
+        let rows = b
+            .bind_onto(sqlx::query(b.sql()).bind(limit))
             .fetch_all(&self.read)
             .await?;
         rows.iter()
@@ -476,56 +484,52 @@ impl Store {
 
 impl Store {
     /// The rows of a query whose `$1` and `$2` are the first and last day
-    /// and whose `$3`, if any, is the scope's parameter.
+    /// and whose `$3`, if any, is the scope's parameter (`b` numbered after
+    /// the two days, its text pushed).
     async fn rows_between(
         &self,
-        sql: &str,
+        b: &QueryBuilder,
         from: NaiveDate,
         to: NaiveDate,
-        scope_param: &Option<String>,
     ) -> Result<Vec<sqlx::any::AnyRow>> {
-        let q = sqlx::query(sql).bind(from.to_string()).bind(to.to_string());
-        Ok(bind_scope(q, scope_param).fetch_all(&self.read).await?)
+        let q = sqlx::query(b.sql())
+            .bind(from.to_string())
+            .bind(to.to_string());
+        Ok(b.bind_onto(q).fetch_all(&self.read).await?)
     }
 }
 
 /// The rows by day the curve and the tests by day sum (`$1`, `$2` the
-/// days, `$3` the scope's parameter): the communes' kept days, or for a
-/// hamlet (which keeps none) its records among the people living there —
-/// new cases by where found, tests of their samples (a pool's test is no
-/// one person's).
-fn day_rows(scope: &Scope) -> (String, String, Option<String>) {
+/// days, `$3` the scope's parameter, bound in `b`'s turn: `b` numbered
+/// after the two days) and the condition on them: the communes' kept
+/// days, or for a hamlet (which keeps none) its records among the people
+/// living there — new cases by where found, tests of their samples (a
+/// pool's test is no one person's).
+fn day_rows(scope: &Scope, b: &mut QueryBuilder) -> (String, String) {
     match scope.root() {
-        Some(u) if u.level() == phongdich_domain::UnitLevel::Hamlet => (
-            "(SELECT c.confirmed_on AS day, \
+        Some(u) if u.level() == phongdich_domain::UnitLevel::Hamlet => {
+            let h = b.mark_shared(u.as_str());
+            (
+                format!(
+                    "(SELECT c.confirmed_on AS day, \
                CASE WHEN c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where <> 'quarantine' THEN 1 ELSE 0 END AS f0_new_community, \
                CASE WHEN c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where = 'quarantine' THEN 1 ELSE 0 END AS f0_new_quarantine, \
                CASE WHEN c.source_kind = 'imported' THEN 1 ELSE 0 END AS f0_new_imported, \
                CASE WHEN c.source_kind = 'other_province' THEN 1 ELSE 0 END AS f0_new_other_province, \
                0 AS tests_done, 0 AS tests_positive, 0 AS tests_negative \
-             FROM cases c JOIN persons q ON q.id = c.person_id WHERE q.hamlet_code = $3 \
+             FROM cases c JOIN persons q ON q.id = c.person_id WHERE q.hamlet_code = {h} \
              UNION ALL SELECT r.resulted_on, 0, 0, 0, 0, 1, CASE WHEN r.outcome = 'positive' THEN 1 ELSE 0 END, \
                CASE WHEN r.outcome = 'negative' THEN 1 ELSE 0 END \
              FROM test_results r JOIN samples s ON s.id = r.sample_id JOIN persons q ON q.id = s.person_id \
-             WHERE q.hamlet_code = $3)"
-                .to_owned(),
-            String::new(),
-            Some(u.as_str().to_owned()),
-        ),
-        _ => {
-            let (c, p) = scope.and_condition("d", 3);
-            ("figure_days".to_owned(), c, p)
+             WHERE q.hamlet_code = {h})"
+                ),
+                String::new(),
+            )
         }
-    }
-}
-
-fn bind_scope<'q>(
-    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    p: &'q Option<String>,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    match p {
-        Some(p) => q.bind(p.as_str()),
-        None => q,
+        _ => {
+            let [c] = scope.and_filters(b, ["d"]);
+            ("figure_days".to_owned(), c)
+        }
     }
 }
 

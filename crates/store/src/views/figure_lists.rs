@@ -12,6 +12,7 @@
 //! `testing::figures_against_lists` checks the kept figures and the lists
 //! against each other: a figure opens exactly its records.
 
+use crate::sql::QueryBuilder;
 use crate::{Dialect, Paging, Result, Scope, Store, StoreError};
 use chrono::NaiveDate;
 use phongdich_domain::{UnitCode, UnitLevel};
@@ -309,11 +310,14 @@ impl Store {
             _ => (unit.code.clone(), None),
         };
         let code = UnitCode::parse(&counted).map_err(phongdich_domain::Invalid::from)?;
-        let within = Scope::unit(code);
-        let param = within.condition("x", 4).map(|(_, p)| p);
-        let restrict = |alias: &str| match within.condition(alias, 4) {
-            Some((c, _)) => format!(" AND {c}"),
-            None => String::new(),
+        // Every table of the inner queries restricted to the unit, all by
+        // the one value `$4` (after the three days).
+        const ALIASES: [&str; 8] = ["c", "k", "o", "s", "p", "a", "pl", "e"];
+        let mut b = QueryBuilder::numbered(String::new(), 3);
+        let conditions = Scope::unit(code).and_filters(&mut b, ALIASES);
+        let restrict = |alias: &str| {
+            let i = ALIASES.iter().position(|a| *a == alias);
+            conditions[i.expect("a table of the inner queries")].clone()
         };
         let sql = if has_list(key) {
             inner(self.dialect, key, &restrict)
@@ -322,29 +326,25 @@ impl Store {
         }
         .ok_or_else(|| StoreError::not_found(crate::error::Entity::Figure, key))?;
         let sql = match &hamlet {
-            Some(_) => format!(
-                "SELECT h.* FROM ({sql}) h WHERE h.person_id IN (SELECT q.id FROM persons q WHERE q.hamlet_code = $5)"
+            Some(h) => format!(
+                "SELECT h.* FROM ({sql}) h WHERE h.person_id IN (SELECT q.id FROM persons q WHERE q.hamlet_code = {})",
+                b.mark(h)
             ),
             None => sql,
         };
-        let args = [
-            Some(from.to_string()),
-            Some(to.to_string()),
-            Some(wave_start.to_string()),
-            param,
-            hamlet,
-        ];
+        let days = [from.to_string(), to.to_string(), wave_start.to_string()];
         fn binds<'q>(
-            mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-            args: &'q [Option<String>],
+            sql: &'q str,
+            days: &'q [String],
+            b: &'q QueryBuilder,
         ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-            for a in args.iter().flatten() {
-                q = q.bind(a.as_str());
-            }
-            q
+            b.bind_onto(
+                days.iter()
+                    .fold(sqlx::query(sql), |q, d| q.bind(d.as_str())),
+            )
         }
         let count_sql = format!("SELECT COUNT(*) AS n FROM ({sql}) z");
-        let total: i64 = binds(sqlx::query(&count_sql), &args)
+        let total: i64 = binds(&count_sql, &days, &b)
             .fetch_one(&self.read)
             .await?
             .try_get("n")?;
@@ -355,10 +355,7 @@ impl Store {
             paging.limit, paging.offset
         );
         let mut entries = Vec::new();
-        for r in binds(sqlx::query(&page_sql), &args)
-            .fetch_all(&self.read)
-            .await?
-        {
+        for r in binds(&page_sql, &days, &b).fetch_all(&self.read).await? {
             entries.push(FigureEntry {
                 person_id: r.try_get("person_id")?,
                 full_name: r.try_get("full_name")?,

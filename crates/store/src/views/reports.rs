@@ -122,21 +122,20 @@ impl Store {
         }
         self.refresh_figures(scope).await?;
         let (f, t, w) = (from.to_string(), to.to_string(), wave_start.to_string());
-        let run = |sql: String, binds: Vec<String>, param: Option<String>| async move {
-            let mut q = sqlx::query(&sql);
-            for b in &binds {
-                q = q.bind(b.as_str());
+        // `b` numbered after the hand-numbered `binds`, its text pushed.
+        let run = |b: QueryBuilder, binds: Vec<String>| async move {
+            let mut q = sqlx::query(b.sql());
+            for v in &binds {
+                q = q.bind(v.as_str());
             }
-            if let Some(p) = &param {
-                q = q.bind(p.as_str());
-            }
-            q.fetch_all(&self.read).await
+            b.bind_onto(q).fetch_all(&self.read).await
         };
 
         // What happened during the period, the F0 since the wave began, and
         // every stock at the end of the period's last day (the sum of its
         // changes up to it), from the communes' days (`figures` module).
-        let (c, p) = scope.and_condition("d", 4);
+        let mut b = QueryBuilder::numbered(String::new(), 3);
+        let [c] = scope.and_filters(&mut b, ["d"]);
         let sums: Vec<String> = DAY_KEYS
             .iter()
             .map(|k| {
@@ -148,17 +147,13 @@ impl Store {
                     .map(|k| format!("CAST(SUM(d.{k}) AS BIGINT) AS {k}")),
             )
             .collect();
-        let rows = run(
-            format!(
-                "SELECT d.commune_code AS unit, {}, \
-                 CAST(SUM(CASE WHEN d.day >= $3 THEN d.f0_new ELSE 0 END) AS BIGINT) AS f0_cumulative \
-                 FROM figure_days d WHERE d.day <= $2{c} GROUP BY d.commune_code",
-                sums.join(", ")
-            ),
-            vec![f.clone(), t.clone(), w.clone()],
-            p,
-        )
-        .await?;
+        b.push(&format!(
+            "SELECT d.commune_code AS unit, {}, \
+             CAST(SUM(CASE WHEN d.day >= $3 THEN d.f0_new ELSE 0 END) AS BIGINT) AS f0_cumulative \
+             FROM figure_days d WHERE d.day <= $2{c} GROUP BY d.commune_code",
+            sums.join(", ")
+        ));
+        let rows = run(b, vec![f.clone(), t.clone(), w.clone()]).await?;
         accumulate(&rows, &DAY_KEYS, &mut out)?;
         accumulate(&rows, &STOCK_KEYS, &mut out)?;
         accumulate(&rows, &["f0_cumulative"], &mut out)?;
@@ -169,33 +164,27 @@ impl Store {
         // and lent at the end of the period (small tables, counted each
         // time).
         if counts == Counts::All {
-            let (c, p) = scope.and_condition("pl", 2);
-            let rows = run(
-            format!(
+            let mut b = QueryBuilder::numbered(String::new(), 1);
+            let [c] = scope.and_filters(&mut b, ["pl"]);
+            b.push(&format!(
                 "SELECT pl.commune_code AS unit, CAST(SUM(b.capacity) AS BIGINT) AS beds, \
                  CAST(SUM((SELECT COUNT(*) FROM admissions ad WHERE ad.place_id = b.place_id AND ad.bed_type = b.bed_type \
                    AND ad.admitted_on <= $1 AND (ad.discharged_on IS NULL OR ad.discharged_on > $1))) AS BIGINT) AS beds_occupied \
                  FROM places pl JOIN place_beds b ON b.place_id = pl.id WHERE 1 = 1{c} GROUP BY pl.commune_code"
-            ),
-            vec![t.clone()],
-            p,
-        )
-        .await?;
+            ));
+            let rows = run(b, vec![t.clone()]).await?;
             accumulate(&rows, &["beds", "beds_occupied"], &mut out)?;
-            let (c, p) = scope.and_condition("e", 2);
+            let mut b = QueryBuilder::numbered(String::new(), 1);
+            let [c] = scope.and_filters(&mut b, ["e"]);
             let lent = crate::sql::vietnam_day(self.dialect, "ol.lent_at");
             let returned = crate::sql::vietnam_day(self.dialect, "ol.returned_at");
-            let rows = run(
-            format!(
+            b.push(&format!(
                 "SELECT e.unit_code AS unit, SUM(CASE WHEN e.status <> 'retired' THEN 1 ELSE 0 END) AS oxygen_equipment, \
                  CAST(SUM((SELECT COUNT(*) FROM oxygen_loans ol WHERE ol.equipment_id = e.id AND {lent} <= $1 \
                    AND (ol.returned_at IS NULL OR {returned} > $1))) AS BIGINT) AS oxygen_lent \
                  FROM oxygen_equipment e WHERE 1 = 1{c} GROUP BY e.unit_code"
-            ),
-            vec![t.clone()],
-            p,
-        )
-        .await?;
+            ));
+            let rows = run(b, vec![t.clone()]).await?;
             accumulate(&rows, &["oxygen_equipment", "oxygen_lent"], &mut out)?;
         }
         Ok(out)
