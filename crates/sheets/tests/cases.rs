@@ -261,8 +261,11 @@ async fn anonymised_records_load_without_inventing_data() {
     );
     let (id, _) = s.case_by_code(&t.scope, "BN1440").await.unwrap().unwrap();
     let c = s.case(&t.scope, id).await.unwrap();
-    assert_eq!(c.course, "recovered");
-    assert_eq!(c.recovered_on.as_deref(), Some("2021-08-20"));
+    assert_eq!(c.course.as_str(), "recovered");
+    assert_eq!(
+        c.recovered_on.map(|d| d.to_string()).as_deref(),
+        Some("2021-08-20")
+    );
     assert_eq!(c.import_country.as_deref(), Some("JP"));
     let (id, _) = s.case_by_code(&t.scope, "BN1441").await.unwrap().unwrap();
     let c = s.case(&t.scope, id).await.unwrap();
@@ -338,8 +341,8 @@ async fn a_corrected_list_imported_again_updates_its_cases() {
     let (id, _) = s.case_by_code(&t.scope, "BN1").await.unwrap().unwrap();
     let c = s.case(&t.scope, id).await.unwrap();
     assert_eq!(
-        (c.course.as_str(), c.recovered_on.as_deref()),
-        ("recovered", Some("2021-08-25"))
+        (c.course.as_str(), c.recovered_on.map(|d| d.to_string())),
+        ("recovered", Some("2021-08-25".to_owned()))
     );
     // Each correction is audited with before and after.
     let admin = Actor {

@@ -84,7 +84,9 @@ fn exposure(qualifies: bool, setting: &str) -> Exposure {
     }
 }
 
+use crate::sql::days::{choice_of, date_of, opt_date_of};
 pub(crate) use crate::sql::days::{date, day, parse_day, parse_path};
+use phongdich_domain::case::{Course, DetectedWhere, TestKind as CaseTestKind};
 
 pub use phongdich_domain::case::CaseInput;
 use phongdich_domain::case::NewCase;
@@ -101,19 +103,19 @@ pub struct Case {
     pub local_code: Option<String>,
     /// ISO 3166-1 alpha-2 of an imported case (`XX` unknown).
     pub import_country: Option<String>,
-    pub recovered_on: Option<String>,
-    pub died_on: Option<String>,
+    pub recovered_on: Option<NaiveDate>,
+    pub died_on: Option<NaiveDate>,
     pub person_id: i64,
-    pub confirmed_on: String,
-    pub sample_on: Option<String>,
-    pub onset_on: Option<String>,
-    pub test_kind: String,
+    pub confirmed_on: NaiveDate,
+    pub sample_on: Option<NaiveDate>,
+    pub onset_on: Option<NaiveDate>,
+    pub test_kind: CaseTestKind,
     pub source_kind: String,
     pub source_ref: Option<String>,
-    pub course: String,
+    pub course: Course,
     pub hospital: Option<String>,
-    pub detected_where: String,
-    pub negative_on: Option<String>,
+    pub detected_where: DetectedWhere,
+    pub negative_on: Option<NaiveDate>,
     pub commune_code: String,
     pub created_at: String,
     pub updated_at: String,
@@ -123,8 +125,8 @@ impl Case {
     /// Still able to infect: not recovered, deceased or transferred out.
     pub fn active(&self) -> bool {
         !matches!(
-            self.course.as_str(),
-            "recovered" | "deceased" | "transferred_out"
+            self.course,
+            Course::Recovered | Course::Deceased | Course::TransferredOut
         )
     }
 
@@ -136,18 +138,13 @@ impl Case {
     /// it exposed keep their classes. Closed without a date (a transfer has
     /// no date column): the window ends on the day the course was recorded.
     fn status(&self, mut base: Status) -> Status {
-        let date = |s: &Option<String>| {
-            s.as_deref()
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        };
-        let sample = date(&self.sample_on)
-            .or_else(|| NaiveDate::parse_from_str(&self.confirmed_on, "%Y-%m-%d").ok())
-            .unwrap_or_default();
-        let start = phongdich_domain::tracing::transmission_start(date(&self.onset_on), sample);
-        let mut end = [&self.negative_on, &self.recovered_on, &self.died_on]
+        let sample = self.sample_on.unwrap_or(self.confirmed_on);
+        let start = phongdich_domain::tracing::transmission_start(self.onset_on, sample);
+        let mut end = [self.negative_on, self.recovered_on, self.died_on]
             .into_iter()
-            .filter_map(|d| d.as_deref().and_then(parse_day))
-            .min();
+            .flatten()
+            .min()
+            .map(day);
         if !self.active() && end.is_none() {
             end = self.updated_at.get(..10).and_then(parse_day);
         }
@@ -228,6 +225,21 @@ const CASE_COLUMNS: &str = "id, COALESCE(official_code, local_code, code) AS cod
     local_code, import_country, recovered_on, died_on, person_id, confirmed_on, sample_on, onset_on, test_kind, source_kind, source_ref, \
     course, hospital, detected_where, negative_on, commune_code, created_at, updated_at";
 
+/// A stored day as the text a form would hold.
+fn text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+fn class_info_from_row(r: &AnyRow) -> Result<ClassInfo> {
+    Ok(ClassInfo {
+        person_id: r.try_get("person_id")?,
+        level: r.try_get("level")?,
+        since_on: r.try_get("since_on")?,
+        via_f0: r.try_get("via_f0")?,
+        path: parse_path(&r.try_get::<String, _>("path")?),
+    })
+}
+
 fn case_from_row(r: &AnyRow) -> Result<Case> {
     Ok(Case {
         id: r.try_get("id")?,
@@ -236,19 +248,19 @@ fn case_from_row(r: &AnyRow) -> Result<Case> {
         official_code: r.try_get("official_code")?,
         local_code: r.try_get("local_code")?,
         import_country: r.try_get("import_country")?,
-        recovered_on: r.try_get("recovered_on")?,
-        died_on: r.try_get("died_on")?,
+        recovered_on: opt_date_of(r, "recovered_on")?,
+        died_on: opt_date_of(r, "died_on")?,
         person_id: r.try_get("person_id")?,
-        confirmed_on: r.try_get("confirmed_on")?,
-        sample_on: r.try_get("sample_on")?,
-        onset_on: r.try_get("onset_on")?,
-        test_kind: r.try_get("test_kind")?,
+        confirmed_on: date_of(r, "confirmed_on")?,
+        sample_on: opt_date_of(r, "sample_on")?,
+        onset_on: opt_date_of(r, "onset_on")?,
+        test_kind: choice_of(r, "test_kind")?,
         source_kind: r.try_get("source_kind")?,
         source_ref: r.try_get("source_ref")?,
-        course: r.try_get("course")?,
+        course: choice_of(r, "course")?,
         hospital: r.try_get("hospital")?,
-        detected_where: r.try_get("detected_where")?,
-        negative_on: r.try_get("negative_on")?,
+        detected_where: choice_of(r, "detected_where")?,
+        negative_on: opt_date_of(r, "negative_on")?,
         commune_code: r.try_get("commune_code")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
@@ -778,32 +790,15 @@ impl Store {
             .bind(id)
             .execute(w.conn())
             .await?;
-        self.write_sources(
-            w.tx(),
-            id,
-            &sources,
-            checked.exposure_on.as_deref(),
-            &actor.name,
-            &stamp,
-        )
-        .await?;
-        crate::class_periods::sync_course(
-            w.conn(),
-            id,
-            &self.today().format("%Y-%m-%d").to_string(),
-            &self.stamp(),
-        )
-        .await?;
-        let case = case_from_row(
-            &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
-                .bind(id)
-                .fetch_one(w.conn())
-                .await?,
-        )?;
-        let old = w.engine()?.status(person.id);
-        let changes = w.set_status(person.id, case.status(old))?;
-        let out = self
-            .persist_changes(w.tx(), &changes, &format!("case:{id}"))
+        let (case, out) = self
+            .after_case_write(
+                w,
+                id,
+                &sources,
+                checked.exposure_on.as_deref(),
+                &actor.name,
+                &stamp,
+            )
             .await?;
         audit::record(
             &self.clock,
@@ -817,6 +812,41 @@ impl Store {
             Some(&case),
         )
         .await?;
+        Ok((case, out))
+    }
+
+    /// What follows the write of a case row, when confirmed or corrected:
+    /// its sources, its course periods, the case as stored, and the engine's
+    /// classes with their changes stored.
+    async fn after_case_write(
+        &self,
+        w: &mut EngineWrite<'_>,
+        case_id: i64,
+        sources: &[Source],
+        exposure_on: Option<&str>,
+        actor_name: &str,
+        stamp: &str,
+    ) -> Result<(Case, Vec<ClassChange>)> {
+        self.write_sources(w.tx(), case_id, sources, exposure_on, actor_name, stamp)
+            .await?;
+        crate::class_periods::sync_course(
+            w.conn(),
+            case_id,
+            &self.today().format("%Y-%m-%d").to_string(),
+            &self.stamp(),
+        )
+        .await?;
+        let case = case_from_row(
+            &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
+                .bind(case_id)
+                .fetch_one(w.conn())
+                .await?,
+        )?;
+        let old = w.engine()?.status(case.person_id);
+        let changes = w.set_status(case.person_id, case.status(old))?;
+        let out = self
+            .persist_changes(w.tx(), &changes, &format!("case:{case_id}"))
+            .await?;
         Ok((case, out))
     }
 
@@ -848,31 +878,34 @@ impl Store {
         actor.require(Permission::Trace)?;
         let before = self.case(&actor.scope, case_id).await?;
         let before_sources = self.case_sources(case_id).await?;
-        let keep = |typed: &str, stored: Option<&str>| -> String {
+        let keep = |typed: &str, stored: Option<String>| -> String {
             if typed.trim().is_empty() {
-                stored.unwrap_or_default().to_owned()
+                stored.unwrap_or_default()
             } else {
                 typed.to_owned()
             }
         };
         let merged = CaseInput {
             person_id: before.person_id,
-            confirmed_on: keep(&input.confirmed_on, Some(&before.confirmed_on)),
-            sample_on: keep(&input.sample_on, before.sample_on.as_deref()),
-            onset_on: keep(&input.onset_on, before.onset_on.as_deref()),
-            test_kind: keep(&input.test_kind, Some(&before.test_kind)),
+            confirmed_on: keep(&input.confirmed_on, Some(before.confirmed_on.to_string())),
+            sample_on: keep(&input.sample_on, text(before.sample_on)),
+            onset_on: keep(&input.onset_on, text(before.onset_on)),
+            test_kind: keep(&input.test_kind, Some(before.test_kind.to_string())),
             source_kind: String::new(),
             source_ref: String::new(),
-            course: keep(&input.course, Some(&before.course)),
-            hospital: keep(&input.hospital, before.hospital.as_deref()),
-            detected_where: keep(&input.detected_where, Some(&before.detected_where)),
-            negative_on: keep(&input.negative_on, before.negative_on.as_deref()),
-            official_code: keep(&input.official_code, before.official_code.as_deref()),
-            local_code: keep(&input.local_code, before.local_code.as_deref()),
+            course: keep(&input.course, Some(before.course.to_string())),
+            hospital: keep(&input.hospital, before.hospital.clone()),
+            detected_where: keep(
+                &input.detected_where,
+                Some(before.detected_where.to_string()),
+            ),
+            negative_on: keep(&input.negative_on, text(before.negative_on)),
+            official_code: keep(&input.official_code, before.official_code.clone()),
+            local_code: keep(&input.local_code, before.local_code.clone()),
             infected_by: input.infected_by.clone(),
             exposure_on: input.exposure_on.clone(),
-            recovered_on: keep(&input.recovered_on, before.recovered_on.as_deref()),
-            died_on: keep(&input.died_on, before.died_on.as_deref()),
+            recovered_on: keep(&input.recovered_on, text(before.recovered_on)),
+            died_on: keep(&input.died_on, text(before.died_on)),
             origin_province: input.origin_province.clone(),
             origin_district: input.origin_district.clone(),
         };
@@ -943,18 +976,18 @@ impl Store {
                 .zip(&before_sources)
                 .all(|(a, b)| *a == b.source && exposure == b.exposure_on);
         let same = same_sources
-            && checked.confirmed_on == before.confirmed_on
-            && checked.sample_on == before.sample_on
-            && checked.onset_on == before.onset_on
-            && checked.test_kind == before.test_kind
-            && checked.course == before.course
+            && checked.confirmed_on == before.confirmed_on.to_string()
+            && checked.sample_on == text(before.sample_on)
+            && checked.onset_on == text(before.onset_on)
+            && checked.test_kind == before.test_kind.as_str()
+            && checked.course == before.course.as_str()
             && checked.hospital == before.hospital
-            && checked.detected_where == before.detected_where
-            && checked.negative_on == before.negative_on
+            && checked.detected_where == before.detected_where.as_str()
+            && checked.negative_on == text(before.negative_on)
             && checked.official_code == before.official_code
             && checked.local_code == before.local_code
-            && checked.recovered_on == before.recovered_on
-            && checked.died_on == before.died_on;
+            && checked.recovered_on == text(before.recovered_on)
+            && checked.died_on == text(before.died_on);
         if same {
             return Ok((before, Vec::new(), false));
         }
@@ -977,32 +1010,15 @@ impl Store {
             .bind(case_id)
             .fetch_one(w.conn())
             .await?;
-        self.write_sources(
-            w.tx(),
-            case_id,
-            &sources,
-            exposure.as_deref(),
-            &actor.name,
-            &stamp,
-        )
-        .await?;
-        crate::class_periods::sync_course(
-            w.conn(),
-            case_id,
-            &self.today().format("%Y-%m-%d").to_string(),
-            &self.stamp(),
-        )
-        .await?;
-        let after = case_from_row(
-            &sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
-                .bind(case_id)
-                .fetch_one(w.conn())
-                .await?,
-        )?;
-        let old = w.engine()?.status(after.person_id);
-        let changes = w.set_status(after.person_id, after.status(old))?;
-        let out = self
-            .persist_changes(w.tx(), &changes, &format!("case:{case_id}"))
+        let (after, out) = self
+            .after_case_write(
+                &mut w,
+                case_id,
+                &sources,
+                exposure.as_deref(),
+                &actor.name,
+                &stamp,
+            )
             .await?;
         let before_json = serde_json::json!({ "case": &before, "sources": &before_sources });
         let after_json = serde_json::json!({ "case": &after, "sources": &sources });
@@ -1357,12 +1373,8 @@ impl Store {
         actor.require(Permission::Trace)?;
         let before = self.case(&actor.scope, case_id).await?;
         let mut errors = Vec::new();
-        let course = phongdich_domain::choice::one_of::<phongdich_domain::case::Course>(
-            "course",
-            course,
-            &mut errors,
-        )
-        .map_or_else(String::new, |c| c.as_str().to_owned());
+        let course = phongdich_domain::choice::one_of::<Course>("course", course, &mut errors)
+            .map_or_else(String::new, |c| c.as_str().to_owned());
         // A course that ends treatment is dated (its day counts in every
         // figure): recovery by its day or the negative test, death by its day.
         match course.as_str() {
@@ -1393,7 +1405,7 @@ impl Store {
             ));
         }
         if let Some(d) = course_on.or(negative_on)
-            && d.format("%Y-%m-%d").to_string() < before.confirmed_on
+            && d < before.confirmed_on
         {
             errors.push(FieldError::new(
                 "course_on",
@@ -1494,13 +1506,7 @@ impl Store {
             .fetch_optional(&self.read)
             .await?
         {
-            Some(r) => Some(ClassInfo {
-                person_id: r.try_get("person_id")?,
-                level: r.try_get("level")?,
-                since_on: r.try_get("since_on")?,
-                via_f0: r.try_get("via_f0")?,
-                path: parse_path(&r.try_get::<String, _>("path")?),
-            }),
+            Some(r) => Some(class_info_from_row(&r)?),
             None => None,
         };
         let mut history = Vec::new();
@@ -1590,15 +1596,7 @@ impl Store {
             .fetch_all(&self.read)
             .await?
             .iter()
-            .map(|r| {
-                Ok(ClassInfo {
-                    person_id: r.try_get("person_id")?,
-                    level: r.try_get("level")?,
-                    since_on: r.try_get("since_on")?,
-                    via_f0: r.try_get("via_f0")?,
-                    path: parse_path(&r.try_get::<String, _>("path")?),
-                })
-            })
+            .map(class_info_from_row)
             .collect::<Result<Vec<_>>>()?;
         Ok(ClassPage {
             total,

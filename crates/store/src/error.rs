@@ -14,6 +14,21 @@ pub struct DuplicateCandidate {
     pub reason: String,
 }
 
+impl DuplicateCandidate {
+    /// The person of a row with `id`, `full_name`, `birth_year` and
+    /// `commune_code`, found for `reason`.
+    pub(crate) fn from_row(r: &sqlx::any::AnyRow, reason: &str) -> Result<Self, StoreError> {
+        use sqlx::Row;
+        Ok(DuplicateCandidate {
+            person_id: r.try_get("id")?,
+            full_name: r.try_get("full_name")?,
+            birth_year: r.try_get("birth_year")?,
+            commune_code: r.try_get("commune_code")?,
+            reason: reason.to_owned(),
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(transparent)]

@@ -5,7 +5,7 @@
 use crate::persons::{DuplicateCandidate, PersonRow, insert_tokens};
 use crate::sql::{in_list, placeholders};
 use crate::units::Unit;
-use crate::{Actor, Dialect, Result, Store, StoreError, audit};
+use crate::{Actor, Dialect, Result, Store, audit};
 use chrono::NaiveDate;
 use phongdich_domain::similarity::{ids_tell_apart, names_similar};
 use phongdich_domain::{FieldError, Invalid, NewPerson, PersonInput, UnitLevel};
@@ -769,7 +769,7 @@ impl ExistingMatches {
                 ) {
                     continue;
                 }
-                let c = candidate(&r, "same_phone_similar_name")?;
+                let c = DuplicateCandidate::from_row(&r, "same_phone_similar_name")?;
                 m.by_phone
                     .entry(r.try_get("phone")?)
                     .or_default()
@@ -791,7 +791,7 @@ impl ExistingMatches {
                     .bind(r.given_key.as_str());
             }
             for r in q.fetch_all(&mut **tx).await? {
-                let c = candidate(&r, "similar_name_same_birth_year_commune")?;
+                let c = DuplicateCandidate::from_row(&r, "similar_name_same_birth_year_commune")?;
                 let key = (
                     c.commune_code.clone(),
                     c.birth_year,
@@ -829,14 +829,4 @@ impl ExistingMatches {
         }
         out
     }
-}
-
-fn candidate(r: &sqlx::any::AnyRow, reason: &str) -> Result<DuplicateCandidate, StoreError> {
-    Ok(DuplicateCandidate {
-        person_id: r.try_get("id")?,
-        full_name: r.try_get("full_name")?,
-        birth_year: r.try_get("birth_year")?,
-        commune_code: r.try_get("commune_code")?,
-        reason: reason.to_owned(),
-    })
 }

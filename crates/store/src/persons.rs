@@ -305,16 +305,6 @@ pub(crate) async fn national_id_taken(
     }))
 }
 
-fn candidate_from_row(r: &AnyRow, reason: &str) -> Result<DuplicateCandidate> {
-    Ok(DuplicateCandidate {
-        person_id: r.try_get("id")?,
-        full_name: r.try_get("full_name")?,
-        birth_year: r.try_get("birth_year")?,
-        commune_code: r.try_get("commune_code")?,
-        reason: reason.to_owned(),
-    })
-}
-
 /// Likely duplicates of a person among the stored ones: the same phone with a
 /// similar name, or a similar name with the same birth year in the same commune
 /// — never someone whose national ID tells them apart
@@ -343,7 +333,7 @@ pub(crate) async fn find_likely_duplicates(
                 &r.try_get::<String, _>("district_code")?,
                 &r.try_get::<String, _>("commune_code")?,
             );
-            let c = candidate_from_row(r, "same_phone_similar_name")?;
+            let c = DuplicateCandidate::from_row(r, "same_phone_similar_name")?;
             if visible && likely_same(r, &c, row)? {
                 out.push(c);
             }
@@ -360,7 +350,7 @@ pub(crate) async fn find_likely_duplicates(
     .fetch_all(&mut **tx)
     .await?;
     for r in &rows {
-        let c = candidate_from_row(r, "similar_name_same_birth_year_commune")?;
+        let c = DuplicateCandidate::from_row(r, "similar_name_same_birth_year_commune")?;
         if likely_same(r, &c, row)? && !out.iter().any(|o| o.person_id == c.person_id) {
             out.push(c);
         }

@@ -203,7 +203,7 @@ async fn an_f0_at_home_raises_an_alert_and_is_transferred_to_hospital() {
         "in hospital, no readings due at home"
     );
     assert_eq!(
-        s.case(&staff.scope, case.id).await.unwrap().course,
+        s.case(&staff.scope, case.id).await.unwrap().course.as_str(),
         "hospital"
     );
     let entries = s

@@ -29,3 +29,36 @@ pub(crate) fn parse_day(s: &str) -> Option<Day> {
 pub(crate) fn parse_path(s: &str) -> Vec<i64> {
     s.split(',').filter_map(|x| x.trim().parse().ok()).collect()
 }
+
+/// The date stored in `column` (`YYYY-MM-DD`); a row holding anything else
+/// is a data error naming the column, never a default.
+pub(crate) fn date_of(r: &sqlx::any::AnyRow, column: &str) -> crate::Result<NaiveDate> {
+    use sqlx::Row;
+    let s: String = r.try_get(column)?;
+    stored_date(column, &s)
+}
+
+/// [`date_of`] for a column that may be empty (NULL).
+pub(crate) fn opt_date_of(r: &sqlx::any::AnyRow, column: &str) -> crate::Result<Option<NaiveDate>> {
+    use sqlx::Row;
+    let s: Option<String> = r.try_get(column)?;
+    s.map(|s| stored_date(column, &s)).transpose()
+}
+
+fn stored_date(column: &str, s: &str) -> crate::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| crate::StoreError::Data(format!("{column}: “{s}” is not a stored date")))
+}
+
+/// The word stored in `column` as one of a closed vocabulary; a word
+/// outside it is a data error naming the column.
+pub(crate) fn choice_of<T: phongdich_domain::choice::Choice>(
+    r: &sqlx::any::AnyRow,
+    column: &str,
+) -> crate::Result<T> {
+    use sqlx::Row;
+    let s: String = r.try_get(column)?;
+    T::from_str_exact(&s).ok_or_else(|| {
+        crate::StoreError::Data(format!("{column}: “{s}” is not one of the stored words"))
+    })
+}

@@ -650,6 +650,11 @@ pub(crate) fn show_date(iso: &str) -> String {
     }
 }
 
+/// A day as Vietnamese forms write it: `12/03/1985`.
+pub(crate) fn show_day(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
 /// A stored UTC time shown in Vietnam's time (UTC+7), to the second.
 pub(crate) fn show_time(rfc3339: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(rfc3339) {

@@ -385,7 +385,7 @@ fn case_card(
 ) -> Markup {
     use phongdich_store::Source;
     let err = |field: &str| super::field_error(l, errors, field);
-    let date = |d: &Option<String>| d.as_deref().map(show_date).unwrap_or_default();
+    let date = |d: &Option<chrono::NaiveDate>| d.map(super::show_day).unwrap_or_default();
     let typed_sources = sources
         .iter()
         .map(|s| s.source.label())
@@ -412,8 +412,8 @@ fn case_card(
                 dt { (l.t("Mã BN (quốc gia)", "National case number")) } dd { (c.official_code.as_deref().unwrap_or("—")) }
                 dt { (l.t("Mã ca của tỉnh", "Province case number")) } dd { (c.local_code.as_deref().unwrap_or("—")) }
                 dt { (l.t("Mã hồ sơ", "Record code")) } dd.mono { (c.record_code) }
-                dt { (l.t("Ngày khẳng định", "Confirmed on")) } dd { (show_date(&c.confirmed_on)) }
-                dt { (l.t("Tình trạng", "Course")) } dd { (course_label(l, &c.course))
+                dt { (l.t("Ngày khẳng định", "Confirmed on")) } dd { (super::show_day(c.confirmed_on)) }
+                dt { (l.t("Tình trạng", "Course")) } dd { (course_label(l, c.course.as_str()))
                     @if c.recovered_on.is_some() { " " (date(&c.recovered_on)) }
                     @if c.died_on.is_some() { " " (date(&c.died_on)) }
                     @if let Some(h) = &c.hospital { " — " (h) } }
@@ -451,7 +451,7 @@ fn case_card(
                             div.field.wide { label for="c-by" { (l.t("Lây từ (nhiều nguồn cách nhau bằng dấu phẩy)", "Infected by (several separated by commas)")) } input #c-by name="infected_by" value=(typed_sources); (err("infected_by")) }
                             (origin_fields(l, "c", &err))
                             div.field { label for="c-exposure" { (l.t("Ngày tiếp xúc", "Exposure date")) } input #c-exposure name="exposure_on" placeholder="dd/mm/yyyy"; (err("exposure_on")) }
-                            div.field { label for="c-confirmed" { (l.t("Ngày khẳng định", "Confirmed on")) } input #c-confirmed name="confirmed_on" placeholder=(show_date(&c.confirmed_on)); (err("confirmed_on")) }
+                            div.field { label for="c-confirmed" { (l.t("Ngày khẳng định", "Confirmed on")) } input #c-confirmed name="confirmed_on" placeholder=(super::show_day(c.confirmed_on)); (err("confirmed_on")) }
                             div.field { label for="c-course" { (l.t("Tình trạng", "Course")) }
                                 select #c-course name="course" {
                                     option value="" { (l.t("— giữ nguyên —", "— keep —")) }
