@@ -1004,12 +1004,17 @@ pub(super) fn table_rows(l: Lang, v: &View) -> (Vec<String>, Vec<Vec<Cell>>) {
             r.minutes_to_act.map(|m| m.to_string()),
         ),
     ] {
-        rows.push(vec![
+        let mut row = vec![
             Cell::from(key),
             Cell::from(l.t(vi, en)),
             value.map_or(Cell::from(""), Cell::Number),
             Cell::from(""),
-        ]);
+        ];
+        // The medians are the unit's own: each unit below gets an empty
+        // cell, so every row has as many cells as the header (a CSV reader
+        // refuses ragged rows).
+        row.extend(v.figures.children.iter().map(|_| Cell::from("")));
+        rows.push(row);
     }
     (headers, rows)
 }

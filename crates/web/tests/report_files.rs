@@ -1,0 +1,50 @@
+#![allow(clippy::unwrap_used)]
+//! A rapid report's CSV and XLSX for a province, a district and a commune:
+//! every row has as many cells as the header (the median lines too, though
+//! they are counted for the unit only), so a spreadsheet or a CSV reader
+//! opens the file. Issue 18, bug 1: a province's or district's CSV answered
+//! 400 ("found record with 4 fields, but the previous record has 17").
+//! SQLite, or PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
+
+mod support;
+
+use support::{Browser, HA_KHANH};
+
+use axum::http::StatusCode;
+use phongdich_store::testing::TestDb;
+
+// Quảng Ninh (22) and its city Hạ Long (193).
+const QUANG_NINH: &str = "22";
+const HA_LONG: &str = "193";
+const DAY: &str = "2021-08-05";
+
+#[tokio::test]
+async fn a_reports_csv_is_rectangular_at_every_level() {
+    let db = TestDb::new().await;
+    let app = support::app(&db);
+    let mut province = Browser::logged_in(&db, &app, "tinh", QUANG_NINH, "health_staff").await;
+    for (unit, children) in [(QUANG_NINH, true), (HA_LONG, true), (HA_KHANH, false)] {
+        let r = province
+            .get(&format!("/reports.csv?unit={unit}&from={DAY}&to={DAY}"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{unit}: {}", r.body);
+        let mut reader = csv::Reader::from_reader(r.body.trim_start_matches('\u{feff}').as_bytes());
+        let width = reader.headers().unwrap().len();
+        // key, line, value, change, then one column a unit below.
+        assert_eq!(width > 4, children, "{unit}: {width} columns");
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert!(records.iter().all(|r| r.len() == width), "{unit}");
+        let medians = records
+            .iter()
+            .find(|r| &r[0] == "turnaround_days")
+            .unwrap_or_else(|| panic!("{unit}: no median row"));
+        assert!(
+            medians.iter().skip(4).all(str::is_empty),
+            "{unit}: {medians:?}"
+        );
+        let xlsx = province
+            .get(&format!("/reports.xlsx?unit={unit}&from={DAY}&to={DAY}"))
+            .await;
+        assert_eq!(xlsx.status, StatusCode::OK, "{unit}");
+    }
+}
