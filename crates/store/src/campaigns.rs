@@ -130,6 +130,16 @@ pub struct CampaignPerson {
     pub collected_on: Option<String>,
 }
 
+/// One page of the people behind a campaign figure, and how many there are.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CampaignPeople {
+    /// Everyone of the list, across all pages.
+    pub total: i64,
+    /// The window this page is (`offset`, `limit`).
+    pub paging: crate::Paging,
+    pub people: Vec<CampaignPerson>,
+}
+
 /// The figures' names, also the `status` filter of the lists behind them.
 pub const PROGRESS_STATUSES: [&str; 6] = [
     "targeted",
@@ -702,9 +712,9 @@ impl Store {
         round_no: Option<i64>,
         unit: Option<&str>,
         status: &str,
-        limit: i64,
+        paging: crate::Paging,
         today: NaiveDate,
-    ) -> Result<Vec<CampaignPerson>> {
+    ) -> Result<CampaignPeople> {
         if !PROGRESS_STATUSES.contains(&status) {
             return Err(invalid(
                 "status",
@@ -736,22 +746,35 @@ impl Store {
             "not_sampled" => "s.id IS NULL",
             _ => "1 = 1",
         };
+        let from = format!(
+            "FROM (SELECT t.person_id, {LATEST_SAMPLE} AS sample_id \
+                   FROM campaign_targets t WHERE t.round_id = $1 AND {wcond}{scond}) x \
+             JOIN persons p ON p.id = x.person_id \
+             LEFT JOIN samples s ON s.id = x.sample_id \
+             WHERE {filter}"
+        );
+        b.push(&from);
+        let total: i64 = b
+            .bind_scalar_onto(
+                sqlx::query_scalar(&format!("SELECT COUNT(*) {}", b.sql()))
+                    .bind(round_id)
+                    .bind(starts.as_str())
+                    .bind(ends.as_str()),
+            )
+            .fetch_one(&self.read)
+            .await?;
         let sql = format!(
             "SELECT x.person_id, p.full_name, p.birth_year, p.commune_code, p.household_id, \
              (SELECT u.name FROM units u WHERE u.code = p.commune_code) AS commune_name, \
              s.status AS sample_status, s.code AS sample_code, s.collected_on, \
              (SELECT code FROM pools WHERE id = s.pool_id) AS pool_code \
-             FROM (SELECT t.person_id, {LATEST_SAMPLE} AS sample_id \
-                   FROM campaign_targets t WHERE t.round_id = $1 AND {wcond}{scond}) x \
-             JOIN persons p ON p.id = x.person_id \
-             LEFT JOIN samples s ON s.id = x.sample_id \
-             WHERE {filter} \
-             ORDER BY p.commune_code, p.household_id, p.id LIMIT {}",
-            limit.clamp(1, 10_000)
+             {} ORDER BY p.commune_code, p.household_id, p.id LIMIT {} OFFSET {}",
+            b.sql(),
+            paging.limit,
+            paging.offset
         );
-        b.push(&sql);
         let q = b.bind_onto(
-            sqlx::query(b.sql())
+            sqlx::query(&sql)
                 .bind(round_id)
                 .bind(starts.as_str())
                 .bind(ends.as_str()),
@@ -779,7 +802,11 @@ impl Store {
                 collected_on: r.try_get("collected_on")?,
             });
         }
-        Ok(out)
+        Ok(CampaignPeople {
+            total,
+            paging,
+            people: out,
+        })
     }
 
     /// The pool size of an open campaign the scope sees, for a sample taken

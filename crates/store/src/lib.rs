@@ -36,8 +36,8 @@ mod views;
 pub use accounts::{ApiToken, NewUser, Session, User};
 pub use audit::{AuditEntry, AuditFilter};
 pub use campaigns::{
-    Campaign, CampaignInput, CampaignPerson, CampaignProgress, CampaignRound, PROGRESS_STATUSES,
-    TargetKind, UnitProgress, parse_deadline,
+    Campaign, CampaignInput, CampaignPeople, CampaignPerson, CampaignProgress, CampaignRound,
+    PROGRESS_STATUSES, TargetKind, UnitProgress, parse_deadline,
 };
 pub use case_sources::{CaseSource, Source, check_origin, summary as source_summary};
 pub use cases::{

@@ -80,6 +80,10 @@ fn result(code: &str, outcome: &str) -> ResultInput {
     }
 }
 
+fn page() -> phongdich_store::Paging {
+    phongdich_store::Paging::new(0, 100)
+}
+
 #[tokio::test]
 async fn a_campaign_fills_as_samples_and_results_come_in() {
     let db = TestDb::new().await;
@@ -172,9 +176,18 @@ async fn a_campaign_fills_as_samples_and_results_come_in() {
 
     // The list behind each number.
     let positive = s
-        .campaign_people(&district.scope, c.id, None, None, "positive", 100, today())
+        .campaign_people(
+            &district.scope,
+            c.id,
+            None,
+            None,
+            "positive",
+            page(),
+            today(),
+        )
         .await
-        .unwrap();
+        .unwrap()
+        .people;
     assert_eq!(positive.len(), 1);
     assert_eq!(positive[0].person_id, f1s[2]);
     assert_eq!(
@@ -188,11 +201,12 @@ async fn a_campaign_fills_as_samples_and_results_come_in() {
             None,
             Some(HA_KHANH),
             "negative",
-            100,
+            page(),
             today(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .people;
     assert_eq!(
         negative.iter().map(|x| x.person_id).collect::<Vec<_>>(),
         f1s[..2]
@@ -203,7 +217,7 @@ async fn a_campaign_fills_as_samples_and_results_come_in() {
             .all(|x| x.pool_code.as_deref() == Some(pooled.code.as_str()))
     );
     let bad = s
-        .campaign_people(&district.scope, c.id, None, None, "done", 100, today())
+        .campaign_people(&district.scope, c.id, None, None, "done", page(), today())
         .await;
     assert!(matches!(bad, Err(StoreError::Invalid(_))));
 }
@@ -229,9 +243,18 @@ async fn units_see_only_their_part_and_run_only_their_own() {
     assert_eq!(p.units.len(), 1);
     assert_eq!(p.units[0].unit_code, HA_PHONG);
     let listed = s
-        .campaign_people(&commune.scope, c.id, None, None, "targeted", 100, today())
+        .campaign_people(
+            &commune.scope,
+            c.id,
+            None,
+            None,
+            "targeted",
+            page(),
+            today(),
+        )
         .await
-        .unwrap();
+        .unwrap()
+        .people;
     assert!(listed.iter().all(|x| x.commune_code == HA_PHONG));
     assert_eq!(s.campaigns(&commune.scope, today()).await.unwrap().len(), 1);
     // … but may not repeat or close it.
@@ -417,11 +440,12 @@ async fn a_list_with_one_unknown_line_is_refused_whole() {
             None,
             None,
             "not_sampled",
-            100,
+            page(),
             today(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .people;
     let mut ids: Vec<i64> = listed.iter().map(|x| x.person_id).collect();
     ids.sort_unstable();
     assert_eq!(ids, [a, b]);
@@ -627,9 +651,10 @@ async fn a_campaign_entered_late_counts_the_samples_dated_in_its_rounds() {
     );
     // The lists behind round 1's figures hold the same people.
     let people = |status: &'static str| async move {
-        s.campaign_people(scope, c.id, Some(1), None, status, 100, today)
+        s.campaign_people(scope, c.id, Some(1), None, status, page(), today)
             .await
             .unwrap()
+            .people
             .into_iter()
             .map(|x| x.person_id)
             .collect::<Vec<_>>()
@@ -684,4 +709,51 @@ async fn a_late_campaign_with_impossible_dates_is_refused() {
     };
     let c = s.create_campaign(district, &input, now).await.unwrap();
     assert_eq!(c.rounds[0].starts_on, "2021-09-08");
+}
+
+/// Issue 18, bug 2: the list behind a figure stopped at 2,000 and gave 2,000
+/// as its count. Every page says how many there are in all, and the pages
+/// together list everyone once, in the one order.
+#[tokio::test]
+async fn the_people_behind_a_figure_come_in_pages_with_their_whole_count() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, f1s) = outbreak(s).await;
+    let district = actor(HA_LONG, Role::HealthStaff);
+    let c = s
+        .create_campaign(&district, &f1_campaign(), at(1, 8))
+        .await
+        .unwrap();
+    let list = |offset: i64, limit: i64| {
+        s.campaign_people(
+            &district.scope,
+            c.id,
+            None,
+            None,
+            "not_sampled",
+            phongdich_store::Paging::new(offset, limit),
+            today(),
+        )
+    };
+    let whole = list(0, 100).await.unwrap();
+    assert_eq!(whole.total, 3, "the F1 living in Hạ Long");
+    let first = list(0, 2).await.unwrap();
+    let second = list(2, 2).await.unwrap();
+    let beyond = list(4, 2).await.unwrap();
+    assert_eq!((first.total, second.total, beyond.total), (3, 3, 3));
+    assert_eq!((first.people.len(), second.people.len()), (2, 1));
+    assert!(beyond.people.is_empty());
+    let paged: Vec<i64> = first
+        .people
+        .iter()
+        .chain(&second.people)
+        .map(|x| x.person_id)
+        .collect();
+    let all: Vec<i64> = whole.people.iter().map(|x| x.person_id).collect();
+    assert_eq!(paged, all);
+    let mut expected = f1s[..3].to_vec();
+    expected.sort_unstable();
+    let mut got = all.clone();
+    got.sort_unstable();
+    assert_eq!(got, expected);
 }

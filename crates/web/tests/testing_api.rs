@@ -347,7 +347,18 @@ async fn a_campaign_is_ordered_sampled_and_followed_through_the_api() {
         None,
     )
     .await;
-    assert_eq!(people[0]["person_id"], ids[2], "{people}");
+    assert_eq!(people["people"][0]["person_id"], ids[2], "{people}");
+    assert_eq!(people["total"], 1, "{people}");
+    assert_eq!(people["paging"]["limit"], 500, "{people}");
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/campaigns/{id}/people?limit=1001"),
+        Some(&staff),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a page of 1,000 at most");
     let (status, _) = call(
         &app,
         Method::GET,

@@ -8,7 +8,7 @@ use crate::problem::Problem;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use phongdich_store::{Campaign, CampaignInput, CampaignPerson, CampaignProgress};
+use phongdich_store::{Campaign, CampaignInput, CampaignPeople, CampaignProgress, Paging};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -100,21 +100,26 @@ pub(super) struct PeopleParams {
     round: Option<i64>,
     /// Only the people living under this unit.
     unit: Option<String>,
-    /// At most this many (500 by default, 10,000 at most).
-    #[serde(default, deserialize_with = "crate::api::in_range::<1, 5000, _>")]
-    #[param(minimum = 1, maximum = 5000)]
+    /// At most this many (500 by default, 1,000 at most); `total` says how
+    /// many there are in all.
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
+    /// Entries skipped (0 by default).
+    #[serde(default, deserialize_with = "crate::api::in_range::<0, 1000000000, _>")]
+    #[param(minimum = 0, maximum = 1000000000)]
+    offset: Option<i64>,
 }
 
 /// The people behind one figure, by commune and household.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/people", params(("id" = i64, Path), PeopleParams),
-    responses((status = 200, body = Vec<CampaignPerson>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = CampaignPeople), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn people(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(p): ApiQuery<PeopleParams>,
-) -> Result<Json<Vec<CampaignPerson>>, Problem> {
+) -> Result<Json<CampaignPeople>, Problem> {
     Ok(Json(
         s.store
             .campaign_people(
@@ -123,7 +128,7 @@ pub(super) async fn people(
                 p.round,
                 p.unit.as_deref(),
                 p.status.as_deref().unwrap_or("targeted"),
-                p.limit.unwrap_or(500),
+                Paging::new(p.offset.unwrap_or(0), p.limit.unwrap_or(500)),
                 s.now_local().date(),
             )
             .await?,

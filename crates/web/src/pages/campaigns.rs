@@ -3,7 +3,7 @@
 //! link behind every figure, sample the people still waiting (pooled by the
 //! campaign's size, or one by one) from the list, repeat, close.
 
-use super::{Page, PageResult, field_error, layout, num, show_date};
+use super::{Page, PageResult, encode, field_error, layout, num, show_date};
 use crate::AppState;
 use crate::caller::Lang;
 use axum::extract::{Form, Path, Query, State};
@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use phongdich_domain::{FieldError, Permission};
 use phongdich_store::{
-    Campaign, CampaignInput, CampaignProgress, PoolInput, SampleInput, Specimen, StoreError,
-    UnitProgress,
+    Campaign, CampaignInput, CampaignProgress, Paging, PoolInput, SampleInput, Specimen,
+    StoreError, UnitProgress,
 };
 use serde::Deserialize;
 
@@ -518,6 +518,9 @@ pub(super) struct PeopleQuery {
     round: Option<i64>,
     #[serde(default)]
     unit: String,
+    /// The page of the list (from 1).
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000000, _>")]
+    page: Option<i64>,
     /// An error of the sampling form, carried back.
     #[serde(default)]
     error: Option<String>,
@@ -536,12 +539,17 @@ pub(super) async fn people(
         q.status.as_str()
     };
     let today = page.now_local().date();
+    let n = q.page.unwrap_or(1);
     let c = s
         .store
         .campaign(&page.actor.scope, id, today)
         .await
         .map_err(|e| page.fail(e))?;
-    let people = s
+    let round = q
+        .round
+        .or(c.current_round().map(|r| r.round_no))
+        .unwrap_or(1);
+    let list = s
         .store
         .campaign_people(
             &page.actor.scope,
@@ -549,11 +557,23 @@ pub(super) async fn people(
             q.round,
             Some(&q.unit),
             status,
-            2_000,
+            Paging::page(n),
             today,
         )
         .await
         .map_err(|e| page.fail(e))?;
+    let total = list.total;
+    let paging = list.paging;
+    let people = list.people;
+    let page_href = |k: i64| {
+        format!(
+            "/campaigns/{}/people?status={}&round={}&unit={}&page={k}",
+            c.id,
+            encode(status),
+            round,
+            encode(&q.unit)
+        )
+    };
     let round = q
         .round
         .or(c.current_round().map(|r| r.round_no))
@@ -564,7 +584,10 @@ pub(super) async fn people(
         st == "not_sampled" || matches!(sample, Some("pool_positive" | "resample"))
     };
     let content = html! {
-        h1 { (c.name) ": " (progress_label(l, status)) " (" (num(l, people.len() as i64)) ")" }
+        h1 { (c.name) ": " (progress_label(l, status)) " (" span #people-total { (num(l, total)) } ")" }
+        @if total > people.len() as i64 {
+            p.muted #people-range { (num(l, paging.offset + 1)) "–" (num(l, paging.offset + people.len() as i64)) " " (l.t("trên", "of")) " " (num(l, total)) }
+        }
         p { a href={ "/campaigns/" (c.id) "?round=" (round) } { "← " (l.t("Tiến độ vòng ", "Progress of round ")) (round) } }
         @if let Some(e) = &q.error {
             p.alert role="alert" { (e) }
@@ -616,6 +639,12 @@ pub(super) async fn people(
                 }
             }
         }
+        @if n > 1 || paging.has_more(total) {
+            nav.pager {
+                @if n > 1 { a rel="prev" href=(page_href(n - 1)) { (l.t("← Trang trước", "← Previous")) } " " }
+                @if paging.has_more(total) { a rel="next" href=(page_href(n + 1)) { (l.t("Trang sau →", "Next →")) } }
+            }
+        }
     };
     Ok(layout(&page, &c.name, content))
 }
@@ -646,8 +675,8 @@ pub(super) async fn sample(
     let back = |msg: &str| {
         Redirect::to(&format!(
             "/campaigns/{id}/people?status=not_sampled&unit={}&error={}",
-            super::encode(&unit),
-            super::encode(msg)
+            encode(&unit),
+            encode(msg)
         ))
         .into_response()
     };
