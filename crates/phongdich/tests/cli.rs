@@ -144,22 +144,23 @@ async fn import_persons_lands_good_rows_and_reports_bad_ones_by_line() {
     let mut lines: Vec<u64> = report.keys().copied().collect();
     lines.sort_unstable();
     assert_eq!(lines, [5, 7, 8], "the report lists exactly the bad rows");
-    for (line, field, vi, en) in [
+    // Each reason names the field as the template's header does.
+    for (line, (field_vi, field_en), vi, en) in [
         (
             5,
-            "birth",
+            ("Ngày sinh", "Date of birth"),
             "Ngày sinh «31/02/1990» không hợp lệ",
             "Birth “31/02/1990” is invalid",
         ),
         (
             7,
-            "commune_code",
+            ("Mã xã", "Commune code"),
             "Không có đơn vị hành chính mã «99999»",
             "No administrative unit with code “99999”",
         ),
         (
             8,
-            "national_id",
+            ("Số CCCD/CMND", "National ID"),
             "Số định danh «12345» không hợp lệ",
             "National ID “12345” is invalid",
         ),
@@ -168,11 +169,11 @@ async fn import_persons_lands_good_rows_and_reports_bad_ones_by_line() {
         assert_eq!(outcome, "refused_invalid", "line {line}");
         assert_eq!(id, "", "line {line} has no person");
         assert!(
-            reason_vi.starts_with(&format!("{field}: ")) && reason_vi.contains(vi),
+            reason_vi.starts_with(&format!("{field_vi}: ")) && reason_vi.contains(vi),
             "line {line}: {reason_vi}"
         );
         assert!(
-            reason_en.starts_with(&format!("{field}: ")) && reason_en.contains(en),
+            reason_en.starts_with(&format!("{field_en}: ")) && reason_en.contains(en),
             "line {line}: {reason_en}"
         );
     }
@@ -225,17 +226,14 @@ async fn import_persons_refuses_a_national_id_repeated_in_the_file() {
     assert_eq!(db.ints("SELECT COUNT(*) FROM persons").await, [Some(2)]);
     let again = read_report(&report);
     for line in [2, 4] {
-        let (outcome, _, vi, en) = &again[&line];
+        let (outcome, person_id, vi, en) = &again[&line];
         assert_eq!(outcome, "refused_duplicate_national_id");
         let id = &an["id"];
-        assert!(
-            vi.contains(&format!("hồ sơ #{id} (/api/v1/persons/{id})")),
-            "{vi}"
-        );
-        assert!(
-            en.contains(&format!("person #{id} (/api/v1/persons/{id})")),
-            "{en}"
-        );
+        // The row names the record that holds the ID (the page links it).
+        assert_eq!(person_id, &id.to_string());
+        assert!(vi.contains(&format!("hồ sơ #{id}.")), "{vi}");
+        assert!(en.contains(&format!("person #{id}.")), "{en}");
+        assert!(!vi.contains("/api/"), "{vi}");
     }
     assert_eq!(again[&3].0, "refused_duplicate_national_id");
 }

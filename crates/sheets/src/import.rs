@@ -92,16 +92,12 @@ pub fn readable_row(
     }
 }
 
-/// Field errors as report reasons: "field: message" in both languages.
+/// Field errors as report reasons: "field: message" in both languages, the
+/// field named as readers know it ([`phongdich_domain::FieldError::labelled`]).
 pub fn field_reasons(errors: &[phongdich_domain::FieldError]) -> Vec<(String, String)> {
     errors
         .iter()
-        .map(|e| {
-            (
-                format!("{}: {}", e.field, e.message_vi),
-                format!("{}: {}", e.field, e.message_en),
-            )
-        })
+        .map(phongdich_domain::FieldError::labelled)
         .collect()
 }
 
@@ -276,7 +272,10 @@ pub async fn import_persons(
                 }
                 RowOutcome::Imported { .. } => continue,
                 RowOutcome::Invalid { .. } => ("refused_invalid", None),
-                RowOutcome::DuplicateNationalId { .. } => ("refused_duplicate_national_id", None),
+                // The record that holds the ID, when the reader may see it.
+                RowOutcome::DuplicateNationalId {
+                    existing_person_id, ..
+                } => ("refused_duplicate_national_id", *existing_person_id),
                 RowOutcome::LikelyDuplicate { .. } => ("refused_likely_duplicate", None),
             };
             if kind.starts_with("refused") {

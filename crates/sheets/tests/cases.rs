@@ -93,7 +93,8 @@ async fn a_case_list_links_cases_clusters_and_imports() {
     .await;
     assert_eq!((sm.rows, sm.confirmed, sm.refused), (5, 4, 1));
     assert_eq!(sm.report_rows[4].line, 6);
-    assert!(sm.report_rows[4].reason_en.contains("sample_on:"));
+    assert!(sm.report_rows[4].reason_en.contains("Sampled on:"));
+    assert!(sm.report_rows[4].reason_vi.contains("Ngày lấy mẫu:"));
     let a = sm.report_rows[0].person_id.unwrap();
     let b = sm.report_rows[1].person_id.unwrap();
     let chain = s.chain(&t.scope, a).await.unwrap();

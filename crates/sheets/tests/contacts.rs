@@ -91,7 +91,7 @@ async fn a_contact_list_matches_registers_and_reports_every_row() {
     );
     assert_eq!(rows[1].1, "recorded_new_person");
     assert_eq!((rows[2].0, rows[2].1), (4, "refused_invalid"));
-    assert!(sm.report_rows[2].reason_en.starts_with("date:"));
+    assert!(sm.report_rows[2].reason_en.starts_with("Contact date:"));
     assert!(sm.report_rows[3].reason_en.contains("Does not meet"));
     // Classes followed row by row.
     let level = |id| async move {

@@ -107,7 +107,7 @@ async fn a_lab_file_resolves_pools_confirms_cases_and_imports_once() {
     assert!(refused[0].1.contains("S999999"), "{refused:?}");
     assert_eq!(refused[1].0, 5);
     assert!(
-        refused[1].1.contains("test_kind") && refused[1].1.contains("resulted_on"),
+        refused[1].1.contains("Test:") && refused[1].1.contains("Result date:"),
         "{refused:?}"
     );
     let text = std::fs::read_to_string(&report).unwrap();

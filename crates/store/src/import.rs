@@ -69,21 +69,13 @@ impl RowOutcome {
                 ),
             )],
             RowOutcome::Imported { .. } => Vec::new(),
-            RowOutcome::Invalid { errors } => errors
-                .iter()
-                .map(|e| {
-                    (
-                        format!("{}: {}", e.field, e.message_vi),
-                        format!("{}: {}", e.field, e.message_en),
-                    )
-                })
-                .collect(),
+            RowOutcome::Invalid { errors } => errors.iter().map(FieldError::labelled).collect(),
             RowOutcome::DuplicateNationalId {
                 existing_person_id: Some(id),
                 ..
             } => vec![(
-                format!("Số định danh đã có ở hồ sơ #{id} (/api/v1/persons/{id})."),
-                format!("National ID already registered to person #{id} (/api/v1/persons/{id})."),
+                format!("Số định danh đã có ở hồ sơ #{id}."),
+                format!("National ID already registered to person #{id}."),
             )],
             RowOutcome::DuplicateNationalId {
                 existing_person_id: None,

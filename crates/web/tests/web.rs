@@ -1706,3 +1706,39 @@ async fn not_found_names_the_record_in_both_languages() {
         assert!(men.contains(&format!("No {en} 987654")), "{men}");
     }
 }
+
+/// Issue 18, bug 3: the import page spoke in codes — `refused_invalid`,
+/// `full_name: …`, a link into the API. Now the outcome and the field are in
+/// the reader's language, and a refused duplicate links to the person's page.
+#[tokio::test]
+async fn an_import_report_speaks_the_readers_language() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let app = support::app(&db);
+    let mut b = Browser::new(&app);
+    b.login("khanh.yte").await;
+    let csrf = b.get("/import").await.csrf();
+    let session = b.session().unwrap().to_owned();
+    let csv = format!(
+        "Họ và tên,Năm sinh,Giới tính,Mã xã,Số CCCD/CMND\n\
+         Nguyễn Văn An,1985,Nam,{HA_KHANH},022085000123\n\
+         ,1990,Nữ,{HA_KHANH},\n"
+    );
+    let r = send(&app, upload_request(&session, &csrf, &csv, None)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Từ chối: dữ liệu sai"), "{}", r.body);
+    assert!(r.body.contains("Họ và tên: "), "{}", r.body);
+    for raw in ["refused_invalid", "full_name:", "/api/v1/persons"] {
+        assert!(!r.body.contains(raw), "{raw}: {}", r.body);
+    }
+    // The same person again: refused, linked to the page of the record.
+    let again = send(&app, upload_request(&session, &csrf, &csv, None)).await;
+    assert!(
+        again.body.contains("Từ chối: trùng số định danh"),
+        "{}",
+        again.body
+    );
+    let href = support::href_after(&again.body, "id=\"import-report\"");
+    assert!(href.starts_with("/persons/"), "{href}");
+    assert!(!again.body.contains("/api/v1/persons"), "{}", again.body);
+}

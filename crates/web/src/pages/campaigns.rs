@@ -627,7 +627,7 @@ pub(super) async fn people(
                     legend { (l.t("Lấy mẫu những người đã chọn, hôm nay", "Sample the people selected, today")) }
                     div.field {
                         label for="s-specimen" { (l.t("Bệnh phẩm", "Specimen")) }
-                        select #s-specimen name="specimen" { @for sp in Specimen::ALL { option value=(sp.as_str()) { (sp.as_str()) } } }
+                        select #s-specimen name="specimen" { @for sp in Specimen::ALL { option value=(sp.as_str()) { (super::testing::specimen_label(l, sp.as_str())) } } }
                     }
                     div.field { label for="s-lab" { (l.t("Phòng xét nghiệm", "Lab")) } input #s-lab name="lab"; }
                     div.field { label for="s-where" { (l.t("Nơi lấy mẫu", "Where")) } input #s-where name="collected_where"; }

@@ -214,7 +214,7 @@ fn report_view(page: &Page, file_name: &str, s: &ImportSummary) -> maud::Markup 
                 tbody { @for r in &s.first_report_rows { tr {
                     td.mono data-label=(l.t("Dòng", "Line")) { (r.line) }
                     td data-label=(l.t("Kết quả", "Outcome")) {
-                        @if let Some(id) = r.person_id { a href={ "/persons/" (id) } { (r.outcome) } } @else { (r.outcome) }
+                        @if let Some(id) = r.person_id { a href={ "/persons/" (id) } { (super::import_outcome(l, r.outcome)) } } @else { (super::import_outcome(l, r.outcome)) }
                     }
                     td data-label=(l.t("Lý do", "Reason")) { (l.t(&r.reason_vi, &r.reason_en)) }
                 } } }

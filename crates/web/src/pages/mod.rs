@@ -650,6 +650,45 @@ pub(crate) fn show_date(iso: &str) -> String {
     }
 }
 
+/// What became of an imported row, in the reader's words (the report file
+/// keeps the stable word). An unknown word is shown as it is.
+pub(crate) fn import_outcome(l: Lang, outcome: &str) -> String {
+    match outcome {
+        "imported" => l.t("Đã nhập", "Imported"),
+        "flagged_likely_duplicate" => l.t("Đã nhập, nghi trùng", "Imported, likely duplicate"),
+        "refused_invalid" => l.t("Từ chối: dữ liệu sai", "Refused: invalid"),
+        "refused_file_error" => l.t("Từ chối: lỗi tệp", "Refused: file error"),
+        "refused_duplicate_national_id" => {
+            l.t("Từ chối: trùng số định danh", "Refused: national ID taken")
+        }
+        "refused_likely_duplicate" => l.t("Từ chối: nghi trùng", "Refused: likely duplicate"),
+        "confirmed" => l.t("Khẳng định ca bệnh", "Case confirmed"),
+        "updated" => l.t("Đã sửa", "Corrected"),
+        "unchanged" => l.t("Không đổi", "Unchanged"),
+        "recorded" => l.t("Đã ghi nhận", "Recorded"),
+        "recorded_new_person" => l.t("Đã ghi nhận, người mới", "Recorded, new person"),
+        "recorded_confirmed_f0" => l.t("Đã ghi nhận, khẳng định F0", "Recorded, F0 confirmed"),
+        other => other,
+    }
+    .to_owned()
+}
+
+/// Why two records look like one person, in the reader's words.
+pub(crate) fn duplicate_reason(l: Lang, reason: &str) -> String {
+    match reason {
+        "same_phone_similar_name" => l.t(
+            "Cùng số điện thoại, tên gần giống",
+            "Same phone, similar name",
+        ),
+        "similar_name_same_birth_year_commune" => l.t(
+            "Tên gần giống, cùng năm sinh và xã",
+            "Similar name, same birth year and commune",
+        ),
+        other => other,
+    }
+    .to_owned()
+}
+
 /// A day as Vietnamese forms write it: `12/03/1985`.
 pub(crate) fn show_day(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()

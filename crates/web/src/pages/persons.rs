@@ -517,7 +517,7 @@ pub(super) async fn duplicates(State(s): State<AppState>, page: Page) -> PageRes
                         tr {
                             td data-label=(l.t("Hồ sơ", "Record")) { (person_cell(a)) }
                             td data-label=(l.t("Nghi trùng", "Same as")) { (person_cell(b)) }
-                            td data-label=(l.t("Lý do", "Reason")) { (reason) }
+                            td data-label=(l.t("Lý do", "Reason")) { (super::duplicate_reason(l, reason)) }
                             td { form method="post" action="/merges" {
                                 (page.csrf_field())
                                 input type="hidden" name="kept_id" value=(b.id);

@@ -132,7 +132,7 @@ pub(crate) fn status_label(l: Lang, status: &str) -> &'static str {
     }
 }
 
-fn specimen_label(l: Lang, s: &str) -> &'static str {
+pub(super) fn specimen_label(l: Lang, s: &str) -> &'static str {
     match s {
         "nasopharyngeal" => l.t("Dịch tỵ hầu", "Nasopharyngeal swab"),
         "oropharyngeal" => l.t("Dịch họng", "Oropharyngeal swab"),
@@ -805,7 +805,7 @@ pub(super) async fn import(
                 thead { tr { th { (l.t("Dòng", "Line")) } th { (l.t("Kết quả", "Outcome")) } th { (l.t("Người", "Person")) } th { (l.t("Ghi chú", "Note")) } } }
                 tbody { @for r in &sm.report_rows { tr {
                     td.mono data-label=(l.t("Dòng", "Line")) { (r.line) }
-                    td data-label=(l.t("Kết quả", "Outcome")) { (r.outcome) }
+                    td data-label=(l.t("Kết quả", "Outcome")) { (super::import_outcome(l, r.outcome)) }
                     td data-label=(l.t("Người", "Person")) { @if let Some(p) = r.person_id { a href={ "/persons/" (p) } { "#" (p) } } }
                     td data-label=(l.t("Ghi chú", "Note")) { (l.t(&r.reason_vi, &r.reason_en)) }
                 } } }

@@ -1345,7 +1345,7 @@ pub(super) async fn import_contacts(
                 thead { tr { th { (l.t("Dòng", "Line")) } th { (l.t("Kết quả", "Outcome")) } th { (l.t("Người", "Person")) } th { (l.t("Ghi chú", "Note")) } } }
                 tbody { @for r in &summary.report_rows { tr {
                     td.mono { (r.line) }
-                    td { (r.outcome) }
+                    td { (super::import_outcome(l, r.outcome)) }
                     td { @if let Some(p) = r.person_id { (person_link(p)) } }
                     td { (l.t(&r.reason_vi, &r.reason_en)) }
                 } } }
@@ -1395,7 +1395,7 @@ pub(super) async fn import_cases(
             div.table-wrap { table.responsive #import-report {
                 thead { tr { th { (l.t("Dòng", "Line")) } th { (l.t("Kết quả", "Outcome")) } th { (l.t("Người", "Person")) } th { (l.t("Ghi chú", "Note")) } } }
                 tbody { @for r in &sm.report_rows { tr {
-                    td.mono { (r.line) } td { (r.outcome) }
+                    td.mono { (r.line) } td { (super::import_outcome(l, r.outcome)) }
                     td { @if let Some(p) = r.person_id { (person_link(p)) } }
                     td { (l.t(&r.reason_vi, &r.reason_en)) }
                 } } }
