@@ -187,7 +187,16 @@ impl ContactInput {
             }
         }
         let setting = Setting::parse(&self.setting);
-        if setting.is_none() {
+        if self.setting.trim().is_empty() {
+            // Never a default: household makes an F1 of anyone (QĐ 2986/QĐ-BYT),
+            // so the tracer says where the contact was.
+            errors.push(FieldError::new(
+                "setting",
+                "required",
+                "Chọn bối cảnh tiếp xúc (hộ gia đình, nơi làm việc, …).",
+                "Choose where the contact was (household, workplace, …).",
+            ));
+        } else if setting.is_none() {
             errors.push(FieldError::new(
                 "setting",
                 "invalid_setting",
@@ -479,6 +488,25 @@ mod tests {
             qualifies(&c, &r11042).0,
             "11042: within 2 m for 15 minutes, masked or not"
         );
+    }
+
+    /// Issue 18, bug 9: a contact saved without a setting became a household
+    /// contact — an F1 under any rule. The setting must be chosen.
+    #[test]
+    fn a_contact_without_a_setting_is_refused_not_made_household() {
+        let e = ContactInput {
+            person_id: 1,
+            other_person_id: 2,
+            date: "05/08/2021".into(),
+            setting: "  ".into(),
+            ..ContactInput::default()
+        }
+        .parse(NaiveDate::from_ymd_opt(2021, 9, 1).unwrap_or_default())
+        .err()
+        .map(|e| e.0)
+        .unwrap_or_default();
+        assert_eq!(e.len(), 1);
+        assert_eq!((e[0].field.as_str(), e[0].code), ("setting", "required"));
     }
 
     #[test]

@@ -758,6 +758,8 @@ async fn record_contact(
     open_form(c, &action).await;
     fill(c, "other_person_id", &to.to_string()).await;
     fill(c, "date", date).await;
+    // The setting has no default: the tracer chooses it.
+    choose(c, &action, "setting", "household").await;
     for (name, value) in extra {
         fill(c, name, value).await;
     }

@@ -1742,3 +1742,45 @@ async fn an_import_report_speaks_the_readers_language() {
     assert!(href.starts_with("/persons/"), "{href}");
     assert!(!again.body.contains("/api/v1/persons"), "{}", again.body);
 }
+
+/// Issue 18, bug 9: the contact form preselected "household", so a contact
+/// saved without choosing became a household contact (an F1). The setting
+/// starts unchosen, and a contact posted without one is refused and not
+/// recorded.
+#[tokio::test]
+async fn a_contacts_setting_is_chosen_never_defaulted() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let app = support::app(&db);
+    let token = named_token(&db, "script", HA_KHANH, "health_staff").await;
+    let a = register(&app, &token, an()).await;
+    let mut neighbour = binh();
+    neighbour["commune_code"] = Value::String(HA_KHANH.into());
+    let b = register(&app, &token, neighbour).await;
+    let mut browser = Browser::new(&app);
+    browser.login("khanh.yte").await;
+    let page = browser.get(&format!("/persons/{a}")).await;
+    let at = page
+        .body
+        .find("id=\"c-setting\"")
+        .expect("the contact form");
+    let select = &page.body[at..at + page.body[at..].find("</select>").unwrap()];
+    assert!(select.contains("required"), "{select}");
+    let first = &select[select.find("<option").unwrap()..];
+    assert!(first.starts_with("<option value=\"\" selected"), "{select}");
+    assert_eq!(select.matches("selected").count(), 1, "{select}");
+    let csrf = page.csrf();
+    let r = browser
+        .post(
+            &format!("/persons/{a}/contacts"),
+            &[
+                ("_csrf", &csrf),
+                ("other_person_id", &b.to_string()),
+                ("date", "05/08/2021"),
+                ("setting", ""),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("Chọn bối cảnh tiếp xúc"), "{}", r.body);
+    assert_eq!(db.rows("contacts").await, 0, "nothing recorded");
+}

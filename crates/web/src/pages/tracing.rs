@@ -196,7 +196,7 @@ pub(super) async fn section(
                             div.field { label for="c-date" { (l.t("Ngày tiếp xúc", "Date")) } input #c-date name="date" placeholder="dd/mm/yyyy" required; (err("date")) }
                             div.field { label for="c-until" { (l.t("Đến ngày (nếu nhiều ngày)", "Until (if several days)")) } input #c-until name="until" placeholder="dd/mm/yyyy"; (err("until")) }
                             div.field { label for="c-setting" { (l.t("Bối cảnh", "Setting")) }
-                                select #c-setting name="setting" { @for st in Setting::ALL { option value=(st.as_str()) { (setting_label(l, st)) } } } (err("setting")) }
+                                select #c-setting name="setting" required { option value="" selected { (l.t("— Chọn —", "— Choose —")) } @for st in Setting::ALL { option value=(st.as_str()) { (setting_label(l, st)) } } } (err("setting")) }
                             div.field { label for="c-distance" { (l.t("Khoảng cách (m)", "Distance (m)")) } input #c-distance name="distance_m" inputmode="decimal"; (err("distance_m")) }
                             div.field { label for="c-duration" { (l.t("Thời gian (phút)", "Duration (minutes)")) } input #c-duration name="duration_min" inputmode="numeric"; (err("duration_min")) }
                         }
