@@ -328,6 +328,43 @@ pub const DEFINITIONS: &[(&str, &str, &str)] = &[
 ];
 
 /// The definition of the line `key`: (Vietnamese, English).
+/// The longest report period, in days counted both ends in (a year).
+pub const MAX_PERIOD_DAYS: i64 = 366;
+
+/// A report's period `from..=to`: forwards and at most [`MAX_PERIOD_DAYS`]
+/// days. The error names the field at fault.
+pub fn check_period(
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<(), crate::FieldError> {
+    let days = (to - from).num_days() + 1;
+    if days < 1 {
+        Err(crate::FieldError::new(
+            "from",
+            "after_end",
+            format!(
+                "Từ ngày {} sau đến ngày {}: kỳ báo cáo phải đi tới.",
+                from.format("%d/%m/%Y"),
+                to.format("%d/%m/%Y")
+            ),
+            format!(
+                "The first day {} is after the last {}: a period runs forwards.",
+                from.format("%d/%m/%Y"),
+                to.format("%d/%m/%Y")
+            ),
+        ))
+    } else if days > MAX_PERIOD_DAYS {
+        Err(crate::FieldError::new(
+            "from",
+            "too_long",
+            format!("Kỳ báo cáo tối đa {MAX_PERIOD_DAYS} ngày (đang chọn {days} ngày)."),
+            format!("A period lasts at most {MAX_PERIOD_DAYS} days ({days} chosen)."),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 pub fn definition(key: &str) -> Option<(&'static str, &'static str)> {
     DEFINITIONS.iter().find(|d| d.0 == key).map(|d| (d.1, d.2))
 }
@@ -418,5 +455,23 @@ mod tests {
         assert_eq!((district.f0_new, district.f1, district.beds), (5, 10, 40));
         let d = change(&district, &a);
         assert_eq!((d.f0_new, d.f1, d.beds), (2, 0, 40));
+    }
+
+    /// Issue 18, bug 5: a period ending before it starts was accepted.
+    #[test]
+    fn a_period_runs_forwards_for_at_most_a_year() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert!(
+            check_period(d(2021, 8, 5), d(2021, 8, 5)).is_ok(),
+            "one day"
+        );
+        let e = check_period(d(2021, 8, 6), d(2021, 8, 5)).unwrap_err();
+        assert_eq!((e.field.as_str(), e.code), ("from", "after_end"));
+        assert!(e.message_vi.contains("06/08/2021"), "{}", e.message_vi);
+        // 2020 is a leap year: 1/1–31/12 is 366 days, the longest.
+        assert!(check_period(d(2020, 1, 1), d(2020, 12, 31)).is_ok());
+        let e = check_period(d(2020, 1, 1), d(2021, 1, 1)).unwrap_err();
+        assert_eq!(e.code, "too_long");
+        assert!(e.message_en.contains("367 chosen"), "{}", e.message_en);
     }
 }

@@ -154,7 +154,7 @@ impl Store {
                 "Hamlets do not send rapid reports.",
             ));
         }
-        if from > to || to > today || (to - from).num_days() > 366 {
+        if to > today || phongdich_domain::report::check_period(from, to).is_err() {
             return Err(invalid(
                 "period_to",
                 "Kỳ báo cáo: từ ngày không sau đến ngày, không quá hôm nay, tối đa một năm.",

@@ -191,7 +191,7 @@ async fn a_unit_outside_the_jurisdiction_is_refused_and_shows_nobody() {
         "/places?unit=",
         "/oxygen?unit=",
         "/testing?unit=",
-        "/reports/figure?key=f0_new&from=2021-08-01&unit=",
+        "/reports/figure?key=f0_new&from=2021-08-01&to=2021-08-31&unit=",
         "/reports/figure?key=f1&unit=",
     ];
     // Another province (or one of its communes) from a province; a

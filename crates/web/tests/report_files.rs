@@ -48,3 +48,34 @@ async fn a_reports_csv_is_rectangular_at_every_level() {
         assert_eq!(xlsx.status, StatusCode::OK, "{unit}");
     }
 }
+
+/// Issue 18, bug 5: a period ending before it starts was accepted by the
+/// report page (which then offered to send it) and the figure lists; bug
+/// 10: the dashboard's filter said "Not saved" of a period too long.
+#[tokio::test]
+async fn a_backwards_or_too_long_period_is_refused_in_words() {
+    let db = TestDb::new().await;
+    let app = support::app(&db);
+    let mut b = Browser::logged_in(&db, &app, "tinh", QUANG_NINH, "health_staff").await;
+    for path in [
+        format!("/reports?unit={QUANG_NINH}&from=2021-08-06&to=2021-08-05"),
+        format!("/reports/figure?key=f0_new&unit={QUANG_NINH}&from=2021-08-06&to=2021-08-05"),
+    ] {
+        let r = b.get(&path).await;
+        assert!(r.status.is_client_error(), "{path}: {}", r.status);
+        assert!(
+            r.body
+                .contains("Từ ngày 06/08/2021 sau đến ngày 05/08/2021"),
+            "{path}: {}",
+            r.body
+        );
+        assert!(!r.body.contains("id=\"send\""), "{path}: no Send form");
+    }
+    let r = b
+        .get(&format!(
+            "/dashboard?unit={QUANG_NINH}&from=2020-01-01&to=2021-08-05"
+        ))
+        .await;
+    assert!(r.body.contains("Chưa hiển thị được"), "{}", r.body);
+    assert!(!r.body.contains("Chưa lưu"), "{}", r.body);
+}

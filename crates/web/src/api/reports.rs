@@ -112,12 +112,8 @@ fn period(
 ) -> Result<(NaiveDate, NaiveDate), Box<Problem>> {
     let to = day("to", to, today).map_err(|e| Box::new(e.into()))?;
     let from = day("from", from, to).map_err(|e| Box::new(e.into()))?;
-    if from > to || (to - from).num_days() > 366 {
-        return Err(Box::new(Problem::bad_request(
-            "Kỳ báo cáo: từ ngày không sau đến ngày, tối đa một năm.",
-            "The period runs forwards and lasts at most a year.",
-        )));
-    }
+    phongdich_domain::report::check_period(from, to)
+        .map_err(|e| Box::new(Problem::bad_request(e.message_vi, e.message_en)))?;
     Ok((from, to))
 }
 

@@ -411,7 +411,7 @@ pub(super) async fn page(
         None => (q.from.clone(), q.to.clone()),
     };
     let filter = html! {
-        (super::form_errors(l, &errors, &["unit", "from", "to"]))
+        (super::filter_errors(l, &errors, &["unit", "from", "to"]))
         form.filters method="get" action="/dashboard" {
             div.field.invalid[errors.iter().any(|e| e.field == "unit")] {
                 label for="f-unit" { (l.t("Đơn vị", "Unit")) }

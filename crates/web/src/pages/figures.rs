@@ -9,7 +9,6 @@ use maud::html;
 use phongdich_domain::report::LINES;
 use phongdich_store::Paging;
 
-use super::reports::parse_day;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -31,8 +30,8 @@ pub(super) async fn figure_page(
 ) -> PageResult {
     let l = page.lang;
     let today = page.today();
-    let to = parse_day("to", &q.to, today).map_err(|e| page.fail(e))?;
-    let from = parse_day("from", &q.from, to).map_err(|e| page.fail(e))?;
+    let (from, to) =
+        super::reports::parse_period(&q.from, &q.to, today).map_err(|e| page.fail(e))?;
     let code = match q.unit.trim() {
         "" => page
             .actor

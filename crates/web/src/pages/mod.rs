@@ -394,8 +394,34 @@ pub(crate) fn text_field(
     }
 }
 
-/// Errors not tied to a field, at the top of a form.
+/// Errors not tied to a field, at the top of a form that saves.
 pub(crate) fn form_errors(l: Lang, errors: &[FieldError], fields: &[&str]) -> Markup {
+    errors_above(
+        l,
+        errors,
+        fields,
+        (
+            "Chưa lưu: hãy sửa các lỗi được đánh dấu.",
+            "Not saved: correct the marked errors.",
+        ),
+    )
+}
+
+/// [`form_errors`] for a form that only chooses what to show (a period, a
+/// unit): nothing was to be saved.
+pub(crate) fn filter_errors(l: Lang, errors: &[FieldError], fields: &[&str]) -> Markup {
+    errors_above(
+        l,
+        errors,
+        fields,
+        (
+            "Chưa hiển thị được: hãy sửa các lỗi được đánh dấu.",
+            "Not shown: correct the marked errors.",
+        ),
+    )
+}
+
+fn errors_above(l: Lang, errors: &[FieldError], fields: &[&str], lead: (&str, &str)) -> Markup {
     let general: Vec<&FieldError> = errors
         .iter()
         .filter(|e| !fields.contains(&e.field.as_str()))
@@ -403,7 +429,7 @@ pub(crate) fn form_errors(l: Lang, errors: &[FieldError], fields: &[&str]) -> Ma
     html! {
         @if !errors.is_empty() {
             div.alert role="alert" {
-                p { (l.t("Chưa lưu: hãy sửa các lỗi được đánh dấu.", "Not saved: correct the marked errors.")) }
+                p { (l.t(lead.0, lead.1)) }
                 @for e in general { p { (l.t(&e.message_vi, &e.message_en)) } }
             }
         }

@@ -235,6 +235,21 @@ pub(super) fn parse_day(field: &str, v: &str, default: NaiveDate) -> Result<Naiv
         .map_err(|e| StoreError::from(phongdich_domain::Invalid(vec![e])))
 }
 
+/// The period typed (`to` today and `from` the same day by default):
+/// forwards and at most a year (`domain::report::check_period`), else the
+/// field error.
+pub(super) fn parse_period(
+    from: &str,
+    to: &str,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), StoreError> {
+    let to = parse_day("to", to, today)?;
+    let from = parse_day("from", from, to)?;
+    phongdich_domain::report::check_period(from, to)
+        .map_err(|e| StoreError::from(phongdich_domain::Invalid(vec![e])))?;
+    Ok((from, to))
+}
+
 /// The report of `unit` for `from..=to` (the reader's unit and today by
 /// default), or the version `id`.
 pub(super) async fn load(
@@ -261,8 +276,7 @@ pub(super) async fn load(
             } else {
                 q.unit.trim().to_owned()
             };
-            let to = parse_day("to", &q.to, page.today()).map_err(fail)?;
-            let from = parse_day("from", &q.from, to).map_err(fail)?;
+            let (from, to) = parse_period(&q.from, &q.to, page.today()).map_err(fail)?;
             (code, from, to)
         }
     };
