@@ -1925,6 +1925,13 @@ async fn a_team_on_duty_takes_an_alert_and_lends_a_concentrator() {
         row.contains("Lò Văn Thở") && row.contains("Tổ phản ứng nhanh Hà Khánh"),
         "{row}"
     );
+    // Issue 18, bug 7: an alert with its response form fits a phone.
+    shots.take(&c, "alerts-vi-phone", 390).await;
+    assert!(
+        horizontal_overflow(&c).await <= 0,
+        "the alerts fit a 390 px phone"
+    );
+    c.set_window_size(1280, 900).await.unwrap();
     let act = c
         .find(Locator::Css("#alerts form[action$='/action']"))
         .await
