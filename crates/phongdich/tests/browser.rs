@@ -680,12 +680,10 @@ async fn people_are_registered_found_kept_within_their_commune_and_audited() {
     // 6. The province administrator sees it all in the audit log.
     log_in(&c, &server, ADMIN, PASSWORD).await;
     wait_heading(&c, "Người dân").await;
-    c.find(Locator::Css("header nav a[href='/audit']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // The administration group, then its audit log in the row below.
+    click(&c, "header nav li.group > a[href='/units']").await;
+    wait_for(&c, "nav.subnav").await;
+    click(&c, "nav.subnav a[href='/audit']").await;
     wait_heading(&c, "Nhật ký thao tác").await;
     let rows = audit_rows(&c).await;
     let listed = |action: &str, actor: &str, entity: &str| {
@@ -2545,7 +2543,7 @@ async fn the_district_dashboard_shows_the_curve_and_sorts_its_communes() {
     c.set_window_size(1280, 900).await.unwrap();
     log_in(&c, &server, DISTRICT, PASSWORD).await;
     wait_heading(&c, "Người dân").await;
-    click(&c, "header nav a[href='/dashboard']").await;
+    click(&c, "header nav li.group > a[href='/dashboard']").await;
     wait_heading(&c, "Bảng điều hành — Thành phố Hạ Long").await;
 
     // Today: 2 in Hà Khánh + 3 in Hà Phong; yesterday 1 + 2.
@@ -2736,12 +2734,9 @@ async fn a_commune_sends_its_rapid_report_the_district_returns_and_approves_it()
     // 1. The commune's health worker sends the day's report with a comment.
     log_in(&c, &server, WORKER, PASSWORD).await;
     wait_heading(&c, "Người dân").await;
-    c.find(Locator::Css("header a[href='/reports']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // The reports group, then the rapid report in the row below.
+    click(&c, "header nav li.group > a[href='/dashboard']").await;
+    click(&c, "nav.subnav a[href='/reports']").await;
     wait_heading(&c, "Báo cáo nhanh — Phường Hà Khánh").await;
     wait_for(&c, "#figures").await;
     assert_eq!(report_cell(&c, "f1", "value").await, "2");
@@ -3018,4 +3013,98 @@ async fn a_commune_sends_its_rapid_report_the_district_returns_and_approves_it()
     c.close().await.unwrap();
     drop(driver);
     drop(server);
+}
+
+/// Issue 18, §2: the navigation is grouped by what people do — one row of
+/// groups on a desktop with the current group's pages below it, one menu
+/// button on a phone that opens every page of every group (`/places` and
+/// `/oxygen` among them), in both languages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_menu_groups_the_work_in_one_row_and_folds_on_a_phone() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    add_user(&db, ADMIN, "Quản Trị Tỉnh", "22", "admin");
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+    c.set_window_size(1280, 900).await.unwrap();
+    log_in(&c, &server, ADMIN, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    let groups = c
+        .execute(
+            "return [...document.querySelectorAll('header nav li.group > a')].map(a => a.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        groups,
+        serde_json::json!([
+            "Người dân",
+            "Dịch tễ",
+            "Xét nghiệm",
+            "Cách ly & điều trị",
+            "Báo cáo",
+            "Quản trị"
+        ])
+    );
+    // One row: every group's link on the same line as the first.
+    let rows = c
+        .execute(
+            "return new Set([...document.querySelectorAll('header nav li.group > a')].map(a => a.getBoundingClientRect().top)).size;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rows,
+        serde_json::json!(1),
+        "the groups fit one row at 1280 px"
+    );
+    click(&c, "header nav li.group > a[href='/quarantine']").await;
+    wait_for(&c, "nav.subnav a[href='/places']").await;
+    click(&c, "nav.subnav a[href='/places']").await;
+    wait_for(&c, "nav.subnav a[href='/places'][aria-current='page']").await;
+    shots.take(&c, "menu-vi", 1280).await;
+
+    // A phone: the menu is one button; opened, it lists the pages.
+    c.set_window_size(390, 800).await.unwrap();
+    c.goto(&server.url("/persons")).await.unwrap();
+    wait_heading(&c, "Người dân").await;
+    let shown = |css: &'static str| {
+        let c = c.clone();
+        async move {
+            c.execute(
+                &format!("const e = document.querySelector(\"{css}\"); return !!e && e.offsetParent !== null;"),
+                vec![],
+            )
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(
+        shown("header nav a[href='/oxygen']").await,
+        serde_json::json!(false)
+    );
+    shots.take(&c, "menu-closed-vi-phone", 390).await;
+    click(&c, "label.menu-button").await;
+    assert_eq!(
+        shown("header nav a[href='/oxygen']").await,
+        serde_json::json!(true)
+    );
+    assert!(
+        horizontal_overflow(&c).await <= 0,
+        "the open menu fits the phone"
+    );
+    shots.take(&c, "menu-open-vi-phone", 390).await;
+    click(&c, "header nav ul.sub a[href='/oxygen']").await;
+    wait_for(&c, "nav.subnav, main h1").await;
+    c.set_window_size(1280, 900).await.unwrap();
+    switch_language(&c, "en").await;
+    c.goto(&server.url("/persons")).await.unwrap();
+    wait_for(&c, "header nav li.group > a").await;
+    let left = untranslated(&c, "header nav a, nav.subnav a, label.menu-button").await;
+    assert!(left.is_empty(), "untranslated: {left:?}");
+    shots.take(&c, "menu-en", 1280).await;
 }

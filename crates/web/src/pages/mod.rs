@@ -258,54 +258,130 @@ pub(crate) fn encode(s: &str) -> String {
     out
 }
 
+/// A link of the navigation, shown to those with its permission.
+struct NavLink {
+    href: &'static str,
+    vi: &'static str,
+    en: &'static str,
+    perm: Option<Permission>,
+}
+
+/// A group of the navigation: what people do, with the pages for it.
+struct NavGroup {
+    vi: &'static str,
+    en: &'static str,
+    links: &'static [NavLink],
+}
+
+const fn link(href: &'static str, vi: &'static str, en: &'static str) -> NavLink {
+    NavLink {
+        href,
+        vi,
+        en,
+        perm: None,
+    }
+}
+
+const fn link_for(
+    href: &'static str,
+    vi: &'static str,
+    en: &'static str,
+    perm: Permission,
+) -> NavLink {
+    NavLink {
+        href,
+        vi,
+        en,
+        perm: Some(perm),
+    }
+}
+
+/// The navigation: one row of groups on a desktop (the current group's pages
+/// in a second row), one menu behind a button on a phone.
+const NAV: &[NavGroup] = &[
+    NavGroup {
+        vi: "Người dân",
+        en: "People",
+        links: &[
+            link("/persons", "Người dân", "People"),
+            link_for(
+                "/duplicates",
+                "Nghi trùng",
+                "Duplicates",
+                Permission::MergePersons,
+            ),
+        ],
+    },
+    NavGroup {
+        vi: "Dịch tễ",
+        en: "Epidemiology",
+        links: &[
+            link("/tracing", "Truy vết", "Tracing"),
+            link("/clusters", "Ổ dịch", "Clusters"),
+        ],
+    },
+    NavGroup {
+        vi: "Xét nghiệm",
+        en: "Testing",
+        links: &[
+            link("/testing", "Xét nghiệm", "Testing"),
+            link("/campaigns", "Đợt xét nghiệm", "Campaigns"),
+        ],
+    },
+    NavGroup {
+        vi: "Cách ly & điều trị",
+        en: "Quarantine & care",
+        links: &[
+            link("/quarantine", "Cách ly", "Quarantine"),
+            link("/places", "Nơi cách ly, điều trị", "Places"),
+            link("/alerts", "Cảnh báo", "Alerts"),
+            link("/duty", "Trực", "Duty"),
+            link("/oxygen", "Thiết bị oxy", "Oxygen"),
+        ],
+    },
+    NavGroup {
+        vi: "Báo cáo",
+        en: "Reports",
+        links: &[
+            link("/dashboard", "Bảng điều hành", "Dashboard"),
+            link("/reports", "Báo cáo nhanh", "Rapid reports"),
+        ],
+    },
+    NavGroup {
+        vi: "Quản trị",
+        en: "Administration",
+        links: &[
+            link("/units", "Đơn vị hành chính", "Units"),
+            link_for("/import", "Nhập tệp", "Import", Permission::ImportPersons),
+            link_for("/users", "Tài khoản", "Accounts", Permission::ManageUsers),
+            link_for("/tokens", "Mã API", "API tokens", Permission::ManageUsers),
+            link_for("/audit", "Nhật ký", "Audit log", Permission::ViewAudit),
+            link("/api/v1/docs", "API", "API"),
+        ],
+    },
+];
+
 /// The page frame: navigation by module, the user and unit, the language
 /// switch, and the content.
 pub(crate) fn layout(page: &Page, title: &str, content: Markup) -> Response {
     let l = page.lang;
-    let nav: [(&str, &str, &str, Option<Permission>); 17] = [
-        ("/persons", "Người dân", "People", None),
-        ("/dashboard", "Bảng điều hành", "Dashboard", None),
-        ("/tracing", "Truy vết", "Tracing", None),
-        ("/testing", "Xét nghiệm", "Testing", None),
-        ("/campaigns", "Đợt xét nghiệm", "Campaigns", None),
-        ("/quarantine", "Cách ly", "Quarantine", None),
-        ("/alerts", "Cảnh báo", "Alerts", None),
-        ("/duty", "Trực", "Duty", None),
-        ("/clusters", "Ổ dịch", "Clusters", None),
-        ("/reports", "Báo cáo", "Reports", None),
-        (
-            "/import",
-            "Nhập tệp",
-            "Import",
-            Some(Permission::ImportPersons),
-        ),
-        (
-            "/duplicates",
-            "Nghi trùng",
-            "Duplicates",
-            Some(Permission::MergePersons),
-        ),
-        ("/units", "Đơn vị hành chính", "Units", None),
-        (
-            "/users",
-            "Tài khoản",
-            "Accounts",
-            Some(Permission::ManageUsers),
-        ),
-        (
-            "/tokens",
-            "Mã API",
-            "API tokens",
-            Some(Permission::ManageUsers),
-        ),
-        (
-            "/audit",
-            "Nhật ký",
-            "Audit log",
-            Some(Permission::ViewAudit),
-        ),
-        ("/api/v1/docs", "API", "API", None),
-    ];
+    // The links the reader may follow, in the groups people work in.
+    let groups: Vec<(&NavGroup, Vec<&NavLink>)> = NAV
+        .iter()
+        .map(|g| {
+            let links: Vec<&NavLink> = g
+                .links
+                .iter()
+                .filter(|x| x.perm.is_none_or(|p| page.can(p)))
+                .collect();
+            (g, links)
+        })
+        .filter(|(_, links)| !links.is_empty())
+        .collect();
+    let here = |href: &str| page.path == href || page.path.starts_with(&format!("{href}/"));
+    let current = groups
+        .iter()
+        .find(|(_, links)| links.iter().any(|x| here(x.href)));
     let (role_vi, role_en) = page.user.role.label();
     let other = match l {
         Lang::Vi => ("en", "English"),
@@ -315,11 +391,20 @@ pub(crate) fn layout(page: &Page, title: &str, content: Markup) -> Response {
         a.skip href="#main" { (l.t("Bỏ qua điều hướng", "Skip to content")) }
         header.top {
             a.brand href="/" { "phongdich" }
-            nav aria-label=(l.t("Chức năng", "Modules")) {
-                ul {
-                    @for (href, vi, en, perm) in nav {
-                        @if perm.is_none_or(|p| page.can(p)) {
-                            li { a href=(href) aria-current=[page.path.starts_with(href).then_some("page")] { (l.t(vi, en)) } }
+            input #menu-toggle .menu-toggle type="checkbox" aria-controls="modules";
+            label.menu-button for="menu-toggle" { "☰ " (l.t("Chức năng", "Menu")) }
+            nav #modules aria-label=(l.t("Chức năng", "Modules")) {
+                ul.groups {
+                    @for (g, links) in &groups {
+                        @let is_current = current.is_some_and(|(c, _)| std::ptr::eq(*c, *g));
+                        li.group {
+                            a href=(links[0].href) aria-current=[is_current.then_some("true")] { (l.t(g.vi, g.en)) }
+                            // On a phone the menu lists every link of every group.
+                            ul.sub {
+                                @for x in links {
+                                    li { a href=(x.href) aria-current=[here(x.href).then_some("page")] { (l.t(x.vi, x.en)) } }
+                                }
+                            }
                         }
                     }
                 }
@@ -334,6 +419,13 @@ pub(crate) fn layout(page: &Page, title: &str, content: Markup) -> Response {
                     (page.csrf_field())
                     button.link type="submit" { (l.t("Đăng xuất", "Log out")) }
                 }
+            }
+        }
+        @if let Some((_, links)) = current.filter(|(_, links)| links.len() > 1) {
+            nav.subnav aria-label=(l.t("Trong mục này", "In this section")) {
+                ul { @for x in links {
+                    li { a href=(x.href) aria-current=[here(x.href).then_some("page")] { (l.t(x.vi, x.en)) } }
+                } }
             }
         }
         main #main { (content) }
