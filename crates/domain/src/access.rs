@@ -69,6 +69,49 @@ pub enum Permission {
 }
 
 impl Permission {
+    /// What the permission allows, in words (Vietnamese, English): what a
+    /// refusal names.
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Permission::ViewPersons => ("xem danh sách người dân", "see people"),
+            Permission::ViewIdentifiers => (
+                "xem đầy đủ số CCCD và số điện thoại",
+                "see national IDs and phone numbers in full",
+            ),
+            Permission::EditPersons => ("thêm và sửa hồ sơ người dân", "add and correct people"),
+            Permission::MergePersons => ("gộp hồ sơ trùng", "merge duplicate records"),
+            Permission::ImportPersons => ("nhập danh sách từ tệp", "import lists from files"),
+            Permission::ExportPersons => ("xuất danh sách người dân", "export people"),
+            Permission::EditUnits => ("sửa đơn vị hành chính, thôn", "edit units and hamlets"),
+            Permission::Trace => (
+                "truy vết: khẳng định ca bệnh, ghi tiếp xúc",
+                "trace: confirm cases, record contacts",
+            ),
+            Permission::ManageUsers => (
+                "quản lý tài khoản và mã API",
+                "manage accounts and API tokens",
+            ),
+            Permission::ViewAudit => ("xem nhật ký thao tác", "see the audit log"),
+            Permission::CollectSamples => ("lấy mẫu xét nghiệm", "take samples"),
+            Permission::RecordResults => ("nhập kết quả xét nghiệm", "record test results"),
+            Permission::RunCampaigns => ("tổ chức đợt xét nghiệm", "run testing campaigns"),
+            Permission::Configure => (
+                "thay đổi thiết lập của tỉnh",
+                "change the province's settings",
+            ),
+            Permission::Quarantine => ("ra quyết định cách ly", "issue quarantine orders"),
+            Permission::Treat => ("theo dõi, điều trị F0 tại nhà", "treat F0 at home"),
+            Permission::ManageResponse => (
+                "quản lý lịch trực và thiết bị oxy",
+                "keep the duty roster and oxygen equipment",
+            ),
+            Permission::Report => (
+                "gửi và duyệt báo cáo nhanh",
+                "send and review rapid reports",
+            ),
+        }
+    }
+
     pub const ALL: [Permission; 18] = [
         Permission::ViewPersons,
         Permission::ViewIdentifiers,

@@ -143,8 +143,8 @@ impl From<StoreError> for Problem {
             StoreError::Forbidden { permission } => Problem::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
-                format!("Vai trò của bạn không được phép làm việc này ({permission:?})."),
-                format!("Your role does not allow this ({permission:?})."),
+                format!("Vai trò của bạn không được phép {}.", permission.label().0),
+                format!("Your role does not allow you to {}.", permission.label().1),
             ),
             StoreError::Unauthorized {
                 message_vi,

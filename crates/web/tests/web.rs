@@ -1784,3 +1784,43 @@ async fn a_contacts_setting_is_chosen_never_defaulted() {
     assert!(r.body.contains("Chọn bối cảnh tiếp xúc"), "{}", r.body);
     assert_eq!(db.rows("contacts").await, 0, "nothing recorded");
 }
+
+/// Issue 18 §2: a mistyped address gives the app's own page (in the frame,
+/// with the menu) to a browser, a problem to a program; a refusal names the
+/// permission in words, not `(ManageUsers)`.
+#[tokio::test]
+async fn a_mistyped_address_and_a_refusal_speak_to_people() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let app = support::app(&db);
+    let mut b = Browser::new(&app);
+    b.login("khanh.yte").await;
+    b.headers
+        .push(("accept", "text/html,application/xhtml+xml".into()));
+    let r = b.get("/nguoi-dan").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        r.header(header::CONTENT_TYPE).starts_with("text/html"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Không có trang này"), "{}", r.body);
+    assert!(
+        r.body.contains("li class=\"group\""),
+        "the menu is there: {}",
+        r.body
+    );
+    // An API path stays a problem, whatever the client accepts.
+    let r = b.get("/api/v1/nguoi-dan").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        r.header(header::CONTENT_TYPE).contains("json"),
+        "{}",
+        r.body
+    );
+    // A page the role may not open says what is not allowed, in words.
+    let r = b.get("/users").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("quản lý tài khoản và mã API"), "{}", r.body);
+    assert!(!r.body.contains("ManageUsers"), "{}", r.body);
+}

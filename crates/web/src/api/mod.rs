@@ -252,13 +252,35 @@ pub(crate) fn routes() -> Router<AppState> {
         .fallback(not_found)
 }
 
-async fn not_found() -> Problem {
-    Problem::new(
+/// No route: a problem for the API and for programs, the app's own page
+/// for a browser (a mistyped address), within the frame when logged in.
+async fn not_found(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    req: Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let wants_page = !req.uri().path().starts_with("/api/")
+        && req
+            .headers()
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+    if !wants_page {
+        return Problem::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not-found",
+            "Không có trang hoặc địa chỉ API này.",
+            "No such page or API route.",
+        )
+        .into_response();
+    }
+    let problem = Problem::new(
         axum::http::StatusCode::NOT_FOUND,
         "not-found",
-        "Không có trang hoặc địa chỉ API này.",
-        "No such page or API route.",
-    )
+        "Không có trang này: có thể địa chỉ bị gõ sai. Hãy chọn chức năng trên thanh điều hướng.",
+        "There is no such page: the address may be mistyped. Choose from the menu.",
+    );
+    crate::pages::not_found_page(&s, req, problem).await
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

@@ -234,6 +234,30 @@ impl IntoResponse for PageError {
 
 pub(crate) type PageResult = Result<Response, PageError>;
 
+/// The app's own page for an address with no route: in the frame, with the
+/// menu, for a signed-in reader; a bare page otherwise.
+pub(crate) async fn not_found_page(
+    s: &AppState,
+    req: axum::extract::Request,
+    problem: Problem,
+) -> Response {
+    let (mut parts, _) = req.into_parts();
+    let lang = parts
+        .extensions
+        .get::<Auth>()
+        .map(|a| a.lang)
+        .unwrap_or_default();
+    match Page::from_request_parts(&mut parts, s).await {
+        Ok(page) => page.fail(problem).into_response(),
+        Err(_) => PageError {
+            page: None,
+            lang,
+            problem: Box::new(problem),
+        }
+        .into_response(),
+    }
+}
+
 /// Whether a redirect target stays on this site. Browsers read a backslash as
 /// `/` and drop tabs and newlines, so `/` + `\evil.example` or `/` + TAB +
 /// `/evil.example` would leave it just like `//evil.example`.
