@@ -554,7 +554,11 @@ async fn login_sets_a_safe_cookie_that_opens_the_pages() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "next={next}: {}", r.body);
-        assert_eq!(r.location(), "/persons", "next={next}");
+        assert_eq!(
+            r.location(),
+            "/quarantine",
+            "next={next}: a health worker's day list"
+        );
     }
     let mut c = Browser::new(&app);
     let r = c
@@ -1823,4 +1827,41 @@ async fn a_mistyped_address_and_a_refusal_speak_to_people() {
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert!(r.body.contains("quản lý tài khoản và mã API"), "{}", r.body);
     assert!(!r.body.contains("ManageUsers"), "{}", r.body);
+}
+
+/// Issue 18 §2: after logging in each role lands where its work is — the
+/// committee on the dashboard, health staff on the day's quarantine list, a
+/// tracer on tracing, a lab on testing; a page asked for still wins.
+#[tokio::test]
+async fn each_role_lands_where_its_work_is() {
+    let db = TestDb::new().await;
+    let app = support::app(&db);
+    for (role, landing) in [
+        ("admin", "/dashboard"),
+        ("viewer", "/dashboard"),
+        ("health_staff", "/quarantine"),
+        ("quarantine_staff", "/quarantine"),
+        ("contact_tracer", "/tracing"),
+        ("lab_staff", "/testing"),
+        ("aid_volunteer", "/persons"),
+    ] {
+        let name = format!("u.{role}");
+        add_user(&db, &name, HA_KHANH, role).await;
+        let mut b = Browser::new(&app);
+        let r = b
+            .post(
+                "/login",
+                &[("username", &name), ("password", support::PASSWORD)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{role}: {}", r.body);
+        assert_eq!(r.location(), landing, "{role}");
+        let page = b.get(landing).await;
+        assert_eq!(page.status, StatusCode::OK, "{role} may open {landing}");
+        assert_eq!(
+            b.get("/").await.location(),
+            landing,
+            "{role}: the home address"
+        );
+    }
 }

@@ -17,10 +17,11 @@ pub(super) struct NextQuery {
     next: Option<String>,
 }
 
-fn safe_next(next: Option<&str>) -> String {
+/// Where to go after logging in: the page asked for (on this site), else
+/// where the role's work is ([`super::landing`]).
+fn safe_next(next: Option<&str>) -> Option<String> {
     next.filter(|n| super::is_local_path(n) && !n.starts_with("/login"))
-        .unwrap_or("/persons")
-        .to_owned()
+        .map(str::to_owned)
 }
 
 /// The login form; `csrf` is the token of a session the browser already has
@@ -75,7 +76,7 @@ pub(super) async fn login_form(
         auth.lang,
         auth.csrf.as_deref(),
         "",
-        &safe_next(q.next.as_deref()),
+        &safe_next(q.next.as_deref()).unwrap_or_default(),
         None,
     )
 }
@@ -104,7 +105,7 @@ pub(super) async fn login(
     let l = auth.lang;
     let next = safe_next(f.next.as_deref());
     match s.store.login(&f.username, &f.password, &auth.source).await {
-        Ok((_, session)) => {
+        Ok((user, session)) => {
             // A new session every login: a cookie planted before cannot ride along.
             if let Some(old) = &auth.session_token {
                 let _ = s.store.logout(old, &auth.source).await;
@@ -114,7 +115,7 @@ pub(super) async fn login(
                     header::SET_COOKIE,
                     session_cookie(&session.token, 12 * 3600, auth.secure),
                 )],
-                Redirect::to(&next),
+                Redirect::to(&next.unwrap_or_else(|| super::landing(user.role).to_owned())),
             )
                 .into_response()
         }
@@ -147,7 +148,7 @@ pub(super) async fn login(
                 l,
                 auth.csrf.as_deref(),
                 &f.username,
-                &next,
+                next.as_deref().unwrap_or_default(),
                 Some((&vi, &en)),
             );
             *r.status_mut() = status;

@@ -42,7 +42,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get};
 use maud::{DOCTYPE, Markup, html};
-use phongdich_domain::{FieldError, Permission};
+use phongdich_domain::{FieldError, Permission, Role};
 use phongdich_store::{Actor, Scope, StoreError, User};
 
 /// Every page: the frame's own routes, then each module's (`<module>::routes`),
@@ -554,8 +554,22 @@ fn errors_above(l: Lang, errors: &[FieldError], fields: &[&str], lead: (&str, &s
 
 async fn home(auth: Option<axum::Extension<Auth>>) -> Redirect {
     match auth.and_then(|a| a.0.user) {
-        Some(_) => Redirect::to("/persons"),
+        Some(user) => Redirect::to(landing(user.role)),
         None => Redirect::to("/login"),
+    }
+}
+
+/// Where each role's work is, the page after logging in: the committee
+/// and viewers on the dashboard, health and quarantine staff on the day's
+/// quarantine list (tests due, missed declarations, alerts), tracers on
+/// tracing, labs on testing (samples and results), volunteers on people.
+pub(crate) fn landing(role: Role) -> &'static str {
+    match role {
+        Role::Admin | Role::Viewer => "/dashboard",
+        Role::HealthStaff | Role::QuarantineStaff => "/quarantine",
+        Role::ContactTracer => "/tracing",
+        Role::LabStaff => "/testing",
+        Role::AidVolunteer => "/persons",
     }
 }
 
