@@ -1849,10 +1849,7 @@ async fn each_role_lands_where_its_work_is() {
         add_user(&db, &name, HA_KHANH, role).await;
         let mut b = Browser::new(&app);
         let r = b
-            .post(
-                "/login",
-                &[("username", &name), ("password", support::PASSWORD)],
-            )
+            .post("/login", &[("username", &name), ("password", PASSWORD)])
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{role}: {}", r.body);
         assert_eq!(r.location(), landing, "{role}");
