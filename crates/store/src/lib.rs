@@ -57,7 +57,9 @@ pub use import::{
     BatchOutcome, IMPORT_STALE, ImportPolicy, ImportRun, ImportRunRecord, ImportState, ParsedRow,
     RowOutcome, parse_rows,
 };
-pub use persons::{DuplicateCandidate, MergeOutcome, Person, PersonQuery, PersonUpdate};
+pub use persons::{
+    DuplicateCandidate, DuplicatePairs, MergeOutcome, Person, PersonQuery, PersonUpdate,
+};
 pub use places::{Admission, BedCount, BedType, FreeBeds, Place, PlaceInput, PlaceKind};
 pub use quarantine::{OrderInput, Proposal, QuarantineOrder, RuleVersion};
 pub use response::{

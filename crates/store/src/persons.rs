@@ -367,6 +367,15 @@ fn likely_same(r: &AnyRow, c: &DuplicateCandidate, row: &PersonRow) -> Result<bo
         && !ids_tell_apart(theirs.as_deref(), row.national_id.as_deref()))
 }
 
+/// A page of likely-duplicate pairs: (pair id, the newer record, the one it
+/// probably repeats, why), and how many pairs there are in all.
+#[derive(Debug, Clone)]
+pub struct DuplicatePairs {
+    pub total: i64,
+    pub paging: crate::Paging,
+    pub pairs: Vec<(i64, Person, Person, String)>,
+}
+
 impl Store {
     /// The unit a person's address names, checked to be a commune inside the
     /// scope and the hamlet (if any) to lie under it.
@@ -730,32 +739,59 @@ impl Store {
             .collect()
     }
 
-    /// Open likely-duplicate pairs touching the scope, newest first.
+    /// The first `limit` open likely-duplicate pairs of the scope, newest
+    /// first ([`Store::duplicate_pairs`] without the count).
     pub async fn open_duplicate_pairs(
         &self,
         scope: &Scope,
         limit: i64,
     ) -> Result<Vec<(i64, Person, Person, String)>> {
-        let sql = String::from(
-            "SELECT d.id, d.person_id, d.other_person_id, d.reason FROM duplicate_candidates d \
-             JOIN persons p ON p.id = d.person_id WHERE d.status = 'open'",
-        );
-        let mut b = QueryBuilder::numbered(sql, 0);
-        scope.push_filter(&mut b, "p");
+        Ok(self
+            .duplicate_pairs(scope, crate::Paging::new(0, limit.clamp(1, 500)))
+            .await?
+            .pairs)
+    }
+
+    /// A page of the open likely-duplicate pairs whose two people are both
+    /// in the scope, newest first, and how many there are in all.
+    pub async fn duplicate_pairs(
+        &self,
+        scope: &Scope,
+        paging: crate::Paging,
+    ) -> Result<DuplicatePairs> {
+        let mut b = QueryBuilder::numbered(String::new(), 0);
+        let [cp, cq] = scope.and_filters(&mut b, ["p", "q"]);
+        // A pair is shown only when both people are inside the scope.
         b.push(&format!(
-            " ORDER BY d.id DESC LIMIT {}",
-            limit.clamp(1, 500)
+            "FROM duplicate_candidates d JOIN persons p ON p.id = d.person_id \
+             JOIN persons q ON q.id = d.other_person_id WHERE d.status = 'open'{cp}{cq}"
         ));
-        let q = b.bind_onto(sqlx::query(b.sql()));
-        let mut out = Vec::new();
+        let total: i64 = b
+            .bind_scalar_onto(sqlx::query_scalar(&format!("SELECT COUNT(*) {}", b.sql())))
+            .fetch_one(&self.read)
+            .await?;
+        let sql = format!(
+            "SELECT d.id, d.person_id, d.other_person_id, d.reason {} ORDER BY d.id DESC LIMIT {} OFFSET {}",
+            b.sql(),
+            paging.limit,
+            paging.offset
+        );
+        let q = b.bind_onto(sqlx::query(&sql));
+        let mut pairs = Vec::new();
         for r in q.fetch_all(&self.read).await? {
-            let (a, b): (i64, i64) = (r.try_get("person_id")?, r.try_get("other_person_id")?);
-            // A pair is shown only when both people are inside the scope.
-            if let (Ok(pa), Ok(pb)) = (self.person(scope, a).await, self.person(scope, b).await) {
-                out.push((r.try_get("id")?, pa, pb, r.try_get("reason")?));
-            }
+            let (a, o): (i64, i64) = (r.try_get("person_id")?, r.try_get("other_person_id")?);
+            pairs.push((
+                r.try_get("id")?,
+                self.person(scope, a).await?,
+                self.person(scope, o).await?,
+                r.try_get("reason")?,
+            ));
         }
-        Ok(out)
+        Ok(DuplicatePairs {
+            total,
+            paging,
+            pairs,
+        })
     }
 
     /// Merge `merged_id` into `kept_id`: the kept record takes the fields it

@@ -490,14 +490,27 @@ pub(super) async fn update(
     }
 }
 
-pub(super) async fn duplicates(State(s): State<AppState>, page: Page) -> PageResult {
+/// The page of a paged list (from 1).
+#[derive(Deserialize, Default)]
+pub(super) struct PageNo {
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000000, _>")]
+    page: Option<i64>,
+}
+
+pub(super) async fn duplicates(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<PageNo>,
+) -> PageResult {
     page.require(Permission::MergePersons)?;
     let l = page.lang;
-    let pairs = s
+    let n = q.page.unwrap_or(1);
+    let list = s
         .store
-        .open_duplicate_pairs(&page.actor.scope, 200)
+        .duplicate_pairs(&page.actor.scope, phongdich_store::Paging::page(n))
         .await
         .map_err(|e| page.fail(e))?;
+    let (total, paging, pairs) = (list.total, list.paging, list.pairs);
     let person_cell = |p: &Person| {
         html! {
             a href={ "/persons/" (p.id) } { (p.full_name) } br;
@@ -508,9 +521,12 @@ pub(super) async fn duplicates(State(s): State<AppState>, page: Page) -> PageRes
         &page,
         l.t("Nghi trùng", "Likely duplicates"),
         html! {
-            h1 { (l.t("Hồ sơ nghi trùng chờ rà soát", "Likely duplicates awaiting review")) }
+            h1 { (l.t("Hồ sơ nghi trùng chờ rà soát", "Likely duplicates awaiting review")) " (" span #pairs-total { (super::num(l, total)) } ")" }
             @if pairs.is_empty() { p.muted { (l.t("Không có cặp nào.", "No pairs.")) } }
             @else {
+                @if total > pairs.len() as i64 {
+                    p.muted #pairs-range { (super::num(l, paging.offset + 1)) "–" (super::num(l, paging.offset + pairs.len() as i64)) " " (l.t("trên", "of")) " " (super::num(l, total)) }
+                }
                 div.table-wrap { table.responsive {
                     thead { tr { th { (l.t("Hồ sơ", "Record")) } th { (l.t("Nghi trùng với", "Likely the same as")) } th { (l.t("Lý do", "Reason")) } th { (l.t("Gộp", "Merge")) } } }
                     tbody { @for (_, a, b, reason) in &pairs {
@@ -527,6 +543,12 @@ pub(super) async fn duplicates(State(s): State<AppState>, page: Page) -> PageRes
                         }
                     } }
                 } }
+                @if n > 1 || paging.has_more(total) {
+                    nav.pager {
+                        @if n > 1 { a rel="prev" href={ "/duplicates?page=" (n - 1) } { (l.t("← Trang trước", "← Previous")) } " " }
+                        @if paging.has_more(total) { a rel="next" href={ "/duplicates?page=" (n + 1) } { (l.t("Trang sau →", "Next →")) } }
+                    }
+                }
             }
         },
     ))
