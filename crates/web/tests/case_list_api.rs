@@ -65,7 +65,7 @@ async fn a_published_case_list_reads_back_exactly() {
         let needle = match why {
             "unknown_case" => "BN99999",
             "domestic" => "Vietnam",
-            "invalid_date" => "confirmed_on",
+            "invalid_date" => "Confirmed on:",
             _ => "was refused",
         };
         assert!(
