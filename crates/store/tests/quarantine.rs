@@ -50,6 +50,32 @@ async fn test_on(s: &Store, person_id: i64, day: &str, outcome: &str) {
     .unwrap();
 }
 
+/// Three people of a household: the first confirmed F0 on 31/7/2021 after
+/// living with the other two on 29/7/2021 (so they are F1 since 29/7).
+async fn f0_and_household(s: &Store, names: [&str; 3]) -> [i64; 3] {
+    let system = Actor::system("test");
+    let [f0, b, c] = [
+        person(s, names[0]).await,
+        person(s, names[1]).await,
+        person(s, names[2]).await,
+    ];
+    for other in [b, c] {
+        let contact = ContactInput {
+            person_id: f0,
+            other_person_id: other,
+            date: "29/07/2021".into(),
+            setting: "household".into(),
+            ..Default::default()
+        }
+        .parse(d(1, 8))
+        .unwrap();
+        s.add_contact(&system, &contact).await.unwrap();
+    }
+    let case = CaseInput::found_in_community(f0, "31/07/2021", "31/07/2021", "rt_pcr");
+    s.confirm_case(&system, &case, d(1, 8)).await.unwrap();
+    [f0, b, c]
+}
+
 fn f1_order(person_id: i64) -> OrderInput {
     OrderInput {
         person_id,
@@ -154,26 +180,7 @@ async fn every_f1_gets_an_order_in_one_go_and_an_extension_needs_a_reason() {
     let db = TestDb::new().await;
     let s = &db.store;
     let staff = actor(HA_KHANH, Role::QuarantineStaff);
-    let (f0, b, c) = (
-        person(s, "Mai Văn Nguồn").await,
-        person(s, "Mai Thị Bé").await,
-        person(s, "Mai Văn Cả").await,
-    );
-    let system = Actor::system("test");
-    for other in [b, c] {
-        let contact = ContactInput {
-            person_id: f0,
-            other_person_id: other,
-            date: "29/07/2021".into(),
-            setting: "household".into(),
-            ..Default::default()
-        }
-        .parse(d(1, 8))
-        .unwrap();
-        s.add_contact(&system, &contact).await.unwrap();
-    }
-    let case = CaseInput::found_in_community(f0, "31/07/2021", "31/07/2021", "rt_pcr");
-    s.confirm_case(&system, &case, d(1, 8)).await.unwrap();
+    f0_and_household(s, ["Mai Văn Nguồn", "Mai Thị Bé", "Mai Văn Cả"]).await;
     let orders = s.order_all_f1(&staff, "01/08/2021").await.unwrap();
     assert_eq!(orders.len(), 2);
     assert!(
@@ -701,26 +708,7 @@ async fn an_order_does_not_start_long_before_the_exposure() {
     let db = TestDb::new().await;
     let s = &db.store;
     let staff = actor(HA_KHANH, Role::QuarantineStaff);
-    let system = Actor::system("test");
-    let (f0, b, c) = (
-        person(s, "Kha Văn Nguồn").await,
-        person(s, "Kha Thị Bé").await,
-        person(s, "Kha Văn Cả").await,
-    );
-    for other in [b, c] {
-        let contact = ContactInput {
-            person_id: f0,
-            other_person_id: other,
-            date: "29/07/2021".into(),
-            setting: "household".into(),
-            ..Default::default()
-        }
-        .parse(d(1, 8))
-        .unwrap();
-        s.add_contact(&system, &contact).await.unwrap();
-    }
-    let case = CaseInput::found_in_community(f0, "31/07/2021", "31/07/2021", "rt_pcr");
-    s.confirm_case(&system, &case, d(1, 8)).await.unwrap();
+    let [_, b, c] = f0_and_household(s, ["Kha Văn Nguồn", "Kha Thị Bé", "Kha Văn Cả"]).await;
     let starting = |person_id: i64, on: &str| OrderInput {
         start_on: on.into(),
         ..f1_order(person_id)

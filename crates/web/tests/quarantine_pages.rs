@@ -11,6 +11,22 @@ use phongdich_store::testing::TestDb;
 use serde_json::{Value, json};
 use support::{Browser, HA_KHANH, call, token};
 
+/// The application on a test database and a quarantine officer's API token
+/// at Hà Khánh.
+async fn staff() -> (TestDb, Router, String) {
+    let db = TestDb::new().await;
+    let app = support::app(&db);
+    let t = token(&db, HA_KHANH, "quarantine_staff").await;
+    (db, app, t)
+}
+
+/// A quarantine officer of Hà Khánh logged in, reading English.
+async fn english_browser(db: &TestDb, app: &Router) -> Browser {
+    let mut b = Browser::logged_in(db, app, "cachly.hakhanh", HA_KHANH, "quarantine_staff").await;
+    b.cookies.insert("pd_lang".into(), "en".into());
+    b
+}
+
 /// A person of Hà Khánh and an order for them, through the API.
 async fn order(app: &Router, t: &str, name: &str, order: Value) -> i64 {
     let (status, p) = call(
@@ -46,9 +62,7 @@ async fn order(app: &Router, t: &str, name: &str, order: Value) -> i64 {
 /// "from 20/04 to 20/04", and ten days of self-monitoring, 20/4 to 29/4.
 #[tokio::test]
 async fn the_certificate_of_an_order_without_tests_claims_no_test_and_no_quarantine() {
-    let db = TestDb::new().await;
-    let app = support::app(&db);
-    let t = token(&db, HA_KHANH, "quarantine_staff").await;
+    let (db, app, t) = staff().await;
     let id = order(
         &app,
         &t,
@@ -71,8 +85,7 @@ async fn the_certificate_of_an_order_without_tests_claims_no_test_and_no_quarant
         "ten days, the first day being day 1"
     );
 
-    let mut b = Browser::logged_in(&db, &app, "cachly.hakhanh", HA_KHANH, "quarantine_staff").await;
-    b.cookies.insert("pd_lang".into(), "en".into());
+    let mut b = english_browser(&db, &app).await;
     let page = b.get(&format!("/quarantine/orders/{id}/certificate")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let en = &page.body;
@@ -108,9 +121,7 @@ async fn the_certificate_of_an_order_without_tests_claims_no_test_and_no_quarant
 /// that gives it out says so instead of a "works until" in the past.
 #[tokio::test]
 async fn a_link_for_an_order_already_over_is_shown_expired_with_a_warning() {
-    let db = TestDb::new().await;
-    let app = support::app(&db);
-    let t = token(&db, HA_KHANH, "quarantine_staff").await;
+    let (db, app, t) = staff().await;
     // From an epidemic area, August 2021: 14 days at home, to 14/8/2021.
     let id = order(
         &app,
@@ -119,8 +130,7 @@ async fn a_link_for_an_order_already_over_is_shown_expired_with_a_warning() {
         json!({"situation": "from_epidemic_area", "start_on": "01/08/2021"}),
     )
     .await;
-    let mut b = Browser::logged_in(&db, &app, "cachly.hakhanh", HA_KHANH, "quarantine_staff").await;
-    b.cookies.insert("pd_lang".into(), "en".into());
+    let mut b = english_browser(&db, &app).await;
     let csrf = b.csrf().await;
     let page = b
         .post(
