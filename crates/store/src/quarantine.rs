@@ -486,6 +486,22 @@ impl Store {
         }
     }
 
+    /// The rule an order keeps (the copy made when it was issued), for an
+    /// order within the scope.
+    pub async fn order_rule(&self, scope: &Scope, id: i64) -> Result<QuarantineRule> {
+        self.quarantine_order(scope, id).await?;
+        self.rule_of(id).await
+    }
+
+    async fn rule_of(&self, id: i64) -> Result<QuarantineRule> {
+        let json: String =
+            sqlx::query_scalar("SELECT rule_json FROM quarantine_orders WHERE id = $1")
+                .bind(id)
+                .fetch_one(&self.read)
+                .await?;
+        Ok(serde_json::from_str(&json)?)
+    }
+
     /// A person's orders, newest first.
     pub async fn orders_of(&self, scope: &Scope, person_id: i64) -> Result<Vec<QuarantineOrder>> {
         let person = self.person(scope, person_id).await?;
@@ -538,14 +554,7 @@ impl Store {
                 "This order is no longer active.",
             ));
         }
-        let rule: QuarantineRule = {
-            let json: String =
-                sqlx::query_scalar("SELECT rule_json FROM quarantine_orders WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&self.read)
-                    .await?;
-            serde_json::from_str(&json)?
-        };
+        let rule = self.rule_of(id).await?;
         let parse = |s: &str| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| StoreError::Data(e.to_string()))
         };

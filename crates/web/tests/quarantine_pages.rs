@@ -55,6 +55,22 @@ async fn order(app: &Router, t: &str, name: &str, order: Value) -> i64 {
     o["id"].as_i64().unwrap()
 }
 
+/// An F1's order from `start`, released on `on`: the order as the API
+/// answers the release.
+async fn released(app: &Router, t: &str, name: &str, start: &str, on: &str) -> Value {
+    let id = order(app, t, name, json!({"situation": "f1", "start_on": start})).await;
+    let (status, o) = call(
+        app,
+        Method::POST,
+        &format!("/api/v1/quarantine/orders/{id}/release"),
+        Some(t),
+        Some(json!({"released_on": on})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{o}");
+    o
+}
+
 /// Issue 18, bug 4. From 15/4/2022 an F1 is not quarantined: "no
 /// quarantine; precautions for 10 days" (1909/BYT-DP, domain rules §4), and
 /// no test is required. The certificate of such an order, released on its
@@ -63,22 +79,8 @@ async fn order(app: &Router, t: &str, name: &str, order: Value) -> i64 {
 #[tokio::test]
 async fn the_certificate_of_an_order_without_tests_claims_no_test_and_no_quarantine() {
     let (db, app, t) = staff().await;
-    let id = order(
-        &app,
-        &t,
-        "Vi Thị Dõi",
-        json!({"situation": "f1", "start_on": "20/04/2022"}),
-    )
-    .await;
-    let (status, o) = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/quarantine/orders/{id}/release"),
-        Some(&t),
-        Some(json!({"released_on": "20/04/2022"})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{o}");
+    let o = released(&app, &t, "Vi Thị Dõi", "20/04/2022", "20/04/2022").await;
+    let id = o["id"].as_i64().unwrap();
     assert_eq!(
         (&o["kind"], &o["monitoring_end"]),
         (&json!("self_monitoring"), &json!("2022-04-29")),
@@ -167,4 +169,54 @@ async fn a_link_for_an_order_already_over_is_shown_expired_with_a_warning() {
         .await;
     assert!(page.body.contains("Works until"), "{}", page.body);
     assert!(!page.body.contains("already expired"), "{}", page.body);
+}
+
+/// Issue 18, bug 4, the other side: a province's own rule may name test days
+/// without making a negative result a condition of release
+/// (`release_needs_negative_tests`, domain rules §4: "a province must be able
+/// to add its own rule set"); its certificate lists the test days and claims
+/// no result. Released on its last day, 2/8/2020.
+#[tokio::test]
+async fn the_certificate_claims_a_negative_test_only_when_release_needed_one() {
+    let (db, app, t) = staff().await;
+    let rule = phongdich_domain::quarantine::QuarantineRule {
+        code: "qn-2020-07-f1".into(),
+        situation: phongdich_domain::quarantine::Situation::F1,
+        from: chrono::NaiveDate::from_ymd_opt(2020, 7, 28).unwrap(),
+        who: None,
+        kind: phongdich_domain::quarantine::QuarantineKind::Home,
+        days: 2,
+        monitoring_days: 0,
+        test_days: vec![1],
+        release_needs_negative_tests: false,
+        source: "Công văn UBND tỉnh Quảng Ninh".into(),
+        province_code: Some("22".into()),
+    };
+    db.store
+        .save_province_rule(
+            &phongdich_store::testing::actor("22", phongdich_domain::Role::Admin),
+            &rule,
+        )
+        .await
+        .unwrap();
+    let o = released(&app, &t, "Vi Văn Tỉnh", "01/08/2020", "02/08/2020").await;
+    let id = o["id"].as_i64().unwrap();
+    let mut b = english_browser(&db, &app).await;
+    let en = b
+        .get(&format!("/quarantine/orders/{id}/certificate"))
+        .await
+        .body;
+    assert!(!en.contains("negative."), "{en}");
+    assert!(
+        en.contains("Test days: 01/08/2020 (a negative result was not a condition of release)."),
+        "{en}"
+    );
+    assert!(
+        en.contains("has completed home quarantine from 01/08/2020 to 02/08/2020"),
+        "{en}"
+    );
+    assert!(
+        !en.contains("Continue self-monitoring"),
+        "no monitoring days: {en}"
+    );
 }

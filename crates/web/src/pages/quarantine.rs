@@ -512,6 +512,12 @@ pub(super) async fn certificate(
             id: id.to_string(),
         }));
     }
+    // Release waited for negative tests only when the rule said so.
+    let rule = s
+        .store
+        .order_rule(&page.actor.scope, id)
+        .await
+        .map_err(|e| page.fail(e))?;
     let person = s
         .store
         .person(&page.actor.scope, o.person_id)
@@ -550,8 +556,11 @@ pub(super) async fn certificate(
             }
             @if o.test_days.is_empty() {
                 p { (l.t("Không yêu cầu xét nghiệm.", "No test was required.")) }
-            } @else {
+            } @else if rule.release_needs_negative_tests {
                 p { (l.t("Xét nghiệm vào các ngày: ", "Tested on: ")) (days(&o.test_days)) (l.t(" — âm tính.", " — negative.")) }
+            } @else {
+                p { (l.t("Ngày xét nghiệm: ", "Test days: ")) (days(&o.test_days))
+                    (l.t(" (kết quả âm tính không là điều kiện kết thúc cách ly).", " (a negative result was not a condition of release).")) }
             }
             @if o.monitoring_end.as_str() > ended {
                 p { @if quarantined { (l.t("Tiếp tục tự theo dõi sức khỏe đến hết ngày ", "Continue self-monitoring until the end of ")) }
