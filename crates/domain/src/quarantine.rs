@@ -345,10 +345,17 @@ pub fn day(start: NaiveDate, n: u32) -> NaiveDate {
 
 pub fn plan(rule: &QuarantineRule, start: NaiveDate) -> Plan {
     let planned_end = day(start, rule.days.max(1));
+    // Self-monitoring alone (no quarantine days) starts on day 1 itself:
+    // "precautions for 10 days" (1909/BYT-DP) are days 1 to 10.
+    let monitoring_end = if rule.days == 0 {
+        day(start, rule.monitoring_days)
+    } else {
+        planned_end + Days::new(u64::from(rule.monitoring_days))
+    };
     Plan {
         start,
         planned_end,
-        monitoring_end: planned_end + Days::new(u64::from(rule.monitoring_days)),
+        monitoring_end,
         test_days: rule.test_days.iter().map(|n| day(start, *n)).collect(),
     }
 }
@@ -405,6 +412,18 @@ pub fn release_blockers(
     out
 }
 
+/// No order starts before this day: the first case in Viet Nam was
+/// confirmed on 23/1/2020, so an earlier first day is a typing mistake.
+pub const EPIDEMIC_START: NaiveDate = match NaiveDate::from_ymd_opt(2020, 1, 1) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+
+/// An F1's order may start at most this many days before the person's
+/// exposure (their class's `since_on`): quarantine is counted from the
+/// exposure, and two days allow for a contact date known only roughly.
+pub const DAYS_BEFORE_EXPOSURE: u64 = 2;
+
 /// An order as asked for.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct OrderInput {
@@ -413,7 +432,9 @@ pub struct OrderInput {
     pub situation: String,
     /// The first day (dd/mm/yyyy or yyyy-mm-dd).
     pub start_on: String,
-    /// A site and bed, or the home address (empty: the person's address).
+    /// A site and bed, or the home address (empty: the person's address for
+    /// an order at home; none for a centralised one, whose admission names
+    /// its site).
     #[serde(default)]
     pub place: String,
     /// Vaccine doses received, for the rules that depend on it.
@@ -465,6 +486,21 @@ impl OrderInput {
             ));
         }
         let start = match crate::contact::parse_date("start_on", &self.start_on) {
+            Ok(d) if d < EPIDEMIC_START => {
+                errors.push(FieldError::new(
+                    "start_on",
+                    "too_early",
+                    format!(
+                        "Ngày bắt đầu không được trước {} (trước khi có dịch).",
+                        EPIDEMIC_START.format("%d/%m/%Y")
+                    ),
+                    format!(
+                        "The first day cannot be before {} (before the epidemic).",
+                        EPIDEMIC_START.format("%d/%m/%Y")
+                    ),
+                ));
+                None
+            }
             Ok(d) => Some(d),
             Err(e) => {
                 errors.push(e);
@@ -668,5 +704,46 @@ mod tests {
         .unwrap_err();
         let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["situation", "start_on", "recovered_on"]);
+    }
+
+    /// Issue 18, bug 8 (b): no order starts before the epidemic (the first
+    /// case in Viet Nam was confirmed on 23/1/2020); 1/1/2020 is the floor.
+    #[test]
+    fn an_order_does_not_start_before_2020() {
+        let on = |d: &str| {
+            OrderInput {
+                person_id: 1,
+                situation: "f1".into(),
+                start_on: d.into(),
+                ..OrderInput::default()
+            }
+            .parse()
+        };
+        let crate::Invalid(e) = on("31/12/2019").unwrap_err();
+        assert_eq!((e[0].field.as_str(), e[0].code), ("start_on", "too_early"));
+        assert!(e[0].message_en.contains("01/01/2020") && e[0].message_vi.contains("01/01/2020"));
+        assert!(on("01/08/2003").is_err(), "years before");
+        assert_eq!(on("01/01/2020").unwrap().start_on, date(2020, 1, 1));
+    }
+
+    /// Issue 18, bug 4: "no quarantine; precautions for 10 days" (1909/BYT-DP,
+    /// 15/4/2022) is ten days counting the first as day 1, as every rule's
+    /// days are counted: 20/4 to 29/4, not to 30/4.
+    #[test]
+    fn self_monitoring_alone_lasts_its_days_from_day_one() {
+        let rules = national_rules();
+        let r = rules.iter().find(|r| r.code == "1909-f1").unwrap();
+        let p = plan(r, date(2022, 4, 20));
+        assert_eq!(
+            (p.planned_end, p.monitoring_end, p.test_days.len()),
+            (date(2022, 4, 20), date(2022, 4, 29), 0)
+        );
+        let r = rules.iter().find(|r| r.code == "762-f1").unwrap();
+        let p = plan(r, date(2022, 3, 1));
+        assert_eq!(
+            (p.planned_end, p.monitoring_end),
+            (date(2022, 3, 7), date(2022, 3, 10)),
+            "7 days, then 3 days (762/BYT-DP)"
+        );
     }
 }

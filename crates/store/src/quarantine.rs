@@ -5,6 +5,12 @@
 //! it. Release only when the rule's conditions hold: the last day reached
 //! and a negative test on each test day.
 //!
+//! An order's first day is not before 1/1/2020 (`OrderInput::parse`) nor, for
+//! an F1, more than `DAYS_BEFORE_EXPOSURE` days before the person's exposure
+//! (their class's `since_on`). A home order without a place is served at the
+//! person's address; a centralised one has no place until an admission names
+//! its site.
+//!
 //! Rules: national rules are in code, a province's own in `quarantine_rules`,
 //! versioned — a new version replaces the current one, both stay on file and in
 //! the audit log; a code belongs to one province (another province's code or a
@@ -33,7 +39,8 @@ use chrono::NaiveDate;
 use phongdich_domain::contact::parse_date;
 pub use phongdich_domain::quarantine::OrderInput;
 use phongdich_domain::quarantine::{
-    NewOrder, Plan, QuarantineRule, national_rules, plan, release_blockers, rule_in_force,
+    DAYS_BEFORE_EXPOSURE, NewOrder, Plan, QuarantineKind, QuarantineRule, Situation,
+    national_rules, plan, release_blockers, rule_in_force,
 };
 use phongdich_domain::{FieldError, Invalid, Permission};
 use serde::{Deserialize, Serialize};
@@ -295,6 +302,9 @@ impl Store {
             ..
         } = input.parse()?;
         let person = self.person(scope, input.person_id).await?;
+        if situation == Situation::F1 {
+            self.check_start_after_exposure(person.id, start).await?;
+        }
         if c.recovered_on.is_none() {
             // Recovery on record: the person's own case, recovered with a
             // negative test before the first day.
@@ -324,6 +334,37 @@ impl Store {
         })
     }
 
+    /// An F1's order starts no more than `DAYS_BEFORE_EXPOSURE` days before
+    /// their exposure (the first day of their class, F1 or further): the
+    /// quarantine is counted from it.
+    async fn check_start_after_exposure(&self, person_id: i64, start: NaiveDate) -> Result<()> {
+        let since: Option<String> = sqlx::query_scalar(
+            "SELECT since_on FROM person_classes WHERE person_id = $1 AND level >= 1",
+        )
+        .bind(person_id)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some(exposed) = since.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        else {
+            return Ok(());
+        };
+        if start + chrono::Days::new(DAYS_BEFORE_EXPOSURE) >= exposed {
+            return Ok(());
+        }
+        let on = exposed.format("%d/%m/%Y");
+        Err(Invalid(vec![FieldError::new(
+            "start_on",
+            "before_exposure",
+            format!(
+                "Người này tiếp xúc từ ngày {on}: ngày bắt đầu cách ly không được sớm hơn {DAYS_BEFORE_EXPOSURE} ngày trước đó."
+            ),
+            format!(
+                "This person was exposed on {on}: the first day cannot be more than {DAYS_BEFORE_EXPOSURE} days before that."
+            ),
+        )])
+        .into())
+    }
+
     /// Issue an order computed from the rule in force; one active order per person.
     pub async fn create_order(&self, actor: &Actor, input: &OrderInput) -> Result<QuarantineOrder> {
         actor.require(Permission::Quarantine)?;
@@ -344,10 +385,15 @@ impl Store {
                 format!("This person already has an active quarantine order, no. {id}."),
             ));
         }
-        let place = input
-            .parse()?
-            .place
-            .or_else(|| person.street_address.clone());
+        // A home order is served at home: its place is the address unless
+        // another is typed. A centralised one names its site, which the
+        // admission records (`places::admit`); until then it has none —
+        // never the home address, where the person is not.
+        let place = input.parse()?.place.or_else(|| {
+            (proposal.rule.kind != QuarantineKind::Centralised)
+                .then(|| person.street_address.clone())
+                .flatten()
+        });
         let p = &proposal.plan;
         let stamp = self.stamp();
         let id: i64 = sqlx::query_scalar(
@@ -440,6 +486,22 @@ impl Store {
         }
     }
 
+    /// The rule an order keeps (the copy made when it was issued), for an
+    /// order within the scope.
+    pub async fn order_rule(&self, scope: &Scope, id: i64) -> Result<QuarantineRule> {
+        self.quarantine_order(scope, id).await?;
+        self.rule_of(id).await
+    }
+
+    async fn rule_of(&self, id: i64) -> Result<QuarantineRule> {
+        let json: String =
+            sqlx::query_scalar("SELECT rule_json FROM quarantine_orders WHERE id = $1")
+                .bind(id)
+                .fetch_one(&self.read)
+                .await?;
+        Ok(serde_json::from_str(&json)?)
+    }
+
     /// A person's orders, newest first.
     pub async fn orders_of(&self, scope: &Scope, person_id: i64) -> Result<Vec<QuarantineOrder>> {
         let person = self.person(scope, person_id).await?;
@@ -492,14 +554,7 @@ impl Store {
                 "This order is no longer active.",
             ));
         }
-        let rule: QuarantineRule = {
-            let json: String =
-                sqlx::query_scalar("SELECT rule_json FROM quarantine_orders WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&self.read)
-                    .await?;
-            serde_json::from_str(&json)?
-        };
+        let rule = self.rule_of(id).await?;
         let parse = |s: &str| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| StoreError::Data(e.to_string()))
         };

@@ -50,6 +50,32 @@ async fn test_on(s: &Store, person_id: i64, day: &str, outcome: &str) {
     .unwrap();
 }
 
+/// Three people of a household: the first confirmed F0 on 31/7/2021 after
+/// living with the other two on 29/7/2021 (so they are F1 since 29/7).
+async fn f0_and_household(s: &Store, names: [&str; 3]) -> [i64; 3] {
+    let system = Actor::system("test");
+    let [f0, b, c] = [
+        person(s, names[0]).await,
+        person(s, names[1]).await,
+        person(s, names[2]).await,
+    ];
+    for other in [b, c] {
+        let contact = ContactInput {
+            person_id: f0,
+            other_person_id: other,
+            date: "29/07/2021".into(),
+            setting: "household".into(),
+            ..Default::default()
+        }
+        .parse(d(1, 8))
+        .unwrap();
+        s.add_contact(&system, &contact).await.unwrap();
+    }
+    let case = CaseInput::found_in_community(f0, "31/07/2021", "31/07/2021", "rt_pcr");
+    s.confirm_case(&system, &case, d(1, 8)).await.unwrap();
+    [f0, b, c]
+}
+
 fn f1_order(person_id: i64) -> OrderInput {
     OrderInput {
         person_id,
@@ -74,7 +100,7 @@ async fn an_f1_is_ordered_tested_and_released_only_when_the_rule_allows() {
         ("centralised", "2021-08-14")
     );
     assert_eq!(order.test_days, ["2021-08-01", "2021-08-07", "2021-08-14"]);
-    assert_eq!(order.place.as_deref(), Some("Tổ 5, khu 3"));
+    assert_eq!(order.place.as_deref(), None, "a site, named on admission");
     let again = s.create_order(&staff, &f1_order(a)).await.unwrap_err();
     assert!(matches!(again, StoreError::Conflict { .. }), "{again:?}");
 
@@ -154,26 +180,7 @@ async fn every_f1_gets_an_order_in_one_go_and_an_extension_needs_a_reason() {
     let db = TestDb::new().await;
     let s = &db.store;
     let staff = actor(HA_KHANH, Role::QuarantineStaff);
-    let (f0, b, c) = (
-        person(s, "Mai Văn Nguồn").await,
-        person(s, "Mai Thị Bé").await,
-        person(s, "Mai Văn Cả").await,
-    );
-    let system = Actor::system("test");
-    for other in [b, c] {
-        let contact = ContactInput {
-            person_id: f0,
-            other_person_id: other,
-            date: "29/07/2021".into(),
-            setting: "household".into(),
-            ..Default::default()
-        }
-        .parse(d(1, 8))
-        .unwrap();
-        s.add_contact(&system, &contact).await.unwrap();
-    }
-    let case = CaseInput::found_in_community(f0, "31/07/2021", "31/07/2021", "rt_pcr");
-    s.confirm_case(&system, &case, d(1, 8)).await.unwrap();
+    f0_and_household(s, ["Mai Văn Nguồn", "Mai Thị Bé", "Mai Văn Cả"]).await;
     let orders = s.order_all_f1(&staff, "01/08/2021").await.unwrap();
     assert_eq!(orders.len(), 2);
     assert!(
@@ -630,4 +637,112 @@ async fn a_province_rule_covers_the_days_before_the_first_national_rule() {
         p.rule.code, "qn-2020-07-f1",
         "the national rule of 1/8/2021"
     );
+}
+
+/// Issue 18, bug 8 (a): an order at a centralised site names the site — an
+/// order issued before the admission has no place yet (the admission names
+/// it), never the home address; a home order is served at home, so its place
+/// is the person's address unless another is typed. 5599/BYT-MT (14/7/2021):
+/// F1 quarantine is centralised; MoH guidance of August 2021: people from an
+/// epidemic area stay home.
+#[tokio::test]
+async fn a_centralised_order_never_takes_the_home_address_for_its_site() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::QuarantineStaff);
+    let (a, b) = (
+        person(s, "Lục Văn Tập").await,
+        person(s, "Lục Thị Nhà").await,
+    );
+    let centralised = s.create_order(&staff, &f1_order(a)).await.unwrap();
+    assert_eq!(
+        (centralised.kind.as_str(), centralised.place.as_deref()),
+        ("centralised", None),
+        "no site named yet: not the home address"
+    );
+    let home = s
+        .create_order(
+            &staff,
+            &OrderInput {
+                situation: "from_epidemic_area".into(),
+                ..f1_order(b)
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (home.kind.as_str(), home.place.as_deref()),
+        ("home", Some("Tổ 5, khu 3"))
+    );
+    let place = s
+        .create_place(
+            &staff,
+            &phongdich_store::PlaceInput {
+                name: "Trường Chính trị tỉnh".into(),
+                kind: "centralised".into(),
+                commune_code: HA_KHANH.into(),
+                beds: vec![("regular".into(), 10)],
+                staff: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    s.admit(&staff, place.id, a, "regular", "01/08/2021")
+        .await
+        .unwrap();
+    let named = s
+        .quarantine_order(&staff.scope, centralised.id)
+        .await
+        .unwrap();
+    assert_eq!(named.place.as_deref(), Some("Trường Chính trị tỉnh"));
+}
+
+/// Issue 18, bug 8 (b): an F1's quarantine is counted from their exposure
+/// (domain rules §2, "how long a class lasts"), so an order may not start
+/// long before it: an F1 exposed on 29/7/2021 may start on 27/7 (two days'
+/// leeway for a contact date known only roughly) but not on 26/7, nor years
+/// earlier; and no order starts before 1/1/2020, before the epidemic.
+#[tokio::test]
+async fn an_order_does_not_start_long_before_the_exposure() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let staff = actor(HA_KHANH, Role::QuarantineStaff);
+    let [_, b, c] = f0_and_household(s, ["Kha Văn Nguồn", "Kha Thị Bé", "Kha Văn Cả"]).await;
+    let starting = |person_id: i64, on: &str| OrderInput {
+        start_on: on.into(),
+        ..f1_order(person_id)
+    };
+    for on in ["26/07/2021", "01/08/2020"] {
+        let StoreError::Invalid(i) = s.create_order(&staff, &starting(b, on)).await.unwrap_err()
+        else {
+            panic!("an order from {on} for an F1 exposed on 29/7/2021")
+        };
+        assert_eq!(i.0[0].field, "start_on", "{on}: {i:?}");
+        assert!(
+            i.0[0].message_en.contains("29/07/2021") && i.0[0].message_vi.contains("29/07/2021"),
+            "{on}: {i:?}"
+        );
+    }
+    let StoreError::Invalid(i) = s
+        .create_order(&staff, &starting(b, "31/12/2019"))
+        .await
+        .unwrap_err()
+    else {
+        panic!("before the epidemic")
+    };
+    assert_eq!(
+        (i.0[0].field.as_str(), i.0[0].code),
+        ("start_on", "too_early")
+    );
+    let order = s
+        .create_order(&staff, &starting(b, "27/07/2021"))
+        .await
+        .unwrap();
+    assert_eq!(order.start_on, "2021-07-27");
+    let order = s
+        .create_order(&staff, &starting(c, "01/08/2021"))
+        .await
+        .unwrap();
+    assert_eq!(order.start_on, "2021-08-01");
 }

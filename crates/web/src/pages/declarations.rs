@@ -858,6 +858,15 @@ async fn make_link(
     };
     let url = format!("{scheme}://{host}/k/{}", new.token);
     let for_order = new.link.order_id.is_some();
+    // The order's last day: the link works until the day after it.
+    let ended = new
+        .link
+        .valid_until
+        .as_deref()
+        .and_then(date)
+        .and_then(|u| u.pred_opt())
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     let content = html! {
         h1 { (l.t("Đường dẫn cá nhân", "Personal link")) }
         div.link-card #link-card {
@@ -868,10 +877,19 @@ async fn make_link(
             p.link-url.mono #link-url { (url) }
             p { (l.t("Hoặc vào ", "Or open ")) strong.mono { (scheme) "://" (host) "/k" } (l.t(" và nhập mã:", " and type the code:")) }
             p.link-code #link-code { (show_code(&new.code)) }
-            p { @match &new.link.valid_until {
-                Some(u) => { (l.t("Dùng được đến hết ngày ", "Works until the end of ")) (show_date(u)) "." }
-                None => { (l.t("Dùng được đến khi kết thúc điều trị tại nhà.", "Works until the home treatment ends.")) }
-            } }
+            @if new.link.status == "expired" {
+                // Born expired: the order's last day is past, and declarations
+                // are taken only for its days, so a later expiry would promise
+                // what the link cannot do. Say so; extend the order first.
+                p.error #link-expired role="alert" { (l.t("Đường dẫn này đã hết hạn: ngày cuối của quyết định, ", "This link has already expired: the order's last day, "))
+                    (show_date(&ended)) (l.t(", đã qua. Hãy gia hạn quyết định (hoặc kết thúc cách ly) trước khi tạo đường dẫn.",
+                        ", is past. Extend the order (or release it) before making a link.")) }
+            } @else {
+                p { @match &new.link.valid_until {
+                    Some(u) => { (l.t("Dùng được đến hết ngày ", "Works until the end of ")) (show_date(u)) "." }
+                    None => { (l.t("Dùng được đến khi kết thúc điều trị tại nhà.", "Works until the home treatment ends.")) }
+                } }
+            }
             @if let Some(phone) = &new.link.contact_phone {
                 p { (l.t("Cần hỗ trợ, gọi: ", "For help, call: ")) strong { (phone) } }
             }

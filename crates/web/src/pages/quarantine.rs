@@ -41,6 +41,21 @@ fn status_label(l: Lang, s: &str) -> &'static str {
     }
 }
 
+/// Where an order is served; a centralised one admitted nowhere yet says so
+/// (its site is recorded on admission).
+fn place_text(l: Lang, place: Option<&str>, kind: &str) -> String {
+    match (place, kind) {
+        (Some(p), _) => p.to_owned(),
+        (None, "centralised") => l
+            .t(
+                "Chưa nhận vào nơi cách ly tập trung",
+                "Not yet admitted to a site",
+            )
+            .to_owned(),
+        (None, _) => "—".to_owned(),
+    }
+}
+
 fn days(list: &[String]) -> String {
     list.iter()
         .map(|d| show_date(d))
@@ -90,7 +105,7 @@ pub(super) async fn section(
                         dt { (l.t("Đến hết ngày", "Until")) } dd { (show_date(&o.planned_end)) }
                         dt { (l.t("Tự theo dõi đến", "Self-monitoring until")) } dd { (show_date(&o.monitoring_end)) }
                         dt { (l.t("Ngày xét nghiệm", "Test days")) } dd.test-days { (days(&o.test_days)) }
-                        dt { (l.t("Nơi cách ly", "Where")) } dd { (o.place.as_deref().unwrap_or("—")) }
+                        dt { (l.t("Nơi cách ly", "Where")) } dd { (place_text(l, o.place.as_deref(), &o.kind)) }
                         dt { (l.t("Căn cứ", "Rule")) } dd { (o.source) " (" (o.rule_code) ")" }
                         @if let Some(r) = &o.extension_reason { dt { (l.t("Gia hạn vì", "Extended because")) } dd { (r) } }
                         @if let Some(d) = &o.released_on { dt { (l.t("Kết thúc ngày", "Released on")) } dd { (show_date(d)) } }
@@ -314,7 +329,7 @@ fn order_table(l: Lang, id: &str, list: &DayList, paging: Paging) -> Markup {
                     td data-label=(l.t("Từ", "From")) { (show_date(&o.start_on)) }
                     td data-label=(l.t("Đến hết", "Until")) { (show_date(&o.planned_end)) }
                     td data-label=(l.t("Ngày xét nghiệm", "Test days")) { (days(&o.test_days)) }
-                    td data-label=(l.t("Nơi", "Where")) { (o.place.as_deref().unwrap_or("—")) }
+                    td data-label=(l.t("Nơi", "Where")) { (place_text(l, o.place.as_deref(), &o.kind)) }
                 } } }
             } }
         }
@@ -497,6 +512,12 @@ pub(super) async fn certificate(
             id: id.to_string(),
         }));
     }
+    // Release waited for negative tests only when the rule said so.
+    let rule = s
+        .store
+        .order_rule(&page.actor.scope, id)
+        .await
+        .map_err(|e| page.fail(e))?;
     let person = s
         .store
         .person(&page.actor.scope, o.person_id)
@@ -507,6 +528,10 @@ pub(super) async fn certificate(
         .unit(&o.commune_code)
         .await
         .map_err(|e| page.fail(e))?;
+    // A self-monitoring order served no quarantine: nothing to have
+    // completed, only the monitoring (1909/BYT-DP: precautions for 10 days).
+    let quarantined = o.kind != "self_monitoring";
+    let ended = o.released_on.as_deref().unwrap_or(&o.planned_end);
     let content = html! {
         div.document #certificate {
             div.doc-head {
@@ -514,17 +539,34 @@ pub(super) async fn certificate(
                 div { p { strong { (l.t("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM")) } }
                       p { (l.t("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness")) } }
             }
-            h1 { (l.t("GIẤY XÁC NHẬN HOÀN THÀNH CÁCH LY", "CERTIFICATE OF COMPLETED QUARANTINE")) }
+            @if quarantined { h1 { (l.t("GIẤY XÁC NHẬN HOÀN THÀNH CÁCH LY", "CERTIFICATE OF COMPLETED QUARANTINE")) } }
+            @else { h1 { (l.t("GIẤY XÁC NHẬN TỰ THEO DÕI SỨC KHỎE", "CERTIFICATE OF SELF-MONITORING")) } }
             p { (l.t("Số: ", "No.: ")) (o.id) "/XNCL" }
             p { (l.t("Xác nhận Ông/Bà: ", "This certifies that ")) strong { (person.full_name) }
                 (l.t(", sinh năm ", ", born ")) (person.birth_year) }
             p { (l.t("Địa chỉ: ", "Address: "))
                 (person.street_address.iter().map(String::as_str).chain([commune.name.as_str()]).collect::<Vec<_>>().join(", ")) }
-            p { (l.t("Đã hoàn thành ", "has completed ")) (kind_label(l, &o.kind).to_lowercase())
-                (l.t(" từ ngày ", " from ")) (show_date(&o.start_on)) (l.t(" đến ngày ", " to ")) (show_date(o.released_on.as_deref().unwrap_or(&o.planned_end)))
-                (l.t(", theo ", ", under ")) (o.source) "." }
-            p { (l.t("Xét nghiệm vào các ngày: ", "Tested on: ")) (days(&o.test_days)) (l.t(" — âm tính.", " — negative.")) }
-            p { (l.t("Tiếp tục tự theo dõi sức khỏe đến hết ngày ", "Continue self-monitoring until ")) (show_date(&o.monitoring_end)) "." }
+            @if quarantined {
+                p { (l.t("Đã hoàn thành ", "has completed ")) (kind_label(l, &o.kind).to_lowercase())
+                    (l.t(" từ ngày ", " from ")) (show_date(&o.start_on)) (l.t(" đến ngày ", " to ")) (show_date(ended))
+                    (l.t(", theo ", ", under ")) (o.source) "." }
+            } @else {
+                p { (l.t("Thuộc diện tự theo dõi sức khỏe, không phải cách ly, theo ", "was required to keep to self-monitoring, without quarantine, under "))
+                    (o.source) (l.t(", từ ngày ", ", from ")) (show_date(&o.start_on)) "." }
+            }
+            @if o.test_days.is_empty() {
+                p { (l.t("Không yêu cầu xét nghiệm.", "No test was required.")) }
+            } @else if rule.release_needs_negative_tests {
+                p { (l.t("Xét nghiệm vào các ngày: ", "Tested on: ")) (days(&o.test_days)) (l.t(" — âm tính.", " — negative.")) }
+            } @else {
+                p { (l.t("Ngày xét nghiệm: ", "Test days: ")) (days(&o.test_days))
+                    (l.t(" (kết quả âm tính không là điều kiện kết thúc cách ly).", " (a negative result was not a condition of release).")) }
+            }
+            @if o.monitoring_end.as_str() > ended {
+                p { @if quarantined { (l.t("Tiếp tục tự theo dõi sức khỏe đến hết ngày ", "Continue self-monitoring until the end of ")) }
+                    @else { (l.t("Tự theo dõi sức khỏe đến hết ngày ", "Self-monitoring until the end of ")) }
+                    (show_date(&o.monitoring_end)) "." }
+            }
             div.signature { p { (commune.name) ", " (l.t("ngày ", "")) (show_date(o.released_on.as_deref().unwrap_or(""))) }
                 p { strong { (l.t("TM. BAN CHỈ ĐẠO", "FOR THE COMMITTEE")) } } p.muted { (l.t("(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, name, seal)")) } }
         }
