@@ -1862,3 +1862,69 @@ async fn each_role_lands_where_its_work_is() {
         );
     }
 }
+
+/// Issue 18 §3: after a contact is saved or an F0 confirmed, the record says
+/// so, with how many classes changed.
+#[tokio::test]
+async fn the_record_says_what_the_last_action_did() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.yte", HA_KHANH, "health_staff").await;
+    let app = support::app(&db);
+    let token = named_token(&db, "script", HA_KHANH, "health_staff").await;
+    let a = register(&app, &token, an()).await;
+    let mut neighbour = binh();
+    neighbour["commune_code"] = Value::String(HA_KHANH.into());
+    let b = register(&app, &token, neighbour).await;
+    let mut browser = Browser::new(&app);
+    browser.login("khanh.yte").await;
+    let csrf = browser.get(&format!("/persons/{a}")).await.csrf();
+    let day = (chrono::Utc::now().date_naive() - chrono::Days::new(2))
+        .format("%d/%m/%Y")
+        .to_string();
+    let r = browser
+        .post(
+            &format!("/persons/{a}/contacts"),
+            &[
+                ("_csrf", &csrf),
+                ("other_person_id", &b.to_string()),
+                ("date", &day),
+                ("setting", "household"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = browser.get(r.location()).await;
+    assert!(
+        shown
+            .body
+            .contains("Đã ghi nhận tiếp xúc: không ai đổi phân loại."),
+        "{}",
+        shown.body
+    );
+    let r = browser
+        .post(
+            &format!("/persons/{a}/case"),
+            &[
+                ("_csrf", &csrf),
+                ("confirmed_on", &day),
+                ("sample_on", &day),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location().contains("done=confirmed"), "{}", r.location());
+    let shown = browser.get(r.location()).await;
+    let at = shown.body.find("id=\"done\"").expect("the message");
+    let message = &shown.body[at..at + shown.body[at..].find("</div>").unwrap()];
+    assert!(
+        message.contains("Đã khẳng định ca bệnh (F0): "),
+        "{message}"
+    );
+    assert!(
+        message.contains("lượt phân loại F thay đổi"),
+        "the neighbour became F1: {message}"
+    );
+    // A made-up word shows nothing.
+    let other = browser.get(&format!("/persons/{a}?done=hacked&n=5")).await;
+    assert!(!other.body.contains("id=\"done\""), "{}", other.body);
+}

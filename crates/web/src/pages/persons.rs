@@ -322,8 +322,47 @@ fn with_status(mut r: Response, status: u16) -> Response {
     r
 }
 
-pub(super) async fn show(State(s): State<AppState>, page: Page, Path(id): Path<i64>) -> PageResult {
-    person_page(&s, &page, id, &[]).await
+/// What the last action did, carried by its redirect (`?done=…&n=…`).
+#[derive(Deserialize, Default)]
+pub(super) struct Done {
+    #[serde(default)]
+    done: String,
+    #[serde(default, deserialize_with = "crate::api::in_range::<0, 100000000, _>")]
+    n: Option<i64>,
+}
+
+impl Done {
+    /// The message for a known action; nothing for another word.
+    fn message(&self, l: Lang) -> Option<String> {
+        let n = self.n.unwrap_or(0);
+        let moved = if n == 0 {
+            l.t("không ai đổi phân loại", "nobody's class changed")
+                .to_owned()
+        } else {
+            format!(
+                "{} {}",
+                super::num(l, n),
+                l.t("lượt phân loại F thay đổi", "class changes")
+            )
+        };
+        let what = match self.done.as_str() {
+            "contact" => l.t("Đã ghi nhận tiếp xúc", "Contact recorded"),
+            "confirmed" => l.t("Đã khẳng định ca bệnh (F0)", "F0 confirmed"),
+            "corrected" => l.t("Đã sửa ca bệnh", "Case corrected"),
+            "unchanged" => l.t("Không có gì thay đổi", "Nothing changed"),
+            _ => return None,
+        };
+        Some(format!("{what}: {moved}."))
+    }
+}
+
+pub(super) async fn show(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Query(done): Query<Done>,
+) -> PageResult {
+    person_page_with(&s, &page, id, &[], done.message(page.lang)).await
 }
 
 /// After a form of the record page: to the record at `anchor`, or the record
@@ -351,6 +390,17 @@ pub(super) async fn person_page(
     id: i64,
     errors: &[FieldError],
 ) -> PageResult {
+    person_page_with(s, page, id, errors, None).await
+}
+
+/// [`person_page`] with the message of the action just done at its top.
+async fn person_page_with(
+    s: &AppState,
+    page: &Page,
+    id: i64,
+    errors: &[FieldError],
+    done: Option<String>,
+) -> PageResult {
     let l = page.lang;
     let p = s
         .store
@@ -368,6 +418,9 @@ pub(super) async fn person_page(
         &p.full_name,
         html! {
             h1 { (p.full_name) }
+            @if let Some(message) = &done {
+                div.notice.done #done role="status" { p { (message) } }
+            }
             @if let Some(m) = p.merged_into {
                 div.notice role="status" { p { (l.t("Hồ sơ này đã được gộp vào ", "This record was merged into ")) a href={ "/persons/" (m) } { "#" (m) } } }
             }

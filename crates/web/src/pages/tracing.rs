@@ -365,7 +365,11 @@ pub(super) async fn add_contact(
         }
     };
     match s.store.add_contact(&page.actor, &contact).await {
-        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}#tracing")).into_response()),
+        Ok((_, changes)) => Ok(Redirect::to(&format!(
+            "/persons/{id}?done=contact&n={}#tracing",
+            changes.len()
+        ))
+        .into_response()),
         Err(StoreError::Invalid(i)) => person_with_errors(&s, &page, id, i.0).await,
         Err(e) => Err(page.fail(e)),
     }
@@ -496,7 +500,12 @@ pub(super) async fn correct(
         .correct_case(&page.actor, case.id, &f.input(id), page.today())
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}#case")).into_response()),
+        Ok((_, changes, changed)) => Ok(Redirect::to(&format!(
+            "/persons/{id}?done={}&n={}#case",
+            if changed { "corrected" } else { "unchanged" },
+            changes.len()
+        ))
+        .into_response()),
         Err(StoreError::Invalid(i)) => person_with_errors(&s, &page, id, i.0).await,
         Err(e) => Err(page.fail(e)),
     }
@@ -579,7 +588,11 @@ pub(super) async fn confirm(
         .confirm_case(&page.actor, &input, page.today())
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}#tracing")).into_response()),
+        Ok((_, changes)) => Ok(Redirect::to(&format!(
+            "/persons/{id}?done=confirmed&n={}#tracing",
+            changes.len()
+        ))
+        .into_response()),
         Err(StoreError::Invalid(i)) => person_with_errors(&s, &page, id, i.0).await,
         Err(StoreError::Conflict {
             message_vi,
