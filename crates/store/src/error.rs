@@ -103,6 +103,7 @@ pub enum Entity {
     CampaignRound,
     Case,
     Cluster,
+    DuplicatePair,
     DutyShift,
     Figure,
     HealthDeclaration,
@@ -126,7 +127,7 @@ pub enum Entity {
 
 impl Entity {
     /// Every kind, for tests.
-    pub const ALL: [Entity; 27] = [
+    pub const ALL: [Entity; 28] = [
         Entity::Admission,
         Entity::Alert,
         Entity::ApiToken,
@@ -135,6 +136,7 @@ impl Entity {
         Entity::CampaignRound,
         Entity::Case,
         Entity::Cluster,
+        Entity::DuplicatePair,
         Entity::DutyShift,
         Entity::Figure,
         Entity::HealthDeclaration,
@@ -167,6 +169,7 @@ impl Entity {
             Entity::CampaignRound => "campaign round",
             Entity::Case => "case",
             Entity::Cluster => "cluster",
+            Entity::DuplicatePair => "likely-duplicate pair",
             Entity::DutyShift => "duty shift",
             Entity::Figure => "figure",
             Entity::HealthDeclaration => "health declaration",
@@ -200,6 +203,7 @@ impl Entity {
             Entity::CampaignRound => "vòng xét nghiệm",
             Entity::Case => "ca bệnh",
             Entity::Cluster => "ổ dịch",
+            Entity::DuplicatePair => "cặp hồ sơ nghi trùng",
             Entity::DutyShift => "ca trực",
             Entity::Figure => "chỉ số báo cáo",
             Entity::HealthDeclaration => "khai báo y tế",

@@ -794,6 +794,51 @@ impl Store {
         })
     }
 
+    /// Close a likely-duplicate pair as two different people ("not a
+    /// duplicate"): it leaves the list, audited; both records stay as they
+    /// are. Only a pair whose two people are in the actor's scope.
+    pub async fn dismiss_duplicate(&self, actor: &Actor, pair_id: i64) -> Result<()> {
+        actor.require(phongdich_domain::Permission::MergePersons)?;
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT person_id, other_person_id FROM duplicate_candidates WHERE id = $1 AND status = 'open'",
+        )
+        .bind(pair_id)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some((a, b)) = row else {
+            return Err(StoreError::not_found(
+                crate::error::Entity::DuplicatePair,
+                pair_id,
+            ));
+        };
+        // Both must be visible: a pair across the scope's edge is not found.
+        let pa = self.person(&actor.scope, a).await?;
+        self.person(&actor.scope, b).await?;
+        let stamp = self.stamp();
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "UPDATE duplicate_candidates SET status = 'dismissed', resolved_at = $1 WHERE id = $2 AND status = 'open'",
+        )
+        .bind(stamp.as_str())
+        .bind(pair_id)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &self.clock,
+            &mut tx,
+            actor,
+            "dismiss",
+            "duplicate_pair",
+            &pair_id.to_string(),
+            Some(&pa.commune_code),
+            Some(&serde_json::json!({ "person_id": a, "other_person_id": b, "status": "open" })),
+            Some(&serde_json::json!({ "status": "dismissed" })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Merge `merged_id` into `kept_id`: the kept record takes the fields it
     /// lacks, every reference is re-pointed, the merged record stays (marked)
     /// so both histories remain, and the audit entry holds what undo needs.

@@ -949,4 +949,29 @@ async fn likely_duplicates_come_in_pages_with_their_whole_count() {
         .await
         .unwrap();
     assert_eq!((elsewhere.total, elsewhere.pairs.len()), (0, 0));
+
+    // "Not the same person": the pair leaves the list, both records stay,
+    // and the answer is audited; from another commune the pair is not found.
+    let pair = all.pairs[0].0;
+    let neighbour = Actor {
+        role: phongdich_domain::Role::Admin,
+        ..actor_in(HA_PHONG)
+    };
+    let err = s.dismiss_duplicate(&neighbour, pair).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+    s.dismiss_duplicate(&actor, pair).await.unwrap();
+    let after = s
+        .duplicate_pairs(&Scope::national(), phongdich_store::Paging::new(0, 100))
+        .await
+        .unwrap();
+    assert_eq!(after.total, 2);
+    assert!(after.pairs.iter().all(|p| p.0 != pair));
+    assert_eq!(db.rows("persons").await, 6, "both records stay");
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM audit_log WHERE action = 'dismiss'")
+            .await,
+        1
+    );
+    let again = s.dismiss_duplicate(&actor, pair).await.unwrap_err();
+    assert!(matches!(again, StoreError::NotFound { .. }), "{again:?}");
 }

@@ -1928,3 +1928,54 @@ async fn the_record_says_what_the_last_action_did() {
     let other = browser.get(&format!("/persons/{a}?done=hacked&n=5")).await;
     assert!(!other.body.contains("id=\"done\""), "{}", other.body);
 }
+
+/// Issue 18 §3: a merge asks first (the two records named), and a pair can be
+/// answered "not the same person"; the question comes from a script file.
+#[tokio::test]
+async fn a_merge_asks_first_and_a_pair_can_be_told_apart() {
+    let db = TestDb::new().await;
+    add_user(&db, "khanh.admin", HA_KHANH, "admin").await;
+    let app = support::app(&db);
+    let token = named_token(&db, "script", HA_KHANH, "admin").await;
+    let mut again = an();
+    again["national_id"] = Value::String(String::new());
+    again["confirm_not_duplicate"] = Value::Bool(true);
+    let first = register(&app, &token, an()).await;
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/persons",
+        Some(&token),
+        Some(again),
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let mut b = Browser::new(&app);
+    b.login("khanh.admin").await;
+    let list = b.get("/duplicates").await;
+    assert!(
+        list.body.contains("data-confirm=\"Gộp Nguyễn Văn An"),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body.contains(&format!("(#{first})?\"")),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body.contains("<script src=\"/static/confirm.js\""),
+        "{}",
+        list.body
+    );
+    let at = list.body.find("/dismiss\"").expect("the dismiss form");
+    let start = list.body[..at].rfind("action=\"").unwrap() + 8;
+    let action = &list.body[start..at + 8];
+    let r = b.post(action, &[("_csrf", &list.csrf())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let list = b.get("/duplicates").await;
+    assert!(list.body.contains("Không có cặp nào."), "{}", list.body);
+    let js = b.get("/static/confirm.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.body.contains("data-confirm"));
+}

@@ -256,7 +256,7 @@ async fn tokens_page(
                     td {
                         @if let Some(r) = &t.revoked_at { (l.t("Đã thu hồi ", "Revoked ")) (show_time(r)) }
                         @else {
-                            form.inline method="post" action={ "/tokens/" (t.id) "/revoke" } {
+                            form.inline method="post" action={ "/tokens/" (t.id) "/revoke" } data-confirm=(l.t("Thu hồi mã API này? Các chương trình dùng nó sẽ bị từ chối.", "Revoke this API token? Programs using it will be refused.")) {
                                 (page.csrf_field())
                                 button.secondary type="submit" { (l.t("Thu hồi", "Revoke")) }
                             }

@@ -499,7 +499,7 @@ pub(super) async fn show(
                     " " button type="submit" #next-round { (l.t("Bắt đầu vòng tiếp theo", "Start the next round")) }
                     @if let Some(on) = &c.next_round_on { " " span.muted { (l.t("Vòng sau đến hạn ", "Next round due ")) (show_date(on)) } }
                 }
-                form method="post" action={ "/campaigns/" (c.id) "/close" } {
+                form method="post" action={ "/campaigns/" (c.id) "/close" } data-confirm=(l.t("Kết thúc đợt xét nghiệm này? Không mở lại được.", "Close this testing campaign? It cannot be reopened.")) {
                     (page.csrf_field())
                     button.secondary type="submit" #close { (l.t("Kết thúc đợt", "Close the campaign")) }
                 }

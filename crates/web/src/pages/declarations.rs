@@ -631,7 +631,7 @@ fn links_part(page: &Page, links: &[&PersonalLink], action: &str, can: bool) -> 
                     "."
                 }
                 @if can {
-                    form.inline method="post" action={ "/links/" (k.id) "/revoke" } {
+                    form.inline method="post" action={ "/links/" (k.id) "/revoke" } data-confirm=(l.t("Thu hồi đường dẫn này? Người dân sẽ không mở được nữa.", "Revoke this link? The person will no longer be able to open it.")) {
                         (page.csrf_field())
                         button.secondary type="submit" { (l.t("Thu hồi đường dẫn", "Revoke the link")) }
                     }

@@ -52,6 +52,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/static/app.css", get(css))
         .route("/static/print.js", get(print_script))
+        .route("/static/confirm.js", get(confirm_script))
         .route("/lang", get(switch_lang))
         .merge(account::routes())
         .merge(dashboard::routes())
@@ -467,6 +468,7 @@ pub(crate) fn bare(l: Lang, title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — phongdich" }
                 link rel="stylesheet" href="/static/app.css";
+                script src="/static/confirm.js" defer {}
             }
             body { (body) }
         }
@@ -579,6 +581,17 @@ pub(crate) fn print_button(label: &str) -> Markup {
         button type="button" data-print { (label) }
         script src="/static/print.js" defer {}
     }
+}
+
+async fn confirm_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("confirm.js"),
+    )
+        .into_response()
 }
 
 async fn print_script() -> Response {

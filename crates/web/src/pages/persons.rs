@@ -582,17 +582,23 @@ pub(super) async fn duplicates(
                 }
                 div.table-wrap { table.responsive {
                     thead { tr { th { (l.t("Hồ sơ", "Record")) } th { (l.t("Nghi trùng với", "Likely the same as")) } th { (l.t("Lý do", "Reason")) } th { (l.t("Gộp", "Merge")) } } }
-                    tbody { @for (_, a, b, reason) in &pairs {
+                    tbody { @for (pair_id, a, b, reason) in &pairs {
                         tr {
                             td data-label=(l.t("Hồ sơ", "Record")) { (person_cell(a)) }
                             td data-label=(l.t("Nghi trùng", "Same as")) { (person_cell(b)) }
                             td data-label=(l.t("Lý do", "Reason")) { (super::duplicate_reason(l, reason)) }
-                            td { form method="post" action="/merges" {
-                                (page.csrf_field())
-                                input type="hidden" name="kept_id" value=(b.id);
-                                input type="hidden" name="merged_id" value=(a.id);
-                                button type="submit" { (l.t("Gộp vào hồ sơ cũ", "Merge into the older record")) }
-                            } }
+                            td {
+                                form method="post" action="/merges" data-confirm=(format!("{} {} (#{}) {} {} (#{})?", l.t("Gộp", "Merge"), a.full_name, a.id, l.t("vào", "into"), b.full_name, b.id)) {
+                                    (page.csrf_field())
+                                    input type="hidden" name="kept_id" value=(b.id);
+                                    input type="hidden" name="merged_id" value=(a.id);
+                                    button type="submit" { (l.t("Gộp vào hồ sơ cũ", "Merge into the older record")) }
+                                }
+                                form method="post" action={ "/duplicates/" (pair_id) "/dismiss" } {
+                                    (page.csrf_field())
+                                    button.secondary type="submit" { (l.t("Không phải một người", "Not the same person")) }
+                                }
+                            }
                         }
                     } }
                 } }
@@ -605,6 +611,20 @@ pub(super) async fn duplicates(
             }
         },
     ))
+}
+
+/// "Not the same person": the pair leaves the list; both records stay.
+pub(super) async fn dismiss(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> PageResult {
+    page.require(Permission::MergePersons)?;
+    s.store
+        .dismiss_duplicate(&page.actor, id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(Redirect::to("/duplicates").into_response())
 }
 
 #[derive(Deserialize)]
@@ -698,5 +718,6 @@ pub(super) fn routes() -> axum::Router<AppState> {
         .route("/persons/{id}", get(show))
         .route("/persons/{id}/edit", get(edit_form).post(update))
         .route("/duplicates", get(duplicates))
+        .route("/duplicates/{id}/dismiss", post(dismiss))
         .route("/merges", post(merge))
 }

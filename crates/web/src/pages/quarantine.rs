@@ -114,7 +114,7 @@ pub(super) async fn section(
                         p { a href={ "/quarantine/orders/" (o.id) "/certificate" } #certificate { (l.t("In giấy xác nhận hoàn thành cách ly", "Print the release certificate")) } }
                     }
                     @if can && o.status == "active" {
-                        form.inline method="post" action={ "/quarantine/orders/" (o.id) "/release" } {
+                        form.inline method="post" action={ "/quarantine/orders/" (o.id) "/release" } data-confirm=(l.t("Kết thúc cách ly cho người này?", "Release this person from quarantine?")) {
                             (page.csrf_field())
                             label for={ "rel-" (o.id) } { (l.t("Ngày kết thúc", "Release day")) }
                             " " input id={ "rel-" (o.id) } name="released_on" value=(page.today().format("%d/%m/%Y")) size="10";
@@ -441,7 +441,7 @@ pub(super) async fn day_page(
             }
         }
         @if page.can(Permission::Quarantine) {
-            form.inline method="post" action="/quarantine/f1" {
+            form.inline method="post" action="/quarantine/f1" data-confirm=(l.t("Ra quyết định cách ly cho mọi F1 chưa có quyết định?", "Issue quarantine orders for every F1 without one?")) {
                 (page.csrf_field())
                 // A page narrowed to a unit issues that unit's orders only.
                 @if let Some(u) = &within.unit { input type="hidden" name="unit" value=(u.code); }
