@@ -286,6 +286,13 @@ async fn value_of(c: &Client, name: &str) -> String {
 /// Press the submit button of the form in the page's content (not the
 /// header's log-out button).
 async fn submit(c: &Client, form_css: &str) {
+    let question = c
+        .find(Locator::Css(&format!("main {form_css}")))
+        .await
+        .unwrap()
+        .attr("data-confirm")
+        .await
+        .unwrap();
     c.find(Locator::Css(&format!(
         "main {form_css} button[type='submit']"
     )))
@@ -294,6 +301,12 @@ async fn submit(c: &Client, form_css: &str) {
     .click()
     .await
     .unwrap();
+    // A form that cannot be undone asks first (`/static/confirm.js`); the
+    // user reads the question and agrees.
+    if let Some(q) = question {
+        assert_eq!(c.get_alert_text().await.unwrap(), q);
+        c.accept_alert().await.unwrap();
+    }
 }
 
 async fn log_in(c: &Client, server: &Server, username: &str, password: &str) {
@@ -1851,8 +1864,9 @@ async fn a_team_on_duty_takes_an_alert_and_lends_a_concentrator() {
         "typed values kept"
     );
     let vn = chrono::Utc::now().with_timezone(&phongdich_store::vietnam());
-    let start = (vn - chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M");
-    let end = (vn + chrono::Duration::hours(11)).format("%Y-%m-%dT%H:%M");
+    // Typed as people write them: dd/mm/yyyy hh:mm, 24 h.
+    let start = (vn - chrono::Duration::hours(1)).format("%d/%m/%Y %H:%M");
+    let end = (vn + chrono::Duration::hours(11)).format("%d/%m/%Y %H:%M");
     choose(&c, "/duty", "starts_at", &start.to_string()).await;
     choose(&c, "/duty", "ends_at", &end.to_string()).await;
     choose(&c, "/duty", "unit_code", HA_KHANH).await;

@@ -1979,3 +1979,26 @@ async fn a_merge_asks_first_and_a_pair_can_be_told_apart() {
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.body.contains("data-confirm"));
 }
+
+/// Issue 18 §3: dates are typed dd/mm/yyyy and times in 24 h everywhere — no
+/// browser date or time picker, which falls back to the locale's
+/// MM/DD/YYYY and 12-hour clock.
+#[test]
+fn no_page_uses_a_browser_date_or_time_picker() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/pages");
+    for entry in std::fs::read_dir(src).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for bad in [
+            "type=\"date\"",
+            "type=\"datetime-local\"",
+            "type=\"time\"",
+            "type=\"month\"",
+        ] {
+            assert!(!text.contains(bad), "{}: {bad}", path.display());
+        }
+    }
+}

@@ -342,12 +342,20 @@ pub(super) struct AuditQuery {
 impl AuditQuery {
     fn filter(&self, limit: i64) -> AuditFilter {
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        // A day as typed (dd/mm/yyyy) compares with the stored times as ISO.
+        let day = |s: &str| {
+            opt(s).map(|v| {
+                phongdich_domain::contact::parse_date("from", &v)
+                    .map(|d| d.to_string())
+                    .unwrap_or(v)
+            })
+        };
         AuditFilter {
             action: opt(&self.action),
             entity: opt(&self.entity),
             actor: opt(&self.actor),
-            from: opt(&self.from),
-            to: opt(&self.to),
+            from: day(&self.from),
+            to: day(&self.to),
             before_id: self.before_id,
             limit,
             ..AuditFilter::default()
@@ -390,8 +398,8 @@ pub(super) async fn audit(
                 @for (name, vi, en, v) in [("action", "Thao tác", "Action", &q.action), ("entity", "Đối tượng", "Entity", &q.entity), ("actor", "Người thực hiện", "Actor", &q.actor)] {
                     div.field { label for={ "f-" (name) } { (l.t(vi, en)) } input id={ "f-" (name) } name=(name) value=(v); }
                 }
-                div.field { label for="f-from" { (l.t("Từ ngày", "From")) } input #f-from type="date" name="from" value=(q.from); }
-                div.field { label for="f-to" { (l.t("Đến trước ngày", "Before")) } input #f-to type="date" name="to" value=(q.to); }
+                div.field { label for="f-from" { (l.t("Từ ngày", "From")) } input #f-from name="from" value=(q.from) placeholder="dd/mm/yyyy" inputmode="numeric"; }
+                div.field { label for="f-to" { (l.t("Đến trước ngày", "Before")) } input #f-to name="to" value=(q.to) placeholder="dd/mm/yyyy" inputmode="numeric"; }
                 button type="submit" { (l.t("Lọc", "Filter")) }
                 a.button.secondary href={ "/audit.csv?" (q.query_string()) } { (l.t("Xuất CSV", "Export CSV")) }
             }

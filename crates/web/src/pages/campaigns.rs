@@ -149,12 +149,12 @@ async fn list_page(
                     (field(l, &errors, "person_ids", ("Hoặc mã hồ sơ, cách nhau bởi dấu phẩy", "Or record numbers, comma-separated"), &f.person_ids, "12, 13, 14"))
                     div.field.invalid[errors.iter().any(|e| e.field == "starts_on")] {
                         label for="c-starts-on" { (l.t("Ngày bắt đầu (để trống là hôm nay; ngày đã qua khi nhập lại đợt đã làm)", "First day (empty for today; a past day for a campaign entered after the fact)")) }
-                        input #c-starts-on type="date" name="starts_on" value=(f.starts_on);
+                        input #c-starts-on name="starts_on" value=(f.starts_on) placeholder="dd/mm/yyyy" inputmode="numeric";
                         (field_error(l, &errors, "starts_on"))
                     }
                     div.field.invalid[errors.iter().any(|e| e.field == "deadline")] {
                         label for="c-deadline" { (l.t("Hạn hoàn thành", "Deadline")) }
-                        input #c-deadline type="datetime-local" name="deadline" value=(f.deadline);
+                        input #c-deadline name="deadline" value=(f.deadline) placeholder="hh:mm dd/mm/yyyy" inputmode="numeric";
                         (field_error(l, &errors, "deadline"))
                     }
                     (field(l, &errors, "pool_size", ("Cỡ mẫu gộp (mặc định 5 cho F1 và danh sách, 10 cho toàn dân; 1 = không gộp)", "Pool size (default 5 for F1 and lists, 10 for everyone; 1 = no pooling)"), &f.pool_size, "5"))
@@ -495,7 +495,7 @@ pub(super) async fn show(
                 form method="post" action={ "/campaigns/" (c.id) "/rounds" } {
                     (page.csrf_field())
                     label for="next-starts-on" { (l.t("Ngày bắt đầu (để trống là hôm nay)", "First day (empty for today)")) }
-                    " " input #next-starts-on type="date" name="starts_on";
+                    " " input #next-starts-on name="starts_on" placeholder="dd/mm/yyyy" inputmode="numeric";
                     " " button type="submit" #next-round { (l.t("Bắt đầu vòng tiếp theo", "Start the next round")) }
                     @if let Some(on) = &c.next_round_on { " " span.muted { (l.t("Vòng sau đến hạn ", "Next round due ")) (show_date(on)) } }
                 }

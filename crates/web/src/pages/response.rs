@@ -67,10 +67,10 @@ pub(super) async fn response_times_in(
         .map_err(|e| page.fail(e))
 }
 
-/// A UTC time as a `datetime-local` value in Vietnam's time, as it is shown.
+/// A UTC time as a form shows it: Vietnam's time, `dd/mm/yyyy hh:mm` (24 h).
 fn local_input(t: chrono::DateTime<Utc>) -> String {
     t.with_timezone(&phongdich_store::vietnam())
-        .format("%Y-%m-%dT%H:%M")
+        .format("%d/%m/%Y %H:%M")
         .to_string()
 }
 
@@ -222,8 +222,8 @@ async fn duty_render(
                     div.field { label for="d-team" { (l.t("Tên đội", "Team")) } input #d-team name="team" value=(typed.team); (field_error(l, errors, "team")) }
                     div.field { label for="d-members" { (l.t("Thành viên", "Members")) } input #d-members name="members" value=(typed.members); }
                     div.field { label for="d-phone" { (l.t("Số điện thoại trực", "Duty phone")) } input #d-phone name="phone" inputmode="tel" value=(typed.phone); (field_error(l, errors, "phone")) }
-                    div.field { label for="d-start" { (l.t("Bắt đầu", "Starts")) } input #d-start type="datetime-local" name="starts_at" value=(start_default); (field_error(l, errors, "starts_at")) }
-                    div.field { label for="d-end" { (l.t("Kết thúc", "Ends")) } input #d-end type="datetime-local" name="ends_at" value=(end_default); (field_error(l, errors, "ends_at")) }
+                    div.field { label for="d-start" { (l.t("Bắt đầu", "Starts")) } input #d-start name="starts_at" value=(start_default) placeholder="dd/mm/yyyy hh:mm" inputmode="numeric"; (field_error(l, errors, "starts_at")) }
+                    div.field { label for="d-end" { (l.t("Kết thúc", "Ends")) } input #d-end name="ends_at" value=(end_default) placeholder="dd/mm/yyyy hh:mm" inputmode="numeric"; (field_error(l, errors, "ends_at")) }
                     div.field { label for="d-repeat" { (l.t("Lặp lại trong (ngày)", "Repeat on (days)")) }
                         input #d-repeat name="repeat_days" inputmode="numeric" value=(if typed.repeat_days.is_empty() { "1" } else { typed.repeat_days.as_str() });
                         (field_error(l, errors, "repeat_days")) }
