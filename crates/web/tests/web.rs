@@ -1924,6 +1924,20 @@ async fn the_record_says_what_the_last_action_did() {
         message.contains("lượt phân loại F thay đổi"),
         "the neighbour became F1: {message}"
     );
+    // The F1 neighbour's quarantine order: issued, the record says so.
+    let r = browser
+        .post(
+            &format!("/persons/{b}/quarantine"),
+            &[("_csrf", &csrf), ("situation", "f1"), ("start_on", &day)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = browser.get(r.location()).await;
+    assert!(
+        shown.body.contains("Đã ra quyết định cách ly."),
+        "{}",
+        shown.body
+    );
     // A made-up word shows nothing.
     let other = browser.get(&format!("/persons/{a}?done=hacked&n=5")).await;
     assert!(!other.body.contains("id=\"done\""), "{}", other.body);

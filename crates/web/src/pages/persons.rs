@@ -334,7 +334,20 @@ pub(super) struct Done {
 impl Done {
     /// The message for a known action; nothing for another word.
     fn message(&self, l: Lang) -> Option<String> {
-        let n = self.n.unwrap_or(0);
+        let what = match self.done.as_str() {
+            "contact" => l.t("Đã ghi nhận tiếp xúc", "Contact recorded"),
+            "confirmed" => l.t("Đã khẳng định ca bệnh (F0)", "F0 confirmed"),
+            "corrected" => l.t("Đã sửa ca bệnh", "Case corrected"),
+            "unchanged" => l.t("Không có gì thay đổi", "Nothing changed"),
+            "ordered" => l.t("Đã ra quyết định cách ly", "Quarantine order issued"),
+            "extended" => l.t("Đã gia hạn cách ly", "Quarantine extended"),
+            "released" => l.t("Đã kết thúc cách ly", "Released from quarantine"),
+            _ => return None,
+        };
+        // The actions that move classes say by how much.
+        let Some(n) = self.n else {
+            return Some(format!("{what}."));
+        };
         let moved = if n == 0 {
             l.t("không ai đổi phân loại", "nobody's class changed")
                 .to_owned()
@@ -344,13 +357,6 @@ impl Done {
                 super::num(l, n),
                 l.t("lượt phân loại F thay đổi", "class changes")
             )
-        };
-        let what = match self.done.as_str() {
-            "contact" => l.t("Đã ghi nhận tiếp xúc", "Contact recorded"),
-            "confirmed" => l.t("Đã khẳng định ca bệnh (F0)", "F0 confirmed"),
-            "corrected" => l.t("Đã sửa ca bệnh", "Case corrected"),
-            "unchanged" => l.t("Không có gì thay đổi", "Nothing changed"),
-            _ => return None,
         };
         Some(format!("{what}: {moved}."))
     }

@@ -226,7 +226,7 @@ pub(super) async fn create(
         recovered_on: f.recovered_on,
     };
     let result = s.store.create_order(&page.actor, &input).await;
-    after_action(&s, &page, id, result, None).await
+    after_action(&s, &page, id, result, None, "ordered").await
 }
 
 #[derive(Deserialize, Default)]
@@ -243,9 +243,13 @@ async fn after_action(
     person_id: i64,
     result: Result<QuarantineOrder, StoreError>,
     all_under: Option<&str>,
+    done: &str,
 ) -> PageResult {
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/persons/{person_id}#quarantine")).into_response()),
+        // The record says what was done (`persons::Done`).
+        Ok(_) => Ok(
+            Redirect::to(&format!("/persons/{person_id}?done={done}#quarantine")).into_response(),
+        ),
         Err(e) => {
             let mut errors = refusal(e).map_err(|e| page.fail(e))?;
             if let Some(field) = all_under {
@@ -282,7 +286,15 @@ pub(super) async fn release(
         Ok(on) => s.store.release_order(&page.actor, id, on).await,
         Err(e) => Err(phongdich_domain::Invalid(vec![e]).into()),
     };
-    after_action(&s, &page, order.person_id, result, Some("tests")).await
+    after_action(
+        &s,
+        &page,
+        order.person_id,
+        result,
+        Some("tests"),
+        "released",
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -304,7 +316,7 @@ pub(super) async fn extend(
         .store
         .extend_order(&page.actor, id, &f.planned_end, &f.reason)
         .await;
-    after_action(&s, &page, order.person_id, result, None).await
+    after_action(&s, &page, order.person_id, result, None, "extended").await
 }
 
 fn order_table(l: Lang, id: &str, list: &DayList, paging: Paging) -> Markup {
