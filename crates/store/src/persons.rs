@@ -777,13 +777,26 @@ impl Store {
             paging.offset
         );
         let q = b.bind_onto(sqlx::query(&sql));
-        let mut pairs = Vec::new();
-        for r in q.fetch_all(&self.read).await? {
-            let (a, o): (i64, i64) = (r.try_get("person_id")?, r.try_get("other_person_id")?);
+        let rows = q.fetch_all(&self.read).await?;
+        // The page's people in one read, not two per pair.
+        let mut ids = Vec::with_capacity(rows.len() * 2);
+        for r in &rows {
+            ids.push(r.try_get::<i64, _>("person_id")?);
+            ids.push(r.try_get::<i64, _>("other_person_id")?);
+        }
+        let people = self.persons_by_ids(scope, &ids).await?;
+        let take = |id: i64| {
+            people
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| StoreError::not_found(crate::error::Entity::Person, id))
+        };
+        let mut pairs = Vec::with_capacity(rows.len());
+        for r in &rows {
             pairs.push((
                 r.try_get("id")?,
-                self.person(scope, a).await?,
-                self.person(scope, o).await?,
+                take(r.try_get("person_id")?)?,
+                take(r.try_get("other_person_id")?)?,
                 r.try_get("reason")?,
             ));
         }
