@@ -548,7 +548,14 @@ async fn people_are_registered_found_kept_within_their_commune_and_audited() {
         .and_then(|id| id.parse().ok())
         .unwrap_or_else(|| panic!("saving leads to the person's page, not {person_url}"));
     let facts = text_of(&c, "dl.facts").await.unwrap();
-    for expected in [GOOD_ID, "12/03/1985", "Nam", HA_KHANH, "0912345678"] {
+    // The commune by name (its code in the tooltip).
+    for expected in [
+        GOOD_ID,
+        "12/03/1985",
+        "Nam",
+        "Phường Hà Khánh",
+        "0912345678",
+    ] {
         assert!(facts.contains(expected), "{expected:?} in:\n{facts}");
     }
     shots.take(&c, "person-vi", 1280).await;
@@ -873,10 +880,18 @@ async fn a_tracer_records_contacts_confirms_an_f0_and_the_classes_follow() {
     let badge = wait_for(&c, ".class-badge").await;
     assert_eq!(badge.text().await.unwrap(), "F2");
     let chain = text_of(&c, ".class-line").await.unwrap();
+    // By name, the F0 with its case number, each a link to the record.
     assert!(
-        chain.contains(&format!("#{a}")) && chain.contains(&format!("#{b}")),
+        chain.contains("Nguyễn Văn An (PD") && chain.contains("→ Trần Thị Bích →"),
         "the chain names A and B: {chain}"
     );
+    for id in [a, b] {
+        wait_for(
+            &c,
+            &format!(".class-line a[href='/persons/{id}'][title='#{id}']"),
+        )
+        .await;
+    }
     shots.take(&c, "tracing-person-vi", 1280).await;
     c.goto(&server.url("/tracing?level=1")).await.unwrap();
     wait_heading(&c, "Danh sách truy vết").await;
@@ -908,6 +923,133 @@ async fn a_tracer_records_contacts_confirms_an_f0_and_the_classes_follow() {
 }
 
 /// The drawing of a chain: (visible elements matching `css` in the SVG).
+/// The options the person picker lists under `field`.
+async fn options(c: &Client, field: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for o in c
+        .find_all(Locator::Css(&format!("#{field}-list [data-value]")))
+        .await
+        .unwrap()
+    {
+        out.push(o.attr("data-value").await.unwrap().unwrap_or_default());
+    }
+    out
+}
+
+/// Issue 18 §1: a tracer names the contact by typing, tells two namesakes
+/// apart by birth year in the list, picks with the keyboard, and registers
+/// a newcomer from the list without losing the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tracer_picks_people_by_name_and_registers_a_newcomer_from_the_picker() {
+    use fantoccini::key::Key;
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    const TRACER: &str = "truyvet.hakhanh";
+    add_user(&db, TRACER, "Đỗ Thị Truy", HA_KHANH, "contact_tracer");
+    let ids = register(
+        &db,
+        &[("Trần Thị Bích", HA_KHANH), ("Nguyễn Văn An", HA_KHANH)],
+    )
+    .await;
+    let (bich, an_80) = (ids[0], ids[1]);
+    let an_95 = {
+        let input = phongdich_domain::PersonInput {
+            full_name: "Nguyễn Văn An".into(),
+            birth: "1995".into(),
+            sex: "nam".into(),
+            commune_code: HA_KHANH.into(),
+            ..Default::default()
+        };
+        let p = input
+            .parse(phongdich_domain::Clock::system().today())
+            .unwrap();
+        let system = phongdich_store::Actor::system("test");
+        db.store.create_person(&system, &p, true).await.unwrap().id
+    };
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+    log_in(&c, &server, TRACER, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+
+    c.goto(&server.url(&format!("/persons/{bich}")))
+        .await
+        .unwrap();
+    wait_for(&c, "#tracing").await;
+    let action = format!("/persons/{bich}/contacts");
+    open_form(&c, &action).await;
+    let field = wait_for(&c, "input#c-other[role='combobox']").await;
+    field.send_keys("nguyen van an").await.unwrap();
+    let listed = wait_until(&c, "two namesakes listed", || async {
+        Some(options(&c, "c-other").await).filter(|o| o.len() == 2)
+    })
+    .await;
+    assert!(
+        listed.iter().any(|o| o.contains("1980")) && listed.iter().any(|o| o.contains("1995")),
+        "{listed:?}"
+    );
+    assert_eq!(
+        field.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("true")
+    );
+    shots.take(&c, "picker-vi", 1280).await;
+    // ↓ ↓ Enter: the second of the list.
+    field
+        .send_keys(&(Key::Down + &(Key::Down + &Key::Enter.to_string())))
+        .await
+        .unwrap();
+    let value = value_of(&c, "other_person_id").await;
+    let chosen = if value.ends_with(&format!("(#{an_95})")) {
+        an_95
+    } else {
+        an_80
+    };
+    assert!(
+        value.ends_with(&format!("(#{chosen})")) && value.starts_with("Nguyễn Văn An · "),
+        "{value}"
+    );
+    assert_eq!(
+        field.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("false")
+    );
+    fill(&c, "date", "05/08/2021").await;
+    choose(&c, &action, "setting", "household").await;
+    submit(&c, &format!("form[action='{action}']")).await;
+    let row = wait_for(&c, &format!("#contacts a[href='/persons/{chosen}']")).await;
+    assert_eq!(row.text().await.unwrap(), "Nguyễn Văn An");
+
+    // Nobody by that name: register them from the list, and come back.
+    open_form(&c, &action).await;
+    let field = wait_for(&c, "input#c-other[role='combobox']").await;
+    field.send_keys("pham van moi").await.unwrap();
+    let fresh = wait_for(&c, "#c-other-list [data-new]").await;
+    c.set_window_size(390, 900).await.unwrap();
+    shots.take(&c, "picker-new-vi-390", 390).await;
+    c.set_window_size(1280, 900).await.unwrap();
+    fresh.click().await.unwrap();
+    wait_heading(&c, "Thêm người").await;
+    assert_eq!(value_of(&c, "full_name").await, "pham van moi");
+    fill(&c, "full_name", "Phạm Văn Mới").await;
+    fill(&c, "birth", "1988").await;
+    choose(&c, "/persons/new", "sex", "male").await;
+    submit(&c, "form[action='/persons/new']").await;
+    let back = wait_until(&c, "the contact form again, filled", || async {
+        let v = value_of(&c, "other_person_id").await;
+        Some(v).filter(|v| v.starts_with("Phạm Văn Mới · 1988 (#"))
+    })
+    .await;
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with(&format!("/persons/{bich}")),
+        "{back}"
+    );
+    assert_eq!(db.rows("persons").await, 4);
+}
+
 async fn drawn(c: &Client, css: &str) -> i64 {
     c.execute(
         "return Array.from(document.querySelectorAll('#chain-view svg ' + arguments[0])) \
@@ -1180,7 +1322,13 @@ async fn a_team_pools_samples_the_lab_resolves_them_and_a_positive_becomes_f0() 
     )
     .await;
     let error = wait_for(&c, "form[action='/testing/pools'] .field-error").await;
-    assert!(error.text().await.unwrap().contains("Mã hồ sơ"));
+    assert!(
+        error
+            .text()
+            .await
+            .unwrap()
+            .contains(&format!("x{}", ids[1]))
+    );
     let members = format!("{}, {}", ids[0], ids[1]);
     send_form(
         &c,

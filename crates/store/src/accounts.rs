@@ -74,6 +74,8 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub unit_code: String,
+    /// The unit's name ("" for the national level, which has no row).
+    pub unit_name: String,
     pub role: Role,
     pub disabled: bool,
     pub created_at: String,
@@ -126,8 +128,10 @@ pub struct ApiToken {
     pub revoked_at: Option<String>,
 }
 
-const USER_COLUMNS: &str =
-    "id, username, display_name, unit_code, role, disabled_at, created_at, last_login_at";
+/// The account's columns and its unit's name (a sub-select: the one
+/// column that reads another table, so that every page can name the unit).
+const USER_COLUMNS: &str = "id, username, display_name, unit_code, role, disabled_at, created_at, last_login_at, \
+     (SELECT n.name FROM units n WHERE n.code = unit_code) AS unit_name";
 
 fn user_from_row(r: &AnyRow) -> Result<User> {
     let role: String = r.try_get("role")?;
@@ -136,6 +140,9 @@ fn user_from_row(r: &AnyRow) -> Result<User> {
         username: r.try_get("username")?,
         display_name: r.try_get("display_name")?,
         unit_code: r.try_get("unit_code")?,
+        unit_name: r
+            .try_get::<Option<String>, _>("unit_name")?
+            .unwrap_or_default(),
         role: Role::parse(&role).unwrap_or(Role::Viewer),
         disabled: r.try_get::<Option<String>, _>("disabled_at")?.is_some(),
         created_at: r.try_get("created_at")?,
@@ -737,7 +744,11 @@ impl Store {
              JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
             USER_COLUMNS
                 .split(", ")
-                .map(|c| format!("u.{c}"))
+                .map(|c| if c.starts_with('(') {
+                    c.to_owned()
+                } else {
+                    format!("u.{c}")
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         ))

@@ -1632,6 +1632,30 @@ impl Store {
         )
     }
 
+    /// The codes cases are known by (`BN1234`, else the province's number,
+    /// else `PD12`), by person, for pages that name people with their case
+    /// number; like [`Store::case_code_of`] for many people at once.
+    pub async fn case_codes_of(&self, person_ids: &[i64]) -> Result<HashMap<i64, String>> {
+        let mut out = HashMap::new();
+        for chunk in person_ids.chunks(500) {
+            let list = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT person_id, COALESCE(official_code, local_code, code) AS code FROM cases WHERE person_id IN ({list})"
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(&self.read).await? {
+                out.insert(r.try_get("person_id")?, r.try_get("code")?);
+            }
+        }
+        Ok(out)
+    }
+
     /// The person behind a case code (any unit), for "infected by" links.
     pub async fn case_person_by_code(&self, code: &str) -> Result<Option<i64>> {
         Ok(

@@ -269,6 +269,50 @@ impl Store {
         }
     }
 
+    /// The names of units (and hamlets) by code, for pages that show names
+    /// where rows hold codes. The official tree and the hamlets are not
+    /// secret, so no scope applies; a code that is not a unit is absent
+    /// from the map (the page then shows the code).
+    pub async fn unit_names(&self, codes: &[&str]) -> Result<HashMap<String, String>> {
+        let mut wanted: Vec<&str> = codes.iter().copied().filter(|c| !c.is_empty()).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut out = HashMap::with_capacity(wanted.len());
+        for chunk in wanted.chunks(500) {
+            let list = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!("SELECT code, name FROM units WHERE code IN ({list})");
+            let mut q = sqlx::query(&sql);
+            for c in chunk {
+                q = q.bind(*c);
+            }
+            for r in q.fetch_all(&self.read).await? {
+                out.insert(r.try_get("code")?, r.try_get("name")?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The communes within a scope, by code, when there are at most `limit`
+    /// (a province has a few hundred; the country 10,603, too many to list):
+    /// `None` above it.
+    pub async fn communes_within(&self, scope: &Scope, limit: i64) -> Result<Option<Vec<Unit>>> {
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM units u WHERE u.level = 'commune'");
+        let mut b = QueryBuilder::numbered(sql, 0);
+        scope.push_filter(&mut b, "u");
+        b.push(&format!(" ORDER BY u.code LIMIT {}", limit + 1));
+        let units: Vec<Unit> = b
+            .bind_onto(sqlx::query(b.sql()))
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(unit_from_row)
+            .collect::<Result<_>>()?;
+        Ok((units.len() as i64 <= limit).then_some(units))
+    }
+
     /// The top units of a scope: all provinces nationally, else the scope's root.
     pub async fn root_units(&self, scope: &Scope) -> Result<Vec<Unit>> {
         match scope.root() {

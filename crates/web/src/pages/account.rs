@@ -193,7 +193,7 @@ fn account_view(page: &Page, errors: &[FieldError], done: bool) -> Response {
                 dt { (l.t("Tên đăng nhập", "User name")) } dd.mono { (page.user.username) }
                 dt { (l.t("Họ tên", "Name")) } dd { (page.user.display_name) }
                 dt { (l.t("Vai trò", "Role")) } dd { (l.t(role_vi, role_en)) }
-                dt { (l.t("Đơn vị", "Unit")) } dd.mono { (page.user.unit_code) }
+                dt { (l.t("Đơn vị", "Unit")) } dd { (super::unit_label(l, &page.user)) " " span.muted.mono { "(" (page.user.unit_code) ")" } }
             }
             h2 { (l.t("Đổi mật khẩu", "Change password")) }
             @if done { div.notice role="status" { p { (l.t("Đã đổi mật khẩu. Hãy đăng nhập lại.", "Password changed. Log in again.")) } } }

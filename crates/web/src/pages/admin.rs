@@ -54,7 +54,7 @@ async fn users_page(
                     td.mono data-label=(l.t("Tên", "User")) { (u.username) @if u.disabled { " " span.error { (l.t("(đã khoá)", "(disabled)")) } } }
                     td data-label=(l.t("Họ tên", "Name")) { (u.display_name) }
                     td data-label=(l.t("Vai trò", "Role")) { (l.t(u.role.label().0, u.role.label().1)) }
-                    td.mono data-label=(l.t("Đơn vị", "Unit")) { (u.unit_code) }
+                    td data-label=(l.t("Đơn vị", "Unit")) title=(u.unit_code) { (super::unit_label(l, u)) }
                     td data-label=(l.t("Đăng nhập", "Login")) { (u.last_login_at.as_deref().map(show_time).unwrap_or_default()) }
                     td {
                         @if u.username != page.user.username {

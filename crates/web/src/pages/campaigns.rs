@@ -605,7 +605,7 @@ pub(super) async fn people(
                     @if can_sample { td { @if waiting(&x.status, x.sample_status.as_deref()) {
                         input type="checkbox" name="person_id" value=(x.person_id) aria-label=(x.full_name);
                     } } }
-                    td data-label=(l.t("Người", "Person")) { a href={ "/persons/" (x.person_id) } { (x.full_name) } " #" (x.person_id) }
+                    td data-label=(l.t("Người", "Person")) { a href={ "/persons/" (x.person_id) } title={ "#" (x.person_id) } { (x.full_name) } }
                     td data-label=(l.t("Năm sinh", "Born")) { (x.birth_year) }
                     td data-label=(l.t("Xã/phường", "Commune")) { (x.commune_name) }
                     td data-label=(l.t("Hộ", "Household")) { @if let Some(h) = x.household_id { (h) } }

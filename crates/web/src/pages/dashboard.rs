@@ -420,7 +420,7 @@ pub(super) async fn page(
                         option value=(form_unit) selected { (form_unit) @if let Some(d) = &dashboard { " — " (d.unit_name) } }
                     }
                     @for u in &choices {
-                        option value=(u.code) selected[u.code == form_unit] { (u.code) " — " (u.name) }
+                        option value=(u.code) selected[u.code == form_unit] title=(u.code) { (u.name) }
                     }
                 }
                 (super::field_error(l, &errors, "unit"))

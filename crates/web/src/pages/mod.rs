@@ -22,6 +22,7 @@ mod declarations;
 mod figures;
 mod import;
 mod persons;
+mod picker;
 mod quarantine;
 mod reports;
 mod response;
@@ -57,6 +58,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(dashboard::routes())
         .merge(persons::routes())
+        .merge(picker::routes())
         .merge(import::routes())
         .merge(tracing::routes())
         .merge(chain::routes())
@@ -269,6 +271,15 @@ pub(crate) fn is_local_path(next: &str) -> bool {
         && !next.chars().any(char::is_control)
 }
 
+/// A user's unit as pages name it: its name, else (the national level) "Toàn quốc".
+pub(crate) fn unit_label(l: Lang, user: &User) -> String {
+    if user.unit_name.is_empty() {
+        l.t("Toàn quốc", "Nationwide").to_owned()
+    } else {
+        user.unit_name.clone()
+    }
+}
+
 /// Percent-encode a value for a URL query.
 pub(crate) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -438,7 +449,7 @@ pub(crate) fn layout(page: &Page, title: &str, content: Markup) -> Response {
                 a href="/account" title=(l.t("Tài khoản của tôi", "My account")) {
                     (page.user.display_name)
                 }
-                " · " span.unit { (l.t(role_vi, role_en)) ", " (page.user.unit_code) }
+                " · " span.unit { (l.t(role_vi, role_en)) ", " span title=(page.user.unit_code) { (unit_label(l, &page.user)) } }
                 " · " a lang=(other.0) href={ "/lang?to=" (other.0) "&next=" (encode(&page.path)) } { (other.1) }
                 form.inline method="post" action="/logout" {
                     (page.csrf_field())
@@ -469,6 +480,7 @@ pub(crate) fn bare(l: Lang, title: &str, body: Markup) -> Markup {
                 title { (title) " — phongdich" }
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/confirm.js" defer {}
+                script src="/static/picker.js" defer {}
             }
             body { (body) }
         }

@@ -103,6 +103,8 @@ pub(super) async fn list(
         Err(e) => return Err(page.fail(e)),
     };
     audit_identifiers(&s, &page, &people.iter().collect::<Vec<_>>()).await;
+    let codes: Vec<&str> = people.iter().map(|p| p.commune_code.as_str()).collect();
+    let communes = s.store.unit_names(&codes).await.map_err(|e| page.fail(e))?;
     let link = |p: i64| {
         format!(
             "/persons?q={}&unit={}&sort={}&page={p}",
@@ -126,7 +128,7 @@ pub(super) async fn list(
                     select #f-unit name="unit" {
                         option value="" { (l.t("Toàn bộ phạm vi của tôi", "All of my jurisdiction")) }
                         @for u in &choices {
-                            option value=(u.code) selected[u.code == q.unit] { (u.code) " — " (u.name) }
+                            option value=(u.code) selected[u.code == q.unit] title=(u.code) { (u.name) }
                         }
                     }
                 }
@@ -169,7 +171,7 @@ pub(super) async fn list(
                                     td data-label=(l.t("Giới tính", "Sex")) { (sex_label(l, &p.sex)) }
                                     td.mono data-label=(l.t("CCCD/CMND", "National ID")) { (shown(&page, &p.national_id)) }
                                     td.mono data-label=(l.t("Điện thoại", "Phone")) { (shown(&page, &p.phone)) }
-                                    td.mono data-label=(l.t("Xã", "Commune")) { (p.commune_code) }
+                                    td data-label=(l.t("Xã", "Commune")) title=(p.commune_code) { (communes.get(&p.commune_code).unwrap_or(&p.commune_code)) }
                                 }
                             }
                         }
@@ -195,6 +197,25 @@ pub(super) struct PersonForm {
     version: Option<String>,
     #[serde(default)]
     confirm_not_duplicate: Option<String>,
+    /// Where to go back to after registering, when the person picker of
+    /// another form sent the user here (a path on this site), and the id of
+    /// the field there that the new person fills.
+    #[serde(default)]
+    next: Option<String>,
+    #[serde(default)]
+    field: Option<String>,
+}
+
+/// `/persons/new?full_name=…&next=…&field=…`: the picker's "register a new
+/// person", with what was typed.
+#[derive(Deserialize, Default)]
+pub(super) struct NewQuery {
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    next: Option<String>,
+    #[serde(default)]
+    field: Option<String>,
 }
 
 const FIELDS: [&str; 11] = [
@@ -211,15 +232,127 @@ const FIELDS: [&str; 11] = [
     "vulnerabilities",
 ];
 
+/// The units a person form offers: the communes of the reader's scope by
+/// district (none when the scope is the country: the code is typed), and
+/// the hamlets of the form's commune when it is known.
+#[derive(Default)]
+struct Places {
+    communes: Option<Vec<(String, Vec<phongdich_store::Unit>)>>,
+    hamlets: Option<Vec<phongdich_store::Unit>>,
+}
+
+async fn places(s: &AppState, page: &Page, commune: &str) -> Result<Places, super::PageError> {
+    let fail = |e| page.fail(e);
+    let communes = s
+        .store
+        .communes_within(&page.actor.scope, 2000)
+        .await
+        .map_err(fail)?;
+    let communes = match communes {
+        None => None,
+        Some(list) => {
+            let districts: Vec<&str> = list
+                .iter()
+                .filter_map(|u| u.district_code.as_deref())
+                .collect();
+            let names = s.store.unit_names(&districts).await.map_err(fail)?;
+            let mut groups: Vec<(String, Vec<phongdich_store::Unit>)> = Vec::new();
+            for u in list {
+                let d = u.district_code.clone().unwrap_or_default();
+                let name = names.get(&d).cloned().unwrap_or(d);
+                match groups.last_mut() {
+                    Some((n, us)) if *n == name => us.push(u),
+                    _ => groups.push((name, vec![u])),
+                }
+            }
+            Some(groups)
+        }
+    };
+    let commune = commune.trim();
+    let hamlets = if commune.len() == 5 && commune.bytes().all(|b| b.is_ascii_digit()) {
+        match s.store.unit(commune).await {
+            Ok(u)
+                if u.level == phongdich_domain::UnitLevel::Commune
+                    && page.actor.scope.contains(&u) =>
+            {
+                Some(s.store.children(&u.code).await.map_err(fail)?)
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    Ok(Places { communes, hamlets })
+}
+
+/// A hamlet typed by name (the form of a reader who had no list of the
+/// commune's hamlets) becomes its code; a name the commune does not have is
+/// the field's error, listing those it has.
+async fn resolve_hamlet(
+    s: &AppState,
+    page: &Page,
+    input: &mut PersonInput,
+) -> Result<Option<FieldError>, super::PageError> {
+    let typed = input.hamlet_code.trim().to_owned();
+    let code_shaped = typed.len() == 9
+        && typed.as_bytes()[5] == b'-'
+        && typed.bytes().filter(u8::is_ascii_digit).count() == 8;
+    if typed.is_empty() || code_shaped {
+        return Ok(None);
+    }
+    let commune = input.commune_code.trim();
+    let hamlets = match s.store.children(commune).await {
+        Ok(h) => h,
+        // The commune's own error is the domain's to give.
+        Err(_) => return Ok(None),
+    };
+    let folded = phongdich_domain::text::fold(&typed);
+    if let Some(h) = hamlets
+        .iter()
+        .find(|h| phongdich_domain::text::fold(&h.name) == folded)
+    {
+        input.hamlet_code = h.code.clone();
+        return Ok(None);
+    }
+    let _ = page;
+    let known = hamlets
+        .iter()
+        .map(|h| h.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(Some(if known.is_empty() {
+        FieldError::new(
+            "hamlet_code",
+            "unknown_hamlet",
+            format!(
+                "Xã/phường này chưa có thôn/tổ nào; “{typed}” chưa được thêm (Quản trị → Đơn vị)."
+            ),
+            format!(
+                "This commune has no hamlets yet; “{typed}” has not been added (Administration → Units)."
+            ),
+        )
+    } else {
+        FieldError::new(
+            "hamlet_code",
+            "unknown_hamlet",
+            format!("Xã/phường không có thôn/tổ “{typed}”. Có: {known}."),
+            format!("The commune has no hamlet “{typed}”. It has: {known}."),
+        )
+    }))
+}
+
 fn person_form(
     page: &Page,
     action: &str,
     f: &PersonForm,
     errors: &[FieldError],
     duplicates: &[phongdich_store::DuplicateCandidate],
+    places: &Places,
 ) -> Markup {
     let l = page.lang;
     let i = &f.input;
+    let commune_invalid = errors.iter().any(|e| e.field == "commune_code");
+    let hamlet_invalid = errors.iter().any(|e| e.field == "hamlet_code");
     let sex_invalid = errors.iter().any(|e| e.field == "sex");
     html! {
         (form_errors(l, errors, &FIELDS))
@@ -235,6 +368,8 @@ fn person_form(
         form method="post" action=(action) novalidate {
             (page.csrf_field())
             @if let Some(v) = &f.version { input type="hidden" name="version" value=(v); }
+            @if let Some(v) = &f.next { input type="hidden" name="next" value=(v); }
+            @if let Some(v) = &f.field { input type="hidden" name="field" value=(v); }
             div.grid {
                 (text_field(l, "full_name", ("Họ và tên", "Full name"), &i.full_name, errors, "required autocomplete=\"off\""))
                 (text_field(l, "birth", ("Ngày sinh (dd/mm/yyyy) hoặc năm sinh", "Birth date (dd/mm/yyyy) or year"), &i.birth, errors, "required"))
@@ -249,33 +384,94 @@ fn person_form(
                 }
                 (text_field(l, "national_id", ("Số CCCD/CMND", "National ID (CCCD/CMND)"), &i.national_id, errors, "inputmode=\"numeric\""))
                 (text_field(l, "phone", ("Số điện thoại", "Phone"), &i.phone, errors, "inputmode=\"tel\""))
-                (text_field(l, "commune_code", ("Mã xã/phường (5 số)", "Commune code (5 digits)"), &i.commune_code, errors, "inputmode=\"numeric\" required"))
-                (text_field(l, "hamlet_code", ("Mã thôn/tổ dân phố", "Hamlet code"), &i.hamlet_code, errors, ""))
+                @match &places.communes {
+                    Some(groups) => {
+                        div.field.invalid[commune_invalid] {
+                            label for="f-commune_code" { (l.t("Xã/phường", "Commune")) }
+                            select #f-commune_code name="commune_code" required aria-invalid=[commune_invalid.then_some("true")] {
+                                @if groups.iter().map(|g| g.1.len()).sum::<usize>() != 1 { option value="" { (l.t("— Chọn —", "— Choose —")) } }
+                                @for (district, communes) in groups {
+                                    optgroup label=(district) {
+                                        @for u in communes { option value=(u.code) title=(u.code) selected[u.code == i.commune_code.trim()] { (u.name) } }
+                                    }
+                                }
+                            }
+                            (super::field_error(l, errors, "commune_code"))
+                        }
+                    }
+                    None => (text_field(l, "commune_code", ("Mã xã/phường (5 số)", "Commune code (5 digits)"), &i.commune_code, errors, "inputmode=\"numeric\" required")),
+                }
+                @match &places.hamlets {
+                    Some(hamlets) if !hamlets.is_empty() => {
+                        div.field.invalid[hamlet_invalid] {
+                            label for="f-hamlet_code" { (l.t("Thôn/tổ dân phố", "Hamlet")) }
+                            select #f-hamlet_code name="hamlet_code" aria-invalid=[hamlet_invalid.then_some("true")] {
+                                option value="" { "—" }
+                                @for h in hamlets { option value=(h.code) title=(h.code) selected[h.code == i.hamlet_code.trim()] { (h.name) } }
+                            }
+                            (super::field_error(l, errors, "hamlet_code"))
+                        }
+                    }
+                    _ => (text_field(l, "hamlet_code", ("Thôn/tổ dân phố (tên)", "Hamlet (name)"), &i.hamlet_code, errors, "")),
+                }
                 (text_field(l, "street_address", ("Địa chỉ (số nhà, đường)", "Street address"), &i.street_address, errors, ""))
                 (text_field(l, "occupation", ("Nghề nghiệp", "Occupation"), &i.occupation, errors, ""))
                 (text_field(l, "workplace", ("Nơi làm việc", "Workplace"), &i.workplace, errors, ""))
                 (text_field(l, "vulnerabilities", ("Diện ưu tiên (cao tuổi sống một mình, khuyết tật, hộ nghèo, mang thai, bệnh nền)", "Vulnerabilities (elderly_alone, disability, poor_household, pregnant, chronic_disease)"), &i.vulnerabilities, errors, ""))
             }
             button type="submit" { (l.t("Lưu", "Save")) }
+            @if let Some(next) = &f.next {
+                " " a.button.secondary href=(next) { (l.t("Quay lại, không đăng ký", "Go back without registering")) }
+            }
         }
     }
 }
 
-pub(super) async fn new_form(page: Page) -> PageResult {
+pub(super) async fn new_form(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<NewQuery>,
+) -> PageResult {
     page.require(Permission::EditPersons)?;
     let l = page.lang;
     let mut f = PersonForm::default();
+    // What the picker had typed goes to the field it looks like: a national
+    // ID, a phone, else a name (a trailing year is the birth year).
+    let typed = q.full_name.trim();
+    if phongdich_domain::NationalId::parse(typed).is_ok() {
+        f.input.national_id = typed.to_owned();
+    } else if phongdich_domain::PhoneNumber::parse(typed).is_ok() {
+        f.input.phone = typed.to_owned();
+    } else {
+        let mut words: Vec<&str> = typed.split_whitespace().collect();
+        if words.len() > 1
+            && words
+                .last()
+                .is_some_and(|w| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
+        {
+            f.input.birth = words.pop().unwrap_or_default().to_owned();
+        }
+        f.input.full_name = words.join(" ");
+    }
+    f.next = q.next.filter(|n| super::is_local_path(n));
+    f.field = q.field.filter(|v| {
+        !v.is_empty()
+            && v.len() <= 64
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    });
     if let Some(root) = page.actor.scope.root()
         && root.level() == phongdich_domain::UnitLevel::Commune
     {
         f.input.commune_code = root.to_string();
     }
+    let places = places(&s, &page, &f.input.commune_code).await?;
     Ok(layout(
         &page,
         l.t("Thêm người", "Add a person"),
         html! {
             h1 { (l.t("Thêm người", "Add a person")) }
-            (person_form(&page, "/persons/new", &f, &[], &[]))
+            (person_form(&page, "/persons/new", &f, &[], &[], &places))
         },
     ))
 }
@@ -283,27 +479,34 @@ pub(super) async fn new_form(page: Page) -> PageResult {
 pub(super) async fn create(
     State(s): State<AppState>,
     page: Page,
-    Form(f): Form<PersonForm>,
+    Form(mut f): Form<PersonForm>,
 ) -> PageResult {
     page.require(Permission::EditPersons)?;
     let l = page.lang;
+    let hamlet = resolve_hamlet(&s, &page, &mut f.input).await?;
+    let places = places(&s, &page, &f.input.commune_code).await?;
     let again = |errors: &[FieldError], dups: &[phongdich_store::DuplicateCandidate]| {
         layout(
             &page,
             l.t("Thêm người", "Add a person"),
             html! {
                 h1 { (l.t("Thêm người", "Add a person")) }
-                (person_form(&page, "/persons/new", &f, errors, dups))
+                (person_form(&page, "/persons/new", &f, errors, dups, &places))
             },
         )
     };
-    let person = match f.input.parse(page.today()) {
-        Ok(p) => p,
-        Err(e) => return Ok(with_status(again(&e.0, &[]), 422)),
+    let person = match (f.input.parse(page.today()), hamlet) {
+        (Ok(p), None) => p,
+        (Ok(_), Some(h)) => return Ok(with_status(again(&[h], &[]), 422)),
+        (Err(e), h) => {
+            let mut errors = e.0;
+            errors.extend(h);
+            return Ok(with_status(again(&errors, &[]), 422));
+        }
     };
     let confirm = f.confirm_not_duplicate.is_some();
     match s.store.create_person(&page.actor, &person, confirm).await {
-        Ok(p) => Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
+        Ok(p) => Ok(Redirect::to(&after_create(&f, p.id)).into_response()),
         Err(StoreError::Invalid(i)) => Ok(with_status(again(&i.0, &[]), 422)),
         Err(StoreError::DuplicateNationalId { existing_id }) => {
             let e = crate::problem::duplicate_national_id(existing_id);
@@ -313,6 +516,26 @@ pub(super) async fn create(
             Ok(with_status(again(&[], &candidates), 409))
         }
         Err(e) => Err(page.fail(e)),
+    }
+}
+
+/// Where registering a person leads: back to the form whose picker asked
+/// (with the new person for its field), else the new record.
+fn after_create(f: &PersonForm, id: i64) -> String {
+    match (&f.next, &f.field) {
+        (Some(next), Some(field)) if super::is_local_path(next) => {
+            let (path, fragment) = next
+                .split_once('#')
+                .map_or((next.as_str(), ""), |(p, h)| (p, h));
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let fragment = if fragment.is_empty() {
+                String::new()
+            } else {
+                format!("#{fragment}")
+            };
+            format!("{path}{sep}picked={id}&field={}{fragment}", encode(field))
+        }
+        _ => format!("/persons/{id}"),
     }
 }
 
@@ -419,6 +642,15 @@ async fn person_page_with(
         sections.push(section(s, page, &p, errors).await);
     }
     let none = || "—".to_owned();
+    let mut codes = vec![p.commune_code.as_str()];
+    codes.extend(p.hamlet_code.as_deref());
+    let unit_names = s.store.unit_names(&codes).await.map_err(|e| page.fail(e))?;
+    let name_of = |code: &str| {
+        unit_names
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_owned())
+    };
     Ok(layout(
         page,
         &p.full_name,
@@ -436,8 +668,8 @@ async fn person_page_with(
                 dt { (l.t("Giới tính", "Sex")) } dd { (sex_label(l, &p.sex)) }
                 dt { (l.t("CCCD/CMND", "National ID")) } dd.mono { (Some(shown(page, &p.national_id)).filter(|s| !s.is_empty()).unwrap_or_else(none)) }
                 dt { (l.t("Điện thoại", "Phone")) } dd.mono { (Some(shown(page, &p.phone)).filter(|s| !s.is_empty()).unwrap_or_else(none)) }
-                dt { (l.t("Xã/phường", "Commune")) } dd { a href={ "/units/" (p.commune_code) } { (p.commune_code) } }
-                dt { (l.t("Thôn/tổ", "Hamlet")) } dd { (p.hamlet_code.clone().unwrap_or_else(none)) }
+                dt { (l.t("Xã/phường", "Commune")) } dd { a href={ "/units/" (p.commune_code) } title=(p.commune_code) { (name_of(&p.commune_code)) } }
+                dt { (l.t("Thôn/tổ", "Hamlet")) } dd { @match &p.hamlet_code { Some(h) => span title=(h) { (name_of(h)) }, None => (none()) } }
                 dt { (l.t("Địa chỉ", "Address")) } dd { (p.street_address.clone().unwrap_or_else(none)) }
                 dt { (l.t("Nghề nghiệp", "Occupation")) } dd { (p.occupation.clone().unwrap_or_else(none)) }
                 dt { (l.t("Nơi làm việc", "Workplace")) } dd { (p.workplace.clone().unwrap_or_else(none)) }
@@ -490,13 +722,16 @@ pub(super) async fn edit_form(
         input: input_of(&p),
         version: Some(p.version.to_string()),
         confirm_not_duplicate: None,
+        next: None,
+        field: None,
     };
+    let places = places(&s, &page, &f.input.commune_code).await?;
     Ok(layout(
         &page,
         &p.full_name,
         html! {
             h1 { (l.t("Sửa: ", "Edit: ")) (p.full_name) }
-            (person_form(&page, &format!("/persons/{id}/edit"), &f, &[], &[]))
+            (person_form(&page, &format!("/persons/{id}/edit"), &f, &[], &[], &places))
         },
     ))
 }
@@ -505,23 +740,30 @@ pub(super) async fn update(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
-    Form(f): Form<PersonForm>,
+    Form(mut f): Form<PersonForm>,
 ) -> PageResult {
     page.require(Permission::EditPersons)?;
     let l = page.lang;
+    let hamlet = resolve_hamlet(&s, &page, &mut f.input).await?;
+    let places = places(&s, &page, &f.input.commune_code).await?;
     let again = |errors: &[FieldError]| {
         layout(
             &page,
             l.t("Sửa", "Edit"),
             html! {
                 h1 { (l.t("Sửa: ", "Edit: ")) (f.input.full_name) }
-                (person_form(&page, &format!("/persons/{id}/edit"), &f, errors, &[]))
+                (person_form(&page, &format!("/persons/{id}/edit"), &f, errors, &[], &places))
             },
         )
     };
-    let person = match f.input.parse(page.today()) {
-        Ok(p) => p,
-        Err(e) => return Ok(with_status(again(&e.0), 422)),
+    let person = match (f.input.parse(page.today()), hamlet) {
+        (Ok(p), None) => p,
+        (Ok(_), Some(h)) => return Ok(with_status(again(&[h]), 422)),
+        (Err(e), h) => {
+            let mut errors = e.0;
+            errors.extend(h);
+            return Ok(with_status(again(&errors), 422));
+        }
     };
     let update = PersonUpdate {
         expected_version: f
@@ -570,10 +812,20 @@ pub(super) async fn duplicates(
         .await
         .map_err(|e| page.fail(e))?;
     let (total, paging, pairs) = (list.total, list.paging, list.pairs);
+    let mut codes: Vec<&str> = Vec::new();
+    for (_, a, b, _) in &pairs {
+        for p in [a, b] {
+            codes.push(p.commune_code.as_str());
+            codes.extend(p.hamlet_code.as_deref());
+        }
+    }
+    let places = s.store.unit_names(&codes).await.map_err(|e| page.fail(e))?;
+    let place = |code: &str| places.get(code).cloned().unwrap_or_else(|| code.to_owned());
     let person_cell = |p: &Person| {
         html! {
-            a href={ "/persons/" (p.id) } { (p.full_name) } br;
-            span.muted { (p.birth_date.as_deref().map(show_date).unwrap_or_else(|| p.birth_year.to_string())) " · " (p.commune_code) " · #" (p.id) }
+            a href={ "/persons/" (p.id) } title={ "#" (p.id) } { (p.full_name) } br;
+            span.muted { (p.birth_date.as_deref().map(show_date).unwrap_or_else(|| p.birth_year.to_string()))
+                @if let Some(h) = &p.hamlet_code { " · " (place(h)) } " · " (place(&p.commune_code)) " · #" (p.id) }
         }
     };
     Ok(layout(

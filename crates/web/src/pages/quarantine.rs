@@ -336,7 +336,7 @@ fn order_table(l: Lang, id: &str, list: &DayList, paging: Paging) -> Markup {
                     th { (l.t("Đến hết", "Until")) } th { (l.t("Ngày xét nghiệm", "Test days")) } th { (l.t("Nơi", "Where")) }
                 } }
                 tbody { @for o in &list.entries { tr {
-                    td data-label=(l.t("Người", "Person")) { a href={ "/persons/" (o.person_id) "#quarantine" } { (o.full_name) } " #" (o.person_id) }
+                    td data-label=(l.t("Người", "Person")) { a href={ "/persons/" (o.person_id) "#quarantine" } { (o.full_name) } }
                     td data-label=(l.t("Hình thức", "Kind")) { (kind_label(l, &o.kind)) }
                     td data-label=(l.t("Từ", "From")) { (show_date(&o.start_on)) }
                     td data-label=(l.t("Đến hết", "Until")) { (show_date(&o.planned_end)) }
@@ -711,8 +711,7 @@ async fn places_in(
                 @if can {
                     form.inline method="post" action={ "/places/" (p.id) "/admissions" } {
                         (page.csrf_field())
-                        label for={ "adm-" (p.id) } { (l.t("Nhận người (mã hồ sơ)", "Admit (record number)")) }
-                        input id={ "adm-" (p.id) } name="person_id" size="8";
+                        div.field { (super::picker::person_input(l, &format!("adm-{}", p.id), "person_id", ("Nhận người", "Admit a person"), "", false, true)) }
                         select name="bed_type" aria-label=(l.t("Loại giường", "Bed type")) { @for b in &p.beds { option value=(b.bed_type) { (bed_label(l, &b.bed_type)) } } }
                         input type="hidden" name="admitted_on" value=(page.today().format("%d/%m/%Y"));
                         button type="submit" { (l.t("Nhận vào", "Admit")) }
@@ -886,12 +885,13 @@ pub(super) async fn admit(
     Form(f): Form<AdmitForm>,
 ) -> PageResult {
     page.require(Permission::Quarantine)?;
-    let person_id = f
-        .person_id
-        .trim()
-        .trim_start_matches('#')
-        .parse::<i64>()
-        .unwrap_or(0);
+    let person_id = match super::picker::resolve_person(&s.store, &page, "person_id", &f.person_id)
+        .await
+        .map_err(|e| page.fail(e))?
+    {
+        Ok(id) => id.unwrap_or(0),
+        Err(e) => return places_render(&s, &page, vec![e]).await,
+    };
     match s
         .store
         .admit(&page.actor, id, person_id, &f.bed_type, &f.admitted_on)

@@ -165,6 +165,28 @@ fn input(
     }
 }
 
+/// A person field of one of the page's forms ([`super::picker`]), with its errors.
+fn person_field(
+    l: Lang,
+    form: &str,
+    f: &Forms,
+    name: &str,
+    label: (&str, &str),
+    value: &str,
+    many: bool,
+) -> Markup {
+    let errors: &[FieldError] = if f.failed == form { &f.errors } else { &[] };
+    let invalid = errors.iter().any(|e| e.field == name);
+    html! {
+        div.field.invalid[invalid] {
+            (super::picker::person_input(l, &format!("{form}-{name}"), name, label, value, many, true))
+            @for e in errors.iter().filter(|e| e.field == name) {
+                p.field-error role="alert" { (l.t(&e.message_vi, &e.message_en)) }
+            }
+        }
+    }
+}
+
 fn specimen_select(l: Lang, form: &str, value: &str) -> Markup {
     html! {
         div.field {
@@ -220,6 +242,8 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
         ),
         None => None,
     };
+    let codes: Vec<&str> = list.iter().map(|i| i.commune_code.as_str()).collect();
+    let communes = s.store.unit_names(&codes).await.map_err(|e| page.fail(e))?;
     let errors_of =
         |form: &str| -> &[FieldError] { if f.failed == form { &f.errors } else { &[] } };
     let content = html! {
@@ -245,8 +269,8 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
                         th { (l.t("Lý do", "Reason")) } th { (l.t("Từ ngày", "Since")) }
                     } }
                     tbody { @for i in &list { tr {
-                        td data-label=(l.t("Người", "Person")) { a href={ "/persons/" (i.person_id) } { (i.full_name) } " #" (i.person_id) }
-                        td data-label=(l.t("Xã/phường", "Commune")) { (i.commune_code) }
+                        td data-label=(l.t("Người", "Person")) { a href={ "/persons/" (i.person_id) } { (i.full_name) } }
+                        td data-label=(l.t("Xã/phường", "Commune")) title=(i.commune_code) { (communes.get(&i.commune_code).unwrap_or(&i.commune_code)) }
                         td data-label=(l.t("Lý do", "Reason")) { (status_label(l, &i.reason)) }
                         td data-label=(l.t("Từ ngày", "Since")) { (show_date(&i.since_on)) }
                     } } }
@@ -332,7 +356,7 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
                 summary { (l.t("Ghi nhận mẫu đơn", "Record an individual sample")) }
                 form.stack method="post" action="/testing/samples" {
                     (page.csrf_field())
-                    (input(l, "sample", &f, "person_id", ("Mã hồ sơ người được lấy mẫu", "Record number of the person"), &f.sample.person_id, "123"))
+                    (person_field(l, "sample", &f, "person_id", ("Người được lấy mẫu", "Person sampled"), &f.sample.person_id, false))
                     (specimen_select(l, "sample", &f.sample.specimen))
                     (input(l, "sample", &f, "collected_on", ("Ngày lấy mẫu", "Sampling date"), &f.sample.collected_on, "dd/mm/yyyy"))
                     (input(l, "sample", &f, "collected_where", ("Nơi lấy mẫu", "Where"), &f.sample.collected_where, ""))
@@ -347,7 +371,7 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
                 summary { (l.t("Ghi nhận mẫu gộp", "Record a pooled sample")) }
                 form.stack method="post" action="/testing/pools" {
                     (page.csrf_field())
-                    (input(l, "pool", &f, "person_ids", ("Mã hồ sơ các thành viên (cách nhau bởi dấu phẩy)", "Record numbers of the members (comma-separated)"), &f.pool.person_ids, "12, 13, 14"))
+                    (person_field(l, "pool", &f, "person_ids", ("Các thành viên (cách nhau bởi dấu phẩy)", "Members (separated by commas)"), &f.pool.person_ids, true))
                     div.field {
                         label { input type="checkbox" name="household" value="1" checked[f.pool.household.is_some()]; " " (l.t("Cùng một hộ gia đình (gộp đến 20)", "One household (pools up to 20)")) }
                     }
@@ -569,22 +593,32 @@ pub(super) async fn create_sample(
     Form(f): Form<SampleForm>,
 ) -> PageResult {
     page.require(Permission::CollectSamples)?;
-    let Ok(person_id) = f.person_id.trim().trim_start_matches('#').parse::<i64>() else {
-        let e = FieldError::new(
+    let picked = super::picker::resolve_person(&s.store, &page, "person_id", &f.person_id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let person_id = match picked {
+        Ok(Some(id)) => Ok(id),
+        Ok(None) => Err(FieldError::new(
             "person_id",
-            "invalid",
-            "Cần mã hồ sơ (một số).",
-            "A record number is required.",
-        );
-        return render(
-            &s,
-            &page,
-            Forms {
-                sample: f,
-                ..Forms::failing("sample", vec![e])
-            },
-        )
-        .await;
+            "required",
+            "Hãy chọn người được lấy mẫu.",
+            "Choose the person sampled.",
+        )),
+        Err(e) => Err(e),
+    };
+    let person_id = match person_id {
+        Ok(id) => id,
+        Err(e) => {
+            return render(
+                &s,
+                &page,
+                Forms {
+                    sample: f,
+                    ..Forms::failing("sample", vec![e])
+                },
+            )
+            .await;
+        }
     };
     let input = SampleInput {
         person_id,
@@ -624,13 +658,9 @@ pub(super) async fn create_pool(
 ) -> PageResult {
     page.require(Permission::CollectSamples)?;
     let mut errors = Vec::new();
-    let ids: Result<Vec<i64>, _> = f
-        .person_ids
-        .split([',', ' ', ';', '\n'])
-        .map(|p| p.trim().trim_start_matches('#'))
-        .filter(|p| !p.is_empty())
-        .map(str::parse::<i64>)
-        .collect();
+    let ids = super::picker::resolve_people(&s.store, &page, "person_ids", &f.person_ids)
+        .await
+        .map_err(|e| page.fail(e))?;
     let max_size = match f.max_size.trim() {
         "" => None,
         m => match m.parse::<usize>() {
@@ -648,13 +678,8 @@ pub(super) async fn create_pool(
     };
     let ids = match ids {
         Ok(ids) => ids,
-        Err(_) => {
-            errors.push(FieldError::new(
-                "person_ids",
-                "invalid",
-                "Mã hồ sơ là các số, cách nhau bởi dấu phẩy.",
-                "Record numbers are numbers separated by commas.",
-            ));
+        Err(e) => {
+            errors.extend(e);
             Vec::new()
         }
     };
@@ -790,6 +815,10 @@ pub(super) async fn import(
             return render(&s, &page, Forms::failing("file", vec![e])).await;
         }
     };
+    let listed: Vec<i64> = sm.report_rows.iter().filter_map(|r| r.person_id).collect();
+    let names = super::picker::Names::of(&s.store, &page, &listed)
+        .await
+        .map_err(|e| page.fail(e))?;
     Ok(layout(
         &page,
         l.t("Kết quả nhập tệp xét nghiệm", "Lab file import"),
@@ -806,7 +835,7 @@ pub(super) async fn import(
                 tbody { @for r in &sm.report_rows { tr {
                     td.mono data-label=(l.t("Dòng", "Line")) { (r.line) }
                     td data-label=(l.t("Kết quả", "Outcome")) { (super::import_outcome(l, r.outcome)) }
-                    td data-label=(l.t("Người", "Person")) { @if let Some(p) = r.person_id { a href={ "/persons/" (p) } { "#" (p) } } }
+                    td data-label=(l.t("Người", "Person")) { @if let Some(p) = r.person_id { (names.link(p)) } }
                     td data-label=(l.t("Ghi chú", "Note")) { (l.t(&r.reason_vi, &r.reason_en)) }
                 } } }
             } }
@@ -844,6 +873,10 @@ pub(super) async fn label(
             .await
             .map_err(|e| page.fail(e))?;
         let first = pool.samples.first();
+        let members: Vec<i64> = pool.samples.iter().map(|x| x.person_id).collect();
+        let names = super::picker::Names::of(&s.store, &page, &members)
+            .await
+            .map_err(|e| page.fail(e))?;
         html! {
             div.label #label {
                 (qr_svg(&pool.code, 160))
@@ -853,7 +886,7 @@ pub(super) async fn label(
                 @if let Some(f) = first {
                     p { (show_date(&f.collected_on)) " · " (specimen_label(l, &f.specimen)) @if let Some(lab) = &f.lab { " · " (lab) } }
                 }
-                ol { @for x in &pool.samples { li.mono { (x.code) " — #" (x.person_id) } } }
+                ol { @for x in &pool.samples { li { span.mono { (x.code) } " — " (names.text(x.person_id)) } } }
             }
         }
     } else {

@@ -7,6 +7,7 @@
 //! `found=community|quarantine|imported`; 100 a page with the count); class
 //! lists show 500 a page.
 
+use super::picker::Names;
 use super::{Page, PageResult, Within, encode, layout, show_date, show_time};
 use crate::AppState;
 use crate::caller::Lang;
@@ -31,10 +32,6 @@ fn setting_label(l: Lang, s: Setting) -> &'static str {
         Setting::Transport => l.t("Phương tiện", "Transport"),
         Setting::Venue => l.t("Địa điểm", "Venue"),
     }
-}
-
-fn person_link(id: i64) -> Markup {
-    html! { a href={ "/persons/" (id) } { "#" (id) } }
 }
 
 /// The tracing part of a person's page.
@@ -82,6 +79,13 @@ pub(super) async fn section(
         .await
         .unwrap_or_default();
     let contact = class.as_ref().is_some_and(|c| (1..=4).contains(&c.level));
+    let mut named: Vec<i64> = contacts
+        .iter()
+        .flat_map(|c| [c.person_id, c.other_person_id])
+        .collect();
+    named.extend(class.iter().flat_map(|c| c.path.iter().copied()));
+    named.extend(history.iter().filter_map(|h| h.via_f0));
+    let names = Names::of(&s.store, page, &named).await.unwrap_or_default();
     html! {
         section #tracing aria-labelledby="h-tracing" {
             h2 #h-tracing { (l.t("Truy vết", "Tracing")) }
@@ -94,7 +98,7 @@ pub(super) async fn section(
                             " " (l.t("từ ngày", "since")) " " (show_date(&c.since_on)) " — " (l.t("chuỗi", "chain")) ": "
                             @for (i, id) in c.path.iter().enumerate() {
                                 @if i > 0 { " → " }
-                                (person_link(*id))
+                                (names.link(*id))
                             }
                         }
                     }
@@ -135,7 +139,7 @@ pub(super) async fn section(
                         tbody { @for h in &history { tr {
                             td { (show_time(&h.at)) }
                             td { (h.level.map(|l| format!("F{l}")).unwrap_or_else(|| l.t("Hết phân loại", "Released").to_owned())) }
-                            td { @if let Some(f) = h.via_f0 { (person_link(f)) } }
+                            td { @if let Some(f) = h.via_f0 { (names.link(f)) } }
                             td.mono { (h.cause) }
                         } } }
                     }
@@ -161,7 +165,7 @@ pub(super) async fn section(
                         @let other = if c.person_id == p.id { c.other_person_id } else { c.person_id };
                         tr {
                             td data-label=(l.t("Với", "With")) {
-                                (person_link(other))
+                                (names.link(other))
                                 @if let Some((code, name)) = handed.get(&other) {
                                     " " span.handed-over.muted {
                                         (l.t("— đã chuyển cho ", "— handed over to ")) (name) " (" (code) ")"
@@ -191,7 +195,7 @@ pub(super) async fn section(
                     form method="post" action={ "/persons/" (p.id) "/contacts" } {
                         (page.csrf_field())
                         div.grid {
-                            div.field { label for="c-other" { (l.t("Mã hồ sơ người tiếp xúc (#)", "Record number of the contact (#)")) } input #c-other name="other_person_id" inputmode="numeric" required; (err("other_person_id")) }
+                            div.field { (super::picker::person_input(l, "c-other", "other_person_id", ("Người tiếp xúc", "Contact person"), "", false, true)) (err("other_person_id")) }
                             div.field { label for="c-other-nid" { (l.t("Số CCCD/CMND của người tiếp xúc (bắt buộc nếu ở ngoài địa bàn)", "Their national ID (required if they live outside your area)")) } input #c-other-nid name="other_national_id" inputmode="numeric" autocomplete="off"; }
                             div.field { label for="c-date" { (l.t("Ngày tiếp xúc", "Date")) } input #c-date name="date" placeholder="dd/mm/yyyy" required; (err("date")) }
                             div.field { label for="c-until" { (l.t("Đến ngày (nếu nhiều ngày)", "Until (if several days)")) } input #c-until name="until" placeholder="dd/mm/yyyy"; (err("until")) }
@@ -333,12 +337,17 @@ pub(super) async fn add_contact(
             })
             .ok()
     };
-    let other = f
-        .other_person_id
-        .trim()
-        .trim_start_matches('#')
-        .parse::<i64>()
-        .unwrap_or(0);
+    let other =
+        match super::picker::resolve_person(&s.store, &page, "other_person_id", &f.other_person_id)
+            .await
+            .map_err(|e| page.fail(e))?
+        {
+            Ok(id) => id.unwrap_or(0),
+            Err(e) => {
+                errors.push(e);
+                0
+            }
+        };
     let distance_m = num("distance_m", &f.distance_m, &mut errors);
     let duration_min = num("duration_min", &f.duration_min, &mut errors).map(|d| d as i64);
     let input = ContactInput {
@@ -360,7 +369,12 @@ pub(super) async fn add_contact(
         Ok(c) if errors.is_empty() => c,
         Ok(_) => return person_with_errors(&s, &page, id, errors).await,
         Err(e) => {
-            errors.extend(e.0);
+            // A person the picker could not resolve is said once, by it.
+            let picked = errors.iter().any(|x| x.field == "other_person_id");
+            errors.extend(
+                e.0.into_iter()
+                    .filter(|x| !(picked && x.field == "other_person_id")),
+            );
             return person_with_errors(&s, &page, id, errors).await;
         }
     };
@@ -842,7 +856,14 @@ fn by_day_form(l: Lang, q: &ListQuery, within: &Within, errors: &[FieldError]) -
 }
 
 /// The cases of the period, a page at a time, with their count.
-fn case_table(l: Lang, path: &str, q: &CaseListQuery, list: &CaseList, n: i64) -> Markup {
+fn case_table(
+    l: Lang,
+    path: &str,
+    q: &CaseListQuery,
+    list: &CaseList,
+    n: i64,
+    communes: &std::collections::HashMap<String, String>,
+) -> Markup {
     let day_heading = match q.event {
         CaseEvent::Confirmed => l.t("Ngày khẳng định", "Confirmed on"),
         CaseEvent::Recovered => l.t("Ngày âm tính", "Negative on"),
@@ -885,7 +906,7 @@ fn case_table(l: Lang, path: &str, q: &CaseListQuery, list: &CaseList, n: i64) -
                     td data-label=(day_heading) { (show_date(&e.on_day)) }
                     td data-label=(l.t("Phát hiện", "Found")) { (found_label(l, case_found(e))) }
                     td data-label=(l.t("Điều trị", "Course")) { (course_label(l, &e.course)) }
-                    td.mono data-label=(l.t("Xã", "Commune")) { a href={ "/persons?unit=" (encode(&e.commune_code)) } { (e.commune_code) } }
+                    td data-label=(l.t("Xã", "Commune")) { a href={ "/persons?unit=" (encode(&e.commune_code)) } title=(e.commune_code) { (communes.get(&e.commune_code).unwrap_or(&e.commune_code)) } }
                 } } }
             } }
         }
@@ -1075,6 +1096,22 @@ pub(super) async fn lists(
         .iter()
         .filter_map(|c| persons.get(&c.person_id).map(|p| (c, p)))
         .collect();
+    let via: Vec<i64> = list.iter().map(|c| c.via_f0).collect();
+    let names = Names::of(&s.store, &page, &via)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let mut communes: Vec<&str> = people
+        .iter()
+        .map(|(_, p)| p.commune_code.as_str())
+        .collect();
+    if let Some((_, list)) = &cases {
+        communes.extend(list.entries.iter().map(|e| e.commune_code.as_str()));
+    }
+    let commune_names = s
+        .store
+        .unit_names(&communes)
+        .await
+        .map_err(|e| page.fail(e))?;
     let unit_q = within.query();
     // The F1 list takes reviews row by row (rà soát).
     let review_here = level == 1 && !by_day && page.can(Permission::Trace);
@@ -1116,7 +1153,7 @@ pub(super) async fn lists(
             }
             @if by_day {
                 @if let Some((cq, list)) = &cases {
-                    (case_table(l, &page.path, cq, list, n))
+                    (case_table(l, &page.path, cq, list, n, &commune_names))
                 } @else {
                     div.alert role="alert" { p { (l.t("Chưa xem được: hãy sửa các lỗi được đánh dấu.", "Cannot show the list: correct the marked errors.")) } }
                 }
@@ -1133,8 +1170,8 @@ pub(super) async fn lists(
                         tbody { @for (c, p) in &people { tr data-person=(p.id) {
                             td data-label=(l.t("Họ và tên", "Full name")) { a href={ "/persons/" (p.id) "#tracing" } { (p.full_name) } }
                             td data-label=(l.t("Từ ngày", "Since")) { (show_date(&c.since_on)) }
-                            td data-label=(l.t("Qua F0", "Via F0")) { (person_link(c.via_f0)) }
-                            td.mono data-label=(l.t("Xã", "Commune")) { a href={ "/persons?unit=" (encode(&p.commune_code)) } { (p.commune_code) } }
+                            td data-label=(l.t("Qua F0", "Via F0")) { (names.link(c.via_f0)) }
+                            td data-label=(l.t("Xã", "Commune")) { a href={ "/persons?unit=" (encode(&p.commune_code)) } title=(p.commune_code) { (commune_names.get(&p.commune_code).map_or(p.commune_code.as_str(), String::as_str)) } }
                             @if review_here { td data-label=(l.t("Rà soát", "Review")) { (review_form(l, &page, p.id, &page.path, html! {}, html! {})) } }
                         } } }
                     } }
@@ -1252,12 +1289,21 @@ pub(super) async fn cluster(
         .cluster(&page.actor.scope, id)
         .await
         .map_err(|e| page.fail(e))?;
+    let member_ids: Vec<i64> = d.members.iter().map(|m| m.person_id).collect();
+    let names = Names::of(&s.store, &page, &member_ids)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let unit_name = s
+        .store
+        .unit_names(&[d.cluster.unit_code.as_str()])
+        .await
+        .map_err(|e| page.fail(e))?;
     Ok(layout(
         &page,
         &d.cluster.name,
         html! {
             h1 { (d.cluster.name) }
-            p { (cluster_kind(l, &d.cluster.kind)) @if let Some(p) = &d.cluster.place { " · " (p) } " · " (l.t("từ ngày", "since")) " " (show_date(&d.cluster.started_on)) " · " span.mono { (d.cluster.unit_code) } }
+            p { (cluster_kind(l, &d.cluster.kind)) @if let Some(p) = &d.cluster.place { " · " (p) } " · " (l.t("từ ngày", "since")) " " (show_date(&d.cluster.started_on)) " · " span title=(d.cluster.unit_code) { (unit_name.get(&d.cluster.unit_code).unwrap_or(&d.cluster.unit_code)) } }
             p {
                 @for (i, n) in d.counts.iter().take(5).enumerate() {
                     strong.class-badge data-level=(i) { "F" (i) } " " (n) "  "
@@ -1266,14 +1312,14 @@ pub(super) async fn cluster(
             }
             h2 { (l.t("Thành viên", "Members")) " (" (d.members.len()) ")" }
             ul { @for m in &d.members {
-                li { (person_link(m.person_id)) " " (m.level.map(|l| format!("F{l}")).unwrap_or_default())
+                li { (names.link(m.person_id)) " " (m.level.map(|l| format!("F{l}")).unwrap_or_default())
                     @if m.level == Some(0) { " — " a href={ "/api/v1/chains/" (m.person_id) "?format=csv" } { (l.t("chuỗi lây (CSV)", "chain (CSV)")) } }
                 }
             } }
             @if page.can(Permission::Trace) {
                 form method="post" action={ "/clusters/" (id) "/members" } {
                     (page.csrf_field())
-                    div.field { label for="m-person" { (l.t("Thêm người (mã hồ sơ #)", "Add a person (record #)")) } input #m-person name="person_id" inputmode="numeric" required; }
+                    div.field { (super::picker::person_input(l, "m-person", "person_id", ("Thêm người", "Add a person"), "", false, true)) }
                     button type="submit" { (l.t("Thêm", "Add")) }
                 }
             }
@@ -1294,12 +1340,14 @@ pub(super) async fn add_member(
     Form(f): Form<MemberForm>,
 ) -> PageResult {
     page.require(Permission::Trace)?;
-    let person = f
-        .person_id
-        .trim()
-        .trim_start_matches('#')
-        .parse::<i64>()
-        .unwrap_or(0);
+    let person = match super::picker::resolve_person(&s.store, &page, "person_id", &f.person_id)
+        .await
+        .map_err(|e| page.fail(e))?
+    {
+        Ok(Some(id)) => id,
+        Ok(None) => 0,
+        Err(e) => return Err(page.fail(StoreError::Invalid(phongdich_domain::Invalid(vec![e])))),
+    };
     s.store
         .add_cluster_member(&page.actor, id, person)
         .await
@@ -1344,6 +1392,14 @@ pub(super) async fn import_contacts(
             return person_with_errors(&s, &page, id, vec![e]).await;
         }
     };
+    let listed: Vec<i64> = summary
+        .report_rows
+        .iter()
+        .filter_map(|r| r.person_id)
+        .collect();
+    let names = Names::of(&s.store, &page, &listed)
+        .await
+        .map_err(|e| page.fail(e))?;
     Ok(layout(
         &page,
         l.t("Kết quả nhập tiếp xúc", "Contact import result"),
@@ -1359,7 +1415,7 @@ pub(super) async fn import_contacts(
                 tbody { @for r in &summary.report_rows { tr {
                     td.mono { (r.line) }
                     td { (super::import_outcome(l, r.outcome)) }
-                    td { @if let Some(p) = r.person_id { (person_link(p)) } }
+                    td { @if let Some(p) = r.person_id { (names.link(p)) } }
                     td { (l.t(&r.reason_vi, &r.reason_en)) }
                 } } }
             } }
@@ -1390,6 +1446,13 @@ pub(super) async fn import_cases(
         None => None,
     };
     let _ = std::fs::remove_dir_all(&dir);
+    let listed: Vec<i64> = match &result {
+        Some(Ok(sm)) => sm.report_rows.iter().filter_map(|r| r.person_id).collect(),
+        _ => Vec::new(),
+    };
+    let names = Names::of(&s.store, &page, &listed)
+        .await
+        .map_err(|e| page.fail(e))?;
     let body = match result {
         None => {
             html! { div.alert role="alert" { p { (l.t("Chưa chọn tệp.", "No file was chosen.")) } } }
@@ -1409,7 +1472,7 @@ pub(super) async fn import_cases(
                 thead { tr { th { (l.t("Dòng", "Line")) } th { (l.t("Kết quả", "Outcome")) } th { (l.t("Người", "Person")) } th { (l.t("Ghi chú", "Note")) } } }
                 tbody { @for r in &sm.report_rows { tr {
                     td.mono { (r.line) } td { (super::import_outcome(l, r.outcome)) }
-                    td { @if let Some(p) = r.person_id { (person_link(p)) } }
+                    td { @if let Some(p) = r.person_id { (names.link(p)) } }
                     td { (l.t(&r.reason_vi, &r.reason_en)) }
                 } } }
             } }
