@@ -143,7 +143,8 @@ fn user_from_row(r: &AnyRow) -> Result<User> {
         unit_name: r
             .try_get::<Option<String>, _>("unit_name")?
             .unwrap_or_default(),
-        role: Role::parse(&role).unwrap_or(Role::Viewer),
+        role: Role::parse(&role)
+            .ok_or_else(|| StoreError::Data(format!("role: “{role}” is not a role")))?,
         disabled: r.try_get::<Option<String>, _>("disabled_at")?.is_some(),
         created_at: r.try_get("created_at")?,
         last_login_at: r.try_get("last_login_at")?,
@@ -157,7 +158,8 @@ fn token_from_row(r: &AnyRow) -> Result<ApiToken> {
         name: r.try_get("name")?,
         prefix: r.try_get("prefix")?,
         unit_code: r.try_get("unit_code")?,
-        role: Role::parse(&role).unwrap_or(Role::Viewer),
+        role: Role::parse(&role)
+            .ok_or_else(|| StoreError::Data(format!("role: “{role}” is not a role")))?,
         created_by: r.try_get("created_by")?,
         created_at: r.try_get("created_at")?,
         last_used_at: r.try_get("last_used_at")?,

@@ -85,15 +85,23 @@ impl Store {
     /// The first day of the current wave in a province (a setting).
     pub async fn wave_start(&self, province_code: &str) -> Result<NaiveDate> {
         let value = self.setting(province_code, WAVE_START).await?.value;
-        Ok(NaiveDate::parse_from_str(&value, "%Y-%m-%d")
-            .unwrap_or(NaiveDate::from_ymd_opt(2021, 4, 27).unwrap_or_default()))
+        // Settings are checked when written; a stored value that does not
+        // read is the data's fault, said as such — never a default wave.
+        NaiveDate::parse_from_str(&value, "%Y-%m-%d").map_err(|_| {
+            StoreError::Data(format!(
+                "settings.wave_start of {province_code}: “{value}” is not a date"
+            ))
+        })
     }
 
     /// The time of day by which the province's units send their report.
     pub async fn report_deadline(&self, province_code: &str) -> Result<NaiveTime> {
         let value = self.setting(province_code, REPORT_DEADLINE).await?.value;
-        Ok(NaiveTime::parse_from_str(&value, "%H:%M")
-            .unwrap_or(NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default()))
+        NaiveTime::parse_from_str(&value, "%H:%M").map_err(|_| {
+            StoreError::Data(format!(
+                "settings.report_deadline of {province_code}: “{value}” is not a time"
+            ))
+        })
     }
 
     fn report_from_row(

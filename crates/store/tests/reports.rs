@@ -428,3 +428,150 @@ async fn a_hamlet_has_its_report_and_dashboard_from_the_people_living_there() {
     assert_eq!(dash.period.figures.f0_new, 1);
     assert_eq!(dash.curve.iter().map(|c| c.total()).sum::<i64>(), 1);
 }
+
+/// Issue 18, bug 6: a report read "F0 at home 5, cumulative F0 4". Not
+/// figures frozen at different moments — the province had declared its wave
+/// to start after some cases were confirmed: those still in treatment count
+/// in the stocks (at home, in hospital) but not in the cumulative F0 since the
+/// wave began. The report now counts them (`f0_active_before_wave`), so that
+/// `f0_active = F0 since the wave still in treatment + f0_active_before_wave`
+/// always holds. Hand-drawn first, then against a brute force over a random
+/// plan of confirmations and course steps, counted here from the plan.
+#[tokio::test]
+async fn a_report_counts_the_f0_in_treatment_from_before_the_wave() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let system = Actor::system("test");
+    // Quảng Ninh's wave starts on 5/8/2021 (Decision of the province; a setting).
+    s.set_setting(&system, "22", "wave_start", "2021-08-05")
+        .await
+        .unwrap();
+    // Four F0 at home: two confirmed on 1/8 (before the wave), two on 6/8.
+    for (name, day) in [
+        ("Lê Văn Trước", "01/08/2021"),
+        ("Lê Thị Trước", "01/08/2021"),
+        ("Lê Văn Sau", "06/08/2021"),
+        ("Lê Thị Sau", "06/08/2021"),
+    ] {
+        let p = person(s, name, HA_KHANH).await;
+        s.confirm_case(
+            &system,
+            &CaseInput::found_in_community(p, day, day, "rt_pcr"),
+            d(10, 8),
+        )
+        .await
+        .unwrap();
+    }
+    let wave = s.wave_start("22").await.unwrap();
+    let r = s
+        .report_figures(
+            &phongdich_store::Scope::national(),
+            HA_KHANH,
+            d(7, 8),
+            d(7, 8),
+            wave,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.figures.f0_home, 4);
+    assert_eq!(r.figures.f0_cumulative, 2);
+    assert_eq!(r.f0_active_before_wave, 2);
+    // Before the wave began, nobody confirmed since: all four… of those by then.
+    let r = s
+        .report_figures(
+            &phongdich_store::Scope::national(),
+            HA_KHANH,
+            d(3, 8),
+            d(3, 8),
+            wave,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            r.figures.f0_active,
+            r.figures.f0_cumulative,
+            r.f0_active_before_wave
+        ),
+        (2, 0, 2)
+    );
+}
+
+#[tokio::test]
+async fn f0_in_treatment_before_and_since_the_wave_add_up_against_a_brute_force() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let system = Actor::system("test");
+    s.set_setting(&system, "22", "wave_start", "2021-08-05")
+        .await
+        .unwrap();
+    let wave = d(5, 8);
+    // A small generator (no dependency): xorshift.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    // The plan: each case's confirmation day and its steps (course, day).
+    let mut plan: Vec<(chrono::NaiveDate, Vec<(&str, chrono::NaiveDate)>)> = Vec::new();
+    let given = [
+        "An", "Bình", "Cúc", "Dũng", "Đào", "Giang", "Hà", "Hải", "Khánh", "Lan", "Long", "Mai",
+        "Minh", "Nam", "Nga", "Oanh", "Phúc", "Quang", "Sơn", "Tâm", "Thảo", "Uyên", "Vân", "Yến",
+    ];
+    for (i, g) in given.iter().enumerate() {
+        let confirmed = d(25, 7) + chrono::Days::new(next(20));
+        let unit = if i % 2 == 0 { HA_KHANH } else { HA_PHONG };
+        let p = person(s, &format!("Phạm Thị {g}"), unit).await;
+        let day = confirmed.format("%d/%m/%Y").to_string();
+        let (case, _) = s
+            .confirm_case(
+                &system,
+                &CaseInput::found_in_community(p, &day, &day, "rt_pcr"),
+                d(31, 8),
+            )
+            .await
+            .unwrap();
+        let mut steps = vec![("home", confirmed)];
+        let mut on = confirmed;
+        for _ in 0..next(3) {
+            on = on + chrono::Days::new(1 + next(5));
+            let course = ["hospital", "icu", "home", "recovered", "deceased"][next(5) as usize];
+            let negative = (course == "recovered").then_some(on);
+            s.set_case_course_on(&system, case.id, course, negative, Some(on))
+                .await
+                .unwrap();
+            steps.push((course, on));
+            if matches!(course, "recovered" | "deceased") {
+                break;
+            }
+        }
+        plan.push((confirmed, steps));
+    }
+    let active_on = |steps: &[(&str, chrono::NaiveDate)], to: chrono::NaiveDate| {
+        steps
+            .iter()
+            .rev()
+            .find(|(_, on)| *on <= to)
+            .is_some_and(|(c, _)| matches!(*c, "home" | "hospital" | "icu" | "unplaced"))
+    };
+    for to in (0..20).map(|n| d(28, 7) + chrono::Days::new(n)) {
+        let r = s
+            .report_figures(&phongdich_store::Scope::national(), HA_LONG, to, to, wave)
+            .await
+            .unwrap();
+        let before = plan
+            .iter()
+            .filter(|(c, st)| *c < wave && *c <= to && active_on(st, to))
+            .count() as i64;
+        let since = plan
+            .iter()
+            .filter(|(c, st)| *c >= wave && *c <= to && active_on(st, to))
+            .count() as i64;
+        let cumulative = plan.iter().filter(|(c, _)| *c >= wave && *c <= to).count() as i64;
+        assert_eq!(r.f0_active_before_wave, before, "{to}");
+        assert_eq!(r.figures.f0_active, before + since, "{to}");
+        assert_eq!(r.figures.f0_cumulative, cumulative, "{to}");
+    }
+}

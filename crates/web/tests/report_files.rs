@@ -79,3 +79,37 @@ async fn a_backwards_or_too_long_period_is_refused_in_words() {
     assert!(r.body.contains("Chưa hiển thị được"), "{}", r.body);
     assert!(!r.body.contains("Chưa lưu"), "{}", r.body);
 }
+
+/// Issue 18, bug 6: the report says how many F0 in treatment were confirmed
+/// before the wave's first day — the reason its F0 at home can outnumber its
+/// cumulative F0 — on the screen and on the page that is sent.
+#[tokio::test]
+async fn the_report_explains_f0_in_treatment_from_before_the_wave() {
+    let db = TestDb::new().await;
+    let system = phongdich_store::Actor::system("test");
+    db.store
+        .set_setting(&system, QUANG_NINH, "wave_start", "2021-08-05")
+        .await
+        .unwrap();
+    for (name, day) in [("Lê Văn Trước", "01/08/2021"), ("Lê Thị Sau", "06/08/2021")] {
+        let p = phongdich_store::testing::person(&db.store, name, HA_KHANH).await;
+        let case = phongdich_store::CaseInput::found_in_community(p, day, day, "rt_pcr");
+        db.store
+            .confirm_case(&system, &case, phongdich_store::testing::d(10, 8))
+            .await
+            .unwrap();
+    }
+    let app = support::app(&db);
+    let mut b = Browser::logged_in(&db, &app, "yte.xa", HA_KHANH, "health_staff").await;
+    let r = b
+        .get(&format!(
+            "/reports?unit={HA_KHANH}&from=2021-08-07&to=2021-08-07"
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("Trong số F0 đang điều trị có <strong>1</strong> người được khẳng định trước ngày bắt đầu đợt dịch (05/08/2021)"),
+        "{}",
+        r.body
+    );
+}

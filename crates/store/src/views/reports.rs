@@ -46,6 +46,14 @@ pub struct ReportFigures {
     /// The units one level below, each with its figures (they add up to
     /// `figures`, with what the unit keeps itself).
     pub children: Vec<ChildFigures>,
+    /// F0 in treatment at the period's end who were confirmed before
+    /// `wave_start`: counted in `f0_active` (and at home, in hospital…) but
+    /// not in `f0_cumulative`, so the report says how many — without it a
+    /// report of a wave declared to start after some cases reads as if it
+    /// contradicted itself (issue 18, bug 6). 0 in reports sent before it
+    /// was counted, and for a hamlet.
+    #[serde(default)]
+    pub f0_active_before_wave: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -237,6 +245,7 @@ impl Store {
                 figures: self.hamlet_figures(scope, &unit.code, period).await?,
                 rates: Rates::default(),
                 children: Vec::new(),
+                f0_active_before_wave: 0,
             });
         }
         let code = UnitCode::parse(&unit.code).map_err(phongdich_domain::Invalid::from)?;
@@ -287,7 +296,32 @@ impl Store {
             },
             figures: total,
             children: parts,
+            f0_active_before_wave: self.active_before_wave(&within, to, wave_start).await?,
         })
+    }
+
+    /// F0 of the scope in treatment at the end of `to` (their last course
+    /// step begun by then is home, hospital, intensive care or unplaced — as
+    /// the figures count `f0_active`) who were confirmed before `wave_start`.
+    async fn active_before_wave(
+        &self,
+        scope: &Scope,
+        to: NaiveDate,
+        wave_start: NaiveDate,
+    ) -> Result<i64> {
+        let mut b = QueryBuilder::numbered(
+            "SELECT COUNT(*) AS n FROM cases c WHERE c.confirmed_on < $1 AND c.confirmed_on <= $2 \
+             AND (SELECT s.course FROM case_courses s WHERE s.case_id = c.id AND s.from_on <= $2 \
+                  ORDER BY s.from_on DESC, s.id DESC LIMIT 1) IN ('home', 'hospital', 'icu', 'unplaced')",
+            2,
+        );
+        scope.push_filter(&mut b, "c");
+        let q = b.bind_onto(
+            sqlx::query(b.sql())
+                .bind(wave_start.to_string())
+                .bind(to.to_string()),
+        );
+        Ok(q.fetch_one(&self.read).await?.try_get("n")?)
     }
 
     /// Medians of the unit's period: sample → result days, alert response minutes.

@@ -377,6 +377,22 @@ fn minutes(l: Lang, m: i64) -> String {
     format!("{}{}", num(l, m), l.t(" phút", " min"))
 }
 
+/// Why the F0 in treatment can outnumber the cumulative F0: those confirmed
+/// before the wave's first day (issue 18, bug 6).
+fn before_wave(l: Lang, f: &ReportFigures) -> Markup {
+    let n = f.f0_active_before_wave;
+    html! {
+        @if n > 0 {
+            p.note #before-wave { small {
+                (l.t("Trong số F0 đang điều trị có ", "Of the F0 in treatment, ")) strong { (n) }
+                (l.t(" người được khẳng định trước ngày bắt đầu đợt dịch (", " were confirmed before the wave's first day ("))
+                (show_date(&f.wave_start))
+                (l.t("), nên không nằm trong F0 cộng dồn.", "), so they are not in the cumulative F0."))
+            } }
+        }
+    }
+}
+
 fn rates(l: Lang, f: &ReportFigures, screen: bool) -> Markup {
     let r = &f.rates;
     let days = r.turnaround_days.map(|d| {
@@ -639,6 +655,7 @@ async fn render(
             },
         }
         (figures_table(l, v, true))
+        (before_wave(l, &v.figures))
         h2 { (l.t("Trung vị", "Medians")) }
         (rates(l, &v.figures, true))
         @if !v.figures.children.is_empty() {
@@ -903,6 +920,7 @@ async fn print(s: &AppState, page: &Page, q: &ReportQuery, v: &View) -> PageResu
                 (l.t("; F0 cộng dồn tính từ ngày ", "; cumulative F0 counted from ")) (show_date(&v.figures.wave_start)) "." }
             h2 { (l.t("I. Số liệu", "I. Figures")) }
             (figures_table(l, v, false))
+            (before_wave(l, &v.figures))
             (rates(l, &v.figures, false))
             @if !v.figures.children.is_empty() {
                 h2 { (l.t("II. Các đơn vị trực thuộc", "II. Units below")) }
