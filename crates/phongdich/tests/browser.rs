@@ -1358,6 +1358,18 @@ async fn a_team_pools_samples_the_lab_resolves_them_and_a_positive_becomes_f0() 
 
     // The lab: the pool is positive, both members go on the list.
     on_testing_page(&c, &server, LAB).await;
+    // The lab's own list: the pool waits there, answered on its row.
+    c.goto(&server.url("/testing/awaiting")).await.unwrap();
+    wait_for(
+        &c,
+        &format!("#awaiting tr[data-code='{pool_code}'] form.row-result"),
+    )
+    .await;
+    shots.take(&c, "awaiting-vi", 1280).await;
+    shots.take(&c, "awaiting-vi-390", 390).await;
+    c.set_window_size(1280, 900).await.unwrap();
+    c.goto(&server.url("/testing")).await.unwrap();
+    wait_heading(&c, "Xét nghiệm").await;
     enter_positive(&c, &pool_code, "", "21/08/2021", "lấy mẫu lại").await;
     let list = text_of(&c, "#sampling-list").await.unwrap();
     assert!(

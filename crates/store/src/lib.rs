@@ -68,8 +68,8 @@ pub use response::{
 };
 pub use results_batch::ResultSummary;
 pub use samples::{
-    LabTurnaround, OverdueSample, PendingReview, Pool, PoolInput, ResultOutcome, Sample,
-    SampleInput, SamplingItem, Specimen, Turnaround,
+    Awaiting, AwaitingResults, LabTurnaround, OverdueSample, PendingReview, Pool, PoolInput,
+    ResultOutcome, Sample, SampleInput, SamplingItem, Specimen, Turnaround,
 };
 pub use settings::{
     ALERT_ESCALATION_MINUTES, ALERT_ESCALATION_RANGE, F0_CONFIRMATION, F0_CONFIRMATION_VALUES,

@@ -820,6 +820,37 @@ async fn pool_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Res
     })
 }
 
+/// One thing a lab has to test and answer: a pool, or a sample taken on its
+/// own (a pooled sample is answered through its pool).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Awaiting {
+    /// `P…` for a pool, `S…` for a sample: what the result is entered for.
+    pub code: String,
+    /// `pool` or `sample`.
+    pub kind: String,
+    /// A sample's person (none for a pool).
+    pub person_id: Option<i64>,
+    pub full_name: Option<String>,
+    /// A pool's samples; 1 for a sample.
+    pub members: i64,
+    pub commune_code: String,
+    pub lab: Option<String>,
+    pub specimen: String,
+    pub collected_on: String,
+    /// Whole days since it was taken.
+    pub days_waiting: i64,
+}
+
+/// A page of what awaits results, oldest first, with the whole count and
+/// the labs named among all of it (to narrow the list to one).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AwaitingResults {
+    pub total: i64,
+    pub paging: crate::Paging,
+    pub items: Vec<Awaiting>,
+    pub labs: Vec<String>,
+}
+
 /// A sample still without a result past the turnaround target.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OverdueSample {
@@ -914,6 +945,97 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// Pools and lone samples of the scope still without a result, oldest
+    /// first: a lab's work list. `lab` narrows it to one lab's (`""`: those
+    /// with no lab named).
+    pub async fn awaiting_results(
+        &self,
+        scope: &Scope,
+        lab: Option<&str>,
+        paging: crate::Paging,
+        today: NaiveDate,
+    ) -> Result<AwaitingResults> {
+        const ALL: &str = "SELECT 'pool' AS kind, pl.code, CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS TEXT) AS full_name, \
+             (SELECT COUNT(*) FROM samples m WHERE m.pool_id = pl.id) AS members, pl.lab, pl.specimen, pl.collected_on, \
+             pl.province_code, pl.district_code, pl.commune_code FROM pools pl WHERE pl.status = 'collected' \
+             UNION ALL SELECT 'sample' AS kind, s.code, s.person_id, p.full_name, 1 AS members, s.lab, s.specimen, s.collected_on, \
+             s.province_code, s.district_code, s.commune_code FROM samples s JOIN persons p ON p.id = s.person_id \
+             WHERE s.status = 'collected' AND s.pool_id IS NULL";
+        let lab_cond = match lab.map(str::trim) {
+            None => String::new(),
+            Some("") => " AND x.lab IS NULL".to_owned(),
+            Some(_) => " AND x.lab = $1".to_owned(),
+        };
+        let lab_value: Vec<String> = lab
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .into_iter()
+            .collect();
+        let build = |select: String, with_lab: bool| {
+            let params = if with_lab { lab_value.len() } else { 0 };
+            let mut b = QueryBuilder::numbered(String::new(), params);
+            let [cond] = scope.and_filters(&mut b, ["x"]);
+            b.push(&select.replace("{cond}", &cond));
+            b
+        };
+        let b = build(
+            format!("SELECT COUNT(*) AS n FROM ({ALL}) x WHERE 1 = 1{{cond}}{lab_cond}"),
+            true,
+        );
+        let mut q = sqlx::query(b.sql());
+        for v in &lab_value {
+            q = q.bind(v.as_str());
+        }
+        let total: i64 = b.bind_onto(q).fetch_one(&self.read).await?.try_get("n")?;
+        let b = build(
+            format!(
+                "SELECT x.* FROM ({ALL}) x WHERE 1 = 1{{cond}}{lab_cond} ORDER BY x.collected_on, x.code LIMIT {} OFFSET {}",
+                paging.limit, paging.offset
+            ),
+            true,
+        );
+        let mut q = sqlx::query(b.sql());
+        for v in &lab_value {
+            q = q.bind(v.as_str());
+        }
+        let mut items = Vec::new();
+        for r in b.bind_onto(q).fetch_all(&self.read).await? {
+            let collected_on: String = r.try_get("collected_on")?;
+            items.push(Awaiting {
+                days_waiting: days_between(&collected_on, &today.to_string()).unwrap_or_default(),
+                code: r.try_get("code")?,
+                kind: r.try_get("kind")?,
+                person_id: r.try_get("person_id")?,
+                full_name: r.try_get("full_name")?,
+                members: r.try_get("members")?,
+                commune_code: r.try_get("commune_code")?,
+                lab: r.try_get("lab")?,
+                specimen: r.try_get("specimen")?,
+                collected_on,
+            });
+        }
+        let b = build(
+            format!(
+                "SELECT DISTINCT x.lab FROM ({ALL}) x WHERE x.lab IS NOT NULL{{cond}} ORDER BY x.lab"
+            ),
+            false,
+        );
+        let labs = b
+            .bind_onto(sqlx::query(b.sql()))
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| r.try_get("lab"))
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(AwaitingResults {
+            total,
+            paging,
+            items,
+            labs,
+        })
     }
 
     /// Turnaround of the scope: F1 → sample, and sample → result per lab,

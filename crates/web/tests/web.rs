@@ -1844,7 +1844,7 @@ async fn each_role_lands_where_its_work_is() {
         ("health_staff", "/quarantine"),
         ("quarantine_staff", "/quarantine"),
         ("contact_tracer", "/tracing"),
-        ("lab_staff", "/testing"),
+        ("lab_staff", "/testing/awaiting"),
         ("aid_volunteer", "/persons"),
     ] {
         let name = format!("u.{role}");

@@ -10,8 +10,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use phongdich_domain::testing::ResultInput;
 use phongdich_store::{
-    OverdueSample, PendingReview, Pool, PoolInput, ProvinceSetting, ResultOutcome, Sample,
-    SampleInput, SamplingItem, Turnaround,
+    AwaitingResults, OverdueSample, PendingReview, Pool, PoolInput, ProvinceSetting, ResultOutcome,
+    Sample, SampleInput, SamplingItem, Turnaround,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -25,6 +25,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(create_result))
         .routes(routes!(sampling_list))
         .routes(routes!(overdue))
+        .routes(routes!(awaiting))
         .routes(routes!(turnaround))
         .routes(routes!(reviews))
         .routes(routes!(review))
@@ -119,6 +120,40 @@ pub(super) async fn overdue(
     Ok(Json(
         s.store
             .overdue_samples(&actor.scope, s.today(), hours)
+            .await?,
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct AwaitingParams {
+    /// One lab's work (an empty value: samples with no lab named).
+    #[serde(default)]
+    lab: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::in_range::<0, 100000000, _>")]
+    #[param(minimum = 0)]
+    offset: Option<i64>,
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<i64>,
+}
+
+/// Pools and lone samples of the caller's jurisdiction awaiting a result,
+/// oldest first (a lab's work list), with the whole count and the labs named.
+#[utoipa::path(get, path = "/api/v1/testing/awaiting", params(AwaitingParams),
+    responses((status = 200, body = AwaitingResults), (status = 400, body = Problem), (status = 401, body = Problem)))]
+pub(super) async fn awaiting(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<AwaitingParams>,
+) -> Result<Json<AwaitingResults>, Problem> {
+    let paging = phongdich_store::Paging::new(
+        p.offset.unwrap_or(0),
+        p.limit.unwrap_or(phongdich_store::Paging::DEFAULT_LIMIT),
+    );
+    Ok(Json(
+        s.store
+            .awaiting_results(&actor.scope, p.lab.as_deref(), paging, s.today())
             .await?,
     ))
 }

@@ -361,6 +361,7 @@ const NAV: &[NavGroup] = &[
         en: "Testing",
         links: &[
             link("/testing", "Xét nghiệm", "Testing"),
+            link("/testing/awaiting", "Chờ kết quả", "Awaiting results"),
             link("/campaigns", "Đợt xét nghiệm", "Campaigns"),
         ],
     },
@@ -582,7 +583,7 @@ pub(crate) fn landing(role: Role) -> &'static str {
         Role::Admin | Role::Viewer => "/dashboard",
         Role::HealthStaff | Role::QuarantineStaff => "/quarantine",
         Role::ContactTracer => "/tracing",
-        Role::LabStaff => "/testing",
+        Role::LabStaff => "/testing/awaiting",
         Role::AidVolunteer => "/persons",
     }
 }

@@ -60,6 +60,9 @@ pub(super) struct ResultForm {
     resulted_on: String,
     #[serde(default)]
     lab: String,
+    /// `awaiting`: the form of a row of the lab's list, which it returns to.
+    #[serde(default)]
+    back: String,
 }
 
 /// What the last form did, carried by the redirect after it (so that a
@@ -508,17 +511,10 @@ pub(super) async fn save_setting(
     Ok(Redirect::to("/testing?result=setting").into_response())
 }
 
-pub(super) async fn index(
-    State(s): State<AppState>,
-    page: Page,
-    Query(q): Query<Done>,
-) -> PageResult {
+/// The message after an action on the testing pages (`?recorded=`, `?result=`).
+fn done_notice(q: &Done) -> Option<(String, String)> {
     let n = q.n.unwrap_or_default();
-    let label = q
-        .recorded
-        .clone()
-        .filter(|c| c.len() > 1 && c[1..].chars().all(|ch| ch.is_ascii_digit()));
-    let notice = match (q.recorded, q.result.as_deref()) {
+    match (q.recorded.clone(), q.result.as_deref()) {
         (Some(code), _) => Some((
             format!("Đã lưu {code}. Ghi mã này lên mẫu, hoặc in nhãn."),
             format!("Saved {code}. Write this code on the sample, or print its label."),
@@ -528,7 +524,7 @@ pub(super) async fn index(
             "This result was already recorded; nothing changed.".into(),
         )),
         (None, Some("f0")) => {
-            let code = q.case.unwrap_or_default();
+            let code = q.case.clone().unwrap_or_default();
             Some((
                 format!("Đã lưu. Khẳng định F0 {code}; {n} người đổi phân loại."),
                 format!("Saved. Confirmed as F0 {code}; {n} classes changed."),
@@ -555,7 +551,19 @@ pub(super) async fn index(
             format!("Saved. {n} samples updated."),
         )),
         (None, None) => None,
-    };
+    }
+}
+
+pub(super) async fn index(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<Done>,
+) -> PageResult {
+    let label = q
+        .recorded
+        .clone()
+        .filter(|c| c.len() > 1 && c[1..].chars().all(|ch| ch.is_ascii_digit()));
+    let notice = done_notice(&q);
     let within = Within::of(&s, &page, &q.unit).await?;
     render(
         &s,
@@ -727,18 +735,15 @@ pub(super) async fn create_pool(
 }
 
 /// Where to go after a result: the testing page, saying what it did.
-fn outcome_target(out: &ResultOutcome) -> String {
+fn outcome_target(out: &ResultOutcome, base: &str) -> String {
     if out.unchanged {
-        return "/testing?result=unchanged".into();
+        return format!("{base}?result=unchanged");
     }
     if out.review_pending {
-        return "/testing?result=review".into();
+        return format!("{base}?result=review");
     }
     if let Some(code) = &out.case_code {
-        return format!(
-            "/testing?result=f0&case={code}&n={}",
-            out.class_changes.len()
-        );
+        return format!("{base}?result=f0&case={code}&n={}", out.class_changes.len());
     }
     let needing = out
         .samples
@@ -746,9 +751,9 @@ fn outcome_target(out: &ResultOutcome) -> String {
         .filter(|s| s.status == "pool_positive" || s.status == "resample")
         .count();
     if needing > 0 {
-        return format!("/testing?result=resample&n={needing}");
+        return format!("{base}?result=resample&n={needing}");
     }
-    format!("/testing?result=updated&n={}", out.samples.len())
+    format!("{base}?result=updated&n={}", out.samples.len())
 }
 
 pub(super) async fn create_result(
@@ -770,7 +775,14 @@ pub(super) async fn create_result(
         .record_result(&page.actor, &input, page.today())
         .await
     {
-        Ok(out) => Ok(Redirect::to(&outcome_target(&out)).into_response()),
+        Ok(out) => {
+            let base = if f.back == "awaiting" {
+                "/testing/awaiting"
+            } else {
+                "/testing"
+            };
+            Ok(Redirect::to(&outcome_target(&out, base)).into_response())
+        }
         Err(e) => {
             let errors = refusal(e).map_err(|e| page.fail(e))?;
             render(
@@ -923,12 +935,140 @@ pub(super) async fn label(
     ))
 }
 
+/// `/testing/awaiting`: the lab's list, with the message of the last result.
+#[derive(Deserialize, Default)]
+pub(super) struct AwaitingQuery {
+    /// One lab's (`-`: those with no lab named); all when absent.
+    #[serde(default)]
+    lab: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 100000, _>")]
+    page: Option<i64>,
+    #[serde(default)]
+    result: Option<String>,
+    #[serde(default)]
+    case: Option<String>,
+    #[serde(default)]
+    n: Option<usize>,
+}
+
+/// Pools and samples awaiting results, oldest first, each row with its own
+/// result form (the lab's landing page).
+pub(super) async fn awaiting(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<AwaitingQuery>,
+) -> PageResult {
+    page.require(Permission::ViewPersons)?;
+    let l = page.lang;
+    let n = q.page.unwrap_or(1);
+    let lab = q.lab.as_deref().map(|v| if v == "-" { "" } else { v });
+    let list = s
+        .store
+        .awaiting_results(
+            &page.actor.scope,
+            lab,
+            phongdich_store::Paging::page(n),
+            page.today(),
+        )
+        .await
+        .map_err(|e| page.fail(e))?;
+    let notice = done_notice(&Done {
+        result: q.result.clone(),
+        case: q.case.clone(),
+        n: q.n,
+        ..Done::default()
+    });
+    let codes: Vec<&str> = list.items.iter().map(|i| i.commune_code.as_str()).collect();
+    let communes = s.store.unit_names(&codes).await.map_err(|e| page.fail(e))?;
+    let can = page.can(Permission::RecordResults);
+    let today = page.today().format("%d/%m/%Y").to_string();
+    let lab_q = q
+        .lab
+        .as_deref()
+        .map(|v| format!("&lab={}", super::encode(v)))
+        .unwrap_or_default();
+    let first = list.paging.offset + 1;
+    let last = list.paging.offset + list.items.len() as i64;
+    Ok(layout(
+        &page,
+        l.t("Mẫu chờ kết quả", "Awaiting results"),
+        html! {
+            h1 { (l.t("Mẫu chờ kết quả", "Awaiting results")) " (" span #awaiting-total { (super::num(l, list.total)) } ")" }
+            @if let Some((vi, en)) = &notice { p.notice role="status" { (l.t(vi, en)) } }
+            form.filters method="get" action="/testing/awaiting" {
+                div.field {
+                    label for="aw-lab" { (l.t("Phòng xét nghiệm", "Lab")) }
+                    select #aw-lab name="lab" {
+                        option value="" { (l.t("Tất cả", "All")) }
+                        @for name in &list.labs { option value=(name) selected[q.lab.as_deref() == Some(name.as_str())] { (name) } }
+                        option value="-" selected[q.lab.as_deref() == Some("-")] { (l.t("Chưa ghi phòng xét nghiệm", "No lab named")) }
+                    }
+                }
+                button type="submit" { (l.t("Xem", "Show")) }
+            }
+            @if list.items.is_empty() {
+                p.muted { (l.t("Không có mẫu nào chờ kết quả.", "Nothing awaits a result.")) }
+            } @else {
+                p.muted { (l.t("Đang xem ", "Showing ")) (first) "–" (last) (l.t(" trên ", " of ")) (super::num(l, list.total)) (l.t(", lâu nhất trước. Mẫu gộp nhập một kết quả cho cả gộp.", ", the longest waiting first. A pool takes one result for all of it.")) }
+                div.table-wrap { table.responsive #awaiting {
+                    thead { tr {
+                        th { (l.t("Mã", "Code")) } th { (l.t("Mẫu", "Sample")) } th { (l.t("Ngày lấy", "Taken")) }
+                        th { (l.t("Chờ", "Waiting")) } th { (l.t("Phòng xét nghiệm", "Lab")) }
+                        @if can { th { (l.t("Kết quả", "Result")) } }
+                    } }
+                    tbody { @for i in &list.items { tr data-code=(i.code) .late[i.days_waiting >= 1] {
+                        td.mono data-label=(l.t("Mã", "Code")) { a href={ "/testing/labels/" (i.code) } { (i.code) } }
+                        td data-label=(l.t("Mẫu", "Sample")) {
+                            @match (&i.full_name, i.person_id) {
+                                (Some(name), Some(id)) => { a href={ "/persons/" (id) } { (name) } }
+                                _ => { (l.t("Mẫu gộp ", "Pool of ")) (i.members) (l.t(" người", " people")) }
+                            }
+                            br; span.muted { (specimen_label(l, &i.specimen)) " · " (communes.get(&i.commune_code).unwrap_or(&i.commune_code)) }
+                        }
+                        td data-label=(l.t("Ngày lấy", "Taken")) { (show_date(&i.collected_on)) }
+                        td data-label=(l.t("Chờ", "Waiting")) { (i.days_waiting) " " (l.t("ngày", "days")) }
+                        td data-label=(l.t("Phòng xét nghiệm", "Lab")) { (i.lab.as_deref().unwrap_or("—")) }
+                        @if can { td data-label=(l.t("Kết quả", "Result")) {
+                            form.inline.row-result method="post" action="/testing/results" {
+                                (page.csrf_field())
+                                input type="hidden" name="code" value=(i.code);
+                                input type="hidden" name="back" value="awaiting";
+                                input type="hidden" name="lab" value=(i.lab.as_deref().unwrap_or(""));
+                                select name="test_kind" aria-label=(l.t("Kỹ thuật", "Test")) {
+                                    option value="rt_pcr" { "RT-PCR" }
+                                    option value="antigen" { (l.t("Test nhanh", "Rapid antigen")) }
+                                }
+                                select name="outcome" required aria-label=(l.t("Kết quả", "Outcome")) {
+                                    option value="" { (l.t("— Kết quả —", "— Outcome —")) }
+                                    @for (v, vi, en) in [("negative", "Âm tính", "Negative"), ("positive", "Dương tính", "Positive"), ("inconclusive", "Không xác định", "Inconclusive")] {
+                                        option value=(v) { (l.t(vi, en)) }
+                                    }
+                                }
+                                input name="ct" size="10" placeholder="Ct" aria-label=(l.t("Giá trị Ct", "Ct values"));
+                                input name="resulted_on" size="10" value=(today) placeholder="dd/mm/yyyy" aria-label=(l.t("Ngày có kết quả", "Result date"));
+                                button type="submit" { (l.t("Lưu", "Save")) }
+                            }
+                        } }
+                    } } }
+                } }
+                nav.pager aria-label=(l.t("Trang", "Pages")) {
+                    @if n > 1 { a rel="prev" href={ "/testing/awaiting?page=" (n - 1) (lab_q) } { (l.t("← Trang trước", "← Previous")) } }
+                    span { (l.t("Trang", "Page")) " " (n) }
+                    @if list.paging.has_more(list.total) { a rel="next" href={ "/testing/awaiting?page=" (n + 1) (lab_q) } { (l.t("Trang sau →", "Next →")) } }
+                }
+            }
+            p { a href="/testing" { (l.t("Trang xét nghiệm (nhập tệp kết quả, lấy mẫu) →", "Testing (result files, sampling) →")) } }
+        },
+    ))
+}
+
 /// This module's pages, each path with its handlers; merged once in
 /// [`super::routes`].
 pub(super) fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/testing", get(index))
+        .route("/testing/awaiting", get(awaiting))
         .route("/testing/samples", post(create_sample))
         .route("/testing/labels/{code}", get(label))
         .route("/testing/pools", post(create_pool))
