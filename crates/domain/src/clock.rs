@@ -17,18 +17,31 @@ pub fn vietnam() -> FixedOffset {
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
     fixed: Option<Arc<RwLock<DateTime<Utc>>>>,
+    /// Added to the system's time: a clock that runs, set to another day
+    /// (the demo's replay of a wave).
+    offset: chrono::TimeDelta,
 }
 
 impl Clock {
     /// The system's time.
     pub fn system() -> Clock {
-        Clock { fixed: None }
+        Clock::default()
+    }
+
+    /// A clock that runs from `at` now on, as the system's does: the time
+    /// of a replayed day that still moves (`phongdich demo --clock`).
+    pub fn starting_at(at: DateTime<Utc>) -> Clock {
+        Clock {
+            fixed: None,
+            offset: at - Utc::now(),
+        }
     }
 
     /// A clock standing at `at` until [`Clock::set`] moves it.
     pub fn fixed(at: DateTime<Utc>) -> Clock {
         Clock {
             fixed: Some(Arc::new(RwLock::new(at))),
+            offset: chrono::TimeDelta::zero(),
         }
     }
 
@@ -43,7 +56,7 @@ impl Clock {
     pub fn now_utc(&self) -> DateTime<Utc> {
         match &self.fixed {
             Some(fixed) => *fixed.read().unwrap_or_else(|e| e.into_inner()),
-            None => Utc::now(),
+            None => Utc::now() + self.offset,
         }
     }
 
@@ -68,6 +81,17 @@ impl Clock {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_clock_started_on_another_day_runs_from_it() {
+        let at = Utc.with_ymd_and_hms(2021, 8, 15, 2, 0, 0).unwrap();
+        let clock = Clock::starting_at(at);
+        let first = clock.now_utc();
+        assert!((first - at).num_seconds().abs() < 5, "{first}");
+        assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2021, 8, 15).unwrap());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(clock.now_utc() > first, "it runs");
+    }
 
     #[test]
     fn vietnam_days_begin_at_17_utc() {

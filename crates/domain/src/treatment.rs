@@ -25,6 +25,24 @@ pub struct Enrolment {
     pub can_self_care_and_call: bool,
 }
 
+impl Enrolment {
+    /// An F0 of `age_years` who meets every criterion of every rule in
+    /// force (mild or no symptoms, 18 breaths a minute, SpO2 97 %, two doses,
+    /// able to look after themselves and call) — the demo's and the tests'
+    /// patient at home.
+    pub fn well(age_years: u32) -> Enrolment {
+        Enrolment {
+            age_years,
+            mild_or_no_symptoms: true,
+            breathing_rate: 18,
+            spo2: 97,
+            doses: 2,
+            can_self_care_and_call: true,
+            ..Default::default()
+        }
+    }
+}
+
 /// The criteria for treating an F0 at home in force over a period (domain
 /// rules §5): chosen by the day of enrolment, like the quarantine and
 /// tracing rules, so a later document is a new version, not an edit.

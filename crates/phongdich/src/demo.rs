@@ -23,6 +23,36 @@ pub(crate) struct DemoArgs {
     /// Build the database and stop, without serving.
     #[arg(long)]
     no_serve: bool,
+    /// The day the demo replays, in Vietnam's time (`dd/mm/yyyy` or
+    /// `dd/mm/yyyy hh:mm`; 09:00 when no time): its clock starts there and
+    /// runs, so the rules, lists and figures are those of that day of the
+    /// Delta wave. `now` for the real clock.
+    #[arg(long, default_value = "15/08/2021")]
+    clock: String,
+}
+
+/// The demo's clock from `--clock`.
+fn demo_clock(value: &str) -> anyhow::Result<phongdich_domain::Clock> {
+    let v = value.trim();
+    if v.eq_ignore_ascii_case("now") {
+        return Ok(phongdich_domain::Clock::system());
+    }
+    let local = chrono::NaiveDateTime::parse_from_str(v, "%d/%m/%Y %H:%M")
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(v, "%d/%m/%Y")
+                .map(|d| d.and_hms_opt(9, 0, 0).unwrap_or_default())
+        })
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "--clock “{v}”: cần dd/mm/yyyy [hh:mm] hoặc now / needs dd/mm/yyyy [hh:mm] or now"
+            )
+        })?;
+    let at = local
+        .and_local_timezone(phongdich_domain::clock::vietnam())
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| anyhow::anyhow!("--clock “{v}”"))?;
+    Ok(phongdich_domain::Clock::starting_at(at))
 }
 
 /// Headers of generated files: the Vietnamese ones a committee's sheet has.
@@ -116,7 +146,21 @@ pub(crate) async fn prepare_communes(
 }
 
 pub(crate) async fn run(args: DemoArgs, db: &str) -> anyhow::Result<()> {
-    let store = crate::open(db).await?;
+    let clock = demo_clock(&args.clock)?;
+    // The port first: building takes a while, and a port taken is found at once.
+    if !args.no_serve {
+        std::net::TcpListener::bind(&args.listen).with_context(|| {
+            format!(
+                "Cổng {} đang được dùng (một bản demo khác đang chạy?); chọn cổng khác bằng --listen / the address {} is in use (another demo running?); choose another with --listen",
+                args.listen, args.listen
+            )
+        })?;
+    }
+    let store = crate::open(db).await?.with_clock(clock);
+    eprintln!(
+        "Đồng hồ của bản demo / the demo's clock: {}",
+        store.clock().now().format("%d/%m/%Y %H:%M")
+    );
     let actor = Actor::system("demo");
     let province = UnitCode::parse_at(&args.province, Some(UnitLevel::Province))?;
     let unit = store.unit(province.as_str()).await?;
@@ -541,15 +585,7 @@ async fn demo_response(
     }
     let today = store.today();
     for (i, f0) in f0s.iter().enumerate() {
-        let e = phongdich_domain::treatment::Enrolment {
-            age_years: 35,
-            mild_or_no_symptoms: true,
-            breathing_rate: 18,
-            spo2: 97,
-            doses: 2,
-            can_self_care_and_call: true,
-            ..Default::default()
-        };
+        let e = phongdich_domain::treatment::Enrolment::well(35);
         let Ok(t) = store.enrol_home_treatment(actor, *f0, &e, today).await else {
             continue;
         };

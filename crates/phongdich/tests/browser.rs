@@ -1544,7 +1544,20 @@ async fn a_campaign_is_ordered_sampled_and_filled_in_by_the_lab() {
         .click()
         .await
         .unwrap();
-    tick_and_sample(&c, &f1s[2..], "#take-single").await;
+    // The one left: "everyone on this page" ticks her.
+    click(&c, "#select-page").await;
+    let ticked = c
+        .find(Locator::Css(&format!(
+            "input[name='person_id'][value='{}']",
+            f1s[2]
+        )))
+        .await
+        .unwrap()
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(ticked.as_deref(), Some("true"));
+    click(&c, "#take-single").await;
     wait_until(&c, "the notice of one sample", || async {
         text_of(&c, "p.notice")
             .await
@@ -1980,15 +1993,7 @@ async fn a_team_on_duty_takes_an_alert_and_lends_a_concentrator() {
     let f0 = contacts[0] - 1;
     let system = phongdich_store::Actor::system("test");
     let today = phongdich_domain::Clock::system().today();
-    let enrolment = phongdich_domain::treatment::Enrolment {
-        age_years: 44,
-        mild_or_no_symptoms: true,
-        breathing_rate: 18,
-        spo2: 97,
-        doses: 2,
-        can_self_care_and_call: true,
-        ..Default::default()
-    };
+    let enrolment = phongdich_domain::treatment::Enrolment::well(44);
     let treatment = db
         .store
         .enrol_home_treatment(&system, f0, &enrolment, today)
@@ -2085,14 +2090,50 @@ async fn a_team_on_duty_takes_an_alert_and_lends_a_concentrator() {
         spo2: Some(93),
         ..Default::default()
     };
-    db.store
-        .record_vitals(&nurse, treatment.id, &low, today)
-        .await
-        .unwrap();
+    // Issue 18 §3: the team's alerts page is open, the bell on; the alert
+    // arrives without anyone touching the page, its count in the tab.
     log_in(&c, &server, NURSE, PASSWORD).await;
     wait_heading(&c, "Người dân").await;
     c.goto(&server.url("/alerts")).await.unwrap();
     wait_heading(&c, "Cảnh báo điều trị tại nhà").await;
+    assert!(
+        text_of(&c, "#live")
+            .await
+            .unwrap()
+            .contains("Không có cảnh báo")
+    );
+    assert_eq!(c.title().await.unwrap(), "Cảnh báo — phongdich");
+    click(&c, "#bell").await;
+    assert_eq!(
+        c.find(Locator::Css("#bell"))
+            .await
+            .unwrap()
+            .attr("aria-pressed")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    c.execute(
+        "document.getElementById('live').setAttribute('data-every', '1');",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let at = c.current_url().await.unwrap();
+    db.store
+        .record_vitals(&nurse, treatment.id, &low, today)
+        .await
+        .unwrap();
+    wait_until(&c, "the alert shown by itself", || async {
+        text_of(&c, "#alerts tbody tr.mine").await
+    })
+    .await;
+    wait_until(&c, "the count in the title", || async {
+        c.title().await.ok().filter(|t| t.starts_with("(1) "))
+    })
+    .await;
+    assert_eq!(c.current_url().await.unwrap(), at, "no navigation");
     let row = text_of(&c, "#alerts tbody tr.mine").await.unwrap();
     assert!(
         row.contains("Lò Văn Thở") && row.contains("Tổ phản ứng nhanh Hà Khánh"),

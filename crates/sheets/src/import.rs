@@ -129,6 +129,8 @@ struct ReadBatch {
 
 #[derive(Debug)]
 pub struct ImportSummary {
+    /// The import's record (`import_runs`).
+    pub run_id: i64,
     pub rows: u64,
     pub imported: u64,
     pub refused: u64,
@@ -143,6 +145,8 @@ pub struct ImportSummary {
 /// Where the import stands, for a progress display.
 #[derive(Debug)]
 pub struct Progress {
+    /// The import's record (`import_runs`), known from the first call on.
+    pub run_id: i64,
     pub rows_done: u64,
     pub rows_total: Option<u64>,
     pub bytes_done: u64,
@@ -177,6 +181,14 @@ pub async fn import_persons(
     let ignored_columns = map.ignored().to_vec();
     let mut report = open_report(report_path)?;
     let mut run = store.begin_import(actor, "persons", file_name).await?;
+    // Said at once, so that a caller can show the import's page while it runs.
+    progress(Progress {
+        run_id: run.id,
+        rows_done: 0,
+        rows_total: None,
+        bytes_done: 0,
+        bytes_total: 0,
+    });
     let today = store.today();
     let (mut refused, mut flagged) = (0u64, 0u64);
     // Rows refused by the reader, which the store never saw.
@@ -298,6 +310,7 @@ pub async fn import_persons(
             }
         }
         progress(Progress {
+            run_id: run.id,
             rows_done: run.rows_total,
             rows_total,
             bytes_done,
@@ -311,6 +324,7 @@ pub async fn import_persons(
     report.finish()?;
     store.finish_import(actor, &run, file_name).await?;
     Ok(ImportSummary {
+        run_id: run.id,
         rows: run.rows_total + file_rows,
         imported: run.rows_imported,
         refused,

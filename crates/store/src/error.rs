@@ -108,6 +108,7 @@ pub enum Entity {
     Figure,
     HealthDeclaration,
     HomeTreatment,
+    ImportRun,
     Loan,
     Merge,
     OxygenEquipment,
@@ -127,7 +128,7 @@ pub enum Entity {
 
 impl Entity {
     /// Every kind, for tests.
-    pub const ALL: [Entity; 28] = [
+    pub const ALL: [Entity; 29] = [
         Entity::Admission,
         Entity::Alert,
         Entity::ApiToken,
@@ -141,6 +142,7 @@ impl Entity {
         Entity::Figure,
         Entity::HealthDeclaration,
         Entity::HomeTreatment,
+        Entity::ImportRun,
         Entity::Loan,
         Entity::Merge,
         Entity::OxygenEquipment,
@@ -174,6 +176,7 @@ impl Entity {
             Entity::Figure => "figure",
             Entity::HealthDeclaration => "health declaration",
             Entity::HomeTreatment => "home treatment",
+            Entity::ImportRun => "import",
             Entity::Loan => "loan",
             Entity::Merge => "merge",
             Entity::OxygenEquipment => "oxygen equipment",
@@ -208,6 +211,7 @@ impl Entity {
             Entity::Figure => "chỉ số báo cáo",
             Entity::HealthDeclaration => "khai báo y tế",
             Entity::HomeTreatment => "hồ sơ điều trị tại nhà",
+            Entity::ImportRun => "lần nhập tệp",
             Entity::Loan => "lượt cho mượn thiết bị",
             Entity::Merge => "lần gộp",
             Entity::OxygenEquipment => "thiết bị oxy",

@@ -603,15 +603,34 @@ impl Store {
         Ok(())
     }
 
+    /// One of the actor's own import runs (another's is not found: an
+    /// import's row report names people of the importer's jurisdiction).
+    pub async fn import_run(&self, actor: &Actor, id: i64) -> Result<ImportRunRecord> {
+        self.runs_where(actor, "AND id = $2", id)
+            .await?
+            .pop()
+            .ok_or_else(|| crate::StoreError::not_found(crate::error::Entity::ImportRun, id))
+    }
+
     /// The actor's latest import runs, newest first, with their state.
     pub async fn import_runs(&self, actor: &Actor, limit: i64) -> Result<Vec<ImportRunRecord>> {
-        let rows = sqlx::query(
+        self.runs_where(actor, "ORDER BY id DESC LIMIT $2", limit)
+            .await
+    }
+
+    async fn runs_where(
+        &self,
+        actor: &Actor,
+        tail: &str,
+        value: i64,
+    ) -> Result<Vec<ImportRunRecord>> {
+        let rows = sqlx::query(&format!(
             "SELECT id, kind, file_name, started_at, finished_at, updated_at, error, \
              rows_total, rows_imported, rows_refused FROM import_runs \
-             WHERE actor = $1 ORDER BY id DESC LIMIT $2",
-        )
+             WHERE actor = $1 {tail}"
+        ))
         .bind(actor.name.as_str())
-        .bind(limit)
+        .bind(value)
         .fetch_all(&self.read)
         .await?;
         let stale_before = crate::response::stamp(self.clock.now_utc() - IMPORT_STALE);

@@ -78,8 +78,8 @@ pub use settings::{
 pub use situation_reports::{SituationReport, Submission};
 pub use sql::Dialect;
 pub use treatment::{
-    AlertAction, HomeTreatment, MissingVitals, MissingVitalsList, OpenAlert, OpenAlerts,
-    TreatmentAlert, VitalRecord,
+    AlertAction, AlertPulse, HomeTreatment, MissingVitals, MissingVitalsList, OpenAlert,
+    OpenAlerts, TreatmentAlert, VitalRecord,
 };
 pub use units::{NewHamlet, PopulationRow, Unit};
 pub use util::vietnam;

@@ -75,6 +75,18 @@ pub struct OpenAlerts {
     pub entries: Vec<OpenAlert>,
 }
 
+/// What a live alerts or duty page polls: how many alerts wait and the
+/// newest of them, so that it refreshes (and rings) only when they change.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AlertPulse {
+    /// Not yet dealt with: open or acknowledged.
+    pub unhandled: i64,
+    /// Not yet taken by anyone.
+    pub open: i64,
+    /// The newest alert not yet dealt with (its record number).
+    pub latest: Option<i64>,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VitalRecord {
     pub id: i64,
@@ -576,6 +588,22 @@ impl Store {
             total: r.try_get("total")?,
             oldest: r.try_get("oldest")?,
             entries: serde_json::from_str(&r.try_get::<String, _>("page")?)?,
+        })
+    }
+
+    /// The alerts of the scope waiting now, counted (one indexed read).
+    pub async fn alert_pulse(&self, scope: &Scope) -> Result<AlertPulse> {
+        let mut b = QueryBuilder::numbered(
+            "SELECT COUNT(*) AS unhandled, COALESCE(SUM(CASE WHEN a.status = 'open' THEN 1 ELSE 0 END), 0) AS open, \
+             MAX(a.id) AS latest FROM treatment_alerts a WHERE a.status <> 'closed'",
+            0,
+        );
+        scope.push_filter(&mut b, "a");
+        let r = b.query().fetch_one(&self.read).await?;
+        Ok(AlertPulse {
+            unhandled: r.try_get("unhandled")?,
+            open: r.try_get::<i64, _>("open")?,
+            latest: r.try_get("latest")?,
         })
     }
 

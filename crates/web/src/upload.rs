@@ -47,9 +47,25 @@ pub async fn import_gate(request: Request, next: Next) -> Response {
         Some(Err(_)) => return busy(),
         None => None,
     };
+    // The handler may take the place with it when the import goes on after
+    // the answer (`HeldSlot::take`); else it is given back here.
+    let held = HeldSlot(Arc::new(std::sync::Mutex::new(permit)));
+    let mut request = request;
+    request.extensions_mut().insert(held.clone());
     let response = next.run(request).await;
-    drop(permit);
+    drop(held);
     response
+}
+
+/// The place among the imports running that the gate took for a request.
+#[derive(Clone, Debug)]
+pub struct HeldSlot(Arc<std::sync::Mutex<Option<tokio::sync::OwnedSemaphorePermit>>>);
+
+impl HeldSlot {
+    /// The place, to keep for as long as the import runs.
+    pub fn take(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.0.lock().ok().and_then(|mut p| p.take())
+    }
 }
 
 /// 413 naming the limit.

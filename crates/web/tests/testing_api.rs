@@ -750,3 +750,54 @@ async fn a_district_keeps_its_roster_and_lends_oxygen_through_the_api() {
         (StatusCode::OK, Some(0))
     );
 }
+
+/// Issue 18 §3: "all N" samples everyone not yet sampled on a campaign's
+/// list, every page of it, not only the people ticked on the one shown.
+#[tokio::test]
+async fn a_team_samples_everyone_left_on_a_campaigns_list_at_once() {
+    let db = TestDb::new().await;
+    let app = support::app(&db);
+    let staff = token(&db, HA_KHANH, "health_staff").await;
+    let mut ids = Vec::new();
+    for name in ["Lương Thị Nga", "Cao Văn Phúc", "Đinh Thị Quế"] {
+        ids.push(person(&app, &staff, name).await);
+    }
+    let (status, c) = call(
+        &app,
+        Method::POST,
+        "/api/v1/campaigns",
+        Some(&staff),
+        Some(
+            json!({"name": "Chợ Hà Khánh", "unit_code": HA_KHANH, "target": "list",
+            "person_ids": ids, "deadline": "31/12/2099 16:00"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let id = c["id"].as_i64().unwrap();
+    let mut b = support::Browser::logged_in(&db, &app, "laymau", HA_KHANH, "health_staff").await;
+    let list = b
+        .get(&format!("/campaigns/{id}/people?status=not_sampled"))
+        .await;
+    assert!(list.body.contains("id=\"take-all\""), "{}", list.body);
+    assert!(
+        list.body.contains("tất cả 3 người chưa lấy mẫu"),
+        "{}",
+        list.body
+    );
+    let csrf = list.csrf();
+    let r = b
+        .post(
+            &format!("/campaigns/{id}/sample"),
+            &[
+                ("_csrf", &csrf),
+                ("unit", ""),
+                ("mode", "single_all"),
+                ("specimen", "nasopharyngeal"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), format!("/campaigns/{id}?sampled=3"));
+    assert_eq!(db.rows("samples").await, 3);
+}

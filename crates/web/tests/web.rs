@@ -1646,7 +1646,12 @@ async fn bodies_have_limits_and_imports_wait_their_turn() {
     assert_eq!(person_count(&db).await, 0);
     // A small upload goes through.
     let r = send(&app, upload_request(&session, &csrf, &csv, None)).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location().starts_with("/import/runs/"),
+        "{}",
+        r.location()
+    );
     assert_eq!(person_count(&db).await, 1);
     // The page lists it among the user's imports, with its state.
     let page = b.get("/import").await;
@@ -1730,15 +1735,51 @@ async fn an_import_report_speaks_the_readers_language() {
          Nguyễn Văn An,1985,Nam,{HA_KHANH},022085000123\n\
          ,1990,Nữ,{HA_KHANH},\n"
     );
-    let r = send(&app, upload_request(&session, &csrf, &csv, None)).await;
+    // Redirected after the post (a reload does not import twice) to the
+    // import's own page, finished: a small file is done before the answer.
+    let posted = send(&app, upload_request(&session, &csrf, &csv, None)).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let r = b.get(posted.location()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("Từ chối: dữ liệu sai"), "{}", r.body);
+    assert!(
+        !r.body.contains("http-equiv=\"refresh\""),
+        "finished: {}",
+        r.body
+    );
+    // The whole row report, to download; another user's is not theirs to read.
+    let file = b.get(&format!("{}/report.csv", posted.location())).await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.body);
+    assert!(
+        file.header(header::CONTENT_DISPOSITION)
+            .starts_with("attachment")
+    );
+    assert!(
+        file.body.contains("refused_invalid") && file.body.lines().count() == 2,
+        "{}",
+        file.body
+    );
+    add_user(&db, "phong.yte", HA_PHONG, "health_staff").await;
+    let mut other = Browser::new(&app);
+    other.login("phong.yte").await;
+    assert_eq!(
+        other.get(posted.location()).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .get(&format!("{}/report.csv", posted.location()))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     assert!(r.body.contains("Họ và tên: "), "{}", r.body);
     for raw in ["refused_invalid", "full_name:", "/api/v1/persons"] {
         assert!(!r.body.contains(raw), "{raw}: {}", r.body);
     }
     // The same person again: refused, linked to the page of the record.
     let again = send(&app, upload_request(&session, &csrf, &csv, None)).await;
+    let again = b.get(again.location()).await;
     assert!(
         again.body.contains("Từ chối: trùng số định danh"),
         "{}",

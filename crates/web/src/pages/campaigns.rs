@@ -597,7 +597,7 @@ pub(super) async fn people(
             input type="hidden" name="unit" value=(q.unit);
             div.table-wrap { table.responsive #campaign-people {
                 thead { tr {
-                    @if can_sample { th { span.visually-hidden { (l.t("Chọn", "Select")) } } }
+                    @if can_sample { th { input type="checkbox" #select-page hidden data-select-all="person_id" aria-label=(l.t("Chọn mọi người trên trang này", "Select everyone on this page")); } }
                     th { (l.t("Người", "Person")) } th { (l.t("Năm sinh", "Born")) } th { (l.t("Xã/phường", "Commune")) }
                     th { (l.t("Hộ", "Household")) } th { (l.t("Tình trạng", "Status")) } th { (l.t("Mẫu", "Sample")) }
                 } }
@@ -636,6 +636,14 @@ pub(super) async fn people(
                         (l.t("Một mẫu gộp (tối đa ", "One pool (at most ")) (c.pool_size) ")" }
                     " "
                     button type="submit" name="mode" value="single" #take-single { (l.t("Mẫu đơn từng người", "An individual sample each")) }
+                    @if status == "not_sampled" && total > 0 {
+                        p {
+                            button.secondary type="submit" name="mode" value="single_all" #take-all
+                                data-confirm=(format!("{} {} {}", l.t("Lấy mẫu đơn hôm nay cho cả", "Take an individual sample today from all"), num(l, total), l.t("người chưa lấy mẫu của danh sách này (mọi trang)?", "people not yet sampled on this list (every page)?"))) {
+                                (l.t("Mẫu đơn cho tất cả ", "An individual sample from all ")) (num(l, total)) (l.t(" người chưa lấy mẫu (mọi trang)", " not yet sampled (every page)"))
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -672,6 +680,35 @@ pub(super) async fn sample(
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
     let unit = get("unit");
+    // Everyone not yet sampled on the list (every page), not only those ticked.
+    let ids = if get("mode") == "single_all" {
+        let today = page.now_local().date();
+        let mut all = Vec::new();
+        let mut paging = Paging::new(0, Paging::MAX_LIMIT);
+        loop {
+            let list = s
+                .store
+                .campaign_people(
+                    &page.actor.scope,
+                    id,
+                    None,
+                    Some(&unit),
+                    "not_sampled",
+                    paging,
+                    today,
+                )
+                .await
+                .map_err(|e| page.fail(e))?;
+            all.extend(list.people.iter().map(|x| x.person_id));
+            if !list.paging.has_more(list.total) {
+                break;
+            }
+            paging = Paging::new(paging.offset + paging.limit, paging.limit);
+        }
+        all
+    } else {
+        ids
+    };
     let back = |msg: &str| {
         Redirect::to(&format!(
             "/campaigns/{id}/people?status=not_sampled&unit={}&error={}",
@@ -684,7 +721,7 @@ pub(super) async fn sample(
         return Ok(back(l.t("Chưa chọn ai.", "Nobody was selected.")));
     }
     let collected_on = page.now_local().date().to_string();
-    let result = if get("mode") == "single" {
+    let result = if matches!(get("mode").as_str(), "single" | "single_all") {
         let inputs: Vec<SampleInput> = ids
             .iter()
             .map(|person_id| SampleInput {

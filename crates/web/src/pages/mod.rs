@@ -21,6 +21,7 @@ mod dashboard;
 mod declarations;
 mod figures;
 mod import;
+mod live;
 mod persons;
 mod picker;
 mod quarantine;
@@ -59,6 +60,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(persons::routes())
         .merge(picker::routes())
+        .merge(live::routes())
         .merge(import::routes())
         .merge(tracing::routes())
         .merge(chain::routes())
@@ -482,6 +484,7 @@ pub(crate) fn bare(l: Lang, title: &str, body: Markup) -> Markup {
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/confirm.js" defer {}
                 script src="/static/picker.js" defer {}
+                script src="/static/live.js" defer {}
             }
             body { (body) }
         }

@@ -125,6 +125,11 @@ async fn duty_render(
         .collect();
     let coming: Vec<&DutyShift> = shifts.iter().filter(|x| x.ends_at > stamp).collect();
     let times = response_times(s, page).await?;
+    let pulse = s
+        .store
+        .alert_pulse(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
     let can = page.can(Permission::ManageResponse);
     let province = page
         .actor
@@ -154,6 +159,14 @@ async fn duty_render(
     let content = html! {
         h1 { (l.t("Trực phản ứng nhanh", "Rapid-response duty roster")) }
         p { a href="/alerts" { (l.t("Cảnh báo →", "Alerts →")) } " · " a href="/oxygen" { (l.t("Thiết bị oxy →", "Oxygen equipment →")) } }
+        (super::live::live_region(l, "/alerts/pulse", &pulse, html! {
+        p #waiting {
+            @if pulse.unhandled == 0 { (l.t("Không có cảnh báo nào đang chờ.", "No alert is waiting.")) }
+            @else {
+                a href="/alerts" { strong { (pulse.unhandled) } (l.t(" cảnh báo đang chờ xử lý", " alerts waiting")) }
+                " (" (pulse.open) (l.t(" chưa được tiếp nhận)", " not yet taken)"))
+            }
+        }
         (times_summary(l, &times))
         section aria-labelledby="h-now" {
             h2 #h-now { (l.t("Đang trực", "On duty now")) }
@@ -207,6 +220,7 @@ async fn duty_render(
                 } }
             }
         }
+        }))
         @if can {
             section aria-labelledby="h-add" {
                 h2 #h-add { (l.t("Xếp ca trực", "Add shifts")) }
@@ -248,7 +262,7 @@ async fn duty_render(
     };
     Ok(layout(
         page,
-        l.t("Trực phản ứng nhanh", "Duty roster"),
+        &super::live::live_title(l.t("Trực phản ứng nhanh", "Duty roster"), &pulse),
         content,
     ))
 }

@@ -327,11 +327,14 @@ pub(super) async fn alerts(
             .map(|t| (now - t.with_timezone(&chrono::Utc)).num_minutes())
             .unwrap_or(0)
     };
-    let content = html! {
-        h1 { (l.t("Cảnh báo điều trị tại nhà", "Home-treatment alerts")) }
-        (within.notice(&page))
-        p { a href="/duty" { (l.t("Lịch trực →", "Duty roster →")) } " · " a href=(within.on("/oxygen")) { (l.t("Thiết bị oxy →", "Oxygen equipment →")) } }
-        (super::response::times_summary(l, &times))
+    let codes: Vec<&str> = alerts.iter().map(|a| a.level_unit.as_str()).collect();
+    let levels = s.store.unit_names(&codes).await.map_err(|e| page.fail(e))?;
+    let pulse = s
+        .store
+        .alert_pulse(&within.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let list = html! {
         @if alerts.is_empty() {
             p.muted { (l.t("Không có cảnh báo.", "No alerts.")) }
         } @else {
@@ -349,7 +352,7 @@ pub(super) async fn alerts(
                             (Some(team), Some(phone)) => { (team) " · " a href={ "tel:" (phone.replace(' ', "")) } { (phone) } }
                             _ => { em { (l.t("Không có đội trực", "No team on duty")) } }
                         }
-                        " (" (a.level_unit) ")"
+                        " (" span title=(a.level_unit) { (levels.get(&a.level_unit).unwrap_or(&a.level_unit)) } ")"
                         @if a.escalations > 0 {
                             br; strong.escalated { (l.t("Đã chuyển lên cấp trên ", "Escalated ")) (a.escalations) (l.t(" lần", "×")) }
                         }
@@ -399,7 +402,20 @@ pub(super) async fn alerts(
             } }
         }
     };
-    Ok(layout(&page, l.t("Cảnh báo", "Alerts"), content))
+    let content = html! {
+        h1 { (l.t("Cảnh báo điều trị tại nhà", "Home-treatment alerts")) }
+        (within.notice(&page))
+        p { a href="/duty" { (l.t("Lịch trực →", "Duty roster →")) } " · " a href=(within.on("/oxygen")) { (l.t("Thiết bị oxy →", "Oxygen equipment →")) } }
+        (super::live::live_region(l, &within.on("/alerts/pulse"), &pulse, html! {
+            (super::response::times_summary(l, &times))
+            (list)
+        }))
+    };
+    Ok(layout(
+        &page,
+        &super::live::live_title(l.t("Cảnh báo", "Alerts"), &pulse),
+        content,
+    ))
 }
 
 pub(super) async fn acknowledge(
