@@ -262,6 +262,22 @@ async fn hamlets_and_communes_are_chosen_by_name() {
         form.body
     );
     assert!(form.body.contains("— Chọn —"), "{}", form.body);
+    // A cluster's unit too: by name, the district and its communes.
+    let clusters = district.get("/clusters").await;
+    assert!(
+        clusters.body.contains(&format!(
+            "<option value=\"{HA_KHANH}\" title=\"{HA_KHANH}\">Phường Hà Khánh</option>"
+        )),
+        "{}",
+        clusters.body
+    );
+    assert!(
+        clusters
+            .body
+            .contains("<option value=\"193\" title=\"193\" selected>Thành phố Hạ Long</option>"),
+        "{}",
+        clusters.body
+    );
     let csrf = form.csrf();
     let person = |hamlet: &'static str| {
         [

@@ -38,6 +38,9 @@ async fn users_page(
         .users(&page.actor.scope)
         .await
         .map_err(|e| page.fail(e))?;
+    let units = super::picker::units_to_choose(&s.store, page)
+        .await
+        .map_err(|e| page.fail(e))?;
     Ok(layout(
         page,
         l.t("Tài khoản", "Accounts"),
@@ -100,7 +103,7 @@ async fn users_page(
                 div.grid {
                     (text_field(l, "username", ("Tên đăng nhập", "User name"), &form.username, errors, "required autocomplete=\"off\""))
                     (text_field(l, "display_name", ("Họ tên", "Full name"), &form.display_name, errors, "required"))
-                    (text_field(l, "unit_code", ("Mã đơn vị (VN: toàn quốc; tỉnh, huyện hoặc xã)", "Unit code (VN: national; province, district or commune)"), &form.unit_code, errors, "required"))
+                    (super::picker::unit_field(l, "unit_code", ("Đơn vị (mã khi nhập tay — VN: toàn quốc; tỉnh, huyện hoặc xã)", "Unit (a code when typed — VN: national; province, district or commune)"), &form.unit_code, errors, &units))
                     (role_select(page, &form.role))
                     div.field.invalid[errors.iter().any(|e| e.field == "password")] {
                         label for="f-password" { (l.t("Mật khẩu ban đầu (ít nhất 10 ký tự)", "Initial password (at least 10 characters)")) }
@@ -230,6 +233,11 @@ async fn tokens_page(
         .api_tokens(&page.actor.scope)
         .await
         .map_err(|e| page.fail(e))?;
+    let units = super::picker::units_to_choose(&s.store, page)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let codes: Vec<&str> = tokens.iter().map(|t| t.unit_code.as_str()).collect();
+    let unit_names = s.store.unit_names(&codes).await.map_err(|e| page.fail(e))?;
     Ok(layout(
         page,
         l.t("Mã truy cập API", "API tokens"),
@@ -250,7 +258,7 @@ async fn tokens_page(
                 tbody { @for t in &tokens { tr {
                     td data-label=(l.t("Tên", "Name")) { (t.name) }
                     td.mono data-label=(l.t("Mở đầu", "Prefix")) { (t.prefix) "…" }
-                    td.mono data-label=(l.t("Đơn vị", "Unit")) { (t.unit_code) }
+                    td data-label=(l.t("Đơn vị", "Unit")) title=(t.unit_code) { (unit_names.get(&t.unit_code).unwrap_or(&t.unit_code)) }
                     td data-label=(l.t("Vai trò", "Role")) { (l.t(t.role.label().0, t.role.label().1)) }
                     td data-label=(l.t("Dùng", "Used")) { (t.last_used_at.as_deref().map(show_time).unwrap_or_default()) }
                     td {
@@ -270,7 +278,7 @@ async fn tokens_page(
                 (page.csrf_field())
                 div.grid {
                     (text_field(l, "name", ("Tên (hệ thống sử dụng)", "Name (the system using it)"), "", errors, "required"))
-                    (text_field(l, "unit_code", ("Mã đơn vị", "Unit code"), &page.user.unit_code, errors, "required"))
+                    (super::picker::unit_field(l, "unit_code", ("Đơn vị", "Unit"), &page.user.unit_code, errors, &units))
                     (role_select(page, Role::Viewer.as_str()))
                 }
                 button type="submit" { (l.t("Tạo mã", "Create token")) }

@@ -291,6 +291,70 @@ impl Names {
     }
 }
 
+/// The units a form may name, by name: the reader's own unit, then each
+/// district under it with its communes. `None` when there are too many to
+/// list (the whole country: 10,603 communes) — then the code is typed.
+pub(super) type UnitGroups = Option<Vec<(String, Vec<phongdich_store::Unit>)>>;
+
+pub(super) async fn units_to_choose(store: &Store, page: &Page) -> Result<UnitGroups, StoreError> {
+    let Some(home) = page.actor.scope.home() else {
+        return Ok(None);
+    };
+    let home = store.unit(home.as_str()).await?;
+    let Some(communes) = store.communes_within(&page.actor.scope, 2000).await? else {
+        return Ok(None);
+    };
+    let mut groups = vec![(home.name.clone(), vec![home.clone()])];
+    match home.level {
+        phongdich_domain::UnitLevel::Province => {
+            for d in store.children(&home.code).await? {
+                let mut list = vec![d.clone()];
+                list.extend(
+                    communes
+                        .iter()
+                        .filter(|c| c.district_code.as_deref() == Some(d.code.as_str()))
+                        .cloned(),
+                );
+                groups.push((d.name.clone(), list));
+            }
+        }
+        phongdich_domain::UnitLevel::District => groups[0].1.extend(communes),
+        _ => {}
+    }
+    Ok(Some(groups))
+}
+
+/// A unit chosen by name from [`units_to_choose`] (the code in each
+/// option's tooltip), or typed as a code when the list would be too long.
+pub(super) fn unit_field(
+    l: Lang,
+    name: &str,
+    label: (&str, &str),
+    value: &str,
+    errors: &[FieldError],
+    groups: &UnitGroups,
+) -> Markup {
+    let Some(groups) = groups else {
+        return super::text_field(l, name, label, value, errors, "required");
+    };
+    let invalid = errors.iter().any(|e| e.field == name);
+    let one = groups.iter().map(|g| g.1.len()).sum::<usize>() == 1;
+    html! {
+        div.field.invalid[invalid] {
+            label for={ "f-" (name) } { (l.t(label.0, label.1)) }
+            select id={ "f-" (name) } name=(name) required aria-invalid=[invalid.then_some("true")] {
+                @if !one { option value="" selected[value.trim().is_empty()] { (l.t("— Chọn —", "— Choose —")) } }
+                @for (group, units) in groups {
+                    optgroup label=(group) {
+                        @for u in units { option value=(u.code) title=(u.code) selected[u.code == value.trim()] { (u.name) } }
+                    }
+                }
+            }
+            (super::field_error(l, errors, name))
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub(super) struct PickQuery {
     #[serde(default)]

@@ -1211,6 +1211,11 @@ async fn clusters_page(
         .clusters(&page.actor.scope)
         .await
         .map_err(|e| page.fail(e))?;
+    let units = super::picker::units_to_choose(&s.store, page)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let codes: Vec<&str> = list.iter().map(|c| c.unit_code.as_str()).collect();
+    let unit_names = s.store.unit_names(&codes).await.map_err(|e| page.fail(e))?;
     Ok(layout(
         page,
         l.t("Ổ dịch", "Clusters"),
@@ -1223,7 +1228,7 @@ async fn clusters_page(
                     tbody { @for c in &list { tr {
                         td data-label=(l.t("Tên", "Name")) { a href={ "/clusters/" (c.id) } { (c.name) } }
                         td data-label=(l.t("Loại", "Kind")) { (cluster_kind(l, &c.kind)) }
-                        td.mono data-label=(l.t("Đơn vị", "Unit")) { (c.unit_code) }
+                        td data-label=(l.t("Đơn vị", "Unit")) title=(c.unit_code) { (unit_names.get(&c.unit_code).unwrap_or(&c.unit_code)) }
                         td data-label=(l.t("Từ ngày", "Since")) { (show_date(&c.started_on)) }
                         td data-label=(l.t("Trạng thái", "Status")) { (if c.status == "active" { l.t("Đang hoạt động", "Active") } else { l.t("Đã đóng", "Closed") }) }
                     } } }
@@ -1242,7 +1247,7 @@ async fn clusters_page(
                             (super::field_error(l, errors, "kind"))
                         }
                         (super::text_field(l, "place", ("Địa điểm", "Place"), &form.place, errors, ""))
-                        (super::text_field(l, "unit_code", ("Mã đơn vị", "Unit code"), &form.unit_code, errors, "required"))
+                        (super::picker::unit_field(l, "unit_code", ("Đơn vị", "Unit"), &form.unit_code, errors, &units))
                         (super::text_field(l, "started_on", ("Ngày bắt đầu (dd/mm/yyyy)", "Start date (dd/mm/yyyy)"), &form.started_on, errors, "required"))
                     }
                     button type="submit" { (l.t("Thêm", "Add")) }
