@@ -541,7 +541,16 @@ async fn people_are_registered_found_kept_within_their_commune_and_audited() {
     fill(&c, "national_id", GOOD_ID).await;
     submit(&c, "form").await;
     wait_heading(&c, NAME).await;
-    let person_url = c.current_url().await.unwrap().to_string();
+    let person_url = c.current_url().await.unwrap();
+    // The record, saying it was registered.
+    assert_eq!(person_url.query(), Some("done=registered"));
+    assert!(
+        text_of(&c, "#done")
+            .await
+            .unwrap()
+            .contains("Đã đăng ký người mới")
+    );
+    let person_url = person_url.path().to_owned();
     let person_id: i64 = person_url
         .rsplit('/')
         .next()
@@ -858,10 +867,16 @@ async fn a_tracer_records_contacts_confirms_an_f0_and_the_classes_follow() {
     record_contact(&c, &server, a, cuong, "31/02/2021", &[]).await;
     let error = wait_for(&c, "#tracing span.field-error#err-date").await;
     assert!(!error.text().await.unwrap().trim().is_empty());
+    // Issue 18 §3: the form keeps what was typed, to correct it.
     assert_eq!(
         value_of(&c, "date").await,
-        "",
-        "a fresh form after the error"
+        "31/02/2021",
+        "the typed date kept"
+    );
+    assert_eq!(
+        value_of(&c, "setting").await,
+        "household",
+        "the setting chosen kept"
     );
 
     // Confirm A as F0: B becomes F1, Cường F2, and Dung (another commune) F2.

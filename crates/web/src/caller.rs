@@ -13,6 +13,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use phongdich_store::{Actor, User};
 use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
@@ -300,6 +301,23 @@ pub(crate) async fn authenticate(
                         .get(header::CONTENT_TYPE)
                         .and_then(|v| v.to_str().ok())
                         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+                    let multipart_boundary = h
+                        .get(header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .filter(|v| v.starts_with("multipart/form-data"))
+                        .and_then(|v| v.split("boundary=").nth(1))
+                        .map(|b| b.trim_matches('"').to_owned());
+                    if let (None, Some(boundary)) = (&presented, multipart_boundary) {
+                        // A file upload carries the token as its first part
+                        // (`_csrf`, before the file), never in its address:
+                        // read the body's beginning, then hand on all of it.
+                        let (head, rest) = first_bytes(body, 8 * 1024).await;
+                        presented = first_part(&head, &boundary, "_csrf");
+                        body = Body::from_stream(
+                            futures_util::stream::once(async move { Ok::<_, axum::Error>(head) })
+                                .chain(rest),
+                        );
+                    }
                     if presented.is_none() && is_form {
                         let bytes = match axum::body::to_bytes(body, 2 * 1024 * 1024).await {
                             Ok(b) => b,
@@ -332,6 +350,42 @@ pub(crate) async fn authenticate(
     }
     parts.extensions.insert(auth);
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// The first `limit` bytes of a body (or all of it, if shorter), and the
+/// rest of its stream.
+async fn first_bytes(body: Body, limit: usize) -> (axum::body::Bytes, axum::body::BodyDataStream) {
+    let mut stream = body.into_data_stream();
+    let mut head = Vec::new();
+    while head.len() < limit {
+        match stream.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    (axum::body::Bytes::from(head), stream)
+}
+
+/// The value of the first part of a multipart body when it is the field
+/// `name` (a short text field).
+fn first_part(head: &[u8], boundary: &str, name: &str) -> Option<String> {
+    let text = std::str::from_utf8(head.get(..head.len().min(4096))?)
+        .ok()
+        .or_else(|| {
+            // The cut may fall inside a character of the file after the field.
+            let valid = std::str::from_utf8(head).err()?.valid_up_to();
+            std::str::from_utf8(&head[..valid]).ok()
+        })?;
+    let after = text.strip_prefix(&format!("--{boundary}\r\n"))?;
+    let (headers, rest) = after.split_once("\r\n\r\n")?;
+    let disposition = headers
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
+    if !disposition.contains(&format!("name=\"{name}\"")) {
+        return None;
+    }
+    let (value, _) = rest.split_once(&format!("\r\n--{boundary}"))?;
+    Some(value.to_owned())
 }
 
 /// One field of an `application/x-www-form-urlencoded` string.

@@ -610,7 +610,9 @@ async fn posts_with_a_session_need_the_csrf_token_and_our_origin() {
         b.post("/persons/new", &forged).await.status,
         StatusCode::FORBIDDEN
     );
-    // Nor does a script without the header, or a multipart upload without the query token.
+    // Nor does a script without the header, or a multipart upload whose first
+    // part is not the token (a file first, the token after it, is refused too:
+    // only the first part is read before the body goes on).
     let r = b.request(Method::POST, "/api/v1/persons", None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     let mut req = Request::builder()
@@ -623,7 +625,8 @@ async fn posts_with_a_session_need_the_csrf_token_and_our_origin() {
         )
         .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
         .body(Body::from(format!(
-            "--X\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--X--\r\n"
+            "--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nx\r\n\
+             --X\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--X--\r\n"
         )))
         .unwrap();
     assert_eq!(send(&app, req).await.status, StatusCode::FORBIDDEN);
@@ -1468,10 +1471,11 @@ async fn the_person_form_shows_errors_beside_fields_and_keeps_what_was_typed() {
     let r = b.post("/persons/new", &fields).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let id = db.ints("SELECT id FROM persons").await[0].unwrap();
-    assert_eq!(r.location(), format!("/persons/{id}"));
+    assert_eq!(r.location(), format!("/persons/{id}?done=registered"));
     let page = b.get(r.location()).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Trần Thị Bình") && page.body.contains(BINH_ID));
+    assert!(page.body.contains("Đã đăng ký người mới."), "{}", page.body);
 
     // The same national ID again: refused beside the field, naming the record.
     fields[1].1 = "Trần Bình";
@@ -1512,7 +1516,7 @@ async fn logins_and_changes_are_in_the_audit_log_with_before_and_after() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let path = r.location().to_owned();
+    let path = r.location().split('?').next().unwrap().to_owned();
     let id = path.rsplit('/').next().unwrap().to_owned();
     let edit = b.get(&format!("{path}/edit")).await;
     assert!(
@@ -1594,14 +1598,17 @@ async fn logins_and_changes_are_in_the_audit_log_with_before_and_after() {
 /// A multipart upload of `csv` as the import page sends it, with `length`
 /// as its Content-Length when given (a client may announce any).
 fn upload_request(session: &str, csrf: &str, csv: &str, length: Option<u64>) -> Request<Body> {
+    // The token is the upload's first part, as the page sends it (issue 18
+    // §3: never in the address).
     let body = format!(
-        "--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ds.csv\"\r\n\
+        "--X\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+         --X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ds.csv\"\r\n\
          Content-Type: text/csv\r\n\r\n{csv}\r\n--X--\r\n"
     );
     let length = length.unwrap_or(body.len() as u64);
     Request::builder()
         .method(Method::POST)
-        .uri(format!("/import?_csrf={csrf}"))
+        .uri("/import")
         .header(header::HOST, HOST)
         .header(header::COOKIE, format!("pd_session={session}"))
         .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
@@ -1644,6 +1651,13 @@ async fn bodies_have_limits_and_imports_wait_their_turn() {
     .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
     assert_eq!(person_count(&db).await, 0);
+    // Without the token (or with another), refused; no page puts it in an address.
+    let r = send(&app, upload_request(&session, "forged", &csv, None)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    for path in ["/import", "/tracing", "/testing", "/campaigns"] {
+        let page = b.get(path).await;
+        assert!(!page.body.contains("_csrf="), "{path}: {}", page.body);
+    }
     // A small upload goes through.
     let r = send(&app, upload_request(&session, &csrf, &csv, None)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -1830,6 +1844,19 @@ async fn a_contacts_setting_is_chosen_never_defaulted() {
         .await;
     assert!(r.body.contains("Chọn bối cảnh tiếp xúc"), "{}", r.body);
     assert_eq!(db.rows("contacts").await, 0, "nothing recorded");
+    // What was typed is kept for the user to correct (issue 18 §3).
+    assert!(
+        r.body
+            .contains("name=\"date\" placeholder=\"dd/mm/yyyy\" required value=\"05/08/2021\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains(&format!("name=\"other_person_id\" value=\"{b}\"")),
+        "{}",
+        r.body
+    );
 }
 
 /// Issue 18 §2: a mistyped address gives the app's own page (in the frame,

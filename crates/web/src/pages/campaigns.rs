@@ -106,7 +106,9 @@ async fn list_page(
         @if page.can(Permission::RunCampaigns) {
             details open[!errors.is_empty() || campaigns.is_empty()] {
                 summary { (l.t("Tổ chức đợt xét nghiệm mới", "Order a new campaign")) }
-                form.stack #order method="post" action={ "/campaigns?_csrf=" (page.csrf) } enctype="multipart/form-data" {
+                form.stack #order method="post" action={ "/campaigns" } enctype="multipart/form-data" {
+                    // The token as the first part of the upload, not in its address.
+                    (page.csrf_field())
                     @if !errors.is_empty() {
                         div.alert role="alert" {
                             p { (l.t("Chưa tạo: hãy sửa các lỗi được đánh dấu.", "Not created: correct the marked errors.")) }

@@ -20,7 +20,9 @@ fn form(page: &Page, error: Option<(&str, &str)>) -> maud::Markup {
             "A CSV (UTF-8) or XLSX file whose first row holds the column headers (Vietnamese or English: full_name, birth, sex, national_id, phone, commune_code, hamlet_code, street_address, occupation, workplace, vulnerabilities, household). Good rows are imported; bad rows are reported with their line and reason."
         )) }
         @if let Some((vi, en)) = error { div.alert role="alert" { p { (l.t(vi, en)) } } }
-        form method="post" action={ "/import?_csrf=" (page.csrf) } enctype="multipart/form-data" {
+        form method="post" action={ "/import" } enctype="multipart/form-data" {
+            // The token as the first part of the upload, not in its address.
+            (page.csrf_field())
             div.field {
                 label for="f-file" { (l.t("Tệp", "File")) }
                 input #f-file type="file" name="file" accept=".csv,.xlsx,text/csv" required;

@@ -117,9 +117,28 @@ pub(crate) struct Page {
     pub path: String,
     /// The store's clock (the one clock), for "today" on the page.
     pub clock: phongdich_domain::Clock,
+    /// What the user typed in a form that was refused, for the page drawn
+    /// again to keep it ([`Page::typed`]); empty otherwise.
+    pub typed: Vec<(String, String)>,
 }
 
 impl Page {
+    /// The page again with what was typed in the refused form.
+    pub(crate) fn with_typed(&self, typed: Vec<(String, String)>) -> Page {
+        Page {
+            typed,
+            ..self.clone()
+        }
+    }
+
+    /// The value typed in field `name` of a refused form ("" if none).
+    pub(crate) fn typed(&self, name: &str) -> &str {
+        self.typed
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
     /// Today in Vietnam.
     pub(crate) fn today(&self) -> chrono::NaiveDate {
         self.clock.today()
@@ -198,6 +217,7 @@ impl FromRequestParts<AppState> for Page {
                 csrf,
                 path,
                 clock: state.store.clock().clone(),
+                typed: Vec::new(),
             }),
             _ => Err(Redirect::to(&format!("/login?next={}", encode(&path))).into_response()),
         }

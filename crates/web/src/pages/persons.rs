@@ -535,7 +535,7 @@ fn after_create(f: &PersonForm, id: i64) -> String {
             };
             format!("{path}{sep}picked={id}&field={}{fragment}", encode(field))
         }
-        _ => format!("/persons/{id}"),
+        _ => format!("/persons/{id}?done=registered"),
     }
 }
 
@@ -565,6 +565,15 @@ impl Done {
             "ordered" => l.t("Đã ra quyết định cách ly", "Quarantine order issued"),
             "extended" => l.t("Đã gia hạn cách ly", "Quarantine extended"),
             "released" => l.t("Đã kết thúc cách ly", "Released from quarantine"),
+            "saved" => l.t("Đã lưu hồ sơ", "Record saved"),
+            "registered" => l.t("Đã đăng ký người mới", "Person registered"),
+            "merged" => l.t(
+                "Đã gộp hồ sơ; hồ sơ kia chuyển về đây",
+                "Records merged; the other one now points here",
+            ),
+            "enrolled" => l.t("Đã nhận điều trị tại nhà", "Home treatment begun"),
+            "vitals" => l.t("Đã ghi chỉ số", "Readings recorded"),
+            "lent" => l.t("Đã cho mượn thiết bị", "Equipment lent"),
             _ => return None,
         };
         // The actions that move classes say by how much.
@@ -599,12 +608,14 @@ pub(super) async fn show(
 pub(super) async fn back_to_record(
     s: &AppState,
     page: &Page,
-    (person_id, anchor): (i64, &str),
+    (person_id, anchor, done): (i64, &str, &str),
     result: Result<(), StoreError>,
     refusal: fn(StoreError) -> Result<Vec<FieldError>, StoreError>,
 ) -> PageResult {
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/persons/{person_id}#{anchor}")).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/persons/{person_id}?done={done}#{anchor}")).into_response())
+        }
         Err(e) => {
             let errors = refusal(e).map_err(|e| page.fail(e))?;
             person_page(s, page, person_id, &errors).await
@@ -774,7 +785,7 @@ pub(super) async fn update(
         person,
     };
     match s.store.update_person(&page.actor, id, &update).await {
-        Ok(p) => Ok(Redirect::to(&format!("/persons/{}", p.id)).into_response()),
+        Ok(p) => Ok(Redirect::to(&format!("/persons/{}?done=saved", p.id)).into_response()),
         Err(StoreError::Invalid(i)) => Ok(with_status(again(&i.0), 422)),
         Err(StoreError::DuplicateNationalId { existing_id }) => {
             let e = crate::problem::duplicate_national_id(existing_id);
@@ -901,7 +912,7 @@ pub(super) async fn merge(
         .merge_persons(&page.actor, f.kept_id, f.merged_id)
         .await
         .map_err(|e| page.fail(e))?;
-    Ok(Redirect::to(&format!("/persons/{}", f.kept_id)).into_response())
+    Ok(Redirect::to(&format!("/persons/{}?done=merged", f.kept_id)).into_response())
 }
 
 #[derive(Deserialize)]

@@ -3,7 +3,7 @@
 //! release certificate), and the day's lists of the user's jurisdiction with
 //! orders for every F1 in one click.
 
-use super::{Page, PageResult, UnitFilter, Within, field_error, layout, show_date};
+use super::{Page, PageResult, Within, field_error, layout, show_date};
 use crate::AppState;
 use crate::caller::Lang;
 use axum::extract::{Form, Path, Query, State};
@@ -613,14 +613,32 @@ fn bed_label(l: Lang, b: &str) -> &'static str {
 pub(super) async fn places_page(
     State(s): State<AppState>,
     page: Page,
-    Query(q): Query<UnitFilter>,
+    Query(q): Query<PlacesQuery>,
 ) -> PageResult {
     let within = Within::of(&s, &page, &q.unit).await?;
-    places_in(&s, &page, &within, Vec::new()).await
+    let l = page.lang;
+    // What the last action on the page did (`?done=`, after its redirect).
+    let done = match q.done.as_str() {
+        "place" => Some(l.t("Đã thêm nơi cách ly, điều trị.", "Place added.")),
+        "admitted" => Some(l.t("Đã nhận người vào.", "Person admitted.")),
+        "discharged" => Some(l.t("Đã cho ra.", "Discharged.")),
+        "transferred" => Some(l.t("Đã chuyển nơi.", "Transferred.")),
+        _ => None,
+    };
+    places_in(&s, &page, &within, Vec::new(), done).await
+}
+
+/// `/places?unit=&done=`.
+#[derive(Deserialize, Default)]
+pub(super) struct PlacesQuery {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    done: String,
 }
 
 async fn places_render(s: &AppState, page: &Page, errors: Vec<FieldError>) -> PageResult {
-    places_in(s, page, &Within::whole(page), errors).await
+    places_in(s, page, &Within::whole(page), errors, None).await
 }
 
 /// The places of `within` (the reader's jurisdiction, or a unit inside it).
@@ -629,6 +647,7 @@ async fn places_in(
     page: &Page,
     within: &Within,
     errors: Vec<FieldError>,
+    done: Option<&str>,
 ) -> PageResult {
     let l = page.lang;
     let places = s
@@ -667,6 +686,7 @@ async fn places_in(
     }
     let content = html! {
         h1 { (l.t("Nơi cách ly, điều trị", "Quarantine and treatment places")) }
+        @if let Some(m) = done { div.notice.done #done role="status" { p { (m) } } }
         (within.notice(page))
         @if !errors.is_empty() {
             div.alert role="alert" { @for e in &errors { p { (l.t(&e.message_vi, &e.message_en)) } } }
@@ -797,7 +817,7 @@ pub(super) async fn transfer(
         .transfer(&page.actor, id, to, &f.bed_type, &f.transferred_on)
         .await
     {
-        Ok(_) => Ok(Redirect::to("/places").into_response()),
+        Ok(_) => Ok(Redirect::to("/places?done=transferred").into_response()),
         Err(e) => {
             let errors = refusal(e).map_err(|e| page.fail(e))?;
             places_render(&s, &page, errors).await
@@ -860,7 +880,7 @@ pub(super) async fn create_place(
         },
     };
     match s.store.create_place(&page.actor, &input).await {
-        Ok(_) => Ok(Redirect::to("/places").into_response()),
+        Ok(_) => Ok(Redirect::to("/places?done=place").into_response()),
         Err(e) => {
             let errors = refusal(e).map_err(|e| page.fail(e))?;
             places_render(&s, &page, errors).await
@@ -897,7 +917,7 @@ pub(super) async fn admit(
         .admit(&page.actor, id, person_id, &f.bed_type, &f.admitted_on)
         .await
     {
-        Ok(_) => Ok(Redirect::to("/places").into_response()),
+        Ok(_) => Ok(Redirect::to("/places?done=admitted").into_response()),
         Err(StoreError::NotFound {
             entity: phongdich_store::Entity::Person,
             ..
@@ -930,7 +950,7 @@ pub(super) async fn discharge(
     Form(f): Form<DischargeForm>,
 ) -> PageResult {
     match s.store.discharge(&page.actor, id, &f.discharged_on).await {
-        Ok(_) => Ok(Redirect::to("/places").into_response()),
+        Ok(_) => Ok(Redirect::to("/places?done=discharged").into_response()),
         Err(e) => {
             let errors = refusal(e).map_err(|e| page.fail(e))?;
             places_render(&s, &page, errors).await

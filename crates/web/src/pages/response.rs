@@ -493,7 +493,14 @@ pub(super) async fn lend(
     };
     // The loan form is on the record's home-treatment section.
     let refusal = |e| super::refusal_fields(e, "treatment");
-    super::persons::back_to_record(&s, &page, (person_id, "home-treatment"), result, refusal).await
+    super::persons::back_to_record(
+        &s,
+        &page,
+        (person_id, "home-treatment", "lent"),
+        result,
+        refusal,
+    )
+    .await
 }
 
 /// This module's pages, each path with its handlers; merged once in

@@ -419,7 +419,9 @@ async fn render(s: &AppState, page: &Page, f: Forms) -> PageResult {
             }
             details open[f.failed == "file"] {
                 summary { (l.t("Nhập tệp kết quả của phòng xét nghiệm (CSV, XLSX)", "Import a lab's results file (CSV, XLSX)")) }
-                form.stack method="post" action={ "/testing/import?_csrf=" (page.csrf) } enctype="multipart/form-data" {
+                form.stack method="post" action={ "/testing/import" } enctype="multipart/form-data" {
+                    // The token as the first part of the upload, not in its address.
+                    (page.csrf_field())
                     p.muted { (l.t("Cột: Mã mẫu, Kỹ thuật, Kết quả, Giá trị Ct, Ngày trả kết quả, Phòng xét nghiệm. Nhập lại cùng tệp không thay đổi gì.",
                         "Columns: sample code, test, outcome, Ct, result date, lab. Importing the same file again changes nothing.")) }
                     div.field.invalid[f.failed == "file"] {

@@ -195,19 +195,20 @@ pub(super) async fn section(
                     form method="post" action={ "/persons/" (p.id) "/contacts" } {
                         (page.csrf_field())
                         div.grid {
-                            div.field { (super::picker::person_input(l, "c-other", "other_person_id", ("Người tiếp xúc", "Contact person"), "", false, true)) (err("other_person_id")) }
-                            div.field { label for="c-other-nid" { (l.t("Số CCCD/CMND của người tiếp xúc (bắt buộc nếu ở ngoài địa bàn)", "Their national ID (required if they live outside your area)")) } input #c-other-nid name="other_national_id" inputmode="numeric" autocomplete="off"; }
-                            div.field { label for="c-date" { (l.t("Ngày tiếp xúc", "Date")) } input #c-date name="date" placeholder="dd/mm/yyyy" required; (err("date")) }
-                            div.field { label for="c-until" { (l.t("Đến ngày (nếu nhiều ngày)", "Until (if several days)")) } input #c-until name="until" placeholder="dd/mm/yyyy"; (err("until")) }
+                            // What was typed stays when the contact is refused (`page.typed`).
+                            div.field { (super::picker::person_input(l, "c-other", "other_person_id", ("Người tiếp xúc", "Contact person"), page.typed("other_person_id"), false, true)) (err("other_person_id")) }
+                            div.field { label for="c-other-nid" { (l.t("Số CCCD/CMND của người tiếp xúc (bắt buộc nếu ở ngoài địa bàn)", "Their national ID (required if they live outside your area)")) } input #c-other-nid name="other_national_id" inputmode="numeric" autocomplete="off" value=(page.typed("other_national_id")); }
+                            div.field { label for="c-date" { (l.t("Ngày tiếp xúc", "Date")) } input #c-date name="date" placeholder="dd/mm/yyyy" required value=(page.typed("date")); (err("date")) }
+                            div.field { label for="c-until" { (l.t("Đến ngày (nếu nhiều ngày)", "Until (if several days)")) } input #c-until name="until" placeholder="dd/mm/yyyy" value=(page.typed("until")); (err("until")) }
                             div.field { label for="c-setting" { (l.t("Bối cảnh", "Setting")) }
-                                select #c-setting name="setting" required { option value="" selected { (l.t("— Chọn —", "— Choose —")) } @for st in Setting::ALL { option value=(st.as_str()) { (setting_label(l, st)) } } } (err("setting")) }
-                            div.field { label for="c-distance" { (l.t("Khoảng cách (m)", "Distance (m)")) } input #c-distance name="distance_m" inputmode="decimal"; (err("distance_m")) }
-                            div.field { label for="c-duration" { (l.t("Thời gian (phút)", "Duration (minutes)")) } input #c-duration name="duration_min" inputmode="numeric"; (err("duration_min")) }
+                                select #c-setting name="setting" required { option value="" selected[page.typed("setting").is_empty()] { (l.t("— Chọn —", "— Choose —")) } @for st in Setting::ALL { option value=(st.as_str()) selected[page.typed("setting") == st.as_str()] { (setting_label(l, st)) } } } (err("setting")) }
+                            div.field { label for="c-distance" { (l.t("Khoảng cách (m)", "Distance (m)")) } input #c-distance name="distance_m" inputmode="decimal" value=(page.typed("distance_m")); (err("distance_m")) }
+                            div.field { label for="c-duration" { (l.t("Thời gian (phút)", "Duration (minutes)")) } input #c-duration name="duration_min" inputmode="numeric" value=(page.typed("duration_min")); (err("duration_min")) }
                         }
                         fieldset {
                             legend { (l.t("Hoàn cảnh", "Circumstances")) }
                             @for (name, vi, en) in [("masked", "Cả hai đeo khẩu trang", "Both masked"), ("body_contact", "Tiếp xúc cơ thể", "Body contact"), ("caregiving", "Chăm sóc người bệnh", "Caregiving"), ("protective_equipment", "Đủ đồ bảo hộ", "Full protective equipment"), ("closed_space", "Cùng không gian kín", "Same closed space")] {
-                                label.check { input type="checkbox" name=(name) value="true"; " " (l.t(vi, en)) }
+                                label.check { input type="checkbox" name=(name) value="true" checked[!page.typed(name).is_empty()]; " " (l.t(vi, en)) }
                             }
                         }
                         button type="submit" { (l.t("Ghi nhận", "Record")) }
@@ -220,7 +221,9 @@ pub(super) async fn section(
                         "One person a row: the person columns (full_name, birth, sex, national_id, phone, commune_code…) and date, setting, distance_m, duration_min, masked. Known people are matched by national ID or the duplicate rules; new people are registered."
                     )) }
                     (err("file"))
-                    form method="post" action={ "/persons/" (p.id) "/contacts/import?_csrf=" (page.csrf) } enctype="multipart/form-data" {
+                    form method="post" action={ "/persons/" (p.id) "/contacts/import" } enctype="multipart/form-data" {
+                        // The token as the first part of the upload, not in its address.
+                        (page.csrf_field())
                         div.field { label for="ci-file" { (l.t("Tệp", "File")) } input #ci-file type="file" name="file" accept=".csv,.xlsx" required; }
                         button type="submit" { (l.t("Nhập", "Import")) }
                     }
@@ -320,6 +323,32 @@ pub(super) async fn add_contact(
     Form(f): Form<ContactForm>,
 ) -> PageResult {
     page.require(Permission::Trace)?;
+    // Drawn again after a refusal, the form keeps what was typed.
+    let page = page.with_typed(
+        [
+            ("other_person_id", &f.other_person_id),
+            ("other_national_id", &f.other_national_id),
+            ("date", &f.date),
+            ("until", &f.until),
+            ("setting", &f.setting),
+            ("distance_m", &f.distance_m),
+            ("duration_min", &f.duration_min),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.clone()))
+        .chain(
+            [
+                ("masked", &f.masked),
+                ("body_contact", &f.body_contact),
+                ("caregiving", &f.caregiving),
+                ("protective_equipment", &f.protective_equipment),
+                ("closed_space", &f.closed_space),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| (k.to_owned(), v.clone()))),
+        )
+        .collect(),
+    );
     let mut errors = Vec::new();
     let num = |field: &str, v: &str, errors: &mut Vec<FieldError>| -> Option<f64> {
         let v = v.trim().replace(',', ".");
@@ -941,7 +970,8 @@ fn review_form(
 ) -> Markup {
     let today = page.today().format("%d/%m/%Y").to_string();
     html! {
-        form.inline.review-form method="post" action={ "/persons/" (person) "/contact-reviews?_csrf=" (page.csrf) } {
+        form.inline.review-form method="post" action={ "/persons/" (person) "/contact-reviews" } {
+            (page.csrf_field())
             input type="hidden" name="back" value=(back);
             label { span.visually-hidden { (l.t("Ngày rà soát", "Review day")) } input type="text" name="reviewed_on" value=(today) size="10" inputmode="numeric" pattern="[0-9]{2}/[0-9]{2}/[0-9]{4}" aria-label=(l.t("Ngày rà soát (dd/mm/yyyy)", "Review day (dd/mm/yyyy)")); }
             (day_err)
@@ -1145,7 +1175,9 @@ pub(super) async fn lists(
                         "Cột: Mã BN, Họ và tên (trống được khi có Mã BN), Tuổi hoặc Năm sinh, Giới tính, Mã xã, Ngày khẳng định, Ngày lấy mẫu, Ngày khởi phát, Lây từ (một hoặc nhiều: mã BN, tên ổ dịch, nước — cách nhau bằng dấu phẩy), Nhập cảnh từ, Tình trạng, Ngày khỏi, Ngày tử vong, Nơi điều trị. Dòng có Mã BN đã có sẽ sửa ca đó. Xem data/examples/ca-benh.csv.",
                         "Columns: case number (Mã BN), full name (may be blank with a case number), age or birth year, sex, commune code, confirmed, sample and onset dates, infected by (one or several: case numbers, cluster names, countries, separated by commas), imported from, course, recovered and death dates, hospital. A row with a case number already on file corrects that case. See data/examples/ca-benh.csv."
                     )) }
-                    form method="post" action={ "/tracing/import?_csrf=" (page.csrf) } enctype="multipart/form-data" {
+                    form method="post" action={ "/tracing/import" } enctype="multipart/form-data" {
+                        // The token as the first part of the upload, not in its address.
+                        (page.csrf_field())
                         div.field { label for="ki-file" { (l.t("Tệp", "File")) } input #ki-file type="file" name="file" accept=".csv,.xlsx" required; }
                         button type="submit" { (l.t("Nhập", "Import")) }
                     }

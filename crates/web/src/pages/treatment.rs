@@ -243,7 +243,7 @@ pub(super) async fn enrol(
     } else {
         Err(phongdich_domain::Invalid(errors).into())
     };
-    back(&s, &page, id, result).await
+    back(&s, &page, id, result, "enrolled").await
 }
 
 /// Back to the person's record at the home-treatment section.
@@ -252,8 +252,16 @@ pub(super) async fn back(
     page: &Page,
     person_id: i64,
     result: Result<(), StoreError>,
+    done: &str,
 ) -> PageResult {
-    super::persons::back_to_record(s, page, (person_id, "home-treatment"), result, refusal).await
+    super::persons::back_to_record(
+        s,
+        page,
+        (person_id, "home-treatment", done),
+        result,
+        refusal,
+    )
+    .await
 }
 
 pub(super) async fn record_vitals(
@@ -276,7 +284,7 @@ pub(super) async fn record_vitals(
             .map(|_| ()),
         Err(errors) => Err(phongdich_domain::Invalid(errors).into()),
     };
-    back(&s, &page, person_id, result).await
+    back(&s, &page, person_id, result, "vitals").await
 }
 
 /// The alerts of the user's jurisdiction: open ones first with their age,
