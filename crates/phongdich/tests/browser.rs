@@ -753,6 +753,65 @@ async fn people_are_registered_found_kept_within_their_commune_and_audited() {
     shots.take(&c, "audit-en", 1280).await;
     switch_language(&c, "vi").await;
 
+    // 7. The same man registered again without his ID: the form warns, the
+    // administrator saves anyway, then compares the pair side by side and
+    // merges the new record into the old one.
+    c.goto(&server.url("/persons/new")).await.unwrap();
+    wait_heading(&c, "Thêm người").await;
+    fill(&c, "full_name", NAME).await;
+    fill(&c, "birth", "12/03/1985").await;
+    for (name, value) in [("sex", "male"), ("commune_code", HA_KHANH)] {
+        c.find(Locator::Css(&format!("main select[name='{name}']")))
+            .await
+            .unwrap()
+            .select_by_value(value)
+            .await
+            .unwrap();
+    }
+    fill(&c, "phone", "0987654321").await;
+    submit(&c, "form").await;
+    wait_for(&c, "input[name='confirm_not_duplicate']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    submit(&c, "form").await;
+    wait_heading(&c, NAME).await;
+    c.goto(&server.url("/duplicates")).await.unwrap();
+    wait_heading(&c, "Hồ sơ nghi trùng chờ rà soát (1)").await;
+    click(&c, "main a[href^='/duplicates/']").await;
+    wait_heading(&c, "Hai hồ sơ này có phải một người?").await;
+    let differs = c
+        .find_all(Locator::Css("#compare tr.differs th"))
+        .await
+        .unwrap();
+    let mut lines = Vec::new();
+    for th in differs {
+        lines.push(th.text().await.unwrap());
+    }
+    for expected in ["CCCD/CMND", "Điện thoại"] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(expected)),
+            "{expected} differs: {lines:?}"
+        );
+    }
+    assert!(
+        !lines.iter().any(|l| l.starts_with("Họ và tên")),
+        "the names are the same: {lines:?}"
+    );
+    shots.take(&c, "duplicate-compare-vi", 1280).await;
+    shots.take(&c, "duplicate-compare-vi-390", 390).await;
+    assert!(horizontal_overflow(&c).await <= 0, "fits a 390 px phone");
+    c.set_window_size(1280, 900).await.unwrap();
+    submit(&c, "form[action='/merges']").await;
+    wait_heading(&c, NAME).await;
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        person_url,
+        "the older record is kept"
+    );
+    assert!(text_of(&c, "#done").await.unwrap().contains("gộp"));
+
     c.close().await.unwrap();
     drop(driver);
     drop(server);

@@ -807,6 +807,37 @@ impl Store {
         })
     }
 
+    /// One open likely-duplicate pair, its two people side by side and the
+    /// reason it was raised. A pair with either person outside the scope, or
+    /// already merged or dismissed, is not found.
+    pub async fn duplicate_pair(
+        &self,
+        scope: &Scope,
+        pair_id: i64,
+    ) -> Result<(Person, Person, String)> {
+        let row: Option<(i64, i64, String)> = sqlx::query_as(
+            "SELECT person_id, other_person_id, reason FROM duplicate_candidates WHERE id = $1 AND status = 'open'",
+        )
+        .bind(pair_id)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some((a, b, reason)) = row else {
+            return Err(StoreError::not_found(
+                crate::error::Entity::DuplicatePair,
+                pair_id,
+            ));
+        };
+        let not_found = |e: StoreError| match e {
+            StoreError::NotFound { .. } => {
+                StoreError::not_found(crate::error::Entity::DuplicatePair, pair_id)
+            }
+            e => e,
+        };
+        let pa = self.person(scope, a).await.map_err(not_found)?;
+        let pb = self.person(scope, b).await.map_err(not_found)?;
+        Ok((pa, pb, reason))
+    }
+
     /// Close a likely-duplicate pair as two different people ("not a
     /// duplicate"): it leaves the list, audited; both records stay as they
     /// are. Only a pair whose two people are in the actor's scope.

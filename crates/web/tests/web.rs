@@ -2052,6 +2052,36 @@ async fn a_merge_asks_first_and_a_pair_can_be_told_apart() {
         "{}",
         list.body
     );
+    // The pair side by side: both records, the line that differs marked.
+    let at = list
+        .body
+        .find("href=\"/duplicates/")
+        .expect("the compare link")
+        + 6;
+    let end = at + list.body[at..].find('"').unwrap();
+    let compare = b.get(&list.body[at..end]).await;
+    assert_eq!(compare.status, StatusCode::OK, "{}", compare.body);
+    assert!(
+        compare.body.contains("Hai hồ sơ này có phải một người?"),
+        "{}",
+        compare.body
+    );
+    let differs: Vec<&str> = compare
+        .body
+        .split("<tr class=\"differs\">")
+        .skip(1)
+        .collect();
+    assert_eq!(differs.len(), 1, "only the ID differs: {}", compare.body);
+    assert!(differs[0].contains("CCCD/CMND"), "{}", differs[0]);
+    assert_eq!(
+        compare.body.matches("action=\"/merges\"").count(),
+        2,
+        "keep either record: {}",
+        compare.body
+    );
+    assert!(compare.body.contains(&format!("Giữ hồ sơ #{first}")));
+    let gone = b.get("/duplicates/999999").await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND, "{}", gone.body);
     let at = list.body.find("/dismiss\"").expect("the dismiss form");
     let start = list.body[..at].rfind("action=\"").unwrap() + 8;
     let action = &list.body[start..at + 8];

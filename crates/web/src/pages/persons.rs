@@ -354,19 +354,33 @@ fn person_form(
     let commune_invalid = errors.iter().any(|e| e.field == "commune_code");
     let hamlet_invalid = errors.iter().any(|e| e.field == "hamlet_code");
     let sex_invalid = errors.iter().any(|e| e.field == "sex");
+    let commune_name = |code: &str| {
+        places
+            .communes
+            .iter()
+            .flatten()
+            .flat_map(|(_, units)| units)
+            .find(|u| u.code.as_str() == code)
+            .map_or_else(|| code.to_owned(), |u| u.name.clone())
+    };
     html! {
         (form_errors(l, errors, &FIELDS))
-        @if !duplicates.is_empty() {
-            div.alert role="alert" {
-                p { (l.t("Có thể người này đã có trong danh sách:", "This person may already be registered:")) }
-                ul { @for d in duplicates {
-                    li { a href={ "/persons/" (d.person_id) } { (d.full_name) } " (" (d.birth_year) ", " (d.commune_code) ")" }
-                } }
-                label { input type="checkbox" name="confirm_not_duplicate" value="yes"; " " (l.t("Đây là người khác — vẫn lưu", "This is someone else — save anyway")) }
-            }
-        }
         form method="post" action=(action) novalidate {
             (page.csrf_field())
+            // Inside the form: the "save anyway" box is posted with the rest.
+            @if !duplicates.is_empty() {
+                div.alert role="alert" {
+                    p { (l.t("Có thể người này đã có trong danh sách:", "This person may already be registered:")) }
+                    ul { @for d in duplicates {
+                        li {
+                            a href={ "/persons/" (d.person_id) } { (d.full_name) }
+                            " (" (d.birth_year) ", " span title=(d.commune_code) { (commune_name(&d.commune_code)) } ") — "
+                            (super::duplicate_reason(l, &d.reason))
+                        }
+                    } }
+                    label { input type="checkbox" name="confirm_not_duplicate" value="yes"; " " (l.t("Đây là người khác — vẫn lưu", "This is someone else — save anyway")) }
+                }
+            }
             @if let Some(v) = &f.version { input type="hidden" name="version" value=(v); }
             @if let Some(v) = &f.next { input type="hidden" name="next" value=(v); }
             @if let Some(v) = &f.field { input type="hidden" name="field" value=(v); }
@@ -857,6 +871,7 @@ pub(super) async fn duplicates(
                             td data-label=(l.t("Nghi trùng", "Same as")) { (person_cell(b)) }
                             td data-label=(l.t("Lý do", "Reason")) { (super::duplicate_reason(l, reason)) }
                             td {
+                                a href={ "/duplicates/" (pair_id) } { (l.t("So sánh", "Compare")) }
                                 form method="post" action="/merges" data-confirm=(format!("{} {} (#{}) {} {} (#{})?", l.t("Gộp", "Merge"), a.full_name, a.id, l.t("vào", "into"), b.full_name, b.id)) {
                                     (page.csrf_field())
                                     input type="hidden" name="kept_id" value=(b.id);
@@ -876,6 +891,137 @@ pub(super) async fn duplicates(
                         @if n > 1 { a rel="prev" href={ "/duplicates?page=" (n - 1) } { (l.t("← Trang trước", "← Previous")) } " " }
                         @if paging.has_more(total) { a rel="next" href={ "/duplicates?page=" (n + 1) } { (l.t("Trang sau →", "Next →")) } }
                     }
+                }
+            }
+        },
+    ))
+}
+
+/// One likely-duplicate pair, the two records side by side with the lines
+/// that differ marked, and the three answers: keep the one, keep the other,
+/// not the same person.
+pub(super) async fn duplicate_pair(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> PageResult {
+    page.require(Permission::MergePersons)?;
+    let l = page.lang;
+    let (a, b, reason) = s
+        .store
+        .duplicate_pair(&page.actor.scope, id)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let mut codes: Vec<&str> = Vec::new();
+    for p in [&a, &b] {
+        codes.extend([p.district_code.as_str(), p.commune_code.as_str()]);
+        codes.extend(p.hamlet_code.as_deref());
+    }
+    let places = s.store.unit_names(&codes).await.map_err(|e| page.fail(e))?;
+    let cases = s
+        .store
+        .case_codes_of(&[a.id, b.id])
+        .await
+        .map_err(|e| page.fail(e))?;
+    let place = |code: Option<&str>| {
+        code.map(|c| places.get(c).cloned().unwrap_or_else(|| c.to_owned()))
+            .unwrap_or_default()
+    };
+    let line = |p: &Person| -> Vec<String> {
+        vec![
+            p.full_name.clone(),
+            p.birth_date
+                .as_deref()
+                .map(show_date)
+                .unwrap_or_else(|| p.birth_year.to_string()),
+            sex_label(l, &p.sex).to_owned(),
+            p.national_id.clone().unwrap_or_default(),
+            p.phone.clone().unwrap_or_default(),
+            place(p.hamlet_code.as_deref()),
+            place(Some(&p.commune_code)),
+            place(Some(&p.district_code)),
+            p.street_address.clone().unwrap_or_default(),
+            p.occupation.clone().unwrap_or_default(),
+            p.workplace.clone().unwrap_or_default(),
+            cases.get(&p.id).cloned().unwrap_or_default(),
+            show_date(p.created_at.get(..10).unwrap_or(&p.created_at)),
+        ]
+    };
+    let labels = [
+        l.t("Họ và tên", "Full name"),
+        l.t("Ngày/năm sinh", "Birth date or year"),
+        l.t("Giới tính", "Sex"),
+        l.t("CCCD/CMND", "National ID"),
+        l.t("Điện thoại", "Phone"),
+        l.t("Thôn/ấp", "Hamlet"),
+        l.t("Xã/phường", "Commune"),
+        l.t("Quận/huyện", "District"),
+        l.t("Địa chỉ", "Address"),
+        l.t("Nghề nghiệp", "Occupation"),
+        l.t("Nơi làm việc", "Workplace"),
+        l.t("Mã ca bệnh", "Case number"),
+        l.t("Ngày lập hồ sơ", "Registered on"),
+    ];
+    let (la, lb) = (line(&a), line(&b));
+    // The older record is kept by default: it is the one others point to.
+    let (older, newer) = if a.id < b.id { (&a, &b) } else { (&b, &a) };
+    let merge_form = |kept: &Person, merged: &Person, primary: bool| {
+        let question = format!(
+            "{} {} (#{}) {} {} (#{})? {}",
+            l.t("Gộp", "Merge"),
+            merged.full_name,
+            merged.id,
+            l.t("vào", "into"),
+            kept.full_name,
+            kept.id,
+            l.t(
+                "Chỉ quản trị viên hoàn tác được, qua API nhật ký.",
+                "Only an administrator can undo it, through the audit API."
+            )
+        );
+        html! {
+            form method="post" action="/merges" data-confirm=(question) {
+                (page.csrf_field())
+                input type="hidden" name="kept_id" value=(kept.id);
+                input type="hidden" name="merged_id" value=(merged.id);
+                button.secondary[!primary] type="submit" {
+                    (l.t("Giữ hồ sơ #", "Keep record #")) (kept.id) (l.t(", gộp hồ sơ kia vào", ", merge the other into it"))
+                }
+            }
+        }
+    };
+    Ok(layout(
+        &page,
+        l.t("So sánh hồ sơ nghi trùng", "Compare likely duplicates"),
+        html! {
+            p { a href="/duplicates" { (l.t("← Danh sách nghi trùng", "← Likely duplicates")) } }
+            h1 { (l.t("Hai hồ sơ này có phải một người?", "Are these two records one person?")) }
+            p.muted { (l.t("Lý do nghi trùng: ", "Why they look alike: ")) (super::duplicate_reason(l, &reason)) }
+            div.table-wrap { table #compare {
+                thead { tr {
+                    th { }
+                    th { a href={ "/persons/" (a.id) } { (a.full_name) } " #" (a.id) }
+                    th { a href={ "/persons/" (b.id) } { (b.full_name) } " #" (b.id) }
+                } }
+                tbody { @for (i, label) in labels.iter().enumerate() {
+                    @let differs = la[i] != lb[i];
+                    tr.differs[differs] {
+                        th scope="row" { (label) @if differs { " " span.badge title=(l.t("Khác nhau", "Differs")) { "≠" } } }
+                        td { (la[i]) }
+                        td { (lb[i]) }
+                    }
+                } }
+            } }
+            p.muted { (l.t(
+                "Gộp: hồ sơ được giữ giữ nguyên các ô đã có và lấy từ hồ sơ kia những ô còn trống; tiếp xúc, mẫu, ca bệnh và lệnh cách ly chuyển sang hồ sơ được giữ; hồ sơ bị gộp trỏ sang nó và rời khỏi tìm kiếm. Phân loại F được tính lại ngay.",
+                "Merging: the kept record keeps the values it has and takes from the other those it lacks; contacts, samples, cases and orders move to it; the merged record points to it and leaves search. F classes are worked out again at once."
+            )) }
+            div.actions {
+                (merge_form(older, newer, true))
+                (merge_form(newer, older, false))
+                form method="post" action={ "/duplicates/" (id) "/dismiss" } {
+                    (page.csrf_field())
+                    button.secondary type="submit" { (l.t("Không phải một người", "Not the same person")) }
                 }
             }
         },
@@ -987,6 +1133,7 @@ pub(super) fn routes() -> axum::Router<AppState> {
         .route("/persons/{id}", get(show))
         .route("/persons/{id}/edit", get(edit_form).post(update))
         .route("/duplicates", get(duplicates))
+        .route("/duplicates/{id}", get(duplicate_pair))
         .route("/duplicates/{id}/dismiss", post(dismiss))
         .route("/merges", post(merge))
 }
