@@ -20,6 +20,7 @@ pub mod place;
 pub mod quarantine;
 pub mod report;
 pub mod response;
+pub mod returnees;
 pub mod similarity;
 pub mod testing;
 pub mod text;
