@@ -255,15 +255,15 @@ impl RegistrationInput {
                 "With a last dose's date, the number of doses is needed.",
             ));
         }
-        if let (Some(l), Some(d)) = (last_dose_on, departure) {
-            if l > d {
-                errors.push(FieldError::new(
-                    "last_dose_on",
-                    "after_departure",
-                    "Ngày tiêm mũi cuối sau ngày đi.",
-                    "The last dose is after the departure.",
-                ));
-            }
+        if let (Some(l), Some(d)) = (last_dose_on, departure)
+            && l > d
+        {
+            errors.push(FieldError::new(
+                "last_dose_on",
+                "after_departure",
+                "Ngày tiêm mũi cuối sau ngày đi.",
+                "The last dose is after the departure.",
+            ));
         }
         let prior_test = if self.test_kind.trim().is_empty()
             && self.test_on.trim().is_empty()
@@ -273,15 +273,15 @@ impl RegistrationInput {
         } else {
             let kind = one_of::<TestKind>("test_kind", &self.test_kind, &mut errors);
             let on = date("test_on", &self.test_on, &mut errors);
-            if let (Some(t), Some(a)) = (on, arrival) {
-                if t > a {
-                    errors.push(FieldError::new(
-                        "test_on",
-                        "after_arrival",
-                        "Ngày xét nghiệm sau ngày đến.",
-                        "The test is after the arrival.",
-                    ));
-                }
+            if let (Some(t), Some(a)) = (on, arrival)
+                && t > a
+            {
+                errors.push(FieldError::new(
+                    "test_on",
+                    "after_arrival",
+                    "Ngày xét nghiệm sau ngày đến.",
+                    "The test is after the arrival.",
+                ));
             }
             let outcome = one_of::<TestOutcome>("test_result", &self.test_result, &mut errors);
             match (kind, on, outcome) {
@@ -419,6 +419,9 @@ pub fn epidemic_area_of<'a>(
 }
 
 /// What an arrival must do.
+// Built once per registration and read at once: boxing the order would buy
+// nothing but an indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Obligation {
