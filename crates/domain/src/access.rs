@@ -19,6 +19,9 @@ pub enum Role {
     LabStaff,
     QuarantineStaff,
     AidVolunteer,
+    /// An officer at a checkpoint on the province's roads: scans returnees'
+    /// codes, records arrivals and the rapid test there — nothing more.
+    CheckpointOfficer,
     Viewer,
 }
 
@@ -66,6 +69,11 @@ pub enum Permission {
     /// Send the unit's rapid situation reports; review (approve or return)
     /// those of the units below; remind them.
     Report,
+    /// Register returnees, cancel registrations, confirm arrivals home and
+    /// keep the province's list of epidemic areas.
+    Returnees,
+    /// Scan returnees' codes at a checkpoint and record their arrival.
+    CheckArrivals,
 }
 
 impl Permission {
@@ -109,10 +117,18 @@ impl Permission {
                 "gửi và duyệt báo cáo nhanh",
                 "send and review rapid reports",
             ),
+            Permission::Returnees => (
+                "đăng ký và tiếp nhận người về địa phương",
+                "register and receive returnees",
+            ),
+            Permission::CheckArrivals => (
+                "kiểm tra người về tại chốt",
+                "check returnees at a checkpoint",
+            ),
         }
     }
 
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 20] = [
         Permission::ViewPersons,
         Permission::ViewIdentifiers,
         Permission::EditPersons,
@@ -131,17 +147,20 @@ impl Permission {
         Permission::Treat,
         Permission::ManageResponse,
         Permission::Report,
+        Permission::Returnees,
+        Permission::CheckArrivals,
     ];
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Admin,
         Role::HealthStaff,
         Role::ContactTracer,
         Role::LabStaff,
         Role::QuarantineStaff,
         Role::AidVolunteer,
+        Role::CheckpointOfficer,
         Role::Viewer,
     ];
 
@@ -165,6 +184,9 @@ impl Role {
                     | P::CollectSamples
                     | P::Quarantine
             ),
+            R::CheckpointOfficer => {
+                matches!(p, P::CheckArrivals | P::CollectSamples | P::RecordResults)
+            }
             R::AidVolunteer | R::Viewer => matches!(p, P::ViewPersons),
         }
     }
@@ -177,6 +199,7 @@ impl Role {
             Role::LabStaff => "lab_staff",
             Role::QuarantineStaff => "quarantine_staff",
             Role::AidVolunteer => "aid_volunteer",
+            Role::CheckpointOfficer => "checkpoint_officer",
             Role::Viewer => "viewer",
         }
     }
@@ -194,6 +217,7 @@ impl Role {
             Role::LabStaff => ("Xét nghiệm", "Lab staff"),
             Role::QuarantineStaff => ("Khu cách ly", "Quarantine-site staff"),
             Role::AidVolunteer => ("Tình nguyện viên hỗ trợ", "Aid volunteer"),
+            Role::CheckpointOfficer => ("Cán bộ chốt kiểm soát", "Checkpoint officer"),
             Role::Viewer => ("Chỉ xem", "Read-only viewer"),
         }
     }

@@ -70,6 +70,13 @@ impl Clock {
         self.now().date()
     }
 
+    /// The Vietnam day of a stored instant (RFC 3339); `None` when it is not one.
+    pub fn local_day_of(&self, stamp: &str) -> Option<NaiveDate> {
+        DateTime::parse_from_rfc3339(stamp)
+            .ok()
+            .map(|t| t.with_timezone(&vietnam()).date_naive())
+    }
+
     /// Now as stored in the database: RFC 3339, UTC, milliseconds.
     pub fn stamp(&self) -> String {
         self.now_utc()

@@ -105,6 +105,7 @@ pub enum Entity {
     Cluster,
     DuplicatePair,
     DutyShift,
+    EpidemicArea,
     Figure,
     HealthDeclaration,
     HomeTreatment,
@@ -118,6 +119,7 @@ pub enum Entity {
     Pool,
     QuarantineOrder,
     ReleaseCertificate,
+    Returnee,
     Sample,
     Setting,
     SituationReport,
@@ -128,7 +130,7 @@ pub enum Entity {
 
 impl Entity {
     /// Every kind, for tests.
-    pub const ALL: [Entity; 29] = [
+    pub const ALL: [Entity; 31] = [
         Entity::Admission,
         Entity::Alert,
         Entity::ApiToken,
@@ -139,6 +141,7 @@ impl Entity {
         Entity::Cluster,
         Entity::DuplicatePair,
         Entity::DutyShift,
+        Entity::EpidemicArea,
         Entity::Figure,
         Entity::HealthDeclaration,
         Entity::HomeTreatment,
@@ -152,6 +155,7 @@ impl Entity {
         Entity::Pool,
         Entity::QuarantineOrder,
         Entity::ReleaseCertificate,
+        Entity::Returnee,
         Entity::Sample,
         Entity::Setting,
         Entity::SituationReport,
@@ -173,6 +177,7 @@ impl Entity {
             Entity::Cluster => "cluster",
             Entity::DuplicatePair => "likely-duplicate pair",
             Entity::DutyShift => "duty shift",
+            Entity::EpidemicArea => "epidemic area",
             Entity::Figure => "figure",
             Entity::HealthDeclaration => "health declaration",
             Entity::HomeTreatment => "home treatment",
@@ -186,6 +191,7 @@ impl Entity {
             Entity::Pool => "pool",
             Entity::QuarantineOrder => "quarantine order",
             Entity::ReleaseCertificate => "release certificate",
+            Entity::Returnee => "returnee registration",
             Entity::Sample => "sample",
             Entity::Setting => "setting",
             Entity::SituationReport => "situation report",
@@ -208,6 +214,7 @@ impl Entity {
             Entity::Cluster => "ổ dịch",
             Entity::DuplicatePair => "cặp hồ sơ nghi trùng",
             Entity::DutyShift => "ca trực",
+            Entity::EpidemicArea => "vùng dịch",
             Entity::Figure => "chỉ số báo cáo",
             Entity::HealthDeclaration => "khai báo y tế",
             Entity::HomeTreatment => "hồ sơ điều trị tại nhà",
@@ -221,6 +228,7 @@ impl Entity {
             Entity::Pool => "mẫu gộp",
             Entity::QuarantineOrder => "quyết định cách ly",
             Entity::ReleaseCertificate => "giấy xác nhận hoàn thành cách ly",
+            Entity::Returnee => "đăng ký về địa phương",
             Entity::Sample => "mẫu xét nghiệm",
             Entity::Setting => "thiết lập",
             Entity::SituationReport => "báo cáo nhanh",

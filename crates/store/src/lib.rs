@@ -23,6 +23,7 @@ mod places;
 mod quarantine;
 mod response;
 mod results_batch;
+mod returnees;
 mod samples;
 mod settings;
 mod situation_reports;
@@ -67,6 +68,7 @@ pub use response::{
     ShiftInput, parse_time,
 };
 pub use results_batch::ResultSummary;
+pub use returnees::{AreaInput, Handover, Registered, Registration, ScanInput, ScanOutcome};
 pub use samples::{
     Awaiting, AwaitingResults, LabTurnaround, OverdueSample, PendingReview, Pool, PoolInput,
     ResultOutcome, Sample, SampleInput, SamplingItem, Specimen, Turnaround,

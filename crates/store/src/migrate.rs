@@ -215,6 +215,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 25,
+        name: "returnees: epidemic areas, registrations with codes, checkpoint scans",
+        shared: include_str!("../migrations/0025_returnees.sql"),
+        sqlite: "",
+        postgres: "",
+        data: Some(crate::returnees::seed_provincial_rules),
+    },
 ];
 
 fn render(sql: &str, engine: Dialect) -> String {

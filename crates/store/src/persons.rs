@@ -132,6 +132,7 @@ const PERSON_REFERENCES: &[(&str, &str)] = &[
     ("health_declarations", "person_id"),
     ("personal_links", "person_id"),
     ("contact_reviews", "person_id"),
+    ("returnee_registrations", "person_id"),
 ];
 
 /// The stored columns of a checked person, derived once for insert and update.
@@ -499,15 +500,32 @@ impl Store {
         confirm_not_duplicate: bool,
     ) -> Result<Person> {
         actor.require(phongdich_domain::Permission::EditPersons)?;
+        let mut tx = self.write.begin().await?;
+        let person = self
+            .insert_person(&mut tx, actor, p, confirm_not_duplicate)
+            .await?;
+        tx.commit().await?;
+        Ok(person)
+    }
+
+    /// [`Store::create_person`] inside the caller's transaction (a module
+    /// that registers a person with its own record commits both, or neither).
+    /// The caller checks the permission it needs.
+    pub(crate) async fn insert_person(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        actor: &Actor,
+        p: &NewPerson,
+        confirm_not_duplicate: bool,
+    ) -> Result<Person> {
         let commune = self.address_unit(&actor.scope, p).await?;
         let row = PersonRow::new(p, &commune);
-        let mut tx = self.write.begin().await?;
         if let Some(refusal) =
-            national_id_taken(&mut tx, &actor.scope, row.national_id.as_deref(), None).await?
+            national_id_taken(tx, &actor.scope, row.national_id.as_deref(), None).await?
         {
             return Err(refusal);
         }
-        let candidates = find_likely_duplicates(&mut tx, &actor.scope, &row, None).await?;
+        let candidates = find_likely_duplicates(tx, &actor.scope, &row, None).await?;
         if !candidates.is_empty() && !confirm_not_duplicate {
             return Err(StoreError::LikelyDuplicates { candidates });
         }
@@ -521,18 +539,18 @@ impl Store {
             .bind(sqlx::query(&sql))
             .bind(stamp.as_str())
             .bind(stamp.as_str())
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?
             .try_get(0)?;
         let pairs: Vec<(&str, i64)> = row.tokens().into_iter().map(|t| (t, id)).collect();
-        insert_tokens(&mut tx, Dialect::Postgres, &pairs).await?;
+        insert_tokens(tx, Dialect::Postgres, &pairs).await?;
         for c in &candidates {
-            record_candidate(&mut tx, id, c, &self.stamp()).await?;
+            record_candidate(tx, id, c, &self.stamp()).await?;
         }
-        let person = fetch_person_tx(&mut tx, id).await?;
+        let person = fetch_person_tx(tx, id).await?;
         audit::record(
             &self.clock,
-            &mut tx,
+            tx,
             actor,
             "create",
             "person",
@@ -542,7 +560,6 @@ impl Store {
             Some(&person),
         )
         .await?;
-        tx.commit().await?;
         Ok(person)
     }
 

@@ -368,11 +368,25 @@ impl Store {
     /// Issue an order computed from the rule in force; one active order per person.
     pub async fn create_order(&self, actor: &Actor, input: &OrderInput) -> Result<QuarantineOrder> {
         actor.require(Permission::Quarantine)?;
-        let proposal = self.propose_order(&actor.scope, input).await?;
-        let person = self.person(&actor.scope, input.person_id).await?;
         // The order reaches the tracing engine in its transaction (its start
         // and kind shape the person's onward exposures), so hold it.
         let mut w = self.engine_write().await?;
+        let order = self.insert_order(actor, input, &mut w).await?;
+        w.commit().await?;
+        Ok(order)
+    }
+
+    /// [`Store::create_order`] inside the caller's engine write (a module
+    /// that issues an order with its own record commits both, or neither).
+    /// The caller checks the permission.
+    pub(crate) async fn insert_order(
+        &self,
+        actor: &Actor,
+        input: &OrderInput,
+        w: &mut crate::engine_write::EngineWrite<'_>,
+    ) -> Result<QuarantineOrder> {
+        let proposal = self.propose_order(&actor.scope, input).await?;
+        let person = self.person(&actor.scope, input.person_id).await?;
         let active: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM quarantine_orders WHERE person_id = $1 AND status = 'active'",
         )
@@ -465,7 +479,6 @@ impl Store {
             )
             .await?;
         }
-        w.commit().await?;
         Ok(order)
     }
 

@@ -608,6 +608,7 @@ pub(crate) fn landing(role: Role) -> &'static str {
         Role::ContactTracer => "/tracing",
         Role::LabStaff => "/testing/awaiting",
         Role::AidVolunteer => "/persons",
+        Role::CheckpointOfficer => "/checkpoint",
     }
 }
 

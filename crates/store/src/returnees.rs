@@ -1,0 +1,1100 @@
+//! Returnees: the province's list of epidemic areas, registrations (matched
+//! to the people registry), checkpoint scans (once per idempotency key) and
+//! the commune's confirmation of arrival home, which issues the quarantine
+//! order the rules give.
+
+use crate::audit;
+use crate::error::Entity;
+use crate::persons::Person;
+use crate::sql::QueryBuilder;
+use crate::sql::days::opt_date_of;
+use crate::{Actor, Result, Scope, Store, StoreError};
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use chrono::NaiveDate;
+use phongdich_domain::quarantine::Circumstances;
+use phongdich_domain::returnees::{
+    EpidemicArea, Means, Obligation, RegistrationInput, Status, TestOutcome, code_from,
+    epidemic_area_of, normalise_code, obligation,
+};
+use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// One registration, with the names a list shows.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Registration {
+    pub id: i64,
+    pub code: String,
+    pub person_id: i64,
+    pub full_name: String,
+    pub birth_year: i64,
+    pub phone: Option<String>,
+    pub origin_code: String,
+    pub origin_name: String,
+    pub origin_address: Option<String>,
+    pub departure_on: NaiveDate,
+    pub arrival_on: NaiveDate,
+    pub means: Means,
+    pub group_code: String,
+    pub doses: i64,
+    pub last_dose_on: Option<NaiveDate>,
+    pub vaccine: Option<String>,
+    pub test_kind: Option<String>,
+    pub test_on: Option<NaiveDate>,
+    pub test_result: Option<String>,
+    /// The epidemic-area entry the origin fell under at departure.
+    pub area_id: Option<i64>,
+    pub status: Status,
+    pub checked_at: Option<String>,
+    pub checkpoint: Option<String>,
+    pub checkpoint_result: Option<String>,
+    pub checkpoint_sample_id: Option<i64>,
+    pub home_on: Option<NaiveDate>,
+    pub order_id: Option<i64>,
+    pub cancel_reason: Option<String>,
+    pub channel: String,
+    pub province_code: String,
+    pub district_code: String,
+    pub commune_code: String,
+    pub commune_name: String,
+    pub hamlet_code: Option<String>,
+    pub hamlet_name: Option<String>,
+    pub version: i64,
+}
+
+/// A registration saved: how its person was found, and what the arrival
+/// will carry under the rules in force today for the planned arrival day.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Registered {
+    pub registration: Registration,
+    /// `national_id` (the holder of the CCCD), `likely_duplicate` (the
+    /// duplicate rules' first match, reported), or `created`.
+    pub matched: String,
+    pub obligation: Obligation,
+}
+
+/// A scan as the checkpoint's device sends it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ScanInput {
+    /// The registration's code, scanned from its QR code or typed.
+    pub code: String,
+    /// The checkpoint's name, e.g. `Chốt Km 3 QL18`.
+    pub checkpoint: String,
+    /// Made by the device for each scan and sent again with a retry: a scan
+    /// seen before returns what it did, without recording anything twice.
+    pub idempotency_key: String,
+    /// The rapid test at the checkpoint: `negative`, `positive`, or blank.
+    #[serde(default)]
+    pub rapid_result: String,
+}
+
+/// What a scan did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ScanOutcome {
+    /// `arrived` (first scan), `again` (already through a checkpoint) or
+    /// `replayed` (this very scan was received before).
+    pub outcome: String,
+    pub registration: Registration,
+    pub obligation: Obligation,
+    /// The case a positive rapid test confirmed, if it did.
+    pub case_code: Option<String>,
+}
+
+/// The day's hand-over list of a commune (or everything in the scope).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Handover {
+    pub day: NaiveDate,
+    /// Registered to arrive that day, in every state.
+    pub arriving: Vec<Registration>,
+    /// Expected on an earlier day and not confirmed home yet.
+    pub overdue: Vec<Registration>,
+}
+
+/// An epidemic area as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AreaInput {
+    /// A province, district or commune code.
+    pub unit_code: String,
+    pub from_on: String,
+    /// Blank: until further notice.
+    pub until_on: String,
+    pub decision: String,
+}
+
+const COLUMNS: &str = "r.id, r.code, r.person_id, p.full_name, p.birth_year, p.phone, r.origin_code, \
+     o.name AS origin_name, r.origin_address, r.departure_on, r.arrival_on, r.means, r.group_code, r.doses, \
+     r.last_dose_on, r.vaccine, r.test_kind, r.test_on, r.test_result, r.area_id, r.status, r.checked_at, \
+     r.checkpoint, r.checkpoint_result, r.checkpoint_sample_id, r.home_on, r.order_id, r.cancel_reason, \
+     r.channel, r.province_code, r.district_code, r.commune_code, c.name AS commune_name, r.hamlet_code, \
+     h.name AS hamlet_name, r.version";
+
+const FROM: &str = "returnee_registrations r JOIN persons p ON p.id = r.person_id \
+     JOIN units o ON o.code = r.origin_code JOIN units c ON c.code = r.commune_code \
+     LEFT JOIN units h ON h.code = r.hamlet_code";
+
+fn day(r: &AnyRow, col: &str) -> Result<NaiveDate> {
+    opt_date_of(r, col)?.ok_or_else(|| StoreError::Data(format!("{col} is empty")))
+}
+
+fn registration_from_row(r: &AnyRow) -> Result<Registration> {
+    let word = |col: &str| -> Result<String> { Ok(r.try_get::<String, _>(col)?) };
+    let means = word("means")?;
+    let status = word("status")?;
+    Ok(Registration {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        person_id: r.try_get("person_id")?,
+        full_name: r.try_get("full_name")?,
+        birth_year: r.try_get("birth_year")?,
+        phone: r.try_get("phone")?,
+        origin_code: r.try_get("origin_code")?,
+        origin_name: r.try_get("origin_name")?,
+        origin_address: r.try_get("origin_address")?,
+        departure_on: day(r, "departure_on")?,
+        arrival_on: day(r, "arrival_on")?,
+        means: Means::from_stored(&means)
+            .ok_or_else(|| StoreError::Data(format!("means {means:?}")))?,
+        group_code: r.try_get("group_code")?,
+        doses: r.try_get("doses")?,
+        last_dose_on: opt_date_of(r, "last_dose_on")?,
+        vaccine: r.try_get("vaccine")?,
+        test_kind: r.try_get("test_kind")?,
+        test_on: opt_date_of(r, "test_on")?,
+        test_result: r.try_get("test_result")?,
+        area_id: r.try_get("area_id")?,
+        status: Status::from_stored(&status)
+            .ok_or_else(|| StoreError::Data(format!("status {status:?}")))?,
+        checked_at: r.try_get("checked_at")?,
+        checkpoint: r.try_get("checkpoint")?,
+        checkpoint_result: r.try_get("checkpoint_result")?,
+        checkpoint_sample_id: r.try_get("checkpoint_sample_id")?,
+        home_on: opt_date_of(r, "home_on")?,
+        order_id: r.try_get("order_id")?,
+        cancel_reason: r.try_get("cancel_reason")?,
+        channel: r.try_get("channel")?,
+        province_code: r.try_get("province_code")?,
+        district_code: r.try_get("district_code")?,
+        commune_code: r.try_get("commune_code")?,
+        commune_name: r.try_get("commune_name")?,
+        hamlet_code: r.try_get("hamlet_code")?,
+        hamlet_name: r.try_get("hamlet_name")?,
+        version: r.try_get("version")?,
+    })
+}
+
+fn area_from_row(r: &AnyRow) -> Result<EpidemicArea> {
+    Ok(EpidemicArea {
+        id: r.try_get("id")?,
+        province_code: r.try_get("province_code")?,
+        unit_code: r.try_get("unit_code")?,
+        unit_name: r.try_get("unit_name")?,
+        from_on: day(r, "from_on")?,
+        until_on: opt_date_of(r, "until_on")?,
+        decision: r.try_get("decision")?,
+    })
+}
+
+fn invalid(field: &str, code: &'static str, vi: String, en: String) -> StoreError {
+    Invalid(vec![FieldError::new(field, code, vi, en)]).into()
+}
+
+/// The province whose list an actor keeps: the province of its unit.
+fn own_province(actor: &Actor) -> Result<String> {
+    match actor.scope.root() {
+        Some(root) if root.level() != UnitLevel::National => {
+            Ok(root.as_str().get(..2).unwrap_or_default().to_owned())
+        }
+        _ => Err(StoreError::conflict(
+            "Danh sách vùng dịch thuộc về một tỉnh: hãy dùng tài khoản của tỉnh.",
+            "The list of epidemic areas belongs to a province: use a province's account.",
+        )),
+    }
+}
+
+impl Store {
+    /// A province's list of epidemic areas, oldest first.
+    pub async fn epidemic_areas(&self, province_code: &str) -> Result<Vec<EpidemicArea>> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.province_code, a.unit_code, u.name AS unit_name, a.from_on, a.until_on, a.decision \
+             FROM epidemic_areas a JOIN units u ON u.code = a.unit_code WHERE a.province_code = $1 \
+             ORDER BY a.from_on, a.id",
+        )
+        .bind(province_code)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(area_from_row).collect()
+    }
+
+    /// Add an entry to the actor's province's list of epidemic areas
+    /// (audited). An entry overlapping one for the same unit is refused.
+    pub async fn add_epidemic_area(
+        &self,
+        actor: &Actor,
+        input: &AreaInput,
+    ) -> Result<EpidemicArea> {
+        actor.require(Permission::Returnees)?;
+        let province = own_province(actor)?;
+        let mut errors = Vec::new();
+        let from = match phongdich_domain::contact::parse_date("from_on", &input.from_on) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let until = if input.until_on.trim().is_empty() {
+            None
+        } else {
+            match phongdich_domain::contact::parse_date("until_on", &input.until_on) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            }
+        };
+        if let (Some(f), Some(u)) = (from, until)
+            && u < f
+        {
+            errors.push(FieldError::new(
+                "until_on",
+                "before_start",
+                "Ngày kết thúc trước ngày bắt đầu.",
+                "The last day is before the first.",
+            ));
+        }
+        let decision = phongdich_domain::text::clean(&input.decision);
+        if decision.is_empty() {
+            errors.push(FieldError::new(
+                "decision",
+                "required",
+                "Cần số văn bản (quyết định, thông báo).",
+                "The decision or notice is needed.",
+            ));
+        }
+        let unit = match self.unit(input.unit_code.trim()).await {
+            Ok(u)
+                if matches!(
+                    u.level,
+                    UnitLevel::Province | UnitLevel::District | UnitLevel::Commune
+                ) =>
+            {
+                Some(u)
+            }
+            Ok(_) | Err(StoreError::NotFound { .. }) => {
+                errors.push(FieldError::new(
+                    "unit_code",
+                    "unknown_unit",
+                    format!(
+                        "Không có tỉnh, huyện hoặc xã mã «{}».",
+                        input.unit_code.trim()
+                    ),
+                    format!(
+                        "No province, district or commune has the code “{}”.",
+                        input.unit_code.trim()
+                    ),
+                ));
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let (Some(from), Some(unit)) = (from, unit) else {
+            return Err(Invalid(errors).into());
+        };
+        if !errors.is_empty() {
+            return Err(Invalid(errors).into());
+        }
+        let overlapping = self.epidemic_areas(&province).await?.into_iter().find(|a| {
+            a.unit_code == unit.code
+                && a.from_on <= until.unwrap_or(NaiveDate::MAX)
+                && from <= a.until_on.unwrap_or(NaiveDate::MAX)
+        });
+        if let Some(a) = overlapping {
+            return Err(invalid(
+                "from_on",
+                "overlaps",
+                format!(
+                    "{} đã là vùng dịch từ {} ({}): sửa mục đó thay vì thêm mục chồng lên.",
+                    a.unit_name,
+                    a.from_on.format("%d/%m/%Y"),
+                    a.decision
+                ),
+                format!(
+                    "{} is already an epidemic area from {} ({}): change that entry rather than overlap it.",
+                    a.unit_name,
+                    a.from_on.format("%d/%m/%Y"),
+                    a.decision
+                ),
+            ));
+        }
+        let mut tx = self.write.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO epidemic_areas (province_code, unit_code, from_on, until_on, decision, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(province.as_str())
+        .bind(unit.code.as_str())
+        .bind(from.to_string())
+        .bind(until.map(|d| d.to_string()))
+        .bind(decision.as_str())
+        .bind(actor.name.as_str())
+        .bind(self.stamp())
+        .fetch_one(&mut *tx)
+        .await?;
+        let area = EpidemicArea {
+            id,
+            province_code: province.clone(),
+            unit_code: unit.code.clone(),
+            unit_name: unit.name.clone(),
+            from_on: from,
+            until_on: until,
+            decision,
+        };
+        audit::record(
+            &self.clock,
+            &mut tx,
+            actor,
+            "create",
+            "epidemic_area",
+            &id.to_string(),
+            Some(&province),
+            None::<&()>,
+            Some(&area),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(area)
+    }
+
+    /// What an arrival into `province` from `origin_code`, leaving on
+    /// `departure` and arriving on `arrival`, must do.
+    async fn obligation_for(
+        &self,
+        province: &str,
+        origin_code: &str,
+        departure: NaiveDate,
+        arrival: NaiveDate,
+        c: &Circumstances,
+    ) -> Result<(Option<i64>, Obligation)> {
+        let origin = self.unit(origin_code).await?;
+        let lineage: Vec<&str> = origin.lineage().collect();
+        let areas = self.epidemic_areas(province).await?;
+        let area = epidemic_area_of(&areas, &lineage, departure);
+        let rules = self.quarantine_rules(province).await?;
+        let o = obligation(&rules, area, arrival, province, c).map_err(Invalid::from)?;
+        Ok((area.map(|a| a.id), o))
+    }
+
+    /// The obligation of a registration, its arrival counted from the day it
+    /// passed a checkpoint (or its planned day before that).
+    pub async fn returnee_obligation(&self, r: &Registration) -> Result<Obligation> {
+        let arrival = r
+            .checked_at
+            .as_deref()
+            .and_then(|t| self.clock.local_day_of(t))
+            .unwrap_or(r.arrival_on);
+        let c = Circumstances {
+            doses: u8::try_from(r.doses).unwrap_or(0),
+            last_dose_on: r.last_dose_on,
+            recovered_on: None,
+        };
+        Ok(self
+            .obligation_for(
+                &r.province_code,
+                &r.origin_code,
+                r.departure_on,
+                arrival,
+                &c,
+            )
+            .await?
+            .1)
+    }
+
+    /// Register a returnee: the person found in the registry (by CCCD, else
+    /// by the duplicate rules — reported) or registered, and the trip, in
+    /// one transaction. The destination must lie in the actor's scope.
+    pub async fn register_returnee(
+        &self,
+        actor: &Actor,
+        input: &RegistrationInput,
+        channel: &str,
+    ) -> Result<Registered> {
+        actor.require(Permission::Returnees)?;
+        let r = input.parse(self.today())?;
+        // The units: the origin anywhere in the country, above a hamlet.
+        let origin = match self.unit(r.origin_code.as_str()).await {
+            Ok(u) if u.level != UnitLevel::Hamlet && u.level != UnitLevel::National => u,
+            Ok(_) | Err(StoreError::NotFound { .. }) => {
+                return Err(invalid(
+                    "origin_code",
+                    "unknown_unit",
+                    format!("Không có tỉnh, huyện hoặc xã mã «{}».", r.origin_code),
+                    format!(
+                        "No province, district or commune has the code “{}”.",
+                        r.origin_code
+                    ),
+                ));
+            }
+            Err(e) => return Err(e),
+        };
+        let destination = self.address_unit(&actor.scope, &r.person).await?;
+        let province = destination.province_code.clone();
+        if origin.province_code == province {
+            return Err(invalid(
+                "origin_code",
+                "same_province",
+                format!(
+                    "{} ở trong tỉnh: người về là người từ tỉnh khác.",
+                    origin.name
+                ),
+                format!(
+                    "{} is inside the province: returnees come from another one.",
+                    origin.name
+                ),
+            ));
+        }
+        let (area_id, obligation) = self
+            .obligation_for(
+                &province,
+                origin.code.as_str(),
+                r.departure_on,
+                r.arrival_on,
+                &r.circumstances,
+            )
+            .await?;
+        // The person: the holder of the CCCD (who must be within reach), or
+        // the first likely duplicate, or someone new.
+        let found = self.match_person(&actor.scope, &r.person).await?;
+        let (existing, matched) = match found {
+            Some(id) => match self.person(&actor.scope, id).await {
+                Ok(p) => {
+                    let how = if r.person.national_id.is_some()
+                        && p.national_id.as_deref()
+                            == r.person.national_id.as_ref().map(|n| n.as_str())
+                    {
+                        "national_id"
+                    } else {
+                        "likely_duplicate"
+                    };
+                    (Some(p), how)
+                }
+                Err(StoreError::NotFound { .. }) => {
+                    return Err(invalid(
+                        "national_id",
+                        "outside_scope",
+                        "Số CCCD này thuộc một người đang đăng ký ở đơn vị khác: hãy liên hệ đơn vị đó chuyển hồ sơ.".into(),
+                        "This CCCD belongs to a person registered under another unit: ask that unit to hand the record over.".into(),
+                    ));
+                }
+                Err(e) => return Err(e),
+            },
+            None => (None, "created"),
+        };
+        if let Some(p) = &existing {
+            let same: Option<String> = sqlx::query_scalar(
+                "SELECT code FROM returnee_registrations WHERE person_id = $1 AND arrival_on = $2 AND status <> 'cancelled'",
+            )
+            .bind(p.id)
+            .bind(r.arrival_on.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+            if let Some(code) = same {
+                return Err(StoreError::conflict(
+                    format!(
+                        "{} đã được đăng ký về ngày {} (mã {code}).",
+                        p.full_name,
+                        r.arrival_on.format("%d/%m/%Y")
+                    ),
+                    format!(
+                        "{} is already registered to arrive on {} (code {code}).",
+                        p.full_name,
+                        r.arrival_on.format("%d/%m/%Y")
+                    ),
+                ));
+            }
+        }
+        let group_of = match &r.travels_with {
+            Some(code) => {
+                let lead =
+                    self.returnee_by_code(&actor.scope, code)
+                        .await
+                        .map_err(|e| match e {
+                            StoreError::NotFound { .. } => invalid(
+                                "travels_with",
+                                "unknown_code",
+                                format!("Không có đăng ký mã {code} trong phạm vi của bạn."),
+                                format!(
+                                    "No registration with code {code} within your jurisdiction."
+                                ),
+                            ),
+                            e => e,
+                        })?;
+                if lead.status == Status::Cancelled {
+                    return Err(invalid(
+                        "travels_with",
+                        "cancelled",
+                        format!("Đăng ký {code} đã bị hủy."),
+                        format!("Registration {code} was cancelled."),
+                    ));
+                }
+                Some(lead.group_code)
+            }
+            None => None,
+        };
+        let code = loop {
+            let c = code_from(OsRng.next_u64());
+            let taken: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM returnee_registrations WHERE code = $1")
+                    .bind(c.as_str())
+                    .fetch_optional(&self.read)
+                    .await?;
+            if taken.is_none() {
+                break c;
+            }
+        };
+        let mut tx = self.write.begin().await?;
+        let person: Person = match existing {
+            Some(p) => p,
+            // A new person: the registration is the confirmation that it is
+            // someone new when the duplicate rules found nobody.
+            None => self.insert_person(&mut tx, actor, &r.person, false).await?,
+        };
+        let stamp = self.stamp();
+        let test = r.prior_test;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO returnee_registrations (code, person_id, origin_code, origin_address, departure_on, arrival_on, \
+             means, group_code, doses, last_dose_on, vaccine, test_kind, test_on, test_result, area_id, status, channel, \
+             province_code, district_code, commune_code, hamlet_code, created_by, created_at, updated_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'registered', $16, $17, $18, $19, \
+             $20, $21, $22, $22, 1) RETURNING id",
+        )
+        .bind(code.as_str())
+        .bind(person.id)
+        .bind(origin.code.as_str())
+        .bind(r.origin_address.as_deref())
+        .bind(r.departure_on.to_string())
+        .bind(r.arrival_on.to_string())
+        .bind(r.means.as_str())
+        .bind(group_of.as_deref().unwrap_or(code.as_str()))
+        .bind(i64::from(r.circumstances.doses))
+        .bind(r.circumstances.last_dose_on.map(|d| d.to_string()))
+        .bind(r.vaccine.as_deref())
+        .bind(test.map(|t| t.kind.as_str()))
+        .bind(test.map(|t| t.on.to_string()))
+        .bind(test.map(|t| t.outcome.as_str()))
+        .bind(area_id)
+        .bind(channel)
+        .bind(person.province_code.as_str())
+        .bind(person.district_code.as_str())
+        .bind(person.commune_code.as_str())
+        .bind(person.hamlet_code.as_deref())
+        .bind(actor.name.as_str())
+        .bind(stamp.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        let registration = read_in(&mut tx, id).await?;
+        audit::record(
+            &self.clock,
+            &mut tx,
+            actor,
+            "create",
+            "returnee",
+            &registration.code,
+            Some(&registration.commune_code),
+            None::<&()>,
+            Some(&registration),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Registered {
+            registration,
+            matched: matched.to_owned(),
+            obligation,
+        })
+    }
+
+    /// A registration within the scope, by its code as typed or scanned.
+    pub async fn returnee_by_code(&self, scope: &Scope, code: &str) -> Result<Registration> {
+        let Some(code) = normalise_code(code) else {
+            return Err(StoreError::not_found(Entity::Returnee, code.trim()));
+        };
+        let mut b =
+            QueryBuilder::numbered(format!("SELECT {COLUMNS} FROM {FROM} WHERE r.code = $1"), 1);
+        scope.push_filter(&mut b, "r");
+        let row = b
+            .bind_onto(sqlx::query(b.sql()).bind(code.as_str()))
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| StoreError::not_found(Entity::Returnee, &code))?;
+        registration_from_row(&row)
+    }
+
+    /// A registration within the scope.
+    pub async fn returnee(&self, scope: &Scope, id: i64) -> Result<Registration> {
+        let mut b =
+            QueryBuilder::numbered(format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = $1"), 1);
+        scope.push_filter(&mut b, "r");
+        let row = b
+            .bind_onto(sqlx::query(b.sql()).bind(id))
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| StoreError::not_found(Entity::Returnee, id))?;
+        registration_from_row(&row)
+    }
+
+    /// Record a checkpoint's scan: the first scan records the arrival (and
+    /// the rapid test); a later one says the person is already through; the
+    /// same scan re-sent (same idempotency key) changes nothing. A positive
+    /// rapid test goes into the testing flow (a sample and its result, which
+    /// may confirm a case under the rules).
+    pub async fn scan_returnee(&self, actor: &Actor, input: &ScanInput) -> Result<ScanOutcome> {
+        actor.require(Permission::CheckArrivals)?;
+        let mut errors = Vec::new();
+        let key = input.idempotency_key.trim();
+        if key.is_empty() || key.len() > 100 {
+            errors.push(FieldError::new(
+                "idempotency_key",
+                "invalid",
+                "Thiếu khóa chống trùng (1–100 ký tự) của lượt quét.",
+                "The scan's idempotency key (1–100 characters) is missing.",
+            ));
+        }
+        let checkpoint = phongdich_domain::text::clean(&input.checkpoint);
+        if checkpoint.is_empty() {
+            errors.push(FieldError::new(
+                "checkpoint",
+                "required",
+                "Cần tên chốt kiểm soát.",
+                "The checkpoint's name is needed.",
+            ));
+        }
+        let rapid = if input.rapid_result.trim().is_empty() {
+            None
+        } else {
+            phongdich_domain::choice::one_of::<TestOutcome>(
+                "rapid_result",
+                &input.rapid_result,
+                &mut errors,
+            )
+        };
+        if normalise_code(&input.code).is_none() {
+            errors.push(FieldError::new(
+                "code",
+                "invalid",
+                format!(
+                    "«{}» không phải là mã đăng ký (V và 9 ký tự; kiểm tra lại).",
+                    input.code.trim()
+                ),
+                format!(
+                    "“{}” is not a registration code (V and 9 symbols; check it).",
+                    input.code.trim()
+                ),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Invalid(errors).into());
+        }
+        // The same scan again: what it did, nothing more.
+        let seen: Option<(i64, String)> = sqlx::query_as(
+            "SELECT registration_id, outcome FROM checkpoint_scans WHERE idempotency_key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.read)
+        .await?;
+        if let Some((id, _)) = seen {
+            let registration = self.returnee(&actor.scope, id).await?;
+            return self.finish_scan(actor, registration, "replayed").await;
+        }
+        let registration = match self.returnee_by_code(&actor.scope, &input.code).await {
+            Ok(r) => r,
+            Err(StoreError::NotFound { .. }) => {
+                let code = normalise_code(&input.code).unwrap_or_default();
+                let elsewhere: Option<String> = sqlx::query_scalar(
+                    "SELECT province_code FROM returnee_registrations WHERE code = $1",
+                )
+                .bind(code.as_str())
+                .fetch_optional(&self.read)
+                .await?;
+                return Err(match elsewhere {
+                    Some(_) => StoreError::conflict(
+                        format!(
+                            "Mã {code} là đăng ký về nơi ngoài phạm vi của chốt (tỉnh khác): không tiếp nhận tại đây."
+                        ),
+                        format!(
+                            "Code {code} is a registration for somewhere outside this checkpoint's jurisdiction (another province): not received here."
+                        ),
+                    ),
+                    None => StoreError::not_found(Entity::Returnee, &code),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        if registration.status == Status::Cancelled {
+            return Err(StoreError::conflict(
+                format!(
+                    "Đăng ký {} đã bị hủy ({}): đăng ký lại tại chốt nếu người này vẫn về.",
+                    registration.code,
+                    registration.cancel_reason.as_deref().unwrap_or("")
+                ),
+                format!(
+                    "Registration {} was cancelled ({}): register again at the checkpoint if the person is coming.",
+                    registration.code,
+                    registration.cancel_reason.as_deref().unwrap_or("")
+                ),
+            ));
+        }
+        let first = registration.status == Status::Registered;
+        let stamp = self.stamp();
+        let mut tx = self.write.begin().await?;
+        // Two devices scanning the same key at once: the unique key lets one in.
+        let inserted = sqlx::query(
+            "INSERT INTO checkpoint_scans (idempotency_key, registration_id, checkpoint, scanned_at, outcome, \
+             rapid_result, recorded_by, province_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(registration.id)
+        .bind(checkpoint.as_str())
+        .bind(stamp.as_str())
+        .bind(if first { "arrived" } else { "again" })
+        .bind(rapid.map(|r| r.as_str()))
+        .bind(actor.name.as_str())
+        .bind(registration.province_code.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            tx.rollback().await?;
+            let registration = self.returnee(&actor.scope, registration.id).await?;
+            return self.finish_scan(actor, registration, "replayed").await;
+        }
+        if first {
+            sqlx::query(
+                "UPDATE returnee_registrations SET status = 'checked', checked_at = $1, checkpoint = $2, checked_by = $3, \
+                 checkpoint_result = $4, updated_at = $1, version = version + 1 WHERE id = $5 AND status = 'registered'",
+            )
+            .bind(stamp.as_str())
+            .bind(checkpoint.as_str())
+            .bind(actor.name.as_str())
+            .bind(rapid.map(|r| r.as_str()))
+            .bind(registration.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let after = read_in(&mut tx, registration.id).await?;
+        audit::record(
+            &self.clock,
+            &mut tx,
+            actor,
+            if first { "arrive" } else { "scan" },
+            "returnee",
+            &after.code,
+            Some(&after.commune_code),
+            Some(&serde_json::json!({ "status": registration.status })),
+            Some(&serde_json::json!({ "status": after.status, "checkpoint": checkpoint, "rapid_result": rapid, "key": key })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.finish_scan(actor, after, if first { "arrived" } else { "again" })
+            .await
+    }
+
+    /// A scan's answer; a positive rapid test at the checkpoint not yet in
+    /// the testing flow goes there now (a retried scan completes it).
+    async fn finish_scan(
+        &self,
+        actor: &Actor,
+        mut registration: Registration,
+        outcome: &str,
+    ) -> Result<ScanOutcome> {
+        let mut case_code = None;
+        if registration.checkpoint_result.as_deref() == Some("positive")
+            && registration.checkpoint_sample_id.is_none()
+        {
+            let on = registration
+                .checked_at
+                .as_deref()
+                .and_then(|t| self.clock.local_day_of(t))
+                .unwrap_or_else(|| self.today());
+            let where_ = registration.checkpoint.clone().unwrap_or_default();
+            let sample = self
+                .record_sample(
+                    actor,
+                    &phongdich_domain::testing::SampleInput {
+                        person_id: registration.person_id,
+                        specimen: "nasal".into(),
+                        collected_on: on.to_string(),
+                        collected_where: where_.clone(),
+                        lab: where_,
+                        campaign_id: None,
+                    },
+                    self.today(),
+                )
+                .await?;
+            let result = self
+                .record_result(
+                    actor,
+                    &phongdich_domain::testing::ResultInput {
+                        code: sample.code.clone(),
+                        test_kind: "antigen".into(),
+                        outcome: "positive".into(),
+                        ct: String::new(),
+                        resulted_on: on.to_string(),
+                        lab: registration.checkpoint.clone().unwrap_or_default(),
+                    },
+                    self.today(),
+                )
+                .await?;
+            case_code = result.case_code;
+            sqlx::query(
+                "UPDATE returnee_registrations SET checkpoint_sample_id = $1 WHERE id = $2 AND checkpoint_sample_id IS NULL",
+            )
+            .bind(sample.id)
+            .bind(registration.id)
+            .execute(&self.write)
+            .await?;
+            registration.checkpoint_sample_id = Some(sample.id);
+        }
+        let obligation = self.returnee_obligation(&registration).await?;
+        Ok(ScanOutcome {
+            outcome: outcome.to_owned(),
+            registration,
+            obligation,
+            case_code,
+        })
+    }
+
+    /// The commune confirms the person is home on `on`: the obligation
+    /// becomes the quarantine order (counted from the day through the
+    /// checkpoint, else from `on`), in the same transaction.
+    pub async fn confirm_returnee_home(
+        &self,
+        actor: &Actor,
+        id: i64,
+        on: NaiveDate,
+    ) -> Result<(Registration, Option<crate::QuarantineOrder>)> {
+        actor.require(Permission::Returnees)?;
+        let r = self.returnee(&actor.scope, id).await?;
+        match r.status {
+            Status::Home => {
+                return Err(StoreError::conflict(
+                    format!("{} đã được xác nhận về nhà.", r.full_name),
+                    format!("{} was already confirmed home.", r.full_name),
+                ));
+            }
+            Status::Cancelled => {
+                return Err(StoreError::conflict(
+                    format!("Đăng ký {} đã bị hủy.", r.code),
+                    format!("Registration {} was cancelled.", r.code),
+                ));
+            }
+            Status::Registered | Status::Checked => {}
+        }
+        if on < r.departure_on || on > self.today() {
+            return Err(invalid(
+                "home_on",
+                "out_of_range",
+                format!(
+                    "Ngày về nhà phải từ ngày đi ({}) đến hôm nay.",
+                    r.departure_on.format("%d/%m/%Y")
+                ),
+                format!(
+                    "The day home must be between the departure ({}) and today.",
+                    r.departure_on.format("%d/%m/%Y")
+                ),
+            ));
+        }
+        let arrival = r
+            .checked_at
+            .as_deref()
+            .and_then(|t| self.clock.local_day_of(t))
+            .unwrap_or(on);
+        let c = Circumstances {
+            doses: u8::try_from(r.doses).unwrap_or(0),
+            last_dose_on: r.last_dose_on,
+            recovered_on: None,
+        };
+        let (_, obligation) = self
+            .obligation_for(
+                &r.province_code,
+                &r.origin_code,
+                r.departure_on,
+                arrival,
+                &c,
+            )
+            .await?;
+        // An order reaches the tracing engine in its transaction: hold (and load) it.
+        let mut w = self
+            .engine_write_if(matches!(obligation, Obligation::Order { .. }))
+            .await?;
+        let order = match &obligation {
+            Obligation::Order { .. } => {
+                actor.require(Permission::Quarantine)?;
+                let input = crate::OrderInput {
+                    person_id: r.person_id,
+                    situation: "from_epidemic_area".into(),
+                    start_on: arrival.to_string(),
+                    place: String::new(),
+                    doses: c.doses,
+                    last_dose_on: c.last_dose_on.map(|d| d.to_string()).unwrap_or_default(),
+                    recovered_on: String::new(),
+                };
+                Some(self.insert_order(actor, &input, &mut w).await?)
+            }
+            Obligation::None => None,
+        };
+        let changed = sqlx::query(
+            "UPDATE returnee_registrations SET status = 'home', home_on = $1, order_id = $2, updated_at = $3, \
+             version = version + 1 WHERE id = $4 AND version = $5",
+        )
+        .bind(on.to_string())
+        .bind(order.as_ref().map(|o| o.id))
+        .bind(self.stamp())
+        .bind(r.id)
+        .bind(r.version)
+        .execute(w.conn())
+        .await?
+        .rows_affected();
+        if changed != 1 {
+            return Err(StoreError::conflict(
+                "Đăng ký vừa được người khác thay đổi: hãy tải lại trang.",
+                "The registration was just changed by someone else: reload the page.",
+            ));
+        }
+        let after = read_in(w.tx(), r.id).await?;
+        audit::record(
+            &self.clock,
+            w.tx(),
+            actor,
+            "home",
+            "returnee",
+            &after.code,
+            Some(&after.commune_code),
+            Some(&serde_json::json!({ "status": r.status })),
+            Some(&serde_json::json!({ "status": after.status, "home_on": on, "order_id": after.order_id })),
+        )
+        .await?;
+        w.commit().await?;
+        Ok((after, order))
+    }
+
+    /// Withdraw a registration that has not reached home (audited, with the
+    /// reason); its history stays.
+    pub async fn cancel_returnee(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reason: &str,
+    ) -> Result<Registration> {
+        actor.require(Permission::Returnees)?;
+        let reason = phongdich_domain::text::clean(reason);
+        if reason.is_empty() {
+            return Err(invalid(
+                "reason",
+                "required",
+                "Cần lý do hủy.".into(),
+                "A reason is needed.".into(),
+            ));
+        }
+        let r = self.returnee(&actor.scope, id).await?;
+        if matches!(r.status, Status::Home | Status::Cancelled) {
+            return Err(StoreError::conflict(
+                format!("Không hủy được: {}.", r.status.label().0.to_lowercase()),
+                format!("Cannot cancel: {}.", r.status.label().1.to_lowercase()),
+            ));
+        }
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "UPDATE returnee_registrations SET status = 'cancelled', cancel_reason = $1, updated_at = $2, \
+             version = version + 1 WHERE id = $3",
+        )
+        .bind(reason.as_str())
+        .bind(self.stamp())
+        .bind(r.id)
+        .execute(&mut *tx)
+        .await?;
+        let after = read_in(&mut tx, r.id).await?;
+        audit::record(
+            &self.clock,
+            &mut tx,
+            actor,
+            "cancel",
+            "returnee",
+            &after.code,
+            Some(&after.commune_code),
+            Some(&serde_json::json!({ "status": r.status })),
+            Some(&serde_json::json!({ "status": after.status, "reason": reason })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The hand-over list of `day` within the scope: who is registered to
+    /// arrive that day (every state), and who was expected earlier and is
+    /// not confirmed home yet (overdue).
+    pub async fn returnee_handover(&self, scope: &Scope, day: NaiveDate) -> Result<Handover> {
+        let list = |sql: String, bind: String| async move {
+            let mut b = QueryBuilder::numbered(sql, 1);
+            scope.push_filter(&mut b, "r");
+            b.push(" ORDER BY r.arrival_on, c.name, h.name, p.full_name, r.id");
+            let rows = b
+                .bind_onto(sqlx::query(b.sql()).bind(bind))
+                .fetch_all(&self.read)
+                .await?;
+            rows.iter()
+                .map(registration_from_row)
+                .collect::<Result<Vec<_>>>()
+        };
+        let arriving = list(
+            format!("SELECT {COLUMNS} FROM {FROM} WHERE r.arrival_on = $1"),
+            day.to_string(),
+        )
+        .await?;
+        let overdue = list(
+            format!(
+                "SELECT {COLUMNS} FROM {FROM} WHERE r.arrival_on < $1 AND r.status IN ('registered', 'checked')"
+            ),
+            day.to_string(),
+        )
+        .await?;
+        Ok(Handover {
+            day,
+            arriving,
+            overdue,
+        })
+    }
+}
+
+async fn read_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Result<Registration> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    registration_from_row(&row)
+}
+
+/// Migration 25's data: the provinces' 2021 rules for arrivals from epidemic
+/// areas ([`phongdich_domain::returnees::provincial_rules_2021`]) as each
+/// province's first version of its own rule, which it may revise.
+pub(crate) fn seed_provincial_rules<'a>(
+    tx: &'a mut sqlx::Transaction<'static, sqlx::Any>,
+    _engine: crate::Dialect,
+) -> crate::units::BoxFut<'a> {
+    Box::pin(async move {
+        for rule in phongdich_domain::returnees::provincial_rules_2021() {
+            let province = rule.province_code.clone().unwrap_or_default();
+            sqlx::query(
+                "INSERT INTO quarantine_rules (code, version, province_code, rule_json, current, created_by, created_at) \
+                 VALUES ($1, 1, $2, $3, 1, 'migration 25', '2021-10-18T05:00:00.000Z')",
+            )
+            .bind(rule.code.as_str())
+            .bind(province.as_str())
+            .bind(serde_json::to_string(&rule)?)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    })
+}

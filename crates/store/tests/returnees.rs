@@ -1,0 +1,462 @@
+#![allow(clippy::unwrap_used)]
+//! Returnees through the store, on SQLite or PostgreSQL: a registration
+//! matched to the registry, scanned at a checkpoint (once per idempotency
+//! key), confirmed home by the commune with the quarantine order Quảng Ninh's
+//! rule of 18/10/2021 gives, and every crossing refused.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use phongdich_domain::returnees::{Obligation, RegistrationInput, Status};
+use phongdich_domain::{Clock, PersonInput, Role};
+use phongdich_store::testing::{HA_KHANH, HA_LONG, HA_NOI, PHUC_XA, QUANG_NINH, TestDb, actor};
+use phongdich_store::{AreaInput, Registered, ScanInput, Store, StoreError};
+
+fn day(d: u32, m: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, m, d).unwrap()
+}
+
+/// 25/10/2021, 09:00 in Vietnam.
+async fn db() -> TestDb {
+    let mut db = TestDb::new().await;
+    let at = Utc.with_ymd_and_hms(2021, 10, 25, 2, 0, 0).unwrap();
+    db.store = db.store.clone().with_clock(Clock::fixed(at));
+    db
+}
+
+fn trip(name: &str, cccd: &str, origin: &str) -> RegistrationInput {
+    RegistrationInput {
+        person: PersonInput {
+            full_name: name.into(),
+            birth: "1990".into(),
+            sex: "male".into(),
+            national_id: cccd.into(),
+            phone: "0912345678".into(),
+            commune_code: HA_KHANH.into(),
+            street_address: "Tổ 3, khu 5".into(),
+            ..Default::default()
+        },
+        origin_code: origin.into(),
+        origin_address: "Số 1 Phúc Xá".into(),
+        departure_on: "24/10/2021".into(),
+        arrival_on: "25/10/2021".into(),
+        means: "own_vehicle".into(),
+        ..Default::default()
+    }
+}
+
+/// Hà Nội on Quảng Ninh's list from 01/10/2021 until further notice.
+async fn hanoi_listed(s: &Store) {
+    let province = actor(QUANG_NINH, Role::Admin);
+    s.add_epidemic_area(
+        &province,
+        &AreaInput {
+            unit_code: HA_NOI.into(),
+            from_on: "01/10/2021".into(),
+            until_on: String::new(),
+            decision: "Thông báo 12/TB-BCĐ".into(),
+        },
+    )
+    .await
+    .unwrap();
+}
+
+async fn register(s: &Store, input: &RegistrationInput) -> Registered {
+    s.register_returnee(&actor(HA_KHANH, Role::HealthStaff), input, "officer")
+        .await
+        .unwrap()
+}
+
+fn scan(code: &str, key: &str, rapid: &str) -> ScanInput {
+    ScanInput {
+        code: code.into(),
+        checkpoint: "Chốt Km 3 QL18".into(),
+        idempotency_key: key.into(),
+        rapid_result: rapid.into(),
+    }
+}
+
+fn field_of(e: &StoreError) -> Vec<String> {
+    match e {
+        StoreError::Invalid(i) => i.0.iter().map(|f| f.field.clone()).collect(),
+        other => panic!("expected invalid fields, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_unvaccinated_arrival_from_hanoi_gets_home_quarantine_from_the_day_through_the_checkpoint()
+ {
+    let db = db().await;
+    let s = &db.store;
+    hanoi_listed(s).await;
+    let reg = register(s, &trip("Trần Văn Về", "022090001234", PHUC_XA)).await;
+    assert_eq!(reg.matched, "created");
+    assert_eq!(reg.registration.status, Status::Registered);
+    assert_eq!(reg.registration.commune_name, "Phường Hà Khánh");
+    // Quảng Ninh, 18/10/2021: not fully vaccinated — home quarantine 14
+    // days, tests on days 1, 7 and 14.
+    let Obligation::Order { rule, plan, area } = &reg.obligation else {
+        panic!("from Hà Nội: an order, got {:?}", reg.obligation);
+    };
+    assert_eq!(rule.code, "qn-2021-10-18-area");
+    assert_eq!(area.unit_code, HA_NOI);
+    assert_eq!(plan.test_days, [day(25, 10), day(31, 10), day(7, 11)]);
+
+    // The checkpoint: first scan arrives, a second scan says "again", the
+    // same scan re-sent records nothing.
+    let officer = actor(QUANG_NINH, Role::CheckpointOfficer);
+    let code = reg.registration.code.to_lowercase();
+    let first = s
+        .scan_returnee(&officer, &scan(&code, "dev1-0001", "negative"))
+        .await
+        .unwrap();
+    assert_eq!(first.outcome, "arrived");
+    assert_eq!(first.registration.status, Status::Checked);
+    assert_eq!(
+        first.registration.checkpoint_result.as_deref(),
+        Some("negative")
+    );
+    let replay = s
+        .scan_returnee(&officer, &scan(&code, "dev1-0001", "negative"))
+        .await
+        .unwrap();
+    assert_eq!(replay.outcome, "replayed");
+    let again = s
+        .scan_returnee(&officer, &scan(&code, "dev2-0001", ""))
+        .await
+        .unwrap();
+    assert_eq!(again.outcome, "again");
+    assert_eq!(db.rows("checkpoint_scans").await, 2);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM samples").await,
+        0,
+        "a negative rapid test stays on the scan"
+    );
+
+    // The commune confirms the person home: the order counts from the day
+    // through the checkpoint.
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    let (home, order) = s
+        .confirm_returnee_home(&commune, reg.registration.id, day(25, 10))
+        .await
+        .unwrap();
+    assert_eq!(home.status, Status::Home);
+    let order = order.expect("an order for an arrival from an epidemic area");
+    assert_eq!(home.order_id, Some(order.id));
+    assert_eq!(order.kind.as_str(), "home");
+    assert_eq!(order.test_days, ["2021-10-25", "2021-10-31", "2021-11-07"]);
+    assert_eq!(order.planned_end.as_str(), "2021-11-07");
+    let twice = s
+        .confirm_returnee_home(&commune, reg.registration.id, day(25, 10))
+        .await
+        .unwrap_err();
+    assert!(matches!(twice, StoreError::Conflict { .. }), "{twice:?}");
+    // Audited: create, arrive, scan, home.
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'returnee'")
+            .await,
+        4
+    );
+}
+
+#[tokio::test]
+async fn a_fully_vaccinated_arrival_self_monitors_and_one_from_a_listed_district_only_if_it_was_listed_at_departure()
+ {
+    let db = db().await;
+    let s = &db.store;
+    hanoi_listed(s).await;
+    let mut vaccinated = trip("Lê Thị Hai Mũi", "022190004321", PHUC_XA);
+    vaccinated.person.sex = "female".into();
+    vaccinated.doses = 2;
+    vaccinated.last_dose_on = "01/09/2021".into();
+    let reg = register(s, &vaccinated).await;
+    let Obligation::Order { rule, plan, .. } = &reg.obligation else {
+        panic!("{:?}", reg.obligation);
+    };
+    assert_eq!(rule.code, "qn-2021-10-18-area-protected");
+    assert_eq!(plan.test_days, [day(25, 10), day(31, 10)]);
+
+    // Hải Phòng (31) is not on the list: no order, and confirming home makes none.
+    let free = register(s, &trip("Phạm Văn Tự Do", "022090005555", "31")).await;
+    assert_eq!(free.obligation, Obligation::None);
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    let (_, order) = s
+        .confirm_returnee_home(&commune, free.registration.id, day(25, 10))
+        .await
+        .unwrap();
+    assert!(order.is_none());
+    assert_eq!(db.rows("quarantine_orders").await, 0);
+
+    // An area listed from 26/10 does not reach a departure of 24/10.
+    let province = actor(QUANG_NINH, Role::Admin);
+    s.add_epidemic_area(
+        &province,
+        &AreaInput {
+            unit_code: "26".into(),
+            from_on: "26/10/2021".into(),
+            until_on: String::new(),
+            decision: "Thông báo 13/TB-BCĐ".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let early = register(s, &trip("Vĩnh Phúc Sớm", "022090006666", "26")).await;
+    assert_eq!(early.obligation, Obligation::None);
+}
+
+#[tokio::test]
+async fn the_registry_is_matched_and_a_trip_is_not_registered_twice() {
+    let db = db().await;
+    let s = &db.store;
+    hanoi_listed(s).await;
+    let first = register(s, &trip("Trần Văn Về", "022090001234", PHUC_XA)).await;
+    assert_eq!(first.matched, "created");
+    // The same CCCD another day: the same person.
+    let mut later = trip("Trần Văn Về", "022090001234", PHUC_XA);
+    later.departure_on = "26/10/2021".into();
+    later.arrival_on = "27/10/2021".into();
+    let second = register(s, &later).await;
+    assert_eq!(second.matched, "national_id");
+    assert_eq!(second.registration.person_id, first.registration.person_id);
+    assert_eq!(db.rows("persons").await, 1);
+    // The same trip again: refused, naming the first code.
+    let e = s
+        .register_returnee(
+            &actor(HA_KHANH, Role::HealthStaff),
+            &trip("Trần Văn Về", "022090001234", PHUC_XA),
+            "officer",
+        )
+        .await
+        .unwrap_err();
+    match &e {
+        StoreError::Conflict { message_en, .. } => {
+            assert!(
+                message_en.contains(&first.registration.code),
+                "{message_en}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    // Travelling together: the group is the first registration's.
+    let mut wife = trip("Nguyễn Thị Vợ", "022190001111", PHUC_XA);
+    wife.person.sex = "female".into();
+    wife.travels_with = first.registration.code.clone();
+    let w = register(s, &wife).await;
+    assert_eq!(w.registration.group_code, first.registration.code);
+    // A code that does not resolve is an error, never a registration alone.
+    let mut stray = trip("Người Lạc", "022090009999", PHUC_XA);
+    stray.travels_with = phongdich_domain::returnees::code_from(42);
+    let e = s
+        .register_returnee(&actor(HA_KHANH, Role::HealthStaff), &stray, "officer")
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&e), ["travels_with"]);
+    assert_eq!(
+        db.rows("returnee_registrations").await,
+        3,
+        "nothing half-written"
+    );
+}
+
+#[tokio::test]
+async fn bad_trips_and_units_are_refused_with_their_fields() {
+    let db = db().await;
+    let s = &db.store;
+    let officer = actor(HA_KHANH, Role::HealthStaff);
+    let mut back = trip("Ngược Ngày", "022090001234", PHUC_XA);
+    back.arrival_on = "20/10/2021".into();
+    let e = s
+        .register_returnee(&officer, &back, "officer")
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&e), ["arrival_on"]);
+    let inside = trip("Trong Tỉnh", "022090001234", HA_LONG);
+    let e = s
+        .register_returnee(&officer, &inside, "officer")
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&e), ["origin_code"]);
+    let nowhere = trip("Không Nơi", "022090001234", "99999");
+    let e = s
+        .register_returnee(&officer, &nowhere, "officer")
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&e), ["origin_code"]);
+    // A commune registers only people coming to it.
+    let other = actor("06652", Role::HealthStaff);
+    let e = s
+        .register_returnee(&other, &trip("Sai Xã", "022090001234", PHUC_XA), "officer")
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&e), ["commune_code"]);
+    assert_eq!(db.rows("returnee_registrations").await, 0);
+    assert_eq!(
+        db.rows("persons").await,
+        0,
+        "no person left behind by a refused registration"
+    );
+    // Overlapping entries of the province's list are refused.
+    hanoi_listed(s).await;
+    let e = s
+        .add_epidemic_area(
+            &actor(QUANG_NINH, Role::Admin),
+            &AreaInput {
+                unit_code: HA_NOI.into(),
+                from_on: "10/10/2021".into(),
+                until_on: "20/10/2021".into(),
+                decision: "trùng".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&e), ["from_on"]);
+    // A commune's account keeps no province's list.
+    let e = s
+        .add_epidemic_area(
+            &actor(HA_KHANH, Role::HealthStaff),
+            &AreaInput {
+                unit_code: "31".into(),
+                from_on: "10/10/2021".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Invalid(_) | StoreError::Forbidden { .. }),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn checkpoints_cannot_cross_jurisdiction_or_pass_cancelled_codes() {
+    let db = db().await;
+    let s = &db.store;
+    hanoi_listed(s).await;
+    let reg = register(s, &trip("Trần Văn Về", "022090001234", PHUC_XA)).await;
+    let code = reg.registration.code.clone();
+    // Hà Nội's checkpoint does not see Quảng Ninh's registrations.
+    let hanoi = actor(HA_NOI, Role::CheckpointOfficer);
+    let e = s
+        .scan_returnee(&hanoi, &scan(&code, "k1", ""))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+    assert_eq!(db.rows("checkpoint_scans").await, 0);
+    // A checkpoint officer cannot register or confirm.
+    let officer = actor(QUANG_NINH, Role::CheckpointOfficer);
+    let e = s
+        .register_returnee(&officer, &trip("X", "022090001235", PHUC_XA), "officer")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden { .. }), "{e:?}");
+    let e = s
+        .confirm_returnee_home(&officer, reg.registration.id, day(25, 10))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden { .. }), "{e:?}");
+    // Another commune cannot see, confirm or cancel it.
+    let other = actor("06652", Role::HealthStaff);
+    let e = s
+        .returnee(&other.scope, reg.registration.id)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e:?}");
+    let e = s
+        .cancel_returnee(&other, reg.registration.id, "nhầm")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e:?}");
+    // A typo in the code: the check symbol catches it.
+    let mut typo: Vec<char> = code.chars().collect();
+    typo[3] = if typo[3] == '7' { '8' } else { '7' };
+    let typo: String = typo.into_iter().collect();
+    let e = s
+        .scan_returnee(&officer, &scan(&typo, "k2", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&e), ["code"]);
+    // Cancelled: the checkpoint is told, nothing recorded.
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    let c = s
+        .cancel_returnee(&commune, reg.registration.id, "không về nữa")
+        .await
+        .unwrap();
+    assert_eq!(c.status, Status::Cancelled);
+    let e = s
+        .scan_returnee(&officer, &scan(&code, "k3", ""))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+    assert_eq!(db.rows("checkpoint_scans").await, 0);
+    // Cancelled, the trip may be registered again.
+    let again = register(s, &trip("Trần Văn Về", "022090001234", PHUC_XA)).await;
+    assert_ne!(again.registration.code, code);
+}
+
+#[tokio::test]
+async fn a_positive_rapid_test_at_the_checkpoint_enters_the_testing_flow_once() {
+    let db = db().await;
+    let s = &db.store;
+    hanoi_listed(s).await;
+    let reg = register(s, &trip("Trần Văn Dương", "022090001234", PHUC_XA)).await;
+    let officer = actor(QUANG_NINH, Role::CheckpointOfficer);
+    let out = s
+        .scan_returnee(&officer, &scan(&reg.registration.code, "p1", "positive"))
+        .await
+        .unwrap();
+    assert!(out.registration.checkpoint_sample_id.is_some());
+    assert_eq!(db.rows("samples").await, 1);
+    let replay = s
+        .scan_returnee(&officer, &scan(&reg.registration.code, "p1", "positive"))
+        .await
+        .unwrap();
+    assert_eq!(replay.outcome, "replayed");
+    assert_eq!(
+        db.rows("samples").await,
+        1,
+        "a re-sent scan makes no second sample"
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM test_results WHERE outcome = 'positive'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_handover_lists_the_day_and_the_overdue_within_the_commune() {
+    let db = db().await;
+    let s = &db.store;
+    hanoi_listed(s).await;
+    let today = register(s, &trip("Hôm Nay", "022090001234", PHUC_XA)).await;
+    let mut early = trip("Hôm Qua", "022090002222", PHUC_XA);
+    early.departure_on = "23/10/2021".into();
+    early.arrival_on = "24/10/2021".into();
+    let early = register(s, &early).await;
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    let h = s
+        .returnee_handover(&commune.scope, day(25, 10))
+        .await
+        .unwrap();
+    assert_eq!(
+        h.arriving.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [today.registration.id]
+    );
+    assert_eq!(
+        h.overdue.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [early.registration.id]
+    );
+    let other = actor("06652", Role::HealthStaff);
+    let h = s
+        .returnee_handover(&other.scope, day(25, 10))
+        .await
+        .unwrap();
+    assert!(h.arriving.is_empty() && h.overdue.is_empty());
+    s.confirm_returnee_home(&commune, early.registration.id, day(25, 10))
+        .await
+        .unwrap();
+    let h = s
+        .returnee_handover(&commune.scope, day(25, 10))
+        .await
+        .unwrap();
+    assert!(h.overdue.is_empty());
+}
