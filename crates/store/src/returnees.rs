@@ -200,20 +200,29 @@ fn invalid(field: &str, code: &'static str, vi: String, en: String) -> StoreErro
     Invalid(vec![FieldError::new(field, code, vi, en)]).into()
 }
 
-/// The province whose list an actor keeps: the province of its unit.
-fn own_province(actor: &Actor) -> Result<String> {
-    match actor.scope.root() {
-        Some(root) if root.level() != UnitLevel::National => {
-            Ok(root.as_str().get(..2).unwrap_or_default().to_owned())
-        }
-        _ => Err(StoreError::conflict(
-            "Danh sách vùng dịch thuộc về một tỉnh: hãy dùng tài khoản của tỉnh.",
-            "The list of epidemic areas belongs to a province: use a province's account.",
-        )),
-    }
-}
-
 impl Store {
+    /// The province of a scope's unit (its list of epidemic areas is the one
+    /// the scope reads); `None` for the national scope.
+    pub async fn province_of_scope(&self, scope: &Scope) -> Result<Option<String>> {
+        match scope.root() {
+            Some(root) if root.level() != UnitLevel::National => {
+                Ok(Some(self.unit(root.as_str()).await?.province_code))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The province whose list an actor keeps: a province's own account's.
+    async fn own_province(&self, actor: &Actor) -> Result<String> {
+        match actor.scope.root() {
+            Some(root) if root.level() == UnitLevel::Province => Ok(root.as_str().to_owned()),
+            _ => Err(StoreError::conflict(
+                "Danh sách vùng dịch do tỉnh quản lý: hãy dùng tài khoản cấp tỉnh.",
+                "The list of epidemic areas is kept by the province: use a province-level account.",
+            )),
+        }
+    }
+
     /// A province's list of epidemic areas, oldest first.
     pub async fn epidemic_areas(&self, province_code: &str) -> Result<Vec<EpidemicArea>> {
         let rows = sqlx::query(
@@ -235,7 +244,7 @@ impl Store {
         input: &AreaInput,
     ) -> Result<EpidemicArea> {
         actor.require(Permission::Returnees)?;
-        let province = own_province(actor)?;
+        let province = self.own_province(actor).await?;
         let mut errors = Vec::new();
         let from = match phongdich_domain::contact::parse_date("from_on", &input.from_on) {
             Ok(d) => Some(d),
@@ -698,12 +707,22 @@ impl Store {
         }
         // The same scan again: what it did, nothing more.
         let seen: Option<(i64, String)> = sqlx::query_as(
-            "SELECT registration_id, outcome FROM checkpoint_scans WHERE idempotency_key = $1",
+            "SELECT s.registration_id, r.code FROM checkpoint_scans s \
+             JOIN returnee_registrations r ON r.id = s.registration_id WHERE s.idempotency_key = $1",
         )
         .bind(key)
         .fetch_optional(&self.read)
         .await?;
-        if let Some((id, _)) = seen {
+        if let Some((id, code)) = seen {
+            // The same key with another code is not a retry: a device fault.
+            if normalise_code(&input.code).as_deref() != Some(code.as_str()) {
+                return Err(invalid(
+                    "idempotency_key",
+                    "reused",
+                    "Khóa chống trùng này đã dùng cho một mã khác: thiết bị quét cần tạo khóa mới cho mỗi lượt.".into(),
+                    "This idempotency key was used for another code: the scanner must make a new key for each scan.".into(),
+                ));
+            }
             let registration = self.returnee(&actor.scope, id).await?;
             return self.finish_scan(actor, registration, "replayed").await;
         }

@@ -320,10 +320,7 @@ async fn bad_trips_and_units_are_refused_with_their_fields() {
         )
         .await
         .unwrap_err();
-    assert!(
-        matches!(e, StoreError::Invalid(_) | StoreError::Forbidden { .. }),
-        "{e:?}"
-    );
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
 }
 
 #[tokio::test]

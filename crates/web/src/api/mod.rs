@@ -29,6 +29,7 @@ mod persons;
 mod quarantine;
 mod reports;
 mod response;
+mod returnees;
 mod testing;
 mod tracing;
 mod treatment;
@@ -63,6 +64,7 @@ const RESOURCES: &[(&str, Routes)] = &[
     ("response", response::routes),
     ("quarantine", quarantine::routes),
     ("declarations", declarations::routes),
+    ("returnees", returnees::routes),
     ("dashboard", dashboard::routes),
     ("audit", audit::routes),
     ("admin", admin::routes),

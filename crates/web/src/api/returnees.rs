@@ -1,0 +1,209 @@
+//! Returnees: registrations (the person matched to the registry, the
+//! obligation the rules give), the day's hand-over, a code's registration,
+//! confirmation home (which issues the quarantine order) and cancellation;
+//! checkpoint scans, each kept once under the device's idempotency key; the
+//! province's list of epidemic areas.
+
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+use crate::caller::Caller;
+use crate::problem::Problem;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use phongdich_domain::Permission;
+use phongdich_domain::returnees::{EpidemicArea, Obligation, RegistrationInput};
+use phongdich_store::{
+    AreaInput, Handover, QuarantineOrder, Registered, Registration, ScanInput, ScanOutcome,
+    StoreError,
+};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(handover, register))
+        .routes(routes!(by_code))
+        .routes(routes!(home))
+        .routes(routes!(cancel))
+        .routes(routes!(scan))
+        .routes(routes!(areas, add_area))
+}
+
+fn day_or_today(s: &AppState, field: &str, v: Option<&str>) -> Result<NaiveDate, Problem> {
+    match v.map(str::trim) {
+        None | Some("") => Ok(s.today()),
+        Some(d) => Ok(phongdich_domain::contact::parse_date(field, d)
+            .map_err(|e| StoreError::from(phongdich_domain::Invalid(vec![e])))?),
+    }
+}
+
+/// Register a returnee: the person is found by CCCD (or by the duplicate
+/// rules, reported in `matched`) or registered; the answer carries the code
+/// to print as a QR code and what the arrival must do under the rules in
+/// force on the planned arrival day.
+#[utoipa::path(post, path = "/api/v1/returnees", request_body = RegistrationInput,
+    responses((status = 201, body = Registered), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub(super) async fn register(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<RegistrationInput>,
+) -> Result<(StatusCode, Json<Registered>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.register_returnee(&actor, &body, "api").await?),
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct DayParams {
+    /// The arrival day (today by default), dd/mm/yyyy or yyyy-mm-dd.
+    day: Option<String>,
+}
+
+/// The day's hand-over within the caller's jurisdiction: who is registered
+/// to arrive that day, and who was expected earlier and is not home yet.
+#[utoipa::path(get, path = "/api/v1/returnees", params(DayParams),
+    responses((status = 200, body = Handover), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn handover(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<DayParams>,
+) -> Result<Json<Handover>, Problem> {
+    actor.require(Permission::Returnees)?;
+    let day = day_or_today(&s, "day", p.day.as_deref())?;
+    Ok(Json(s.store.returnee_handover(&actor.scope, day).await?))
+}
+
+/// A registration and its obligation.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct RegistrationView {
+    registration: Registration,
+    obligation: Obligation,
+}
+
+/// A registration by its code (as printed, scanned or typed; case and
+/// dashes do not matter), within the caller's jurisdiction.
+#[utoipa::path(get, path = "/api/v1/returnees/by-code/{code}", params(("code" = String, Path)),
+    responses((status = 200, body = RegistrationView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(super) async fn by_code(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(code): ApiPath<String>,
+) -> Result<Json<RegistrationView>, Problem> {
+    if !actor.role.can(Permission::Returnees) {
+        actor.require(Permission::CheckArrivals)?;
+    }
+    let registration = s.store.returnee_by_code(&actor.scope, &code).await?;
+    let obligation = s.store.returnee_obligation(&registration).await?;
+    Ok(Json(RegistrationView {
+        registration,
+        obligation,
+    }))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub(super) struct HomeInput {
+    /// The day the person reached home (today by default).
+    home_on: Option<String>,
+}
+
+/// Confirmed home.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct HomeOutcome {
+    registration: Registration,
+    /// The quarantine order issued, when the origin was an epidemic area.
+    order: Option<QuarantineOrder>,
+}
+
+/// The commune confirms the person is home: an arrival from an epidemic area
+/// gets its quarantine order (counted from the day through the checkpoint)
+/// in the same transaction.
+#[utoipa::path(post, path = "/api/v1/returnees/{id}/home", params(("id" = i64, Path)), request_body = HomeInput,
+    responses((status = 200, body = HomeOutcome), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn home(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<HomeInput>,
+) -> Result<Json<HomeOutcome>, Problem> {
+    let on = day_or_today(&s, "home_on", body.home_on.as_deref())?;
+    let (registration, order) = s.store.confirm_returnee_home(&actor, id, on).await?;
+    Ok(Json(HomeOutcome {
+        registration,
+        order,
+    }))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub(super) struct CancelInput {
+    reason: String,
+}
+
+/// Withdraw a registration not yet home, with the reason (audited).
+#[utoipa::path(post, path = "/api/v1/returnees/{id}/cancel", params(("id" = i64, Path)), request_body = CancelInput,
+    responses((status = 200, body = Registration), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn cancel(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<CancelInput>,
+) -> Result<Json<Registration>, Problem> {
+    Ok(Json(
+        s.store.cancel_returnee(&actor, id, &body.reason).await?,
+    ))
+}
+
+/// A checkpoint's scan. The first scan of a code records the arrival (and
+/// the rapid test there; a positive one enters the testing flow); later ones
+/// answer `again`; the same scan re-sent with its idempotency key answers
+/// `replayed` and records nothing.
+#[utoipa::path(post, path = "/api/v1/checkpoint/scans", request_body = ScanInput,
+    responses((status = 200, body = ScanOutcome), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn scan(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<ScanInput>,
+) -> Result<Json<ScanOutcome>, Problem> {
+    Ok(Json(s.store.scan_returnee(&actor, &body).await?))
+}
+
+/// The caller's province's list of epidemic areas, oldest first.
+#[utoipa::path(get, path = "/api/v1/epidemic-areas",
+    responses((status = 200, body = Vec<EpidemicArea>), (status = 403, body = Problem)))]
+pub(super) async fn areas(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<Json<Vec<EpidemicArea>>, Problem> {
+    // The national scope keeps no list of its own: an empty one.
+    let areas = match s.store.province_of_scope(&actor.scope).await? {
+        Some(province) => s.store.epidemic_areas(&province).await?,
+        None => Vec::new(),
+    };
+    Ok(Json(areas))
+}
+
+/// Add an area to the caller's province's list (a province's account; an
+/// entry overlapping another for the same unit is refused).
+#[utoipa::path(post, path = "/api/v1/epidemic-areas", request_body = AreaInput,
+    responses((status = 201, body = EpidemicArea), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub(super) async fn add_area(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<AreaInput>,
+) -> Result<(StatusCode, Json<EpidemicArea>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.add_epidemic_area(&actor, &body).await?),
+    ))
+}

@@ -1,0 +1,228 @@
+#![allow(clippy::unwrap_used)]
+//! Returnees through the JSON API on 25/10/2021: the province lists Hà Nội as
+//! an epidemic area, the commune registers an arrival, the checkpoint scans
+//! it (a re-sent scan is recognised), the commune confirms it home and the
+//! quarantine order follows. SQLite, or PostgreSQL when
+//! PHONGDICH_TEST_POSTGRES is set.
+
+mod support;
+
+use axum::http::{Method, StatusCode};
+use chrono::{TimeZone, Utc};
+use phongdich_store::testing::TestDb;
+use serde_json::json;
+use support::{HA_KHANH, HA_PHONG, api, token};
+
+#[tokio::test]
+async fn a_returnee_from_registration_through_the_checkpoint_to_home() {
+    let mut db = TestDb::new().await;
+    let at = Utc.with_ymd_and_hms(2021, 10, 25, 2, 0, 0).unwrap();
+    db.store = db
+        .store
+        .clone()
+        .with_clock(phongdich_domain::Clock::fixed(at));
+    let app = support::app(&db);
+    let province = token(&db, "22", "admin").await;
+    let commune = token(&db, HA_KHANH, "health_staff").await;
+    let neighbour = token(&db, HA_PHONG, "health_staff").await;
+    let checkpoint = token(&db, "22", "checkpoint_officer").await;
+    let hanoi_checkpoint = token(&db, "01", "checkpoint_officer").await;
+
+    let area = api(
+        &app,
+        Method::POST,
+        "/api/v1/epidemic-areas",
+        Some(&province),
+        Some(
+            json!({"unit_code": "01", "from_on": "01/10/2021", "decision": "Thông báo 12/TB-BCĐ"}),
+        ),
+    )
+    .await;
+    assert_eq!(area.status, StatusCode::CREATED, "{}", area.body);
+    assert_eq!(area.value()["unit_name"], "Thành phố Hà Nội");
+    let listed = api(
+        &app,
+        Method::GET,
+        "/api/v1/epidemic-areas",
+        Some(&commune),
+        None,
+    )
+    .await;
+    assert_eq!(
+        listed.value().as_array().unwrap().len(),
+        1,
+        "{}",
+        listed.body
+    );
+
+    let trip = json!({
+        "person": {"full_name": "Trần Văn Về", "birth": "1990", "sex": "male",
+                   "national_id": "022090001234", "commune_code": HA_KHANH},
+        "origin_code": "00001", "departure_on": "24/10/2021", "arrival_on": "25/10/2021",
+        "means": "own_vehicle"
+    });
+    let denied = api(
+        &app,
+        Method::POST,
+        "/api/v1/returnees",
+        Some(&checkpoint),
+        Some(trip.clone()),
+    )
+    .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.body);
+    let reg = api(
+        &app,
+        Method::POST,
+        "/api/v1/returnees",
+        Some(&commune),
+        Some(trip.clone()),
+    )
+    .await;
+    assert_eq!(reg.status, StatusCode::CREATED, "{}", reg.body);
+    let reg = reg.value();
+    assert_eq!(reg["matched"], "created");
+    assert_eq!(reg["obligation"]["kind"], "order");
+    assert_eq!(reg["obligation"]["rule"]["code"], "qn-2021-10-18-area");
+    let code = reg["registration"]["code"].as_str().unwrap().to_owned();
+    let id = reg["registration"]["id"].as_i64().unwrap();
+    let again = api(
+        &app,
+        Method::POST,
+        "/api/v1/returnees",
+        Some(&commune),
+        Some(trip),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+
+    // A typed field error names its field, in both languages.
+    let bad = api(
+        &app,
+        Method::POST,
+        "/api/v1/returnees",
+        Some(&commune),
+        Some(json!({"person": {"full_name": "A", "birth": "1990", "sex": "male", "commune_code": HA_KHANH},
+                    "origin_code": "00001", "departure_on": "25/10/2021", "arrival_on": "20/10/2021",
+                    "means": "teleport"})),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body.contains("arrival_on") && bad.body.contains("means"),
+        "{}",
+        bad.body
+    );
+
+    // The checkpoint, with a lower-case code as typed.
+    let scan = json!({"code": code.to_lowercase(), "checkpoint": "Chốt Km 3 QL18", "idempotency_key": "dev-1-0001"});
+    let first = api(
+        &app,
+        Method::POST,
+        "/api/v1/checkpoint/scans",
+        Some(&checkpoint),
+        Some(scan.clone()),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(first.value()["outcome"], "arrived");
+    let replay = api(
+        &app,
+        Method::POST,
+        "/api/v1/checkpoint/scans",
+        Some(&checkpoint),
+        Some(scan.clone()),
+    )
+    .await;
+    assert_eq!(replay.value()["outcome"], "replayed");
+    let elsewhere = json!({"code": code, "checkpoint": "Chốt Pháp Vân", "idempotency_key": "hn-7"});
+    let other = api(
+        &app,
+        Method::POST,
+        "/api/v1/checkpoint/scans",
+        Some(&hanoi_checkpoint),
+        Some(elsewhere),
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::CONFLICT, "{}", other.body);
+    // A key sent again with another code is a device fault, not a retry.
+    let reused = json!({"code": phongdich_domain::returnees::code_from(42), "checkpoint": "Chốt Km 3 QL18", "idempotency_key": "dev-1-0001"});
+    let reused = api(
+        &app,
+        Method::POST,
+        "/api/v1/checkpoint/scans",
+        Some(&checkpoint),
+        Some(reused),
+    )
+    .await;
+    assert_eq!(
+        reused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reused.body
+    );
+    assert!(reused.body.contains("idempotency_key"), "{}", reused.body);
+    let seen = api(
+        &app,
+        Method::GET,
+        &format!("/api/v1/returnees/by-code/{code}"),
+        Some(&checkpoint),
+        None,
+    )
+    .await;
+    assert_eq!(
+        seen.value()["registration"]["status"],
+        "checked",
+        "{}",
+        seen.body
+    );
+
+    // The hand-over: the commune sees the arrival, its neighbour does not.
+    let list = api(
+        &app,
+        Method::GET,
+        "/api/v1/returnees?day=25/10/2021",
+        Some(&commune),
+        None,
+    )
+    .await;
+    assert_eq!(
+        list.value()["arriving"][0]["code"],
+        code.as_str(),
+        "{}",
+        list.body
+    );
+    let list = api(
+        &app,
+        Method::GET,
+        "/api/v1/returnees?day=25/10/2021",
+        Some(&neighbour),
+        None,
+    )
+    .await;
+    assert_eq!(list.value()["arriving"].as_array().unwrap().len(), 0);
+    let hidden = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/returnees/{id}/home"),
+        Some(&neighbour),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{}", hidden.body);
+
+    let home = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/returnees/{id}/home"),
+        Some(&commune),
+        Some(json!({"home_on": "25/10/2021"})),
+    )
+    .await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    let home = home.value();
+    assert_eq!(home["registration"]["status"], "home");
+    assert_eq!(
+        home["order"]["test_days"],
+        json!(["2021-10-25", "2021-10-31", "2021-11-07"])
+    );
+}
