@@ -27,6 +27,7 @@ mod picker;
 mod quarantine;
 mod reports;
 mod response;
+mod returnees;
 mod rules;
 mod testing;
 mod tracing;
@@ -70,6 +71,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(treatment::routes())
         .merge(response::routes())
         .merge(declarations::routes())
+        .merge(returnees::routes())
         .merge(testing::routes())
         .merge(reports::routes())
         .merge(figures::routes())
@@ -396,6 +398,30 @@ const NAV: &[NavGroup] = &[
             link("/alerts", "Cảnh báo", "Alerts"),
             link("/duty", "Trực", "Duty"),
             link("/oxygen", "Thiết bị oxy", "Oxygen"),
+        ],
+    },
+    NavGroup {
+        vi: "Người về",
+        en: "Returnees",
+        links: &[
+            link_for(
+                "/returnees",
+                "Người về địa phương",
+                "Returnees",
+                Permission::Returnees,
+            ),
+            link_for(
+                "/checkpoint",
+                "Chốt kiểm soát",
+                "Checkpoint",
+                Permission::CheckArrivals,
+            ),
+            link_for(
+                "/epidemic-areas",
+                "Vùng dịch",
+                "Epidemic areas",
+                Permission::Returnees,
+            ),
         ],
     },
     NavGroup {

@@ -288,7 +288,7 @@ async fn places(s: &AppState, page: &Page, commune: &str) -> Result<Places, supe
 /// A hamlet typed by name (the form of a reader who had no list of the
 /// commune's hamlets) becomes its code; a name the commune does not have is
 /// the field's error, listing those it has.
-async fn resolve_hamlet(
+pub(super) async fn resolve_hamlet(
     s: &AppState,
     page: &Page,
     input: &mut PersonInput,

@@ -1,0 +1,201 @@
+#![allow(clippy::unwrap_used)]
+//! Returnees on the pages, as the people who use them would, on 25/10/2021:
+//! the province lists Hà Nội, the commune health worker registers an arrival
+//! by name and reads the code, the checkpoint officer types it (a reload of
+//! the answer records nothing twice), the commune confirms the person home.
+//! SQLite, or PostgreSQL when PHONGDICH_TEST_POSTGRES is set.
+
+mod support;
+
+use axum::http::StatusCode;
+use chrono::{TimeZone, Utc};
+use phongdich_store::testing::TestDb;
+use support::{Browser, HA_KHANH};
+
+#[tokio::test]
+async fn register_scan_and_confirm_home_through_the_pages() {
+    let mut db = TestDb::new().await;
+    let at = Utc.with_ymd_and_hms(2021, 10, 25, 2, 0, 0).unwrap();
+    db.store = db
+        .store
+        .clone()
+        .with_clock(phongdich_domain::Clock::fixed(at));
+    let app = support::app(&db);
+
+    // The province's list.
+    let mut province = Browser::logged_in(&db, &app, "bcd.quangninh", "22", "admin").await;
+    let csrf = province.csrf().await;
+    let bad = province
+        .post(
+            "/epidemic-areas",
+            &[
+                ("_csrf", &csrf),
+                ("unit_code", "01"),
+                ("from_on", "31/02/2021"),
+                ("decision", "TB 12"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("value=\"TB 12\""), "what was typed stays");
+    let added = province
+        .post(
+            "/epidemic-areas",
+            &[
+                ("_csrf", &csrf),
+                ("unit_code", "01"),
+                ("from_on", "01/10/2021"),
+                ("decision", "Thông báo 12/TB-BCĐ"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let list = province.get("/epidemic-areas?done=area").await;
+    assert!(
+        list.body.contains("Thành phố Hà Nội") && list.body.contains("01/10/2021"),
+        "{}",
+        list.body
+    );
+
+    // The commune registers by name: the origin and the commune are chosen
+    // from lists of names.
+    let mut commune = Browser::logged_in(&db, &app, "tyt.hakhanh", HA_KHANH, "health_staff").await;
+    let form = commune.get("/returnees/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains(">Thành phố Hà Nội</option>"),
+        "provinces by name"
+    );
+    assert!(
+        form.body.contains(">Phường Hà Khánh</option>"),
+        "the commune by name"
+    );
+    let csrf = form.csrf();
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("full_name", "Trần Văn Về"),
+        ("birth", "1990"),
+        ("sex", "male"),
+        ("national_id", "022090001234"),
+        ("phone", "0912345678"),
+        ("commune_code", HA_KHANH),
+        ("origin_code", "01"),
+        ("departure_on", "24/10/2021"),
+        ("arrival_on", "25/10/2021"),
+        ("means", "own_vehicle"),
+        ("doses", "0"),
+    ];
+    let made = commune.post("/returnees/new", &fields).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let card = commune.get(made.location()).await;
+    assert!(card.body.contains("Đã đăng ký người về."), "{}", card.body);
+    assert!(
+        card.body.contains("cách ly tại nhà") || card.body.contains("Cách ly tại nhà"),
+        "the obligation in words: {}",
+        card.body
+    );
+    let code = card
+        .body
+        .split("class=\"code-big\"><strong>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(code.len(), 12, "V-XXXX-XXXXX: {code}");
+    // The same trip again: refused on the form, with the first code named.
+    let twice = commune.post("/returnees/new", &fields).await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        twice.body.contains(&code.replace('-', "")),
+        "{}",
+        twice.body
+    );
+
+    // The checkpoint types the code as read out, dashes and all.
+    let mut officer = Browser::logged_in(&db, &app, "chot.km3", "22", "checkpoint_officer").await;
+    let home = officer.get("/").await;
+    assert_eq!(home.location(), "/checkpoint");
+    let page = officer.get("/checkpoint").await;
+    let csrf = page.csrf();
+    let key = page
+        .body
+        .split("name=\"idempotency_key\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let scan = [
+        ("_csrf", csrf.as_str()),
+        ("idempotency_key", key.as_str()),
+        ("code", code.as_str()),
+        ("checkpoint", "Chốt Km 3 QL18"),
+        ("rapid_result", "negative"),
+    ];
+    let first = officer.post("/checkpoint", &scan).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert!(
+        first.body.contains("Đã ghi nhận qua chốt") && first.body.contains("Trần Văn Về"),
+        "{}",
+        first.body
+    );
+    assert!(
+        first.body.contains("value=\"Chốt Km 3 QL18\""),
+        "the checkpoint's name stays for the next scan"
+    );
+    let reload = officer.post("/checkpoint", &scan).await;
+    assert!(
+        reload.body.contains("Lượt quét này đã được ghi trước đó"),
+        "{}",
+        reload.body
+    );
+    assert_eq!(db.rows("checkpoint_scans").await, 1);
+    let unknown = officer
+        .post(
+            "/checkpoint",
+            &[
+                ("_csrf", &csrf),
+                ("idempotency_key", "x-1"),
+                ("code", "V0000000000"),
+                ("checkpoint", "Chốt Km 3 QL18"),
+            ],
+        )
+        .await;
+    assert!(unknown.status.is_client_error(), "{}", unknown.body);
+    // The officer has no hand-over list.
+    assert_eq!(
+        officer.get("/returnees").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The commune's hand-over: through the checkpoint; confirm home.
+    let list = commune.get("/returnees?day=25/10/2021").await;
+    assert!(
+        list.body.contains("Trần Văn Về") && list.body.contains("Chốt Km 3 QL18"),
+        "{}",
+        list.body
+    );
+    let id = list
+        .body
+        .split("action=\"/returnees/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = list.csrf();
+    let done = commune
+        .post(
+            &format!("/returnees/{id}/home"),
+            &[("_csrf", &csrf), ("home_on", "25/10/2021")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let after = commune.get(done.location()).await;
+    assert!(after.body.contains("Đã xác nhận về nhà"), "{}", after.body);
+    assert_eq!(db.rows("quarantine_orders").await, 1);
+}
