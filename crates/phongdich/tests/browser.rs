@@ -2399,8 +2399,15 @@ async fn a_province_administrator_adds_and_revises_a_quarantine_rule() {
     c.close().await.unwrap();
     drop(driver);
     drop(server);
+    // Two versions of its rule, besides the 18/10/2021 rules seeded for returnees.
     let versions = db.store.province_rule_versions(QUANG_NINH).await.unwrap();
-    assert_eq!(versions.len(), 2);
+    assert_eq!(
+        versions
+            .iter()
+            .filter(|v| v.code == "qn-vung-dich-2021")
+            .count(),
+        2
+    );
     let audit = db
         .store
         .audit_entries(
@@ -3335,6 +3342,7 @@ async fn the_menu_groups_the_work_in_one_row_and_folds_on_a_phone() {
             "Dịch tễ",
             "Xét nghiệm",
             "Cách ly & điều trị",
+            "Người về",
             "Báo cáo",
             "Quản trị"
         ])
@@ -3397,4 +3405,141 @@ async fn the_menu_groups_the_work_in_one_row_and_folds_on_a_phone() {
     let left = untranslated(&c, "header nav a, nav.subnav a, label.menu-button").await;
     assert!(left.is_empty(), "untranslated: {left:?}");
     shots.take(&c, "menu-en", 1280).await;
+}
+
+/// Issue 19: a commune health worker registers a man coming home from Hà Nội
+/// (on Quảng Ninh's list), reads his code; the checkpoint officer types it on
+/// a 390 px phone; the commune confirms him home from the day's hand-over.
+#[tokio::test]
+async fn a_returnee_is_registered_passes_the_checkpoint_on_a_phone_and_is_confirmed_home() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    add_user(&db, WORKER, "Cán bộ Hà Khánh", HA_KHANH, "health_staff");
+    add_user(
+        &db,
+        "chot.km3",
+        "Cán bộ chốt Km 3",
+        QUANG_NINH,
+        "checkpoint_officer",
+    );
+    db.store
+        .add_epidemic_area(
+            &phongdich_store::testing::actor(QUANG_NINH, phongdich_domain::Role::Admin),
+            &phongdich_store::AreaInput {
+                unit_code: "01".into(),
+                from_on: "01/10/2021".into(),
+                until_on: String::new(),
+                decision: "Thông báo 12/TB-BCĐ".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let today = phongdich_domain::Clock::system().today();
+    let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+
+    // 1. The commune worker registers him from the menu's "Người về" group.
+    log_in(&c, &server, WORKER, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
+    c.goto(&server.url("/returnees/new")).await.unwrap();
+    wait_heading(&c, "Đăng ký người về địa phương").await;
+    choose(&c, "/returnees/new", "sex", "male").await;
+    choose(&c, "/returnees/new", "commune_code", HA_KHANH).await;
+    choose(&c, "/returnees/new", "origin_code", "01").await;
+    choose(&c, "/returnees/new", "means", "own_vehicle").await;
+    send_form(
+        &c,
+        "/returnees/new",
+        &[
+            ("full_name", "Trần Văn Về"),
+            ("birth", "1990"),
+            ("national_id", "022090001234"),
+            ("phone", "0912345678"),
+            ("departure_on", &day(today - chrono::Days::new(1))),
+            ("arrival_on", &day(today)),
+        ],
+    )
+    .await;
+    wait_heading(&c, "Trần Văn Về (1990)").await;
+    let code = text_of(&c, ".code-big").await.unwrap();
+    assert_eq!(code.len(), 12, "V-XXXX-XXXXX: {code}");
+    assert!(
+        c.find(Locator::Css("#returnee-card svg")).await.is_ok(),
+        "a QR code"
+    );
+    let must = text_of(&c, "#obligation").await.unwrap();
+    assert!(must.contains("14"), "home quarantine of 14 days: {must}");
+    shots.take(&c, "returnee-card-vi", 1280).await;
+    log_out(&c).await;
+
+    // 2. The checkpoint officer, on a phone, lands on the scan form.
+    c.set_window_size(390, 844).await.unwrap();
+    log_in(&c, &server, "chot.km3", PASSWORD).await;
+    c.goto(&server.url("/")).await.unwrap();
+    wait_heading(&c, "Chốt kiểm soát").await;
+    send_form(
+        &c,
+        "/checkpoint",
+        &[
+            ("code", &code.to_lowercase()),
+            ("checkpoint", "Chốt Km 3 QL18"),
+        ],
+    )
+    .await;
+    let answer = wait_for(&c, "#scan-result").await.text().await.unwrap();
+    assert!(
+        answer.contains("Đã ghi nhận qua chốt") && answer.contains("Trần Văn Về"),
+        "{answer}"
+    );
+    assert_eq!(
+        horizontal_overflow(&c).await,
+        0,
+        "no sideways scroll on a phone"
+    );
+    shots.take(&c, "checkpoint-vi-390", 390).await;
+    // The checkpoint's name stays for the next scan; in English too.
+    assert_eq!(value_of(&c, "checkpoint").await, "Chốt Km 3 QL18");
+    switch_language(&c, "en").await;
+    wait_heading(&c, "Checkpoint").await;
+    let left = untranslated(&c, "h1, h2, label, legend, button").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    shots.take(&c, "checkpoint-en-390", 390).await;
+    switch_language(&c, "vi").await;
+    log_out(&c).await;
+
+    // 3. The commune's hand-over of the day: through the checkpoint; home.
+    log_in(&c, &server, WORKER, PASSWORD).await;
+    c.goto(&server.url("/returnees")).await.unwrap();
+    wait_heading(&c, "Người về địa phương").await;
+    let row = wait_for(&c, "#arriving tbody tr")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        row.contains("Trần Văn Về") && row.contains("Chốt Km 3 QL18"),
+        "{row}"
+    );
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    shots.take(&c, "returnees-handover-vi-390", 390).await;
+    c.set_window_size(1280, 900).await.unwrap();
+    submit(&c, "#arriving form").await;
+    let notice = wait_for(&c, "p.notice").await.text().await.unwrap();
+    assert!(notice.contains("Đã xác nhận về nhà"), "{notice}");
+    switch_language(&c, "en").await;
+    wait_heading(&c, "Returnees").await;
+    let left = untranslated(&c, "h1, h2, th, label, button").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    shots.take(&c, "returnees-handover-en", 1280).await;
+    c.close().await.unwrap();
+    drop(driver);
+    drop(server);
+    assert_eq!(
+        db.rows("quarantine_orders").await,
+        1,
+        "the order issued on confirmation"
+    );
 }

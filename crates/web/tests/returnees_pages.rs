@@ -178,6 +178,10 @@ async fn register_scan_and_confirm_home_through_the_pages() {
         "{}",
         list.body
     );
+    assert!(
+        list.body.contains("id=\"unvaccinated\""),
+        "the unvaccinated listed for the vaccination team"
+    );
     let id = list
         .body
         .split("action=\"/returnees/")

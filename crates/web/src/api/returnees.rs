@@ -32,11 +32,11 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(areas, add_area))
 }
 
-fn day_or_today(s: &AppState, field: &str, v: Option<&str>) -> Result<NaiveDate, Problem> {
+fn day_or_today(s: &AppState, field: &str, v: Option<&str>) -> Result<NaiveDate, StoreError> {
     match v.map(str::trim) {
         None | Some("") => Ok(s.today()),
-        Some(d) => Ok(phongdich_domain::contact::parse_date(field, d)
-            .map_err(|e| StoreError::from(phongdich_domain::Invalid(vec![e])))?),
+        Some(d) => phongdich_domain::contact::parse_date(field, d)
+            .map_err(|e| StoreError::from(phongdich_domain::Invalid(vec![e]))),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Returnees on the pages: the commune's hand-over of a day (who arrives,
 //! who is overdue; confirm home, which issues the quarantine order; cancel),
 //! the registration form (the person by name, the origin province by name),
-//! a registration's card with its code to read out or print, the
+//! a registration's card with its code (as a QR code and to read out), the
 //! checkpoint's scan form, and the province's list of epidemic areas.
 
 use super::{Page, PageResult, field_error, form_errors, layout, show_day, show_time, text_field};
@@ -98,6 +98,7 @@ async fn handover(State(s): State<AppState>, page: Page, Query(q): Query<DayQuer
                 tbody { @for r in rows { tr data-code=(r.code) {
                     td data-label=(l.t("Họ tên", "Name")) {
                         a href={ "/returnees/" (r.id) } { strong { (r.full_name) } } " (" (r.birth_year) ")"
+                        @if r.doses == 0 { " " span.badge.warn { (l.t("chưa tiêm", "unvaccinated")) } }
                         @if let Some(p) = &r.phone { br; small { a href={ "tel:" (p) } { (p) } } }
                     }
                     td data-label=(l.t("Nơi về", "Going to")) {
@@ -115,6 +116,9 @@ async fn handover(State(s): State<AppState>, page: Page, Query(q): Query<DayQuer
                         @if r.checkpoint_result.as_deref() == Some("positive") { br; strong.error { (l.t("Test nhanh tại chốt DƯƠNG TÍNH", "Rapid test at the checkpoint POSITIVE")) } }
                     }
                     td data-label=(l.t("Việc", "Action")) {
+                        @if r.order_id.is_some() {
+                            a href={ "/persons/" (r.person_id) "#quarantine" } { (l.t("Quyết định cách ly →", "Quarantine order →")) }
+                        }
                         @if matches!(r.status, Status::Registered | Status::Checked) {
                             form.inline method="post" action={ "/returnees/" (r.id) "/home" } {
                                 (page.csrf_field())
@@ -145,6 +149,17 @@ async fn handover(State(s): State<AppState>, page: Page, Query(q): Query<DayQuer
             h2 #h-arriving { (l.t("Đến ngày ", "Arriving on ")) (show_day(day)) " (" (h.arriving.len()) ")" }
             @if h.arriving.is_empty() { p.muted { (l.t("Không có ai đăng ký về ngày này.", "Nobody is registered to arrive that day.")) } }
             @else { (table(&h.arriving, "arriving")) }
+        }
+        @let unvaccinated: Vec<&Registration> = h.arriving.iter().filter(|r| r.doses == 0 && r.status != Status::Cancelled).collect();
+        @if !unvaccinated.is_empty() {
+            section aria-labelledby="h-unvaccinated" {
+                h2 #h-unvaccinated { (l.t("Chưa tiêm vắc-xin: cần hẹn tiêm", "Unvaccinated: to be given an appointment")) " (" (unvaccinated.len()) ")" }
+                ul #unvaccinated { @for r in &unvaccinated {
+                    li { a href={ "/persons/" (r.person_id) } { (r.full_name) } " (" (r.birth_year) ")"
+                        @if let Some(p) = &r.phone { " · " a href={ "tel:" (p) } { (p) } }
+                        " · " (r.hamlet_name.clone().unwrap_or_default()) @if r.hamlet_name.is_some() { ", " } (r.commune_name) }
+                } }
+            }
         }
         section aria-labelledby="h-overdue" {
             h2 #h-overdue { (l.t("Quá ngày, chưa xác nhận về nhà", "Overdue, not confirmed home")) " (" (h.overdue.len()) ")" }
@@ -449,19 +464,20 @@ async fn card(
         @if let Some(m) = done_message(l, &q.done) { p.notice role="status" { (m) @if let Some(x) = matched { " " (x) } } }
         div.card #returnee-card {
             p { (l.t("Mã đăng ký", "Registration code")) }
+            (super::testing::qr_svg(&r.code, 160))
             p.code-big { strong { (spaced(&r.code)) } }
             p.muted { (l.t("Đọc hoặc đưa mã này tại chốt kiểm soát.", "Read out or show this code at the checkpoint.")) }
         }
         dl.facts {
-            div { dt { (l.t("Trạng thái", "Status")) } dd { (status_label(l, r.status)) } }
-            div { dt { (l.t("Nơi về", "Going to")) } dd { (r.hamlet_name.clone().unwrap_or_default()) @if r.hamlet_name.is_some() { ", " } (r.commune_name) } }
-            div { dt { (l.t("Đi từ", "From")) } dd { (r.origin_name) @if let Some(a) = &r.origin_address { " — " (a) } } }
-            div { dt { (l.t("Ngày đi – đến", "Departure – arrival")) } dd { (show_day(r.departure_on)) " – " (show_day(r.arrival_on)) } }
-            div { dt { (l.t("Phương tiện", "Means")) } dd { (means_label(l, r.means)) } }
-            @if r.group_code != r.code { div { dt { (l.t("Đi cùng nhóm", "Group")) } dd { (spaced(&r.group_code)) } } }
-            div { dt { (l.t("Vắc-xin", "Vaccine")) } dd { (r.doses) (l.t(" mũi", " doses")) @if let Some(d) = r.last_dose_on { ", " (show_day(d)) } } }
-            @if let Some(t) = &r.checked_at { div { dt { (l.t("Qua chốt", "Through the checkpoint")) } dd { (r.checkpoint.clone().unwrap_or_default()) ", " (show_time(t)) } } }
-            div { dt { (l.t("Phải thực hiện", "Must")) } dd #obligation { (obligation_text(l, &obligation)) } }
+            dt { (l.t("Trạng thái", "Status")) } dd { (status_label(l, r.status)) }
+            dt { (l.t("Nơi về", "Going to")) } dd { (r.hamlet_name.clone().unwrap_or_default()) @if r.hamlet_name.is_some() { ", " } (r.commune_name) }
+            dt { (l.t("Đi từ", "From")) } dd { (r.origin_name) @if let Some(a) = &r.origin_address { " — " (a) } }
+            dt { (l.t("Ngày đi – đến", "Departure – arrival")) } dd { (show_day(r.departure_on)) " – " (show_day(r.arrival_on)) }
+            dt { (l.t("Phương tiện", "Means")) } dd { (means_label(l, r.means)) }
+            @if r.group_code != r.code { dt { (l.t("Đi cùng nhóm", "Group")) } dd { (spaced(&r.group_code)) } }
+            dt { (l.t("Vắc-xin", "Vaccine")) } dd { (r.doses) (l.t(" mũi", " doses")) @if let Some(d) = r.last_dose_on { ", " (show_day(d)) } }
+            @if let Some(t) = &r.checked_at { dt { (l.t("Qua chốt", "Through the checkpoint")) } dd { (r.checkpoint.clone().unwrap_or_default()) ", " (show_time(t)) } }
+            dt { (l.t("Phải thực hiện", "Must")) } dd #obligation { (obligation_text(l, &obligation)) }
         }
         p {
             a href={ "/persons/" (r.person_id) } { (l.t("Hồ sơ người dân →", "Person's record →")) }
