@@ -47,6 +47,20 @@ pub(crate) enum ImportCommand {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// A list of returnees (a sending province's, a company's, a transport
+    /// operator's): the person's columns (their commune is where they are
+    /// going), Tỉnh đi / origin_province and Huyện đi / origin_district by
+    /// name or code (or Mã nơi đi / origin_code), Ngày đi / departure_on,
+    /// Ngày đến / arrival_on, Phương tiện / means, Nhóm / group (rows with the
+    /// same label travel together), Số mũi / doses, Ngày tiêm mũi cuối /
+    /// last_dose_on, Loại vắc-xin / vaccine, Loại xét nghiệm / test_kind, Ngày
+    /// xét nghiệm / test_on, Kết quả xét nghiệm / test_result. Every row is
+    /// reported with its line; the report has each registration's code.
+    Returnees {
+        file: PathBuf,
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
     /// A contact list of one person (usually an F0).
     Contacts {
         /// The person's record number.
@@ -131,6 +145,21 @@ pub(crate) async fn run(store: &Store, cmd: ImportCommand) -> anyhow::Result<()>
                 "{} dòng / rows: {} kết quả mới / new results ({} khẳng định F0 / confirmed F0), \
                  {} đã có / unchanged, {} bị từ chối / refused",
                 s.rows, s.recorded, s.confirmed, s.unchanged, s.refused
+            );
+            println!(
+                "Báo cáo từng dòng / row-by-row report: {}",
+                report.display()
+            );
+            Ok(())
+        }
+        ImportCommand::Returnees { file, report } => {
+            let report = report.unwrap_or_else(|| default_report_path(&file));
+            let s = phongdich_sheets::returnees::import_returnees(store, &actor, &file, &report)
+                .await
+                .map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "{} dòng / rows: {} đăng ký / registered ({} người mới / new people), {} bị từ chối / refused",
+                s.rows, s.registered, s.new_people, s.refused
             );
             println!(
                 "Báo cáo từng dòng / row-by-row report: {}",

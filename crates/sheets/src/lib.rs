@@ -56,6 +56,7 @@ pub mod export;
 pub mod import;
 mod read;
 pub mod results;
+pub mod returnees;
 mod write;
 
 pub use columns::{ColumnMap, PERSON_FIELDS, POPULATION_FIELDS, person_input};

@@ -7,7 +7,8 @@
 
 mod support;
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
 use phongdich_store::testing::TestDb;
 use support::{Browser, HA_KHANH};
@@ -182,12 +183,13 @@ async fn register_scan_and_confirm_home_through_the_pages() {
         list.body.contains("id=\"unvaccinated\""),
         "the unvaccinated listed for the vaccination team"
     );
+    // The row's "home" form: action="/returnees/{id}/home".
     let id = list
         .body
-        .split("action=\"/returnees/")
-        .nth(1)
+        .split("/home\"")
+        .next()
         .unwrap()
-        .split('/')
+        .rsplit('/')
         .next()
         .unwrap()
         .to_owned();
@@ -202,4 +204,34 @@ async fn register_scan_and_confirm_home_through_the_pages() {
     let after = commune.get(done.location()).await;
     assert!(after.body.contains("Đã xác nhận về nhà"), "{}", after.body);
     assert_eq!(db.rows("quarantine_orders").await, 1);
+
+    // A list from the sending province, uploaded: a good row and a bad one.
+    let csv = "Họ và tên,Năm sinh,Giới tính,Mã xã,Tỉnh đi,Huyện đi,Ngày đi,Ngày đến,Phương tiện\r\n\
+               Lê Thị Nhập,1995,Nữ,06649,TP HCM,Quận 7,23/10/2021,25/10/2021,Xe khách\r\n\
+               Lê Văn Sai,1995,Nam,06649,Bình Dương,Quận 7,23/10/2021,25/10/2021,Xe khách\r\n";
+    let csrf = commune.csrf().await;
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/returnees/import")
+        .header(header::HOST, support::HOST)
+        .header(header::COOKIE, format!("pd_session={}", commune.session().unwrap()))
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+        .body(Body::from(format!(
+            "--X\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+             --X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ds.csv\"\r\n\r\n{csv}\r\n--X--\r\n"
+        )))
+        .unwrap();
+    let r = support::send(&app, req).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("Đã đăng ký, người mới") && r.body.contains("Lê Thị Nhập"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("quận/huyện"),
+        "the bad row's reason: {}",
+        r.body
+    );
+    assert_eq!(db.rows("returnee_registrations").await, 2);
 }

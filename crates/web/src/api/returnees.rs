@@ -25,6 +25,7 @@ use utoipa_axum::routes;
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(handover, register))
+        .routes(routes!(register_list))
         .routes(routes!(by_code))
         .routes(routes!(home))
         .routes(routes!(cancel))
@@ -206,4 +207,108 @@ pub(super) async fn add_area(
         StatusCode::CREATED,
         Json(s.store.add_epidemic_area(&actor, &body).await?),
     ))
+}
+
+/// The most registrations one list request may carry (a larger list goes in
+/// several requests, or as a file through the import page).
+const LIST_LIMIT: usize = 1000;
+
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub(super) struct RegistrationList {
+    /// At most 1,000 registrations, each as `POST /api/v1/returnees` takes it.
+    registrations: Vec<RegistrationInput>,
+}
+
+/// What became of one registration of a list.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct ListRow {
+    /// The registration's place in the list, from 0.
+    index: usize,
+    /// `registered` or `refused`.
+    outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    person_id: Option<i64>,
+    /// `national_id`, `likely_duplicate` or `created`, when registered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matched: Option<String>,
+    /// Why it was refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<Problem>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct ListOutcome {
+    registered: usize,
+    refused: usize,
+    rows: Vec<ListRow>,
+}
+
+/// A sending province's or a transport operator's list: each registration
+/// registered or refused on its own, every one answered with its index (a
+/// refused one with its problem, as the single call would give it).
+#[utoipa::path(post, path = "/api/v1/returnees/list", request_body = RegistrationList,
+    responses((status = 200, body = ListOutcome), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn register_list(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<RegistrationList>,
+) -> Result<Json<ListOutcome>, Problem> {
+    actor.require(Permission::Returnees)?;
+    if body.registrations.len() > LIST_LIMIT {
+        return Err(StoreError::from(phongdich_domain::Invalid(vec![
+            phongdich_domain::FieldError::new(
+                "registrations",
+                "too_many",
+                format!(
+                    "Một lần gửi tối đa {LIST_LIMIT} đăng ký (đã gửi {}): chia danh sách thành nhiều lần.",
+                    body.registrations.len()
+                ),
+                format!(
+                    "At most {LIST_LIMIT} registrations a request ({} sent): split the list.",
+                    body.registrations.len()
+                ),
+            ),
+        ]))
+        .into());
+    }
+    let mut out = ListOutcome {
+        registered: 0,
+        refused: 0,
+        rows: Vec::with_capacity(body.registrations.len()),
+    };
+    for (index, input) in body.registrations.iter().enumerate() {
+        match s.store.register_returnee(&actor, input, "api").await {
+            Ok(r) => {
+                out.registered += 1;
+                out.rows.push(ListRow {
+                    index,
+                    outcome: "registered",
+                    code: Some(r.registration.code),
+                    person_id: Some(r.registration.person_id),
+                    matched: Some(r.matched),
+                    problem: None,
+                });
+            }
+            Err(
+                e @ (StoreError::Invalid(_)
+                | StoreError::Conflict { .. }
+                | StoreError::NotFound { .. }),
+            ) => {
+                out.refused += 1;
+                out.rows.push(ListRow {
+                    index,
+                    outcome: "refused",
+                    code: None,
+                    person_id: None,
+                    matched: None,
+                    problem: Some(Problem::from(e)),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Json(out))
 }

@@ -900,6 +900,8 @@ pub(crate) fn import_outcome(l: Lang, outcome: &str) -> String {
         "recorded" => l.t("Đã ghi nhận", "Recorded"),
         "recorded_new_person" => l.t("Đã ghi nhận, người mới", "Recorded, new person"),
         "recorded_confirmed_f0" => l.t("Đã ghi nhận, khẳng định F0", "Recorded, F0 confirmed"),
+        "registered" => l.t("Đã đăng ký", "Registered"),
+        "registered_new_person" => l.t("Đã đăng ký, người mới", "Registered, new person"),
         other => other,
     }
     .to_owned()

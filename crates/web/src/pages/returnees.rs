@@ -20,6 +20,7 @@ pub(super) fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/returnees", get(handover))
         .route("/returnees/new", get(new_form).post(create))
+        .route("/returnees/import", super::upload(post(import)))
         .route("/returnees/{id}", get(card))
         .route("/returnees/{id}/home", post(home))
         .route("/returnees/{id}/cancel", post(cancel))
@@ -144,6 +145,19 @@ async fn handover(State(s): State<AppState>, page: Page, Query(q): Query<DayQuer
             input #r-day name="day" size="10" inputmode="numeric" value=(show_day(day));
             button type="submit" { (l.t("Xem", "Show")) }
             (field_error(l, &errors, "day"))
+        }
+        details #import-returnees {
+            summary { (l.t("Nhập danh sách người về (CSV, XLSX)", "Import a list of returnees (CSV, XLSX)")) }
+            p.muted { (l.t(
+                "Mỗi dòng một người: các cột người dân (Họ và tên, Ngày sinh, Giới tính, CCCD, SĐT, Mã xã nơi về…) và Tỉnh đi, Huyện đi (tên hoặc mã), Ngày đi, Ngày đến, Phương tiện, Nhóm (cùng nhóm là đi cùng), Số mũi, Ngày tiêm mũi cuối, Loại xét nghiệm, Ngày xét nghiệm, Kết quả. Mỗi dòng được báo cáo.",
+                "One person a row: the person columns (full_name, birth, sex, national_id, phone, commune_code they go to…) and origin_province, origin_district (name or code), departure_on, arrival_on, means, group (same group travels together), doses, last_dose_on, test_kind, test_on, test_result. Every row is reported."
+            )) }
+            form method="post" action="/returnees/import" enctype="multipart/form-data" {
+                // The token as the first part of the upload, not in its address.
+                (page.csrf_field())
+                div.field { label for="ri-file" { (l.t("Tệp", "File")) } input #ri-file type="file" name="file" accept=".csv,.xlsx" required; }
+                button type="submit" { (l.t("Nhập", "Import")) }
+            }
         }
         section aria-labelledby="h-arriving" {
             h2 #h-arriving { (l.t("Đến ngày ", "Arriving on ")) (show_day(day)) " (" (h.arriving.len()) ")" }
@@ -784,4 +798,69 @@ async fn add_area(State(s): State<AppState>, page: Page, Form(f): Form<AreaForm>
             Ok(r)
         }
     }
+}
+
+/// Upload a list of returnees: every row registered or refused with its
+/// reasons, shown with each registration's code.
+async fn import(
+    State(s): State<AppState>,
+    page: Page,
+    mut multipart: axum::extract::Multipart,
+) -> PageResult {
+    page.require(Permission::Returnees)?;
+    let l = page.lang;
+    let (dir, saved) = crate::upload::save_upload(&mut multipart).await;
+    let Some(path) = saved else {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(page.fail(StoreError::from(phongdich_domain::Invalid(vec![
+            FieldError::new("file", "required", "Chưa chọn tệp.", "No file was chosen."),
+        ]))));
+    };
+    let result = phongdich_sheets::returnees::import_returnees(
+        &s.store,
+        &page.actor,
+        &path,
+        &dir.join("report.csv"),
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let summary = match result {
+        Ok(sm) => sm,
+        Err(e) => {
+            let msg = e.to_string();
+            return Err(page.fail(StoreError::from(phongdich_domain::Invalid(vec![
+                FieldError::new("file", "unreadable", msg.clone(), msg),
+            ]))));
+        }
+    };
+    let listed: Vec<i64> = summary
+        .report_rows
+        .iter()
+        .filter_map(|r| r.person_id)
+        .collect();
+    let names = super::picker::Names::of(&s.store, &page, &listed)
+        .await
+        .map_err(|e| page.fail(e))?;
+    Ok(layout(
+        &page,
+        l.t("Kết quả nhập danh sách người về", "Returnee list import"),
+        html! {
+            h1 { (l.t("Kết quả nhập danh sách người về", "Returnee list import")) }
+            p.notice role="status" #import-summary {
+                (summary.rows) " " (l.t("dòng", "rows")) ": " strong { (summary.registered) } " " (l.t("đã đăng ký", "registered"))
+                " (" (summary.new_people) " " (l.t("người mới", "new people")) "), "
+                strong { (summary.refused) } " " (l.t("bị từ chối", "refused"))
+            }
+            div.table-wrap { table.responsive #import-report {
+                thead { tr { th { (l.t("Dòng", "Line")) } th { (l.t("Kết quả", "Outcome")) } th { (l.t("Người", "Person")) } th { (l.t("Ghi chú", "Note")) } } }
+                tbody { @for r in &summary.report_rows { tr {
+                    td.mono data-label=(l.t("Dòng", "Line")) { (r.line) }
+                    td data-label=(l.t("Kết quả", "Outcome")) { (super::import_outcome(l, r.outcome)) }
+                    td data-label=(l.t("Người", "Person")) { @if let Some(p) = r.person_id { (names.link(p)) } }
+                    td data-label=(l.t("Ghi chú", "Note")) { (l.t(&r.reason_vi, &r.reason_en)) }
+                } } }
+            } }
+            p { a href="/returnees" { (l.t("Về danh sách người về", "Back to returnees")) } }
+        },
+    ))
 }

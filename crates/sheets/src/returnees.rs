@@ -1,0 +1,320 @@
+//! Import of a list of returnees, as a sending province, a company or a
+//! transport operator hands it over: each row a person and their trip. The
+//! person is matched to the registry (CCCD, else the duplicate rules) or
+//! registered; the origin is a code or a province (and district) by name,
+//! and must resolve; rows sharing a group label travel together (the first
+//! row of the group leads it). Every row is reported with its line.
+
+use crate::import::{ImportError, ReportRow};
+use crate::{ColumnMap, SheetReader};
+use phongdich_domain::returnees::RegistrationInput;
+use phongdich_store::{Actor, Store, StoreError};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Returnee columns, besides the person columns (the person's commune,
+/// hamlet and address are where they are going).
+pub const RETURNEE_FIELDS: &[(&str, bool, &[&str])] = &[
+    ("origin_code", false, &["Mã nơi đi", "origin_code"]),
+    (
+        "origin_province",
+        false,
+        &[
+            "Tỉnh đi",
+            "đi từ tỉnh",
+            "từ tỉnh",
+            "nơi đi",
+            "origin_province",
+            "from province",
+            "from",
+        ],
+    ),
+    (
+        "origin_district",
+        false,
+        &[
+            "Huyện đi",
+            "quận/huyện đi",
+            "origin_district",
+            "from district",
+        ],
+    ),
+    (
+        "origin_address",
+        false,
+        &[
+            "Địa chỉ nơi đi",
+            "địa chỉ đi",
+            "origin_address",
+            "address there",
+        ],
+    ),
+    (
+        "departure_on",
+        true,
+        &[
+            "Ngày đi",
+            "ngày khởi hành",
+            "departure_on",
+            "departure",
+            "departs",
+        ],
+    ),
+    (
+        "arrival_on",
+        true,
+        &[
+            "Ngày đến",
+            "ngày về",
+            "dự kiến đến",
+            "arrival_on",
+            "arrival",
+            "arrives",
+        ],
+    ),
+    (
+        "means",
+        true,
+        &["Phương tiện", "phương tiện di chuyển", "means", "transport"],
+    ),
+    (
+        "group",
+        false,
+        &[
+            "Nhóm",
+            "đi cùng",
+            "hộ",
+            "nhóm đi cùng",
+            "group",
+            "household",
+        ],
+    ),
+    (
+        "doses",
+        false,
+        &["Số mũi", "số mũi tiêm", "số mũi vắc-xin", "doses"],
+    ),
+    (
+        "last_dose_on",
+        false,
+        &[
+            "Ngày tiêm mũi cuối",
+            "ngày tiêm gần nhất",
+            "last_dose_on",
+            "last dose",
+        ],
+    ),
+    ("vaccine", false, &["Loại vắc-xin", "vắc-xin", "vaccine"]),
+    (
+        "test_kind",
+        false,
+        &["Loại xét nghiệm", "xét nghiệm", "test_kind", "test"],
+    ),
+    (
+        "test_on",
+        false,
+        &["Ngày xét nghiệm", "test_on", "test date"],
+    ),
+    (
+        "test_result",
+        false,
+        &["Kết quả xét nghiệm", "kết quả", "test_result", "result"],
+    ),
+];
+
+#[derive(Debug, Default)]
+pub struct ReturneeImportSummary {
+    pub rows: u64,
+    pub registered: u64,
+    pub new_people: u64,
+    pub refused: u64,
+    pub report_rows: Vec<ReportRow>,
+}
+
+/// The words a list uses for the means, as the stored word; anything else
+/// is passed on for the domain to refuse with the list of words.
+fn means_word(typed: &str) -> String {
+    let f = phongdich_domain::text::fold(typed);
+    let has = |w: &str| f.contains(w);
+    if has("doan xe") || has("xe cua tinh") || has("xe tinh") || f == "convoy" {
+        "convoy"
+    } else if has("xe khach") || f == "bus" {
+        "bus"
+    } else if has("may bay") || f == "flight" {
+        "flight"
+    } else if has("tau hoa") || f == "tau" || f == "train" {
+        "train"
+    } else if has("ca nhan") || has("xe may") || has("o to") || f == "own_vehicle" {
+        "own_vehicle"
+    } else {
+        return typed.trim().to_owned();
+    }
+    .to_owned()
+}
+
+fn test_kind_word(typed: &str) -> String {
+    let f = phongdich_domain::text::fold(typed);
+    if f.contains("pcr") {
+        "rt_pcr".into()
+    } else if f.contains("nhanh") || f.contains("antigen") || f.contains("khang nguyen") {
+        "antigen".into()
+    } else {
+        typed.trim().to_owned()
+    }
+}
+
+fn outcome_word(typed: &str) -> String {
+    let f = phongdich_domain::text::fold(typed);
+    if f.starts_with("am") || f == "negative" || f == "-" {
+        "negative".into()
+    } else if f.starts_with("duong") || f == "positive" || f == "+" {
+        "positive".into()
+    } else {
+        typed.trim().to_owned()
+    }
+}
+
+/// Import `file`, writing the row report to `report_path`.
+pub async fn import_returnees(
+    store: &Store,
+    actor: &Actor,
+    file: &Path,
+    report_path: &Path,
+) -> Result<ReturneeImportSummary, ImportError> {
+    let mut reader = SheetReader::open(file)?;
+    let fields = crate::import::person_fields_with(RETURNEE_FIELDS);
+    let map = ColumnMap::new(reader.headers(), &fields)?;
+    let mut report = crate::import::open_report(report_path)?;
+    let mut s = ReturneeImportSummary::default();
+    // A group label of the file → the code of its first registered row.
+    let mut groups: HashMap<String, String> = HashMap::new();
+    while let Some(row) = reader.next_row() {
+        s.rows += 1;
+        let readable =
+            crate::import::readable_row(row, &mut report, &mut s.report_rows, &mut s.refused)?;
+        let Some((line, cells)) = readable else {
+            continue;
+        };
+        let (person, _) = crate::person_input(&map, &cells);
+        let get = |f: &str| map.get(&cells, f).trim().to_owned();
+        let field_reasons = crate::import::field_reasons;
+        let group = phongdich_domain::text::fold(&get("group"));
+        let outcome: Result<(i64, bool, String), Vec<(String, String)>> = async {
+            let origin_code = if !get("origin_code").is_empty() {
+                get("origin_code")
+            } else {
+                match store
+                    .resolve_origin(&get("origin_province"), &get("origin_district"))
+                    .await
+                {
+                    Ok(Ok(phongdich_store::Source::OtherProvince {
+                        province_code,
+                        district_code,
+                        ..
+                    })) => district_code.unwrap_or(province_code),
+                    Ok(Ok(_)) => String::new(),
+                    Ok(Err(e)) => return Err(field_reasons(&[e])),
+                    Err(e) => return Err(vec![(e.to_string(), e.to_string())]),
+                }
+            };
+            let doses = match get("doses").as_str() {
+                "" => 0,
+                d => d.parse::<u8>().map_err(|_| {
+                    field_reasons(&[phongdich_domain::FieldError::new(
+                        "doses",
+                        "invalid",
+                        format!("Số mũi «{d}» không phải số từ 0 đến 4."),
+                        format!("Doses “{d}” is not a number from 0 to 4."),
+                    )])
+                })?,
+            };
+            let input = RegistrationInput {
+                person,
+                origin_code,
+                origin_address: get("origin_address"),
+                departure_on: get("departure_on"),
+                arrival_on: get("arrival_on"),
+                means: means_word(&get("means")),
+                travels_with: if group.is_empty() {
+                    String::new()
+                } else {
+                    groups.get(&group).cloned().unwrap_or_default()
+                },
+                doses,
+                last_dose_on: get("last_dose_on"),
+                vaccine: get("vaccine"),
+                test_kind: test_kind_word(&get("test_kind")),
+                test_on: get("test_on"),
+                test_result: outcome_word(&get("test_result")),
+            };
+            match store.register_returnee(actor, &input, "import").await {
+                Ok(r) => Ok((
+                    r.registration.person_id,
+                    r.matched == "created",
+                    r.registration.code,
+                )),
+                Err(StoreError::Invalid(i)) => Err(field_reasons(&i.0)),
+                Err(StoreError::Conflict {
+                    message_vi,
+                    message_en,
+                }) => Err(vec![(message_vi, message_en)]),
+                Err(e) => Err(vec![(e.to_string(), e.to_string())]),
+            }
+        }
+        .await;
+        let r = match outcome {
+            Ok((person_id, created, code)) => {
+                s.registered += 1;
+                if created {
+                    s.new_people += 1;
+                }
+                if !group.is_empty() {
+                    groups.entry(group).or_insert_with(|| code.clone());
+                }
+                ReportRow {
+                    line,
+                    outcome: if created {
+                        "registered_new_person"
+                    } else {
+                        "registered"
+                    },
+                    person_id: Some(person_id),
+                    reason_vi: format!("Mã đăng ký {code}."),
+                    reason_en: format!("Registration code {code}."),
+                }
+            }
+            Err(reasons) => {
+                s.refused += 1;
+                ReportRow::refused(line, &reasons)
+            }
+        };
+        report.write_row(&r.cells())?;
+        s.report_rows.push(r);
+    }
+    report.finish()?;
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_words_of_a_list_become_the_stored_words() {
+        assert_eq!(means_word("Xe khách"), "bus");
+        assert_eq!(means_word("đoàn xe của tỉnh"), "convoy");
+        assert_eq!(means_word("Xe máy"), "own_vehicle");
+        assert_eq!(means_word("Ô tô cá nhân"), "own_vehicle");
+        assert_eq!(means_word("Máy bay"), "flight");
+        assert_eq!(means_word("Tàu hỏa"), "train");
+        assert_eq!(
+            means_word("đi bộ"),
+            "đi bộ",
+            "unknown words are left for the domain to refuse"
+        );
+        assert_eq!(test_kind_word("RT-PCR"), "rt_pcr");
+        assert_eq!(test_kind_word("Test nhanh"), "antigen");
+        assert_eq!(outcome_word("Âm tính"), "negative");
+        assert_eq!(outcome_word("DƯƠNG TÍNH"), "positive");
+    }
+}
