@@ -97,6 +97,7 @@ pub use views::dashboard::{
 pub use views::figure_lists::{FigureEntry, FigureList, FigurePeriod, has_list as figure_has_list};
 pub use views::quarantine_day::{DayList, DayListEntry, QuarantineDay};
 pub use views::reports::{ChildFigures, ReportFigures};
+pub use views::returnee_figures::{OriginCount, ReturneeFigures};
 
 use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -457,3 +457,195 @@ async fn the_handover_lists_the_day_and_the_overdue_within_the_commune() {
         .unwrap();
     assert!(h.overdue.is_empty());
 }
+
+/// What the test did to one registration, kept by the test itself: the
+/// oracle the figures are checked against.
+struct Done {
+    arrival: NaiveDate,
+    from_area: bool,
+    unvaccinated: bool,
+    origin_province: &'static str,
+    checked: Option<NaiveDate>,
+    positive: bool,
+    home: Option<NaiveDate>,
+    cancelled: Option<NaiveDate>,
+}
+
+/// 10:00 in Vietnam on `d`.
+fn at(d: NaiveDate) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_hms_opt(3, 0, 0).unwrap())
+}
+
+#[tokio::test]
+async fn the_figures_of_every_period_agree_with_a_count_of_what_happened() {
+    let mut db = TestDb::new().await;
+    let clock = Clock::fixed(at(day(15, 10)));
+    db.store = db.store.clone().with_clock(clock.clone());
+    let s = &db.store;
+    hanoi_listed(s).await;
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    let officer = actor(QUANG_NINH, Role::CheckpointOfficer);
+    let origins = [
+        (PHUC_XA, HA_NOI, true),
+        ("31", "31", false),
+        ("79", "79", false),
+    ];
+    let mut done = Vec::new();
+    let mut ids = Vec::new();
+    for i in 0..30u32 {
+        let arrival = day(20 + i % 10, 10);
+        let (origin, province, listed) = origins[(i % 3) as usize];
+        let mut t = trip(
+            &format!(
+                "Người Về {}",
+                ["An", "Bình", "Cường", "Dũng", "Giang", "Hải"][(i % 6) as usize]
+            ),
+            &format!("022090{:06}", 500 + i),
+            origin,
+        );
+        t.person.full_name = format!(
+            "{} Văn {}",
+            ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng"][(i % 5) as usize],
+            ["An", "Bình", "Cường", "Dũng", "Giang", "Hải"][(i / 5) as usize]
+        );
+        t.departure_on = (arrival - chrono::Days::new(1))
+            .format("%d/%m/%Y")
+            .to_string();
+        t.arrival_on = arrival.format("%d/%m/%Y").to_string();
+        let unvaccinated = i % 4 == 0;
+        if !unvaccinated {
+            t.doses = 2;
+            t.last_dose_on = "01/09/2021".into();
+        }
+        let r = register(s, &t).await;
+        ids.push(r.registration.id);
+        done.push(Done {
+            arrival,
+            from_area: listed,
+            unvaccinated,
+            origin_province: province,
+            checked: None,
+            positive: false,
+            home: None,
+            cancelled: None,
+        });
+    }
+    // Events in time order, the clock moved to each.
+    let mut events: Vec<(NaiveDate, usize, u32)> = Vec::new();
+    for (k, d) in done.iter().enumerate() {
+        match k % 5 {
+            0 => {}
+            1 => events.push((d.arrival, k, 1)),
+            2 => {
+                events.push((d.arrival, k, 1));
+                events.push((d.arrival + chrono::Days::new(1), k, 2));
+            }
+            3 => events.push((d.arrival + chrono::Days::new(2), k, 2)),
+            _ => events.push((d.arrival - chrono::Days::new(1), k, 3)),
+        }
+    }
+    events.sort();
+    for (on, k, what) in events {
+        clock.set(at(on));
+        match what {
+            1 => {
+                let positive = k % 7 == 1;
+                let code = s.returnee(&commune.scope, ids[k]).await.unwrap().code;
+                s.scan_returnee(
+                    &officer,
+                    &scan(
+                        &code,
+                        &format!("k{k}"),
+                        if positive { "positive" } else { "negative" },
+                    ),
+                )
+                .await
+                .unwrap();
+                done[k].checked = Some(on);
+                done[k].positive = positive;
+            }
+            2 => {
+                s.confirm_returnee_home(&commune, ids[k], on).await.unwrap();
+                done[k].home = Some(on);
+            }
+            _ => {
+                s.cancel_returnee(&commune, ids[k], "không về")
+                    .await
+                    .unwrap();
+                done[k].cancelled = Some(on);
+            }
+        }
+    }
+    clock.set(at(day(5, 11)));
+    let first = day(18, 10);
+    for a in 0..16u64 {
+        for b in a..16u64 {
+            let (from, to) = (first + chrono::Days::new(a), first + chrono::Days::new(b));
+            let within = |x: Option<NaiveDate>| x.is_some_and(|x| from <= x && x <= to);
+            let live = |d: &Done| d.cancelled.is_none_or(|c| c > to);
+            let arriving: Vec<&Done> = done
+                .iter()
+                .filter(|d| within(Some(d.arrival)) && live(d))
+                .collect();
+            let count = |f: &dyn Fn(&Done) -> bool| done.iter().filter(|d| f(d)).count() as i64;
+            let got = s.returnee_figures(&commune.scope, from, to).await.unwrap();
+            let mut by_origin: Vec<(String, i64)> = Vec::new();
+            for d in &arriving {
+                match by_origin.iter_mut().find(|o| o.0 == d.origin_province) {
+                    Some(o) => o.1 += 1,
+                    None => by_origin.push((d.origin_province.to_owned(), 1)),
+                }
+            }
+            by_origin.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            let expected = (
+                arriving.len() as i64,
+                arriving.iter().filter(|d| d.from_area).count() as i64,
+                arriving.iter().filter(|d| d.unvaccinated).count() as i64,
+                count(&|d| within(d.checked)),
+                count(&|d| within(d.checked) && d.positive),
+                count(&|d| within(d.home)),
+                // Everyone from Hà Nội (listed) gets an order once home.
+                count(&|d| within(d.home) && d.from_area),
+                count(&|d| d.arrival < to && d.home.is_none_or(|h| h > to) && live(d)),
+                by_origin,
+            );
+            let actual = (
+                got.arriving,
+                got.from_epidemic_area,
+                got.unvaccinated,
+                got.through_checkpoint,
+                got.positive_at_checkpoint,
+                got.home,
+                got.ordered,
+                got.overdue_at_end,
+                got.by_origin
+                    .iter()
+                    .map(|o| (o.province_code.clone(), o.arriving))
+                    .collect::<Vec<_>>(),
+            );
+            assert_eq!(actual, expected, "{from} – {to}");
+        }
+    }
+    // The whole time: every kind of event was counted at least once.
+    let all = s
+        .returnee_figures(&commune.scope, first, day(2, 11))
+        .await
+        .unwrap();
+    assert!(
+        all.arriving > 0
+            && all.through_checkpoint > 0
+            && all.positive_at_checkpoint > 0
+            && all.home > 0
+            && all.ordered > 0
+            && all.overdue_at_end > 0
+            && all.by_origin.len() == 3,
+        "{all:?}"
+    );
+    // Another commune sees none of it.
+    let other = actor("06652", Role::HealthStaff);
+    let none = s
+        .returnee_figures(&other.scope, first, day(2, 11))
+        .await
+        .unwrap();
+    assert_eq!((none.arriving, none.home, none.overdue_at_end), (0, 0, 0));
+}

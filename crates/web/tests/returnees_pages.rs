@@ -234,4 +234,19 @@ async fn register_scan_and_confirm_home_through_the_pages() {
         r.body
     );
     assert_eq!(db.rows("returnee_registrations").await, 2);
+
+    // The province's dashboard counts them, by origin.
+    let dash = province
+        .get("/dashboard?from=25/10/2021&to=25/10/2021")
+        .await;
+    assert_eq!(dash.status, StatusCode::OK, "{}", dash.body);
+    let section = dash.body.split("id=\"returnee-figures\"").nth(1).unwrap();
+    assert!(
+        section.contains("Thành phố Hồ Chí Minh") && !section.contains("Phường Phúc Xá"),
+        "{section}"
+    );
+    assert!(
+        section.contains("Thành phố Hà Nội"),
+        "origins by province: {section}"
+    );
 }

@@ -137,6 +137,8 @@ pub struct Dashboard {
     pub units: Vec<DashboardUnit>,
     /// The 10 active clusters with the most active F0.
     pub clusters: Vec<ClusterLoad>,
+    /// People returning to the unit in the period.
+    pub returnees: crate::ReturneeFigures,
 }
 
 /// The period asked for, checked: both days valid, `from ≤ to ≤ today`, at
@@ -279,6 +281,7 @@ impl Store {
             })
             .collect();
         let clusters = self.top_clusters(&within, 10).await?;
+        let returnees = self.returnee_figures(&within, from, to).await?;
         let change = phongdich_domain::report::change(&last_day.figures, &day_before.figures);
         Ok(Dashboard {
             unit_code: unit.code.clone(),
@@ -295,6 +298,7 @@ impl Store {
             sparkline_days,
             units,
             clusters,
+            returnees,
         })
     }
 

@@ -9,3 +9,4 @@ pub(crate) mod dashboard;
 pub(crate) mod figure_lists;
 pub(crate) mod quarantine_day;
 pub(crate) mod reports;
+pub(crate) mod returnee_figures;

@@ -457,6 +457,7 @@ pub(super) async fn page(
             section #tests { (tests(l, &d)) }
             section #capacity { (capacity(l, &d)) }
         }
+        (returnees(&page, &d))
         (clusters(l, &d))
         (units_table(l, &d, sort, descending))
     };
@@ -719,6 +720,49 @@ fn units_table(l: Lang, d: &Dashboard, sort: &str, descending: bool) -> Markup {
 pub(super) fn routes() -> axum::Router<AppState> {
     use axum::routing::get;
     axum::Router::new().route("/dashboard", get(page))
+}
+
+/// People returning in the period: each figure opens the commune's
+/// hand-over list of the period's last day (where the reader may open it).
+fn returnees(page: &Page, d: &Dashboard) -> Markup {
+    let l = page.lang;
+    let r = &d.returnees;
+    let link = page.can(phongdich_domain::Permission::Returnees);
+    let day = r.to.format("%d/%m/%Y").to_string();
+    let figure = |n: i64| {
+        html! {
+            @if link { a href={ "/returnees?day=" (day) } { (num(l, n)) } } @else { (num(l, n)) }
+        }
+    };
+    html! {
+        section #returnees aria-labelledby="h-returnees" {
+            h2 #h-returnees { (l.t("Người về địa phương trong kỳ", "Returnees in the period")) }
+            @if r.arriving == 0 && r.through_checkpoint == 0 && r.home == 0 && r.overdue_at_end == 0 {
+                p.muted { (l.t("Không có người về đăng ký trong kỳ.", "No returnee registered for the period.")) }
+            } @else {
+                div.dash-columns {
+                    dl.facts #returnee-figures {
+                        dt { (l.t("Đăng ký về trong kỳ", "Registered to arrive")) } dd { (figure(r.arriving)) }
+                        dt { (l.t("— từ vùng dịch", "— from epidemic areas")) } dd { (figure(r.from_epidemic_area)) }
+                        dt { (l.t("— chưa tiêm vắc-xin", "— unvaccinated")) } dd { (figure(r.unvaccinated)) }
+                        dt { (l.t("Qua chốt kiểm soát", "Through a checkpoint")) } dd { (figure(r.through_checkpoint)) }
+                        dt { (l.t("— test nhanh dương tính tại chốt", "— rapid test positive there")) } dd { (figure(r.positive_at_checkpoint)) }
+                        dt { (l.t("Đã về nhà", "Home")) } dd { (figure(r.home)) }
+                        dt { (l.t("— có quyết định cách ly", "— with a quarantine order")) } dd { (figure(r.ordered)) }
+                        dt { (l.t("Quá ngày, chưa về nhà (cuối kỳ)", "Overdue, not home (at the end)")) } dd { (figure(r.overdue_at_end)) }
+                    }
+                    @if !r.by_origin.is_empty() {
+                        div.table-wrap { table #returnee-origins {
+                            thead { tr { th { (l.t("Đi từ", "From")) } th { (l.t("Số người", "People")) } } }
+                            tbody { @for o in r.by_origin.iter().take(10) { tr {
+                                td { span title=(o.province_code) { (o.province_name) } } td { (num(l, o.arriving)) }
+                            } } }
+                        } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
