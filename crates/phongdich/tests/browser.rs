@@ -3478,6 +3478,12 @@ async fn a_returnee_is_registered_passes_the_checkpoint_on_a_phone_and_is_confir
     // 2. The checkpoint officer, on a phone, lands on the scan form.
     c.set_window_size(390, 844).await.unwrap();
     log_in(&c, &server, "chot.km3", PASSWORD).await;
+    // Logged in (the people list is not theirs to read), then their own page.
+    wait_until(&c, "the login done", || async {
+        let url = c.current_url().await.ok()?;
+        (!url.path().starts_with("/login")).then_some(())
+    })
+    .await;
     c.goto(&server.url("/")).await.unwrap();
     wait_heading(&c, "Chốt kiểm soát").await;
     send_form(
@@ -3489,10 +3495,17 @@ async fn a_returnee_is_registered_passes_the_checkpoint_on_a_phone_and_is_confir
         ],
     )
     .await;
-    let answer = wait_for(&c, "#scan-result").await.text().await.unwrap();
+    // One small request answered in place (`/static/checkpoint.js`).
+    let answer = wait_until(&c, "the scan answered", || async {
+        text_of(&c, "#scan-result")
+            .await
+            .filter(|t| t.contains("Đã ghi nhận qua chốt"))
+    })
+    .await;
+    assert!(answer.contains("Trần Văn Về"), "{answer}");
     assert!(
-        answer.contains("Đã ghi nhận qua chốt") && answer.contains("Trần Văn Về"),
-        "{answer}"
+        answer.contains("Cách ly tại nhà 14 ngày"),
+        "the obligation: {answer}"
     );
     assert_eq!(
         horizontal_overflow(&c).await,
@@ -3508,17 +3521,115 @@ async fn a_returnee_is_registered_passes_the_checkpoint_on_a_phone_and_is_confir
     assert!(left.is_empty(), "Vietnamese left: {left:?}");
     shots.take(&c, "checkpoint-en-390", 390).await;
     switch_language(&c, "vi").await;
+    wait_heading(&c, "Chốt kiểm soát").await;
+
+    // The connection drops as two more arrive: the first scan never reaches
+    // the server, the second reaches it but its answer is lost. Both are kept
+    // on the phone and sent again with their keys when the connection is
+    // back: each recorded once.
+    let mut codes = Vec::new();
+    for (name, sex, cccd) in [
+        ("Lê Thị Mất Sóng", "female", "022190002222"),
+        ("Phạm Văn Chờ", "male", "022090003333"),
+    ] {
+        let t = phongdich_domain::returnees::RegistrationInput {
+            person: phongdich_domain::PersonInput {
+                full_name: name.into(),
+                birth: "1990".into(),
+                sex: sex.into(),
+                national_id: cccd.into(),
+                commune_code: HA_KHANH.into(),
+                ..Default::default()
+            },
+            origin_code: "01".into(),
+            means: "bus".into(),
+            departure_on: day(today - chrono::Days::new(1)),
+            arrival_on: day(today),
+            ..Default::default()
+        };
+        let r = db
+            .store
+            .register_returnee(
+                &phongdich_store::testing::actor(HA_KHANH, phongdich_domain::Role::HealthStaff),
+                &t,
+                "officer",
+            )
+            .await
+            .unwrap();
+        codes.push(r.registration.code);
+    }
+    // The phone's connection, played by the test: `drop` (nothing reaches
+    // the server), `lost` (the request arrives, its answer does not), then
+    // back online. While it is down the page's own retries fail the same way.
+    c.execute(
+        "window.__fetch = window.fetch; window.__mode = 'online'; \
+         window.fetch = function (u, o) { \
+           if (window.__mode === 'drop') return Promise.reject(new TypeError('offline')); \
+           if (window.__mode === 'lost') return window.__fetch(u, o).then(function () { throw new TypeError('lost'); }); \
+           return window.__fetch(u, o); };",
+        vec![],
+    )
+    .await
+    .unwrap();
+    for (code, mode) in codes.iter().zip(["drop", "lost"]) {
+        c.execute(&format!("window.__mode = '{mode}';"), vec![])
+            .await
+            .unwrap();
+        fill(&c, "code", code).await;
+        submit(&c, "form#scan").await;
+        wait_until(&c, "the scan kept on the phone", || async {
+            text_of(&c, "#scan-result")
+                .await
+                .filter(|t| t.contains("Mất kết nối") && t.contains(code.as_str()))
+        })
+        .await;
+    }
+    let waiting = text_of(&c, "#scan-queue").await.unwrap();
+    assert!(waiting.contains("2 lượt quét đang chờ gửi"), "{waiting}");
+    shots.take(&c, "checkpoint-offline-vi-390", 390).await;
+    c.execute(
+        "window.__mode = 'online'; window.dispatchEvent(new Event('online'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_until(&c, "the queue sent", || async {
+        let left = c
+            .execute(
+                "return JSON.parse(localStorage.getItem('pd-scan-queue') || '[]').length;",
+                vec![],
+            )
+            .await
+            .ok()?;
+        (left == json!(0)).then_some(())
+    })
+    .await;
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM checkpoint_scans").await,
+        3,
+        "three scans, each once"
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM returnee_registrations WHERE status = 'checked'")
+            .await,
+        3
+    );
     log_out(&c).await;
 
     // 3. The commune's hand-over of the day: through the checkpoint; home.
+
     log_in(&c, &server, WORKER, PASSWORD).await;
+    wait_heading(&c, "Người dân").await;
     c.goto(&server.url("/returnees")).await.unwrap();
     wait_heading(&c, "Người về địa phương").await;
-    let row = wait_for(&c, "#arriving tbody tr")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let row = wait_for(
+        &c,
+        &format!("#arriving tr[data-code='{}']", code.replace('-', "")),
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
     assert!(
         row.contains("Trần Văn Về") && row.contains("Chốt Km 3 QL18"),
         "{row}"
@@ -3526,7 +3637,11 @@ async fn a_returnee_is_registered_passes_the_checkpoint_on_a_phone_and_is_confir
     assert_eq!(horizontal_overflow(&c).await, 0);
     shots.take(&c, "returnees-handover-vi-390", 390).await;
     c.set_window_size(1280, 900).await.unwrap();
-    submit(&c, "#arriving form").await;
+    submit(
+        &c,
+        &format!("#arriving tr[data-code='{}'] form", code.replace('-', "")),
+    )
+    .await;
     let notice = wait_for(&c, "p.notice").await.text().await.unwrap();
     assert!(notice.contains("Đã xác nhận về nhà"), "{notice}");
     switch_language(&c, "en").await;

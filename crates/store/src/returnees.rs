@@ -99,6 +99,9 @@ pub struct ScanOutcome {
     pub obligation: Obligation,
     /// The case a positive rapid test confirmed, if it did.
     pub case_code: Option<String>,
+    /// The obligation in words, for the checkpoint's screen.
+    pub must_vi: String,
+    pub must_en: String,
 }
 
 /// The day's hand-over list of a commune (or everything in the scope).
@@ -876,11 +879,14 @@ impl Store {
             registration.checkpoint_sample_id = Some(sample.id);
         }
         let obligation = self.returnee_obligation(&registration).await?;
+        let (must_vi, must_en) = obligation.describe();
         Ok(ScanOutcome {
             outcome: outcome.to_owned(),
             registration,
             obligation,
             case_code,
+            must_vi,
+            must_en,
         })
     }
 

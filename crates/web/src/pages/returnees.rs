@@ -26,6 +26,7 @@ pub(super) fn routes() -> axum::Router<AppState> {
         .route("/returnees/{id}/cancel", post(cancel))
         .route("/checkpoint", get(checkpoint_page).post(checkpoint_scan))
         .route("/epidemic-areas", get(areas_page).post(add_area))
+        .route("/static/checkpoint.js", get(script))
 }
 
 fn status_label(l: Lang, s: Status) -> &'static str {
@@ -563,6 +564,20 @@ async fn cancel(
     .into_response())
 }
 
+async fn script() -> axum::response::Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("checkpoint.js"),
+    )
+        .into_response()
+}
+
 #[derive(Deserialize, Default, Clone)]
 pub(super) struct ScanForm {
     #[serde(default)]
@@ -610,7 +625,7 @@ fn scan_page(
                 "again" => ("warn", l.t("Đã qua chốt trước đó", "Already through a checkpoint")),
                 _ => ("warn", l.t("Lượt quét này đã được ghi trước đó", "This scan was already recorded")),
             };
-            div class={ "scan-result " (class) } role="status" #scan-result {
+            div class={ "scan-result " (class) } role="status" aria-live="polite" #scan-result {
                 p { strong { (head) } }
                 p.big { (r.full_name) " (" (r.birth_year) ")" }
                 p { (l.t("Về: ", "Going to: ")) (r.hamlet_name.clone().unwrap_or_default()) @if r.hamlet_name.is_some() { ", " } (r.commune_name)
@@ -621,9 +636,22 @@ fn scan_page(
                         @if let Some(c) = &o.case_code { " — " (l.t("ca bệnh ", "case ")) (c) } } }
                 }
             }
+        } @else {
+            div.scan-result role="status" aria-live="polite" #scan-result hidden {}
         }
+        p.notice #scan-queue hidden {}
         (form_errors(l, errors, &["code", "checkpoint", "rapid_result", "idempotency_key"]))
-        form.stack #scan method="post" action="/checkpoint" novalidate {
+        // The words the script shows (`/static/checkpoint.js`), in the reader's language.
+        form.stack #scan method="post" action="/checkpoint" novalidate
+            data-arrived=(l.t("Đã ghi nhận qua chốt", "Arrival recorded"))
+            data-again=(l.t("Đã qua chốt trước đó", "Already through a checkpoint"))
+            data-replayed=(l.t("Lượt quét này đã được ghi trước đó", "This scan was already recorded"))
+            data-refused=(l.t("Không tiếp nhận", "Not received"))
+            data-going=(l.t("Về:", "Going to:"))
+            data-from=(l.t("Từ:", "From:"))
+            data-positive=(l.t("Test nhanh DƯƠNG TÍNH: đã chuyển vào xét nghiệm", "Rapid test POSITIVE: passed to testing"))
+            data-offline=(l.t("Mất kết nối: lượt quét đã lưu trên máy và sẽ tự gửi lại khi có mạng.", "No connection: the scan is kept on this device and will be sent when the connection is back."))
+            data-queued=(l.t("{n} lượt quét đang chờ gửi.", "{n} scans waiting to be sent.")) {
             (page.csrf_field())
             input type="hidden" name="idempotency_key" value=(scan_key());
             (text_field(l, "code", ("Mã đăng ký (quét hoặc gõ)", "Registration code (scan or type)"), "", errors, "required autocomplete=\"off\""))
@@ -637,6 +665,7 @@ fn scan_page(
             }
             button type="submit" { (l.t("Ghi nhận", "Record")) }
         }
+        script src="/static/checkpoint.js" defer {}
     };
     layout(page, l.t("Chốt kiểm soát", "Checkpoint"), content)
 }

@@ -1,0 +1,158 @@
+// The checkpoint's scan form on a weak connection. Each scan is one small
+// JSON request (`POST /api/v1/checkpoint/scans`) with its own idempotency
+// key. When the connection drops, the scan is kept on the device (in
+// localStorage) and sent again — with the same key, so the server records it
+// once — when the connection is back or every 10 s. A refusal (a cancelled
+// code, another province's) is shown and not retried. The page's words come
+// from the form's data-* attributes (in the reader's language). Without
+// JavaScript the form posts as a plain form.
+(function () {
+  "use strict";
+  var form = document.getElementById("scan");
+  if (!form || !window.fetch || !window.JSON) return;
+  var QUEUE = "pd-scan-queue";
+  var csrf = form.querySelector("input[name='_csrf']");
+  var keyField = form.querySelector("input[name='idempotency_key']");
+  var codeField = form.querySelector("input[name='code']");
+  var placeField = form.querySelector("input[name='checkpoint']");
+  var result = document.getElementById("scan-result");
+  var pending = document.getElementById("scan-queue");
+  var en = document.documentElement.lang === "en";
+  var sending = false;
+
+  function word(name) {
+    return form.getAttribute("data-" + name) || "";
+  }
+  function newKey() {
+    var a = new Uint32Array(4);
+    (window.crypto || window.msCrypto).getRandomValues(a);
+    var s = "js";
+    for (var i = 0; i < a.length; i++) s += "-" + a[i].toString(16);
+    return s;
+  }
+  function load() {
+    try {
+      return JSON.parse(localStorage.getItem(QUEUE) || "[]");
+    } catch (e) {
+      return [];
+    }
+  }
+  function save(q) {
+    try {
+      localStorage.setItem(QUEUE, JSON.stringify(q));
+    } catch (e) {
+      /* private mode: the queue lives as long as the page */
+    }
+    showPending(q.length);
+  }
+  function showPending(n) {
+    if (!pending) return;
+    pending.hidden = n === 0;
+    pending.textContent = n === 0 ? "" : word("queued").replace("{n}", String(n));
+  }
+  function show(kind, lines) {
+    if (!result) return;
+    result.hidden = false;
+    result.className = "scan-result " + kind;
+    while (result.firstChild) result.removeChild(result.firstChild);
+    lines.forEach(function (l, i) {
+      var p = document.createElement("p");
+      if (i === 0) {
+        var b = document.createElement("strong");
+        b.textContent = l;
+        p.appendChild(b);
+      } else {
+        p.textContent = l;
+      }
+      result.appendChild(p);
+    });
+  }
+  function answered(o) {
+    var r = o.registration;
+    var head = word(o.outcome) || o.outcome;
+    var lines = [head, r.full_name + " (" + r.birth_year + ")",
+      word("going") + " " + (r.hamlet_name ? r.hamlet_name + ", " : "") + r.commune_name +
+      " · " + word("from") + " " + r.origin_name,
+      en ? o.must_en : o.must_vi];
+    if (r.checkpoint_result === "positive") lines.push(word("positive"));
+    show(o.outcome === "arrived" ? "ok" : "warn", lines);
+  }
+  function refused(problem) {
+    var msg = en ? problem.message_en : problem.message_vi;
+    var extra = (problem.errors || []).map(function (e) {
+      return en ? e.message_en : e.message_vi;
+    });
+    show("refused", [word("refused")].concat([msg]).concat(extra));
+  }
+  // Send one scan; resolves "done" (answered or refused for good) or
+  // "later" (no answer: keep it).
+  function send(body, live) {
+    return fetch("/api/v1/checkpoint/scans", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json", "x-csrf-token": csrf ? csrf.value : "" },
+      body: JSON.stringify(body)
+    }).then(function (res) {
+      if (res.status >= 500 || res.status === 429) return "later";
+      return res.json().then(function (j) {
+        if (live) {
+          if (res.ok) answered(j);
+          else refused(j);
+        }
+        return "done";
+      });
+    }, function () {
+      return "later";
+    });
+  }
+  function flush() {
+    if (sending) return;
+    var q = load();
+    if (q.length === 0) return;
+    sending = true;
+    send(q[0], false).then(function (state) {
+      sending = false;
+      if (state === "done") {
+        save(load().slice(1));
+        flush();
+      }
+    });
+  }
+  // The checkpoint's name stays on the device for the next shift.
+  try {
+    if (placeField && !placeField.value) placeField.value = localStorage.getItem("pd-checkpoint") || "";
+  } catch (e) {
+    /* private mode */
+  }
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var rapid = form.querySelector("input[name='rapid_result']:checked");
+    var body = {
+      code: codeField.value,
+      checkpoint: placeField.value,
+      idempotency_key: keyField.value,
+      rapid_result: rapid ? rapid.value : ""
+    };
+    try {
+      localStorage.setItem("pd-checkpoint", placeField.value);
+    } catch (e) {
+      /* private mode */
+    }
+    // The next scan gets a key of its own; this one keeps its key in the queue.
+    keyField.value = newKey();
+    codeField.value = "";
+    codeField.focus();
+    send(body, true).then(function (state) {
+      if (state === "later") {
+        var q = load();
+        q.push(body);
+        save(q);
+        show("warn", [word("offline"), body.code]);
+      }
+    });
+  });
+  window.addEventListener("online", flush);
+  setInterval(flush, 10000);
+  showPending(load().length);
+  flush();
+})();
