@@ -3649,6 +3649,38 @@ async fn a_returnee_is_registered_passes_the_checkpoint_on_a_phone_and_is_confir
     let left = untranslated(&c, "h1, h2, th, label, button").await;
     assert!(left.is_empty(), "Vietnamese left: {left:?}");
     shots.take(&c, "returnees-handover-en", 1280).await;
+    switch_language(&c, "vi").await;
+    log_out(&c).await;
+
+    // 4. Someone registers their own return on the province's public page,
+    // on a 390 px phone, without an account.
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&server.url("/ve/22")).await.unwrap();
+    wait_heading(&c, "Đăng ký về Tỉnh Quảng Ninh").await;
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    let action = "/ve/22";
+    choose(&c, action, "sex", "female").await;
+    choose(&c, action, "commune_code", HA_KHANH).await;
+    choose(&c, action, "origin_code", "79").await;
+    choose(&c, action, "means", "bus").await;
+    for (name, value) in [
+        ("full_name", "Võ Thị Tự Khai"),
+        ("birth", "1993"),
+        ("phone", "0987654321"),
+        ("departure_on", &day(today - chrono::Days::new(1))),
+        ("arrival_on", &day(today)),
+    ] {
+        fill_in(&c, action, name, value).await;
+    }
+    shots.take(&c, "returnee-public-form-vi-390", 390).await;
+    submit(&c, "form#public-registration").await;
+    wait_heading(&c, "Đã đăng ký").await;
+    assert!(
+        c.find(Locator::Css("#returnee-card svg")).await.is_ok(),
+        "a QR code"
+    );
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    shots.take(&c, "returnee-public-done-vi-390", 390).await;
     c.close().await.unwrap();
     drop(driver);
     drop(server);

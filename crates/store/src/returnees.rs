@@ -476,9 +476,36 @@ impl Store {
                 &r.circumstances,
             )
             .await?;
+        // A registration from the public page (no account): a phone to call
+        // back is needed; the person is matched by CCCD only (a namesake is
+        // never taken for them), and a new person that looks like someone
+        // registered is kept as a pair for the duplicates review.
+        let public = channel == "public";
+        if public && r.person.phone.is_none() {
+            return Err(invalid(
+                "phone",
+                "required",
+                "Cần số điện thoại để trạm y tế liên lạc.".into(),
+                "A phone number is needed for the health station to call.".into(),
+            ));
+        }
         // The person: the holder of the CCCD (who must be within reach), or
         // the first likely duplicate, or someone new.
-        let found = self.match_person(&actor.scope, &r.person).await?;
+        let found = if public {
+            match r.person.national_id.as_ref() {
+                Some(nid) => {
+                    sqlx::query_scalar(
+                        "SELECT id FROM persons WHERE national_id = $1 AND merged_into IS NULL",
+                    )
+                    .bind(nid.as_str())
+                    .fetch_optional(&self.read)
+                    .await?
+                }
+                None => None,
+            }
+        } else {
+            self.match_person(&actor.scope, &r.person).await?
+        };
         let (existing, matched) = match found {
             Some(id) => match self.person(&actor.scope, id).await {
                 Ok(p) => {
@@ -491,6 +518,13 @@ impl Store {
                         "likely_duplicate"
                     };
                     (Some(p), how)
+                }
+                // The public is not told where a CCCD is on file.
+                Err(StoreError::NotFound { .. }) if public => {
+                    return Err(StoreError::conflict(
+                        "Chưa đăng ký trực tuyến được: hãy gọi trạm y tế xã/phường nơi về để đăng ký.",
+                        "This cannot be registered online: call the health station of the commune you are going to.",
+                    ));
                 }
                 Err(StoreError::NotFound { .. }) => {
                     return Err(invalid(
@@ -571,7 +605,10 @@ impl Store {
             Some(p) => p,
             // A new person: the registration is the confirmation that it is
             // someone new when the duplicate rules found nobody.
-            None => self.insert_person(&mut tx, actor, &r.person, false).await?,
+            None => {
+                self.insert_person(&mut tx, actor, &r.person, public)
+                    .await?
+            }
         };
         let stamp = self.stamp();
         let test = r.prior_test;

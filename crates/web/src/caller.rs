@@ -260,7 +260,9 @@ pub(crate) async fn authenticate(
     // its path is the credential, checked by its handler. A staff session in
     // the same browser is neither used there nor asked for its CSRF token.
     let path = parts.uri.path();
-    let personal_page = path == "/k" || path.starts_with("/k/");
+    // So is the public registration of returnees (`/ve/<province>`).
+    let personal_page =
+        path == "/k" || path.starts_with("/k/") || path == "/ve" || path.starts_with("/ve/");
     let bearer = h
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -250,3 +250,91 @@ async fn register_scan_and_confirm_home_through_the_pages() {
         "origins by province: {section}"
     );
 }
+
+#[tokio::test]
+async fn people_register_their_own_return_on_the_public_page() {
+    let mut db = TestDb::new().await;
+    let at = Utc.with_ymd_and_hms(2021, 10, 25, 2, 0, 0).unwrap();
+    db.store = db
+        .store
+        .clone()
+        .with_clock(phongdich_domain::Clock::fixed(at));
+    let app = support::app(&db);
+    let mut phone = Browser::new(&app);
+    let page = phone.get("/ve/22").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("Đăng ký về Tỉnh Quảng Ninh"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(">Phường Hà Khánh</option>"),
+        "communes by name"
+    );
+    assert!(
+        !page.body.contains("name=\"_csrf\""),
+        "no account, no session token"
+    );
+    assert_eq!(phone.get("/ve/99").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        phone.get("/ve/193").await.status,
+        StatusCode::NOT_FOUND,
+        "a district is not a province"
+    );
+    let mut fields = vec![
+        ("full_name", "Trần Thị Tự Khai"),
+        ("birth", "1993"),
+        ("sex", "female"),
+        ("commune_code", HA_KHANH),
+        ("origin_code", "79"),
+        ("departure_on", "24/10/2021"),
+        ("arrival_on", "25/10/2021"),
+        ("means", "bus"),
+        ("doses", "2"),
+        ("last_dose_on", "01/09/2021"),
+    ];
+    let no_phone = phone.post("/ve/22", &fields).await;
+    assert_eq!(no_phone.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_phone.body.contains("Cần số điện thoại"),
+        "{}",
+        no_phone.body
+    );
+    assert!(
+        no_phone.body.contains("value=\"Trần Thị Tự Khai\""),
+        "what was typed stays"
+    );
+    fields.push(("phone", "0987654321"));
+    let done = phone.post("/ve/22", &fields).await;
+    assert_eq!(done.status, StatusCode::CREATED, "{}", done.body);
+    assert!(
+        done.body.contains("code-big") && done.body.contains("<svg"),
+        "{}",
+        done.body
+    );
+    assert_eq!(
+        db.strings("SELECT channel FROM returnee_registrations")
+            .await,
+        [Some("public".to_owned())]
+    );
+    // A commune outside the province is not found, and nothing is written.
+    let mut elsewhere = fields.clone();
+    elsewhere[3] = ("commune_code", "00001");
+    elsewhere[0] = ("full_name", "Lê Văn Nơi Khác");
+    let refused = phone.post("/ve/22", &elsewhere).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(db.rows("returnee_registrations").await, 1);
+    // A staff session in the same browser is neither used nor asked for its token.
+    let mut staff = Browser::logged_in(&db, &app, "tyt.hakhanh", HA_KHANH, "health_staff").await;
+    let mut again = fields.clone();
+    again[0] = ("full_name", "Trần Văn Cùng Máy");
+    again[2] = ("sex", "male");
+    let r = staff.post("/ve/22", &again).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}

@@ -135,7 +135,7 @@ fn temperature(l: Lang, t: f64) -> String {
 // ---------------------------------------------------------------------------
 // The person's phone page: no account, the link or code is the credential.
 
-fn lang_of(auth: &Option<Extension<Auth>>) -> (Lang, String) {
+pub(super) fn lang_of(auth: &Option<Extension<Auth>>) -> (Lang, String) {
     auth.as_ref()
         .map(|a| (a.lang, a.source.clone()))
         .unwrap_or_else(|| (Lang::Vi, "local".into()))
@@ -143,7 +143,13 @@ fn lang_of(auth: &Option<Extension<Auth>>) -> (Lang, String) {
 
 /// A page of its own: no staff navigation, the language switch, nothing to
 /// cache or pass on (the address holds the credential).
-fn phone_frame(l: Lang, path: &str, title: &str, status: StatusCode, content: Markup) -> Response {
+pub(super) fn phone_frame(
+    l: Lang,
+    path: &str,
+    title: &str,
+    status: StatusCode,
+    content: Markup,
+) -> Response {
     let other = match l {
         Lang::Vi => ("en", "English"),
         Lang::En => ("vi", "Tiếng Việt"),

@@ -28,6 +28,7 @@ mod quarantine;
 mod reports;
 mod response;
 mod returnees;
+mod returnees_public;
 mod rules;
 mod testing;
 mod tracing;
@@ -72,6 +73,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(response::routes())
         .merge(declarations::routes())
         .merge(returnees::routes())
+        .merge(returnees_public::routes())
         .merge(testing::routes())
         .merge(reports::routes())
         .merge(figures::routes())
