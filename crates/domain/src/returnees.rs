@@ -335,6 +335,122 @@ impl RegistrationInput {
     }
 }
 
+choice!(
+    /// Where a transport batch (a convoy, a bus, a flight) stands.
+    BatchState {
+        Planned = "planned",
+        Departed = "departed",
+        Arrived = "arrived",
+        Cancelled = "cancelled",
+    }
+);
+
+impl BatchState {
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            BatchState::Planned => ("Đã lên kế hoạch", "Planned"),
+            BatchState::Departed => ("Đã xuất phát", "Departed"),
+            BatchState::Arrived => ("Đã đến", "Arrived"),
+            BatchState::Cancelled => ("Đã hủy", "Cancelled"),
+        }
+    }
+
+    /// The states a batch may move to from this one: planned → departed →
+    /// arrived; a planned batch may be cancelled.
+    pub fn can_become(self, next: BatchState) -> bool {
+        matches!(
+            (self, next),
+            (BatchState::Planned, BatchState::Departed)
+                | (BatchState::Departed, BatchState::Arrived)
+                | (BatchState::Planned, BatchState::Cancelled)
+        )
+    }
+}
+
+/// The most seats a batch may have (a train of the province's own).
+pub const MAX_SEATS: u32 = 2000;
+
+/// A transport batch as typed: the province's convoy, bus, flight or train.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct BatchInput {
+    /// e.g. `Đoàn xe số 3 đón từ Bình Dương`.
+    pub name: String,
+    /// `convoy`, `bus`, `flight` or `train`.
+    pub means: String,
+    /// Seats, 1–2000.
+    pub capacity: u32,
+    /// The day it leaves, dd/mm/yyyy or yyyy-mm-dd.
+    pub departs_on: String,
+    pub departure_point: String,
+    pub route: String,
+}
+
+/// A batch whose fields were checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBatch {
+    pub name: String,
+    pub means: Means,
+    pub capacity: u32,
+    pub departs_on: NaiveDate,
+    pub departure_point: String,
+    pub route: Option<String>,
+}
+
+impl BatchInput {
+    pub fn parse(&self) -> Result<NewBatch, Invalid> {
+        let mut errors = Vec::new();
+        let name = crate::text::clean(&self.name);
+        if name.is_empty() || name.chars().count() > 200 {
+            errors.push(FieldError::new(
+                "name",
+                "required",
+                "Cần tên đợt đón (tối đa 200 ký tự).",
+                "The batch needs a name (at most 200 characters).",
+            ));
+        }
+        let means = one_of::<Means>("means", &self.means, &mut errors);
+        if means == Some(Means::OwnVehicle) {
+            errors.push(FieldError::new(
+                "means",
+                "invalid_choice",
+                "Đợt đón là đoàn xe, xe khách, chuyến bay hoặc tàu.",
+                "A batch is a convoy, a bus, a flight or a train.",
+            ));
+        }
+        if self.capacity == 0 || self.capacity > MAX_SEATS {
+            errors.push(FieldError::new(
+                "capacity",
+                "out_of_range",
+                format!("Số chỗ từ 1 đến {MAX_SEATS}."),
+                format!("Seats are 1 to {MAX_SEATS}."),
+            ));
+        }
+        let departs_on = date("departs_on", &self.departs_on, &mut errors);
+        let departure_point = crate::text::clean(&self.departure_point);
+        if departure_point.is_empty() {
+            errors.push(FieldError::new(
+                "departure_point",
+                "required",
+                "Cần điểm xuất phát.",
+                "The departure point is needed.",
+            ));
+        }
+        let route = Some(crate::text::clean(&self.route)).filter(|r| !r.is_empty());
+        match (means, departs_on) {
+            (Some(means), Some(departs_on)) if errors.is_empty() => Ok(NewBatch {
+                name,
+                means,
+                capacity: self.capacity,
+                departs_on,
+                departure_point,
+                route,
+            }),
+            _ => Err(Invalid(errors)),
+        }
+    }
+}
+
 /// Crockford's base-32 alphabet: no I, L, O or U, so a code read aloud or
 /// typed from a paper is not mistaken.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -575,6 +691,45 @@ pub fn provincial_rules_2021() -> Vec<QuarantineRule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_moves_forward_only_and_is_checked() {
+        use BatchState::*;
+        for (from, to, ok) in [
+            (Planned, Departed, true),
+            (Departed, Arrived, true),
+            (Planned, Cancelled, true),
+            (Departed, Cancelled, false),
+            (Arrived, Departed, false),
+            (Planned, Arrived, false),
+            (Cancelled, Planned, false),
+        ] {
+            assert_eq!(from.can_become(to), ok, "{from:?} → {to:?}");
+        }
+        let good = BatchInput {
+            name: "Đoàn xe số 3".into(),
+            means: "convoy".into(),
+            capacity: 45,
+            departs_on: "20/10/2021".into(),
+            departure_point: "Bến xe Miền Đông".into(),
+            route: String::new(),
+        };
+        assert_eq!(good.parse().unwrap().capacity, 45);
+        let bad = BatchInput {
+            means: "own_vehicle".into(),
+            capacity: 0,
+            departure_point: " ".into(),
+            ..good
+        };
+        let fields: Vec<String> = bad
+            .parse()
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["means", "capacity", "departure_point"]);
+    }
     use crate::quarantine::{QuarantineKind, national_rules};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -120,6 +120,7 @@ pub enum Entity {
     QuarantineOrder,
     ReleaseCertificate,
     Returnee,
+    TransportBatch,
     Sample,
     Setting,
     SituationReport,
@@ -130,7 +131,7 @@ pub enum Entity {
 
 impl Entity {
     /// Every kind, for tests.
-    pub const ALL: [Entity; 31] = [
+    pub const ALL: [Entity; 32] = [
         Entity::Admission,
         Entity::Alert,
         Entity::ApiToken,
@@ -156,6 +157,7 @@ impl Entity {
         Entity::QuarantineOrder,
         Entity::ReleaseCertificate,
         Entity::Returnee,
+        Entity::TransportBatch,
         Entity::Sample,
         Entity::Setting,
         Entity::SituationReport,
@@ -192,6 +194,7 @@ impl Entity {
             Entity::QuarantineOrder => "quarantine order",
             Entity::ReleaseCertificate => "release certificate",
             Entity::Returnee => "returnee registration",
+            Entity::TransportBatch => "transport batch",
             Entity::Sample => "sample",
             Entity::Setting => "setting",
             Entity::SituationReport => "situation report",
@@ -229,6 +232,7 @@ impl Entity {
             Entity::QuarantineOrder => "quyết định cách ly",
             Entity::ReleaseCertificate => "giấy xác nhận hoàn thành cách ly",
             Entity::Returnee => "đăng ký về địa phương",
+            Entity::TransportBatch => "đợt đón",
             Entity::Sample => "mẫu xét nghiệm",
             Entity::Setting => "thiết lập",
             Entity::SituationReport => "báo cáo nhanh",

@@ -23,6 +23,7 @@ mod places;
 mod quarantine;
 mod response;
 mod results_batch;
+mod returnee_batches;
 mod returnees;
 mod samples;
 mod settings;
@@ -68,6 +69,7 @@ pub use response::{
     ShiftInput, parse_time,
 };
 pub use results_batch::ResultSummary;
+pub use returnee_batches::{BatchDetail, SeatOutcome, TransportBatch, codes_of};
 pub use returnees::{AreaInput, Handover, Registered, Registration, ScanInput, ScanOutcome};
 pub use samples::{
     Awaiting, AwaitingResults, LabTurnaround, OverdueSample, PendingReview, Pool, PoolInput,

@@ -223,6 +223,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: Some(crate::returnees::seed_provincial_rules),
     },
+    Migration {
+        version: 26,
+        name: "returnees: transport batches and seats",
+        shared: include_str!("../migrations/0026_transport_batches.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Dialect) -> String {

@@ -60,6 +60,9 @@ pub struct Registration {
     pub commune_name: String,
     pub hamlet_code: Option<String>,
     pub hamlet_name: Option<String>,
+    /// The transport batch it rides in, and its seat there.
+    pub batch_id: Option<i64>,
+    pub seat: Option<i64>,
     pub version: i64,
 }
 
@@ -126,14 +129,14 @@ pub struct AreaInput {
     pub decision: String,
 }
 
-const COLUMNS: &str = "r.id, r.code, r.person_id, p.full_name, p.birth_year, p.phone, r.origin_code, \
+pub(crate) const COLUMNS: &str = "r.id, r.code, r.person_id, p.full_name, p.birth_year, p.phone, r.origin_code, \
      o.name AS origin_name, r.origin_address, r.departure_on, r.arrival_on, r.means, r.group_code, r.doses, \
      r.last_dose_on, r.vaccine, r.test_kind, r.test_on, r.test_result, r.area_id, r.status, r.checked_at, \
      r.checkpoint, r.checkpoint_result, r.checkpoint_sample_id, r.home_on, r.order_id, r.cancel_reason, \
      r.channel, r.province_code, r.district_code, r.commune_code, c.name AS commune_name, r.hamlet_code, \
-     h.name AS hamlet_name, r.version";
+     h.name AS hamlet_name, r.batch_id, r.seat, r.version";
 
-const FROM: &str = "returnee_registrations r JOIN persons p ON p.id = r.person_id \
+pub(crate) const FROM: &str = "returnee_registrations r JOIN persons p ON p.id = r.person_id \
      JOIN units o ON o.code = r.origin_code JOIN units c ON c.code = r.commune_code \
      LEFT JOIN units h ON h.code = r.hamlet_code";
 
@@ -141,7 +144,7 @@ fn day(r: &AnyRow, col: &str) -> Result<NaiveDate> {
     opt_date_of(r, col)?.ok_or_else(|| StoreError::Data(format!("{col} is empty")))
 }
 
-fn registration_from_row(r: &AnyRow) -> Result<Registration> {
+pub(crate) fn registration_from_row(r: &AnyRow) -> Result<Registration> {
     let word = |col: &str| -> Result<String> { Ok(r.try_get::<String, _>(col)?) };
     let means = word("means")?;
     let status = word("status")?;
@@ -183,6 +186,8 @@ fn registration_from_row(r: &AnyRow) -> Result<Registration> {
         commune_name: r.try_get("commune_name")?,
         hamlet_code: r.try_get("hamlet_code")?,
         hamlet_name: r.try_get("hamlet_name")?,
+        batch_id: r.try_get("batch_id")?,
+        seat: r.try_get("seat")?,
         version: r.try_get("version")?,
     })
 }
@@ -199,7 +204,7 @@ fn area_from_row(r: &AnyRow) -> Result<EpidemicArea> {
     })
 }
 
-fn invalid(field: &str, code: &'static str, vi: String, en: String) -> StoreError {
+pub(crate) fn invalid(field: &str, code: &'static str, vi: String, en: String) -> StoreError {
     Invalid(vec![FieldError::new(field, code, vi, en)]).into()
 }
 

@@ -649,3 +649,153 @@ async fn the_figures_of_every_period_agree_with_a_count_of_what_happened() {
         .unwrap();
     assert_eq!((none.arriving, none.home, none.overdue_at_end), (0, 0, 0));
 }
+
+#[tokio::test]
+async fn a_convoy_seats_who_may_ride_and_says_why_not_for_the_others() {
+    let db = db().await;
+    let s = &db.store;
+    let province = actor(QUANG_NINH, Role::Admin);
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    let convoy = phongdich_domain::returnees::BatchInput {
+        name: "Đoàn xe số 3 đón từ TP HCM".into(),
+        means: "convoy".into(),
+        capacity: 2,
+        departs_on: "24/10/2021".into(),
+        departure_point: "Bến xe Miền Đông".into(),
+        route: "QL1A – QL18".into(),
+    };
+    let e = s.create_batch(&commune, &convoy).await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::Conflict { .. }),
+        "a commune does not plan convoys: {e:?}"
+    );
+    let batch = s.create_batch(&province, &convoy).await.unwrap();
+    let mut codes = Vec::new();
+    for (name, cccd, departs) in [
+        ("Trần Văn An", "022090000001", "24/10/2021"),
+        ("Lê Văn Bình", "022090000002", "24/10/2021"),
+        ("Phạm Văn Cường", "022090000003", "24/10/2021"),
+        ("Hoàng Văn Dũng", "022090000004", "23/10/2021"),
+        ("Vũ Văn Giang", "022090000005", "24/10/2021"),
+    ] {
+        let mut t = trip(name, cccd, "79");
+        t.departure_on = departs.into();
+        codes.push(register(s, &t).await.registration);
+    }
+    s.cancel_returnee(&commune, codes[4].id, "không đi nữa")
+        .await
+        .unwrap();
+    let asked: Vec<String> = [0, 1, 0, 3, 4, 2]
+        .iter()
+        .map(|&i| codes[i].code.to_lowercase())
+        .chain(["V-NOPE".to_owned()])
+        .collect();
+    let answer = s
+        .assign_to_batch(&province, batch.id, &asked)
+        .await
+        .unwrap();
+    let got: Vec<(&str, Option<i64>)> = answer
+        .iter()
+        .map(|o| (o.outcome.as_str(), o.seat))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("assigned", Some(1)),
+            ("assigned", Some(2)),
+            ("already", Some(1)),
+            ("refused", None),
+            ("refused", None),
+            ("refused", None),
+            ("refused", None),
+        ]
+    );
+    assert!(
+        answer[0].message_en.contains("means changed"),
+        "{:?}",
+        answer[0]
+    );
+    assert!(
+        answer[3].message_en.contains("leave on 23/10/2021"),
+        "{:?}",
+        answer[3]
+    );
+    assert!(
+        answer[4].message_en.contains("cancelled"),
+        "{:?}",
+        answer[4]
+    );
+    assert!(
+        answer[5].message_en.contains("seats are taken"),
+        "{:?}",
+        answer[5]
+    );
+    let detail = s.batch(&province.scope, batch.id).await.unwrap();
+    assert_eq!(
+        detail
+            .passengers
+            .iter()
+            .map(|p| (p.seat, p.full_name.as_str()))
+            .collect::<Vec<_>>(),
+        [(Some(1), "Trần Văn An"), (Some(2), "Lê Văn Bình")]
+    );
+    assert_eq!(detail.batch.assigned, 2);
+    // Another province does not see it.
+    let e = s
+        .batch(&actor(HA_NOI, Role::Admin).scope, batch.id)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e:?}");
+    // Departed: nobody more; one arrives through the checkpoint, one does not show up.
+    use phongdich_domain::returnees::BatchState;
+    s.set_batch_state(&province, batch.id, BatchState::Departed)
+        .await
+        .unwrap();
+    let e = s
+        .assign_to_batch(&province, batch.id, &[codes[2].code.clone()])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+    s.scan_returnee(
+        &actor(QUANG_NINH, Role::CheckpointOfficer),
+        &scan(&codes[0].code, "b-1", ""),
+    )
+    .await
+    .unwrap();
+    let arrived = s
+        .set_batch_state(&province, batch.id, BatchState::Arrived)
+        .await
+        .unwrap();
+    assert_eq!((arrived.assigned, arrived.arrived), (2, 1), "one no-show");
+    let e = s
+        .set_batch_state(&province, batch.id, BatchState::Cancelled)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+    // A cancelled batch frees its passengers.
+    let bus = s
+        .create_batch(
+            &province,
+            &phongdich_domain::returnees::BatchInput {
+                name: "Xe khách 2".into(),
+                means: "bus".into(),
+                capacity: 40,
+                ..convoy.clone()
+            },
+        )
+        .await
+        .unwrap();
+    s.assign_to_batch(&province, bus.id, &[codes[2].code.clone()])
+        .await
+        .unwrap();
+    s.set_batch_state(&province, bus.id, BatchState::Cancelled)
+        .await
+        .unwrap();
+    let freed = s.returnee(&commune.scope, codes[2].id).await.unwrap();
+    assert_eq!((freed.batch_id, freed.seat), (None, None));
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'transport_batch'")
+            .await,
+        7
+    );
+}

@@ -254,6 +254,60 @@ async fn a_returnee_from_registration_through_the_checkpoint_to_home() {
     .await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{}", hidden.body);
 
+    // The province plans a convoy and seats people by code (a manifest).
+    let convoy = api(
+        &app,
+        Method::POST,
+        "/api/v1/returnee-batches",
+        Some(&province),
+        Some(
+            json!({"name": "Chuyến bay đón công dân", "means": "flight", "capacity": 180,
+                    "departs_on": "24/10/2021", "departure_point": "Tân Sơn Nhất"}),
+        ),
+    )
+    .await;
+    assert_eq!(convoy.status, StatusCode::CREATED, "{}", convoy.body);
+    let batch_id = convoy.value()["id"].as_i64().unwrap();
+    let seated = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/returnee-batches/{batch_id}/passengers"),
+        Some(&province),
+        Some(json!({"codes": [code.clone(), "V-NOPE"]})),
+    )
+    .await;
+    assert_eq!(seated.status, StatusCode::OK, "{}", seated.body);
+    // Already through the checkpoint: not seated, and said why.
+    assert_eq!(seated.value()[0]["outcome"], "refused", "{}", seated.body);
+    assert_eq!(seated.value()[1]["outcome"], "refused");
+    let moved = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/returnee-batches/{batch_id}/state"),
+        Some(&province),
+        Some(json!({"state": "arrived"})),
+    )
+    .await;
+    assert_eq!(
+        moved.status,
+        StatusCode::CONFLICT,
+        "planned cannot become arrived: {}",
+        moved.body
+    );
+    let seen = api(
+        &app,
+        Method::GET,
+        &format!("/api/v1/returnee-batches/{batch_id}"),
+        Some(&neighbour),
+        None,
+    )
+    .await;
+    assert_eq!(
+        seen.status,
+        StatusCode::OK,
+        "the province's batches are read in its communes"
+    );
+
     let home = api(
         &app,
         Method::POST,

@@ -338,3 +338,113 @@ async fn people_register_their_own_return_on_the_public_page() {
     let r = staff.post("/ve/22", &again).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 }
+
+#[tokio::test]
+async fn the_province_plans_a_convoy_seats_it_by_code_and_prints_it() {
+    let mut db = TestDb::new().await;
+    let at = Utc.with_ymd_and_hms(2021, 10, 20, 2, 0, 0).unwrap();
+    db.store = db
+        .store
+        .clone()
+        .with_clock(phongdich_domain::Clock::fixed(at));
+    let app = support::app(&db);
+    let mut codes = Vec::new();
+    for (name, cccd) in [
+        ("Trần Văn An", "022090000001"),
+        ("Lê Văn Bình", "022090000002"),
+    ] {
+        let t = phongdich_domain::returnees::RegistrationInput {
+            person: phongdich_domain::PersonInput {
+                full_name: name.into(),
+                birth: "1990".into(),
+                sex: "male".into(),
+                national_id: cccd.into(),
+                commune_code: HA_KHANH.into(),
+                ..Default::default()
+            },
+            origin_code: "79".into(),
+            departure_on: "24/10/2021".into(),
+            arrival_on: "25/10/2021".into(),
+            means: "own_vehicle".into(),
+            ..Default::default()
+        };
+        let r = db
+            .store
+            .register_returnee(
+                &phongdich_store::testing::actor(HA_KHANH, phongdich_domain::Role::HealthStaff),
+                &t,
+                "officer",
+            )
+            .await
+            .unwrap();
+        codes.push(r.registration.code);
+    }
+    let mut province = Browser::logged_in(&db, &app, "bcd.quangninh", "22", "admin").await;
+    let csrf = province.csrf().await;
+    let plan = |capacity: &'static str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("name", "Đoàn xe số 3 đón từ TP HCM".to_owned()),
+            ("means", "convoy".to_owned()),
+            ("capacity", capacity.to_owned()),
+            ("departs_on", "24/10/2021".to_owned()),
+            ("departure_point", "Bến xe Miền Đông".to_owned()),
+        ]
+    };
+    let bad = plan("không");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = province.post("/returnees/batches", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Số chỗ từ 1 đến 2000"), "{}", r.body);
+    let good = plan("45");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = province.post("/returnees/batches", &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page_of_batch = r.location().to_owned();
+    let listed = format!("{}\nV-NOPE\n{}", codes[0], codes[1]);
+    let r = province
+        .post(
+            &format!("{page_of_batch}/passengers"),
+            &[("_csrf", &csrf), ("codes", &listed)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("Đã xếp chỗ: 2, không xếp được: 1."),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("Ghế 1; phương tiện đổi thành «Đoàn xe của tỉnh»."),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        r.body.matches("class=\"card seat-card\"").count(),
+        2,
+        "a seat card each"
+    );
+    let r = province
+        .post(
+            &format!("{page_of_batch}/state"),
+            &[("_csrf", &csrf), ("state", "departed")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = province.get(r.location()).await;
+    assert!(shown.body.contains("Đã xuất phát"), "{}", shown.body);
+    assert!(
+        shown.body.contains("id=\"no-shows\""),
+        "not yet through a checkpoint: {}",
+        shown.body
+    );
+    // A commune reads the batches but does not plan them.
+    let mut commune = Browser::logged_in(&db, &app, "tyt.hakhanh", HA_KHANH, "health_staff").await;
+    let list = commune.get("/returnees/batches").await;
+    assert!(
+        list.body.contains("Đoàn xe số 3") && !list.body.contains("id=\"plan-batch\""),
+        "{}",
+        list.body
+    );
+}

@@ -13,10 +13,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use phongdich_domain::Permission;
+use phongdich_domain::returnees::{BatchInput, BatchState};
 use phongdich_domain::returnees::{EpidemicArea, Obligation, RegistrationInput};
 use phongdich_store::{
-    AreaInput, Handover, QuarantineOrder, Registered, Registration, ScanInput, ScanOutcome,
-    StoreError,
+    AreaInput, BatchDetail, Handover, QuarantineOrder, Registered, Registration, ScanInput,
+    ScanOutcome, SeatOutcome, StoreError, TransportBatch,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -31,6 +32,10 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
         .routes(routes!(scan))
         .routes(routes!(areas, add_area))
+        .routes(routes!(batches, add_batch))
+        .routes(routes!(batch))
+        .routes(routes!(seat))
+        .routes(routes!(batch_state))
 }
 
 fn day_or_today(s: &AppState, field: &str, v: Option<&str>) -> Result<NaiveDate, StoreError> {
@@ -311,4 +316,85 @@ pub(super) async fn register_list(
         }
     }
     Ok(Json(out))
+}
+
+/// The transport batches of the caller's province, latest first.
+#[utoipa::path(get, path = "/api/v1/returnee-batches",
+    responses((status = 200, body = Vec<TransportBatch>), (status = 403, body = Problem)))]
+pub(super) async fn batches(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<Json<Vec<TransportBatch>>, Problem> {
+    actor.require(Permission::Returnees)?;
+    Ok(Json(s.store.batches(&actor.scope).await?))
+}
+
+/// Plan a convoy, bus, flight or train (a province's account).
+#[utoipa::path(post, path = "/api/v1/returnee-batches", request_body = BatchInput,
+    responses((status = 201, body = TransportBatch), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub(super) async fn add_batch(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<BatchInput>,
+) -> Result<(StatusCode, Json<TransportBatch>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_batch(&actor, &body).await?),
+    ))
+}
+
+/// A batch and its passengers by seat.
+#[utoipa::path(get, path = "/api/v1/returnee-batches/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = BatchDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(super) async fn batch(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<BatchDetail>, Problem> {
+    actor.require(Permission::Returnees)?;
+    Ok(Json(s.store.batch(&actor.scope, id).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub(super) struct SeatInput {
+    /// Registration codes (a transport operator's manifest), at most 2,000.
+    codes: Vec<String>,
+}
+
+/// Seat registrations on a planned batch by their codes; each code answered.
+#[utoipa::path(post, path = "/api/v1/returnee-batches/{id}/passengers", params(("id" = i64, Path)),
+    request_body = SeatInput,
+    responses((status = 200, body = Vec<SeatOutcome>), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn seat(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<SeatInput>,
+) -> Result<Json<Vec<SeatOutcome>>, Problem> {
+    Ok(Json(
+        s.store.assign_to_batch(&actor, id, &body.codes).await?,
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub(super) struct StateInput {
+    /// `departed`, `arrived` or `cancelled`.
+    state: BatchState,
+}
+
+/// Move a batch on: planned → departed → arrived, or planned → cancelled.
+#[utoipa::path(post, path = "/api/v1/returnee-batches/{id}/state", params(("id" = i64, Path)),
+    request_body = StateInput,
+    responses((status = 200, body = TransportBatch), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn batch_state(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<StateInput>,
+) -> Result<Json<TransportBatch>, Problem> {
+    Ok(Json(s.store.set_batch_state(&actor, id, body.state).await?))
 }

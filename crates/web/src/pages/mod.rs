@@ -27,6 +27,7 @@ mod picker;
 mod quarantine;
 mod reports;
 mod response;
+mod returnee_batches;
 mod returnees;
 mod returnees_public;
 mod rules;
@@ -73,6 +74,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(response::routes())
         .merge(declarations::routes())
         .merge(returnees::routes())
+        .merge(returnee_batches::routes())
         .merge(returnees_public::routes())
         .merge(testing::routes())
         .merge(reports::routes())

@@ -139,6 +139,7 @@ async fn handover(State(s): State<AppState>, page: Page, Query(q): Query<DayQuer
         @if let Some(m) = done_message(l, &q.done) { p.notice role="status" { (m) } }
         p {
             a.button href="/returnees/new" { (l.t("Đăng ký người về", "Register a returnee")) }
+            " " a href="/returnees/batches" { (l.t("Đợt đón →", "Transport batches →")) }
             " " a href="/epidemic-areas" { (l.t("Danh sách vùng dịch →", "Epidemic areas →")) }
         }
         form.inline method="get" action="/returnees" {
