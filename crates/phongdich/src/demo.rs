@@ -205,6 +205,7 @@ pub(crate) async fn run(args: DemoArgs, db: &str) -> anyhow::Result<()> {
         );
         let _ = std::fs::remove_dir_all(&dir);
         demo_outbreak(&store, &actor, &unit).await?;
+        demo_returnees(&store, &unit).await?;
     }
     ensure_demo_accounts(&store, &actor, &unit).await?;
     if args.no_serve {
@@ -633,6 +634,12 @@ async fn ensure_demo_accounts(
             commune.code.clone(),
             "health_staff",
         ),
+        (
+            "chot",
+            "Cán bộ chốt kiểm soát (demo)",
+            province.code.clone(),
+            "checkpoint_officer",
+        ),
     ];
     for (username, name, unit, role) in accounts {
         if store.user(&Scope::national(), username).await.is_err() {
@@ -651,8 +658,163 @@ async fn ensure_demo_accounts(
         }
     }
     eprintln!(
-        "Đăng nhập / log in: admin / {DEMO_PASSWORD} (quản trị tỉnh / province admin, {}), yte / {DEMO_PASSWORD} (y tế xã / commune health staff, {} {})",
+        "Đăng nhập / log in: admin / {DEMO_PASSWORD} (quản trị tỉnh / province admin, {}), yte / {DEMO_PASSWORD} (y tế xã / commune health staff, {} {}), chot / {DEMO_PASSWORD} (chốt kiểm soát / checkpoint officer)",
         province.name, commune.code, commune.name
+    );
+    Ok(())
+}
+
+/// A convoy bringing people home from Hồ Chí Minh City and Bình Dương
+/// (epidemic areas since 09/07/2021, when the city went under Directive 16):
+/// 24 seated, left yesterday, arrived today; 18 through the checkpoint at Km
+/// 3 (one rapid test positive), 10 of them confirmed home with their orders;
+/// six more coming on their own tomorrow.
+async fn demo_returnees(store: &Store, province: &phongdich_store::Unit) -> anyhow::Result<()> {
+    use phongdich_domain::returnees::{BatchInput, BatchState, RegistrationInput};
+    let code = UnitCode::parse(&province.code)?;
+    let as_province = Actor {
+        name: "demo".into(),
+        source: "demo".into(),
+        scope: Scope::unit(code),
+        role: phongdich_domain::Role::Admin,
+    };
+    for (unit, decision) in [
+        (
+            "79",
+            "Thông báo (demo): TP Hồ Chí Minh áp dụng Chỉ thị 16 từ 09/07/2021",
+        ),
+        (
+            "74",
+            "Thông báo (demo): Bình Dương áp dụng Chỉ thị 16 từ 09/07/2021",
+        ),
+    ] {
+        store
+            .add_epidemic_area(
+                &as_province,
+                &phongdich_store::AreaInput {
+                    unit_code: unit.into(),
+                    from_on: "09/07/2021".into(),
+                    until_on: String::new(),
+                    decision: decision.into(),
+                },
+            )
+            .await?;
+    }
+    let communes: Vec<_> = store
+        .descendants(&province.code)
+        .await?
+        .into_iter()
+        .filter(|u| u.level == UnitLevel::Commune)
+        .take(6)
+        .collect();
+    let today = store.today();
+    let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let yesterday = today - chrono::Days::new(1);
+    let convoy = store
+        .create_batch(
+            &as_province,
+            &BatchInput {
+                name: format!(
+                    "Đoàn xe đón công dân từ TP Hồ Chí Minh ({})",
+                    day(yesterday)
+                ),
+                means: "convoy".into(),
+                capacity: 40,
+                departs_on: day(yesterday),
+                departure_point: "Bến xe Miền Đông, TP Hồ Chí Minh".into(),
+                route: "QL1A – QL18, nghỉ tại Thanh Hóa".into(),
+            },
+        )
+        .await?;
+    const FAMILY: [&str; 8] = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"];
+    const GIVEN: [&str; 10] = [
+        "An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Khoa", "Lan", "Minh", "Nga",
+    ];
+    let mut codes = Vec::new();
+    for i in 0..30u32 {
+        let female = i % 2 == 1;
+        let birth_year = 1985 + (i % 15);
+        let own = i >= 24;
+        let (departs, arrives) = if own {
+            (today, today + chrono::Days::new(1))
+        } else {
+            (yesterday, today)
+        };
+        let input = RegistrationInput {
+            person: phongdich_domain::PersonInput {
+                full_name: format!(
+                    "{} {} {}",
+                    FAMILY[(i % 8) as usize],
+                    if female { "Thị" } else { "Văn" },
+                    GIVEN[(i % 10) as usize]
+                ),
+                birth: birth_year.to_string(),
+                sex: if female { "female" } else { "male" }.into(),
+                national_id: format!(
+                    "022{}{:02}{:06}",
+                    u32::from(female),
+                    birth_year % 100,
+                    900_000 + i
+                ),
+                phone: format!("0912{:06}", 700_000 + i),
+                commune_code: communes[(i as usize) % communes.len()].code.clone(),
+                street_address: format!("Tổ {}, khu {}", 1 + i % 7, 1 + i % 4),
+                ..Default::default()
+            },
+            origin_code: if i % 3 == 2 { "74" } else { "79" }.into(),
+            origin_address: "Khu công nghiệp (demo)".into(),
+            departure_on: day(departs),
+            arrival_on: day(arrives),
+            means: if own { "own_vehicle" } else { "convoy" }.into(),
+            doses: (i % 3) as u8,
+            last_dose_on: if i % 3 == 0 {
+                String::new()
+            } else {
+                "20/07/2021".into()
+            },
+            ..Default::default()
+        };
+        let r = store
+            .register_returnee(&as_province, &input, "import")
+            .await?;
+        if !own {
+            codes.push((r.registration.id, r.registration.code));
+        }
+    }
+    let listed: Vec<String> = codes.iter().map(|c| c.1.clone()).collect();
+    store
+        .assign_to_batch(&as_province, convoy.id, &listed)
+        .await?;
+    store
+        .set_batch_state(&as_province, convoy.id, BatchState::Departed)
+        .await?;
+    let officer = Actor {
+        role: phongdich_domain::Role::CheckpointOfficer,
+        ..as_province.clone()
+    };
+    for (k, (_, code)) in codes.iter().take(18).enumerate() {
+        store
+            .scan_returnee(
+                &officer,
+                &phongdich_store::ScanInput {
+                    code: code.clone(),
+                    checkpoint: "Chốt Km 3 QL18 (Đông Triều)".into(),
+                    idempotency_key: format!("demo-{code}"),
+                    rapid_result: if k == 7 { "positive" } else { "negative" }.into(),
+                },
+            )
+            .await?;
+    }
+    store
+        .set_batch_state(&as_province, convoy.id, BatchState::Arrived)
+        .await?;
+    for (id, _) in codes.iter().take(10).filter(|(_, c)| *c != codes[7].1) {
+        store
+            .confirm_returnee_home(&as_province, *id, today)
+            .await?;
+    }
+    eprintln!(
+        "Người về / returnees: một đoàn xe 24 người từ TP Hồ Chí Minh, 18 đã qua chốt, 10 đã về nhà; 6 người tự về ngày mai"
     );
     Ok(())
 }

@@ -667,6 +667,30 @@ async fn the_demo_has_an_outbreak_and_a_campaign_under_way() {
     let out = phongdich(&db, &["demo", "--persons", "20000", "--no-serve"]);
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("campaign #"), "{said}");
+    // A convoy from Hồ Chí Minh City arrived today (issue 19).
+    let batches = db
+        .store
+        .batches(&phongdich_store::Scope::unit(
+            phongdich_domain::UnitCode::parse("22").unwrap(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(batches.len(), 1, "{said}");
+    assert_eq!(
+        (
+            batches[0].assigned,
+            batches[0].arrived,
+            batches[0].state.as_str()
+        ),
+        (24, 18, "arrived")
+    );
+    assert_eq!(db.rows("returnee_registrations").await, 30);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM returnee_registrations WHERE status = 'home' AND order_id IS NOT NULL")
+            .await,
+        9,
+        "home with an order: from an epidemic area, all of them"
+    );
     let campaigns = db
         .store
         .campaigns(
