@@ -306,6 +306,19 @@ impl RegistrationInput {
                 }
             }
         };
+        for (field, value, most) in [
+            ("origin_address", &self.origin_address, 300),
+            ("vaccine", &self.vaccine, 100),
+        ] {
+            if value.chars().count() > most {
+                errors.push(FieldError::new(
+                    field,
+                    "too_long",
+                    format!("Tối đa {most} ký tự."),
+                    format!("At most {most} characters."),
+                ));
+            }
+        }
         let clean = |s: &str| Some(crate::text::clean(s)).filter(|s| !s.is_empty());
         match (person, origin, departure, arrival, means) {
             (
@@ -428,6 +441,14 @@ impl BatchInput {
         }
         let departs_on = date("departs_on", &self.departs_on, &mut errors);
         let departure_point = crate::text::clean(&self.departure_point);
+        if departure_point.chars().count() > 300 || self.route.chars().count() > 500 {
+            errors.push(FieldError::new(
+                "route",
+                "too_long",
+                "Điểm xuất phát tối đa 300 ký tự, lộ trình 500.",
+                "At most 300 characters for the departure point, 500 for the route.",
+            ));
+        }
         if departure_point.is_empty() {
             errors.push(FieldError::new(
                 "departure_point",

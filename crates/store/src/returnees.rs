@@ -283,6 +283,14 @@ impl Store {
             ));
         }
         let decision = phongdich_domain::text::clean(&input.decision);
+        if decision.chars().count() > 300 {
+            errors.push(FieldError::new(
+                "decision",
+                "too_long",
+                "Số văn bản tối đa 300 ký tự.",
+                "The decision is at most 300 characters.",
+            ));
+        }
         if decision.is_empty() {
             errors.push(FieldError::new(
                 "decision",
@@ -716,6 +724,14 @@ impl Store {
             ));
         }
         let checkpoint = phongdich_domain::text::clean(&input.checkpoint);
+        if checkpoint.chars().count() > 100 {
+            errors.push(FieldError::new(
+                "checkpoint",
+                "too_long",
+                "Tên chốt tối đa 100 ký tự.",
+                "The checkpoint's name is at most 100 characters.",
+            ));
+        }
         if checkpoint.is_empty() {
             errors.push(FieldError::new(
                 "checkpoint",
@@ -1056,6 +1072,14 @@ impl Store {
     ) -> Result<Registration> {
         actor.require(Permission::Returnees)?;
         let reason = phongdich_domain::text::clean(reason);
+        if reason.chars().count() > 500 {
+            return Err(invalid(
+                "reason",
+                "too_long",
+                "Lý do tối đa 500 ký tự.".into(),
+                "The reason is at most 500 characters.".into(),
+            ));
+        }
         if reason.is_empty() {
             return Err(invalid(
                 "reason",
