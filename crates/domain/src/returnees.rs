@@ -500,7 +500,8 @@ pub fn normalise_code(typed: &str) -> Option<String> {
         .filter(|c| !c.is_whitespace() && *c != '-')
         .collect::<String>()
         .to_uppercase();
-    if !s.starts_with('V') || s.chars().count() != 10 {
+    // Codes are ASCII: anything else is not one (and is never sliced).
+    if !s.is_ascii() || !s.starts_with('V') || s.len() != 10 {
         return None;
     }
     s.remove(0);
@@ -712,6 +713,12 @@ pub fn provincial_rules_2021() -> Vec<QuarantineRule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_with_letters_outside_ascii_is_not_a_code() {
+        assert_eq!(normalise_code("V0000000À0"), None);
+        assert_eq!(normalise_code("VĐĐĐĐĐĐĐĐ0"), None);
+    }
 
     #[test]
     fn a_batch_moves_forward_only_and_is_checked() {

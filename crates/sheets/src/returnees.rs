@@ -250,7 +250,7 @@ pub async fn import_returnees(
             match store.register_returnee(actor, &input, "import").await {
                 Ok(r) => Ok((
                     r.registration.person_id,
-                    r.matched == "created",
+                    r.matched.starts_with("created"),
                     r.registration.code,
                 )),
                 Err(StoreError::Invalid(i)) => Err(field_reasons(&i.0)),

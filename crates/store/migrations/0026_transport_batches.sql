@@ -26,3 +26,6 @@ ALTER TABLE returnee_registrations ADD COLUMN seat BIGINT;
 -- One passenger a seat.
 CREATE UNIQUE INDEX returnee_registrations_seat ON returnee_registrations(batch_id, seat)
     WHERE batch_id IS NOT NULL;
+
+-- The phone typed with the registration (the registry's may be older or absent).
+ALTER TABLE returnee_registrations ADD COLUMN contact_phone TEXT;

@@ -341,9 +341,10 @@ impl Store {
                 ));
                 continue;
             };
-            sqlx::query(
+            // Guarded: seated elsewhere, scanned or cancelled meanwhile, it is not taken.
+            let moved = sqlx::query(
                 "UPDATE returnee_registrations SET batch_id = $1, seat = $2, means = $3, updated_at = $4, \
-                 version = version + 1 WHERE id = $5",
+                 version = version + 1 WHERE id = $5 AND batch_id IS NULL AND status = 'registered'",
             )
             .bind(id)
             .bind(seat)
@@ -351,7 +352,16 @@ impl Store {
             .bind(self.stamp())
             .bind(r.id)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            if moved != 1 {
+                out.push(refuse(
+                    format!("{} vừa được thay đổi (xếp đợt khác, qua chốt hoặc hủy): tải lại và thử lại.", r.full_name),
+                    format!("{} was just changed (another batch, a checkpoint or cancelled): reload and try again.", r.full_name),
+                    name,
+                ));
+                continue;
+            }
             taken.push(seat);
             seated_here.push((r.id, seat));
             let changed = r.means != batch.means;

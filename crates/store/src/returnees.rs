@@ -129,7 +129,8 @@ pub struct AreaInput {
     pub decision: String,
 }
 
-pub(crate) const COLUMNS: &str = "r.id, r.code, r.person_id, p.full_name, p.birth_year, p.phone, r.origin_code, \
+pub(crate) const COLUMNS: &str = "r.id, r.code, r.person_id, p.full_name, p.birth_year, \
+     COALESCE(r.contact_phone, p.phone) AS phone, r.origin_code, \
      o.name AS origin_name, r.origin_address, r.departure_on, r.arrival_on, r.means, r.group_code, r.doses, \
      r.last_dose_on, r.vaccine, r.test_kind, r.test_on, r.test_result, r.area_id, r.status, r.checked_at, \
      r.checkpoint, r.checkpoint_result, r.checkpoint_sample_id, r.home_on, r.order_id, r.cancel_reason, \
@@ -502,43 +503,42 @@ impl Store {
                 "A phone number is needed for the health station to call.".into(),
             ));
         }
-        // The person: the holder of the CCCD (who must be within reach), or
-        // the first likely duplicate, or someone new.
-        let found = if public {
-            match r.person.national_id.as_ref() {
-                Some(nid) => {
-                    sqlx::query_scalar(
-                        "SELECT id FROM persons WHERE national_id = $1 AND merged_into IS NULL",
-                    )
-                    .bind(nid.as_str())
-                    .fetch_optional(&self.read)
-                    .await?
-                }
-                None => None,
-            }
-        } else {
-            self.match_person(&actor.scope, &r.person).await?
+        // The person: the holder of the CCCD (who must be within reach) —
+        // from the public page only when the name and birth year typed are
+        // theirs too. Without a CCCD match nobody is taken for them: someone
+        // new is registered, and one who looks like a registered person is
+        // kept as a pair for the duplicates review (a trip, and later an
+        // order, is never attached to a look-alike).
+        let neutral = || {
+            StoreError::conflict(
+                "Chưa đăng ký trực tuyến được: hãy gọi trạm y tế xã/phường nơi về để đăng ký.",
+                "This cannot be registered online: call the health station of the commune you are going to.",
+            )
         };
-        let (existing, matched) = match found {
+        let holder: Option<i64> = match r.person.national_id.as_ref() {
+            Some(nid) => {
+                sqlx::query_scalar(
+                    "SELECT id FROM persons WHERE national_id = $1 AND merged_into IS NULL",
+                )
+                .bind(nid.as_str())
+                .fetch_optional(&self.read)
+                .await?
+            }
+            None => None,
+        };
+        let (existing, matched) = match holder {
             Some(id) => match self.person(&actor.scope, id).await {
                 Ok(p) => {
-                    let how = if r.person.national_id.is_some()
-                        && p.national_id.as_deref()
-                            == r.person.national_id.as_ref().map(|n| n.as_str())
-                    {
-                        "national_id"
-                    } else {
-                        "likely_duplicate"
-                    };
-                    (Some(p), how)
+                    let same_person = phongdich_domain::text::fold(&p.full_name)
+                        == phongdich_domain::text::fold(&r.person.full_name)
+                        && p.birth_year == i64::from(r.person.birth.year());
+                    if public && !same_person {
+                        return Err(neutral());
+                    }
+                    (Some(p), "national_id")
                 }
                 // The public is not told where a CCCD is on file.
-                Err(StoreError::NotFound { .. }) if public => {
-                    return Err(StoreError::conflict(
-                        "Chưa đăng ký trực tuyến được: hãy gọi trạm y tế xã/phường nơi về để đăng ký.",
-                        "This cannot be registered online: call the health station of the commune you are going to.",
-                    ));
-                }
+                Err(StoreError::NotFound { .. }) if public => return Err(neutral()),
                 Err(StoreError::NotFound { .. }) => {
                     return Err(invalid(
                         "national_id",
@@ -549,7 +549,21 @@ impl Store {
                 }
                 Err(e) => return Err(e),
             },
-            None => (None, "created"),
+            None => {
+                let look_alikes = match self.likely_duplicates(&actor.scope, &r.person).await {
+                    Ok(c) => c.len(),
+                    Err(StoreError::Invalid(_) | StoreError::NotFound { .. }) => 0,
+                    Err(e) => return Err(e),
+                };
+                (
+                    None,
+                    if look_alikes > 0 {
+                        "created_likely_duplicate"
+                    } else {
+                        "created"
+                    },
+                )
+            }
         };
         if let Some(p) = &existing {
             let same: Option<String> = sqlx::query_scalar(
@@ -560,6 +574,18 @@ impl Store {
             .fetch_optional(&self.read)
             .await?;
             if let Some(code) = same {
+                if public {
+                    return Err(StoreError::conflict(
+                        format!(
+                            "Đã có đăng ký về ngày {} cho người này: hãy gọi trạm y tế xã/phường nơi về nếu cần sửa.",
+                            r.arrival_on.format("%d/%m/%Y")
+                        ),
+                        format!(
+                            "This person is already registered to arrive on {}: call the commune's health station to change it.",
+                            r.arrival_on.format("%d/%m/%Y")
+                        ),
+                    ));
+                }
                 return Err(StoreError::conflict(
                     format!(
                         "{} đã được đăng ký về ngày {} (mã {code}).",
@@ -616,21 +642,24 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let person: Person = match existing {
             Some(p) => p,
-            // A new person: the registration is the confirmation that it is
-            // someone new when the duplicate rules found nobody.
-            None => {
-                self.insert_person(&mut tx, actor, &r.person, public)
-                    .await?
-            }
+            // A new person; a look-alike of someone registered is kept as a
+            // pair for the duplicates review.
+            None => self.insert_person(&mut tx, actor, &r.person, true).await?,
+        };
+        let hamlet: Option<String> = match &r.person.hamlet_code {
+            Some(h) => Some(h.as_str().to_owned()),
+            None if person.commune_code == destination.code => person.hamlet_code.clone(),
+            None => None,
         };
         let stamp = self.stamp();
         let test = r.prior_test;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO returnee_registrations (code, person_id, origin_code, origin_address, departure_on, arrival_on, \
              means, group_code, doses, last_dose_on, vaccine, test_kind, test_on, test_result, area_id, status, channel, \
-             province_code, district_code, commune_code, hamlet_code, created_by, created_at, updated_at, version) \
+             province_code, district_code, commune_code, hamlet_code, created_by, created_at, updated_at, version, \
+             contact_phone) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'registered', $16, $17, $18, $19, \
-             $20, $21, $22, $22, 1) RETURNING id",
+             $20, $21, $22, $22, 1, $23) RETURNING id",
         )
         .bind(code.as_str())
         .bind(person.id)
@@ -648,14 +677,31 @@ impl Store {
         .bind(test.map(|t| t.outcome.as_str()))
         .bind(area_id)
         .bind(channel)
-        .bind(person.province_code.as_str())
-        .bind(person.district_code.as_str())
-        .bind(person.commune_code.as_str())
-        .bind(person.hamlet_code.as_deref())
+        // Where they are going, as typed (a matched person's registry address
+        // may be older): what the commune's hand-over filters on.
+        .bind(destination.province_code.as_str())
+        .bind(destination.district_code.as_deref().unwrap_or_default())
+        .bind(destination.code.as_str())
+        .bind(hamlet.as_deref())
         .bind(actor.name.as_str())
         .bind(stamp.as_str())
+        .bind(r.person.phone.as_ref().map(|p| p.as_str()))
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // The same trip sent twice at once: the second meets the first's row.
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::conflict(
+                format!(
+                    "Chuyến về ngày {} của người này vừa được đăng ký.",
+                    r.arrival_on.format("%d/%m/%Y")
+                ),
+                format!(
+                    "This person's trip arriving on {} was just registered.",
+                    r.arrival_on.format("%d/%m/%Y")
+                ),
+            ),
+            e => e.into(),
+        })?;
         let registration = read_in(&mut tx, id).await?;
         audit::record(
             &self.clock,
@@ -800,10 +846,10 @@ impl Store {
                 return Err(match elsewhere {
                     Some(_) => StoreError::conflict(
                         format!(
-                            "Mã {code} là đăng ký về nơi ngoài phạm vi của chốt (tỉnh khác): không tiếp nhận tại đây."
+                            "Mã {code} là đăng ký về nơi ngoài phạm vi của chốt này: không tiếp nhận tại đây; hướng dẫn người này đến nơi đã đăng ký."
                         ),
                         format!(
-                            "Code {code} is a registration for somewhere outside this checkpoint's jurisdiction (another province): not received here."
+                            "Code {code} is a registration for somewhere outside this checkpoint's jurisdiction: not received here; direct the person to where they registered."
                         ),
                     ),
                     None => StoreError::not_found(Entity::Returnee, &code),
@@ -825,19 +871,17 @@ impl Store {
                 ),
             ));
         }
-        let first = registration.status == Status::Registered;
         let stamp = self.stamp();
         let mut tx = self.write.begin().await?;
         // Two devices scanning the same key at once: the unique key lets one in.
         let inserted = sqlx::query(
             "INSERT INTO checkpoint_scans (idempotency_key, registration_id, checkpoint, scanned_at, outcome, \
-             rapid_result, recorded_by, province_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING",
+             rapid_result, recorded_by, province_code) VALUES ($1, $2, $3, $4, 'again', $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING",
         )
         .bind(key)
         .bind(registration.id)
         .bind(checkpoint.as_str())
         .bind(stamp.as_str())
-        .bind(if first { "arrived" } else { "again" })
         .bind(rapid.map(|r| r.as_str()))
         .bind(actor.name.as_str())
         .bind(registration.province_code.as_str())
@@ -849,15 +893,37 @@ impl Store {
             let registration = self.returnee(&actor.scope, registration.id).await?;
             return self.finish_scan(actor, registration, "replayed").await;
         }
+        // The first scan is the one whose guarded update moves the
+        // registration on (two lanes at once: one of them), decided in this
+        // transaction, not from the read before it.
+        let first = sqlx::query(
+            "UPDATE returnee_registrations SET status = 'checked', checked_at = $1, checkpoint = $2, checked_by = $3, \
+             checkpoint_result = $4, updated_at = $1, version = version + 1 WHERE id = $5 AND status = 'registered'",
+        )
+        .bind(stamp.as_str())
+        .bind(checkpoint.as_str())
+        .bind(actor.name.as_str())
+        .bind(rapid.map(|r| r.as_str()))
+        .bind(registration.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
         if first {
             sqlx::query(
-                "UPDATE returnee_registrations SET status = 'checked', checked_at = $1, checkpoint = $2, checked_by = $3, \
-                 checkpoint_result = $4, updated_at = $1, version = version + 1 WHERE id = $5 AND status = 'registered'",
+                "UPDATE checkpoint_scans SET outcome = 'arrived' WHERE idempotency_key = $1",
+            )
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        } else if rapid == Some(TestOutcome::Positive) {
+            // A positive test on a later scan (tested after the first one) is
+            // the registration's too, and goes to testing like the first's.
+            sqlx::query(
+                "UPDATE returnee_registrations SET checkpoint_result = 'positive', updated_at = $1, version = version + 1 \
+                 WHERE id = $2 AND (checkpoint_result IS NULL OR checkpoint_result <> 'positive')",
             )
             .bind(stamp.as_str())
-            .bind(checkpoint.as_str())
-            .bind(actor.name.as_str())
-            .bind(rapid.map(|r| r.as_str()))
             .bind(registration.id)
             .execute(&mut *tx)
             .await?;
@@ -938,6 +1004,11 @@ impl Store {
         }
         let obligation = self.returnee_obligation(&registration).await?;
         let (must_vi, must_en) = obligation.describe();
+        // A checkpoint sees what the scan needs: not the phone, unless the
+        // role may read identifiers.
+        if !actor.role.can(Permission::ViewIdentifiers) {
+            registration.phone = None;
+        }
         Ok(ScanOutcome {
             outcome: outcome.to_owned(),
             registration,
@@ -1096,15 +1167,22 @@ impl Store {
             ));
         }
         let mut tx = self.write.begin().await?;
-        sqlx::query(
+        let changed = sqlx::query(
             "UPDATE returnee_registrations SET status = 'cancelled', cancel_reason = $1, updated_at = $2, \
-             version = version + 1 WHERE id = $3",
+             batch_id = NULL, seat = NULL, version = version + 1 WHERE id = $3 AND version = $4",
         )
         .bind(reason.as_str())
         .bind(self.stamp())
         .bind(r.id)
+        .bind(r.version)
         .execute(&mut *tx)
         .await?;
+        if changed.rows_affected() != 1 {
+            return Err(StoreError::conflict(
+                "Đăng ký vừa được người khác thay đổi (qua chốt hoặc về nhà): hãy tải lại trang.",
+                "The registration was just changed by someone else (a checkpoint or home): reload the page.",
+            ));
+        }
         let after = read_in(&mut tx, r.id).await?;
         audit::record(
             &self.clock,

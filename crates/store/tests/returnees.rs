@@ -396,10 +396,22 @@ async fn a_positive_rapid_test_at_the_checkpoint_enters_the_testing_flow_once() 
     hanoi_listed(s).await;
     let reg = register(s, &trip("Trần Văn Dương", "022090001234", PHUC_XA)).await;
     let officer = actor(QUANG_NINH, Role::CheckpointOfficer);
+    // Through first, tested after: the positive comes with the second scan.
+    let first = s
+        .scan_returnee(&officer, &scan(&reg.registration.code, "p0", ""))
+        .await
+        .unwrap();
+    assert_eq!(first.outcome, "arrived");
+    assert_eq!(
+        first.registration.phone, None,
+        "a checkpoint does not read phones"
+    );
+    assert_eq!(db.rows("samples").await, 0);
     let out = s
         .scan_returnee(&officer, &scan(&reg.registration.code, "p1", "positive"))
         .await
         .unwrap();
+    assert_eq!(out.outcome, "again");
     assert!(out.registration.checkpoint_sample_id.is_some());
     assert_eq!(db.rows("samples").await, 1);
     let replay = s
@@ -798,4 +810,67 @@ async fn a_convoy_seats_who_may_ride_and_says_why_not_for_the_others() {
             .await,
         7
     );
+}
+
+#[tokio::test]
+async fn a_look_alike_is_not_taken_for_the_returnee_and_the_typed_destination_and_phone_count() {
+    let db = db().await;
+    let s = &db.store;
+    let district = actor(HA_LONG, Role::HealthStaff);
+    // Registered in Hà Phong, with a CCCD and an old phone.
+    let mut known = phongdich_store::testing::person_input("Trần Văn Về", "1990", "male", "06652");
+    known.national_id = "022090001234".into();
+    known.phone = "0911111111".into();
+    let known_id = phongdich_store::testing::create_person(s, &known, day(1, 10)).await;
+    // Coming home to Hà Khánh, with a new phone: the same person by CCCD,
+    // the registration where they are going.
+    let mut t = trip("Trần Văn Về", "022090001234", PHUC_XA);
+    t.person.phone = "0922222222".into();
+    let r = s.register_returnee(&district, &t, "officer").await.unwrap();
+    assert_eq!(r.matched, "national_id");
+    assert_eq!(r.registration.person_id, known_id);
+    assert_eq!(r.registration.commune_code, HA_KHANH);
+    assert_eq!(r.registration.phone.as_deref(), Some("0922222222"));
+    let h = s
+        .returnee_handover(&actor(HA_KHANH, Role::HealthStaff).scope, day(25, 10))
+        .await
+        .unwrap();
+    assert_eq!(
+        h.arriving.len(),
+        1,
+        "on the hand-over of the commune they go to"
+    );
+    // A namesake born the same year, no CCCD: someone new, the pair kept for review.
+    let mut namesake = trip("Trần Văn Về", "", PHUC_XA);
+    namesake.person.commune_code = "06652".into();
+    namesake.person.phone = "0911111111".into();
+    namesake.arrival_on = "26/10/2021".into();
+    namesake.departure_on = "25/10/2021".into();
+    let n = s
+        .register_returnee(&district, &namesake, "officer")
+        .await
+        .unwrap();
+    assert_eq!(n.matched, "created_likely_duplicate");
+    assert_ne!(n.registration.person_id, known_id);
+    // From the public page, a CCCD with another name is not attached, and
+    // nothing says whose it is.
+    let public = phongdich_store::Actor {
+        name: "public@test".into(),
+        source: "test".into(),
+        scope: phongdich_store::Scope::unit(phongdich_domain::UnitCode::parse(QUANG_NINH).unwrap()),
+        role: Role::HealthStaff,
+    };
+    let mut stranger = trip("Lê Văn Lạ", "022090001234", PHUC_XA);
+    stranger.arrival_on = "27/10/2021".into();
+    stranger.departure_on = "26/10/2021".into();
+    let e = s
+        .register_returnee(&public, &stranger, "public")
+        .await
+        .unwrap_err();
+    match &e {
+        StoreError::Conflict { message_en, .. } => {
+            assert!(!message_en.contains("Trần"), "{message_en}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

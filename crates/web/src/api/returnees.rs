@@ -104,8 +104,12 @@ pub(super) async fn by_code(
     if !actor.role.can(Permission::Returnees) {
         actor.require(Permission::CheckArrivals)?;
     }
-    let registration = s.store.returnee_by_code(&actor.scope, &code).await?;
+    let mut registration = s.store.returnee_by_code(&actor.scope, &code).await?;
     let obligation = s.store.returnee_obligation(&registration).await?;
+    // A checkpoint reads what the scan needs, not the phone.
+    if !actor.role.can(Permission::ViewIdentifiers) {
+        registration.phone = None;
+    }
     Ok(Json(RegistrationView {
         registration,
         obligation,

@@ -4,7 +4,10 @@
 // localStorage) and sent again — with the same key, so the server records it
 // once — when the connection is back or every 10 s. A refusal (a cancelled
 // code, another province's) is shown and not retried. The page's words come
-// from the form's data-* attributes (in the reader's language). Without
+// from the form's data-* attributes (in the reader's language). A queued
+// scan answered 401/403 (the session ended) stays queued until the officer
+// logs in again; one refused for good is listed, never dropped unseen. The
+// rapid-test choice goes back to "not tested" after every scan. Without
 // JavaScript the form posts as a plain form.
 (function () {
   "use strict";
@@ -77,12 +80,12 @@
     if (r.checkpoint_result === "positive") lines.push(word("positive"));
     show(o.outcome === "arrived" ? "ok" : "warn", lines);
   }
-  function refused(problem) {
+  function refused(problem, code) {
     var msg = en ? problem.message_en : problem.message_vi;
     var extra = (problem.errors || []).map(function (e) {
       return en ? e.message_en : e.message_vi;
     });
-    show("refused", [word("refused")].concat([msg]).concat(extra));
+    show("refused", [word("refused") + " — " + code].concat([msg]).concat(extra));
   }
   // Send one scan; resolves "done" (answered or refused for good) or
   // "later" (no answer: keep it).
@@ -93,15 +96,19 @@
       headers: { "content-type": "application/json", "x-csrf-token": csrf ? csrf.value : "" },
       body: JSON.stringify(body)
     }).then(function (res) {
+      // No answer to trust yet: the server busy, or the session ended.
       if (res.status >= 500 || res.status === 429) return "later";
+      if (res.status === 401 || res.status === 403) return "login";
       return res.json().then(function (j) {
-        if (live) {
-          if (res.ok) answered(j);
-          else refused(j);
+        if (res.ok) {
+          if (live) answered(j);
+        } else {
+          refused(j, body.code);
         }
         return "done";
       });
-    }, function () {
+    }).catch(function () {
+      // No connection, or an answer that was not ours (a portal's page).
       return "later";
     });
   }
@@ -110,10 +117,18 @@
     var q = load();
     if (q.length === 0) return;
     sending = true;
-    send(q[0], false).then(function (state) {
+    var head = q[0];
+    send(head, false).then(function (state) {
       sending = false;
+      if (state === "login") {
+        show("refused", [word("login")]);
+        return;
+      }
       if (state === "done") {
-        save(load().slice(1));
+        // Removed by its key: another tab may have changed the queue.
+        save(load().filter(function (b) {
+          return b.idempotency_key !== head.idempotency_key;
+        }));
         flush();
       }
     });
@@ -141,13 +156,15 @@
     // The next scan gets a key of its own; this one keeps its key in the queue.
     keyField.value = newKey();
     codeField.value = "";
+    var none = form.querySelector("input[name='rapid_result'][value='']");
+    if (none) none.checked = true;
     codeField.focus();
     send(body, true).then(function (state) {
-      if (state === "later") {
+      if (state === "later" || state === "login") {
         var q = load();
         q.push(body);
         save(q);
-        show("warn", [word("offline"), body.code]);
+        show("warn", [word(state === "login" ? "login" : "offline"), body.code]);
       }
     });
   });

@@ -652,7 +652,8 @@ fn scan_page(
             data-from=(l.t("Từ:", "From:"))
             data-positive=(l.t("Test nhanh DƯƠNG TÍNH: đã chuyển vào xét nghiệm", "Rapid test POSITIVE: passed to testing"))
             data-offline=(l.t("Mất kết nối: lượt quét đã lưu trên máy và sẽ tự gửi lại khi có mạng.", "No connection: the scan is kept on this device and will be sent when the connection is back."))
-            data-queued=(l.t("{n} lượt quét đang chờ gửi.", "{n} scans waiting to be sent.")) {
+            data-queued=(l.t("{n} lượt quét đang chờ gửi.", "{n} scans waiting to be sent."))
+            data-login=(l.t("Phiên làm việc đã hết: hãy đăng nhập lại; các lượt quét vẫn được giữ trên máy.", "Your session has ended: log in again; the scans are kept on this device.")) {
             (page.csrf_field())
             input type="hidden" name="idempotency_key" value=(scan_key());
             (text_field(l, "code", ("Mã đăng ký (quét hoặc gõ)", "Registration code (scan or type)"), "", errors, "required autocomplete=\"off\""))
