@@ -304,7 +304,9 @@ pub(super) async fn register_list(
             Err(
                 e @ (StoreError::Invalid(_)
                 | StoreError::Conflict { .. }
-                | StoreError::NotFound { .. }),
+                | StoreError::NotFound { .. }
+                | StoreError::DuplicateNationalId { .. }
+                | StoreError::LikelyDuplicates { .. }),
             ) => {
                 out.refused += 1;
                 out.rows.push(ListRow {
