@@ -51,6 +51,10 @@ pub(crate) enum BenchCommand {
     /// The province dashboard and every commune's rapid report on a province
     /// at the height of a wave, against plain SQL `GROUP BY` on the same engine.
     Reports(crate::bench_reports::ReportsArgs),
+    /// Returnees (issue 19): a list imported against the engine's bulk load,
+    /// checkpoint scans over HTTP from concurrent scanners against the same
+    /// writes in plain SQL, and every commune's hand-over list against plain SQL.
+    Returnees(crate::bench_returnees::ReturneesArgs),
 }
 
 pub(crate) async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -59,6 +63,7 @@ pub(crate) async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Results(args) => return crate::bench_results::run(args).await,
         BenchCommand::Quarantine(args) => return crate::bench_quarantine::run(args).await,
         BenchCommand::Reports(args) => return crate::bench_reports::run(args).await,
+        BenchCommand::Returnees(args) => return crate::bench_returnees::run(args).await,
         BenchCommand::Import {
             persons,
             engine,

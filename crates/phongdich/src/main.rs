@@ -6,6 +6,7 @@ mod bench;
 mod bench_quarantine;
 mod bench_reports;
 mod bench_results;
+mod bench_returnees;
 mod bench_tracing;
 mod demo;
 mod generate;
