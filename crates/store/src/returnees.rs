@@ -1069,7 +1069,9 @@ impl Store {
             last_dose_on: r.last_dose_on,
             recovered_on: None,
         };
-        let (_, obligation) = self
+        // The list as it stands now judges the departure (an area added
+        // after the registration counts), and the registration says so.
+        let (area_id, obligation) = self
             .obligation_for(
                 &r.province_code,
                 &r.origin_code,
@@ -1100,13 +1102,14 @@ impl Store {
         };
         let changed = sqlx::query(
             "UPDATE returnee_registrations SET status = 'home', home_on = $1, order_id = $2, updated_at = $3, \
-             version = version + 1 WHERE id = $4 AND version = $5",
+             area_id = $6, version = version + 1 WHERE id = $4 AND version = $5",
         )
         .bind(on.to_string())
         .bind(order.as_ref().map(|o| o.id))
         .bind(self.stamp())
         .bind(r.id)
         .bind(r.version)
+        .bind(area_id)
         .execute(w.conn())
         .await?
         .rows_affected();

@@ -200,6 +200,32 @@ async fn a_fully_vaccinated_arrival_self_monitors_and_one_from_a_listed_district
     .unwrap();
     let early = register(s, &trip("Vĩnh Phúc Sớm", "022090006666", "26")).await;
     assert_eq!(early.obligation, Obligation::None);
+
+    // Đồng Nai listed after a registration, from before its departure: at
+    // home the order follows the list as it stands, and the registration
+    // says it came from an epidemic area.
+    let late = register(s, &trip("Đồng Nai Muộn", "022090007777", "75")).await;
+    assert_eq!(
+        (late.obligation.clone(), late.registration.area_id),
+        (Obligation::None, None)
+    );
+    s.add_epidemic_area(
+        &province,
+        &AreaInput {
+            unit_code: "75".into(),
+            from_on: "20/10/2021".into(),
+            until_on: String::new(),
+            decision: "Thông báo 14/TB-BCĐ".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let (home, order) = s
+        .confirm_returnee_home(&commune, late.registration.id, day(25, 10))
+        .await
+        .unwrap();
+    assert!(order.is_some());
+    assert!(home.area_id.is_some());
 }
 
 #[tokio::test]
