@@ -190,48 +190,93 @@ async fn handover(State(s): State<AppState>, page: Page, Query(q): Query<DayQuer
     ))
 }
 
+/// A registration form as posted (the officer's and the public page's; the
+/// public page has no hamlet list nor prior test, which stay blank).
 #[derive(Deserialize, Default, Clone)]
 pub(super) struct RegistrationForm {
     #[serde(default)]
-    full_name: String,
+    pub(super) full_name: String,
     #[serde(default)]
-    birth: String,
+    pub(super) birth: String,
     #[serde(default)]
-    sex: String,
+    pub(super) sex: String,
     #[serde(default)]
-    national_id: String,
+    pub(super) national_id: String,
     #[serde(default)]
-    phone: String,
+    pub(super) phone: String,
     #[serde(default)]
-    commune_code: String,
+    pub(super) commune_code: String,
     #[serde(default)]
-    hamlet_code: String,
+    pub(super) hamlet_code: String,
     #[serde(default)]
-    street_address: String,
+    pub(super) street_address: String,
     #[serde(default)]
-    origin_code: String,
+    pub(super) origin_code: String,
     #[serde(default)]
-    origin_address: String,
+    pub(super) origin_address: String,
     #[serde(default)]
-    departure_on: String,
+    pub(super) departure_on: String,
     #[serde(default)]
-    arrival_on: String,
+    pub(super) arrival_on: String,
     #[serde(default)]
-    means: String,
+    pub(super) means: String,
     #[serde(default)]
-    travels_with: String,
+    pub(super) travels_with: String,
     #[serde(default)]
-    doses: String,
+    pub(super) doses: String,
     #[serde(default)]
-    last_dose_on: String,
+    pub(super) last_dose_on: String,
     #[serde(default)]
-    vaccine: String,
+    pub(super) vaccine: String,
     #[serde(default)]
-    test_kind: String,
+    pub(super) test_kind: String,
     #[serde(default)]
-    test_on: String,
+    pub(super) test_on: String,
     #[serde(default)]
-    test_result: String,
+    pub(super) test_result: String,
+}
+
+impl RegistrationForm {
+    /// The registration as the domain reads it; doses that are not a number
+    /// from 0 to 4 are the form's own error (the field is a number there).
+    pub(super) fn input(&self) -> Result<RegistrationInput, FieldError> {
+        let doses = match self.doses.trim() {
+            "" => 0,
+            d => d.parse::<u8>().map_err(|_| {
+                FieldError::new(
+                    "doses",
+                    "invalid",
+                    "Số mũi vắc-xin từ 0 đến 4.",
+                    "Vaccine doses are 0 to 4.",
+                )
+            })?,
+        };
+        Ok(RegistrationInput {
+            person: PersonInput {
+                full_name: self.full_name.clone(),
+                birth: self.birth.clone(),
+                sex: self.sex.clone(),
+                national_id: self.national_id.clone(),
+                phone: self.phone.clone(),
+                commune_code: self.commune_code.clone(),
+                hamlet_code: self.hamlet_code.clone(),
+                street_address: self.street_address.clone(),
+                ..Default::default()
+            },
+            origin_code: self.origin_code.clone(),
+            origin_address: self.origin_address.clone(),
+            departure_on: self.departure_on.clone(),
+            arrival_on: self.arrival_on.clone(),
+            means: self.means.clone(),
+            travels_with: self.travels_with.clone(),
+            doses,
+            last_dose_on: self.last_dose_on.clone(),
+            vaccine: self.vaccine.clone(),
+            test_kind: self.test_kind.clone(),
+            test_on: self.test_on.clone(),
+            test_result: self.test_result.clone(),
+        })
+    }
 }
 
 const FIELDS: [&str; 20] = [
@@ -269,7 +314,7 @@ async fn new_form(State(s): State<AppState>, page: Page) -> PageResult {
     form_page(&s, &page, &f, &[]).await
 }
 
-fn select(
+pub(super) fn select(
     l: Lang,
     name: &str,
     label: (&str, &str),
@@ -377,50 +422,13 @@ async fn create(
     Form(f): Form<RegistrationForm>,
 ) -> PageResult {
     page.require(Permission::Returnees)?;
-    let mut person = PersonInput {
-        full_name: f.full_name.clone(),
-        birth: f.birth.clone(),
-        sex: f.sex.clone(),
-        national_id: f.national_id.clone(),
-        phone: f.phone.clone(),
-        commune_code: f.commune_code.clone(),
-        hamlet_code: f.hamlet_code.clone(),
-        street_address: f.street_address.clone(),
-        ..Default::default()
+    let mut input = match f.input() {
+        Ok(i) => i,
+        Err(e) => return form_page(&s, &page, &f, &[e]).await,
     };
-    if let Some(e) = super::persons::resolve_hamlet(&s, &page, &mut person).await? {
+    if let Some(e) = super::persons::resolve_hamlet(&s, &page, &mut input.person).await? {
         return form_page(&s, &page, &f, &[e]).await;
     }
-    let doses = match f.doses.trim() {
-        "" => 0,
-        d => match d.parse::<u8>() {
-            Ok(n) => n,
-            Err(_) => {
-                let e = FieldError::new(
-                    "doses",
-                    "invalid",
-                    "Số mũi vắc-xin từ 0 đến 4.",
-                    "Vaccine doses are 0 to 4.",
-                );
-                return form_page(&s, &page, &f, &[e]).await;
-            }
-        },
-    };
-    let input = RegistrationInput {
-        person,
-        origin_code: f.origin_code.clone(),
-        origin_address: f.origin_address.clone(),
-        departure_on: f.departure_on.clone(),
-        arrival_on: f.arrival_on.clone(),
-        means: f.means.clone(),
-        travels_with: f.travels_with.clone(),
-        doses,
-        last_dose_on: f.last_dose_on.clone(),
-        vaccine: f.vaccine.clone(),
-        test_kind: f.test_kind.clone(),
-        test_on: f.test_on.clone(),
-        test_result: f.test_result.clone(),
-    };
     match s
         .store
         .register_returnee(&page.actor, &input, "officer")

@@ -6,6 +6,7 @@
 //! limited number of times an hour.
 
 use super::declarations::{lang_of, phone_frame};
+use super::returnees::RegistrationForm;
 use super::{field_error, text_field};
 use crate::AppState;
 use crate::caller::{Auth, Lang};
@@ -13,11 +14,10 @@ use axum::Extension;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use maud::{Markup, html};
-use phongdich_domain::returnees::{Means, RegistrationInput};
-use phongdich_domain::{FieldError, PersonInput, Role, UnitCode, UnitLevel};
+use maud::html;
+use phongdich_domain::returnees::Means;
+use phongdich_domain::{FieldError, Role, UnitCode, UnitLevel};
 use phongdich_store::{Actor, Scope, StoreError, Unit};
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -54,42 +54,6 @@ fn allowed(source: &str) -> bool {
     }
     times.push(now);
     true
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub(super) struct PublicForm {
-    #[serde(default)]
-    full_name: String,
-    #[serde(default)]
-    birth: String,
-    #[serde(default)]
-    sex: String,
-    #[serde(default)]
-    national_id: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    commune_code: String,
-    #[serde(default)]
-    street_address: String,
-    #[serde(default)]
-    origin_code: String,
-    #[serde(default)]
-    origin_address: String,
-    #[serde(default)]
-    departure_on: String,
-    #[serde(default)]
-    arrival_on: String,
-    #[serde(default)]
-    means: String,
-    #[serde(default)]
-    travels_with: String,
-    #[serde(default)]
-    doses: String,
-    #[serde(default)]
-    last_dose_on: String,
-    #[serde(default)]
-    vaccine: String,
 }
 
 /// The province of the address, and its communes grouped by district.
@@ -139,7 +103,7 @@ async fn form_page(
     match province_and_communes(&s, &province).await {
         Ok(Some((p, communes))) => {
             let today = s.today().format("%d/%m/%Y").to_string();
-            let f = PublicForm {
+            let f = RegistrationForm {
                 departure_on: today.clone(),
                 arrival_on: today,
                 doses: "0".into(),
@@ -160,26 +124,6 @@ async fn form_page(
     }
 }
 
-fn select(
-    l: Lang,
-    name: &str,
-    label: (&str, &str),
-    value: &str,
-    options: &[(&str, &str)],
-    errors: &[FieldError],
-) -> Markup {
-    let invalid = errors.iter().any(|e| e.field == name);
-    html! {
-        div.field.invalid[invalid] {
-            label for={ "f-" (name) } { (l.t(label.0, label.1)) }
-            select id={ "f-" (name) } name=(name) aria-invalid=[invalid.then_some("true")] {
-                @for (v, text) in options { option value=(v) selected[*v == value] { (text) } }
-            }
-            (field_error(l, errors, name))
-        }
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn render(
     l: Lang,
@@ -187,7 +131,7 @@ fn render(
     province: &Unit,
     communes: &[(String, Vec<Unit>)],
     provinces: &[Unit],
-    f: &PublicForm,
+    f: &RegistrationForm,
     errors: &[FieldError],
     status: StatusCode,
 ) -> Response {
@@ -221,7 +165,7 @@ fn render(
         form.stack #public-registration method="post" action=(path) novalidate {
             (text_field(l, "full_name", ("Họ và tên", "Full name"), &f.full_name, errors, "required autocomplete=\"name\""))
             (text_field(l, "birth", ("Ngày sinh hoặc năm sinh", "Birth date or year"), &f.birth, errors, "required inputmode=\"numeric\""))
-            (select(l, "sex", ("Giới tính", "Sex"), &f.sex, &[("", "—"), ("male", l.t("Nam", "Male")), ("female", l.t("Nữ", "Female"))], errors))
+            (super::returnees::select(l, "sex", ("Giới tính", "Sex"), &f.sex, &[("", "—"), ("male", l.t("Nam", "Male")), ("female", l.t("Nữ", "Female"))], errors))
             (text_field(l, "national_id", ("Số CCCD/CMND", "National ID (CCCD/CMND)"), &f.national_id, errors, "inputmode=\"numeric\""))
             (text_field(l, "phone", ("Số điện thoại", "Phone"), &f.phone, errors, "required inputmode=\"tel\" autocomplete=\"tel\""))
             div.field.invalid[commune_invalid] {
@@ -237,13 +181,13 @@ fn render(
                 (field_error(l, errors, "commune_code"))
             }
             (text_field(l, "street_address", ("Thôn/tổ, số nhà, đường", "Hamlet, house, street"), &f.street_address, errors, ""))
-            (select(l, "origin_code", ("Đi từ tỉnh/thành phố", "Coming from (province)"), &f.origin_code, &origins, errors))
+            (super::returnees::select(l, "origin_code", ("Đi từ tỉnh/thành phố", "Coming from (province)"), &f.origin_code, &origins, errors))
             (text_field(l, "origin_address", ("Địa chỉ nơi đi", "Address there"), &f.origin_address, errors, ""))
             (text_field(l, "departure_on", ("Ngày đi (dd/mm/yyyy)", "Leaving on (dd/mm/yyyy)"), &f.departure_on, errors, "required inputmode=\"numeric\""))
             (text_field(l, "arrival_on", ("Ngày đến (dd/mm/yyyy)", "Arriving on (dd/mm/yyyy)"), &f.arrival_on, errors, "required inputmode=\"numeric\""))
-            (select(l, "means", ("Phương tiện", "Travelling by"), &f.means, &means, errors))
+            (super::returnees::select(l, "means", ("Phương tiện", "Travelling by"), &f.means, &means, errors))
             (text_field(l, "travels_with", ("Đi cùng người đã đăng ký (mã của họ)", "With someone registered (their code)"), &f.travels_with, errors, "autocomplete=\"off\""))
-            (select(l, "doses", ("Số mũi vắc-xin đã tiêm", "Vaccine doses"), &f.doses, &[("0", "0"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")], errors))
+            (super::returnees::select(l, "doses", ("Số mũi vắc-xin đã tiêm", "Vaccine doses"), &f.doses, &[("0", "0"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")], errors))
             (text_field(l, "last_dose_on", ("Ngày tiêm mũi cuối", "Last dose on"), &f.last_dose_on, errors, "inputmode=\"numeric\""))
             (text_field(l, "vaccine", ("Loại vắc-xin", "Vaccine"), &f.vaccine, errors, ""))
             button.big type="submit" { (l.t("Gửi đăng ký", "Register")) }
@@ -256,7 +200,7 @@ async fn register(
     State(s): State<AppState>,
     auth: Option<Extension<Auth>>,
     Path(province): Path<String>,
-    Form(f): Form<PublicForm>,
+    Form(f): Form<RegistrationForm>,
 ) -> Response {
     let (l, source) = lang_of(&auth);
     let path = format!("/ve/{province}");
@@ -287,44 +231,9 @@ async fn register(
             StatusCode::TOO_MANY_REQUESTS,
         );
     }
-    let doses = match f.doses.trim() {
-        "" => 0,
-        d => match d.parse::<u8>() {
-            Ok(n) => n,
-            Err(_) => {
-                return again(
-                    vec![FieldError::new(
-                        "doses",
-                        "invalid",
-                        "Số mũi từ 0 đến 4.",
-                        "Doses are 0 to 4.",
-                    )],
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                );
-            }
-        },
-    };
-    let input = RegistrationInput {
-        person: PersonInput {
-            full_name: f.full_name.clone(),
-            birth: f.birth.clone(),
-            sex: f.sex.clone(),
-            national_id: f.national_id.clone(),
-            phone: f.phone.clone(),
-            commune_code: f.commune_code.clone(),
-            street_address: f.street_address.clone(),
-            ..Default::default()
-        },
-        origin_code: f.origin_code.clone(),
-        origin_address: f.origin_address.clone(),
-        departure_on: f.departure_on.clone(),
-        arrival_on: f.arrival_on.clone(),
-        means: f.means.clone(),
-        travels_with: f.travels_with.clone(),
-        doses,
-        last_dose_on: f.last_dose_on.clone(),
-        vaccine: f.vaccine.clone(),
-        ..Default::default()
+    let input = match f.input() {
+        Ok(i) => i,
+        Err(e) => return again(vec![e], StatusCode::UNPROCESSABLE_ENTITY),
     };
     // The public acts within the province only: a commune elsewhere is not found.
     let Ok(code) = UnitCode::parse(&p.code) else {
