@@ -265,10 +265,8 @@ async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
 }
 
 async fn fill(c: &Client, name: &str, value: &str) {
-    let input = c
-        .find(Locator::Css(&format!("main [name='{name}']")))
-        .await
-        .unwrap();
+    // Waited for: after a post the next page may still be loading.
+    let input = wait_for(c, &format!("main [name='{name}']")).await;
     input.clear().await.unwrap();
     input.send_keys(value).await.unwrap();
 }
