@@ -118,6 +118,10 @@ figures! {
         alerts_escalated: Flow, "— phải chuyển lên cấp trên", "— escalated";
         alerts_open: Stock, "Cảnh báo đang chờ tiếp nhận", "Alerts waiting to be taken";
     }
+    "returnees" {
+        returnees_received: Flow, "Người về địa phương đã tiếp nhận", "Returnees received";
+        returnees_received_epidemic: Flow, "— từ vùng dịch", "— from epidemic areas";
+    }
     "capacity" {
         beds: Stock, "Giường cách ly, điều trị", "Quarantine and treatment beds";
         beds_occupied: Stock, "— đang sử dụng", "— occupied";
@@ -306,6 +310,16 @@ pub const DEFINITIONS: &[(&str, &str, &str)] = &[
         "Alerts raised by the end of D and not yet taken (acknowledged) by then.",
     ),
     (
+        "returnees_received",
+        "Người từ tỉnh khác về mà xã/phường nơi về đã xác nhận về đến nhà trong kỳ (theo ngày về đến nhà), tính ở xã nơi về; đăng ký đã hủy không tính.",
+        "Returnees from other provinces whose arrival home the destination commune confirmed in the period (by the day home), counted where they went; cancelled registrations are not counted.",
+    ),
+    (
+        "returnees_received_epidemic",
+        "Trong số người về đã tiếp nhận: đi từ nơi thuộc danh sách vùng dịch của tỉnh vào ngày khởi hành.",
+        "Of the returnees received: those who left from a place on the province's list of epidemic areas on their departure day.",
+    ),
+    (
         "beds",
         "Giường cách ly, điều trị có vào cuối ngày D.",
         "Quarantine and treatment beds at the end of D.",
@@ -370,12 +384,17 @@ pub fn definition(key: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// The report's sections: (key, Vietnamese, English).
-pub const GROUPS: [(&str, &str, &str); 6] = [
+pub const GROUPS: [(&str, &str, &str); 7] = [
     ("f0", "Ca bệnh (F0)", "Cases (F0)"),
     ("contacts", "Truy vết F1–F4", "Contacts F1–F4"),
     ("quarantine", "Cách ly", "Quarantine"),
     ("testing", "Xét nghiệm", "Testing"),
     ("response", "Phản ứng nhanh", "Rapid response"),
+    (
+        "returnees",
+        "Người về từ tỉnh khác",
+        "Returnees from other provinces",
+    ),
     ("capacity", "Năng lực thu dung", "Capacity"),
 ];
 

@@ -453,7 +453,7 @@ fn peer_queries(
          FROM f1 LEFT JOIN q ON q.pid = f1.pid LEFT JOIN v ON v.pid = f1.pid LEFT JOIN said ON said.pid = f1.pid GROUP BY f1.commune_code;\n\
          SELECT o.commune_code AS unit, \
            SUM(o.kind = 'centralised' AND o.start_on <= '{t}' AND (o.released_on IS NULL OR o.released_on > '{t}')) AS quarantine_centralised, \
-           SUM(o.kind <> 'centralised' AND o.start_on <= '{t}' AND (o.released_on IS NULL OR o.released_on > '{t}')) AS quarantine_home, \
+           SUM(o.kind = 'home' AND o.start_on <= '{t}' AND (o.released_on IS NULL OR o.released_on > '{t}')) AS quarantine_home, \
            SUM(o.status = 'released' AND o.released_on BETWEEN '{f}' AND '{t}') AS quarantine_released \
          FROM quarantine_orders o WHERE o.status <> 'cancelled' AND {o} GROUP BY o.commune_code;\n\
          SELECT s.commune_code AS unit, COUNT(*) AS samples_taken FROM samples s WHERE s.collected_on BETWEEN '{f}' AND '{t}' AND {s} GROUP BY s.commune_code;\n\

@@ -8,7 +8,7 @@
 use crate::import::{ImportError, ReportRow};
 use crate::{ColumnMap, SheetReader};
 use phongdich_domain::returnees::RegistrationInput;
-use phongdich_store::{Actor, Store, StoreError};
+use phongdich_store::{Actor, ListGroups, ListRow, Store, StoreError};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -174,6 +174,21 @@ fn outcome_word(typed: &str) -> String {
     }
 }
 
+/// Origins named by province and district → the unit's code, or why not.
+type Origins = HashMap<(String, String), Result<String, Vec<(String, String)>>>;
+
+/// Rows of a list registered in one transaction: large enough that the
+/// look-ups and writes are a few statements each, small enough that a
+/// transaction stays short.
+const SLICE: usize = 500;
+
+/// A line of the file waiting for its slice: its answer already known (a
+/// row the reader or the origin refused), or its place in the slice.
+enum Waiting {
+    Answered(ReportRow),
+    InSlice { line: u64, index: usize },
+}
+
 /// Import `file`, writing the row report to `report_path`.
 pub async fn import_returnees(
     store: &Store,
@@ -187,112 +202,180 @@ pub async fn import_returnees(
     let mut report = crate::import::open_report(report_path)?;
     let mut s = ReturneeImportSummary::default();
     // A group label of the file → the code of its first registered row.
-    let mut groups: HashMap<String, String> = HashMap::new();
-    while let Some(row) = reader.next_row() {
-        s.rows += 1;
-        let readable =
-            crate::import::readable_row(row, &mut report, &mut s.report_rows, &mut s.refused)?;
-        let Some((line, cells)) = readable else {
-            continue;
-        };
-        let (person, _) = crate::person_input(&map, &cells);
-        let get = |f: &str| map.get(&cells, f).trim().to_owned();
-        let field_reasons = crate::import::field_reasons;
-        let group = phongdich_domain::text::fold(&get("group"));
-        let outcome: Result<(i64, bool, String), Vec<(String, String)>> = async {
-            let origin_code = if !get("origin_code").is_empty() {
-                get("origin_code")
-            } else {
-                match store
-                    .resolve_origin(&get("origin_province"), &get("origin_district"))
-                    .await
-                {
-                    Ok(Ok(phongdich_store::Source::OtherProvince {
-                        province_code,
-                        district_code,
-                        ..
-                    })) => district_code.unwrap_or(province_code),
-                    Ok(Ok(_)) => String::new(),
-                    Ok(Err(e)) => return Err(field_reasons(&[e])),
-                    Err(e) => return Err(vec![(e.to_string(), e.to_string())]),
-                }
-            };
-            let doses = match get("doses").as_str() {
-                "" => 0,
-                d => d.parse::<u8>().map_err(|_| {
-                    field_reasons(&[phongdich_domain::FieldError::new(
-                        "doses",
-                        "invalid",
-                        format!("Số mũi «{d}» không phải số từ 0 đến 4."),
-                        format!("Doses “{d}” is not a number from 0 to 4."),
-                    )])
-                })?,
-            };
-            let input = RegistrationInput {
-                person,
-                origin_code,
-                origin_address: get("origin_address"),
-                departure_on: get("departure_on"),
-                arrival_on: get("arrival_on"),
-                means: means_word(&get("means")),
-                travels_with: if group.is_empty() {
-                    String::new()
-                } else {
-                    groups.get(&group).cloned().unwrap_or_default()
+    let mut groups = ListGroups::new();
+    // Origins named by province and district, resolved once each.
+    let mut origins: Origins = HashMap::new();
+    let mut waiting: Vec<Waiting> = Vec::new();
+    let mut slice: Vec<ListRow> = Vec::new();
+    let mut analysed_at: u64 = 0;
+    loop {
+        let next = reader.next_row();
+        let end = next.is_none();
+        if let Some(row) = next {
+            s.rows += 1;
+            match row {
+                Ok((line, cells)) => match list_row(store, &map, &cells, &mut origins).await? {
+                    Ok(r) => {
+                        waiting.push(Waiting::InSlice {
+                            line,
+                            index: slice.len(),
+                        });
+                        slice.push(r);
+                    }
+                    Err(reasons) => {
+                        waiting.push(Waiting::Answered(ReportRow::refused(line, &reasons)))
+                    }
                 },
-                doses,
-                last_dose_on: get("last_dose_on"),
-                vaccine: get("vaccine"),
-                test_kind: test_kind_word(&get("test_kind")),
-                test_on: get("test_on"),
-                test_result: outcome_word(&get("test_result")),
-            };
-            match store.register_returnee(actor, &input, "import").await {
-                Ok(r) => Ok((
-                    r.registration.person_id,
-                    r.matched.starts_with("created"),
-                    r.registration.code,
-                )),
-                Err(StoreError::Invalid(i)) => Err(field_reasons(&i.0)),
-                Err(StoreError::Conflict {
-                    message_vi,
-                    message_en,
-                }) => Err(vec![(message_vi, message_en)]),
-                Err(e) => Err(vec![(e.to_string(), e.to_string())]),
+                Err(e) if e.is_row_error() => {
+                    waiting.push(Waiting::Answered(crate::import::unreadable_row(&e)))
+                }
+                Err(e) => return Err(e.into()),
             }
         }
-        .await;
-        let r = match outcome {
-            Ok((person_id, created, code)) => {
-                s.registered += 1;
-                if created {
-                    s.new_people += 1;
-                }
-                if !group.is_empty() {
-                    groups.entry(group).or_insert_with(|| code.clone());
-                }
-                ReportRow {
-                    line,
-                    outcome: if created {
-                        "registered_new_person"
-                    } else {
-                        "registered"
-                    },
-                    person_id: Some(person_id),
-                    reason_vi: format!("Mã đăng ký {code}."),
-                    reason_en: format!("Registration code {code}."),
-                }
-            }
-            Err(reasons) => {
-                s.refused += 1;
-                ReportRow::refused(line, &reasons)
-            }
+        // A full slice, or the end of the file, is registered and reported.
+        if slice.len() < SLICE && !end {
+            continue;
+        }
+        let answers = if slice.is_empty() {
+            Vec::new()
+        } else {
+            store
+                .register_returnee_list(actor, &slice, "import", &mut groups)
+                .await?
         };
-        report.write_row(&r.cells())?;
-        s.report_rows.push(r);
+        let mut answers = answers.into_iter().map(Some).collect::<Vec<_>>();
+        for w in waiting.drain(..) {
+            let r = match w {
+                Waiting::Answered(r) => {
+                    s.refused += 1;
+                    r
+                }
+                Waiting::InSlice { line, index } => {
+                    match answers[index].take().expect("each row answered once") {
+                        Ok(done) => {
+                            s.registered += 1;
+                            let created = done.matched.starts_with("created");
+                            if created {
+                                s.new_people += 1;
+                            }
+                            ReportRow {
+                                line,
+                                outcome: if created {
+                                    "registered_new_person"
+                                } else {
+                                    "registered"
+                                },
+                                person_id: Some(done.person_id),
+                                reason_vi: format!("Mã đăng ký {}.", done.code),
+                                reason_en: format!("Registration code {}.", done.code),
+                            }
+                        }
+                        Err(e) => {
+                            s.refused += 1;
+                            ReportRow::refused(line, &store_reasons(e)?)
+                        }
+                    }
+                }
+            };
+            report.write_row(&r.cells())?;
+            s.report_rows.push(r);
+        }
+        slice.clear();
+        // PostgreSQL's plans follow the tables as they grow.
+        if s.registered >= (2 * analysed_at).max(2000) {
+            store.refresh_returnee_statistics().await?;
+            analysed_at = s.registered;
+        }
+        if end {
+            break;
+        }
     }
     report.finish()?;
     Ok(s)
+}
+
+/// Why the store refused a row, in both languages; an error that is not
+/// the row's fault ends the import.
+fn store_reasons(e: StoreError) -> Result<Vec<(String, String)>, ImportError> {
+    Ok(match e {
+        StoreError::Invalid(i) => crate::import::field_reasons(&i.0),
+        StoreError::Conflict {
+            message_vi,
+            message_en,
+        } => vec![(message_vi, message_en)],
+        e @ (StoreError::NotFound { .. }
+        | StoreError::DuplicateNationalId { .. }
+        | StoreError::LikelyDuplicates { .. }) => vec![(e.to_string(), e.to_string())],
+        e => return Err(e.into()),
+    })
+}
+
+/// A line of the file as a row of the list, or why it cannot be one.
+async fn list_row(
+    store: &Store,
+    map: &ColumnMap,
+    cells: &[String],
+    origins: &mut Origins,
+) -> Result<Result<ListRow, Vec<(String, String)>>, ImportError> {
+    let (person, _) = crate::person_input(map, cells);
+    let get = |f: &str| map.get(cells, f).trim().to_owned();
+    let field_reasons = crate::import::field_reasons;
+    let origin_code = if !get("origin_code").is_empty() {
+        get("origin_code")
+    } else {
+        let key = (get("origin_province"), get("origin_district"));
+        if !origins.contains_key(&key) {
+            let found = match store.resolve_origin(&key.0, &key.1).await {
+                Ok(Ok(phongdich_store::Source::OtherProvince {
+                    province_code,
+                    district_code,
+                    ..
+                })) => Ok(district_code.unwrap_or(province_code)),
+                // The province itself: the domain refuses an origin inside it.
+                Ok(Ok(_)) => Ok(String::new()),
+                Ok(Err(e)) => Err(field_reasons(&[e])),
+                Err(e) => return Err(e.into()),
+            };
+            origins.insert(key.clone(), found);
+        }
+        match &origins[&key] {
+            Ok(code) => code.clone(),
+            Err(reasons) => return Ok(Err(reasons.clone())),
+        }
+    };
+    let doses = match get("doses").as_str() {
+        "" => 0,
+        d => match d.parse::<u8>() {
+            Ok(n) => n,
+            Err(_) => {
+                return Ok(Err(field_reasons(&[phongdich_domain::FieldError::new(
+                    "doses",
+                    "invalid",
+                    format!("Số mũi «{d}» không phải số từ 0 đến 4."),
+                    format!("Doses “{d}” is not a number from 0 to 4."),
+                )])));
+            }
+        },
+    };
+    let group = phongdich_domain::text::fold(&get("group"));
+    Ok(Ok(ListRow {
+        input: RegistrationInput {
+            person,
+            origin_code,
+            origin_address: get("origin_address"),
+            departure_on: get("departure_on"),
+            arrival_on: get("arrival_on"),
+            means: means_word(&get("means")),
+            travels_with: String::new(),
+            doses,
+            last_dose_on: get("last_dose_on"),
+            vaccine: get("vaccine"),
+            test_kind: test_kind_word(&get("test_kind")),
+            test_on: get("test_on"),
+            test_result: outcome_word(&get("test_result")),
+        },
+        group: (!group.is_empty()).then_some(group),
+    }))
 }
 
 #[cfg(test)]

@@ -66,7 +66,7 @@
 //! now" to be counted live, which was most of the dashboard's time).
 
 use crate::sql::QueryBuilder;
-use crate::sql::{in_list, placeholders, vietnam_day};
+use crate::sql::{fetch_ids, in_list, placeholders, vietnam_day};
 use crate::{Dialect, Result, Scope, Store};
 use chrono::NaiveDate;
 use phongdich_domain::UnitLevel;
@@ -75,7 +75,7 @@ use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeMap, HashMap};
 
 /// The flows counted per day (`figure_days`).
-pub const DAY_KEYS: [&str; 15] = [
+pub const DAY_KEYS: [&str; 17] = [
     "f0_new",
     "f0_new_community",
     "f0_new_quarantine",
@@ -91,6 +91,8 @@ pub const DAY_KEYS: [&str; 15] = [
     "tests_negative",
     "alerts_raised",
     "alerts_escalated",
+    "returnees_received",
+    "returnees_received_epidemic",
 ];
 
 /// The stocks, kept as their change on each day (`figure_days`): a stock at
@@ -325,26 +327,6 @@ impl SampleDays {
     }
 }
 
-/// The ids in `ids`, `chunk` at a time, bound to `sql` whose `{list}` is
-/// replaced by their placeholders.
-async fn fetch_ids(
-    tx: &mut Transaction<'static, Any>,
-    engine: Dialect,
-    sql: &str,
-    ids: &[i64],
-) -> Result<Vec<sqlx::any::AnyRow>> {
-    let mut rows = Vec::new();
-    for chunk in ids.chunks(500) {
-        let sql = sql.replace("{list}", &in_list(engine, chunk.len()));
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        rows.extend(q.fetch_all(&mut **tx).await?);
-    }
-    Ok(rows)
-}
-
 /// Count every commune's figures from the records, for every day: the
 /// flows on the day they happened, the stocks' changes on the days they
 /// changed (the module's doc; the definitions are the report lines').
@@ -466,10 +448,13 @@ async fn compute(
         let start: String = r.try_get("start_on")?;
         let released: Option<String> = r.try_get("released_on")?;
         let status: String = r.try_get("status")?;
-        let key = if kind == "centralised" {
-            "quarantine_centralised"
-        } else {
-            "quarantine_home"
+        // Self-monitoring is not quarantine: released and counted as such,
+        // but in neither stock (the list of "in home quarantine" is the
+        // `home` orders).
+        let key = match kind.as_str() {
+            "centralised" => Some("quarantine_centralised"),
+            "home" => Some("quarantine_home"),
+            _ => None,
         };
         // Released on R: not in quarantine at the end of R.
         let last = released
@@ -484,7 +469,11 @@ async fn compute(
         match (&released, last) {
             // Released the day it started: never in quarantine at a day's end.
             (Some(_), None) => {}
-            (_, last) => hold(&mut out, &unit, key, &start, last.as_deref()),
+            (_, last) => {
+                if let Some(key) = key {
+                    hold(&mut out, &unit, key, &start, last.as_deref())
+                }
+            }
         }
         if let (Some(day), "released") = (&released, status.as_str()) {
             bump(&mut out, &unit, day, "quarantine_released", 1);
@@ -586,6 +575,26 @@ async fn compute(
             None => bump(&mut out, &unit, &day, "alerts_open", 1),
         }
     }
+
+    // Returnees received: confirmed home, on the day home, where they went.
+    let w = when("r");
+    let c = w.sql();
+    let rows = fetch(
+        tx,
+        &format!(
+            "SELECT r.commune_code AS unit, r.home_on AS day, COUNT(*) AS returnees_received, \
+             SUM(CASE WHEN r.area_id IS NOT NULL THEN 1 ELSE 0 END) AS returnees_received_epidemic \
+             FROM returnee_registrations r WHERE r.home_on IS NOT NULL AND r.status <> 'cancelled'{c} \
+             GROUP BY r.commune_code, r.home_on"
+        ),
+        &w,
+    )
+    .await?;
+    add_rows(
+        &rows,
+        &["returnees_received", "returnees_received_epidemic"],
+        &mut out,
+    )?;
     Ok(out)
 }
 

@@ -301,7 +301,8 @@ impl Store {
         /// (commune, birth year, given-name key) — the duplicate block of a row.
         type BlockKey<'a> = (&'a str, i64, &'a str);
         let mut tx = self.write.begin().await?;
-        let existing = ExistingMatches::load(&mut tx, self.dialect, &actor.scope, &checked).await?;
+        let rows: Vec<&PersonRow> = checked.iter().map(|(_, c)| &c.row).collect();
+        let existing = ExistingMatches::load(&mut tx, self.dialect, &actor.scope, &rows).await?;
         // Duplicates inside this batch: the first row of a pair wins.
         let mut batch_ids: HashMap<&str, u64> = HashMap::new();
         // Accepted rows by phone and by duplicate block: (index in `accepted`, name).
@@ -675,23 +676,12 @@ impl Store {
                 }
             }
         }
-        for chunk in wanted.chunks(500) {
-            let sql = format!(
-                "SELECT {} FROM units WHERE code IN ({})",
-                crate::units::UNIT_COLUMNS,
-                in_list(self.dialect, chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for c in chunk {
-                q = q.bind(c.as_str());
-            }
-            for r in q.fetch_all(&self.read).await? {
-                let u = crate::units::unit_from_row(&r)?;
-                run.units.insert(u.code.clone(), Some(u));
-            }
-            for c in chunk {
-                run.units.entry(c.clone()).or_insert(None);
-            }
+        let found = self
+            .units_by_code(&wanted.iter().map(String::as_str).collect::<Vec<_>>())
+            .await?;
+        for c in wanted {
+            let unit = found.get(&c).cloned();
+            run.units.insert(c, unit);
         }
         Ok(())
     }
@@ -712,20 +702,20 @@ fn unknown_unit(field: &str, code: &str) -> RowOutcome {
 /// A stored person found by a duplicate block, with their national ID.
 type Found = (DuplicateCandidate, Option<String>);
 
-struct ExistingMatches {
+pub(crate) struct ExistingMatches {
     /// The record holding each national ID: its id when the importer may
     /// see it, else `None` (the ID is still refused, its holder not named).
-    national_ids: HashMap<String, Option<i64>>,
+    pub(crate) national_ids: HashMap<String, Option<i64>>,
     by_phone: HashMap<String, Vec<Found>>,
     by_block: HashMap<(String, i64, String), Vec<Found>>,
 }
 
 impl ExistingMatches {
-    async fn load(
+    pub(crate) async fn load(
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         engine: Dialect,
         scope: &crate::Scope,
-        rows: &[(usize, Checked)],
+        rows: &[&PersonRow],
     ) -> Result<Self> {
         let mut m = ExistingMatches {
             national_ids: HashMap::new(),
@@ -734,7 +724,7 @@ impl ExistingMatches {
         };
         let nids: Vec<&str> = rows
             .iter()
-            .filter_map(|(_, c)| c.row.national_id.as_deref())
+            .filter_map(|r| r.national_id.as_deref())
             .collect();
         for chunk in nids.chunks(900) {
             let sql = format!(
@@ -757,10 +747,7 @@ impl ExistingMatches {
                     .insert(r.try_get("national_id")?, visible.then_some(id));
             }
         }
-        let phones: Vec<&str> = rows
-            .iter()
-            .filter_map(|(_, c)| c.row.phone.as_deref())
-            .collect();
+        let phones: Vec<&str> = rows.iter().filter_map(|r| r.phone.as_deref()).collect();
         for chunk in phones.chunks(900) {
             let sql = format!(
                 "SELECT id, full_name, birth_year, province_code, district_code, commune_code, phone, national_id FROM persons \
@@ -787,8 +774,7 @@ impl ExistingMatches {
                     .push((c, r.try_get("national_id")?));
             }
         }
-        let blocks: Vec<&PersonRow> = rows.iter().map(|(_, c)| &c.row).collect();
-        for chunk in blocks.chunks(300) {
+        for chunk in rows.chunks(300) {
             let sql = format!(
                 "SELECT id, full_name, birth_year, commune_code, given_key, national_id FROM persons WHERE merged_into IS NULL AND \
                  (commune_code, birth_year, given_key) IN (VALUES {})",
@@ -817,7 +803,7 @@ impl ExistingMatches {
         Ok(m)
     }
 
-    fn candidates(&self, r: &PersonRow) -> Vec<DuplicateCandidate> {
+    pub(crate) fn candidates(&self, r: &PersonRow) -> Vec<DuplicateCandidate> {
         let mut out: Vec<DuplicateCandidate> = Vec::new();
         let by_phone = r
             .phone

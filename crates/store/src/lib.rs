@@ -24,6 +24,7 @@ mod quarantine;
 mod response;
 mod results_batch;
 mod returnee_batches;
+mod returnee_lists;
 mod returnees;
 mod samples;
 mod settings;
@@ -70,6 +71,7 @@ pub use response::{
 };
 pub use results_batch::ResultSummary;
 pub use returnee_batches::{BatchDetail, SeatOutcome, TransportBatch, codes_of};
+pub use returnee_lists::{ListGroups, ListRegistered, ListRow};
 pub use returnees::{AreaInput, Handover, Registered, Registration, ScanInput, ScanOutcome};
 pub use samples::{
     Awaiting, AwaitingResults, LabTurnaround, OverdueSample, PendingReview, Pool, PoolInput,

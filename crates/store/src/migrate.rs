@@ -231,6 +231,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 27,
+        name: "returnees received in the rapid report's figures",
+        shared: include_str!("../migrations/0027_returnee_figures.sql"),
+        sqlite: include_str!("../migrations/0027_returnee_figures.sqlite.sql"),
+        postgres: include_str!("../migrations/0027_returnee_figures.postgres.sql"),
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Dialect) -> String {

@@ -16,7 +16,7 @@ use phongdich_domain::returnees::{
     EpidemicArea, Means, Obligation, RegistrationInput, Status, TestOutcome, code_from,
     epidemic_area_of, normalise_code, obligation,
 };
-use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
+use phongdich_domain::{FieldError, Invalid, Permission, UnitCode, UnitLevel};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -207,6 +207,61 @@ fn area_from_row(r: &AnyRow) -> Result<EpidemicArea> {
 
 pub(crate) fn invalid(field: &str, code: &'static str, vi: String, en: String) -> StoreError {
     Invalid(vec![FieldError::new(field, code, vi, en)]).into()
+}
+
+/// The origin a registration names, if it is a province, district or
+/// commune (found: `unit`).
+pub(crate) fn origin_of(
+    unit: Option<crate::units::Unit>,
+    code: &UnitCode,
+) -> Result<crate::units::Unit> {
+    match unit {
+        Some(u) if u.level != UnitLevel::Hamlet && u.level != UnitLevel::National => Ok(u),
+        _ => Err(invalid(
+            "origin_code",
+            "unknown_unit",
+            format!("Không có tỉnh, huyện hoặc xã mã «{code}»."),
+            format!("No province, district or commune has the code “{code}”."),
+        )),
+    }
+}
+
+pub(crate) fn same_province(origin: &crate::units::Unit) -> StoreError {
+    invalid(
+        "origin_code",
+        "same_province",
+        format!(
+            "{} ở trong tỉnh: người về là người từ tỉnh khác.",
+            origin.name
+        ),
+        format!(
+            "{} is inside the province: returnees come from another one.",
+            origin.name
+        ),
+    )
+}
+
+/// The CCCD's holder is registered under a unit the officer cannot see.
+pub(crate) fn cccd_elsewhere() -> StoreError {
+    invalid(
+        "national_id",
+        "outside_scope",
+        "Số CCCD này thuộc một người đang đăng ký ở đơn vị khác: hãy liên hệ đơn vị đó chuyển hồ sơ.".into(),
+        "This CCCD belongs to a person registered under another unit: ask that unit to hand the record over.".into(),
+    )
+}
+
+pub(crate) fn already_registered(name: &str, arrival: NaiveDate, code: &str) -> StoreError {
+    StoreError::conflict(
+        format!(
+            "{name} đã được đăng ký về ngày {} (mã {code}).",
+            arrival.format("%d/%m/%Y")
+        ),
+        format!(
+            "{name} is already registered to arrive on {} (code {code}).",
+            arrival.format("%d/%m/%Y")
+        ),
+    )
 }
 
 impl Store {
@@ -451,35 +506,15 @@ impl Store {
         let r = input.parse(self.today())?;
         // The units: the origin anywhere in the country, above a hamlet.
         let origin = match self.unit(r.origin_code.as_str()).await {
-            Ok(u) if u.level != UnitLevel::Hamlet && u.level != UnitLevel::National => u,
-            Ok(_) | Err(StoreError::NotFound { .. }) => {
-                return Err(invalid(
-                    "origin_code",
-                    "unknown_unit",
-                    format!("Không có tỉnh, huyện hoặc xã mã «{}».", r.origin_code),
-                    format!(
-                        "No province, district or commune has the code “{}”.",
-                        r.origin_code
-                    ),
-                ));
-            }
+            Err(StoreError::NotFound { .. }) => None,
+            Ok(u) => Some(u),
             Err(e) => return Err(e),
         };
+        let origin = origin_of(origin, &r.origin_code)?;
         let destination = self.address_unit(&actor.scope, &r.person).await?;
         let province = destination.province_code.clone();
         if origin.province_code == province {
-            return Err(invalid(
-                "origin_code",
-                "same_province",
-                format!(
-                    "{} ở trong tỉnh: người về là người từ tỉnh khác.",
-                    origin.name
-                ),
-                format!(
-                    "{} is inside the province: returnees come from another one.",
-                    origin.name
-                ),
-            ));
+            return Err(same_province(&origin));
         }
         let (area_id, obligation) = self
             .obligation_for(
@@ -539,14 +574,7 @@ impl Store {
                 }
                 // The public is not told where a CCCD is on file.
                 Err(StoreError::NotFound { .. }) if public => return Err(neutral()),
-                Err(StoreError::NotFound { .. }) => {
-                    return Err(invalid(
-                        "national_id",
-                        "outside_scope",
-                        "Số CCCD này thuộc một người đang đăng ký ở đơn vị khác: hãy liên hệ đơn vị đó chuyển hồ sơ.".into(),
-                        "This CCCD belongs to a person registered under another unit: ask that unit to hand the record over.".into(),
-                    ));
-                }
+                Err(StoreError::NotFound { .. }) => return Err(cccd_elsewhere()),
                 Err(e) => return Err(e),
             },
             None => {
@@ -586,46 +614,11 @@ impl Store {
                         ),
                     ));
                 }
-                return Err(StoreError::conflict(
-                    format!(
-                        "{} đã được đăng ký về ngày {} (mã {code}).",
-                        p.full_name,
-                        r.arrival_on.format("%d/%m/%Y")
-                    ),
-                    format!(
-                        "{} is already registered to arrive on {} (code {code}).",
-                        p.full_name,
-                        r.arrival_on.format("%d/%m/%Y")
-                    ),
-                ));
+                return Err(already_registered(&p.full_name, r.arrival_on, &code));
             }
         }
         let group_of = match &r.travels_with {
-            Some(code) => {
-                let lead =
-                    self.returnee_by_code(&actor.scope, code)
-                        .await
-                        .map_err(|e| match e {
-                            StoreError::NotFound { .. } => invalid(
-                                "travels_with",
-                                "unknown_code",
-                                format!("Không có đăng ký mã {code} trong phạm vi của bạn."),
-                                format!(
-                                    "No registration with code {code} within your jurisdiction."
-                                ),
-                            ),
-                            e => e,
-                        })?;
-                if lead.status == Status::Cancelled {
-                    return Err(invalid(
-                        "travels_with",
-                        "cancelled",
-                        format!("Đăng ký {code} đã bị hủy."),
-                        format!("Registration {code} was cancelled."),
-                    ));
-                }
-                Some(lead.group_code)
-            }
+            Some(code) => Some(self.group_of_lead(&actor.scope, code).await?),
             None => None,
         };
         let code = loop {
@@ -721,6 +714,32 @@ impl Store {
             matched: matched.to_owned(),
             obligation,
         })
+    }
+
+    /// The travel group of the registration `code` (within the scope, not
+    /// cancelled), for one who travels with it.
+    pub(crate) async fn group_of_lead(&self, scope: &Scope, code: &str) -> Result<String> {
+        let lead = self
+            .returnee_by_code(scope, code)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound { .. } => invalid(
+                    "travels_with",
+                    "unknown_code",
+                    format!("Không có đăng ký mã {code} trong phạm vi của bạn."),
+                    format!("No registration with code {code} within your jurisdiction."),
+                ),
+                e => e,
+            })?;
+        if lead.status == Status::Cancelled {
+            return Err(invalid(
+                "travels_with",
+                "cancelled",
+                format!("Đăng ký {code} đã bị hủy."),
+                format!("Registration {code} was cancelled."),
+            ));
+        }
+        Ok(lead.group_code)
     }
 
     /// A registration within the scope, by its code as typed or scanned.

@@ -662,6 +662,34 @@ async fn the_figures_of_every_period_agree_with_a_count_of_what_happened() {
                     .collect::<Vec<_>>(),
             );
             assert_eq!(actual, expected, "{from} – {to}");
+            // The rapid report's lines, the commune's and rolled up to the
+            // province, and what each line's list opens (self-monitoring
+            // orders, which the arrivals from outside the list get, in
+            // neither quarantine stock).
+            let received = (
+                count(&|d| within(d.home)),
+                count(&|d| within(d.home) && d.from_area),
+            );
+            for unit in [HA_KHANH, QUANG_NINH] {
+                let report = s
+                    .report_figures(&phongdich_store::Scope::national(), unit, from, to, first)
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    (
+                        report.figures.returnees_received,
+                        report.figures.returnees_received_epidemic
+                    ),
+                    received,
+                    "{unit} {from} – {to}"
+                );
+                if a % 4 == 0 {
+                    let off =
+                        phongdich_store::testing::figures_against_lists(s, unit, from, to, first)
+                            .await;
+                    assert!(off.is_empty(), "{off:?}");
+                }
+            }
         }
     }
     // The whole time: every kind of event was counted at least once.

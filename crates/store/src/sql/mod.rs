@@ -93,6 +93,26 @@ pub(crate) fn in_list(engine: Dialect, n: usize) -> String {
     p[1..p.len() - 1].to_owned()
 }
 
+/// The ids in `ids`, `chunk` at a time, bound to `sql` whose `{list}` is
+/// replaced by their placeholders.
+pub(crate) async fn fetch_ids(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    engine: Dialect,
+    sql: &str,
+    ids: &[i64],
+) -> crate::Result<Vec<sqlx::any::AnyRow>> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(500) {
+        let sql = sql.replace("{list}", &in_list(engine, chunk.len()));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        rows.extend(q.fetch_all(&mut **tx).await?);
+    }
+    Ok(rows)
+}
+
 /// The Vietnam day (`YYYY-MM-DD`) of an RFC 3339 UTC timestamp column.
 pub(crate) fn vietnam_day(engine: Dialect, column: &str) -> String {
     match engine {

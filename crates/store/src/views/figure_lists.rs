@@ -218,6 +218,17 @@ fn inner(engine: Dialect, key: &str, scope: &dyn Fn(&str) -> String) -> Option<S
         "tests_negative" => tests(" AND r.outcome = 'negative'"),
         "alerts_raised" => alerts(""),
         "alerts_escalated" => alerts(" AND x.escalations > 0"),
+        "returnees_received" | "returnees_received_epidemic" => format!(
+            "SELECT r.person_id, r.commune_code AS unit, r.home_on AS day, r.code AS detail, r.id AS rid \
+             FROM returnee_registrations r WHERE r.home_on IS NOT NULL AND r.status <> 'cancelled' \
+             AND r.home_on >= $1 AND r.home_on <= $2{}{}",
+            if key == "returnees_received_epidemic" {
+                " AND r.area_id IS NOT NULL"
+            } else {
+                ""
+            },
+            scope("r")
+        ),
         "alerts_open" => {
             let taken = "COALESCE(a.acknowledged_at, a.acted_at)";
             format!(
@@ -312,7 +323,7 @@ impl Store {
         let code = UnitCode::parse(&counted).map_err(phongdich_domain::Invalid::from)?;
         // Every table of the inner queries restricted to the unit, all by
         // the one value `$4` (after the three days).
-        const ALIASES: [&str; 8] = ["c", "k", "o", "s", "p", "a", "pl", "e"];
+        const ALIASES: [&str; 9] = ["c", "k", "o", "s", "p", "a", "pl", "e", "r"];
         let mut b = QueryBuilder::numbered(String::new(), 3);
         let conditions = Scope::unit(code).and_filters(&mut b, ALIASES);
         let restrict = |alias: &str| {

@@ -240,7 +240,7 @@ pub(super) struct ListRow {
     code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     person_id: Option<i64>,
-    /// `national_id`, `likely_duplicate` or `created`, when registered.
+    /// `national_id`, `created` or `created_likely_duplicate`, when registered.
     #[serde(skip_serializing_if = "Option::is_none")]
     matched: Option<String>,
     /// Why it was refused.
@@ -288,15 +288,26 @@ pub(super) async fn register_list(
         refused: 0,
         rows: Vec::with_capacity(body.registrations.len()),
     };
-    for (index, input) in body.registrations.iter().enumerate() {
-        match s.store.register_returnee(&actor, input, "api").await {
+    // One list, registered in one pass: the same answers as one call per
+    // registration (its `travels_with` codes included).
+    let rows: Vec<phongdich_store::ListRow> = body
+        .registrations
+        .into_iter()
+        .map(|input| phongdich_store::ListRow { input, group: None })
+        .collect();
+    let answers = s
+        .store
+        .register_returnee_list(&actor, &rows, "api", &mut Default::default())
+        .await?;
+    for (index, answer) in answers.into_iter().enumerate() {
+        match answer {
             Ok(r) => {
                 out.registered += 1;
                 out.rows.push(ListRow {
                     index,
                     outcome: "registered",
-                    code: Some(r.registration.code),
-                    person_id: Some(r.registration.person_id),
+                    code: Some(r.code),
+                    person_id: Some(r.person_id),
                     matched: Some(r.matched),
                     problem: None,
                 });

@@ -1,0 +1,12 @@
+CREATE FUNCTION returnee_registrations_figures() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c) x WHERE x.c IS NOT NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT OLD.commune_code AS c) x WHERE x.c IS NOT NULL;
+    ELSE
+        INSERT INTO figure_changes (commune_code) SELECT x.c FROM (SELECT NEW.commune_code AS c UNION SELECT OLD.commune_code) x WHERE x.c IS NOT NULL;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER returnee_registrations_figures AFTER INSERT OR UPDATE OR DELETE ON returnee_registrations FOR EACH ROW EXECUTE FUNCTION returnee_registrations_figures();
