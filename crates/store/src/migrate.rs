@@ -239,6 +239,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/0027_returnee_figures.postgres.sql"),
         data: None,
     },
+    Migration {
+        version: 28,
+        name: "returnees: a record held elsewhere follows the person home",
+        shared: include_str!("../migrations/0028_returnee_elsewhere.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Dialect) -> String {

@@ -563,6 +563,53 @@ impl Store {
         Ok(person)
     }
 
+    /// The record follows the person: they live at `commune` (its `hamlet`,
+    /// `street` when given) from now on — a returnee the commune confirmed
+    /// home, whose record may be kept by the unit they left. Audited as
+    /// `move`, with the record before and after; nothing when they already
+    /// live there. Returns whether the record moved.
+    pub(crate) async fn move_person_home(
+        &self,
+        actor: &Actor,
+        id: i64,
+        commune: &Unit,
+        hamlet: Option<&str>,
+        street: Option<&str>,
+    ) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        let before = fetch_person_tx(&mut tx, id).await?;
+        let same_hamlet = hamlet.is_none_or(|h| before.hamlet_code.as_deref() == Some(h));
+        if before.commune_code == commune.code && same_hamlet {
+            return Ok(false);
+        }
+        let mut row = PersonRow::from_person(&before);
+        row.province_code = commune.province_code.clone();
+        row.district_code = commune.district_code.clone().unwrap_or_default();
+        row.commune_code = commune.code.clone();
+        row.hamlet_code = hamlet.map(str::to_owned);
+        if let Some(s) = street.filter(|s| !s.trim().is_empty()) {
+            row.street_address = Some(s.to_owned());
+        }
+        if !write_person_row(&mut tx, id, &row, Some(before.version), &self.stamp()).await? {
+            return Err(stale(id));
+        }
+        let after = fetch_person_tx(&mut tx, id).await?;
+        audit::record(
+            &self.clock,
+            &mut tx,
+            actor,
+            "move",
+            "person",
+            &id.to_string(),
+            Some(&after.commune_code),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Change a person inside the scope, refusing a stale version.
     pub async fn update_person(
         &self,

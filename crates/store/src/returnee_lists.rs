@@ -11,8 +11,7 @@ use crate::persons::{
     DuplicateCandidate, PERSON_COLUMNS, PersonRow, insert_tokens, person_from_row,
 };
 use crate::returnees::{
-    COLUMNS, FROM, already_registered, cccd_elsewhere, origin_of, registration_from_row,
-    same_province,
+    COLUMNS, FROM, already_registered, origin_of, registration_from_row, same_province,
 };
 use crate::sql::{fetch_ids, in_list, placeholders};
 use crate::units::Unit;
@@ -297,11 +296,7 @@ impl Store {
             }
         }
         // Their trips on file.
-        let stored: Vec<i64> = holders
-            .values()
-            .filter(|h| h.visible)
-            .map(|h| h.id)
-            .collect();
+        let stored: Vec<i64> = holders.values().map(|h| h.id).collect();
         let mut trips: HashMap<(Who, NaiveDate), String> = HashMap::new();
         let sql = "SELECT person_id, arrival_on, code FROM returnee_registrations \
                    WHERE status <> 'cancelled' AND person_id IN ({list})";
@@ -345,10 +340,8 @@ impl Store {
             // people of the slice it looks like).
             let mut newcomer: Option<Newcomer> = None;
             let (who, matched, hamlet_of_person) = match (holder, row.national_id.as_deref()) {
-                (Some(h), _) if !h.visible => {
-                    out[c.index] = Some(Err(cccd_elsewhere()));
-                    continue;
-                }
+                // A record another unit keeps: theirs, under the name typed.
+                (Some(h), _) if !h.visible => (Who::Stored(h.id), "national_id_elsewhere", None),
                 (Some(h), _) => (
                     Who::Stored(h.id),
                     "national_id",
@@ -413,7 +406,7 @@ impl Store {
                 .ok_or_else(|| StoreError::Data("codes".into()))?;
             if let Some(first) = trips.get(&(who, c.r.arrival_on)) {
                 let name = match (who, holder) {
-                    (Who::Stored(_), Some(h)) => h.full_name.clone(),
+                    (Who::Stored(_), Some(h)) if h.visible => h.full_name.clone(),
                     _ => row.full_name.clone(),
                 };
                 out[c.index] = Some(Err(already_registered(&name, c.r.arrival_on, first)));
@@ -475,14 +468,14 @@ impl Store {
             Who::New(n) => new_ids[n],
         };
         // The registrations.
-        const WIDTH: usize = 26;
+        const WIDTH: usize = 29;
         let mut ids: Vec<i64> = Vec::with_capacity(planned.len());
         for chunk in planned.chunks(1000) {
             let sql = format!(
                 "INSERT INTO returnee_registrations (code, person_id, origin_code, origin_address, departure_on, \
                  arrival_on, means, group_code, doses, last_dose_on, vaccine, test_kind, test_on, test_result, area_id, \
                  status, channel, province_code, district_code, commune_code, hamlet_code, created_by, created_at, \
-                 updated_at, version, contact_phone) VALUES {} RETURNING id",
+                 updated_at, version, contact_phone, full_name, birth_year, street_address) VALUES {} RETURNING id",
                 placeholders(engine, chunk.len(), WIDTH, "")
             );
             let mut q = sqlx::query(&sql);
@@ -490,6 +483,8 @@ impl Store {
                 let c = &ready[p.ready];
                 let r = &c.r;
                 let test = r.prior_test;
+                // The name as typed only for a record kept elsewhere.
+                let typed = p.matched == "national_id_elsewhere";
                 q = q
                     .bind(p.code.as_str())
                     .bind(person_of(p.who))
@@ -516,7 +511,10 @@ impl Store {
                     .bind(stamp.as_str())
                     .bind(stamp.as_str())
                     .bind(1_i64)
-                    .bind(r.person.phone.as_ref().map(|p| p.as_str()));
+                    .bind(r.person.phone.as_ref().map(|p| p.as_str()))
+                    .bind(typed.then_some(c.row.full_name.as_str()))
+                    .bind(typed.then_some(c.row.birth_year))
+                    .bind(r.person.street_address.as_deref());
             }
             let mut got: Vec<i64> = q
                 .fetch_all(&mut **tx)

@@ -5,7 +5,6 @@
 
 use crate::audit;
 use crate::error::Entity;
-use crate::persons::Person;
 use crate::sql::QueryBuilder;
 use crate::sql::days::opt_date_of;
 use crate::{Actor, Result, Scope, Store, StoreError};
@@ -58,6 +57,8 @@ pub struct Registration {
     pub district_code: String,
     pub commune_code: String,
     pub commune_name: String,
+    /// The street address they are going to, as typed.
+    pub street_address: Option<String>,
     pub hamlet_code: Option<String>,
     pub hamlet_name: Option<String>,
     /// The transport batch it rides in, and its seat there.
@@ -71,8 +72,11 @@ pub struct Registration {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Registered {
     pub registration: Registration,
-    /// `national_id` (the holder of the CCCD), `likely_duplicate` (the
-    /// duplicate rules' first match, reported), or `created`.
+    /// `national_id` (the holder of the CCCD), `national_id_elsewhere` (the
+    /// holder is a record another unit keeps: the registration is theirs,
+    /// with the name as typed, and the record follows them home), `created`
+    /// or `created_likely_duplicate` (someone new who looks like a
+    /// registered person; the pair is kept for the duplicates review).
     pub matched: String,
     pub obligation: Obligation,
 }
@@ -129,7 +133,8 @@ pub struct AreaInput {
     pub decision: String,
 }
 
-pub(crate) const COLUMNS: &str = "r.id, r.code, r.person_id, p.full_name, p.birth_year, \
+pub(crate) const COLUMNS: &str = "r.id, r.code, r.person_id, COALESCE(r.full_name, p.full_name) AS full_name, \
+     COALESCE(r.birth_year, p.birth_year) AS birth_year, r.street_address, \
      COALESCE(r.contact_phone, p.phone) AS phone, r.origin_code, \
      o.name AS origin_name, r.origin_address, r.departure_on, r.arrival_on, r.means, r.group_code, r.doses, \
      r.last_dose_on, r.vaccine, r.test_kind, r.test_on, r.test_result, r.area_id, r.status, r.checked_at, \
@@ -185,6 +190,7 @@ pub(crate) fn registration_from_row(r: &AnyRow) -> Result<Registration> {
         district_code: r.try_get("district_code")?,
         commune_code: r.try_get("commune_code")?,
         commune_name: r.try_get("commune_name")?,
+        street_address: r.try_get("street_address")?,
         hamlet_code: r.try_get("hamlet_code")?,
         hamlet_name: r.try_get("hamlet_name")?,
         batch_id: r.try_get("batch_id")?,
@@ -238,16 +244,6 @@ pub(crate) fn same_province(origin: &crate::units::Unit) -> StoreError {
             "{} is inside the province: returnees come from another one.",
             origin.name
         ),
-    )
-}
-
-/// The CCCD's holder is registered under a unit the officer cannot see.
-pub(crate) fn cccd_elsewhere() -> StoreError {
-    invalid(
-        "national_id",
-        "outside_scope",
-        "Số CCCD này thuộc một người đang đăng ký ở đơn vị khác: hãy liên hệ đơn vị đó chuyển hồ sơ.".into(),
-        "This CCCD belongs to a person registered under another unit: ask that unit to hand the record over.".into(),
     )
 }
 
@@ -449,6 +445,88 @@ impl Store {
         Ok(area)
     }
 
+    /// End (or move the end of) an entry of the province's list: the place
+    /// is an epidemic area until `until_on` inclusive, as a later notice
+    /// says. The entry stays (its history is the list's); registrations
+    /// judged by it keep their mark, and a confirmation home judges the
+    /// departure by the list as it then stands. An end that would make the
+    /// entry overlap another for the same place is refused.
+    pub async fn end_epidemic_area(
+        &self,
+        actor: &Actor,
+        id: i64,
+        until_on: &str,
+    ) -> Result<EpidemicArea> {
+        actor.require(Permission::Returnees)?;
+        let province = self.own_province(actor).await?;
+        let areas = self.epidemic_areas(&province).await?;
+        let Some(before) = areas.iter().find(|a| a.id == id).cloned() else {
+            return Err(StoreError::not_found(Entity::EpidemicArea, id));
+        };
+        let until = phongdich_domain::contact::parse_date("until_on", until_on)
+            .map_err(|e| StoreError::from(Invalid(vec![e])))?;
+        if until < before.from_on {
+            return Err(invalid(
+                "until_on",
+                "before_start",
+                format!(
+                    "Ngày kết thúc trước ngày bắt đầu ({}).",
+                    before.from_on.format("%d/%m/%Y")
+                ),
+                format!(
+                    "The last day is before the first ({}).",
+                    before.from_on.format("%d/%m/%Y")
+                ),
+            ));
+        }
+        if let Some(a) = areas.iter().find(|a| {
+            a.id != id
+                && a.unit_code == before.unit_code
+                && a.from_on <= until
+                && before.from_on <= a.until_on.unwrap_or(NaiveDate::MAX)
+        }) {
+            return Err(invalid(
+                "until_on",
+                "overlaps",
+                format!(
+                    "Đến ngày đó thì chồng lên mục từ {} ({}) của cùng nơi.",
+                    a.from_on.format("%d/%m/%Y"),
+                    a.decision
+                ),
+                format!(
+                    "Until then it would overlap the entry from {} ({}) for the same place.",
+                    a.from_on.format("%d/%m/%Y"),
+                    a.decision
+                ),
+            ));
+        }
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE epidemic_areas SET until_on = $1 WHERE id = $2 AND province_code = $3")
+            .bind(until.to_string())
+            .bind(id)
+            .bind(province.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let after = EpidemicArea {
+            until_on: Some(until),
+            ..before.clone()
+        };
+        audit::record(
+            &self.clock,
+            &mut tx,
+            actor,
+            "end",
+            "epidemic_area",
+            &id.to_string(),
+            Some(&province),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
     /// What an arrival into `province` from `origin_code`, leaving on
     /// `departure` and arriving on `arrival`, must do.
     async fn obligation_for(
@@ -561,6 +639,10 @@ impl Store {
             }
             None => None,
         };
+        // The holder is a record another unit keeps: their registration,
+        // under the name typed (the record is not shown here); the record
+        // follows them when the commune confirms them home.
+        let mut elsewhere: Option<i64> = None;
         let (existing, matched) = match holder {
             Some(id) => match self.person(&actor.scope, id).await {
                 Ok(p) => {
@@ -574,7 +656,10 @@ impl Store {
                 }
                 // The public is not told where a CCCD is on file.
                 Err(StoreError::NotFound { .. }) if public => return Err(neutral()),
-                Err(StoreError::NotFound { .. }) => return Err(cccd_elsewhere()),
+                Err(StoreError::NotFound { .. }) => {
+                    elsewhere = Some(id);
+                    (None, "national_id_elsewhere")
+                }
                 Err(e) => return Err(e),
             },
             None => {
@@ -593,11 +678,15 @@ impl Store {
                 )
             }
         };
-        if let Some(p) = &existing {
+        let on_file = existing
+            .as_ref()
+            .map(|p| (p.id, p.full_name.clone()))
+            .or(elsewhere.map(|id| (id, r.person.full_name.clone())));
+        if let Some((person_id, name)) = &on_file {
             let same: Option<String> = sqlx::query_scalar(
                 "SELECT code FROM returnee_registrations WHERE person_id = $1 AND arrival_on = $2 AND status <> 'cancelled'",
             )
-            .bind(p.id)
+            .bind(*person_id)
             .bind(r.arrival_on.to_string())
             .fetch_optional(&self.read)
             .await?;
@@ -614,7 +703,7 @@ impl Store {
                         ),
                     ));
                 }
-                return Err(already_registered(&p.full_name, r.arrival_on, &code));
+                return Err(already_registered(name, r.arrival_on, &code));
             }
         }
         let group_of = match &r.travels_with {
@@ -633,29 +722,45 @@ impl Store {
             }
         };
         let mut tx = self.write.begin().await?;
-        let person: Person = match existing {
-            Some(p) => p,
+        // (person id, their hamlet when they live at the destination)
+        let (person_id, their_hamlet): (i64, Option<String>) = match (existing, elsewhere) {
+            (Some(p), _) => (
+                p.id,
+                (p.commune_code == destination.code)
+                    .then_some(p.hamlet_code)
+                    .flatten(),
+            ),
+            (None, Some(id)) => (id, None),
             // A new person; a look-alike of someone registered is kept as a
             // pair for the duplicates review.
-            None => self.insert_person(&mut tx, actor, &r.person, true).await?,
+            (None, None) => {
+                let p = self.insert_person(&mut tx, actor, &r.person, true).await?;
+                (p.id, p.hamlet_code)
+            }
         };
         let hamlet: Option<String> = match &r.person.hamlet_code {
             Some(h) => Some(h.as_str().to_owned()),
-            None if person.commune_code == destination.code => person.hamlet_code.clone(),
-            None => None,
+            None => their_hamlet,
         };
+        // The name as typed only for a record kept elsewhere.
+        let typed = elsewhere.map(|_| {
+            (
+                r.person.full_name.as_str(),
+                i64::from(r.person.birth.year()),
+            )
+        });
         let stamp = self.stamp();
         let test = r.prior_test;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO returnee_registrations (code, person_id, origin_code, origin_address, departure_on, arrival_on, \
              means, group_code, doses, last_dose_on, vaccine, test_kind, test_on, test_result, area_id, status, channel, \
              province_code, district_code, commune_code, hamlet_code, created_by, created_at, updated_at, version, \
-             contact_phone) \
+             contact_phone, full_name, birth_year, street_address) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'registered', $16, $17, $18, $19, \
-             $20, $21, $22, $22, 1, $23) RETURNING id",
+             $20, $21, $22, $22, 1, $23, $24, $25, $26) RETURNING id",
         )
         .bind(code.as_str())
-        .bind(person.id)
+        .bind(person_id)
         .bind(origin.code.as_str())
         .bind(r.origin_address.as_deref())
         .bind(r.departure_on.to_string())
@@ -679,6 +784,9 @@ impl Store {
         .bind(actor.name.as_str())
         .bind(stamp.as_str())
         .bind(r.person.phone.as_ref().map(|p| p.as_str()))
+        .bind(typed.map(|t| t.0))
+        .bind(typed.map(|t| t.1))
+        .bind(r.person.street_address.as_deref())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match e {
@@ -1099,6 +1207,20 @@ impl Store {
                 &c,
             )
             .await?;
+        // The record follows the person home (it may be kept by the unit they
+        // left, or name an older address): committed first, since the order
+        // is issued where the person lives. Should the order then be refused,
+        // they stay moved — they are home — and the confirmation can be made
+        // again.
+        let commune = self.unit(&r.commune_code).await?;
+        self.move_person_home(
+            actor,
+            r.person_id,
+            &commune,
+            r.hamlet_code.as_deref(),
+            r.street_address.as_deref(),
+        )
+        .await?;
         // An order reaches the tracing engine in its transaction: hold (and load) it.
         let mut w = self
             .engine_write_if(matches!(obligation, Obligation::Order { .. }))

@@ -307,7 +307,7 @@ async fn db() -> TestDb {
 
 #[tokio::test]
 async fn a_list_registered_in_slices_answers_and_writes_as_one_registration_after_another() {
-    let rows = list(240);
+    let rows = list(480);
     let officer = actor(HA_LONG, Role::HealthStaff);
 
     // One after another, the label's group as the importer used to give it:
@@ -384,6 +384,7 @@ async fn a_list_registered_in_slices_answers_and_writes_as_one_registration_afte
     // The list reached every branch.
     for k in [
         "national_id",
+        "national_id_elsewhere",
         "created",
         "created_likely_duplicate",
         "Invalid",

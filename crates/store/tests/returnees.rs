@@ -928,3 +928,86 @@ async fn a_look_alike_is_not_taken_for_the_returnee_and_the_typed_destination_an
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_record_kept_by_the_province_they_leave_follows_the_returnee_home() {
+    let db = db().await;
+    let s = &db.store;
+    hanoi_listed(s).await;
+    // Hà Nội keeps them (an F1 there, say), under an older spelling and
+    // another phone.
+    let mut kept = phongdich_store::testing::person_input("Trần Văn Vê", "1990", "male", PHUC_XA);
+    kept.national_id = "022090001234".into();
+    kept.phone = "0933333333".into();
+    kept.street_address = "Ngõ 5 Phúc Xá".into();
+    let id = phongdich_store::testing::create_person(s, &kept, day(1, 10)).await;
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    assert!(s.person(&commune.scope, id).await.is_err());
+    // Registered in Quảng Ninh with that CCCD: on that record, under the
+    // name typed — nothing of Hà Nội's record is shown.
+    let r = register(s, &trip("Trần Văn Về", "022090001234", PHUC_XA)).await;
+    assert_eq!(r.matched, "national_id_elsewhere");
+    assert_eq!(r.registration.person_id, id);
+    assert_eq!(r.registration.full_name, "Trần Văn Về");
+    assert_eq!(r.registration.phone.as_deref(), Some("0912345678"));
+    assert_eq!(
+        r.registration.street_address.as_deref(),
+        Some("Tổ 3, khu 5")
+    );
+    // The same trip twice is still refused, naming the name typed.
+    let e = s
+        .register_returnee(
+            &commune,
+            &trip("Trần Văn Về", "022090001234", PHUC_XA),
+            "officer",
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Conflict { message_en, .. } if message_en.contains("Trần Văn Về") && !message_en.contains("Vê ")),
+        "{e:?}"
+    );
+    // Home: the record follows them — Hà Khánh's now, at the address they
+    // went to — and the order is issued there.
+    let (home, order) = s
+        .confirm_returnee_home(&commune, r.registration.id, day(25, 10))
+        .await
+        .unwrap();
+    assert!(order.is_some(), "from Hà Nội, listed: an order");
+    assert_eq!(home.status, Status::Home);
+    let p = s.person(&commune.scope, id).await.unwrap();
+    assert_eq!(
+        (p.commune_code.as_str(), p.street_address.as_deref()),
+        (HA_KHANH, Some("Tổ 3, khu 5"))
+    );
+    assert!(
+        s.person(&actor(PHUC_XA, Role::HealthStaff).scope, id)
+            .await
+            .is_err(),
+        "Hà Nội no longer keeps them"
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'person' AND action = 'move'")
+            .await,
+        1
+    );
+    // From the public page the record is not attached: a neutral answer.
+    let public = phongdich_store::Actor {
+        name: "public@test".into(),
+        source: "test".into(),
+        scope: phongdich_store::Scope::unit(phongdich_domain::UnitCode::parse(QUANG_NINH).unwrap()),
+        role: Role::HealthStaff,
+    };
+    let mut other =
+        phongdich_store::testing::person_input("Lê Thị Khác", "1992", "female", PHUC_XA);
+    other.national_id = "022192005555".into();
+    phongdich_store::testing::create_person(s, &other, day(1, 10)).await;
+    let mut t = trip("Lê Thị Khác", "022192005555", PHUC_XA);
+    t.person.sex = "female".into();
+    t.person.birth = "1992".into();
+    let e = s
+        .register_returnee(&public, &t, "public")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+}

@@ -324,3 +324,108 @@ async fn a_returnee_from_registration_through_the_checkpoint_to_home() {
         json!(["2021-10-25", "2021-10-31", "2021-11-07"])
     );
 }
+
+#[tokio::test]
+async fn the_province_ends_an_epidemic_area_and_nobody_else_can() {
+    let mut db = TestDb::new().await;
+    let at = Utc.with_ymd_and_hms(2021, 10, 25, 2, 0, 0).unwrap();
+    db.store = db
+        .store
+        .clone()
+        .with_clock(phongdich_domain::Clock::fixed(at));
+    let app = support::app(&db);
+    let province = token(&db, "22", "admin").await;
+    let commune = token(&db, HA_KHANH, "health_staff").await;
+    let other = token(&db, "01", "admin").await;
+    let area = api(
+        &app,
+        Method::POST,
+        "/api/v1/epidemic-areas",
+        Some(&province),
+        Some(
+            json!({"unit_code": "79", "from_on": "01/10/2021", "decision": "Thông báo 12/TB-BCĐ"}),
+        ),
+    )
+    .await;
+    assert_eq!(area.status, StatusCode::CREATED, "{}", area.body);
+    let id = area.value()["id"].as_i64().unwrap();
+    let path = format!("/api/v1/epidemic-areas/{id}/end");
+    let by_commune = api(
+        &app,
+        Method::POST,
+        &path,
+        Some(&commune),
+        Some(json!({"until_on": "20/10/2021"})),
+    )
+    .await;
+    assert_eq!(
+        by_commune.status,
+        StatusCode::CONFLICT,
+        "{}",
+        by_commune.body
+    );
+    let by_other = api(
+        &app,
+        Method::POST,
+        &path,
+        Some(&other),
+        Some(json!({"until_on": "20/10/2021"})),
+    )
+    .await;
+    assert_eq!(
+        by_other.status,
+        StatusCode::NOT_FOUND,
+        "another province's list: {}",
+        by_other.body
+    );
+    let early = api(
+        &app,
+        Method::POST,
+        &path,
+        Some(&province),
+        Some(json!({"until_on": "30/09/2021"})),
+    )
+    .await;
+    assert_eq!(
+        early.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        early.body
+    );
+    assert!(early.body.contains("until_on"), "{}", early.body);
+    let ended = api(
+        &app,
+        Method::POST,
+        &path,
+        Some(&province),
+        Some(json!({"until_on": "20/10/2021"})),
+    )
+    .await;
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
+    assert_eq!(ended.value()["until_on"], "2021-10-20");
+    // A departure after the end is not from an epidemic area.
+    let trip = json!({
+        "person": {"full_name": "Lê Văn Sau", "birth": "1990", "sex": "male", "commune_code": HA_KHANH},
+        "origin_code": "79", "departure_on": "23/10/2021", "arrival_on": "25/10/2021", "means": "bus"
+    });
+    let reg = api(
+        &app,
+        Method::POST,
+        "/api/v1/returnees",
+        Some(&commune),
+        Some(trip),
+    )
+    .await;
+    assert_eq!(reg.status, StatusCode::CREATED, "{}", reg.body);
+    assert!(
+        reg.value()["registration"]["area_id"].is_null(),
+        "{}",
+        reg.body
+    );
+    // Both writes are in the audit log, the entry's history kept.
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'epidemic_area'")
+            .await,
+        2
+    );
+}

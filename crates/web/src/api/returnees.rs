@@ -32,6 +32,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
         .routes(routes!(scan))
         .routes(routes!(areas, add_area))
+        .routes(routes!(end_area))
         .routes(routes!(batches, add_batch))
         .routes(routes!(batch))
         .routes(routes!(seat))
@@ -218,6 +219,31 @@ pub(super) async fn add_area(
     ))
 }
 
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub(super) struct AreaEnd {
+    /// The last day the place is an epidemic area, dd/mm/yyyy or yyyy-mm-dd.
+    until_on: String,
+}
+
+/// End an entry of the caller's province's list (or move its end), as a
+/// later notice says; the entry and its history stay (audited).
+#[utoipa::path(post, path = "/api/v1/epidemic-areas/{id}/end", params(("id" = i64, Path)), request_body = AreaEnd,
+    responses((status = 200, body = EpidemicArea), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn end_area(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<AreaEnd>,
+) -> Result<Json<EpidemicArea>, Problem> {
+    Ok(Json(
+        s.store
+            .end_epidemic_area(&actor, id, &body.until_on)
+            .await?,
+    ))
+}
+
 /// The most registrations one list request may carry (a larger list goes in
 /// several requests, or as a file through the import page).
 const LIST_LIMIT: usize = 1000;
@@ -240,7 +266,8 @@ pub(super) struct ListRow {
     code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     person_id: Option<i64>,
-    /// `national_id`, `created` or `created_likely_duplicate`, when registered.
+    /// `national_id`, `national_id_elsewhere`, `created` or
+    /// `created_likely_duplicate`, when registered (as `Registered.matched`).
     #[serde(skip_serializing_if = "Option::is_none")]
     matched: Option<String>,
     /// Why it was refused.

@@ -26,6 +26,7 @@ pub(super) fn routes() -> axum::Router<AppState> {
         .route("/returnees/{id}/cancel", post(cancel))
         .route("/checkpoint", get(checkpoint_page).post(checkpoint_scan))
         .route("/epidemic-areas", get(areas_page).post(add_area))
+        .route("/epidemic-areas/{id}/end", post(end_area))
         .route("/static/checkpoint.js", get(script))
 }
 
@@ -70,6 +71,10 @@ fn done_message(l: Lang, done: &str) -> Option<&'static str> {
         "cancelled" => l.t("Đã hủy đăng ký.", "Registration cancelled."),
         "registered" => l.t("Đã đăng ký người về.", "Returnee registered."),
         "area" => l.t("Đã thêm vùng dịch.", "Epidemic area added."),
+        "area_ended" => l.t(
+            "Đã ghi ngày kết thúc vùng dịch.",
+            "The epidemic area's last day is recorded.",
+        ),
         _ => return None,
     })
 }
@@ -476,9 +481,13 @@ async fn card(
         .map_err(|e| page.fail(e))?;
     let matched = match q.matched.as_str() {
         "national_id" => Some(l.t("Đã có trong sổ (cùng số CCCD): dùng hồ sơ đó.", "Already registered (same CCCD): that record is used.")),
-        "likely_duplicate" => Some(l.t(
-            "Có vẻ đã có trong sổ (trùng tên, năm sinh, nơi ở): dùng hồ sơ đó — kiểm tra lại.",
-            "Looks already registered (same name, birth year, place): that record is used — check it.",
+        "national_id_elsewhere" => Some(l.t(
+            "Số CCCD này có ở hồ sơ do đơn vị khác quản lý: chuyến về ghi vào hồ sơ đó, hồ sơ chuyển về xã khi xác nhận đã về đến nhà.",
+            "This CCCD is on a record another unit keeps: the trip is on that record, which moves to the commune when they are confirmed home.",
+        )),
+        "created_likely_duplicate" => Some(l.t(
+            "Người mới: đã đăng ký vào sổ; giống một người đã có (tên, năm sinh, nơi ở hoặc SĐT) — cặp hồ sơ đã vào danh sách nghi trùng để rà soát.",
+            "Someone new: added to the registry; they look like a registered person (name, birth year, place or phone) — the pair is on the duplicates list for review.",
         )),
         "created" => Some(l.t("Người mới: đã đăng ký vào sổ người dân.", "Someone new: added to the registry.")),
         _ => None,
@@ -793,12 +802,22 @@ async fn areas_render(
             p.muted { (l.t("Chưa có vùng dịch nào.", "No epidemic area yet.")) }
         } @else {
             div.table-wrap { table.responsive #areas {
-                thead { tr { th { (l.t("Nơi", "Place")) } th { (l.t("Từ ngày", "From")) } th { (l.t("Đến ngày", "Until")) } th { (l.t("Văn bản", "Decision")) } } }
+                thead { tr { th { (l.t("Nơi", "Place")) } th { (l.t("Từ ngày", "From")) } th { (l.t("Đến ngày", "Until")) } th { (l.t("Văn bản", "Decision")) } @if keeps { th { (l.t("Kết thúc", "End")) } } } }
                 tbody { @for a in &areas { tr {
                     td data-label=(l.t("Nơi", "Place")) { span title=(a.unit_code) { (a.unit_name) } }
                     td data-label=(l.t("Từ ngày", "From")) { (show_day(a.from_on)) }
                     td data-label=(l.t("Đến ngày", "Until")) { @match a.until_on { Some(d) => (show_day(d)), None => (l.t("khi có thông báo mới", "until further notice")) } }
                     td data-label=(l.t("Văn bản", "Decision")) { (a.decision) }
+                    @if keeps { td data-label=(l.t("Kết thúc", "End")) {
+                        form.inline method="post" action={ "/epidemic-areas/" (a.id) "/end" } {
+                            (page.csrf_field())
+                            @let field = format!("until-{}", a.id);
+                            label for=(field) { (l.t("Đến hết ngày (dd/mm/yyyy)", "Last day (dd/mm/yyyy)")) }
+                            input #(field) name="until_on" inputmode="numeric" required autocomplete="off"
+                                value=[a.until_on.map(|d| d.format("%d/%m/%Y").to_string())];
+                            button type="submit" { (l.t("Ghi", "Save")) }
+                        }
+                    } }
                 } } }
             } }
         }
@@ -833,6 +852,34 @@ async fn add_area(State(s): State<AppState>, page: Page, Form(f): Form<AreaForm>
         Err(e) => {
             let errors = super::refusal_fields(e, "unit_code").map_err(|e| page.fail(e))?;
             let mut r = areas_render(&s, &page, &f, &errors).await?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct AreaEndForm {
+    #[serde(default)]
+    until_on: String,
+}
+
+async fn end_area(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<AreaEndForm>,
+) -> PageResult {
+    page.require(Permission::Returnees)?;
+    match s
+        .store
+        .end_epidemic_area(&page.actor, id, &f.until_on)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/epidemic-areas?done=area_ended").into_response()),
+        Err(e) => {
+            let errors = super::refusal_fields(e, "until_on").map_err(|e| page.fail(e))?;
+            let mut r = areas_render(&s, &page, &AreaForm::default(), &errors).await?;
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
