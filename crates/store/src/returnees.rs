@@ -1090,44 +1090,43 @@ impl Store {
                 .as_deref()
                 .and_then(|t| self.clock.local_day_of(t))
                 .unwrap_or_else(|| self.today());
-            let where_ = registration.checkpoint.clone().unwrap_or_default();
-            let sample = self
-                .record_sample(
-                    actor,
-                    &phongdich_domain::testing::SampleInput {
-                        person_id: registration.person_id,
-                        specimen: "nasal".into(),
-                        collected_on: on.to_string(),
-                        collected_where: where_.clone(),
-                        lab: where_,
-                        campaign_id: None,
-                    },
-                    self.today(),
-                )
+            let place = registration.checkpoint.clone().unwrap_or_default();
+            // The person is in the province now: the record follows them
+            // (it may be kept by the unit they left), and the case is
+            // their destination's.
+            let commune = self.unit(&registration.commune_code).await?;
+            self.move_person_home(
+                actor,
+                registration.person_id,
+                &commune,
+                registration.hamlet_code.as_deref(),
+                registration.street_address.as_deref(),
+            )
+            .await?;
+            let person = self.person(&actor.scope, registration.person_id).await?;
+            // The sample, its result, the case and the registration's link
+            // to them commit together, or not at all; a scan re-sent while
+            // another records them finds them linked and records nothing.
+            let mut w = self.engine_write_if(true).await?;
+            let (sample, case) = self
+                .rapid_positive_in(&mut w, actor, &person, on, &place, self.today())
                 .await?;
-            let result = self
-                .record_result(
-                    actor,
-                    &phongdich_domain::testing::ResultInput {
-                        code: sample.code.clone(),
-                        test_kind: "antigen".into(),
-                        outcome: "positive".into(),
-                        ct: String::new(),
-                        resulted_on: on.to_string(),
-                        lab: registration.checkpoint.clone().unwrap_or_default(),
-                    },
-                    self.today(),
-                )
-                .await?;
-            case_code = result.case_code;
-            sqlx::query(
+            let linked = sqlx::query(
                 "UPDATE returnee_registrations SET checkpoint_sample_id = $1 WHERE id = $2 AND checkpoint_sample_id IS NULL",
             )
             .bind(sample.id)
             .bind(registration.id)
-            .execute(&self.write)
-            .await?;
-            registration.checkpoint_sample_id = Some(sample.id);
+            .execute(w.conn())
+            .await?
+            .rows_affected();
+            if linked == 1 {
+                w.commit().await?;
+                case_code = case;
+                registration.checkpoint_sample_id = Some(sample.id);
+            } else {
+                w.rollback().await?;
+                registration = self.returnee(&actor.scope, registration.id).await?;
+            }
         }
         let obligation = self.returnee_obligation(&registration).await?;
         let (must_vi, must_en) = obligation.describe();

@@ -349,7 +349,36 @@ impl Store {
                 review_pending: false,
             });
         }
-        let (sample_id, pool_id, unit) = match &target {
+        let result_id = self.insert_result_in(&mut w, actor, &r, &target).await?;
+        let (case_code, class_changes, review_pending) = match &target {
+            Target::Sample(s) => {
+                self.confirm_from_result_in(&mut w, actor, s, &r, result_id, today)
+                    .await?
+            }
+            Target::Pool(..) => (None, Vec::new(), false),
+        };
+        w.commit().await?;
+        let samples = self.target_samples(&target).await?;
+        Ok(ResultOutcome {
+            result_id,
+            unchanged: false,
+            samples,
+            case_code,
+            class_changes,
+            review_pending,
+        })
+    }
+
+    /// A result's row, its sample's (or pool's and members') status and its
+    /// audit row, in the caller's write.
+    async fn insert_result_in(
+        &self,
+        w: &mut EngineWrite<'_>,
+        actor: &Actor,
+        r: &NewResult,
+        target: &Target,
+    ) -> Result<i64> {
+        let (sample_id, pool_id, unit) = match target {
             Target::Sample(s) => (Some(s.id), None, s.commune_code.clone()),
             Target::Pool(id, unit) => (None, Some(*id), unit.clone()),
         };
@@ -371,7 +400,7 @@ impl Store {
         .fetch_one(w.conn())
         .await?;
         let status = SampleStatus::after(r.outcome, pool_id.is_some());
-        match &target {
+        match target {
             Target::Sample(s) => {
                 sqlx::query("UPDATE samples SET status = $1, updated_at = $2 WHERE id = $3")
                     .bind(status.as_str())
@@ -409,23 +438,64 @@ impl Store {
             })),
         )
         .await?;
-        let (case_code, class_changes, review_pending) = match &target {
-            Target::Sample(s) => {
-                self.confirm_from_result_in(&mut w, actor, s, &r, result_id, today)
-                    .await?
-            }
-            Target::Pool(..) => (None, Vec::new(), false),
-        };
-        w.commit().await?;
-        let samples = self.target_samples(&target).await?;
-        Ok(ResultOutcome {
-            result_id,
-            unchanged: false,
-            samples,
-            case_code,
-            class_changes,
-            review_pending,
-        })
+        Ok(result_id)
+    }
+
+    /// A positive rapid (antigen) test taken where the person stands — a
+    /// checkpoint: the sample, its result and the case it confirms, in the
+    /// caller's engine write, so that all of it commits with the caller's
+    /// own record of it, or none of it. Returns the sample and the case.
+    pub(crate) async fn rapid_positive_in(
+        &self,
+        w: &mut EngineWrite<'_>,
+        actor: &Actor,
+        person: &crate::Person,
+        on: NaiveDate,
+        place: &str,
+        today: NaiveDate,
+    ) -> Result<(Sample, Option<String>)> {
+        actor.require(Permission::CollectSamples)?;
+        actor.require(Permission::RecordResults)?;
+        let taken = SampleInput {
+            person_id: person.id,
+            specimen: "nasal".into(),
+            collected_on: on.to_string(),
+            collected_where: place.to_owned(),
+            lab: place.to_owned(),
+            campaign_id: None,
+        }
+        .parse(today)?;
+        let taken = Taken::new(taken, None);
+        let id = insert_sample(w.tx(), actor, person, None, &taken, &self.stamp()).await?;
+        let sample = sample_in(w.tx(), id).await?;
+        audit::record(
+            &self.clock,
+            w.tx(),
+            actor,
+            "create",
+            "sample",
+            &sample.code,
+            Some(&person.commune_code),
+            None::<&()>,
+            Some(&sample),
+        )
+        .await?;
+        let r = ResultInput {
+            code: sample.code.clone(),
+            test_kind: "antigen".into(),
+            outcome: "positive".into(),
+            ct: String::new(),
+            resulted_on: on.to_string(),
+            lab: place.to_owned(),
+        }
+        .parse(today)?;
+        let result_id = self
+            .insert_result_in(w, actor, &r, &Target::Sample(sample.clone()))
+            .await?;
+        let (case_code, _, _) = self
+            .confirm_from_result_in(w, actor, &sample, &r, result_id, today)
+            .await?;
+        Ok((sample_in(w.tx(), id).await?, case_code))
     }
 
     /// A positive individual result that makes an F0 confirms the case

@@ -1011,3 +1011,46 @@ async fn a_record_kept_by_the_province_they_leave_follows_the_returnee_home() {
         .unwrap_err();
     assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
 }
+
+#[tokio::test]
+async fn a_positive_at_the_checkpoint_of_someone_kept_elsewhere_is_a_case_where_they_are_going() {
+    let db = db().await;
+    let s = &db.store;
+    let mut kept = phongdich_store::testing::person_input("Đinh Văn Xa", "1990", "male", PHUC_XA);
+    kept.national_id = "022090007777".into();
+    let id = phongdich_store::testing::create_person(s, &kept, day(1, 10)).await;
+    let reg = register(s, &trip("Đinh Văn Xa", "022090007777", PHUC_XA)).await;
+    assert_eq!(reg.matched, "national_id_elsewhere");
+    let officer = actor(QUANG_NINH, Role::CheckpointOfficer);
+    let out = s
+        .scan_returnee(&officer, &scan(&reg.registration.code, "x1", "positive"))
+        .await
+        .unwrap();
+    assert_eq!(out.outcome, "arrived");
+    // Sample, result (and a case, where the rules make one of an antigen
+    // positive) and the link in one write: all there, in Hà Khánh.
+    assert_eq!(
+        db.strings("SELECT commune_code FROM samples").await,
+        [Some(HA_KHANH.to_owned())]
+    );
+    assert_eq!(
+        db.strings("SELECT outcome FROM test_results").await,
+        [Some("positive".to_owned())]
+    );
+    assert_eq!(
+        db.count(&format!(
+            "SELECT COUNT(*) FROM cases WHERE commune_code <> '{HA_KHANH}'"
+        ))
+        .await,
+        0
+    );
+    let p = s
+        .person(&actor(HA_KHANH, Role::HealthStaff).scope, id)
+        .await
+        .unwrap();
+    assert_eq!(p.commune_code, HA_KHANH);
+    assert_eq!(
+        out.registration.checkpoint_sample_id,
+        db.ints("SELECT id FROM samples").await[0]
+    );
+}
