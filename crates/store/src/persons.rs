@@ -971,6 +971,29 @@ impl Store {
                 "One of the two records was already merged.",
             ));
         }
+        // One live trip per person and arrival day: two records coming home
+        // the same day are one trip too many for one person.
+        let same_day: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT a.arrival_on, a.code, b.code FROM returnee_registrations a JOIN returnee_registrations b \
+             ON b.arrival_on = a.arrival_on AND b.person_id = $2 AND b.status <> 'cancelled' \
+             WHERE a.person_id = $1 AND a.status <> 'cancelled' LIMIT 1",
+        )
+        .bind(kept_id)
+        .bind(merged_id)
+        .fetch_optional(&self.read)
+        .await?;
+        if let Some((day, a, b)) = same_day {
+            let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                .map_or(day.clone(), |d| d.format("%d/%m/%Y").to_string());
+            return Err(StoreError::conflict(
+                format!(
+                    "Cả hai hồ sơ đều có đăng ký về ngày {day} ({a}, {b}): hủy một đăng ký trước khi gộp."
+                ),
+                format!(
+                    "Both records are registered to arrive on {day} ({a}, {b}): cancel one registration before merging."
+                ),
+            ));
+        }
         // The engine is taken first and rebuilt inside the write: the merge and
         // the classes it changes commit together, or neither does.
         let mut w = self.begin_write(true, false).await?;

@@ -1054,3 +1054,30 @@ async fn a_positive_at_the_checkpoint_of_someone_kept_elsewhere_is_a_case_where_
         db.ints("SELECT id FROM samples").await[0]
     );
 }
+
+#[tokio::test]
+async fn two_records_registered_for_the_same_days_trip_are_not_merged_until_one_is_cancelled() {
+    let db = db().await;
+    let s = &db.store;
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    let a = register(s, &trip("Trần Văn Một", "", PHUC_XA)).await;
+    let b = register(s, &trip("Tran Van Mot", "", PHUC_XA)).await;
+    let admin = actor(QUANG_NINH, Role::Admin);
+    let e = s
+        .merge_persons(&admin, a.registration.person_id, b.registration.person_id)
+        .await
+        .unwrap_err();
+    match &e {
+        StoreError::Conflict { message_en, .. } => {
+            assert!(message_en.contains("25/10/2021"), "{message_en}");
+            assert!(message_en.contains(&a.registration.code), "{message_en}");
+        }
+        other => panic!("a conflict in words, got {other:?}"),
+    }
+    s.cancel_returnee(&commune, b.registration.id, "trùng")
+        .await
+        .unwrap();
+    s.merge_persons(&admin, a.registration.person_id, b.registration.person_id)
+        .await
+        .unwrap();
+}
