@@ -3692,3 +3692,157 @@ async fn a_returnee_is_registered_passes_the_checkpoint_on_a_phone_and_is_confir
         "the order issued on confirmation"
     );
 }
+
+/// The province's side of returnees, desktop and phone, both languages: its
+/// list of epidemic areas (an entry ended from its row), a convoy and its
+/// passenger list, the dashboard's returnee section and the rapid report's
+/// "returnees received" with its list.
+#[tokio::test]
+async fn the_province_ends_an_epidemic_area_plans_a_convoy_and_counts_returnees_received() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    add_user(&db, "tinh.qn", "Cán bộ tỉnh", QUANG_NINH, "admin");
+    let province = phongdich_store::testing::actor(QUANG_NINH, phongdich_domain::Role::Admin);
+    let commune = phongdich_store::testing::actor(HA_KHANH, phongdich_domain::Role::HealthStaff);
+    db.store
+        .add_epidemic_area(
+            &province,
+            &phongdich_store::AreaInput {
+                unit_code: "01".into(),
+                from_on: "01/10/2021".into(),
+                until_on: String::new(),
+                decision: "Thông báo 12/TB-BCĐ".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let today = phongdich_domain::Clock::system().today();
+    let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let mut codes = Vec::new();
+    let mut ids = Vec::new();
+    for (i, name) in ["Trần Văn Một", "Lê Thị Hai", "Phạm Văn Ba"]
+        .iter()
+        .enumerate()
+    {
+        let r = db
+            .store
+            .register_returnee(
+                &commune,
+                &phongdich_domain::returnees::RegistrationInput {
+                    person: phongdich_domain::PersonInput {
+                        full_name: (*name).into(),
+                        birth: format!("{}", 1980 + i),
+                        sex: if name.contains("Thị") {
+                            "female"
+                        } else {
+                            "male"
+                        }
+                        .into(),
+                        commune_code: HA_KHANH.into(),
+                        phone: format!("091234560{i}"),
+                        ..Default::default()
+                    },
+                    origin_code: "00001".into(),
+                    departure_on: day(today - chrono::Days::new(1)),
+                    arrival_on: day(today),
+                    means: "convoy".into(),
+                    ..Default::default()
+                },
+                "officer",
+            )
+            .await
+            .unwrap();
+        codes.push(r.registration.code);
+        ids.push(r.registration.id);
+    }
+    db.store
+        .confirm_returnee_home(&commune, ids[0], today)
+        .await
+        .unwrap();
+    let convoy = db
+        .store
+        .create_batch(
+            &province,
+            &phongdich_domain::returnees::BatchInput {
+                name: "Đoàn xe số 3 đón từ Hà Nội".into(),
+                means: "convoy".into(),
+                capacity: 30,
+                departs_on: day(today - chrono::Days::new(1)),
+                departure_point: "Bến xe Mỹ Đình".into(),
+                route: "QL18".into(),
+            },
+        )
+        .await
+        .unwrap();
+    db.store
+        .assign_to_batch(&province, convoy.id, &codes[1..])
+        .await
+        .unwrap();
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+
+    // 1. The list of epidemic areas: Hà Nội ends today, from its row.
+    log_in(&c, &server, "tinh.qn", PASSWORD).await;
+    c.goto(&server.url("/epidemic-areas")).await.unwrap();
+    wait_heading(&c, "Vùng dịch").await;
+    let row = wait_for(&c, "#areas tbody tr").await.text().await.unwrap();
+    assert!(row.contains("khi có thông báo mới"), "{row}");
+    let until = wait_for(&c, "#areas tbody tr input[name='until_on']").await;
+    until.send_keys(&day(today)).await.unwrap();
+    submit(&c, "#areas tbody tr form").await;
+    let notice = wait_for(&c, "p.notice").await.text().await.unwrap();
+    assert!(notice.contains("Đã ghi ngày kết thúc"), "{notice}");
+    let row = wait_for(&c, "#areas tbody tr").await.text().await.unwrap();
+    assert!(row.contains(&day(today)), "{row}");
+    shots.take(&c, "epidemic-areas-vi", 1280).await;
+    switch_language(&c, "en").await;
+    wait_heading(&c, "Epidemic areas").await;
+    c.set_window_size(390, 844).await.unwrap();
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    let left = untranslated(&c, "h1, h2, th, label, button").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    shots.take(&c, "epidemic-areas-en-390", 390).await;
+
+    // 2. The convoy and its passenger list.
+    c.goto(&server.url("/returnees/batches")).await.unwrap();
+    wait_heading(&c, "Transport batches").await;
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    shots.take(&c, "returnee-batches-en-390", 390).await;
+    switch_language(&c, "vi").await;
+    c.goto(&server.url(&format!("/returnees/batches/{}", convoy.id)))
+        .await
+        .unwrap();
+    wait_heading(&c, "Đoàn xe số 3 đón từ Hà Nội").await;
+    let text = body_text(&c).await;
+    assert!(
+        text.contains("Lê Thị Hai") && text.contains("Phạm Văn Ba"),
+        "{text}"
+    );
+    shots.take(&c, "returnee-batch-vi", 1280).await;
+
+    // 3. The dashboard's returnee section and the report's line, whose
+    // figure opens its list.
+    c.goto(&server.url("/dashboard")).await.unwrap();
+    wait_for(&c, "#returnees").await;
+    shots.take(&c, "dashboard-returnees-vi", 1280).await;
+    c.goto(&server.url(&format!(
+        "/reports?unit={QUANG_NINH}&from={}&to={}",
+        today.format("%Y-%m-%d"),
+        today.format("%Y-%m-%d")
+    )))
+    .await
+    .unwrap();
+    let line = wait_for(&c, "[data-key='returnees_received']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        line.contains("Người về địa phương đã tiếp nhận") && line.contains('1'),
+        "{line}"
+    );
+    shots.take(&c, "report-returnees-vi", 1280).await;
+    c.close().await.unwrap();
+}

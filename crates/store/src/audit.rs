@@ -79,53 +79,49 @@ pub(crate) async fn record<B: Serialize + ?Sized, A: Serialize + ?Sized>(
     Ok(id)
 }
 
-/// Append one `create` entry per record (entity id, its unit's code, the
-/// record as JSON) in a few statements, as [`record`] would one by one.
+/// One `create` entry of [`record_created`]: the record's id, the codes of
+/// its commune (the entry's unit) and of the district and province above
+/// it, and the record as JSON.
+pub(crate) struct Created {
+    pub entity_id: String,
+    pub province_code: String,
+    pub district_code: String,
+    pub commune_code: String,
+    pub after_json: String,
+}
+
+/// Append one `create` entry per record of a commune in a few multi-row
+/// statements — the entries [`record`] would write one by one (the units'
+/// codes bound, not looked up: a look-up per row is a cursor per row).
 pub(crate) async fn record_created(
     clock: &phongdich_domain::Clock,
     tx: &mut Transaction<'static, Any>,
+    engine: crate::Dialect,
     actor: &Actor,
     entity: &str,
-    entries: &[(String, String, String)],
+    entries: &[Created],
 ) -> Result<()> {
-    const WIDTH: usize = 7;
     let at = clock.stamp();
     for chunk in entries.chunks(500) {
-        // `$N` on both engines: the unit's code is bound once and read
-        // three times for its province, district and commune.
-        let values: Vec<String> = (0..chunk.len())
-            .map(|k| {
-                let n = k * WIDTH;
-                let unit = n + 6;
-                format!(
-                    "(${}, ${}, ${}, 'create', ${}, ${}, ${unit}, NULL, ${}, \
-                     (SELECT province_code FROM units WHERE code = ${unit}), \
-                     (SELECT district_code FROM units WHERE code = ${unit}), \
-                     (SELECT commune_code FROM units WHERE code = ${unit}))",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5,
-                    n + 7
-                )
-            })
-            .collect();
         let sql = format!(
-            "INSERT INTO audit_log (at, actor, source, action, entity, entity_id, unit_code, before_json, after_json, \
+            "INSERT INTO audit_log (at, actor, source, action, entity, entity_id, unit_code, after_json, \
              province_code, district_code, commune_code) VALUES {}",
-            values.join(", ")
+            crate::sql::placeholders(engine, chunk.len(), 11, "")
         );
         let mut q = sqlx::query(&sql);
-        for (id, unit, json) in chunk {
+        for e in chunk {
             q = q
                 .bind(at.as_str())
                 .bind(actor.name.as_str())
                 .bind(actor.source.as_str())
+                .bind("create")
                 .bind(entity)
-                .bind(id.as_str())
-                .bind(unit.as_str())
-                .bind(json.as_str());
+                .bind(e.entity_id.as_str())
+                .bind(e.commune_code.as_str())
+                .bind(e.after_json.as_str())
+                .bind(e.province_code.as_str())
+                .bind(e.district_code.as_str())
+                .bind(e.commune_code.as_str());
         }
         q.execute(&mut **tx).await?;
     }

@@ -529,16 +529,18 @@ impl Store {
         // Each registration's audit row holds it as read back, as one at a
         // time would.
         let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id IN ({{list}})");
-        let mut entries: Vec<(String, String, String)> = Vec::with_capacity(ids.len());
+        let mut entries: Vec<audit::Created> = Vec::with_capacity(ids.len());
         for row in fetch_ids(tx, engine, &sql, &ids).await? {
             let reg = registration_from_row(&row)?;
-            entries.push((
-                reg.code.clone(),
-                reg.commune_code.clone(),
-                serde_json::to_string(&reg)?,
-            ));
+            entries.push(audit::Created {
+                entity_id: reg.code.clone(),
+                province_code: reg.province_code.clone(),
+                district_code: reg.district_code.clone(),
+                commune_code: reg.commune_code.clone(),
+                after_json: serde_json::to_string(&reg)?,
+            });
         }
-        audit::record_created(&self.clock, tx, actor, "returnee", &entries).await?;
+        audit::record_created(&self.clock, tx, engine, actor, "returnee", &entries).await?;
         for p in &planned {
             let c = &ready[p.ready];
             if let Some(l) = c.label.as_deref() {
@@ -614,16 +616,18 @@ impl Store {
             q.execute(&mut **tx).await?;
         }
         let sql = format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE p.id IN ({{list}})");
-        let mut entries: Vec<(String, String, String)> = Vec::with_capacity(ids.len());
+        let mut entries: Vec<audit::Created> = Vec::with_capacity(ids.len());
         for row in fetch_ids(tx, engine, &sql, &ids).await? {
             let p = person_from_row(&row)?;
-            entries.push((
-                p.id.to_string(),
-                p.commune_code.clone(),
-                serde_json::to_string(&p)?,
-            ));
+            entries.push(audit::Created {
+                entity_id: p.id.to_string(),
+                province_code: p.province_code.clone(),
+                district_code: p.district_code.clone(),
+                commune_code: p.commune_code.clone(),
+                after_json: serde_json::to_string(&p)?,
+            });
         }
-        audit::record_created(&self.clock, tx, actor, "person", &entries).await?;
+        audit::record_created(&self.clock, tx, engine, actor, "person", &entries).await?;
         Ok(ids)
     }
 
@@ -689,7 +693,7 @@ impl Store {
     /// returnee tables, refresh them. Nothing to do on SQLite.
     pub async fn refresh_returnee_statistics(&self) -> Result<()> {
         if self.dialect == Dialect::Postgres {
-            sqlx::query("ANALYZE persons, person_name_tokens, returnee_registrations, audit_log")
+            sqlx::query("ANALYZE persons, person_name_tokens, returnee_registrations")
                 .execute(&self.write)
                 .await?;
         }
