@@ -169,6 +169,75 @@
     });
   });
   window.addEventListener("online", flush);
+
+  // The camera, where the browser reads QR codes itself: the first code
+  // read fills the field and the camera stops; the officer records the rapid
+  // test and presses Record, as with a typed code.
+  var camera = document.getElementById("camera");
+  var start = document.getElementById("camera-start");
+  var view = document.getElementById("camera-view");
+  if (
+    camera &&
+    start &&
+    view &&
+    "BarcodeDetector" in window &&
+    navigator.mediaDevices &&
+    navigator.mediaDevices.getUserMedia
+  ) {
+    camera.hidden = false;
+    var startLabel = start.textContent;
+    var stream = null;
+    var stop = function () {
+      if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
+      stream = null;
+      view.hidden = true;
+      start.textContent = startLabel;
+    };
+    start.addEventListener("click", function () {
+      if (stream) {
+        stop();
+        return;
+      }
+      var detector;
+      try {
+        detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      } catch (e) {
+        show("warn", [camera.getAttribute("data-none")]);
+        return;
+      }
+      navigator.mediaDevices
+        .getUserMedia({ video: { facingMode: "environment" }, audio: false })
+        .then(function (s) {
+          stream = s;
+          view.srcObject = s;
+          view.hidden = false;
+          start.textContent = camera.getAttribute("data-stop");
+          return view.play();
+        })
+        .then(function look() {
+          if (!stream) return;
+          detector
+            .detect(view)
+            .then(function (found) {
+              var code = found.length ? String(found[0].rawValue || "").trim() : "";
+              if (code) {
+                codeField.value = code;
+                stop();
+                codeField.focus();
+              } else {
+                setTimeout(look, 250);
+              }
+            })
+            .catch(function () {
+              setTimeout(look, 500);
+            });
+        })
+        .catch(function () {
+          stop();
+          show("warn", [camera.getAttribute("data-none")]);
+        });
+    });
+  }
   setInterval(flush, 10000);
   showPending(load().length);
   flush();

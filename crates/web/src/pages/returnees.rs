@@ -674,6 +674,14 @@ fn scan_page(
             (page.csrf_field())
             input type="hidden" name="idempotency_key" value=(scan_key());
             (text_field(l, "code", ("Mã đăng ký (quét hoặc gõ)", "Registration code (scan or type)"), "", errors, "required autocomplete=\"off\""))
+            // Shown by the script where the browser reads QR codes from the
+            // camera (`BarcodeDetector`); a handheld scanner or typing works
+            // everywhere.
+            div #camera hidden data-stop=(l.t("Dừng camera", "Stop the camera"))
+                data-none=(l.t("Không mở được camera: hãy gõ mã hoặc dùng máy quét.", "The camera could not be opened: type the code or use a scanner.")) {
+                button type="button" #camera-start { (l.t("Quét mã QR bằng camera", "Scan the QR code with the camera")) }
+                video #camera-view playsinline muted hidden {}
+            }
             (text_field(l, "checkpoint", ("Tên chốt", "Checkpoint"), &f.checkpoint, errors, "required"))
             fieldset {
                 legend { (l.t("Test nhanh tại chốt", "Rapid test here")) }
