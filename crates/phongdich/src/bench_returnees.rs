@@ -7,8 +7,10 @@
 //! matched to the registry (by CCCD, by the duplicate rules, or registered
 //! new), households grouped — against the engine's bulk path: the same file
 //! by `sqlite3 .import` / `psql \copy` into a table of text columns, and the
-//! registration rows we stored loaded again into the same table (same
-//! columns, indexes and foreign keys) of a copy of the database;
+//! same-schema floor: every row our import wrote (people, name tokens, pairs
+//! for review, registrations, audit rows) loaded again, in one transaction,
+//! into the same tables (indexes, foreign keys, triggers) of a copy of the
+//! database taken before the import, as `bench import` measures it;
 //!
 //! (b) checkpoint scans over HTTP against a running `phongdich serve` (this
 //! binary): one scanner per checkpoint, each with its own API token and one
@@ -848,6 +850,24 @@ async fn bench(
             .await?;
         tokens.push((name, secret));
     }
+    // The floor's database: this one before the list arrives (PostgreSQL
+    // copies a database nobody is connected to).
+    store.close().await;
+    let before = ours.copy("peer")?;
+    copies.push(before);
+    let store = Store::open(&url).await?;
+    let high: String = ours.run(
+        "SELECT COALESCE(MAX(id), 0) FROM persons; SELECT COALESCE(MAX(id), 0) FROM audit_log; \
+         SELECT COALESCE(MAX(id), 0) FROM duplicate_candidates;",
+    )?;
+    let high: Vec<i64> = high
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
+    ensure!(
+        high.len() == 3,
+        "the highest ids before the import: {high:?}"
+    );
     let setup_ms = ms(t.elapsed());
 
     eprintln!("[2/6] (a) importing a list of {n} returnees through import_returnees");
@@ -904,77 +924,139 @@ async fn bench(
     let matched: u64 = matched.trim().parse()?;
 
     eprintln!(
-        "[3/6] (a) the engine's bulk path: the file into a table of text columns, and our rows into the same table of a copy"
+        "[3/6] (a) the engine's bulk path: the file into a table of text columns, and every row our import wrote into the same tables of the database before it"
     );
-    let peer = ours.copy("peer")?;
-    copies.push(peer);
     let peer = copies.last().context("the copy")?;
-    let columns: Vec<String> = if ours.postgres() {
-        ours.run(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'returnee_registrations' \
-             AND table_schema = current_schema() ORDER BY ordinal_position;",
-        )?
-    } else {
-        ours.run("SELECT name FROM pragma_table_info('returnee_registrations');")?
+    // Every row the import wrote, table by table, in the order their keys
+    // need: the people, their name tokens and pairs for review, the
+    // registrations, the audit rows (figure changes follow from the
+    // registrations' trigger on both sides).
+    let tables: [(&str, String); 5] = [
+        ("persons", format!("id > {}", high[0])),
+        ("person_name_tokens", format!("person_id > {}", high[0])),
+        ("duplicate_candidates", format!("id > {}", high[2])),
+        ("returnee_registrations", "1 = 1".to_owned()),
+        ("audit_log", format!("id > {}", high[1])),
+    ];
+    // (table, its file, its columns, those that may be NULL)
+    let mut written: Vec<(&str, PathBuf, Vec<String>, Vec<bool>)> = Vec::new();
+    for (table, filter) in &tables {
+        let listed = if ours.postgres() {
+            ours.run(&format!(
+                "SELECT column_name || '|' || CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 END \
+                 FROM information_schema.columns WHERE table_name = '{table}' \
+                 AND table_schema = current_schema() ORDER BY ordinal_position;"
+            ))?
+        } else {
+            ours.run(&format!(
+                "SELECT name || '|' || (1 - \"notnull\") FROM pragma_table_info('{table}');"
+            ))?
+        };
+        let (columns, nullable): (Vec<String>, Vec<bool>) = listed
+            .lines()
+            .filter_map(|l| l.split_once('|'))
+            .map(|(c, n)| (c.to_owned(), n.trim() == "1"))
+            .unzip();
+        let file = work.join(format!("{table}.csv"));
+        let order = if *table == "person_name_tokens" {
+            "person_id, token"
+        } else {
+            "id"
+        };
+        if ours.postgres() {
+            ours.run(&format!(
+                "\\copy (SELECT {} FROM {table} WHERE {filter} ORDER BY {order}) TO '{}' WITH (FORMAT csv)",
+                columns.join(", "),
+                file.display()
+            ))?;
+        } else {
+            ours.run(&format!(
+                ".mode csv\n.output {}\nSELECT {} FROM {table} WHERE {filter} ORDER BY {order};",
+                file.display(),
+                columns.join(", ")
+            ))?;
+        }
+        written.push((table, file, columns, nullable));
     }
-    .lines()
-    .map(str::to_owned)
-    .filter(|c| !c.is_empty())
-    .collect();
-    let rows_csv = work.join("registrations.csv");
     let (raw_time, floor_time) = if ours.postgres() {
-        ours.run(&format!(
-            "\\copy (SELECT * FROM returnee_registrations ORDER BY id) TO '{}' WITH (FORMAT csv)",
-            rows_csv.display()
-        ))?;
         let text: Vec<String> = (1..=LIST_HEADER.len())
             .map(|i| format!("c{i} TEXT"))
             .collect();
-        peer.run(&format!(
-            "CREATE TABLE list_raw ({}); TRUNCATE returnee_registrations CASCADE; VACUUM ANALYZE returnee_registrations;",
-            text.join(", ")
-        ))?;
+        peer.run(&format!("CREATE TABLE list_raw ({});", text.join(", ")))?;
         let t = Instant::now();
         peer.run(&format!(
             "\\copy list_raw FROM '{}' WITH (FORMAT csv, HEADER true)",
             list.display()
         ))?;
         let raw = t.elapsed();
+        let mut script = String::from("BEGIN;\n");
+        for (table, file, columns, _) in &written {
+            script.push_str(&format!(
+                "\\copy {table} ({}) FROM '{}' WITH (FORMAT csv)\n",
+                columns.join(", "),
+                file.display()
+            ));
+        }
+        script.push_str("COMMIT;\n");
         let t = Instant::now();
-        peer.run(&format!(
-            "\\copy returnee_registrations FROM '{}' WITH (FORMAT csv)",
-            rows_csv.display()
-        ))?;
+        peer.run(&script)?;
         (raw, t.elapsed())
     } else {
-        ours.run(&format!(
-            ".mode csv\n.output {}\nSELECT * FROM returnee_registrations ORDER BY id;",
-            rows_csv.display()
-        ))?;
         let raw_db = Db::Sqlite(work.join("raw.db"));
         let t = Instant::now();
         raw_db.run(&format!(".import --csv {} list_raw", list.display()))?;
         let raw = t.elapsed();
         raw_db.drop_all();
-        peer.run("DELETE FROM returnee_registrations; VACUUM;")?;
-        let values: Vec<String> = columns.iter().map(|c| format!("NULLIF({c}, '')")).collect();
+        let mut script = String::from(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;\n",
+        );
+        for (table, file, _, _) in &written {
+            script.push_str(&format!(
+                "CREATE TEMP TABLE raw_{table} AS SELECT * FROM {table} WHERE 0;\n.import --csv {} raw_{table}\n",
+                file.display()
+            ));
+        }
+        script.push_str("BEGIN;\n");
+        for (table, _, columns, nullable) in &written {
+            // `.import` reads an empty field as '': NULL again where the
+            // column may hold one.
+            let values: Vec<String> = columns
+                .iter()
+                .zip(nullable)
+                .map(|(c, n)| {
+                    if *n {
+                        format!("NULLIF({c}, '')")
+                    } else {
+                        c.clone()
+                    }
+                })
+                .collect();
+            script.push_str(&format!(
+                "INSERT INTO {table} ({}) SELECT {} FROM raw_{table};\n",
+                columns.join(", "),
+                values.join(", ")
+            ));
+        }
+        script.push_str("COMMIT;\n");
         let t = Instant::now();
-        peer.run(&format!(
-            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;\n\
-             CREATE TEMP TABLE raw AS SELECT * FROM returnee_registrations WHERE 0;\n\
-             .import --csv {} raw\n\
-             BEGIN; INSERT INTO returnee_registrations ({}) SELECT {} FROM raw; COMMIT;",
-            rows_csv.display(),
-            columns.join(", "),
-            values.join(", ")
-        ))?;
+        peer.run(&script)?;
         (raw, t.elapsed())
     };
+    let mut rows_written = 0_u64;
+    for (table, filter) in &tables {
+        let check = format!("SELECT COUNT(*) FROM {table} WHERE {filter};");
+        let (a, b) = (ours.run(&check)?, peer.run(&check)?);
+        ensure!(
+            a == b,
+            "the floor's {table} differ from ours: {a:?} / {b:?}"
+        );
+        rows_written += a.trim().parse::<u64>()?;
+    }
     let check = "SELECT COUNT(*), COUNT(DISTINCT code), SUM(person_id), COUNT(area_id), COUNT(test_on) FROM returnee_registrations;";
     let (a, b) = (ours.run(check)?, peer.run(check)?);
     ensure!(a == b, "the floor's rows differ from ours: {a:?} / {b:?}");
     eprintln!(
-        "  raw {:.2} s, same table {:.2} s",
+        "  raw {:.2} s, same schema ({rows_written} rows in 5 tables) {:.2} s",
         raw_time.as_secs_f64(),
         floor_time.as_secs_f64()
     );
@@ -986,8 +1068,9 @@ async fn bench(
         "raw": {"what": if ours.postgres() { "psql \\copy of the file into 18 text columns" } else { "sqlite3 .import of the file into 18 text columns" },
                 "ms": ms(raw_time), "ratio": ratio(raw_time, import_time),
                 "rows_per_s": (s.rows as f64 / raw_time.as_secs_f64()).round()},
-        "same_schema": {"what": if ours.postgres() { "psql \\copy of our registration rows into returnee_registrations (its indexes and foreign keys) of a copy" }
-                                else { "sqlite3 .import of our registration rows + INSERT … SELECT into returnee_registrations (its indexes, foreign keys on) of a copy" },
+        "same_schema": {"what": if ours.postgres() { "psql \\copy, in one transaction, of every row our import wrote (people, name tokens, pairs for review, registrations, audit rows) into the same tables (indexes, foreign keys, triggers) of the database as it was before the import" }
+                                else { "sqlite3 .import of every row our import wrote (people, name tokens, pairs for review, registrations, audit rows) + INSERT … SELECT, in one transaction, into the same tables (indexes, foreign keys on, triggers) of the database as it was before the import" },
+                        "rows": rows_written,
                         "ms": ms(floor_time), "ratio": ratio(floor_time, import_time),
                         "rows_per_s": (s.registered as f64 / floor_time.as_secs_f64()).round()},
         "our_slowdown": (import_time.as_secs_f64() / floor_time.as_secs_f64() * 10.0).round() / 10.0,
