@@ -3834,15 +3834,31 @@ async fn the_province_ends_an_epidemic_area_plans_a_convoy_and_counts_returnees_
     )))
     .await
     .unwrap();
-    let line = wait_for(&c, "[data-key='returnees_received']")
+    let line = wait_for(&c, "[data-key='returnees_received']").await;
+    let label = line
+        .find(Locator::Css("th"))
         .await
+        .unwrap()
         .text()
         .await
         .unwrap();
     assert!(
-        line.contains("Người về địa phương đã tiếp nhận") && line.contains('1'),
-        "{line}"
+        label.contains("Người về địa phương đã tiếp nhận"),
+        "{label}"
     );
+    // One returnee was confirmed home today: the figure is 1, and it opens
+    // the list of that one person.
+    let figure = line.find(Locator::Css("td.value")).await.unwrap();
+    assert_eq!(figure.text().await.unwrap().trim(), "1");
+    let href = figure
+        .find(Locator::Css("a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(href.contains("returnees_received"), "{href}");
     shots.take(&c, "report-returnees-vi", 1280).await;
     c.close().await.unwrap();
 }

@@ -274,3 +274,21 @@ impl Store {
         Ok(id)
     }
 }
+
+/// [`record_created`] for the records `ids` as `sql` (its `IN ({list})`
+/// filled with them) reads them back in `tx`: each row made an entry by `entry`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record_read_back(
+    clock: &phongdich_domain::Clock,
+    tx: &mut Transaction<'static, Any>,
+    engine: crate::Dialect,
+    actor: &Actor,
+    entity: &str,
+    sql: &str,
+    ids: &[i64],
+    entry: impl Fn(&sqlx::any::AnyRow) -> Result<Created>,
+) -> Result<()> {
+    let rows = crate::sql::fetch_ids(tx, engine, sql, ids).await?;
+    let entries = rows.iter().map(entry).collect::<Result<Vec<_>>>()?;
+    record_created(clock, tx, engine, actor, entity, &entries).await
+}

@@ -590,24 +590,43 @@ impl Store {
         if let Some(s) = street.filter(|s| !s.trim().is_empty()) {
             row.street_address = Some(s.to_owned());
         }
-        if !write_person_row(&mut tx, id, &row, Some(before.version), &self.stamp()).await? {
+        let version = before.version;
+        self.rewrite_person_audited(&mut tx, actor, "move", &before, &row, version)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Write `row` over the record `before` (refused as stale unless it is
+    /// still at `expected_version`), read it back and audit the change as
+    /// `action`, in `tx`.
+    async fn rewrite_person_audited(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        actor: &Actor,
+        action: &str,
+        before: &Person,
+        row: &PersonRow,
+        expected_version: i64,
+    ) -> Result<Person> {
+        let id = before.id;
+        if !write_person_row(tx, id, row, Some(expected_version), &self.stamp()).await? {
             return Err(stale(id));
         }
-        let after = fetch_person_tx(&mut tx, id).await?;
+        let after = fetch_person_tx(tx, id).await?;
         audit::record(
             &self.clock,
-            &mut tx,
+            tx,
             actor,
-            "move",
+            action,
             "person",
             &id.to_string(),
             Some(&after.commune_code),
-            Some(&before),
+            Some(before),
             Some(&after),
         )
         .await?;
-        tx.commit().await?;
-        Ok(true)
+        Ok(after)
     }
 
     /// Change a person inside the scope, refusing a stale version.
@@ -633,30 +652,16 @@ impl Store {
         {
             return Err(refusal);
         }
-        let changed = write_person_row(
-            &mut tx,
-            id,
-            &row,
-            Some(update.expected_version),
-            &self.stamp(),
-        )
-        .await?;
-        if !changed {
-            return Err(stale(id));
-        }
-        let after = fetch_person_tx(&mut tx, id).await?;
-        audit::record(
-            &self.clock,
-            &mut tx,
-            actor,
-            "update",
-            "person",
-            &id.to_string(),
-            Some(&after.commune_code),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        let after = self
+            .rewrite_person_audited(
+                &mut tx,
+                actor,
+                "update",
+                &before,
+                &row,
+                update.expected_version,
+            )
+            .await?;
         tx.commit().await?;
         Ok(after)
     }

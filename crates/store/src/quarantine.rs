@@ -138,17 +138,7 @@ pub(crate) fn order_from_row(r: &AnyRow) -> Result<QuarantineOrder> {
 impl Store {
     /// The rules a province applies: the national ones and its own current versions.
     pub async fn quarantine_rules(&self, province_code: &str) -> Result<Vec<QuarantineRule>> {
-        let mut rules = national_rules();
-        let own: Vec<String> = sqlx::query_scalar(
-            "SELECT rule_json FROM quarantine_rules WHERE province_code = $1 AND current = 1 ORDER BY code",
-        )
-        .bind(province_code)
-        .fetch_all(&self.read)
-        .await?;
-        for json in own {
-            rules.push(serde_json::from_str(&json)?);
-        }
-        Ok(rules)
+        quarantine_rules_on(&mut *self.read.acquire().await?, province_code).await
     }
 
     /// Add a province's own rule, or a new version of one (same code); the
@@ -769,4 +759,22 @@ async fn order_in(
         .fetch_one(&mut **tx)
         .await?,
     )
+}
+
+/// The rules a province applies, read on `conn`.
+pub(crate) async fn quarantine_rules_on(
+    conn: &mut sqlx::AnyConnection,
+    province_code: &str,
+) -> Result<Vec<QuarantineRule>> {
+    let mut rules = national_rules();
+    let own: Vec<String> = sqlx::query_scalar(
+        "SELECT rule_json FROM quarantine_rules WHERE province_code = $1 AND current = 1 ORDER BY code",
+    )
+    .bind(province_code)
+    .fetch_all(conn)
+    .await?;
+    for json in own {
+        rules.push(serde_json::from_str(&json)?);
+    }
+    Ok(rules)
 }

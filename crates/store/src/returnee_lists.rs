@@ -529,18 +529,26 @@ impl Store {
         // Each registration's audit row holds it as read back, as one at a
         // time would.
         let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id IN ({{list}})");
-        let mut entries: Vec<audit::Created> = Vec::with_capacity(ids.len());
-        for row in fetch_ids(tx, engine, &sql, &ids).await? {
-            let reg = registration_from_row(&row)?;
-            entries.push(audit::Created {
-                entity_id: reg.code.clone(),
-                province_code: reg.province_code.clone(),
-                district_code: reg.district_code.clone(),
-                commune_code: reg.commune_code.clone(),
-                after_json: serde_json::to_string(&reg)?,
-            });
-        }
-        audit::record_created(&self.clock, tx, engine, actor, "returnee", &entries).await?;
+        audit::record_read_back(
+            &self.clock,
+            tx,
+            engine,
+            actor,
+            "returnee",
+            &sql,
+            &ids,
+            |row| {
+                let reg = registration_from_row(row)?;
+                Ok(audit::Created {
+                    entity_id: reg.code.clone(),
+                    province_code: reg.province_code.clone(),
+                    district_code: reg.district_code.clone(),
+                    commune_code: reg.commune_code.clone(),
+                    after_json: serde_json::to_string(&reg)?,
+                })
+            },
+        )
+        .await?;
         for p in &planned {
             let c = &ready[p.ready];
             if let Some(l) = c.label.as_deref() {
@@ -616,18 +624,26 @@ impl Store {
             q.execute(&mut **tx).await?;
         }
         let sql = format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE p.id IN ({{list}})");
-        let mut entries: Vec<audit::Created> = Vec::with_capacity(ids.len());
-        for row in fetch_ids(tx, engine, &sql, &ids).await? {
-            let p = person_from_row(&row)?;
-            entries.push(audit::Created {
-                entity_id: p.id.to_string(),
-                province_code: p.province_code.clone(),
-                district_code: p.district_code.clone(),
-                commune_code: p.commune_code.clone(),
-                after_json: serde_json::to_string(&p)?,
-            });
-        }
-        audit::record_created(&self.clock, tx, engine, actor, "person", &entries).await?;
+        audit::record_read_back(
+            &self.clock,
+            tx,
+            engine,
+            actor,
+            "person",
+            &sql,
+            &ids,
+            |row| {
+                let p = person_from_row(row)?;
+                Ok(audit::Created {
+                    entity_id: p.id.to_string(),
+                    province_code: p.province_code.clone(),
+                    district_code: p.district_code.clone(),
+                    commune_code: p.commune_code.clone(),
+                    after_json: serde_json::to_string(&p)?,
+                })
+            },
+        )
+        .await?;
         Ok(ids)
     }
 

@@ -65,6 +65,19 @@ pub struct Registration {
     pub batch_id: Option<i64>,
     pub seat: Option<i64>,
     pub version: i64,
+    /// Where the person's record is kept (province, district, commune):
+    /// until they are home it may be the unit they left, whose record the
+    /// destination cannot open ([`Registration::record_within`]).
+    #[serde(skip)]
+    record_units: (String, String, String),
+}
+
+impl Registration {
+    /// Whether `scope` reaches the person's record (a page links to it only then).
+    pub fn record_within(&self, scope: &Scope) -> bool {
+        let (p, d, c) = &self.record_units;
+        scope.contains_codes(p, d, c)
+    }
 }
 
 /// A registration saved: how its person was found, and what the arrival
@@ -140,7 +153,8 @@ pub(crate) const COLUMNS: &str = "r.id, r.code, r.person_id, COALESCE(r.full_nam
      r.last_dose_on, r.vaccine, r.test_kind, r.test_on, r.test_result, r.area_id, r.status, r.checked_at, \
      r.checkpoint, r.checkpoint_result, r.checkpoint_sample_id, r.home_on, r.order_id, r.cancel_reason, \
      r.channel, r.province_code, r.district_code, r.commune_code, c.name AS commune_name, r.hamlet_code, \
-     h.name AS hamlet_name, r.batch_id, r.seat, r.version";
+     h.name AS hamlet_name, r.batch_id, r.seat, r.version, p.province_code AS record_province, \
+     p.district_code AS record_district, p.commune_code AS record_commune";
 
 pub(crate) const FROM: &str = "returnee_registrations r JOIN persons p ON p.id = r.person_id \
      JOIN units o ON o.code = r.origin_code JOIN units c ON c.code = r.commune_code \
@@ -196,7 +210,28 @@ pub(crate) fn registration_from_row(r: &AnyRow) -> Result<Registration> {
         batch_id: r.try_get("batch_id")?,
         seat: r.try_get("seat")?,
         version: r.try_get("version")?,
+        record_units: (
+            r.try_get("record_province")?,
+            r.try_get("record_district")?,
+            r.try_get("record_commune")?,
+        ),
     })
+}
+
+/// A province's list of epidemic areas, oldest first.
+async fn epidemic_areas_on(
+    conn: &mut sqlx::AnyConnection,
+    province_code: &str,
+) -> Result<Vec<EpidemicArea>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.province_code, a.unit_code, u.name AS unit_name, a.from_on, a.until_on, a.decision \
+         FROM epidemic_areas a JOIN units u ON u.code = a.unit_code WHERE a.province_code = $1 \
+         ORDER BY a.from_on, a.id",
+    )
+    .bind(province_code)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(area_from_row).collect()
 }
 
 fn area_from_row(r: &AnyRow) -> Result<EpidemicArea> {
@@ -285,15 +320,7 @@ impl Store {
 
     /// A province's list of epidemic areas, oldest first.
     pub async fn epidemic_areas(&self, province_code: &str) -> Result<Vec<EpidemicArea>> {
-        let rows = sqlx::query(
-            "SELECT a.id, a.province_code, a.unit_code, u.name AS unit_name, a.from_on, a.until_on, a.decision \
-             FROM epidemic_areas a JOIN units u ON u.code = a.unit_code WHERE a.province_code = $1 \
-             ORDER BY a.from_on, a.id",
-        )
-        .bind(province_code)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(area_from_row).collect()
+        epidemic_areas_on(&mut *self.read.acquire().await?, province_code).await
     }
 
     /// Add an entry to the actor's province's list of epidemic areas
@@ -537,11 +564,14 @@ impl Store {
         arrival: NaiveDate,
         c: &Circumstances,
     ) -> Result<(Option<i64>, Obligation)> {
-        let origin = self.unit(origin_code).await?;
+        // Three reads on one connection: one acquisition, not three.
+        let mut conn = self.read.acquire().await?;
+        let origin = crate::units::unit_on(&mut conn, origin_code).await?;
         let lineage: Vec<&str> = origin.lineage().collect();
-        let areas = self.epidemic_areas(province).await?;
+        let areas = epidemic_areas_on(&mut conn, province).await?;
         let area = epidemic_area_of(&areas, &lineage, departure);
-        let rules = self.quarantine_rules(province).await?;
+        let rules = crate::quarantine::quarantine_rules_on(&mut conn, province).await?;
+        drop(conn);
         let o = obligation(&rules, area, arrival, province, c).map_err(Invalid::from)?;
         Ok((area.map(|a| a.id), o))
     }
@@ -939,31 +969,13 @@ impl Store {
         if !errors.is_empty() {
             return Err(Invalid(errors).into());
         }
-        // The same scan again: what it did, nothing more.
-        let seen: Option<(i64, String)> = sqlx::query_as(
-            "SELECT s.registration_id, r.code FROM checkpoint_scans s \
-             JOIN returnee_registrations r ON r.id = s.registration_id WHERE s.idempotency_key = $1",
-        )
-        .bind(key)
-        .fetch_optional(&self.read)
-        .await?;
-        if let Some((id, code)) = seen {
-            // The same key with another code is not a retry: a device fault.
-            if normalise_code(&input.code).as_deref() != Some(code.as_str()) {
-                return Err(invalid(
-                    "idempotency_key",
-                    "reused",
-                    "Khóa chống trùng này đã dùng cho một mã khác: thiết bị quét cần tạo khóa mới cho mỗi lượt.".into(),
-                    "This idempotency key was used for another code: the scanner must make a new key for each scan.".into(),
-                ));
-            }
-            let registration = self.returnee(&actor.scope, id).await?;
-            return self.finish_scan(actor, registration, "replayed").await;
-        }
-        let registration = match self.returnee_by_code(&actor.scope, &input.code).await {
+        let code = normalise_code(&input.code).unwrap_or_default();
+        let registration = match self.returnee_by_code(&actor.scope, &code).await {
             Ok(r) => r,
             Err(StoreError::NotFound { .. }) => {
-                let code = normalise_code(&input.code).unwrap_or_default();
+                if let Some(replay) = self.scan_replayed(actor, key, &code).await? {
+                    return Ok(replay);
+                }
                 let elsewhere: Option<String> = sqlx::query_scalar(
                     "SELECT province_code FROM returnee_registrations WHERE code = $1",
                 )
@@ -985,6 +997,10 @@ impl Store {
             Err(e) => return Err(e),
         };
         if registration.status == Status::Cancelled {
+            // A scan received before the cancellation, re-sent: what it did.
+            if let Some(replay) = self.scan_replayed(actor, key, &code).await? {
+                return Ok(replay);
+            }
             return Err(StoreError::conflict(
                 format!(
                     "Đăng ký {} đã bị hủy ({}): đăng ký lại tại chốt nếu người này vẫn về.",
@@ -1000,15 +1016,50 @@ impl Store {
         }
         let stamp = self.stamp();
         let mut tx = self.write.begin().await?;
-        // Two devices scanning the same key at once: the unique key lets one in.
+        // The first scan is the one whose guarded update moves the
+        // registration on (two lanes at once: one of them), decided in this
+        // transaction, not from the read before it. Its new version tells
+        // whether anything else changed the registration since that read.
+        let first: Option<i64> = sqlx::query_scalar(
+            "UPDATE returnee_registrations SET status = 'checked', checked_at = $1, checkpoint = $2, checked_by = $3, \
+             checkpoint_result = $4, updated_at = $1, version = version + 1 WHERE id = $5 AND status = 'registered' \
+             RETURNING version",
+        )
+        .bind(stamp.as_str())
+        .bind(checkpoint.as_str())
+        .bind(actor.name.as_str())
+        .bind(rapid.map(|r| r.as_str()))
+        .bind(registration.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let mut later_positive = false;
+        if first.is_none() && rapid == Some(TestOutcome::Positive) {
+            // A positive test on a later scan (tested after the first one) is
+            // the registration's too, and goes to testing like the first's.
+            later_positive = sqlx::query(
+                "UPDATE returnee_registrations SET checkpoint_result = 'positive', updated_at = $1, version = version + 1 \
+                 WHERE id = $2 AND (checkpoint_result IS NULL OR checkpoint_result <> 'positive')",
+            )
+            .bind(stamp.as_str())
+            .bind(registration.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+        }
+        // Two devices sending the same scan at once: the unique key lets one
+        // in; the other's transaction (its update too) is undone, and it
+        // answers what the first did.
         let inserted = sqlx::query(
             "INSERT INTO checkpoint_scans (idempotency_key, registration_id, checkpoint, scanned_at, outcome, \
-             rapid_result, recorded_by, province_code) VALUES ($1, $2, $3, $4, 'again', $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING",
+             rapid_result, recorded_by, province_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (idempotency_key) DO NOTHING",
         )
         .bind(key)
         .bind(registration.id)
         .bind(checkpoint.as_str())
         .bind(stamp.as_str())
+        .bind(if first.is_some() { "arrived" } else { "again" })
         .bind(rapid.map(|r| r.as_str()))
         .bind(actor.name.as_str())
         .bind(registration.province_code.as_str())
@@ -1017,50 +1068,31 @@ impl Store {
         .rows_affected();
         if inserted == 0 {
             tx.rollback().await?;
-            let registration = self.returnee(&actor.scope, registration.id).await?;
-            return self.finish_scan(actor, registration, "replayed").await;
+            return match self.scan_replayed(actor, key, &code).await? {
+                Some(replay) => Ok(replay),
+                // The key's scan went with a registration out of reach.
+                None => Err(StoreError::not_found(Entity::Returnee, &code)),
+            };
         }
-        // The first scan is the one whose guarded update moves the
-        // registration on (two lanes at once: one of them), decided in this
-        // transaction, not from the read before it.
-        let first = sqlx::query(
-            "UPDATE returnee_registrations SET status = 'checked', checked_at = $1, checkpoint = $2, checked_by = $3, \
-             checkpoint_result = $4, updated_at = $1, version = version + 1 WHERE id = $5 AND status = 'registered'",
-        )
-        .bind(stamp.as_str())
-        .bind(checkpoint.as_str())
-        .bind(actor.name.as_str())
-        .bind(rapid.map(|r| r.as_str()))
-        .bind(registration.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if first {
-            sqlx::query(
-                "UPDATE checkpoint_scans SET outcome = 'arrived' WHERE idempotency_key = $1",
-            )
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
-        } else if rapid == Some(TestOutcome::Positive) {
-            // A positive test on a later scan (tested after the first one) is
-            // the registration's too, and goes to testing like the first's.
-            sqlx::query(
-                "UPDATE returnee_registrations SET checkpoint_result = 'positive', updated_at = $1, version = version + 1 \
-                 WHERE id = $2 AND (checkpoint_result IS NULL OR checkpoint_result <> 'positive')",
-            )
-            .bind(stamp.as_str())
-            .bind(registration.id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let after = read_in(&mut tx, registration.id).await?;
+        // The answer is the registration as read with this scan's changes,
+        // unless something else changed it in between: then it is read again.
+        let after = match first {
+            Some(version) if version == registration.version + 1 => Registration {
+                status: Status::Checked,
+                checked_at: Some(stamp.clone()),
+                checkpoint: Some(checkpoint.clone()),
+                checkpoint_result: rapid.map(|r| r.as_str().to_owned()),
+                version,
+                ..registration.clone()
+            },
+            None if !later_positive => registration.clone(),
+            _ => read_in(&mut tx, registration.id).await?,
+        };
         audit::record(
             &self.clock,
             &mut tx,
             actor,
-            if first { "arrive" } else { "scan" },
+            if first.is_some() { "arrive" } else { "scan" },
             "returnee",
             &after.code,
             Some(&after.commune_code),
@@ -1069,8 +1101,45 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.finish_scan(actor, after, if first { "arrived" } else { "again" })
+        self.finish_scan(
+            actor,
+            after,
+            if first.is_some() { "arrived" } else { "again" },
+        )
+        .await
+    }
+
+    /// The answer to a scan whose idempotency key was received before (with
+    /// the same code), if it was; the same key with another code is a
+    /// device fault, refused.
+    async fn scan_replayed(
+        &self,
+        actor: &Actor,
+        key: &str,
+        code: &str,
+    ) -> Result<Option<ScanOutcome>> {
+        let seen: Option<(i64, String)> = sqlx::query_as(
+            "SELECT s.registration_id, r.code FROM checkpoint_scans s \
+             JOIN returnee_registrations r ON r.id = s.registration_id WHERE s.idempotency_key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some((id, seen_code)) = seen else {
+            return Ok(None);
+        };
+        if seen_code != code {
+            return Err(invalid(
+                "idempotency_key",
+                "reused",
+                "Khóa chống trùng này đã dùng cho một mã khác: thiết bị quét cần tạo khóa mới cho mỗi lượt.".into(),
+                "This idempotency key was used for another code: the scanner must make a new key for each scan.".into(),
+            ));
+        }
+        let registration = self.returnee(&actor.scope, id).await?;
+        self.finish_scan(actor, registration, "replayed")
             .await
+            .map(Some)
     }
 
     /// A scan's answer; a positive rapid test at the checkpoint not yet in

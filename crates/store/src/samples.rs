@@ -191,21 +191,10 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let mut out = Vec::with_capacity(checked.len());
         for (person, taken) in &checked {
-            let id = insert_sample(&mut tx, actor, person, None, taken, &self.stamp()).await?;
-            let sample = sample_in(&mut tx, id).await?;
-            audit::record(
-                &self.clock,
-                &mut tx,
-                actor,
-                "create",
-                "sample",
-                &sample.code,
-                Some(&person.commune_code),
-                None::<&()>,
-                Some(&sample),
-            )
-            .await?;
-            out.push(sample);
+            out.push(
+                self.insert_sample_audited(&mut tx, actor, person, taken)
+                    .await?,
+            );
         }
         tx.commit().await?;
         Ok(out)
@@ -441,6 +430,31 @@ impl Store {
         Ok(result_id)
     }
 
+    /// One sample written (not pooled), read back and audited in `tx`.
+    async fn insert_sample_audited(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        actor: &Actor,
+        person: &crate::Person,
+        taken: &Taken,
+    ) -> Result<Sample> {
+        let id = insert_sample(tx, actor, person, None, taken, &self.stamp()).await?;
+        let sample = sample_in(tx, id).await?;
+        audit::record(
+            &self.clock,
+            tx,
+            actor,
+            "create",
+            "sample",
+            &sample.code,
+            Some(&person.commune_code),
+            None::<&()>,
+            Some(&sample),
+        )
+        .await?;
+        Ok(sample)
+    }
+
     /// A positive rapid (antigen) test taken where the person stands — a
     /// checkpoint: the sample, its result and the case it confirms, in the
     /// caller's engine write, so that all of it commits with the caller's
@@ -466,20 +480,10 @@ impl Store {
         }
         .parse(today)?;
         let taken = Taken::new(taken, None);
-        let id = insert_sample(w.tx(), actor, person, None, &taken, &self.stamp()).await?;
-        let sample = sample_in(w.tx(), id).await?;
-        audit::record(
-            &self.clock,
-            w.tx(),
-            actor,
-            "create",
-            "sample",
-            &sample.code,
-            Some(&person.commune_code),
-            None::<&()>,
-            Some(&sample),
-        )
-        .await?;
+        let sample = self
+            .insert_sample_audited(w.tx(), actor, person, &taken)
+            .await?;
+        let id = sample.id;
         let r = ResultInput {
             code: sample.code.clone(),
             test_kind: "antigen".into(),

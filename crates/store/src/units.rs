@@ -257,16 +257,7 @@ impl Store {
 
     /// One unit by code (padded or not).
     pub async fn unit(&self, code: &str) -> Result<Unit> {
-        let code = UnitCode::parse(code).map_err(Invalid::from)?;
-        let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE code = $1");
-        let row = sqlx::query(&sql)
-            .bind(code.as_str())
-            .fetch_optional(&self.read)
-            .await?;
-        match row {
-            Some(r) => unit_from_row(&r),
-            None => Err(StoreError::not_found(crate::error::Entity::Unit, code)),
-        }
+        unit_on(&mut *self.read.acquire().await?, code).await
     }
 
     /// The names of units (and hamlets) by code, for pages that show names
@@ -627,5 +618,19 @@ impl Store {
             Ok::<_, StoreError>(parsed.len())
         };
         write.await.map_err(|e| (Vec::new(), Some(e)))
+    }
+}
+
+/// One unit by code (padded or not), read on `conn`.
+pub(crate) async fn unit_on(conn: &mut sqlx::AnyConnection, code: &str) -> Result<Unit> {
+    let code = UnitCode::parse(code).map_err(Invalid::from)?;
+    let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE code = $1");
+    let row = sqlx::query(&sql)
+        .bind(code.as_str())
+        .fetch_optional(conn)
+        .await?;
+    match row {
+        Some(r) => unit_from_row(&r),
+        None => Err(StoreError::not_found(crate::error::Entity::Unit, code)),
     }
 }

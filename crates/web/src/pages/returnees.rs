@@ -123,7 +123,7 @@ async fn handover(State(s): State<AppState>, page: Page, Query(q): Query<DayQuer
                         @if r.checkpoint_result.as_deref() == Some("positive") { br; strong.error { (l.t("Test nhanh tại chốt DƯƠNG TÍNH", "Rapid test at the checkpoint POSITIVE")) } }
                     }
                     td data-label=(l.t("Việc", "Action")) {
-                        @if r.order_id.is_some() {
+                        @if r.order_id.is_some() && r.record_within(&page.actor.scope) {
                             a href={ "/persons/" (r.person_id) "#quarantine" } { (l.t("Quyết định cách ly →", "Quarantine order →")) }
                         }
                         @if matches!(r.status, Status::Registered | Status::Checked) {
@@ -176,7 +176,8 @@ async fn handover(State(s): State<AppState>, page: Page, Query(q): Query<DayQuer
             section aria-labelledby="h-unvaccinated" {
                 h2 #h-unvaccinated { (l.t("Chưa tiêm vắc-xin: cần hẹn tiêm", "Unvaccinated: to be given an appointment")) " (" (unvaccinated.len()) ")" }
                 ul #unvaccinated { @for r in &unvaccinated {
-                    li { a href={ "/persons/" (r.person_id) } { (r.full_name) } " (" (r.birth_year) ")"
+                    li { @if r.record_within(&page.actor.scope) { a href={ "/persons/" (r.person_id) } { (r.full_name) } } @else { (r.full_name) }
+                        " (" (r.birth_year) ")"
                         @if let Some(p) = &r.phone { " · " a href={ "tel:" (p) } { (p) } }
                         " · " (r.hamlet_name.clone().unwrap_or_default()) @if r.hamlet_name.is_some() { ", " } (r.commune_name) }
                 } }
@@ -513,7 +514,14 @@ async fn card(
             dt { (l.t("Phải thực hiện", "Must")) } dd #obligation { (obligation_text(l, &obligation)) }
         }
         p {
-            a href={ "/persons/" (r.person_id) } { (l.t("Hồ sơ người dân →", "Person's record →")) }
+            @if r.record_within(&page.actor.scope) {
+                a href={ "/persons/" (r.person_id) } { (l.t("Hồ sơ người dân →", "Person's record →")) }
+            } @else {
+                span.muted #record-elsewhere { (l.t(
+                    "Hồ sơ người dân do nơi đi quản lý; chuyển về xã khi xác nhận về nhà.",
+                    "The person's record is kept by the place they left; it moves here when they are confirmed home."
+                )) }
+            }
             " " a href={ "/returnees?day=" (show_day(r.arrival_on)) } { (l.t("Danh sách ngày đến →", "The arrival day's list →")) }
             " " (super::print_button(l.t("In phiếu", "Print")))
         }
