@@ -74,6 +74,9 @@ pub enum Permission {
     Returnees,
     /// Scan returnees' codes at a checkpoint and record their arrival.
     CheckArrivals,
+    /// Lock down areas, extend and lift lockdowns (and, with them, the
+    /// zones, directives and levels of the committee's decisions).
+    Zones,
 }
 
 impl Permission {
@@ -125,10 +128,14 @@ impl Permission {
                 "kiểm tra người về tại chốt",
                 "check returnees at a checkpoint",
             ),
+            Permission::Zones => (
+                "phong tỏa, gia hạn và gỡ phong tỏa khu vực",
+                "lock down areas, extend and lift lockdowns",
+            ),
         }
     }
 
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ViewPersons,
         Permission::ViewIdentifiers,
         Permission::EditPersons,
@@ -149,6 +156,7 @@ impl Permission {
         Permission::Report,
         Permission::Returnees,
         Permission::CheckArrivals,
+        Permission::Zones,
     ];
 }
 

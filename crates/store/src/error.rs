@@ -111,6 +111,7 @@ pub enum Entity {
     HomeTreatment,
     ImportRun,
     Loan,
+    Lockdown,
     Merge,
     OxygenEquipment,
     Person,
@@ -131,7 +132,7 @@ pub enum Entity {
 
 impl Entity {
     /// Every kind, for tests.
-    pub const ALL: [Entity; 32] = [
+    pub const ALL: [Entity; 33] = [
         Entity::Admission,
         Entity::Alert,
         Entity::ApiToken,
@@ -148,6 +149,7 @@ impl Entity {
         Entity::HomeTreatment,
         Entity::ImportRun,
         Entity::Loan,
+        Entity::Lockdown,
         Entity::Merge,
         Entity::OxygenEquipment,
         Entity::Person,
@@ -185,6 +187,7 @@ impl Entity {
             Entity::HomeTreatment => "home treatment",
             Entity::ImportRun => "import",
             Entity::Loan => "loan",
+            Entity::Lockdown => "lockdown area",
             Entity::Merge => "merge",
             Entity::OxygenEquipment => "oxygen equipment",
             Entity::Person => "person",
@@ -223,6 +226,7 @@ impl Entity {
             Entity::HomeTreatment => "hồ sơ điều trị tại nhà",
             Entity::ImportRun => "lần nhập tệp",
             Entity::Loan => "lượt cho mượn thiết bị",
+            Entity::Lockdown => "khu vực phong tỏa",
             Entity::Merge => "lần gộp",
             Entity::OxygenEquipment => "thiết bị oxy",
             Entity::Person => "người",

@@ -17,6 +17,7 @@ mod engine_write;
 mod error;
 mod figures;
 mod import;
+mod lockdowns;
 mod migrate;
 mod persons;
 mod places;
@@ -60,9 +61,11 @@ pub use import::{
     BatchOutcome, IMPORT_STALE, ImportPolicy, ImportRun, ImportRunRecord, ImportState, ParsedRow,
     RowOutcome, parse_rows,
 };
+pub use lockdowns::{Lockdown, LockdownCase, LockdownDetail, LockdownEvent, LockdownPerson};
 pub use persons::{
     DuplicateCandidate, DuplicatePairs, MergeOutcome, Person, PersonQuery, PersonUpdate,
 };
+pub use phongdich_domain::lockdown::{LockdownChangeInput, LockdownInput};
 pub use places::{Admission, BedCount, BedType, FreeBeds, Place, PlaceInput, PlaceKind};
 pub use quarantine::{OrderInput, Proposal, QuarantineOrder, RuleVersion};
 pub use response::{

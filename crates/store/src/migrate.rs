@@ -247,6 +247,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 29,
+        name: "lockdown areas, their cases and decisions",
+        shared: include_str!("../migrations/0029_lockdowns.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Dialect) -> String {
