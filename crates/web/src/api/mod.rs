@@ -34,6 +34,7 @@ mod testing;
 mod tracing;
 mod treatment;
 mod units;
+mod zones;
 
 use crate::AppState;
 use crate::problem::Problem;
@@ -65,6 +66,7 @@ const RESOURCES: &[(&str, Routes)] = &[
     ("quarantine", quarantine::routes),
     ("declarations", declarations::routes),
     ("returnees", returnees::routes),
+    ("zones", zones::routes),
     ("dashboard", dashboard::routes),
     ("audit", audit::routes),
     ("admin", admin::routes),

@@ -36,6 +36,7 @@ mod tracing;
 mod treatment;
 mod units;
 mod vitals;
+mod zones;
 
 use crate::AppState;
 use crate::caller::{Auth, LANG_COOKIE, Lang};
@@ -81,6 +82,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(figures::routes())
         .merge(units::routes())
         .merge(admin::routes())
+        .merge(zones::routes())
 }
 
 /// A section of the person's record page, drawn with the errors of a form of
@@ -96,7 +98,8 @@ pub(super) type RecordSection =
 /// The sections of the person's record page ([`persons::person_page`]), in
 /// order: one line a module. A module that draws a section registers it here,
 /// so the record page depends on none of them and they may redraw it.
-pub(super) const RECORD_SECTIONS: [RecordSection; 3] = [
+pub(super) const RECORD_SECTIONS: [RecordSection; 4] = [
+    |s, page, p, errors| Box::pin(zones::section(s, page, p, errors)),
     |s, page, p, errors| Box::pin(tracing::section(s, page, p, errors)),
     |s, page, p, errors| Box::pin(treatment::section(s, page, p, errors)),
     |s, page, p, errors| Box::pin(quarantine::section(s, page, p, errors)),
@@ -382,6 +385,7 @@ const NAV: &[NavGroup] = &[
         links: &[
             link("/tracing", "Truy vết", "Tracing"),
             link("/clusters", "Ổ dịch", "Clusters"),
+            link("/lockdowns", "Phong tỏa", "Lockdowns"),
         ],
     },
     NavGroup {

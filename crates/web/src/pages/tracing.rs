@@ -1353,6 +1353,9 @@ pub(super) async fn cluster(
                     @if m.level == Some(0) { " — " a href={ "/api/v1/chains/" (m.person_id) "?format=csv" } { (l.t("chuỗi lây (CSV)", "chain (CSV)")) } }
                 }
             } }
+            @if page.can(Permission::Zones) {
+                p { a.button.secondary #lock-down-cluster href={ "/lockdowns?cluster=" (id) "#new-lockdown" } { (l.t("Phong tỏa khu vực ổ dịch", "Lock down the cluster's area")) } }
+            }
             @if page.can(Permission::Trace) {
                 form method="post" action={ "/clusters/" (id) "/members" } {
                     (page.csrf_field())

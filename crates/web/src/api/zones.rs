@@ -1,0 +1,155 @@
+//! Zones: lockdown areas (a whole unit or a place drawn under a commune),
+//! their extensions and lifting (each a decision, kept), the people inside,
+//! and the areas a person lives in now.
+
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+use crate::caller::Caller;
+use crate::problem::Problem;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use phongdich_domain::Permission;
+use phongdich_store::{
+    Lockdown, LockdownChangeInput, LockdownDetail, LockdownInput, LockdownPerson, StoreError,
+};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The resource's routes, each registered with its OpenAPI operation.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(detail))
+        .routes(routes!(people))
+        .routes(routes!(change))
+        .routes(routes!(of_person))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ListParams {
+    /// Only the lockdowns holding on this day (dd/mm/yyyy or yyyy-mm-dd).
+    active_on: Option<String>,
+}
+
+/// The lockdowns the caller sees — in their jurisdiction, and those over
+/// their own unit — newest first (at most 1,000).
+#[utoipa::path(get, path = "/api/v1/lockdowns", params(ListParams),
+    responses((status = 200, body = Vec<Lockdown>), (status = 403, body = Problem)))]
+pub(super) async fn list(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<Json<Vec<Lockdown>>, Problem> {
+    actor.require(Permission::ViewPersons)?;
+    let day = match p.active_on.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(d) => Some(
+            phongdich_domain::contact::parse_date("active_on", d)
+                .map_err(|e| StoreError::from(phongdich_domain::Invalid(vec![e])))?,
+        ),
+    };
+    Ok(Json(s.store.lockdowns(&actor.scope, day).await?))
+}
+
+/// Lock down a unit of the caller's jurisdiction, or a place drawn under a
+/// commune (a named place, addresses one a line). Refused: an overlap with a
+/// lockdown of the same area, an end before the start, a unit, case or
+/// cluster that does not resolve within the caller's jurisdiction.
+#[utoipa::path(post, path = "/api/v1/lockdowns", request_body = LockdownInput,
+    responses((status = 201, body = Lockdown), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub(super) async fn create(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<LockdownInput>,
+) -> Result<(StatusCode, Json<Lockdown>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_lockdown(&actor, &body).await?),
+    ))
+}
+
+/// A lockdown with its decisions, its state today and how many people
+/// (households) of the caller's jurisdiction are registered inside.
+#[utoipa::path(get, path = "/api/v1/lockdowns/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = LockdownDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(super) async fn detail(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<LockdownDetail>, Problem> {
+    actor.require(Permission::ViewPersons)?;
+    Ok(Json(s.store.lockdown(&actor.scope, id).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct PeopleParams {
+    #[serde(default, deserialize_with = "crate::api::in_range::<1, 1000, _>")]
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<i64>,
+    #[serde(default, deserialize_with = "crate::api::in_range::<0, 1000000000, _>")]
+    #[param(minimum = 0, maximum = 1000000000)]
+    offset: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct PeoplePage {
+    items: Vec<LockdownPerson>,
+    /// Everyone inside within the caller's jurisdiction.
+    total: usize,
+}
+
+/// The people registered inside a lockdown, within the caller's
+/// jurisdiction, by name (`limit`, default 100, from `offset`).
+#[utoipa::path(get, path = "/api/v1/lockdowns/{id}/people", params(("id" = i64, Path), PeopleParams),
+    responses((status = 200, body = PeoplePage), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(super) async fn people(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(p): ApiQuery<PeopleParams>,
+) -> Result<Json<PeoplePage>, Problem> {
+    actor.require(Permission::ViewPersons)?;
+    let (items, total) = s
+        .store
+        .lockdown_people(
+            &actor.scope,
+            id,
+            p.offset.unwrap_or(0) as usize,
+            p.limit.unwrap_or(100) as usize,
+        )
+        .await?;
+    Ok(Json(PeoplePage { items, total }))
+}
+
+/// Extend (`kind` = `extend`, `on` the new planned end) or lift (`lift`,
+/// `on` the day it ends) a lockdown of the caller's jurisdiction, by a
+/// decision; a lifted one changes no more.
+#[utoipa::path(post, path = "/api/v1/lockdowns/{id}/changes", params(("id" = i64, Path)),
+    request_body = LockdownChangeInput,
+    responses((status = 200, body = Lockdown), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn change(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<LockdownChangeInput>,
+) -> Result<Json<Lockdown>, Problem> {
+    Ok(Json(s.store.change_lockdown(&actor, id, &body).await?))
+}
+
+/// The lockdowns holding today where a person of the caller's jurisdiction lives.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/lockdowns", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Lockdown>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(super) async fn of_person(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<Lockdown>>, Problem> {
+    actor.require(Permission::ViewPersons)?;
+    Ok(Json(s.store.lockdowns_of_person(&actor.scope, id).await?))
+}
