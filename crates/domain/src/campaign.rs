@@ -18,6 +18,9 @@ choice!(
         Unit = "unit",
         /// The people named.
         List = "list",
+        /// The people registered inside a lockdown area (as they stand when
+        /// the campaign begins; later rounds test the same people).
+        Lockdown = "lockdown",
     }
 );
 
@@ -36,6 +39,9 @@ pub struct CampaignInput {
     /// For `list`: national IDs (CMND or CCCD).
     #[serde(default)]
     pub national_ids: Vec<String>,
+    /// For `lockdown`: the lockdown area whose people are tested.
+    #[serde(default)]
+    pub lockdown_id: Option<i64>,
     /// The first round's first day (`yyyy-mm-dd` or `dd/mm/yyyy`); today when
     /// empty. A day in the past records a campaign entered after the fact:
     /// samples taken from that day count to it.
@@ -88,8 +94,16 @@ impl CampaignInput {
             errors.push(FieldError::new(
                 "target",
                 "invalid",
-                "Đối tượng phải là: tất cả F1 (f1), toàn bộ người dân (unit) hoặc danh sách (list).",
-                "The target must be every F1 (f1), everyone living there (unit) or a list (list).",
+                "Đối tượng phải là: tất cả F1 (f1), toàn bộ người dân (unit), danh sách (list) hoặc người trong khu phong tỏa (lockdown).",
+                "The target must be every F1 (f1), everyone living there (unit), a list (list) or the people inside a lockdown area (lockdown).",
+            ));
+        }
+        if target == Some(TargetKind::Lockdown) && self.lockdown_id.is_none() {
+            errors.push(FieldError::new(
+                "lockdown_id",
+                "required",
+                "Chọn khu phong tỏa có người cần xét nghiệm.",
+                "Choose the lockdown area whose people are to be tested.",
             ));
         }
         let pool_size = self

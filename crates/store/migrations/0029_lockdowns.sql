@@ -54,3 +54,6 @@ CREATE TABLE lockdown_events (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX lockdown_events_lockdown ON lockdown_events(lockdown_id, id);
+
+-- A testing campaign of a lockdown area's people names the area.
+ALTER TABLE campaigns ADD COLUMN lockdown_id BIGINT REFERENCES lockdowns(id);

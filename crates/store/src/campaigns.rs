@@ -22,7 +22,9 @@
 //! grouped by the units one level below (districts under a province, communes
 //! otherwise), and the list behind each figure uses the same query. Samples and
 //! pools may name the campaign (`campaign_id`), which gives a pool its size.
-//! Lockdown-area targets wait for a lockdown module.
+//! A lockdown area's people (`lockdown`) are those registered inside it
+//! within the actor's scope when the campaign begins; its later rounds test
+//! the same people, as a list's do.
 
 use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, Unit, audit};
@@ -50,8 +52,10 @@ pub struct Campaign {
     pub name: String,
     pub unit_code: String,
     pub unit_name: String,
-    /// `f1`, `unit` or `list`.
+    /// `f1`, `unit`, `list` or `lockdown`.
     pub target: String,
+    /// For `lockdown`: the area whose people it tests.
+    pub lockdown_id: Option<i64>,
     pub pool_size: i64,
     pub every_days: Option<i64>,
     pub teams: Vec<String>,
@@ -213,7 +217,39 @@ impl Store {
             Ok(_) => Vec::new(),
             Err(Invalid(e)) => e.clone(),
         };
-        let unit = match self.unit(&input.unit_code).await {
+        // The people of a lockdown area: the area must be the actor's to
+        // test (its unit in their scope); the campaign's unit is the area's
+        // (a hamlet's commune), and one typed must agree with it.
+        let mut lockdown_people = None;
+        let mut unit_code = input.unit_code.trim().to_owned();
+        if input.target.trim().eq_ignore_ascii_case("lockdown")
+            && let Some(id) = input.lockdown_id
+        {
+            match self.lockdown_targets(&actor.scope, id).await {
+                Ok((area_unit, people)) => {
+                    if unit_code.is_empty() {
+                        unit_code = area_unit.clone();
+                    }
+                    if unit_code != area_unit {
+                        errors.push(FieldError::new(
+                            "unit_code",
+                            "not_the_area",
+                            format!("Khu phong tỏa số {id} thuộc đơn vị mã {area_unit}, không phải {unit_code}."),
+                            format!("Lockdown area {id} lies in unit {area_unit}, not {unit_code}."),
+                        ));
+                    }
+                    lockdown_people = Some(people);
+                }
+                Err(StoreError::NotFound { .. }) => errors.push(FieldError::new(
+                    "lockdown_id",
+                    "not_found",
+                    format!("Không có khu phong tỏa số {id} trong phạm vi của bạn."),
+                    format!("No lockdown area {id} within your jurisdiction."),
+                )),
+                Err(e) => return Err(e),
+            }
+        }
+        let unit = match self.unit(&unit_code).await {
             // A campaign is a province's or below: the whole country is no target group.
             Ok(u)
                 if actor.scope.contains(&u)
@@ -252,17 +288,17 @@ impl Store {
             ..
         } = campaign;
         let target = target.as_str();
-        let list = if target == "list" {
-            self.resolve_list(&unit, input).await?
-        } else {
-            Vec::new()
+        let list = match (target, lockdown_people) {
+            ("list", _) => self.resolve_list(&unit, input).await?,
+            ("lockdown", Some(people)) => people,
+            _ => Vec::new(),
         };
         let stamp = self.stamp();
         let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO campaigns (name, unit_code, province_code, district_code, commune_code, target_kind, \
-             pool_size, every_days, teams, status, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11) RETURNING id",
+             pool_size, every_days, teams, status, created_by, created_at, lockdown_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11, $12) RETURNING id",
         )
         .bind(name.as_str())
         .bind(unit.code.as_str())
@@ -275,6 +311,7 @@ impl Store {
         .bind(teams.join("\n"))
         .bind(actor.name.as_str())
         .bind(stamp.as_str())
+        .bind((target == "lockdown").then_some(input.lockdown_id).flatten())
         .fetch_one(&mut *tx)
         .await?;
         let round_id =
@@ -382,7 +419,7 @@ impl Store {
     pub async fn campaign(&self, scope: &Scope, id: i64, today: NaiveDate) -> Result<Campaign> {
         let row = sqlx::query(
             "SELECT c.id, c.name, c.unit_code, u.name AS unit_name, c.target_kind, c.pool_size, c.every_days, \
-             c.teams, c.status, c.created_by, c.created_at FROM campaigns c JOIN units u ON u.code = c.unit_code \
+             c.teams, c.status, c.created_by, c.created_at, c.lockdown_id FROM campaigns c JOIN units u ON u.code = c.unit_code \
              WHERE c.id = $1",
         )
         .bind(id)
@@ -419,6 +456,7 @@ impl Store {
             unit_code: unit.code.clone(),
             unit_name: row.try_get("unit_name")?,
             target: row.try_get("target_kind")?,
+            lockdown_id: row.try_get("lockdown_id")?,
             pool_size: row.try_get("pool_size")?,
             every_days,
             teams: teams

@@ -618,6 +618,28 @@ impl Store {
         Ok(out)
     }
 
+    /// A lockdown the scope holds (its unit within it) for a testing
+    /// campaign: the campaign's unit (the area's; a hamlet's commune) and
+    /// the people inside within the scope. Not found when the scope does not
+    /// hold it (one seen from below is the level above's to test).
+    pub(crate) async fn lockdown_targets(
+        &self,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<(String, Vec<i64>)> {
+        let l = self.lockdown_row(scope, id).await?;
+        let unit = self.unit(&l.unit_code).await?;
+        if !scope.contains(&unit) {
+            return Err(StoreError::not_found(Entity::Lockdown, id));
+        }
+        let people = self.people_inside(scope, &l).await?;
+        let unit_code = match unit.level {
+            UnitLevel::Hamlet => unit.commune_code.clone().unwrap_or(unit.code),
+            _ => unit.code,
+        };
+        Ok((unit_code, people.iter().map(|p| p.person_id).collect()))
+    }
+
     /// ` AND (…)`: the lockdowns `scope` sees — those in it, and those over
     /// its own unit.
     async fn push_visible(&self, scope: &Scope, b: &mut QueryBuilder) -> Result<()> {

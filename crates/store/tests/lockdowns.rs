@@ -12,7 +12,9 @@ use phongdich_domain::{Clock, PersonInput, Role};
 use phongdich_store::testing::{
     HA_KHANH, HA_LONG, HA_PHONG, QUANG_NINH, TestDb, actor, create_person, seed_f2,
 };
-use phongdich_store::{LockdownChangeInput, LockdownInput, NewHamlet, Store, StoreError};
+use phongdich_store::{
+    CampaignInput, LockdownChangeInput, LockdownInput, NewHamlet, Store, StoreError,
+};
 
 fn day(d: u32, m: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, m, d).unwrap()
@@ -268,6 +270,57 @@ async fn a_drawn_street_holds_the_people_at_its_addresses_and_says_which_address
             .await
             .unwrap()
             .is_empty()
+    );
+
+    // A testing campaign of the street's people: exactly those three, in
+    // the street's commune; the neighbour cannot name the area.
+    let now = day(20, 8).and_hms_opt(9, 0, 0).unwrap();
+    let campaign = s
+        .create_campaign(
+            &commune,
+            &CampaignInput {
+                name: "Xét nghiệm phố Lê Lợi".into(),
+                target: "lockdown".into(),
+                lockdown_id: Some(l.id),
+                deadline: "16:00 20/08/2021".into(),
+                ..Default::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(campaign.unit_code, HA_KHANH);
+    assert_eq!(campaign.lockdown_id, Some(l.id));
+    assert_eq!(campaign.rounds[0].targeted, 3);
+    let mut targeted = db
+        .ints(&format!(
+            "SELECT t.person_id FROM campaign_targets t JOIN campaign_rounds r ON r.id = t.round_id \
+             WHERE r.campaign_id = {} ORDER BY t.person_id",
+            campaign.id
+        ))
+        .await
+        .into_iter()
+        .flatten()
+        .collect::<Vec<i64>>();
+    targeted.sort_unstable();
+    assert_eq!(targeted, inside);
+    let e = s
+        .create_campaign(
+            &actor(HA_PHONG, Role::HealthStaff),
+            &CampaignInput {
+                name: "x".into(),
+                target: "lockdown".into(),
+                lockdown_id: Some(l.id),
+                deadline: "16:00 20/08/2021".into(),
+                ..Default::default()
+            },
+            now,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        codes(&e).contains(&("lockdown_id".to_owned(), "not_found".to_owned())),
+        "{e:?}"
     );
 
     // The same street again, overlapping: refused; a drawn place above a

@@ -262,6 +262,16 @@ async fn a_commune_locks_down_a_cluster_from_its_page_and_lifts_it() {
         detail.body.contains(">Chợ Hà Khánh</a>"),
         "the cluster linked by name"
     );
+    // Testing of the people inside, ordered from the area's page: the form
+    // comes prefilled with the area as its target.
+    let order = b.get(&detail.href_after("id=\"test-lockdown\"")).await;
+    assert_eq!(order.status, StatusCode::OK);
+    assert!(
+        order.body.contains("value=\"lockdown\" checked"),
+        "{}",
+        order.body
+    );
+    assert!(order.body.contains("Người trong khu phong tỏa"));
     // Lifted today from the page.
     let csrf = detail.csrf();
     let id = ok

@@ -24,6 +24,10 @@ fn target_label(l: Lang, t: &str) -> &'static str {
             "Everyone living in the unit",
         ),
         "list" => l.t("Danh sách từ tệp", "A list from a file"),
+        "lockdown" => l.t(
+            "Người trong khu phong tỏa",
+            "The people inside a lockdown area",
+        ),
         _ => "",
     }
 }
@@ -52,6 +56,8 @@ struct OrderForm {
     every_days: String,
     teams: String,
     person_ids: String,
+    /// The lockdown area whose people are tested (`target` = `lockdown`).
+    lockdown_id: String,
 }
 
 async fn list_page(
@@ -136,8 +142,13 @@ async fn list_page(
                         }
                         (field_error(l, &errors, "unit_code"))
                     }
-                    fieldset.field.invalid[errors.iter().any(|e| e.field == "target")] {
+                    fieldset.field.invalid[errors.iter().any(|e| e.field == "target" || e.field == "lockdown_id")] {
                         legend { (l.t("Đối tượng", "Target group")) }
+                        @if !f.lockdown_id.is_empty() {
+                            input type="hidden" name="lockdown_id" value=(f.lockdown_id);
+                            label { input type="radio" name="target" value="lockdown" checked[f.target == "lockdown"]; " " (target_label(l, "lockdown")) " " a href={ "/lockdowns/" (f.lockdown_id) } { "#" (f.lockdown_id) } }
+                            (field_error(l, &errors, "lockdown_id"))
+                        }
                         @for t in ["f1", "unit", "list"] {
                             label { input type="radio" name="target" value=(t) checked[f.target == t || (f.target.is_empty() && t == "f1")]; " " (target_label(l, t)) }
                         }
@@ -200,8 +211,41 @@ fn show_deadline(d: &str) -> String {
     }
 }
 
-pub(super) async fn index(State(s): State<AppState>, page: Page) -> PageResult {
-    list_page(&s, &page, OrderForm::default(), Vec::new(), Vec::new()).await
+#[derive(Deserialize, Default)]
+pub(super) struct IndexQuery {
+    /// Prefill the order form for the people of this lockdown area.
+    #[serde(default)]
+    lockdown: Option<i64>,
+}
+
+pub(super) async fn index(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<IndexQuery>,
+) -> PageResult {
+    let mut f = OrderForm::default();
+    if let Some(id) = q.lockdown {
+        let d = s
+            .store
+            .lockdown(&page.actor.scope, id)
+            .await
+            .map_err(|e| page.fail(e))?;
+        f = OrderForm {
+            name: format!(
+                "{} {}",
+                page.t("Xét nghiệm khu phong tỏa", "Testing of the lockdown area"),
+                d.lockdown.place.as_deref().unwrap_or(&d.lockdown.unit_name)
+            ),
+            unit_code: match &d.lockdown.hamlet_code {
+                Some(_) => d.lockdown.commune_code.clone().unwrap_or_default(),
+                None => d.lockdown.unit_code.clone(),
+            },
+            target: "lockdown".into(),
+            lockdown_id: id.to_string(),
+            ..Default::default()
+        };
+    }
+    list_page(&s, &page, f, Vec::new(), Vec::new()).await
 }
 
 fn number_error(field: &str, vi: &str, en: &str) -> FieldError {
@@ -252,6 +296,7 @@ pub(super) async fn create(
             "every_days" => f.every_days = value,
             "teams" => f.teams = value,
             "person_ids" => f.person_ids = value,
+            "lockdown_id" => f.lockdown_id = value,
             _ => {}
         }
     }
@@ -328,6 +373,7 @@ pub(super) async fn create(
         target: f.target.clone(),
         person_ids,
         national_ids: list.national_ids.clone(),
+        lockdown_id: f.lockdown_id.trim().parse().ok(),
         starts_on: f.starts_on.clone(),
         deadline: f.deadline.clone(),
         pool_size,

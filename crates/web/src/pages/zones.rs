@@ -336,6 +336,9 @@ async fn render_detail(
             dt { (l.t("Quyết định", "Decision")) } dd { (x.decision) " — " (x.issued_by) }
             dt { (l.t("Người trong khu", "People inside")) } dd #people-inside { strong { (num(l, d.people)) } " " (l.t("người", "people")) ", " (num(l, d.households)) " " (l.t("hộ", "households")) }
         }
+        @if page.can(Permission::RunCampaigns) && d.people > 0 {
+            p { a.button.secondary #test-lockdown href={ "/campaigns?lockdown=" (x.id) } { (l.t("Tổ chức xét nghiệm người trong khu", "Order testing of the people inside")) } }
+        }
         @if !d.unmatched_addresses.is_empty() {
             div.alert role="status" #unmatched {
                 p { (l.t("Không có ai trong sổ ở các địa chỉ sau (kiểm tra lại cách ghi):", "Nobody registered lives at these addresses (check how they are written):")) }
