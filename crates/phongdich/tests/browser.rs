@@ -3862,3 +3862,174 @@ async fn the_province_ends_an_epidemic_area_plans_a_convoy_and_counts_returnees_
     shots.take(&c, "report-returnees-vi", 1280).await;
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_commune_locks_down_a_hamlet_from_a_clusters_page_sees_the_people_inside_and_lifts_it() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    add_user(
+        &db,
+        "yte.khu5",
+        "Trạm y tế Hà Khánh",
+        HA_KHANH,
+        "health_staff",
+    );
+    let commune = phongdich_store::testing::actor(HA_KHANH, phongdich_domain::Role::HealthStaff);
+    let today = phongdich_domain::Clock::system().today();
+    let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let hamlet = db
+        .store
+        .add_hamlet(
+            &phongdich_store::testing::actor(HA_KHANH, phongdich_domain::Role::Admin),
+            &phongdich_store::NewHamlet {
+                commune_code: HA_KHANH.into(),
+                name: "Khu 5".into(),
+                kind: "khu phố".into(),
+            },
+        )
+        .await
+        .unwrap();
+    for (name, in_hamlet) in [
+        ("Trần Văn Khu", true),
+        ("Lê Thị Năm", true),
+        ("Phạm Văn Phố", true),
+        ("Đỗ Văn Ngoài", false),
+    ] {
+        phongdich_store::testing::create_person(
+            &db.store,
+            &phongdich_domain::PersonInput {
+                full_name: name.into(),
+                birth: "1975".into(),
+                sex: if name.contains("Thị") {
+                    "nữ"
+                } else {
+                    "nam"
+                }
+                .into(),
+                commune_code: HA_KHANH.into(),
+                hamlet_code: if in_hamlet {
+                    hamlet.code.clone()
+                } else {
+                    String::new()
+                },
+                street_address: "Tổ 2".into(),
+                ..Default::default()
+            },
+            today,
+        )
+        .await;
+    }
+    let cluster = db
+        .store
+        .create_cluster(
+            &commune,
+            &phongdich_store::ClusterInput {
+                name: "Khu 5 Hà Khánh".into(),
+                kind: "village".into(),
+                place: String::new(),
+                unit_code: HA_KHANH.into(),
+                started_on: day(today - chrono::Days::new(2)),
+            },
+        )
+        .await
+        .unwrap();
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+
+    // 1. From the cluster's page, the form comes prefilled; the commune
+    // picks the hamlet by name and records the decision.
+    log_in(&c, &server, "yte.khu5", PASSWORD).await;
+    c.goto(&server.url(&format!("/clusters/{}", cluster.id)))
+        .await
+        .unwrap();
+    wait_for(&c, "#lock-down-cluster")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_heading(&c, "Khu vực phong tỏa").await;
+    assert_eq!(value_of(&c, "reason").await, "Ổ dịch Khu 5 Hà Khánh");
+    let mut hamlets = Vec::new();
+    for o in c
+        .find_all(Locator::Css("#f-unit_code option"))
+        .await
+        .unwrap()
+    {
+        hamlets.push(o.text().await.unwrap());
+    }
+    assert!(
+        hamlets.iter().any(|o| o == "Khu 5"),
+        "the hamlet by name: {hamlets:?}"
+    );
+    choose(&c, "/lockdowns", "unit_code", &hamlet.code).await;
+    fill_in(&c, "/lockdowns", "decision", "45/QĐ-UBND").await;
+    fill_in(&c, "/lockdowns", "issued_by", "UBND phường Hà Khánh").await;
+    shots.take(&c, "lockdown-form-vi", 1280).await;
+    submit(&c, "#lockdown-form").await;
+    let notice = wait_for(&c, "p.notice").await.text().await.unwrap();
+    assert!(notice.contains("Đã ghi quyết định phong tỏa"), "{notice}");
+    let inside = wait_for(&c, "#people-inside").await.text().await.unwrap();
+    assert!(inside.starts_with("3 người"), "{inside}");
+    let names: Vec<String> = {
+        let mut v = Vec::new();
+        for a in c
+            .find_all(Locator::Css("#lockdown-people tbody td a"))
+            .await
+            .unwrap()
+        {
+            v.push(a.text().await.unwrap());
+        }
+        v
+    };
+    assert_eq!(names, ["Lê Thị Năm", "Phạm Văn Phố", "Trần Văn Khu"]);
+    shots.take(&c, "lockdown-vi", 1280).await;
+
+    // 2. On a phone, in English: lifted today.
+    switch_language(&c, "en").await;
+    c.set_window_size(390, 844).await.unwrap();
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    let left = untranslated(&c, "h2, th, label, button, legend").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    c.find(Locator::Css("#lockdown-change input[value='lift']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill_in(&c, "/lockdowns/", "on", &day(today)).await;
+    fill_in(&c, "/lockdowns/", "decision", "46/QĐ-UBND").await;
+    fill_in(&c, "/lockdowns/", "reason", "No new case for 14 days").await;
+    submit(&c, "#lockdown-change").await;
+    let notice = wait_for(&c, "p.notice").await.text().await.unwrap();
+    assert!(notice.contains("The lockdown was lifted"), "{notice}");
+    let events = wait_for(&c, "#lockdown-events tbody")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        events.contains("Lifted on") && events.contains("46/QĐ-UBND"),
+        "{events}"
+    );
+    assert!(c.find(Locator::Css("#lockdown-change")).await.is_err());
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    shots.take(&c, "lockdown-lifted-en-390", 390).await;
+
+    // 3. The list: it has ended, and says so in both languages.
+    c.goto(&server.url("/lockdowns")).await.unwrap();
+    wait_heading(&c, "Lockdown areas").await;
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    shots.take(&c, "lockdowns-en-390", 390).await;
+    switch_language(&c, "vi").await;
+    wait_heading(&c, "Khu vực phong tỏa").await;
+    let row = wait_for(&c, "#active-lockdowns tbody tr, #other-lockdowns tbody tr")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(row.contains("Khu 5") && row.contains("(đã gỡ)"), "{row}");
+    shots.take(&c, "lockdowns-vi", 1280).await;
+    c.close().await.unwrap();
+}

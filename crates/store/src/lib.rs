@@ -17,6 +17,7 @@ mod engine_write;
 mod error;
 mod figures;
 mod import;
+mod levels;
 mod lockdowns;
 mod migrate;
 mod persons;
@@ -61,6 +62,7 @@ pub use import::{
     BatchOutcome, IMPORT_STALE, ImportPolicy, ImportRun, ImportRunRecord, ImportState, ParsedRow,
     RowOutcome, parse_rows,
 };
+pub use levels::{CommuneLevel, CoverageInput, LevelOverride, WeekLevels};
 pub use lockdowns::{Lockdown, LockdownCase, LockdownDetail, LockdownEvent, LockdownPerson};
 pub use persons::{
     DuplicateCandidate, DuplicatePairs, MergeOutcome, Person, PersonQuery, PersonUpdate,

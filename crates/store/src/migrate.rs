@@ -255,6 +255,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 30,
+        name: "epidemic levels: coverage, provinces' rule sets, published levels",
+        shared: include_str!("../migrations/0030_levels.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Dialect) -> String {

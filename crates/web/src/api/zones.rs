@@ -11,7 +11,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use phongdich_domain::Permission;
 use phongdich_store::{
-    Lockdown, LockdownChangeInput, LockdownDetail, LockdownInput, LockdownPerson, StoreError,
+    CoverageInput, LevelOverride, Lockdown, LockdownChangeInput, LockdownDetail, LockdownInput,
+    LockdownPerson, StoreError, WeekLevels,
 };
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -25,6 +26,9 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(people))
         .routes(routes!(change))
         .routes(routes!(of_person))
+        .routes(routes!(levels))
+        .routes(routes!(publish_levels))
+        .routes(routes!(coverage))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -152,4 +156,93 @@ pub(super) async fn of_person(
 ) -> Result<Json<Vec<Lockdown>>, Problem> {
     actor.require(Permission::ViewPersons)?;
     Ok(Json(s.store.lockdowns_of_person(&actor.scope, id).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct WeekParams {
+    /// A day of the week wanted (dd/mm/yyyy or yyyy-mm-dd); this week when empty.
+    week: Option<String>,
+}
+
+fn day_or_today(
+    s: &AppState,
+    field: &str,
+    v: Option<&str>,
+) -> Result<chrono::NaiveDate, StoreError> {
+    match v.map(str::trim) {
+        None | Some("") => Ok(s.today()),
+        Some(d) => phongdich_domain::contact::parse_date(field, d)
+            .map_err(|e| StoreError::from(phongdich_domain::Invalid(vec![e]))),
+    }
+}
+
+/// The epidemic levels of a week (Monday to Sunday) for every commune of the
+/// caller's jurisdiction: the criteria, the level they give under the rule
+/// set in force (4800/QĐ-BYT or the province's own) with its explanation,
+/// the level published if it was, and last week's.
+#[utoipa::path(get, path = "/api/v1/levels", params(WeekParams),
+    responses((status = 200, body = WeekLevels), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn levels(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<WeekParams>,
+) -> Result<Json<WeekLevels>, Problem> {
+    actor.require(Permission::ViewPersons)?;
+    let day = day_or_today(&s, "week", p.week.as_deref())?;
+    Ok(Json(s.store.week_levels(&actor.scope, day).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub(super) struct Publish {
+    /// A day of the week (dd/mm/yyyy or yyyy-mm-dd); this week when empty.
+    week: String,
+    /// Levels set other than proposed, each with its reason (required where
+    /// it differs; a commune without a proposal needs one).
+    overrides: Vec<LevelOverride>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct Published {
+    /// Communes whose level was published.
+    published: usize,
+}
+
+/// Publish the week's levels of the caller's communes not yet published.
+#[utoipa::path(post, path = "/api/v1/levels/publish", request_body = Publish,
+    responses((status = 200, body = Published), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub(super) async fn publish_levels(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<Publish>,
+) -> Result<Json<Published>, Problem> {
+    if body.overrides.len() > 20_000 {
+        return Err(StoreError::from(phongdich_domain::Invalid(vec![
+            phongdich_domain::FieldError::new(
+                "overrides",
+                "too_many",
+                "Tối đa 20.000 dòng.",
+                "At most 20,000 lines.",
+            ),
+        ]))
+        .into());
+    }
+    let day = day_or_today(&s, "week", Some(&body.week))?;
+    let published = s.store.publish_levels(&actor, day, &body.overrides).await?;
+    Ok(Json(Published { published }))
+}
+
+/// Record a commune's vaccination coverage and treatment capacity as of a
+/// day (the latest as of a week's end is what its level reads).
+#[utoipa::path(post, path = "/api/v1/levels/coverage", request_body = CoverageInput,
+    responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn coverage(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<CoverageInput>,
+) -> Result<StatusCode, Problem> {
+    s.store.enter_coverage(&actor, &body).await?;
+    Ok(StatusCode::CREATED)
 }

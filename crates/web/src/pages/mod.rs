@@ -21,6 +21,7 @@ mod dashboard;
 mod declarations;
 mod figures;
 mod import;
+mod levels;
 mod live;
 mod persons;
 mod picker;
@@ -83,6 +84,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(units::routes())
         .merge(admin::routes())
         .merge(zones::routes())
+        .merge(levels::routes())
 }
 
 /// A section of the person's record page, drawn with the errors of a form of
@@ -386,6 +388,7 @@ const NAV: &[NavGroup] = &[
             link("/tracing", "Truy vết", "Tracing"),
             link("/clusters", "Ổ dịch", "Clusters"),
             link("/lockdowns", "Phong tỏa", "Lockdowns"),
+            link("/levels", "Cấp độ dịch", "Epidemic levels"),
         ],
     },
     NavGroup {

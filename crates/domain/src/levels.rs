@@ -1,0 +1,431 @@
+//! Epidemic levels (*cấp độ dịch*) under Resolution 128/NQ-CP (11/10/2021)
+//! and the Ministry's guidance 4800/QĐ-BYT (12/10/2021): four levels per
+//! commune, each week, from three criteria.
+//!
+//! - **C1** new community cases per 100,000 population per week: the band
+//!   (1 below 20, 2 from 20, 3 from 50, 4 from 150 under 4800/QĐ-BYT).
+//! - **C2** vaccination: at least 70 % of people aged 18+ with one dose and
+//!   80 % of the elderly fully vaccinated (65+ in October 2021, 50+ from
+//!   November 2021 — which group the entered figure counts is the data's).
+//! - **C3** treatment capacity: not met → the level may not be lowered.
+//!
+//! The combining rule is configurable ([`Combine`]); the one seeded is the
+//! one `docs/domain-rules.md` §6 states (the C1 band, one level higher when
+//! C2 is not met, capped at 4; C3 holds the level from falling) — the
+//! guidance's full matrix could not be checked. Provinces may move the C1
+//! bounds and the C2 thresholds (not the criteria): a province's own rule set
+//! is a [`LevelRules`] with its code. Decision 218/QĐ-BYT (27/01/2022) is a
+//! later rule set whose lower bands could not be verified here, so it is not
+//! seeded: a province enters it as its own rule set when it applies it.
+//!
+//! Nothing is guessed silently: a commune without a population has no C1
+//! (and no proposed level — said why); coverage never entered counts as C2
+//! not met, and the explanation says it was not entered.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// How the criteria give the level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Combine {
+    /// The C1 band; one level higher when C2 is not met (at most 4); when
+    /// C3 is not met, not below last week's published level.
+    C1PlusOneIfC2Unmet,
+}
+
+/// A rule set: thresholds and the combining rule, from a day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LevelRules {
+    pub code: String,
+    /// The document it comes from, e.g. `Quyết định 4800/QĐ-BYT ngày 12/10/2021`.
+    pub source: String,
+    pub valid_from: NaiveDate,
+    /// A province's own rule set; none for the Ministry's.
+    pub province_code: Option<String>,
+    /// C1: the lowest rates (new community cases per 100,000 per week) of
+    /// bands 2, 3 and 4.
+    pub c1_bounds: [f64; 3],
+    /// C2: the least share (%) of people aged 18+ with at least one dose.
+    pub c2_adult_one_dose: f64,
+    /// C2: the least share (%) of the elderly fully vaccinated.
+    pub c2_elderly_full: f64,
+    pub combine: Combine,
+}
+
+/// The Ministry's rule sets, oldest first.
+pub fn national_level_rules() -> Vec<LevelRules> {
+    vec![LevelRules {
+        code: "4800-2021".into(),
+        source: "Nghị quyết 128/NQ-CP ngày 11/10/2021; Quyết định 4800/QĐ-BYT ngày 12/10/2021"
+            .into(),
+        valid_from: NaiveDate::from_ymd_opt(2021, 10, 12).unwrap_or_default(),
+        province_code: None,
+        c1_bounds: [20.0, 50.0, 150.0],
+        c2_adult_one_dose: 70.0,
+        c2_elderly_full: 80.0,
+        combine: Combine::C1PlusOneIfC2Unmet,
+    }]
+}
+
+/// The rule set in force for `province` on `day`: the province's own latest
+/// one from that day, else the Ministry's latest; none before the first.
+pub fn rules_on<'a>(
+    rules: &'a [LevelRules],
+    province: &str,
+    day: NaiveDate,
+) -> Option<&'a LevelRules> {
+    let latest = |own: bool| {
+        rules
+            .iter()
+            .filter(|r| r.valid_from <= day)
+            .filter(|r| match (&r.province_code, own) {
+                (Some(p), true) => p == province,
+                (None, false) => true,
+                _ => false,
+            })
+            .max_by_key(|r| r.valid_from)
+    };
+    latest(true).or_else(|| latest(false))
+}
+
+/// What a commune's week holds.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Criteria {
+    /// New community cases found there in the week.
+    pub cases: i64,
+    /// Its population, if known.
+    pub population: Option<i64>,
+    /// Share (%) of people aged 18+ with at least one dose, if entered.
+    pub adult_one_dose: Option<f64>,
+    /// Share (%) of the elderly fully vaccinated, if entered.
+    pub elderly_full: Option<f64>,
+    /// Whether treatment capacity is met, if assessed.
+    pub capacity_met: Option<bool>,
+    /// Last week's published level, if any.
+    pub previous: Option<u8>,
+}
+
+/// A level and why.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Assessment {
+    /// 1–4; none when C1 cannot be computed (no population).
+    pub level: Option<u8>,
+    /// New community cases per 100,000 per week.
+    pub c1_rate: Option<f64>,
+    pub c1_band: Option<u8>,
+    /// Whether C2 is met (coverage never entered: not met).
+    pub c2_met: bool,
+    pub c3_met: Option<bool>,
+    /// The level held at last week's because C3 is not met.
+    pub held: bool,
+    pub why_vi: String,
+    pub why_en: String,
+}
+
+/// The band of a rate under `bounds` (the lowest rates of bands 2–4).
+pub fn band(rate: f64, bounds: &[f64; 3]) -> u8 {
+    1 + bounds.iter().filter(|b| rate >= **b).count() as u8
+}
+
+fn pct(x: f64) -> String {
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
+}
+
+/// Assess a commune's week under `rules`.
+pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
+    let rate = c
+        .population
+        .filter(|p| *p > 0)
+        .map(|p| c.cases as f64 * 100_000.0 / p as f64);
+    let Some(rate) = rate else {
+        return Assessment {
+            level: None,
+            c1_rate: None,
+            c1_band: None,
+            c2_met: false,
+            c3_met: c.capacity_met,
+            held: false,
+            why_vi: format!(
+                "Chưa có dân số của xã: không tính được tiêu chí 1 ({} ca cộng đồng trong tuần).",
+                c.cases
+            ),
+            why_en: format!(
+                "The commune's population is not known: criterion 1 cannot be computed ({} community cases in the week).",
+                c.cases
+            ),
+        };
+    };
+    let b = band(rate, &rules.c1_bounds);
+    let (c2_met, c2_vi, c2_en) = match (c.adult_one_dose, c.elderly_full) {
+        (Some(a), Some(e)) => {
+            let met = a >= rules.c2_adult_one_dose && e >= rules.c2_elderly_full;
+            (
+                met,
+                format!(
+                    "tiêu chí 2 {}: {}% người từ 18 tuổi đã tiêm ít nhất 1 mũi (cần {}%), {}% người cao tuổi tiêm đủ (cần {}%)",
+                    if met { "đạt" } else { "không đạt" },
+                    pct(a),
+                    pct(rules.c2_adult_one_dose),
+                    pct(e),
+                    pct(rules.c2_elderly_full)
+                ),
+                format!(
+                    "criterion 2 {}: {}% of people 18+ with at least one dose (needs {}%), {}% of the elderly fully vaccinated (needs {}%)",
+                    if met { "met" } else { "not met" },
+                    pct(a),
+                    pct(rules.c2_adult_one_dose),
+                    pct(e),
+                    pct(rules.c2_elderly_full)
+                ),
+            )
+        }
+        _ => (
+            false,
+            "tiêu chí 2 coi như không đạt: chưa nhập tỷ lệ tiêm chủng".to_owned(),
+            "criterion 2 counted as not met: no vaccination coverage entered".to_owned(),
+        ),
+    };
+    let mut level = match rules.combine {
+        Combine::C1PlusOneIfC2Unmet => (b + u8::from(!c2_met)).min(4),
+    };
+    let mut held = false;
+    if c.capacity_met == Some(false) {
+        if let Some(p) = c.previous.filter(|p| *p > level) {
+            level = p;
+            held = true;
+        }
+    }
+    let c3_vi = match (c.capacity_met, held) {
+        (Some(false), true) => "; tiêu chí 3 không đạt: giữ cấp của tuần trước".to_owned(),
+        (Some(false), false) => "; tiêu chí 3 không đạt (không hạ cấp)".to_owned(),
+        (Some(true), _) => "; tiêu chí 3 đạt".to_owned(),
+        (None, _) => "; tiêu chí 3 chưa đánh giá".to_owned(),
+    };
+    let c3_en = match (c.capacity_met, held) {
+        (Some(false), true) => "; criterion 3 not met: last week's level is kept".to_owned(),
+        (Some(false), false) => "; criterion 3 not met (no lowering)".to_owned(),
+        (Some(true), _) => "; criterion 3 met".to_owned(),
+        (None, _) => "; criterion 3 not assessed".to_owned(),
+    };
+    let population = c.population.unwrap_or_default();
+    Assessment {
+        level: Some(level),
+        c1_rate: Some(rate),
+        c1_band: Some(b),
+        c2_met,
+        c3_met: c.capacity_met,
+        held,
+        why_vi: format!(
+            "Cấp {level}: tiêu chí 1 — {} ca cộng đồng / {} dân = {} ca/100.000 dân/tuần, mức {b}; {c2_vi}{c3_vi} ({}).",
+            c.cases,
+            population,
+            pct(rate),
+            rules.code
+        ),
+        why_en: format!(
+            "Level {level}: criterion 1 — {} community cases / {} people = {} per 100,000 per week, band {b}; {c2_en}{c3_en} ({}).",
+            c.cases,
+            population,
+            pct(rate),
+            rules.code
+        ),
+    }
+}
+
+/// The Monday starting the week holding `day` (weeks run Monday–Sunday).
+pub fn week_of(day: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn r4800() -> LevelRules {
+        national_level_rules().remove(0)
+    }
+
+    fn vaccinated() -> Criteria {
+        Criteria {
+            adult_one_dose: Some(85.0),
+            elderly_full: Some(82.0),
+            population: Some(10_000),
+            ..Default::default()
+        }
+    }
+
+    /// 4800/QĐ-BYT's C1 bands (domain-rules §6): 1 < 20; 2 20–< 50;
+    /// 3 50–< 150; 4 ≥ 150 per 100,000 per week.
+    #[test]
+    fn the_c1_bands_of_4800_have_their_bounds_in_the_upper_band() {
+        let b = r4800().c1_bounds;
+        assert_eq!(band(0.0, &b), 1);
+        assert_eq!(band(19.99, &b), 1);
+        assert_eq!(band(20.0, &b), 2);
+        assert_eq!(band(49.9, &b), 2);
+        assert_eq!(band(50.0, &b), 3);
+        assert_eq!(band(149.9, &b), 3);
+        assert_eq!(band(150.0, &b), 4);
+        assert_eq!(band(10_000.0, &b), 4);
+    }
+
+    #[test]
+    fn a_vaccinated_commune_takes_its_c1_band() {
+        // 10,000 people: 1 case = 10/100,000 (1); 2 = 20 (2); 5 = 50 (3); 15 = 150 (4).
+        for (cases, level) in [
+            (0, 1),
+            (1, 1),
+            (2, 2),
+            (4, 2),
+            (5, 3),
+            (14, 3),
+            (15, 4),
+            (90, 4),
+        ] {
+            let a = assess(
+                &r4800(),
+                &Criteria {
+                    cases,
+                    ..vaccinated()
+                },
+            );
+            assert_eq!(a.level, Some(level), "{cases} cases: {}", a.why_en);
+            assert!(a.c2_met);
+        }
+        let a = assess(
+            &r4800(),
+            &Criteria {
+                cases: 5,
+                ..vaccinated()
+            },
+        );
+        assert_eq!(
+            a.why_vi,
+            "Cấp 3: tiêu chí 1 — 5 ca cộng đồng / 10000 dân = 50 ca/100.000 dân/tuần, mức 3; tiêu chí 2 đạt: 85% người từ 18 tuổi đã tiêm ít nhất 1 mũi (cần 70%), 82% người cao tuổi tiêm đủ (cần 80%); tiêu chí 3 chưa đánh giá (4800-2021)."
+        );
+    }
+
+    #[test]
+    fn c2_not_met_raises_one_level_at_most_to_four_and_unknown_coverage_is_said() {
+        let low = Criteria {
+            adult_one_dose: Some(69.9),
+            ..vaccinated()
+        };
+        assert_eq!(
+            assess(&r4800(), &Criteria { cases: 0, ..low }).level,
+            Some(2)
+        );
+        assert_eq!(
+            assess(&r4800(), &Criteria { cases: 15, ..low }).level,
+            Some(4)
+        );
+        let elderly = Criteria {
+            elderly_full: Some(79.0),
+            ..vaccinated()
+        };
+        assert_eq!(
+            assess(
+                &r4800(),
+                &Criteria {
+                    cases: 5,
+                    ..elderly
+                }
+            )
+            .level,
+            Some(4)
+        );
+        let unknown = Criteria {
+            adult_one_dose: None,
+            elderly_full: None,
+            ..vaccinated()
+        };
+        let a = assess(
+            &r4800(),
+            &Criteria {
+                cases: 2,
+                ..unknown
+            },
+        );
+        assert_eq!(a.level, Some(3));
+        assert!(
+            a.why_en.contains("no vaccination coverage entered"),
+            "{}",
+            a.why_en
+        );
+    }
+
+    #[test]
+    fn c3_not_met_keeps_last_weeks_level_from_falling() {
+        let c = Criteria {
+            cases: 0,
+            capacity_met: Some(false),
+            previous: Some(3),
+            ..vaccinated()
+        };
+        let a = assess(&r4800(), &c);
+        assert_eq!(a.level, Some(3));
+        assert!(a.held);
+        // Rising is not held back; met capacity lets it fall.
+        let a = assess(&r4800(), &Criteria { cases: 20, ..c });
+        assert_eq!(a.level, Some(4));
+        assert!(!a.held);
+        let a = assess(
+            &r4800(),
+            &Criteria {
+                capacity_met: Some(true),
+                ..c
+            },
+        );
+        assert_eq!(a.level, Some(1));
+    }
+
+    #[test]
+    fn no_population_no_level_and_the_reason_is_given() {
+        let a = assess(
+            &r4800(),
+            &Criteria {
+                cases: 3,
+                population: None,
+                ..vaccinated()
+            },
+        );
+        assert_eq!(a.level, None);
+        assert!(a.why_vi.contains("Chưa có dân số"));
+    }
+
+    #[test]
+    fn a_provinces_own_rules_apply_from_their_day() {
+        let mut own = r4800();
+        own.code = "qn-2021-11".into();
+        own.province_code = Some("22".into());
+        own.valid_from = d(2021, 11, 1);
+        own.c1_bounds = [10.0, 50.0, 150.0];
+        let rules = vec![r4800(), own];
+        assert_eq!(
+            rules_on(&rules, "22", d(2021, 10, 20)).unwrap().code,
+            "4800-2021"
+        );
+        assert_eq!(
+            rules_on(&rules, "22", d(2021, 11, 1)).unwrap().code,
+            "qn-2021-11"
+        );
+        assert_eq!(
+            rules_on(&rules, "01", d(2021, 11, 1)).unwrap().code,
+            "4800-2021"
+        );
+        assert!(rules_on(&rules, "22", d(2021, 10, 11)).is_none());
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        assert_eq!(week_of(d(2021, 10, 24)), d(2021, 10, 18)); // a Sunday
+        assert_eq!(week_of(d(2021, 10, 18)), d(2021, 10, 18));
+    }
+}

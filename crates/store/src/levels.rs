@@ -1,0 +1,563 @@
+//! Epidemic levels (*cấp độ dịch*): every week, every commune's level
+//! proposed from its criteria ([`phongdich_domain::levels::assess`]) — C1 the
+//! community cases of the week by the rapid report's own definition (not
+//! imported, not from another province, not found in quarantine; by the
+//! commune the case is kept by and its day of confirmation), C2 and C3 from
+//! the coverage entered for the commune (`commune_coverage`, the latest as
+//! of the week's last day) — reviewed by the committee, who may set another
+//! level with a reason (audited), and published (`epidemic_levels`, one row
+//! a commune and week, kept).
+//!
+//! Jurisdiction: a scope proposes, publishes and reads the communes within
+//! it; coverage is entered for a commune within it.
+
+use crate::sql::QueryBuilder;
+use crate::{Actor, Result, Scope, Store, StoreError, Unit, audit};
+use chrono::NaiveDate;
+use phongdich_domain::levels::{
+    Assessment, Criteria, LevelRules, assess, national_level_rules, rules_on, week_of,
+};
+use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// A commune's week: what its criteria give, and what was published.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CommuneLevel {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub district_code: String,
+    pub district_name: String,
+    /// New community cases confirmed in the week.
+    pub cases: i64,
+    pub population: Option<i64>,
+    /// The rule set applied.
+    pub rule_code: String,
+    /// What the criteria give.
+    pub proposed: Assessment,
+    /// The level published for the week, if it was, and the reason given
+    /// where it differs from the proposal.
+    pub published: Option<i64>,
+    pub reason: Option<String>,
+    /// Last week's published level.
+    pub previous: Option<i64>,
+}
+
+/// A week's levels of a scope's communes.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WeekLevels {
+    /// The Monday it starts.
+    pub week_start: NaiveDate,
+    pub communes: Vec<CommuneLevel>,
+    /// Communes by published level 1–4 (index 0 = level 1).
+    pub published_counts: [i64; 4],
+}
+
+/// A commune's coverage and capacity as entered.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct CoverageInput {
+    pub unit_code: String,
+    /// As of (dd/mm/yyyy or yyyy-mm-dd).
+    pub as_of: String,
+    /// Share (%) of people aged 18+ with at least one dose; empty if not known.
+    pub adult_one_dose: String,
+    /// Share (%) of the elderly fully vaccinated; empty if not known.
+    pub elderly_full: String,
+    /// `met`, `not_met` or empty (not assessed).
+    pub capacity: String,
+}
+
+/// A level the committee sets other than the proposal, with its reason.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct LevelOverride {
+    pub unit_code: String,
+    pub level: i64,
+    pub reason: String,
+}
+
+fn percent(field: &str, v: &str, errors: &mut Vec<FieldError>) -> Option<f64> {
+    let t = v.trim().trim_end_matches('%').trim().replace(',', ".");
+    if t.is_empty() {
+        return None;
+    }
+    match t.parse::<f64>() {
+        Ok(x) if (0.0..=100.0).contains(&x) => Some(x),
+        _ => {
+            errors.push(FieldError::new(
+                field,
+                "invalid",
+                format!("«{}» không phải là tỷ lệ từ 0 đến 100%.", v.trim()),
+                format!("“{}” is not a share from 0 to 100%.", v.trim()),
+            ));
+            None
+        }
+    }
+}
+
+impl Store {
+    /// The rule sets known: the Ministry's and the provinces' own.
+    async fn level_rules(&self) -> Result<Vec<LevelRules>> {
+        let mut rules = national_level_rules();
+        let own: Vec<String> = sqlx::query_scalar("SELECT rules_json FROM level_rules ORDER BY id")
+            .fetch_all(&self.read)
+            .await?;
+        for j in own {
+            rules.push(serde_json::from_str(&j)?);
+        }
+        Ok(rules)
+    }
+
+    /// Record a commune's coverage and capacity as of a day (kept; the
+    /// latest as of a week's end is the one its assessment reads).
+    pub async fn enter_coverage(&self, actor: &Actor, input: &CoverageInput) -> Result<()> {
+        actor.require(Permission::Zones)?;
+        let mut errors = Vec::new();
+        let unit = match self.unit(input.unit_code.trim()).await {
+            Ok(u) if u.level == UnitLevel::Commune && actor.scope.contains(&u) => Some(u),
+            Ok(_) | Err(StoreError::NotFound { .. }) | Err(StoreError::Invalid(_)) => {
+                errors.push(FieldError::new(
+                    "unit_code",
+                    "not_found",
+                    format!(
+                        "Không có xã/phường «{}» trong phạm vi của bạn.",
+                        input.unit_code.trim()
+                    ),
+                    format!(
+                        "No commune “{}” within your jurisdiction.",
+                        input.unit_code.trim()
+                    ),
+                ));
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let as_of = phongdich_domain::contact::parse_date("as_of", &input.as_of)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let adult = percent("adult_one_dose", &input.adult_one_dose, &mut errors);
+        let elderly = percent("elderly_full", &input.elderly_full, &mut errors);
+        let capacity = match input.capacity.trim() {
+            "" => None,
+            "met" => Some(1i64),
+            "not_met" => Some(0),
+            other => {
+                errors.push(FieldError::new(
+                    "capacity",
+                    "invalid_choice",
+                    format!("«{other}»: chọn đạt (met), không đạt (not_met) hoặc để trống."),
+                    format!("“{other}”: choose met, not_met or leave it empty."),
+                ));
+                None
+            }
+        };
+        if let Some(d) = as_of {
+            if d > self.today() {
+                errors.push(FieldError::new(
+                    "as_of",
+                    "future",
+                    "Ngày số liệu không được sau hôm nay.",
+                    "The figures' day cannot be after today.",
+                ));
+            }
+        }
+        let (Some(unit), Some(as_of), true) = (unit, as_of, errors.is_empty()) else {
+            return Err(Invalid(errors).into());
+        };
+        let mut tx = self.write.begin().await?;
+        let stamp = self.stamp();
+        sqlx::query(
+            "INSERT INTO commune_coverage (unit_code, province_code, district_code, commune_code, as_of, \
+             adult_one_dose, elderly_full, capacity_met, entered_by, entered_at) \
+             VALUES ($1, $2, $3, $1, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(unit.code.as_str())
+        .bind(unit.province_code.as_str())
+        .bind(unit.district_code.as_deref())
+        .bind(as_of.to_string())
+        .bind(adult)
+        .bind(elderly)
+        .bind(capacity)
+        .bind(actor.name.as_str())
+        .bind(stamp.as_str())
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &self.clock,
+            &mut tx,
+            actor,
+            "create",
+            "coverage",
+            &unit.code,
+            Some(&unit.code),
+            None::<&()>,
+            Some(&serde_json::json!({
+                "as_of": as_of, "adult_one_dose": adult, "elderly_full": elderly, "capacity_met": capacity
+            })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The week holding `day`: every commune of the scope with its proposal
+    /// and, where published, its level.
+    pub async fn week_levels(&self, scope: &Scope, day: NaiveDate) -> Result<WeekLevels> {
+        let week = week_of(day);
+        let end = week + chrono::Days::new(7);
+        let last = week + chrono::Days::new(6);
+        let previous_week = week - chrono::Days::new(7);
+        // The communes, with their districts' names.
+        let mut b = QueryBuilder::numbered(
+            "SELECT u.code, u.name, u.province_code, COALESCE(u.district_code, '') AS district_code, \
+             COALESCE(d.name, '') AS district_name, u.population FROM units u \
+             LEFT JOIN units d ON d.code = u.district_code WHERE u.level = 'commune'",
+            0,
+        );
+        scope.push_filter(&mut b, "u");
+        b.push(" ORDER BY u.district_code, u.code");
+        let communes = b.query().fetch_all(&self.read).await?;
+        // C1: the week's community cases by commune (the rapid report's definition).
+        let mut b = QueryBuilder::numbered(
+            "SELECT c.commune_code, COUNT(*) AS n FROM cases c WHERE c.confirmed_on >= $1 AND c.confirmed_on < $2 \
+             AND c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where <> 'quarantine'",
+            2,
+        );
+        scope.push_filter(&mut b, "c");
+        b.push(" GROUP BY c.commune_code");
+        let mut cases: HashMap<String, i64> = HashMap::new();
+        for r in b
+            .bind_onto(
+                sqlx::query(b.sql())
+                    .bind(week.to_string())
+                    .bind(end.to_string()),
+            )
+            .fetch_all(&self.read)
+            .await?
+        {
+            cases.insert(r.try_get("commune_code")?, r.try_get("n")?);
+        }
+        // C2, C3: each commune's latest coverage as of the week's last day.
+        let mut b = QueryBuilder::numbered(
+            "SELECT k.unit_code, k.adult_one_dose, k.elderly_full, k.capacity_met FROM commune_coverage k \
+             WHERE k.as_of <= $1",
+            1,
+        );
+        scope.push_filter(&mut b, "k");
+        b.push(" ORDER BY k.unit_code, k.as_of, k.id");
+        let mut coverage: HashMap<String, (Option<f64>, Option<f64>, Option<i64>)> = HashMap::new();
+        for r in b
+            .bind_onto(sqlx::query(b.sql()).bind(last.to_string()))
+            .fetch_all(&self.read)
+            .await?
+        {
+            // Ordered by day: the last one read is the latest.
+            coverage.insert(
+                r.try_get("unit_code")?,
+                (
+                    r.try_get("adult_one_dose")?,
+                    r.try_get("elderly_full")?,
+                    r.try_get("capacity_met")?,
+                ),
+            );
+        }
+        // Published levels of this week and the one before.
+        let mut b = QueryBuilder::numbered(
+            "SELECT e.unit_code, e.week_start, e.level, e.reason FROM epidemic_levels e \
+             WHERE e.week_start IN ($1, $2)",
+            2,
+        );
+        scope.push_filter(&mut b, "e");
+        let mut published: HashMap<(String, String), (i64, Option<String>)> = HashMap::new();
+        for r in b
+            .bind_onto(
+                sqlx::query(b.sql())
+                    .bind(week.to_string())
+                    .bind(previous_week.to_string()),
+            )
+            .fetch_all(&self.read)
+            .await?
+        {
+            published.insert(
+                (r.try_get("unit_code")?, r.try_get("week_start")?),
+                (r.try_get("level")?, r.try_get("reason")?),
+            );
+        }
+        let rules = self.level_rules().await?;
+        let mut out = Vec::with_capacity(communes.len());
+        let mut counts = [0i64; 4];
+        for r in &communes {
+            let code: String = r.try_get("code")?;
+            let province: String = r.try_get("province_code")?;
+            let population: Option<i64> = r.try_get("population")?;
+            let Some(rule) = rules_on(&rules, &province, last) else {
+                return Err(Invalid(vec![FieldError::new(
+                    "week",
+                    "before_rules",
+                    "Cấp độ dịch được đánh giá từ ngày 12/10/2021 (Quyết định 4800/QĐ-BYT).",
+                    "Epidemic levels are assessed from 12/10/2021 (Decision 4800/QĐ-BYT).",
+                )])
+                .into());
+            };
+            let n = cases.get(&code).copied().unwrap_or(0);
+            let (adult, elderly, capacity) =
+                coverage.get(&code).copied().unwrap_or((None, None, None));
+            let previous = published
+                .get(&(code.clone(), previous_week.to_string()))
+                .map(|p| p.0);
+            let proposed = assess(
+                rule,
+                &Criteria {
+                    cases: n,
+                    population,
+                    adult_one_dose: adult,
+                    elderly_full: elderly,
+                    capacity_met: capacity.map(|c| c == 1),
+                    previous: previous.and_then(|p| u8::try_from(p).ok()),
+                },
+            );
+            let this = published.get(&(code.clone(), week.to_string()));
+            if let Some((level, _)) = this {
+                if (1..=4).contains(level) {
+                    counts[(*level - 1) as usize] += 1;
+                }
+            }
+            out.push(CommuneLevel {
+                unit_code: code,
+                unit_name: r.try_get("name")?,
+                district_code: r.try_get("district_code")?,
+                district_name: r.try_get("district_name")?,
+                cases: n,
+                population,
+                rule_code: rule.code.clone(),
+                proposed,
+                published: this.map(|p| p.0),
+                reason: this.and_then(|p| p.1.clone()),
+                previous,
+            });
+        }
+        Ok(WeekLevels {
+            week_start: week,
+            communes: out,
+            published_counts: counts,
+        })
+    }
+
+    /// Publish the week's levels of the scope's communes not yet published:
+    /// the proposals, except where the committee sets another level — with a
+    /// reason, else refused (all of it). A commune without a proposal (no
+    /// population) needs a level set with its reason. Returns how many.
+    pub async fn publish_levels(
+        &self,
+        actor: &Actor,
+        day: NaiveDate,
+        overrides: &[LevelOverride],
+    ) -> Result<usize> {
+        actor.require(Permission::Zones)?;
+        let w = self.week_levels(&actor.scope, day).await?;
+        if w.week_start > week_of(self.today()) {
+            return Err(Invalid(vec![FieldError::new(
+                "week",
+                "future",
+                "Chỉ công bố cấp độ của tuần này hoặc tuần đã qua.",
+                "Only this week's or a past week's levels are published.",
+            )])
+            .into());
+        }
+        let mut errors = Vec::new();
+        let by_code: HashMap<&str, &CommuneLevel> = w
+            .communes
+            .iter()
+            .map(|c| (c.unit_code.as_str(), c))
+            .collect();
+        let mut set: HashMap<&str, (i64, String)> = HashMap::new();
+        for (i, o) in overrides.iter().enumerate() {
+            let field = format!("overrides[{i}]");
+            let Some(c) = by_code.get(o.unit_code.trim()) else {
+                errors.push(FieldError::new(
+                    field,
+                    "not_found",
+                    format!(
+                        "Không có xã/phường «{}» trong phạm vi của bạn.",
+                        o.unit_code.trim()
+                    ),
+                    format!(
+                        "No commune “{}” within your jurisdiction.",
+                        o.unit_code.trim()
+                    ),
+                ));
+                continue;
+            };
+            if !(1..=4).contains(&o.level) {
+                errors.push(FieldError::new(
+                    field,
+                    "invalid",
+                    format!("{}: cấp độ từ 1 đến 4.", c.unit_name),
+                    format!("{}: a level is 1 to 4.", c.unit_name),
+                ));
+                continue;
+            }
+            let reason = phongdich_domain::text::clean(&o.reason);
+            let differs = c.proposed.level.map(i64::from) != Some(o.level);
+            if differs && reason.is_empty() {
+                errors.push(FieldError::new(
+                    field,
+                    "reason_required",
+                    format!(
+                        "{}: cấp {} khác cấp đề xuất ({}); cần ghi lý do.",
+                        c.unit_name,
+                        o.level,
+                        c.proposed
+                            .level
+                            .map(|l| l.to_string())
+                            .unwrap_or_else(|| "—".into())
+                    ),
+                    format!(
+                        "{}: level {} differs from the proposal ({}); a reason is needed.",
+                        c.unit_name,
+                        o.level,
+                        c.proposed
+                            .level
+                            .map(|l| l.to_string())
+                            .unwrap_or_else(|| "—".into())
+                    ),
+                ));
+                continue;
+            }
+            if c.published.is_some() {
+                errors.push(FieldError::new(
+                    field,
+                    "published",
+                    format!("{}: cấp độ tuần này đã được công bố.", c.unit_name),
+                    format!("{}: this week's level was already published.", c.unit_name),
+                ));
+                continue;
+            }
+            set.insert(c.unit_code.as_str(), (o.level, reason));
+        }
+        let pending: Vec<&CommuneLevel> = w
+            .communes
+            .iter()
+            .filter(|c| c.published.is_none())
+            .collect();
+        for c in &pending {
+            if c.proposed.level.is_none() && !set.contains_key(c.unit_code.as_str()) {
+                errors.push(FieldError::new(
+                    "overrides",
+                    "no_proposal",
+                    format!(
+                        "{}: chưa có dân số nên chưa có cấp đề xuất; hãy nhập dân số hoặc ghi cấp độ kèm lý do.",
+                        c.unit_name
+                    ),
+                    format!(
+                        "{}: no population, so no proposal; enter the population or set a level with a reason.",
+                        c.unit_name
+                    ),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Invalid(errors).into());
+        }
+        if pending.is_empty() {
+            return Err(StoreError::conflict(
+                "Cấp độ tuần này của mọi xã/phường đã được công bố.",
+                "This week's levels of every commune were already published.",
+            ));
+        }
+        let units: HashMap<String, Unit> = {
+            let mut m = HashMap::new();
+            let codes: Vec<&str> = pending.iter().map(|c| c.unit_code.as_str()).collect();
+            for chunk in codes.chunks(500) {
+                let mut b = QueryBuilder::numbered(
+                    format!(
+                        "SELECT {} FROM units WHERE code IN (",
+                        crate::units::UNIT_COLUMNS
+                    ),
+                    0,
+                );
+                b.push_list(chunk.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>());
+                b.push(")");
+                for r in b.query().fetch_all(&self.read).await? {
+                    let u = crate::units::unit_from_row(&r)?;
+                    m.insert(u.code.clone(), u);
+                }
+            }
+            m
+        };
+        let stamp = self.stamp();
+        let mut tx = self.write.begin().await?;
+        let mut changed = Vec::new();
+        for c in &pending {
+            let (level, reason) = match set.get(c.unit_code.as_str()) {
+                Some((l, r)) => (*l, Some(r.clone()).filter(|r| !r.is_empty())),
+                None => (i64::from(c.proposed.level.unwrap_or(0)), None),
+            };
+            let u = units
+                .get(&c.unit_code)
+                .ok_or_else(|| StoreError::Data(format!("unit {}", c.unit_code)))?;
+            let inserted = sqlx::query(
+                "INSERT INTO epidemic_levels (week_start, unit_code, province_code, district_code, commune_code, \
+                 rule_code, cases, population, c1_rate, c2_met, c3_met, proposed, level, reason, why_vi, why_en, \
+                 published_by, published_at) VALUES ($1, $2, $3, $4, $2, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+                 ON CONFLICT (unit_code, week_start) DO NOTHING",
+            )
+            .bind(w.week_start.to_string())
+            .bind(c.unit_code.as_str())
+            .bind(u.province_code.as_str())
+            .bind(u.district_code.as_deref())
+            .bind(c.rule_code.as_str())
+            .bind(c.cases)
+            .bind(c.population)
+            .bind(c.proposed.c1_rate)
+            .bind(i64::from(c.proposed.c2_met))
+            .bind(c.proposed.c3_met.map(i64::from))
+            .bind(c.proposed.level.map(i64::from))
+            .bind(level)
+            .bind(reason.as_deref())
+            .bind(c.proposed.why_vi.as_str())
+            .bind(c.proposed.why_en.as_str())
+            .bind(actor.name.as_str())
+            .bind(stamp.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if inserted != 1 {
+                return Err(StoreError::conflict(
+                    format!(
+                        "{}: vừa có người khác công bố cấp độ tuần này; hãy tải lại trang.",
+                        c.unit_name
+                    ),
+                    format!(
+                        "{}: someone else just published this week's level; reload the page.",
+                        c.unit_name
+                    ),
+                ));
+            }
+            if reason.is_some() {
+                changed.push(serde_json::json!({
+                    "unit_code": c.unit_code, "proposed": c.proposed.level, "level": level, "reason": reason
+                }));
+            }
+        }
+        let root = actor.scope.root().map(|r| r.as_str().to_owned());
+        audit::record(
+            &self.clock,
+            &mut tx,
+            actor,
+            "publish",
+            "epidemic_levels",
+            &w.week_start.to_string(),
+            root.as_deref(),
+            None::<&()>,
+            Some(&serde_json::json!({
+                "week_start": w.week_start, "communes": pending.len(), "set_by_committee": changed
+            })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(pending.len())
+    }
+}

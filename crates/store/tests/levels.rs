@@ -1,0 +1,318 @@
+#![allow(clippy::unwrap_used)]
+//! Epidemic levels through the store, on SQLite or PostgreSQL, for the week
+//! of 18–24/10/2021 under 4800/QĐ-BYT (domain-rules §6): hand-drawn communes
+//! with the levels the guidance gives, then every commune of Hạ Long against
+//! the test's own count of the cases it confirmed and its own reading of the
+//! bands; the committee's review (a level set without a reason refused) and
+//! publication, and jurisdiction.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use phongdich_domain::{Clock, Role};
+use phongdich_store::testing::{HA_KHANH, HA_LONG, HA_PHONG, TestDb, actor, person};
+use phongdich_store::{CaseInput, CoverageInput, LevelOverride, Store, StoreError};
+
+fn day(d: u32, m: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, m, d).unwrap()
+}
+
+/// Monday 25/10/2021, 09:00 in Vietnam.
+async fn db() -> TestDb {
+    let mut db = TestDb::new().await;
+    let at = Utc.with_ymd_and_hms(2021, 10, 25, 2, 0, 0).unwrap();
+    db.store = db.store.clone().with_clock(Clock::fixed(at));
+    db
+}
+
+/// A case of someone living in `commune`, confirmed on `on`, found `where_`.
+async fn case(s: &Store, commune: &str, on: NaiveDate, where_: &str, n: usize) {
+    let p = person(s, &format!("Nguyễn Văn Ca{}", letters(n)), commune).await;
+    s.confirm_case(
+        &phongdich_store::Actor::system("test"),
+        &CaseInput {
+            person_id: p,
+            confirmed_on: on.to_string(),
+            sample_on: on.to_string(),
+            source_kind: "investigating".into(),
+            detected_where: where_.into(),
+            ..Default::default()
+        },
+        day(25, 10),
+    )
+    .await
+    .unwrap();
+}
+
+fn letters(mut n: usize) -> String {
+    let mut s = String::new();
+    for _ in 0..3 {
+        s.push(char::from(b'a' + (n % 26) as u8));
+        n /= 26;
+    }
+    s
+}
+
+fn coverage(unit: &str, adult: &str, elderly: &str, capacity: &str) -> CoverageInput {
+    CoverageInput {
+        unit_code: unit.into(),
+        as_of: "20/10/2021".into(),
+        adult_one_dose: adult.into(),
+        elderly_full: elderly.into(),
+        capacity: capacity.into(),
+    }
+}
+
+fn codes(e: &StoreError) -> Vec<String> {
+    match e {
+        StoreError::Invalid(i) => i.0.iter().map(|f| f.code.to_owned()).collect(),
+        other => panic!("expected invalid fields, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn hand_drawn_communes_get_the_levels_of_4800_and_the_committee_publishes_them() {
+    let db = db().await;
+    let s = &db.store;
+    db.execute(&format!(
+        "UPDATE units SET population = 10000 WHERE code = '{HA_KHANH}'"
+    ))
+    .await
+    .unwrap();
+    db.execute(&format!(
+        "UPDATE units SET population = 5000 WHERE code = '{HA_PHONG}'"
+    ))
+    .await
+    .unwrap();
+    // Hà Khánh: five community cases in the week (50 per 100,000: band 3),
+    // one found in quarantine and one the Monday after (neither counts);
+    // vaccinated (C2 met) → level 3.
+    for (i, on) in [18, 19, 20, 22, 24].into_iter().enumerate() {
+        case(s, HA_KHANH, day(on, 10), "community", i).await;
+    }
+    case(s, HA_KHANH, day(21, 10), "quarantine", 10).await;
+    case(s, HA_KHANH, day(25, 10), "community", 11).await;
+    // Hà Phong: one case (20 per 100,000 in 5,000: band 2), coverage never
+    // entered (C2 counted as not met) → level 3.
+    case(s, HA_PHONG, day(23, 10), "hospital", 12).await;
+    let province = actor("22", Role::Admin);
+    s.enter_coverage(&province, &coverage(HA_KHANH, "85", "82,5", "met"))
+        .await
+        .unwrap();
+    // Bad coverage: refused in words.
+    let e = s
+        .enter_coverage(&province, &coverage(HA_KHANH, "120", "x", "maybe"))
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&e), ["invalid", "invalid", "invalid_choice"]);
+
+    let w = s.week_levels(&province.scope, day(20, 10)).await.unwrap();
+    assert_eq!(w.week_start, day(18, 10));
+    let khanh = w.communes.iter().find(|c| c.unit_code == HA_KHANH).unwrap();
+    assert_eq!(khanh.cases, 5);
+    assert_eq!(khanh.proposed.level, Some(3));
+    assert_eq!(khanh.proposed.c1_rate, Some(50.0));
+    assert!(khanh.proposed.c2_met);
+    assert!(khanh.proposed.why_vi.contains("82,5%") || khanh.proposed.why_vi.contains("82.5%"));
+    let phong = w.communes.iter().find(|c| c.unit_code == HA_PHONG).unwrap();
+    assert_eq!((phong.cases, phong.proposed.level), (1, Some(3)));
+    assert!(
+        phong
+            .proposed
+            .why_en
+            .contains("no vaccination coverage entered")
+    );
+    // A commune without a population: no proposal, and the reason.
+    let unknown = w.communes.iter().find(|c| c.population.is_none()).unwrap();
+    assert_eq!(unknown.proposed.level, None);
+
+    // The committee sets Hà Phong at 2 — not without a reason.
+    let e = s
+        .publish_levels(
+            &province,
+            day(20, 10),
+            &[LevelOverride {
+                unit_code: HA_PHONG.into(),
+                level: 2,
+                reason: " ".into(),
+            }],
+        )
+        .await
+        .unwrap_err();
+    assert!(codes(&e).contains(&"reason_required".to_owned()), "{e:?}");
+    // Communes without a proposal need a level too: give every such one 1
+    // with a reason, and Hà Phong 2 with its reason.
+    let mut overrides: Vec<LevelOverride> = w
+        .communes
+        .iter()
+        .filter(|c| c.proposed.level.is_none())
+        .map(|c| LevelOverride {
+            unit_code: c.unit_code.clone(),
+            level: 1,
+            reason: "Không có ca; dân số chưa cập nhật".into(),
+        })
+        .collect();
+    overrides.push(LevelOverride {
+        unit_code: HA_PHONG.into(),
+        level: 2,
+        reason: "Ca duy nhất đã được cách ly tại bệnh viện".into(),
+    });
+    let n = s
+        .publish_levels(&province, day(20, 10), &overrides)
+        .await
+        .unwrap();
+    assert_eq!(n, w.communes.len());
+    let after = s.week_levels(&province.scope, day(24, 10)).await.unwrap();
+    let phong = after
+        .communes
+        .iter()
+        .find(|c| c.unit_code == HA_PHONG)
+        .unwrap();
+    assert_eq!(phong.published, Some(2));
+    assert_eq!(
+        phong.reason.as_deref(),
+        Some("Ca duy nhất đã được cách ly tại bệnh viện")
+    );
+    let khanh = after
+        .communes
+        .iter()
+        .find(|c| c.unit_code == HA_KHANH)
+        .unwrap();
+    assert_eq!((khanh.published, khanh.reason.as_deref()), (Some(3), None));
+    assert_eq!(after.published_counts.iter().sum::<i64>(), n as i64);
+    // Published once: again is refused; the audit has the committee's choice.
+    let e = s
+        .publish_levels(&province, day(20, 10), &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+    let audit = db
+        .strings("SELECT after_json FROM audit_log WHERE entity = 'epidemic_levels'")
+        .await;
+    assert_eq!(audit.len(), 1);
+    assert!(audit[0].as_deref().unwrap().contains("Ca duy nhất"));
+
+    // Next week: Hà Khánh's C3 not met holds last week's 3 though no case.
+    s.enter_coverage(&province, &coverage(HA_KHANH, "85", "82.5", "not_met"))
+        .await
+        .unwrap();
+    let next = s.week_levels(&province.scope, day(25, 10)).await.unwrap();
+    let khanh = next
+        .communes
+        .iter()
+        .find(|c| c.unit_code == HA_KHANH)
+        .unwrap();
+    assert_eq!(khanh.cases, 1);
+    assert_eq!(khanh.previous, Some(3));
+    assert_eq!(khanh.proposed.level, Some(3));
+    assert!(khanh.proposed.held);
+
+    // Jurisdiction: Hà Phong sees itself only and cannot set Hà Khánh.
+    let phong_actor = actor(HA_PHONG, Role::HealthStaff);
+    let own = s
+        .week_levels(&phong_actor.scope, day(25, 10))
+        .await
+        .unwrap();
+    assert_eq!(own.communes.len(), 1);
+    let e = s
+        .publish_levels(
+            &phong_actor,
+            day(25, 10),
+            &[LevelOverride {
+                unit_code: HA_KHANH.into(),
+                level: 1,
+                reason: "x".into(),
+            }],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&e), ["not_found"]);
+    let e = s
+        .enter_coverage(&phong_actor, &coverage(HA_KHANH, "80", "80", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&e), ["not_found"]);
+    // Before 4800/QĐ-BYT there is no level.
+    let e = s
+        .week_levels(&phong_actor.scope, day(4, 10))
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&e), ["before_rules"]);
+}
+
+/// Every commune of Hạ Long against the test's own count: cases generated
+/// over two weeks (a quarter found in quarantine), populations set, and
+/// the level read off 4800's bands by a separate formula (no coverage: C2
+/// not met, one level up, capped at 4).
+#[tokio::test]
+async fn every_commune_of_ha_long_agrees_with_a_count_of_its_cases() {
+    let db = db().await;
+    let s = &db.store;
+    let communes: Vec<String> = db
+        .strings(&format!(
+            "SELECT code FROM units WHERE level = 'commune' AND district_code = '{HA_LONG}' ORDER BY code"
+        ))
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    assert!(communes.len() >= 20, "{}", communes.len());
+    for (i, c) in communes.iter().enumerate() {
+        db.execute(&format!(
+            "UPDATE units SET population = {} WHERE code = '{c}'",
+            3000 + 1000 * (i % 7)
+        ))
+        .await
+        .unwrap();
+    }
+    // A fixed pseudo-random walk: commune, day (11–31/10), where found.
+    let mut x: u64 = 7;
+    let mut made: Vec<(String, NaiveDate, bool)> = Vec::new();
+    for n in 0..90 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let c = &communes[(x >> 33) as usize % communes.len()];
+        let on = day(11 + ((x >> 20) % 14) as u32, 10);
+        let community = (x >> 8) % 4 != 0;
+        case(
+            s,
+            c,
+            on,
+            if community { "community" } else { "quarantine" },
+            n,
+        )
+        .await;
+        made.push((c.clone(), on, community));
+    }
+    let district = actor(HA_LONG, Role::HealthStaff);
+    for week in [day(11, 10), day(18, 10)] {
+        let w = s.week_levels(&district.scope, week).await.unwrap();
+        assert_eq!(w.communes.len(), communes.len());
+        for (i, c) in communes.iter().enumerate() {
+            let expected = made
+                .iter()
+                .filter(|(m, on, community)| {
+                    m == c && *community && *on >= week && *on < week + chrono::Days::new(7)
+                })
+                .count() as i64;
+            let got = w.communes.iter().find(|l| &l.unit_code == c).unwrap();
+            assert_eq!(got.cases, expected, "{c} week of {week}");
+            let population = (3000 + 1000 * (i % 7)) as f64;
+            let per_100k = expected as f64 * 100_000.0 / population;
+            let band = if per_100k >= 150.0 {
+                4
+            } else if per_100k >= 50.0 {
+                3
+            } else if per_100k >= 20.0 {
+                2
+            } else {
+                1
+            };
+            assert_eq!(
+                got.proposed.level,
+                Some((band + 1).min(4)),
+                "{c}: {}",
+                got.proposed.why_en
+            );
+        }
+    }
+}

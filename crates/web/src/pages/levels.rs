@@ -1,0 +1,315 @@
+//! Epidemic levels: a week's table of the reader's communes by district —
+//! the criteria, the proposed level with its explanation, the published one
+//! and last week's — the committee's review and publication (a level other
+//! than proposed needs a reason), and the coverage form.
+
+use super::picker::{unit_field, units_to_choose};
+use super::{Page, PageResult, field_error, form_errors, layout, num, show_day, text_field};
+use crate::AppState;
+use crate::caller::Lang;
+use axum::extract::{Form, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use maud::{Markup, html};
+use phongdich_domain::{FieldError, Permission};
+use phongdich_store::{CommuneLevel, CoverageInput, LevelOverride};
+use serde::Deserialize;
+
+/// This module's routes; merged once in [`super::routes`].
+pub(super) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/levels", get(week_page))
+        .route("/levels/publish", post(publish))
+        .route("/levels/coverage", post(coverage))
+}
+
+/// A level as a coloured badge: 1 green, 2 yellow, 3 orange, 4 red.
+fn badge(l: Lang, level: Option<i64>) -> Markup {
+    match level {
+        Some(v @ 1..=4) => {
+            let name = match v {
+                1 => l.t("xanh", "green"),
+                2 => l.t("vàng", "yellow"),
+                3 => l.t("cam", "orange"),
+                _ => l.t("đỏ", "red"),
+            };
+            html! { span.level data-level=(v) title=(name) { (l.t("Cấp ", "Level ")) (v) } }
+        }
+        _ => html! { span.muted { "—" } },
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct WeekQuery {
+    #[serde(default)]
+    week: String,
+    #[serde(default)]
+    done: String,
+}
+
+async fn week_page(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<WeekQuery>,
+) -> PageResult {
+    page.require(Permission::ViewPersons)?;
+    render(&s, &page, &q, &[], &[], &CoverageInput::default()).await
+}
+
+async fn render(
+    s: &AppState,
+    page: &Page,
+    q: &WeekQuery,
+    typed: &[(String, String)],
+    errors: &[FieldError],
+    cov: &CoverageInput,
+) -> PageResult {
+    let l = page.lang;
+    let day = match q.week.trim() {
+        "" => page.today(),
+        d => phongdich_domain::contact::parse_date("week", d).map_err(|e| {
+            page.fail(phongdich_store::StoreError::from(
+                phongdich_domain::Invalid(vec![e]),
+            ))
+        })?,
+    };
+    let w = s
+        .store
+        .week_levels(&page.actor.scope, day)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let can = page.can(Permission::Zones);
+    let pending = w.communes.iter().any(|c| c.published.is_none());
+    let typed_of = |name: &str| {
+        typed
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let units = if can {
+        units_to_choose(&s.store, page)
+            .await
+            .map_err(|e| page.fail(e))?
+    } else {
+        None
+    };
+    let prev = show_day(w.week_start - chrono::Days::new(7));
+    let next = show_day(w.week_start + chrono::Days::new(7));
+    let last = w.week_start + chrono::Days::new(6);
+    let row = |c: &CommuneLevel| {
+        let lv = c.proposed.level.map(i64::from);
+        let change = match (c.published.or(lv), c.previous) {
+            (Some(now), Some(before)) if now > before => "↑",
+            (Some(now), Some(before)) if now < before => "↓",
+            (Some(_), Some(_)) => "=",
+            _ => "",
+        };
+        html! {
+            tr data-unit=(c.unit_code) {
+                td data-label=(l.t("Xã/phường", "Commune")) { strong { (c.unit_name) } br; small.muted { (c.district_name) } }
+                td.num data-label=(l.t("Ca cộng đồng", "Community cases")) { (num(l, c.cases)) }
+                td.num data-label=(l.t("Ca/100.000/tuần", "Per 100,000/week")) {
+                    @match c.proposed.c1_rate { Some(r) => (format!("{r:.1}")), None => span.muted { (l.t("chưa có dân số", "no population")) } }
+                }
+                td data-label=(l.t("Đề xuất", "Proposed")) { (badge(l, lv)) }
+                td data-label=(l.t("Công bố", "Published")) {
+                    (badge(l, c.published)) " " (change)
+                    @if let Some(r) = &c.reason { br; small { (r) } }
+                }
+                td data-label=(l.t("Căn cứ", "Why")) { details { summary { (l.t("Xem", "Show")) } small { (l.t(&c.proposed.why_vi, &c.proposed.why_en)) } } }
+                @if can && pending {
+                    td data-label=(l.t("Cấp công bố", "Level to publish")) {
+                        @if c.published.is_none() {
+                            @let name = format!("level_{}", c.unit_code);
+                            @let chosen = typed_of(&name).map(str::to_owned).unwrap_or_else(|| lv.map(|v| v.to_string()).unwrap_or_default());
+                            label.visually-hidden for=(name) { (l.t("Cấp công bố", "Level to publish")) " " (c.unit_name) }
+                            select id=(name) name=(name) {
+                                option value="" selected[chosen.is_empty()] { "—" }
+                                @for v in 1..=4 { option value=(v) selected[chosen == v.to_string()] { (v) } }
+                            }
+                            @let rname = format!("reason_{}", c.unit_code);
+                            label.visually-hidden for=(rname) { (l.t("Lý do", "Reason")) " " (c.unit_name) }
+                            input id=(rname) name=(rname) size="18" placeholder=(l.t("lý do nếu khác đề xuất", "reason if not as proposed")) value=(typed_of(&rname).unwrap_or(""));
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let content = html! {
+        h1 { (l.t("Cấp độ dịch", "Epidemic levels")) }
+        @match q.done.as_str() {
+            "published" => p.notice role="status" { (l.t("Đã công bố cấp độ dịch của tuần.", "The week's levels were published.")) },
+            "coverage" => p.notice role="status" { (l.t("Đã ghi tỷ lệ tiêm chủng và năng lực điều trị.", "The coverage and capacity were recorded.")) },
+            _ => {},
+        }
+        p {
+            (l.t("Tuần ", "Week ")) strong { (show_day(w.week_start)) " – " (show_day(last)) }
+            " · " a href={ "/levels?week=" (prev) } { (l.t("← tuần trước", "← previous week")) }
+            " · " a href={ "/levels?week=" (next) } { (l.t("tuần sau →", "next week →")) }
+        }
+        p.muted { (l.t(
+            "Theo Nghị quyết 128/NQ-CP và Quyết định 4800/QĐ-BYT: tiêu chí 1 là số ca mới trong cộng đồng trên 100.000 dân trong tuần (như báo cáo nhanh: không tính ca nhập cảnh, ca từ tỉnh khác, ca phát hiện trong khu cách ly); không đạt tiêu chí 2 (tiêm chủng) thì tăng một cấp; không đạt tiêu chí 3 (năng lực điều trị) thì không hạ cấp.",
+            "Under Resolution 128/NQ-CP and Decision 4800/QĐ-BYT: criterion 1 is new community cases per 100,000 people in the week (as in the rapid report: not imported, not from another province, not found in quarantine); criterion 2 (vaccination) not met raises one level; criterion 3 (treatment capacity) not met keeps the level from falling."
+        )) }
+        p #level-counts {
+            (l.t("Đã công bố: ", "Published: "))
+            @for (i, n) in w.published_counts.iter().enumerate() { (badge(l, Some(i as i64 + 1))) " " (num(l, *n)) "  " }
+        }
+        (form_errors(l, errors, &[]))
+        @if errors.iter().any(|e| e.field.starts_with("overrides")) {
+            div.alert role="alert" { @for e in errors.iter().filter(|e| e.field.starts_with("overrides")) { p { (l.t(&e.message_vi, &e.message_en)) } } }
+        }
+        form #levels-form method="post" action="/levels/publish" {
+            (page.csrf_field())
+            input type="hidden" name="week" value=(show_day(w.week_start));
+            div.table-wrap { table.responsive #levels {
+                thead { tr {
+                    th { (l.t("Xã/phường", "Commune")) } th { (l.t("Ca cộng đồng", "Community cases")) } th { (l.t("Ca/100.000/tuần", "Per 100,000/week")) }
+                    th { (l.t("Đề xuất", "Proposed")) } th { (l.t("Công bố", "Published")) } th { (l.t("Căn cứ", "Why")) }
+                    @if can && pending { th { (l.t("Cấp công bố", "Level to publish")) } }
+                } }
+                tbody { @for c in &w.communes { (row(c)) } }
+            } }
+            @if can && pending {
+                button type="submit" { (l.t("Công bố cấp độ tuần này", "Publish this week's levels")) }
+            }
+        }
+        @if can {
+            section #coverage aria-labelledby="h-coverage" {
+                h2 #h-coverage { (l.t("Tỷ lệ tiêm chủng và năng lực điều trị của xã", "A commune's vaccination coverage and treatment capacity")) }
+                (form_errors(l, errors, &["unit_code", "as_of", "adult_one_dose", "elderly_full", "capacity"]))
+                form.stack #coverage-form method="post" action="/levels/coverage" novalidate {
+                    (page.csrf_field())
+                    input type="hidden" name="week" value=(show_day(w.week_start));
+                    (unit_field(l, "unit_code", ("Xã/phường", "Commune"), &cov.unit_code, errors, &units))
+                    (text_field(l, "as_of", ("Số liệu đến ngày (dd/mm/yyyy)", "As of (dd/mm/yyyy)"), &cov.as_of, errors, "required inputmode=\"numeric\""))
+                    (text_field(l, "adult_one_dose", ("% người từ 18 tuổi đã tiêm ít nhất 1 mũi", "% of people 18+ with at least one dose"), &cov.adult_one_dose, errors, "inputmode=\"numeric\""))
+                    (text_field(l, "elderly_full", ("% người cao tuổi đã tiêm đủ", "% of the elderly fully vaccinated"), &cov.elderly_full, errors, "inputmode=\"numeric\""))
+                    div.field {
+                        label for="f-capacity" { (l.t("Năng lực điều trị (tiêu chí 3)", "Treatment capacity (criterion 3)")) }
+                        select #f-capacity name="capacity" {
+                            option value="" selected[cov.capacity.is_empty()] { (l.t("chưa đánh giá", "not assessed")) }
+                            option value="met" selected[cov.capacity == "met"] { (l.t("đạt", "met")) }
+                            option value="not_met" selected[cov.capacity == "not_met"] { (l.t("không đạt", "not met")) }
+                        }
+                        (field_error(l, errors, "capacity"))
+                    }
+                    button type="submit" { (l.t("Ghi", "Save")) }
+                }
+            }
+        }
+    };
+    Ok(layout(page, l.t("Cấp độ dịch", "Epidemic levels"), content))
+}
+
+async fn publish(
+    State(s): State<AppState>,
+    page: Page,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    page.require(Permission::Zones)?;
+    let week = fields
+        .iter()
+        .find(|(k, _)| k == "week")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let q = WeekQuery {
+        week: week.clone(),
+        done: String::new(),
+    };
+    let day = match phongdich_domain::contact::parse_date("week", &week) {
+        Ok(d) => d,
+        Err(e) => {
+            return render(&s, &page, &q, &fields, &[e], &CoverageInput::default()).await;
+        }
+    };
+    let w = s
+        .store
+        .week_levels(&page.actor.scope, day)
+        .await
+        .map_err(|e| page.fail(e))?;
+    // Each commune's chosen level: an override where it differs from the
+    // proposal or a reason was written (the store asks a reason where needed).
+    let mut overrides = Vec::new();
+    for c in w.communes.iter().filter(|c| c.published.is_none()) {
+        let get = |k: String| {
+            fields
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.trim().to_owned())
+        };
+        let level = get(format!("level_{}", c.unit_code)).unwrap_or_default();
+        let reason = get(format!("reason_{}", c.unit_code)).unwrap_or_default();
+        let proposed = c.proposed.level.map(|v| v.to_string()).unwrap_or_default();
+        if level.is_empty() && c.proposed.level.is_some() {
+            continue;
+        }
+        if level != proposed || !reason.is_empty() {
+            overrides.push(LevelOverride {
+                unit_code: c.unit_code.clone(),
+                level: level.parse().unwrap_or(0),
+                reason,
+            });
+        }
+    }
+    match s.store.publish_levels(&page.actor, day, &overrides).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/levels?week={}&done=published",
+            show_day(w.week_start)
+        ))
+        .into_response()),
+        Err(e) => {
+            let errors = super::refusal_fields(e, "overrides").map_err(|e| page.fail(e))?;
+            let mut r = render(&s, &page, &q, &fields, &errors, &CoverageInput::default()).await?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct CoverageForm {
+    #[serde(default)]
+    week: String,
+    #[serde(default)]
+    unit_code: String,
+    #[serde(default)]
+    as_of: String,
+    #[serde(default)]
+    adult_one_dose: String,
+    #[serde(default)]
+    elderly_full: String,
+    #[serde(default)]
+    capacity: String,
+}
+
+async fn coverage(
+    State(s): State<AppState>,
+    page: Page,
+    Form(f): Form<CoverageForm>,
+) -> PageResult {
+    page.require(Permission::Zones)?;
+    let input = CoverageInput {
+        unit_code: f.unit_code.clone(),
+        as_of: f.as_of.clone(),
+        adult_one_dose: f.adult_one_dose.clone(),
+        elderly_full: f.elderly_full.clone(),
+        capacity: f.capacity.clone(),
+    };
+    match s.store.enter_coverage(&page.actor, &input).await {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/levels?week={}&done=coverage", f.week.trim())).into_response(),
+        ),
+        Err(e) => {
+            let errors = super::refusal_fields(e, "unit_code").map_err(|e| page.fail(e))?;
+            let q = WeekQuery {
+                week: f.week.clone(),
+                done: String::new(),
+            };
+            let mut r = render(&s, &page, &q, &[], &errors, &input).await?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+    }
+}

@@ -1,0 +1,138 @@
+#![allow(clippy::unwrap_used)]
+//! Epidemic levels through the JSON API and the page, on Monday 25/10/2021
+//! (the week of 18–24/10 under 4800/QĐ-BYT): coverage entered, the week's
+//! proposals read, a level other than proposed refused without a reason and
+//! published with one; a commune reads only itself. SQLite, or PostgreSQL
+//! when PHONGDICH_TEST_POSTGRES is set.
+
+mod support;
+
+use axum::http::{Method, StatusCode};
+use chrono::{TimeZone, Utc};
+use phongdich_store::testing::TestDb;
+use serde_json::json;
+use support::{Browser, HA_KHANH, HA_PHONG, api, token};
+
+#[tokio::test]
+async fn a_district_reviews_and_publishes_the_weeks_levels() {
+    let mut db = TestDb::new().await;
+    let at = Utc.with_ymd_and_hms(2021, 10, 25, 2, 0, 0).unwrap();
+    db.store = db
+        .store
+        .clone()
+        .with_clock(phongdich_domain::Clock::fixed(at));
+    // Every commune of Hạ Long has a population: each gets a proposal.
+    db.execute(
+        "UPDATE units SET population = 8000 WHERE level = 'commune' AND district_code = '193'",
+    )
+    .await
+    .unwrap();
+    let app = support::app(&db);
+    let district = token(&db, "193", "health_staff").await;
+    let commune = token(&db, HA_PHONG, "health_staff").await;
+
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/levels/coverage",
+        Some(&district),
+        Some(json!({"unit_code": HA_KHANH, "as_of": "20/10/2021", "adult_one_dose": "91", "elderly_full": "88", "capacity": "met"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/levels/coverage",
+        Some(&district),
+        Some(json!({"unit_code": HA_KHANH, "as_of": "20/10/2021", "adult_one_dose": "191"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("0 đến 100") && r.body.contains("0 to 100"),
+        "{}",
+        r.body
+    );
+
+    let (status, v) = support::get(&app, "/api/v1/levels?week=20/10/2021", &district).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["week_start"], "2021-10-18");
+    let khanh = v["communes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["unit_code"] == HA_KHANH)
+        .unwrap()
+        .clone();
+    // No case, vaccinated: level 1 (green); the others lack coverage: 2.
+    assert_eq!(khanh["proposed"]["level"], 1, "{khanh}");
+    let others = v["communes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["unit_code"] != HA_KHANH);
+    assert!(others.clone().all(|c| c["proposed"]["level"] == 2));
+
+    // Level 3 for Hà Phong without a reason: refused, nothing published.
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/levels/publish",
+        Some(&district),
+        Some(json!({"week": "20/10/2021", "overrides": [{"unit_code": HA_PHONG, "level": 3, "reason": ""}]})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("cần ghi lý do") && r.body.contains("a reason is needed"),
+        "{}",
+        r.body
+    );
+    assert_eq!(db.rows("epidemic_levels").await, 0);
+    // A commune cannot publish its neighbours' (it sees only itself).
+    let (_, own) = support::get(&app, "/api/v1/levels?week=20/10/2021", &commune).await;
+    assert_eq!(own["communes"].as_array().unwrap().len(), 1);
+
+    // Through the page: Hà Phong set at 3 with a reason.
+    let mut b = Browser::logged_in(&db, &app, "ttyt.halong", "193", "health_staff").await;
+    let page = b.get("/levels?week=20/10/2021").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("18/10/2021") && page.body.contains("24/10/2021"));
+    assert!(page.body.contains("Phường Hà Khánh"));
+    let csrf = page.csrf();
+    let level = format!("level_{HA_PHONG}");
+    let reason = format!("reason_{HA_PHONG}");
+    let done = b
+        .post(
+            "/levels/publish",
+            &[
+                ("_csrf", &csrf),
+                ("week", "18/10/2021"),
+                (&level, "3"),
+                (&reason, "Chợ đầu mối chưa kiểm soát"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let after = b.get(done.location()).await;
+    assert!(after.body.contains("Đã công bố cấp độ dịch của tuần."));
+    assert!(after.body.contains("Chợ đầu mối chưa kiểm soát"));
+    let (_, v) = support::get(&app, "/api/v1/levels?week=2021-10-18", &district).await;
+    let phong = v["communes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["unit_code"] == HA_PHONG)
+        .unwrap()
+        .clone();
+    assert_eq!(phong["published"], 3, "{phong}");
+    assert_eq!(phong["proposed"]["level"], 2);
+    let total: i64 = v["published_counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_i64().unwrap())
+        .sum();
+    assert_eq!(total as usize, v["communes"].as_array().unwrap().len());
+}
