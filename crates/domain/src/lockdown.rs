@@ -278,9 +278,10 @@ pub fn split_codes(s: &str) -> Vec<String> {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct LockdownChangeInput {
-    /// `extend` (a new planned end) or `lift` (the day it ends).
+    /// `extend` (a new planned end) or `lift` (the day it is lifted from).
     pub kind: String,
-    /// The new planned end (extend) or the day it is lifted (lift), included.
+    /// The new planned end, included (extend), or the first day no longer
+    /// locked down (lift).
     pub on: String,
     /// The decision that extends or lifts it.
     pub decision: String,
@@ -405,9 +406,14 @@ pub fn check_change(
     }
 }
 
-/// The last day a lockdown holds: the day it was lifted, else its planned end.
+/// The last day a lockdown holds: the day before it was lifted (lifted
+/// *from* that day, as the decisions say: *gỡ phong tỏa từ 0 giờ ngày …*),
+/// else its planned end.
 pub fn last_day(planned_until: NaiveDate, lifted_on: Option<NaiveDate>) -> NaiveDate {
-    lifted_on.unwrap_or(planned_until)
+    match lifted_on {
+        Some(d) => d.pred_opt().unwrap_or(d).min(planned_until),
+        None => planned_until,
+    }
 }
 
 /// Whether two periods (both ends included) share a day.
@@ -595,6 +601,20 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.0[0].code, "lifted");
+    }
+
+    #[test]
+    fn a_lockdown_lifted_from_a_day_held_until_the_day_before() {
+        assert_eq!(
+            last_day(d("24/08/2021"), Some(d("20/08/2021"))),
+            d("19/08/2021")
+        );
+        assert_eq!(last_day(d("24/08/2021"), None), d("24/08/2021"));
+        // Lifted after its planned end (the decision came late): the plan's end.
+        assert_eq!(
+            last_day(d("24/08/2021"), Some(d("30/08/2021"))),
+            d("24/08/2021")
+        );
     }
 
     #[test]

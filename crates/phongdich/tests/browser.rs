@@ -3941,6 +3941,7 @@ async fn a_commune_locks_down_a_hamlet_from_a_clusters_page_sees_the_people_insi
     // 1. From the cluster's page, the form comes prefilled; the commune
     // picks the hamlet by name and records the decision.
     log_in(&c, &server, "yte.khu5", PASSWORD).await;
+    wait_for(&c, "header form[action='/logout']").await;
     c.goto(&server.url(&format!("/clusters/{}", cluster.id)))
         .await
         .unwrap();
@@ -4010,10 +4011,16 @@ async fn a_commune_locks_down_a_hamlet_from_a_clusters_page_sees_the_people_insi
         .await
         .unwrap();
     assert!(
-        events.contains("Lifted on") && events.contains("46/QĐ-UBND"),
+        events.contains("Lifted from") && events.contains("46/QĐ-UBND"),
         "{events}"
     );
     assert!(c.find(Locator::Css("#lockdown-change")).await.is_err());
+    let state = wait_for(&c, "span.badge[data-state]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(state, "ended", "lifted from today");
     assert_eq!(horizontal_overflow(&c).await, 0);
     shots.take(&c, "lockdown-lifted-en-390", 390).await;
 
@@ -4029,7 +4036,87 @@ async fn a_commune_locks_down_a_hamlet_from_a_clusters_page_sees_the_people_insi
         .text()
         .await
         .unwrap();
-    assert!(row.contains("Khu 5") && row.contains("(đã gỡ)"), "{row}");
+    assert!(
+        row.contains("Khu 5") && row.contains("gỡ phong tỏa từ"),
+        "{row}"
+    );
+    assert!(row.contains("đã kết thúc"), "lifted today: ended — {row}");
     shots.take(&c, "lockdowns-vi", 1280).await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_district_reviews_and_publishes_the_weeks_epidemic_levels() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    add_user(
+        &db,
+        "ttyt.halong",
+        "Trung tâm y tế Hạ Long",
+        "193",
+        "health_staff",
+    );
+    db.execute(
+        "UPDATE units SET population = 9000 WHERE level = 'commune' AND district_code = '193'",
+    )
+    .await
+    .unwrap();
+    let district = phongdich_store::testing::actor("193", phongdich_domain::Role::HealthStaff);
+    let today = phongdich_domain::Clock::system().today();
+    let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    db.store
+        .enter_coverage(
+            &district,
+            &phongdich_store::CoverageInput {
+                unit_code: HA_KHANH.into(),
+                as_of: day(today),
+                adult_one_dose: "92".into(),
+                elderly_full: "85".into(),
+                capacity: "met".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+    log_in(&c, &server, "ttyt.halong", PASSWORD).await;
+    wait_for(&c, "header form[action='/logout']").await;
+    c.goto(&server.url("/levels")).await.unwrap();
+    wait_heading(&c, "Cấp độ dịch").await;
+    // Hà Khánh, vaccinated and without a case: level 1; the others (no
+    // coverage entered) 2. The committee sets Hà Phong at 3, with a reason.
+    let khanh = wait_for(&c, &format!("#levels tr[data-unit='{HA_KHANH}']"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(khanh.contains("Cấp 1"), "{khanh}");
+    choose(&c, "/levels/publish", &format!("level_{HA_PHONG}"), "3").await;
+    fill_in(
+        &c,
+        "/levels/publish",
+        &format!("reason_{HA_PHONG}"),
+        "Chợ đầu mối chưa kiểm soát",
+    )
+    .await;
+    shots.take(&c, "levels-vi", 1280).await;
+    submit(&c, "#levels-form").await;
+    let notice = wait_for(&c, "p.notice").await.text().await.unwrap();
+    assert!(notice.contains("Đã công bố"), "{notice}");
+    let phong = wait_for(&c, &format!("#levels tr[data-unit='{HA_PHONG}']"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(phong.contains("Chợ đầu mối chưa kiểm soát"), "{phong}");
+    switch_language(&c, "en").await;
+    wait_heading(&c, "Epidemic levels").await;
+    c.set_window_size(390, 844).await.unwrap();
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    let left = untranslated(&c, "h2, th, label, button").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    shots.take(&c, "levels-en-390", 390).await;
     c.close().await.unwrap();
 }

@@ -49,6 +49,7 @@ pub struct Lockdown {
     pub from_on: NaiveDate,
     /// The planned end (included), as the last extension set it.
     pub planned_until: NaiveDate,
+    /// The first day no longer locked down, once lifted.
     pub lifted_on: Option<NaiveDate>,
     pub created_by: String,
     pub created_at: String,
@@ -490,8 +491,11 @@ impl Store {
             let d = day.to_string();
             b.push(" AND l.from_on <= ");
             b.push_bind(d.clone());
-            b.push(" AND COALESCE(l.lifted_on, l.planned_until) >= ");
+            b.push(" AND l.planned_until >= ");
+            b.push_bind(d.clone());
+            b.push(" AND (l.lifted_on IS NULL OR l.lifted_on > ");
             b.push_bind(d);
+            b.push(")");
         }
         b.push(" ORDER BY l.from_on DESC, l.id DESC LIMIT 1000");
         let rows = b.query().fetch_all(&self.read).await?;
@@ -592,7 +596,7 @@ impl Store {
         lineage.extend(person.hamlet_code.clone());
         let mut b = QueryBuilder::numbered(
             format!(
-                "SELECT {COLUMNS} FROM {FROM} WHERE l.from_on <= $1 AND COALESCE(l.lifted_on, l.planned_until) >= $1 \
+                "SELECT {COLUMNS} FROM {FROM} WHERE l.from_on <= $1 AND l.planned_until >= $1 AND (l.lifted_on IS NULL OR l.lifted_on > $1) \
                  AND l.unit_code IN ("
             ),
             1,

@@ -185,23 +185,40 @@ async fn a_commune_locked_down_for_its_f0_is_extended_then_lifted_and_keeps_its_
         3
     );
     assert_eq!(db.rows("lockdowns").await, 1);
-    // Lifted on 20/08: a new lockdown from 21/08 no longer overlaps.
-    s.create_lockdown(
-        &commune,
-        &LockdownInput {
-            from_on: "21/08/2021".into(),
-            planned_until: "04/09/2021".into(),
-            decision: "16/QĐ-UBND".into(),
-            ..whole(HA_KHANH)
-        },
-    )
-    .await
-    .unwrap();
-    // Active today (20/08): the first one still (lifted today), and not the
-    // one from tomorrow.
-    let active = s.lockdowns(&commune.scope, Some(day(20, 8))).await.unwrap();
-    assert_eq!(active.len(), 1);
-    assert_eq!(active[0].id, l.id);
+    // Lifted from 20/08 (it held until 19/08): a new one from 20/08 no
+    // longer overlaps.
+    let second = s
+        .create_lockdown(
+            &commune,
+            &LockdownInput {
+                from_on: "20/08/2021".into(),
+                planned_until: "04/09/2021".into(),
+                decision: "16/QĐ-UBND".into(),
+                ..whole(HA_KHANH)
+            },
+        )
+        .await
+        .unwrap();
+    // Holding on 19/08: the first; on 20/08: the second only.
+    let on = |d| s.lockdowns(&commune.scope, Some(d));
+    assert_eq!(
+        on(day(19, 8))
+            .await
+            .unwrap()
+            .iter()
+            .map(|x| x.id)
+            .collect::<Vec<_>>(),
+        [l.id]
+    );
+    assert_eq!(
+        on(day(20, 8))
+            .await
+            .unwrap()
+            .iter()
+            .map(|x| x.id)
+            .collect::<Vec<_>>(),
+        [second.id]
+    );
 }
 
 #[tokio::test]

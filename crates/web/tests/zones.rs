@@ -296,7 +296,7 @@ async fn a_commune_locks_down_a_cluster_from_its_page_and_lifts_it() {
     assert_eq!(lifted.status, StatusCode::SEE_OTHER, "{}", lifted.body);
     let after = b.get(lifted.location()).await;
     assert!(after.body.contains("Đã gỡ phong tỏa."));
-    assert!(after.body.contains("Gỡ phong tỏa ngày"));
+    assert!(after.body.contains("Gỡ phong tỏa từ"));
     assert!(
         !after.body.contains("id=\"lockdown-change\""),
         "a lifted lockdown has no form"

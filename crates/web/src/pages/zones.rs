@@ -59,9 +59,10 @@ fn where_label(lang: Lang, l: &Lockdown) -> String {
 fn period(l: Lang, x: &Lockdown) -> Markup {
     html! {
         (show_day(x.from_on)) " – "
+        (show_day(x.planned_until))
         @match x.lifted_on {
-            Some(d) => { (show_day(d)) " " small.muted { (l.t("(đã gỡ)", "(lifted)")) } },
-            None => { (show_day(x.planned_until)) " " small.muted { (l.t("(dự kiến)", "(planned)")) } },
+            Some(d) => { " " small { (l.t("(gỡ phong tỏa từ ", "(lifted from ")) (show_day(d)) ")" } },
+            None => { " " small.muted { (l.t("(dự kiến)", "(planned)")) } },
         }
     }
 }
@@ -350,7 +351,7 @@ async fn render_detail(
             div.table-wrap { table.responsive #lockdown-events {
                 thead { tr { th { (l.t("Việc", "What")) } th { (l.t("Ngày", "Day")) } th { (l.t("Quyết định", "Decision")) } th { (l.t("Lý do", "Reason")) } th { (l.t("Người ghi", "Recorded by")) } } }
                 tbody { @for e in &d.events { tr {
-                    td data-label=(l.t("Việc", "What")) { (match e.kind.as_str() { "impose" => l.t("Phong tỏa từ", "Locked down from"), "extend" => l.t("Gia hạn đến", "Extended to"), _ => l.t("Gỡ phong tỏa ngày", "Lifted on") }) }
+                    td data-label=(l.t("Việc", "What")) { (match e.kind.as_str() { "impose" => l.t("Phong tỏa từ", "Locked down from"), "extend" => l.t("Gia hạn đến", "Extended to"), _ => l.t("Gỡ phong tỏa từ", "Lifted from") }) }
                     td data-label=(l.t("Ngày", "Day")) { (show_day(e.on_day)) }
                     td data-label=(l.t("Quyết định", "Decision")) { (e.decision) }
                     td data-label=(l.t("Lý do", "Reason")) { (e.reason) }
@@ -367,7 +368,7 @@ async fn render_detail(
                     fieldset {
                         legend { (l.t("Việc", "What")) }
                         label { input type="radio" name="kind" value="extend" checked[typed.kind != "lift"]; " " (l.t("Gia hạn đến ngày", "Extend to")) }
-                        label { input type="radio" name="kind" value="lift" checked[typed.kind == "lift"]; " " (l.t("Gỡ phong tỏa từ ngày", "Lift on")) }
+                        label { input type="radio" name="kind" value="lift" checked[typed.kind == "lift"]; " " (l.t("Gỡ phong tỏa từ ngày", "Lift from")) }
                         (err("kind"))
                     }
                     (text_field(l, "on", ("Ngày (dd/mm/yyyy)", "Day (dd/mm/yyyy)"), &typed.on, errors, "required inputmode=\"numeric\""))
