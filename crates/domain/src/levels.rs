@@ -191,11 +191,11 @@ pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
         Combine::C1PlusOneIfC2Unmet => (b + u8::from(!c2_met)).min(4),
     };
     let mut held = false;
-    if c.capacity_met == Some(false) {
-        if let Some(p) = c.previous.filter(|p| *p > level) {
-            level = p;
-            held = true;
-        }
+    if c.capacity_met == Some(false)
+        && let Some(p) = c.previous.filter(|p| *p > level)
+    {
+        level = p;
+        held = true;
     }
     let c3_vi = match (c.capacity_met, held) {
         (Some(false), true) => "; tiêu chí 3 không đạt: giữ cấp của tuần trước".to_owned(),

@@ -222,10 +222,10 @@ impl LockdownInput {
         let until = parse_date("planned_until", &self.planned_until)
             .map_err(|e| errors.push(e))
             .ok();
-        if let (Some(f), Some(u)) = (from, until) {
-            if u < f {
-                errors.push(end_before_start("planned_until", f));
-            }
+        if let (Some(f), Some(u)) = (from, until)
+            && u < f
+        {
+            errors.push(end_before_start("planned_until", f));
         }
         match (from, until) {
             (Some(from_on), Some(planned_until)) if errors.is_empty() => Ok(NewLockdown {

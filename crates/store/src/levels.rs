@@ -78,6 +78,10 @@ pub struct LevelOverride {
     pub reason: String,
 }
 
+/// A commune's coverage as read: adults with a dose, elderly fully
+/// vaccinated (%), capacity met (1/0).
+type Coverage = (Option<f64>, Option<f64>, Option<i64>);
+
 fn percent(field: &str, v: &str, errors: &mut Vec<FieldError>) -> Option<f64> {
     let t = v.trim().trim_end_matches('%').trim().replace(',', ".");
     if t.is_empty() {
@@ -153,15 +157,15 @@ impl Store {
                 None
             }
         };
-        if let Some(d) = as_of {
-            if d > self.today() {
-                errors.push(FieldError::new(
-                    "as_of",
-                    "future",
-                    "Ngày số liệu không được sau hôm nay.",
-                    "The figures' day cannot be after today.",
-                ));
-            }
+        if let Some(d) = as_of
+            && d > self.today()
+        {
+            errors.push(FieldError::new(
+                "as_of",
+                "future",
+                "Ngày số liệu không được sau hôm nay.",
+                "The figures' day cannot be after today.",
+            ));
         }
         let (Some(unit), Some(as_of), true) = (unit, as_of, errors.is_empty()) else {
             return Err(Invalid(errors).into());
@@ -247,7 +251,7 @@ impl Store {
         );
         scope.push_filter(&mut b, "k");
         b.push(" ORDER BY k.unit_code, k.as_of, k.id");
-        let mut coverage: HashMap<String, (Option<f64>, Option<f64>, Option<i64>)> = HashMap::new();
+        let mut coverage: HashMap<String, Coverage> = HashMap::new();
         for r in b
             .bind_onto(sqlx::query(b.sql()).bind(last.to_string()))
             .fetch_all(&self.read)
@@ -319,10 +323,10 @@ impl Store {
                 },
             );
             let this = published.get(&(code.clone(), week.to_string()));
-            if let Some((level, _)) = this {
-                if (1..=4).contains(level) {
-                    counts[(*level - 1) as usize] += 1;
-                }
+            if let Some((level, _)) = this
+                && (1..=4).contains(level)
+            {
+                counts[(*level - 1) as usize] += 1;
             }
             out.push(CommuneLevel {
                 unit_code: code,

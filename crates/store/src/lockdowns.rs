@@ -229,9 +229,11 @@ impl Store {
         };
         let drawn = !phongdich_domain::text::clean(&input.place).is_empty()
             || input.addresses.lines().any(|l| !l.trim().is_empty());
-        if let Some(u) = &unit {
-            if drawn && !matches!(u.level, UnitLevel::Commune | UnitLevel::Hamlet) {
-                errors.push(FieldError::new(
+        if let Some(u) = &unit
+            && drawn
+            && !matches!(u.level, UnitLevel::Commune | UnitLevel::Hamlet)
+        {
+            errors.push(FieldError::new(
                     "unit_code",
                     "not_a_commune",
                     format!(
@@ -243,7 +245,6 @@ impl Store {
                         u.name
                     ),
                 ));
-            }
         }
         // The cases and the cluster named: each must resolve within the scope.
         let codes = phongdich_domain::lockdown::split_codes(&input.case_codes);

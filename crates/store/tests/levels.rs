@@ -272,7 +272,7 @@ async fn every_commune_of_ha_long_agrees_with_a_count_of_its_cases() {
             .wrapping_add(1442695040888963407);
         let c = &communes[(x >> 33) as usize % communes.len()];
         let on = day(11 + ((x >> 20) % 14) as u32, 10);
-        let community = (x >> 8) % 4 != 0;
+        let community = !(x >> 8).is_multiple_of(4);
         case(
             s,
             c,

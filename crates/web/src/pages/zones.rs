@@ -248,12 +248,12 @@ async fn with_hamlets(
     page: &Page,
 ) -> Result<UnitGroups, phongdich_store::StoreError> {
     let mut groups = units_to_choose(&s.store, page).await?;
-    if let (Some(groups), Some(root)) = (groups.as_mut(), page.actor.scope.root()) {
-        if root.level() == phongdich_domain::UnitLevel::Commune {
-            let hamlets = s.store.children(root.as_str()).await?;
-            if let Some(first) = groups.first_mut() {
-                first.1.extend(hamlets);
-            }
+    if let (Some(groups), Some(root)) = (groups.as_mut(), page.actor.scope.root())
+        && root.level() == phongdich_domain::UnitLevel::Commune
+    {
+        let hamlets = s.store.children(root.as_str()).await?;
+        if let Some(first) = groups.first_mut() {
+            first.1.extend(hamlets);
         }
     }
     Ok(groups)
