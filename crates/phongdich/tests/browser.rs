@@ -4118,5 +4118,27 @@ async fn a_district_reviews_and_publishes_the_weeks_epidemic_levels() {
     let left = untranslated(&c, "h2, th, label, button").await;
     assert!(left.is_empty(), "Vietnamese left: {left:?}");
     shots.take(&c, "levels-en-390", 390).await;
+    // The district's map: a tile per commune, Hà Phong published at 3.
+    c.set_window_size(1280, 900).await.unwrap();
+    c.goto(&server.url("/map")).await.unwrap();
+    wait_heading(&c, "Epidemic map").await;
+    let tile = wait_for(&c, &format!("svg a[data-unit='{HA_PHONG}'] rect"))
+        .await
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(tile, "s3");
+    shots.take(&c, "map-district-en", 1280).await;
+    // The country's map, for the Ministry.
+    log_out(&c).await;
+    add_user(&db, "bo.yte", "Bộ Y tế", "VN", "admin");
+    log_in(&c, &server, "bo.yte", PASSWORD).await;
+    wait_for(&c, "header form[action='/logout']").await;
+    c.goto(&server.url("/map?by=level")).await.unwrap();
+    wait_for(&c, "svg.country").await;
+    let text = body_text(&c).await;
+    assert!(text.contains("CC BY-SA 4.0"), "the boundaries' attribution");
+    shots.take(&c, "map-country", 1280).await;
     c.close().await.unwrap();
 }

@@ -27,6 +27,7 @@ use std::collections::HashMap;
 pub struct CommuneLevel {
     pub unit_code: String,
     pub unit_name: String,
+    pub province_code: String,
     pub district_code: String,
     pub district_name: String,
     /// New community cases confirmed in the week.
@@ -331,6 +332,7 @@ impl Store {
             out.push(CommuneLevel {
                 unit_code: code,
                 unit_name: r.try_get("name")?,
+                province_code: province.clone(),
                 district_code: r.try_get("district_code")?,
                 district_name: r.try_get("district_name")?,
                 cases: n,

@@ -136,3 +136,73 @@ async fn a_district_reviews_and_publishes_the_weeks_levels() {
         .sum();
     assert_eq!(total as usize, v["communes"].as_array().unwrap().len());
 }
+
+/// The map: the country's 63 provinces with the boundaries' attribution for
+/// a national account; a province's communes as tiles (no invented
+/// geometry), coloured by level or by lockdown, each linking to its dashboard.
+#[tokio::test]
+async fn the_maps_draw_the_country_by_province_and_a_province_by_commune() {
+    let mut db = TestDb::new().await;
+    let at = Utc.with_ymd_and_hms(2021, 10, 25, 2, 0, 0).unwrap();
+    db.store = db
+        .store
+        .clone()
+        .with_clock(phongdich_domain::Clock::fixed(at));
+    db.execute(
+        "UPDATE units SET population = 8000 WHERE level = 'commune' AND province_code = '22'",
+    )
+    .await
+    .unwrap();
+    let app = support::app(&db);
+    let province = token(&db, "22", "admin").await;
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/lockdowns",
+        Some(&province),
+        Some(
+            json!({"unit_code": HA_KHANH, "reason": "F0", "decision": "1/QĐ", "issued_by": "UBND",
+                    "from_on": "20/10/2021", "planned_until": "30/10/2021"}),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    let mut nation = Browser::logged_in(&db, &app, "bo.yte", "VN", "admin").await;
+    let page = nation.get("/map").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.body.matches("<path class=").count(),
+        63,
+        "63 provinces"
+    );
+    assert!(page.body.contains("href=\"/dashboard?unit=22\""));
+    assert!(
+        page.body
+            .contains("Open Development Vietnam (Open Development Mekong), CC BY-SA 4.0")
+    );
+
+    let mut qn = Browser::logged_in(&db, &app, "bcd.quangninh", "22", "admin").await;
+    let page = qn.get("/map?by=lockdown").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let tiles = page.body.matches("<rect class=").count();
+    let communes = db
+        .count("SELECT COUNT(*) FROM units WHERE level = 'commune' AND province_code = '22'")
+        .await;
+    assert_eq!(tiles as i64, communes, "a tile per commune");
+    assert!(
+        page.body
+            .contains(&format!("data-unit=\"{HA_KHANH}\"><rect class=\"s4\"")),
+        "Hà Khánh wholly locked down"
+    );
+    assert!(
+        !page.body.contains("CC BY-SA"),
+        "no boundaries drawn, no attribution"
+    );
+    assert!(page.body.contains("không phải ranh giới thật"));
+    let by_level = qn.get("/map").await;
+    assert!(
+        by_level.body.contains("rect class=\"s2 proposed\""),
+        "proposed, not published: dashed"
+    );
+}

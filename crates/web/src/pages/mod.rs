@@ -23,6 +23,7 @@ mod figures;
 mod import;
 mod levels;
 mod live;
+mod map;
 mod persons;
 mod picker;
 mod quarantine;
@@ -85,6 +86,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(zones::routes())
         .merge(levels::routes())
+        .merge(map::routes())
 }
 
 /// A section of the person's record page, drawn with the errors of a form of
@@ -389,6 +391,7 @@ const NAV: &[NavGroup] = &[
             link("/clusters", "Ổ dịch", "Clusters"),
             link("/lockdowns", "Phong tỏa", "Lockdowns"),
             link("/levels", "Cấp độ dịch", "Epidemic levels"),
+            link("/map", "Bản đồ", "Map"),
         ],
     },
     NavGroup {
