@@ -55,6 +55,59 @@ pub struct WeekLevels {
     pub published_counts: [i64; 4],
 }
 
+/// A province's week, rolled up from its communes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ProvinceRollup {
+    pub province_code: String,
+    /// Community cases of the week, and the population they are counted over.
+    pub cases: i64,
+    pub population: i64,
+    /// Cases per 100,000 per week over the communes with a population.
+    pub rate: Option<f64>,
+    /// Communes by level 1–4 (index 0 = level 1): published, else proposed.
+    pub communes_by_level: [i64; 4],
+    /// Communes without a level (neither published nor proposed).
+    pub without_level: i64,
+    /// The highest of its communes' levels.
+    pub highest: Option<i64>,
+}
+
+impl WeekLevels {
+    /// The week by province: cases and population summed over the communes
+    /// (those without a population count in neither), communes by level
+    /// (published, else proposed), the highest — in province code order.
+    pub fn by_province(&self) -> Vec<ProvinceRollup> {
+        let mut out: Vec<ProvinceRollup> = Vec::new();
+        let mut at: HashMap<&str, usize> = HashMap::new();
+        for c in &self.communes {
+            let i = *at.entry(c.province_code.as_str()).or_insert_with(|| {
+                out.push(ProvinceRollup {
+                    province_code: c.province_code.clone(),
+                    ..Default::default()
+                });
+                out.len() - 1
+            });
+            let r = &mut out[i];
+            if let Some(p) = c.population.filter(|p| *p > 0) {
+                r.cases += c.cases;
+                r.population += p;
+            }
+            match c.published.or(c.proposed.level.map(i64::from)) {
+                Some(l @ 1..=4) => {
+                    r.communes_by_level[(l - 1) as usize] += 1;
+                    r.highest = Some(r.highest.map_or(l, |h| h.max(l)));
+                }
+                _ => r.without_level += 1,
+            }
+        }
+        for r in &mut out {
+            r.rate = (r.population > 0).then(|| r.cases as f64 * 100_000.0 / r.population as f64);
+        }
+        out.sort_by(|a, b| a.province_code.cmp(&b.province_code));
+        out
+    }
+}
+
 /// A commune's coverage and capacity as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]

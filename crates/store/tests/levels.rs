@@ -178,6 +178,19 @@ async fn hand_drawn_communes_get_the_levels_of_4800_and_the_committee_publishes_
         .unwrap();
     assert_eq!((khanh.published, khanh.reason.as_deref()), (Some(3), None));
     assert_eq!(after.published_counts.iter().sum::<i64>(), n as i64);
+    // Rolled up to the province: 6 cases over the 15,000 people of the two
+    // communes with a population (40 per 100,000), the highest level 3.
+    let r = after.by_province();
+    assert_eq!(r.len(), 1);
+    assert_eq!(
+        (r[0].cases, r[0].population, r[0].rate),
+        (6, 15_000, Some(40.0))
+    );
+    assert_eq!(r[0].highest, Some(3));
+    assert_eq!(
+        r[0].communes_by_level.iter().sum::<i64>() as usize,
+        after.communes.len()
+    );
     // Published once: again is refused; the audit has the committee's choice.
     let e = s
         .publish_levels(&province, day(20, 10), &[])

@@ -15,7 +15,7 @@ use crate::caller::Lang;
 use axum::extract::{Query, State};
 use maud::{Markup, PreEscaped, html};
 use phongdich_domain::Permission;
-use phongdich_store::{CommuneLevel, Lockdown};
+use phongdich_store::{CommuneLevel, Lockdown, ProvinceRollup};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -179,7 +179,7 @@ async fn map_page(State(s): State<AppState>, page: Page, Query(q): Query<MapQuer
     };
     let national = page.actor.scope.is_national();
     let drawing = if national {
-        country(l, by, &w.communes, &lockdowns)
+        country(l, by, &w.by_province(), &lockdowns)
     } else {
         schematic(l, by, &w.communes, &lockdowns)
     };
@@ -276,50 +276,38 @@ fn lockdown_shade(province: &str, district: &str, commune: &str, lockdowns: &[Lo
 }
 
 /// The country: each province coloured by its communes' figures.
-fn country(l: Lang, by: &str, communes: &[CommuneLevel], lockdowns: &[Lockdown]) -> Markup {
-    struct Agg {
-        cases: i64,
-        population: i64,
-        worst: u8,
-        lockdown: Shade,
-    }
-    let mut agg: HashMap<&str, Agg> = HashMap::new();
-    for c in communes {
-        let a = agg.entry(c.province_code.as_str()).or_insert(Agg {
-            cases: 0,
-            population: 0,
-            worst: 0,
-            lockdown: Shade::None,
-        });
-        a.cases += c.cases;
-        a.population += c.population.unwrap_or(0);
-        if let (Shade::L(n), _) = commune_shade("level", c, &[]) {
-            a.worst = a.worst.max(n);
-        }
-    }
+fn country(l: Lang, by: &str, rollups: &[ProvinceRollup], lockdowns: &[Lockdown]) -> Markup {
+    let by_code: HashMap<&str, &ProvinceRollup> = rollups
+        .iter()
+        .map(|r| (r.province_code.as_str(), r))
+        .collect();
+    let mut locked: HashMap<&str, Shade> = HashMap::new();
     for x in lockdowns {
-        let a = agg.entry(x.province_code.as_str()).or_insert(Agg {
-            cases: 0,
-            population: 0,
-            worst: 0,
-            lockdown: Shade::None,
-        });
-        a.lockdown = if x.unit_level == "province" {
+        let e = locked
+            .entry(x.province_code.as_str())
+            .or_insert(Shade::None);
+        *e = if x.unit_level == "province" || *e == Shade::Whole {
             Shade::Whole
         } else {
-            Shade::Partly.max_with(a.lockdown)
+            Shade::Partly
         };
     }
     let mut svg = String::new();
     for p in provinces() {
-        let a = agg.get(p.code.as_str());
+        let a = by_code.get(p.code.as_str());
         let (shade, figure) = match (by, a) {
-            ("f0", Some(a)) if a.population > 0 => {
-                let rate = a.cases as f64 * 100_000.0 / a.population as f64;
-                (Shade::L(band(rate)), format!("{rate:.1}"))
-            }
-            ("lockdown", Some(a)) => (a.lockdown, String::new()),
-            ("level", Some(a)) if a.worst > 0 => (Shade::L(a.worst), format!("{}", a.worst)),
+            ("f0", Some(a)) => match a.rate {
+                Some(rate) => (Shade::L(band(rate)), format!("{rate:.1}")),
+                None => (Shade::None, String::new()),
+            },
+            ("lockdown", _) => (
+                locked.get(p.code.as_str()).copied().unwrap_or(Shade::None),
+                String::new(),
+            ),
+            ("level", Some(a)) => match a.highest {
+                Some(h) => (Shade::L(h.clamp(1, 4) as u8), format!("{h}")),
+                None => (Shade::None, String::new()),
+            },
             _ => (Shade::None, String::new()),
         };
         let title = if figure.is_empty() {
@@ -364,16 +352,6 @@ fn country(l: Lang, by: &str, communes: &[CommuneLevel], lockdowns: &[Lockdown])
         svg.country xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (format!("{WIDTH:.0}")) " " (format!("{HEIGHT:.0}")) } role="img"
             aria-label=(l.t("Bản đồ các tỉnh, thành phố", "Map of the provinces")) {
             (PreEscaped(svg))
-        }
-    }
-}
-
-impl Shade {
-    fn max_with(self, other: Shade) -> Shade {
-        if other == Shade::Whole {
-            Shade::Whole
-        } else {
-            self
         }
     }
 }
