@@ -55,6 +55,10 @@ pub(crate) enum BenchCommand {
     /// checkpoint scans over HTTP from concurrent scanners against the same
     /// writes in plain SQL, and every commune's hand-over list against plain SQL.
     Returnees(crate::bench_returnees::ReturneesArgs),
+    /// Epidemic levels (issue 20): the weekly assessment of every commune of
+    /// the country and its province roll-ups, against plain SQL computing
+    /// the same C1 figures on the same engine.
+    Levels(crate::bench_levels::LevelsArgs),
 }
 
 pub(crate) async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -64,6 +68,7 @@ pub(crate) async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Quarantine(args) => return crate::bench_quarantine::run(args).await,
         BenchCommand::Reports(args) => return crate::bench_reports::run(args).await,
         BenchCommand::Returnees(args) => return crate::bench_returnees::run(args).await,
+        BenchCommand::Levels(args) => return crate::bench_levels::run(args).await,
         BenchCommand::Import {
             persons,
             engine,

@@ -3,6 +3,7 @@
 #![warn(unreachable_pub)]
 
 mod bench;
+mod bench_levels;
 mod bench_quarantine;
 mod bench_reports;
 mod bench_results;

@@ -56,3 +56,7 @@ CREATE TABLE epidemic_levels (
 );
 CREATE INDEX epidemic_levels_province ON epidemic_levels(province_code, week_start);
 CREATE INDEX epidemic_levels_district ON epidemic_levels(district_code, week_start);
+
+-- A week's community cases by commune (the levels' C1) read from the index
+-- alone: the day first, then what the count filters and groups by.
+CREATE INDEX cases_confirmed ON cases(confirmed_on, source_kind, detected_where, commune_code);
