@@ -261,7 +261,7 @@ async fn bench(args: &LevelsArgs, work: &Path) -> anyhow::Result<serde_json::Val
                 "{code},{province},{district},{code},{previous},{},{},{},bench,{stamp}",
                 50 + mix(i, 5) % 50,
                 60 + mix(i, 6) % 40,
-                mix(i, 7) % 5 != 0
+                !mix(i, 7).is_multiple_of(5)
             )?;
             writeln!(
                 h,

@@ -168,6 +168,133 @@ impl Store {
         Ok(rules)
     }
 
+    /// Save a province's own rule set (its C1 bounds and C2 thresholds, from
+    /// a day; the criteria and the combining rule stay the guidance's): a
+    /// province's administrator (or a national one), audited. A code once
+    /// used is not reused: a new version is a new code.
+    pub async fn save_level_rules(&self, actor: &Actor, rules: &LevelRules) -> Result<LevelRules> {
+        actor.require(Permission::Configure)?;
+        let province = rules.province_code.clone().unwrap_or_default();
+        let unit = match self.unit(&province).await {
+            Ok(u) => Some(u),
+            Err(StoreError::NotFound { .. }) | Err(StoreError::Invalid(_)) => None,
+            Err(e) => return Err(e),
+        };
+        let own = unit.as_ref().is_some_and(|u| {
+            u.level == UnitLevel::Province
+                && (actor.scope.is_national()
+                    || actor.scope.root().map(|r| r.as_str()) == Some(u.code.as_str()))
+        });
+        if !own {
+            return Err(StoreError::Forbidden {
+                permission: Permission::Configure,
+            });
+        }
+        let mut errors = Vec::new();
+        let code = phongdich_domain::text::clean(&rules.code);
+        if code.is_empty() || code.chars().count() > 50 {
+            errors.push(FieldError::new(
+                "code",
+                "required",
+                "Cần mã bộ tiêu chí (tối đa 50 ký tự), ví dụ qn-2021-11.",
+                "The rule set needs a code (up to 50 characters), e.g. qn-2021-11.",
+            ));
+        }
+        if phongdich_domain::text::clean(&rules.source).is_empty() {
+            errors.push(FieldError::new(
+                "source",
+                "required",
+                "Cần văn bản của tỉnh ban hành bộ tiêu chí.",
+                "The province's decision that sets it is needed.",
+            ));
+        }
+        let [b2, b3, b4] = rules.c1_bounds;
+        if !(b2 > 0.0 && b2 < b3 && b3 < b4) {
+            errors.push(FieldError::new(
+                "c1_bounds",
+                "invalid",
+                "Ngưỡng tiêu chí 1 của các mức 2, 3, 4 phải dương và tăng dần.",
+                "Criterion 1's thresholds of bands 2, 3 and 4 must be positive and rising.",
+            ));
+        }
+        for (field, v) in [
+            ("c2_adult_one_dose", rules.c2_adult_one_dose),
+            ("c2_elderly_full", rules.c2_elderly_full),
+        ] {
+            if !(0.0..=100.0).contains(&v) {
+                errors.push(FieldError::new(
+                    field,
+                    "invalid",
+                    "Tỷ lệ từ 0 đến 100%.",
+                    "A share from 0 to 100%.",
+                ));
+            }
+        }
+        let first = national_level_rules()
+            .first()
+            .map(|r| r.valid_from)
+            .unwrap_or_default();
+        if rules.valid_from < first {
+            errors.push(FieldError::new(
+                "valid_from",
+                "before_rules",
+                "Bộ tiêu chí của tỉnh áp dụng từ 12/10/2021 trở đi.",
+                "A province's rule set applies from 12/10/2021 on.",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Invalid(errors).into());
+        }
+        let saved = LevelRules {
+            code: code.clone(),
+            source: phongdich_domain::text::clean(&rules.source),
+            province_code: Some(province.clone()),
+            ..rules.clone()
+        };
+        let mut tx = self.write.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO level_rules (code, province_code, rules_json, created_by, created_at)              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(code.as_str())
+        .bind(province.as_str())
+        .bind(serde_json::to_string(&saved)?)
+        .bind(actor.name.as_str())
+        .bind(self.stamp())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted != 1 || national_level_rules().iter().any(|r| r.code == code) {
+            return Err(StoreError::conflict(
+                format!("Mã bộ tiêu chí «{code}» đã dùng: phiên bản mới cần mã mới."),
+                format!("The rule set code “{code}” is taken: a new version needs a new code."),
+            ));
+        }
+        audit::record(
+            &self.clock,
+            &mut tx,
+            actor,
+            "create",
+            "level_rules",
+            &code,
+            Some(&province),
+            None::<&()>,
+            Some(&saved),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    /// The rule sets that apply to `province`: the Ministry's and its own.
+    pub async fn level_rules_of(&self, province: &str) -> Result<Vec<LevelRules>> {
+        Ok(self
+            .level_rules()
+            .await?
+            .into_iter()
+            .filter(|r| r.province_code.as_deref().is_none_or(|p| p == province))
+            .collect())
+    }
+
     /// Record a commune's coverage and capacity as of a day (kept; the
     /// latest as of a week's end is the one its assessment reads).
     pub async fn enter_coverage(&self, actor: &Actor, input: &CoverageInput) -> Result<()> {
@@ -267,82 +394,96 @@ impl Store {
         let end = week + chrono::Days::new(7);
         let last = week + chrono::Days::new(6);
         let previous_week = week - chrono::Days::new(7);
+        // Four independent reads, on as many pooled connections at once.
         // The communes, with their districts' names.
-        let mut b = QueryBuilder::numbered(
-            "SELECT u.code, u.name, u.province_code, COALESCE(u.district_code, '') AS district_code, \
-             COALESCE(d.name, '') AS district_name, u.population FROM units u \
-             LEFT JOIN units d ON d.code = u.district_code WHERE u.level = 'commune'",
-            0,
-        );
-        scope.push_filter(&mut b, "u");
-        b.push(" ORDER BY u.district_code, u.code");
-        let communes = b.query().fetch_all(&self.read).await?;
+        let communes = async {
+            let mut b = QueryBuilder::numbered(
+                "SELECT u.code, u.name, u.province_code, COALESCE(u.district_code, '') AS district_code, \
+                 COALESCE(d.name, '') AS district_name, u.population FROM units u \
+                 LEFT JOIN units d ON d.code = u.district_code WHERE u.level = 'commune'",
+                0,
+            );
+            scope.push_filter(&mut b, "u");
+            b.push(" ORDER BY u.district_code, u.code");
+            Ok::<_, StoreError>(b.query().fetch_all(&self.read).await?)
+        };
         // C1: the week's community cases by commune (the rapid report's definition).
-        let mut b = QueryBuilder::numbered(
-            "SELECT c.commune_code, COUNT(*) AS n FROM cases c WHERE c.confirmed_on >= $1 AND c.confirmed_on < $2 \
-             AND c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where <> 'quarantine'",
-            2,
-        );
-        scope.push_filter(&mut b, "c");
-        b.push(" GROUP BY c.commune_code");
-        let mut cases: HashMap<String, i64> = HashMap::new();
-        for r in b
-            .bind_onto(
-                sqlx::query(b.sql())
-                    .bind(week.to_string())
-                    .bind(end.to_string()),
-            )
-            .fetch_all(&self.read)
-            .await?
-        {
-            cases.insert(r.try_get("commune_code")?, r.try_get("n")?);
-        }
+        let cases = async {
+            let mut b = QueryBuilder::numbered(
+                "SELECT c.commune_code, COUNT(*) AS n FROM cases c WHERE c.confirmed_on >= $1 AND c.confirmed_on < $2 \
+                 AND c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where <> 'quarantine'",
+                2,
+            );
+            scope.push_filter(&mut b, "c");
+            b.push(" GROUP BY c.commune_code");
+            let mut cases: HashMap<String, i64> = HashMap::new();
+            for r in b
+                .bind_onto(
+                    sqlx::query(b.sql())
+                        .bind(week.to_string())
+                        .bind(end.to_string()),
+                )
+                .fetch_all(&self.read)
+                .await?
+            {
+                cases.insert(r.try_get("commune_code")?, r.try_get("n")?);
+            }
+            Ok::<_, StoreError>(cases)
+        };
         // C2, C3: each commune's latest coverage as of the week's last day.
-        let mut b = QueryBuilder::numbered(
-            "SELECT k.unit_code, k.adult_one_dose, k.elderly_full, k.capacity_met FROM commune_coverage k \
-             WHERE k.as_of <= $1",
-            1,
-        );
-        scope.push_filter(&mut b, "k");
-        b.push(" ORDER BY k.unit_code, k.as_of, k.id");
-        let mut coverage: HashMap<String, Coverage> = HashMap::new();
-        for r in b
-            .bind_onto(sqlx::query(b.sql()).bind(last.to_string()))
-            .fetch_all(&self.read)
-            .await?
-        {
-            // Ordered by day: the last one read is the latest.
-            coverage.insert(
-                r.try_get("unit_code")?,
-                (
-                    r.try_get("adult_one_dose")?,
-                    r.try_get("elderly_full")?,
-                    r.try_get("capacity_met")?,
-                ),
+        let coverage = async {
+            let mut b = QueryBuilder::numbered(
+                "SELECT k.unit_code, k.adult_one_dose, k.elderly_full, k.capacity_met FROM commune_coverage k \
+                 WHERE k.as_of <= $1",
+                1,
             );
-        }
+            scope.push_filter(&mut b, "k");
+            b.push(" ORDER BY k.unit_code, k.as_of, k.id");
+            let mut coverage: HashMap<String, Coverage> = HashMap::new();
+            for r in b
+                .bind_onto(sqlx::query(b.sql()).bind(last.to_string()))
+                .fetch_all(&self.read)
+                .await?
+            {
+                // Ordered by day: the last one read is the latest.
+                coverage.insert(
+                    r.try_get("unit_code")?,
+                    (
+                        r.try_get("adult_one_dose")?,
+                        r.try_get("elderly_full")?,
+                        r.try_get("capacity_met")?,
+                    ),
+                );
+            }
+            Ok::<_, StoreError>(coverage)
+        };
         // Published levels of this week and the one before.
-        let mut b = QueryBuilder::numbered(
-            "SELECT e.unit_code, e.week_start, e.level, e.reason FROM epidemic_levels e \
-             WHERE e.week_start IN ($1, $2)",
-            2,
-        );
-        scope.push_filter(&mut b, "e");
-        let mut published: HashMap<(String, String), (i64, Option<String>)> = HashMap::new();
-        for r in b
-            .bind_onto(
-                sqlx::query(b.sql())
-                    .bind(week.to_string())
-                    .bind(previous_week.to_string()),
-            )
-            .fetch_all(&self.read)
-            .await?
-        {
-            published.insert(
-                (r.try_get("unit_code")?, r.try_get("week_start")?),
-                (r.try_get("level")?, r.try_get("reason")?),
+        let published = async {
+            let mut b = QueryBuilder::numbered(
+                "SELECT e.unit_code, e.week_start, e.level, e.reason FROM epidemic_levels e \
+                 WHERE e.week_start IN ($1, $2)",
+                2,
             );
-        }
+            scope.push_filter(&mut b, "e");
+            let mut published: HashMap<(String, String), (i64, Option<String>)> = HashMap::new();
+            for r in b
+                .bind_onto(
+                    sqlx::query(b.sql())
+                        .bind(week.to_string())
+                        .bind(previous_week.to_string()),
+                )
+                .fetch_all(&self.read)
+                .await?
+            {
+                published.insert(
+                    (r.try_get("unit_code")?, r.try_get("week_start")?),
+                    (r.try_get("level")?, r.try_get("reason")?),
+                );
+            }
+            Ok::<_, StoreError>(published)
+        };
+        let (communes, cases, coverage, published) =
+            tokio::try_join!(communes, cases, coverage, published)?;
         let rules = self.level_rules().await?;
         let mut out = Vec::with_capacity(communes.len());
         let mut counts = [0i64; 4];

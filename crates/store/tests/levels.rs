@@ -329,3 +329,71 @@ async fn every_commune_of_ha_long_agrees_with_a_count_of_its_cases() {
         }
     }
 }
+
+/// A province's own thresholds apply from their day (4800/QĐ-BYT lets a
+/// province move the C1 bounds, not the criteria); bad sets are refused.
+#[tokio::test]
+async fn a_provinces_own_rule_set_applies_from_its_day() {
+    use phongdich_domain::levels::{LevelRules, national_level_rules};
+    let db = db().await;
+    let s = &db.store;
+    db.execute(&format!(
+        "UPDATE units SET population = 10000 WHERE code = '{HA_KHANH}'"
+    ))
+    .await
+    .unwrap();
+    // One case a week in each week: 10 per 100,000.
+    case(s, HA_KHANH, day(13, 10), "community", 0).await;
+    case(s, HA_KHANH, day(20, 10), "community", 1).await;
+    let province = actor("22", Role::Admin);
+    s.enter_coverage(
+        &province,
+        &CoverageInput {
+            as_of: "10/10/2021".into(),
+            ..coverage(HA_KHANH, "90", "90", "met")
+        },
+    )
+    .await
+    .unwrap();
+    let own = LevelRules {
+        code: "qn-2021-10".into(),
+        source: "Quyết định của UBND tỉnh Quảng Ninh (thử)".into(),
+        valid_from: day(18, 10),
+        province_code: Some("22".into()),
+        c1_bounds: [10.0, 50.0, 150.0],
+        ..national_level_rules().remove(0)
+    };
+    // A commune's account, bounds not rising, a day before the guidance: refused.
+    let e = s
+        .save_level_rules(&actor(HA_KHANH, Role::Admin), &own)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden { .. }), "{e:?}");
+    let e = s
+        .save_level_rules(
+            &province,
+            &LevelRules {
+                c1_bounds: [50.0, 20.0, 150.0],
+                valid_from: day(1, 10),
+                ..own.clone()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&e), ["invalid", "before_rules"]);
+    s.save_level_rules(&province, &own).await.unwrap();
+    let e = s.save_level_rules(&province, &own).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+    let level = |w: phongdich_store::WeekLevels| {
+        let c = w
+            .communes
+            .into_iter()
+            .find(|c| c.unit_code == HA_KHANH)
+            .unwrap();
+        (c.rule_code, c.proposed.level)
+    };
+    let before = s.week_levels(&province.scope, day(11, 10)).await.unwrap();
+    assert_eq!(level(before), ("4800-2021".to_owned(), Some(1)));
+    let after = s.week_levels(&province.scope, day(18, 10)).await.unwrap();
+    assert_eq!(level(after), ("qn-2021-10".to_owned(), Some(2)));
+}

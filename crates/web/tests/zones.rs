@@ -262,6 +262,14 @@ async fn a_commune_locks_down_a_cluster_from_its_page_and_lifts_it() {
         detail.body.contains(">Chợ Hà Khánh</a>"),
         "the cluster linked by name"
     );
+    // The dashboard lists it among the lockdowns holding today.
+    let dash = b.get("/dashboard").await;
+    assert_eq!(dash.status, StatusCode::OK);
+    assert!(dash.body.contains("id=\"zones\""), "{}", dash.body);
+    assert!(
+        dash.body.contains("Chợ Hà Khánh — Phường Hà Khánh"),
+        "the lockdown by name"
+    );
     // Testing of the people inside, ordered from the area's page: the form
     // comes prefilled with the area as its target.
     let order = b.get(&detail.href_after("id=\"test-lockdown\"")).await;

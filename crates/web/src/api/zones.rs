@@ -29,6 +29,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(levels))
         .routes(routes!(publish_levels))
         .routes(routes!(coverage))
+        .routes(routes!(level_rules, save_level_rules))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -245,4 +246,37 @@ pub(super) async fn coverage(
 ) -> Result<StatusCode, Problem> {
     s.store.enter_coverage(&actor, &body).await?;
     Ok(StatusCode::CREATED)
+}
+
+/// The level rule sets that apply in the caller's province: the Ministry's
+/// (4800/QĐ-BYT) and the province's own, each from its day.
+#[utoipa::path(get, path = "/api/v1/levels/rules",
+    responses((status = 200, body = Vec<phongdich_domain::levels::LevelRules>), (status = 403, body = Problem)))]
+pub(super) async fn level_rules(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<Json<Vec<phongdich_domain::levels::LevelRules>>, Problem> {
+    actor.require(Permission::ViewPersons)?;
+    let province = s
+        .store
+        .province_of_scope(&actor.scope)
+        .await?
+        .unwrap_or_default();
+    Ok(Json(s.store.level_rules_of(&province).await?))
+}
+
+/// Save a province's own rule set (its C1 bounds and C2 thresholds from a
+/// day, with the decision that sets them): a province's administrator.
+#[utoipa::path(post, path = "/api/v1/levels/rules", request_body = phongdich_domain::levels::LevelRules,
+    responses((status = 201, body = phongdich_domain::levels::LevelRules), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn save_level_rules(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(body): ApiJson<phongdich_domain::levels::LevelRules>,
+) -> Result<(StatusCode, Json<phongdich_domain::levels::LevelRules>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.save_level_rules(&actor, &body).await?),
+    ))
 }

@@ -442,6 +442,10 @@ pub(super) async fn page(
         ));
     };
     sort_units(&mut d.units, sort, descending);
+    let to_day = chrono::NaiveDate::parse_from_str(&d.to, "%Y-%m-%d").unwrap_or(page.today());
+    let zones = super::zones::dashboard_section(&s, &page, &d.unit_code, to_day)
+        .await
+        .map_err(|e| page.fail(e))?;
     let content = html! {
         h1 { (l.t("Bảng điều hành", "Dashboard")) " — " (d.unit_name) }
         p.period {
@@ -458,6 +462,7 @@ pub(super) async fn page(
             section #capacity { (capacity(l, &d)) }
         }
         (returnees(&page, &d))
+        (zones)
         (clusters(l, &d))
         (units_table(l, &d, sort, descending))
     };

@@ -446,3 +446,71 @@ pub(super) async fn section(
         }
     }
 }
+
+/// The dashboard's section for `unit` (within the reader's scope) on `day`:
+/// the lockdowns holding, and the week's levels of its communes with their
+/// change since the week before.
+pub(super) async fn dashboard_section(
+    s: &AppState,
+    page: &Page,
+    unit: &str,
+    day: chrono::NaiveDate,
+) -> Result<Markup, phongdich_store::StoreError> {
+    let l = page.lang;
+    let code = phongdich_domain::UnitCode::parse(unit)
+        .map_err(|e| phongdich_store::StoreError::from(phongdich_domain::Invalid::from(e)))?;
+    let scope = phongdich_store::Scope::unit(code);
+    let lockdowns = s.store.lockdowns(&scope, Some(day)).await?;
+    // Before the first rule set (12/10/2021) a week has no levels.
+    let w = match s.store.week_levels(&scope, day).await {
+        Ok(w) => Some(w),
+        Err(phongdich_store::StoreError::Invalid(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let mut counts = [0i64; 4];
+    let (mut up, mut down, mut none) = (0i64, 0i64, 0i64);
+    for c in w.iter().flat_map(|w| &w.communes) {
+        match c.published.or(c.proposed.level.map(i64::from)) {
+            Some(v @ 1..=4) => {
+                counts[(v - 1) as usize] += 1;
+                match c.previous {
+                    Some(p) if v > p => up += 1,
+                    Some(p) if v < p => down += 1,
+                    _ => {}
+                }
+            }
+            _ => none += 1,
+        }
+    }
+    let week = show_day(w.as_ref().map_or(day, |w| w.week_start));
+    Ok(html! {
+        section #zones aria-labelledby="h-zones" {
+            h2 #h-zones { (l.t("Phong tỏa và cấp độ dịch", "Lockdowns and epidemic levels")) }
+            div.dash-columns {
+                div {
+                    h3 { (l.t("Đang phong tỏa", "Locked down")) " (" (lockdowns.len()) ")" }
+                    @if lockdowns.is_empty() { p.muted { (l.t("Không có khu vực nào.", "No area.")) } }
+                    ul { @for x in lockdowns.iter().take(8) {
+                        li { a href={ "/lockdowns/" (x.id) } { (where_label(l, x)) } " · " (l.t("từ ", "since ")) (show_day(x.from_on)) }
+                    } }
+                    @if lockdowns.len() > 8 { p { a href="/lockdowns" { (l.t("Tất cả →", "All →")) } } }
+                }
+                @if w.is_none() {
+                    div { p.muted { (l.t("Cấp độ dịch được đánh giá từ ngày 12/10/2021 (Quyết định 4800/QĐ-BYT).", "Epidemic levels are assessed from 12/10/2021 (Decision 4800/QĐ-BYT).")) } }
+                } @else {
+                div {
+                    h3 { (l.t("Cấp độ các xã, tuần ", "Communes' levels, week of ")) (week) }
+                    p #zone-levels {
+                        @for (i, n) in counts.iter().enumerate() {
+                            span.level data-level=(i + 1) { (l.t("Cấp ", "Level ")) (i + 1) } " " (num(l, *n)) "  "
+                        }
+                        @if none > 0 { br; small.muted { (num(l, none)) (l.t(" xã chưa có cấp (thiếu dân số)", " communes without a level (no population)")) } }
+                    }
+                    p { "↑ " (num(l, up)) (l.t(" xã tăng cấp, ", " communes up, ")) "↓ " (num(l, down)) (l.t(" xã giảm cấp so với tuần trước", " down since the week before")) }
+                    p { a href={ "/levels?week=" (week) } { (l.t("Bảng cấp độ →", "Levels' table →")) } " · " a href={ "/map?week=" (week) } { (l.t("Bản đồ →", "Map →")) } }
+                }
+                }
+            }
+        }
+    })
+}
