@@ -222,6 +222,14 @@ impl Store {
         // (a hamlet's commune), and one typed must agree with it.
         let mut lockdown_people = None;
         let mut unit_code = input.unit_code.trim().to_owned();
+        if input.lockdown_id.is_some() && !input.target.trim().eq_ignore_ascii_case("lockdown") {
+            errors.push(FieldError::new(
+                "lockdown_id",
+                "not_this_target",
+                "Khu phong tỏa chỉ dùng với đối tượng «người trong khu phong tỏa» (lockdown).",
+                "A lockdown area goes only with the target “the people inside a lockdown area” (lockdown).",
+            ));
+        }
         if input.target.trim().eq_ignore_ascii_case("lockdown")
             && let Some(id) = input.lockdown_id
         {

@@ -390,6 +390,21 @@ impl Store {
     /// The week holding `day`: every commune of the scope with its proposal
     /// and, where published, its level.
     pub async fn week_levels(&self, scope: &Scope, day: NaiveDate) -> Result<WeekLevels> {
+        // Levels are a commune's: a hamlet's week is its commune's.
+        let commune_scope;
+        let scope = match scope.root() {
+            Some(root) if root.level() == UnitLevel::Hamlet => {
+                let hamlet = self.unit(root.as_str()).await?;
+                let commune = hamlet.commune_code.ok_or_else(|| {
+                    StoreError::Data(format!("hamlet {} has no commune", hamlet.code))
+                })?;
+                commune_scope = Scope::unit(
+                    phongdich_domain::UnitCode::parse(&commune).map_err(Invalid::from)?,
+                );
+                &commune_scope
+            }
+            _ => scope,
+        };
         let week = week_of(day);
         let end = week + chrono::Days::new(7);
         let last = week + chrono::Days::new(6);
@@ -575,6 +590,18 @@ impl Store {
         let mut set: HashMap<&str, (i64, String)> = HashMap::new();
         for (i, o) in overrides.iter().enumerate() {
             let field = format!("overrides[{i}]");
+            if overrides[..i]
+                .iter()
+                .any(|p| p.unit_code.trim() == o.unit_code.trim())
+            {
+                errors.push(FieldError::new(
+                    field,
+                    "duplicate",
+                    format!("«{}» có hai dòng; mỗi xã một dòng.", o.unit_code.trim()),
+                    format!("“{}” has two lines; one a commune.", o.unit_code.trim()),
+                ));
+                continue;
+            }
             let Some(c) = by_code.get(o.unit_code.trim()) else {
                 errors.push(FieldError::new(
                     field,

@@ -291,6 +291,7 @@ impl Store {
         let stamp = self.stamp();
         let mut tx = self.write.begin().await?;
         // The same area, overlapping: refused (decided in the transaction).
+        self.lock_area(&mut tx, &unit.code, &key).await?;
         for other in self.same_area(&mut tx, &unit.code, &key, None).await? {
             if overlaps(
                 (new.from_on, new.planned_until),
@@ -414,6 +415,7 @@ impl Store {
             .await?;
         let sql = match change.kind {
             ChangeKind::Extend => {
+                self.lock_area(&mut tx, &before.unit_code, &key).await?;
                 for other in self
                     .same_area(&mut tx, &before.unit_code, &key, Some(id))
                     .await?
@@ -528,10 +530,21 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        let inside = self.people_inside(scope, &lockdown).await?;
-        let mut households: Vec<i64> = inside.iter().filter_map(|p| p.household_id).collect();
-        households.sort_unstable();
-        households.dedup();
+        // A whole unit is counted by the database; a drawn place (a commune
+        // at most) is matched address by address.
+        let inside = if lockdown.is_drawn() {
+            self.people_inside(scope, &lockdown, None).await?
+        } else {
+            Vec::new()
+        };
+        let (people, households) = if lockdown.is_drawn() {
+            let mut h: Vec<i64> = inside.iter().filter_map(|p| p.household_id).collect();
+            h.sort_unstable();
+            h.dedup();
+            (inside.len() as i64, h.len() as i64)
+        } else {
+            self.whole_unit_counts(scope, &lockdown).await?
+        };
         let terms_unmatched = if lockdown.is_drawn() && !lockdown.addresses.is_empty() {
             lockdown
                 .addresses
@@ -553,8 +566,8 @@ impl Store {
             state: lockdown.state_on(self.today()).to_owned(),
             lockdown,
             events,
-            people: inside.len() as i64,
-            households: households.len() as i64,
+            people,
+            households,
             unmatched_addresses: terms_unmatched,
         })
     }
@@ -569,16 +582,35 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<LockdownPerson>, usize)> {
         let lockdown = self.lockdown_row(scope, id).await?;
-        let inside = self.people_inside(scope, &lockdown).await?;
+        let limit = limit.clamp(1, 1000);
+        if !lockdown.is_drawn() {
+            let (total, _) = self.whole_unit_counts(scope, &lockdown).await?;
+            let page = self
+                .people_inside(scope, &lockdown, Some((offset, limit)))
+                .await?;
+            return Ok((page, total as usize));
+        }
+        let inside = self.people_inside(scope, &lockdown, None).await?;
         let total = inside.len();
-        Ok((
-            inside
-                .into_iter()
-                .skip(offset)
-                .take(limit.clamp(1, 1000))
-                .collect(),
-            total,
-        ))
+        Ok((inside.into_iter().skip(offset).take(limit).collect(), total))
+    }
+
+    /// The people and households of a whole unit's lockdown, within `scope`.
+    async fn whole_unit_counts(&self, scope: &Scope, l: &Lockdown) -> Result<(i64, i64)> {
+        let column = unit_column(l)?;
+        let mut b = QueryBuilder::numbered(
+            format!(
+                "SELECT COUNT(*) AS people, COUNT(DISTINCT p.household_id) AS households FROM persons p \
+                 WHERE p.{column} = $1 AND p.merged_into IS NULL"
+            ),
+            1,
+        );
+        scope.push_filter(&mut b, "p");
+        let r = b
+            .bind_onto(sqlx::query(b.sql()).bind(l.unit_code.as_str()))
+            .fetch_one(&self.read)
+            .await?;
+        Ok((r.try_get("people")?, r.try_get("households")?))
     }
 
     /// The lockdowns holding today where a person of the scope lives.
@@ -637,7 +669,7 @@ impl Store {
         if !scope.contains(&unit) {
             return Err(StoreError::not_found(Entity::Lockdown, id));
         }
-        let people = self.people_inside(scope, &l).await?;
+        let people = self.people_inside(scope, &l, None).await?;
         let unit_code = match unit.level {
             UnitLevel::Hamlet => unit.commune_code.clone().unwrap_or(unit.code),
             _ => unit.code,
@@ -742,6 +774,31 @@ impl Store {
             .collect()
     }
 
+    /// Hold the area (its unit and place) until `tx` ends, so that two
+    /// writers cannot both find no overlap and both write: PostgreSQL's
+    /// transaction-scoped advisory lock on a hash of the two; SQLite's one
+    /// writer already holds everything.
+    async fn lock_area(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        unit_code: &str,
+        key: &str,
+    ) -> Result<()> {
+        if self.dialect == crate::Dialect::Postgres {
+            // FNV-1a, 64 bits: stable across runs and builds.
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in unit_code.bytes().chain([0u8]).chain(key.bytes()) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(h as i64)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The lockdowns of the same unit and place (but `except`), read in `tx`.
     async fn same_area(
         &self,
@@ -764,14 +821,15 @@ impl Store {
     }
 
     /// The people registered inside `l`, within `scope`, by name.
-    async fn people_inside(&self, scope: &Scope, l: &Lockdown) -> Result<Vec<LockdownPerson>> {
-        let column = match l.unit_level.as_str() {
-            "province" => "province_code",
-            "district" => "district_code",
-            "commune" => "commune_code",
-            "hamlet" => "hamlet_code",
-            other => return Err(StoreError::Data(format!("lockdown level {other:?}"))),
-        };
+    /// `page` (offset, limit) only for a whole unit: a drawn place's
+    /// people are found by matching, then sliced by the caller.
+    async fn people_inside(
+        &self,
+        scope: &Scope,
+        l: &Lockdown,
+        page: Option<(usize, usize)>,
+    ) -> Result<Vec<LockdownPerson>> {
+        let column = unit_column(l)?;
         let mut b = QueryBuilder::numbered(
             format!(
                 "SELECT p.id, p.full_name, p.birth_year, p.street_address, h.name AS hamlet_name, p.household_id \
@@ -782,6 +840,9 @@ impl Store {
         );
         scope.push_filter(&mut b, "p");
         b.push(" ORDER BY p.name_folded, p.birth_year, p.id");
+        if let (Some((offset, limit)), false) = (page, l.is_drawn()) {
+            b.push(&format!(" LIMIT {limit} OFFSET {offset}"));
+        }
         let terms = match_terms(l.place.as_deref(), &l.addresses);
         let mut out = Vec::new();
         for r in b
@@ -808,6 +869,17 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// The persons' column that places them in a lockdown's unit.
+fn unit_column(l: &Lockdown) -> Result<&'static str> {
+    Ok(match l.unit_level.as_str() {
+        "province" => "province_code",
+        "district" => "district_code",
+        "commune" => "commune_code",
+        "hamlet" => "hamlet_code",
+        other => return Err(StoreError::Data(format!("lockdown level {other:?}"))),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

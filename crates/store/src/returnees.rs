@@ -1032,6 +1032,28 @@ impl Store {
         .bind(registration.id)
         .fetch_optional(&mut *tx)
         .await?;
+        // Read as `registered` yet not moved on by this scan: something else
+        // changed it since that read (another lane's scan, a cancellation) —
+        // the answer and the audit row take it as it is now.
+        let mut current = None;
+        if first.is_none() && registration.status == Status::Registered {
+            let now = read_in(&mut tx, registration.id).await?;
+            if now.status == Status::Cancelled {
+                tx.rollback().await?;
+                return Err(StoreError::conflict(
+                    format!(
+                        "Đăng ký {} vừa bị hủy: đăng ký lại tại chốt nếu người này vẫn về.",
+                        now.code
+                    ),
+                    format!(
+                        "Registration {} was just cancelled: register again at the checkpoint if the person is coming.",
+                        now.code
+                    ),
+                ));
+            }
+            current = Some(now);
+        }
+        let registration = current.unwrap_or(registration);
         let mut later_positive = false;
         if first.is_none() && rapid == Some(TestOutcome::Positive) {
             // A positive test on a later scan (tested after the first one) is

@@ -497,3 +497,32 @@ async fn jurisdiction_holds_for_every_read_and_write_of_a_lockdown() {
         [("case_codes".to_owned(), "not_found".to_owned())]
     );
 }
+
+/// Two committees' clerks lock down the same street at the same moment:
+/// one lockdown is written, the other is refused as an overlap (on
+/// PostgreSQL's several writers as on SQLite's one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_overlapping_lockdowns_at_once_write_one() {
+    let db = db().await;
+    let s = &db.store;
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    let input = LockdownInput {
+        place: "Ngõ 5 Lê Lợi".into(),
+        ..whole(HA_KHANH)
+    };
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let (s, a, i) = (s.clone(), commune.clone(), input.clone());
+        tasks.push(tokio::spawn(async move { s.create_lockdown(&a, &i).await }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(StoreError::Conflict { .. }) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(ok, 1);
+    assert_eq!(db.rows("lockdowns").await, 1);
+}

@@ -262,6 +262,22 @@ async fn a_commune_locks_down_a_cluster_from_its_page_and_lifts_it() {
         detail.body.contains(">Chợ Hà Khánh</a>"),
         "the cluster linked by name"
     );
+    // A hamlet's dashboard draws too (levels are its commune's).
+    let hamlet = db
+        .store
+        .add_hamlet(
+            &actor(HA_KHANH, Role::Admin),
+            &phongdich_store::NewHamlet {
+                commune_code: HA_KHANH.into(),
+                name: "Khu 7".into(),
+                kind: "khu phố".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let dash = b.get(&format!("/dashboard?unit={}", hamlet.code)).await;
+    assert_eq!(dash.status, StatusCode::OK, "{}", dash.body);
+    assert!(dash.body.contains("id=\"zones\""));
     // The dashboard lists it among the lockdowns holding today.
     let dash = b.get("/dashboard").await;
     assert_eq!(dash.status, StatusCode::OK);

@@ -131,8 +131,9 @@ pub(super) async fn people(
     Ok(Json(PeoplePage { items, total }))
 }
 
-/// Extend (`kind` = `extend`, `on` the new planned end) or lift (`lift`,
-/// `on` the day it ends) a lockdown of the caller's jurisdiction, by a
+/// Extend (`kind` = `extend`, `on` the new planned end, included) or lift
+/// (`lift`, `on` the first day no longer locked down — the decisions' "gỡ
+/// phong tỏa từ 0 giờ ngày …") a lockdown of the caller's jurisdiction, by a
 /// decision; a lifted one changes no more.
 #[utoipa::path(post, path = "/api/v1/lockdowns/{id}/changes", params(("id" = i64, Path)),
     request_body = LockdownChangeInput,

@@ -312,6 +312,13 @@ pub(super) async fn create(
             None
         }),
     };
+    if !f.lockdown_id.trim().is_empty() && f.lockdown_id.trim().parse::<i64>().is_err() {
+        errors.push(number_error(
+            "lockdown_id",
+            "Số khu phong tỏa phải là một số.",
+            "The lockdown area's number must be a number.",
+        ));
+    }
     let every_days = match f.every_days.trim() {
         "" => None,
         v => v.parse::<i64>().map(Some).unwrap_or_else(|_| {
@@ -373,7 +380,12 @@ pub(super) async fn create(
         target: f.target.clone(),
         person_ids,
         national_ids: list.national_ids.clone(),
-        lockdown_id: f.lockdown_id.trim().parse().ok(),
+        // The area only for its target (the form carries it whatever is chosen).
+        lockdown_id: if f.target.trim() == "lockdown" {
+            f.lockdown_id.trim().parse().ok()
+        } else {
+            None
+        },
         starts_on: f.starts_on.clone(),
         deadline: f.deadline.clone(),
         pool_size,

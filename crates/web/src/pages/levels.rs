@@ -242,7 +242,9 @@ async fn publish(
         let level = get(format!("level_{}", c.unit_code)).unwrap_or_default();
         let reason = get(format!("reason_{}", c.unit_code)).unwrap_or_default();
         let proposed = c.proposed.level.map(|v| v.to_string()).unwrap_or_default();
-        if level.is_empty() && c.proposed.level.is_some() {
+        // "—" keeps the proposal, unless a reason was written (then the
+        // level is missing, and the store says so).
+        if level.is_empty() && c.proposed.level.is_some() && reason.is_empty() {
             continue;
         }
         if level != proposed || !reason.is_empty() {
