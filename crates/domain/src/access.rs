@@ -129,8 +129,8 @@ impl Permission {
                 "check returnees at a checkpoint",
             ),
             Permission::Zones => (
-                "phong tỏa, gia hạn và gỡ phong tỏa khu vực",
-                "lock down areas, extend and lift lockdowns",
+                "phong tỏa, gỡ phong tỏa khu vực; công nhận vùng xanh",
+                "lock down and lift areas; declare green zones",
             ),
         }
     }

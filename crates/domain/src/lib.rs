@@ -15,6 +15,7 @@ pub mod contact;
 pub mod country;
 pub mod declaration;
 pub mod error;
+pub mod green_zone;
 pub mod levels;
 pub mod lockdown;
 pub mod person;

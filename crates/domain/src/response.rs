@@ -55,6 +55,9 @@ pub struct ShiftInput {
     /// The same shift on this many days in a row (1–31; 1 by default).
     #[serde(default)]
     pub repeat_days: Option<u32>,
+    /// The green zone's checkpoint the team guards, if it is one's.
+    #[serde(default)]
+    pub checkpoint_id: Option<i64>,
 }
 
 /// Shifts whose fields were checked; `unit_code` as typed (trimmed).
@@ -223,6 +226,7 @@ mod tests {
             starts_at: "01/09/2021 07:00".into(),
             ends_at: "2021-09-01T19:00".into(),
             repeat_days: Some(3),
+            checkpoint_id: None,
         }
     }
 

@@ -206,6 +206,7 @@ pub(crate) async fn run(args: DemoArgs, db: &str) -> anyhow::Result<()> {
         let _ = std::fs::remove_dir_all(&dir);
         demo_outbreak(&store, &actor, &unit).await?;
         demo_returnees(&store, &unit).await?;
+        demo_green_zone(&store, &actor, &unit).await?;
     }
     ensure_demo_accounts(&store, &actor, &unit).await?;
     if args.no_serve {
@@ -565,6 +566,7 @@ async fn demo_response(
                     starts_at: from.clone(),
                     ends_at: to.clone(),
                     repeat_days: Some(8),
+                    checkpoint_id: None,
                 },
             )
             .await?;
@@ -669,6 +671,58 @@ async fn ensure_demo_accounts(
 /// 24 seated, left yesterday, arrived today; 18 through the checkpoint at Km
 /// 3 (one rapid test positive), 10 of them confirmed home with their orders;
 /// six more coming on their own tomorrow.
+/// A green zone: the first commune of the demo's district (after the
+/// outbreak's) with no F0 under treatment, declared a week ago, with a
+/// checkpoint open 06:00–22:00 — the zone turns red when an F0 living there
+/// is confirmed.
+async fn demo_green_zone(
+    store: &Store,
+    actor: &Actor,
+    province: &phongdich_store::Unit,
+) -> anyhow::Result<()> {
+    let communes: Vec<phongdich_store::Unit> = store
+        .descendants(&province.code)
+        .await?
+        .into_iter()
+        .filter(|u| u.level == UnitLevel::Commune)
+        .take(6)
+        .collect();
+    for commune in communes.iter().skip(1) {
+        let input = phongdich_store::GreenZoneInput {
+            name: format!("Vùng xanh {}", commune.name),
+            unit_code: commune.code.clone(),
+            declared_on: (store.today() - chrono::Days::new(7))
+                .format("%d/%m/%Y")
+                .to_string(),
+            decision: "Thông báo số 12/TB-UBND".into(),
+            team: format!("Tổ COVID cộng đồng {}", commune.name),
+            team_leader: "Ông Nguyễn Văn Hải".into(),
+            team_phone: "0912 345 678".into(),
+            ..Default::default()
+        };
+        match store.create_green_zone(actor, &input).await {
+            Ok(zone) => {
+                store
+                    .add_zone_checkpoint(
+                        actor,
+                        zone.id,
+                        &phongdich_store::ZoneCheckpointInput {
+                            place: format!("Cổng vào {}", commune.name),
+                            opens: "06:00".into(),
+                            closes: "22:00".into(),
+                        },
+                    )
+                    .await?;
+                return Ok(());
+            }
+            // An F0 under treatment lives there: the next commune.
+            Err(phongdich_store::StoreError::Invalid(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    anyhow::bail!("no commune of the demo without F0 for a green zone")
+}
+
 async fn demo_returnees(store: &Store, province: &phongdich_store::Unit) -> anyhow::Result<()> {
     use phongdich_domain::returnees::{BatchInput, BatchState, RegistrationInput};
     let code = UnitCode::parse(&province.code)?;

@@ -256,6 +256,18 @@ async fn wait_heading(c: &Client, expected: &str) {
     .await;
 }
 
+/// Wait until the page's notice says `expected`, and give its whole text.
+/// The page before a post may carry a notice of its own: it is not read
+/// (nor is it read while it goes away, which fails as a stale element).
+async fn wait_notice(c: &Client, expected: &str) -> String {
+    wait_until(c, &format!("a notice saying {expected:?}"), || async {
+        text_of(c, "p.notice")
+            .await
+            .filter(|t| t.contains(expected))
+    })
+    .await
+}
+
 /// Wait until an element matching `css` is on the page.
 async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     wait_until(c, &format!("an element {css:?}"), || async {
@@ -3644,8 +3656,7 @@ async fn a_returnee_is_registered_passes_the_checkpoint_on_a_phone_and_is_confir
         &format!("#arriving tr[data-code='{}'] form", code.replace('-', "")),
     )
     .await;
-    let notice = wait_for(&c, "p.notice").await.text().await.unwrap();
-    assert!(notice.contains("Đã xác nhận về nhà"), "{notice}");
+    wait_notice(&c, "Đã xác nhận về nhà").await;
     switch_language(&c, "en").await;
     wait_heading(&c, "Returnees").await;
     let left = untranslated(&c, "h1, h2, th, label, button").await;
@@ -3792,8 +3803,7 @@ async fn the_province_ends_an_epidemic_area_plans_a_convoy_and_counts_returnees_
     let until = wait_for(&c, "#areas tbody tr input[name='until_on']").await;
     until.send_keys(&day(today)).await.unwrap();
     submit(&c, "#areas tbody tr form").await;
-    let notice = wait_for(&c, "p.notice").await.text().await.unwrap();
-    assert!(notice.contains("Đã ghi ngày kết thúc"), "{notice}");
+    wait_notice(&c, "Đã ghi ngày kết thúc").await;
     let row = wait_for(&c, "#areas tbody tr").await.text().await.unwrap();
     assert!(row.contains(&day(today)), "{row}");
     shots.take(&c, "epidemic-areas-vi", 1280).await;
@@ -3969,8 +3979,7 @@ async fn a_commune_locks_down_a_hamlet_from_a_clusters_page_sees_the_people_insi
     fill_in(&c, "/lockdowns", "issued_by", "UBND phường Hà Khánh").await;
     shots.take(&c, "lockdown-form-vi", 1280).await;
     submit(&c, "#lockdown-form").await;
-    let notice = wait_for(&c, "p.notice").await.text().await.unwrap();
-    assert!(notice.contains("Đã ghi quyết định phong tỏa"), "{notice}");
+    wait_notice(&c, "Đã ghi quyết định phong tỏa").await;
     let inside = wait_for(&c, "#people-inside").await.text().await.unwrap();
     assert!(inside.starts_with("3 người"), "{inside}");
     let names: Vec<String> = {
@@ -4003,8 +4012,7 @@ async fn a_commune_locks_down_a_hamlet_from_a_clusters_page_sees_the_people_insi
     fill_in(&c, "/lockdowns/", "decision", "46/QĐ-UBND").await;
     fill_in(&c, "/lockdowns/", "reason", "No new case for 14 days").await;
     submit(&c, "#lockdown-change").await;
-    let notice = wait_for(&c, "p.notice").await.text().await.unwrap();
-    assert!(notice.contains("The lockdown was lifted"), "{notice}");
+    wait_notice(&c, "The lockdown was lifted").await;
     let events = wait_for(&c, "#lockdown-events tbody")
         .await
         .text()
@@ -4103,8 +4111,7 @@ async fn a_district_reviews_and_publishes_the_weeks_epidemic_levels() {
     .await;
     shots.take(&c, "levels-vi", 1280).await;
     submit(&c, "#levels-form").await;
-    let notice = wait_for(&c, "p.notice").await.text().await.unwrap();
-    assert!(notice.contains("Đã công bố"), "{notice}");
+    wait_notice(&c, "Đã công bố").await;
     let phong = wait_for(&c, &format!("#levels tr[data-unit='{HA_PHONG}']"))
         .await
         .text()
@@ -4140,5 +4147,151 @@ async fn a_district_reviews_and_publishes_the_weeks_epidemic_levels() {
     let text = body_text(&c).await;
     assert!(text.contains("CC BY-SA 4.0"), "the boundaries' attribution");
     shots.take(&c, "map-country", 1280).await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_ward_declares_a_green_zone_that_turns_red_when_an_f0_is_confirmed_in_it() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    add_user(
+        &db,
+        "yte.leloi",
+        "Trạm y tế Hà Khánh",
+        HA_KHANH,
+        "health_staff",
+    );
+    let today = phongdich_domain::Clock::system().today();
+    let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let mut ids = Vec::new();
+    for (name, street) in [
+        ("Hoàng Thị Xanh", "Số 12 Lê Lợi"),
+        ("Vũ Văn Đỏ", "Số 21 Trần Phú"),
+    ] {
+        ids.push(
+            phongdich_store::testing::create_person(
+                &db.store,
+                &phongdich_domain::PersonInput {
+                    full_name: name.into(),
+                    birth: "1982".into(),
+                    sex: if name.contains("Thị") {
+                        "nữ"
+                    } else {
+                        "nam"
+                    }
+                    .into(),
+                    commune_code: HA_KHANH.into(),
+                    street_address: street.into(),
+                    ..Default::default()
+                },
+                today,
+            )
+            .await,
+        );
+    }
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+
+    // 1. The ward declares Lê Lợi street green and sets its checkpoint.
+    log_in(&c, &server, "yte.leloi", PASSWORD).await;
+    wait_for(&c, "header form[action='/logout']").await;
+    c.goto(&server.url("/green-zones")).await.unwrap();
+    wait_heading(&c, "Vùng xanh").await;
+    fill_in(&c, "/green-zones", "name", "Vùng xanh phố Lê Lợi").await;
+    choose(&c, "/green-zones", "unit_code", HA_KHANH).await;
+    fill_in(&c, "/green-zones", "place", "Phố Lê Lợi").await;
+    fill_in(&c, "/green-zones", "addresses", "Số 12 Lê Lợi").await;
+    fill_in(&c, "/green-zones", "declared_on", &day(today)).await;
+    fill_in(&c, "/green-zones", "team", "Tổ COVID cộng đồng khu 3").await;
+    fill_in(&c, "/green-zones", "team_phone", "0912 345 678").await;
+    shots.take(&c, "green-zone-form-vi", 1280).await;
+    submit(&c, "#zone-form").await;
+    wait_notice(&c, "Đã công nhận vùng xanh").await;
+    fill_in(&c, "/green-zones/", "place", "Đầu phố Lê Lợi").await;
+    fill_in(&c, "/green-zones/", "opens", "06:00").await;
+    fill_in(&c, "/green-zones/", "closes", "22:00").await;
+    submit(&c, "#checkpoint-form").await;
+    wait_notice(&c, "Đã thêm chốt").await;
+    let row = wait_for(&c, "#zone-checkpoints tbody tr")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        row.contains("Đầu phố Lê Lợi") && row.contains("06:00–22:00"),
+        "{row}"
+    );
+    let state = wait_for(&c, "span.badge[data-state]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(state, "vùng xanh");
+    shots.take(&c, "green-zone-vi", 1280).await;
+
+    // 2. An F0 confirmed at number 12 (by the tracers): the zone is lost,
+    // and the alert waits on the list for the team.
+    db.store
+        .confirm_case(
+            &phongdich_store::testing::actor(HA_KHANH, phongdich_domain::Role::ContactTracer),
+            &phongdich_store::CaseInput {
+                person_id: ids[0],
+                confirmed_on: day(today),
+                sample_on: day(today),
+                source_kind: "investigating".into(),
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .unwrap();
+    c.goto(&server.url("/green-zones")).await.unwrap();
+    wait_heading(&c, "Vùng xanh").await;
+    let alert = wait_for(&c, "#zone-alerts div.alert")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        alert.contains("Vùng xanh phố Lê Lợi mất trạng thái vùng xanh")
+            && alert.contains("Hoàng Thị Xanh"),
+        "{alert}"
+    );
+    assert!(
+        alert.contains("gọi tổ phụ trách Tổ COVID cộng đồng khu 3"),
+        "nobody on the roster: {alert}"
+    );
+    shots.take(&c, "green-zone-alert-vi", 1280).await;
+
+    // 3. On a phone, in English: the team takes it.
+    switch_language(&c, "en").await;
+    c.set_window_size(390, 844).await.unwrap();
+    wait_heading(&c, "Green zones").await;
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    let left = untranslated(&c, "h1, h2, th, label, button").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    shots.take(&c, "green-zone-alert-en-390", 390).await;
+    c.find(Locator::Css("#zone-alerts form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_notice(&c, "The alert was taken").await;
+    let lost = wait_for(&c, "#zone-lost").await.text().await.unwrap();
+    assert!(
+        lost.contains("No longer green from") && lost.contains(&day(today)),
+        "{lost}"
+    );
+    let state = wait_for(&c, "span.badge[data-state]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(state, "no longer green");
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    shots.take(&c, "green-zone-lost-en-390", 390).await;
     c.close().await.unwrap();
 }

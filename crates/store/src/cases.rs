@@ -812,6 +812,16 @@ impl Store {
             Some(&case),
         )
         .await?;
+        // Green zones the F0 lives in lose their status with this write.
+        self.end_green_zones(
+            w.tx(),
+            actor,
+            &person,
+            case.id,
+            case.confirmed_on,
+            case.detected_where,
+        )
+        .await?;
         Ok((case, out))
     }
 

@@ -112,6 +112,7 @@ pub enum Entity {
     ImportRun,
     Loan,
     Lockdown,
+    GreenZone,
     Merge,
     OxygenEquipment,
     Person,
@@ -132,7 +133,7 @@ pub enum Entity {
 
 impl Entity {
     /// Every kind, for tests.
-    pub const ALL: [Entity; 33] = [
+    pub const ALL: [Entity; 34] = [
         Entity::Admission,
         Entity::Alert,
         Entity::ApiToken,
@@ -150,6 +151,7 @@ impl Entity {
         Entity::ImportRun,
         Entity::Loan,
         Entity::Lockdown,
+        Entity::GreenZone,
         Entity::Merge,
         Entity::OxygenEquipment,
         Entity::Person,
@@ -188,6 +190,7 @@ impl Entity {
             Entity::ImportRun => "import",
             Entity::Loan => "loan",
             Entity::Lockdown => "lockdown area",
+            Entity::GreenZone => "green zone",
             Entity::Merge => "merge",
             Entity::OxygenEquipment => "oxygen equipment",
             Entity::Person => "person",
@@ -227,6 +230,7 @@ impl Entity {
             Entity::ImportRun => "lần nhập tệp",
             Entity::Loan => "lượt cho mượn thiết bị",
             Entity::Lockdown => "khu vực phong tỏa",
+            Entity::GreenZone => "vùng xanh",
             Entity::Merge => "lần gộp",
             Entity::OxygenEquipment => "thiết bị oxy",
             Entity::Person => "người",

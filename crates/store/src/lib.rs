@@ -16,6 +16,7 @@ mod declarations;
 mod engine_write;
 mod error;
 mod figures;
+mod green_zones;
 mod import;
 mod levels;
 mod lockdowns;
@@ -58,6 +59,7 @@ pub use declarations::{
 pub use engine_write::{ClassCheck, WriteFailpoint};
 pub use error::{Entity, StoreError};
 pub use figures::{DAY_KEYS, STOCK_KEYS};
+pub use green_zones::{AlertedShift, GreenZone, GreenZoneDetail, ZoneCase, ZoneCheckpoint};
 pub use import::{
     BatchOutcome, IMPORT_STALE, ImportPolicy, ImportRun, ImportRunRecord, ImportState, ParsedRow,
     RowOutcome, parse_rows,
@@ -67,6 +69,7 @@ pub use lockdowns::{Lockdown, LockdownCase, LockdownDetail, LockdownEvent, Lockd
 pub use persons::{
     DuplicateCandidate, DuplicatePairs, MergeOutcome, Person, PersonQuery, PersonUpdate,
 };
+pub use phongdich_domain::green_zone::{GreenZoneInput, ZoneCheckpointInput};
 pub use phongdich_domain::lockdown::{LockdownChangeInput, LockdownInput};
 pub use places::{Admission, BedCount, BedType, FreeBeds, Place, PlaceInput, PlaceKind};
 pub use quarantine::{OrderInput, Proposal, QuarantineOrder, RuleVersion};

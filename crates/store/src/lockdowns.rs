@@ -164,7 +164,7 @@ fn from_row(r: &AnyRow) -> Result<Lockdown> {
 
 /// What makes two lockdowns "the same area": the unit and the place — its
 /// folded name, else its folded addresses ('' for a whole unit).
-fn place_key(place: Option<&str>, addresses: &[String]) -> String {
+pub(crate) fn place_key(place: Option<&str>, addresses: &[String]) -> String {
     match place {
         Some(p) => phongdich_domain::text::fold(p),
         None if addresses.is_empty() => String::new(),
@@ -209,43 +209,11 @@ impl Store {
             .err()
             .map(|e| e.0.clone())
             .unwrap_or_default();
-        let code = input.unit_code.trim();
-        let unit = if code.is_empty() {
-            None
-        } else {
-            match self.unit(code).await {
-                Ok(u) if actor.scope.contains(&u) && u.level != UnitLevel::National => Some(u),
-                Ok(_) | Err(StoreError::NotFound { .. }) | Err(StoreError::Invalid(_)) => {
-                    errors.push(FieldError::new(
-                        "unit_code",
-                        "not_found",
-                        format!("Không có đơn vị «{code}» trong phạm vi của bạn."),
-                        format!("There is no unit “{code}” within your jurisdiction."),
-                    ));
-                    None
-                }
-                Err(e) => return Err(e),
-            }
-        };
         let drawn = !phongdich_domain::text::clean(&input.place).is_empty()
             || input.addresses.lines().any(|l| !l.trim().is_empty());
-        if let Some(u) = &unit
-            && drawn
-            && !matches!(u.level, UnitLevel::Commune | UnitLevel::Hamlet)
-        {
-            errors.push(FieldError::new(
-                    "unit_code",
-                    "not_a_commune",
-                    format!(
-                        "Nơi phong tỏa khoanh theo địa chỉ phải thuộc một xã/phường hoặc thôn/tổ; «{}» là cấp trên xã.",
-                        u.name
-                    ),
-                    format!(
-                        "A place drawn by addresses lies in a commune or hamlet; “{}” is above a commune.",
-                        u.name
-                    ),
-                ));
-        }
+        let unit = self
+            .area_unit(actor, &input.unit_code, drawn, &mut errors)
+            .await?;
         // The cases and the cluster named: each must resolve within the scope.
         let codes = phongdich_domain::lockdown::split_codes(&input.case_codes);
         let cases = self.lockdown_cases_by_code(&actor.scope, &codes).await?;
@@ -303,16 +271,7 @@ impl Store {
                 return Err(overlap_error(&other));
             }
         }
-        let (hamlet, commune) = match unit.level {
-            UnitLevel::Hamlet => (Some(unit.code.clone()), unit.commune_code.clone()),
-            UnitLevel::Commune => (None, Some(unit.code.clone())),
-            _ => (None, None),
-        };
-        let district = match unit.level {
-            UnitLevel::District => Some(unit.code.clone()),
-            UnitLevel::Province => None,
-            _ => unit.district_code.clone(),
-        };
+        let (district, commune, hamlet) = area_codes(&unit);
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO lockdowns (unit_code, unit_level, province_code, district_code, commune_code, hamlet_code, \
              place, place_key, addresses, reason, cluster_id, decision, issued_by, from_on, planned_until, \
@@ -479,6 +438,50 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// The unit of an area (a lockdown, a green zone) as typed: in the
+    /// actor's scope, not the nation, a commune or hamlet when the area is
+    /// `drawn` under it; a refusal is added to `errors`.
+    pub(crate) async fn area_unit(
+        &self,
+        actor: &Actor,
+        code: &str,
+        drawn: bool,
+        errors: &mut Vec<FieldError>,
+    ) -> Result<Option<crate::units::Unit>> {
+        let code = code.trim();
+        if code.is_empty() {
+            return Ok(None);
+        }
+        let unit = match self.unit(code).await {
+            Ok(u) if actor.scope.contains(&u) && u.level != UnitLevel::National => u,
+            Ok(_) | Err(StoreError::NotFound { .. }) | Err(StoreError::Invalid(_)) => {
+                errors.push(FieldError::new(
+                    "unit_code",
+                    "not_found",
+                    format!("Không có đơn vị «{code}» trong phạm vi của bạn."),
+                    format!("There is no unit “{code}” within your jurisdiction."),
+                ));
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        if drawn && !matches!(unit.level, UnitLevel::Commune | UnitLevel::Hamlet) {
+            errors.push(FieldError::new(
+                "unit_code",
+                "not_a_commune",
+                format!(
+                    "Nơi khoanh theo tên hoặc địa chỉ phải thuộc một xã/phường hoặc thôn/tổ; «{}» là cấp trên xã.",
+                    unit.name
+                ),
+                format!(
+                    "A place drawn by name or addresses lies in a commune or hamlet; “{}” is above a commune.",
+                    unit.name
+                ),
+            ));
+        }
+        Ok(Some(unit))
     }
 
     /// The lockdowns the scope sees (its own and those over it), the
@@ -680,15 +683,28 @@ impl Store {
     /// ` AND (…)`: the lockdowns `scope` sees — those in it, and those over
     /// its own unit.
     async fn push_visible(&self, scope: &Scope, b: &mut QueryBuilder) -> Result<()> {
+        self.push_area_visible(scope, b, "l").await
+    }
+
+    /// ` AND (…)`: the areas (rows of `alias` with a unit's codes and
+    /// `unit_code`) `scope` sees — those in it, and those over its own unit.
+    pub(crate) async fn push_area_visible(
+        &self,
+        scope: &Scope,
+        b: &mut QueryBuilder,
+        alias: &str,
+    ) -> Result<()> {
         let Some(root) = scope.root() else {
-            scope.push_filter(b, "l");
+            scope.push_filter(b, alias);
             return Ok(());
         };
         let unit = self.unit(root.as_str()).await?;
         let within = scope
-            .filter_sql(b, "l")
+            .filter_sql(b, alias)
             .unwrap_or_else(|| "1 = 1".to_owned());
-        b.push(" AND (").push(&within).push(" OR l.unit_code IN (");
+        b.push(" AND (")
+            .push(&within)
+            .push(&format!(" OR {alias}.unit_code IN ("));
         b.push_list(unit.lineage().map(str::to_owned).collect::<Vec<_>>());
         b.push("))");
         Ok(())
@@ -778,7 +794,7 @@ impl Store {
     /// writers cannot both find no overlap and both write: PostgreSQL's
     /// transaction-scoped advisory lock on a hash of the two; SQLite's one
     /// writer already holds everything.
-    async fn lock_area(
+    pub(crate) async fn lock_area(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         unit_code: &str,
@@ -871,15 +887,38 @@ impl Store {
     }
 }
 
-/// The persons' column that places them in a lockdown's unit.
-fn unit_column(l: &Lockdown) -> Result<&'static str> {
-    Ok(match l.unit_level.as_str() {
+/// An area's unit as its own codes below the province: (district,
+/// commune, hamlet), each `None` above the unit's level.
+pub(crate) fn area_codes(
+    unit: &crate::units::Unit,
+) -> (Option<String>, Option<String>, Option<String>) {
+    let (hamlet, commune) = match unit.level {
+        UnitLevel::Hamlet => (Some(unit.code.clone()), unit.commune_code.clone()),
+        UnitLevel::Commune => (None, Some(unit.code.clone())),
+        _ => (None, None),
+    };
+    let district = match unit.level {
+        UnitLevel::District => Some(unit.code.clone()),
+        UnitLevel::Province => None,
+        _ => unit.district_code.clone(),
+    };
+    (district, commune, hamlet)
+}
+
+/// The persons' column that places them in a unit of `level`.
+pub(crate) fn person_column(level: &str) -> Result<&'static str> {
+    Ok(match level {
         "province" => "province_code",
         "district" => "district_code",
         "commune" => "commune_code",
         "hamlet" => "hamlet_code",
-        other => return Err(StoreError::Data(format!("lockdown level {other:?}"))),
+        other => return Err(StoreError::Data(format!("area level {other:?}"))),
     })
+}
+
+/// The persons' column that places them in a lockdown's unit.
+fn unit_column(l: &Lockdown) -> Result<&'static str> {
+    person_column(&l.unit_level)
 }
 
 #[allow(clippy::too_many_arguments)]

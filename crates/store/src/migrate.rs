@@ -263,6 +263,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 31,
+        name: "green zones, their checkpoints, and checkpoint shifts",
+        shared: include_str!("../migrations/0031_green_zones.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Dialect) -> String {

@@ -54,6 +54,9 @@ pub struct DutyShift {
     pub starts_at: String,
     pub ends_at: String,
     pub cancelled_at: Option<String>,
+    /// The green zone's checkpoint this shift guards, if it is one's.
+    pub checkpoint_id: Option<i64>,
+    pub checkpoint_place: Option<String>,
 }
 
 /// How fast alerts of a scope were answered.
@@ -131,7 +134,8 @@ fn unit_columns(u: &Unit) -> (String, Option<String>, Option<String>) {
     )
 }
 
-const SHIFT_COLUMNS: &str = "s.id, s.unit_code, u.name AS unit_name, s.team, s.members, s.phone, s.starts_at, s.ends_at, s.cancelled_at";
+const SHIFT_COLUMNS: &str = "s.id, s.unit_code, u.name AS unit_name, s.team, s.members, s.phone, s.starts_at, s.ends_at, s.cancelled_at, \
+     s.checkpoint_id, (SELECT k.place FROM zone_checkpoints k WHERE k.id = s.checkpoint_id) AS checkpoint_place";
 
 fn shift_from_row(r: &sqlx::any::AnyRow) -> Result<DutyShift> {
     Ok(DutyShift {
@@ -144,6 +148,8 @@ fn shift_from_row(r: &sqlx::any::AnyRow) -> Result<DutyShift> {
         starts_at: r.try_get("starts_at")?,
         ends_at: r.try_get("ends_at")?,
         cancelled_at: r.try_get("cancelled_at")?,
+        checkpoint_id: r.try_get("checkpoint_id")?,
+        checkpoint_place: r.try_get("checkpoint_place")?,
     })
 }
 
@@ -155,7 +161,7 @@ pub(crate) async fn route(
     at: &str,
 ) -> Result<Option<(String, i64)>> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, unit_code FROM duty_shifts WHERE unit_code IN ($1, $2, $3) AND cancelled_at IS NULL \
+        "SELECT id, unit_code FROM duty_shifts WHERE unit_code IN ($1, $2, $3) AND cancelled_at IS NULL AND checkpoint_id IS NULL \
          AND starts_at <= $4 AND ends_at > $4 ORDER BY starts_at DESC, id DESC",
     )
     .bind(units.first().copied().unwrap_or(""))
@@ -236,7 +242,16 @@ impl Store {
         let unit = self
             .response_unit_or(actor, &input.unit_code, &mut errors)
             .await?;
-        let (Some(unit), Ok(shifts)) = (unit, parsed) else {
+        if let (Some(u), Some(k)) = (&unit, input.checkpoint_id)
+            && !self.checkpoint_under(k, &u.code).await?
+        {
+            errors.push(invalid(
+                "checkpoint_id",
+                format!("Không có chốt số {k} của một vùng xanh thuộc {}.", u.name),
+                format!("No checkpoint {k} of a green zone within {}.", u.name),
+            ));
+        }
+        let (Some(unit), Ok(shifts), true) = (unit, parsed, errors.is_empty()) else {
             return Err(Invalid(errors).into());
         };
         let NewShifts {
@@ -259,7 +274,7 @@ impl Store {
             );
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO duty_shifts (unit_code, team, members, phone, starts_at, ends_at, province_code, district_code, \
-                 commune_code, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                 commune_code, created_by, created_at, checkpoint_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
             )
             .bind(unit.code.as_str())
             .bind(team.as_str())
@@ -272,6 +287,7 @@ impl Store {
             .bind(commune.as_deref())
             .bind(actor.name.as_str())
             .bind(created.as_str())
+            .bind(input.checkpoint_id)
             .fetch_one(&mut *tx)
             .await?;
             audit::record(&self.clock,
@@ -284,6 +300,7 @@ impl Store {
                 None::<&()>,
                 Some(&serde_json::json!({
                     "unit": unit.code, "team": team, "members": members, "phone": phone, "starts_at": s, "ends_at": e,
+                    "checkpoint_id": input.checkpoint_id,
                 })),
             )
             .await?;
@@ -295,6 +312,45 @@ impl Store {
             out.push(self.duty_shift(&actor.scope, id).await?);
         }
         Ok(out)
+    }
+
+    /// Whether checkpoint `id` guards a green zone at `unit` or under it.
+    async fn checkpoint_under(&self, id: i64, unit: &str) -> Result<bool> {
+        let zone_unit: Option<String> = sqlx::query_scalar(
+            "SELECT z.unit_code FROM zone_checkpoints k JOIN green_zones z ON z.id = k.zone_id WHERE k.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(match zone_unit {
+            Some(z) => self.unit(&z).await?.lineage().any(|c| c == unit),
+            None => false,
+        })
+    }
+
+    /// The roster's shifts at a zone's checkpoints not yet over at `now`
+    /// (not cancelled), by start: (checkpoint, shift).
+    pub(crate) async fn checkpoint_shifts(
+        &self,
+        zone_id: i64,
+        now: &str,
+    ) -> Result<Vec<(i64, DutyShift)>> {
+        let sql = format!(
+            "SELECT {SHIFT_COLUMNS} FROM duty_shifts s JOIN units u ON u.code = s.unit_code \
+             JOIN zone_checkpoints zk ON zk.id = s.checkpoint_id \
+             WHERE zk.zone_id = $1 AND s.cancelled_at IS NULL AND s.ends_at > $2 ORDER BY s.starts_at, s.id LIMIT 500"
+        );
+        sqlx::query(&sql)
+            .bind(zone_id)
+            .bind(now)
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| {
+                let s = shift_from_row(r)?;
+                Ok((s.checkpoint_id.unwrap_or_default(), s))
+            })
+            .collect()
     }
 
     pub async fn duty_shift(&self, scope: &Scope, id: i64) -> Result<DutyShift> {

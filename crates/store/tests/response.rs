@@ -21,6 +21,7 @@ fn shift(unit: &str, team: &str, from: chrono::DateTime<Utc>, hours: i64) -> Shi
         starts_at: from.to_rfc3339(),
         ends_at: (from + Duration::hours(hours)).to_rfc3339(),
         repeat_days: None,
+        checkpoint_id: None,
     }
 }
 

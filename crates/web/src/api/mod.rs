@@ -25,6 +25,7 @@ mod cases;
 mod dashboard;
 mod declarations;
 mod docs;
+mod green_zones;
 mod persons;
 mod quarantine;
 mod reports;
@@ -67,6 +68,7 @@ const RESOURCES: &[(&str, Routes)] = &[
     ("declarations", declarations::routes),
     ("returnees", returnees::routes),
     ("zones", zones::routes),
+    ("green-zones", green_zones::routes),
     ("dashboard", dashboard::routes),
     ("audit", audit::routes),
     ("admin", admin::routes),

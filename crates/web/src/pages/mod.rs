@@ -20,6 +20,7 @@ mod chain;
 mod dashboard;
 mod declarations;
 mod figures;
+mod green_zones;
 mod import;
 mod levels;
 mod live;
@@ -85,6 +86,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(units::routes())
         .merge(admin::routes())
         .merge(zones::routes())
+        .merge(green_zones::routes())
         .merge(levels::routes())
         .merge(map::routes())
 }
@@ -390,6 +392,7 @@ const NAV: &[NavGroup] = &[
             link("/tracing", "Truy vết", "Tracing"),
             link("/clusters", "Ổ dịch", "Clusters"),
             link("/lockdowns", "Phong tỏa", "Lockdowns"),
+            link("/green-zones", "Vùng xanh", "Green zones"),
             link("/levels", "Cấp độ dịch", "Epidemic levels"),
             link("/map", "Bản đồ", "Map"),
         ],

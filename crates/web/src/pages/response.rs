@@ -68,7 +68,7 @@ pub(super) async fn response_times_in(
 }
 
 /// A UTC time as a form shows it: Vietnam's time, `dd/mm/yyyy hh:mm` (24 h).
-fn local_input(t: chrono::DateTime<Utc>) -> String {
+pub(super) fn local_input(t: chrono::DateTime<Utc>) -> String {
     t.with_timezone(&phongdich_store::vietnam())
         .format("%d/%m/%Y %H:%M")
         .to_string()
@@ -121,7 +121,12 @@ async fn duty_render(
     let units = super::unit_choices(s, page).await?;
     let uncovered: Vec<_> = units
         .iter()
-        .filter(|u| u.level != UnitLevel::Hamlet && !on_duty.iter().any(|x| x.unit_code == u.code))
+        .filter(|u| {
+            u.level != UnitLevel::Hamlet
+                && !on_duty
+                    .iter()
+                    .any(|x| x.unit_code == u.code && x.checkpoint_id.is_none())
+        })
         .collect();
     let coming: Vec<&DutyShift> = shifts.iter().filter(|x| x.ends_at > stamp).collect();
     let times = response_times(s, page).await?;
@@ -177,7 +182,7 @@ async fn duty_render(
                     thead { tr { th { (l.t("Đơn vị", "Unit")) } th { (l.t("Đội", "Team")) } th { (l.t("Điện thoại", "Phone")) } th { (l.t("Đến", "Until")) } } }
                     tbody { @for x in &on_duty { tr {
                         td data-label=(l.t("Đơn vị", "Unit")) { (x.unit_name) }
-                        td data-label=(l.t("Đội", "Team")) { strong { (x.team) } @if !x.members.is_empty() { br; small { (x.members) } } }
+                        td data-label=(l.t("Đội", "Team")) { strong { (x.team) } @if !x.members.is_empty() { br; small { (x.members) } } (checkpoint_note(l, x)) }
                         td data-label=(l.t("Điện thoại", "Phone")) { a href={ "tel:" (x.phone.replace(' ', "")) } { (x.phone) } }
                         td data-label=(l.t("Đến", "Until")) { (show_time(&x.ends_at)) }
                     } } }
@@ -205,7 +210,7 @@ async fn duty_render(
                         td data-label=(l.t("Từ", "From")) { (show_time(&x.starts_at)) }
                         td data-label=(l.t("Đến", "Until")) { (show_time(&x.ends_at)) }
                         td data-label=(l.t("Đơn vị", "Unit")) { (x.unit_name) }
-                        td data-label=(l.t("Đội", "Team")) { (x.team) }
+                        td data-label=(l.t("Đội", "Team")) { (x.team) (checkpoint_note(l, x)) }
                         td data-label=(l.t("Điện thoại", "Phone")) { (x.phone) }
                         td {
                             @if x.cancelled_at.is_some() { (l.t("Đã huỷ", "Cancelled")) }
@@ -267,6 +272,15 @@ async fn duty_render(
     ))
 }
 
+/// "· at the checkpoint …" for a shift that guards a green zone's checkpoint.
+fn checkpoint_note(l: Lang, x: &DutyShift) -> Markup {
+    html! {
+        @if let Some(p) = &x.checkpoint_place {
+            br; small.muted { (l.t("Trực chốt vùng xanh: ", "Green zone checkpoint: ")) (p) }
+        }
+    }
+}
+
 pub(super) async fn add_shifts(
     State(s): State<AppState>,
     page: Page,
@@ -286,6 +300,7 @@ pub(super) async fn add_shifts(
         } else {
             Some(repeat.parse().unwrap_or(0))
         },
+        checkpoint_id: None,
     };
     match s.store.add_shifts(&page.actor, &input).await {
         Ok(_) => Ok(Redirect::to("/duty").into_response()),

@@ -243,7 +243,7 @@ async fn render_list(
 
 /// The units a lockdown may name: [`units_to_choose`], and for a commune's
 /// reader its hamlets too.
-async fn with_hamlets(
+pub(super) async fn with_hamlets(
     s: &AppState,
     page: &Page,
 ) -> Result<UnitGroups, phongdich_store::StoreError> {
@@ -461,6 +461,15 @@ pub(super) async fn dashboard_section(
         .map_err(|e| phongdich_store::StoreError::from(phongdich_domain::Invalid::from(e)))?;
     let scope = phongdich_store::Scope::unit(code);
     let lockdowns = s.store.lockdowns(&scope, Some(day)).await?;
+    let zones = s.store.green_zones(&scope).await?;
+    let green = zones.iter().filter(|z| z.status == "green").count();
+    let lost: Vec<&phongdich_store::GreenZone> = zones
+        .iter()
+        .filter(|z| {
+            z.status == "lost"
+                && (z.alert_open() || z.lost_on.is_some_and(|d| d + chrono::Days::new(7) > day))
+        })
+        .collect();
     // Before the first rule set (12/10/2021) a week has no levels.
     let w = match s.store.week_levels(&scope, day).await {
         Ok(w) => Some(w),
@@ -485,7 +494,7 @@ pub(super) async fn dashboard_section(
     let week = show_day(w.as_ref().map_or(day, |w| w.week_start));
     Ok(html! {
         section #zones aria-labelledby="h-zones" {
-            h2 #h-zones { (l.t("Phong tỏa và cấp độ dịch", "Lockdowns and epidemic levels")) }
+            h2 #h-zones { (l.t("Phong tỏa, vùng xanh và cấp độ dịch", "Lockdowns, green zones and epidemic levels")) }
             div.dash-columns {
                 div {
                     h3 { (l.t("Đang phong tỏa", "Locked down")) " (" (lockdowns.len()) ")" }
@@ -494,6 +503,15 @@ pub(super) async fn dashboard_section(
                         li { a href={ "/lockdowns/" (x.id) } { (where_label(l, x)) } " · " (l.t("từ ", "since ")) (show_day(x.from_on)) }
                     } }
                     @if lockdowns.len() > 8 { p { a href="/lockdowns" { (l.t("Tất cả →", "All →")) } } }
+                }
+                div #zone-green {
+                    h3 { (l.t("Vùng xanh", "Green zones")) " (" (green) ")" }
+                    @if lost.is_empty() { p.muted { (l.t("Không vùng nào mất trạng thái trong 7 ngày qua.", "No zone lost its status in the last 7 days.")) } }
+                    ul { @for z in &lost {
+                        li { a href={ "/green-zones/" (z.id) } { (z.name) } " · " (l.t("mất trạng thái ", "lost ")) (z.lost_on.map(show_day).unwrap_or_default())
+                            @if z.alert_open() { " · " strong { (l.t("chưa ai nhận cảnh báo", "alert not taken")) } } }
+                    } }
+                    p { a href="/green-zones" { (l.t("Các vùng xanh →", "Green zones →")) } }
                 }
                 @if w.is_none() {
                     div { p.muted { (l.t("Cấp độ dịch được đánh giá từ ngày 12/10/2021 (Quyết định 4800/QĐ-BYT).", "Epidemic levels are assessed from 12/10/2021 (Decision 4800/QĐ-BYT).")) } }
