@@ -125,12 +125,12 @@ impl Permission {
                 "register and receive returnees",
             ),
             Permission::CheckArrivals => (
-                "kiểm tra người về tại chốt",
-                "check returnees at a checkpoint",
+                "kiểm tra người về và giấy đi đường tại chốt",
+                "check returnees and travel permits at a checkpoint",
             ),
             Permission::Zones => (
-                "phong tỏa, gỡ phong tỏa khu vực; công nhận vùng xanh",
-                "lock down and lift areas; declare green zones",
+                "phong tỏa, vùng xanh, chỉ thị giãn cách, giấy đi đường",
+                "lockdowns, green zones, distancing directives, travel permits",
             ),
         }
     }

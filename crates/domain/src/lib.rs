@@ -14,6 +14,7 @@ pub mod cluster;
 pub mod contact;
 pub mod country;
 pub mod declaration;
+pub mod directive;
 pub mod error;
 pub mod green_zone;
 pub mod levels;

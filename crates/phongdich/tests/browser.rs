@@ -4295,3 +4295,142 @@ async fn a_ward_declares_a_green_zone_that_turns_red_when_an_f0_is_confirmed_in_
     shots.take(&c, "green-zone-lost-en-390", 390).await;
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_ward_reads_what_applies_issues_a_travel_permit_and_a_checkpoint_checks_it() {
+    let _one = ONE_BROWSER.lock().await;
+    let db = TestDb::new().await;
+    add_user(
+        &db,
+        "yte.giay",
+        "Trạm y tế Hà Khánh",
+        HA_KHANH,
+        "health_staff",
+    );
+    add_user(
+        &db,
+        "chot.baichay",
+        "Chốt cầu Bãi Cháy",
+        QUANG_NINH,
+        "checkpoint_officer",
+    );
+    let today = phongdich_domain::Clock::system().today();
+    let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    db.store
+        .apply_directive(
+            &phongdich_store::testing::actor(QUANG_NINH, phongdich_domain::Role::Admin),
+            &phongdich_store::DirectiveInput {
+                directive: "16".into(),
+                unit_code: "193".into(),
+                from_on: day(today - chrono::Days::new(3)),
+                until_on: day(today + chrono::Days::new(10)),
+                decision: "112/QĐ-UBND".into(),
+                issued_by: "UBND TP Hạ Long".into(),
+                own_measures: "Đi chợ theo phiếu, 3 ngày một lần".into(),
+            },
+        )
+        .await
+        .unwrap();
+    phongdich_store::testing::create_person(
+        &db.store,
+        &phongdich_domain::PersonInput {
+            full_name: "Đặng Thị Giấy".into(),
+            birth: "1988".into(),
+            sex: "nữ".into(),
+            commune_code: HA_KHANH.into(),
+            ..Default::default()
+        },
+        today,
+    )
+    .await;
+    let server = Server::start(&db);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shots = Shots::new();
+
+    // 1. What applies in the ward today: the city's Directive 16.
+    log_in(&c, &server, "yte.giay", PASSWORD).await;
+    wait_for(&c, "header form[action='/logout']").await;
+    c.goto(&server.url("/directives")).await.unwrap();
+    wait_heading(&c, "Chỉ thị giãn cách").await;
+    let here = wait_for(&c, "#directive-here").await.text().await.unwrap();
+    assert!(
+        here.contains("Chỉ thị 16: cách ly toàn xã hội") && here.contains("Đi chợ theo phiếu"),
+        "{here}"
+    );
+    shots.take(&c, "directives-vi", 1280).await;
+    switch_language(&c, "en").await;
+    c.set_window_size(390, 844).await.unwrap();
+    wait_heading(&c, "Distancing directives").await;
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    let left = untranslated(&c, "h1, h2, th, label, button, legend").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    shots.take(&c, "directives-en-390", 390).await;
+    switch_language(&c, "vi").await;
+    c.set_window_size(1280, 900).await.unwrap();
+
+    // 2. A permit for her, picked by name.
+    c.goto(&server.url("/permits")).await.unwrap();
+    wait_heading(&c, "Giấy đi đường").await;
+    fill_in(&c, "/permits", "person_id", "Dang Thi Giay").await;
+    c.execute(
+        "document.querySelector(\"main form[action='/permits'] input[name='purpose'][value='medical']\").checked = true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    fill_in(&c, "/permits", "purpose_detail", "Bệnh viện Bãi Cháy").await;
+    choose(&c, "/permits", "from_unit", HA_KHANH).await;
+    choose(&c, "/permits", "to_unit", "06652").await;
+    submit(&c, "#permit-form").await;
+    wait_notice(&c, "Đã cấp giấy đi đường").await;
+    let card = wait_for(&c, "#permit-card").await.text().await.unwrap();
+    assert!(
+        card.contains("Đặng Thị Giấy") && card.contains("Bệnh viện Bãi Cháy"),
+        "{card}"
+    );
+    let code = card
+        .split_whitespace()
+        .find(|w| w.starts_with("GDD-"))
+        .unwrap()
+        .to_owned();
+    assert!(
+        c.find(Locator::Css("#permit-card svg")).await.is_ok(),
+        "the QR code"
+    );
+    shots.take(&c, "permit-vi", 1280).await;
+    log_out(&c).await;
+
+    // 3. The checkpoint, on a phone: the code typed, answered in place.
+    c.set_window_size(390, 844).await.unwrap();
+    log_in(&c, &server, "chot.baichay", PASSWORD).await;
+    wait_until(&c, "the login done", || async {
+        let url = c.current_url().await.ok()?;
+        (!url.path().starts_with("/login")).then_some(())
+    })
+    .await;
+    c.goto(&server.url("/checkpoint")).await.unwrap();
+    wait_heading(&c, "Chốt kiểm soát").await;
+    send_form(
+        &c,
+        "/checkpoint",
+        &[
+            ("code", &code.to_lowercase()),
+            ("checkpoint", "Chốt cầu Bãi Cháy"),
+        ],
+    )
+    .await;
+    let answer = wait_until(&c, "the permit checked", || async {
+        text_of(&c, "#scan-result")
+            .await
+            .filter(|t| t.contains("Giấy đi đường hợp lệ"))
+    })
+    .await;
+    assert!(
+        answer.contains("Đặng Thị Giấy") && answer.contains("Phường Hà Phong"),
+        "{answer}"
+    );
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    shots.take(&c, "permit-checked-vi-390", 390).await;
+    c.close().await.unwrap();
+}

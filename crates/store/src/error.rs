@@ -113,6 +113,8 @@ pub enum Entity {
     Loan,
     Lockdown,
     GreenZone,
+    DirectiveArea,
+    TravelPermit,
     Merge,
     OxygenEquipment,
     Person,
@@ -133,7 +135,7 @@ pub enum Entity {
 
 impl Entity {
     /// Every kind, for tests.
-    pub const ALL: [Entity; 34] = [
+    pub const ALL: [Entity; 36] = [
         Entity::Admission,
         Entity::Alert,
         Entity::ApiToken,
@@ -152,6 +154,8 @@ impl Entity {
         Entity::Loan,
         Entity::Lockdown,
         Entity::GreenZone,
+        Entity::DirectiveArea,
+        Entity::TravelPermit,
         Entity::Merge,
         Entity::OxygenEquipment,
         Entity::Person,
@@ -191,6 +195,8 @@ impl Entity {
             Entity::Loan => "loan",
             Entity::Lockdown => "lockdown area",
             Entity::GreenZone => "green zone",
+            Entity::DirectiveArea => "directive in force",
+            Entity::TravelPermit => "travel permit",
             Entity::Merge => "merge",
             Entity::OxygenEquipment => "oxygen equipment",
             Entity::Person => "person",
@@ -231,6 +237,8 @@ impl Entity {
             Entity::Loan => "lượt cho mượn thiết bị",
             Entity::Lockdown => "khu vực phong tỏa",
             Entity::GreenZone => "vùng xanh",
+            Entity::DirectiveArea => "quyết định áp dụng chỉ thị",
+            Entity::TravelPermit => "giấy đi đường",
             Entity::Merge => "lần gộp",
             Entity::OxygenEquipment => "thiết bị oxy",
             Entity::Person => "người",

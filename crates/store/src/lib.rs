@@ -13,6 +13,7 @@ mod class_periods;
 mod clusters;
 mod contact_reviews;
 mod declarations;
+mod directives;
 mod engine_write;
 mod error;
 mod figures;
@@ -56,6 +57,9 @@ pub use declarations::{
     HealthDeclaration, LinkAccess, LinkFor, LinkOrder, LinkSubject, LinkTreatment, NewLink,
     PersonalLink, show_code,
 };
+pub use directives::{
+    DirectiveArea, DirectivesHere, Permit, PermitCheck, PermitCheckRow, PermitDetail, rule_of,
+};
 pub use engine_write::{ClassCheck, WriteFailpoint};
 pub use error::{Entity, StoreError};
 pub use figures::{DAY_KEYS, STOCK_KEYS};
@@ -69,6 +73,7 @@ pub use lockdowns::{Lockdown, LockdownCase, LockdownDetail, LockdownEvent, Lockd
 pub use persons::{
     DuplicateCandidate, DuplicatePairs, MergeOutcome, Person, PersonQuery, PersonUpdate,
 };
+pub use phongdich_domain::directive::{DirectiveEndInput, DirectiveInput, PermitInput};
 pub use phongdich_domain::green_zone::{GreenZoneInput, ZoneCheckpointInput};
 pub use phongdich_domain::lockdown::{LockdownChangeInput, LockdownInput};
 pub use places::{Admission, BedCount, BedType, FreeBeds, Place, PlaceInput, PlaceKind};

@@ -271,6 +271,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 32,
+        name: "directives applied to areas, travel permits and their checks",
+        shared: include_str!("../migrations/0032_directives_permits.sql"),
+        sqlite: "",
+        postgres: "",
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Dialect) -> String {

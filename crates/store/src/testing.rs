@@ -134,6 +134,18 @@ pub fn actor(unit: &str, role: phongdich_domain::Role) -> crate::Actor {
     }
 }
 
+/// The (field, code) pairs of an input refused as invalid; anything else fails the test.
+pub fn invalid_fields(e: &crate::StoreError) -> Vec<(String, String)> {
+    match e {
+        crate::StoreError::Invalid(i) => {
+            i.0.iter()
+                .map(|f| (f.field.clone(), f.code.to_owned()))
+                .collect()
+        }
+        other => panic!("expected invalid fields, got {other:?}"),
+    }
+}
+
 /// A man born in 1985 living in `commune`, recorded by the system without
 /// the duplicate check; his id.
 pub async fn person(store: &Store, name: &str, commune: &str) -> i64 {

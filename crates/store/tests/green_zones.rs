@@ -79,16 +79,7 @@ fn zone(name: &str, unit: &str) -> GreenZoneInput {
     }
 }
 
-fn codes(e: &StoreError) -> Vec<(String, String)> {
-    match e {
-        StoreError::Invalid(i) => {
-            i.0.iter()
-                .map(|f| (f.field.clone(), f.code.to_owned()))
-                .collect()
-        }
-        other => panic!("expected invalid fields, got {other:?}"),
-    }
-}
+use phongdich_store::testing::invalid_fields as codes;
 
 #[tokio::test]
 async fn a_zone_is_declared_only_free_of_f0_and_turns_red_when_an_f0_inside_is_confirmed() {

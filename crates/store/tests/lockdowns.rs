@@ -57,16 +57,7 @@ async fn resident(s: &Store, name: &str, commune: &str, street: &str, hamlet: Op
     .await
 }
 
-fn codes(e: &StoreError) -> Vec<(String, String)> {
-    match e {
-        StoreError::Invalid(i) => {
-            i.0.iter()
-                .map(|f| (f.field.clone(), f.code.to_owned()))
-                .collect()
-        }
-        other => panic!("expected invalid fields, got {other:?}"),
-    }
-}
+use phongdich_store::testing::invalid_fields as codes;
 
 fn change(kind: &str, on: &str) -> LockdownChangeInput {
     LockdownChangeInput {

@@ -24,6 +24,7 @@ mod campaigns;
 mod cases;
 mod dashboard;
 mod declarations;
+mod directives;
 mod docs;
 mod green_zones;
 mod persons;
@@ -69,6 +70,7 @@ const RESOURCES: &[(&str, Routes)] = &[
     ("returnees", returnees::routes),
     ("zones", zones::routes),
     ("green-zones", green_zones::routes),
+    ("directives", directives::routes),
     ("dashboard", dashboard::routes),
     ("audit", audit::routes),
     ("admin", admin::routes),

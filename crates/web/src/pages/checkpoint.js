@@ -57,6 +57,7 @@
     if (!result) return;
     result.hidden = false;
     result.className = "scan-result " + kind;
+    result.removeAttribute("data-result");
     while (result.firstChild) result.removeChild(result.firstChild);
     lines.forEach(function (l, i) {
       var p = document.createElement("p");
@@ -80,6 +81,23 @@
     if (r.checkpoint_result === "positive") lines.push(word("positive"));
     show(o.outcome === "arrived" ? "ok" : "warn", lines);
   }
+  // A travel permit's code (`GDD-` and eight symbols) is checked, not received.
+  function isPermit(code) {
+    return /^\s*GDD-[0-9A-Z]{8}\s*$/i.test(code || "");
+  }
+  function permitAnswered(c) {
+    var p = c.permit;
+    var lines = [word("permit-" + c.result) || c.result,
+      p.full_name + " (" + p.birth_year + ")" + (p.plate ? " · " + p.plate : ""),
+      p.from_name + " → " + p.to_name + " · " + day(p.valid_from) + " – " + day(p.valid_until),
+      p.purpose_detail];
+    show(c.result === "valid" ? "ok" : "warn", lines);
+    if (result) result.setAttribute("data-result", c.result);
+  }
+  function day(iso) {
+    var d = String(iso).split("-");
+    return d.length === 3 ? d[2] + "/" + d[1] + "/" + d[0] : String(iso);
+  }
   function refused(problem, code) {
     var msg = en ? problem.message_en : problem.message_vi;
     var extra = (problem.errors || []).map(function (e) {
@@ -90,7 +108,8 @@
   // Send one scan; resolves "done" (answered or refused for good) or
   // "later" (no answer: keep it).
   function send(body, live) {
-    return fetch("/api/v1/checkpoint/scans", {
+    var permit = isPermit(body.code);
+    return fetch(permit ? "/api/v1/permits/check" : "/api/v1/checkpoint/scans", {
       method: "POST",
       credentials: "same-origin",
       headers: { "content-type": "application/json", "x-csrf-token": csrf ? csrf.value : "" },
@@ -101,7 +120,7 @@
       if (res.status === 401 || res.status === 403) return "login";
       return res.json().then(function (j) {
         if (res.ok) {
-          if (live) answered(j);
+          if (live) (permit ? permitAnswered : answered)(j);
         } else {
           refused(j, body.code);
         }

@@ -19,6 +19,7 @@ mod campaigns;
 mod chain;
 mod dashboard;
 mod declarations;
+mod directives;
 mod figures;
 mod green_zones;
 mod import;
@@ -87,6 +88,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(zones::routes())
         .merge(green_zones::routes())
+        .merge(directives::routes())
         .merge(levels::routes())
         .merge(map::routes())
 }
@@ -393,6 +395,7 @@ const NAV: &[NavGroup] = &[
             link("/clusters", "Ổ dịch", "Clusters"),
             link("/lockdowns", "Phong tỏa", "Lockdowns"),
             link("/green-zones", "Vùng xanh", "Green zones"),
+            link("/directives", "Chỉ thị", "Directives"),
             link("/levels", "Cấp độ dịch", "Epidemic levels"),
             link("/map", "Bản đồ", "Map"),
         ],

@@ -632,19 +632,34 @@ fn scan_key() -> String {
 
 async fn checkpoint_page(page: Page) -> PageResult {
     page.require(Permission::CheckArrivals)?;
-    Ok(scan_page(&page, &ScanForm::default(), None, &[]))
+    Ok(scan_page(&page, &ScanForm::default(), None, None, &[]))
 }
 
 fn scan_page(
     page: &Page,
     f: &ScanForm,
     outcome: Option<&phongdich_store::ScanOutcome>,
+    permit: Option<&phongdich_store::PermitCheck>,
     errors: &[FieldError],
 ) -> axum::response::Response {
     let l = page.lang;
     let content = html! {
         h1 { (l.t("Chốt kiểm soát", "Checkpoint")) }
-        @if let Some(o) = outcome {
+        @if let Some(c) = permit {
+            @let p = &c.permit;
+            @let (class, head) = match c.result.as_str() {
+                "valid" => ("ok", l.t("Giấy đi đường hợp lệ", "Travel permit valid")),
+                "revoked" => ("warn", l.t("Giấy đi đường ĐÃ BỊ THU HỒI", "Travel permit REVOKED")),
+                "expired" => ("warn", l.t("Giấy đi đường HẾT HẠN", "Travel permit EXPIRED")),
+                _ => ("warn", l.t("Giấy đi đường CHƯA ĐẾN NGÀY hiệu lực", "Travel permit NOT YET valid")),
+            };
+            div class={ "scan-result " (class) } role="status" aria-live="polite" #scan-result data-result=(c.result) {
+                p { strong { (head) } }
+                p.big { (p.full_name) " (" (p.birth_year) ")" @if let Some(pl) = &p.plate { " · " (pl) } }
+                p { (p.from_name) " → " (p.to_name) " · " (show_day(p.valid_from)) " – " (show_day(p.valid_until)) }
+                p { (p.purpose_detail) }
+            }
+        } @else if let Some(o) = outcome {
             @let r = &o.registration;
             @let (class, head) = match o.outcome.as_str() {
                 "arrived" => ("ok", l.t("Đã ghi nhận qua chốt", "Arrival recorded")),
@@ -673,6 +688,10 @@ fn scan_page(
             data-again=(l.t("Đã qua chốt trước đó", "Already through a checkpoint"))
             data-replayed=(l.t("Lượt quét này đã được ghi trước đó", "This scan was already recorded"))
             data-refused=(l.t("Không tiếp nhận", "Not received"))
+            data-permit-valid=(l.t("Giấy đi đường hợp lệ", "Travel permit valid"))
+            data-permit-revoked=(l.t("Giấy đi đường ĐÃ BỊ THU HỒI", "Travel permit REVOKED"))
+            data-permit-expired=(l.t("Giấy đi đường HẾT HẠN", "Travel permit EXPIRED"))
+            data-permit-not_yet=(l.t("Giấy đi đường CHƯA ĐẾN NGÀY hiệu lực", "Travel permit NOT YET valid"))
             data-going=(l.t("Về:", "Going to:"))
             data-from=(l.t("Từ:", "From:"))
             data-positive=(l.t("Test nhanh DƯƠNG TÍNH: đã chuyển vào xét nghiệm", "Rapid test POSITIVE: passed to testing"))
@@ -681,7 +700,7 @@ fn scan_page(
             data-login=(l.t("Phiên làm việc đã hết: hãy đăng nhập lại; các lượt quét vẫn được giữ trên máy.", "Your session has ended: log in again; the scans are kept on this device.")) {
             (page.csrf_field())
             input type="hidden" name="idempotency_key" value=(scan_key());
-            (text_field(l, "code", ("Mã đăng ký (quét hoặc gõ)", "Registration code (scan or type)"), "", errors, "required autocomplete=\"off\""))
+            (text_field(l, "code", ("Mã đăng ký hoặc giấy đi đường (quét hoặc gõ)", "Registration or permit code (scan or type)"), "", errors, "required autocomplete=\"off\""))
             // Shown by the script where the browser reads QR codes from the
             // camera (`BarcodeDetector`); a handheld scanner or typing works
             // everywhere.
@@ -711,6 +730,33 @@ async fn checkpoint_scan(
     Form(f): Form<ScanForm>,
 ) -> PageResult {
     page.require(Permission::CheckArrivals)?;
+    // A travel permit's code: checked, not received as a returnee.
+    if phongdich_domain::directive::is_permit_code(&f.code) {
+        return match s
+            .store
+            .check_permit(&page.actor, &f.code, &f.checkpoint)
+            .await
+        {
+            Ok(c) => Ok(scan_page(&page, &f, None, Some(&c), &[])),
+            Err(StoreError::NotFound { .. }) => {
+                let e = FieldError::new(
+                    "code",
+                    "not_found",
+                    format!("Không có giấy đi đường mã {}.", f.code.trim()),
+                    format!("No travel permit with code {}.", f.code.trim()),
+                );
+                let mut r = scan_page(&page, &f, None, None, &[e]);
+                *r.status_mut() = axum::http::StatusCode::NOT_FOUND;
+                Ok(r)
+            }
+            Err(e) => {
+                let errors = super::refusal_fields(e, "code").map_err(|e| page.fail(e))?;
+                let mut r = scan_page(&page, &f, None, None, &errors);
+                *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+                Ok(r)
+            }
+        };
+    }
     let input = ScanInput {
         code: f.code.clone(),
         checkpoint: f.checkpoint.clone(),
@@ -718,7 +764,7 @@ async fn checkpoint_scan(
         rapid_result: f.rapid_result.clone(),
     };
     match s.store.scan_returnee(&page.actor, &input).await {
-        Ok(o) => Ok(scan_page(&page, &f, Some(&o), &[])),
+        Ok(o) => Ok(scan_page(&page, &f, Some(&o), None, &[])),
         Err(StoreError::NotFound { .. }) => {
             let e = FieldError::new(
                 "code",
@@ -732,13 +778,13 @@ async fn checkpoint_scan(
                     f.code.trim()
                 ),
             );
-            let mut r = scan_page(&page, &f, None, &[e]);
+            let mut r = scan_page(&page, &f, None, None, &[e]);
             *r.status_mut() = axum::http::StatusCode::NOT_FOUND;
             Ok(r)
         }
         Err(e) => {
             let errors = super::refusal_fields(e, "code").map_err(|e| page.fail(e))?;
-            let mut r = scan_page(&page, &f, None, &errors);
+            let mut r = scan_page(&page, &f, None, None, &errors);
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
