@@ -273,7 +273,9 @@ pub struct DirectiveEndInput {
 }
 
 /// Whether `end` (the first day free) fits an application from `from_on`
-/// until `until_on`, ended on `ended_on` (if it was), on `today`.
+/// until `until_on`, ended on `ended_on` (if it was), on `today`: an end on
+/// its first day cancels it (even before it starts); a later one falls on
+/// or before its planned end, and today at the latest.
 pub fn check_end(
     end: NaiveDate,
     from_on: NaiveDate,
@@ -289,8 +291,13 @@ pub fn check_end(
             format!("It ended on {}.", e.format("%d/%m/%Y")),
         ));
     }
-    if end <= from_on {
-        return Err(before_start("on", from_on + chrono::Days::new(1)));
+    // Ended on its first day: cancelled (a decision that never took
+    // effect, or a mistake), whenever that day is.
+    if end == from_on {
+        return Ok(());
+    }
+    if end < from_on {
+        return Err(before_start("on", from_on));
     }
     if end > until_on {
         return Err(FieldError::new(
@@ -587,8 +594,11 @@ mod tests {
         assert_eq!(fields, ["directive", "until_on"]);
         let (from, until) = (d("24/07/2021"), d("06/08/2021"));
         assert!(check_end(d("01/08/2021"), from, until, None, d("02/08/2021")).is_ok());
+        // Ended on its first day: cancelled, even before it starts.
+        assert!(check_end(from, from, until, None, d("02/08/2021")).is_ok());
+        assert!(check_end(from, from, until, None, d("01/07/2021")).is_ok());
         assert_eq!(
-            check_end(d("24/07/2021"), from, until, None, d("02/08/2021"))
+            check_end(d("23/07/2021"), from, until, None, d("02/08/2021"))
                 .unwrap_err()
                 .code,
             "before_start"

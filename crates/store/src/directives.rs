@@ -702,7 +702,7 @@ impl Store {
 
     /// Check a permit's code at a checkpoint of its province (the check
     /// kept, whatever it finds). A code of another province, or none, is
-    /// not found.
+    /// not found (another province's permit is not valid here).
     pub async fn check_permit(
         &self,
         actor: &Actor,
@@ -735,11 +735,10 @@ impl Store {
             Some(r) => Some(self.unit(r.as_str()).await?.province_code),
             None => None,
         };
+        // Another province's permit is not valid here, and its existence
+        // is not told either.
         if province.is_some_and(|p| p != permit.province_code) {
-            return Err(StoreError::conflict(
-                "Giấy đi đường của tỉnh khác: không có giá trị tại đây.",
-                "A permit of another province: not valid here.",
-            ));
+            return Err(StoreError::not_found(Entity::TravelPermit, code));
         }
         let result = permit_state(
             permit.valid_from,

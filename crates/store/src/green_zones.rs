@@ -117,6 +117,10 @@ pub struct GreenZoneDetail {
     pub checkpoints: Vec<ZoneCheckpoint>,
 }
 
+/// The advisory lock (PostgreSQL) that declarations and case confirmations
+/// share, so that neither misses the other.
+const GREEN_ZONES_LOCK: &str = "green-zones";
+
 const COLUMNS: &str = "z.id, z.name, z.unit_code, u.name AS unit_name, z.unit_level, z.province_code, \
      z.district_code, z.commune_code, z.hamlet_code, z.place, z.addresses, z.declared_on, z.decision, z.team, \
      z.team_leader, z.team_phone, z.status, z.lost_on, z.lost_case_id, \
@@ -229,8 +233,9 @@ impl Store {
         let (district, commune, hamlet) = area_codes(&unit);
         let stamp = self.stamp();
         let mut tx = self.write.begin().await?;
-        self.lock_area(&mut tx, &unit.code, &format!("green:{key}"))
-            .await?;
+        // Serialised with every case confirmation (`end_green_zones` takes
+        // the same lock): a zone and an F0 inside it cannot both commit unseen.
+        self.lock_area(&mut tx, GREEN_ZONES_LOCK, "").await?;
         let held: Option<(i64, String)> = sqlx::query_as(
             "SELECT id, name FROM green_zones WHERE unit_code = $1 AND place_key = $2 AND status = 'green'",
         )
@@ -244,14 +249,22 @@ impl Store {
                 format!("This area is already the green zone “{name}”."),
             ));
         }
-        // F0 under treatment living inside: the zone is not free of F0.
+        // F0 living inside who are under treatment, or were confirmed from
+        // the declared day on (a zone declared for days gone by would have
+        // been lost by them): the zone is not free of F0. A whole unit is
+        // counted by the database; a drawn place (a commune at most) is
+        // matched address by address, every case read.
         let column = person_column(unit.level.as_str())?;
+        let limit = if new.is_drawn() { "" } else { " LIMIT 10" };
+        let filter = format!(
+            "FROM cases c JOIN persons p ON p.id = c.person_id WHERE p.{column} = $1 AND p.merged_into IS NULL \
+             AND (c.course NOT IN ('recovered', 'deceased', 'transferred_out') OR c.confirmed_on >= $2)"
+        );
         let rows = sqlx::query(&format!(
-            "SELECT COALESCE(c.official_code, c.local_code, c.code) AS code, p.street_address FROM cases c \
-             JOIN persons p ON p.id = c.person_id WHERE p.{column} = $1 AND p.merged_into IS NULL \
-             AND c.course NOT IN ('recovered', 'deceased', 'transferred_out') ORDER BY c.id LIMIT 5000"
+            "SELECT COALESCE(c.official_code, c.local_code, c.code) AS code, p.street_address {filter} ORDER BY c.id{limit}"
         ))
         .bind(unit.code.as_str())
+        .bind(new.declared_on.to_string())
         .fetch_all(&mut *tx)
         .await?;
         let mut active: Vec<String> = Vec::new();
@@ -265,15 +278,24 @@ impl Store {
                 active.push(r.try_get("code")?);
             }
         }
-        if !active.is_empty() {
+        let found: i64 = if new.is_drawn() || active.len() < 10 {
+            active.len() as i64
+        } else {
+            sqlx::query_scalar(&format!("SELECT COUNT(*) {filter}"))
+                .bind(unit.code.as_str())
+                .bind(new.declared_on.to_string())
+                .fetch_one(&mut *tx)
+                .await?
+        };
+        if found > 0 {
             let shown = active
                 .iter()
                 .take(10)
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(", ");
-            let more = if active.len() > 10 {
-                format!(" (+{})", active.len() - 10)
+            let more = if found > 10 {
+                format!(" (+{})", found - 10)
             } else {
                 String::new()
             };
@@ -281,12 +303,10 @@ impl Store {
                 "unit_code",
                 "has_f0",
                 format!(
-                    "Chưa thể công nhận vùng xanh: còn {} F0 đang điều trị sống trong khu ({shown}{more}).",
-                    active.len()
+                    "Chưa thể công nhận vùng xanh: {found} F0 sống trong khu đang điều trị hoặc được xác nhận từ ngày công nhận ({shown}{more})."
                 ),
                 format!(
-                    "Not yet a green zone: {} F0 under treatment live inside ({shown}{more}).",
-                    active.len()
+                    "Not yet a green zone: {found} F0 living inside under treatment or confirmed from the declared day ({shown}{more})."
                 ),
             )])
             .into());
@@ -352,9 +372,11 @@ impl Store {
         let hm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
         let stamp = self.stamp();
         let mut tx = self.write.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        // Still green when written (an F0 may have ended it since it was read).
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO zone_checkpoints (zone_id, place, opens, closes, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+             SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS \
+             (SELECT 1 FROM green_zones WHERE id = $1 AND status = 'green') RETURNING id",
         )
         .bind(zone_id)
         .bind(new.place.as_str())
@@ -362,8 +384,14 @@ impl Store {
         .bind(new.hours.map(|h| hm(h.1)))
         .bind(actor.name.as_str())
         .bind(stamp.as_str())
-        .fetch_one(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
+        let Some(id) = id else {
+            return Err(StoreError::conflict(
+                "Vùng này vừa mất trạng thái vùng xanh.",
+                "This zone has just lost its green status.",
+            ));
+        };
         audit::record(
             &self.clock,
             &mut tx,
@@ -413,9 +441,9 @@ impl Store {
     /// The zone's team has seen the loss (audited; once).
     pub async fn acknowledge_zone_alert(&self, actor: &Actor, id: i64) -> Result<GreenZone> {
         actor.require(Permission::Zones)?;
-        let zone = self.zone_row(&actor.scope, id).await?;
-        // A commune's team acknowledges the loss of a zone over it too: the
-        // alert is theirs to act on.
+        // Only a scope holding the zone: a commune under a city-wide zone
+        // sees its loss but does not take the city's alert.
+        let zone = self.held_zone(&actor.scope, id).await?;
         if !zone.alert_open() {
             return Err(StoreError::conflict(
                 match &zone.acknowledged_by {
@@ -497,6 +525,7 @@ impl Store {
         );
         b.push_list(lineage);
         b.push(") ORDER BY id");
+        self.lock_area(tx, GREEN_ZONES_LOCK, "").await?;
         let rows = b.query().fetch_all(&mut **tx).await?;
         let now = self.clock.now_utc();
         let at = crate::response::stamp(now);
@@ -544,7 +573,7 @@ impl Store {
                 }
             };
             let before = read_in(tx, id, &actor.scope).await?;
-            sqlx::query(
+            let changed = sqlx::query(
                 "UPDATE green_zones SET status = 'lost', lost_on = $1, lost_case_id = $2, alert_shift_id = $3, \
                  updated_at = $4, version = version + 1 WHERE id = $5 AND status = 'green'",
             )
@@ -554,7 +583,11 @@ impl Store {
             .bind(at.as_str())
             .bind(id)
             .execute(&mut **tx)
-            .await?;
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                continue;
+            }
             let after = read_in(tx, id, &actor.scope).await?;
             audit::record(
                 &self.clock,

@@ -115,6 +115,9 @@ pub use views::figure_lists::{FigureEntry, FigureList, FigurePeriod, has_list as
 pub use views::quarantine_day::{DayList, DayListEntry, QuarantineDay};
 pub use views::reports::{ChildFigures, ReportFigures};
 pub use views::returnee_figures::{OriginCount, ReturneeFigures};
+pub use views::zone_report::{
+    ReportDirective, ReportLevels, ReportLockdown, ReportZoneLost, ZoneSummary,
+};
 
 use phongdich_domain::{Permission, Role, UnitCode, UnitLevel};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -314,10 +314,11 @@ impl Store {
         Ok(out)
     }
 
-    /// Whether checkpoint `id` guards a green zone at `unit` or under it.
+    /// Whether checkpoint `id` guards a zone still green at `unit` or under it.
     async fn checkpoint_under(&self, id: i64, unit: &str) -> Result<bool> {
         let zone_unit: Option<String> = sqlx::query_scalar(
-            "SELECT z.unit_code FROM zone_checkpoints k JOIN green_zones z ON z.id = k.zone_id WHERE k.id = $1",
+            "SELECT z.unit_code FROM zone_checkpoints k JOIN green_zones z ON z.id = k.zone_id \
+             WHERE k.id = $1 AND z.status = 'green'",
         )
         .bind(id)
         .fetch_optional(&self.read)

@@ -173,6 +173,31 @@ async fn the_most_local_directive_in_force_applies_and_an_end_is_a_decision_kept
         .await
         .unwrap_err();
     assert_eq!(codes(&e), [("on".into(), "ended".into())]);
+    // A decision for days to come, cancelled on its first day before it starts.
+    let planned = s
+        .apply_directive(
+            &city,
+            &apply(
+                "19",
+                HA_LONG,
+                NaiveDate::from_ymd_opt(2022, 1, 10).unwrap(),
+                NaiveDate::from_ymd_opt(2022, 1, 20).unwrap(),
+            ),
+        )
+        .await
+        .unwrap();
+    let cancelled = s
+        .end_directive(
+            &city,
+            planned.id,
+            &DirectiveEndInput {
+                on: "10/01/2022".into(),
+                decision: "hủy".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(cancelled.ended_on, NaiveDate::from_ymd_opt(2022, 1, 10));
     // Once ended, the days after are free for another decision.
     s.apply_directive(&city, &apply("15", HA_LONG, day(18, 10), day(25, 10)))
         .await
@@ -180,7 +205,7 @@ async fn the_most_local_directive_in_force_applies_and_an_end_is_a_decision_kept
     let audited = db
         .count("SELECT COUNT(*) FROM audit_log WHERE entity = 'directive_area'")
         .await;
-    assert_eq!(audited, 4, "three applied, one ended");
+    assert_eq!(audited, 6, "four applied, two ended");
 }
 
 /// A deterministic stream of numbers (no dependency on a random crate).
@@ -338,7 +363,7 @@ async fn a_permit_is_issued_within_the_province_checked_revoked_and_expires() {
         .unwrap();
     assert_eq!(c.result, "valid");
     assert_eq!(c.permit.full_name, "Nguyễn Văn Đi Làm");
-    // Another province's checkpoint: refused; an unknown code: not found.
+    // Another province's checkpoint: not found there (nor told it exists); an unknown code: not found.
     let e = s
         .check_permit(
             &actor("01", Role::CheckpointOfficer),
@@ -347,7 +372,7 @@ async fn a_permit_is_issued_within_the_province_checked_revoked_and_expires() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e:?}");
     let e = s
         .check_permit(&officer, "GDD-00000000", "Chốt cầu Bãi Cháy")
         .await

@@ -102,7 +102,11 @@ async fn a_zone_is_declared_only_free_of_f0_and_turns_red_when_an_f0_inside_is_c
         unreachable!()
     };
     assert!(i.0[0].message_en.contains(&sick_code), "{:?}", i.0[0]);
-    assert!(i.0[0].message_vi.contains("còn 1 F0"), "{:?}", i.0[0]);
+    assert!(
+        i.0[0].message_vi.contains(": 1 F0 sống trong khu"),
+        "{:?}",
+        i.0[0]
+    );
 
     // Lê Lợi street (two addresses, typed without diacritics) is: declared.
     let street = s
@@ -267,13 +271,17 @@ async fn a_zone_is_declared_only_free_of_f0_and_turns_red_when_an_f0_inside_is_c
     s.set_case_course(&ward, five_case, "recovered", Some(day(25, 10)))
         .await
         .unwrap();
-    let renewed = s
+    // Not from the day the F0 was confirmed; from the next day on.
+    let next_day = s.clone().with_clock(Clock::fixed(
+        Utc.with_ymd_and_hms(2021, 10, 26, 2, 0, 0).unwrap(),
+    ));
+    let renewed = next_day
         .create_green_zone(
             &ward,
             &GreenZoneInput {
                 place: "Phố Lê Lợi".into(),
                 addresses: "Số 5 Lê Lợi\nSố 7 Lê Lợi".into(),
-                declared_on: "25/10/2021".into(),
+                declared_on: "26/10/2021".into(),
                 ..zone("Vùng xanh phố Lê Lợi (lần 2)", HA_KHANH)
             },
         )
@@ -314,6 +322,43 @@ async fn only_a_community_case_confirmed_from_the_declaration_ends_a_zone() {
     assert_eq!(now.status, "lost");
     assert!(now.alerted_shift.is_none());
     assert!(now.alert_open());
+}
+
+#[tokio::test]
+async fn a_zone_declared_for_days_gone_by_is_refused_when_an_f0_was_confirmed_since() {
+    let db = db().await;
+    let s = &db.store;
+    let ward = actor(HA_PHONG, Role::HealthStaff);
+    let p = resident(s, "Hà Văn Khỏi", HA_PHONG, "Tổ 1").await;
+    let code = confirm(s, p, "2021-10-22", "community").await;
+    let case: i64 = db
+        .ints(&format!("SELECT id FROM cases WHERE person_id = {p}"))
+        .await[0]
+        .unwrap();
+    s.set_case_course(&ward, case, "recovered", Some(day(24, 10)))
+        .await
+        .unwrap();
+    // Recovered now, but confirmed on 22/10: a zone from 20/10 would have
+    // been lost that day.
+    let e = s
+        .create_green_zone(&ward, &zone("Vùng xanh Hà Phong", HA_PHONG))
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&e), [("unit_code".into(), "has_f0".into())]);
+    let StoreError::Invalid(i) = &e else {
+        unreachable!()
+    };
+    assert!(i.0[0].message_en.contains(&code), "{:?}", i.0[0]);
+    // From the day after the case, it is green.
+    s.create_green_zone(
+        &ward,
+        &GreenZoneInput {
+            declared_on: "23/10/2021".into(),
+            ..zone("Vùng xanh Hà Phong", HA_PHONG)
+        },
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -388,4 +433,78 @@ async fn jurisdiction_holds_for_green_zones() {
     // Hà Phong, reading the city's zone from below, does not see the case's name.
     let from_below = s.green_zone(&other.scope, wide.id).await.unwrap().zone;
     assert_eq!(from_below.lost_case.unwrap().full_name, "");
+    // Nor does it take the city's alert: it sees the loss, the city's team acts.
+    let e = s.acknowledge_zone_alert(&other, wide.id).await.unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e:?}");
+    assert!(s.acknowledge_zone_alert(&city, wide.id).await.is_ok());
+}
+
+#[tokio::test]
+async fn the_rapid_report_says_what_held_on_its_last_day() {
+    let db = db().await;
+    let s = &db.store;
+    let ward = actor(HA_KHANH, Role::HealthStaff);
+    for n in ["Cao Văn Một", "Cao Thị Hai"] {
+        resident(s, n, HA_KHANH, "Số 3 Hạ Long").await;
+    }
+    let f0 = resident(s, "Cao Văn Ba", HA_KHANH, "Số 9 Lê Lợi").await;
+    let z = s
+        .create_green_zone(
+            &ward,
+            &GreenZoneInput {
+                addresses: "Số 9 Lê Lợi".into(),
+                ..zone("Vùng xanh số 9", HA_KHANH)
+            },
+        )
+        .await
+        .unwrap();
+    let l = s
+        .create_lockdown(
+            &ward,
+            &phongdich_store::LockdownInput {
+                unit_code: HA_KHANH.into(),
+                addresses: "Số 3 Hạ Long".into(),
+                reason: "F0".into(),
+                decision: "7/QĐ-UBND".into(),
+                issued_by: "UBND phường".into(),
+                from_on: "21/10/2021".into(),
+                planned_until: "03/11/2021".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    confirm(s, f0, "2021-10-25", "community").await;
+    let scope = &ward.scope;
+    let report = |from: NaiveDate, to: NaiveDate| async move {
+        s.report_figures(scope, HA_KHANH, from, to, day(1, 10))
+            .await
+            .unwrap()
+            .zones
+            .unwrap()
+    };
+    // 20/10: the zone green, no lockdown yet.
+    let r = report(day(20, 10), day(20, 10)).await;
+    assert_eq!((r.green_zones, r.lockdowns.len()), (1, 0));
+    assert!(r.green_zones_lost.is_empty());
+    // 21–24/10: the lockdown holds, two people inside; the zone still green.
+    let r = report(day(21, 10), day(24, 10)).await;
+    assert_eq!(r.green_zones, 1);
+    assert_eq!(r.lockdowns.len(), 1);
+    assert_eq!((r.lockdowns[0].id, r.lockdowns[0].people), (l.id, 2));
+    assert_eq!(r.lockdowns[0].from_on, day(21, 10));
+    // 25/10: the zone lost that day, with its case.
+    let r = report(day(25, 10), day(25, 10)).await;
+    assert_eq!(r.green_zones, 0);
+    assert_eq!(r.green_zones_lost.len(), 1);
+    assert_eq!(r.green_zones_lost[0].id, z.id);
+    assert_eq!(r.green_zones_lost[0].lost_on, day(25, 10));
+    assert!(r.green_zones_lost[0].case_code.is_some());
+    // The week of 25/10 (levels from 12/10/2021): the ward's one commune.
+    let levels = r.levels.unwrap();
+    assert_eq!(levels.week_start, day(25, 10));
+    assert_eq!(
+        levels.by_level.iter().sum::<i64>() + levels.without_level,
+        1
+    );
 }

@@ -266,9 +266,16 @@ async fn the_pages_declare_a_zone_put_a_team_at_its_checkpoint_and_show_the_aler
     assert_eq!(shift.status, StatusCode::SEE_OTHER, "{}", shift.body);
     let detail = b.get(shift.location()).await;
     assert!(detail.body.contains("Đã xếp ca trực chốt."));
+    let on_duty = detail
+        .body
+        .split("data-label=\"Đang trực\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</td>").next())
+        .unwrap_or_default()
+        .to_owned();
     assert!(
-        detail.body.contains("Tổ chốt Lê Lợi"),
-        "on duty now at 09:00"
+        on_duty.contains("Tổ chốt Lê Lợi"),
+        "on duty now at 09:00: {on_duty}"
     );
     // The roster says which checkpoint the shift guards.
     let roster = b.get("/duty").await;
@@ -299,6 +306,21 @@ async fn the_pages_declare_a_zone_put_a_team_at_its_checkpoint_and_show_the_aler
     assert!(list.body.contains("Đã báo đội trực"));
     let dash = b.get("/dashboard").await;
     assert!(dash.body.contains("chưa ai nhận cảnh báo"), "{}", dash.body);
+    // The rapid report of the day says so, and opens the zone.
+    let report = b.get("/reports?from=25/10/2021&to=25/10/2021").await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let green = report
+        .body
+        .split("id=\"report-green\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        green.contains("Vùng xanh: </strong>0") && green.contains("Vùng xanh phố Lê Lợi"),
+        "{green}"
+    );
+    assert!(green.contains(&format!("href=\"{path}\"")), "{green}");
     let csrf = list.csrf();
     let taken = b
         .post(&format!("{path}/acknowledge"), &[("_csrf", &csrf)])

@@ -10,3 +10,4 @@ pub(crate) mod figure_lists;
 pub(crate) mod quarantine_day;
 pub(crate) mod reports;
 pub(crate) mod returnee_figures;
+pub(crate) mod zone_report;

@@ -54,6 +54,11 @@ pub struct ReportFigures {
     /// was counted, and for a hamlet.
     #[serde(default)]
     pub f0_active_before_wave: i64,
+    /// Lockdowns, green zones, the directive and the week's levels on the
+    /// last day (`None` for a hamlet, on the dashboard, and in reports sent
+    /// before it was part of the report).
+    #[serde(default)]
+    pub zones: Option<super::zone_report::ZoneSummary>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -246,6 +251,7 @@ impl Store {
                 rates: Rates::default(),
                 children: Vec::new(),
                 f0_active_before_wave: 0,
+                zones: None,
             });
         }
         let code = UnitCode::parse(&unit.code).map_err(phongdich_domain::Invalid::from)?;
@@ -297,6 +303,10 @@ impl Store {
             figures: total,
             children: parts,
             f0_active_before_wave: self.active_before_wave(&within, to, wave_start).await?,
+            zones: match counts {
+                Counts::All => Some(self.zone_summary(&within, from, to).await?),
+                Counts::Kept => None,
+            },
         })
     }
 

@@ -168,10 +168,10 @@ pub(super) struct CheckBody {
 
 /// Check a permit at a checkpoint of its province: what it finds (`valid`,
 /// `revoked`, `expired`, `not_yet`) and the permit; the check is kept. A
-/// code unknown here is 404; a permit of another province 409.
+/// code unknown here — or another province's — is 404.
 #[utoipa::path(post, path = "/api/v1/permits/check", request_body = CheckBody,
     responses((status = 200, body = PermitCheck), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem), (status = 422, body = Problem)))]
+        (status = 422, body = Problem)))]
 pub(super) async fn check(
     State(s): State<AppState>,
     Caller(actor): Caller,

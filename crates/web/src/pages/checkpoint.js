@@ -179,6 +179,12 @@
     if (none) none.checked = true;
     codeField.focus();
     send(body, true).then(function (state) {
+      // A permit is checked now or not at all: its answer is for the gate,
+      // and a check sent later would be judged on another day.
+      if (isPermit(body.code) && (state === "later" || state === "login")) {
+        show("warn", [word(state === "login" ? "login" : "permit-offline"), body.code]);
+        return;
+      }
       if (state === "later" || state === "login") {
         var q = load();
         q.push(body);

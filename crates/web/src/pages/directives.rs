@@ -92,7 +92,7 @@ async fn directives_page(
     Query(q): Query<HereQuery>,
 ) -> PageResult {
     page.require(Permission::ViewPersons)?;
-    render(&s, &page, &q, &DirectiveInput::default(), &[]).await
+    render(&s, &page, &q, &DirectiveInput::default(), &[], &[]).await
 }
 
 async fn render(
@@ -101,6 +101,7 @@ async fn render(
     q: &HereQuery,
     typed: &DirectiveInput,
     errors: &[FieldError],
+    end_errors: &[FieldError],
 ) -> PageResult {
     let l = page.lang;
     let mut here_errors = Vec::new();
@@ -131,17 +132,31 @@ async fn render(
                 .map_err(|e| page.fail(e))?,
         )
     };
+    // The lockdowns holding there that day, as the reader may see them
+    // (within their scope, or over their unit): at the unit, under it, or
+    // over it.
     let lockdowns = match &here {
         Some(h) => {
-            let code = phongdich_domain::UnitCode::parse(&h.unit_code).map_err(|e| {
-                page.fail(phongdich_store::StoreError::from(
-                    phongdich_domain::Invalid::from(e),
-                ))
-            })?;
+            let u = s.store.unit(&h.unit_code).await.map_err(|e| page.fail(e))?;
             s.store
-                .lockdowns(&phongdich_store::Scope::unit(code), Some(day))
+                .lockdowns(&page.actor.scope, Some(day))
                 .await
                 .map_err(|e| page.fail(e))?
+                .into_iter()
+                .filter(|x| {
+                    let under = [
+                        Some(&x.unit_code),
+                        x.hamlet_code.as_ref(),
+                        x.commune_code.as_ref(),
+                        x.district_code.as_ref(),
+                        Some(&x.province_code),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .any(|c| *c == u.code);
+                    under || u.lineage().any(|c| c == x.unit_code)
+                })
+                .collect()
         }
         None => Vec::new(),
     };
@@ -191,6 +206,12 @@ async fn render(
         }
         section aria-labelledby="h-areas" {
             h2 #h-areas { (l.t("Các quyết định áp dụng", "Decisions applying them")) " (" (areas.len()) ")" }
+            @if !end_errors.is_empty() {
+                div.alert role="alert" #end-errors {
+                    p { (l.t("Chưa ghi quyết định kết thúc:", "The end was not recorded:")) }
+                    @for e in end_errors { p { (l.t(&e.message_vi, &e.message_en)) } }
+                }
+            }
             @if areas.is_empty() { p.muted { (l.t("Chưa có quyết định nào.", "No decision yet.")) } }
             @else {
                 div.table-wrap { table.responsive #directive-areas {
@@ -265,7 +286,7 @@ async fn apply(State(s): State<AppState>, page: Page, Form(f): Form<DirectiveInp
         ),
         Err(e) => {
             let errors = super::refusal_fields(e, "unit_code").map_err(|e| page.fail(e))?;
-            let mut r = render(&s, &page, &HereQuery::default(), &f, &errors).await?;
+            let mut r = render(&s, &page, &HereQuery::default(), &f, &errors, &[]).await?;
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -290,6 +311,7 @@ async fn end(
                 &page,
                 &HereQuery::default(),
                 &DirectiveInput::default(),
+                &[],
                 &errors,
             )
             .await?;

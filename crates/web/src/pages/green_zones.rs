@@ -283,6 +283,13 @@ async fn render_detail(
     } else {
         shift.ends_at.clone()
     };
+    // Each form shows its own errors only (the handler that failed says whose).
+    let (checkpoint_errors, shift_errors): (&[FieldError], &[FieldError]) =
+        if shift.checkpoint_id.is_some() || !shift.team.is_empty() || !shift.phone.is_empty() {
+            (&[], errors)
+        } else {
+            (errors, &[])
+        };
     let content = html! {
         h1 { (l.t("Vùng xanh: ", "Green zone: ")) (z.name) }
         @if let Some(m) = done_message(l, done) { p.notice role="status" { (m) } }
@@ -333,12 +340,12 @@ async fn render_detail(
         @if can {
             section aria-labelledby="h-add-checkpoint" {
                 h2 #h-add-checkpoint { (l.t("Thêm chốt", "Add a checkpoint")) }
-                (form_errors(l, errors, &["place", "opens", "closes"]))
+                (form_errors(l, checkpoint_errors, &["place", "opens", "closes"]))
                 form.stack #checkpoint-form method="post" action={ "/green-zones/" (z.id) "/checkpoints" } novalidate {
                     (page.csrf_field())
-                    (text_field(l, "place", ("Nơi đặt chốt", "Where it stands"), &checkpoint.place, errors, "required"))
-                    (text_field(l, "opens", ("Mở lúc (HH:MM; để trống nếu 24/24)", "Opens at (HH:MM; empty if round the clock)"), &checkpoint.opens, errors, "inputmode=\"numeric\""))
-                    (text_field(l, "closes", ("Đóng lúc (HH:MM)", "Closes at (HH:MM)"), &checkpoint.closes, errors, "inputmode=\"numeric\""))
+                    (text_field(l, "place", ("Nơi đặt chốt", "Where it stands"), &checkpoint.place, checkpoint_errors, "required"))
+                    (text_field(l, "opens", ("Mở lúc (HH:MM; để trống nếu 24/24)", "Opens at (HH:MM; empty if round the clock)"), &checkpoint.opens, checkpoint_errors, "inputmode=\"numeric\""))
+                    (text_field(l, "closes", ("Đóng lúc (HH:MM)", "Closes at (HH:MM)"), &checkpoint.closes, checkpoint_errors, "inputmode=\"numeric\""))
                     button type="submit" { (l.t("Thêm chốt", "Add")) }
                 }
             }
@@ -347,7 +354,7 @@ async fn render_detail(
             section aria-labelledby="h-add-shift" {
                 h2 #h-add-shift { (l.t("Xếp ca trực chốt", "Put a team on duty at a checkpoint")) }
                 p.muted { (l.t("Ca trực vào lịch trực chung của đơn vị.", "The shift goes on the unit's duty roster.")) }
-                (form_errors(l, errors, &["checkpoint_id", "team", "phone", "starts_at", "ends_at", "repeat_days", "unit_code", "shift"]))
+                (form_errors(l, shift_errors, &["checkpoint_id", "team", "phone", "starts_at", "ends_at", "repeat_days", "unit_code", "shift"]))
                 form.stack #shift-form method="post" action={ "/green-zones/" (z.id) "/shifts" } novalidate {
                     (page.csrf_field())
                     div.field {
@@ -355,14 +362,14 @@ async fn render_detail(
                         select #f-checkpoint_id name="checkpoint_id" {
                             @for k in &d.checkpoints { option value=(k.id) selected[shift.checkpoint_id == Some(k.id)] { (k.place) } }
                         }
-                        (field_error(l, errors, "checkpoint_id"))
+                        (field_error(l, shift_errors, "checkpoint_id"))
                     }
-                    (text_field(l, "team", ("Tên đội", "Team"), &shift.team, errors, "required"))
-                    (text_field(l, "members", ("Thành viên", "Members"), &shift.members, errors, ""))
-                    (text_field(l, "phone", ("Điện thoại", "Phone"), &shift.phone, errors, "required inputmode=\"tel\""))
-                    (text_field(l, "starts_at", ("Bắt đầu (dd/mm/yyyy hh:mm)", "Starts (dd/mm/yyyy hh:mm)"), &start, errors, "required inputmode=\"numeric\""))
-                    (text_field(l, "ends_at", ("Kết thúc (dd/mm/yyyy hh:mm)", "Ends (dd/mm/yyyy hh:mm)"), &end, errors, "required inputmode=\"numeric\""))
-                    (text_field(l, "repeat_days", ("Lặp lại trong (ngày)", "Repeat on (days)"), if shift.repeat_days.is_empty() { "1" } else { &shift.repeat_days }, errors, "inputmode=\"numeric\""))
+                    (text_field(l, "team", ("Tên đội", "Team"), &shift.team, shift_errors, "required"))
+                    (text_field(l, "members", ("Thành viên", "Members"), &shift.members, shift_errors, ""))
+                    (text_field(l, "phone", ("Điện thoại", "Phone"), &shift.phone, shift_errors, "required inputmode=\"tel\""))
+                    (text_field(l, "starts_at", ("Bắt đầu (dd/mm/yyyy hh:mm)", "Starts (dd/mm/yyyy hh:mm)"), &start, shift_errors, "required inputmode=\"numeric\""))
+                    (text_field(l, "ends_at", ("Kết thúc (dd/mm/yyyy hh:mm)", "Ends (dd/mm/yyyy hh:mm)"), &end, shift_errors, "required inputmode=\"numeric\""))
+                    (text_field(l, "repeat_days", ("Lặp lại trong (ngày)", "Repeat on (days)"), if shift.repeat_days.is_empty() { "1" } else { &shift.repeat_days }, shift_errors, "inputmode=\"numeric\""))
                     button type="submit" { (l.t("Xếp ca", "Add")) }
                 }
             }

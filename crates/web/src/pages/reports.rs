@@ -458,6 +458,55 @@ const PRINTED_CHILD_LINES: [&str; 10] = [
 
 /// The units one level below, each with its figures, and the total row
 /// (equal to the unit's own figures: a sum by construction).
+/// The zones section (domain-rules §9): lockdowns holding on the last day
+/// with the people inside, green zones, the directive that applies, the
+/// week's levels and their change — as frozen with a sent report.
+fn zones_section(l: Lang, f: &ReportFigures, screen: bool) -> Markup {
+    let Some(z) = &f.zones else {
+        return html! {};
+    };
+    html! {
+        div #report-zones {
+            p #report-directive {
+                strong { (l.t("Chỉ thị giãn cách: ", "Distancing directive: ")) }
+                @match &z.directive {
+                    Some(d) => { (l.t("Chỉ thị ", "Directive ")) (d.directive) " (" (d.unit_name) ", " (l.t("từ ", "since ")) (d.from_on.format("%d/%m/%Y")) ", " (d.decision) ")" },
+                    None => { (l.t("không áp dụng", "none applies")) },
+                }
+            }
+            p #report-lockdowns { strong { (l.t("Khu vực phong tỏa đang áp dụng: ", "Lockdown areas in force: ")) } (z.lockdowns.len()) }
+            @if !z.lockdowns.is_empty() {
+                table.figures {
+                    thead { tr { th { (l.t("Khu vực", "Area")) } th { (l.t("Từ ngày", "Since")) } th { (l.t("Đến hết", "Until")) } th.num { (l.t("Người trong khu", "People inside")) } } }
+                    tbody { @for x in &z.lockdowns { tr {
+                        td { @if screen { a href={ "/lockdowns/" (x.id) } { (x.place) } } @else { (x.place) } }
+                        td { (x.from_on.format("%d/%m/%Y")) } td { (x.until.format("%d/%m/%Y")) }
+                        td.num { (num(l, x.people)) }
+                    } } }
+                }
+            }
+            p #report-green { strong { (l.t("Vùng xanh: ", "Green zones: ")) } (z.green_zones)
+                @if !z.green_zones_lost.is_empty() {
+                    "; " (l.t("mất trạng thái trong kỳ: ", "lost in the period: "))
+                    @for (i, g) in z.green_zones_lost.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        @if screen { a href={ "/green-zones/" (g.id) } { (g.name) } } @else { (g.name) }
+                        " (" (g.lost_on.format("%d/%m/%Y")) @if let Some(c) = &g.case_code { ", F0 " (c) } ")"
+                    }
+                }
+            }
+            @if let Some(v) = &z.levels {
+                p #report-levels { strong { (l.t("Cấp độ dịch các xã, tuần từ ", "Communes' epidemic levels, week of ")) (v.week_start.format("%d/%m/%Y")) ": " }
+                    @for (i, n) in v.by_level.iter().enumerate() { @if i > 0 { ", " } (l.t("cấp ", "level ")) (i + 1) ": " (n) }
+                    @if v.without_level > 0 { "; " (v.without_level) (l.t(" xã chưa có cấp", " without a level")) }
+                    "; ↑ " (v.up) " ↓ " (v.down) (l.t(" so với tuần trước", " since the week before"))
+                    @if screen { " · " a href={ "/levels?week=" (v.week_start.format("%d/%m/%Y")) } { (l.t("Bảng cấp độ", "Levels' table")) } }
+                }
+            }
+        }
+    }
+}
+
 fn children_table(l: Lang, v: &View, screen: bool) -> Markup {
     let lines: Vec<&Line> = LINES
         .iter()
@@ -656,6 +705,10 @@ async fn render(
         }
         (figures_table(l, v, true))
         (before_wave(l, &v.figures))
+        @if v.figures.zones.is_some() {
+            h2 { (l.t("Phong tỏa, vùng xanh, chỉ thị, cấp độ dịch", "Lockdowns, green zones, directive, epidemic levels")) }
+            (zones_section(l, &v.figures, true))
+        }
         h2 { (l.t("Trung vị", "Medians")) }
         (rates(l, &v.figures, true))
         @if !v.figures.children.is_empty() {
@@ -922,6 +975,7 @@ async fn print(s: &AppState, page: &Page, q: &ReportQuery, v: &View) -> PageResu
             (figures_table(l, v, false))
             (before_wave(l, &v.figures))
             (rates(l, &v.figures, false))
+            (zones_section(l, &v.figures, false))
             @if !v.figures.children.is_empty() {
                 h2 { (l.t("II. Các đơn vị trực thuộc", "II. Units below")) }
                 (children_table(l, v, false))

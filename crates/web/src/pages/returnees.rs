@@ -692,6 +692,7 @@ fn scan_page(
             data-permit-revoked=(l.t("Giấy đi đường ĐÃ BỊ THU HỒI", "Travel permit REVOKED"))
             data-permit-expired=(l.t("Giấy đi đường HẾT HẠN", "Travel permit EXPIRED"))
             data-permit-not_yet=(l.t("Giấy đi đường CHƯA ĐẾN NGÀY hiệu lực", "Travel permit NOT YET valid"))
+            data-permit-offline=(l.t("Mất kết nối: chưa kiểm tra được giấy đi đường, hãy thử lại.", "No connection: the permit could not be checked; try again."))
             data-going=(l.t("Về:", "Going to:"))
             data-from=(l.t("Từ:", "From:"))
             data-positive=(l.t("Test nhanh DƯƠNG TÍNH: đã chuyển vào xét nghiệm", "Rapid test POSITIVE: passed to testing"))
