@@ -234,6 +234,52 @@ pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
     }
 }
 
+/// A district's or province's week from its communes': the same criteria
+/// over the larger area — the week's community cases over the population
+/// of the communes whose population is known (C1), coverage weighted by
+/// population and met only when every such commune has it entered (C2;
+/// the elderly's share is weighted by the whole population, the elderly
+/// counts not being kept), capacity met only when every commune's is (C3:
+/// one not met is not met, one not assessed leaves it not assessed). No
+/// previous level: areas are not published here.
+///
+/// Decision 4800/QĐ-BYT assesses districts and provinces too; its own table
+/// for them could not be checked here, so the area's level is the rule
+/// set's own criteria applied to the area as a whole, and the share of its
+/// communes at each level is shown beside it (`docs/domain-rules.md` §6).
+pub fn area_criteria(communes: &[Criteria]) -> Criteria {
+    let known: Vec<&Criteria> = communes
+        .iter()
+        .filter(|c| c.population.is_some_and(|p| p > 0))
+        .collect();
+    let population: i64 = known.iter().filter_map(|c| c.population).sum();
+    let weighted = |pick: fn(&Criteria) -> Option<f64>| -> Option<f64> {
+        if known.is_empty() || known.iter().any(|c| pick(c).is_none()) {
+            return None;
+        }
+        let sum: f64 = known
+            .iter()
+            .map(|c| pick(c).unwrap_or_default() * c.population.unwrap_or_default() as f64)
+            .sum();
+        Some(sum / population as f64)
+    };
+    let capacity_met = if communes.iter().any(|c| c.capacity_met == Some(false)) {
+        Some(false)
+    } else if communes.is_empty() || communes.iter().any(|c| c.capacity_met.is_none()) {
+        None
+    } else {
+        Some(true)
+    };
+    Criteria {
+        cases: known.iter().map(|c| c.cases).sum(),
+        population: (population > 0).then_some(population),
+        adult_one_dose: weighted(|c| c.adult_one_dose),
+        elderly_full: weighted(|c| c.elderly_full),
+        capacity_met,
+        previous: None,
+    }
+}
+
 /// The Monday starting the week holding `day` (weeks run Monday–Sunday).
 pub fn week_of(day: NaiveDate) -> NaiveDate {
     use chrono::Datelike;
@@ -427,5 +473,43 @@ mod tests {
     fn weeks_start_on_monday() {
         assert_eq!(week_of(d(2021, 10, 24)), d(2021, 10, 18)); // a Sunday
         assert_eq!(week_of(d(2021, 10, 18)), d(2021, 10, 18));
+    }
+
+    #[test]
+    fn an_area_is_its_communes_taken_together() {
+        let c = |cases, population, adult, elderly, capacity| Criteria {
+            cases,
+            population,
+            adult_one_dose: adult,
+            elderly_full: elderly,
+            capacity_met: capacity,
+            previous: Some(3),
+        };
+        // Two communes of 10,000 and 30,000 people, 3 and 9 cases: 12 in
+        // 40,000 = 30 per 100,000 (band 2); coverage 60 % and 80 % weighted
+        // = 75 % of adults, elderly 90 % and 70 % = 75 %.
+        let a = area_criteria(&[
+            c(3, Some(10_000), Some(60.0), Some(90.0), Some(true)),
+            c(9, Some(30_000), Some(80.0), Some(70.0), Some(true)),
+        ]);
+        assert_eq!((a.cases, a.population), (12, Some(40_000)));
+        assert_eq!(a.adult_one_dose, Some(75.0));
+        assert_eq!(a.elderly_full, Some(75.0));
+        assert_eq!((a.capacity_met, a.previous), (Some(true), None));
+        let rules = &national_level_rules()[0];
+        let x = assess(rules, &a);
+        // C1 band 2; C2: 75 % ≥ 70 % but 75 % < 80 % of the elderly → not met → 3.
+        assert_eq!((x.c1_band, x.c2_met, x.level), (Some(2), false, Some(3)));
+        // A commune without population leaves its cases out of the rate;
+        // one without coverage makes C2 unknown; one capacity not met is not met.
+        let b = area_criteria(&[
+            c(3, Some(10_000), Some(90.0), Some(90.0), None),
+            c(50, None, None, None, Some(false)),
+            c(1, Some(10_000), None, Some(90.0), Some(true)),
+        ]);
+        assert_eq!((b.cases, b.population), (4, Some(20_000)));
+        assert_eq!((b.adult_one_dose, b.elderly_full), (None, Some(90.0)));
+        assert_eq!(b.capacity_met, Some(false));
+        assert_eq!(area_criteria(&[]).population, None);
     }
 }

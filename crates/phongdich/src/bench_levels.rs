@@ -415,6 +415,12 @@ async fn bench(args: &LevelsArgs, work: &Path) -> anyhow::Result<serde_json::Val
         theirs.len()
     );
     eprintln!("[4/4] Quảng Ninh alone (its map page's read): median {qn_ms:.1} ms");
+    // The province's map page over HTTP, as its committee opens it: a
+    // running `phongdich serve`, a province account's session; the page's
+    // commune tiles checked against the week's communes.
+    let qn_communes = store.week_levels(&qn, week).await?.communes.len();
+    let map_ms = map_page(&store, &url, week, qn_communes, args.repeat.max(1)).await?;
+    eprintln!("      its map page over HTTP: median {map_ms:.1} ms ({qn_communes} communes drawn)");
     drop(store);
     if postgres {
         let db = url
@@ -432,6 +438,53 @@ async fn bench(args: &LevelsArgs, work: &Path) -> anyhow::Result<serde_json::Val
         "communes": w.communes.len(), "provinces": rollups.len(), "week": week.to_string(),
         "community_cases_in_week": total, "communes_by_level": counts,
         "ours_ms": ms(ours), "peer_ms": ms(peer), "ratio": (peer.as_secs_f64() / ours.as_secs_f64() * 1000.0).round() / 1000.0,
-        "province_22_ms": qn_ms,
+        "province_22_ms": qn_ms, "province_22_map_page_ms": map_ms,
     }))
+}
+
+/// The median time of `GET /map?by=level` for Quảng Ninh's administrator
+/// over HTTP against a running server, after one warm-up; each answer must
+/// be the map with one tile per commune.
+async fn map_page(
+    store: &Store,
+    url: &str,
+    week: NaiveDate,
+    communes: usize,
+    repeat: usize,
+) -> anyhow::Result<f64> {
+    let password = "bench-levels-map-2021";
+    store
+        .add_user(
+            &phongdich_store::Actor::system("bench"),
+            &phongdich_store::NewUser {
+                username: "bench.map".into(),
+                display_name: "Ban Chỉ đạo tỉnh Quảng Ninh".into(),
+                unit_code: "22".into(),
+                role: "admin".into(),
+                password: password.into(),
+            },
+        )
+        .await?;
+    let (_, session) = store.login("bench.map", password, "bench").await?;
+    let server = crate::bench_returnees::Server::start(url)?;
+    let mut conn = crate::bench_returnees::Conn::open(&server.1)?;
+    let path = format!("/map?by=level&week={}", week.format("%d/%m/%Y"));
+    let mut times = Vec::new();
+    for i in 0..=repeat {
+        let t = Instant::now();
+        let (status, body) = conn.get_page(&path, &session.token)?;
+        let took = t.elapsed();
+        ensure!(status == 200, "GET {path}: {status}");
+        // One linked square a commune: `<a …><rect class="…">`.
+        let tiles = body.matches("\"><rect class=\"").count();
+        ensure!(
+            tiles == communes,
+            "the map drew {tiles} commune tiles, the week has {communes} communes"
+        );
+        if i > 0 {
+            times.push(took);
+        }
+    }
+    times.sort();
+    Ok(ms(times[times.len() / 2]))
 }

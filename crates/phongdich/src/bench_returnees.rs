@@ -608,13 +608,13 @@ fn write_list(
 // ---------------------------------------------------------------------------
 // A minimal HTTP/1.1 client: one keep-alive connection per scanner.
 
-struct Conn {
+pub(crate) struct Conn {
     reader: BufReader<std::net::TcpStream>,
     host: String,
 }
 
 impl Conn {
-    fn open(addr: &str) -> anyhow::Result<Conn> {
+    pub(crate) fn open(addr: &str) -> anyhow::Result<Conn> {
         let stream = std::net::TcpStream::connect(addr)?;
         stream.set_nodelay(true)?;
         stream.set_read_timeout(Some(Duration::from_secs(120)))?;
@@ -632,6 +632,20 @@ impl Conn {
             self.host,
             body.len()
         );
+        self.send(&request)
+    }
+
+    /// GET a page with a session cookie; the status and the body.
+    pub(crate) fn get_page(&mut self, path: &str, session: &str) -> anyhow::Result<(u16, String)> {
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nCookie: pd_session={session}\r\nAccept: text/html\r\n\r\n",
+            self.host
+        );
+        self.send(&request)
+    }
+
+    /// Send a request as written; read the answer.
+    fn send(&mut self, request: &str) -> anyhow::Result<(u16, String)> {
         self.reader.get_mut().write_all(request.as_bytes())?;
         let mut line = String::new();
         self.reader.read_line(&mut line)?;
@@ -682,10 +696,10 @@ impl Conn {
 }
 
 /// `phongdich serve` on the database, on a free port; killed when dropped.
-struct Server(std::process::Child, String);
+pub(crate) struct Server(std::process::Child, pub(crate) String);
 
 impl Server {
-    fn start(url: &str) -> anyhow::Result<Server> {
+    pub(crate) fn start(url: &str) -> anyhow::Result<Server> {
         let exe = std::env::current_exe()?;
         let mut child = Command::new(exe)
             .arg("--db")

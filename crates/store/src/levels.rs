@@ -15,7 +15,8 @@ use crate::sql::QueryBuilder;
 use crate::{Actor, Result, Scope, Store, StoreError, Unit, audit};
 use chrono::NaiveDate;
 use phongdich_domain::levels::{
-    Assessment, Criteria, LevelRules, assess, national_level_rules, rules_on, week_of,
+    Assessment, Criteria, LevelRules, area_criteria, assess, national_level_rules, rules_on,
+    week_of,
 };
 use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,25 @@ pub struct WeekLevels {
     pub communes: Vec<CommuneLevel>,
     /// Communes by published level 1–4 (index 0 = level 1).
     pub published_counts: [i64; 4],
+    /// The districts and provinces wholly within the scope, each assessed
+    /// from its communes ([`phongdich_domain::levels::area_criteria`]).
+    pub areas: Vec<AreaLevel>,
+}
+
+/// A district's or province's week, from its communes.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AreaLevel {
+    pub unit_code: String,
+    pub unit_name: String,
+    /// `district` or `province`.
+    pub unit_level: String,
+    /// Its communes, and those without a population (left out of C1).
+    pub communes: i64,
+    pub without_population: i64,
+    /// Communes by level 1–4 (index 0 = level 1): published, else proposed.
+    pub communes_by_level: [i64; 4],
+    /// The rule set's criteria applied to the area as a whole.
+    pub assessment: Assessment,
 }
 
 /// A province's week, rolled up from its communes.
@@ -502,6 +522,8 @@ impl Store {
         let rules = self.level_rules().await?;
         let mut out = Vec::with_capacity(communes.len());
         let mut counts = [0i64; 4];
+        // Each commune's criteria, for the areas they make up.
+        let mut criteria: Vec<Criteria> = Vec::with_capacity(communes.len());
         for r in &communes {
             let code: String = r.try_get("code")?;
             let province: String = r.try_get("province_code")?;
@@ -521,17 +543,16 @@ impl Store {
             let previous = published
                 .get(&(code.clone(), previous_week.to_string()))
                 .map(|p| p.0);
-            let proposed = assess(
-                rule,
-                &Criteria {
-                    cases: n,
-                    population,
-                    adult_one_dose: adult,
-                    elderly_full: elderly,
-                    capacity_met: capacity.map(|c| c == 1),
-                    previous: previous.and_then(|p| u8::try_from(p).ok()),
-                },
-            );
+            let these = Criteria {
+                cases: n,
+                population,
+                adult_one_dose: adult,
+                elderly_full: elderly,
+                capacity_met: capacity.map(|c| c == 1),
+                previous: previous.and_then(|p| u8::try_from(p).ok()),
+            };
+            criteria.push(these);
+            let proposed = assess(rule, &these);
             let this = published.get(&(code.clone(), week.to_string()));
             if let Some((level, _)) = this
                 && (1..=4).contains(level)
@@ -553,11 +574,105 @@ impl Store {
                 previous,
             });
         }
+        let areas = self
+            .area_levels(scope, &out, &criteria, &rules, last)
+            .await?;
         Ok(WeekLevels {
             week_start: week,
             communes: out,
             published_counts: counts,
+            areas,
         })
+    }
+
+    /// The districts and provinces wholly within `scope` (none for a
+    /// commune's), each assessed from its communes' criteria.
+    async fn area_levels(
+        &self,
+        scope: &Scope,
+        communes: &[CommuneLevel],
+        criteria: &[Criteria],
+        rules: &[LevelRules],
+        last: NaiveDate,
+    ) -> Result<Vec<AreaLevel>> {
+        let root_level = scope.root().map(|r| r.level());
+        let (districts, provinces) = match root_level {
+            None | Some(UnitLevel::National) => (true, true),
+            Some(UnitLevel::Province) => (true, true),
+            Some(UnitLevel::District) => (true, false),
+            _ => (false, false),
+        };
+        // (code, level) → indices of its communes, in first-seen order.
+        let mut groups: Vec<((String, &'static str), Vec<usize>)> = Vec::new();
+        let mut at: HashMap<(String, &'static str), usize> = HashMap::new();
+        for (i, c) in communes.iter().enumerate() {
+            let mut keys = Vec::new();
+            if provinces {
+                keys.push((c.province_code.clone(), "province"));
+            }
+            if districts {
+                keys.push((c.district_code.clone(), "district"));
+            }
+            for k in keys {
+                let g = *at.entry(k.clone()).or_insert_with(|| {
+                    groups.push((k, Vec::new()));
+                    groups.len() - 1
+                });
+                groups[g].1.push(i);
+            }
+        }
+        // Names: a district's from its communes, the provinces' in one read.
+        let province_names: HashMap<String, String> = if provinces && !groups.is_empty() {
+            sqlx::query_as("SELECT code, name FROM units WHERE level = 'province'")
+                .fetch_all(&self.read)
+                .await?
+                .into_iter()
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let mut out = Vec::with_capacity(groups.len());
+        for ((code, level), members) in groups {
+            let first = &communes[members[0]];
+            let name = if level == "district" {
+                first.district_name.clone()
+            } else {
+                province_names
+                    .get(&code)
+                    .cloned()
+                    .ok_or_else(|| StoreError::Data(format!("no province {code}")))?
+            };
+            let Some(rule) = rules_on(rules, &first.province_code, last) else {
+                continue;
+            };
+            let parts: Vec<Criteria> = members.iter().map(|i| criteria[*i]).collect();
+            let mut by_level = [0i64; 4];
+            for i in &members {
+                let c = &communes[*i];
+                if let Some(v @ 1..=4) = c.published.or(c.proposed.level.map(i64::from)) {
+                    by_level[(v - 1) as usize] += 1;
+                }
+            }
+            out.push(AreaLevel {
+                unit_code: code,
+                unit_name: name,
+                unit_level: level.to_owned(),
+                communes: members.len() as i64,
+                without_population: parts
+                    .iter()
+                    .filter(|c| c.population.is_none_or(|p| p <= 0))
+                    .count() as i64,
+                communes_by_level: by_level,
+                assessment: assess(rule, &area_criteria(&parts)),
+            });
+        }
+        // Provinces first, then districts, each by code.
+        out.sort_by(|a, b| {
+            b.unit_level
+                .cmp(&a.unit_level)
+                .then(a.unit_code.cmp(&b.unit_code))
+        });
+        Ok(out)
     }
 
     /// Publish the week's levels of the scope's communes not yet published:

@@ -68,7 +68,9 @@ pub use import::{
     BatchOutcome, IMPORT_STALE, ImportPolicy, ImportRun, ImportRunRecord, ImportState, ParsedRow,
     RowOutcome, parse_rows,
 };
-pub use levels::{CommuneLevel, CoverageInput, LevelOverride, ProvinceRollup, WeekLevels};
+pub use levels::{
+    AreaLevel, CommuneLevel, CoverageInput, LevelOverride, ProvinceRollup, WeekLevels,
+};
 pub use lockdowns::{Lockdown, LockdownCase, LockdownDetail, LockdownEvent, LockdownPerson};
 pub use persons::{
     DuplicateCandidate, DuplicatePairs, MergeOutcome, Person, PersonQuery, PersonUpdate,

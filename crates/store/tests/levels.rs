@@ -327,6 +327,37 @@ async fn every_commune_of_ha_long_agrees_with_a_count_of_its_cases() {
                 got.proposed.why_en
             );
         }
+        // The district as a whole: its community cases of the week over the
+        // sum of its communes' populations, by the test's own count; no
+        // coverage entered, so one level up. Only the district for its reader.
+        assert_eq!(w.areas.len(), 1);
+        let area = &w.areas[0];
+        assert_eq!(
+            (area.unit_code.as_str(), area.unit_level.as_str()),
+            (HA_LONG, "district")
+        );
+        let cases = made
+            .iter()
+            .filter(|(_, on, community)| {
+                *community && *on >= week && *on < week + chrono::Days::new(7)
+            })
+            .count() as f64;
+        let population: f64 = (0..communes.len())
+            .map(|i| (3000 + 1000 * (i % 7)) as f64)
+            .sum();
+        let rate = cases * 100_000.0 / population;
+        let band = 1 + [20.0, 50.0, 150.0].iter().filter(|b| rate >= **b).count() as u8;
+        assert_eq!(
+            area.assessment.level,
+            Some((band + 1).min(4)),
+            "{}",
+            area.assessment.why_en
+        );
+        assert_eq!(area.communes, communes.len() as i64);
+        assert_eq!(
+            area.communes_by_level.iter().sum::<i64>(),
+            communes.len() as i64
+        );
     }
 }
 

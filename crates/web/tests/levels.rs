@@ -206,3 +206,72 @@ async fn the_maps_draw_the_country_by_province_and_a_province_by_commune() {
         "proposed, not published: dashed"
     );
 }
+
+#[tokio::test]
+async fn a_province_adds_its_own_rule_set_and_the_district_reads_its_own_level() {
+    let mut db = TestDb::new().await;
+    let at = Utc.with_ymd_and_hms(2021, 11, 1, 2, 0, 0).unwrap();
+    db.store = db
+        .store
+        .clone()
+        .with_clock(phongdich_domain::Clock::fixed(at));
+    db.execute(
+        "UPDATE units SET population = 8000 WHERE level = 'commune' AND district_code = '193'",
+    )
+    .await
+    .unwrap();
+    let app = support::app(&db);
+    let mut b = Browser::logged_in(&db, &app, "qtv.qn", "22", "admin").await;
+    let page = b.get("/levels/rules").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("4800-2021") && page.body.contains("id=\"rules-form\""));
+    let csrf = page.csrf();
+    let mut fields = vec![
+        ("_csrf", csrf.as_str()),
+        ("code", "qn-2021-11"),
+        ("source", "Quyết định 3952/QĐ-UBND tỉnh Quảng Ninh"),
+        ("valid_from", "01/11/2021"),
+        ("band2", "30"),
+        ("band3", "hai mươi"),
+        ("band4", "200"),
+        ("adult_one_dose", "80"),
+        ("elderly_full", "85"),
+    ];
+    // A word where a number goes: refused with the field said, what was typed kept.
+    let bad = b.post("/levels/rules", &fields).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("«hai mươi» không phải là một số."),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("value=\"qn-2021-11\""));
+    // Bounds that do not rise: the store's own check.
+    fields[5] = ("band3", "20");
+    let bad = b.post("/levels/rules", &fields).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    fields[5] = ("band3", "100");
+    let ok = b.post("/levels/rules", &fields).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let listed = b.get(ok.location()).await;
+    assert!(listed.body.contains("Đã lưu bộ tiêu chí của tỉnh."));
+    assert!(listed.body.contains("qn-2021-11") && listed.body.contains("30 · 100 · 200"));
+    // A district's health staff read the rule sets, may not add one.
+    let mut d = Browser::logged_in(&db, &app, "ttyt.halong", "193", "health_staff").await;
+    let read = d.get("/levels/rules").await;
+    assert!(read.body.contains("qn-2021-11") && !read.body.contains("id=\"rules-form\""));
+    // The district's week: its own level beside its communes', under the province's set.
+    let week = d.get("/levels?week=01/11/2021").await;
+    assert_eq!(week.status, StatusCode::OK, "{}", week.body);
+    let areas = week
+        .body
+        .split("id=\"areas\"")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    assert!(areas.contains("data-unit=\"193\""), "{areas}");
+    assert!(
+        areas.contains("qn-2021-11"),
+        "the area judged by the province's own set"
+    );
+}

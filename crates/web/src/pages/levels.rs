@@ -21,6 +21,7 @@ pub(super) fn routes() -> axum::Router<AppState> {
         .route("/levels", get(week_page))
         .route("/levels/publish", post(publish))
         .route("/levels/coverage", post(coverage))
+        .route("/levels/rules", get(rules_page).post(save_rules))
 }
 
 /// A level as a coloured badge: 1 green, 2 yellow, 3 orange, 4 red.
@@ -152,9 +153,31 @@ async fn render(
             "Theo Nghị quyết 128/NQ-CP và Quyết định 4800/QĐ-BYT: tiêu chí 1 là số ca mới trong cộng đồng trên 100.000 dân trong tuần (như báo cáo nhanh: không tính ca nhập cảnh, ca từ tỉnh khác, ca phát hiện trong khu cách ly); không đạt tiêu chí 2 (tiêm chủng) thì tăng một cấp; không đạt tiêu chí 3 (năng lực điều trị) thì không hạ cấp.",
             "Under Resolution 128/NQ-CP and Decision 4800/QĐ-BYT: criterion 1 is new community cases per 100,000 people in the week (as in the rapid report: not imported, not from another province, not found in quarantine); criterion 2 (vaccination) not met raises one level; criterion 3 (treatment capacity) not met keeps the level from falling."
         )) }
+        p { a href="/levels/rules" #rules-link { (l.t("Bộ tiêu chí đang áp dụng và của tỉnh →", "The rule sets in force, and the province's own →")) } }
         p #level-counts {
             (l.t("Đã công bố: ", "Published: "))
             @for (i, n) in w.published_counts.iter().enumerate() { (badge(l, Some(i as i64 + 1))) " " (num(l, *n)) "  " }
+        }
+        @if !w.areas.is_empty() {
+            section #area-levels aria-labelledby="h-areas" {
+                h2 #h-areas { (l.t("Cấp huyện, cấp tỉnh", "Districts and provinces")) }
+                p.muted { (l.t(
+                    "Cùng các tiêu chí, áp dụng cho cả địa bàn: số ca cộng đồng trên dân số các xã có dân số, tỷ lệ tiêm theo dân số (chỉ tính khi mọi xã đã nhập), năng lực điều trị đạt khi mọi xã đạt. Bên cạnh là số xã ở từng cấp.",
+                    "The same criteria over the whole area: community cases over the population of the communes with one, coverage weighted by population (counted only when every commune has it), capacity met when every commune's is. Beside it, its communes at each level."
+                )) }
+                div.table-wrap { table.responsive #areas {
+                    thead { tr { th { (l.t("Địa bàn", "Area")) } th { (l.t("Cấp", "Level")) } th { (l.t("Số xã theo cấp", "Communes by level")) } th { (l.t("Căn cứ", "Why")) } } }
+                    tbody { @for a in &w.areas { tr data-unit=(a.unit_code) {
+                        td data-label=(l.t("Địa bàn", "Area")) { strong { (a.unit_name) } }
+                        td data-label=(l.t("Cấp", "Level")) { (badge(l, a.assessment.level.map(i64::from))) }
+                        td data-label=(l.t("Số xã theo cấp", "Communes by level")) {
+                            @for (i, n) in a.communes_by_level.iter().enumerate() { @if i > 0 { " · " } (i + 1) ": " (n) }
+                            @if a.without_population > 0 { br; small.muted { (a.without_population) (l.t(" xã chưa có dân số", " without a population")) } }
+                        }
+                        td data-label=(l.t("Căn cứ", "Why")) { small { (l.t(&a.assessment.why_vi, &a.assessment.why_en)) } }
+                    } } }
+                } }
+            }
         }
         (form_errors(l, errors, &[]))
         @if errors.iter().any(|e| e.field.starts_with("overrides")) {
@@ -310,6 +333,193 @@ async fn coverage(
                 done: String::new(),
             };
             let mut r = render(&s, &page, &q, &[], &errors, &input).await?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+    }
+}
+
+/// A province's own rule set as typed on its page.
+#[derive(Deserialize, Default, Clone)]
+pub(super) struct RulesForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    band2: String,
+    #[serde(default)]
+    band3: String,
+    #[serde(default)]
+    band4: String,
+    #[serde(default)]
+    adult_one_dose: String,
+    #[serde(default)]
+    elderly_full: String,
+    #[serde(default)]
+    done: String,
+}
+
+fn fmt_num(x: f64) -> String {
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
+}
+
+/// The rule sets in force for the reader's province (the Ministry's and its
+/// own, each from its day), and — for the province's administrator — the
+/// form to add its own (4800/QĐ-BYT lets a province move the C1 bounds and
+/// the coverage thresholds, not the criteria).
+async fn rules_page(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<RulesForm>,
+) -> PageResult {
+    page.require(Permission::ViewPersons)?;
+    rules_render(
+        &s,
+        &page,
+        &RulesForm {
+            done: q.done,
+            ..Default::default()
+        },
+        &[],
+    )
+    .await
+}
+
+async fn rules_render(
+    s: &AppState,
+    page: &Page,
+    f: &RulesForm,
+    errors: &[FieldError],
+) -> PageResult {
+    let l = page.lang;
+    let province = s
+        .store
+        .province_of_scope(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let rules = match &province {
+        Some(p) => s.store.level_rules_of(p).await.map_err(|e| page.fail(e))?,
+        None => s.store.level_rules_of("").await.map_err(|e| page.fail(e))?,
+    };
+    let own = page.can(Permission::Configure)
+        && page
+            .actor
+            .scope
+            .root()
+            .is_some_and(|r| r.level() == phongdich_domain::UnitLevel::Province);
+    let content = html! {
+        h1 { (l.t("Bộ tiêu chí đánh giá cấp độ dịch", "Rule sets for epidemic levels")) }
+        @if f.done == "saved" { p.notice role="status" { (l.t("Đã lưu bộ tiêu chí của tỉnh.", "The province's rule set was saved.")) } }
+        div.table-wrap { table.responsive #level-rules {
+            thead { tr {
+                th { (l.t("Mã", "Code")) } th { (l.t("Từ ngày", "From")) } th { (l.t("Tiêu chí 1: ngưỡng cấp 2, 3, 4 (ca/100.000/tuần)", "Criterion 1: bounds of levels 2, 3, 4 (per 100,000/week)")) }
+                th { (l.t("Tiêu chí 2", "Criterion 2")) } th { (l.t("Văn bản", "Document")) }
+            } }
+            tbody { @for r in &rules { tr {
+                td data-label=(l.t("Mã", "Code")) { strong { (r.code) } @if r.province_code.is_some() { br; small { (l.t("của tỉnh", "the province's own")) } } }
+                td data-label=(l.t("Từ ngày", "From")) { (show_day(r.valid_from)) }
+                td data-label=(l.t("Tiêu chí 1", "Criterion 1")) { (fmt_num(r.c1_bounds[0])) " · " (fmt_num(r.c1_bounds[1])) " · " (fmt_num(r.c1_bounds[2])) }
+                td data-label=(l.t("Tiêu chí 2", "Criterion 2")) { "≥ " (fmt_num(r.c2_adult_one_dose)) "% " (l.t("người ≥ 18 tuổi 1 mũi", "of adults, one dose")) "; ≥ " (fmt_num(r.c2_elderly_full)) "% " (l.t("người cao tuổi tiêm đủ", "of the elderly, fully")) }
+                td data-label=(l.t("Văn bản", "Document")) { (r.source) }
+            } } }
+        } }
+        p.muted { (l.t(
+            "Bộ tiêu chí áp dụng cho một tuần là bộ mới nhất của tỉnh có hiệu lực trong tuần đó, nếu không thì của Bộ Y tế.",
+            "A week is assessed by the province's latest own rule set in force then, else the Ministry's."
+        )) }
+        @if own {
+            section #new-rules aria-labelledby="h-new-rules" {
+                h2 #h-new-rules { (l.t("Thêm bộ tiêu chí của tỉnh", "Add the province's own rule set")) }
+                (form_errors(l, errors, &["code", "source", "valid_from", "c1_bounds", "band2", "band3", "band4", "c2_adult_one_dose", "adult_one_dose", "c2_elderly_full", "elderly_full"]))
+                form.stack #rules-form method="post" action="/levels/rules" novalidate {
+                    (page.csrf_field())
+                    (text_field(l, "code", ("Mã bộ tiêu chí (ví dụ qn-2021-11)", "Code (e.g. qn-2021-11)"), &f.code, errors, "required"))
+                    (text_field(l, "source", ("Văn bản ban hành", "The document issuing it"), &f.source, errors, "required"))
+                    (text_field(l, "valid_from", ("Áp dụng từ ngày (dd/mm/yyyy)", "From (dd/mm/yyyy)"), &f.valid_from, errors, "required inputmode=\"numeric\""))
+                    (field_error(l, errors, "c1_bounds"))
+                    (text_field(l, "band2", ("Ngưỡng cấp 2 (ca/100.000/tuần)", "Level 2 from (per 100,000/week)"), &f.band2, errors, "required inputmode=\"numeric\""))
+                    (text_field(l, "band3", ("Ngưỡng cấp 3", "Level 3 from"), &f.band3, errors, "required inputmode=\"numeric\""))
+                    (text_field(l, "band4", ("Ngưỡng cấp 4", "Level 4 from"), &f.band4, errors, "required inputmode=\"numeric\""))
+                    (field_error(l, errors, "c2_adult_one_dose"))
+                    (text_field(l, "adult_one_dose", ("Tiêu chí 2: % người ≥ 18 tuổi tiêm ít nhất 1 mũi", "Criterion 2: % of adults with at least one dose"), &f.adult_one_dose, errors, "required inputmode=\"numeric\""))
+                    (field_error(l, errors, "c2_elderly_full"))
+                    (text_field(l, "elderly_full", ("Tiêu chí 2: % người cao tuổi tiêm đủ liều", "Criterion 2: % of the elderly fully vaccinated"), &f.elderly_full, errors, "required inputmode=\"numeric\""))
+                    button type="submit" { (l.t("Lưu", "Save")) }
+                }
+            }
+        }
+        p { a href="/levels" { (l.t("← Cấp độ dịch", "← Epidemic levels")) } }
+    };
+    Ok(layout(
+        page,
+        l.t("Bộ tiêu chí cấp độ dịch", "Level rule sets"),
+        content,
+    ))
+}
+
+async fn save_rules(State(s): State<AppState>, page: Page, Form(f): Form<RulesForm>) -> PageResult {
+    page.require(Permission::Configure)?;
+    let mut errors = Vec::new();
+    let number = |field: &str, v: &str, errors: &mut Vec<FieldError>| -> f64 {
+        match v.trim().replace(',', ".").parse::<f64>() {
+            Ok(x) if x.is_finite() => x,
+            _ => {
+                errors.push(FieldError::new(
+                    field,
+                    "invalid",
+                    format!("«{}» không phải là một số.", v.trim()),
+                    format!("“{}” is not a number.", v.trim()),
+                ));
+                0.0
+            }
+        }
+    };
+    let bounds = [
+        number("band2", &f.band2, &mut errors),
+        number("band3", &f.band3, &mut errors),
+        number("band4", &f.band4, &mut errors),
+    ];
+    let adult = number("adult_one_dose", &f.adult_one_dose, &mut errors);
+    let elderly = number("elderly_full", &f.elderly_full, &mut errors);
+    let valid_from = phongdich_domain::contact::parse_date("valid_from", &f.valid_from)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let province = s
+        .store
+        .province_of_scope(&page.actor.scope)
+        .await
+        .map_err(|e| page.fail(e))?;
+    let result = match (valid_from, errors.is_empty()) {
+        (Some(valid_from), true) => {
+            s.store
+                .save_level_rules(
+                    &page.actor,
+                    &phongdich_domain::levels::LevelRules {
+                        code: f.code.clone(),
+                        source: f.source.clone(),
+                        valid_from,
+                        province_code: province,
+                        c1_bounds: bounds,
+                        c2_adult_one_dose: adult,
+                        c2_elderly_full: elderly,
+                        combine: phongdich_domain::levels::Combine::C1PlusOneIfC2Unmet,
+                    },
+                )
+                .await
+        }
+        _ => Err(phongdich_store::StoreError::from(
+            phongdich_domain::Invalid(errors),
+        )),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/levels/rules?done=saved").into_response()),
+        Err(e) => {
+            let errors = super::refusal_fields(e, "code").map_err(|e| page.fail(e))?;
+            let mut r = rules_render(&s, &page, &f, &errors).await?;
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
