@@ -100,10 +100,23 @@ pub struct Criteria {
     pub adult_one_dose: Option<f64>,
     /// Share (%) of the elderly fully vaccinated, if entered.
     pub elderly_full: Option<f64>,
-    /// Whether treatment capacity is met, if assessed.
+    /// Whether treatment capacity is met, if assessed (entered).
     pub capacity_met: Option<bool>,
+    /// Oxygen concentrators and cylinders the commune keeps on record (not
+    /// retired), when capacity was not entered: one or more counts C3 as met
+    /// from the records (4800/QĐ-BYT judges a commune's capacity by its
+    /// oxygen); none leaves C3 not assessed (no record is not no capacity).
+    pub oxygen_units: Option<i64>,
     /// Last week's published level, if any.
     pub previous: Option<u8>,
+}
+
+impl Criteria {
+    /// C3 as judged: entered, else met from the records when oxygen is kept.
+    pub fn capacity(&self) -> Option<bool> {
+        self.capacity_met
+            .or(self.oxygen_units.filter(|n| *n > 0).map(|_| true))
+    }
 }
 
 /// A level and why.
@@ -145,7 +158,7 @@ pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
             c1_rate: None,
             c1_band: None,
             c2_met: false,
-            c3_met: c.capacity_met,
+            c3_met: c.capacity(),
             held: false,
             why_vi: format!(
                 "Chưa có dân số của xã: không tính được tiêu chí 1 ({} ca cộng đồng trong tuần).",
@@ -190,22 +203,31 @@ pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
     let mut level = match rules.combine {
         Combine::C1PlusOneIfC2Unmet => (b + u8::from(!c2_met)).min(4),
     };
+    let capacity = c.capacity();
+    let from_records = c.capacity_met.is_none() && capacity.is_some();
     let mut held = false;
-    if c.capacity_met == Some(false)
+    if capacity == Some(false)
         && let Some(p) = c.previous.filter(|p| *p > level)
     {
         level = p;
         held = true;
     }
-    let c3_vi = match (c.capacity_met, held) {
+    let units = c.oxygen_units.unwrap_or_default();
+    let c3_vi = match (capacity, held) {
         (Some(false), true) => "; tiêu chí 3 không đạt: giữ cấp của tuần trước".to_owned(),
         (Some(false), false) => "; tiêu chí 3 không đạt (không hạ cấp)".to_owned(),
+        (Some(true), _) if from_records => {
+            format!("; tiêu chí 3 đạt theo hồ sơ: {units} máy/bình oxy của xã")
+        }
         (Some(true), _) => "; tiêu chí 3 đạt".to_owned(),
         (None, _) => "; tiêu chí 3 chưa đánh giá".to_owned(),
     };
-    let c3_en = match (c.capacity_met, held) {
+    let c3_en = match (capacity, held) {
         (Some(false), true) => "; criterion 3 not met: last week's level is kept".to_owned(),
         (Some(false), false) => "; criterion 3 not met (no lowering)".to_owned(),
+        (Some(true), _) if from_records => {
+            format!("; criterion 3 met from the records: {units} oxygen units kept by the commune")
+        }
         (Some(true), _) => "; criterion 3 met".to_owned(),
         (None, _) => "; criterion 3 not assessed".to_owned(),
     };
@@ -215,7 +237,7 @@ pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
         c1_rate: Some(rate),
         c1_band: Some(b),
         c2_met,
-        c3_met: c.capacity_met,
+        c3_met: capacity,
         held,
         why_vi: format!(
             "Cấp {level}: tiêu chí 1 — {} ca cộng đồng / {} dân = {} ca/100.000 dân/tuần, mức {b}; {c2_vi}{c3_vi} ({}).",
@@ -263,9 +285,9 @@ pub fn area_criteria(communes: &[Criteria]) -> Criteria {
             .sum();
         Some(sum / population as f64)
     };
-    let capacity_met = if communes.iter().any(|c| c.capacity_met == Some(false)) {
+    let capacity_met = if communes.iter().any(|c| c.capacity() == Some(false)) {
         Some(false)
-    } else if communes.is_empty() || communes.iter().any(|c| c.capacity_met.is_none()) {
+    } else if communes.is_empty() || communes.iter().any(|c| c.capacity().is_none()) {
         None
     } else {
         Some(true)
@@ -276,6 +298,7 @@ pub fn area_criteria(communes: &[Criteria]) -> Criteria {
         adult_one_dose: weighted(|c| c.adult_one_dose),
         elderly_full: weighted(|c| c.elderly_full),
         capacity_met,
+        oxygen_units: None,
         previous: None,
     }
 }
@@ -483,6 +506,7 @@ mod tests {
             adult_one_dose: adult,
             elderly_full: elderly,
             capacity_met: capacity,
+            oxygen_units: None,
             previous: Some(3),
         };
         // Two communes of 10,000 and 30,000 people, 3 and 9 cases: 12 in
@@ -511,5 +535,42 @@ mod tests {
         assert_eq!((b.adult_one_dose, b.elderly_full), (None, Some(90.0)));
         assert_eq!(b.capacity_met, Some(false));
         assert_eq!(area_criteria(&[]).population, None);
+    }
+
+    #[test]
+    fn capacity_comes_from_the_oxygen_on_record_when_not_entered() {
+        let c = Criteria {
+            cases: 1,
+            oxygen_units: Some(3),
+            ..vaccinated()
+        };
+        let a = assess(&r4800(), &c);
+        assert_eq!(a.c3_met, Some(true));
+        assert!(
+            a.why_en.contains("met from the records: 3 oxygen units"),
+            "{}",
+            a.why_en
+        );
+        // What was entered wins over the records; no oxygen on record is not assessed.
+        let entered = assess(
+            &r4800(),
+            &Criteria {
+                capacity_met: Some(false),
+                previous: Some(3),
+                ..c
+            },
+        );
+        assert_eq!(
+            (entered.c3_met, entered.level, entered.held),
+            (Some(false), Some(3), true)
+        );
+        let none = assess(
+            &r4800(),
+            &Criteria {
+                oxygen_units: Some(0),
+                ..c
+            },
+        );
+        assert_eq!(none.c3_met, None);
     }
 }

@@ -517,8 +517,29 @@ impl Store {
             }
             Ok::<_, StoreError>(published)
         };
-        let (communes, cases, coverage, published) =
-            tokio::try_join!(communes, cases, coverage, published)?;
+        // C3 from the records where not entered: oxygen kept by each commune
+        // (not retired) registered before the week's end.
+        let oxygen = async {
+            let (_, end) = crate::response::responses_window(last, last);
+            let mut b = QueryBuilder::numbered(
+                "SELECT o.commune_code, COUNT(*) AS n FROM oxygen_equipment o \
+                 WHERE o.status <> 'retired' AND o.commune_code IS NOT NULL AND o.created_at < $1",
+                1,
+            );
+            scope.push_filter(&mut b, "o");
+            b.push(" GROUP BY o.commune_code");
+            let mut oxygen: HashMap<String, i64> = HashMap::new();
+            for r in b
+                .bind_onto(sqlx::query(b.sql()).bind(end))
+                .fetch_all(&self.read)
+                .await?
+            {
+                oxygen.insert(r.try_get("commune_code")?, r.try_get("n")?);
+            }
+            Ok::<_, StoreError>(oxygen)
+        };
+        let (communes, cases, coverage, published, oxygen) =
+            tokio::try_join!(communes, cases, coverage, published, oxygen)?;
         let rules = self.level_rules().await?;
         let mut out = Vec::with_capacity(communes.len());
         let mut counts = [0i64; 4];
@@ -549,6 +570,7 @@ impl Store {
                 adult_one_dose: adult,
                 elderly_full: elderly,
                 capacity_met: capacity.map(|c| c == 1),
+                oxygen_units: oxygen.get(&code).copied(),
                 previous: previous.and_then(|p| u8::try_from(p).ok()),
             };
             criteria.push(these);

@@ -428,3 +428,64 @@ async fn a_provinces_own_rule_set_applies_from_its_day() {
     let after = s.week_levels(&province.scope, day(18, 10)).await.unwrap();
     assert_eq!(level(after), ("qn-2021-10".to_owned(), Some(2)));
 }
+
+/// C3 from the records (4800/QĐ-BYT judges a commune's capacity by its
+/// oxygen): a commune that entered none but keeps two concentrators is met
+/// from its records, said so; what is entered wins; none on record is not
+/// assessed.
+#[tokio::test]
+async fn capacity_comes_from_the_oxygen_a_commune_keeps_unless_entered() {
+    let db = db().await;
+    let s = &db.store;
+    for c in [HA_KHANH, HA_PHONG] {
+        db.execute(&format!(
+            "UPDATE units SET population = 10000 WHERE code = '{c}'"
+        ))
+        .await
+        .unwrap();
+    }
+    let district = actor(HA_LONG, Role::HealthStaff);
+    for (i, unit) in [HA_KHANH, HA_KHANH, HA_PHONG].iter().enumerate() {
+        s.add_equipment(
+            &district,
+            &phongdich_store::EquipmentInput {
+                kind: "concentrator".into(),
+                label: format!("OXY-{i}"),
+                capacity: "5 L/phút".into(),
+                unit_code: (*unit).into(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    // Hà Phong entered its capacity as not met: that wins over its record.
+    s.enter_coverage(&district, &coverage(HA_PHONG, "", "", "not_met"))
+        .await
+        .unwrap();
+    // Registered today (25/10): not in the week before, in this one.
+    let before = s.week_levels(&district.scope, day(18, 10)).await.unwrap();
+    assert!(
+        before
+            .communes
+            .iter()
+            .all(|c| c.unit_code == HA_PHONG || c.proposed.c3_met.is_none())
+    );
+    let w = s.week_levels(&district.scope, day(25, 10)).await.unwrap();
+    let of = |code: &str| w.communes.iter().find(|c| c.unit_code == code).unwrap();
+    let khanh = &of(HA_KHANH).proposed;
+    assert_eq!(khanh.c3_met, Some(true));
+    assert!(
+        khanh
+            .why_en
+            .contains("met from the records: 2 oxygen units"),
+        "{}",
+        khanh.why_en
+    );
+    assert_eq!(of(HA_PHONG).proposed.c3_met, Some(false));
+    let others: Vec<_> = w
+        .communes
+        .iter()
+        .filter(|c| c.unit_code != HA_KHANH && c.unit_code != HA_PHONG)
+        .collect();
+    assert!(others.iter().all(|c| c.proposed.c3_met.is_none()));
+}
