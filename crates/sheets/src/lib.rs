@@ -52,6 +52,7 @@ pub mod campaigns;
 pub mod cases;
 mod columns;
 pub mod contacts;
+pub mod coverage;
 pub mod export;
 pub mod import;
 mod read;

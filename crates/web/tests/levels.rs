@@ -275,3 +275,70 @@ async fn a_province_adds_its_own_rule_set_and_the_district_reads_its_own_level()
         "the area judged by the province's own set"
     );
 }
+
+#[tokio::test]
+async fn a_district_imports_its_communes_coverage_from_a_file_row_by_row() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let mut db = TestDb::new().await;
+    let at = Utc.with_ymd_and_hms(2021, 10, 25, 2, 0, 0).unwrap();
+    db.store = db
+        .store
+        .clone()
+        .with_clock(phongdich_domain::Clock::fixed(at));
+    let app = support::app(&db);
+    let mut b = Browser::logged_in(&db, &app, "ttyt.halong", "193", "health_staff").await;
+    let page = b.get("/levels").await;
+    assert!(
+        page.body.contains("id=\"coverage-import\""),
+        "{}",
+        page.body
+    );
+    let csrf = page.csrf();
+    let csv = format!(
+        "Mã xã,Tên xã,Ngày,Tỷ lệ ≥18 tuổi tiêm ít nhất 1 mũi (%),Tỷ lệ người cao tuổi tiêm đủ (%),Năng lực điều trị\n\
+         {HA_KHANH},Hà Khánh,20/10/2021,\"91,5\",88%,Đạt\n\
+         {HA_PHONG},Hà Phong,20/10/2021,130,80,không đạt\n\
+         00001,Phúc Xá,20/10/2021,90,90,đạt\n"
+    );
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/levels/coverage/import")
+        .header(header::HOST, support::HOST)
+        .header(header::COOKIE, format!("pd_session={}", b.session().unwrap()))
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+        .body(Body::from(format!(
+            "--X\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+             --X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"tiem.csv\"\r\n\r\n{csv}\r\n--X--\r\n"
+        )))
+        .unwrap();
+    let r = support::send(&app, req).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains("3 dòng: <strong>1</strong> đã ghi, <strong>2</strong> bị từ chối"),
+        "{}",
+        r.body
+    );
+    // The good row entered, its capacity word said; the bad ones with their reasons.
+    assert!(
+        r.body.contains("Năng lực điều trị «Đạt» đọc là đạt"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("«130» không phải là tỷ lệ từ 0 đến 100%."),
+        "the share over 100 %: {}",
+        r.body
+    );
+    assert!(
+        r.body.contains("trong phạm vi của bạn"),
+        "another province's commune: {}",
+        r.body
+    );
+    assert_eq!(
+        db.count(&format!("SELECT COUNT(*) FROM commune_coverage WHERE unit_code = '{HA_KHANH}' AND adult_one_dose = 91.5 AND capacity_met = 1")).await,
+        1
+    );
+    assert_eq!(db.rows("commune_coverage").await, 1);
+}

@@ -22,6 +22,10 @@ pub(super) fn routes() -> axum::Router<AppState> {
         .route("/levels/publish", post(publish))
         .route("/levels/coverage", post(coverage))
         .route("/levels/rules", get(rules_page).post(save_rules))
+        .route(
+            "/levels/coverage/import",
+            super::upload(post(coverage_import)),
+        )
 }
 
 /// A level as a coloured badge: 1 green, 2 yellow, 3 orange, 4 red.
@@ -220,10 +224,90 @@ async fn render(
                     }
                     button type="submit" { (l.t("Ghi", "Save")) }
                 }
+                h3 { (l.t("Hoặc nhập từ tệp (CSV, XLSX)", "Or from a file (CSV, XLSX)")) }
+                p.muted { (l.t(
+                    "Mỗi dòng một xã: Mã xã, Ngày, Tỷ lệ ≥18 tuổi tiêm ít nhất 1 mũi (%), Tỷ lệ người cao tuổi tiêm đủ (%), Năng lực điều trị (đạt / không đạt). Dòng sai được báo lý do, các dòng khác vẫn được ghi.",
+                    "A row a commune: its code, the day, % of adults with one dose, % of the elderly fully vaccinated, capacity (met / not met). A bad row is reported with its reasons; the others are entered."
+                )) }
+                form.stack #coverage-import method="post" action="/levels/coverage/import" enctype="multipart/form-data" {
+                    (page.csrf_field())
+                    div.field {
+                        label for="f-coverage-file" { (l.t("Tệp", "File")) }
+                        input #f-coverage-file type="file" name="file" accept=".csv,.xlsx" required;
+                    }
+                    button type="submit" { (l.t("Nhập tệp", "Import")) }
+                }
             }
         }
     };
     Ok(layout(page, l.t("Cấp độ dịch", "Epidemic levels"), content))
+}
+
+/// A coverage file: each row entered or refused with its reasons.
+async fn coverage_import(
+    State(s): State<AppState>,
+    page: Page,
+    mut multipart: axum::extract::Multipart,
+) -> PageResult {
+    page.require(Permission::Zones)?;
+    let l = page.lang;
+    let (dir, saved) = crate::upload::save_upload(&mut multipart).await;
+    let Some(path) = saved else {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(page.fail(phongdich_store::StoreError::from(
+            phongdich_domain::Invalid(vec![FieldError::new(
+                "file",
+                "required",
+                "Chưa chọn tệp.",
+                "No file was chosen.",
+            )]),
+        )));
+    };
+    let result = phongdich_sheets::coverage::import_coverage(&s.store, &page.actor, &path).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let summary = match result {
+        Ok(sm) => sm,
+        Err(e) => {
+            let msg = e.to_string();
+            return Err(page.fail(phongdich_store::StoreError::from(
+                phongdich_domain::Invalid(vec![FieldError::new(
+                    "file",
+                    "unreadable",
+                    msg.clone(),
+                    msg,
+                )]),
+            )));
+        }
+    };
+    let refused = summary.rows.len() - summary.entered;
+    Ok(layout(
+        &page,
+        l.t("Kết quả nhập tỷ lệ tiêm chủng", "Coverage import"),
+        html! {
+            h1 { (l.t("Kết quả nhập tỷ lệ tiêm chủng", "Coverage import")) }
+            p.notice role="status" #import-summary {
+                (summary.rows.len()) " " (l.t("dòng", "rows")) ": " strong { (summary.entered) } " " (l.t("đã ghi", "entered"))
+                ", " strong { (refused) } " " (l.t("bị từ chối", "refused")) "."
+            }
+            @if !summary.ignored.is_empty() {
+                p.muted { (l.t("Các cột không dùng: ", "Columns not used: ")) (summary.ignored.join(", ")) }
+            }
+            div.table-wrap { table.responsive #coverage-rows {
+                thead { tr { th { (l.t("Dòng", "Line")) } th { (l.t("Xã", "Commune")) } th { (l.t("Kết quả", "Outcome")) } } }
+                tbody { @for r in &summary.rows { tr.refused[!r.errors.is_empty()] {
+                    td data-label=(l.t("Dòng", "Line")) { (r.line) }
+                    td data-label=(l.t("Xã", "Commune")) { (r.unit_code) @if !r.name.is_empty() { " " (r.name) } }
+                    td data-label=(l.t("Kết quả", "Outcome")) {
+                        @if r.errors.is_empty() { (l.t("Đã ghi", "Entered")) } @else {
+                            @for e in &r.errors { span.field-error { (l.t(&e.message_vi, &e.message_en)) } br; }
+                        }
+                        @if let Some((w, m)) = &r.capacity_read { br; small.muted { (l.t("Năng lực điều trị «", "Capacity “")) (w) (l.t("» đọc là ", "” read as ")) (if *m == "met" { l.t("đạt", "met") } else { l.t("không đạt", "not met") }) } }
+                    }
+                } } }
+            } }
+            p { a href="/levels" { (l.t("← Cấp độ dịch", "← Epidemic levels")) } }
+        },
+    ))
 }
 
 async fn publish(

@@ -1,0 +1,158 @@
+//! Communes' vaccination coverage and treatment capacity from a file (a
+//! district's or the CDC's weekly table), until the vaccination module
+//! computes coverage: one row a commune — its code, the day it is as of,
+//! the shares, capacity met or not. Each row is entered on its own (kept,
+//! audited, as from the form); a refused row is reported with its reasons
+//! and the others are entered. Capacity is read in the words people write
+//! (`đạt`, `không đạt`, `met`, `not met`), and the word read is said.
+
+use crate::import::ImportError;
+use crate::{ColumnMap, SheetReader};
+use phongdich_domain::FieldError;
+use phongdich_store::{Actor, CoverageInput, Store, StoreError};
+use std::path::Path;
+
+/// Columns of a coverage file.
+pub const COVERAGE_FIELDS: &[(&str, bool, &[&str])] = &[
+    (
+        "code",
+        true,
+        &["Mã xã", "mã đơn vị", "mã đvhc", "code", "unit_code"],
+    ),
+    (
+        "name",
+        false,
+        &["Tên xã", "xã/phường", "tên đơn vị", "name"],
+    ),
+    (
+        "as_of",
+        true,
+        &["Ngày", "tính đến ngày", "as of", "as_of", "date"],
+    ),
+    (
+        "adult_one_dose",
+        false,
+        &[
+            "Tỷ lệ ≥18 tuổi tiêm ít nhất 1 mũi (%)",
+            "tỷ lệ tiêm mũi 1",
+            "mũi 1 (%)",
+            "adult_one_dose",
+            "adults one dose (%)",
+        ],
+    ),
+    (
+        "elderly_full",
+        false,
+        &[
+            "Tỷ lệ người cao tuổi tiêm đủ (%)",
+            "người cao tuổi tiêm đủ",
+            "elderly_full",
+            "elderly fully vaccinated (%)",
+        ],
+    ),
+    (
+        "capacity",
+        false,
+        &["Năng lực điều trị", "tiêu chí 3", "capacity"],
+    ),
+];
+
+/// A row of the file and what became of it.
+#[derive(Debug, Clone)]
+pub struct CoverageRow {
+    pub line: u64,
+    pub unit_code: String,
+    pub name: String,
+    /// The capacity word as written and what it was read as, when it was mapped.
+    pub capacity_read: Option<(String, &'static str)>,
+    /// Entered, or refused with its reasons.
+    pub errors: Vec<FieldError>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default)]
+pub struct CoverageSummary {
+    pub rows: Vec<CoverageRow>,
+    pub entered: usize,
+    /// Columns of the file that feed nothing.
+    pub ignored: Vec<String>,
+}
+
+/// The capacity as people write it: `met`, `not_met`, or empty; another
+/// word is passed on as written (and refused by the store in words).
+pub fn capacity_word(written: &str) -> Option<&'static str> {
+    let folded = phongdich_domain::text::fold(written);
+    match folded.trim() {
+        "dat" | "co" | "met" | "yes" | "x" | "1" => Some("met"),
+        "khong dat" | "chua dat" | "khong" | "not met" | "not_met" | "no" | "0" => Some("not_met"),
+        _ => None,
+    }
+}
+
+/// Enter every row of `path`; a row refused is reported, not fatal. A store
+/// failure other than a refusal stops the import (what was entered stays).
+pub async fn import_coverage(
+    store: &Store,
+    actor: &Actor,
+    path: &Path,
+) -> Result<CoverageSummary, ImportError> {
+    let mut reader = SheetReader::open(path)?;
+    let map = ColumnMap::new(reader.headers(), COVERAGE_FIELDS)?;
+    let mut summary = CoverageSummary {
+        ignored: map.ignored().to_vec(),
+        ..Default::default()
+    };
+    while let Some(row) = reader.next_row() {
+        let (line, cells) = row?;
+        let written = map.get(&cells, "capacity").trim().to_owned();
+        let mapped = capacity_word(&written);
+        let input = CoverageInput {
+            unit_code: map.get(&cells, "code").trim().to_owned(),
+            as_of: map.get(&cells, "as_of").to_owned(),
+            adult_one_dose: map
+                .get(&cells, "adult_one_dose")
+                .trim()
+                .trim_end_matches('%')
+                .replace(',', "."),
+            elderly_full: map
+                .get(&cells, "elderly_full")
+                .trim()
+                .trim_end_matches('%')
+                .replace(',', "."),
+            capacity: mapped.map(str::to_owned).unwrap_or(written.clone()),
+        };
+        let errors = match store.enter_coverage(actor, &input).await {
+            Ok(()) => {
+                summary.entered += 1;
+                Vec::new()
+            }
+            Err(StoreError::Invalid(i)) => i.0,
+            Err(e) => return Err(e.into()),
+        };
+        summary.rows.push(CoverageRow {
+            line,
+            unit_code: input.unit_code,
+            name: map.get(&cells, "name").to_owned(),
+            capacity_read: mapped
+                .filter(|m| !written.is_empty() && written != *m)
+                .map(|m| (written, m)),
+            errors,
+        });
+    }
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capacity_is_read_in_both_languages() {
+        assert_eq!(capacity_word("Đạt"), Some("met"));
+        assert_eq!(capacity_word(" không đạt "), Some("not_met"));
+        assert_eq!(capacity_word("Chưa đạt"), Some("not_met"));
+        assert_eq!(capacity_word("not met"), Some("not_met"));
+        assert_eq!(capacity_word(""), None);
+        assert_eq!(capacity_word("tốt"), None);
+    }
+}
