@@ -65,6 +65,9 @@ pub struct CoverageRow {
     pub name: String,
     /// The capacity word as written and what it was read as, when it was mapped.
     pub capacity_read: Option<(String, &'static str)>,
+    /// Shares read as fractions (the whole column at most 1: a spreadsheet's
+    /// percent cells, 0.915 for 91.5 %), said on the row.
+    pub fractions: bool,
     /// Entered, or refused with its reasons.
     pub errors: Vec<FieldError>,
 }
@@ -102,37 +105,90 @@ pub async fn import_coverage(
         ignored: map.ignored().to_vec(),
         ..Default::default()
     };
+    // A district's table has a few hundred rows at most: read them all first,
+    // to see whether the shares are written as fractions (percent cells).
+    let mut rows = Vec::new();
     while let Some(row) = reader.next_row() {
-        let (line, cells) = row?;
+        rows.push(row?);
+        if rows.len() > 20_000 {
+            return Err(
+                "Tệp quá 20.000 dòng: một dòng một xã / More than 20,000 rows: one row a commune"
+                    .into(),
+            );
+        }
+    }
+    let share = |cells: &[String], field: &str| -> String {
+        map.get(cells, field)
+            .trim()
+            .trim_end_matches('%')
+            .trim()
+            .replace(',', ".")
+    };
+    let as_fraction = |field: &str| -> bool {
+        let values: Vec<f64> = rows
+            .iter()
+            .filter_map(|(_, cells)| share(cells, field).parse::<f64>().ok())
+            .collect();
+        values.iter().any(|v| *v > 0.0) && values.iter().all(|v| (0.0..=1.0).contains(v))
+    };
+    let fractions = (as_fraction("adult_one_dose"), as_fraction("elderly_full"));
+    let scaled = |cells: &[String], field: &str, fraction: bool| -> String {
+        let v = share(cells, field);
+        match v.parse::<f64>() {
+            Ok(x) if fraction => format!("{}", (x * 1000.0).round() / 10.0),
+            _ => v,
+        }
+    };
+    for (line, cells) in rows {
         let written = map.get(&cells, "capacity").trim().to_owned();
         let mapped = capacity_word(&written);
         let input = CoverageInput {
             unit_code: map.get(&cells, "code").trim().to_owned(),
             as_of: map.get(&cells, "as_of").to_owned(),
-            adult_one_dose: map
-                .get(&cells, "adult_one_dose")
-                .trim()
-                .trim_end_matches('%')
-                .replace(',', "."),
-            elderly_full: map
-                .get(&cells, "elderly_full")
-                .trim()
-                .trim_end_matches('%')
-                .replace(',', "."),
+            adult_one_dose: scaled(&cells, "adult_one_dose", fractions.0),
+            elderly_full: scaled(&cells, "elderly_full", fractions.1),
             capacity: mapped.map(str::to_owned).unwrap_or(written.clone()),
         };
-        let errors = match store.enter_coverage(actor, &input).await {
-            Ok(()) => {
-                summary.entered += 1;
-                Vec::new()
+        // The name, when the file gives one, must be the code's commune: a
+        // mistyped code of a neighbour would enter its figures silently.
+        let name = map.get(&cells, "name").trim().to_owned();
+        let mismatch = if name.is_empty() {
+            None
+        } else {
+            match store.unit(&input.unit_code).await {
+                Ok(u) => {
+                    let (given, known) = (
+                        phongdich_domain::text::fold(&name),
+                        phongdich_domain::text::fold(&u.name),
+                    );
+                    (!known.contains(&given) && !given.contains(&known)).then(|| {
+                        FieldError::new(
+                            "name",
+                            "mismatch",
+                            format!("Mã {} là {}, không phải «{name}».", u.code, u.name),
+                            format!("Code {} is {}, not “{name}”.", u.code, u.name),
+                        )
+                    })
+                }
+                Err(_) => None,
             }
-            Err(StoreError::Invalid(i)) => i.0,
-            Err(e) => return Err(e.into()),
+        };
+        let errors = match mismatch {
+            Some(e) => vec![e],
+            None => match store.enter_coverage(actor, &input).await {
+                Ok(()) => {
+                    summary.entered += 1;
+                    Vec::new()
+                }
+                Err(StoreError::Invalid(i)) => i.0,
+                Err(e) => return Err(e.into()),
+            },
         };
         summary.rows.push(CoverageRow {
             line,
             unit_code: input.unit_code,
-            name: map.get(&cells, "name").to_owned(),
+            name,
+            fractions: fractions.0 || fractions.1,
             capacity_read: mapped
                 .filter(|m| !written.is_empty() && written != *m)
                 .map(|m| (written, m)),

@@ -71,6 +71,9 @@ pub struct AreaLevel {
     pub without_population: i64,
     /// Communes by level 1–4 (index 0 = level 1): published, else proposed.
     pub communes_by_level: [i64; 4],
+    /// Communes with a population but no coverage entered: while any is,
+    /// the area's C2 is counted as not met (said in the explanation).
+    pub without_coverage: i64,
     /// The rule set's criteria applied to the area as a whole.
     pub assessment: Assessment,
 }
@@ -675,6 +678,24 @@ impl Store {
                     by_level[(v - 1) as usize] += 1;
                 }
             }
+            let with_population = parts.iter().filter(|c| c.population.is_some_and(|p| p > 0));
+            let without_coverage = with_population
+                .clone()
+                .filter(|c| c.adult_one_dose.is_none() || c.elderly_full.is_none())
+                .count() as i64;
+            let total = with_population.count() as i64;
+            let mut assessment = assess(rule, &area_criteria(&parts));
+            if without_coverage > 0 && without_coverage < total {
+                // Not "no coverage entered" for the area: some communes have it.
+                assessment.why_vi = assessment.why_vi.replace(
+                    "chưa nhập tỷ lệ tiêm chủng",
+                    &format!("{without_coverage}/{total} xã chưa nhập tỷ lệ tiêm chủng"),
+                );
+                assessment.why_en = assessment.why_en.replace(
+                    "no vaccination coverage entered",
+                    &format!("{without_coverage} of {total} communes without vaccination coverage entered"),
+                );
+            }
             out.push(AreaLevel {
                 unit_code: code,
                 unit_name: name,
@@ -685,7 +706,8 @@ impl Store {
                     .filter(|c| c.population.is_none_or(|p| p <= 0))
                     .count() as i64,
                 communes_by_level: by_level,
-                assessment: assess(rule, &area_criteria(&parts)),
+                without_coverage,
+                assessment,
             });
         }
         // Provinces first, then districts, each by code.

@@ -598,6 +598,16 @@ impl Store {
         Ok((inside.into_iter().skip(offset).take(limit).collect(), total))
     }
 
+    /// How many people are registered inside `l`, within `scope`: counted
+    /// by the database for a whole unit, matched for a drawn place.
+    pub(crate) async fn lockdown_people_count(&self, scope: &Scope, l: &Lockdown) -> Result<i64> {
+        if l.is_drawn() {
+            Ok(self.people_inside(scope, l, None).await?.len() as i64)
+        } else {
+            Ok(self.whole_unit_counts(scope, l).await?.0)
+        }
+    }
+
     /// The people and households of a whole unit's lockdown, within `scope`.
     async fn whole_unit_counts(&self, scope: &Scope, l: &Lockdown) -> Result<(i64, i64)> {
         let column = unit_column(l)?;

@@ -500,9 +500,10 @@ async fn the_rapid_report_says_what_held_on_its_last_day() {
     assert_eq!(r.green_zones_lost[0].id, z.id);
     assert_eq!(r.green_zones_lost[0].lost_on, day(25, 10));
     assert!(r.green_zones_lost[0].case_code.is_some());
-    // The week of 25/10 (levels from 12/10/2021): the ward's one commune.
+    assert_eq!(r.lockdowns_in_force, 1);
+    // The last complete week before Monday 25/10: 18–24/10; the ward's one commune.
     let levels = r.levels.unwrap();
-    assert_eq!(levels.week_start, day(25, 10));
+    assert_eq!(levels.week_start, day(18, 10));
     assert_eq!(
         levels.by_level.iter().sum::<i64>() + levels.without_level,
         1

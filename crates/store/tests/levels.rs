@@ -354,6 +354,7 @@ async fn every_commune_of_ha_long_agrees_with_a_count_of_its_cases() {
             area.assessment.why_en
         );
         assert_eq!(area.communes, communes.len() as i64);
+        assert_eq!(area.without_coverage, communes.len() as i64);
         assert_eq!(
             area.communes_by_level.iter().sum::<i64>(),
             communes.len() as i64
@@ -437,7 +438,7 @@ async fn a_provinces_own_rule_set_applies_from_its_day() {
 async fn capacity_comes_from_the_oxygen_a_commune_keeps_unless_entered() {
     let db = db().await;
     let s = &db.store;
-    for c in [HA_KHANH, HA_PHONG] {
+    for c in [HA_KHANH, HA_PHONG, "06655"] {
         db.execute(&format!(
             "UPDATE units SET population = 10000 WHERE code = '{c}'"
         ))
@@ -482,10 +483,43 @@ async fn capacity_comes_from_the_oxygen_a_commune_keeps_unless_entered() {
         khanh.why_en
     );
     assert_eq!(of(HA_PHONG).proposed.c3_met, Some(false));
+    // The week's end is Monday 00:00 in Vietnam (Sunday 17:00 UTC): a unit
+    // registered at 23:30 on Sunday counts for that week, one at 00:30 on
+    // Monday does not.
+    for (label, at) in [("OXY-late", (24, 16, 30)), ("OXY-next", (24, 17, 30))] {
+        let hamlet_free = db.store.clone().with_clock(Clock::fixed(
+            Utc.with_ymd_and_hms(2021, 10, at.0, at.1, at.2, 0).unwrap(),
+        ));
+        hamlet_free
+            .add_equipment(
+                &district,
+                &phongdich_store::EquipmentInput {
+                    kind: "cylinder".into(),
+                    label: label.into(),
+                    capacity: "40 L".into(),
+                    unit_code: "06655".into(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let week_before = s.week_levels(&district.scope, day(18, 10)).await.unwrap();
+    let c = week_before
+        .communes
+        .iter()
+        .find(|c| c.unit_code == "06655")
+        .unwrap();
+    assert!(
+        c.proposed
+            .why_en
+            .contains("met from the records: 1 oxygen units"),
+        "Sunday 23:30 counts, Monday 00:30 does not: {}",
+        c.proposed.why_en
+    );
     let others: Vec<_> = w
         .communes
         .iter()
-        .filter(|c| c.unit_code != HA_KHANH && c.unit_code != HA_PHONG)
+        .filter(|c| c.unit_code != HA_KHANH && c.unit_code != HA_PHONG && c.unit_code != "06655")
         .collect();
     assert!(others.iter().all(|c| c.proposed.c3_met.is_none()));
 }

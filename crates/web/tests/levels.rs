@@ -341,4 +341,38 @@ async fn a_district_imports_its_communes_coverage_from_a_file_row_by_row() {
         1
     );
     assert_eq!(db.rows("commune_coverage").await, 1);
+
+    // A second file: a code whose name is another commune's (refused, both
+    // named), and shares written as fractions (a spreadsheet's percent cells).
+    let csv = format!(
+        "Mã xã,Tên xã,Ngày,Tỷ lệ ≥18 tuổi tiêm ít nhất 1 mũi (%),Tỷ lệ người cao tuổi tiêm đủ (%)\n\
+         {HA_KHANH},Hà Phong,21/10/2021,0.9,0.8\n\
+         {HA_PHONG},Phường Hà Phong,21/10/2021,0.915,0.88\n"
+    );
+    let csrf = b.get("/levels").await.csrf();
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/levels/coverage/import")
+        .header(header::HOST, support::HOST)
+        .header(header::COOKIE, format!("pd_session={}", b.session().unwrap()))
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+        .body(Body::from(format!(
+            "--X\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+             --X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"tiem2.csv\"\r\n\r\n{csv}\r\n--X--\r\n"
+        )))
+        .unwrap();
+    let r = support::send(&app, req).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Mã 06649 là Phường Hà Khánh, không phải «Hà Phong»."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Tỷ lệ ghi dạng phân số"), "{}", r.body);
+    assert_eq!(
+        db.count(&format!("SELECT COUNT(*) FROM commune_coverage WHERE unit_code = '{HA_PHONG}' AND adult_one_dose = 91.5 AND elderly_full = 88")).await,
+        1
+    );
+    assert_eq!(db.rows("commune_coverage").await, 2);
 }

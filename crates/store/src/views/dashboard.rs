@@ -236,7 +236,9 @@ impl Store {
         let province = self.unit(&code).await?.province_code;
         let wave = self.wave_start(&province).await?;
         // report_figures checks the unit against the reader's scope (not found outside).
-        let period = self.report_figures(scope, &code, from, to, wave).await?;
+        let period = self
+            .report_of(scope, &code, from, to, wave, Counts::Figures)
+            .await?;
         // The two days of the trend, each as it stood at its end; capacity
         // (counted from its small tables) once, for the period's end.
         let yesterday = to - Days::new(1);

@@ -73,7 +73,11 @@ pub struct ChildFigures {
 /// a dashboard counts capacity once, not for each of its days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Counts {
+    /// Everything, the zones section too: the rapid report.
     All,
+    /// Every figure and the medians, not the zones section: the dashboard,
+    /// which draws its own.
+    Figures,
     Kept,
 }
 
@@ -176,7 +180,7 @@ impl Store {
         // by then, not yet discharged); oxygen equipment where it is kept,
         // and lent at the end of the period (small tables, counted each
         // time).
-        if counts == Counts::All {
+        if counts != Counts::Kept {
             let mut b = QueryBuilder::numbered(String::new(), 1);
             let [c] = scope.and_filters(&mut b, ["pl"]);
             b.push(&format!(
@@ -297,7 +301,7 @@ impl Store {
             to: to.to_string(),
             wave_start: wave_start.to_string(),
             rates: match counts {
-                Counts::All => self.report_rates(&within, from, to).await?,
+                Counts::All | Counts::Figures => self.report_rates(&within, from, to).await?,
                 Counts::Kept => Rates::default(),
             },
             figures: total,
@@ -305,7 +309,7 @@ impl Store {
             f0_active_before_wave: self.active_before_wave(&within, to, wave_start).await?,
             zones: match counts {
                 Counts::All => Some(self.zone_summary(&within, from, to).await?),
-                Counts::Kept => None,
+                Counts::Figures | Counts::Kept => None,
             },
         })
     }

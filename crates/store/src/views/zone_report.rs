@@ -21,9 +21,11 @@ pub struct ReportLockdown {
     /// Where: the drawn place's name and its unit, or the unit.
     pub place: String,
     pub from_on: NaiveDate,
-    /// Its last day as planned (or lifted) then.
+    /// Its last day as the records say when the section is computed (a
+    /// sent report keeps it as it was then).
     pub until: NaiveDate,
-    /// People registered inside, within the report's unit.
+    /// People registered inside, within the report's unit, as registered
+    /// when the section is computed.
     pub people: i64,
 }
 
@@ -45,7 +47,11 @@ pub struct ReportDirective {
     pub decision: String,
 }
 
-/// The week's levels of the unit's communes (the week holding the last day).
+/// Lockdowns listed in the section at most (the count says how many hold).
+pub(crate) const LISTED: usize = 100;
+
+/// The week's levels of the unit's communes: the last complete week
+/// (Monday–Sunday) ending on or before the report's last day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportLevels {
     pub week_start: NaiveDate,
@@ -61,6 +67,10 @@ pub struct ReportLevels {
 /// The rapid report's zones section.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ZoneSummary {
+    /// Lockdowns holding on the last day: all of them counted, the first
+    /// [`LISTED`] listed.
+    #[serde(default)]
+    pub lockdowns_in_force: i64,
     pub lockdowns: Vec<ReportLockdown>,
     /// Green zones green on the last day.
     pub green_zones: i64,
@@ -87,9 +97,10 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<ZoneSummary> {
+        let holding = self.lockdowns(unit, Some(to)).await?;
         let mut lockdowns = Vec::new();
-        for l in self.lockdowns(unit, Some(to)).await?.iter().take(100) {
-            let people = self.lockdown(unit, l.id).await?.people;
+        for l in holding.iter().take(LISTED) {
+            let people = self.lockdown_people_count(unit, l).await?;
             lockdowns.push(ReportLockdown {
                 id: l.id,
                 place: place_of(l),
@@ -131,7 +142,15 @@ impl Store {
         let levels = if unit.root().is_none() {
             None
         } else {
-            match self.week_levels(unit, to).await {
+            // The last complete week: a report ending mid-week does not
+            // count the days after it.
+            use chrono::Datelike;
+            let week_end = if to.weekday() == chrono::Weekday::Sun {
+                to
+            } else {
+                phongdich_domain::levels::week_of(to) - chrono::Days::new(1)
+            };
+            match self.week_levels(unit, week_end).await {
                 Ok(w) => {
                     let mut r = ReportLevels {
                         week_start: w.week_start,
@@ -161,6 +180,7 @@ impl Store {
             }
         };
         Ok(ZoneSummary {
+            lockdowns_in_force: holding.len() as i64,
             lockdowns,
             green_zones,
             green_zones_lost,

@@ -301,6 +301,7 @@ async fn coverage_import(
                         @if r.errors.is_empty() { (l.t("Đã ghi", "Entered")) } @else {
                             @for e in &r.errors { span.field-error { (l.t(&e.message_vi, &e.message_en)) } br; }
                         }
+                        @if r.fractions { br; small.muted { (l.t("Tỷ lệ ghi dạng phân số (ô phần trăm), đã đọc thành %.", "Shares written as fractions (percent cells), read as %.")) } }
                         @if let Some((w, m)) = &r.capacity_read { br; small.muted { (l.t("Năng lực điều trị «", "Capacity “")) (w) (l.t("» đọc là ", "” read as ")) (if *m == "met" { l.t("đạt", "met") } else { l.t("không đạt", "not met") }) } }
                     }
                 } } }
@@ -525,13 +526,13 @@ async fn rules_render(
                     (text_field(l, "source", ("Văn bản ban hành", "The document issuing it"), &f.source, errors, "required"))
                     (text_field(l, "valid_from", ("Áp dụng từ ngày (dd/mm/yyyy)", "From (dd/mm/yyyy)"), &f.valid_from, errors, "required inputmode=\"numeric\""))
                     (field_error(l, errors, "c1_bounds"))
-                    (text_field(l, "band2", ("Ngưỡng cấp 2 (ca/100.000/tuần)", "Level 2 from (per 100,000/week)"), &f.band2, errors, "required inputmode=\"numeric\""))
-                    (text_field(l, "band3", ("Ngưỡng cấp 3", "Level 3 from"), &f.band3, errors, "required inputmode=\"numeric\""))
-                    (text_field(l, "band4", ("Ngưỡng cấp 4", "Level 4 from"), &f.band4, errors, "required inputmode=\"numeric\""))
+                    (text_field(l, "band2", ("Ngưỡng cấp 2 (ca/100.000/tuần)", "Level 2 from (per 100,000/week)"), &f.band2, errors, "required inputmode=\"decimal\""))
+                    (text_field(l, "band3", ("Ngưỡng cấp 3", "Level 3 from"), &f.band3, errors, "required inputmode=\"decimal\""))
+                    (text_field(l, "band4", ("Ngưỡng cấp 4", "Level 4 from"), &f.band4, errors, "required inputmode=\"decimal\""))
                     (field_error(l, errors, "c2_adult_one_dose"))
-                    (text_field(l, "adult_one_dose", ("Tiêu chí 2: % người ≥ 18 tuổi tiêm ít nhất 1 mũi", "Criterion 2: % of adults with at least one dose"), &f.adult_one_dose, errors, "required inputmode=\"numeric\""))
+                    (text_field(l, "adult_one_dose", ("Tiêu chí 2: % người ≥ 18 tuổi tiêm ít nhất 1 mũi", "Criterion 2: % of adults with at least one dose"), &f.adult_one_dose, errors, "required inputmode=\"decimal\""))
                     (field_error(l, errors, "c2_elderly_full"))
-                    (text_field(l, "elderly_full", ("Tiêu chí 2: % người cao tuổi tiêm đủ liều", "Criterion 2: % of the elderly fully vaccinated"), &f.elderly_full, errors, "required inputmode=\"numeric\""))
+                    (text_field(l, "elderly_full", ("Tiêu chí 2: % người cao tuổi tiêm đủ liều", "Criterion 2: % of the elderly fully vaccinated"), &f.elderly_full, errors, "required inputmode=\"decimal\""))
                     button type="submit" { (l.t("Lưu", "Save")) }
                 }
             }

@@ -577,7 +577,7 @@ pub(crate) fn text_field(
     attrs: &str,
 ) -> Markup {
     let required = attrs.contains("required");
-    let inputmode = ["numeric", "tel"]
+    let inputmode = ["numeric", "decimal", "tel"]
         .into_iter()
         .find(|m| attrs.contains(&format!("inputmode=\"{m}\"")));
     let autocomplete = attrs.contains("autocomplete=\"off\"").then_some("off");

@@ -456,8 +456,6 @@ const PRINTED_CHILD_LINES: [&str; 10] = [
     "alerts_open",
 ];
 
-/// The units one level below, each with its figures, and the total row
-/// (equal to the unit's own figures: a sum by construction).
 /// The zones section (domain-rules §9): lockdowns holding on the last day
 /// with the people inside, green zones, the directive that applies, the
 /// week's levels and their change — as frozen with a sent report.
@@ -474,10 +472,11 @@ fn zones_section(l: Lang, f: &ReportFigures, screen: bool) -> Markup {
                     None => { (l.t("không áp dụng", "none applies")) },
                 }
             }
-            p #report-lockdowns { strong { (l.t("Khu vực phong tỏa đang áp dụng: ", "Lockdown areas in force: ")) } (z.lockdowns.len()) }
+            p #report-lockdowns { strong { (l.t("Khu vực phong tỏa đang áp dụng: ", "Lockdown areas in force: ")) } (z.lockdowns_in_force.max(z.lockdowns.len() as i64))
+                @if z.lockdowns_in_force > z.lockdowns.len() as i64 { " " small.muted { (l.t("(liệt kê ", "(the first ")) (z.lockdowns.len()) (l.t(" khu đầu)", " listed)")) } } }
             @if !z.lockdowns.is_empty() {
                 table.figures {
-                    thead { tr { th { (l.t("Khu vực", "Area")) } th { (l.t("Từ ngày", "Since")) } th { (l.t("Đến hết", "Until")) } th.num { (l.t("Người trong khu", "People inside")) } } }
+                    thead { tr { th { (l.t("Khu vực", "Area")) } th { (l.t("Từ ngày", "Since")) } th { (l.t("Đến hết (theo hồ sơ khi tính)", "Until (as recorded when computed)")) } th.num { (l.t("Người trong khu (khi tính)", "People inside (when computed)")) } } }
                     tbody { @for x in &z.lockdowns { tr {
                         td { @if screen { a href={ "/lockdowns/" (x.id) } { (x.place) } } @else { (x.place) } }
                         td { (x.from_on.format("%d/%m/%Y")) } td { (x.until.format("%d/%m/%Y")) }
@@ -496,7 +495,7 @@ fn zones_section(l: Lang, f: &ReportFigures, screen: bool) -> Markup {
                 }
             }
             @if let Some(v) = &z.levels {
-                p #report-levels { strong { (l.t("Cấp độ dịch các xã, tuần từ ", "Communes' epidemic levels, week of ")) (v.week_start.format("%d/%m/%Y")) ": " }
+                p #report-levels { strong { (l.t("Cấp độ dịch các xã, tuần trọn gần nhất từ ", "Communes' epidemic levels, the last full week, from ")) (v.week_start.format("%d/%m/%Y")) ": " }
                     @for (i, n) in v.by_level.iter().enumerate() { @if i > 0 { ", " } (l.t("cấp ", "level ")) (i + 1) ": " (n) }
                     @if v.without_level > 0 { "; " (v.without_level) (l.t(" xã chưa có cấp", " without a level")) }
                     "; ↑ " (v.up) " ↓ " (v.down) (l.t(" so với tuần trước", " since the week before"))
@@ -507,6 +506,8 @@ fn zones_section(l: Lang, f: &ReportFigures, screen: bool) -> Markup {
     }
 }
 
+/// The units one level below, each with its figures, and the total row
+/// (equal to the unit's own figures: a sum by construction).
 fn children_table(l: Lang, v: &View, screen: bool) -> Markup {
     let lines: Vec<&Line> = LINES
         .iter()
@@ -975,7 +976,10 @@ async fn print(s: &AppState, page: &Page, q: &ReportQuery, v: &View) -> PageResu
             (figures_table(l, v, false))
             (before_wave(l, &v.figures))
             (rates(l, &v.figures, false))
-            (zones_section(l, &v.figures, false))
+            @if v.figures.zones.is_some() {
+                h3 { (l.t("Phong tỏa, vùng xanh, chỉ thị, cấp độ dịch", "Lockdowns, green zones, directive, epidemic levels")) }
+                (zones_section(l, &v.figures, false))
+            }
             @if !v.figures.children.is_empty() {
                 h2 { (l.t("II. Các đơn vị trực thuộc", "II. Units below")) }
                 (children_table(l, v, false))
