@@ -68,7 +68,7 @@ pub struct ReportLevels {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ZoneSummary {
     /// Lockdowns holding on the last day: all of them counted, the first
-    /// [`LISTED`] listed.
+    /// hundred listed.
     #[serde(default)]
     pub lockdowns_in_force: i64,
     pub lockdowns: Vec<ReportLockdown>,
