@@ -278,8 +278,6 @@ async fn a_province_adds_its_own_rule_set_and_the_district_reads_its_own_level()
 
 #[tokio::test]
 async fn a_district_imports_its_communes_coverage_from_a_file_row_by_row() {
-    use axum::body::Body;
-    use axum::http::{Request, header};
     let mut db = TestDb::new().await;
     let at = Utc.with_ymd_and_hms(2021, 10, 25, 2, 0, 0).unwrap();
     db.store = db
@@ -301,18 +299,15 @@ async fn a_district_imports_its_communes_coverage_from_a_file_row_by_row() {
          {HA_PHONG},Hà Phong,20/10/2021,130,80,không đạt\n\
          00001,Phúc Xá,20/10/2021,90,90,đạt\n"
     );
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri("/levels/coverage/import")
-        .header(header::HOST, support::HOST)
-        .header(header::COOKIE, format!("pd_session={}", b.session().unwrap()))
-        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
-        .body(Body::from(format!(
-            "--X\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
-             --X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"tiem.csv\"\r\n\r\n{csv}\r\n--X--\r\n"
-        )))
-        .unwrap();
-    let r = support::send(&app, req).await;
+    let r = support::upload(
+        &app,
+        b.session().unwrap(),
+        "/levels/coverage/import",
+        &csrf,
+        "tiem.csv",
+        &csv,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(
         r.body
@@ -342,26 +337,23 @@ async fn a_district_imports_its_communes_coverage_from_a_file_row_by_row() {
     );
     assert_eq!(db.rows("commune_coverage").await, 1);
 
-    // A second file: a code whose name is another commune's (refused, both
+    // A second file (CRLF line ends, as Excel writes CSV): a code whose name is another commune's (refused, both
     // named), and shares written as fractions (a spreadsheet's percent cells).
     let csv = format!(
-        "Mã xã,Tên xã,Ngày,Tỷ lệ ≥18 tuổi tiêm ít nhất 1 mũi (%),Tỷ lệ người cao tuổi tiêm đủ (%)\n\
-         {HA_KHANH},Hà Phong,21/10/2021,0.9,0.8\n\
-         {HA_PHONG},Phường Hà Phong,21/10/2021,0.915,0.88\n"
+        "Mã xã,Tên xã,Ngày,Tỷ lệ ≥18 tuổi tiêm ít nhất 1 mũi (%),Tỷ lệ người cao tuổi tiêm đủ (%)\r\n\
+         {HA_KHANH},Hà Phong,21/10/2021,0.9,0.8\r\n\
+         {HA_PHONG},Phường Hà Phong,21/10/2021,0.915,0.88\r\n"
     );
     let csrf = b.get("/levels").await.csrf();
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri("/levels/coverage/import")
-        .header(header::HOST, support::HOST)
-        .header(header::COOKIE, format!("pd_session={}", b.session().unwrap()))
-        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
-        .body(Body::from(format!(
-            "--X\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
-             --X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"tiem2.csv\"\r\n\r\n{csv}\r\n--X--\r\n"
-        )))
-        .unwrap();
-    let r = support::send(&app, req).await;
+    let r = support::upload(
+        &app,
+        b.session().unwrap(),
+        "/levels/coverage/import",
+        &csrf,
+        "tiem2.csv",
+        &csv,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(
         r.body

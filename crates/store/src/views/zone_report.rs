@@ -64,6 +64,34 @@ pub struct ReportLevels {
     pub down: i64,
 }
 
+impl ReportLevels {
+    /// A week's communes counted by level (published, else proposed), and
+    /// how many rose or fell since last week's published level.
+    pub fn of(w: &crate::WeekLevels) -> ReportLevels {
+        let mut r = ReportLevels {
+            week_start: w.week_start,
+            by_level: [0; 4],
+            without_level: 0,
+            up: 0,
+            down: 0,
+        };
+        for c in &w.communes {
+            match c.published.or(c.proposed.level.map(i64::from)) {
+                Some(v @ 1..=4) => {
+                    r.by_level[(v - 1) as usize] += 1;
+                    match c.previous {
+                        Some(p) if v > p => r.up += 1,
+                        Some(p) if v < p => r.down += 1,
+                        _ => {}
+                    }
+                }
+                _ => r.without_level += 1,
+            }
+        }
+        r
+    }
+}
+
 /// The rapid report's zones section.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ZoneSummary {
@@ -151,29 +179,7 @@ impl Store {
                 phongdich_domain::levels::week_of(to) - chrono::Days::new(1)
             };
             match self.week_levels(unit, week_end).await {
-                Ok(w) => {
-                    let mut r = ReportLevels {
-                        week_start: w.week_start,
-                        by_level: [0; 4],
-                        without_level: 0,
-                        up: 0,
-                        down: 0,
-                    };
-                    for c in &w.communes {
-                        match c.published.or(c.proposed.level.map(i64::from)) {
-                            Some(v @ 1..=4) => {
-                                r.by_level[(v - 1) as usize] += 1;
-                                match c.previous {
-                                    Some(p) if v > p => r.up += 1,
-                                    Some(p) if v < p => r.down += 1,
-                                    _ => {}
-                                }
-                            }
-                            _ => r.without_level += 1,
-                        }
-                    }
-                    Some(r)
-                }
+                Ok(w) => Some(ReportLevels::of(&w)),
                 // Before the first rule set: no levels that week.
                 Err(StoreError::Invalid(_)) => None,
                 Err(e) => return Err(e),

@@ -476,21 +476,10 @@ pub(super) async fn dashboard_section(
         Err(phongdich_store::StoreError::Invalid(_)) => None,
         Err(e) => return Err(e),
     };
-    let mut counts = [0i64; 4];
-    let (mut up, mut down, mut none) = (0i64, 0i64, 0i64);
-    for c in w.iter().flat_map(|w| &w.communes) {
-        match c.published.or(c.proposed.level.map(i64::from)) {
-            Some(v @ 1..=4) => {
-                counts[(v - 1) as usize] += 1;
-                match c.previous {
-                    Some(p) if v > p => up += 1,
-                    Some(p) if v < p => down += 1,
-                    _ => {}
-                }
-            }
-            _ => none += 1,
-        }
-    }
+    let counted = w.as_ref().map(phongdich_store::ReportLevels::of);
+    let (counts, up, down, none) = counted.as_ref().map_or(([0; 4], 0, 0, 0), |r| {
+        (r.by_level, r.up, r.down, r.without_level)
+    });
     let week = show_day(w.as_ref().map_or(day, |w| w.week_start));
     Ok(html! {
         section #zones aria-labelledby="h-zones" {

@@ -343,3 +343,27 @@ pub async fn add_user(db: &TestDb, username: &str, unit: &str, role: &str) {
         .await
         .unwrap();
 }
+
+/// Upload `content` as the `file` field (named `filename`) of a form posting
+/// to `path`, with the session's anti-forgery token, as a browser does.
+pub async fn upload(
+    app: &Router,
+    session: &str,
+    path: &str,
+    csrf: &str,
+    filename: &str,
+    content: &str,
+) -> Resp {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, format!("pd_session={session}"))
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+        .body(Body::from(format!(
+            "--X\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+             --X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\r\n{content}\r\n--X--\r\n"
+        )))
+        .unwrap();
+    send(app, req).await
+}
