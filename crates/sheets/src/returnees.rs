@@ -186,7 +186,60 @@ const SLICE: usize = 500;
 /// row the reader or the origin refused), or its place in the slice.
 enum Waiting {
     Answered(ReportRow),
-    InSlice { line: u64, index: usize },
+    InSlice {
+        line: u64,
+        index: usize,
+        read_as: ReadAs,
+    },
+}
+
+/// The list's own words read as stored ones (`Xe khách` → bus), said in the
+/// row's report so nobody has to guess what a word became.
+type ReadAs = Vec<(String, String)>;
+
+/// Each of the row's list words that was read as another word: what was
+/// typed and what it became, in both languages.
+fn read_as(typed: &[(&str, &str, String)]) -> ReadAs {
+    let fold = phongdich_domain::text::fold;
+    typed
+        .iter()
+        .filter(|(_, t, stored)| {
+            // A word written as we write it (the stored one, or its label)
+            // was not read as anything else.
+            let (vi, en) = word_label(stored);
+            let t = fold(t);
+            !t.is_empty() && t != fold(stored) && t != fold(vi) && t != fold(en)
+        })
+        .map(|(what, t, stored)| {
+            let (vi, en) = word_label(stored);
+            (
+                format!("{what} «{}» đọc là «{vi}»", t.trim()),
+                format!("{} “{}” read as “{en}”", english_field(what), t.trim()),
+            )
+        })
+        .collect()
+}
+
+/// A stored list word in both languages.
+fn word_label(stored: &str) -> (&'static str, &'static str) {
+    if let Some(m) = phongdich_domain::returnees::Means::from_stored(stored) {
+        return m.label();
+    }
+    match stored {
+        "rt_pcr" => ("RT-PCR", "RT-PCR"),
+        "antigen" => ("test nhanh kháng nguyên", "rapid antigen test"),
+        "negative" => ("âm tính", "negative"),
+        "positive" => ("dương tính", "positive"),
+        _ => ("?", "?"),
+    }
+}
+
+fn english_field(vi: &str) -> &'static str {
+    match vi {
+        "phương tiện" => "means",
+        "loại xét nghiệm" => "test kind",
+        _ => "test result",
+    }
 }
 
 /// Import `file`, writing the row report to `report_path`.
@@ -216,9 +269,23 @@ pub async fn import_returnees(
             match row {
                 Ok((line, cells)) => match list_row(store, &map, &cells, &mut origins).await? {
                     Ok(r) => {
+                        let typed = |f: &str| map.get(&cells, f).to_owned();
                         waiting.push(Waiting::InSlice {
                             line,
                             index: slice.len(),
+                            read_as: read_as(&[
+                                ("phương tiện", &typed("means"), r.input.means.clone()),
+                                (
+                                    "loại xét nghiệm",
+                                    &typed("test_kind"),
+                                    r.input.test_kind.clone(),
+                                ),
+                                (
+                                    "kết quả xét nghiệm",
+                                    &typed("test_result"),
+                                    r.input.test_result.clone(),
+                                ),
+                            ]),
                         });
                         slice.push(r);
                     }
@@ -250,32 +317,38 @@ pub async fn import_returnees(
                     s.refused += 1;
                     r
                 }
-                Waiting::InSlice { line, index } => {
-                    match answers[index].take().expect("each row answered once") {
-                        Ok(done) => {
-                            s.registered += 1;
-                            let created = done.matched.starts_with("created");
-                            if created {
-                                s.new_people += 1;
-                            }
-                            ReportRow {
-                                line,
-                                outcome: if created {
-                                    "registered_new_person"
-                                } else {
-                                    "registered"
-                                },
-                                person_id: Some(done.person_id),
-                                reason_vi: format!("Mã đăng ký {}.", done.code),
-                                reason_en: format!("Registration code {}.", done.code),
-                            }
+                Waiting::InSlice {
+                    line,
+                    index,
+                    read_as,
+                } => match answers[index].take().expect("each row answered once") {
+                    Ok(done) => {
+                        s.registered += 1;
+                        let created = done.matched.starts_with("created");
+                        if created {
+                            s.new_people += 1;
                         }
-                        Err(e) => {
-                            s.refused += 1;
-                            ReportRow::refused(line, &store_reasons(e)?)
+                        ReportRow {
+                            line,
+                            outcome: if created {
+                                "registered_new_person"
+                            } else {
+                                "registered"
+                            },
+                            person_id: Some(done.person_id),
+                            reason_vi: std::iter::once(format!("Mã đăng ký {}.", done.code))
+                                .chain(read_as.iter().map(|r| format!(" {}.", r.0)))
+                                .collect(),
+                            reason_en: std::iter::once(format!("Registration code {}.", done.code))
+                                .chain(read_as.iter().map(|r| format!(" {}.", r.1)))
+                                .collect(),
                         }
                     }
-                }
+                    Err(e) => {
+                        s.refused += 1;
+                        ReportRow::refused(line, &store_reasons(e)?)
+                    }
+                },
             };
             report.write_row(&r.cells())?;
             s.report_rows.push(r);

@@ -48,7 +48,7 @@ async fn a_list_registers_good_rows_groups_households_and_reports_each_bad_row()
     .unwrap();
     let lines = [
         // 2: a household of two from Quận 7, TP HCM, by names without diacritics.
-        "Trần Văn Về,1990,Nam,022090001234,0912345678,06649,TP HCM,Quan 7,23/10/2021,25/10/2021,Xe khách,hộ 1,2,01/09/2021",
+        "Trần Văn Về,1990,Nam,022090001234,0912345678,06649,TP HCM,Quan 7,23/10/2021,25/10/2021,xe khách giường nằm,hộ 1,2,01/09/2021",
         "Nguyễn Thị Vợ,1992,Nữ,022192001111,,06649,Thành phố Hồ Chí Minh,Quận 7,23/10/2021,25/10/2021,Xe khách,hộ 1,0,",
         // 4: a district that is not in the province.
         "Lê Văn Lạc,1980,Nam,,,06649,Bình Dương,Quận 7,23/10/2021,25/10/2021,Xe khách,,0,",
@@ -88,6 +88,26 @@ async fn a_list_registers_good_rows_groups_households_and_reports_each_bad_row()
     assert!(reason(5).contains("before the departure"), "{}", reason(5));
     assert!(reason(7).contains("already registered"), "{}", reason(7));
     assert!(reason(8).contains("own_vehicle"), "{}", reason(8));
+    // A list word read as another is said in the row's report; one written
+    // as we write it is not.
+    let registered = |line: u64| {
+        sm.report_rows
+            .iter()
+            .find(|r| r.line == line)
+            .map(|r| (r.reason_vi.clone(), r.reason_en.clone()))
+            .unwrap()
+    };
+    assert!(
+        registered(2)
+            .1
+            .contains("means “xe khách giường nằm” read as “Bus”")
+            && registered(2)
+                .0
+                .contains("phương tiện «xe khách giường nằm» đọc là «Xe khách»"),
+        "{:?}",
+        registered(2)
+    );
+    assert!(!registered(3).1.contains("read as"), "{:?}", registered(3));
     // The household travels as one group, from Quận 7 (a listed province).
     let groups = db
         .strings("SELECT group_code FROM returnee_registrations ORDER BY id")

@@ -301,6 +301,9 @@ pub struct Store {
     class_day: std::sync::Arc<std::sync::atomic::AtomicI32>,
     /// A test hook for class-changing writes (`engine_write`).
     failpoint: std::sync::Arc<std::sync::Mutex<Option<WriteFailpoint>>>,
+    /// The provinces' epidemic areas and quarantine rules as arrivals'
+    /// obligations read them (see `returnees::ArrivalRulesCache`).
+    arrival_rules: std::sync::Arc<returnees::ArrivalRulesCache>,
     /// Where "now" and Vietnam's "today" come from: the system's, unless the
     /// opener hands another ([`Store::with_clock`]; tests fix and move it).
     clock: phongdich_domain::Clock,
@@ -322,6 +325,10 @@ pub fn normalize_url(db: &str) -> String {
         }
     }
 }
+
+/// How long a PostgreSQL connection may sit idle in the pool before it is
+/// tested (a ping) when next acquired.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
 
 /// SQLite copies the write-ahead log into the database file at checkpoints.
 /// Left to the writer (its automatic checkpoint, after a commit once the log
@@ -372,8 +379,22 @@ impl Store {
                 // A SQLite connection is a file handle and cannot drop like a
                 // network one: testing it at every acquire (sqlx's default, a
                 // round trip to the connection's thread) doubled the round
-                // trips of every read (BENCHMARKS.md, day lists).
-                .test_before_acquire(engine == Dialect::Postgres)
+                // trips of every read (BENCHMARKS.md, day lists). A
+                // PostgreSQL connection is tested only when it has been idle
+                // a while (a server restart or a dropped link shows there);
+                // one in steady use proves itself with every statement, and a
+                // ping per acquire was a round trip per statement (BENCHMARKS.md,
+                // returnees' scans).
+                .test_before_acquire(false)
+                .before_acquire(move |conn, meta| {
+                    Box::pin(async move {
+                        if engine == Dialect::Postgres && meta.idle_for > IDLE_BEFORE_PING {
+                            use sqlx::Connection;
+                            conn.ping().await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .after_connect(move |conn, _meta| {
                     Box::pin(async move {
                         if engine == Dialect::Sqlite {
@@ -418,6 +439,7 @@ impl Store {
             tracing: Default::default(),
             class_day: std::sync::Arc::new(std::sync::atomic::AtomicI32::new(i32::MIN)),
             failpoint: Default::default(),
+            arrival_rules: Default::default(),
             clock: phongdich_domain::Clock::system(),
         })
     }

@@ -255,7 +255,10 @@ impl Store {
             Some(rule),
         )
         .await?;
-        tx.commit().await?;
+        // What arrivals must do follows the rule from now on.
+        let committed = tx.commit().await;
+        self.arrival_rules.changed();
+        committed?;
         Ok(rule.clone())
     }
 

@@ -70,6 +70,10 @@ pub struct Registration {
     /// destination cannot open ([`Registration::record_within`]).
     #[serde(skip)]
     record_units: (String, String, String),
+    /// The units above the origin (province, district, commune codes as
+    /// the units table keeps them), for its epidemic area.
+    #[serde(skip)]
+    origin_units: (String, Option<String>, Option<String>),
 }
 
 impl Registration {
@@ -77,6 +81,21 @@ impl Registration {
     pub fn record_within(&self, scope: &Scope) -> bool {
         let (p, d, c) = &self.record_units;
         scope.contains_codes(p, d, c)
+    }
+
+    /// The origin, then the units above it (as `Unit::lineage` orders them).
+    fn origin_lineage(&self) -> Vec<&str> {
+        let (p, d, c) = &self.origin_units;
+        let mut lineage = vec![self.origin_code.as_str()];
+        for above in [c.as_deref(), d.as_deref(), Some(p.as_str())]
+            .into_iter()
+            .flatten()
+        {
+            if !lineage.contains(&above) {
+                lineage.push(above);
+            }
+        }
+        lineage
     }
 }
 
@@ -154,7 +173,8 @@ pub(crate) const COLUMNS: &str = "r.id, r.code, r.person_id, COALESCE(r.full_nam
      r.checkpoint, r.checkpoint_result, r.checkpoint_sample_id, r.home_on, r.order_id, r.cancel_reason, \
      r.channel, r.province_code, r.district_code, r.commune_code, c.name AS commune_name, r.hamlet_code, \
      h.name AS hamlet_name, r.batch_id, r.seat, r.version, p.province_code AS record_province, \
-     p.district_code AS record_district, p.commune_code AS record_commune";
+     p.district_code AS record_district, p.commune_code AS record_commune, \
+     o.province_code AS origin_province, o.district_code AS origin_district, o.commune_code AS origin_commune";
 
 pub(crate) const FROM: &str = "returnee_registrations r JOIN persons p ON p.id = r.person_id \
      JOIN units o ON o.code = r.origin_code JOIN units c ON c.code = r.commune_code \
@@ -215,7 +235,72 @@ pub(crate) fn registration_from_row(r: &AnyRow) -> Result<Registration> {
             r.try_get("record_district")?,
             r.try_get("record_commune")?,
         ),
+        origin_units: (
+            r.try_get("origin_province")?,
+            r.try_get("origin_district")?,
+            r.try_get("origin_commune")?,
+        ),
     })
+}
+
+/// A province's epidemic areas and the quarantine rules in force for it
+/// (the national ones and its own), as an arrival's obligation reads them.
+#[derive(Debug)]
+pub(crate) struct ArrivalRules {
+    areas: Vec<EpidemicArea>,
+    rules: Vec<phongdich_domain::quarantine::QuarantineRule>,
+}
+
+/// [`ArrivalRules`] kept in memory per province: every scan's answer needs
+/// them, and they change a few times a month. Every write of an epidemic
+/// area or a province's quarantine rule calls [`ArrivalRulesCache::changed`]
+/// after its commit, which forgets all and moves the generation on; what
+/// was read while a write was under way (the generation moved during the
+/// read) is not kept. One process serves a database (ARCHITECTURE.md); an
+/// entry is still read again after [`ARRIVAL_RULES_TTL`], so a change
+/// written by another process (a migration, a command) is seen within it.
+#[derive(Debug, Default)]
+pub(crate) struct ArrivalRulesCache {
+    generation: std::sync::atomic::AtomicU64,
+    entries: std::sync::Mutex<
+        std::collections::HashMap<String, (std::time::Instant, std::sync::Arc<ArrivalRules>)>,
+    >,
+}
+
+/// How long [`ArrivalRulesCache`] keeps an entry.
+pub(crate) const ARRIVAL_RULES_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl ArrivalRulesCache {
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn get(&self, province: &str) -> Option<std::sync::Arc<ArrivalRules>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(province)
+            .filter(|(at, _)| at.elapsed() < ARRIVAL_RULES_TTL)
+            .map(|(_, known)| known.clone())
+    }
+
+    /// Keep what was read when the generation was `generation`, unless a
+    /// write has moved it on since.
+    fn keep(&self, province: &str, generation: u64, known: std::sync::Arc<ArrivalRules>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        // Checked under the lock `changed` clears under: a write committed
+        // after this check clears what is kept here.
+        if self.generation() == generation {
+            entries.insert(province.to_owned(), (std::time::Instant::now(), known));
+        }
+    }
+
+    /// An epidemic area or a quarantine rule was written (and committed).
+    pub(crate) fn changed(&self) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        entries.clear();
+    }
 }
 
 /// A province's list of epidemic areas, oldest first.
@@ -468,7 +553,9 @@ impl Store {
             Some(&area),
         )
         .await?;
-        tx.commit().await?;
+        let committed = tx.commit().await;
+        self.arrival_rules.changed();
+        committed?;
         Ok(area)
     }
 
@@ -550,7 +637,9 @@ impl Store {
             Some(&after),
         )
         .await?;
-        tx.commit().await?;
+        let committed = tx.commit().await;
+        self.arrival_rules.changed();
+        committed?;
         Ok(after)
     }
 
@@ -564,16 +653,48 @@ impl Store {
         arrival: NaiveDate,
         c: &Circumstances,
     ) -> Result<(Option<i64>, Obligation)> {
-        // Three reads on one connection: one acquisition, not three.
-        let mut conn = self.read.acquire().await?;
-        let origin = crate::units::unit_on(&mut conn, origin_code).await?;
+        let origin = {
+            let mut conn = self.read.acquire().await?;
+            crate::units::unit_on(&mut conn, origin_code).await?
+        };
         let lineage: Vec<&str> = origin.lineage().collect();
-        let areas = epidemic_areas_on(&mut conn, province).await?;
-        let area = epidemic_area_of(&areas, &lineage, departure);
-        let rules = crate::quarantine::quarantine_rules_on(&mut conn, province).await?;
-        drop(conn);
-        let o = obligation(&rules, area, arrival, province, c).map_err(Invalid::from)?;
+        self.obligation_from(province, &lineage, departure, arrival, c)
+            .await
+    }
+
+    /// [`Self::obligation_for`] with the origin's lineage known (the unit
+    /// itself, then the units above it).
+    async fn obligation_from(
+        &self,
+        province: &str,
+        lineage: &[&str],
+        departure: NaiveDate,
+        arrival: NaiveDate,
+        c: &Circumstances,
+    ) -> Result<(Option<i64>, Obligation)> {
+        let known = self.arrival_rules(province).await?;
+        let area = epidemic_area_of(&known.areas, lineage, departure);
+        let o = obligation(&known.rules, area, arrival, province, c).map_err(Invalid::from)?;
         Ok((area.map(|a| a.id), o))
+    }
+
+    /// The province's epidemic areas and quarantine rules in force, from
+    /// memory when read since the last write of either (see
+    /// [`ArrivalRulesCache`]).
+    async fn arrival_rules(&self, province: &str) -> Result<std::sync::Arc<ArrivalRules>> {
+        let cache = &self.arrival_rules;
+        if let Some(known) = cache.get(province) {
+            return Ok(known);
+        }
+        let generation = cache.generation();
+        let known = {
+            let mut conn = self.read.acquire().await?;
+            let areas = epidemic_areas_on(&mut conn, province).await?;
+            let rules = crate::quarantine::quarantine_rules_on(&mut conn, province).await?;
+            std::sync::Arc::new(ArrivalRules { areas, rules })
+        };
+        cache.keep(province, generation, known.clone());
+        Ok(known)
     }
 
     /// The obligation of a registration, its arrival counted from the day it
@@ -589,14 +710,9 @@ impl Store {
             last_dose_on: r.last_dose_on,
             recovered_on: None,
         };
+        let lineage = r.origin_lineage();
         Ok(self
-            .obligation_for(
-                &r.province_code,
-                &r.origin_code,
-                r.departure_on,
-                arrival,
-                &c,
-            )
+            .obligation_from(&r.province_code, &lineage, r.departure_on, arrival, &c)
             .await?
             .1)
     }

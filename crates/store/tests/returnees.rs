@@ -157,6 +157,59 @@ async fn an_unvaccinated_arrival_from_hanoi_gets_home_quarantine_from_the_day_th
     );
 }
 
+/// The province's list and rules are kept in memory for the scans' answers
+/// (`ArrivalRulesCache`): a change is in the very next answer.
+#[tokio::test]
+async fn what_a_scan_answers_follows_the_list_and_the_rules_the_moment_they_change() {
+    let db = db().await;
+    let s = &db.store;
+    hanoi_listed(s).await;
+    let reg = register(s, &trip("Đỗ Văn Quét", "022090002468", PHUC_XA)).await;
+    let officer = actor(QUANG_NINH, Role::CheckpointOfficer);
+    let code = reg.registration.code.clone();
+    let test_days = |o: &Obligation| match o {
+        Obligation::Order { plan, .. } => plan.test_days.clone(),
+        other => panic!("an order, got {other:?}"),
+    };
+    let first = s
+        .scan_returnee(&officer, &scan(&code, "k-1", "negative"))
+        .await
+        .unwrap();
+    assert_eq!(
+        test_days(&first.obligation),
+        [day(25, 10), day(31, 10), day(7, 11)]
+    );
+
+    // The province revises its rule: tests on days 1 and 5 only.
+    let province = actor(QUANG_NINH, Role::Admin);
+    let mut rule = s
+        .quarantine_rules(QUANG_NINH)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.code == "qn-2021-10-18-area")
+        .unwrap();
+    rule.test_days = vec![1, 5];
+    s.save_province_rule(&province, &rule).await.unwrap();
+    let second = s
+        .scan_returnee(&officer, &scan(&code, "k-2", ""))
+        .await
+        .unwrap();
+    assert_eq!(second.outcome, "again");
+    assert_eq!(test_days(&second.obligation), [day(25, 10), day(29, 10)]);
+
+    // Hà Nội taken off the list from before the departure: nothing to do.
+    let area = s.epidemic_areas(QUANG_NINH).await.unwrap()[0].id;
+    s.end_epidemic_area(&province, area, "20/10/2021")
+        .await
+        .unwrap();
+    let third = s
+        .scan_returnee(&officer, &scan(&code, "k-3", ""))
+        .await
+        .unwrap();
+    assert_eq!(third.obligation, Obligation::None);
+}
+
 #[tokio::test]
 async fn a_fully_vaccinated_arrival_self_monitors_and_one_from_a_listed_district_only_if_it_was_listed_at_departure()
  {

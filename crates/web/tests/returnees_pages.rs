@@ -251,6 +251,88 @@ async fn register_scan_and_confirm_home_through_the_pages() {
     );
 }
 
+/// Districts by name, not by code: the province's list and the
+/// registration form take a district typed within the province chosen,
+/// suggested from that province's districts.
+#[tokio::test]
+async fn a_district_of_origin_is_typed_by_name_within_its_province() {
+    let mut db = TestDb::new().await;
+    let at = Utc.with_ymd_and_hms(2021, 10, 25, 2, 0, 0).unwrap();
+    db.store = db
+        .store
+        .clone()
+        .with_clock(phongdich_domain::Clock::fixed(at));
+    let app = support::app(&db);
+    let mut province = Browser::logged_in(&db, &app, "bcd.quangninh", "22", "admin").await;
+    let suggestions = province.get("/units/79/districts").await;
+    assert_eq!(suggestions.status, StatusCode::OK);
+    assert!(
+        suggestions.body.contains("<option value=\"Quận 7\">"),
+        "{}",
+        suggestions.body
+    );
+    let csrf = province.csrf().await;
+    let area = |district: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("unit_code", "79".to_owned()),
+            ("district", district.to_owned()),
+            ("from_on", "01/10/2021".to_owned()),
+            ("decision", "Thông báo 15/TB-BCĐ".to_owned()),
+        ]
+    };
+    let unknown = area("Quận 99");
+    let unknown: Vec<(&str, &str)> = unknown.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = province.post("/epidemic-areas", &unknown).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Quận 99") && refused.body.contains("value=\"Quận 99\""),
+        "named in the message, kept in the field: {}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("<option value=\"Quận 7\">"),
+        "the province's districts suggested again"
+    );
+    // Typed without diacritics and without "Quận".
+    let typed = area("binh thanh");
+    let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let added = province.post("/epidemic-areas", &typed).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let list = province.get("/epidemic-areas?done=area").await;
+    assert!(list.body.contains("Quận Bình Thạnh"), "{}", list.body);
+
+    let mut commune = Browser::logged_in(&db, &app, "tyt.hakhanh", HA_KHANH, "health_staff").await;
+    let form = commune.get("/returnees/new").await;
+    let csrf = form.csrf();
+    let made = commune
+        .post(
+            "/returnees/new",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("full_name", "Lý Văn Bình Thạnh"),
+                ("birth", "1991"),
+                ("sex", "male"),
+                ("phone", "0912345679"),
+                ("commune_code", HA_KHANH),
+                ("origin_code", "79"),
+                ("origin_district", "Quận Bình Thạnh"),
+                ("departure_on", "24/10/2021"),
+                ("arrival_on", "25/10/2021"),
+                ("means", "own_vehicle"),
+                ("doses", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let card = commune.get(made.location()).await;
+    assert!(
+        card.body.contains("Quận Bình Thạnh") && card.body.contains("Cách ly tại nhà 14 ngày"),
+        "from the district, on the list: home quarantine: {}",
+        card.body
+    );
+}
+
 #[tokio::test]
 async fn people_register_their_own_return_on_the_public_page() {
     let mut db = TestDb::new().await;

@@ -167,3 +167,24 @@
       });
   }
 })();
+
+// A province's districts as the suggestions of a district typed by name:
+// a `select[data-districts=ID]` of provinces fills `datalist#ID` from
+// `/units/<code>/districts` when it changes. Without this script the field
+// is typed by name and the server resolves it within the chosen province.
+(function () {
+  "use strict";
+  function fill(select) {
+    var list = document.getElementById(select.getAttribute("data-districts"));
+    if (!list) return;
+    list.innerHTML = "";
+    if (!select.value) return;
+    fetch("/units/" + encodeURIComponent(select.value) + "/districts", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) { list.innerHTML = html; })
+      .catch(function () {});
+  }
+  document.querySelectorAll("select[data-districts]").forEach(function (s) {
+    s.addEventListener("change", function () { fill(s); });
+  });
+})();

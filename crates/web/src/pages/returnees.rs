@@ -218,6 +218,10 @@ pub(super) struct RegistrationForm {
     pub(super) street_address: String,
     #[serde(default)]
     pub(super) origin_code: String,
+    /// A district of the origin province, by name (or code); blank: the
+    /// whole province.
+    #[serde(default)]
+    pub(super) origin_district: String,
     #[serde(default)]
     pub(super) origin_address: String,
     #[serde(default)]
@@ -285,7 +289,7 @@ impl RegistrationForm {
     }
 }
 
-const FIELDS: [&str; 20] = [
+const FIELDS: [&str; 21] = [
     "full_name",
     "birth",
     "sex",
@@ -295,6 +299,7 @@ const FIELDS: [&str; 20] = [
     "hamlet_code",
     "street_address",
     "origin_code",
+    "origin_district",
     "origin_address",
     "departure_on",
     "arrival_on",
@@ -350,19 +355,20 @@ async fn form_page(
     let units = super::picker::units_to_choose(&s.store, page)
         .await
         .map_err(|e| page.fail(e))?;
-    let provinces = s
-        .store
-        .root_units(&Scope::national())
-        .await
-        .map_err(|e| page.fail(e))?;
     let means: Vec<(&str, &str)> = Means::ALL
         .iter()
         .map(|m| (m.as_str(), means_label(l, *m)))
         .collect();
-    let mut origin: Vec<(&str, &str)> = vec![("", l.t("— Chọn tỉnh —", "— Choose a province —"))];
-    origin.extend(provinces.iter().map(|p| (p.code.as_str(), p.name.as_str())));
-    let origin_is_province =
-        f.origin_code.is_empty() || provinces.iter().any(|p| p.code == f.origin_code);
+    let origin = origin_fields(
+        s,
+        page,
+        ["origin_code", "origin_district"],
+        ("Đi từ tỉnh/thành phố", "From (province)"),
+        [&f.origin_code, &f.origin_district],
+        errors,
+    )
+    .await
+    .map_err(|e| page.fail(e))?;
     let content = html! {
         h1 { (l.t("Đăng ký người về địa phương", "Register a returnee")) }
         p.muted { (l.t(
@@ -388,11 +394,7 @@ async fn form_page(
             fieldset {
                 legend { (l.t("Chuyến đi", "The trip")) }
                 div.grid {
-                    @if origin_is_province {
-                        (select(l, "origin_code", ("Đi từ tỉnh/thành phố", "From (province)"), &f.origin_code, &origin, errors))
-                    } @else {
-                        (text_field(l, "origin_code", ("Đi từ (mã huyện/xã)", "From (district/commune code)"), &f.origin_code, errors, "inputmode=\"numeric\""))
-                    }
+                    (origin)
                     (text_field(l, "origin_address", ("Địa chỉ nơi đi", "Address there"), &f.origin_address, errors, ""))
                     (text_field(l, "departure_on", ("Ngày đi (dd/mm/yyyy)", "Departure (dd/mm/yyyy)"), &f.departure_on, errors, "required inputmode=\"numeric\""))
                     (text_field(l, "arrival_on", ("Ngày đến (dd/mm/yyyy)", "Arrival (dd/mm/yyyy)"), &f.arrival_on, errors, "required inputmode=\"numeric\""))
@@ -435,6 +437,17 @@ async fn create(
     if let Some(e) = super::persons::resolve_hamlet(&s, &page, &mut input.person).await? {
         return form_page(&s, &page, &f, &[e]).await;
     }
+    input.origin_code = match origin_of_form(
+        &s,
+        [&f.origin_code, &f.origin_district],
+        ["origin_code", "origin_district"],
+    )
+    .await
+    .map_err(|e| page.fail(e))?
+    {
+        Ok(code) => code,
+        Err(e) => return form_page(&s, &page, &f, &[e]).await,
+    };
     match s
         .store
         .register_returnee(&page.actor, &input, "officer")
@@ -452,6 +465,90 @@ async fn create(
             Ok(r)
         }
     }
+}
+
+/// The origin's fields: a province from the list and, optionally, one of
+/// its districts typed by name (its districts suggested: rendered for the
+/// province chosen, refreshed by `picker.js` when it changes); a code that
+/// is no province (sent by a script) is shown as typed. The server reads
+/// them with [`origin_of_form`].
+async fn origin_fields(
+    s: &AppState,
+    page: &Page,
+    [province_field, district_field]: [&str; 2],
+    label: (&str, &str),
+    [province, district]: [&str; 2],
+    errors: &[FieldError],
+) -> Result<Markup, StoreError> {
+    let l = page.lang;
+    let provinces = s.store.root_units(&Scope::national()).await?;
+    let chosen = provinces.iter().find(|p| p.code == province.trim());
+    if chosen.is_none() && !province.trim().is_empty() {
+        return Ok(text_field(
+            l,
+            province_field,
+            ("Đi từ (mã huyện/xã)", "From (district/commune code)"),
+            province,
+            errors,
+            "inputmode=\"numeric\"",
+        ));
+    }
+    let districts = match chosen {
+        Some(p) => s.store.children(&p.code).await?,
+        None => Vec::new(),
+    };
+    let list = format!("dl-{district_field}");
+    let invalid = errors.iter().any(|e| e.field == province_field);
+    Ok(html! {
+        div.field.invalid[invalid] {
+            label for={ "f-" (province_field) } { (l.t(label.0, label.1)) }
+            select id={ "f-" (province_field) } name=(province_field) data-districts=(list) aria-invalid=[invalid.then_some("true")] {
+                option value="" selected[chosen.is_none()] { (l.t("— Chọn tỉnh —", "— Choose a province —")) }
+                @for p in &provinces { option value=(p.code) selected[chosen.is_some_and(|c| c.code == p.code)] { (p.name) } }
+            }
+            (field_error(l, errors, province_field))
+        }
+        (text_field(l, district_field, ("Quận/huyện (gõ tên; để trống: cả tỉnh)", "District (type its name; blank: the whole province)"), district, errors, &format!("list=\"{list}\" autocomplete=\"off\"")))
+        datalist id=(list) { (super::units::district_options(&districts)) }
+    })
+}
+
+/// The unit [`origin_fields`] name: the province chosen, or its district
+/// typed by name or code (resolved within the province; one it does not
+/// have is the district field's error, in words).
+async fn origin_of_form(
+    s: &AppState,
+    [province, district]: [&str; 2],
+    [province_field, district_field]: [&str; 2],
+) -> Result<Result<String, FieldError>, StoreError> {
+    if district.trim().is_empty() {
+        return Ok(Ok(province.trim().to_owned()));
+    }
+    if province.trim().is_empty() {
+        return Ok(Err(FieldError::new(
+            province_field,
+            "required",
+            "Chọn tỉnh/thành phố có quận/huyện này.",
+            "Choose the province the district is in.",
+        )));
+    }
+    Ok(match s.store.resolve_origin(province, district).await? {
+        Ok(phongdich_store::Source::OtherProvince {
+            province_code,
+            district_code,
+            ..
+        }) => Ok(district_code.unwrap_or(province_code)),
+        Ok(_) => Ok(province.trim().to_owned()),
+        Err(mut e) => {
+            e.field = if e.field == "origin_district" {
+                district_field
+            } else {
+                province_field
+            }
+            .to_owned();
+            Err(e)
+        }
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -796,6 +893,9 @@ async fn checkpoint_scan(
 pub(super) struct AreaForm {
     #[serde(default)]
     unit_code: String,
+    /// A district of the province chosen, by name (or code).
+    #[serde(default)]
+    district: String,
     #[serde(default)]
     from_on: String,
     #[serde(default)]
@@ -845,13 +945,16 @@ async fn areas_render(
         .scope
         .root()
         .is_some_and(|r| r.level() == phongdich_domain::UnitLevel::Province);
-    let provinces = s
-        .store
-        .root_units(&Scope::national())
-        .await
-        .map_err(|e| page.fail(e))?;
-    let mut choices: Vec<(&str, &str)> = vec![("", l.t("— Chọn tỉnh —", "— Choose a province —"))];
-    choices.extend(provinces.iter().map(|p| (p.code.as_str(), p.name.as_str())));
+    let place = origin_fields(
+        s,
+        page,
+        ["unit_code", "district"],
+        ("Tỉnh/thành phố", "Province"),
+        [&f.unit_code, &f.district],
+        errors,
+    )
+    .await
+    .map_err(|e| page.fail(e))?;
     let content = html! {
         h1 { (l.t("Vùng dịch", "Epidemic areas")) }
         @if let Some(m) = done_message(l, &f.done) { p.notice role="status" { (m) } }
@@ -887,10 +990,10 @@ async fn areas_render(
         @if keeps {
             section aria-labelledby="h-add-area" {
                 h2 #h-add-area { (l.t("Thêm vùng dịch", "Add an epidemic area")) }
-                (form_errors(l, errors, &["unit_code", "from_on", "until_on", "decision"]))
+                (form_errors(l, errors, &["unit_code", "district", "from_on", "until_on", "decision"]))
                 form.stack #add-area method="post" action="/epidemic-areas" novalidate {
                     (page.csrf_field())
-                    (select(l, "unit_code", ("Tỉnh/thành phố", "Province"), &f.unit_code, &choices, errors))
+                    (place)
                     (text_field(l, "from_on", ("Từ ngày (dd/mm/yyyy)", "From (dd/mm/yyyy)"), &f.from_on, errors, "required inputmode=\"numeric\""))
                     (text_field(l, "until_on", ("Đến ngày (để trống: đến khi có thông báo mới)", "Until (blank: until further notice)"), &f.until_on, errors, "inputmode=\"numeric\""))
                     (text_field(l, "decision", ("Số văn bản", "Decision or notice"), &f.decision, errors, "required"))
@@ -904,8 +1007,19 @@ async fn areas_render(
 
 async fn add_area(State(s): State<AppState>, page: Page, Form(f): Form<AreaForm>) -> PageResult {
     page.require(Permission::Returnees)?;
+    let unit_code = match origin_of_form(&s, [&f.unit_code, &f.district], ["unit_code", "district"])
+        .await
+        .map_err(|e| page.fail(e))?
+    {
+        Ok(code) => code,
+        Err(e) => {
+            let mut r = areas_render(&s, &page, &f, &[e]).await?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
+    };
     let input = AreaInput {
-        unit_code: f.unit_code.clone(),
+        unit_code,
         from_on: f.from_on.clone(),
         until_on: f.until_on.clone(),
         decision: f.decision.clone(),

@@ -27,33 +27,50 @@ pub(super) fn routes() -> axum::Router<AppState> {
     axum::Router::new().route("/ve/{province}", get(form_page).post(register))
 }
 
-/// Registrations one address may send in an hour (a household, a few
-/// families on one phone), and the addresses remembered at most.
+/// Registrations one address may save in an hour (a household, a few
+/// families on one phone); forms it may post in an hour, refused ones
+/// included (someone correcting a typo posts again; a script is stopped);
+/// and the addresses remembered at most.
 const PER_HOUR: usize = 12;
+const POSTS_PER_HOUR: usize = 60;
 const ADDRESSES: usize = 100_000;
 
-/// Whether `source` may register once more now (and count it).
-fn allowed(source: &str) -> bool {
-    static SEEN: OnceLock<Mutex<HashMap<String, Vec<Instant>>>> = OnceLock::new();
-    let mut seen = SEEN
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    let now = Instant::now();
-    let hour = Duration::from_secs(3600);
-    if seen.len() >= ADDRESSES {
-        seen.retain(|_, times| times.iter().any(|t| now.duration_since(*t) < hour));
-        if seen.len() >= ADDRESSES {
+/// What each address posted and saved in the last hour.
+#[derive(Default)]
+struct Sent(HashMap<String, (Vec<Instant>, Vec<Instant>)>);
+
+impl Sent {
+    /// Whether `source` may post once more at `now` (the post counted).
+    fn post(&mut self, source: &str, now: Instant) -> bool {
+        let hour = Duration::from_secs(3600);
+        let recent = |t: &Instant| now.duration_since(*t) < hour;
+        if self.0.len() >= ADDRESSES {
+            self.0.retain(|_, (posts, _)| posts.iter().any(recent));
+            if self.0.len() >= ADDRESSES {
+                return false;
+            }
+        }
+        let (posts, saved) = self.0.entry(source.to_owned()).or_default();
+        posts.retain(recent);
+        saved.retain(recent);
+        if posts.len() >= POSTS_PER_HOUR || saved.len() >= PER_HOUR {
             return false;
         }
+        posts.push(now);
+        true
     }
-    let times = seen.entry(source.to_owned()).or_default();
-    times.retain(|t| now.duration_since(*t) < hour);
-    if times.len() >= PER_HOUR {
-        return false;
+
+    /// `source` saved a registration at `now`.
+    fn saved(&mut self, source: &str, now: Instant) {
+        self.0.entry(source.to_owned()).or_default().1.push(now);
     }
-    times.push(now);
-    true
+}
+
+fn sent() -> std::sync::MutexGuard<'static, Sent> {
+    static SENT: OnceLock<Mutex<Sent>> = OnceLock::new();
+    SENT.get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
 }
 
 /// The province of the address, and its communes grouped by district.
@@ -220,7 +237,7 @@ async fn register(
     let again = |errors: Vec<FieldError>, status| {
         render(l, &path, &p, &communes, &provinces, &f, &errors, status)
     };
-    if !allowed(&source) {
+    if !sent().post(&source, Instant::now()) {
         return again(
             vec![FieldError::new(
                 "full_name",
@@ -247,6 +264,7 @@ async fn register(
     };
     match s.store.register_returnee(&actor, &input, "public").await {
         Ok(r) => {
+            sent().saved(&source, Instant::now());
             let reg = &r.registration;
             let (must_vi, must_en) = r.obligation.describe();
             let code = &reg.code;
@@ -304,5 +322,38 @@ async fn register(
                 StatusCode::SERVICE_UNAVAILABLE,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_forms_do_not_use_up_the_registrations_of_an_hour() {
+        let mut sent = Sent::default();
+        let t0 = Instant::now();
+        // Twenty refused forms (typos corrected), then twelve saved.
+        for _ in 0..20 {
+            assert!(sent.post("10.0.0.1", t0));
+        }
+        for _ in 0..PER_HOUR {
+            assert!(sent.post("10.0.0.1", t0));
+            sent.saved("10.0.0.1", t0);
+        }
+        assert!(!sent.post("10.0.0.1", t0), "the thirteenth registration");
+        assert!(sent.post("10.0.0.2", t0), "another address is not held");
+        let later = t0 + Duration::from_secs(3601);
+        assert!(sent.post("10.0.0.1", later), "an hour on");
+    }
+
+    #[test]
+    fn a_script_posting_bad_forms_is_stopped_after_sixty_an_hour() {
+        let mut sent = Sent::default();
+        let t0 = Instant::now();
+        for _ in 0..POSTS_PER_HOUR {
+            assert!(sent.post("10.0.0.9", t0));
+        }
+        assert!(!sent.post("10.0.0.9", t0 + Duration::from_secs(10)));
     }
 }

@@ -156,6 +156,34 @@ pub(super) async fn add_hamlet(
     }
 }
 
+/// A province's districts as the `<option>`s of a datalist, for a district
+/// typed by name (`picker.js` asks for them when the province is chosen).
+pub(super) fn district_options(districts: &[Unit]) -> Markup {
+    html! { @for d in districts { option value=(d.name) {} } }
+}
+
+/// `/units/{province}/districts`: [`district_options`] of any province
+/// (unit names are public; a session is needed, no permission).
+async fn districts(State(s): State<AppState>, page: Page, Path(code): Path<String>) -> PageResult {
+    let unit = s.store.unit(&code).await.map_err(|e| page.fail(e))?;
+    let districts = if unit.level == UnitLevel::Province {
+        s.store
+            .children(&unit.code)
+            .await
+            .map_err(|e| page.fail(e))?
+    } else {
+        Vec::new()
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        district_options(&districts).into_string(),
+    )
+        .into_response())
+}
+
 /// This module's pages, each path with its handlers; merged once in
 /// [`super::routes`].
 pub(super) fn routes() -> axum::Router<AppState> {
@@ -163,4 +191,5 @@ pub(super) fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/units", get(index))
         .route("/units/{code}", get(show).post(add_hamlet))
+        .route("/units/{code}/districts", get(districts))
 }
