@@ -3806,6 +3806,21 @@ async fn the_province_ends_an_epidemic_area_plans_a_convoy_and_counts_returnees_
     wait_notice(&c, "Đã ghi ngày kết thúc").await;
     let row = wait_for(&c, "#areas tbody tr").await.text().await.unwrap();
     assert!(row.contains(&day(today)), "{row}");
+    // A district by name: choosing the province brings its districts as
+    // the field's suggestions.
+    wait_for(&c, "#f-unit_code")
+        .await
+        .select_by_value("79")
+        .await
+        .unwrap();
+    wait_for(&c, "#dl-district option[value='Quận Bình Thạnh']").await;
+    fill(&c, "district", "Quận Bình Thạnh").await;
+    fill(&c, "from_on", &day(today - chrono::Days::new(3))).await;
+    fill(&c, "decision", "Thông báo 15/TB-BCĐ").await;
+    submit(&c, "#add-area").await;
+    wait_notice(&c, "Đã thêm vùng dịch").await;
+    let table = wait_for(&c, "#areas").await.text().await.unwrap();
+    assert!(table.contains("Quận Bình Thạnh"), "{table}");
     shots.take(&c, "epidemic-areas-vi", 1280).await;
     switch_language(&c, "en").await;
     wait_heading(&c, "Epidemic areas").await;

@@ -309,8 +309,13 @@ async fn epidemic_areas_on(
     province_code: &str,
 ) -> Result<Vec<EpidemicArea>> {
     let rows = sqlx::query(
-        "SELECT a.id, a.province_code, a.unit_code, u.name AS unit_name, a.from_on, a.until_on, a.decision \
-         FROM epidemic_areas a JOIN units u ON u.code = a.unit_code WHERE a.province_code = $1 \
+        // A district or commune is named with its province ("Quận 7, Thành
+        // phố Hồ Chí Minh"): the same names recur across provinces.
+        "SELECT a.id, a.province_code, a.unit_code, \
+         CASE WHEN pu.name IS NULL THEN u.name ELSE u.name || ', ' || pu.name END AS unit_name, \
+         a.from_on, a.until_on, a.decision \
+         FROM epidemic_areas a JOIN units u ON u.code = a.unit_code \
+         LEFT JOIN units pu ON pu.code = u.province_code AND pu.code <> u.code WHERE a.province_code = $1 \
          ORDER BY a.from_on, a.id",
     )
     .bind(province_code)

@@ -300,7 +300,11 @@ async fn a_district_of_origin_is_typed_by_name_within_its_province() {
     let added = province.post("/epidemic-areas", &typed).await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
     let list = province.get("/epidemic-areas?done=area").await;
-    assert!(list.body.contains("Quận Bình Thạnh"), "{}", list.body);
+    assert!(
+        list.body.contains("Quận Bình Thạnh, Thành phố Hồ Chí Minh"),
+        "the district with its province: {}",
+        list.body
+    );
 
     let mut commune = Browser::logged_in(&db, &app, "tyt.hakhanh", HA_KHANH, "health_staff").await;
     let form = commune.get("/returnees/new").await;
