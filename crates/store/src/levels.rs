@@ -432,94 +432,62 @@ impl Store {
         let end = week + chrono::Days::new(7);
         let last = week + chrono::Days::new(6);
         let previous_week = week - chrono::Days::new(7);
-        // Four independent reads, on as many pooled connections at once.
+        // Independent reads, on as many pooled connections at once; the large
+        // ones each one JSON array (a row through the `Any` driver is a
+        // hand-off between threads; ten thousand of them were most of the
+        // week's time on SQLite — BENCHMARKS.md).
+        let e = self.dialect;
+        let json_read = |columns: &'static str,
+                         from: &'static str,
+                         order: &'static [&'static str],
+                         binds: Vec<String>| {
+            let mut b = QueryBuilder::numbered(String::new(), binds.len());
+            let [cond] = scope.and_filters(&mut b, ["x0"]);
+            let from = from.replace("{cond}", &cond);
+            b.push(&format!(
+                "SELECT {} AS j",
+                e.json_page(columns, &from, order, "")
+            ));
+            async move {
+                let mut q = sqlx::query(b.sql());
+                for v in &binds {
+                    q = q.bind(v.as_str());
+                }
+                let r = b.bind_onto(q).fetch_one(&self.read).await?;
+                Ok::<String, StoreError>(r.try_get("j")?)
+            }
+        };
         // The communes, with their districts' names.
-        let communes = async {
-            let mut b = QueryBuilder::numbered(
-                "SELECT u.code, u.name, u.province_code, COALESCE(u.district_code, '') AS district_code, \
-                 COALESCE(d.name, '') AS district_name, u.population FROM units u \
-                 LEFT JOIN units d ON d.code = u.district_code WHERE u.level = 'commune'",
-                0,
-            );
-            scope.push_filter(&mut b, "u");
-            b.push(" ORDER BY u.district_code, u.code");
-            Ok::<_, StoreError>(b.query().fetch_all(&self.read).await?)
-        };
+        let communes = json_read(
+            "x0.code, x0.name, x0.province_code, COALESCE(x0.district_code, ''), COALESCE(d.name, ''), x0.population",
+            "FROM units x0 LEFT JOIN units d ON d.code = x0.district_code WHERE x0.level = 'commune'{cond}",
+            &["x0.district_code", "x0.code"],
+            Vec::new(),
+        );
         // C1: the week's community cases by commune (the rapid report's definition).
-        let cases = async {
-            let mut b = QueryBuilder::numbered(
-                "SELECT c.commune_code, COUNT(*) AS n FROM cases c WHERE c.confirmed_on >= $1 AND c.confirmed_on < $2 \
-                 AND c.source_kind NOT IN ('imported', 'other_province') AND c.detected_where <> 'quarantine'",
-                2,
-            );
-            scope.push_filter(&mut b, "c");
-            b.push(" GROUP BY c.commune_code");
-            let mut cases: HashMap<String, i64> = HashMap::new();
-            for r in b
-                .bind_onto(
-                    sqlx::query(b.sql())
-                        .bind(week.to_string())
-                        .bind(end.to_string()),
-                )
-                .fetch_all(&self.read)
-                .await?
-            {
-                cases.insert(r.try_get("commune_code")?, r.try_get("n")?);
-            }
-            Ok::<_, StoreError>(cases)
-        };
-        // C2, C3: each commune's latest coverage as of the week's last day.
-        let coverage = async {
-            let mut b = QueryBuilder::numbered(
-                "SELECT k.unit_code, k.adult_one_dose, k.elderly_full, k.capacity_met FROM commune_coverage k \
-                 WHERE k.as_of <= $1",
-                1,
-            );
-            scope.push_filter(&mut b, "k");
-            b.push(" ORDER BY k.unit_code, k.as_of, k.id");
-            let mut coverage: HashMap<String, Coverage> = HashMap::new();
-            for r in b
-                .bind_onto(sqlx::query(b.sql()).bind(last.to_string()))
-                .fetch_all(&self.read)
-                .await?
-            {
-                // Ordered by day: the last one read is the latest.
-                coverage.insert(
-                    r.try_get("unit_code")?,
-                    (
-                        r.try_get("adult_one_dose")?,
-                        r.try_get("elderly_full")?,
-                        r.try_get("capacity_met")?,
-                    ),
-                );
-            }
-            Ok::<_, StoreError>(coverage)
-        };
+        let cases = json_read(
+            "x0.commune_code, COUNT(*)",
+            "FROM cases x0 WHERE x0.confirmed_on >= $1 AND x0.confirmed_on < $2 \
+             AND x0.source_kind NOT IN ('imported', 'other_province') AND x0.detected_where <> 'quarantine'{cond} \
+             GROUP BY x0.commune_code",
+            &["x0.commune_code"],
+            vec![week.to_string(), end.to_string()],
+        );
+        // C2, C3: each commune's latest coverage as of the week's last day
+        // (in day order: the last one read is the latest).
+        let coverage = json_read(
+            "x0.unit_code, x0.adult_one_dose, x0.elderly_full, x0.capacity_met",
+            "FROM commune_coverage x0 WHERE x0.as_of <= $1{cond}",
+            &["x0.unit_code", "x0.as_of", "x0.id"],
+            vec![last.to_string()],
+        );
         // Published levels of this week and the one before.
-        let published = async {
-            let mut b = QueryBuilder::numbered(
-                "SELECT e.unit_code, e.week_start, e.level, e.reason FROM epidemic_levels e \
-                 WHERE e.week_start IN ($1, $2)",
-                2,
-            );
-            scope.push_filter(&mut b, "e");
-            let mut published: HashMap<(String, String), (i64, Option<String>)> = HashMap::new();
-            for r in b
-                .bind_onto(
-                    sqlx::query(b.sql())
-                        .bind(week.to_string())
-                        .bind(previous_week.to_string()),
-                )
-                .fetch_all(&self.read)
-                .await?
-            {
-                published.insert(
-                    (r.try_get("unit_code")?, r.try_get("week_start")?),
-                    (r.try_get("level")?, r.try_get("reason")?),
-                );
-            }
-            Ok::<_, StoreError>(published)
-        };
+        let published = json_read(
+            "x0.unit_code, x0.week_start, x0.level, x0.reason",
+            "FROM epidemic_levels x0 WHERE x0.week_start IN ($1, $2){cond}",
+            &["x0.unit_code", "x0.week_start"],
+            vec![week.to_string(), previous_week.to_string()],
+        );
         // C3 from the records where not entered: oxygen kept by each commune
         // (not retired) registered before the week's end.
         let oxygen = async {
@@ -543,15 +511,28 @@ impl Store {
         };
         let (communes, cases, coverage, published, oxygen) =
             tokio::try_join!(communes, cases, coverage, published, oxygen)?;
+        type CommuneRow = (String, String, String, String, String, Option<i64>);
+        let communes: Vec<CommuneRow> = serde_json::from_str(&communes)?;
+        let cases: HashMap<String, i64> = serde_json::from_str::<Vec<(String, i64)>>(&cases)?
+            .into_iter()
+            .collect();
+        let coverage: HashMap<String, Coverage> = serde_json::from_str::<
+            Vec<(String, Option<f64>, Option<f64>, Option<i64>)>,
+        >(&coverage)?
+        .into_iter()
+        .map(|(unit, a, e, c)| (unit, (a, e, c)))
+        .collect();
+        let published: HashMap<(String, String), (i64, Option<String>)> =
+            serde_json::from_str::<Vec<(String, String, i64, Option<String>)>>(&published)?
+                .into_iter()
+                .map(|(unit, week, level, reason)| ((unit, week), (level, reason)))
+                .collect();
         let rules = self.level_rules().await?;
         let mut out = Vec::with_capacity(communes.len());
         let mut counts = [0i64; 4];
         // Each commune's criteria, for the areas they make up.
         let mut criteria: Vec<Criteria> = Vec::with_capacity(communes.len());
-        for r in &communes {
-            let code: String = r.try_get("code")?;
-            let province: String = r.try_get("province_code")?;
-            let population: Option<i64> = r.try_get("population")?;
+        for (code, name, province, district_code, district_name, population) in communes {
             let Some(rule) = rules_on(&rules, &province, last) else {
                 return Err(Invalid(vec![FieldError::new(
                     "week",
@@ -586,10 +567,10 @@ impl Store {
             }
             out.push(CommuneLevel {
                 unit_code: code,
-                unit_name: r.try_get("name")?,
-                province_code: province.clone(),
-                district_code: r.try_get("district_code")?,
-                district_name: r.try_get("district_name")?,
+                unit_name: name,
+                province_code: province,
+                district_code,
+                district_name,
                 cases: n,
                 population,
                 rule_code: rule.code.clone(),
