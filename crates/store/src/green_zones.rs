@@ -606,6 +606,37 @@ impl Store {
         Ok(ended)
     }
 
+    /// The person (their address just written) has a case under treatment:
+    /// the green zones they now live in are lost today, in the same write as
+    /// the address — an F0 moved in, or an address corrected to one inside.
+    /// Returns the zones ended.
+    pub(crate) async fn zones_lost_by_move(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        actor: &Actor,
+        person: &crate::Person,
+    ) -> Result<Vec<i64>> {
+        let case: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE person_id = $1 \
+             AND course NOT IN ('recovered', 'deceased', 'transferred_out') ORDER BY id DESC LIMIT 1",
+        )
+        .bind(person.id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(case_id) = case else {
+            return Ok(Vec::new());
+        };
+        self.end_green_zones(
+            tx,
+            actor,
+            person,
+            case_id,
+            self.today(),
+            phongdich_domain::case::DetectedWhere::Community,
+        )
+        .await
+    }
+
     /// Lost zones the scope sees whose team has not yet acknowledged the alert.
     pub async fn zone_alerts(&self, scope: &Scope) -> Result<Vec<GreenZone>> {
         Ok(self

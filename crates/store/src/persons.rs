@@ -614,6 +614,18 @@ impl Store {
             return Err(stale(id));
         }
         let after = fetch_person_tx(tx, id).await?;
+        let place = |p: &Person| {
+            (
+                p.commune_code.clone(),
+                p.hamlet_code.clone(),
+                p.street_address.clone(),
+            )
+        };
+        if place(before) != place(&after) {
+            // An F0 under treatment now living inside a green zone: the
+            // zone is lost with this write.
+            self.zones_lost_by_move(tx, actor, &after).await?;
+        }
         audit::record(
             &self.clock,
             tx,

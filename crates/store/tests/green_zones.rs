@@ -14,7 +14,7 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use phongdich_domain::{Clock, PersonInput, Role};
 use phongdich_store::testing::{
-    HA_KHANH, HA_LONG, HA_PHONG, MONG_CAI, TestDb, actor, create_person,
+    HA_KHANH, HA_LONG, HA_PHONG, MONG_CAI, MONG_DUONG, TestDb, actor, create_person,
 };
 use phongdich_store::{
     CaseInput, GreenZoneInput, ShiftInput, Store, StoreError, ZoneCheckpointInput,
@@ -507,5 +507,143 @@ async fn the_rapid_report_says_what_held_on_its_last_day() {
     assert_eq!(
         levels.by_level.iter().sum::<i64>() + levels.without_level,
         1
+    );
+}
+
+/// An F0 put inside a zone by a later write: a case corrected to one found
+/// in the community, or an F0 under treatment whose address moves in. Each
+/// ends the zone in its own write; a recovered F0 moving in does not.
+#[tokio::test]
+async fn a_correction_or_a_move_that_puts_an_f0_inside_ends_the_zone() {
+    let db = db().await;
+    let s = &db.store;
+    let system = phongdich_store::Actor::system("test");
+    let ward = actor(HA_PHONG, Role::HealthStaff);
+    let z = s
+        .create_green_zone(&ward, &zone("Vùng xanh phường Hà Phong", HA_PHONG))
+        .await
+        .unwrap();
+    // Confirmed in centralised quarantine: the zone stands...
+    let a = resident(s, "Phạm Văn Cách Ly", HA_PHONG, "Tổ 4").await;
+    let case = s
+        .confirm_case(
+            &system,
+            &CaseInput {
+                person_id: a,
+                confirmed_on: "2021-10-24".into(),
+                sample_on: "2021-10-24".into(),
+                source_kind: "investigating".into(),
+                detected_where: "quarantine".into(),
+                ..Default::default()
+            },
+            day(25, 10),
+        )
+        .await
+        .unwrap()
+        .0;
+    assert_eq!(
+        s.green_zone(&ward.scope, z.id).await.unwrap().zone.status,
+        "green"
+    );
+    // ...until the record is corrected: found in the community after all.
+    s.correct_case(
+        &system,
+        case.id,
+        &CaseInput {
+            detected_where: "community".into(),
+            ..Default::default()
+        },
+        day(25, 10),
+    )
+    .await
+    .unwrap();
+    let lost = s.green_zone(&ward.scope, z.id).await.unwrap().zone;
+    assert_eq!(lost.status, "lost");
+    assert_eq!(lost.lost_on, Some(day(24, 10)));
+    assert_eq!(lost.lost_case.map(|c| c.case_id), Some(case.id));
+
+    // A zone in Hà Khánh; two F0s living in Mông Dương, one recovered.
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    let z = s
+        .create_green_zone(&commune, &zone("Vùng xanh phường Hà Khánh", HA_KHANH))
+        .await
+        .unwrap();
+    let recovered = resident(s, "Lê Thị Khỏi", MONG_DUONG, "Tổ 1").await;
+    let ill = resident(s, "Lê Thị Đang Điều Trị", MONG_DUONG, "Tổ 1").await;
+    confirm(s, ill, "2021-10-22", "community").await;
+    let old = s
+        .confirm_case(
+            &system,
+            &CaseInput {
+                person_id: recovered,
+                confirmed_on: "2021-10-01".into(),
+                sample_on: "2021-10-01".into(),
+                source_kind: "investigating".into(),
+                detected_where: "community".into(),
+                ..Default::default()
+            },
+            day(25, 10),
+        )
+        .await
+        .unwrap()
+        .0;
+    s.correct_case(
+        &system,
+        old.id,
+        &CaseInput {
+            course: "recovered".into(),
+            recovered_on: "2021-10-15".into(),
+            ..Default::default()
+        },
+        day(25, 10),
+    )
+    .await
+    .unwrap();
+    let system = &system;
+    let move_in = |id: i64, name: &'static str| async move {
+        let p = s
+            .person(&phongdich_store::Scope::national(), id)
+            .await
+            .unwrap();
+        s.update_person(
+            system,
+            id,
+            &phongdich_store::PersonUpdate {
+                expected_version: p.version,
+                person: PersonInput {
+                    full_name: name.into(),
+                    birth: "1980".into(),
+                    sex: "nữ".into(),
+                    commune_code: HA_KHANH.into(),
+                    street_address: "Tổ 3, khu 5".into(),
+                    ..Default::default()
+                }
+                .parse(day(25, 10))
+                .unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    };
+    move_in(recovered, "Lê Thị Khỏi").await;
+    assert_eq!(
+        s.green_zone(&commune.scope, z.id)
+            .await
+            .unwrap()
+            .zone
+            .status,
+        "green",
+        "a recovered F0 moving in leaves the zone green"
+    );
+    move_in(ill, "Lê Thị Đang Điều Trị").await;
+    let lost = s.green_zone(&commune.scope, z.id).await.unwrap().zone;
+    assert_eq!(lost.status, "lost", "an F0 under treatment moved in");
+    assert_eq!(lost.lost_on, Some(day(25, 10)));
+    assert_eq!(
+        db.count(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'green_zone' AND action = 'update'"
+        )
+        .await,
+        2
     );
 }
