@@ -113,3 +113,137 @@ async fn the_report_explains_f0_in_treatment_from_before_the_wave() {
         r.body
     );
 }
+
+/// The zones section (lockdowns with the people inside, green zones and
+/// those lost, the directive, the week's levels) is in the report's CSV and
+/// XLSX as it is on the page, each as rows of the same width.
+#[tokio::test]
+async fn the_zones_section_is_in_the_reports_files() {
+    let mut db = TestDb::new().await;
+    let at = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2021, 10, 25, 2, 0, 0).unwrap();
+    db.store = db
+        .store
+        .clone()
+        .with_clock(phongdich_domain::Clock::fixed(at));
+    let s = &db.store;
+    let ward = phongdich_store::testing::actor(HA_KHANH, phongdich_domain::Role::HealthStaff);
+    let system = phongdich_store::Actor::system("test");
+    let d = |day: u32| chrono::NaiveDate::from_ymd_opt(2021, 10, day).unwrap();
+    for n in ["Cao Văn Một", "Cao Thị Hai"] {
+        phongdich_store::testing::create_person(
+            s,
+            &phongdich_domain::PersonInput {
+                full_name: n.into(),
+                birth: "1980".into(),
+                sex: "nữ".into(),
+                commune_code: HA_KHANH.into(),
+                street_address: "Số 3 Hạ Long".into(),
+                ..Default::default()
+            },
+            d(25),
+        )
+        .await;
+    }
+    s.create_lockdown(
+        &ward,
+        &phongdich_store::LockdownInput {
+            unit_code: HA_KHANH.into(),
+            addresses: "Số 3 Hạ Long".into(),
+            reason: "F0".into(),
+            decision: "7/QĐ-UBND".into(),
+            issued_by: "UBND phường".into(),
+            from_on: "21/10/2021".into(),
+            planned_until: "03/11/2021".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    s.create_green_zone(
+        &ward,
+        &phongdich_store::GreenZoneInput {
+            name: "Vùng xanh khu 5".into(),
+            unit_code: HA_KHANH.into(),
+            declared_on: "20/10/2021".into(),
+            decision: "12/TB-UBND".into(),
+            team: "Tổ COVID cộng đồng".into(),
+            team_phone: "0912 345 678".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    s.apply_directive(
+        &system,
+        &phongdich_domain::directive::DirectiveInput {
+            directive: "19".into(),
+            unit_code: QUANG_NINH.into(),
+            from_on: "01/10/2021".into(),
+            until_on: "31/10/2021".into(),
+            decision: "3600/QĐ-UBND".into(),
+            issued_by: "UBND tỉnh Quảng Ninh".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let f0 = phongdich_store::testing::person(s, "Cao Văn Ba", HA_KHANH).await;
+    s.confirm_case(
+        &system,
+        &phongdich_store::CaseInput::found_in_community(f0, "25/10/2021", "25/10/2021", "rt_pcr"),
+        d(25),
+    )
+    .await
+    .unwrap();
+    let app = support::app(&db);
+    let mut b = Browser::logged_in(&db, &app, "yte.xa", HA_KHANH, "health_staff").await;
+    let r = b
+        .get(&format!(
+            "/reports.csv?unit={HA_KHANH}&from=2021-10-25&to=2021-10-25"
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut reader = csv::Reader::from_reader(r.body.trim_start_matches('\u{feff}').as_bytes());
+    let width = reader.headers().unwrap().len();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(records.iter().all(|r| r.len() == width));
+    let row = |key: &str| {
+        records
+            .iter()
+            .find(|r| &r[0] == key)
+            .unwrap_or_else(|| panic!("no {key} row in {records:?}"))
+            .clone()
+    };
+    assert_eq!(&row("lockdowns_in_force")[2], "1");
+    let people = row("lockdown_people");
+    assert!(people[1].contains("Số 3 Hạ Long"), "{people:?}");
+    assert_eq!(&people[2], "2");
+    assert_eq!(&row("green_zones")[2], "0");
+    let lost = row("green_zone_lost");
+    assert!(
+        lost[1].contains("Vùng xanh khu 5") && lost[1].contains("F0"),
+        "{lost:?}"
+    );
+    assert_eq!(&lost[2], "25/10/2021");
+    assert!(
+        row("directive")[2].starts_with("Chỉ thị 19"),
+        "{:?}",
+        row("directive")
+    );
+    assert_eq!(&row("levels_week")[2], "18/10/2021");
+    let communes: i64 = (1..=4)
+        .map(|i| {
+            row(&format!("communes_level_{i}"))[2]
+                .parse::<i64>()
+                .unwrap()
+        })
+        .sum::<i64>()
+        + row("communes_without_level")[2].parse::<i64>().unwrap();
+    assert_eq!(communes, 1, "the ward's one commune");
+    let xlsx = b
+        .get(&format!(
+            "/reports.xlsx?unit={HA_KHANH}&from=2021-10-25&to=2021-10-25"
+        ))
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+}

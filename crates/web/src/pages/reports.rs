@@ -23,8 +23,10 @@
 //! block), `?lang=en` for English, print rules in `report.css` served at
 //! `/static/report.css`; `/reports/{id}.csv|.xlsx` (drafts:
 //! `/reports.csv|.xlsx?…`) one row per line (key, label in the reader's
-//! language, value, change) with a column per unit below and the medians,
-//! written by `sheets::table_bytes`. API (`api::reports`):
+//! language, value, change) with a column per unit below, the medians and
+//! the zones section's rows (`directive`, `lockdowns_in_force`,
+//! `lockdown_people`, `green_zones`, `green_zone_lost`, `levels_week`,
+//! `communes_level_1`…`4`, …), written by `sheets::table_bytes`. API (`api::reports`):
 //! `/api/v1/reports/figures`, `POST /api/v1/reports`, `/api/v1/reports/{id}`
 //! (`/review`), `/api/v1/units/{code}/reports`, `/api/v1/reports/board`, `POST
 //! /api/v1/reports/remind`.
@@ -1106,7 +1108,129 @@ pub(super) fn table_rows(l: Lang, v: &View) -> (Vec<String>, Vec<Vec<Cell>>) {
         row.extend(v.figures.children.iter().map(|_| Cell::from("")));
         rows.push(row);
     }
+    rows.extend(zone_rows(l, &v.figures, v.figures.children.len()));
     (headers, rows)
+}
+
+/// The zones section (as [`zones_section`] shows it) as rows of the table:
+/// key, label, value, an empty change, and an empty cell for each unit
+/// below (the section is the unit's own). Dates are text, dd/mm/yyyy.
+fn zone_rows(l: Lang, f: &ReportFigures, children: usize) -> Vec<Vec<Cell>> {
+    let Some(z) = &f.zones else {
+        return Vec::new();
+    };
+    let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    let mut rows: Vec<(&str, String, Cell)> = Vec::new();
+    rows.push((
+        "directive",
+        l.t("Chỉ thị giãn cách", "Distancing directive").to_owned(),
+        Cell::from(match &z.directive {
+            Some(d) => format!(
+                "{}{} ({}, {}{}, {})",
+                l.t("Chỉ thị ", "Directive "),
+                d.directive,
+                d.unit_name,
+                l.t("từ ", "since "),
+                day(d.from_on),
+                d.decision
+            ),
+            None => l.t("không áp dụng", "none applies").to_owned(),
+        }),
+    ));
+    rows.push((
+        "lockdowns_in_force",
+        l.t("Khu vực phong tỏa đang áp dụng", "Lockdown areas in force")
+            .to_owned(),
+        Cell::number(z.lockdowns_in_force.max(z.lockdowns.len() as i64)),
+    ));
+    for x in &z.lockdowns {
+        rows.push((
+            "lockdown_people",
+            format!(
+                "{}{} ({} – {})",
+                l.t(
+                    "Người trong khu phong tỏa: ",
+                    "People inside the lockdown: "
+                ),
+                x.place,
+                day(x.from_on),
+                day(x.until)
+            ),
+            Cell::number(x.people),
+        ));
+    }
+    rows.push((
+        "green_zones",
+        l.t("Vùng xanh", "Green zones").to_owned(),
+        Cell::number(z.green_zones),
+    ));
+    for g in &z.green_zones_lost {
+        rows.push((
+            "green_zone_lost",
+            format!(
+                "{}{}{}",
+                l.t("Vùng xanh mất trạng thái: ", "Green zone lost: "),
+                g.name,
+                g.case_code
+                    .as_deref()
+                    .map(|c| format!(" (F0 {c})"))
+                    .unwrap_or_default()
+            ),
+            Cell::from(day(g.lost_on)),
+        ));
+    }
+    if let Some(v) = &z.levels {
+        rows.push((
+            "levels_week",
+            l.t(
+                "Cấp độ dịch các xã: tuần từ",
+                "Communes' epidemic levels: the week from",
+            )
+            .to_owned(),
+            Cell::from(day(v.week_start)),
+        ));
+        for (i, n) in v.by_level.iter().enumerate() {
+            rows.push((
+                [
+                    "communes_level_1",
+                    "communes_level_2",
+                    "communes_level_3",
+                    "communes_level_4",
+                ][i],
+                format!("{}{}", l.t("Số xã cấp ", "Communes at level "), i + 1),
+                Cell::number(n),
+            ));
+        }
+        for (key, vi, en, n) in [
+            (
+                "communes_without_level",
+                "Số xã chưa có cấp",
+                "Communes without a level",
+                v.without_level,
+            ),
+            (
+                "communes_level_up",
+                "Số xã tăng cấp so với tuần trước",
+                "Communes whose level rose since the week before",
+                v.up,
+            ),
+            (
+                "communes_level_down",
+                "Số xã giảm cấp so với tuần trước",
+                "Communes whose level fell since the week before",
+                v.down,
+            ),
+        ] {
+            rows.push((key, l.t(vi, en).to_owned(), Cell::number(n)));
+        }
+    }
+    rows.into_iter()
+        .map(|(key, label, value)| {
+            let mut row = vec![Cell::from(key), Cell::from(label), value, Cell::from("")];
+            row.extend((0..children).map(|_| Cell::from("")));
+            row
+        })
+        .collect()
 }
 
 fn download(page: &Page, v: &View, ext: &str) -> PageResult {
