@@ -459,7 +459,8 @@ impl Store {
     }
 
     /// Issue a travel permit to a person of the actor's jurisdiction
-    /// (audited): the route's ends in the person's province.
+    /// (audited): the route's ends in the person's province, Directive 16
+    /// applying at one of them on the permit's first day.
     pub async fn issue_permit(&self, actor: &Actor, input: &PermitInput) -> Result<Permit> {
         actor.require(Permission::Zones)?;
         let parsed = input.parse(self.today());
@@ -531,6 +532,32 @@ impl Store {
         let (Ok(new), Some(person), true) = (parsed, person, errors.is_empty()) else {
             return Err(Invalid(errors).into());
         };
+        // A permit is what Directive 16 asks for: it must apply at one end of
+        // the route on the permit's first day (elsewhere people move freely).
+        let mut under_16 = false;
+        for end in &ends {
+            let here = self
+                .directives_on(&Scope::national(), &end.code, new.valid_from)
+                .await?;
+            under_16 |= here.applies.is_some_and(|a| a.directive == "16");
+        }
+        if !under_16 {
+            let names: Vec<&str> = ends.iter().map(|u| u.name.as_str()).collect();
+            let day = new.valid_from.format("%d/%m/%Y");
+            return Err(Invalid(vec![FieldError::new(
+                "valid_from",
+                "no_directive_16",
+                format!(
+                    "Ngày {day}, Chỉ thị 16 không áp dụng tại {}: không cần giấy đi đường (xem «Chỉ thị đang áp dụng»).",
+                    names.join(" hay ")
+                ),
+                format!(
+                    "On {day} Directive 16 does not apply at {}: no permit is needed (see “Directives in force”).",
+                    names.join(" or ")
+                ),
+            )])
+            .into());
+        }
         // The issuing unit: the actor's own, else (national) the person's province.
         let issued = match actor.scope.root() {
             Some(r) => self.unit(r.as_str()).await?,

@@ -344,6 +344,25 @@ async fn a_permit_is_issued_within_the_province_checked_revoked_and_expires() {
         .unwrap_err();
     assert!(matches!(e, StoreError::Forbidden { .. }));
 
+    // No Directive 16 at either end on its first day: no permit is needed.
+    let e = s.issue_permit(&ward, &permit(who)).await.unwrap_err();
+    assert_eq!(codes(&e), [("valid_from".into(), "no_directive_16".into())]);
+    // Directive 19 over the province is not 16 either; Hạ Long under 16
+    // from 31/12 (both ends of the route are in it) is.
+    s.apply_directive(
+        &actor(QUANG_NINH, Role::Admin),
+        &apply("19", QUANG_NINH, day(1, 12), day(31, 12)),
+    )
+    .await
+    .unwrap();
+    let e = s.issue_permit(&ward, &permit(who)).await.unwrap_err();
+    assert_eq!(codes(&e), [("valid_from".into(), "no_directive_16".into())]);
+    s.apply_directive(
+        &actor(HA_LONG, Role::Admin),
+        &apply("16", HA_LONG, day(31, 12), day(31, 12)),
+    )
+    .await
+    .unwrap();
     let p = s.issue_permit(&ward, &permit(who)).await.unwrap();
     assert!(
         phongdich_domain::directive::is_permit_code(&p.code),
