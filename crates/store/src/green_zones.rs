@@ -52,7 +52,7 @@ pub struct GreenZone {
     pub team: String,
     pub team_leader: Option<String>,
     pub team_phone: String,
-    /// `green` or `lost`.
+    /// `green`, `lost` or `withdrawn`.
     pub status: String,
     /// The day the F0 that ended it was confirmed.
     pub lost_on: Option<NaiveDate>,
@@ -64,6 +64,10 @@ pub struct GreenZone {
     pub alerted_at: Option<String>,
     pub acknowledged_by: Option<String>,
     pub acknowledged_at: Option<String>,
+    /// The committee withdrew the status from this day (no F0 needed: the
+    /// conditions no longer held), and why.
+    pub withdrawn_on: Option<NaiveDate>,
+    pub withdrawn_reason: Option<String>,
     pub created_by: String,
     pub created_at: String,
     pub version: i64,
@@ -127,7 +131,8 @@ const COLUMNS: &str = "z.id, z.name, z.unit_code, u.name AS unit_name, z.unit_le
      COALESCE(c.official_code, c.local_code, c.code) AS case_code, p.full_name AS case_name, \
      c.province_code AS case_province, c.district_code AS case_district, c.commune_code AS case_commune, \
      z.alert_shift_id, s.team AS shift_team, s.phone AS shift_phone, su.name AS shift_unit, \
-     z.alert_acknowledged_by, z.alert_acknowledged_at, z.updated_at, z.created_by, z.created_at, z.version";
+     z.alert_acknowledged_by, z.alert_acknowledged_at, z.withdrawn_on, z.withdrawn_reason, z.updated_at, \
+     z.created_by, z.created_at, z.version";
 
 const FROM: &str = "green_zones z JOIN units u ON u.code = z.unit_code \
      LEFT JOIN cases c ON c.id = z.lost_case_id LEFT JOIN persons p ON p.id = c.person_id \
@@ -197,6 +202,8 @@ fn from_row(r: &AnyRow, scope: &Scope) -> Result<GreenZone> {
         alerted_shift,
         acknowledged_by: r.try_get("alert_acknowledged_by")?,
         acknowledged_at: r.try_get("alert_acknowledged_at")?,
+        withdrawn_on: opt_date_of(r, "withdrawn_on")?,
+        withdrawn_reason: r.try_get("withdrawn_reason")?,
         created_by: r.try_get("created_by")?,
         created_at: r.try_get("created_at")?,
         version: r.try_get("version")?,
@@ -480,6 +487,106 @@ impl Store {
             &mut tx,
             actor,
             "update",
+            "green_zone",
+            &id.to_string(),
+            Some(&zone.unit_code),
+            Some(&zone),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The committee holding a green zone withdraws its status from `on`
+    /// (dd/mm/yyyy; from its declaration to today) for `reason` — the
+    /// conditions no longer hold, though no F0 was confirmed inside
+    /// (audited). A zone already lost or withdrawn is refused.
+    pub async fn withdraw_green_zone(
+        &self,
+        actor: &Actor,
+        id: i64,
+        on: &str,
+        reason: &str,
+    ) -> Result<GreenZone> {
+        actor.require(Permission::Zones)?;
+        let zone = self.held_zone(&actor.scope, id).await?;
+        let mut errors = Vec::new();
+        let reason = phongdich_domain::text::clean(reason);
+        if reason.is_empty() || reason.chars().count() > 500 {
+            errors.push(FieldError::new(
+                "reason",
+                "required",
+                "Cần lý do thu hồi (tối đa 500 ký tự).",
+                "Give the reason for the withdrawal (at most 500 characters).",
+            ));
+        }
+        let today = self.today();
+        let day = match phongdich_domain::contact::parse_date("on", on) {
+            Ok(d) if d < zone.declared_on || d > today => {
+                errors.push(FieldError::new(
+                    "on",
+                    "out_of_range",
+                    format!(
+                        "Ngày thu hồi từ ngày công nhận ({}) đến hôm nay.",
+                        zone.declared_on.format("%d/%m/%Y")
+                    ),
+                    format!(
+                        "The withdrawal's day is from the declaration ({}) to today.",
+                        zone.declared_on.format("%d/%m/%Y")
+                    ),
+                ));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let (Some(day), true) = (day, errors.is_empty()) else {
+            return Err(Invalid(errors).into());
+        };
+        if zone.status != "green" {
+            return Err(StoreError::conflict(
+                format!(
+                    "Vùng «{}» không còn là vùng xanh: không thu hồi được.",
+                    zone.name
+                ),
+                format!(
+                    "“{}” is no longer a green zone: nothing to withdraw.",
+                    zone.name
+                ),
+            ));
+        }
+        let stamp = self.stamp();
+        let mut tx = self.write.begin().await?;
+        // With the confirmations' lock: a zone lost and withdrawn at once
+        // keeps one of the two.
+        self.lock_area(&mut tx, GREEN_ZONES_LOCK, "").await?;
+        let n = sqlx::query(
+            "UPDATE green_zones SET status = 'withdrawn', withdrawn_on = $1, withdrawn_reason = $2, \
+             updated_at = $3, version = version + 1 WHERE id = $4 AND status = 'green'",
+        )
+        .bind(day.to_string())
+        .bind(reason.as_str())
+        .bind(stamp.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::conflict(
+                "Vùng này vừa thay đổi (mất trạng thái hoặc bị thu hồi); tải lại trang.",
+                "This zone has just changed (lost or withdrawn); reload the page.",
+            ));
+        }
+        let after = read_in(&mut tx, id, &actor.scope).await?;
+        audit::record(
+            &self.clock,
+            &mut tx,
+            actor,
+            "withdraw",
             "green_zone",
             &id.to_string(),
             Some(&zone.unit_code),

@@ -647,3 +647,69 @@ async fn a_correction_or_a_move_that_puts_an_f0_inside_ends_the_zone() {
         2
     );
 }
+
+/// Withdrawn by the committee holding the zone (audited), not by a commune
+/// under a city-wide zone; a lost zone is not withdrawn; a withdrawn one is
+/// not lost by a later F0.
+#[tokio::test]
+async fn a_zone_is_withdrawn_only_by_its_holder_and_only_while_green() {
+    let db = db().await;
+    let s = &db.store;
+    let city = actor(HA_LONG, Role::HealthStaff);
+    let ward = actor(HA_KHANH, Role::HealthStaff);
+    let z = s
+        .create_green_zone(&city, &zone("Vùng xanh TP Hạ Long", HA_LONG))
+        .await
+        .unwrap();
+    let e = s
+        .withdraw_green_zone(&ward, z.id, "25/10/2021", "Không duy trì chốt")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e:?}");
+    let w = s
+        .withdraw_green_zone(&city, z.id, "24/10/2021", "Không duy trì chốt")
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            w.status.as_str(),
+            w.withdrawn_on,
+            w.withdrawn_reason.as_deref()
+        ),
+        ("withdrawn", Some(day(24, 10)), Some("Không duy trì chốt"))
+    );
+    assert_eq!(
+        db.count(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'green_zone' AND action = 'withdraw'"
+        )
+        .await,
+        1
+    );
+    // An F0 inside afterwards does not make it "lost".
+    let f0 = resident(s, "Trần Văn Sau", HA_KHANH, "Tổ 1").await;
+    confirm(s, f0, "2021-10-25", "community").await;
+    assert_eq!(
+        s.green_zone(&city.scope, z.id).await.unwrap().zone.status,
+        "withdrawn"
+    );
+    // A lost zone is not withdrawn.
+    let ward_zone = s
+        .create_green_zone(
+            &actor(HA_PHONG, Role::HealthStaff),
+            &zone("Vùng xanh Hà Phong", HA_PHONG),
+        )
+        .await
+        .unwrap();
+    let g = resident(s, "Trần Văn Mất", HA_PHONG, "Tổ 2").await;
+    confirm(s, g, "2021-10-25", "community").await;
+    let e = s
+        .withdraw_green_zone(
+            &actor(HA_PHONG, Role::HealthStaff),
+            ward_zone.id,
+            "25/10/2021",
+            "x",
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+}

@@ -339,3 +339,152 @@ async fn the_pages_declare_a_zone_put_a_team_at_its_checkpoint_and_show_the_aler
     );
     assert!(en.body.contains(">Checkpoints"), "{}", en.body);
 }
+
+/// The committee withdraws a zone's status without an F0: the neighbour
+/// cannot, a reason and a day within the zone's life are needed (said in
+/// both languages, what was typed kept on the page), twice is refused, and
+/// the page and the report say it.
+#[tokio::test]
+async fn a_zone_is_withdrawn_by_the_committee_holding_it_and_by_nobody_else() {
+    let db = db().await;
+    let app = support::app(&db);
+    let ward = token(&db, HA_KHANH, "health_staff").await;
+    let neighbour = token(&db, HA_PHONG, "health_staff").await;
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/green-zones",
+        Some(&ward),
+        Some(zone_body()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.value()["id"].as_i64().unwrap();
+    let path = format!("/api/v1/green-zones/{id}/withdraw");
+    let body = json!({"on": "24/10/2021", "reason": "Chốt không còn duy trì"});
+    let r = api(
+        &app,
+        Method::POST,
+        &path,
+        Some(&neighbour),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = api(
+        &app,
+        Method::POST,
+        &path,
+        Some(&ward),
+        Some(json!({"on": "19/10/2021", "reason": " "})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("Cần lý do thu hồi") && r.body.contains("Give the reason"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("from the declaration (20/10/2021) to today"),
+        "{}",
+        r.body
+    );
+    let r = api(&app, Method::POST, &path, Some(&ward), Some(body.clone())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.value()["status"], "withdrawn");
+    assert_eq!(r.value()["withdrawn_on"], "2021-10-24");
+    let r = api(&app, Method::POST, &path, Some(&ward), Some(body)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    // The page says it; the report of 23/10 still counts the zone, that of 24/10 not.
+    let mut b = Browser::logged_in(&db, &app, "tyt.hakhanh", HA_KHANH, "health_staff").await;
+    let page = b.get(&format!("/green-zones/{id}")).await;
+    assert!(
+        page.body
+            .contains("Thu hồi công nhận từ 24/10/2021: Chốt không còn duy trì"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("id=\"withdraw-form\""),
+        "no form once withdrawn"
+    );
+    let count = |from: &str| {
+        let store = db.store.clone();
+        let from = chrono::NaiveDate::parse_from_str(from, "%Y-%m-%d").unwrap();
+        async move {
+            let scope =
+                phongdich_store::Scope::unit(phongdich_domain::UnitCode::parse(HA_KHANH).unwrap());
+            store
+                .report_figures(&scope, HA_KHANH, from, from, from)
+                .await
+                .unwrap()
+                .zones
+                .unwrap()
+                .green_zones
+        }
+    };
+    assert_eq!(count("2021-10-23").await, 1);
+    assert_eq!(count("2021-10-24").await, 0);
+}
+
+/// On the page: a refused withdrawal keeps the reason typed and names the field.
+#[tokio::test]
+async fn a_refused_withdrawal_on_the_page_keeps_what_was_typed() {
+    let db = db().await;
+    let app = support::app(&db);
+    let ward = token(&db, HA_KHANH, "health_staff").await;
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/green-zones",
+        Some(&ward),
+        Some(zone_body()),
+    )
+    .await;
+    let id = r.value()["id"].as_i64().unwrap();
+    let mut b = Browser::logged_in(&db, &app, "tyt.hakhanh", HA_KHANH, "health_staff").await;
+    let page = b.get(&format!("/green-zones/{id}")).await;
+    assert!(page.body.contains("id=\"withdraw-form\""), "{}", page.body);
+    let csrf = page.csrf();
+    let refused = b
+        .post(
+            &format!("/green-zones/{id}/withdraw"),
+            &[
+                ("_csrf", &csrf),
+                ("on", "01/11/2021"),
+                ("reason", "Không duy trì chốt"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("value=\"Không duy trì chốt\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Ngày thu hồi từ ngày công nhận"),
+        "{}",
+        refused.body
+    );
+    let done = b
+        .post(
+            &format!("/green-zones/{id}/withdraw"),
+            &[
+                ("_csrf", &csrf),
+                ("on", "25/10/2021"),
+                ("reason", "Không duy trì chốt"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let after = b.get(done.location()).await;
+    assert!(
+        after.body.contains("Đã thu hồi công nhận vùng xanh."),
+        "{}",
+        after.body
+    );
+}

@@ -140,7 +140,11 @@ impl Store {
         let zones = self.green_zones(unit).await?;
         let green_zones = zones
             .iter()
-            .filter(|z| z.declared_on <= to && z.lost_on.is_none_or(|d| d > to))
+            .filter(|z| {
+                z.declared_on <= to
+                    && z.lost_on.is_none_or(|d| d > to)
+                    && z.withdrawn_on.is_none_or(|d| d > to)
+            })
             .count() as i64;
         let green_zones_lost = zones
             .iter()

@@ -23,6 +23,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(detail))
         .routes(routes!(add_checkpoint))
         .routes(routes!(acknowledge))
+        .routes(routes!(withdraw))
 }
 
 /// The green zones the caller sees — in their jurisdiction, and those over
@@ -97,4 +98,32 @@ pub(super) async fn acknowledge(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<GreenZone>, Problem> {
     Ok(Json(s.store.acknowledge_zone_alert(&actor, id).await?))
+}
+
+/// Why and from when a green zone's status is withdrawn.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub(super) struct Withdrawal {
+    /// From this day (dd/mm/yyyy or yyyy-mm-dd), between the declaration and today.
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The committee holding the zone withdraws its status (no F0 needed: the
+/// conditions no longer hold). Audited; a zone lost or withdrawn already: 409.
+#[utoipa::path(post, path = "/api/v1/green-zones/{id}/withdraw", params(("id" = i64, Path)), request_body = Withdrawal,
+    responses((status = 200, body = GreenZone), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn withdraw(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Withdrawal>,
+) -> Result<Json<GreenZone>, Problem> {
+    Ok(Json(
+        s.store
+            .withdraw_green_zone(&actor, id, &body.on, &body.reason)
+            .await?,
+    ))
 }

@@ -25,6 +25,7 @@ pub(super) fn routes() -> axum::Router<AppState> {
         .route("/green-zones/{id}/checkpoints", post(add_checkpoint))
         .route("/green-zones/{id}/shifts", post(add_shift))
         .route("/green-zones/{id}/acknowledge", post(acknowledge))
+        .route("/green-zones/{id}/withdraw", post(withdraw))
 }
 
 fn done_message(l: Lang, done: &str) -> Option<&'static str> {
@@ -33,6 +34,10 @@ fn done_message(l: Lang, done: &str) -> Option<&'static str> {
         "checkpoint" => l.t("Đã thêm chốt.", "The checkpoint was added."),
         "shift" => l.t("Đã xếp ca trực chốt.", "The checkpoint's shift was added."),
         "acknowledged" => l.t("Đã nhận cảnh báo.", "The alert was taken."),
+        "withdrawn" => l.t(
+            "Đã thu hồi công nhận vùng xanh.",
+            "The green zone's status was withdrawn.",
+        ),
         _ => return None,
     })
 }
@@ -40,6 +45,7 @@ fn done_message(l: Lang, done: &str) -> Option<&'static str> {
 fn status_label(l: Lang, status: &str) -> &'static str {
     match status {
         "green" => l.t("vùng xanh", "green"),
+        "withdrawn" => l.t("đã thu hồi công nhận", "status withdrawn"),
         _ => l.t("mất trạng thái vùng xanh", "no longer green"),
     }
 }
@@ -156,6 +162,7 @@ async fn render_list(
                         td data-label=(l.t("Trạng thái", "State")) {
                             span.badge data-state=(z.status) { (status_label(l, &z.status)) }
                             @if let Some(d) = z.lost_on { br; small { (l.t("từ ", "from ")) (show_day(d)) } }
+                            @if let Some(d) = z.withdrawn_on { br; small { (l.t("từ ", "from ")) (show_day(d)) } }
                         }
                     } } }
                 } }
@@ -241,16 +248,16 @@ async fn detail(
     Query(q): Query<DetailQuery>,
 ) -> PageResult {
     page.require(Permission::ViewPersons)?;
-    render_detail(
-        &s,
-        &page,
-        id,
-        &q.done,
-        &ZoneCheckpointInput::default(),
-        &ShiftForm::default(),
-        &[],
-    )
-    .await
+    render_detail(&s, &page, id, &q.done, &Typed::default(), &[]).await
+}
+
+/// What the zone page's forms hold: empty, or what was posted to the one
+/// refused.
+#[derive(Default)]
+struct Typed {
+    checkpoint: ZoneCheckpointInput,
+    shift: ShiftForm,
+    withdrawal: WithdrawForm,
 }
 
 async fn render_detail(
@@ -258,10 +265,10 @@ async fn render_detail(
     page: &Page,
     id: i64,
     done: &str,
-    checkpoint: &ZoneCheckpointInput,
-    shift: &ShiftForm,
+    typed: &Typed,
     errors: &[FieldError],
 ) -> PageResult {
+    let (checkpoint, shift, withdrawal) = (&typed.checkpoint, &typed.shift, &typed.withdrawal);
     let l = page.lang;
     let d = s
         .store
@@ -284,17 +291,31 @@ async fn render_detail(
         shift.ends_at.clone()
     };
     // Each form shows its own errors only (the handler that failed says whose).
-    let (checkpoint_errors, shift_errors): (&[FieldError], &[FieldError]) =
-        if shift.checkpoint_id.is_some() || !shift.team.is_empty() || !shift.phone.is_empty() {
-            (&[], errors)
-        } else {
-            (errors, &[])
-        };
+    let withdrawing = withdrawal.posted;
+    let (checkpoint_errors, shift_errors, withdraw_errors): (
+        &[FieldError],
+        &[FieldError],
+        &[FieldError],
+    ) = if withdrawing {
+        (&[], &[], errors)
+    } else if shift.checkpoint_id.is_some() || !shift.team.is_empty() || !shift.phone.is_empty() {
+        (&[], errors, &[])
+    } else {
+        (errors, &[], &[])
+    };
+    let withdraw_on = if withdrawal.on.is_empty() {
+        show_day(page.today())
+    } else {
+        withdrawal.on.clone()
+    };
     let content = html! {
         h1 { (l.t("Vùng xanh: ", "Green zone: ")) (z.name) }
         @if let Some(m) = done_message(l, done) { p.notice role="status" { (m) } }
         p { span.badge data-state=(z.status) { (status_label(l, &z.status)) } }
         @if z.alert_open() { (alert_box(page, z, false)) }
+        @else if let (Some(d), Some(why)) = (z.withdrawn_on, &z.withdrawn_reason) {
+            p #zone-withdrawn { (l.t("Thu hồi công nhận từ ", "Status withdrawn from ")) (show_day(d)) ": " (why) }
+        }
         @else if let (Some(c), Some(d)) = (&z.lost_case, z.lost_on) {
             p #zone-lost { (l.t("Mất trạng thái từ ", "No longer green from ")) (show_day(d)) ": F0 " (c.code)
                 @if !c.full_name.is_empty() { " (" (c.full_name) ")" }
@@ -374,6 +395,23 @@ async fn render_detail(
                 }
             }
         }
+        @if can {
+            section aria-labelledby="h-withdraw" {
+                h2 #h-withdraw { (l.t("Thu hồi công nhận vùng xanh", "Withdraw the green zone's status")) }
+                p.muted { (l.t(
+                    "Khi vùng không còn đủ điều kiện dù chưa có F0 (ví dụ chốt không còn duy trì). Vùng mất trạng thái khi có F0 thì tự động, không cần thu hồi.",
+                    "When the zone no longer meets the conditions though no F0 was found (e.g. its checkpoints are no longer kept). A zone with an F0 loses its status by itself."
+                )) }
+                (form_errors(l, withdraw_errors, &["on", "reason"]))
+                form.stack #withdraw-form method="post" action={ "/green-zones/" (z.id) "/withdraw" } novalidate
+                    data-confirm=(l.t("Thu hồi công nhận vùng xanh này? Không hoàn tác được.", "Withdraw this zone's green status? This cannot be undone.")) {
+                    (page.csrf_field())
+                    (text_field(l, "on", ("Từ ngày (dd/mm/yyyy)", "From (dd/mm/yyyy)"), &withdraw_on, withdraw_errors, "required inputmode=\"numeric\""))
+                    (text_field(l, "reason", ("Lý do", "Reason"), &withdrawal.reason, withdraw_errors, "required"))
+                    button type="submit" { (l.t("Thu hồi", "Withdraw")) }
+                }
+            }
+        }
         p { a href="/green-zones" { (l.t("← Các vùng xanh", "← Green zones")) } " " (super::print_button(l.t("In", "Print"))) }
     };
     Ok(layout(page, &z.name, content))
@@ -390,8 +428,18 @@ async fn add_checkpoint(
         Ok(_) => Ok(Redirect::to(&format!("/green-zones/{id}?done=checkpoint")).into_response()),
         Err(e) => {
             let errors = super::refusal_fields(e, "place").map_err(|e| page.fail(e))?;
-            let mut r =
-                render_detail(&s, &page, id, "", &f, &ShiftForm::default(), &errors).await?;
+            let mut r = render_detail(
+                &s,
+                &page,
+                id,
+                "",
+                &Typed {
+                    checkpoint: f,
+                    ..Default::default()
+                },
+                &errors,
+            )
+            .await?;
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -449,8 +497,55 @@ async fn add_shift(
                 &page,
                 id,
                 "",
-                &ZoneCheckpointInput::default(),
-                &f,
+                &Typed {
+                    shift: f,
+                    ..Default::default()
+                },
+                &errors,
+            )
+            .await?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+    }
+}
+
+/// The withdrawal form as posted (`posted` set by its handler).
+#[derive(Deserialize, Default)]
+pub(super) struct WithdrawForm {
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(skip)]
+    posted: bool,
+}
+
+async fn withdraw(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(mut f): Form<WithdrawForm>,
+) -> PageResult {
+    page.require(Permission::Zones)?;
+    match s
+        .store
+        .withdraw_green_zone(&page.actor, id, &f.on, &f.reason)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/green-zones/{id}?done=withdrawn")).into_response()),
+        Err(e) => {
+            let errors = super::refusal_fields(e, "reason").map_err(|e| page.fail(e))?;
+            f.posted = true;
+            let mut r = render_detail(
+                &s,
+                &page,
+                id,
+                "",
+                &Typed {
+                    withdrawal: f,
+                    ..Default::default()
+                },
                 &errors,
             )
             .await?;
