@@ -77,6 +77,18 @@ pub(crate) enum ImportCommand {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Communes' vaccination coverage and treatment capacity for the
+    /// epidemic levels (criteria 2 and 3): Mã xã / code, Tên xã / name
+    /// (checked against the code when given), Ngày / as_of, Tỷ lệ người từ 18
+    /// tuổi tiêm ít nhất 1 mũi (%) / adult_one_dose, Tỷ lệ người cao tuổi
+    /// tiêm đủ (%) / elderly_full, Năng lực điều trị / capacity (đạt / không
+    /// đạt / met / not met). Percent cells (0.915) are read as 91.5 %. Every
+    /// row is reported (default: FILE.report.csv).
+    Coverage {
+        file: PathBuf,
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
     /// Population per unit (columns: mã / code, dân số / population).
     Population {
         file: PathBuf,
@@ -165,6 +177,68 @@ pub(crate) async fn run(store: &Store, cmd: ImportCommand) -> anyhow::Result<()>
                 "Báo cáo từng dòng / row-by-row report: {}",
                 report.display()
             );
+            Ok(())
+        }
+        ImportCommand::Coverage { file, report } => {
+            let report = report.unwrap_or_else(|| default_report_path(&file));
+            let s = phongdich_sheets::coverage::import_coverage(store, &actor, &file)
+                .await
+                .map_err(|e| anyhow::anyhow!(e))?;
+            let mut w =
+                csv::Writer::from_path(&report).with_context(|| format!("{}", report.display()))?;
+            w.write_record(["line", "code", "name", "outcome", "reason_vi", "reason_en"])?;
+            for r in &s.rows {
+                let (vi, en): (Vec<&str>, Vec<&str>) = r
+                    .errors
+                    .iter()
+                    .map(|e| (e.message_vi.as_str(), e.message_en.as_str()))
+                    .unzip();
+                let mut notes_vi = vi.join(" ");
+                let mut notes_en = en.join(" ");
+                if let Some((written, read)) = &r.capacity_read {
+                    notes_vi.push_str(&format!(" Năng lực điều trị «{written}» đọc là {read}."));
+                    notes_en.push_str(&format!(" Capacity “{written}” read as {read}."));
+                }
+                if r.fractions {
+                    notes_vi.push_str(" Tỷ lệ ghi dạng phân số, đã đọc thành %.");
+                    notes_en.push_str(" Shares written as fractions, read as %.");
+                }
+                let line = r.line.to_string();
+                w.write_record([
+                    line.as_str(),
+                    r.unit_code.as_str(),
+                    r.name.as_str(),
+                    if r.errors.is_empty() {
+                        "entered"
+                    } else {
+                        "refused"
+                    },
+                    notes_vi.trim(),
+                    notes_en.trim(),
+                ])?;
+            }
+            w.flush()?;
+            println!(
+                "{} dòng / rows: {} đã ghi / entered, {} bị từ chối / refused",
+                s.rows.len(),
+                s.entered,
+                s.rows.len() - s.entered
+            );
+            if !s.ignored.is_empty() {
+                println!(
+                    "Cột không dùng / columns not used: {}",
+                    s.ignored.join(", ")
+                );
+            }
+            println!(
+                "Báo cáo từng dòng / row-by-row report: {}",
+                report.display()
+            );
+            if let Some((line, why)) = s.stopped {
+                anyhow::bail!(
+                    "dừng ở dòng {line} do lỗi cơ sở dữ liệu; các dòng trước đã ghi / stopped at line {line} by a database error, the rows before it are entered: {why}"
+                );
+            }
             Ok(())
         }
         ImportCommand::Contacts {

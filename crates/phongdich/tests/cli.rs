@@ -886,3 +886,57 @@ async fn import_persons_stops_at_an_unclosed_quote_and_exits_non_zero() {
     let report = read_report(&report);
     assert_eq!(report[&3].0, "refused_file_error", "{report:?}");
 }
+
+/// `import coverage`: the communes' coverage for the epidemic levels, every
+/// row in the report with what a word was read as; a mistyped code whose
+/// name does not match is refused, not entered for the neighbour.
+#[tokio::test]
+async fn import_coverage_enters_the_communes_and_reports_every_row() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tiem-chung.csv");
+    let report = dir.path().join("bao-cao.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "Mã xã,Tên xã,Ngày,Tỷ lệ người từ 18 tuổi tiêm ít nhất 1 mũi (%),Tỷ lệ người cao tuổi tiêm đủ (%),Năng lực điều trị\n\
+             {HA_KHANH},Phường Hà Khánh,20/10/2021,91.5,82,Đạt\n\
+             {HA_PHONG},Phường Hà Khánh,20/10/2021,80,70,không đạt\n"
+        ),
+    )
+    .unwrap();
+    let out = phongdich(
+        &db,
+        &[
+            "import",
+            "coverage",
+            file.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    );
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        said.contains("2 dòng / rows: 1 đã ghi / entered, 1 bị từ chối / refused"),
+        "{said}"
+    );
+    let (headers, rows) = read_csv(&std::fs::read_to_string(&report).unwrap());
+    assert_eq!(
+        headers,
+        ["line", "code", "name", "outcome", "reason_vi", "reason_en"]
+    );
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[0][0].as_str(), rows[0][3].as_str()), ("2", "entered"));
+    assert!(
+        rows[0][5].contains("Capacity “Đạt” read as met"),
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!((rows[1][0].as_str(), rows[1][3].as_str()), ("3", "refused"));
+    assert!(
+        rows[1][5].contains("not “Phường Hà Khánh”"),
+        "{:?}",
+        rows[1]
+    );
+    assert_eq!(db.rows("commune_coverage").await, 1);
+}

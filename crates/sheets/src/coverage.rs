@@ -79,6 +79,11 @@ pub struct CoverageSummary {
     pub entered: usize,
     /// Columns of the file that feed nothing.
     pub ignored: Vec<String>,
+    /// The store failed at this line (the database, not the row): the rows
+    /// before it are entered and reported, this one and those after are not
+    /// — the message says so. The file may be imported again: each entry is
+    /// kept, and a commune's latest entry of a day is the one read.
+    pub stopped: Option<(u64, String)>,
 }
 
 /// The capacity as people write it: `met`, `not_met`, or empty; another
@@ -181,7 +186,10 @@ pub async fn import_coverage(
                     Vec::new()
                 }
                 Err(StoreError::Invalid(i)) => i.0,
-                Err(e) => return Err(e.into()),
+                Err(e) => {
+                    summary.stopped = Some((line, e.to_string()));
+                    break;
+                }
             },
         };
         summary.rows.push(CoverageRow {

@@ -289,6 +289,13 @@ async fn coverage_import(
                 (summary.rows.len()) " " (l.t("dòng", "rows")) ": " strong { (summary.entered) } " " (l.t("đã ghi", "entered"))
                 ", " strong { (refused) } " " (l.t("bị từ chối", "refused")) "."
             }
+            @if let Some((line, why)) = &summary.stopped {
+                p.error role="alert" #import-stopped {
+                    (l.t("Dừng ở dòng ", "Stopped at line ")) (line) (l.t(" do lỗi cơ sở dữ liệu: ", " by a database error: ")) (why)
+                    (l.t(". Các dòng trước đã ghi (liệt kê dưới đây); dòng này và các dòng sau chưa ghi — nhập lại tệp khi hệ thống ổn định.",
+                         ". The rows before it are entered (listed below); this row and those after are not — import the file again when the system is back."))
+                }
+            }
             @if !summary.ignored.is_empty() {
                 p.muted { (l.t("Các cột không dùng: ", "Columns not used: ")) (summary.ignored.join(", ")) }
             }
