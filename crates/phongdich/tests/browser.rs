@@ -4133,6 +4133,51 @@ async fn a_district_reviews_and_publishes_the_weeks_epidemic_levels() {
         .await
         .unwrap();
     assert!(phong.contains("Chợ đầu mối chưa kiểm soát"), "{phong}");
+    // The district itself, assessed from its communes.
+    let area = wait_for(&c, "#areas tr[data-unit='193']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        area.contains("Thành phố Hạ Long") && area.contains("Cấp"),
+        "{area}"
+    );
+    shots.take(&c, "levels-district-vi", 1280).await;
+    // Coverage from a file, as the district's health centre keeps it: one
+    // row entered, one whose name is not its code's refused with the reason.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tiem-chung.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "Mã xã,Tên xã,Ngày,Tỷ lệ người từ 18 tuổi tiêm ít nhất 1 mũi (%),Tỷ lệ người cao tuổi tiêm đủ (%),Năng lực điều trị\n\
+             {HA_PHONG},Phường Hà Phong,{},91.5,82,Đạt\n\
+             {HA_KHANH},Phường Hà Phong,{},80,70,không đạt\n",
+            day(today),
+            day(today)
+        ),
+    )
+    .unwrap();
+    wait_for(&c, "#f-coverage-file")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    submit(&c, "#coverage-import").await;
+    let summary = wait_for(&c, "#import-summary").await.text().await.unwrap();
+    assert!(
+        summary.contains("1 đã ghi") && summary.contains("1 bị từ chối"),
+        "{summary}"
+    );
+    let rows = wait_for(&c, "#coverage-rows").await.text().await.unwrap();
+    assert!(
+        rows.contains("«Đạt» đọc là đạt") && rows.contains("không phải «Phường Hà Phong»"),
+        "{rows}"
+    );
+    shots.take(&c, "coverage-import-vi", 1280).await;
+    c.goto(&server.url("/levels")).await.unwrap();
+    wait_heading(&c, "Cấp độ dịch").await;
     switch_language(&c, "en").await;
     wait_heading(&c, "Epidemic levels").await;
     c.set_window_size(390, 844).await.unwrap();
@@ -4414,6 +4459,17 @@ async fn a_ward_reads_what_applies_issues_a_travel_permit_and_a_checkpoint_check
         "the QR code"
     );
     shots.take(&c, "permit-vi", 1280).await;
+    // The card in English, on a phone (a permit is read by whoever stops the holder).
+    switch_language(&c, "en").await;
+    c.set_window_size(390, 844).await.unwrap();
+    let card = wait_for(&c, "#permit-card").await.text().await.unwrap();
+    assert!(card.contains(&code), "{card}");
+    let left = untranslated(&c, "h1, h2, th, dt, label, button").await;
+    assert!(left.is_empty(), "Vietnamese left: {left:?}");
+    assert_eq!(horizontal_overflow(&c).await, 0);
+    shots.take(&c, "permit-en-390", 390).await;
+    switch_language(&c, "vi").await;
+    c.set_window_size(1280, 900).await.unwrap();
     log_out(&c).await;
 
     // 3. The checkpoint, on a phone: the code typed, answered in place.

@@ -34,6 +34,8 @@ pub const COVERAGE_FIELDS: &[(&str, bool, &[&str])] = &[
         false,
         &[
             "Tỷ lệ ≥18 tuổi tiêm ít nhất 1 mũi (%)",
+            "Tỷ lệ người từ 18 tuổi tiêm ít nhất 1 mũi (%)",
+            "người từ 18 tuổi tiêm ít nhất 1 mũi",
             "tỷ lệ tiêm mũi 1",
             "mũi 1 (%)",
             "adult_one_dose",
@@ -137,6 +139,44 @@ pub async fn import_coverage(
         values.iter().any(|v| *v > 0.0) && values.iter().all(|v| (0.0..=1.0).contains(v))
     };
     let fractions = (as_fraction("adult_one_dose"), as_fraction("elderly_full"));
+    // A column of percentages with a few fractions in it (0.915 among 80s):
+    // those rows are ambiguous — 0.915 % or 91.5 % — and refused, not read
+    // as 0.915 %.
+    let percentages = |field: &str| -> bool {
+        rows.iter()
+            .filter_map(|(_, cells)| share(cells, field).parse::<f64>().ok())
+            .any(|v| v > 1.0)
+    };
+    let mixed = (
+        !fractions.0 && percentages("adult_one_dose"),
+        !fractions.1 && percentages("elderly_full"),
+    );
+    let ambiguous = |cells: &[String]| -> Vec<FieldError> {
+        [("adult_one_dose", mixed.0), ("elderly_full", mixed.1)]
+            .into_iter()
+            .filter(|(_, m)| *m)
+            .filter_map(|(field, _)| {
+                let v = share(cells, field);
+                let x = v.parse::<f64>().ok()?;
+                (x > 0.0 && x < 1.0).then(|| {
+                    FieldError::new(
+                        field,
+                        "ambiguous_fraction",
+                        format!(
+                            "«{v}» giống phân số (ô phần trăm) trong khi các dòng khác ghi phần trăm: ghi {} nếu là {} %.",
+                            (x * 1000.0).round() / 10.0,
+                            (x * 1000.0).round() / 10.0
+                        ),
+                        format!(
+                            "“{v}” looks like a fraction (a percent cell) while the other rows give percentages: write {} if it is {} %.",
+                            (x * 1000.0).round() / 10.0,
+                            (x * 1000.0).round() / 10.0
+                        ),
+                    )
+                })
+            })
+            .collect()
+    };
     let scaled = |cells: &[String], field: &str, fraction: bool| -> String {
         let v = share(cells, field);
         match v.parse::<f64>() {
@@ -178,8 +218,10 @@ pub async fn import_coverage(
                 Err(_) => None,
             }
         };
+        let unclear = ambiguous(&cells);
         let errors = match mismatch {
             Some(e) => vec![e],
+            None if !unclear.is_empty() => unclear,
             None => match store.enter_coverage(actor, &input).await {
                 Ok(()) => {
                     summary.entered += 1;

@@ -58,3 +58,57 @@ async fn a_database_failure_part_way_keeps_what_was_entered_and_says_where_it_st
     assert!(why.contains("disk full"), "{why}");
     assert_eq!(db.rows("commune_coverage").await, 1);
 }
+
+/// A fraction among percentages (0.915 where the other rows say 80) could
+/// be 0.915 % or 91.5 %: refused with both readings said, not entered as
+/// 0.915 %; a whole column of fractions is read as percent cells.
+#[tokio::test]
+async fn a_fraction_among_percentages_is_refused_not_read_as_a_tiny_share() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let import = |name: &str, body: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        let store = db.store.clone();
+        async move {
+            phongdich_sheets::coverage::import_coverage(&store, &actor("22", Role::Admin), &path)
+                .await
+                .unwrap()
+        }
+    };
+    let head =
+        "Mã xã,Ngày,Tỷ lệ người từ 18 tuổi tiêm ít nhất 1 mũi (%),Tỷ lệ người cao tuổi tiêm đủ (%)";
+    let s = import(
+        "mixed.csv",
+        format!("{head}\n{HA_KHANH},20/10/2021,80,70\n{HA_PHONG},20/10/2021,0.915,75\n"),
+    )
+    .await;
+    assert_eq!(s.entered, 1);
+    let refused = &s.rows[1];
+    assert_eq!(refused.line, 3);
+    assert_eq!(refused.errors.len(), 1);
+    assert_eq!(refused.errors[0].code, "ambiguous_fraction");
+    assert!(
+        refused.errors[0]
+            .message_en
+            .contains("write 91.5 if it is 91.5 %"),
+        "{:?}",
+        refused.errors
+    );
+    let s = import(
+        "fractions.csv",
+        format!("{head}\n{MONG_DUONG},20/10/2021,0.915,0.8\n"),
+    )
+    .await;
+    assert_eq!(s.entered, 1);
+    assert!(s.rows[0].fractions);
+    let stored = db
+        .strings(&format!(
+            "SELECT CAST(adult_one_dose AS TEXT) FROM commune_coverage WHERE unit_code = '{MONG_DUONG}'"
+        ))
+        .await;
+    assert_eq!(
+        stored[0].as_deref().map(|v| v.parse::<f64>().unwrap()),
+        Some(91.5)
+    );
+}

@@ -3,8 +3,8 @@
 //! community cases of the week by the rapid report's own definition (not
 //! imported, not from another province, not found in quarantine; by the
 //! commune the case is kept by and its day of confirmation), C2 and C3 from
-//! the coverage entered for the commune (`commune_coverage`, the latest as
-//! of the week's last day) — reviewed by the committee, who may set another
+//! the coverage entered for the commune (`commune_coverage`: each figure's
+//! latest entry as of the week's last day) — reviewed by the committee, who may set another
 //! level with a reason (audited), and published (`epidemic_levels`, one row
 //! a commune and week, kept).
 //!
@@ -371,6 +371,15 @@ impl Store {
                 "The figures' day cannot be after today.",
             ));
         }
+        if errors.is_empty() && adult.is_none() && elderly.is_none() && capacity.is_none() {
+            // An empty entry would read as nothing known from its day on.
+            errors.push(FieldError::new(
+                "adult_one_dose",
+                "empty",
+                "Chưa có số liệu nào để ghi: nhập tỷ lệ tiêm chủng hoặc năng lực điều trị.",
+                "Nothing to enter: give the vaccination coverage or the capacity.",
+            ));
+        }
         let (Some(unit), Some(as_of), true) = (unit, as_of, errors.is_empty()) else {
             return Err(Invalid(errors).into());
         };
@@ -516,12 +525,16 @@ impl Store {
         let cases: HashMap<String, i64> = serde_json::from_str::<Vec<(String, i64)>>(&cases)?
             .into_iter()
             .collect();
-        let coverage: HashMap<String, Coverage> = serde_json::from_str::<
-            Vec<(String, Option<f64>, Option<f64>, Option<i64>)>,
-        >(&coverage)?
-        .into_iter()
-        .map(|(unit, a, e, c)| (unit, (a, e, c)))
-        .collect();
+        // Each figure's latest entry (an entry may give the capacity alone:
+        // the coverage entered before it still holds).
+        let mut latest: HashMap<String, Coverage> = HashMap::new();
+        for (unit, a, e, c) in
+            serde_json::from_str::<Vec<(String, Option<f64>, Option<f64>, Option<i64>)>>(&coverage)?
+        {
+            let k = latest.entry(unit).or_default();
+            *k = (a.or(k.0), e.or(k.1), c.or(k.2));
+        }
+        let coverage = latest;
         let published: HashMap<(String, String), (i64, Option<String>)> =
             serde_json::from_str::<Vec<(String, String, i64, Option<String>)>>(&published)?
                 .into_iter()

@@ -523,3 +523,55 @@ async fn capacity_comes_from_the_oxygen_a_commune_keeps_unless_entered() {
         .collect();
     assert!(others.iter().all(|c| c.proposed.c3_met.is_none()));
 }
+
+/// A capacity entered alone, after the coverage, keeps the coverage (each
+/// figure's latest entry counts); an entry with nothing in it is refused,
+/// as it would have read "nothing known" from its day on.
+#[tokio::test]
+async fn each_figures_latest_entry_counts_and_an_empty_entry_is_refused() {
+    let db = db().await;
+    let s = &db.store;
+    db.execute(&format!(
+        "UPDATE units SET population = 10000 WHERE code = '{HA_KHANH}'"
+    ))
+    .await
+    .unwrap();
+    let province = actor("22", Role::Admin);
+    s.enter_coverage(
+        &province,
+        &CoverageInput {
+            as_of: "10/10/2021".into(),
+            ..coverage(HA_KHANH, "90", "90", "met")
+        },
+    )
+    .await
+    .unwrap();
+    s.enter_coverage(
+        &province,
+        &CoverageInput {
+            as_of: "19/10/2021".into(),
+            ..coverage(HA_KHANH, "", "", "not_met")
+        },
+    )
+    .await
+    .unwrap();
+    let e = s
+        .enter_coverage(
+            &province,
+            &CoverageInput {
+                as_of: "20/10/2021".into(),
+                ..coverage(HA_KHANH, "", "", "")
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&e), ["empty"]);
+    let w = s.week_levels(&province.scope, day(18, 10)).await.unwrap();
+    let c = w.communes.iter().find(|c| c.unit_code == HA_KHANH).unwrap();
+    assert!(
+        c.proposed.c2_met,
+        "the coverage of 10/10 still holds: {:?}",
+        c.proposed
+    );
+    assert_eq!(c.proposed.c3_met, Some(false), "the capacity of 19/10");
+}
