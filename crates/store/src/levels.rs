@@ -21,6 +21,7 @@ use phongdich_domain::levels::{
 use phongdich_domain::{FieldError, Invalid, Permission, UnitLevel};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
+use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
 /// A commune's week: what its criteria give, and what was published.
@@ -174,6 +175,45 @@ fn percent(field: &str, v: &str, errors: &mut Vec<FieldError>) -> Option<f64> {
                 format!("“{}” is not a share from 0 to 100%.", v.trim()),
             ));
             None
+        }
+    }
+}
+
+/// A list the week reads: one JSON array on SQLite (a row through the `Any`
+/// driver is a hand-off between threads; ten thousand of them were most of
+/// the week's time), rows on PostgreSQL (decoded off the wire; `json_agg`
+/// of the same rows was slower there — BENCHMARKS.md, epidemic levels).
+enum Listed {
+    Json(String),
+    Rows(Vec<AnyRow>),
+}
+
+/// A row of a [`Listed`] read as a tuple, column by column.
+trait FromRow: Sized {
+    fn from_row(r: &AnyRow) -> Result<Self>;
+}
+
+macro_rules! tuple_from_row {
+    ($($t:ident $i:tt),+) => {
+        impl<$($t),+> FromRow for ($($t,)+)
+        where
+            $($t: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>),+
+        {
+            fn from_row(r: &AnyRow) -> Result<Self> {
+                Ok(($(r.try_get::<$t, usize>($i)?,)+))
+            }
+        }
+    };
+}
+tuple_from_row!(A 0, B 1);
+tuple_from_row!(A 0, B 1, C 2, D 3);
+tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5);
+
+impl Listed {
+    fn decode<T: serde::de::DeserializeOwned + FromRow>(self) -> Result<Vec<T>> {
+        match self {
+            Listed::Json(j) => Ok(serde_json::from_str(&j)?),
+            Listed::Rows(rows) => rows.iter().map(T::from_row).collect(),
         }
     }
 }
@@ -446,24 +486,37 @@ impl Store {
         // hand-off between threads; ten thousand of them were most of the
         // week's time on SQLite — BENCHMARKS.md).
         let e = self.dialect;
+        // `ordered`: the rows' order matters to the reader (else only
+        // SQLite's array is ordered, as its aggregate needs keys).
         let json_read = |columns: &'static str,
                          from: &'static str,
                          order: &'static [&'static str],
+                         ordered: bool,
                          binds: Vec<String>| {
             let mut b = QueryBuilder::numbered(String::new(), binds.len());
             let [cond] = scope.and_filters(&mut b, ["x0"]);
             let from = from.replace("{cond}", &cond);
-            b.push(&format!(
-                "SELECT {} AS j",
-                e.json_page(columns, &from, order, "")
-            ));
+            b.push(&match e {
+                crate::Dialect::Sqlite => {
+                    format!("SELECT {} AS j", e.json_page(columns, &from, order, ""))
+                }
+                crate::Dialect::Postgres if ordered => {
+                    format!("SELECT {columns} {from} ORDER BY {}", order.join(", "))
+                }
+                crate::Dialect::Postgres => format!("SELECT {columns} {from}"),
+            });
             async move {
                 let mut q = sqlx::query(b.sql());
                 for v in &binds {
                     q = q.bind(v.as_str());
                 }
-                let r = b.bind_onto(q).fetch_one(&self.read).await?;
-                Ok::<String, StoreError>(r.try_get("j")?)
+                let q = b.bind_onto(q);
+                Ok::<Listed, StoreError>(match e {
+                    crate::Dialect::Sqlite => {
+                        Listed::Json(q.fetch_one(&self.read).await?.try_get("j")?)
+                    }
+                    crate::Dialect::Postgres => Listed::Rows(q.fetch_all(&self.read).await?),
+                })
             }
         };
         // The communes, with their districts' names.
@@ -471,6 +524,7 @@ impl Store {
             "x0.code, x0.name, x0.province_code, COALESCE(x0.district_code, ''), COALESCE(d.name, ''), x0.population",
             "FROM units x0 LEFT JOIN units d ON d.code = x0.district_code WHERE x0.level = 'commune'{cond}",
             &["x0.district_code", "x0.code"],
+            true,
             Vec::new(),
         );
         // C1: the week's community cases by commune (the rapid report's definition).
@@ -480,6 +534,7 @@ impl Store {
              AND x0.source_kind NOT IN ('imported', 'other_province') AND x0.detected_where <> 'quarantine'{cond} \
              GROUP BY x0.commune_code",
             &["x0.commune_code"],
+            false,
             vec![week.to_string(), end.to_string()],
         );
         // C2, C3: each commune's latest coverage as of the week's last day
@@ -488,6 +543,7 @@ impl Store {
             "x0.unit_code, x0.adult_one_dose, x0.elderly_full, x0.capacity_met",
             "FROM commune_coverage x0 WHERE x0.as_of <= $1{cond}",
             &["x0.unit_code", "x0.as_of", "x0.id"],
+            true,
             vec![last.to_string()],
         );
         // Published levels of this week and the one before.
@@ -495,6 +551,7 @@ impl Store {
             "x0.unit_code, x0.week_start, x0.level, x0.reason",
             "FROM epidemic_levels x0 WHERE x0.week_start IN ($1, $2){cond}",
             &["x0.unit_code", "x0.week_start"],
+            false,
             vec![week.to_string(), previous_week.to_string()],
         );
         // C3 from the records where not entered: oxygen kept by each commune
@@ -521,25 +578,23 @@ impl Store {
         let (communes, cases, coverage, published, oxygen) =
             tokio::try_join!(communes, cases, coverage, published, oxygen)?;
         type CommuneRow = (String, String, String, String, String, Option<i64>);
-        let communes: Vec<CommuneRow> = serde_json::from_str(&communes)?;
-        let cases: HashMap<String, i64> = serde_json::from_str::<Vec<(String, i64)>>(&cases)?
-            .into_iter()
-            .collect();
+        let communes: Vec<CommuneRow> = communes.decode()?;
+        let cases: HashMap<String, i64> = cases.decode::<(String, i64)>()?.into_iter().collect();
         // Each figure's latest entry (an entry may give the capacity alone:
         // the coverage entered before it still holds).
         let mut latest: HashMap<String, Coverage> = HashMap::new();
         for (unit, a, e, c) in
-            serde_json::from_str::<Vec<(String, Option<f64>, Option<f64>, Option<i64>)>>(&coverage)?
+            coverage.decode::<(String, Option<f64>, Option<f64>, Option<i64>)>()?
         {
             let k = latest.entry(unit).or_default();
             *k = (a.or(k.0), e.or(k.1), c.or(k.2));
         }
         let coverage = latest;
-        let published: HashMap<(String, String), (i64, Option<String>)> =
-            serde_json::from_str::<Vec<(String, String, i64, Option<String>)>>(&published)?
-                .into_iter()
-                .map(|(unit, week, level, reason)| ((unit, week), (level, reason)))
-                .collect();
+        let published: HashMap<(String, String), (i64, Option<String>)> = published
+            .decode::<(String, String, i64, Option<String>)>()?
+            .into_iter()
+            .map(|(unit, week, level, reason)| ((unit, week), (level, reason)))
+            .collect();
         let rules = self.level_rules().await?;
         let mut out = Vec::with_capacity(communes.len());
         let mut counts = [0i64; 4];
