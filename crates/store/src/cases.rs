@@ -1044,19 +1044,26 @@ impl Store {
             Some(&after_json),
         )
         .await?;
-        // A correction can make the case one that ends a green zone (found
-        // in the community after all, or confirmed from the declared day
-        // on): the zone is lost in this write, as at the confirmation.
-        let person = crate::persons::fetch_person_tx(w.tx(), after.person_id).await?;
-        self.end_green_zones(
-            w.tx(),
-            actor,
-            &person,
-            case_id,
-            after.confirmed_on,
-            after.detected_where,
-        )
-        .await?;
+        // A correction of where or when the case was found can make it one
+        // that ends a green zone (found in the community after all, or
+        // confirmed from the declared day on): the zone is lost in this
+        // write, as at the confirmation. Any other correction (a code, the
+        // course) judges nothing again: the person may have moved in since,
+        // recovered, which leaves a zone green.
+        if after.detected_where != before.detected_where
+            || after.confirmed_on != before.confirmed_on
+        {
+            let person = crate::persons::fetch_person_tx(w.tx(), after.person_id).await?;
+            self.end_green_zones(
+                w.tx(),
+                actor,
+                &person,
+                case_id,
+                after.confirmed_on,
+                after.detected_where,
+            )
+            .await?;
+        }
         w.commit().await?;
         self.join_clusters(actor, after.person_id, &sources).await?;
         Ok((after, out, true))

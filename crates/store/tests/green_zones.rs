@@ -713,3 +713,90 @@ async fn a_zone_is_withdrawn_only_by_its_holder_and_only_while_green() {
         .unwrap_err();
     assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
 }
+
+/// An F0 confirmed elsewhere after the declaration, recovered, then moved
+/// into the zone: the move leaves it green, and so does a later correction
+/// of the case that changes neither where nor when it was found (review of
+/// stop 31: any correction used to judge the case again at the new address).
+#[tokio::test]
+async fn a_correction_that_changes_neither_where_nor_when_leaves_the_zone_green() {
+    let db = db().await;
+    let s = &db.store;
+    let system = phongdich_store::Actor::system("test");
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    let z = s
+        .create_green_zone(&commune, &zone("Vùng xanh phường Hà Khánh", HA_KHANH))
+        .await
+        .unwrap();
+    let p = resident(s, "Vũ Thị Đã Khỏi", MONG_DUONG, "Tổ 1").await;
+    let case = s
+        .confirm_case(
+            &system,
+            &CaseInput {
+                person_id: p,
+                confirmed_on: "2021-10-22".into(),
+                sample_on: "2021-10-22".into(),
+                source_kind: "investigating".into(),
+                detected_where: "community".into(),
+                ..Default::default()
+            },
+            day(25, 10),
+        )
+        .await
+        .unwrap()
+        .0;
+    s.correct_case(
+        &system,
+        case.id,
+        &CaseInput {
+            course: "recovered".into(),
+            recovered_on: "2021-10-24".into(),
+            ..Default::default()
+        },
+        day(25, 10),
+    )
+    .await
+    .unwrap();
+    let before = s
+        .person(&phongdich_store::Scope::national(), p)
+        .await
+        .unwrap();
+    s.update_person(
+        &system,
+        p,
+        &phongdich_store::PersonUpdate {
+            expected_version: before.version,
+            person: PersonInput {
+                full_name: "Vũ Thị Đã Khỏi".into(),
+                birth: "1980".into(),
+                sex: "nữ".into(),
+                commune_code: HA_KHANH.into(),
+                street_address: "Tổ 3, khu 5".into(),
+                ..Default::default()
+            }
+            .parse(day(25, 10))
+            .unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    s.correct_case(
+        &system,
+        case.id,
+        &CaseInput {
+            local_code: "QN-1234".into(),
+            ..Default::default()
+        },
+        day(25, 10),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.green_zone(&commune.scope, z.id)
+            .await
+            .unwrap()
+            .zone
+            .status,
+        "green"
+    );
+}
