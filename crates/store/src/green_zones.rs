@@ -481,21 +481,7 @@ impl Store {
                 "Someone else has just taken this alert.",
             ));
         }
-        let after = read_in(&mut tx, id, &actor.scope).await?;
-        audit::record(
-            &self.clock,
-            &mut tx,
-            actor,
-            "update",
-            "green_zone",
-            &id.to_string(),
-            Some(&zone.unit_code),
-            Some(&zone),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        self.zone_changed(tx, actor, "update", &zone).await
     }
 
     /// The committee holding a green zone withdraws its status from `on`
@@ -581,21 +567,7 @@ impl Store {
                 "This zone has just changed (lost or withdrawn); reload the page.",
             ));
         }
-        let after = read_in(&mut tx, id, &actor.scope).await?;
-        audit::record(
-            &self.clock,
-            &mut tx,
-            actor,
-            "withdraw",
-            "green_zone",
-            &id.to_string(),
-            Some(&zone.unit_code),
-            Some(&zone),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        self.zone_changed(tx, actor, "withdraw", &zone).await
     }
 
     /// Green zones the confirmed F0 lives in lose their status, in the
@@ -742,6 +714,31 @@ impl Store {
             phongdich_domain::case::DetectedWhere::Community,
         )
         .await
+    }
+
+    /// The zone `before` as `tx` left it, audited as `action`, committed.
+    async fn zone_changed(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        actor: &Actor,
+        action: &str,
+        before: &GreenZone,
+    ) -> Result<GreenZone> {
+        let after = read_in(&mut tx, before.id, &actor.scope).await?;
+        audit::record(
+            &self.clock,
+            &mut tx,
+            actor,
+            action,
+            "green_zone",
+            &before.id.to_string(),
+            Some(&before.unit_code),
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     /// Lost zones the scope sees whose team has not yet acknowledged the alert.

@@ -488,3 +488,33 @@ async fn a_refused_withdrawal_on_the_page_keeps_what_was_typed() {
         after.body
     );
 }
+
+/// A ward under a city-wide zone sees it but is not offered its withdrawal
+/// (the store would refuse it: the city holds the zone); the city is.
+#[tokio::test]
+async fn the_withdrawal_is_offered_only_to_the_zones_holder() {
+    let db = db().await;
+    let app = support::app(&db);
+    let city = token(&db, "193", "health_staff").await;
+    let mut body = zone_body();
+    body["unit_code"] = json!("193");
+    body["place"] = json!("");
+    body["addresses"] = json!("");
+    let r = api(
+        &app,
+        Method::POST,
+        "/api/v1/green-zones",
+        Some(&city),
+        Some(body),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.value()["id"].as_i64().unwrap();
+    let mut ward = Browser::logged_in(&db, &app, "tyt.hakhanh", HA_KHANH, "health_staff").await;
+    let page = ward.get(&format!("/green-zones/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("id=\"withdraw-form\""));
+    let mut holder = Browser::logged_in(&db, &app, "ttyt.halong", "193", "health_staff").await;
+    let page = holder.get(&format!("/green-zones/{id}")).await;
+    assert!(page.body.contains("id=\"withdraw-form\""), "{}", page.body);
+}

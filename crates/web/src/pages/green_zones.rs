@@ -277,6 +277,14 @@ async fn render_detail(
         .map_err(|e| page.fail(e))?;
     let z = &d.zone;
     let green = z.status == "green";
+    // Withdrawn only by a scope holding the zone (a ward under a city-wide
+    // zone sees it, the city withdraws it).
+    let holds = s
+        .store
+        .unit(&z.unit_code)
+        .await
+        .map_err(|e| page.fail(e))
+        .map(|u| page.actor.scope.contains(&u))?;
     let can = page.can(Permission::Zones) && green;
     let can_roster = page.can(Permission::ManageResponse) && green && !d.checkpoints.is_empty();
     let now = page.now();
@@ -395,7 +403,7 @@ async fn render_detail(
                 }
             }
         }
-        @if can {
+        @if can && holds {
             section aria-labelledby="h-withdraw" {
                 h2 #h-withdraw { (l.t("Thu hồi công nhận vùng xanh", "Withdraw the green zone's status")) }
                 p.muted { (l.t(
