@@ -141,9 +141,37 @@ pub fn band(rate: f64, bounds: &[f64; 3]) -> u8 {
     1 + bounds.iter().filter(|b| rate >= **b).count() as u8
 }
 
-fn pct(x: f64) -> String {
-    let s = format!("{x:.1}");
-    s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
+/// An integer with its thousands grouped as the language writes them:
+/// 297.000 in Vietnamese, 297,000 in English.
+pub fn grouped(n: i64, vi: bool) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut s = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        s.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            s.push(if vi { '.' } else { ',' });
+        }
+        s.push(c);
+    }
+    s
+}
+
+/// `x` to one decimal (half away from zero), the decimal dropped when it is
+/// 0, thousands grouped: 1.234,5 in Vietnamese, 1,234.5 in English.
+pub fn one_decimal(x: f64, vi: bool) -> String {
+    let tenths = (x * 10.0).round() as i64;
+    let mut s = grouped(tenths / 10, vi);
+    if tenths < 0 && tenths / 10 == 0 {
+        s.insert(0, '-');
+    }
+    let d = (tenths % 10).unsigned_abs();
+    if d != 0 {
+        s.push(if vi { ',' } else { '.' });
+        s.push(char::from(b'0' + d as u8));
+    }
+    s
 }
 
 /// Assess a commune's week under `rules`.
@@ -162,11 +190,11 @@ pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
             held: false,
             why_vi: format!(
                 "Chưa có dân số của xã: không tính được tiêu chí 1 ({} ca cộng đồng trong tuần).",
-                c.cases
+                grouped(c.cases, true)
             ),
             why_en: format!(
                 "The commune's population is not known: criterion 1 cannot be computed ({} community cases in the week).",
-                c.cases
+                grouped(c.cases, false)
             ),
         };
     };
@@ -179,18 +207,18 @@ pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
                 format!(
                     "tiêu chí 2 {}: {}% người từ 18 tuổi đã tiêm ít nhất 1 mũi (cần {}%), {}% người cao tuổi tiêm đủ (cần {}%)",
                     if met { "đạt" } else { "không đạt" },
-                    pct(a),
-                    pct(rules.c2_adult_one_dose),
-                    pct(e),
-                    pct(rules.c2_elderly_full)
+                    one_decimal(a, true),
+                    one_decimal(rules.c2_adult_one_dose, true),
+                    one_decimal(e, true),
+                    one_decimal(rules.c2_elderly_full, true)
                 ),
                 format!(
                     "criterion 2 {}: {}% of people 18+ with at least one dose (needs {}%), {}% of the elderly fully vaccinated (needs {}%)",
                     if met { "met" } else { "not met" },
-                    pct(a),
-                    pct(rules.c2_adult_one_dose),
-                    pct(e),
-                    pct(rules.c2_elderly_full)
+                    one_decimal(a, false),
+                    one_decimal(rules.c2_adult_one_dose, false),
+                    one_decimal(e, false),
+                    one_decimal(rules.c2_elderly_full, false)
                 ),
             )
         }
@@ -241,16 +269,16 @@ pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
         held,
         why_vi: format!(
             "Cấp {level}: tiêu chí 1 — {} ca cộng đồng / {} dân = {} ca/100.000 dân/tuần, mức {b}; {c2_vi}{c3_vi} ({}).",
-            c.cases,
-            population,
-            pct(rate),
+            grouped(c.cases, true),
+            grouped(population, true),
+            one_decimal(rate, true),
             rules.code
         ),
         why_en: format!(
             "Level {level}: criterion 1 — {} community cases / {} people = {} per 100,000 per week, band {b}; {c2_en}{c3_en} ({}).",
-            c.cases,
-            population,
-            pct(rate),
+            grouped(c.cases, false),
+            grouped(population, false),
+            one_decimal(rate, false),
             rules.code
         ),
     }
@@ -330,6 +358,34 @@ mod tests {
         }
     }
 
+    #[test]
+    fn numbers_are_written_as_each_language_writes_them() {
+        assert_eq!(grouped(0, true), "0");
+        assert_eq!(grouped(999, true), "999");
+        assert_eq!(grouped(297_000, true), "297.000");
+        assert_eq!(grouped(297_000, false), "297,000");
+        assert_eq!(grouped(1_234_567, true), "1.234.567");
+        assert_eq!(grouped(-1_000, false), "-1,000");
+        assert_eq!(one_decimal(82.5, true), "82,5");
+        assert_eq!(one_decimal(82.5, false), "82.5");
+        assert_eq!(one_decimal(70.0, true), "70");
+        assert_eq!(one_decimal(1234.46, true), "1.234,5");
+        assert_eq!(one_decimal(1234.44, false), "1,234.4");
+        assert_eq!(one_decimal(0.04, false), "0");
+        assert_eq!(one_decimal(-0.5, false), "-0.5");
+        assert_eq!(one_decimal(19.96, true), "20");
+        // Against the standard library's formatting, away from ties.
+        for i in 0..20_000 {
+            let x = f64::from(i) * 0.731 + 0.013;
+            if ((x * 10.0).fract() - 0.5).abs() < 1e-6 {
+                continue;
+            }
+            let std = format!("{x:.1}");
+            let std = std.strip_suffix(".0").unwrap_or(&std).to_owned();
+            assert_eq!(one_decimal(x, false).replace(',', ""), std, "{x}");
+        }
+    }
+
     /// 4800/QĐ-BYT's C1 bands (domain-rules §6): 1 < 20; 2 20–< 50;
     /// 3 50–< 150; 4 ≥ 150 per 100,000 per week.
     #[test]
@@ -377,7 +433,7 @@ mod tests {
         );
         assert_eq!(
             a.why_vi,
-            "Cấp 3: tiêu chí 1 — 5 ca cộng đồng / 10000 dân = 50 ca/100.000 dân/tuần, mức 3; tiêu chí 2 đạt: 85% người từ 18 tuổi đã tiêm ít nhất 1 mũi (cần 70%), 82% người cao tuổi tiêm đủ (cần 80%); tiêu chí 3 chưa đánh giá (4800-2021)."
+            "Cấp 3: tiêu chí 1 — 5 ca cộng đồng / 10.000 dân = 50 ca/100.000 dân/tuần, mức 3; tiêu chí 2 đạt: 85% người từ 18 tuổi đã tiêm ít nhất 1 mũi (cần 70%), 82% người cao tuổi tiêm đủ (cần 80%); tiêu chí 3 chưa đánh giá (4800-2021)."
         );
     }
 

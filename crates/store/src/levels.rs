@@ -209,6 +209,18 @@ tuple_from_row!(A 0, B 1);
 tuple_from_row!(A 0, B 1, C 2, D 3);
 tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5);
 
+/// A commune as the week reads it: code, name, province, district code,
+/// district name, population.
+type CommuneRow = (String, String, String, String, String, Option<i64>);
+
+/// The country's communes in district then code order, with the
+/// `units_version` they were read at (migration 33: triggers move it with
+/// every write to `units`, a population import's included). They change
+/// only by migration and population imports, and reading them was a fifth of
+/// the country's week on SQLite (BENCHMARKS.md, epidemic levels).
+#[derive(Debug, Default)]
+pub(crate) struct CommunesCache(std::sync::Mutex<Option<(i64, std::sync::Arc<Vec<CommuneRow>>)>>);
+
 impl Listed {
     fn decode<T: serde::de::DeserializeOwned + FromRow>(self) -> Result<Vec<T>> {
         match self {
@@ -459,6 +471,46 @@ impl Store {
         Ok(())
     }
 
+    /// Every commune of the country (see [`CommunesCache`]): one small read
+    /// of the units' version, and the communes again only when it moved.
+    async fn all_communes(&self) -> Result<std::sync::Arc<Vec<CommuneRow>>> {
+        let version: i64 = sqlx::query_scalar("SELECT n FROM units_version WHERE id = 1")
+            .fetch_one(&self.read)
+            .await?;
+        if let Some((v, rows)) = &*self.communes.0.lock().unwrap_or_else(|e| e.into_inner())
+            && *v == version
+        {
+            return Ok(rows.clone());
+        }
+        let columns = "x0.code, x0.name, x0.province_code, COALESCE(x0.district_code, ''), COALESCE(d.name, ''), x0.population";
+        let from = "FROM units x0 LEFT JOIN units d ON d.code = x0.district_code WHERE x0.level = 'commune'";
+        let order = ["x0.district_code", "x0.code"];
+        let rows: Vec<CommuneRow> = match self.dialect {
+            crate::Dialect::Sqlite => {
+                let sql = format!(
+                    "SELECT {} AS j",
+                    self.dialect.json_page(columns, from, &order, "")
+                );
+                Listed::Json(
+                    sqlx::query(&sql)
+                        .fetch_one(&self.read)
+                        .await?
+                        .try_get("j")?,
+                )
+            }
+            crate::Dialect::Postgres => {
+                let sql = format!("SELECT {columns} {from} ORDER BY {}", order.join(", "));
+                Listed::Rows(sqlx::query(&sql).fetch_all(&self.read).await?)
+            }
+        }
+        .decode()?;
+        // Read after the version: a write between the two leaves a newer
+        // list under the older version, read again next time.
+        let rows = std::sync::Arc::new(rows);
+        *self.communes.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((version, rows.clone()));
+        Ok(rows)
+    }
+
     /// The week holding `day`: every commune of the scope with its proposal
     /// and, where published, its level.
     pub async fn week_levels(&self, scope: &Scope, day: NaiveDate) -> Result<WeekLevels> {
@@ -478,7 +530,6 @@ impl Store {
             _ => scope,
         };
         let week = week_of(day);
-        let end = week + chrono::Days::new(7);
         let last = week + chrono::Days::new(6);
         let previous_week = week - chrono::Days::new(7);
         // Independent reads, on as many pooled connections at once; the large
@@ -519,23 +570,26 @@ impl Store {
                 })
             }
         };
-        // The communes, with their districts' names.
-        let communes = json_read(
-            "x0.code, x0.name, x0.province_code, COALESCE(x0.district_code, ''), COALESCE(d.name, ''), x0.population",
-            "FROM units x0 LEFT JOIN units d ON d.code = x0.district_code WHERE x0.level = 'commune'{cond}",
-            &["x0.district_code", "x0.code"],
-            true,
-            Vec::new(),
-        );
-        // C1: the week's community cases by commune (the rapid report's definition).
+        // The communes, with their districts' names: the country's from
+        // memory while `units` is unchanged, those of the scope kept.
+        let communes = async {
+            let all = self.all_communes().await?;
+            Ok::<_, StoreError>(
+                all.iter()
+                    .filter(|c| scope.contains_codes(&c.2, &c.3, &c.0))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
+        };
+        // C1: the week's community cases by commune (the rapid report's
+        // definition), as the triggers on `cases` keep them
+        // (`community_case_weeks`, migration 33).
         let cases = json_read(
-            "x0.commune_code, COUNT(*)",
-            "FROM cases x0 WHERE x0.confirmed_on >= $1 AND x0.confirmed_on < $2 \
-             AND x0.source_kind NOT IN ('imported', 'other_province') AND x0.detected_where <> 'quarantine'{cond} \
-             GROUP BY x0.commune_code",
+            "x0.commune_code, x0.community",
+            "FROM community_case_weeks x0 WHERE x0.week_start = $1 AND x0.community <> 0{cond}",
             &["x0.commune_code"],
             false,
-            vec![week.to_string(), end.to_string()],
+            vec![week.to_string()],
         );
         // C2, C3: each commune's latest coverage as of the week's last day
         // (in day order: the last one read is the latest).
@@ -577,8 +631,6 @@ impl Store {
         };
         let (communes, cases, coverage, published, oxygen) =
             tokio::try_join!(communes, cases, coverage, published, oxygen)?;
-        type CommuneRow = (String, String, String, String, String, Option<i64>);
-        let communes: Vec<CommuneRow> = communes.decode()?;
         let cases: HashMap<String, i64> = cases.decode::<(String, i64)>()?.into_iter().collect();
         // Each figure's latest entry (an entry may give the capacity alone:
         // the coverage entered before it still holds).
@@ -590,11 +642,19 @@ impl Store {
             *k = (a.or(k.0), e.or(k.1), c.or(k.2));
         }
         let coverage = latest;
-        let published: HashMap<(String, String), (i64, Option<String>)> = published
-            .decode::<(String, String, i64, Option<String>)>()?
-            .into_iter()
-            .map(|(unit, week, level, reason)| ((unit, week), (level, reason)))
-            .collect();
+        // This week's and last week's, apart (no date formatted per commune).
+        let this_week = week.to_string();
+        let mut published_now: HashMap<String, (i64, Option<String>)> = HashMap::new();
+        let mut published_before: HashMap<String, i64> = HashMap::new();
+        for (unit, week_start, level, reason) in
+            published.decode::<(String, String, i64, Option<String>)>()?
+        {
+            if week_start == this_week {
+                published_now.insert(unit, (level, reason));
+            } else {
+                published_before.insert(unit, level);
+            }
+        }
         let rules = self.level_rules().await?;
         let mut out = Vec::with_capacity(communes.len());
         let mut counts = [0i64; 4];
@@ -613,9 +673,7 @@ impl Store {
             let n = cases.get(&code).copied().unwrap_or(0);
             let (adult, elderly, capacity) =
                 coverage.get(&code).copied().unwrap_or((None, None, None));
-            let previous = published
-                .get(&(code.clone(), previous_week.to_string()))
-                .map(|p| p.0);
+            let previous = published_before.get(&code).copied();
             let these = Criteria {
                 cases: n,
                 population,
@@ -627,7 +685,7 @@ impl Store {
             };
             criteria.push(these);
             let proposed = assess(rule, &these);
-            let this = published.get(&(code.clone(), week.to_string()));
+            let this = published_now.get(&code);
             if let Some((level, _)) = this
                 && (1..=4).contains(level)
             {

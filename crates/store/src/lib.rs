@@ -304,6 +304,9 @@ pub struct Store {
     /// The provinces' epidemic areas and quarantine rules as arrivals'
     /// obligations read them (see `returnees::ArrivalRulesCache`).
     arrival_rules: std::sync::Arc<returnees::ArrivalRulesCache>,
+    /// The country's communes as the week's levels read them (see
+    /// `levels::CommunesCache`).
+    communes: std::sync::Arc<levels::CommunesCache>,
     /// Where "now" and Vietnam's "today" come from: the system's, unless the
     /// opener hands another ([`Store::with_clock`]; tests fix and move it).
     clock: phongdich_domain::Clock,
@@ -440,6 +443,7 @@ impl Store {
             class_day: std::sync::Arc::new(std::sync::atomic::AtomicI32::new(i32::MIN)),
             failpoint: Default::default(),
             arrival_rules: Default::default(),
+            communes: Default::default(),
             clock: phongdich_domain::Clock::system(),
         })
     }

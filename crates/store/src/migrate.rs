@@ -279,6 +279,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         data: None,
     },
+    Migration {
+        version: 33,
+        name: "community cases by commune and week, the units' version",
+        shared: include_str!("../migrations/0033_level_reads.sql"),
+        sqlite: include_str!("../migrations/0033_level_reads.sqlite.sql"),
+        postgres: include_str!("../migrations/0033_level_reads.postgres.sql"),
+        data: None,
+    },
 ];
 
 fn render(sql: &str, engine: Dialect) -> String {

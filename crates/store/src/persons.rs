@@ -117,6 +117,15 @@ pub struct MergeOutcome {
 /// Every column that refers to a person, other than the registry itself. A merge
 /// re-points them to the kept person and its undo points them back. Modules that
 /// add person references (cases, contacts, samples, …) list them here.
+/// Where a person lives, as green zones judge it.
+fn place(p: &Person) -> (String, Option<String>, Option<String>) {
+    (
+        p.commune_code.clone(),
+        p.hamlet_code.clone(),
+        p.street_address.clone(),
+    )
+}
+
 const PERSON_REFERENCES: &[(&str, &str)] = &[
     ("households", "head_person_id"),
     ("contacts", "person_id"),
@@ -614,13 +623,6 @@ impl Store {
             return Err(stale(id));
         }
         let after = fetch_person_tx(tx, id).await?;
-        let place = |p: &Person| {
-            (
-                p.commune_code.clone(),
-                p.hamlet_code.clone(),
-                p.street_address.clone(),
-            )
-        };
         if place(before) != place(&after) {
             // An F0 under treatment now living inside a green zone: the
             // zone is lost with this write.
@@ -1079,6 +1081,16 @@ impl Store {
         .await?;
         let kept = fetch_person_tx(tx, kept_id).await?;
         let merged = fetch_person_tx(tx, merged_id).await?;
+        // The kept record may now live where it did not (an address taken
+        // from the merged one) or hold the merged one's case: an F0 under
+        // treatment now inside a green zone ends it, in the same write.
+        let case_moved = repointed
+            .get("cases.person_id")
+            .and_then(|v| v.as_array())
+            .is_some_and(|ids| !ids.is_empty());
+        if case_moved || place(&kept_before) != place(&kept) {
+            self.zones_lost_by_move(tx, actor, &kept).await?;
+        }
         let before = serde_json::json!({ "kept": kept_before, "merged": merged_before });
         let after = serde_json::json!({ "merge_id": merge_id, "kept": kept, "merged": merged, "repointed": repointed });
         let audit_id = audit::record(
@@ -1210,6 +1222,9 @@ impl Store {
             .await?;
         let kept = fetch_person_tx(tx, kept_before.id).await?;
         let merged = fetch_person_tx(tx, merged_before.id).await?;
+        // A case moved back is under treatment at its own record's address
+        // again: a green zone declared there meanwhile is lost.
+        self.zones_lost_by_move(tx, actor, &merged).await?;
         let before = serde_json::json!({ "kept": kept_now });
         let after = serde_json::json!({ "merge_id": merge_id, "undoes_audit_id": audit_id, "kept": kept, "merged": merged });
         let new_audit = audit::record(

@@ -800,3 +800,47 @@ async fn a_correction_that_changes_neither_where_nor_when_leaves_the_zone_green(
         "green"
     );
 }
+
+/// Merging two records of one person can put an F0 under treatment inside a
+/// zone: the kept record (living in the zone) takes the merged one's case.
+/// The zone is lost in the merge's own write; undoing the merge does not
+/// make it green again (the loss stays on record).
+#[tokio::test]
+async fn a_merge_that_puts_an_f0_inside_ends_the_zone() {
+    let db = db().await;
+    let s = &db.store;
+    let system = phongdich_store::Actor::system("test");
+    let commune = actor(HA_KHANH, Role::HealthStaff);
+    let z = s
+        .create_green_zone(&commune, &zone("Vùng xanh phường Hà Khánh", HA_KHANH))
+        .await
+        .unwrap();
+    let kept = resident(s, "Đỗ Văn Gộp", HA_KHANH, "Tổ 3, khu 5").await;
+    let merged = resident(s, "Đỗ Văn Gộp", MONG_DUONG, "Tổ 1").await;
+    confirm(s, merged, "2021-10-22", "community").await;
+    assert_eq!(
+        s.green_zone(&commune.scope, z.id)
+            .await
+            .unwrap()
+            .zone
+            .status,
+        "green",
+        "the F0 lives elsewhere"
+    );
+    let outcome = s.merge_persons(&system, kept, merged).await.unwrap();
+    let lost = s.green_zone(&commune.scope, z.id).await.unwrap().zone;
+    assert_eq!(
+        lost.status, "lost",
+        "the kept record now holds an F0 under treatment"
+    );
+    assert_eq!(lost.lost_on, Some(day(25, 10)));
+    s.undo_merge(&system, outcome.audit_id).await.unwrap();
+    assert_eq!(
+        s.green_zone(&commune.scope, z.id)
+            .await
+            .unwrap()
+            .zone
+            .status,
+        "lost"
+    );
+}

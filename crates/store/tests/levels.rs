@@ -575,3 +575,214 @@ async fn each_figures_latest_entry_counts_and_an_empty_entry_is_refused() {
     );
     assert_eq!(c.proposed.c3_met, Some(false), "the capacity of 19/10");
 }
+
+/// C1 is read from a roll-up the triggers on `cases` keep (migration 33,
+/// `community_case_weeks`): it must equal counting the cases whatever wrote
+/// them. A fixed pseudo-random walk of inserts, corrections of every column
+/// the count depends on (day, source, where found, commune) and deletions,
+/// written by plain SQL as any writer might, is checked after every step
+/// against the test's own count of the rows it wrote (weeks from Monday by
+/// the calendar, the rapid report's definition of a community case); the
+/// week's levels read the same figures. Then the roll-up is dropped and
+/// migration 33 run again: it is rebuilt from the cases on record.
+#[tokio::test]
+async fn the_weekly_community_counts_follow_every_write_to_the_cases() {
+    use chrono::Datelike;
+    use std::collections::BTreeMap;
+    let db = db().await;
+    let s = &db.store;
+    let communes: Vec<(String, String, String)> = {
+        let mut v = Vec::new();
+        for c in [HA_KHANH, HA_PHONG, "06760", "00001"] {
+            let row = db
+                .strings(&format!(
+                    "SELECT province_code || '|' || district_code FROM units WHERE code = '{c}'"
+                ))
+                .await;
+            let pd = row[0].clone().unwrap();
+            let (p, d) = pd.split_once('|').unwrap();
+            v.push((c.to_owned(), d.to_owned(), p.to_owned()));
+        }
+        v
+    };
+    #[derive(Clone)]
+    struct Row {
+        commune: usize,
+        on: NaiveDate,
+        source: &'static str,
+        found: &'static str,
+    }
+    const SOURCES: [&str; 4] = ["investigating", "case", "imported", "other_province"];
+    const FOUND: [&str; 3] = ["community", "quarantine", "checkpoint"];
+    let mut rows: BTreeMap<i64, Row> = BTreeMap::new();
+    let expected = |rows: &BTreeMap<i64, Row>| -> BTreeMap<String, i64> {
+        let mut m = BTreeMap::new();
+        for r in rows.values() {
+            if matches!(r.source, "imported" | "other_province") || r.found == "quarantine" {
+                continue;
+            }
+            let monday = r.on - chrono::Days::new(u64::from(r.on.weekday().num_days_from_monday()));
+            let (c, d, p) = &communes[r.commune];
+            *m.entry(format!("{monday}|{c}|{d}|{p}")).or_insert(0) += 1;
+        }
+        m
+    };
+    let actual = || async {
+        let mut m = BTreeMap::new();
+        for r in db
+            .strings(
+                "SELECT week_start || '|' || commune_code || '|' || district_code || '|' || province_code || '#' || CAST(community AS TEXT) \
+                 FROM community_case_weeks WHERE community <> 0",
+            )
+            .await
+        {
+            let r = r.unwrap();
+            let (k, n) = r.split_once('#').unwrap();
+            let n: i64 = n.parse().unwrap();
+            assert!(n > 0, "a negative count: {r}");
+            m.insert(k.to_owned(), n);
+        }
+        m
+    };
+    let mut people = Vec::new();
+    for n in 0..45 {
+        people.push(person(s, &format!("Trần Thị Tuần{}", letters(n)), HA_KHANH).await);
+    }
+    let mut x: u64 = 11;
+    let mut next = || {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        x >> 33
+    };
+    let mut made = 0usize;
+    for step in 0..160 {
+        let kind = next() % 10;
+        let on = day(1, 10) + chrono::Days::new(next() % 40);
+        if rows.is_empty() || (kind < 4 && made < people.len()) {
+            let r = Row {
+                commune: (next() % 4) as usize,
+                on,
+                source: SOURCES[(next() % 4) as usize],
+                found: FOUND[(next() % 3) as usize],
+            };
+            let (c, d, p) = &communes[r.commune];
+            db.execute(&format!(
+                "INSERT INTO cases (code, person_id, confirmed_on, test_kind, source_kind, course, detected_where, \
+                 province_code, district_code, commune_code, created_by, created_at, updated_at) \
+                 VALUES ('W{made}', {}, '{}', 'rt_pcr', '{}', 'home', '{}', '{p}', '{d}', '{c}', 'test', 'x', 'x')",
+                people[made], r.on, r.source, r.found
+            ))
+            .await
+            .unwrap();
+            let id = db
+                .count(&format!("SELECT id FROM cases WHERE code = 'W{made}'"))
+                .await;
+            rows.insert(id, r);
+            made += 1;
+        } else {
+            let ids: Vec<i64> = rows.keys().copied().collect();
+            let id = ids[(next() as usize) % ids.len()];
+            let r = rows.get_mut(&id).unwrap();
+            let set = match kind {
+                4 => {
+                    r.on = on;
+                    format!("confirmed_on = '{on}'")
+                }
+                5 => {
+                    r.source = SOURCES[(next() % 4) as usize];
+                    format!("source_kind = '{}'", r.source)
+                }
+                6 => {
+                    r.found = FOUND[(next() % 3) as usize];
+                    format!("detected_where = '{}'", r.found)
+                }
+                7 => {
+                    r.commune = (next() % 4) as usize;
+                    let (c, d, p) = &communes[r.commune];
+                    format!("commune_code = '{c}', district_code = '{d}', province_code = '{p}'")
+                }
+                8 => {
+                    // A write that touches none of the count's columns.
+                    "course = 'hospital'".to_owned()
+                }
+                _ => {
+                    rows.remove(&id);
+                    db.execute(&format!("DELETE FROM cases WHERE id = {id}"))
+                        .await
+                        .unwrap();
+                    assert_eq!(actual().await, expected(&rows), "step {step}: deleted {id}");
+                    continue;
+                }
+            };
+            db.execute(&format!("UPDATE cases SET {set} WHERE id = {id}"))
+                .await
+                .unwrap();
+            assert_eq!(
+                actual().await,
+                expected(&rows),
+                "step {step}: {set} of {id}"
+            );
+        }
+        assert_eq!(actual().await, expected(&rows), "step {step}");
+    }
+    let want = expected(&rows);
+    assert!(
+        want.len() >= 5 && rows.len() >= 20,
+        "the walk should spread over weeks and communes: {} rows, {want:?}",
+        rows.len()
+    );
+    // The week's levels read the same figures (Hạ Long's two communes).
+    let district = actor(HA_LONG, Role::HealthStaff);
+    for week in [day(11, 10), day(18, 10), day(25, 10), day(1, 11)] {
+        let w = s.week_levels(&district.scope, week).await.unwrap();
+        for (i, (c, d, p)) in communes.iter().enumerate().take(2) {
+            let n = want
+                .get(&format!("{week}|{c}|{d}|{p}"))
+                .copied()
+                .unwrap_or(0);
+            let got = w.communes.iter().find(|l| &l.unit_code == c).unwrap();
+            assert_eq!(got.cases, n, "commune {i} week of {week}");
+        }
+    }
+    // The communes are kept in memory while `units` is unchanged: a
+    // population written after a read (here by plain SQL) shows in the next.
+    for population in [12_345, 23_456] {
+        db.execute(&format!(
+            "UPDATE units SET population = {population} WHERE code = '{HA_KHANH}'"
+        ))
+        .await
+        .unwrap();
+        let w = s.week_levels(&district.scope, day(18, 10)).await.unwrap();
+        let got = w.communes.iter().find(|l| l.unit_code == HA_KHANH).unwrap();
+        assert_eq!(got.population, Some(population));
+    }
+    // Rebuilt from the cases by the migration.
+    db.execute("DROP TABLE community_case_weeks").await.unwrap();
+    db.execute("DROP TABLE units_version").await.unwrap();
+    if s.dialect() == phongdich_store::Dialect::Postgres {
+        db.execute("DROP FUNCTION community_case_weeks() CASCADE")
+            .await
+            .unwrap();
+        db.execute("DROP FUNCTION units_version() CASCADE")
+            .await
+            .unwrap();
+    } else {
+        for t in [
+            "community_case_weeks_insert",
+            "community_case_weeks_delete",
+            "community_case_weeks_update_old",
+            "community_case_weeks_update_new",
+            "units_version_insert",
+            "units_version_update",
+            "units_version_delete",
+        ] {
+            db.execute(&format!("DROP TRIGGER {t}")).await.unwrap();
+        }
+    }
+    db.execute("DELETE FROM schema_migrations WHERE version = 33")
+        .await
+        .unwrap();
+    assert_eq!(s.migrate().await.unwrap(), vec![33]);
+    assert_eq!(actual().await, want);
+}

@@ -39,7 +39,7 @@ async fn the_official_tree_is_loaded_once() {
         s.migrate().await.unwrap().is_empty(),
         "a second migrate applies nothing"
     );
-    assert_eq!(s.schema_version().await.unwrap(), 32);
+    assert_eq!(s.schema_version().await.unwrap(), 33);
 
     let ha_long = s.unit("193").await.unwrap();
     assert_eq!(ha_long.name, "Thành phố Hạ Long");
