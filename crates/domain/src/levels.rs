@@ -119,9 +119,44 @@ impl Criteria {
     }
 }
 
-/// A level and why.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+/// A level and why. The explanation is written when asked for
+/// ([`Assessment::why_vi`], [`Assessment::why_en`], and in the serialized
+/// form): a country's week assesses ten thousand communes and shows a few
+/// hundred (BENCHMARKS.md, epidemic levels).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(into = "AssessmentWire")]
 pub struct Assessment {
+    /// 1–4; none when C1 cannot be computed (no population).
+    pub level: Option<u8>,
+    /// New community cases per 100,000 per week.
+    pub c1_rate: Option<f64>,
+    pub c1_band: Option<u8>,
+    /// Whether C2 is met (coverage never entered: not met).
+    pub c2_met: bool,
+    pub c3_met: Option<bool>,
+    /// The level held at last week's because C3 is not met.
+    pub held: bool,
+    /// What the explanation is written from.
+    pub basis: Basis,
+}
+
+/// What an assessment was made from, for its explanation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Basis {
+    pub criteria: Criteria,
+    /// The rule set's code and its C2 thresholds.
+    pub rule_code: String,
+    pub c2_adult_one_dose: f64,
+    pub c2_elderly_full: f64,
+    /// An area's communes without coverage, of those with a population,
+    /// when some have it (said instead of "no coverage entered").
+    pub without_coverage: Option<(i64, i64)>,
+}
+
+/// An [`Assessment`] as the API gives it: the explanation written out.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Assessment)]
+pub struct AssessmentWire {
     /// 1–4; none when C1 cannot be computed (no population).
     pub level: Option<u8>,
     /// New community cases per 100,000 per week.
@@ -134,6 +169,128 @@ pub struct Assessment {
     pub held: bool,
     pub why_vi: String,
     pub why_en: String,
+}
+
+impl From<Assessment> for AssessmentWire {
+    fn from(a: Assessment) -> Self {
+        AssessmentWire {
+            why_vi: a.why_vi(),
+            why_en: a.why_en(),
+            level: a.level,
+            c1_rate: a.c1_rate,
+            c1_band: a.c1_band,
+            c2_met: a.c2_met,
+            c3_met: a.c3_met,
+            held: a.held,
+        }
+    }
+}
+
+impl Assessment {
+    /// Which criterion gave the level, with the numbers, in Vietnamese.
+    pub fn why_vi(&self) -> String {
+        self.why(true)
+    }
+
+    /// The same in English.
+    pub fn why_en(&self) -> String {
+        self.why(false)
+    }
+
+    fn why(&self, vi: bool) -> String {
+        let t = |v: &'static str, e: &'static str| if vi { v } else { e };
+        let b = &self.basis;
+        let c = &b.criteria;
+        let (Some(level), Some(rate), Some(band)) = (self.level, self.c1_rate, self.c1_band) else {
+            return if vi {
+                format!(
+                    "Chưa có dân số của xã: không tính được tiêu chí 1 ({} ca cộng đồng trong tuần).",
+                    grouped(c.cases, true)
+                )
+            } else {
+                format!(
+                    "The commune's population is not known: criterion 1 cannot be computed ({} community cases in the week).",
+                    grouped(c.cases, false)
+                )
+            };
+        };
+        let c2 = match (c.adult_one_dose, c.elderly_full) {
+            (Some(a), Some(e)) => {
+                let met = if self.c2_met {
+                    t("đạt", "met")
+                } else {
+                    t("không đạt", "not met")
+                };
+                let (a, na, e, ne) = (
+                    one_decimal(a, vi),
+                    one_decimal(b.c2_adult_one_dose, vi),
+                    one_decimal(e, vi),
+                    one_decimal(b.c2_elderly_full, vi),
+                );
+                if vi {
+                    format!(
+                        "tiêu chí 2 {met}: {a}% người từ 18 tuổi đã tiêm ít nhất 1 mũi (cần {na}%), {e}% người cao tuổi tiêm đủ (cần {ne}%)"
+                    )
+                } else {
+                    format!(
+                        "criterion 2 {met}: {a}% of people 18+ with at least one dose (needs {na}%), {e}% of the elderly fully vaccinated (needs {ne}%)"
+                    )
+                }
+            }
+            _ => match b.without_coverage {
+                Some((n, total)) if vi => format!(
+                    "tiêu chí 2 coi như không đạt: {n}/{total} xã chưa nhập tỷ lệ tiêm chủng"
+                ),
+                Some((n, total)) => format!(
+                    "criterion 2 counted as not met: {n} of {total} communes without vaccination coverage entered"
+                ),
+                None => t(
+                    "tiêu chí 2 coi như không đạt: chưa nhập tỷ lệ tiêm chủng",
+                    "criterion 2 counted as not met: no vaccination coverage entered",
+                )
+                .to_owned(),
+            },
+        };
+        let from_records = c.capacity_met.is_none() && self.c3_met.is_some();
+        let units = c.oxygen_units.unwrap_or_default();
+        let c3 = match (self.c3_met, self.held) {
+            (Some(false), true) => t(
+                "; tiêu chí 3 không đạt: giữ cấp của tuần trước",
+                "; criterion 3 not met: last week's level is kept",
+            )
+            .to_owned(),
+            (Some(false), false) => t(
+                "; tiêu chí 3 không đạt (không hạ cấp)",
+                "; criterion 3 not met (no lowering)",
+            )
+            .to_owned(),
+            (Some(true), _) if from_records && vi => {
+                format!("; tiêu chí 3 đạt theo hồ sơ: {units} máy/bình oxy của xã")
+            }
+            (Some(true), _) if from_records => {
+                format!(
+                    "; criterion 3 met from the records: {units} oxygen units kept by the commune"
+                )
+            }
+            (Some(true), _) => t("; tiêu chí 3 đạt", "; criterion 3 met").to_owned(),
+            (None, _) => t("; tiêu chí 3 chưa đánh giá", "; criterion 3 not assessed").to_owned(),
+        };
+        let (cases, population, rate) = (
+            grouped(c.cases, vi),
+            grouped(c.population.unwrap_or_default(), vi),
+            one_decimal(rate, vi),
+        );
+        let code = &b.rule_code;
+        if vi {
+            format!(
+                "Cấp {level}: tiêu chí 1 — {cases} ca cộng đồng / {population} dân = {rate} ca/100.000 dân/tuần, mức {band}; {c2}{c3} ({code})."
+            )
+        } else {
+            format!(
+                "Level {level}: criterion 1 — {cases} community cases / {population} people = {rate} per 100,000 per week, band {band}; {c2}{c3} ({code})."
+            )
+        }
+    }
 }
 
 /// The band of a rate under `bounds` (the lowest rates of bands 2–4).
@@ -150,7 +307,7 @@ pub fn grouped(n: i64, vi: bool) -> String {
         s.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             s.push(if vi { '.' } else { ',' });
         }
         s.push(c);
@@ -176,6 +333,13 @@ pub fn one_decimal(x: f64, vi: bool) -> String {
 
 /// Assess a commune's week under `rules`.
 pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
+    let basis = Basis {
+        criteria: *c,
+        rule_code: rules.code.clone(),
+        c2_adult_one_dose: rules.c2_adult_one_dose,
+        c2_elderly_full: rules.c2_elderly_full,
+        without_coverage: None,
+    };
     let rate = c
         .population
         .filter(|p| *p > 0)
@@ -188,51 +352,18 @@ pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
             c2_met: false,
             c3_met: c.capacity(),
             held: false,
-            why_vi: format!(
-                "Chưa có dân số của xã: không tính được tiêu chí 1 ({} ca cộng đồng trong tuần).",
-                grouped(c.cases, true)
-            ),
-            why_en: format!(
-                "The commune's population is not known: criterion 1 cannot be computed ({} community cases in the week).",
-                grouped(c.cases, false)
-            ),
+            basis,
         };
     };
     let b = band(rate, &rules.c1_bounds);
-    let (c2_met, c2_vi, c2_en) = match (c.adult_one_dose, c.elderly_full) {
-        (Some(a), Some(e)) => {
-            let met = a >= rules.c2_adult_one_dose && e >= rules.c2_elderly_full;
-            (
-                met,
-                format!(
-                    "tiêu chí 2 {}: {}% người từ 18 tuổi đã tiêm ít nhất 1 mũi (cần {}%), {}% người cao tuổi tiêm đủ (cần {}%)",
-                    if met { "đạt" } else { "không đạt" },
-                    one_decimal(a, true),
-                    one_decimal(rules.c2_adult_one_dose, true),
-                    one_decimal(e, true),
-                    one_decimal(rules.c2_elderly_full, true)
-                ),
-                format!(
-                    "criterion 2 {}: {}% of people 18+ with at least one dose (needs {}%), {}% of the elderly fully vaccinated (needs {}%)",
-                    if met { "met" } else { "not met" },
-                    one_decimal(a, false),
-                    one_decimal(rules.c2_adult_one_dose, false),
-                    one_decimal(e, false),
-                    one_decimal(rules.c2_elderly_full, false)
-                ),
-            )
-        }
-        _ => (
-            false,
-            "tiêu chí 2 coi như không đạt: chưa nhập tỷ lệ tiêm chủng".to_owned(),
-            "criterion 2 counted as not met: no vaccination coverage entered".to_owned(),
-        ),
+    let c2_met = match (c.adult_one_dose, c.elderly_full) {
+        (Some(a), Some(e)) => a >= rules.c2_adult_one_dose && e >= rules.c2_elderly_full,
+        _ => false,
     };
     let mut level = match rules.combine {
         Combine::C1PlusOneIfC2Unmet => (b + u8::from(!c2_met)).min(4),
     };
     let capacity = c.capacity();
-    let from_records = c.capacity_met.is_none() && capacity.is_some();
     let mut held = false;
     if capacity == Some(false)
         && let Some(p) = c.previous.filter(|p| *p > level)
@@ -240,26 +371,6 @@ pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
         level = p;
         held = true;
     }
-    let units = c.oxygen_units.unwrap_or_default();
-    let c3_vi = match (capacity, held) {
-        (Some(false), true) => "; tiêu chí 3 không đạt: giữ cấp của tuần trước".to_owned(),
-        (Some(false), false) => "; tiêu chí 3 không đạt (không hạ cấp)".to_owned(),
-        (Some(true), _) if from_records => {
-            format!("; tiêu chí 3 đạt theo hồ sơ: {units} máy/bình oxy của xã")
-        }
-        (Some(true), _) => "; tiêu chí 3 đạt".to_owned(),
-        (None, _) => "; tiêu chí 3 chưa đánh giá".to_owned(),
-    };
-    let c3_en = match (capacity, held) {
-        (Some(false), true) => "; criterion 3 not met: last week's level is kept".to_owned(),
-        (Some(false), false) => "; criterion 3 not met (no lowering)".to_owned(),
-        (Some(true), _) if from_records => {
-            format!("; criterion 3 met from the records: {units} oxygen units kept by the commune")
-        }
-        (Some(true), _) => "; criterion 3 met".to_owned(),
-        (None, _) => "; criterion 3 not assessed".to_owned(),
-    };
-    let population = c.population.unwrap_or_default();
     Assessment {
         level: Some(level),
         c1_rate: Some(rate),
@@ -267,20 +378,7 @@ pub fn assess(rules: &LevelRules, c: &Criteria) -> Assessment {
         c2_met,
         c3_met: capacity,
         held,
-        why_vi: format!(
-            "Cấp {level}: tiêu chí 1 — {} ca cộng đồng / {} dân = {} ca/100.000 dân/tuần, mức {b}; {c2_vi}{c3_vi} ({}).",
-            grouped(c.cases, true),
-            grouped(population, true),
-            one_decimal(rate, true),
-            rules.code
-        ),
-        why_en: format!(
-            "Level {level}: criterion 1 — {} community cases / {} people = {} per 100,000 per week, band {b}; {c2_en}{c3_en} ({}).",
-            grouped(c.cases, false),
-            grouped(population, false),
-            one_decimal(rate, false),
-            rules.code
-        ),
+        basis,
     }
 }
 
@@ -421,7 +519,7 @@ mod tests {
                     ..vaccinated()
                 },
             );
-            assert_eq!(a.level, Some(level), "{cases} cases: {}", a.why_en);
+            assert_eq!(a.level, Some(level), "{cases} cases: {}", a.why_en());
             assert!(a.c2_met);
         }
         let a = assess(
@@ -432,7 +530,7 @@ mod tests {
             },
         );
         assert_eq!(
-            a.why_vi,
+            a.why_vi(),
             "Cấp 3: tiêu chí 1 — 5 ca cộng đồng / 10.000 dân = 50 ca/100.000 dân/tuần, mức 3; tiêu chí 2 đạt: 85% người từ 18 tuổi đã tiêm ít nhất 1 mũi (cần 70%), 82% người cao tuổi tiêm đủ (cần 80%); tiêu chí 3 chưa đánh giá (4800-2021)."
         );
     }
@@ -480,9 +578,9 @@ mod tests {
         );
         assert_eq!(a.level, Some(3));
         assert!(
-            a.why_en.contains("no vaccination coverage entered"),
+            a.why_en().contains("no vaccination coverage entered"),
             "{}",
-            a.why_en
+            a.why_en()
         );
     }
 
@@ -522,7 +620,7 @@ mod tests {
             },
         );
         assert_eq!(a.level, None);
-        assert!(a.why_vi.contains("Chưa có dân số"));
+        assert!(a.why_vi().contains("Chưa có dân số"));
     }
 
     #[test]
@@ -603,9 +701,9 @@ mod tests {
         let a = assess(&r4800(), &c);
         assert_eq!(a.c3_met, Some(true));
         assert!(
-            a.why_en.contains("met from the records: 3 oxygen units"),
+            a.why_en().contains("met from the records: 3 oxygen units"),
             "{}",
-            a.why_en
+            a.why_en()
         );
         // What was entered wins over the records; no oxygen on record is not assessed.
         let entered = assess(

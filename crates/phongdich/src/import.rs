@@ -217,6 +217,17 @@ pub(crate) async fn run(store: &Store, cmd: ImportCommand) -> anyhow::Result<()>
                     notes_en.trim(),
                 ])?;
             }
+            if let Some((line, why)) = &s.stopped {
+                let line = line.to_string();
+                w.write_record([
+                    line.as_str(),
+                    "",
+                    "",
+                    "stopped",
+                    &format!("Dừng ở dòng này do lỗi cơ sở dữ liệu ({why}): dòng này và các dòng sau chưa ghi; nhập lại tệp khi hệ thống ổn định."),
+                    &format!("Stopped at this line by a database error ({why}): this row and those after are not entered; import the file again when the system is back."),
+                ])?;
+            }
             w.flush()?;
             println!(
                 "{} dòng / rows: {} đã ghi / entered, {} bị từ chối / refused",

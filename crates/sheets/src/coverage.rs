@@ -106,6 +106,15 @@ pub async fn import_coverage(
     actor: &Actor,
     path: &Path,
 ) -> Result<CoverageSummary, ImportError> {
+    // Refused as a whole before any row: a role that may not enter coverage
+    // would otherwise stop at the first row as if the database had failed.
+    if !actor.role.can(phongdich_domain::Permission::Zones) {
+        let (vi, en) = phongdich_domain::Permission::Zones.label();
+        return Err(format!(
+            "Vai trò của bạn không được phép {vi}. / Your role does not allow you to {en}."
+        )
+        .into());
+    }
     let mut reader = SheetReader::open(path)?;
     let map = ColumnMap::new(reader.headers(), COVERAGE_FIELDS)?;
     let mut summary = CoverageSummary {
@@ -131,7 +140,14 @@ pub async fn import_coverage(
             .trim()
             .replace(',', ".")
     };
+    // A cell written with "%" is a percentage whatever its size (0,5% is
+    // half a percent): never read as a fraction, never ambiguous, and a
+    // column holding one is a column of percentages.
+    let marked = |cells: &[String], field: &str| map.get(cells, field).trim().ends_with('%');
     let as_fraction = |field: &str| -> bool {
+        if rows.iter().any(|(_, cells)| marked(cells, field)) {
+            return false;
+        }
         let values: Vec<f64> = rows
             .iter()
             .filter_map(|(_, cells)| share(cells, field).parse::<f64>().ok())
@@ -154,7 +170,7 @@ pub async fn import_coverage(
     let ambiguous = |cells: &[String]| -> Vec<FieldError> {
         [("adult_one_dose", mixed.0), ("elderly_full", mixed.1)]
             .into_iter()
-            .filter(|(_, m)| *m)
+            .filter(|(field, m)| *m && !marked(cells, field))
             .filter_map(|(field, _)| {
                 let v = share(cells, field);
                 let x = v.parse::<f64>().ok()?;

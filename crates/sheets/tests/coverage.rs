@@ -112,3 +112,64 @@ async fn a_fraction_among_percentages_is_refused_not_read_as_a_tiny_share() {
         Some(91.5)
     );
 }
+
+/// A share written with "%" is a percentage however small: "0,5%" among
+/// 80s is half a percent, entered, not refused as a possible fraction; and a
+/// column of small shares holding one "%" is not read as fractions.
+#[tokio::test]
+async fn a_share_written_with_a_percent_sign_is_a_percentage() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("marked.csv");
+    std::fs::write(
+        &path,
+        format!(
+            "Mã xã,Ngày,Tỷ lệ người từ 18 tuổi tiêm ít nhất 1 mũi (%),Tỷ lệ người cao tuổi tiêm đủ (%)\n\
+             {HA_KHANH},20/10/2021,80,70\n{HA_PHONG},20/10/2021,\"0,5%\",75\n{MONG_DUONG},20/10/2021,90,0.8%\n"
+        ),
+    )
+    .unwrap();
+    let s =
+        phongdich_sheets::coverage::import_coverage(&db.store, &actor("22", Role::Admin), &path)
+            .await
+            .unwrap();
+    assert_eq!(s.entered, 3, "{:?}", s.rows);
+    assert!(s.rows.iter().all(|r| !r.fractions));
+    let stored = |code: &str, column: &str| {
+        let db = &db;
+        let sql = format!(
+            "SELECT CAST({column} AS TEXT) FROM commune_coverage WHERE unit_code = '{code}'"
+        );
+        async move {
+            db.strings(&sql).await[0]
+                .as_deref()
+                .map(|v| v.parse::<f64>().unwrap())
+        }
+    };
+    assert_eq!(stored(HA_PHONG, "adult_one_dose").await, Some(0.5));
+    assert_eq!(stored(MONG_DUONG, "elderly_full").await, Some(0.8));
+}
+
+/// A role that may not enter coverage is refused before any row, in both
+/// languages — not stopped at the first row as if the database had failed.
+#[tokio::test]
+async fn a_role_that_may_not_enter_coverage_is_refused_before_any_row() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tiem.csv");
+    std::fs::write(
+        &path,
+        format!("Mã xã,Ngày,Tỷ lệ người từ 18 tuổi tiêm ít nhất 1 mũi (%),Tỷ lệ người cao tuổi tiêm đủ (%)\n{HA_KHANH},20/10/2021,80,70\n"),
+    )
+    .unwrap();
+    let e =
+        phongdich_sheets::coverage::import_coverage(&db.store, &actor("22", Role::Viewer), &path)
+            .await
+            .expect_err("refused");
+    let e = e.to_string();
+    assert!(
+        e.contains("Vai trò của bạn không được phép") && e.contains("Your role does not allow"),
+        "{e}"
+    );
+    assert_eq!(db.rows("commune_coverage").await, 0);
+}

@@ -15,8 +15,16 @@ CREATE TABLE community_case_weeks (
     district_code TEXT NOT NULL,
     community BIGINT NOT NULL,
     PRIMARY KEY (week_start, commune_code)
-);
+){{WITHOUT_ROWID}};
 CREATE INDEX community_case_weeks_province ON community_case_weeks(province_code, week_start);
+
+-- A week's published levels, the country's or a province's, read from the
+-- index alone (the unique key starts with the commune: a week's read
+-- scanned every week ever published).
+CREATE INDEX epidemic_levels_week ON epidemic_levels(week_start, unit_code, level, reason);
+
+-- The coverage entered up to a week's end, the country's, from the index alone.
+CREATE INDEX commune_coverage_as_of ON commune_coverage(as_of, unit_code, id, adult_one_dose, elderly_full, capacity_met);
 
 -- A counter that moves with every write to `units` (triggers in the engine's
 -- own file): a reader keeping the communes in memory compares it before use.

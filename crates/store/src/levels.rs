@@ -38,6 +38,7 @@ pub struct CommuneLevel {
     /// The rule set applied.
     pub rule_code: String,
     /// What the criteria give.
+    #[schema(value_type = phongdich_domain::levels::AssessmentWire)]
     pub proposed: Assessment,
     /// The level published for the week, if it was, and the reason given
     /// where it differs from the proposal.
@@ -76,6 +77,7 @@ pub struct AreaLevel {
     /// the area's C2 is counted as not met (said in the explanation).
     pub without_coverage: i64,
     /// The rule set's criteria applied to the area as a whole.
+    #[schema(value_type = phongdich_domain::levels::AssessmentWire)]
     pub assessment: Assessment,
 }
 
@@ -548,8 +550,14 @@ impl Store {
             let [cond] = scope.and_filters(&mut b, ["x0"]);
             let from = from.replace("{cond}", &cond);
             b.push(&match e {
-                crate::Dialect::Sqlite => {
+                crate::Dialect::Sqlite if ordered => {
                     format!("SELECT {} AS j", e.json_page(columns, &from, order, ""))
+                }
+                // In the order the rows are read (no sort).
+                crate::Dialect::Sqlite => {
+                    format!(
+                        "SELECT CAST(json_group_array(json_array({columns})) AS TEXT) AS j {from}"
+                    )
                 }
                 crate::Dialect::Postgres if ordered => {
                     format!("SELECT {columns} {from} ORDER BY {}", order.join(", "))
@@ -593,11 +601,13 @@ impl Store {
         );
         // C2, C3: each commune's latest coverage as of the week's last day
         // (in day order: the last one read is the latest).
+        // Unordered (a sort of every entry was most of this read): each
+        // row's day and id say which is the latest.
         let coverage = json_read(
-            "x0.unit_code, x0.adult_one_dose, x0.elderly_full, x0.capacity_met",
+            "x0.unit_code, x0.as_of, x0.id, x0.adult_one_dose, x0.elderly_full, x0.capacity_met",
             "FROM commune_coverage x0 WHERE x0.as_of <= $1{cond}",
             &["x0.unit_code", "x0.as_of", "x0.id"],
-            true,
+            false,
             vec![last.to_string()],
         );
         // Published levels of this week and the one before.
@@ -634,14 +644,34 @@ impl Store {
         let cases: HashMap<String, i64> = cases.decode::<(String, i64)>()?.into_iter().collect();
         // Each figure's latest entry (an entry may give the capacity alone:
         // the coverage entered before it still holds).
-        let mut latest: HashMap<String, Coverage> = HashMap::new();
-        for (unit, a, e, c) in
-            coverage.decode::<(String, Option<f64>, Option<f64>, Option<i64>)>()?
-        {
+        type Entry = (String, String, i64, Option<f64>, Option<f64>, Option<i64>);
+        // A figure with the (day, id) of the entry that gave it.
+        type Given = Option<((u32, i64), Option<f64>)>;
+        let mut latest: HashMap<String, [Given; 3]> = HashMap::new();
+        for (unit, as_of, id, a, e, c) in coverage.decode::<Entry>()? {
+            // yyyy-mm-dd as yyyymmdd: ordered as the text, without a copy.
+            let day = as_of
+                .bytes()
+                .filter(u8::is_ascii_digit)
+                .try_fold(0u32, |n, d| {
+                    n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+                })
+                .filter(|_| as_of.len() == 10)
+                .ok_or_else(|| StoreError::Data(format!("coverage {id}: a day “{as_of}”")))?;
             let k = latest.entry(unit).or_default();
-            *k = (a.or(k.0), e.or(k.1), c.or(k.2));
+            for (slot, v) in k.iter_mut().zip([a, e, c.map(|c| c as f64)]) {
+                if v.is_some() && slot.is_none_or(|(at, _)| (day, id) > at) {
+                    *slot = Some(((day, id), v));
+                }
+            }
         }
-        let coverage = latest;
+        let coverage: HashMap<String, Coverage> = latest
+            .into_iter()
+            .map(|(unit, [a, e, c])| {
+                let v = |f: Given| f.and_then(|f| f.1);
+                (unit, (v(a), v(e), v(c).map(|c| c as i64)))
+            })
+            .collect();
         // This week's and last week's, apart (no date formatted per commune).
         let this_week = week.to_string();
         let mut published_now: HashMap<String, (i64, Option<String>)> = HashMap::new();
@@ -794,14 +824,7 @@ impl Store {
             let mut assessment = assess(rule, &area_criteria(&parts));
             if without_coverage > 0 && without_coverage < total {
                 // Not "no coverage entered" for the area: some communes have it.
-                assessment.why_vi = assessment.why_vi.replace(
-                    "chưa nhập tỷ lệ tiêm chủng",
-                    &format!("{without_coverage}/{total} xã chưa nhập tỷ lệ tiêm chủng"),
-                );
-                assessment.why_en = assessment.why_en.replace(
-                    "no vaccination coverage entered",
-                    &format!("{without_coverage} of {total} communes without vaccination coverage entered"),
-                );
+                assessment.basis.without_coverage = Some((without_coverage, total));
             }
             out.push(AreaLevel {
                 unit_code: code,
@@ -1010,8 +1033,8 @@ impl Store {
             .bind(c.proposed.level.map(i64::from))
             .bind(level)
             .bind(reason.as_deref())
-            .bind(c.proposed.why_vi.as_str())
-            .bind(c.proposed.why_en.as_str())
+            .bind(c.proposed.why_vi())
+            .bind(c.proposed.why_en())
             .bind(actor.name.as_str())
             .bind(stamp.as_str())
             .execute(&mut *tx)

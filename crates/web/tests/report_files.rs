@@ -215,11 +215,26 @@ async fn the_zones_section_is_in_the_reports_files() {
             .clone()
     };
     assert_eq!(&row("lockdowns_in_force")[2], "1");
-    let people = row("lockdown_people");
+    assert!(records.iter().all(|r| &r[0] != "lockdowns_not_listed"));
+    // Each listed item's key carries its record's id (unique keys per row).
+    let keyed = |prefix: &str| {
+        let rows: Vec<&csv::StringRecord> = records
+            .iter()
+            .filter(|r| r[0].starts_with(&format!("{prefix}:")))
+            .collect();
+        assert_eq!(rows.len(), 1, "{prefix}: {records:?}");
+        assert!(
+            rows[0][0][prefix.len() + 1..].parse::<i64>().is_ok(),
+            "{:?}",
+            rows[0]
+        );
+        rows[0].clone()
+    };
+    let people = keyed("lockdown_people");
     assert!(people[1].contains("Số 3 Hạ Long"), "{people:?}");
     assert_eq!(&people[2], "2");
     assert_eq!(&row("green_zones")[2], "0");
-    let lost = row("green_zone_lost");
+    let lost = keyed("green_zone_lost");
     assert!(
         lost[1].contains("Vùng xanh khu 5") && lost[1].contains("F0"),
         "{lost:?}"

@@ -121,7 +121,7 @@ async fn render(
                     (badge(l, c.published)) " " (change)
                     @if let Some(r) = &c.reason { br; small { (r) } }
                 }
-                td data-label=(l.t("Căn cứ", "Why")) { details { summary { (l.t("Xem", "Show")) } small { (l.t(&c.proposed.why_vi, &c.proposed.why_en)) } } }
+                td data-label=(l.t("Căn cứ", "Why")) { details { summary { (l.t("Xem", "Show")) } small { (l.t(&c.proposed.why_vi(), &c.proposed.why_en())) } } }
                 @if can && pending {
                     td data-label=(l.t("Cấp công bố", "Level to publish")) {
                         @if c.published.is_none() {
@@ -178,7 +178,7 @@ async fn render(
                             @for (i, n) in a.communes_by_level.iter().enumerate() { @if i > 0 { " · " } (i + 1) ": " (n) }
                             @if a.without_population > 0 { br; small.muted { (a.without_population) (l.t(" xã chưa có dân số", " without a population")) } }
                         }
-                        td data-label=(l.t("Căn cứ", "Why")) { small { (l.t(&a.assessment.why_vi, &a.assessment.why_en)) } }
+                        td data-label=(l.t("Căn cứ", "Why")) { small { (l.t(&a.assessment.why_vi(), &a.assessment.why_en())) } }
                     } } }
                 } }
             }

@@ -25,7 +25,8 @@
 //! `/reports.csv|.xlsx?…`) one row per line (key, label in the reader's
 //! language, value, change) with a column per unit below, the medians and
 //! the zones section's rows (`directive`, `lockdowns_in_force`,
-//! `lockdown_people`, `green_zones`, `green_zone_lost`, `levels_week`,
+//! `lockdown_people:{id}` a lockdown, `lockdowns_not_listed` past the hundred
+//! listed, `green_zones`, `green_zone_lost:{id}`, `levels_week`,
 //! `communes_level_1`…`4`, …), written by `sheets::table_bytes`. API (`api::reports`):
 //! `/api/v1/reports/figures`, `POST /api/v1/reports`, `/api/v1/reports/{id}`
 //! (`/review`), `/api/v1/units/{code}/reports`, `/api/v1/reports/board`, `POST
@@ -1120,9 +1121,10 @@ fn zone_rows(l: Lang, f: &ReportFigures, children: usize) -> Vec<Vec<Cell>> {
         return Vec::new();
     };
     let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
-    let mut rows: Vec<(&str, String, Cell)> = Vec::new();
+    // Keys are unique per row: a listed item's carries its record's id.
+    let mut rows: Vec<(String, String, Cell)> = Vec::new();
     rows.push((
-        "directive",
+        "directive".into(),
         l.t("Chỉ thị giãn cách", "Distancing directive").to_owned(),
         Cell::from(match &z.directive {
             Some(d) => format!(
@@ -1138,14 +1140,14 @@ fn zone_rows(l: Lang, f: &ReportFigures, children: usize) -> Vec<Vec<Cell>> {
         }),
     ));
     rows.push((
-        "lockdowns_in_force",
+        "lockdowns_in_force".into(),
         l.t("Khu vực phong tỏa đang áp dụng", "Lockdown areas in force")
             .to_owned(),
         Cell::number(z.lockdowns_in_force.max(z.lockdowns.len() as i64)),
     ));
     for x in &z.lockdowns {
         rows.push((
-            "lockdown_people",
+            format!("lockdown_people:{}", x.id),
             format!(
                 "{}{} ({} – {})",
                 l.t(
@@ -1159,14 +1161,26 @@ fn zone_rows(l: Lang, f: &ReportFigures, children: usize) -> Vec<Vec<Cell>> {
             Cell::number(x.people),
         ));
     }
+    let unlisted = z.lockdowns_in_force - z.lockdowns.len() as i64;
+    if unlisted > 0 {
+        rows.push((
+            "lockdowns_not_listed".into(),
+            l.t(
+                "Khu vực phong tỏa khác không liệt kê (xem danh sách khu phong tỏa)",
+                "Other lockdown areas not listed (see the lockdowns list)",
+            )
+            .to_owned(),
+            Cell::number(unlisted),
+        ));
+    }
     rows.push((
-        "green_zones",
+        "green_zones".into(),
         l.t("Vùng xanh", "Green zones").to_owned(),
         Cell::number(z.green_zones),
     ));
     for g in &z.green_zones_lost {
         rows.push((
-            "green_zone_lost",
+            format!("green_zone_lost:{}", g.id),
             format!(
                 "{}{}{}",
                 l.t("Vùng xanh mất trạng thái: ", "Green zone lost: "),
@@ -1181,7 +1195,7 @@ fn zone_rows(l: Lang, f: &ReportFigures, children: usize) -> Vec<Vec<Cell>> {
     }
     if let Some(v) = &z.levels {
         rows.push((
-            "levels_week",
+            "levels_week".into(),
             l.t(
                 "Cấp độ dịch các xã: tuần từ",
                 "Communes' epidemic levels: the week from",
@@ -1191,12 +1205,7 @@ fn zone_rows(l: Lang, f: &ReportFigures, children: usize) -> Vec<Vec<Cell>> {
         ));
         for (i, n) in v.by_level.iter().enumerate() {
             rows.push((
-                [
-                    "communes_level_1",
-                    "communes_level_2",
-                    "communes_level_3",
-                    "communes_level_4",
-                ][i],
+                format!("communes_level_{}", i + 1),
                 format!("{}{}", l.t("Số xã cấp ", "Communes at level "), i + 1),
                 Cell::number(n),
             ));
@@ -1221,7 +1230,7 @@ fn zone_rows(l: Lang, f: &ReportFigures, children: usize) -> Vec<Vec<Cell>> {
                 v.down,
             ),
         ] {
-            rows.push((key, l.t(vi, en).to_owned(), Cell::number(n)));
+            rows.push((key.into(), l.t(vi, en).to_owned(), Cell::number(n)));
         }
     }
     rows.into_iter()

@@ -40,7 +40,10 @@ const ADDRESSES: usize = 100_000;
 struct Sent(HashMap<String, (Vec<Instant>, Vec<Instant>)>);
 
 impl Sent {
-    /// Whether `source` may post once more at `now` (the post counted).
+    /// Whether `source` may post once more at `now`: the post is counted
+    /// and a registration's place taken at once, given back by
+    /// [`Sent::release`] when nothing is saved — forms posted at the same
+    /// moment cannot together save more than the hour allows.
     fn post(&mut self, source: &str, now: Instant) -> bool {
         let hour = Duration::from_secs(3600);
         let recent = |t: &Instant| now.duration_since(*t) < hour;
@@ -57,12 +60,39 @@ impl Sent {
             return false;
         }
         posts.push(now);
+        saved.push(now);
         true
     }
 
-    /// `source` saved a registration at `now`.
-    fn saved(&mut self, source: &str, now: Instant) {
-        self.0.entry(source.to_owned()).or_default().1.push(now);
+    /// The post of `source` at `at` saved nothing: its place is given back.
+    fn release(&mut self, source: &str, at: Instant) {
+        if let Some((_, saved)) = self.0.get_mut(source)
+            && let Some(i) = saved.iter().position(|t| *t == at)
+        {
+            saved.swap_remove(i);
+        }
+    }
+}
+
+/// A registration's place taken by a post: given back when dropped unless
+/// the registration was saved ([`Slot::keep`]).
+struct Slot {
+    source: String,
+    at: Instant,
+    kept: bool,
+}
+
+impl Slot {
+    fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if !self.kept {
+            sent().release(&self.source, self.at);
+        }
     }
 }
 
@@ -237,7 +267,8 @@ async fn register(
     let again = |errors: Vec<FieldError>, status| {
         render(l, &path, &p, &communes, &provinces, &f, &errors, status)
     };
-    if !sent().post(&source, Instant::now()) {
+    let at = Instant::now();
+    if !sent().post(&source, at) {
         return again(
             vec![FieldError::new(
                 "full_name",
@@ -248,6 +279,11 @@ async fn register(
             StatusCode::TOO_MANY_REQUESTS,
         );
     }
+    let place = Slot {
+        source: source.clone(),
+        at,
+        kept: false,
+    };
     let input = match f.input() {
         Ok(i) => i,
         Err(e) => return again(vec![e], StatusCode::UNPROCESSABLE_ENTITY),
@@ -264,7 +300,7 @@ async fn register(
     };
     match s.store.register_returnee(&actor, &input, "public").await {
         Ok(r) => {
-            sent().saved(&source, Instant::now());
+            place.keep();
             let reg = &r.registration;
             let (must_vi, must_en) = r.obligation.describe();
             let code = &reg.code;
@@ -336,15 +372,29 @@ mod tests {
         // Twenty refused forms (typos corrected), then twelve saved.
         for _ in 0..20 {
             assert!(sent.post("10.0.0.1", t0));
+            sent.release("10.0.0.1", t0);
         }
         for _ in 0..PER_HOUR {
             assert!(sent.post("10.0.0.1", t0));
-            sent.saved("10.0.0.1", t0);
         }
         assert!(!sent.post("10.0.0.1", t0), "the thirteenth registration");
         assert!(sent.post("10.0.0.2", t0), "another address is not held");
         let later = t0 + Duration::from_secs(3601);
         assert!(sent.post("10.0.0.1", later), "an hour on");
+    }
+
+    /// Forms posted at the same moment, none saved yet: each takes a place,
+    /// so no more than the hour's registrations can be saved together.
+    #[test]
+    fn forms_posted_at_once_cannot_save_more_than_the_hour_allows() {
+        let mut sent = Sent::default();
+        let t0 = Instant::now();
+        let taken = (0..30).filter(|_| sent.post("10.0.0.5", t0)).count();
+        assert_eq!(taken, PER_HOUR);
+        // One of them refused: its place is free again.
+        sent.release("10.0.0.5", t0);
+        assert!(sent.post("10.0.0.5", t0));
+        assert!(!sent.post("10.0.0.5", t0));
     }
 
     #[test]
@@ -353,6 +403,7 @@ mod tests {
         let t0 = Instant::now();
         for _ in 0..POSTS_PER_HOUR {
             assert!(sent.post("10.0.0.9", t0));
+            sent.release("10.0.0.9", t0);
         }
         assert!(!sent.post("10.0.0.9", t0 + Duration::from_secs(10)));
     }
