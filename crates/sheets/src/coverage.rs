@@ -163,9 +163,12 @@ pub async fn import_coverage(
             .filter_map(|(_, cells)| share(cells, field).parse::<f64>().ok())
             .any(|v| v > 1.0)
     };
+    // A column with "%" in it is one of percentages too: an unmarked 0.8
+    // there may be a percent cell's 80 %.
+    let any_marked = |field: &str| rows.iter().any(|(_, cells)| marked(cells, field));
     let mixed = (
-        !fractions.0 && percentages("adult_one_dose"),
-        !fractions.1 && percentages("elderly_full"),
+        !fractions.0 && (percentages("adult_one_dose") || any_marked("adult_one_dose")),
+        !fractions.1 && (percentages("elderly_full") || any_marked("elderly_full")),
     );
     let ambiguous = |cells: &[String]| -> Vec<FieldError> {
         [("adult_one_dose", mixed.0), ("elderly_full", mixed.1)]

@@ -148,6 +148,23 @@ async fn a_share_written_with_a_percent_sign_is_a_percentage() {
     };
     assert_eq!(stored(HA_PHONG, "adult_one_dose").await, Some(0.5));
     assert_eq!(stored(MONG_DUONG, "elderly_full").await, Some(0.8));
+    // Percent cells read as fractions (0.8 for 80 %) beside one typed "0%":
+    // the column holds percentages, so 0.8 could be either — refused.
+    let path = dir.path().join("cells.csv");
+    std::fs::write(
+        &path,
+        format!(
+            "Mã xã,Ngày,Tỷ lệ người từ 18 tuổi tiêm ít nhất 1 mũi (%),Tỷ lệ người cao tuổi tiêm đủ (%)\n\
+             {HA_KHANH},21/10/2021,0.8,0.7\n{HA_PHONG},21/10/2021,0%,0.75\n"
+        ),
+    )
+    .unwrap();
+    let s =
+        phongdich_sheets::coverage::import_coverage(&db.store, &actor("22", Role::Admin), &path)
+            .await
+            .unwrap();
+    assert_eq!(s.rows[0].errors.len(), 1, "{:?}", s.rows);
+    assert_eq!(s.rows[0].errors[0].code, "ambiguous_fraction");
 }
 
 /// A role that may not enter coverage is refused before any row, in both

@@ -1,5 +1,9 @@
 -- The triggers of 0033_level_reads.sql; the same in 0033_level_reads.sqlite.sql.
--- A week starts on Monday (ISO weeks: date_trunc('week', …)).
+-- A week starts on Monday (ISO weeks: date_trunc('week', …)). The cases are
+-- locked against writes from the backfill until the trigger exists (a server
+-- still running the previous version could otherwise commit a case between
+-- the two that neither counts).
+LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE;
 INSERT INTO community_case_weeks (week_start, commune_code, province_code, district_code, community)
 SELECT to_char(date_trunc('week', confirmed_on::date), 'YYYY-MM-DD'), commune_code, MIN(province_code), MIN(district_code), COUNT(*)
 FROM cases
@@ -24,10 +28,19 @@ CREATE TRIGGER community_case_weeks
 AFTER INSERT OR DELETE OR UPDATE OF confirmed_on, source_kind, detected_where, province_code, district_code, commune_code ON cases
 FOR EACH ROW EXECUTE FUNCTION community_case_weeks();
 
+-- Cases emptied at once (TRUNCATE, or a cascade from persons): none counted.
+CREATE FUNCTION community_case_weeks_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM community_case_weeks;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER community_case_weeks_truncate AFTER TRUNCATE ON cases
+FOR EACH STATEMENT EXECUTE FUNCTION community_case_weeks_truncate();
+
 CREATE FUNCTION units_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE units_version SET n = n + 1 WHERE id = 1;
     RETURN NULL;
 END $$;
-CREATE TRIGGER units_version AFTER INSERT OR UPDATE OR DELETE ON units
+CREATE TRIGGER units_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON units
 FOR EACH STATEMENT EXECUTE FUNCTION units_version();

@@ -114,9 +114,6 @@ pub struct MergeOutcome {
     pub merged: Person,
 }
 
-/// Every column that refers to a person, other than the registry itself. A merge
-/// re-points them to the kept person and its undo points them back. Modules that
-/// add person references (cases, contacts, samples, …) list them here.
 /// Where a person lives, as green zones judge it.
 fn place(p: &Person) -> (String, Option<String>, Option<String>) {
     (
@@ -126,6 +123,9 @@ fn place(p: &Person) -> (String, Option<String>, Option<String>) {
     )
 }
 
+/// Every column that refers to a person, other than the registry itself. A merge
+/// re-points them to the kept person and its undo points them back. Modules that
+/// add person references (cases, contacts, samples, …) list them here.
 const PERSON_REFERENCES: &[(&str, &str)] = &[
     ("households", "head_person_id"),
     ("contacts", "person_id"),

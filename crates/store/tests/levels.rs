@@ -772,6 +772,9 @@ async fn the_weekly_community_counts_follow_every_write_to_the_cases() {
         db.execute("DROP FUNCTION community_case_weeks() CASCADE")
             .await
             .unwrap();
+        db.execute("DROP FUNCTION community_case_weeks_truncate() CASCADE")
+            .await
+            .unwrap();
         db.execute("DROP FUNCTION units_version() CASCADE")
             .await
             .unwrap();
