@@ -56,9 +56,70 @@ pub fn tokens(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// An integer with its thousands grouped as the language writes them:
+/// 297.000 in Vietnamese, 297,000 in English.
+pub fn grouped(n: i64, vi: bool) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut s = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        s.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            s.push(if vi { '.' } else { ',' });
+        }
+        s.push(c);
+    }
+    s
+}
+
+/// `x` to one decimal (half away from zero), the decimal dropped when it is
+/// 0, thousands grouped: 1.234,5 in Vietnamese, 1,234.5 in English.
+pub fn one_decimal(x: f64, vi: bool) -> String {
+    let tenths = (x * 10.0).round() as i64;
+    let mut s = grouped(tenths / 10, vi);
+    if tenths < 0 && tenths / 10 == 0 {
+        s.insert(0, '-');
+    }
+    let d = (tenths % 10).unsigned_abs();
+    if d != 0 {
+        s.push(if vi { ',' } else { '.' });
+        s.push(char::from(b'0' + d as u8));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_as_each_language_writes_them() {
+        assert_eq!(grouped(0, true), "0");
+        assert_eq!(grouped(999, true), "999");
+        assert_eq!(grouped(297_000, true), "297.000");
+        assert_eq!(grouped(297_000, false), "297,000");
+        assert_eq!(grouped(1_234_567, true), "1.234.567");
+        assert_eq!(grouped(-1_000, false), "-1,000");
+        assert_eq!(one_decimal(82.5, true), "82,5");
+        assert_eq!(one_decimal(82.5, false), "82.5");
+        assert_eq!(one_decimal(70.0, true), "70");
+        assert_eq!(one_decimal(1234.46, true), "1.234,5");
+        assert_eq!(one_decimal(1234.44, false), "1,234.4");
+        assert_eq!(one_decimal(0.04, false), "0");
+        assert_eq!(one_decimal(-0.5, false), "-0.5");
+        assert_eq!(one_decimal(19.96, true), "20");
+        // Against the standard library's formatting, away from ties.
+        for i in 0..20_000 {
+            let x = f64::from(i) * 0.731 + 0.013;
+            if ((x * 10.0).fract() - 0.5).abs() < 1e-6 {
+                continue;
+            }
+            let std = format!("{x:.1}");
+            let std = std.strip_suffix(".0").unwrap_or(&std).to_owned();
+            assert_eq!(one_decimal(x, false).replace(',', ""), std, "{x}");
+        }
+    }
 
     #[test]
     fn fold_removes_diacritics_and_case() {

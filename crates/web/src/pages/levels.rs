@@ -114,7 +114,7 @@ async fn render(
                 td data-label=(l.t("Xã/phường", "Commune")) { strong { (c.unit_name) } br; small.muted { (c.district_name) } }
                 td.num data-label=(l.t("Ca cộng đồng", "Community cases")) { (num(l, c.cases)) }
                 td.num data-label=(l.t("Ca/100.000/tuần", "Per 100,000/week")) {
-                    @match c.proposed.c1_rate { Some(r) => (format!("{r:.1}")), None => span.muted { (l.t("chưa có dân số", "no population")) } }
+                    @match c.proposed.c1_rate { Some(r) => (phongdich_domain::text::one_decimal(r, l == Lang::Vi)), None => span.muted { (l.t("chưa có dân số", "no population")) } }
                 }
                 td data-label=(l.t("Đề xuất", "Proposed")) { (badge(l, lv)) }
                 td data-label=(l.t("Công bố", "Published")) {

@@ -878,19 +878,7 @@ pub(crate) fn empty_as_none<'de, D: serde::Deserializer<'de>>(
 
 /// A count as people read it: `9.199` in Vietnamese, `9,199` in English.
 pub(crate) fn num(l: Lang, n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let sep = l.t(".", ",");
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(sep);
-        }
-        out.push(ch);
-    }
-    if n < 0 {
-        out.insert(0, '-');
-    }
-    out
+    phongdich_domain::text::grouped(n, l == Lang::Vi)
 }
 
 /// `1985-03-12` → `12/03/1985`, as Vietnamese forms write dates; anything
