@@ -326,6 +326,14 @@ async fn log_in(c: &Client, server: &Server, username: &str, password: &str) {
     fill(c, "username", username).await;
     fill(c, "password", password).await;
     submit(c, "form").await;
+    // Landed, or refused: the next step must not race the redirect (a
+    // `goto` before it lands is overtaken by it).
+    wait_until(c, "the login to land or be refused", || async {
+        let away = c.current_url().await.is_ok_and(|u| u.path() != "/login");
+        let refused = text_of(c, "div.alert").await.is_some();
+        (away || refused).then_some(())
+    })
+    .await;
 }
 
 async fn log_out(c: &Client) {

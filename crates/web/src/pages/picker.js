@@ -172,19 +172,28 @@
 // a `select[data-districts=ID]` of provinces fills `datalist#ID` from
 // `/units/<code>/districts` when it changes. Without this script the field
 // is typed by name and the server resolves it within the chosen province.
+// The list says whose districts it holds (`data-province`): a province
+// chosen before this script ran (it is deferred) is filled when it does,
+// and an answer for a province no longer chosen is dropped.
 (function () {
   "use strict";
   function fill(select) {
     var list = document.getElementById(select.getAttribute("data-districts"));
     if (!list) return;
+    var code = select.value;
+    if (list.getAttribute("data-province") === code) return;
     list.innerHTML = "";
-    if (!select.value) return;
-    fetch("/units/" + encodeURIComponent(select.value) + "/districts", { credentials: "same-origin" })
+    list.setAttribute("data-province", code);
+    if (!code) return;
+    fetch("/units/" + encodeURIComponent(code) + "/districts", { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : ""; })
-      .then(function (html) { list.innerHTML = html; })
+      .then(function (html) {
+        if (select.value === code) list.innerHTML = html;
+      })
       .catch(function () {});
   }
   document.querySelectorAll("select[data-districts]").forEach(function (s) {
     s.addEventListener("change", function () { fill(s); });
+    fill(s);
   });
 })();

@@ -509,7 +509,7 @@ async fn origin_fields(
             (field_error(l, errors, province_field))
         }
         (text_field(l, district_field, ("Quận/huyện (gõ tên; để trống: cả tỉnh)", "District (type its name; blank: the whole province)"), district, errors, &format!("list=\"{list}\" autocomplete=\"off\"")))
-        datalist id=(list) { (super::units::district_options(&districts)) }
+        datalist id=(list) data-province=(chosen.map(|p| p.code.as_str()).unwrap_or("")) { (super::units::district_options(&districts)) }
     })
 }
 
