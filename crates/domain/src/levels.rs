@@ -76,18 +76,15 @@ pub fn rules_on<'a>(
     province: &str,
     day: NaiveDate,
 ) -> Option<&'a LevelRules> {
-    let latest = |own: bool| {
-        rules
-            .iter()
-            .filter(|r| r.valid_from <= day)
-            .filter(|r| match (&r.province_code, own) {
-                (Some(p), true) => p == province,
-                (None, false) => true,
-                _ => false,
-            })
-            .max_by_key(|r| r.valid_from)
-    };
-    latest(true).or_else(|| latest(false))
+    // The latest in force: the province's own or the Ministry's. A
+    // Ministry's set issued after a province's own replaces it (218/QĐ-BYT
+    // replaced 4800's bands, and with them the provinces' adjustments of
+    // those bands); on the same day the province's own holds.
+    rules
+        .iter()
+        .filter(|r| r.valid_from <= day)
+        .filter(|r| r.province_code.as_deref().is_none_or(|p| p == province))
+        .max_by_key(|r| (r.valid_from, r.province_code.is_some()))
 }
 
 /// What a commune's week holds.
@@ -422,6 +419,40 @@ mod tests {
             population: Some(10_000),
             ..Default::default()
         }
+    }
+
+    /// The latest set in force applies, a province's own or the Ministry's:
+    /// a Ministry's set issued after a province's own replaces it; the
+    /// province's own holds on the same day; another province's never.
+    #[test]
+    fn the_latest_rule_set_in_force_applies() {
+        let national = |code: &str, from: NaiveDate| LevelRules {
+            code: code.into(),
+            valid_from: from,
+            province_code: None,
+            ..r4800()
+        };
+        let own = |code: &str, from: NaiveDate, p: &str| LevelRules {
+            province_code: Some(p.into()),
+            ..national(code, from)
+        };
+        let rules = vec![
+            r4800(),
+            own("qn-1", d(2021, 11, 1), "22"),
+            own("hn-1", d(2021, 12, 1), "01"),
+            national("moh-2", d(2022, 1, 27)),
+            own("qn-2", d(2022, 1, 27), "22"),
+        ];
+        let on = |p: &str, day: NaiveDate| rules_on(&rules, p, day).map(|r| r.code.as_str());
+        assert_eq!(on("22", d(2021, 10, 11)), None);
+        assert_eq!(on("22", d(2021, 10, 12)), Some("4800-2021"));
+        assert_eq!(on("22", d(2021, 11, 1)), Some("qn-1"));
+        assert_eq!(on("22", d(2021, 12, 5)), Some("qn-1"));
+        assert_eq!(on("01", d(2021, 12, 5)), Some("hn-1"));
+        assert_eq!(on("79", d(2021, 12, 5)), Some("4800-2021"));
+        assert_eq!(on("01", d(2022, 1, 27)), Some("moh-2"));
+        assert_eq!(on("22", d(2022, 1, 27)), Some("qn-2"));
+        assert_eq!(on("79", d(2022, 2, 1)), Some("moh-2"));
     }
 
     /// 4800/QĐ-BYT's C1 bands (domain-rules §6): 1 < 20; 2 20–< 50;

@@ -245,23 +245,30 @@ impl Store {
         Ok(rules)
     }
 
-    /// Save a province's own rule set (its C1 bounds and C2 thresholds, from
-    /// a day; the criteria and the combining rule stay the guidance's): a
-    /// province's administrator (or a national one), audited. A code once
-    /// used is not reused: a new version is a new code.
+    /// Save a rule set (its C1 bounds and C2 thresholds, from a day; the
+    /// criteria and the combining rule stay the guidance's), audited: a
+    /// province's own, by its administrator (or a national one), or — no
+    /// province — the Ministry's, by a national administrator, so that a
+    /// new decision of the Ministry (218/QĐ-BYT's bands from 27/1/2022) is
+    /// entered from its text without a new release. A code once used is not
+    /// reused: a new version is a new code.
     pub async fn save_level_rules(&self, actor: &Actor, rules: &LevelRules) -> Result<LevelRules> {
         actor.require(Permission::Configure)?;
+        let ministry = rules.province_code.is_none();
         let province = rules.province_code.clone().unwrap_or_default();
-        let unit = match self.unit(&province).await {
-            Ok(u) => Some(u),
-            Err(StoreError::NotFound { .. }) | Err(StoreError::Invalid(_)) => None,
-            Err(e) => return Err(e),
+        let own = if ministry {
+            actor.scope.is_national()
+        } else {
+            match self.unit(&province).await {
+                Ok(u) => {
+                    u.level == UnitLevel::Province
+                        && (actor.scope.is_national()
+                            || actor.scope.root().map(|r| r.as_str()) == Some(u.code.as_str()))
+                }
+                Err(StoreError::NotFound { .. }) | Err(StoreError::Invalid(_)) => false,
+                Err(e) => return Err(e),
+            }
         };
-        let own = unit.as_ref().is_some_and(|u| {
-            u.level == UnitLevel::Province
-                && (actor.scope.is_national()
-                    || actor.scope.root().map(|r| r.as_str()) == Some(u.code.as_str()))
-        });
         if !own {
             return Err(StoreError::Forbidden {
                 permission: Permission::Configure,
@@ -281,8 +288,8 @@ impl Store {
             errors.push(FieldError::new(
                 "source",
                 "required",
-                "Cần văn bản của tỉnh ban hành bộ tiêu chí.",
-                "The province's decision that sets it is needed.",
+                "Cần văn bản ban hành bộ tiêu chí (quyết định của tỉnh hoặc của Bộ Y tế).",
+                "The decision that sets it (the province's or the Ministry's) is needed.",
             ));
         }
         let [b2, b3, b4] = rules.c1_bounds;
@@ -315,8 +322,8 @@ impl Store {
             errors.push(FieldError::new(
                 "valid_from",
                 "before_rules",
-                "Bộ tiêu chí của tỉnh áp dụng từ 12/10/2021 trở đi.",
-                "A province's rule set applies from 12/10/2021 on.",
+                "Bộ tiêu chí áp dụng từ 12/10/2021 trở đi.",
+                "A rule set applies from 12/10/2021 on.",
             ));
         }
         if !errors.is_empty() {
@@ -325,7 +332,7 @@ impl Store {
         let saved = LevelRules {
             code: code.clone(),
             source: phongdich_domain::text::clean(&rules.source),
-            province_code: Some(province.clone()),
+            province_code: (!ministry).then(|| province.clone()),
             ..rules.clone()
         };
         let mut tx = self.write.begin().await?;
@@ -353,7 +360,7 @@ impl Store {
             "create",
             "level_rules",
             &code,
-            Some(&province),
+            (!ministry).then_some(province.as_str()),
             None::<&()>,
             Some(&saved),
         )

@@ -434,6 +434,92 @@ async fn a_provinces_own_rule_set_applies_from_its_day() {
     assert_eq!(level(after), ("qn-2021-10".to_owned(), Some(2)));
 }
 
+/// A new decision of the Ministry entered by configuration, as 218/QĐ-BYT
+/// replaced 4800's bands on 27/1/2022 (the bands here are the test's own):
+/// only a national administrator enters it; from its day it applies, and
+/// replaces a province's own set issued before it; a province's set issued
+/// after it applies again from its day.
+#[tokio::test]
+async fn a_ministry_rule_set_entered_by_configuration_replaces_the_older_ones() {
+    use phongdich_domain::levels::{LevelRules, national_level_rules};
+    let db = db().await;
+    let s = &db.store;
+    db.execute(&format!(
+        "UPDATE units SET population = 10000 WHERE code = '{HA_KHANH}'"
+    ))
+    .await
+    .unwrap();
+    // One community case a week: 10 per 100,000.
+    for (n, d) in [(0, 13), (1, 20), (2, 25)] {
+        case(s, HA_KHANH, day(d, 10), "community", n).await;
+    }
+    let province = actor("22", Role::Admin);
+    s.enter_coverage(
+        &province,
+        &CoverageInput {
+            as_of: "10/10/2021".into(),
+            ..coverage(HA_KHANH, "90", "90", "met")
+        },
+    )
+    .await
+    .unwrap();
+    let national = actor("VN", Role::Admin);
+    let own = LevelRules {
+        code: "qn-2021-10".into(),
+        source: "Quyết định của UBND tỉnh Quảng Ninh (thử)".into(),
+        valid_from: day(18, 10),
+        province_code: Some("22".into()),
+        c1_bounds: [8.0, 50.0, 150.0],
+        ..national_level_rules().remove(0)
+    };
+    s.save_level_rules(&province, &own).await.unwrap();
+    let ministry = LevelRules {
+        code: "moh-test".into(),
+        source: "Quyết định của Bộ Y tế (thử)".into(),
+        valid_from: day(25, 10),
+        province_code: None,
+        c1_bounds: [50.0, 150.0, 600.0],
+        ..national_level_rules().remove(0)
+    };
+    // A province's administrator does not enter the Ministry's.
+    let e = s.save_level_rules(&province, &ministry).await.unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden { .. }), "{e:?}");
+    let saved = s.save_level_rules(&national, &ministry).await.unwrap();
+    assert_eq!(saved.province_code, None);
+    let level = |w: phongdich_store::WeekLevels| {
+        let c = w
+            .communes
+            .into_iter()
+            .find(|c| c.unit_code == HA_KHANH)
+            .unwrap();
+        (c.rule_code, c.proposed.level)
+    };
+    for (d, rule, expected) in [
+        (day(11, 10), "4800-2021", 1),
+        (day(18, 10), "qn-2021-10", 2),
+        (day(25, 10), "moh-test", 1),
+    ] {
+        let w = s.week_levels(&province.scope, d).await.unwrap();
+        assert_eq!(level(w), (rule.to_owned(), Some(expected)), "week of {d}");
+    }
+    // Listed for the province with the province's own, audited.
+    let listed: Vec<String> = s
+        .level_rules_of("22")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.code)
+        .collect();
+    assert_eq!(listed, ["4800-2021", "qn-2021-10", "moh-test"]);
+    assert_eq!(
+        db.count(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'level_rules' AND entity_id = 'moh-test'"
+        )
+        .await,
+        1
+    );
+}
+
 /// C3 from the records (4800/QĐ-BYT judges a commune's capacity by its
 /// oxygen): a commune that entered none but keeps two concentrators is met
 /// from its records, said so; what is entered wins; none on record is not

@@ -254,7 +254,7 @@ async fn a_province_adds_its_own_rule_set_and_the_district_reads_its_own_level()
     let ok = b.post("/levels/rules", &fields).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let listed = b.get(ok.location()).await;
-    assert!(listed.body.contains("Đã lưu bộ tiêu chí của tỉnh."));
+    assert!(listed.body.contains("Đã lưu bộ tiêu chí."));
     assert!(listed.body.contains("qn-2021-11") && listed.body.contains("30 · 100 · 200"));
     // A district's health staff read the rule sets, may not add one.
     let mut d = Browser::logged_in(&db, &app, "ttyt.halong", "193", "health_staff").await;
@@ -274,6 +274,35 @@ async fn a_province_adds_its_own_rule_set_and_the_district_reads_its_own_level()
         areas.contains("qn-2021-11"),
         "the area judged by the province's own set"
     );
+    // A national administrator enters a decision of the Ministry from its
+    // text; from its day it replaces the province's older own set.
+    let mut n = Browser::logged_in(&db, &app, "qtv.bo", "VN", "admin").await;
+    let page = n.get("/levels/rules").await;
+    assert!(
+        page.body.contains("Thêm bộ tiêu chí của Bộ Y tế"),
+        "{}",
+        page.body
+    );
+    let csrf = page.csrf();
+    let ok = n
+        .post(
+            "/levels/rules",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("code", "byt-thu-2022"),
+                ("source", "Quyết định của Bộ Y tế (thử)"),
+                ("valid_from", "08/11/2021"),
+                ("band2", "50"),
+                ("band3", "150"),
+                ("band4", "600"),
+                ("adult_one_dose", "70"),
+                ("elderly_full", "80"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let week = d.get("/levels?week=08/11/2021").await;
+    assert!(week.body.contains("byt-thu-2022"), "{}", week.body);
 }
 
 #[tokio::test]

@@ -497,15 +497,19 @@ async fn rules_render(
         Some(p) => s.store.level_rules_of(p).await.map_err(|e| page.fail(e))?,
         None => s.store.level_rules_of("").await.map_err(|e| page.fail(e))?,
     };
+    // A province's administrator adds the province's own; a national one
+    // the Ministry's (a new decision entered from its text).
+    let ministry = page.actor.scope.is_national();
     let own = page.can(Permission::Configure)
-        && page
-            .actor
-            .scope
-            .root()
-            .is_some_and(|r| r.level() == phongdich_domain::UnitLevel::Province);
+        && (ministry
+            || page
+                .actor
+                .scope
+                .root()
+                .is_some_and(|r| r.level() == phongdich_domain::UnitLevel::Province));
     let content = html! {
         h1 { (l.t("Bộ tiêu chí đánh giá cấp độ dịch", "Rule sets for epidemic levels")) }
-        @if f.done == "saved" { p.notice role="status" { (l.t("Đã lưu bộ tiêu chí của tỉnh.", "The province's rule set was saved.")) } }
+        @if f.done == "saved" { p.notice role="status" { (l.t("Đã lưu bộ tiêu chí.", "The rule set was saved.")) } }
         div.table-wrap { table.responsive #level-rules {
             thead { tr {
                 th { (l.t("Mã", "Code")) } th { (l.t("Từ ngày", "From")) } th { (l.t("Tiêu chí 1: ngưỡng cấp 2, 3, 4 (ca/100.000/tuần)", "Criterion 1: bounds of levels 2, 3, 4 (per 100,000/week)")) }
@@ -520,12 +524,12 @@ async fn rules_render(
             } } }
         } }
         p.muted { (l.t(
-            "Bộ tiêu chí áp dụng cho một tuần là bộ mới nhất của tỉnh có hiệu lực trong tuần đó, nếu không thì của Bộ Y tế.",
-            "A week is assessed by the province's latest own rule set in force then, else the Ministry's."
+            "Một tuần được đánh giá theo bộ tiêu chí mới nhất có hiệu lực khi đó, của tỉnh hoặc của Bộ Y tế: bộ của Bộ Y tế ban hành sau bộ của tỉnh thì thay bộ của tỉnh.",
+            "A week is assessed by the latest rule set in force then, the province's own or the Ministry's: a Ministry's set issued after the province's own replaces it."
         )) }
         @if own {
             section #new-rules aria-labelledby="h-new-rules" {
-                h2 #h-new-rules { (l.t("Thêm bộ tiêu chí của tỉnh", "Add the province's own rule set")) }
+                h2 #h-new-rules { @if ministry { (l.t("Thêm bộ tiêu chí của Bộ Y tế", "Add a rule set of the Ministry of Health")) } @else { (l.t("Thêm bộ tiêu chí của tỉnh", "Add the province's own rule set")) } }
                 (form_errors(l, errors, &["code", "source", "valid_from", "c1_bounds", "band2", "band3", "band4", "c2_adult_one_dose", "adult_one_dose", "c2_elderly_full", "elderly_full"]))
                 form.stack #rules-form method="post" action="/levels/rules" novalidate {
                     (page.csrf_field())
