@@ -195,7 +195,9 @@ impl Assessment {
         self.why(false)
     }
 
-    fn why(&self, vi: bool) -> String {
+    /// The explanation in one language (`vi`: Vietnamese), for a page that
+    /// shows one.
+    pub fn why(&self, vi: bool) -> String {
         let t = |v: &'static str, e: &'static str| if vi { v } else { e };
         let b = &self.basis;
         let c = &b.criteria;

@@ -480,6 +480,49 @@ impl Store {
         Ok(())
     }
 
+    /// One of the week's large reads of `scope`: `columns` of `from` (a
+    /// `FROM … WHERE …` with `{cond}` where the scope's filter on `x0`
+    /// goes), `binds` for its first parameters. On SQLite one JSON array (a
+    /// row through the `Any` driver is a hand-off between threads; ten
+    /// thousand of them were most of the week's time — BENCHMARKS.md), on
+    /// PostgreSQL rows. `ordered`: the reader needs them in `order` (else
+    /// they come as read, unsorted).
+    async fn listed(
+        &self,
+        scope: &Scope,
+        columns: &str,
+        from: &str,
+        order: &[&str],
+        ordered: bool,
+        binds: Vec<String>,
+    ) -> Result<Listed> {
+        let e = self.dialect;
+        let mut b = QueryBuilder::numbered(String::new(), binds.len());
+        let [cond] = scope.and_filters(&mut b, ["x0"]);
+        let from = from.replace("{cond}", &cond);
+        b.push(&match e {
+            crate::Dialect::Sqlite if ordered => {
+                format!("SELECT {} AS j", e.json_page(columns, &from, order, ""))
+            }
+            crate::Dialect::Sqlite => {
+                format!("SELECT CAST(json_group_array(json_array({columns})) AS TEXT) AS j {from}")
+            }
+            crate::Dialect::Postgres if ordered => {
+                format!("SELECT {columns} {from} ORDER BY {}", order.join(", "))
+            }
+            crate::Dialect::Postgres => format!("SELECT {columns} {from}"),
+        });
+        let mut q = sqlx::query(b.sql());
+        for v in &binds {
+            q = q.bind(v.as_str());
+        }
+        let q = b.bind_onto(q);
+        Ok(match e {
+            crate::Dialect::Sqlite => Listed::Json(q.fetch_one(&self.read).await?.try_get("j")?),
+            crate::Dialect::Postgres => Listed::Rows(q.fetch_all(&self.read).await?),
+        })
+    }
+
     /// Every commune of the country (see [`CommunesCache`]): one small read
     /// of the units' version, and the communes again only when it moved.
     async fn all_communes(&self) -> Result<std::sync::Arc<Vec<CommuneRow>>> {
@@ -491,28 +534,17 @@ impl Store {
         {
             return Ok(rows.clone());
         }
-        let columns = "x0.code, x0.name, x0.province_code, COALESCE(x0.district_code, ''), COALESCE(d.name, ''), x0.population";
-        let from = "FROM units x0 LEFT JOIN units d ON d.code = x0.district_code WHERE x0.level = 'commune'";
-        let order = ["x0.district_code", "x0.code"];
-        let rows: Vec<CommuneRow> = match self.dialect {
-            crate::Dialect::Sqlite => {
-                let sql = format!(
-                    "SELECT {} AS j",
-                    self.dialect.json_page(columns, from, &order, "")
-                );
-                Listed::Json(
-                    sqlx::query(&sql)
-                        .fetch_one(&self.read)
-                        .await?
-                        .try_get("j")?,
-                )
-            }
-            crate::Dialect::Postgres => {
-                let sql = format!("SELECT {columns} {from} ORDER BY {}", order.join(", "));
-                Listed::Rows(sqlx::query(&sql).fetch_all(&self.read).await?)
-            }
-        }
-        .decode()?;
+        let rows: Vec<CommuneRow> = self
+            .listed(
+                &Scope::national(),
+                "x0.code, x0.name, x0.province_code, COALESCE(x0.district_code, ''), COALESCE(d.name, ''), x0.population",
+                "FROM units x0 LEFT JOIN units d ON d.code = x0.district_code WHERE x0.level = 'commune'{cond}",
+                &["x0.district_code", "x0.code"],
+                true,
+                Vec::new(),
+            )
+            .await?
+            .decode()?;
         // Read after the version: a write between the two leaves a newer
         // list under the older version, read again next time.
         let rows = std::sync::Arc::new(rows);
@@ -541,50 +573,7 @@ impl Store {
         let week = week_of(day);
         let last = week + chrono::Days::new(6);
         let previous_week = week - chrono::Days::new(7);
-        // Independent reads, on as many pooled connections at once; the large
-        // ones each one JSON array (a row through the `Any` driver is a
-        // hand-off between threads; ten thousand of them were most of the
-        // week's time on SQLite — BENCHMARKS.md).
-        let e = self.dialect;
-        // `ordered`: the rows' order matters to the reader (else only
-        // SQLite's array is ordered, as its aggregate needs keys).
-        let json_read = |columns: &'static str,
-                         from: &'static str,
-                         order: &'static [&'static str],
-                         ordered: bool,
-                         binds: Vec<String>| {
-            let mut b = QueryBuilder::numbered(String::new(), binds.len());
-            let [cond] = scope.and_filters(&mut b, ["x0"]);
-            let from = from.replace("{cond}", &cond);
-            b.push(&match e {
-                crate::Dialect::Sqlite if ordered => {
-                    format!("SELECT {} AS j", e.json_page(columns, &from, order, ""))
-                }
-                // In the order the rows are read (no sort).
-                crate::Dialect::Sqlite => {
-                    format!(
-                        "SELECT CAST(json_group_array(json_array({columns})) AS TEXT) AS j {from}"
-                    )
-                }
-                crate::Dialect::Postgres if ordered => {
-                    format!("SELECT {columns} {from} ORDER BY {}", order.join(", "))
-                }
-                crate::Dialect::Postgres => format!("SELECT {columns} {from}"),
-            });
-            async move {
-                let mut q = sqlx::query(b.sql());
-                for v in &binds {
-                    q = q.bind(v.as_str());
-                }
-                let q = b.bind_onto(q);
-                Ok::<Listed, StoreError>(match e {
-                    crate::Dialect::Sqlite => {
-                        Listed::Json(q.fetch_one(&self.read).await?.try_get("j")?)
-                    }
-                    crate::Dialect::Postgres => Listed::Rows(q.fetch_all(&self.read).await?),
-                })
-            }
-        };
+        // Independent reads, on as many pooled connections at once.
         // The communes, with their districts' names: the country's from
         // memory while `units` is unchanged, those of the scope kept.
         let communes = async {
@@ -599,7 +588,8 @@ impl Store {
         // C1: the week's community cases by commune (the rapid report's
         // definition), as the triggers on `cases` keep them
         // (`community_case_weeks`, migration 33).
-        let cases = json_read(
+        let cases = self.listed(
+            scope,
             "x0.commune_code, x0.community",
             "FROM community_case_weeks x0 WHERE x0.week_start = $1 AND x0.community <> 0{cond}",
             &["x0.commune_code"],
@@ -610,7 +600,8 @@ impl Store {
         // (in day order: the last one read is the latest).
         // Unordered (a sort of every entry was most of this read): each
         // row's day and id say which is the latest.
-        let coverage = json_read(
+        let coverage = self.listed(
+            scope,
             "x0.unit_code, x0.as_of, x0.id, x0.adult_one_dose, x0.elderly_full, x0.capacity_met",
             "FROM commune_coverage x0 WHERE x0.as_of <= $1{cond}",
             &["x0.unit_code", "x0.as_of", "x0.id"],
@@ -618,7 +609,8 @@ impl Store {
             vec![last.to_string()],
         );
         // Published levels of this week and the one before.
-        let published = json_read(
+        let published = self.listed(
+            scope,
             "x0.unit_code, x0.week_start, x0.level, x0.reason",
             "FROM epidemic_levels x0 WHERE x0.week_start IN ($1, $2){cond}",
             &["x0.unit_code", "x0.week_start"],

@@ -42,6 +42,28 @@ async fn case(s: &Store, commune: &str, on: NaiveDate, where_: &str, n: usize) {
     .unwrap();
 }
 
+/// Hạ Khánh of 10,000 people, its coverage entered met as of 10/10/2021
+/// (90 %, 90 %, capacity met) by Quảng Ninh's administrator, who is returned.
+async fn vaccinated_ha_khanh(db: &TestDb) -> phongdich_store::Actor {
+    db.execute(&format!(
+        "UPDATE units SET population = 10000 WHERE code = '{HA_KHANH}'"
+    ))
+    .await
+    .unwrap();
+    let province = actor("22", Role::Admin);
+    db.store
+        .enter_coverage(
+            &province,
+            &CoverageInput {
+                as_of: "10/10/2021".into(),
+                ..coverage(HA_KHANH, "90", "90", "met")
+            },
+        )
+        .await
+        .unwrap();
+    province
+}
+
 fn letters(mut n: usize) -> String {
     let mut s = String::new();
     for _ in 0..3 {
@@ -373,24 +395,10 @@ async fn a_provinces_own_rule_set_applies_from_its_day() {
     use phongdich_domain::levels::{LevelRules, national_level_rules};
     let db = db().await;
     let s = &db.store;
-    db.execute(&format!(
-        "UPDATE units SET population = 10000 WHERE code = '{HA_KHANH}'"
-    ))
-    .await
-    .unwrap();
+    let province = vaccinated_ha_khanh(&db).await;
     // One case a week in each week: 10 per 100,000.
     case(s, HA_KHANH, day(13, 10), "community", 0).await;
     case(s, HA_KHANH, day(20, 10), "community", 1).await;
-    let province = actor("22", Role::Admin);
-    s.enter_coverage(
-        &province,
-        &CoverageInput {
-            as_of: "10/10/2021".into(),
-            ..coverage(HA_KHANH, "90", "90", "met")
-        },
-    )
-    .await
-    .unwrap();
     let own = LevelRules {
         code: "qn-2021-10".into(),
         source: "Quyết định của UBND tỉnh Quảng Ninh (thử)".into(),
@@ -444,25 +452,11 @@ async fn a_ministry_rule_set_entered_by_configuration_replaces_the_older_ones() 
     use phongdich_domain::levels::{LevelRules, national_level_rules};
     let db = db().await;
     let s = &db.store;
-    db.execute(&format!(
-        "UPDATE units SET population = 10000 WHERE code = '{HA_KHANH}'"
-    ))
-    .await
-    .unwrap();
+    let province = vaccinated_ha_khanh(&db).await;
     // One community case a week: 10 per 100,000.
     for (n, d) in [(0, 13), (1, 20), (2, 25)] {
         case(s, HA_KHANH, day(d, 10), "community", n).await;
     }
-    let province = actor("22", Role::Admin);
-    s.enter_coverage(
-        &province,
-        &CoverageInput {
-            as_of: "10/10/2021".into(),
-            ..coverage(HA_KHANH, "90", "90", "met")
-        },
-    )
-    .await
-    .unwrap();
     let national = actor("VN", Role::Admin);
     let own = LevelRules {
         code: "qn-2021-10".into(),
@@ -621,21 +615,7 @@ async fn capacity_comes_from_the_oxygen_a_commune_keeps_unless_entered() {
 async fn each_figures_latest_entry_counts_and_an_empty_entry_is_refused() {
     let db = db().await;
     let s = &db.store;
-    db.execute(&format!(
-        "UPDATE units SET population = 10000 WHERE code = '{HA_KHANH}'"
-    ))
-    .await
-    .unwrap();
-    let province = actor("22", Role::Admin);
-    s.enter_coverage(
-        &province,
-        &CoverageInput {
-            as_of: "10/10/2021".into(),
-            ..coverage(HA_KHANH, "90", "90", "met")
-        },
-    )
-    .await
-    .unwrap();
+    let province = vaccinated_ha_khanh(&db).await;
     s.enter_coverage(
         &province,
         &CoverageInput {

@@ -205,6 +205,11 @@ async fn the_maps_draw_the_country_by_province_and_a_province_by_commune() {
         by_level.body.contains("rect class=\"s2 proposed\""),
         "proposed, not published: dashed"
     );
+    // Each tile explains its level in the reader's language only.
+    assert!(
+        by_level.body.contains("tiêu chí 1 — ") && !by_level.body.contains("criterion 1 — "),
+        "Vietnamese explanations on a Vietnamese page"
+    );
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ use crate::caller::Lang;
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
+use phongdich_domain::text::one_decimal;
 use phongdich_domain::{FieldError, Permission};
 use phongdich_store::{CommuneLevel, CoverageInput, LevelOverride};
 use serde::Deserialize;
@@ -114,14 +115,14 @@ async fn render(
                 td data-label=(l.t("Xã/phường", "Commune")) { strong { (c.unit_name) } br; small.muted { (c.district_name) } }
                 td.num data-label=(l.t("Ca cộng đồng", "Community cases")) { (num(l, c.cases)) }
                 td.num data-label=(l.t("Ca/100.000/tuần", "Per 100,000/week")) {
-                    @match c.proposed.c1_rate { Some(r) => (phongdich_domain::text::one_decimal(r, l == Lang::Vi)), None => span.muted { (l.t("chưa có dân số", "no population")) } }
+                    @match c.proposed.c1_rate { Some(r) => (one_decimal(r, l == Lang::Vi)), None => span.muted { (l.t("chưa có dân số", "no population")) } }
                 }
                 td data-label=(l.t("Đề xuất", "Proposed")) { (badge(l, lv)) }
                 td data-label=(l.t("Công bố", "Published")) {
                     (badge(l, c.published)) " " (change)
                     @if let Some(r) = &c.reason { br; small { (r) } }
                 }
-                td data-label=(l.t("Căn cứ", "Why")) { details { summary { (l.t("Xem", "Show")) } small { (l.t(&c.proposed.why_vi(), &c.proposed.why_en())) } } }
+                td data-label=(l.t("Căn cứ", "Why")) { details { summary { (l.t("Xem", "Show")) } small { (c.proposed.why(l == Lang::Vi)) } } }
                 @if can && pending {
                     td data-label=(l.t("Cấp công bố", "Level to publish")) {
                         @if c.published.is_none() {
@@ -178,7 +179,7 @@ async fn render(
                             @for (i, n) in a.communes_by_level.iter().enumerate() { @if i > 0 { " · " } (i + 1) ": " (n) }
                             @if a.without_population > 0 { br; small.muted { (a.without_population) (l.t(" xã chưa có dân số", " without a population")) } }
                         }
-                        td data-label=(l.t("Căn cứ", "Why")) { small { (l.t(&a.assessment.why_vi(), &a.assessment.why_en())) } }
+                        td data-label=(l.t("Căn cứ", "Why")) { small { (a.assessment.why(l == Lang::Vi)) } }
                     } } }
                 } }
             }
@@ -454,11 +455,6 @@ pub(super) struct RulesForm {
     done: String,
 }
 
-fn fmt_num(x: f64) -> String {
-    let s = format!("{x:.1}");
-    s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
-}
-
 /// The rule sets in force for the reader's province (the Ministry's and its
 /// own, each from its day), and — for the province's administrator — the
 /// form to add its own (4800/QĐ-BYT lets a province move the C1 bounds and
@@ -518,8 +514,8 @@ async fn rules_render(
             tbody { @for r in &rules { tr {
                 td data-label=(l.t("Mã", "Code")) { strong { (r.code) } @if r.province_code.is_some() { br; small { (l.t("của tỉnh", "the province's own")) } } }
                 td data-label=(l.t("Từ ngày", "From")) { (show_day(r.valid_from)) }
-                td data-label=(l.t("Tiêu chí 1", "Criterion 1")) { (fmt_num(r.c1_bounds[0])) " · " (fmt_num(r.c1_bounds[1])) " · " (fmt_num(r.c1_bounds[2])) }
-                td data-label=(l.t("Tiêu chí 2", "Criterion 2")) { "≥ " (fmt_num(r.c2_adult_one_dose)) "% " (l.t("người ≥ 18 tuổi 1 mũi", "of adults, one dose")) "; ≥ " (fmt_num(r.c2_elderly_full)) "% " (l.t("người cao tuổi tiêm đủ", "of the elderly, fully")) }
+                td data-label=(l.t("Tiêu chí 1", "Criterion 1")) { (one_decimal(r.c1_bounds[0], l == Lang::Vi)) " · " (one_decimal(r.c1_bounds[1], l == Lang::Vi)) " · " (one_decimal(r.c1_bounds[2], l == Lang::Vi)) }
+                td data-label=(l.t("Tiêu chí 2", "Criterion 2")) { "≥ " (one_decimal(r.c2_adult_one_dose, l == Lang::Vi)) "% " (l.t("người ≥ 18 tuổi 1 mũi", "of adults, one dose")) "; ≥ " (one_decimal(r.c2_elderly_full, l == Lang::Vi)) "% " (l.t("người cao tuổi tiêm đủ", "of the elderly, fully")) }
                 td data-label=(l.t("Văn bản", "Document")) { (r.source) }
             } } }
         } }

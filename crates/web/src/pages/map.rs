@@ -448,7 +448,7 @@ fn schematic(l: Lang, by: &str, communes: &[CommuneLevel], lockdowns: &[Lockdown
                 title = esc(&format!(
                     "{} — {}",
                     c.unit_name,
-                    l.t(&c.proposed.why_vi(), &c.proposed.why_en())
+                    c.proposed.why(l == Lang::Vi)
                 )),
                 tx = x + TILE / 2.0,
                 ty = y + 16.0,
